@@ -1,0 +1,119 @@
+"""The typed objects of the FamGuard API other than controls: accounts, teens, pairings, usage,
+time requests, activity and events. The REST client returns these; the UI shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    GUARDIAN = "guardian"
+    TEEN = "teen"
+
+
+class PairingStatus(StrEnum):
+    WAITING = "waiting"
+    ACCEPTED = "accepted"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class TimeRequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    email: str
+    display_name: str
+    role: Role
+    age: int | None = None
+
+
+@dataclass(frozen=True)
+class TeenSummary:
+    id: str
+    display_name: str
+    age: int
+    linked_at: datetime
+
+
+@dataclass(frozen=True)
+class PairingTeen:
+    id: str
+    display_name: str
+    age: int
+
+
+@dataclass(frozen=True)
+class Pairing:
+    id: str
+    status: PairingStatus
+    code: str | None = None
+    expires_at: datetime | None = None
+    pair_uri: str | None = None
+    guardian_name: str | None = None
+    teen: PairingTeen | None = None
+
+
+@dataclass(frozen=True)
+class GuardianLink:
+    id: str
+    display_name: str
+    linked_at: datetime
+
+
+@dataclass(frozen=True)
+class UsageDay:
+    date: date
+    minutes: int
+    limit_minutes: int | None
+
+
+@dataclass(frozen=True)
+class TimeRequest:
+    id: str
+    teen_id: str
+    date: date
+    minutes: int
+    reason: str
+    status: TimeRequestStatus
+    created_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    granted_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    id: int
+    at: datetime
+    actor: Actor | None
+    teen_id: str
+    kind: str
+    field: str | None
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    type: str
+    teen_id: str | None
+    at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
