@@ -1,0 +1,26 @@
+"""Where FamGuard keeps files: the one module that knows appdirs (frozen since 2020, kept behind
+this seam). `FAMGUARD_DATA_DIR` overrides the location, which tests and the demo use so they
+never touch the user's real data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "FamGuard"
+APP_AUTHOR = "FamGuard"
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("FAMGUARD_DATA_DIR")
+    if override:
+        return Path(override)
+    import appdirs  # imported here: nothing on the path to the first paint needs it
+
+    return Path(appdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` readable by the owner only (it holds cached family data)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
