@@ -1,0 +1,452 @@
+"""One editor widget per kind of control. Each shows a typed domain value (`set_value`) and
+emits `value_changed(new_value)` when the guardian changes it — a change applies at once, there
+is no save button. Options the teen's age does not allow stay visible but disabled, with the
+reason beside them (from famguard.domain.controls.option_restriction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain.controls import (
+    DAILY_LIMIT_MAX,
+    DAILY_LIMIT_MIN,
+    DAILY_LIMIT_PRESETS,
+    MAX_KEYWORDS,
+    WEEKDAYS,
+    QuietHours,
+    TimeAwayBlock,
+    option_restriction,
+)
+from famguard.domain.schedule import format_minutes
+from famguard.ui.common import named, wrapping_label
+
+DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
+
+
+class Editor(QWidget):
+    value_changed = Signal(object)
+
+    def __init__(self, field: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self._value: Any = None
+
+    def value(self) -> Any:
+        return self._value
+
+    def set_value(self, value: Any) -> None:
+        self._value = value
+        self.blockSignals(True)
+        try:
+            self._show(value)
+        finally:
+            self.blockSignals(False)
+
+    def set_age(self, age: int) -> None:  # most editors have no age rule
+        del age
+
+    def _show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def _emit(self, value: Any) -> None:
+        if value != self._value:
+            self.value_changed.emit(value)
+
+
+class ChoiceEditor(Editor):
+    """One of a few values (comments, direct messages, liked videos) as radio buttons."""
+
+    def __init__(self, field: str, options: Sequence[tuple[Any, str]], parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self._options = list(options)
+        self._group = QButtonGroup(self)
+        self._buttons: dict[Any, QRadioButton] = {}
+        self._reasons: dict[Any, QLabel] = {}
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for row, (value, label) in enumerate(self._options):
+            button = named(QRadioButton(label), f"{field}_{value}", label)
+            reason = named(wrapping_label("", f"{field}_{value}_reason"), f"{field}_{value}_reason", f"{label}: reason")
+            reason.setVisible(False)
+            self._group.addButton(button, row)
+            self._buttons[value] = button
+            self._reasons[value] = reason
+            layout.addWidget(button, row, 0)
+            layout.addWidget(reason, row, 1)
+        layout.setColumnStretch(1, 1)
+        self._group.buttonClicked.connect(self._clicked)
+
+    def button(self, value: Any) -> QRadioButton:
+        return self._buttons[value]
+
+    def reason_label(self, value: Any) -> QLabel:
+        return self._reasons[value]
+
+    def set_age(self, age: int) -> None:
+        for value, button in self._buttons.items():
+            reason = option_restriction(self.field, value, age)
+            button.setEnabled(reason is None)
+            self._reasons[value].setText(f"⊘ {reason}" if reason else "")
+            self._reasons[value].setVisible(bool(reason))
+            button.setAccessibleDescription(reason or "")
+
+    def _show(self, value: Any) -> None:
+        button = self._buttons.get(value)
+        if button is not None:
+            button.setChecked(True)
+
+    def _clicked(self, button: QAbstractButton) -> None:
+        value = self._options[self._group.id(button)][0]
+        self._emit(value)
+
+
+class ToggleEditor(Editor):
+    """An on/off setting (private account, suggest account, restricted mode, search)."""
+
+    def __init__(self, field: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.check = named(QCheckBox(text), f"{field}_check", text)
+        self.state_label = QLabel()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.state_label)
+        layout.addStretch(1)
+        self.check.clicked.connect(lambda checked: self._emit(bool(checked)))
+
+    def _show(self, value: Any) -> None:
+        self.check.setChecked(bool(value))
+        self.state_label.setText("(on)" if value else "(off)")
+
+
+class DailyLimitEditor(Editor):
+    """No limit, one of the presets, or a custom number of minutes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("daily_limit_minutes", parent)
+        self._group = QButtonGroup(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._choices: list[int | None] = [*DAILY_LIMIT_PRESETS, None]
+        self._buttons: dict[int | None, QRadioButton] = {}
+        for index, minutes in enumerate(self._choices):
+            text = format_minutes(minutes)
+            key = "none" if minutes is None else str(minutes)
+            button = named(QRadioButton(text), f"dailyLimit_{key}", f"Daily limit {text}")
+            self._group.addButton(button, index)
+            self._buttons[minutes] = button
+            layout.addWidget(button)
+        self.custom_radio = named(QRadioButton("Custom:"), "dailyLimit_custom", "Custom daily limit")
+        self._group.addButton(self.custom_radio, len(self._choices))
+        self.custom_spin = named(QSpinBox(), "dailyLimitCustom", "Custom daily limit in minutes")
+        self.custom_spin.setRange(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        self.custom_spin.setSuffix(" min")
+        self.custom_spin.setSingleStep(5)
+        self.custom_spin.setValue(75)
+        self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
+        layout.addWidget(self.custom_radio)
+        layout.addWidget(self.custom_spin)
+        layout.addWidget(self.custom_apply)
+        layout.addStretch(1)
+        self._group.buttonClicked.connect(self._clicked)
+        self.custom_apply.clicked.connect(self._apply_custom)
+        self.custom_spin.editingFinished.connect(self._custom_edited)
+
+    def button(self, minutes: int | None) -> QRadioButton:
+        return self._buttons[minutes]
+
+    def _show(self, value: Any) -> None:
+        button = self._buttons.get(value)
+        if button is not None:
+            button.setChecked(True)
+        else:
+            self.custom_radio.setChecked(True)
+            self.custom_spin.setValue(int(value))
+
+    def _clicked(self, button: QAbstractButton) -> None:
+        index = self._group.id(button)
+        if index < len(self._choices):
+            self._emit(self._choices[index])
+        else:
+            self.custom_spin.setFocus()
+
+    def _custom_edited(self) -> None:
+        if self.custom_radio.isChecked():
+            self._apply_custom()
+
+    def _apply_custom(self) -> None:
+        self.custom_radio.setChecked(True)
+        self._emit(self.custom_spin.value())
+
+
+class OverridesEditor(Editor):
+    """Per-weekday limits: tick a day to give it its own value."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("daily_limit_overrides", parent)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.day_checks: dict[str, QCheckBox] = {}
+        self.day_spins: dict[str, QSpinBox] = {}
+        for column, day in enumerate(WEEKDAYS):
+            check = named(QCheckBox(DAY_NAMES[day]), f"override_{day}", f"Own limit on {DAY_NAMES[day]}")
+            spin = named(QSpinBox(), f"override_{day}_minutes", f"Limit on {DAY_NAMES[day]} in minutes")
+            spin.setRange(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+            spin.setSingleStep(15)
+            spin.setSuffix(" min")
+            spin.setValue(120 if day in ("sat", "sun") else 60)
+            check.clicked.connect(self._changed)
+            spin.editingFinished.connect(self._spin_done)
+            layout.addWidget(check, 0, column)
+            layout.addWidget(spin, 1, column)
+            self.day_checks[day] = check
+            self.day_spins[day] = spin
+
+    def _show(self, value: Any) -> None:
+        overrides = dict(value or {})
+        for day in WEEKDAYS:
+            self.day_checks[day].setChecked(day in overrides)
+            self.day_spins[day].setEnabled(day in overrides)
+            if day in overrides:
+                self.day_spins[day].setValue(overrides[day])
+
+    def _current(self) -> dict[str, int]:
+        return {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+
+    def _changed(self) -> None:
+        for day in WEEKDAYS:
+            self.day_spins[day].setEnabled(self.day_checks[day].isChecked())
+        self._emit(self._current())
+
+    def _spin_done(self) -> None:
+        self._emit(self._current())
+
+
+def block_text(block: TimeAwayBlock) -> str:
+    days = ", ".join(DAY_NAMES[d] for d in block.days)
+    overnight = " (into the next morning)" if block.end <= block.start else ""
+    return f"{days}: {block.start}–{block.end}{overnight}"
+
+
+def _clock(edit: QTimeEdit) -> str:
+    return edit.time().toString("HH:mm")
+
+
+def _time_edit(object_name: str, accessible: str, text: str) -> QTimeEdit:
+    edit = named(QTimeEdit(), object_name, accessible)
+    edit.setDisplayFormat("HH:mm")
+    edit.setTime(QTime.fromString(text, "HH:mm"))
+    return edit
+
+
+class TimeAwayEditor(Editor):
+    """Weekly blocks in which the app is locked: a list, and a row to add one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("time_away", parent)
+        self.list = named(QListWidget(), "timeAwayList", "Time away blocks")
+        self.list.setMaximumHeight(90)
+        self.remove_button = named(QPushButton("Remove"), "timeAwayRemove", "Remove the selected time away block")
+        self.day_checks = {
+            day: named(QCheckBox(DAY_NAMES[day]), f"timeAway_{day}", f"Time away on {DAY_NAMES[day]}")
+            for day in WEEKDAYS
+        }
+        for day in ("sun", "mon", "tue", "wed", "thu"):  # school nights, the common case
+            self.day_checks[day].setChecked(True)
+        self.start_edit = _time_edit("timeAwayStart", "Time away starts", "22:00")
+        self.end_edit = _time_edit("timeAwayEnd", "Time away ends", "07:00")
+        self.add_button = named(QPushButton("Add block"), "timeAwayAdd", "Add time away block")
+        self.message = wrapping_label("", "timeAwayMessage")
+        days_row = QHBoxLayout()
+        for check in self.day_checks.values():
+            days_row.addWidget(check)
+        days_row.addStretch(1)
+        times_row = QHBoxLayout()
+        for text, widget in (("from", self.start_edit), ("to", self.end_edit)):
+            times_row.addWidget(QLabel(text))
+            times_row.addWidget(widget)
+        times_row.addWidget(self.add_button)
+        times_row.addStretch(1)
+        times_row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addLayout(days_row)
+        layout.addLayout(times_row)
+        layout.addWidget(self.message)
+        self.add_button.clicked.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+
+    def _show(self, value: Any) -> None:
+        self.list.clear()
+        for block in value or ():
+            self.list.addItem(block_text(block))
+        self.remove_button.setEnabled(bool(value))
+        self.message.setText("" if value else "No time away set.")
+
+    def _add(self) -> None:
+        days = tuple(d for d in WEEKDAYS if self.day_checks[d].isChecked())
+        start, end = _clock(self.start_edit), _clock(self.end_edit)
+        if not days:
+            self.message.setText("✗ Choose at least one day.")
+            return
+        if start == end:
+            self.message.setText("✗ A block must end at a different time than it starts.")
+            return
+        self._emit((*tuple(self._value or ()), TimeAwayBlock(days, start, end)))
+
+    def _remove(self) -> None:
+        row = self.list.currentRow()
+        blocks = list(self._value or ())
+        if not 0 <= row < len(blocks):
+            self.message.setText("Select a block to remove first.")
+            return
+        del blocks[row]
+        self._emit(tuple(blocks))
+
+
+class QuietHoursEditor(Editor):
+    """Muted notifications between two times, or none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("quiet_hours", parent)
+        self.enabled_check = named(QCheckBox("Mute notifications"), "quietHoursOn", "Quiet hours on")
+        self.start_edit = _time_edit("quietHoursStart", "Quiet hours start", "21:00")
+        self.end_edit = _time_edit("quietHoursEnd", "Quiet hours end", "08:00")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.enabled_check)
+        layout.addWidget(QLabel("from"))
+        layout.addWidget(self.start_edit)
+        layout.addWidget(QLabel("to"))
+        layout.addWidget(self.end_edit)
+        layout.addStretch(1)
+        self.enabled_check.clicked.connect(self._changed)
+        self.start_edit.editingFinished.connect(self._changed)
+        self.end_edit.editingFinished.connect(self._changed)
+
+    def _show(self, value: Any) -> None:
+        self.enabled_check.setChecked(value is not None)
+        if value is not None:
+            self.start_edit.setTime(QTime.fromString(value.start, "HH:mm"))
+            self.end_edit.setTime(QTime.fromString(value.end, "HH:mm"))
+        self.start_edit.setEnabled(value is not None)
+        self.end_edit.setEnabled(value is not None)
+
+    def _changed(self) -> None:
+        on = self.enabled_check.isChecked()
+        self.start_edit.setEnabled(on)
+        self.end_edit.setEnabled(on)
+        start, end = _clock(self.start_edit), _clock(self.end_edit)
+        if on and start == end:
+            return  # the domain refuses it; wait until the guardian finishes editing
+        self._emit(QuietHours(start, end) if on else None)
+
+
+class KeywordEditor(Editor):
+    """Words and hashtags removed from the teen's feeds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("keyword_filters", parent)
+        self.list = named(QListWidget(), "keywordList", "Filtered keywords")
+        self.list.setMaximumHeight(90)
+        self.edit = named(QLineEdit(), "keywordEdit", "New keyword")
+        self.edit.setPlaceholderText("a word or #hashtag")
+        self.add_button = named(QPushButton("Add"), "keywordAdd", "Add keyword")
+        self.remove_button = named(QPushButton("Remove"), "keywordRemove", "Remove selected keyword")
+        self.message = wrapping_label("", "keywordMessage")
+        row = QHBoxLayout()
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        self.add_button.clicked.connect(self._add)
+        self.edit.returnPressed.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+
+    def _show(self, value: Any) -> None:
+        self.list.clear()
+        self.list.addItems(list(value or ()))
+        self.remove_button.setEnabled(bool(value))
+        count = len(value or ())
+        self.message.setText(f"{count} of {MAX_KEYWORDS} words." if count else "No keywords filtered.")
+
+    def _add(self) -> None:
+        word = " ".join(self.edit.text().split())
+        if not word:
+            return
+        current = tuple(self._value or ())
+        if word.casefold() in {w.casefold() for w in current}:
+            self.message.setText(f"“{word}” is already in the list.")
+            return
+        self.edit.clear()
+        self._emit((*current, word))
+
+    def _remove(self) -> None:
+        row = self.list.currentRow()
+        words = list(self._value or ())
+        if not 0 <= row < len(words):
+            self.message.setText("Select a keyword to remove first.")
+            return
+        del words[row]
+        self._emit(tuple(words))
+
+
+class TimezoneEditor(Editor):
+    """An IANA time zone, picked from the list or typed (with completion)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("timezone", parent)
+        import zoneinfo  # reading the zone list walks tzdata: only when a controls page is built
+
+        self.combo = named(QComboBox(), "timezoneCombo", "Time zone")
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.addItems(sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc")))
+        self.combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.combo.completer().setFilterMode(self.combo.completer().filterMode().MatchContains)
+        self.combo.setMinimumWidth(260)
+        self.message = wrapping_label("", "timezoneMessage")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.message, 1)
+        self.combo.activated.connect(lambda _i: self._pick(self.combo.currentText()))
+        self.combo.lineEdit().editingFinished.connect(lambda: self._pick(self.combo.currentText()))
+
+    def _show(self, value: Any) -> None:
+        if self.combo.findText(value) < 0:
+            self.combo.addItem(value)
+        self.combo.setCurrentText(value)
+
+    def _pick(self, text: str) -> None:
+        if self.combo.findText(text) < 0:
+            self.message.setText(f"✗ “{text}” is not a time zone; pick one from the list, e.g. Europe/London.")
+            return
+        self.message.setText("")
+        self._emit(text)

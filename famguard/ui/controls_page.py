@@ -1,0 +1,246 @@
+"""The controls page of one teen: every control, grouped as a parent thinks (catalog.GROUPS), each
+with a one-line explanation, "Learn more", its editor and its own sync status ("saving…",
+"saved", "will be sent when online", an error with Retry). A change applies on click; "Undo"
+reverts the last change. Pure view: it emits `change_requested` and shows what it is told."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain.catalog import AUDIENCE_LABELS, CONTROL_INFO, GROUPS, LIKED_LABELS
+from famguard.domain.controls import CONTROL_FIELDS, Audience, Controls, LikedVisibility
+from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.control_editors import (
+    ChoiceEditor,
+    DailyLimitEditor,
+    Editor,
+    KeywordEditor,
+    OverridesEditor,
+    QuietHoursEditor,
+    TimeAwayEditor,
+    TimezoneEditor,
+    ToggleEditor,
+)
+from famguard.ui.viewstate import SyncState, state_text
+
+HIGHLIGHT_MS = 2500
+
+
+def make_editor(field: str) -> Editor:
+    """The editor for one control field."""
+    if field in ("comments", "direct_messages"):
+        return ChoiceEditor(field, [(a, AUDIENCE_LABELS[a]) for a in Audience])
+    if field == "liked_videos":
+        return ChoiceEditor(field, [(v, LIKED_LABELS[v]) for v in LikedVisibility])
+    toggles = {
+        "private_account": "Private account",
+        "suggest_account": "Suggest to others",
+        "restricted_mode": "Restricted mode",
+        "search_enabled": "Search allowed",
+    }
+    if field in toggles:
+        return ToggleEditor(field, toggles[field])
+    simple = {
+        "daily_limit_minutes": DailyLimitEditor,
+        "daily_limit_overrides": OverridesEditor,
+        "time_away": TimeAwayEditor,
+        "quiet_hours": QuietHoursEditor,
+        "keyword_filters": KeywordEditor,
+        "timezone": TimezoneEditor,
+    }
+    return simple[field]()
+
+
+class ControlRow(QFrame):
+    """One control: title, explanation, learn more, editor, status and retry."""
+
+    retry_clicked = Signal(str)
+
+    def __init__(self, field: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        info = CONTROL_INFO[field]
+        self.field = field
+        self.setObjectName(f"row_{field}")
+        self.title = QLabel(f"<b>{info.label}</b>")
+        self.summary = wrapping_label(info.summary, f"summary_{field}")
+        self.learn_more = named(
+            QToolButton(), f"learnMore_{field}", f"Learn more about {info.label}", "Shows what this setting does"
+        )
+        self.learn_more.setText("Learn more")
+        self.learn_more.setCheckable(True)
+        self.learn_more.setAutoRaise(True)
+        self.details = wrapping_label(info.details, f"details_{field}")
+        self.details.setVisible(False)
+        self.learn_more.toggled.connect(self.details.setVisible)
+        self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
+        self.editor = make_editor(field)
+        self.status = named(QLabel(""), f"status_{field}", f"{info.label}: status")
+        self.retry = named(QPushButton("Retry"), f"retry_{field}", f"Retry saving {info.label}")
+        self.retry.setVisible(False)
+        self.retry.clicked.connect(lambda: self.retry_clicked.emit(self.field))
+        self.state = SyncState.IDLE
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.learn_more)
+        top.addStretch(1)
+        top.addWidget(self.status)
+        top.addWidget(self.retry)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details)
+        layout.addWidget(self.editor)
+        self._highlight = QTimer(self)
+        self._highlight.setSingleShot(True)
+        self._highlight.timeout.connect(lambda: self.setStyleSheet(""))
+
+    def set_state(self, state: SyncState, *, offline: bool, message: str | None) -> None:
+        self.state = state
+        self.status.setText(state_text(state, offline=offline, message=message))
+        self.status.setToolTip(message or "")
+        self.retry.setVisible(state == SyncState.REJECTED)
+
+    def flash(self, note: str) -> None:
+        """Highlight briefly after a change made elsewhere; the words stay after the colour goes."""
+        self.status.setText(note)
+        self.setStyleSheet(f"#row_{self.field} {{ background: #fff4c2; border-radius: 4px; }}")
+        self._highlight.start(HIGHLIGHT_MS)
+
+
+class ControlsPage(QWidget):
+    """Every control of one teen."""
+
+    change_requested = Signal(str, str, object)  # teen_id, field, typed value
+    retry_requested = Signal(str, str)  # teen_id, field
+    unlink_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("controlsPage")
+        self.teen_id = ""
+        self.age = 0
+        self._offline = False
+        self._messages: dict[str, str | None] = {}
+        self._undo: list[tuple[str, Any]] = []
+        self.title = heading("", "controlsTitle", 1.5)
+        self.subtitle = wrapping_label("Changes apply as soon as you make them.", "controlsSubtitle")
+        self.undo_button = named(QPushButton("&Undo last change"), "undoButton", "Undo last change")
+        self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo)
+        self.unlink_button = named(QPushButton("Unlink…"), "unlinkButton", "Unlink this teen")
+        self.unlink_button.clicked.connect(lambda: self.unlink_requested.emit(self.teen_id))
+
+        self.rows: dict[str, ControlRow] = {}
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        for group in GROUPS:
+            box = QGroupBox(group)
+            box.setObjectName(f"group_{group.split()[0].lower()}")
+            box_layout = QVBoxLayout(box)
+            for field in CONTROL_FIELDS:
+                if CONTROL_INFO[field].group != group:
+                    continue
+                row = ControlRow(field)
+                row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
+                row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
+                self.rows[field] = row
+                box_layout.addWidget(row)
+            body_layout.addWidget(box)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("controlsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        header.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.unlink_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(scroll, 1)
+
+    # --- what the controller tells the page --------------------------------------------------
+
+    def show_teen(self, teen_id: str, name: str, age: int, controls: Controls) -> None:
+        if teen_id != self.teen_id:
+            self._undo.clear()
+            self.undo_button.setEnabled(False)
+            for row in self.rows.values():
+                row.set_state(SyncState.IDLE, offline=False, message=None)
+        self.teen_id = teen_id
+        self.age = age
+        self.title.setText(f"{name}, {age}")
+        self.title.setAccessibleName(f"Controls of {name}, {age}")
+        for field, row in self.rows.items():
+            row.editor.set_age(age)
+            row.editor.set_value(getattr(controls, field))
+
+    def update_controls(self, controls: Controls, changed_elsewhere: tuple[str, ...] = (), by: str = "") -> None:
+        """New values from the server; settings changed by someone else are highlighted briefly."""
+        for field, row in self.rows.items():
+            row.editor.set_value(getattr(controls, field))
+        for field in changed_elsewhere:
+            if field in self.rows:
+                self.rows[field].flash(f"↻ changed by {by}" if by else "↻ changed on another device")
+
+    def set_field_state(self, field: str, state: SyncState, message: str | None = None) -> None:
+        self._messages[field] = message
+        self.rows[field].set_state(state, offline=self._offline, message=message)
+
+    def set_offline(self, offline: bool) -> None:
+        self._offline = offline
+        for field, row in self.rows.items():
+            row.set_state(row.state, offline=offline, message=self._messages.get(field))
+
+    def field_status(self, field: str) -> str:
+        return self.rows[field].status.text()
+
+    def editor(self, field: str) -> Editor:
+        return self.rows[field].editor
+
+    # --- what the guardian does ----------------------------------------------------------------
+
+    def undo(self) -> None:
+        if not self._undo:
+            return
+        field, previous = self._undo.pop()
+        self.rows[field].editor.set_value(previous)
+        self.change_requested.emit(self.teen_id, field, previous)
+        self._refresh_undo()
+
+    def _edited(self, field: str, value: Any) -> None:
+        row = self.rows[field]
+        self._undo.append((field, row.editor.value()))
+        row.editor.set_value(value)
+        self._refresh_undo()
+        self.change_requested.emit(self.teen_id, field, value)
+
+    def _refresh_undo(self) -> None:
+        self.undo_button.setEnabled(bool(self._undo))
+        if self._undo:
+            label = CONTROL_INFO[self._undo[-1][0]].label
+            self.undo_button.setToolTip(f"Put “{label}” back as it was")
+        else:
+            self.undo_button.setToolTip("")

@@ -1,0 +1,155 @@
+"""Dialogs that ask the guardian to decide: a conflict with the other guardian's edit (both
+values, who and when, keep mine / take theirs), signing out with unsent changes, and showing an
+error that no screen handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain.catalog import AUDIENCE_LABELS, CONTROL_INFO, LIKED_LABELS
+from famguard.domain.controls import Audience, LikedVisibility, QuietHours, TimeAwayBlock
+from famguard.domain.schedule import format_minutes
+from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.control_editors import DAY_NAMES, block_text
+
+KEEP_MINE = "keep_mine"
+TAKE_THEIRS = "take_theirs"
+
+
+def describe_value(field: str, value: Any) -> str:
+    """A control's value as a parent reads it ("Friends", "1 h 30 min", "Sat 120 min")."""
+    if isinstance(value, Audience):
+        return AUDIENCE_LABELS[value]
+    if isinstance(value, LikedVisibility):
+        return LIKED_LABELS[value]
+    if isinstance(value, bool):
+        return "On" if value else "Off"
+    if field == "daily_limit_minutes":
+        return format_minutes(value)
+    if field == "daily_limit_overrides":
+        return ", ".join(f"{DAY_NAMES[d]} {format_minutes(m)}" for d, m in value.items()) or "Same every day"
+    if field == "time_away":
+        return "; ".join(block_text(b) for b in value if isinstance(b, TimeAwayBlock)) or "None"
+    if field == "quiet_hours":
+        return "Off" if value is None else f"{value.start}–{value.end}" if isinstance(value, QuietHours) else str(value)
+    if field == "keyword_filters":
+        return ", ".join(value) or "None"
+    return str(value)
+
+
+def describe_when(at: datetime | None) -> str:
+    if at is None:
+        return "recently"
+    return at.astimezone().strftime("%a %d %b at %H:%M")
+
+
+class ConflictDialog(QDialog):
+    """The same setting was changed by someone else while this change was on its way."""
+
+    def __init__(
+        self,
+        field: str,
+        mine: Any,
+        theirs: Any,
+        *,
+        who: str,
+        when: datetime | None,
+        teen_name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("conflictDialog")
+        self.setWindowTitle("FamGuard — Which change should stay?")
+        self.setAccessibleName("Conflicting change")
+        self.choice: str | None = None
+        label = CONTROL_INFO[field].label
+        whose = f"{teen_name}'s " if teen_name else ""
+        title = heading(f"⚠ {who} also changed {whose}“{label}”", "conflictTitle", 1.3)
+        explanation = wrapping_label(
+            f"{who} changed this setting on {describe_when(when)}, while your change was on its way. "
+            "Nothing has been overwritten. Choose which value should apply.",
+            "conflictExplanation",
+        )
+        grid = QGridLayout()
+        self.mine_label = named(QLabel(describe_value(field, mine)), "conflictMine", "Your value")
+        self.theirs_label = named(QLabel(describe_value(field, theirs)), "conflictTheirs", f"{who}'s value")
+        for widget in (self.mine_label, self.theirs_label):
+            widget.setWordWrap(True)
+            font = widget.font()
+            font.setBold(True)
+            widget.setFont(font)
+        grid.addWidget(QLabel("Your change:"), 0, 0)
+        grid.addWidget(self.mine_label, 0, 1)
+        grid.addWidget(QLabel(f"{who}'s change:"), 1, 0)
+        grid.addWidget(self.theirs_label, 1, 1)
+        grid.setColumnStretch(1, 1)
+        self.keep_button = named(QPushButton("&Keep mine"), "keepMineButton", "Keep my value")
+        self.take_button = named(QPushButton(f"&Take {who}'s"), "takeTheirsButton", f"Take {who}'s value")
+        self.keep_button.clicked.connect(lambda: self._choose(KEEP_MINE))
+        self.take_button.clicked.connect(lambda: self._choose(TAKE_THEIRS))
+        self.take_button.setDefault(True)  # the safe default: nothing of the other guardian is lost
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.take_button)
+        buttons.addWidget(self.keep_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(explanation)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        self.resize(520, 0)
+
+    def _choose(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
+
+    def reject(self) -> None:
+        """Esc decides nothing; the controller keeps asking until the guardian chooses."""
+        self.choice = None
+        super().reject()
+
+
+def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
+    """Ask before signing out; warn when changes have not reached the service yet."""
+    box = QMessageBox(parent)
+    box.setObjectName("signOutDialog")
+    box.setWindowTitle("FamGuard — Sign out")
+    box.setIcon(QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question)
+    if unsent:
+        changes = "1 change has" if unsent == 1 else f"{unsent} changes have"
+        box.setText(f"{changes} not reached the service yet.")
+        box.setInformativeText("If you sign out now they will be lost. Sign out anyway?")
+    else:
+        box.setText("Sign out of FamGuard on this computer?")
+    sign_out = box.addButton("&Sign out", QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton("&Stay signed in", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)
+    box.exec()
+    return box.clickedButton() is sign_out
+
+
+def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:
+    """A non-modal error window (the app stays usable behind it)."""
+    box = QMessageBox(parent)
+    box.setObjectName("errorDialog")
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(f"FamGuard — {title}")
+    box.setText(title)
+    box.setInformativeText(message)
+    if details:
+        box.setDetailedText(details)
+    box.setModal(False)
+    box.show()
+    return box

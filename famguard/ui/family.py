@@ -1,0 +1,186 @@
+"""The family at a glance: the side list of linked teens (name, age, today's use against the
+limit, a sync-state mark in words and symbol) with "Add a teen", and the banners above the page
+(offline with the count of queued changes; one-line notices such as "signed in for this session
+only")."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.ui.common import named, wrapping_label
+from famguard.ui.viewstate import TeenRow
+
+_TEEN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class TeenList(QWidget):
+    """The linked teens; selecting one opens their controls."""
+
+    teen_selected = Signal(str)
+    add_teen_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("teenListPanel")
+        self._rows: dict[str, TeenRow] = {}
+        self.list = named(QListWidget(), "teenList", "Linked teens")
+        self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(2)
+        self.list.currentItemChanged.connect(self._current_changed)
+        self.empty_label = wrapping_label(
+            "No teen linked yet. Use “Add a teen” to link your teen's account.", "noTeens"
+        )
+        self.add_button = named(
+            QPushButton("&Add a teen"), "addTeenButton", "Add a teen", "Link a teen's account with a pairing code"
+        )
+        self.add_button.clicked.connect(self.add_teen_requested)
+        title = QLabel("Your teens")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        title.setBuddy(self.list)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.add_button)
+        self.setMinimumWidth(240)
+        self._refresh_empty()
+
+    def set_teens(self, rows: list[TeenRow]) -> None:
+        """Show exactly `rows`, keeping the selection when that teen is still there."""
+        current = self.current_teen_id()
+        self.list.blockSignals(True)
+        self.list.clear()
+        self._rows = {row.teen_id: row for row in rows}
+        for row in rows:
+            item = QListWidgetItem(self._text(row))
+            item.setData(_TEEN_ID_ROLE, row.teen_id)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._text(row).replace("\n", ", "))
+            item.setToolTip(row.sync_text())
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self._refresh_empty()
+        if current in self._rows:
+            self.select(current)
+        elif rows:
+            self.select(rows[0].teen_id)
+
+    def update_teen(self, row: TeenRow) -> None:
+        item = self._item(row.teen_id)
+        if item is None:
+            return
+        self._rows[row.teen_id] = row
+        item.setText(self._text(row))
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, self._text(row).replace("\n", ", "))
+        item.setToolTip(row.sync_text())
+
+    def select(self, teen_id: str) -> None:
+        item = self._item(teen_id)
+        if item is not None:
+            self.list.setCurrentItem(item)
+
+    def current_teen_id(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(_TEEN_ID_ROLE)
+
+    def row(self, teen_id: str) -> TeenRow | None:
+        return self._rows.get(teen_id)
+
+    def item_text(self, teen_id: str) -> str:
+        item = self._item(teen_id)
+        return "" if item is None else item.text()
+
+    def _item(self, teen_id: str) -> QListWidgetItem | None:
+        for index in range(self.list.count()):
+            item = self.list.item(index)
+            if item.data(_TEEN_ID_ROLE) == teen_id:
+                return item
+        return None
+
+    @staticmethod
+    def _text(row: TeenRow) -> str:
+        return f"{row.name}, {row.age}\n{row.usage_text()}\n{row.sync_text()}"
+
+    def _current_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None:
+            self.teen_selected.emit(current.data(_TEEN_ID_ROLE))
+
+    def _refresh_empty(self) -> None:
+        self.empty_label.setVisible(self.list.count() == 0)
+
+
+class Banner(QFrame):
+    """A one-line message above the page, with a symbol and words (not just a coloured strip)
+    and an optional action button."""
+
+    action_clicked = Signal()
+
+    def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setAccessibleName(accessible_name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = named(wrapping_label(""), f"{object_name}Text", accessible_name)
+        self.action = named(QPushButton(), f"{object_name}Action", accessible_name)
+        self.action.setVisible(False)
+        self.action.clicked.connect(self.action_clicked)
+        self.close_button = named(QPushButton("Dismiss"), f"{object_name}Dismiss", "Dismiss message")
+        self.close_button.setVisible(False)
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.action)
+        layout.addWidget(self.close_button)
+        self.setStyleSheet(f"#{object_name} {{ background: palette(alternate-base); }}")
+        self.hide()
+        self._hide_timer = QTimer(self)
+        self._hide_timer.setSingleShot(True)
+        self._hide_timer.timeout.connect(self.hide)
+
+    def show_text(self, text: str, *, action: str = "", dismissible: bool = False, hide_after_ms: int = 0) -> None:
+        self.label.setText(text)
+        self.action.setText(action)
+        self.action.setVisible(bool(action))
+        self.close_button.setVisible(dismissible)
+        self.show()
+        if hide_after_ms:
+            self._hide_timer.start(hide_after_ms)
+        else:
+            self._hide_timer.stop()
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+class OfflineBanner(Banner):
+    """ "You are offline" with the number of changes waiting; hidden when online."""
+
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("offlineBanner", "Offline", parent)
+        self.action_clicked.connect(self.retry_requested)
+
+    def set_offline(self, offline: bool, queued: int = 0) -> None:
+        if not offline:
+            self.hide()
+            return
+        if queued == 0:
+            waiting = "Changes you make are kept and sent when the connection is back."
+        elif queued == 1:
+            waiting = "1 change is waiting and will be sent when the connection is back."
+        else:
+            waiting = f"{queued} changes are waiting and will be sent when the connection is back."
+        self.show_text(f"⚠ You are offline. {waiting}", action="&Try again now")

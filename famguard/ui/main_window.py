@@ -1,0 +1,234 @@
+"""The main window: which screen is showing (welcome, sign-in, starting, family), the banners,
+the account menu (who, which server, sign out), the demo badge with "Reset demo", and the
+"Teen's phone" dock. It owns the views; the controller drives them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard import __version__
+from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.family import Banner, OfflineBanner, TeenList
+from famguard.ui.signin import SignInView, WelcomeView
+
+WINDOW_TITLE = "FamGuard"
+
+
+class _FirstPaint(QObject):
+    """Notices the first Paint event of the window (what a person sees as 'it opened')."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # After this paint has finished, not in the middle of it.
+            QTimer.singleShot(0, self._window.first_painted.emit)
+        return False
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+    sign_out_requested = Signal()
+    reset_demo_requested = Signal()
+    add_teen_requested = Signal()
+    closing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setAccessibleName("FamGuard")
+        self.resize(1100, 760)
+        self.installEventFilter(_FirstPaint(self))
+
+        self.welcome = WelcomeView()
+        self.sign_in = SignInView()
+        self.starting = QWidget()
+        self.starting.setObjectName("startingView")
+        self.starting_label = named(wrapping_label("Opening FamGuard…", "startingLabel"), "startingLabel", "Progress")
+        self.starting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        starting_layout = QVBoxLayout(self.starting)
+        starting_layout.addStretch(1)
+        starting_layout.addWidget(self.starting_label)
+        starting_layout.addStretch(1)
+
+        # the family screen: teens on the left, one teen's page on the right
+        self.family = QSplitter()
+        self.family.setObjectName("familyView")
+        self.teen_list = TeenList()
+        self.teen_list.add_teen_requested.connect(self.add_teen_requested)
+        self.teen_pages = QStackedWidget()
+        self.teen_pages.setObjectName("teenPages")
+        self.no_teen = QWidget()
+        self.no_teen_label = wrapping_label("", "noTeenLabel")
+        self.no_teen_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        no_teen_layout = QVBoxLayout(self.no_teen)
+        no_teen_layout.addStretch(1)
+        no_teen_layout.addWidget(heading("Your family", "noTeenTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
+        no_teen_layout.addWidget(self.no_teen_label)
+        no_teen_layout.addStretch(1)
+        self.teen_pages.addWidget(self.no_teen)
+        self.family.addWidget(self.teen_list)
+        self.family.addWidget(self.teen_pages)
+        self.family.setStretchFactor(1, 1)
+        self.family.setSizes([270, 830])
+        self.controls_page = None  # built on first use: not needed for the first paint
+
+        self.screens = QStackedWidget()
+        self.screens.setObjectName("screens")
+        for screen in (self.welcome, self.sign_in, self.starting, self.family):
+            self.screens.addWidget(screen)
+
+        self.offline_banner = OfflineBanner()
+        self.notice = Banner("noticeBanner", "Notice")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.offline_banner)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.screens, 1)
+        self.setCentralWidget(central)
+        self.teen_phone = None  # the demo's dock, built on demand
+
+        self._build_menus()
+        self._build_demo_bar()
+        self.show_welcome()
+
+    # --- chrome ------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.account_menu = bar.addMenu("&Account")
+        self.account_menu.setObjectName("accountMenu")
+        self.who_action = QAction("Not signed in", self)
+        self.who_action.setEnabled(False)
+        self.server_action = QAction("", self)
+        self.server_action.setEnabled(False)
+        self.add_teen_action = QAction("&Add a teen…", self)
+        self.add_teen_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_teen_action.triggered.connect(self.add_teen_requested)
+        self.sign_out_action = QAction("Sign &out…", self)
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.who_action, self.server_action):
+            self.account_menu.addAction(action)
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self.add_teen_action)
+        self.account_menu.addAction(self.sign_out_action)
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self.quit_action)
+        self.view_menu = bar.addMenu("&View")
+        self.help_menu = bar.addMenu("&Help")
+        about = QAction("&About FamGuard", self)
+        about.triggered.connect(self._about)
+        self.help_menu.addAction(about)
+        self.set_account(None, None)
+
+    def _build_demo_bar(self) -> None:
+        self.demo_bar = QToolBar("Demo")
+        self.demo_bar.setObjectName("demoBar")
+        self.demo_bar.setMovable(False)
+        self.demo_badge = named(QLabel(" DEMO "), "demoBadge", "Demo mode", "A made-up family on a practice service")
+        self.demo_badge.setStyleSheet(
+            "#demoBadge { background: #6a1b9a; color: white; font-weight: bold; border-radius: 3px; padding: 2px; }"
+        )
+        self.demo_text = QLabel("  Practice family on this computer — nothing here is real or saved.  ")
+        self.reset_demo_button = named(QPushButton("&Reset demo"), "resetDemoButton", "Reset demo")
+        self.reset_demo_button.clicked.connect(self.reset_demo_requested)
+        self.demo_bar.addWidget(self.demo_badge)
+        self.demo_bar.addWidget(self.demo_text)
+        self.demo_bar.addWidget(self.reset_demo_button)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.demo_bar)
+        self.demo_bar.setVisible(False)
+
+    def set_demo(self, demo: bool) -> None:
+        self.demo_bar.setVisible(demo)
+        self.setWindowTitle(f"{WINDOW_TITLE} — Demo" if demo else WINDOW_TITLE)
+
+    def set_account(self, who: str | None, server: str | None) -> None:
+        signed_in = who is not None
+        self.who_action.setText(f"Signed in as {who}" if signed_in else "Not signed in")
+        self.server_action.setText(f"Server: {server}" if server else "")
+        self.server_action.setVisible(bool(server))
+        self.sign_out_action.setEnabled(signed_in)
+        self.add_teen_action.setEnabled(signed_in)
+
+    def ensure_teen_phone(self):  # -> TeenPhonePanel
+        if self.teen_phone is None:
+            from famguard.ui.teen_panel import TeenPhonePanel
+
+            self.teen_phone = TeenPhonePanel(self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.teen_phone)
+            toggle = self.teen_phone.toggleViewAction()
+            toggle.setText("&Teen's phone")
+            toggle.setShortcut(QKeySequence("Ctrl+T"))
+            self.view_menu.addAction(toggle)
+        return self.teen_phone
+
+    def ensure_controls_page(self):  # -> ControlsPage
+        if self.controls_page is None:
+            from famguard.ui.controls_page import ControlsPage
+
+            self.controls_page = ControlsPage()
+            self.teen_pages.addWidget(self.controls_page)
+        return self.controls_page
+
+    # --- screens -----------------------------------------------------------------------------
+
+    def show_welcome(self) -> None:
+        self.screens.setCurrentWidget(self.welcome)
+        self.welcome.sign_in_button.setFocus()
+
+    def show_sign_in(self, *, create_account: bool = False) -> None:
+        self.sign_in.set_mode(create_account=create_account)
+        self.sign_in.set_busy(False)
+        self.screens.setCurrentWidget(self.sign_in)
+        self.sign_in.focus_first_empty()
+
+    def show_starting(self, text: str) -> None:
+        self.starting_label.setText(text)
+        self.screens.setCurrentWidget(self.starting)
+
+    def show_family(self) -> None:
+        self.screens.setCurrentWidget(self.family)
+
+    def show_teen_page(self) -> None:
+        self.teen_pages.setCurrentWidget(self.ensure_controls_page())
+
+    def show_no_teen(self, text: str) -> None:
+        self.no_teen_label.setText(text)
+        self.teen_pages.setCurrentWidget(self.no_teen)
+
+    def current_screen(self) -> str:
+        return self.screens.currentWidget().objectName()
+
+    def show_notice(self, text: str, *, hide_after_ms: int = 0) -> None:
+        self.notice.show_text(text, dismissible=True, hide_after_ms=hide_after_ms)
+
+    def _about(self) -> None:
+        from famguard.ui.dialogs import QMessageBox
+
+        QMessageBox.about(
+            self, "About FamGuard", f"FamGuard {__version__}\nSet your teen's safety controls and see them arrive."
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,307 @@
+"""The pairing wizard: the code in large readable groups and as a QR code, a countdown to expiry
+with "New code", instructions for the teen's phone, and each state of a pairing (waiting,
+accepted — confirm who it is —, active, expired, cancelled, rate-limited) explained in words."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.ui.common import heading, named, wrapping_label
+
+QUIET_ZONE = 4  # modules of white around the symbol, as the QR standard asks
+
+
+def format_code(code: str) -> str:
+    """ "ABCDEFGH" -> "ABCD-EFGH": two groups of four are easy to read out and type."""
+    clean = code.replace("-", "").replace(" ", "").upper()
+    return "-".join(clean[i : i + 4] for i in range(0, len(clean), 4))
+
+
+def spoken_code(code: str) -> str:
+    """What a screen reader should say: each character on its own, groups separated."""
+    return ", ".join(" ".join(group) for group in format_code(code).split("-"))
+
+
+class QrCodeWidget(QWidget):
+    """A QR code drawn module by module with QPainter, each module a whole number of device
+    pixels, so it stays crisp at any size and any screen scale."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._matrix: list[list[bool]] = []
+        self.data = ""
+        self.setMinimumSize(180, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        named(self, "pairingQr", "QR code of the pairing code")
+
+    def set_data(self, data: str) -> None:
+        import segno  # only when a code is shown: not on the path to the first paint
+
+        qr = segno.make(data, error="m", micro=False)
+        self._matrix = [[bool(cell) for cell in row] for row in qr.matrix]
+        self.data = data
+        self.update()
+
+    def clear(self) -> None:
+        self._matrix = []
+        self.data = ""
+        self.update()
+
+    def module_count(self) -> int:
+        return len(self._matrix)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(240, 240)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return width
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("white"))
+        if not self._matrix:
+            return
+        ratio = self.devicePixelRatioF()
+        count = len(self._matrix) + 2 * QUIET_ZONE
+        side_px = math.floor(min(self.width(), self.height()) * ratio)
+        module_px = max(1, side_px // count)  # whole device pixels per module: no blurry edges
+        module = module_px / ratio
+        origin_x = (self.width() - module * count) / 2 + QUIET_ZONE * module
+        origin_y = (self.height() - module * count) / 2 + QUIET_ZONE * module
+        # snap the origin to the device pixel grid too
+        origin_x = round(origin_x * ratio) / ratio
+        origin_y = round(origin_y * ratio) / ratio
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        black = QColor("black")
+        for y, row in enumerate(self._matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    painter.fillRect(QRectF(origin_x + x * module, origin_y + y * module, module, module), black)
+
+
+STEPS = (
+    "On your teen's phone, open the video app and go to Settings › Family Pairing.",
+    "Tap “Link to a guardian” and scan this QR code, or type the code.",
+    "Your teen sees your name and taps “Accept”.",
+    "Come back here: you will see your teen's name and age. Check it is them, then confirm.",
+)
+
+
+class PairingWizard(QDialog):
+    """Links a teen. The controller drives it; it emits what the guardian asks for."""
+
+    new_code_requested = Signal()
+    confirm_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pairingWizard")
+        self.setWindowTitle("FamGuard — Add a teen")
+        self.setAccessibleName("Add a teen")
+        self.state = ""
+        self._expires_at: datetime | None = None
+        self.title = heading("Link your teen's account", "pairingTitle", 1.5)
+        self.status = named(wrapping_label("", "pairingStatus"), "pairingStatus", "Pairing status")
+        self.stack = QStackedWidget()
+
+        # waiting: code + QR + countdown + steps
+        waiting = QWidget()
+        self.code_label = named(QLabel(""), "pairingCode", "Pairing code")
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        code_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        code_font.setPointSizeF(max(28.0, code_font.pointSizeF() * 2.8))
+        code_font.setWeight(QFont.Weight.Bold)
+        code_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 4)
+        self.code_label.setFont(code_font)
+        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr = QrCodeWidget()
+        self.countdown = named(QLabel(""), "pairingCountdown", "Time left")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        steps = wrapping_label(
+            "<ol>" + "".join(f"<li>{s}</li>" for s in STEPS) + "</ol>",
+            "pairingSteps",
+        )
+        steps.setTextFormat(Qt.TextFormat.RichText)
+        left = QVBoxLayout()
+        left.addWidget(self.qr, 1)
+        left.addWidget(self.code_label)
+        left.addWidget(self.countdown)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("<b>On your teen's phone</b>"))
+        right.addWidget(steps)
+        right.addStretch(1)
+        waiting_layout = QHBoxLayout(waiting)
+        waiting_layout.addLayout(left, 3)
+        waiting_layout.addLayout(right, 2)
+
+        # accepted: who it is, confirm
+        accepted = QWidget()
+        self.teen_label = named(heading("", "pairingTeen", 1.3), "pairingTeen", "Teen who accepted")
+        self.accepted_hint = wrapping_label(
+            "Check this is your teen before you confirm. After you confirm you can set their "
+            "controls; the age rules of the platform apply.",
+            "pairingAcceptedHint",
+        )
+        accepted_layout = QVBoxLayout(accepted)
+        accepted_layout.addWidget(self.teen_label)
+        accepted_layout.addWidget(self.accepted_hint)
+        accepted_layout.addStretch(1)
+
+        # an end state (active, expired, cancelled, rate-limited, error): words only
+        ended = QWidget()
+        self.end_label = named(wrapping_label("", "pairingEnd"), "pairingEnd", "Pairing result")
+        ended_layout = QVBoxLayout(ended)
+        ended_layout.addWidget(self.end_label)
+        ended_layout.addStretch(1)
+
+        for page in (waiting, accepted, ended):
+            self.stack.addWidget(page)
+        self._pages = {"waiting": waiting, "accepted": accepted, "ended": ended}
+
+        self.new_code_button = named(QPushButton("&New code"), "newCodeButton", "Get a new code")
+        self.confirm_button = named(QPushButton("&Confirm, it's my teen"), "confirmPairingButton", "Confirm pairing")
+        self.cancel_button = named(QPushButton("Cancel"), "cancelPairingButton", "Cancel pairing")
+        self.close_button = named(QPushButton("C&lose"), "closePairingButton", "Close")
+        self.new_code_button.clicked.connect(self.new_code_requested)
+        self.confirm_button.clicked.connect(self.confirm_requested)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_code_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_countdown)
+        self.resize(720, 480)
+        self.show_busy("Asking the service for a pairing code…")
+
+    # --- states ------------------------------------------------------------------------------
+
+    def show_busy(self, text: str) -> None:
+        self._set_state("busy", text, page="waiting", new_code=False, confirm=False, cancel=True)
+        self.code_label.setText("····-····")
+        self.qr.clear()
+        self.countdown.setText("")
+
+    def show_waiting(self, code: str, expires_at: datetime, pair_uri: str) -> None:
+        self._expires_at = expires_at
+        self.code_label.setText(format_code(code))
+        self.code_label.setAccessibleName(f"Pairing code: {spoken_code(code)}")
+        self.qr.set_data(pair_uri)
+        self._set_state(
+            "waiting",
+            "↻ Waiting for your teen to enter the code…",
+            page="waiting",
+            new_code=True,
+            confirm=False,
+            cancel=True,
+        )
+        self._update_countdown()
+        self._tick.start()
+
+    def show_redeemed(self) -> None:
+        self.status.setText("↻ Your teen entered the code; waiting for them to tap “Accept”…")
+
+    def show_accepted(self, teen_name: str, age: int) -> None:
+        self._tick.stop()
+        self.teen_label.setText(f"{teen_name}, {age}")
+        self._set_state(
+            "accepted",
+            f"✓ {teen_name} accepted. Is this your teen?",
+            page="accepted",
+            new_code=False,
+            confirm=True,
+            cancel=True,
+        )
+        self.confirm_button.setFocus()
+
+    def show_active(self, teen_name: str) -> None:
+        self._end("active", f"✓ You are now linked with {teen_name}. You can set their controls.")
+
+    def show_expired(self) -> None:
+        self._end("expired", "⚠ This code has expired (codes last 10 minutes). Get a new code to try again.")
+        self.new_code_button.setVisible(True)
+
+    def show_cancelled(self, by_teen: bool = False) -> None:
+        who = "Your teen declined or cancelled" if by_teen else "The pairing was cancelled"
+        self._end("cancelled", f"✗ {who}. Nothing was linked. You can start again with a new code.")
+        self.new_code_button.setVisible(True)
+
+    def show_rate_limited(self, retry_after_s: int) -> None:
+        minutes = max(1, math.ceil(retry_after_s / 60))
+        self._end(
+            "rate_limited",
+            f"⚠ Too many codes were tried. For safety, wait {minutes} minute{'s' if minutes > 1 else ''} "
+            "and then get a new code.",
+        )
+        self.new_code_button.setVisible(True)
+
+    def show_error(self, text: str) -> None:
+        self._end("error", f"✗ {text}")
+        self.new_code_button.setVisible(True)
+
+    def seconds_left(self) -> int:
+        if self._expires_at is None:
+            return 0
+        return max(0, math.ceil((self._expires_at - datetime.now(UTC)).total_seconds()))
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _end(self, state: str, text: str) -> None:
+        self._tick.stop()
+        self.end_label.setText(text)
+        self._set_state(state, "", page="ended", new_code=False, confirm=False, cancel=False)
+        self.close_button.setVisible(True)
+        self.close_button.setFocus()
+
+    def _set_state(self, state: str, text: str, *, page: str, new_code: bool, confirm: bool, cancel: bool) -> None:
+        self.state = state
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.stack.setCurrentWidget(self._pages[page])
+        self.new_code_button.setVisible(new_code)
+        self.confirm_button.setVisible(confirm)
+        self.confirm_button.setDefault(confirm)
+        self.cancel_button.setVisible(cancel)
+        self.close_button.setVisible(not cancel)
+
+    def _update_countdown(self) -> None:
+        left = self.seconds_left()
+        if left <= 0 and self.state == "waiting":
+            self.show_expired()
+            return
+        minutes, seconds = divmod(left, 60)
+        self.countdown.setText(f"Expires in {minutes}:{seconds:02d}")
+
+    def reject(self) -> None:  # Esc or the window's close button
+        if self.state in ("busy", "waiting", "accepted"):
+            self.cancel_requested.emit()
+        self._tick.stop()
+        super().reject()

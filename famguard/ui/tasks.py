@@ -1,0 +1,143 @@
+"""The one way the desktop app runs slow work: a function runs on a QThreadPool worker, and its
+result or exception comes back to callbacks on the GUI thread.
+
+Why one helper: every network call, keyring access and SQLite transaction goes through here, so
+no widget is ever touched from a worker, no exception is silently lost (an error without its own
+handler reaches the error reporter, which shows it), and a result that arrives after its widget
+is gone is dropped instead of crashing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+ErrorReporter = Callable[[BaseException], None]
+
+
+class Task:
+    """A handle on one piece of background work; `cancel()` drops its result."""
+
+    def __init__(self, task_id: int, name: str, owner: QObject | None) -> None:
+        self.id = task_id
+        self.name = name
+        self._owner = owner
+        self.cancelled = False
+        self.done = False
+
+    def cancel(self) -> None:
+        """The work itself cannot be interrupted; its callbacks simply never run."""
+        self.cancelled = True
+
+    @property
+    def wanted(self) -> bool:
+        if self.cancelled:
+            return False
+        return self._owner is None or shiboken6.isValid(self._owner)
+
+
+class _Job(QRunnable):
+    def __init__(self, runner: TaskRunner, task: Task, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        super().__init__()
+        self._runner = runner
+        self._task = task
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+
+    def run(self) -> None:  # on a worker thread: touch nothing but the signal
+        try:
+            value = self._fn(*self._args, **self._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, never swallowed
+            exc.__famguard_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self._runner._finished.emit(self._task.id, False, exc)
+        else:
+            self._runner._finished.emit(self._task.id, True, value)
+
+
+def default_error_reporter(exc: BaseException) -> None:
+    log.error("Unhandled error in background task: %s", getattr(exc, "__famguard_traceback__", repr(exc)))
+
+
+class TaskRunner(QObject):
+    """Runs callables off the GUI thread. Create it on the GUI thread (it lives there, so the
+    queued signal delivers results there)."""
+
+    _finished = Signal(int, bool, object)
+    task_finished = Signal(int)  # for tests and busy indicators: a task's callbacks have run
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        pool: QThreadPool | None = None,
+        error_reporter: ErrorReporter | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool(self)
+        # Long-polls and slow servers must not starve short tasks like a keyring read.
+        if pool is None:
+            self._pool.setMaxThreadCount(max(16, self._pool.maxThreadCount()))
+        self.error_reporter: ErrorReporter = error_reporter or default_error_reporter
+        self._ids = itertools.count(1)
+        self._pending: dict[int, tuple[Task, Callable[[Any], None] | None, Callable[[BaseException], None] | None]] = {}
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_success: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
+        name: str = "",
+        **kwargs: Any,
+    ) -> Task:
+        """Run `fn(*args, **kwargs)` on a worker. `on_success(value)` or `on_error(exc)` runs on
+        the GUI thread afterwards, unless the task was cancelled or `owner` was deleted."""
+        task = Task(next(self._ids), name or getattr(fn, "__name__", "task"), owner)
+        self._pending[task.id] = (task, on_success, on_error)
+        self._pool.start(_Job(self, task, fn, args, kwargs))
+        return task
+
+    @property
+    def active_count(self) -> int:
+        return len(self._pending)
+
+    def wait_for_done(self, msecs: int = 5000) -> bool:
+        """Block until every worker is idle (used at shutdown and in tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def _deliver(self, task_id: int, ok: bool, value: object) -> None:
+        task, on_success, on_error = self._pending.pop(task_id)
+        task.done = True
+        try:
+            if not task.wanted:
+                if not ok:
+                    # Nobody is left to show it to, but it must still leave a trace.
+                    log.warning(
+                        "Error in %s after its window closed: %s",
+                        task.name,
+                        getattr(value, "__famguard_traceback__", repr(value)),
+                    )
+                return
+            if ok:
+                if on_success is not None:
+                    on_success(value)
+            elif on_error is not None:
+                on_error(value)  # type: ignore[arg-type]
+            else:
+                self.error_reporter(value)  # type: ignore[arg-type]
+        except Exception as exc:  # a bug in a callback must be seen, not lost in Qt's event loop
+            exc.__famguard_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.error_reporter(exc)
+        finally:
+            self.task_finished.emit(task_id)

@@ -1,0 +1,87 @@
+"""The plain data the views are given to show (no Qt here): a teen's row in the side list and the
+sync state of one setting, each with the words and symbol that say it — never colour alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from famguard.domain.schedule import format_minutes
+
+
+class SyncState(StrEnum):
+    """Where a change is on its way to the server (the service's per-field states, plus
+    `idle` for a setting with nothing in flight)."""
+
+    IDLE = "idle"
+    PENDING = "pending"
+    SENDING = "sending"
+    SAVED = "saved"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+# symbol, words; the words are what a screen reader says and what a colour-blind parent reads.
+_STATE_TEXT: dict[SyncState, tuple[str, str]] = {
+    SyncState.IDLE: ("", ""),
+    SyncState.PENDING: ("↻", "saving…"),
+    SyncState.SENDING: ("↻", "saving…"),
+    SyncState.SAVED: ("✓", "saved"),
+    SyncState.CONFLICT: ("⚠", "changed by someone else — choose which to keep"),
+    SyncState.REJECTED: ("✗", "not saved"),
+}
+_OFFLINE_TEXT = ("◷", "will be sent when online")
+
+
+def state_text(state: SyncState, *, offline: bool = False, message: str | None = None) -> str:
+    """The status line shown next to a setting, e.g. "✓ saved" or "✗ not saved: <reason>"."""
+    if offline and state in (SyncState.PENDING, SyncState.SENDING):
+        symbol, words = _OFFLINE_TEXT
+    else:
+        symbol, words = _STATE_TEXT[state]
+    if not words:
+        return ""
+    text = f"{symbol} {words}"
+    if message and state in (SyncState.REJECTED, SyncState.CONFLICT):
+        text = f"{text}: {message}"
+    return text
+
+
+class TeenSync(StrEnum):
+    """The one dot next to a teen in the side list, summarising all of that teen's settings."""
+
+    UP_TO_DATE = "up_to_date"
+    SYNCING = "syncing"
+    QUEUED = "queued"
+    ATTENTION = "attention"
+
+
+TEEN_SYNC_TEXT: dict[TeenSync, tuple[str, str]] = {
+    TeenSync.UP_TO_DATE: ("●", "up to date"),
+    TeenSync.SYNCING: ("◐", "syncing"),
+    TeenSync.QUEUED: ("○", "changes waiting to be sent"),
+    TeenSync.ATTENTION: ("▲", "needs your attention"),
+}
+
+
+@dataclass(frozen=True)
+class TeenRow:
+    """What the side list shows for one linked teen."""
+
+    teen_id: str
+    name: str
+    age: int
+    used_minutes: int | None = None
+    limit_minutes: int | None = None
+    sync: TeenSync = TeenSync.UP_TO_DATE
+
+    def usage_text(self) -> str:
+        if self.used_minutes is None:
+            return "No use reported today"
+        if self.limit_minutes is None:
+            return f"{format_minutes(self.used_minutes)} today, no limit"
+        return f"{format_minutes(self.used_minutes)} of {format_minutes(self.limit_minutes)} today"
+
+    def sync_text(self) -> str:
+        symbol, words = TEEN_SYNC_TEXT[self.sync]
+        return f"{symbol} {words}"

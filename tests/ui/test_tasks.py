@@ -1,0 +1,127 @@
+"""The background-task helper: work runs off the GUI thread, callbacks run on it, errors are never
+lost, and results for a closed widget are dropped."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QLabel
+
+from famguard.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def reported() -> list[BaseException]:
+    return []
+
+
+@pytest.fixture
+def runner(qtbot, reported: list[BaseException]):
+    runner = TaskRunner(error_reporter=reported.append)
+    yield runner
+    assert runner.wait_for_done(5000)
+
+
+def test_work_runs_on_a_worker_and_success_comes_back_on_the_gui_thread(qtbot, runner: TaskRunner) -> None:
+    gui_thread = QThread.currentThread()
+    seen: dict[str, object] = {}
+
+    def work(a: int, b: int) -> int:
+        seen["worker_is_gui"] = QThread.currentThread() == gui_thread
+        return a + b
+
+    def done(value: int) -> None:
+        seen["value"] = value
+        seen["callback_is_gui"] = QThread.currentThread() == gui_thread
+
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(work, 2, 3, on_success=done)
+    assert seen == {"worker_is_gui": False, "value": 5, "callback_is_gui": True}
+
+
+def test_an_error_goes_to_on_error_on_the_gui_thread(qtbot, runner: TaskRunner, reported) -> None:
+    gui_thread = QThread.currentThread()
+    errors: list[tuple[BaseException, bool]] = []
+
+    def fail() -> None:
+        raise ValueError("server said no")
+
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(fail, on_error=lambda exc: errors.append((exc, QThread.currentThread() == gui_thread)))
+    assert len(errors) == 1
+    assert str(errors[0][0]) == "server said no" and errors[0][1] is True
+    assert reported == []
+
+
+def test_an_unhandled_error_reaches_the_error_reporter_with_its_traceback(qtbot, runner: TaskRunner, reported) -> None:
+    def fail() -> None:
+        raise RuntimeError("nobody handles me")
+
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(fail, on_success=lambda _v: None)
+    assert [str(e) for e in reported] == ["nobody handles me"]
+    assert "in fail" in reported[0].__famguard_traceback__
+
+
+def test_a_bug_in_a_callback_is_reported_not_swallowed(qtbot, runner: TaskRunner, reported) -> None:
+    def broken_callback(_value: object) -> None:
+        raise KeyError("typo in a callback")
+
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(lambda: 1, on_success=broken_callback)
+    assert len(reported) == 1 and isinstance(reported[0], KeyError)
+
+
+def test_results_for_a_deleted_widget_are_dropped(qtbot, runner: TaskRunner, reported) -> None:
+    label = QLabel("waiting")
+    release = threading.Event()
+    called: list[object] = []
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(release.wait, 5, on_success=called.append, owner=label)
+        label.deleteLater()
+        qtbot.wait(50)  # let the deferred delete happen while the work is still running
+        release.set()
+    assert called == []
+    assert reported == []
+
+
+def test_a_cancelled_task_never_calls_back(qtbot, runner: TaskRunner) -> None:
+    release = threading.Event()
+    called: list[object] = []
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        task = runner.run(release.wait, 5, on_success=called.append, on_error=called.append)
+        task.cancel()
+        release.set()
+    assert called == [] and task.done
+
+
+def test_slow_work_does_not_block_the_event_loop(qtbot, runner: TaskRunner) -> None:
+    """While a task sleeps 500 ms, a 10 ms timer keeps firing on the GUI thread."""
+    from PySide6.QtCore import QTimer
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(time.sleep, 0.5)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 20
+    assert max(gaps) < 0.1
+
+
+def test_many_tasks_run_at_once(qtbot, runner: TaskRunner) -> None:
+    """Eight waiting tasks (like long-polls) do not starve a ninth."""
+    release = threading.Event()
+    quick: list[int] = []
+    for _ in range(8):
+        runner.run(release.wait, 5)
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(lambda: 42, on_success=quick.append)
+    assert quick == [42]
+    release.set()
