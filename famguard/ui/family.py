@@ -5,6 +5,8 @@ only")."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.ui.common import named, wrapping_label
-from famguard.ui.viewstate import TeenRow
+
+if TYPE_CHECKING:  # the domain's import cost is kept off the path to the first paint
+    from famguard.ui.viewstate import TeenRow
 
 _TEEN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -1,0 +1,73 @@
+"""Time to the first painted window: `famguard` against a bare QMainWindow, each started in a
+fresh interpreter (offscreen), N runs each; prints medians, the ratio and peak RSS.
+
+Run as a script (not collected by pytest): `python tests/benchmarks/bench_startup.py [N]`.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+BARE = """
+import resource, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1100, 760)
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, report)
+        return False
+def report():
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"first-paint {time.time():.6f} {rss}", flush=True)
+    app.quit()
+watcher = FirstPaint()
+window.installEventFilter(watcher)
+window.show()
+app.exec()
+"""
+
+FAMGUARD = "import famguard.app as app; raise SystemExit(app.main([]))"
+
+
+def one_run(code: str) -> tuple[float, int]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FAMGUARD_EXIT_AFTER_FIRST_PAINT": "1"}
+    started = time.time()
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise SystemExit(f"run failed:\n{result.stderr}")
+    line = next(x for x in result.stdout.splitlines() if x.startswith("first-paint "))
+    _, painted, rss_kib = line.split()
+    return float(painted) - started, int(rss_kib)
+
+
+def main() -> int:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    results: dict[str, list[tuple[float, int]]] = {"bare QMainWindow": [], "famguard": []}
+    for _ in range(runs):  # interleaved, so a busy moment of the machine hits both alike
+        results["bare QMainWindow"].append(one_run(BARE))
+        results["famguard"].append(one_run(FAMGUARD))
+    medians = {}
+    for name, samples in results.items():
+        times = [t for t, _ in samples]
+        medians[name] = statistics.median(times)
+        rss = statistics.median(r for _, r in samples) / 1024
+        print(
+            f"{name:18s} first paint median {medians[name] * 1000:6.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, n={runs}), peak RSS {rss:.0f} MiB"
+        )
+    print(f"ratio famguard / bare: {medians['famguard'] / medians['bare QMainWindow']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

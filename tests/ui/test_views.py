@@ -1,0 +1,315 @@
+"""The views on their own, driven like a guardian would (keyboard and mouse through qtbot), found
+by objectName: they show the state they are given and emit what the guardian asked for."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from famguard.domain.controls import Audience, QuietHours, defaults_for_age
+from famguard.ui.controls_page import ControlsPage
+from famguard.ui.dialogs import KEEP_MINE, TAKE_THEIRS, ConflictDialog
+from famguard.ui.main_window import MainWindow
+from famguard.ui.pairing import PairingWizard, format_code, spoken_code
+from famguard.ui.signin import SignInRequest, SignInView
+from famguard.ui.viewstate import SyncState, TeenRow, TeenSync
+
+
+def find(parent: QWidget, kind: type, name: str):
+    widget = parent.findChild(kind, name)
+    assert widget is not None, f"no {kind.__name__} named {name!r}"
+    return widget
+
+
+# --- sign-in -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sign_in(qtbot) -> SignInView:
+    view = SignInView()
+    qtbot.addWidget(view)
+    view.show()
+    return view
+
+
+def test_enter_in_the_password_field_submits_what_was_typed(qtbot, sign_in: SignInView) -> None:
+    qtbot.keyClicks(find(sign_in, QLineEdit, "serverEdit"), "http://127.0.0.1:8000/")
+    qtbot.keyClicks(find(sign_in, QLineEdit, "emailEdit"), "sam@example.org")
+    find(sign_in, QCheckBox, "keepSignedInCheck").setChecked(False)
+    password = find(sign_in, QLineEdit, "passwordEdit")
+    qtbot.keyClicks(password, "correct horse")
+    with qtbot.waitSignal(sign_in.submitted, timeout=1000) as signal:
+        qtbot.keyClick(password, Qt.Key.Key_Return)
+    assert signal.args == [
+        SignInRequest("http://127.0.0.1:8000", "sam@example.org", "correct horse", keep_signed_in=False)
+    ]
+
+
+def test_escape_cancels_sign_in(qtbot, sign_in: SignInView) -> None:
+    with qtbot.waitSignal(sign_in.cancelled, timeout=1000):
+        qtbot.keyClick(find(sign_in, QLineEdit, "emailEdit"), Qt.Key.Key_Escape)
+
+
+def test_missing_fields_are_named_and_nothing_is_sent(qtbot, sign_in: SignInView) -> None:
+    qtbot.keyClicks(find(sign_in, QLineEdit, "serverEdit"), "https://famguard.example.org")
+    with qtbot.assertNotEmitted(sign_in.submitted):
+        qtbot.mouseClick(find(sign_in, QPushButton, "signInSubmit"), Qt.MouseButton.LeftButton)
+    assert sign_in.message.text() == "✗ Enter your email address."
+
+
+def test_busy_sign_in_shows_progress_and_blocks_a_second_submit(qtbot, sign_in: SignInView) -> None:
+    sign_in.set_busy(True)
+    assert find(sign_in, QWidget, "signInProgress").isVisible()
+    assert not find(sign_in, QPushButton, "signInSubmit").isEnabled()
+    assert sign_in.message.text() == "Signing in…"
+
+
+def test_create_account_asks_for_a_name_and_a_long_enough_password(qtbot, sign_in: SignInView) -> None:
+    sign_in.set_mode(create_account=True)
+    name = find(sign_in, QLineEdit, "displayNameEdit")
+    assert name.isVisible()
+    qtbot.keyClicks(find(sign_in, QLineEdit, "serverEdit"), "http://127.0.0.1:9")
+    qtbot.keyClicks(name, "Sam")
+    qtbot.keyClicks(find(sign_in, QLineEdit, "emailEdit"), "sam@example.org")
+    qtbot.keyClicks(find(sign_in, QLineEdit, "passwordEdit"), "short")
+    with qtbot.assertNotEmitted(sign_in.submitted):
+        qtbot.keyClick(find(sign_in, QLineEdit, "passwordEdit"), Qt.Key.Key_Return)
+    assert "at least 8 characters" in sign_in.message.text()
+
+
+# --- the controls page ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page(qtbot) -> ControlsPage:
+    page = ControlsPage()
+    qtbot.addWidget(page)
+    page.show_teen("teen-1", "Maya", 14, defaults_for_age(14, "Europe/London"))
+    page.resize(900, 700)
+    page.show()
+    return page
+
+
+def test_clicking_an_option_asks_for_that_change_at_once(qtbot, page: ControlsPage) -> None:
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as signal:
+        qtbot.mouseClick(find(page, QRadioButton, "comments_no_one"), Qt.MouseButton.LeftButton)
+    assert signal.args == ["teen-1", "comments", Audience.NO_ONE]
+
+
+def test_options_not_allowed_at_the_teens_age_are_disabled_with_the_reason(qtbot, page: ControlsPage) -> None:
+    everyone = find(page, QRadioButton, "comments_everyone")
+    assert everyone.isVisible() and not everyone.isEnabled()
+    reason = page.rows["comments"].editor.reason_label(Audience.EVERYONE)
+    assert reason.isVisible() and "Not available under 16" in reason.text()
+    assert not find(page, QRadioButton, "direct_messages_friends").isEnabled()
+    page.show_teen("teen-2", "Leo", 16, defaults_for_age(16))
+    assert everyone.isEnabled() and not reason.isVisible()
+
+
+def test_daily_limit_presets_custom_and_none(qtbot, page: ControlsPage) -> None:
+    for name in ("dailyLimit_40", "dailyLimit_60", "dailyLimit_90", "dailyLimit_120", "dailyLimit_none"):
+        assert find(page, QRadioButton, name).isVisible()
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as preset:
+        qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_90"), Qt.MouseButton.LeftButton)
+    assert preset.args[1:] == ["daily_limit_minutes", 90]
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "75")
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as custom:
+        qtbot.mouseClick(find(page, QPushButton, "dailyLimitCustomApply"), Qt.MouseButton.LeftButton)
+    assert custom.args[1:] == ["daily_limit_minutes", 75]
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as none:
+        qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_none"), Qt.MouseButton.LeftButton)
+    assert none.args[1:] == ["daily_limit_minutes", None]
+
+
+def test_undo_puts_the_last_change_back(qtbot, page: ControlsPage) -> None:
+    qtbot.mouseClick(find(page, QCheckBox, "search_enabled_check"), Qt.MouseButton.LeftButton)
+    undo = find(page, QPushButton, "undoButton")
+    assert undo.isEnabled()
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as signal:
+        qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert signal.args == ["teen-1", "search_enabled", True]
+    assert find(page, QCheckBox, "search_enabled_check").isChecked()
+    assert not undo.isEnabled()
+
+
+def test_each_state_is_said_in_words_and_a_rejected_change_offers_retry(qtbot, page: ControlsPage) -> None:
+    page.set_field_state("comments", SyncState.SENDING)
+    assert page.field_status("comments") == "↻ saving…"
+    page.set_offline(True)
+    assert page.field_status("comments") == "◷ will be sent when online"
+    page.set_offline(False)
+    page.set_field_state("comments", SyncState.SAVED)
+    assert page.field_status("comments") == "✓ saved"
+    page.set_field_state("comments", SyncState.REJECTED, "Not available under 16.")
+    assert page.field_status("comments") == "✗ not saved: Not available under 16."
+    retry = find(page, QPushButton, "retry_comments")
+    assert retry.isVisible()
+    with qtbot.waitSignal(page.retry_requested, timeout=1000) as signal:
+        qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    assert signal.args == ["teen-1", "comments"]
+
+
+def test_learn_more_shows_the_details(qtbot, page: ControlsPage) -> None:
+    details = find(page, QWidget, "details_restricted_mode")
+    assert not details.isVisible()
+    qtbot.mouseClick(find(page, QAbstractButton, "learnMore_restricted_mode"), Qt.MouseButton.LeftButton)
+    assert details.isVisible() and "mature" in details.text()
+
+
+def test_keywords_are_added_from_the_keyboard_and_removed(qtbot, page: ControlsPage) -> None:
+    edit = find(page, QLineEdit, "keywordEdit")
+    qtbot.keyClicks(edit, "  #diet   challenge ")
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as added:
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert added.args[1:] == ["keyword_filters", ("#diet challenge",)]
+    keywords = find(page, QListWidget, "keywordList")
+    keywords.setCurrentRow(0)
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as removed:
+        qtbot.mouseClick(find(page, QPushButton, "keywordRemove"), Qt.MouseButton.LeftButton)
+    assert removed.args[1:] == ["keyword_filters", ()]
+
+
+def test_time_away_blocks_and_quiet_hours(qtbot, page: ControlsPage) -> None:
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as added:
+        qtbot.mouseClick(find(page, QPushButton, "timeAwayAdd"), Qt.MouseButton.LeftButton)
+    (block,) = added.args[2]
+    assert (block.days, block.start, block.end) == (("mon", "tue", "wed", "thu", "sun"), "22:00", "07:00")
+    assert "into the next morning" in find(page, QListWidget, "timeAwayList").item(0).text()
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as quiet_off:
+        qtbot.mouseClick(find(page, QCheckBox, "quietHoursOn"), Qt.MouseButton.LeftButton)
+    assert quiet_off.args[1:] == ["quiet_hours", None]
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as quiet_on:
+        qtbot.mouseClick(find(page, QCheckBox, "quietHoursOn"), Qt.MouseButton.LeftButton)
+    assert quiet_on.args[1:] == ["quiet_hours", QuietHours("21:00", "08:00")]
+
+
+def test_weekday_override_and_time_zone(qtbot, page: ControlsPage) -> None:
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as override:
+        qtbot.keyClick(find(page, QCheckBox, "override_sat"), Qt.Key.Key_Space)  # keyboard only
+    assert override.args[1:] == ["daily_limit_overrides", {"sat": 120}]
+    combo = find(page, QComboBox, "timezoneCombo")
+    assert combo.currentText() == "Europe/London"
+    combo.lineEdit().selectAll()
+    qtbot.keyClicks(combo.lineEdit(), "Mars/Olympus")
+    with qtbot.assertNotEmitted(page.change_requested):
+        qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+    assert "not a time zone" in find(page, QWidget, "timezoneMessage").text()
+
+
+def test_a_change_from_elsewhere_is_shown_and_named(qtbot, page: ControlsPage) -> None:
+    changed = defaults_for_age(14, "Europe/London").replace(search_enabled=False)
+    page.update_controls(changed, ("search_enabled",), by="Alex")
+    assert not find(page, QCheckBox, "search_enabled_check").isChecked()
+    assert page.field_status("search_enabled") == "↻ changed by Alex"
+    assert "background" in page.rows["search_enabled"].styleSheet()
+
+
+# --- pairing, conflict, family -----------------------------------------------------------------
+
+
+def test_code_is_grouped_and_spoken_character_by_character() -> None:
+    assert format_code("abcdefgh") == "ABCD-EFGH"
+    assert spoken_code("ABCDEFGH") == "A B C D, E F G H"
+
+
+def test_pairing_wizard_walks_through_its_states(qtbot) -> None:
+    wizard = PairingWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.show_waiting("K7MQ2XRT", datetime.now(UTC) + timedelta(minutes=10), "famguard://pair?code=K7MQ2XRT")
+    assert find(wizard, QWidget, "pairingCode").text() == "K7MQ-2XRT"
+    assert wizard.qr.data == "famguard://pair?code=K7MQ2XRT" and wizard.qr.module_count() >= 21
+    assert find(wizard, QWidget, "pairingCountdown").text() in ("Expires in 10:00", "Expires in 9:59")
+    with qtbot.waitSignal(wizard.new_code_requested, timeout=1000):
+        qtbot.mouseClick(find(wizard, QPushButton, "newCodeButton"), Qt.MouseButton.LeftButton)
+    wizard.show_accepted("Maya", 14)
+    assert find(wizard, QWidget, "pairingTeen").text() == "Maya, 14"
+    with qtbot.waitSignal(wizard.confirm_requested, timeout=1000):
+        qtbot.keyClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.Key.Key_Space)
+    wizard.show_rate_limited(600)
+    assert "wait 10 minutes" in find(wizard, QWidget, "pairingEnd").text()
+
+
+def test_pairing_code_expires_by_itself(qtbot) -> None:
+    wizard = PairingWizard()
+    qtbot.addWidget(wizard)
+    wizard.show_waiting("K7MQ2XRT", datetime.now(UTC) + timedelta(seconds=1), "famguard://pair?code=K7MQ2XRT")
+    qtbot.waitUntil(lambda: wizard.state == "expired", timeout=3000)
+    assert "expired" in find(wizard, QWidget, "pairingEnd").text()
+    assert find(wizard, QPushButton, "newCodeButton").isVisibleTo(wizard)
+
+
+def test_escape_in_the_pairing_wizard_cancels_the_pairing(qtbot) -> None:
+    wizard = PairingWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.show_waiting("K7MQ2XRT", datetime.now(UTC) + timedelta(minutes=5), "famguard://pair?code=K7MQ2XRT")
+    with qtbot.waitSignal(wizard.cancel_requested, timeout=1000):
+        qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+
+
+@pytest.mark.parametrize(("button", "choice"), [("keepMineButton", KEEP_MINE), ("takeTheirsButton", TAKE_THEIRS)])
+def test_conflict_dialog_shows_both_values_and_who(qtbot, button: str, choice: str) -> None:
+    when = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    dialog = ConflictDialog("comments", Audience.NO_ONE, Audience.FRIENDS, who="Alex", when=when, teen_name="Maya")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert find(dialog, QWidget, "conflictMine").text() == "No one"
+    assert find(dialog, QWidget, "conflictTheirs").text() == "Friends"
+    assert "Alex" in find(dialog, QWidget, "conflictExplanation").text()
+    qtbot.mouseClick(find(dialog, QPushButton, button), Qt.MouseButton.LeftButton)
+    assert dialog.choice == choice
+
+
+def test_teen_list_says_use_limit_and_sync_state_in_words(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_family()
+    window.teen_list.set_teens(
+        [TeenRow("t1", "Maya", 14, 35, 60), TeenRow("t2", "Leo", 16, None, None, TeenSync.QUEUED)]
+    )
+    assert window.teen_list.item_text("t1") == "Maya, 14\n35 min of 1 h today\n● up to date"
+    assert window.teen_list.item_text("t2") == "Leo, 16\nNo use reported today\n○ changes waiting to be sent"
+    assert window.teen_list.current_teen_id() == "t1"
+    window.offline_banner.set_offline(True, 3)
+    assert window.offline_banner.text() == (
+        "⚠ You are offline. 3 changes are waiting and will be sent when the connection is back."
+    )
+
+
+def test_every_interactive_widget_has_an_object_name_and_an_accessible_name(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.ensure_controls_page().show_teen("t1", "Maya", 14, defaults_for_age(14))
+    window.ensure_teen_phone()
+    wizard = PairingWizard(window)
+    conflict = ConflictDialog("search_enabled", True, False, who="Alex", when=None, parent=window)
+    interactive = (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox, QListWidget)
+    unnamed = []
+    for root in (window, wizard, conflict):
+        for widget in root.findChildren(QWidget):
+            if not isinstance(widget, interactive) or widget.parent() is None:
+                continue
+            owner = widget.parentWidget()
+            if isinstance(owner, (QAbstractSpinBox, QComboBox)) or type(widget).__name__ in ("QToolBarExtension",):
+                continue  # Qt's own parts of a composite widget (the line edit inside a spin box)
+            if widget.objectName().startswith("qt_"):
+                continue
+            if not widget.objectName() or not widget.accessibleName():
+                unnamed.append(f"{type(widget).__name__} {widget.objectName()!r} {getattr(widget, 'text', str)()!r}")
+    assert unnamed == []
