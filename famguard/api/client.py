@@ -1,0 +1,459 @@
+"""ApiClient: one method per API v1 operation (famguard/server/API.md), returning domain objects.
+
+This is the only module that calls `requests`: every call passes a (connect, read) timeout,
+redirects are followed here (Authorization only to the same origin), transient failures are
+retried with capped jittered backoff, an expired access token is refreshed once (single-flight)
+and every failure becomes an ApiError. All methods block; call them from a worker thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import requests
+import urllib3
+
+from famguard.api import errors as e
+from famguard.api import parsing as p
+from famguard.api.tokens import TokenManager
+from famguard.api.transport import (
+    RETRY_STATUSES,
+    RetryPolicy,
+    check_server_url,
+    may_carry_authorization,
+    parse_retry_after,
+    retry_at,
+)
+from famguard.domain.controls import Controls
+from famguard.domain.models import (
+    Account,
+    ActivityEntry,
+    Event,
+    GuardianLink,
+    Pairing,
+    TeenSummary,
+    TimeRequest,
+    UsageDay,
+)
+
+DEFAULT_TIMEOUT = (3.05, 10.0)
+EVENTS_MARGIN = 10.0  # seconds on top of a long-poll's `wait`, so a slow answer is not a timeout
+MAX_BODY_BYTES = 4 * 1024 * 1024  # no reply of the contract comes near this; a bigger one is not ours
+MAX_REDIRECTS = 5
+_IDEMPOTENT_METHODS = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        if not self.body:
+            raise e.ProtocolError("The service sent an empty answer where FamGuard expected data.")
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            raise e.ProtocolError("The service sent an answer that is not the data FamGuard expects.") from None
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """Controls with the ETag (a quoted string, sent back verbatim in If-Match)."""
+
+    controls: Controls
+    etag: str
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """True when the connection failed before the request could reach the server."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
+class ApiClient:
+    """The FamGuard API v1 for one server.
+
+    `tokens` holds the sign-in (None for the unauthenticated calls only). `sleep` and `retry` are
+    injectable so tests need not wait. Thread-safe: share one instance between worker threads."""
+
+    def __init__(
+        self,
+        base_url: str,
+        session: requests.Session,
+        *,
+        tokens: TokenManager | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen dataclass, safe as a default
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = check_server_url(base_url)
+        self.session = session
+        self.session.verify = True
+        self.tokens = tokens if tokens is not None else TokenManager()
+        self.timeout = timeout
+        self.retry = retry
+        self._sleep = sleep
+        self.refresh_count = 0  # refresh requests this client sent (tests and diagnostics)
+        self._count_lock = threading.Lock()
+
+    # --- transport -----------------------------------------------------------------------
+
+    def _send_once(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.session.request(
+                method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
+            )
+            try:
+                location = response.headers.get("Location")
+                if response.status_code in (301, 302, 303, 307, 308) and location:
+                    target = urljoin(url, location)
+                    try:
+                        check_server_url(target.split("?", 1)[0].split("#", 1)[0])
+                    except e.InsecureServerUrl:
+                        raise e.InsecureServerUrl(
+                            "The service tried to send FamGuard to an address that is not secure; nothing was sent."
+                        ) from None
+                    if not may_carry_authorization(url, target):
+                        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+                    if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                        method, body = "GET", None
+                        headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+                    url = target
+                    continue
+                return Reply(response.status_code, dict(response.headers), self._read_body(response))
+            finally:
+                response.close()
+        raise e.ProtocolError("The service redirected FamGuard too many times.")
+
+    @staticmethod
+    def _read_body(response: requests.Response) -> bytes:
+        chunks, size = [], 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise e.ProtocolError("The service sent a far bigger answer than FamGuard expects.")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _send(
+        self, method: str, path: str, headers: dict[str, str], body: bytes | None, timeout, *, retriable: bool
+    ) -> Reply:
+        """One logical request with retries. `retriable` means sending it twice is harmless
+        (idempotent method, or an Idempotency-Key); otherwise only failures that prove the
+        request never left, and 429 (which the server answers before doing anything), are retried."""
+        url = self.base_url + path
+        last = self.retry.attempts - 1
+        for attempt in range(self.retry.attempts):
+            try:
+                reply = self._send_once(method, url, headers, body, timeout)
+            except requests.Timeout as exc:
+                if attempt < last and (retriable or _never_sent(exc)):
+                    self._sleep(self.retry.delay(attempt))
+                    continue
+                raise e.TimedOut(
+                    "The service took too long to answer. Your change is kept and will be sent again."
+                ) from None
+            except requests.exceptions.ChunkedEncodingError:
+                if attempt < last and retriable:
+                    self._sleep(self.retry.delay(attempt))
+                    continue
+                raise e.ProtocolError("The answer from the service was cut off.") from None
+            except requests.ConnectionError as exc:
+                if attempt < last and (retriable or _never_sent(exc)):
+                    self._sleep(self.retry.delay(attempt))
+                    continue
+                raise e.NetworkUnreachable(
+                    "FamGuard can't reach the service. Check the internet connection; changes are kept until it's back."
+                ) from None
+            except requests.exceptions.InvalidURL:
+                raise e.InsecureServerUrl("The service address is not valid.") from None
+            except requests.RequestException as exc:  # SSL, content decoding, …: all protocol trouble
+                if isinstance(exc, requests.exceptions.SSLError):
+                    raise e.NetworkUnreachable(
+                        "The service's certificate could not be verified, so FamGuard did not connect."
+                    ) from None
+                raise e.ProtocolError("The connection to the service broke in an unexpected way.") from None
+            if reply.status in RETRY_STATUSES and attempt < last and (retriable or reply.status == 429):
+                wait = parse_retry_after(reply.headers.get("Retry-After"))
+                if reply.status == 429 and wait is not None and wait > self.retry.max_retry_after:
+                    return reply  # too long to wait here: _raise_for turns it into RateLimited
+                self._sleep(min(wait, self.retry.max_retry_after) if wait is not None else self.retry.delay(attempt))
+                continue
+            return reply
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: bool = True,
+        idempotency_key: str | None = None,
+        timeout=None,
+        ok: tuple[int, ...] = (200,),
+    ) -> Reply:
+        if params:
+            query = "&".join(f"{quote(str(k))}={quote(str(v))}" for k, v in params.items() if v is not None)
+            path = f"{path}?{query}" if query else path
+        sent_headers = {"Accept": "application/json", **(headers or {})}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent_headers["Content-Type"] = "application/json"
+        if idempotency_key:
+            sent_headers["Idempotency-Key"] = idempotency_key
+        retriable = method in _IDEMPOTENT_METHODS or bool(idempotency_key)
+        timeout = timeout or self.timeout
+        for refreshed in (False, True):
+            access = None
+            if auth:
+                access = self.tokens.access_token
+                if access is None:
+                    self._refresh(None)
+                    access = self.tokens.access_token
+                sent_headers["Authorization"] = f"Bearer {access}"
+            reply = self._send(method, path, sent_headers, data, timeout, retriable=retriable)
+            if auth and not refreshed and reply.status == 401 and _error_code(reply) == "token_expired":
+                self._refresh(access)
+                continue
+            if reply.status in ok:
+                return reply
+            _raise_for(reply)
+        _raise_for(reply)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refresh(self, stale_access: str | None) -> None:
+        """Swap the refresh token for a new pair, once however many threads found `stale_access`
+        expired: the first takes the lock and refreshes, the others find a new token and return."""
+        with self.tokens.refresh_lock:
+            current = self.tokens.access_token
+            if current is not None and current != stale_access:
+                return
+            refresh_token = self.tokens.refresh_token
+            if refresh_token is None:
+                raise e.SignedOut("You're signed out. Please sign in again.")
+            with self._count_lock:
+                self.refresh_count += 1
+            # Never retried once sent: a refresh token works once, and a second use ends the sign-in.
+            reply = self._send(
+                "POST",
+                "/v1/auth/refresh",
+                {"Accept": "application/json", "Content-Type": "application/json"},
+                json.dumps({"refresh_token": refresh_token}).encode(),
+                self.timeout,
+                retriable=False,
+            )
+            if reply.status in (400, 401, 403, 422):
+                self.tokens.clear()
+                if self.tokens.on_signed_out is not None:
+                    self.tokens.on_signed_out()
+                raise e.SignedOut("Your sign-in has ended. Please sign in again.", code=_error_code(reply))
+            if reply.status != 200:
+                _raise_for(reply)
+            access, refresh, _ = p.parse_token_pair(reply.json())
+            self.tokens.set(access, refresh)
+
+    # --- accounts and sessions ----------------------------------------------------------
+
+    def health(self) -> bool:
+        reply = self._call("GET", "/v1/health", auth=False)
+        return p.text(p.obj(reply.json(), "health"), "status", "health") == "ok"
+
+    def create_account(
+        self, email: str, password: str, display_name: str, role: str, birth_date: date | None = None
+    ) -> Account:
+        body: dict[str, Any] = {"email": email, "password": password, "display_name": display_name, "role": role}
+        if birth_date is not None:
+            body["birth_date"] = birth_date.isoformat()
+        reply = self._call("POST", "/v1/accounts", body=body, auth=False, ok=(201,))
+        o = p.obj(reply.json(), "account")
+        return p.parse_account({**o, "age": o.get("age")})
+
+    def sign_in(self, email: str, password: str) -> None:
+        """Exchange email and password for tokens, kept in (and persisted through) `tokens`."""
+        reply = self._call("POST", "/v1/auth/token", body={"email": email, "password": password}, auth=False)
+        access, refresh, _ = p.parse_token_pair(reply.json())
+        self.tokens.set(access, refresh)
+
+    def sign_out(self) -> None:
+        """Revoke this sign-in on the server; the local tokens are cleared whatever happens."""
+        try:
+            if self.tokens.access_token is not None or self.tokens.refresh_token is not None:
+                self._call("POST", "/v1/auth/logout", ok=(204, 200))
+        finally:
+            self.tokens.clear()
+
+    def me(self) -> Account:
+        return p.parse_account(self._call("GET", "/v1/me").json())
+
+    # --- pairing -------------------------------------------------------------------------
+
+    def start_pairing(self) -> Pairing:
+        return p.parse_pairing(self._call("POST", "/v1/pairings", ok=(201,)).json())
+
+    def redeem_pairing(self, code: str) -> Pairing:
+        return p.parse_pairing(self._call("POST", "/v1/pairings/redeem", body={"code": code}).json())
+
+    def accept_pairing(self, pairing_id: str) -> Pairing:
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/accept").json())
+
+    def confirm_pairing(self, pairing_id: str) -> Pairing:
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/confirm").json())
+
+    def get_pairing(self, pairing_id: str) -> Pairing:
+        return p.parse_pairing(self._call("GET", f"/v1/pairings/{_seg(pairing_id)}").json())
+
+    def cancel_pairing(self, pairing_id: str) -> None:
+        self._call("DELETE", f"/v1/pairings/{_seg(pairing_id)}", ok=(204, 200))
+
+    def teens(self) -> list[TeenSummary]:
+        return p.listing(self._call("GET", "/v1/teens").json(), p.parse_teen, "teens")
+
+    def my_guardians(self) -> list[GuardianLink]:
+        return p.listing(self._call("GET", "/v1/me/guardians").json(), p.parse_guardian_link, "guardians")
+
+    def unlink(self, teen_id: str) -> None:
+        self._call("DELETE", f"/v1/teens/{_seg(teen_id)}/link", ok=(204, 200))
+
+    # --- controls ------------------------------------------------------------------------
+
+    def get_controls(self, teen_id: str, *, if_none_match: str | None = None) -> Versioned | None:
+        """The teen's controls and ETag; None when `if_none_match` is still current (304)."""
+        headers = {"If-None-Match": if_none_match} if if_none_match else None
+        reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/controls", headers=headers, ok=(200, 304))
+        if reply.status == 304:
+            return None
+        return _versioned(reply)
+
+    def patch_controls(
+        self, teen_id: str, fields: Mapping[str, Any], *, if_match: str, idempotency_key: str | None = None
+    ) -> Versioned:
+        """Change some controls (`fields` in wire form) if the version is still `if_match`."""
+        reply = self._call(
+            "PATCH",
+            f"/v1/teens/{_seg(teen_id)}/controls",
+            body=dict(fields),
+            headers={"If-Match": if_match},
+            idempotency_key=idempotency_key,
+        )
+        return _versioned(reply)
+
+    def my_controls(self) -> Versioned:
+        return _versioned(self._call("GET", "/v1/me/controls"))
+
+    # --- usage and time requests ---------------------------------------------------------
+
+    def report_usage(self, day: date, minutes: int) -> UsageDay:
+        reply = self._call("POST", "/v1/me/usage", body={"date": day.isoformat(), "minutes": minutes})
+        return p.parse_usage_day(reply.json())
+
+    def usage(self, teen_id: str, start: date | None = None, end: date | None = None) -> list[UsageDay]:
+        params = {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+        return p.parse_usage(self._call("GET", f"/v1/teens/{_seg(teen_id)}/usage", params=params).json())
+
+    def ask_for_time(self, minutes: int, reason: str) -> TimeRequest:
+        reply = self._call("POST", "/v1/me/time-requests", body={"minutes": minutes, "reason": reason}, ok=(201,))
+        return p.parse_time_request(reply.json())
+
+    def time_requests(self, teen_id: str) -> list[TimeRequest]:
+        reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/time-requests")
+        return p.listing(reply.json(), p.parse_time_request, "time requests")
+
+    def my_time_requests(self) -> list[TimeRequest]:
+        return p.listing(self._call("GET", "/v1/me/time-requests").json(), p.parse_time_request, "time requests")
+
+    def decide_time_request(self, request_id: str, approve: bool, minutes: int | None = None) -> TimeRequest:
+        body: dict[str, Any] = {"approve": approve}
+        if minutes is not None:
+            body["minutes"] = minutes
+        reply = self._call("POST", f"/v1/time-requests/{_seg(request_id)}/decision", body=body)
+        return p.parse_time_request(reply.json())
+
+    # --- activity and events -------------------------------------------------------------
+
+    def activity(self, teen_id: str, limit: int = 100, before: int | None = None) -> list[ActivityEntry]:
+        reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/activity", params={"limit": limit, "before": before})
+        return p.listing(reply.json(), p.parse_activity, "activity")
+
+    def events(self, after: str | None = None, wait: int = 0) -> tuple[list[Event], str]:
+        """(events after `after`, new cursor). Blocks up to `wait` seconds (0–30) for one to come."""
+        wait = max(0, min(30, int(wait)))
+        timeout = (self.timeout[0], wait + EVENTS_MARGIN)
+        reply = self._call(
+            "GET", "/v1/events", params={"after": after, "wait": wait if after else None}, timeout=timeout
+        )
+        return p.parse_events(reply.json())
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _versioned(reply: Reply) -> Versioned:
+    etag = reply.headers.get("ETag")
+    if not etag:
+        raise e.ProtocolError("The service sent controls without their version (ETag).")
+    return Versioned(p.parse_controls(reply.json()), etag)
+
+
+def _error_code(reply: Reply) -> str | None:
+    try:
+        return p.parse_error_body(reply.json())[0]
+    except e.ProtocolError:
+        return None
+
+
+_BY_STATUS: dict[int, type[e.ApiError]] = {
+    403: e.Forbidden,
+    404: e.NotFound,
+    409: e.Conflict,
+    410: e.Gone,
+}
+
+
+def _raise_for(reply: Reply) -> None:
+    """Raise the ApiError that `reply` (a non-success answer) means."""
+    status = reply.status
+    try:
+        code, message, fields = p.parse_error_body(reply.json())
+    except e.ProtocolError:
+        if status >= 500:
+            raise e.ServerError(f"The service had a problem (error {status}). Try again in a moment.") from None
+        if status == 429:
+            code, message, fields = "rate_limited", "Too many attempts.", {}
+        else:
+            raise e.ProtocolError(
+                f"The service answered with something FamGuard does not understand (status {status})."
+            ) from None
+    if status >= 500:
+        raise e.ServerError(message or f"The service had a problem (error {status}).", code=code)
+    if status == 401:
+        if code == "invalid_credentials":
+            raise e.InvalidCredentials(message, code=code)
+        raise e.SignedOut(message or "Please sign in again.", code=code)
+    if status == 412:
+        raise e.PreconditionFailed(message, current_etag=reply.headers.get("ETag"), code=code)
+    if status in (400, 422, 428):
+        raise e.ValidationFailed(message, fields, code=code)
+    if status == 429:
+        wait = parse_retry_after(reply.headers.get("Retry-After"))
+        when = retry_at(wait if wait is not None else 60)
+        raise e.RateLimited(f"{message} Try again after {when.astimezone():%H:%M}.", retry_at=when, code=code)
+    kind = _BY_STATUS.get(status)
+    if kind is None:
+        raise e.ProtocolError(f"The service answered with an unexpected status ({status}).", code=code)
+    raise kind(message, code=code)

@@ -1,0 +1,264 @@
+"""Strict, pure parsing of API v1 replies into domain objects. Any deviation from the shapes in
+famguard/server/API.md raises ProtocolError; no KeyError, TypeError or ValueError escapes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from famguard.api.errors import ProtocolError
+from famguard.domain.controls import Controls, controls_from_json
+from famguard.domain.errors import DomainValidationError
+from famguard.domain.models import (
+    Account,
+    ActivityEntry,
+    Actor,
+    Event,
+    GuardianLink,
+    Pairing,
+    PairingStatus,
+    PairingTeen,
+    Role,
+    TeenSummary,
+    TimeRequest,
+    TimeRequestStatus,
+    UsageDay,
+)
+
+T = TypeVar("T")
+
+
+def _fail(what: str) -> ProtocolError:
+    return ProtocolError(f"The service sent something FamGuard does not understand ({what}).")
+
+
+def obj(raw: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise _fail(f"{what} is not an object")
+    return raw
+
+
+def field(raw: Mapping[str, Any], name: str, kind: type | tuple[type, ...], what: str, *, optional: bool = False):
+    """`raw[name]` if it has type `kind` (None allowed when `optional`); bool never counts as int."""
+    if name not in raw:
+        raise _fail(f"{what}.{name} is missing")
+    value = raw[name]
+    if value is None and optional:
+        return None
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds:
+        raise _fail(f"{what}.{name} has the wrong type")
+    if not isinstance(value, kinds):
+        raise _fail(f"{what}.{name} has the wrong type")
+    return value
+
+
+def text(raw: Mapping[str, Any], name: str, what: str, *, optional: bool = False) -> str | None:
+    return field(raw, name, str, what, optional=optional)
+
+
+def integer(raw: Mapping[str, Any], name: str, what: str, *, optional: bool = False) -> int | None:
+    return field(raw, name, int, what, optional=optional)
+
+
+def timestamp(raw: Mapping[str, Any], name: str, what: str, *, optional: bool = False) -> datetime | None:
+    value = text(raw, name, what, optional=optional)
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _fail(f"{what}.{name} is not a time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)  # the contract says UTC; be lenient about the suffix only
+    return parsed
+
+
+def day(raw: Mapping[str, Any], name: str, what: str) -> date:
+    value = text(raw, name, what)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{what}.{name} is not a date") from None
+
+
+def enum(kind: Callable[[str], T], raw: Mapping[str, Any], name: str, what: str) -> T:
+    value = text(raw, name, what)
+    try:
+        return kind(value)
+    except ValueError:
+        raise _fail(f"{what}.{name} has an unknown value") from None
+
+
+def listing(raw: Any, parse: Callable[[Any], T], what: str) -> list[T]:
+    if not isinstance(raw, list):
+        raise _fail(f"{what} is not a list")
+    return [parse(item) for item in raw]
+
+
+# --- one parser per object of the contract ---------------------------------------------------
+
+
+def parse_account(raw: Any) -> Account:
+    o = obj(raw, "account")
+    return Account(
+        id=text(o, "id", "account"),
+        email=text(o, "email", "account"),
+        display_name=text(o, "display_name", "account"),
+        role=enum(Role, o, "role", "account"),
+        age=integer(o, "age", "account", optional=True) if "age" in o else None,
+    )
+
+
+def parse_token_pair(raw: Any) -> tuple[str, str, int]:
+    """(access_token, refresh_token, expires_in seconds) of a token reply."""
+    o = obj(raw, "token")
+    access, refresh = text(o, "access_token", "token"), text(o, "refresh_token", "token")
+    expires = integer(o, "expires_in", "token")
+    if not access or not refresh or expires <= 0:
+        raise _fail("token is empty")
+    return access, refresh, expires
+
+
+def parse_teen(raw: Any) -> TeenSummary:
+    o = obj(raw, "teen")
+    return TeenSummary(
+        id=text(o, "id", "teen"),
+        display_name=text(o, "display_name", "teen"),
+        age=integer(o, "age", "teen"),
+        linked_at=timestamp(o, "linked_at", "teen"),
+    )
+
+
+def parse_guardian_link(raw: Any) -> GuardianLink:
+    o = obj(raw, "guardian")
+    return GuardianLink(
+        id=text(o, "id", "guardian"),
+        display_name=text(o, "display_name", "guardian"),
+        linked_at=timestamp(o, "linked_at", "guardian"),
+    )
+
+
+def parse_pairing(raw: Any) -> Pairing:
+    o = obj(raw, "pairing")
+    guardian = o.get("guardian")
+    guardian_name = None
+    if guardian is not None:
+        guardian_name = text(obj(guardian, "pairing.guardian"), "display_name", "pairing.guardian")
+    teen = None
+    if o.get("teen") is not None:
+        t = obj(o["teen"], "pairing.teen")
+        teen = PairingTeen(
+            id=text(t, "id", "pairing.teen"),
+            display_name=text(t, "display_name", "pairing.teen"),
+            age=integer(t, "age", "pairing.teen"),
+        )
+    return Pairing(
+        id=text(o, "id", "pairing"),
+        status=enum(PairingStatus, o, "status", "pairing"),
+        code=text(o, "code", "pairing", optional=True) if "code" in o else None,
+        expires_at=timestamp(o, "expires_at", "pairing", optional=True) if "expires_at" in o else None,
+        pair_uri=text(o, "pair_uri", "pairing", optional=True) if "pair_uri" in o else None,
+        guardian_name=guardian_name,
+        teen=teen,
+    )
+
+
+def parse_controls(raw: Any) -> Controls:
+    try:
+        return controls_from_json(raw)
+    except DomainValidationError as exc:
+        raise _fail(f"controls: {', '.join(exc.fields)}") from None
+    except (TypeError, ValueError, AttributeError):  # e.g. unhashable keys deep inside
+        raise _fail("controls") from None
+
+
+def parse_usage_day(raw: Any) -> UsageDay:
+    o = obj(raw, "usage")
+    return UsageDay(
+        date=day(o, "date", "usage"),
+        minutes=integer(o, "minutes", "usage"),
+        limit_minutes=integer(o, "limit_minutes", "usage", optional=True),
+    )
+
+
+def parse_usage(raw: Any) -> list[UsageDay]:
+    o = obj(raw, "usage")
+    return listing(o.get("days"), parse_usage_day, "usage.days")
+
+
+def parse_time_request(raw: Any) -> TimeRequest:
+    o = obj(raw, "time request")
+    w = "time request"
+    return TimeRequest(
+        id=text(o, "id", w),
+        teen_id=text(o, "teen_id", w),
+        date=day(o, "date", w),
+        minutes=integer(o, "minutes", w),
+        reason=text(o, "reason", w),
+        status=enum(TimeRequestStatus, o, "status", w),
+        created_at=timestamp(o, "created_at", w),
+        decided_at=timestamp(o, "decided_at", w, optional=True),
+        decided_by=text(o, "decided_by", w, optional=True),
+        granted_minutes=integer(o, "granted_minutes", w, optional=True),
+    )
+
+
+def parse_actor(raw: Any) -> Actor | None:
+    if raw is None:
+        return None
+    o = obj(raw, "actor")
+    return Actor(
+        id=text(o, "id", "actor"), display_name=text(o, "display_name", "actor"), role=enum(Role, o, "role", "actor")
+    )
+
+
+def parse_activity(raw: Any) -> ActivityEntry:
+    o = obj(raw, "activity")
+    w = "activity"
+    for name in ("actor", "before", "after"):
+        if name not in o:
+            raise _fail(f"{w}.{name} is missing")
+    return ActivityEntry(
+        id=integer(o, "id", w),
+        at=timestamp(o, "at", w),
+        actor=parse_actor(o["actor"]),
+        teen_id=text(o, "teen_id", w),
+        kind=text(o, "kind", w),
+        field=text(o, "field", w, optional=True),
+        before=o["before"],
+        after=o["after"],
+    )
+
+
+def parse_event(raw: Any) -> Event:
+    o = obj(raw, "event")
+    data = field(o, "data", dict, "event", optional=True) if "data" in o else None
+    return Event(
+        id=integer(o, "id", "event"),
+        type=text(o, "type", "event"),
+        teen_id=text(o, "teen_id", "event", optional=True),
+        at=timestamp(o, "at", "event"),
+        data=dict(data or {}),
+    )
+
+
+def parse_events(raw: Any) -> tuple[list[Event], str]:
+    """(events, cursor) of an events reply; the cursor is kept as the opaque string it is."""
+    o = obj(raw, "events")
+    events = listing(o.get("events"), parse_event, "events")
+    cursor = field(o, "cursor", (str, int), "events")
+    return events, str(cursor)
+
+
+def parse_error_body(raw: Any) -> tuple[str, str, dict[str, str]]:
+    """(code, message, fields) of an error body, or ProtocolError."""
+    o = obj(obj(raw, "error reply").get("error"), "error")
+    code = text(o, "code", "error")
+    message = text(o, "message", "error")
+    fields_raw = o.get("fields") or {}
+    if not isinstance(fields_raw, Mapping):
+        raise _fail("error.fields is not an object")
+    fields = {str(k): str(v) for k, v in fields_raw.items()}
+    return code, message, fields

@@ -1,0 +1,54 @@
+"""The observer interface of the services: plain callbacks, no Qt, so the UI can bridge each
+notice to a Qt signal (queued to the GUI thread) and tests can simply record them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+# Notice kinds. "outbox": a change's sync state moved; "controls": cached controls changed;
+# "teens": the list of teens changed; "status": online/offline/paused changed; "time_requests",
+# "usage", "activity", "pairing": that part of the cache changed; "signed_out": the server ended
+# the sign-in (sign in again).
+KINDS = ("outbox", "controls", "teens", "status", "time_requests", "usage", "activity", "pairing", "signed_out")
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    teen_id: str | None = None
+
+
+Listener = Callable[[Notice], None]
+
+
+class Notifier:
+    """Calls every listener with each notice, on the thread that caused it. A failing listener is
+    logged and skipped: it must not stop the sync engine."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    def add_listener(self, callback: Listener) -> None:
+        with self._lock:
+            self._listeners.append(callback)
+
+    def remove_listener(self, callback: Listener) -> None:
+        with self._lock:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+    def notify(self, kind: str, teen_id: str | None = None) -> None:
+        notice = Notice(kind, teen_id)
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(notice)
+            except Exception:  # noqa: BLE001 - a broken listener must not stop syncing
+                log.exception("A sync listener failed")

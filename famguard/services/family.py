@@ -1,0 +1,93 @@
+"""FamilyService: the guardian's family — teens, pairing, usage, time requests, activity.
+
+Each read comes in two forms: `cached_*` answers at once from the local store (works offline),
+`refresh_*` asks the server, updates the cache and returns the fresh value (raises ApiError).
+Every method blocks; call from a worker thread."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from famguard.api import ApiClient
+from famguard.domain.models import ActivityEntry, Pairing, TeenSummary, TimeRequest, UsageDay
+from famguard.services.events import Notifier
+from famguard.store import AccountStore
+
+
+class FamilyService:
+    def __init__(self, api: ApiClient, store: AccountStore, notifier: Notifier | None = None) -> None:
+        self.api = api
+        self.store = store
+        self.notifier = notifier or Notifier()
+
+    # --- teens -----------------------------------------------------------------------------
+
+    def cached_teens(self) -> list[TeenSummary]:
+        return self.store.teens()
+
+    def refresh_teens(self) -> list[TeenSummary]:
+        teens = self.api.teens()
+        self.store.replace_teens(teens)
+        self.notifier.notify("teens")
+        return teens
+
+    def unlink(self, teen_id: str) -> None:
+        """End this guardian's link with the teen (the teen keeps their other guardians)."""
+        self.api.unlink(teen_id)
+        self.refresh_teens()
+
+    # --- pairing ---------------------------------------------------------------------------
+
+    def start_pairing(self) -> Pairing:
+        """A new code (`code`, `pair_uri` for the QR code, `expires_at`) for the teen to enter."""
+        return self.api.start_pairing()
+
+    def poll_pairing(self, pairing_id: str) -> Pairing:
+        """The pairing's state: waiting -> accepted (then `teen` says who) -> active."""
+        return self.api.get_pairing(pairing_id)
+
+    def confirm_pairing(self, pairing_id: str) -> Pairing:
+        """The guardian checked the teen's name and age: link them; refreshes the teen list."""
+        pairing = self.api.confirm_pairing(pairing_id)
+        self.refresh_teens()
+        return pairing
+
+    def cancel_pairing(self, pairing_id: str) -> None:
+        self.api.cancel_pairing(pairing_id)
+        self.notifier.notify("pairing")
+
+    # --- usage, time requests, activity ----------------------------------------------------
+
+    def cached_usage(self, teen_id: str) -> list[UsageDay]:
+        return self.store.usage(teen_id)
+
+    def refresh_usage(self, teen_id: str, start: date | None = None, end: date | None = None) -> list[UsageDay]:
+        days = self.api.usage(teen_id, start, end)
+        self.store.replace_usage(teen_id, days)
+        self.notifier.notify("usage", teen_id)
+        return days
+
+    def cached_time_requests(self, teen_id: str) -> list[TimeRequest]:
+        return self.store.time_requests(teen_id)
+
+    def refresh_time_requests(self, teen_id: str) -> list[TimeRequest]:
+        requests = self.api.time_requests(teen_id)
+        self.store.replace_time_requests(teen_id, requests)
+        self.notifier.notify("time_requests", teen_id)
+        return requests
+
+    def decide_time_request(self, request: TimeRequest, approve: bool, minutes: int | None = None) -> TimeRequest:
+        """Approve (adding `minutes`, default the minutes asked, to that day's limit) or deny.
+        Raises Conflict (code "already_decided") when another guardian was first."""
+        decided = self.api.decide_time_request(request.id, approve, minutes)
+        self.refresh_time_requests(request.teen_id)
+        return decided
+
+    def cached_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
+        return self.store.activity(teen_id, limit)
+
+    def refresh_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
+        entries = self.api.activity(teen_id, limit=limit)
+        self.store.add_activity(entries)
+        self.notifier.notify("activity", teen_id)
+        return entries

@@ -1,0 +1,209 @@
+"""SessionService: creating an account, signing in (remembered in the keyring or for this session
+only), resuming a remembered sign-in, and signing out. A sign-in yields an AccountSession, which
+bundles everything the app uses for that account: the API client, its own local database, the
+family service and the sync engine. Every method blocks; call from a worker thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from famguard.api import ApiClient, TokenManager, check_server_url, make_session
+from famguard.api import errors as e
+from famguard.credentials import CredentialError, CredentialStore
+from famguard.domain.models import Account, Role
+from famguard.services.events import Notifier
+from famguard.services.family import FamilyService
+from famguard.services.sync import SyncEngine
+from famguard.store import AccountStore
+
+log = logging.getLogger(__name__)
+
+
+class UnsentChanges(Exception):
+    """Sign-out would lose changes not yet on the server; ask the guardian, then pass discard_unsent."""
+
+    title = "Changes not sent yet"
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.message = (
+            f"{count} change{'s' if count != 1 else ''} have not reached the service yet. "
+            "If you sign out now they will be lost."
+        )
+        super().__init__(self.message)
+
+
+@dataclass
+class AccountSession:
+    """One signed-in guardian account. `remembered` says whether the sign-in is in the keyring;
+    `remember_problem` is the keyring's message when remembering was asked for but failed."""
+
+    server_url: str
+    email: str
+    account: Account
+    api: ApiClient
+    store: AccountStore
+    family: FamilyService
+    sync: SyncEngine
+    notifier: Notifier
+    remembered: bool
+    remember_problem: str | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    def unsent_changes(self) -> int:
+        """Changes still pending, being sent or in conflict (what sign-out would lose)."""
+        return self.store.unsent_count()
+
+    def close(self) -> None:
+        """Stop syncing and close the database; the sign-in itself stays (app exit)."""
+        if not self._closed:
+            self._closed = True
+            self.sync.stop()
+            self.store.close()
+
+
+class SessionService:
+    """Signs guardians in and out. `credentials` is None when no keyring should be used at all.
+    `session_factory` makes the requests.Session for each account (tests pass their own)."""
+
+    def __init__(
+        self,
+        credentials: CredentialStore | None,
+        *,
+        session_factory: Callable[[], object] = make_session,
+        api_factory: Callable[..., ApiClient] = ApiClient,
+    ) -> None:
+        self.credentials = credentials
+        self._session_factory = session_factory
+        self._api_factory = api_factory
+
+    def _api(self, server_url: str, tokens: TokenManager | None = None) -> ApiClient:
+        return self._api_factory(check_server_url(server_url), self._session_factory(), tokens=tokens)
+
+    def create_account(self, server_url: str, email: str, password: str, display_name: str) -> Account:
+        """A new guardian account (sign in afterwards). ValidationFailed / Conflict on bad input."""
+        return self._api(server_url).create_account(email, password, display_name, Role.GUARDIAN.value)
+
+    def sign_in(self, server_url: str, email: str, password: str, *, remember: bool) -> AccountSession:
+        """Sign in with the password (never stored). With `remember`, the refresh token goes to the
+        keyring; if the keyring fails the sign-in still works for this session and
+        `remember_problem` says why it is not remembered."""
+        server_url = check_server_url(server_url)
+        tokens = TokenManager()
+        api = self._api(server_url, tokens)
+        api.sign_in(email, password)
+        account = api.me()
+        if account.role != Role.GUARDIAN:
+            api.sign_out()
+            raise e.Forbidden("This is a teen's account. Sign in with a guardian's account.")
+        problem = None
+        remembered = False
+        if remember:
+            if self.credentials is None:
+                problem = "No keyring is available, so FamGuard signs you in for this session only."
+            else:
+                try:
+                    self.credentials.save(server_url, email, tokens.refresh_token or "", account.display_name)
+                    self.credentials.save_last_account(server_url, email)
+                    remembered = True
+                except CredentialError as exc:
+                    problem = exc.message
+        return self._open(server_url, email, account, api, tokens, remembered, problem)
+
+    def remembered_account(self) -> tuple[str, str] | None:
+        """(server URL, email) of the account to resume, or None. CredentialError if the keyring fails."""
+        return None if self.credentials is None else self.credentials.last_account()
+
+    def resume(self, server_url: str, email: str) -> AccountSession | None:
+        """Sign in again with the remembered refresh token; None if nothing is remembered.
+        SignedOut (and the entry is forgotten) when the server no longer accepts it."""
+        if self.credentials is None:
+            return None
+        server_url = check_server_url(server_url)
+        saved = self.credentials.load(server_url, email)
+        if saved is None:
+            return None
+        tokens = TokenManager(refresh_token=saved.refresh_token)
+        api = self._api(server_url, tokens)
+        self._wire_persistence(tokens, server_url, email, saved.display_name)
+        try:
+            account = api.me()  # no access token yet: this refreshes first (and persists the new one)
+        except e.SignedOut:
+            self._forget(server_url, email)
+            raise
+        return self._open(server_url, email, account, api, tokens, True, None)
+
+    def _wire_persistence(self, tokens: TokenManager, server_url: str, email: str, name: str) -> None:
+        credentials = self.credentials
+        if credentials is None:
+            return
+
+        def persist(refresh_token: str) -> None:
+            credentials.save(server_url, email, refresh_token, name)
+
+        tokens.persist = persist
+
+    def _forget(self, server_url: str, email: str) -> None:
+        if self.credentials is None:
+            return
+        try:
+            self.credentials.delete(server_url, email)
+            last = self.credentials.last_account()
+            if last is not None and last[0] == server_url and last[1].casefold() == email.casefold():
+                self.credentials.forget_last_account()
+        except CredentialError as exc:
+            log.warning("Could not forget the remembered sign-in: %s", exc.message)
+
+    def _open(
+        self,
+        server_url: str,
+        email: str,
+        account: Account,
+        api: ApiClient,
+        tokens: TokenManager,
+        remembered: bool,
+        problem: str | None,
+    ) -> AccountSession:
+        if remembered:
+            self._wire_persistence(tokens, server_url, email, account.display_name)
+        notifier = Notifier()
+
+        def signed_out() -> None:
+            self._forget(server_url, email)  # a definitive 401: the stored token is worthless
+            notifier.notify("signed_out")
+
+        tokens.on_signed_out = signed_out
+        store = AccountStore.open_for(server_url, email)  # per account: another's outbox is never sent
+        return AccountSession(
+            server_url=server_url,
+            email=email,
+            account=account,
+            api=api,
+            store=store,
+            family=FamilyService(api, store, notifier),
+            sync=SyncEngine(api, store, notifier=notifier),
+            notifier=notifier,
+            remembered=remembered,
+            remember_problem=problem,
+        )
+
+    def sign_out(self, session: AccountSession, *, discard_unsent: bool = False) -> bool:
+        """Revoke the sign-in on the server (best effort when offline), forget it in the keyring and
+        delete this account's local data. Raises UnsentChanges first if changes would be lost and
+        `discard_unsent` is False. Returns whether the server confirmed the revocation."""
+        unsent = session.unsent_changes()
+        if unsent and not discard_unsent:
+            raise UnsentChanges(unsent)
+        session.sync.stop()
+        revoked = True
+        try:
+            session.api.sign_out()
+        except e.ApiError as exc:
+            revoked = False
+            log.info("Sign-out could not reach the service (%s); the local sign-in is removed anyway", exc.title)
+        self._forget(session.server_url, session.email)
+        session._closed = True
+        session.store.destroy()
+        return revoked

@@ -1,0 +1,422 @@
+"""SyncEngine: how a guardian's change reliably reaches the teen.
+
+Flow: `queue_change` writes an outbox row in one transaction (state "pending", visible at once);
+the sender sends each teen's rows in order with If-Match and the row's Idempotency-Key; the server's
+reply updates the cache and confirms the row. A field someone else changed in the meantime (seen
+through a 412, or already in the cache) is a conflict when it is the same field, and a silent
+rebase when it is not. Permanent refusals mark the row rejected with the server's reason; network
+trouble keeps it pending for the next attempt, with the same key so nothing applies twice.
+
+Changes made elsewhere arrive through the events long-poll (or, if the service has no events,
+conditional GETs every 30 s). Every method blocks: call them from a worker thread. `start()` runs
+the sender and the puller on two daemon threads of their own; `stop()` ends them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from famguard.api import ApiClient
+from famguard.api import errors as e
+from famguard.domain.controls import (
+    Controls,
+    controls_from_json,
+    controls_to_json,
+    option_restriction,
+    parse_controls_patch,
+)
+from famguard.domain.errors import DomainValidationError
+from famguard.services.events import Listener, Notifier
+from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED, SENDING, AccountStore, OutboxChange
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "event_cursor"
+POLL_INTERVAL = 30.0  # seconds between conditional GETs when the service has no events
+EVENTS_WAIT = 25  # seconds a long-poll may wait for news
+MAX_REBASES = 3  # 412s in a row for one change before it waits for the next round
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """The sync state of one control of one teen, for the UI's per-field badge.
+
+    state: "pending" | "sending" | "saved" | "conflict" | "rejected". For a conflict, `mine` and
+    `theirs` are the two values (wire form) and `by`/`at` say who changed it, when known."""
+
+    state: str
+    change_id: int
+    reason: str | None = None
+    mine: Any = None
+    theirs: Any = None
+    by: str | None = None
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    online: bool
+    unsent: int
+    paused_until: datetime | None
+    last_error: str | None
+
+
+class SyncEngine:
+    """Outbox sender and change puller of one signed-in account. Thread-safe."""
+
+    def __init__(self, api: ApiClient, store: AccountStore, *, notifier: Notifier | None = None) -> None:
+        self.api = api
+        self.store = store
+        self.notifier = notifier or Notifier()
+        self._send_lock = threading.Lock()  # one sender at a time keeps each teen's order
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._online = True
+        self._paused_until: datetime | None = None
+        self._last_error: str | None = None
+        self.events_available = True
+
+    # --- observing ---------------------------------------------------------------------------
+
+    def add_listener(self, callback: Listener) -> None:
+        """`callback(Notice)` after every state change, on the engine's thread (bridge it to Qt)."""
+        self.notifier.add_listener(callback)
+
+    def remove_listener(self, callback: Listener) -> None:
+        self.notifier.remove_listener(callback)
+
+    def status(self) -> SyncStatus:
+        return SyncStatus(self._online, self.store.unsent_count(), self._paused_until, self._last_error)
+
+    def _set_online(self, online: bool, error: str | None = None) -> None:
+        changed = online != self._online or error != self._last_error
+        self._online, self._last_error = online, error
+        if online:
+            self._paused_until = None
+        if changed:
+            self.notifier.notify("status")
+
+    # --- what the guardian sees ----------------------------------------------------------------
+
+    def cached_controls(self, teen_id: str) -> tuple[Controls, str] | None:
+        """The server's last known controls and ETag (without unsent changes)."""
+        cached = self.store.controls(teen_id)
+        return None if cached is None else (controls_from_json(cached[0]), cached[1])
+
+    def displayed_controls(self, teen_id: str) -> Controls | None:
+        """What the guardian should see: the cache with every unsent change laid over it."""
+        wire = self._displayed_wire(teen_id)
+        return None if wire is None else controls_from_json(wire)
+
+    def _displayed_wire(self, teen_id: str) -> dict[str, Any] | None:
+        cached = self.store.controls(teen_id)
+        if cached is None:
+            return None
+        wire = dict(cached[0])
+        for change in self.store.changes(teen_id, (PENDING, SENDING, CONFLICT)):
+            wire.update(change.fields)
+        return wire
+
+    def field_states(self, teen_id: str) -> dict[str, FieldState]:
+        """Per control: the state of the latest change that touched it (fields never changed
+        here are absent). Confirmed changes show as "saved"."""
+        states: dict[str, FieldState] = {}
+        for change in self.store.changes(teen_id):
+            for name in change.fields:
+                if change.state == CONFLICT and change.conflict and name in change.conflict:
+                    c = change.conflict[name]
+                    states[name] = FieldState(
+                        CONFLICT, change.id, change.last_error, c.get("mine"), c.get("theirs"), c.get("by"), c.get("at")
+                    )
+                else:
+                    label = "saved" if change.state == CONFIRMED else change.state
+                    states[name] = FieldState(label, change.id, change.last_error)
+        return states
+
+    # --- the guardian's intents ----------------------------------------------------------------
+
+    def queue_change(self, teen_id: str, age: int | None = None, **changes: Any) -> OutboxChange | None:
+        """Queue a change of some controls (typed domain values, e.g. comments=Audience.NO_ONE).
+
+        Checked at once against the domain rules (and the age rules when `age` is given):
+        DomainValidationError names each bad field and nothing is queued. Needs the teen's
+        controls in the cache (load them with `refresh_controls` first). Returns the outbox row
+        (None if the edit cancelled an unsent one out) and wakes the sender."""
+        displayed = self._displayed_wire(teen_id)
+        if displayed is None:
+            raise DomainValidationError({"controls": "Load the teen's controls before changing them."})
+        unknown = [name for name in changes if name not in displayed]
+        if unknown:
+            raise DomainValidationError({name: "This is not a setting FamGuard knows." for name in unknown})
+        try:
+            merged = controls_from_json(displayed).replace(**changes)
+            wire_all = controls_to_json(merged)
+        except (TypeError, ValueError, AttributeError):
+            raise DomainValidationError({name: "This value has the wrong type." for name in changes}) from None
+        wire = {name: wire_all[name] for name in changes}
+        parse_controls_patch(wire)  # the same validation the server applies
+        if age is not None:
+            problems = {n: r for n in changes if (r := option_restriction(n, getattr(merged, n), age))}
+            if problems:
+                raise DomainValidationError(problems)
+        return self._queue_wire(teen_id, wire, {name: displayed[name] for name in wire})
+
+    def _queue_wire(self, teen_id: str, wire: dict[str, Any], base: dict[str, Any]) -> OutboxChange | None:
+        cached = self.store.controls(teen_id)
+        change = self.store.queue_change(teen_id, wire, base, cached[1] if cached else None)
+        self.notifier.notify("outbox", teen_id)
+        self._wake.set()
+        return change
+
+    def undo_last(self, teen_id: str) -> OutboxChange | None:
+        """Queue the inverse of the guardian's latest change of this teen (not a rejected one)."""
+        for change in reversed(self.store.changes(teen_id, (PENDING, SENDING, CONFLICT, CONFIRMED))):
+            displayed = self._displayed_wire(teen_id) or {}
+            return self._queue_wire(teen_id, dict(change.base_values), {n: displayed.get(n) for n in change.fields})
+        return None
+
+    def resolve_conflict(self, change_id: int, keep_mine: bool) -> None:
+        """keep_mine: send my values over theirs (now knowingly). Otherwise drop my conflicting
+        fields and keep the other guardian's; the row's other fields still go out."""
+        change = self.store.change(change_id)
+        if change is None or change.state != CONFLICT or not change.conflict:
+            return
+        fields, base = dict(change.fields), dict(change.base_values)
+        for name, both in change.conflict.items():
+            if keep_mine:
+                base[name] = both.get("theirs")
+            else:
+                fields.pop(name, None)
+                base.pop(name, None)
+        self.store.rebase_change(change_id, fields, base)
+        self.notifier.notify("outbox", change.teen_id)
+        self._wake.set()
+
+    def dismiss(self, change_id: int) -> None:
+        """Forget a rejected change once the guardian has seen why."""
+        change = self.store.change(change_id)
+        if change is not None and change.state == REJECTED:
+            self.store.rebase_change(change_id, {}, {})
+            self.notifier.notify("outbox", change.teen_id)
+
+    # --- sending -------------------------------------------------------------------------------
+
+    def send_pending(self) -> int:
+        """Send every sendable change, each teen's in order; returns how many were confirmed.
+        Stops early (changes stay pending) when the service cannot be reached."""
+        confirmed = 0
+        with self._send_lock:
+            teens = list(dict.fromkeys(c.teen_id for c in self.store.changes(states=(PENDING,))))
+            for teen_id in teens:
+                blocked: set[str] = set()
+                for change in self.store.changes(teen_id, (PENDING, CONFLICT)):
+                    if change.state == CONFLICT or blocked & set(change.fields):
+                        blocked |= set(change.fields)  # a later edit of a conflicted field waits for it
+                        continue
+                    outcome = self._send_one(change)
+                    if outcome == CONFIRMED:
+                        confirmed += 1
+                    elif outcome == "stop":
+                        return confirmed
+                    elif outcome == CONFLICT:
+                        blocked |= set(change.fields)
+        return confirmed
+
+    def _current(self, teen_id: str) -> tuple[dict[str, Any], str]:
+        cached = self.store.controls(teen_id)
+        if cached is None:
+            fresh = self.api.get_controls(teen_id)
+            cached = (controls_to_json(fresh.controls), fresh.etag)
+            self.store.save_controls(teen_id, *cached)
+        return cached
+
+    def _send_one(self, change: OutboxChange) -> str:
+        teen = change.teen_id
+        try:
+            for _ in range(MAX_REBASES):
+                current, etag = self._current(teen)
+                overlap = {
+                    n: v
+                    for n, v in change.fields.items()
+                    if current.get(n) != change.base_values.get(n) and current.get(n) != v
+                }
+                if overlap:
+                    self._mark_conflict(change, current, overlap)
+                    return CONFLICT
+                self.store.mark_sending(change.id)
+                self.notifier.notify("outbox", teen)
+                try:
+                    result = self.api.patch_controls(
+                        teen, change.fields, if_match=etag, idempotency_key=change.idempotency_key
+                    )
+                except e.PreconditionFailed:
+                    fresh = self.api.get_controls(teen)  # someone else changed it: look, then decide
+                    self.store.save_controls(teen, controls_to_json(fresh.controls), fresh.etag)
+                    self.notifier.notify("controls", teen)
+                    continue
+                self.store.mark_confirmed(change.id, teen, controls_to_json(result.controls), result.etag)
+                self._set_online(True)
+                self.notifier.notify("outbox", teen)
+                self.notifier.notify("controls", teen)
+                return CONFIRMED
+            self.store.mark_pending(change.id, "Changed by someone else several times in a row; trying again soon.")
+            self.notifier.notify("outbox", teen)
+            return PENDING
+        except e.Conflict as exc:
+            if exc.code == "idempotency_in_progress":  # our own earlier attempt is still running
+                return self._keep_pending(change, exc)
+            return self._reject(change, exc)
+        except (e.ValidationFailed, e.Forbidden, e.NotFound, e.Gone) as exc:
+            return self._reject(change, exc)
+        except e.RateLimited as exc:
+            self._paused_until = exc.retry_at
+            return self._keep_pending(change, exc)
+        except e.SignedOut:
+            self._keep_pending(change, None)
+            self.notifier.notify("signed_out")
+            return "stop"
+        except e.ApiError as exc:  # network, timeout, server or protocol trouble: try again later
+            return self._keep_pending(change, exc)
+
+    def _keep_pending(self, change: OutboxChange, exc: e.ApiError | None) -> str:
+        self.store.mark_pending(change.id, exc.message if exc else None)
+        if exc is not None:
+            self._set_online(False, exc.message)
+        self.notifier.notify("outbox", change.teen_id)
+        return "stop"
+
+    def _reject(self, change: OutboxChange, exc: e.ApiError) -> str:
+        reason = exc.message
+        fields = getattr(exc, "fields", None)
+        if fields:
+            reason = " ".join(f"{reason_text}" for reason_text in fields.values()) or reason
+        self.store.mark_rejected(change.id, reason)
+        self.notifier.notify("outbox", change.teen_id)
+        return REJECTED
+
+    def _mark_conflict(self, change: OutboxChange, current: Mapping[str, Any], overlap: Mapping[str, Any]) -> None:
+        who: dict[str, tuple[str | None, str | None]] = {}
+        try:
+            for entry in self.api.activity(change.teen_id, limit=50):
+                if entry.kind == "controls" and entry.field in overlap and entry.field not in who:
+                    who[entry.field] = (entry.actor.display_name if entry.actor else None, entry.at.isoformat())
+        except e.ApiError:
+            pass  # who and when are a courtesy; the conflict itself is what matters
+        conflict = {
+            name: {"mine": mine, "theirs": current.get(name), "by": who.get(name, (None, None))[0],
+                   "at": who.get(name, (None, None))[1]}
+            for name, mine in overlap.items()
+        }  # fmt: skip
+        names = ", ".join(overlap)
+        self.store.mark_conflict(change.id, conflict, f"Someone else changed {names} too. Choose which value to keep.")
+        self.notifier.notify("outbox", change.teen_id)
+
+    # --- pulling -------------------------------------------------------------------------------
+
+    def refresh_controls(self, teen_id: str) -> Controls:
+        """Fetch the teen's controls if they changed (If-None-Match) and cache them."""
+        cached = self.store.controls(teen_id)
+        fresh = self.api.get_controls(teen_id, if_none_match=cached[1] if cached else None)
+        if fresh is None and cached is not None:
+            return controls_from_json(cached[0])
+        assert fresh is not None  # no ETag sent means no 304
+        self.store.save_controls(teen_id, controls_to_json(fresh.controls), fresh.etag)
+        self.notifier.notify("controls", teen_id)
+        self._wake.set()  # a waiting change may now be sendable, or a conflict
+        return fresh.controls
+
+    def pull_once(self, wait: int = 0) -> int:
+        """One events call (blocking up to `wait` s); updates the cache; returns events handled."""
+        cursor = self.store.get_meta(CURSOR_KEY)
+        if cursor is None:
+            _, cursor = self.api.events()
+            self.store.set_meta(CURSOR_KEY, cursor)
+        events, new_cursor = self.api.events(after=cursor, wait=wait)
+        self._set_online(True)
+        for event in events:
+            teen = event.teen_id
+            if event.type == "controls_changed" and teen:
+                cached = self.store.controls(teen)
+                if cached is None or cached[1] != event.data.get("etag"):
+                    self.refresh_controls(teen)
+            elif event.type.startswith("pairing_") or event.type == "link_ended":
+                self.notifier.notify("teens" if event.type in ("pairing_confirmed", "link_ended") else "pairing", teen)
+            elif event.type.startswith("time_request"):
+                self.notifier.notify("time_requests", teen)
+            elif event.type == "usage_reported":
+                self.notifier.notify("usage", teen)
+        self.store.set_meta(CURSOR_KEY, new_cursor)
+        return len(events)
+
+    def poll_controls(self) -> None:
+        """The fallback without events: a conditional GET of every cached teen's controls."""
+        for teen in self.store.teens():
+            self.refresh_controls(teen.id)
+
+    # --- background threads --------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run the sender and the puller on daemon threads until `stop()`."""
+        if self._threads:
+            return
+        self._stop.clear()
+        for target, name in ((self._sender_loop, "famguard-sync-send"), (self._puller_loop, "famguard-sync-pull")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask both threads to end and wait for them (a long-poll in flight ends at its timeout)."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
+
+    def wake(self) -> None:
+        """Send now (for example after the network came back)."""
+        self._wake.set()
+
+    def _sender_loop(self) -> None:
+        delay = 1.0
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self.send_pending()
+            except Exception:  # noqa: BLE001 - keep syncing; the error is visible on the rows
+                log.exception("Sending changes failed")
+            unsent = self.store.changes(states=(PENDING,))
+            delay = 1.0 if self._online or not unsent else min(30.0, delay * 2)
+            if self._paused_until is not None:
+                delay = max(delay, (self._paused_until - datetime.now(self._paused_until.tzinfo)).total_seconds())
+            self._wake.wait(delay if unsent else 60.0)
+
+    def _puller_loop(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                if self.events_available:
+                    self.pull_once(wait=EVENTS_WAIT)
+                else:
+                    self.poll_controls()
+                    self._stop.wait(POLL_INTERVAL)
+                if failures:
+                    self._wake.set()  # back online: send what waited
+                failures = 0
+            except (e.NotFound, e.Forbidden):
+                self.events_available = False  # a service without events: poll instead
+            except e.SignedOut:
+                self.notifier.notify("signed_out")
+                return
+            except e.ApiError as exc:
+                failures += 1
+                self._set_online(False, exc.message)
+                self._stop.wait(min(30.0, 2.0**failures))
+            except Exception:  # noqa: BLE001 - keep pulling
+                log.exception("Pulling changes failed")
+                self._stop.wait(5.0)

@@ -1,0 +1,98 @@
+"""JSON form of the cached domain objects (teens, usage, time requests, activity), so the cache
+can hand back the same dataclasses the API client returned."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from famguard.domain.models import ActivityEntry, Actor, Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def teen_to_json(t: TeenSummary) -> str:
+    return json.dumps({"id": t.id, "display_name": t.display_name, "age": t.age, "linked_at": t.linked_at.isoformat()})
+
+
+def teen_from_json(text: str) -> TeenSummary:
+    o = json.loads(text)
+    return TeenSummary(o["id"], o["display_name"], o["age"], datetime.fromisoformat(o["linked_at"]))
+
+
+def usage_to_json(u: UsageDay) -> str:
+    return json.dumps({"date": u.date.isoformat(), "minutes": u.minutes, "limit_minutes": u.limit_minutes})
+
+
+def usage_from_json(text: str) -> UsageDay:
+    o = json.loads(text)
+    return UsageDay(date.fromisoformat(o["date"]), o["minutes"], o["limit_minutes"])
+
+
+def time_request_to_json(r: TimeRequest) -> str:
+    return json.dumps(
+        {
+            "id": r.id,
+            "teen_id": r.teen_id,
+            "date": r.date.isoformat(),
+            "minutes": r.minutes,
+            "reason": r.reason,
+            "status": r.status.value,
+            "created_at": r.created_at.isoformat(),
+            "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            "decided_by": r.decided_by,
+            "granted_minutes": r.granted_minutes,
+        }
+    )
+
+
+def time_request_from_json(text: str) -> TimeRequest:
+    o = json.loads(text)
+    return TimeRequest(
+        id=o["id"],
+        teen_id=o["teen_id"],
+        date=date.fromisoformat(o["date"]),
+        minutes=o["minutes"],
+        reason=o["reason"],
+        status=TimeRequestStatus(o["status"]),
+        created_at=datetime.fromisoformat(o["created_at"]),
+        decided_at=_dt(o["decided_at"]),
+        decided_by=o["decided_by"],
+        granted_minutes=o["granted_minutes"],
+    )
+
+
+def activity_to_json(a: ActivityEntry) -> str:
+    actor: dict[str, Any] | None = None
+    if a.actor is not None:
+        actor = {"id": a.actor.id, "display_name": a.actor.display_name, "role": a.actor.role.value}
+    return json.dumps(
+        {
+            "id": a.id,
+            "at": a.at.isoformat(),
+            "actor": actor,
+            "teen_id": a.teen_id,
+            "kind": a.kind,
+            "field": a.field,
+            "before": a.before,
+            "after": a.after,
+        }
+    )
+
+
+def activity_from_json(text: str) -> ActivityEntry:
+    o = json.loads(text)
+    actor = o["actor"]
+    return ActivityEntry(
+        id=o["id"],
+        at=datetime.fromisoformat(o["at"]),
+        actor=None if actor is None else Actor(actor["id"], actor["display_name"], Role(actor["role"])),
+        teen_id=o["teen_id"],
+        kind=o["kind"],
+        field=o["field"],
+        before=o["before"],
+        after=o["after"],
+    )

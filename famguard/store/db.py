@@ -1,0 +1,375 @@
+"""The local SQLite database of one account: the cache of what the server last said and the
+outbox of changes not yet confirmed.
+
+One file per account (server + email), so signing in as someone else can never send the first
+account's queued changes. WAL and synchronous=FULL: a confirmed write survives a crash or power
+loss. Every write is one transaction. Thread-safety: one connection shared by all threads and
+serialised by a re-entrant lock (calls are short; the app calls from worker threads only)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from famguard import paths
+from famguard.domain.models import ActivityEntry, TeenSummary, TimeRequest, UsageDay
+from famguard.store import codec
+
+PENDING, SENDING, CONFIRMED, CONFLICT, REJECTED = "pending", "sending", "confirmed", "conflict", "rejected"
+OPEN_STATES = (PENDING, SENDING, CONFLICT)  # "unsent": the guardian loses these on sign-out
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE teens (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE controls (teen_id TEXT PRIMARY KEY, json TEXT NOT NULL, etag TEXT NOT NULL, fetched_at TEXT NOT NULL);
+CREATE TABLE usage (teen_id TEXT NOT NULL, date TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (teen_id, date));
+CREATE TABLE time_requests (id TEXT PRIMARY KEY, teen_id TEXT NOT NULL, created_at TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE activity (id INTEGER PRIMARY KEY, teen_id TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX activity_teen ON activity (teen_id, id);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    teen_id TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    base_values TEXT NOT NULL,
+    base_etag TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'confirmed', 'conflict', 'rejected')),
+    last_error TEXT,
+    conflict TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_teen_state ON outbox (teen_id, state, id);
+"""
+
+# Each entry upgrades the schema from version i to i + 1, in place, in one transaction.
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The local database cannot be used (made by a newer FamGuard, or damaged)."""
+
+    title = "Local data problem"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class OutboxChange:
+    """One queued change of some controls of one teen. `fields` and `base_values` are in wire
+    (JSON) form; `base_values` are what the guardian saw before changing each field."""
+
+    id: int
+    idempotency_key: str
+    teen_id: str
+    fields: dict[str, Any]
+    base_values: dict[str, Any]
+    base_etag: str | None
+    attempts: int
+    state: str
+    last_error: str | None
+    conflict: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def database_path(server_url: str, email: str) -> Path:
+    """Where the database of this account on this server lives (the name reveals neither)."""
+    digest = hashlib.sha256(f"{server_url.rstrip('/')}\n{email.strip().casefold()}".encode()).hexdigest()[:32]
+    return paths.ensure_private_dir(paths.user_data_dir() / "accounts") / f"{digest}.sqlite3"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class AccountStore:
+    """Cache and outbox of one account. Open with `AccountStore(path)` or `open_for(server, email)`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE … COMMIT) in _tx.
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._upgrade()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"FamGuard's local data at {self.path} cannot be read ({exc}).") from None
+        self._reset_interrupted()
+
+    @classmethod
+    def open_for(cls, server_url: str, email: str) -> AccountStore:
+        return cls(database_path(server_url, email))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def destroy(self) -> None:
+        """Close and delete this account's local data (sign-out)."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def _upgrade(self) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError("This local data was written by a newer FamGuard. Update FamGuard to open it.")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self._tx() as conn:
+                for statement in MIGRATIONS[target - 1].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target:d}")
+
+    def integrity_ok(self) -> bool:
+        return self._query("PRAGMA integrity_check") == [("ok",)]
+
+    # --- meta ------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self._tx() as conn:
+            if value is None:
+                conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # --- cache -----------------------------------------------------------------------------
+
+    def replace_teens(self, teens: Sequence[TeenSummary]) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM teens")
+            conn.executemany(
+                "INSERT INTO teens (id, position, json) VALUES (?, ?, ?)",
+                [(t.id, i, codec.teen_to_json(t)) for i, t in enumerate(teens)],
+            )
+
+    def teens(self) -> list[TeenSummary]:
+        return [codec.teen_from_json(row[0]) for row in self._query("SELECT json FROM teens ORDER BY position")]
+
+    def save_controls(self, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
+        with self._tx() as conn:
+            self._save_controls(conn, teen_id, controls_json, etag)
+
+    @staticmethod
+    def _save_controls(conn: sqlite3.Connection, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO controls (teen_id, json, etag, fetched_at) VALUES (?, ?, ?, ?)",
+            (teen_id, json.dumps(dict(controls_json)), etag, _now()),
+        )
+
+    def controls(self, teen_id: str) -> tuple[dict[str, Any], str] | None:
+        """The last known controls of the teen (wire form) and their ETag."""
+        rows = self._query("SELECT json, etag FROM controls WHERE teen_id = ?", (teen_id,))
+        return (json.loads(rows[0][0]), rows[0][1]) if rows else None
+
+    def replace_usage(self, teen_id: str, days: Sequence[UsageDay]) -> None:
+        with self._tx() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO usage (teen_id, date, json) VALUES (?, ?, ?)",
+                [(teen_id, d.date.isoformat(), codec.usage_to_json(d)) for d in days],
+            )
+
+    def usage(self, teen_id: str) -> list[UsageDay]:
+        rows = self._query("SELECT json FROM usage WHERE teen_id = ? ORDER BY date", (teen_id,))
+        return [codec.usage_from_json(r[0]) for r in rows]
+
+    def replace_time_requests(self, teen_id: str, requests: Sequence[TimeRequest]) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM time_requests WHERE teen_id = ?", (teen_id,))
+            conn.executemany(
+                "INSERT INTO time_requests (id, teen_id, created_at, json) VALUES (?, ?, ?, ?)",
+                [(r.id, teen_id, r.created_at.isoformat(), codec.time_request_to_json(r)) for r in requests],
+            )
+
+    def time_requests(self, teen_id: str) -> list[TimeRequest]:
+        rows = self._query("SELECT json FROM time_requests WHERE teen_id = ? ORDER BY created_at DESC", (teen_id,))
+        return [codec.time_request_from_json(r[0]) for r in rows]
+
+    def add_activity(self, entries: Sequence[ActivityEntry]) -> None:
+        with self._tx() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO activity (id, teen_id, json) VALUES (?, ?, ?)",
+                [(a.id, a.teen_id, codec.activity_to_json(a)) for a in entries],
+            )
+
+    def activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
+        rows = self._query("SELECT json FROM activity WHERE teen_id = ? ORDER BY id DESC LIMIT ?", (teen_id, limit))
+        return [codec.activity_from_json(r[0]) for r in rows]
+
+    # --- outbox ----------------------------------------------------------------------------
+
+    def queue_change(
+        self, teen_id: str, fields: Mapping[str, Any], base_values: Mapping[str, Any], base_etag: str | None
+    ) -> OutboxChange | None:
+        """Queue a change in one transaction. An edit that follows a not-yet-sent change of the
+        same teen is merged into it (same key: it never left); the result is None when the merge
+        cancels out to nothing."""
+        with self._tx() as conn:
+            last = conn.execute(
+                "SELECT id, fields, base_values, state, attempts FROM outbox WHERE teen_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (teen_id,),
+            ).fetchone()
+            now = _now()
+            if last is not None and last[3] == PENDING and last[4] == 0:
+                merged = {**json.loads(last[1]), **fields}
+                base = {**base_values, **json.loads(last[2])}  # the older base is what the guardian first saw
+                merged = {k: v for k, v in merged.items() if base.get(k, object()) != v}
+                if not merged:
+                    conn.execute("DELETE FROM outbox WHERE id = ?", (last[0],))
+                    return None
+                conn.execute(
+                    "UPDATE outbox SET fields = ?, base_values = ?, updated_at = ? WHERE id = ?",
+                    (json.dumps(merged), json.dumps({k: base[k] for k in merged}), now, last[0]),
+                )
+                row_id = last[0]
+            else:
+                cursor = conn.execute(
+                    "INSERT INTO outbox (idempotency_key, teen_id, fields, base_values, base_etag, state, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (uuid.uuid4().hex, teen_id, json.dumps(dict(fields)), json.dumps(dict(base_values)), base_etag,
+                     PENDING, now, now),
+                )  # fmt: skip
+                row_id = cursor.lastrowid
+            return self._change(conn, row_id)
+
+    _COLUMNS = (
+        "id, idempotency_key, teen_id, fields, base_values, base_etag, attempts, state, last_error, conflict, "
+        "created_at, updated_at"
+    )
+
+    @staticmethod
+    def _from_row(row: tuple) -> OutboxChange:
+        return OutboxChange(
+            id=row[0],
+            idempotency_key=row[1],
+            teen_id=row[2],
+            fields=json.loads(row[3]),
+            base_values=json.loads(row[4]),
+            base_etag=row[5],
+            attempts=row[6],
+            state=row[7],
+            last_error=row[8],
+            conflict=json.loads(row[9]) if row[9] else None,
+            created_at=datetime.fromisoformat(row[10]),
+            updated_at=datetime.fromisoformat(row[11]),
+        )
+
+    def _change(self, conn: sqlite3.Connection, change_id: int) -> OutboxChange | None:
+        row = conn.execute(f"SELECT {self._COLUMNS} FROM outbox WHERE id = ?", (change_id,)).fetchone()  # noqa: S608
+        return self._from_row(row) if row else None
+
+    def change(self, change_id: int) -> OutboxChange | None:
+        with self._lock:
+            return self._change(self._conn, change_id)
+
+    def changes(self, teen_id: str | None = None, states: Sequence[str] | None = None) -> list[OutboxChange]:
+        """Outbox rows in queue order, optionally of one teen and/or in some states."""
+        sql, args = f"SELECT {self._COLUMNS} FROM outbox WHERE 1=1", []  # noqa: S608 - constant columns
+        if teen_id is not None:
+            sql += " AND teen_id = ?"
+            args.append(teen_id)
+        if states:
+            sql += f" AND state IN ({', '.join('?' * len(states))})"
+            args.extend(states)
+        return [self._from_row(r) for r in self._query(sql + " ORDER BY id", args)]
+
+    def unsent_count(self) -> int:
+        return self._query(f"SELECT COUNT(*) FROM outbox WHERE state IN {OPEN_STATES!r}")[0][0]  # noqa: S608
+
+    def mark_sending(self, change_id: int) -> None:
+        """Before each attempt: counted first, so a crash mid-send still shows it was tried."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                (SENDING, _now(), change_id),
+            )
+
+    def mark_confirmed(self, change_id: int, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
+        """The server applied the change: row confirmed and cache updated, in one transaction."""
+        with self._tx() as conn:
+            self._save_controls(conn, teen_id, controls_json, etag)
+            conn.execute(
+                "UPDATE outbox SET state = ?, last_error = NULL, conflict = NULL, updated_at = ? WHERE id = ?",
+                (CONFIRMED, _now(), change_id),
+            )
+
+    def mark_pending(self, change_id: int, error: str | None = None) -> None:
+        self._set_state(change_id, PENDING, error)
+
+    def mark_rejected(self, change_id: int, reason: str) -> None:
+        self._set_state(change_id, REJECTED, reason)
+
+    def mark_conflict(self, change_id: int, conflict: Mapping[str, Any], message: str) -> None:
+        self._set_state(change_id, CONFLICT, message, conflict)
+
+    def _set_state(self, change_id: int, state: str, error: str | None, conflict: Mapping[str, Any] | None = None):
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = ?, last_error = ?, conflict = ?, updated_at = ? WHERE id = ?",
+                (state, error, json.dumps(dict(conflict)) if conflict else None, _now(), change_id),
+            )
+
+    def rebase_change(self, change_id: int, fields: Mapping[str, Any], base_values: Mapping[str, Any]) -> None:
+        """Resolve a conflict: the change now has these fields and bases, and is pending again."""
+        with self._tx() as conn:
+            if not fields:
+                conn.execute("DELETE FROM outbox WHERE id = ?", (change_id,))
+                return
+            conn.execute(
+                "UPDATE outbox SET fields = ?, base_values = ?, state = ?, conflict = NULL, last_error = NULL, "
+                "updated_at = ? WHERE id = ?",
+                (json.dumps(dict(fields)), json.dumps(dict(base_values)), PENDING, _now(), change_id),
+            )
+
+    def forget_finished(self, keep: int = 200) -> None:
+        """Drop old confirmed rows, keeping the latest `keep` (they feed "saved" and undo)."""
+        with self._tx() as conn:
+            conn.execute(
+                "DELETE FROM outbox WHERE state = ? AND id NOT IN "
+                "(SELECT id FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?)",
+                (CONFIRMED, CONFIRMED, keep),
+            )
+
+    def _reset_interrupted(self) -> None:
+        """A row left 'sending' by a crash may or may not have arrived: send it again with the
+        same idempotency key, so the server applies it at most once."""
+        with self._tx() as conn:
+            conn.execute("UPDATE outbox SET state = ?, updated_at = ? WHERE state = ?", (PENDING, _now(), SENDING))
