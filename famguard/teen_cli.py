@@ -1,0 +1,274 @@
+"""famguard-teen: the teen's phone, simulated on the command line, using only the public API
+through famguard.api.ApiClient (the same calls the app's "Teen's phone" panel makes).
+
+    famguard-teen --server URL signup --email E --password P --name N --birth-date YYYY-MM-DD
+    famguard-teen --server URL login --email E --password P
+    famguard-teen --server URL pair CODE [--yes]
+    famguard-teen --server URL controls | guardians | unlink | logout
+    famguard-teen --server URL usage add MINUTES [--date YYYY-MM-DD]
+    famguard-teen --server URL ask-time MINUTES --reason TEXT
+
+The sign-in is remembered in the system keyring (refresh token only; never a plain file). Without
+a keyring, give --email and --password with every command. FAMGUARD_KEYRING_PREFIX changes the
+keyring namespace (tests use it)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from famguard.api import ApiClient, TokenManager, check_server_url, make_session
+from famguard.api import errors as e
+from famguard.credentials import CredentialError, CredentialStore
+from famguard.domain.catalog import CONTROL_INFO
+from famguard.domain.controls import Controls, controls_to_json
+from famguard.domain.models import Account, GuardianLink, Pairing, Role, TimeRequest, UsageDay
+
+# --- the core, usable from Python --------------------------------------------------------------
+
+
+def teen_client(server_url: str, tokens: TokenManager | None = None) -> ApiClient:
+    return ApiClient(server_url, make_session("FamGuard-teen"), tokens=tokens)
+
+
+def sign_up(api: ApiClient, email: str, password: str, name: str, birth_date: date) -> Account:
+    """Create a teen account and sign `api` in as it."""
+    api.create_account(email, password, name, Role.TEEN.value, birth_date)
+    api.sign_in(email, password)
+    return api.me()
+
+
+def redeem(api: ApiClient, code: str) -> Pairing:
+    """Enter the guardian's code; the pairing says the guardian's name (`guardian_name`)."""
+    return api.redeem_pairing(code)
+
+
+def accept(api: ApiClient, pairing: Pairing) -> Pairing:
+    return api.accept_pairing(pairing.id)
+
+
+def decline(api: ApiClient, pairing: Pairing) -> None:
+    api.cancel_pairing(pairing.id)
+
+
+def effective_controls(api: ApiClient) -> Controls:
+    return api.my_controls().controls
+
+
+def report_usage(api: ApiClient, minutes: int, day: date | None = None) -> UsageDay:
+    """Report the minutes used on `day` (default today, UTC). The last report of a day wins."""
+    return api.report_usage(day or date.today(), minutes)
+
+
+def ask_for_time(api: ApiClient, minutes: int, reason: str) -> TimeRequest:
+    return api.ask_for_time(minutes, reason)
+
+
+def guardians(api: ApiClient) -> list[GuardianLink]:
+    return api.my_guardians()
+
+
+def unlink_all(api: ApiClient) -> None:
+    """The teen ends every link with a guardian."""
+    api.unlink(api.me().id)
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def _credentials() -> CredentialStore:
+    return CredentialStore(os.environ.get("FAMGUARD_KEYRING_PREFIX", "FamGuard-Teen"))
+
+
+def _remember(server: str, email: str, tokens: TokenManager, name: str) -> None:
+    store = _credentials()
+    try:
+        store.save(server, email, tokens.refresh_token or "", name)
+        store.save_last_account(server, email)
+        tokens.persist = lambda token: store.save(server, email, token, name)
+    except CredentialError as exc:
+        print(f"Note: {exc.message} Give --email and --password with each command.", file=sys.stderr)
+
+
+def _signed_in(args: argparse.Namespace) -> ApiClient:
+    """A client signed in with --email/--password, or with the sign-in remembered in the keyring."""
+    email, password = getattr(args, "email", None), getattr(args, "password", None)
+    tokens = TokenManager()
+    api = teen_client(args.server, tokens)
+    if email and password:
+        api.sign_in(email, password)
+        _remember(args.server, email, tokens, api.me().display_name)
+        return api
+    store = _credentials()
+    try:
+        last = store.last_account()
+        saved = store.load(*last) if last and last[0] == api.base_url else None
+    except CredentialError as exc:
+        raise SystemExit(f"{exc.message}\nSign in with --email and --password.") from None
+    if saved is None:
+        raise SystemExit("Not signed in. Run `famguard-teen --server URL login --email E --password P` first.")
+    assert last is not None
+    tokens = TokenManager(saved.refresh_token)
+    tokens.persist = lambda token: store.save(last[0], last[1], token, saved.display_name)
+    return teen_client(args.server, tokens)
+
+
+def _cmd_signup(args: argparse.Namespace) -> int:
+    tokens = TokenManager()
+    api = teen_client(args.server, tokens)
+    account = sign_up(api, args.email, args.password, args.name, args.birth_date)
+    _remember(args.server, args.email, tokens, account.display_name)
+    print(f"Signed up and signed in as {account.display_name} (age {account.age}).")
+    return 0
+
+
+def _cmd_login(args: argparse.Namespace) -> int:
+    account = _signed_in(args).me()
+    print(f"Signed in as {account.display_name}.")
+    return 0
+
+
+def _cmd_logout(args: argparse.Namespace) -> int:
+    api = _signed_in(args)
+    account = api.me()
+    api.sign_out()
+    try:
+        store = _credentials()
+        store.delete(args.server, account.email)
+        store.forget_last_account()
+    except CredentialError as exc:
+        print(f"Note: {exc.message}", file=sys.stderr)
+    print("Signed out.")
+    return 0
+
+
+def _ask(question: str) -> bool:
+    """y/N on the terminal; no input at all (EOF, as in scripts without stdin) means no."""
+    try:
+        answer = input(question)
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _cmd_pair(args: argparse.Namespace) -> int:
+    api = _signed_in(args)
+    pairing = redeem(api, args.code)
+    name = pairing.guardian_name or "a guardian"
+    print(f"{name} wants to be your guardian on FamGuard.")
+    if not args.yes and not _ask(f"Let {name} manage your safety settings? [y/N] "):
+        decline(api, pairing)
+        print("Declined; nothing was linked.")
+        return 1
+    accept(api, pairing)
+    print(f"Accepted. {name} now confirms on their side to finish linking.")
+    return 0
+
+
+def _cmd_controls(args: argparse.Namespace) -> int:
+    wire = controls_to_json(effective_controls(_signed_in(args)))
+    for name, value in wire.items():
+        print(f"{CONTROL_INFO[name].label}: {_show(value)}")
+    return 0
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_show(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+def _cmd_usage(args: argparse.Namespace) -> int:
+    day = report_usage(_signed_in(args), args.minutes, args.date)
+    limit = "no limit" if day.limit_minutes is None else f"limit {day.limit_minutes} min"
+    print(f"{day.date}: {day.minutes} min used ({limit}).")
+    return 0
+
+
+def _cmd_ask_time(args: argparse.Namespace) -> int:
+    request = ask_for_time(_signed_in(args), args.minutes, args.reason)
+    print(f"Asked for {request.minutes} more minutes on {request.date}; status {request.status.value}.")
+    return 0
+
+
+def _cmd_guardians(args: argparse.Namespace) -> int:
+    links = guardians(_signed_in(args))
+    for link in links:
+        print(f"{link.display_name} (linked {link.linked_at:%Y-%m-%d})")
+    if not links:
+        print("No guardians linked.")
+    return 0
+
+
+def _cmd_unlink(args: argparse.Namespace) -> int:
+    unlink_all(_signed_in(args))
+    print("Every guardian link has ended.")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="famguard-teen", description="The teen's phone, simulated.")
+    parser.add_argument("--server", required=True, help="the FamGuard service address")
+    # Accepted before or after the command; SUPPRESS keeps one from overwriting the other.
+    credentials = argparse.ArgumentParser(add_help=False)
+    credentials.add_argument("--email", default=argparse.SUPPRESS)
+    credentials.add_argument("--password", default=argparse.SUPPRESS)
+    parser.add_argument("--email", default=argparse.SUPPRESS)
+    parser.add_argument("--password", default=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[credentials], help=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    signup = commands.add_parser("signup", help="create a teen account")
+    signup.add_argument("--email", required=True)
+    signup.add_argument("--password", required=True)
+    signup.add_argument("--name", required=True)
+    signup.add_argument("--birth-date", required=True, type=date.fromisoformat)
+    signup.set_defaults(handler=_cmd_signup)
+    command("login", _cmd_login, "sign in and remember it")
+    command("logout", _cmd_logout, "sign out and forget the sign-in")
+    pair = command("pair", _cmd_pair, "enter a guardian's pairing code")
+    pair.add_argument("code")
+    pair.add_argument("--yes", action="store_true", help="accept without asking")
+    command("controls", _cmd_controls, "show the controls in effect")
+    usage = command("usage", _cmd_usage, "report screen time")
+    usage.add_argument("action", choices=["add"])
+    usage.add_argument("minutes", type=int, help="minutes used on that day (the day's total)")
+    usage.add_argument("--date", type=date.fromisoformat, default=None)
+    ask = command("ask-time", _cmd_ask_time, "ask for more time today")
+    ask.add_argument("minutes", type=int)
+    ask.add_argument("--reason", required=True)
+    command("guardians", _cmd_guardians, "list linked guardians")
+    command("unlink", _cmd_unlink, "end every guardian link")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        args.server = check_server_url(args.server)
+        return args.handler(args)
+    except e.ValidationFailed as exc:
+        details = "".join(f"\n  {name}: {reason}" for name, reason in exc.fields.items())
+        print(f"{exc.title}: {exc.message}{details}", file=sys.stderr)
+    except e.ApiError as exc:
+        print(f"{exc.title}: {exc.message}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
