@@ -1,0 +1,203 @@
+"""The safe-transport rules: which server addresses are allowed, Retry-After parsing, redirects
+that must not carry the Authorization header, retries, and the code rules on `requests` use."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from famguard.api import ApiClient, RetryPolicy, TokenManager, check_server_url, make_session
+from famguard.api import errors as e
+from famguard.api.transport import may_carry_authorization, parse_retry_after
+from tests.client.httpfixtures import Scripted, script_server
+
+ROOT = Path(__file__).resolve().parents[2]
+NO_WAIT = RetryPolicy(attempts=3, base=0.001, cap=0.002, max_retry_after=2)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://famguard.example", "http://127.0.0.1:8000", "http://127.5.6.7", "http://[::1]:9", "http://localhost:1/"],
+)
+def test_https_and_loopback_http_are_accepted(url: str) -> None:
+    assert check_server_url(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://famguard.example",
+        "http://192.168.1.10:8000",
+        "http://10.0.0.1",
+        "http://[::2]",
+        "http://localhost.evil.example",
+        "ftp://famguard.example",
+        "famguard.example",
+        "https://user:pw@famguard.example",
+        "https://famguard.example:99999",
+    ],
+)
+def test_insecure_or_odd_addresses_are_refused_with_a_clear_error(url: str) -> None:
+    with pytest.raises(e.InsecureServerUrl) as caught:
+        ApiClient(url, make_session())
+    assert caught.value.message
+
+
+def test_http_to_a_remote_host_says_to_use_https() -> None:
+    with pytest.raises(e.InsecureServerUrl, match="https://"):
+        check_server_url("http://famguard.example")
+
+
+def test_retry_after_seconds_http_date_and_junk() -> None:
+    now = datetime(2026, 11, 25, 13, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("120", now) == 120
+    assert parse_retry_after(" 7 ", now) == 7
+    assert parse_retry_after("Wed, 25 Nov 2026 13:01:30 GMT", now) == 90
+    assert parse_retry_after("Wed, 25 Nov 2026 12:00:00 GMT", now) == 0  # a past date: go now
+    for junk in ("soon", "", "-5", "1.5", "²", "9" * 40, "Wed, 99 Nov 2026 13:01:30 GMT", None):
+        assert parse_retry_after(junk, now) is None
+
+
+def test_authorization_only_to_exactly_the_same_origin() -> None:
+    assert may_carry_authorization("https://a.example/v1/x", "https://a.example:443/v1/y")
+    assert not may_carry_authorization("https://a.example/x", "https://b.example/x")
+    assert not may_carry_authorization("https://a.example/x", "http://a.example/x")
+    assert not may_carry_authorization("http://127.0.0.1:8000/x", "http://localhost:8000/x")
+    assert not may_carry_authorization("http://127.0.0.1:8000/x", "http://127.0.0.1:8001/x")
+
+
+def test_a_cross_host_redirect_never_carries_the_authorization_header() -> None:
+    # The target listens on 127.0.0.1 too; the redirect names it "localhost": another host name.
+    def target(seen):
+        return Scripted(200, {"Content-Type": "application/json"}, b'{"id": "a", "email": "g@x", '
+                        b'"display_name": "G", "role": "guardian", "age": null}')  # fmt: skip
+
+    with script_server(target) as other:
+
+        def redirector(seen):
+            return Scripted(307, {"Location": f"http://localhost:{other.port}/v1/me"})
+
+        with script_server(redirector) as first:
+            api = ApiClient(first.url, make_session(), tokens=TokenManager("r", "secret-access"), retry=NO_WAIT)
+            assert api.me().display_name == "G"
+            assert first.seen[0].headers.get("Authorization") == "Bearer secret-access"
+            assert other.seen and "Authorization" not in other.seen[0].headers
+
+
+def test_requests_own_redirect_handling_is_strict_too() -> None:
+    """The session itself (used without ApiClient) also drops the header on a host change."""
+
+    def target(seen):
+        return Scripted(200, body=b"ok")
+
+    with script_server(target) as other:
+        with script_server(lambda s: Scripted(302, {"Location": f"http://localhost:{other.port}/"})) as first:
+            session = make_session()
+            response = session.get(first.url, headers={"Authorization": "Bearer x"}, timeout=5)
+            assert response.status_code == 200
+            assert "Authorization" not in other.seen[0].headers
+
+
+def test_a_redirect_to_plain_http_elsewhere_is_refused() -> None:
+    with script_server(lambda s: Scripted(301, {"Location": "http://famguard.example/v1/me"})) as server:
+        api = ApiClient(server.url, make_session(), tokens=TokenManager("r", "a"), retry=NO_WAIT)
+        with pytest.raises(e.InsecureServerUrl):
+            api.me()
+
+
+def test_503_is_retried_then_reported_as_a_server_error() -> None:
+    with script_server(lambda s: Scripted(503, body=b"<html>down</html>")) as server:
+        api = ApiClient(server.url, make_session(), retry=NO_WAIT)
+        with pytest.raises(e.ServerError):
+            api.health()
+        assert len(server.seen) == 3
+
+
+def test_a_post_without_idempotency_key_is_not_resent_after_a_502() -> None:
+    with script_server(lambda s: Scripted(502, body=b"bad gateway")) as server:
+        api = ApiClient(server.url, make_session(), tokens=TokenManager("r", "a"), retry=NO_WAIT)
+        with pytest.raises(e.ServerError):
+            api.ask_for_time(10, "homework")
+        assert len(server.seen) == 1
+
+
+def test_a_patch_with_idempotency_key_is_resent_with_the_same_key() -> None:
+    with script_server(lambda s: Scripted(504, body=b"")) as server:
+        api = ApiClient(server.url, make_session(), tokens=TokenManager("r", "a"), retry=NO_WAIT)
+        with pytest.raises(e.ServerError):
+            api.patch_controls("t1", {"search_enabled": False}, if_match='"1"', idempotency_key="k-1")
+        assert [s.headers["Idempotency-Key"] for s in server.seen] == ["k-1"] * 3
+
+
+def test_a_short_retry_after_is_waited_and_a_long_one_pauses_sync() -> None:
+    waits: list[float] = []
+    answers = iter([Scripted(429, {"Retry-After": "1"}), Scripted(200, body=b'{"status": "ok"}')])
+    with script_server(lambda s: next(answers)) as server:
+        assert ApiClient(server.url, make_session(), retry=NO_WAIT, sleep=waits.append).health()
+    assert waits == [1.0]
+    body = b'{"error": {"code": "rate_limited", "message": "Too many attempts."}}'
+    with script_server(lambda s: Scripted(429, {"Retry-After": "3600"}, body)) as server:
+        with pytest.raises(e.RateLimited) as caught:
+            ApiClient(server.url, make_session(), retry=NO_WAIT, sleep=waits.append).health()
+        assert len(server.seen) == 1  # not waited out
+    seconds = (caught.value.retry_at - datetime.now(UTC)).total_seconds()
+    assert 3500 < seconds <= 3600
+
+
+def test_connection_refused_is_network_unreachable() -> None:
+    with script_server(lambda s: Scripted()) as server:
+        url = server.url
+    with pytest.raises(e.NetworkUnreachable):
+        ApiClient(url, make_session(), retry=NO_WAIT).health()
+
+
+# --- code rules --------------------------------------------------------------------------------
+
+
+def _calls_without_timeout(path: Path) -> list[str]:
+    """Calls of requests.<verb>/request, or of a session's request methods, that lack timeout=."""
+    verbs = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bad = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or node.func.attr not in verbs:
+            continue
+        owner = ast.unparse(node.func.value)
+        if owner == "requests" or "session" in owner.lower():
+            if not any(k.arg == "timeout" for k in node.keywords):
+                bad.append(f"{path.name}:{node.lineno} {ast.unparse(node.func)}")
+    return bad
+
+
+def test_every_requests_call_in_the_api_package_passes_a_timeout(tmp_path: Path) -> None:
+    found = [bad for path in sorted((ROOT / "famguard" / "api").rglob("*.py")) for bad in _calls_without_timeout(path)]
+    assert found == []
+    assert any(
+        "session.request" in ast.unparse(n) for n in ast.walk(ast.parse((ROOT / "famguard/api/client.py").read_text()))
+    )
+    leaky = tmp_path / "leaky.py"
+    leaky.write_text("import requests\nrequests.get('https://x')\nself.session.post(u, timeout=3)\n")
+    assert _calls_without_timeout(leaky) == ["leaky.py:2 requests.get"]
+
+
+def test_nothing_above_the_api_layer_imports_requests() -> None:
+    offenders = []
+    for layer in ("services", "store", "credentials", "domain"):
+        for path in (ROOT / "famguard" / layer).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("requests", "urllib3")]
+    teen_cli = ast.parse((ROOT / "famguard" / "teen_cli.py").read_text())
+    offenders += [
+        ast.unparse(n)
+        for n in ast.walk(teen_cli)
+        if isinstance(n, ast.Import | ast.ImportFrom) and "requests" in ast.unparse(n)
+    ]
+    assert offenders == []
