@@ -1,0 +1,96 @@
+"""Builds the FastAPI application of API v1: one `Service` (database, clock, event notifier)
+shared by the routers, the uniform error handlers, and the OpenAPI document with every schema
+described and exemplified."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from famguard import __version__
+from famguard.server import routes_accounts, routes_controls, routes_family, routes_pairing
+from famguard.server.db import Database, make_engine, upgrade_schema
+from famguard.server.errors import error_body, install_error_handlers
+from famguard.server.notify import NOTIFIER
+from famguard.server.schemas import ControlsPatch, Health
+from famguard.server.service import Service, TeenTurnedAdult
+
+DESCRIPTION = (
+    "The FamGuard reference service: guardians link with their teens' accounts and manage the "
+    "teens' safety controls; teens see who manages them and ask for more time. "
+    "The contract is described in famguard/server/API.md."
+)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None, demo: bool = False) -> FastAPI:
+    """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
+    returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
+    empty database."""
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    service = Service(Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER)
+    if demo:
+        from famguard.server.demo import seed_demo
+
+        service.demo_family = seed_demo(engine, clock=service.clock)  # type: ignore[attr-defined]
+
+    app = FastAPI(
+        title="FamGuard API",
+        version=__version__,
+        description=DESCRIPTION,
+        # The server is an API, not a website: no interactive docs pages.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.service = service
+    install_error_handlers(app)
+
+    @app.exception_handler(TeenTurnedAdult)
+    async def _adult(_request: Request, exc: TeenTurnedAdult) -> JSONResponse:
+        # The request's transaction has been rolled back; end the links in a fresh one.
+        await run_in_threadpool(service.retire_adult, exc.teen_id)
+        return JSONResponse(error_body("not_found", "That teen was not found."), status_code=404)
+
+    @app.get("/v1/health", response_model=Health, tags=["service"])
+    async def health() -> dict[str, str]:
+        """The service answers (no database involved)."""
+        return {"status": "ok"}
+
+    for module in (routes_accounts, routes_pairing, routes_controls, routes_family):
+        app.include_router(module.router)
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes, tags=None
+    )
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    patch = ControlsPatch.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in patch.pop("$defs", {}).items():
+        schemas.setdefault(name, definition)
+    schemas["ControlsPatch"] = patch
+    components["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "An access token from /v1/auth/token."}
+    }
+    public = {"/v1/health", "/v1/accounts", "/v1/auth/token", "/v1/auth/refresh"}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            operation["security"] = [] if path in public else [{"bearer": []}]
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,123 @@
+"""`famguard-server`: run the reference service with uvicorn. It binds loopback by default and
+refuses any other address unless it serves TLS itself (--tls-cert/--tls-key) or is told it sits
+behind a TLS-terminating proxy (--behind-proxy)."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import ipaddress
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from famguard import __version__
+
+DEFAULT_PORT = 8080
+
+
+def _default_database_url() -> str:
+    from famguard.paths import ensure_private_dir, user_data_dir
+
+    directory = ensure_private_dir(user_data_dir())
+    return f"sqlite:///{directory / 'server.sqlite3'}"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="famguard-server", description="Run the FamGuard reference service (REST API v1)."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("FAMGUARD_DATABASE_URL"),
+        help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: $FAMGUARD_DATABASE_URL, "
+        "else a SQLite file in the user data directory)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="start with the demo family in a fresh database (reset at every start)"
+    )
+    parser.add_argument("--tls-cert", type=Path, help="TLS certificate chain (PEM)")
+    parser.add_argument("--tls-key", type=Path, help="TLS private key (PEM)")
+    parser.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a TLS-terminating reverse proxy is in front: allow a non-loopback --host and trust its "
+        "X-Forwarded-* headers",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    if not is_loopback(args.host) and not args.tls_cert and not args.behind_proxy:
+        print(
+            f"famguard-server: refusing to listen on {args.host} without TLS: passwords and tokens would "
+            "cross the network in clear text.\nGive --tls-cert and --tls-key, or --behind-proxy when a "
+            "TLS-terminating proxy is in front, or use --host 127.0.0.1.",
+            file=sys.stderr,
+        )
+        return 2
+
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    from famguard.server.app import create_app
+
+    demo_dir = tempfile.mkdtemp(prefix="famguard-demo-") if args.demo else None
+    try:
+        if demo_dir:
+            database_url = f"sqlite:///{Path(demo_dir) / 'demo.sqlite3'}"
+        else:
+            database_url = args.database_url or _default_database_url()
+        app = create_app(database_url, demo=args.demo)
+        scheme = "https" if args.tls_cert else "http"
+        print(f"FamGuard server {__version__} on {scheme}://{args.host}:{args.port}", flush=True)
+        if args.demo:
+            family = app.state.service.demo_family
+            print(
+                f"Demo mode (reset at every start). Sign in as {family.guardian_name}: "
+                f"{family.guardian_email} / {family.guardian_password}",
+                flush=True,
+            )
+            print(f"  second guardian: {family.second_guardian_email} / {family.second_guardian_password}")
+            for teen in family.teens:
+                print(f"  teen {teen.display_name} ({teen.age}): {teen.email} / {teen.password}")
+        log_config = copy.deepcopy(LOGGING_CONFIG)
+        log_config.setdefault("filters", {})["redact"] = {"()": "famguard.server.runner.RedactQueryStrings"}
+        log_config["loggers"]["uvicorn.access"]["filters"] = ["redact"]
+        uvicorn_kwargs: dict[str, object] = {}
+        if args.tls_cert:
+            uvicorn_kwargs.update(ssl_certfile=str(args.tls_cert), ssl_keyfile=str(args.tls_key))
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_config=log_config,
+            proxy_headers=args.behind_proxy,
+            **uvicorn_kwargs,  # type: ignore[arg-type]
+        )
+        return 0
+    finally:
+        if demo_dir:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The database connection: engine settings per backend (SQLite in WAL mode, PostgreSQL through
+psycopg 3), the Alembic upgrade run at start, and read/write transactions. SQLite write
+transactions start with BEGIN IMMEDIATE so that concurrent writers queue on the busy timeout
+instead of failing when a read transaction tries to become a write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_WRITE_OPTION = "famguard_write"
+
+
+def make_engine(database_url: str) -> Engine:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(database_url)
+    return create_engine(database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_engine(database_url: str) -> Engine:
+    engine = create_engine(
+        database_url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=20,
+        max_overflow=40,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the sqlite3 module, decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable against an application crash in WAL mode and much faster than FULL.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema with the migrations shipped in this package."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+class Database:
+    """The engine and session factories of one running service."""
+
+    def __init__(self, engine: Engine, after_commit: Callable[[], None] | None = None):
+        self.engine = engine
+        self.is_postgres = engine.dialect.name == "postgresql"
+        self._reads = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+        self._writes = sessionmaker(
+            bind=engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False, autoflush=False
+        )
+        if after_commit is not None:
+            hook = after_commit
+
+            def _after_commit(session: Session) -> None:
+                if session.info.pop("notify", False):
+                    hook()
+
+            event.listen(self._writes, "after_commit", _after_commit)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reads() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits when the block ends without an exception."""
+        with self._writes() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,172 @@
+"""Accounts and sessions: sign-up, sign-in (throttled per account and per address), token
+refresh with rotation and reuse detection, logout, and who am I."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from famguard.domain.age import TEEN_MAX_AGE, TEEN_MIN_AGE, age_on
+from famguard.server.errors import ApiError
+from famguard.server.models import Account, Attempt, SignIn, Token
+from famguard.server.responses import errors
+from famguard.server.schemas import AccountCreate, AccountOut, MeOut, RefreshRequest, TokenPair, TokenRequest
+from famguard.server.security import hash_password, new_id, new_token, token_hash, verify_password
+from famguard.server.service import ACCESS_TTL, REFRESH_TTL, Service, client_address
+
+router = APIRouter(tags=["accounts"])
+
+ACCOUNT_FAILURE_LIMIT = 5
+ADDRESS_FAILURE_LIMIT = 20
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@router.post("/v1/accounts", status_code=201, response_model=AccountOut, responses=errors(409, public=True))
+def create_account(body: AccountCreate, request: Request) -> AccountOut:
+    """Create a guardian or teen account. A teen must be 13 to 17 and give a birth date."""
+    service = _service(request)
+    email = normalize_email(body.email)
+    problems: dict[str, str] = {}
+    if not _EMAIL.match(email):
+        problems["email"] = "This does not look like an email address."
+    if not body.display_name.strip():
+        problems["display_name"] = "Please give a name."
+    today = service.now().date()
+    if body.birth_date is not None and body.birth_date > today:
+        problems["birth_date"] = "A birth date cannot be in the future."
+    elif body.role == "teen":
+        if body.birth_date is None:
+            problems["birth_date"] = "A teen account needs a birth date."
+        elif not TEEN_MIN_AGE <= age_on(body.birth_date, today) <= TEEN_MAX_AGE:
+            problems["birth_date"] = f"Teen accounts are for ages {TEEN_MIN_AGE} to {TEEN_MAX_AGE}."
+    if problems:
+        raise ApiError(422, "validation_failed", "Some values are not valid.", fields=problems)
+    account = Account(
+        id=new_id(),
+        email=email,
+        password_hash=hash_password(body.password),  # slow on purpose: outside any transaction
+        display_name=body.display_name.strip(),
+        role=body.role,
+        birth_date=body.birth_date,
+        created_at=service.now(),
+    )
+    try:
+        with service.db.write() as session:
+            session.add(account)
+    except IntegrityError:
+        raise ApiError(409, "already_exists", "An account with this email already exists.") from None
+    return AccountOut(id=account.id, email=email, display_name=account.display_name, role=body.role)
+
+
+def _issue(service: Service, session: Session, signin_id: str) -> TokenPair:
+    access, refresh = new_token(), new_token()
+    now = service.now()
+    session.add(Token(token_hash=token_hash(access), signin_id=signin_id, kind="access", expires_at=now + ACCESS_TTL))
+    session.add(
+        Token(token_hash=token_hash(refresh), signin_id=signin_id, kind="refresh", expires_at=now + REFRESH_TTL)
+    )
+    return TokenPair(
+        access_token=access,
+        refresh_token=refresh,
+        token_type="Bearer",  # noqa: S106 - the scheme name, not a secret
+        expires_in=int(ACCESS_TTL.total_seconds()),
+    )
+
+
+@router.post("/v1/auth/token", response_model=TokenPair, responses=errors(401, 429, public=True))
+def sign_in(body: TokenRequest, request: Request) -> TokenPair:
+    """Sign in. Five wrong passwords for one account, or twenty from one address, within 15
+    minutes lock further attempts (even right ones) until `Retry-After` has passed."""
+    service = _service(request)
+    email = normalize_email(body.email)
+    address = client_address(request)
+    with service.db.read() as session:
+        wait = service.retry_after(
+            service.failures(session, "signin", Attempt.account_key, email), ACCOUNT_FAILURE_LIMIT
+        )
+        if wait is not None:
+            minutes = max(1, round(wait / 60))
+            raise ApiError(
+                429,
+                "account_locked",
+                f"Too many wrong passwords for this account. Try again in {minutes} minute{'s' * (minutes != 1)}.",
+                headers={"Retry-After": str(wait)},
+            )
+        wait = service.retry_after(service.failures(session, "signin", Attempt.address, address), ADDRESS_FAILURE_LIMIT)
+        if wait is not None:
+            raise ApiError(
+                429, "rate_limited", "Too many sign-in attempts. Please wait.", headers={"Retry-After": str(wait)}
+            )
+        account = session.scalar(select(Account).where(Account.email == email))
+    ok = verify_password(account.password_hash if account else None, body.password)
+    with service.db.write() as session:
+        if not ok or account is None:
+            service.prune(session)
+            service.add_failure(session, "signin", email, address)
+        else:
+            service.clear_failures(session, "signin", email)
+            signin = SignIn(id=new_id(), account_id=account.id, created_at=service.now())
+            session.add(signin)
+            session.flush()
+            return _issue(service, session, signin.id)
+    raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+
+
+_REFRESH_REFUSED = "Please sign in again."
+
+
+@router.post("/v1/auth/refresh", response_model=TokenPair, responses=errors(401, public=True))
+def refresh(body: RefreshRequest, request: Request) -> TokenPair:
+    """Trade a refresh token for a new pair. A refresh token works once: presenting a used one
+    revokes every token of that sign-in, since someone else may hold a copy."""
+    service = _service(request)
+    hashed = token_hash(body.refresh_token)
+    now = service.now()
+    with service.db.write() as session:
+        token = session.get(Token, hashed)
+        signin = session.get(SignIn, token.signin_id) if token is not None and token.kind == "refresh" else None
+        if token is None or signin is None or signin.revoked_at is not None or token.expires_at <= now:
+            raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
+        claimed = session.execute(
+            update(Token).where(Token.token_hash == hashed, Token.used_at.is_(None)).values(used_at=now)
+        ).rowcount
+        if claimed == 1:
+            return _issue(service, session, signin.id)
+        signin.revoked_at = now  # reuse: end the whole sign-in, then refuse
+    raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
+
+
+@router.post("/v1/auth/logout", status_code=204, responses=errors())
+def logout(request: Request) -> Response:
+    """Sign out: the access and refresh tokens of this sign-in stop working."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request)
+        session.execute(update(SignIn).where(SignIn.id == me.signin_id).values(revoked_at=service.now()))
+    return Response(status_code=204)
+
+
+@router.get("/v1/me", response_model=MeOut, responses=errors())
+def me(request: Request) -> MeOut:
+    """The signed-in account."""
+    service = _service(request)
+    with service.db.read() as session:
+        principal = service.authenticate(session, request)
+        account = session.get(Account, principal.account_id)
+        assert account is not None
+        age = None
+        if account.role == "teen":
+            age = service.age_of(account.birth_date, service.teen_timezone(session, account.id))
+        return MeOut(id=account.id, email=account.email, display_name=account.display_name, role=account.role, age=age)

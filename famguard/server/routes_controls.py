@@ -1,0 +1,195 @@
+"""A teen's controls: read with an ETag, change with If-Match (428 without, 412 and nothing
+changed when stale) and an optional Idempotency-Key, validated by the shared domain rules;
+every changed field goes to the history and to the family's event feed."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Request, Response
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from famguard.domain.controls import apply_patch, controls_from_json, controls_to_json, parse_controls_patch
+from famguard.domain.errors import DomainValidationError
+from famguard.server import idempotency
+from famguard.server.errors import ApiError, not_found
+from famguard.server.models import Account, ControlsRow, Link
+from famguard.server.responses import errors
+from famguard.server.schemas import ControlsOut
+from famguard.server.service import Principal, Service, TeenTurnedAdult
+
+router = APIRouter(tags=["controls"])
+
+_ETAG_HEADER = {"ETag": {"description": "The version of these controls", "schema": {"type": "string"}}}
+_PATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ControlsPatch"}}},
+    }
+}
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def etag_of(version: int) -> str:
+    return f'"{version}"'
+
+
+def _matches(header: str, etag: str) -> bool:
+    return any(tag.strip() == etag for tag in header.split(","))
+
+
+def _controls_response(body: str, etag: str, status_code: int = 200) -> Response:
+    return Response(content=body, status_code=status_code, media_type="application/json", headers={"ETag": etag})
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+@router.get(
+    "/v1/teens/{teen_id}/controls",
+    response_model=ControlsOut,
+    responses={200: {"headers": _ETAG_HEADER}, 304: {"description": "Not modified"}, **errors()},
+)
+def get_controls(
+    teen_id: str, request: Request, if_none_match: Annotated[str | None, Header(max_length=200)] = None
+) -> Response:
+    """A linked teen's controls, with the ETag to send back as If-Match when changing them."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        row = session.get(ControlsRow, teen_id)
+        if row is None:
+            raise not_found("The controls")
+        etag = etag_of(row.version)
+        if if_none_match and _matches(if_none_match, etag):
+            return Response(status_code=304, headers={"ETag": etag})
+        return _controls_response(row.body, etag)
+
+
+@router.patch(
+    "/v1/teens/{teen_id}/controls",
+    response_model=ControlsOut,
+    responses={200: {"headers": _ETAG_HEADER}, **errors(409, 412, 428)},
+    openapi_extra=_PATCH_BODY,
+)
+def patch_controls(
+    teen_id: str,
+    request: Request,
+    patch: Annotated[dict[str, Any], Body()],
+    if_match: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=100)] = None,
+) -> Response:
+    """Change some controls. Send the ETag you read as If-Match; a stale one changes nothing."""
+    service = _service(request)
+    if idempotency_key is None:
+        with service.db.write() as session:
+            me = service.authenticate(session, request, "guardian")
+            service.linked_teen(session, me, teen_id)
+            body, etag = _apply(service, session, me, teen_id, if_match, patch)
+        return _controls_response(body, etag)
+
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        _require_if_match(if_match)
+    digest = idempotency.fingerprint("PATCH", request.url.path, patch)
+    replay = idempotency.claim(service, me.account_id, idempotency_key, digest)
+    if replay is not None:
+        return Response(
+            content=replay.body,
+            status_code=replay.status_code,
+            media_type="application/json",
+            headers={"ETag": replay.etag} if replay.etag else None,
+        )
+    service.hook("after_idempotency_claim")
+    try:
+        with service.db.write() as session:
+            service.linked_teen(session, me, teen_id)
+            body, etag = _apply(service, session, me, teen_id, if_match, patch)
+            idempotency.store(session, me.account_id, idempotency_key, 200, body, etag)
+    except (ApiError, TeenTurnedAdult, DomainValidationError):
+        idempotency.release(service, me.account_id, idempotency_key)
+        raise
+    return _controls_response(body, etag)
+
+
+def _require_if_match(if_match: str | None) -> str:
+    if not if_match:
+        raise ApiError(
+            428, "precondition_required", "Send the ETag you last read as If-Match, so no one's change is lost."
+        )
+    return if_match
+
+
+def _apply(
+    service: Service, session: Session, me: Principal, teen_id: str, if_match: str | None, raw: dict[str, Any]
+) -> tuple[str, str]:
+    header = _require_if_match(if_match)
+    row = session.get(ControlsRow, teen_id)
+    teen = session.get(Account, teen_id)
+    if row is None or teen is None:
+        raise not_found("The controls")
+    current_etag = etag_of(row.version)
+    if not _matches(header, current_etag):
+        raise ApiError(
+            412,
+            "precondition_failed",
+            "These settings were changed meanwhile (perhaps by another guardian). Nothing was saved.",
+            headers={"ETag": current_etag},
+        )
+    age = service.check_not_adult(session, teen)
+    try:
+        current = controls_from_json(json.loads(row.body))
+        updated = apply_patch(current, parse_controls_patch(raw), age)
+    except DomainValidationError as exc:
+        raise ApiError(422, "validation_failed", "Some settings are not allowed.", fields=exc.fields) from None
+    before, after = controls_to_json(current), controls_to_json(updated)
+    changed = [name for name in after if after[name] != before[name]]
+    if not changed:
+        return row.body, current_etag
+    body = _dumps(after)
+    moved = session.execute(
+        update(ControlsRow)
+        .where(ControlsRow.teen_id == teen_id, ControlsRow.version == row.version)
+        .values(version=row.version + 1, body=body, updated_at=service.now())
+    ).rowcount
+    if moved != 1:  # another change committed between our read and this write
+        raise ApiError(412, "precondition_failed", "These settings were changed meanwhile. Nothing was saved.")
+    etag = etag_of(row.version + 1)
+    for name in changed:
+        service.record(session, me.account_id, teen_id, "controls", name, before[name], after[name])
+    service.publish(
+        session,
+        "controls_changed",
+        teen_id,
+        {"fields": changed, "etag": etag, "actor": me.display_name},
+        service.family_ids(session, teen_id),
+    )
+    return body, etag
+
+
+@router.get(
+    "/v1/me/controls",
+    response_model=ControlsOut,
+    responses={200: {"headers": _ETAG_HEADER}, **errors()},
+)
+def my_controls(request: Request) -> Response:
+    """The teen's effective controls, read-only: only a linked guardian can change them."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "teen")
+        teen = session.get(Account, me.account_id)
+        assert teen is not None
+        service.check_not_adult(session, teen)
+        linked = session.scalar(select(Link.id).where(Link.teen_id == me.account_id, Link.ended_at.is_(None)))
+        row = session.get(ControlsRow, me.account_id)
+        if linked is None or row is None:
+            raise not_found("No guardian manages this account, so no controls")
+        return _controls_response(row.body, etag_of(row.version))

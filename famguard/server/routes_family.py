@@ -1,0 +1,319 @@
+"""Usage reports, extra-time requests and their answers, the append-only history, and the
+long-poll event feed."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+from starlette.concurrency import run_in_threadpool
+
+from famguard.domain.controls import controls_from_json
+from famguard.domain.schedule import limit_for_day, teen_today
+from famguard.server.errors import ApiError, not_found
+from famguard.server.models import (
+    Account,
+    ActivityRow,
+    ControlsRow,
+    EventRecipient,
+    EventRow,
+    TimeRequestRow,
+    UsageRow,
+)
+from famguard.server.notify import FALLBACK_RECHECK_SECONDS, Waiter
+from famguard.server.responses import errors
+from famguard.server.schemas import (
+    ActivityOut,
+    ActorOut,
+    EventOut,
+    EventsOut,
+    TimeDecision,
+    TimeRequestCreate,
+    TimeRequestOut,
+    UsageDayOut,
+    UsageOut,
+    UsageReport,
+)
+from famguard.server.security import new_id
+from famguard.server.service import Principal, Service
+
+router = APIRouter(tags=["family"])
+
+MAX_USAGE_DAYS = 92
+MAX_WAIT_SECONDS = 30
+USAGE_PAST_DAYS = 30
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, int | None]:
+    """Each day's limit with that day's approved extra time (None: no limit or no controls)."""
+    row = session.get(ControlsRow, teen_id)
+    if row is None or not days:
+        return dict.fromkeys(days)
+    controls = controls_from_json(json.loads(row.body))
+    extra = dict(
+        session.execute(
+            select(TimeRequestRow.day, func.sum(TimeRequestRow.granted_minutes))
+            .where(
+                TimeRequestRow.teen_id == teen_id,
+                TimeRequestRow.status == "approved",
+                TimeRequestRow.day >= min(days),
+                TimeRequestRow.day <= max(days),
+            )
+            .group_by(TimeRequestRow.day)
+        ).all()
+    )
+    return {day: limit_for_day(controls, day, int(extra.get(day) or 0)) for day in days}
+
+
+def _teen_today(service: Service, session: Session, teen_id: str) -> date:
+    return teen_today(service.teen_timezone(session, teen_id), service.now())
+
+
+@router.post("/v1/me/usage", response_model=UsageDayOut, responses=errors())
+def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
+    """The teen's device reports the minutes used on a local date; the last report wins."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "teen")
+        today = _teen_today(service, session, me.account_id)
+        if not today - timedelta(days=USAGE_PAST_DAYS) <= body.date <= today + timedelta(days=1):
+            raise ApiError(
+                422,
+                "validation_failed",
+                "Usage can only be reported for recent days.",
+                fields={"date": f"Must be within the last {USAGE_PAST_DAYS} days."},
+            )
+        dialect = postgresql if service.db.is_postgres else sqlite
+        values = {"teen_id": me.account_id, "day": body.date, "minutes": body.minutes, "updated_at": service.now()}
+        statement = dialect.insert(UsageRow).values(**values)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["teen_id", "day"], set_={"minutes": body.minutes, "updated_at": service.now()}
+            )
+        )
+        limit = _limits(session, me.account_id, [body.date])[body.date]
+        guardians = service.active_guardian_ids(session, me.account_id)
+        if guardians:
+            data = {"date": body.date.isoformat(), "minutes": body.minutes}
+            service.publish(session, "usage_reported", me.account_id, data, guardians)
+    return UsageDayOut(date=body.date, minutes=body.minutes, limit_minutes=limit)
+
+
+@router.get("/v1/teens/{teen_id}/usage", response_model=UsageOut, responses=errors(400))
+def get_usage(
+    teen_id: str,
+    request: Request,
+    from_: Annotated[date | None, Query(alias="from")] = None,
+    to: Annotated[date | None, Query()] = None,
+) -> UsageOut:
+    """Minutes per day with that day's limit; default the last 7 days of the teen's today."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        last = to or _teen_today(service, session, teen_id)
+        first = from_ or last - timedelta(days=6)
+        if first > last or (last - first).days >= MAX_USAGE_DAYS:
+            raise ApiError(
+                400,
+                "bad_request",
+                f"Ask for 1 to {MAX_USAGE_DAYS} days, with `from` not after `to`.",
+                fields={"from": "Out of range."},
+            )
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        used = dict(
+            session.execute(
+                select(UsageRow.day, UsageRow.minutes).where(
+                    UsageRow.teen_id == teen_id, UsageRow.day >= first, UsageRow.day <= last
+                )
+            ).all()
+        )
+        limits = _limits(session, teen_id, days)
+        return UsageOut(days=[UsageDayOut(date=d, minutes=used.get(d, 0), limit_minutes=limits[d]) for d in days])
+
+
+def _request_out(session: Session, row: TimeRequestRow) -> TimeRequestOut:
+    decider = session.get(Account, row.decided_by_id) if row.decided_by_id else None
+    return TimeRequestOut(
+        id=row.id,
+        teen_id=row.teen_id,
+        date=row.day,
+        minutes=row.minutes,
+        reason=row.reason,
+        status=row.status,  # type: ignore[arg-type]
+        created_at=row.created_at,
+        decided_at=row.decided_at,
+        decided_by=decider.display_name if decider else None,
+        granted_minutes=row.granted_minutes,
+    )
+
+
+@router.post("/v1/me/time-requests", status_code=201, response_model=TimeRequestOut, responses=errors())
+def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
+    """The teen asks the linked guardians for extra minutes today."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "teen")
+        guardians = service.active_guardian_ids(session, me.account_id)
+        if not guardians:
+            raise not_found("A linked guardian to ask")
+        row = TimeRequestRow(
+            id=new_id(),
+            teen_id=me.account_id,
+            day=_teen_today(service, session, me.account_id),
+            minutes=body.minutes,
+            reason=body.reason.strip(),
+            status="pending",
+            created_at=service.now(),
+        )
+        session.add(row)
+        service.record(session, me.account_id, me.account_id, "time_request", "requested", None, body.minutes)
+        data = {"request_id": row.id, "minutes": body.minutes, "reason": row.reason}
+        service.publish(session, "time_requested", me.account_id, data, [me.account_id, *guardians])
+        return _request_out(session, row)
+
+
+def _list_requests(session: Session, teen_id: str) -> list[TimeRequestOut]:
+    rows = session.scalars(
+        select(TimeRequestRow)
+        .where(TimeRequestRow.teen_id == teen_id)
+        .order_by(TimeRequestRow.created_at.desc(), TimeRequestRow.id.desc())
+        .limit(200)
+    )
+    return [_request_out(session, row) for row in rows]
+
+
+@router.get("/v1/teens/{teen_id}/time-requests", response_model=list[TimeRequestOut], responses=errors())
+def teen_time_requests(teen_id: str, request: Request) -> list[TimeRequestOut]:
+    """A linked teen's extra-time requests, newest first."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        return _list_requests(session, teen_id)
+
+
+@router.get("/v1/me/time-requests", response_model=list[TimeRequestOut], responses=errors())
+def my_time_requests(request: Request) -> list[TimeRequestOut]:
+    """The signed-in teen's own requests, newest first."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "teen")
+        return _list_requests(session, me.account_id)
+
+
+@router.post("/v1/time-requests/{request_id}/decision", response_model=TimeRequestOut, responses=errors(409))
+def decide(request_id: str, body: TimeDecision, request: Request) -> TimeRequestOut:
+    """Approve (raising the limit of the request's day only) or deny; once."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "guardian")
+        row = session.get(TimeRequestRow, request_id)
+        if row is None:
+            raise not_found("That request")
+        service.linked_teen(session, me, row.teen_id)
+        granted = (body.minutes or row.minutes) if body.approve else None
+        status = "approved" if body.approve else "denied"
+        decided = session.execute(
+            update(TimeRequestRow)
+            .where(TimeRequestRow.id == row.id, TimeRequestRow.status == "pending")
+            .values(status=status, decided_at=service.now(), decided_by_id=me.account_id, granted_minutes=granted)
+        ).rowcount
+        if decided != 1:
+            raise ApiError(409, "already_decided", "This request was already answered.")
+        session.refresh(row)
+        service.record(session, me.account_id, row.teen_id, "time_request", status, row.minutes, granted or 0)
+        data = {"request_id": row.id, "status": status, "granted_minutes": granted, "actor": me.display_name}
+        service.publish(session, "time_request_decided", row.teen_id, data, service.family_ids(session, row.teen_id))
+        return _request_out(session, row)
+
+
+@router.get("/v1/teens/{teen_id}/activity", response_model=list[ActivityOut], responses=errors(400))
+def activity(
+    teen_id: str,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> list[ActivityOut]:
+    """Every change to the teen's controls, links and requests: who, when, before, after."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        actor = aliased(Account)
+        query = (
+            select(ActivityRow, actor)
+            .outerjoin(actor, actor.id == ActivityRow.actor_id)
+            .where(ActivityRow.teen_id == teen_id)
+            .order_by(ActivityRow.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            query = query.where(ActivityRow.id < before)
+        return [
+            ActivityOut(
+                id=row.id,
+                at=row.at,
+                actor=None if who is None else ActorOut(id=who.id, display_name=who.display_name, role=who.role),
+                teen_id=row.teen_id,
+                kind=row.kind,  # type: ignore[arg-type]
+                field=row.field,
+                before=json.loads(row.before) if row.before else None,
+                after=json.loads(row.after) if row.after else None,
+            )
+            for row, who in session.execute(query).all()
+        ]
+
+
+def _read_events(service: Service, me: Principal, after: int) -> list[EventOut]:
+    with service.db.read() as session:
+        rows = session.scalars(
+            select(EventRow)
+            .join(EventRecipient, EventRecipient.event_id == EventRow.id)
+            .where(EventRecipient.account_id == me.account_id, EventRow.id > after)
+            .order_by(EventRow.id)
+            .limit(100)
+        )
+        return [EventOut(id=r.id, type=r.type, teen_id=r.teen_id, at=r.at, data=json.loads(r.data)) for r in rows]
+
+
+def _authenticate_for_events(service: Service, request: Request) -> tuple[Principal, int]:
+    with service.db.read() as session:
+        me = service.authenticate(session, request)
+        latest = session.scalar(select(func.max(EventRow.id))) or 0
+        return me, int(latest)
+
+
+@router.get("/v1/events", response_model=EventsOut, responses=errors(400))
+async def events(
+    request: Request,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 0,
+) -> EventsOut:
+    """Changes for the signed-in account after `after`; waits up to `wait` seconds for one.
+    Without `after`, answers at once with the current cursor."""
+    service = _service(request)
+    me, latest = await run_in_threadpool(_authenticate_for_events, service, request)
+    if after is None:
+        return EventsOut(events=[], cursor=str(latest))
+    deadline = time.monotonic() + wait
+    # Register before the first read: a commit between the read and the wait still wakes us.
+    with Waiter(service.notifier) as waiter:
+        while True:
+            waiter.clear()
+            found = await run_in_threadpool(_read_events, service, me, after)
+            remaining = deadline - time.monotonic()
+            if found or remaining <= 0 or await request.is_disconnected():
+                cursor = found[-1].id if found else after
+                return EventsOut(events=found, cursor=str(cursor))
+            await waiter.wait(min(remaining, FALLBACK_RECHECK_SECONDS))

@@ -1,0 +1,343 @@
+"""Pairing and links: the guardian's code, the teen's redeem and accept, the guardian's confirm,
+the lists of linked teens and guardians, and ending a link from either side.
+
+Redeem, accept and confirm are single conditional UPDATEs, so concurrent attempts on one
+pairing cannot both succeed. Wrong codes are counted per account and per address (10 in 15
+minutes -> 429, even for a right code) and, when a wrong code shares its first four characters
+(its locator) with a live code, against that code (5 -> the code is dead)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import case, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from famguard.domain.age import ADULT_AGE
+from famguard.domain.controls import controls_to_json, defaults_for_age
+from famguard.server.errors import ApiError, not_found
+from famguard.server.models import Account, Attempt, ControlsRow, Link, PairingRow
+from famguard.server.responses import errors
+from famguard.server.schemas import (
+    GuardianName,
+    GuardianOut,
+    PairingCreated,
+    PairingOut,
+    PairingTeenOut,
+    RedeemRequest,
+    TeenOut,
+)
+from famguard.server.security import code_hash, locator_hash, new_id, new_pairing_code, normalize_code
+from famguard.server.service import Principal, Service, client_address
+
+router = APIRouter(tags=["pairing"])
+
+PAIRING_TTL = timedelta(minutes=10)
+WRONG_GUESSES_PER_CODE = 5
+WRONG_CODES_PER_WINDOW = 10
+_LIVE = ("waiting", "accepted")
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _status(service: Service, row: PairingRow) -> str:
+    if row.status in _LIVE and row.expires_at <= service.now():
+        return "expired"
+    return row.status
+
+
+def _pairing_out(service: Service, session: Session, row: PairingRow) -> PairingOut:
+    guardian = session.get(Account, row.guardian_id)
+    teen = session.get(Account, row.teen_id) if row.teen_id else None
+    teen_out = None
+    if teen is not None:
+        age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id)) or 0
+        teen_out = PairingTeenOut(id=teen.id, display_name=teen.display_name, age=age)
+    return PairingOut(
+        id=row.id,
+        status=_status(service, row),  # type: ignore[arg-type]
+        expires_at=row.expires_at,
+        guardian=GuardianName(display_name=guardian.display_name if guardian else ""),
+        teen=teen_out,
+    )
+
+
+@router.post("/v1/pairings", status_code=201, response_model=PairingCreated, responses=errors())
+def create_pairing(request: Request) -> PairingCreated:
+    """Start linking a teen: a code (and QR link) that lives 10 minutes and works once."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "guardian")
+        now = service.now()
+        while True:  # a fresh locator, so a wrong guess is never blamed on the wrong code
+            code = new_pairing_code()
+            clash = session.scalar(
+                select(PairingRow.id).where(
+                    PairingRow.locator_hash == locator_hash(code),
+                    PairingRow.status.in_(_LIVE),
+                    PairingRow.expires_at > now,
+                )
+            )
+            if clash is None:
+                break
+        row = PairingRow(
+            id=new_id(),
+            guardian_id=me.account_id,
+            code_hash=code_hash(code),
+            locator_hash=locator_hash(code),
+            status="waiting",
+            wrong_guesses=0,
+            created_at=now,
+            expires_at=now + PAIRING_TTL,
+        )
+        session.add(row)
+    return PairingCreated(
+        id=row.id, code=code, expires_at=row.expires_at, pair_uri=f"famguard://pair?code={code}", status="waiting"
+    )
+
+
+@router.post("/v1/pairings/redeem", response_model=PairingOut, responses=errors(409, 410, 429))
+def redeem(body: RedeemRequest, request: Request) -> PairingOut:
+    """The teen enters the code and sees who is asking; nothing is linked yet."""
+    service = _service(request)
+    address = client_address(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "teen")
+        waits = [
+            service.retry_after(service.failures(session, "pair", column, value), WRONG_CODES_PER_WINDOW)
+            for column, value in ((Attempt.account_key, me.account_id), (Attempt.address, address))
+        ]
+        wait = max((w for w in waits if w is not None), default=None)
+        if wait is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                "Too many wrong codes. Please wait before trying again.",
+                headers={"Retry-After": str(wait)},
+            )
+        code = normalize_code(body.code)
+        row = session.scalar(select(PairingRow).where(PairingRow.code_hash == code_hash(code))) if code else None
+        if row is None:
+            _count_wrong_guess(service, session, me, address, code)
+            outcome: ApiError | PairingOut = not_found("That pairing code")
+        else:
+            outcome = _claim(service, session, me, row)
+    if isinstance(outcome, ApiError):
+        raise outcome
+    return outcome
+
+
+def _count_wrong_guess(service: Service, session: Session, me: Principal, address: str, code: str | None) -> None:
+    service.prune(session)
+    service.add_failure(session, "pair", me.account_id, address)
+    if code is None:
+        return
+    guesses = PairingRow.wrong_guesses + 1
+    session.execute(
+        update(PairingRow)
+        .where(
+            PairingRow.locator_hash == locator_hash(code),
+            PairingRow.status == "waiting",
+            PairingRow.teen_id.is_(None),
+            PairingRow.expires_at > service.now(),
+        )
+        .values(
+            wrong_guesses=guesses,
+            status=case((guesses >= WRONG_GUESSES_PER_CODE, "expired"), else_=PairingRow.status),
+        )
+    )
+
+
+def _claim(service: Service, session: Session, me: Principal, row: PairingRow) -> ApiError | PairingOut:
+    now = service.now()
+    if row.teen_id == me.account_id and row.status in _LIVE and row.expires_at > now:
+        return _pairing_out(service, session, row)  # the same teen again (e.g. a retry)
+    if row.status == "expired" or (row.status in _LIVE and row.expires_at <= now):
+        return ApiError(410, "pairing_expired", "This code has expired. Ask for a new one.")
+    claimed = session.execute(
+        update(PairingRow)
+        .where(
+            PairingRow.id == row.id,
+            PairingRow.status == "waiting",
+            PairingRow.teen_id.is_(None),
+            PairingRow.expires_at > now,
+        )
+        .values(teen_id=me.account_id)
+    ).rowcount
+    if claimed != 1:
+        return ApiError(409, "pairing_not_open", "This code has already been used.")
+    session.refresh(row)
+    service.publish(session, "pairing_redeemed", me.account_id, {"pairing_id": row.id}, [row.guardian_id])
+    return _pairing_out(service, session, row)
+
+
+def _reachable_pairing(service: Service, session: Session, me: Principal, pairing_id: str) -> PairingRow:
+    row = session.get(PairingRow, pairing_id)
+    if row is None or me.account_id not in (row.guardian_id, row.teen_id):
+        raise not_found("That pairing")
+    return row
+
+
+def _advance(service: Service, session: Session, row: PairingRow, me: Principal, source: str, target: str) -> None:
+    now = service.now()
+    if _status(service, row) == "expired":
+        raise ApiError(410, "pairing_expired", "This pairing has expired. Start again with a new code.")
+    owner = PairingRow.teen_id if target == "accepted" else PairingRow.guardian_id
+    moved = session.execute(
+        update(PairingRow)
+        .where(
+            PairingRow.id == row.id, owner == me.account_id, PairingRow.status == source, PairingRow.expires_at > now
+        )
+        .values(status=target)
+    ).rowcount
+    if moved != 1:
+        raise ApiError(409, "pairing_not_open", "This pairing is not waiting for that step.")
+    session.refresh(row)
+
+
+@router.post("/v1/pairings/{pairing_id}/accept", response_model=PairingOut, responses=errors(409, 410))
+def accept(pairing_id: str, request: Request) -> PairingOut:
+    """The teen agrees to be linked with the guardian shown at redeem."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "teen")
+        row = _reachable_pairing(service, session, me, pairing_id)
+        _advance(service, session, row, me, "waiting", "accepted")
+        service.publish(session, "pairing_accepted", me.account_id, {"pairing_id": row.id}, [row.guardian_id])
+        return _pairing_out(service, session, row)
+
+
+@router.post("/v1/pairings/{pairing_id}/confirm", response_model=PairingOut, responses=errors(409, 410))
+def confirm(pairing_id: str, request: Request) -> PairingOut:
+    """The guardian, now seeing which teen accepted, confirms: the link starts and a teen
+    without controls gets the defaults for their age."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "guardian")
+        row = _reachable_pairing(service, session, me, pairing_id)
+        teen = session.get(Account, row.teen_id) if row.teen_id else None
+        if teen is not None:
+            age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id))
+            if age is not None and age >= ADULT_AGE:
+                raise ApiError(409, "pairing_not_open", f"{teen.display_name} is 18 or older and cannot be linked.")
+        _advance(service, session, row, me, "accepted", "active")
+        assert teen is not None
+        _link(service, session, me, teen)
+        out = _pairing_out(service, session, row)
+    return out
+
+
+def _link(service: Service, session: Session, me: Principal, teen: Account) -> None:
+    now = service.now()
+    existing = session.scalar(
+        select(Link.id).where(Link.guardian_id == me.account_id, Link.teen_id == teen.id, Link.ended_at.is_(None))
+    )
+    if existing is None:
+        try:
+            with session.begin_nested():
+                session.add(Link(id=new_id(), guardian_id=me.account_id, teen_id=teen.id, linked_at=now))
+        except IntegrityError:
+            pass  # a concurrent confirm linked the same pair: one link is what we want
+    if session.get(ControlsRow, teen.id) is None:
+        age = service.age_of(teen.birth_date) or 0
+        body = controls_to_json(defaults_for_age(age))
+        session.add(
+            ControlsRow(teen_id=teen.id, version=1, body=json.dumps(body, separators=(",", ":")), updated_at=now)
+        )
+    service.record(session, me.account_id, teen.id, "link", None, None, {"guardian": me.display_name})
+    service.publish(
+        session, "pairing_confirmed", teen.id, {"guardian": me.display_name}, service.family_ids(session, teen.id)
+    )
+
+
+@router.get("/v1/pairings/{pairing_id}", response_model=PairingOut, responses=errors())
+def get_pairing(pairing_id: str, request: Request) -> PairingOut:
+    """Where a pairing stands (its guardian, or the teen who redeemed it)."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request)
+        return _pairing_out(service, session, _reachable_pairing(service, session, me, pairing_id))
+
+
+@router.delete("/v1/pairings/{pairing_id}", status_code=204, responses=errors(409))
+def cancel_pairing(pairing_id: str, request: Request) -> Response:
+    """Either party calls the pairing off before it is confirmed."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request)
+        row = _reachable_pairing(service, session, me, pairing_id)
+        if row.status == "active":
+            raise ApiError(409, "pairing_not_open", "This pairing is already confirmed; end the link instead.")
+        if row.status in _LIVE:
+            row.status = "cancelled"
+            others = [a for a in (row.guardian_id, row.teen_id) if a and a != me.account_id]
+            service.publish(session, "pairing_cancelled", row.teen_id, {"pairing_id": row.id}, others)
+    return Response(status_code=204)
+
+
+@router.get("/v1/teens", response_model=list[TeenOut], responses=errors())
+def list_teens(request: Request) -> list[TeenOut]:
+    """The teens linked to the signed-in guardian."""
+    service = _service(request)
+    adults: list[str] = []
+    teens: list[TeenOut] = []
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        rows = session.execute(
+            select(Account, Link.linked_at)
+            .join(Link, Link.teen_id == Account.id)
+            .where(Link.guardian_id == me.account_id, Link.ended_at.is_(None))
+            .order_by(Link.linked_at)
+        ).all()
+        for teen, linked_at in rows:
+            age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id)) or 0
+            if age >= ADULT_AGE:
+                adults.append(teen.id)
+            else:
+                teens.append(TeenOut(id=teen.id, display_name=teen.display_name, age=age, linked_at=linked_at))
+    for teen_id in adults:
+        service.retire_adult(teen_id)
+    return teens
+
+
+@router.get("/v1/me/guardians", response_model=list[GuardianOut], responses=errors())
+def my_guardians(request: Request) -> list[GuardianOut]:
+    """Who manages this teen's account, and since when: a teen can always see it."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "teen")
+        teen = session.get(Account, me.account_id)
+        assert teen is not None
+        age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id))
+        adult = age is not None and age >= ADULT_AGE
+        rows = session.execute(
+            select(Account, Link.linked_at)
+            .join(Link, Link.guardian_id == Account.id)
+            .where(Link.teen_id == me.account_id, Link.ended_at.is_(None))
+            .order_by(Link.linked_at)
+        ).all()
+    if adult:
+        service.retire_adult(me.account_id)
+        return []
+    return [GuardianOut(id=g.id, display_name=g.display_name, linked_at=at) for g, at in rows]
+
+
+@router.delete("/v1/teens/{teen_id}/link", status_code=204, responses=errors())
+def end_link(teen_id: str, request: Request) -> Response:
+    """A guardian ends their own link; the teen (with its own id) ends every link."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request)
+        if me.role == "teen":
+            if teen_id != me.account_id:
+                raise not_found("That teen")
+            service.end_links(session, teen_id, me.account_id)
+        else:
+            service.linked_teen(session, me, teen_id)
+            service.end_links(session, teen_id, me.account_id, guardian_id=me.account_id)
+    return Response(status_code=204)

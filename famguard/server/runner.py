@@ -1,0 +1,104 @@
+"""Runs the service with uvicorn in a background thread of this process: the end-to-end tests'
+server and the desktop app's demo mode. `start()` binds (port 0 = any free port), waits until
+requests are served and returns the base URL; `stop()` shuts down and releases the database."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import uvicorn
+
+from famguard.server.app import create_app
+
+
+class RedactQueryStrings(logging.Filter):
+    """Access-log lines show the path without its query string, so nothing a client puts in a
+    URL ever reaches a log file (the API keeps secrets out of URLs anyway)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            parts = urlsplit(args[2])
+            record.args = (*args[:2], urlunsplit(parts._replace(query="", fragment="")), *args[3:])
+        return True
+
+
+def install_log_redaction() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactQueryStrings) for f in access.filters):
+        access.addFilter(RedactQueryStrings())
+
+
+class ServerThread:
+    def __init__(
+        self,
+        database_url: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ):
+        self.database_url = database_url
+        self.host = host
+        self.port = port
+        self.demo = demo
+        self.clock = clock
+        self.app = None
+        self.base_url: str | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, timeout: float = 30.0) -> str:
+        install_log_redaction()
+        self.app = create_app(self.database_url, clock=self.clock, demo=self.demo)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,  # the host process owns logging; records propagate to its handlers
+            access_log=True,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+            timeout_keep_alive=30,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name=f"famguard-server-{port}", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                sock.close()
+                self.stop()
+                raise RuntimeError("the FamGuard server did not start")
+            time.sleep(0.01)
+        self.base_url = f"http://{self.host}:{port}"
+        return self.base_url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+            self._thread = None
+        if self.app is not None:
+            self.app.state.service.db.dispose()
+            self.app = None
+        self._server = None
+
+    def __enter__(self) -> ServerThread:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

@@ -1,0 +1,66 @@
+"""Secrets of the service: argon2id password hashes, random tokens kept only as SHA-256 hashes,
+and pairing codes (8 characters of an unambiguous alphabet, 40 bits, from `secrets`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+PAIRING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+PAIRING_CODE_LENGTH = 8
+# The first characters of a code locate it, so that a wrong guess can be counted against the
+# live code it was aimed at (see API.md, "Pairing"), without telling the guesser anything.
+PAIRING_LOCATOR_LENGTH = 4
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
+# Verifying against this when the email is unknown keeps sign-in timing the same either way.
+_DUMMY_HASH = _hasher.hash("famguard-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_id() -> str:
+    return secrets.token_hex(16)
+
+
+def new_pairing_code() -> str:
+    return "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
+
+
+def normalize_code(typed: str) -> str | None:
+    """The code as stored, from what a teen typed ("k7mq-4xzp"), or None if it cannot be one."""
+    code = _SEPARATORS.sub("", typed).upper()
+    if len(code) != PAIRING_CODE_LENGTH or any(c not in PAIRING_ALPHABET for c in code):
+        return None
+    return code
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(b"famguard-pairing-code:" + code.encode("ascii")).hexdigest()
+
+
+def locator_hash(code: str) -> str:
+    return hashlib.sha256(b"famguard-pairing-locator:" + code[:PAIRING_LOCATOR_LENGTH].encode("ascii")).hexdigest()

@@ -1,0 +1,250 @@
+"""What every route shares: the service state (database, clock, notifier), authentication of a
+bearer token, reaching a teen only through a live link (others' ids are simply "not found"),
+the end of links at 18, throttling windows, and writing activity and events."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from famguard.domain.age import ADULT_AGE, age_on
+from famguard.domain.controls import DEFAULT_TIMEZONE
+from famguard.domain.schedule import teen_today
+from famguard.server.db import Database
+from famguard.server.errors import ApiError, not_found
+from famguard.server.models import (
+    Account,
+    ActivityRow,
+    Attempt,
+    ControlsRow,
+    EventRecipient,
+    EventRow,
+    Link,
+)
+from famguard.server.notify import Notifier
+from famguard.server.security import token_hash
+
+ACCESS_TTL = timedelta(minutes=15)
+REFRESH_TTL = timedelta(days=30)
+THROTTLE_WINDOW = timedelta(minutes=15)
+
+_AUTH_QUERY = text(
+    "SELECT t.kind, t.expires_at, s.id, s.revoked_at, a.id, a.role, a.display_name, a.birth_date "
+    "FROM tokens t JOIN signins s ON s.id = t.signin_id JOIN accounts a ON a.id = s.account_id "
+    "WHERE t.token_hash = :h"
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in account behind a request."""
+
+    account_id: str
+    role: str
+    display_name: str
+    signin_id: str
+    birth_date: date | None
+
+
+class TeenTurnedAdult(Exception):  # noqa: N818 - a signal, handled by ending the links
+    """A teen reached 18: the request's transaction is abandoned, the links end, and the caller
+    gets 404 (app.py's handler does that once the transaction is closed)."""
+
+    def __init__(self, teen_id: str):
+        super().__init__(teen_id)
+        self.teen_id = teen_id
+
+
+def utc(value: datetime) -> datetime:
+    """A datetime from the database as aware UTC (raw SQL bypasses the column type)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Service:
+    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: Notifier):
+        self.db = db
+        self.clock = clock
+        self.notifier = notifier
+        # Test seams: called at named points so a test can hold a request there deterministically.
+        self.hooks: dict[str, Callable[[], None]] = {}
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    def hook(self, name: str) -> None:
+        callback = self.hooks.get(name)
+        if callback is not None:
+            callback()
+
+    # --- who is asking ----------------------------------------------------------------------
+
+    def authenticate(self, session: Session, request: Request, role: str | None = None) -> Principal:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthorized", "Please sign in.", headers={"WWW-Authenticate": "Bearer"})
+        row = session.execute(_AUTH_QUERY, {"h": token_hash(token.strip())}).first()
+        if row is None or row[0] != "access" or row[3] is not None:
+            raise ApiError(401, "unauthorized", "Please sign in again.", headers={"WWW-Authenticate": "Bearer"})
+        if utc(row[1]) <= self.now():
+            raise ApiError(
+                401,
+                "token_expired",
+                "Your session timed out; it renews automatically.",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        birth = row[7]
+        if isinstance(birth, str):
+            birth = date.fromisoformat(birth)
+        principal = Principal(row[4], row[5], row[6], row[2], birth)
+        if role is not None and principal.role != role:
+            raise ApiError(403, "forbidden", f"Only a {role} account can do this.")
+        return principal
+
+    # --- reaching a teen --------------------------------------------------------------------
+
+    def teen_timezone(self, session: Session, teen_id: str) -> str:
+        body = session.scalar(select(ControlsRow.body).where(ControlsRow.teen_id == teen_id))
+        return json.loads(body)["timezone"] if body else DEFAULT_TIMEZONE
+
+    def age_of(self, birth_date: date | None, timezone: str = DEFAULT_TIMEZONE) -> int | None:
+        if birth_date is None:
+            return None
+        return age_on(birth_date, teen_today(timezone, self.now()))
+
+    def check_not_adult(self, session: Session, teen: Account) -> int:
+        """The teen's age today; raises TeenTurnedAdult at 18."""
+        age = self.age_of(teen.birth_date, self.teen_timezone(session, teen.id))
+        assert age is not None
+        if age >= ADULT_AGE:
+            raise TeenTurnedAdult(teen.id)
+        return age
+
+    def linked_teen(self, session: Session, guardian: Principal, teen_id: str) -> Account:
+        """The teen, if a live link joins it to this guardian; anything else is "not found"."""
+        teen = session.scalar(
+            select(Account)
+            .join(Link, Link.teen_id == Account.id)
+            .where(Link.guardian_id == guardian.account_id, Link.teen_id == teen_id, Link.ended_at.is_(None))
+        )
+        if teen is None:
+            raise not_found("That teen")
+        self.check_not_adult(session, teen)
+        return teen
+
+    def active_guardian_ids(self, session: Session, teen_id: str) -> list[str]:
+        return list(session.scalars(select(Link.guardian_id).where(Link.teen_id == teen_id, Link.ended_at.is_(None))))
+
+    def family_ids(self, session: Session, teen_id: str) -> set[str]:
+        return {teen_id, *self.active_guardian_ids(session, teen_id)}
+
+    def end_links(self, session: Session, teen_id: str, actor_id: str | None, guardian_id: str | None = None) -> int:
+        """End the teen's live links (one guardian's, or all); records history and tells everyone."""
+        query = select(Link).where(Link.teen_id == teen_id, Link.ended_at.is_(None))
+        if guardian_id is not None:
+            query = query.where(Link.guardian_id == guardian_id)
+        links = list(session.scalars(query))
+        if not links:
+            return 0
+        audience = self.family_ids(session, teen_id)
+        now = self.now()
+        for link in links:
+            link.ended_at = now
+            name = session.get(Account, link.guardian_id)
+            self.record(
+                session, actor_id, teen_id, "link", None, {"guardian": name.display_name if name else None}, None
+            )
+        session.flush()
+        ended = [link.guardian_id for link in links]
+        self.publish(session, "link_ended", teen_id, {"guardians": ended, "by": actor_id}, audience)
+        return len(links)
+
+    def retire_adult(self, teen_id: str) -> None:
+        """At 18 the links end (checked whenever the teen is reached)."""
+        with self.db.write() as session:
+            teen = session.get(Account, teen_id)
+            if teen is None:
+                return
+            age = self.age_of(teen.birth_date, self.teen_timezone(session, teen_id))
+            if age is not None and age >= ADULT_AGE:
+                self.end_links(session, teen_id, actor_id=None)
+
+    # --- history and events -----------------------------------------------------------------
+
+    def record(
+        self,
+        session: Session,
+        actor_id: str | None,
+        teen_id: str,
+        kind: str,
+        field: str | None,
+        before: Any,
+        after: Any,
+    ) -> None:
+        session.add(
+            ActivityRow(
+                at=self.now(),
+                actor_id=actor_id,
+                teen_id=teen_id,
+                kind=kind,
+                field=field,
+                before=json.dumps(before),
+                after=json.dumps(after),
+            )
+        )
+
+    def publish(
+        self, session: Session, event_type: str, teen_id: str | None, data: dict[str, Any], audience: Iterable[str]
+    ) -> None:
+        if self.db.is_postgres:
+            # Event ids are the poll cursor: taking this lock until commit makes ids become
+            # visible in id order, so a poll can never step over an event committed late.
+            session.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
+        row = EventRow(at=self.now(), type=event_type, teen_id=teen_id, data=json.dumps(data))
+        session.add(row)
+        session.flush()
+        for account_id in set(audience):
+            session.add(EventRecipient(account_id=account_id, event_id=row.id))
+        session.info["notify"] = True
+
+    # --- throttling -------------------------------------------------------------------------
+
+    def failures(self, session: Session, kind: str, column: Any, value: str) -> list[datetime]:
+        since = self.now() - THROTTLE_WINDOW
+        rows = session.scalars(
+            select(Attempt.at).where(Attempt.kind == kind, column == value, Attempt.at > since).order_by(Attempt.at)
+        )
+        return list(rows)
+
+    def retry_after(self, times: list[datetime], limit: int) -> int | None:
+        """Seconds until fewer than `limit` failures remain in the window, or None if below it."""
+        if len(times) < limit:
+            return None
+        freed_at = times[len(times) - limit] + THROTTLE_WINDOW
+        return max(1, math.ceil((freed_at - self.now()).total_seconds()))
+
+    def add_failure(self, session: Session, kind: str, account_key: str | None, address: str) -> None:
+        session.add(Attempt(kind=kind, account_key=account_key, address=address, at=self.now()))
+
+    def clear_failures(self, session: Session, kind: str, account_key: str) -> None:
+        session.execute(
+            Attempt.__table__.delete().where(Attempt.kind == kind, Attempt.account_key == account_key)  # type: ignore[attr-defined]
+        )
+
+    def prune(self, session: Session) -> None:
+        cutoff = self.now() - THROTTLE_WINDOW
+        session.execute(Attempt.__table__.delete().where(Attempt.at < cutoff))  # type: ignore[attr-defined]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
