@@ -18,6 +18,7 @@ from urllib.parse import quote, urljoin
 
 import requests
 import urllib3
+from requests.structures import CaseInsensitiveDict
 
 from famguard.api import errors as e
 from famguard.api import parsing as p
@@ -131,7 +132,7 @@ class ApiClient:
                         headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
                     url = target
                     continue
-                return Reply(response.status_code, dict(response.headers), self._read_body(response))
+                return Reply(response.status_code, CaseInsensitiveDict(response.headers), self._read_body(response))
             finally:
                 response.close()
         raise e.ProtocolError("The service redirected FamGuard too many times.")

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from famguard.domain.models import ActivityEntry, TeenSummary, TimeRequest, Usag
 from famguard.store import codec
 
 PENDING, SENDING, CONFIRMED, CONFLICT, REJECTED = "pending", "sending", "confirmed", "conflict", "rejected"
-OPEN_STATES = (PENDING, SENDING, CONFLICT)  # "unsent": the guardian loses these on sign-out
+OPEN_STATES = (PENDING, SENDING, CONFLICT)
+MERGE_WINDOW = timedelta(seconds=3)  # "unsent": the guardian loses these on sign-out
 
 _SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -238,17 +239,24 @@ class AccountStore:
     def queue_change(
         self, teen_id: str, fields: Mapping[str, Any], base_values: Mapping[str, Any], base_etag: str | None
     ) -> OutboxChange | None:
-        """Queue a change in one transaction. An edit that follows a not-yet-sent change of the
-        same teen is merged into it (same key: it never left); the result is None when the merge
-        cancels out to nothing."""
+        """Queue a change in one transaction. Quick successive edits of the same field(s) (within
+        MERGE_WINDOW of a change of this teen that has not been sent yet) are merged into that
+        change (same key: it never left), so a dragged slider is one request; the result is None
+        when the merge cancels out to nothing. Anything else is a new row, sent in order."""
         with self._tx() as conn:
             last = conn.execute(
-                "SELECT id, fields, base_values, state, attempts FROM outbox WHERE teen_id = ? "
+                "SELECT id, fields, base_values, state, attempts, updated_at FROM outbox WHERE teen_id = ? "
                 "ORDER BY id DESC LIMIT 1",
                 (teen_id,),
             ).fetchone()
             now = _now()
-            if last is not None and last[3] == PENDING and last[4] == 0:
+            if (
+                last is not None
+                and last[3] == PENDING
+                and last[4] == 0
+                and set(fields) <= set(json.loads(last[1]))
+                and datetime.now(UTC) - datetime.fromisoformat(last[5]) <= MERGE_WINDOW
+            ):
                 merged = {**json.loads(last[1]), **fields}
                 base = {**base_values, **json.loads(last[2])}  # the older base is what the guardian first saw
                 merged = {k: v for k, v in merged.items() if base.get(k, object()) != v}

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from famguard.api import ApiClient, RetryPolicy, TokenManager, make_session
 from famguard.api import errors as e
 from famguard.api.client import MAX_BODY_BYTES
-from tests.client.httpfixtures import Scripted, script_server
+
+from .httpfixtures import Scripted, script_server
 
 ONCE = RetryPolicy(attempts=1)
 
