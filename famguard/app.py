@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from famguard import __version__
 
@@ -34,6 +35,143 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.server and not args.server.startswith(("http://", "https://")):
         parser.error(f"--server must start with http:// or https://, not {args.server!r}")
     return args
+
+
+# --- the backend the controller reaches the other layers through ---------------------------------
+# Every function below blocks and imports its slow libraries itself; the controller calls them on
+# worker threads after the first paint.
+
+
+def make_sessions() -> Any:
+    """Sign-in service with the system keyring (the real one; tests choose it via keyring's own
+    PYTHON_KEYRING_BACKEND / XDG settings)."""
+    from famguard.credentials import CredentialStore
+    from famguard.services import SessionService
+
+    return SessionService(CredentialStore())
+
+
+def peek_cache(server_url: str, email: str) -> Any:
+    """The family as the local store last saw it, read without the network (None if never seen)."""
+    from famguard.domain.controls import controls_from_json
+    from famguard.store import AccountStore, database_path
+    from famguard.ui.controller import CachedFamily
+
+    path = database_path(server_url, email)
+    if not path.exists():
+        return None
+    store = AccountStore(path)
+    try:
+        teens = store.teens()
+        controls = {}
+        for teen in teens:
+            cached = store.controls(teen.id)
+            if cached is not None:
+                controls[teen.id] = controls_from_json(cached[0])
+        return CachedFamily(teens, controls)
+    finally:
+        store.close()
+
+
+class DemoTeen:
+    """The demo's teen phone: the demo family's youngest teen, signed in through the public API
+    (the same calls as `famguard-teen`)."""
+
+    def __init__(self, base_url: str, email: str, password: str, name: str, age: int) -> None:
+        from famguard.teen_cli import teen_client
+
+        self.name, self.age = name, age
+        self.api = teen_client(base_url)
+        self.api.sign_in(email, password)
+
+    def redeem(self, code: str) -> Any:
+        from famguard import teen_cli
+
+        return teen_cli.redeem(self.api, code)
+
+    def accept(self, pairing: Any) -> Any:
+        from famguard import teen_cli
+
+        return teen_cli.accept(self.api, pairing)
+
+    def decline(self, pairing: Any) -> None:
+        from famguard import teen_cli
+
+        teen_cli.decline(self.api, pairing)
+
+    def controls(self) -> Any:
+        """The effective controls, or None while no guardian is linked."""
+        from famguard.api import errors
+        from famguard.teen_cli import effective_controls
+
+        try:
+            return effective_controls(self.api)
+        except (errors.NotFound, errors.Forbidden):
+            return None
+
+    def report_usage(self, minutes: int) -> Any:
+        from famguard import teen_cli
+
+        return teen_cli.report_usage(self.api, minutes)
+
+    def ask_for_time(self, minutes: int, reason: str) -> Any:
+        from famguard import teen_cli
+
+        return teen_cli.ask_for_time(self.api, minutes, reason)
+
+    def cursor(self) -> str:
+        return self.api.events()[1]
+
+    def wait_for_events(self, cursor: str) -> tuple[int, str]:
+        events, cursor = self.api.events(after=cursor, wait=10)
+        return len(events), cursor
+
+
+class DemoEnvironment:
+    """The practice service on a loopback port with a fresh temporary database and the demo
+    family. While it runs, FAMGUARD_DATA_DIR points into its temporary directory, so the demo's
+    local store and settings never touch the user's data; it never uses the keyring."""
+
+    def __init__(self) -> None:
+        import shutil
+        import tempfile
+
+        from famguard.server.runner import ServerThread
+        from famguard.services import SessionService
+
+        self._dir = tempfile.mkdtemp(prefix="famguard-demo-")
+        self._previous_data_dir = os.environ.get("FAMGUARD_DATA_DIR")
+        os.environ["FAMGUARD_DATA_DIR"] = os.path.join(self._dir, "data")
+        self._server = ServerThread(f"sqlite:///{self._dir}/demo.sqlite3", demo=True)
+        try:
+            self.base_url = self._server.start()
+            family = self._server.app.state.service.demo_family
+            self.guardian_email = family.guardian_email
+            self.guardian_password = family.guardian_password
+            self.family = family
+            self.sessions = SessionService(None)  # credentials kept in memory only
+            youngest = min(family.teens, key=lambda t: t.age)
+            self.teen = DemoTeen(self.base_url, youngest.email, youngest.password, youngest.display_name, youngest.age)
+        except BaseException:
+            self.stop()
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise
+
+    def stop(self) -> None:
+        import shutil
+
+        self._server.stop()
+        if self._previous_data_dir is None:
+            os.environ.pop("FAMGUARD_DATA_DIR", None)
+        else:
+            os.environ["FAMGUARD_DATA_DIR"] = self._previous_data_dir
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def build_backend() -> Any:
+    from famguard.ui.controller import Backend
+
+    return Backend(make_sessions=make_sessions, peek_cache=peek_cache, start_demo=DemoEnvironment)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,10 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     holder: dict[str, object] = {}
 
     def start_controller() -> None:
-        # Imported after the first paint: the controller pulls in the service layer.
+        # Imported after the first paint; the slow parts are imported by the backend on workers.
         from famguard.ui.controller import AppController
 
-        controller = AppController(window, demo=args.demo, server=args.server)
+        controller = AppController(window, build_backend(), demo=args.demo, server=args.server)
         holder["controller"] = controller
         controller.start()
 

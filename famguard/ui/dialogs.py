@@ -76,7 +76,7 @@ class ConflictDialog(QDialog):
         self.choice: str | None = None
         label = CONTROL_INFO[field].label
         whose = f"{teen_name}'s " if teen_name else ""
-        title = heading(f"⚠ {who} also changed {whose}“{label}”", "conflictTitle", 1.3)
+        title = heading(f"⚠ {who} also changed {whose}“{label}”", "conflictTitle", 1.15)
         explanation = wrapping_label(
             f"{who} changed this setting on {describe_when(when)}, while your change was on its way. "
             "Nothing has been overwritten. Choose which value should apply.",
@@ -109,7 +109,8 @@ class ConflictDialog(QDialog):
         layout.addWidget(explanation)
         layout.addLayout(grid)
         layout.addLayout(buttons)
-        self.resize(520, 0)
+        layout.addStretch(1)
+        self.setMinimumSize(580, 280)  # wrapped labels need the room; Qt cannot work it out
 
     def _choose(self, choice: str) -> None:
         self.choice = choice

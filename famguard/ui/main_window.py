@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
 
             self.teen_phone = TeenPhonePanel(self)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.teen_phone)
+            self.resizeDocks([self.teen_phone], [340], Qt.Orientation.Horizontal)
+            if self.width() < 1360:
+                self.resize(1360, self.height())  # room for both sides of the demo
             toggle = self.teen_phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))

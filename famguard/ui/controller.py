@@ -1,0 +1,369 @@
+"""The app's flow from start to sign-out: first run (welcome), sign-in and account creation,
+resuming a remembered sign-in (the cached family shown before the network answers), sign-out,
+and the demo (a practice service started in the background, reset on request).
+
+The controller gets a `Backend` from the composition root (famguard.app): the only way it reaches
+the service layer, the keyring and the demo server, so that this package imports no I/O library.
+Every blocking call runs through the TaskRunner; nothing here waits on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from famguard.domain.controls import Controls
+from famguard.domain.models import TeenSummary
+from famguard.ui.dialogs import confirm_sign_out, show_error
+from famguard.ui.family_presenter import FamilyPresenter, user_message
+from famguard.ui.main_window import MainWindow
+from famguard.ui.settings import Settings
+from famguard.ui.signin import SignInRequest
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.viewstate import TeenRow
+
+log = logging.getLogger(__name__)
+
+RESUME_RETRY_MS = 5000
+
+
+@dataclass
+class CachedFamily:
+    """What the local store knew at the last run, shown while the sign-in is resumed."""
+
+    teens: list[TeenSummary]
+    controls: dict[str, Controls] = field(default_factory=dict)
+
+
+@dataclass
+class Backend:
+    """Blocking factories from the composition root; each is called on a worker thread.
+
+    make_sessions() -> famguard.services.SessionService using the system keyring
+    peek_cache(server_url, email) -> CachedFamily | None
+    start_demo() -> a demo environment: .base_url, .sessions (no keyring), .guardian_email,
+        .guardian_password, .teen (the Teen's phone, or None), .stop()
+    """
+
+    make_sessions: Callable[[], Any]
+    peek_cache: Callable[[str, str], CachedFamily | None]
+    start_demo: Callable[[], Any]
+
+
+class AppController(QObject):
+    def __init__(
+        self,
+        window: MainWindow,
+        backend: Backend,
+        *,
+        demo: bool = False,
+        server: str | None = None,
+        tasks: TaskRunner | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.backend = backend
+        self.demo_requested = demo
+        self.server_override = server
+        self.tasks = tasks or TaskRunner(self, error_reporter=self.report_error)
+        self.settings = settings
+        self.sessions: Any = None
+        self.session: Any = None
+        self.family: FamilyPresenter | None = None
+        self.demo_env: Any = None
+        self.teen_phone: Any = None
+        self._sign_in_task: Any = None
+        self._resume: tuple[str, str] | None = None
+        self._resume_timer = QTimer(self)
+        self._resume_timer.setSingleShot(True)
+        self._resume_timer.timeout.connect(self._try_resume)
+        w = window
+        w.welcome.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
+        w.welcome.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))
+        w.welcome.demo_chosen.connect(self.start_demo)
+        w.sign_in.submitted.connect(self.sign_in)
+        w.sign_in.cancelled.connect(self._cancel_sign_in)
+        w.sign_out_requested.connect(self.sign_out)
+        w.reset_demo_requested.connect(self.reset_demo)
+
+    # --- start -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Called after the first paint: everything slow happens from here, off the GUI thread."""
+        if self.demo_requested:
+            self.start_demo()
+            return
+        self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
+
+    def _startup(self) -> tuple[Any, Settings, tuple[str, str] | None, str | None, CachedFamily | None]:
+        settings = self.settings or Settings.load()
+        sessions = self.backend.make_sessions()
+        keyring_problem = None
+        try:
+            remembered = sessions.remembered_account()
+        except Exception as exc:  # a keyring that fails must not stop the app from opening
+            message = user_message(exc)
+            if message is None:
+                raise
+            remembered, keyring_problem = None, message
+        cached = self.backend.peek_cache(*remembered) if remembered else None
+        return sessions, settings, remembered, keyring_problem, cached
+
+    def _started(self, result: tuple[Any, Settings, tuple[str, str] | None, str | None, CachedFamily | None]) -> None:
+        self.sessions, self.settings, remembered, keyring_problem, cached = result
+        server = self.server_override or self.settings.server_url
+        if server:
+            self.window.sign_in.set_server(server)
+        if self.settings.last_email:
+            self.window.sign_in.set_email(self.settings.last_email)
+        if keyring_problem:
+            self.window.show_notice(f"ⓘ {keyring_problem}")
+        if remembered is None:
+            if self.window.current_screen() == "startingView":
+                self.window.show_welcome()
+            return
+        self._resume = remembered
+        self._show_cached(remembered, cached)
+        self._try_resume()
+
+    def _startup_failed(self, exc: BaseException) -> None:
+        self.report_error(exc)
+        self.window.show_welcome()
+
+    def _show_cached(self, remembered: tuple[str, str], cached: CachedFamily | None) -> None:
+        server, email = remembered
+        self.window.set_account(email, server)
+        self.window.show_family()
+        self.window.show_notice("↻ Connecting to the service… showing your family as it was last time.")
+        if cached is None or not cached.teens:
+            self.window.show_no_teen("Connecting to the service…")
+            return
+        rows = [TeenRow(t.id, t.display_name, t.age) for t in cached.teens]
+        self.window.teen_list.set_teens(rows)
+        first = cached.teens[0]
+        if first.id in cached.controls:
+            page = self.window.ensure_controls_page()
+            page.show_teen(first.id, first.display_name, first.age, cached.controls[first.id])
+            page.setEnabled(False)  # read-only until the sign-in is confirmed: edits need the outbox
+            self.window.show_teen_page()
+
+    def _try_resume(self) -> None:
+        if self._resume is None:
+            return
+        self.tasks.run(
+            self.sessions.resume, *self._resume, on_success=self._resumed, on_error=self._resume_failed, name="resume"
+        )
+
+    def _resumed(self, session: Any) -> None:
+        if session is None:  # nothing remembered after all
+            self._resume = None
+            self.window.notice.hide()
+            self.show_sign_in(create_account=False)
+            return
+        self._resume = None
+        self.window.notice.hide()
+        self.window.offline_banner.set_offline(False)
+        self._open_session(session)
+
+    def _resume_failed(self, exc: BaseException) -> None:
+        message = user_message(exc)
+        if message is None:
+            self.report_error(exc)
+            return
+        if getattr(exc, "code", None) is None and type(exc).__name__ in ("NetworkUnreachable", "TimedOut"):
+            self.window.notice.hide()
+            self.window.offline_banner.show_text(
+                f"⚠ You are offline: {message} Showing your family as it was last time; FamGuard keeps trying."
+            )
+            self._resume_timer.start(RESUME_RETRY_MS)
+            return
+        self._resume = None
+        self.window.notice.hide()
+        self.show_sign_in(create_account=False)
+        self.window.sign_in.show_message(message, error=True)
+
+    # --- sign-in -----------------------------------------------------------------------------
+
+    def show_sign_in(self, *, create_account: bool) -> None:
+        self.window.show_sign_in(create_account=create_account)
+
+    def sign_in(self, request: SignInRequest) -> None:
+        if self.sessions is None:
+            self.window.sign_in.show_message("FamGuard is still starting; try again in a moment.", error=True)
+            return
+        self.window.sign_in.set_busy(True)
+        self._sign_in_task = self.tasks.run(
+            self._do_sign_in,
+            request,
+            on_success=self._signed_in,
+            on_error=self._sign_in_failed,
+            owner=self.window.sign_in,
+            name="sign in",
+        )
+
+    def _do_sign_in(self, request: SignInRequest) -> Any:
+        if request.create_account:
+            self.sessions.create_account(request.server, request.email, request.password, request.display_name)
+        session = self.sessions.sign_in(
+            request.server, request.email, request.password, remember=request.keep_signed_in
+        )
+        if self.settings is not None and not self.demo_env:
+            self.settings.remember(server_url=session.server_url, last_email=session.email)
+        return session
+
+    def _signed_in(self, session: Any) -> None:
+        self._sign_in_task = None
+        self.window.sign_in.set_busy(False)
+        self.window.sign_in.clear_password()
+        self._open_session(session)
+        if session.remember_problem:
+            self.window.show_notice(f"⚠ Signed in for this session only. {session.remember_problem}")
+
+    def _sign_in_failed(self, exc: BaseException) -> None:
+        self._sign_in_task = None
+        view = self.window.sign_in
+        view.set_busy(False)
+        message = user_message(exc)
+        if message is None:
+            self.report_error(exc)
+            message = "Something went wrong. The details were logged; please try again."
+        view.show_message(message, error=True)
+        view.password_edit.setFocus()
+        view.password_edit.selectAll()
+
+    def _cancel_sign_in(self) -> None:
+        if self._sign_in_task is not None:
+            self._sign_in_task.cancel()  # a late answer is ignored; the form is free again
+            self._sign_in_task = None
+            self.window.sign_in.set_busy(False)
+            self.window.sign_in.show_message("Sign-in cancelled.")
+            return
+        self.window.show_welcome()
+
+    def _open_session(self, session: Any) -> None:
+        self.session = session
+        page = self.window.ensure_controls_page()
+        page.setEnabled(True)
+        label = f"{session.account.display_name} ({session.email})"
+        self.family = FamilyPresenter(self.window, self.tasks, session, account_label=label)
+        self.family.start()
+
+    # --- sign-out ----------------------------------------------------------------------------
+
+    def sign_out(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        self.tasks.run(session.unsent_changes, on_success=self._confirm_sign_out, name="count unsent")
+
+    def _confirm_sign_out(self, unsent: int) -> None:
+        session = self.session
+        if session is None or not confirm_sign_out(self.window, unsent):
+            return
+        self._close_family()
+        self.session = None
+        self.window.set_account(None, None)
+        self.window.show_welcome()
+        if self.demo_env is not None:
+            self._stop_demo()
+            return
+        self.tasks.run(self.sessions.sign_out, session, discard_unsent=True, name="sign out", on_error=self._ignore)
+
+    def _close_family(self) -> None:
+        if self.family is not None:
+            self.family.close()
+            self.family = None
+        self.window.teen_list.set_teens([])
+        self.window.offline_banner.set_offline(False)
+        self.window.notice.hide()
+
+    # --- demo --------------------------------------------------------------------------------
+
+    def start_demo(self) -> None:
+        self.window.show_starting("Starting the practice service with the demo family…")
+        self.window.set_demo(True)
+        self.tasks.run(self._do_start_demo, on_success=self._demo_ready, on_error=self._demo_failed, name="demo")
+
+    def _do_start_demo(self) -> tuple[Any, Any]:
+        env = self.backend.start_demo()
+        try:
+            session = env.sessions.sign_in(env.base_url, env.guardian_email, env.guardian_password, remember=False)
+        except BaseException:
+            env.stop()
+            raise
+        return env, session
+
+    def _demo_ready(self, result: tuple[Any, Any]) -> None:
+        env, session = result
+        self.demo_env = env
+        self.sessions = env.sessions
+        self._open_session(session)
+        if env.teen is not None:
+            from famguard.ui.teen_presenter import TeenPhonePresenter
+
+            self.teen_phone = TeenPhonePresenter(self.window, self.tasks, env.teen)
+            self.teen_phone.start()
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        self.window.set_demo(False)
+        self.window.show_welcome()
+        self.report_error(exc)
+
+    def reset_demo(self) -> None:
+        if self.demo_env is None:
+            return
+        self._close_family()
+        self.session = None
+        self._stop_demo(then=self.start_demo)
+
+    def _stop_demo(self, then: Callable[[], None] | None = None) -> None:
+        env, self.demo_env = self.demo_env, None
+        session, self.session = self.session, None
+        if self.teen_phone is not None:
+            self.teen_phone.close()
+            self.teen_phone = None
+        if then is None:
+            self.window.set_demo(False)
+
+        def stop() -> None:
+            if session is not None:
+                session.close()
+            if env is not None:
+                env.stop()
+
+        self.tasks.run(stop, on_success=lambda _r: then() if then else None, name="stop demo")
+
+    # --- errors and exit ---------------------------------------------------------------------
+
+    def report_error(self, exc: BaseException) -> None:
+        """The last stop of an error nobody handled: logged with its traceback, and shown."""
+        details = getattr(exc, "__famguard_traceback__", "") or repr(exc)
+        log.error("Unhandled error: %s", details)
+        title = getattr(exc, "title", None) or "Something went wrong"
+        message = user_message(exc) or "FamGuard hit a problem it did not expect. Your changes are kept."
+        self.last_error_box = show_error(self.window, str(title), message, details)
+
+    @staticmethod
+    def _ignore(exc: BaseException) -> None:
+        log.info("Ignored during sign-out: %s", user_message(exc) or repr(exc))
+
+    def shutdown(self) -> None:
+        """At exit: stop syncing, close the database, stop the demo server."""
+        self._resume_timer.stop()
+        if self.family is not None:
+            self.family.close()
+            self.family = None
+        if self.teen_phone is not None:
+            self.teen_phone.close()
+            self.teen_phone = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        if self.demo_env is not None:
+            self.demo_env.stop()
+            self.demo_env = None
+        self.tasks.wait_for_done(10000)

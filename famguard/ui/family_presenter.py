@@ -1,0 +1,351 @@
+"""Drives the family screen for one signed-in account: the teen list (with today's use), the
+controls page (each change queued through the sync engine, its per-field state shown), the
+offline banner, conflicts, changes made elsewhere, unlinking and pairing.
+
+Every service call runs through the TaskRunner; the sync engine's notices (which arrive on its
+own threads) are bridged to the GUI thread by a queued Qt signal before anything is touched."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from famguard.domain.catalog import CONTROL_INFO
+from famguard.domain.controls import Controls, parse_controls_patch
+from famguard.domain.errors import DomainValidationError
+from famguard.domain.models import TeenSummary
+from famguard.ui.dialogs import TAKE_THEIRS, ConflictDialog
+from famguard.ui.main_window import MainWindow
+from famguard.ui.pairing_presenter import PairingPresenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.viewstate import SyncState, TeenRow, TeenSync
+
+log = logging.getLogger(__name__)
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The plain-language message of a service error, or None for a bug (which must be reported)."""
+    if isinstance(exc, DomainValidationError):
+        return " ".join(exc.fields.values())
+    message = getattr(exc, "message", None)
+    return message if isinstance(message, str) else None
+
+
+class _NoticeBridge(QObject):
+    """The sync engine calls listeners on its own threads; this hands each notice to the GUI thread."""
+
+    notice = Signal(object)
+
+
+class FamilyPresenter(QObject):
+    """Owns nothing but the wiring: `session` is a famguard.services.AccountSession."""
+
+    def __init__(self, window: MainWindow, tasks: TaskRunner, session: Any, *, account_label: str) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = tasks
+        self.session = session
+        self.teens: dict[str, TeenRow] = {}
+        self.current: str | None = None
+        self._shown: dict[str, Controls] = {}  # what the page shows per teen, to spot changes from elsewhere
+        self._asked_conflicts: set[int] = set()
+        self._requested: dict[tuple[str, str], Any] = {}  # the guardian's latest value per field, for Retry
+        self._conflict_open = False
+        self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
+        self._online = True
+        self._closed = False
+        self._bridge = _NoticeBridge(self)
+        self._bridge.notice.connect(self._on_notice)
+        self._listener = self._bridge.notice.emit  # called on engine threads; emit is thread-safe
+        session.sync.add_listener(self._listener)
+        self.page = window.ensure_controls_page()
+        self.page.change_requested.connect(self.change)
+        self.page.retry_requested.connect(self.retry)
+        self.page.unlink_requested.connect(self.unlink)
+        window.teen_list.teen_selected.connect(self.select)
+        window.offline_banner.retry_requested.connect(self._retry_now)
+        self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
+        window.add_teen_requested.connect(self.pairing.open)
+        window.set_account(account_label, session.server_url)
+        window.show_family()
+
+    # --- life cycle --------------------------------------------------------------------------
+
+    def start(self, cached_teens: list[TeenSummary] | None = None) -> None:
+        """Show what is cached at once, then ask the server and start syncing."""
+        self.tasks.run(self.session.family.cached_teens, on_success=self._show_teens, owner=self, name="cached teens")
+        self.refresh_teens()
+        self.tasks.run(self.session.sync.start, owner=self, name="start sync")
+
+    def close(self) -> None:
+        """Disconnect from the window and the engine (sign-out, reset, exit)."""
+        self._closed = True
+        self.session.sync.remove_listener(self._listener)
+        self.pairing.close()
+        for signal, slot in (
+            (self.page.change_requested, self.change),
+            (self.page.retry_requested, self.retry),
+            (self.page.unlink_requested, self.unlink),
+            (self.window.teen_list.teen_selected, self.select),
+            (self.window.offline_banner.retry_requested, self._retry_now),
+            (self.window.add_teen_requested, self.pairing.open),
+        ):
+            signal.disconnect(slot)
+        self.window.offline_banner.set_offline(False)
+        self.deleteLater()
+
+    # --- teens -------------------------------------------------------------------------------
+
+    def refresh_teens(self) -> None:
+        self.tasks.run(
+            self.session.family.refresh_teens,
+            on_success=self._show_teens,
+            on_error=self._network_error,
+            owner=self,
+            name="refresh teens",
+        )
+
+    def _show_teens(self, teens: list[TeenSummary]) -> None:
+        gone = [row for teen_id, row in self.teens.items() if teen_id not in {t.id for t in teens}]
+        rows = []
+        for teen in teens:
+            old = self.teens.get(teen.id)
+            row = TeenRow(teen.id, teen.display_name, teen.age)
+            if old is not None:
+                row = replace(old, name=teen.display_name, age=teen.age)
+            rows.append(row)
+        self.teens = {row.teen_id: row for row in rows}
+        self.window.teen_list.set_teens(rows)
+        for row in gone:
+            self.window.show_notice(f"ⓘ {row.name} is no longer linked to you, so their controls were removed here.")
+        if not rows:
+            self.current = None
+            self.window.show_no_teen("No teen is linked yet. Choose “Add a teen” to link your teen's account.")
+        for row in rows:
+            self._refresh_usage(row.teen_id)
+
+    def _refresh_usage(self, teen_id: str) -> None:
+        def shown(days: list) -> None:
+            row = self.teens.get(teen_id)
+            if row is None or not days:
+                return
+            today = days[-1]  # the range ends at the teen's today
+            row = replace(row, used_minutes=today.minutes, limit_minutes=today.limit_minutes)
+            self.teens[teen_id] = row
+            self.window.teen_list.update_teen(row)
+
+        self.tasks.run(
+            self.session.family.refresh_usage, teen_id, on_success=shown, on_error=self._network_error, owner=self
+        )
+
+    def select(self, teen_id: str) -> None:
+        self.current = teen_id
+        row = self.teens.get(teen_id)
+        if row is None:
+            return
+        self.tasks.run(self._load_controls, teen_id, on_success=self._show_controls, owner=self, name="load controls")
+
+    def _load_controls(self, teen_id: str) -> tuple[str, Controls, dict, Any]:
+        """On a worker: the cache at once, or the server when nothing is cached yet."""
+        sync = self.session.sync
+        if sync.cached_controls(teen_id) is None:
+            sync.refresh_controls(teen_id)
+        return teen_id, sync.displayed_controls(teen_id), sync.field_states(teen_id), sync.status()
+
+    def _show_controls(self, loaded: tuple[str, Controls, dict, Any]) -> None:
+        teen_id, controls, states, status = loaded
+        row = self.teens.get(teen_id)
+        if row is None or teen_id != self.current:
+            return
+        previous = self._shown.get(teen_id)
+        if self.page.teen_id != teen_id or previous is None:
+            self.page.show_teen(teen_id, row.name, row.age, controls)
+        else:
+            pending = {f for f, s in states.items() if s.state in ("pending", "sending", "conflict")}
+            elsewhere = tuple(
+                f for f in CONTROL_INFO if getattr(previous, f) != getattr(controls, f) and f not in pending
+            )
+            self.page.update_controls(controls, elsewhere)
+        self._shown[teen_id] = controls
+        self.window.show_teen_page()
+        self._show_states(teen_id, states)
+        self._show_status(status)
+
+    # --- the guardian's changes --------------------------------------------------------------
+
+    def change(self, teen_id: str, field: str, value: Any) -> None:
+        row = self.teens.get(teen_id)
+        if row is None:
+            return
+        self._requested[(teen_id, field)] = value
+        self.page.set_field_state(field, SyncState.PENDING)
+
+        def refused(exc: BaseException) -> None:
+            message = user_message(exc)
+            if message is None:
+                self.tasks.error_reporter(exc)
+                return
+            self.page.set_field_state(field, SyncState.REJECTED, message)
+            self.select(teen_id)  # show the value that still applies
+
+        self.tasks.run(
+            self.session.sync.queue_change,
+            teen_id,
+            row.age,
+            on_success=lambda _change: self._refresh_teen_states(teen_id),
+            on_error=refused,
+            owner=self,
+            name=f"queue {field}",
+            **{field: value},
+        )
+
+    def retry(self, teen_id: str, field: str) -> None:
+        """Send a refused value again (after the guardian fixed the cause, e.g. a stale age)."""
+        if (teen_id, field) not in self._requested:
+            return
+        value = self._requested[(teen_id, field)]
+
+        def again(states: dict) -> None:
+            state = states.get(field)
+            if state is not None and state.state == "rejected":
+                self.tasks.run(self.session.sync.dismiss, state.change_id, owner=self)
+            self.change(teen_id, field, value)
+
+        self.tasks.run(self.session.sync.field_states, teen_id, on_success=again, owner=self)
+
+    def unlink(self, teen_id: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        row = self.teens.get(teen_id)
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "FamGuard — Unlink",
+            f"Unlink {row.name}? You will no longer see or set their controls; {row.name} is told at once.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.tasks.run(
+            self.session.family.unlink,
+            teen_id,
+            on_success=lambda _r: self.refresh_teens(),
+            on_error=self._network_error,
+            owner=self,
+        )
+
+    # --- notices from the engine -------------------------------------------------------------
+
+    def _on_notice(self, notice: Any) -> None:
+        if self._closed:
+            return
+        kind, teen_id = notice.kind, notice.teen_id
+        if kind in ("outbox", "controls") and teen_id:
+            self._refresh_teen_states(teen_id)
+        elif kind == "status":
+            self.tasks.run(self.session.sync.status, on_success=self._show_status, owner=self)
+        elif kind == "teens":
+            self.refresh_teens()
+        elif kind == "usage" and teen_id:
+            self._refresh_usage(teen_id)
+        elif kind == "pairing":
+            self.pairing.poll_now()
+
+    def _refresh_teen_states(self, teen_id: str) -> None:
+        if teen_id == self.current:
+            self.tasks.run(self._load_controls, teen_id, on_success=self._show_controls, owner=self)
+        self.tasks.run(self._teen_sync, teen_id, on_success=self._show_teen_sync, owner=self)
+
+    def _teen_sync(self, teen_id: str) -> tuple[str, TeenSync]:
+        states = {s.state for s in self.session.sync.field_states(teen_id).values()}
+        if states & {"conflict", "rejected"}:
+            return teen_id, TeenSync.ATTENTION
+        if states & {"pending", "sending"}:
+            return teen_id, TeenSync.SYNCING if self._online else TeenSync.QUEUED
+        return teen_id, TeenSync.UP_TO_DATE
+
+    def _show_teen_sync(self, result: tuple[str, TeenSync]) -> None:
+        teen_id, sync = result
+        row = self.teens.get(teen_id)
+        if row is not None and row.sync != sync:
+            self.teens[teen_id] = replace(row, sync=sync)
+            self.window.teen_list.update_teen(self.teens[teen_id])
+
+    def _show_states(self, teen_id: str, states: dict) -> None:
+        for field, state in states.items():
+            message = state.reason if state.state in ("rejected", "conflict") else None
+            self.page.set_field_state(field, SyncState(state.state), message)
+            if state.state == "conflict" and state.change_id not in self._asked_conflicts:
+                self._ask_conflict(teen_id, field, state)
+
+    def _show_status(self, status: Any) -> None:
+        was_online, self._online = self._online, status.online
+        self.window.offline_banner.set_offline(not status.online, status.unsent)
+        self.page.set_offline(not status.online)
+        if not was_online and status.online and self.current:
+            self._refresh_teen_states(self.current)
+
+    def _ask_conflict(self, teen_id: str, field: str, state: Any) -> None:
+        if self._conflict_open:
+            return  # one question at a time; the next notice asks about the rest
+        self._asked_conflicts.add(state.change_id)
+        self._conflict_open = True
+        row = self.teens.get(teen_id)
+        when = None
+        if state.at:
+            try:
+                when = datetime.fromisoformat(state.at)
+            except ValueError:
+                when = None
+        dialog = ConflictDialog(
+            field,
+            _typed(field, state.mine),
+            _typed(field, state.theirs),
+            who=state.by or "Another guardian",
+            when=when,
+            teen_name=row.name if row else "",
+            parent=self.window,
+        )
+
+        def decided(_result: int) -> None:
+            self._conflict_open = False
+            if dialog.choice is None:
+                self._asked_conflicts.discard(state.change_id)  # ask again on the next notice
+                self.page.set_field_state(field, SyncState.CONFLICT, state.reason)
+                return
+            keep_mine = dialog.choice != TAKE_THEIRS
+            self.tasks.run(self.session.sync.resolve_conflict, state.change_id, keep_mine, owner=self)
+
+        dialog.finished.connect(decided)
+        dialog.open()
+        self.conflict_dialog = dialog
+
+    # --- errors ------------------------------------------------------------------------------
+
+    def _network_error(self, exc: BaseException) -> None:
+        message = user_message(exc)
+        if message is None:
+            self.tasks.error_reporter(exc)
+            return
+        log.info("Family refresh failed: %s", message)
+        if getattr(exc, "code", None) is None:  # network trouble, not a refusal: we are offline
+            self.window.offline_banner.set_offline(True, 0)
+            self._online = False
+        else:
+            self.window.show_notice(f"✗ {message}", hide_after_ms=15000)
+
+    def _retry_now(self) -> None:
+        self.session.sync.wake()
+        self.refresh_teens()
+
+
+def _typed(field: str, wire: Any) -> Any:
+    """A wire value as the domain type, for describing it; the raw value if it does not parse."""
+    try:
+        return parse_controls_patch({field: wire})[field]
+    except DomainValidationError:
+        return wire

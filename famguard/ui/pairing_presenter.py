@@ -1,0 +1,157 @@
+"""Drives the pairing wizard: asks the family service for a code, follows the pairing (polling,
+and at once when the events say something happened) until the teen accepts, then confirms.
+Expired, cancelled and rate-limited pairings are shown in words."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from famguard.domain.models import Pairing, PairingStatus
+from famguard.ui.main_window import MainWindow
+from famguard.ui.pairing import PairingWizard
+from famguard.ui.tasks import TaskRunner
+
+POLL_MS = 1500  # the events long-poll usually wakes us first; this is the safety net
+
+
+class PairingPresenter(QObject):
+    def __init__(self, window: MainWindow, tasks: TaskRunner, family: Any, *, on_linked: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = tasks
+        self.family = family
+        self.on_linked = on_linked
+        self.wizard: PairingWizard | None = None
+        self.pairing: Pairing | None = None
+        self._polling = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.poll_now)
+
+    def open(self) -> None:
+        if self.wizard is not None and self.wizard.isVisible():
+            self.wizard.raise_()
+            return
+        wizard = PairingWizard(self.window)
+        wizard.new_code_requested.connect(self.new_code)
+        wizard.confirm_requested.connect(self.confirm)
+        wizard.cancel_requested.connect(self.cancel)
+        wizard.finished.connect(self._closed)
+        self.wizard = wizard
+        wizard.show()
+        self.new_code()
+
+    def close(self) -> None:
+        self._timer.stop()
+        if self.wizard is not None:
+            self.wizard.cancel_requested.disconnect(self.cancel)
+            self.wizard.close()
+            self.wizard = None
+
+    def new_code(self) -> None:
+        wizard = self.wizard
+        if wizard is None:
+            return
+        old = self.pairing
+        self.pairing = None
+        if old is not None and old.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
+            self.tasks.run(self.family.cancel_pairing, old.id, on_error=lambda _e: None, owner=self)
+        wizard.show_busy("Asking the service for a pairing code…")
+        self.tasks.run(self.family.start_pairing, on_success=self._started, on_error=self._failed, owner=wizard)
+
+    def _started(self, pairing: Pairing) -> None:
+        if self.wizard is None:
+            return
+        self.pairing = pairing
+        self.wizard.show_waiting(pairing.code or "", pairing.expires_at or datetime.now(UTC), pairing.pair_uri or "")
+        self._timer.start()
+
+    def poll_now(self) -> None:
+        if self.pairing is None or self.wizard is None or self._polling:
+            return
+        self._polling = True
+        self.tasks.run(
+            self.family.poll_pairing,
+            self.pairing.id,
+            on_success=self._polled,
+            on_error=self._poll_failed,
+            owner=self.wizard,
+        )
+
+    def _polled(self, pairing: Pairing) -> None:
+        self._polling = False
+        if self.wizard is None or self.pairing is None or pairing.id != self.pairing.id:
+            return
+        self.pairing = pairing
+        if pairing.status == PairingStatus.ACCEPTED and pairing.teen is not None:
+            if self.wizard.state != "accepted":
+                self.wizard.show_accepted(pairing.teen.display_name, pairing.teen.age)
+        elif pairing.status == PairingStatus.EXPIRED:
+            self._timer.stop()
+            self.wizard.show_expired()
+        elif pairing.status == PairingStatus.CANCELLED:
+            self._timer.stop()
+            self.wizard.show_cancelled(by_teen=True)
+        elif pairing.status == PairingStatus.ACTIVE:
+            self._timer.stop()
+            self.wizard.show_active(pairing.teen.display_name if pairing.teen else "your teen")
+
+    def _poll_failed(self, exc: BaseException) -> None:
+        self._polling = False
+        if getattr(exc, "code", None) == "pairing_expired" and self.wizard is not None:
+            self._timer.stop()
+            self.wizard.show_expired()
+        # other trouble (offline for a moment): the next poll tries again
+
+    def confirm(self) -> None:
+        if self.pairing is None or self.wizard is None:
+            return
+        wizard = self.wizard
+        wizard.confirm_button.setEnabled(False)
+
+        def linked(pairing: Pairing) -> None:
+            wizard.confirm_button.setEnabled(True)
+            self._timer.stop()
+            self.pairing = pairing
+            wizard.show_active(pairing.teen.display_name if pairing.teen else "your teen")
+            self.on_linked()
+
+        def failed(exc: BaseException) -> None:
+            wizard.confirm_button.setEnabled(True)
+            self._failed(exc)
+
+        self.tasks.run(self.family.confirm_pairing, self.pairing.id, on_success=linked, on_error=failed, owner=wizard)
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        pairing, self.pairing = self.pairing, None
+        if pairing is not None and pairing.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
+            # Best effort: an unreachable server lets the code expire by itself in 10 minutes.
+            self.tasks.run(self.family.cancel_pairing, pairing.id, on_error=lambda _e: None, owner=self)
+
+    def _closed(self, _result: int) -> None:
+        self._timer.stop()
+        self.wizard = None
+
+    def _failed(self, exc: BaseException) -> None:
+        wizard = self.wizard
+        message = getattr(exc, "message", None)
+        if wizard is None:
+            return
+        if not isinstance(message, str):
+            self.tasks.error_reporter(exc)
+            wizard.show_error("Something went wrong. The details were logged.")
+            return
+        code = getattr(exc, "code", None)
+        if code == "rate_limited":
+            retry_at = getattr(exc, "retry_at", None)
+            seconds = (retry_at - datetime.now(UTC)).total_seconds() if retry_at else 60
+            wizard.show_rate_limited(max(1, math.ceil(seconds)))
+        elif code == "pairing_expired":
+            wizard.show_expired()
+        else:
+            wizard.show_error(message)
