@@ -58,9 +58,19 @@ class _Job(QRunnable):
             value = self._fn(*self._args, **self._kwargs)
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, never swallowed
             exc.__famguard_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._runner._finished.emit(self._task.id, False, exc)
+            self._hand_over(False, exc)
         else:
-            self._runner._finished.emit(self._task.id, True, value)
+            self._hand_over(True, value)
+
+    def _hand_over(self, ok: bool, value: object) -> None:
+        try:
+            self._runner._finished.emit(self._task.id, ok, value)
+        except RuntimeError:  # the runner was deleted (app closing): nobody is left to call back
+            log.warning(
+                "Result of %s dropped at shutdown%s",
+                self._task.name,
+                "" if ok else f": {getattr(value, '__famguard_traceback__', repr(value))}",
+            )
 
 
 def default_error_reporter(exc: BaseException) -> None:

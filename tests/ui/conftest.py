@@ -1,0 +1,191 @@
+"""Fixtures of the desktop tests: a private data directory per test, a real Secret Service keyring
+(a private D-Bus session with a throw-away unlocked gnome-keyring), the reference server behind a
+proxy that can be slow or offline, accounts made through the public API, and the app itself
+(the real MainWindow and AppController with the real backend of famguard.app)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from .netproxy import NetProxy
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data"
+    monkeypatch.setenv("FAMGUARD_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def secret_service() -> Iterator[dict[str, str]]:
+    """A private D-Bus session bus with an unlocked throw-away login keyring (TOOLING.md)."""
+    if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
+        if os.environ.get("FAMGUARD_REQUIRE_KEYRING") == "1":
+            pytest.fail("FAMGUARD_REQUIRE_KEYRING=1 but dbus-daemon or gnome-keyring-daemon is missing")
+        pytest.skip("needs dbus-daemon and gnome-keyring-daemon (apt: dbus gnome-keyring)")
+    home = tempfile.mkdtemp(prefix="famguard-keyring-")
+    bus = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    )
+    address, pid = bus.stdout.split()[:2]
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home, "HOME": home}
+    keyring_daemon = subprocess.run(
+        ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+        input="throwaway",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=10,
+    )
+    keyring_pids = [
+        line.split("=", 1)[1] for line in keyring_daemon.stdout.splitlines() if line.startswith("GNOME_KEYRING_PID=")
+    ]
+    try:
+        yield {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home}
+    finally:
+        for process_id in [*keyring_pids, pid]:
+            subprocess.run(["kill", process_id], check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def real_keyring(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """The real Secret Service backend of `keyring`, on the private bus."""
+    import keyring
+    from keyring.backends import SecretService
+
+    for name, value in secret_service.items():
+        monkeypatch.setenv(name, value)
+    previous = keyring.get_keyring()
+    backend = SecretService.Keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        # The bus lives for the whole session: forget which account to resume, so the next test
+        # starts as a first run (the per-server entries differ anyway: each test has its own port).
+        try:
+            backend.delete_password("FamGuard", "last-account")
+        except keyring.errors.PasswordDeleteError:
+            pass
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def failing_keyring() -> Iterator[object]:
+    """keyring's own `fail` backend: what a machine without any keyring has."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    backend = fail.Keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def proxy(live_server: str) -> Iterator[NetProxy]:
+    proxy = NetProxy(live_server)
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+@dataclass
+class Person:
+    email: str
+    password: str
+    name: str
+    api: object  # a signed-in famguard.api.ApiClient
+
+
+def make_person(server: str, email: str, name: str, role: str, birth: date | None = None) -> Person:
+    from famguard.api import ApiClient, make_session
+
+    api = ApiClient(server, make_session())
+    api.create_account(email, PASSWORD, name, role, birth)
+    api.sign_in(email, PASSWORD)
+    return Person(email, PASSWORD, name, api)
+
+
+def birth_date_for(age: int) -> date:
+    today = date.today()
+    return date(today.year - age - 1, 1, 1) if (today.month, today.day) < (1, 2) else date(today.year - age, 1, 1)
+
+
+@pytest.fixture
+def guardian(live_server: str) -> Person:
+    return make_person(live_server, "sam@example.org", "Sam Guardian", "guardian")
+
+
+@pytest.fixture
+def teen(live_server: str) -> Person:
+    return make_person(live_server, "maya@example.org", "Maya", "teen", birth_date_for(14))
+
+
+def pair_through_api(guardian: Person, teen: Person) -> None:
+    pairing = guardian.api.start_pairing()
+    redeemed = teen.api.redeem_pairing(pairing.code)
+    teen.api.accept_pairing(redeemed.id)
+    guardian.api.confirm_pairing(pairing.id)
+
+
+@pytest.fixture
+def launch(qtbot) -> Iterator[Callable[..., object]]:
+    """Start the app like `famguard` does (window first, controller after), any number of times."""
+    from famguard.app import build_backend
+    from famguard.ui.controller import AppController
+    from famguard.ui.main_window import MainWindow
+
+    started: list[tuple[MainWindow, AppController]] = []
+    errors: list[BaseException] = []
+
+    def start(*, demo: bool = False, server: str | None = None, backend=None) -> AppController:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.show()
+        controller = AppController(window, backend or build_backend(), demo=demo, server=server)
+        controller.reported = errors  # type: ignore[attr-defined]
+        original = controller.report_error
+
+        def report(exc: BaseException) -> None:
+            errors.append(exc)
+            original(exc)
+
+        controller.tasks.error_reporter = report
+        controller.report_error = report  # type: ignore[method-assign]
+        started.append((window, controller))
+        controller.start()
+        return controller
+
+    yield start
+    for window, controller in reversed(started):
+        controller.shutdown()
+        window.close()
+    assert [repr(e) for e in errors] == [], "an error reached the error reporter"
+
+
+def stop_app(controller) -> None:
+    """Close one app as the user would (the window), releasing its database and sync threads."""
+    controller.shutdown()
+    controller.window.close()

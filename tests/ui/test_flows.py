@@ -1,0 +1,250 @@
+"""End-to-end: the real app (MainWindow + AppController + services) against the real reference
+server over loopback HTTP, a real SQLite file per account, and a real Secret Service keyring,
+driven through its widgets with qtbot like a guardian would."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QRadioButton, QWidget
+
+from famguard.domain.controls import Audience
+
+from .conftest import PASSWORD, Person, make_person, pair_through_api, stop_app
+
+WAIT = 10000  # ms; generous for a loaded 2-core CI box, the flows take well under a second
+
+
+def find(root: QWidget, kind: type, name: str):
+    widget = root.findChild(kind, name)
+    assert widget is not None, f"no {kind.__name__} named {name!r}"
+    return widget
+
+
+def sign_in(qtbot, controller, server: str, person: Person, *, keep: bool = True, password: str | None = None) -> None:
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
+    qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
+    server_edit = find(window, QLineEdit, "serverEdit")
+    server_edit.clear()
+    qtbot.keyClicks(server_edit, server)
+    email = find(window, QLineEdit, "emailEdit")
+    email.clear()
+    qtbot.keyClicks(email, person.email)
+    find(window, QCheckBox, "keepSignedInCheck").setChecked(keep)
+    password_edit = find(window, QLineEdit, "passwordEdit")
+    qtbot.keyClicks(password_edit, password if password is not None else person.password)
+    qtbot.keyClick(password_edit, Qt.Key.Key_Return)
+
+
+def wait_family(qtbot, controller) -> None:
+    qtbot.waitUntil(
+        lambda: controller.family is not None and controller.window.current_screen() == "familyView", timeout=WAIT
+    )
+
+
+def wait_teen_page(qtbot, controller, name: str) -> None:
+    page = controller.window.ensure_controls_page()
+    qtbot.waitUntil(lambda: page.isVisible() and page.title.text().startswith(name) and page.isEnabled(), timeout=WAIT)
+
+
+def wait_status(qtbot, controller, field: str, text: str) -> None:
+    page = controller.window.ensure_controls_page()
+    qtbot.waitUntil(lambda: page.field_status(field).startswith(text), timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_first_run_sign_in_pair_change_and_restart_from_the_keyring(qtbot, launch, proxy, guardian, teen) -> None:
+    controller = launch()
+    window = controller.window
+    assert window.windowTitle().startswith("FamGuard")
+    assert window.current_screen() == "welcomeView"
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_family(qtbot, controller)
+    assert "Sam Guardian" in window.who_action.text() and proxy.url in window.server_action.text()
+
+    # pair: the wizard shows a code, the teen enters and accepts it on their phone (the API)
+    qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    code = find(wizard, QWidget, "pairingCode").text()
+    assert len(code) == 9 and code[4] == "-"
+    assert wizard.qr.data.endswith(code.replace("-", ""))
+    redeemed = teen.api.redeem_pairing(code)
+    assert redeemed.guardian_name == "Sam Guardian"
+    teen.api.accept_pairing(redeemed.id)
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    assert find(wizard, QWidget, "pairingTeen").text() == "Maya, 14"
+    qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+
+    # the teen is in the list; change comments, search and the daily limit
+    wait_teen_page(qtbot, controller, "Maya")
+    assert window.teen_list.item_text(window.teen_list.current_teen_id()).startswith("Maya, 14")
+    qtbot.mouseClick(find(window, QRadioButton, "comments_no_one"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "comments", "✓ saved")
+    qtbot.keyClick(find(window, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+    wait_status(qtbot, controller, "search_enabled", "✓ saved")
+    qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_90"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "daily_limit_minutes", "✓ saved")
+    effective = teen.api.my_controls().controls
+    assert (effective.comments, effective.search_enabled, effective.daily_limit_minutes) == (Audience.NO_ONE, False, 90)
+
+    # restart with a slow network: the cached family shows before the service answers
+    stop_app(controller)
+    proxy.delay = 2.0
+    again = launch()
+    qtbot.waitUntil(lambda: again.window.current_screen() == "familyView", timeout=WAIT)
+    assert again.family is None, "the family must show before the sign-in is resumed over the network"
+    assert again.window.teen_list.item_text(again.window.teen_list.current_teen_id()).startswith("Maya, 14")
+    cached_page = again.window.ensure_controls_page()
+    assert find(cached_page, QRadioButton, "comments_no_one").isChecked()
+    assert not find(cached_page, QCheckBox, "search_enabled_check").isChecked()
+    proxy.delay = 0.0
+    wait_family(qtbot, again)
+    wait_teen_page(qtbot, again, "Maya")
+    assert "Sam Guardian" in again.window.who_action.text()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_wrong_password_says_so_and_the_form_stays_usable(qtbot, launch, live_server, guardian) -> None:
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, password="not my password")
+    message = controller.window.sign_in.message
+    qtbot.waitUntil(lambda: message.isVisible() and message.text().startswith("✗"), timeout=WAIT)
+    assert "password" in message.text().lower()
+    assert find(controller.window, QPushButton, "signInSubmit").isEnabled()
+    assert controller.window.sign_in.password_edit.hasFocus() or controller.window.sign_in.password_edit.isEnabled()
+    password = controller.window.sign_in.password_edit
+    password.clear()
+    qtbot.keyClicks(password, PASSWORD)
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    wait_family(qtbot, controller)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_unreachable_server_is_named_and_nothing_hangs(qtbot, launch, guardian) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    controller = launch()
+    sign_in(qtbot, controller, dead, guardian)
+    message = controller.window.sign_in.message
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    assert "reach" in message.text().lower() or "connect" in message.text().lower(), message.text()
+    assert find(controller.window, QPushButton, "signInSubmit").isEnabled()
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_without_a_keyring_the_guardian_is_signed_in_for_this_session_only(qtbot, launch, live_server, guardian):
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=True)
+    wait_family(qtbot, controller)
+    notice = controller.window.notice
+    qtbot.waitUntil(notice.isVisible, timeout=WAIT)
+    assert "session only" in notice.text()
+
+
+@pytest.fixture
+def linked(live_server: str, proxy, guardian: Person, teen: Person) -> Person:
+    pair_through_api(guardian, teen)
+    return teen
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_age_restricted_options_are_disabled_with_the_reason(qtbot, launch, proxy, guardian, linked) -> None:
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    everyone = find(controller.window, QRadioButton, "comments_everyone")
+    assert everyone.isVisible() and not everyone.isEnabled()
+    reason = find(controller.window, QWidget, "comments_everyone_reason")
+    assert reason.isVisible() and "Not available under 16" in reason.text()
+    assert not find(controller.window, QRadioButton, "direct_messages_friends").isEnabled()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_the_server_refuses_shows_its_reason_and_retry(qtbot, launch, proxy, guardian, linked) -> None:
+    """The app's idea of the teen's age is stale (as after a birthday seen elsewhere): the local
+    check lets "friends may message" through, the server answers 422, and the app says why."""
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    family = controller.family
+    teen_id = family.current
+    from dataclasses import replace
+
+    family.teens[teen_id] = replace(family.teens[teen_id], age=16)
+    page = controller.window.ensure_controls_page()
+    page.show_teen(teen_id, "Maya", 16, family._shown[teen_id])
+    qtbot.mouseClick(find(page, QRadioButton, "direct_messages_friends"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "direct_messages", "✗ not saved")
+    assert "16" in page.field_status("direct_messages")
+    assert find(page, QPushButton, "retry_direct_messages").isVisible()
+    qtbot.waitUntil(lambda: find(page, QRadioButton, "direct_messages_no_one").isChecked(), timeout=WAIT)
+    assert linked.api.my_controls().controls.direct_messages == Audience.NO_ONE
+    # still usable: another change goes through
+    qtbot.keyClick(find(page, QCheckBox, "restricted_mode_check"), Qt.Key.Key_Space)
+    wait_status(qtbot, controller, "restricted_mode", "✓ saved")
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, proxy, guardian, linked) -> None:
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    proxy.set_offline(True)
+    page = controller.window.ensure_controls_page()
+    qtbot.keyClick(find(page, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+    banner = controller.window.offline_banner
+    qtbot.waitUntil(lambda: banner.isVisible() and "1 change is waiting" in banner.text(), timeout=WAIT)
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_40"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2 changes are waiting" in banner.text(), timeout=WAIT)
+    assert linked.api.my_controls().controls.search_enabled is True  # nothing reached the teen yet
+    proxy.set_offline(False)
+    qtbot.mouseClick(find(banner, QPushButton, "offlineBannerAction"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "search_enabled", "✓ saved")
+    wait_status(qtbot, controller, "daily_limit_minutes", "✓ saved")
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=WAIT)
+    effective = linked.api.my_controls().controls
+    assert (effective.search_enabled, effective.daily_limit_minutes) == (False, 40)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_clash_with_the_other_guardian_asks_which_to_keep(qtbot, launch, live_server, proxy, guardian, linked):
+    other = make_person(live_server, "alex@example.org", "Alex", "guardian")
+    pair_through_api(other, linked)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = controller.window.ensure_controls_page()
+    proxy.set_offline(True)
+    qtbot.mouseClick(find(page, QRadioButton, "liked_videos_friends"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "liked_videos", "◷")
+    # meanwhile Alex, on another computer, sets the same control to something else (and search off)
+    teen_id = controller.family.current
+    current = other.api.get_controls(teen_id)
+    other.api.patch_controls(teen_id, {"liked_videos": "everyone", "search_enabled": False}, if_match=current.etag)
+    proxy.set_offline(False)
+    qtbot.mouseClick(
+        find(controller.window.offline_banner, QPushButton, "offlineBannerAction"), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: controller.family.conflict_dialog is not None, timeout=WAIT)
+    dialog = controller.family.conflict_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    assert find(dialog, QWidget, "conflictMine").text() == "Friends"
+    assert find(dialog, QWidget, "conflictTheirs").text() == "Everyone"
+    assert "Alex" in find(dialog, QWidget, "conflictExplanation").text()
+    assert page.field_status("liked_videos").startswith("⚠")
+    qtbot.mouseClick(find(dialog, QPushButton, "keepMineButton"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "liked_videos", "✓ saved")
+    effective = linked.api.my_controls().controls
+    assert effective.liked_videos.value == "friends"
+    # Alex's other change (search off) was never at stake: it stays, and shows here
+    assert effective.search_enabled is False
+    qtbot.waitUntil(lambda: not find(page, QCheckBox, "search_enabled_check").isChecked(), timeout=WAIT)
