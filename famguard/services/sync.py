@@ -337,6 +337,8 @@ class SyncEngine:
             _, cursor = self.api.events()
             self.store.set_meta(CURSOR_KEY, cursor)
         events, new_cursor = self.api.events(after=cursor, wait=wait)
+        if self._stop.is_set():
+            return 0  # stopped during the long-poll: the store may be closed already
         self._set_online(True)
         for event in events:
             teen = event.teen_id
@@ -370,8 +372,9 @@ class SyncEngine:
             thread.start()
             self._threads.append(thread)
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Ask both threads to end and wait for them (a long-poll in flight ends at its timeout)."""
+    def stop(self, timeout: float = 1.0) -> None:
+        """Ask both threads to end and wait up to `timeout` for each. A long-poll in flight cannot
+        be interrupted: its (daemon) thread ends when the poll returns, touching nothing more."""
         self._stop.set()
         self._wake.set()
         for thread in self._threads:

@@ -19,6 +19,7 @@ class FaultProxy:
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
         self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)  # so stop() is noticed: close() does not wake a blocked accept()
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.requests: list[str] = []
@@ -51,8 +52,11 @@ class FaultProxy:
         while not self._stop.is_set():
             try:
                 client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            client.settimeout(None)
             thread = threading.Thread(target=self._pipe, args=(client,), daemon=True)
             self._threads.append(thread)
             thread.start()

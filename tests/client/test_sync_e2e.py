@@ -1,0 +1,261 @@
+"""End to end against the real reference server on a loopback port: a guardian's change reaches
+the teen, survives being offline, a lost reply, and another guardian editing at the same time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from famguard import teen_cli
+from famguard.domain.controls import Audience
+from famguard.domain.errors import DomainValidationError
+from famguard.server.runner import ServerThread
+from famguard.services import AccountSession, SessionService
+from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED
+
+from .faultproxy import FaultProxy
+from .helpers import FAST, PASSWORD, client, guardian, pair, teen
+
+
+def _api_factory(base_url, session, tokens=None):
+    from famguard.api import ApiClient
+
+    return ApiClient(base_url, session, tokens=tokens, retry=FAST)
+
+
+def sign_in(url: str, email: str) -> AccountSession:
+    service = SessionService(None, api_factory=_api_factory)
+    session = service.sign_in(url, email, PASSWORD, remember=False)
+    for t in session.family.refresh_teens():
+        session.sync.refresh_controls(t.id)
+    return session
+
+
+@pytest.fixture
+def proxy(live_server: str) -> Iterator[FaultProxy]:
+    fault = FaultProxy(int(live_server.rsplit(":", 1)[1])).start()
+    try:
+        yield fault
+    finally:
+        fault.stop()
+
+
+def test_a_change_reaches_the_teen_and_shows_saved(live_server: str) -> None:
+    g, address = guardian(live_server)
+    t = teen(live_server, age=14)
+    teen_id = pair(g, t)
+    session = sign_in(live_server, address)
+    notices = []
+    session.sync.add_listener(notices.append)
+
+    session.sync.queue_change(teen_id, search_enabled=False, comments=Audience.NO_ONE)
+    states = session.sync.field_states(teen_id)
+    assert {states["search_enabled"].state, states["comments"].state} == {PENDING}
+    assert session.sync.displayed_controls(teen_id).search_enabled is False
+    assert teen_cli.effective_controls(t).search_enabled is True  # not sent yet
+
+    assert session.sync.send_pending() == 1
+    assert session.sync.field_states(teen_id)["search_enabled"].state == "saved"
+    seen = teen_cli.effective_controls(t)
+    assert seen.search_enabled is False and seen.comments == Audience.NO_ONE
+    assert any(n.kind == "outbox" and n.teen_id == teen_id for n in notices)
+    assert session.unsent_changes() == 0
+    session.close()
+
+
+def test_age_rules_are_checked_before_anything_is_queued(live_server: str) -> None:
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server, age=14))
+    session = sign_in(live_server, address)
+    with pytest.raises(DomainValidationError) as caught:
+        session.sync.queue_change(teen_id, age=14, direct_messages=Audience.EVERYONE)
+    assert "direct_messages" in caught.value.fields
+    with pytest.raises(DomainValidationError):
+        session.sync.queue_change(teen_id, daily_limit_minutes=5000)
+    assert session.store.changes() == []
+    session.close()
+
+
+def test_a_refused_change_is_rejected_with_the_servers_reason_and_not_retried(live_server: str) -> None:
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server, age=14))
+    session = sign_in(live_server, address)
+    session.sync.queue_change(teen_id, comments=Audience.EVERYONE)  # no age given: the server decides
+    session.sync.send_pending()
+    [change] = session.store.changes(teen_id)
+    assert change.state == REJECTED and "16" in change.last_error
+    assert session.sync.field_states(teen_id)["comments"].state == REJECTED
+    session.sync.send_pending()
+    assert session.store.change(change.id).attempts == 1
+    session.close()
+
+
+def test_quick_edits_of_one_field_go_out_as_one_change_and_undo_restores(live_server: str) -> None:
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server))
+    session = sign_in(live_server, address)
+    for minutes in (70, 80, 90, 100):
+        session.sync.queue_change(teen_id, daily_limit_minutes=minutes)
+    assert len(session.store.changes(teen_id)) == 1
+    session.sync.send_pending()
+    assert g.get_controls(teen_id).controls.daily_limit_minutes == 100
+    session.sync.undo_last(teen_id)
+    session.sync.send_pending()
+    assert g.get_controls(teen_id).controls.daily_limit_minutes == 60
+    limit_entries = [a for a in g.activity(teen_id) if a.field == "daily_limit_minutes"]
+    assert [(a.before, a.after) for a in reversed(limit_entries)] == [(60, 100), (100, 60)]
+    session.close()
+
+
+def test_offline_changes_all_arrive_in_order_once_after_restart(database_url: str) -> None:
+    server = ServerThread(database_url=database_url)
+    url = server.start()
+    port = int(url.rsplit(":", 1)[1])
+    try:
+        g, address = guardian(url)
+        teen_id = pair(g, teen(url, age=16))
+        session = sign_in(url, address)
+    finally:
+        server.stop()
+    edits = [
+        {"search_enabled": False},
+        {"restricted_mode": True},
+        {"daily_limit_minutes": 90},
+        {"private_account": False},
+        {"keyword_filters": ("spoilers",)},
+    ]
+    for edit in edits:
+        session.sync.queue_change(teen_id, **edit)
+    assert session.sync.send_pending() == 0
+    status = session.sync.status()
+    assert status.unsent == 5 and not status.online and status.last_error
+    assert {c.state for c in session.store.changes(teen_id)} == {PENDING}
+
+    server = ServerThread(database_url=database_url, port=port)  # same port, same database
+    server.start()
+    try:
+        assert session.sync.send_pending() == 5
+        assert session.sync.status().online
+        entries = [a for a in reversed(g.activity(teen_id)) if a.kind == "controls"]
+        assert [a.field for a in entries] == [next(iter(edit)) for edit in edits]
+        assert all(c.state == CONFIRMED for c in session.store.changes(teen_id))
+    finally:
+        session.close()
+        server.stop()
+
+
+def test_a_lost_reply_is_retried_with_the_same_key_and_applied_once(live_server: str, proxy: FaultProxy) -> None:
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server))
+    session = sign_in(proxy.url, address)
+    proxy.drop_reply("PATCH /v1/teens", times=1)
+    session.sync.queue_change(teen_id, search_enabled=False)
+    assert session.sync.send_pending() == 1
+    assert proxy.count("PATCH /v1/teens") == 2  # the server saw it twice …
+    entries = [a for a in g.activity(teen_id) if a.field == "search_enabled"]
+    assert len(entries) == 1  # … and applied it once
+    [change] = session.store.changes(teen_id)
+    assert change.state == CONFIRMED and change.attempts == 1
+    session.close()
+
+
+def test_a_reply_lost_on_every_try_stays_pending_then_goes_once(live_server: str, proxy: FaultProxy) -> None:
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server))
+    session = sign_in(proxy.url, address)
+    proxy.drop_reply("PATCH /v1/teens", times=FAST.attempts)
+    session.sync.queue_change(teen_id, restricted_mode=True)
+    assert session.sync.send_pending() == 0
+    [change] = session.store.changes(teen_id)
+    assert change.state == PENDING and change.last_error
+    assert session.sync.send_pending() == 1
+    assert len([a for a in g.activity(teen_id) if a.field == "restricted_mode"]) == 1
+    assert session.store.change(change.id).state == CONFIRMED
+    session.close()
+
+
+def _two_guardians(url: str) -> tuple[AccountSession, AccountSession, str]:
+    first, first_email = guardian(url, "Alex")
+    second, second_email = guardian(url, "Robin")
+    t = teen(url, age=16)
+    teen_id = pair(first, t)
+    assert pair(second, t) == teen_id
+    return sign_in(url, first_email), sign_in(url, second_email), teen_id
+
+
+def test_two_guardians_offline_on_different_fields_both_changes_land(live_server: str) -> None:
+    alex, robin, teen_id = _two_guardians(live_server)
+    alex.sync.queue_change(teen_id, search_enabled=False)
+    robin.sync.queue_change(teen_id, restricted_mode=True)
+    assert alex.sync.send_pending() == 1
+    assert robin.sync.send_pending() == 1  # 412, then rebased and resent on its own
+    final = client(live_server)
+    final = alex.api.get_controls(teen_id).controls
+    assert final.search_enabled is False and final.restricted_mode is True
+    for s in (alex, robin):
+        s.close()
+
+
+def test_two_guardians_on_the_same_field_get_a_conflict_with_both_values(live_server: str) -> None:
+    alex, robin, teen_id = _two_guardians(live_server)
+    alex.sync.queue_change(teen_id, comments=Audience.NO_ONE)
+    robin.sync.queue_change(teen_id, comments=Audience.EVERYONE, search_enabled=False)
+    alex.sync.send_pending()
+    robin.sync.send_pending()
+    [change] = robin.store.changes(teen_id)
+    assert change.state == CONFLICT
+    state = robin.sync.field_states(teen_id)["comments"]
+    assert (state.state, state.mine, state.theirs, state.by) == (CONFLICT, "everyone", "no_one", "Alex")
+    assert alex.api.get_controls(teen_id).controls.comments == Audience.NO_ONE  # never a silent overwrite
+
+    robin.sync.resolve_conflict(change.id, keep_mine=False)
+    robin.sync.send_pending()
+    final = alex.api.get_controls(teen_id).controls
+    assert final.comments == Audience.NO_ONE and final.search_enabled is False
+    for s in (alex, robin):
+        s.close()
+
+
+def test_keep_mine_sends_my_value_after_the_guardian_chose_it(live_server: str) -> None:
+    alex, robin, teen_id = _two_guardians(live_server)
+    alex.sync.queue_change(teen_id, daily_limit_minutes=30)
+    robin.sync.queue_change(teen_id, daily_limit_minutes=120)
+    alex.sync.send_pending()
+    robin.sync.send_pending()
+    [change] = robin.store.changes(teen_id)
+    robin.sync.resolve_conflict(change.id, keep_mine=True)
+    assert robin.sync.send_pending() == 1
+    assert alex.api.get_controls(teen_id).controls.daily_limit_minutes == 120
+    for s in (alex, robin):
+        s.close()
+
+
+def test_events_bring_the_other_guardians_change_into_the_cache(live_server: str) -> None:
+    alex, robin, teen_id = _two_guardians(live_server)
+    robin.sync.pull_once()  # sets the cursor
+    alex.sync.queue_change(teen_id, private_account=False)
+    alex.sync.send_pending()
+    assert robin.sync.pull_once(wait=5) >= 1
+    assert robin.sync.cached_controls(teen_id)[0].private_account is False
+    for s in (alex, robin):
+        s.close()
+
+
+def test_the_background_threads_send_and_pull_by_themselves(live_server: str) -> None:
+    import threading
+
+    alex, robin, teen_id = _two_guardians(live_server)
+    arrived = threading.Event()
+    robin.sync.add_listener(lambda n: n.kind == "controls" and arrived.set())
+    robin.sync.pull_once()
+    for s in (alex, robin):
+        s.sync.start()
+    try:
+        alex.sync.queue_change(teen_id, search_enabled=False)
+        assert arrived.wait(10)
+        assert robin.sync.cached_controls(teen_id)[0].search_enabled is False
+        assert alex.store.changes(teen_id)[0].state == CONFIRMED
+    finally:
+        for s in (alex, robin):
+            s.close()
