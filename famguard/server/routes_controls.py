@@ -136,7 +136,8 @@ def _apply(
     teen = session.get(Account, teen_id)
     if row is None or teen is None:
         raise not_found("The controls")
-    current_etag = etag_of(row.version)
+    version = row.version
+    current_etag = etag_of(version)
     if not _matches(header, current_etag):
         raise ApiError(
             412,
@@ -157,12 +158,12 @@ def _apply(
     body = _dumps(after)
     moved = session.execute(
         update(ControlsRow)
-        .where(ControlsRow.teen_id == teen_id, ControlsRow.version == row.version)
-        .values(version=row.version + 1, body=body, updated_at=service.now())
+        .where(ControlsRow.teen_id == teen_id, ControlsRow.version == version)
+        .values(version=version + 1, body=body, updated_at=service.now())
     ).rowcount
     if moved != 1:  # another change committed between our read and this write
         raise ApiError(412, "precondition_failed", "These settings were changed meanwhile. Nothing was saved.")
-    etag = etag_of(row.version + 1)
+    etag = etag_of(version + 1)
     for name in changed:
         service.record(session, me.account_id, teen_id, "controls", name, before[name], after[name])
     service.publish(

@@ -1,0 +1,160 @@
+"""Accounts and sessions: sign-up rules, argon2id hashes, throttled sign-in, token expiry,
+refresh rotation with reuse detection, and logout."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from .helpers import PASSWORD, Api, FakeClock, assert_error, make_guardian, make_teen, sign_in
+
+
+def test_health_answers_without_auth(api: Api) -> None:
+    response = api.call("GET", "/v1/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_sign_up_sign_in_and_me(api: Api, clock: FakeClock) -> None:
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    me = api.call("GET", "/v1/me", teen.token)
+    assert me.status_code == 200
+    assert me.json() == {"id": teen.id, "email": teen.email, "display_name": "Maya", "role": "teen", "age": 14}
+
+
+def test_email_is_unique_regardless_of_case(api: Api) -> None:
+    guardian = make_guardian(api)
+    again = api.call(
+        "POST",
+        "/v1/accounts",
+        json={"email": guardian.email.upper(), "password": PASSWORD, "display_name": "X", "role": "guardian"},
+    )
+    assert_error(again, 409, "already_exists")
+    assert sign_in(api, guardian.email.upper())["token_type"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"password": "short7!"}, "password"),
+        ({"email": "not-an-email"}, "email"),
+        ({"role": "teen"}, "birth_date"),
+        ({"role": "teen", "birth_date": "2016-01-01"}, "birth_date"),
+        ({"role": "teen", "birth_date": "2000-01-01"}, "birth_date"),
+        ({"favourite_colour": "green"}, "favourite_colour"),
+    ],
+)
+def test_sign_up_refuses_bad_input_naming_the_field(api: Api, body: dict, field: str) -> None:
+    full = {"email": "kim@example.com", "password": PASSWORD, "display_name": "Kim", "role": "guardian", **body}
+    error = assert_error(api.call("POST", "/v1/accounts", json=full), 422, "validation_failed")
+    assert field in error["fields"]
+    # nothing was created: the same email can still sign up properly
+    ok = {"email": "kim@example.com", "password": PASSWORD, "display_name": "Kim", "role": "guardian"}
+    assert api.call("POST", "/v1/accounts", json=ok).status_code == 201
+
+
+def test_body_that_is_not_json_is_a_validation_error(api: Api) -> None:
+    response = api.call("POST", "/v1/accounts", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert_error(response, 422, "validation_failed")
+
+
+def test_framework_errors_use_the_error_body(api: Api) -> None:
+    assert_error(api.call("GET", "/v1/no-such-route"), 404, "not_found")
+    assert_error(api.call("PUT", "/v1/health"), 405, "method_not_allowed")
+    assert_error(api.call("GET", "/v1/me"), 401, "unauthorized")
+    assert_error(api.call("GET", "/v1/me", "not-a-token"), 401, "unauthorized")
+
+
+@pytest.mark.real_argon2
+def test_passwords_are_stored_as_argon2id_hashes(api: Api, database_url: str) -> None:
+    guardian = make_guardian(api)
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM accounts WHERE id = :i"), {"i": guardian.id})
+        password_hash = stored.scalar_one()
+    engine.dispose()
+    assert password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert PASSWORD not in password_hash
+
+
+def test_wrong_password_is_refused(api: Api) -> None:
+    guardian = make_guardian(api)
+    wrong = api.call("POST", "/v1/auth/token", json={"email": guardian.email, "password": "not the password"})
+    assert_error(wrong, 401, "invalid_credentials")
+    unknown = api.call("POST", "/v1/auth/token", json={"email": "nobody@example.com", "password": PASSWORD})
+    assert_error(unknown, 401, "invalid_credentials")
+
+
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    for _ in range(5):
+        wrong = api.call("POST", "/v1/auth/token", json={"email": guardian.email, "password": "wrong password"})
+        assert wrong.status_code == 401
+    locked = api.call("POST", "/v1/auth/token", json={"email": guardian.email, "password": PASSWORD})
+    error = assert_error(locked, 429, "account_locked")
+    assert "15 minutes" in error["message"]
+    assert int(locked.headers["Retry-After"]) == 15 * 60
+    clock.advance(minutes=15, seconds=1)
+    assert sign_in(api, guardian.email)["access_token"]
+
+
+def test_twenty_wrong_passwords_from_one_address_are_rate_limited(api: Api) -> None:
+    guardian = make_guardian(api)
+    for n in range(20):  # spread over many accounts, so no single account locks
+        api.call("POST", "/v1/auth/token", json={"email": f"guess{n}@example.com", "password": "wrong password"})
+    limited = api.call("POST", "/v1/auth/token", json={"email": guardian.email, "password": PASSWORD})
+    assert_error(limited, 429, "rate_limited")
+    assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_access_token_expires_after_15_minutes(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    clock.advance(minutes=14, seconds=59)
+    assert api.call("GET", "/v1/me", guardian.token).status_code == 200
+    clock.advance(seconds=1)
+    expired = api.call("GET", "/v1/me", guardian.token)
+    assert_error(expired, 401, "token_expired")
+    assert 'error="invalid_token"' in expired.headers["WWW-Authenticate"]
+
+
+def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_sign_in(api: Api) -> None:
+    guardian = make_guardian(api)
+    first = api.call("POST", "/v1/auth/refresh", json={"refresh_token": guardian.refresh_token})
+    assert first.status_code == 200
+    pair = first.json()
+    assert pair["refresh_token"] != guardian.refresh_token and pair["expires_in"] == 900
+    assert api.call("GET", "/v1/me", pair["access_token"]).status_code == 200
+    # someone replays the old refresh token: the whole sign-in ends, new tokens included
+    replay = api.call("POST", "/v1/auth/refresh", json={"refresh_token": guardian.refresh_token})
+    assert_error(replay, 401, "unauthorized")
+    assert_error(api.call("GET", "/v1/me", pair["access_token"]), 401, "unauthorized")
+    reuse_new = api.call("POST", "/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert_error(reuse_new, 401, "unauthorized")
+    # another sign-in of the same account is not affected
+    assert api.call("GET", "/v1/me", sign_in(api, guardian.email)["access_token"]).status_code == 200
+
+
+def test_logout_revokes_access_and_refresh_tokens(api: Api) -> None:
+    guardian = make_guardian(api)
+    assert api.call("POST", "/v1/auth/logout", guardian.token).status_code == 204
+    assert_error(api.call("GET", "/v1/me", guardian.token), 401, "unauthorized")
+    again = api.call("POST", "/v1/auth/refresh", json={"refresh_token": guardian.refresh_token})
+    assert_error(again, 401, "unauthorized")
+
+
+def test_tokens_are_random_and_stored_only_as_hashes(api: Api, database_url: str) -> None:
+    guardian = make_guardian(api)
+    assert len(guardian.token) >= 43 and guardian.token != guardian.refresh_token  # 256 bits, base64url
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        dump = "\n".join(str(row) for row in connection.execute(text("SELECT * FROM tokens")))
+    engine.dispose()
+    assert guardian.token not in dump and guardian.refresh_token not in dump
+
+
+def test_teen_age_is_computed_from_the_clock(api: Api, clock: FakeClock) -> None:
+    teen = make_teen(api, "Sam", 15, clock.now.date(), days_since_birthday=365 - 3)
+    assert api.call("GET", "/v1/me", teen.token).json()["age"] == 15
+    clock.advance(days=3)
+    token = sign_in(api, teen.email)["access_token"]
+    assert api.call("GET", "/v1/me", token).json()["age"] == 16

@@ -1,0 +1,218 @@
+"""Controls: ETag and If-Match (428, 412 with nothing changed, 304), Idempotency-Key (replay,
+mismatch, concurrent duplicate), age rules in words a parent understands, the teen's read-only
+view, the history of changes, and the end of the link at 18."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import FastAPI
+
+from .conftest import Family
+from .helpers import Api, FakeClock, assert_error, controls_of, link, make_guardian, make_teen, renew, sign_in
+
+
+def _patch(api: Api, family: Family, body: dict, etag: str | None, key: str | None = None, token: str | None = None):
+    headers = {}
+    if etag is not None:
+        headers["If-Match"] = etag
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return api.call(
+        "PATCH", f"/v1/teens/{family.teen.id}/controls", token or family.guardian.token, json=body, headers=headers
+    )
+
+
+def test_patch_changes_the_controls_and_the_etag(api: Api, family: Family) -> None:
+    before, etag = controls_of(api, family.guardian, family.teen)
+    changed = _patch(api, family, {"daily_limit_minutes": 90, "keyword_filters": ["#diet"]}, etag)
+    assert changed.status_code == 200
+    assert changed.json() == {**before, "daily_limit_minutes": 90, "keyword_filters": ["#diet"]}
+    assert changed.headers["ETag"] != etag
+    assert controls_of(api, family.guardian, family.teen) == (changed.json(), changed.headers["ETag"])
+    # a change to nothing keeps the ETag
+    same = _patch(api, family, {"daily_limit_minutes": 90}, changed.headers["ETag"])
+    assert same.status_code == 200 and same.headers["ETag"] == changed.headers["ETag"]
+
+
+def test_if_none_match_answers_304(api: Api, family: Family) -> None:
+    _body, etag = controls_of(api, family.guardian, family.teen)
+    again = api.call(
+        "GET", f"/v1/teens/{family.teen.id}/controls", family.guardian.token, headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+
+
+def test_patch_without_if_match_is_428_and_changes_nothing(api: Api, family: Family) -> None:
+    before = controls_of(api, family.guardian, family.teen)
+    assert_error(_patch(api, family, {"daily_limit_minutes": 90}, None), 428, "precondition_required")
+    assert controls_of(api, family.guardian, family.teen) == before
+
+
+def test_stale_if_match_is_412_and_changes_nothing(api: Api, family: Family) -> None:
+    jordan = make_guardian(api, "Jordan")
+    link(api, jordan, family.teen)
+    _body, etag = controls_of(api, family.guardian, family.teen)
+    assert _patch(api, family, {"daily_limit_minutes": 120}, etag, token=jordan.token).status_code == 200
+    current = controls_of(api, family.guardian, family.teen)
+    stale = _patch(api, family, {"daily_limit_minutes": 40, "search_enabled": False}, etag)
+    assert_error(stale, 412, "precondition_failed")
+    assert stale.headers["ETag"] == current[1]
+    assert controls_of(api, family.guardian, family.teen) == current
+
+
+def test_age_rules_are_422_naming_the_field_and_the_reason(api: Api, family: Family) -> None:
+    before, etag = controls_of(api, family.guardian, family.teen)
+    refused = _patch(api, family, {"comments": "everyone", "direct_messages": "friends"}, etag)
+    error = assert_error(refused, 422, "validation_failed")
+    assert set(error["fields"]) == {"comments", "direct_messages"}
+    assert "Not available under 16" in error["fields"]["comments"]
+    assert "direct messages" in error["fields"]["direct_messages"]
+    assert controls_of(api, family.guardian, family.teen) == (before, etag)
+
+
+def test_ranges_and_unknown_controls_are_422(api: Api, family: Family) -> None:
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    error = assert_error(
+        _patch(api, family, {"daily_limit_minutes": 5, "bedtime": "21:00", "timezone": "Mars/Base"}, etag),
+        422,
+        "validation_failed",
+    )
+    assert set(error["fields"]) == {"daily_limit_minutes", "bedtime", "timezone"}
+    assert "10 minutes" in error["fields"]["daily_limit_minutes"]
+
+
+def test_older_teens_may_allow_direct_messages(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    sam = make_teen(api, "Sam", 16, clock.now.date())
+    link(api, guardian, sam)
+    _body, etag = controls_of(api, guardian, sam)
+    changed = api.call(
+        "PATCH",
+        f"/v1/teens/{sam.id}/controls",
+        guardian.token,
+        json={"direct_messages": "friends", "comments": "everyone"},
+        headers={"If-Match": etag},
+    )
+    assert changed.status_code == 200 and changed.json()["direct_messages"] == "friends"
+
+
+def test_idempotency_replay_returns_the_original_response(api: Api, family: Family) -> None:
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    first = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="change-1")
+    assert first.status_code == 200
+    replay = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="change-1")  # the If-Match is stale now
+    assert replay.status_code == 200
+    assert replay.json() == first.json() and replay.headers["ETag"] == first.headers["ETag"]
+    history = api.call("GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token).json()
+    assert [e["field"] for e in history if e["kind"] == "controls"] == ["daily_limit_minutes"]  # applied once
+
+
+def test_idempotency_key_with_another_body_is_422(api: Api, family: Family) -> None:
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    first = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="change-1")
+    assert first.status_code == 200
+    other = _patch(api, family, {"daily_limit_minutes": 40}, first.headers["ETag"], key="change-1")
+    assert_error(other, 422, "idempotency_mismatch")
+    assert controls_of(api, family.guardian, family.teen)[0]["daily_limit_minutes"] == 90
+
+
+def test_idempotency_keys_are_scoped_per_account(api: Api, family: Family) -> None:
+    jordan = make_guardian(api, "Jordan")
+    link(api, jordan, family.teen)
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    first = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="same-key")
+    theirs = _patch(api, family, {"search_enabled": False}, first.headers["ETag"], key="same-key", token=jordan.token)
+    assert theirs.status_code == 200 and theirs.json()["search_enabled"] is False
+
+
+def test_a_failed_change_releases_its_key(api: Api, family: Family) -> None:
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    assert _patch(api, family, {"daily_limit_minutes": 90}, '"stale"', key="retry-me").status_code == 412
+    assert _patch(api, family, {"daily_limit_minutes": 90}, etag, key="retry-me").status_code == 200
+
+
+def test_concurrent_duplicate_is_409(api: Api, app: FastAPI, family: Family) -> None:
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    claimed, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # the first request stops right after claiming its key
+        claimed.set()
+        assert release.wait(10)
+
+    app.state.service.hooks["after_idempotency_claim"] = hold
+    results = {}
+    first = threading.Thread(
+        target=lambda: results.setdefault("first", _patch(api, family, {"daily_limit_minutes": 90}, etag, key="k"))
+    )
+    first.start()
+    assert claimed.wait(10)
+    app.state.service.hooks.clear()
+    duplicate = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="k")
+    release.set()
+    first.join(10)
+    assert_error(duplicate, 409, "idempotency_in_progress")
+    assert results["first"].status_code == 200
+    # once the first finished, the duplicate's retry is a replay
+    retry = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="k")
+    assert retry.status_code == 200 and retry.headers["ETag"] == results["first"].headers["ETag"]
+
+
+def test_teen_reads_its_controls_but_cannot_change_them(api: Api, family: Family) -> None:
+    body, etag = controls_of(api, family.guardian, family.teen)
+    mine = api.call("GET", "/v1/me/controls", family.teen.token)
+    assert mine.status_code == 200 and mine.json() == body and mine.headers["ETag"] == etag
+    refused = _patch(api, family, {"daily_limit_minutes": 720}, etag, token=family.teen.token)
+    assert_error(refused, 403, "forbidden")
+    assert_error(api.call("GET", f"/v1/teens/{family.teen.id}/controls", family.teen.token), 403, "forbidden")
+    assert controls_of(api, family.guardian, family.teen) == (body, etag)
+
+
+def test_activity_records_who_when_field_before_after(api: Api, family: Family, clock: FakeClock) -> None:
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    clock.advance(minutes=3)
+    _patch(api, family, {"daily_limit_minutes": 90, "restricted_mode": True}, etag)
+    entries = api.call("GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token).json()
+    controls = [e for e in entries if e["kind"] == "controls"]
+    assert {(e["field"], e["before"], e["after"]) for e in controls} == {
+        ("daily_limit_minutes", 60, 90),
+        ("restricted_mode", False, True),
+    }
+    for entry in controls:
+        assert entry["actor"] == {"id": family.guardian.id, "display_name": "Alex", "role": "guardian"}
+        assert entry["at"] == "2026-11-25T12:03:00Z"
+    assert entries[-1]["kind"] == "link"  # oldest last
+    assert [e["id"] for e in entries] == sorted((e["id"] for e in entries), reverse=True)
+    page = api.call(
+        "GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token, params={"limit": 1, "before": 10**6}
+    ).json()
+    assert page == entries[:1]
+
+
+def test_history_outlives_the_link(api: Api, family: Family) -> None:
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    _patch(api, family, {"daily_limit_minutes": 90}, etag)
+    api.call("DELETE", f"/v1/teens/{family.teen.id}/link", family.guardian.token)
+    link(api, family.guardian, family.teen)
+    entries = api.call("GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token).json()
+    assert [e["kind"] for e in entries] == ["link", "link", "controls", "link"]
+
+
+def test_the_link_ends_on_the_18th_birthday(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Sam", 17, clock.now.date(), days_since_birthday=362)  # 18 in 3 days
+    link(api, guardian, teen)
+    cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]
+    clock.advance(days=4)  # past the 18th birthday in the teen's time zone (UTC)
+    renew(api, guardian)
+    assert_error(api.call("GET", f"/v1/teens/{teen.id}/controls", guardian.token), 404, "not_found")
+    assert api.call("GET", "/v1/teens", guardian.token).json() == []
+    events = api.call("GET", "/v1/events", guardian.token, params={"after": cursor}).json()["events"]
+    assert [e["type"] for e in events] == ["link_ended"]
+    teen_token = sign_in(api, teen.email)["access_token"]
+    assert api.call("GET", "/v1/me/guardians", teen_token).json() == []
+    # and an adult cannot be linked again
+    created = api.call("POST", "/v1/pairings", guardian.token).json()
+    api.call("POST", "/v1/pairings/redeem", teen_token, json={"code": created["code"]})
+    api.call("POST", f"/v1/pairings/{created['id']}/accept", teen_token)
+    assert_error(api.call("POST", f"/v1/pairings/{created['id']}/confirm", guardian.token), 409, "pairing_not_open")

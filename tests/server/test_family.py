@@ -1,0 +1,228 @@
+"""Usage reports, extra-time requests (an approval raises that day's limit only) and the
+long-poll event feed (a change by one guardian reaches the other's waiting poll at once)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, timedelta
+
+from .conftest import Family
+from .helpers import Api, FakeClock, assert_error, controls_of, link, make_guardian, make_teen, renew
+
+
+def _usage(api: Api, family: Family, **params: str) -> list[dict]:
+    response = api.call("GET", f"/v1/teens/{family.teen.id}/usage", family.guardian.token, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()["days"]
+
+
+def test_usage_reports_per_date_last_one_wins(api: Api, family: Family, clock: FakeClock) -> None:
+    today = clock.now.date()
+    for minutes in (20, 35):
+        reported = api.call("POST", "/v1/me/usage", family.teen.token, json={"date": str(today), "minutes": minutes})
+        assert reported.status_code == 200
+    assert reported.json() == {"date": str(today), "minutes": 35, "limit_minutes": 60}
+    days = _usage(api, family)
+    assert [d["date"] for d in days] == [str(today - timedelta(days=6 - i)) for i in range(7)]
+    assert days[-1] == {"date": str(today), "minutes": 35, "limit_minutes": 60}
+    assert all(d["minutes"] == 0 for d in days[:-1])
+
+
+def test_usage_rejects_bad_reports_and_ranges(api: Api, family: Family, clock: FakeClock) -> None:
+    today = clock.now.date()
+    too_many = api.call("POST", "/v1/me/usage", family.teen.token, json={"date": str(today), "minutes": 1441})
+    assert "minutes" in assert_error(too_many, 422, "validation_failed")["fields"]
+    future = api.call(
+        "POST", "/v1/me/usage", family.teen.token, json={"date": str(today + timedelta(days=5)), "minutes": 1}
+    )
+    assert "date" in assert_error(future, 422, "validation_failed")["fields"]
+    long_range = api.call(
+        "GET",
+        f"/v1/teens/{family.teen.id}/usage",
+        family.guardian.token,
+        params={"from": "2026-01-01", "to": "2026-11-25"},
+    )
+    assert_error(long_range, 400, "bad_request")
+    garbage = api.call("GET", f"/v1/teens/{family.teen.id}/usage", family.guardian.token, params={"from": "soon"})
+    assert_error(garbage, 400, "bad_request")
+    assert_error(
+        api.call("POST", "/v1/me/usage", family.guardian.token, json={"date": str(today), "minutes": 1}),
+        403,
+        "forbidden",
+    )
+
+
+def test_approval_raises_the_limit_of_that_day_only(api: Api, family: Family, clock: FakeClock) -> None:
+    today = clock.now.date()
+    asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 30, "reason": "Project"})
+    assert asked.status_code == 201
+    request = asked.json()
+    assert (request["status"], request["date"], request["minutes"]) == ("pending", str(today), 30)
+    listed = api.call("GET", f"/v1/teens/{family.teen.id}/time-requests", family.guardian.token).json()
+    assert [r["id"] for r in listed] == [request["id"]]
+    decided = api.call(
+        "POST",
+        f"/v1/time-requests/{request['id']}/decision",
+        family.guardian.token,
+        json={"approve": True, "minutes": 15},
+    )
+    assert decided.status_code == 200
+    assert (decided.json()["status"], decided.json()["granted_minutes"], decided.json()["decided_by"]) == (
+        "approved",
+        15,
+        "Alex",
+    )
+    days = {
+        d["date"]: d["limit_minutes"]
+        for d in _usage(api, family, **{"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))})
+    }
+    assert days == {str(today - timedelta(days=1)): 60, str(today): 75, str(today + timedelta(days=1)): 60}
+    controls, _etag = controls_of(api, family.guardian, family.teen)
+    assert controls["daily_limit_minutes"] == 60  # the standing limit is untouched
+    again = api.call(
+        "POST", f"/v1/time-requests/{request['id']}/decision", family.guardian.token, json={"approve": False}
+    )
+    assert_error(again, 409, "already_decided")
+    mine = api.call("GET", "/v1/me/time-requests", family.teen.token).json()
+    assert mine[0]["status"] == "approved"
+
+
+def test_a_denied_request_changes_no_limit(api: Api, family: Family, clock: FakeClock) -> None:
+    asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 30, "reason": ""}).json()
+    denied = api.call(
+        "POST", f"/v1/time-requests/{asked['id']}/decision", family.guardian.token, json={"approve": False}
+    )
+    assert denied.json()["status"] == "denied" and denied.json()["granted_minutes"] is None
+    assert _usage(api, family)[-1]["limit_minutes"] == 60
+
+
+def test_events_without_cursor_answer_at_once(api: Api, family: Family) -> None:
+    started = time.monotonic()
+    response = api.call("GET", "/v1/events", family.guardian.token, params={"wait": 5})
+    assert response.status_code == 200 and response.json()["events"] == []
+    assert time.monotonic() - started < 2
+    assert int(response.json()["cursor"]) > 0
+
+
+def test_events_tell_each_side_what_happened(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api, "Alex")
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    g_cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]
+    t_cursor = api.call("GET", "/v1/events", teen.token).json()["cursor"]
+    link(api, guardian, teen)
+    api.call("POST", "/v1/me/time-requests", teen.token, json={"minutes": 20, "reason": "Homework video"})
+    seen = api.call("GET", "/v1/events", guardian.token, params={"after": g_cursor}).json()
+    assert [e["type"] for e in seen["events"]] == [
+        "pairing_redeemed",
+        "pairing_accepted",
+        "pairing_confirmed",
+        "time_requested",
+    ]
+    assert seen["events"][-1]["data"]["minutes"] == 20
+    teen_seen = api.call("GET", "/v1/events", teen.token, params={"after": t_cursor}).json()["events"]
+    assert [e["type"] for e in teen_seen] == ["pairing_confirmed", "time_requested"]
+    # an unrelated guardian sees none of it
+    stranger = make_guardian(api, "Stranger")
+    assert api.call("GET", "/v1/events", stranger.token, params={"after": 0}).json()["events"] == []
+    # the cursor moves on
+    after = api.call("GET", "/v1/events", guardian.token, params={"after": seen["cursor"]}).json()
+    assert after == {"events": [], "cursor": seen["cursor"]}
+
+
+def test_a_change_by_guardian_b_reaches_guardian_a_waiting_poll_within_a_second(live: Api, clock: FakeClock) -> None:
+    alex, jordan = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
+    teen = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, alex, teen)
+    link(live, jordan, teen)
+    cursor = live.call("GET", "/v1/events", alex.token).json()["cursor"]
+    answer: dict = {}
+
+    def poll() -> None:
+        answer["response"] = live.call("GET", "/v1/events", alex.token, params={"after": cursor, "wait": 20})
+        answer["at"] = time.monotonic()
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    time.sleep(0.5)  # the poll is waiting on the server by now
+    assert poller.is_alive()
+    _body, etag = controls_of(live, jordan, teen)
+    changed_at = time.monotonic()
+    changed = live.call(
+        "PATCH",
+        f"/v1/teens/{teen.id}/controls",
+        jordan.token,
+        json={"search_enabled": False},
+        headers={"If-Match": etag},
+    )
+    assert changed.status_code == 200
+    poller.join(5)
+    assert not poller.is_alive()
+    assert answer["at"] - changed_at < 1.0
+    events = answer["response"].json()["events"]
+    assert [e["type"] for e in events] == ["controls_changed"]
+    assert events[0]["data"] == {"fields": ["search_enabled"], "etag": changed.headers["ETag"], "actor": "Jordan"}
+
+
+def test_a_poll_with_nothing_new_returns_empty_after_wait(live: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(live)
+    cursor = live.call("GET", "/v1/events", guardian.token).json()["cursor"]
+    started = time.monotonic()
+    response = live.call("GET", "/v1/events", guardian.token, params={"after": cursor, "wait": 1.5})
+    assert response.json() == {"events": [], "cursor": cursor}
+    assert 1.4 <= time.monotonic() - started < 3
+
+
+def test_a_commit_on_a_second_server_thread_wakes_the_poll(database_url: str, clock: FakeClock) -> None:
+    """Two servers on one database in one process (as in a multi-threaded deployment)."""
+    import requests
+
+    from famguard.server.runner import ServerThread
+
+    first, second = ServerThread(database_url, clock=clock), ServerThread(database_url, clock=clock)
+    try:
+        a = Api(requests.Session(), first.start())
+        b = Api(requests.Session(), second.start())
+        alex, jordan = make_guardian(a, "Alex"), make_guardian(b, "Jordan")
+        teen = make_teen(a, "Maya", 14, clock.now.date())
+        link(a, alex, teen)
+        link(b, jordan, teen)
+        cursor = a.call("GET", "/v1/events", alex.token).json()["cursor"]
+        answer: dict = {}
+        poller = threading.Thread(
+            target=lambda: answer.setdefault(
+                "r", a.call("GET", "/v1/events", alex.token, params={"after": cursor, "wait": 20})
+            )
+        )
+        poller.start()
+        time.sleep(0.3)
+        _body, etag = controls_of(b, jordan, teen)
+        changed_at = time.monotonic()
+        b.call(
+            "PATCH",
+            f"/v1/teens/{teen.id}/controls",
+            jordan.token,
+            json={"restricted_mode": True},
+            headers={"If-Match": etag},
+        )
+        poller.join(5)
+        assert time.monotonic() - changed_at < 1.0
+        assert [e["type"] for e in answer["r"].json()["events"]] == ["controls_changed"]
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_usage_dates_follow_the_teen_time_zone(api: Api, family: Family, clock: FakeClock) -> None:
+    _body, etag = controls_of(api, family.guardian, family.teen)
+    api.call(
+        "PATCH",
+        f"/v1/teens/{family.teen.id}/controls",
+        family.guardian.token,
+        json={"timezone": "Pacific/Auckland"},
+        headers={"If-Match": etag},
+    )
+    clock.now = clock.now.replace(hour=20)  # 09:00 the next day in Auckland
+    renew(api, family.teen)
+    asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 10, "reason": ""}).json()
+    assert asked["date"] == str(date(2026, 11, 26))

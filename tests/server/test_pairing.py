@@ -1,0 +1,232 @@
+"""Pairing and links: the code's format and lifetime, case-insensitive single use, wrong-guess
+limits, concurrent redeems, several guardians, and ending a link from either side."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+import requests
+
+from famguard.server.security import PAIRING_ALPHABET
+
+from .conftest import Family
+from .helpers import Api, FakeClock, Person, assert_error, link, make_guardian, make_teen, renew
+
+
+def _code(api: Api, guardian: Person) -> dict:
+    created = api.call("POST", "/v1/pairings", guardian.token)
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def _redeem(api: Api, teen: Person, code: str) -> object:
+    return api.call("POST", "/v1/pairings/redeem", teen.token, json={"code": code})
+
+
+def _wrong_code(code: str, keep_locator: bool) -> str:
+    """A code that differs from `code`; with keep_locator it shares the first four characters."""
+    alphabet = PAIRING_ALPHABET
+    if keep_locator:
+        last = alphabet[(alphabet.index(code[-1]) + 1) % len(alphabet)]
+        return code[:-1] + last
+    first = alphabet[(alphabet.index(code[0]) + 1) % len(alphabet)]
+    return first + code[1:]
+
+
+def test_code_format_and_pair_uri(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    created = _code(api, guardian)
+    assert re.fullmatch(r"[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}", created["code"])
+    assert created["pair_uri"] == f"famguard://pair?code={created['code']}"
+    assert created["status"] == "waiting"
+    assert created["expires_at"] == (clock.now.replace(minute=10)).isoformat().replace("+00:00", "Z")
+    codes = {_code(api, guardian)["code"] for _ in range(20)}
+    assert len(codes) == 20  # random, not a sequence
+
+
+def test_full_handshake_links_and_applies_age_defaults(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api, "Alex")
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    created = _code(api, guardian)
+    typed = created["code"].lower()[:4] + " - " + created["code"].lower()[4:]  # case and separators ignored
+    redeemed = _redeem(api, teen, typed)
+    assert redeemed.status_code == 200
+    assert redeemed.json()["guardian"] == {"display_name": "Alex"}
+    assert redeemed.json()["status"] == "waiting"
+    # redeeming shows who asks but links nothing yet
+    assert api.call("GET", "/v1/teens", guardian.token).json() == []
+    seen = api.call("GET", f"/v1/pairings/{created['id']}", guardian.token).json()
+    assert seen["teen"] == {"id": teen.id, "display_name": "Maya", "age": 14}
+    # the guardian cannot confirm before the teen accepts
+    assert_error(api.call("POST", f"/v1/pairings/{created['id']}/confirm", guardian.token), 409, "pairing_not_open")
+    assert api.call("POST", f"/v1/pairings/{created['id']}/accept", teen.token).json()["status"] == "accepted"
+    assert api.call("POST", f"/v1/pairings/{created['id']}/confirm", guardian.token).json()["status"] == "active"
+    teens = api.call("GET", "/v1/teens", guardian.token).json()
+    assert [(t["id"], t["display_name"], t["age"]) for t in teens] == [(teen.id, "Maya", 14)]
+    guardians = api.call("GET", "/v1/me/guardians", teen.token).json()
+    assert [(g["id"], g["display_name"]) for g in guardians] == [(guardian.id, "Alex")]
+    controls = api.call("GET", f"/v1/teens/{teen.id}/controls", guardian.token).json()
+    assert controls["direct_messages"] == "no_one" and controls["suggest_account"] is False
+    assert controls["quiet_hours"] == {"start": "21:00", "end": "08:00"}
+
+
+def test_code_works_once(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    maya, sam = make_teen(api, "Maya", 14, clock.now.date()), make_teen(api, "Sam", 16, clock.now.date())
+    code = _code(api, guardian)["code"]
+    assert _redeem(api, maya, code).status_code == 200
+    assert_error(_redeem(api, sam, code), 409, "pairing_not_open")
+
+
+def test_code_expires_after_10_minutes(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    created = _code(api, guardian)
+    clock.advance(minutes=10)
+    assert_error(_redeem(api, teen, created["code"]), 410, "pairing_expired")
+    assert api.call("GET", f"/v1/pairings/{created['id']}", guardian.token).json()["status"] == "expired"
+
+
+def test_five_wrong_guesses_at_a_code_kill_it(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    created = _code(api, guardian)
+    near_miss = _wrong_code(created["code"], keep_locator=True)
+    for _ in range(4):
+        assert_error(_redeem(api, teen, near_miss), 404, "not_found")
+    assert _redeem(api, teen, created["code"]).status_code == 200  # 4 wrong guesses: still alive
+    second = _code(api, guardian)
+    for _ in range(5):
+        assert_error(_redeem(api, teen, _wrong_code(second["code"], keep_locator=True)), 404, "not_found")
+    assert_error(_redeem(api, teen, second["code"]), 410, "pairing_expired")
+    assert api.call("GET", f"/v1/pairings/{second['id']}", guardian.token).json()["status"] == "expired"
+
+
+def test_guesses_far_from_a_code_do_not_kill_it(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    created = _code(api, guardian)
+    for _ in range(6):
+        other = make_teen(api, "Guesser", 15, clock.now.date())
+        _redeem(api, other, _wrong_code(created["code"], keep_locator=False))
+    assert _redeem(api, teen, created["code"]).status_code == 200
+
+
+def test_ten_wrong_codes_are_rate_limited_even_for_the_right_code(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    created = _code(api, guardian)
+    for _ in range(10):
+        assert_error(_redeem(api, teen, _wrong_code(created["code"], keep_locator=False)), 404, "not_found")
+    limited = _redeem(api, teen, created["code"])
+    assert_error(limited, 429, "rate_limited")
+    assert int(limited.headers["Retry-After"]) == 15 * 60
+    # the same address is limited for another teen account too
+    other = make_teen(api, "Sam", 16, clock.now.date())
+    assert_error(_redeem(api, other, created["code"]), 429, "rate_limited")
+    clock.advance(minutes=14, seconds=59)
+    renew(api, teen)
+    renew(api, guardian)
+    assert_error(_redeem(api, teen, _code(api, guardian)["code"]), 429, "rate_limited")
+    clock.advance(seconds=1)  # the 15-minute window has passed
+    assert _redeem(api, teen, _code(api, guardian)["code"]).status_code == 200
+
+
+def test_fifty_concurrent_redeems_of_one_code_make_at_most_one_link(live: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(live)
+    teens = [make_teen(live, f"Teen{n}", 15, clock.now.date()) for n in range(50)]
+    code = _code(live, guardian)
+    barrier = threading.Barrier(len(teens))
+    results: list[tuple[Person, int]] = []
+    lock = threading.Lock()
+
+    def redeem(teen: Person) -> None:
+        with requests.Session() as session:
+            barrier.wait()
+            response = session.post(
+                live.base + "/v1/pairings/redeem",
+                json={"code": code["code"]},
+                headers={"Authorization": f"Bearer {teen.token}"},
+                timeout=60,
+            )
+        with lock:
+            results.append((teen, response.status_code))
+
+    threads = [threading.Thread(target=redeem, args=(t,)) for t in teens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(status for _teen, status in results)
+    assert statuses.count(200) == 1 and statuses.count(409) == 49, statuses
+    winner = next(teen for teen, status in results if status == 200)
+    for teen, _status in results:
+        accepted = live.call("POST", f"/v1/pairings/{code['id']}/accept", teen.token)
+        assert accepted.status_code == (200 if teen is winner else 404)
+    assert live.call("POST", f"/v1/pairings/{code['id']}/confirm", guardian.token).status_code == 200
+    assert [t["id"] for t in live.call("GET", "/v1/teens", guardian.token).json()] == [winner.id]
+
+
+def test_cancel_from_either_side(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    created = _code(api, guardian)
+    _redeem(api, teen, created["code"])
+    assert api.call("DELETE", f"/v1/pairings/{created['id']}", teen.token).status_code == 204
+    assert api.call("GET", f"/v1/pairings/{created['id']}", guardian.token).json()["status"] == "cancelled"
+    assert_error(api.call("POST", f"/v1/pairings/{created['id']}/accept", teen.token), 409, "pairing_not_open")
+    second = _code(api, guardian)
+    assert api.call("DELETE", f"/v1/pairings/{second['id']}", guardian.token).status_code == 204
+    assert_error(_redeem(api, teen, second["code"]), 409, "pairing_not_open")
+
+
+def test_roles_are_enforced_in_pairing(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    assert_error(api.call("POST", "/v1/pairings", teen.token), 403, "forbidden")
+    created = _code(api, guardian)
+    assert_error(_redeem(api, guardian, created["code"]), 403, "forbidden")
+    assert_error(api.call("GET", "/v1/me/guardians", guardian.token), 403, "forbidden")
+    assert_error(api.call("GET", "/v1/teens", teen.token), 403, "forbidden")
+
+
+def test_two_guardians_link_the_same_teen(api: Api, family: Family) -> None:
+    jordan = make_guardian(api, "Jordan")
+    link(api, jordan, family.teen)
+    names = [g["display_name"] for g in api.call("GET", "/v1/me/guardians", family.teen.token).json()]
+    assert sorted(names) == ["Alex", "Jordan"]
+    for guardian in (family.guardian, jordan):
+        assert api.call("GET", f"/v1/teens/{family.teen.id}/controls", guardian.token).status_code == 200
+
+
+def test_a_guardian_ends_only_their_own_link(api: Api, family: Family) -> None:
+    jordan = make_guardian(api, "Jordan")
+    link(api, jordan, family.teen)
+    assert api.call("DELETE", f"/v1/teens/{family.teen.id}/link", jordan.token).status_code == 204
+    assert api.call("GET", "/v1/teens", jordan.token).json() == []
+    assert_error(api.call("GET", f"/v1/teens/{family.teen.id}/controls", jordan.token), 404, "not_found")
+    names = [g["display_name"] for g in api.call("GET", "/v1/me/guardians", family.teen.token).json()]
+    assert names == ["Alex"]
+
+
+def test_the_teen_ends_every_link_and_guardians_are_told(api: Api, family: Family) -> None:
+    cursor = api.call("GET", "/v1/events", family.guardian.token).json()["cursor"]
+    assert api.call("DELETE", f"/v1/teens/{family.teen.id}/link", family.teen.token).status_code == 204
+    assert api.call("GET", "/v1/teens", family.guardian.token).json() == []
+    assert api.call("GET", "/v1/me/guardians", family.teen.token).json() == []
+    events = api.call("GET", "/v1/events", family.guardian.token, params={"after": cursor}).json()["events"]
+    assert [e["type"] for e in events] == ["link_ended"]
+    assert events[0]["teen_id"] == family.teen.id
+    # the teen can be linked again later with a new code; the old controls are kept
+    link(api, family.guardian, family.teen)
+    assert [t["id"] for t in api.call("GET", "/v1/teens", family.guardian.token).json()] == [family.teen.id]
+
+
+@pytest.mark.parametrize("age", [13, 17])
+def test_teens_of_every_allowed_age_can_pair(api: Api, clock: FakeClock, age: int) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Kid", age, clock.now.date())
+    link(api, guardian, teen)
+    assert api.call("GET", "/v1/teens", guardian.token).json()[0]["age"] == age
