@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from .helpers import Clock
+from .keyring_fixtures import real_keyring, swapped_keyring  # noqa: F401 - fixtures for every client test
 
 
 @pytest.fixture(autouse=True)
