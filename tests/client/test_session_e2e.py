@@ -1,0 +1,128 @@
+"""Signing in, remembering, resuming and signing out, with the real server, the real keyring
+(Secret Service) where it matters, and keyring's failing backend."""
+
+from __future__ import annotations
+
+import pytest
+from keyring.backends import fail
+
+from famguard.api import errors as e
+from famguard.domain.controls import Audience
+from famguard.services import SessionService, UnsentChanges
+from famguard.store import database_path
+
+from .helpers import PASSWORD, client, email, guardian, pair, teen
+from .test_sync_e2e import _api_factory
+
+
+def service(credentials) -> SessionService:
+    return SessionService(credentials, api_factory=_api_factory)
+
+
+@pytest.mark.keyring
+def test_a_remembered_sign_in_resumes_and_keeps_no_password(live_server: str, real_keyring) -> None:
+    _, address = guardian(live_server, "Alex")
+    first = service(real_keyring).sign_in(live_server, address, PASSWORD, remember=True)
+    assert first.remembered and first.remember_problem is None
+    stored = real_keyring.load(live_server, address)
+    assert stored.display_name == "Alex" and stored.refresh_token
+    first.close()
+
+    app_restarted = service(real_keyring)
+    assert app_restarted.remembered_account() == (live_server, address)
+    resumed = app_restarted.resume(live_server, address)
+    assert resumed.account.display_name == "Alex"
+    rotated = real_keyring.load(live_server, address).refresh_token
+    assert rotated != stored.refresh_token  # the rotated token was saved, the used one is gone
+    import keyring
+
+    raw = keyring.get_password(real_keyring._service(live_server), address)
+    assert PASSWORD not in raw
+    assert rotated.encode() not in database_path(live_server, address).read_bytes()
+    resumed.close()
+
+
+@pytest.mark.keyring
+def test_sign_out_revokes_forgets_and_deletes_local_data(live_server: str, real_keyring) -> None:
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server))
+    sessions = service(real_keyring)
+    session = sessions.sign_in(live_server, address, PASSWORD, remember=True)
+    refresh_token = session.api.tokens.refresh_token
+    session.family.refresh_teens()
+    session.sync.refresh_controls(teen_id)
+    session.sync.queue_change(teen_id, search_enabled=False)
+
+    with pytest.raises(UnsentChanges) as caught:
+        sessions.sign_out(session)
+    assert caught.value.count == 1 and "lost" in caught.value.message
+    assert sessions.sign_out(session, discard_unsent=True) is True
+
+    assert real_keyring.load(live_server, address) is None
+    assert sessions.remembered_account() is None
+    assert not database_path(live_server, address).exists()
+    from famguard.api import TokenManager
+
+    with pytest.raises(e.SignedOut):
+        client(live_server, TokenManager(refresh_token=refresh_token)).me()
+
+
+@pytest.mark.keyring
+def test_resuming_a_revoked_sign_in_forgets_it(live_server: str, real_keyring) -> None:
+    _, address = guardian(live_server)
+    sessions = service(real_keyring)
+    session = sessions.sign_in(live_server, address, PASSWORD, remember=True)
+    session.api.sign_out()  # revoked elsewhere
+    session.close()
+    with pytest.raises(e.SignedOut):
+        sessions.resume(live_server, address)
+    assert real_keyring.load(live_server, address) is None
+
+
+def test_without_a_keyring_the_guardian_is_signed_in_for_this_session(live_server: str, swapped_keyring) -> None:
+    from famguard.credentials import CredentialStore
+
+    swapped_keyring(fail.Keyring())
+    _, address = guardian(live_server)
+    session = service(CredentialStore("FamGuard-test")).sign_in(live_server, address, PASSWORD, remember=True)
+    assert not session.remembered
+    assert "keyring" in session.remember_problem
+    assert session.api.me().email == address
+    session.close()
+
+
+def test_a_teen_account_cannot_sign_in_to_the_guardian_app(live_server: str) -> None:
+    t = teen(live_server)
+    with pytest.raises(e.Forbidden):
+        service(None).sign_in(live_server, t.me().email, PASSWORD, remember=False)
+
+
+def test_signing_in_as_another_account_never_sends_the_first_accounts_changes(live_server: str) -> None:
+    first, first_email = guardian(live_server, "Alex")
+    second, second_email = guardian(live_server, "Robin")
+    t = teen(live_server, age=16)
+    teen_id = pair(first, t)
+    pair(second, t)
+    sessions = service(None)
+    alex = sessions.sign_in(live_server, first_email, PASSWORD, remember=False)
+    alex.family.refresh_teens()
+    alex.sync.refresh_controls(teen_id)
+    alex.sync.queue_change(teen_id, comments=Audience.EVERYONE)
+    alex.close()  # app closed before it was sent
+
+    robin = sessions.sign_in(live_server, second_email, PASSWORD, remember=False)
+    assert robin.unsent_changes() == 0
+    assert robin.sync.send_pending() == 0
+    assert second.get_controls(teen_id).controls.comments == Audience.FRIENDS
+    robin.close()
+
+
+def test_a_guardian_account_can_be_created(live_server: str) -> None:
+    address = email("new")
+    account = service(None).create_account(live_server, address, PASSWORD, "Jo")
+    assert account.display_name == "Jo" and account.role.value == "guardian"
+    with pytest.raises(e.Conflict):
+        service(None).create_account(live_server, address, PASSWORD, "Jo")
+    with pytest.raises(e.ValidationFailed) as caught:
+        service(None).create_account(live_server, email("short"), "short", "Jo")
+    assert "password" in caught.value.fields
