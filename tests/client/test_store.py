@@ -1,0 +1,159 @@
+"""The per-account SQLite store on a real file: outbox states, merging, crash recovery of rows
+left 'sending', schema versioning, and the cache round trip."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from famguard.domain.controls import controls_to_json, defaults_for_age
+from famguard.domain.models import ActivityEntry, Actor, Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
+from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED, SENDING, AccountStore, StoreError, database_path
+from famguard.store import db as store_db
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = AccountStore(tmp_path / "a.sqlite3")
+    yield s
+    s.close()
+
+
+def test_the_database_is_durable_and_versioned(store: AccountStore) -> None:
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store_db.SCHEMA_VERSION
+    conn.close()
+    assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert store.integrity_ok()
+
+
+def test_each_account_on_each_server_has_its_own_file(data_dir: Path) -> None:
+    a = database_path("https://s.example", "Alex@Example.com")
+    assert a == database_path("https://s.example/", "alex@example.com")
+    assert a != database_path("https://s.example", "robin@example.com")
+    assert a != database_path("https://other.example", "alex@example.com")
+    assert a.parent == data_dir / "accounts" and "alex" not in a.name
+    assert (a.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_a_database_from_a_newer_famguard_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {store_db.SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        AccountStore(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == store_db.SCHEMA_VERSION + 1
+
+
+def test_a_schema_upgrade_runs_in_place_and_keeps_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = AccountStore(path)
+    old.set_meta("event_cursor", "41")
+    old.close()
+    monkeypatch.setattr(store_db, "MIGRATIONS", (*store_db.MIGRATIONS, "ALTER TABLE meta ADD COLUMN note TEXT"))
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", store_db.SCHEMA_VERSION + 1)
+    upgraded = AccountStore(path)
+    assert upgraded.get_meta("event_cursor") == "41"
+    assert upgraded._conn.execute("PRAGMA user_version").fetchone()[0] == store_db.SCHEMA_VERSION
+    assert "note" in [r[1] for r in upgraded._conn.execute("PRAGMA table_info(meta)")]
+    upgraded.close()
+
+
+def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot be read"):
+        AccountStore(path)
+
+
+def test_outbox_row_walks_through_its_states(store: AccountStore) -> None:
+    change = store.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, '"4"')
+    assert (change.state, change.attempts, change.base_etag) == (PENDING, 0, '"4"')
+    assert len(change.idempotency_key) == 32
+    assert store.unsent_count() == 1
+    store.mark_sending(change.id)
+    assert store.change(change.id).state == SENDING and store.change(change.id).attempts == 1
+    store.mark_pending(change.id, "offline")
+    assert store.change(change.id).last_error == "offline"
+    controls = controls_to_json(defaults_for_age(14))
+    store.mark_confirmed(change.id, "t1", {**controls, "search_enabled": False}, '"5"')
+    assert store.change(change.id).state == CONFIRMED
+    assert store.controls("t1") == ({**controls, "search_enabled": False}, '"5"')
+    assert store.unsent_count() == 0
+    assert store.change(change.id).idempotency_key == change.idempotency_key
+
+
+def test_conflict_and_rejection_keep_the_reason(store: AccountStore) -> None:
+    a = store.queue_change("t1", {"comments": "everyone"}, {"comments": "friends"}, None)
+    store.mark_conflict(a.id, {"comments": {"mine": "everyone", "theirs": "no_one"}}, "Someone else changed it")
+    assert store.change(a.id).state == CONFLICT and store.change(a.id).conflict["comments"]["theirs"] == "no_one"
+    store.rebase_change(a.id, {"comments": "everyone"}, {"comments": "no_one"})
+    assert store.change(a.id).state == PENDING and store.change(a.id).conflict is None
+    store.mark_rejected(a.id, "Not available under 16")
+    assert (store.change(a.id).state, store.change(a.id).last_error) == (REJECTED, "Not available under 16")
+    assert store.unsent_count() == 0
+
+
+def test_quick_edits_of_one_field_merge_but_other_fields_queue_in_order(store: AccountStore) -> None:
+    first = store.queue_change("t1", {"daily_limit_minutes": 70}, {"daily_limit_minutes": 60}, None)
+    merged = store.queue_change("t1", {"daily_limit_minutes": 80}, {"daily_limit_minutes": 70}, None)
+    assert merged.id == first.id and merged.idempotency_key == first.idempotency_key
+    assert (merged.fields, merged.base_values) == ({"daily_limit_minutes": 80}, {"daily_limit_minutes": 60})
+    other = store.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, None)
+    assert other.id != first.id
+    assert [c.id for c in store.changes("t1")] == [first.id, other.id]
+    assert store.queue_change("t1", {"search_enabled": True}, {"search_enabled": False}, None) is None  # undone
+    assert [c.id for c in store.changes("t1")] == [first.id]
+
+
+def test_a_change_that_was_tried_is_never_altered_by_a_merge(store: AccountStore) -> None:
+    first = store.queue_change("t1", {"daily_limit_minutes": 70}, {"daily_limit_minutes": 60}, None)
+    store.mark_sending(first.id)
+    store.mark_pending(first.id, "lost reply")
+    later = store.queue_change("t1", {"daily_limit_minutes": 80}, {"daily_limit_minutes": 70}, None)
+    assert later.id != first.id
+    assert store.change(first.id).fields == {"daily_limit_minutes": 70}
+
+
+def test_rows_left_sending_by_a_crash_are_pending_again_with_their_key(tmp_path: Path) -> None:
+    path = tmp_path / "crash.sqlite3"
+    s = AccountStore(path)
+    change = s.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, None)
+    s.mark_sending(change.id)
+    s._conn.close()  # no orderly close: the process "died" here
+    reopened = AccountStore(path)
+    again = reopened.change(change.id)
+    assert (again.state, again.attempts, again.idempotency_key) == (PENDING, 1, change.idempotency_key)
+    reopened.close()
+
+
+def test_the_cache_round_trips_every_kind_of_object(store: AccountStore) -> None:
+    now = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    teens = [TeenSummary("t2", "Sam", 14, now), TeenSummary("t1", "Kim", 16, now)]
+    store.replace_teens(teens)
+    assert store.teens() == teens
+    days = [UsageDay(date(2026, 11, 24), 30, 60), UsageDay(date(2026, 11, 25), 10, None)]
+    store.replace_usage("t1", days)
+    assert store.usage("t1") == days
+    request = TimeRequest(
+        "r1", "t1", date(2026, 11, 25), 15, "homework", TimeRequestStatus.APPROVED, now, now, "Alex", 15
+    )
+    store.replace_time_requests("t1", [request])
+    assert store.time_requests("t1") == [request]
+    entry = ActivityEntry(7, now, Actor("g1", "Alex", Role.GUARDIAN), "t1", "controls", "comments", "friends", "no_one")
+    store.add_activity([entry, entry])
+    assert store.activity("t1") == [entry]
+    store.set_meta("event_cursor", "12")
+    assert store.get_meta("event_cursor") == "12"
+
+
+def test_destroy_removes_every_file(tmp_path: Path) -> None:
+    s = AccountStore(tmp_path / "gone.sqlite3")
+    s.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, None)
+    s.destroy()
+    assert list(tmp_path.iterdir()) == []
