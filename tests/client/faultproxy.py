@@ -24,6 +24,7 @@ class FaultProxy:
         self.url = f"http://127.0.0.1:{self.port}"
         self.requests: list[str] = []
         self._drops: dict[str, int] = {}
+        self._skips: dict[str, int] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -40,9 +41,11 @@ class FaultProxy:
         for thread in self._threads:
             thread.join(5)
 
-    def drop_reply(self, match: str, times: int = 1) -> None:
+    def drop_reply(self, match: str, times: int = 1, after: int = 0) -> None:
+        """Lose the replies to `times` requests matching `match`, after letting `after` through."""
         with self._lock:
             self._drops[match] = times
+            self._skips[match] = after
 
     def count(self, match: str) -> int:
         with self._lock:
@@ -67,7 +70,7 @@ class FaultProxy:
         except OSError:
             client.close()
             return
-        last_line = ""
+        dropping = False  # whether the reply to the request in flight is to be lost
         try:
             while not self._stop.is_set():
                 readable, _, _ = select.select([client, server], [], [], 0.2)
@@ -79,15 +82,19 @@ class FaultProxy:
                         found = _REQUEST_LINE.match(data)
                         if found:
                             last_line = f"{found.group(1).decode()} {found.group(2).decode()}"
+                            dropping = False
                             with self._lock:
                                 self.requests.append(last_line)
+                                for match, times in self._drops.items():
+                                    if times > 0 and match in last_line:
+                                        if self._skips.get(match, 0) > 0:
+                                            self._skips[match] -= 1
+                                        else:
+                                            self._drops[match] -= 1
+                                            dropping = True
                         server.sendall(data)
                     else:
-                        with self._lock:
-                            rule = next((m for m, n in self._drops.items() if n > 0 and m in last_line), None)
-                            if rule is not None:
-                                self._drops[rule] -= 1
-                        if rule is not None:
+                        if dropping:
                             return  # the reply is lost; both connections close below
                         client.sendall(data)
         except OSError:
