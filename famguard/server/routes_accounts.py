@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from famguard.server.models import Account, Attempt, SignIn, Token
 from famguard.server.responses import errors
 from famguard.server.schemas import AccountCreate, AccountOut, MeOut, RefreshRequest, TokenPair, TokenRequest
 from famguard.server.security import hash_password, new_id, new_token, token_hash, verify_password
-from famguard.server.service import ACCESS_TTL, REFRESH_TTL, Service, client_address
+from famguard.server.service import ACCESS_TTL, REFRESH_TTL, Service, client_address, require_bearer
 
 router = APIRouter(tags=["accounts"])
 
@@ -148,7 +148,7 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
     raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
 
 
-@router.post("/v1/auth/logout", status_code=204, responses=errors())
+@router.post("/v1/auth/logout", status_code=204, responses=errors(), dependencies=[Depends(require_bearer)])
 def logout(request: Request) -> Response:
     """Sign out: the access and refresh tokens of this sign-in stop working."""
     service = _service(request)
@@ -158,7 +158,7 @@ def logout(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/v1/me", response_model=MeOut, responses=errors())
+@router.get("/v1/me", response_model=MeOut, responses=errors(), dependencies=[Depends(require_bearer)])
 def me(request: Request) -> MeOut:
     """The signed-in account."""
     service = _service(request)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -18,9 +18,9 @@ from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, Link
 from famguard.server.responses import errors
 from famguard.server.schemas import ControlsOut
-from famguard.server.service import Principal, Service, TeenTurnedAdult
+from famguard.server.service import Principal, Service, TeenTurnedAdult, require_bearer
 
-router = APIRouter(tags=["controls"])
+router = APIRouter(tags=["controls"], dependencies=[Depends(require_bearer)])
 
 _ETAG_HEADER = {"ETag": {"description": "The version of these controls", "schema": {"type": "string"}}}
 _PATCH_BODY = {

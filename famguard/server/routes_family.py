@@ -8,7 +8,7 @@ import time
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
@@ -41,9 +41,9 @@ from famguard.server.schemas import (
     UsageReport,
 )
 from famguard.server.security import new_id
-from famguard.server.service import Principal, Service
+from famguard.server.service import Principal, Service, require_bearer
 
-router = APIRouter(tags=["family"])
+router = APIRouter(tags=["family"], dependencies=[Depends(require_bearer)])
 
 MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,9 +31,9 @@ from famguard.server.schemas import (
     TeenOut,
 )
 from famguard.server.security import code_hash, locator_hash, new_id, new_pairing_code, normalize_code
-from famguard.server.service import Principal, Service, client_address
+from famguard.server.service import Principal, Service, client_address, require_bearer
 
-router = APIRouter(tags=["pairing"])
+router = APIRouter(tags=["pairing"], dependencies=[Depends(require_bearer)])
 
 PAIRING_TTL = timedelta(minutes=10)
 WRONG_GUESSES_PER_CODE = 5

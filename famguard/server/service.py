@@ -89,11 +89,10 @@ class Service:
     # --- who is asking ----------------------------------------------------------------------
 
     def authenticate(self, session: Session, request: Request, role: str | None = None) -> Principal:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = _bearer(request)
+        if token is None:
             raise ApiError(401, "unauthorized", "Please sign in.", headers={"WWW-Authenticate": "Bearer"})
-        row = session.execute(_AUTH_QUERY, {"h": token_hash(token.strip())}).first()
+        row = session.execute(_AUTH_QUERY, {"h": token_hash(token)}).first()
         if row is None or row[0] != "access" or row[3] is not None:
             raise ApiError(401, "unauthorized", "Please sign in again.", headers={"WWW-Authenticate": "Bearer"})
         if utc(row[1]) <= self.now():
@@ -244,6 +243,17 @@ class Service:
     def prune(self, session: Session) -> None:
         cutoff = self.now() - THROTTLE_WINDOW
         session.execute(Attempt.__table__.delete().where(Attempt.at < cutoff))  # type: ignore[attr-defined]
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def require_bearer(request: Request) -> None:
+    """A route dependency: no token at all is 401 before the body is even looked at."""
+    if _bearer(request) is None:
+        raise ApiError(401, "unauthorized", "Please sign in.", headers={"WWW-Authenticate": "Bearer"})
 
 
 def client_address(request: Request) -> str:

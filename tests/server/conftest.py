@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from famguard.server import security
 from famguard.server.app import create_app
 from famguard.server.runner import ServerThread
+
 from .helpers import Api, FakeClock, Person, link, make_guardian, make_teen
 
 
