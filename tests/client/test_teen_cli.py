@@ -1,0 +1,108 @@
+"""famguard-teen, the teen's phone simulator, against the real server: sign up, pair (asking
+first, and never hanging without a terminal), see the controls, report usage, ask for time."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+from keyring.backends import fail
+
+from famguard import teen_cli
+from famguard.domain.models import PairingStatus
+
+from .helpers import PASSWORD, email, guardian
+
+BIRTH = (date.today() - timedelta(days=365 * 14 + 40)).isoformat()
+
+
+def _cli() -> list[str]:
+    exe = shutil.which("famguard-teen")
+    return [exe] if exe else [sys.executable, "-m", "famguard.teen_cli"]
+
+
+def run(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*_cli(), "--server", url, *args],
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_pairing_from_the_command_line_with_no_terminal_declines_instead_of_hanging(live_server: str) -> None:
+    g, _ = guardian(live_server, "Alex")
+    teen_email = email("teen")
+    signup = run(live_server, "signup", "--email", teen_email, "--password", PASSWORD, "--name", "Sam",
+                 "--birth-date", BIRTH)  # fmt: skip
+    assert signup.returncode == 0, signup.stderr
+    pairing = g.start_pairing()
+    creds = ("--email", teen_email, "--password", PASSWORD)
+
+    declined = run(live_server, "pair", pairing.code, *creds)  # stdin is /dev/null: EOF means no
+    assert declined.returncode == 1
+    assert "Alex" in declined.stdout and "Declined" in declined.stdout
+    assert g.get_pairing(pairing.id).status == PairingStatus.CANCELLED
+
+    second = g.start_pairing()
+    typed = second.code.lower()[:4] + "-" + second.code.lower()[4:]
+    accepted = run(live_server, "pair", typed, *creds, stdin="y\n")
+    assert accepted.returncode == 0, accepted.stderr
+    assert g.get_pairing(second.id).status == PairingStatus.ACCEPTED
+
+
+def test_wrong_code_and_bad_input_give_a_clear_message(live_server: str) -> None:
+    teen_email = email("teen")
+    run(live_server, "signup", "--email", teen_email, "--password", PASSWORD, "--name", "Sam", "--birth-date", BIRTH)
+    wrong = run(live_server, "pair", "ABCD-EFGH", "--yes", "--email", teen_email, "--password", PASSWORD)
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr and wrong.stderr.strip()
+    insecure = run("http://famguard.example", "controls", "--email", teen_email, "--password", PASSWORD)
+    assert insecure.returncode == 1 and "https://" in insecure.stderr
+
+
+@pytest.mark.keyring
+def test_the_whole_teen_side_with_a_remembered_sign_in(
+    live_server: str, real_keyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FAMGUARD_KEYRING_PREFIX", real_keyring.prefix)
+    g, _ = guardian(live_server, "Alex")
+    teen_email = email("teen")
+    base = ["--server", live_server]
+    assert teen_cli.main([*base, "signup", "--email", teen_email, "--password", PASSWORD, "--name", "Sam",
+                          "--birth-date", BIRTH]) == 0  # fmt: skip
+    real_keyring.written.add((live_server, teen_email))  # so the fixture cleans it up
+
+    pairing = g.start_pairing()
+    assert teen_cli.main([*base, "pair", pairing.code, "--yes"]) == 0  # remembered: no password
+    g.confirm_pairing(pairing.id)
+    teen_id = g.teens()[0].id
+    current = g.get_controls(teen_id)
+    g.patch_controls(teen_id, {"daily_limit_minutes": 75}, if_match=current.etag)
+
+    capsys.readouterr()
+    assert teen_cli.main([*base, "controls"]) == 0
+    assert "Daily screen-time limit: 75" in capsys.readouterr().out
+    assert teen_cli.main([*base, "usage", "add", "30"]) == 0
+    assert "30 min used (limit 75 min)" in capsys.readouterr().out
+    assert teen_cli.main([*base, "ask-time", "15", "--reason", "project"]) == 0
+    assert [r.reason for r in g.time_requests(teen_id)] == ["project"]
+    assert teen_cli.main([*base, "guardians"]) == 0
+    assert "Alex" in capsys.readouterr().out
+    assert teen_cli.main([*base, "unlink"]) == 0
+    assert g.teens() == []
+    assert teen_cli.main([*base, "logout"]) == 0
+    assert real_keyring.load(live_server, teen_email) is None
+    with pytest.raises(SystemExit, match="Not signed in"):
+        teen_cli.main([*base, "controls"])
+
+
+def test_without_a_keyring_the_password_must_be_given(live_server: str, swapped_keyring) -> None:
+    swapped_keyring(fail.Keyring())
+    with pytest.raises(SystemExit, match="--email and --password"):
+        teen_cli.main(["--server", live_server, "controls"])
