@@ -68,8 +68,18 @@ class SyncStatus:
 class SyncEngine:
     """Outbox sender and change puller of one signed-in account. Thread-safe."""
 
-    def __init__(self, api: ApiClient, store: AccountStore, *, notifier: Notifier | None = None) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        store: AccountStore,
+        *,
+        notifier: Notifier | None = None,
+        poll_interval: float = POLL_INTERVAL,
+        events_wait: int = EVENTS_WAIT,
+    ) -> None:
         self.api = api
+        self.poll_interval = poll_interval
+        self.events_wait = events_wait
         self.store = store
         self.notifier = notifier or Notifier()
         self._send_lock = threading.Lock()  # one sender at a time keeps each teen's order
@@ -404,10 +414,10 @@ class SyncEngine:
         while not self._stop.is_set():
             try:
                 if self.events_available:
-                    self.pull_once(wait=EVENTS_WAIT)
+                    self.pull_once(wait=self.events_wait)
                 else:
                     self.poll_controls()
-                    self._stop.wait(POLL_INTERVAL)
+                    self._stop.wait(self.poll_interval)
                 if failures:
                     self._wake.set()  # back online: send what waited
                 failures = 0

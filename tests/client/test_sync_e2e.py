@@ -3,6 +3,7 @@ the teen, survives being offline, a lost reply, and another guardian editing at 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -256,6 +257,38 @@ def test_the_background_threads_send_and_pull_by_themselves(live_server: str) ->
         assert arrived.wait(10)
         assert robin.sync.cached_controls(teen_id)[0].search_enabled is False
         assert alex.store.changes(teen_id)[0].state == CONFIRMED
+    finally:
+        for s in (alex, robin):
+            s.close()
+
+
+def test_an_unchanged_teen_is_not_downloaded_again(live_server: str, proxy: FaultProxy) -> None:
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server))
+    session = sign_in(proxy.url, address)
+    etag = session.store.controls(teen_id)[1]
+    assert session.api.get_controls(teen_id, if_none_match=etag) is None  # 304
+    session.sync.refresh_controls(teen_id)
+    assert session.store.controls(teen_id)[1] == etag
+    session.close()
+
+
+def test_without_events_the_engine_polls_with_conditional_gets(live_server: str, proxy: FaultProxy) -> None:
+    import threading
+
+    alex, robin, teen_id = _two_guardians(proxy.url)
+    robin.sync.events_available = False  # as after a service answered 404 to /v1/events
+    robin.sync.poll_interval = 0.2
+    arrived = threading.Event()
+    robin.sync.add_listener(lambda n: n.kind == "controls" and arrived.set())
+    robin.sync.start()
+    try:
+        time.sleep(0.5)
+        alex.sync.queue_change(teen_id, suggest_account=False)
+        alex.sync.send_pending()
+        assert arrived.wait(5)
+        assert robin.sync.cached_controls(teen_id)[0].suggest_account is False
+        assert proxy.count("GET /v1/events") == 0
     finally:
         for s in (alex, robin):
             s.close()
