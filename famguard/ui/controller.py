@@ -94,6 +94,11 @@ class AppController(QObject):
 
     def start(self) -> None:
         """Called after the first paint: everything slow happens from here, off the GUI thread."""
+        from famguard.ui.control_editors import timezone_names
+
+        # The controls page is the one heavy view (~70 ms): build it while the guardian reads
+        # the first screen, once its zone list has been read on a worker.
+        self.tasks.run(timezone_names, on_success=lambda _z: self.window.ensure_controls_page(), name="zones")
         if self.demo_requested:
             self.start_demo()
             return
@@ -360,6 +365,7 @@ class AppController(QObject):
         if self.teen_phone is not None:
             self.teen_phone.close()
             self.teen_phone = None
+        self.tasks.wait_for_done(10000)  # work in flight still uses the database: let it finish
         if self.session is not None:
             self.session.close()
             self.session = None

@@ -93,6 +93,7 @@ class ControlRow(QFrame):
         self.retry.setVisible(False)
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self.field))
         self.state = SyncState.IDLE
+        self.note = ""  # "changed by …", kept after the highlight fades
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -111,13 +112,16 @@ class ControlRow(QFrame):
         self._highlight.timeout.connect(lambda: self.setStyleSheet(""))
 
     def set_state(self, state: SyncState, *, offline: bool, message: str | None) -> None:
+        if state != SyncState.IDLE:
+            self.note = ""  # the guardian's own change is newer news than one from elsewhere
         self.state = state
-        self.status.setText(state_text(state, offline=offline, message=message))
+        self.status.setText(state_text(state, offline=offline, message=message) or self.note)
         self.status.setToolTip(message or "")
         self.retry.setVisible(state == SyncState.REJECTED)
 
     def flash(self, note: str) -> None:
         """Highlight briefly after a change made elsewhere; the words stay after the colour goes."""
+        self.note = note
         self.status.setText(note)
         self.setStyleSheet(f"#row_{self.field} {{ background: #fff4c2; border-radius: 4px; }}")
         self._highlight.start(HIGHLIGHT_MS)
@@ -188,6 +192,7 @@ class ControlsPage(QWidget):
             self._undo.clear()
             self.undo_button.setEnabled(False)
             for row in self.rows.values():
+                row.note = ""
                 row.set_state(SyncState.IDLE, offline=False, message=None)
         self.teen_id = teen_id
         self.age = age

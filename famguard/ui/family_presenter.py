@@ -332,6 +332,9 @@ class FamilyPresenter(QObject):
             self.tasks.error_reporter(exc)
             return
         log.info("Family refresh failed: %s", message)
+        if getattr(exc, "code", None) in ("not_found", "forbidden"):
+            self.refresh_teens()  # a teen unlinked meanwhile: the list update says so
+            return
         if getattr(exc, "code", None) is None:  # network trouble, not a refusal: we are offline
             self.window.offline_banner.set_offline(True, 0)
             self._online = False

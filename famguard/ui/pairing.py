@@ -36,6 +36,15 @@ def spoken_code(code: str) -> str:
     return ", ".join(" ".join(group) for group in format_code(code).split("-"))
 
 
+def qr_matrix(data: str) -> list[list[bool]]:
+    """The QR code of `data` as rows of dark/light modules (pure; the presenter computes it on a
+    worker because importing segno and encoding take ~90 ms)."""
+    import segno
+
+    qr = segno.make(data, error="m", micro=False)
+    return [[bool(cell) for cell in row] for row in qr.matrix]
+
+
 class QrCodeWidget(QWidget):
     """A QR code drawn module by module with QPainter, each module a whole number of device
     pixels, so it stays crisp at any size and any screen scale."""
@@ -48,11 +57,8 @@ class QrCodeWidget(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         named(self, "pairingQr", "QR code of the pairing code")
 
-    def set_data(self, data: str) -> None:
-        import segno  # only when a code is shown: not on the path to the first paint
-
-        qr = segno.make(data, error="m", micro=False)
-        self._matrix = [[bool(cell) for cell in row] for row in qr.matrix]
+    def set_data(self, data: str, matrix: list[list[bool]] | None = None) -> None:
+        self._matrix = matrix if matrix is not None else qr_matrix(data)
         self.data = data
         self.update()
 
@@ -210,11 +216,13 @@ class PairingWizard(QDialog):
         self.qr.clear()
         self.countdown.setText("")
 
-    def show_waiting(self, code: str, expires_at: datetime, pair_uri: str) -> None:
+    def show_waiting(
+        self, code: str, expires_at: datetime, pair_uri: str, matrix: list[list[bool]] | None = None
+    ) -> None:
         self._expires_at = expires_at
         self.code_label.setText(format_code(code))
         self.code_label.setAccessibleName(f"Pairing code: {spoken_code(code)}")
-        self.qr.set_data(pair_uri)
+        self.qr.set_data(pair_uri, matrix)
         self._set_state(
             "waiting",
             "↻ Waiting for your teen to enter the code…",

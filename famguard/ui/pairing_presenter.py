@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from famguard.domain.models import Pairing, PairingStatus
 from famguard.ui.main_window import MainWindow
-from famguard.ui.pairing import PairingWizard
+from famguard.ui.pairing import PairingWizard, qr_matrix
 from famguard.ui.tasks import TaskRunner
 
 POLL_MS = 1500  # the events long-poll usually wakes us first; this is the safety net
@@ -61,13 +61,19 @@ class PairingPresenter(QObject):
         if old is not None and old.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
             self.tasks.run(self.family.cancel_pairing, old.id, on_error=lambda _e: None, owner=self)
         wizard.show_busy("Asking the service for a pairing code…")
-        self.tasks.run(self.family.start_pairing, on_success=self._started, on_error=self._failed, owner=wizard)
+        self.tasks.run(self._start, on_success=self._started, on_error=self._failed, owner=wizard)
 
-    def _started(self, pairing: Pairing) -> None:
+    def _start(self) -> tuple[Pairing, list[list[bool]]]:
+        pairing = self.family.start_pairing()
+        return pairing, qr_matrix(pairing.pair_uri or "")
+
+    def _started(self, result: tuple[Pairing, list[list[bool]]]) -> None:
+        pairing, matrix = result
         if self.wizard is None:
             return
         self.pairing = pairing
-        self.wizard.show_waiting(pairing.code or "", pairing.expires_at or datetime.now(UTC), pairing.pair_uri or "")
+        expires = pairing.expires_at or datetime.now(UTC)
+        self.wizard.show_waiting(pairing.code or "", expires, pairing.pair_uri or "", matrix)
         self._timer.start()
 
     def poll_now(self) -> None:

@@ -1,0 +1,240 @@
+"""The app against the live server, continued: the GUI thread never stalls with a slow server,
+changes made elsewhere appear by themselves, unlinking is shown at once, sign-out warns about
+unsent changes, and the demo runs without the user's keyring or data directory."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QRadioButton, QWidget
+
+from .conftest import pair_through_api
+from .test_flows import WAIT, find, sign_in, wait_family, wait_status, wait_teen_page
+
+
+class Heartbeat:
+    """A 10 ms timer on the GUI thread; the largest gap between its ticks is how long the event
+    loop was blocked."""
+
+    def __init__(self) -> None:
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+
+    def __enter__(self) -> Heartbeat:
+        self.ticks.append(time.monotonic())
+        self.timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.timer.stop()
+        self.ticks.append(time.monotonic())
+
+    def worst_gap(self) -> float:
+        return max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
+
+
+def in_background(fn: Callable[[], object]) -> threading.Thread:
+    """The teen's phone acts on its own thread: the test's own thread is the GUI thread."""
+    thread = threading.Thread(target=fn, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("real_keyring")
+def test_the_window_never_freezes_with_a_server_that_takes_2_s_per_request(qtbot, launch, proxy, guardian, teen):
+    proxy.delay = 2.0
+    controller = launch()
+    with Heartbeat() as beat:
+        sign_in(qtbot, controller, proxy.url, guardian)
+        qtbot.wait(300)
+        assert controller.window.sign_in.progress.isVisible()  # it says it is working
+        wait_family(qtbot, controller)
+
+        qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+        pairing = controller.family.pairing
+        qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+        wizard = pairing.wizard
+        code = find(wizard, QWidget, "pairingCode").text()
+
+        def teen_accepts() -> None:
+            teen.api.accept_pairing(teen.api.redeem_pairing(code).id)
+
+        in_background(teen_accepts)
+        qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=3 * WAIT)
+        qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.state == "active", timeout=3 * WAIT)
+        wizard.accept()
+
+        wait_teen_page(qtbot, controller, "Maya")
+        qtbot.mouseClick(find(controller.window, QRadioButton, "comments_no_one"), Qt.MouseButton.LeftButton)
+        wait_status(qtbot, controller, "comments", "↻ saving…")
+        qtbot.waitUntil(
+            lambda: controller.window.ensure_controls_page().field_status("comments") == "✓ saved", timeout=3 * WAIT
+        )
+    assert beat.worst_gap() < 0.1, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, live_server, proxy, guardian, teen):
+    from .conftest import make_person
+
+    pair_through_api(guardian, teen)
+    other = make_person(live_server, "alex@example.org", "Alex", "guardian")
+    pair_through_api(other, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = controller.window.ensure_controls_page()
+    restricted = find(page, QCheckBox, "restricted_mode_check")
+    assert not restricted.isChecked()
+    qtbot.wait(300)  # let the app's events long-poll start
+
+    teen_id = controller.family.current
+
+    def alex_changes() -> None:
+        current = other.api.get_controls(teen_id)
+        other.api.patch_controls(teen_id, {"restricted_mode": True}, if_match=current.etag)
+
+    started = time.monotonic()
+    in_background(alex_changes)
+    qtbot.waitUntil(restricted.isChecked, timeout=WAIT)
+    assert time.monotonic() - started < 3.0  # "within a second or two"
+    assert page.field_status("restricted_mode").startswith("↻ changed")
+    assert "background" in page.rows["restricted_mode"].styleSheet()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, launch, proxy, guardian, teen):
+    pair_through_api(guardian, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    teen_id = controller.family.current
+    qtbot.wait(300)
+    in_background(lambda: teen.api.unlink(teen_id))
+    window = controller.window
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
+    assert window.notice.isVisible() and "Maya is no longer linked" in window.notice.text()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_sign_out_warns_about_unsent_changes(qtbot, launch, proxy, guardian, teen, monkeypatch):
+    pair_through_api(guardian, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    proxy.set_offline(True)
+    qtbot.keyClick(find(controller.window, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+    wait_status(qtbot, controller, "search_enabled", "◷")
+    asked: list[str] = []
+    real_exec = QMessageBox.exec
+
+    def answer(box: QMessageBox) -> int:  # the real dialog, answered like a user would
+        asked.append(box.text())
+        stay = next(b for b in box.buttons() if "Stay" in b.text())
+        QTimer.singleShot(0, stay.click)
+        return real_exec(box)
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    controller.window.sign_out_action.trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
+    assert asked == ["1 change has not reached the service yet."]
+    assert controller.session is not None and controller.window.current_screen() == "familyView"
+
+
+def _recording_backend():
+    from keyring.backends import fail
+
+    class RecordingKeyring(fail.Keyring):
+        """keyring's `fail` backend that also notes every use: the demo must make none."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[str] = []
+
+        def get_password(self, service: str, username: str) -> None:
+            self.calls.append(f"get {service}")
+            return super().get_password(service, username)
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.calls.append(f"set {service}")
+            super().set_password(service, username, password)
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.calls.append(f"delete {service}")
+            super().delete_password(service, username)
+
+    return RecordingKeyring()
+
+
+@pytest.fixture
+def recording_keyring():
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = _recording_backend()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.mark.slow
+def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyring_or_data(
+    qtbot, launch, recording_keyring, data_dir
+):
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    assert window.demo_badge.isVisible() and window.windowTitle().startswith("FamGuard")
+    names = sorted(window.teen_list.item_text(window.teen_list.list.item(i).data(Qt.ItemDataRole.UserRole + 1))
+                   for i in range(2))  # fmt: skip
+    assert names[0].startswith("Maya, 14") and names[1].startswith("Sam, 16")
+    panel = window.teen_phone
+    qtbot.waitUntil(lambda: panel.isVisible() and "Comments" in panel.effective_text(), timeout=WAIT)
+
+    # the guardian asks for a code; the teen's phone panel enters and accepts it
+    qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    code_edit = find(panel, QLineEdit, "teenCodeEdit")
+    qtbot.keyClicks(code_edit, find(wizard, QWidget, "pairingCode").text().lower())
+    qtbot.keyClick(code_edit, Qt.Key.Key_Return)
+    accept = find(panel, QPushButton, "teenAcceptButton")
+    qtbot.waitUntil(accept.isVisible, timeout=WAIT)
+    assert "Alex Morgan wants to link" in find(panel, QWidget, "teenPairingMessage").text()
+    qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+    wizard.accept()
+
+    # a change by the guardian shows on the teen's phone by itself
+    qtbot.waitUntil(lambda: controller.family.current is not None, timeout=WAIT)
+    controller.window.teen_list.select(next(t for t, r in controller.family.teens.items() if r.name == "Maya"))
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2 h" in panel.effective_text(), timeout=WAIT)
+
+    # reset: back to the known family, on a fresh practice service
+    first_url = controller.demo_env.base_url
+    qtbot.mouseClick(find(window, QPushButton, "resetDemoButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.demo_env is not None and controller.demo_env.base_url != first_url, timeout=WAIT)
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: "1 h 30 min" in panel.effective_text() or "1 h" in panel.effective_text(), timeout=WAIT)
+    assert "2 h" not in panel.effective_text().split("Daily screen-time limit")[1].split("</tr>")[0]
+
+    controller.shutdown()
+    assert recording_keyring.calls == []
+    assert not data_dir.exists(), "the demo wrote into the user's data directory"
