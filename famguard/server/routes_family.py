@@ -48,6 +48,7 @@ router = APIRouter(tags=["family"], dependencies=[Depends(require_bearer)])
 MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30
 USAGE_PAST_DAYS = 30
+MAX_ID = 2**63 - 1  # the largest integer every database here stores
 
 
 def _service(request: Request) -> Service:
@@ -243,7 +244,7 @@ def activity(
     teen_id: str,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[ActivityOut]:
     """Every change to the teen's controls, links and requests: who, when, before, after."""
     service = _service(request)
@@ -297,7 +298,7 @@ def _authenticate_for_events(service: Service, request: Request) -> tuple[Princi
 @router.get("/v1/events", response_model=EventsOut, responses=errors(400))
 async def events(
     request: Request,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
     wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 0,
 ) -> EventsOut:
     """Changes for the signed-in account after `after`; waits up to `wait` seconds for one.
