@@ -123,7 +123,7 @@ class DemoTeen:
         return self.api.events()[1]
 
     def wait_for_events(self, cursor: str) -> tuple[int, str]:
-        events, cursor = self.api.events(after=cursor, wait=10)
+        events, cursor = self.api.events(after=cursor, wait=3)  # short: shutdown waits for it
         return len(events), cursor
 
 

@@ -279,7 +279,6 @@ class TimeAwayEditor(Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("time_away", parent)
         self.list = named(QListWidget(), "timeAwayList", "Time away blocks")
-        self.list.setMaximumHeight(90)
         self.remove_button = named(QPushButton("Remove"), "timeAwayRemove", "Remove the selected time away block")
         self.day_checks = {
             day: named(QCheckBox(DAY_NAMES[day]), f"timeAway_{day}", f"Time away on {DAY_NAMES[day]}")
@@ -315,6 +314,8 @@ class TimeAwayEditor(Editor):
         self.list.clear()
         for block in value or ():
             self.list.addItem(block_text(block))
+        self.list.setVisible(bool(value))  # an empty box says less than "No time away set."
+        self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setEnabled(bool(value))
         self.message.setText("" if value else "No time away set.")
 
@@ -383,7 +384,6 @@ class KeywordEditor(Editor):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("keyword_filters", parent)
         self.list = named(QListWidget(), "keywordList", "Filtered keywords")
-        self.list.setMaximumHeight(90)
         self.edit = named(QLineEdit(), "keywordEdit", "New keyword")
         self.edit.setPlaceholderText("a word or #hashtag")
         self.add_button = named(QPushButton("Add"), "keywordAdd", "Add keyword")
@@ -405,6 +405,8 @@ class KeywordEditor(Editor):
     def _show(self, value: Any) -> None:
         self.list.clear()
         self.list.addItems(list(value or ()))
+        self.list.setVisible(bool(value))
+        self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setEnabled(bool(value))
         count = len(value or ())
         self.message.setText(f"{count} of {MAX_KEYWORDS} words." if count else "No keywords filtered.")
