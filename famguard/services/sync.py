@@ -90,6 +90,7 @@ class SyncEngine:
         self._paused_until: datetime | None = None
         self._last_error: str | None = None
         self.events_available = True
+        self.store.recover_interrupted()  # a previous run died mid-send: those rows go out again
 
     # --- observing ---------------------------------------------------------------------------
 
@@ -221,10 +222,12 @@ class SyncEngine:
         Stops early (changes stay pending) when the service cannot be reached."""
         confirmed = 0
         with self._send_lock:
-            teens = list(dict.fromkeys(c.teen_id for c in self.store.changes(states=(PENDING,))))
+            # Under the send lock a row still 'sending' is left over from an attempt that died
+            # (an unexpected error): it goes again, with its key, like a pending one.
+            teens = list(dict.fromkeys(c.teen_id for c in self.store.changes(states=(PENDING, SENDING))))
             for teen_id in teens:
                 blocked: set[str] = set()
-                for change in self.store.changes(teen_id, (PENDING, CONFLICT)):
+                for change in self.store.changes(teen_id, (PENDING, SENDING, CONFLICT)):
                     if change.state == CONFLICT or blocked & set(change.fields):
                         blocked |= set(change.fields)  # a later edit of a conflicted field waits for it
                         continue

@@ -113,7 +113,6 @@ class AccountStore:
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreError(f"FamGuard's local data at {self.path} cannot be read ({exc}).") from None
-        self._reset_interrupted()
 
     @classmethod
     def open_for(cls, server_url: str, email: str) -> AccountStore:
@@ -376,8 +375,13 @@ class AccountStore:
                 (CONFIRMED, CONFIRMED, keep),
             )
 
-    def _reset_interrupted(self) -> None:
-        """A row left 'sending' by a crash may or may not have arrived: send it again with the
-        same idempotency key, so the server applies it at most once."""
+    def recover_interrupted(self) -> int:
+        """Rows left 'sending' by a crash may or may not have arrived: make them pending, to be
+        sent again with the same idempotency key, so the server applies each at most once. Only
+        the account's sync engine calls this (a reader opening the store must not touch rows
+        another thread is sending). Returns how many rows were recovered."""
         with self._tx() as conn:
-            conn.execute("UPDATE outbox SET state = ?, updated_at = ? WHERE state = ?", (PENDING, _now(), SENDING))
+            cursor = conn.execute(
+                "UPDATE outbox SET state = ?, updated_at = ? WHERE state = ?", (PENDING, _now(), SENDING)
+            )
+            return cursor.rowcount

@@ -127,6 +127,8 @@ def test_rows_left_sending_by_a_crash_are_pending_again_with_their_key(tmp_path:
     s.mark_sending(change.id)
     s._conn.close()  # no orderly close: the process "died" here
     reopened = AccountStore(path)
+    assert reopened.change(change.id).state == SENDING  # opening alone (e.g. to peek) changes nothing
+    assert reopened.recover_interrupted() == 1
     again = reopened.change(change.id)
     assert (again.state, again.attempts, again.idempotency_key) == (PENDING, 1, change.idempotency_key)
     reopened.close()
