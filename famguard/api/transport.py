@@ -22,7 +22,7 @@ LOOPBACK_NAMES = {"localhost"}
 def is_loopback_host(host: str) -> bool:
     """127.0.0.0/8, ::1 and `localhost` (which only ever names this machine)."""
     host = host.strip("[]").lower().rstrip(".")
-    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+    if host in LOOPBACK_NAMES:  # not "*.localhost": some resolvers send those to DNS
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

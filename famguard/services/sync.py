@@ -288,6 +288,8 @@ class SyncEngine:
             return self._reject(change, exc)
         except e.RateLimited as exc:
             self._paused_until = exc.retry_at
+            if exc.retry_at is not None:
+                exc = e.RateLimited(f"Sync paused until {exc.retry_at.astimezone():%H:%M}.", exc.retry_at)
             return self._keep_pending(change, exc)
         except e.SignedOut:
             self._keep_pending(change, None)
@@ -359,9 +361,13 @@ class SyncEngine:
                 cached = self.store.controls(teen)
                 if cached is None or cached[1] != event.data.get("etag"):
                     self.refresh_controls(teen)
-            elif event.type.startswith("pairing_") or event.type == "link_ended":
-                self.notifier.notify("teens" if event.type in ("pairing_confirmed", "link_ended") else "pairing", teen)
-            elif event.type.startswith("time_request"):
+            elif event.type in ("pairing_confirmed", "link_ended"):
+                self.store.replace_teens(self.api.teens())
+                self.notifier.notify("teens", teen)
+            elif event.type.startswith("pairing_"):
+                self.notifier.notify("pairing", teen)
+            elif event.type.startswith("time_request") and teen:
+                self.store.replace_time_requests(teen, self.api.time_requests(teen))
                 self.notifier.notify("time_requests", teen)
             elif event.type == "usage_reported":
                 self.notifier.notify("usage", teen)

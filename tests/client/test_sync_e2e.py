@@ -292,3 +292,18 @@ def test_without_events_the_engine_polls_with_conditional_gets(live_server: str,
     finally:
         for s in (alex, robin):
             s.close()
+
+
+def test_events_keep_the_teen_list_and_time_requests_current(live_server: str) -> None:
+    g, address = guardian(live_server)
+    t = teen(live_server)
+    session = sign_in(live_server, address)
+    session.sync.pull_once()
+    assert session.family.cached_teens() == []
+    teen_id = pair(g, t)
+    teen_cli.ask_for_time(t, 20, "school project")
+    while session.sync.pull_once(wait=2):
+        pass
+    assert [x.id for x in session.family.cached_teens()] == [teen_id]
+    assert [r.reason for r in session.family.cached_time_requests(teen_id)] == ["school project"]
+    session.close()

@@ -35,6 +35,7 @@ def test_https_and_loopback_http_are_accepted(url: str) -> None:
         "http://10.0.0.1",
         "http://[::2]",
         "http://localhost.evil.example",
+        "http://app.localhost",
         "ftp://famguard.example",
         "famguard.example",
         "https://user:pw@famguard.example",
