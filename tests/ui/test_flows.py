@@ -248,3 +248,43 @@ def test_a_clash_with_the_other_guardian_asks_which_to_keep(qtbot, launch, live_
     # Alex's other change (search off) was never at stake: it stays, and shows here
     assert effective.search_enabled is False
     qtbot.waitUntil(lambda: not find(page, QCheckBox, "search_enabled_check").isChecked(), timeout=WAIT)
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_a_guardian_account_can_be_created_from_the_app(qtbot, launch, live_server) -> None:
+    controller = launch(server=live_server)
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
+    assert find(window, QLineEdit, "serverEdit").text() == live_server  # --server fills it in
+    qtbot.mouseClick(find(window, QPushButton, "createAccountChoice"), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(find(window, QLineEdit, "displayNameEdit"), "Robin")
+    qtbot.keyClicks(find(window, QLineEdit, "emailEdit"), "robin@example.org")
+    password = find(window, QLineEdit, "passwordEdit")
+    qtbot.keyClicks(password, PASSWORD)
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    wait_family(qtbot, controller)
+    assert "Robin" in window.who_action.text()
+    assert "No teen is linked yet" in window.no_teen_label.text() or window.teen_list.list.count() == 0
+
+
+def test_the_sign_in_form_works_from_the_keyboard_alone(qtbot) -> None:
+    from famguard.ui.signin import SignInView
+
+    view = SignInView()
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    view.server_edit.setFocus()
+    order = []
+    for _ in range(5):
+        order.append(view.focusWidget().objectName())
+        qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Tab)
+    assert order == ["serverEdit", "emailEdit", "passwordEdit", "keepSignedInCheck", "signInCancel"]
+    qtbot.keyClicks(view.server_edit, "http://127.0.0.1:8000")
+    qtbot.keyClicks(view.email_edit, "sam@example.org")
+    qtbot.keyClicks(view.password_edit, "pw")
+    view.keep_check.setFocus()
+    qtbot.keyClick(view.keep_check, Qt.Key.Key_Space)  # untick "keep me signed in"
+    with qtbot.waitSignal(view.submitted, timeout=1000) as signal:
+        qtbot.keyClick(view.password_edit, Qt.Key.Key_Return)
+    assert signal.args[0].keep_signed_in is False
