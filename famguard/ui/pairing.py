@@ -84,7 +84,7 @@ class QrCodeWidget(QWidget):
         painter.fillRect(self.rect(), QColor("white"))
         if not self._matrix:
             return
-        ratio = self.devicePixelRatioF()
+        ratio = painter.device().devicePixelRatioF()  # the real target: screen, or an image when printing
         count = len(self._matrix) + 2 * QUIET_ZONE
         side_px = math.floor(min(self.width(), self.height()) * ratio)
         module_px = max(1, side_px // count)  # whole device pixels per module: no blurry edges

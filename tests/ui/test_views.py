@@ -313,3 +313,40 @@ def test_every_interactive_widget_has_an_object_name_and_an_accessible_name(qtbo
             if not widget.objectName() or not widget.accessibleName():
                 unnamed.append(f"{type(widget).__name__} {widget.objectName()!r} {getattr(widget, 'text', str)()!r}")
     assert unnamed == []
+
+
+@pytest.mark.parametrize("ratio", [1.0, 1.5, 2.0])
+def test_the_qr_code_is_crisp_at_any_screen_scale(qtbot, ratio: float) -> None:
+    """Every pixel is pure black or pure white (no blurred module edges), and the modules are
+    whole device pixels, at 100 %, 150 % and 200 % scaling."""
+    from PySide6.QtGui import QImage
+
+    from famguard.ui.pairing import QrCodeWidget
+
+    widget = QrCodeWidget()
+    qtbot.addWidget(widget)
+    widget.resize(237, 237)
+    widget.set_data("famguard://pair?code=K7MQ2XRT")
+    image = QImage(int(237 * ratio), int(237 * ratio), QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(ratio)
+    widget.render(image)
+    colours = {image.pixel(x, y) & 0xFFFFFF for x in range(image.width()) for y in range(0, image.height(), 3)}
+    assert colours == {0x000000, 0xFFFFFF}
+    # every dark or light run across the symbol is a whole number of equal modules
+    dark_rows = [
+        y for y in range(image.height()) if any(image.pixel(x, y) & 0xFFFFFF == 0 for x in range(image.width()))
+    ]
+    runs: list[int] = []
+    for y in dark_rows[:: max(1, len(dark_rows) // 15)]:
+        row = [image.pixel(x, y) & 0xFFFFFF == 0 for x in range(image.width())]
+        first, last = row.index(True), len(row) - 1 - row[::-1].index(True)
+        length = 1
+        for x in range(first + 1, last + 1):
+            if row[x] == row[x - 1]:
+                length += 1
+            else:
+                runs.append(length)
+                length = 1
+        runs.append(length)
+    module = min(runs)
+    assert all(run % module == 0 for run in runs), sorted(set(runs))
