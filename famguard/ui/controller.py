@@ -206,7 +206,6 @@ class AppController(QObject):
             request,
             on_success=self._signed_in,
             on_error=self._sign_in_failed,
-            owner=self.window.sign_in,
             name="sign in",
         )
 
@@ -221,6 +220,9 @@ class AppController(QObject):
         return session
 
     def _signed_in(self, session: Any) -> None:
+        if self._sign_in_task is None:  # cancelled while on its way: sign that sign-in out again
+            self.tasks.run(self.sessions.sign_out, session, discard_unsent=True, on_error=self._ignore)
+            return
         self._sign_in_task = None
         self.window.sign_in.set_busy(False)
         self.window.sign_in.clear_password()
@@ -229,6 +231,8 @@ class AppController(QObject):
             self.window.show_notice(f"⚠ Signed in for this session only. {session.remember_problem}")
 
     def _sign_in_failed(self, exc: BaseException) -> None:
+        if self._sign_in_task is None:
+            return  # cancelled: the guardian is no longer waiting for this answer
         self._sign_in_task = None
         view = self.window.sign_in
         view.set_busy(False)
@@ -242,7 +246,7 @@ class AppController(QObject):
 
     def _cancel_sign_in(self) -> None:
         if self._sign_in_task is not None:
-            self._sign_in_task.cancel()  # a late answer is ignored; the form is free again
+            # A request on the wire cannot be called back; its late answer is undone (_signed_in).
             self._sign_in_task = None
             self.window.sign_in.set_busy(False)
             self.window.sign_in.show_message("Sign-in cancelled.")

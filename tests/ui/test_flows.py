@@ -288,3 +288,17 @@ def test_the_sign_in_form_works_from_the_keyboard_alone(qtbot) -> None:
     with qtbot.waitSignal(view.submitted, timeout=1000) as signal:
         qtbot.keyClick(view.password_edit, Qt.Key.Key_Return)
     assert signal.args[0].keep_signed_in is False
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_escape_cancels_a_slow_sign_in_and_its_late_answer_is_undone(qtbot, launch, proxy, guardian) -> None:
+    proxy.delay = 1.0
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian, keep=False)
+    view = controller.window.sign_in
+    assert view.progress.isVisible()
+    qtbot.keyClick(view.password_edit, Qt.Key.Key_Escape)
+    assert not view.progress.isVisible() and view.submit_button.isEnabled()
+    assert view.message.text() == "Sign-in cancelled."
+    qtbot.wait(3000)  # the server's answer arrives meanwhile, and is ignored
+    assert controller.window.current_screen() == "signInView" and controller.session is None
