@@ -126,3 +126,19 @@ def test_a_guardian_account_can_be_created(live_server: str) -> None:
     with pytest.raises(e.ValidationFailed) as caught:
         service(None).create_account(live_server, email("short"), "short", "Jo")
     assert "password" in caught.value.fields
+
+
+@pytest.mark.keyring
+def test_sign_out_while_offline_still_forgets_everything_here(database_url: str, real_keyring) -> None:
+    from famguard.server.runner import ServerThread
+
+    server = ServerThread(database_url=database_url)
+    url = server.start()
+    try:
+        _, address = guardian(url)
+        session = service(real_keyring).sign_in(url, address, PASSWORD, remember=True)
+    finally:
+        server.stop()
+    assert service(real_keyring).sign_out(session) is False  # the server could not be told
+    assert real_keyring.load(url, address) is None
+    assert not database_path(url, address).exists()
