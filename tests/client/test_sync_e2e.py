@@ -256,6 +256,9 @@ def test_the_background_threads_send_and_pull_by_themselves(live_server: str) ->
         alex.sync.queue_change(teen_id, search_enabled=False)
         assert arrived.wait(10)
         assert robin.sync.cached_controls(teen_id)[0].search_enabled is False
+        deadline = time.monotonic() + 10  # alex's own reply may land just after robin's event
+        while alex.store.changes(teen_id)[0].state != CONFIRMED and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert alex.store.changes(teen_id)[0].state == CONFIRMED
     finally:
         for s in (alex, robin):
