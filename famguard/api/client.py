@@ -113,7 +113,14 @@ class ApiClient:
     def _send_once(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:
         for _ in range(MAX_REDIRECTS + 1):
             response = self.session.request(
-                method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
+                method,
+                url,
+                headers=headers,
+                data=body,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+                auth=_headers_only,
             )
             try:
                 location = response.headers.get("Location")
@@ -398,6 +405,12 @@ class ApiClient:
             "GET", "/v1/events", params={"after": after, "wait": wait if after else None}, timeout=timeout
         )
         return p.parse_events(reply.json())
+
+
+def _headers_only(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """Our headers are the only credentials: an explicit auth stops requests from putting
+    ~/.netrc credentials in place of the Bearer token."""
+    return request
 
 
 def _seg(value: str) -> str:

@@ -203,3 +203,37 @@ def test_nothing_above_the_api_layer_imports_requests() -> None:
         if isinstance(n, ast.Import | ast.ImportFrom) and "requests" in ast.unparse(n)
     ]
     assert offenders == []
+
+
+def test_the_strict_session_never_picks_up_netrc_credentials_on_a_redirect(tmp_path: Path, monkeypatch) -> None:
+    """Why the Session subclass exists: requests' own rebuild_auth re-adds ~/.netrc credentials
+    for the host a redirect leads to. The plain Session shows the leak; the strict one does not."""
+    import requests
+
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine localhost login someone password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    with script_server(lambda s: Scripted(200, body=b"ok")) as other:
+        with script_server(lambda s: Scripted(302, {"Location": f"http://localhost:{other.port}/"})) as first:
+            requests.Session().get(first.url, headers={"Authorization": "Bearer x"}, timeout=5)
+            assert other.seen[-1].headers.get("Authorization", "").startswith("Basic")  # the leak
+            make_session().get(first.url, headers={"Authorization": "Bearer x"}, timeout=5)
+            assert "Authorization" not in other.seen[-1].headers
+
+
+def test_a_netrc_entry_for_the_server_never_replaces_the_bearer_token(tmp_path: Path, monkeypatch) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    me = b'{"id": "a", "email": "g@x", "display_name": "G", "role": "guardian", "age": null}'
+
+    def reply(seen):
+        return Scripted(200, {"Content-Type": "application/json"}, b'{"status": "ok"}' if "health" in seen.path else me)
+
+    with script_server(reply) as server:
+        ApiClient(server.url, make_session(), tokens=TokenManager("r", "token-1"), retry=NO_WAIT).me()
+        assert server.seen[0].headers["Authorization"] == "Bearer token-1"
+        ApiClient(server.url, make_session(), retry=NO_WAIT).health()
+        assert "Authorization" not in server.seen[1].headers
