@@ -121,6 +121,7 @@ class ApiClient:
                 allow_redirects=False,
                 stream=True,
                 auth=_headers_only,
+                verify=True,  # certificate checks are never off, whatever the session says
             )
             try:
                 location = response.headers.get("Location")
