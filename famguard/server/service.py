@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from famguard.domain.age import ADULT_AGE, age_on
@@ -89,7 +89,7 @@ class Service:
     # --- who is asking ----------------------------------------------------------------------
 
     def authenticate(self, session: Session, request: Request, role: str | None = None) -> Principal:
-        token = _bearer(request)
+        token = bearer_token(request)
         if token is None:
             raise ApiError(401, "unauthorized", "Please sign in.", headers={"WWW-Authenticate": "Bearer"})
         row = session.execute(_AUTH_QUERY, {"h": token_hash(token)}).first()
@@ -121,10 +121,19 @@ class Service:
             return None
         return age_on(birth_date, teen_today(timezone, self.now()))
 
+    def teen_age(self, session: Session, teen: Account) -> int:
+        """The teen's age on the teen's today. Every time zone's date is within a day of UTC's,
+        so the time zone is only looked up when a birthday is that close."""
+        assert teen.birth_date is not None
+        now = self.now()
+        youngest = age_on(teen.birth_date, (now - timedelta(days=1)).date())
+        if youngest == age_on(teen.birth_date, (now + timedelta(days=1)).date()):
+            return youngest
+        return age_on(teen.birth_date, teen_today(self.teen_timezone(session, teen.id), now))
+
     def check_not_adult(self, session: Session, teen: Account) -> int:
         """The teen's age today; raises TeenTurnedAdult at 18."""
-        age = self.age_of(teen.birth_date, self.teen_timezone(session, teen.id))
-        assert age is not None
+        age = self.teen_age(session, teen)
         if age >= ADULT_AGE:
             raise TeenTurnedAdult(teen.id)
         return age
@@ -190,16 +199,18 @@ class Service:
         before: Any,
         after: Any,
     ) -> None:
-        session.add(
-            ActivityRow(
-                at=self.now(),
-                actor_id=actor_id,
-                teen_id=teen_id,
-                kind=kind,
-                field=field,
-                before=json.dumps(before),
-                after=json.dumps(after),
-            )
+        # Core inserts: the history and the feed are write-only here, no ORM bookkeeping needed.
+        session.connection().execute(
+            insert(ActivityRow.__table__),
+            {
+                "at": self.now(),
+                "actor_id": actor_id,
+                "teen_id": teen_id,
+                "kind": kind,
+                "field": field,
+                "before": json.dumps(before),
+                "after": json.dumps(after),
+            },
         )
 
     def publish(
@@ -209,11 +220,14 @@ class Service:
             # Event ids are the poll cursor: taking this lock until commit makes ids become
             # visible in id order, so a poll can never step over an event committed late.
             session.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
-        row = EventRow(at=self.now(), type=event_type, teen_id=teen_id, data=json.dumps(data))
-        session.add(row)
-        session.flush()
-        for account_id in set(audience):
-            session.add(EventRecipient(account_id=account_id, event_id=row.id))
+        connection = session.connection()
+        inserted = connection.execute(
+            insert(EventRow.__table__).values(at=self.now(), type=event_type, teen_id=teen_id, data=json.dumps(data))
+        )
+        event_id = inserted.inserted_primary_key[0]
+        recipients = [{"account_id": account_id, "event_id": event_id} for account_id in set(audience)]
+        if recipients:
+            connection.execute(insert(EventRecipient.__table__), recipients)
         session.info["notify"] = True
 
     # --- throttling -------------------------------------------------------------------------
@@ -245,14 +259,14 @@ class Service:
         session.execute(Attempt.__table__.delete().where(Attempt.at < cutoff))  # type: ignore[attr-defined]
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 async def require_bearer(request: Request) -> None:
     """A route dependency: no token at all is 401 before the body is even looked at."""
-    if _bearer(request) is None:
+    if bearer_token(request) is None:
         raise ApiError(401, "unauthorized", "Please sign in.", headers={"WWW-Authenticate": "Bearer"})
 
 
