@@ -87,6 +87,12 @@ class ServerThread:
         self.base_url = f"http://{self.host}:{port}"
         return self.base_url
 
+    @property
+    def demo_family(self):  # noqa: ANN201 - famguard.server.demo.DemoFamily, imported lazily
+        """The demo sign-ins when started with demo=True (None otherwise)."""
+        service = self.app.state.service if self.app is not None else None
+        return getattr(service, "demo_family", None)
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True

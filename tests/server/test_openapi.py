@@ -82,7 +82,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live: Api, c
             suppress_health_check=list(HealthCheck),
         )
         def run(case: Any) -> None:
-            ends_link = operation.method.upper() == "DELETE" and operation.path.endswith("/link")
+            ends_link = case.method.upper() == "DELETE" and case.path.endswith("/link")
             if case.path_parameters and "teen_id" in case.path_parameters and not ends_link:
                 case.path_parameters["teen_id"] = teen.id  # reach a real teen, not only 404s
             if case.query and "wait" in case.query:

@@ -1,0 +1,160 @@
+"""`famguard-server` refuses an exposed address without TLS, honours FAMGUARD_DATABASE_URL, and
+its --demo mode (and the same seeding from Python, as the desktop app's demo mode uses) gives a
+working demo family that is new at every start."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from fastapi.testclient import TestClient
+
+from famguard.server import cli
+from famguard.server.app import create_app
+from famguard.server.db import make_engine
+from famguard.server.demo import seed_demo
+from famguard.server.runner import ServerThread
+
+from .helpers import Api, FakeClock, sign_in
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "example.org", "::"])
+def test_refuses_a_non_loopback_host_without_tls(host: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--host", host, "--port", "1"]) == 2
+    message = capsys.readouterr().err
+    assert f"refusing to listen on {host}" in message
+    assert "--tls-cert" in message and "--behind-proxy" in message
+
+
+def test_loopback_hosts_are_recognised() -> None:
+    assert all(cli.is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
+    assert not any(cli.is_loopback(h) for h in ("0.0.0.0", "10.0.0.1", "::", "famguard.example"))
+
+
+def test_tls_certificate_needs_its_key(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--host", "0.0.0.0", "--tls-cert", "cert.pem"])
+    assert exit_info.value.code == 2
+    assert "--tls-key" in capsys.readouterr().err
+
+
+def test_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAMGUARD_DATABASE_URL", "postgresql+psycopg://famguard@db.internal/famguard")
+    assert cli.build_parser().parse_args([]).database_url == "postgresql+psycopg://famguard@db.internal/famguard"
+    assert cli.build_parser().parse_args(["--database-url", "sqlite:///x"]).database_url == "sqlite:///x"
+
+
+def test_default_database_is_a_file_in_the_data_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FAMGUARD_DATA_DIR", str(tmp_path / "data"))
+    assert cli._default_database_url() == f"sqlite:///{tmp_path / 'data' / 'server.sqlite3'}"
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+
+
+def test_seed_demo_from_python(database_url: str, clock: FakeClock) -> None:
+    family = seed_demo(make_engine(database_url), clock=clock)
+    assert (family.guardian_name, family.guardian_email) == ("Alex Morgan", "demo@famguard.example")
+    assert [(t.display_name, t.age) for t in family.teens] == [("Maya", 14), ("Sam", 16)]
+    app = create_app(database_url, clock=clock)
+    with TestClient(app) as client:
+        api = Api(client)
+        token = sign_in(api, family.guardian_email, family.guardian_password)["access_token"]
+        teens = {t["display_name"]: t for t in api.call("GET", "/v1/teens", token).json()}
+        assert {name: t["age"] for name, t in teens.items()} == {"Maya": 14, "Sam": 16}
+        maya, sam = teens["Maya"]["id"], teens["Sam"]["id"]
+        usage = api.call("GET", f"/v1/teens/{maya}/usage", token).json()["days"]
+        assert len(usage) == 7 and all(day["minutes"] > 0 for day in usage)
+        requests_ = api.call("GET", f"/v1/teens/{sam}/time-requests", token).json()
+        assert [r["status"] for r in requests_] == ["pending"]
+        assert len(api.call("GET", f"/v1/teens/{maya}/activity", token).json()) >= 4
+        controls = api.call("GET", f"/v1/teens/{maya}/controls", token)
+        assert controls.json()["direct_messages"] == "no_one"  # the age rules hold in the demo too
+        teen_token = sign_in(api, family.teens[0].email, family.teens[0].password)["access_token"]
+        guardians = api.call("GET", "/v1/me/guardians", teen_token).json()
+        assert sorted(g["display_name"] for g in guardians) == ["Alex Morgan", "Jordan Morgan"]
+    app.state.service.db.dispose()
+
+
+def test_server_thread_demo_mode_for_the_desktop_app(database_url: str) -> None:
+    server = ServerThread(database_url, demo=True)
+    base = server.start()
+    try:
+        family = server.demo_family
+        assert family is not None
+        api = Api(requests.Session(), base)
+        token = sign_in(api, family.guardian_email, family.guardian_password)["access_token"]
+        assert len(api.call("GET", "/v1/teens", token).json()) == 2
+    finally:
+        server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_demo(tmp_path: Path) -> tuple[subprocess.Popen[str], str, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "famguard.server.cli", "--demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"FAMGUARD_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert process.stdout is not None
+    password = ""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not password:
+        line = process.stdout.readline()
+        found = re.search(r"demo@famguard\.example / (\S+)", line)
+        password = found.group(1) if found else ""
+    assert password, "the demo sign-in was not printed"
+    base = f"http://127.0.0.1:{port}"
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/v1/health", timeout=1).ok:
+                return process, base, password
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise AssertionError("the demo server did not answer")
+
+
+@pytest.mark.slow
+def test_demo_command_prints_its_sign_in_and_resets_on_restart(tmp_path: Path) -> None:
+    process, base, password = _start_demo(tmp_path)
+    try:
+        api = Api(requests.Session(), base)
+        token = sign_in(api, "demo@famguard.example", password)["access_token"]
+        teen = api.call("GET", "/v1/teens", token).json()[0]["id"]
+        controls = api.call("GET", f"/v1/teens/{teen}/controls", token)
+        api.call(
+            "PATCH",
+            f"/v1/teens/{teen}/controls",
+            token,
+            json={"daily_limit_minutes": 700},
+            headers={"If-Match": controls.headers["ETag"]},
+        )
+    finally:
+        process.terminate()
+        process.wait(15)
+    process, base, second_password = _start_demo(tmp_path)
+    try:
+        assert second_password != password
+        api = Api(requests.Session(), base)
+        token = sign_in(api, "demo@famguard.example", second_password)["access_token"]
+        limits = [
+            api.call("GET", f"/v1/teens/{t['id']}/controls", token).json()["daily_limit_minutes"]
+            for t in api.call("GET", "/v1/teens", token).json()
+        ]
+        assert 700 not in limits
+    finally:
+        process.terminate()
+        process.wait(15)
+    assert list(tmp_path.iterdir()) == []  # the demo's database lives in a temporary place
