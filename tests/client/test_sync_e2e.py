@@ -16,7 +16,7 @@ from famguard.services import AccountSession, SessionService
 from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED
 
 from .faultproxy import FaultProxy
-from .helpers import FAST, PASSWORD, client, guardian, pair, teen
+from .helpers import FAST, PASSWORD, guardian, pair, teen
 
 
 def _api_factory(base_url, session, tokens=None):
@@ -191,7 +191,6 @@ def test_two_guardians_offline_on_different_fields_both_changes_land(live_server
     robin.sync.queue_change(teen_id, restricted_mode=True)
     assert alex.sync.send_pending() == 1
     assert robin.sync.send_pending() == 1  # 412, then rebased and resent on its own
-    final = client(live_server)
     final = alex.api.get_controls(teen_id).controls
     assert final.search_enabled is False and final.restricted_mode is True
     for s in (alex, robin):
