@@ -96,9 +96,9 @@ class AppController(QObject):
         """Called after the first paint: everything slow happens from here, off the GUI thread."""
         from famguard.ui.control_editors import timezone_names
 
-        # The controls page is the one heavy view (~70 ms): build it while the guardian reads
-        # the first screen, once its zone list has been read on a worker.
-        self.tasks.run(timezone_names, on_success=lambda _z: self.window.ensure_controls_page(), name="zones")
+        # The controls page is the one heavy view (~70 ms in all): build it a row at a time
+        # while the guardian reads the first screen, once the zone list was read on a worker.
+        self.tasks.run(timezone_names, on_success=lambda _z: self.window.prebuild_controls_page(), name="zones")
         if self.demo_requested:
             self.start_demo()
             return

@@ -151,27 +151,21 @@ class ControlsPage(QWidget):
         self.unlink_button = named(QPushButton("Unlink…"), "unlinkButton", "Unlink this teen")
         self.unlink_button.clicked.connect(lambda: self.unlink_requested.emit(self.teen_id))
 
-        self.rows: dict[str, ControlRow] = {}
-        body = QWidget()
+        # Rows are built one at a time (see build_next) so a page never blocks the window long.
+        self._rows: dict[str, ControlRow] = {}
+        self._group_layouts: dict[str, QVBoxLayout] = {}
+        self._to_build = [f for g in GROUPS for f in CONTROL_FIELDS if CONTROL_INFO[f].group == g]
+        body = self._body = QWidget()
         body_layout = QVBoxLayout(body)
         for group in GROUPS:
             box = QGroupBox(group)
             box.setObjectName(f"group_{group.split()[0].lower()}")
-            box_layout = QVBoxLayout(box)
-            for field in CONTROL_FIELDS:
-                if CONTROL_INFO[field].group != group:
-                    continue
-                row = ControlRow(field)
-                row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
-                row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
-                self.rows[field] = row
-                box_layout.addWidget(row)
+            self._group_layouts[group] = QVBoxLayout(box)
             body_layout.addWidget(box)
         body_layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self._scroll = QScrollArea()
         scroll.setObjectName("controlsScroll")
         scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
 
         header = QHBoxLayout()
@@ -184,6 +178,27 @@ class ControlsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(scroll, 1)
+
+    def build_next(self) -> bool:
+        """Build the next control row; True while rows remain. The window calls this from the
+        event loop, a row per turn, so that building the page never freezes it."""
+        if self._to_build:
+            field = self._to_build.pop(0)
+            row = ControlRow(field)
+            row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
+            row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
+            self._rows[field] = row
+            self._group_layouts[CONTROL_INFO[field].group].addWidget(row)
+            if not self._to_build:
+                # Into the scroll area only when complete: it sizes its widget when it gets it.
+                self._scroll.setWidget(self._body)
+        return bool(self._to_build)
+
+    @property
+    def rows(self) -> dict[str, ControlRow]:
+        while self.build_next():
+            pass
+        return self._rows
 
     # --- what the controller tells the page --------------------------------------------------
 

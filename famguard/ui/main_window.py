@@ -185,6 +185,16 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(toggle)
         return self.teen_phone
 
+    def prebuild_controls_page(self) -> None:
+        """Build the controls page a row per event-loop turn while the guardian is busy elsewhere."""
+        page = self.ensure_controls_page()
+
+        def step() -> None:
+            if page.build_next():
+                QTimer.singleShot(0, step)
+
+        QTimer.singleShot(0, step)
+
     def ensure_controls_page(self):  # -> ControlsPage
         if self.controls_page is None:
             from famguard.ui.controls_page import ControlsPage
