@@ -18,16 +18,20 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from famguard.api import ApiClient
 from famguard.api import errors as e
 from famguard.domain.controls import (
     Controls,
+    QuietHours,
+    TimeAwayBlock,
     controls_from_json,
     controls_to_json,
     option_restriction,
     parse_controls_patch,
+    time_away_block_to_json,
 )
 from famguard.domain.errors import DomainValidationError
 from famguard.services.events import Listener, Notifier
@@ -152,29 +156,24 @@ class SyncEngine:
     # --- the guardian's intents ----------------------------------------------------------------
 
     def queue_change(self, teen_id: str, age: int | None = None, **changes: Any) -> OutboxChange | None:
-        """Queue a change of some controls (typed domain values, e.g. comments=Audience.NO_ONE).
+        """Queue a change of some controls, e.g. `queue_change(teen_id, 14, comments=Audience.NO_ONE)`.
 
-        Checked at once against the domain rules (and the age rules when `age` is given):
-        DomainValidationError names each bad field and nothing is queued. Needs the teen's
-        controls in the cache (load them with `refresh_controls` first). Returns the outbox row
-        (None if the edit cancelled an unsent one out) and wakes the sender."""
+        Values may be typed domain values (Audience, TimeAwayBlock, QuietHours, tuples) or their
+        JSON form ("no_one", lists, dicts). Checked at once with the domain's rules (and the age
+        rules when `age` is given): DomainValidationError names each bad field and nothing is
+        queued. Needs the teen's controls in the cache (`refresh_controls` first). Returns the
+        outbox row (None if the edit cancelled an unsent one out) and wakes the sender."""
         displayed = self._displayed_wire(teen_id)
         if displayed is None:
             raise DomainValidationError({"controls": "Load the teen's controls before changing them."})
-        unknown = [name for name in changes if name not in displayed]
-        if unknown:
-            raise DomainValidationError({name: "This is not a setting FamGuard knows." for name in unknown})
-        try:
-            merged = controls_from_json(displayed).replace(**changes)
-            wire_all = controls_to_json(merged)
-        except (TypeError, ValueError, AttributeError):
-            raise DomainValidationError({name: "This value has the wrong type." for name in changes}) from None
-        wire = {name: wire_all[name] for name in changes}
-        parse_controls_patch(wire)  # the same validation the server applies
+        typed = parse_controls_patch({name: _to_wire(value) for name, value in changes.items()})
+        merged = controls_from_json(displayed).replace(**typed)
         if age is not None:
-            problems = {n: r for n in changes if (r := option_restriction(n, getattr(merged, n), age))}
+            problems = {n: r for n in typed if (r := option_restriction(n, getattr(merged, n), age))}
             if problems:
                 raise DomainValidationError(problems)
+        canonical = controls_to_json(merged)  # e.g. keywords de-duplicated, weekdays in order
+        wire = {name: canonical[name] for name in typed}
         return self._queue_wire(teen_id, wire, {name: displayed[name] for name in wire})
 
     def _queue_wire(self, teen_id: str, wire: dict[str, Any], base: dict[str, Any]) -> OutboxChange | None:
@@ -442,3 +441,18 @@ class SyncEngine:
             except Exception:  # noqa: BLE001 - keep pulling
                 log.exception("Pulling changes failed")
                 self._stop.wait(5.0)
+
+
+def _to_wire(value: Any) -> Any:
+    """The JSON form of a typed control value (JSON-form values pass through unchanged)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, TimeAwayBlock):
+        return time_away_block_to_json(value)
+    if isinstance(value, QuietHours):
+        return {"start": value.start, "end": value.end}
+    if isinstance(value, tuple | list):
+        return [_to_wire(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _to_wire(item) for key, item in value.items()}
+    return value

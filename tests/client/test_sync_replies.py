@@ -63,3 +63,31 @@ def test_a_garbled_or_failed_reply_keeps_the_change_pending(store: AccountStore,
     assert change.state == PENDING and change.last_error
     assert engine.field_states("t1")["restricted_mode"].state == PENDING
     assert engine.displayed_controls("t1").restricted_mode is True
+
+
+def test_typed_and_json_values_queue_the_same_change_and_bad_ones_name_the_field(store: AccountStore) -> None:
+    from famguard.domain.controls import Audience, QuietHours, TimeAwayBlock
+    from famguard.domain.errors import DomainValidationError
+
+    engine = SyncEngine(ApiClient("http://127.0.0.1:9", make_session(), retry=ONCE), store)
+    typed = engine.queue_change(
+        "t1",
+        comments=Audience.NO_ONE,
+        time_away=(TimeAwayBlock(("sun", "mon"), "22:00", "07:00"),),
+        quiet_hours=QuietHours("21:30", "07:00"),
+        keyword_filters=("Spoilers", "spoilers", "  scary   clips "),
+    )
+    assert typed.fields == {
+        "comments": "no_one",
+        "time_away": [{"days": ["mon", "sun"], "start": "22:00", "end": "07:00"}],
+        "quiet_hours": {"start": "21:30", "end": "07:00"},
+        "keyword_filters": ["Spoilers", "scary clips"],
+    }
+    assert engine.displayed_controls("t1").comments == Audience.NO_ONE
+    store.rebase_change(typed.id, {}, {})
+    as_json = engine.queue_change("t1", comments="no_one", search_enabled=False)
+    assert as_json.fields == {"comments": "no_one", "search_enabled": False}
+    with pytest.raises(DomainValidationError) as caught:
+        engine.queue_change("t1", search_enabled="yes", daily_limit_minutes=3, colour="red")
+    assert set(caught.value.fields) == {"search_enabled", "daily_limit_minutes", "colour"}
+    assert len(store.changes("t1")) == 1
