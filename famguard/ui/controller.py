@@ -126,7 +126,7 @@ class AppController(QObject):
         if self.settings.last_email:
             self.window.sign_in.set_email(self.settings.last_email)
         if keyring_problem:
-            self.window.show_notice(f"ⓘ {keyring_problem}")
+            self.window.show_notice(f"ℹ {keyring_problem}")
         if remembered is None:
             if self.window.current_screen() == "startingView":
                 self.window.show_welcome()

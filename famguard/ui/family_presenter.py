@@ -121,7 +121,7 @@ class FamilyPresenter(QObject):
         self.teens = {row.teen_id: row for row in rows}
         self.window.teen_list.set_teens(rows)
         for row in gone:
-            self.window.show_notice(f"ⓘ {row.name} is no longer linked to you, so their controls were removed here.")
+            self.window.show_notice(f"ℹ {row.name} is no longer linked to you, so their controls were removed here.")
         if not rows:
             self.current = None
             self.window.show_no_teen("No teen is linked yet. Choose “Add a teen” to link your teen's account.")
