@@ -21,6 +21,13 @@ from .netproxy import NetProxy
 PASSWORD = "correct horse battery"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the real Secret Service carry the project's `keyring` marker (`-m "not keyring"`)."""
+    for item in items:
+        if "real_keyring" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.keyring)
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
