@@ -45,12 +45,16 @@ def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | 
                 IdempotencyRow.account_id == account_id, IdempotencyRow.created_at < now - KEEP_FOR
             )
         )
-        inserted = session.execute(
-            dialect.insert(IdempotencyRow)
+        # RETURNING says whether this request inserted the row (rowcount is not reliable for
+        # INSERT … ON CONFLICT DO NOTHING across drivers).
+        table = IdempotencyRow.__table__
+        claimed_row = session.connection().execute(
+            dialect.insert(table)
             .values(account_id=account_id, key=key, fingerprint=digest, state="in_progress", created_at=now)
             .on_conflict_do_nothing()
-        ).rowcount
-        if inserted == 1:
+            .returning(table.c.key)
+        ).first()
+        if claimed_row is not None:
             return None
         row = session.scalar(
             select(IdempotencyRow).where(IdempotencyRow.account_id == account_id, IdempotencyRow.key == key)

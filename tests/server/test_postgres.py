@@ -1,0 +1,224 @@
+"""The core flow on PostgreSQL (psycopg 3): a throw-away cluster in a temporary directory, the
+migrations, and accounts, pairing (with concurrent redeems), controls with ETag and idempotency,
+usage, time requests, history and a woken long poll against the real server.
+
+Skipped only when PostgreSQL's server programs are absent and FAMGUARD_REQUIRE_POSTGRES is not
+set (CI sets it, so there a missing PostgreSQL fails instead)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from famguard.server.db import make_engine, upgrade_schema
+from famguard.server.models import Base
+from famguard.server.runner import ServerThread
+
+from .helpers import Api, FakeClock, Person, assert_error, controls_of, link, make_guardian, make_teen
+
+
+def _pg_bin() -> Path | None:
+    for directory in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(directory, "initdb").exists() and Path(directory, "pg_ctl").exists():
+            return Path(directory)
+    found = shutil.which("initdb")
+    return Path(found).parent if found and shutil.which("pg_ctl") else None
+
+
+PG_BIN = _pg_bin()
+if PG_BIN is None and not os.environ.get("FAMGUARD_REQUIRE_POSTGRES"):
+    pytest.skip(
+        "PostgreSQL's initdb/pg_ctl are not installed (set FAMGUARD_REQUIRE_POSTGRES=1 to fail instead)",
+        allow_module_level=True,
+    )
+
+
+def _as_postgres(*command: str) -> list[str]:
+    # PostgreSQL refuses to run as root; as root, run it as the `postgres` system user.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+
+
+@pytest.fixture(scope="module")
+def postgres_server() -> Iterator[str]:
+    assert PG_BIN is not None, "FAMGUARD_REQUIRE_POSTGRES is set but PostgreSQL is not installed"
+    directory = Path(tempfile.mkdtemp(prefix="famguard-pg-"))
+    directory.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = directory / "data"
+    subprocess.run(
+        _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    # The server's output goes to a log file: a pipe would stay open as long as it runs.
+    subprocess.run(
+        _as_postgres(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(directory / "server.log"),
+            "-o",
+            f"-k {directory} -h 127.0.0.1 -p {port}",
+            "-w",
+            "start",
+        ),
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=120,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=120,
+        )
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+_databases = iter(range(1, 1000))
+
+
+@pytest.fixture
+def pg_url(postgres_server: str) -> str:
+    """A fresh, empty database on the throw-away cluster."""
+    name = f"famguard_{next(_databases)}"
+    admin = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{postgres_server}/{name}"
+
+
+@pytest.fixture
+def pg_live(pg_url: str, clock: FakeClock) -> Iterator[Api]:
+    server = ServerThread(pg_url, clock=clock)
+    base = server.start()
+    try:
+        yield Api(requests.Session(), base)
+    finally:
+        server.stop()
+
+
+def test_migrations_build_the_declared_schema_on_postgres(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    upgrade_schema(engine)
+    upgrade_schema(engine)  # a second start is a no-op
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
+
+
+def test_core_flow_on_postgres(pg_live: Api, clock: FakeClock) -> None:
+    api = pg_live
+    alex, jordan = make_guardian(api, "Alex"), make_guardian(api, "Jordan")
+    maya = make_teen(api, "Maya", 14, clock.now.date())
+    link(api, alex, maya)
+    link(api, jordan, maya)
+    body, etag = controls_of(api, alex, maya)
+    assert body["direct_messages"] == "no_one"
+    refused = api.call(
+        "PATCH", f"/v1/teens/{maya.id}/controls", alex.token, json={"comments": "everyone"}, headers={"If-Match": etag}
+    )
+    assert "comments" in assert_error(refused, 422, "validation_failed")["fields"]
+    headers = {"If-Match": etag, "Idempotency-Key": "pg-1"}
+    changed = api.call(
+        "PATCH", f"/v1/teens/{maya.id}/controls", alex.token, json={"daily_limit_minutes": 90}, headers=headers
+    )
+    replay = api.call(
+        "PATCH", f"/v1/teens/{maya.id}/controls", alex.token, json={"daily_limit_minutes": 90}, headers=headers
+    )
+    assert changed.status_code == replay.status_code == 200 and replay.headers["ETag"] == changed.headers["ETag"]
+    stale = api.call(
+        "PATCH",
+        f"/v1/teens/{maya.id}/controls",
+        jordan.token,
+        json={"daily_limit_minutes": 40},
+        headers={"If-Match": etag},
+    )
+    assert_error(stale, 412, "precondition_failed")
+    today = str(clock.now.date())
+    for minutes in (10, 25):
+        assert api.call("POST", "/v1/me/usage", maya.token, json={"date": today, "minutes": minutes}).status_code == 200
+    asked = api.call("POST", "/v1/me/time-requests", maya.token, json={"minutes": 20, "reason": "Project"}).json()
+    api.call("POST", f"/v1/time-requests/{asked['id']}/decision", jordan.token, json={"approve": True})
+    days = api.call("GET", f"/v1/teens/{maya.id}/usage", alex.token).json()["days"]
+    assert days[-1] == {"date": today, "minutes": 25, "limit_minutes": 110}
+    history = api.call("GET", f"/v1/teens/{maya.id}/activity", alex.token).json()
+    assert [(e["kind"], e["field"]) for e in history[:3]] == [
+        ("time_request", "approved"),
+        ("time_request", "requested"),
+        ("controls", "daily_limit_minutes"),
+    ]
+    # another family's teen is out of reach
+    other = make_guardian(api, "Other")
+    assert_error(api.call("GET", f"/v1/teens/{maya.id}/controls", other.token), 404, "not_found")
+
+
+def test_concurrent_redeems_and_a_woken_poll_on_postgres(pg_live: Api, clock: FakeClock) -> None:
+    api = pg_live
+    guardian = make_guardian(api)
+    teens = [make_teen(api, f"Teen{n}", 15, clock.now.date()) for n in range(20)]
+    code = api.call("POST", "/v1/pairings", guardian.token).json()
+    barrier = threading.Barrier(len(teens))
+    statuses: list[int] = []
+
+    def redeem(teen: Person) -> None:
+        with requests.Session() as session:
+            barrier.wait()
+            answer = session.post(
+                api.base + "/v1/pairings/redeem",
+                json={"code": code["code"]},
+                headers={"Authorization": f"Bearer {teen.token}"},
+                timeout=60,
+            )
+            statuses.append(answer.status_code)
+
+    threads = [threading.Thread(target=redeem, args=(t,)) for t in teens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [409] * 19
+
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    link(api, guardian, teen)
+    cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]
+    answer: dict = {}
+    poller = threading.Thread(
+        target=lambda: answer.setdefault(
+            "r", api.call("GET", "/v1/events", guardian.token, params={"after": cursor, "wait": 10})
+        )
+    )
+    poller.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    api.call("POST", "/v1/me/time-requests", teen.token, json={"minutes": 15, "reason": ""})
+    poller.join(5)
+    assert time.monotonic() - started < 1.0
+    assert [e["type"] for e in answer["r"].json()["events"]] == ["time_requested"]
