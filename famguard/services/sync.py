@@ -247,11 +247,16 @@ class SyncEngine:
             self.store.save_controls(teen_id, *cached)
         return cached
 
-    def _send_one(self, change: OutboxChange) -> str:
-        teen = change.teen_id
+    def _send_one(self, listed: OutboxChange) -> str:
+        teen = listed.teen_id
+        change = listed
         try:
             for _ in range(MAX_REBASES):
                 current, etag = self._current(teen)
+                claimed = self.store.claim(listed.id)  # what is sent is the row as it is now
+                if claimed is None:
+                    return "gone"  # undone meanwhile
+                change = claimed
                 overlap = {
                     n: v
                     for n, v in change.fields.items()

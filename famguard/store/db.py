@@ -321,6 +321,17 @@ class AccountStore:
     def unsent_count(self) -> int:
         return self._query(f"SELECT COUNT(*) FROM outbox WHERE state IN {OPEN_STATES!r}")[0][0]  # noqa: S608
 
+    def claim(self, change_id: int) -> OutboxChange | None:
+        """The sender takes a row: state 'sending' (so no later edit merges into it any more) and
+        its content as of now, read in the same transaction. None if it is gone or finished."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = ?, updated_at = ? WHERE id = ? AND state IN (?, ?)",
+                (SENDING, _now(), change_id, PENDING, SENDING),
+            )
+            change = self._change(conn, change_id)
+            return change if change is not None and change.state == SENDING else None
+
     def mark_sending(self, change_id: int) -> None:
         """Before each attempt: counted first, so a crash mid-send still shows it was tried."""
         with self._tx() as conn:

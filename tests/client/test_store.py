@@ -159,3 +159,14 @@ def test_destroy_removes_every_file(tmp_path: Path) -> None:
     s.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, None)
     s.destroy()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_once_the_sender_claims_a_change_later_edits_queue_behind_it(store: AccountStore) -> None:
+    first = store.queue_change("t1", {"daily_limit_minutes": 70}, {"daily_limit_minutes": 60}, None)
+    claimed = store.claim(first.id)
+    assert claimed.state == SENDING and claimed.fields == {"daily_limit_minutes": 70}
+    later = store.queue_change("t1", {"daily_limit_minutes": 80}, {"daily_limit_minutes": 70}, None)
+    assert later.id != first.id  # the body being sent never changes under the sender
+    assert store.change(first.id).fields == {"daily_limit_minutes": 70}
+    store.mark_rejected(first.id, "refused")
+    assert store.claim(first.id) is None  # finished rows are not sent again
