@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from famguard import __version__
 from famguard.ui.common import heading, named, wrapping_label
-from famguard.ui.family import Banner, OfflineBanner, TeenList
-from famguard.ui.signin import SignInView, WelcomeView
+from famguard.ui.family import Banner, OfflineBanner
+from famguard.ui.welcome import WelcomeView
 
 WINDOW_TITLE = "FamGuard"
 
@@ -56,7 +56,6 @@ class MainWindow(QMainWindow):
         self.installEventFilter(_FirstPaint(self))
 
         self.welcome = WelcomeView()
-        self.sign_in = SignInView()
         self.starting = QWidget()
         self.starting.setObjectName("startingView")
         self.starting_label = named(wrapping_label("Opening FamGuard…", "startingLabel"), "startingLabel", "Progress")
@@ -65,33 +64,14 @@ class MainWindow(QMainWindow):
         starting_layout.addStretch(1)
         starting_layout.addWidget(self.starting_label)
         starting_layout.addStretch(1)
-
-        # the family screen: teens on the left, one teen's page on the right
-        self.family = QSplitter()
-        self.family.setObjectName("familyView")
-        self.teen_list = TeenList()
-        self.teen_list.add_teen_requested.connect(self.add_teen_requested)
-        self.teen_pages = QStackedWidget()
-        self.teen_pages.setObjectName("teenPages")
-        self.no_teen = QWidget()
-        self.no_teen_label = wrapping_label("", "noTeenLabel")
-        self.no_teen_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        no_teen_layout = QVBoxLayout(self.no_teen)
-        no_teen_layout.addStretch(1)
-        no_teen_layout.addWidget(heading("Your family", "noTeenTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
-        no_teen_layout.addWidget(self.no_teen_label)
-        no_teen_layout.addStretch(1)
-        self.teen_pages.addWidget(self.no_teen)
-        self.family.addWidget(self.teen_list)
-        self.family.addWidget(self.teen_pages)
-        self.family.setStretchFactor(1, 1)
-        self.family.setSizes([270, 830])
-        self.controls_page = None  # built on first use: not needed for the first paint
-
         self.screens = QStackedWidget()
         self.screens.setObjectName("screens")
-        for screen in (self.welcome, self.sign_in, self.starting, self.family):
-            self.screens.addWidget(screen)
+        self.screens.addWidget(self.welcome)
+        self.screens.addWidget(self.starting)
+        # The sign-in form and the family screen are built on first use, after the first paint.
+        self._sign_in = None
+        self._family: QSplitter | None = None
+        self.controls_page = None
 
         self.offline_banner = OfflineBanner()
         self.notice = Banner("noticeBanner", "Notice")
@@ -203,6 +183,60 @@ class MainWindow(QMainWindow):
             self.teen_pages.addWidget(self.controls_page)
         return self.controls_page
 
+    # --- screens built on first use ------------------------------------------------------------
+
+    @property
+    def sign_in(self):  # -> SignInView
+        if self._sign_in is None:
+            from famguard.ui.signin import SignInView
+
+            self._sign_in = SignInView()
+            self.screens.addWidget(self._sign_in)
+        return self._sign_in
+
+    @property
+    def family(self) -> QSplitter:
+        if self._family is None:
+            self._build_family()
+        assert self._family is not None
+        return self._family
+
+    @property
+    def teen_list(self):  # -> TeenList
+        self.family  # noqa: B018 - builds it
+        return self._teen_list
+
+    @property
+    def teen_pages(self) -> QStackedWidget:
+        self.family  # noqa: B018
+        return self._teen_pages
+
+    def _build_family(self) -> None:
+        """Teens on the left, one teen's page on the right."""
+        from famguard.ui.family import TeenList
+
+        family = QSplitter()
+        family.setObjectName("familyView")
+        self._teen_list = TeenList()
+        self._teen_list.add_teen_requested.connect(self.add_teen_requested)
+        self._teen_pages = QStackedWidget()
+        self._teen_pages.setObjectName("teenPages")
+        self.no_teen = QWidget()
+        self.no_teen_label = wrapping_label("", "noTeenLabel")
+        self.no_teen_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        no_teen_layout = QVBoxLayout(self.no_teen)
+        no_teen_layout.addStretch(1)
+        no_teen_layout.addWidget(heading("Your family", "noTeenTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
+        no_teen_layout.addWidget(self.no_teen_label)
+        no_teen_layout.addStretch(1)
+        self._teen_pages.addWidget(self.no_teen)
+        family.addWidget(self._teen_list)
+        family.addWidget(self._teen_pages)
+        family.setStretchFactor(1, 1)
+        family.setSizes([270, 830])
+        self._family = family
+        self.screens.addWidget(family)
+
     # --- screens -----------------------------------------------------------------------------
 
     def show_welcome(self) -> None:
@@ -226,8 +260,9 @@ class MainWindow(QMainWindow):
         self.teen_pages.setCurrentWidget(self.ensure_controls_page())
 
     def show_no_teen(self, text: str) -> None:
+        pages = self.teen_pages  # builds the family screen (and its no-teen page) when needed
         self.no_teen_label.setText(text)
-        self.teen_pages.setCurrentWidget(self.no_teen)
+        pages.setCurrentWidget(self.no_teen)
 
     def current_screen(self) -> str:
         return self.screens.currentWidget().objectName()
