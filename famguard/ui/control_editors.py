@@ -64,11 +64,15 @@ class Editor(QWidget):
         super().__init__(parent)
         self.field = field
         self._value: Any = None
+        self._shown = False
 
     def value(self) -> Any:
         return self._value
 
     def set_value(self, value: Any) -> None:
+        if self._shown and value == self._value:
+            return  # nothing new: leave alone a field the guardian may be in the middle of editing
+        self._shown = True
         self._value = value
         self.blockSignals(True)
         try:

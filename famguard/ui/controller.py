@@ -75,6 +75,7 @@ class AppController(QObject):
         self.session: Any = None
         self.family: FamilyPresenter | None = None
         self.demo_env: Any = None
+        self._real_sessions: Any = None  # the keyring-backed sign-in service, kept during a demo
         self.teen_phone: Any = None
         self._sign_in_task: Any = None
         self._resume: tuple[str, str] | None = None
@@ -309,6 +310,8 @@ class AppController(QObject):
     def _demo_ready(self, result: tuple[Any, Any]) -> None:
         env, session = result
         self.demo_env = env
+        if self._real_sessions is None:
+            self._real_sessions = self.sessions  # back to the keyring when the demo ends
         self.sessions = env.sessions
         self._open_session(session)
         if env.teen is not None:
@@ -337,6 +340,7 @@ class AppController(QObject):
             self.teen_phone = None
         if then is None:
             self.window.set_demo(False)
+            self.sessions, self._real_sessions = self._real_sessions, None
 
         def stop() -> None:
             if session is not None:

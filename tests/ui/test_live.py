@@ -239,3 +239,28 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
     controller.shutdown()
     assert recording_keyring.calls == []
     assert not data_dir.exists(), "the demo wrote into the user's data directory"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("failing_keyring")
+def test_try_the_demo_from_the_welcome_screen_then_sign_out_returns_to_a_real_sign_in(qtbot, launch, monkeypatch):
+    controller = launch()
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
+    real_sessions = controller.sessions
+    qtbot.mouseClick(find(window, QPushButton, "demoChoice"), Qt.MouseButton.LeftButton)
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    assert controller.sessions is not real_sessions and controller.sessions.credentials is None  # memory only
+
+    def sign_out_anyway(box: QMessageBox) -> int:
+        button = next(b for b in box.buttons() if "Sign out" in b.text())
+        QTimer.singleShot(0, button.click)
+        return real_exec(box)
+
+    real_exec = QMessageBox.exec
+    monkeypatch.setattr(QMessageBox, "exec", sign_out_anyway)
+    window.sign_out_action.trigger()
+    qtbot.waitUntil(lambda: window.current_screen() == "welcomeView", timeout=WAIT)
+    qtbot.waitUntil(lambda: controller.demo_env is None and controller.sessions is real_sessions, timeout=WAIT)
+    assert not window.demo_badge.isVisible() and window.windowTitle() == "FamGuard"
