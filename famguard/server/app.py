@@ -17,6 +17,7 @@ from famguard import __version__
 from famguard.server import routes_accounts, routes_controls, routes_family, routes_pairing
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
+from famguard.server.fastpath import FastControlsRead
 from famguard.server.notify import NOTIFIER
 from famguard.server.schemas import ControlsPatch, Health
 from famguard.server.service import Service, TeenTurnedAdult
@@ -69,6 +70,7 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     for module in (routes_accounts, routes_pairing, routes_controls, routes_family):
         app.include_router(module.router)
 
+    app.add_middleware(FastControlsRead, service=service)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -48,12 +48,16 @@ def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | 
         # RETURNING says whether this request inserted the row (rowcount is not reliable for
         # INSERT … ON CONFLICT DO NOTHING across drivers).
         table = IdempotencyRow.__table__
-        claimed_row = session.connection().execute(
-            dialect.insert(table)
-            .values(account_id=account_id, key=key, fingerprint=digest, state="in_progress", created_at=now)
-            .on_conflict_do_nothing()
-            .returning(table.c.key)
-        ).first()
+        claimed_row = (
+            session.connection()
+            .execute(
+                dialect.insert(table)
+                .values(account_id=account_id, key=key, fingerprint=digest, state="in_progress", created_at=now)
+                .on_conflict_do_nothing()
+                .returning(table.c.key)
+            )
+            .first()
+        )
         if claimed_row is not None:
             return None
         row = session.scalar(

@@ -216,3 +216,18 @@ def test_the_link_ends_on_the_18th_birthday(api: Api, clock: FakeClock) -> None:
     api.call("POST", "/v1/pairings/redeem", teen_token, json={"code": created["code"]})
     api.call("POST", f"/v1/pairings/{created['id']}/accept", teen_token)
     assert_error(api.call("POST", f"/v1/pairings/{created['id']}/confirm", guardian.token), 409, "pairing_not_open")
+
+
+def test_controls_read_refusals_are_precise(api: Api, family: Family, clock: FakeClock) -> None:
+    """The hot read has a shortcut (fastpath.py); every refusal must still be the exact one."""
+    path = f"/v1/teens/{family.teen.id}/controls"
+    assert_error(api.call("GET", path), 401, "unauthorized")
+    assert_error(api.call("GET", path, "not-a-token"), 401, "unauthorized")
+    assert_error(api.call("GET", path, family.teen.token), 403, "forbidden")
+    assert_error(api.call("GET", path, family.guardian.refresh_token), 401, "unauthorized")
+    clock.advance(minutes=15)
+    assert_error(api.call("GET", path, family.guardian.token), 401, "token_expired")
+    renew(api, family.guardian)
+    assert api.call("GET", path, family.guardian.token).status_code == 200
+    assert api.call("POST", "/v1/auth/logout", family.guardian.token).status_code == 204
+    assert_error(api.call("GET", path, family.guardian.token), 401, "unauthorized")
