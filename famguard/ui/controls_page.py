@@ -35,6 +35,7 @@ from famguard.ui.control_editors import (
     TimezoneEditor,
     ToggleEditor,
 )
+from famguard.ui.time_requests import TimeRequestsBox
 from famguard.ui.viewstate import SyncState, state_text
 
 HIGHLIGHT_MS = 2500
@@ -175,8 +176,10 @@ class ControlsPage(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.unlink_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.requests = TimeRequestsBox()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.requests)
         layout.addWidget(scroll, 1)
 
     def build_next(self) -> bool:

@@ -53,6 +53,7 @@ class FamilyPresenter(QObject):
         self.current: str | None = None
         self._shown: dict[str, Controls] = {}  # what the page shows per teen, to spot changes from elsewhere
         self._asked_conflicts: set[int] = set()
+        self._in_flight: set[tuple[str, str | None]] = set()
         self._requested: dict[tuple[str, str], Any] = {}  # the guardian's latest value per field, for Retry
         self._conflict_open = False
         self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
@@ -66,6 +67,7 @@ class FamilyPresenter(QObject):
         self.page.change_requested.connect(self.change)
         self.page.retry_requested.connect(self.retry)
         self.page.unlink_requested.connect(self.unlink)
+        self.page.requests.decide_requested.connect(self.decide)
         window.teen_list.teen_selected.connect(self.select)
         window.offline_banner.retry_requested.connect(self._retry_now)
         self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
@@ -90,6 +92,7 @@ class FamilyPresenter(QObject):
             (self.page.change_requested, self.change),
             (self.page.retry_requested, self.retry),
             (self.page.unlink_requested, self.unlink),
+            (self.page.requests.decide_requested, self.decide),
             (self.window.teen_list.teen_selected, self.select),
             (self.window.offline_banner.retry_requested, self._retry_now),
             (self.window.add_teen_requested, self.pairing.open),
@@ -100,14 +103,26 @@ class FamilyPresenter(QObject):
 
     # --- teens -------------------------------------------------------------------------------
 
+    def _refresh(self, key: tuple[str, str | None], fn: Any, *args: Any, on_success: Any) -> None:
+        """Ask the server once for `key` (kind, teen). The family service announces its own
+        refreshes as notices too; those arrive while the refresh is still in flight (they are
+        queued before its result) and are ignored here, so a refresh never triggers itself."""
+        if key in self._in_flight:
+            return
+        self._in_flight.add(key)
+
+        def succeeded(value: Any) -> None:
+            self._in_flight.discard(key)
+            on_success(value)
+
+        def failed(exc: BaseException) -> None:
+            self._in_flight.discard(key)
+            self._network_error(exc)
+
+        self.tasks.run(fn, *args, on_success=succeeded, on_error=failed, owner=self, name=f"refresh {key[0]}")
+
     def refresh_teens(self) -> None:
-        self.tasks.run(
-            self.session.family.refresh_teens,
-            on_success=self._show_teens,
-            on_error=self._network_error,
-            owner=self,
-            name="refresh teens",
-        )
+        self._refresh(("teens", None), self.session.family.refresh_teens, on_success=self._show_teens)
 
     def _show_teens(self, teens: list[TeenSummary]) -> None:
         gone = [row for teen_id, row in self.teens.items() if teen_id not in {t.id for t in teens}]
@@ -138,9 +153,7 @@ class FamilyPresenter(QObject):
             self.teens[teen_id] = row
             self.window.teen_list.update_teen(row)
 
-        self.tasks.run(
-            self.session.family.refresh_usage, teen_id, on_success=shown, on_error=self._network_error, owner=self
-        )
+        self._refresh(("usage", teen_id), self.session.family.refresh_usage, teen_id, on_success=shown)
 
     def select(self, teen_id: str) -> None:
         self.current = teen_id
@@ -148,6 +161,33 @@ class FamilyPresenter(QObject):
         if row is None:
             return
         self.tasks.run(self._load_controls, teen_id, on_success=self._show_controls, owner=self, name="load controls")
+        self._refresh_requests(teen_id)
+
+    # --- requests for more time ----------------------------------------------------------------
+
+    def _refresh_requests(self, teen_id: str) -> None:
+        def shown(requests: list) -> None:
+            row = self.teens.get(teen_id)
+            if row is not None and teen_id == self.current:
+                self.page.requests.show_requests(row.name, requests)
+
+        self._refresh(("time_requests", teen_id), self.session.family.refresh_time_requests, teen_id, on_success=shown)
+
+    def decide(self, request: Any, approve: bool, minutes: int | None) -> None:
+        def done(_decided: Any) -> None:
+            self._refresh_requests(request.teen_id)
+            self._refresh_usage(request.teen_id)
+
+        def failed(exc: BaseException) -> None:
+            if getattr(exc, "code", None) == "already_decided":
+                self.window.show_notice("ℹ Another guardian answered this request first.", hide_after_ms=15000)
+                self._refresh_requests(request.teen_id)
+                return
+            self._network_error(exc)
+
+        self.tasks.run(
+            self.session.family.decide_time_request, request, approve, minutes, on_success=done, on_error=failed
+        )
 
     def _load_controls(self, teen_id: str) -> tuple[str, Controls, dict, Any]:
         """On a worker: the cache at once, or the server when nothing is cached yet."""
@@ -251,6 +291,10 @@ class FamilyPresenter(QObject):
         elif kind == "teens":
             self.refresh_teens()
         elif kind == "usage" and teen_id:
+            self._refresh_usage(teen_id)
+        elif kind == "time_requests" and teen_id:
+            if teen_id == self.current:
+                self._refresh_requests(teen_id)
             self._refresh_usage(teen_id)
         elif kind == "pairing":
             self.pairing.poll_now()

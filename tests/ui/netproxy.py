@@ -20,6 +20,7 @@ class NetProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self.delay = 0.0
+        self.requests: list[str] = []  # request lines seen, e.g. "GET /v1/teens HTTP/1.1"
         self._offline = False
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
@@ -72,8 +73,10 @@ class NetProxy:
                     data = sock.recv(65536)
                     if not data:
                         return
-                    if sock is client and _REQUEST_START.match(data) and self.delay:
-                        time.sleep(self.delay)  # the slow network: each request waits
+                    if sock is client and _REQUEST_START.match(data):
+                        self.requests.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
+                        if self.delay:
+                            time.sleep(self.delay)  # the slow network: each request waits
                     (upstream if sock is client else client).sendall(data)
         except (OSError, ValueError):
             return

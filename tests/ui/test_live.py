@@ -264,3 +264,35 @@ def test_try_the_demo_from_the_welcome_screen_then_sign_out_returns_to_a_real_si
     qtbot.waitUntil(lambda: window.current_screen() == "welcomeView", timeout=WAIT)
     qtbot.waitUntil(lambda: controller.demo_env is None and controller.sessions is real_sessions, timeout=WAIT)
     assert not window.demo_badge.isVisible() and window.windowTitle() == "FamGuard"
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_an_idle_app_waits_on_the_events_instead_of_polling(qtbot, launch, proxy, guardian, teen) -> None:
+    pair_through_api(guardian, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.wait(1500)  # let the start-up requests settle
+    before = len(proxy.requests)
+    qtbot.wait(3000)
+    idle = proxy.requests[before:]
+    assert len(idle) <= 3, idle  # at most the events long-poll coming back around
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_request_for_more_time_shows_up_and_can_be_approved(qtbot, launch, proxy, guardian, teen) -> None:
+    pair_through_api(guardian, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.wait(300)
+    in_background(lambda: teen.api.ask_for_time(20, "finishing a school project"))
+    box = controller.window.ensure_controls_page().requests
+    qtbot.waitUntil(lambda: box.isVisible() and box.pending_count() == 1, timeout=WAIT)
+    assert "finishing a school project" in find(box, QWidget, "timeRequestText").text()
+    qtbot.mouseClick(find(box, QPushButton, "approve_30"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=WAIT)
+    (request,) = teen.api.my_time_requests()
+    assert (request.status.value, request.granted_minutes) == ("approved", 30)
+    row = controller.window.teen_list
+    qtbot.waitUntil(lambda: "1 h 30 min today" in row.item_text(controller.family.current), timeout=WAIT)
