@@ -18,8 +18,16 @@ PAIRING_LOCATOR_LENGTH = 4
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
-# Verifying against this when the email is unknown keeps sign-in timing the same either way.
-_DUMMY_HASH = _hasher.hash("famguard-dummy-password")
+# Verifying against a dummy hash of the same cost when the email is unknown keeps sign-in timing
+# the same either way; made on first use (and again if the hasher is swapped, as tests do).
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def _dummy_hash() -> str:
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(new_token()))
+    return _dummy[1]
 
 
 def hash_password(password: str) -> str:
@@ -28,7 +36,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

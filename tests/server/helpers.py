@@ -5,6 +5,7 @@ that go through the public API only."""
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -128,3 +129,58 @@ def renew(api: Api, person: Person) -> None:
     response = api.call("POST", "/v1/auth/refresh", json={"refresh_token": person.refresh_token})
     assert response.status_code == 200, response.text
     person.token, person.refresh_token = response.json()["access_token"], response.json()["refresh_token"]
+
+
+def redeem_all_at_once(api: Api, teens: list[Person], code: str) -> list[tuple[Person, int]]:
+    """Every teen redeems `code` at the same moment (threads behind a barrier, one HTTP
+    connection each); returns each teen with the status it got."""
+    import threading
+
+    import requests
+
+    barrier = threading.Barrier(len(teens))
+    results: list[tuple[Person, int]] = []
+    lock = threading.Lock()
+
+    def redeem(teen: Person) -> None:
+        with requests.Session() as session:
+            barrier.wait()
+            response = session.post(
+                api.base + "/v1/pairings/redeem",
+                json={"code": code},
+                headers={"Authorization": f"Bearer {teen.token}"},
+                timeout=60,
+            )
+        with lock:
+            results.append((teen, response.status_code))
+
+    threads = [threading.Thread(target=redeem, args=(teen,)) for teen in teens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+class BackgroundPoll:
+    """A long poll of /v1/events running in a thread; `answered_at` is its monotonic time."""
+
+    def __init__(self, api: Api, person: Person, cursor: str, wait: float = 20):
+        import threading
+
+        self.response: Any = None
+        self.answered_at = 0.0
+
+        def poll() -> None:
+            self.response = api.call("GET", "/v1/events", person.token, params={"after": cursor, "wait": wait})
+            self.answered_at = time.monotonic()
+
+        self.thread = threading.Thread(target=poll)
+        self.thread.start()
+        time.sleep(0.3)  # long enough for the request to be waiting on the server
+        assert self.thread.is_alive(), "the poll answered before anything happened"
+
+    def join(self, timeout: float = 5) -> list[dict[str, Any]]:
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the poll did not answer"
+        return self.response.json()["events"]

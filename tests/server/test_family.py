@@ -3,12 +3,11 @@ long-poll event feed (a change by one guardian reaches the other's waiting poll 
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date, timedelta
 
 from .conftest import Family
-from .helpers import Api, FakeClock, assert_error, controls_of, link, make_guardian, make_teen, renew
+from .helpers import Api, BackgroundPoll, FakeClock, assert_error, controls_of, link, make_guardian, make_teen, renew
 
 
 def _usage(api: Api, family: Family, **params: str) -> list[dict]:
@@ -136,16 +135,7 @@ def test_a_change_by_guardian_b_reaches_guardian_a_waiting_poll_within_a_second(
     link(live, alex, teen)
     link(live, jordan, teen)
     cursor = live.call("GET", "/v1/events", alex.token).json()["cursor"]
-    answer: dict = {}
-
-    def poll() -> None:
-        answer["response"] = live.call("GET", "/v1/events", alex.token, params={"after": cursor, "wait": 20})
-        answer["at"] = time.monotonic()
-
-    poller = threading.Thread(target=poll)
-    poller.start()
-    time.sleep(0.5)  # the poll is waiting on the server by now
-    assert poller.is_alive()
+    poll = BackgroundPoll(live, alex, cursor)
     _body, etag = controls_of(live, jordan, teen)
     changed_at = time.monotonic()
     changed = live.call(
@@ -156,10 +146,8 @@ def test_a_change_by_guardian_b_reaches_guardian_a_waiting_poll_within_a_second(
         headers={"If-Match": etag},
     )
     assert changed.status_code == 200
-    poller.join(5)
-    assert not poller.is_alive()
-    assert answer["at"] - changed_at < 1.0
-    events = answer["response"].json()["events"]
+    events = poll.join()
+    assert poll.answered_at - changed_at < 1.0
     assert [e["type"] for e in events] == ["controls_changed"]
     assert events[0]["data"] == {"fields": ["search_enabled"], "etag": changed.headers["ETag"], "actor": "Jordan"}
 
@@ -188,14 +176,7 @@ def test_a_commit_on_a_second_server_thread_wakes_the_poll(database_url: str, cl
         link(a, alex, teen)
         link(b, jordan, teen)
         cursor = a.call("GET", "/v1/events", alex.token).json()["cursor"]
-        answer: dict = {}
-        poller = threading.Thread(
-            target=lambda: answer.setdefault(
-                "r", a.call("GET", "/v1/events", alex.token, params={"after": cursor, "wait": 20})
-            )
-        )
-        poller.start()
-        time.sleep(0.3)
+        poll = BackgroundPoll(a, alex, cursor)
         _body, etag = controls_of(b, jordan, teen)
         changed_at = time.monotonic()
         b.call(
@@ -205,9 +186,8 @@ def test_a_commit_on_a_second_server_thread_wakes_the_poll(database_url: str, cl
             json={"restricted_mode": True},
             headers={"If-Match": etag},
         )
-        poller.join(5)
-        assert time.monotonic() - changed_at < 1.0
-        assert [e["type"] for e in answer["r"].json()["events"]] == ["controls_changed"]
+        assert [e["type"] for e in poll.join()] == ["controls_changed"]
+        assert poll.answered_at - changed_at < 1.0
     finally:
         first.stop()
         second.stop()

@@ -4,15 +4,13 @@ limits, concurrent redeems, several guardians, and ending a link from either sid
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-import requests
 
 from famguard.server.security import PAIRING_ALPHABET
 
 from .conftest import Family
-from .helpers import Api, FakeClock, Person, assert_error, link, make_guardian, make_teen, renew
+from .helpers import Api, FakeClock, Person, assert_error, link, make_guardian, make_teen, redeem_all_at_once, renew
 
 
 def _code(api: Api, guardian: Person) -> dict:
@@ -138,27 +136,7 @@ def test_fifty_concurrent_redeems_of_one_code_make_at_most_one_link(live: Api, c
     guardian = make_guardian(live)
     teens = [make_teen(live, f"Teen{n}", 15, clock.now.date()) for n in range(50)]
     code = _code(live, guardian)
-    barrier = threading.Barrier(len(teens))
-    results: list[tuple[Person, int]] = []
-    lock = threading.Lock()
-
-    def redeem(teen: Person) -> None:
-        with requests.Session() as session:
-            barrier.wait()
-            response = session.post(
-                live.base + "/v1/pairings/redeem",
-                json={"code": code["code"]},
-                headers={"Authorization": f"Bearer {teen.token}"},
-                timeout=60,
-            )
-        with lock:
-            results.append((teen, response.status_code))
-
-    threads = [threading.Thread(target=redeem, args=(t,)) for t in teens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = redeem_all_at_once(live, teens, code["code"])
     statuses = sorted(status for _teen, status in results)
     assert statuses.count(200) == 1 and statuses.count(409) == 49, statuses
     winner = next(teen for teen, status in results if status == 200)

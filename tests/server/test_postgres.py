@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +27,17 @@ from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.models import Base
 from famguard.server.runner import ServerThread
 
-from .helpers import Api, FakeClock, Person, assert_error, controls_of, link, make_guardian, make_teen
+from .helpers import (
+    Api,
+    BackgroundPoll,
+    FakeClock,
+    assert_error,
+    controls_of,
+    link,
+    make_guardian,
+    make_teen,
+    redeem_all_at_once,
+)
 
 
 def _pg_bin() -> Path | None:
@@ -185,40 +194,14 @@ def test_concurrent_redeems_and_a_woken_poll_on_postgres(pg_live: Api, clock: Fa
     guardian = make_guardian(api)
     teens = [make_teen(api, f"Teen{n}", 15, clock.now.date()) for n in range(20)]
     code = api.call("POST", "/v1/pairings", guardian.token).json()
-    barrier = threading.Barrier(len(teens))
-    statuses: list[int] = []
-
-    def redeem(teen: Person) -> None:
-        with requests.Session() as session:
-            barrier.wait()
-            answer = session.post(
-                api.base + "/v1/pairings/redeem",
-                json={"code": code["code"]},
-                headers={"Authorization": f"Bearer {teen.token}"},
-                timeout=60,
-            )
-            statuses.append(answer.status_code)
-
-    threads = [threading.Thread(target=redeem, args=(t,)) for t in teens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = [status for _teen, status in redeem_all_at_once(api, teens, code["code"])]
     assert sorted(statuses) == [200] + [409] * 19
 
     teen = make_teen(api, "Maya", 14, clock.now.date())
     link(api, guardian, teen)
     cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]
-    answer: dict = {}
-    poller = threading.Thread(
-        target=lambda: answer.setdefault(
-            "r", api.call("GET", "/v1/events", guardian.token, params={"after": cursor, "wait": 10})
-        )
-    )
-    poller.start()
-    time.sleep(0.3)
+    poll = BackgroundPoll(api, guardian, cursor)
     started = time.monotonic()
     api.call("POST", "/v1/me/time-requests", teen.token, json={"minutes": 15, "reason": ""})
-    poller.join(5)
-    assert time.monotonic() - started < 1.0
-    assert [e["type"] for e in answer["r"].json()["events"]] == ["time_requested"]
+    assert [e["type"] for e in poll.join()] == ["time_requested"]
+    assert poll.answered_at - started < 1.0
