@@ -45,6 +45,11 @@ def build(screen: str, window: MainWindow) -> object:
     page.set_field_state("comments", SyncState.SAVED)
     page.set_field_state("search_enabled", SyncState.SENDING)
     page.set_field_state("daily_limit_minutes", SyncState.REJECTED, "The service is not reachable.")
+    from famguard.domain.models import TimeRequest, TimeRequestStatus
+
+    now = datetime.now(UTC)
+    request = TimeRequest("r1", "t1", now.date(), 30, "Finishing my history project", TimeRequestStatus.PENDING, now)
+    page.requests.show_requests("Maya", [request])
     if screen == "offline":
         window.offline_banner.set_offline(True, 2)
         page.set_offline(True)

@@ -296,3 +296,23 @@ def test_a_request_for_more_time_shows_up_and_can_be_approved(qtbot, launch, pro
     assert (request.status.value, request.granted_minutes) == ("approved", 30)
     row = controller.window.teen_list
     qtbot.waitUntil(lambda: "1 h 30 min today" in row.item_text(controller.family.current), timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_guardian_unlinks_a_teen_after_confirming(qtbot, launch, proxy, guardian, teen, monkeypatch) -> None:
+    pair_through_api(guardian, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    questions: list[str] = []
+
+    def yes(_parent, _title, text, *args, **kwargs):  # the guardian answers "Yes" to the real question
+        questions.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    qtbot.mouseClick(find(controller.window, QPushButton, "unlinkButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.window.teen_list.list.count() == 0, timeout=WAIT)
+    assert questions and "Unlink Maya?" in questions[0]
+    assert "Maya is no longer linked" in controller.window.notice.text()
+    assert teen.api.my_guardians() == []
