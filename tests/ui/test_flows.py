@@ -302,3 +302,20 @@ def test_escape_cancels_a_slow_sign_in_and_its_late_answer_is_undone(qtbot, laun
     assert view.message.text() == "Sign-in cancelled."
     qtbot.wait(3000)  # the server's answer arrives meanwhile, and is ignored
     assert controller.window.current_screen() == "signInView" and controller.session is None
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_a_locked_account_says_for_how_long(qtbot, launch, live_server, guardian) -> None:
+    from famguard.api import ApiClient, make_session
+    from famguard.api import errors as api_errors
+
+    stranger = ApiClient(live_server, make_session())
+    for _ in range(5):  # five wrong passwords lock the account for a while
+        with pytest.raises(api_errors.InvalidCredentials):
+            stranger.sign_in(guardian.email, "wrong guess")
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)  # now even the right password waits
+    message = controller.window.sign_in.message
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    assert "Try again in 15 minutes" in message.text(), message.text()
+    assert find(controller.window, QPushButton, "signInSubmit").isEnabled()
