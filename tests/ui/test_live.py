@@ -227,6 +227,19 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
     qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2 h" in panel.effective_text(), timeout=WAIT)
 
+    # the teen asks for more time from the phone panel; the guardian sees it and answers
+    reason = find(panel, QLineEdit, "teenReasonEdit")
+    qtbot.keyClicks(reason, "one more episode")
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "Asked for 30 more minutes" in find(panel, QWidget, "teenUsageMessage").text(), timeout=WAIT
+    )
+    requests = controller.window.ensure_controls_page().requests
+    qtbot.waitUntil(
+        lambda: any("one more episode" in w.text() for w in requests.findChildren(QWidget, "timeRequestText")),
+        timeout=WAIT,
+    )
+
     # reset: back to the known family, on a fresh practice service
     first_url = controller.demo_env.base_url
     qtbot.mouseClick(find(window, QPushButton, "resetDemoButton"), Qt.MouseButton.LeftButton)
