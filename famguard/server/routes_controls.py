@@ -92,8 +92,8 @@ def patch_controls(
     if idempotency_key is None:
         with service.db.write() as session:
             me = service.authenticate(session, request, "guardian")
-            service.linked_teen(session, me, teen_id)
-            body, etag = _apply(service, session, me, teen_id, if_match, patch)
+            teen = service.linked_teen(session, me, teen_id)
+            body, etag = _apply(service, session, me, teen, if_match, patch)
         return _controls_response(body, etag)
 
     with service.db.read() as session:
@@ -112,8 +112,8 @@ def patch_controls(
     service.hook("after_idempotency_claim")
     try:
         with service.db.write() as session:
-            service.linked_teen(session, me, teen_id)
-            body, etag = _apply(service, session, me, teen_id, if_match, patch)
+            teen = service.linked_teen(session, me, teen_id)
+            body, etag = _apply(service, session, me, teen, if_match, patch)
             idempotency.store(session, me.account_id, idempotency_key, 200, body, etag)
     except (ApiError, TeenTurnedAdult, DomainValidationError):
         idempotency.release(service, me.account_id, idempotency_key)
@@ -130,12 +130,12 @@ def _require_if_match(if_match: str | None) -> str:
 
 
 def _apply(
-    service: Service, session: Session, me: Principal, teen_id: str, if_match: str | None, raw: dict[str, Any]
+    service: Service, session: Session, me: Principal, teen: Account, if_match: str | None, raw: dict[str, Any]
 ) -> tuple[str, str]:
     header = _require_if_match(if_match)
+    teen_id = teen.id
     row = session.get(ControlsRow, teen_id)
-    teen = session.get(Account, teen_id)
-    if row is None or teen is None:
+    if row is None:
         raise not_found("The controls")
     version = row.version
     current_etag = etag_of(version)
@@ -157,11 +157,15 @@ def _apply(
     if not changed:
         return row.body, current_etag
     body = _dumps(after)
-    moved = session.execute(
-        update(ControlsRow)
-        .where(ControlsRow.teen_id == teen_id, ControlsRow.version == version)
-        .values(version=version + 1, body=body, updated_at=service.now())
-    ).rowcount
+    moved = (
+        session.connection()
+        .execute(  # Core: a conditional write needs no ORM bookkeeping
+            update(ControlsRow.__table__)
+            .where(ControlsRow.__table__.c.teen_id == teen_id, ControlsRow.__table__.c.version == version)
+            .values(version=version + 1, body=body, updated_at=service.now())
+        )
+        .rowcount
+    )
     if moved != 1:  # another change committed between our read and this write
         raise ApiError(412, "precondition_failed", "These settings were changed meanwhile. Nothing was saved.")
     etag = etag_of(version + 1)
