@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from famguard import __version__
@@ -43,6 +44,11 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     if demo:
         from famguard.server.demo import seed_demo
 
+        with engine.connect() as connection:
+            has_data = connection.execute(text("SELECT 1 FROM accounts LIMIT 1")).first() is not None
+        if has_data:
+            engine.dispose()
+            raise RuntimeError("demo mode needs an empty database; give it a new file (it resets at every start)")
         service.demo_family = seed_demo(engine, clock=service.clock)  # type: ignore[attr-defined]
 
     app = FastAPI(

@@ -158,3 +158,9 @@ def test_demo_command_prints_its_sign_in_and_resets_on_restart(tmp_path: Path) -
         process.terminate()
         process.wait(15)
     assert list(tmp_path.iterdir()) == []  # the demo's database lives in a temporary place
+
+
+def test_demo_mode_refuses_a_database_that_has_data(database_url: str, clock: FakeClock) -> None:
+    seed_demo(make_engine(database_url), clock=clock)
+    with pytest.raises(RuntimeError, match="empty database"):
+        create_app(database_url, clock=clock, demo=True)

@@ -97,3 +97,17 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live: Api, c
         tested += 1
     assert tested >= 25
     assert len(calls) > 150 and sum(200 <= c < 300 for c in calls) > 30, "the run hardly reached the API"
+
+
+def test_every_schema_example_is_valid() -> None:
+    from pydantic import BaseModel
+
+    from famguard.server import schemas
+
+    models = [
+        m for m in vars(schemas).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel
+    ]
+    assert len(models) > 20
+    for model in models:
+        for example in model.model_config["json_schema_extra"]["examples"]:
+            model.model_validate(example)
