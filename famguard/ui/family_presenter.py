@@ -210,10 +210,29 @@ class FamilyPresenter(QObject):
                 f for f in CONTROL_INFO if getattr(previous, f) != getattr(controls, f) and f not in pending
             )
             self.page.update_controls(controls, elsewhere)
+            if elsewhere:
+                self._name_who_changed(teen_id, elsewhere)
         self._shown[teen_id] = controls
         self.window.show_teen_page()
         self._show_states(teen_id, states)
         self._show_status(status)
+
+    def _name_who_changed(self, teen_id: str, fields: tuple[str, ...]) -> None:
+        """Replace "changed on another device" by the name from the activity log, when it says."""
+
+        def named(entries: list) -> None:
+            if teen_id != self.current or self.page.teen_id != teen_id:
+                return
+            for field in fields:
+                entry = next((e for e in entries if e.kind == "controls" and e.field == field), None)
+                if entry is not None and entry.actor is not None and self.page.rows[field].note:
+                    self.page.rows[field].flash(f"↻ changed by {entry.actor.display_name}")
+
+        def failed(exc: BaseException) -> None:
+            if user_message(exc) is None:  # a bug is reported; a network hiccup just keeps the words
+                self.tasks.error_reporter(exc)
+
+        self.tasks.run(self.session.family.refresh_activity, teen_id, 20, on_success=named, on_error=failed, owner=self)
 
     # --- the guardian's changes --------------------------------------------------------------
 

@@ -59,7 +59,7 @@ class PairingPresenter(QObject):
         old = self.pairing
         self.pairing = None
         if old is not None and old.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
-            self.tasks.run(self.family.cancel_pairing, old.id, on_error=lambda _e: None, owner=self)
+            self.tasks.run(self.family.cancel_pairing, old.id, on_error=self._best_effort, owner=self)
         wizard.show_busy("Asking the service for a pairing code…")
         self.tasks.run(self._start, on_success=self._started, on_error=self._failed, owner=wizard)
 
@@ -137,7 +137,12 @@ class PairingPresenter(QObject):
         pairing, self.pairing = self.pairing, None
         if pairing is not None and pairing.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
             # Best effort: an unreachable server lets the code expire by itself in 10 minutes.
-            self.tasks.run(self.family.cancel_pairing, pairing.id, on_error=lambda _e: None, owner=self)
+            self.tasks.run(self.family.cancel_pairing, pairing.id, on_error=self._best_effort, owner=self)
+
+    def _best_effort(self, exc: BaseException) -> None:
+        """Cancelling is a courtesy (the code expires anyway): only a bug is worth reporting."""
+        if not isinstance(getattr(exc, "message", None), str):
+            self.tasks.error_reporter(exc)
 
     def _closed(self, _result: int) -> None:
         self._timer.stop()

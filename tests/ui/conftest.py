@@ -110,6 +110,43 @@ def failing_keyring() -> Iterator[object]:
 
 
 @pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[str]:
+    """The reference server in its own process (as in real life), for measurements of the app's
+    own event loop that an in-process server would disturb through the GIL."""
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-c", "from famguard.server.cli import main; raise SystemExit(main())"]
+    command += ["--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'server.sqlite3'}"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/v1/health", timeout=1) as reply:  # noqa: S310 - loopback
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("famguard-server did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@pytest.fixture
 def proxy(live_server: str) -> Iterator[NetProxy]:
     proxy = NetProxy(live_server)
     try:
