@@ -220,6 +220,13 @@ class ControlsPage(QWidget):
             row.editor.set_age(age)
             row.editor.set_value(getattr(controls, field))
 
+    def reset(self) -> None:
+        """Forget the teen shown (sign-out, demo reset): no undo reaches into another session."""
+        self.teen_id = ""
+        self._undo.clear()
+        self._refresh_undo()
+        self.requests.show_requests("", [])
+
     def update_controls(self, controls: Controls, changed_elsewhere: tuple[str, ...] = (), by: str = "") -> None:
         """New values from the server; settings changed by someone else are highlighted briefly."""
         for field, row in self.rows.items():

@@ -99,6 +99,7 @@ class FamilyPresenter(QObject):
         ):
             signal.disconnect(slot)
         self.window.offline_banner.set_offline(False)
+        self.page.reset()
         self.deleteLater()
 
     # --- teens -------------------------------------------------------------------------------
