@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             log_config=log_config,
             proxy_headers=args.behind_proxy,
+            timeout_graceful_shutdown=5,  # long polls are cut short rather than awaited on Ctrl-C
             **uvicorn_kwargs,  # type: ignore[arg-type]
         )
         return 0

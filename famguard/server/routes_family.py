@@ -314,7 +314,7 @@ async def events(
             waiter.clear()
             found = await run_in_threadpool(_read_events, service, me, after)
             remaining = deadline - time.monotonic()
-            if found or remaining <= 0 or await request.is_disconnected():
+            if found or remaining <= 0 or service.closing or await request.is_disconnected():
                 cursor = found[-1].id if found else after
                 return EventsOut(events=found, cursor=str(cursor))
             await waiter.wait(min(remaining, FALLBACK_RECHECK_SECONDS))

@@ -75,6 +75,8 @@ class Service:
         self.db = db
         self.clock = clock
         self.notifier = notifier
+        # Set when the server stops: waiting long polls answer at once instead of being cancelled.
+        self.closing = False
         # Test seams: called at named points so a test can hold a request there deterministically.
         self.hooks: dict[str, Callable[[], None]] = {}
 

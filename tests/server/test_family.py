@@ -206,3 +206,19 @@ def test_usage_dates_follow_the_teen_time_zone(api: Api, family: Family, clock: 
     renew(api, family.teen)
     asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 10, "reason": ""}).json()
     assert asked["date"] == str(date(2026, 11, 26))
+
+
+def test_stopping_the_server_answers_waiting_polls_at_once(database_url: str, clock: FakeClock) -> None:
+    import requests
+
+    from famguard.server.runner import ServerThread
+
+    server = ServerThread(database_url, clock=clock)
+    api = Api(requests.Session(), server.start())
+    guardian = make_guardian(api)
+    cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]
+    poll = BackgroundPoll(api, guardian, cursor, wait=25)
+    started = time.monotonic()
+    server.stop()
+    assert poll.join() == []
+    assert time.monotonic() - started < 1.5
