@@ -82,8 +82,6 @@ class Database:
         if self.is_sqlite:
             with _LOCKS_GUARD:
                 self._write_lock = _SQLITE_WRITE_LOCKS.setdefault(str(engine.url), threading.RLock())
-        self._local = threading.local()
-        self._raw_connections: list[Any] = []
         self._reads = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         self._writes = sessionmaker(
             bind=engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False, autoflush=False
@@ -110,22 +108,19 @@ class Database:
             yield session
 
     def inline_query(self, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
-        """One row of a read-only statement on SQLite, on this thread's own connection, cheap
-        enough to run on the event loop (a point lookup takes tens of microseconds). Values come
+        """One row of a read-only statement on SQLite, cheap enough to run on the event loop (a
+        point lookup takes tens of microseconds). The connection comes from the pool and goes
+        back at once; in autocommit mode the statement is its own read transaction. Values come
         back raw: text for datetimes and dates."""
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self.engine.raw_connection()
-            self._local.connection = connection
-            self._raw_connections.append(connection)
-        cursor = connection.cursor()
+        connection = self.engine.raw_connection()
         try:
-            return cursor.execute(sql, params).fetchone()
+            cursor = connection.cursor()
+            try:
+                return cursor.execute(sql, params).fetchone()
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
+            connection.close()  # back to the pool
 
     def dispose(self) -> None:
-        for connection in self._raw_connections:
-            connection.close()
-        self._raw_connections.clear()
         self.engine.dispose()

@@ -231,3 +231,13 @@ def test_controls_read_refusals_are_precise(api: Api, family: Family, clock: Fak
     assert api.call("GET", path, family.guardian.token).status_code == 200
     assert api.call("POST", "/v1/auth/logout", family.guardian.token).status_code == 204
     assert_error(api.call("GET", path, family.guardian.token), 401, "unauthorized")
+
+
+def test_the_fast_read_returns_its_connection_whatever_thread_serves_it(app: FastAPI, family: Family) -> None:
+    """A TestClient used without `with` runs every request on a new event-loop thread; more
+    requests than the pool holds must not exhaust it (it once kept a connection per thread)."""
+    from fastapi.testclient import TestClient
+
+    client = Api(TestClient(app))
+    for _ in range(70):  # the pool holds 20 + 40
+        assert client.call("GET", f"/v1/teens/{family.teen.id}/controls", family.guardian.token).status_code == 200
