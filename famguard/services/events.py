@@ -10,10 +10,13 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-# Notice kinds. "outbox": a change's sync state moved; "controls": cached controls changed;
-# "teens": the list of teens changed; "status": online/offline/paused changed; "time_requests",
-# "usage", "activity", "pairing": that part of the cache changed; "signed_out": the server ended
-# the sign-in (sign in again).
+# Notice kinds. Every notice is sent AFTER the local store was updated, whoever caused it (the sync
+# engine on an event, or a FamilyService.refresh_*): a listener re-reads the cache (`cached_*`)
+# and never needs to fetch — which also means a refresh can never trigger itself through a notice.
+# "outbox": a change's sync state moved; "controls": cached controls changed; "teens": the list of
+# teens changed; "status": online/offline/paused changed; "time_requests", "usage", "activity":
+# that part of the cache changed; "pairing": a pairing moved on (poll it); "signed_out": the
+# server ended the sign-in (sign in again).
 KINDS = ("outbox", "controls", "teens", "status", "time_requests", "usage", "activity", "pairing", "signed_out")
 
 

@@ -1,10 +1,16 @@
 """SessionService: creating an account, signing in (remembered in the keyring or for this session
 only), resuming a remembered sign-in, and signing out. A sign-in yields an AccountSession, which
 bundles everything the app uses for that account: the API client, its own local database, the
-family service and the sync engine. Every method blocks; call from a worker thread."""
+family service and the sync engine. Every method blocks; call from a worker thread.
+
+A remembered guardian can also be resumed without the network (`resume(..., offline_ok=True)`):
+the session is built from the keyring's refresh token and the account as the local store last saw
+it, and the token is swapped for an access token on the first call that reaches the server. Edits
+made meanwhile wait in the outbox; a later definitive refusal of the token signs out as usual."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +25,29 @@ from famguard.services.sync import SyncEngine
 from famguard.store import AccountStore
 
 log = logging.getLogger(__name__)
+
+ACCOUNT_KEY = "account"  # the signed-in account as last confirmed by the server (local store meta)
+
+
+def _account_to_json(account: Account) -> str:
+    return json.dumps(
+        {"id": account.id, "email": account.email, "display_name": account.display_name,
+         "role": account.role.value, "age": account.age}
+    )  # fmt: skip
+
+
+def _account_from_json(text: str | None) -> Account | None:
+    """The cached account, or None when there is none or it cannot be read (then ask the server)."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        return Account(
+            str(data["id"]), str(data["email"]), str(data["display_name"]), Role(data["role"]), data.get("age")
+        )
+    except (ValueError, KeyError, TypeError):
+        log.warning("The cached account could not be read; asking the service instead")
+        return None
 
 
 class UnsentChanges(Exception):
@@ -116,9 +145,14 @@ class SessionService:
         """(server URL, email) of the account to resume, or None. CredentialError if the keyring fails."""
         return None if self.credentials is None else self.credentials.last_account()
 
-    def resume(self, server_url: str, email: str) -> AccountSession | None:
+    def resume(self, server_url: str, email: str, *, offline_ok: bool = False) -> AccountSession | None:
         """Sign in again with the remembered refresh token; None if nothing is remembered.
-        SignedOut (and the entry is forgotten) when the server no longer accepts it."""
+
+        Without `offline_ok` the server is asked who this is first: SignedOut (and the entry is
+        forgotten) when it no longer accepts the token, a network error when it cannot be reached.
+        With `offline_ok` and the account known to the local store, no request is made at all: the
+        session works from the cache at once and the token is refreshed by the first call that
+        reaches the server (a refusal then notifies "signed_out" and forgets the entry)."""
         if self.credentials is None:
             return None
         server_url = check_server_url(server_url)
@@ -128,6 +162,12 @@ class SessionService:
         tokens = TokenManager(refresh_token=saved.refresh_token)
         api = self._api(server_url, tokens)
         self._wire_persistence(tokens, server_url, email, saved.display_name)
+        if offline_ok:
+            store = AccountStore.open_for(server_url, email)
+            account = _account_from_json(store.get_meta(ACCOUNT_KEY))
+            if account is not None and account.role == Role.GUARDIAN:
+                return self._open(server_url, email, account, api, tokens, True, None, store=store)
+            store.close()  # never confirmed here (or unreadable): the server must say who this is
         try:
             account = api.me()  # no access token yet: this refreshes first (and persists the new one)
         except e.SignedOut:
@@ -165,6 +205,8 @@ class SessionService:
         tokens: TokenManager,
         remembered: bool,
         problem: str | None,
+        *,
+        store: AccountStore | None = None,
     ) -> AccountSession:
         if remembered:
             self._wire_persistence(tokens, server_url, email, account.display_name)
@@ -175,7 +217,9 @@ class SessionService:
             notifier.notify("signed_out")
 
         tokens.on_signed_out = signed_out
-        store = AccountStore.open_for(server_url, email)  # per account: another's outbox is never sent
+        if store is None:
+            store = AccountStore.open_for(server_url, email)  # per account: another's outbox is never sent
+            store.set_meta(ACCOUNT_KEY, _account_to_json(account))  # confirmed by the server just now
         return AccountSession(
             server_url=server_url,
             email=email,

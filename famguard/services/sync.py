@@ -8,8 +8,10 @@ rebase when it is not. Permanent refusals mark the row rejected with the server'
 trouble keeps it pending for the next attempt, with the same key so nothing applies twice.
 
 Changes made elsewhere arrive through the events long-poll (or, if the service has no events,
-conditional GETs every 30 s). Every method blocks: call them from a worker thread. `start()` runs
-the sender and the puller on two daemon threads of their own; `stop()` ends them."""
+conditional GETs every 30 s); the engine refreshes the cache before it notifies, so a notice
+always means "re-read the cache", never "go and fetch". Every method blocks: call them from a
+worker thread. `start()` runs the sender and the puller on two daemon threads of their own;
+`stop()` ends them."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from famguard.domain.controls import (
     time_away_block_to_json,
 )
 from famguard.domain.errors import DomainValidationError
+from famguard.domain.models import Event
 from famguard.services.events import Listener, Notifier
 from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED, SENDING, AccountStore, OutboxChange
 
@@ -360,23 +363,38 @@ class SyncEngine:
             return 0  # stopped during the long-poll: the store may be closed already
         self._set_online(True)
         for event in events:
-            teen = event.teen_id
-            if event.type == "controls_changed" and teen:
-                cached = self.store.controls(teen)
-                if cached is None or cached[1] != event.data.get("etag"):
-                    self.refresh_controls(teen)
-            elif event.type in ("pairing_confirmed", "link_ended"):
-                self.store.replace_teens(self.api.teens())
-                self.notifier.notify("teens", teen)
-            elif event.type.startswith("pairing_"):
-                self.notifier.notify("pairing", teen)
-            elif event.type.startswith("time_request") and teen:
-                self.store.replace_time_requests(teen, self.api.time_requests(teen))
-                self.notifier.notify("time_requests", teen)
-            elif event.type == "usage_reported":
-                self.notifier.notify("usage", teen)
+            try:
+                self._handle(event)
+            except (e.NotFound, e.Forbidden, e.Gone):
+                # That teen was unlinked since (its own link_ended event is in this batch or the
+                # next): skip the event rather than stop here, or every later event would be lost.
+                log.info("Skipped a %s event of a teen no longer linked", event.type)
         self.store.set_meta(CURSOR_KEY, new_cursor)
         return len(events)
+
+    def _handle(self, event: Event) -> None:
+        """Bring the part of the cache an event is about up to date, then notify."""
+        teen = event.teen_id
+        if event.type == "controls_changed" and teen:
+            cached = self.store.controls(teen)
+            if cached is None or cached[1] != event.data.get("etag"):
+                self.refresh_controls(teen)
+        elif event.type in ("pairing_confirmed", "link_ended"):
+            self.store.replace_teens(self.api.teens())
+            self.notifier.notify("teens", teen)
+        elif event.type.startswith("pairing_"):
+            self.notifier.notify("pairing", teen)
+        elif event.type.startswith("time_request") and teen:
+            self.store.replace_time_requests(teen, self.api.time_requests(teen))
+            self.notifier.notify("time_requests", teen)
+            self._refresh_usage(teen)  # an approval raises that day's limit
+        elif event.type == "usage_reported" and teen:
+            self._refresh_usage(teen)
+
+    def _refresh_usage(self, teen_id: str) -> None:
+        # Refreshed here, before the notice: every notice means "the cache is fresh, re-read it".
+        self.store.replace_usage(teen_id, self.api.usage(teen_id))
+        self.notifier.notify("usage", teen_id)
 
     def poll_controls(self) -> None:
         """The fallback without events: a conditional GET of every cached teen's controls."""
