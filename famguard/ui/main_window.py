@@ -171,9 +171,11 @@ class MainWindow(QMainWindow):
 
         def step() -> None:
             if page.build_next():
-                QTimer.singleShot(0, step)
+                QTimer.singleShot(0, page, step)
 
-        QTimer.singleShot(0, step)
+        # The page is the timer's context: a page deleted mid-build (window closed) stops the chain
+        # instead of a late step touching destroyed widgets.
+        QTimer.singleShot(0, page, step)
 
     def ensure_controls_page(self):  # -> ControlsPage
         if self.controls_page is None:
