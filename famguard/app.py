@@ -51,28 +51,6 @@ def make_sessions() -> Any:
     return SessionService(CredentialStore())
 
 
-def peek_cache(server_url: str, email: str) -> Any:
-    """The family as the local store last saw it, read without the network (None if never seen)."""
-    from famguard.domain.controls import controls_from_json
-    from famguard.store import AccountStore, database_path
-    from famguard.ui.controller import CachedFamily
-
-    path = database_path(server_url, email)
-    if not path.exists():
-        return None
-    store = AccountStore(path)
-    try:
-        teens = store.teens()
-        controls = {}
-        for teen in teens:
-            cached = store.controls(teen.id)
-            if cached is not None:
-                controls[teen.id] = controls_from_json(cached[0])
-        return CachedFamily(teens, controls)
-    finally:
-        store.close()
-
-
 class DemoTeen:
     """The demo's teen phone: the demo family's youngest teen, signed in through the public API
     (the same calls as `famguard-teen`)."""
@@ -171,7 +149,7 @@ class DemoEnvironment:
 def build_backend() -> Any:
     from famguard.ui.controller import Backend
 
-    return Backend(make_sessions=make_sessions, peek_cache=peek_cache, start_demo=DemoEnvironment)
+    return Backend(make_sessions=make_sessions, start_demo=DemoEnvironment)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """The app's flow from start to sign-out: first run (welcome), sign-in and account creation,
-resuming a remembered sign-in (the cached family shown before the network answers), sign-out,
-and the demo (a practice service started in the background, reset on request).
+resuming a remembered sign-in (from the keyring and the local store, without waiting for the
+network: the family is shown and editable at once, offline too), the server ending a sign-in,
+sign-out, and the demo (a practice service started in the background, reset on request).
 
 The controller gets a `Backend` from the composition root (famguard.app): the only way it reaches
 the service layer, the keyring and the demo server, so that this package imports no I/O library.
@@ -10,20 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from famguard.domain.controls import Controls
-from famguard.domain.models import TeenSummary
 from famguard.ui.dialogs import confirm_sign_out, show_error
 from famguard.ui.family_presenter import FamilyPresenter, user_message
 from famguard.ui.main_window import MainWindow
 from famguard.ui.settings import Settings
 from famguard.ui.signin import SignInRequest
 from famguard.ui.tasks import TaskRunner
-from famguard.ui.viewstate import TeenRow
 
 log = logging.getLogger(__name__)
 
@@ -31,25 +29,15 @@ RESUME_RETRY_MS = 5000
 
 
 @dataclass
-class CachedFamily:
-    """What the local store knew at the last run, shown while the sign-in is resumed."""
-
-    teens: list[TeenSummary]
-    controls: dict[str, Controls] = field(default_factory=dict)
-
-
-@dataclass
 class Backend:
     """Blocking factories from the composition root; each is called on a worker thread.
 
     make_sessions() -> famguard.services.SessionService using the system keyring
-    peek_cache(server_url, email) -> CachedFamily | None
     start_demo() -> a demo environment: .base_url, .sessions (no keyring), .guardian_email,
         .guardian_password, .teen (the Teen's phone, or None), .stop()
     """
 
     make_sessions: Callable[[], Any]
-    peek_cache: Callable[[str, str], CachedFamily | None]
     start_demo: Callable[[], Any]
 
 
@@ -105,7 +93,9 @@ class AppController(QObject):
             return
         self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
 
-    def _startup(self) -> tuple[Any, Settings, tuple[str, str] | None, str | None, CachedFamily | None]:
+    def _startup(self) -> tuple[Any, Settings, tuple[str, str] | None, str | None, Any]:
+        """On a worker: settings, the sign-in service and, for a returning guardian, the session
+        itself, opened from the keyring and the local store without the network (or the error)."""
         settings = self.settings or Settings.load()
         sessions = self.backend.make_sessions()
         keyring_problem = None
@@ -116,11 +106,16 @@ class AppController(QObject):
             if message is None:
                 raise
             remembered, keyring_problem = None, message
-        cached = self.backend.peek_cache(*remembered) if remembered else None
-        return sessions, settings, remembered, keyring_problem, cached
+        resumed: Any = None
+        if remembered is not None:
+            try:
+                resumed = sessions.resume(*remembered, offline_ok=True)
+            except Exception as exc:  # handled like a failed resume, on the GUI thread
+                resumed = exc
+        return sessions, settings, remembered, keyring_problem, resumed
 
-    def _started(self, result: tuple[Any, Settings, tuple[str, str] | None, str | None, CachedFamily | None]) -> None:
-        self.sessions, self.settings, remembered, keyring_problem, cached = result
+    def _started(self, result: tuple[Any, Settings, tuple[str, str] | None, str | None, Any]) -> None:
+        self.sessions, self.settings, remembered, keyring_problem, resumed = result
         server = self.server_override or self.settings.server_url
         if server:
             self.window.sign_in.set_server(server)
@@ -133,62 +128,53 @@ class AppController(QObject):
                 self.window.show_welcome()
             return
         self._resume = remembered
-        self._show_cached(remembered, cached)
-        self._try_resume()
+        if isinstance(resumed, BaseException):
+            self._resume_failed(resumed)
+        else:
+            self._resumed(resumed)
 
     def _startup_failed(self, exc: BaseException) -> None:
         self.report_error(exc)
         self.window.show_welcome()
 
-    def _show_cached(self, remembered: tuple[str, str], cached: CachedFamily | None) -> None:
-        server, email = remembered
-        self.window.set_account(email, server)
-        self.window.show_family()
-        self.window.show_notice("↻ Connecting to the service… showing your family as it was last time.")
-        if cached is None or not cached.teens:
-            self.window.show_no_teen("Connecting to the service…")
-            return
-        rows = [TeenRow(t.id, t.display_name, t.age) for t in cached.teens]
-        self.window.teen_list.set_teens(rows)
-        first = cached.teens[0]
-        if first.id in cached.controls:
-            page = self.window.ensure_controls_page()
-            page.show_teen(first.id, first.display_name, first.age, cached.controls[first.id])
-            page.setEnabled(False)  # read-only until the sign-in is confirmed: edits need the outbox
-            self.window.show_teen_page()
-
     def _try_resume(self) -> None:
         if self._resume is None:
             return
         self.tasks.run(
-            self.sessions.resume, *self._resume, on_success=self._resumed, on_error=self._resume_failed, name="resume"
+            self.sessions.resume,
+            *self._resume,
+            offline_ok=True,
+            on_success=self._resumed,
+            on_error=self._resume_failed,
+            name="resume",
         )
 
     def _resumed(self, session: Any) -> None:
-        if session is None:  # nothing remembered after all
-            self._resume = None
-            self.window.notice.hide()
-            self.show_sign_in(create_account=False)
-            return
         self._resume = None
         self.window.notice.hide()
+        if session is None:  # nothing remembered after all
+            self.show_sign_in(create_account=False)
+            return
         self.window.offline_banner.set_offline(False)
         self._open_session(session)
 
     def _resume_failed(self, exc: BaseException) -> None:
         message = user_message(exc)
         if message is None:
+            self._resume = None
             self.report_error(exc)
+            self.window.show_welcome()
             return
         if getattr(exc, "code", None) is None and type(exc).__name__ in ("NetworkUnreachable", "TimedOut"):
-            self.window.notice.hide()
-            self.window.offline_banner.show_text(
-                f"⚠ You are offline: {message} Showing your family as it was last time; FamGuard keeps trying."
-            )
+            # Only an account never confirmed on this computer needs the server to open at all.
+            server, email = self._resume or ("", "")
+            self.window.set_account(email, server)
+            self.window.show_family()
+            self.window.show_no_teen("Connecting to the service…")
+            self.window.offline_banner.show_text(f"⚠ You are offline: {message} FamGuard keeps trying.")
             self._resume_timer.start(RESUME_RETRY_MS)
             return
         self._resume = None
-        self.window.notice.hide()
         self.show_sign_in(create_account=False)
         self.window.sign_in.show_message(message, error=True)
 
@@ -259,8 +245,26 @@ class AppController(QObject):
         page = self.window.ensure_controls_page()
         page.setEnabled(True)
         label = f"{session.account.display_name} ({session.email})"
-        self.family = FamilyPresenter(self.window, self.tasks, session, account_label=label)
+        self.family = FamilyPresenter(
+            self.window, self.tasks, session, account_label=label, on_signed_out=self._sign_in_ended
+        )
         self.family.start()
+
+    def _sign_in_ended(self) -> None:
+        """The server refused the sign-in (revoked, or expired while away): the keyring entry is
+        forgotten already; close this account here and ask for the password again. Changes not
+        sent stay in its local store for the next sign-in."""
+        session = self.session
+        if session is None or self.demo_env is not None:
+            return
+        self._close_family()
+        self.session = None
+        self.window.set_account(None, None)
+        self.tasks.run(session.close, name="close session", on_error=self._ignore)
+        self.show_sign_in(create_account=False)
+        self.window.sign_in.set_email(session.email)
+        self.window.sign_in.set_server(session.server_url)
+        self.window.sign_in.show_message("Your sign-in has ended. Please sign in again.", error=True)
 
     # --- sign-out ----------------------------------------------------------------------------
 

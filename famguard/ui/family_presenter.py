@@ -3,13 +3,17 @@ controls page (each change queued through the sync engine, its per-field state s
 offline banner, conflicts, changes made elsewhere, unlinking and pairing.
 
 Every service call runs through the TaskRunner; the sync engine's notices (which arrive on its
-own threads) are bridged to the GUI thread by a queued Qt signal before anything is touched."""
+own threads) are bridged to the GUI thread by a queued Qt signal before anything is touched. A
+notice always means "the local store was updated": the presenter re-reads the cache then, and asks
+the server only on its own initiative (start, selecting a teen, coming back online)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -44,8 +48,17 @@ class _NoticeBridge(QObject):
 class FamilyPresenter(QObject):
     """Owns nothing but the wiring: `session` is a famguard.services.AccountSession."""
 
-    def __init__(self, window: MainWindow, tasks: TaskRunner, session: Any, *, account_label: str) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        session: Any,
+        *,
+        account_label: str,
+        on_signed_out: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(window)
+        self.on_signed_out = on_signed_out  # the server ended the sign-in: the controller signs in again
         self.window = window
         self.tasks = tasks
         self.session = session
@@ -77,9 +90,10 @@ class FamilyPresenter(QObject):
 
     # --- life cycle --------------------------------------------------------------------------
 
-    def start(self, cached_teens: list[TeenSummary] | None = None) -> None:
-        """Show what is cached at once, then ask the server and start syncing."""
-        self.tasks.run(self.session.family.cached_teens, on_success=self._show_teens, owner=self, name="cached teens")
+    def start(self) -> None:
+        """Show what is cached at once (all there is while offline), then ask the server and start
+        syncing."""
+        self._reload_teens(fetch_new=False)
         self.refresh_teens()
         self.tasks.run(self.session.sync.start, owner=self, name="start sync")
 
@@ -105,9 +119,8 @@ class FamilyPresenter(QObject):
     # --- teens -------------------------------------------------------------------------------
 
     def _refresh(self, key: tuple[str, str | None], fn: Any, *args: Any, on_success: Any) -> None:
-        """Ask the server once for `key` (kind, teen). The family service announces its own
-        refreshes as notices too; those arrive while the refresh is still in flight (they are
-        queued before its result) and are ignored here, so a refresh never triggers itself."""
+        """Ask the server once for `key` (kind, teen) while no such request is in flight. The
+        notice the family service sends after it refreshed only makes the cache be re-read."""
         if key in self._in_flight:
             return
         self._in_flight.add(key)
@@ -125,7 +138,26 @@ class FamilyPresenter(QObject):
     def refresh_teens(self) -> None:
         self._refresh(("teens", None), self.session.family.refresh_teens, on_success=self._show_teens)
 
-    def _show_teens(self, teens: list[TeenSummary]) -> None:
+    def _reload_teens(self, *, fetch_new: bool) -> None:
+        """Show the cached teens and their cached use today; with `fetch_new`, ask the server for
+        the use of a teen not shown before (a teen just linked elsewhere)."""
+
+        def cached() -> tuple[list[TeenSummary], dict[str, list]]:
+            teens = self.session.family.cached_teens()
+            return teens, {t.id: self.session.family.cached_usage(t.id) for t in teens}
+
+        def shown(result: tuple[list[TeenSummary], dict[str, list]]) -> None:
+            teens, usage = result
+            before = set(self.teens)
+            self._show_teens(teens, fetch_usage=False)
+            for teen_id, days in usage.items():
+                self._show_usage(teen_id, days)
+                if fetch_new and teen_id not in before:
+                    self._refresh_usage(teen_id)
+
+        self.tasks.run(cached, on_success=shown, owner=self, name="cached teens")
+
+    def _show_teens(self, teens: list[TeenSummary], *, fetch_usage: bool = True) -> None:
         gone = [row for teen_id, row in self.teens.items() if teen_id not in {t.id for t in teens}]
         rows = []
         for teen in teens:
@@ -141,20 +173,27 @@ class FamilyPresenter(QObject):
         if not rows:
             self.current = None
             self.window.show_no_teen("No teen is linked yet. Choose “Add a teen” to link your teen's account.")
-        for row in rows:
-            self._refresh_usage(row.teen_id)
+        if fetch_usage:
+            for row in rows:
+                self._refresh_usage(row.teen_id)
 
     def _refresh_usage(self, teen_id: str) -> None:
-        def shown(days: list) -> None:
-            row = self.teens.get(teen_id)
-            if row is None or not days:
-                return
-            today = days[-1]  # the range ends at the teen's today
-            row = replace(row, used_minutes=today.minutes, limit_minutes=today.limit_minutes)
+        shown = partial(self._show_usage, teen_id)
+        self._refresh(("usage", teen_id), self.session.family.refresh_usage, teen_id, on_success=shown)
+
+    def _reload_usage(self, teen_id: str) -> None:
+        shown = partial(self._show_usage, teen_id)
+        self.tasks.run(self.session.family.cached_usage, teen_id, on_success=shown, owner=self, name="cached usage")
+
+    def _show_usage(self, teen_id: str, days: list) -> None:
+        row = self.teens.get(teen_id)
+        if row is None or not days:
+            return
+        today = days[-1]  # the range ends at the teen's today
+        row = replace(row, used_minutes=today.minutes, limit_minutes=today.limit_minutes)
+        if row != self.teens[teen_id]:
             self.teens[teen_id] = row
             self.window.teen_list.update_teen(row)
-
-        self._refresh(("usage", teen_id), self.session.family.refresh_usage, teen_id, on_success=shown)
 
     def select(self, teen_id: str) -> None:
         self.current = teen_id
@@ -167,17 +206,21 @@ class FamilyPresenter(QObject):
     # --- requests for more time ----------------------------------------------------------------
 
     def _refresh_requests(self, teen_id: str) -> None:
-        def shown(requests: list) -> None:
-            row = self.teens.get(teen_id)
-            if row is not None and teen_id == self.current:
-                self.page.requests.show_requests(row.name, requests)
-
+        shown = partial(self._show_requests, teen_id)
         self._refresh(("time_requests", teen_id), self.session.family.refresh_time_requests, teen_id, on_success=shown)
+
+    def _reload_requests(self, teen_id: str) -> None:
+        shown = partial(self._show_requests, teen_id)
+        self.tasks.run(self.session.family.cached_time_requests, teen_id, on_success=shown, owner=self)
+
+    def _show_requests(self, teen_id: str, requests: list) -> None:
+        row = self.teens.get(teen_id)
+        if row is not None and teen_id == self.current:
+            self.page.requests.show_requests(row.name, requests)
 
     def decide(self, request: Any, approve: bool, minutes: int | None) -> None:
         def done(_decided: Any) -> None:
-            self._refresh_requests(request.teen_id)
-            self._refresh_usage(request.teen_id)
+            self._refresh_usage(request.teen_id)  # an approval raised the limit; the list came by notice
 
         def failed(exc: BaseException) -> None:
             if getattr(exc, "code", None) == "already_decided":
@@ -293,7 +336,7 @@ class FamilyPresenter(QObject):
         self.tasks.run(
             self.session.family.unlink,
             teen_id,
-            on_success=lambda _r: self.refresh_teens(),
+            on_success=lambda _r: self._reload_teens(fetch_new=False),
             on_error=self._network_error,
             owner=self,
         )
@@ -309,15 +352,18 @@ class FamilyPresenter(QObject):
         elif kind == "status":
             self.tasks.run(self.session.sync.status, on_success=self._show_status, owner=self)
         elif kind == "teens":
-            self.refresh_teens()
+            self._reload_teens(fetch_new=True)
         elif kind == "usage" and teen_id:
-            self._refresh_usage(teen_id)
+            self._reload_usage(teen_id)
         elif kind == "time_requests" and teen_id:
             if teen_id == self.current:
-                self._refresh_requests(teen_id)
-            self._refresh_usage(teen_id)
+                self._reload_requests(teen_id)
         elif kind == "pairing":
             self.pairing.poll_now()
+        elif kind == "signed_out":
+            self._closed = True  # several threads may say so; act once
+            if self.on_signed_out is not None:
+                self.on_signed_out()
 
     def _refresh_teen_states(self, teen_id: str) -> None:
         if teen_id == self.current:
@@ -350,8 +396,10 @@ class FamilyPresenter(QObject):
         was_online, self._online = self._online, status.online
         self.window.offline_banner.set_offline(not status.online, status.unsent)
         self.page.set_offline(not status.online)
-        if not was_online and status.online and self.current:
-            self._refresh_teen_states(self.current)
+        if not was_online and status.online:
+            self.refresh_teens()  # what failed while offline (the whole family after an offline start)
+            if self.current:
+                self._refresh_teen_states(self.current)
 
     def _ask_conflict(self, teen_id: str, field: str, state: Any) -> None:
         if self._conflict_open:

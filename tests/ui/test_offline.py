@@ -1,0 +1,121 @@
+"""Story 7 in the app, "I'm offline on the train": with the service down, a returning guardian's
+app opens the family from the real keyring and the local store, the controls stay editable, edits
+wait with "will be sent when online" and the offline banner counts them, and they reach the teen
+by themselves once the real server is back on the same port and database. Also: what the teen
+does elsewhere (reporting use, unlinking) reaches the guardian's view within about two seconds."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
+
+from .conftest import birth_date_for, make_person, pair_through_api, stop_app
+from .test_flows import WAIT, find, sign_in, wait_status, wait_teen_page
+
+
+class RestartableServer:
+    """The reference server on one fixed port and one database file, stopped and started again
+    like a service that goes down and comes back."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        from famguard.server.runner import ServerThread
+
+        self._make = ServerThread
+        self.database_url = f"sqlite:///{tmp_path / 'restartable.sqlite3'}"
+        self._server = ServerThread(database_url=self.database_url)
+        self.url = self._server.start()
+        self.port = int(self.url.rsplit(":", 1)[1])
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self._server.stop()
+            self.running = False
+
+    def start(self) -> None:
+        self._server = self._make(database_url=self.database_url, port=self.port)
+        self._server.start()
+        self.running = True
+
+
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[RestartableServer]:
+    server = RestartableServer(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_cold_start_offline_is_editable_and_the_edit_reaches_the_teen_when_the_server_is_back(
+    qtbot, launch, restartable
+) -> None:
+    guardian = make_person(restartable.url, "sam@example.org", "Sam Guardian", "guardian")
+    teen = make_person(restartable.url, "maya@example.org", "Maya", "teen", birth_date_for(14))
+    pair_through_api(guardian, teen)
+    first = launch()
+    sign_in(qtbot, first, restartable.url, guardian)
+    wait_teen_page(qtbot, first, "Maya")
+    stop_app(first)
+
+    restartable.stop()  # on the train
+    controller = launch()
+    window = controller.window
+    wait_teen_page(qtbot, controller, "Maya")  # shown and enabled: the session opened from cache
+    assert controller.family is not None and "Sam Guardian" in window.who_action.text()
+    page = window.ensure_controls_page()
+    search = find(page, QCheckBox, "search_enabled_check")
+    assert search.isChecked()
+    qtbot.keyClick(search, Qt.Key.Key_Space)
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    banner = window.offline_banner
+    qtbot.waitUntil(lambda: banner.isVisible() and "1 change is waiting" in banner.text(), timeout=WAIT)
+    assert not search.isChecked()  # the guardian's value stays on the page
+
+    offline_since = time.monotonic()
+    restartable.start()  # the network is back; nobody clicks anything
+    qtbot.waitUntil(lambda: page.field_status("search_enabled") == "✓ saved", timeout=40000)
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=WAIT)
+    print(f"sent {time.monotonic() - offline_since:.1f} s after the server came back")
+    assert teen.api.my_controls().controls.search_enabled is False
+    assert window.teen_list.item_text(controller.family.current).startswith("Maya, 14")
+
+
+def in_background(fn) -> threading.Thread:
+    thread = threading.Thread(target=fn, daemon=True)  # the teen's phone; this thread is the GUI's
+    thread.start()
+    return thread
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_teens_use_and_unlink_reach_the_guardians_view_within_two_seconds(
+    qtbot, launch, proxy, guardian, teen
+) -> None:
+    pair_through_api(guardian, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    teen_list = controller.window.teen_list
+    teen_id = controller.family.current
+    qtbot.waitUntil(lambda: "No use reported today" in teen_list.item_text(teen_id), timeout=WAIT)
+    qtbot.wait(300)  # let the events long-poll start
+
+    started = time.monotonic()
+    in_background(lambda: teen.api.report_usage(date.today(), 35))
+    qtbot.waitUntil(lambda: "35 min" in teen_list.item_text(teen_id), timeout=WAIT)
+    usage_seen = time.monotonic() - started
+
+    started = time.monotonic()
+    in_background(lambda: teen.api.unlink(teen_id))
+    qtbot.waitUntil(lambda: teen_list.list.count() == 0, timeout=WAIT)
+    unlink_seen = time.monotonic() - started
+    print(f"use shown after {usage_seen:.2f} s, unlink after {unlink_seen:.2f} s")
+    assert usage_seen < 2.0 and unlink_seen < 2.0
