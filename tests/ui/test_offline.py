@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 
 from .conftest import birth_date_for, make_person, pair_through_api, stop_app
 from .test_flows import WAIT, find, sign_in, wait_status, wait_teen_page
@@ -119,3 +119,26 @@ def test_the_teens_use_and_unlink_reach_the_guardians_view_within_two_seconds(
     unlink_seen = time.monotonic() - started
     print(f"use shown after {usage_seen:.2f} s, unlink after {unlink_seen:.2f} s")
     assert usage_seen < 2.0 and unlink_seen < 2.0
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_sign_in_revoked_while_the_app_was_closed_asks_for_the_password(qtbot, launch, restartable) -> None:
+    from famguard.api import ApiClient, TokenManager, make_session
+    from famguard.credentials import CredentialStore
+
+    guardian = make_person(restartable.url, "sam@example.org", "Sam Guardian", "guardian")
+    first = launch()
+    sign_in(qtbot, first, restartable.url, guardian)
+    qtbot.waitUntil(lambda: first.family is not None, timeout=WAIT)
+    stop_app(first)
+    saved = CredentialStore().load(restartable.url, guardian.email)
+    ApiClient(restartable.url, make_session(), tokens=TokenManager(refresh_token=saved.refresh_token)).sign_out()
+
+    controller = launch()  # opens from the cache, then the first request learns the sign-in ended
+    window = controller.window
+    qtbot.waitUntil(lambda: window.current_screen() == "signInView" and controller.family is None, timeout=WAIT)
+    assert "sign-in has ended" in find(window, QLabel, "signInMessage").text()
+    assert find(window, QLineEdit, "emailEdit").text() == guardian.email
+    assert CredentialStore().load(restartable.url, guardian.email) is None  # forgotten in the keyring
+    sign_in(qtbot, controller, restartable.url, guardian)  # and signing in again works
+    qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
