@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -278,23 +278,33 @@ def _time_edit(object_name: str, accessible: str, text: str) -> QTimeEdit:
 
 
 class TimeAwayEditor(Editor):
-    """Weekly blocks in which the app is locked: a list, and a row to add one."""
+    """Weekly blocks in which the app is locked: the blocks set now (or "No time away set."),
+    then a clearly labelled "New block" row to add one — its ticked days are a draft, not a
+    setting, so they never sit next to the words "none set" unlabelled."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("time_away", parent)
         self.list = named(QListWidget(), "timeAwayList", "Time away blocks")
         self.remove_button = named(QPushButton("Remove"), "timeAwayRemove", "Remove the selected time away block")
+        self.empty_label = wrapping_label("No time away set.", "timeAwayEmpty")
         self.day_checks = {
-            day: named(QCheckBox(DAY_NAMES[day]), f"timeAway_{day}", f"Time away on {DAY_NAMES[day]}")
+            day: named(QCheckBox(DAY_NAMES[day]), f"timeAway_{day}", f"New block: time away on {DAY_NAMES[day]}")
             for day in WEEKDAYS
         }
         for day in ("sun", "mon", "tue", "wed", "thu"):  # school nights, the common case
             self.day_checks[day].setChecked(True)
-        self.start_edit = _time_edit("timeAwayStart", "Time away starts", "22:00")
-        self.end_edit = _time_edit("timeAwayEnd", "Time away ends", "07:00")
+        self.start_edit = _time_edit("timeAwayStart", "New block starts", "22:00")
+        self.end_edit = _time_edit("timeAwayEnd", "New block ends", "07:00")
         self.add_button = named(QPushButton("Add block"), "timeAwayAdd", "Add time away block")
-        self.message = wrapping_label("", "timeAwayMessage")
+        self.message = wrapping_label("", "timeAwayMessage")  # a problem with the new block
+        self.message.setVisible(False)
+        existing_row = QHBoxLayout()
+        existing_row.addWidget(self.list, 1)
+        existing_row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        new_label = QLabel("<b>New block:</b>")
+        new_label.setObjectName("timeAwayNewLabel")
         days_row = QHBoxLayout()
+        days_row.addWidget(new_label)
         for check in self.day_checks.values():
             days_row.addWidget(check)
         days_row.addStretch(1)
@@ -304,10 +314,10 @@ class TimeAwayEditor(Editor):
             times_row.addWidget(widget)
         times_row.addWidget(self.add_button)
         times_row.addStretch(1)
-        times_row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(existing_row)
         layout.addLayout(days_row)
         layout.addLayout(times_row)
         layout.addWidget(self.message)
@@ -320,17 +330,22 @@ class TimeAwayEditor(Editor):
             self.list.addItem(block_text(block))
         self.list.setVisible(bool(value))  # an empty box says less than "No time away set."
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
-        self.remove_button.setEnabled(bool(value))
-        self.message.setText("" if value else "No time away set.")
+        self.remove_button.setVisible(bool(value))
+        self.empty_label.setVisible(not value)
+        self._say("")
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def _add(self) -> None:
         days = tuple(d for d in WEEKDAYS if self.day_checks[d].isChecked())
         start, end = _clock(self.start_edit), _clock(self.end_edit)
         if not days:
-            self.message.setText("✗ Choose at least one day.")
+            self._say("✗ Choose at least one day.")
             return
         if start == end:
-            self.message.setText("✗ A block must end at a different time than it starts.")
+            self._say("✗ A block must end at a different time than it starts.")
             return
         self._emit((*tuple(self._value or ()), TimeAwayBlock(days, start, end)))
 
@@ -338,7 +353,7 @@ class TimeAwayEditor(Editor):
         row = self.list.currentRow()
         blocks = list(self._value or ())
         if not 0 <= row < len(blocks):
-            self.message.setText("Select a block to remove first.")
+            self._say("Select a block to remove first.")
             return
         del blocks[row]
         self._emit(tuple(blocks))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -196,6 +197,25 @@ def test_time_away_blocks_and_quiet_hours(qtbot, page: ControlsPage) -> None:
     with qtbot.waitSignal(page.change_requested, timeout=1000) as quiet_on:
         qtbot.mouseClick(find(page, QCheckBox, "quietHoursOn"), Qt.MouseButton.LeftButton)
     assert quiet_on.args[1:] == ["quiet_hours", QuietHours("21:00", "08:00")]
+
+
+def test_time_away_says_none_is_set_and_labels_the_ticked_days_as_a_new_block(qtbot, page: ControlsPage) -> None:
+    empty = find(page, QWidget, "timeAwayEmpty")
+    new_label = find(page, QLabel, "timeAwayNewLabel")
+    assert empty.isVisible() and empty.text() == "No time away set."
+    assert new_label.isVisible() and "New block" in new_label.text()
+    assert find(page, QCheckBox, "timeAway_mon").isChecked()  # a draft for the new block, not a setting
+    assert not find(page, QPushButton, "timeAwayRemove").isVisible()  # nothing to remove yet
+    with qtbot.waitSignal(page.change_requested, timeout=1000):
+        qtbot.mouseClick(find(page, QPushButton, "timeAwayAdd"), Qt.MouseButton.LeftButton)
+    assert not empty.isVisible() and find(page, QListWidget, "timeAwayList").count() == 1
+    assert find(page, QPushButton, "timeAwayRemove").isVisible()
+    for day in ("mon", "tue", "wed", "thu", "sun"):
+        find(page, QCheckBox, f"timeAway_{day}").setChecked(False)
+    with qtbot.assertNotEmitted(page.change_requested):
+        qtbot.mouseClick(find(page, QPushButton, "timeAwayAdd"), Qt.MouseButton.LeftButton)
+    message = find(page, QWidget, "timeAwayMessage")
+    assert message.isVisible() and "at least one day" in message.text()
 
 
 def test_weekday_override_and_time_zone(qtbot, page: ControlsPage) -> None:
