@@ -108,9 +108,9 @@ class ConflictDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(explanation)
         layout.addLayout(grid)
+        layout.addStretch(1)  # spare height goes above the buttons, which stay at the bottom edge
         layout.addLayout(buttons)
-        layout.addStretch(1)
-        self.setMinimumSize(580, 280)  # wrapped labels need the room; Qt cannot work it out
+        self.setMinimumSize(580, 180)  # wrapped labels need the room; Qt cannot work it out
 
     def _choose(self, choice: str) -> None:
         self.choice = choice

@@ -44,7 +44,9 @@ def build(screen: str, window: MainWindow) -> object:
     window.show_teen_page()
     page.set_field_state("comments", SyncState.SAVED)
     page.set_field_state("search_enabled", SyncState.SENDING)
-    page.set_field_state("daily_limit_minutes", SyncState.REJECTED, "The service is not reachable.")
+    page.set_field_state(
+        "daily_limit_minutes", SyncState.REJECTED, "A daily limit must be between 10 minutes and 12 hours."
+    )
     from famguard.domain.models import TimeRequest, TimeRequestStatus
 
     now = datetime.now(UTC)
@@ -53,6 +55,8 @@ def build(screen: str, window: MainWindow) -> object:
     if screen == "offline":
         window.offline_banner.set_offline(True, 2)
         page.set_offline(True)
+        page.set_field_state("daily_limit_minutes", SyncState.PENDING)
+        page.set_field_state("search_enabled", SyncState.PENDING)
     if screen == "demo":
         window.set_demo(True)
         panel = window.ensure_teen_phone()
