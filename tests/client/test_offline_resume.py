@@ -66,7 +66,8 @@ def test_resumed_offline_edits_are_kept_and_sent_by_themselves_when_the_server_i
     try:
         assert wait_for(lambda: not session.sync.status().online, 5)  # it noticed, and kept them
         assert session.sync.status().unsent == 3
-        assert {c.state for c in session.store.changes(teen_id)} == {PENDING}
+        # Between retries every edit is back to pending (a retry in flight shows one as sending).
+        assert wait_for(lambda: {c.state for c in session.store.changes(teen_id)} == {PENDING}, 5)
 
         server = ServerThread(database_url=database_url, port=port)  # the network is back
         server.start()
