@@ -4,7 +4,6 @@ header means. No I/O here, so all of it is tested without a network."""
 
 from __future__ import annotations
 
-import ipaddress
 import random
 import re
 from dataclasses import dataclass
@@ -15,19 +14,7 @@ from urllib.parse import urlsplit
 import requests
 
 from famguard.api.errors import InsecureServerUrl
-
-LOOPBACK_NAMES = {"localhost"}
-
-
-def is_loopback_host(host: str) -> bool:
-    """127.0.0.0/8, ::1 and `localhost` (which only ever names this machine)."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host in LOOPBACK_NAMES:  # not "*.localhost": some resolvers send those to DNS
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from famguard.domain.loopback import is_loopback_host
 
 
 def check_server_url(url: str) -> str:

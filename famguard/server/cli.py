@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import ipaddress
 import os
 import shutil
 import sys
@@ -14,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from famguard import __version__
+from famguard.domain.loopback import is_loopback_host
 
 DEFAULT_PORT = 8080
 
@@ -23,15 +23,6 @@ def _default_database_url() -> str:
 
     directory = ensure_private_dir(user_data_dir())
     return f"sqlite:///{directory / 'server.sqlite3'}"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
-    if not is_loopback(args.host) and not args.tls_cert and not args.behind_proxy:
+    if not is_loopback_host(args.host) and not args.tls_cert and not args.behind_proxy:
         print(
             f"famguard-server: refusing to listen on {args.host} without TLS: passwords and tokens would "
             "cross the network in clear text.\nGive --tls-cert and --tls-key, or --behind-proxy when a "

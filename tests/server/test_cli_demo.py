@@ -15,6 +15,7 @@ import pytest
 import requests
 from fastapi.testclient import TestClient
 
+from famguard.domain.loopback import is_loopback_host
 from famguard.server import cli
 from famguard.server.app import create_app
 from famguard.server.db import make_engine
@@ -33,8 +34,8 @@ def test_refuses_a_non_loopback_host_without_tls(host: str, capsys: pytest.Captu
 
 
 def test_loopback_hosts_are_recognised() -> None:
-    assert all(cli.is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
-    assert not any(cli.is_loopback(h) for h in ("0.0.0.0", "10.0.0.1", "::", "famguard.example"))
+    assert all(is_loopback_host(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
+    assert not any(is_loopback_host(h) for h in ("0.0.0.0", "10.0.0.1", "::", "famguard.example"))
 
 
 def test_tls_certificate_needs_its_key(capsys: pytest.CaptureFixture[str]) -> None:
