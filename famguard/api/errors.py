@@ -103,11 +103,3 @@ class ProtocolError(ApiError):
     """The reply was not what the API contract promises (wrong shape, not JSON, truncated…)."""
 
     title = "Unexpected answer from the service"
-
-
-# Errors after which sending the same request again cannot succeed: the sync engine marks the
-# change rejected instead of retrying it.
-PERMANENT_ERRORS: tuple[type[ApiError], ...] = (ValidationFailed, Forbidden, NotFound, Conflict, Gone)
-# Errors that mean "try later": the change stays pending. A garbled reply counts here too: a
-# proxy or a half-closed connection produces one, and the next attempt may well succeed.
-TRANSIENT_ERRORS: tuple[type[ApiError], ...] = (NetworkUnreachable, TimedOut, ServerError, RateLimited, ProtocolError)
