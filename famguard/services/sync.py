@@ -188,10 +188,12 @@ class SyncEngine:
 
     def undo_last(self, teen_id: str) -> OutboxChange | None:
         """Queue the inverse of the guardian's latest change of this teen (not a rejected one)."""
-        for change in reversed(self.store.changes(teen_id, (PENDING, SENDING, CONFLICT, CONFIRMED))):
-            displayed = self._displayed_wire(teen_id) or {}
-            return self._queue_wire(teen_id, dict(change.base_values), {n: displayed.get(n) for n in change.fields})
-        return None
+        changes = self.store.changes(teen_id, (PENDING, SENDING, CONFLICT, CONFIRMED))
+        if not changes:
+            return None
+        latest = changes[-1]
+        displayed = self._displayed_wire(teen_id) or {}
+        return self._queue_wire(teen_id, dict(latest.base_values), {n: displayed.get(n) for n in latest.fields})
 
     def resolve_conflict(self, change_id: int, keep_mine: bool) -> None:
         """keep_mine: send my values over theirs (now knowingly). Otherwise drop my conflicting
