@@ -19,13 +19,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
 
 from famguard.api import ApiClient, TokenManager, check_server_url, make_session
 from famguard.api import errors as e
 from famguard.credentials import CredentialError, CredentialStore
-from famguard.domain.catalog import CONTROL_INFO
-from famguard.domain.controls import Controls, controls_to_json
+from famguard.domain.controls import CONTROLS, Controls
 from famguard.domain.models import Account, GuardianLink, Pairing, Role, TimeRequest, UsageDay
 
 # --- the core, usable from Python --------------------------------------------------------------
@@ -170,23 +168,15 @@ def _cmd_pair(args: argparse.Namespace) -> int:
     return 0
 
 
+def controls_listing(controls: Controls) -> list[str]:
+    """One line per declared control, as the teen reads it ("Direct messages: No one")."""
+    return [f"{spec.label}: {spec.describe(getattr(controls, spec.name))}" for spec in CONTROLS]
+
+
 def _cmd_controls(args: argparse.Namespace) -> int:
-    wire = controls_to_json(effective_controls(_signed_in(args)))
-    for name, value in wire.items():
-        print(f"{CONTROL_INFO[name].label}: {_show(value)}")
+    for line in controls_listing(effective_controls(_signed_in(args))):
+        print(line)
     return 0
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) or "none"
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_show(v)}" for k, v in value.items()) or "none"
-    return str(value)
 
 
 def _cmd_usage(args: argparse.Namespace) -> int:

@@ -1,5 +1,7 @@
 """Strict, pure parsing of API v1 replies into domain objects. Any deviation from the shapes in
-famguard/server/API.md raises ProtocolError; no KeyError, TypeError or ValueError escapes."""
+famguard/server/API.md raises ProtocolError; no KeyError, TypeError or ValueError escapes.
+Controls are read tolerantly: a control this version does not know (a newer service's) is
+ignored, and so never sent back; every control it knows must be there and valid."""
 
 from __future__ import annotations
 
@@ -166,6 +168,7 @@ def parse_pairing(raw: Any) -> Pairing:
 
 
 def parse_controls(raw: Any) -> Controls:
+    """The controls of a reply (see the module docstring for what is tolerated)."""
     try:
         return controls_from_json(raw)
     except DomainValidationError as exc:

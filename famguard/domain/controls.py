@@ -1,181 +1,395 @@
-"""Every safety control of a teen: its allowed values, its default at link time, the age rules,
-and its JSON form on the wire. Declared once here; the server validates with it and the client
-explains and pre-checks with it."""
+"""Every safety control of a teen, declared once (`CONTROLS`): its kind of value, allowed values,
+default by age, age rule, wire form, bounds, label, group, help text and the editor the app
+builds for it. The server validates and documents with it, the client parses and pre-checks
+with it, the app builds its editors and words from it.
+
+When adding a control
+---------------------
+1. Add its `ControlSpec` to `CONTROLS` below: name, kind, editor, group, label, summary,
+   details, `default` (16–17) and `young_default` (under 16) if different, `choices` for a
+   choice, `bounds`/`max_items` if any, and an `AgeRule` if younger teens may not have some
+   values (the rule's reason is what the app shows beside the disabled option).
+2. Add a typed field of the same name to `Controls` (an import-time check fails otherwise).
+3. Run `python -m famguard.server.openapi_dump` and commit famguard/server/openapi.json.
+That is all: stored bodies need no migration (a missing control reads as its default for the
+teen's age), older apps ignore it (tolerant reader), and the server's schemas, the app's editor,
+conflict wording and both teen listings derive from the spec;
+tests/domain/test_declarations.py fails when any of them disagrees with it.
+A new *kind* of value also needs its parse/dump/describe in values.py and control_spec.py
+(`ValueKind`, `_KINDS`), its pydantic type in server/schemas.py (`_KIND_TYPES`), and for a new
+editor an `EditorKind` and its widget in ui/control_editors.py (`EDITORS`)."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from famguard.domain.age import is_under_16
+from famguard.domain.control_spec import AgeRule, ControlSpec, EditorKind, ValueKind
 from famguard.domain.errors import DomainValidationError
+from famguard.domain.values import (
+    CLOCK_PATTERN,
+    DAILY_LIMIT_MAX,
+    DAILY_LIMIT_MIN,
+    DAILY_LIMIT_PRESETS,
+    DEFAULT_DAILY_LIMIT,
+    DEFAULT_TIMEZONE,
+    MAX_KEYWORD_LENGTH,
+    MAX_KEYWORDS,
+    MAX_TIME_AWAY_BLOCKS,
+    WEEKDAYS,
+    Audience,
+    FieldError,
+    LikedVisibility,
+    QuietHours,
+    TimeAwayBlock,
+    time_away_block_to_json,
+)
 
-
-class Audience(StrEnum):
-    """Who may comment on the teen's videos or message the teen."""
-
-    EVERYONE = "everyone"
-    FRIENDS = "friends"
-    NO_ONE = "no_one"
-
-
-class LikedVisibility(StrEnum):
-    """Who may see the videos the teen liked."""
-
-    EVERYONE = "everyone"
-    FRIENDS = "friends"
-    ONLY_ME = "only_me"
-
-
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAILY_LIMIT_MIN = 10
-DAILY_LIMIT_MAX = 720
-DAILY_LIMIT_PRESETS: tuple[int, ...] = (40, 60, 90, 120)
-DEFAULT_DAILY_LIMIT = 60
-MAX_KEYWORDS = 200
-MAX_KEYWORD_LENGTH = 50
-MAX_TIME_AWAY_BLOCKS = 14
-DEFAULT_TIMEZONE = "UTC"
-
-_CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+__all__ = [
+    "CLOCK_PATTERN",
+    "CONTROLS",
+    "CONTROL_FIELDS",
+    "DAILY_LIMIT_MAX",
+    "DAILY_LIMIT_MIN",
+    "DAILY_LIMIT_PRESETS",
+    "DEFAULT_DAILY_LIMIT",
+    "DEFAULT_TIMEZONE",
+    "GROUPS",
+    "MAX_KEYWORDS",
+    "MAX_KEYWORD_LENGTH",
+    "MAX_TIME_AWAY_BLOCKS",
+    "SPECS",
+    "UNDER_16_REASON",
+    "WEEKDAYS",
+    "AgeRule",
+    "Audience",
+    "ControlSpec",
+    "Controls",
+    "EditorKind",
+    "LikedVisibility",
+    "QuietHours",
+    "TimeAwayBlock",
+    "ValueKind",
+    "age_rule_violations",
+    "apply_patch",
+    "conform_to_age",
+    "controls_from_json",
+    "controls_to_json",
+    "defaults_for_age",
+    "is_complete_body",
+    "option_restriction",
+    "parse_controls_patch",
+    "time_away_block_to_json",
+]
 
 UNDER_16_REASON = "Not available under 16"
 
+SCREEN_TIME = "Screen time"
+PRIVACY = "Privacy and interaction"
+CONTENT = "Content"
+GROUPS: tuple[str, ...] = (SCREEN_TIME, PRIVACY, CONTENT)
 
-@dataclass(frozen=True)
-class TimeAwayBlock:
-    """The app is locked from `start` to `end` (24-hour "HH:MM") starting on each of `days`;
-    an end at or before the start runs into the next morning."""
-
-    days: tuple[str, ...]
-    start: str
-    end: str
+_FieldError = FieldError  # the name _timezone raises
 
 
-@dataclass(frozen=True)
-class QuietHours:
-    """Push notifications are muted from `start` to `end` every day."""
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > 64 or value.startswith("/") or ".." in value:
+        raise _FieldError("Must be a time zone name such as Europe/London.")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _FieldError(f"{value!r} is not a time zone FamGuard knows; use a name such as Europe/London.") from None
+    return value
 
-    start: str
-    end: str
+
+_AUDIENCE = ((Audience.EVERYONE, "Everyone"), (Audience.FRIENDS, "Friends"), (Audience.NO_ONE, "No one"))
+_LIKED = (
+    (LikedVisibility.EVERYONE, "Everyone"),
+    (LikedVisibility.FRIENDS, "Friends"),
+    (LikedVisibility.ONLY_ME, "Only your teen"),
+)
+_MINUTE_BOUNDS = (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+
+CONTROLS: tuple[ControlSpec, ...] = (
+    ControlSpec(
+        "comments",
+        ValueKind.CHOICE,
+        EditorKind.RADIO,
+        PRIVACY,
+        label="Comments on your teen's videos",
+        summary="Who can comment on the videos your teen posts.",
+        details="Under 16 comments from everyone are never allowed; the platform limits them to friends or no one.",
+        default=Audience.FRIENDS,
+        choices=_AUDIENCE,
+        age_rule=AgeRule((Audience.FRIENDS, Audience.NO_ONE), "comments from everyone are off for younger teens."),
+    ),  # fmt: skip
+    ControlSpec(
+        "direct_messages",
+        ValueKind.CHOICE,
+        EditorKind.RADIO,
+        PRIVACY,
+        label="Direct messages",
+        summary="Who can send your teen private messages.",
+        details="Direct messages are not available at all for teens under 16.",
+        default=Audience.NO_ONE,
+        choices=_AUDIENCE,
+        age_rule=AgeRule((Audience.NO_ONE,), "direct messages are turned off for younger teens."),
+    ),  # fmt: skip
+    ControlSpec(
+        "search_enabled",
+        ValueKind.TOGGLE,
+        EditorKind.CHECKBOX,
+        CONTENT,
+        label="Search",
+        summary="Whether your teen can search for videos, accounts, hashtags and sounds.",
+        details="With search off, your teen only sees their feeds and the accounts they follow.",
+        default=True,
+        toggle_text="Search allowed",
+    ),  # fmt: skip
+    ControlSpec(
+        "restricted_mode",
+        ValueKind.TOGGLE,
+        EditorKind.CHECKBOX,
+        CONTENT,
+        label="Restricted mode",
+        summary="Limits content that may not be suitable for younger viewers.",
+        details="Restricted mode filters mature or complex themes from your teen's feeds. No filter is "
+        "perfect; talk with your teen about what they see.",
+        default=False,
+        toggle_text="Restricted mode",
+    ),  # fmt: skip
+    ControlSpec(
+        "private_account",
+        ValueKind.TOGGLE,
+        EditorKind.CHECKBOX,
+        PRIVACY,
+        label="Private account",
+        summary="Only approved followers can see your teen's videos.",
+        details="With a private account, people must ask to follow your teen and your teen must approve them.",
+        default=True,
+        toggle_text="Private account",
+    ),  # fmt: skip
+    ControlSpec(
+        "suggest_account",
+        ValueKind.TOGGLE,
+        EditorKind.CHECKBOX,
+        PRIVACY,
+        label="Suggest the account to others",
+        summary="Whether the app recommends your teen's account to people they may know.",
+        details="Turning this off makes your teen harder to find for strangers.",
+        default=True,
+        young_default=False,
+        toggle_text="Suggest to others",
+    ),  # fmt: skip
+    ControlSpec(
+        "liked_videos",
+        ValueKind.CHOICE,
+        EditorKind.RADIO,
+        PRIVACY,
+        label="Who can see liked videos",
+        summary="Who can see the list of videos your teen liked.",
+        details="Liked videos can say a lot about someone; 'Only your teen' keeps the list private.",
+        default=LikedVisibility.ONLY_ME,
+        choices=_LIKED,
+    ),  # fmt: skip
+    ControlSpec(
+        "daily_limit_minutes",
+        ValueKind.MINUTES,
+        EditorKind.DAILY_LIMIT,
+        SCREEN_TIME,
+        label="Daily screen-time limit",
+        summary="How long your teen can use the app each day.",
+        details="When the limit is reached the app asks your teen to stop; they can ask you for more time, "
+        "and you can approve or deny from here. The day follows your teen's time zone.",
+        default=DEFAULT_DAILY_LIMIT,
+        bounds=_MINUTE_BOUNDS,
+    ),  # fmt: skip
+    ControlSpec(
+        "daily_limit_overrides",
+        ValueKind.WEEKDAY_MINUTES,
+        EditorKind.WEEKDAY_LIMITS,
+        SCREEN_TIME,
+        label="Different limits on some days",
+        summary="Give some weekdays their own limit, for example more at the weekend.",
+        details="A day without its own value uses the daily limit above.",
+        default={},
+        bounds=_MINUTE_BOUNDS,
+    ),  # fmt: skip
+    ControlSpec(
+        "time_away",
+        ValueKind.TIME_AWAY,
+        EditorKind.TIME_AWAY,
+        SCREEN_TIME,
+        label="Time away",
+        summary="Lock the app at set times, for example on school nights.",
+        details="A block starts on the days you choose; one that ends before it starts runs into the next "
+        "morning (22:00–07:00).",
+        default=(),
+        max_items=MAX_TIME_AWAY_BLOCKS,
+    ),  # fmt: skip
+    ControlSpec(
+        "quiet_hours",
+        ValueKind.QUIET_HOURS,
+        EditorKind.QUIET_HOURS,
+        SCREEN_TIME,
+        label="Quiet hours",
+        summary="No push notifications between these times.",
+        details="The app still works; it just does not buzz your teen's phone at night.",
+        default=QuietHours("22:00", "08:00"),
+        young_default=QuietHours("21:00", "08:00"),
+    ),  # fmt: skip
+    ControlSpec(
+        "keyword_filters",
+        ValueKind.KEYWORDS,
+        EditorKind.KEYWORD_LIST,
+        CONTENT,
+        label="Keyword filters",
+        summary="Videos with these words or hashtags are removed from your teen's feeds.",
+        details=f"Up to {MAX_KEYWORDS} words or hashtags; capital letters do not matter.",
+        default=(),
+        max_items=MAX_KEYWORDS,
+    ),  # fmt: skip
+    ControlSpec(
+        "timezone",
+        ValueKind.TIMEZONE,
+        EditorKind.TIMEZONE_PICKER,
+        CONTENT,
+        label="Your teen's time zone",
+        summary="Screen-time days and schedules follow this time zone.",
+        details="Set it to where your teen lives; 'today' and daylight-saving changes follow it.",
+        default=DEFAULT_TIMEZONE,
+        parser=_timezone,
+    ),  # fmt: skip
+    ControlSpec(
+        "downloads",
+        ValueKind.TOGGLE,
+        EditorKind.CHECKBOX,
+        PRIVACY,
+        label="Downloads of your teen's videos",
+        summary="Whether other people can download the videos your teen posts.",
+        details="A downloaded video can be copied and shared anywhere, out of your teen's reach. "
+        "For teens under 16 the platform never allows downloads.",
+        default=False,
+        toggle_text="Others may download",
+        age_rule=AgeRule((False,), "others cannot download a younger teen's videos."),
+    ),  # fmt: skip
+    ControlSpec(
+        "duet_stitch",
+        ValueKind.CHOICE,
+        EditorKind.RADIO,
+        PRIVACY,
+        label="Duet and Stitch with your teen's videos",
+        summary="Who can use your teen's videos in their own Duets (side by side) and Stitches (clips).",
+        details="A Duet or Stitch puts part of your teen's video inside someone else's. For teens under 16 "
+        "the platform never allows it.",
+        default=Audience.FRIENDS,
+        young_default=Audience.NO_ONE,
+        choices=_AUDIENCE,
+        age_rule=AgeRule((Audience.NO_ONE,), "no one can Duet or Stitch with a younger teen's videos."),
+    ),  # fmt: skip
+)
+
+SPECS: dict[str, ControlSpec] = {spec.name: spec for spec in CONTROLS}
+CONTROL_FIELDS: tuple[str, ...] = tuple(SPECS)
 
 
 @dataclass(frozen=True)
 class Controls:
-    comments: Audience = Audience.FRIENDS
-    direct_messages: Audience = Audience.NO_ONE
-    search_enabled: bool = True
-    restricted_mode: bool = False
-    private_account: bool = True
-    suggest_account: bool = True
-    liked_videos: LikedVisibility = LikedVisibility.ONLY_ME
-    daily_limit_minutes: int | None = DEFAULT_DAILY_LIMIT
-    daily_limit_overrides: Mapping[str, int] = field(default_factory=dict)
-    time_away: tuple[TimeAwayBlock, ...] = ()
-    quiet_hours: QuietHours | None = None
-    keyword_filters: tuple[str, ...] = ()
-    timezone: str = DEFAULT_TIMEZONE
+    """A teen's controls, typed; one field per spec in CONTROLS, in the same order."""
+
+    comments: Audience
+    direct_messages: Audience
+    search_enabled: bool
+    restricted_mode: bool
+    private_account: bool
+    suggest_account: bool
+    liked_videos: LikedVisibility
+    daily_limit_minutes: int | None
+    daily_limit_overrides: Mapping[str, int]
+    time_away: tuple[TimeAwayBlock, ...]
+    quiet_hours: QuietHours | None
+    keyword_filters: tuple[str, ...]
+    timezone: str
+    downloads: bool
+    duet_stitch: Audience
 
     def replace(self, **changes: Any) -> Controls:
         return dataclasses.replace(self, **changes)
 
 
-CONTROL_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Controls))
+if tuple(f.name for f in dataclasses.fields(Controls)) != CONTROL_FIELDS:
+    raise TypeError("Controls must have one field per ControlSpec, in the order of CONTROLS")
+for _spec in CONTROLS:
+    if _spec.age_rule and _spec.default_for(_spec.age_rule.min_age - 1) not in _spec.age_rule.allowed:
+        raise TypeError(f"{_spec.name}: the default for younger teens breaks its own age rule")
 
 
 def defaults_for_age(age: int, timezone: str = DEFAULT_TIMEZONE) -> Controls:
     """The controls a teen gets when a guardian first links, as PRODUCT.md's table says."""
-    young = is_under_16(age)
-    return Controls(
-        comments=Audience.FRIENDS,
-        direct_messages=Audience.NO_ONE,
-        search_enabled=True,
-        restricted_mode=False,
-        private_account=True,
-        suggest_account=not young,
-        liked_videos=LikedVisibility.ONLY_ME,
-        daily_limit_minutes=DEFAULT_DAILY_LIMIT,
-        daily_limit_overrides={},
-        time_away=(),
-        quiet_hours=QuietHours("21:00", "08:00") if young else QuietHours("22:00", "08:00"),
-        keyword_filters=(),
-        timezone=timezone,
-    )
+    values = {spec.name: spec.default_for(age) for spec in CONTROLS}
+    values["timezone"] = timezone
+    return Controls(**values)
 
 
 def option_restriction(field_name: str, value: Any, age: int) -> str | None:
     """Why `value` is not allowed for `field_name` at `age`, or None when it is allowed."""
-    if not is_under_16(age):
-        return None
-    if field_name == "comments" and value == Audience.EVERYONE:
-        return f"{UNDER_16_REASON}: comments from everyone are off for younger teens."
-    if field_name == "direct_messages" and value != Audience.NO_ONE:
-        return f"{UNDER_16_REASON}: direct messages are turned off for younger teens."
-    return None
+    spec = SPECS.get(field_name)
+    return None if spec is None else spec.restriction(value, age)
 
 
 def age_rule_violations(controls: Controls, age: int) -> dict[str, str]:
     """Each field of `controls` that breaks an age rule, with the reason."""
     problems: dict[str, str] = {}
-    for name in ("comments", "direct_messages"):
-        reason = option_restriction(name, getattr(controls, name), age)
+    for spec in CONTROLS:
+        reason = spec.restriction(getattr(controls, spec.name), age)
         if reason:
-            problems[name] = reason
+            problems[spec.name] = reason
     return problems
 
 
 def conform_to_age(controls: Controls, age: int) -> Controls:
     """The closest controls that obey the age rules (used when a teen's age band changes)."""
-    if not is_under_16(age):
-        return controls
-    return controls.replace(
-        comments=Audience.FRIENDS if controls.comments == Audience.EVERYONE else controls.comments,
-        direct_messages=Audience.NO_ONE,
-    )
+    changes = {}
+    for name in age_rule_violations(controls, age):
+        rule = SPECS[name].age_rule
+        assert rule is not None
+        changes[name] = rule.allowed[0]
+    return controls.replace(**changes)
 
 
 # --- the wire form -------------------------------------------------------------------------
 
 
 def controls_to_json(controls: Controls) -> dict[str, Any]:
-    return {
-        "comments": controls.comments.value,
-        "direct_messages": controls.direct_messages.value,
-        "search_enabled": controls.search_enabled,
-        "restricted_mode": controls.restricted_mode,
-        "private_account": controls.private_account,
-        "suggest_account": controls.suggest_account,
-        "liked_videos": controls.liked_videos.value,
-        "daily_limit_minutes": controls.daily_limit_minutes,
-        "daily_limit_overrides": {
-            d: controls.daily_limit_overrides[d] for d in WEEKDAYS if d in controls.daily_limit_overrides
-        },
-        "time_away": [time_away_block_to_json(b) for b in controls.time_away],
-        "quiet_hours": None
-        if controls.quiet_hours is None
-        else {"start": controls.quiet_hours.start, "end": controls.quiet_hours.end},
-        "keyword_filters": list(controls.keyword_filters),
-        "timezone": controls.timezone,
-    }
+    return {spec.name: spec.dump(getattr(controls, spec.name)) for spec in CONTROLS}
 
 
-def time_away_block_to_json(block: TimeAwayBlock) -> dict[str, Any]:
-    return {"days": list(block.days), "start": block.start, "end": block.end}
-
-
-def controls_from_json(raw: Any) -> Controls:
-    """A complete controls object from JSON; every field must be present and valid."""
+def controls_from_json(raw: Any, age: int | None = None) -> Controls:
+    """Controls from JSON, as a tolerant reader: fields this version does not know (a newer
+    service's controls) are ignored, so they are never sent back either. A missing field takes
+    its default for `age` (a body stored before that control existed needs no migration);
+    without an age, every field must be present (a reply must carry each control we know)."""
     if not isinstance(raw, Mapping):
         raise DomainValidationError({"controls": "Expected an object with every control."})
-    missing = [name for name in CONTROL_FIELDS if name not in raw]
-    if missing:
-        raise DomainValidationError({name: "This setting is missing." for name in missing})
-    return Controls(**parse_controls_patch(raw))
+    known = {name: value for name, value in raw.items() if name in SPECS}
+    missing = [name for name in CONTROL_FIELDS if name not in known]
+    if missing and age is None:
+        raise DomainValidationError(dict.fromkeys(missing, "This setting is missing."))
+    values = parse_controls_patch(known)
+    for name in missing:
+        assert age is not None
+        values[name] = SPECS[name].default_for(age)
+    return Controls(**values)
+
+
+def is_complete_body(body: str) -> bool:
+    """Whether a stored compact JSON body (separators "," and ":") has every control. Only a
+    key is followed by `":` (a quote inside a string is escaped), so this needs no parsing;
+    the fast read uses it to leave an older body to the route that fills in the defaults."""
+    return all(f'"{name}":' in body for name in CONTROL_FIELDS)
 
 
 def parse_controls_patch(raw: Any) -> dict[str, Any]:
@@ -188,13 +402,13 @@ def parse_controls_patch(raw: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for name, value in raw.items():
-        parser = _FIELD_PARSERS.get(name)
-        if parser is None:
+        spec = SPECS.get(name)
+        if spec is None:
             problems[str(name)] = "This is not a setting FamGuard knows."
             continue
         try:
-            values[name] = parser(value)
-        except _FieldError as exc:
+            values[name] = spec.parse(value)
+        except FieldError as exc:
             problems[name] = str(exc)
     if problems:
         raise DomainValidationError(problems)
@@ -208,136 +422,3 @@ def apply_patch(current: Controls, patch: Mapping[str, Any], age: int) -> Contro
     if problems:
         raise DomainValidationError(problems)
     return updated
-
-
-class _FieldError(ValueError):
-    pass
-
-
-def _enum(kind: type[StrEnum], label: str):
-    def parse(value: Any) -> StrEnum:
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(repr(m.value) for m in kind)
-            raise _FieldError(f"{label} must be one of {allowed}.") from None
-
-    return parse
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _FieldError("Must be on (true) or off (false).")
-    return value
-
-
-def _minutes(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _FieldError("Must be a whole number of minutes.")
-    if not DAILY_LIMIT_MIN <= value <= DAILY_LIMIT_MAX:
-        raise _FieldError(
-            f"A daily limit must be between {DAILY_LIMIT_MIN} minutes and "
-            f"{DAILY_LIMIT_MAX // 60} hours ({DAILY_LIMIT_MAX} minutes)."
-        )
-    return value
-
-
-def _optional_minutes(value: Any) -> int | None:
-    return None if value is None else _minutes(value)
-
-
-def _overrides(value: Any) -> dict[str, int]:
-    if not isinstance(value, Mapping):
-        raise _FieldError("Must map weekdays (mon … sun) to minutes.")
-    result: dict[str, int] = {}
-    for day, minutes in value.items():
-        if day not in WEEKDAYS:
-            raise _FieldError(f"{day!r} is not a weekday; use mon, tue, wed, thu, fri, sat or sun.")
-        result[day] = _minutes(minutes)
-    return result
-
-
-def _clock(value: Any) -> str:
-    if not isinstance(value, str) or not _CLOCK_RE.match(value):
-        raise _FieldError("Times are written as HH:MM on a 24-hour clock, for example 22:00.")
-    return value
-
-
-def _time_away(value: Any) -> tuple[TimeAwayBlock, ...]:
-    if not isinstance(value, list):
-        raise _FieldError("Must be a list of blocks, each with days, start and end.")
-    if len(value) > MAX_TIME_AWAY_BLOCKS:
-        raise _FieldError(f"At most {MAX_TIME_AWAY_BLOCKS} time-away blocks.")
-    blocks = []
-    for item in value:
-        if not isinstance(item, Mapping) or set(item) != {"days", "start", "end"}:
-            raise _FieldError("Each block needs exactly days, start and end.")
-        days = item["days"]
-        if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days):
-            raise _FieldError("Each block needs at least one weekday (mon … sun).")
-        start, end = _clock(item["start"]), _clock(item["end"])
-        if start == end:
-            raise _FieldError("A time-away block must end at a different time than it starts.")
-        ordered = tuple(d for d in WEEKDAYS if d in days)
-        blocks.append(TimeAwayBlock(ordered, start, end))
-    return tuple(blocks)
-
-
-def _quiet_hours(value: Any) -> QuietHours | None:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or set(value) != {"start", "end"}:
-        raise _FieldError("Quiet hours need a start and an end, or null for none.")
-    start, end = _clock(value["start"]), _clock(value["end"])
-    if start == end:
-        raise _FieldError("Quiet hours must end at a different time than they start.")
-    return QuietHours(start, end)
-
-
-def _keywords(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise _FieldError("Must be a list of words or hashtags.")
-    seen: set[str] = set()
-    words: list[str] = []
-    for item in value:
-        if not isinstance(item, str):
-            raise _FieldError("Each keyword must be text.")
-        word = " ".join(item.split())
-        if not word:
-            raise _FieldError("A keyword cannot be empty.")
-        if len(word) > MAX_KEYWORD_LENGTH:
-            raise _FieldError(f"A keyword can be at most {MAX_KEYWORD_LENGTH} characters.")
-        if word.casefold() not in seen:
-            seen.add(word.casefold())
-            words.append(word)
-    if len(words) > MAX_KEYWORDS:
-        raise _FieldError(f"At most {MAX_KEYWORDS} keywords; remove {len(words) - MAX_KEYWORDS}.")
-    return tuple(words)
-
-
-def _timezone(value: Any) -> str:
-    if not isinstance(value, str) or not value or len(value) > 64 or value.startswith("/") or ".." in value:
-        raise _FieldError("Must be a time zone name such as Europe/London.")
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _FieldError(f"{value!r} is not a time zone FamGuard knows; use a name such as Europe/London.") from None
-    return value
-
-
-_FIELD_PARSERS = {
-    "comments": _enum(Audience, "Comments"),
-    "direct_messages": _enum(Audience, "Direct messages"),
-    "search_enabled": _bool,
-    "restricted_mode": _bool,
-    "private_account": _bool,
-    "suggest_account": _bool,
-    "liked_videos": _enum(LikedVisibility, "Liked videos"),
-    "daily_limit_minutes": _optional_minutes,
-    "daily_limit_overrides": _overrides,
-    "time_away": _time_away,
-    "quiet_hours": _quiet_hours,
-    "keyword_filters": _keywords,
-    "timezone": _timezone,
-}
-assert set(_FIELD_PARSERS) == set(CONTROL_FIELDS), "every control needs a parser"

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from famguard.domain.controls import WEEKDAYS, Controls, TimeAwayBlock
+from famguard.domain.values import format_minutes as format_minutes  # moved; kept importable here
 
 
 def teen_today(timezone: str, now: datetime) -> date:
@@ -66,13 +67,3 @@ def in_quiet_hours(controls: Controls, local: datetime) -> bool:
         return False
     tonight, carried = _in_window(controls.quiet_hours.start, controls.quiet_hours.end, _minute_of_day(local.time()))
     return tonight or carried
-
-
-def format_minutes(minutes: int | None) -> str:
-    """A duration as a parent says it: "No limit", "45 min", "1 h", "1 h 30 min"."""
-    if minutes is None:
-        return "No limit"
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" if not rest else f"{hours} h {rest} min"

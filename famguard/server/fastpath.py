@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from famguard.domain.age import ADULT_AGE, age_on
+from famguard.domain.controls import is_complete_body
 from famguard.server.routes_controls import etag_matches, etag_of
 from famguard.server.security import token_hash
 from famguard.server.service import Service, utc
@@ -39,6 +40,8 @@ def fast_read(service: Service, token: str, teen_id: str) -> tuple[int, str] | N
         return None
     # Any time zone's date is at most one day after UTC's: under 18 then means under 18 anywhere.
     if age_on(date.fromisoformat(birth_date), (now + timedelta(days=1)).date()) >= ADULT_AGE:
+        return None
+    if not is_complete_body(body):  # stored before a control existed: the route fills in its default
         return None
     return version, body
 

@@ -11,7 +11,14 @@ from fastapi import APIRouter, Body, Depends, Header, Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from famguard.domain.controls import apply_patch, controls_from_json, controls_to_json, parse_controls_patch
+from famguard.domain.age import is_under_16
+from famguard.domain.controls import (
+    apply_patch,
+    controls_from_json,
+    controls_to_json,
+    is_complete_body,
+    parse_controls_patch,
+)
 from famguard.domain.errors import DomainValidationError
 from famguard.server import idempotency
 from famguard.server.errors import ApiError, not_found
@@ -35,8 +42,20 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-def etag_of(version: int) -> str:
-    return f'"{version}"'
+def etag_of(version: int, band: str = "") -> str:
+    return f'"{version}-{band}"' if band else f'"{version}"'
+
+
+def stored_controls(service: Service, session: Session, teen: Account, row: ControlsRow) -> tuple[str, str]:
+    """The stored body as this version of the API gives it, and its ETag. A body stored before
+    a control existed lacks it and reads as its default for the teen's age (no data migration,
+    see famguard.domain.controls); the ETag then names the age band as well, so a cached copy
+    is refreshed when turning 16 changes those defaults."""
+    if is_complete_body(row.body):
+        return row.body, etag_of(row.version)
+    age = service.teen_age(session, teen)
+    body = _dumps(controls_to_json(controls_from_json(json.loads(row.body), age)))
+    return body, etag_of(row.version, "u16" if is_under_16(age) else "16")
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -64,14 +83,14 @@ def get_controls(
     service = _service(request)
     with service.db.read() as session:
         me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
+        teen = service.linked_teen(session, me, teen_id)
         row = session.get(ControlsRow, teen_id)
         if row is None:
             raise not_found("The controls")
-        etag = etag_of(row.version)
+        body, etag = stored_controls(service, session, teen, row)
         if if_none_match and etag_matches(if_none_match, etag):
             return Response(status_code=304, headers={"ETag": etag})
-        return _controls_response(row.body, etag)
+        return _controls_response(body, etag)
 
 
 @router.patch(
@@ -138,7 +157,7 @@ def _apply(
     if row is None:
         raise not_found("The controls")
     version = row.version
-    current_etag = etag_of(version)
+    stored_body, current_etag = stored_controls(service, session, teen, row)
     if not etag_matches(header, current_etag):
         raise ApiError(
             412,
@@ -148,14 +167,14 @@ def _apply(
         )
     age = service.check_not_adult(session, teen)
     try:
-        current = controls_from_json(json.loads(row.body))
+        current = controls_from_json(json.loads(stored_body), age)
         updated = apply_patch(current, parse_controls_patch(raw), age)
     except DomainValidationError as exc:
         raise ApiError(422, "validation_failed", "Some settings are not allowed.", fields=exc.fields) from None
     before, after = controls_to_json(current), controls_to_json(updated)
     changed = [name for name in after if after[name] != before[name]]
     if not changed:
-        return row.body, current_etag
+        return stored_body, current_etag
     body = _dumps(after)
     moved = (
         session.connection()
@@ -198,4 +217,4 @@ def my_controls(request: Request) -> Response:
         row = session.get(ControlsRow, me.account_id)
         if linked is None or row is None:
             raise not_found("No guardian manages this account, so no controls")
-        return _controls_response(row.body, etag_of(row.version))
+        return _controls_response(*stored_controls(service, session, teen, row))

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
 
+from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import controls_from_json
 from famguard.domain.schedule import limit_for_day, teen_today
 from famguard.server.errors import ApiError, not_found
@@ -60,7 +61,8 @@ def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, int 
     row = session.get(ControlsRow, teen_id)
     if row is None or not days:
         return dict.fromkeys(days)
-    controls = controls_from_json(json.loads(row.body))
+    # Only the limits are read, and they have the same default at every age.
+    controls = controls_from_json(json.loads(row.body), TEEN_MIN_AGE)
     extra = dict(
         session.execute(
             select(TimeRequestRow.day, func.sum(TimeRequestRow.granted_minutes))

@@ -1,13 +1,26 @@
 """The request and response bodies of API v1 as pydantic models: what FastAPI validates and
-what /openapi.json documents (every schema has a description and an example). Controls
-themselves are validated by famguard.domain.controls, which words the reasons for parents."""
+what /openapi.json documents (every schema has a description and an example). The controls'
+schemas are built from their declarations (famguard.domain.controls.CONTROLS); the domain
+validates them and words the reasons for parents."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from famguard.domain.control_spec import ControlSpec, ValueKind
+from famguard.domain.controls import (
+    CLOCK_PATTERN,
+    CONTROLS,
+    MAX_KEYWORD_LENGTH,
+    WEEKDAYS,
+    controls_to_json,
+    defaults_for_age,
+)
+from famguard.domain.values import dump_plain
 
 _T = "2026-11-25T13:00:00Z"
 _ID = "3f2b8c1e9a4d4b7c8e6f5a2b1c0d9e8f"
@@ -199,80 +212,84 @@ class GuardianOut(BaseModel):
     linked_at: datetime
 
 
+Clock = Annotated[str, Field(pattern=CLOCK_PATTERN)]
+
+
 class TimeAwayBlockModel(BaseModel):
     """The app is locked from `start` to `end` (HH:MM) starting on each of `days`."""
 
     model_config = _config({"days": ["mon", "tue", "wed", "thu", "sun"], "start": "22:00", "end": "07:00"})
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
-    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    start: Clock
+    end: Clock
 
 
 class QuietHoursModel(BaseModel):
     """Push notifications are muted from `start` to `end` (HH:MM) every day."""
 
     model_config = _config({"start": "21:00", "end": "08:00"})
-    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    start: Clock
+    end: Clock
+
+
+# --- the controls, derived from their declarations (famguard.domain.controls.CONTROLS) ---------
+
+
+def _bounded(spec: ControlSpec) -> Any:
+    low, high = spec.bounds or (None, None)
+    return Annotated[int, Field(ge=low, le=high)]
+
+
+# Per kind of value: its type on the wire. A new kind of control adds one line here.
+_KIND_TYPES: dict[ValueKind, Callable[[ControlSpec], Any]] = {
+    ValueKind.CHOICE: lambda spec: Literal[tuple(dump_plain(value) for value, _ in spec.choices)],
+    ValueKind.TOGGLE: lambda spec: bool,
+    ValueKind.MINUTES: lambda spec: _bounded(spec) | None,
+    ValueKind.WEEKDAY_MINUTES: lambda spec: dict[Literal[WEEKDAYS], _bounded(spec)],
+    ValueKind.TIME_AWAY: lambda spec: Annotated[list[TimeAwayBlockModel], Field(max_length=spec.max_items)],
+    ValueKind.QUIET_HOURS: lambda spec: QuietHoursModel | None,
+    ValueKind.KEYWORDS: lambda spec: Annotated[
+        list[Annotated[str, Field(max_length=MAX_KEYWORD_LENGTH)]], Field(max_length=spec.max_items)
+    ],
+    ValueKind.TIMEZONE: lambda spec: Annotated[str, Field(min_length=1, max_length=64)],
+}
+
+
+def control_type(spec: ControlSpec) -> Any:
+    """The pydantic type of one control's wire form."""
+    return _KIND_TYPES[spec.kind](spec)
+
+
+def _described(spec: ControlSpec, annotation: Any, default: Any = ...) -> Any:
+    text = f"{spec.label}: {spec.summary}"
+    if spec.age_rule is not None:
+        allowed = " or ".join(repr(dump_plain(v)) for v in spec.age_rule.allowed)
+        text += f" Under {spec.age_rule.min_age} only {allowed} ({spec.age_rule.reason})"
+    return (annotation, Field(default, description=text))
 
 
 _CONTROLS_EXAMPLE: dict[str, Any] = {
-    "comments": "friends",
-    "direct_messages": "no_one",
-    "search_enabled": True,
-    "restricted_mode": False,
-    "private_account": True,
-    "suggest_account": False,
-    "liked_videos": "only_me",
-    "daily_limit_minutes": 60,
+    **controls_to_json(defaults_for_age(14, "Europe/London")),
     "daily_limit_overrides": {"sat": 120, "sun": 120},
     "time_away": [{"days": ["mon", "tue", "wed", "thu", "sun"], "start": "22:00", "end": "07:00"}],
-    "quiet_hours": {"start": "21:00", "end": "08:00"},
     "keyword_filters": ["#diet"],
-    "timezone": "Europe/London",
 }
 
-Audience = Literal["everyone", "friends", "no_one"]
-Liked = Literal["everyone", "friends", "only_me"]
-Minutes = int
+ControlsOut = create_model(
+    "ControlsOut",
+    __config__=_config(_CONTROLS_EXAMPLE),
+    __doc__="Every safety control of a teen (see PRODUCT.md for the values and age rules).",
+    __module__=__name__,
+    **{spec.name: _described(spec, control_type(spec)) for spec in CONTROLS},
+)
 
-
-class ControlsOut(BaseModel):
-    """Every safety control of a teen (see PRODUCT.md for the values and age rules)."""
-
-    model_config = _config(_CONTROLS_EXAMPLE)
-    comments: Audience
-    direct_messages: Audience
-    search_enabled: bool
-    restricted_mode: bool
-    private_account: bool
-    suggest_account: bool
-    liked_videos: Liked
-    daily_limit_minutes: int | None = Field(ge=10, le=720)
-    daily_limit_overrides: dict[str, Minutes]
-    time_away: list[TimeAwayBlockModel]
-    quiet_hours: QuietHoursModel | None
-    keyword_filters: list[str]
-    timezone: str
-
-
-class ControlsPatch(BaseModel):
-    """Some controls to change; fields left out keep their value. Age rules apply."""
-
-    model_config = _config({"daily_limit_minutes": 90, "comments": "no_one"})
-    comments: Audience | None = None
-    direct_messages: Audience | None = None
-    search_enabled: bool | None = None
-    restricted_mode: bool | None = None
-    private_account: bool | None = None
-    suggest_account: bool | None = None
-    liked_videos: Liked | None = None
-    daily_limit_minutes: int | None = Field(default=None, ge=10, le=720)
-    daily_limit_overrides: dict[str, Minutes] | None = None
-    time_away: list[TimeAwayBlockModel] | None = None
-    quiet_hours: QuietHoursModel | None = None
-    keyword_filters: list[str] | None = None
-    timezone: str | None = None
+ControlsPatch = create_model(
+    "ControlsPatch",
+    __config__=_config({"daily_limit_minutes": 90, "comments": "no_one"}),
+    __doc__="Some controls to change; fields left out keep their value. Age rules apply.",
+    __module__=__name__,
+    **{spec.name: _described(spec, control_type(spec) | None, None) for spec in CONTROLS},
+)
 
 
 class UsageReport(BaseModel):

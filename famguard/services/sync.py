@@ -25,7 +25,9 @@ from typing import Any
 
 from famguard.api import ApiClient
 from famguard.api import errors as e
+from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import (
+    CONTROL_FIELDS,
     Controls,
     QuietHours,
     TimeAwayBlock,
@@ -121,9 +123,21 @@ class SyncEngine:
 
     # --- what the guardian sees ----------------------------------------------------------------
 
+    def _cached(self, teen_id: str) -> tuple[dict[str, Any], str, bool] | None:
+        """The cached wire form and ETag, and whether it had every control: one cached by an
+        older app lacks the newer ones, which read as their defaults for the teen's age."""
+        cached = self.store.controls(teen_id)
+        if cached is None:
+            return None
+        wire, etag = cached
+        if set(CONTROL_FIELDS) <= set(wire):
+            return wire, etag, True
+        age = next((t.age for t in self.store.teens() if t.id == teen_id), TEEN_MIN_AGE)
+        return controls_to_json(controls_from_json(wire, age)), etag, False
+
     def cached_controls(self, teen_id: str) -> tuple[Controls, str] | None:
         """The server's last known controls and ETag (without unsent changes)."""
-        cached = self.store.controls(teen_id)
+        cached = self._cached(teen_id)
         return None if cached is None else (controls_from_json(cached[0]), cached[1])
 
     def displayed_controls(self, teen_id: str) -> Controls | None:
@@ -132,7 +146,7 @@ class SyncEngine:
         return None if wire is None else controls_from_json(wire)
 
     def _displayed_wire(self, teen_id: str) -> dict[str, Any] | None:
-        cached = self.store.controls(teen_id)
+        cached = self._cached(teen_id)
         if cached is None:
             return None
         wire = dict(cached[0])
@@ -245,12 +259,13 @@ class SyncEngine:
         return confirmed
 
     def _current(self, teen_id: str) -> tuple[dict[str, Any], str]:
-        cached = self.store.controls(teen_id)
-        if cached is None:
-            fresh = self.api.get_controls(teen_id)
-            cached = (controls_to_json(fresh.controls), fresh.etag)
-            self.store.save_controls(teen_id, *cached)
-        return cached
+        cached = self._cached(teen_id)
+        if cached is not None:
+            return cached[0], cached[1]
+        fresh = self.api.get_controls(teen_id)
+        current = (controls_to_json(fresh.controls), fresh.etag)
+        self.store.save_controls(teen_id, *current)
+        return current
 
     def _send_one(self, listed: OutboxChange) -> str:
         teen = listed.teen_id
@@ -344,8 +359,9 @@ class SyncEngine:
 
     def refresh_controls(self, teen_id: str) -> Controls:
         """Fetch the teen's controls if they changed (If-None-Match) and cache them."""
-        cached = self.store.controls(teen_id)
-        fresh = self.api.get_controls(teen_id, if_none_match=cached[1] if cached else None)
+        cached = self._cached(teen_id)
+        # A cache from an older app lacks its newer controls: ask for the whole body again.
+        fresh = self.api.get_controls(teen_id, if_none_match=cached[1] if cached and cached[2] else None)
         if fresh is None and cached is not None:
             return controls_from_json(cached[0])
         assert fresh is not None  # no ETag sent means no 304

@@ -1,11 +1,12 @@
-"""One editor widget per kind of control. Each shows a typed domain value (`set_value`) and
-emits `value_changed(new_value)` when the guardian changes it — a change applies at once, there
-is no save button. Options the teen's age does not allow stay visible but disabled, with the
-reason beside them (from famguard.domain.controls.option_restriction)."""
+"""One editor widget per editor kind of the control declarations (`EDITORS`, keyed by
+famguard.domain.control_spec.EditorKind). Each is built from a control's spec, shows a typed
+domain value (`set_value`) and emits `value_changed(new_value)` when the guardian changes it — a
+change applies at once, there is no save button. Options the teen's age does not allow stay
+visible but disabled, with the spec's reason beside them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTime, Signal
@@ -28,17 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.controls import (
+from famguard.domain.control_spec import ControlSpec, EditorKind
+from famguard.domain.values import (
     DAILY_LIMIT_MAX,
     DAILY_LIMIT_MIN,
     DAILY_LIMIT_PRESETS,
-    MAX_KEYWORDS,
+    DAY_NAMES,
     WEEKDAYS,
     QuietHours,
     TimeAwayBlock,
-    option_restriction,
+    block_text,
+    format_minutes,
 )
-from famguard.domain.schedule import format_minutes
 from famguard.ui.common import named, wrapping_label
 
 _ZONES: list[str] = []
@@ -54,15 +56,13 @@ def timezone_names() -> list[str]:
     return _ZONES
 
 
-DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
-
-
 class Editor(QWidget):
     value_changed = Signal(object)
 
-    def __init__(self, field: str, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.field = field
+        self.spec = spec
+        self.field = spec.name
         self._value: Any = None
         self._shown = False
 
@@ -92,11 +92,12 @@ class Editor(QWidget):
 
 
 class ChoiceEditor(Editor):
-    """One of a few values (comments, direct messages, liked videos) as radio buttons."""
+    """One of the spec's choices (comments, direct messages, Duet and Stitch…) as radio buttons."""
 
-    def __init__(self, field: str, options: Sequence[tuple[Any, str]], parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
-        self._options = list(options)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        field = spec.name
+        self._options = list(spec.choices)
         self._group = QButtonGroup(self)
         self._buttons: dict[Any, QRadioButton] = {}
         self._reasons: dict[Any, QLabel] = {}
@@ -122,7 +123,7 @@ class ChoiceEditor(Editor):
 
     def set_age(self, age: int) -> None:
         for value, button in self._buttons.items():
-            reason = option_restriction(self.field, value, age)
+            reason = self.spec.restriction(value, age)
             button.setEnabled(reason is None)
             self._reasons[value].setText(f"⊘ {reason}" if reason else "")
             self._reasons[value].setVisible(bool(reason))
@@ -139,18 +140,30 @@ class ChoiceEditor(Editor):
 
 
 class ToggleEditor(Editor):
-    """An on/off setting (private account, suggest account, restricted mode, search)."""
+    """An on/off setting (private account, search, downloads…); when the teen's age allows only
+    one of the two, the box is disabled with the reason beside it."""
 
-    def __init__(self, field: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(field, parent)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        field, text = spec.name, spec.toggle_text
         self.check = named(QCheckBox(text), f"{field}_check", text)
         self.state_label = QLabel()
+        self.reason = named(wrapping_label("", f"{field}_reason"), f"{field}_reason", f"{text}: reason")
+        self.reason.setVisible(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
         layout.addWidget(self.state_label)
+        layout.addWidget(self.reason, 1)
         layout.addStretch(1)
         self.check.clicked.connect(lambda checked: self._emit(bool(checked)))
+
+    def set_age(self, age: int) -> None:
+        reason = self.spec.restriction(True, age) or self.spec.restriction(False, age)
+        self.check.setEnabled(reason is None)
+        self.reason.setText(f"⊘ {reason}" if reason else "")
+        self.reason.setVisible(bool(reason))
+        self.check.setAccessibleDescription(reason or "")
 
     def _show(self, value: Any) -> None:
         self.check.setChecked(bool(value))
@@ -160,8 +173,9 @@ class ToggleEditor(Editor):
 class DailyLimitEditor(Editor):
     """No limit, one of the presets, or a custom number of minutes."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("daily_limit_minutes", parent)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        low, high = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
         self._group = QButtonGroup(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -177,7 +191,7 @@ class DailyLimitEditor(Editor):
         self.custom_radio = named(QRadioButton("Custom:"), "dailyLimit_custom", "Custom daily limit")
         self._group.addButton(self.custom_radio, len(self._choices))
         self.custom_spin = named(QSpinBox(), "dailyLimitCustom", "Custom daily limit in minutes")
-        self.custom_spin.setRange(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        self.custom_spin.setRange(low, high)
         self.custom_spin.setSuffix(" min")
         self.custom_spin.setSingleStep(5)
         self.custom_spin.setValue(75)
@@ -220,8 +234,9 @@ class DailyLimitEditor(Editor):
 class OverridesEditor(Editor):
     """Per-weekday limits: tick a day to give it its own value."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("daily_limit_overrides", parent)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        low, high = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.day_checks: dict[str, QCheckBox] = {}
@@ -229,7 +244,7 @@ class OverridesEditor(Editor):
         for column, day in enumerate(WEEKDAYS):
             check = named(QCheckBox(DAY_NAMES[day]), f"override_{day}", f"Own limit on {DAY_NAMES[day]}")
             spin = named(QSpinBox(), f"override_{day}_minutes", f"Limit on {DAY_NAMES[day]} in minutes")
-            spin.setRange(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+            spin.setRange(low, high)
             spin.setSingleStep(15)
             spin.setSuffix(" min")
             spin.setValue(120 if day in ("sat", "sun") else 60)
@@ -260,12 +275,6 @@ class OverridesEditor(Editor):
         self._emit(self._current())
 
 
-def block_text(block: TimeAwayBlock) -> str:
-    days = ", ".join(DAY_NAMES[d] for d in block.days)
-    overnight = " (into the next morning)" if block.end <= block.start else ""
-    return f"{days}: {block.start}–{block.end}{overnight}"
-
-
 def _clock(edit: QTimeEdit) -> str:
     return edit.time().toString("HH:mm")
 
@@ -282,8 +291,8 @@ class TimeAwayEditor(Editor):
     then a clearly labelled "New block" row to add one — its ticked days are a draft, not a
     setting, so they never sit next to the words "none set" unlabelled."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("time_away", parent)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
         self.list = named(QListWidget(), "timeAwayList", "Time away blocks")
         self.remove_button = named(QPushButton("Remove"), "timeAwayRemove", "Remove the selected time away block")
         self.empty_label = wrapping_label("No time away set.", "timeAwayEmpty")
@@ -362,8 +371,8 @@ class TimeAwayEditor(Editor):
 class QuietHoursEditor(Editor):
     """Muted notifications between two times, or none."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("quiet_hours", parent)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
         self.enabled_check = named(QCheckBox("Mute notifications"), "quietHoursOn", "Quiet hours on")
         self.start_edit = _time_edit("quietHoursStart", "Quiet hours start", "21:00")
         self.end_edit = _time_edit("quietHoursEnd", "Quiet hours end", "08:00")
@@ -400,8 +409,8 @@ class QuietHoursEditor(Editor):
 class KeywordEditor(Editor):
     """Words and hashtags removed from the teen's feeds."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("keyword_filters", parent)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
         self.list = named(QListWidget(), "keywordList", "Filtered keywords")
         self.edit = named(QLineEdit(), "keywordEdit", "New keyword")
         self.edit.setPlaceholderText("a word or #hashtag")
@@ -428,7 +437,7 @@ class KeywordEditor(Editor):
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setEnabled(bool(value))
         count = len(value or ())
-        self.message.setText(f"{count} of {MAX_KEYWORDS} words." if count else "No keywords filtered.")
+        self.message.setText(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
 
     def _add(self) -> None:
         word = " ".join(self.edit.text().split())
@@ -454,8 +463,8 @@ class KeywordEditor(Editor):
 class TimezoneEditor(Editor):
     """An IANA time zone, picked from the list or typed (with completion)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("timezone", parent)
+    def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
         self.combo = named(QComboBox(), "timezoneCombo", "Time zone")
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -482,3 +491,21 @@ class TimezoneEditor(Editor):
             return
         self.message.setText("")
         self._emit(text)
+
+
+# The widget for each editor kind; a control names its kind in its spec. A new kind adds one line.
+EDITORS: dict[EditorKind, Callable[[ControlSpec], Editor]] = {
+    EditorKind.RADIO: ChoiceEditor,
+    EditorKind.CHECKBOX: ToggleEditor,
+    EditorKind.DAILY_LIMIT: DailyLimitEditor,
+    EditorKind.WEEKDAY_LIMITS: OverridesEditor,
+    EditorKind.TIME_AWAY: TimeAwayEditor,
+    EditorKind.QUIET_HOURS: QuietHoursEditor,
+    EditorKind.KEYWORD_LIST: KeywordEditor,
+    EditorKind.TIMEZONE_PICKER: TimezoneEditor,
+}
+
+
+def make_editor(spec: ControlSpec) -> Editor:
+    """The editor the spec asks for."""
+    return EDITORS[spec.editor](spec)

@@ -1,5 +1,5 @@
-"""The controls page of one teen: every control, grouped as a parent thinks (catalog.GROUPS), each
-with a one-line explanation, "Learn more", its editor and its own sync status ("saving…",
+"""The controls page of one teen: a row per declared control (famguard.domain.controls.CONTROLS),
+in its group, with its one-line explanation, "Learn more", the editor its spec names and its own sync status ("saving…",
 "saved", "will be sent when online", an error with Retry). A change applies on click; "Undo"
 reverts the last change. Pure view: it emits `change_requested` and shows what it is told."""
 
@@ -21,49 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.catalog import AUDIENCE_LABELS, CONTROL_INFO, GROUPS, LIKED_LABELS
-from famguard.domain.controls import CONTROL_FIELDS, Audience, Controls, LikedVisibility
+from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls
 from famguard.ui.common import heading, named, wrapping_label
-from famguard.ui.control_editors import (
-    ChoiceEditor,
-    DailyLimitEditor,
-    Editor,
-    KeywordEditor,
-    OverridesEditor,
-    QuietHoursEditor,
-    TimeAwayEditor,
-    TimezoneEditor,
-    ToggleEditor,
-)
+from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.time_requests import TimeRequestsBox
 from famguard.ui.viewstate import SyncState, state_text
 
 HIGHLIGHT_MS = 2500
-
-
-def make_editor(field: str) -> Editor:
-    """The editor for one control field."""
-    if field in ("comments", "direct_messages"):
-        return ChoiceEditor(field, [(a, AUDIENCE_LABELS[a]) for a in Audience])
-    if field == "liked_videos":
-        return ChoiceEditor(field, [(v, LIKED_LABELS[v]) for v in LikedVisibility])
-    toggles = {
-        "private_account": "Private account",
-        "suggest_account": "Suggest to others",
-        "restricted_mode": "Restricted mode",
-        "search_enabled": "Search allowed",
-    }
-    if field in toggles:
-        return ToggleEditor(field, toggles[field])
-    simple = {
-        "daily_limit_minutes": DailyLimitEditor,
-        "daily_limit_overrides": OverridesEditor,
-        "time_away": TimeAwayEditor,
-        "quiet_hours": QuietHoursEditor,
-        "keyword_filters": KeywordEditor,
-        "timezone": TimezoneEditor,
-    }
-    return simple[field]()
 
 
 class ControlRow(QFrame):
@@ -73,7 +37,7 @@ class ControlRow(QFrame):
 
     def __init__(self, field: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        info = CONTROL_INFO[field]
+        info = SPECS[field]
         self.field = field
         self.setObjectName(f"row_{field}")
         self.title = QLabel(f"<b>{info.label}</b>")
@@ -88,7 +52,7 @@ class ControlRow(QFrame):
         self.details.setVisible(False)
         self.learn_more.toggled.connect(self.details.setVisible)
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
-        self.editor = make_editor(field)
+        self.editor = make_editor(info)
         self.status = named(QLabel(""), f"status_{field}", f"{info.label}: status")
         # A server's reason can be a sentence: wrap it in the row's free width rather than widen the page.
         self.status.setWordWrap(True)
@@ -157,7 +121,7 @@ class ControlsPage(QWidget):
         # Rows are built one at a time (see build_next) so a page never blocks the window long.
         self._rows: dict[str, ControlRow] = {}
         self._group_layouts: dict[str, QVBoxLayout] = {}
-        self._to_build = [f for g in GROUPS for f in CONTROL_FIELDS if CONTROL_INFO[f].group == g]
+        self._to_build = [spec.name for group in GROUPS for spec in CONTROLS if spec.group == group]
         body = self._body = QWidget()
         body_layout = QVBoxLayout(body)
         for group in GROUPS:
@@ -193,7 +157,7 @@ class ControlsPage(QWidget):
             row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
             row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
             self._rows[field] = row
-            self._group_layouts[CONTROL_INFO[field].group].addWidget(row)
+            self._group_layouts[SPECS[field].group].addWidget(row)
             if not self._to_build:
                 # Into the scroll area only when complete: it sizes its widget when it gets it.
                 self._scroll.setWidget(self._body)
@@ -272,7 +236,7 @@ class ControlsPage(QWidget):
     def _refresh_undo(self) -> None:
         self.undo_button.setEnabled(bool(self._undo))
         if self._undo:
-            label = CONTROL_INFO[self._undo[-1][0]].label
+            label = SPECS[self._undo[-1][0]].label
             self.undo_button.setToolTip(f"Put “{label}” back as it was")
         else:
             self.undo_button.setToolTip("")

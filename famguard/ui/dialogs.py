@@ -18,35 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.catalog import AUDIENCE_LABELS, CONTROL_INFO, LIKED_LABELS
-from famguard.domain.controls import Audience, LikedVisibility, QuietHours, TimeAwayBlock
-from famguard.domain.schedule import format_minutes
+from famguard.domain.controls import SPECS
 from famguard.ui.common import heading, named, wrapping_label
-from famguard.ui.control_editors import DAY_NAMES, block_text
 
 KEEP_MINE = "keep_mine"
 TAKE_THEIRS = "take_theirs"
 
 
 def describe_value(field: str, value: Any) -> str:
-    """A control's value as a parent reads it ("Friends", "1 h 30 min", "Sat 120 min")."""
-    if isinstance(value, Audience):
-        return AUDIENCE_LABELS[value]
-    if isinstance(value, LikedVisibility):
-        return LIKED_LABELS[value]
-    if isinstance(value, bool):
-        return "On" if value else "Off"
-    if field == "daily_limit_minutes":
-        return format_minutes(value)
-    if field == "daily_limit_overrides":
-        return ", ".join(f"{DAY_NAMES[d]} {format_minutes(m)}" for d, m in value.items()) or "Same every day"
-    if field == "time_away":
-        return "; ".join(block_text(b) for b in value if isinstance(b, TimeAwayBlock)) or "None"
-    if field == "quiet_hours":
-        return "Off" if value is None else f"{value.start}–{value.end}" if isinstance(value, QuietHours) else str(value)
-    if field == "keyword_filters":
-        return ", ".join(value) or "None"
-    return str(value)
+    """A control's value as a parent reads it ("Friends", "1 h 30 min", "Sat 2 h"), worded by
+    its declaration."""
+    return SPECS[field].describe(value)
 
 
 def describe_when(at: datetime | None) -> str:
@@ -74,7 +56,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle("FamGuard — Which change should stay?")
         self.setAccessibleName("Conflicting change")
         self.choice: str | None = None
-        label = CONTROL_INFO[field].label
+        label = SPECS[field].label
         whose = f"{teen_name}'s " if teen_name else ""
         title = heading(f"⚠ {who} also changed {whose}“{label}”", "conflictTitle", 1.15)
         explanation = wrapping_label(

@@ -4,6 +4,8 @@ controls update live. Pure view: it emits what the demonstrator asks and shows w
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -17,10 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.catalog import CONTROL_INFO
-from famguard.domain.controls import CONTROL_FIELDS, Controls
+from famguard.domain.controls import CONTROLS, Controls
 from famguard.ui.common import named, wrapping_label
-from famguard.ui.dialogs import describe_value
 
 
 class TeenPhonePanel(QDockWidget):
@@ -129,8 +129,9 @@ class TeenPhonePanel(QDockWidget):
             self.controls_label.setText("Not linked to a guardian: no controls apply.")
             return
         rows = "".join(
-            f"<tr><td>{CONTROL_INFO[f].label}</td><td><b>{describe_value(f, getattr(controls, f))}</b></td></tr>"
-            for f in CONTROL_FIELDS
+            f"<tr><td>{html.escape(spec.label)}</td>"
+            f"<td><b>{html.escape(spec.describe(getattr(controls, spec.name)))}</b></td></tr>"
+            for spec in CONTROLS
         )
         self.controls_label.setText(f"<table cellspacing='3'>{rows}</table>")
 

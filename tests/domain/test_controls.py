@@ -14,6 +14,7 @@ from famguard.domain.controls import (
     WEEKDAYS,
     Audience,
     Controls,
+    LikedVisibility,
     QuietHours,
     apply_patch,
     conform_to_age,
@@ -120,6 +121,13 @@ controls_strategy = st.builds(
     comments=st.sampled_from(Audience),
     direct_messages=st.sampled_from(Audience),
     search_enabled=st.booleans(),
+    restricted_mode=st.booleans(),
+    private_account=st.booleans(),
+    suggest_account=st.booleans(),
+    liked_videos=st.sampled_from(LikedVisibility),
+    time_away=st.just(()),
+    downloads=st.booleans(),
+    duet_stitch=st.sampled_from(Audience),
     daily_limit_minutes=st.none() | st.integers(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX),
     daily_limit_overrides=st.dictionaries(st.sampled_from(WEEKDAYS), st.integers(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)),
     quiet_hours=st.none() | st.builds(QuietHours, start=st.just("21:00"), end=clock.filter(lambda c: c != "21:00")),
@@ -136,4 +144,4 @@ def test_json_round_trip_keeps_every_control(controls: Controls) -> None:
 
 
 def test_every_control_has_a_json_field() -> None:
-    assert set(controls_to_json(Controls())) == set(CONTROL_FIELDS)
+    assert set(controls_to_json(defaults_for_age(15))) == set(CONTROL_FIELDS)

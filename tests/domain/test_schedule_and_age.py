@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from famguard.domain.age import age_on, date_of_age, is_teen_age
-from famguard.domain.controls import Controls, QuietHours, TimeAwayBlock
+from famguard.domain.controls import QuietHours, TimeAwayBlock, defaults_for_age
 from famguard.domain.schedule import (
     format_minutes,
     in_quiet_hours,
@@ -37,15 +37,15 @@ def test_naive_times_are_refused() -> None:
 
 
 def test_weekend_override_and_extra_time() -> None:
-    exams = Controls(daily_limit_minutes=60, daily_limit_overrides={"sat": 120, "sun": 120})
+    exams = defaults_for_age(16).replace(daily_limit_minutes=60, daily_limit_overrides={"sat": 120, "sun": 120})
     assert limit_for_day(exams, date(2026, 11, 25)) == 60  # a Wednesday
     assert limit_for_day(exams, date(2026, 11, 28)) == 120  # a Saturday
     assert limit_for_day(exams, date(2026, 11, 25), extra_minutes=30) == 90
-    assert limit_for_day(Controls(daily_limit_minutes=None), date(2026, 11, 25)) is None
+    assert limit_for_day(defaults_for_age(16).replace(daily_limit_minutes=None), date(2026, 11, 25)) is None
 
 
 def test_a_sunday_night_block_locks_monday_morning_but_not_monday_night() -> None:
-    school_nights = Controls(time_away=(TimeAwayBlock(("sun",), "22:00", "07:00"),))
+    school_nights = defaults_for_age(16).replace(time_away=(TimeAwayBlock(("sun",), "22:00", "07:00"),))
     assert in_time_away(school_nights, datetime(2026, 11, 29, 23, 0)) is not None  # Sunday 23:00
     assert in_time_away(school_nights, datetime(2026, 11, 30, 6, 59)) is not None  # Monday 06:59
     assert in_time_away(school_nights, datetime(2026, 11, 30, 7, 0)) is None
@@ -53,11 +53,11 @@ def test_a_sunday_night_block_locks_monday_morning_but_not_monday_night() -> Non
 
 
 def test_quiet_hours_cross_midnight() -> None:
-    c = Controls(quiet_hours=QuietHours("21:00", "08:00"))
+    c = defaults_for_age(16).replace(quiet_hours=QuietHours("21:00", "08:00"))
     assert in_quiet_hours(c, datetime(2026, 11, 25, 21, 0))
     assert in_quiet_hours(c, datetime(2026, 11, 25, 7, 59))
     assert not in_quiet_hours(c, datetime(2026, 11, 25, 12, 0))
-    assert not in_quiet_hours(Controls(quiet_hours=None), datetime(2026, 11, 25, 23, 0))
+    assert not in_quiet_hours(defaults_for_age(16).replace(quiet_hours=None), datetime(2026, 11, 25, 23, 0))
 
 
 def test_ages_and_birthdays() -> None:
