@@ -4,9 +4,13 @@ view, the history of changes, and the end of the link at 18."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 from fastapi import FastAPI
+
+from famguard.domain.controls import CONTROL_FIELDS
+from famguard.server.models import ControlsRow
 
 from .conftest import Family
 from .helpers import Api, FakeClock, assert_error, controls_of, link, make_guardian, make_teen, renew, sign_in
@@ -241,3 +245,98 @@ def test_the_fast_read_returns_its_connection_whatever_thread_serves_it(app: Fas
     client = Api(TestClient(app))
     for _ in range(70):  # the pool holds 20 + 40
         assert client.call("GET", f"/v1/teens/{family.teen.id}/controls", family.guardian.token).status_code == 200
+
+
+# --- downloads and Duet/Stitch, and bodies stored before they existed ----------------------------
+
+
+def test_downloads_and_duet_stitch_are_read_and_their_age_rules_are_422(api: Api, family: Family) -> None:
+    before, etag = controls_of(api, family.guardian, family.teen)
+    assert (before["downloads"], before["duet_stitch"]) == (False, "no_one")
+    refused = _patch(api, family, {"downloads": True, "duet_stitch": "friends"}, etag)
+    error = assert_error(refused, 422, "validation_failed")
+    assert set(error["fields"]) == {"downloads", "duet_stitch"}
+    assert error["fields"]["downloads"].startswith("Not available under 16")
+    assert controls_of(api, family.guardian, family.teen) == (before, etag)
+    teen_view = api.call("GET", "/v1/me/controls", family.teen.token).json()
+    assert (teen_view["downloads"], teen_view["duet_stitch"]) == (False, "no_one")
+
+
+def test_a_16_year_old_starts_with_duet_stitch_for_friends_and_may_open_both(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Sam", 16, clock.now.date())
+    link(api, guardian, teen)
+    body, etag = controls_of(api, guardian, teen)
+    assert (body["downloads"], body["duet_stitch"]) == (False, "friends")
+    opened = api.call(
+        "PATCH",
+        f"/v1/teens/{teen.id}/controls",
+        guardian.token,
+        json={"downloads": True, "duet_stitch": "everyone"},
+        headers={"If-Match": etag},
+    )
+    assert opened.status_code == 200
+    assert (opened.json()["downloads"], opened.json()["duet_stitch"]) == (True, "everyone")
+
+
+def _store_old_body(app: FastAPI, teen_id: str) -> dict:
+    """Rewrite the teen's stored body as it was before downloads and duet_stitch existed."""
+    with app.state.service.db.write() as session:
+        row = session.get(ControlsRow, teen_id)
+        body = json.loads(row.body)
+        del body["downloads"], body["duet_stitch"]
+        body["daily_limit_minutes"] = 75
+        row.body = json.dumps(body, separators=(",", ":"))
+    return body
+
+
+def test_a_body_stored_before_the_new_controls_reads_with_the_age_defaults(
+    api: Api, app: FastAPI, family: Family, clock: FakeClock
+) -> None:
+    old = _store_old_body(app, family.teen.id)
+    path = f"/v1/teens/{family.teen.id}/controls"
+    read = api.call("GET", path, family.guardian.token)
+    assert read.json() == {**old, "downloads": False, "duet_stitch": "no_one"}
+    assert list(read.json()) == list(CONTROL_FIELDS)
+    assert api.call("GET", "/v1/me/controls", family.teen.token).json() == read.json()
+    etag = read.headers["ETag"]
+    assert api.call("GET", path, family.guardian.token, headers={"If-None-Match": etag}).status_code == 304
+    # still 422 for the new controls, and any change writes the whole body
+    assert_error(_patch(api, family, {"downloads": True}, etag), 422, "validation_failed")
+    changed = _patch(api, family, {"search_enabled": False}, etag)
+    assert changed.status_code == 200
+    assert changed.json() == {**read.json(), "search_enabled": False}
+    with app.state.service.db.read() as session:
+        assert json.loads(session.get(ControlsRow, family.teen.id).body) == changed.json()
+
+
+def test_turning_16_changes_the_defaults_read_from_an_old_body_and_its_etag(
+    api: Api, app: FastAPI, clock: FakeClock
+) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Sam", 15, clock.now.date(), days_since_birthday=363)  # 16 in 2 days
+    link(api, guardian, teen)
+    _store_old_body(app, teen.id)
+    at_15, etag_15 = controls_of(api, guardian, teen)
+    assert at_15["duet_stitch"] == "no_one"
+    clock.advance(days=3)
+    renew(api, guardian)
+    path = f"/v1/teens/{teen.id}/controls"
+    at_16 = api.call("GET", path, guardian.token, headers={"If-None-Match": etag_15})
+    assert at_16.status_code == 200, "a cached copy from before the birthday must not be kept"
+    assert (at_16.json()["downloads"], at_16.json()["duet_stitch"]) == (False, "friends")
+
+
+def test_turning_16_keeps_what_was_stored_and_opens_the_options(api: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(api)
+    teen = make_teen(api, "Sam", 15, clock.now.date(), days_since_birthday=363)
+    link(api, guardian, teen)
+    body, etag = controls_of(api, guardian, teen)
+    assert (body["downloads"], body["duet_stitch"]) == (False, "no_one")
+    clock.advance(days=3)
+    renew(api, guardian)
+    assert controls_of(api, guardian, teen) == (body, etag)  # nothing loosens by itself
+    opened = api.call(
+        "PATCH", f"/v1/teens/{teen.id}/controls", guardian.token, json={"downloads": True}, headers={"If-Match": etag}
+    )
+    assert opened.status_code == 200 and opened.json()["downloads"] is True
