@@ -3,6 +3,7 @@ by objectName: they show the state they are given and emit what the guardian ask
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -20,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.controls import Audience, QuietHours, defaults_for_age
+from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Audience, QuietHours, defaults_for_age
+from famguard.ui.control_editors import EDITORS
 from famguard.ui.controls_page import ControlsPage
 from famguard.ui.dialogs import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 from famguard.ui.main_window import MainWindow
 from famguard.ui.pairing import PairingWizard, format_code, spoken_code
 from famguard.ui.signin import SignInRequest, SignInView
+from famguard.ui.teen_panel import TeenPhonePanel
 from famguard.ui.viewstate import SyncState, TeenRow, TeenSync
 
 
@@ -118,6 +122,42 @@ def test_options_not_allowed_at_the_teens_age_are_disabled_with_the_reason(qtbot
     assert not find(page, QRadioButton, "direct_messages_friends").isEnabled()
     page.show_teen("teen-2", "Leo", 16, defaults_for_age(16))
     assert everyone.isEnabled() and not reason.isVisible()
+
+
+def test_every_declared_control_has_the_editor_its_spec_names_in_its_group(qtbot, page: ControlsPage) -> None:
+    assert list(page.rows) == [s.name for g in GROUPS for s in CONTROLS if s.group == g]
+    for spec in CONTROLS:
+        row = page.rows[spec.name]
+        assert type(row.editor) is EDITORS[spec.editor], spec.name
+        assert spec.label in row.title.text() and row.summary.text() == spec.summary
+        box = row.parentWidget()
+        assert isinstance(box, QGroupBox) and box.title() == spec.group, spec.name
+
+
+def test_downloads_and_duet_stitch_are_disabled_under_16_with_the_reason(qtbot, page: ControlsPage) -> None:
+    downloads = find(page, QCheckBox, "downloads_check")
+    reason = page.rows["downloads"].editor.reason
+    assert not downloads.isEnabled() and not downloads.isChecked()
+    assert reason.isVisible() and reason.text().startswith("⊘ Not available under 16")
+    for value in ("everyone", "friends"):
+        assert not find(page, QRadioButton, f"duet_stitch_{value}").isEnabled()
+    assert find(page, QRadioButton, "duet_stitch_no_one").isChecked()
+    page.show_teen("teen-2", "Sam", 16, defaults_for_age(16))
+    assert downloads.isEnabled() and not reason.isVisible()
+    assert find(page, QRadioButton, "duet_stitch_friends").isChecked()
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as signal:
+        qtbot.mouseClick(downloads, Qt.MouseButton.LeftButton)
+    assert signal.args == ["teen-2", "downloads", True]
+
+
+def test_the_teens_phone_lists_every_control_as_declared(qtbot) -> None:
+    panel = TeenPhonePanel()
+    qtbot.addWidget(panel)
+    controls = defaults_for_age(16)
+    panel.set_effective_controls(controls)
+    text = panel.effective_text()
+    for spec in CONTROLS:
+        assert html.escape(spec.label) in text and html.escape(spec.describe(getattr(controls, spec.name))) in text
 
 
 def test_daily_limit_presets_custom_and_none(qtbot, page: ControlsPage) -> None:
@@ -291,6 +331,7 @@ def test_conflict_dialog_shows_both_values_and_who(qtbot, button: str, choice: s
     dialog.show()
     assert find(dialog, QWidget, "conflictMine").text() == "No one"
     assert find(dialog, QWidget, "conflictTheirs").text() == "Friends"
+    assert SPECS["comments"].label in find(dialog, QWidget, "conflictTitle").text()
     assert "Alex" in find(dialog, QWidget, "conflictExplanation").text()
     qtbot.mouseClick(find(dialog, QPushButton, button), Qt.MouseButton.LeftButton)
     assert dialog.choice == choice
