@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from famguard.domain.age import birthday_in_year
-from famguard.domain.controls import controls_to_json, defaults_for_age
+from famguard.domain.controls import Audience, controls_to_json, defaults_for_age
 from famguard.domain.schedule import teen_today
 from famguard.server.db import upgrade_schema
 from famguard.server.models import Account, ActivityRow, ControlsRow, Link, TimeRequestRow, UsageRow
@@ -118,9 +118,12 @@ def _seed(session: Session, clock: Callable[[], datetime] | None) -> DemoFamily:
             history(days_ago, guardian, teen, "link", None, None, {"guardian": guardian.display_name})
         controls = defaults_for_age(age, DEMO_TIMEZONE)
         if teen is sam:
-            controls = controls.replace(daily_limit_minutes=90, daily_limit_overrides={"sat": 120, "sun": 120})
+            controls = controls.replace(
+                daily_limit_minutes=90, daily_limit_overrides={"sat": 120, "sun": 120}, duet_stitch=Audience.NO_ONE
+            )
             history(6, jordan, sam, "controls", "daily_limit_minutes", 60, 90)
             history(6, jordan, sam, "controls", "daily_limit_overrides", {}, {"sat": 120, "sun": 120})
+            history(5, alex, sam, "controls", "duet_stitch", "friends", "no_one")
         else:
             controls = controls.replace(keyword_filters=("#diet", "#prank"), restricted_mode=True)
             history(4, alex, maya, "controls", "restricted_mode", False, True)

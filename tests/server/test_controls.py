@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
+import requests
 from fastapi import FastAPI
 
 from famguard.domain.controls import CONTROL_FIELDS
@@ -340,3 +342,25 @@ def test_turning_16_keeps_what_was_stored_and_opens_the_options(api: Api, clock:
         "PATCH", f"/v1/teens/{teen.id}/controls", guardian.token, json={"downloads": True}, headers={"If-Match": etag}
     )
     assert opened.status_code == 200 and opened.json()["downloads"] is True
+
+
+def test_the_demo_family_shows_the_new_controls_by_age(tmp_path: Path) -> None:
+    from famguard.server.runner import ServerThread
+
+    with ServerThread(f"sqlite:///{tmp_path / 'demo.sqlite3'}", demo=True) as server:
+        family = server.demo_family
+        assert family is not None
+        session = requests.Session()
+        base = server.base_url
+        sign_in_body = {"email": family.guardian_email, "password": family.guardian_password}
+        token = session.post(f"{base}/v1/auth/token", json=sign_in_body, timeout=5).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        teens = {t["display_name"]: t for t in session.get(f"{base}/v1/teens", headers=auth, timeout=5).json()}
+        seen = {
+            name: session.get(f"{base}/v1/teens/{t['id']}/controls", headers=auth, timeout=5).json()
+            for name, t in teens.items()
+        }
+        assert (seen["Maya"]["downloads"], seen["Maya"]["duet_stitch"]) == (False, "no_one")
+        assert (seen["Sam"]["downloads"], seen["Sam"]["duet_stitch"]) == (False, "no_one")
+        history = session.get(f"{base}/v1/teens/{teens['Sam']['id']}/activity", headers=auth, timeout=5).json()
+        assert any(e["field"] == "duet_stitch" and e["after"] == "no_one" for e in history)
