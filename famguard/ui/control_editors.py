@@ -154,7 +154,7 @@ class ToggleEditor(Editor):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
         layout.addWidget(self.state_label)
-        layout.addWidget(self.reason, 1)
+        layout.addWidget(self.reason, 10)  # the reason takes the row's free width, not half of it
         layout.addStretch(1)
         self.check.clicked.connect(lambda checked: self._emit(bool(checked)))
 
