@@ -13,8 +13,8 @@ When adding a control
 3. Run `python -m famguard.server.openapi_dump` and commit famguard/server/openapi.json.
 That is all: stored bodies need no migration (a missing control reads as its default for the
 teen's age), older apps ignore it (tolerant reader), and the server's schemas, the app's editor,
-conflict wording and both teen listings derive from the spec;
-tests/domain/test_declarations.py fails when any of them disagrees with it.
+conflict wording and both teen listings derive from the spec; tests/domain/test_declarations.py
+and tests/ui/test_views.py fail when any of them disagrees with it.
 A new *kind* of value also needs its parse/dump/describe in values.py and control_spec.py
 (`ValueKind`, `_KINDS`), its pydantic type in server/schemas.py (`_KIND_TYPES`), and for a new
 editor an `EditorKind` and its widget in ui/control_editors.py (`EDITORS`)."""

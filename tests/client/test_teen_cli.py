@@ -87,7 +87,9 @@ def test_the_whole_teen_side_with_a_remembered_sign_in(
 
     capsys.readouterr()
     assert teen_cli.main([*base, "controls"]) == 0
-    assert "Daily screen-time limit: 75" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "Daily screen-time limit: 1 h 15 min" in listed
+    assert "Duet and Stitch with your teen's videos: No one" in listed
     assert teen_cli.main([*base, "usage", "add", "30"]) == 0
     assert "30 min used (limit 75 min)" in capsys.readouterr().out
     assert teen_cli.main([*base, "ask-time", "15", "--reason", "project"]) == 0
