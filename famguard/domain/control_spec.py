@@ -100,11 +100,6 @@ class ControlSpec:
     toggle_text: str = ""  # the checkbox's words for an on/off control
     parser: Callable[[Any], Any] | None = None  # instead of the kind's own (the time zone's is in controls.py)
 
-    # `field` is the name older code reads (the catalog's ControlInfo had it).
-    @property
-    def field(self) -> str:
-        return self.name
-
     def default_for(self, age: int) -> Any:
         young = self.age_rule.min_age if self.age_rule else OLDER_TEEN_AGE
         if age < young and self.young_default is not _SAME:

@@ -337,6 +337,22 @@ def test_conflict_dialog_shows_both_values_and_who(qtbot, button: str, choice: s
     assert dialog.choice == choice
 
 
+@pytest.mark.parametrize(
+    ("field", "mine", "theirs", "words"),
+    [
+        ("downloads", True, False, ("On", "Off")),
+        ("duet_stitch", Audience.EVERYONE, Audience.NO_ONE, ("Everyone", "No one")),
+    ],
+)
+def test_conflict_dialog_words_a_new_control_by_its_declaration(
+    qtbot, field: str, mine: object, theirs: object, words: tuple[str, str]
+) -> None:
+    dialog = ConflictDialog(field, mine, theirs, who="Jordan", when=None, teen_name="Sam")
+    qtbot.addWidget(dialog)
+    assert SPECS[field].label in find(dialog, QWidget, "conflictTitle").text()
+    assert (find(dialog, QWidget, "conflictMine").text(), find(dialog, QWidget, "conflictTheirs").text()) == words
+
+
 def test_teen_list_says_use_limit_and_sync_state_in_words(qtbot) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
