@@ -8,21 +8,25 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from famguard.domain.controls import apply_patch, controls_from_json, controls_to_json, parse_controls_patch
 from famguard.domain.errors import DomainValidationError
 from famguard.server import idempotency
+from famguard.server.access import CONTROLS_READ_SQL, ControlsRead, Refusal, controls_read, refusal_error
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, Link
 from famguard.server.responses import errors
 from famguard.server.schemas import ControlsOut
-from famguard.server.service import Principal, Service, TeenTurnedAdult, require_bearer
+from famguard.server.security import token_hash
+from famguard.server.service import Principal, Service, TeenTurnedAdult, bearer_token, require_bearer
 
 router = APIRouter(tags=["controls"], dependencies=[Depends(require_bearer)])
 
 _ETAG_HEADER = {"ETag": {"description": "The version of these controls", "schema": {"type": "string"}}}
+_CONTROLS_READ = text(CONTROLS_READ_SQL)
+ETAG_HEADER_MAX = 200  # longer If-Match / If-None-Match headers are refused (422)
 _PATCH_BODY = {
     "requestBody": {
         "required": True,
@@ -57,21 +61,29 @@ def _dumps(value: Any) -> str:
     responses={200: {"headers": _ETAG_HEADER}, 304: {"description": "Not modified"}, **errors()},
 )
 def get_controls(
-    teen_id: str, request: Request, if_none_match: Annotated[str | None, Header(max_length=200)] = None
+    teen_id: str, request: Request, if_none_match: Annotated[str | None, Header(max_length=ETAG_HEADER_MAX)] = None
 ) -> Response:
     """A linked teen's controls, with the ETag to send back as If-Match when changing them.
-    (On SQLite, fastpath.FastControlsRead answers the common case before it gets here.)"""
+    (On SQLite, fastpath.FastControlsRead answers the allowed case before it gets here, by the
+    same rule: access.controls_read.)"""
     service = _service(request)
+    token = bearer_token(request)
+    assert token is not None  # require_bearer refused the request otherwise
     with service.db.read() as session:
-        me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
-        row = session.get(ControlsRow, teen_id)
-        if row is None:
-            raise not_found("The controls")
-        etag = etag_of(row.version)
-        if if_none_match and etag_matches(if_none_match, etag):
-            return Response(status_code=304, headers={"ETag": etag})
-        return _controls_response(row.body, etag)
+        row = session.execute(_CONTROLS_READ, {"h": token_hash(token), "teen": teen_id}).first()
+        found = controls_read(row, service.now())
+    if isinstance(found, Refusal):
+        raise refusal_error(found, teen_id=teen_id)
+    return controls_read_response(found, if_none_match)
+
+
+def controls_read_response(found: ControlsRead, if_none_match: str | None) -> Response:
+    """The answer to an allowed controls read, on either path: 304 when If-None-Match names
+    the current version, else the stored body, always with the ETag."""
+    etag = etag_of(found.version)
+    if if_none_match and etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return _controls_response(found.body, etag)
 
 
 @router.patch(
@@ -84,7 +96,7 @@ def patch_controls(
     teen_id: str,
     request: Request,
     patch: Annotated[dict[str, Any], Body()],
-    if_match: Annotated[str | None, Header(max_length=200)] = None,
+    if_match: Annotated[str | None, Header(max_length=ETAG_HEADER_MAX)] = None,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=100)] = None,
 ) -> Response:
     """Change some controls. Send the ETag you read as If-Match; a stale one changes nothing."""

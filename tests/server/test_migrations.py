@@ -18,8 +18,9 @@ from famguard.server.app import create_app
 from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.models import Base
 from famguard.server.security import hash_password
-
-from .helpers import PASSWORD, Api, FakeClock, controls_of, link, make_guardian, make_teen, sign_in
+from tests.support.accounts import PASSWORD, controls_of, link, make_guardian, make_teen, sign_in
+from tests.support.http import Api
+from tests.support.servers import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 
