@@ -64,8 +64,8 @@ def get_controls(
     teen_id: str, request: Request, if_none_match: Annotated[str | None, Header(max_length=ETAG_HEADER_MAX)] = None
 ) -> Response:
     """A linked teen's controls, with the ETag to send back as If-Match when changing them.
-    (On SQLite, fastpath.FastControlsRead answers the allowed case before it gets here, by the
-    same rule: access.controls_read.)"""
+    (On SQLite, fastpath.FastControlsRead answers the common case before it gets here.)"""
+    # One rule on both paths: access.controls_read over CONTROLS_READ_SQL's row.
     service = _service(request)
     token = bearer_token(request)
     assert token is not None  # require_bearer refused the request otherwise

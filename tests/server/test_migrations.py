@@ -60,17 +60,20 @@ def test_upgrade_from_the_first_revision_keeps_accounts(database_url: str, clock
     app.state.service.db.dispose()
 
 
-def test_restarting_on_an_existing_database_keeps_everything(database_url: str, clock: FakeClock) -> None:
+@pytest.mark.both_read_paths
+def test_restarting_on_an_existing_database_keeps_everything(
+    database_url: str, clock: FakeClock, fast_path: bool
+) -> None:
     from fastapi.testclient import TestClient
 
-    first = create_app(database_url, clock=clock)
+    first = create_app(database_url, clock=clock, fast_path=fast_path)
     with TestClient(first) as client:
         api = Api(client)
         guardian, teen = make_guardian(api), make_teen(api, "Maya", 14, clock.now.date())
         link(api, guardian, teen)
         before = controls_of(api, guardian, teen)
     first.state.service.db.dispose()
-    second = create_app(database_url, clock=clock)
+    second = create_app(database_url, clock=clock, fast_path=fast_path)
     with TestClient(second) as client:
         api = Api(client)
         assert controls_of(api, guardian, teen) == before
