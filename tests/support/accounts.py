@@ -7,7 +7,7 @@ hold the client library: `member()` (a `Member`: the account plus a signed-in `A
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -123,27 +123,10 @@ def client(url: str, tokens: TokenManager | None = None) -> ApiClient:
 
 
 @dataclass
-class Member:
+class Member(Person):
     """An account made through the API, and a client library signed in as it."""
 
-    person: Person
-    api: ApiClient
-
-    @property
-    def email(self) -> str:
-        return self.person.email
-
-    @property
-    def password(self) -> str:
-        return self.person.password
-
-    @property
-    def name(self) -> str:
-        return self.person.name
-
-    @property
-    def id(self) -> str:
-        return self.person.id
+    api: ApiClient = field(kw_only=True)
 
 
 def member(
@@ -163,7 +146,7 @@ def member(
         person = make_person(Api(session, url), role, name, birth_date=birth_date, address=address)
     api = client(url)
     api.sign_in(person.email, person.password)
-    return Member(person, api)
+    return Member(**asdict(person), api=api)
 
 
 def guardian(url: str, name: str = "Alex") -> tuple[ApiClient, str]:
