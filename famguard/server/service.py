@@ -87,7 +87,7 @@ class Service:
         refusal = token_refusal(row, self.now())
         if refusal is not None:
             raise refusal_error(refusal)
-        principal = Principal(row[4], row[5], row[6], row[2], as_date(row[7]))
+        principal = Principal(row[4], row[5], row[6], row[3], as_date(row[7]))
         if role is not None and principal.role != role:
             raise refusal_error(Refusal.WRONG_ROLE, role=role)
         return principal
