@@ -1,5 +1,7 @@
-"""Fixtures every test layer shares: a headless Qt platform, and the real reference server on an
-ephemeral loopback port with a fresh SQLite file."""
+"""Fixtures every test layer shares: a headless Qt platform, and the real reference server (started
+by tests.support.servers) on an ephemeral loopback port with a fresh SQLite file, alone, with a
+clock the test moves, or behind the fault-injecting proxy. Modules marked `both_read_paths` run
+every test twice: with the server's GET-controls fast path on and off."""
 
 from __future__ import annotations
 
@@ -13,6 +15,20 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.support.proxy import FaultProxy  # noqa: E402
+from tests.support.servers import FakeClock, LocalServer  # noqa: E402
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "fast_path" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_read_paths"):
+        metafunc.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"], indirect=True)
+
+
+@pytest.fixture
+def fast_path(request: pytest.FixtureRequest) -> bool:
+    """Whether the server answers GET controls on its fast path (on, unless parametrized)."""
+    return bool(getattr(request, "param", True))
+
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
@@ -20,13 +36,27 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def live_server(database_url: str) -> Iterator[str]:
+def live_server(database_url: str, fast_path: bool) -> Iterator[str]:
     """The reference server running in this process on 127.0.0.1:<free port>; yields its base URL."""
-    from famguard.server.runner import ServerThread
+    with LocalServer(database_url, fast_path=fast_path) as server:
+        yield server.url
 
-    server = ServerThread(database_url=database_url)
-    base_url = server.start()
-    try:
-        yield base_url
-    finally:
-        server.stop()
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The server's clock, starting now (the service tests start it at a fixed moment instead)."""
+    return FakeClock.real_now()
+
+
+@pytest.fixture
+def clocked_server(database_url: str, clock: FakeClock, fast_path: bool) -> Iterator[str]:
+    """The reference server with a clock the test can move forward."""
+    with LocalServer(database_url, clock=clock, fast_path=fast_path) as server:
+        yield server.url
+
+
+@pytest.fixture
+def proxy(live_server: str) -> Iterator[FaultProxy]:
+    """The fault-injecting proxy in front of `live_server`; connect to `proxy.url`."""
+    with FaultProxy(live_server) as fault_proxy:
+        yield fault_proxy

@@ -4,6 +4,7 @@ described and exemplified."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from famguard import __version__
 from famguard.server import routes_accounts, routes_controls, routes_family, routes_pairing
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
-from famguard.server.fastpath import FastControlsRead
+from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
 from famguard.server.notify import NOTIFIER
 from famguard.server.schemas import ControlsPatch, Health
 from famguard.server.service import Service, TeenTurnedAdult
@@ -34,10 +35,17 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None, demo: bool = False) -> FastAPI:
+def create_app(
+    database_url: str,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    demo: bool = False,
+    fast_path: bool | None = None,
+) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
-    empty database."""
+    empty database. `fast_path` answers GET controls in front of FastAPI on SQLite (default: on,
+    unless FAMGUARD_FAST_PATH=0); off, the FastAPI route answers every request."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
     service = Service(Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER)
@@ -76,7 +84,8 @@ def create_app(database_url: str, *, clock: Callable[[], datetime] | None = None
     for module in (routes_accounts, routes_pairing, routes_controls, routes_family):
         app.include_router(module.router)
 
-    app.add_middleware(FastControlsRead, service=service)
+    if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":
+        app.add_middleware(FastControlsRead, service=service)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

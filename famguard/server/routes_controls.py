@@ -8,7 +8,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from famguard.domain.age import is_under_16
@@ -21,15 +21,27 @@ from famguard.domain.controls import (
 )
 from famguard.domain.errors import DomainValidationError
 from famguard.server import idempotency
+from famguard.server.access import (
+    CONTROLS_READ_SQL,
+    ControlsRead,
+    Refusal,
+    controls_read,
+    refusal_error,
+    teen_age,
+    timezone_of,
+)
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, Link
 from famguard.server.responses import errors
 from famguard.server.schemas import ControlsOut
-from famguard.server.service import Principal, Service, TeenTurnedAdult, require_bearer
+from famguard.server.security import token_hash
+from famguard.server.service import Principal, Service, TeenTurnedAdult, bearer_token, require_bearer
 
 router = APIRouter(tags=["controls"], dependencies=[Depends(require_bearer)])
 
 _ETAG_HEADER = {"ETag": {"description": "The version of these controls", "schema": {"type": "string"}}}
+_CONTROLS_READ = text(CONTROLS_READ_SQL)
+ETAG_HEADER_MAX = 200  # longer If-Match / If-None-Match headers are refused (422)
 _PATCH_BODY = {
     "requestBody": {
         "required": True,
@@ -53,9 +65,15 @@ def stored_controls(service: Service, session: Session, teen: Account, row: Cont
     is refreshed when turning 16 changes those defaults."""
     if is_complete_body(row.body):
         return row.body, etag_of(row.version)
-    age = service.teen_age(session, teen)
-    body = _dumps(controls_to_json(controls_from_json(json.loads(row.body), age)))
-    return body, etag_of(row.version, "u16" if is_under_16(age) else "16")
+    found = complete_read(ControlsRead(row.version, row.body), service.teen_age(session, teen))
+    return found.body, etag_of(found.version, found.band)
+
+
+def complete_read(found: ControlsRead, age: int) -> ControlsRead:
+    """`found` with every control a body stored before it existed lacks, at its default for
+    `age`; its age band joins the ETag."""
+    body = _dumps(controls_to_json(controls_from_json(json.loads(found.body), age)))
+    return ControlsRead(found.version, body, band="u16" if is_under_16(age) else "16")
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -76,21 +94,33 @@ def _dumps(value: Any) -> str:
     responses={200: {"headers": _ETAG_HEADER}, 304: {"description": "Not modified"}, **errors()},
 )
 def get_controls(
-    teen_id: str, request: Request, if_none_match: Annotated[str | None, Header(max_length=200)] = None
+    teen_id: str, request: Request, if_none_match: Annotated[str | None, Header(max_length=ETAG_HEADER_MAX)] = None
 ) -> Response:
     """A linked teen's controls, with the ETag to send back as If-Match when changing them.
     (On SQLite, fastpath.FastControlsRead answers the common case before it gets here.)"""
+    # One rule on both paths: access.controls_read over CONTROLS_READ_SQL's row.
     service = _service(request)
+    token = bearer_token(request)
+    assert token is not None  # require_bearer refused the request otherwise
     with service.db.read() as session:
-        me = service.authenticate(session, request, "guardian")
-        teen = service.linked_teen(session, me, teen_id)
-        row = session.get(ControlsRow, teen_id)
-        if row is None:
-            raise not_found("The controls")
-        body, etag = stored_controls(service, session, teen, row)
-        if if_none_match and etag_matches(if_none_match, etag):
-            return Response(status_code=304, headers={"ETag": etag})
-        return _controls_response(body, etag)
+        row = session.execute(_CONTROLS_READ, {"h": token_hash(token), "teen": teen_id}).first()
+        found = controls_read(row, service.now())
+    if isinstance(found, Refusal):
+        raise refusal_error(found, teen_id=teen_id)
+    if not is_complete_body(found.body):  # stored before a control existed (never on the fast path)
+        assert found.birth_date is not None  # controls_read gives it with every allowed read
+        age = teen_age(found.birth_date, service.now(), lambda: timezone_of(found.body))
+        found = complete_read(found, age)
+    return controls_read_response(found, if_none_match)
+
+
+def controls_read_response(found: ControlsRead, if_none_match: str | None) -> Response:
+    """The answer to an allowed controls read, on either path: 304 when If-None-Match names
+    the current version, else the stored body, always with the ETag."""
+    etag = etag_of(found.version, found.band)
+    if if_none_match and etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return _controls_response(found.body, etag)
 
 
 @router.patch(
@@ -103,7 +133,7 @@ def patch_controls(
     teen_id: str,
     request: Request,
     patch: Annotated[dict[str, Any], Body()],
-    if_match: Annotated[str | None, Header(max_length=200)] = None,
+    if_match: Annotated[str | None, Header(max_length=ETAG_HEADER_MAX)] = None,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=100)] = None,
 ) -> Response:
     """Change some controls. Send the ETag you read as If-Match; a stale one changes nothing."""

@@ -44,12 +44,14 @@ class ServerThread:
         *,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
+        fast_path: bool | None = None,
     ):
         self.database_url = database_url
         self.host = host
         self.port = port
         self.demo = demo
         self.clock = clock
+        self.fast_path = fast_path
         self.app = None
         self.base_url: str | None = None
         self._server: uvicorn.Server | None = None
@@ -57,7 +59,7 @@ class ServerThread:
 
     def start(self, timeout: float = 30.0) -> str:
         install_log_redaction()
-        self.app = create_app(self.database_url, clock=self.clock, demo=self.demo)
+        self.app = create_app(self.database_url, clock=self.clock, demo=self.demo, fast_path=self.fast_path)
         # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say so, and without
         # it every keep-alive response waits ~40 ms for a delayed ACK.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

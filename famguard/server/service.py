@@ -18,6 +18,16 @@ from sqlalchemy.orm import Session
 from famguard.domain.age import ADULT_AGE, age_on
 from famguard.domain.controls import DEFAULT_TIMEZONE
 from famguard.domain.schedule import teen_today
+from famguard.server.access import (
+    AUTH_SQL,
+    Refusal,
+    TeenTurnedAdult,
+    as_date,
+    refusal_error,
+    teen_age,
+    timezone_of,
+    token_refusal,
+)
 from famguard.server.db import Database
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import (
@@ -35,12 +45,7 @@ from famguard.server.security import token_hash
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 THROTTLE_WINDOW = timedelta(minutes=15)
-
-_AUTH_QUERY = text(
-    "SELECT t.kind, t.expires_at, s.id, s.revoked_at, a.id, a.role, a.display_name, a.birth_date "
-    "FROM tokens t JOIN signins s ON s.id = t.signin_id JOIN accounts a ON a.id = s.account_id "
-    "WHERE t.token_hash = :h"
-)
+_AUTH_QUERY = text(AUTH_SQL)
 
 
 @dataclass(frozen=True)
@@ -52,22 +57,6 @@ class Principal:
     display_name: str
     signin_id: str
     birth_date: date | None
-
-
-class TeenTurnedAdult(Exception):  # noqa: N818 - a signal, handled by ending the links
-    """A teen reached 18: the request's transaction is abandoned, the links end, and the caller
-    gets 404 (app.py's handler does that once the transaction is closed)."""
-
-    def __init__(self, teen_id: str):
-        super().__init__(teen_id)
-        self.teen_id = teen_id
-
-
-def utc(value: datetime) -> datetime:
-    """A datetime from the database as aware UTC (raw SQL bypasses the column type)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Service:
@@ -95,28 +84,18 @@ class Service:
         if token is None:
             raise ApiError(401, "unauthorized", "Please sign in.", headers={"WWW-Authenticate": "Bearer"})
         row = session.execute(_AUTH_QUERY, {"h": token_hash(token)}).first()
-        if row is None or row[0] != "access" or row[3] is not None:
-            raise ApiError(401, "unauthorized", "Please sign in again.", headers={"WWW-Authenticate": "Bearer"})
-        if utc(row[1]) <= self.now():
-            raise ApiError(
-                401,
-                "token_expired",
-                "Your session timed out; it renews automatically.",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        birth = row[7]
-        if isinstance(birth, str):
-            birth = date.fromisoformat(birth)
-        principal = Principal(row[4], row[5], row[6], row[2], birth)
+        refusal = token_refusal(row, self.now())
+        if refusal is not None:
+            raise refusal_error(refusal)
+        principal = Principal(row[4], row[5], row[6], row[3], as_date(row[7]))
         if role is not None and principal.role != role:
-            raise ApiError(403, "forbidden", f"Only a {role} account can do this.")
+            raise refusal_error(Refusal.WRONG_ROLE, role=role)
         return principal
 
     # --- reaching a teen --------------------------------------------------------------------
 
     def teen_timezone(self, session: Session, teen_id: str) -> str:
-        body = session.scalar(select(ControlsRow.body).where(ControlsRow.teen_id == teen_id))
-        return json.loads(body)["timezone"] if body else DEFAULT_TIMEZONE
+        return timezone_of(session.scalar(select(ControlsRow.body).where(ControlsRow.teen_id == teen_id)))
 
     def age_of(self, birth_date: date | None, timezone: str = DEFAULT_TIMEZONE) -> int | None:
         if birth_date is None:
@@ -124,14 +103,9 @@ class Service:
         return age_on(birth_date, teen_today(timezone, self.now()))
 
     def teen_age(self, session: Session, teen: Account) -> int:
-        """The teen's age on the teen's today. Every time zone's date is within a day of UTC's,
-        so the time zone is only looked up when a birthday is that close."""
+        """The teen's age on the teen's today (access.teen_age)."""
         assert teen.birth_date is not None
-        now = self.now()
-        youngest = age_on(teen.birth_date, (now - timedelta(days=1)).date())
-        if youngest == age_on(teen.birth_date, (now + timedelta(days=1)).date()):
-            return youngest
-        return age_on(teen.birth_date, teen_today(self.teen_timezone(session, teen.id), now))
+        return teen_age(teen.birth_date, self.now(), lambda: self.teen_timezone(session, teen.id))
 
     def check_not_adult(self, session: Session, teen: Account) -> int:
         """The teen's age today; raises TeenTurnedAdult at 18."""

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 from famguard.store import database_path
+from tests.support.accounts import PASSWORD, guardian, pair, teen
+from tests.support.proxy import FaultProxy
 
 from .crash_child import EDITS
-from .faultproxy import FaultProxy
-from .helpers import PASSWORD, guardian, pair, teen
 
 CHILD = str(Path(__file__).with_name("crash_child.py"))
 
@@ -27,7 +27,7 @@ def _controls_entries(api, teen_id: str) -> list[str]:
 def test_a_killed_app_sends_its_changes_once_after_restart(live_server: str) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server))
-    proxy = FaultProxy(int(live_server.rsplit(":", 1)[1])).start()
+    proxy = FaultProxy(live_server).start()
     # Two changes go through; every reply after that is lost, so the app keeps resending the third.
     proxy.drop_reply("PATCH /v1/teens", times=10_000, after=2)
     child = subprocess.Popen(

@@ -12,8 +12,8 @@ from famguard import teen_cli
 from famguard.api import errors as e
 from famguard.domain.controls import Audience
 from famguard.domain.models import PairingStatus, TimeRequestStatus
+from tests.support.accounts import guardian, teen
 
-from .helpers import guardian, teen
 from .test_sync_e2e import sign_in
 
 
@@ -57,7 +57,7 @@ def test_a_cancelled_pairing_cannot_be_redeemed(live_server: str) -> None:
 
 
 def test_usage_time_requests_and_activity_are_fetched_and_cached(live_server: str) -> None:
-    from .helpers import pair
+    from tests.support.accounts import pair
 
     g, address = guardian(live_server, "Alex")
     t = teen(live_server)

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from famguard.api import ApiClient, RetryPolicy, TokenManager, make_session
 from famguard.api import errors as e
 from famguard.api.client import MAX_BODY_BYTES
-
-from .httpfixtures import Scripted, script_server
+from tests.support.scripted import Scripted, script_server
 
 ONCE = RetryPolicy(attempts=1)
 

@@ -15,8 +15,8 @@ from famguard.api import errors as e
 from famguard.server.runner import ServerThread
 from famguard.services import Notice, SessionService
 from famguard.store import CONFIRMED, PENDING
+from tests.support.accounts import PASSWORD, guardian, pair, teen
 
-from .helpers import PASSWORD, guardian, pair, teen
 from .test_sync_e2e import _api_factory
 from .test_sync_e2e import sign_in as sign_in_for_this_session
 

@@ -10,8 +10,8 @@ from famguard.api import errors as e
 from famguard.domain.controls import Audience
 from famguard.services import SessionService, UnsentChanges
 from famguard.store import database_path
+from tests.support.accounts import PASSWORD, client, email, guardian, pair, teen
 
-from .helpers import PASSWORD, client, email, guardian, pair, teen
 from .test_sync_e2e import _api_factory
 
 

@@ -4,7 +4,6 @@ the teen, survives being offline, a lost reply, and another guardian editing at 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,9 +13,8 @@ from famguard.domain.errors import DomainValidationError
 from famguard.server.runner import ServerThread
 from famguard.services import AccountSession, SessionService
 from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED
-
-from .faultproxy import FaultProxy
-from .helpers import FAST, PASSWORD, guardian, pair, teen
+from tests.support.accounts import FAST, PASSWORD, guardian, pair, teen
+from tests.support.proxy import FaultProxy
 
 
 def _api_factory(base_url, session, tokens=None):
@@ -31,15 +29,6 @@ def sign_in(url: str, email: str) -> AccountSession:
     for t in session.family.refresh_teens():
         session.sync.refresh_controls(t.id)
     return session
-
-
-@pytest.fixture
-def proxy(live_server: str) -> Iterator[FaultProxy]:
-    fault = FaultProxy(int(live_server.rsplit(":", 1)[1])).start()
-    try:
-        yield fault
-    finally:
-        fault.stop()
 
 
 def test_a_change_reaches_the_teen_and_shows_saved(live_server: str) -> None:

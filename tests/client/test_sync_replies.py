@@ -13,8 +13,7 @@ from famguard.api import ApiClient, RetryPolicy, TokenManager, make_session
 from famguard.domain.controls import controls_to_json, defaults_for_age
 from famguard.services import SyncEngine
 from famguard.store import PENDING, AccountStore
-
-from .httpfixtures import Scripted, script_server
+from tests.support.scripted import Scripted, script_server
 
 ONCE = RetryPolicy(attempts=1)
 

@@ -13,8 +13,7 @@ from keyring.backends import fail
 
 from famguard import teen_cli
 from famguard.domain.models import PairingStatus
-
-from .helpers import PASSWORD, email, guardian
+from tests.support.accounts import PASSWORD, email, guardian
 
 BIRTH = (date.today() - timedelta(days=365 * 14 + 40)).isoformat()
 

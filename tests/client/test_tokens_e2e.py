@@ -11,22 +11,19 @@ import pytest
 
 from famguard.api import TokenManager
 from famguard.api import errors as e
-
-from .faultproxy import FaultProxy
-from .helpers import PASSWORD, Clock, client, guardian
+from tests.support.accounts import PASSWORD, client, guardian
+from tests.support.proxy import FaultProxy
+from tests.support.servers import FakeClock
 
 
 @pytest.fixture
 def proxy(clocked_server: str) -> Iterator[FaultProxy]:
-    fault = FaultProxy(int(clocked_server.rsplit(":", 1)[1])).start()
-    try:
+    with FaultProxy(clocked_server) as fault:
         yield fault
-    finally:
-        fault.stop()
 
 
 def test_twenty_calls_finding_the_token_expired_make_one_refresh(
-    clocked_server: str, clock: Clock, proxy: FaultProxy
+    clocked_server: str, clock: FakeClock, proxy: FaultProxy
 ) -> None:
     _, address = guardian(clocked_server)
     persisted: list[tuple[str, str | None]] = []
@@ -63,7 +60,7 @@ def test_twenty_calls_finding_the_token_expired_make_one_refresh(
     assert held_while_persisting == old_refresh  # persisted before it could be used
 
 
-def test_a_rejected_refresh_signs_out(clocked_server: str, clock: Clock) -> None:
+def test_a_rejected_refresh_signs_out(clocked_server: str, clock: FakeClock) -> None:
     _, address = guardian(clocked_server)
     signed_out = threading.Event()
     tokens = TokenManager(on_signed_out=signed_out.set)

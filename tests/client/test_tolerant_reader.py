@@ -15,8 +15,7 @@ import requests
 from famguard import teen_cli
 from famguard.domain.controls import CONTROL_FIELDS, controls_to_json
 from famguard.services import SessionService
-
-from .helpers import FAST, PASSWORD, guardian, pair, teen
+from tests.support.accounts import FAST, PASSWORD, guardian, pair, teen
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,7 @@ import pytest
 from famguard.api import ApiClient, RetryPolicy, TokenManager, check_server_url, make_session
 from famguard.api import errors as e
 from famguard.api.transport import may_carry_authorization, parse_retry_after
-
-from .httpfixtures import Scripted, script_server
+from tests.support.scripted import Scripted, script_server
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_WAIT = RetryPolicy(attempts=3, base=0.001, cap=0.002, max_retry_after=2)

@@ -1,10 +1,10 @@
-"""Fixtures of the service tests: a fake clock, the app in process (TestClient) and the real
-uvicorn server on a loopback port, both on a fresh SQLite file, and a linked family."""
+"""Fixtures of the service tests: a fake clock at a fixed moment, the app in process (TestClient)
+and the real uvicorn server on a loopback port, both on a fresh SQLite file, and a linked
+family. Both honour the `fast_path` fixture (see tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 import requests
@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from famguard.server import security
 from famguard.server.app import create_app
-from famguard.server.runner import ServerThread
-
-from .helpers import Api, FakeClock, Person, link, make_guardian, make_teen
+from tests.support.accounts import Family, link, make_guardian, make_teen
+from tests.support.http import Api
+from tests.support.servers import FakeClock
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,8 +37,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def app(database_url: str, clock: FakeClock) -> Iterator[FastAPI]:
-    application = create_app(database_url, clock=clock)
+def app(database_url: str, clock: FakeClock, fast_path: bool) -> Iterator[FastAPI]:
+    application = create_app(database_url, clock=clock, fast_path=fast_path)
     yield application
     application.state.service.db.dispose()
 
@@ -50,22 +50,10 @@ def api(app: FastAPI) -> Iterator[Api]:
 
 
 @pytest.fixture
-def live(database_url: str, clock: FakeClock) -> Iterator[Api]:
+def live(clocked_server: str) -> Iterator[Api]:
     """The real server over real HTTP on 127.0.0.1, with the fake clock."""
-    server = ServerThread(database_url, clock=clock)
-    base = server.start()
-    session = requests.Session()
-    try:
-        yield Api(session, base)
-    finally:
-        session.close()
-        server.stop()
-
-
-@dataclass
-class Family:
-    guardian: Person
-    teen: Person
+    with requests.Session() as session:
+        yield Api(session, clocked_server)
 
 
 @pytest.fixture

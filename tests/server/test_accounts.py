@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
-from .helpers import PASSWORD, Api, FakeClock, assert_error, make_guardian, make_teen, sign_in
+from tests.support.accounts import PASSWORD, make_guardian, make_teen, sign_in
+from tests.support.http import Api, assert_error
+from tests.support.servers import FakeClock
 
 
 def test_health_answers_without_auth(api: Api) -> None:

@@ -14,8 +14,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import create_engine, inspect, text
 
-from .conftest import Family
-from .helpers import Api, FakeClock, Person, controls_of, link, make_guardian, make_teen
+from tests.support.accounts import Family, Person, controls_of, link, make_guardian, make_teen
+from tests.support.http import Api
+from tests.support.servers import FakeClock
+
+# Every test here runs with the GET-controls fast path on and off (tests/conftest.py).
+pytestmark = pytest.mark.both_read_paths
 
 
 def _snapshot(database_url: str) -> dict[str, list[tuple[Any, ...]]]:

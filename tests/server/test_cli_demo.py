@@ -21,8 +21,9 @@ from famguard.server.app import create_app
 from famguard.server.db import make_engine
 from famguard.server.demo import seed_demo
 from famguard.server.runner import ServerThread
-
-from .helpers import Api, FakeClock, sign_in
+from tests.support.accounts import sign_in
+from tests.support.http import Api
+from tests.support.servers import FakeClock
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "example.org", "::"])

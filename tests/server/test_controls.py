@@ -8,14 +8,18 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
 import requests
 from fastapi import FastAPI
 
 from famguard.domain.controls import CONTROL_FIELDS
 from famguard.server.models import ControlsRow
+from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen, renew, sign_in
+from tests.support.http import Api, assert_error
+from tests.support.servers import FakeClock
 
-from .conftest import Family
-from .helpers import Api, FakeClock, assert_error, controls_of, link, make_guardian, make_teen, renew, sign_in
+# Every test here runs with the GET-controls fast path on and off (tests/conftest.py).
+pytestmark = pytest.mark.both_read_paths
 
 
 def _patch(api: Api, family: Family, body: dict, etag: str | None, key: str | None = None, token: str | None = None):

@@ -6,8 +6,14 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from .conftest import Family
-from .helpers import Api, BackgroundPoll, FakeClock, assert_error, controls_of, link, make_guardian, make_teen, renew
+import pytest
+
+from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen, renew
+from tests.support.http import Api, BackgroundPoll, assert_error
+from tests.support.servers import FakeClock, LocalServer
+
+# Every test here runs with the GET-controls fast path on and off (tests/conftest.py).
+pytestmark = pytest.mark.both_read_paths
 
 
 def _usage(api: Api, family: Family, **params: str) -> list[dict]:
@@ -165,9 +171,7 @@ def test_a_commit_on_a_second_server_thread_wakes_the_poll(database_url: str, cl
     """Two servers on one database in one process (as in a multi-threaded deployment)."""
     import requests
 
-    from famguard.server.runner import ServerThread
-
-    first, second = ServerThread(database_url, clock=clock), ServerThread(database_url, clock=clock)
+    first, second = LocalServer(database_url, clock=clock), LocalServer(database_url, clock=clock)
     try:
         a = Api(requests.Session(), first.start())
         b = Api(requests.Session(), second.start())
@@ -211,9 +215,7 @@ def test_usage_dates_follow_the_teen_time_zone(api: Api, family: Family, clock: 
 def test_stopping_the_server_answers_waiting_polls_at_once(database_url: str, clock: FakeClock) -> None:
     import requests
 
-    from famguard.server.runner import ServerThread
-
-    server = ServerThread(database_url, clock=clock)
+    server = LocalServer(database_url, clock=clock)
     api = Api(requests.Session(), server.start())
     guardian = make_guardian(api)
     cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]

@@ -9,7 +9,9 @@ import logging
 import pytest
 import requests
 
-from .helpers import Api, FakeClock, born_aged
+from tests.support.accounts import born_aged
+from tests.support.http import Api
+from tests.support.servers import FakeClock
 
 CANARY_PASSWORD = "canary-Pa55word-7f3e9a"
 TEEN_PASSWORD = "canary-Teen-Pa55-c41d"

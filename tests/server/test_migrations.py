@@ -18,8 +18,9 @@ from famguard.server.app import create_app
 from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.models import Base
 from famguard.server.security import hash_password
-
-from .helpers import PASSWORD, Api, FakeClock, controls_of, link, make_guardian, make_teen, sign_in
+from tests.support.accounts import PASSWORD, controls_of, link, make_guardian, make_teen, sign_in
+from tests.support.http import Api
+from tests.support.servers import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,17 +60,20 @@ def test_upgrade_from_the_first_revision_keeps_accounts(database_url: str, clock
     app.state.service.db.dispose()
 
 
-def test_restarting_on_an_existing_database_keeps_everything(database_url: str, clock: FakeClock) -> None:
+@pytest.mark.both_read_paths
+def test_restarting_on_an_existing_database_keeps_everything(
+    database_url: str, clock: FakeClock, fast_path: bool
+) -> None:
     from fastapi.testclient import TestClient
 
-    first = create_app(database_url, clock=clock)
+    first = create_app(database_url, clock=clock, fast_path=fast_path)
     with TestClient(first) as client:
         api = Api(client)
         guardian, teen = make_guardian(api), make_teen(api, "Maya", 14, clock.now.date())
         link(api, guardian, teen)
         before = controls_of(api, guardian, teen)
     first.state.service.db.dispose()
-    second = create_app(database_url, clock=clock)
+    second = create_app(database_url, clock=clock, fast_path=fast_path)
     with TestClient(second) as client:
         api = Api(client)
         assert controls_of(api, guardian, teen) == before

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import checks as st_checks
 
 from famguard.server.openapi_dump import OPENAPI_PATH, current_openapi, render
-
-from .helpers import Api, FakeClock, controls_of, link, make_guardian, make_teen
+from tests.support.accounts import controls_of, link, make_guardian, make_teen
+from tests.support.http import Api
+from tests.support.servers import FakeClock
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from famguard.server.security import PAIRING_ALPHABET
-
-from .conftest import Family
-from .helpers import Api, FakeClock, Person, assert_error, link, make_guardian, make_teen, redeem_all_at_once, renew
+from tests.support.accounts import Family, Person, link, make_guardian, make_teen, renew
+from tests.support.http import Api, assert_error, redeem_all_at_once
+from tests.support.servers import FakeClock
 
 
 def _code(api: Api, guardian: Person) -> dict:

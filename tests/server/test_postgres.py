@@ -25,19 +25,9 @@ from sqlalchemy import create_engine, text
 
 from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.models import Base
-from famguard.server.runner import ServerThread
-
-from .helpers import (
-    Api,
-    BackgroundPoll,
-    FakeClock,
-    assert_error,
-    controls_of,
-    link,
-    make_guardian,
-    make_teen,
-    redeem_all_at_once,
-)
+from tests.support.accounts import controls_of, link, make_guardian, make_teen
+from tests.support.http import Api, BackgroundPoll, assert_error, redeem_all_at_once
+from tests.support.servers import FakeClock, LocalServer
 
 
 def _pg_bin() -> Path | None:
@@ -126,12 +116,8 @@ def pg_url(postgres_server: str) -> str:
 
 @pytest.fixture
 def pg_live(pg_url: str, clock: FakeClock) -> Iterator[Api]:
-    server = ServerThread(pg_url, clock=clock)
-    base = server.start()
-    try:
-        yield Api(requests.Session(), base)
-    finally:
-        server.stop()
+    with LocalServer(pg_url, clock=clock) as server, requests.Session() as session:
+        yield Api(session, server.url)
 
 
 def test_migrations_build_the_declared_schema_on_postgres(pg_url: str) -> None:

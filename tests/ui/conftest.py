@@ -1,7 +1,8 @@
 """Fixtures of the desktop tests: a private data directory per test, a real Secret Service keyring
-(a private D-Bus session with a throw-away unlocked gnome-keyring), the reference server behind a
-proxy that can be slow or offline, accounts made through the public API, and the app itself
-(the real MainWindow and AppController with the real backend of famguard.app)."""
+(a private D-Bus session with a throw-away unlocked gnome-keyring), the reference server in its
+own process, a guardian and a teen made through the public API, and the app itself (the real
+MainWindow and AppController with the real backend of famguard.app). The in-process server and
+the proxy in front of it that can be slow or offline come from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -10,15 +11,12 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from .netproxy import NetProxy
-
-PASSWORD = "correct horse battery"
+from tests.support.accounts import Member, member
+from tests.support.servers import LocalServer
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -113,85 +111,18 @@ def failing_keyring() -> Iterator[object]:
 def server_process(tmp_path: Path) -> Iterator[str]:
     """The reference server in its own process (as in real life), for measurements of the app's
     own event loop that an in-process server would disturb through the GIL."""
-    import socket
-    import sys
-    import time
-    import urllib.request
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-c", "from famguard.server.cli import main; raise SystemExit(main())"]
-    command += ["--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'server.sqlite3'}"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/v1/health", timeout=1) as reply:  # noqa: S310 - loopback
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("famguard-server did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+    with LocalServer(f"sqlite:///{tmp_path / 'server.sqlite3'}", own_process=True) as server:
+        yield server.url
 
 
 @pytest.fixture
-def proxy(live_server: str) -> Iterator[NetProxy]:
-    proxy = NetProxy(live_server)
-    try:
-        yield proxy
-    finally:
-        proxy.stop()
-
-
-@dataclass
-class Person:
-    email: str
-    password: str
-    name: str
-    api: object  # a signed-in famguard.api.ApiClient
-
-
-def make_person(server: str, email: str, name: str, role: str, birth: date | None = None) -> Person:
-    from famguard.api import ApiClient, make_session
-
-    api = ApiClient(server, make_session())
-    api.create_account(email, PASSWORD, name, role, birth)
-    api.sign_in(email, PASSWORD)
-    return Person(email, PASSWORD, name, api)
-
-
-def birth_date_for(age: int) -> date:
-    today = date.today()
-    return date(today.year - age - 1, 1, 1) if (today.month, today.day) < (1, 2) else date(today.year - age, 1, 1)
+def guardian(live_server: str) -> Member:
+    return member(live_server, "guardian", "Sam Guardian", address="sam@example.org")
 
 
 @pytest.fixture
-def guardian(live_server: str) -> Person:
-    return make_person(live_server, "sam@example.org", "Sam Guardian", "guardian")
-
-
-@pytest.fixture
-def teen(live_server: str) -> Person:
-    return make_person(live_server, "maya@example.org", "Maya", "teen", birth_date_for(14))
-
-
-def pair_through_api(guardian: Person, teen: Person) -> None:
-    pairing = guardian.api.start_pairing()
-    redeemed = teen.api.redeem_pairing(pairing.code)
-    teen.api.accept_pairing(redeemed.id)
-    guardian.api.confirm_pairing(pairing.id)
+def teen(live_server: str) -> Member:
+    return member(live_server, "teen", "Maya", address="maya@example.org", age=14)
 
 
 @pytest.fixture

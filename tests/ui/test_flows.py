@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QRadioButton, QWidget
 
 from famguard.domain.controls import Audience
+from tests.support.accounts import PASSWORD, Member, member, pair
 
-from .conftest import PASSWORD, Person, make_person, pair_through_api, stop_app
+from .conftest import stop_app
 
 WAIT = 10000  # ms; generous for a loaded 2-core CI box, the flows take well under a second
 
@@ -21,7 +22,7 @@ def find(root: QWidget, kind: type, name: str):
     return widget
 
 
-def sign_in(qtbot, controller, server: str, person: Person, *, keep: bool = True, password: str | None = None) -> None:
+def sign_in(qtbot, controller, server: str, person: Member, *, keep: bool = True, password: str | None = None) -> None:
     window = controller.window
     qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
     qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
@@ -95,7 +96,7 @@ def test_first_run_sign_in_pair_change_and_restart_from_the_keyring(qtbot, launc
     # restart with a slow network: the family opens from the keyring and the local store, editable,
     # before the service could answer anything (every request is held for 5 s)
     stop_app(controller)
-    proxy.delay = 5.0
+    proxy.latency = 5.0
     again = launch()
     page = again.window.ensure_controls_page()
     qtbot.waitUntil(lambda: again.family is not None and page.isVisible() and page.isEnabled(), timeout=4000)
@@ -104,7 +105,7 @@ def test_first_run_sign_in_pair_change_and_restart_from_the_keyring(qtbot, launc
     assert find(page, QRadioButton, "comments_no_one").isChecked()
     assert not find(page, QCheckBox, "search_enabled_check").isChecked()
     assert "Sam Guardian" in again.window.who_action.text()
-    proxy.delay = 0.0
+    proxy.latency = 0.0
     qtbot.keyClick(find(page, QCheckBox, "restricted_mode_check"), Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.field_status("restricted_mode") == "✓ saved", timeout=3 * WAIT)
     assert teen.api.my_controls().controls.restricted_mode is True
@@ -152,8 +153,8 @@ def test_without_a_keyring_the_guardian_is_signed_in_for_this_session_only(qtbot
 
 
 @pytest.fixture
-def linked(live_server: str, proxy, guardian: Person, teen: Person) -> Person:
-    pair_through_api(guardian, teen)
+def linked(live_server: str, proxy, guardian: Member, teen: Member) -> Member:
+    pair(guardian.api, teen.api)
     return teen
 
 
@@ -219,8 +220,8 @@ def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, p
 
 @pytest.mark.usefixtures("real_keyring")
 def test_a_clash_with_the_other_guardian_asks_which_to_keep(qtbot, launch, live_server, proxy, guardian, linked):
-    other = make_person(live_server, "alex@example.org", "Alex", "guardian")
-    pair_through_api(other, linked)
+    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+    pair(other.api, linked.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -294,7 +295,7 @@ def test_the_sign_in_form_works_from_the_keyboard_alone(qtbot) -> None:
 
 @pytest.mark.usefixtures("failing_keyring")
 def test_escape_cancels_a_slow_sign_in_and_its_late_answer_is_undone(qtbot, launch, proxy, guardian) -> None:
-    proxy.delay = 1.0
+    proxy.latency = 1.0
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian, keep=False)
     view = controller.window.sign_in

@@ -12,8 +12,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QRadioButton, QWidget
 
-from .conftest import pair_through_api
-from .netproxy import NetProxy
+from tests.support.accounts import member, pair
+from tests.support.proxy import FaultProxy
+
 from .test_flows import WAIT, find, sign_in, wait_family, wait_status, wait_teen_page
 
 
@@ -50,12 +51,10 @@ def in_background(fn: Callable[[], object]) -> threading.Thread:
 @pytest.mark.slow
 @pytest.mark.usefixtures("real_keyring")
 def test_the_window_never_freezes_with_a_server_that_takes_2_s_per_request(qtbot, launch, server_process):
-    from .conftest import birth_date_for, make_person
-
-    guardian = make_person(server_process, "sam@example.org", "Sam Guardian", "guardian")
-    teen = make_person(server_process, "maya@example.org", "Maya", "teen", birth_date_for(14))
-    proxy = NetProxy(server_process)
-    proxy.delay = 2.0
+    guardian = member(server_process, "guardian", "Sam Guardian", address="sam@example.org")
+    teen = member(server_process, "teen", "Maya", address="maya@example.org", age=14)
+    proxy = FaultProxy(server_process).start()
+    proxy.latency = 2.0
     try:
         _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen)
     finally:
@@ -97,11 +96,9 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
 
 @pytest.mark.usefixtures("real_keyring")
 def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, live_server, proxy, guardian, teen):
-    from .conftest import make_person
-
-    pair_through_api(guardian, teen)
-    other = make_person(live_server, "alex@example.org", "Alex", "guardian")
-    pair_through_api(other, teen)
+    pair(guardian.api, teen.api)
+    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+    pair(other.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -127,7 +124,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, l
 
 @pytest.mark.usefixtures("real_keyring")
 def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, launch, proxy, guardian, teen):
-    pair_through_api(guardian, teen)
+    pair(guardian.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -141,7 +138,7 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
 
 @pytest.mark.usefixtures("real_keyring")
 def test_sign_out_warns_about_unsent_changes(qtbot, launch, proxy, guardian, teen, monkeypatch):
-    pair_through_api(guardian, teen)
+    pair(guardian.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -295,7 +292,7 @@ def test_try_the_demo_from_the_welcome_screen_then_sign_out_returns_to_a_real_si
 
 @pytest.mark.usefixtures("real_keyring")
 def test_an_idle_app_waits_on_the_events_instead_of_polling(qtbot, launch, proxy, guardian, teen) -> None:
-    pair_through_api(guardian, teen)
+    pair(guardian.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -308,7 +305,7 @@ def test_an_idle_app_waits_on_the_events_instead_of_polling(qtbot, launch, proxy
 
 @pytest.mark.usefixtures("real_keyring")
 def test_a_request_for_more_time_shows_up_and_can_be_approved(qtbot, launch, proxy, guardian, teen) -> None:
-    pair_through_api(guardian, teen)
+    pair(guardian.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -327,7 +324,7 @@ def test_a_request_for_more_time_shows_up_and_can_be_approved(qtbot, launch, pro
 
 @pytest.mark.usefixtures("real_keyring")
 def test_the_guardian_unlinks_a_teen_after_confirming(qtbot, launch, proxy, guardian, teen, monkeypatch) -> None:
-    pair_through_api(guardian, teen)
+    pair(guardian.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")

@@ -16,51 +16,28 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 
-from .conftest import birth_date_for, make_person, pair_through_api, stop_app
+from tests.support.accounts import member, pair
+from tests.support.servers import LocalServer
+
+from .conftest import stop_app
 from .test_flows import WAIT, find, sign_in, wait_status, wait_teen_page
 
 
-class RestartableServer:
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[LocalServer]:
     """The reference server on one fixed port and one database file, stopped and started again
     like a service that goes down and comes back."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        from famguard.server.runner import ServerThread
-
-        self._make = ServerThread
-        self.database_url = f"sqlite:///{tmp_path / 'restartable.sqlite3'}"
-        self._server = ServerThread(database_url=self.database_url)
-        self.url = self._server.start()
-        self.port = int(self.url.rsplit(":", 1)[1])
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self._server.stop()
-            self.running = False
-
-    def start(self) -> None:
-        self._server = self._make(database_url=self.database_url, port=self.port)
-        self._server.start()
-        self.running = True
-
-
-@pytest.fixture
-def restartable(tmp_path: Path) -> Iterator[RestartableServer]:
-    server = RestartableServer(tmp_path)
-    try:
+    with LocalServer(f"sqlite:///{tmp_path / 'restartable.sqlite3'}") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.usefixtures("real_keyring")
 def test_a_cold_start_offline_is_editable_and_the_edit_reaches_the_teen_when_the_server_is_back(
     qtbot, launch, restartable
 ) -> None:
-    guardian = make_person(restartable.url, "sam@example.org", "Sam Guardian", "guardian")
-    teen = make_person(restartable.url, "maya@example.org", "Maya", "teen", birth_date_for(14))
-    pair_through_api(guardian, teen)
+    guardian = member(restartable.url, "guardian", "Sam Guardian", address="sam@example.org")
+    teen = member(restartable.url, "teen", "Maya", address="maya@example.org", age=14)
+    pair(guardian.api, teen.api)
     first = launch()
     sign_in(qtbot, first, restartable.url, guardian)
     wait_teen_page(qtbot, first, "Maya")
@@ -99,7 +76,7 @@ def in_background(fn) -> threading.Thread:
 def test_the_teens_use_and_unlink_reach_the_guardians_view_within_two_seconds(
     qtbot, launch, proxy, guardian, teen
 ) -> None:
-    pair_through_api(guardian, teen)
+    pair(guardian.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -126,7 +103,7 @@ def test_a_sign_in_revoked_while_the_app_was_closed_asks_for_the_password(qtbot,
     from famguard.api import ApiClient, TokenManager, make_session
     from famguard.credentials import CredentialStore
 
-    guardian = make_person(restartable.url, "sam@example.org", "Sam Guardian", "guardian")
+    guardian = member(restartable.url, "guardian", "Sam Guardian", address="sam@example.org")
     first = launch()
     sign_in(qtbot, first, restartable.url, guardian)
     qtbot.waitUntil(lambda: first.family is not None, timeout=WAIT)

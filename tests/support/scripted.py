@@ -1,5 +1,6 @@
-"""A tiny scripted HTTP server on 127.0.0.1 for client tests: each test sets what it answers
-(status, headers, raw body) and reads what it received. Real sockets, real HTTP parsing."""
+"""A tiny scripted HTTP server on 127.0.0.1, a stand-in for the service in client tests: each
+test sets what it answers (status, headers, raw body) and reads what it received. Real sockets,
+real HTTP parsing."""
 
 from __future__ import annotations
 

@@ -1,0 +1,135 @@
+"""The one way the tests start the reference server: `LocalServer`, on 127.0.0.1 on a free (or
+given) port, on a database URL, either in this process (uvicorn in a thread, with a fake clock if
+wanted) or in a process of its own (`famguard-server`, as in real life: for measurements that an
+in-process server would disturb through the GIL). It can be stopped and started again on the same
+port and database, like a service that goes down and comes back. Also the fake clock."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from famguard.server.fastpath import FAST_PATH_ENV
+from famguard.server.runner import ServerThread
+
+
+class FakeClock:
+    """A server clock the test moves; `FakeClock()` starts at a fixed moment (2026-11-25 12:00
+    UTC), `FakeClock.real_now()` at the real one (for tests whose teens' ages use date.today())."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)):
+        self.now = start
+
+    @classmethod
+    def real_now(cls) -> FakeClock:
+        return cls(datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class LocalServer:
+    """`with LocalServer(url) as server:` … `server.url`. `fast_path=False` turns off the
+    SQLite fast path of GET controls (the full FastAPI route answers everything)."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        demo: bool = False,
+        fast_path: bool = True,
+        own_process: bool = False,
+        port: int = 0,
+    ) -> None:
+        if own_process and (clock is not None or demo):
+            raise ValueError("a server in its own process runs on the real clock, without the demo seed")
+        self.database_url = database_url
+        self.clock = clock
+        self.demo = demo
+        self.fast_path = fast_path
+        self.own_process = own_process
+        self.port = port
+        self.url = ""
+        self._thread: ServerThread | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None or self._process is not None
+
+    @property
+    def app(self) -> Any:  # noqa: ANN401 - the FastAPI app, only for an in-process server
+        assert self._thread is not None and self._thread.app is not None, "not running in this process"
+        return self._thread.app
+
+    @property
+    def demo_family(self) -> Any:  # noqa: ANN401 - famguard.server.demo.DemoFamily
+        assert self._thread is not None
+        return self._thread.demo_family
+
+    def start(self) -> str:
+        """Start (again, on the same port after the first start); returns the base URL."""
+        if self.own_process:
+            self._start_process()
+        else:
+            thread = ServerThread(
+                self.database_url, port=self.port, clock=self.clock, demo=self.demo, fast_path=self.fast_path
+            )
+            self.url = thread.start()
+            self._thread = thread
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return self.url
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._thread.stop()
+            self._thread = None
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(5)
+            self._process = None
+
+    def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def _start_process(self) -> None:
+        if not self.port:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-c", "from famguard.server.cli import main; raise SystemExit(main())"]
+        command += ["--port", str(self.port), "--database-url", self.database_url]
+        env = {**os.environ, FAST_PATH_ENV: "1" if self.fast_path else "0"}
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        self._process = process
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/v1/health", timeout=1) as reply:  # noqa: S310 - loopback
+                    if reply.status == 200:
+                        return
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("famguard-server did not start") from None
+                time.sleep(0.1)
