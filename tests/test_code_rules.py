@@ -1,6 +1,7 @@
-"""House rules that keep the codebase honest: lint and format clean, and the layers import only
-along the arrows of ARCHITECTURE.md (ui -> services -> api/store/credentials -> domain; the
-server imports the domain only; only app.py, the composition root, knows every layer)."""
+"""House rules that keep the codebase honest: lint and format clean, the static type checker clean
+(mypy over famguard/, configured in pyproject.toml), and the layers import only along the arrows
+of ARCHITECTURE.md (ui -> services -> api/store/credentials -> domain; the server imports the
+domain only; only app.py, the composition root, knows every layer)."""
 
 from __future__ import annotations
 
@@ -102,3 +103,15 @@ def test_ruff_lint_is_clean() -> None:
 def test_ruff_format_is_clean() -> None:
     result = _ruff("format", "--check", "famguard", "tests")
     assert result.returncode == 0, "run `ruff format famguard tests`:\n" + result.stdout + result.stderr
+
+
+def test_mypy_finds_no_type_errors() -> None:
+    """The ui and the services are typed against each other (no `Any` at the seam); this keeps it so."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--config-file", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0 and "Success: no issues found" in result.stdout, result.stdout + result.stderr

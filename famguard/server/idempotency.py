@@ -68,7 +68,7 @@ def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | 
             raise ApiError(422, "idempotency_mismatch", "This Idempotency-Key was already used for a different change.")
         if row.state == "done":
             return Replay(row.status_code or 200, row.body or "", row.etag)
-        taken = session.execute(
+        taken = session.execute(  # type: ignore[attr-defined]
             update(IdempotencyRow)
             .where(
                 IdempotencyRow.account_id == account_id,

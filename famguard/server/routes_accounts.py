@@ -139,7 +139,7 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
         signin = session.get(SignIn, token.signin_id) if token is not None and token.kind == "refresh" else None
         if token is None or signin is None or signin.revoked_at is not None or token.expires_at <= now:
             raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
-        claimed = session.execute(
+        claimed = session.execute(  # type: ignore[attr-defined]
             update(Token).where(Token.token_hash == hashed, Token.used_at.is_(None)).values(used_at=now)
         ).rowcount
         if claimed == 1:
@@ -169,4 +169,4 @@ def me(request: Request) -> MeOut:
         age = None
         if account.role == "teen":
             age = service.age_of(account.birth_date, service.teen_timezone(session, account.id))
-        return MeOut(id=account.id, email=account.email, display_name=account.display_name, role=account.role, age=age)
+        return MeOut(id=account.id, email=account.email, display_name=account.display_name, role=account.role, age=age)  # type: ignore[arg-type]

@@ -109,8 +109,8 @@ def get_controls(
         raise refusal_error(found, teen_id=teen_id)
     if not is_complete_body(found.body):  # stored before a control existed (never on the fast path)
         assert found.birth_date is not None  # controls_read gives it with every allowed read
-        age = teen_age(found.birth_date, service.now(), lambda: timezone_of(found.body))
-        found = complete_read(found, age)
+        body = found.body
+        found = complete_read(found, teen_age(found.birth_date, service.now(), lambda: timezone_of(body)))
     return controls_read_response(found, if_none_match)
 
 
@@ -209,7 +209,7 @@ def _apply(
     moved = (
         session.connection()
         .execute(  # Core: a conditional write needs no ORM bookkeeping
-            update(ControlsRow.__table__)
+            update(ControlsRow.__table__)  # type: ignore[arg-type]
             .where(ControlsRow.__table__.c.teen_id == teen_id, ControlsRow.__table__.c.version == version)
             .values(version=version + 1, body=body, updated_at=service.now())
         )

@@ -227,7 +227,7 @@ def decide(request_id: str, body: TimeDecision, request: Request) -> TimeRequest
         service.linked_teen(session, me, row.teen_id)
         granted = (body.minutes or row.minutes) if body.approve else None
         status = "approved" if body.approve else "denied"
-        decided = session.execute(
+        decided = session.execute(  # type: ignore[attr-defined]
             update(TimeRequestRow)
             .where(TimeRequestRow.id == row.id, TimeRequestRow.status == "pending")
             .values(status=status, decided_at=service.now(), decided_by_id=me.account_id, granted_minutes=granted)
@@ -267,7 +267,7 @@ def activity(
             ActivityOut(
                 id=row.id,
                 at=row.at,
-                actor=None if who is None else ActorOut(id=who.id, display_name=who.display_name, role=who.role),
+                actor=None if who is None else ActorOut(id=who.id, display_name=who.display_name, role=who.role),  # type: ignore[arg-type]
                 teen_id=row.teen_id,
                 kind=row.kind,  # type: ignore[arg-type]
                 field=row.field,

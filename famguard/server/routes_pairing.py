@@ -159,7 +159,7 @@ def _claim(service: Service, session: Session, me: Principal, row: PairingRow) -
         return _pairing_out(service, session, row)  # the same teen again (e.g. a retry)
     if row.status == "expired" or (row.status in _LIVE and row.expires_at <= now):
         return ApiError(410, "pairing_expired", "This code has expired. Ask for a new one.")
-    claimed = session.execute(
+    claimed = session.execute(  # type: ignore[attr-defined]
         update(PairingRow)
         .where(
             PairingRow.id == row.id,
@@ -188,7 +188,7 @@ def _advance(service: Service, session: Session, row: PairingRow, me: Principal,
     if _status(service, row) == "expired":
         raise ApiError(410, "pairing_expired", "This pairing has expired. Start again with a new code.")
     owner = PairingRow.teen_id if target == "accepted" else PairingRow.guardian_id
-    moved = session.execute(
+    moved = session.execute(  # type: ignore[attr-defined]
         update(PairingRow)
         .where(
             PairingRow.id == row.id, owner == me.account_id, PairingRow.status == source, PairingRow.expires_at > now

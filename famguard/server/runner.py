@@ -13,6 +13,7 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
+from fastapi import FastAPI
 
 from famguard.server.app import create_app
 
@@ -52,14 +53,14 @@ class ServerThread:
         self.demo = demo
         self.clock = clock
         self.fast_path = fast_path
-        self.app = None
+        self.app: FastAPI | None = None
         self.base_url: str | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self, timeout: float = 30.0) -> str:
         install_log_redaction()
-        self.app = create_app(self.database_url, clock=self.clock, demo=self.demo, fast_path=self.fast_path)
+        self.app = app = create_app(self.database_url, clock=self.clock, demo=self.demo, fast_path=self.fast_path)
         # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say so, and without
         # it every keep-alive response waits ~40 ms for a delayed ACK.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -67,7 +68,7 @@ class ServerThread:
         sock.bind((self.host, self.port))
         port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self.app,
+            app,
             log_config=None,  # the host process owns logging; records propagate to its handlers
             access_log=True,
             lifespan="off",

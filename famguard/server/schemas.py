@@ -240,12 +240,12 @@ def _bounded(spec: ControlSpec) -> Any:
     return Annotated[int, Field(ge=low, le=high)]
 
 
-_WEEKDAY: Any = Literal[WEEKDAYS]  # type: ignore[misc,valid-type] # the domain's weekdays, at run time
+_WEEKDAY: Any = Literal[WEEKDAYS]  # the domain's weekdays, at run time
 
 
 def _one_of(spec: ControlSpec) -> Any:
     values = tuple(dump_plain(value) for value, _ in spec.choices)
-    return Literal[values]  # type: ignore[misc,valid-type] # built at run time from the declaration
+    return Literal[values]  # built at run time from the declaration
 
 
 # Per kind of value: its type on the wire. A new kind of control adds one line here.
@@ -253,7 +253,7 @@ _KIND_TYPES: dict[ValueKind, Callable[[ControlSpec], Any]] = {
     ValueKind.CHOICE: lambda spec: _one_of(spec),
     ValueKind.TOGGLE: lambda spec: bool,
     ValueKind.MINUTES: lambda spec: _bounded(spec) | None,
-    ValueKind.WEEKDAY_MINUTES: lambda spec: dict[_WEEKDAY, _bounded(spec)],  # type: ignore[misc,valid-type]
+    ValueKind.WEEKDAY_MINUTES: lambda spec: dict[_WEEKDAY, _bounded(spec)],  # type: ignore[misc]
     ValueKind.TIME_AWAY: lambda spec: Annotated[list[TimeAwayBlockModel], Field(max_length=spec.max_items)],
     ValueKind.QUIET_HOURS: lambda spec: QuietHoursModel | None,
     ValueKind.KEYWORDS: lambda spec: Annotated[

@@ -87,6 +87,7 @@ class Service:
         refusal = token_refusal(row, self.now())
         if refusal is not None:
             raise refusal_error(refusal)
+        assert row is not None  # token_refusal refuses a missing row
         principal = Principal(row[4], row[5], row[6], row[3], as_date(row[7]))
         if role is not None and principal.role != role:
             raise refusal_error(Refusal.WRONG_ROLE, role=role)
@@ -177,7 +178,7 @@ class Service:
     ) -> None:
         # Core inserts: the history and the feed are write-only here, no ORM bookkeeping needed.
         session.connection().execute(
-            insert(ActivityRow.__table__),
+            insert(ActivityRow.__table__),  # type: ignore[arg-type]
             {
                 "at": self.now(),
                 "actor_id": actor_id,
@@ -198,12 +199,12 @@ class Service:
             session.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
         connection = session.connection()
         inserted = connection.execute(
-            insert(EventRow.__table__).values(at=self.now(), type=event_type, teen_id=teen_id, data=json.dumps(data))
+            insert(EventRow.__table__).values(at=self.now(), type=event_type, teen_id=teen_id, data=json.dumps(data))  # type: ignore[arg-type]
         )
-        event_id = inserted.inserted_primary_key[0]
+        event_id = inserted.inserted_primary_key[0]  # type: ignore[index]
         recipients = [{"account_id": account_id, "event_id": event_id} for account_id in set(audience)]
         if recipients:
-            connection.execute(insert(EventRecipient.__table__), recipients)
+            connection.execute(insert(EventRecipient.__table__), recipients)  # type: ignore[arg-type]
         session.info["notify"] = True
 
     # --- throttling -------------------------------------------------------------------------
