@@ -1,28 +1,27 @@
-"""The one error hierarchy of the client core. Every failure of a server call reaches the layers
-above as one of these, each with a short `title` and a `message` a parent can act on; `requests`
-exceptions are converted into them in `famguard.api.client` and nowhere else."""
+"""The errors of server calls. Every failure of a server call reaches the layers above as one of
+these (all under the client's one root, famguard.domain.errors.FamGuardError), each with a short
+`title`, a `message` a parent can act on and a `kind`; `requests` exceptions are converted into
+them in `famguard.api` (client and transport) and nowhere else."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+
+from famguard.domain.errors import ErrorKind, FamGuardError
 
 
-class ApiError(Exception):
-    """Base of every client-core error: `title` for a dialog heading, `message` for its text."""
+class ApiError(FamGuardError):
+    """Base of every server-call error. `code` is the server's error code when it sent one (for
+    telling two refusals apart, e.g. "already_decided"); the ui acts on `kind`, never on a
+    missing code."""
 
+    kind = ErrorKind.REFUSED
     title = "Something went wrong"
 
     def __init__(self, message: str, *, title: str | None = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if title is not None:
-            self.title = title
-        self.code = code  # the server's error code when there was one
-
-    def __str__(self) -> str:
-        return f"{self.title}: {self.message}"
+        super().__init__(message, title=title)
+        self.code = code
 
 
 class InsecureServerUrl(ApiError):
@@ -30,16 +29,19 @@ class InsecureServerUrl(ApiError):
 
 
 class NetworkUnreachable(ApiError):
+    kind = ErrorKind.OFFLINE
     title = "Can't reach the service"
 
 
 class TimedOut(ApiError):
+    kind = ErrorKind.OFFLINE
     title = "The service is not answering"
 
 
 class SignedOut(ApiError):
     """The sign-in is over (refresh token rejected, revoked or never there): sign in again."""
 
+    kind = ErrorKind.SIGNED_OUT
     title = "Please sign in again"
 
 
@@ -60,24 +62,35 @@ class ValidationFailed(ApiError):
 
     title = "Please check what you entered"
 
-    def __init__(self, message: str, fields: Mapping[str, str] | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(
+        self,
+        message: str,
+        fields: Mapping[str, str] | None = None,
+        *,
+        title: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, title=title, code=code)
         self.fields = dict(fields or {})
 
 
 class Conflict(ApiError):
     """409: the state on the server does not allow this (already decided, pairing not open, …)."""
 
+    kind = ErrorKind.CONFLICT
     title = "Already changed"
 
 
 class PreconditionFailed(ApiError):
     """412: someone else changed it first. `current_etag` is the server's version when known."""
 
+    kind = ErrorKind.CONFLICT
     title = "Changed by someone else"
 
-    def __init__(self, message: str, current_etag: str | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(
+        self, message: str, current_etag: str | None = None, *, title: str | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message, title=title, code=code)
         self.current_etag = current_etag
 
 
@@ -90,8 +103,10 @@ class RateLimited(ApiError):
 
     title = "Sync paused"
 
-    def __init__(self, message: str, retry_at: datetime | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(
+        self, message: str, retry_at: datetime | None = None, *, title: str | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message, title=title, code=code)
         self.retry_at = retry_at
 
 

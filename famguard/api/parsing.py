@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from famguard.api.errors import ProtocolError
 from famguard.domain.controls import Controls, controls_from_json
@@ -56,14 +56,26 @@ def field(raw: Mapping[str, Any], name: str, kind: type | tuple[type, ...], what
     return value
 
 
+@overload
+def text(raw: Mapping[str, Any], name: str, what: str, *, optional: Literal[False] = False) -> str: ...
+@overload
+def text(raw: Mapping[str, Any], name: str, what: str, *, optional: bool) -> str | None: ...
 def text(raw: Mapping[str, Any], name: str, what: str, *, optional: bool = False) -> str | None:
     return field(raw, name, str, what, optional=optional)
 
 
+@overload
+def integer(raw: Mapping[str, Any], name: str, what: str, *, optional: Literal[False] = False) -> int: ...
+@overload
+def integer(raw: Mapping[str, Any], name: str, what: str, *, optional: bool) -> int | None: ...
 def integer(raw: Mapping[str, Any], name: str, what: str, *, optional: bool = False) -> int | None:
     return field(raw, name, int, what, optional=optional)
 
 
+@overload
+def timestamp(raw: Mapping[str, Any], name: str, what: str, *, optional: Literal[False] = False) -> datetime: ...
+@overload
+def timestamp(raw: Mapping[str, Any], name: str, what: str, *, optional: bool) -> datetime | None: ...
 def timestamp(raw: Mapping[str, Any], name: str, what: str, *, optional: bool = False) -> datetime | None:
     value = text(raw, name, what, optional=optional)
     if value is None:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from famguard.domain.errors import ErrorKind, FamGuardError
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -31,16 +33,13 @@ BROKEN_MESSAGE = "FamGuard could not use your system keyring. You can still sign
 LAST_ACCOUNT = "last-account"
 
 
-class CredentialError(Exception):
+class CredentialError(FamGuardError):
     """The keyring could not be used; `message` tells the guardian what to do."""
 
-    def __init__(self, message: str, title: str = "Can't use the keyring") -> None:
-        super().__init__(message)
-        self.title = title
-        self.message = message
+    kind = ErrorKind.LOCAL
 
-    def __str__(self) -> str:
-        return f"{self.title}: {self.message}"
+    def __init__(self, message: str, title: str = "Can't use the keyring") -> None:
+        super().__init__(message, title=title)
 
 
 @dataclass(frozen=True)

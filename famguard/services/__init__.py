@@ -1,18 +1,26 @@
-"""Plain-Python services the app drives from worker threads: sign-in, family, sync. No Qt."""
+"""Plain-Python services the app drives from worker threads: sign-in, family, sync. No Qt.
 
-from famguard.services.events import Notice, Notifier
+The ui is typed against what this package exports: the services, their results (SyncStatus,
+FieldState, AccountSession), the notices (Notice, NoticeKind), the demo (DemoEnvironment,
+TeenPhone Protocols) and the sync states (famguard.domain.sync.SyncState)."""
+
+from famguard.services.demo import DemoEnvironment, TeenPhone
+from famguard.services.events import Notice, NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.session import AccountSession, SessionService, UnsentChanges
 from famguard.services.sync import FieldState, SyncEngine, SyncStatus
 
 __all__ = [
     "AccountSession",
+    "DemoEnvironment",
     "FamilyService",
     "FieldState",
     "Notice",
+    "NoticeKind",
     "Notifier",
     "SessionService",
     "SyncEngine",
     "SyncStatus",
+    "TeenPhone",
     "UnsentChanges",
 ]

@@ -7,22 +7,31 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 log = logging.getLogger(__name__)
 
-# Notice kinds. Every notice is sent AFTER the local store was updated, whoever caused it (the sync
-# engine on an event, or a FamilyService.refresh_*): a listener re-reads the cache (`cached_*`)
-# and never needs to fetch — which also means a refresh can never trigger itself through a notice.
-# "outbox": a change's sync state moved; "controls": cached controls changed; "teens": the list of
-# teens changed; "status": online/offline/paused changed; "time_requests", "usage", "activity":
-# that part of the cache changed; "pairing": a pairing moved on (poll it); "signed_out": the
-# server ended the sign-in (sign in again).
-KINDS = ("outbox", "controls", "teens", "status", "time_requests", "usage", "activity", "pairing", "signed_out")
+
+class NoticeKind(StrEnum):
+    """What changed. Every notice is sent AFTER the local store was updated, whoever caused it (the
+    sync engine on an event, or a FamilyService.refresh_*): a listener re-reads the cache
+    (`cached_*`) and never needs to fetch — which also means a refresh can never trigger itself
+    through a notice."""
+
+    OUTBOX = "outbox"  # a change's sync state moved
+    CONTROLS = "controls"  # cached controls changed
+    TEENS = "teens"  # the list of teens changed
+    STATUS = "status"  # online/offline/paused changed
+    TIME_REQUESTS = "time_requests"
+    USAGE = "usage"
+    ACTIVITY = "activity"
+    PAIRING = "pairing"  # a pairing moved on (poll it)
+    SIGNED_OUT = "signed_out"  # the server ended the sign-in (sign in again)
 
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str
+    kind: NoticeKind
     teen_id: str | None = None
 
 
@@ -46,7 +55,7 @@ class Notifier:
             if callback in self._listeners:
                 self._listeners.remove(callback)
 
-    def notify(self, kind: str, teen_id: str | None = None) -> None:
+    def notify(self, kind: NoticeKind, teen_id: str | None = None) -> None:
         notice = Notice(kind, teen_id)
         with self._lock:
             listeners = list(self._listeners)

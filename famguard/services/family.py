@@ -10,7 +10,7 @@ from datetime import date
 
 from famguard.api import ApiClient
 from famguard.domain.models import ActivityEntry, Pairing, TeenSummary, TimeRequest, UsageDay
-from famguard.services.events import Notifier
+from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
 
 
@@ -28,7 +28,7 @@ class FamilyService:
     def refresh_teens(self) -> list[TeenSummary]:
         teens = self.api.teens()
         self.store.replace_teens(teens)
-        self.notifier.notify("teens")
+        self.notifier.notify(NoticeKind.TEENS)
         return teens
 
     def unlink(self, teen_id: str) -> None:
@@ -54,7 +54,7 @@ class FamilyService:
 
     def cancel_pairing(self, pairing_id: str) -> None:
         self.api.cancel_pairing(pairing_id)
-        self.notifier.notify("pairing")
+        self.notifier.notify(NoticeKind.PAIRING)
 
     # --- usage, time requests, activity ----------------------------------------------------
 
@@ -64,7 +64,7 @@ class FamilyService:
     def refresh_usage(self, teen_id: str, start: date | None = None, end: date | None = None) -> list[UsageDay]:
         days = self.api.usage(teen_id, start, end)
         self.store.replace_usage(teen_id, days)
-        self.notifier.notify("usage", teen_id)
+        self.notifier.notify(NoticeKind.USAGE, teen_id)
         return days
 
     def cached_time_requests(self, teen_id: str) -> list[TimeRequest]:
@@ -73,7 +73,7 @@ class FamilyService:
     def refresh_time_requests(self, teen_id: str) -> list[TimeRequest]:
         requests = self.api.time_requests(teen_id)
         self.store.replace_time_requests(teen_id, requests)
-        self.notifier.notify("time_requests", teen_id)
+        self.notifier.notify(NoticeKind.TIME_REQUESTS, teen_id)
         return requests
 
     def decide_time_request(self, request: TimeRequest, approve: bool, minutes: int | None = None) -> TimeRequest:
@@ -89,5 +89,5 @@ class FamilyService:
     def refresh_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
         entries = self.api.activity(teen_id, limit=limit)
         self.store.add_activity(entries)
-        self.notifier.notify("activity", teen_id)
+        self.notifier.notify(NoticeKind.ACTIVITY, teen_id)
         return entries

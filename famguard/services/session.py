@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from famguard.api import ApiClient, TokenManager, check_server_url, make_session
 from famguard.api import errors as e
 from famguard.credentials import CredentialError, CredentialStore
+from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import Account, Role
-from famguard.services.events import Notifier
+from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.sync import SyncEngine
 from famguard.store import AccountStore
@@ -50,18 +51,19 @@ def _account_from_json(text: str | None) -> Account | None:
         return None
 
 
-class UnsentChanges(Exception):
-    """Sign-out would lose changes not yet on the server; ask the guardian, then pass discard_unsent."""
+class UnsentChanges(FamGuardError):
+    """Sign-out would lose changes not yet on the server; ask the guardian, then pass discard_unsent.
+    A conflict between what was asked (sign out) and what is still waiting (the changes)."""
 
+    kind = ErrorKind.CONFLICT
     title = "Changes not sent yet"
 
     def __init__(self, count: int) -> None:
         self.count = count
-        self.message = (
+        super().__init__(
             f"{count} change{'s' if count != 1 else ''} have not reached the service yet. "
             "If you sign out now they will be lost."
         )
-        super().__init__(self.message)
 
 
 @dataclass
@@ -214,7 +216,7 @@ class SessionService:
 
         def signed_out() -> None:
             self._forget(server_url, email)  # a definitive 401: the stored token is worthless
-            notifier.notify("signed_out")
+            notifier.notify(NoticeKind.SIGNED_OUT)
 
         tokens.on_signed_out = signed_out
         if store is None:

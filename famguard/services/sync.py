@@ -23,7 +23,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from famguard.api import ApiClient
+from famguard.api import ApiClient, Versioned
 from famguard.api import errors as e
 from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import (
@@ -39,8 +39,9 @@ from famguard.domain.controls import (
 )
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.models import Event
-from famguard.services.events import Listener, Notifier
-from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED, SENDING, AccountStore, OutboxChange
+from famguard.domain.sync import OPEN_STATES, SyncState
+from famguard.services.events import Listener, NoticeKind, Notifier
+from famguard.store import AccountStore, OutboxChange
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +51,33 @@ EVENTS_WAIT = 25  # seconds a long-poll may wait for news
 MAX_REBASES = 3  # 412s in a row for one change before it waits for the next round
 
 
+JsonValue = object  # a control's value in wire (JSON) form; the domain's parser gives it a type
+# Controls in wire form. Any, because JSON is recursive and untyped until the domain parses it.
+Wire = dict[str, Any]
+
+
+class _Outcome(Enum):
+    """How sending one change ended, for the loop over a teen's changes."""
+
+    SAVED = "saved"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+    RETRY_LATER = "retry_later"  # still pending; the next round sends it
+    GONE = "gone"  # undone meanwhile
+    STOP = "stop"  # the service cannot be reached (or the sign-in ended): stop this round
+
+
 @dataclass(frozen=True)
 class FieldState:
-    """The sync state of one control of one teen, for the UI's per-field badge.
+    """The sync state of one control of one teen, for the UI's per-field badge. For a conflict,
+    `mine` and `theirs` are the two values (wire form) and `by`/`at` say who changed it, when
+    known."""
 
-    state: "pending" | "sending" | "saved" | "conflict" | "rejected". For a conflict, `mine` and
-    `theirs` are the two values (wire form) and `by`/`at` say who changed it, when known."""
-
-    state: str
+    state: SyncState
     change_id: int
     reason: str | None = None
-    mine: Any = None
-    theirs: Any = None
+    mine: JsonValue = None
+    theirs: JsonValue = None
     by: str | None = None
     at: str | None = None
 
@@ -100,6 +116,7 @@ class SyncEngine:
         self._last_error: str | None = None
         self.events_available = True
         self.store.recover_interrupted()  # a previous run died mid-send: those rows go out again
+        self.store.prune_finished()  # a store of an older FamGuard may hold every change ever saved
 
     # --- observing ---------------------------------------------------------------------------
 
@@ -119,11 +136,11 @@ class SyncEngine:
         if online:
             self._paused_until = None
         if changed:
-            self.notifier.notify("status")
+            self.notifier.notify(NoticeKind.STATUS)
 
     # --- what the guardian sees ----------------------------------------------------------------
 
-    def _cached(self, teen_id: str) -> tuple[dict[str, Any], str, bool] | None:
+    def _cached(self, teen_id: str) -> tuple[Wire, str, bool] | None:
         """The cached wire form and ETag, and whether it had every control: one cached by an
         older app lacks the newer ones, which read as their defaults for the teen's age."""
         cached = self.store.controls(teen_id)
@@ -145,34 +162,35 @@ class SyncEngine:
         wire = self._displayed_wire(teen_id)
         return None if wire is None else controls_from_json(wire)
 
-    def _displayed_wire(self, teen_id: str) -> dict[str, Any] | None:
+    def _displayed_wire(self, teen_id: str) -> Wire | None:
         cached = self._cached(teen_id)
         if cached is None:
             return None
         wire = dict(cached[0])
-        for change in self.store.changes(teen_id, (PENDING, SENDING, CONFLICT)):
+        for change in self.store.changes(teen_id, OPEN_STATES):
             wire.update(change.fields)
         return wire
 
     def field_states(self, teen_id: str) -> dict[str, FieldState]:
         """Per control: the state of the latest change that touched it (fields never changed
-        here are absent). Confirmed changes show as "saved"."""
+        here are absent). Reads the teen's outbox rows, which pruning keeps to about one per
+        setting plus the open ones."""
         states: dict[str, FieldState] = {}
         for change in self.store.changes(teen_id):
             for name in change.fields:
-                if change.state == CONFLICT and change.conflict and name in change.conflict:
+                if change.state == SyncState.CONFLICT and change.conflict and name in change.conflict:
                     c = change.conflict[name]
                     states[name] = FieldState(
-                        CONFLICT, change.id, change.last_error, c.get("mine"), c.get("theirs"), c.get("by"), c.get("at")
-                    )
+                        change.state, change.id, change.last_error, c.get("mine"), c.get("theirs"), c.get("by"),
+                        c.get("at"),
+                    )  # fmt: skip
                 else:
-                    label = "saved" if change.state == CONFIRMED else change.state
-                    states[name] = FieldState(label, change.id, change.last_error)
+                    states[name] = FieldState(change.state, change.id, change.last_error)
         return states
 
     # --- the guardian's intents ----------------------------------------------------------------
 
-    def queue_change(self, teen_id: str, age: int | None = None, **changes: Any) -> OutboxChange | None:
+    def queue_change(self, teen_id: str, age: int | None = None, **changes: object) -> OutboxChange | None:
         """Queue a change of some controls, e.g. `queue_change(teen_id, 14, comments=Audience.NO_ONE)`.
 
         Values may be typed domain values (Audience, TimeAwayBlock, QuietHours, tuples) or their
@@ -193,27 +211,18 @@ class SyncEngine:
         wire = {name: canonical[name] for name in typed}
         return self._queue_wire(teen_id, wire, {name: displayed[name] for name in wire})
 
-    def _queue_wire(self, teen_id: str, wire: dict[str, Any], base: dict[str, Any]) -> OutboxChange | None:
+    def _queue_wire(self, teen_id: str, wire: Wire, base: Wire) -> OutboxChange | None:
         cached = self.store.controls(teen_id)
         change = self.store.queue_change(teen_id, wire, base, cached[1] if cached else None)
-        self.notifier.notify("outbox", teen_id)
+        self.notifier.notify(NoticeKind.OUTBOX, teen_id)
         self._wake.set()
         return change
-
-    def undo_last(self, teen_id: str) -> OutboxChange | None:
-        """Queue the inverse of the guardian's latest change of this teen (not a rejected one)."""
-        changes = self.store.changes(teen_id, (PENDING, SENDING, CONFLICT, CONFIRMED))
-        if not changes:
-            return None
-        latest = changes[-1]
-        displayed = self._displayed_wire(teen_id) or {}
-        return self._queue_wire(teen_id, dict(latest.base_values), {n: displayed.get(n) for n in latest.fields})
 
     def resolve_conflict(self, change_id: int, keep_mine: bool) -> None:
         """keep_mine: send my values over theirs (now knowingly). Otherwise drop my conflicting
         fields and keep the other guardian's; the row's other fields still go out."""
         change = self.store.change(change_id)
-        if change is None or change.state != CONFLICT or not change.conflict:
+        if change is None or change.state != SyncState.CONFLICT or not change.conflict:
             return
         fields, base = dict(change.fields), dict(change.base_values)
         for name, both in change.conflict.items():
@@ -223,15 +232,15 @@ class SyncEngine:
                 fields.pop(name, None)
                 base.pop(name, None)
         self.store.rebase_change(change_id, fields, base)
-        self.notifier.notify("outbox", change.teen_id)
+        self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
         self._wake.set()
 
     def dismiss(self, change_id: int) -> None:
         """Forget a rejected change once the guardian has seen why."""
         change = self.store.change(change_id)
-        if change is not None and change.state == REJECTED:
+        if change is not None and change.state == SyncState.REJECTED:
             self.store.rebase_change(change_id, {}, {})
-            self.notifier.notify("outbox", change.teen_id)
+            self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
 
     # --- sending -------------------------------------------------------------------------------
 
@@ -242,32 +251,38 @@ class SyncEngine:
         with self._send_lock:
             # Under the send lock a row still 'sending' is left over from an attempt that died
             # (an unexpected error): it goes again, with its key, like a pending one.
-            teens = list(dict.fromkeys(c.teen_id for c in self.store.changes(states=(PENDING, SENDING))))
+            sendable = (SyncState.PENDING, SyncState.SENDING)
+            teens = list(dict.fromkeys(c.teen_id for c in self.store.changes(states=sendable)))
             for teen_id in teens:
                 blocked: set[str] = set()
-                for change in self.store.changes(teen_id, (PENDING, SENDING, CONFLICT)):
-                    if change.state == CONFLICT or blocked & set(change.fields):
+                for change in self.store.changes(teen_id, OPEN_STATES):
+                    if change.state == SyncState.CONFLICT or blocked & set(change.fields):
                         blocked |= set(change.fields)  # a later edit of a conflicted field waits for it
                         continue
                     outcome = self._send_one(change)
-                    if outcome == CONFIRMED:
+                    if outcome is _Outcome.SAVED:
                         confirmed += 1
-                    elif outcome == "stop":
+                    elif outcome is _Outcome.STOP:
                         return confirmed
-                    elif outcome == CONFLICT:
+                    elif outcome is _Outcome.CONFLICT:
                         blocked |= set(change.fields)
         return confirmed
 
-    def _current(self, teen_id: str) -> tuple[dict[str, Any], str]:
+    def _current(self, teen_id: str) -> tuple[Wire, str]:
         cached = self._cached(teen_id)
         if cached is not None:
             return cached[0], cached[1]
-        fresh = self.api.get_controls(teen_id)
+        fresh = self._fetch(teen_id)
         current = (controls_to_json(fresh.controls), fresh.etag)
         self.store.save_controls(teen_id, *current)
         return current
 
-    def _send_one(self, listed: OutboxChange) -> str:
+    def _fetch(self, teen_id: str) -> Versioned:
+        fresh = self.api.get_controls(teen_id)
+        assert fresh is not None  # no ETag sent means no 304
+        return fresh
+
+    def _send_one(self, listed: OutboxChange) -> _Outcome:
         teen = listed.teen_id
         change = listed
         try:
@@ -275,7 +290,7 @@ class SyncEngine:
                 current, etag = self._current(teen)
                 claimed = self.store.claim(listed.id)  # what is sent is the row as it is now
                 if claimed is None:
-                    return "gone"  # undone meanwhile
+                    return _Outcome.GONE
                 change = claimed
                 overlap = {
                     n: v
@@ -284,26 +299,26 @@ class SyncEngine:
                 }
                 if overlap:
                     self._mark_conflict(change, current, overlap)
-                    return CONFLICT
+                    return _Outcome.CONFLICT
                 self.store.mark_sending(change.id)
-                self.notifier.notify("outbox", teen)
+                self.notifier.notify(NoticeKind.OUTBOX, teen)
                 try:
                     result = self.api.patch_controls(
                         teen, change.fields, if_match=etag, idempotency_key=change.idempotency_key
                     )
                 except e.PreconditionFailed:
-                    fresh = self.api.get_controls(teen)  # someone else changed it: look, then decide
+                    fresh = self._fetch(teen)  # someone else changed it: look, then decide
                     self.store.save_controls(teen, controls_to_json(fresh.controls), fresh.etag)
-                    self.notifier.notify("controls", teen)
+                    self.notifier.notify(NoticeKind.CONTROLS, teen)
                     continue
                 self.store.mark_confirmed(change.id, teen, controls_to_json(result.controls), result.etag)
                 self._set_online(True)
-                self.notifier.notify("outbox", teen)
-                self.notifier.notify("controls", teen)
-                return CONFIRMED
+                self.notifier.notify(NoticeKind.OUTBOX, teen)
+                self.notifier.notify(NoticeKind.CONTROLS, teen)
+                return _Outcome.SAVED
             self.store.mark_pending(change.id, "Changed by someone else several times in a row; trying again soon.")
-            self.notifier.notify("outbox", teen)
-            return PENDING
+            self.notifier.notify(NoticeKind.OUTBOX, teen)
+            return _Outcome.RETRY_LATER
         except e.Conflict as exc:
             if exc.code == "idempotency_in_progress":  # our own earlier attempt is still running
                 return self._keep_pending(change, exc)
@@ -317,28 +332,27 @@ class SyncEngine:
             return self._keep_pending(change, exc)
         except e.SignedOut:
             self._keep_pending(change, None)
-            self.notifier.notify("signed_out")
-            return "stop"
+            self.notifier.notify(NoticeKind.SIGNED_OUT)
+            return _Outcome.STOP
         except e.ApiError as exc:  # network, timeout, server or protocol trouble: try again later
             return self._keep_pending(change, exc)
 
-    def _keep_pending(self, change: OutboxChange, exc: e.ApiError | None) -> str:
+    def _keep_pending(self, change: OutboxChange, exc: e.ApiError | None) -> _Outcome:
         self.store.mark_pending(change.id, exc.message if exc else None)
         if exc is not None:
             self._set_online(False, exc.message)
-        self.notifier.notify("outbox", change.teen_id)
-        return "stop"
+        self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
+        return _Outcome.STOP
 
-    def _reject(self, change: OutboxChange, exc: e.ApiError) -> str:
+    def _reject(self, change: OutboxChange, exc: e.ApiError) -> _Outcome:
         reason = exc.message
-        fields = getattr(exc, "fields", None)
-        if fields:
-            reason = " ".join(f"{reason_text}" for reason_text in fields.values()) or reason
+        if isinstance(exc, e.ValidationFailed) and exc.fields:
+            reason = " ".join(exc.fields.values())
         self.store.mark_rejected(change.id, reason)
-        self.notifier.notify("outbox", change.teen_id)
-        return REJECTED
+        self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
+        return _Outcome.REJECTED
 
-    def _mark_conflict(self, change: OutboxChange, current: Mapping[str, Any], overlap: Mapping[str, Any]) -> None:
+    def _mark_conflict(self, change: OutboxChange, current: Wire, overlap: Wire) -> None:
         who: dict[str, tuple[str | None, str | None]] = {}
         try:
             for entry in self.api.activity(change.teen_id, limit=50):
@@ -353,7 +367,7 @@ class SyncEngine:
         }  # fmt: skip
         names = ", ".join(overlap)
         self.store.mark_conflict(change.id, conflict, f"Someone else changed {names} too. Choose which value to keep.")
-        self.notifier.notify("outbox", change.teen_id)
+        self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
 
     # --- pulling -------------------------------------------------------------------------------
 
@@ -366,7 +380,7 @@ class SyncEngine:
             return controls_from_json(cached[0])
         assert fresh is not None  # no ETag sent means no 304
         self.store.save_controls(teen_id, controls_to_json(fresh.controls), fresh.etag)
-        self.notifier.notify("controls", teen_id)
+        self.notifier.notify(NoticeKind.CONTROLS, teen_id)
         self._wake.set()  # a waiting change may now be sendable, or a conflict
         return fresh.controls
 
@@ -399,12 +413,12 @@ class SyncEngine:
                 self.refresh_controls(teen)
         elif event.type in ("pairing_confirmed", "link_ended"):
             self.store.replace_teens(self.api.teens())
-            self.notifier.notify("teens", teen)
+            self.notifier.notify(NoticeKind.TEENS, teen)
         elif event.type.startswith("pairing_"):
-            self.notifier.notify("pairing", teen)
+            self.notifier.notify(NoticeKind.PAIRING, teen)
         elif event.type.startswith("time_request") and teen:
             self.store.replace_time_requests(teen, self.api.time_requests(teen))
-            self.notifier.notify("time_requests", teen)
+            self.notifier.notify(NoticeKind.TIME_REQUESTS, teen)
             self._refresh_usage(teen)  # an approval raises that day's limit
         elif event.type == "usage_reported" and teen:
             self._refresh_usage(teen)
@@ -412,7 +426,7 @@ class SyncEngine:
     def _refresh_usage(self, teen_id: str) -> None:
         # Refreshed here, before the notice: every notice means "the cache is fresh, re-read it".
         self.store.replace_usage(teen_id, self.api.usage(teen_id))
-        self.notifier.notify("usage", teen_id)
+        self.notifier.notify(NoticeKind.USAGE, teen_id)
 
     def poll_controls(self) -> None:
         """The fallback without events: a conditional GET of every cached teen's controls."""
@@ -452,7 +466,7 @@ class SyncEngine:
                 self.send_pending()
             except Exception:  # noqa: BLE001 - keep syncing; the error is visible on the rows
                 log.exception("Sending changes failed")
-            unsent = self.store.changes(states=(PENDING,))
+            unsent = self.store.changes(states=(SyncState.PENDING,))
             delay = 1.0 if self._online or not unsent else min(30.0, delay * 2)
             if self._paused_until is not None:
                 delay = max(delay, (self._paused_until - datetime.now(self._paused_until.tzinfo)).total_seconds())
@@ -473,7 +487,7 @@ class SyncEngine:
             except (e.NotFound, e.Forbidden):
                 self.events_available = False  # a service without events: poll instead
             except e.SignedOut:
-                self.notifier.notify("signed_out")
+                self.notifier.notify(NoticeKind.SIGNED_OUT)
                 return
             except e.ApiError as exc:
                 failures += 1
@@ -484,7 +498,7 @@ class SyncEngine:
                 self._stop.wait(5.0)
 
 
-def _to_wire(value: Any) -> Any:
+def _to_wire(value: object) -> object:
     """The JSON form of a typed control value (JSON-form values pass through unchanged)."""
     if isinstance(value, Enum):
         return value.value

@@ -21,22 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from famguard import paths
+from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import ActivityEntry, TeenSummary, TimeRequest, UsageDay
+from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, SyncState
 from famguard.store import codec
 
-PENDING, SENDING, CONFIRMED, CONFLICT, REJECTED = "pending", "sending", "confirmed", "conflict", "rejected"
-OPEN_STATES = (PENDING, SENDING, CONFLICT)
 MERGE_WINDOW = timedelta(seconds=3)  # "unsent": the guardian loses these on sign-out
 
-_SCHEMA_V1 = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE teens (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL);
-CREATE TABLE controls (teen_id TEXT PRIMARY KEY, json TEXT NOT NULL, etag TEXT NOT NULL, fetched_at TEXT NOT NULL);
-CREATE TABLE usage (teen_id TEXT NOT NULL, date TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (teen_id, date));
-CREATE TABLE time_requests (id TEXT PRIMARY KEY, teen_id TEXT NOT NULL, created_at TEXT NOT NULL, json TEXT NOT NULL);
-CREATE TABLE activity (id INTEGER PRIMARY KEY, teen_id TEXT NOT NULL, json TEXT NOT NULL);
-CREATE INDEX activity_teen ON activity (teen_id, id);
-CREATE TABLE outbox (
+
+def _outbox_table(name: str, saved: str) -> str:
+    """The outbox's CREATE TABLE; versions differ only in the word for a saved change."""
+    return f"""
+CREATE TABLE {name} (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     idempotency_key TEXT NOT NULL UNIQUE,
     teen_id TEXT NOT NULL,
@@ -44,28 +40,58 @@ CREATE TABLE outbox (
     base_values TEXT NOT NULL,
     base_etag TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'confirmed', 'conflict', 'rejected')),
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', '{saved}', 'conflict', 'rejected')),
     last_error TEXT,
     conflict TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX outbox_teen_state ON outbox (teen_id, state, id);
 """
 
+
+_SCHEMA_V1 = (
+    """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE teens (id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE controls (teen_id TEXT PRIMARY KEY, json TEXT NOT NULL, etag TEXT NOT NULL, fetched_at TEXT NOT NULL);
+CREATE TABLE usage (teen_id TEXT NOT NULL, date TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (teen_id, date));
+CREATE TABLE time_requests (id TEXT PRIMARY KEY, teen_id TEXT NOT NULL, created_at TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE activity (id INTEGER PRIMARY KEY, teen_id TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX activity_teen ON activity (teen_id, id);
+"""
+    + _outbox_table("outbox", "confirmed")
+    + "CREATE INDEX outbox_teen_state ON outbox (teen_id, state, id);"
+)
+
+# v2: the outbox's states are the one SyncState vocabulary ("confirmed" was "saved" everywhere
+# else); SQLite cannot change a CHECK in place, so the table is rebuilt, rows and ids kept.
+_SCHEMA_V2 = (
+    _outbox_table("outbox_v2", "saved")  # noqa: S608 - constant text, no input
+    + """
+INSERT INTO outbox_v2 SELECT id, idempotency_key, teen_id, fields, base_values, base_etag, attempts,
+    CASE state WHEN 'confirmed' THEN 'saved' ELSE state END, last_error, conflict, created_at, updated_at
+    FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+CREATE INDEX outbox_teen_state ON outbox (teen_id, state, id);
+"""
+)
+
 # Each entry upgrades the schema from version i to i + 1, in place, in one transaction.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class StoreError(Exception):
-    """The local database cannot be used (made by a newer FamGuard, or damaged)."""
+class StoreError(FamGuardError):
+    """The local database cannot be used (made by a newer FamGuard, damaged, disk full…). Every
+    sqlite3 error of this module becomes one of these, here and nowhere else."""
 
+    kind = ErrorKind.LOCAL
     title = "Local data problem"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+def _failed(exc: sqlite3.Error) -> StoreError:
+    return StoreError(f"FamGuard could not read or write its data on this computer ({exc}).")
 
 
 @dataclass(frozen=True)
@@ -80,7 +106,7 @@ class OutboxChange:
     base_values: dict[str, Any]
     base_etag: str | None
     attempts: int
-    state: str
+    state: SyncState
     last_error: str | None
     conflict: dict[str, Any] | None
     created_at: datetime
@@ -104,14 +130,19 @@ class AccountStore:
         self.path = Path(path)
         self._lock = threading.RLock()
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE … COMMIT) in _tx.
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        try:
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        except sqlite3.Error as exc:
+            raise StoreError(f"FamGuard's local data at {self.path} cannot be opened ({exc}).") from None
         try:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._upgrade()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, StoreError) as exc:
             self._conn.close()
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"FamGuard's local data at {self.path} cannot be read ({exc}).") from None
 
     @classmethod
@@ -131,17 +162,24 @@ class AccountStore:
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise _failed(exc) from exc
 
-    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self._conn.execute(sql, args).fetchall()
+            try:
+                return self._conn.execute(sql, args).fetchall()
+            except sqlite3.Error as exc:
+                raise _failed(exc) from exc
 
     def _upgrade(self) -> None:
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -251,7 +289,7 @@ class AccountStore:
             now = _now()
             if (
                 last is not None
-                and last[3] == PENDING
+                and last[3] == SyncState.PENDING
                 and last[4] == 0
                 and set(fields) <= set(json.loads(last[1]))
                 and datetime.now(UTC) - datetime.fromisoformat(last[5]) <= MERGE_WINDOW
@@ -272,7 +310,7 @@ class AccountStore:
                     "INSERT INTO outbox (idempotency_key, teen_id, fields, base_values, base_etag, state, created_at, "
                     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (uuid.uuid4().hex, teen_id, json.dumps(dict(fields)), json.dumps(dict(base_values)), base_etag,
-                     PENDING, now, now),
+                     SyncState.PENDING, now, now),
                 )  # fmt: skip
                 row_id = cursor.lastrowid
             return self._change(conn, row_id)
@@ -292,7 +330,7 @@ class AccountStore:
             base_values=json.loads(row[4]),
             base_etag=row[5],
             attempts=row[6],
-            state=row[7],
+            state=SyncState(row[7]),
             last_error=row[8],
             conflict=json.loads(row[9]) if row[9] else None,
             created_at=datetime.fromisoformat(row[10]),
@@ -305,9 +343,12 @@ class AccountStore:
 
     def change(self, change_id: int) -> OutboxChange | None:
         with self._lock:
-            return self._change(self._conn, change_id)
+            try:
+                return self._change(self._conn, change_id)
+            except sqlite3.Error as exc:
+                raise _failed(exc) from exc
 
-    def changes(self, teen_id: str | None = None, states: Sequence[str] | None = None) -> list[OutboxChange]:
+    def changes(self, teen_id: str | None = None, states: Sequence[SyncState] | None = None) -> list[OutboxChange]:
         """Outbox rows in queue order, optionally of one teen and/or in some states."""
         sql, args = f"SELECT {self._COLUMNS} FROM outbox WHERE 1=1", []  # noqa: S608 - constant columns
         if teen_id is not None:
@@ -319,7 +360,8 @@ class AccountStore:
         return [self._from_row(r) for r in self._query(sql + " ORDER BY id", args)]
 
     def unsent_count(self) -> int:
-        return self._query(f"SELECT COUNT(*) FROM outbox WHERE state IN {OPEN_STATES!r}")[0][0]  # noqa: S608
+        marks = ", ".join("?" * len(OPEN_STATES))
+        return int(self._query(f"SELECT COUNT(*) FROM outbox WHERE state IN ({marks})", OPEN_STATES)[0][0])  # noqa: S608
 
     def claim(self, change_id: int) -> OutboxChange | None:
         """The sender takes a row: state 'sending' (so no later edit merges into it any more) and
@@ -327,17 +369,17 @@ class AccountStore:
         with self._tx() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, updated_at = ? WHERE id = ? AND state IN (?, ?)",
-                (SENDING, _now(), change_id, PENDING, SENDING),
+                (SyncState.SENDING, _now(), change_id, SyncState.PENDING, SyncState.SENDING),
             )
             change = self._change(conn, change_id)
-            return change if change is not None and change.state == SENDING else None
+            return change if change is not None and change.state == SyncState.SENDING else None
 
     def mark_sending(self, change_id: int) -> None:
         """Before each attempt: counted first, so a crash mid-send still shows it was tried."""
         with self._tx() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                (SENDING, _now(), change_id),
+                (SyncState.SENDING, _now(), change_id),
             )
 
     def mark_confirmed(self, change_id: int, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
@@ -346,19 +388,22 @@ class AccountStore:
             self._save_controls(conn, teen_id, controls_json, etag)
             conn.execute(
                 "UPDATE outbox SET state = ?, last_error = NULL, conflict = NULL, updated_at = ? WHERE id = ?",
-                (CONFIRMED, _now(), change_id),
+                (SyncState.SAVED, _now(), change_id),
             )
+            self._prune(conn, teen_id)  # the older changes of these fields need not be kept
 
     def mark_pending(self, change_id: int, error: str | None = None) -> None:
-        self._set_state(change_id, PENDING, error)
+        self._set_state(change_id, SyncState.PENDING, error)
 
     def mark_rejected(self, change_id: int, reason: str) -> None:
-        self._set_state(change_id, REJECTED, reason)
+        self._set_state(change_id, SyncState.REJECTED, reason)
 
     def mark_conflict(self, change_id: int, conflict: Mapping[str, Any], message: str) -> None:
-        self._set_state(change_id, CONFLICT, message, conflict)
+        self._set_state(change_id, SyncState.CONFLICT, message, conflict)
 
-    def _set_state(self, change_id: int, state: str, error: str | None, conflict: Mapping[str, Any] | None = None):
+    def _set_state(
+        self, change_id: int, state: SyncState, error: str | None, conflict: Mapping[str, Any] | None = None
+    ) -> None:
         with self._tx() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, last_error = ?, conflict = ?, updated_at = ? WHERE id = ?",
@@ -374,17 +419,32 @@ class AccountStore:
             conn.execute(
                 "UPDATE outbox SET fields = ?, base_values = ?, state = ?, conflict = NULL, last_error = NULL, "
                 "updated_at = ? WHERE id = ?",
-                (json.dumps(dict(fields)), json.dumps(dict(base_values)), PENDING, _now(), change_id),
+                (json.dumps(dict(fields)), json.dumps(dict(base_values)), SyncState.PENDING, _now(), change_id),
             )
 
-    def forget_finished(self, keep: int = 200) -> None:
-        """Drop old confirmed rows, keeping the latest `keep` (they feed "saved" and undo)."""
+    def prune_finished(self, teen_id: str | None = None) -> int:
+        """Drop finished rows (saved or rejected) that no longer say anything: every field they
+        touched was saved again by a later row of that teen. What stays is every open row and,
+        per field, the latest saved change and anything after it — all the per-setting states
+        need, even once a later open row is dropped (undone, dismissed) — so a teen's outbox stays
+        about as small as its number of settings. Returns how many rows went."""
         with self._tx() as conn:
-            conn.execute(
-                "DELETE FROM outbox WHERE state = ? AND id NOT IN "
-                "(SELECT id FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?)",
-                (CONFIRMED, CONFIRMED, keep),
-            )
+            teens = [teen_id] if teen_id else [r[0] for r in conn.execute("SELECT DISTINCT teen_id FROM outbox")]
+            return sum(self._prune(conn, teen) for teen in teens)
+
+    @staticmethod
+    def _prune(conn: sqlite3.Connection, teen_id: str) -> int:
+        rows = conn.execute("SELECT id, fields, state FROM outbox WHERE teen_id = ? ORDER BY id DESC", (teen_id,))
+        saved_later: set[str] = set()
+        superseded: list[tuple[int]] = []
+        for row_id, fields_json, state in rows.fetchall():
+            fields = set(json.loads(fields_json))
+            if state in FINISHED_STATES and fields <= saved_later:
+                superseded.append((row_id,))
+            elif state == SyncState.SAVED:
+                saved_later |= fields
+        conn.executemany("DELETE FROM outbox WHERE id = ?", superseded)
+        return len(superseded)
 
     def recover_interrupted(self) -> int:
         """Rows left 'sending' by a crash may or may not have arrived: make them pending, to be
@@ -393,6 +453,7 @@ class AccountStore:
         another thread is sending). Returns how many rows were recovered."""
         with self._tx() as conn:
             cursor = conn.execute(
-                "UPDATE outbox SET state = ?, updated_at = ? WHERE state = ?", (PENDING, _now(), SENDING)
+                "UPDATE outbox SET state = ?, updated_at = ? WHERE state = ?",
+                (SyncState.PENDING, _now(), SyncState.SENDING),
             )
             return cursor.rowcount

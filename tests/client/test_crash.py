@@ -48,8 +48,8 @@ def test_a_killed_app_sends_its_changes_once_after_restart(live_server: str) -> 
         path = database_path(proxy.url, address)
         with sqlite3.connect(path) as conn:
             states = [r[0] for r in conn.execute("SELECT state FROM outbox ORDER BY id")]
-        assert states[:2] == ["confirmed", "confirmed"] and len(states) == 4
-        assert "confirmed" not in states[2:]  # the third went out, but its reply never came
+        assert states[:2] == ["saved", "saved"] and len(states) == 4
+        assert "saved" not in states[2:]  # the third went out, but its reply never came
 
         proxy.drop_reply("PATCH /v1/teens", times=0)  # the network is fine again
         resumed = subprocess.run(
@@ -65,7 +65,7 @@ def test_a_killed_app_sends_its_changes_once_after_restart(live_server: str) -> 
             child.wait(10)
         proxy.stop()
     report = json.loads(resumed.stdout.strip().splitlines()[-1])
-    assert report == {"sent": 2, "states": ["confirmed"] * 4, "integrity": True}
+    assert report == {"sent": 2, "states": ["saved"] * 4, "integrity": True}
     assert _controls_entries(g, teen_id) == [next(iter(edit)) for edit in EDITS]  # each once, in order
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -12,9 +12,9 @@ import pytest
 
 from famguard import teen_cli
 from famguard.api import errors as e
+from famguard.domain.sync import SyncState
 from famguard.server.runner import ServerThread
 from famguard.services import Notice, SessionService
-from famguard.store import CONFIRMED, PENDING
 from tests.support.accounts import PASSWORD, guardian, pair, teen
 
 from .test_sync_e2e import _api_factory
@@ -67,13 +67,13 @@ def test_resumed_offline_edits_are_kept_and_sent_by_themselves_when_the_server_i
         assert wait_for(lambda: not session.sync.status().online, 5)  # it noticed, and kept them
         assert session.sync.status().unsent == 3
         # Between retries every edit is back to pending (a retry in flight shows one as sending).
-        assert wait_for(lambda: {c.state for c in session.store.changes(teen_id)} == {PENDING}, 5)
+        assert wait_for(lambda: {c.state for c in session.store.changes(teen_id)} == {SyncState.PENDING}, 5)
 
         server = ServerThread(database_url=database_url, port=port)  # the network is back
         server.start()
         try:
             assert wait_for(lambda: session.sync.status().unsent == 0, 40)
-            assert all(c.state == CONFIRMED for c in session.store.changes(teen_id))
+            assert all(c.state == SyncState.SAVED for c in session.store.changes(teen_id))
             entries = [a for a in reversed(g.activity(teen_id)) if a.kind == "controls"]
             assert [a.field for a in entries] == [next(iter(edit)) for edit in edits]  # once each, in order
             effective = g.get_controls(teen_id).controls

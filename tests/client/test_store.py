@@ -3,6 +3,7 @@ left 'sending', schema versioning, and the cache round trip."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 from famguard.domain.controls import controls_to_json, defaults_for_age
 from famguard.domain.models import ActivityEntry, Actor, Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
-from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED, SENDING, AccountStore, StoreError, database_path
+from famguard.domain.sync import SyncState
+from famguard.store import AccountStore, StoreError, database_path
 from famguard.store import db as store_db
 
 
@@ -73,16 +75,16 @@ def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_outbox_row_walks_through_its_states(store: AccountStore) -> None:
     change = store.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, '"4"')
-    assert (change.state, change.attempts, change.base_etag) == (PENDING, 0, '"4"')
+    assert (change.state, change.attempts, change.base_etag) == (SyncState.PENDING, 0, '"4"')
     assert len(change.idempotency_key) == 32
     assert store.unsent_count() == 1
     store.mark_sending(change.id)
-    assert store.change(change.id).state == SENDING and store.change(change.id).attempts == 1
+    assert store.change(change.id).state == SyncState.SENDING and store.change(change.id).attempts == 1
     store.mark_pending(change.id, "offline")
     assert store.change(change.id).last_error == "offline"
     controls = controls_to_json(defaults_for_age(14))
     store.mark_confirmed(change.id, "t1", {**controls, "search_enabled": False}, '"5"')
-    assert store.change(change.id).state == CONFIRMED
+    assert store.change(change.id).state == SyncState.SAVED
     assert store.controls("t1") == ({**controls, "search_enabled": False}, '"5"')
     assert store.unsent_count() == 0
     assert store.change(change.id).idempotency_key == change.idempotency_key
@@ -91,11 +93,13 @@ def test_outbox_row_walks_through_its_states(store: AccountStore) -> None:
 def test_conflict_and_rejection_keep_the_reason(store: AccountStore) -> None:
     a = store.queue_change("t1", {"comments": "everyone"}, {"comments": "friends"}, None)
     store.mark_conflict(a.id, {"comments": {"mine": "everyone", "theirs": "no_one"}}, "Someone else changed it")
-    assert store.change(a.id).state == CONFLICT and store.change(a.id).conflict["comments"]["theirs"] == "no_one"
+    assert (
+        store.change(a.id).state == SyncState.CONFLICT and store.change(a.id).conflict["comments"]["theirs"] == "no_one"
+    )
     store.rebase_change(a.id, {"comments": "everyone"}, {"comments": "no_one"})
-    assert store.change(a.id).state == PENDING and store.change(a.id).conflict is None
+    assert store.change(a.id).state == SyncState.PENDING and store.change(a.id).conflict is None
     store.mark_rejected(a.id, "Not available under 16")
-    assert (store.change(a.id).state, store.change(a.id).last_error) == (REJECTED, "Not available under 16")
+    assert (store.change(a.id).state, store.change(a.id).last_error) == (SyncState.REJECTED, "Not available under 16")
     assert store.unsent_count() == 0
 
 
@@ -127,10 +131,10 @@ def test_rows_left_sending_by_a_crash_are_pending_again_with_their_key(tmp_path:
     s.mark_sending(change.id)
     s._conn.close()  # no orderly close: the process "died" here
     reopened = AccountStore(path)
-    assert reopened.change(change.id).state == SENDING  # opening alone (e.g. to peek) changes nothing
+    assert reopened.change(change.id).state == SyncState.SENDING  # opening alone (e.g. to peek) changes nothing
     assert reopened.recover_interrupted() == 1
     again = reopened.change(change.id)
-    assert (again.state, again.attempts, again.idempotency_key) == (PENDING, 1, change.idempotency_key)
+    assert (again.state, again.attempts, again.idempotency_key) == (SyncState.PENDING, 1, change.idempotency_key)
     reopened.close()
 
 
@@ -164,9 +168,91 @@ def test_destroy_removes_every_file(tmp_path: Path) -> None:
 def test_once_the_sender_claims_a_change_later_edits_queue_behind_it(store: AccountStore) -> None:
     first = store.queue_change("t1", {"daily_limit_minutes": 70}, {"daily_limit_minutes": 60}, None)
     claimed = store.claim(first.id)
-    assert claimed.state == SENDING and claimed.fields == {"daily_limit_minutes": 70}
+    assert claimed.state == SyncState.SENDING and claimed.fields == {"daily_limit_minutes": 70}
     later = store.queue_change("t1", {"daily_limit_minutes": 80}, {"daily_limit_minutes": 70}, None)
     assert later.id != first.id  # the body being sent never changes under the sender
     assert store.change(first.id).fields == {"daily_limit_minutes": 70}
     store.mark_rejected(first.id, "refused")
     assert store.claim(first.id) is None  # finished rows are not sent again
+
+
+def test_a_local_database_failure_is_a_local_error_not_a_crash(tmp_path: Path) -> None:
+    """sqlite3's own exceptions stop at the store: a parent is told their computer failed (kind
+    LOCAL), never that they are offline, and the ui never sees a raw sqlite3 error."""
+    from famguard.domain.errors import ErrorKind
+
+    store = AccountStore(tmp_path / "a.sqlite3")
+    store.close()  # what a vanished file handle or a full disk looks like from here: any call fails
+    with pytest.raises(StoreError) as caught:
+        store.teens()
+    assert caught.value.kind is ErrorKind.LOCAL and "this computer" in caught.value.message
+    with pytest.raises(StoreError):
+        store.set_meta("k", "v")
+
+
+def test_an_outbox_of_version_1_keeps_its_rows_with_the_one_state_vocabulary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "v1.sqlite3"
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 1)
+    old = AccountStore(path)
+    saved = old.queue_change("t1", {"comments": "no_one"}, {"comments": "friends"}, '"e1"')
+    waiting = old.queue_change("t2", {"search_enabled": False}, {"search_enabled": True}, '"e1"')
+    old._conn.execute("UPDATE outbox SET state = 'confirmed' WHERE id = ?", (saved.id,))  # how v1 said "saved"
+    old.close()
+    monkeypatch.undo()
+    upgraded = AccountStore(path)
+    assert upgraded.change(saved.id).state == SyncState.SAVED
+    assert upgraded.change(waiting.id).state == SyncState.PENDING
+    assert upgraded.change(waiting.id).fields == {"search_enabled": False}
+    assert upgraded.unsent_count() == 1 and upgraded.integrity_ok()
+    upgraded.close()
+
+
+def test_thousands_of_saved_changes_are_pruned_and_every_setting_keeps_its_state(tmp_path: Path) -> None:
+    """A guardian who changed settings for years: the outbox holds what the states need, not
+    every change ever saved; each setting still shows the state of its latest change."""
+    from famguard.services import SyncEngine
+
+    path = tmp_path / "busy.sqlite3"
+    store = AccountStore(path)
+    store.save_controls("t1", {"daily_limit_minutes": 60}, '"e0"')
+    # An older FamGuard never pruned: 3000 saved changes, written without this version's pruning.
+    rows = [
+        (f"k{i}", "t1", json.dumps({"daily_limit_minutes": 60 + i % 100}), json.dumps({"daily_limit_minutes": 60}),
+         SyncState.SAVED, "2025-01-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00")
+        for i in range(3000)
+    ]  # fmt: skip
+    rows.append(
+        ("kc", "t1", json.dumps({"comments": "no_one"}), json.dumps({"comments": "friends"}), SyncState.SAVED,
+         "2025-01-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00")
+    )  # fmt: skip
+    with store._tx() as conn:
+        conn.executemany(
+            "INSERT INTO outbox (idempotency_key, teen_id, fields, base_values, state, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    rejected = store.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, '"e0"')
+    store.mark_rejected(rejected.id, "Not allowed.")
+    pending = store.queue_change("t1", {"daily_limit_minutes": 90}, {"daily_limit_minutes": 59}, '"e0"')
+    assert len(store.changes("t1")) == 3003
+
+    engine = SyncEngine(api=None, store=store)  # type: ignore[arg-type] - no server call is made here
+    kept = store.changes("t1")
+    assert len(kept) == 4  # latest saved limit, the comments change, the rejected one, the pending one
+    states = engine.field_states("t1")
+    assert states["daily_limit_minutes"].state == SyncState.PENDING
+    assert states["daily_limit_minutes"].change_id == pending.id
+    assert states["comments"].state == SyncState.SAVED
+    assert states["search_enabled"].state == SyncState.REJECTED and states["search_enabled"].reason == "Not allowed."
+    # Dropping the pending edit shows the limit as saved again: its last saved change was kept.
+    store.rebase_change(pending.id, {}, {})
+    assert engine.field_states("t1")["daily_limit_minutes"].state == SyncState.SAVED
+    # Each later confirmation prunes again, so the outbox stays small however long it is used.
+    for minutes in range(61, 561):
+        change = store.queue_change("t1", {"daily_limit_minutes": minutes}, {"daily_limit_minutes": 60}, '"e0"')
+        store.mark_confirmed(change.id, "t1", {"daily_limit_minutes": minutes}, '"e1"')
+    assert len(store.changes("t1")) == 3
+    assert engine.field_states("t1")["daily_limit_minutes"].state == SyncState.SAVED
+    store.close()

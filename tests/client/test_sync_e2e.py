@@ -10,9 +10,9 @@ import pytest
 from famguard import teen_cli
 from famguard.domain.controls import Audience
 from famguard.domain.errors import DomainValidationError
+from famguard.domain.sync import SyncState
 from famguard.server.runner import ServerThread
 from famguard.services import AccountSession, SessionService
-from famguard.store import CONFIRMED, CONFLICT, PENDING, REJECTED
 from tests.support.accounts import FAST, PASSWORD, guardian, pair, teen
 from tests.support.proxy import FaultProxy
 
@@ -41,7 +41,7 @@ def test_a_change_reaches_the_teen_and_shows_saved(live_server: str) -> None:
 
     session.sync.queue_change(teen_id, search_enabled=False, comments=Audience.NO_ONE)
     states = session.sync.field_states(teen_id)
-    assert {states["search_enabled"].state, states["comments"].state} == {PENDING}
+    assert {states["search_enabled"].state, states["comments"].state} == {SyncState.PENDING}
     assert session.sync.displayed_controls(teen_id).search_enabled is False
     assert teen_cli.effective_controls(t).search_enabled is True  # not sent yet
 
@@ -74,14 +74,14 @@ def test_a_refused_change_is_rejected_with_the_servers_reason_and_not_retried(li
     session.sync.queue_change(teen_id, comments=Audience.EVERYONE)  # no age given: the server decides
     session.sync.send_pending()
     [change] = session.store.changes(teen_id)
-    assert change.state == REJECTED and "16" in change.last_error
-    assert session.sync.field_states(teen_id)["comments"].state == REJECTED
+    assert change.state == SyncState.REJECTED and "16" in change.last_error
+    assert session.sync.field_states(teen_id)["comments"].state == SyncState.REJECTED
     session.sync.send_pending()
     assert session.store.change(change.id).attempts == 1
     session.close()
 
 
-def test_quick_edits_of_one_field_go_out_as_one_change_and_undo_restores(live_server: str) -> None:
+def test_quick_edits_of_one_field_go_out_as_one_change_and_putting_it_back_is_one_more(live_server: str) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server))
     session = sign_in(live_server, address)
@@ -90,7 +90,7 @@ def test_quick_edits_of_one_field_go_out_as_one_change_and_undo_restores(live_se
     assert len(session.store.changes(teen_id)) == 1
     session.sync.send_pending()
     assert g.get_controls(teen_id).controls.daily_limit_minutes == 100
-    session.sync.undo_last(teen_id)
+    session.sync.queue_change(teen_id, daily_limit_minutes=60)  # what the page's Undo sends
     session.sync.send_pending()
     assert g.get_controls(teen_id).controls.daily_limit_minutes == 60
     limit_entries = [a for a in g.activity(teen_id) if a.field == "daily_limit_minutes"]
@@ -120,7 +120,7 @@ def test_offline_changes_all_arrive_in_order_once_after_restart(database_url: st
     assert session.sync.send_pending() == 0
     status = session.sync.status()
     assert status.unsent == 5 and not status.online and status.last_error
-    assert {c.state for c in session.store.changes(teen_id)} == {PENDING}
+    assert {c.state for c in session.store.changes(teen_id)} == {SyncState.PENDING}
 
     server = ServerThread(database_url=database_url, port=port)  # same port, same database
     server.start()
@@ -129,7 +129,7 @@ def test_offline_changes_all_arrive_in_order_once_after_restart(database_url: st
         assert session.sync.status().online
         entries = [a for a in reversed(g.activity(teen_id)) if a.kind == "controls"]
         assert [a.field for a in entries] == [next(iter(edit)) for edit in edits]
-        assert all(c.state == CONFIRMED for c in session.store.changes(teen_id))
+        assert all(c.state == SyncState.SAVED for c in session.store.changes(teen_id))
     finally:
         session.close()
         server.stop()
@@ -146,7 +146,7 @@ def test_a_lost_reply_is_retried_with_the_same_key_and_applied_once(live_server:
     entries = [a for a in g.activity(teen_id) if a.field == "search_enabled"]
     assert len(entries) == 1  # … and applied it once
     [change] = session.store.changes(teen_id)
-    assert change.state == CONFIRMED and change.attempts == 1
+    assert change.state == SyncState.SAVED and change.attempts == 1
     session.close()
 
 
@@ -158,10 +158,10 @@ def test_a_reply_lost_on_every_try_stays_pending_then_goes_once(live_server: str
     session.sync.queue_change(teen_id, restricted_mode=True)
     assert session.sync.send_pending() == 0
     [change] = session.store.changes(teen_id)
-    assert change.state == PENDING and change.last_error
+    assert change.state == SyncState.PENDING and change.last_error
     assert session.sync.send_pending() == 1
     assert len([a for a in g.activity(teen_id) if a.field == "restricted_mode"]) == 1
-    assert session.store.change(change.id).state == CONFIRMED
+    assert session.store.change(change.id).state == SyncState.SAVED
     session.close()
 
 
@@ -193,9 +193,9 @@ def test_two_guardians_on_the_same_field_get_a_conflict_with_both_values(live_se
     alex.sync.send_pending()
     robin.sync.send_pending()
     [change] = robin.store.changes(teen_id)
-    assert change.state == CONFLICT
+    assert change.state == SyncState.CONFLICT
     state = robin.sync.field_states(teen_id)["comments"]
-    assert (state.state, state.mine, state.theirs, state.by) == (CONFLICT, "everyone", "no_one", "Alex")
+    assert (state.state, state.mine, state.theirs, state.by) == (SyncState.CONFLICT, "everyone", "no_one", "Alex")
     assert alex.api.get_controls(teen_id).controls.comments == Audience.NO_ONE  # never a silent overwrite
 
     robin.sync.resolve_conflict(change.id, keep_mine=False)
@@ -245,9 +245,9 @@ def test_the_background_threads_send_and_pull_by_themselves(live_server: str) ->
         assert arrived.wait(10)
         assert robin.sync.cached_controls(teen_id)[0].search_enabled is False
         deadline = time.monotonic() + 10  # alex's own reply may land just after robin's event
-        while alex.store.changes(teen_id)[0].state != CONFIRMED and time.monotonic() < deadline:
+        while alex.store.changes(teen_id)[0].state != SyncState.SAVED and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert alex.store.changes(teen_id)[0].state == CONFIRMED
+        assert alex.store.changes(teen_id)[0].state == SyncState.SAVED
     finally:
         for s in (alex, robin):
             s.close()

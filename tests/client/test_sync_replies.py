@@ -11,8 +11,9 @@ import pytest
 
 from famguard.api import ApiClient, RetryPolicy, TokenManager, make_session
 from famguard.domain.controls import controls_to_json, defaults_for_age
+from famguard.domain.sync import SyncState
 from famguard.services import SyncEngine
-from famguard.store import PENDING, AccountStore
+from famguard.store import AccountStore
 from tests.support.scripted import Scripted, script_server
 
 ONCE = RetryPolicy(attempts=1)
@@ -38,7 +39,7 @@ def test_a_long_rate_limit_pauses_sync_and_keeps_the_change(store: AccountStore)
         assert engine.send_pending() == 0
     [change] = store.changes("t1")
     status = engine.status()
-    assert change.state == PENDING and change.last_error.startswith("Sync paused until")
+    assert change.state == SyncState.PENDING and change.last_error.startswith("Sync paused until")
     assert 3500 < (status.paused_until - datetime.now(UTC)).total_seconds() <= 3600
     assert status.unsent == 1 and not status.online
 
@@ -59,8 +60,8 @@ def test_a_garbled_or_failed_reply_keeps_the_change_pending(store: AccountStore,
         assert [s.method for s in server.seen] == ["PATCH"]
         assert server.seen[0].headers["If-Match"] == '"1"'
     [change] = store.changes("t1")
-    assert change.state == PENDING and change.last_error
-    assert engine.field_states("t1")["restricted_mode"].state == PENDING
+    assert change.state == SyncState.PENDING and change.last_error
+    assert engine.field_states("t1")["restricted_mode"].state == SyncState.PENDING
     assert engine.displayed_controls("t1").restricted_mode is True
 
 
