@@ -11,9 +11,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from famguard import __version__
+
+if TYPE_CHECKING:  # each is imported where it is used, on a worker after the first paint
+    from famguard.domain.controls import Controls
+    from famguard.domain.models import Pairing, TimeRequest, UsageDay
+    from famguard.services import SessionService
+    from famguard.ui.controller import Backend
 
 # Set by the start-up benchmark: print the moment of the first paint and quit.
 EXIT_AFTER_FIRST_PAINT_ENV = "FAMGUARD_EXIT_AFTER_FIRST_PAINT"
@@ -42,7 +48,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 # worker threads after the first paint.
 
 
-def make_sessions() -> Any:
+def make_sessions() -> SessionService:
     """Sign-in service with the system keyring (the real one; tests choose it via keyring's own
     PYTHON_KEYRING_BACKEND / XDG settings)."""
     from famguard.credentials import CredentialStore
@@ -52,8 +58,8 @@ def make_sessions() -> Any:
 
 
 class DemoTeen:
-    """The demo's teen phone: the demo family's youngest teen, signed in through the public API
-    (the same calls as `famguard-teen`)."""
+    """The demo's teen phone (famguard.services.demo.TeenPhone): the demo family's youngest teen,
+    signed in through the public API (the same calls as `famguard-teen`)."""
 
     def __init__(self, base_url: str, email: str, password: str, name: str, age: int) -> None:
         from famguard.teen_cli import teen_client
@@ -62,22 +68,22 @@ class DemoTeen:
         self.api = teen_client(base_url)
         self.api.sign_in(email, password)
 
-    def redeem(self, code: str) -> Any:
+    def redeem(self, code: str) -> Pairing:
         from famguard import teen_cli
 
         return teen_cli.redeem(self.api, code)
 
-    def accept(self, pairing: Any) -> Any:
+    def accept(self, pairing: Pairing) -> Pairing:
         from famguard import teen_cli
 
         return teen_cli.accept(self.api, pairing)
 
-    def decline(self, pairing: Any) -> None:
+    def decline(self, pairing: Pairing) -> None:
         from famguard import teen_cli
 
         teen_cli.decline(self.api, pairing)
 
-    def controls(self) -> Any:
+    def controls(self) -> Controls | None:
         """The effective controls, or None while no guardian is linked."""
         from famguard.api import errors
         from famguard.teen_cli import effective_controls
@@ -87,12 +93,12 @@ class DemoTeen:
         except (errors.NotFound, errors.Forbidden):
             return None
 
-    def report_usage(self, minutes: int) -> Any:
+    def report_usage(self, minutes: int) -> UsageDay:
         from famguard import teen_cli
 
         return teen_cli.report_usage(self.api, minutes)
 
-    def ask_for_time(self, minutes: int, reason: str) -> Any:
+    def ask_for_time(self, minutes: int, reason: str) -> TimeRequest:
         from famguard import teen_cli
 
         return teen_cli.ask_for_time(self.api, minutes, reason)
@@ -106,9 +112,10 @@ class DemoTeen:
 
 
 class DemoEnvironment:
-    """The practice service on a loopback port with a fresh temporary database and the demo
-    family. While it runs, FAMGUARD_DATA_DIR points into its temporary directory, so the demo's
-    local store and settings never touch the user's data; it never uses the keyring."""
+    """famguard.services.demo.DemoEnvironment: the practice service on a loopback port with a fresh
+    temporary database and the demo family. While it runs, FAMGUARD_DATA_DIR points into its
+    temporary directory, so the demo's local store and settings never touch the user's data; it
+    never uses the keyring."""
 
     def __init__(self) -> None:
         import shutil
@@ -123,6 +130,7 @@ class DemoEnvironment:
         self._server = ServerThread(f"sqlite:///{self._dir}/demo.sqlite3", demo=True)
         try:
             self.base_url = self._server.start()
+            assert self._server.app is not None  # started just above
             family = self._server.app.state.service.demo_family
             self.guardian_email = family.guardian_email
             self.guardian_password = family.guardian_password
@@ -146,7 +154,7 @@ class DemoEnvironment:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def build_backend() -> Any:
+def build_backend() -> Backend:
     from famguard.ui.controller import Backend
 
     return Backend(make_sessions=make_sessions, start_demo=DemoEnvironment)

@@ -7,7 +7,7 @@ visible but disabled, with the spec's reason beside them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -469,8 +469,10 @@ class TimezoneEditor(Editor):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.addItems(timezone_names())
-        self.combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.combo.completer().setFilterMode(self.combo.completer().filterMode().MatchContains)
+        completer = self.combo.completer()
+        assert completer is not None  # an editable combo box has one
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.combo.setMinimumWidth(260)
         self.message = wrapping_label("", "timezoneMessage")
         layout = QHBoxLayout(self)
@@ -478,7 +480,9 @@ class TimezoneEditor(Editor):
         layout.addWidget(self.combo)
         layout.addWidget(self.message, 1)
         self.combo.activated.connect(lambda _i: self._pick(self.combo.currentText()))
-        self.combo.lineEdit().editingFinished.connect(lambda: self._pick(self.combo.currentText()))
+        line_edit = self.combo.lineEdit()
+        assert line_edit is not None  # an editable combo box has one
+        line_edit.editingFinished.connect(lambda: self._pick(self.combo.currentText()))
 
     def _show(self, value: Any) -> None:
         if self.combo.findText(value) < 0:

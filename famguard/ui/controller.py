@@ -12,16 +12,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from famguard.domain.errors import ErrorKind, FamGuardError, kind_of, user_message
 from famguard.ui.dialogs import confirm_sign_out, show_error
-from famguard.ui.family_presenter import FamilyPresenter, user_message
+from famguard.ui.family_presenter import FamilyPresenter
 from famguard.ui.main_window import MainWindow
 from famguard.ui.settings import Settings
 from famguard.ui.signin import SignInRequest
-from famguard.ui.tasks import TaskRunner
+from famguard.ui.tasks import Task, TaskRunner
+
+if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms): types only
+    from famguard.services import AccountSession, SessionService
+    from famguard.services.demo import DemoEnvironment
+    from famguard.ui.teen_presenter import TeenPhonePresenter
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +37,18 @@ RESUME_RETRY_MS = 5000
 
 @dataclass
 class Backend:
-    """Blocking factories from the composition root; each is called on a worker thread.
+    """Blocking factories from the composition root; each is called on a worker thread:
+    the sign-in service using the system keyring, and a started demo environment."""
 
-    make_sessions() -> famguard.services.SessionService using the system keyring
-    start_demo() -> a demo environment: .base_url, .sessions (no keyring), .guardian_email,
-        .guardian_password, .teen (the Teen's phone, or None), .stop()
-    """
+    make_sessions: Callable[[], SessionService]
+    start_demo: Callable[[], DemoEnvironment]
 
-    make_sessions: Callable[[], Any]
-    start_demo: Callable[[], Any]
+
+# What the start-up work hands to the GUI thread: the sign-in service, the settings, the account
+# to resume (server, email), a keyring problem to mention, and the resumed session (or why not).
+Started = tuple[
+    "SessionService", Settings, "tuple[str, str] | None", "str | None", "AccountSession | BaseException | None"
+]
 
 
 class AppController(QObject):
@@ -59,13 +69,13 @@ class AppController(QObject):
         self.server_override = server
         self.tasks = tasks or TaskRunner(self, error_reporter=self.report_error)
         self.settings = settings
-        self.sessions: Any = None
-        self.session: Any = None
+        self.sessions: SessionService | None = None
+        self.session: AccountSession | None = None
         self.family: FamilyPresenter | None = None
-        self.demo_env: Any = None
-        self._real_sessions: Any = None  # the keyring-backed sign-in service, kept during a demo
-        self.teen_phone: Any = None
-        self._sign_in_task: Any = None
+        self.demo_env: DemoEnvironment | None = None
+        self._real_sessions: SessionService | None = None  # the keyring-backed sign-in service, kept during a demo
+        self.teen_phone: TeenPhonePresenter | None = None
+        self._sign_in_task: Task | None = None
         self._resume: tuple[str, str] | None = None
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
@@ -93,7 +103,7 @@ class AppController(QObject):
             return
         self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
 
-    def _startup(self) -> tuple[Any, Settings, tuple[str, str] | None, str | None, Any]:
+    def _startup(self) -> Started:
         """On a worker: settings, the sign-in service and, for a returning guardian, the session
         itself, opened from the keyring and the local store without the network (or the error)."""
         settings = self.settings or Settings.load()
@@ -106,7 +116,7 @@ class AppController(QObject):
             if message is None:
                 raise
             remembered, keyring_problem = None, message
-        resumed: Any = None
+        resumed: AccountSession | BaseException | None = None
         if remembered is not None:
             try:
                 resumed = sessions.resume(*remembered, offline_ok=True)
@@ -114,13 +124,14 @@ class AppController(QObject):
                 resumed = exc
         return sessions, settings, remembered, keyring_problem, resumed
 
-    def _started(self, result: tuple[Any, Settings, tuple[str, str] | None, str | None, Any]) -> None:
-        self.sessions, self.settings, remembered, keyring_problem, resumed = result
-        server = self.server_override or self.settings.server_url
+    def _started(self, result: Started) -> None:
+        self.sessions, settings, remembered, keyring_problem, resumed = result
+        self.settings = settings
+        server = self.server_override or settings.server_url
         if server:
             self.window.sign_in.set_server(server)
-        if self.settings.last_email:
-            self.window.sign_in.set_email(self.settings.last_email)
+        if settings.last_email:
+            self.window.sign_in.set_email(settings.last_email)
         if keyring_problem:
             self.window.show_notice(f"ℹ {keyring_problem}")
         if remembered is None:
@@ -138,18 +149,18 @@ class AppController(QObject):
         self.window.show_welcome()
 
     def _try_resume(self) -> None:
-        if self._resume is None:
+        sessions = self.sessions
+        if self._resume is None or sessions is None:
             return
+        server, email = self._resume
         self.tasks.run(
-            self.sessions.resume,
-            *self._resume,
-            offline_ok=True,
+            lambda: sessions.resume(server, email, offline_ok=True),
             on_success=self._resumed,
             on_error=self._resume_failed,
             name="resume",
         )
 
-    def _resumed(self, session: Any) -> None:
+    def _resumed(self, session: AccountSession | None) -> None:
         self._resume = None
         self.window.notice.hide()
         if session is None:  # nothing remembered after all
@@ -165,7 +176,7 @@ class AppController(QObject):
             self.report_error(exc)
             self.window.show_welcome()
             return
-        if getattr(exc, "code", None) is None and type(exc).__name__ in ("NetworkUnreachable", "TimedOut"):
+        if kind_of(exc) is ErrorKind.OFFLINE:
             # Only an account never confirmed on this computer needs the server to open at all.
             server, email = self._resume or ("", "")
             self.window.set_account(email, server)
@@ -189,26 +200,25 @@ class AppController(QObject):
             return
         self.window.sign_in.set_busy(True)
         self._sign_in_task = self.tasks.run(
-            self._do_sign_in,
-            request,
+            partial(self._do_sign_in, request),
             on_success=self._signed_in,
             on_error=self._sign_in_failed,
             name="sign in",
         )
 
-    def _do_sign_in(self, request: SignInRequest) -> Any:
+    def _do_sign_in(self, request: SignInRequest) -> AccountSession:
+        sessions = self.sessions
+        assert sessions is not None  # sign_in() checked it
         if request.create_account:
-            self.sessions.create_account(request.server, request.email, request.password, request.display_name)
-        session = self.sessions.sign_in(
-            request.server, request.email, request.password, remember=request.keep_signed_in
-        )
+            sessions.create_account(request.server, request.email, request.password, request.display_name)
+        session = sessions.sign_in(request.server, request.email, request.password, remember=request.keep_signed_in)
         if self.settings is not None and not self.demo_env:
             self.settings.remember(server_url=session.server_url, last_email=session.email)
         return session
 
-    def _signed_in(self, session: Any) -> None:
+    def _signed_in(self, session: AccountSession) -> None:
         if self._sign_in_task is None:  # cancelled while on its way: sign that sign-in out again
-            self.tasks.run(self.sessions.sign_out, session, discard_unsent=True, on_error=self._ignore)
+            self._discard(session)
             return
         self._sign_in_task = None
         self.window.sign_in.set_busy(False)
@@ -240,7 +250,7 @@ class AppController(QObject):
             return
         self.window.show_welcome()
 
-    def _open_session(self, session: Any) -> None:
+    def _open_session(self, session: AccountSession) -> None:
         self.session = session
         page = self.window.ensure_controls_page()
         page.setEnabled(True)
@@ -285,7 +295,15 @@ class AppController(QObject):
         if self.demo_env is not None:
             self._stop_demo()
             return
-        self.tasks.run(self.sessions.sign_out, session, discard_unsent=True, name="sign out", on_error=self._ignore)
+        self._discard(session)
+
+    def _discard(self, session: AccountSession) -> None:
+        """Sign this session out, dropping what it did not send (the guardian agreed, or never saw it)."""
+        sessions = self.sessions
+        if sessions is not None:
+            self.tasks.run(
+                lambda: sessions.sign_out(session, discard_unsent=True), name="sign out", on_error=self._ignore
+            )
 
     def _close_family(self) -> None:
         if self.family is not None:
@@ -302,7 +320,7 @@ class AppController(QObject):
         self.window.set_demo(True)
         self.tasks.run(self._do_start_demo, on_success=self._demo_ready, on_error=self._demo_failed, name="demo")
 
-    def _do_start_demo(self) -> tuple[Any, Any]:
+    def _do_start_demo(self) -> tuple[DemoEnvironment, AccountSession]:
         env = self.backend.start_demo()
         try:
             session = env.sessions.sign_in(env.base_url, env.guardian_email, env.guardian_password, remember=False)
@@ -311,7 +329,7 @@ class AppController(QObject):
             raise
         return env, session
 
-    def _demo_ready(self, result: tuple[Any, Any]) -> None:
+    def _demo_ready(self, result: tuple[DemoEnvironment, AccountSession]) -> None:
         env, session = result
         self.demo_env = env
         if self._real_sessions is None:
@@ -352,7 +370,11 @@ class AppController(QObject):
             if env is not None:
                 env.stop()
 
-        self.tasks.run(stop, on_success=lambda _r: then() if then else None, name="stop demo")
+        def stopped(_result: None) -> None:
+            if then is not None:
+                then()
+
+        self.tasks.run(stop, on_success=stopped, name="stop demo")
 
     # --- errors and exit ---------------------------------------------------------------------
 
@@ -360,7 +382,7 @@ class AppController(QObject):
         """The last stop of an error nobody handled: logged with its traceback, and shown."""
         details = getattr(exc, "__famguard_traceback__", "") or repr(exc)
         log.error("Unhandled error: %s", details)
-        title = getattr(exc, "title", None) or "Something went wrong"
+        title = exc.title if isinstance(exc, FamGuardError) else "Something went wrong"
         message = user_message(exc) or "FamGuard hit a problem it did not expect. Your changes are kept."
         self.last_error_box = show_error(self.window, str(title), message, details)
 

@@ -5,7 +5,7 @@ reverts the last change. Pure view: it emits `change_requested` and shows what i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence

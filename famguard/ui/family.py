@@ -98,9 +98,6 @@ class TeenList(QWidget):
         item = self.list.currentItem()
         return None if item is None else item.data(_TEEN_ID_ROLE)
 
-    def row(self, teen_id: str) -> TeenRow | None:
-        return self._rows.get(teen_id)
-
     def item_text(self, teen_id: str) -> str:
         item = self._item(teen_id)
         return "" if item is None else item.text()

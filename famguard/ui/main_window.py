@@ -1,8 +1,15 @@
 """The main window: which screen is showing (welcome, sign-in, starting, family), the banners,
 the account menu (who, which server, sign out), the demo badge with "Reset demo", and the
-"Teen's phone" dock. It owns the views; the controller drives them."""
+"Teen's phone" dock. It owns the views; the controller drives them.
+
+The pages of one teen (right of the teen list) are registered by name with a factory and built
+on first use (`register_page`, `page`, `show_page`): a new screen is a view, a presenter and one
+`register_page` line in `_register_pages`."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,7 +29,21 @@ from famguard.ui.common import heading, named, wrapping_label
 from famguard.ui.family import Banner, OfflineBanner
 from famguard.ui.welcome import WelcomeView
 
+if TYPE_CHECKING:
+    from famguard.ui.controls_page import ControlsPage
+    from famguard.ui.family import TeenList
+    from famguard.ui.signin import SignInView
+    from famguard.ui.teen_panel import TeenPhonePanel
+
 WINDOW_TITLE = "FamGuard"
+CONTROLS_PAGE = "controls"
+P = TypeVar("P", bound=QWidget)
+
+
+def _controls_page() -> QWidget:
+    from famguard.ui.controls_page import ControlsPage  # the one heavy view: imported on first use
+
+    return ControlsPage()
 
 
 class _FirstPaint(QObject):
@@ -69,9 +90,11 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(self.welcome)
         self.screens.addWidget(self.starting)
         # The sign-in form and the family screen are built on first use, after the first paint.
-        self._sign_in = None
+        self._sign_in: SignInView | None = None
         self._family: QSplitter | None = None
-        self.controls_page = None
+        self._page_factories: dict[str, Callable[[], QWidget]] = {}
+        self._pages: dict[str, QWidget] = {}
+        self._register_pages()
 
         self.offline_banner = OfflineBanner()
         self.notice = Banner("noticeBanner", "Notice")
@@ -83,7 +106,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.notice)
         layout.addWidget(self.screens, 1)
         self.setCentralWidget(central)
-        self.teen_phone = None  # the demo's dock, built on demand
+        self.teen_phone: TeenPhonePanel | None = None  # the demo's dock, built on demand
 
         self._build_menus()
         self._build_demo_bar()
@@ -150,7 +173,7 @@ class MainWindow(QMainWindow):
         self.sign_out_action.setEnabled(signed_in)
         self.add_teen_action.setEnabled(signed_in)
 
-    def ensure_teen_phone(self):  # -> TeenPhonePanel
+    def ensure_teen_phone(self) -> TeenPhonePanel:
         if self.teen_phone is None:
             from famguard.ui.teen_panel import TeenPhonePanel
 
@@ -177,18 +200,42 @@ class MainWindow(QMainWindow):
         # instead of a late step touching destroyed widgets.
         QTimer.singleShot(0, page, step)
 
-    def ensure_controls_page(self):  # -> ControlsPage
-        if self.controls_page is None:
-            from famguard.ui.controls_page import ControlsPage
+    # --- the pages of one teen ----------------------------------------------------------------
 
-            self.controls_page = ControlsPage()
-            self.teen_pages.addWidget(self.controls_page)
-        return self.controls_page
+    def _register_pages(self) -> None:
+        self.register_page(CONTROLS_PAGE, _controls_page)
+
+    def register_page(self, name: str, build: Callable[[], QWidget]) -> None:
+        """A page of one teen, built by `build()` the first time it is asked for."""
+        self._page_factories[name] = build
+
+    def page(self, name: str, kind: type[P]) -> P:
+        """The page registered as `name` (built now if it was not yet), checked to be a `kind`."""
+        widget = self._pages.get(name)
+        if widget is None:
+            widget = self._pages[name] = self._page_factories[name]()
+            self.teen_pages.addWidget(widget)
+        if not isinstance(widget, kind):
+            raise TypeError(f"page {name!r} is a {type(widget).__name__}, not a {kind.__name__}")
+        return widget
+
+    def show_page(self, name: str) -> None:
+        self.teen_pages.setCurrentWidget(self.page(name, QWidget))
+
+    @property
+    def controls_page(self) -> ControlsPage | None:
+        """The controls page if it was built (None before: nothing to update yet)."""
+        return cast("ControlsPage | None", self._pages.get(CONTROLS_PAGE))
+
+    def ensure_controls_page(self) -> ControlsPage:
+        from famguard.ui.controls_page import ControlsPage
+
+        return self.page(CONTROLS_PAGE, ControlsPage)
 
     # --- screens built on first use ------------------------------------------------------------
 
     @property
-    def sign_in(self):  # -> SignInView
+    def sign_in(self) -> SignInView:
         if self._sign_in is None:
             from famguard.ui.signin import SignInView
 
@@ -204,7 +251,7 @@ class MainWindow(QMainWindow):
         return self._family
 
     @property
-    def teen_list(self):  # -> TeenList
+    def teen_list(self) -> TeenList:
         self.family  # noqa: B018 - builds it
         return self._teen_list
 
@@ -259,7 +306,7 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentWidget(self.family)
 
     def show_teen_page(self) -> None:
-        self.teen_pages.setCurrentWidget(self.ensure_controls_page())
+        self.show_page(CONTROLS_PAGE)
 
     def show_no_teen(self, text: str) -> None:
         pages = self.teen_pages  # builds the family screen (and its no-teen page) when needed
@@ -267,7 +314,8 @@ class MainWindow(QMainWindow):
         pages.setCurrentWidget(self.no_teen)
 
     def current_screen(self) -> str:
-        return self.screens.currentWidget().objectName()
+        current = self.screens.currentWidget()
+        return current.objectName() if current is not None else ""
 
     def show_notice(self, text: str, *, hide_after_ms: int = 0) -> None:
         self.notice.show_text(text, dismissible=True, hide_after_ms=hide_after_ms)

@@ -5,24 +5,31 @@ Expired, cancelled and rate-limited pairings are shown in words."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QTimer
 
+from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import Pairing, PairingStatus
-from famguard.ui.main_window import MainWindow
 from famguard.ui.pairing import PairingWizard, qr_matrix
+from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from famguard.services import FamilyService
+    from famguard.ui.main_window import MainWindow
 
 POLL_MS = 1500  # the events long-poll usually wakes us first; this is the safety net
 
 
-class PairingPresenter(QObject):
-    def __init__(self, window: MainWindow, tasks: TaskRunner, family: Any, *, on_linked: Any) -> None:
-        super().__init__(window)
-        self.window = window
-        self.tasks = tasks
+class PairingPresenter(Presenter):
+    def __init__(
+        self, window: MainWindow, tasks: TaskRunner, family: FamilyService, *, on_linked: Callable[[], None]
+    ) -> None:
+        super().__init__(window, tasks)
         self.family = family
         self.on_linked = on_linked
         self.wizard: PairingWizard | None = None
@@ -51,6 +58,7 @@ class PairingPresenter(QObject):
             self.wizard.cancel_requested.disconnect(self.cancel)
             self.wizard.close()
             self.wizard = None
+        super().close()
 
     def new_code(self) -> None:
         wizard = self.wizard
@@ -59,9 +67,9 @@ class PairingPresenter(QObject):
         old = self.pairing
         self.pairing = None
         if old is not None and old.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
-            self.tasks.run(self.family.cancel_pairing, old.id, on_error=self._best_effort, owner=self)
+            self.run(partial(self.family.cancel_pairing, old.id), on_error=self._best_effort)
         wizard.show_busy("Asking the service for a pairing code…")
-        self.tasks.run(self._start, on_success=self._started, on_error=self._failed, owner=wizard)
+        self.run(self._start, self._started, on_error=self._failed, owner=wizard)
 
     def _start(self) -> tuple[Pairing, list[list[bool]]]:
         pairing = self.family.start_pairing()
@@ -80,10 +88,9 @@ class PairingPresenter(QObject):
         if self.pairing is None or self.wizard is None or self._polling:
             return
         self._polling = True
-        self.tasks.run(
-            self.family.poll_pairing,
-            self.pairing.id,
-            on_success=self._polled,
+        self.run(
+            partial(self.family.poll_pairing, self.pairing.id),
+            self._polled,
             on_error=self._poll_failed,
             owner=self.wizard,
         )
@@ -107,8 +114,13 @@ class PairingPresenter(QObject):
             self.wizard.show_active(pairing.teen.display_name if pairing.teen else "your teen")
 
     def _poll_failed(self, exc: BaseException) -> None:
+        from famguard.api import errors as api_errors  # loaded by the services already; ~100 ms cold
+
         self._polling = False
-        if getattr(exc, "code", None) == "pairing_expired" and self.wizard is not None:
+        if kind_of(exc) is ErrorKind.BUG:
+            self.tasks.error_reporter(exc)
+            return
+        if isinstance(exc, api_errors.Gone) and self.wizard is not None:
             self._timer.stop()
             self.wizard.show_expired()
         # other trouble (offline for a moment): the next poll tries again
@@ -130,18 +142,18 @@ class PairingPresenter(QObject):
             wizard.confirm_button.setEnabled(True)
             self._failed(exc)
 
-        self.tasks.run(self.family.confirm_pairing, self.pairing.id, on_success=linked, on_error=failed, owner=wizard)
+        self.run(partial(self.family.confirm_pairing, self.pairing.id), linked, on_error=failed, owner=wizard)
 
     def cancel(self) -> None:
         self._timer.stop()
         pairing, self.pairing = self.pairing, None
         if pairing is not None and pairing.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
             # Best effort: an unreachable server lets the code expire by itself in 10 minutes.
-            self.tasks.run(self.family.cancel_pairing, pairing.id, on_error=self._best_effort, owner=self)
+            self.run(partial(self.family.cancel_pairing, pairing.id), on_error=self._best_effort)
 
     def _best_effort(self, exc: BaseException) -> None:
         """Cancelling is a courtesy (the code expires anyway): only a bug is worth reporting."""
-        if not isinstance(getattr(exc, "message", None), str):
+        if kind_of(exc) is ErrorKind.BUG:
             self.tasks.error_reporter(exc)
 
     def _closed(self, _result: int) -> None:
@@ -149,20 +161,20 @@ class PairingPresenter(QObject):
         self.wizard = None
 
     def _failed(self, exc: BaseException) -> None:
+        from famguard.api import errors as api_errors  # loaded by the services already; ~100 ms cold
+
         wizard = self.wizard
-        message = getattr(exc, "message", None)
         if wizard is None:
             return
-        if not isinstance(message, str):
+        message = user_message(exc)
+        if message is None:
             self.tasks.error_reporter(exc)
             wizard.show_error("Something went wrong. The details were logged.")
             return
-        code = getattr(exc, "code", None)
-        if code == "rate_limited":
-            retry_at = getattr(exc, "retry_at", None)
-            seconds = (retry_at - datetime.now(UTC)).total_seconds() if retry_at else 60
+        if isinstance(exc, api_errors.RateLimited):
+            seconds = (exc.retry_at - datetime.now(UTC)).total_seconds() if exc.retry_at else 60
             wizard.show_rate_limited(max(1, math.ceil(seconds)))
-        elif code == "pairing_expired":
+        elif isinstance(exc, api_errors.Gone):
             wizard.show_expired()
         else:
             wizard.show_error(message)

@@ -72,7 +72,7 @@ class SignInView(QWidget):
         self.cancel_button.clicked.connect(self.cancelled)
         for edit in (self.server_edit, self.name_edit, self.email_edit, self.password_edit):
             edit.returnPressed.connect(self._submit)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.cancelled.emit)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancelled.emit)
 
         form = QFormLayout()
         self._name_label = QLabel("Your &name")

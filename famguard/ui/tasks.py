@@ -13,7 +13,8 @@ import itertools
 import logging
 import traceback
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
@@ -21,6 +22,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 log = logging.getLogger(__name__)
 
 ErrorReporter = Callable[[BaseException], None]
+T = TypeVar("T")
 
 
 class Task:
@@ -45,17 +47,15 @@ class Task:
 
 
 class _Job(QRunnable):
-    def __init__(self, runner: TaskRunner, task: Task, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    def __init__(self, runner: TaskRunner, task: Task, fn: Callable[[], object]) -> None:
         super().__init__()
         self._runner = runner
         self._task = task
         self._fn = fn
-        self._args = args
-        self._kwargs = kwargs
 
     def run(self) -> None:  # on a worker thread: touch nothing but the signal
         try:
-            value = self._fn(*self._args, **self._kwargs)
+            value = self._fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, never swallowed
             exc.__famguard_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
             self._hand_over(False, exc)
@@ -98,24 +98,28 @@ class TaskRunner(QObject):
             self._pool.setMaxThreadCount(max(16, self._pool.maxThreadCount()))
         self.error_reporter: ErrorReporter = error_reporter or default_error_reporter
         self._ids = itertools.count(1)
-        self._pending: dict[int, tuple[Task, Callable[[Any], None] | None, Callable[[BaseException], None] | None]] = {}
+        # The callbacks' value type differs per task; each pair was checked against its task in run().
+        self._pending: dict[
+            int, tuple[Task, Callable[[Any], object] | None, Callable[[BaseException], None] | None]
+        ] = {}
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def run(
         self,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_success: Callable[[Any], None] | None = None,
+        fn: Callable[[], T],
+        *,
+        on_success: Callable[[T], object] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         owner: QObject | None = None,
         name: str = "",
-        **kwargs: Any,
     ) -> Task:
-        """Run `fn(*args, **kwargs)` on a worker. `on_success(value)` or `on_error(exc)` runs on
-        the GUI thread afterwards, unless the task was cancelled or `owner` was deleted."""
-        task = Task(next(self._ids), name or getattr(fn, "__name__", "task"), owner)
+        """Run `fn()` on a worker; give the task its arguments with functools.partial or a lambda.
+        `on_success(value)` or `on_error(exc)` runs on the GUI thread afterwards, unless the task
+        was cancelled or `owner` was deleted."""
+        named = fn.func if isinstance(fn, partial) else fn
+        task = Task(next(self._ids), name or getattr(named, "__name__", "task"), owner)
         self._pending[task.id] = (task, on_success, on_error)
-        self._pool.start(_Job(self, task, fn, args, kwargs))
+        self._pool.start(_Job(self, task, fn))
         return task
 
     @property

@@ -7,18 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from famguard.domain.schedule import format_minutes
+from famguard.domain.sync import SyncState
 
-
-class SyncState(StrEnum):
-    """Where a change is on its way to the server (the service's per-field states, plus
-    `idle` for a setting with nothing in flight)."""
-
-    IDLE = "idle"
-    PENDING = "pending"
-    SENDING = "sending"
-    SAVED = "saved"
-    CONFLICT = "conflict"
-    REJECTED = "rejected"
+__all__ = ["SyncState", "TeenRow", "TeenSync", "state_text"]  # SyncState: the domain's, one vocabulary
 
 
 # symbol, words; the words are what a screen reader says and what a colour-blind parent reads.

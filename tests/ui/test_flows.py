@@ -183,7 +183,7 @@ def test_a_change_the_server_refuses_shows_its_reason_and_retry(qtbot, launch, p
 
     family.teens[teen_id] = replace(family.teens[teen_id], age=16)
     page = controller.window.ensure_controls_page()
-    page.show_teen(teen_id, "Maya", 16, family._shown[teen_id])
+    page.show_teen(teen_id, "Maya", 16, family.controls.shown[teen_id])
     qtbot.mouseClick(find(page, QRadioButton, "direct_messages_friends"), Qt.MouseButton.LeftButton)
     wait_status(qtbot, controller, "direct_messages", "✗ not saved")
     assert "16" in page.field_status("direct_messages")

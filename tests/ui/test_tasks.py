@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 
 import pytest
 from PySide6.QtCore import QThread
@@ -38,7 +39,7 @@ def test_work_runs_on_a_worker_and_success_comes_back_on_the_gui_thread(qtbot, r
         seen["callback_is_gui"] = QThread.currentThread() == gui_thread
 
     with qtbot.waitSignal(runner.task_finished, timeout=3000):
-        runner.run(work, 2, 3, on_success=done)
+        runner.run(partial(work, 2, 3), on_success=done)
     assert seen == {"worker_is_gui": False, "value": 5, "callback_is_gui": True}
 
 
@@ -80,7 +81,7 @@ def test_results_for_a_deleted_widget_are_dropped(qtbot, runner: TaskRunner, rep
     release = threading.Event()
     called: list[object] = []
     with qtbot.waitSignal(runner.task_finished, timeout=3000):
-        runner.run(release.wait, 5, on_success=called.append, owner=label)
+        runner.run(partial(release.wait, 5), on_success=called.append, owner=label)
         label.deleteLater()
         qtbot.wait(50)  # let the deferred delete happen while the work is still running
         release.set()
@@ -92,7 +93,7 @@ def test_a_cancelled_task_never_calls_back(qtbot, runner: TaskRunner) -> None:
     release = threading.Event()
     called: list[object] = []
     with qtbot.waitSignal(runner.task_finished, timeout=3000):
-        task = runner.run(release.wait, 5, on_success=called.append, on_error=called.append)
+        task = runner.run(partial(release.wait, 5), on_success=called.append, on_error=called.append)
         task.cancel()
         release.set()
     assert called == [] and task.done
@@ -108,7 +109,7 @@ def test_slow_work_does_not_block_the_event_loop(qtbot, runner: TaskRunner) -> N
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start()
     with qtbot.waitSignal(runner.task_finished, timeout=3000):
-        runner.run(time.sleep, 0.5)
+        runner.run(partial(time.sleep, 0.5))
     timer.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) > 20
@@ -120,7 +121,7 @@ def test_many_tasks_run_at_once(qtbot, runner: TaskRunner) -> None:
     release = threading.Event()
     quick: list[int] = []
     for _ in range(8):
-        runner.run(release.wait, 5)
+        runner.run(partial(release.wait, 5))
     with qtbot.waitSignal(runner.task_finished, timeout=3000):
         runner.run(lambda: 42, on_success=quick.append)
     assert quick == [42]

@@ -1,0 +1,135 @@
+"""The base of every presenter: it tracks the signal connections it makes (all dropped by
+`close()`, so a closed presenter never hears from the window again) and runs background work
+through the TaskRunner with itself as owner and a default failure handling chosen by the error's
+kind (famguard.domain.errors.ErrorKind):
+
+- a bug is reported (the error window with its details);
+- offline shows the offline banner;
+- a refusal, a conflict or a local failure is said in a notice, in the error's own words;
+- a sign-in that ended says nothing here: the session's "signed_out" notice ends it, once.
+
+A presenter may pass its own `on_failure` (a parent presenter's handler) to change that for all
+its work, or `on_error` to one call."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from PySide6.QtCore import QObject
+
+from famguard.domain.errors import ErrorKind, kind_of, user_message
+from famguard.ui.tasks import Task, TaskRunner
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
+    from famguard.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+FailureHandler = Callable[[BaseException], None]
+
+
+class TeenScreen(Protocol):
+    """A presenter of one of the selected teen's pages (the family presenter keeps a list)."""
+
+    def show(self, teen_id: str) -> None:
+        """The guardian selected this teen: show what is known, ask the server for the rest."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Presenter(QObject):
+    """Wiring between views and services for one thing a parent looks at."""
+
+    def __init__(self, window: MainWindow, tasks: TaskRunner, *, on_failure: FailureHandler | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = tasks
+        self.closed = False
+        self._on_failure = on_failure
+        self._connections: list[tuple[SignalInstance, Callable[..., object]]] = []
+        self._in_flight: set[tuple[str, str | None]] = set()
+
+    def track(self, signal: SignalInstance, slot: Callable[..., object]) -> None:
+        """Connect `slot` to `signal` until `close()` (`...`: a slot takes that signal's arguments)."""
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def run(
+        self,
+        fn: Callable[[], T],
+        on_success: Callable[[T], object] | None = None,
+        *,
+        on_error: FailureHandler | None = None,
+        owner: QObject | None = None,
+        name: str = "",
+    ) -> Task:
+        """Run `fn()` on a worker; its callbacks run on the GUI thread while this presenter (and
+        `owner`, a view the result is for) is alive and open. Failures without `on_error` go to
+        `failed`."""
+
+        def succeeded(value: T) -> None:
+            if not self.closed and on_success is not None:
+                on_success(value)
+
+        def failed(exc: BaseException) -> None:
+            if not self.closed:
+                (on_error or self.failed)(exc)
+            elif kind_of(exc) is ErrorKind.BUG:
+                self.tasks.error_reporter(exc)  # never swallow a bug, even after closing
+
+        return self.tasks.run(fn, on_success=succeeded, on_error=failed, owner=owner or self, name=name)
+
+    def run_once(self, key: tuple[str, str | None], fn: Callable[[], T], on_success: Callable[[T], object]) -> None:
+        """Ask the server for `key` (what, which teen) unless such a request is in flight already.
+        (The notice the services send after a refresh only makes the cache be re-read.)"""
+        if key in self._in_flight:
+            return
+        self._in_flight.add(key)
+
+        def succeeded(value: T) -> None:
+            self._in_flight.discard(key)
+            on_success(value)
+
+        def failed(exc: BaseException) -> None:
+            self._in_flight.discard(key)
+            self.failed(exc)
+
+        self.run(fn, succeeded, on_error=failed, name=f"refresh {key[0]}")
+
+    def failed(self, exc: BaseException) -> None:
+        """What a failure of this presenter's work tells the parent (see the module docstring)."""
+        if self._on_failure is not None:
+            self._on_failure(exc)
+            return
+        show_failure(self.window, self.tasks, exc)
+
+    def close(self) -> None:
+        """Drop every tracked connection; callbacks of work still running are ignored."""
+        self.closed = True
+        while self._connections:
+            signal, slot = self._connections.pop()
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):  # the view went first: nothing left to disconnect
+                pass
+        self.deleteLater()
+
+
+def show_failure(window: MainWindow, tasks: TaskRunner, exc: BaseException) -> None:
+    """The default answer to a failure, chosen by its kind."""
+    kind = kind_of(exc)
+    if kind is ErrorKind.BUG:
+        tasks.error_reporter(exc)
+    elif kind is ErrorKind.SIGNED_OUT:
+        log.info("Sign-in ended: %s", exc)
+    elif kind is ErrorKind.OFFLINE:
+        log.info("Offline: %s", exc)
+        window.offline_banner.set_offline(True, 0)
+    else:
+        log.info("Failed: %s", exc)
+        window.show_notice(f"✗ {user_message(exc)}", hide_after_ms=15000)

@@ -1,0 +1,218 @@
+"""Drives one teen's controls page: shows the controls (the cache with the guardian's unsent
+changes laid over it), queues each change through the sync engine and shows its per-setting
+state, names who changed a setting elsewhere, sends a refused value again on Retry, and asks the
+guardian about each conflict, one at a time. The page's own Undo sends the previous value as one
+more change, so undo needs nothing here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from famguard.domain.catalog import CONTROL_INFO
+from famguard.domain.controls import Controls, parse_controls_patch
+from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
+from famguard.domain.models import ActivityEntry
+from famguard.domain.sync import OPEN_STATES, SyncState
+from famguard.ui.dialogs import TAKE_THEIRS, ConflictDialog
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.teen_list_presenter import TeenListPresenter
+
+if TYPE_CHECKING:
+    from famguard.services import FieldState, SyncEngine, SyncStatus
+    from famguard.services.family import FamilyService
+    from famguard.ui.main_window import MainWindow
+
+Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus"]
+
+
+class TeenControlsPresenter(Presenter):
+    """`on_status(status)` gets the sync status read with each load (online or not)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        sync: SyncEngine,
+        family: FamilyService,
+        teens: TeenListPresenter,
+        *,
+        on_status: Callable[[SyncStatus], None],
+        on_failure: FailureHandler | None = None,
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.sync = sync
+        self.family = family
+        self.teens = teens
+        self.on_status = on_status
+        self.shown: dict[str, Controls] = {}  # what the page shows per teen, to spot changes from elsewhere
+        self._requested: dict[tuple[str, str], object] = {}  # the guardian's latest value per field, for Retry
+        self._asked_conflicts: set[int] = set()
+        self._conflict_open = False
+        self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
+        self.page = window.ensure_controls_page()
+        self.track(self.page.change_requested, self.change)
+        self.track(self.page.retry_requested, self.retry)
+
+    def close(self) -> None:
+        self.page.reset()
+        super().close()
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def show(self, teen_id: str) -> None:
+        """Load and show the teen's controls (from the cache; from the server when none is cached)."""
+        self.run(partial(self._load, teen_id), self._show, name="load controls")
+
+    def reload(self, teen_id: str) -> None:
+        """The teen's controls or changes moved on (a notice): show them again if on screen."""
+        if teen_id == self.teens.current:
+            self.show(teen_id)
+
+    def set_offline(self, offline: bool) -> None:
+        self.page.set_offline(offline)
+
+    def _load(self, teen_id: str) -> Loaded:
+        """On a worker: the cache at once, or the server when nothing is cached yet."""
+        sync = self.sync
+        if sync.cached_controls(teen_id) is None:
+            sync.refresh_controls(teen_id)
+        controls = sync.displayed_controls(teen_id)
+        assert controls is not None  # cached just above
+        return teen_id, controls, sync.field_states(teen_id), sync.status()
+
+    def _show(self, loaded: Loaded) -> None:
+        teen_id, controls, states, status = loaded
+        row = self.teens.row(teen_id)
+        if row is None or teen_id != self.teens.current:
+            return
+        previous = self.shown.get(teen_id)
+        if self.page.teen_id != teen_id or previous is None:
+            self.page.show_teen(teen_id, row.name, row.age, controls)
+        else:
+            in_flight = {f for f, s in states.items() if s.state in OPEN_STATES}
+            elsewhere = tuple(
+                f for f in CONTROL_INFO if getattr(previous, f) != getattr(controls, f) and f not in in_flight
+            )
+            self.page.update_controls(controls, elsewhere)
+            if elsewhere:
+                self._name_who_changed(teen_id, elsewhere)
+        self.shown[teen_id] = controls
+        self.window.show_teen_page()
+        self._show_states(teen_id, states)
+        self.on_status(status)
+
+    def _name_who_changed(self, teen_id: str, fields: tuple[str, ...]) -> None:
+        """Replace "changed on another device" by the name from the activity log, when it says."""
+
+        def named(entries: list[ActivityEntry]) -> None:
+            if teen_id != self.teens.current or self.page.teen_id != teen_id:
+                return
+            for field in fields:
+                entry = next((e for e in entries if e.kind == "controls" and e.field == field), None)
+                if entry is not None and entry.actor is not None and self.page.rows[field].note:
+                    self.page.rows[field].flash(f"↻ changed by {entry.actor.display_name}")
+
+        def failed(exc: BaseException) -> None:
+            if kind_of(exc) is ErrorKind.BUG:  # a network hiccup just keeps the words
+                self.tasks.error_reporter(exc)
+
+        self.run(partial(self.family.refresh_activity, teen_id, 20), named, on_error=failed, name="who changed")
+
+    def _show_states(self, teen_id: str, states: dict[str, FieldState]) -> None:
+        for field, state in states.items():
+            message = state.reason if state.state in (SyncState.REJECTED, SyncState.CONFLICT) else None
+            self.page.set_field_state(field, state.state, message)
+            if state.state == SyncState.CONFLICT and state.change_id not in self._asked_conflicts:
+                self._ask_conflict(teen_id, field, state)
+
+    # --- the guardian's changes ----------------------------------------------------------------
+
+    def change(self, teen_id: str, field: str, value: object) -> None:
+        row = self.teens.row(teen_id)
+        if row is None:
+            return
+        self._requested[(teen_id, field)] = value
+        self.page.set_field_state(field, SyncState.PENDING)
+
+        def refused(exc: BaseException) -> None:
+            message = user_message(exc)
+            if message is None:
+                self.tasks.error_reporter(exc)
+                return
+            self.page.set_field_state(field, SyncState.REJECTED, message)
+            self.teens.select(teen_id)  # show the value that still applies
+
+        self.run(
+            lambda: self.sync.queue_change(teen_id, row.age, **{field: value}),
+            lambda _change: self._changed(teen_id),
+            on_error=refused,
+            name=f"queue {field}",
+        )
+
+    def _changed(self, teen_id: str) -> None:
+        self.reload(teen_id)
+        self.teens.update_sync(teen_id)
+
+    def retry(self, teen_id: str, field: str) -> None:
+        """Send a refused value again (after the guardian fixed the cause, e.g. a stale age)."""
+        if (teen_id, field) not in self._requested:
+            return
+        value = self._requested[(teen_id, field)]
+
+        def again(states: dict[str, FieldState]) -> None:
+            state = states.get(field)
+            if state is not None and state.state == SyncState.REJECTED:
+                self.run(partial(self.sync.dismiss, state.change_id))
+            self.change(teen_id, field, value)
+
+        self.run(partial(self.sync.field_states, teen_id), again)
+
+    # --- conflicts -----------------------------------------------------------------------------
+
+    def _ask_conflict(self, teen_id: str, field: str, state: FieldState) -> None:
+        if self._conflict_open:
+            return  # one question at a time; the next notice asks about the rest
+        self._asked_conflicts.add(state.change_id)
+        self._conflict_open = True
+        row = self.teens.row(teen_id)
+        dialog = ConflictDialog(
+            field,
+            _typed(field, state.mine),
+            _typed(field, state.theirs),
+            who=state.by or "Another guardian",
+            when=_when(state.at),
+            teen_name=row.name if row else "",
+            parent=self.window,
+        )
+
+        def decided(_result: int) -> None:
+            self._conflict_open = False
+            if dialog.choice is None:
+                self._asked_conflicts.discard(state.change_id)  # ask again on the next notice
+                self.page.set_field_state(field, SyncState.CONFLICT, state.reason)
+                return
+            keep_mine = dialog.choice != TAKE_THEIRS
+            self.run(partial(self.sync.resolve_conflict, state.change_id, keep_mine), name="resolve conflict")
+
+        dialog.finished.connect(decided)
+        dialog.open()
+        self.conflict_dialog = dialog
+
+
+def _when(at: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(at) if at else None
+    except ValueError:
+        return None
+
+
+def _typed(field: str, wire: object) -> object:
+    """A wire value as the domain type, for describing it; the raw value if it does not parse."""
+    try:
+        return parse_controls_patch({field: wire})[field]
+    except DomainValidationError:
+        return wire

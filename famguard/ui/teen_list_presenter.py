@@ -1,0 +1,155 @@
+"""Drives the side list of linked teens: who is linked (cached first, then the server), each
+teen's use today against the limit, the one sync mark per teen, which teen is selected, and
+unlinking one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from famguard.domain.models import TeenSummary, UsageDay
+from famguard.domain.sync import SyncState
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.viewstate import TeenRow, TeenSync
+
+if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types only
+    from famguard.services import FamilyService, SyncEngine
+    from famguard.ui.main_window import MainWindow
+
+NO_TEEN_TEXT = "No teen is linked yet. Choose “Add a teen” to link your teen's account."
+CachedFamily = tuple[list[TeenSummary], dict[str, list[UsageDay]]]
+
+
+class TeenListPresenter(Presenter):
+    """`on_select(teen_id)` runs when the guardian selects a teen (the other screens follow)."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        family: FamilyService,
+        sync: SyncEngine,
+        *,
+        on_select: Callable[[str], None],
+        on_failure: FailureHandler | None = None,
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.family = family
+        self.sync = sync
+        self.on_select = on_select
+        self.rows: dict[str, TeenRow] = {}
+        self.current: str | None = None
+        self.online = True  # set by the family presenter from the sync status
+        self.track(window.teen_list.teen_selected, self.select)
+
+    def row(self, teen_id: str) -> TeenRow | None:
+        return self.rows.get(teen_id)
+
+    def select(self, teen_id: str) -> None:
+        self.current = teen_id
+        if teen_id in self.rows:
+            self.on_select(teen_id)
+
+    # --- who is linked -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Ask the server who is linked (and then each teen's use today)."""
+        self.run_once(("teens", None), self.family.refresh_teens, self._show)
+
+    def reload(self, *, fetch_new: bool) -> None:
+        """Show the cached teens and their cached use today; with `fetch_new`, ask the server for
+        the use of a teen not shown before (a teen just linked elsewhere)."""
+        family = self.family
+
+        def cached() -> CachedFamily:
+            teens = family.cached_teens()
+            return teens, {t.id: family.cached_usage(t.id) for t in teens}
+
+        def shown(result: CachedFamily) -> None:
+            teens, usage = result
+            before = set(self.rows)
+            self._show(teens, fetch_usage=False)
+            for teen_id, days in usage.items():
+                self._show_usage(teen_id, days)
+                if fetch_new and teen_id not in before:
+                    self.refresh_usage(teen_id)
+
+        self.run(cached, shown, name="cached teens")
+
+    def _show(self, teens: list[TeenSummary], *, fetch_usage: bool = True) -> None:
+        gone = [row for teen_id, row in self.rows.items() if teen_id not in {t.id for t in teens}]
+        rows = []
+        for teen in teens:
+            old = self.rows.get(teen.id)
+            row = TeenRow(teen.id, teen.display_name, teen.age)
+            if old is not None:
+                row = replace(old, name=teen.display_name, age=teen.age)
+            rows.append(row)
+        self.rows = {row.teen_id: row for row in rows}
+        self.window.teen_list.set_teens(rows)
+        for row in gone:
+            self.window.show_notice(f"ℹ {row.name} is no longer linked to you, so their controls were removed here.")
+        if not rows:
+            self.current = None
+            self.window.show_no_teen(NO_TEEN_TEXT)
+        if fetch_usage:
+            for row in rows:
+                self.refresh_usage(row.teen_id)
+
+    def unlink(self, teen_id: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        row = self.rows.get(teen_id)
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "FamGuard — Unlink",
+            f"Unlink {row.name}? You will no longer see or set their controls; {row.name} is told at once.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.run(partial(self.family.unlink, teen_id), lambda _r: self.reload(fetch_new=False), name="unlink")
+
+    # --- use today -----------------------------------------------------------------------------
+
+    def refresh_usage(self, teen_id: str) -> None:
+        self.run_once(
+            ("usage", teen_id), partial(self.family.refresh_usage, teen_id), partial(self._show_usage, teen_id)
+        )
+
+    def reload_usage(self, teen_id: str) -> None:
+        self.run(partial(self.family.cached_usage, teen_id), partial(self._show_usage, teen_id), name="cached usage")
+
+    def _show_usage(self, teen_id: str, days: list[UsageDay]) -> None:
+        row = self.rows.get(teen_id)
+        if row is None or not days:
+            return
+        today = days[-1]  # the range ends at the teen's today
+        row = replace(row, used_minutes=today.minutes, limit_minutes=today.limit_minutes)
+        if row != self.rows[teen_id]:
+            self.rows[teen_id] = row
+            self.window.teen_list.update_teen(row)
+
+    # --- the one sync mark per teen ------------------------------------------------------------
+
+    def update_sync(self, teen_id: str) -> None:
+        self.run(partial(self._teen_sync, teen_id), partial(self._show_sync, teen_id), name="teen sync")
+
+    def _teen_sync(self, teen_id: str) -> TeenSync:
+        """On a worker: the mark summarising all of this teen's settings."""
+        states = {s.state for s in self.sync.field_states(teen_id).values()}
+        if states & {SyncState.CONFLICT, SyncState.REJECTED}:
+            return TeenSync.ATTENTION
+        if states & {SyncState.PENDING, SyncState.SENDING}:
+            return TeenSync.SYNCING if self.online else TeenSync.QUEUED
+        return TeenSync.UP_TO_DATE
+
+    def _show_sync(self, teen_id: str, sync: TeenSync) -> None:
+        row = self.rows.get(teen_id)
+        if row is not None and row.sync != sync:
+            self.rows[teen_id] = replace(row, sync=sync)
+            self.window.teen_list.update_teen(self.rows[teen_id])
