@@ -65,6 +65,10 @@ def family_shown(qtbot, launch, proxy, guardian, teen):
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian, keep=False)
     wait_teen_page(qtbot, controller, "Maya")
+    # Let the loads started by showing the family finish first: a sync status they bring back
+    # ("online", rightly: the server is up) would otherwise hide the offline banner of the error
+    # injected below before the test looks (seen on a loaded machine).
+    qtbot.waitUntil(lambda: controller.tasks.active_count == 0, timeout=WAIT)
     return controller
 
 
