@@ -195,6 +195,7 @@ def parse_usage_day(raw: Any) -> UsageDay:
         date=day(o, "date", "usage"),
         minutes=integer(o, "minutes", "usage"),
         limit_minutes=integer(o, "limit_minutes", "usage", optional=True),
+        extra_minutes=integer(o, "extra_minutes", "usage", optional=True) or 0,
     )
 
 

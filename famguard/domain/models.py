@@ -74,7 +74,8 @@ class GuardianLink:
 class UsageDay:
     date: date
     minutes: int
-    limit_minutes: int | None
+    limit_minutes: int | None  # that day's limit, approved extra time included; None: no limit
+    extra_minutes: int = 0  # the extra time approved for that day (0 from a service that does not say)
 
 
 @dataclass(frozen=True)

@@ -309,18 +309,20 @@ class UsageReport(BaseModel):
 
 
 class UsageDayOut(BaseModel):
-    """One day's use and that day's limit, including approved extra time (null: no limit)."""
+    """One day's use and that day's limit, including approved extra time (null: no limit);
+    `extra_minutes` is the extra time approved for that day alone (already in the limit)."""
 
-    model_config = _config({"date": "2026-11-25", "minutes": 42, "limit_minutes": 75})
+    model_config = _config({"date": "2026-11-25", "minutes": 42, "limit_minutes": 75, "extra_minutes": 15})
     date: date
     minutes: int
     limit_minutes: int | None
+    extra_minutes: int = 0
 
 
 class UsageOut(BaseModel):
     """One entry per day of the asked range, oldest first."""
 
-    model_config = _config({"days": [{"date": "2026-11-25", "minutes": 42, "limit_minutes": 75}]})
+    model_config = _config({"days": [{"date": "2026-11-25", "minutes": 42, "limit_minutes": 75, "extra_minutes": 15}]})
     days: list[UsageDayOut]
 
 

@@ -24,12 +24,14 @@ def teen_from_json(text: str) -> TeenSummary:
 
 
 def usage_to_json(u: UsageDay) -> str:
-    return json.dumps({"date": u.date.isoformat(), "minutes": u.minutes, "limit_minutes": u.limit_minutes})
+    return json.dumps(
+        {"date": u.date.isoformat(), "minutes": u.minutes, "limit_minutes": u.limit_minutes, "extra": u.extra_minutes}
+    )
 
 
 def usage_from_json(text: str) -> UsageDay:
     o = json.loads(text)
-    return UsageDay(date.fromisoformat(o["date"]), o["minutes"], o["limit_minutes"])
+    return UsageDay(date.fromisoformat(o["date"]), o["minutes"], o["limit_minutes"], o.get("extra", 0))
 
 
 def time_request_to_json(r: TimeRequest) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.ui.pairing_presenter import PairingPresenter
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
+from famguard.ui.screen_time_presenter import ScreenTimePresenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_controls_presenter import TeenControlsPresenter
 from famguard.ui.teen_list_presenter import TeenListPresenter
@@ -61,10 +62,11 @@ class FamilyPresenter(Presenter):
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
         self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
+        self.screen_time = ScreenTimePresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests)
+        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.screen_time)
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._on_notice)
@@ -73,6 +75,7 @@ class FamilyPresenter(Presenter):
         self.track(window.ensure_controls_page().unlink_requested, self.teen_list.unlink)
         self.track(window.offline_banner.retry_requested, self._retry_now)
         self.track(window.add_teen_requested, self.pairing.open)
+        self.track(window.page_requested, self.show_page)
         window.set_account(account_label, session.server_url)
         window.show_family()
 
@@ -87,12 +90,16 @@ class FamilyPresenter(Presenter):
             self.controls.reload(teen_id)
             self.teen_list.update_sync(teen_id)
 
+        def usage_changed(teen_id: str) -> None:
+            self.teen_list.reload_usage(teen_id)
+            self.screen_time.reload(teen_id)
+
         return {
             NoticeKind.OUTBOX: for_teen(teen_changed),
             NoticeKind.CONTROLS: for_teen(teen_changed),
             NoticeKind.STATUS: lambda _t: self._reload_status(),
             NoticeKind.TEENS: lambda _t: self.teen_list.reload(fetch_new=True),
-            NoticeKind.USAGE: for_teen(self.teen_list.reload_usage),
+            NoticeKind.USAGE: for_teen(usage_changed),
             NoticeKind.TIME_REQUESTS: for_teen(self.requests.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
@@ -138,6 +145,11 @@ class FamilyPresenter(Presenter):
         """The guardian selected a teen: every screen of one teen follows."""
         for screen in self.screens:
             screen.show(teen_id)
+
+    def show_page(self, name: str) -> None:
+        """A page of the selected teen (View menu); without a teen there is nothing to show."""
+        if self.current:
+            self.window.show_page(name)
 
     # --- notices and status --------------------------------------------------------------------
 

@@ -1,0 +1,86 @@
+"""InsightService: what the guardian looks back at — a teen's screen time over the last 7 or 28
+days of the teen's calendar, and the change history, page by page, with filters and "undo this
+change" (which goes through the outbox like any other change).
+
+Like FamilyService, `cached_*` answers from the local store (works offline) and the other reads
+ask the server, update the store and return what it said (raising FamGuardError subclasses).
+Every method blocks; call from a worker thread."""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from famguard.api import ApiClient
+from famguard.domain.controls import DEFAULT_TIMEZONE
+from famguard.domain.errors import ErrorKind, FamGuardError
+from famguard.domain.models import UsageDay
+from famguard.domain.schedule import teen_today
+from famguard.domain.usage_chart import window_dates
+from famguard.services.events import NoticeKind, Notifier
+from famguard.services.sync import SyncEngine
+from famguard.store import AccountStore
+
+
+class ExportFailed(FamGuardError):
+    kind = ErrorKind.LOCAL
+    title = "Could not save the file"
+
+
+@dataclass(frozen=True)
+class UsageWindow:
+    """The teen's usage as known now: `today` is the teen's date in `timezone`."""
+
+    teen_id: str
+    today: date
+    timezone: str
+    days: tuple[UsageDay, ...]
+
+
+class InsightService:
+    def __init__(self, api: ApiClient, store: AccountStore, sync: SyncEngine, notifier: Notifier) -> None:
+        self.api = api
+        self.store = store
+        self.sync = sync
+        self.notifier = notifier
+        self.clock = lambda: datetime.now(UTC)  # tests move it
+
+    # --- screen time -----------------------------------------------------------------------
+
+    def _timezone(self, teen_id: str) -> str:
+        cached = self.sync.cached_controls(teen_id)
+        return cached[0].timezone if cached is not None else DEFAULT_TIMEZONE
+
+    def cached_usage(self, teen_id: str) -> UsageWindow:
+        timezone = self._timezone(teen_id)
+        today = teen_today(timezone, self.clock())
+        return UsageWindow(teen_id, today, timezone, tuple(self.store.usage(teen_id)))
+
+    def refresh_usage(self, teen_id: str, period: int) -> UsageWindow:
+        """Ask the server for the last `period` days ending on the teen's today (their time zone
+        comes from the controls, fetched first when not cached yet)."""
+        if self.sync.cached_controls(teen_id) is None:
+            self.sync.refresh_controls(teen_id)
+        timezone = self._timezone(teen_id)
+        today = teen_today(timezone, self.clock())
+        first, last = window_dates(today, period)
+        days = self.api.usage(teen_id, first, last)
+        self.store.replace_usage(teen_id, days)
+        self.notifier.notify(NoticeKind.USAGE, teen_id)
+        return UsageWindow(teen_id, today, timezone, tuple(self.store.usage(teen_id)))
+
+    def export_csv(self, path: str, rows: list[tuple[str, ...]]) -> None:
+        """Write `rows` as a CSV file (UTF-8, one header row). A folder that cannot be written
+        raises ExportFailed (kind local) naming the file; a half-written file is never left."""
+        target = Path(path)
+        partial = target.with_name(target.name + ".part")
+        try:
+            with partial.open("w", newline="", encoding="utf-8") as file:
+                csv.writer(file).writerows(rows)
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ExportFailed(f"Could not save {target.name}: {exc.strerror or exc}.") from exc

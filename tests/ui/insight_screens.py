@@ -1,0 +1,80 @@
+"""Opens one of the insight screens with sample data, for screenshots under Xvfb
+(`/work/shared/tools/shoot OUT.png -- python tests/ui/insight_screens.py screentime`). Not a test.
+Screens: screentime, screentime-dark, history, safety, agreement."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from famguard.domain.models import UsageDay
+from famguard.domain.usage_chart import build_chart
+from famguard.ui.main_window import MainWindow
+from famguard.ui.viewstate import TeenRow, TeenSync
+
+SCREENS = ("screentime", "screentime-dark", "history", "safety", "agreement")
+
+
+def sample_week(today: date) -> list[UsageDay]:
+    minutes = [35, 50, 130, 45, 75, 100, 25]
+    limits = [60, 60, 120, 60, 60, 90, 60]
+    extra = [0, 0, 0, 0, 0, 30, 0]
+    first = today - timedelta(days=6)
+    return [
+        UsageDay(first + timedelta(days=i), m, lim, x)
+        for i, (m, lim, x) in enumerate(zip(minutes, limits, extra, strict=True))
+    ]
+
+
+def dark(app: QApplication) -> None:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Base, "#2b2c2f"),
+        (QPalette.ColorRole.Text, "#e8eaed"),
+        (QPalette.ColorRole.Button, "#303134"),
+        (QPalette.ColorRole.ButtonText, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#8ab4f8"),
+        (QPalette.ColorRole.HighlightedText, "#202124"),
+    ):
+        palette.setColor(role, QColor(colour))
+    app.setPalette(palette)
+
+
+def build(screen: str, window: MainWindow) -> object:
+    window.set_account("Sam Guardian (sam@example.org)", "https://famguard.example.org")
+    window.show_family()
+    window.teen_list.set_teens([TeenRow("t1", "Maya", 15, 25, 60, TeenSync.UP_TO_DATE)])
+    today = datetime.now(UTC).date()
+    if screen.startswith("screentime"):
+        from famguard.ui.screen_time_page import ScreenTimePage
+
+        page = window.page("screen_time", ScreenTimePage)
+        page.show_teen("t1", "Maya")
+        page.show_chart(build_chart(sample_week(today), today, 7))
+        window.show_page("screen_time")
+        page.chart.setFocus()
+        page.chart.select(5)
+    return None
+
+
+def main() -> int:
+    screen = sys.argv[1] if len(sys.argv) > 1 else "screentime"
+    if screen not in SCREENS:
+        print(f"unknown screen {screen!r}; one of {', '.join(SCREENS)}", file=sys.stderr)
+        return 2
+    app = QApplication(sys.argv[:1])
+    if screen.endswith("-dark"):
+        dark(app)
+    window = MainWindow()
+    window.show()
+    keep = build(screen, window)  # noqa: F841 - keeps a dialog alive
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
