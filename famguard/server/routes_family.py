@@ -30,6 +30,7 @@ from famguard.server.models import (
 from famguard.server.notify import FALLBACK_RECHECK_SECONDS, Waiter
 from famguard.server.responses import errors
 from famguard.server.schemas import (
+    ActivityKind,
     ActivityOut,
     ActorOut,
     EventOut,
@@ -254,8 +255,12 @@ def activity(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    kind: Annotated[ActivityKind | None, Query()] = None,
+    field: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    actor_id: Annotated[str | None, Query(alias="actor", min_length=1, max_length=64)] = None,
 ) -> list[ActivityOut]:
-    """Every change to the teen's controls, links and requests: who, when, before, after."""
+    """Every change to the teen's controls, links and requests: who, when, before, after;
+    newest first, `before` an id for the next page, optionally only one kind, field or actor."""
     service = _service(request)
     with service.db.read() as session:
         me = service.authenticate(session, request, "guardian")
@@ -270,6 +275,12 @@ def activity(
         )
         if before is not None:
             query = query.where(ActivityRow.id < before)
+        if kind is not None:
+            query = query.where(ActivityRow.kind == kind)
+        if field is not None:
+            query = query.where(ActivityRow.field == field)
+        if actor_id is not None:
+            query = query.where(ActivityRow.actor_id == actor_id)
         return [
             ActivityOut(
                 id=row.id,

@@ -380,6 +380,9 @@ class ActorOut(BaseModel):
     role: Literal["guardian", "teen"]
 
 
+ActivityKind = Literal["controls", "link", "time_request"]  # the kinds of history entry
+
+
 class ActivityOut(BaseModel):
     """One entry of a teen's history: who changed what, when, from what to what."""
 
@@ -399,7 +402,7 @@ class ActivityOut(BaseModel):
     at: datetime
     actor: ActorOut | None
     teen_id: str
-    kind: Literal["controls", "link", "time_request"]
+    kind: ActivityKind
     field: str | None
     before: Any = None
     after: Any = None

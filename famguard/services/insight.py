@@ -13,11 +13,13 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from famguard.api import ApiClient
-from famguard.domain.controls import DEFAULT_TIMEZONE
-from famguard.domain.errors import ErrorKind, FamGuardError
-from famguard.domain.models import UsageDay
+from famguard.domain.activity_words import undo_blocker
+from famguard.domain.controls import DEFAULT_TIMEZONE, controls_to_json
+from famguard.domain.errors import DomainValidationError, ErrorKind, FamGuardError
+from famguard.domain.models import ActivityEntry, UsageDay
 from famguard.domain.schedule import teen_today
 from famguard.domain.usage_chart import window_dates
 from famguard.services.events import NoticeKind, Notifier
@@ -38,6 +40,33 @@ class UsageWindow:
     today: date
     timezone: str
     days: tuple[UsageDay, ...]
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Which history entries to list: all, or only one kind, one control, one person's."""
+
+    kind: str | None = None
+    field: str | None = None
+    actor: str | None = None
+    page_size: int = 100
+
+    def filters(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "field": self.field, "actor": self.actor}
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a teen's history, newest first, older than `before` (None: the newest).
+    `complete` says there is nothing older; `from_cache` that it came from the local copy
+    (offline), which may lack entries this computer never fetched."""
+
+    teen_id: str
+    query: HistoryQuery
+    before: int | None
+    entries: tuple[ActivityEntry, ...]
+    complete: bool
+    from_cache: bool
 
 
 class InsightService:
@@ -84,3 +113,37 @@ class InsightService:
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise ExportFailed(f"Could not save {target.name}: {exc.strerror or exc}.") from exc
+
+    # --- change history ------------------------------------------------------------------------
+
+    def cached_history(self, teen_id: str, query: HistoryQuery, before: int | None = None) -> HistoryPage:
+        """A page from the local copy (instant, and all there is while offline)."""
+        entries = self.store.activity_page(teen_id, before=before, limit=query.page_size, **query.filters())
+        return HistoryPage(teen_id, query, before, tuple(entries), complete=False, from_cache=True)
+
+    def history(self, teen_id: str, query: HistoryQuery, before: int | None = None) -> HistoryPage:
+        """A page from the server (kept in the local copy); offline, the local copy's page."""
+        try:
+            entries = self.api.activity(teen_id, query.page_size, before, **query.filters())
+        except FamGuardError as exc:
+            if exc.kind is not ErrorKind.OFFLINE:
+                raise
+            return self.cached_history(teen_id, query, before)
+        self.store.add_activity(entries)
+        return HistoryPage(teen_id, query, before, tuple(entries), len(entries) < query.page_size, from_cache=False)
+
+    def current_controls(self, teen_id: str) -> dict[str, Any] | None:
+        """The teen's controls as the guardian sees them (unsent edits included), in wire form:
+        what "Undo this change" compares an entry's `after` with."""
+        controls = self.sync.displayed_controls(teen_id)
+        return None if controls is None else controls_to_json(controls)
+
+    def undo(self, entry: ActivityEntry, age: int) -> None:
+        """Queue the entry's `before` as a new change (through the outbox, so it is recorded in
+        the history like any other); refused (DomainValidationError) when it no longer makes sense
+        or breaks an age rule now."""
+        blocker = undo_blocker(entry, self.current_controls(entry.teen_id))
+        if blocker is not None:
+            raise DomainValidationError({entry.field or "history": blocker})
+        assert entry.field is not None  # undo_blocker checked it names a control
+        self.sync.queue_change(entry.teen_id, age, **{entry.field: entry.before})

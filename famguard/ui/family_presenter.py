@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
+from famguard.ui.history_presenter import HistoryPresenter
 from famguard.ui.pairing_presenter import PairingPresenter
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
 from famguard.ui.screen_time_presenter import ScreenTimePresenter
@@ -63,10 +64,11 @@ class FamilyPresenter(Presenter):
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
         self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
         self.screen_time = ScreenTimePresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
+        self.history = HistoryPresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.screen_time)
+        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.screen_time, self.history)
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._on_notice)
@@ -89,6 +91,7 @@ class FamilyPresenter(Presenter):
         def teen_changed(teen_id: str) -> None:
             self.controls.reload(teen_id)
             self.teen_list.update_sync(teen_id)
+            self.history.reload_controls(teen_id)
 
         def usage_changed(teen_id: str) -> None:
             self.teen_list.reload_usage(teen_id)
@@ -100,6 +103,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.STATUS: lambda _t: self._reload_status(),
             NoticeKind.TEENS: lambda _t: self.teen_list.reload(fetch_new=True),
             NoticeKind.USAGE: for_teen(usage_changed),
+            NoticeKind.ACTIVITY: for_teen(self.history.reload),
             NoticeKind.TIME_REQUESTS: for_teen(self.requests.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),

@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
     def _register_pages(self) -> None:
         self.register_page(CONTROLS_PAGE, _controls_page)
         self.register_page("screen_time", _lazy("famguard.ui.screen_time_page", "ScreenTimePage"))
-        self.register_page("history", _lazy("famguard.ui.history_page", "HistoryPage"))
+        self.register_page("history", _lazy("famguard.ui.history_page", "ChangeHistoryPage"))
 
     def _page_actions(self) -> None:
         for name, text, key in (

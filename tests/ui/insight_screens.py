@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from famguard.domain.models import UsageDay
+from famguard.domain.models import ActivityEntry, Actor, Role, UsageDay
 from famguard.domain.usage_chart import build_chart
 from famguard.ui.main_window import MainWindow
 from famguard.ui.viewstate import TeenRow, TeenSync
@@ -59,7 +59,40 @@ def build(screen: str, window: MainWindow) -> object:
         window.show_page("screen_time")
         page.chart.setFocus()
         page.chart.select(5)
+    if screen == "history":
+        from famguard.ui.history_page import ChangeHistoryPage
+
+        page = window.page("history", ChangeHistoryPage)
+        page.show_teen("t1", "Maya")
+        entries = sample_history()
+        page.show_page(entries, first=True, complete=False, from_cache=False)
+        page.set_current_controls({"search_enabled": False, "daily_limit_minutes": 90})
+        page.list.setCurrentIndex(page.model.index(0))
+        window.show_page("history")
+        page.list.setFocus()
     return None
+
+
+def sample_history() -> tuple[ActivityEntry, ...]:
+    sam, jordan = Actor("g1", "Sam", Role.GUARDIAN), Actor("g2", "Jordan", Role.GUARDIAN)
+    maya = Actor("t1", "Maya", Role.TEEN)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    rows = [
+        (jordan, "controls", "search_enabled", True, False),
+        (sam, "time_request", "approved", 30, 30),
+        (maya, "time_request", "requested", 30, None),
+        (sam, "controls", "daily_limit_minutes", 60, 90),
+        (jordan, "controls", "comments", "everyone", "friends"),
+        (sam, "controls", "quiet_hours", {"start": "22:00", "end": "08:00"}, {"start": "21:00", "end": "07:00"}),
+        (jordan, "controls", "keyword_filters", [], ["#challenge", "diet"]),
+        (sam, "controls", "suggest_account", True, False),
+        (jordan, "link", None, None, {"guardian": "Jordan"}),
+        (sam, "link", None, None, {"guardian": "Sam"}),
+    ]
+    return tuple(
+        ActivityEntry(100 - i, now - timedelta(hours=5 * i + 1), who, "t1", kind, field, before, after)
+        for i, (who, kind, field, before, after) in enumerate(rows)
+    )
 
 
 def main() -> int:
