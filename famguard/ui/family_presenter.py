@@ -75,6 +75,7 @@ class FamilyPresenter(Presenter):
         self._listener = self._bridge.notice.emit  # called on engine threads; emit is thread-safe
         session.sync.add_listener(self._listener)
         self.track(window.ensure_controls_page().unlink_requested, self.teen_list.unlink)
+        self.track(window.ensure_controls_page().safety_centre_requested, window.safety_centre_requested.emit)
         self.track(window.offline_banner.retry_requested, self._retry_now)
         self.track(window.add_teen_requested, self.pairing.open)
         self.track(window.page_requested, self.show_page)

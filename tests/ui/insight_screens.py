@@ -70,6 +70,17 @@ def build(screen: str, window: MainWindow) -> object:
         page.list.setCurrentIndex(page.model.index(0))
         window.show_page("history")
         page.list.setFocus()
+    if screen == "safety":
+        from famguard import resources
+        from famguard.domain.hotlines import parse_hotlines
+        from famguard.ui.safety_centre import SafetyCentreWindow
+
+        dialog = SafetyCentreWindow(window)
+        dialog.centre.set_hotlines(parse_hotlines(resources.text("hotlines.json")), "GB")
+        dialog.show()
+        dialog.move(120, 40)
+        dialog.centre.show_section("control:direct_messages")
+        return dialog
     return None
 
 
