@@ -142,6 +142,7 @@ def parse_teen(raw: Any) -> TeenSummary:
         display_name=text(o, "display_name", "teen"),
         age=integer(o, "age", "teen"),
         linked_at=timestamp(o, "linked_at", "teen"),
+        birth_date=day(o, "birth_date", "teen") if o.get("birth_date") is not None else None,
     )
 
 

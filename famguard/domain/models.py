@@ -43,6 +43,7 @@ class TeenSummary:
     display_name: str
     age: int
     linked_at: datetime
+    birth_date: date | None = None  # None from a service that does not say
 
 
 @dataclass(frozen=True)

@@ -194,13 +194,17 @@ class PairingOut(BaseModel):
 
 
 class TeenOut(BaseModel):
-    """A teen linked to the signed-in guardian."""
+    """A teen linked to the signed-in guardian, with their birth date (what the age rules and the
+    age-transition preview count from)."""
 
-    model_config = _config({"id": _TEEN, "display_name": "Maya", "age": 14, "linked_at": _T})
+    model_config = _config(
+        {"id": _TEEN, "display_name": "Maya", "age": 14, "linked_at": _T, "birth_date": "2012-03-03"}
+    )
     id: str
     display_name: str
     age: int
     linked_at: datetime
+    birth_date: date | None = None
 
 
 class GuardianOut(BaseModel):

@@ -1,6 +1,7 @@
-"""InsightService: what the guardian looks back at — a teen's screen time over the last 7 or 28
-days of the teen's calendar, and the change history, page by page, with filters and "undo this
-change" (which goes through the outbox like any other change).
+"""InsightService: what the guardian looks back at and ahead to — a teen's screen time over the
+last 7 or 28 days of the teen's calendar, the change history, page by page, with filters and
+"undo this change" (which goes through the outbox like any other change), and the next age
+transition (16 or 18).
 
 Like FamilyService, `cached_*` answers from the local store (works offline) and the other reads
 ask the server, update the store and return what it said (raising FamGuardError subclasses).
@@ -17,6 +18,7 @@ from typing import Any
 
 from famguard.api import ApiClient
 from famguard.domain.activity_words import undo_blocker
+from famguard.domain.age_transition import AgeTransition, upcoming_transition
 from famguard.domain.controls import DEFAULT_TIMEZONE, controls_to_json
 from famguard.domain.errors import DomainValidationError, ErrorKind, FamGuardError
 from famguard.domain.models import ActivityEntry, UsageDay
@@ -147,3 +149,15 @@ class InsightService:
             raise DomainValidationError({entry.field or "history": blocker})
         assert entry.field is not None  # undo_blocker checked it names a control
         self.sync.queue_change(entry.teen_id, age, **{entry.field: entry.before})
+
+    # --- age transition ----------------------------------------------------------------------
+
+    def age_transition(self, teen_id: str) -> AgeTransition | None:
+        """What changes when the teen turns 16 or 18, if that is within 60 days of their today
+        (from the cached teen list and controls: works offline)."""
+        teen = next((t for t in self.store.teens() if t.id == teen_id), None)
+        if teen is None:
+            return None
+        controls = self.sync.displayed_controls(teen_id)
+        today = teen_today(controls.timezone if controls else DEFAULT_TIMEZONE, self.clock())
+        return upcoming_transition(teen.display_name, teen.birth_date, today, controls)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.activity_words import KINDS, HistoryLine, describe, field_choices, undo_blocker
 from famguard.domain.models import ActivityEntry
+from famguard.ui.age_transition import AgeTransitionPreview
 from famguard.ui.common import heading, named, wrapping_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -163,7 +164,9 @@ class ChangeHistoryPage(QWidget):
         self.teen_name = ""
         self.current_controls: dict[str, Any] | None = None
         self.title = heading("Change history", "historyTitle", 1.5)
-        self.notes = QVBoxLayout()  # room for notices above the list (the age-transition preview)
+        self.notes = QVBoxLayout()  # notices above the list
+        self.age_preview = AgeTransitionPreview(self, "historyAgeTransition")
+        self.notes.addWidget(self.age_preview)
         self.intro = wrapping_label(
             "Every change to the settings, the links and the requests for more time, newest first. "
             "Changes by other guardians appear here as they happen.",

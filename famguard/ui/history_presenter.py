@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from famguard.domain.activity_words import describe
+from famguard.domain.age_transition import AgeTransition
 from famguard.domain.errors import user_message
 from famguard.domain.models import ActivityEntry
 from famguard.ui.history_page import ChangeHistoryPage
@@ -109,9 +110,15 @@ class HistoryPresenter(Presenter):
     # --- undo --------------------------------------------------------------------------------
 
     def reload_controls(self, teen_id: str) -> None:
-        """The teen's settings changed (or an edit was queued): what can be undone may have too."""
+        """The teen's settings changed (or an edit was queued): what can be undone may have too,
+        and what the age-transition preview says stays as it is."""
         if teen_id == self.page.teen_id:
             self.run(partial(self.insight.current_controls, teen_id), partial(self._controls, teen_id))
+            self.run(partial(self.insight.age_transition, teen_id), partial(self._transition, teen_id))
+
+    def _transition(self, teen_id: str, transition: AgeTransition | None) -> None:
+        if teen_id == self.page.teen_id:
+            self.page.age_preview.set_transition(transition)
 
     def _controls(self, teen_id: str, controls: dict[str, Any] | None) -> None:
         if teen_id == self.page.teen_id:

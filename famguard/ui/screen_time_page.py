@@ -43,7 +43,6 @@ class ScreenTimePage(QWidget):
         self.teen_name = ""
         self.period = PERIODS[0]
         self.title = heading("Screen time", "screenTimeTitle", 1.5)
-        self.notes = QVBoxLayout()  # room for notices above the chart (the age-transition preview)
         self.summary = named(wrapping_label("", "usageSummary"), "usageSummary", "Screen time in words")
         self.chart = UsageChartWidget()
         self.day_figures = named(wrapping_label("", "dayFigures"), "dayFigures", "Figures of the selected day")
@@ -84,7 +83,6 @@ class ScreenTimePage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(self.notes)
         layout.addLayout(period_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.chart, 3)
