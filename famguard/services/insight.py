@@ -10,6 +10,7 @@ Every method blocks; call from a worker thread."""
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -104,13 +105,18 @@ class InsightService:
         return UsageWindow(teen_id, today, timezone, tuple(self.store.usage(teen_id)))
 
     def export_csv(self, path: str, rows: list[tuple[str, ...]]) -> None:
-        """Write `rows` as a CSV file (UTF-8, one header row). A folder that cannot be written
-        raises ExportFailed (kind local) naming the file; a half-written file is never left."""
+        """Write `rows` as a CSV file (UTF-8, the header first)."""
+        text = io.StringIO()
+        csv.writer(text).writerows(rows)
+        self.save_file(path, text.getvalue().encode("utf-8"))
+
+    def save_file(self, path: str, data: bytes) -> None:
+        """Write a file the guardian asked for (CSV, PDF) all at once: a folder that cannot be
+        written raises ExportFailed (kind local) naming the file, and no half-written file is left."""
         target = Path(path)
         partial = target.with_name(target.name + ".part")
         try:
-            with partial.open("w", newline="", encoding="utf-8") as file:
-                csv.writer(file).writerows(rows)
+            partial.write_bytes(data)
             os.replace(partial, target)
         except OSError as exc:
             partial.unlink(missing_ok=True)

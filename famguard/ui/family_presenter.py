@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
+from famguard.ui.agreement_presenter import AgreementPresenter
 from famguard.ui.history_presenter import HistoryPresenter
 from famguard.ui.pairing_presenter import PairingPresenter
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
@@ -65,6 +66,8 @@ class FamilyPresenter(Presenter):
         self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
         self.screen_time = ScreenTimePresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
         self.history = HistoryPresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
+        self.agreement = AgreementPresenter(window, tasks, session.sync, session.insight, self.teen_list,
+                                            guardian_name=session.account.display_name, on_failure=fail)  # fmt: skip
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
@@ -137,6 +140,7 @@ class FamilyPresenter(Presenter):
         """Disconnect from the window and the engine (sign-out, reset, exit)."""
         self.session.sync.remove_listener(self._listener)
         self.pairing.close()
+        self.agreement.close()
         for screen in self.screens:
             screen.close()
         self.teen_list.close()

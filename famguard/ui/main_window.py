@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
             self.account_menu.addAction(action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.add_teen_action)
+        self.agreement_action = QAction("Family a&greement…", self)
+        self.agreement_action.triggered.connect(self.agreement_requested)
+        self.account_menu.addAction(self.agreement_action)
         self.account_menu.addAction(self.sign_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         self.server_action.setVisible(bool(server))
         self.sign_out_action.setEnabled(signed_in)
         self.add_teen_action.setEnabled(signed_in)
+        self.agreement_action.setEnabled(signed_in)
 
     def ensure_teen_phone(self) -> TeenPhonePanel:
         if self.teen_phone is None:
