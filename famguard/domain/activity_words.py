@@ -33,6 +33,11 @@ class HistoryLine:
     who: str  # "Jordan (guardian)"
     when: str  # "Thu 3 Dec 2026, 14:02"
 
+    @property
+    def detail(self) -> str:
+        """The second line under the headline: before → after, who, when."""
+        return " · ".join(p for p in (self.change, self.who, self.when) if p)
+
     def text(self) -> str:
         """All of it in one line (screen readers, copying)."""
         parts = [self.headline, self.change, f"by {self.who}", self.when]

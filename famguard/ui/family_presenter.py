@@ -10,6 +10,7 @@ their own initiative (start, selecting a teen, coming back online)."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -135,6 +136,10 @@ class FamilyPresenter(Presenter):
         self.teen_list.reload(fetch_new=False)
         self.refresh_teens()
         self.run(self.session.sync.start, name="start sync")
+        # What exists now (modules, Qt wrappers, the services) lives as long as the app: leave it
+        # out of the garbage collector's full passes, which otherwise walk it all and stalled the
+        # window 200-400 ms each (tests/benchmarks/bench_history.py). Freed objects still go.
+        gc.freeze()
 
     def close(self) -> None:
         """Disconnect from the window and the engine (sign-out, reset, exit)."""

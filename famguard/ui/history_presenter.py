@@ -5,10 +5,11 @@ queued through the outbox like any other change (it then appears in the history 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from famguard.domain.activity_words import describe
+from famguard.domain.activity_words import HistoryLine, describe
 from famguard.domain.age_transition import AgeTransition
 from famguard.domain.errors import user_message
 from famguard.domain.models import ActivityEntry
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from famguard.ui.main_window import MainWindow
 
 HISTORY_PAGE = "history"
+
+
+def _described(fetch: Callable[[], HistoryPage], teen_name: str) -> tuple[HistoryPage, list[HistoryLine]]:
+    """On the worker: a page and its entries in words, so the GUI thread only shows them."""
+    page = fetch()
+    return page, [describe(entry, teen_name) for entry in page.entries]
 
 
 class HistoryPresenter(Presenter):
@@ -65,7 +72,8 @@ class HistoryPresenter(Presenter):
     def _load_first(self, teen_id: str) -> None:
         query = self.query = self._new_query()
         self.run(partial(self.insight.cached_history, teen_id, query), partial(self._cached_first, query))
-        self.run(partial(self.insight.history, teen_id, query), partial(self._shown, query, True),
+        fetch = partial(self.insight.history, teen_id, query)
+        self.run(partial(_described, fetch, self.page.teen_name), partial(self._shown, query, True),
                  on_error=self._page_failed, name="history")  # fmt: skip
 
     def _cached_first(self, query: HistoryQuery, page: HistoryPage) -> None:
@@ -73,9 +81,12 @@ class HistoryPresenter(Presenter):
         if self._current(query, page) and not self.page.model.entries and self.page.model.loading:
             self.page.show_cached_first(page.entries)
 
-    def _shown(self, query: HistoryQuery, first: bool, page: HistoryPage) -> None:
+    def _shown(self, query: HistoryQuery, first: bool, described: tuple[HistoryPage, list[HistoryLine]]) -> None:
+        page, lines = described
         if self._current(query, page):
-            self.page.show_page(page.entries, first=first, complete=page.complete, from_cache=page.from_cache)
+            self.page.show_page(
+                page.entries, first=first, complete=page.complete, from_cache=page.from_cache, lines=lines
+            )
 
     def _current(self, query: HistoryQuery, page: HistoryPage) -> bool:
         """Whether a page is still wanted (no other teen or filter chosen since it was asked for)."""
@@ -88,7 +99,8 @@ class HistoryPresenter(Presenter):
             self.page.model.loading = False
             return
         older = partial(self.insight.history, self.page.teen_id, query, entries[-1].id)
-        self.run(older, partial(self._shown, query, False), on_error=self._page_failed, name="older history")
+        self.run(partial(_described, older, self.page.teen_name), partial(self._shown, query, False),
+                 on_error=self._page_failed, name="older history")  # fmt: skip
 
     def _page_failed(self, exc: BaseException) -> None:
         message = user_message(exc)

@@ -67,7 +67,7 @@ def build(screen: str, window: MainWindow) -> object:
         entries = sample_history()
         page.show_page(entries, first=True, complete=False, from_cache=False)
         page.set_current_controls({"search_enabled": False, "daily_limit_minutes": 90})
-        page.list.setCurrentIndex(page.model.index(0))
+        page.list.setCurrentIndex(page.model.index(0, 0))
         window.show_page("history")
         page.list.setFocus()
     if screen == "safety":

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QListView, QPushButton
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QPushButton
 
 from famguard.ui.history_page import ChangeHistoryPage
 from tests.support.accounts import member, pair
@@ -55,16 +55,16 @@ def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undon
     assert page.isVisible()  # the notices did not switch pages
 
     # Undo: offered for Alex's change (search is still off), not for a link.
-    listing = find(page, QListView, "historyList")
+    listing = find(page, QAbstractItemView, "historyList")
     undo = find(page, QPushButton, "undoHistoryButton")
-    listing.setCurrentIndex(page.model.index(1))
+    listing.setCurrentIndex(page.model.index(1, 0))
     assert not undo.isEnabled() and "Only changes to settings" in page.undo_reason.text()
-    listing.setCurrentIndex(page.model.index(0))
+    listing.setCurrentIndex(page.model.index(0, 0))
     qtbot.waitUntil(undo.isEnabled, timeout=WAIT)
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: headlines(page)[0] == "Sam Guardian turned search on", timeout=WAIT)
     assert alex.api.get_controls(teen_id).controls.search_enabled is True  # it reached the server
-    listing.setCurrentIndex(page.model.index(1))  # Alex's change again: no longer undoable
+    listing.setCurrentIndex(page.model.index(1, 0))  # Alex's change again: no longer undoable
     qtbot.waitUntil(lambda: not undo.isEnabled(), timeout=WAIT)
     assert "changed again" in page.undo_reason.text()
 
@@ -91,7 +91,7 @@ def test_older_entries_load_as_the_guardian_scrolls(qtbot, launch, proxy, guardi
     page = open_history(qtbot, controller)
     assert page.model.rowCount() == 100
     assert "scroll down for older ones" in page.status.text()
-    listing = find(page, QListView, "historyList")
+    listing = find(page, QAbstractItemView, "historyList")
     for _ in range(20):
         listing.scrollToBottom()
         qtbot.wait(50)
