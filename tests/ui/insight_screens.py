@@ -1,6 +1,6 @@
 """Opens one of the insight screens with sample data, for screenshots under Xvfb
 (`/work/shared/tools/shoot OUT.png -- python tests/ui/insight_screens.py screentime`). Not a test.
-Screens: screentime, screentime-dark, history, safety, agreement."""
+Screens: screentime, screentime-dark, history, safety."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from famguard.domain.usage_chart import build_chart
 from famguard.ui.main_window import MainWindow
 from famguard.ui.viewstate import TeenRow, TeenSync
 
-SCREENS = ("screentime", "screentime-dark", "history", "safety", "agreement")
+SCREENS = ("screentime", "screentime-dark", "history", "safety")
 
 
 def sample_week(today: date) -> list[UsageDay]:
