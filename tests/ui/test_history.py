@@ -102,3 +102,22 @@ def test_older_entries_load_as_the_guardian_scrolls(qtbot, launch, proxy, guardi
     assert page.status.text() == "All 131 entries."
     ids = [e.id for e in page.model.entries]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 131
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_offline_the_history_and_its_filters_come_from_this_computer(qtbot, launch, proxy, guardian, teen) -> None:
+    teen_id = pair(guardian.api, teen.api)
+    etag = guardian.api.get_controls(teen_id).etag
+    guardian.api.patch_controls(teen_id, {"search_enabled": False, "daily_limit_minutes": 45}, if_match=etag)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = open_history(qtbot, controller)
+    assert len(page.model.entries) == 3
+    proxy.set_offline(True)
+    setting = find(page, QComboBox, "historySettingFilter")
+    setting.setCurrentIndex(setting.findData("daily_limit_minutes"))
+    qtbot.waitUntil(lambda: page.status.text().startswith("Offline:"), timeout=WAIT)
+    assert headlines(page) == ["Sam Guardian changed daily screen-time limit"]
+    assert page.status.text() == "Offline: showing the 1 entries this computer has."
+    qtbot.waitUntil(controller.window.offline_banner.isVisible, timeout=WAIT)
