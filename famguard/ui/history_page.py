@@ -372,8 +372,9 @@ class ChangeHistoryPage(QWidget):
     def _say_count(self, from_cache: bool) -> None:
         count = self.model.rowCount()
         if from_cache:
+            noun = "entry" if count == 1 else "entries"
             text = (
-                f"Offline: showing the {count} entries this computer has." if count else "Offline: no entries here yet."
+                f"Offline: showing the {count} {noun} this computer has." if count else "Offline: no entries here yet."
             )
         elif not count:
             text = "No entries match these filters." if any(self.query_filters().values()) else "No changes yet."

@@ -119,5 +119,5 @@ def test_offline_the_history_and_its_filters_come_from_this_computer(qtbot, laun
     setting.setCurrentIndex(setting.findData("daily_limit_minutes"))
     qtbot.waitUntil(lambda: page.status.text().startswith("Offline:"), timeout=WAIT)
     assert headlines(page) == ["Sam Guardian changed daily screen-time limit"]
-    assert page.status.text() == "Offline: showing the 1 entries this computer has."
+    assert page.status.text() == "Offline: showing the 1 entry this computer has."
     qtbot.waitUntil(controller.window.offline_banner.isVisible, timeout=WAIT)
