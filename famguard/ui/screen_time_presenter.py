@@ -45,8 +45,10 @@ class ScreenTimePresenter(Presenter):
         self.refresh(teen_id)
 
     def refresh(self, teen_id: str) -> None:
+        # One request per teen and period: a 28-day request must not be dropped because the
+        # 7-day one is still on its way.
         self.run_once(
-            ("usage_window", teen_id),
+            (f"usage_window_{self.page.period}", teen_id),
             partial(self.insight.refresh_usage, teen_id, self.page.period),
             self._show,
         )
