@@ -80,3 +80,31 @@ def test_without_a_selected_teen_it_says_to_select_one(qtbot, launch, proxy, gua
     controller.window.agreement_action.trigger()
     qtbot.waitUntil(lambda: "Select a teen first" in controller.window.notice.text(), timeout=WAIT)
     assert controller.family.agreement.dialog is None
+
+
+def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_path, monkeypatch) -> None:
+    """The print dialog is the one stand-in (no printer here): the guardian "chooses" a PDF
+    printer in it, and what Qt prints there has the rules."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    from famguard.domain.agreement import build_agreement
+    from famguard.domain.controls import defaults_for_age
+    from famguard.ui.agreement import AgreementDialog
+
+    out = tmp_path / "printed.pdf"
+    shown: list[str] = []
+
+    def choose_pdf_printer(dialog: QPrintDialog) -> int:
+        shown.append(dialog.objectName())
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(out))
+        return 1  # Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", choose_pdf_printer)
+    agreement = build_agreement("Maya", "Sam", defaults_for_age(14).replace(daily_limit_minutes=95), date.today())
+    dialog = AgreementDialog(agreement)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(find(dialog, QPushButton, "printAgreementButton"), Qt.MouseButton.LeftButton)
+    assert shown == ["agreementPrintDialog"] and out.exists()
+    text = words(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout)
+    assert "Daily screen-time limit: 1 h 35 min" in text
