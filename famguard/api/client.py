@@ -394,8 +394,19 @@ class ApiClient:
 
     # --- activity and events -------------------------------------------------------------
 
-    def activity(self, teen_id: str, limit: int = 100, before: int | None = None) -> list[ActivityEntry]:
-        reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/activity", params={"limit": limit, "before": before})
+    def activity(
+        self,
+        teen_id: str,
+        limit: int = 100,
+        before: int | None = None,
+        *,
+        kind: str | None = None,
+        field: str | None = None,
+        actor: str | None = None,
+    ) -> list[ActivityEntry]:
+        """Newest first; `before` the last id of the previous page; filters are combinable."""
+        params = {"limit": limit, "before": before, "kind": kind, "field": field, "actor": actor}
+        reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/activity", params=params)
         return p.listing(reply.json(), p.parse_activity, "activity")
 
     def events(self, after: str | None = None, wait: int = 0) -> tuple[list[Event], str]:

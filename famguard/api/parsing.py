@@ -142,6 +142,7 @@ def parse_teen(raw: Any) -> TeenSummary:
         display_name=text(o, "display_name", "teen"),
         age=integer(o, "age", "teen"),
         linked_at=timestamp(o, "linked_at", "teen"),
+        birth_date=day(o, "birth_date", "teen") if o.get("birth_date") is not None else None,
     )
 
 
@@ -195,6 +196,7 @@ def parse_usage_day(raw: Any) -> UsageDay:
         date=day(o, "date", "usage"),
         minutes=integer(o, "minutes", "usage"),
         limit_minutes=integer(o, "limit_minutes", "usage", optional=True),
+        extra_minutes=integer(o, "extra_minutes", "usage", optional=True) or 0,
     )
 
 

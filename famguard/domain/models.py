@@ -43,6 +43,7 @@ class TeenSummary:
     display_name: str
     age: int
     linked_at: datetime
+    birth_date: date | None = None  # None from a service that does not say
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class GuardianLink:
 class UsageDay:
     date: date
     minutes: int
-    limit_minutes: int | None
+    limit_minutes: int | None  # that day's limit, approved extra time included; None: no limit
+    extra_minutes: int = 0  # the extra time approved for that day (0 from a service that does not say)
 
 
 @dataclass(frozen=True)

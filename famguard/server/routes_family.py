@@ -30,6 +30,7 @@ from famguard.server.models import (
 from famguard.server.notify import FALLBACK_RECHECK_SECONDS, Waiter
 from famguard.server.responses import errors
 from famguard.server.schemas import (
+    ActivityKind,
     ActivityOut,
     ActorOut,
     EventOut,
@@ -56,11 +57,12 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, int | None]:
-    """Each day's limit with that day's approved extra time (None: no limit or no controls)."""
+def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, tuple[int | None, int]]:
+    """Each day's limit with that day's approved extra time (None: no limit or no controls), and
+    that extra time alone (so a chart can show how much of the limit was granted on the day)."""
     row = session.get(ControlsRow, teen_id)
     if row is None or not days:
-        return dict.fromkeys(days)
+        return dict.fromkeys(days, (None, 0))
     # Only the limits are read, and they have the same default at every age.
     controls = controls_from_json(json.loads(row.body), TEEN_MIN_AGE)
     extra = dict(
@@ -75,7 +77,8 @@ def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, int 
             .group_by(TimeRequestRow.day)
         ).all()
     )
-    return {day: limit_for_day(controls, day, int(extra.get(day) or 0)) for day in days}
+    granted = {day: int(extra.get(day) or 0) for day in days}
+    return {day: (limit_for_day(controls, day, granted[day]), granted[day]) for day in days}
 
 
 def _teen_today(service: Service, session: Session, teen_id: str) -> date:
@@ -104,12 +107,12 @@ def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
                 index_elements=["teen_id", "day"], set_={"minutes": body.minutes, "updated_at": service.now()}
             )
         )
-        limit = _limits(session, me.account_id, [body.date])[body.date]
+        limit, extra = _limits(session, me.account_id, [body.date])[body.date]
         guardians = service.active_guardian_ids(session, me.account_id)
         if guardians:
             data = {"date": body.date.isoformat(), "minutes": body.minutes}
             service.publish(session, "usage_reported", me.account_id, data, guardians)
-    return UsageDayOut(date=body.date, minutes=body.minutes, limit_minutes=limit)
+    return UsageDayOut(date=body.date, minutes=body.minutes, limit_minutes=limit, extra_minutes=extra)
 
 
 @router.get("/v1/teens/{teen_id}/usage", response_model=UsageOut, responses=errors(400))
@@ -142,7 +145,12 @@ def get_usage(
             ).all()
         )
         limits = _limits(session, teen_id, days)
-        return UsageOut(days=[UsageDayOut(date=d, minutes=used.get(d, 0), limit_minutes=limits[d]) for d in days])
+        return UsageOut(
+            days=[
+                UsageDayOut(date=d, minutes=used.get(d, 0), limit_minutes=limits[d][0], extra_minutes=limits[d][1])
+                for d in days
+            ]
+        )
 
 
 def _request_out(session: Session, row: TimeRequestRow) -> TimeRequestOut:
@@ -247,8 +255,12 @@ def activity(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    kind: Annotated[ActivityKind | None, Query()] = None,
+    field: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    actor_id: Annotated[str | None, Query(alias="actor", min_length=1, max_length=64)] = None,
 ) -> list[ActivityOut]:
-    """Every change to the teen's controls, links and requests: who, when, before, after."""
+    """Every change to the teen's controls, links and requests: who, when, before, after;
+    newest first, `before` an id for the next page, optionally only one kind, field or actor."""
     service = _service(request)
     with service.db.read() as session:
         me = service.authenticate(session, request, "guardian")
@@ -263,6 +275,12 @@ def activity(
         )
         if before is not None:
             query = query.where(ActivityRow.id < before)
+        if kind is not None:
+            query = query.where(ActivityRow.kind == kind)
+        if field is not None:
+            query = query.where(ActivityRow.field == field)
+        if actor_id is not None:
+            query = query.where(ActivityRow.actor_id == actor_id)
         return [
             ActivityOut(
                 id=row.id,

@@ -299,7 +299,15 @@ def list_teens(request: Request) -> list[TeenOut]:
             if age >= ADULT_AGE:
                 adults.append(teen.id)
             else:
-                teens.append(TeenOut(id=teen.id, display_name=teen.display_name, age=age, linked_at=linked_at))
+                teens.append(
+                    TeenOut(
+                        id=teen.id,
+                        display_name=teen.display_name,
+                        age=age,
+                        linked_at=linked_at,
+                        birth_date=teen.birth_date,
+                    )
+                )
     for teen_id in adults:
         service.retire_adult(teen_id)
     return teens

@@ -194,13 +194,17 @@ class PairingOut(BaseModel):
 
 
 class TeenOut(BaseModel):
-    """A teen linked to the signed-in guardian."""
+    """A teen linked to the signed-in guardian, with their birth date (what the age rules and the
+    age-transition preview count from)."""
 
-    model_config = _config({"id": _TEEN, "display_name": "Maya", "age": 14, "linked_at": _T})
+    model_config = _config(
+        {"id": _TEEN, "display_name": "Maya", "age": 14, "linked_at": _T, "birth_date": "2012-03-03"}
+    )
     id: str
     display_name: str
     age: int
     linked_at: datetime
+    birth_date: date | None = None
 
 
 class GuardianOut(BaseModel):
@@ -309,18 +313,20 @@ class UsageReport(BaseModel):
 
 
 class UsageDayOut(BaseModel):
-    """One day's use and that day's limit, including approved extra time (null: no limit)."""
+    """One day's use and that day's limit, including approved extra time (null: no limit);
+    `extra_minutes` is the extra time approved for that day alone (already in the limit)."""
 
-    model_config = _config({"date": "2026-11-25", "minutes": 42, "limit_minutes": 75})
+    model_config = _config({"date": "2026-11-25", "minutes": 42, "limit_minutes": 75, "extra_minutes": 15})
     date: date
     minutes: int
     limit_minutes: int | None
+    extra_minutes: int = 0
 
 
 class UsageOut(BaseModel):
     """One entry per day of the asked range, oldest first."""
 
-    model_config = _config({"days": [{"date": "2026-11-25", "minutes": 42, "limit_minutes": 75}]})
+    model_config = _config({"days": [{"date": "2026-11-25", "minutes": 42, "limit_minutes": 75, "extra_minutes": 15}]})
     days: list[UsageDayOut]
 
 
@@ -378,6 +384,9 @@ class ActorOut(BaseModel):
     role: Literal["guardian", "teen"]
 
 
+ActivityKind = Literal["controls", "link", "time_request"]  # the kinds of history entry
+
+
 class ActivityOut(BaseModel):
     """One entry of a teen's history: who changed what, when, from what to what."""
 
@@ -397,7 +406,7 @@ class ActivityOut(BaseModel):
     at: datetime
     actor: ActorOut | None
     teen_id: str
-    kind: Literal["controls", "link", "time_request"]
+    kind: ActivityKind
     field: str | None
     before: Any = None
     after: Any = None

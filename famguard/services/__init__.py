@@ -7,6 +7,7 @@ TeenPhone Protocols) and the sync states (famguard.domain.sync.SyncState)."""
 from famguard.services.demo import DemoEnvironment, TeenPhone
 from famguard.services.events import Notice, NoticeKind, Notifier
 from famguard.services.family import FamilyService
+from famguard.services.insight import HistoryPage, HistoryQuery, InsightService, UsageWindow
 from famguard.services.session import AccountSession, SessionService, UnsentChanges
 from famguard.services.sync import FieldState, SyncEngine, SyncStatus
 
@@ -15,6 +16,9 @@ __all__ = [
     "DemoEnvironment",
     "FamilyService",
     "FieldState",
+    "HistoryPage",
+    "HistoryQuery",
+    "InsightService",
     "Notice",
     "NoticeKind",
     "Notifier",
@@ -23,4 +27,5 @@ __all__ = [
     "SyncStatus",
     "TeenPhone",
     "UnsentChanges",
+    "UsageWindow",
 ]

@@ -22,6 +22,7 @@ from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import Account, Role
 from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
+from famguard.services.insight import InsightService
 from famguard.services.sync import SyncEngine
 from famguard.store import AccountStore
 
@@ -78,6 +79,7 @@ class AccountSession:
     store: AccountStore
     family: FamilyService
     sync: SyncEngine
+    insight: InsightService
     notifier: Notifier
     remembered: bool
     remember_problem: str | None = None
@@ -222,6 +224,7 @@ class SessionService:
         if store is None:
             store = AccountStore.open_for(server_url, email)  # per account: another's outbox is never sent
             store.set_meta(ACCOUNT_KEY, _account_to_json(account))  # confirmed by the server just now
+        sync = SyncEngine(api, store, notifier=notifier)
         return AccountSession(
             server_url=server_url,
             email=email,
@@ -229,7 +232,8 @@ class SessionService:
             api=api,
             store=store,
             family=FamilyService(api, store, notifier),
-            sync=SyncEngine(api, store, notifier=notifier),
+            sync=sync,
+            insight=InsightService(api, store, sync, notifier),
             notifier=notifier,
             remembered=remembered,
             remember_problem=problem,

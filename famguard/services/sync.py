@@ -49,6 +49,12 @@ CURSOR_KEY = "event_cursor"
 POLL_INTERVAL = 30.0  # seconds between conditional GETs when the service has no events
 EVENTS_WAIT = 25  # seconds a long-poll may wait for news
 MAX_REBASES = 3  # 412s in a row for one change before it waits for the next round
+# Events that add history entries (the history screen shows them as they happen), and how many
+# of the newest entries to fetch on each: more than one event's worth, fewer than a page.
+HISTORY_EVENTS = frozenset(
+    {"controls_changed", "time_requested", "time_request_decided", "pairing_confirmed", "link_ended"}
+)
+HISTORY_FETCH = 50
 
 
 JsonValue = object  # a control's value in wire (JSON) form; the domain's parser gives it a type
@@ -422,6 +428,10 @@ class SyncEngine:
             self._refresh_usage(teen)  # an approval raises that day's limit
         elif event.type == "usage_reported" and teen:
             self._refresh_usage(teen)
+        if teen and event.type in HISTORY_EVENTS:
+            # The change history's newest entries, so an open history shows them within a second.
+            self.store.add_activity(self.api.activity(teen, limit=HISTORY_FETCH))
+            self.notifier.notify(NoticeKind.ACTIVITY, teen)
 
     def _refresh_usage(self, teen_id: str) -> None:
         # Refreshed here, before the notice: every notice means "the cache is fresh, re-read it".

@@ -15,21 +15,27 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def teen_to_json(t: TeenSummary) -> str:
-    return json.dumps({"id": t.id, "display_name": t.display_name, "age": t.age, "linked_at": t.linked_at.isoformat()})
+    birth = t.birth_date.isoformat() if t.birth_date else None
+    return json.dumps(
+        {"id": t.id, "display_name": t.display_name, "age": t.age, "linked_at": t.linked_at.isoformat(), "birth": birth}
+    )
 
 
 def teen_from_json(text: str) -> TeenSummary:
     o = json.loads(text)
-    return TeenSummary(o["id"], o["display_name"], o["age"], datetime.fromisoformat(o["linked_at"]))
+    birth = date.fromisoformat(o["birth"]) if o.get("birth") else None
+    return TeenSummary(o["id"], o["display_name"], o["age"], datetime.fromisoformat(o["linked_at"]), birth)
 
 
 def usage_to_json(u: UsageDay) -> str:
-    return json.dumps({"date": u.date.isoformat(), "minutes": u.minutes, "limit_minutes": u.limit_minutes})
+    return json.dumps(
+        {"date": u.date.isoformat(), "minutes": u.minutes, "limit_minutes": u.limit_minutes, "extra": u.extra_minutes}
+    )
 
 
 def usage_from_json(text: str) -> UsageDay:
     o = json.loads(text)
-    return UsageDay(date.fromisoformat(o["date"]), o["minutes"], o["limit_minutes"])
+    return UsageDay(date.fromisoformat(o["date"]), o["minutes"], o["limit_minutes"], o.get("extra", 0))
 
 
 def time_request_to_json(r: TimeRequest) -> str:

@@ -271,6 +271,31 @@ class AccountStore:
         rows = self._query("SELECT json FROM activity WHERE teen_id = ? ORDER BY id DESC LIMIT ?", (teen_id, limit))
         return [codec.activity_from_json(r[0]) for r in rows]
 
+    def activity_page(
+        self,
+        teen_id: str,
+        *,
+        before: int | None = None,
+        limit: int = 100,
+        kind: str | None = None,
+        field: str | None = None,
+        actor: str | None = None,
+    ) -> list[ActivityEntry]:
+        """A page of the cached history, newest first, with the server's filters (for offline)."""
+        sql = "SELECT json FROM activity WHERE teen_id = ?"
+        args: list[Any] = [teen_id]
+        for clause, value in (
+            (" AND id < ?", before),
+            (" AND json_extract(json, '$.kind') = ?", kind),
+            (" AND json_extract(json, '$.field') = ?", field),
+            (" AND json_extract(json, '$.actor.id') = ?", actor),
+        ):
+            if value is not None:
+                sql += clause
+                args.append(value)
+        rows = self._query(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
+        return [codec.activity_from_json(r[0]) for r in rows]
+
     # --- outbox ----------------------------------------------------------------------------
 
     def queue_change(

@@ -21,6 +21,7 @@ from famguard.domain.errors import ErrorKind, FamGuardError, kind_of, user_messa
 from famguard.ui.dialogs import confirm_sign_out, show_error
 from famguard.ui.family_presenter import FamilyPresenter
 from famguard.ui.main_window import MainWindow
+from famguard.ui.safety_centre_presenter import SafetyCentrePresenter
 from famguard.ui.settings import Settings
 from famguard.ui.signin import SignInRequest
 from famguard.ui.tasks import Task, TaskRunner
@@ -80,6 +81,7 @@ class AppController(QObject):
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
         self._resume_timer.timeout.connect(self._try_resume)
+        self.safety_centre = SafetyCentrePresenter(window, self.tasks)
         w = window
         w.welcome.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
         w.welcome.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))

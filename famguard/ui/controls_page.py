@@ -34,6 +34,7 @@ class ControlRow(QFrame):
     """One control: title, explanation, learn more, editor, status and retry."""
 
     retry_clicked = Signal(str)
+    safety_centre_clicked = Signal(str)  # "control:<field>": this control in the Safety Centre
 
     def __init__(self, field: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +52,12 @@ class ControlRow(QFrame):
         self.details = wrapping_label(info.details, f"details_{field}")
         self.details.setVisible(False)
         self.learn_more.toggled.connect(self.details.setVisible)
+        self.more_help = named(QToolButton(), f"safetyCentre_{field}", f"{info.label} in the Safety Centre")
+        self.more_help.setText("What we recommend, in the Safety Centre…")
+        self.more_help.setAutoRaise(True)
+        self.more_help.setVisible(False)
+        self.more_help.clicked.connect(lambda: self.safety_centre_clicked.emit(f"control:{field}"))
+        self.learn_more.toggled.connect(self.more_help.setVisible)
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
         self.editor = make_editor(info)
         self.status = named(QLabel(""), f"status_{field}", f"{info.label}: status")
@@ -73,6 +80,7 @@ class ControlRow(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
+        layout.addWidget(self.more_help, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.editor)
         self._highlight = QTimer(self)
         self._highlight.setSingleShot(True)
@@ -100,6 +108,7 @@ class ControlsPage(QWidget):
     change_requested = Signal(str, str, object)  # teen_id, field, typed value
     retry_requested = Signal(str, str)  # teen_id, field
     unlink_requested = Signal(str)
+    safety_centre_requested = Signal(str)  # a section of the Safety Centre
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,6 +165,7 @@ class ControlsPage(QWidget):
             row = ControlRow(field)
             row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
             row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
+            row.safety_centre_clicked.connect(self.safety_centre_requested)
             self._rows[field] = row
             self._group_layouts[SPECS[field].group].addWidget(row)
             if not self._to_build:

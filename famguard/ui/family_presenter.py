@@ -10,15 +10,20 @@ their own initiative (start, selecting a teen, coming back online)."""
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
+from famguard.ui.agreement_presenter import AgreementPresenter
+from famguard.ui.history_presenter import HistoryPresenter
 from famguard.ui.pairing_presenter import PairingPresenter
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
+from famguard.ui.screen_time_presenter import ScreenTimePresenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_controls_presenter import TeenControlsPresenter
 from famguard.ui.teen_list_presenter import TeenListPresenter
@@ -31,6 +36,7 @@ if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types 
     from famguard.ui.viewstate import TeenRow
 
 log = logging.getLogger(__name__)
+GUI_SWITCH_INTERVAL = 0.001  # seconds a thread may hold Python's lock while another waits
 
 
 class _NoticeBridge(QObject):
@@ -61,18 +67,24 @@ class FamilyPresenter(Presenter):
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
         self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
+        self.screen_time = ScreenTimePresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
+        self.history = HistoryPresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
+        self.agreement = AgreementPresenter(window, tasks, session.sync, session.insight, self.teen_list,
+                                            guardian_name=session.account.display_name, on_failure=fail)  # fmt: skip
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests)
+        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.screen_time, self.history)
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._on_notice)
         self._listener = self._bridge.notice.emit  # called on engine threads; emit is thread-safe
         session.sync.add_listener(self._listener)
         self.track(window.ensure_controls_page().unlink_requested, self.teen_list.unlink)
+        self.track(window.ensure_controls_page().safety_centre_requested, window.safety_centre_requested.emit)
         self.track(window.offline_banner.retry_requested, self._retry_now)
         self.track(window.add_teen_requested, self.pairing.open)
+        self.track(window.page_requested, self.show_page)
         window.set_account(account_label, session.server_url)
         window.show_family()
 
@@ -86,13 +98,19 @@ class FamilyPresenter(Presenter):
         def teen_changed(teen_id: str) -> None:
             self.controls.reload(teen_id)
             self.teen_list.update_sync(teen_id)
+            self.history.reload_controls(teen_id)
+
+        def usage_changed(teen_id: str) -> None:
+            self.teen_list.reload_usage(teen_id)
+            self.screen_time.reload(teen_id)
 
         return {
             NoticeKind.OUTBOX: for_teen(teen_changed),
             NoticeKind.CONTROLS: for_teen(teen_changed),
             NoticeKind.STATUS: lambda _t: self._reload_status(),
             NoticeKind.TEENS: lambda _t: self.teen_list.reload(fetch_new=True),
-            NoticeKind.USAGE: for_teen(self.teen_list.reload_usage),
+            NoticeKind.USAGE: for_teen(usage_changed),
+            NoticeKind.ACTIVITY: for_teen(self.history.reload),
             NoticeKind.TIME_REQUESTS: for_teen(self.requests.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
@@ -120,11 +138,20 @@ class FamilyPresenter(Presenter):
         self.teen_list.reload(fetch_new=False)
         self.refresh_teens()
         self.run(self.session.sync.start, name="start sync")
+        # What exists now (modules, Qt wrappers, the services) lives as long as the app: leave it
+        # out of the garbage collector's full passes, which otherwise walk it all and stalled the
+        # window 200-400 ms each (tests/benchmarks/bench_history.py). Freed objects still go.
+        gc.freeze()
+        # Workers parse pages while the guardian scrolls: the GUI thread gets Python's lock back
+        # after 1 ms instead of 5 (the history benchmark's worst gap fell from ~260 to ~100 ms on
+        # a loaded machine).
+        sys.setswitchinterval(GUI_SWITCH_INTERVAL)
 
     def close(self) -> None:
         """Disconnect from the window and the engine (sign-out, reset, exit)."""
         self.session.sync.remove_listener(self._listener)
         self.pairing.close()
+        self.agreement.close()
         for screen in self.screens:
             screen.close()
         self.teen_list.close()
@@ -138,6 +165,11 @@ class FamilyPresenter(Presenter):
         """The guardian selected a teen: every screen of one teen follows."""
         for screen in self.screens:
             screen.show(teen_id)
+
+    def show_page(self, name: str) -> None:
+        """A page of the selected teen (View menu); without a teen there is nothing to show."""
+        if self.current:
+            self.window.show_page(name)
 
     # --- notices and status --------------------------------------------------------------------
 

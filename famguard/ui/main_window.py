@@ -8,6 +8,7 @@ on first use (`register_page`, `page`, `show_page`): a new screen is a view, a p
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -46,6 +47,11 @@ def _controls_page() -> QWidget:
     return ControlsPage()
 
 
+def _lazy(module: str, name: str) -> Callable[[], QWidget]:
+    """A page factory that imports its view on first use (off the path to the first paint)."""
+    return lambda: cast("Callable[[], QWidget]", getattr(importlib.import_module(module), name))()
+
+
 class _FirstPaint(QObject):
     """Notices the first Paint event of the window (what a person sees as 'it opened')."""
 
@@ -66,6 +72,9 @@ class MainWindow(QMainWindow):
     sign_out_requested = Signal()
     reset_demo_requested = Signal()
     add_teen_requested = Signal()
+    page_requested = Signal(str)  # a page of the selected teen, by its registered name
+    safety_centre_requested = Signal(str)  # a section ("" for the start) of the Safety Centre
+    agreement_requested = Signal()
     closing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -134,11 +143,18 @@ class MainWindow(QMainWindow):
             self.account_menu.addAction(action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.add_teen_action)
+        self.agreement_action = QAction("Family a&greement…", self)
+        self.agreement_action.triggered.connect(self.agreement_requested)
+        self.account_menu.addAction(self.agreement_action)
         self.account_menu.addAction(self.sign_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
         self.view_menu = bar.addMenu("&View")
+        self._page_actions()
         self.help_menu = bar.addMenu("&Help")
+        safety = QAction("&Safety Centre…", self)
+        safety.triggered.connect(lambda: self.safety_centre_requested.emit(""))
+        self.help_menu.addAction(safety)
         about = QAction("&About FamGuard", self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
@@ -172,6 +188,7 @@ class MainWindow(QMainWindow):
         self.server_action.setVisible(bool(server))
         self.sign_out_action.setEnabled(signed_in)
         self.add_teen_action.setEnabled(signed_in)
+        self.agreement_action.setEnabled(signed_in)
 
     def ensure_teen_phone(self) -> TeenPhonePanel:
         if self.teen_phone is None:
@@ -204,6 +221,19 @@ class MainWindow(QMainWindow):
 
     def _register_pages(self) -> None:
         self.register_page(CONTROLS_PAGE, _controls_page)
+        self.register_page("screen_time", _lazy("famguard.ui.screen_time_page", "ScreenTimePage"))
+        self.register_page("history", _lazy("famguard.ui.history_page", "ChangeHistoryPage"))
+
+    def _page_actions(self) -> None:
+        for name, text, key in (
+            (CONTROLS_PAGE, "&Controls", "Ctrl+1"),
+            ("screen_time", "&Screen time", "Ctrl+2"),
+            ("history", "Change &history", "Ctrl+3"),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _c=False, n=name: self.page_requested.emit(n))
+            self.view_menu.addAction(action)
 
     def register_page(self, name: str, build: Callable[[], QWidget]) -> None:
         """A page of one teen, built by `build()` the first time it is asked for."""
@@ -306,7 +336,10 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentWidget(self.family)
 
     def show_teen_page(self) -> None:
-        self.show_page(CONTROLS_PAGE)
+        """Show the selected teen's pages: the controls, unless one of the teen's pages is showing
+        already (a notice that reloads the controls must not pull the guardian off another page)."""
+        if self.teen_pages.currentWidget() is self.no_teen:
+            self.show_page(CONTROLS_PAGE)
 
     def show_no_teen(self, text: str) -> None:
         pages = self.teen_pages  # builds the family screen (and its no-teen page) when needed

@@ -27,10 +27,10 @@ def test_usage_reports_per_date_last_one_wins(api: Api, family: Family, clock: F
     for minutes in (20, 35):
         reported = api.call("POST", "/v1/me/usage", family.teen.token, json={"date": str(today), "minutes": minutes})
         assert reported.status_code == 200
-    assert reported.json() == {"date": str(today), "minutes": 35, "limit_minutes": 60}
+    assert reported.json() == {"date": str(today), "minutes": 35, "limit_minutes": 60, "extra_minutes": 0}
     days = _usage(api, family)
     assert [d["date"] for d in days] == [str(today - timedelta(days=6 - i)) for i in range(7)]
-    assert days[-1] == {"date": str(today), "minutes": 35, "limit_minutes": 60}
+    assert days[-1] == {"date": str(today), "minutes": 35, "limit_minutes": 60, "extra_minutes": 0}
     assert all(d["minutes"] == 0 for d in days[:-1])
 
 
@@ -79,10 +79,14 @@ def test_approval_raises_the_limit_of_that_day_only(api: Api, family: Family, cl
         "Alex",
     )
     days = {
-        d["date"]: d["limit_minutes"]
+        d["date"]: (d["limit_minutes"], d["extra_minutes"])
         for d in _usage(api, family, **{"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))})
     }
-    assert days == {str(today - timedelta(days=1)): 60, str(today): 75, str(today + timedelta(days=1)): 60}
+    assert days == {  # the extra time is in that day's limit and also said on its own
+        str(today - timedelta(days=1)): (60, 0),
+        str(today): (75, 15),
+        str(today + timedelta(days=1)): (60, 0),
+    }
     controls, _etag = controls_of(api, family.guardian, family.teen)
     assert controls["daily_limit_minutes"] == 60  # the standing limit is untouched
     again = api.call(

@@ -163,7 +163,7 @@ def test_core_flow_on_postgres(pg_live: Api, clock: FakeClock) -> None:
     asked = api.call("POST", "/v1/me/time-requests", maya.token, json={"minutes": 20, "reason": "Project"}).json()
     api.call("POST", f"/v1/time-requests/{asked['id']}/decision", jordan.token, json={"approve": True})
     days = api.call("GET", f"/v1/teens/{maya.id}/usage", alex.token).json()["days"]
-    assert days[-1] == {"date": today, "minutes": 25, "limit_minutes": 110}
+    assert days[-1] == {"date": today, "minutes": 25, "limit_minutes": 110, "extra_minutes": 20}
     history = api.call("GET", f"/v1/teens/{maya.id}/activity", alex.token).json()
     assert [(e["kind"], e["field"]) for e in history[:3]] == [
         ("time_request", "approved"),

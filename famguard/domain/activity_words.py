@@ -1,0 +1,146 @@
+"""The change history in plain words: one history entry (famguard.domain.models.ActivityEntry)
+as a sentence a parent reads ("Jordan turned search off", "Alex approved 30 min more for Maya",
+"Maya unlinked"), its before → after, who (name and role) and when in the reader's local time;
+the filter choices; and whether "Undo this change" still makes sense for an entry. Every
+control's name and value words come from its declaration (famguard.domain.controls), never
+from text written here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from famguard.domain.controls import CONTROLS, SPECS, ValueKind
+from famguard.domain.models import ActivityEntry, Role
+from famguard.domain.values import FieldError, format_minutes
+
+KINDS: tuple[tuple[str, str], ...] = (
+    ("controls", "Changes to settings"),
+    ("link", "Links started or ended"),
+    ("time_request", "Requests for more time"),
+)
+ROLE_WORDS = {Role.GUARDIAN: "guardian", Role.TEEN: "teen"}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """What the history list shows for one entry."""
+
+    entry_id: int
+    headline: str  # "Jordan turned search off"
+    change: str  # "On → Off" ("" when there is no before/after)
+    who: str  # "Jordan (guardian)"
+    when: str  # "Thu 3 Dec 2026, 14:02"
+
+    @property
+    def detail(self) -> str:
+        """The second line under the headline: before → after, who, when."""
+        return " · ".join(p for p in (self.change, self.who, self.when) if p)
+
+    def text(self) -> str:
+        """All of it in one line (screen readers, copying)."""
+        parts = [self.headline, self.change, f"by {self.who}", self.when]
+        return " · ".join(p for p in parts if p)
+
+
+def control_label(field: str, teen_name: str) -> str:
+    """The control's declared label, about this teen ("Comments on Maya's videos")."""
+    spec = SPECS.get(field)
+    label = spec.label if spec else field.replace("_", " ")
+    return label.replace("your teen's", f"{teen_name}'s").replace("Your teen's", f"{teen_name}'s")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def value_words(field: str, raw: Any) -> str:  # noqa: ANN401 - a control's wire value
+    """A control's wire value as its declaration words it; an unknown or broken value verbatim."""
+    spec = SPECS.get(field)
+    if spec is None:
+        return str(raw)
+    try:
+        return spec.describe(spec.parse(raw))
+    except (FieldError, TypeError, ValueError):
+        return str(raw)
+
+
+def who(entry: ActivityEntry) -> str:
+    if entry.actor is None:
+        return "FamGuard"
+    return f"{entry.actor.display_name} ({ROLE_WORDS.get(entry.actor.role, entry.actor.role)})"
+
+
+def when(entry: ActivityEntry, zone: tzinfo | None = None) -> str:
+    """The moment in the reader's local time zone (`zone` None: this computer's)."""
+    local = entry.at.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
+
+
+def _minutes(value: Any) -> str:  # noqa: ANN401 - a JSON number, normally
+    return format_minutes(value) if isinstance(value, int) else str(value)
+
+
+def _guardian_in(value: Any) -> str | None:  # noqa: ANN401 - the link entry's JSON
+    if isinstance(value, dict) and isinstance(value.get("guardian"), str):
+        return value["guardian"]
+    return None
+
+
+def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
+    """(sentence, before → after) for one entry."""
+    actor = entry.actor.display_name if entry.actor else None
+    if entry.kind == "controls" and entry.field:
+        label = control_label(entry.field, teen_name)
+        spec = SPECS.get(entry.field)
+        before, after = value_words(entry.field, entry.before), value_words(entry.field, entry.after)
+        subject = actor or "FamGuard"
+        if spec is not None and spec.kind is ValueKind.TOGGLE and isinstance(entry.after, bool):
+            name = _lower_first(label) if len(label.split()) <= 2 else f"“{label}”"
+            return f"{subject} turned {name} {'on' if entry.after else 'off'}", f"{before} → {after}"
+        return f"{subject} changed {_lower_first(label)}", f"{before} → {after}"
+    if entry.kind == "link":
+        started, ended = _guardian_in(entry.after), _guardian_in(entry.before)
+        if started:
+            return f"{started} linked with {teen_name}", ""
+        guardian = ended or "a guardian"
+        if entry.actor is None:
+            return f"The link between {guardian} and {teen_name} ended: {teen_name} turned 18", ""
+        if entry.actor.role is Role.TEEN:
+            return f"{teen_name} unlinked from {guardian}", ""
+        return f"{actor} unlinked from {teen_name}", ""
+    if entry.kind == "time_request":
+        asked = _minutes(entry.before)
+        if entry.field == "requested":
+            return f"{teen_name} asked for {asked} more", ""
+        if entry.field == "approved":
+            return f"{actor or 'A guardian'} approved {_minutes(entry.after)} more for {teen_name}", f"asked {asked}"
+        if entry.field == "denied":
+            return f"{actor or 'A guardian'} denied {teen_name}'s request for {asked} more", ""
+    return f"{actor or 'FamGuard'}: {entry.kind} {entry.field or ''}".strip(), ""
+
+
+def describe(entry: ActivityEntry, teen_name: str, zone: tzinfo | None = None) -> HistoryLine:
+    sentence, change = headline(entry, teen_name)
+    return HistoryLine(entry.id, sentence, change, who(entry), when(entry, zone))
+
+
+def field_choices(teen_name: str) -> list[tuple[str, str]]:
+    """(field, label) of every declared control, for the "Setting" filter."""
+    return [(spec.name, control_label(spec.name, teen_name)) for spec in CONTROLS]
+
+
+def undo_blocker(entry: ActivityEntry, current: dict[str, Any] | None) -> str | None:
+    """Why "Undo this change" makes no sense for `entry` given the teen's current controls
+    (wire form, unsent edits included), or None when it does: only a settings change can be
+    undone, and only while the setting still has the value that change gave it."""
+    if entry.kind != "controls" or entry.field not in SPECS:
+        return "Only changes to settings can be undone."
+    if current is None:
+        return "The current settings are not loaded yet."
+    if current.get(entry.field) != entry.after:
+        return "This setting was changed again since; undo the later change instead."
+    if entry.before == entry.after:
+        return "This change did not change the value."
+    return None

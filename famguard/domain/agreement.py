@@ -1,0 +1,82 @@
+"""The family agreement: a one- or two-page document of the teen's current rules to talk through
+and sign together — each rule in plain words with why it is set (both from the control's
+declaration in famguard.domain.controls), room for what the teen asks in return, space for both
+to sign, and the date. Pure: it returns the content; the ui lays it out (HTML) and prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from famguard.domain.activity_words import control_label
+from famguard.domain.controls import CONTROLS, GROUPS, Controls
+
+
+@dataclass(frozen=True)
+class AgreementRule:
+    field: str
+    group: str
+    label: str
+    value: str  # the current value in the declaration's words
+    why: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    teen_name: str
+    guardian_name: str
+    on: date
+    rules: tuple[AgreementRule, ...]
+
+    @property
+    def title(self) -> str:
+        return f"Our family agreement: {self.teen_name} and {self.guardian_name}"
+
+    def intro(self) -> str:
+        return (
+            f"These are the rules for {self.teen_name}'s account, as set today. We talked them through "
+            "together. We will look at them again when something changes, and at least every few months."
+        )
+
+    def html(self) -> str:
+        """The document as simple HTML (headings, tables, lines to write on) for QTextDocument."""
+        parts = [
+            f"<h1>{escape(self.title)}</h1>",
+            f"<p>{escape(self.intro())}</p>",
+        ]
+        for group in GROUPS:
+            rules = [r for r in self.rules if r.group == group]
+            if not rules:
+                continue
+            parts.append(f"<h2>{escape(group)}</h2>")
+            for rule in rules:  # one block per rule: reads (and extracts) in order on any page width
+                parts.append(
+                    f"<p><b>{escape(rule.label)}:</b> {escape(rule.value)}<br>"
+                    f'<span style="color:#444444">{escape(rule.why)}</span></p>'
+                )
+        line = "_" * 72
+        parts.append(f"<h2>What {escape(self.teen_name)} asks in return</h2>")
+        parts.append("".join(f"<p>{line}</p>" for _ in range(4)))
+        parts.append("<h2>Signed</h2>")
+        parts.append(
+            '<table width="100%" cellpadding="6" cellspacing="0" border="0"><tr>'
+            f"<td>{'_' * 30}<br>{escape(self.teen_name)}</td>"
+            f"<td>{'_' * 30}<br>{escape(self.guardian_name)}</td></tr></table>"
+        )
+        parts.append(f"<p>Date: {self.on.day} {self.on:%B %Y}</p>")
+        return "\n".join(parts)
+
+
+def build_agreement(teen_name: str, guardian_name: str, controls: Controls, on: date) -> Agreement:
+    rules = tuple(
+        AgreementRule(
+            spec.name,
+            spec.group,
+            control_label(spec.name, teen_name),
+            spec.describe(getattr(controls, spec.name)),
+            spec.summary.replace("your teen", teen_name).replace("Your teen", teen_name),
+        )
+        for spec in CONTROLS
+    )
+    return Agreement(teen_name, guardian_name, on, rules)

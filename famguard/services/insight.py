@@ -1,0 +1,169 @@
+"""InsightService: what the guardian looks back at and ahead to — a teen's screen time over the
+last 7 or 28 days of the teen's calendar, the change history, page by page, with filters and
+"undo this change" (which goes through the outbox like any other change), and the next age
+transition (16 or 18).
+
+Like FamilyService, `cached_*` answers from the local store (works offline) and the other reads
+ask the server, update the store and return what it said (raising FamGuardError subclasses).
+Every method blocks; call from a worker thread."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from famguard.api import ApiClient
+from famguard.domain.activity_words import undo_blocker
+from famguard.domain.age_transition import AgeTransition, upcoming_transition
+from famguard.domain.controls import DEFAULT_TIMEZONE, controls_to_json
+from famguard.domain.errors import DomainValidationError, ErrorKind, FamGuardError
+from famguard.domain.models import ActivityEntry, UsageDay
+from famguard.domain.schedule import teen_today
+from famguard.domain.usage_chart import window_dates
+from famguard.services.events import NoticeKind, Notifier
+from famguard.services.sync import SyncEngine
+from famguard.store import AccountStore
+
+
+class ExportFailed(FamGuardError):
+    kind = ErrorKind.LOCAL
+    title = "Could not save the file"
+
+
+@dataclass(frozen=True)
+class UsageWindow:
+    """The teen's usage as known now: `today` is the teen's date in `timezone`."""
+
+    teen_id: str
+    today: date
+    timezone: str
+    days: tuple[UsageDay, ...]
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Which history entries to list: all, or only one kind, one control, one person's."""
+
+    kind: str | None = None
+    field: str | None = None
+    actor: str | None = None
+    page_size: int = 100
+
+    def filters(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "field": self.field, "actor": self.actor}
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a teen's history, newest first, older than `before` (None: the newest).
+    `complete` says there is nothing older; `from_cache` that it came from the local copy
+    (offline), which may lack entries this computer never fetched."""
+
+    teen_id: str
+    query: HistoryQuery
+    before: int | None
+    entries: tuple[ActivityEntry, ...]
+    complete: bool
+    from_cache: bool
+
+
+class InsightService:
+    def __init__(self, api: ApiClient, store: AccountStore, sync: SyncEngine, notifier: Notifier) -> None:
+        self.api = api
+        self.store = store
+        self.sync = sync
+        self.notifier = notifier
+        self.clock = lambda: datetime.now(UTC)  # tests move it
+
+    # --- screen time -----------------------------------------------------------------------
+
+    def _timezone(self, teen_id: str) -> str:
+        cached = self.sync.cached_controls(teen_id)
+        return cached[0].timezone if cached is not None else DEFAULT_TIMEZONE
+
+    def cached_usage(self, teen_id: str) -> UsageWindow:
+        timezone = self._timezone(teen_id)
+        today = teen_today(timezone, self.clock())
+        return UsageWindow(teen_id, today, timezone, tuple(self.store.usage(teen_id)))
+
+    def refresh_usage(self, teen_id: str, period: int) -> UsageWindow:
+        """Ask the server for the last `period` days ending on the teen's today (their time zone
+        comes from the controls, fetched first when not cached yet)."""
+        if self.sync.cached_controls(teen_id) is None:
+            self.sync.refresh_controls(teen_id)
+        timezone = self._timezone(teen_id)
+        today = teen_today(timezone, self.clock())
+        first, last = window_dates(today, period)
+        days = self.api.usage(teen_id, first, last)
+        self.store.replace_usage(teen_id, days)
+        self.notifier.notify(NoticeKind.USAGE, teen_id)
+        return UsageWindow(teen_id, today, timezone, tuple(self.store.usage(teen_id)))
+
+    def export_csv(self, path: str, rows: list[tuple[str, ...]]) -> None:
+        """Write `rows` as a CSV file (UTF-8, the header first)."""
+        text = io.StringIO()
+        csv.writer(text).writerows(rows)
+        self.save_file(path, text.getvalue().encode("utf-8"))
+
+    def save_file(self, path: str, data: bytes) -> None:
+        """Write a file the guardian asked for (CSV, PDF) all at once: a folder that cannot be
+        written raises ExportFailed (kind local) naming the file, and no half-written file is left."""
+        target = Path(path)
+        partial = target.with_name(target.name + ".part")
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ExportFailed(f"Could not save {target.name}: {exc.strerror or exc}.") from exc
+
+    # --- change history ------------------------------------------------------------------------
+
+    def cached_history(self, teen_id: str, query: HistoryQuery, before: int | None = None) -> HistoryPage:
+        """A page from the local copy (instant, and all there is while offline)."""
+        entries = self.store.activity_page(teen_id, before=before, limit=query.page_size, **query.filters())
+        return HistoryPage(teen_id, query, before, tuple(entries), complete=False, from_cache=True)
+
+    def history(self, teen_id: str, query: HistoryQuery, before: int | None = None) -> HistoryPage:
+        """A page from the server (kept in the local copy); offline, the local copy's page."""
+        try:
+            entries = self.api.activity(teen_id, query.page_size, before, **query.filters())
+        except FamGuardError as exc:
+            if exc.kind is not ErrorKind.OFFLINE:
+                raise
+            return self.cached_history(teen_id, query, before)
+        self.store.add_activity(entries)
+        return HistoryPage(teen_id, query, before, tuple(entries), len(entries) < query.page_size, from_cache=False)
+
+    def current_controls(self, teen_id: str) -> dict[str, Any] | None:
+        """The teen's controls as the guardian sees them (unsent edits included), in wire form:
+        what "Undo this change" compares an entry's `after` with."""
+        controls = self.sync.displayed_controls(teen_id)
+        return None if controls is None else controls_to_json(controls)
+
+    def undo(self, entry: ActivityEntry, age: int) -> None:
+        """Queue the entry's `before` as a new change (through the outbox, so it is recorded in
+        the history like any other); refused (DomainValidationError) when it no longer makes sense
+        or breaks an age rule now."""
+        blocker = undo_blocker(entry, self.current_controls(entry.teen_id))
+        if blocker is not None:
+            raise DomainValidationError({entry.field or "history": blocker})
+        assert entry.field is not None  # undo_blocker checked it names a control
+        self.sync.queue_change(entry.teen_id, age, **{entry.field: entry.before})
+
+    # --- age transition ----------------------------------------------------------------------
+
+    def age_transition(self, teen_id: str) -> AgeTransition | None:
+        """What changes when the teen turns 16 or 18, if that is within 60 days of their today
+        (from the cached teen list and controls: works offline)."""
+        teen = next((t for t in self.store.teens() if t.id == teen_id), None)
+        if teen is None:
+            return None
+        controls = self.sync.displayed_controls(teen_id)
+        today = teen_today(controls.timezone if controls else DEFAULT_TIMEZONE, self.clock())
+        return upcoming_transition(teen.display_name, teen.birth_date, today, controls)

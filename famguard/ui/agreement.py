@@ -1,0 +1,100 @@
+"""The family agreement window: a preview of the document (famguard.domain.agreement) and
+"Save as PDF…" (QPdfWriter, A4) and "Print…" (QPrintDialog). The PDF is rendered into memory
+here; the presenter writes the bytes to disk on a worker. Pure view otherwise."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Signal
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain.agreement import Agreement
+from famguard.ui.common import named, wrapping_label
+
+
+def document(agreement: Agreement) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    doc.setHtml(agreement.html())
+    return doc
+
+
+def render_pdf(agreement: Agreement) -> bytes:
+    """The agreement as a PDF (A4, 15 mm margins, 300 dpi), in memory."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle(agreement.title)
+    writer.setCreator("FamGuard")
+    writer.setResolution(300)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    document(agreement).print_(writer)
+    del writer  # finishes the file
+    buffer.close()
+    return bytes(data.data())
+
+
+class AgreementDialog(QDialog):
+    save_requested = Signal(str, bytes)  # the path chosen and the PDF
+
+    def __init__(self, agreement: Agreement, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.agreement = agreement
+        self.setObjectName("agreementDialog")
+        self.setWindowTitle(f"Family agreement — {agreement.teen_name}")
+        self.setAccessibleName("Family agreement")
+        self.resize(760, 720)
+        intro = wrapping_label(
+            "Talk these rules through with your teen, write down what they ask in return, and sign it "
+            "together. Save it as a PDF or print it.",
+            "agreementIntro",
+        )
+        self.preview = named(QTextBrowser(), "agreementPreview", "The agreement")
+        self.preview.setHtml(agreement.html())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save_button = named(QPushButton("&Save as PDF…"), "savePdfButton", "Save the agreement as a PDF")
+        self.print_button = named(QPushButton("&Print…"), "printAgreementButton", "Print the agreement")
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        named(close, "agreementCloseButton", "Close the agreement")
+        buttons.rejected.connect(self.reject)
+        self.save_button.clicked.connect(self._save)
+        self.print_button.clicked.connect(self._print)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(buttons)
+
+    def _save(self) -> None:
+        name = f"family-agreement-{self.agreement.teen_name}.pdf".replace(" ", "-").lower()
+        path, _filter = QFileDialog.getSaveFileName(self, "Save the family agreement", name, "PDF files (*.pdf)")
+        if path:
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+            self.save_requested.emit(path, render_pdf(self.agreement))
+
+    def _print(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.agreement.title)
+        dialog = QPrintDialog(printer, self)
+        dialog.setObjectName("agreementPrintDialog")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            document(self.agreement).print_(printer)

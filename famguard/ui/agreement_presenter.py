@@ -1,0 +1,73 @@
+"""Drives "Family agreement…" (Account menu): the selected teen's current rules (unsent edits
+included, as the guardian sees them) become the document; "Save as PDF…" writes it on a worker."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
+
+from famguard.domain.agreement import build_agreement
+from famguard.domain.controls import Controls
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.teen_list_presenter import TeenListPresenter
+
+if TYPE_CHECKING:
+    from famguard.services import InsightService, SyncEngine
+    from famguard.ui.agreement import AgreementDialog
+    from famguard.ui.main_window import MainWindow
+
+NO_TEEN = "ℹ Select a teen first: the agreement is about one teen's rules."
+
+
+class AgreementPresenter(Presenter):
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        sync: SyncEngine,
+        insight: InsightService,
+        teens: TeenListPresenter,
+        *,
+        guardian_name: str,
+        on_failure: FailureHandler | None = None,
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.sync = sync
+        self.insight = insight
+        self.teens = teens
+        self.guardian_name = guardian_name
+        self.dialog: AgreementDialog | None = None
+        self.track(window.agreement_requested, self.open)
+
+    def open(self) -> None:
+        teen_id = self.teens.current
+        row = self.teens.row(teen_id) if teen_id else None
+        if teen_id is None or row is None:
+            self.window.show_notice(NO_TEEN, hide_after_ms=8000)
+            return
+        self.run(partial(self.sync.displayed_controls, teen_id), partial(self._show, row.name), name="agreement")
+
+    def _show(self, teen_name: str, controls: Controls | None) -> None:
+        if controls is None:
+            self.window.show_notice(
+                f"ℹ {teen_name}'s settings are still loading; try again in a moment.", hide_after_ms=8000
+            )
+            return
+        from famguard.ui.agreement import AgreementDialog  # QtPrintSupport: loaded on first use only
+
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = AgreementDialog(
+            build_agreement(teen_name, self.guardian_name, controls, date.today()), self.window
+        )
+        self.track(self.dialog.save_requested, self.save)
+        self.dialog.show()
+
+    def save(self, path: str, pdf: bytes) -> None:
+        self.run(
+            partial(self.insight.save_file, path, pdf),
+            lambda _none: self.window.show_notice(f"✓ Saved the family agreement to {path}", hide_after_ms=8000),
+            name="save agreement",
+        )

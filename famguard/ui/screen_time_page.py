@@ -1,0 +1,121 @@
+"""The Screen time page of one teen: the last 7 or 28 days as a chart (famguard.ui.usage_chart),
+the period's total and daily average in words, the exact figures of the day under the mouse or
+the keyboard focus, the same numbers as an accessible table, and "Export CSV". Pure view: it
+emits the period chosen and where to export, and shows the chart it is given."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain.usage_chart import PERIODS, UsageChart
+from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.usage_chart import UsageChartWidget
+
+LEGEND = (
+    "How to read it: a filled bar is the time used that day; the thick line across it is that day's "
+    "limit, and a dashed line below it shows the limit before extra time you approved. Striped bars "
+    "marked “!” went over the limit. Today has a shaded background. Use the Left and Right keys on "
+    "the chart to read each day's exact figures."
+)
+
+
+class ScreenTimePage(QWidget):
+    period_changed = Signal(int)
+    export_requested = Signal(str)  # the file path the guardian chose
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screenTimePage")
+        self.teen_id = ""
+        self.teen_name = ""
+        self.period = PERIODS[0]
+        self.title = heading("Screen time", "screenTimeTitle", 1.5)
+        self.summary = named(wrapping_label("", "usageSummary"), "usageSummary", "Screen time in words")
+        self.chart = UsageChartWidget()
+        self.day_figures = named(wrapping_label("", "dayFigures"), "dayFigures", "Figures of the selected day")
+        self.chart.day_selected.connect(self.day_figures.setText)
+        self.legend = wrapping_label(LEGEND, "usageLegend")
+
+        self.periods = QButtonGroup(self)
+        period_row = QHBoxLayout()
+        for period in PERIODS:
+            button = named(
+                QRadioButton(f"Last &{period} days" if period == 7 else f"Last {period} d&ays"),
+                f"period_{period}",
+                f"Show the last {period} days",
+            )
+            button.setChecked(period == self.period)
+            self.periods.addButton(button, period)
+            period_row.addWidget(button)
+        period_row.addStretch(1)
+        self.table_button = named(QPushButton("Show as &table"), "usageTableButton", "Show the figures as a table")
+        self.table_button.setCheckable(True)
+        self.export_button = named(QPushButton("E&xport CSV…"), "exportCsvButton", "Export the figures as a CSV file")
+        period_row.addWidget(self.table_button)
+        period_row.addWidget(self.export_button)
+        self.periods.idToggled.connect(self._period_toggled)
+
+        self.table = named(QTableWidget(0, 4), "usageTable", "Screen time per day")
+        self.table.setHorizontalHeaderLabels(["Day", "Used", "Limit", "State"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setVisible(False)
+        self.table_button.toggled.connect(self.table.setVisible)
+        self.table_button.toggled.connect(
+            lambda on: self.table_button.setText("Hide the &table" if on else "Show as &table")
+        )
+        self.export_button.clicked.connect(self._ask_where)
+        self.export_button.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(period_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.chart, 3)
+        layout.addWidget(self.day_figures)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.table, 2)
+
+    def show_teen(self, teen_id: str, name: str) -> None:
+        if teen_id != self.teen_id:
+            self.chart.selected = None
+        self.teen_id, self.teen_name = teen_id, name
+        self.title.setText(f"Screen time — {name}")
+
+    def show_chart(self, chart: UsageChart) -> None:
+        self.chart.set_chart(chart)
+        self.summary.setText(chart.summary(self.teen_name))
+        rows = chart.table_rows()
+        self.table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.export_button.setEnabled(bool(chart.reported_days))
+
+    def _period_toggled(self, period: int, checked: bool) -> None:
+        if checked and period != self.period:
+            self.period = period
+            self.period_changed.emit(period)
+
+    def _ask_where(self) -> None:
+        suggested = f"screen-time-{self.teen_name or 'teen'}-{self.period}-days.csv".replace(" ", "-").lower()
+        path, _filter = QFileDialog.getSaveFileName(self, "Export screen time", suggested, "CSV files (*.csv)")
+        if path:
+            self.export_requested.emit(path)

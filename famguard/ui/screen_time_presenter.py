@@ -1,0 +1,78 @@
+"""Drives the Screen time page of the selected teen: shows the cached days at once, asks the
+server for the chosen period (7 or 28 days of the teen's calendar), re-reads the cache when the
+sync engine says usage changed (a report from the phone, an approved request), and exports the
+figures as CSV on a worker."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from famguard.domain.usage_chart import build_chart
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.screen_time_page import ScreenTimePage
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.teen_list_presenter import TeenListPresenter
+
+if TYPE_CHECKING:
+    from famguard.services import InsightService, UsageWindow
+    from famguard.ui.main_window import MainWindow
+
+SCREEN_TIME_PAGE = "screen_time"
+
+
+class ScreenTimePresenter(Presenter):
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        insight: InsightService,
+        teens: TeenListPresenter,
+        *,
+        on_failure: FailureHandler | None = None,
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.insight = insight
+        self.teens = teens
+        self.page = window.page(SCREEN_TIME_PAGE, ScreenTimePage)
+        self.track(self.page.period_changed, self._period_changed)
+        self.track(self.page.export_requested, self.export)
+
+    def show(self, teen_id: str) -> None:
+        row = self.teens.row(teen_id)
+        self.page.show_teen(teen_id, row.name if row else "")
+        self.reload(teen_id)
+        self.refresh(teen_id)
+
+    def refresh(self, teen_id: str) -> None:
+        # One request per teen and period: a 28-day request must not be dropped because the
+        # 7-day one is still on its way.
+        self.run_once(
+            (f"usage_window_{self.page.period}", teen_id),
+            partial(self.insight.refresh_usage, teen_id, self.page.period),
+            self._show,
+        )
+
+    def reload(self, teen_id: str) -> None:
+        """The cache changed (a notice): draw it again if this teen is the one shown."""
+        if teen_id == self.teens.current:
+            self.run(partial(self.insight.cached_usage, teen_id), self._show, name="cached usage window")
+
+    def _show(self, window: UsageWindow) -> None:
+        if window.teen_id == self.teens.current:
+            self.page.show_chart(build_chart(window.days, window.today, self.page.period))
+
+    def _period_changed(self, _period: int) -> None:
+        if self.teens.current:
+            self.reload(self.teens.current)
+            self.refresh(self.teens.current)
+
+    def export(self, path: str) -> None:
+        chart = self.page.chart.chart
+        if chart is None:
+            return
+        self.run(
+            partial(self.insight.export_csv, path, chart.csv_rows()),
+            lambda _none: self.window.show_notice(f"✓ Saved the screen-time figures to {path}", hide_after_ms=8000),
+            name="export usage CSV",
+        )

@@ -1,0 +1,52 @@
+"""The age-transition preview in the app, against the real server: a teen who turns 16 in 20
+days gets the preview (on the history page) naming the date and what becomes available; a teen
+far from a birthday that matters gets none."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from famguard.domain.age import date_of_age
+from famguard.ui.history_page import ChangeHistoryPage
+from tests.support.accounts import member, pair
+
+from .test_flows import WAIT, sign_in, wait_teen_page
+
+
+def born_turning(age: int, in_days: int) -> date:
+    birthday = date.today() + timedelta(days=in_days)
+    return birthday.replace(year=birthday.year - age)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_teen_turning_16_soon_gets_the_preview(qtbot, launch, live_server, proxy, guardian) -> None:
+    born = born_turning(16, 20)
+    leo = member(live_server, "teen", "Leo", address="leo@example.org", birth_date=born)
+    pair(guardian.api, leo.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Leo")
+    controller.window.page_requested.emit("history")
+    page = controller.window.page("history", ChangeHistoryPage)
+    preview = page.age_preview
+    qtbot.waitUntil(preview.isVisible, timeout=WAIT)
+    birthday = date_of_age(born, 16)
+    assert preview.title.text() == f"🎂 On {birthday.day} {birthday:%B} (in 20 days) Leo turns 16"
+    expected = "Direct messages become available (it stays “No one” until you change it)."
+    qtbot.waitUntil(lambda: expected in preview.body.text(), timeout=WAIT)  # once the controls are in
+    assert preview.accessibleDescription().startswith(f"On {birthday.day} {birthday:%B}")
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_no_preview_far_from_a_birthday_that_matters(qtbot, launch, proxy, guardian, teen) -> None:
+    pair(guardian.api, teen.api)  # Maya, 14 for a while yet
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    controller.window.page_requested.emit("history")
+    page = controller.window.page("history", ChangeHistoryPage)
+    qtbot.waitUntil(lambda: bool(page.model.entries), timeout=WAIT)
+    qtbot.wait(200)
+    assert not page.age_preview.isVisible() and page.age_preview.transition is None

@@ -1,0 +1,123 @@
+"""The change history against the real reference server: a change by a second guardian appears
+at the top, with their name, within a second; the filters ask the server; older entries load as
+the guardian scrolls; "Undo this change" goes through the outbox and is itself recorded."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QPushButton
+
+from famguard.ui.history_page import ChangeHistoryPage
+from tests.support.accounts import member, pair
+
+from .test_flows import WAIT, find, sign_in, wait_teen_page
+from .test_live import in_background
+
+
+def open_history(qtbot, controller) -> ChangeHistoryPage:
+    controller.window.page_requested.emit("history")  # View > Change history
+    page = controller.window.page("history", ChangeHistoryPage)
+    qtbot.waitUntil(lambda: page.isVisible() and bool(page.model.entries) and not page.model.loading, timeout=WAIT)
+    return page
+
+
+def headlines(page: ChangeHistoryPage) -> list[str]:
+    return [line.headline for line in page.model.lines]
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undone(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    teen_id = pair(guardian.api, teen.api)
+    alex = member(live_server, "guardian", "Alex", address="alex@example.org")
+    pair(alex.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = open_history(qtbot, controller)
+    assert headlines(page) == ["Alex linked with Maya", "Sam Guardian linked with Maya"]
+    qtbot.wait(300)  # the events long-poll is waiting
+
+    def alex_turns_search_off() -> None:
+        current = alex.api.get_controls(teen_id)
+        alex.api.patch_controls(teen_id, {"search_enabled": False}, if_match=current.etag)
+
+    started = time.monotonic()
+    in_background(alex_turns_search_off)
+    qtbot.waitUntil(lambda: headlines(page)[0] == "Alex turned search off", timeout=WAIT)
+    assert time.monotonic() - started < 1.5  # "within a second" (plus the PATCH itself)
+    top = page.model.lines[0]
+    assert (top.change, top.who) == ("On → Off", "Alex (guardian)")
+    assert page.isVisible()  # the notices did not switch pages
+
+    # Undo: offered for Alex's change (search is still off), not for a link.
+    listing = find(page, QAbstractItemView, "historyList")
+    undo = find(page, QPushButton, "undoHistoryButton")
+    listing.setCurrentIndex(page.model.index(1, 0))
+    assert not undo.isEnabled() and "Only changes to settings" in page.undo_reason.text()
+    listing.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(undo.isEnabled, timeout=WAIT)
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: headlines(page)[0] == "Sam Guardian turned search on", timeout=WAIT)
+    assert alex.api.get_controls(teen_id).controls.search_enabled is True  # it reached the server
+    listing.setCurrentIndex(page.model.index(1, 0))  # Alex's change again: no longer undoable
+    qtbot.waitUntil(lambda: not undo.isEnabled(), timeout=WAIT)
+    assert "changed again" in page.undo_reason.text()
+
+    # Filters: only Alex's entries; only links.
+    who = find(page, QComboBox, "historyWhoFilter")
+    who.setCurrentIndex(who.findText("Alex"))
+    qtbot.waitUntil(lambda: headlines(page) == ["Alex turned search off", "Alex linked with Maya"], timeout=WAIT)
+    who.setCurrentIndex(0)
+    kind = find(page, QComboBox, "historyKindFilter")
+    kind.setCurrentIndex(kind.findData("link"))
+    qtbot.waitUntil(lambda: page.status.text() == "All 2 entries.", timeout=WAIT)
+    assert headlines(page) == ["Alex linked with Maya", "Sam Guardian linked with Maya"]
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_older_entries_load_as_the_guardian_scrolls(qtbot, launch, proxy, guardian, teen) -> None:
+    teen_id = pair(guardian.api, teen.api)
+    etag = guardian.api.get_controls(teen_id).etag
+    for minutes in range(30, 30 + 130):  # 130 changes: more than one page of 100
+        etag = guardian.api.patch_controls(teen_id, {"daily_limit_minutes": minutes}, if_match=etag).etag
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = open_history(qtbot, controller)
+    assert page.model.rowCount() == 100
+    assert "scroll down for older ones" in page.status.text()
+    listing = find(page, QAbstractItemView, "historyList")
+    for _ in range(20):
+        listing.scrollToBottom()
+        qtbot.wait(50)
+        if page.model.rowCount() == 131:
+            break
+    qtbot.waitUntil(lambda: page.model.rowCount() == 131, timeout=WAIT)  # 130 changes and the link
+    assert headlines(page)[-1] == "Sam Guardian linked with Maya"
+    assert page.status.text() == "All 131 entries."
+    ids = [e.id for e in page.model.entries]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 131
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_offline_the_history_and_its_filters_come_from_this_computer(qtbot, launch, proxy, guardian, teen) -> None:
+    teen_id = pair(guardian.api, teen.api)
+    etag = guardian.api.get_controls(teen_id).etag
+    guardian.api.patch_controls(teen_id, {"search_enabled": False, "daily_limit_minutes": 45}, if_match=etag)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = open_history(qtbot, controller)
+    assert len(page.model.entries) == 3
+    proxy.set_offline(True)
+    setting = find(page, QComboBox, "historySettingFilter")
+    setting.setCurrentIndex(setting.findData("daily_limit_minutes"))
+    qtbot.waitUntil(lambda: page.status.text().startswith("Offline:"), timeout=WAIT)
+    assert headlines(page) == ["Sam Guardian changed daily screen-time limit"]
+    assert page.status.text() == "Offline: showing the 1 entry this computer has."
+    qtbot.waitUntil(controller.window.offline_banner.isVisible, timeout=WAIT)

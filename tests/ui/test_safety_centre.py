@@ -1,0 +1,98 @@
+"""The Safety Centre in the real app: Help > Safety Centre… opens it on any screen, the hotline
+for a UK locale is the IWF and "Report illegal content…" opens its address in the browser (the
+opener intercepted with Qt's own QDesktopServices.setUrlHandler, so nothing real is launched);
+the country can be changed; each control's "Learn more" leads to its recommendation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QPushButton
+
+from famguard.domain.controls import defaults_for_age
+from famguard.ui.controls_page import ControlsPage
+
+from .test_flows import WAIT, find
+
+
+class Browser(QObject):
+    """Receives the addresses QDesktopServices would give the web browser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    receiver = Browser()
+    for scheme in ("http", "https"):
+        QDesktopServices.setUrlHandler(scheme, receiver, "open")
+    yield receiver
+    for scheme in ("http", "https"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def open_from_help(qtbot, controller):
+    action = next(a for a in controller.window.help_menu.actions() if a.text() == "&Safety Centre…")
+    action.trigger()
+    presenter = controller.safety_centre
+    qtbot.waitUntil(lambda: presenter.dialog is not None and presenter.dialog.centre.table is not None, timeout=WAIT)
+    return presenter.dialog
+
+
+def test_a_uk_locale_reports_to_the_iwf_and_the_country_can_be_changed(qtbot, launch, browser) -> None:
+    controller = launch()
+    controller.safety_centre.locale_name = lambda: "en_GB"
+    dialog = open_from_help(qtbot, controller)  # from the welcome screen: no sign-in needed
+    assert dialog.isVisible()
+    country = find(dialog, QComboBox, "hotlineCountry")
+    assert country.currentText() == "United Kingdom"
+    assert dialog.centre.hotline.text() == "Internet Watch Foundation (IWF) — https://report.iwf.org.uk/"
+    qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
+    assert browser.opened == ["https://report.iwf.org.uk/"]
+
+    country.setCurrentIndex(country.findText("Ireland"))
+    qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
+    assert browser.opened[-1] == "https://report.hotline.ie/"
+    assert "Hotline.ie" in dialog.centre.text.toPlainText()  # the full table is in the guide too
+
+
+def test_an_unknown_locale_points_to_inhopes_list_of_hotlines(qtbot, launch, browser) -> None:
+    controller = launch()
+    controller.safety_centre.locale_name = lambda: "C"
+    dialog = open_from_help(qtbot, controller)
+    assert find(dialog, QComboBox, "hotlineCountry").currentText() == "Another country"
+    qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
+    assert browser.opened == ["https://www.inhope.org/EN/our-members"]
+
+
+def test_learn_more_leads_to_the_controls_recommendation(qtbot, launch) -> None:
+    page = ControlsPage()
+    qtbot.addWidget(page)
+    page.show_teen("t1", "Maya", 14, defaults_for_age(14))
+    while page.build_next():
+        pass
+    page.show()
+    qtbot.mouseClick(find(page, QAbstractButton, "learnMore_direct_messages"), Qt.MouseButton.LeftButton)
+    more = find(page, QAbstractButton, "safetyCentre_direct_messages")
+    assert more.isVisible()
+    with qtbot.waitSignal(page.safety_centre_requested, timeout=1000) as asked:
+        qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
+    assert asked.args == ["control:direct_messages"]
+
+    controller = launch()
+    controller.window.safety_centre_requested.emit(asked.args[0])  # what the family presenter forwards
+    dialog = controller.safety_centre.dialog
+    qtbot.waitUntil(lambda: dialog.centre.table is not None, timeout=WAIT)
+    assert dialog.isVisible()
+    assert dialog.centre.contents.currentItem().text() == "Each setting, what we recommend and why"
+    text = dialog.centre.text.toPlainText()
+    assert "Direct messages" in text and "Under 16, direct messages are turned off for younger teens." in text

@@ -1,0 +1,112 @@
+"""The Screen time page against the real reference server: a week reported through the teen's
+own client (the public API the phone and `famguard-teen` use) gives the right bars, per-weekday
+limits with approved extra time, totals in words, the table and the CSV file."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QRadioButton, QTableWidget
+
+from famguard.domain.schedule import teen_today, weekday_key
+from famguard.ui.screen_time_page import ScreenTimePage
+from tests.support.accounts import pair
+
+from .test_flows import WAIT, find, sign_in, wait_teen_page
+
+MINUTES = [30, 0, 130, 45, 61, 90, 20]  # oldest first, today last
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
+    qtbot, launch, proxy, guardian, teen, tmp_path, monkeypatch
+) -> None:
+    teen_id = pair(guardian.api, teen.api)
+    current = guardian.api.get_controls(teen_id)
+    assert current is not None
+    today = teen_today(current.controls.timezone, datetime.now(UTC))
+    long_day = weekday_key(today - timedelta(days=4))  # that weekday has its own limit
+    guardian.api.patch_controls(
+        teen_id, {"daily_limit_minutes": 60, "daily_limit_overrides": {long_day: 120}}, if_match=current.etag
+    )
+    for offset, minutes in enumerate(MINUTES):
+        teen.api.report_usage(today - timedelta(days=6 - offset), minutes)
+    asked = teen.api.ask_for_time(30, "Finishing a school video")
+    guardian.api.decide_time_request(asked.id, True, 30)
+
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    controller.window.page_requested.emit("screen_time")  # View > Screen time
+    page = controller.window.page("screen_time", ScreenTimePage)
+    qtbot.waitUntil(
+        lambda: page.isVisible() and page.chart.chart is not None and page.chart.chart.total == 376, timeout=WAIT
+    )
+
+    chart = page.chart.chart
+    assert [d.minutes for d in chart.days] == MINUTES
+    assert [d.limit for d in chart.days] == [60, 60, 120, 60, 60, 60, 90]  # own weekday; +30 today
+    assert chart.days[-1].today and chart.days[-1].extra == 30
+    assert [d.over for d in chart.days] == [False, False, True, False, True, True, False]
+    assert page.summary.text() == (
+        "Maya used the app for 6 h 16 min this week (the last 7 days): 54 min a day on average; "
+        "over the limit on 3 of 7 days."
+    )
+
+    # The keyboard reads each day's exact figures (today is selected first).
+    page.chart.setFocus()
+    assert page.day_figures.text().startswith(f"{today:%A} {today.day} {today:%B} (today): 20 min of a 1 h 30 min")
+    qtbot.keyClick(page.chart, Qt.Key.Key_Left)
+    assert page.day_figures.text().endswith("1 h 30 min of a 1 h limit — over by 30 min.")
+    assert page.chart.accessibleDescription() == page.day_figures.text()
+
+    # The same numbers as a table.
+    qtbot.mouseClick(find(page, QPushButton, "usageTableButton"), Qt.MouseButton.LeftButton)
+    table = find(page, QTableWidget, "usageTable")
+    assert table.isVisible() and table.rowCount() == 7
+    assert [table.item(6, c).text() for c in range(4)][1:] == [
+        "20 min",
+        "1 h 30 min (incl. 30 min extra)",
+        "Within limit",
+    ]
+    assert table.item(2, 3).text() == "Over by 10 min"
+
+    # Export CSV (the save dialog answered as the guardian would).
+    target = tmp_path / "week.csv"
+    monkeypatch.setattr("famguard.ui.screen_time_page.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(find(page, QPushButton, "exportCsvButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=WAIT)
+    rows = list(csv.reader(target.open(encoding="utf-8")))
+    assert rows[0][:4] == ["date", "weekday", "minutes_used", "limit_minutes"]
+    assert [int(r[2]) for r in rows[1:]] == MINUTES
+    assert rows[-1][3:] == ["90", "30", "no"]
+    qtbot.waitUntil(lambda: "Saved the screen-time figures" in controller.window.notice.text(), timeout=WAIT)
+
+    # 28 days: the earlier weeks have no figures, said as such.
+    find(page, QRadioButton, "period_28").click()
+    qtbot.waitUntil(lambda: page.chart.chart is not None and len(page.chart.chart.days) == 28, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.chart.chart.days[0].reported, timeout=WAIT)  # the server says 0 for those days
+    assert page.chart.chart.total == 376
+    assert "in the last 28 days" in page.summary.text()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_report_from_the_phone_redraws_the_open_chart(qtbot, launch, proxy, guardian, teen) -> None:
+    teen_id = pair(guardian.api, teen.api)
+    current = guardian.api.get_controls(teen_id)
+    assert current is not None
+    today = teen_today(current.controls.timezone, datetime.now(UTC))
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    controller.window.page_requested.emit("screen_time")
+    page = controller.window.page("screen_time", ScreenTimePage)
+    qtbot.waitUntil(lambda: page.chart.chart is not None and page.chart.chart.days[-1].reported, timeout=WAIT)
+    assert page.chart.chart.total == 0
+    qtbot.wait(300)  # the events long-poll is waiting
+    teen.api.report_usage(today, 42)
+    qtbot.waitUntil(lambda: page.chart.chart.days[-1].minutes == 42, timeout=WAIT)
+    assert page.isVisible()  # the notice that reloaded the data did not switch pages
