@@ -397,7 +397,7 @@ class ActivityOut(BaseModel):
     at: datetime
     actor: ActorOut | None
     teen_id: str
-    kind: Literal["controls", "link", "time_request"]
+    kind: Literal["controls", "link", "time_request", "temporary_rule"]
     field: str | None
     before: Any = None
     after: Any = None
