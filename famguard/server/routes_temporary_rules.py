@@ -104,6 +104,19 @@ def list_rules(teen_id: str, request: Request) -> list[RuleOut]:
         return [_rule_out(session, r, rule_status(r.starts_on, r.ends_on, today)) for r in rules]
 
 
+@router.get("/v1/me/temporary-rules", response_model=list[RuleOut], responses=errors())
+def my_rules(request: Request) -> list[RuleOut]:
+    """The signed-in teen's own rules, as its guardians see them: the teen always knows."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "teen")
+    settle_if_needed(service, me.account_id)
+    with service.db.read() as session:
+        today = teen_today_of(service, session, me.account_id)
+        rules = live_rules(session, me.account_id)[:MAX_LISTED]
+        return [_rule_out(session, r, rule_status(r.starts_on, r.ends_on, today)) for r in rules]
+
+
 @router.delete(
     "/v1/teens/{teen_id}/temporary-rules/{rule_id}", status_code=204, response_class=Response, responses=errors(409)
 )

@@ -9,6 +9,7 @@ from famguard.services.events import Notice, NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.session import AccountSession, SessionService, UnsentChanges
 from famguard.services.sync import FieldState, SyncEngine, SyncStatus
+from famguard.services.trust import TrustService
 
 __all__ = [
     "AccountSession",
@@ -22,5 +23,6 @@ __all__ = [
     "SyncEngine",
     "SyncStatus",
     "TeenPhone",
+    "TrustService",
     "UnsentChanges",
 ]

@@ -41,6 +41,7 @@ from famguard.domain.errors import DomainValidationError
 from famguard.domain.models import Event
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.services.events import Listener, NoticeKind, Notifier
+from famguard.services.trust import TrustService
 from famguard.store import AccountStore, OutboxChange
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class SyncEngine:
         self.events_wait = events_wait
         self.store = store
         self.notifier = notifier or Notifier()
+        self.trust = TrustService(api, store, self.notifier)  # receipts and rules follow the events too
         self._send_lock = threading.Lock()  # one sender at a time keeps each teen's order
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -411,6 +413,7 @@ class SyncEngine:
             cached = self.store.controls(teen)
             if cached is None or cached[1] != event.data.get("etag"):
                 self.refresh_controls(teen)
+            self.trust.refresh_phone(teen)  # the phone has not applied the change yet
         elif event.type in ("pairing_confirmed", "link_ended"):
             self.store.replace_teens(self.api.teens())
             self.notifier.notify(NoticeKind.TEENS, teen)
@@ -422,6 +425,12 @@ class SyncEngine:
             self._refresh_usage(teen)  # an approval raises that day's limit
         elif event.type == "usage_reported" and teen:
             self._refresh_usage(teen)
+        elif event.type == "controls_applied" and teen:
+            self.trust.refresh_phone(teen)  # the delivery receipt moved on
+        elif event.type.startswith("temporary_rule_") and teen:
+            # A rule changes what the phone must apply (its ETag): both the rules and the receipt.
+            self.trust.refresh_rules(teen)
+            self.trust.refresh_phone(teen)
 
     def _refresh_usage(self, teen_id: str) -> None:
         # Refreshed here, before the notice: every notice means "the cache is fresh, re-read it".

@@ -143,6 +143,7 @@ TEEN_ONLY = [
     ("POST", "/v1/me/controls/applied", {"etag": '"1"'}),
     ("GET", "/v1/me/activity", None),
     ("GET", "/v1/me/usage", None),
+    ("GET", "/v1/me/temporary-rules", None),
 ]
 
 

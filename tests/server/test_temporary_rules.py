@@ -77,6 +77,7 @@ def test_a_rule_starting_today_applies_to_the_teen_at_once_and_reverts_when_remo
         "active"
     ]
 
+    assert live.call("GET", "/v1/me/temporary-rules", teen.token).json() == [rule]  # the teen knows
     removed = live.call("DELETE", f"/v1/teens/{teen.id}/temporary-rules/{rule['id']}", guardian.token)
     assert removed.status_code == 204
     after, after_etag = _teen_view(live, teen)
