@@ -49,8 +49,18 @@ class RulePreset:
     controls: Mapping[str, Any]
 
 
+EVERY_NIGHT = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# A rule's limit comes with empty per-weekday limits, or a weekday's own limit would beat it.
 PRESETS: tuple[RulePreset, ...] = (
-    RulePreset("Exam weeks", 14, {"daily_limit_minutes": 60, "daily_limit_overrides": {}}),
+    RulePreset(
+        "Exam weeks",
+        14,
+        {
+            "daily_limit_minutes": 60,
+            "daily_limit_overrides": {},
+            "time_away": [{"days": EVERY_NIGHT, "start": "22:00", "end": "07:00"}],
+        },
+    ),
     RulePreset("Holiday", 14, {"daily_limit_minutes": 120, "daily_limit_overrides": {}}),
 )
 

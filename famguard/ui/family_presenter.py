@@ -23,6 +23,7 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_controls_presenter import TeenControlsPresenter
 from famguard.ui.teen_list_presenter import TeenListPresenter
 from famguard.ui.time_requests_presenter import TimeRequestsPresenter
+from famguard.ui.trust_presenter import TrustPresenter
 
 if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types only
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
@@ -61,10 +62,12 @@ class FamilyPresenter(Presenter):
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
         self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
+        self.trust = TrustPresenter(window, tasks, session.trust, session.sync, session.family, self.teen_list,
+                                    on_failure=fail)  # fmt: skip
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests)
+        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.trust)
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._on_notice)
@@ -86,6 +89,7 @@ class FamilyPresenter(Presenter):
         def teen_changed(teen_id: str) -> None:
             self.controls.reload(teen_id)
             self.teen_list.update_sync(teen_id)
+            self.trust.reload(teen_id)
 
         return {
             NoticeKind.OUTBOX: for_teen(teen_changed),
@@ -96,6 +100,9 @@ class FamilyPresenter(Presenter):
             NoticeKind.TIME_REQUESTS: for_teen(self.requests.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
+            NoticeKind.PHONE: for_teen(self.trust.reload),
+            NoticeKind.RULES: for_teen(self.trust.reload),
+            NoticeKind.ACTIVITY: for_teen(self.trust.reload),
         }
 
     # --- what tests and the controller look at -------------------------------------------------

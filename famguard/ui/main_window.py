@@ -46,6 +46,12 @@ def _controls_page() -> QWidget:
     return ControlsPage()
 
 
+def _trust_page() -> QWidget:
+    from famguard.ui.trust_page import TrustPage
+
+    return TrustPage()
+
+
 class _FirstPaint(QObject):
     """Notices the first Paint event of the window (what a person sees as 'it opened')."""
 
@@ -204,6 +210,7 @@ class MainWindow(QMainWindow):
 
     def _register_pages(self) -> None:
         self.register_page(CONTROLS_PAGE, _controls_page)
+        self.register_page("phone", _trust_page)  # the phone's receipt, temporary rules, what the teen sees
 
     def register_page(self, name: str, build: Callable[[], QWidget]) -> None:
         """A page of one teen, built by `build()` the first time it is asked for."""

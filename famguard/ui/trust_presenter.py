@@ -1,0 +1,236 @@
+"""Drives the selected teen's phone page: the delivery receipt ("on Maya's phone since 14:02"),
+also given to the controls page for the line next to each saved setting; the temporary rules
+(plan one with the domain's own checks first, end one after asking, a rule ending today
+announced once); and the "What Maya sees" preview, built from the guardian's cache (the base
+controls with the rule in force on top, the change log). Reads the cache at once, asks the
+server on its own initiative (showing a teen), and re-reads after each notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from famguard.domain.controls import Controls
+from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
+from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
+from famguard.domain.schedule import teen_today
+from famguard.domain.teen_view import rule_changes
+from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.teen_list_presenter import TeenListPresenter
+from famguard.ui.teen_view_widget import build_view, guardians_from_activity
+from famguard.ui.temporary_rules import RuleDialog
+from famguard.ui.trust_page import PHONE_PAGE, TrustPage
+
+if TYPE_CHECKING:
+    from famguard.services import SyncEngine, TrustService
+    from famguard.services.family import FamilyService
+    from famguard.ui.main_window import MainWindow
+
+REWORD_MS = 30_000  # "since 14:02" and "has not checked in since" stay true as time passes
+
+
+@dataclass(frozen=True)
+class Cached:
+    teen_id: str
+    phone: PhoneStatus | None
+    rules: list[TemporaryRule]
+    base: Controls | None
+    activity: list[ActivityEntry]
+
+
+class TrustPresenter(Presenter):
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        trust: TrustService,
+        sync: SyncEngine,
+        family: FamilyService,
+        teens: TeenListPresenter,
+        *,
+        on_failure: FailureHandler | None = None,
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.trust, self.sync, self.family, self.teens = trust, sync, family, teens
+        self.page = window.page(PHONE_PAGE, TrustPage)
+        self.cached: Cached | None = None
+        self.dialog: RuleDialog | None = None  # the open one; tests reach it here
+        self._announced: set[tuple[str, date]] = set()
+        self.track(self.page.rules.plan_requested, self.plan)
+        self.track(self.page.rules.remove_requested, self.end_rule)
+        self.track(self.page.controls_requested, window.show_teen_page)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REWORD_MS)
+        self._timer.timeout.connect(self._render)
+        self._timer.start()
+        self.phone_action = QAction("&Phone and temporary rules", window)
+        self.phone_action.setShortcut(QKeySequence("Ctrl+2"))
+        self.phone_action.triggered.connect(self.open_page)
+        self.controls_action = QAction("C&ontrols", window)
+        self.controls_action.setShortcut(QKeySequence("Ctrl+1"))
+        self.controls_action.triggered.connect(window.show_teen_page)
+        for action in (self.controls_action, self.phone_action):
+            window.view_menu.addAction(action)
+
+    def close(self) -> None:
+        self._timer.stop()
+        for action in (self.controls_action, self.phone_action):
+            self.window.view_menu.removeAction(action)
+            action.deleteLater()
+        self.window.ensure_controls_page().set_receipt("")
+        super().close()
+
+    def open_page(self) -> None:
+        if self.teens.current is not None:
+            self.window.show_page(PHONE_PAGE)
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def show(self, teen_id: str) -> None:
+        """The teen's cached receipt, rules and preview at once; then the server's."""
+        self.reload(teen_id)
+        self.run_once(("phone", teen_id), partial(self.trust.refresh_phone, teen_id), lambda _s: None)
+        self.run_once(("rules", teen_id), partial(self.trust.refresh_rules, teen_id), lambda _r: None)
+        self.run_once(("activity", teen_id), partial(self.family.refresh_activity, teen_id, 20), lambda _a: None)
+
+    def reload(self, teen_id: str) -> None:
+        """Something about the teen changed in the cache: re-read it if the teen is on screen."""
+        if teen_id == self.teens.current:
+            self.run(partial(self._load, teen_id), self._loaded, name="load phone and rules")
+
+    def _load(self, teen_id: str) -> Cached:
+        return Cached(
+            teen_id,
+            self.trust.cached_phone(teen_id),
+            self.trust.cached_rules(teen_id),
+            self.sync.displayed_controls(teen_id),
+            self.family.cached_activity(teen_id, 20),
+        )
+
+    def _loaded(self, cached: Cached) -> None:
+        if cached.teen_id != self.teens.current:
+            return
+        self.cached = cached
+        self._render()
+
+    def _render(self) -> None:
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None or cached.teen_id != self.teens.current:
+            return
+        now = datetime.now(UTC)
+        today = self._today(cached, now)
+        self.page.show_teen(cached.teen_id, row.name)
+        words = self.page.phone.show_status(row.name, cached.phone, now)
+        self.window.ensure_controls_page().set_receipt(words.short)
+        self.page.rules.show_rules(cached.rules, today)
+        active = next(
+            (r for r in cached.rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None
+        )
+        effective = cached.base
+        if cached.base is not None and active is not None:
+            effective = with_rule(cached.base, active.controls, row.age)
+        self.page.preview.show_view(
+            build_view(
+                effective,
+                guardians_from_activity(cached.activity),
+                cached.rules,
+                cached.activity,
+                today,
+                status=row.usage_text(),
+            )  # fmt: skip
+        )
+        if active is not None and active.ends_on == today and (active.id, today) not in self._announced:
+            self._announced.add((active.id, today))
+            self.window.show_notice(
+                f"⏳ “{active.name}” ends today for {row.name}: the usual rules apply again tomorrow.",
+                hide_after_ms=15000,
+            )
+
+    @staticmethod
+    def _today(cached: Cached, now: datetime) -> date:
+        timezone = cached.base.timezone if cached.base is not None else "UTC"
+        return teen_today(timezone, now)
+
+    # --- planning and ending rules -------------------------------------------------------------
+
+    def plan(self) -> None:
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None:
+            return
+        dialog = RuleDialog(row.name, self._today(cached, datetime.now(UTC)), self.window)
+        dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    def _submitted(self, teen_id: str, dialog: RuleDialog, name: str, starts: date, ends: date, chosen: Any) -> None:  # noqa: ANN401 - the wire controls
+        cached, row = self.cached, self.teens.row(teen_id)
+        if cached is None or row is None or cached.teen_id != teen_id:
+            dialog.reject()
+            return
+        today = self._today(cached, datetime.now(UTC))
+        others = [(r.starts_on, r.ends_on) for r in cached.rules]
+        problems = check_dates(name, starts, ends, today, others)
+        if cached.base is not None:  # the same checks the service makes, before asking it
+            try:
+                parse_rule_controls(chosen, cached.base, row.age)
+            except DomainValidationError as exc:
+                problems.update(exc.fields)
+        if problems:
+            dialog.show_problems(problems)
+            return
+        dialog.set_busy(True)
+
+        def planned(rule: TemporaryRule) -> None:
+            dialog.accept()
+            self.window.show_notice(
+                f"✓ “{rule.name}” planned for {row.name}: {rule_changes(rule.controls)}.", hide_after_ms=10000
+            )
+
+        def refused(exc: BaseException) -> None:
+            dialog.set_busy(False)
+            from famguard.api import errors as api_errors  # loaded by the services already
+
+            if isinstance(exc, api_errors.ValidationFailed) and exc.fields:
+                dialog.show_problems(exc.fields)
+            elif kind_of(exc) in (ErrorKind.REFUSED, ErrorKind.OFFLINE, ErrorKind.CONFLICT):
+                dialog.show_problems({"": user_message(exc) or ""})
+            else:
+                self.failed(exc)
+
+        self.run(partial(self.trust.create_rule, teen_id, name, starts, ends, chosen), planned, on_error=refused,
+                 name="plan a rule")  # fmt: skip
+
+    def end_rule(self, rule_id: str, name: str) -> None:
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None:
+            return
+        box = QMessageBox(self.window)
+        box.setObjectName("endRuleQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("End the temporary rule?")
+        box.setText(f"End “{name}” for {row.name} now?")
+        box.setInformativeText("The usual rules apply again at once, and everyone in the family sees it.")
+        end = box.addButton("&End the rule", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # the safe answer
+        teen_id = cached.teen_id
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is end:
+                self.run(partial(self.trust.remove_rule, teen_id, rule_id), name="end a rule")
+
+        box.finished.connect(answered)
+        self.question = box
+        box.open()
