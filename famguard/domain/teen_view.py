@@ -13,7 +13,7 @@ from typing import Any
 from famguard.domain.controls import CONTROLS, SPECS, Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule
-from famguard.domain.schedule import in_time_away, limit_for_day
+from famguard.domain.schedule import in_time_away
 from famguard.domain.temporary import RuleStatus, rule_status
 from famguard.domain.values import format_minutes
 
@@ -118,22 +118,22 @@ def activity_in_words(entry: ActivityEntry) -> str:
     return f"{who}: {entry.kind} {entry.field or ''}".strip()
 
 
-def lock_reason(controls: Controls, local_now: datetime, used_minutes: int, extra_minutes: int = 0) -> str | None:
-    """Why the app is locked at the teen's local wall-clock time, or None when it is open."""
+def lock_reason(controls: Controls, local_now: datetime, used_minutes: int, limit_minutes: int | None) -> str | None:
+    """Why the app is locked at the teen's local wall-clock time, or None when it is open.
+    `limit_minutes` is today's limit as the service counts it (extra time and any rule in)."""
     block = in_time_away(controls, local_now)
     if block is not None:
         return f"Time away until {block.end}"
-    limit = limit_for_day(controls, local_now.date(), extra_minutes)
-    if limit is not None and used_minutes >= limit:
+    if limit_minutes is not None and used_minutes >= limit_minutes:
         return "Daily limit reached"
     return None
 
 
-def time_left(controls: Controls, day: date, used_minutes: int, extra_minutes: int = 0) -> str:
-    limit = limit_for_day(controls, day, extra_minutes)
-    if limit is None:
+def time_left(used_minutes: int, limit_minutes: int | None) -> str:
+    if limit_minutes is None:
         return f"{format_minutes(used_minutes)} used today, no daily limit"
-    return f"{format_minutes(used_minutes)} of {format_minutes(limit)} used today"
+    left = max(0, limit_minutes - used_minutes)
+    return f"{format_minutes(used_minutes)} of {format_minutes(limit_minutes)} used today, {format_minutes(left)} left"
 
 
 def link_end_notice(name: str, eighteenth: date, today: date, *, for_teen: bool) -> str | None:

@@ -4,7 +4,7 @@ The ui is typed against what this package exports: the services, their results (
 FieldState, AccountSession), the notices (Notice, NoticeKind), the demo (DemoEnvironment,
 TeenPhone Protocols) and the sync states (famguard.domain.sync.SyncState)."""
 
-from famguard.services.demo import DemoEnvironment, TeenPhone
+from famguard.services.demo import DemoEnvironment, PhoneSnapshot, TeenPhone
 from famguard.services.events import Notice, NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.session import AccountSession, SessionService, UnsentChanges
@@ -19,6 +19,7 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "Notifier",
+    "PhoneSnapshot",
     "SessionService",
     "SyncEngine",
     "SyncStatus",

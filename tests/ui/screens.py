@@ -61,7 +61,18 @@ def build(screen: str, window: MainWindow) -> object:
         window.set_demo(True)
         panel = window.ensure_teen_phone()
         panel.set_teen("Maya", 14)
-        panel.set_effective_controls(controls)
+        from famguard.domain.models import GuardianLink, TemporaryRule
+        from famguard.ui.teen_view_widget import build_view
+
+        today = datetime.now(UTC).date()
+        rule = TemporaryRule("r1", "Exam weeks", today, today + timedelta(days=9), {"daily_limit_minutes": 60},
+                             "Alex", "active")  # fmt: skip
+        alex = GuardianLink("g1", "Alex", datetime.now(UTC) - timedelta(days=40))
+        panel.set_pairing_state("linked", "✓ Managed by Alex. Another guardian's code adds them too.")
+        panel.set_usage("25 min of 1 h used today, 35 min left", locked=None)
+        panel.show_answer("✓ Alex gave you 30 min more today")
+        panel.show_applied('✓ Rules version "8-r3f2b8c1e9a4d" applied at 14:02; your guardians can see it.')
+        panel.show_view(build_view(controls, [alex], [rule], [], today, status="Open now"))
     if screen in ("pairing", "accepted"):
         wizard = PairingWizard(window)
         wizard.show_waiting(
