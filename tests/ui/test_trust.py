@@ -113,7 +113,7 @@ def test_the_panel_pairs_unlinks_and_pairs_again(qtbot, launch):
 
         qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
         pairing = controller.family.pairing
-        qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+        qtbot.waitUntil(lambda p=pairing: p.wizard is not None and p.wizard.state == "waiting", timeout=WAIT)
         wizard = pairing.wizard
         code_edit = find(panel, QLineEdit, "teenCodeEdit")
         qtbot.keyClicks(code_edit, find(wizard, QWidget, "pairingCode").text())
@@ -123,9 +123,9 @@ def test_the_panel_pairs_unlinks_and_pairs_again(qtbot, launch):
         qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: panel.pairing_state == "waiting", timeout=WAIT)
         assert "Waiting for Alex Morgan to confirm" in find(panel, QWidget, "teenPairingMessage").text()
-        qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+        qtbot.waitUntil(lambda w=wizard: w.state == "accepted", timeout=WAIT)
         qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+        qtbot.waitUntil(lambda w=wizard: w.state == "active", timeout=WAIT)
         wizard.accept()
         qtbot.waitUntil(lambda: panel.pairing_state == "linked", timeout=WAIT)
         assert "Managed by Alex Morgan." in find(panel, QWidget, "teenPairingMessage").text()
