@@ -278,6 +278,7 @@ def parse_phone(raw: Any) -> PhoneStatus:
         applied_at=timestamp(o, "applied_at", w, optional=True),
         current_etag=text(o, "current_etag", w),
         up_to_date=bool(field(o, "up_to_date", bool, w)),
+        link_ends_on=day(o, "link_ends_on", w) if o.get("link_ends_on") is not None else None,  # newer field
     )
 
 

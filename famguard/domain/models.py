@@ -129,6 +129,7 @@ class PhoneStatus:
     applied_at: datetime | None
     current_etag: str
     up_to_date: bool
+    link_ends_on: date | None = None  # the 18th birthday, from 30 days before it
 
 
 @dataclass(frozen=True)

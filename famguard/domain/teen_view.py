@@ -94,6 +94,8 @@ def activity_in_words(entry: ActivityEntry) -> str:
         before, after = wire_in_words(entry.field, entry.before), wire_in_words(entry.field, entry.after)
         return f"{who} changed {name} from {before} to {after}"
     if entry.kind == "link":
+        if entry.field == "ending" and isinstance(entry.after, Mapping):
+            return f"FamGuard said the link ends on {entry.after.get('on')}, the 18th birthday"
         if isinstance(entry.after, Mapping):
             return f"{entry.after.get('guardian') or 'A guardian'} started managing this account"
         if isinstance(entry.before, Mapping):
@@ -147,9 +149,12 @@ def link_end_notice(name: str, eighteenth: date, today: date, *, for_teen: bool)
     return f"{name} turns 18 {when}: then your link ends and FamGuard stops managing {name}'s account."
 
 
-def eighteenth_birthday(event_data: Mapping[str, Any]) -> date | None:
-    """The date of a `link_ending` event, if it carries a valid one."""
-    try:
-        return date.fromisoformat(str(event_data.get("on")))
-    except ValueError:
-        return None
+def link_ends_on(activity: Iterable[ActivityEntry]) -> date | None:
+    """The 18th birthday, when the history says the family was told the link will end."""
+    for entry in activity:
+        if entry.kind == "link" and entry.field == "ending" and isinstance(entry.after, Mapping):
+            try:
+                return date.fromisoformat(str(entry.after.get("on")))
+            except ValueError:
+                return None
+    return None

@@ -2,7 +2,8 @@
 and its ETag (the base ETag plus the rule, so it changes when a rule starts, ends or is removed).
 Also "settling" the rules: a rule's start and end happen by the calendar, not by a request, so
 whenever a teen's rules are looked at, a status the family has not been told of yet is recorded
-in the history and published once (`announced` remembers what was told)."""
+in the history and published once (`announced` remembers what was told). The same look tells the
+family, once, when the 30 days before the teen's 18th birthday begin (the link will end)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from famguard.domain.age import TEEN_MIN_AGE
+from famguard.domain.age import ADULT_AGE, TEEN_MIN_AGE, date_of_age
 from famguard.domain.controls import Controls, controls_from_json, controls_to_json
 from famguard.domain.schedule import teen_today
+from famguard.domain.teen_view import LINK_END_NOTICE_DAYS
 from famguard.domain.temporary import RuleStatus, rule_status, with_rule
-from famguard.server.models import Account, ControlsRow, TemporaryRuleRow
+from famguard.server.models import Account, ActivityRow, ControlsRow, TemporaryRuleRow
 from famguard.server.routes_controls import stored_controls
 from famguard.server.service import Service
 
@@ -101,15 +103,40 @@ def rule_json(rule: TemporaryRuleRow) -> dict[str, object]:
     }
 
 
+def link_ends_on(service: Service, session: Session, teen_id: str) -> date | None:
+    """The 18th birthday, from 30 days before it (when the family is told the link will end)."""
+    birth = session.scalar(select(Account.birth_date).where(Account.id == teen_id))
+    if birth is None:
+        return None
+    eighteenth = date_of_age(birth, ADULT_AGE)
+    days = (eighteenth - teen_today_of(service, session, teen_id)).days
+    return eighteenth if 0 <= days <= LINK_END_NOTICE_DAYS else None
+
+
+def _link_end_told(session: Session, teen_id: str) -> bool:
+    return (
+        session.scalar(
+            select(ActivityRow.id).where(
+                ActivityRow.teen_id == teen_id, ActivityRow.kind == "link", ActivityRow.field == "ending"
+            )
+        )
+        is not None
+    )
+
+
 def unsettled(service: Service, session: Session, teen_id: str) -> bool:
-    """Whether a rule of the teen started or ended without the family being told yet."""
+    """Whether a rule of the teen started or ended, or the 30 days before 18 began, without the
+    family being told yet."""
     today = teen_today_of(service, session, teen_id)
-    return any(rule_status(r.starts_on, r.ends_on, today).value != r.announced for r in live_rules(session, teen_id))
+    if any(rule_status(r.starts_on, r.ends_on, today).value != r.announced for r in live_rules(session, teen_id)):
+        return True
+    return link_ends_on(service, session, teen_id) is not None and not _link_end_told(session, teen_id)
 
 
 def settle(service: Service, session: Session, teen_id: str) -> None:
     """Record and publish each start and end of the teen's rules not told yet (in a write
     transaction). A rule that started and ended unseen is told both, in order."""
+    _tell_link_end(service, session, teen_id)
     today = teen_today_of(service, session, teen_id)
     for rule in sorted(live_rules(session, teen_id), key=lambda r: r.starts_on):
         status = rule_status(rule.starts_on, rule.ends_on, today)
@@ -132,6 +159,15 @@ def settle(service: Service, session: Session, teen_id: str) -> None:
             data = {"rule_id": rule.id, "name": rule.name, "starts_on": rule.starts_on.isoformat(),
                     "ends_on": rule.ends_on.isoformat()}  # fmt: skip
             service.publish(session, kind, teen_id, data, service.family_ids(session, teen_id))
+
+
+def _tell_link_end(service: Service, session: Session, teen_id: str) -> None:
+    """30 days before 18: the teen and the guardians are told, once, that the link will end."""
+    ends = link_ends_on(service, session, teen_id)
+    if ends is None or _link_end_told(session, teen_id):
+        return
+    service.record(session, None, teen_id, "link", "ending", None, {"on": ends.isoformat()})
+    service.publish(session, "link_ending", teen_id, {"on": ends.isoformat()}, service.family_ids(session, teen_id))
 
 
 def settle_if_needed(service: Service, teen_id: str) -> None:

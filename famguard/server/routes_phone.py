@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from famguard.server.effective import effective_controls, is_known_etag, settle_if_needed
+from famguard.server.effective import effective_controls, is_known_etag, link_ends_on, settle_if_needed
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, Link, PhoneStatusRow, UsageRow
 from famguard.server.responses import errors
@@ -105,14 +105,17 @@ def phone_status(teen_id: str, request: Request) -> PhoneOut:
             raise not_found("The controls")
         current = effective_controls(service, session, teen, row).etag
         status = session.get(PhoneStatusRow, teen_id)
+        ends = link_ends_on(service, session, teen_id)
     if status is None:
-        return PhoneOut(last_seen_at=None, applied_etag=None, applied_at=None, current_etag=current, up_to_date=False)
+        return PhoneOut(last_seen_at=None, applied_etag=None, applied_at=None, current_etag=current, up_to_date=False,
+                        link_ends_on=ends)  # fmt: skip
     return PhoneOut(
         last_seen_at=status.last_seen_at,
         applied_etag=status.applied_etag,
         applied_at=status.applied_at,
         current_etag=current,
         up_to_date=status.applied_etag == current,
+        link_ends_on=ends,
     )
 
 

@@ -33,6 +33,7 @@ class PhoneOut(BaseModel):
             "applied_at": _T,
             "current_etag": '"7"',
             "up_to_date": True,
+            "link_ends_on": None,
         }
     )
     last_seen_at: datetime | None
@@ -40,6 +41,9 @@ class PhoneOut(BaseModel):
     applied_at: datetime | None
     current_etag: str
     up_to_date: bool
+    link_ends_on: date | None = Field(
+        default=None, description="The 18th birthday, from 30 days before it: then the links end."
+    )
 
 
 class RuleCreate(BaseModel):

@@ -425,6 +425,8 @@ class SyncEngine:
             self._refresh_usage(teen)  # an approval raises that day's limit
         elif event.type == "usage_reported" and teen:
             self._refresh_usage(teen)
+        elif event.type == "link_ending" and teen:
+            self.trust.refresh_phone(teen)  # the receipt carries the date the link ends
         elif event.type == "controls_applied" and teen:
             self.trust.refresh_phone(teen)  # the delivery receipt moved on
         elif event.type.startswith("temporary_rule_") and teen:

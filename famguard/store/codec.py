@@ -121,14 +121,21 @@ def phone_to_json(p: PhoneStatus) -> str:
             "applied_at": _iso(p.applied_at),
             "current_etag": p.current_etag,
             "up_to_date": p.up_to_date,
+            "link_ends_on": p.link_ends_on.isoformat() if p.link_ends_on else None,
         }
     )
 
 
 def phone_from_json(text: str) -> PhoneStatus:
     o = json.loads(text)
+    ends = o.get("link_ends_on")
     return PhoneStatus(
-        _dt(o["last_seen_at"]), o["applied_etag"], _dt(o["applied_at"]), o["current_etag"], o["up_to_date"]
+        _dt(o["last_seen_at"]),
+        o["applied_etag"],
+        _dt(o["applied_at"]),
+        o["current_etag"],
+        o["up_to_date"],
+        date.fromisoformat(ends) if ends else None,
     )
 
 

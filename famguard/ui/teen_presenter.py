@@ -112,8 +112,18 @@ class TeenPhonePresenter(Presenter):
             reason = teen_view.lock_reason(snap.controls, local, used, limit)
             self.panel.set_usage(teen_view.time_left(used, limit), locked=reason)
             status = f"Locked now: {reason}" if reason else f"Open now — {teen_view.time_left(used, limit)}"
+        ends = teen_view.link_ends_on(snap.activity)
+        notice = teen_view.link_end_notice(self.teen.name, ends, snap.usage.date, for_teen=True) if ends else None
         self.panel.show_view(
-            build_view(snap.controls, snap.guardians, snap.rules, snap.activity, snap.usage.date, status=status)
+            build_view(
+                snap.controls,
+                snap.guardians,
+                snap.rules,
+                snap.activity,
+                snap.usage.date,
+                status=status,
+                notice=notice or "",
+            )  # fmt: skip
         )
 
     def _show_answer(self, requests: list[TimeRequest]) -> None:

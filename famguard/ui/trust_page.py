@@ -27,6 +27,8 @@ class TrustPage(QWidget):
         self.back = named(QPushButton("Show the &controls"), "showControlsButton", "Show the controls")
         self.back.clicked.connect(self.controls_requested)
         self.phone = PhoneStatusWidget()
+        self.link_end = named(wrapping_label("", "linkEndNotice"), "linkEndNotice", "The link ends at 18")
+        self.link_end.hide()
         self.rules = TemporaryRulesBox()
         self.preview_box = QGroupBox("What the teen sees")
         self.preview_box.setObjectName("previewBox")
@@ -39,6 +41,7 @@ class TrustPage(QWidget):
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
+        body_layout.addWidget(self.link_end)
         body_layout.addWidget(self.phone)
         body_layout.addWidget(self.rules)
         body_layout.addWidget(self.preview_box)
@@ -60,3 +63,8 @@ class TrustPage(QWidget):
         self.title.setText(f"{name}'s phone and temporary rules")
         self.title.setAccessibleName(f"{name}'s phone and temporary rules")
         self.preview_box.setTitle(f"What {name} sees")
+
+    def show_link_end(self, text: str) -> None:
+        """The notice before the teen turns 18 (empty: none)."""
+        self.link_end.setText(f"ⓘ {text}" if text else "")
+        self.link_end.setVisible(bool(text))

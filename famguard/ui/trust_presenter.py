@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
+from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
 from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
@@ -64,6 +65,7 @@ class TrustPresenter(Presenter):
         self.cached: Cached | None = None
         self.dialog: RuleDialog | None = None  # the open one; tests reach it here
         self._announced: set[tuple[str, date]] = set()
+        self._told_link_end: set[tuple[str, date | None]] = set()
         self.track(self.page.rules.plan_requested, self.plan)
         self.track(self.page.rules.remove_requested, self.end_rule)
         self.track(self.page.controls_requested, window.show_teen_page)
@@ -138,16 +140,25 @@ class TrustPresenter(Presenter):
         effective = cached.base
         if cached.base is not None and active is not None:
             effective = with_rule(cached.base, active.controls, row.age)
+        ends = cached.phone.link_ends_on if cached.phone else None
+        teen_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=True) if ends else None
+        guardians = guardians_from_activity(cached.activity)
         self.page.preview.show_view(
             build_view(
                 effective,
-                guardians_from_activity(cached.activity),
+                guardians,
                 cached.rules,
                 cached.activity,
                 today,
                 status=row.usage_text(),
+                notice=teen_notice or "",
             )  # fmt: skip
         )
+        guardian_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=False) if ends else None
+        self.page.show_link_end(guardian_notice or "")
+        if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
+            self._told_link_end.add((cached.teen_id, ends))
+            self.window.show_notice(f"ⓘ {guardian_notice}")
         if active is not None and active.ends_on == today and (active.id, today) not in self._announced:
             self._announced.add((active.id, today))
             self.window.show_notice(

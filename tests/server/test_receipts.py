@@ -5,10 +5,11 @@ reaches them, and an ETag the teen never had is refused. Also the teen's own rea
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tests.support.accounts import link as pair
-from tests.support.accounts import make_guardian, make_teen
+from tests.support.accounts import make_guardian, make_teen, renew
 from tests.support.http import Api, BackgroundPoll, assert_error
 from tests.support.servers import FakeClock
 
@@ -40,6 +41,7 @@ def test_the_guardian_sees_what_the_phone_applied_and_when(live: Api, clock: Fak
         "applied_at": "2026-11-25T12:00:00Z",
         "current_etag": etag,
         "up_to_date": True,
+        "link_ends_on": None,
     }
 
     # The guardian changes something: the phone is behind until it reports the new version.
@@ -129,3 +131,26 @@ def test_the_teen_reads_today_s_use_and_limit(live: Api, clock: FakeClock) -> No
     live.call("POST", "/v1/me/usage", teen.token, json={"date": "2026-11-25", "minutes": 42})
     assert live.call("GET", "/v1/me/usage", teen.token).json()["minutes"] == 42
     assert live.call("GET", "/v1/me/usage", teen.token, params={"date": "2026-11-24"}).json()["minutes"] == 0
+
+
+def test_thirty_days_before_18_the_family_is_told_once_that_the_link_will_end(live: Api, clock: FakeClock) -> None:
+    guardian = make_guardian(live, "Alex")
+    # 17, with the 18th birthday 40 days from now
+    teen = make_teen(live, "Maya", 17, clock.now.date(), days_since_birthday=325)
+    pair(live, guardian, teen)
+    cursors = {p.name: live.call("GET", "/v1/events", p.token).json()["cursor"] for p in (guardian, teen)}
+    assert live.call("GET", f"/v1/teens/{teen.id}/phone", guardian.token).json()["link_ends_on"] is None
+
+    clock.advance(days=11)  # 29 days to go
+    for person in (guardian, teen):
+        renew(live, person)
+    live.call("GET", "/v1/me/controls", teen.token)
+    live.call("GET", "/v1/me/controls", teen.token)  # a second look tells nothing new
+    phone = live.call("GET", f"/v1/teens/{teen.id}/phone", guardian.token).json()
+    ends = phone["link_ends_on"]
+    assert ends is not None and (date.fromisoformat(ends) - clock.now.date()).days == 29
+    for person in (guardian, teen):
+        seen = live.call("GET", "/v1/events", person.token, params={"after": cursors[person.name]}).json()["events"]
+        assert [(e["type"], e["data"]) for e in seen] == [("link_ending", {"on": ends})], person.name
+    told = [e for e in live.call("GET", "/v1/me/activity", teen.token).json() if e["field"] == "ending"]
+    assert len(told) == 1 and told[0]["kind"] == "link" and told[0]["after"] == {"on": ends}
