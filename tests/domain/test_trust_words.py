@@ -121,8 +121,8 @@ def test_the_link_end_notice_starts_30_days_before_18() -> None:
     assert teen_view.link_end_notice("Maya", birthday, birthday - timedelta(days=31), for_teen=True) is None
     teen = teen_view.link_end_notice("Maya", birthday, birthday - timedelta(days=30), for_teen=True)
     assert (
-        teen
-        == "You turn 18 on Wednesday 1 July (30 days from now): then your guardians' link ends and no controls apply any more."
+        teen == "You turn 18 on Wednesday 1 July (30 days from now): "
+        "then your guardians' link ends and no controls apply any more."
     )
     guardian = teen_view.link_end_notice("Maya", birthday, birthday, for_teen=False)
     assert guardian is not None and guardian.startswith("Maya turns 18 today")
