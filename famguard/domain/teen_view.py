@@ -58,8 +58,10 @@ def _day(day: date) -> str:
 
 
 def rule_changes(controls: Mapping[str, Any]) -> str:
-    """A rule's settings in words: "Daily screen-time limit 30 min, Search Off"."""
-    return ", ".join(f"{label(f) if f in SPECS else f} {wire_in_words(f, v)}" for f, v in controls.items())
+    """A rule's settings in words: "Daily screen-time limit 30 min, Search Off". Empty per-weekday
+    limits go with a rule's daily limit (so that it applies every day): not worth a word."""
+    shown = {f: v for f, v in controls.items() if not (f == "daily_limit_overrides" and v == {})}
+    return ", ".join(f"{label(f) if f in SPECS else f} {wire_in_words(f, v)}" for f, v in shown.items())
 
 
 def rule_in_words(rule: TemporaryRule, today: date) -> str:

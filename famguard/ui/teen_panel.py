@@ -153,9 +153,9 @@ class TeenPhonePanel(QDockWidget):
         """Today's use in words, and why the app is locked (None: open; "" unknown)."""
         self.used_label.setText(used)
         if locked is None:
-            self.lock_label.setText("🔓 Open")
+            self.lock_label.setText("✓ Open")
         else:
-            self.lock_label.setText(f"🔒 Locked: {locked}" if locked else "")
+            self.lock_label.setText(f"✗ Locked: {locked}" if locked else "")
             if locked and self.use_button.isChecked():
                 self.use_button.setChecked(False)  # a locked app cannot be used
         self.use_button.setEnabled(locked is None)

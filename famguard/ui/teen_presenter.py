@@ -91,13 +91,13 @@ class TeenPhonePresenter(Presenter):
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
         if snap.etag is not None and snap.applied_at is not None:
             self.panel.show_applied(
-                f"✓ Rules version {snap.etag} applied at {snap.applied_at.astimezone():%H:%M}; "
+                f"✓ Rules version {snap.etag.strip(chr(34))} applied at {snap.applied_at.astimezone():%H:%M}; "
                 "your guardians can see they reached this phone."
             )
         else:
             self.panel.show_applied("No rules to apply.")
         self._show_lock()
-        self._show_answer(snap.requests)
+        self._show_answer([r for r in snap.requests if r.date == snap.usage.date])  # today's only
 
     def _show_lock(self) -> None:
         snap = self.snapshot

@@ -92,7 +92,7 @@ class TeenViewWidget(QWidget):
         if data.status:
             parts.append(f"<p><b>{e(data.status)}</b></p>")
         for line in data.temporary:
-            parts.append(f"<p>⏳ Temporary rule: {e(line)}</p>")
+            parts.append(f"<p>◷ Temporary rule: {e(line)}</p>")
         if data.rules:
             rows = "".join(f"<tr><td>{e(name)}</td><td><b>{e(value)}</b></td></tr>" for name, value in data.rules)
             parts.append(f"<p><b>The rules now</b></p><table cellspacing='3'>{rows}</table>")

@@ -73,7 +73,7 @@ class TemporaryRulesBox(QGroupBox):
         active = by_status[RuleStatus.ACTIVE]
         self._active_rule = active[0] if active else None
         if self._active_rule is not None:
-            self.active.setText(f"⏳ In force now: {teen_view.rule_in_words(self._active_rule, today)}")
+            self.active.setText(f"◷ In force now: {teen_view.rule_in_words(self._active_rule, today)}")
         else:
             self.active.setText("No temporary rule is in force: the usual rules apply.")
         self.end_button.setVisible(self._active_rule is not None)

@@ -162,7 +162,7 @@ class TrustPresenter(Presenter):
         if active is not None and active.ends_on == today and (active.id, today) not in self._announced:
             self._announced.add((active.id, today))
             self.window.show_notice(
-                f"⏳ “{active.name}” ends today for {row.name}: the usual rules apply again tomorrow.",
+                f"◷ “{active.name}” ends today for {row.name}: the usual rules apply again tomorrow.",
                 hide_after_ms=15000,
             )
 

@@ -139,7 +139,7 @@ def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, lau
     used = find(panel, QWidget, "teenUsed")
     lock = find(panel, QWidget, "teenLock")
     qtbot.waitUntil(lambda: used.text().startswith("20 min of 1 h used today"), timeout=WAIT)  # the service's
-    assert lock.text() == "🔓 Open"
+    assert lock.text() == "✓ Open"
 
     qtbot.mouseClick(find(panel, QPushButton, "teenUseButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: used.text().startswith("22 min"), timeout=WAIT)
@@ -154,7 +154,7 @@ def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, lau
     spin = find(limit, QWidget, "dailyLimitCustom")
     spin.setValue(minutes)  # exactly what was used: the app locks
     qtbot.mouseClick(find(limit, QPushButton, "dailyLimitCustomApply"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: lock.text() == "🔒 Locked: Daily limit reached", timeout=WAIT)
+    qtbot.waitUntil(lambda: lock.text() == "✗ Locked: Daily limit reached", timeout=WAIT)
     assert not find(panel, QPushButton, "teenUseButton").isEnabled()
 
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
@@ -164,5 +164,5 @@ def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, lau
     qtbot.waitUntil(lambda: requests.pending_count() == 1, timeout=WAIT)
     qtbot.mouseClick(find(requests, QPushButton, "approve_15"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: answer.text() == "✓ Alex Morgan gave you 15 min more today", timeout=WAIT)
-    qtbot.waitUntil(lambda: lock.text() == "🔓 Open", timeout=WAIT)
+    qtbot.waitUntil(lambda: lock.text() == "✓ Open", timeout=WAIT)
     assert find(panel, QPushButton, "teenUseButton").isEnabled()
