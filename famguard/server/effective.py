@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from fastapi import Request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from famguard.domain.teen_view import LINK_END_NOTICE_DAYS
 from famguard.domain.temporary import RuleStatus, rule_status, with_rule
 from famguard.server.models import Account, ActivityRow, ControlsRow, TemporaryRuleRow
 from famguard.server.routes_controls import stored_controls
-from famguard.server.service import Service
+from famguard.server.service import Principal, Service
 
 _RULE_TAG = 12  # characters of the rule id in an ETag
 # "7", "7-u16", "7-r0123456789ab", "7-16-r0123456789ab": a base version, its age band, a rule.
@@ -168,6 +169,20 @@ def _tell_link_end(service: Service, session: Session, teen_id: str) -> None:
         return
     service.record(session, None, teen_id, "link", "ending", None, {"on": ends.isoformat()})
     service.publish(session, "link_ending", teen_id, {"on": ends.isoformat()}, service.family_ids(session, teen_id))
+
+
+def settled_reader(service: Service, request: Request, teen_id: str | None = None) -> tuple[Principal, str]:
+    """Who reads a teen's rules (a guardian linked with `teen_id`, or the teen itself when
+    `teen_id` is None) and which teen, once that teen's rules are settled for today."""
+    with service.db.read() as session:
+        if teen_id is None:
+            me = service.authenticate(session, request, "teen")
+            teen_id = me.account_id
+        else:
+            me = service.authenticate(session, request, "guardian")
+            service.linked_teen(session, me, teen_id)
+    settle_if_needed(service, teen_id)
+    return me, teen_id
 
 
 def settle_if_needed(service: Service, teen_id: str) -> None:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import controls_from_json
 from famguard.domain.schedule import limit_for_day, teen_today
-from famguard.server.effective import live_rules, rules_on, settle_if_needed
+from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import (
     Account,
@@ -252,10 +252,7 @@ def activity(
 ) -> list[ActivityOut]:
     """Every change to the teen's controls, links and requests: who, when, before, after."""
     service = _service(request)
-    with service.db.read() as session:
-        me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
-    settle_if_needed(service, teen_id)  # a rule that started or ended is in the history first
+    settled_reader(service, request, teen_id)  # a rule that started or ended is in the history first
     with service.db.read() as session:
         return activity_page(session, teen_id, limit, before)
 

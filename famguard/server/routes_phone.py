@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from famguard.server.effective import effective_controls, is_known_etag, link_ends_on, settle_if_needed
+from famguard.server.effective import effective_controls, is_known_etag, link_ends_on, settle_if_needed, settled_reader
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, Link, PhoneStatusRow, UsageRow
 from famguard.server.responses import errors
@@ -94,10 +94,7 @@ def report_applied(body: AppliedReport, request: Request) -> Response:
 def phone_status(teen_id: str, request: Request) -> PhoneOut:
     """What the teen's phone applied and when it last checked in, against what it should have."""
     service = _service(request)
-    with service.db.read() as session:
-        me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
-    settle_if_needed(service, teen_id)
+    me, _teen = settled_reader(service, request, teen_id)
     with service.db.read() as session:
         teen = service.linked_teen(session, me, teen_id)
         row = session.get(ControlsRow, teen_id)
@@ -127,11 +124,9 @@ def my_activity(
 ) -> list[ActivityOut]:
     """The teen's own history, the same entries as the guardians see: who changed what, when."""
     service = _service(request)
+    _me, teen_id = settled_reader(service, request)
     with service.db.read() as session:
-        me = service.authenticate(session, request, "teen")
-    settle_if_needed(service, me.account_id)
-    with service.db.read() as session:
-        return activity_page(session, me.account_id, limit, before)
+        return activity_page(session, teen_id, limit, before)
 
 
 @router.get("/v1/me/usage", response_model=UsageDayOut, responses=errors(400))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from famguard.domain.controls import SPECS, controls_from_json
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status
-from famguard.server.effective import live_rules, rule_json, settle, settle_if_needed, teen_today_of
+from famguard.server.effective import live_rules, rule_json, settle, settled_reader, teen_today_of
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, TemporaryRuleRow
 from famguard.server.responses import errors
@@ -93,28 +93,25 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
 def list_rules(teen_id: str, request: Request) -> list[RuleOut]:
     """The teen's rules (not removed), latest start first, each with today's status."""
     service = _service(request)
-    with service.db.read() as session:
-        me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
-    settle_if_needed(service, teen_id)
+    me, _teen = settled_reader(service, request, teen_id)
     with service.db.read() as session:
         service.linked_teen(session, me, teen_id)
-        today = teen_today_of(service, session, teen_id)
-        rules = live_rules(session, teen_id)[:MAX_LISTED]
-        return [_rule_out(session, r, rule_status(r.starts_on, r.ends_on, today)) for r in rules]
+        return _listed(service, session, teen_id)
 
 
 @router.get("/v1/me/temporary-rules", response_model=list[RuleOut], responses=errors())
 def my_rules(request: Request) -> list[RuleOut]:
     """The signed-in teen's own rules, as its guardians see them: the teen always knows."""
     service = _service(request)
+    _me, teen_id = settled_reader(service, request)
     with service.db.read() as session:
-        me = service.authenticate(session, request, "teen")
-    settle_if_needed(service, me.account_id)
-    with service.db.read() as session:
-        today = teen_today_of(service, session, me.account_id)
-        rules = live_rules(session, me.account_id)[:MAX_LISTED]
-        return [_rule_out(session, r, rule_status(r.starts_on, r.ends_on, today)) for r in rules]
+        return _listed(service, session, teen_id)
+
+
+def _listed(service: Service, session: Session, teen_id: str) -> list[RuleOut]:
+    today = teen_today_of(service, session, teen_id)
+    rules = live_rules(session, teen_id)[:MAX_LISTED]
+    return [_rule_out(session, r, rule_status(r.starts_on, r.ends_on, today)) for r in rules]
 
 
 @router.delete(

@@ -76,7 +76,7 @@ class TeenPhonePanel(QDockWidget):
         usage = QGroupBox("The app")
         self.lock_label = named(wrapping_label("", "teenLock"), "teenLock", "Open or locked")
         self.used_label = named(wrapping_label("", "teenUsed"), "teenUsed", "Used today")
-        self.use_button = named(QPushButton("▶ &Use the app"), "teenUseButton", "Use the app (counts minutes)")
+        self.use_button = named(QPushButton("▶ Use &the app"), "teenUseButton", "Use the app (counts minutes)")
         self.use_button.setCheckable(True)
         self.use_button.toggled.connect(self._use_toggled)
         self.add_button = named(QPushButton("+&5 min"), "teenAdd5Button", "Add 5 minutes of use")
@@ -162,7 +162,7 @@ class TeenPhonePanel(QDockWidget):
         self.add_button.setEnabled(locked is None)
 
     def _use_toggled(self, on: bool) -> None:
-        self.use_button.setText("■ &Stop using the app" if on else "▶ &Use the app")
+        self.use_button.setText("■ Stop using &the app" if on else "▶ Use &the app")
         self.use_toggled.emit(on)
 
     def show_usage_message(self, text: str) -> None:
