@@ -139,38 +139,12 @@ def _trust_screen(screen: str, window: MainWindow, controls: object) -> None:
         "",
     )
     sam = Actor("g1", "Sam Guardian", Role.GUARDIAN)
+    planned = {"name": "Exam weeks", "starts_on": str(exams.starts_on), "ends_on": str(exams.ends_on),
+               "controls": exams.controls}  # fmt: skip
     log = [
         ActivityEntry(5, now - timedelta(minutes=13), sam, "t1", "controls", "comments", "everyone", "friends"),
-        ActivityEntry(
-            4,
-            now - timedelta(days=2),
-            None,
-            "t1",
-            "temporary_rule",
-            "started",
-            None,
-            {
-                "name": "Exam weeks",
-                "starts_on": str(exams.starts_on),
-                "ends_on": str(exams.ends_on),
-                "controls": exams.controls,
-            },
-        ),  # fmt: skip
-        ActivityEntry(
-            3,
-            now - timedelta(days=3),
-            sam,
-            "t1",
-            "temporary_rule",
-            "created",
-            None,
-            {
-                "name": "Exam weeks",
-                "starts_on": str(exams.starts_on),
-                "ends_on": str(exams.ends_on),
-                "controls": exams.controls,
-            },
-        ),  # fmt: skip
+        ActivityEntry(4, now - timedelta(days=2), None, "t1", "temporary_rule", "started", None, planned),
+        ActivityEntry(3, now - timedelta(days=3), sam, "t1", "temporary_rule", "created", None, planned),
         ActivityEntry(2, now - timedelta(days=60), sam, "t1", "link", None, None, {"guardian": "Sam Guardian"}),
     ]
     effective = with_rule(controls, exams.controls, 14)
