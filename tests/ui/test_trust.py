@@ -166,3 +166,26 @@ def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, lau
     qtbot.waitUntil(lambda: answer.text() == "✓ Alex Morgan gave you 15 min more today", timeout=WAIT)
     qtbot.waitUntil(lambda: lock.text() == "✓ Open", timeout=WAIT)
     assert find(panel, QPushButton, "teenUseButton").isEnabled()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_thirty_days_before_18_the_guardian_is_told_the_link_will_end(qtbot, launch, live_server, guardian):
+    from tests.support.accounts import born_aged, member, pair
+
+    from .test_flows import sign_in
+
+    maya = member(live_server, "teen", "Maya", birth_date=born_aged(17, days_since_birthday=345))  # 18 in ~20 days
+    pair(guardian.api, maya.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    window = controller.window
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 1, timeout=WAIT)
+    _select_maya(qtbot, controller)
+    trust_page = window.page(PHONE_PAGE, TrustPage)
+    notice = find(trust_page, QWidget, "linkEndNotice")
+    qtbot.waitUntil(lambda: "Maya turns 18 on" in notice.text(), timeout=WAIT)
+    assert "then your link ends" in notice.text()
+    assert "Maya turns 18 on" in window.notice.label.text()  # and a notice says it once
+    assert "You turn 18 on" in trust_page.preview.plain_text()  # what Maya sees says it too
+    assert any(e.type == "link_ending" for e in maya.api.events(after="0")[0])  # and Maya was told
