@@ -21,6 +21,7 @@ from famguard.domain.controls import Controls, controls_from_json, controls_to_j
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import LINK_END_NOTICE_DAYS
 from famguard.domain.temporary import RuleStatus, rule_status, with_rule
+from famguard.server.access import timezone_of
 from famguard.server.models import Account, ActivityRow, ControlsRow, TemporaryRuleRow
 from famguard.server.routes_controls import stored_controls
 from famguard.server.service import Principal, Service
@@ -63,10 +64,14 @@ def rules_on(base: Controls, rules: list[TemporaryRuleRow], day: date) -> Contro
     return base if rule is None else with_rule(base, json.loads(rule.controls), TEEN_MIN_AGE)
 
 
-def effective_controls(service: Service, session: Session, teen: Account, row: ControlsRow) -> Effective:
-    """The teen's effective controls and ETag, today in the teen's time zone."""
+def effective_controls(
+    service: Service, session: Session, teen: Account, row: ControlsRow, rules: list[TemporaryRuleRow] | None = None
+) -> Effective:
+    """The teen's effective controls and ETag, today in the teen's time zone (`rules`: the
+    teen's live rules when the caller has read them already)."""
     body, etag = stored_controls(service, session, teen, row)
-    rule = active_rule(live_rules(session, teen.id), teen_today_of(service, session, teen.id))
+    today = teen_today(timezone_of(row.body), service.now())
+    rule = active_rule(live_rules(session, teen.id) if rules is None else rules, today)
     if rule is None:
         return Effective(body, etag, None)
     age = service.teen_age(session, teen)
@@ -104,13 +109,15 @@ def rule_json(rule: TemporaryRuleRow) -> dict[str, object]:
     }
 
 
-def link_ends_on(service: Service, session: Session, teen_id: str) -> date | None:
+def link_ends_on(service: Service, session: Session, teen_id: str, today: date | None = None) -> date | None:
     """The 18th birthday, from 30 days before it (when the family is told the link will end)."""
     birth = session.scalar(select(Account.birth_date).where(Account.id == teen_id))
     if birth is None:
         return None
     eighteenth = date_of_age(birth, ADULT_AGE)
-    days = (eighteenth - teen_today_of(service, session, teen_id)).days
+    if (eighteenth - service.now().date()).days > LINK_END_NOTICE_DAYS + 1:  # the common case: far off
+        return None
+    days = (eighteenth - (today or teen_today_of(service, session, teen_id))).days
     return eighteenth if 0 <= days <= LINK_END_NOTICE_DAYS else None
 
 
@@ -125,13 +132,14 @@ def _link_end_told(session: Session, teen_id: str) -> bool:
     )
 
 
-def unsettled(service: Service, session: Session, teen_id: str) -> bool:
+def unsettled(service: Service, session: Session, teen_id: str, rules: list[TemporaryRuleRow] | None = None) -> bool:
     """Whether a rule of the teen started or ended, or the 30 days before 18 began, without the
-    family being told yet."""
+    family being told yet (`rules`: the teen's live rules, if read already)."""
     today = teen_today_of(service, session, teen_id)
-    if any(rule_status(r.starts_on, r.ends_on, today).value != r.announced for r in live_rules(session, teen_id)):
+    rules = live_rules(session, teen_id) if rules is None else rules
+    if any(rule_status(r.starts_on, r.ends_on, today).value != r.announced for r in rules):
         return True
-    return link_ends_on(service, session, teen_id) is not None and not _link_end_told(session, teen_id)
+    return link_ends_on(service, session, teen_id, today) is not None and not _link_end_told(session, teen_id)
 
 
 def settle(service: Service, session: Session, teen_id: str) -> None:

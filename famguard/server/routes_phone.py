@@ -12,7 +12,15 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from famguard.server.effective import effective_controls, is_known_etag, link_ends_on, settle_if_needed, settled_reader
+from famguard.server.effective import (
+    effective_controls,
+    is_known_etag,
+    link_ends_on,
+    live_rules,
+    settle_if_needed,
+    settled_reader,
+    unsettled,
+)
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, Link, PhoneStatusRow, UsageRow
 from famguard.server.responses import errors
@@ -51,13 +59,17 @@ def my_controls(request: Request) -> Response:
     """The teen's effective controls, read-only: the controls with the active temporary rule on
     top. Only a linked guardian can change them; report the ETag once applied."""
     service = _service(request)
-    with service.db.read() as session:
+    with service.db.read() as session:  # the common case: nothing to tell, one read
         me = service.authenticate(session, request, "teen")
-        _linked_teen_self(service, session, me)
-    settle_if_needed(service, me.account_id)
-    with service.db.read() as session:
         teen, row = _linked_teen_self(service, session, me)
-        found = effective_controls(service, session, teen, row)
+        rules = live_rules(session, me.account_id)
+        found = None if unsettled(service, session, me.account_id, rules) else effective_controls(
+            service, session, teen, row, rules)  # fmt: skip
+    if found is None:  # a rule started or ended since anyone looked: tell the family first
+        settle_if_needed(service, me.account_id)
+        with service.db.read() as session:
+            teen, row = _linked_teen_self(service, session, me)
+            found = effective_controls(service, session, teen, row)
     return Response(content=found.body, media_type="application/json", headers={"ETag": found.etag})
 
 
