@@ -99,9 +99,14 @@ class TrustPresenter(Presenter):
     def show(self, teen_id: str) -> None:
         """The teen's cached receipt, rules and preview at once; then the server's."""
         self.reload(teen_id)
-        self.run_once(("phone", teen_id), partial(self.trust.refresh_phone, teen_id), lambda _s: None)
-        self.run_once(("rules", teen_id), partial(self.trust.refresh_rules, teen_id), lambda _r: None)
-        self.run_once(("activity", teen_id), partial(self.family.refresh_activity, teen_id, 20), lambda _a: None)
+        # Each refresh notifies, and the notice re-reads the cache. A failure leaves the cached
+        # words (an older service without these routes, a network hiccup): only a bug is reported.
+        for fn in (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_activity):
+            self.run(partial(fn, teen_id), on_error=self._keep_cached, name="refresh phone page")
+
+    def _keep_cached(self, exc: BaseException) -> None:
+        if kind_of(exc) is ErrorKind.BUG:
+            self.tasks.error_reporter(exc)
 
     def reload(self, teen_id: str) -> None:
         """Something about the teen changed in the cache: re-read it if the teen is on screen."""
