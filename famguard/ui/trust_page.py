@@ -13,7 +13,7 @@ from famguard.ui.phone_status import PhoneStatusWidget
 from famguard.ui.teen_view_widget import TeenViewWidget
 from famguard.ui.temporary_rules import TemporaryRulesBox
 
-PHONE_PAGE = "phone"
+PHONE_PAGE = "phone"  # the name it is registered under (MainWindow._register_pages)
 
 
 class TrustPage(QWidget):

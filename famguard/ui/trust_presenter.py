@@ -23,17 +23,19 @@ from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.ui.phone_status import receipt_words
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
-from famguard.ui.teen_view_widget import build_view, guardians_from_activity
-from famguard.ui.temporary_rules import RuleDialog
-from famguard.ui.trust_page import PHONE_PAGE, TrustPage
 
 if TYPE_CHECKING:
     from famguard.services import SyncEngine, TrustService
     from famguard.services.family import FamilyService
     from famguard.ui.main_window import MainWindow
+    from famguard.ui.temporary_rules import RuleDialog
+    from famguard.ui.trust_page import TrustPage
+
+PHONE_PAGE = "phone"  # as registered in MainWindow._register_pages
 
 REWORD_MS = 30_000  # "since 14:02" and "has not checked in since" stay true as time passes
 
@@ -61,14 +63,11 @@ class TrustPresenter(Presenter):
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
         self.trust, self.sync, self.family, self.teens = trust, sync, family, teens
-        self.page = window.page(PHONE_PAGE, TrustPage)
+        self._page: TrustPage | None = None  # built when first shown: nothing to pay at sign-in
         self.cached: Cached | None = None
         self.dialog: RuleDialog | None = None  # the open one; tests reach it here
         self._announced: set[tuple[str, date]] = set()
         self._told_link_end: set[tuple[str, date | None]] = set()
-        self.track(self.page.rules.plan_requested, self.plan)
-        self.track(self.page.rules.remove_requested, self.end_rule)
-        self.track(self.page.controls_requested, window.show_teen_page)
         self._timer = QTimer(self)
         self._timer.setInterval(REWORD_MS)
         self._timer.timeout.connect(self._render)
@@ -90,8 +89,22 @@ class TrustPresenter(Presenter):
         self.window.ensure_controls_page().set_receipt("")
         super().close()
 
+    @property
+    def page(self) -> TrustPage:
+        """The phone page, built and wired on first use."""
+        if self._page is None:
+            from famguard.ui.trust_page import TrustPage
+
+            page = self._page = self.window.page(PHONE_PAGE, TrustPage)
+            self.track(page.rules.plan_requested, self.plan)
+            self.track(page.rules.remove_requested, self.end_rule)
+            self.track(page.controls_requested, self.window.show_teen_page)
+            self._render()
+        return self._page
+
     def open_page(self) -> None:
         if self.teens.current is not None:
+            self.page  # noqa: B018 - builds it
             self.window.show_page(PHONE_PAGE)
 
     # --- showing -------------------------------------------------------------------------------
@@ -135,32 +148,14 @@ class TrustPresenter(Presenter):
             return
         now = datetime.now(UTC)
         today = self._today(cached, now)
-        self.page.show_teen(cached.teen_id, row.name)
-        words = self.page.phone.show_status(row.name, cached.phone, now)
-        self.window.ensure_controls_page().set_receipt(words.short)
-        self.page.rules.show_rules(cached.rules, today)
+        self.window.ensure_controls_page().set_receipt(receipt_words(row.name, cached.phone, now).short)
         active = next(
             (r for r in cached.rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None
         )
-        effective = cached.base
-        if cached.base is not None and active is not None:
-            effective = with_rule(cached.base, active.controls, row.age)
         ends = cached.phone.link_ends_on if cached.phone else None
-        teen_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=True) if ends else None
-        guardians = guardians_from_activity(cached.activity)
-        self.page.preview.show_view(
-            build_view(
-                effective,
-                guardians,
-                cached.rules,
-                cached.activity,
-                today,
-                status=row.usage_text(),
-                notice=teen_notice or "",
-            )  # fmt: skip
-        )
         guardian_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=False) if ends else None
-        self.page.show_link_end(guardian_notice or "")
+        if self._page is not None:
+            self._render_page(self._page, cached, row.name, row.age, row.usage_text(), active, now)
         if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
             self._told_link_end.add((cached.teen_id, ends))
             self.window.show_notice(f"ⓘ {guardian_notice}")
@@ -170,6 +165,34 @@ class TrustPresenter(Presenter):
                 f"◷ “{active.name}” ends today for {row.name}: the usual rules apply again tomorrow.",
                 hide_after_ms=15000,
             )
+
+    def _render_page(
+        self,
+        page: TrustPage,
+        cached: Cached,
+        name: str,
+        age: int,
+        usage: str,
+        active: TemporaryRule | None,
+        now: datetime,
+    ) -> None:
+        from famguard.ui.teen_view_widget import build_view, guardians_from_activity
+
+        today = self._today(cached, now)
+        page.show_teen(cached.teen_id, name)
+        page.phone.show_status(name, cached.phone, now)
+        page.rules.show_rules(cached.rules, today)
+        effective = cached.base
+        if cached.base is not None and active is not None:
+            effective = with_rule(cached.base, active.controls, age)
+        ends = cached.phone.link_ends_on if cached.phone else None
+        teen_notice = teen_view.link_end_notice(name, ends, today, for_teen=True) if ends else None
+        guardians = guardians_from_activity(cached.activity)
+        view = build_view(effective, guardians, cached.rules, cached.activity, today, status=usage,
+                          notice=teen_notice or "")  # fmt: skip
+        page.preview.show_view(view)
+        guardian_notice = teen_view.link_end_notice(name, ends, today, for_teen=False) if ends else None
+        page.show_link_end(guardian_notice or "")
 
     @staticmethod
     def _today(cached: Cached, now: datetime) -> date:
@@ -183,6 +206,8 @@ class TrustPresenter(Presenter):
         row = self.teens.row(cached.teen_id) if cached else None
         if cached is None or row is None:
             return
+        from famguard.ui.temporary_rules import RuleDialog
+
         dialog = RuleDialog(row.name, self._today(cached, datetime.now(UTC)), self.window)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))

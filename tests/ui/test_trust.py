@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QRadioButton, QWidget
 
 from famguard.ui import teen_presenter
-from famguard.ui.trust_page import PHONE_PAGE, TrustPage
 
 from .test_flows import WAIT, find, wait_family, wait_teen_page
 
@@ -40,7 +39,7 @@ def _select_maya(qtbot, controller) -> str:
 def test_a_change_reaches_the_phone_which_reports_it_and_the_guardian_sees_it_within_a_second(qtbot, launch):
     controller, window, panel = _demo(qtbot, launch)
     _select_maya(qtbot, controller)
-    trust_page = window.page(PHONE_PAGE, TrustPage)
+    trust_page = controller.family.trust.page
     qtbot.waitUntil(lambda: "✓ On Maya's phone since" in trust_page.phone.text(), timeout=WAIT)
 
     page = window.ensure_controls_page()
@@ -61,7 +60,7 @@ def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot
     _select_maya(qtbot, controller)
     trust = controller.family.trust
     trust.phone_action.trigger()
-    trust_page = window.page(PHONE_PAGE, TrustPage)
+    trust_page = trust.page
     qtbot.waitUntil(lambda: trust_page.isVisible() and "Maya's phone" in trust_page.title.text(), timeout=WAIT)
     assert "No temporary rule is in force" in find(trust_page, QWidget, "activeRule").text()
 
@@ -182,7 +181,7 @@ def test_thirty_days_before_18_the_guardian_is_told_the_link_will_end(qtbot, lau
     window = controller.window
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 1, timeout=WAIT)
     _select_maya(qtbot, controller)
-    trust_page = window.page(PHONE_PAGE, TrustPage)
+    trust_page = controller.family.trust.page
     notice = find(trust_page, QWidget, "linkEndNotice")
     qtbot.waitUntil(lambda: "Maya turns 18 on" in notice.text(), timeout=WAIT)
     assert "then your link ends" in notice.text()
