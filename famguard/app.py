@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # each is imported where it is used, on a worker after the fi
     from famguard.domain.controls import Controls
     from famguard.domain.models import Pairing, TimeRequest, UsageDay
     from famguard.services import SessionService
+    from famguard.services.demo import PhoneSnapshot
     from famguard.ui.controller import Backend
 
 # Set by the start-up benchmark: print the moment of the first paint and quit.
@@ -93,10 +94,42 @@ class DemoTeen:
         except (errors.NotFound, errors.Forbidden):
             return None
 
+    def snapshot(self) -> PhoneSnapshot:
+        from datetime import UTC, datetime
+
+        from famguard import teen_cli
+        from famguard.api import errors
+        from famguard.services.demo import PhoneSnapshot
+
+        try:
+            applied = teen_cli.apply_controls(self.api)  # the phone applies what it got, and says so
+        except (errors.NotFound, errors.Forbidden):
+            applied = None
+        return PhoneSnapshot(
+            controls=applied.controls if applied else None,
+            etag=applied.etag if applied else None,
+            guardians=self.api.my_guardians(),
+            rules=self.api.my_temporary_rules(),
+            activity=self.api.my_activity(limit=20),
+            usage=self.api.my_usage(),
+            requests=self.api.my_time_requests(),
+            applied_at=datetime.now(UTC) if applied else None,
+        )
+
+    def unlink(self) -> None:
+        from famguard import teen_cli
+
+        teen_cli.unlink_all(self.api)
+
     def report_usage(self, minutes: int) -> UsageDay:
         from famguard import teen_cli
 
         return teen_cli.report_usage(self.api, minutes)
+
+    def add_usage(self, minutes: int) -> UsageDay:
+        from famguard import teen_cli
+
+        return teen_cli.add_usage(self.api, minutes)
 
     def ask_for_time(self, minutes: int, reason: str) -> TimeRequest:
         from famguard import teen_cli
@@ -106,9 +139,9 @@ class DemoTeen:
     def cursor(self) -> str:
         return self.api.events()[1]
 
-    def wait_for_events(self, cursor: str) -> tuple[int, str]:
+    def wait_for_events(self, cursor: str) -> tuple[list[str], str]:
         events, cursor = self.api.events(after=cursor, wait=3)  # short: shutdown waits for it
-        return len(events), cursor
+        return [event.type for event in events], cursor
 
 
 class DemoEnvironment:

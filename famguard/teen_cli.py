@@ -4,11 +4,13 @@ through famguard.api.ApiClient (the same calls the app's "Teen's phone" panel ma
     famguard-teen --server URL signup --email E --password P --name N --birth-date YYYY-MM-DD
     famguard-teen --server URL login --email E --password P
     famguard-teen --server URL pair CODE [--yes]
-    famguard-teen --server URL controls | guardians | unlink | logout
-    famguard-teen --server URL usage add MINUTES [--date YYYY-MM-DD]
+    famguard-teen --server URL controls | rules | activity | guardians | unlink | logout
+    famguard-teen --server URL usage add|set MINUTES [--date YYYY-MM-DD]
     famguard-teen --server URL ask-time MINUTES --reason TEXT
 
-The sign-in is remembered in the system keyring (refresh token only; never a plain file). Without
+`controls` and `rules` report the version they show as applied (the guardians' delivery receipt);
+`rules` and `activity` show who manages the account, the rules in plain words, any temporary rule
+and the change log. The sign-in is remembered in the system keyring (refresh token only; never a plain file). Without
 a keyring, give --email and --password with every command. FAMGUARD_KEYRING_PREFIX changes the
 keyring namespace (tests use it)."""
 
@@ -20,11 +22,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from famguard.api import ApiClient, TokenManager, check_server_url, make_session
+from famguard.api import ApiClient, TokenManager, Versioned, check_server_url, make_session
 from famguard.api import errors as e
 from famguard.credentials import CredentialError, CredentialStore
+from famguard.domain import teen_view
 from famguard.domain.controls import CONTROLS, Controls
 from famguard.domain.models import Account, GuardianLink, Pairing, Role, TimeRequest, UsageDay
+
+MAX_DAY_MINUTES = 1440
 
 # --- the core, usable from Python --------------------------------------------------------------
 
@@ -57,9 +62,40 @@ def effective_controls(api: ApiClient) -> Controls:
     return api.my_controls().controls
 
 
+def apply_controls(api: ApiClient) -> Versioned:
+    """Fetch the effective controls and report their version as applied, as a phone does after
+    every change it receives (the guardians see "on Maya's phone")."""
+    current = api.my_controls()
+    api.report_applied(current.etag)
+    return current
+
+
 def report_usage(api: ApiClient, minutes: int, day: date | None = None) -> UsageDay:
-    """Report the minutes used on `day` (default today, UTC). The last report of a day wins."""
-    return api.report_usage(day or date.today(), minutes)
+    """Set the minutes used on `day` (default the teen's today). The last report of a day wins."""
+    return api.report_usage(day or api.my_usage().date, minutes)
+
+
+def add_usage(api: ApiClient, minutes: int, day: date | None = None) -> UsageDay:
+    """Add `minutes` to what the service has for `day` (default the teen's today)."""
+    known = api.my_usage(day)
+    return api.report_usage(known.date, min(MAX_DAY_MINUTES, known.minutes + minutes))
+
+
+def overview(api: ApiClient) -> list[str]:
+    """Who manages the account, the temporary rules and the rules in effect, in plain words;
+    reports the version shown as applied."""
+    lines = [teen_view.managed_by(api.my_guardians())]
+    today = api.my_usage().date
+    rules = [r for r in api.my_temporary_rules() if r.status != "ended"]
+    lines += [f"Temporary rule: {teen_view.rule_in_words(r, today)}" for r in rules]
+    current = apply_controls(api)
+    lines += [f"{name}: {value}" for name, value in teen_view.rules_in_words(current.controls)]
+    return lines
+
+
+def activity_lines(api: ApiClient, limit: int = 50) -> list[str]:
+    """The change log, newest first, in the computer's local time."""
+    return [f"{e.at.astimezone():%a %d %b %H:%M}  {teen_view.activity_in_words(e)}" for e in api.my_activity(limit)]
 
 
 def ask_for_time(api: ApiClient, minutes: int, reason: str) -> TimeRequest:
@@ -174,13 +210,31 @@ def controls_listing(controls: Controls) -> list[str]:
 
 
 def _cmd_controls(args: argparse.Namespace) -> int:
-    for line in controls_listing(effective_controls(_signed_in(args))):
+    current = apply_controls(_signed_in(args))
+    for line in controls_listing(current.controls):
+        print(line)
+    print(f"(Reported to your guardians: version {current.etag} is applied on this phone.)")
+    return 0
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    for line in overview(_signed_in(args)):
         print(line)
     return 0
 
 
+def _cmd_activity(args: argparse.Namespace) -> int:
+    lines = activity_lines(_signed_in(args))
+    for line in lines:
+        print(line)
+    if not lines:
+        print("Nothing has changed yet.")
+    return 0
+
+
 def _cmd_usage(args: argparse.Namespace) -> int:
-    day = report_usage(_signed_in(args), args.minutes, args.date)
+    api = _signed_in(args)
+    day = (add_usage if args.action == "add" else report_usage)(api, args.minutes, args.date)
     limit = "no limit" if day.limit_minutes is None else f"limit {day.limit_minutes} min"
     print(f"{day.date}: {day.minutes} min used ({limit}).")
     return 0
@@ -207,6 +261,26 @@ def _cmd_unlink(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> date:
+    """A date argument, with a message that says what was wrong and what is expected."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date. Write it as YYYY-MM-DD, for example 2026-06-20."
+        ) from None
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes.") from None
+    if not 0 <= value <= MAX_DAY_MINUTES:
+        raise argparse.ArgumentTypeError(f"{value} minutes is not possible in a day: give 0 to {MAX_DAY_MINUTES}.")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="famguard-teen", description="The teen's phone, simulated.")
     parser.add_argument("--server", required=True, help="the FamGuard service address")
@@ -227,18 +301,20 @@ def _parser() -> argparse.ArgumentParser:
     signup.add_argument("--email", required=True)
     signup.add_argument("--password", required=True)
     signup.add_argument("--name", required=True)
-    signup.add_argument("--birth-date", required=True, type=date.fromisoformat)
+    signup.add_argument("--birth-date", required=True, type=_date)
     signup.set_defaults(handler=_cmd_signup)
     command("login", _cmd_login, "sign in and remember it")
     command("logout", _cmd_logout, "sign out and forget the sign-in")
     pair = command("pair", _cmd_pair, "enter a guardian's pairing code")
     pair.add_argument("code")
     pair.add_argument("--yes", action="store_true", help="accept without asking")
-    command("controls", _cmd_controls, "show the controls in effect")
+    command("controls", _cmd_controls, "show the controls in effect (and report them applied)")
+    command("rules", _cmd_rules, "who manages this account, and the rules in plain words")
+    command("activity", _cmd_activity, "every change to the rules: who, when, what")
     usage = command("usage", _cmd_usage, "report screen time")
-    usage.add_argument("action", choices=["add"])
-    usage.add_argument("minutes", type=int, help="minutes used on that day (the day's total)")
-    usage.add_argument("--date", type=date.fromisoformat, default=None)
+    usage.add_argument("action", choices=["add", "set"], help="add minutes to the day, or set the day's total")
+    usage.add_argument("minutes", type=_minutes, help="minutes (0-1440)")
+    usage.add_argument("--date", type=_date, default=None, help="the day, YYYY-MM-DD (default today)")
     ask = command("ask-time", _cmd_ask_time, "ask for more time today")
     ask.add_argument("minutes", type=int)
     ask.add_argument("--reason", required=True)

@@ -38,7 +38,9 @@ from famguard.domain.models import (
     Event,
     GuardianLink,
     Pairing,
+    PhoneStatus,
     TeenSummary,
+    TemporaryRule,
     TimeRequest,
     UsageDay,
 )
@@ -362,7 +364,40 @@ class ApiClient:
         return _versioned(reply)
 
     def my_controls(self) -> Versioned:
+        """The teen's effective controls (any temporary rule on top) and their ETag."""
         return _versioned(self._call("GET", "/v1/me/controls"))
+
+    # --- delivery receipts and temporary rules -------------------------------------------
+
+    def report_applied(self, etag: str) -> None:
+        """The teen's phone applied the effective controls of `etag`."""
+        self._call("POST", "/v1/me/controls/applied", body={"etag": etag}, ok=(204,))
+
+    def phone_status(self, teen_id: str) -> PhoneStatus:
+        return p.parse_phone(self._call("GET", f"/v1/teens/{_seg(teen_id)}/phone").json())
+
+    def temporary_rules(self, teen_id: str) -> list[TemporaryRule]:
+        reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/temporary-rules")
+        return p.listing(reply.json(), p.parse_rule, "temporary rules")
+
+    def my_temporary_rules(self) -> list[TemporaryRule]:
+        """The signed-in teen's own temporary rules."""
+        return p.listing(self._call("GET", "/v1/me/temporary-rules").json(), p.parse_rule, "temporary rules")
+
+    def create_temporary_rule(
+        self, teen_id: str, name: str, starts_on: date, ends_on: date, controls: Mapping[str, Any]
+    ) -> TemporaryRule:
+        body = {
+            "name": name,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "controls": dict(controls),
+        }
+        reply = self._call("POST", f"/v1/teens/{_seg(teen_id)}/temporary-rules", body=body, ok=(201,))
+        return p.parse_rule(reply.json())
+
+    def remove_temporary_rule(self, teen_id: str, rule_id: str) -> None:
+        self._call("DELETE", f"/v1/teens/{_seg(teen_id)}/temporary-rules/{_seg(rule_id)}", ok=(204,))
 
     # --- usage and time requests ---------------------------------------------------------
 
@@ -373,6 +408,11 @@ class ApiClient:
     def usage(self, teen_id: str, start: date | None = None, end: date | None = None) -> list[UsageDay]:
         params = {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
         return p.parse_usage(self._call("GET", f"/v1/teens/{_seg(teen_id)}/usage", params=params).json())
+
+    def my_usage(self, day: date | None = None) -> UsageDay:
+        """What the service has for one of the teen's days (default its today), with the limit."""
+        params = {"date": day.isoformat() if day else None}
+        return p.parse_usage_day(self._call("GET", "/v1/me/usage", params=params).json())
 
     def ask_for_time(self, minutes: int, reason: str) -> TimeRequest:
         reply = self._call("POST", "/v1/me/time-requests", body={"minutes": minutes, "reason": reason}, ok=(201,))
@@ -407,6 +447,11 @@ class ApiClient:
         """Newest first; `before` the last id of the previous page; filters are combinable."""
         params = {"limit": limit, "before": before, "kind": kind, "field": field, "actor": actor}
         reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/activity", params=params)
+        return p.listing(reply.json(), p.parse_activity, "activity")
+
+    def my_activity(self, limit: int = 100, before: int | None = None) -> list[ActivityEntry]:
+        """The teen's own history (the same entries as its guardians see)."""
+        reply = self._call("GET", "/v1/me/activity", params={"limit": limit, "before": before})
         return p.listing(reply.json(), p.parse_activity, "activity")
 
     def events(self, after: str | None = None, wait: int = 0) -> tuple[list[Event], str]:

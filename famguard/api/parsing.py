@@ -21,8 +21,10 @@ from famguard.domain.models import (
     Pairing,
     PairingStatus,
     PairingTeen,
+    PhoneStatus,
     Role,
     TeenSummary,
+    TemporaryRule,
     TimeRequest,
     TimeRequestStatus,
     UsageDay,
@@ -267,6 +269,33 @@ def parse_events(raw: Any) -> tuple[list[Event], str]:
     events = listing(o.get("events"), parse_event, "events")
     cursor = field(o, "cursor", (str, int), "events")
     return events, str(cursor)
+
+
+def parse_phone(raw: Any) -> PhoneStatus:
+    o = obj(raw, "phone")
+    w = "phone"
+    return PhoneStatus(
+        last_seen_at=timestamp(o, "last_seen_at", w, optional=True),
+        applied_etag=text(o, "applied_etag", w, optional=True),
+        applied_at=timestamp(o, "applied_at", w, optional=True),
+        current_etag=text(o, "current_etag", w),
+        up_to_date=bool(field(o, "up_to_date", bool, w)),
+        link_ends_on=day(o, "link_ends_on", w) if o.get("link_ends_on") is not None else None,  # newer field
+    )
+
+
+def parse_rule(raw: Any) -> TemporaryRule:
+    o = obj(raw, "temporary rule")
+    w = "temporary rule"
+    return TemporaryRule(
+        id=text(o, "id", w),
+        name=text(o, "name", w),
+        starts_on=day(o, "starts_on", w),
+        ends_on=day(o, "ends_on", w),
+        controls=dict(field(o, "controls", dict, w)),
+        created_by=text(obj(o.get("created_by"), f"{w}.created_by"), "display_name", w),
+        status=text(o, "status", w),
+    )
 
 
 def parse_error_body(raw: Any) -> tuple[str, str, dict[str, str]]:

@@ -13,12 +13,14 @@ from typing import Any
 
 from famguard.domain.controls import CONTROLS, SPECS, ValueKind
 from famguard.domain.models import ActivityEntry, Role
+from famguard.domain.teen_view import activity_in_words
 from famguard.domain.values import FieldError, format_minutes
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("controls", "Changes to settings"),
     ("link", "Links started or ended"),
     ("time_request", "Requests for more time"),
+    ("temporary_rule", "Temporary rules"),
 )
 ROLE_WORDS = {Role.GUARDIAN: "guardian", Role.TEEN: "teen"}
 
@@ -100,6 +102,8 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
             name = _lower_first(label) if len(label.split()) <= 2 else f"“{label}”"
             return f"{subject} turned {name} {'on' if entry.after else 'off'}", f"{before} → {after}"
         return f"{subject} changed {_lower_first(label)}", f"{before} → {after}"
+    if entry.kind == "temporary_rule" or (entry.kind == "link" and entry.field == "ending"):
+        return activity_in_words(entry), ""  # worded alike for the teen and the guardians
     if entry.kind == "link":
         started, ended = _guardian_in(entry.after), _guardian_in(entry.before)
         if started:

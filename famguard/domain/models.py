@@ -1,5 +1,6 @@
 """The typed objects of the FamGuard API other than controls: accounts, teens, pairings, usage,
-time requests, activity and events. The REST client returns these; the UI shows them."""
+time requests, activity, events, the phone's receipts and temporary rules. The REST client
+returns these; the UI shows them."""
 
 from __future__ import annotations
 
@@ -119,3 +120,29 @@ class Event:
     teen_id: str | None
     at: datetime
     data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PhoneStatus:
+    """What the teen's phone last reported (times None until it first reports)."""
+
+    last_seen_at: datetime | None
+    applied_etag: str | None
+    applied_at: datetime | None
+    current_etag: str
+    up_to_date: bool
+    link_ends_on: date | None = None  # the 18th birthday, from 30 days before it
+
+
+@dataclass(frozen=True)
+class TemporaryRule:
+    """A temporary rule: `controls` (wire form) on top of the teen's controls from `starts_on`
+    to `ends_on`, the teen's local dates, inclusive; `status` as the service saw it today."""
+
+    id: str
+    name: str
+    starts_on: date
+    ends_on: date
+    controls: dict[str, Any]
+    created_by: str
+    status: str

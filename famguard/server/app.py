@@ -16,7 +16,14 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from famguard import __version__
-from famguard.server import routes_accounts, routes_controls, routes_family, routes_pairing
+from famguard.server import (
+    routes_accounts,
+    routes_controls,
+    routes_family,
+    routes_pairing,
+    routes_phone,
+    routes_temporary_rules,
+)
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
@@ -81,7 +88,14 @@ def create_app(
         """The service answers (no database involved)."""
         return {"status": "ok"}
 
-    for module in (routes_accounts, routes_pairing, routes_controls, routes_family):
+    for module in (
+        routes_accounts,
+        routes_pairing,
+        routes_controls,
+        routes_family,
+        routes_phone,
+        routes_temporary_rules,
+    ):
         app.include_router(module.router)
 
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":

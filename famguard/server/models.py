@@ -197,3 +197,34 @@ class IdempotencyRow(Base):
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
     etag: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PhoneStatusRow(Base):
+    """What the teen's phone last said: the version of its effective controls it applied, when,
+    and when it last checked in (a delivery receipt for the guardians)."""
+
+    __tablename__ = "phone_status"
+    teen_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    applied_etag: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class TemporaryRuleRow(Base):
+    """A partial controls object laid over the teen's controls from `starts_on` to `ends_on`
+    (the teen's local dates, inclusive). `announced` is the status the family was last told
+    (scheduled, active, ended), so a start or an end is recorded and published once;
+    `removed_at` is set by DELETE (the row stays for the history)."""
+
+    __tablename__ = "temporary_rules"
+    __table_args__ = (Index("ix_temporary_rules_teen", "teen_id", "starts_on"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    teen_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    controls: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    announced: Mapped[str] = mapped_column(String(10))
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

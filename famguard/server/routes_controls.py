@@ -8,7 +8,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from famguard.domain.age import is_under_16
@@ -31,7 +31,7 @@ from famguard.server.access import (
     timezone_of,
 )
 from famguard.server.errors import ApiError, not_found
-from famguard.server.models import Account, ControlsRow, Link
+from famguard.server.models import Account, ControlsRow
 from famguard.server.responses import errors
 from famguard.server.schemas import ControlsOut
 from famguard.server.security import token_hash
@@ -230,21 +230,4 @@ def _apply(
     return body, etag
 
 
-@router.get(
-    "/v1/me/controls",
-    response_model=ControlsOut,
-    responses={200: {"headers": _ETAG_HEADER}, **errors()},
-)
-def my_controls(request: Request) -> Response:
-    """The teen's effective controls, read-only: only a linked guardian can change them."""
-    service = _service(request)
-    with service.db.read() as session:
-        me = service.authenticate(session, request, "teen")
-        teen = session.get(Account, me.account_id)
-        assert teen is not None
-        service.check_not_adult(session, teen)
-        linked = session.scalar(select(Link.id).where(Link.teen_id == me.account_id, Link.ended_at.is_(None)))
-        row = session.get(ControlsRow, me.account_id)
-        if linked is None or row is None:
-            raise not_found("No guardian manages this account, so no controls")
-        return _controls_response(*stored_controls(service, session, teen, row))
+# GET /v1/me/controls (the teen's effective controls, with any temporary rule) is in routes_phone.

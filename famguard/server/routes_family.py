@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import controls_from_json
 from famguard.domain.schedule import limit_for_day, teen_today
+from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import (
     Account,
@@ -65,6 +66,7 @@ def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, tupl
         return dict.fromkeys(days, (None, 0))
     # Only the limits are read, and they have the same default at every age.
     controls = controls_from_json(json.loads(row.body), TEEN_MIN_AGE)
+    rules = live_rules(session, teen_id)  # a temporary rule's limit replaces it on its days
     extra = dict(
         session.execute(
             select(TimeRequestRow.day, func.sum(TimeRequestRow.granted_minutes))
@@ -78,7 +80,7 @@ def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, tupl
         ).all()
     )
     granted = {day: int(extra.get(day) or 0) for day in days}
-    return {day: (limit_for_day(controls, day, granted[day]), granted[day]) for day in days}
+    return {day: (limit_for_day(rules_on(controls, rules, day), day, granted[day]), granted[day]) for day in days}
 
 
 def _teen_today(service: Service, session: Session, teen_id: str) -> date:
@@ -262,38 +264,52 @@ def activity(
     """Every change to the teen's controls, links and requests: who, when, before, after;
     newest first, `before` an id for the next page, optionally only one kind, field or actor."""
     service = _service(request)
+    settled_reader(service, request, teen_id)  # a rule that started or ended is in the history first
     with service.db.read() as session:
-        me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
-        actor = aliased(Account)
-        query = (
-            select(ActivityRow, actor)
-            .outerjoin(actor, actor.id == ActivityRow.actor_id)
-            .where(ActivityRow.teen_id == teen_id)
-            .order_by(ActivityRow.id.desc())
-            .limit(limit)
+        return activity_page(session, teen_id, limit, before, kind=kind, field=field, actor_id=actor_id)
+
+
+def activity_page(
+    session: Session,
+    teen_id: str,
+    limit: int,
+    before: int | None,
+    *,
+    kind: str | None = None,
+    field: str | None = None,
+    actor_id: str | None = None,
+) -> list[ActivityOut]:
+    """The teen's history, newest first (the guardians' and the teen's own view are the same),
+    optionally only one kind, field or actor."""
+    actor = aliased(Account)
+    query = (
+        select(ActivityRow, actor)
+        .outerjoin(actor, actor.id == ActivityRow.actor_id)
+        .where(ActivityRow.teen_id == teen_id)
+        .order_by(ActivityRow.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(ActivityRow.id < before)
+    if kind is not None:
+        query = query.where(ActivityRow.kind == kind)
+    if field is not None:
+        query = query.where(ActivityRow.field == field)
+    if actor_id is not None:
+        query = query.where(ActivityRow.actor_id == actor_id)
+    return [
+        ActivityOut(
+            id=row.id,
+            at=row.at,
+            actor=None if who is None else ActorOut(id=who.id, display_name=who.display_name, role=who.role),  # type: ignore[arg-type]
+            teen_id=row.teen_id,
+            kind=row.kind,  # type: ignore[arg-type]
+            field=row.field,
+            before=json.loads(row.before) if row.before else None,
+            after=json.loads(row.after) if row.after else None,
         )
-        if before is not None:
-            query = query.where(ActivityRow.id < before)
-        if kind is not None:
-            query = query.where(ActivityRow.kind == kind)
-        if field is not None:
-            query = query.where(ActivityRow.field == field)
-        if actor_id is not None:
-            query = query.where(ActivityRow.actor_id == actor_id)
-        return [
-            ActivityOut(
-                id=row.id,
-                at=row.at,
-                actor=None if who is None else ActorOut(id=who.id, display_name=who.display_name, role=who.role),  # type: ignore[arg-type]
-                teen_id=row.teen_id,
-                kind=row.kind,  # type: ignore[arg-type]
-                field=row.field,
-                before=json.loads(row.before) if row.before else None,
-                after=json.loads(row.after) if row.after else None,
-            )
-            for row, who in session.execute(query).all()
-        ]
+        for row, who in session.execute(query).all()
+    ]
 
 
 def _read_events(service: Service, me: Principal, after: int) -> list[EventOut]:

@@ -4,12 +4,13 @@ The ui is typed against what this package exports: the services, their results (
 FieldState, AccountSession), the notices (Notice, NoticeKind), the demo (DemoEnvironment,
 TeenPhone Protocols) and the sync states (famguard.domain.sync.SyncState)."""
 
-from famguard.services.demo import DemoEnvironment, TeenPhone
+from famguard.services.demo import DemoEnvironment, PhoneSnapshot, TeenPhone
 from famguard.services.events import Notice, NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.insight import HistoryPage, HistoryQuery, InsightService, UsageWindow
 from famguard.services.session import AccountSession, SessionService, UnsentChanges
 from famguard.services.sync import FieldState, SyncEngine, SyncStatus
+from famguard.services.trust import TrustService
 
 __all__ = [
     "AccountSession",
@@ -22,10 +23,12 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "Notifier",
+    "PhoneSnapshot",
     "SessionService",
     "SyncEngine",
     "SyncStatus",
     "TeenPhone",
+    "TrustService",
     "UnsentChanges",
     "UsageWindow",
 ]

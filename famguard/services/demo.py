@@ -4,13 +4,30 @@ typed against them without importing the server stack that implements them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from famguard.domain.controls import Controls
-from famguard.domain.models import Pairing, TimeRequest, UsageDay
+from famguard.domain.models import ActivityEntry, GuardianLink, Pairing, TemporaryRule, TimeRequest, UsageDay
 
 if TYPE_CHECKING:
     from famguard.services.session import SessionService
+
+
+@dataclass(frozen=True)
+class PhoneSnapshot:
+    """Everything the teen's phone shows, read in one go (and the controls reported applied):
+    `controls`/`etag` are None while no guardian manages the account."""
+
+    controls: Controls | None
+    etag: str | None
+    guardians: list[GuardianLink]
+    rules: list[TemporaryRule]
+    activity: list[ActivityEntry]
+    usage: UsageDay
+    requests: list[TimeRequest]
+    applied_at: datetime | None = None
 
 
 class TeenPhone(Protocol):
@@ -32,14 +49,26 @@ class TeenPhone(Protocol):
         """The effective controls, or None while no guardian is linked."""
         ...
 
+    def snapshot(self) -> PhoneSnapshot:
+        """Read what the phone shows; report the effective controls' version as applied."""
+        ...
+
+    def unlink(self) -> None:
+        """The teen ends every guardian link."""
+        ...
+
     def report_usage(self, minutes: int) -> UsageDay: ...
+
+    def add_usage(self, minutes: int) -> UsageDay:
+        """Add minutes to what the service has for the teen's today."""
+        ...
 
     def ask_for_time(self, minutes: int, reason: str) -> TimeRequest: ...
 
     def cursor(self) -> str: ...
 
-    def wait_for_events(self, cursor: str) -> tuple[int, str]:
-        """Wait a little for the teen's events: (how many came, the next cursor)."""
+    def wait_for_events(self, cursor: str) -> tuple[list[str], str]:
+        """Wait a little for the teen's events: (the types that came, the next cursor)."""
         ...
 
 

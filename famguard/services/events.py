@@ -27,6 +27,8 @@ class NoticeKind(StrEnum):
     ACTIVITY = "activity"
     PAIRING = "pairing"  # a pairing moved on (poll it)
     SIGNED_OUT = "signed_out"  # the server ended the sign-in (sign in again)
+    PHONE = "phone"  # the teen's phone reported (the delivery receipt changed)
+    RULES = "rules"  # the teen's temporary rules changed (planned, removed, started, ended)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.insight import InsightService
 from famguard.services.sync import SyncEngine
+from famguard.services.trust import TrustService
 from famguard.store import AccountStore
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,11 @@ class AccountSession:
     remembered: bool
     remember_problem: str | None = None
     _closed: bool = field(default=False, repr=False)
+
+    @property
+    def trust(self) -> TrustService:
+        """The teen phone's receipts and the temporary rules (the sync engine keeps them fresh)."""
+        return self.sync.trust
 
     def unsent_changes(self) -> int:
         """Changes still pending, being sent or in conflict (what sign-out would lose)."""

@@ -41,6 +41,7 @@ from famguard.domain.errors import DomainValidationError
 from famguard.domain.models import Event
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.services.events import Listener, NoticeKind, Notifier
+from famguard.services.trust import TrustService
 from famguard.store import AccountStore, OutboxChange
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,19 @@ MAX_REBASES = 3  # 412s in a row for one change before it waits for the next rou
 # Events that add history entries (the history screen shows them as they happen), and how many
 # of the newest entries to fetch on each: more than one event's worth, fewer than a page.
 HISTORY_EVENTS = frozenset(
-    {"controls_changed", "time_requested", "time_request_decided", "pairing_confirmed", "link_ended"}
-)
+    {
+        "controls_changed",
+        "time_requested",
+        "time_request_decided",
+        "pairing_confirmed",
+        "link_ended",
+        "link_ending",
+        "temporary_rule_created",
+        "temporary_rule_started",
+        "temporary_rule_ended",
+        "temporary_rule_removed",
+    }
+)  # the events whose change is also an entry of the teen's history
 HISTORY_FETCH = 50
 
 
@@ -113,6 +125,7 @@ class SyncEngine:
         self.events_wait = events_wait
         self.store = store
         self.notifier = notifier or Notifier()
+        self.trust = TrustService(api, store, self.notifier)  # receipts and rules follow the events too
         self._send_lock = threading.Lock()  # one sender at a time keeps each teen's order
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -417,6 +430,7 @@ class SyncEngine:
             cached = self.store.controls(teen)
             if cached is None or cached[1] != event.data.get("etag"):
                 self.refresh_controls(teen)
+            self.trust.refresh_phone(teen)  # the phone has not applied the change yet
         elif event.type in ("pairing_confirmed", "link_ended"):
             self.store.replace_teens(self.api.teens())
             self.notifier.notify(NoticeKind.TEENS, teen)
@@ -428,6 +442,14 @@ class SyncEngine:
             self._refresh_usage(teen)  # an approval raises that day's limit
         elif event.type == "usage_reported" and teen:
             self._refresh_usage(teen)
+        elif event.type == "link_ending" and teen:
+            self.trust.refresh_phone(teen)  # the receipt carries the date the link ends
+        elif event.type == "controls_applied" and teen:
+            self.trust.refresh_phone(teen)  # the delivery receipt moved on
+        elif event.type.startswith("temporary_rule_") and teen:
+            # A rule changes what the phone must apply (its ETag): both the rules and the receipt.
+            self.trust.refresh_rules(teen)
+            self.trust.refresh_phone(teen)
         if teen and event.type in HISTORY_EVENTS:
             # The change history's newest entries, so an open history shows them within a second.
             self.store.add_activity(self.api.activity(teen, limit=HISTORY_FETCH))

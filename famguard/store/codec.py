@@ -1,4 +1,5 @@
-"""JSON form of the cached domain objects (teens, usage, time requests, activity), so the cache
+"""JSON form of the cached domain objects (teens, usage, time requests, activity, the phone's
+receipt, temporary rules), so the cache
 can hand back the same dataclasses the API client returned."""
 
 from __future__ import annotations
@@ -7,7 +8,17 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from famguard.domain.models import ActivityEntry, Actor, Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
+from famguard.domain.models import (
+    ActivityEntry,
+    Actor,
+    PhoneStatus,
+    Role,
+    TeenSummary,
+    TemporaryRule,
+    TimeRequest,
+    TimeRequestStatus,
+    UsageDay,
+)
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -102,3 +113,65 @@ def activity_from_json(text: str) -> ActivityEntry:
         before=o["before"],
         after=o["after"],
     )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def phone_to_json(p: PhoneStatus) -> str:
+    return json.dumps(
+        {
+            "last_seen_at": _iso(p.last_seen_at),
+            "applied_etag": p.applied_etag,
+            "applied_at": _iso(p.applied_at),
+            "current_etag": p.current_etag,
+            "up_to_date": p.up_to_date,
+            "link_ends_on": p.link_ends_on.isoformat() if p.link_ends_on else None,
+        }
+    )
+
+
+def phone_from_json(text: str) -> PhoneStatus:
+    o = json.loads(text)
+    ends = o.get("link_ends_on")
+    return PhoneStatus(
+        _dt(o["last_seen_at"]),
+        o["applied_etag"],
+        _dt(o["applied_at"]),
+        o["current_etag"],
+        o["up_to_date"],
+        date.fromisoformat(ends) if ends else None,
+    )
+
+
+def rules_to_json(rules: list[TemporaryRule]) -> str:
+    return json.dumps(
+        [
+            {
+                "id": r.id,
+                "name": r.name,
+                "starts_on": r.starts_on.isoformat(),
+                "ends_on": r.ends_on.isoformat(),
+                "controls": r.controls,
+                "created_by": r.created_by,
+                "status": r.status,
+            }
+            for r in rules
+        ]
+    )
+
+
+def rules_from_json(text: str) -> list[TemporaryRule]:
+    return [
+        TemporaryRule(
+            o["id"],
+            o["name"],
+            date.fromisoformat(o["starts_on"]),
+            date.fromisoformat(o["ends_on"]),
+            o["controls"],
+            o["created_by"],
+            o["status"],
+        )
+        for o in json.loads(text)
+    ]

@@ -69,6 +69,7 @@ class ControlRow(QFrame):
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self.field))
         self.state = SyncState.IDLE
         self.note = ""  # "changed by …", kept after the highlight fades
+        self.receipt = ""  # "on Maya's phone 14:02": said after "saved" (the delivery receipt)
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -90,7 +91,10 @@ class ControlRow(QFrame):
         if state != SyncState.IDLE:
             self.note = ""  # the guardian's own change is newer news than one from elsewhere
         self.state = state
-        self.status.setText(state_text(state, offline=offline, message=message) or self.note)
+        text = state_text(state, offline=offline, message=message)
+        if state == SyncState.SAVED and self.receipt:
+            text = f"{text} — {self.receipt}"
+        self.status.setText(text or self.note)
         self.status.setToolTip(message or "")
         self.retry.setVisible(state == SyncState.REJECTED)
 
@@ -214,6 +218,12 @@ class ControlsPage(QWidget):
     def set_field_state(self, field: str, state: SyncState, message: str | None = None) -> None:
         self._messages[field] = message
         self.rows[field].set_state(state, offline=self._offline, message=message)
+
+    def set_receipt(self, words: str) -> None:
+        """Where the teen's phone stands ("on Maya's phone 14:02"), said after each "saved"."""
+        for field, row in self._rows.items():
+            row.receipt = words
+            row.set_state(row.state, offline=self._offline, message=self._messages.get(field))
 
     def set_offline(self, offline: bool) -> None:
         self._offline = offline

@@ -28,6 +28,7 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_controls_presenter import TeenControlsPresenter
 from famguard.ui.teen_list_presenter import TeenListPresenter
 from famguard.ui.time_requests_presenter import TimeRequestsPresenter
+from famguard.ui.trust_presenter import PHONE_PAGE, TrustPresenter
 
 if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types only
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
@@ -71,10 +72,13 @@ class FamilyPresenter(Presenter):
         self.history = HistoryPresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
         self.agreement = AgreementPresenter(window, tasks, session.sync, session.insight, self.teen_list,
                                             guardian_name=session.account.display_name, on_failure=fail)  # fmt: skip
+        self.trust = TrustPresenter(window, tasks, session.trust, session.sync, session.family, self.teen_list,
+                                    on_failure=fail)  # fmt: skip
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.screen_time, self.history)
+        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.screen_time, self.history,
+                                                self.trust)  # fmt: skip
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._on_notice)
@@ -99,10 +103,15 @@ class FamilyPresenter(Presenter):
             self.controls.reload(teen_id)
             self.teen_list.update_sync(teen_id)
             self.history.reload_controls(teen_id)
+            self.trust.reload(teen_id)
 
         def usage_changed(teen_id: str) -> None:
             self.teen_list.reload_usage(teen_id)
             self.screen_time.reload(teen_id)
+
+        def activity_changed(teen_id: str) -> None:
+            self.history.reload(teen_id)
+            self.trust.reload(teen_id)  # what the teen sees includes the change log
 
         return {
             NoticeKind.OUTBOX: for_teen(teen_changed),
@@ -110,10 +119,12 @@ class FamilyPresenter(Presenter):
             NoticeKind.STATUS: lambda _t: self._reload_status(),
             NoticeKind.TEENS: lambda _t: self.teen_list.reload(fetch_new=True),
             NoticeKind.USAGE: for_teen(usage_changed),
-            NoticeKind.ACTIVITY: for_teen(self.history.reload),
+            NoticeKind.ACTIVITY: for_teen(activity_changed),
             NoticeKind.TIME_REQUESTS: for_teen(self.requests.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
+            NoticeKind.PHONE: for_teen(self.trust.reload),
+            NoticeKind.RULES: for_teen(self.trust.reload),
         }
 
     # --- what tests and the controller look at -------------------------------------------------
@@ -168,7 +179,9 @@ class FamilyPresenter(Presenter):
 
     def show_page(self, name: str) -> None:
         """A page of the selected teen (View menu); without a teen there is nothing to show."""
-        if self.current:
+        if name == PHONE_PAGE:
+            self.trust.open_page()  # the phone page is wired when first opened
+        elif self.current:
             self.window.show_page(name)
 
     # --- notices and status --------------------------------------------------------------------

@@ -223,12 +223,15 @@ class MainWindow(QMainWindow):
         self.register_page(CONTROLS_PAGE, _controls_page)
         self.register_page("screen_time", _lazy("famguard.ui.screen_time_page", "ScreenTimePage"))
         self.register_page("history", _lazy("famguard.ui.history_page", "ChangeHistoryPage"))
+        # the phone's receipt, temporary rules, what the teen sees
+        self.register_page("phone", _lazy("famguard.ui.trust_page", "TrustPage"))
 
     def _page_actions(self) -> None:
         for name, text, key in (
             (CONTROLS_PAGE, "&Controls", "Ctrl+1"),
             ("screen_time", "&Screen time", "Ctrl+2"),
             ("history", "Change &history", "Ctrl+3"),
+            ("phone", "&Phone and temporary rules", "Ctrl+4"),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(key))

@@ -92,6 +92,7 @@ class TeenControlsPresenter(Presenter):
         previous = self.shown.get(teen_id)
         if self.page.teen_id != teen_id or previous is None:
             self.page.show_teen(teen_id, row.name, row.age, controls)
+            self.window.show_teen_page()  # a teen just selected; a later reload keeps the page shown
         else:
             in_flight = {f for f, s in states.items() if s.state in OPEN_STATES}
             elsewhere = tuple(
@@ -101,7 +102,6 @@ class TeenControlsPresenter(Presenter):
             if elsewhere:
                 self._name_who_changed(teen_id, elsewhere)
         self.shown[teen_id] = controls
-        self.window.show_teen_page()
         self._show_states(teen_id, states)
         self.on_status(status)
 

@@ -1,33 +1,41 @@
-"""The "Teen's phone" dock of the demo: plays the teen's side with the same public API as
-`famguard-teen` — accept a pairing code, report usage, ask for more time, and see the effective
-controls update live. Pure view: it emits what the demonstrator asks and shows what it is told."""
+"""The "Teen's phone" dock of the demo: a small but honest phone, playing the teen's side with the
+same public API as `famguard-teen`. It pairs (enter the code, accept or decline who asks), shows
+who manages it and unlinks, and pairs again; it shows today's use as the service has it, counts
+minutes while "Use the app" runs and locks with the reason when the effective rules say so; it
+asks for more time and shows the answer; it says which version of the rules it applied (and
+reported); and it shows the teen's own view — the rules in plain words and the change log.
+Pure view: it emits what the demonstrator asks and shows what it is told."""
 
 from __future__ import annotations
-
-import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from famguard.domain.controls import CONTROLS, Controls
 from famguard.ui.common import named, wrapping_label
+from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
+
+PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
 
 
 class TeenPhonePanel(QDockWidget):
     redeem_requested = Signal(str)  # the code as typed
     accept_requested = Signal()
     decline_requested = Signal()
-    usage_requested = Signal(int)  # minutes used today
+    unlink_requested = Signal()
+    use_toggled = Signal(bool)  # the "use the app" clock runs or stops
+    add_minutes_requested = Signal(int)
     more_time_requested = Signal(int, str)  # minutes, reason
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -37,35 +45,42 @@ class TeenPhonePanel(QDockWidget):
         self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         body = QWidget()
         self.who = named(wrapping_label("", "teenWho"), "teenWho", "Signed in teen")
+        self.pairing_state = "idle"
 
-        pairing = QGroupBox("Link to a guardian")
+        pairing = QGroupBox("Guardians")
         self.code_edit = named(QLineEdit(), "teenCodeEdit", "Pairing code from the guardian")
         self.code_edit.setPlaceholderText("ABCD-EFGH")
         self.redeem_button = named(QPushButton("&Enter code"), "teenRedeemButton", "Enter pairing code")
         self.accept_button = named(QPushButton("&Accept"), "teenAcceptButton", "Accept the guardian")
-        self.decline_button = named(QPushButton("Decline"), "teenDeclineButton", "Decline the guardian")
+        self.decline_button = named(QPushButton("&Decline"), "teenDeclineButton", "Decline the guardian")
+        self.unlink_button = named(QPushButton("&Unlink…"), "teenUnlinkButton", "Unlink from every guardian")
         self.pairing_message = named(wrapping_label("", "teenPairingMessage"), "teenPairingMessage", "Pairing")
         self.redeem_button.clicked.connect(lambda: self.redeem_requested.emit(self.code_edit.text()))
         self.code_edit.returnPressed.connect(lambda: self.redeem_requested.emit(self.code_edit.text()))
         self.accept_button.clicked.connect(self.accept_requested)
         self.decline_button.clicked.connect(self.decline_requested)
+        self.unlink_button.clicked.connect(self.unlink_requested)
         code_row = QHBoxLayout()
         code_row.addWidget(self.code_edit, 1)
         code_row.addWidget(self.redeem_button)
         answer_row = QHBoxLayout()
         answer_row.addWidget(self.accept_button)
         answer_row.addWidget(self.decline_button)
+        answer_row.addStretch(1)
+        answer_row.addWidget(self.unlink_button)
         pairing_layout = QVBoxLayout(pairing)
         pairing_layout.addLayout(code_row)
         pairing_layout.addWidget(self.pairing_message)
         pairing_layout.addLayout(answer_row)
 
-        usage = QGroupBox("Use of the app")
-        self.usage_spin = named(QSpinBox(), "teenUsageSpin", "Minutes used today")
-        self.usage_spin.setRange(0, 1440)
-        self.usage_spin.setSuffix(" min")
-        self.usage_button = named(QPushButton("&Report use"), "teenUsageButton", "Report use today")
-        self.usage_button.clicked.connect(lambda: self.usage_requested.emit(self.usage_spin.value()))
+        usage = QGroupBox("The app")
+        self.lock_label = named(wrapping_label("", "teenLock"), "teenLock", "Open or locked")
+        self.used_label = named(wrapping_label("", "teenUsed"), "teenUsed", "Used today")
+        self.use_button = named(QPushButton("▶ Use &the app"), "teenUseButton", "Use the app (counts minutes)")
+        self.use_button.setCheckable(True)
+        self.use_button.toggled.connect(self._use_toggled)
+        self.add_button = named(QPushButton("+&5 min"), "teenAdd5Button", "Add 5 minutes of use")
+        self.add_button.clicked.connect(lambda: self.add_minutes_requested.emit(5))
         self.more_spin = named(QSpinBox(), "teenMoreSpin", "Extra minutes to ask for")
         self.more_spin.setRange(5, 240)
         self.more_spin.setValue(30)
@@ -77,18 +92,27 @@ class TeenPhonePanel(QDockWidget):
             lambda: self.more_time_requested.emit(self.more_spin.value(), self.reason_edit.text().strip())
         )
         self.usage_message = named(wrapping_label("", "teenUsageMessage"), "teenUsageMessage", "Use")
+        self.answer = named(wrapping_label("", "teenRequestAnswer"), "teenRequestAnswer", "Answer to the request")
+        use_row = QHBoxLayout()
+        use_row.addWidget(self.use_button)
+        use_row.addWidget(self.add_button)
+        use_row.addStretch(1)
         usage_form = QFormLayout(usage)
-        usage_form.addRow("Used today", self._row(self.usage_spin, self.usage_button))
+        usage_form.addRow(self.lock_label)
+        usage_form.addRow(self.used_label)
+        usage_form.addRow(use_row)
         usage_form.addRow("Extra time", self.more_spin)
         usage_form.addRow("Reason", self.reason_edit)
         usage_form.addRow(self.more_button)
+        usage_form.addRow(self.answer)
         usage_form.addRow(self.usage_message)
 
-        effective = QGroupBox("What the teen's app allows now")
-        self.controls_label = named(wrapping_label("Not linked yet.", "teenControls"), "teenControls", "Effective")
-        self.controls_label.setTextFormat(Qt.TextFormat.RichText)
+        effective = QGroupBox("Your rules")
+        self.applied_label = named(wrapping_label("", "teenApplied"), "teenApplied", "Applied version")
+        self.view = TeenViewWidget("teenView")
         effective_layout = QVBoxLayout(effective)
-        effective_layout.addWidget(self.controls_label)
+        effective_layout.addWidget(self.applied_label)
+        effective_layout.addWidget(self.view)
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.who)
@@ -96,44 +120,70 @@ class TeenPhonePanel(QDockWidget):
         layout.addWidget(usage)
         layout.addWidget(effective)
         layout.addStretch(1)
-        self.setWidget(body)
+        scroll = QScrollArea()
+        scroll.setObjectName("teenPhoneScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
         self.set_pairing_state("idle")
-
-    @staticmethod
-    def _row(*widgets: QWidget) -> QWidget:
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        for widget in widgets:
-            row.addWidget(widget)
-        return holder
+        self.set_usage("", locked=None)
 
     def set_teen(self, name: str, age: int) -> None:
         self.who.setText(f"Signed in on the phone as <b>{name}</b>, {age}")
 
     def set_pairing_state(self, state: str, message: str = "") -> None:
-        """idle (enter a code) · redeemed (accept or decline who is asking) · busy · done."""
-        self.code_edit.setEnabled(state in ("idle",))
-        self.redeem_button.setEnabled(state == "idle")
+        """idle (enter a code) · busy · redeemed (accept or decline who asks) · waiting (for the
+        guardian to confirm) · linked (managed; unlink, or enter another guardian's code)."""
+        assert state in PAIRING_STATES, state
+        self.pairing_state = state
+        can_enter = state in ("idle", "linked")
+        self.code_edit.setEnabled(can_enter)
+        self.redeem_button.setEnabled(can_enter)
         self.accept_button.setVisible(state == "redeemed")
         self.decline_button.setVisible(state == "redeemed")
+        self.unlink_button.setVisible(state == "linked")
         self.pairing_message.setText(message)
-        if state == "done":
+        if state in ("waiting", "linked"):
             self.code_edit.clear()
+        if state == "redeemed":
+            self.accept_button.setFocus()  # the next thing to decide, not the usage controls
+
+    def set_usage(self, used: str, *, locked: str | None) -> None:
+        """Today's use in words, and why the app is locked (None: open; "" unknown)."""
+        self.used_label.setText(used)
+        if locked is None:
+            self.lock_label.setText("✓ Open")
+        else:
+            self.lock_label.setText(f"✗ Locked: {locked}" if locked else "")
+            if locked and self.use_button.isChecked():
+                self.use_button.setChecked(False)  # a locked app cannot be used
+        self.use_button.setEnabled(locked is None)
+        self.add_button.setEnabled(locked is None)
+
+    def _use_toggled(self, on: bool) -> None:
+        self.use_button.setText("■ Stop using &the app" if on else "▶ Use &the app")
+        self.use_toggled.emit(on)
 
     def show_usage_message(self, text: str) -> None:
         self.usage_message.setText(text)
 
-    def set_effective_controls(self, controls: Controls | None) -> None:
-        if controls is None:
-            self.controls_label.setText("Not linked to a guardian: no controls apply.")
-            return
-        rows = "".join(
-            f"<tr><td>{html.escape(spec.label)}</td>"
-            f"<td><b>{html.escape(spec.describe(getattr(controls, spec.name)))}</b></td></tr>"
-            for spec in CONTROLS
-        )
-        self.controls_label.setText(f"<table cellspacing='3'>{rows}</table>")
+    def show_answer(self, text: str) -> None:
+        self.answer.setText(text)
+
+    def show_applied(self, text: str) -> None:
+        self.applied_label.setText(text)
+
+    def show_view(self, data: TeenViewData) -> None:
+        self.view.show_view(data)
+
+    def reset(self) -> None:
+        """Forget what the last phone showed (the demo was reset or ended)."""
+        self.view.show_view(TeenViewData("", []))
+        for label in (self.applied_label, self.answer, self.usage_message):
+            label.setText("")
+        self.set_usage("", locked=None)
+        self.set_pairing_state("idle")
 
     def effective_text(self) -> str:
-        return self.controls_label.text()
+        return self.view.text()

@@ -1,22 +1,38 @@
-"""Drives the demo's "Teen's phone" dock: the teen's side of pairing, usage reports, requests for
-more time, and the effective controls kept live by following the teen's events.
+"""Drives the demo's "Teen's phone" dock like a phone: pairing, unlinking and pairing again; after
+every event it reads what the phone shows (famguard.services.demo.PhoneSnapshot), which also
+reports the effective controls' version as applied; a "use the app" clock that adds a minute of
+use each minute while it runs; the lock, decided by the effective rules in the teen's time zone
+(re-checked every half minute, so time away starts on the minute); and the answer to a request
+for more time.
 
 `teen` is the demo environment's teen (famguard.services.demo.TeenPhone, made by famguard.app):
 blocking calls on the public API, run here through the TaskRunner."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from famguard.domain import teen_view
 from famguard.domain.errors import ErrorKind, kind_of, user_message
-from famguard.domain.models import Pairing, TimeRequest, UsageDay
+from famguard.domain.models import Pairing, TimeRequest, TimeRequestStatus, UsageDay
+from famguard.domain.schedule import format_minutes
 from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
+from famguard.ui.teen_view_widget import build_view
 
 if TYPE_CHECKING:
-    from famguard.services.demo import TeenPhone
+    from famguard.services.demo import PhoneSnapshot, TeenPhone
     from famguard.ui.main_window import MainWindow
+
+USE_TICK_MS = 60_000  # the clock counts real minutes
+LOCK_CHECK_MS = 30_000
 
 
 class TeenPhonePresenter(Presenter):
@@ -26,36 +42,113 @@ class TeenPhonePresenter(Presenter):
         self.panel = window.ensure_teen_phone()
         self.panel.show()
         self.pairing: Pairing | None = None
+        self.snapshot: PhoneSnapshot | None = None
+        self.session_minutes = 0
+        self.question: QMessageBox | None = None
         self.track(self.panel.redeem_requested, self.redeem)
         self.track(self.panel.accept_requested, self.accept)
         self.track(self.panel.decline_requested, self.decline)
-        self.track(self.panel.usage_requested, self.report_usage)
+        self.track(self.panel.unlink_requested, self.ask_unlink)
+        self.track(self.panel.use_toggled, self.use_app)
+        self.track(self.panel.add_minutes_requested, self.add_minutes)
         self.track(self.panel.more_time_requested, self.ask_for_time)
+        self.use_timer = QTimer(self)
+        self.use_timer.setInterval(USE_TICK_MS)
+        self.use_timer.timeout.connect(lambda: self.add_minutes(1))
+        self.lock_timer = QTimer(self)
+        self.lock_timer.setInterval(LOCK_CHECK_MS)
+        self.lock_timer.timeout.connect(self._show_lock)
 
     def start(self) -> None:
         self.panel.set_teen(self.teen.name, self.teen.age)
         self.panel.set_pairing_state("idle", "Type the code the guardian's screen shows.")
-        self.refresh_controls()
+        self.refresh()
+        self.lock_timer.start()
         self.run(self.teen.cursor, self._follow, on_error=self._follow_failed, owner=self.panel)
 
     def close(self) -> None:
-        self.panel.set_effective_controls(None)
+        self.use_timer.stop()
+        self.lock_timer.stop()
+        if self.panel.use_button.isChecked():
+            self.panel.use_button.setChecked(False)
+        self.panel.reset()
         self.panel.hide()
         super().close()
 
-    # --- live controls -------------------------------------------------------------------------
+    # --- what the phone shows ------------------------------------------------------------------
 
-    def refresh_controls(self) -> None:
-        self.run(self.teen.controls, self.panel.set_effective_controls, on_error=self._shown, owner=self.panel)
+    def refresh(self) -> None:
+        """Read everything the phone shows (and report the rules applied)."""
+        self.run(self.teen.snapshot, self._show, on_error=self._shown, owner=self.panel, name="phone snapshot")
+
+    def _show(self, snap: PhoneSnapshot) -> None:
+        self.snapshot = snap
+        names = ", ".join(g.display_name for g in snap.guardians)
+        state = self.panel.pairing_state
+        if snap.controls is not None and state in ("idle", "waiting", "linked"):
+            self.panel.set_pairing_state("linked", f"✓ Managed by {names}. Another guardian's code adds them too.")
+        elif snap.controls is None and state == "linked":
+            self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
+        if snap.etag is not None and snap.applied_at is not None:
+            self.panel.show_applied(
+                f"✓ Rules version {snap.etag.strip(chr(34))} applied at {snap.applied_at.astimezone():%H:%M}; "
+                "your guardians can see they reached this phone."
+            )
+        else:
+            self.panel.show_applied("No rules to apply.")
+        self._show_lock()
+        self._show_answer([r for r in snap.requests if r.date == snap.usage.date])  # today's only
+
+    def _show_lock(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        used, limit = snap.usage.minutes, snap.usage.limit_minutes
+        if snap.controls is None:
+            self.panel.set_usage(f"{format_minutes(used)} used today; no limits apply.", locked=None)
+            status = "No controls apply."
+        else:
+            local = datetime.now(UTC).astimezone(ZoneInfo(snap.controls.timezone))
+            reason = teen_view.lock_reason(snap.controls, local, used, limit)
+            self.panel.set_usage(teen_view.time_left(used, limit), locked=reason)
+            status = f"Locked now: {reason}" if reason else f"Open now — {teen_view.time_left(used, limit)}"
+        ends = teen_view.link_ends_on(snap.activity)
+        notice = teen_view.link_end_notice(self.teen.name, ends, snap.usage.date, for_teen=True) if ends else None
+        self.panel.show_view(
+            build_view(
+                snap.controls,
+                snap.guardians,
+                snap.rules,
+                snap.activity,
+                snap.usage.date,
+                status=status,
+                notice=notice or "",
+            )  # fmt: skip
+        )
+
+    def _show_answer(self, requests: list[TimeRequest]) -> None:
+        latest = requests[0] if requests else None
+        if latest is None:
+            self.panel.show_answer("")
+        elif latest.status == TimeRequestStatus.PENDING:
+            self.panel.show_answer(f"◷ Waiting for an answer: {format_minutes(latest.minutes)} more")
+        elif latest.status == TimeRequestStatus.APPROVED:
+            granted = format_minutes(latest.granted_minutes or latest.minutes)
+            self.panel.show_answer(f"✓ {latest.decided_by or 'Your guardian'} gave you {granted} more today")
+        else:
+            asked = format_minutes(latest.minutes)
+            self.panel.show_answer(f"✗ {latest.decided_by or 'Your guardian'} said no to {asked} more")
 
     def _follow(self, cursor: str) -> None:
-        """One long-poll at a time for the teen's events; any news reloads the controls."""
+        """One long-poll at a time for the teen's events; any news re-reads the phone."""
         self.run(partial(self.teen.wait_for_events, cursor), self._news, on_error=self._follow_failed)
 
-    def _news(self, result: tuple[int, str]) -> None:
-        count, cursor = result
-        if count:
-            self.refresh_controls()
+    def _news(self, result: tuple[list[str], str]) -> None:
+        types, cursor = result
+        if "pairing_cancelled" in types and self.panel.pairing_state == "waiting":
+            self.panel.set_pairing_state("idle", "The guardian cancelled. Nothing was linked.")
+        if types:
+            self.refresh()
         self._follow(cursor)
 
     def _follow_failed(self, exc: BaseException) -> None:
@@ -63,12 +156,13 @@ class TeenPhonePresenter(Presenter):
         if kind_of(exc) is ErrorKind.BUG:
             self.tasks.error_reporter(exc)
 
-    # --- the teen's actions --------------------------------------------------------------------
+    # --- pairing -------------------------------------------------------------------------------
 
     def redeem(self, code: str) -> None:
         if not code.strip():
-            self.panel.set_pairing_state("idle", "✗ Type the code first.")
+            self.panel.set_pairing_state(self.panel.pairing_state, "✗ Type the code first.")
             return
+        back = self.panel.pairing_state
         self.panel.set_pairing_state("busy", "Checking the code…")
 
         def redeemed(pairing: Pairing) -> None:
@@ -76,17 +170,19 @@ class TeenPhonePresenter(Presenter):
             who = pairing.guardian_name or "A guardian"
             self.panel.set_pairing_state("redeemed", f"{who} wants to link with you. Accept?")
 
-        self.run(partial(self.teen.redeem, code), redeemed, on_error=self._pairing_failed, owner=self.panel)
+        self.run(partial(self.teen.redeem, code), redeemed, on_error=partial(self._pairing_failed, back),
+                 owner=self.panel)  # fmt: skip
 
     def accept(self) -> None:
         pairing = self.pairing
         if pairing is None:
             return
+        who = pairing.guardian_name or "the guardian"
         self.panel.set_pairing_state("busy", "Accepting…")
         self.run(
             partial(self.teen.accept, pairing),
-            lambda _p: self.panel.set_pairing_state("done", "✓ Accepted. The guardian now confirms on their screen."),
-            on_error=self._pairing_failed,
+            lambda _p: self.panel.set_pairing_state("waiting", f"✓ Accepted. Waiting for {who} to confirm…"),
+            on_error=partial(self._pairing_failed, "idle"),
             owner=self.panel,
         )
 
@@ -94,42 +190,79 @@ class TeenPhonePresenter(Presenter):
         if self.pairing is None:
             return
         pairing, self.pairing = self.pairing, None
+        back = "linked" if self.snapshot is not None and self.snapshot.controls is not None else "idle"
         self.run(
             partial(self.teen.decline, pairing),
-            lambda _r: self.panel.set_pairing_state("idle", "Declined. Nothing was linked."),
-            on_error=self._pairing_failed,
+            lambda _r: self.panel.set_pairing_state(back, "Declined. Nothing was linked."),
+            on_error=partial(self._pairing_failed, back),
             owner=self.panel,
         )
 
-    def _pairing_failed(self, exc: BaseException) -> None:
+    def _pairing_failed(self, back: str, exc: BaseException) -> None:
         message = user_message(exc)
         if message is None:
             self.tasks.error_reporter(exc)
             message = "Something went wrong."
         self.pairing = None
-        self.panel.set_pairing_state("idle", f"✗ {message}")
+        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}")
 
-    def report_usage(self, minutes: int) -> None:
+    def ask_unlink(self) -> None:
+        box = QMessageBox(self.panel)
+        box.setObjectName("teenUnlinkQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Unlink?")
+        box.setText("End the link with every guardian?")
+        box.setInformativeText("They are told at once, and no controls apply until a guardian links again.")
+        unlink = box.addButton("&Unlink", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep the link", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # the safe answer
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is unlink:
+                self.unlink()
+
+        box.finished.connect(answered)
+        self.question = box
+        box.open()
+
+    def unlink(self) -> None:
+        self.panel.set_pairing_state("busy", "Unlinking…")
+
+        def done(_r: None) -> None:
+            self.panel.set_pairing_state("idle", "Unlinked. Type a guardian's code to link again.")
+            self.refresh()
+
+        self.run(self.teen.unlink, done, on_error=partial(self._pairing_failed, "linked"), owner=self.panel)
+
+    # --- using the app -------------------------------------------------------------------------
+
+    def use_app(self, on: bool) -> None:
+        if on:
+            self.session_minutes = 0
+            self.use_timer.start()
+            self.panel.show_usage_message("Using the app: every minute is counted and reported.")
+        else:
+            self.use_timer.stop()
+            if self.session_minutes:
+                self.panel.show_usage_message(f"Stopped after {format_minutes(self.session_minutes)}.")
+
+    def add_minutes(self, minutes: int) -> None:
         def reported(day: UsageDay) -> None:
-            self.panel.show_usage_message(f"✓ Reported {day.minutes} min for today.")
+            self.session_minutes += minutes if self.use_timer.isActive() else 0
+            if self.snapshot is not None:
+                self.snapshot = replace(self.snapshot, usage=day)
+            self.panel.show_usage_message(f"✓ Reported {format_minutes(day.minutes)} used today.")
+            self._show_lock()
 
-        self.run(
-            partial(self.teen.report_usage, minutes),
-            reported,
-            on_error=self._shown,
-            owner=self.panel,
-        )
+        self.run(partial(self.teen.add_usage, minutes), reported, on_error=self._shown, owner=self.panel)
 
     def ask_for_time(self, minutes: int, reason: str) -> None:
         def asked(request: TimeRequest) -> None:
             self.panel.show_usage_message(f"✓ Asked for {request.minutes} more minutes.")
+            self.refresh()
 
-        self.run(
-            partial(self.teen.ask_for_time, minutes, reason or "No reason given"),
-            asked,
-            on_error=self._shown,
-            owner=self.panel,
-        )
+        self.run(partial(self.teen.ask_for_time, minutes, reason or "No reason given"), asked, on_error=self._shown,
+                 owner=self.panel)  # fmt: skip
 
     def _shown(self, exc: BaseException) -> None:
         message = user_message(exc)

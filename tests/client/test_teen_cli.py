@@ -107,3 +107,57 @@ def test_without_a_keyring_the_password_must_be_given(live_server: str, swapped_
     swapped_keyring(fail.Keyring())
     with pytest.raises(SystemExit, match="--email and --password"):
         teen_cli.main(["--server", live_server, "controls"])
+
+
+def test_the_teen_reads_the_rules_in_plain_words_and_every_change(
+    live_server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    g, _ = guardian(live_server, "Alex")
+    teen_email = email("teen")
+    creds = ["--email", teen_email, "--password", PASSWORD]
+    base = ["--server", live_server]
+    assert teen_cli.main([*base, "signup", *creds, "--name", "Sam", "--birth-date", BIRTH]) == 0
+    pairing = g.start_pairing()
+    assert teen_cli.main([*base, "pair", pairing.code, "--yes", *creds]) == 0
+    g.confirm_pairing(pairing.id)
+    teen_id = g.teens()[0].id
+    g.patch_controls(teen_id, {"daily_limit_minutes": 75}, if_match=g.get_controls(teen_id).etag)
+    today = datetime.now(UTC).date()  # the teen's time zone is UTC here
+    g.create_temporary_rule(teen_id, "Exams", today, today + timedelta(days=3), {"daily_limit_minutes": 30})
+
+    capsys.readouterr()
+    assert teen_cli.main([*base, "rules", *creds]) == 0
+    shown = capsys.readouterr().out
+    assert "Managed by Alex (since" in shown
+    assert "Temporary rule: Exams (set by Alex): Daily screen-time limit 30 min — until" in shown
+    assert "Daily screen-time limit: 30 min" in shown  # the rule on top, in words
+    assert "Comments on your videos: Friends" in shown and "friends" not in shown
+    assert g.phone_status(teen_id).up_to_date  # showing them reported them applied
+
+    assert teen_cli.main([*base, "usage", "add", "10", *creds]) == 0
+    assert teen_cli.main([*base, "usage", "add", "15", *creds]) == 0
+    assert "25 min used (limit 30 min)" in capsys.readouterr().out
+    assert teen_cli.main([*base, "usage", "set", "5", *creds]) == 0
+    assert "5 min used" in capsys.readouterr().out
+
+    assert teen_cli.main([*base, "activity", *creds]) == 0
+    log = capsys.readouterr().out
+    assert "Alex changed Daily screen-time limit from 1 h to 1 h 15 min" in log
+    assert "Alex planned “Exams”" in log and "The temporary rule “Exams” started" in log
+    assert "Alex started managing this account" in log
+
+
+def test_bad_dates_and_minutes_get_a_clear_message(live_server: str) -> None:
+    teen_email = email("teen")
+    creds = ("--email", teen_email, "--password", PASSWORD)
+    bad = run(live_server, "signup", *creds, "--name", "Sam", "--birth-date", "14/02/2012")
+    assert bad.returncode == 2 and "'14/02/2012' is not a date. Write it as YYYY-MM-DD" in bad.stderr
+    run(live_server, "signup", *creds, "--name", "Sam", "--birth-date", BIRTH)
+    impossible = run(live_server, "usage", "add", "10", "--date", "2026-02-30", *creds)
+    assert impossible.returncode == 2 and "'2026-02-30' is not a date" in impossible.stderr
+    too_many = run(live_server, "usage", "set", "2000", *creds)
+    assert too_many.returncode == 2 and "0 to 1440" in too_many.stderr
+    long_ago = run(live_server, "usage", "set", "10", "--date", "2020-01-01", *creds)
+    assert long_ago.returncode == 1 and "recent days" in long_ago.stderr and "Traceback" not in long_ago.stderr

@@ -71,3 +71,20 @@ def test_undo_makes_sense_only_while_the_setting_still_has_that_value() -> None:
 def test_the_setting_filter_offers_every_declared_control() -> None:
     assert [f for f, _label in field_choices("Maya")] == [spec.name for spec in CONTROLS]
     assert ("downloads", "Downloads of Maya's videos") in field_choices("Maya")
+
+
+def test_temporary_rules_and_the_coming_18th_birthday_read_as_sentences() -> None:
+    rule = {
+        "name": "Exam weeks",
+        "starts_on": "2026-06-01",
+        "ends_on": "2026-06-20",
+        "controls": {"search_enabled": False},
+    }
+    planned = describe(entry("temporary_rule", "created", None, rule), "Maya").headline
+    assert planned.startswith("Jordan planned “Exam weeks” from ")
+    assert "temporary_rule" not in planned
+    assert describe(entry("temporary_rule", "ended", rule, None, None), "Maya").headline == (
+        "The temporary rule “Exam weeks” ended"
+    )
+    ending = describe(entry("link", "ending", None, {"on": "2027-03-03"}, None), "Maya").headline
+    assert "2027-03-03" in ending and "unlinked" not in ending and "ended" not in ending

@@ -68,7 +68,14 @@ def other_family(api: Api, clock: FakeClock) -> dict[str, Any]:
     api.call("POST", "/v1/pairings/redeem", other_teen.token, json={"code": pairing["code"]})
     request = api.call("POST", "/v1/me/time-requests", teen.token, json={"minutes": 15, "reason": "Video"}).json()
     _body, etag = controls_of(api, guardian, teen)
-    return {"teen_id": teen.id, "pairing_id": pairing["id"], "request_id": request["id"], "etag": etag}
+    rule = api.call("POST", f"/v1/teens/{teen.id}/temporary-rules", guardian.token, json=RULE).json()
+    return {
+        "teen_id": teen.id,
+        "pairing_id": pairing["id"],
+        "request_id": request["id"],
+        "rule_id": rule["id"],
+        "etag": etag,
+    }
 
 
 # A body that would be accepted if the object were reachable, so that the 404 comes from the
@@ -76,7 +83,14 @@ def other_family(api: Api, clock: FakeClock) -> dict[str, Any]:
 BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/v1/teens/{teen_id}/controls"): {"daily_limit_minutes": 90},
     ("POST", "/v1/time-requests/{request_id}/decision"): {"approve": True, "minutes": 30},
+    ("POST", "/v1/teens/{teen_id}/temporary-rules"): {
+        "name": "Holiday",
+        "starts_on": "2026-12-20",
+        "ends_on": "2026-12-31",
+        "controls": {"daily_limit_minutes": 120},
+    },
 }
+RULE = {"name": "Exams", "starts_on": "2026-11-25", "ends_on": "2026-11-30", "controls": {"daily_limit_minutes": 30}}
 
 
 def _call(api: Api, method: str, path: str, objects: dict[str, Any], person: Person) -> Any:
@@ -114,6 +128,10 @@ GUARDIAN_ONLY = [
     ("GET", "/v1/teens/{teen}/time-requests", None),
     ("GET", "/v1/teens/{teen}/activity", None),
     ("POST", "/v1/time-requests/{request}/decision", {"approve": True}),
+    ("GET", "/v1/teens/{teen}/phone", None),
+    ("GET", "/v1/teens/{teen}/temporary-rules", None),
+    ("POST", "/v1/teens/{teen}/temporary-rules", RULE),
+    ("DELETE", "/v1/teens/{teen}/temporary-rules/{rule}", None),
 ]
 TEEN_ONLY = [
     ("POST", "/v1/pairings/redeem", {"code": "ABCD-EFGH"}),
@@ -122,15 +140,20 @@ TEEN_ONLY = [
     ("POST", "/v1/me/usage", {"date": "2026-11-25", "minutes": 5}),
     ("POST", "/v1/me/time-requests", {"minutes": 15, "reason": ""}),
     ("GET", "/v1/me/time-requests", None),
+    ("POST", "/v1/me/controls/applied", {"etag": '"1"'}),
+    ("GET", "/v1/me/activity", None),
+    ("GET", "/v1/me/usage", None),
+    ("GET", "/v1/me/temporary-rules", None),
 ]
 
 
 def test_a_teen_cannot_use_guardian_routes_even_for_itself(api: Api, family: Family, database_url: str) -> None:
     request = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 15, "reason": ""}).json()
     _body, etag = controls_of(api, family.guardian, family.teen)
+    rule = api.call("POST", f"/v1/teens/{family.teen.id}/temporary-rules", family.guardian.token, json=RULE).json()
     before = _snapshot(database_url)
     for method, path, body in GUARDIAN_ONLY:
-        concrete = path.format(teen=family.teen.id, request=request["id"])
+        concrete = path.format(teen=family.teen.id, request=request["id"], rule=rule["id"])
         response = api.call(method, concrete, family.teen.token, json=body, headers={"If-Match": etag})
         assert response.status_code == 403, f"{method} {path}: {response.text}"
         assert response.json()["error"]["code"] == "forbidden"

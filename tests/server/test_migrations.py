@@ -60,6 +60,39 @@ def test_upgrade_from_the_first_revision_keeps_accounts(database_url: str, clock
     app.state.service.db.dispose()
 
 
+def test_upgrade_from_the_family_revision_keeps_the_family_and_adds_receipts_and_rules(
+    database_url: str, clock: FakeClock
+) -> None:
+    from fastapi.testclient import TestClient
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0002")
+    engine.dispose()
+    # A family made by the 0002 schema: the app of that revision had no receipts or rules.
+    first = create_app(database_url, clock=clock)
+    with TestClient(first) as client:
+        api = Api(client)
+        guardian, teen = make_guardian(api), make_teen(api, "Maya", 14, clock.now.date())
+        link(api, guardian, teen)
+        before = controls_of(api, guardian, teen)
+    first.state.service.db.dispose()
+    second = create_app(database_url, clock=clock)
+    with TestClient(second) as client:
+        api = Api(client)
+        assert controls_of(api, guardian, teen) == before
+        rule = {
+            "name": "Exams",
+            "starts_on": "2026-11-25",
+            "ends_on": "2026-11-30",
+            "controls": {"search_enabled": False},
+        }
+        assert api.call("POST", f"/v1/teens/{teen.id}/temporary-rules", guardian.token, json=rule).status_code == 201
+        etag = api.call("GET", "/v1/me/controls", teen.token).headers["ETag"]
+        assert api.call("POST", "/v1/me/controls/applied", teen.token, json={"etag": etag}).status_code == 204
+        assert api.call("GET", f"/v1/teens/{teen.id}/phone", guardian.token).json()["up_to_date"] is True
+    second.state.service.db.dispose()
+
+
 @pytest.mark.both_read_paths
 def test_restarting_on_an_existing_database_keeps_everything(
     database_url: str, clock: FakeClock, fast_path: bool
@@ -80,7 +113,7 @@ def test_restarting_on_an_existing_database_keeps_everything(
     second.state.service.db.dispose()
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
         assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
     engine.dispose()
 
@@ -118,6 +151,7 @@ def test_a_built_wheel_ships_the_migrations_and_runs_them(tmp_path: Path) -> Non
         "famguard/server/migrations/script.py.mako",
         "famguard/server/migrations/versions/0001_accounts.py",
         "famguard/server/migrations/versions/0002_family.py",
+        "famguard/server/migrations/versions/0003_trust.py",
         "famguard/server/openapi.json",
     ):
         assert shipped in names, f"{shipped} is missing from the wheel"

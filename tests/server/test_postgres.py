@@ -191,3 +191,31 @@ def test_concurrent_redeems_and_a_woken_poll_on_postgres(pg_live: Api, clock: Fa
     api.call("POST", "/v1/me/time-requests", teen.token, json={"minutes": 15, "reason": ""})
     assert [e["type"] for e in poll.join()] == ["time_requested"]
     assert poll.answered_at - started < 1.0
+
+
+def test_receipts_and_temporary_rules_on_postgres(pg_live: Api, clock: FakeClock) -> None:
+    api = pg_live
+    alex = make_guardian(api, "Alex")
+    maya = make_teen(api, "Maya", 14, clock.now.date())
+    link(api, alex, maya)
+    rule = {
+        "name": "Exams",
+        "starts_on": "2026-11-25",
+        "ends_on": "2026-11-27",
+        "controls": {"daily_limit_minutes": 30},
+    }
+    created = api.call("POST", f"/v1/teens/{maya.id}/temporary-rules", alex.token, json=rule)
+    assert created.status_code == 201 and created.json()["status"] == "active"
+    clash = api.call("POST", f"/v1/teens/{maya.id}/temporary-rules", alex.token, json={**rule, "name": "Clash"})
+    assert "starts_on" in assert_error(clash, 422, "validation_failed")["fields"]
+    mine = api.call("GET", "/v1/me/controls", maya.token)
+    assert mine.json()["daily_limit_minutes"] == 30
+    assert (
+        api.call("POST", "/v1/me/controls/applied", maya.token, json={"etag": mine.headers["ETag"]}).status_code == 204
+    )
+    phone = api.call("GET", f"/v1/teens/{maya.id}/phone", alex.token).json()
+    assert phone["up_to_date"] is True and phone["applied_etag"] == mine.headers["ETag"]
+    api.call("DELETE", f"/v1/teens/{maya.id}/temporary-rules/{created.json()['id']}", alex.token)
+    assert api.call("GET", f"/v1/teens/{maya.id}/phone", alex.token).json()["up_to_date"] is False
+    steps = [e["field"] for e in api.call("GET", "/v1/me/activity", maya.token).json() if e["kind"] == "temporary_rule"]
+    assert steps == ["removed", "started", "created"]

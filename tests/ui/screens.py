@@ -14,7 +14,19 @@ from famguard.ui.main_window import MainWindow
 from famguard.ui.pairing import PairingWizard
 from famguard.ui.viewstate import SyncState, TeenRow, TeenSync
 
-SCREENS = ("welcome", "signin", "family", "controls", "pairing", "accepted", "conflict", "offline", "demo")
+SCREENS = (
+    "welcome",
+    "signin",
+    "family",
+    "controls",
+    "pairing",
+    "accepted",
+    "conflict",
+    "offline",
+    "demo",
+    "receipts",
+    "trust",
+)
 
 
 def build(screen: str, window: MainWindow) -> object:
@@ -61,7 +73,20 @@ def build(screen: str, window: MainWindow) -> object:
         window.set_demo(True)
         panel = window.ensure_teen_phone()
         panel.set_teen("Maya", 14)
-        panel.set_effective_controls(controls)
+        from famguard.domain.models import GuardianLink, TemporaryRule
+        from famguard.ui.teen_view_widget import build_view
+
+        today = datetime.now(UTC).date()
+        rule = TemporaryRule("r1", "Exam weeks", today, today + timedelta(days=9), {"daily_limit_minutes": 60},
+                             "Alex", "active")  # fmt: skip
+        alex = GuardianLink("g1", "Alex", datetime.now(UTC) - timedelta(days=40))
+        panel.set_pairing_state("linked", "✓ Managed by Alex. Another guardian's code adds them too.")
+        panel.set_usage("25 min of 1 h used today, 35 min left", locked=None)
+        panel.show_answer("✓ Alex gave you 30 min more today")
+        panel.show_applied("✓ Rules version 8-r3f2b8c1e9a4d applied at 14:02; your guardians can see it.")
+        panel.show_view(build_view(controls, [alex], [rule], [], today, status="Open now"))
+    if screen in ("receipts", "trust"):
+        return _trust_screen(screen, window, controls)
     if screen in ("pairing", "accepted"):
         wizard = PairingWizard(window)
         wizard.show_waiting(
@@ -84,6 +109,70 @@ def build(screen: str, window: MainWindow) -> object:
         dialog.show()
         return dialog
     return None
+
+
+def _trust_screen(screen: str, window: MainWindow, controls: object) -> None:
+    """The delivery receipt on the controls page, or the phone page (receipt, a temporary rule,
+    what Maya sees), with the demo's Teen's phone showing the teen's own view."""
+    from famguard.domain.controls import Controls
+    from famguard.domain.models import ActivityEntry, Actor, GuardianLink, PhoneStatus, Role, TemporaryRule
+    from famguard.domain.temporary import with_rule
+    from famguard.ui.teen_view_widget import build_view
+    from famguard.ui.trust_page import PHONE_PAGE, TrustPage
+
+    assert isinstance(controls, Controls)
+    now = datetime.now(UTC)
+    today = now.date()
+    applied = now - timedelta(minutes=12)
+    phone = PhoneStatus(applied, '"8"', applied, '"8"', True)
+    exam_controls = {"daily_limit_minutes": 60, "daily_limit_overrides": {}}
+    exams = TemporaryRule(
+        "r1", "Exam weeks", today - timedelta(days=2), today + timedelta(days=11), exam_controls, "Sam Guardian", ""
+    )
+    half_term = TemporaryRule(
+        "r0",
+        "Half term",
+        today - timedelta(days=40),
+        today - timedelta(days=33),
+        {"daily_limit_minutes": 120},
+        "Alex",
+        "",
+    )
+    sam = Actor("g1", "Sam Guardian", Role.GUARDIAN)
+    planned = {"name": "Exam weeks", "starts_on": str(exams.starts_on), "ends_on": str(exams.ends_on),
+               "controls": exams.controls}  # fmt: skip
+    log = [
+        ActivityEntry(5, now - timedelta(minutes=13), sam, "t1", "controls", "comments", "everyone", "friends"),
+        ActivityEntry(4, now - timedelta(days=2), None, "t1", "temporary_rule", "started", None, planned),
+        ActivityEntry(3, now - timedelta(days=3), sam, "t1", "temporary_rule", "created", None, planned),
+        ActivityEntry(2, now - timedelta(days=60), sam, "t1", "link", None, None, {"guardian": "Sam Guardian"}),
+    ]
+    effective = with_rule(controls, exams.controls, 14)
+    guardians = [GuardianLink("g1", "Sam Guardian", now - timedelta(days=60))]
+    view = build_view(
+        effective, guardians, [exams], log, today, status="Open now — 35 min of 1 h used today, 25 min left"
+    )
+    window.set_demo(True)
+    panel = window.ensure_teen_phone()
+    panel.set_teen("Maya", 14)
+    panel.set_pairing_state("linked", "✓ Managed by Sam Guardian. Another guardian's code adds them too.")
+    panel.set_usage("35 min of 1 h used today, 25 min left", locked=None)
+    panel.show_applied(f"✓ Rules version 8-r3f2b8c1e9a applied at {applied.astimezone():%H:%M}; "
+                       "your guardians can see they reached this phone.")  # fmt: skip
+    panel.show_view(view)
+    page = window.ensure_controls_page()
+    if screen == "receipts":
+        page.set_receipt(f"on Maya's phone {applied.astimezone():%H:%M}")
+        page.set_field_state("comments", SyncState.SAVED)
+        page.set_field_state("search_enabled", SyncState.SAVED)
+        page.set_field_state("daily_limit_minutes", SyncState.IDLE)
+        return
+    trust = window.page(PHONE_PAGE, TrustPage)
+    trust.show_teen("t1", "Maya")
+    trust.phone.show_status("Maya", phone, now)
+    trust.rules.show_rules([exams, half_term], today)
+    trust.preview.show_view(view)
+    window.show_page(PHONE_PAGE)
 
 
 def main() -> int:

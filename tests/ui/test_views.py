@@ -150,14 +150,21 @@ def test_downloads_and_duet_stitch_are_disabled_under_16_with_the_reason(qtbot, 
     assert signal.args == ["teen-2", "downloads", True]
 
 
-def test_the_teens_phone_lists_every_control_as_declared(qtbot) -> None:
+def test_the_teens_phone_lists_every_control_as_declared_in_the_teen_s_words(qtbot) -> None:
+    from datetime import date
+
+    from famguard.domain import teen_view
+    from famguard.ui.teen_view_widget import build_view
+
     panel = TeenPhonePanel()
     qtbot.addWidget(panel)
     controls = defaults_for_age(16)
-    panel.set_effective_controls(controls)
+    panel.show_view(build_view(controls, [], [], [], date(2026, 11, 25)))
     text = panel.effective_text()
     for spec in CONTROLS:
-        assert html.escape(spec.label) in text and html.escape(spec.describe(getattr(controls, spec.name))) in text
+        value = teen_view.value_words(spec.name, getattr(controls, spec.name))
+        assert html.escape(teen_view.label(spec.name)) in text and html.escape(value) in text
+    assert "your teen" not in text and "no_one" not in text
 
 
 def test_daily_limit_presets_custom_and_none(qtbot, page: ControlsPage) -> None:

@@ -1,0 +1,162 @@
+"""What the teen reads about its own supervision (UK Children's Code, standard 11), in words fit
+for a teen: who manages the account and since when, the rules in plain words (not `no_one`, not
+`60`), any temporary rule and when it ends, the change log, whether the app is locked now and
+why, and the notice before the link ends at 18. Pure functions shared by `famguard-teen`, the
+demo's Teen's phone panel and the guardian's "What Maya sees" preview, so all three say the same."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from famguard.domain.controls import CONTROLS, SPECS, Controls, parse_controls_patch
+from famguard.domain.errors import DomainValidationError
+from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule
+from famguard.domain.schedule import in_time_away
+from famguard.domain.temporary import RuleStatus, rule_status
+from famguard.domain.values import format_minutes
+
+LINK_END_NOTICE_DAYS = 30
+
+
+def _for_teen(text: str) -> str:
+    """A parent's wording ("your teen's videos", "Only your teen") as the teen reads it."""
+    return (
+        text.replace("Your teen's ", "Your ")
+        .replace("your teen's ", "your ")
+        .replace("Only your teen", "Only you")
+        .replace("your teen", "you")
+    )
+
+
+def label(field: str) -> str:
+    return _for_teen(SPECS[field].label)
+
+
+def value_words(field: str, value: Any) -> str:  # noqa: ANN401 - a control's typed value
+    return _for_teen(SPECS[field].describe(value))
+
+
+def rules_in_words(controls: Controls) -> list[tuple[str, str]]:
+    """(setting, value) for every control, in the teen's words."""
+    return [(label(spec.name), value_words(spec.name, getattr(controls, spec.name))) for spec in CONTROLS]
+
+
+def wire_in_words(field: str, wire: Any) -> str:  # noqa: ANN401 - a JSON value
+    """A control's JSON value in words; the raw value if this version does not know it."""
+    if field not in SPECS:
+        return str(wire)
+    try:
+        return value_words(field, parse_controls_patch({field: wire})[field])
+    except DomainValidationError:
+        return str(wire)
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def rule_changes(controls: Mapping[str, Any]) -> str:
+    """A rule's settings in words: "Daily screen-time limit 30 min, Search Off". Empty per-weekday
+    limits go with a rule's daily limit (so that it applies every day): not worth a word."""
+    shown = {f: v for f, v in controls.items() if not (f == "daily_limit_overrides" and v == {})}
+    return ", ".join(f"{label(f) if f in SPECS else f} {wire_in_words(f, v)}" for f, v in shown.items())
+
+
+def rule_in_words(rule: TemporaryRule, today: date) -> str:
+    """ "Exam weeks (set by Alex): Daily screen-time limit 30 min — until Sunday 6 December"."""
+    status = rule_status(rule.starts_on, rule.ends_on, today)
+    if status is RuleStatus.ACTIVE:
+        when = "ends today" if rule.ends_on == today else f"until {_day(rule.ends_on)}"
+    elif status is RuleStatus.SCHEDULED:
+        when = f"from {_day(rule.starts_on)} to {_day(rule.ends_on)}"
+    else:
+        when = f"ended {_day(rule.ends_on)}"
+    return f"{rule.name} (set by {rule.created_by}): {rule_changes(rule.controls)} — {when}"
+
+
+def managed_by(guardians: Iterable[GuardianLink]) -> str:
+    links = sorted(guardians, key=lambda g: g.linked_at)
+    if not links:
+        return "No guardian manages this account: no controls apply."
+    parts = [f"{g.display_name} (since {_day(g.linked_at.date())} {g.linked_at.year})" for g in links]
+    return "Managed by " + ", ".join(parts) + ". They can see and change the settings below."
+
+
+def _who(entry: ActivityEntry) -> str:
+    return entry.actor.display_name if entry.actor is not None else "FamGuard"
+
+
+def activity_in_words(entry: ActivityEntry) -> str:
+    """One line of the change log, without the time (the view adds it in the teen's zone)."""
+    who = _who(entry)
+    if entry.kind == "controls" and entry.field:
+        name = label(entry.field) if entry.field in SPECS else entry.field
+        before, after = wire_in_words(entry.field, entry.before), wire_in_words(entry.field, entry.after)
+        return f"{who} changed {name} from {before} to {after}"
+    if entry.kind == "link":
+        if entry.field == "ending" and isinstance(entry.after, Mapping):
+            return f"FamGuard said the link ends on {entry.after.get('on')}, the 18th birthday"
+        if isinstance(entry.after, Mapping):
+            return f"{entry.after.get('guardian') or 'A guardian'} started managing this account"
+        if isinstance(entry.before, Mapping):
+            return f"{entry.before.get('guardian') or 'A guardian'} stopped managing this account"
+    if entry.kind == "time_request":
+        if entry.field == "requested":
+            return f"{who} asked for {entry.after} more minutes"
+        if entry.field == "approved":
+            return f"{who} gave {entry.after} more minutes"
+        if entry.field == "denied":
+            return f"{who} said no to {entry.before} more minutes"
+    if entry.kind == "temporary_rule":
+        rule = entry.after if isinstance(entry.after, Mapping) else entry.before
+        name = rule.get("name", "A temporary rule") if isinstance(rule, Mapping) else "A temporary rule"
+        if entry.field == "created" and isinstance(rule, Mapping):
+            start, end = date.fromisoformat(rule["starts_on"]), date.fromisoformat(rule["ends_on"])
+            return f"{who} planned “{name}” from {_day(start)} to {_day(end)}: {rule_changes(rule['controls'])}"
+        if entry.field == "removed":
+            return f"{who} removed the temporary rule “{name}”"
+        if entry.field in ("started", "ended"):
+            return f"The temporary rule “{name}” {entry.field}"
+    return f"{who}: {entry.kind} {entry.field or ''}".strip()
+
+
+def lock_reason(controls: Controls, local_now: datetime, used_minutes: int, limit_minutes: int | None) -> str | None:
+    """Why the app is locked at the teen's local wall-clock time, or None when it is open.
+    `limit_minutes` is today's limit as the service counts it (extra time and any rule in)."""
+    block = in_time_away(controls, local_now)
+    if block is not None:
+        return f"Time away until {block.end}"
+    if limit_minutes is not None and used_minutes >= limit_minutes:
+        return "Daily limit reached"
+    return None
+
+
+def time_left(used_minutes: int, limit_minutes: int | None) -> str:
+    if limit_minutes is None:
+        return f"{format_minutes(used_minutes)} used today, no daily limit"
+    left = max(0, limit_minutes - used_minutes)
+    return f"{format_minutes(used_minutes)} of {format_minutes(limit_minutes)} used today, {format_minutes(left)} left"
+
+
+def link_end_notice(name: str, eighteenth: date, today: date, *, for_teen: bool) -> str | None:
+    """The notice shown from 30 days before the 18th birthday (None before then)."""
+    days = (eighteenth - today).days
+    if days > LINK_END_NOTICE_DAYS or days < 0:
+        return None
+    when = "today" if days == 0 else f"on {_day(eighteenth)} ({days} day{'s' if days != 1 else ''} from now)"
+    if for_teen:
+        return f"You turn 18 {when}: then your guardians' link ends and no controls apply any more."
+    return f"{name} turns 18 {when}: then your link ends and FamGuard stops managing {name}'s account."
+
+
+def link_ends_on(activity: Iterable[ActivityEntry]) -> date | None:
+    """The 18th birthday, when the history says the family was told the link will end."""
+    for entry in activity:
+        if entry.kind == "link" and entry.field == "ending" and isinstance(entry.after, Mapping):
+            try:
+                return date.fromisoformat(str(entry.after.get("on")))
+            except ValueError:
+                return None
+    return None

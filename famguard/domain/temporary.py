@@ -1,0 +1,124 @@
+"""Temporary rules ("Exam weeks: one hour a day until 20 June"): a partial controls object laid
+over a teen's controls between two of the teen's local dates, both inclusive. The rules of a
+rule — its dates, its status on a given day, its controls checked by the same parsing and age
+rules as a PATCH (famguard.domain.controls) — and the effective controls with a rule on top.
+Shared by the service (which enforces them) and the app (which pre-checks and words them).
+
+A rule starts at 00:00 of `starts_on` and ends at 24:00 of `ends_on` in the teen's time zone;
+every question is asked as "what is the teen's date now" (schedule.teen_today), so a
+daylight-saving change inside a rule moves nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from famguard.domain.controls import Controls, apply_patch, controls_from_json, controls_to_json, parse_controls_patch
+from famguard.domain.errors import DomainValidationError
+
+MAX_RULE_DAYS = 92
+MAX_RULE_NAME = 80
+# A rule changes what the teen may do, not the calendar the rule itself is measured in.
+NOT_IN_A_RULE = frozenset({"timezone"})
+
+
+class RuleStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+def rule_status(starts_on: date, ends_on: date, today: date) -> RuleStatus:
+    """Where a rule stands on the teen's `today`."""
+    if today < starts_on:
+        return RuleStatus.SCHEDULED
+    if today > ends_on:
+        return RuleStatus.ENDED
+    return RuleStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class RulePreset:
+    """A starting point the app offers when planning a rule."""
+
+    name: str
+    days: int
+    controls: Mapping[str, Any]
+
+
+EVERY_NIGHT = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# A rule's limit comes with empty per-weekday limits, or a weekday's own limit would beat it.
+PRESETS: tuple[RulePreset, ...] = (
+    RulePreset(
+        "Exam weeks",
+        14,
+        {
+            "daily_limit_minutes": 60,
+            "daily_limit_overrides": {},
+            "time_away": [{"days": EVERY_NIGHT, "start": "22:00", "end": "07:00"}],
+        },
+    ),
+    RulePreset("Holiday", 14, {"daily_limit_minutes": 120, "daily_limit_overrides": {}}),
+)
+
+
+def check_dates(
+    name: str, starts_on: date, ends_on: date, today: date, others: Iterable[tuple[date, date]] = ()
+) -> dict[str, str]:
+    """Every broken rule of a rule's name and dates, by field ({} when all is well). `others` are
+    the (starts_on, ends_on) of the teen's other rules, which it may not overlap."""
+    problems: dict[str, str] = {}
+    if not name.strip():
+        problems["name"] = "Give the rule a name, for example “Exam weeks”."
+    elif len(name.strip()) > MAX_RULE_NAME:
+        problems["name"] = f"Use at most {MAX_RULE_NAME} characters."
+    if ends_on < starts_on:
+        problems["ends_on"] = "The last day comes before the first day."
+    elif (ends_on - starts_on).days + 1 > MAX_RULE_DAYS:
+        problems["ends_on"] = f"A temporary rule lasts at most {MAX_RULE_DAYS} days."
+    elif ends_on < today:
+        problems["ends_on"] = "This rule would already be over: choose a last day from today on."
+    if not problems:
+        for start, end in others:
+            if starts_on <= end and start <= ends_on:
+                problems["starts_on"] = (
+                    f"Another temporary rule runs from {start.isoformat()} to {end.isoformat()}; rules cannot overlap."
+                )
+                break
+    return problems
+
+
+def parse_rule_controls(raw: Any, base: Controls, age: int) -> dict[str, Any]:  # noqa: ANN401 - JSON
+    """A rule's typed controls, checked exactly like a PATCH of `base` at `age` (the same parsing
+    and age rules); problems are named `controls.<field>`."""
+    if isinstance(raw, Mapping) and not raw:
+        raise DomainValidationError({"controls": "Choose at least one setting for the rule to change."})
+    try:
+        patch = parse_controls_patch(raw)
+        banned = {name: "A temporary rule cannot change this." for name in patch if name in NOT_IN_A_RULE}
+        if banned:
+            raise DomainValidationError(banned)
+        apply_patch(base, patch, age)
+    except DomainValidationError as exc:
+        raise DomainValidationError(
+            {name if name == "controls" else f"controls.{name}": reason for name, reason in exc.fields.items()}
+        ) from None
+    return patch
+
+
+def with_rule(base: Controls, rule_controls: Mapping[str, Any], age: int) -> Controls:
+    """The effective controls: `base` with a rule's JSON values on top. Values the teen's age no
+    longer allows (they were checked when the rule was made) are left out rather than break."""
+    body = controls_to_json(base)
+    for name, value in rule_controls.items():
+        if name in body and name not in NOT_IN_A_RULE:
+            try:
+                body = controls_to_json(
+                    apply_patch(controls_from_json(body, age), parse_controls_patch({name: value}), age)
+                )
+            except DomainValidationError:
+                continue
+    return controls_from_json(body, age)

@@ -1,0 +1,137 @@
+"""Temporary rules of a teen ("Exam weeks" until 20 June): a linked guardian plans, lists and
+removes them; they start and end by themselves in the teen's time zone (effective.py settles
+and announces that). The dates and controls are checked by famguard.domain.temporary, whose
+controls check is the PATCH's own parsing and age rules."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from famguard.domain.controls import SPECS, controls_from_json
+from famguard.domain.errors import DomainValidationError
+from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status
+from famguard.server.effective import live_rules, rule_json, settle, settled_reader, teen_today_of
+from famguard.server.errors import ApiError, not_found
+from famguard.server.models import Account, ControlsRow, TemporaryRuleRow
+from famguard.server.responses import errors
+from famguard.server.routes_controls import stored_controls
+from famguard.server.schemas_trust import CreatorOut, RuleCreate, RuleOut
+from famguard.server.security import new_id
+from famguard.server.service import Service, require_bearer
+
+router = APIRouter(tags=["temporary rules"], dependencies=[Depends(require_bearer)])
+MAX_LISTED = 200
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _rule_out(session: Session, rule: TemporaryRuleRow, today_status: RuleStatus) -> RuleOut:
+    creator = session.get(Account, rule.created_by_id)
+    return RuleOut(
+        id=rule.id,
+        name=rule.name,
+        starts_on=rule.starts_on,
+        ends_on=rule.ends_on,
+        controls=json.loads(rule.controls),
+        created_by=CreatorOut(display_name=creator.display_name if creator else "A former guardian"),
+        status=today_status.value,
+    )
+
+
+@router.post("/v1/teens/{teen_id}/temporary-rules", status_code=201, response_model=RuleOut, responses=errors())
+def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
+    """Plan a rule. 422 when the dates are wrong (at most 92 days, not over, no overlap) or a
+    setting is not allowed at the teen's age (`controls.<field>`)."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "guardian")
+        teen = service.linked_teen(session, me, teen_id)
+        today = teen_today_of(service, session, teen_id)
+        others = [(r.starts_on, r.ends_on) for r in live_rules(session, teen_id)]
+        problems = check_dates(body.name, body.starts_on, body.ends_on, today, others)
+        row = session.get(ControlsRow, teen_id)
+        if row is None:
+            raise not_found("The controls")
+        age = service.check_not_adult(session, teen)
+        stored, _etag = stored_controls(service, session, teen, row)
+        try:
+            typed = parse_rule_controls(body.controls, controls_from_json(json.loads(stored), age), age)
+        except DomainValidationError as exc:
+            problems.update(exc.fields)
+            typed = {}
+        if problems:
+            raise ApiError(422, "validation_failed", "This temporary rule cannot be saved.", fields=problems)
+        rule = TemporaryRuleRow(
+            id=new_id(),
+            teen_id=teen_id,
+            name=body.name.strip(),
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            controls=json.dumps(
+                {name: SPECS[name].dump(value) for name, value in typed.items()}, separators=(",", ":")
+            ),
+            created_by_id=me.account_id,
+            created_at=service.now(),
+            announced=RuleStatus.SCHEDULED.value,
+        )
+        session.add(rule)
+        session.flush()
+        service.record(session, me.account_id, teen_id, "temporary_rule", "created", None, rule_json(rule))
+        data = {"rule_id": rule.id, "name": rule.name, "starts_on": rule.starts_on.isoformat(),
+                "ends_on": rule.ends_on.isoformat(), "actor": me.display_name}  # fmt: skip
+        service.publish(session, "temporary_rule_created", teen_id, data, service.family_ids(session, teen_id))
+        settle(service, session, teen_id)  # one starting today starts now, and says so
+        return _rule_out(session, rule, rule_status(rule.starts_on, rule.ends_on, today))
+
+
+@router.get("/v1/teens/{teen_id}/temporary-rules", response_model=list[RuleOut], responses=errors())
+def list_rules(teen_id: str, request: Request) -> list[RuleOut]:
+    """The teen's rules (not removed), latest start first, each with today's status."""
+    service = _service(request)
+    me, _teen = settled_reader(service, request, teen_id)
+    with service.db.read() as session:
+        service.linked_teen(session, me, teen_id)
+        return _listed(service, session, teen_id)
+
+
+@router.get("/v1/me/temporary-rules", response_model=list[RuleOut], responses=errors())
+def my_rules(request: Request) -> list[RuleOut]:
+    """The signed-in teen's own rules, as its guardians see them: the teen always knows."""
+    service = _service(request)
+    _me, teen_id = settled_reader(service, request)
+    with service.db.read() as session:
+        return _listed(service, session, teen_id)
+
+
+def _listed(service: Service, session: Session, teen_id: str) -> list[RuleOut]:
+    today = teen_today_of(service, session, teen_id)
+    rules = live_rules(session, teen_id)[:MAX_LISTED]
+    return [_rule_out(session, r, rule_status(r.starts_on, r.ends_on, today)) for r in rules]
+
+
+@router.delete(
+    "/v1/teens/{teen_id}/temporary-rules/{rule_id}", status_code=204, response_class=Response, responses=errors(409)
+)
+def remove_rule(teen_id: str, rule_id: str, request: Request) -> Response:
+    """Remove a scheduled or active rule (an active one stops at once). An ended rule is history:
+    409."""
+    service = _service(request)
+    with service.db.write() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        rule = session.get(TemporaryRuleRow, rule_id)
+        if rule is None or rule.teen_id != teen_id or rule.removed_at is not None:
+            raise not_found("That temporary rule")
+        today = teen_today_of(service, session, teen_id)
+        if rule_status(rule.starts_on, rule.ends_on, today) is RuleStatus.ENDED:
+            raise ApiError(409, "rule_ended", "This rule has already ended; it stays in the history.")
+        rule.removed_at = service.now()
+        service.record(session, me.account_id, teen_id, "temporary_rule", "removed", rule_json(rule), None)
+        data = {"rule_id": rule.id, "name": rule.name, "actor": me.display_name}
+        service.publish(session, "temporary_rule_removed", teen_id, data, service.family_ids(session, teen_id))
+    return Response(status_code=204)

@@ -1,0 +1,67 @@
+"""TrustService: for the guardian, the teen phone's delivery receipt ("on Maya's phone since
+14:02") and the teen's temporary rules. Like FamilyService, `cached_*` answers from the local
+store at once (offline too) and `refresh_*` asks the server, updates the cache, notifies and
+returns the fresh value. Every method blocks; call from a worker thread."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from famguard.api import ApiClient
+from famguard.domain.models import PhoneStatus, TemporaryRule
+from famguard.services.events import NoticeKind, Notifier
+from famguard.store import AccountStore
+from famguard.store.codec import phone_from_json, phone_to_json, rules_from_json, rules_to_json
+
+
+def _phone_key(teen_id: str) -> str:
+    return f"phone:{teen_id}"
+
+
+def _rules_key(teen_id: str) -> str:
+    return f"rules:{teen_id}"
+
+
+class TrustService:
+    def __init__(self, api: ApiClient, store: AccountStore, notifier: Notifier) -> None:
+        self.api = api
+        self.store = store
+        self.notifier = notifier
+
+    # --- the phone's receipt -----------------------------------------------------------------
+
+    def cached_phone(self, teen_id: str) -> PhoneStatus | None:
+        text = self.store.get_meta(_phone_key(teen_id))
+        return phone_from_json(text) if text else None
+
+    def refresh_phone(self, teen_id: str) -> PhoneStatus:
+        status = self.api.phone_status(teen_id)
+        self.store.set_meta(_phone_key(teen_id), phone_to_json(status))
+        self.notifier.notify(NoticeKind.PHONE, teen_id)
+        return status
+
+    # --- temporary rules ---------------------------------------------------------------------
+
+    def cached_rules(self, teen_id: str) -> list[TemporaryRule]:
+        text = self.store.get_meta(_rules_key(teen_id))
+        return rules_from_json(text) if text else []
+
+    def refresh_rules(self, teen_id: str) -> list[TemporaryRule]:
+        rules = self.api.temporary_rules(teen_id)
+        self.store.set_meta(_rules_key(teen_id), rules_to_json(rules))
+        self.notifier.notify(NoticeKind.RULES, teen_id)
+        return rules
+
+    def create_rule(
+        self, teen_id: str, name: str, starts_on: date, ends_on: date, controls: Mapping[str, Any]
+    ) -> TemporaryRule:
+        """Plan a rule (`controls` in wire form). Raises ValidationFailed naming each field."""
+        rule = self.api.create_temporary_rule(teen_id, name, starts_on, ends_on, controls)
+        self.refresh_rules(teen_id)
+        return rule
+
+    def remove_rule(self, teen_id: str, rule_id: str) -> None:
+        self.api.remove_temporary_rule(teen_id, rule_id)
+        self.refresh_rules(teen_id)

@@ -1,0 +1,85 @@
+"""The delivery receipt as the guardian reads it: "✓ On Maya's phone since 14:02", "◷ Waiting
+for Maya's phone", "⚠ Maya's phone has not checked in since Monday 18:40". The wording is pure
+(`receipt_words`, tested without Qt); `PhoneStatusWidget` is a self-contained line to place
+wherever the guardian looks (the teen's home, the phone page), with a symbol and words — never
+colour alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtWidgets import QWidget
+
+from famguard.domain.models import PhoneStatus
+from famguard.ui.common import named, wrapping_label
+
+# A phone that reported within this time is "waiting" for a change; after it, "has not checked in".
+STALE_AFTER = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ReceiptWords:
+    short: str  # after "saved — " next to a setting
+    long: str  # the phone-status line
+    up_to_date: bool
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    local, today = moment.astimezone(), now.astimezone()
+    if local.date() == today.date():
+        return f"{local:%H:%M}"
+    if (today.date() - local.date()).days < 7:
+        return f"{local:%A %H:%M}"
+    return f"{local.day} {local:%B %H:%M}"
+
+
+def receipt_words(name: str, status: PhoneStatus | None, now: datetime) -> ReceiptWords:
+    """What to say about the teen's phone, from its last report (None: never asked yet)."""
+    if status is None or status.last_seen_at is None:
+        return ReceiptWords(
+            f"waiting for {name}'s phone",
+            f"◷ Waiting for {name}'s phone: it has not reported yet. Open FamGuard on the phone once.",
+            False,
+        )
+    if status.up_to_date and status.applied_at is not None:
+        when = _when(status.applied_at, now)
+        return ReceiptWords(f"on {name}'s phone {when}", f"✓ On {name}'s phone since {when}", True)
+    seen = _when(status.last_seen_at, now)
+    if now - status.last_seen_at > STALE_AFTER:
+        return ReceiptWords(
+            f"{name}'s phone has not checked in since {seen}",
+            f"⚠ {name}'s phone has not checked in since {seen}: the latest rules have not reached it yet.",
+            False,
+        )
+    return ReceiptWords(
+        f"waiting for {name}'s phone",
+        f"◷ Waiting for {name}'s phone to apply the latest rules (it last checked in at {seen}).",
+        False,
+    )
+
+
+class PhoneStatusWidget(QWidget):
+    """One line: where the teen's phone stands. `show_status` re-words it; call it again from a
+    timer so "since" stays true as time passes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        self.setObjectName("phoneStatusBox")
+        self.label = named(wrapping_label("", "phoneStatus"), "phoneStatus", "Teen's phone")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        self.words: ReceiptWords | None = None
+
+    def show_status(self, name: str, status: PhoneStatus | None, now: datetime) -> ReceiptWords:
+        self.words = receipt_words(name, status, now)
+        self.label.setText(self.words.long)
+        self.label.setAccessibleName(f"{name}'s phone")
+        self.label.setAccessibleDescription(self.words.long)
+        return self.words
+
+    def text(self) -> str:
+        return self.label.text()

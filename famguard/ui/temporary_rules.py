@@ -1,0 +1,230 @@
+"""Temporary rules of one teen, as a self-contained section to place on any page: "Plan a
+temporary rule…" (presets "Exam weeks", "Holiday", or custom), the rule in force with its end
+and "End now…", the planned ones and the past ones. `RuleDialog` plans one: name, first and last
+day (the teen's dates), and what changes; it pre-checks with the domain's own rules
+(famguard.domain.temporary) and shows the service's reasons next to the form. Pure views: they
+emit what the guardian asks and show what they are told."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain import teen_view
+from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
+from famguard.domain.models import TemporaryRule
+from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
+from famguard.ui.common import named, wrapping_label
+
+CUSTOM = "Custom"
+
+
+class TemporaryRulesBox(QGroupBox):
+    plan_requested = Signal()
+    remove_requested = Signal(str, str)  # rule id, name
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Temporary rules", parent)
+        self.setObjectName("temporaryRulesBox")
+        self.setAccessibleName("Temporary rules")
+        self.plan_button = named(QPushButton("&Plan a temporary rule…"), "planRuleButton", "Plan a temporary rule")
+        self.plan_button.clicked.connect(self.plan_requested)
+        self.active = named(wrapping_label("", "activeRule"), "activeRule", "Temporary rule in force")
+        self.end_button = named(QPushButton("E&nd now…"), "endRuleButton", "End the temporary rule now")
+        self.end_button.clicked.connect(self._end_clicked)
+        self.planned = named(wrapping_label("", "plannedRules"), "plannedRules", "Planned temporary rules")
+        self.past = named(wrapping_label("", "pastRules"), "pastRules", "Past temporary rules")
+        active_row = QHBoxLayout()
+        active_row.addWidget(self.active, 1)
+        active_row.addWidget(self.end_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrapping_label(
+            "Change some rules for a while (exam weeks, a holiday); they start and end by themselves, "
+            "in the teen's time zone, and the teen sees them.", "rulesIntro"))  # fmt: skip
+        layout.addLayout(active_row)
+        layout.addWidget(self.planned)
+        layout.addWidget(self.past)
+        layout.addWidget(self.plan_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._active_rule: TemporaryRule | None = None
+        self.show_rules([], date.today())
+
+    def show_rules(self, rules: list[TemporaryRule], today: date) -> None:
+        by_status: dict[RuleStatus, list[TemporaryRule]] = {status: [] for status in RuleStatus}
+        for rule in rules:
+            by_status[rule_status(rule.starts_on, rule.ends_on, today)].append(rule)
+        active = by_status[RuleStatus.ACTIVE]
+        self._active_rule = active[0] if active else None
+        if self._active_rule is not None:
+            self.active.setText(f"◷ In force now: {teen_view.rule_in_words(self._active_rule, today)}")
+        else:
+            self.active.setText("No temporary rule is in force: the usual rules apply.")
+        self.end_button.setVisible(self._active_rule is not None)
+        planned = sorted(by_status[RuleStatus.SCHEDULED], key=lambda r: r.starts_on)
+        self.planned.setText("\n".join(f"Planned: {teen_view.rule_in_words(r, today)}" for r in planned))
+        self.planned.setVisible(bool(planned))
+        past = sorted(by_status[RuleStatus.ENDED], key=lambda r: r.ends_on, reverse=True)
+        self.past.setText("\n".join(f"Earlier: {teen_view.rule_in_words(r, today)}" for r in past))
+        self.past.setVisible(bool(past))
+
+    def _end_clicked(self) -> None:
+        if self._active_rule is not None:
+            self.remove_requested.emit(self._active_rule.id, self._active_rule.name)
+
+
+class RuleDialog(QDialog):
+    """Plan a temporary rule. `submitted(name, starts_on, ends_on, controls)`; the presenter
+    answers with `show_problems` (the dialog stays open) or closes it."""
+
+    submitted = Signal(str, object, object, object)
+
+    def __init__(self, teen_name: str, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ruleDialog")
+        self.setWindowTitle(f"Plan a temporary rule for {teen_name}")
+        self.setModal(True)
+        self.today = today
+        self.kind = named(QComboBox(), "ruleKind", "Kind of rule")
+        self.kind.addItems([p.name for p in PRESETS] + [CUSTOM])
+        self.name = named(QLineEdit(), "ruleName", "Name of the rule")
+        self.name.setMaxLength(80)
+        self.starts = named(QDateEdit(), "ruleStarts", "First day")
+        self.ends = named(QDateEdit(), "ruleEnds", "Last day")
+        for edit in (self.starts, self.ends):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setMinimumDate(_qdate(today))
+            edit.setMaximumDate(_qdate(today + timedelta(days=365)))
+        self.limit_on = named(QCheckBox("&Daily screen-time limit"), "ruleLimitOn", "Change the daily limit")
+        self.limit = named(QSpinBox(), "ruleLimit", "Daily limit during the rule")
+        self.limit.setRange(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        self.limit.setSingleStep(10)
+        self.limit.setSuffix(" min")
+        self.nights_on = named(QCheckBox("&Time away every night"), "ruleNightsOn", "Lock the app every night")
+        self.night_start = named(QTimeEdit(), "ruleNightStart", "Time away starts")
+        self.night_end = named(QTimeEdit(), "ruleNightEnd", "Time away ends")
+        for clock in (self.night_start, self.night_end):
+            clock.setDisplayFormat("HH:mm")
+        self.search_off = named(QCheckBox("Switch &search off"), "ruleSearchOff", "Switch search off")
+        self.problems = named(wrapping_label("", "ruleProblems"), "ruleProblems", "Problems")
+        self.save = named(QPushButton("Save &rule"), "saveRuleButton", "Save the rule")
+        self.save.setDefault(True)
+        cancel = named(QPushButton("Cancel"), "cancelRuleButton", "Cancel")
+        self.save.clicked.connect(self._submit)
+        cancel.clicked.connect(self.reject)
+        self.limit_on.toggled.connect(self.limit.setEnabled)
+        self.nights_on.toggled.connect(self.night_start.setEnabled)
+        self.nights_on.toggled.connect(self.night_end.setEnabled)
+        self.kind.currentTextChanged.connect(self._preset)
+
+        form = QFormLayout()
+        form.addRow("&Kind", self.kind)
+        form.addRow("&Name", self.name)
+        form.addRow("&First day", self.starts)
+        form.addRow("&Last day", self.ends)
+        form.addRow(self.limit_on, self.limit)
+        nights = QHBoxLayout()
+        nights.addWidget(self.night_start)
+        nights.addWidget(wrapping_label("to"))
+        nights.addWidget(self.night_end)
+        form.addRow(self.nights_on, nights)
+        form.addRow(self.search_off)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrapping_label(
+            f"The dates are {teen_name}'s days: the rule starts at midnight on the first day and ends at "
+            f"midnight after the last (at most {MAX_RULE_DAYS} days). Settings you leave unticked stay as they are.",
+            "ruleHelp"))  # fmt: skip
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        layout.addLayout(buttons)
+        self._preset(self.kind.currentText())
+        self.name.setFocus()
+
+    def _preset(self, kind: str) -> None:
+        preset = next((p for p in PRESETS if p.name == kind), None)
+        controls: Mapping[str, Any] = preset.controls if preset else {}
+        self.name.setText(preset.name if preset else "")
+        self.starts.setDate(_qdate(self.today))
+        self.ends.setDate(_qdate(self.today + timedelta(days=(preset.days if preset else 7) - 1)))
+        limit = controls.get("daily_limit_minutes")
+        self.limit_on.setChecked(limit is not None)
+        self.limit.setValue(int(limit) if limit is not None else 60)
+        self.limit.setEnabled(limit is not None)
+        away = controls.get("time_away") or []
+        self.nights_on.setChecked(bool(away))
+        start, end = (away[0]["start"], away[0]["end"]) if away else ("22:00", "07:00")
+        self.night_start.setTime(QTime.fromString(start, "HH:mm"))
+        self.night_end.setTime(QTime.fromString(end, "HH:mm"))
+        self.night_start.setEnabled(bool(away))
+        self.night_end.setEnabled(bool(away))
+        self.search_off.setChecked(controls.get("search_enabled") is False)
+        self.problems.setText("")
+
+    def controls(self) -> dict[str, Any]:
+        """The rule's settings in wire form, from what is ticked."""
+        chosen: dict[str, Any] = {}
+        if self.limit_on.isChecked():
+            chosen["daily_limit_minutes"] = self.limit.value()
+            chosen["daily_limit_overrides"] = {}
+        if self.nights_on.isChecked():
+            chosen["time_away"] = [
+                {
+                    "days": list(EVERY_NIGHT),
+                    "start": self.night_start.time().toString("HH:mm"),
+                    "end": self.night_end.time().toString("HH:mm"),
+                }
+            ]
+        if self.search_off.isChecked():
+            chosen["search_enabled"] = False
+        return chosen
+
+    def _submit(self) -> None:
+        self.submitted.emit(self.name.text().strip(), _pydate(self.starts.date()), _pydate(self.ends.date()),
+                            self.controls())  # fmt: skip
+
+    def set_busy(self, busy: bool) -> None:
+        self.save.setEnabled(not busy)
+        if busy:
+            self.problems.setText("Saving…")
+
+    def show_problems(self, problems: Mapping[str, str]) -> None:
+        """The reasons, each with the field it is about in words; focus goes to the first."""
+        words = {"name": "Name", "starts_on": "First day", "ends_on": "Last day", "controls": "Settings"}
+        lines = []
+        for name, reason in problems.items():
+            control = name.removeprefix("controls.")
+            field = teen_view.label(control) if control != name and control in SPECS else words.get(name, name)
+            lines.append(f"✗ {field}: {reason}" if field else f"✗ {reason}")
+        self.problems.setText("\n".join(lines))
+        first = next(iter(problems), "")
+        target = {"name": self.name, "starts_on": self.starts, "ends_on": self.ends}.get(first, self.kind)
+        target.setFocus()
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())

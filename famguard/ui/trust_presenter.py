@@ -1,0 +1,265 @@
+"""Drives the selected teen's phone page: the delivery receipt ("on Maya's phone since 14:02"),
+also given to the controls page for the line next to each saved setting; the temporary rules
+(plan one with the domain's own checks first, end one after asking, a rule ending today
+announced once); and the "What Maya sees" preview, built from the guardian's cache (the base
+controls with the rule in force on top, the change log). Reads the cache at once, asks the
+server on its own initiative (showing a teen), and re-reads after each notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from famguard.domain import teen_view
+from famguard.domain.controls import Controls
+from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
+from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
+from famguard.domain.schedule import teen_today
+from famguard.domain.teen_view import rule_changes
+from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.ui.phone_status import receipt_words
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.teen_list_presenter import TeenListPresenter
+
+if TYPE_CHECKING:
+    from famguard.services import SyncEngine, TrustService
+    from famguard.services.family import FamilyService
+    from famguard.ui.main_window import MainWindow
+    from famguard.ui.temporary_rules import RuleDialog
+    from famguard.ui.trust_page import TrustPage
+
+PHONE_PAGE = "phone"  # as registered in MainWindow._register_pages
+
+REWORD_MS = 30_000  # "since 14:02" and "has not checked in since" stay true as time passes
+
+
+@dataclass(frozen=True)
+class Cached:
+    teen_id: str
+    phone: PhoneStatus | None
+    rules: list[TemporaryRule]
+    base: Controls | None
+    activity: list[ActivityEntry]
+
+
+class TrustPresenter(Presenter):
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        trust: TrustService,
+        sync: SyncEngine,
+        family: FamilyService,
+        teens: TeenListPresenter,
+        *,
+        on_failure: FailureHandler | None = None,
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.trust, self.sync, self.family, self.teens = trust, sync, family, teens
+        self._page: TrustPage | None = None  # built when first shown: nothing to pay at sign-in
+        self.cached: Cached | None = None
+        self.dialog: RuleDialog | None = None  # the open one; tests reach it here
+        self._announced: set[tuple[str, date]] = set()
+        self._told_link_end: set[tuple[str, date | None]] = set()
+        self._timer = QTimer(self)
+        self._timer.setInterval(REWORD_MS)
+        self._timer.timeout.connect(self._render)
+        self._timer.start()
+
+    def close(self) -> None:
+        self._timer.stop()
+        self.window.ensure_controls_page().set_receipt("")
+        super().close()
+
+    @property
+    def page(self) -> TrustPage:
+        """The phone page, built and wired on first use."""
+        if self._page is None:
+            from famguard.ui.trust_page import TrustPage
+
+            page = self._page = self.window.page(PHONE_PAGE, TrustPage)
+            self.track(page.rules.plan_requested, self.plan)
+            self.track(page.rules.remove_requested, self.end_rule)
+            self.track(page.controls_requested, self.window.show_teen_page)
+            self._render()
+        return self._page
+
+    def open_page(self) -> None:
+        if self.teens.current is not None:
+            self.page  # noqa: B018 - builds it
+            self.window.show_page(PHONE_PAGE)
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def show(self, teen_id: str) -> None:
+        """The teen's cached receipt, rules and preview at once; then the server's."""
+        self.reload(teen_id)
+        # Each refresh notifies, and the notice re-reads the cache. A failure leaves the cached
+        # words (an older service without these routes, a network hiccup): only a bug is reported.
+        for fn in (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_activity):
+            self.run(partial(fn, teen_id), on_error=self._keep_cached, name="refresh phone page")
+
+    def _keep_cached(self, exc: BaseException) -> None:
+        if kind_of(exc) is ErrorKind.BUG:
+            self.tasks.error_reporter(exc)
+
+    def reload(self, teen_id: str) -> None:
+        """Something about the teen changed in the cache: re-read it if the teen is on screen."""
+        if teen_id == self.teens.current:
+            self.run(partial(self._load, teen_id), self._loaded, name="load phone and rules")
+
+    def _load(self, teen_id: str) -> Cached:
+        return Cached(
+            teen_id,
+            self.trust.cached_phone(teen_id),
+            self.trust.cached_rules(teen_id),
+            self.sync.displayed_controls(teen_id),
+            self.family.cached_activity(teen_id, 20),
+        )
+
+    def _loaded(self, cached: Cached) -> None:
+        if cached.teen_id != self.teens.current:
+            return
+        self.cached = cached
+        self._render()
+
+    def _render(self) -> None:
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None or cached.teen_id != self.teens.current:
+            return
+        now = datetime.now(UTC)
+        today = self._today(cached, now)
+        self.window.ensure_controls_page().set_receipt(receipt_words(row.name, cached.phone, now).short)
+        active = next(
+            (r for r in cached.rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None
+        )
+        ends = cached.phone.link_ends_on if cached.phone else None
+        guardian_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=False) if ends else None
+        if self._page is not None:
+            self._render_page(self._page, cached, row.name, row.age, row.usage_text(), active, now)
+        if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
+            self._told_link_end.add((cached.teen_id, ends))
+            self.window.show_notice(f"ⓘ {guardian_notice}")
+        if active is not None and active.ends_on == today and (active.id, today) not in self._announced:
+            self._announced.add((active.id, today))
+            self.window.show_notice(
+                f"◷ “{active.name}” ends today for {row.name}: the usual rules apply again tomorrow.",
+                hide_after_ms=15000,
+            )
+
+    def _render_page(
+        self,
+        page: TrustPage,
+        cached: Cached,
+        name: str,
+        age: int,
+        usage: str,
+        active: TemporaryRule | None,
+        now: datetime,
+    ) -> None:
+        from famguard.ui.teen_view_widget import build_view, guardians_from_activity
+
+        today = self._today(cached, now)
+        page.show_teen(cached.teen_id, name)
+        page.phone.show_status(name, cached.phone, now)
+        page.rules.show_rules(cached.rules, today)
+        effective = cached.base
+        if cached.base is not None and active is not None:
+            effective = with_rule(cached.base, active.controls, age)
+        ends = cached.phone.link_ends_on if cached.phone else None
+        teen_notice = teen_view.link_end_notice(name, ends, today, for_teen=True) if ends else None
+        guardians = guardians_from_activity(cached.activity)
+        view = build_view(effective, guardians, cached.rules, cached.activity, today, status=usage,
+                          notice=teen_notice or "")  # fmt: skip
+        page.preview.show_view(view)
+        guardian_notice = teen_view.link_end_notice(name, ends, today, for_teen=False) if ends else None
+        page.show_link_end(guardian_notice or "")
+
+    @staticmethod
+    def _today(cached: Cached, now: datetime) -> date:
+        timezone = cached.base.timezone if cached.base is not None else "UTC"
+        return teen_today(timezone, now)
+
+    # --- planning and ending rules -------------------------------------------------------------
+
+    def plan(self) -> None:
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None:
+            return
+        from famguard.ui.temporary_rules import RuleDialog
+
+        dialog = RuleDialog(row.name, self._today(cached, datetime.now(UTC)), self.window)
+        dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    def _submitted(self, teen_id: str, dialog: RuleDialog, name: str, starts: date, ends: date, chosen: Any) -> None:  # noqa: ANN401 - the wire controls
+        cached, row = self.cached, self.teens.row(teen_id)
+        if cached is None or row is None or cached.teen_id != teen_id:
+            dialog.reject()
+            return
+        today = self._today(cached, datetime.now(UTC))
+        others = [(r.starts_on, r.ends_on) for r in cached.rules]
+        problems = check_dates(name, starts, ends, today, others)
+        if cached.base is not None:  # the same checks the service makes, before asking it
+            try:
+                parse_rule_controls(chosen, cached.base, row.age)
+            except DomainValidationError as exc:
+                problems.update(exc.fields)
+        if problems:
+            dialog.show_problems(problems)
+            return
+        dialog.set_busy(True)
+
+        def planned(rule: TemporaryRule) -> None:
+            dialog.accept()
+            self.window.show_notice(
+                f"✓ “{rule.name}” planned for {row.name}: {rule_changes(rule.controls)}.", hide_after_ms=10000
+            )
+
+        def refused(exc: BaseException) -> None:
+            dialog.set_busy(False)
+            from famguard.api import errors as api_errors  # loaded by the services already
+
+            if isinstance(exc, api_errors.ValidationFailed) and exc.fields:
+                dialog.show_problems(exc.fields)
+            elif kind_of(exc) in (ErrorKind.REFUSED, ErrorKind.OFFLINE, ErrorKind.CONFLICT):
+                dialog.show_problems({"": user_message(exc) or ""})
+            else:
+                self.failed(exc)
+
+        self.run(partial(self.trust.create_rule, teen_id, name, starts, ends, chosen), planned, on_error=refused,
+                 name="plan a rule")  # fmt: skip
+
+    def end_rule(self, rule_id: str, name: str) -> None:
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None:
+            return
+        box = QMessageBox(self.window)
+        box.setObjectName("endRuleQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("End the temporary rule?")
+        box.setText(f"End “{name}” for {row.name} now?")
+        box.setInformativeText("The usual rules apply again at once, and everyone in the family sees it.")
+        end = box.addButton("&End the rule", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # the safe answer
+        teen_id = cached.teen_id
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is end:
+                self.run(partial(self.trust.remove_rule, teen_id, rule_id), name="end a rule")
+
+        box.finished.connect(answered)
+        self.question = box
+        box.open()

@@ -1,0 +1,190 @@
+"""Trust on both sides, in the demo app against its real practice service (loopback HTTP): a change
+reaches the Teen's phone panel, which reports it, and the guardian's page says "on Maya's phone"
+within a second; a temporary rule planned today changes what the phone shows at once and reverts
+when ended; the panel pairs, unlinks and pairs again; it shows the service's minutes, counts use,
+locks at the limit and shows the answer to a request for more time."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton, QRadioButton, QWidget
+
+from famguard.ui import teen_presenter
+
+from .test_flows import WAIT, find, wait_family, wait_teen_page
+
+pytestmark = pytest.mark.slow
+
+
+def _demo(qtbot, launch):
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    panel = window.teen_phone
+    qtbot.waitUntil(lambda: "Comments on your videos" in panel.effective_text(), timeout=WAIT)
+    return controller, window, panel
+
+
+def _select_maya(qtbot, controller) -> str:
+    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    controller.window.teen_list.select(maya)
+    wait_teen_page(qtbot, controller, "Maya")
+    return maya
+
+
+def test_a_change_reaches_the_phone_which_reports_it_and_the_guardian_sees_it_within_a_second(qtbot, launch):
+    controller, window, panel = _demo(qtbot, launch)
+    _select_maya(qtbot, controller)
+    trust_page = controller.family.trust.page
+    qtbot.waitUntil(lambda: "✓ On Maya's phone since" in trust_page.phone.text(), timeout=WAIT)
+
+    page = window.ensure_controls_page()
+    qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
+    # The panel shows the new rules only after it applied them and reported that (snapshot order).
+    qtbot.waitUntil(lambda: "<b>2 h</b>" in panel.effective_text(), timeout=WAIT)
+    shown_on_phone = time.monotonic()
+    assert "applied at" in find(panel, QWidget, "teenApplied").text()
+    qtbot.waitUntil(
+        lambda: page.field_status("daily_limit_minutes").startswith("✓ saved — on Maya's phone"), timeout=WAIT
+    )
+    assert time.monotonic() - shown_on_phone < 1.0, "the receipt took more than a second to reach the guardian"
+    qtbot.waitUntil(lambda: "✓ On Maya's phone since" in trust_page.phone.text(), timeout=WAIT)
+
+
+def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot, launch):
+    controller, window, panel = _demo(qtbot, launch)
+    _select_maya(qtbot, controller)
+    trust = controller.family.trust
+    next(a for a in window.view_menu.actions() if a.text() == "&Phone and temporary rules").trigger()
+    trust_page = trust.page
+    qtbot.waitUntil(lambda: trust_page.isVisible() and "Maya's phone" in trust_page.title.text(), timeout=WAIT)
+    assert "No temporary rule is in force" in find(trust_page, QWidget, "activeRule").text()
+
+    qtbot.mouseClick(find(trust_page, QPushButton, "planRuleButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
+    dialog = trust.dialog
+    dialog.kind.setCurrentText("Custom")
+    qtbot.keyClicks(dialog.name, "Exam weeks")
+    dialog.limit_on.setChecked(True)
+    dialog.limit.setValue(30)
+    dialog.ends.setDate(dialog.starts.date().addDays(100))  # a mistake the form catches before asking
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert "Last day: A temporary rule lasts at most 92 days." in dialog.problems.text() and dialog.isVisible()
+    dialog.ends.setDate(dialog.starts.date().addDays(9))
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+
+    qtbot.waitUntil(lambda: "Temporary rule: Exam weeks (set by Alex Morgan)" in panel.view.plain_text(), timeout=WAIT)
+    assert "Daily screen-time limit: 30 min" in panel.view.plain_text()
+    qtbot.waitUntil(lambda: "In force now: Exam weeks" in find(trust_page, QWidget, "activeRule").text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Daily screen-time limit: 30 min" in trust_page.preview.plain_text(), timeout=WAIT)
+    assert "Alex Morgan planned “Exam weeks”" in panel.view.plain_text()
+
+    qtbot.mouseClick(find(trust_page, QPushButton, "endRuleButton"), Qt.MouseButton.LeftButton)
+    question = trust.question
+    assert question.defaultButton().text() == "&Keep it"
+    qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Temporary rule:" not in panel.view.plain_text(), timeout=WAIT)
+    assert "Daily screen-time limit: 1 h" in panel.view.plain_text()
+    assert "Alex Morgan removed the temporary rule “Exam weeks”" in panel.view.plain_text()
+    qtbot.waitUntil(
+        lambda: "No temporary rule is in force" in find(trust_page, QWidget, "activeRule").text(), timeout=WAIT
+    )
+
+
+def test_the_panel_pairs_unlinks_and_pairs_again(qtbot, launch):
+    controller, window, panel = _demo(qtbot, launch)
+    phone = controller.teen_phone
+    qtbot.waitUntil(lambda: panel.pairing_state == "linked", timeout=WAIT)
+    assert "Managed by Alex Morgan, " in find(panel, QWidget, "teenPairingMessage").text()  # and Jordan
+    for _round in range(2):
+        qtbot.mouseClick(find(panel, QPushButton, "teenUnlinkButton"), Qt.MouseButton.LeftButton)
+        question = phone.question
+        assert question.defaultButton().text() == "&Keep the link"
+        qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&Unlink"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.pairing_state == "idle" and panel.code_edit.isEnabled(), timeout=WAIT)
+        qtbot.waitUntil(lambda: window.teen_list.list.count() == 1, timeout=WAIT)  # the guardian is told
+        qtbot.waitUntil(lambda: "No guardian manages this account" in panel.view.plain_text(), timeout=WAIT)
+
+        qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+        pairing = controller.family.pairing
+        qtbot.waitUntil(lambda p=pairing: p.wizard is not None and p.wizard.state == "waiting", timeout=WAIT)
+        wizard = pairing.wizard
+        code_edit = find(panel, QLineEdit, "teenCodeEdit")
+        qtbot.keyClicks(code_edit, find(wizard, QWidget, "pairingCode").text())
+        qtbot.keyClick(code_edit, Qt.Key.Key_Return)
+        accept = find(panel, QPushButton, "teenAcceptButton")
+        qtbot.waitUntil(accept.isVisible, timeout=WAIT)
+        qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.pairing_state == "waiting", timeout=WAIT)
+        assert "Waiting for Alex Morgan to confirm" in find(panel, QWidget, "teenPairingMessage").text()
+        qtbot.waitUntil(lambda w=wizard: w.state == "accepted", timeout=WAIT)
+        qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda w=wizard: w.state == "active", timeout=WAIT)
+        wizard.accept()
+        qtbot.waitUntil(lambda: panel.pairing_state == "linked", timeout=WAIT)
+        assert "Managed by Alex Morgan." in find(panel, QWidget, "teenPairingMessage").text()
+        qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+        qtbot.waitUntil(lambda: "Comments on your videos" in panel.effective_text(), timeout=WAIT)
+
+
+def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, launch, monkeypatch):
+    monkeypatch.setattr(teen_presenter, "USE_TICK_MS", 300)  # a minute of use every 0.3 s, for the test
+    controller, window, panel = _demo(qtbot, launch)
+    used = find(panel, QWidget, "teenUsed")
+    lock = find(panel, QWidget, "teenLock")
+    qtbot.waitUntil(lambda: used.text().startswith("20 min of 1 h used today"), timeout=WAIT)  # the service's
+    assert lock.text() == "✓ Open"
+
+    qtbot.mouseClick(find(panel, QPushButton, "teenUseButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: used.text().startswith("22 min"), timeout=WAIT)
+    qtbot.mouseClick(find(panel, QPushButton, "teenUseButton"), Qt.MouseButton.LeftButton)
+    minutes = int(used.text().split(" min")[0])
+    assert minutes >= 22
+
+    _select_maya(qtbot, controller)
+    qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_none"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "no daily limit" in used.text(), timeout=WAIT)
+    limit = window.ensure_controls_page()
+    spin = find(limit, QWidget, "dailyLimitCustom")
+    spin.setValue(minutes)  # exactly what was used: the app locks
+    qtbot.mouseClick(find(limit, QPushButton, "dailyLimitCustomApply"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: lock.text() == "✗ Locked: Daily limit reached", timeout=WAIT)
+    assert not find(panel, QPushButton, "teenUseButton").isEnabled()
+
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    answer = find(panel, QWidget, "teenRequestAnswer")
+    qtbot.waitUntil(lambda: answer.text().startswith("◷ Waiting for an answer: 30 min more"), timeout=WAIT)
+    requests = window.ensure_controls_page().requests
+    qtbot.waitUntil(lambda: requests.pending_count() == 1, timeout=WAIT)
+    qtbot.mouseClick(find(requests, QPushButton, "approve_15"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: answer.text() == "✓ Alex Morgan gave you 15 min more today", timeout=WAIT)
+    qtbot.waitUntil(lambda: lock.text() == "✓ Open", timeout=WAIT)
+    assert find(panel, QPushButton, "teenUseButton").isEnabled()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_thirty_days_before_18_the_guardian_is_told_the_link_will_end(qtbot, launch, live_server, guardian):
+    from tests.support.accounts import born_aged, member, pair
+
+    from .test_flows import sign_in
+
+    maya = member(live_server, "teen", "Maya", birth_date=born_aged(17, days_since_birthday=345))  # 18 in ~20 days
+    pair(guardian.api, maya.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    window = controller.window
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 1, timeout=WAIT)
+    _select_maya(qtbot, controller)
+    trust_page = controller.family.trust.page
+    notice = find(trust_page, QWidget, "linkEndNotice")
+    qtbot.waitUntil(lambda: "Maya turns 18 on" in notice.text(), timeout=WAIT)
+    assert "then your link ends" in notice.text()
+    assert "Maya turns 18 on" in window.notice.label.text()  # and a notice says it once
+    assert "You turn 18 on" in trust_page.preview.plain_text()  # what Maya sees says it too
+    assert any(e.type == "link_ending" for e in maya.api.events(after="0")[0])  # and Maya was told
