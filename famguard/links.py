@@ -7,7 +7,7 @@ A code is a short-lived secret: it is shown to the person who opened the link, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from famguard.domain.errors import ErrorKind, FamGuardError
@@ -26,7 +26,7 @@ class LinkError(FamGuardError):
 class PairLink:
     """A pairing code from a link, upper-cased and without separators (`K7MQ2XRT`)."""
 
-    code: str
+    code: str = field(repr=False)  # logged or printed by accident, it still stays out
 
     def __str__(self) -> str:  # never the code itself: links are logged by kind only
         return f"{URL_SCHEME}://pair"

@@ -1,0 +1,103 @@
+"""One FamGuard per user, with real processes: a second `famguard` hands its famguard:// link to
+the running one and exits without a window; the running one takes it (and logs that, without the
+code); a FamGuard that crashed leaves no lock behind that stops the next start. Each test has its
+own FAMGUARD_DATA_DIR (tests/ui/conftest.py), which is part of the channel's name."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from famguard.instance import AnotherInstanceNotAnswering, SingleInstance, channel_name, hand_over
+
+# The real app's main(), with its log lines on stderr so the test can see what the first one did.
+APP = "import logging, sys; logging.basicConfig(level=logging.INFO); from famguard.app import main; sys.exit(main())"
+
+
+def start_app(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", APP, *args],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def run_app(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", APP, *args],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM) -> str:
+    process.send_signal(sig)
+    _out, err = process.communicate(timeout=30)
+    return err
+
+
+def test_a_second_launch_hands_its_link_to_the_running_app_and_exits(data_dir: Path) -> None:
+    first = start_app()
+    try:
+        second = run_app("famguard://pair?code=K7MQ-2XRT")
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stdout
+        assert "first-paint" not in second.stdout
+        third = run_app()  # a plain second launch only raises the window
+        assert third.returncode == 0 and "already running" in third.stdout
+        assert first.poll() is None, "the running app must keep running"
+        time.sleep(0.5)  # its log lines are written as the events are handled
+    finally:
+        log = stop(first)
+    assert "handed over a link" in log and "Opening famguard://pair" in log
+    assert log.count("Another launch of FamGuard handed over") == 2
+    assert "K7MQ" not in log  # the pairing code is a secret: never in a log line
+
+
+def test_a_crashed_app_leaves_nothing_that_blocks_the_next_start(data_dir: Path) -> None:
+    first = start_app()
+    assert run_app().stdout.strip().endswith("brought to the front.")  # it is up and answering
+    stop(first, signal.SIGKILL)  # no clean-up at all: the lock file and the socket stay behind
+    after = run_app(env={"FAMGUARD_EXIT_AFTER_FIRST_PAINT": "1"})
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.startswith("first-paint "), "the next start must open its own window"
+
+
+def test_another_data_folder_is_another_app(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = start_app()
+    try:
+        assert run_app().returncode == 0  # handed over (the same data folder)
+        other = run_app(env={"FAMGUARD_DATA_DIR": str(tmp_path / "other"), "FAMGUARD_EXIT_AFTER_FIRST_PAINT": "1"})
+        assert other.stdout.startswith("first-paint "), other.stderr
+    finally:
+        stop(first)
+    here = channel_name()
+    monkeypatch.setenv("FAMGUARD_DATA_DIR", str(tmp_path / "other"))
+    assert channel_name() != here and channel_name().startswith("famguard-")
+
+
+def test_a_lock_holder_that_never_answers_is_reported_with_its_process(
+    qapp, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = SingleInstance.claim("famguard-test-silent")  # claimed, but never listening
+    assert held is not None
+    try:
+        assert SingleInstance.claim("famguard-test-silent") is None
+        with pytest.raises(AnotherInstanceNotAnswering) as silent:
+            hand_over("", name="famguard-test-silent", timeout_s=1.0)
+        assert silent.value.pid == os.getpid() and "does not answer" in str(silent.value)
+    finally:
+        held.release()
+    again = SingleInstance.claim("famguard-test-silent")
+    assert again is not None
+    again.release()
