@@ -17,7 +17,11 @@ import pytest
 from famguard.instance import AnotherInstanceNotAnswering, SingleInstance, channel_name, hand_over
 
 # The real app's main(), with its log lines on stderr so the test can see what the first one did.
-APP = "import logging, sys; logging.basicConfig(level=logging.INFO); from famguard.app import main; sys.exit(main())"
+# A launch stuck for 50 s prints where (the test's own timeout is 60 s).
+APP = (
+    "import faulthandler, logging, sys; faulthandler.dump_traceback_later(50, exit=True); "
+    "logging.basicConfig(level=logging.INFO); from famguard.app import main; sys.exit(main())"
+)
 
 
 def start_app(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -31,13 +35,15 @@ def start_app(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen
 
 
 def run_app(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-c", APP, *args],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
         capture_output=True,
         text=True,
         timeout=60,
     )
+    assert "Timeout (0:00:50)" not in result.stderr, result.stderr
+    return result
 
 
 def stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM) -> str:
