@@ -64,17 +64,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def set_identity(app: QApplication) -> None:
-    """Name, organisation, desktop file and icon, so that the window, the taskbar, the dock and
+    """Name, organisation and desktop file, so that the window, the taskbar, the dock and
     notifications show FamGuard (and Wayland matches the window to its desktop file)."""
-    from PySide6.QtGui import QIcon
-
-    from famguard import identity, resources
+    from famguard import identity
 
     app.setApplicationName(identity.APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(identity.ORGANISATION)
     app.setOrganizationDomain(identity.ORGANISATION_DOMAIN)
     app.setDesktopFileName(identity.APP_ID)
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The icon of every window. Called after the first paint: loading Qt's SVG icon engine costs
+    ~20 ms, and Qt updates a shown window's icon when the application's changes."""
+    from PySide6.QtGui import QIcon
+
+    from famguard import resources
+
     try:
         app.setWindowIcon(QIcon(str(resources.path(resources.ICON))))
     except resources.ResourceMissing as exc:  # the app still works; --self-test fails on this
@@ -229,6 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from famguard.ui.main_window import MainWindow
 
     window = MainWindow()
+    window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
     if args.self_test:
         from famguard import selftest
 

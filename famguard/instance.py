@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import logging
 import os
 import sys
@@ -98,6 +97,7 @@ class SingleInstance(QObject):
             return
         server.newConnection.connect(lambda: self._accept(server))
         self._server = server
+        log.info("Listening for other launches of FamGuard")
 
     def _accept(self, server: object) -> None:
         from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -110,6 +110,8 @@ class SingleInstance(QObject):
                 socket.disconnected.connect(socket.deleteLater)
 
     def _read(self, socket: object) -> None:
+        import json
+
         from PySide6.QtNetwork import QLocalSocket
 
         assert isinstance(socket, QLocalSocket)
@@ -143,6 +145,8 @@ class SingleInstance(QObject):
 def hand_over(link: str | None, name: str | None = None, timeout_s: float = HANDOVER_TIMEOUT_S) -> None:
     """Give `link` to the running FamGuard and ask it to raise its window. Blocks (there is no
     window yet). Raises AnotherInstanceNotAnswering when it does not take the message in time."""
+    import json
+
     from PySide6.QtNetwork import QLocalSocket
 
     name = name or channel_name()
