@@ -1,7 +1,7 @@
 """Who the app is, declared once: its name, organisation, reverse-DNS id and URL scheme. Qt's
 application identity (famguard.app), the desktop file, the AppStream metainfo, the Flatpak
 manifest, the macOS bundle id, the Windows installer and the single-instance channel all use
-these values; tests/packaging checks the files under packaging/ agree with them.
+these values; tests/release checks the files under packaging/ agree with them.
 
 No imports: this module is on the path to the first paint."""
 

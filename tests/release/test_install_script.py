@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 from famguard import identity
-from tests.packaging.support import load
-from tests.packaging.test_desktop_files import desktop_entry
+from tests.release.support import load
+from tests.release.test_desktop_files import desktop_entry
 
 
 def test_install_and_uninstall_into_local(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

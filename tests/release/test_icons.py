@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from famguard import identity, resources
-from tests.packaging.support import load
+from tests.release.support import load
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from configparser import ConfigParser
 from pathlib import Path
 
 from famguard import __version__, identity
-from tests.packaging.support import PACKAGING, ROOT, tool
+from tests.release.support import PACKAGING, ROOT, tool
 
 DESKTOP = PACKAGING / "linux" / f"{identity.APP_ID}.desktop"
 METAINFO = PACKAGING / "linux" / f"{identity.APP_ID}.metainfo.xml"
