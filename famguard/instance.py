@@ -14,12 +14,11 @@ private data folder, never meet."""
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import logging
 import os
 import sys
 import time
+import zlib
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Signal
 
@@ -29,14 +28,25 @@ MAX_MESSAGE_BYTES = 4096  # one link and a flag; a stranger's socket cannot make
 HANDOVER_TIMEOUT_S = 8.0  # the running app may still be starting (it listens after its first paint)
 
 
-def channel_name() -> str:
-    """The per-user (and per data folder) name of the lock and the local socket."""
+def _user() -> str:
+    # The environment first, as getpass does, without importing it (and termios) before the window.
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
     try:
-        user = getpass.getuser()
+        import getpass
+
+        return getpass.getuser()
     except Exception:  # no login name (a bare container): the uid or the home folder still separates users
-        user = str(os.getuid()) if hasattr(os, "getuid") else os.path.expanduser("~")
-    scope = f"{user}\0{os.environ.get('FAMGUARD_DATA_DIR', '')}"
-    return "famguard-" + hashlib.sha256(scope.encode()).hexdigest()[:16]
+        return str(os.getuid()) if hasattr(os, "getuid") else os.path.expanduser("~")
+
+
+def channel_name() -> str:
+    """The per-user (and per data folder) name of the lock and the local socket. A checksum, not a
+    secret: it only keeps the names short and free of path characters (hashlib would cost the
+    first paint ~15 ms of OpenSSL loading)."""
+    scope = f"{_user()}\0{os.environ.get('FAMGUARD_DATA_DIR', '')}"
+    return f"famguard-{zlib.crc32(scope.encode()):08x}"
 
 
 def _runtime_dir() -> str:
