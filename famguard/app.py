@@ -237,6 +237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow()
     window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
+    if not args.self_test:
+        from famguard.ui.link_handler import LinkHandler
+
+        # Before the event loop runs: macOS delivers the link that launched the app as an event.
+        links = LinkHandler(window)
+        app.installEventFilter(links)
     if args.self_test:
         from famguard import selftest
 
@@ -263,13 +269,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def start_controller() -> None:
         # Imported after the first paint; the slow parts are imported by the backend on workers.
         from famguard.ui.controller import AppController
-        from famguard.ui.link_handler import LinkHandler
 
         controller = AppController(window, build_backend(), demo=args.demo, server=args.server)
         holder["controller"] = controller
         controller.start()
-        links = LinkHandler(window)
-        app.installEventFilter(links)
         instance.message_received.connect(links.open)
         instance.listen()
         if args.link:

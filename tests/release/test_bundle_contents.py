@@ -40,7 +40,7 @@ def test_the_bundle_carries_every_resource_where_the_app_looks(bundle: Path) -> 
 def test_the_bundle_leaves_out_what_the_app_does_not_use(bundle: Path) -> None:
     internal = bundle / "_internal"
     names = {p.name for p in internal.rglob("*")}
-    unwanted = {"pytest", "_pytest", "hypothesis", "schemathesis", "mypy", "keyrings", "psycopg", "tkinter"}
+    unwanted = {"pytest", "_pytest", "hypothesis", "schemathesis", "mypy", "keyrings", "psycopg", "tkinter", "yaml"}
     assert not (names & unwanted)
     qt_libraries = {name for name in names if name.startswith("libQt6")}
     for module in ("WebEngine", "Qml", "Quick", "Pdf", "Multimedia", "Charts"):
