@@ -212,7 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    from famguard.ui.link_handler import Application, LinkHandler
+
+    app = QApplication.instance() or Application([sys.argv[0]])
     assert isinstance(app, QApplication)
     set_identity(app)
 
@@ -237,12 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow()
     window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
-    if not args.self_test:
-        from famguard.ui.link_handler import LinkHandler
-
-        # Before the event loop runs: macOS delivers the link that launched the app as an event.
-        links = LinkHandler(window)
-        app.installEventFilter(links)
+    links = LinkHandler(window)
+    if isinstance(app, Application):  # connected before the event loop runs, which delivers macOS's links
+        app.url_opened.connect(links.open)
     if args.self_test:
         from famguard import selftest
 

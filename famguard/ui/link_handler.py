@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication
 
+from famguard.identity import URL_SCHEME
 from famguard.links import LinkError, PairLink, parse_link
 
 if TYPE_CHECKING:
@@ -81,11 +83,19 @@ class LinkHandler(QObject):
             f"Pairing and scan the QR code, or type the code {code}."
         )
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """macOS opens famguard:// links with a FileOpen event on the application, not argv."""
+
+class Application(QApplication):
+    """FamGuard's QApplication: macOS hands over a famguard:// link (also the one that launched the
+    app) as a FileOpen event sent to the application object, which becomes `url_opened`. An
+    override of event() sees only the application's own events; an application-wide event filter
+    would run Python for every event of every widget (~70 ms more before the first paint)."""
+
+    url_opened = Signal(str)
+
+    def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FileOpen:
             url = event.url()  # type: ignore[attr-defined]
-            if url.scheme() == "famguard":
-                self.open(url.toString())
+            if url.scheme() == URL_SCHEME:
+                self.url_opened.emit(url.toString())
                 return True
-        return False
+        return super().event(event)

@@ -4,9 +4,12 @@ guardian's own app, a notice says where the code goes. The window comes to the f
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
-from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from famguard.links import LinkError, PairLink, parse_link
@@ -72,18 +75,24 @@ def test_a_link_that_is_not_ours_gets_a_notice_and_nothing_else(qtbot) -> None:
     assert "cannot be opened" in window.notice.text() and "only pairing links" in window.notice.text()
 
 
-def test_macos_open_url_events_reach_the_handler(qtbot) -> None:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    handler = LinkHandler(window)
-    app = QCoreApplication.instance()
-    app.installEventFilter(handler)
-    try:
-        QCoreApplication.sendEvent(app, QFileOpenEvent(QUrl("famguard://pair?code=K7MQ2XRT")))
-    finally:
-        app.removeEventFilter(handler)
-    assert "K7MQ-2XRT" in window.notice.text()
+def test_macos_open_url_events_become_links_of_famguards_application() -> None:
+    """In a fresh process: the app's own QApplication class (the tests' is pytest-qt's)."""
+    code = (
+        "import sys; from PySide6.QtCore import QCoreApplication, QUrl; from PySide6.QtGui import QFileOpenEvent; "
+        "from famguard.ui.link_handler import Application; app = Application(sys.argv[:1]); "
+        "app.url_opened.connect(lambda url: print('opened', url)); "
+        "QCoreApplication.sendEvent(app, QFileOpenEvent(QUrl('famguard://pair?code=K7MQ2XRT'))); "
+        "QCoreApplication.sendEvent(app, QFileOpenEvent(QUrl('file:///tmp/not-a-link.txt')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "opened famguard://pair?code=K7MQ2XRT\n"
 
 
 def test_in_the_demo_a_link_fills_the_teens_phone_and_pairs_for_real(qtbot, launch) -> None:
