@@ -8,6 +8,7 @@ demo's server stack) — on background threads, through the one task helper.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -16,11 +17,15 @@ from typing import TYPE_CHECKING
 from famguard import __version__
 
 if TYPE_CHECKING:  # each is imported where it is used, on a worker after the first paint
+    from PySide6.QtWidgets import QApplication
+
     from famguard.domain.controls import Controls
     from famguard.domain.models import Pairing, TimeRequest, UsageDay
     from famguard.services import SessionService
     from famguard.services.demo import PhoneSnapshot
     from famguard.ui.controller import Backend
+
+log = logging.getLogger(__name__)
 
 # Set by the start-up benchmark: print the moment of the first paint and quit.
 EXIT_AFTER_FIRST_PAINT_ENV = "FAMGUARD_EXIT_AFTER_FIRST_PAINT"
@@ -38,10 +43,50 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="start a practice service on this computer with a made-up family (no account, nothing saved)",
     )
     parser.add_argument("--server", metavar="URL", help="the FamGuard service to sign in to (remembered)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (offscreen, with the demo service) and exit: 0 when it does",
+    )
+    parser.add_argument(
+        "link", nargs="?", metavar="famguard://pair?code=…", help="a pairing link to open (the link of the pairing QR)"
+    )
     args = parser.parse_args(argv)
     if args.server and not args.server.startswith(("http://", "https://")):
         parser.error(f"--server must start with http:// or https://, not {args.server!r}")
+    if args.link is not None:
+        from famguard.links import LinkError, parse_link
+
+        try:
+            parse_link(args.link)
+        except LinkError as exc:
+            parser.error(f"{exc.title}: {exc.message}")
     return args
+
+
+def set_identity(app: QApplication) -> None:
+    """Name, organisation and desktop file, so that the window, the taskbar, the dock and
+    notifications show FamGuard (and Wayland matches the window to its desktop file)."""
+    from famguard import identity
+
+    app.setApplicationName(identity.APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(identity.ORGANISATION)
+    app.setOrganizationDomain(identity.ORGANISATION_DOMAIN)
+    app.setDesktopFileName(identity.APP_ID)
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The icon of every window. Called after the first paint: loading Qt's SVG icon engine costs
+    ~20 ms, and Qt updates a shown window's icon when the application's changes."""
+    from PySide6.QtGui import QIcon
+
+    from famguard import resources
+
+    try:
+        app.setWindowIcon(QIcon(str(resources.path(resources.ICON))))
+    except resources.ResourceMissing as exc:  # the app still works; --self-test fails on this
+        log.warning("%s", exc)
 
 
 # --- the backend the controller reaches the other layers through ---------------------------------
@@ -195,16 +240,46 @@ def build_backend() -> Backend:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtWidgets import QApplication
 
+    from famguard.ui.link_handler import Application, LinkHandler
+
+    app = QApplication.instance() or Application([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    set_identity(app)
+
+    instance = None
+    if not args.self_test:  # the self-test uses the demo only: it may run next to the real app
+        from famguard.instance import AnotherInstanceNotAnswering, SingleInstance, hand_over
+
+        instance = SingleInstance.claim()
+        if instance is None:
+            try:
+                hand_over(args.link)
+            except AnotherInstanceNotAnswering as exc:
+                instance = SingleInstance.claim()  # unless it has just quit
+                if instance is None:
+                    print(exc, file=sys.stderr)
+                    return 1
+            else:
+                print("FamGuard is already running: its window was brought to the front.")
+                return 0
+
     from famguard.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setApplicationName("FamGuard")
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName("FamGuard")
     window = MainWindow()
+    window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
+    links = LinkHandler(window)
+    if isinstance(app, Application):  # connected before the event loop runs, which delivers macOS's links
+        app.url_opened.connect(links.open)
+    if args.self_test:
+        from famguard import selftest
+
+        return selftest.run(app, window, build_backend())
+    assert instance is not None
 
     if os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV):
         import resource
@@ -217,7 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         window.first_painted.connect(report_and_quit)
         window.show()
-        return app.exec()
+        code = app.exec()
+        instance.release()
+        return code
 
     holder: dict[str, object] = {}
 
@@ -228,6 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         controller = AppController(window, build_backend(), demo=args.demo, server=args.server)
         holder["controller"] = controller
         controller.start()
+        instance.message_received.connect(links.open)
+        instance.listen()
+        if args.link:
+            links.open(args.link)
 
     window.first_painted.connect(start_controller)
     window.show()
@@ -235,6 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     controller = holder.get("controller")
     if controller is not None:
         controller.shutdown()  # type: ignore[attr-defined]
+    instance.release()
     return code
 
 

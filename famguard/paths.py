@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-APP_NAME = "FamGuard"
-APP_AUTHOR = "FamGuard"
+from famguard.identity import APP_NAME
+from famguard.identity import ORGANISATION as APP_AUTHOR
 
 
 def user_data_dir() -> Path:

@@ -96,13 +96,13 @@ def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint_is_clean() -> None:
-    result = _ruff("check", "famguard", "tests")
+    result = _ruff("check", "famguard", "tests", "packaging")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
-    result = _ruff("format", "--check", "famguard", "tests")
-    assert result.returncode == 0, "run `ruff format famguard tests`:\n" + result.stdout + result.stderr
+    result = _ruff("format", "--check", "famguard", "tests", "packaging")
+    assert result.returncode == 0, "run `ruff format famguard tests packaging`:\n" + result.stdout + result.stderr
 
 
 def test_mypy_finds_no_type_errors() -> None:

@@ -1,5 +1,5 @@
 """Where to report illegal content, above all child sexual abuse material: the national hotlines
-of the INHOPE network (the table is data, famguard/resources/hotlines.json), the one for a
+of the INHOPE network (the table is data, resources/hotlines.json), the one for a
 country, and the country a locale name ("en_GB", "de-AT.UTF-8") points to. Pure: the caller
 reads the file."""
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _load_hotlines() -> HotlineTable:
-    return parse_hotlines(resources.text("hotlines.json"))
+    return parse_hotlines(resources.text(resources.HOTLINES))
 
 
 class SafetyCentrePresenter(Presenter):

@@ -14,7 +14,7 @@ from famguard.domain.safety_guides import GUIDES, recommendations
 
 
 def test_the_shipped_table_names_the_iwf_for_the_uk_and_inhope_for_other_countries() -> None:
-    table = parse_hotlines(resources.text("hotlines.json"))
+    table = parse_hotlines(resources.text(resources.HOTLINES))
     uk = table.for_country("gb")
     assert (uk.organisation, uk.url) == ("Internet Watch Foundation (IWF)", "https://report.iwf.org.uk/")
     assert table.for_country("IE").organisation == "Hotline.ie"
@@ -34,7 +34,7 @@ def test_the_country_comes_from_the_locale_name(locale: str, country: str | None
 
 
 def test_a_damaged_table_is_refused_with_the_reason() -> None:
-    good = json.loads(resources.text("hotlines.json"))
+    good = json.loads(resources.text(resources.HOTLINES))
     good["hotlines"][0]["url"] = "http://example.org/"
     with pytest.raises(HotlineTableError, match="not an https address"):
         parse_hotlines(json.dumps(good))

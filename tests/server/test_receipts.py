@@ -127,7 +127,7 @@ def test_the_teen_reads_the_same_history_as_the_guardians(live: Api, clock: Fake
 def test_the_teen_reads_today_s_use_and_limit(live: Api, clock: FakeClock) -> None:
     _guardian, teen = _family(live, clock)
     today = live.call("GET", "/v1/me/usage", teen.token).json()
-    assert today == {"date": "2026-11-25", "minutes": 0, "limit_minutes": 60}
+    assert today == {"date": "2026-11-25", "minutes": 0, "limit_minutes": 60, "extra_minutes": 0}
     live.call("POST", "/v1/me/usage", teen.token, json={"date": "2026-11-25", "minutes": 42})
     assert live.call("GET", "/v1/me/usage", teen.token).json()["minutes"] == 42
     assert live.call("GET", "/v1/me/usage", teen.token, params={"date": "2026-11-24"}).json()["minutes"] == 0

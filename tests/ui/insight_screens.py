@@ -76,7 +76,7 @@ def build(screen: str, window: MainWindow) -> object:
         from famguard.ui.safety_centre import SafetyCentreWindow
 
         dialog = SafetyCentreWindow(window)
-        dialog.centre.set_hotlines(parse_hotlines(resources.text("hotlines.json")), "GB")
+        dialog.centre.set_hotlines(parse_hotlines(resources.text(resources.HOTLINES)), "GB")
         dialog.show()
         dialog.move(120, 40)
         dialog.centre.show_section("control:direct_messages")
