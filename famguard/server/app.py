@@ -20,6 +20,7 @@ from famguard.server import routes_accounts, routes_controls, routes_family, rou
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
+from famguard.server.limits import BodyLimit, Limits
 from famguard.server.notify import NOTIFIER
 from famguard.server.schemas import ControlsPatch, Health
 from famguard.server.service import Service, TeenTurnedAdult
@@ -41,11 +42,13 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     demo: bool = False,
     fast_path: bool | None = None,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
     empty database. `fast_path` answers GET controls in front of FastAPI on SQLite (default: on,
-    unless FAMGUARD_FAST_PATH=0); off, the FastAPI route answers every request."""
+    unless FAMGUARD_FAST_PATH=0); off, the FastAPI route answers every request. `limits` bound
+    what a client may send (famguard.server.limits; the defaults unless given)."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
     service = Service(Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER)
@@ -68,6 +71,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.service = service
+    app.state.limits = limits = limits or Limits()
     install_error_handlers(app)
 
     @app.exception_handler(TeenTurnedAdult)
@@ -86,6 +90,8 @@ def create_app(
 
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":
         app.add_middleware(FastControlsRead, service=service)
+    # Outermost: an oversized or endless body is refused before anything else looks at it.
+    app.add_middleware(BodyLimit, limits=limits)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
