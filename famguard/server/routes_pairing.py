@@ -108,6 +108,7 @@ def redeem(body: RedeemRequest, request: Request) -> PairingOut:
     address = client_address(request)
     with service.db.write() as session:
         me = service.authenticate(session, request, "teen")
+        service.lock_keys(session, f"pair:{me.account_id}", f"pair@{address}")
         waits = [
             service.retry_after(service.failures(session, "pair", column, value), WRONG_CODES_PER_WINDOW)
             for column, value in ((Attempt.account_key, me.account_id), (Attempt.address, address))

@@ -26,7 +26,8 @@ from sqlalchemy import create_engine, text
 from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.models import Base
 from tests.support.accounts import controls_of, link, make_guardian, make_teen
-from tests.support.http import Api, BackgroundPoll, assert_error, redeem_all_at_once
+from famguard.server.limits import Limits
+from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.servers import FakeClock, LocalServer
 
 
@@ -116,7 +117,9 @@ def pg_url(postgres_server: str) -> str:
 
 @pytest.fixture
 def pg_live(pg_url: str, clock: FakeClock) -> Iterator[Api]:
-    with LocalServer(pg_url, clock=clock) as server, requests.Session() as session:
+    # These tests make more accounts from one address than a real household would.
+    roomy = Limits(signups_per_address=1000)
+    with LocalServer(pg_url, clock=clock, limits=roomy) as server, requests.Session() as session:
         yield Api(session, server.url)
 
 
@@ -191,3 +194,16 @@ def test_concurrent_redeems_and_a_woken_poll_on_postgres(pg_live: Api, clock: Fa
     api.call("POST", "/v1/me/time-requests", teen.token, json={"minutes": 15, "reason": ""})
     assert [e["type"] for e in poll.join()] == ["time_requested"]
     assert poll.answered_at - started < 1.0
+
+
+def test_parallel_wrong_passwords_through_two_server_processes_check_at_most_five(pg_url: str) -> None:
+    """The probe: on PostgreSQL with 2 processes all 60 of a burst were checked. The attempt is
+    now counted under an advisory lock in the transaction that checks the limit."""
+    with LocalServer(pg_url, own_process=True) as one, LocalServer(pg_url, own_process=True) as two:
+        with requests.Session() as session:
+            owner = make_guardian(Api(session, one.url))
+        body = {"email": owner.email, "password": "not the password"}
+        burst = [(lambda url=url: post_from(url, "/v1/auth/token", body)[0]) for url in [one.url, two.url] * 30]
+        statuses = all_at_once(burst)
+    assert statuses.count(401) <= 5, statuses
+    assert set(statuses) <= {401, 429}
