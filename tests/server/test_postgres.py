@@ -24,9 +24,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from famguard.server.db import make_engine, upgrade_schema
+from famguard.server.limits import Limits
 from famguard.server.models import Base
 from tests.support.accounts import controls_of, link, make_guardian, make_teen
-from famguard.server.limits import Limits
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.servers import FakeClock, LocalServer
 

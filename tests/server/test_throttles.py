@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from famguard.server import routes_accounts
+from famguard.server.limits import Limits
 from tests.support.accounts import PASSWORD, email, make_guardian, sign_in
 from tests.support.http import Api, all_at_once, assert_error, post_from
 from tests.support.servers import FakeClock
@@ -34,6 +35,12 @@ class Counted:
             self.calls += 1
         time.sleep(HASH_SECONDS)
         return self.function(*args)
+
+
+@pytest.fixture
+def server_limits() -> Limits:
+    """The limits a real deployment gets."""
+    return Limits()
 
 
 @pytest.fixture
