@@ -24,6 +24,7 @@ from famguard.server.limits import BodyLimit, Limits
 from famguard.server.notify import NOTIFIER
 from famguard.server.schemas import ControlsPatch, Health
 from famguard.server.service import Service, TeenTurnedAdult
+from famguard.server.strict_json import SafeJSONResponse
 
 DESCRIPTION = (
     "The FamGuard reference service: guardians link with their teens' accounts and manage the "
@@ -69,6 +70,8 @@ def create_app(
         # The server is an API, not a website: no interactive docs pages.
         docs_url=None,
         redoc_url=None,
+        # Valid UTF-8 out, whatever was stored before input became strict.
+        default_response_class=SafeJSONResponse,
     )
     app.state.service = service
     app.state.limits = limits = limits or Limits()
@@ -78,7 +81,7 @@ def create_app(
     async def _adult(_request: Request, exc: TeenTurnedAdult) -> JSONResponse:
         # The request's transaction has been rolled back; end the links in a fresh one.
         await run_in_threadpool(service.retire_adult, exc.teen_id)
-        return JSONResponse(error_body("not_found", "That teen was not found."), status_code=404)
+        return SafeJSONResponse(error_body("not_found", "That teen was not found."), status_code=404)
 
     @app.get("/v1/health", response_model=Health, tags=["service"])
     async def health() -> dict[str, str]:

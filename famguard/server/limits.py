@@ -4,7 +4,8 @@ reverse proxy in front is welcome but not required):
 - `BodyLimit`, an ASGI middleware: a body over `Limits.max_body_bytes` is refused with 413 before
   it is read (by its Content-Length) or as soon as it grows past the limit (chunked), and a body
   that does not arrive within `Limits.body_timeout` seconds is refused with 408. Both happen
-  before any route parses JSON or checks a token, which is the point: parsing came first.
+  before any route parses JSON or checks a token, which is the point: parsing came first. A body
+  that is not strict JSON text (famguard.server.strict_json) is refused here too, with 422.
 - `GuardedHttpProtocol`, uvicorn's httptools protocol with three more rules: a request head over
   `Limits.max_header_bytes` gets 431; a connection that has not finished sending its head within
   `Limits.header_timeout` seconds is closed (a half-sent header used to hold a connection
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from famguard.server import strict_json
 
 try:
     import resource
@@ -103,6 +106,10 @@ class BodyLimit:
             body = await self._read_body(receive, limit)
         except _Refused as refused:
             await self._refuse(send, refused)
+            return
+        reason = strict_json.problem(body)
+        if reason is not None:
+            await self._refuse(send, _Refused(422, "validation_failed", reason))
             return
         replayed = False
 

@@ -125,7 +125,10 @@ def get_usage(
         me = service.authenticate(session, request, "guardian")
         service.linked_teen(session, me, teen_id)
         last = to or _teen_today(service, session, teen_id)
-        first = from_ or last - timedelta(days=6)
+        try:
+            first = from_ or last - timedelta(days=6)
+        except OverflowError:  # `to` in the first days of year 1
+            first = last + timedelta(days=1)  # refused just below
         if first > last or (last - first).days >= MAX_USAGE_DAYS:
             raise ApiError(
                 400,
