@@ -281,8 +281,11 @@ def activity(
         ]
 
 
-def _read_events(service: Service, me: Principal, after: int) -> list[EventOut]:
+def _read_events(service: Service, request: Request, me: Principal, after: int) -> list[EventOut]:
     with service.db.read() as session:
+        # Delivery-time check (keep it wherever events are handed out): a long poll opened before
+        # logout, or before its token expired, must not deliver what was written after. 401.
+        service.authenticate(session, request)
         rows = session.scalars(
             select(EventRow)
             .join(EventRecipient, EventRecipient.event_id == EventRow.id)
@@ -317,7 +320,7 @@ async def events(
     with Waiter(service.notifier) as waiter:
         while True:
             waiter.clear()
-            found = await run_in_threadpool(_read_events, service, me, after)
+            found = await run_in_threadpool(_read_events, service, request, me, after)
             remaining = deadline - time.monotonic()
             if found or remaining <= 0 or service.closing or await request.is_disconnected():
                 cursor = found[-1].id if found else after
