@@ -1,7 +1,10 @@
 """The request and response bodies of API v1 as pydantic models: what FastAPI validates and
 what /openapi.json documents (every schema has a description and an example). The controls'
 schemas are built from their declarations (famguard.domain.controls.CONTROLS); the domain
-validates them and words the reasons for parents."""
+validates them and words the reasons for parents.
+
+Request values are strict: a JSON boolean for a toggle or an answer, a JSON integer for minutes
+(`{"approve": "yes"}` is 422, never a yes)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
 
 from famguard.domain.control_spec import ControlSpec, ValueKind
 from famguard.domain.controls import (
@@ -237,7 +240,7 @@ class QuietHoursModel(BaseModel):
 
 def _bounded(spec: ControlSpec) -> Any:
     low, high = spec.bounds or (None, None)
-    return Annotated[int, Field(ge=low, le=high)]
+    return Annotated[int, Field(strict=True, ge=low, le=high)]
 
 
 _WEEKDAY: Any = Literal[WEEKDAYS]  # the domain's weekdays, at run time
@@ -251,7 +254,7 @@ def _one_of(spec: ControlSpec) -> Any:
 # Per kind of value: its type on the wire. A new kind of control adds one line here.
 _KIND_TYPES: dict[ValueKind, Callable[[ControlSpec], Any]] = {
     ValueKind.CHOICE: lambda spec: _one_of(spec),
-    ValueKind.TOGGLE: lambda spec: bool,
+    ValueKind.TOGGLE: lambda spec: StrictBool,
     ValueKind.MINUTES: lambda spec: _bounded(spec) | None,
     ValueKind.WEEKDAY_MINUTES: lambda spec: dict[_WEEKDAY, _bounded(spec)],  # type: ignore[misc]
     ValueKind.TIME_AWAY: lambda spec: Annotated[list[TimeAwayBlockModel], Field(max_length=spec.max_items)],
@@ -305,7 +308,7 @@ class UsageReport(BaseModel):
 
     model_config = _config({"date": "2026-11-25", "minutes": 42})
     date: date
-    minutes: int = Field(ge=0, le=1440)
+    minutes: int = Field(strict=True, ge=0, le=1440)
 
 
 class UsageDayOut(BaseModel):
@@ -328,7 +331,7 @@ class TimeRequestCreate(BaseModel):
     """A teen asks for extra minutes today."""
 
     model_config = _config({"minutes": 30, "reason": "Finishing a school project video"})
-    minutes: int = Field(ge=5, le=240)
+    minutes: int = Field(strict=True, ge=5, le=240)
     reason: str = Field(default="", max_length=500)
 
 
@@ -336,8 +339,8 @@ class TimeDecision(BaseModel):
     """Approve (optionally granting a different number of minutes) or deny."""
 
     model_config = _config({"approve": True, "minutes": 15})
-    approve: bool
-    minutes: int | None = Field(default=None, ge=5, le=240)
+    approve: StrictBool
+    minutes: int | None = Field(default=None, strict=True, ge=5, le=240)
 
 
 class TimeRequestOut(BaseModel):
