@@ -281,6 +281,11 @@ def activity(
         ]
 
 
+# The cursor counts this account's own events (its n-th event has id n), never the server's:
+# a global id would show a family how busy every other family is. Event rows are only ever
+# appended, in id order (see Service.publish), so an account's n-th event stays its n-th.
+
+
 def _read_events(service: Service, request: Request, me: Principal, after: int) -> list[EventOut]:
     with service.db.read() as session:
         # Delivery-time check (keep it wherever events are handed out): a long poll opened before
@@ -289,18 +294,24 @@ def _read_events(service: Service, request: Request, me: Principal, after: int) 
         rows = session.scalars(
             select(EventRow)
             .join(EventRecipient, EventRecipient.event_id == EventRow.id)
-            .where(EventRecipient.account_id == me.account_id, EventRow.id > after)
+            .where(EventRecipient.account_id == me.account_id)
             .order_by(EventRow.id)
+            .offset(after)
             .limit(100)
         )
-        return [EventOut(id=r.id, type=r.type, teen_id=r.teen_id, at=r.at, data=json.loads(r.data)) for r in rows]
+        return [
+            EventOut(id=after + n, type=r.type, teen_id=r.teen_id, at=r.at, data=json.loads(r.data))
+            for n, r in enumerate(rows, start=1)
+        ]
 
 
 def _authenticate_for_events(service: Service, request: Request) -> tuple[Principal, int]:
     with service.db.read() as session:
         me = service.authenticate(session, request)
-        latest = session.scalar(select(func.max(EventRow.id))) or 0
-        return me, int(latest)
+        mine = session.scalar(
+            select(func.count()).select_from(EventRecipient).where(EventRecipient.account_id == me.account_id)
+        )
+        return me, int(mine or 0)
 
 
 @router.get("/v1/events", response_model=EventsOut, responses=errors(400))
@@ -313,7 +324,9 @@ async def events(
     Without `after`, answers at once with the current cursor."""
     service = _service(request)
     me, latest = await run_in_threadpool(_authenticate_for_events, service, request)
-    if after is None:
+    if after is None or after > latest:
+        # No cursor, or one this account never had (a server-wide id from before cursors were
+        # per account): start from now rather than wait for a count that may never come.
         return EventsOut(events=[], cursor=str(latest))
     deadline = time.monotonic() + wait
     # Register before the first read: a commit between the read and the wait still wakes us.
