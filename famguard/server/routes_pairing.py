@@ -238,10 +238,12 @@ def _link(service: Service, session: Session, me: Principal, teen: Account) -> N
     existing = session.scalar(
         select(Link.id).where(Link.guardian_id == me.account_id, Link.teen_id == teen.id, Link.ended_at.is_(None))
     )
+    linked_now = False
     if existing is None:
         try:
             with session.begin_nested():
                 session.add(Link(id=new_id(), guardian_id=me.account_id, teen_id=teen.id, linked_at=now))
+            linked_now = True
         except IntegrityError:
             pass  # a concurrent confirm linked the same pair: one link is what we want
     if session.get(ControlsRow, teen.id) is None:
@@ -250,7 +252,8 @@ def _link(service: Service, session: Session, me: Principal, teen: Account) -> N
         session.add(
             ControlsRow(teen_id=teen.id, version=1, body=json.dumps(body, separators=(",", ":")), updated_at=now)
         )
-    service.record(session, me.account_id, teen.id, "link", None, None, {"guardian": me.display_name})
+    if linked_now:  # re-pairing a linked pair changes nothing, so the history says nothing
+        service.record(session, me.account_id, teen.id, "link", None, None, {"guardian": me.display_name})
     service.publish(
         session, "pairing_confirmed", teen.id, {"guardian": me.display_name}, service.family_ids(session, teen.id)
     )
