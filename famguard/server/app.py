@@ -23,6 +23,7 @@ from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
 from famguard.server.limits import BodyLimit, Limits
 from famguard.server.notify import NOTIFIER
 from famguard.server.schemas import ControlsPatch, Health
+from famguard.server.secret import load_secret
 from famguard.server.service import Service, TeenTurnedAdult
 from famguard.server.strict_json import SafeJSONResponse
 
@@ -52,7 +53,9 @@ def create_app(
     what a client may send (famguard.server.limits; the defaults unless given)."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
-    service = Service(Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER)
+    service = Service(
+        Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER, load_secret(database_url)
+    )
     if demo:
         from famguard.server.demo import seed_demo
 

@@ -92,7 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             database_url = args.database_url or _default_database_url()
         limits = Limits(header_timeout=args.header_timeout, signups_per_address=args.signup_limit)
-        app = create_app(database_url, demo=args.demo, limits=limits)
+        from famguard.server.secret import SecretError
+
+        try:
+            app = create_app(database_url, demo=args.demo, limits=limits)
+        except SecretError as error:
+            print(f"famguard-server: {error}", file=sys.stderr)
+            return 2
         scheme = "https" if args.tls_cert else "http"
         print(f"FamGuard server {__version__} on {scheme}://{args.host}:{args.port}", flush=True)
         if args.demo:

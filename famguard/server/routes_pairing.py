@@ -78,7 +78,7 @@ def create_pairing(request: Request) -> PairingCreated:
             code = new_pairing_code()
             clash = session.scalar(
                 select(PairingRow.id).where(
-                    PairingRow.locator_hash == locator_hash(code),
+                    PairingRow.locator_hash == locator_hash(service.secret, code),
                     PairingRow.status.in_(_LIVE),
                     PairingRow.expires_at > now,
                 )
@@ -88,8 +88,8 @@ def create_pairing(request: Request) -> PairingCreated:
         row = PairingRow(
             id=new_id(),
             guardian_id=me.account_id,
-            code_hash=code_hash(code),
-            locator_hash=locator_hash(code),
+            code_hash=code_hash(service.secret, code),
+            locator_hash=locator_hash(service.secret, code),
             status="waiting",
             wrong_guesses=0,
             created_at=now,
@@ -122,7 +122,11 @@ def redeem(body: RedeemRequest, request: Request) -> PairingOut:
                 headers={"Retry-After": str(wait)},
             )
         code = normalize_code(body.code)
-        row = session.scalar(select(PairingRow).where(PairingRow.code_hash == code_hash(code))) if code else None
+        row = (
+            session.scalar(select(PairingRow).where(PairingRow.code_hash == code_hash(service.secret, code)))
+            if code
+            else None
+        )
         if row is None:
             _count_wrong_guess(service, session, me, address, code)
             outcome: ApiError | PairingOut = not_found("That pairing code")
@@ -142,7 +146,7 @@ def _count_wrong_guess(service: Service, session: Session, me: Principal, addres
     session.execute(
         update(PairingRow)
         .where(
-            PairingRow.locator_hash == locator_hash(code),
+            PairingRow.locator_hash == locator_hash(service.secret, code),
             PairingRow.status == "waiting",
             PairingRow.teen_id.is_(None),
             PairingRow.expires_at > service.now(),

@@ -64,8 +64,10 @@ class Principal:
 
 
 class Service:
-    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: Notifier):
+    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: Notifier, secret: bytes):
         self.db = db
+        # The key of the pairing codes' HMACs (famguard.server.secret); never stored in the database.
+        self.secret = secret
         self.clock = clock
         self.notifier = notifier
         # Set when the server stops: waiting long polls answer at once instead of being cancelled.
