@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-SECRET_ENV = "FAMGUARD_SERVER_SECRET"
-SECRET_FILE_ENV = "FAMGUARD_SERVER_SECRET_FILE"
+SECRET_ENV = "FAMGUARD_SERVER_SECRET"  # noqa: S105 - the name of a variable, not a secret
+SECRET_FILE_ENV = "FAMGUARD_SERVER_SECRET_FILE"  # noqa: S105 - a variable name
 _MIN_LENGTH = 32
 
 

@@ -46,7 +46,9 @@ def test_approve_must_be_a_json_boolean(live: Api, live_family: Family) -> None:
     still = live.call("GET", f"/v1/teens/{teen.id}/time-requests", guardian.token).json()
     assert still[0]["status"] == "pending"
     for sloppy_number in ({"minutes": "15", "reason": ""}, {"minutes": 15.0, "reason": ""}):
-        assert_error(live.call("POST", "/v1/me/time-requests", teen.token, json=sloppy_number), 422, "validation_failed")
+        assert_error(
+            live.call("POST", "/v1/me/time-requests", teen.token, json=sloppy_number), 422, "validation_failed"
+        )
 
 
 def test_the_events_cursor_does_not_show_other_families_activity(live: Api, clock: FakeClock) -> None:
