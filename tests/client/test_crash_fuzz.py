@@ -75,4 +75,5 @@ def test_a_hundred_random_kills_lose_nothing_and_apply_nothing_twice(live_server
     assert list(g.get_controls(teen_id).controls.keyword_filters) == _last_asked(path)
     applied = [tuple(a.after or ()) for a in g.activity(teen_id, limit=500) if a.field == "keyword_filters"]
     assert len(applied) == len(set(applied)), "a change was applied twice"
-    assert len(killed_at) >= 3, f"the kills did not spread over the phases: {killed_at}"
+    if RUNS >= 50:  # a few runs may all land in one phase
+        assert len(killed_at) >= 3, f"the kills did not spread over the phases: {killed_at}"
