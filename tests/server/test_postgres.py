@@ -26,8 +26,10 @@ from sqlalchemy import create_engine, text
 from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.limits import Limits
 from famguard.server.models import Base
+from famguard.server.secret import SECRET_FILE_ENV
 from tests.support.accounts import controls_of, link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
+from tests.support.restart import kill_and_restart_mid_sync
 from tests.support.servers import FakeClock, LocalServer
 
 
@@ -88,9 +90,16 @@ def postgres_server() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
         timeout=120,
     )
+    # The servers' secret (for pairing codes) in this throw-away directory, not the user's data dir.
+    previous_secret = os.environ.get(SECRET_FILE_ENV)
+    os.environ[SECRET_FILE_ENV] = str(directory / "server-secret")
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
+        if previous_secret is None:
+            os.environ.pop(SECRET_FILE_ENV, None)
+        else:
+            os.environ[SECRET_FILE_ENV] = previous_secret
         subprocess.run(
             _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"),
             stdin=subprocess.DEVNULL,
@@ -207,3 +216,10 @@ def test_parallel_wrong_passwords_through_two_server_processes_check_at_most_fiv
         statuses = all_at_once(burst)
     assert statuses.count(401) <= 5, statuses
     assert set(statuses) <= {401, 429}
+
+
+def test_a_server_killed_twice_mid_sync_on_postgres_loses_nothing(pg_url: str) -> None:
+    server = LocalServer(pg_url, own_process=True)
+    with server:
+        figures = kill_and_restart_mid_sync(server)
+    print(f"server killed mid-sync on PostgreSQL: {figures}")

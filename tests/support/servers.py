@@ -123,6 +123,13 @@ class LocalServer:
                 self._process.wait(5)
             self._process = None
 
+    def kill(self) -> None:
+        """SIGKILL the server's process (own_process only): a crash, with no chance to clean up."""
+        assert self._process is not None, "only a server in its own process can be killed"
+        self._process.kill()
+        self._process.wait(10)
+        self._process = None
+
     def __enter__(self) -> LocalServer:
         self.start()
         return self
