@@ -34,6 +34,7 @@ from famguard.server.schemas import (
     ActorOut,
     EventOut,
     EventsOut,
+    IsoDate,
     TimeDecision,
     TimeRequestCreate,
     TimeRequestOut,
@@ -116,8 +117,8 @@ def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
 def get_usage(
     teen_id: str,
     request: Request,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: Annotated[date | None, Query()] = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: Annotated[IsoDate | None, Query()] = None,
 ) -> UsageOut:
     """Minutes per day with that day's limit; default the last 7 days of the teen's today."""
     service = _service(request)

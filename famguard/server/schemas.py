@@ -8,11 +8,12 @@ Request values are strict: a JSON boolean for a toggle or an answer, a JSON inte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, create_model
 
 from famguard.domain.control_spec import ControlSpec, ValueKind
 from famguard.domain.controls import (
@@ -28,6 +29,21 @@ from famguard.domain.values import dump_plain
 _T = "2026-11-25T13:00:00Z"
 _ID = "3f2b8c1e9a4d4b7c8e6f5a2b1c0d9e8f"
 _TEEN = "9a8b7c6d5e4f4a3b2c1d0e9f8a7b6c5d"
+
+
+def _iso_date_only(value: Any) -> Any:  # noqa: ANN401 - whatever the client sent
+    """A date must be written YYYY-MM-DD: pydantic would also read a number (even "-1.7e-121")
+    as a Unix time and quietly make it 1970-01-01."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("Must be a date written YYYY-MM-DD")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The one date type of requests (bodies and query parameters).
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 def _config(example: dict[str, Any]) -> ConfigDict:
@@ -81,7 +97,7 @@ class AccountCreate(BaseModel):
     password: str = Field(min_length=8, max_length=1024)
     display_name: str = Field(min_length=1, max_length=80)
     role: Literal["guardian", "teen"]
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
 
 
 class AccountOut(BaseModel):
@@ -307,7 +323,7 @@ class UsageReport(BaseModel):
     """Minutes the teen used the app on one local date; the last report for a date wins."""
 
     model_config = _config({"date": "2026-11-25", "minutes": 42})
-    date: date
+    date: IsoDate
     minutes: int = Field(strict=True, ge=0, le=1440)
 
 
