@@ -63,3 +63,12 @@ def family(api: Api, clock: FakeClock) -> Family:
     teen = make_teen(api, "Maya", 14, clock.now.date())
     link(api, guardian, teen)
     return Family(guardian, teen)
+
+
+@pytest.fixture
+def live_family(live: Api, clock: FakeClock) -> Family:
+    """A guardian linked with a teen, made over real HTTP on the `live` server."""
+    guardian = make_guardian(live, "Alex")
+    teen = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, guardian, teen)
+    return Family(guardian, teen)

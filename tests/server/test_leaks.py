@@ -5,19 +5,9 @@ added a false history entry."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.support.accounts import Family, Person, link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll, assert_error
 from tests.support.servers import FakeClock
-
-
-@pytest.fixture
-def live_family(live: Api, clock: FakeClock) -> Family:
-    guardian = make_guardian(live, "Alex")
-    teen = make_teen(live, "Maya", 14, clock.now.date())
-    link(live, guardian, teen)
-    return Family(guardian, teen)
 
 
 def _cursor(live: Api, person: Person) -> str:

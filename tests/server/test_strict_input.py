@@ -10,17 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen
+from tests.support.accounts import Family, controls_of
 from tests.support.http import Api, assert_error
-from tests.support.servers import FakeClock
-
-
-@pytest.fixture
-def live_family(live: Api, clock: FakeClock) -> Family:
-    guardian = make_guardian(live, "Alex")
-    teen = make_teen(live, "Maya", 14, clock.now.date())
-    link(live, guardian, teen)
-    return Family(guardian, teen)
 
 
 def _raw(live: Api, method: str, path: str, token: str, body: bytes, etag: str | None = None):  # noqa: ANN202
