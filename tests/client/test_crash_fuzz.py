@@ -3,7 +3,8 @@ resumes, queues, sends or confirms changes, run after run, each run a new proces
 account database. Every new process finds the database intact (PRAGMA integrity_check), and at
 the end the service holds what the guardian asked last, with no change applied twice.
 
-FAMGUARD_CRASH_RUNS sets the number of runs (100 by default, as CI runs it)."""
+FAMGUARD_CRASH_RUNS sets the number of runs: 40 by default, as CI runs it (~1 minute); the
+issue's 100 on demand (`FAMGUARD_CRASH_RUNS=100`, ~2.5 minutes)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from famguard.store import database_path
 from tests.support.accounts import PASSWORD, guardian, pair, teen
 
 CHILD = str(Path(__file__).with_name("crash_child.py"))
-RUNS = int(os.environ.get("FAMGUARD_CRASH_RUNS", "100"))
+RUNS = int(os.environ.get("FAMGUARD_CRASH_RUNS", "40"))
 
 
 def _last_asked(path: Path) -> list[str]:
@@ -34,7 +35,7 @@ def _last_asked(path: Path) -> list[str]:
     return []
 
 
-def test_a_hundred_random_kills_lose_nothing_and_apply_nothing_twice(live_server: str) -> None:
+def test_random_kills_lose_nothing_and_apply_nothing_twice(live_server: str) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server))
     rng = random.Random(int(os.environ.get("FAMGUARD_CRASH_SEED", "13")))
@@ -75,5 +76,5 @@ def test_a_hundred_random_kills_lose_nothing_and_apply_nothing_twice(live_server
     assert list(g.get_controls(teen_id).controls.keyword_filters) == _last_asked(path)
     applied = [tuple(a.after or ()) for a in g.activity(teen_id, limit=500) if a.field == "keyword_filters"]
     assert len(applied) == len(set(applied)), "a change was applied twice"
-    if RUNS >= 50:  # a few runs may all land in one phase
+    if RUNS >= 30:  # a few runs may all land in one phase
         assert len(killed_at) >= 3, f"the kills did not spread over the phases: {killed_at}"

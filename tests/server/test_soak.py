@@ -7,7 +7,7 @@ oversized bodies at both servers at the same time.
 At the end: every outbox is empty (or holds only explained rejections), the service's controls
 equal a model of the last change each guardian asked, every time request asked exists and every
 decision holds, no request got a 5xx, the honest teens' p99 stayed under 1 s, and neither server's
-memory kept growing. FAMGUARD_SOAK_SECONDS sets the length (30 s by default, as CI runs it; setting up the 60
+memory kept growing. FAMGUARD_SOAK_SECONDS sets the length (20 s by default, as CI runs it; setting up the 60
 accounts with real argon2 hashes takes about a minute more)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from tests.support.http import post_from
 from tests.support.proxy import Fault, FaultProxy
 from tests.support.servers import LocalServer
 
-SECONDS = float(os.environ.get("FAMGUARD_SOAK_SECONDS", "30"))
+SECONDS = float(os.environ.get("FAMGUARD_SOAK_SECONDS", "20"))
 GUARDIANS, TEENS_EACH = 20, 2
 
 

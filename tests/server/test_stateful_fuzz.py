@@ -8,7 +8,7 @@ call with another family's id must answer 404 (or refuse the input exactly as th
 did, before any id is looked up) and change nothing of that family (its controls and ETag,
 history, time requests, links and pairing, read through its own guardian).
 
-FAMGUARD_FUZZ_EXAMPLES sets the number of generated sequences (40 by default, as CI runs it)."""
+FAMGUARD_FUZZ_EXAMPLES sets the number of generated sequences (28 by default, as CI runs it)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from tests.support.accounts import Person, link, make_guardian, make_teen
 from tests.support.http import Api
 from tests.support.servers import FakeClock
 
-EXAMPLES = int(os.environ.get("FAMGUARD_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FAMGUARD_FUZZ_EXAMPLES", "28"))
 # Left out: they would end or lock the fuzzer's own sign-in, or only make accounts.
 LEFT_OUT = {("POST", "/v1/auth/logout"), ("POST", "/v1/auth/token"), ("POST", "/v1/accounts")}
 TEEN_ROUTES = ("/v1/me/", "/v1/pairings/redeem", "/v1/pairings/{pairing_id}/accept")
@@ -141,6 +141,6 @@ def test_stateful_fuzzing_never_reaches_another_family(live: Api, clock: FakeClo
                 raise
     assert violations == [], "\n".join(violations)
     print(f"stateful fuzzing: {stats}")
-    assert stats["cross_family_checks"] > 20, f"the run hardly named a teen: {stats}"
+    assert stats["cross_family_checks"] > 15, f"the run hardly named a teen: {stats}"
     assert stats["ok"] > 20, f"the run hardly got past the front door: {stats}"
     assert stats["inconclusive"] <= stats["runs"] // 2, f"too many inconclusive runs: {stats}"
