@@ -1,8 +1,8 @@
 """famguard-teen: the teen's phone, simulated on the command line, using only the public API
 through famguard.api.ApiClient (the same calls the app's "Teen's phone" panel makes).
 
-    famguard-teen --server URL signup --email E --password P --name N --birth-date YYYY-MM-DD
-    famguard-teen --server URL login --email E --password P
+    famguard-teen --server URL signup --email E --name N --birth-date YYYY-MM-DD
+    famguard-teen --server URL login --email E
     famguard-teen --server URL pair CODE [--yes]
     famguard-teen --server URL controls | rules | activity | guardians | unlink | logout
     famguard-teen --server URL usage add|set MINUTES [--date YYYY-MM-DD]
@@ -10,9 +10,14 @@ through famguard.api.ApiClient (the same calls the app's "Teen's phone" panel ma
 
 `controls` and `rules` report the version they show as applied (the guardians' delivery receipt);
 `rules` and `activity` show who manages the account, the rules in plain words, any temporary rule
-and the change log. The sign-in is remembered in the system keyring (refresh token only; never a plain file). Without
-a keyring, give --email and --password with every command. FAMGUARD_KEYRING_PREFIX changes the
-keyring namespace (tests use it)."""
+and the change log.
+
+The password is never taken on the command line, where every local user can read it in the
+process list: it is asked for at a prompt, or read from the first line of standard input with
+--password-stdin, or from FAMGUARD_TEEN_PASSWORD (for scripts). The sign-in is remembered in the
+system keyring (refresh token only; never a plain file). Without a keyring, give --email (and the
+password as above) with every command. FAMGUARD_KEYRING_PREFIX changes the keyring namespace
+(tests use it)."""
 
 from __future__ import annotations
 
@@ -125,12 +130,30 @@ def _remember(server: str, email: str, tokens: TokenManager, name: str) -> None:
         store.save_last_account(server, email)
         tokens.persist = lambda token: store.save(server, email, token, name)
     except CredentialError as exc:
-        print(f"Note: {exc.message} Give --email and --password with each command.", file=sys.stderr)
+        print(f"Note: {exc.message} Give --email and the password with each command.", file=sys.stderr)
+
+
+PASSWORD_ENV = "FAMGUARD_TEEN_PASSWORD"  # noqa: S105 - the variable's name
+_HOW_TO_GIVE_IT = "Give the password at the prompt, with --password-stdin, or in FAMGUARD_TEEN_PASSWORD."
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    """The password from stdin (--password-stdin), the environment, or a prompt on a terminal."""
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n") or None
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Password: ") or None
+    return None
 
 
 def _signed_in(args: argparse.Namespace) -> ApiClient:
-    """A client signed in with --email/--password, or with the sign-in remembered in the keyring."""
-    email, password = getattr(args, "email", None), getattr(args, "password", None)
+    """A client signed in with --email and a password, or with the sign-in remembered in the keyring."""
+    email = getattr(args, "email", None)
+    password = _password(args) if email else None
     tokens = TokenManager()
     api = teen_client(args.server, tokens)
     if email and password:
@@ -142,9 +165,9 @@ def _signed_in(args: argparse.Namespace) -> ApiClient:
         last = store.last_account()
         saved = store.load(*last) if last and last[0] == api.base_url else None
     except CredentialError as exc:
-        raise SystemExit(f"{exc.message}\nSign in with --email and --password.") from None
+        raise SystemExit(f"{exc.message}\nSign in with --email and the password. {_HOW_TO_GIVE_IT}") from None
     if saved is None:
-        raise SystemExit("Not signed in. Run `famguard-teen --server URL login --email E --password P` first.")
+        raise SystemExit("Not signed in. Run `famguard-teen --server URL login --email E` first.")
     assert last is not None
     tokens = TokenManager(saved.refresh_token)
     tokens.persist = lambda token: store.save(last[0], last[1], token, saved.display_name)
@@ -154,7 +177,10 @@ def _signed_in(args: argparse.Namespace) -> ApiClient:
 def _cmd_signup(args: argparse.Namespace) -> int:
     tokens = TokenManager()
     api = teen_client(args.server, tokens)
-    account = sign_up(api, args.email, args.password, args.name, args.birth_date)
+    password = _password(args)
+    if password is None:
+        raise SystemExit(_HOW_TO_GIVE_IT)
+    account = sign_up(api, args.email, password, args.name, args.birth_date)
     _remember(args.server, args.email, tokens, account.display_name)
     print(f"Signed up and signed in as {account.display_name} (age {account.age}).")
     return 0
@@ -281,15 +307,26 @@ def _minutes(text: str) -> int:
     return value
 
 
+class _RefusePassword(argparse.Action):
+    """--password is refused with the reason: any local user can read argv (ps, /proc)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        parser.error(
+            "--password is not accepted: every user of this computer could read it in the process list. "
+            + _HOW_TO_GIVE_IT
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="famguard-teen", description="The teen's phone, simulated.")
     parser.add_argument("--server", required=True, help="the FamGuard service address")
     # Accepted before or after the command; SUPPRESS keeps one from overwriting the other.
     credentials = argparse.ArgumentParser(add_help=False)
-    credentials.add_argument("--email", default=argparse.SUPPRESS)
-    credentials.add_argument("--password", default=argparse.SUPPRESS)
-    parser.add_argument("--email", default=argparse.SUPPRESS)
-    parser.add_argument("--password", default=argparse.SUPPRESS)
+    for holder in (credentials, parser):
+        holder.add_argument("--email", default=argparse.SUPPRESS)
+        holder.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,
+                            help="read the password from the first line of standard input")  # fmt: skip
+        holder.add_argument("--password", action=_RefusePassword, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -299,7 +336,8 @@ def _parser() -> argparse.ArgumentParser:
 
     signup = commands.add_parser("signup", help="create a teen account")
     signup.add_argument("--email", required=True)
-    signup.add_argument("--password", required=True)
+    signup.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    signup.add_argument("--password", action=_RefusePassword, help=argparse.SUPPRESS)
     signup.add_argument("--name", required=True)
     signup.add_argument("--birth-date", required=True, type=_date)
     signup.set_defaults(handler=_cmd_signup)

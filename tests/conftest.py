@@ -15,6 +15,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from famguard.server.limits import Limits  # noqa: E402
 from tests.support.proxy import FaultProxy  # noqa: E402
 from tests.support.servers import FakeClock, LocalServer  # noqa: E402
 
@@ -31,14 +32,21 @@ def fast_path(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture
+def server_limits() -> Limits:
+    """The servers' limits: the defaults, except that the tests make dozens of accounts from one
+    address (tests/server/test_throttles.py overrides this with the real default)."""
+    return Limits(signups_per_address=1000)
+
+
+@pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'server.sqlite3'}"
 
 
 @pytest.fixture
-def live_server(database_url: str, fast_path: bool) -> Iterator[str]:
+def live_server(database_url: str, fast_path: bool, server_limits: Limits) -> Iterator[str]:
     """The reference server running in this process on 127.0.0.1:<free port>; yields its base URL."""
-    with LocalServer(database_url, fast_path=fast_path) as server:
+    with LocalServer(database_url, fast_path=fast_path, limits=server_limits) as server:
         yield server.url
 
 
@@ -49,9 +57,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def clocked_server(database_url: str, clock: FakeClock, fast_path: bool) -> Iterator[str]:
+def clocked_server(database_url: str, clock: FakeClock, fast_path: bool, server_limits: Limits) -> Iterator[str]:
     """The reference server with a clock the test can move forward."""
-    with LocalServer(database_url, clock=clock, fast_path=fast_path) as server:
+    with LocalServer(database_url, clock=clock, fast_path=fast_path, limits=server_limits) as server:
         yield server.url
 
 

@@ -5,7 +5,14 @@ the password. Every keyring failure (no backend, locked, refusing, hanging) beco
 CredentialError with a message a parent understands. There is no plain-text fallback: without a
 keyring the guardian signs in for this session only. `keyring` is imported lazily (it costs
 ~150 ms at start-up) and each call runs on a helper thread bounded by a timeout, because a locked
-keyring may wait for an unlock prompt forever."""
+keyring may wait for an unlock prompt forever.
+
+Only the operating systems' own secret stores are used (`SECURE_BACKENDS`: Secret Service and
+libsecret, KWallet, the macOS Keychain, the Windows Credential Locker). Any other backend keyring
+might pick up from the environment — `keyrings.alt`'s plain-text or "encrypted" files, the null
+keyring that silently drops what it is given, a third-party plugin — is refused with its name and
+the reason, and the guardian signs in for this session only. A chain of backends is accepted only
+when every backend in it is on the list (a chain falls back to the next backend when one fails)."""
 
 from __future__ import annotations
 
@@ -30,7 +37,40 @@ MISSING_MESSAGE = (
 HUNG_MESSAGE = "Your system keyring did not answer. Unlock it if it asks you to, or sign in without remembering."
 REFUSED_MESSAGE = "Your system keyring refused to save your sign-in. You can still sign in for this session only."
 BROKEN_MESSAGE = "FamGuard could not use your system keyring. You can still sign in for this session only."
+UNSAFE_MESSAGE = (
+    "FamGuard will not keep your sign-in in {name}: it is not your system's own secure keyring, and "
+    "it may store secrets in a file other programs can read. You can still sign in for this session only."
+)
 LAST_ACCOUNT = "last-account"
+# module.class of the keyring backends that keep secrets in the operating system's secret store.
+SECURE_BACKENDS = frozenset(
+    {
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.libsecret.Keyring",
+        "keyring.backends.kwallet.DBusKeyring",
+        "keyring.backends.kwallet.DBusKeyringKWallet4",
+        "keyring.backends.macOS.Keyring",
+        "keyring.backends.Windows.WinVaultKeyring",
+        # Not a store: it raises NoKeyringError on every call, which becomes MISSING_MESSAGE.
+        "keyring.backends.fail.Keyring",
+    }
+)
+
+
+def _qualified(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def unsafe_backend(backend: object, allowed: frozenset[str] = SECURE_BACKENDS) -> str | None:
+    """The name of the first backend in use that is not on the allow-list, or None."""
+    parts = getattr(backend, "backends", None)
+    if _qualified(backend) == "keyring.backends.chainer.ChainerBackend" and parts is not None:
+        for part in parts:
+            refused = unsafe_backend(part, allowed)
+            if refused is not None:
+                return refused
+        return None
+    return None if _qualified(backend) in allowed else _qualified(backend)
 
 
 class CredentialError(FamGuardError):
@@ -48,9 +88,19 @@ class SavedSignIn:
     display_name: str
 
 
+class _Unsafe(Exception):
+    def __init__(self, backend: str) -> None:
+        super().__init__(backend)
+        self.backend = backend
+
+
 def _translate(exc: BaseException) -> CredentialError:
     import keyring.errors as ke
 
+    if isinstance(exc, _Unsafe):
+        name = exc.backend.rsplit(".", 2)
+        readable = ".".join(name[-2:]) if len(name) >= 2 else exc.backend
+        return CredentialError(UNSAFE_MESSAGE.format(name=readable), "Keyring not secure")
     if isinstance(exc, ke.NoKeyringError):
         return CredentialError(MISSING_MESSAGE, "No keyring")
     if isinstance(exc, ke.KeyringLocked | ke.InitError):
@@ -65,9 +115,14 @@ class CredentialStore:
 
     Every method blocks for up to `timeout` seconds: call from a worker thread, never the GUI."""
 
-    def __init__(self, service_name_prefix: str = "FamGuard", timeout: float = 5.0) -> None:
+    def __init__(
+        self, service_name_prefix: str = "FamGuard", timeout: float = 5.0, also_allowed: frozenset[str] = frozenset()
+    ) -> None:
+        """`also_allowed`: backends (module.class) to accept besides SECURE_BACKENDS; only tests
+        use it, for stand-ins of keyrings they cannot produce (locked, hanging)."""
         self.prefix = service_name_prefix
         self.timeout = timeout
+        self.allowed = SECURE_BACKENDS | also_allowed
 
     def _call(self, fn: Callable[[Any], T]) -> T:
         """Run fn(keyring) on a daemon thread; a hang past the timeout is abandoned, not waited for."""
@@ -77,6 +132,10 @@ class CredentialStore:
             try:
                 import keyring
 
+                refused = unsafe_backend(keyring.get_keyring(), self.allowed)
+                if refused is not None:
+                    results.put((False, _Unsafe(refused)))
+                    return
                 results.put((True, fn(keyring)))
             except Exception as exc:  # noqa: BLE001 - every keyring failure is translated below
                 results.put((False, exc))
@@ -87,7 +146,8 @@ class CredentialStore:
         except queue.Empty:
             raise CredentialError(HUNG_MESSAGE, "Keyring not answering") from None
         if not ok:
-            log.info("Keyring call failed: %s", type(value).__name__)  # the exception text may hold a secret
+            # The exception text may hold a secret; an unsafe backend's name is not one.
+            log.info("Keyring call failed: %s %s", type(value).__name__, getattr(value, "backend", ""))
             raise _translate(value) from None
         return value
 

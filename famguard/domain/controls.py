@@ -47,6 +47,7 @@ from famguard.domain.values import (
     TimeAwayBlock,
     time_away_block_to_json,
 )
+from famguard.domain.zones import is_zone_name
 
 __all__ = [
     "CLOCK_PATTERN",
@@ -98,10 +99,13 @@ _FieldError = FieldError  # the name _timezone raises
 def _timezone(value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > 64 or value.startswith("/") or ".." in value:
         raise _FieldError("Must be a time zone name such as Europe/London.")
+    unknown = _FieldError(f"{value!r} is not a time zone FamGuard knows; use a name such as Europe/London.")
+    if not is_zone_name(value):  # also refuses host-specific names such as localtime or right/UTC
+        raise unknown
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise _FieldError(f"{value!r} is not a time zone FamGuard knows; use a name such as Europe/London.") from None
+        raise unknown from None
     return value
 
 

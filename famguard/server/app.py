@@ -27,9 +27,12 @@ from famguard.server import (
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
+from famguard.server.limits import BodyLimit, Limits
 from famguard.server.notify import NOTIFIER
 from famguard.server.schemas import ControlsPatch, Health
+from famguard.server.secret import load_secret
 from famguard.server.service import Service, TeenTurnedAdult
+from famguard.server.strict_json import SafeJSONResponse
 
 DESCRIPTION = (
     "The FamGuard reference service: guardians link with their teens' accounts and manage the "
@@ -48,14 +51,18 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     demo: bool = False,
     fast_path: bool | None = None,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
     empty database. `fast_path` answers GET controls in front of FastAPI on SQLite (default: on,
-    unless FAMGUARD_FAST_PATH=0); off, the FastAPI route answers every request."""
+    unless FAMGUARD_FAST_PATH=0); off, the FastAPI route answers every request. `limits` bound
+    what a client may send (famguard.server.limits; the defaults unless given)."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
-    service = Service(Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER)
+    service = Service(
+        Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER, load_secret(database_url)
+    )
     if demo:
         from famguard.server.demo import seed_demo
 
@@ -73,15 +80,18 @@ def create_app(
         # The server is an API, not a website: no interactive docs pages.
         docs_url=None,
         redoc_url=None,
+        # Valid UTF-8 out, whatever was stored before input became strict.
+        default_response_class=SafeJSONResponse,
     )
     app.state.service = service
+    app.state.limits = limits = limits or Limits()
     install_error_handlers(app)
 
     @app.exception_handler(TeenTurnedAdult)
     async def _adult(_request: Request, exc: TeenTurnedAdult) -> JSONResponse:
         # The request's transaction has been rolled back; end the links in a fresh one.
         await run_in_threadpool(service.retire_adult, exc.teen_id)
-        return JSONResponse(error_body("not_found", "That teen was not found."), status_code=404)
+        return SafeJSONResponse(error_body("not_found", "That teen was not found."), status_code=404)
 
     @app.get("/v1/health", response_model=Health, tags=["service"])
     async def health() -> dict[str, str]:
@@ -100,6 +110,8 @@ def create_app(
 
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":
         app.add_middleware(FastControlsRead, service=service)
+    # Outermost: an oversized or endless body is refused before anything else looks at it.
+    app.add_middleware(BodyLimit, limits=limits)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

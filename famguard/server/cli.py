@@ -14,6 +14,7 @@ from pathlib import Path
 
 from famguard import __version__
 from famguard.domain.loopback import is_loopback_host
+from famguard.server.limits import Limits
 
 DEFAULT_PORT = 8080
 
@@ -48,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="a TLS-terminating reverse proxy is in front: allow a non-loopback --host and trust its "
         "X-Forwarded-* headers",
     )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=Limits.header_timeout,
+        help=f"seconds a client has to send a request head (default: {Limits.header_timeout:g})",
+    )
+    parser.add_argument(
+        "--signup-limit",
+        type=int,
+        default=Limits.signups_per_address,
+        help=f"account sign-ups allowed per client address in 15 minutes (default: {Limits.signups_per_address})",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -70,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     from uvicorn.config import LOGGING_CONFIG
 
     from famguard.server.app import create_app
+    from famguard.server.limits import attach, uvicorn_options
 
     demo_dir = tempfile.mkdtemp(prefix="famguard-demo-") if args.demo else None
     try:
@@ -77,7 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             database_url = f"sqlite:///{Path(demo_dir) / 'demo.sqlite3'}"
         else:
             database_url = args.database_url or _default_database_url()
-        app = create_app(database_url, demo=args.demo)
+        limits = Limits(header_timeout=args.header_timeout, signups_per_address=args.signup_limit)
+        from famguard.server.secret import SecretError
+
+        try:
+            app = create_app(database_url, demo=args.demo, limits=limits)
+        except SecretError as error:
+            print(f"famguard-server: {error}", file=sys.stderr)
+            return 2
         scheme = "https" if args.tls_cert else "http"
         print(f"FamGuard server {__version__} on {scheme}://{args.host}:{args.port}", flush=True)
         if args.demo:
@@ -96,15 +117,18 @@ def main(argv: list[str] | None = None) -> int:
         uvicorn_kwargs: dict[str, object] = {}
         if args.tls_cert:
             uvicorn_kwargs.update(ssl_certfile=str(args.tls_cert), ssl_keyfile=str(args.tls_key))
-        uvicorn.run(
+        config = uvicorn.Config(
             app,
             host=args.host,
             port=args.port,
             log_config=log_config,
             proxy_headers=args.behind_proxy,
             timeout_graceful_shutdown=5,  # long polls are cut short rather than awaited on Ctrl-C
+            **uvicorn_options(limits),
             **uvicorn_kwargs,  # type: ignore[arg-type]
         )
+        attach(config, limits)
+        uvicorn.Server(config).run()
         return 0
     finally:
         if demo_dir:

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from famguard.server.strict_json import SafeJSONResponse
+
 _STATUS_CODES = {
     400: ("bad_request", "The request could not be understood."),
     401: ("unauthorized", "Please sign in again."),
@@ -54,7 +56,7 @@ def error_body(code: str, message: str, fields: Mapping[str, str] | None = None)
 
 
 def error_response(exc: ApiError) -> JSONResponse:
-    return JSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=exc.status, headers=exc.headers)
+    return SafeJSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=exc.status, headers=exc.headers)
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:

@@ -1,5 +1,9 @@
-"""Accounts and sessions: sign-up, sign-in (throttled per account and per address), token
-refresh with rotation and reuse detection, logout, and who am I."""
+"""Accounts and sessions: sign-up (throttled per address; it does not tell whether an email is
+taken), sign-in (throttled per account and address, per address, and per account from addresses
+it never signed in from), token refresh with rotation and reuse detection, logout, and who am I.
+
+Every throttled attempt is counted before its password hash, in the transaction that checked the
+limit (Service.lock_keys), so a burst of parallel requests cannot all pass the check."""
 
 from __future__ import annotations
 
@@ -20,8 +24,11 @@ from famguard.server.service import ACCESS_TTL, REFRESH_TTL, Service, client_add
 
 router = APIRouter(tags=["accounts"])
 
+# Wrong passwords in 15 minutes: for one account from one address; from one address for any
+# accounts; for one account from every address it never signed in from before.
 ACCOUNT_FAILURE_LIMIT = 5
 ADDRESS_FAILURE_LIMIT = 20
+ACCOUNT_WIDE_FAILURE_LIMIT = 50
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -33,7 +40,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-@router.post("/v1/accounts", status_code=201, response_model=AccountOut, responses=errors(409, public=True))
+@router.post("/v1/accounts", status_code=201, response_model=AccountOut, responses=errors(429, public=True))
 def create_account(body: AccountCreate, request: Request) -> AccountOut:
     """Create a guardian or teen account. A teen must be 13 to 17 and give a birth date."""
     service = _service(request)
@@ -53,6 +60,7 @@ def create_account(body: AccountCreate, request: Request) -> AccountOut:
             problems["birth_date"] = f"Teen accounts are for ages {TEEN_MIN_AGE} to {TEEN_MAX_AGE}."
     if problems:
         raise ApiError(422, "validation_failed", "Some values are not valid.", fields=problems)
+    _count_sign_up(service, request)
     account = Account(
         id=new_id(),
         email=email,
@@ -66,8 +74,28 @@ def create_account(body: AccountCreate, request: Request) -> AccountOut:
         with service.db.write() as session:
             session.add(account)
     except IntegrityError:
-        raise ApiError(409, "already_exists", "An account with this email already exists.") from None
+        # The email is taken. The answer looks like a success (an id that opens nothing), so
+        # sign-up tells a stranger no more than sign-in does; the owner's account is untouched.
+        account.id = new_id()
     return AccountOut(id=account.id, email=email, display_name=account.display_name, role=body.role)
+
+
+def _count_sign_up(service: Service, request: Request) -> None:
+    """Count the sign-up against its address before its password is hashed; 429 over the limit."""
+    address = client_address(request)
+    limit = request.app.state.limits.signups_per_address
+    with service.db.write() as session:
+        service.lock_keys(session, f"signup@{address}")
+        service.prune(session)
+        wait = service.retry_after(service.failures(session, "signup", Attempt.address, address), limit)
+        if wait is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                "Too many new accounts from this address. Please wait.",
+                headers={"Retry-After": str(wait)},
+            )
+        service.add_failure(session, "signup", None, address)
 
 
 def _issue(service: Service, session: Session, signin_id: str) -> TokenPair:
@@ -87,41 +115,52 @@ def _issue(service: Service, session: Session, signin_id: str) -> TokenPair:
 
 @router.post("/v1/auth/token", response_model=TokenPair, responses=errors(401, 429, public=True))
 def sign_in(body: TokenRequest, request: Request) -> TokenPair:
-    """Sign in. Five wrong passwords for one account, or twenty from one address, within 15
-    minutes lock further attempts (even right ones) until `Retry-After` has passed."""
+    """Sign in. Five wrong passwords for one account from one address, twenty from one address,
+    or fifty for one account from addresses it never signed in from, within 15 minutes, lock
+    further attempts from there (even right ones) until `Retry-After` has passed."""
     service = _service(request)
     email = normalize_email(body.email)
     address = client_address(request)
-    with service.db.read() as session:
-        wait = service.retry_after(
-            service.failures(session, "signin", Attempt.account_key, email), ACCOUNT_FAILURE_LIMIT
-        )
-        if wait is not None:
-            minutes = max(1, round(wait / 60))
-            raise ApiError(
-                429,
-                "account_locked",
-                f"Too many wrong passwords for this account. Try again in {minutes} minute{'s' * (minutes != 1)}.",
-                headers={"Retry-After": str(wait)},
-            )
-        wait = service.retry_after(service.failures(session, "signin", Attempt.address, address), ADDRESS_FAILURE_LIMIT)
-        if wait is not None:
-            raise ApiError(
-                429, "rate_limited", "Too many sign-in attempts. Please wait.", headers={"Retry-After": str(wait)}
-            )
+    with service.db.write() as session:
+        service.lock_keys(session, f"signin:{email}", f"signin@{address}")
+        service.prune(session)
+        _refuse_if_throttled(service, session, email, address)
+        attempt = service.add_failure(session, "signin", email, address)  # a failure until proven right
         account = session.scalar(select(Account).where(Account.email == email))
     ok = verify_password(account.password_hash if account else None, body.password)
-    with service.db.write() as session:
-        if not ok or account is None:
-            service.prune(session)
-            service.add_failure(session, "signin", email, address)
-        else:
-            service.clear_failures(session, "signin", email)
+    if ok and account is not None:
+        with service.db.write() as session:
+            service.forget_attempt(session, attempt)
+            service.clear_failures(session, "signin", email, address)
+            service.remember_address(session, email, address)
             signin = SignIn(id=new_id(), account_id=account.id, created_at=service.now())
             session.add(signin)
             session.flush()
             return _issue(service, session, signin.id)
     raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+
+
+def _refuse_if_throttled(service: Service, session: Session, email: str, address: str) -> None:
+    here = service.failures(session, "signin", Attempt.account_key, email, address=address)
+    wait = service.retry_after(here, ACCOUNT_FAILURE_LIMIT)
+    if wait is None:
+        everywhere = service.failures(session, "signin", Attempt.account_key, email)
+        wait = service.retry_after(everywhere, ACCOUNT_WIDE_FAILURE_LIMIT)
+        if wait is not None and service.is_known_address(session, email, address):
+            wait = None
+    if wait is not None:
+        minutes = max(1, round(wait / 60))
+        raise ApiError(
+            429,
+            "account_locked",
+            f"Too many wrong passwords for this account. Try again in {minutes} minute{'s' * (minutes != 1)}.",
+            headers={"Retry-After": str(wait)},
+        )
+    wait = service.retry_after(service.failures(session, "signin", Attempt.address, address), ADDRESS_FAILURE_LIMIT)
+    if wait is not None:
+        raise ApiError(
+            429, "rate_limited", "Too many sign-in attempts. Please wait.", headers={"Retry-After": str(wait)}
+        )
 
 
 _REFRESH_REFUSED = "Please sign in again."

@@ -36,6 +36,7 @@ from famguard.server.schemas import (
     ActorOut,
     EventOut,
     EventsOut,
+    IsoDate,
     TimeDecision,
     TimeRequestCreate,
     TimeRequestOut,
@@ -121,8 +122,8 @@ def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
 def get_usage(
     teen_id: str,
     request: Request,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: Annotated[date | None, Query()] = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: Annotated[IsoDate | None, Query()] = None,
 ) -> UsageOut:
     """Minutes per day with that day's limit; default the last 7 days of the teen's today."""
     service = _service(request)
@@ -130,7 +131,10 @@ def get_usage(
         me = service.authenticate(session, request, "guardian")
         service.linked_teen(session, me, teen_id)
         last = to or _teen_today(service, session, teen_id)
-        first = from_ or last - timedelta(days=6)
+        try:
+            first = from_ or last - timedelta(days=6)
+        except OverflowError:  # `to` in the first days of year 1
+            first = last + timedelta(days=1)  # refused just below
         if first > last or (last - first).days >= MAX_USAGE_DAYS:
             raise ApiError(
                 400,
@@ -312,23 +316,37 @@ def activity_page(
     ]
 
 
-def _read_events(service: Service, me: Principal, after: int) -> list[EventOut]:
+# The cursor counts this account's own events (its n-th event has id n), never the server's:
+# a global id would show a family how busy every other family is. Event rows are only ever
+# appended, in id order (see Service.publish), so an account's n-th event stays its n-th.
+
+
+def _read_events(service: Service, request: Request, me: Principal, after: int) -> list[EventOut]:
     with service.db.read() as session:
+        # Delivery-time check (keep it wherever events are handed out): a long poll opened before
+        # logout, or before its token expired, must not deliver what was written after. 401.
+        service.authenticate(session, request)
         rows = session.scalars(
             select(EventRow)
             .join(EventRecipient, EventRecipient.event_id == EventRow.id)
-            .where(EventRecipient.account_id == me.account_id, EventRow.id > after)
+            .where(EventRecipient.account_id == me.account_id)
             .order_by(EventRow.id)
+            .offset(after)
             .limit(100)
         )
-        return [EventOut(id=r.id, type=r.type, teen_id=r.teen_id, at=r.at, data=json.loads(r.data)) for r in rows]
+        return [
+            EventOut(id=after + n, type=r.type, teen_id=r.teen_id, at=r.at, data=json.loads(r.data))
+            for n, r in enumerate(rows, start=1)
+        ]
 
 
 def _authenticate_for_events(service: Service, request: Request) -> tuple[Principal, int]:
     with service.db.read() as session:
         me = service.authenticate(session, request)
-        latest = session.scalar(select(func.max(EventRow.id))) or 0
-        return me, int(latest)
+        mine = session.scalar(
+            select(func.count()).select_from(EventRecipient).where(EventRecipient.account_id == me.account_id)
+        )
+        return me, int(mine or 0)
 
 
 @router.get("/v1/events", response_model=EventsOut, responses=errors(400))
@@ -341,14 +359,16 @@ async def events(
     Without `after`, answers at once with the current cursor."""
     service = _service(request)
     me, latest = await run_in_threadpool(_authenticate_for_events, service, request)
-    if after is None:
+    if after is None or after > latest:
+        # No cursor, or one this account never had (a server-wide id from before cursors were
+        # per account): start from now rather than wait for a count that may never come.
         return EventsOut(events=[], cursor=str(latest))
     deadline = time.monotonic() + wait
     # Register before the first read: a commit between the read and the wait still wakes us.
     with Waiter(service.notifier) as waiter:
         while True:
             waiter.clear()
-            found = await run_in_threadpool(_read_events, service, me, after)
+            found = await run_in_threadpool(_read_events, service, request, me, after)
             remaining = deadline - time.monotonic()
             if found or remaining <= 0 or service.closing or await request.is_disconnected():
                 cursor = found[-1].id if found else after

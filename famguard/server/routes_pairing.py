@@ -78,7 +78,7 @@ def create_pairing(request: Request) -> PairingCreated:
             code = new_pairing_code()
             clash = session.scalar(
                 select(PairingRow.id).where(
-                    PairingRow.locator_hash == locator_hash(code),
+                    PairingRow.locator_hash == locator_hash(service.secret, code),
                     PairingRow.status.in_(_LIVE),
                     PairingRow.expires_at > now,
                 )
@@ -88,8 +88,8 @@ def create_pairing(request: Request) -> PairingCreated:
         row = PairingRow(
             id=new_id(),
             guardian_id=me.account_id,
-            code_hash=code_hash(code),
-            locator_hash=locator_hash(code),
+            code_hash=code_hash(service.secret, code),
+            locator_hash=locator_hash(service.secret, code),
             status="waiting",
             wrong_guesses=0,
             created_at=now,
@@ -108,6 +108,7 @@ def redeem(body: RedeemRequest, request: Request) -> PairingOut:
     address = client_address(request)
     with service.db.write() as session:
         me = service.authenticate(session, request, "teen")
+        service.lock_keys(session, f"pair:{me.account_id}", f"pair@{address}")
         waits = [
             service.retry_after(service.failures(session, "pair", column, value), WRONG_CODES_PER_WINDOW)
             for column, value in ((Attempt.account_key, me.account_id), (Attempt.address, address))
@@ -121,7 +122,11 @@ def redeem(body: RedeemRequest, request: Request) -> PairingOut:
                 headers={"Retry-After": str(wait)},
             )
         code = normalize_code(body.code)
-        row = session.scalar(select(PairingRow).where(PairingRow.code_hash == code_hash(code))) if code else None
+        row = (
+            session.scalar(select(PairingRow).where(PairingRow.code_hash == code_hash(service.secret, code)))
+            if code
+            else None
+        )
         if row is None:
             _count_wrong_guess(service, session, me, address, code)
             outcome: ApiError | PairingOut = not_found("That pairing code")
@@ -141,7 +146,7 @@ def _count_wrong_guess(service: Service, session: Session, me: Principal, addres
     session.execute(
         update(PairingRow)
         .where(
-            PairingRow.locator_hash == locator_hash(code),
+            PairingRow.locator_hash == locator_hash(service.secret, code),
             PairingRow.status == "waiting",
             PairingRow.teen_id.is_(None),
             PairingRow.expires_at > service.now(),
@@ -237,10 +242,12 @@ def _link(service: Service, session: Session, me: Principal, teen: Account) -> N
     existing = session.scalar(
         select(Link.id).where(Link.guardian_id == me.account_id, Link.teen_id == teen.id, Link.ended_at.is_(None))
     )
+    linked_now = False
     if existing is None:
         try:
             with session.begin_nested():
                 session.add(Link(id=new_id(), guardian_id=me.account_id, teen_id=teen.id, linked_at=now))
+            linked_now = True
         except IntegrityError:
             pass  # a concurrent confirm linked the same pair: one link is what we want
     if session.get(ControlsRow, teen.id) is None:
@@ -249,7 +256,8 @@ def _link(service: Service, session: Session, me: Principal, teen: Account) -> N
         session.add(
             ControlsRow(teen_id=teen.id, version=1, body=json.dumps(body, separators=(",", ":")), updated_at=now)
         )
-    service.record(session, me.account_id, teen.id, "link", None, None, {"guardian": me.display_name})
+    if linked_now:  # re-pairing a linked pair changes nothing, so the history says nothing
+        service.record(session, me.account_id, teen.id, "link", None, None, {"guardian": me.display_name})
     service.publish(
         session, "pairing_confirmed", teen.id, {"guardian": me.display_name}, service.family_ids(session, teen.id)
     )

@@ -16,6 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from famguard.server.app import create_app
+from famguard.server.limits import Limits, attach, uvicorn_options
 
 
 class RedactQueryStrings(logging.Filter):
@@ -46,6 +47,7 @@ class ServerThread:
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         fast_path: bool | None = None,
+        limits: Limits | None = None,
     ):
         self.database_url = database_url
         self.host = host
@@ -53,6 +55,7 @@ class ServerThread:
         self.demo = demo
         self.clock = clock
         self.fast_path = fast_path
+        self.limits = limits or Limits()
         self.app: FastAPI | None = None
         self.base_url: str | None = None
         self._server: uvicorn.Server | None = None
@@ -60,7 +63,9 @@ class ServerThread:
 
     def start(self, timeout: float = 30.0) -> str:
         install_log_redaction()
-        self.app = app = create_app(self.database_url, clock=self.clock, demo=self.demo, fast_path=self.fast_path)
+        self.app = app = create_app(
+            self.database_url, clock=self.clock, demo=self.demo, fast_path=self.fast_path, limits=self.limits
+        )
         # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say so, and without
         # it every keep-alive response waits ~40 ms for a delayed ACK.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -73,8 +78,9 @@ class ServerThread:
             access_log=True,
             lifespan="off",
             timeout_graceful_shutdown=2,
-            timeout_keep_alive=30,
+            **uvicorn_options(self.limits),
         )
+        attach(config, self.limits)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name=f"famguard-server-{port}", daemon=True

@@ -1,15 +1,19 @@
 """The request and response bodies of API v1 as pydantic models: what FastAPI validates and
 what /openapi.json documents (every schema has a description and an example). The controls'
 schemas are built from their declarations (famguard.domain.controls.CONTROLS); the domain
-validates them and words the reasons for parents."""
+validates them and words the reasons for parents.
+
+Request values are strict: a JSON boolean for a toggle or an answer, a JSON integer for minutes
+(`{"approve": "yes"}` is 422, never a yes)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, create_model
 
 from famguard.domain.control_spec import ControlSpec, ValueKind
 from famguard.domain.controls import (
@@ -25,6 +29,21 @@ from famguard.domain.values import dump_plain
 _T = "2026-11-25T13:00:00Z"
 _ID = "3f2b8c1e9a4d4b7c8e6f5a2b1c0d9e8f"
 _TEEN = "9a8b7c6d5e4f4a3b2c1d0e9f8a7b6c5d"
+
+
+def _iso_date_only(value: Any) -> Any:  # noqa: ANN401 - whatever the client sent
+    """A date must be written YYYY-MM-DD: pydantic would also read a number (even "-1.7e-121")
+    as a Unix time and quietly make it 1970-01-01."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("Must be a date written YYYY-MM-DD")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The one date type of requests (bodies and query parameters).
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 def _config(example: dict[str, Any]) -> ConfigDict:
@@ -78,7 +97,7 @@ class AccountCreate(BaseModel):
     password: str = Field(min_length=8, max_length=1024)
     display_name: str = Field(min_length=1, max_length=80)
     role: Literal["guardian", "teen"]
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
 
 
 class AccountOut(BaseModel):
@@ -241,7 +260,7 @@ class QuietHoursModel(BaseModel):
 
 def _bounded(spec: ControlSpec) -> Any:
     low, high = spec.bounds or (None, None)
-    return Annotated[int, Field(ge=low, le=high)]
+    return Annotated[int, Field(strict=True, ge=low, le=high)]
 
 
 _WEEKDAY: Any = Literal[WEEKDAYS]  # the domain's weekdays, at run time
@@ -255,7 +274,7 @@ def _one_of(spec: ControlSpec) -> Any:
 # Per kind of value: its type on the wire. A new kind of control adds one line here.
 _KIND_TYPES: dict[ValueKind, Callable[[ControlSpec], Any]] = {
     ValueKind.CHOICE: lambda spec: _one_of(spec),
-    ValueKind.TOGGLE: lambda spec: bool,
+    ValueKind.TOGGLE: lambda spec: StrictBool,
     ValueKind.MINUTES: lambda spec: _bounded(spec) | None,
     ValueKind.WEEKDAY_MINUTES: lambda spec: dict[_WEEKDAY, _bounded(spec)],  # type: ignore[misc]
     ValueKind.TIME_AWAY: lambda spec: Annotated[list[TimeAwayBlockModel], Field(max_length=spec.max_items)],
@@ -308,8 +327,8 @@ class UsageReport(BaseModel):
     """Minutes the teen used the app on one local date; the last report for a date wins."""
 
     model_config = _config({"date": "2026-11-25", "minutes": 42})
-    date: date
-    minutes: int = Field(ge=0, le=1440)
+    date: IsoDate
+    minutes: int = Field(strict=True, ge=0, le=1440)
 
 
 class UsageDayOut(BaseModel):
@@ -334,7 +353,7 @@ class TimeRequestCreate(BaseModel):
     """A teen asks for extra minutes today."""
 
     model_config = _config({"minutes": 30, "reason": "Finishing a school project video"})
-    minutes: int = Field(ge=5, le=240)
+    minutes: int = Field(strict=True, ge=5, le=240)
     reason: str = Field(default="", max_length=500)
 
 
@@ -342,8 +361,8 @@ class TimeDecision(BaseModel):
     """Approve (optionally granting a different number of minutes) or deny."""
 
     model_config = _config({"approve": True, "minutes": 15})
-    approve: bool
-    minutes: int | None = Field(default=None, ge=5, le=240)
+    approve: StrictBool
+    minutes: int | None = Field(default=None, strict=True, ge=5, le=240)
 
 
 class TimeRequestOut(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from famguard.domain.temporary import MAX_RULE_NAME
-from famguard.server.schemas import _config
+from famguard.server.schemas import IsoDate, _config
 
 _T = "2026-11-25T13:02:00Z"
 _ID = "3f2b8c1e9a4d4b7c8e6f5a2b1c0d9e8f"
@@ -59,8 +59,8 @@ class RuleCreate(BaseModel):
         }
     )
     name: str = Field(min_length=1, max_length=MAX_RULE_NAME)
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate  # strict like every date of the API: YYYY-MM-DD, never a number
+    ends_on: IsoDate
     controls: dict[str, Any]
 
 
@@ -87,8 +87,8 @@ class RuleOut(BaseModel):
     )
     id: str
     name: str
-    starts_on: date
-    ends_on: date
+    starts_on: IsoDate  # strict like every date of the API: YYYY-MM-DD, never a number
+    ends_on: IsoDate
     controls: dict[str, Any]
     created_by: CreatorOut
     status: Literal["scheduled", "active", "ended"]

@@ -45,6 +45,10 @@ from famguard.server.security import token_hash
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 THROTTLE_WINDOW = timedelta(minutes=15)
+# Addresses an account signed in from successfully (Attempt rows of this kind) pass the
+# account-wide lock, so a distributed attacker cannot lock the owner out of a known place.
+KNOWN = "known"
+KNOWN_ADDRESS_TTL = timedelta(days=30)
 _AUTH_QUERY = text(AUTH_SQL)
 
 
@@ -60,8 +64,10 @@ class Principal:
 
 
 class Service:
-    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: Notifier):
+    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: Notifier, secret: bytes):
         self.db = db
+        # The key of the pairing codes' HMACs (famguard.server.secret); never stored in the database.
+        self.secret = secret
         self.clock = clock
         self.notifier = notifier
         # Set when the server stops: waiting long polls answer at once instead of being cancelled.
@@ -208,13 +214,24 @@ class Service:
         session.info["notify"] = True
 
     # --- throttling -------------------------------------------------------------------------
+    # An attempt is counted before the slow work it throttles (a password hash) and in the same
+    # transaction as the check, so parallel requests cannot all read "below the limit" first.
+    # SQLite write transactions are already serial (BEGIN IMMEDIATE); on PostgreSQL, where two
+    # server processes may share the database, `lock_keys` serializes attempts on the same keys.
 
-    def failures(self, session: Session, kind: str, column: Any, value: str) -> list[datetime]:
+    def lock_keys(self, session: Session, *keys: str) -> None:
+        if self.db.is_postgres:
+            for key in sorted(set(keys)):  # one order everywhere: no deadlock between keys
+                session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
+
+    def failures(
+        self, session: Session, kind: str, column: Any, value: str, address: str | None = None
+    ) -> list[datetime]:
         since = self.now() - THROTTLE_WINDOW
-        rows = session.scalars(
-            select(Attempt.at).where(Attempt.kind == kind, column == value, Attempt.at > since).order_by(Attempt.at)
-        )
-        return list(rows)
+        query = select(Attempt.at).where(Attempt.kind == kind, column == value, Attempt.at > since)
+        if address is not None:
+            query = query.where(Attempt.address == address)
+        return list(session.scalars(query.order_by(Attempt.at)))
 
     def retry_after(self, times: list[datetime], limit: int) -> int | None:
         """Seconds until fewer than `limit` failures remain in the window, or None if below it."""
@@ -223,17 +240,45 @@ class Service:
         freed_at = times[len(times) - limit] + THROTTLE_WINDOW
         return max(1, math.ceil((freed_at - self.now()).total_seconds()))
 
-    def add_failure(self, session: Session, kind: str, account_key: str | None, address: str) -> None:
-        session.add(Attempt(kind=kind, account_key=account_key, address=address, at=self.now()))
+    def add_failure(self, session: Session, kind: str, account_key: str | None, address: str) -> int:
+        attempt = Attempt(kind=kind, account_key=account_key, address=address, at=self.now())
+        session.add(attempt)
+        session.flush()
+        return attempt.id
 
-    def clear_failures(self, session: Session, kind: str, account_key: str) -> None:
-        session.execute(
-            Attempt.__table__.delete().where(Attempt.kind == kind, Attempt.account_key == account_key)  # type: ignore[attr-defined]
+    def forget_attempt(self, session: Session, attempt_id: int) -> None:
+        session.execute(Attempt.__table__.delete().where(Attempt.id == attempt_id))  # type: ignore[attr-defined]
+
+    def clear_failures(self, session: Session, kind: str, account_key: str, address: str | None = None) -> None:
+        condition = (Attempt.kind == kind) & (Attempt.account_key == account_key)
+        if address is not None:
+            condition &= Attempt.address == address
+        session.execute(Attempt.__table__.delete().where(condition))  # type: ignore[attr-defined]
+
+    def remember_address(self, session: Session, account_key: str, address: str) -> None:
+        """A successful sign-in from `address`: it stays known for KNOWN_ADDRESS_TTL."""
+        self.clear_failures(session, KNOWN, account_key, address)
+        self.add_failure(session, KNOWN, account_key, address)
+
+    def is_known_address(self, session: Session, account_key: str, address: str) -> bool:
+        since = self.now() - KNOWN_ADDRESS_TTL
+        return (
+            session.scalar(
+                select(Attempt.id).where(
+                    Attempt.kind == KNOWN,
+                    Attempt.account_key == account_key,
+                    Attempt.address == address,
+                    Attempt.at > since,
+                )
+            )
+            is not None
         )
 
     def prune(self, session: Session) -> None:
-        cutoff = self.now() - THROTTLE_WINDOW
-        session.execute(Attempt.__table__.delete().where(Attempt.at < cutoff))  # type: ignore[attr-defined]
+        now = self.now()
+        table = Attempt.__table__
+        session.execute(table.delete().where(Attempt.kind != KNOWN, Attempt.at < now - THROTTLE_WINDOW))  # type: ignore[attr-defined]
+        session.execute(table.delete().where(Attempt.kind == KNOWN, Attempt.at < now - KNOWN_ADDRESS_TTL))  # type: ignore[attr-defined]
 
 
 def bearer_token(request: Request) -> str | None:

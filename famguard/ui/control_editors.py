@@ -50,9 +50,10 @@ def timezone_names() -> list[str]:
     """The IANA zones a parent may pick (read from tzdata once; ~25 ms, so the controller loads
     it on a worker before any controls page is built)."""
     if not _ZONES:
-        import zoneinfo
+        from famguard.domain.zones import zone_names
 
-        _ZONES.extend(sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc")))
+        # Only the names the service accepts (no host-specific posix/ or right/ copies).
+        _ZONES.extend(sorted(z for z in zone_names() if "/" in z and not z.startswith("Etc")))
     return _ZONES
 
 

@@ -2,6 +2,8 @@
 
     python crash_child.py queue URL EMAIL PASSWORD TEEN_ID   queue four changes, then send them
     python crash_child.py resume URL EMAIL PASSWORD          send whatever the last process left
+    python crash_child.py fuzz URL EMAIL PASSWORD TEEN_ID RUN  resume, then queue and send three
+        keyword changes unique to RUN; the crash fuzzer kills it at a random moment
 
 It uses only the client library; its account database is under FAMGUARD_DATA_DIR."""
 
@@ -24,7 +26,9 @@ def main(argv: list[str]) -> None:
         return ApiClient(base_url, session, tokens=tokens, retry=patient if mode == "queue" else RetryPolicy())
 
     session = SessionService(None, api_factory=api_factory).sign_in(url, email, password, remember=False)
-    if mode == "queue":
+    if mode == "fuzz":
+        _fuzz(session, argv[4], int(argv[5]))
+    elif mode == "queue":
         teen_id = argv[4]
         session.family.refresh_teens()
         session.sync.refresh_controls(teen_id)
@@ -37,6 +41,19 @@ def main(argv: list[str]) -> None:
         states = [c.state for c in session.store.changes()]
         print(json.dumps({"sent": sent, "states": states, "integrity": session.store.integrity_ok()}), flush=True)
     session.close()
+
+
+def _fuzz(session, teen_id: str, run: int) -> None:  # noqa: ANN001 - an AccountSession
+    print(json.dumps({"integrity": session.store.integrity_ok()}), flush=True)
+    session.sync.send_pending()  # what the last (killed) process left
+    print("RESUMED", flush=True)
+    session.family.refresh_teens()
+    session.sync.refresh_controls(teen_id)
+    for n in range(3):
+        session.sync.queue_change(teen_id, keyword_filters=[f"run{run}-{n}"])
+        print("QUEUED", flush=True)
+        session.sync.send_pending()
+        print("SENT", flush=True)
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def test_a_locked_or_refusing_keyring_is_one_clear_error(swapped_keyring, error,
     backend.error = error
     swapped_keyring(backend)
     with pytest.raises(CredentialError) as caught:
-        CredentialStore("FamGuard-test").save(SERVER, "a@example.com", "secret-token", "A")
+        CredentialStore("FamGuard-test", also_allowed=STAND_INS).save(SERVER, "a@example.com", "secret-token", "A")
     assert caught.value.message == message
     assert "secret-token" not in str(caught.value)
 
@@ -107,10 +107,13 @@ class _Hanging(keyring_backend.KeyringBackend):
         time.sleep(3)
 
 
+STAND_INS = frozenset({f"{__name__}._Refusing", f"{__name__}._Hanging"})
+
+
 def test_a_hanging_keyring_gives_up_after_the_timeout(swapped_keyring) -> None:
     swapped_keyring(_Hanging())
     started = time.monotonic()
     with pytest.raises(CredentialError) as caught:
-        CredentialStore("FamGuard-test", timeout=0.3).load(SERVER, "a@example.com")
+        CredentialStore("FamGuard-test", timeout=0.3, also_allowed=STAND_INS).load(SERVER, "a@example.com")
     assert caught.value.message == HUNG_MESSAGE
     assert time.monotonic() - started < 2

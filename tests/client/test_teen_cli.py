@@ -3,6 +3,7 @@ first, and never hanging without a terminal), see the controls, report usage, as
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,9 +24,15 @@ def _cli() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "famguard.teen_cli"]
 
 
-def run(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    url: str, *args: str, stdin: str | None = None, password: str | None = PASSWORD
+) -> subprocess.CompletedProcess[str]:
+    """famguard-teen in a process of its own; the password (for commands that sign in) comes from
+    FAMGUARD_TEEN_PASSWORD, never argv."""
+    env = {**os.environ, teen_cli.PASSWORD_ENV: password} if password else dict(os.environ)
     return subprocess.run(
         [*_cli(), "--server", url, *args],
+        env=env,
         input=stdin,
         stdin=None if stdin is not None else subprocess.DEVNULL,
         capture_output=True,
@@ -38,11 +45,10 @@ def run(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedP
 def test_pairing_from_the_command_line_with_no_terminal_declines_instead_of_hanging(live_server: str) -> None:
     g, _ = guardian(live_server, "Alex")
     teen_email = email("teen")
-    signup = run(live_server, "signup", "--email", teen_email, "--password", PASSWORD, "--name", "Sam",
-                 "--birth-date", BIRTH)  # fmt: skip
+    signup = run(live_server, "signup", "--email", teen_email, "--name", "Sam", "--birth-date", BIRTH)
     assert signup.returncode == 0, signup.stderr
     pairing = g.start_pairing()
-    creds = ("--email", teen_email, "--password", PASSWORD)
+    creds = ("--email", teen_email)
 
     declined = run(live_server, "pair", pairing.code, *creds)  # stdin is /dev/null: EOF means no
     assert declined.returncode == 1
@@ -58,10 +64,10 @@ def test_pairing_from_the_command_line_with_no_terminal_declines_instead_of_hang
 
 def test_wrong_code_and_bad_input_give_a_clear_message(live_server: str) -> None:
     teen_email = email("teen")
-    run(live_server, "signup", "--email", teen_email, "--password", PASSWORD, "--name", "Sam", "--birth-date", BIRTH)
-    wrong = run(live_server, "pair", "ABCD-EFGH", "--yes", "--email", teen_email, "--password", PASSWORD)
+    run(live_server, "signup", "--email", teen_email, "--name", "Sam", "--birth-date", BIRTH)
+    wrong = run(live_server, "pair", "ABCD-EFGH", "--yes", "--email", teen_email)
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr and wrong.stderr.strip()
-    insecure = run("http://famguard.example", "controls", "--email", teen_email, "--password", PASSWORD)
+    insecure = run("http://famguard.example", "controls", "--email", teen_email)
     assert insecure.returncode == 1 and "https://" in insecure.stderr
 
 
@@ -73,8 +79,9 @@ def test_the_whole_teen_side_with_a_remembered_sign_in(
     g, _ = guardian(live_server, "Alex")
     teen_email = email("teen")
     base = ["--server", live_server]
-    assert teen_cli.main([*base, "signup", "--email", teen_email, "--password", PASSWORD, "--name", "Sam",
-                          "--birth-date", BIRTH]) == 0  # fmt: skip
+    monkeypatch.setenv(teen_cli.PASSWORD_ENV, PASSWORD)
+    assert teen_cli.main([*base, "signup", "--email", teen_email, "--name", "Sam", "--birth-date", BIRTH]) == 0
+    monkeypatch.delenv(teen_cli.PASSWORD_ENV)
     real_keyring.written.add((live_server, teen_email))  # so the fixture cleans it up
 
     pairing = g.start_pairing()
@@ -105,18 +112,19 @@ def test_the_whole_teen_side_with_a_remembered_sign_in(
 
 def test_without_a_keyring_the_password_must_be_given(live_server: str, swapped_keyring) -> None:
     swapped_keyring(fail.Keyring())
-    with pytest.raises(SystemExit, match="--email and --password"):
+    with pytest.raises(SystemExit, match="--email and the password"):
         teen_cli.main(["--server", live_server, "controls"])
 
 
 def test_the_teen_reads_the_rules_in_plain_words_and_every_change(
-    live_server: str, capsys: pytest.CaptureFixture[str]
+    live_server: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from datetime import UTC, datetime
 
     g, _ = guardian(live_server, "Alex")
     teen_email = email("teen")
-    creds = ["--email", teen_email, "--password", PASSWORD]
+    monkeypatch.setenv(teen_cli.PASSWORD_ENV, PASSWORD)  # never on the command line
+    creds = ["--email", teen_email]
     base = ["--server", live_server]
     assert teen_cli.main([*base, "signup", *creds, "--name", "Sam", "--birth-date", BIRTH]) == 0
     pairing = g.start_pairing()
@@ -151,7 +159,7 @@ def test_the_teen_reads_the_rules_in_plain_words_and_every_change(
 
 def test_bad_dates_and_minutes_get_a_clear_message(live_server: str) -> None:
     teen_email = email("teen")
-    creds = ("--email", teen_email, "--password", PASSWORD)
+    creds = ("--email", teen_email)  # the password comes from the environment (run)
     bad = run(live_server, "signup", *creds, "--name", "Sam", "--birth-date", "14/02/2012")
     assert bad.returncode == 2 and "'14/02/2012' is not a date. Write it as YYYY-MM-DD" in bad.stderr
     run(live_server, "signup", *creds, "--name", "Sam", "--birth-date", BIRTH)
@@ -161,3 +169,24 @@ def test_bad_dates_and_minutes_get_a_clear_message(live_server: str) -> None:
     assert too_many.returncode == 2 and "0 to 1440" in too_many.stderr
     long_ago = run(live_server, "usage", "set", "10", "--date", "2020-01-01", *creds)
     assert long_ago.returncode == 1 and "recent days" in long_ago.stderr and "Traceback" not in long_ago.stderr
+
+
+def test_a_password_on_the_command_line_is_refused_with_the_reason(live_server: str) -> None:
+    """The probe: `famguard-teen --password` was readable by every local user in `ps`."""
+    teen_email = email("teen")
+    for args in (
+        ("signup", "--email", teen_email, "--password", PASSWORD, "--name", "Sam", "--birth-date", BIRTH),
+        ("--password", PASSWORD, "login", "--email", teen_email),
+        ("login", "--email", teen_email, "--password", PASSWORD),
+    ):
+        refused = run(live_server, *args, password=None)
+        assert refused.returncode == 2
+        assert "process list" in refused.stderr and "--password-stdin" in refused.stderr
+    # Nothing was created: the same email signs up through stdin, then signs in through stdin.
+    made = run(live_server, "signup", "--email", teen_email, "--password-stdin", "--name", "Sam",
+               "--birth-date", BIRTH, stdin=PASSWORD + "\n", password=None)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    again = run(live_server, "login", "--email", teen_email, "--password-stdin", stdin=PASSWORD + "\n", password=None)
+    assert again.returncode == 0 and "Signed in as Sam" in again.stdout, again.stderr
+    missing = run(live_server, "signup", "--email", email("t2"), "--name", "S", "--birth-date", BIRTH, password=None)
+    assert missing.returncode != 0 and "FAMGUARD_TEEN_PASSWORD" in missing.stderr

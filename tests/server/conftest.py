@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from famguard.server import security
 from famguard.server.app import create_app
+from famguard.server.limits import Limits
 from tests.support.accounts import Family, link, make_guardian, make_teen
 from tests.support.http import Api
 from tests.support.servers import FakeClock
@@ -37,8 +38,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def app(database_url: str, clock: FakeClock, fast_path: bool) -> Iterator[FastAPI]:
-    application = create_app(database_url, clock=clock, fast_path=fast_path)
+def app(database_url: str, clock: FakeClock, fast_path: bool, server_limits: Limits) -> Iterator[FastAPI]:
+    application = create_app(database_url, clock=clock, fast_path=fast_path, limits=server_limits)
     yield application
     application.state.service.db.dispose()
 
@@ -61,4 +62,13 @@ def family(api: Api, clock: FakeClock) -> Family:
     guardian = make_guardian(api, "Alex")
     teen = make_teen(api, "Maya", 14, clock.now.date())
     link(api, guardian, teen)
+    return Family(guardian, teen)
+
+
+@pytest.fixture
+def live_family(live: Api, clock: FakeClock) -> Family:
+    """A guardian linked with a teen, made over real HTTP on the `live` server."""
+    guardian = make_guardian(live, "Alex")
+    teen = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, guardian, teen)
     return Family(guardian, teen)

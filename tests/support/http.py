@@ -95,3 +95,38 @@ class BackgroundPoll:
         self.thread.join(timeout)
         assert not self.thread.is_alive(), "the poll did not answer"
         return self.response.json()["events"]
+
+
+def post_from(base: str, path: str, body: dict[str, Any], source: str = "127.0.0.1") -> tuple[int, dict[str, Any]]:
+    """POST JSON from a chosen loopback address (every 127.x.y.z is this machine on Linux), so a
+    test can play clients at different addresses; returns (status, JSON body)."""
+    import http.client
+    import json as json_module
+
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=60, source_address=(source, 0))
+    try:
+        connection.request("POST", path, json_module.dumps(body), {"Content-Type": "application/json"})
+        reply = connection.getresponse()
+        data = reply.read()
+        return reply.status, json_module.loads(data) if data else {}
+    finally:
+        connection.close()
+
+
+def all_at_once(calls: list[Any]) -> list[Any]:  # noqa: ANN401 - zero-argument callables and their results
+    """Run every zero-argument callable in its own thread, released together behind a barrier;
+    returns their results in order (the tool for races: 100 sign-ins at the same instant)."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

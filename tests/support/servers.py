@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from famguard.server.fastpath import FAST_PATH_ENV
+from famguard.server.limits import Limits
 from famguard.server.runner import ServerThread
 
 
@@ -51,7 +52,12 @@ class LocalServer:
         fast_path: bool = True,
         own_process: bool = False,
         port: int = 0,
+        limits: Limits | None = None,
+        args: tuple[str, ...] = (),
+        nofile: int | None = None,
     ) -> None:
+        """`limits` for a server in this process; `args` (extra famguard-server options) and
+        `nofile` (its descriptor limit) for one in its own process."""
         if own_process and (clock is not None or demo):
             raise ValueError("a server in its own process runs on the real clock, without the demo seed")
         self.database_url = database_url
@@ -60,6 +66,9 @@ class LocalServer:
         self.fast_path = fast_path
         self.own_process = own_process
         self.port = port
+        self.limits = limits
+        self.args = args
+        self.nofile = nofile
         self.url = ""
         self._thread: ServerThread | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -67,6 +76,11 @@ class LocalServer:
     @property
     def running(self) -> bool:
         return self._thread is not None or self._process is not None
+
+    @property
+    def pid(self) -> int:
+        """The server process's id (this process's for an in-process server)."""
+        return self._process.pid if self._process is not None else os.getpid()
 
     @property
     def app(self) -> Any:  # noqa: ANN401 - the FastAPI app, only for an in-process server
@@ -84,7 +98,12 @@ class LocalServer:
             self._start_process()
         else:
             thread = ServerThread(
-                self.database_url, port=self.port, clock=self.clock, demo=self.demo, fast_path=self.fast_path
+                self.database_url,
+                port=self.port,
+                clock=self.clock,
+                demo=self.demo,
+                fast_path=self.fast_path,
+                limits=self.limits,
             )
             self.url = thread.start()
             self._thread = thread
@@ -104,6 +123,13 @@ class LocalServer:
                 self._process.wait(5)
             self._process = None
 
+    def kill(self) -> None:
+        """SIGKILL the server's process (own_process only): a crash, with no chance to clean up."""
+        assert self._process is not None, "only a server in its own process can be killed"
+        self._process.kill()
+        self._process.wait(10)
+        self._process = None
+
     def __enter__(self) -> LocalServer:
         self.start()
         return self
@@ -118,9 +144,23 @@ class LocalServer:
                 self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-c", "from famguard.server.cli import main; raise SystemExit(main())"]
-        command += ["--port", str(self.port), "--database-url", self.database_url]
+        command += ["--port", str(self.port), "--database-url", self.database_url, *self.args]
         env = {**os.environ, FAST_PATH_ENV: "1" if self.fast_path else "0"}
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        nofile = self.nofile
+
+        def _limit_descriptors() -> None:
+            if nofile is not None:
+                import resource
+
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            preexec_fn=_limit_descriptors if nofile is not None else None,  # noqa: PLW1509 - only setrlimit
+        )
         self._process = process
         deadline = time.monotonic() + 30
         while True:

@@ -188,12 +188,23 @@ def _recording_backend():
 
 
 @pytest.fixture
-def recording_keyring():
+def recording_keyring(monkeypatch: pytest.MonkeyPatch):
     import keyring
+
+    from famguard.credentials.store import CredentialStore
 
     previous = keyring.get_keyring()
     backend = _recording_backend()
     keyring.set_keyring(backend)
+    # The store refuses a backend that is not on its allow-list before calling it, so every use
+    # of the store is noted too (the demo must make none of either).
+    original_call = CredentialStore._call
+
+    def noted(store: CredentialStore, fn):  # noqa: ANN001, ANN202 - CredentialStore._call's own
+        backend.calls.append("store call")
+        return original_call(store, fn)
+
+    monkeypatch.setattr(CredentialStore, "_call", noted)
     try:
         yield backend
     finally:

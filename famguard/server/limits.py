@@ -1,0 +1,249 @@
+"""What a stranger can make the server hold, and for how long, enforced in the server itself (a
+reverse proxy in front is welcome but not required):
+
+- `BodyLimit`, an ASGI middleware: a body over `Limits.max_body_bytes` is refused with 413 before
+  it is read (by its Content-Length) or as soon as it grows past the limit (chunked), and a body
+  that does not arrive within `Limits.body_timeout` seconds is refused with 408. Both happen
+  before any route parses JSON or checks a token, which is the point: parsing came first. A body
+  that is not strict JSON text (famguard.server.strict_json) is refused here too, with 422.
+- `GuardedHttpProtocol`, uvicorn's httptools protocol with three more rules: a request head over
+  `Limits.max_header_bytes` gets 431; a connection that has not finished sending its head within
+  `Limits.header_timeout` seconds is closed (a half-sent header used to hold a connection
+  forever); and when open connections come near the process's descriptor limit, the oldest
+  connection that is waiting for a head is closed to make room, so a crowd of slow clients cannot
+  lock out new ones.
+- `uvicorn_options`, the settings both ways of running the server (the CLI and the in-process
+  runner) pass to uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from famguard.server import strict_json
+
+try:
+    import resource
+except ImportError:  # Windows: no descriptor limit to stay under
+    resource = None  # type: ignore[assignment]
+
+# Descriptors kept free for the database, log files and the listening socket.
+_RESERVED_DESCRIPTORS = 64
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The server's limits; every field has the default a real deployment gets."""
+
+    max_body_bytes: int = 256 * 1024  # the largest valid body (200 keywords, escaped) is ~70 KiB
+    body_timeout: float = 30.0
+    max_header_bytes: int = 16 * 1024
+    header_timeout: float = 10.0
+    keep_alive_timeout: float = 30.0
+    # None: derived from the descriptor limit (RLIMIT_NOFILE) at start.
+    max_connections: int | None = None
+    # Sign-ups (each an argon2 hash of 64 MiB) per client address in the throttle window.
+    signups_per_address: int = 20
+
+    def connection_cap(self) -> int:
+        if self.max_connections is not None:
+            return self.max_connections
+        if resource is None:
+            return 10_000
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft == resource.RLIM_INFINITY:
+            soft = 65536
+        return max(16, soft - _RESERVED_DESCRIPTORS)
+
+
+def _error(status: int, code: str, message: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    start = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ],
+    }
+    return start, {"type": "http.response.body", "body": body}
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.reply = _error(status, code, message)
+
+
+class BodyLimit:
+    """ASGI middleware: bounded request bodies, received in bounded time."""
+
+    def __init__(self, app: Any, limits: Limits) -> None:  # noqa: ANN401 - any ASGI app
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:  # noqa: ANN401
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limits.max_body_bytes
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = limit + 1
+                if declared > limit:
+                    await self._refuse(send, _Refused(413, "too_large", "The request body is too large."))
+                    return
+        try:
+            body = await self._read_body(receive, limit)
+        except _Refused as refused:
+            await self._refuse(send, refused)
+            return
+        reason = strict_json.problem(body)
+        if reason is not None:
+            await self._refuse(send, _Refused(422, "validation_failed", reason))
+            return
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            # The whole body once, then the client's own messages (a disconnect, for long polls).
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _read_body(self, receive: Any, limit: int) -> bytes:  # noqa: ANN401
+        """The whole body (bounded, so buffering is cheap), read before any route sees it: a
+        refusal raised from inside a route's body parsing would be turned into a 400."""
+        parts: list[bytes] = []
+        received = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.limits.body_timeout
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                raise _Refused(408, "timeout", "The request body did not arrive in time.") from None
+            if message["type"] != "http.request":
+                return b""  # the client left; the route will see the disconnect
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                raise _Refused(413, "too_large", "The request body is too large.")
+            parts.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(parts)
+
+    @staticmethod
+    async def _refuse(send: Any, refused: _Refused) -> None:  # noqa: ANN401
+        start, body = refused.reply
+        await send(start)
+        await send(body)
+
+
+class GuardedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol with a head size limit, a head timeout and eviction of slow
+    connections near the descriptor limit. The limits come from `config.famguard_limits`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - uvicorn's own signature
+        super().__init__(*args, **kwargs)
+        self._limits: Limits = getattr(self.config, "famguard_limits", None) or Limits()
+        self._cap = self._limits.connection_cap()
+        # Connections waiting for (the rest of) a request head, oldest first; shared per server.
+        waiting = getattr(self.server_state, "famguard_waiting", None)
+        if waiting is None:
+            waiting = OrderedDict()
+            self.server_state.famguard_waiting = waiting  # type: ignore[attr-defined]
+        self._waiting: OrderedDict[GuardedHttpProtocol, None] = waiting
+        self._head_bytes = 0
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # Closing takes effect later (connection_lost), so count what is to be evicted once.
+        for _ in range(len(self.connections) - self._cap):
+            oldest = next(iter(self._waiting), None)
+            if oldest is None:  # every other connection is busy with a request: refuse this one
+                transport.close()
+                return
+            oldest._close()
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._head_done()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_timer is None and self._in_waiting():
+            self._arm_head_timer()  # the first byte after a keep-alive pause starts the clock
+        if self._in_waiting():
+            # Only the head counts: the same read may carry the start of the body.
+            end = data.find(b"\r\n\r\n")
+            self._head_bytes += len(data) if end < 0 else end
+            if self._head_bytes > self._limits.max_header_bytes:
+                self._head_done()
+                self._reply_and_close(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+                return
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._head_done()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            # Idle on keep-alive: uvicorn's keep-alive timer runs; evictable under pressure.
+            self._head_bytes = 0
+            self._waiting[self] = None
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _in_waiting(self) -> bool:
+        return self in self._waiting
+
+    def _await_head(self) -> None:
+        self._head_bytes = 0
+        self._waiting[self] = None
+        self._arm_head_timer()
+
+    def _arm_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+        self._head_timer = self.loop.call_later(self._limits.header_timeout, self._close)
+
+    def _head_done(self) -> None:
+        self._waiting.pop(self, None)
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _close(self) -> None:
+        self._head_done()
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def _reply_and_close(self, status_line: bytes) -> None:
+        self.transport.write(status_line + b"content-length: 0\r\nconnection: close\r\n\r\n")
+        self.transport.close()
+
+
+def uvicorn_options(limits: Limits) -> dict[str, Any]:
+    """Keyword arguments for `uvicorn.Config`/`uvicorn.run`; call `attach(config, limits)` too."""
+    return {"http": GuardedHttpProtocol, "timeout_keep_alive": int(limits.keep_alive_timeout)}
+
+
+def attach(config: Any, limits: Limits) -> None:  # noqa: ANN401 - a uvicorn.Config
+    """Hand the limits to the protocol instances through their shared config."""
+    config.famguard_limits = limits

@@ -1,0 +1,97 @@
+"""Which keyring backends the client accepts (issue 13): with `keyrings.alt` installed anywhere on
+the path, the client silently kept the 30-day refresh token in its plain-text file. Only the
+operating systems' own secret stores are used now; anything else is refused, with its name and
+the reason, and nothing is written. `keyrings.alt` is a test dependency for exactly this."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from keyring.backends import chainer, null
+from keyrings.alt.file import PlaintextKeyring
+
+from famguard.credentials import CredentialError, CredentialStore
+from famguard.credentials.store import SECURE_BACKENDS, unsafe_backend
+
+SERVER = "https://famguard.example"
+TOKEN = "refresh-token-that-must-not-reach-a-file"
+
+
+def _files_containing(root: Path, needle: str) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and needle.encode() in p.read_bytes()]
+
+
+def test_the_plain_text_keyring_is_refused_with_its_name_and_nothing_is_written(
+    swapped_keyring, tmp_path: Path
+) -> None:
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "keyring_pass.cfg")
+    swapped_keyring(plain)
+    store = CredentialStore("FamGuard-test")
+    with pytest.raises(CredentialError) as caught:
+        store.save(SERVER, "a@example.com", TOKEN, "A")
+    assert "PlaintextKeyring" in caught.value.message
+    assert "session only" in caught.value.message and "file" in caught.value.message
+    assert TOKEN not in caught.value.message
+    assert _files_containing(tmp_path, TOKEN) == []
+    with pytest.raises(CredentialError):
+        store.load(SERVER, "a@example.com")
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [null.Keyring(), chainer.ChainerBackend()],
+    ids=["null-drops-secrets", "chain-with-a-file"],
+)
+def test_other_backends_outside_the_allow_list_are_refused(
+    swapped_keyring, backend: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A chain that falls back to a file when the system store fails.
+    from keyring.backends import SecretService
+
+    members = property(lambda _self: [SecretService.Keyring(), PlaintextKeyring()])
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", members)
+    swapped_keyring(backend)
+    with pytest.raises(CredentialError) as caught:
+        CredentialStore("FamGuard-test").save(SERVER, "a@example.com", TOKEN, "A")
+    assert caught.value.title == "Keyring not secure"
+
+
+def test_the_allow_list_names_the_system_stores() -> None:
+    from keyring.backends import SecretService
+
+    assert unsafe_backend(SecretService.Keyring()) is None
+    assert "keyring.backends.Windows.WinVaultKeyring" in SECURE_BACKENDS
+    assert "keyring.backends.macOS.Keyring" in SECURE_BACKENDS
+    assert unsafe_backend(PlaintextKeyring()) == "keyrings.alt.file.PlaintextKeyring"
+
+
+_CHILD = """
+import keyring, sys
+from famguard.credentials import CredentialError, CredentialStore
+print(type(keyring.get_keyring()).__module__, flush=True)
+try:
+    CredentialStore("FamGuard-test").save("https://famguard.example", "a@example.com", sys.argv[1], "A")
+except CredentialError as error:
+    print("refused:", error.message)
+else:
+    print("saved")
+"""
+
+
+def test_keyrings_alt_picked_by_keyring_itself_is_refused(tmp_path: Path) -> None:
+    """The probe as it happened: no Secret Service (no D-Bus), keyrings.alt installed, keyring
+    chooses its plain-text file by itself. A fresh process with a throw-away home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "XDG_", "PYTHON_KEYRING"))}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, TOKEN], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    chosen, outcome = done.stdout.splitlines()[:2]
+    assert chosen.startswith("keyrings.alt"), f"keyring chose {chosen}: the probe needs keyrings.alt to be picked"
+    assert outcome.startswith("refused:") and "session only" in outcome
+    assert _files_containing(tmp_path, TOKEN) == []

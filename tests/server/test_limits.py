@@ -1,0 +1,174 @@
+"""What a stranger can make the server hold, probed over real sockets against a real server:
+bodies (size and arrival time), request heads (size and arrival time), and a crowd of slow
+clients near the descriptor limit. Each test is a break found from outside (issue 13) and
+failed before famguard/server/limits.py."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from famguard.server.limits import Limits
+from tests.support.servers import LocalServer
+
+MiB = 1024 * 1024
+
+
+def _rss_peak_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def _chunks(total: int, size: int = MiB) -> Iterator[bytes]:
+    block = b"x" * size
+    for _ in range(total // size):
+        yield block
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[LocalServer]:
+    with LocalServer(f"sqlite:///{tmp_path / 'server.sqlite3'}", own_process=True, args=("--header-timeout", "1")) as s:
+        yield s
+
+
+def _post_big(url: str, total: int, chunked: bool) -> int:
+    body = _chunks(total) if chunked else b"x" * total
+    try:
+        reply = requests.post(f"{url}/v1/accounts", data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    except requests.ConnectionError:
+        return -1  # the server closed the connection while we were still sending: also a refusal
+    return reply.status_code
+
+
+def test_a_huge_body_without_a_token_is_refused_before_it_is_read(own_server: LocalServer) -> None:
+    before = _rss_peak_mib(own_server.pid)
+    assert _post_big(own_server.url, 100 * MiB, chunked=False) in (413, -1)
+    assert _post_big(own_server.url, 100 * MiB, chunked=True) in (413, -1)
+    reply = requests.post(f"{own_server.url}/v1/accounts", data=b"x" * (300 * 1024), timeout=10)
+    assert reply.status_code == 413
+    assert reply.json()["error"]["code"] == "too_large"
+    # Before: one such body took the server to ~520 MB.
+    assert _rss_peak_mib(own_server.pid) - before < 50
+
+
+def test_eight_huge_bodies_at_once_leave_the_server_small_and_answering(own_server: LocalServer) -> None:
+    before = _rss_peak_mib(own_server.pid)
+    with ThreadPoolExecutor(8) as pool:
+        uploads = [pool.submit(_post_big, own_server.url, 50 * MiB, True) for _ in range(8)]
+        started = time.monotonic()
+        health = requests.get(f"{own_server.url}/v1/health", timeout=10)
+        health_seconds = time.monotonic() - started
+        statuses = [u.result() for u in uploads]
+    assert health.status_code == 200
+    assert set(statuses) <= {413, -1}
+    assert health_seconds < 1.0, f"health took {health_seconds:.2f} s during the uploads"
+    assert _rss_peak_mib(own_server.pid) - before < 80
+
+
+def test_a_body_that_never_finishes_arriving_is_refused(tmp_path: Path) -> None:
+    limits = Limits(body_timeout=1.0)
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", limits=limits) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 100\r\n\r\n{"email":'
+            )
+            started = time.monotonic()
+            reply = sock.recv(4096)
+            assert time.monotonic() - started < 5
+        assert reply.startswith(b"HTTP/1.1 408"), reply
+        # The server still serves others.
+        assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
+
+
+def test_a_half_sent_header_is_closed_after_the_header_timeout(own_server: LocalServer) -> None:
+    with socket.create_connection(("127.0.0.1", own_server.port), timeout=10) as sock:
+        sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        started = time.monotonic()
+        try:
+            data = sock.recv(4096)
+        except TimeoutError:
+            pytest.fail("the server kept a half-sent header open for 10 s")
+        assert data == b""  # closed by the server
+        assert time.monotonic() - started < 5
+
+
+def test_a_connection_that_sends_nothing_is_closed_too(own_server: LocalServer) -> None:
+    with socket.create_connection(("127.0.0.1", own_server.port), timeout=10) as sock:
+        try:
+            assert sock.recv(4096) == b""
+        except TimeoutError:
+            pytest.fail("an idle new connection was kept open for 10 s")
+
+
+def test_an_oversized_request_head_gets_431(own_server: LocalServer) -> None:
+    with socket.create_connection(("127.0.0.1", own_server.port), timeout=10) as sock:
+        sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (64 * 1024) + b"\r\n\r\n")
+        reply = sock.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 431"), reply[:80]
+
+
+def test_many_slow_clients_near_the_descriptor_limit_do_not_lock_out_a_new_one(tmp_path: Path) -> None:
+    # 400 half-headers against a server allowed 256 descriptors (the probe: 1,100 against 1,024).
+    server = LocalServer(
+        f"sqlite:///{tmp_path / 's.sqlite3'}", own_process=True, nofile=256, args=("--header-timeout", "60")
+    )
+    with server:
+        slow: list[socket.socket] = []
+        try:
+            for _ in range(400):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+                sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+                slow.append(sock)
+            time.sleep(0.5)
+            started = time.monotonic()
+            reply = requests.get(f"{server.url}/v1/health", timeout=10)
+            assert reply.status_code == 200
+            assert time.monotonic() - started < 3
+        finally:
+            for sock in slow:
+                sock.close()
+
+
+def test_slow_clients_do_not_hold_a_request_in_progress(tmp_path: Path) -> None:
+    """Eviction picks only connections still waiting for a head: a client in the middle of a
+    request (here a 2 s long poll) keeps its answer while slow clients pile up."""
+    limits = Limits(max_connections=20, header_timeout=60)
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", limits=limits) as server:
+        from tests.support.accounts import make_guardian
+        from tests.support.http import Api
+
+        with requests.Session() as session:
+            person = make_guardian(Api(session, server.url))
+        result: dict[str, int] = {}
+
+        def poll() -> None:
+            reply = requests.get(
+                f"{server.url}/v1/events",
+                params={"after": 0, "wait": 2},
+                headers={"Authorization": f"Bearer {person.token}"},
+                timeout=10,
+            )
+            result["status"] = reply.status_code
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        time.sleep(0.3)
+        slow = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(40)]
+        try:
+            poller.join(10)
+            assert result.get("status") == 200
+            assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
+        finally:
+            for sock in slow:
+                sock.close()

@@ -1,0 +1,153 @@
+"""Throttles under attack, over real HTTP on loopback (issue 13): a sign-up flood, bursts of
+parallel wrong passwords racing the slow hash, an attacker trying to lock the owner out, and what
+sign-up tells about an email that is already registered.
+
+The password hash is wrapped to count calls and to take 50 ms like a real argon2id hash (the tests
+otherwise use the cheapest cost): the races below are races against the hash's duration."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+
+from famguard.server import routes_accounts
+from famguard.server.limits import Limits
+from tests.support.accounts import PASSWORD, email, make_guardian, sign_in
+from tests.support.http import Api, all_at_once, assert_error, post_from
+from tests.support.servers import FakeClock
+
+HASH_SECONDS = 0.05
+
+
+class Counted:
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, *args: Any) -> Any:  # noqa: ANN401 - the wrapped function's own
+        with self._lock:
+            self.calls += 1
+        time.sleep(HASH_SECONDS)
+        return self.function(*args)
+
+
+@pytest.fixture
+def server_limits() -> Limits:
+    """The limits a real deployment gets."""
+    return Limits()
+
+
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> Counted:
+    counted = Counted(routes_accounts.hash_password)
+    monkeypatch.setattr(routes_accounts, "hash_password", counted)
+    return counted
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> Counted:
+    counted = Counted(routes_accounts.verify_password)
+    monkeypatch.setattr(routes_accounts, "verify_password", counted)
+    return counted
+
+
+def _signup(base: str, address: str, password: str = PASSWORD, source: str = "127.0.0.1") -> Callable[[], int]:
+    body = {"email": address, "password": password, "display_name": "Kim", "role": "guardian"}
+    return lambda: post_from(base, "/v1/accounts", body, source)[0]
+
+
+def _signin(base: str, address: str, password: str, source: str = "127.0.0.1") -> Callable[[], int]:
+    return lambda: post_from(base, "/v1/auth/token", {"email": address, "password": password}, source)[0]
+
+
+def test_a_sign_up_flood_is_throttled_before_any_password_is_hashed(clocked_server: str, hashes: Counted) -> None:
+    statuses = all_at_once([_signup(clocked_server, email(f"flood{n}")) for n in range(40)])
+    assert statuses.count(201) <= 20
+    assert set(statuses) == {201, 429}
+    assert hashes.calls == statuses.count(201), "a refused sign-up must not cost a hash"
+    # Another address is not affected by this one's flood.
+    assert _signup(clocked_server, email("elsewhere"), source="127.0.0.2")() == 201
+
+
+def test_a_refused_sign_up_says_when_to_try_again(clocked_server: str, clock: FakeClock) -> None:
+    for n in range(20):
+        assert _signup(clocked_server, email(f"s{n}"))() == 201
+    with requests.post(
+        f"{clocked_server}/v1/accounts",
+        json={"email": email("late"), "password": PASSWORD, "display_name": "K", "role": "guardian"},
+        timeout=30,
+    ) as refused:
+        assert_error(refused, 429, "rate_limited")
+        assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    clock.advance(minutes=15, seconds=1)
+    assert _signup(clocked_server, email("later"))() == 201
+
+
+def test_sign_up_does_not_tell_whether_an_email_is_registered(live: Api) -> None:
+    owner = make_guardian(live)
+    fresh_status, fresh = post_from(
+        live.base,
+        "/v1/accounts",
+        {"email": email("new"), "password": "another password", "display_name": "Kim", "role": "guardian"},
+    )
+    taken_status, taken = post_from(
+        live.base,
+        "/v1/accounts",
+        {"email": owner.email.upper(), "password": "another password", "display_name": "Kim", "role": "guardian"},
+    )
+    assert fresh_status == taken_status == 201
+    assert set(fresh) == set(taken) and taken["id"] != owner.id
+    # The owner's account and password are untouched; the stranger's password opens nothing.
+    assert sign_in(live, owner.email)["access_token"]
+    wrong = live.call("POST", "/v1/auth/token", json={"email": owner.email, "password": "another password"})
+    assert_error(wrong, 401, "invalid_credentials")
+
+
+def test_a_hundred_parallel_wrong_passwords_check_at_most_five(live: Api, checks: Counted) -> None:
+    owner = make_guardian(live)
+    checks.calls = 0
+    statuses = all_at_once([_signin(live.base, owner.email, f"wrong {n}") for n in range(100)])
+    assert statuses.count(401) <= 5
+    assert set(statuses) <= {401, 429}
+    assert checks.calls <= 5
+
+
+def test_after_four_failures_a_burst_checks_only_one_more_password(live: Api, checks: Counted) -> None:
+    owner = make_guardian(live)
+    for n in range(4):
+        assert _signin(live.base, owner.email, f"wrong {n}")() == 401
+    checks.calls = 0
+    burst = [_signin(live.base, owner.email, f"burst {n}") for n in range(59)]
+    burst.insert(30, _signin(live.base, owner.email, PASSWORD))
+    statuses = all_at_once(burst)
+    assert checks.calls <= 1, f"{checks.calls} passwords were checked after the 4th failure"
+    assert statuses.count(401) + statuses.count(200) <= 1
+
+
+def test_an_attacker_with_only_the_email_does_not_lock_the_owner_out(live: Api) -> None:
+    owner = make_guardian(live)
+    for n in range(30):  # the probe: 5 every 15 minutes kept the owner out all day
+        post_from(live.base, "/v1/auth/token", {"email": owner.email, "password": f"guess {n}"}, "127.0.0.9")
+    status, _ = post_from(live.base, "/v1/auth/token", {"email": owner.email, "password": "guess"}, "127.0.0.9")
+    assert status == 429  # the attacker's address is slowed down
+    status, tokens = post_from(live.base, "/v1/auth/token", {"email": owner.email, "password": PASSWORD}, "127.0.0.2")
+    assert status == 200, tokens
+    assert tokens["access_token"]
+
+
+def test_many_addresses_lock_an_account_except_for_where_the_owner_signed_in_before(live: Api) -> None:
+    owner = make_guardian(live)  # signed in from 127.0.0.1 while being made
+    for n in range(60):  # 4 guesses from each of 15 addresses: under every per-address limit
+        source = f"127.0.1.{n // 4 + 1}"
+        post_from(live.base, "/v1/auth/token", {"email": owner.email, "password": f"guess {n}"}, source)
+    fresh = {"email": owner.email, "password": PASSWORD}
+    status, _ = post_from(live.base, "/v1/auth/token", fresh, "127.0.2.1")
+    assert status == 429, "a new address is refused while the account is under attack"
+    status, _ = post_from(live.base, "/v1/auth/token", fresh, "127.0.0.1")
+    assert status == 200, "the owner's known address still gets in with the right password"
