@@ -51,7 +51,10 @@ class LocalServer:
         fast_path: bool = True,
         own_process: bool = False,
         port: int = 0,
+        workers: int = 1,
     ) -> None:
+        if workers != 1 and not own_process:
+            raise ValueError("several workers need a server in its own process")
         if own_process and (clock is not None or demo):
             raise ValueError("a server in its own process runs on the real clock, without the demo seed")
         self.database_url = database_url
@@ -60,6 +63,7 @@ class LocalServer:
         self.fast_path = fast_path
         self.own_process = own_process
         self.port = port
+        self.workers = workers  # famguard-server --workers N (own_process only)
         self.url = ""
         self._thread: ServerThread | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -67,6 +71,12 @@ class LocalServer:
     @property
     def running(self) -> bool:
         return self._thread is not None or self._process is not None
+
+    @property
+    def pid(self) -> int:
+        """The process id of a server in its own process (the parent, with several workers)."""
+        assert self._process is not None, "not running in its own process"
+        return self._process.pid
 
     @property
     def app(self) -> Any:  # noqa: ANN401 - the FastAPI app, only for an in-process server
@@ -119,6 +129,8 @@ class LocalServer:
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-c", "from famguard.server.cli import main; raise SystemExit(main())"]
         command += ["--port", str(self.port), "--database-url", self.database_url]
+        if self.workers != 1:
+            command += ["--workers", str(self.workers)]
         env = {**os.environ, FAST_PATH_ENV: "1" if self.fast_path else "0"}
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         self._process = process
