@@ -20,6 +20,7 @@ from famguard.server import routes_accounts, routes_controls, routes_family, rou
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
+from famguard.server.fastpath_write import FastControlsWrite
 from famguard.server.notify import NOTIFIER
 from famguard.server.schemas import ControlsPatch, Health
 from famguard.server.service import Service, TeenTurnedAdult
@@ -44,8 +45,9 @@ def create_app(
 ) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
-    empty database. `fast_path` answers GET controls in front of FastAPI on SQLite (default: on,
-    unless FAMGUARD_FAST_PATH=0); off, the FastAPI route answers every request."""
+    empty database. `fast_path` answers GET controls and makes PATCH controls in front of FastAPI
+    on SQLite (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI routes answer every
+    request."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
     service = Service(Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER)
@@ -86,6 +88,7 @@ def create_app(
 
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":
         app.add_middleware(FastControlsRead, service=service)
+        app.add_middleware(FastControlsWrite, service=service)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
