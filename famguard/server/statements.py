@@ -157,9 +157,13 @@ class SqliteStatements(Statements):
     def __init__(self, connection: sqlite3.Connection):
         super().__init__()
         self.connection = connection
+        self._last_moment: datetime | None = None
+        self._last_stamp = ""
 
     def stamp(self, moment: datetime) -> str:
-        return sqlite_stamp(moment)
+        if moment is not self._last_moment:  # a change stamps its rows with one moment
+            self._last_moment, self._last_stamp = moment, sqlite_stamp(moment)
+        return self._last_stamp
 
     def one(self, sql: str, params: Params) -> Sequence[Any] | None:
         row: Sequence[Any] | None = self.connection.execute(sql, params).fetchone()

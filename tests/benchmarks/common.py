@@ -72,14 +72,21 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int  # socket errors plus answers other than 200
+    cpu_us: float = 0.0  # the server's CPU time per request, when measured
 
     def __str__(self) -> str:
-        return f"{self.rps:,.0f} req/s, p99 {self.p99_ms:.1f} ms" + (f", {self.errors} errors" if self.errors else "")
+        cpu = f", {self.cpu_us:.0f} us CPU/req" if self.cpu_us else ""
+        return f"{self.rps:,.0f} req/s, p99 {self.p99_ms:.1f} ms{cpu}" + (
+            f", {self.errors} errors" if self.errors else ""
+        )
 
 
-def wrk(base_url: str, mode: str, plan: Sequence[str], connections: int, seconds: float) -> Load:
+def wrk(
+    base_url: str, mode: str, plan: Sequence[str], connections: int, seconds: float, server_pid: int | None = None
+) -> Load:
     """wrk with one connection per thread; `plan` lines are "token teen_id etag" (one per
-    connection, reused round-robin)."""
+    connection, reused round-robin). With `server_pid`, also the server's CPU per request."""
+    cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
     with tempfile.NamedTemporaryFile("w", suffix=".plan", delete=False) as handle:
         handle.write("\n".join(plan) + "\n")
         plan_path = handle.name
@@ -99,7 +106,9 @@ def wrk(base_url: str, mode: str, plan: Sequence[str], connections: int, seconds
     data = json.loads(line.removeprefix("FGRESULT "))
     if data["requests"] == 0:  # nothing answered in time: no latency to report, the worst
         return Load(0.0, float("inf"), float("inf"), data["socket_errors"] + data["not_200"])
+    cpu_us = (cpu_seconds(server_pid) - cpu_before) / data["requests"] * 1e6 if server_pid else 0.0
     return Load(
+        cpu_us=cpu_us,
         rps=data["requests"] / (data["duration_us"] / 1e6),
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
@@ -118,6 +127,12 @@ def rss_mib(pid: int, *, children: bool = False) -> float:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (steadier than req/s on a busy box)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load_average() -> str:

@@ -29,17 +29,18 @@ def plan_of(seeded: Seeded, connections: int) -> list[str]:
     return lines
 
 
-def measure(url: str, plan: list[str], connections: int, seconds: float) -> dict[str, Load]:
+def measure(url: str, plan: list[str], connections: int, seconds: float, pid: int) -> dict[str, Load]:
     """health, GET controls, PATCH controls, health again; "health" is the mean of both."""
-    first = wrk(url, "health", plan, connections, seconds)
-    get = wrk(url, "get", plan, connections, seconds)
-    patch = wrk(url, "patch", plan, connections, seconds)
-    second = wrk(url, "health", plan, connections, seconds)
+    first = wrk(url, "health", plan, connections, seconds, pid)
+    get = wrk(url, "get", plan, connections, seconds, pid)
+    patch = wrk(url, "patch", plan, connections, seconds, pid)
+    second = wrk(url, "health", plan, connections, seconds, pid)
     health = Load(
         (first.rps + second.rps) / 2,
         (first.p50_ms + second.p50_ms) / 2,
         max(first.p99_ms, second.p99_ms),
         first.errors + second.errors,
+        (first.cpu_us + second.cpu_us) / 2,
     )
     return {"health": health, "get": get, "patch": patch}
 
@@ -53,14 +54,14 @@ def small_database_rows(connections: int, seconds: float, log: Callable[[str], N
         url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
         seeded = seed(url, guardians=connections, teens=connections)
         with _server_on(url) as server:
-            loads = measure(server.url, plan_of(seeded, connections), connections, seconds)
+            loads = measure(server.url, plan_of(seeded, connections), connections, seconds, server.pid)
     log(f"small database: {loads}")
     return _endpoint_rows(loads, f"{connections} connections, SQLite, 1 worker")
 
 
 def _endpoint_rows(loads: dict[str, Load], setting: str) -> list[Row]:
     health, get, patch = loads["health"], loads["get"], loads["patch"]
-    base = f"health {health.rps:,.0f} req/s"
+    base = f"health {health.rps:,.0f} req/s, {health.cpu_us:.0f} us CPU/req"
     rows = []
     for name, load, ratio_target in (("PATCH controls", patch, 0.35), ("GET controls", get, 0.8)):
         rows.append(Row(f"{name}, {setting}", str(load), base, load.rps / health.rps, Target(">=", ratio_target, "x")))
@@ -81,7 +82,7 @@ def large_database_rows(
             url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
             seeded = seed(url, guardians=guardians, teens=teens, history=1)
             with _server_on(url) as server:
-                relative[teens] = measure(server.url, plan_of(seeded, connections), connections, seconds)
+                relative[teens] = measure(server.url, plan_of(seeded, connections), connections, seconds, server.pid)
         log(f"{teens} teens: {relative[teens]}")
     small, large = sizes
     rows = []

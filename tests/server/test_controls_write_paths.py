@@ -199,3 +199,37 @@ def test_the_switch_decides_who_changes(tmp_path: Path, fast_path: bool) -> None
             db.write = original
         assert unkeyed == (0 if fast_path else 1)
         assert len(sessions) > unkeyed
+
+
+def test_changes_arriving_together_are_each_all_or_nothing(tmp_path: Path) -> None:
+    """Concurrent changes (made in one transaction on the fast path, a savepoint each): of many
+    changes based on the same version of one teen's controls exactly one wins and the others
+    get 412; invalid changes next to them are refused and leave no trace; the history has
+    exactly the winners."""
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", clock=clock) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        teens = [make_teen(api, f"Teen{n}", 14, clock.now.date()) for n in range(3)]
+        for teen in teens:
+            link(api, alex, teen)
+        jobs = [(teen, {"daily_limit_minutes": 30 + n}) for n in range(6) for teen in teens]
+        jobs += [(teens[0], {"direct_messages": "everyone"})] * 3
+
+        def send(job: tuple[Person, dict[str, Any]]) -> tuple[str, int]:
+            teen, body = job
+            with requests.Session() as session:
+                return teen.id, _patch(Api(session, server.url), teen, alex.token, body, '"1"')[0]
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            results = list(pool.map(send, jobs))
+        for teen in teens:
+            statuses = [status for teen_id, status in results if teen_id == teen.id]
+            assert statuses.count(200) == 1, (teen.name, statuses)
+            # the invalid ones are 422, or 412 when they come after the winner (stale first)
+            assert statuses.count(412) + statuses.count(422) == len(statuses) - 1, (teen.name, statuses)
+            history = api.call("GET", f"/v1/teens/{teen.id}/activity", alex.token).json()
+            assert [e["field"] for e in history if e["kind"] == "controls"] == ["daily_limit_minutes"]
+            assert api.call("GET", f"/v1/teens/{teen.id}/controls", alex.token).headers["ETag"] == '"2"'
