@@ -40,6 +40,7 @@ CONTROLS_READ_SQL = f"SELECT {_CONTROLS_COLUMNS} {_CONTROLS_JOINS}"
 # A controls change: the same statement and rule, then who is changing them (for the history
 # and the event). The route and the SQLite fast write path both run it inside the write.
 CONTROLS_WRITE_SQL = f"SELECT {_CONTROLS_COLUMNS}, a.id, a.display_name {_CONTROLS_JOINS}"
+AUTH_ACCOUNT_ID = 4  # where AUTH_SQL's row has the account id
 _KIND, _EXPIRES, _REVOKED = 0, 1, 2
 _ROLE, _TEEN, _TEEN_BIRTH, _VERSION, _BODY = 3, 4, 5, 6, 7
 _ACTOR, _ACTOR_NAME = 8, 9

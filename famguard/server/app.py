@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
 from famguard import __version__
@@ -20,8 +20,9 @@ from famguard.server import routes_accounts, routes_controls, routes_family, rou
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
+from famguard.server.fastpath_events import FastEventsPoll
 from famguard.server.fastpath_write import FastControlsWrite
-from famguard.server.notify import NOTIFIER
+from famguard.server.notify import EventHub
 from famguard.server.schemas import ControlsPatch, Health
 from famguard.server.service import Service, TeenTurnedAdult
 
@@ -45,12 +46,13 @@ def create_app(
 ) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
-    empty database. `fast_path` answers GET controls and makes PATCH controls in front of FastAPI
-    on SQLite (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI routes answer every
+    empty database. `fast_path` answers GET controls, makes PATCH controls and takes long polls
+    in front of FastAPI on SQLite (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI routes answer every
     request."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
-    service = Service(Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER)
+    hub = EventHub(engine, listen=_pg_listener(engine) if engine.dialect.name == "postgresql" else None)
+    service = Service(Database(engine, after_commit=hub.notify), clock or _utc_now, hub)
     if demo:
         from famguard.server.demo import seed_demo
 
@@ -89,8 +91,17 @@ def create_app(
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":
         app.add_middleware(FastControlsRead, service=service)
         app.add_middleware(FastControlsWrite, service=service)
+        app.add_middleware(FastEventsPoll, service=service)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _pg_listener(engine: Engine) -> Callable[[], Any]:
+    """Opens the psycopg connection the event hub LISTENs on (autocommit, as LISTEN needs)."""
+    import psycopg
+
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return lambda: psycopg.connect(conninfo, autocommit=True)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -111,6 +111,18 @@ class Database:
         with lock, self._writes() as session, session.begin():
             yield session
 
+    def inline_rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row of a small read-only statement on SQLite, as `inline_query` runs one."""
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                return list(cursor.execute(sql, params).fetchall())
+            finally:
+                cursor.close()
+        finally:
+            connection.close()  # back to the pool
+
     def inline_query(self, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
         """One row of a read-only statement on SQLite, cheap enough to run on the event loop (a
         point lookup takes tens of microseconds). The connection comes from the pool and goes

@@ -4,12 +4,12 @@ long-poll event feed."""
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
@@ -22,12 +22,11 @@ from famguard.server.models import (
     Account,
     ActivityRow,
     ControlsRow,
-    EventRecipient,
     EventRow,
     TimeRequestRow,
     UsageRow,
 )
-from famguard.server.notify import FALLBACK_RECHECK_SECONDS, Waiter
+from famguard.server.notify import MY_EVENTS_SQL, Event, Waiter, event_of
 from famguard.server.responses import errors
 from famguard.server.schemas import (
     ActivityOut,
@@ -50,6 +49,7 @@ MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30
 USAGE_PAST_DAYS = 30
 MAX_ID = 2**63 - 1  # the largest integer every database here stores
+ReadEvents = Callable[[], Awaitable[list[Event]]]
 
 
 def _service(request: Request) -> Service:
@@ -278,16 +278,31 @@ def activity(
         ]
 
 
-def _read_events(service: Service, me: Principal, after: int) -> list[EventOut]:
+_MY_EVENTS = text(MY_EVENTS_SQL)
+
+
+def _read_events(service: Service, me: Principal, after: int) -> list[Event]:
     with service.db.read() as session:
-        rows = session.scalars(
-            select(EventRow)
-            .join(EventRecipient, EventRecipient.event_id == EventRow.id)
-            .where(EventRecipient.account_id == me.account_id, EventRow.id > after)
-            .order_by(EventRow.id)
-            .limit(100)
-        )
-        return [EventOut(id=r.id, type=r.type, teen_id=r.teen_id, at=r.at, data=json.loads(r.data)) for r in rows]
+        return [event_of(row) for row in session.execute(_MY_EVENTS, {"me": me.account_id, "after": after})]
+
+
+async def wait_for_events(
+    service: Service, account_id: str, after: int, wait: float, read: ReadEvents
+) -> tuple[list[Event], int]:
+    """A poll, on either path: the account's events after `after`, else those the hub hands it
+    within `wait` seconds (`read` runs the poll's own read: in a worker thread on the route,
+    inline on the SQLite fast path); and the cursor to ask with next."""
+    # Register before the read: an event committed after it reaches us through the hub, which
+    # alone looks for new events while we wait (notify.py).
+    with Waiter(service.notifier, account_id, after) as waiter:
+        found = await read()
+        if not found and wait > 0 and not service.notifier.closed:
+            found = await waiter.wait(wait)
+    return found, (found[-1]["id"] if found else after)
+
+
+def events_out(found: list[Event], cursor: int) -> EventsOut:
+    return EventsOut(events=[EventOut(**event) for event in found], cursor=str(cursor))
 
 
 def _authenticate_for_events(service: Service, request: Request) -> tuple[Principal, int]:
@@ -309,14 +324,6 @@ async def events(
     me, latest = await run_in_threadpool(_authenticate_for_events, service, request)
     if after is None:
         return EventsOut(events=[], cursor=str(latest))
-    deadline = time.monotonic() + wait
-    # Register before the first read: a commit between the read and the wait still wakes us.
-    with Waiter(service.notifier) as waiter:
-        while True:
-            waiter.clear()
-            found = await run_in_threadpool(_read_events, service, me, after)
-            remaining = deadline - time.monotonic()
-            if found or remaining <= 0 or service.closing or await request.is_disconnected():
-                cursor = found[-1].id if found else after
-                return EventsOut(events=found, cursor=str(cursor))
-            await waiter.wait(min(remaining, FALLBACK_RECHECK_SECONDS))
+    # (On SQLite, fastpath_events.FastEventsPoll takes the common poll before it gets here.)
+    read = lambda: run_in_threadpool(_read_events, service, me, after)  # noqa: E731 - a one-line callback
+    return events_out(*await wait_for_events(service, me.account_id, after, wait, read))

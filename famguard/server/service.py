@@ -18,6 +18,7 @@ from famguard.domain.age import ADULT_AGE, age_on
 from famguard.domain.controls import DEFAULT_TIMEZONE
 from famguard.domain.schedule import teen_today
 from famguard.server.access import (
+    AUTH_ACCOUNT_ID,
     AUTH_SQL,
     Refusal,
     TeenTurnedAdult,
@@ -35,7 +36,7 @@ from famguard.server.models import (
     ControlsRow,
     Link,
 )
-from famguard.server.notify import Notifier
+from famguard.server.notify import EventHub
 from famguard.server.security import token_hash
 from famguard.server.statements import SessionStatements
 
@@ -57,12 +58,11 @@ class Principal:
 
 
 class Service:
-    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: Notifier):
+    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: EventHub):
         self.db = db
         self.clock = clock
+        # The long polls' event hub; closed when the server stops, so they answer at once.
         self.notifier = notifier
-        # Set when the server stops: waiting long polls answer at once instead of being cancelled.
-        self.closing = False
         # Test seams: called at named points so a test can hold a request there deterministically.
         self.hooks: dict[str, Callable[[], None]] = {}
 
@@ -85,7 +85,7 @@ class Service:
         if refusal is not None:
             raise refusal_error(refusal)
         assert row is not None  # token_refusal refuses a missing row
-        principal = Principal(row[4], row[5], row[6], row[3], as_date(row[7]))
+        principal = Principal(row[AUTH_ACCOUNT_ID], row[5], row[6], row[3], as_date(row[7]))
         if role is not None and principal.role != role:
             raise refusal_error(Refusal.WRONG_ROLE, role=role)
         return principal

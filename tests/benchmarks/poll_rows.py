@@ -31,7 +31,9 @@ GUARDIANS = 100
 WAIT_SECONDS = 30
 
 
-async def _poll(port: int, token: str, cursor: str, answered: list[float], failures: list[str]) -> None:
+async def _poll(
+    port: int, token: str, cursor: str, answered: list[float], failures: list[str], sent: list[int]
+) -> None:
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
     except OSError as exc:
@@ -42,6 +44,8 @@ async def _poll(port: int, token: str, cursor: str, answered: list[float], failu
             f"GET /v1/events?after={cursor}&wait={WAIT_SECONDS} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             f"Authorization: Bearer {token}\r\n\r\n".encode()
         )
+        await writer.drain()
+        sent.append(1)
         head = await reader.readuntil(b"\r\n\r\n")
         length = 0
         for line in head.decode("latin-1").split("\r\n"):
@@ -64,12 +68,15 @@ async def _hold_polls(
     """Open `count` polls, run `during()` (returns the moment of the change), collect answers."""
     answered: list[float] = []
     failures: list[str] = []
+    sent: list[int] = []
     tasks = []
     opened_at = time.perf_counter()
     for n in range(count):
-        tasks.append(asyncio.create_task(_poll(port, tokens[n % len(tokens)], cursor, answered, failures)))
+        tasks.append(asyncio.create_task(_poll(port, tokens[n % len(tokens)], cursor, answered, failures, sent)))
         if n % 200 == 199:
             await asyncio.sleep(0.05)  # stay under the listen backlog
+    while len(sent) + len(failures) < count and time.perf_counter() - opened_at < WAIT_SECONDS / 2:
+        await asyncio.sleep(0.05)
     opened = time.perf_counter() - opened_at
     loop = asyncio.get_running_loop()
     changed_at = await loop.run_in_executor(None, during)
@@ -112,6 +119,7 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
                 time.sleep(3)  # the last polls reach their wait
                 waiting["rss"] = rss_mib(server.pid)
                 me = wrk(base, "me", plan, 10, 3)
+                log(f"GET /v1/me while the polls wait: {me}")
                 waiting["me_p99"] = me.p99_ms if not me.errors else float("inf")
                 etag = http.get(f"{base}/v1/teens/{shared_teen}/controls", headers=auth, timeout=10).headers["ETag"]
                 answer = http.patch(
@@ -123,7 +131,14 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
                 answer.raise_for_status()
                 return time.perf_counter()
 
-            changed_at, answered, failures, opened = asyncio.run(
+            runner = asyncio.run
+            try:
+                import uvloop  # the client must not be the bottleneck of 10,000 answers
+
+                runner = uvloop.run  # type: ignore[assignment]
+            except ImportError:
+                pass
+            changed_at, answered, failures, opened = runner(
                 _hold_polls(server.port, seeded.tokens, cursor, count, during)
             )
     delays = sorted(t - changed_at for t in answered) + [float("inf")] * (count - len(answered))
