@@ -16,6 +16,14 @@ from famguard import __version__
 from famguard.domain.loopback import is_loopback_host
 
 DEFAULT_PORT = 8080
+_WORKER_DATABASE_ENV = "FAMGUARD_WORKER_DATABASE_URL"
+
+
+def worker_app() -> object:
+    """The app of one worker process of `--workers N` (uvicorn imports and calls this)."""
+    from famguard.server.app import create_app
+
+    return create_app(os.environ[_WORKER_DATABASE_ENV])
 
 
 def _default_database_url() -> str:
@@ -48,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a TLS-terminating reverse proxy is in front: allow a non-loopback --host and trust its "
         "X-Forwarded-* headers",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes serving the one port (default: 1); every limit and promise holds across "
+        "them, since all their state lives in the database",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -57,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.workers > 1 and args.demo:
+        parser.error("--demo runs one worker (its database is made afresh at every start)")
     if not is_loopback_host(args.host) and not args.tls_cert and not args.behind_proxy:
         print(
             f"famguard-server: refusing to listen on {args.host} without TLS: passwords and tokens would "
@@ -77,11 +96,22 @@ def main(argv: list[str] | None = None) -> int:
             database_url = f"sqlite:///{Path(demo_dir) / 'demo.sqlite3'}"
         else:
             database_url = args.database_url or _default_database_url()
-        app = create_app(database_url, demo=args.demo)
+        if args.workers > 1:
+            # Each worker process builds its own app (worker_app); the schema is brought up to
+            # date once, here, before any of them starts.
+            from famguard.server.db import make_engine, upgrade_schema
+
+            engine = make_engine(database_url)
+            upgrade_schema(engine)
+            engine.dispose()
+            os.environ[_WORKER_DATABASE_ENV] = database_url
+            app: object = "famguard.server.cli:worker_app"
+        else:
+            app = create_app(database_url, demo=args.demo)
         scheme = "https" if args.tls_cert else "http"
         print(f"FamGuard server {__version__} on {scheme}://{args.host}:{args.port}", flush=True)
         if args.demo:
-            family = app.state.service.demo_family
+            family = app.state.service.demo_family  # type: ignore[attr-defined]
             print(
                 f"Demo mode (reset at every start). Sign in as {family.guardian_name}: "
                 f"{family.guardian_email} / {family.guardian_password}",
@@ -102,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             log_config=log_config,
             proxy_headers=args.behind_proxy,
+            workers=args.workers,
+            factory=args.workers > 1,
             timeout_graceful_shutdown=5,  # long polls are cut short rather than awaited on Ctrl-C
             **uvicorn_kwargs,  # type: ignore[arg-type]
         )

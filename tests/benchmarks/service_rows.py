@@ -105,11 +105,11 @@ def workers_rows(cluster_url: str, connections: int, seconds: float, log: Callab
     """GET and PATCH req/s with `--workers 2` against 1 worker, PostgreSQL, one database."""
     from tests.support.postgres import fresh_database
 
-    url = fresh_database(cluster_url)
-    seeded = seed(url, guardians=connections, teens=connections)
-    plan = plan_of(seeded, connections)
     loads: dict[int, dict[str, Load]] = {}
     for workers in (1, 2, 1, 2):  # twice each, interleaved; the better of each is kept
+        url = fresh_database(cluster_url)  # each round from version 1 of every teen's controls
+        seeded = seed(url, guardians=connections, teens=connections)
+        plan = plan_of(seeded, connections)
         with _server_on(url, workers=workers) as server:
             got = {"get": wrk(server.url, "get", plan, connections, seconds)}
             got["patch"] = wrk(server.url, "patch", plan, connections, seconds)
