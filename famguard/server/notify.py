@@ -43,7 +43,8 @@ _NEW_EVENTS = (
 # A poll's own read, on both paths (routes_family, fastpath_events).
 MY_EVENTS_SQL = (
     f"SELECT {EVENT_COLUMNS} FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
-    f"WHERE r.account_id = :me AND e.id > :after ORDER BY e.id LIMIT {MAX_EVENTS}"
+    # ordered by the recipient index's own column: the first events come without a sort
+    f"WHERE r.account_id = :me AND r.event_id > :after ORDER BY r.event_id LIMIT {MAX_EVENTS}"
 )
 _log = logging.getLogger(__name__)
 

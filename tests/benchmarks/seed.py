@@ -13,11 +13,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from famguard.domain.controls import controls_to_json, defaults_for_age
 from famguard.server.db import make_engine, upgrade_schema
-from famguard.server.models import Account, ActivityRow, ControlsRow, Link, SignIn, Token
+from famguard.server.models import Account, ActivityRow, ControlsRow, EventRecipient, EventRow, Link, SignIn, Token
 from famguard.server.security import hash_password, token_hash
 
 PASSWORD = "benchmark password"  # noqa: S105 - a throw-away benchmark account
@@ -35,7 +35,8 @@ class Seeded:
 
 def seed(database_url: str, *, guardians: int, teens: int, history: int = 0) -> Seeded:
     """`teens` teens spread over `guardians` guardians (teen n belongs to guardian n % guardians),
-    each guardian signed in once. `history` activity rows per teen make the tables less empty."""
+    each guardian signed in once. `history` activity rows and events per teen make the tables
+    less empty."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
     now = datetime.now(UTC)
@@ -130,6 +131,21 @@ def seed(database_url: str, *, guardians: int, teens: int, history: int = 0) -> 
                     for _ in range(history)
                 ],
             )
+            events = [(n * history + k + 1, tid, n) for n, tid in enumerate(teen_ids) for k in range(history)]
+            put(
+                EventRow,
+                [
+                    {"id": eid, "at": now, "type": "controls_changed", "teen_id": tid, "data": "{}"}
+                    for eid, tid, _ in events
+                ],
+            )
+            put(
+                EventRecipient,
+                [{"account_id": tid, "event_id": eid} for eid, tid, _ in events]
+                + [{"account_id": guardian_ids[n % guardians], "event_id": eid} for eid, _, n in events],
+            )
+            if engine.dialect.name == "postgresql":  # explicit ids leave the id sequence behind
+                connection.execute(text("SELECT setval(pg_get_serial_sequence('events', 'id'), max(id)) FROM events"))
     engine.dispose()
     per_guardian: list[list[str]] = [[] for _ in range(guardians)]
     for n, tid in enumerate(teen_ids):
