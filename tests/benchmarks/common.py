@@ -24,6 +24,10 @@ class Target:
     op: str  # ">=" or "<=" or "<"
     value: float
     unit: str = ""
+    # An absolute time (a p99, a delivery time) rather than a ratio to a baseline of the same run:
+    # on a machine shared with other work it measures the machine as much as the service, so the
+    # quick run (CI) prints it without failing on it.
+    absolute_time: bool = False
 
     def met(self, figure: float) -> bool:
         return figure >= self.value if self.op == ">=" else figure <= self.value
@@ -91,7 +95,17 @@ def wrk(
         handle.write("\n".join(plan) + "\n")
         plan_path = handle.name
     try:
-        command = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "5s"]
+        command = [
+            "wrk",
+            "-t",
+            str(connections),
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "--timeout",
+            "5s",
+        ]
         result = subprocess.run(
             [*command, "-s", str(LUA), base_url],
             env={**os.environ, "FG_PLAN": plan_path, "FG_MODE": mode},
