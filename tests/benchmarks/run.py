@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         from tests.benchmarks.client_rows import client_rows
 
         rows += client_rows(3 if args.quick else 10, _log)
+        from tests.benchmarks.sync_rows import sync_rows
+
+        rows += sync_rows(6 if args.quick else 20, _log)
     if "service" in groups:
         from tests.benchmarks.service_rows import small_database_rows
 
