@@ -11,17 +11,15 @@ answers when it is on."""
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from sqlalchemy.orm import Session
 
 from tests.support.accounts import Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api
-from tests.support.servers import FakeClock, LocalServer
+from tests.support.servers import FakeClock, LocalServer, counting_calls
 
 Answer = tuple[int, str, str | None, str | None]
 
@@ -181,22 +179,11 @@ def test_the_switch_decides_who_changes(tmp_path: Path, fast_path: bool) -> None
         alex = make_guardian(api)
         maya = make_teen(api, "Maya", 14, clock.now.date())
         link(api, alex, maya)
-        db = server.app.state.service.db
-        sessions: list[bool] = []
-        original = db.write
-
-        def counted_write() -> AbstractContextManager[Session]:
-            sessions.append(True)
-            return original()
-
-        db.write = counted_write
-        try:
+        with counting_calls(server.app.state.service.db, "write") as sessions:
             assert _patch(api, maya, alex.token, {"daily_limit_minutes": 90}, '"1"')[0] == 200
             unkeyed = len(sessions)
             keyed = {"Idempotency-Key": "k1"}
             assert _patch(api, maya, alex.token, {"daily_limit_minutes": 60}, '"2"', keyed)[0] == 200
-        finally:
-            db.write = original
         assert unkeyed == (0 if fast_path else 1)
         assert len(sessions) > unkeyed
 

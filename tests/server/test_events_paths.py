@@ -16,7 +16,7 @@ import requests
 
 from tests.support.accounts import link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll
-from tests.support.servers import FakeClock, LocalServer
+from tests.support.servers import FakeClock, LocalServer, counting_calls
 
 Answer = tuple[int, Any]
 
@@ -107,23 +107,10 @@ def test_waiting_polls_cost_no_reads(tmp_path: Path, fast_path: bool) -> None:
         link(api, alex, maya)
         cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
         polls = [BackgroundPoll(Api(requests.Session(), server.url), alex, cursor, wait=15) for _ in range(10)]
-        db = server.app.state.service.db
         hub = server.app.state.service.notifier
-        reads: list[int] = []
-        original_read, original_inline = db.read, db.inline_rows
-
-        def counted_read() -> Any:  # noqa: ANN401 - a context manager
-            reads.append(1)
-            return original_read()
-
-        def counted_inline(sql: str, params: dict[str, Any]) -> Any:  # noqa: ANN401 - rows
-            reads.append(1)
-            return original_inline(sql, params)
-
-        db.read, db.inline_rows = counted_read, counted_inline
         checks_before = hub.checks
-        time.sleep(2)
-        db.read, db.inline_rows = original_read, original_inline
+        with counting_calls(server.app.state.service.db, "read", "inline_rows", "inline_query") as reads:
+            time.sleep(2)
         assert reads == []
         assert 1 <= hub.checks - checks_before <= 2 / 0.25 + 1  # the one shared check
         etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]

@@ -12,12 +12,35 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from famguard.server.fastpath import FAST_PATH_ENV
 from famguard.server.runner import ServerThread
+
+
+@contextmanager
+def counting_calls(target: object, *names: str) -> Iterator[list[str]]:
+    """Wraps the methods `names` of `target` (say, a running server's Database) for the block and
+    yields the names called, in order: how a test tells which path answered a request."""
+    calls: list[str] = []
+
+    def counted(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - whatever the method takes and gives
+            calls.append(name)
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    for name in names:
+        setattr(target, name, counted(name, getattr(target, name)))
+    try:
+        yield calls
+    finally:
+        for name in names:
+            delattr(target, name)  # the class's method again
 
 
 class FakeClock:
