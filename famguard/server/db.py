@@ -157,10 +157,11 @@ class Database:
                 return
             try:
                 yield connection
+                connection.commit()
             except BaseException:
-                connection.rollback()
+                if connection.in_transaction:  # never leave the connection inside a transaction
+                    connection.rollback()
                 raise
-            connection.commit()
         finally:
             self._write_lock.release()
 
