@@ -23,7 +23,7 @@ import requests
 from sqlalchemy import create_engine, insert
 
 from famguard.server.models import Link
-from tests.benchmarks.common import Row, Target, rss_mib, wrk
+from tests.benchmarks.common import Row, Target, cpu_seconds, rss_mib, wrk
 from tests.benchmarks.seed import seed
 from tests.support.servers import LocalServer
 
@@ -116,7 +116,15 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
             waiting: dict[str, float] = {}
 
             def during() -> float:
-                time.sleep(3)  # the last polls reach their wait
+                # The server has taken every poll when it is idle again (its CPU time stands still).
+                settle_until = time.monotonic() + 12
+                last = cpu_seconds(server.pid)
+                while time.monotonic() < settle_until:
+                    time.sleep(0.5)
+                    now = cpu_seconds(server.pid)
+                    if now - last < 0.05:
+                        break
+                    last = now
                 waiting["rss"] = rss_mib(server.pid)
                 me = wrk(base, "me", plan, 10, 3)
                 log(f"GET /v1/me while the polls wait: {me}")
