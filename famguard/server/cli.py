@@ -11,15 +11,19 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from famguard import __version__
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 from famguard.domain.loopback import is_loopback_host
 
 DEFAULT_PORT = 8080
 _WORKER_DATABASE_ENV = "FAMGUARD_WORKER_DATABASE_URL"
 
 
-def worker_app() -> object:
+def worker_app() -> FastAPI:
     """The app of one worker process of `--workers N` (uvicorn imports and calls this)."""
     from famguard.server.app import create_app
 
@@ -105,13 +109,14 @@ def main(argv: list[str] | None = None) -> int:
             upgrade_schema(engine)
             engine.dispose()
             os.environ[_WORKER_DATABASE_ENV] = database_url
-            app: object = "famguard.server.cli:worker_app"
+            app: FastAPI | str = "famguard.server.cli:worker_app"
         else:
             app = create_app(database_url, demo=args.demo)
         scheme = "https" if args.tls_cert else "http"
         print(f"FamGuard server {__version__} on {scheme}://{args.host}:{args.port}", flush=True)
         if args.demo:
-            family = app.state.service.demo_family  # type: ignore[attr-defined]
+            assert not isinstance(app, str)  # the demo runs one worker, in this process
+            family = app.state.service.demo_family
             print(
                 f"Demo mode (reset at every start). Sign in as {family.guardian_name}: "
                 f"{family.guardian_email} / {family.guardian_password}",
