@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         from tests.benchmarks.sync_rows import sync_rows
 
         rows += sync_rows(6 if args.quick else 20, _log)
+        from tests.benchmarks.stall_rows import stall_rows
+
+        rows += stall_rows(_log)
     if "service" in groups:
         from tests.benchmarks.service_rows import small_database_rows
 
