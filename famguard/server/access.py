@@ -29,14 +29,21 @@ AUTH_SQL = (
 )
 # A controls read, in one indexed statement: then the role, the teen reached through a live link
 # of that account (NULL without one), the teen's birth date and the teen's controls.
-CONTROLS_READ_SQL = (
-    f"SELECT {_CHECKED_COLUMNS}, a.role, l.teen_id, teen.birth_date, c.version, c.body {_SIGNIN_JOINS} "
+_CONTROLS_COLUMNS = f"{_CHECKED_COLUMNS}, a.role, l.teen_id, teen.birth_date, c.version, c.body"
+_CONTROLS_JOINS = (
+    f"{_SIGNIN_JOINS} "
     "LEFT JOIN links l ON l.guardian_id = a.id AND l.teen_id = :teen AND l.ended_at IS NULL "
     "LEFT JOIN accounts teen ON teen.id = l.teen_id LEFT JOIN controls c ON c.teen_id = l.teen_id "
     "WHERE t.token_hash = :h"
 )
+CONTROLS_READ_SQL = f"SELECT {_CONTROLS_COLUMNS} {_CONTROLS_JOINS}"
+# A controls change: the same statement and rule, then who is changing them (for the history
+# and the event). The route and the SQLite fast write path both run it inside the write.
+CONTROLS_WRITE_SQL = f"SELECT {_CONTROLS_COLUMNS}, a.id, a.display_name {_CONTROLS_JOINS}"
+AUTH_ACCOUNT_ID = 4  # where AUTH_SQL's row has the account id
 _KIND, _EXPIRES, _REVOKED = 0, 1, 2
 _ROLE, _TEEN, _TEEN_BIRTH, _VERSION, _BODY = 3, 4, 5, 6, 7
+_ACTOR, _ACTOR_NAME = 8, 9
 _ONE_DAY = timedelta(days=1)
 
 
@@ -128,6 +135,25 @@ def controls_read(row: Any, now: datetime) -> ControlsRead | Refusal:  # noqa: A
     if row[_BODY] is None:
         return Refusal.NO_CONTROLS
     return ControlsRead(int(row[_VERSION]), row[_BODY], birth_date)
+
+
+@dataclass(frozen=True)
+class ControlsWrite:
+    """A controls change that is allowed so far: what a read would give, and who changes."""
+
+    found: ControlsRead
+    teen_id: str
+    actor_id: str
+    actor_name: str
+
+
+def controls_write(row: Any, now: datetime) -> ControlsWrite | Refusal:  # noqa: ANN401 - a DB row
+    """The rule of PATCH /v1/teens/{id}/controls over CONTROLS_WRITE_SQL's row: exactly the
+    rule of a read (controls_read) — a guardian may change what that guardian may read."""
+    found = controls_read(row, now)
+    if isinstance(found, Refusal):
+        return found
+    return ControlsWrite(found, str(row[_TEEN]), str(row[_ACTOR]), str(row[_ACTOR_NAME]))
 
 
 def refusal_error(refusal: Refusal, *, role: str = "guardian", teen_id: str = "") -> Exception:

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
 from famguard import __version__
@@ -27,8 +27,10 @@ from famguard.server import (
 from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
+from famguard.server.fastpath_events import FastEventsPoll
+from famguard.server.fastpath_write import FastControlsWrite
 from famguard.server.limits import BodyLimit, Limits
-from famguard.server.notify import NOTIFIER
+from famguard.server.notify import EventHub
 from famguard.server.schemas import ControlsPatch, Health
 from famguard.server.secret import load_secret
 from famguard.server.service import Service, TeenTurnedAdult
@@ -55,14 +57,14 @@ def create_app(
 ) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
-    empty database. `fast_path` answers GET controls in front of FastAPI on SQLite (default: on,
-    unless FAMGUARD_FAST_PATH=0); off, the FastAPI route answers every request. `limits` bound
-    what a client may send (famguard.server.limits; the defaults unless given)."""
+    empty database. `fast_path` answers GET controls, makes PATCH controls and takes long polls
+    in front of FastAPI on SQLite (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI
+    routes answer every request. `limits` bound what a client may send (famguard.server.limits;
+    the defaults unless given), on the fast paths as on the routes."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
-    service = Service(
-        Database(engine, after_commit=NOTIFIER.notify), clock or _utc_now, NOTIFIER, load_secret(database_url)
-    )
+    hub = EventHub(engine, listen=_pg_listener(engine) if engine.dialect.name == "postgresql" else None)
+    service = Service(Database(engine, after_commit=hub.notify), clock or _utc_now, hub, load_secret(database_url))
     if demo:
         from famguard.server.demo import seed_demo
 
@@ -110,10 +112,21 @@ def create_app(
 
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":
         app.add_middleware(FastControlsRead, service=service)
-    # Outermost: an oversized or endless body is refused before anything else looks at it.
+        app.add_middleware(FastControlsWrite, service=service)
+        app.add_middleware(FastEventsPoll, service=service)
+    # Outermost (added last): an oversized or endless body is refused before anything else,
+    # the fast paths included, looks at it.
     app.add_middleware(BodyLimit, limits=limits)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _pg_listener(engine: Engine) -> Callable[[], Any]:
+    """Opens the psycopg connection the event hub LISTENs on (autocommit, as LISTEN needs)."""
+    import psycopg
+
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return lambda: psycopg.connect(conninfo, autocommit=True)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -6,17 +6,34 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
+import json
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from famguard import __version__
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 from famguard.domain.loopback import is_loopback_host
 from famguard.server.limits import Limits
 
 DEFAULT_PORT = 8080
+_WORKER_DATABASE_ENV = "FAMGUARD_WORKER_DATABASE_URL"
+_WORKER_LIMITS_ENV = "FAMGUARD_WORKER_LIMITS"  # the parent's Limits, as JSON
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of `--workers N` (uvicorn imports and calls this), with
+    the limits the parent was given."""
+    from famguard.server.app import create_app
+
+    limits = Limits(**json.loads(os.environ[_WORKER_LIMITS_ENV]))
+    return create_app(os.environ[_WORKER_DATABASE_ENV], limits=limits)
 
 
 def _default_database_url() -> str:
@@ -61,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=Limits.signups_per_address,
         help=f"account sign-ups allowed per client address in 15 minutes (default: {Limits.signups_per_address})",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes serving the one port (default: 1); every limit and promise holds across "
+        "them, since all their state lives in the database",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -70,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.workers > 1 and args.demo:
+        parser.error("--demo runs one worker (its database is made afresh at every start)")
     if not is_loopback_host(args.host) and not args.tls_cert and not args.behind_proxy:
         print(
             f"famguard-server: refusing to listen on {args.host} without TLS: passwords and tokens would "
@@ -95,13 +123,28 @@ def main(argv: list[str] | None = None) -> int:
         from famguard.server.secret import SecretError
 
         try:
-            app = create_app(database_url, demo=args.demo, limits=limits)
+            if args.workers > 1:
+                # Each worker process builds its own app (worker_app); the schema is brought up
+                # to date once, here, before any of them starts, and the secret is checked here.
+                from famguard.server.db import make_engine, upgrade_schema
+                from famguard.server.secret import load_secret
+
+                load_secret(database_url)
+                engine = make_engine(database_url)
+                upgrade_schema(engine)
+                engine.dispose()
+                os.environ[_WORKER_DATABASE_ENV] = database_url
+                os.environ[_WORKER_LIMITS_ENV] = json.dumps(dataclasses.asdict(limits))
+                app: FastAPI | str = "famguard.server.cli:worker_app"
+            else:
+                app = create_app(database_url, demo=args.demo, limits=limits)
         except SecretError as error:
             print(f"famguard-server: {error}", file=sys.stderr)
             return 2
         scheme = "https" if args.tls_cert else "http"
         print(f"FamGuard server {__version__} on {scheme}://{args.host}:{args.port}", flush=True)
         if args.demo:
+            assert not isinstance(app, str)  # the demo runs one worker, in this process
             family = app.state.service.demo_family
             print(
                 f"Demo mode (reset at every start). Sign in as {family.guardian_name}: "
@@ -123,12 +166,20 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             log_config=log_config,
             proxy_headers=args.behind_proxy,
+            workers=args.workers,
+            factory=args.workers > 1,
             timeout_graceful_shutdown=5,  # long polls are cut short rather than awaited on Ctrl-C
             **uvicorn_options(limits),
             **uvicorn_kwargs,  # type: ignore[arg-type]
         )
         attach(config, limits)
-        uvicorn.Server(config).run()
+        if args.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            # Each worker process runs a Server of this config (the limits travel with it).
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+        else:
+            uvicorn.Server(config).run()
         return 0
     finally:
         if demo_dir:

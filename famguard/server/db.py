@@ -5,6 +5,7 @@ instead of failing when a read transaction tries to become a write."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -86,6 +87,9 @@ class Database:
         self._writes = sessionmaker(
             bind=engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False, autoflush=False
         )
+        self._after_commit = after_commit
+        self._fast_writer: sqlite3.Connection | None = None
+        self._checkpoints = threading.Event()
         if after_commit is not None:
             hook = after_commit
 
@@ -107,6 +111,18 @@ class Database:
         with lock, self._writes() as session, session.begin():
             yield session
 
+    def inline_rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row of a small read-only statement on SQLite, as `inline_query` runs one."""
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                return list(cursor.execute(sql, params).fetchall())
+            finally:
+                cursor.close()
+        finally:
+            connection.close()  # back to the pool
+
     def inline_query(self, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
         """One row of a read-only statement on SQLite, cheap enough to run on the event loop (a
         point lookup takes tens of microseconds). The connection comes from the pool and goes
@@ -122,5 +138,69 @@ class Database:
         finally:
             connection.close()  # back to the pool
 
+    @contextmanager
+    def try_write_now(self) -> Iterator[sqlite3.Connection | None]:
+        """SQLite only: a raw connection inside BEGIN IMMEDIATE if the database can be written
+        this instant, else None — never a wait, so the event loop can run it (fastpath_write).
+        The block commits when it ends without an exception and rolls back otherwise; a commit
+        that wrote events must be followed by `announce_events()`."""
+        assert self._write_lock is not None, "only on SQLite"
+        if not self._write_lock.acquire(blocking=False):
+            yield None  # a writer of this process holds it: wait in a worker thread instead
+            return
+        try:
+            connection = self._fast_writer or self._open_fast_writer()
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:  # another process is writing (busy_timeout 0)
+                yield None
+                return
+            try:
+                yield connection
+                connection.commit()
+            except BaseException:
+                if connection.in_transaction:  # never leave the connection inside a transaction
+                    connection.rollback()
+                raise
+        finally:
+            self._write_lock.release()
+
+    def _open_fast_writer(self) -> sqlite3.Connection:
+        # One connection, used only under the write lock; configured like the pool's, except
+        # that it never waits for another process's write (the route waits instead) and leaves
+        # checkpoints, which fsync, to a thread instead of making a commit on the loop wait.
+        path = self.engine.url.database or ""
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=0"):
+            connection.execute(f"PRAGMA {pragma}")
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+        self._fast_writer = connection
+        self._checkpoints = threading.Event()
+        threading.Thread(target=self._checkpointer, args=(path,), name="famguard-checkpoint", daemon=True).start()
+        return connection
+
+    def _checkpointer(self, path: str) -> None:
+        """What SQLite's automatic checkpoint would do after a fast write (the WAL back into the
+        database once it passes ~1000 pages), in this thread, twice a second."""
+        connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA busy_timeout=1000")
+        try:
+            while not self._checkpoints.wait(0.5):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    continue  # busy or going away: the next round tries again
+        finally:
+            connection.close()
+
+    def announce_events(self) -> None:
+        """Tells the waiting long polls that a commit outside a session wrote events."""
+        if self._after_commit is not None:
+            self._after_commit()
+
     def dispose(self) -> None:
+        if self._fast_writer is not None:
+            self._checkpoints.set()
+            self._fast_writer.close()
+            self._fast_writer = None
         self.engine.dispose()

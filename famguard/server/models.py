@@ -181,6 +181,8 @@ class EventRow(Base):
 
 class EventRecipient(Base):
     __tablename__ = "event_recipients"
+    # By event: the event hub reads the recipients of new events (notify.py).
+    __table_args__ = (Index("ix_event_recipients_event", "event_id"),)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
 

@@ -1,67 +1,208 @@
-"""Wake-ups for long-polling clients. A commit that wrote events calls `notify()`; every waiting
-poll in this process (any server thread, any event loop) wakes and re-reads the database. The
-database stays the only source of truth: a wake-up is a hint to look, and a waiter also looks
-once a second on its own so that a change committed by another process is seen in time."""
+"""Wake-ups for long-polling clients, at no cost while nothing happens: one `EventHub` per
+service (per process) is the only thing that looks for new events, never a waiting poll.
+
+Its thread runs one shared check — "is there an event newer than the last one I handed out?",
+an index lookup — and when there is, reads the new events with their recipients once and hands
+each waiting poll of a recipient its events directly, on that poll's event loop. What starts a
+check: a commit of this process that wrote events (`notify()`, in-process wake-up); on
+PostgreSQL a NOTIFY from any process (the commit of `Statements.publish` sends one; the hub
+LISTENs on a connection of its own); and on SQLite, for other processes' commits, a timer
+(RECHECK_SECONDS; on PostgreSQL the same timer is only a safety net for a lost connection).
+
+The database stays the only source of truth. A poll registers before it reads its events, and
+the hub hands out events in id order (ids become visible in id order: SQLite has one writer,
+PostgreSQL's publish locks the table until commit), so an event committed after the poll's read
+reaches it through the hub, and one committed before is in its read."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
 import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
 
-FALLBACK_RECHECK_SECONDS = 1.0
+from sqlalchemy import Engine, text
+
+from famguard.server.access import utc
+from famguard.server.statements import NOTIFY_CHANNEL
+
+RECHECK_SECONDS = 0.25  # SQLite: how soon another process's event is seen
+LISTEN_SAFETY_SECONDS = 5.0  # PostgreSQL: a check even without NOTIFY (a lost listen connection)
+MAX_EVENTS = 100  # per answer; the client asks again with the new cursor
+_LATEST = "SELECT max(id) FROM events"
+# The columns both the poll's own read and the hub's read hand to `event_of`.
+EVENT_COLUMNS = "e.id, e.type, e.teen_id, e.at, e.data"
+_NEW_EVENTS = (
+    f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
+    "WHERE e.id > :seen AND e.id <= :latest ORDER BY e.id"
+)
+# A poll's own read, on both paths (routes_family, fastpath_events).
+MY_EVENTS_SQL = (
+    f"SELECT {EVENT_COLUMNS} FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
+    # ordered by the recipient index's own column: the first events come without a sort
+    f"WHERE r.account_id = :me AND r.event_id > :after ORDER BY r.event_id LIMIT {MAX_EVENTS}"
+)
+_log = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+
+
+def event_of(row: Sequence[Any]) -> Event:
+    """One event as the API gives it, from a row that starts with EVENT_COLUMNS."""
+    return {"id": int(row[0]), "type": row[1], "teen_id": row[2], "at": utc(row[3]), "data": json.loads(row[4])}
 
 
 class Waiter:
-    """One poll's registration; `wait()` returns when notified or after `timeout` seconds."""
+    """One waiting poll of `account_id`: `wait()` returns the events handed to it (those after
+    `after`), or [] after `timeout` seconds or when the hub closes."""
 
-    def __init__(self, notifier: Notifier):
-        self._notifier = notifier
-        self._loop = asyncio.get_running_loop()
-        self._event = asyncio.Event()
+    def __init__(self, hub: EventHub, account_id: str, after: int):
+        self.hub = hub
+        self.account_id = account_id
+        self.after = after
+        self.loop = asyncio.get_running_loop()
+        self._events: list[Event] = []
+        self._ready = self.loop.create_future()
+
+    def deliver(self, events: list[Event]) -> None:
+        """On the poll's loop: the hub's events for this account (some may be old to it)."""
+        fresh = [event for event in events if event["id"] > self.after]
+        if fresh:
+            self._events.extend(fresh)
+            self.wake()
 
     def wake(self) -> None:
-        self._loop.call_soon_threadsafe(self._event.set)
+        if not self._ready.done():
+            self._ready.set_result(None)
 
-    def clear(self) -> None:
-        self._event.clear()
-
-    async def wait(self, timeout: float) -> None:
+    async def wait(self, timeout: float) -> list[Event]:
+        timer = self.loop.call_later(timeout, self.wake)
         try:
-            await asyncio.wait_for(self._event.wait(), timeout)
-        except TimeoutError:
-            pass
+            await self._ready
+        finally:
+            timer.cancel()
+        return self._events[:MAX_EVENTS]
 
     def __enter__(self) -> Waiter:
-        self._notifier.register(self)
+        self.hub.register(self)
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._notifier.unregister(self)
+        self.hub.unregister(self)
 
 
-class Notifier:
-    def __init__(self) -> None:
+class EventHub:
+    def __init__(self, engine: Engine, listen: Callable[[], Any] | None = None):
+        """`listen`: on PostgreSQL, opens a psycopg connection for LISTEN (None: poll only)."""
+        self._engine = engine
+        self._listen = listen
         self._lock = threading.Lock()
-        self._waiters: set[Waiter] = set()
+        self._waiters: dict[str, set[Waiter]] = defaultdict(set)
+        self._poke = threading.Event()
+        self._closed = threading.Event()
+        self._seen: int | None = None
+        self._thread: threading.Thread | None = None
+        self.checks = 0  # how many shared checks ran (tests look at it)
+
+    # --- the polls' side ------------------------------------------------------------------
 
     def register(self, waiter: Waiter) -> None:
         with self._lock:
-            self._waiters.add(waiter)
+            self._waiters[waiter.account_id].add(waiter)
+            if self._thread is None and not self._closed.is_set():
+                self._seen = self._latest()  # before the poll's own read: nothing falls between
+                self._thread = threading.Thread(target=self._run, name="famguard-events", daemon=True)
+                self._thread.start()
 
     def unregister(self, waiter: Waiter) -> None:
         with self._lock:
-            self._waiters.discard(waiter)
+            waiters = self._waiters.get(waiter.account_id)
+            if waiters is not None:
+                waiters.discard(waiter)
+                if not waiters:
+                    del self._waiters[waiter.account_id]
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    # --- the writers' side ----------------------------------------------------------------
 
     def notify(self) -> None:
+        """A commit of this process wrote events: look now."""
+        self._poke.set()
+
+    def close(self) -> None:
+        """The server stops: every waiting poll answers now (with what it has)."""
+        self._closed.set()
+        self._poke.set()
         with self._lock:
-            waiters = list(self._waiters)
+            waiters = [w for group in self._waiters.values() for w in group]
         for waiter in waiters:
             try:
-                waiter.wake()
-            except RuntimeError:  # its event loop has closed: that server stopped
-                self.unregister(waiter)
+                waiter.loop.call_soon_threadsafe(waiter.wake)
+            except RuntimeError:  # its loop has closed already
+                pass
+
+    # --- the one check --------------------------------------------------------------------
+
+    def _latest(self) -> int:
+        with self._engine.connect() as connection:
+            return int(connection.execute(text(_LATEST)).scalar() or 0)
+
+    def _run(self) -> None:
+        listener = None
+        while not self._closed.is_set():
+            try:
+                if self._listen is not None and listener is None:
+                    listener = self._listen()
+                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                if listener is not None:
+                    # Wakes at the first NOTIFY (or the safety timeout); drains the burst.
+                    for _ in listener.notifies(timeout=LISTEN_SAFETY_SECONDS, stop_after=1):
+                        pass
+                else:
+                    self._poke.wait(RECHECK_SECONDS)
+                self._poke.clear()
+                self._check()
+            except Exception:  # noqa: BLE001 - a database hiccup: reconnect, look again shortly
+                _log.warning("event check failed; trying again", exc_info=True)
+                if listener is not None:
+                    with contextlib.suppress(Exception):  # already broken
+                        listener.close()
+                    listener = None
+                self._closed.wait(RECHECK_SECONDS)
+        if listener is not None:
+            listener.close()
+
+    def _check(self) -> None:
+        self.checks += 1
+        latest = self._latest()
+        seen = self._seen or 0
+        if latest <= seen:
+            return
+        with self._engine.connect() as connection:
+            rows = connection.execute(text(_NEW_EVENTS), {"seen": seen, "latest": latest}).all()
+        self._seen = latest
+        by_account: dict[str, list[Event]] = defaultdict(list)
+        for row in rows:
+            by_account[row[5]].append(event_of(row))
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Waiter, list[Event]]]] = defaultdict(list)
+        with self._lock:
+            for account_id, events in by_account.items():
+                for waiter in self._waiters.get(account_id, ()):
+                    by_loop[waiter.loop].append((waiter, events))
+        for loop, deliveries in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_deliver_all, deliveries)
+            except RuntimeError:  # that server's loop has closed
+                pass
 
 
-# One per process: servers on the same database in different threads of one process wake each
-# other's polls; a spurious wake-up only costs one small query.
-NOTIFIER = Notifier()
+def _deliver_all(deliveries: list[tuple[Waiter, list[Event]]]) -> None:
+    for waiter, events in deliveries:
+        waiter.deliver(events)

@@ -4,21 +4,13 @@ every changed field goes to the history and to the family's event feed."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from famguard.domain.age import is_under_16
-from famguard.domain.controls import (
-    apply_patch,
-    controls_from_json,
-    controls_to_json,
-    is_complete_body,
-    parse_controls_patch,
-)
+from famguard.domain.controls import is_complete_body
 from famguard.domain.errors import DomainValidationError
 from famguard.server import idempotency
 from famguard.server.access import (
@@ -30,12 +22,21 @@ from famguard.server.access import (
     teen_age,
     timezone_of,
 )
-from famguard.server.errors import ApiError, not_found
+from famguard.server.controls_write import (
+    authorize_change,
+    change_controls,
+    complete_read,
+    etag_matches,
+    etag_of,
+    require_if_match,
+)
+from famguard.server.errors import ApiError
 from famguard.server.models import Account, ControlsRow
 from famguard.server.responses import errors
 from famguard.server.schemas import ControlsOut
 from famguard.server.security import token_hash
-from famguard.server.service import Principal, Service, TeenTurnedAdult, bearer_token, require_bearer
+from famguard.server.service import Service, TeenTurnedAdult, bearer_token, require_bearer
+from famguard.server.statements import SessionStatements
 
 router = APIRouter(tags=["controls"], dependencies=[Depends(require_bearer)])
 
@@ -54,10 +55,6 @@ def _service(request: Request) -> Service:
     return request.app.state.service
 
 
-def etag_of(version: int, band: str = "") -> str:
-    return f'"{version}-{band}"' if band else f'"{version}"'
-
-
 def stored_controls(service: Service, session: Session, teen: Account, row: ControlsRow) -> tuple[str, str]:
     """The stored body as this version of the API gives it, and its ETag. A body stored before
     a control existed lacks it and reads as its default for the teen's age (no data migration,
@@ -69,23 +66,9 @@ def stored_controls(service: Service, session: Session, teen: Account, row: Cont
     return found.body, etag_of(found.version, found.band)
 
 
-def complete_read(found: ControlsRead, age: int) -> ControlsRead:
-    """`found` with every control a body stored before it existed lacks, at its default for
-    `age`; its age band joins the ETag."""
-    body = _dumps(controls_to_json(controls_from_json(json.loads(found.body), age)))
-    return ControlsRead(found.version, body, band="u16" if is_under_16(age) else "16")
-
-
-def etag_matches(header: str, etag: str) -> bool:
-    return any(tag.strip() == etag for tag in header.split(","))
-
-
-def _controls_response(body: str, etag: str, status_code: int = 200) -> Response:
+def controls_response(body: str, etag: str, status_code: int = 200) -> Response:
+    """A controls body with its ETag, as every path answers it."""
     return Response(content=body, status_code=status_code, media_type="application/json", headers={"ETag": etag})
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 @router.get(
@@ -120,7 +103,7 @@ def controls_read_response(found: ControlsRead, if_none_match: str | None) -> Re
     etag = etag_of(found.version, found.band)
     if if_none_match and etag_matches(if_none_match, etag):
         return Response(status_code=304, headers={"ETag": etag})
-    return _controls_response(found.body, etag)
+    return controls_response(found.body, etag)
 
 
 @router.patch(
@@ -137,20 +120,23 @@ def patch_controls(
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=100)] = None,
 ) -> Response:
     """Change some controls. Send the ETag you read as If-Match; a stale one changes nothing."""
+    # On SQLite, fastpath_write.FastControlsWrite makes the common change without a key before
+    # it gets here; both run controls_write.change_controls.
     service = _service(request)
+    token = bearer_token(request)
+    assert token is not None  # require_bearer refused the request otherwise
     if idempotency_key is None:
         with service.db.write() as session:
-            me = service.authenticate(session, request, "guardian")
-            teen = service.linked_teen(session, me, teen_id)
-            body, etag = _apply(service, session, me, teen, if_match, patch)
-        return _controls_response(body, etag)
+            body, etag, _actor = change_controls(
+                SessionStatements(session), service.now(), token, teen_id, if_match, patch
+            )
+        return controls_response(body, etag)
 
     with service.db.read() as session:
-        me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
-        _require_if_match(if_match)
+        me = authorize_change(SessionStatements(session), service.now(), token, teen_id).actor_id
+        require_if_match(if_match)
     digest = idempotency.fingerprint("PATCH", request.url.path, patch)
-    replay = idempotency.claim(service, me.account_id, idempotency_key, digest)
+    replay = idempotency.claim(service, me, idempotency_key, digest)
     if replay is not None:
         return Response(
             content=replay.body,
@@ -161,73 +147,14 @@ def patch_controls(
     service.hook("after_idempotency_claim")
     try:
         with service.db.write() as session:
-            teen = service.linked_teen(session, me, teen_id)
-            body, etag = _apply(service, session, me, teen, if_match, patch)
-            idempotency.store(session, me.account_id, idempotency_key, 200, body, etag)
+            body, etag, _actor = change_controls(
+                SessionStatements(session), service.now(), token, teen_id, if_match, patch
+            )
+            idempotency.store(session, me, idempotency_key, 200, body, etag)
     except (ApiError, TeenTurnedAdult, DomainValidationError):
-        idempotency.release(service, me.account_id, idempotency_key)
+        idempotency.release(service, me, idempotency_key)
         raise
-    return _controls_response(body, etag)
-
-
-def _require_if_match(if_match: str | None) -> str:
-    if not if_match:
-        raise ApiError(
-            428, "precondition_required", "Send the ETag you last read as If-Match, so no one's change is lost."
-        )
-    return if_match
-
-
-def _apply(
-    service: Service, session: Session, me: Principal, teen: Account, if_match: str | None, raw: dict[str, Any]
-) -> tuple[str, str]:
-    header = _require_if_match(if_match)
-    teen_id = teen.id
-    row = session.get(ControlsRow, teen_id)
-    if row is None:
-        raise not_found("The controls")
-    version = row.version
-    stored_body, current_etag = stored_controls(service, session, teen, row)
-    if not etag_matches(header, current_etag):
-        raise ApiError(
-            412,
-            "precondition_failed",
-            "These settings were changed meanwhile (perhaps by another guardian). Nothing was saved.",
-            headers={"ETag": current_etag},
-        )
-    age = service.check_not_adult(session, teen)
-    try:
-        current = controls_from_json(json.loads(stored_body), age)
-        updated = apply_patch(current, parse_controls_patch(raw), age)
-    except DomainValidationError as exc:
-        raise ApiError(422, "validation_failed", "Some settings are not allowed.", fields=exc.fields) from None
-    before, after = controls_to_json(current), controls_to_json(updated)
-    changed = [name for name in after if after[name] != before[name]]
-    if not changed:
-        return stored_body, current_etag
-    body = _dumps(after)
-    moved = (
-        session.connection()
-        .execute(  # Core: a conditional write needs no ORM bookkeeping
-            update(ControlsRow.__table__)  # type: ignore[arg-type]
-            .where(ControlsRow.__table__.c.teen_id == teen_id, ControlsRow.__table__.c.version == version)
-            .values(version=version + 1, body=body, updated_at=service.now())
-        )
-        .rowcount
-    )
-    if moved != 1:  # another change committed between our read and this write
-        raise ApiError(412, "precondition_failed", "These settings were changed meanwhile. Nothing was saved.")
-    etag = etag_of(version + 1)
-    for name in changed:
-        service.record(session, me.account_id, teen_id, "controls", name, before[name], after[name])
-    service.publish(
-        session,
-        "controls_changed",
-        teen_id,
-        {"fields": changed, "etag": etag, "actor": me.display_name},
-        service.family_ids(session, teen_id),
-    )
-    return body, etag
+    return controls_response(body, etag)
 
 
 # GET /v1/me/controls (the teen's effective controls, with any temporary rule) is in routes_phone.

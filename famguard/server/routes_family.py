@@ -4,12 +4,12 @@ long-poll event feed."""
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
@@ -23,12 +23,11 @@ from famguard.server.models import (
     Account,
     ActivityRow,
     ControlsRow,
-    EventRecipient,
     EventRow,
     TimeRequestRow,
     UsageRow,
 )
-from famguard.server.notify import FALLBACK_RECHECK_SECONDS, Waiter
+from famguard.server.notify import MY_EVENTS_SQL, Event, Waiter, event_of
 from famguard.server.responses import errors
 from famguard.server.schemas import (
     ActivityKind,
@@ -53,6 +52,7 @@ MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30
 USAGE_PAST_DAYS = 30
 MAX_ID = 2**63 - 1  # the largest integer every database here stores
+ReadEvents = Callable[[], Awaitable[list[Event]]]
 
 
 def _service(request: Request) -> Service:
@@ -316,37 +316,48 @@ def activity_page(
     ]
 
 
-# The cursor counts this account's own events (its n-th event has id n), never the server's:
-# a global id would show a family how busy every other family is. Event rows are only ever
-# appended, in id order (see Service.publish), so an account's n-th event stays its n-th.
+_MY_EVENTS = text(MY_EVENTS_SQL)
 
 
-def _read_events(service: Service, request: Request, me: Principal, after: int) -> list[EventOut]:
+def _read_events(service: Service, me: Principal, after: int) -> list[Event]:
     with service.db.read() as session:
-        # Delivery-time check (keep it wherever events are handed out): a long poll opened before
-        # logout, or before its token expired, must not deliver what was written after. 401.
-        service.authenticate(session, request)
-        rows = session.scalars(
-            select(EventRow)
-            .join(EventRecipient, EventRecipient.event_id == EventRow.id)
-            .where(EventRecipient.account_id == me.account_id)
-            .order_by(EventRow.id)
-            .offset(after)
-            .limit(100)
-        )
-        return [
-            EventOut(id=after + n, type=r.type, teen_id=r.teen_id, at=r.at, data=json.loads(r.data))
-            for n, r in enumerate(rows, start=1)
-        ]
+        return [event_of(row) for row in session.execute(_MY_EVENTS, {"me": me.account_id, "after": after})]
+
+
+async def wait_for_events(
+    service: Service,
+    account_id: str,
+    after: int,
+    wait: float,
+    read: ReadEvents,
+    still_signed_in: Callable[[], Awaitable[bool]],
+) -> tuple[list[Event], int] | None:
+    """A poll, on either path: the account's events after `after`, else those the hub hands it
+    within `wait` seconds (`read` runs the poll's own read: in a worker thread on the route,
+    inline on the SQLite fast path); and the cursor to ask with next. None when the sign-in
+    ended while the poll waited (the caller answers 401)."""
+    # Register before the read: an event committed after it reaches us through the hub, which
+    # alone looks for new events while we wait (notify.py).
+    with Waiter(service.notifier, account_id, after) as waiter:
+        found = await read()
+        if not found and wait > 0 and not service.notifier.closed:
+            found = await waiter.wait(wait)
+            # Delivery-time check (keep it wherever events are handed out): a long poll opened
+            # before logout, or before its token expired, must not deliver what was written after.
+            if found and not await still_signed_in():
+                return None
+    return found, (found[-1]["id"] if found else after)
+
+
+def events_out(found: list[Event], cursor: int) -> EventsOut:
+    return EventsOut(events=[EventOut(**event) for event in found], cursor=str(cursor))
 
 
 def _authenticate_for_events(service: Service, request: Request) -> tuple[Principal, int]:
     with service.db.read() as session:
         me = service.authenticate(session, request)
-        mine = session.scalar(
-            select(func.count()).select_from(EventRecipient).where(EventRecipient.account_id == me.account_id)
-        )
-        return me, int(mine or 0)
+        latest = session.scalar(select(func.max(EventRow.id))) or 0
+        return me, int(latest)
 
 
 @router.get("/v1/events", response_model=EventsOut, responses=errors(400))
@@ -359,18 +370,19 @@ async def events(
     Without `after`, answers at once with the current cursor."""
     service = _service(request)
     me, latest = await run_in_threadpool(_authenticate_for_events, service, request)
-    if after is None or after > latest:
-        # No cursor, or one this account never had (a server-wide id from before cursors were
-        # per account): start from now rather than wait for a count that may never come.
+    if after is None:
         return EventsOut(events=[], cursor=str(latest))
-    deadline = time.monotonic() + wait
-    # Register before the first read: a commit between the read and the wait still wakes us.
-    with Waiter(service.notifier) as waiter:
-        while True:
-            waiter.clear()
-            found = await run_in_threadpool(_read_events, service, request, me, after)
-            remaining = deadline - time.monotonic()
-            if found or remaining <= 0 or service.closing or await request.is_disconnected():
-                cursor = found[-1].id if found else after
-                return EventsOut(events=found, cursor=str(cursor))
-            await waiter.wait(min(remaining, FALLBACK_RECHECK_SECONDS))
+    # (On SQLite, fastpath_events.FastEventsPoll takes the common poll before it gets here.)
+    read = lambda: run_in_threadpool(_read_events, service, me, after)  # noqa: E731 - a one-line callback
+    polled = await wait_for_events(
+        service, me.account_id, after, wait, read, lambda: run_in_threadpool(_authenticate_again, service, request)
+    )
+    assert polled is not None  # _authenticate_again raises the refusal (401) itself
+    return events_out(*polled)
+
+
+def _authenticate_again(service: Service, request: Request) -> bool:
+    """The sign-in still holds when the events are handed out (else the same 401 as any refusal)."""
+    with service.db.read() as session:
+        service.authenticate(session, request)
+    return True

@@ -104,8 +104,7 @@ class ServerThread:
 
     def stop(self) -> None:
         if self.app is not None:
-            self.app.state.service.closing = True
-            self.app.state.service.notifier.notify()  # waiting long polls answer now
+            self.app.state.service.notifier.close()  # waiting long polls answer now
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

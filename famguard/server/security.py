@@ -1,14 +1,17 @@
-"""Secrets of the service: argon2id password hashes, random tokens kept only as SHA-256 hashes,
-and pairing codes (8 characters of an unambiguous alphabet, 40 bits, from `secrets`) kept only as
-HMAC-SHA-256 with the server's secret (famguard.server.secret): 40 bits are too few for a plain
-hash, and the 20-bit locator fell to a search of its 32^4 values in a third of a second."""
+"""Secrets of the service: argon2id password hashes (computed in a bounded pool of their own),
+random tokens kept only as SHA-256 hashes, and pairing codes (8 characters of an unambiguous
+alphabet, 40 bits, from `secrets`) kept only as HMAC-SHA-256 with the server's secret
+(famguard.server.secret): 40 bits are too few for a plain hash, and the 20-bit locator fell to a
+search of its 32^4 values in a third of a second."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -33,11 +36,26 @@ def _dummy_hash() -> str:
     return _dummy[1]
 
 
+# Password hashing (64 MiB and most of a core for ~0.1 s each) runs in a bounded pool of its own:
+# a burst of sign-ins or sign-ups then uses at most this many cores and this many times 64 MiB,
+# queueing among themselves, while every other request keeps the rest of the machine.
+HASH_WORKERS = max(1, min(2, (os.cpu_count() or 2) // 2))
+_hash_pool = ThreadPoolExecutor(max_workers=HASH_WORKERS, thread_name_prefix="famguard-argon2")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hash_pool.submit(_hash, password).result()
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    return _hash_pool.submit(_verify, password_hash, password).result()
+
+
+def _hash(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
     try:
         return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):

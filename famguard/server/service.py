@@ -4,7 +4,6 @@ the end of links at 18, throttling windows, and writing activity and events."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,13 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from famguard.domain.age import ADULT_AGE, age_on
 from famguard.domain.controls import DEFAULT_TIMEZONE
 from famguard.domain.schedule import teen_today
 from famguard.server.access import (
+    AUTH_ACCOUNT_ID,
     AUTH_SQL,
     Refusal,
     TeenTurnedAdult,
@@ -32,15 +32,13 @@ from famguard.server.db import Database
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import (
     Account,
-    ActivityRow,
     Attempt,
     ControlsRow,
-    EventRecipient,
-    EventRow,
     Link,
 )
-from famguard.server.notify import Notifier
+from famguard.server.notify import EventHub
 from famguard.server.security import token_hash
+from famguard.server.statements import SessionStatements
 
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
@@ -64,14 +62,13 @@ class Principal:
 
 
 class Service:
-    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: Notifier, secret: bytes):
+    def __init__(self, db: Database, clock: Callable[[], datetime], notifier: EventHub, secret: bytes):
         self.db = db
         # The key of the pairing codes' HMACs (famguard.server.secret); never stored in the database.
         self.secret = secret
         self.clock = clock
+        # The long polls' event hub; closed when the server stops, so they answer at once.
         self.notifier = notifier
-        # Set when the server stops: waiting long polls answer at once instead of being cancelled.
-        self.closing = False
         # Test seams: called at named points so a test can hold a request there deterministically.
         self.hooks: dict[str, Callable[[], None]] = {}
 
@@ -94,7 +91,7 @@ class Service:
         if refusal is not None:
             raise refusal_error(refusal)
         assert row is not None  # token_refusal refuses a missing row
-        principal = Principal(row[4], row[5], row[6], row[3], as_date(row[7]))
+        principal = Principal(row[AUTH_ACCOUNT_ID], row[5], row[6], row[3], as_date(row[7]))
         if role is not None and principal.role != role:
             raise refusal_error(Refusal.WRONG_ROLE, role=role)
         return principal
@@ -182,36 +179,12 @@ class Service:
         before: Any,
         after: Any,
     ) -> None:
-        # Core inserts: the history and the feed are write-only here, no ORM bookkeeping needed.
-        session.connection().execute(
-            insert(ActivityRow.__table__),  # type: ignore[arg-type]
-            {
-                "at": self.now(),
-                "actor_id": actor_id,
-                "teen_id": teen_id,
-                "kind": kind,
-                "field": field,
-                "before": json.dumps(before),
-                "after": json.dumps(after),
-            },
-        )
+        SessionStatements(session).record(self.now(), actor_id, teen_id, kind, [(field, before, after)])
 
     def publish(
         self, session: Session, event_type: str, teen_id: str | None, data: dict[str, Any], audience: Iterable[str]
     ) -> None:
-        if self.db.is_postgres:
-            # Event ids are the poll cursor: taking this lock until commit makes ids become
-            # visible in id order, so a poll can never step over an event committed late.
-            session.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
-        connection = session.connection()
-        inserted = connection.execute(
-            insert(EventRow.__table__).values(at=self.now(), type=event_type, teen_id=teen_id, data=json.dumps(data))  # type: ignore[arg-type]
-        )
-        event_id = inserted.inserted_primary_key[0]  # type: ignore[index]
-        recipients = [{"account_id": account_id, "event_id": event_id} for account_id in set(audience)]
-        if recipients:
-            connection.execute(insert(EventRecipient.__table__), recipients)  # type: ignore[arg-type]
-        session.info["notify"] = True
+        SessionStatements(session).publish(self.now(), event_type, teen_id, data, audience)
 
     # --- throttling -------------------------------------------------------------------------
     # An attempt is counted before the slow work it throttles (a password hash) and in the same

@@ -46,6 +46,19 @@ def test_tls_certificate_needs_its_key(capsys: pytest.CaptureFixture[str]) -> No
     assert "--tls-key" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [(["--workers", "0"], "at least 1"), (["--workers", "2", "--demo"], "--demo runs one worker")],
+)
+def test_workers_must_be_one_or_more_and_the_demo_has_one(
+    argv: list[str], reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    assert reason in capsys.readouterr().err
+
+
 def test_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAMGUARD_DATABASE_URL", "postgresql+psycopg://famguard@db.internal/famguard")
     assert cli.build_parser().parse_args([]).database_url == "postgresql+psycopg://famguard@db.internal/famguard"

@@ -7,16 +7,14 @@ status, body and ETag must be identical. And the fast path really answers when i
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy.orm import Session
 
 from tests.support.accounts import Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api
-from tests.support.servers import FakeClock, LocalServer
+from tests.support.servers import FakeClock, LocalServer, counting_calls
 
 Answer = tuple[int, str, str | None, str | None, str | None]
 
@@ -136,17 +134,6 @@ def test_the_switch_decides_who_answers(tmp_path: Path, fast_path: bool) -> None
         alex = make_guardian(api)
         maya = make_teen(api, "Maya", 14, clock.now.date())
         link(api, alex, maya)
-        db = server.app.state.service.db
-        sessions: list[bool] = []
-        original = db.read
-
-        def counted_read() -> AbstractContextManager[Session]:
-            sessions.append(True)
-            return original()
-
-        db.read = counted_read
-        try:
+        with counting_calls(server.app.state.service.db, "read") as sessions:
             assert _read(api, maya, alex.token)[0] == 200
-        finally:
-            db.read = original
         assert len(sessions) == (0 if fast_path else 1)

@@ -7,11 +7,7 @@ set (CI sets it, so there a missing PostgreSQL fails instead)."""
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,7 +17,6 @@ import pytest
 import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
 
 from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.limits import Limits
@@ -29,19 +24,11 @@ from famguard.server.models import Base
 from famguard.server.secret import SECRET_FILE_ENV
 from tests.support.accounts import controls_of, link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
+from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
 from tests.support.restart import kill_and_restart_mid_sync
 from tests.support.servers import FakeClock, LocalServer
 
-
-def _pg_bin() -> Path | None:
-    for directory in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if Path(directory, "initdb").exists() and Path(directory, "pg_ctl").exists():
-            return Path(directory)
-    found = shutil.which("initdb")
-    return Path(found).parent if found and shutil.which("pg_ctl") else None
-
-
-PG_BIN = _pg_bin()
+PG_BIN = pg_bin()
 if PG_BIN is None and not os.environ.get("FAMGUARD_REQUIRE_POSTGRES"):
     pytest.skip(
         "PostgreSQL's initdb/pg_ctl are not installed (set FAMGUARD_REQUIRE_POSTGRES=1 to fail instead)",
@@ -49,79 +36,26 @@ if PG_BIN is None and not os.environ.get("FAMGUARD_REQUIRE_POSTGRES"):
     )
 
 
-def _as_postgres(*command: str) -> list[str]:
-    # PostgreSQL refuses to run as root; as root, run it as the `postgres` system user.
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
-
-
 @pytest.fixture(scope="module")
 def postgres_server() -> Iterator[str]:
     assert PG_BIN is not None, "FAMGUARD_REQUIRE_POSTGRES is set but PostgreSQL is not installed"
-    directory = Path(tempfile.mkdtemp(prefix="famguard-pg-"))
-    directory.chmod(0o755)
-    if os.geteuid() == 0:
-        shutil.chown(directory, "postgres")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    data = directory / "data"
-    subprocess.run(
-        _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    # The server's output goes to a log file: a pipe would stay open as long as it runs.
-    subprocess.run(
-        _as_postgres(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(directory / "server.log"),
-            "-o",
-            f"-k {directory} -h 127.0.0.1 -p {port}",
-            "-w",
-            "start",
-        ),
-        check=True,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=120,
-    )
-    # The servers' secret (for pairing codes) in this throw-away directory, not the user's data dir.
-    previous_secret = os.environ.get(SECRET_FILE_ENV)
-    os.environ[SECRET_FILE_ENV] = str(directory / "server-secret")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        if previous_secret is None:
-            os.environ.pop(SECRET_FILE_ENV, None)
-        else:
-            os.environ[SECRET_FILE_ENV] = previous_secret
-        subprocess.run(
-            _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=120,
-        )
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-_databases = iter(range(1, 1000))
+    with throwaway_cluster() as url, tempfile.TemporaryDirectory(prefix="famguard-secret-") as directory:
+        # The servers' secret (for pairing codes) in a throw-away directory, not the user's data dir.
+        previous_secret = os.environ.get(SECRET_FILE_ENV)
+        os.environ[SECRET_FILE_ENV] = str(Path(directory) / "server-secret")
+        try:
+            yield url
+        finally:
+            if previous_secret is None:
+                os.environ.pop(SECRET_FILE_ENV, None)
+            else:
+                os.environ[SECRET_FILE_ENV] = previous_secret
 
 
 @pytest.fixture
 def pg_url(postgres_server: str) -> str:
     """A fresh, empty database on the throw-away cluster."""
-    name = f"famguard_{next(_databases)}"
-    admin = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{postgres_server}/{name}"
+    return fresh_database(postgres_server)
 
 
 @pytest.fixture

@@ -12,13 +12,36 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from famguard.server.fastpath import FAST_PATH_ENV
 from famguard.server.limits import Limits
 from famguard.server.runner import ServerThread
+
+
+@contextmanager
+def counting_calls(target: object, *names: str) -> Iterator[list[str]]:
+    """Wraps the methods `names` of `target` (say, a running server's Database) for the block and
+    yields the names called, in order: how a test tells which path answered a request."""
+    calls: list[str] = []
+
+    def counted(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401 - whatever the method takes and gives
+            calls.append(name)
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    for name in names:
+        setattr(target, name, counted(name, getattr(target, name)))
+    try:
+        yield calls
+    finally:
+        for name in names:
+            delattr(target, name)  # the class's method again
 
 
 class FakeClock:
@@ -55,9 +78,13 @@ class LocalServer:
         limits: Limits | None = None,
         args: tuple[str, ...] = (),
         nofile: int | None = None,
+        workers: int = 1,
     ) -> None:
-        """`limits` for a server in this process; `args` (extra famguard-server options) and
-        `nofile` (its descriptor limit) for one in its own process."""
+        """`limits` for a server in this process; `args` (extra famguard-server options),
+        `nofile` (its descriptor limit) and `workers` (famguard-server --workers N) for one in its
+        own process."""
+        if workers != 1 and not own_process:
+            raise ValueError("several workers need a server in its own process")
         if own_process and (clock is not None or demo):
             raise ValueError("a server in its own process runs on the real clock, without the demo seed")
         self.database_url = database_url
@@ -69,6 +96,7 @@ class LocalServer:
         self.limits = limits
         self.args = args
         self.nofile = nofile
+        self.workers = workers
         self.url = ""
         self._thread: ServerThread | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -79,7 +107,8 @@ class LocalServer:
 
     @property
     def pid(self) -> int:
-        """The server process's id (this process's for an in-process server)."""
+        """The server process's id (this process's for an in-process server; the parent, with
+        several workers)."""
         return self._process.pid if self._process is not None else os.getpid()
 
     @property
@@ -145,6 +174,8 @@ class LocalServer:
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-c", "from famguard.server.cli import main; raise SystemExit(main())"]
         command += ["--port", str(self.port), "--database-url", self.database_url, *self.args]
+        if self.workers != 1:
+            command += ["--workers", str(self.workers)]
         env = {**os.environ, FAST_PATH_ENV: "1" if self.fast_path else "0"}
         nofile = self.nofile
 

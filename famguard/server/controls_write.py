@@ -1,0 +1,127 @@
+"""A change of a teen's controls, implemented once: who may (access.controls_write over
+access.CONTROLS_WRITE_SQL's row), If-Match (428 without, 412 when stale), validation by the
+domain's rules (422 naming each field), the conditional update, one history entry per changed
+field and the `controls_changed` event for the family. The FastAPI route (routes_controls) and
+the SQLite fast write path (fastpath_write) both run `change_controls` inside their write
+transaction, through a `Statements` of their own; only the transport differs. Also the ETag
+helpers both use, and the completion of a body stored before a newer control existed."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from famguard.domain.age import is_under_16
+from famguard.domain.controls import (
+    apply_patch,
+    controls_from_json,
+    controls_to_json,
+    is_complete_body,
+    parse_controls_patch,
+)
+from famguard.domain.errors import DomainValidationError
+from famguard.server.access import (
+    CONTROLS_WRITE_SQL,
+    ControlsRead,
+    ControlsWrite,
+    Refusal,
+    controls_write,
+    refusal_error,
+    teen_age,
+    timezone_of,
+)
+from famguard.server.errors import ApiError
+from famguard.server.security import token_hash
+from famguard.server.statements import Statements
+
+_UPDATE = (
+    "UPDATE controls SET version = :next, body = :body, updated_at = :at WHERE teen_id = :teen AND version = :version"
+)
+_LIVE_GUARDIANS = "SELECT guardian_id FROM links WHERE teen_id = :teen AND ended_at IS NULL"
+
+
+def etag_of(version: int, band: str = "") -> str:
+    return f'"{version}-{band}"' if band else f'"{version}"'
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    return any(tag.strip() == etag for tag in header.split(","))
+
+
+def dumps(value: Any) -> str:  # noqa: ANN401 - any JSON value
+    """The compact JSON the controls are stored and sent in."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def complete_read(found: ControlsRead, age: int) -> ControlsRead:
+    """`found` with every control a body stored before it existed lacks, at its default for
+    `age`; its age band joins the ETag, so a cached copy is refreshed when turning 16 changes
+    those defaults (no data migration, see famguard.domain.controls)."""
+    body = dumps(controls_to_json(controls_from_json(json.loads(found.body), age)))
+    return ControlsRead(found.version, body, band="u16" if is_under_16(age) else "16")
+
+
+def require_if_match(if_match: str | None) -> str:
+    if not if_match:
+        raise ApiError(
+            428, "precondition_required", "Send the ETag you last read as If-Match, so no one's change is lost."
+        )
+    return if_match
+
+
+def authorize_change(statements: Statements, now: datetime, token: str, teen_id: str) -> ControlsWrite:
+    """The controls-change rule, or its refusal raised as its one answer."""
+    allowed = controls_write(statements.one(CONTROLS_WRITE_SQL, {"h": token_hash(token), "teen": teen_id}), now)
+    if isinstance(allowed, Refusal):
+        raise refusal_error(allowed, teen_id=teen_id)
+    return allowed
+
+
+def change_controls(
+    statements: Statements,
+    now: datetime,
+    token: str,
+    teen_id: str,
+    if_match: str | None,
+    raw: Any,  # noqa: ANN401
+) -> tuple[str, str, str]:
+    """Applies the PATCH body `raw` in the caller's transaction; the new body, its ETag and the
+    account id of the guardian who changed it. Raises ApiError (or TeenTurnedAdult) for every
+    refusal, having written nothing."""
+    allowed = authorize_change(statements, now, token, teen_id)
+    header = require_if_match(if_match)
+    read = allowed.found
+    assert read.birth_date is not None  # controls_read gives it with every allowed read
+    age = teen_age(read.birth_date, now, lambda: timezone_of(read.body))
+    stored = read if is_complete_body(read.body) else complete_read(read, age)
+    current_etag = etag_of(stored.version, stored.band)
+    if not etag_matches(header, current_etag):
+        raise ApiError(
+            412,
+            "precondition_failed",
+            "These settings were changed meanwhile (perhaps by another guardian). Nothing was saved.",
+            headers={"ETag": current_etag},
+        )
+    try:
+        current = controls_from_json(json.loads(stored.body), age)
+        updated = apply_patch(current, parse_controls_patch(raw), age)
+    except DomainValidationError as exc:
+        raise ApiError(422, "validation_failed", "Some settings are not allowed.", fields=exc.fields) from None
+    before, after = controls_to_json(current), controls_to_json(updated)
+    changed = [name for name in after if after[name] != before[name]]
+    if not changed:
+        return stored.body, current_etag, allowed.actor_id
+    body = dumps(after)
+    moved = statements.run(
+        _UPDATE,
+        {"next": read.version + 1, "body": body, "at": statements.stamp(now), "teen": teen_id, "version": read.version},
+    )
+    if moved != 1:  # another change committed between our read and this write
+        raise ApiError(412, "precondition_failed", "These settings were changed meanwhile. Nothing was saved.")
+    etag = etag_of(read.version + 1)
+    statements.record(now, allowed.actor_id, teen_id, "controls", [(n, before[n], after[n]) for n in changed])
+    guardians = [str(row[0]) for row in statements.all(_LIVE_GUARDIANS, {"teen": teen_id})]
+    data = {"fields": changed, "etag": etag, "actor": allowed.actor_name}
+    statements.publish(now, "controls_changed", teen_id, data, {teen_id, *guardians})
+    return body, etag, allowed.actor_id

@@ -1,0 +1,112 @@
+"""The long poll, GET /v1/events?after=N[&wait=S], taken in front of FastAPI on SQLite: the
+route's own authentication rule (access.AUTH_SQL and access.token_refusal, as
+Service.authenticate runs them), the route's own read (notify.MY_EVENTS_SQL) and its own wait
+(routes_family.wait_for_events), with the reads inline on the event loop (an indexed read takes
+tens of microseconds, less than the two worker-thread hops and ORM sessions of the route). Ten
+thousand phones opening their polls at once then cost a few milliseconds each, not a queue of
+thread hops that holds up every other request, and a waiting poll holds no FastAPI request
+state. Whatever is unusual (no `after`, a parameter the route would refuse or that it does not
+expect, a refused token, any error) goes on to the FastAPI route, which answers it.
+create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import parse_qsl
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from famguard.server.access import AUTH_ACCOUNT_ID, AUTH_SQL, token_refusal
+from famguard.server.notify import MY_EVENTS_SQL, Event, event_of
+from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
+from famguard.server.security import token_hash
+from famguard.server.service import Service
+
+
+class FastEventsPoll:
+    """ASGI middleware; a no-op for every other request and for databases other than SQLite."""
+
+    def __init__(self, app: ASGIApp, service: Service):
+        self.app = app
+        self.service = service
+        self._bodies: dict[tuple[int, ...], bytes] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["path"] == "/v1/events"
+            and self.service.db.is_sqlite
+        ):
+            query = _query(scope.get("query_string", b""))
+            headers = dict(scope["headers"])
+            account_id = self._account(headers) if query is not None else None
+            if query is not None and account_id is not None:
+                after, wait = query
+                db = self.service.db
+
+                async def read() -> list[Event]:
+                    return [event_of(row) for row in db.inline_rows(MY_EVENTS_SQL, {"me": account_id, "after": after})]
+
+                async def still_signed_in() -> bool:
+                    return self._account(headers) == account_id
+
+                polled = await wait_for_events(self.service, account_id, after, wait, read, still_signed_in)
+                if polled is not None:
+                    response = Response(self._body(*polled), media_type="application/json")
+                    await response(scope, receive, send)
+                    return
+                # The sign-in ended while the poll waited: the route answers that refusal (401).
+        await self.app(scope, receive, send)
+
+    def _body(self, found: list[Event], cursor: int) -> bytes:
+        """The route's answer (routes_family.events_out), serialised once for all the polls an
+        event wakes together (events never change, so their ids and the cursor name it)."""
+        key = (*(event["id"] for event in found), cursor)
+        body = self._bodies.get(key)
+        if body is None:
+            if len(self._bodies) >= 256:
+                self._bodies.clear()
+            body = self._bodies[key] = events_out(found, cursor).model_dump_json().encode()
+        return body
+
+    def _account(self, headers: dict[bytes, bytes]) -> str | None:
+        scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        try:
+            row = self.service.db.inline_query(AUTH_SQL, {"h": token_hash(token.strip())})
+        except Exception:  # noqa: BLE001 - the route meets the same problem and reports it
+            return None
+        if token_refusal(row, self.service.now()) is not None:
+            return None
+        assert row is not None  # token_refusal refuses a missing row
+        return str(row[AUTH_ACCOUNT_ID])
+
+
+def _query(raw: bytes) -> tuple[int, float] | None:
+    """`after` and `wait` when they are exactly what the route accepts, else None."""
+    try:
+        pairs = parse_qsl(raw.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    values = dict(pairs)
+    if len(values) != len(pairs) or not set(values) <= {"after", "wait"} or "after" not in values:
+        return None
+    after_text, wait_text = values["after"], values.get("wait", "0")
+    if not after_text.isascii() or not after_text.isdigit() or int(after_text) > MAX_ID:
+        return None
+    try:
+        wait = float(wait_text)
+    except ValueError:
+        return None
+    if not math.isfinite(wait) or not 0 <= wait <= MAX_WAIT_SECONDS or not _plain_number(wait_text):
+        return None
+    return int(after_text), wait
+
+
+def _plain_number(text: str) -> bool:
+    """Digits with at most one point (what every client sends); anything fancier the route judges."""
+    whole, _, fraction = text.partition(".")
+    return whole.isdigit() and (fraction == "" or fraction.isdigit())

@@ -1,0 +1,182 @@
+"""The long-poll rows: N idle long polls (GET /v1/events?wait=30) held open against one server
+process; its RSS with them against the same process with none, GET /v1/me's p99 (wrk) while they
+wait against the same without them, and the time from one published change (a PATCH whose event
+reaches every poller: one teen with 100 guardians, the polls spread over those guardians) until
+each poll has its answer.
+
+The polls are held by an asyncio client on raw sockets in this process (cheap enough for 10,000
+connections); the server is a `famguard-server` process of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, insert
+
+from famguard.server.models import Link
+from tests.benchmarks.common import Row, Target, cpu_seconds, rss_mib, wrk
+from tests.benchmarks.seed import seed
+from tests.support.servers import LocalServer
+
+GUARDIANS = 100
+WAIT_SECONDS = 30
+
+
+async def _poll(
+    port: int, token: str, cursor: str, answered: list[float], failures: list[str], sent: list[int]
+) -> None:
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError as exc:
+        failures.append(f"connect: {exc}")
+        return
+    try:
+        writer.write(
+            f"GET /v1/events?after={cursor}&wait={WAIT_SECONDS} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\n\r\n".encode()
+        )
+        await writer.drain()
+        sent.append(1)
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.decode("latin-1").split("\r\n"):
+            if line.lower().startswith("content-length:"):
+                length = int(line.split(":", 1)[1])
+        body = json.loads(await reader.readexactly(length))
+        if head.split(b" ", 2)[1] != b"200" or not body.get("events"):
+            failures.append(f"answered without the event: {head[:40]!r}")
+        else:
+            answered.append(time.perf_counter())
+    except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+        failures.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        writer.close()
+
+
+async def _hold_polls(
+    port: int, tokens: list[str], cursor: str, count: int, during: Callable[[], float]
+) -> tuple[float, list[float], list[str], float]:
+    """Open `count` polls, run `during()` (returns the moment of the change), collect answers."""
+    answered: list[float] = []
+    failures: list[str] = []
+    sent: list[int] = []
+    tasks = []
+    opened_at = time.perf_counter()
+    for n in range(count):
+        tasks.append(asyncio.create_task(_poll(port, tokens[n % len(tokens)], cursor, answered, failures, sent)))
+        if n % 100 == 99:
+            await asyncio.sleep(0.05)  # ~2,000 new connections a second: stay under the listen backlog
+    while len(sent) + len(failures) < count and time.perf_counter() - opened_at < WAIT_SECONDS / 2:
+        await asyncio.sleep(0.05)
+    opened = time.perf_counter() - opened_at
+    loop = asyncio.get_running_loop()
+    changed_at = await loop.run_in_executor(None, during)
+    await asyncio.wait(tasks, timeout=WAIT_SECONDS + 5)
+    return changed_at, answered, failures, opened
+
+
+def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="famguard-bench-") as directory:
+        url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        seeded = seed(url, guardians=GUARDIANS, teens=GUARDIANS)
+        shared_teen = seeded.teens[0][0]
+        engine = create_engine(url)
+        with engine.begin() as connection:  # every guardian is linked to the shared teen
+            connection.execute(
+                insert(Link),
+                [
+                    {
+                        "id": secrets.token_hex(16),
+                        "guardian_id": gid,
+                        "teen_id": shared_teen,
+                        "linked_at": datetime.now(UTC),
+                    }
+                    for gid in seeded.guardian_ids[1:]
+                ],
+            )
+        engine.dispose()
+        plan = [f'{token} {teens[0]} "1"' for token, teens in zip(seeded.tokens, seeded.teens, strict=True)]
+        with LocalServer(url, own_process=True) as server:
+            base = server.url
+            http = requests.Session()
+            auth = {"Authorization": f"Bearer {seeded.tokens[0]}"}
+            cursor = http.get(f"{base}/v1/events", headers=auth, timeout=10).json()["cursor"]
+            wrk(base, "me", plan, 10, 1)  # warm-up
+            idle_rss = rss_mib(server.pid)
+            idle_me = wrk(base, "me", plan, 10, 3)
+            waiting: dict[str, float] = {}
+
+            def during() -> float:
+                # The server has taken every poll when it is idle again (its CPU time stands still).
+                settle_until = time.monotonic() + 12
+                last = cpu_seconds(server.pid)
+                while time.monotonic() < settle_until:
+                    time.sleep(0.5)
+                    now = cpu_seconds(server.pid)
+                    if now - last < 0.05:
+                        break
+                    last = now
+                waiting["rss"] = rss_mib(server.pid)
+                me = wrk(base, "me", plan, 10, 3)
+                log(f"GET /v1/me while the polls wait: {me}")
+                waiting["me_p99"] = me.p99_ms if not me.errors else float("inf")
+                etag = http.get(f"{base}/v1/teens/{shared_teen}/controls", headers=auth, timeout=10).headers["ETag"]
+                answer = http.patch(
+                    f"{base}/v1/teens/{shared_teen}/controls",
+                    json={"daily_limit_minutes": 75},
+                    headers={**auth, "If-Match": etag},
+                    timeout=10,
+                )
+                answer.raise_for_status()
+                return time.perf_counter()
+
+            runner = asyncio.run
+            try:
+                import uvloop  # the client must not be the bottleneck of 10,000 answers
+
+                runner = uvloop.run  # type: ignore[assignment]
+            except ImportError:
+                pass
+            changed_at, answered, failures, opened = runner(
+                _hold_polls(server.port, seeded.tokens, cursor, count, during)
+            )
+    delays = sorted(t - changed_at for t in answered) + [float("inf")] * (count - len(answered))
+    p99 = delays[max(0, int(len(delays) * 0.99) - 1)]
+    median = statistics.median(delays)
+    log(
+        f"{count} polls opened in {opened:.1f} s; RSS {idle_rss:.0f} -> {waiting['rss']:.0f} MiB; /v1/me p99 "
+        f"{idle_me.p99_ms:.1f} -> {waiting['me_p99']:.1f} ms; {len(answered)} answered, median {median:.2f} s, "
+        f"p99 {p99:.2f} s; failures {len(failures)} {failures[:3]}"
+    )
+    return [
+        Row(
+            f"RSS with {count:,} idle long polls",
+            f"{waiting['rss']:.0f} MiB",
+            f"{idle_rss:.0f} MiB with none",
+            waiting["rss"] - idle_rss,
+            Target("<", 150, " MiB more"),
+        ),
+        Row(
+            f"GET /v1/me p99 while {count:,} polls wait",
+            f"{waiting['me_p99']:.1f} ms",
+            f"{idle_me.p99_ms:.1f} ms with none",
+            waiting["me_p99"],
+            Target("<", 50, " ms", absolute_time=True),
+        ),
+        Row(
+            f"one event reaching all {count:,} polls, p99",
+            f"{p99:.2f} s (median {median:.2f} s, {len(answered):,} answered)",
+            "-",
+            p99,
+            Target("<", 1, " s", absolute_time=True),
+        ),
+    ]

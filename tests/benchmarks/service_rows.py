@@ -1,0 +1,137 @@
+"""The service rows of the table, measured with wrk from outside the server process (one
+connection per wrk thread, loopback only, bounded in time): GET /v1/health as the baseline, GET
+controls and PATCH controls (a guardian and a teen per connection, If-Match), on a small
+database and on 10,000 and 100,000 teens with 1,000 guardians; and `--workers 2` against one
+worker on PostgreSQL. The health runs before and after the measured endpoints are averaged, so a
+busy moment of the machine weighs on baseline and figure alike."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.benchmarks.common import Load, Row, Target, wrk
+from tests.benchmarks.seed import Seeded, seed
+from tests.support.servers import LocalServer
+
+
+def plan_of(seeded: Seeded, connections: int) -> list[str]:
+    """One line per connection: its own guardian (round-robin) and a teen of that guardian no
+    other connection uses."""
+    lines = []
+    taken: dict[int, int] = {}
+    for n in range(connections):
+        guardian = n % len(seeded.tokens)
+        index = taken.get(guardian, 0)
+        taken[guardian] = index + 1
+        lines.append(f'{seeded.tokens[guardian]} {seeded.teens[guardian][index]} "1"')
+    return lines
+
+
+def measure(url: str, plan: list[str], connections: int, seconds: float, pid: int) -> dict[str, Load]:
+    """health, GET controls, PATCH controls, health again; "health" is the mean of both."""
+    first = wrk(url, "health", plan, connections, seconds, pid)
+    get = wrk(url, "get", plan, connections, seconds, pid)
+    patch = wrk(url, "patch", plan, connections, seconds, pid)
+    second = wrk(url, "health", plan, connections, seconds, pid)
+    health = Load(
+        (first.rps + second.rps) / 2,
+        (first.p50_ms + second.p50_ms) / 2,
+        max(first.p99_ms, second.p99_ms),
+        first.errors + second.errors,
+        (first.cpu_us + second.cpu_us) / 2,
+    )
+    return {"health": health, "get": get, "patch": patch}
+
+
+def _server_on(database_url: str, **options: object) -> LocalServer:
+    return LocalServer(database_url, own_process=True, **options)  # type: ignore[arg-type]
+
+
+def small_database_rows(connections: int, seconds: float, log: Callable[[str], None]) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="famguard-bench-") as directory:
+        url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        seeded = seed(url, guardians=connections, teens=connections)
+        with _server_on(url) as server:
+            loads = measure(server.url, plan_of(seeded, connections), connections, seconds, server.pid)
+    log(f"small database: {loads}")
+    return _endpoint_rows(loads, f"{connections} connections, SQLite, 1 worker")
+
+
+def _endpoint_rows(loads: dict[str, Load], setting: str) -> list[Row]:
+    health, get, patch = loads["health"], loads["get"], loads["patch"]
+    base = f"health {health.rps:,.0f} req/s, {health.cpu_us:.0f} us CPU/req"
+    rows = []
+    for name, load, ratio_target in (("PATCH controls", patch, 0.35), ("GET controls", get, 0.8)):
+        rows.append(Row(f"{name}, {setting}", str(load), base, load.rps / health.rps, Target(">=", ratio_target, "x")))
+        rows.append(
+            Row(f"{name} p99", f"{load.p99_ms:.1f} ms", "-", load.p99_ms, Target("<", 50, " ms", absolute_time=True))
+        )
+        rows.append(Row(f"{name} errors", str(load.errors), "-", load.errors, Target("<=", 0)))
+    return rows
+
+
+def large_database_rows(
+    connections: int, seconds: float, sizes: tuple[int, int], log: Callable[[str], None]
+) -> list[Row]:
+    """GET and PATCH (each as a ratio to health in its run) with `sizes[1]` teens against
+    `sizes[0]` teens, 1,000 guardians (fewer when the sizes are small)."""
+    relative: dict[int, dict[str, Load]] = {}
+    for teens in sizes:
+        guardians = min(1000, teens // 10)
+        with tempfile.TemporaryDirectory(prefix="famguard-bench-") as directory:
+            url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+            seeded = seed(url, guardians=guardians, teens=teens, history=1)
+            with _server_on(url) as server:
+                relative[teens] = measure(server.url, plan_of(seeded, connections), connections, seconds, server.pid)
+        log(f"{teens} teens: {relative[teens]}")
+    small, large = sizes
+    rows = []
+    for name, key in (("GET controls", "get"), ("PATCH controls", "patch")):
+        before = relative[small][key].rps / relative[small]["health"].rps
+        after = relative[large][key].rps / relative[large]["health"].rps
+        rows.append(
+            Row(
+                f"{name} with {large:,} teens",
+                f"{after:.2f}x health",
+                f"{before:.2f}x with {small:,} teens",
+                after / before,
+                Target(">=", 0.8, "x"),
+            )
+        )
+    return rows
+
+
+def workers_rows(
+    cluster_url: str, connections: int, seconds: float, log: Callable[[str], None], rounds: int = 2
+) -> list[Row]:
+    """GET and PATCH req/s with `--workers 2` against 1 worker, PostgreSQL."""
+    from tests.support.postgres import fresh_database
+
+    loads: dict[int, dict[str, Load]] = {}
+    for workers in (1, 2) * rounds:  # interleaved; the better of each is kept
+        url = fresh_database(cluster_url)  # each round from version 1 of every teen's controls
+        seeded = seed(url, guardians=connections, teens=connections)
+        plan = plan_of(seeded, connections)
+        with _server_on(url, workers=workers) as server:
+            got = {"get": wrk(server.url, "get", plan, connections, seconds)}
+            got["patch"] = wrk(server.url, "patch", plan, connections, seconds)
+        log(f"PostgreSQL, {workers} worker(s): {got}")
+        for key, load in got.items():
+            best = loads.setdefault(workers, {})
+            if key not in best or load.rps > best[key].rps:
+                best[key] = load
+    rows = []
+    for name, key in (("GET controls", "get"), ("PATCH controls", "patch")):
+        one, two = loads[1][key], loads[2][key]
+        rows.append(
+            Row(
+                f"{name}, PostgreSQL, --workers 2",
+                str(two),
+                f"1 worker {one.rps:,.0f} req/s",
+                two.rps / one.rps,
+                Target(">=", 1.6, "x"),
+            )
+        )
+    return rows

@@ -1,0 +1,222 @@
+"""The two paths of PATCH /v1/teens/{id}/controls — the SQLite fast write path in front of
+FastAPI and the FastAPI route — answer alike and leave the same traces. One scenario (changes,
+a change that changes nothing, stale/missing/listed/overlong If-Match, age rules, unknown and
+out-of-range values, bodies that are not JSON objects or not JSON, another content type, every
+kind of token, another family's teen, an unlinked teen, a teen turning 18 in the teen's time
+zone, an Idempotency-Key) runs over real HTTP against a server with the fast path and one
+without, each on its own fresh database and clock; every status, body and ETag must be
+identical, and so must the history and the event feed it leaves. And the fast path really
+answers when it is on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.support.accounts import Person, link, make_guardian, make_teen, renew
+from tests.support.http import Api
+from tests.support.servers import FakeClock, LocalServer, counting_calls
+
+Answer = tuple[int, str, str | None, str | None]
+
+
+def _patch(
+    api: Api,
+    teen: Person | str,
+    token: str | None,
+    body: Any,  # noqa: ANN401 - any JSON value, or raw bytes
+    if_match: str | None,
+    headers: dict[str, str] | None = None,
+) -> Answer:
+    teen_id = teen if isinstance(teen, str) else teen.id
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    if if_match is not None:
+        all_headers["If-Match"] = if_match
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response = api.call("PATCH", f"/v1/teens/{teen_id}/controls", token, content=content, headers=all_headers)
+    return (
+        response.status_code,
+        response.text,
+        response.headers.get("ETag"),
+        response.headers.get("WWW-Authenticate"),
+    )
+
+
+def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], list[Any], list[Any]]:
+    """Every request, labelled, with its answer; then Maya's history and Alex's events, with
+    the random account ids replaced by names."""
+    today = clock.now.date()
+    alex = make_guardian(api, "Alex")
+    jordan = make_guardian(api, "Jordan")
+    maya = make_teen(api, "Maya", 14, today)
+    link(api, alex, maya)
+    link(api, jordan, maya)
+    bea = make_guardian(api, "Bea")
+    tom = make_teen(api, "Tom", 15, today)
+    link(api, bea, tom)
+    ann = make_teen(api, "Ann", 13, today)
+    link(api, alex, ann)
+    kim = make_teen(api, "Kim", 18, today, days_since_birthday=-1)  # 18 tomorrow in UTC
+    link(api, alex, kim)
+    cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+    names = {p.id: p.name for p in (alex, jordan, maya, bea, tom, ann, kim)}
+
+    limit = {"daily_limit_minutes": 90}
+    answers: list[tuple[str, Answer]] = [
+        ("valid", _patch(api, maya, alex.token, limit, '"1"')),
+        ("nothing changes", _patch(api, maya, alex.token, limit, '"2"')),
+        ("two fields", _patch(api, maya, jordan.token, {"comments": "friends", "search_enabled": False}, '"2"')),
+        ("stale if-match", _patch(api, maya, alex.token, {"daily_limit_minutes": 30}, '"2"')),
+        ("if-match in a list", _patch(api, maya, alex.token, {"daily_limit_minutes": 30}, '"9", "3"')),
+        ("no if-match", _patch(api, maya, alex.token, limit, None)),
+        ("if-match too long", _patch(api, maya, alex.token, limit, '"1",' * 60)),
+        ("age rule", _patch(api, maya, alex.token, {"direct_messages": "everyone"}, '"4"')),
+        ("out of range", _patch(api, maya, alex.token, {"daily_limit_minutes": -5}, '"4"')),
+        ("unknown control", _patch(api, maya, alex.token, {"volume": 11}, '"4"')),
+        ("a list, not an object", _patch(api, maya, alex.token, [1, 2], '"4"')),
+        ("not json", _patch(api, maya, alex.token, b"{daily_limit", '"4"')),
+        ("empty body", _patch(api, maya, alex.token, b"", '"4"')),
+        ("form content type", _patch(api, maya, alex.token, limit, '"4"', {"Content-Type": "text/plain"})),
+        ("no token", _patch(api, maya, None, limit, '"4"')),
+        ("not a token", _patch(api, maya, "not-a-token", limit, '"4"')),
+        ("refresh token", _patch(api, maya, alex.refresh_token, limit, '"4"')),
+        ("teen token", _patch(api, maya, maya.token, limit, '"4"')),
+        ("another family's teen", _patch(api, tom, alex.token, limit, '"1"')),
+        ("unknown teen", _patch(api, "0" * 32, alex.token, limit, '"1"')),
+        ("a guardian id", _patch(api, bea.id, alex.token, limit, '"1"')),
+    ]
+    keyed = {"Idempotency-Key": "parity-1"}
+    answers.append(("with a key", _patch(api, maya, alex.token, {"daily_limit_minutes": 45}, '"4"', keyed)))
+    answers.append(("the key replayed", _patch(api, maya, alex.token, {"daily_limit_minutes": 45}, '"4"', keyed)))
+    assert api.call("DELETE", f"/v1/teens/{ann.id}/link", alex.token).status_code == 204
+    answers.append(("unlinked teen", _patch(api, ann, alex.token, limit, '"1"')))
+    answers.append(("17, 18 tomorrow (UTC)", _patch(api, kim, alex.token, {"timezone": "Pacific/Auckland"}, '"1"')))
+    # Kim lives in Auckland now: 12:00 UTC is already tomorrow there, the 18th birthday.
+    answers.append(("18 today in the teen's time zone", _patch(api, kim, alex.token, limit, '"2"')))
+    answers.append(("after the links ended at 18", _patch(api, kim, alex.token, limit, '"2"')))
+    clock.advance(minutes=16)
+    answers.append(("expired token", _patch(api, maya, alex.token, limit, '"5"')))
+    renew(api, alex)
+    renew(api, jordan)
+    answers.append(("refreshed token", _patch(api, maya, alex.token, limit, '"5"')))
+    assert api.call("POST", "/v1/auth/logout", jordan.token).status_code == 204
+    answers.append(("revoked sign-in", _patch(api, maya, jordan.token, limit, '"6"')))
+
+    def named(value: Any) -> Any:  # noqa: ANN401 - JSON
+        text = json.dumps(value)
+        for account_id, name in names.items():
+            text = text.replace(account_id, name)
+        return json.loads(text)
+
+    history = named(
+        [{k: v for k, v in e.items() if k != "id"} for e in _get(api, f"/v1/teens/{maya.id}/activity", alex)]
+    )
+    feed = _get(api, "/v1/events", alex, params={"after": cursor})["events"]
+    events = named([{k: v for k, v in e.items() if k != "id"} for e in feed])
+    return answers, history, events
+
+
+def _get(api: Api, path: str, person: Person, params: dict[str, Any] | None = None) -> Any:  # noqa: ANN401 - JSON
+    response = api.call("GET", path, person.token, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _run(database_url: str, fast_path: bool) -> tuple[list[tuple[str, Answer]], list[Any], list[Any]]:
+    clock = FakeClock()  # both runs start at the same moment
+    with LocalServer(database_url, clock=clock, fast_path=fast_path) as server, requests.Session() as session:
+        return _scenario(Api(session, server.url), clock)
+
+
+def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
+    fast, fast_history, fast_events = _run(f"sqlite:///{tmp_path / 'fast.sqlite3'}", fast_path=True)
+    full, full_history, full_events = _run(f"sqlite:///{tmp_path / 'full.sqlite3'}", fast_path=False)
+    assert [label for label, _ in fast] == [label for label, _ in full]
+    for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
+        assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
+    assert fast_history == full_history
+    assert fast_events == full_events
+    # The scenario meant what it says (so that equal answers are not equally wrong ones).
+    answers = dict(fast)
+    assert answers["valid"][0] == 200 and answers["valid"][2] == '"2"'
+    assert answers["nothing changes"][:1] == (200,) and answers["nothing changes"][2] == '"2"'
+    assert answers["two fields"][2] == '"3"'
+    assert answers["stale if-match"][0] == 412 and answers["stale if-match"][2] == '"3"'
+    assert answers["if-match in a list"][0] == 200
+    assert answers["no if-match"][0] == 428
+    for refused in ("if-match too long", "age rule", "out of range", "unknown control", "a list, not an object"):
+        assert answers[refused][0] == 422, refused
+    assert answers["not json"][0] == 422 and answers["empty body"][0] == 422
+    assert [answers[k][0] for k in ("no token", "not a token", "refresh token")] == [401, 401, 401]
+    assert answers["teen token"][0] == 403
+    for refused in ("another family's teen", "unknown teen", "a guardian id", "unlinked teen"):
+        assert answers[refused][0] == 404, refused
+    assert answers["with a key"][0] == 200 and answers["the key replayed"] == answers["with a key"]
+    assert answers["17, 18 tomorrow (UTC)"][0] == 200
+    assert answers["18 today in the teen's time zone"][0] == 404
+    assert answers["after the links ended at 18"][0] == 404
+    assert '"token_expired"' in answers["expired token"][1]
+    assert answers["refreshed token"][0] == 200
+    assert answers["revoked sign-in"][0] == 401
+    changes = [(e["kind"], e["field"], e["actor"]["display_name"]) for e in fast_history if e["kind"] == "controls"]
+    # newest first: the first change is last; Jordan's is recorded as Jordan's
+    assert changes[-1] == ("controls", "daily_limit_minutes", "Alex")
+    assert ("controls", "search_enabled", "Jordan") in changes
+    assert [e["type"] for e in fast_events].count("controls_changed") == 6
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])
+def test_the_switch_decides_who_changes(tmp_path: Path, fast_path: bool) -> None:
+    """With the fast path on, a change without a key never opens an ORM session; off, it
+    always does; with a key it always does (the key's claim is a transaction of its own)."""
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", clock=clock, fast_path=fast_path) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        maya = make_teen(api, "Maya", 14, clock.now.date())
+        link(api, alex, maya)
+        with counting_calls(server.app.state.service.db, "write") as sessions:
+            assert _patch(api, maya, alex.token, {"daily_limit_minutes": 90}, '"1"')[0] == 200
+            unkeyed = len(sessions)
+            keyed = {"Idempotency-Key": "k1"}
+            assert _patch(api, maya, alex.token, {"daily_limit_minutes": 60}, '"2"', keyed)[0] == 200
+        assert unkeyed == (0 if fast_path else 1)
+        assert len(sessions) > unkeyed
+
+
+def test_changes_arriving_together_are_each_all_or_nothing(tmp_path: Path) -> None:
+    """Concurrent changes (made in one transaction on the fast path, a savepoint each): of many
+    changes based on the same version of one teen's controls exactly one wins and the others
+    get 412; invalid changes next to them are refused and leave no trace; the history has
+    exactly the winners."""
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", clock=clock) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        teens = [make_teen(api, f"Teen{n}", 14, clock.now.date()) for n in range(3)]
+        for teen in teens:
+            link(api, alex, teen)
+        jobs = [(teen, {"daily_limit_minutes": 30 + n}) for n in range(6) for teen in teens]
+        jobs += [(teens[0], {"direct_messages": "everyone"})] * 3
+
+        def send(job: tuple[Person, dict[str, Any]]) -> tuple[str, int]:
+            teen, body = job
+            with requests.Session() as session:
+                return teen.id, _patch(Api(session, server.url), teen, alex.token, body, '"1"')[0]
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            results = list(pool.map(send, jobs))
+        for teen in teens:
+            statuses = [status for teen_id, status in results if teen_id == teen.id]
+            assert statuses.count(200) == 1, (teen.name, statuses)
+            # the invalid ones are 422, or 412 when they come after the winner (stale first)
+            assert statuses.count(412) + statuses.count(422) == len(statuses) - 1, (teen.name, statuses)
+            history = api.call("GET", f"/v1/teens/{teen.id}/activity", alex.token).json()
+            assert [e["field"] for e in history if e["kind"] == "controls"] == ["daily_limit_minutes"]
+            assert api.call("GET", f"/v1/teens/{teen.id}/controls", alex.token).headers["ETag"] == '"2"'

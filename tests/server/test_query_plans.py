@@ -1,0 +1,91 @@
+"""The hot queries stay index lookups however large the database grows: EXPLAIN QUERY PLAN on
+SQLite and EXPLAIN on PostgreSQL, over a database of 10,000 teens and 1,000 guardians with
+history (statistics gathered), for the statements every request of a busy service runs: the
+token check, the controls read and change (its rule, its update, the family's guardians), a
+poll's own read and the event hub's check. A scan of any table would make these grow with the
+number of families (the benchmarks' 10,000 / 100,000 teens rows measure the rest)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from famguard.server.access import AUTH_SQL, CONTROLS_READ_SQL, CONTROLS_WRITE_SQL
+from famguard.server.controls_write import _LIVE_GUARDIANS, _UPDATE
+from famguard.server.notify import _LATEST, _NEW_EVENTS, MY_EVENTS_SQL
+from tests.benchmarks.seed import Seeded, seed
+from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
+
+pytestmark = pytest.mark.slow
+
+PARAMS: dict[str, Any] = {
+    "h": "0" * 64,
+    "teen": "0" * 32,
+    "me": "0" * 32,
+    "after": 1,
+    "seen": 1,
+    "latest": 50,
+    "next": 2,
+    "body": "{}",
+    "at": "2026-01-01 00:00:00.000000",
+    "version": 1,
+}
+HOT = {
+    "token check": AUTH_SQL,
+    "controls read": CONTROLS_READ_SQL,
+    "controls change rule": CONTROLS_WRITE_SQL,
+    "controls update": _UPDATE,
+    "the family's guardians": _LIVE_GUARDIANS,
+    "a poll's read": MY_EVENTS_SQL,
+    "the hub's check": _LATEST,
+    "the hub's read of new events": _NEW_EVENTS,
+}
+
+
+def _seeded(url: str) -> Seeded:
+    return seed(url, guardians=1000, teens=10_000, history=2)
+
+
+def test_hot_queries_are_index_lookups_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'big.sqlite3'}"
+    seeded = _seeded(url)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        params = {**PARAMS, "teen": seeded.teens[0][0]}
+        for name, sql in HOT.items():
+            plan = [row[3] for row in connection.execute(text("EXPLAIN QUERY PLAN " + sql), params)]
+            assert plan, name
+            scans = [step for step in plan if step.startswith("SCAN")]
+            assert not scans, f"{name} scans a table: {plan}"
+            assert "USE TEMP B-TREE" not in " ".join(plan), f"{name} sorts: {plan}"
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    if pg_bin() is None:
+        if os.environ.get("FAMGUARD_REQUIRE_POSTGRES"):
+            pytest.fail("FAMGUARD_REQUIRE_POSTGRES is set but PostgreSQL is not installed")
+        pytest.skip("PostgreSQL's initdb/pg_ctl are not installed (set FAMGUARD_REQUIRE_POSTGRES=1 to fail instead)")
+    with throwaway_cluster() as cluster:
+        yield fresh_database(cluster)
+
+
+def test_hot_queries_are_index_lookups_on_postgres(postgres: str) -> None:
+    seeded = _seeded(postgres)
+    engine = create_engine(postgres)
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        params = {**PARAMS, "teen": seeded.teens[0][0], "at": "2026-01-01 00:00:00"}
+        for name, sql in HOT.items():
+            plan = [row[0] for row in connection.execute(text("EXPLAIN " + sql), params)]
+            scans = [step for step in plan if "Seq Scan" in step]
+            assert not scans, f"{name} scans a table: {plan}"
+        connection.rollback()
+    engine.dispose()
