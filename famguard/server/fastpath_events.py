@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from famguard.server.access import AUTH_ACCOUNT_ID, AUTH_SQL, token_refusal
-from famguard.server.notify import MY_EVENTS_SQL, Event, event_of
+from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, event_of
 from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
 from famguard.server.security import token_hash
 from famguard.server.service import Service
@@ -42,7 +42,7 @@ class FastEventsPoll:
             query = _query(scope.get("query_string", b""))
             headers = dict(scope["headers"])
             account_id = self._account(headers) if query is not None else None
-            if query is not None and account_id is not None:
+            if query is not None and account_id is not None and self._known_cursor(account_id, query[0]):
                 after, wait = query
                 db = self.service.db
 
@@ -59,6 +59,14 @@ class FastEventsPoll:
                     return
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
+
+    def _known_cursor(self, account_id: str, after: int) -> bool:
+        """A cursor this account has had; the route answers any other (it restarts at now)."""
+        try:
+            latest = self.service.db.inline_query(LATEST_OF_ACCOUNT_SQL, {"me": account_id})
+        except Exception:  # noqa: BLE001 - the route meets the same problem and reports it
+            return False
+        return latest is not None and after <= int(latest[0] or 0)
 
     def _body(self, found: list[Event], cursor: int) -> bytes:
         """The route's answer (routes_family.events_out), serialised once for all the polls an

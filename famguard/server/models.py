@@ -182,9 +182,14 @@ class EventRow(Base):
 class EventRecipient(Base):
     __tablename__ = "event_recipients"
     # By event: the event hub reads the recipients of new events (notify.py).
-    __table_args__ = (Index("ix_event_recipients_event", "event_id"),)
+    # By account and its own numbering: a poll's read and its cursor (statements.py).
+    __table_args__ = (
+        Index("ix_event_recipients_event", "event_id"),
+        Index("ux_event_recipients_account_seq", "account_id", "seq", unique=True),
+    )
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)  # this account's n-th event: the id it sees
 
 
 class IdempotencyRow(Base):

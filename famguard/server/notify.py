@@ -34,18 +34,21 @@ RECHECK_SECONDS = 0.25  # SQLite: how soon another process's event is seen
 LISTEN_SAFETY_SECONDS = 5.0  # PostgreSQL: a check even without NOTIFY (a lost listen connection)
 MAX_EVENTS = 100  # per answer; the client asks again with the new cursor
 _LATEST = "SELECT max(id) FROM events"
-# The columns both the poll's own read and the hub's read hand to `event_of`.
-EVENT_COLUMNS = "e.id, e.type, e.teen_id, e.at, e.data"
+# The columns both the poll's own read and the hub's read hand to `event_of`: an event's id as
+# its recipient sees it is that recipient's own number for it (`seq`, see statements.py).
+EVENT_COLUMNS = "r.seq, e.type, e.teen_id, e.at, e.data"
 _NEW_EVENTS = (
     f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
     "WHERE e.id > :seen AND e.id <= :latest ORDER BY e.id"
 )
 # A poll's own read, on both paths (routes_family, fastpath_events).
 MY_EVENTS_SQL = (
-    f"SELECT {EVENT_COLUMNS} FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
-    # ordered by the recipient index's own column: the first events come without a sort
-    f"WHERE r.account_id = :me AND r.event_id > :after ORDER BY r.event_id LIMIT {MAX_EVENTS}"
+    f"SELECT {EVENT_COLUMNS} FROM event_recipients r JOIN events e ON e.id = r.event_id "  # noqa: S608 - constants
+    # ordered by the recipient index's own columns: the first events come without a sort
+    f"WHERE r.account_id = :me AND r.seq > :after ORDER BY r.seq LIMIT {MAX_EVENTS}"
 )
+# The account's latest event number (its cursor now): the events route and its fast path.
+LATEST_OF_ACCOUNT_SQL = "SELECT MAX(seq) FROM event_recipients WHERE account_id = :me"
 _log = logging.getLogger(__name__)
 
 Event = dict[str, Any]

@@ -23,11 +23,10 @@ from famguard.server.models import (
     Account,
     ActivityRow,
     ControlsRow,
-    EventRow,
     TimeRequestRow,
     UsageRow,
 )
-from famguard.server.notify import MY_EVENTS_SQL, Event, Waiter, event_of
+from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, Waiter, event_of
 from famguard.server.responses import errors
 from famguard.server.schemas import (
     ActivityKind,
@@ -356,8 +355,8 @@ def events_out(found: list[Event], cursor: int) -> EventsOut:
 def _authenticate_for_events(service: Service, request: Request) -> tuple[Principal, int]:
     with service.db.read() as session:
         me = service.authenticate(session, request)
-        latest = session.scalar(select(func.max(EventRow.id))) or 0
-        return me, int(latest)
+        latest = session.execute(text(LATEST_OF_ACCOUNT_SQL), {"me": me.account_id}).scalar()
+        return me, int(latest or 0)
 
 
 @router.get("/v1/events", response_model=EventsOut, responses=errors(400))
@@ -370,7 +369,9 @@ async def events(
     Without `after`, answers at once with the current cursor."""
     service = _service(request)
     me, latest = await run_in_threadpool(_authenticate_for_events, service, request)
-    if after is None:
+    if after is None or after > latest:
+        # No cursor, or one this account never had (a server-wide id from before cursors were
+        # per account): start from now rather than wait for a number that may never come.
         return EventsOut(events=[], cursor=str(latest))
     # (On SQLite, fastpath_events.FastEventsPoll takes the common poll before it gets here.)
     read = lambda: run_in_threadpool(_read_events, service, me, after)  # noqa: E731 - a one-line callback

@@ -22,7 +22,13 @@ _INSERT_ACTIVITY = (
     "VALUES (:at, :actor, :teen, :kind, :field, :before, :after)"
 )
 _INSERT_EVENT = "INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id"
-_INSERT_RECIPIENT = "INSERT INTO event_recipients (account_id, event_id) VALUES (:account, :event)"
+# Each recipient numbers its own events 1, 2, 3… (`seq`, its events cursor): a server-wide id would
+# show a family how busy every other family is. Publishing is serialised (SQLite's one writer,
+# PostgreSQL's lock on the events table), so max + 1 is the account's next number.
+_INSERT_RECIPIENT = (
+    "INSERT INTO event_recipients (account_id, event_id, seq) "
+    "SELECT :account, :event, COALESCE(MAX(seq), 0) + 1 FROM event_recipients WHERE account_id = :account"
+)
 # Event ids are the poll cursor: taking this lock until commit makes ids become visible in id
 # order on PostgreSQL, so a poll can never step over an event committed late.
 _LOCK_EVENTS = "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
