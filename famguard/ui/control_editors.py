@@ -1,15 +1,26 @@
 """One editor widget per editor kind of the control declarations (`EDITORS`, keyed by
 famguard.domain.control_spec.EditorKind). Each is built from a control's spec, shows a typed
-domain value (`set_value`) and emits `value_changed(new_value)` when the guardian changes it — a
-change applies at once, there is no save button. Options the teen's age does not allow stay
-visible but disabled, with the spec's reason beside them."""
+domain value (`set_value`) and emits `value_changed(new_value)` when the guardian commits a change
+— there is no save button, but nothing is sent by accident:
+
+- a value is checked against the control's own declaration before it is emitted; one that breaks
+  it (a keyword of 60 characters, 900 minutes) is refused next to the editor, with what was typed
+  left in place, and never becomes a change;
+- numbers are typed freely and checked on commit, with the allowed range shown beside them (a spin
+  box clamping 900 to 90 would save what nobody typed);
+- moving through choices with the arrow keys commits only after the guardian settles
+  (`SETTLE_MS`), or at once on Space, Enter or leaving the choices; a click commits at once.
+
+Options the teen's age does not allow stay visible but disabled, with the spec's reason beside
+them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -36,6 +47,7 @@ from famguard.domain.values import (
     DAILY_LIMIT_PRESETS,
     DAY_NAMES,
     WEEKDAYS,
+    FieldError,
     QuietHours,
     TimeAwayBlock,
     block_text,
@@ -56,6 +68,11 @@ def timezone_names() -> list[str]:
     return _ZONES
 
 
+SETTLE_MS = 1200  # arrow keys through choices: commit once the guardian stops for this long
+_ARROWS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right)
+_COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
 class Editor(QWidget):
     value_changed = Signal(object)
 
@@ -65,6 +82,9 @@ class Editor(QWidget):
         self.field = spec.name
         self._value: Any = None
         self._shown = False
+        # Why a value was refused here (or what to do next); each editor puts it in its layout.
+        self.message = named(wrapping_label("", f"message_{spec.name}"), f"message_{spec.name}", f"{spec.label}: note")
+        self.message.setVisible(False)
 
     def value(self) -> Any:
         return self._value
@@ -86,9 +106,104 @@ class Editor(QWidget):
     def _show(self, value: Any) -> None:
         raise NotImplementedError
 
-    def _emit(self, value: Any) -> None:
-        if value != self._value:
-            self.value_changed.emit(value)
+    def cancel_pending(self) -> None:
+        """Forget a choice still settling (another teen is shown now)."""
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def problem(self, value: Any) -> str | None:
+        """Why the declaration refuses `value`, in its own words (None: it is allowed)."""
+        try:
+            self.spec.parse(self.spec.dump(value))
+        except FieldError as exc:
+            return str(exc)
+        return None
+
+    def _emit(self, value: Any) -> bool:
+        """Ask for `value` unless it is the current one or the declaration refuses it (then say
+        why, and send nothing). True when the value was asked for."""
+        if value == self._value:
+            return False
+        problem = self.problem(value)
+        if problem is not None:
+            self.say(f"✗ {problem}")
+            return False
+        self.say("")
+        self.value_changed.emit(value)
+        return True
+
+
+class _Settling(QObject):
+    """Commits a radio group's choice made with the arrow keys once the guardian settles: each
+    arrow step only moves the check mark (Qt clicks the next button), Space or Enter or leaving the
+    group commits at once, and a mouse click is not delayed at all."""
+
+    def __init__(self, editor: Editor, buttons: list[QAbstractButton], commit: Callable[[Any], object]) -> None:
+        super().__init__(editor)
+        self._editor = editor
+        self._buttons = buttons
+        self._commit = commit
+        self._by_arrow = False
+        self._pending: tuple[Any] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self.flush)
+        for button in buttons:
+            button.installEventFilter(self)
+
+    @property
+    def pending(self) -> bool:
+        return self._pending is not None
+
+    @property
+    def by_arrow(self) -> bool:
+        """The click being handled is an arrow-key step."""
+        return self._by_arrow
+
+    def chosen(self, value: Any) -> None:
+        """A button of the group was clicked (by the mouse, Space, or an arrow step)."""
+        if self._by_arrow:
+            self._pending = (value,)
+            self._timer.start()
+            self._editor.say("… applies when you stop, or press Enter")
+            return
+        self.cancel()
+        self._commit(value)
+
+    def flush(self) -> None:
+        if self._pending is not None:
+            (value,), self._pending = self._pending, None
+            self._timer.stop()
+            self._editor.say("")
+            self._commit(value)
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        if self._pending is not None:
+            self._pending = None
+            self._editor.say("")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in _ARROWS:
+                self._by_arrow = True  # the click Qt makes while handling this key is a step
+                QTimer.singleShot(0, self._arrow_done)
+            elif event.key() in _COMMIT_KEYS:
+                self.flush()
+        elif event.type() == QEvent.Type.FocusOut and self.pending:
+            QTimer.singleShot(0, self._left_group)
+        return False
+
+    def _arrow_done(self) -> None:
+        self._by_arrow = False
+
+    def _left_group(self) -> None:
+        focus = self._editor.focusWidget()
+        if focus is None or not focus.hasFocus() or focus not in self._buttons:
+            self.flush()
 
 
 class ChoiceEditor(Editor):
@@ -112,8 +227,13 @@ class ChoiceEditor(Editor):
             self._reasons[value] = reason
             layout.addWidget(button, row, 0)
             layout.addWidget(reason, row, 1)
+        layout.addWidget(self.message, len(self._options), 0, 1, 2)
         layout.setColumnStretch(1, 1)
+        self._settling = _Settling(self, list(self._buttons.values()), self._emit)
         self._group.buttonClicked.connect(self._clicked)
+
+    def cancel_pending(self) -> None:
+        self._settling.cancel()
 
     def button(self, value: Any) -> QRadioButton:
         return self._buttons[value]
@@ -135,8 +255,7 @@ class ChoiceEditor(Editor):
             button.setChecked(True)
 
     def _clicked(self, button: QAbstractButton) -> None:
-        value = self._options[self._group.id(button)][0]
-        self._emit(value)
+        self._settling.chosen(self._options[self._group.id(button)][0])
 
 
 class ToggleEditor(Editor):
@@ -155,6 +274,7 @@ class ToggleEditor(Editor):
         layout.addWidget(self.check)
         layout.addWidget(self.state_label)
         layout.addWidget(self.reason, 10)  # the reason takes the row's free width, not half of it
+        layout.addWidget(self.message)
         layout.addStretch(1)
         self.check.clicked.connect(lambda checked: self._emit(bool(checked)))
 
@@ -170,15 +290,30 @@ class ToggleEditor(Editor):
         self.state_label.setText("(on)" if value else "(off)")
 
 
+def minutes_box(object_name: str, accessible: str, value: int) -> QSpinBox:
+    """Minutes typed freely: the box takes any whole number so that what was typed stays as typed
+    (900 is not clamped to 90, 5 not reverted), and the editor checks the declared range on commit."""
+    box = named(QSpinBox(), object_name, accessible)
+    box.setRange(0, 99999)
+    box.setSuffix(" min")
+    box.setValue(value)
+    return box
+
+
+def range_text(bounds: tuple[int, int]) -> str:
+    low, high = bounds
+    return f"{low}–{high} min ({format_minutes(high)})"
+
+
 class DailyLimitEditor(Editor):
-    """No limit, one of the presets, or a custom number of minutes."""
+    """No limit, one of the presets, or a custom number of minutes (range shown beside it)."""
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        low, high = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        self.bounds = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
         self._group = QButtonGroup(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         self._choices: list[int | None] = [*DAILY_LIMIT_PRESETS, None]
         self._buttons: dict[int | None, QRadioButton] = {}
         for index, minutes in enumerate(self._choices):
@@ -187,25 +322,33 @@ class DailyLimitEditor(Editor):
             button = named(QRadioButton(text), f"dailyLimit_{key}", f"Daily limit {text}")
             self._group.addButton(button, index)
             self._buttons[minutes] = button
-            layout.addWidget(button)
+            row.addWidget(button)
         self.custom_radio = named(QRadioButton("Custom:"), "dailyLimit_custom", "Custom daily limit")
         self._group.addButton(self.custom_radio, len(self._choices))
-        self.custom_spin = named(QSpinBox(), "dailyLimitCustom", "Custom daily limit in minutes")
-        self.custom_spin.setRange(low, high)
-        self.custom_spin.setSuffix(" min")
+        self.custom_spin = minutes_box("dailyLimitCustom", "Custom daily limit in minutes", 75)
         self.custom_spin.setSingleStep(5)
-        self.custom_spin.setValue(75)
+        self.range_label = named(QLabel(range_text(self.bounds)), "dailyLimitRange", "Allowed custom limits")
+        self.custom_spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
         self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
-        layout.addWidget(self.custom_radio)
-        layout.addWidget(self.custom_spin)
-        layout.addWidget(self.custom_apply)
-        layout.addStretch(1)
+        row.addWidget(self.custom_radio)
+        row.addWidget(self.custom_spin)
+        row.addWidget(self.range_label)
+        row.addWidget(self.custom_apply)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        self._settling = _Settling(self, [*self._buttons.values(), self.custom_radio], self._emit)
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
         self.custom_spin.editingFinished.connect(self._custom_edited)
 
     def button(self, minutes: int | None) -> QRadioButton:
         return self._buttons[minutes]
+
+    def cancel_pending(self) -> None:
+        self._settling.cancel()
 
     def _show(self, value: Any) -> None:
         button = self._buttons.get(value)
@@ -218,42 +361,58 @@ class DailyLimitEditor(Editor):
     def _clicked(self, button: QAbstractButton) -> None:
         index = self._group.id(button)
         if index < len(self._choices):
-            self._emit(self._choices[index])
-        else:
+            self._settling.chosen(self._choices[index])
+            return
+        # "Custom:" names no value until minutes are typed and set: nothing to send yet.
+        self._settling.cancel()
+        if not self._settling.by_arrow:
             self.custom_spin.setFocus()
+            self.custom_spin.selectAll()
 
     def _custom_edited(self) -> None:
         if self.custom_radio.isChecked():
             self._apply_custom()
 
     def _apply_custom(self) -> None:
+        minutes = self.custom_spin.value()
+        low, high = self.bounds
+        if not low <= minutes <= high:
+            self.say(f"✗ {minutes} min is outside the allowed {range_text(self.bounds)}. Nothing was changed.")
+            self.custom_spin.setFocus()
+            return
         self.custom_radio.setChecked(True)
-        self._emit(self.custom_spin.value())
+        self._emit(minutes)
 
 
 class OverridesEditor(Editor):
-    """Per-weekday limits: tick a day to give it its own value."""
+    """Per-weekday limits: tick a day to give it its own value (range shown beside them)."""
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        low, high = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.bounds = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
         self.day_checks: dict[str, QCheckBox] = {}
         self.day_spins: dict[str, QSpinBox] = {}
         for column, day in enumerate(WEEKDAYS):
             check = named(QCheckBox(DAY_NAMES[day]), f"override_{day}", f"Own limit on {DAY_NAMES[day]}")
-            spin = named(QSpinBox(), f"override_{day}_minutes", f"Limit on {DAY_NAMES[day]} in minutes")
-            spin.setRange(low, high)
+            spin = minutes_box(
+                f"override_{day}_minutes", f"Limit on {DAY_NAMES[day]} in minutes", 120 if day in ("sat", "sun") else 60
+            )
             spin.setSingleStep(15)
-            spin.setSuffix(" min")
-            spin.setValue(120 if day in ("sat", "sun") else 60)
+            spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
             check.clicked.connect(self._changed)
             spin.editingFinished.connect(self._spin_done)
-            layout.addWidget(check, 0, column)
-            layout.addWidget(spin, 1, column)
+            grid.addWidget(check, 0, column)
+            grid.addWidget(spin, 1, column)
             self.day_checks[day] = check
             self.day_spins[day] = spin
+        self.range_label = named(QLabel(f"Each day: {range_text(self.bounds)}"), "overridesRange", "Allowed limits")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addWidget(self.range_label)
+        layout.addWidget(self.message)
 
     def _show(self, value: Any) -> None:
         overrides = dict(value or {})
@@ -263,16 +422,27 @@ class OverridesEditor(Editor):
             if day in overrides:
                 self.day_spins[day].setValue(overrides[day])
 
-    def _current(self) -> dict[str, int]:
-        return {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+    def _current(self) -> dict[str, int] | None:
+        """The ticked days' limits, or None (and why, said) when one is out of range."""
+        low, high = self.bounds
+        values = {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+        wrong = [f"{DAY_NAMES[d]} {m} min" for d, m in values.items() if not low <= m <= high]
+        if wrong:
+            self.say(f"✗ {', '.join(wrong)}: outside the allowed {range_text(self.bounds)}. Nothing was changed.")
+            return None
+        return values
 
     def _changed(self) -> None:
         for day in WEEKDAYS:
             self.day_spins[day].setEnabled(self.day_checks[day].isChecked())
-        self._emit(self._current())
+        values = self._current()
+        if values is not None:
+            self._emit(values)
 
     def _spin_done(self) -> None:
-        self._emit(self._current())
+        values = self._current()
+        if values is not None:
+            self._emit(values)
 
 
 def _clock(edit: QTimeEdit) -> str:
@@ -305,8 +475,7 @@ class TimeAwayEditor(Editor):
         self.start_edit = _time_edit("timeAwayStart", "New block starts", "22:00")
         self.end_edit = _time_edit("timeAwayEnd", "New block ends", "07:00")
         self.add_button = named(QPushButton("Add block"), "timeAwayAdd", "Add time away block")
-        self.message = wrapping_label("", "timeAwayMessage")  # a problem with the new block
-        self.message.setVisible(False)
+        self.message.setObjectName("timeAwayMessage")  # a problem with the new block
         existing_row = QHBoxLayout()
         existing_row.addWidget(self.list, 1)
         existing_row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -341,28 +510,28 @@ class TimeAwayEditor(Editor):
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setVisible(bool(value))
         self.empty_label.setVisible(not value)
-        self._say("")
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        self.say("")
 
     def _add(self) -> None:
         days = tuple(d for d in WEEKDAYS if self.day_checks[d].isChecked())
         start, end = _clock(self.start_edit), _clock(self.end_edit)
         if not days:
-            self._say("✗ Choose at least one day.")
+            self.say("✗ Choose at least one day.")
             return
         if start == end:
-            self._say("✗ A block must end at a different time than it starts.")
+            self.say("✗ A block must end at a different time than it starts.")
             return
-        self._emit((*tuple(self._value or ()), TimeAwayBlock(days, start, end)))
+        block = TimeAwayBlock(days, start, end)
+        if block in tuple(self._value or ()):
+            self.say(f"✗ {block_text(block)} is set already.")
+            return
+        self._emit((*tuple(self._value or ()), block))
 
     def _remove(self) -> None:
         row = self.list.currentRow()
         blocks = list(self._value or ())
         if not 0 <= row < len(blocks):
-            self._say("Select a block to remove first.")
+            self.say("Select a block to remove first.")
             return
         del blocks[row]
         self._emit(tuple(blocks))
@@ -383,6 +552,7 @@ class QuietHoursEditor(Editor):
         layout.addWidget(self.start_edit)
         layout.addWidget(QLabel("to"))
         layout.addWidget(self.end_edit)
+        layout.addWidget(self.message)
         layout.addStretch(1)
         self.enabled_check.clicked.connect(self._changed)
         self.start_edit.editingFinished.connect(self._changed)
@@ -416,7 +586,7 @@ class KeywordEditor(Editor):
         self.edit.setPlaceholderText("a word or #hashtag")
         self.add_button = named(QPushButton("Add"), "keywordAdd", "Add keyword")
         self.remove_button = named(QPushButton("Remove"), "keywordRemove", "Remove selected keyword")
-        self.message = wrapping_label("", "keywordMessage")
+        self.message.setObjectName("keywordMessage")
         row = QHBoxLayout()
         row.addWidget(self.edit, 1)
         row.addWidget(self.add_button)
@@ -437,7 +607,7 @@ class KeywordEditor(Editor):
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setEnabled(bool(value))
         count = len(value or ())
-        self.message.setText(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
+        self.say(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
 
     def _add(self) -> None:
         word = " ".join(self.edit.text().split())
@@ -445,16 +615,18 @@ class KeywordEditor(Editor):
             return
         current = tuple(self._value or ())
         if word.casefold() in {w.casefold() for w in current}:
-            self.message.setText(f"“{word}” is already in the list.")
+            self.say(f"✗ “{word}” is already in the list.")
             return
-        self.edit.clear()
-        self._emit((*current, word))
+        if self._emit((*current, word)):
+            self.edit.clear()  # only once asked for: a refused word stays to be corrected
+        else:
+            self.edit.setFocus()
 
     def _remove(self) -> None:
         row = self.list.currentRow()
         words = list(self._value or ())
         if not 0 <= row < len(words):
-            self.message.setText("Select a keyword to remove first.")
+            self.say("Select a keyword to remove first.")
             return
         del words[row]
         self._emit(tuple(words))
@@ -474,7 +646,7 @@ class TimezoneEditor(Editor):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.combo.setMinimumWidth(260)
-        self.message = wrapping_label("", "timezoneMessage")
+        self.message.setObjectName("timezoneMessage")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
@@ -491,9 +663,8 @@ class TimezoneEditor(Editor):
 
     def _pick(self, text: str) -> None:
         if self.combo.findText(text) < 0:
-            self.message.setText(f"✗ “{text}” is not a time zone; pick one from the list, e.g. Europe/London.")
+            self.say(f"✗ “{text}” is not a time zone; pick one from the list, e.g. Europe/London.")
             return
-        self.message.setText("")
         self._emit(text)
 
 

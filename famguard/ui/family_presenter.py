@@ -1,6 +1,6 @@
 """Drives the family screen of one signed-in account by composing one presenter per thing a
-parent looks at — the teen list, the selected teen's controls, their time requests, pairing —
-and owning what they share: the sync engine's notices, the online/offline state and what a
+parent looks at — the teen list, the selected teen's home and controls, time requests, the inbox,
+pairing — and owning what they share: the sync engine's notices, the online/offline state and what a
 failure means for the family as a whole.
 
 The sync engine's notices arrive on its own threads; a queued Qt signal brings each to the GUI
@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
+from famguard.domain.models import TeenSummary
+from famguard.ui.home_presenter import HomePresenter, News
+from famguard.ui.inbox_presenter import InboxPresenter
+from famguard.ui.main_window import HOME_PAGE
 from famguard.ui.pairing_presenter import PairingPresenter
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
 from famguard.ui.tasks import TaskRunner
@@ -26,6 +30,7 @@ from famguard.ui.time_requests_presenter import TimeRequestsPresenter
 
 if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types only
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
+    from famguard.ui.alerts import Alerts
     from famguard.ui.dialogs import ConflictDialog
     from famguard.ui.main_window import MainWindow
     from famguard.ui.viewstate import TeenRow
@@ -48,31 +53,43 @@ class FamilyPresenter(Presenter):
         *,
         account_label: str,
         on_signed_out: Callable[[], None] | None = None,
+        alerts: Alerts | None = None,
     ) -> None:
         super().__init__(window, tasks)
         self.on_signed_out = on_signed_out  # the server ended the sign-in: the controller signs in again
         self.session = session
+        self.alerts = alerts
         self._online = True
+        self._selected: str | None = None
         fail = self.failed
         self.teen_list = TeenListPresenter(window, tasks, session.family, session.sync, on_select=self.select,
-                                           on_failure=fail)  # fmt: skip
+                                           on_gone=self._gone, on_failure=fail)  # fmt: skip
         self.controls = TeenControlsPresenter(window, tasks, session.sync, session.family, self.teen_list,
                                               on_status=self._show_status, on_failure=fail)  # fmt: skip
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
+        self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,
+                                  on_pending=self._pending_changed, asked=self.controls.asked,
+                                  on_failure=fail)  # fmt: skip
+        self.inbox = InboxPresenter(window, tasks, self.home, self.requests)
         self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests)
+        self.screens: tuple[TeenScreen, ...] = (self.home, self.controls, self.requests)
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._on_notice)
         self._listener = self._bridge.notice.emit  # called on engine threads; emit is thread-safe
         session.sync.add_listener(self._listener)
         self.track(window.ensure_controls_page().unlink_requested, self.teen_list.unlink)
+        self.track(window.ensure_controls_page().home_requested, lambda: window.show_page(HOME_PAGE))
         self.track(window.offline_banner.retry_requested, self._retry_now)
         self.track(window.add_teen_requested, self.pairing.open)
+        self.track(window.inbox_requested, self.inbox.open)
+        self.track(window.teen_list.inbox_requested, self.inbox.open)
+        if alerts is not None:
+            self.track(alerts.inbox_requested, self.inbox.open)
         window.set_account(account_label, session.server_url)
         window.show_family()
 
@@ -86,14 +103,15 @@ class FamilyPresenter(Presenter):
         def teen_changed(teen_id: str) -> None:
             self.controls.reload(teen_id)
             self.teen_list.update_sync(teen_id)
+            self.home.reload(teen_id)
 
         return {
             NoticeKind.OUTBOX: for_teen(teen_changed),
             NoticeKind.CONTROLS: for_teen(teen_changed),
             NoticeKind.STATUS: lambda _t: self._reload_status(),
             NoticeKind.TEENS: lambda _t: self.teen_list.reload(fetch_new=True),
-            NoticeKind.USAGE: for_teen(self.teen_list.reload_usage),
-            NoticeKind.TIME_REQUESTS: for_teen(self.requests.reload),
+            NoticeKind.USAGE: for_teen(self.home.reload),
+            NoticeKind.TIME_REQUESTS: for_teen(self.home.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
         }
@@ -120,11 +138,15 @@ class FamilyPresenter(Presenter):
         self.teen_list.reload(fetch_new=False)
         self.refresh_teens()
         self.run(self.session.sync.start, name="start sync")
+        self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
 
     def close(self) -> None:
         """Disconnect from the window and the engine (sign-out, reset, exit)."""
         self.session.sync.remove_listener(self._listener)
         self.pairing.close()
+        self.inbox.close()
+        if self.alerts is not None:
+            self.alerts.set_pending(0)
         for screen in self.screens:
             screen.close()
         self.teen_list.close()
@@ -135,9 +157,40 @@ class FamilyPresenter(Presenter):
         self.teen_list.refresh()
 
     def select(self, teen_id: str) -> None:
-        """The guardian selected a teen: every screen of one teen follows."""
+        """The guardian selected a teen: every screen of one teen follows; another teen opens on
+        their home."""
+        if teen_id != self._selected:
+            self._selected = teen_id
+            if self.window.current_page():
+                self.window.show_page(HOME_PAGE)
         for screen in self.screens:
             screen.show(teen_id)
+
+    def _read_every_teen(self, teens: list[TeenSummary]) -> None:
+        """Every teen's today from the store, and their requests from the server (the inbox and
+        the badges are about all teens, not only the selected one)."""
+        for teen in teens:
+            self.home.reload(teen.id)
+            self.requests.refresh(teen.id)
+
+    # --- what the guardian hears of -----------------------------------------------------------
+
+    def _news(self, kind: str, title: str, text: str) -> None:
+        if self.alerts is not None:
+            self.alerts.notify(kind, title, text)
+
+    def _pending_changed(self) -> None:
+        pending = self.home.pending()
+        self.window.inbox_action.setText(f"&Requests inbox ({len(pending)})")
+        self.window.teen_list.set_inbox_count(len(pending))
+        if self.alerts is not None:
+            self.alerts.set_pending(len(pending))
+        self.inbox.refresh()
+
+    def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
+        self.home.forget(teen_id)
+        if not by_me:
+            self._news(News.UNLINKED, f"{name} is no longer linked", f"You can no longer see or set {name}'s controls.")
 
     # --- notices and status --------------------------------------------------------------------
 

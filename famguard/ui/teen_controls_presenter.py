@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from famguard.ui.main_window import MainWindow
 
 Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus"]
+_NOTHING = object()  # no value asked for here (None is a value: no limit, quiet hours off)
 
 
 class TeenControlsPresenter(Presenter):
@@ -72,6 +73,10 @@ class TeenControlsPresenter(Presenter):
         if teen_id == self.teens.current:
             self.show(teen_id)
 
+    def asked(self, teen_id: str, field: str) -> object:
+        """The value this guardian last asked for (None: nothing asked here)."""
+        return self._requested.get((teen_id, field), _NOTHING)
+
     def set_offline(self, offline: bool) -> None:
         self.page.set_offline(offline)
 
@@ -101,7 +106,6 @@ class TeenControlsPresenter(Presenter):
             if elsewhere:
                 self._name_who_changed(teen_id, elsewhere)
         self.shown[teen_id] = controls
-        self.window.show_teen_page()
         self._show_states(teen_id, states)
         self.on_status(status)
 
@@ -142,6 +146,10 @@ class TeenControlsPresenter(Presenter):
             message = user_message(exc)
             if message is None:
                 self.tasks.error_reporter(exc)
+                return
+            if kind_of(exc) is ErrorKind.REFUSED and teen_id == self.page.teen_id:
+                # A rule checked here, before anything was queued: nothing to retry or undo.
+                self.page.refuse_locally(field, message)
                 return
             self.page.set_field_state(field, SyncState.REJECTED, message)
             self.teens.select(teen_id)  # show the value that still applies
