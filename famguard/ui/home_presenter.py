@@ -113,7 +113,10 @@ class HomePresenter(Presenter):
             self.reload(teen_id)
 
     def _read(self, teen_id: str) -> _Inputs:
-        """On a worker."""
+        """On a worker. A teen never selected on this computer has no cached controls yet: they are
+        fetched once (today's limit is in them)."""
+        if self.sync.cached_controls(teen_id) is None:
+            self.sync.refresh_controls(teen_id)
         states = self.sync.field_states(teen_id)
         return _Inputs(
             controls=self.sync.displayed_controls(teen_id),
