@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self._page_factories: dict[str, Callable[[], QWidget]] = {}
         self._page_titles: dict[str, str] = {}
         self._pages: dict[str, QWidget] = {}
-        self._page_actions: list[QAction] = []
+        self._page_actions: dict[str, QAction] = {}
         self._extra_view_actions: list[QAction] = []
         self.close_to_tray: Callable[[], bool] = lambda: False  # the controller says when to hide instead
 
@@ -189,24 +189,24 @@ class MainWindow(QMainWindow):
 
     def _rebuild_view_menu(self) -> None:
         """The pages of the selected teen, as registered, then the inbox and the extras."""
+        import shiboken6
+
         menu = self.view_menu
         menu.clear()
-        for action in self._page_actions:
-            action.deleteLater()
-        self._page_actions = []
-        teen_shown = self._family is not None and self._teen_pages.currentWidget() is not self.no_teen
-        for index, (name, title) in enumerate(self._page_titles.items(), start=1):
-            action = QAction(title, self)
-            action.setObjectName(f"viewPage_{name}")
-            action.setShortcut(QKeySequence(f"Ctrl+{index}"))
-            action.setEnabled(teen_shown)
-            action.triggered.connect(lambda _c=False, n=name: self.show_page(n))
-            self._page_actions.append(action)
+        for action in self._page_actions.values():
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.inbox_action)
+        self._extra_view_actions = [a for a in self._extra_view_actions if shiboken6.isValid(a)]
         for action in self._extra_view_actions:
             menu.addAction(action)
+        self._enable_page_actions()
+
+    def _enable_page_actions(self) -> None:
+        """A teen's pages can be chosen while a teen is shown."""
+        teen_shown = self._family is not None and self._teen_pages.currentWidget() is not self.no_teen
+        for action in self._page_actions.values():
+            action.setEnabled(teen_shown)
 
     def _build_demo_bar(self) -> None:
         self.demo_bar = QToolBar("Demo")
@@ -276,6 +276,11 @@ class MainWindow(QMainWindow):
         View menu as `title` (with its mnemonic)."""
         self._page_factories[name] = build
         self._page_titles[name] = title
+        action = QAction(title, self)
+        action.setObjectName(f"viewPage_{name}")
+        action.setShortcut(QKeySequence(f"Ctrl+{len(self._page_actions) + 1}"))
+        action.triggered.connect(lambda _c=False, n=name: self.show_page(n))
+        self._page_actions[name] = action
         self._rebuild_view_menu()
 
     @property
@@ -296,7 +301,7 @@ class MainWindow(QMainWindow):
         """Show a page of the selected teen, with the keyboard focus on its first control."""
         page = self.page(name, QWidget)
         self.teen_pages.setCurrentWidget(page)
-        self._rebuild_view_menu()
+        self._enable_page_actions()
         focus = getattr(page, "focus_first", None)
         if callable(focus):
             focus()
@@ -402,7 +407,7 @@ class MainWindow(QMainWindow):
         pages = self.teen_pages  # builds the family screen (and its no-teen page) when needed
         self.no_teen_label.setText(text)
         pages.setCurrentWidget(self.no_teen)
-        self._rebuild_view_menu()
+        self._enable_page_actions()
 
     def current_screen(self) -> str:
         current = self.screens.currentWidget()
