@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls
+from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import heading, named, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.viewstate import SyncState, state_text
@@ -168,7 +168,14 @@ class ControlsPage(QWidget):
         # Rows are built one at a time (see build_next) so a page never blocks the window long.
         self._rows: dict[str, ControlRow] = {}
         self._group_layouts: dict[str, QVBoxLayout] = {}
-        self._to_build = [spec.name for group in GROUPS for spec in CONTROLS if spec.group == group]
+        # In its group, the time zone comes first: the day and every schedule below follow it.
+        self._to_build = [
+            spec.name
+            for group in GROUPS
+            for spec in sorted(
+                (s for s in CONTROLS if s.group == group), key=lambda s: s.kind is not ValueKind.TIMEZONE
+            )
+        ]
         body = self._body = QWidget()
         body_layout = QVBoxLayout(body)
         for group in GROUPS:

@@ -72,7 +72,8 @@ class FamilyPresenter(Presenter):
                                   on_pending=self._pending_changed, asked=self.controls.asked,
                                   on_failure=fail)  # fmt: skip
         self.inbox = InboxPresenter(window, tasks, self.home, self.requests)
-        self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
+        self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self._linked,
+                                        linked_ids=lambda: set(self.teen_list.rows))  # fmt: skip
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
@@ -155,6 +156,31 @@ class FamilyPresenter(Presenter):
 
     def refresh_teens(self) -> None:
         self.teen_list.refresh()
+
+    def _linked(self, teen_id: str, new: bool) -> None:
+        """A pairing was confirmed: show the teen; a new teen's day starts in this computer's time
+        zone (the service starts every teen in UTC), said in a notice and undoable like any change."""
+        self.refresh_teens()
+        if not new or not teen_id:
+            return
+        sync = self.session.sync
+
+        def start_in_my_zone() -> str | None:
+            from famguard.domain.controls import DEFAULT_TIMEZONE
+            from famguard.services.localzone import local_timezone
+
+            zone = local_timezone()
+            controls = sync.refresh_controls(teen_id)
+            if zone is None or zone == DEFAULT_TIMEZONE or controls.timezone != DEFAULT_TIMEZONE:
+                return None
+            sync.queue_change(teen_id, None, timezone=zone)
+            return zone
+
+        def moved(zone: str | None) -> None:
+            if zone:
+                self.window.show_notice(f"ℹ The new teen's day follows your time zone, {zone}.", hide_after_ms=15000)
+
+        self.run(start_in_my_zone, moved, name="teen's time zone")
 
     def select(self, teen_id: str) -> None:
         """The guardian selected a teen: every screen of one teen follows; another teen opens on
