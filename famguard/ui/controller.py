@@ -299,6 +299,7 @@ class AppController(QObject):
     def _confirm_sign_out(self, unsent: int) -> None:
         session = self.session
         if session is None or not confirm_sign_out(self.window, unsent):
+            self.window.return_focus()
             return
         self._close_family()
         self.session = None
@@ -402,6 +403,7 @@ class AppController(QObject):
 
         def finished(result: int) -> None:
             self.preferences_dialog = None
+            self.window.return_focus()
             if result != PreferencesDialog.DialogCode.Accepted:
                 return
             chosen = dialog.values()

@@ -276,6 +276,14 @@ class ControlsPage(QWidget):
         for field, row in self.rows.items():
             row.set_state(row.state, offline=offline, message=self._messages.get(field))
 
+    def focus_first(self) -> None:
+        """The page opened: the keyboard starts at its first setting."""
+        for row in self.rows.values():
+            for widget in row.editor.findChildren(QWidget):
+                if widget.isVisibleTo(self) and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                    widget.setFocus()
+                    return
+
     def field_status(self, field: str) -> str:
         return self.rows[field].status.text()
 

@@ -32,6 +32,7 @@ class InboxPresenter(Presenter):
         if self.dialog is None:
             self.dialog = InboxDialog(self.window)
             self.track(self.dialog.answer_requested, self.answer)
+            self.track(self.dialog.finished, lambda _r: self.window.return_focus())
         self.refresh()
         self.dialog.show()
         self.dialog.raise_()

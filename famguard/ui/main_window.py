@@ -409,6 +409,21 @@ class MainWindow(QMainWindow):
         pages.setCurrentWidget(self.no_teen)
         self._enable_page_actions()
 
+    def return_focus(self, widget: QWidget | None = None) -> None:
+        """After a dialog: the window is active again and the keyboard at `widget` (or the family's
+        list, or the screen's own first field) — never nowhere, even without a window manager."""
+        self.activateWindow()
+        self.raise_()
+        if widget is None and self._family is not None and self.screens.currentWidget() is self._family:
+            current = self._teen_pages.currentWidget()
+            focus = getattr(current, "focus_first", None)
+            if callable(focus) and current is not self.no_teen:
+                focus()
+                return
+            widget = self._teen_list.list
+        if widget is not None:
+            widget.setFocus()
+
     def current_screen(self) -> str:
         current = self.screens.currentWidget()
         return current.objectName() if current is not None else ""

@@ -172,6 +172,7 @@ class PairingPresenter(Presenter):
     def _closed(self, _result: int) -> None:
         self._timer.stop()
         self.wizard = None
+        self.window.return_focus()
 
     def _failed(self, exc: BaseException) -> None:
         from famguard.api import errors as api_errors  # loaded by the services already; ~100 ms cold

@@ -199,6 +199,8 @@ class TeenControlsPresenter(Presenter):
 
         def decided(_result: int) -> None:
             self._conflict_open = False
+            if field in self.page.rows:
+                self.window.return_focus(self.page.rows[field].editor)  # back at the setting it was about
             if dialog.choice is None:
                 self._asked_conflicts.discard(state.change_id)  # ask again on the next notice
                 self.page.set_field_state(field, SyncState.CONFLICT, state.reason)

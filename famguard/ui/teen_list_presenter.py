@@ -111,13 +111,14 @@ class TeenListPresenter(Presenter):
         if row is None:
             return
         if not confirm_unlink(self.window, row.name):
+            self.window.return_focus(self.window.ensure_controls_page().unlink_button)
             return
 
         self._unlinked_here.add(teen_id)
 
         def unlinked(_result: None) -> None:
             self.reload(fetch_new=False)
-            self.window.teen_list.list.setFocus()  # the page it was on is gone
+            self.window.return_focus(self.window.teen_list.list)  # the page it was on is gone
 
         self.run(partial(self.family.unlink, teen_id), unlinked, name="unlink")
 
