@@ -104,8 +104,8 @@ class RequestsSection(HomeSection):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.box)
-        self.setFlat(True)
         self.setTitle("")
+        self.setStyleSheet("QGroupBox#homeRequests { border: 0; margin: 0; padding: 0; }")  # the box inside has one
         self.hide()
 
     def show_facts(self, facts: HomeFacts) -> None:
