@@ -60,9 +60,9 @@ class TeenToday:
         """Whether the app can be used right now, and until when it cannot."""
         parts = []
         if self.locked_until:
-            parts.append(f"🔒 Locked now (time away) until {self.locked_until}")
+            parts.append(f"⊘ Locked now (time away) until {self.locked_until}")
         if self.muted_until:
-            parts.append(f"🔕 Notifications muted (quiet hours) until {self.muted_until}")
+            parts.append(f"◐ Notifications muted (quiet hours) until {self.muted_until}")
         return " · ".join(parts) or "✓ The app can be used now"
 
 

@@ -18,6 +18,8 @@ from famguard.ui.main_window import MainWindow
 from famguard.ui.settings import NOTIFY_KINDS, Settings
 
 log = logging.getLogger(__name__)
+# A symbol with the words of each notification in the window (fonts everywhere have these).
+SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": "⚠"}
 
 
 def badge_icon(count: int) -> QIcon:
@@ -107,7 +109,7 @@ class Alerts(QObject):
         if self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
         else:
-            self.window.show_notice(f"🔔 {title}: {text}", hide_after_ms=20000)
+            self.window.show_notice(f"{SYMBOLS.get(kind, 'ℹ')} {title}: {text}", hide_after_ms=20000)
 
     def open_window(self) -> None:
         self.window.showNormal()

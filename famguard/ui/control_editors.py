@@ -633,7 +633,9 @@ class KeywordEditor(Editor):
 
 
 class TimezoneEditor(Editor):
-    """An IANA time zone, picked from the list or typed (with completion)."""
+    """An IANA time zone, picked from the list or typed (with completion). Stepping through the
+    list with the arrow keys applies once the guardian settles (or at once on Enter or leaving the
+    box), like the other choices."""
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
@@ -651,10 +653,27 @@ class TimezoneEditor(Editor):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
         layout.addWidget(self.message, 1)
-        self.combo.activated.connect(lambda _i: self._pick(self.combo.currentText()))
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(lambda: self._pick(self.combo.currentText()))
+        self.combo.activated.connect(self._stepped)
         line_edit = self.combo.lineEdit()
         assert line_edit is not None  # an editable combo box has one
-        line_edit.editingFinished.connect(lambda: self._pick(self.combo.currentText()))
+        line_edit.editingFinished.connect(self._finished)
+
+    def _stepped(self, _index: int) -> None:
+        if self.combo.currentText() != self._value:
+            self._settle.start()
+            self.say("… applies when you stop, or press Enter")
+
+    def _finished(self) -> None:
+        self._settle.stop()
+        self._pick(self.combo.currentText())
+
+    def cancel_pending(self) -> None:
+        self._settle.stop()
+        self.say("")
 
     def _show(self, value: Any) -> None:
         if self.combo.findText(value) < 0:

@@ -43,9 +43,9 @@ def undo_keys() -> QKeySequence:
 
 
 class _WheelGuard(QObject):
-    """A wheel turned over a spin box, time box or drop-down that does not have keyboard focus
-    scrolls the page (the parent meant to scroll) instead of changing the setting under the
-    pointer; such boxes take focus by click or Tab only."""
+    """A wheel turned over a spin box or time box that does not have keyboard focus, or over a
+    drop-down at all, scrolls the page (the parent meant to scroll) instead of changing the setting
+    under the pointer; such boxes take focus by click or Tab only."""
 
     def __init__(self, scroll: QScrollArea) -> None:
         super().__init__(scroll)
@@ -57,7 +57,9 @@ class _WheelGuard(QObject):
             widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+        # A drop-down changes (and commits) on the wheel even with focus: it never takes the wheel.
+        unfocused = isinstance(watched, QWidget) and not watched.hasFocus()
+        if event.type() == QEvent.Type.Wheel and (unfocused or isinstance(watched, QComboBox)):
             QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
             return True
         return False

@@ -51,7 +51,7 @@ def test_locked_and_muted_now_say_until_when() -> None:
     today = today_of(controls, [], [], SAT_NIGHT)
     assert (today.locked_until, today.muted_until) == ("07:00", "08:00")
     assert today.now_words() == (
-        "🔒 Locked now (time away) until 07:00 · 🔕 Notifications muted (quiet hours) until 08:00"
+        "⊘ Locked now (time away) until 07:00 · ◐ Notifications muted (quiet hours) until 08:00"
     )
     free = today_of(controls.replace(time_away=(), quiet_hours=None), [], [], SAT_NIGHT)
     assert free.now_words() == "✓ The app can be used now"
