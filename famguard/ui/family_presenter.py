@@ -61,6 +61,7 @@ class FamilyPresenter(Presenter):
         self.alerts = alerts
         self._online = True
         self._selected: str | None = None
+        self._read: set[str] = set()  # teens whose today and requests were read once
         fail = self.failed
         self.teen_list = TeenListPresenter(window, tasks, session.family, session.sync, on_select=self.select,
                                            on_gone=self._gone, on_failure=fail)  # fmt: skip
@@ -110,7 +111,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.OUTBOX: for_teen(teen_changed),
             NoticeKind.CONTROLS: for_teen(teen_changed),
             NoticeKind.STATUS: lambda _t: self._reload_status(),
-            NoticeKind.TEENS: lambda _t: self.teen_list.reload(fetch_new=True),
+            NoticeKind.TEENS: lambda _t: self._teens_changed(),
             NoticeKind.USAGE: for_teen(self.home.reload),
             NoticeKind.TIME_REQUESTS: for_teen(self.home.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
@@ -192,12 +193,18 @@ class FamilyPresenter(Presenter):
         for screen in self.screens:
             screen.show(teen_id)
 
+    def _teens_changed(self) -> None:
+        self.teen_list.reload(fetch_new=True)
+        self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
+
     def _read_every_teen(self, teens: list[TeenSummary]) -> None:
-        """Every teen's today from the store, and their requests from the server (the inbox and
-        the badges are about all teens, not only the selected one)."""
+        """Each teen not read yet: their today from the store, and their requests from the server
+        (the inbox and the badges are about all teens, not only the selected one)."""
         for teen in teens:
-            self.home.reload(teen.id)
-            self.requests.refresh(teen.id)
+            if teen.id not in self._read:
+                self._read.add(teen.id)
+                self.home.reload(teen.id)
+                self.requests.refresh(teen.id)
 
     # --- what the guardian hears of -----------------------------------------------------------
 
@@ -215,6 +222,7 @@ class FamilyPresenter(Presenter):
 
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
         self.home.forget(teen_id)
+        self._read.discard(teen_id)
         if not by_me:
             self._news(News.UNLINKED, f"{name} is no longer linked", f"You can no longer see or set {name}'s controls.")
 

@@ -246,3 +246,18 @@ def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_
     qtbot.waitUntil(lambda: "37 min of 40 min today — 3 min left" in home.today_text(), timeout=1000)
     print(f"usage report to home: {time.monotonic() - started:.2f} s")
     assert any(kind == "near_limit" for kind, _t, _x in controller.alerts.shown)  # 37 of 40 is over 90 %
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_requests_waiting_at_sign_in_show_for_every_teen_not_only_the_selected_one(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    pair(guardian.api, teen.api)
+    leo = member(live_server, "teen", "Leo", address="leo@example.org", age=16)
+    leo_id = pair(guardian.api, leo.api)
+    leo.api.ask_for_time(15, "one more level")  # before the guardian opens the app on this computer
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    window = controller.window
+    qtbot.waitUntil(lambda: "✉ 1 request waiting" in window.teen_list.item_text(leo_id), timeout=WAIT)
+    assert "Requests inbox (1)" in window.teen_list.inbox_button.text().replace("&", "")
