@@ -49,6 +49,9 @@ CURSOR_KEY = "event_cursor"
 POLL_INTERVAL = 30.0  # seconds between conditional GETs when the service has no events
 EVENTS_WAIT = 25  # seconds a long-poll may wait for news
 MAX_REBASES = 3  # 412s in a row for one change before it waits for the next round
+# At most this long between attempts to reach the events feed again: once the service is back
+# (a restart), a usage report or a request must not wait half a minute to be seen.
+PULL_RETRY_MAX = 5.0
 
 
 JsonValue = object  # a control's value in wire (JSON) form; the domain's parser gives it a type
@@ -492,7 +495,7 @@ class SyncEngine:
             except e.ApiError as exc:
                 failures += 1
                 self._set_online(False, exc.message)
-                self._stop.wait(min(30.0, 2.0**failures))
+                self._stop.wait(min(PULL_RETRY_MAX, 2.0**failures))
             except Exception:  # noqa: BLE001 - keep pulling
                 log.exception("Pulling changes failed")
                 self._stop.wait(5.0)

@@ -261,3 +261,22 @@ def test_requests_waiting_at_sign_in_show_for_every_teen_not_only_the_selected_o
     window = controller.window
     qtbot.waitUntil(lambda: "✉ 1 request waiting" in window.teen_list.item_text(leo_id), timeout=WAIT)
     assert "Requests inbox (1)" in window.teen_list.inbox_button.text().replace("&", "")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("real_keyring")
+def test_usage_reported_just_after_the_service_is_back_reaches_the_home_within_seconds(
+    qtbot, launch, proxy, guardian, teen
+) -> None:
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_home(qtbot, controller, "Maya")
+    home = controller.window.ensure_home_page()
+    qtbot.waitUntil(lambda: "0 min of 1 h today" in home.today_text(), timeout=WAIT)
+    qtbot.wait(500)
+    proxy.set_offline(True)  # the service goes away (a restart, a long one) …
+    qtbot.wait(20000)  # … long enough for a doubling retry to be waiting 16 s more by now
+    proxy.set_offline(False)
+    in_background(lambda: teen.api.report_usage(datetime.now(UTC).date(), 12)).join()
+    qtbot.waitUntil(lambda: "12 min of 1 h today" in home.today_text(), timeout=7000)
