@@ -280,3 +280,43 @@ def test_usage_reported_just_after_the_service_is_back_reaches_the_home_within_s
     proxy.set_offline(False)
     in_background(lambda: teen.api.report_usage(datetime.now(UTC).date(), 12)).join()
     qtbot.waitUntil(lambda: "12 min of 1 h today" in home.today_text(), timeout=7000)
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_without_a_keyring_keep_me_signed_in_is_off_and_says_why(qtbot, launch) -> None:
+    controller = launch()
+    qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
+    view = controller.window.sign_in
+    qtbot.waitUntil(lambda: not view.keep_check.isEnabled(), timeout=WAIT)
+    assert not view.keep_check.isChecked()
+    assert view.keep_reason.text().startswith("⊘ ") and "password next time" in view.keep_reason.text()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_new_teen_starts_in_the_guardians_time_zone_and_pairing_again_says_nothing_changed(
+    qtbot, launch, proxy, guardian, teen, monkeypatch
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/Paris")  # this computer's zone
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
+
+    def pair_in_the_wizard() -> str:
+        controller.window.add_teen_action.trigger()
+        pairing = controller.family.pairing
+        qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+        wizard = pairing.wizard
+        code = wizard.findChild(QWidget, "pairingCode").text()
+        in_background(lambda: teen.api.accept_pairing(teen.api.redeem_pairing(code).id))
+        qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+        qtbot.mouseClick(wizard.confirm_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+        text = wizard.findChild(QWidget, "pairingEnd").text()
+        wizard.accept()
+        return text
+
+    assert "You are now linked with Maya" in pair_in_the_wizard()
+    qtbot.waitUntil(lambda: teen.api.my_controls().controls.timezone == "Europe/Paris", timeout=WAIT)
+    home = controller.window.ensure_home_page()
+    qtbot.waitUntil(lambda: home.title.text() == "Maya, 14 · Europe/Paris", timeout=WAIT)
+    assert pair_in_the_wizard() == "ℹ You were already linked with Maya; nothing changed."
