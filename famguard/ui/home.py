@@ -33,6 +33,12 @@ from famguard.ui.common import heading, named, wrapping_label
 from famguard.ui.time_requests import TimeRequestsBox
 
 
+def _show(label: QLabel, what: str, text: str) -> None:
+    """A label's words, which a screen reader reads as well: "<what>: <words>"."""
+    label.setText(text)
+    label.setAccessibleName(f"{what}: {text}")
+
+
 @dataclass(frozen=True)
 class HomeFacts:
     """Everything the home's sections show about one teen."""
@@ -79,7 +85,7 @@ class TodaySection(HomeSection):
     def show_facts(self, facts: HomeFacts) -> None:
         today = facts.today
         words = today.usage_words()
-        self.usage.setText(words)
+        _show(self.usage, "Use today", words)
         self.bar.setAccessibleDescription(words)
         limit = today.limit_minutes
         used = today.used_minutes or 0
@@ -92,7 +98,8 @@ class TodaySection(HomeSection):
         self.title_day = f"{weekday_name(today.day)} {today.day.day} {today.day:%b}"
         self.setTitle(f"Today — {self.title_day} in {today.timezone}")
         self.limit.setText(f"Limit: {limit_words(facts.controls)}")
-        self.now.setText(today.now_words())
+        self.limit.setAccessibleName(self.limit.text())
+        _show(self.now, "Right now", today.now_words())
 
 
 class RequestsSection(HomeSection):
@@ -129,7 +136,7 @@ class RulesSection(HomeSection):
                 name = f"homeRules_{group.split()[0].lower()}"
                 label = self._lines[group] = named(wrapping_label("", name), name, group)
                 self.form.addRow(f"<b>{group}</b>", label)
-            label.setText(words)
+            _show(label, group, words)
 
     def text(self) -> str:
         return "\n".join(label.text() for label in self._lines.values())
