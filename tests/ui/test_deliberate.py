@@ -57,6 +57,13 @@ def in_background(fn) -> threading.Thread:
     return thread
 
 
+def maya_and_leo(url: str, guardian, maya):
+    """The guardian linked with Maya (14) and Leo (16); returns Leo and his id."""
+    pair(guardian.api, maya.api)
+    leo = member(url, "teen", "Leo", address="leo@example.org", age=16)
+    return leo, pair(guardian.api, leo.api)
+
+
 def _open_controls(qtbot, launch, proxy, guardian, teen):
     pair(guardian.api, teen.api)
     controller = launch()
@@ -185,9 +192,7 @@ def test_enter_on_the_unlink_question_keeps_the_link(qtbot, launch, proxy, guard
 def test_a_request_from_a_teen_not_selected_shows_a_badge_and_a_notification_and_is_answered_from_the_inbox(
     qtbot, launch, live_server, proxy, guardian, teen
 ) -> None:
-    pair(guardian.api, teen.api)
-    leo = member(live_server, "teen", "Leo", address="leo@example.org", age=16)
-    leo_id = pair(guardian.api, leo.api)
+    leo, leo_id = maya_and_leo(live_server, guardian, teen)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     window = controller.window
@@ -252,9 +257,7 @@ def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_
 def test_requests_waiting_at_sign_in_show_for_every_teen_not_only_the_selected_one(
     qtbot, launch, live_server, proxy, guardian, teen
 ) -> None:
-    pair(guardian.api, teen.api)
-    leo = member(live_server, "teen", "Leo", address="leo@example.org", age=16)
-    leo_id = pair(guardian.api, leo.api)
+    leo, leo_id = maya_and_leo(live_server, guardian, teen)
     leo.api.ask_for_time(15, "one more level")  # before the guardian opens the app on this computer
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
