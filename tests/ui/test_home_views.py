@@ -221,3 +221,31 @@ def test_an_address_without_a_scheme_means_https_and_no_keyring_disables_keep_me
     with qtbot.waitSignal(view.submitted, timeout=1000) as signal:
         qtbot.keyClick(view.password_edit, Qt.Key.Key_Return)
     assert signal.args[0].server == "https://famguard.example.org" and signal.args[0].keep_signed_in is False
+
+
+def test_mnemonics_are_unique_on_the_welcome_and_sign_in_screens(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
+    for create in (None, False, True):
+        if create is not None:
+            window.show_sign_in(create_account=create)
+        letters = mnemonics(window) + bar
+        assert len(letters) == len(set(letters)), (create, letters)
+
+
+def test_closing_with_close_to_tray_hides_the_window_instead_of_quitting(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    closing: list[bool] = []
+    window.closing.connect(lambda: closing.append(True))
+    window.close_to_tray = lambda: True
+    window.close()
+    assert not window.isVisible() and closing == []  # still running: the tray icon reaches it
+    window.close_to_tray = lambda: False
+    window.show()
+    window.close()
+    assert closing == [True]
