@@ -9,7 +9,8 @@ domain value (`set_value`) and emits `value_changed(new_value)` when the guardia
 - numbers are typed freely and checked on commit, with the allowed range shown beside them (a spin
   box clamping 900 to 90 would save what nobody typed);
 - moving through choices with the arrow keys commits only after the guardian settles
-  (`SETTLE_MS`), or at once on Space, Enter or leaving the choices; a click commits at once.
+  (`SETTLE_MS`), or at once on Space, Enter or leaving the choices; a click commits at once
+  (the mechanisms live in famguard.ui.deliberate).
 
 Options the teen's age does not allow stay visible but disabled, with the spec's reason beside
 them."""
@@ -19,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -54,6 +54,7 @@ from famguard.domain.values import (
     format_minutes,
 )
 from famguard.ui.common import named, wrapping_label
+from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
 
 _ZONES: list[str] = []
 
@@ -66,11 +67,6 @@ def timezone_names() -> list[str]:
 
         _ZONES.extend(sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc")))
     return _ZONES
-
-
-SETTLE_MS = 1200  # arrow keys through choices: commit once the guardian stops for this long
-_ARROWS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right)
-_COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class Editor(QWidget):
@@ -135,77 +131,6 @@ class Editor(QWidget):
         return True
 
 
-class _Settling(QObject):
-    """Commits a radio group's choice made with the arrow keys once the guardian settles: each
-    arrow step only moves the check mark (Qt clicks the next button), Space or Enter or leaving the
-    group commits at once, and a mouse click is not delayed at all."""
-
-    def __init__(self, editor: Editor, buttons: list[QAbstractButton], commit: Callable[[Any], object]) -> None:
-        super().__init__(editor)
-        self._editor = editor
-        self._buttons = buttons
-        self._commit = commit
-        self._by_arrow = False
-        self._pending: tuple[Any] | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SETTLE_MS)
-        self._timer.timeout.connect(self.flush)
-        for button in buttons:
-            button.installEventFilter(self)
-
-    @property
-    def pending(self) -> bool:
-        return self._pending is not None
-
-    @property
-    def by_arrow(self) -> bool:
-        """The click being handled is an arrow-key step."""
-        return self._by_arrow
-
-    def chosen(self, value: Any) -> None:
-        """A button of the group was clicked (by the mouse, Space, or an arrow step)."""
-        if self._by_arrow:
-            self._pending = (value,)
-            self._timer.start()
-            self._editor.say("… applies when you stop, or press Enter")
-            return
-        self.cancel()
-        self._commit(value)
-
-    def flush(self) -> None:
-        if self._pending is not None:
-            (value,), self._pending = self._pending, None
-            self._timer.stop()
-            self._editor.say("")
-            self._commit(value)
-
-    def cancel(self) -> None:
-        self._timer.stop()
-        if self._pending is not None:
-            self._pending = None
-            self._editor.say("")
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in _ARROWS:
-                self._by_arrow = True  # the click Qt makes while handling this key is a step
-                QTimer.singleShot(0, self._arrow_done)
-            elif event.key() in _COMMIT_KEYS:
-                self.flush()
-        elif event.type() == QEvent.Type.FocusOut and self.pending:
-            QTimer.singleShot(0, self._left_group)
-        return False
-
-    def _arrow_done(self) -> None:
-        self._by_arrow = False
-
-    def _left_group(self) -> None:
-        focus = self._editor.focusWidget()
-        if focus is None or not focus.hasFocus() or focus not in self._buttons:
-            self.flush()
-
-
 class ChoiceEditor(Editor):
     """One of the spec's choices (comments, direct messages, Duet and Stitch…) as radio buttons."""
 
@@ -229,7 +154,7 @@ class ChoiceEditor(Editor):
             layout.addWidget(reason, row, 1)
         layout.addWidget(self.message, len(self._options), 0, 1, 2)
         layout.setColumnStretch(1, 1)
-        self._settling = _Settling(self, list(self._buttons.values()), self._emit)
+        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.say)
         self._group.buttonClicked.connect(self._clicked)
 
     def cancel_pending(self) -> None:
@@ -290,21 +215,6 @@ class ToggleEditor(Editor):
         self.state_label.setText("(on)" if value else "(off)")
 
 
-def minutes_box(object_name: str, accessible: str, value: int) -> QSpinBox:
-    """Minutes typed freely: the box takes any whole number so that what was typed stays as typed
-    (900 is not clamped to 90, 5 not reverted), and the editor checks the declared range on commit."""
-    box = named(QSpinBox(), object_name, accessible)
-    box.setRange(0, 99999)
-    box.setSuffix(" min")
-    box.setValue(value)
-    return box
-
-
-def range_text(bounds: tuple[int, int]) -> str:
-    low, high = bounds
-    return f"{low}–{high} min ({format_minutes(high)})"
-
-
 class DailyLimitEditor(Editor):
     """No limit, one of the presets, or a custom number of minutes (range shown beside it)."""
 
@@ -339,7 +249,7 @@ class DailyLimitEditor(Editor):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        self._settling = _Settling(self, [*self._buttons.values(), self.custom_radio], self._emit)
+        self._settling = Settling(self, [*self._buttons.values(), self.custom_radio], self._emit, self.say)
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
         self.custom_spin.editingFinished.connect(self._custom_edited)

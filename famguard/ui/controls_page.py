@@ -4,7 +4,7 @@ sync status ("saving…", "saved", "will be sent when online", an error with Ret
 change applies at once; "Undo “<setting>”" (Ctrl+Z) reverts the last one and says which.
 
 Nothing changes by accident: the mouse wheel over a box that does not have keyboard focus scrolls
-the page instead of changing the box (`_WheelGuard`), the editors commit deliberately (see
+the page instead of changing the box (`famguard.ui.deliberate.WheelGuard`), the editors commit deliberately (see
 control_editors), and a value refused on this computer is said next to its editor and never
 becomes a change with Retry or Undo (`refuse_locally`). Pure view: it emits `change_requested`
 and shows what it is told."""
@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import heading, named, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor
+from famguard.ui.deliberate import WheelGuard
 from famguard.ui.viewstate import SyncState, state_text
 
 HIGHLIGHT_MS = 2500
@@ -40,29 +39,6 @@ HIGHLIGHT_MS = 2500
 def undo_keys() -> QKeySequence:
     """Ctrl+Z (Cmd+Z on macOS); made when asked: a key sequence needs the application first."""
     return QKeySequence(QKeySequence.StandardKey.Undo)
-
-
-class _WheelGuard(QObject):
-    """A wheel turned over a spin box or time box that does not have keyboard focus, or over a
-    drop-down at all, scrolls the page (the parent meant to scroll) instead of changing the setting
-    under the pointer; such boxes take focus by click or Tab only."""
-
-    def __init__(self, scroll: QScrollArea) -> None:
-        super().__init__(scroll)
-        self._scroll = scroll
-
-    def guard(self, root: QWidget) -> None:
-        for widget in [*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)]:
-            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        # A drop-down changes (and commits) on the wheel even with focus: it never takes the wheel.
-        unfocused = isinstance(watched, QWidget) and not watched.hasFocus()
-        if event.type() == QEvent.Type.Wheel and (unfocused or isinstance(watched, QComboBox)):
-            QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
-            return True
-        return False
 
 
 class ControlRow(QFrame):
@@ -192,7 +168,7 @@ class ControlsPage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         # Long words wrap inside the page's width; a sideways scrollbar would hide half of a row.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._wheel_guard = _WheelGuard(scroll)
+        self._wheel_guard = WheelGuard(scroll)
 
         header = QHBoxLayout()
         titles = QVBoxLayout()
