@@ -271,9 +271,10 @@ class MainWindow(QMainWindow):
         self.register_page(HOME_PAGE, _home_page, "&Home")  # first: what a teen opens on
         self.register_page(CONTROLS_PAGE, _controls_page, "&Controls")
 
-    def register_page(self, name: str, build: Callable[[], QWidget], title: str) -> None:
+    def register_page(self, name: str, build: Callable[[], QWidget], title: str = "") -> None:
         """A page of one teen, built by `build()` the first time it is asked for, listed in the
-        View menu as `title` (with its mnemonic)."""
+        View menu as `title` (give it a mnemonic not used there yet; default: the name)."""
+        title = title or name.replace("_", " ").capitalize()
         self._page_factories[name] = build
         self._page_titles[name] = title
         action = QAction(title, self)
