@@ -8,13 +8,14 @@ and every failure becomes an ApiError. All methods block; call them from a worke
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 import urllib3
@@ -73,6 +74,26 @@ class Versioned:
 
     controls: Controls
     etag: str
+
+
+def _unreachable(exc: requests.RequestException, url: str) -> str:
+    """Why the service could not be reached, told apart as far as the error says: nothing listens
+    on that port, the name is unknown, or no route. (Whether changes are kept is the caller's to
+    say: at sign-in there are none.)"""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    seen: BaseException | None = exc
+    chain: list[BaseException] = []
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = getattr(seen, "reason", None) or nested or seen.__cause__ or seen.__context__
+    if any(isinstance(item, ConnectionRefusedError) for item in chain):
+        return f"Nothing answers at {host} on port {port}. Check the port in the service address."
+    if any(isinstance(item, socket.gaierror) or "NameResolution" in type(item).__name__ for item in chain):
+        return f"FamGuard can't find {host}. Check the service address and the internet connection."
+    return f"FamGuard can't reach {host}. Check the internet connection."
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
@@ -184,15 +205,14 @@ class ApiClient:
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
                     continue
-                raise e.NetworkUnreachable(
-                    "FamGuard can't reach the service. Check the internet connection; changes are kept until it's back."
-                ) from None
+                raise e.NetworkUnreachable(_unreachable(exc, url)) from None
             except requests.exceptions.InvalidURL:
                 raise e.InsecureServerUrl("The service address is not valid.") from None
             except requests.RequestException as exc:  # SSL, content decoding, …: all protocol trouble
                 if isinstance(exc, requests.exceptions.SSLError):
                     raise e.NetworkUnreachable(
-                        "The service's certificate could not be verified, so FamGuard did not connect."
+                        "The service's certificate could not be verified, so FamGuard did not connect. "
+                        "Check the address; a service on this computer uses http://."
                     ) from None
                 raise e.ProtocolError("The connection to the service broke in an unexpected way.") from None
             if reply.status in RETRY_STATUSES and attempt < last and (retriable or reply.status == 429):

@@ -260,7 +260,7 @@ CONTROLS: tuple[ControlSpec, ...] = (
         "timezone",
         ValueKind.TIMEZONE,
         EditorKind.TIMEZONE_PICKER,
-        CONTENT,
+        SCREEN_TIME,  # the day, the limits and the schedules follow it
         label="Your teen's time zone",
         summary="Screen-time days and schedules follow this time zone.",
         details="Set it to where your teen lives; 'today' and daylight-saving changes follow it.",

@@ -67,6 +67,9 @@ HISTORY_EVENTS = frozenset(
     }
 )  # the events whose change is also an entry of the teen's history
 HISTORY_FETCH = 50
+# At most this long between attempts to reach the events feed again: once the service is back
+# (a restart), a usage report or a request must not wait half a minute to be seen.
+PULL_RETRY_MAX = 5.0
 
 
 JsonValue = object  # a control's value in wire (JSON) form; the domain's parser gives it a type
@@ -524,7 +527,7 @@ class SyncEngine:
             except e.ApiError as exc:
                 failures += 1
                 self._set_online(False, exc.message)
-                self._stop.wait(min(30.0, 2.0**failures))
+                self._stop.wait(min(PULL_RETRY_MAX, 2.0**failures))
             except Exception:  # noqa: BLE001 - keep pulling
                 log.exception("Pulling changes failed")
                 self._stop.wait(5.0)

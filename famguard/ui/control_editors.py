@@ -1,15 +1,26 @@
 """One editor widget per editor kind of the control declarations (`EDITORS`, keyed by
 famguard.domain.control_spec.EditorKind). Each is built from a control's spec, shows a typed
-domain value (`set_value`) and emits `value_changed(new_value)` when the guardian changes it — a
-change applies at once, there is no save button. Options the teen's age does not allow stay
-visible but disabled, with the spec's reason beside them."""
+domain value (`set_value`) and emits `value_changed(new_value)` when the guardian commits a change
+— there is no save button, but nothing is sent by accident:
+
+- a value is checked against the control's own declaration before it is emitted; one that breaks
+  it (a keyword of 60 characters, 900 minutes) is refused next to the editor, with what was typed
+  left in place, and never becomes a change;
+- numbers are typed freely and checked on commit, with the allowed range shown beside them (a spin
+  box clamping 900 to 90 would save what nobody typed);
+- moving through choices with the arrow keys commits only after the guardian settles
+  (`SETTLE_MS`), or at once on Space, Enter or leaving the choices; a click commits at once
+  (the mechanisms live in famguard.ui.deliberate).
+
+Options the teen's age does not allow stay visible but disabled, with the spec's reason beside
+them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -36,12 +47,14 @@ from famguard.domain.values import (
     DAILY_LIMIT_PRESETS,
     DAY_NAMES,
     WEEKDAYS,
+    FieldError,
     QuietHours,
     TimeAwayBlock,
     block_text,
     format_minutes,
 )
 from famguard.ui.common import named, wrapping_label
+from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
 
 _ZONES: list[str] = []
 
@@ -66,6 +79,9 @@ class Editor(QWidget):
         self.field = spec.name
         self._value: Any = None
         self._shown = False
+        # Why a value was refused here (or what to do next); each editor puts it in its layout.
+        self.message = named(wrapping_label("", f"message_{spec.name}"), f"message_{spec.name}", f"{spec.label}: note")
+        self.message.setVisible(False)
 
     def value(self) -> Any:
         return self._value
@@ -87,9 +103,33 @@ class Editor(QWidget):
     def _show(self, value: Any) -> None:
         raise NotImplementedError
 
-    def _emit(self, value: Any) -> None:
-        if value != self._value:
-            self.value_changed.emit(value)
+    def cancel_pending(self) -> None:
+        """Forget a choice still settling (another teen is shown now)."""
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def problem(self, value: Any) -> str | None:
+        """Why the declaration refuses `value`, in its own words (None: it is allowed)."""
+        try:
+            self.spec.parse(self.spec.dump(value))
+        except FieldError as exc:
+            return str(exc)
+        return None
+
+    def _emit(self, value: Any) -> bool:
+        """Ask for `value` unless it is the current one or the declaration refuses it (then say
+        why, and send nothing). True when the value was asked for."""
+        if value == self._value:
+            return False
+        problem = self.problem(value)
+        if problem is not None:
+            self.say(f"✗ {problem}")
+            return False
+        self.say("")
+        self.value_changed.emit(value)
+        return True
 
 
 class ChoiceEditor(Editor):
@@ -113,8 +153,13 @@ class ChoiceEditor(Editor):
             self._reasons[value] = reason
             layout.addWidget(button, row, 0)
             layout.addWidget(reason, row, 1)
+        layout.addWidget(self.message, len(self._options), 0, 1, 2)
         layout.setColumnStretch(1, 1)
+        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.say)
         self._group.buttonClicked.connect(self._clicked)
+
+    def cancel_pending(self) -> None:
+        self._settling.cancel()
 
     def button(self, value: Any) -> QRadioButton:
         return self._buttons[value]
@@ -136,8 +181,7 @@ class ChoiceEditor(Editor):
             button.setChecked(True)
 
     def _clicked(self, button: QAbstractButton) -> None:
-        value = self._options[self._group.id(button)][0]
-        self._emit(value)
+        self._settling.chosen(self._options[self._group.id(button)][0])
 
 
 class ToggleEditor(Editor):
@@ -156,6 +200,7 @@ class ToggleEditor(Editor):
         layout.addWidget(self.check)
         layout.addWidget(self.state_label)
         layout.addWidget(self.reason, 10)  # the reason takes the row's free width, not half of it
+        layout.addWidget(self.message)
         layout.addStretch(1)
         self.check.clicked.connect(lambda checked: self._emit(bool(checked)))
 
@@ -172,14 +217,14 @@ class ToggleEditor(Editor):
 
 
 class DailyLimitEditor(Editor):
-    """No limit, one of the presets, or a custom number of minutes."""
+    """No limit, one of the presets, or a custom number of minutes (range shown beside it)."""
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        low, high = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        self.bounds = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
         self._group = QButtonGroup(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         self._choices: list[int | None] = [*DAILY_LIMIT_PRESETS, None]
         self._buttons: dict[int | None, QRadioButton] = {}
         for index, minutes in enumerate(self._choices):
@@ -188,25 +233,33 @@ class DailyLimitEditor(Editor):
             button = named(QRadioButton(text), f"dailyLimit_{key}", f"Daily limit {text}")
             self._group.addButton(button, index)
             self._buttons[minutes] = button
-            layout.addWidget(button)
+            row.addWidget(button)
         self.custom_radio = named(QRadioButton("Custom:"), "dailyLimit_custom", "Custom daily limit")
         self._group.addButton(self.custom_radio, len(self._choices))
-        self.custom_spin = named(QSpinBox(), "dailyLimitCustom", "Custom daily limit in minutes")
-        self.custom_spin.setRange(low, high)
-        self.custom_spin.setSuffix(" min")
+        self.custom_spin = minutes_box("dailyLimitCustom", "Custom daily limit in minutes", 75)
         self.custom_spin.setSingleStep(5)
-        self.custom_spin.setValue(75)
+        self.range_label = named(QLabel(range_text(self.bounds)), "dailyLimitRange", "Allowed custom limits")
+        self.custom_spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
         self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
-        layout.addWidget(self.custom_radio)
-        layout.addWidget(self.custom_spin)
-        layout.addWidget(self.custom_apply)
-        layout.addStretch(1)
+        row.addWidget(self.custom_radio)
+        row.addWidget(self.custom_spin)
+        row.addWidget(self.range_label)
+        row.addWidget(self.custom_apply)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        self._settling = Settling(self, [*self._buttons.values(), self.custom_radio], self._emit, self.say)
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
         self.custom_spin.editingFinished.connect(self._custom_edited)
 
     def button(self, minutes: int | None) -> QRadioButton:
         return self._buttons[minutes]
+
+    def cancel_pending(self) -> None:
+        self._settling.cancel()
 
     def _show(self, value: Any) -> None:
         button = self._buttons.get(value)
@@ -219,42 +272,58 @@ class DailyLimitEditor(Editor):
     def _clicked(self, button: QAbstractButton) -> None:
         index = self._group.id(button)
         if index < len(self._choices):
-            self._emit(self._choices[index])
-        else:
+            self._settling.chosen(self._choices[index])
+            return
+        # "Custom:" names no value until minutes are typed and set: nothing to send yet.
+        self._settling.cancel()
+        if not self._settling.by_arrow:
             self.custom_spin.setFocus()
+            self.custom_spin.selectAll()
 
     def _custom_edited(self) -> None:
         if self.custom_radio.isChecked():
             self._apply_custom()
 
     def _apply_custom(self) -> None:
+        minutes = self.custom_spin.value()
+        low, high = self.bounds
+        if not low <= minutes <= high:
+            self.say(f"✗ {minutes} min is outside the allowed {range_text(self.bounds)}. Nothing was changed.")
+            self.custom_spin.setFocus()
+            return
         self.custom_radio.setChecked(True)
-        self._emit(self.custom_spin.value())
+        self._emit(minutes)
 
 
 class OverridesEditor(Editor):
-    """Per-weekday limits: tick a day to give it its own value."""
+    """Per-weekday limits: tick a day to give it its own value (range shown beside them)."""
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        low, high = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.bounds = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
         self.day_checks: dict[str, QCheckBox] = {}
         self.day_spins: dict[str, QSpinBox] = {}
         for column, day in enumerate(WEEKDAYS):
             check = named(QCheckBox(DAY_NAMES[day]), f"override_{day}", f"Own limit on {DAY_NAMES[day]}")
-            spin = named(QSpinBox(), f"override_{day}_minutes", f"Limit on {DAY_NAMES[day]} in minutes")
-            spin.setRange(low, high)
+            spin = minutes_box(
+                f"override_{day}_minutes", f"Limit on {DAY_NAMES[day]} in minutes", 120 if day in ("sat", "sun") else 60
+            )
             spin.setSingleStep(15)
-            spin.setSuffix(" min")
-            spin.setValue(120 if day in ("sat", "sun") else 60)
+            spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
             check.clicked.connect(self._changed)
             spin.editingFinished.connect(self._spin_done)
-            layout.addWidget(check, 0, column)
-            layout.addWidget(spin, 1, column)
+            grid.addWidget(check, 0, column)
+            grid.addWidget(spin, 1, column)
             self.day_checks[day] = check
             self.day_spins[day] = spin
+        self.range_label = named(QLabel(f"Each day: {range_text(self.bounds)}"), "overridesRange", "Allowed limits")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addWidget(self.range_label)
+        layout.addWidget(self.message)
 
     def _show(self, value: Any) -> None:
         overrides = dict(value or {})
@@ -264,16 +333,27 @@ class OverridesEditor(Editor):
             if day in overrides:
                 self.day_spins[day].setValue(overrides[day])
 
-    def _current(self) -> dict[str, int]:
-        return {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+    def _current(self) -> dict[str, int] | None:
+        """The ticked days' limits, or None (and why, said) when one is out of range."""
+        low, high = self.bounds
+        values = {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+        wrong = [f"{DAY_NAMES[d]} {m} min" for d, m in values.items() if not low <= m <= high]
+        if wrong:
+            self.say(f"✗ {', '.join(wrong)}: outside the allowed {range_text(self.bounds)}. Nothing was changed.")
+            return None
+        return values
 
     def _changed(self) -> None:
         for day in WEEKDAYS:
             self.day_spins[day].setEnabled(self.day_checks[day].isChecked())
-        self._emit(self._current())
+        values = self._current()
+        if values is not None:
+            self._emit(values)
 
     def _spin_done(self) -> None:
-        self._emit(self._current())
+        values = self._current()
+        if values is not None:
+            self._emit(values)
 
 
 def _clock(edit: QTimeEdit) -> str:
@@ -306,8 +386,7 @@ class TimeAwayEditor(Editor):
         self.start_edit = _time_edit("timeAwayStart", "New block starts", "22:00")
         self.end_edit = _time_edit("timeAwayEnd", "New block ends", "07:00")
         self.add_button = named(QPushButton("Add block"), "timeAwayAdd", "Add time away block")
-        self.message = wrapping_label("", "timeAwayMessage")  # a problem with the new block
-        self.message.setVisible(False)
+        self.message.setObjectName("timeAwayMessage")  # a problem with the new block
         existing_row = QHBoxLayout()
         existing_row.addWidget(self.list, 1)
         existing_row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -342,28 +421,28 @@ class TimeAwayEditor(Editor):
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setVisible(bool(value))
         self.empty_label.setVisible(not value)
-        self._say("")
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        self.say("")
 
     def _add(self) -> None:
         days = tuple(d for d in WEEKDAYS if self.day_checks[d].isChecked())
         start, end = _clock(self.start_edit), _clock(self.end_edit)
         if not days:
-            self._say("✗ Choose at least one day.")
+            self.say("✗ Choose at least one day.")
             return
         if start == end:
-            self._say("✗ A block must end at a different time than it starts.")
+            self.say("✗ A block must end at a different time than it starts.")
             return
-        self._emit((*tuple(self._value or ()), TimeAwayBlock(days, start, end)))
+        block = TimeAwayBlock(days, start, end)
+        if block in tuple(self._value or ()):
+            self.say(f"✗ {block_text(block)} is set already.")
+            return
+        self._emit((*tuple(self._value or ()), block))
 
     def _remove(self) -> None:
         row = self.list.currentRow()
         blocks = list(self._value or ())
         if not 0 <= row < len(blocks):
-            self._say("Select a block to remove first.")
+            self.say("Select a block to remove first.")
             return
         del blocks[row]
         self._emit(tuple(blocks))
@@ -384,6 +463,7 @@ class QuietHoursEditor(Editor):
         layout.addWidget(self.start_edit)
         layout.addWidget(QLabel("to"))
         layout.addWidget(self.end_edit)
+        layout.addWidget(self.message)
         layout.addStretch(1)
         self.enabled_check.clicked.connect(self._changed)
         self.start_edit.editingFinished.connect(self._changed)
@@ -417,7 +497,7 @@ class KeywordEditor(Editor):
         self.edit.setPlaceholderText("a word or #hashtag")
         self.add_button = named(QPushButton("Add"), "keywordAdd", "Add keyword")
         self.remove_button = named(QPushButton("Remove"), "keywordRemove", "Remove selected keyword")
-        self.message = wrapping_label("", "keywordMessage")
+        self.message.setObjectName("keywordMessage")
         row = QHBoxLayout()
         row.addWidget(self.edit, 1)
         row.addWidget(self.add_button)
@@ -438,7 +518,7 @@ class KeywordEditor(Editor):
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setEnabled(bool(value))
         count = len(value or ())
-        self.message.setText(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
+        self.say(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
 
     def _add(self) -> None:
         word = " ".join(self.edit.text().split())
@@ -446,23 +526,27 @@ class KeywordEditor(Editor):
             return
         current = tuple(self._value or ())
         if word.casefold() in {w.casefold() for w in current}:
-            self.message.setText(f"“{word}” is already in the list.")
+            self.say(f"✗ “{word}” is already in the list.")
             return
-        self.edit.clear()
-        self._emit((*current, word))
+        if self._emit((*current, word)):
+            self.edit.clear()  # only once asked for: a refused word stays to be corrected
+        else:
+            self.edit.setFocus()
 
     def _remove(self) -> None:
         row = self.list.currentRow()
         words = list(self._value or ())
         if not 0 <= row < len(words):
-            self.message.setText("Select a keyword to remove first.")
+            self.say("Select a keyword to remove first.")
             return
         del words[row]
         self._emit(tuple(words))
 
 
 class TimezoneEditor(Editor):
-    """An IANA time zone, picked from the list or typed (with completion)."""
+    """An IANA time zone, picked from the list or typed (with completion). Stepping through the
+    list with the arrow keys applies once the guardian settles (or at once on Enter or leaving the
+    box), like the other choices."""
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
@@ -475,15 +559,32 @@ class TimezoneEditor(Editor):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.combo.setMinimumWidth(260)
-        self.message = wrapping_label("", "timezoneMessage")
+        self.message.setObjectName("timezoneMessage")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
         layout.addWidget(self.message, 1)
-        self.combo.activated.connect(lambda _i: self._pick(self.combo.currentText()))
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(lambda: self._pick(self.combo.currentText()))
+        self.combo.activated.connect(self._stepped)
         line_edit = self.combo.lineEdit()
         assert line_edit is not None  # an editable combo box has one
-        line_edit.editingFinished.connect(lambda: self._pick(self.combo.currentText()))
+        line_edit.editingFinished.connect(self._finished)
+
+    def _stepped(self, _index: int) -> None:
+        if self.combo.currentText() != self._value:
+            self._settle.start()
+            self.say("… applies when you stop, or press Enter")
+
+    def _finished(self) -> None:
+        self._settle.stop()
+        self._pick(self.combo.currentText())
+
+    def cancel_pending(self) -> None:
+        self._settle.stop()
+        self.say("")
 
     def _show(self, value: Any) -> None:
         if self.combo.findText(value) < 0:
@@ -492,9 +593,8 @@ class TimezoneEditor(Editor):
 
     def _pick(self, text: str) -> None:
         if self.combo.findText(text) < 0:
-            self.message.setText(f"✗ “{text}” is not a time zone; pick one from the list, e.g. Europe/London.")
+            self.say(f"✗ “{text}” is not a time zone; pick one from the list, e.g. Europe/London.")
             return
-        self.message.setText("")
         self._emit(text)
 
 

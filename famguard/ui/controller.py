@@ -29,6 +29,8 @@ from famguard.ui.tasks import Task, TaskRunner
 if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms): types only
     from famguard.services import AccountSession, SessionService
     from famguard.services.demo import DemoEnvironment
+    from famguard.ui.alerts import Alerts
+    from famguard.ui.preferences import PreferencesDialog
     from famguard.ui.teen_presenter import TeenPhonePresenter
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,8 @@ class AppController(QObject):
         self.demo_env: DemoEnvironment | None = None
         self._real_sessions: SessionService | None = None  # the keyring-backed sign-in service, kept during a demo
         self.teen_phone: TeenPhonePresenter | None = None
+        self.alerts: Alerts | None = None  # the tray and notifications, made after the first paint
+        self.preferences_dialog: PreferencesDialog | None = None
         self._sign_in_task: Task | None = None
         self._resume: tuple[str, str] | None = None
         self._resume_timer = QTimer(self)
@@ -90,13 +94,17 @@ class AppController(QObject):
         w.sign_in.cancelled.connect(self._cancel_sign_in)
         w.sign_out_requested.connect(self.sign_out)
         w.reset_demo_requested.connect(self.reset_demo)
+        w.preferences_requested.connect(self.edit_preferences)
 
     # --- start -------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Called after the first paint: everything slow happens from here, off the GUI thread."""
+        from famguard.ui.alerts import Alerts
         from famguard.ui.control_editors import timezone_names
 
+        self.alerts = Alerts(self.window, lambda: self.settings)
+        self.window.close_to_tray = self.alerts.close_to_tray
         # The controls page is the one heavy view (~70 ms in all): build it a row at a time
         # while the guardian reads the first screen, once the zone list was read on a worker.
         self.tasks.run(timezone_names, on_success=lambda _z: self.window.prebuild_controls_page(), name="zones")
@@ -136,6 +144,7 @@ class AppController(QObject):
             self.window.sign_in.set_email(settings.last_email)
         if keyring_problem:
             self.window.show_notice(f"ℹ {keyring_problem}")
+            self.window.sign_in.set_keyring_available(False, keyring_problem)
         if remembered is None:
             if self.window.current_screen() == "startingView":
                 self.window.show_welcome()
@@ -240,8 +249,10 @@ class AppController(QObject):
             self.report_error(exc)
             message = "Something went wrong. The details were logged; please try again."
         view.show_message(message, error=True)
-        view.password_edit.setFocus()
-        view.password_edit.selectAll()
+        # The field the problem is about: the address when the service could not be reached.
+        field = view.server_edit if kind_of(exc) is ErrorKind.OFFLINE else view.password_edit
+        field.setFocus()
+        field.selectAll()
 
     def _cancel_sign_in(self) -> None:
         if self._sign_in_task is not None:
@@ -258,9 +269,10 @@ class AppController(QObject):
         page.setEnabled(True)
         label = f"{session.account.display_name} ({session.email})"
         self.family = FamilyPresenter(
-            self.window, self.tasks, session, account_label=label, on_signed_out=self._sign_in_ended
+            self.window, self.tasks, session, account_label=label, on_signed_out=self._sign_in_ended, alerts=self.alerts
         )
         self.family.start()
+        self.window.teen_list.list.setFocus()  # the keyboard starts at the family, not nowhere
 
     def _sign_in_ended(self) -> None:
         """The server refused the sign-in (revoked, or expired while away): the keyring entry is
@@ -289,6 +301,7 @@ class AppController(QObject):
     def _confirm_sign_out(self, unsent: int) -> None:
         session = self.session
         if session is None or not confirm_sign_out(self.window, unsent):
+            self.window.return_focus()
             return
         self._close_family()
         self.session = None
@@ -378,6 +391,40 @@ class AppController(QObject):
 
         self.tasks.run(stop, on_success=stopped, name="stop demo")
 
+    # --- preferences -------------------------------------------------------------------------
+
+    def edit_preferences(self) -> None:
+        from famguard.ui.preferences import PreferencesDialog
+
+        settings = self.settings
+        if settings is None:
+            self.window.show_notice("ℹ FamGuard is still starting; try again in a moment.", hide_after_ms=8000)
+            return
+        has_tray = self.alerts is not None and self.alerts.has_tray
+        dialog = self.preferences_dialog = PreferencesDialog(settings, has_tray=has_tray, parent=self.window)
+
+        def finished(result: int) -> None:
+            self.preferences_dialog = None
+            self.window.return_focus()
+            if result != PreferencesDialog.DialogCode.Accepted:
+                return
+            chosen = dialog.values()
+            self.tasks.run(
+                lambda: settings.save_preferences(
+                    server_url=chosen.server_url, notify=chosen.notify, close_to_tray=chosen.close_to_tray
+                ),
+                on_success=lambda _r: self._preferences_saved(chosen.server_url),
+                name="save preferences",
+            )
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _preferences_saved(self, server_url: str) -> None:
+        if self.session is None and server_url:
+            self.window.sign_in.set_server(server_url)
+        self.window.show_notice("✓ Preferences saved.", hide_after_ms=5000)
+
     # --- errors and exit ---------------------------------------------------------------------
 
     def report_error(self, exc: BaseException) -> None:
@@ -395,6 +442,8 @@ class AppController(QObject):
     def shutdown(self) -> None:
         """At exit: stop syncing, close the database, stop the demo server."""
         self._resume_timer.stop()
+        if self.alerts is not None:
+            self.alerts.hide_tray()
         if self.family is not None:
             self.family.close()
             self.family = None

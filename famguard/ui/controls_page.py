@@ -1,14 +1,20 @@
 """The controls page of one teen: a row per declared control (famguard.domain.controls.CONTROLS),
-in its group, with its one-line explanation, "Learn more", the editor its spec names and its own sync status ("saving…",
-"saved", "will be sent when online", an error with Retry). A change applies on click; "Undo"
-reverts the last change. Pure view: it emits `change_requested` and shows what it is told."""
+in its group, with its one-line explanation, "Learn more", the editor its spec names and its own
+sync status ("saving…", "saved", "will be sent when online", an error with Retry). A committed
+change applies at once; "Undo “<setting>”" (Ctrl+Z) reverts the last one and says which.
+
+Nothing changes by accident: the mouse wheel over a box that does not have keyboard focus scrolls
+the page instead of changing the box (`famguard.ui.deliberate.WheelGuard`), the editors commit deliberately (see
+control_editors), and a value refused on this computer is said next to its editor and never
+becomes a change with Retry or Undo (`refuse_locally`). Pure view: it emits `change_requested`
+and shows what it is told."""
 
 from __future__ import annotations
 
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -21,13 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls
+from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import heading, named, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor
-from famguard.ui.time_requests import TimeRequestsBox
+from famguard.ui.deliberate import WheelGuard
 from famguard.ui.viewstate import SyncState, state_text
 
 HIGHLIGHT_MS = 2500
+
+
+def undo_keys() -> QKeySequence:
+    """Ctrl+Z (Cmd+Z on macOS); made when asked: a key sequence needs the application first."""
+    return QKeySequence(QKeySequence.StandardKey.Undo)
 
 
 class ControlRow(QFrame):
@@ -87,6 +98,12 @@ class ControlRow(QFrame):
         self._highlight.setSingleShot(True)
         self._highlight.timeout.connect(lambda: self.setStyleSheet(""))
 
+    def collapse(self) -> None:
+        """Back to the first look (another teen is shown)."""
+        self.learn_more.setChecked(False)
+        self.editor.cancel_pending()
+        self.editor.say("")
+
     def set_state(self, state: SyncState, *, offline: bool, message: str | None) -> None:
         if state != SyncState.IDLE:
             self.note = ""  # the guardian's own change is newer news than one from elsewhere
@@ -113,28 +130,43 @@ class ControlsPage(QWidget):
     retry_requested = Signal(str, str)  # teen_id, field
     unlink_requested = Signal(str)
     safety_centre_requested = Signal(str)  # a section of the Safety Centre
+    home_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("controlsPage")
         self.teen_id = ""
         self.age = 0
+        self.name = ""
         self._offline = False
         self._messages: dict[str, str | None] = {}
         self._undo: list[tuple[str, Any]] = []
         self.title = heading("", "controlsTitle", 1.5)
-        self.subtitle = wrapping_label("Changes apply as soon as you make them.", "controlsSubtitle")
-        self.undo_button = named(QPushButton("&Undo last change"), "undoButton", "Undo last change")
-        self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
+        self.subtitle = wrapping_label(
+            "Changes apply as soon as you make them. The mouse wheel only scrolls; click a box to change it.",
+            "controlsSubtitle",
+        )
+        self.home_button = named(QPushButton("← Ho&me"), "homeButton", "Back to the home of this teen")
+        self.home_button.clicked.connect(self.home_requested)
+        # The button keeps its mnemonic (Alt+U); Ctrl+Z is a shortcut of its own, shown on the button.
+        self.undo_button = named(QPushButton("&Undo"), "undoButton", "Undo")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo)
-        self.unlink_button = named(QPushButton("Unlink…"), "unlinkButton", "Unlink this teen")
+        self._undo_shortcut = QShortcut(undo_keys(), self, self.undo)
+        self.unlink_button = named(QPushButton("Un&link…"), "unlinkButton", "Unlink this teen")
         self.unlink_button.clicked.connect(lambda: self.unlink_requested.emit(self.teen_id))
 
         # Rows are built one at a time (see build_next) so a page never blocks the window long.
         self._rows: dict[str, ControlRow] = {}
         self._group_layouts: dict[str, QVBoxLayout] = {}
-        self._to_build = [spec.name for group in GROUPS for spec in CONTROLS if spec.group == group]
+        # In its group, the time zone comes first: the day and every schedule below follow it.
+        self._to_build = [
+            spec.name
+            for group in GROUPS
+            for spec in sorted(
+                (s for s in CONTROLS if s.group == group), key=lambda s: s.kind is not ValueKind.TIMEZONE
+            )
+        ]
         body = self._body = QWidget()
         body_layout = QVBoxLayout(body)
         for group in GROUPS:
@@ -147,19 +179,22 @@ class ControlsPage(QWidget):
         scroll.setObjectName("controlsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Long words wrap inside the page's width; a sideways scrollbar would hide half of a row.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._wheel_guard = WheelGuard(scroll)
 
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
+        header.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(titles, 1)
         header.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.unlink_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.requests = TimeRequestsBox()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.requests)
         layout.addWidget(scroll, 1)
+        self._refresh_undo()
 
     def build_next(self) -> bool:
         """Build the next control row; True while rows remain. The window calls this from the
@@ -170,6 +205,7 @@ class ControlsPage(QWidget):
             row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
             row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
             row.safety_centre_clicked.connect(self.safety_centre_requested)
+            self._wheel_guard.guard(row)
             self._rows[field] = row
             self._group_layouts[SPECS[field].group].addWidget(row)
             if not self._to_build:
@@ -188,29 +224,37 @@ class ControlsPage(QWidget):
     def show_teen(self, teen_id: str, name: str, age: int, controls: Controls) -> None:
         if teen_id != self.teen_id:
             self._undo.clear()
-            self.undo_button.setEnabled(False)
+            self._refresh_undo()
             for row in self.rows.values():
                 row.note = ""
+                row.collapse()
                 row.set_state(SyncState.IDLE, offline=False, message=None)
+            self._scroll.verticalScrollBar().setValue(0)  # each teen's page opens at its top
         self.teen_id = teen_id
         self.age = age
-        self.title.setText(f"{name}, {age}")
-        self.title.setAccessibleName(f"Controls of {name}, {age}")
+        self.name = name
+        self._show_title(controls.timezone)
         for field, row in self.rows.items():
             row.editor.set_age(age)
             row.editor.set_value(getattr(controls, field))
+
+    def _show_title(self, timezone: str) -> None:
+        self.title.setText(f"{self.name}, {self.age} · {timezone}")
+        self.title.setToolTip(f"{self.name}'s day follows the time zone {timezone}")
+        self.title.setAccessibleName(f"Controls of {self.name}, {self.age}, time zone {timezone}")
 
     def reset(self) -> None:
         """Forget the teen shown (sign-out, demo reset): no undo reaches into another session."""
         self.teen_id = ""
         self._undo.clear()
         self._refresh_undo()
-        self.requests.show_requests("", [])
 
     def update_controls(self, controls: Controls, changed_elsewhere: tuple[str, ...] = (), by: str = "") -> None:
         """New values from the server; settings changed by someone else are highlighted briefly."""
         for field, row in self.rows.items():
             row.editor.set_value(getattr(controls, field))
+        if self.teen_id:
+            self._show_title(controls.timezone)
         for field in changed_elsewhere:
             if field in self.rows:
                 self.rows[field].flash(f"↻ changed by {by}" if by else "↻ changed on another device")
@@ -230,6 +274,14 @@ class ControlsPage(QWidget):
         for field, row in self.rows.items():
             row.set_state(row.state, offline=offline, message=self._messages.get(field))
 
+    def focus_first(self) -> None:
+        """The page opened: the keyboard starts at its first setting."""
+        for row in self.rows.values():
+            for widget in row.editor.findChildren(QWidget):
+                if widget.isVisibleTo(self) and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                    widget.setFocus()
+                    return
+
     def field_status(self, field: str) -> str:
         return self.rows[field].status.text()
 
@@ -246,6 +298,19 @@ class ControlsPage(QWidget):
         self.change_requested.emit(self.teen_id, field, previous)
         self._refresh_undo()
 
+    def refuse_locally(self, field: str, message: str) -> None:
+        """This computer refused the value (a rule of the declaration): say so beside the editor,
+        show the value that still applies, and keep no Undo for a change that never happened."""
+        row = self.rows[field]
+        for index in range(len(self._undo) - 1, -1, -1):
+            if self._undo[index][0] == field:
+                _, previous = self._undo.pop(index)
+                row.editor.set_value(previous)
+                break
+        self._refresh_undo()
+        row.set_state(SyncState.IDLE, offline=self._offline, message=None)
+        row.editor.say(f"✗ {message}")
+
     def _edited(self, field: str, value: Any) -> None:
         row = self.rows[field]
         self._undo.append((field, row.editor.value()))
@@ -253,10 +318,22 @@ class ControlsPage(QWidget):
         self._refresh_undo()
         self.change_requested.emit(self.teen_id, field, value)
 
+    def undo_text(self) -> str:
+        """What Undo would put back, e.g. "Undo “Daily screen-time limit” (Ctrl+Z)"."""
+        if not self._undo:
+            return ""
+        label = SPECS[self._undo[-1][0]].label
+        return f"Undo “{label}” ({undo_keys().toString(QKeySequence.SequenceFormat.NativeText)})"
+
     def _refresh_undo(self) -> None:
         self.undo_button.setEnabled(bool(self._undo))
+        keys = undo_keys().toString(QKeySequence.SequenceFormat.NativeText)
         if self._undo:
             label = SPECS[self._undo[-1][0]].label
-            self.undo_button.setToolTip(f"Put “{label}” back as it was")
+            self.undo_button.setText(f"&Undo “{label}”  ({keys})")
+            self.undo_button.setAccessibleName(f"Undo the change of {label}")
+            self.undo_button.setToolTip(f"Put “{label}” back as it was ({keys})")
         else:
+            self.undo_button.setText(f"&Undo  ({keys})")
+            self.undo_button.setAccessibleName("Undo: nothing to undo")
             self.undo_button.setToolTip("")

@@ -1,6 +1,6 @@
 """Dialogs that ask the guardian to decide: a conflict with the other guardian's edit (both
-values, who and when, keep mine / take theirs), signing out with unsent changes, and showing an
-error that no screen handled."""
+values, who and when, keep mine / take theirs), signing out with unsent changes, unlinking a teen
+(each with the safe answer as the default), and showing an error that no screen handled."""
 
 from __future__ import annotations
 
@@ -116,11 +116,30 @@ def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
         box.setInformativeText("If you sign out now they will be lost. Sign out anyway?")
     else:
         box.setText("Sign out of FamGuard on this computer?")
-    sign_out = box.addButton("&Sign out", QMessageBox.ButtonRole.DestructiveRole)
+    sign_out = box.addButton("Sign &out", QMessageBox.ButtonRole.DestructiveRole)
     stay = box.addButton("&Stay signed in", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(stay)
     box.exec()
     return box.clickedButton() is sign_out
+
+
+def confirm_unlink(parent: QWidget, name: str) -> bool:
+    """Ask before unlinking; Enter and Esc keep the link (the safe answer is the default)."""
+    box = QMessageBox(parent)
+    box.setObjectName("unlinkDialog")
+    box.setWindowTitle("FamGuard — Unlink")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setText(f"Unlink {name}?")
+    box.setInformativeText(
+        f"You will no longer see or set {name}'s controls, and {name} is told at once. "
+        "Linking again needs a new pairing code on their phone."
+    )
+    unlink = box.addButton(f"&Unlink {name}", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep the link", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is unlink
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:

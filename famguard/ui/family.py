@@ -1,7 +1,8 @@
-"""The family at a glance: the side list of linked teens (name, age, today's use against the
-limit, a sync-state mark in words and symbol) with "Add a teen", and the banners above the page
-(offline with the count of queued changes; one-line notices such as "signed in for this session
-only")."""
+"""The family at a glance: the side list of linked teens (name, age, today's use against today's
+limit, the requests waiting, a sync-state mark — each in words and a symbol, never colour alone;
+a long name wraps and the row's tooltip has it whole) with "Add a teen", and the banners below
+the page (offline with the count of queued changes; one-line notices such as "signed in for this
+session only")."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class TeenList(QWidget):
 
     teen_selected = Signal(str)
     add_teen_requested = Signal()
+    inbox_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +42,10 @@ class TeenList(QWidget):
         self.list = named(QListWidget(), "teenList", "Linked teens")
         self.list.setAlternatingRowColors(True)
         self.list.setSpacing(2)
+        # A long name wraps (and its row has the whole text as a tooltip): no sideways scrolling.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.currentItemChanged.connect(self._current_changed)
         self.empty_label = wrapping_label(
             "No teen linked yet. Use “Add a teen” to link your teen's account.", "noTeens"
@@ -48,6 +54,11 @@ class TeenList(QWidget):
             QPushButton("&Add a teen"), "addTeenButton", "Add a teen", "Link a teen's account with a pairing code"
         )
         self.add_button.clicked.connect(self.add_teen_requested)
+        self.inbox_button = named(
+            QPushButton(), "inboxButton", "Requests inbox", "Every teen's requests for more time, answered together"
+        )
+        self.inbox_button.clicked.connect(self.inbox_requested)
+        self.set_inbox_count(0)
         title = QLabel("Your teens")
         font = title.font()
         font.setBold(True)
@@ -57,6 +68,7 @@ class TeenList(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty_label)
+        layout.addWidget(self.inbox_button)
         layout.addWidget(self.add_button)
         self.setMinimumWidth(240)
         self._refresh_empty()
@@ -68,10 +80,9 @@ class TeenList(QWidget):
         self.list.clear()
         self._rows = {row.teen_id: row for row in rows}
         for row in rows:
-            item = QListWidgetItem(self._text(row))
+            item = QListWidgetItem()
             item.setData(_TEEN_ID_ROLE, row.teen_id)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._text(row).replace("\n", ", "))
-            item.setToolTip(row.sync_text())
+            self._fill(item, row)
             self.list.addItem(item)
         self.list.blockSignals(False)
         self._refresh_empty()
@@ -80,14 +91,23 @@ class TeenList(QWidget):
         elif rows:
             self.select(rows[0].teen_id)
 
+    def set_inbox_count(self, count: int) -> None:
+        """The inbox button says how many requests wait, in words (not a red dot alone)."""
+        self.inbox_button.setText(f"✉ Requests &inbox ({count})" if count else "Requests &inbox")
+        self.inbox_button.setAccessibleName(f"Requests inbox, {count} waiting")
+
     def update_teen(self, row: TeenRow) -> None:
         item = self._item(row.teen_id)
         if item is None:
             return
         self._rows[row.teen_id] = row
-        item.setText(self._text(row))
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, self._text(row).replace("\n", ", "))
-        item.setToolTip(row.sync_text())
+        self._fill(item, row)
+
+    def _fill(self, item: QListWidgetItem, row: TeenRow) -> None:
+        text = self._text(row)
+        item.setText(text)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ", "))
+        item.setToolTip(text)  # the whole of it, should the panel be too narrow for a long name
 
     def select(self, teen_id: str) -> None:
         item = self._item(teen_id)
@@ -111,7 +131,8 @@ class TeenList(QWidget):
 
     @staticmethod
     def _text(row: TeenRow) -> str:
-        return f"{row.name}, {row.age}\n{row.usage_text()}\n{row.sync_text()}"
+        lines = [f"{row.name}, {row.age}", row.usage_text(), row.pending_text(), row.sync_text()]
+        return "\n".join(line for line in lines if line)
 
     def _current_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if current is not None:

@@ -1,6 +1,6 @@
 """Drives the family screen of one signed-in account by composing one presenter per thing a
-parent looks at — the teen list, the selected teen's controls, their time requests, pairing —
-and owning what they share: the sync engine's notices, the online/offline state and what a
+parent looks at — the teen list, the selected teen's home and controls, time requests, the inbox,
+pairing — and owning what they share: the sync engine's notices, the online/offline state and what a
 failure means for the family as a whole.
 
 The sync engine's notices arrive on its own threads; a queued Qt signal brings each to the GUI
@@ -19,8 +19,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
+from famguard.domain.models import TeenSummary
 from famguard.ui.agreement_presenter import AgreementPresenter
 from famguard.ui.history_presenter import HistoryPresenter
+from famguard.ui.home_presenter import HomePresenter, News
+from famguard.ui.inbox_presenter import InboxPresenter
+from famguard.ui.main_window import HOME_PAGE
 from famguard.ui.pairing_presenter import PairingPresenter
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
 from famguard.ui.screen_time_presenter import ScreenTimePresenter
@@ -32,6 +36,7 @@ from famguard.ui.trust_presenter import PHONE_PAGE, TrustPresenter
 
 if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types only
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
+    from famguard.ui.alerts import Alerts
     from famguard.ui.dialogs import ConflictDialog
     from famguard.ui.main_window import MainWindow
     from famguard.ui.viewstate import TeenRow
@@ -55,19 +60,28 @@ class FamilyPresenter(Presenter):
         *,
         account_label: str,
         on_signed_out: Callable[[], None] | None = None,
+        alerts: Alerts | None = None,
     ) -> None:
         super().__init__(window, tasks)
         self.on_signed_out = on_signed_out  # the server ended the sign-in: the controller signs in again
         self.session = session
+        self.alerts = alerts
         self._online = True
+        self._selected: str | None = None
+        self._read: set[str] = set()  # teens whose today and requests were read once
         fail = self.failed
         self.teen_list = TeenListPresenter(window, tasks, session.family, session.sync, on_select=self.select,
-                                           on_failure=fail)  # fmt: skip
+                                           on_gone=self._gone, on_failure=fail)  # fmt: skip
         self.controls = TeenControlsPresenter(window, tasks, session.sync, session.family, self.teen_list,
                                               on_status=self._show_status, on_failure=fail)  # fmt: skip
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
-        self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self.refresh_teens)
+        self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,
+                                  on_pending=self._pending_changed, asked=self.controls.asked,
+                                  on_failure=fail)  # fmt: skip
+        self.inbox = InboxPresenter(window, tasks, self.home, self.requests)
+        self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self._linked,
+                                        linked_ids=lambda: set(self.teen_list.rows))  # fmt: skip
         self.screen_time = ScreenTimePresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
         self.history = HistoryPresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
         self.agreement = AgreementPresenter(window, tasks, session.sync, session.insight, self.teen_list,
@@ -77,8 +91,8 @@ class FamilyPresenter(Presenter):
         # The screens of one teen, in the order they are shown when the guardian selects a teen. A
         # new one: its view registered in MainWindow._register_pages, its presenter here (and in
         # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.controls, self.requests, self.screen_time, self.history,
-                                                self.trust)  # fmt: skip
+        self.screens: tuple[TeenScreen, ...] = (self.home, self.controls, self.requests, self.screen_time,
+                                                self.history, self.trust)  # fmt: skip
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._on_notice)
@@ -86,9 +100,14 @@ class FamilyPresenter(Presenter):
         session.sync.add_listener(self._listener)
         self.track(window.ensure_controls_page().unlink_requested, self.teen_list.unlink)
         self.track(window.ensure_controls_page().safety_centre_requested, window.safety_centre_requested.emit)
+        self.track(window.ensure_controls_page().home_requested, lambda: window.show_page(HOME_PAGE))
         self.track(window.offline_banner.retry_requested, self._retry_now)
         self.track(window.add_teen_requested, self.pairing.open)
         self.track(window.page_requested, self.show_page)
+        self.track(window.inbox_requested, self.inbox.open)
+        self.track(window.teen_list.inbox_requested, self.inbox.open)
+        if alerts is not None:
+            self.track(alerts.inbox_requested, self.inbox.open)
         window.set_account(account_label, session.server_url)
         window.show_family()
 
@@ -104,9 +123,10 @@ class FamilyPresenter(Presenter):
             self.teen_list.update_sync(teen_id)
             self.history.reload_controls(teen_id)
             self.trust.reload(teen_id)
+            self.home.reload(teen_id)
 
         def usage_changed(teen_id: str) -> None:
-            self.teen_list.reload_usage(teen_id)
+            self.home.reload(teen_id)
             self.screen_time.reload(teen_id)
 
         def activity_changed(teen_id: str) -> None:
@@ -117,10 +137,10 @@ class FamilyPresenter(Presenter):
             NoticeKind.OUTBOX: for_teen(teen_changed),
             NoticeKind.CONTROLS: for_teen(teen_changed),
             NoticeKind.STATUS: lambda _t: self._reload_status(),
-            NoticeKind.TEENS: lambda _t: self.teen_list.reload(fetch_new=True),
+            NoticeKind.TEENS: lambda _t: self._teens_changed(),
             NoticeKind.USAGE: for_teen(usage_changed),
             NoticeKind.ACTIVITY: for_teen(activity_changed),
-            NoticeKind.TIME_REQUESTS: for_teen(self.requests.reload),
+            NoticeKind.TIME_REQUESTS: for_teen(self.home.reload),
             NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
             NoticeKind.PHONE: for_teen(self.trust.reload),
@@ -149,6 +169,7 @@ class FamilyPresenter(Presenter):
         self.teen_list.reload(fetch_new=False)
         self.refresh_teens()
         self.run(self.session.sync.start, name="start sync")
+        self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
         # What exists now (modules, Qt wrappers, the services) lives as long as the app: leave it
         # out of the garbage collector's full passes, which otherwise walk it all and stalled the
         # window 200-400 ms each (tests/benchmarks/bench_history.py). Freed objects still go.
@@ -163,6 +184,9 @@ class FamilyPresenter(Presenter):
         self.session.sync.remove_listener(self._listener)
         self.pairing.close()
         self.agreement.close()
+        self.inbox.close()
+        if self.alerts is not None:
+            self.alerts.set_pending(0)
         for screen in self.screens:
             screen.close()
         self.teen_list.close()
@@ -172,8 +196,38 @@ class FamilyPresenter(Presenter):
     def refresh_teens(self) -> None:
         self.teen_list.refresh()
 
+    def _linked(self, teen_id: str, new: bool) -> None:
+        """A pairing was confirmed: show the teen; a new teen's day starts in this computer's time
+        zone (the service starts every teen in UTC), said in a notice and undoable like any change."""
+        self.refresh_teens()
+        if not new or not teen_id:
+            return
+        sync = self.session.sync
+
+        def start_in_my_zone() -> str | None:
+            from famguard.domain.controls import DEFAULT_TIMEZONE
+            from famguard.services.localzone import local_timezone
+
+            zone = local_timezone()
+            controls = sync.refresh_controls(teen_id)
+            if zone is None or zone == DEFAULT_TIMEZONE or controls.timezone != DEFAULT_TIMEZONE:
+                return None
+            sync.queue_change(teen_id, None, timezone=zone)
+            return zone
+
+        def moved(zone: str | None) -> None:
+            if zone:
+                self.window.show_notice(f"ℹ The new teen's day follows your time zone, {zone}.", hide_after_ms=15000)
+
+        self.run(start_in_my_zone, moved, name="teen's time zone")
+
     def select(self, teen_id: str) -> None:
-        """The guardian selected a teen: every screen of one teen follows."""
+        """The guardian selected a teen: every screen of one teen follows; another teen opens on
+        their home."""
+        if teen_id != self._selected:
+            self._selected = teen_id
+            if self.window.current_page():
+                self.window.show_page(HOME_PAGE)
         for screen in self.screens:
             screen.show(teen_id)
 
@@ -183,6 +237,39 @@ class FamilyPresenter(Presenter):
             self.trust.open_page()  # the phone page is wired when first opened
         elif self.current:
             self.window.show_page(name)
+
+    def _teens_changed(self) -> None:
+        self.teen_list.reload(fetch_new=True)
+        self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
+
+    def _read_every_teen(self, teens: list[TeenSummary]) -> None:
+        """Each teen not read yet: their today from the store, and their requests from the server
+        (the inbox and the badges are about all teens, not only the selected one)."""
+        for teen in teens:
+            if teen.id not in self._read:
+                self._read.add(teen.id)
+                self.home.reload(teen.id)
+                self.requests.refresh(teen.id)
+
+    # --- what the guardian hears of -----------------------------------------------------------
+
+    def _news(self, kind: str, title: str, text: str) -> None:
+        if self.alerts is not None:
+            self.alerts.notify(kind, title, text)
+
+    def _pending_changed(self) -> None:
+        pending = self.home.pending()
+        self.window.inbox_action.setText(f"&Requests inbox ({len(pending)})")
+        self.window.teen_list.set_inbox_count(len(pending))
+        if self.alerts is not None:
+            self.alerts.set_pending(len(pending))
+        self.inbox.refresh()
+
+    def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
+        self.home.forget(teen_id)
+        self._read.discard(teen_id)
+        if not by_me:
+            self._news(News.UNLINKED, f"{name} is no longer linked", f"You can no longer see or set {name}'s controls.")
 
     # --- notices and status --------------------------------------------------------------------
 

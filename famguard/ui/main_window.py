@@ -1,10 +1,15 @@
 """The main window: which screen is showing (welcome, sign-in, starting, family), the banners,
-the account menu (who, which server, sign out), the demo badge with "Reset demo", and the
-"Teen's phone" dock. It owns the views; the controller drives them.
+the menus, the demo badge with "Reset demo", and the "Teen's phone" dock. It owns the views; the
+controller drives them.
 
-The pages of one teen (right of the teen list) are registered by name with a factory and built
-on first use (`register_page`, `page`, `show_page`): a new screen is a view, a presenter and one
-`register_page` line in `_register_pages`."""
+The pages of one teen (right of the teen list) are registered by name, with a factory and the
+title the View menu shows, and built on first use (`register_page`, `page`, `show_page`): a new
+screen is a view, a presenter and one `register_page` line in `_register_pages`; the View menu
+lists every registered page by itself (Ctrl+1, Ctrl+2, … in registration order), and the home is
+the page a teen opens on. The Help menu is a plain list: one `help_menu.addAction` line adds an
+entry.
+
+Banners sit below the page, never above it: one appearing never moves what is under the pointer."""
 
 from __future__ import annotations
 
@@ -33,12 +38,20 @@ from famguard.ui.welcome import WelcomeView
 if TYPE_CHECKING:
     from famguard.ui.controls_page import ControlsPage
     from famguard.ui.family import TeenList
+    from famguard.ui.home import HomePage
     from famguard.ui.signin import SignInView
     from famguard.ui.teen_panel import TeenPhonePanel
 
 WINDOW_TITLE = "FamGuard"
+HOME_PAGE = "home"
 CONTROLS_PAGE = "controls"
 P = TypeVar("P", bound=QWidget)
+
+
+def _home_page() -> QWidget:
+    from famguard.ui.home import HomePage
+
+    return HomePage()
 
 
 def _controls_page() -> QWidget:
@@ -75,6 +88,8 @@ class MainWindow(QMainWindow):
     page_requested = Signal(str)  # a page of the selected teen, by its registered name
     safety_centre_requested = Signal(str)  # a section ("" for the start) of the Safety Centre
     agreement_requested = Signal()
+    inbox_requested = Signal()
+    preferences_requested = Signal()
     closing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -102,8 +117,11 @@ class MainWindow(QMainWindow):
         self._sign_in: SignInView | None = None
         self._family: QSplitter | None = None
         self._page_factories: dict[str, Callable[[], QWidget]] = {}
+        self._page_titles: dict[str, str] = {}
         self._pages: dict[str, QWidget] = {}
-        self._register_pages()
+        self._page_actions: dict[str, QAction] = {}
+        self._extra_view_actions: list[QAction] = []
+        self.close_to_tray: Callable[[], bool] = lambda: False  # the controller says when to hide instead
 
         self.offline_banner = OfflineBanner()
         self.notice = Banner("noticeBanner", "Notice")
@@ -111,13 +129,14 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.screens, 1)
         layout.addWidget(self.offline_banner)
         layout.addWidget(self.notice)
-        layout.addWidget(self.screens, 1)
         self.setCentralWidget(central)
         self.teen_phone: TeenPhonePanel | None = None  # the demo's dock, built on demand
 
         self._build_menus()
+        self._register_pages()
         self._build_demo_bar()
         self.show_welcome()
 
@@ -125,7 +144,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.account_menu = bar.addMenu("&Account")
+        # "Acc&ount": Alt+A belongs to "Add a teen" and Alt+C to "Change controls" on the family screen.
+        self.account_menu = bar.addMenu("Acc&ount")
         self.account_menu.setObjectName("accountMenu")
         self.who_action = QAction("Not signed in", self)
         self.who_action.setEnabled(False)
@@ -136,6 +156,9 @@ class MainWindow(QMainWindow):
         self.add_teen_action.triggered.connect(self.add_teen_requested)
         self.sign_out_action = QAction("Sign &out…", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.triggered.connect(self.preferences_requested)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -146,19 +169,57 @@ class MainWindow(QMainWindow):
         self.agreement_action = QAction("Family a&greement…", self)
         self.agreement_action.triggered.connect(self.agreement_requested)
         self.account_menu.addAction(self.agreement_action)
+        self.account_menu.addAction(self.preferences_action)
         self.account_menu.addAction(self.sign_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
         self.view_menu = bar.addMenu("&View")
-        self._page_actions()
+        self.view_menu.setObjectName("viewMenu")
+        self.inbox_action = QAction("&Requests inbox", self)
+        self.inbox_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.inbox_action.triggered.connect(self.inbox_requested)
         self.help_menu = bar.addMenu("&Help")
-        safety = QAction("&Safety Centre…", self)
-        safety.triggered.connect(lambda: self.safety_centre_requested.emit(""))
-        self.help_menu.addAction(safety)
-        about = QAction("&About FamGuard", self)
-        about.triggered.connect(self._about)
-        self.help_menu.addAction(about)
+        self.help_menu.setObjectName("helpMenu")
+        # One line per entry.
+        self.help_menu.addAction(self._action("&Getting started", self._getting_started, "F1"))
+        self.help_menu.addAction(self._action("&Safety Centre…", lambda: self.safety_centre_requested.emit("")))
+        self.help_menu.addAction(self._action("&Keyboard shortcuts", self._shortcuts))
+        self.help_menu.addAction(self._action("&About FamGuard", self._about))
+        self.server_url = ""
         self.set_account(None, None)
+
+    def _action(self, text: str, slot: Callable[[], object], keys: str = "") -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        return action
+
+    def add_view_action(self, action: QAction) -> None:
+        """An entry of the View menu below the pages (the inbox, the demo's Teen's phone)."""
+        self._extra_view_actions.append(action)
+        self._rebuild_view_menu()
+
+    def _rebuild_view_menu(self) -> None:
+        """The pages of the selected teen, as registered, then the inbox and the extras."""
+        import shiboken6
+
+        menu = self.view_menu
+        menu.clear()
+        for action in self._page_actions.values():
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.inbox_action)
+        self._extra_view_actions = [a for a in self._extra_view_actions if shiboken6.isValid(a)]
+        for action in self._extra_view_actions:
+            menu.addAction(action)
+        self._enable_page_actions()
+
+    def _enable_page_actions(self) -> None:
+        """A teen's pages can be chosen while a teen is shown."""
+        teen_shown = self._family is not None and self._teen_pages.currentWidget() is not self.no_teen
+        for action in self._page_actions.values():
+            action.setEnabled(teen_shown)
 
     def _build_demo_bar(self) -> None:
         self.demo_bar = QToolBar("Demo")
@@ -184,6 +245,7 @@ class MainWindow(QMainWindow):
     def set_account(self, who: str | None, server: str | None) -> None:
         signed_in = who is not None
         self.who_action.setText(f"Signed in as {who}" if signed_in else "Not signed in")
+        self.server_url = server or ""
         self.server_action.setText(f"Server: {server}" if server else "")
         self.server_action.setVisible(bool(server))
         self.sign_out_action.setEnabled(signed_in)
@@ -202,7 +264,7 @@ class MainWindow(QMainWindow):
             toggle = self.teen_phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))
-            self.view_menu.addAction(toggle)
+            self.add_view_action(toggle)
         return self.teen_phone
 
     def prebuild_controls_page(self) -> None:
@@ -220,27 +282,31 @@ class MainWindow(QMainWindow):
     # --- the pages of one teen ----------------------------------------------------------------
 
     def _register_pages(self) -> None:
-        self.register_page(CONTROLS_PAGE, _controls_page)
-        self.register_page("screen_time", _lazy("famguard.ui.screen_time_page", "ScreenTimePage"))
-        self.register_page("history", _lazy("famguard.ui.history_page", "ChangeHistoryPage"))
+        self.register_page(HOME_PAGE, _home_page, "&Home")  # first: what a teen opens on
+        self.register_page(CONTROLS_PAGE, _controls_page, "&Controls")
+        self.register_page("screen_time", _lazy("famguard.ui.screen_time_page", "ScreenTimePage"), "Scree&n time")
+        self.register_page("history", _lazy("famguard.ui.history_page", "ChangeHistoryPage"), "Change hi&story")
         # the phone's receipt, temporary rules, what the teen sees
-        self.register_page("phone", _lazy("famguard.ui.trust_page", "TrustPage"))
+        self.register_page("phone", _lazy("famguard.ui.trust_page", "TrustPage"), "&Phone and temporary rules")
 
-    def _page_actions(self) -> None:
-        for name, text, key in (
-            (CONTROLS_PAGE, "&Controls", "Ctrl+1"),
-            ("screen_time", "&Screen time", "Ctrl+2"),
-            ("history", "Change &history", "Ctrl+3"),
-            ("phone", "&Phone and temporary rules", "Ctrl+4"),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(key))
-            action.triggered.connect(lambda _c=False, n=name: self.page_requested.emit(n))
-            self.view_menu.addAction(action)
-
-    def register_page(self, name: str, build: Callable[[], QWidget]) -> None:
-        """A page of one teen, built by `build()` the first time it is asked for."""
+    def register_page(self, name: str, build: Callable[[], QWidget], title: str = "") -> None:
+        """A page of one teen, built by `build()` the first time it is asked for, listed in the
+        View menu as `title` (give it a mnemonic not used there yet; default: the name)."""
+        title = title or name.replace("_", " ").capitalize()
         self._page_factories[name] = build
+        self._page_titles[name] = title
+        action = QAction(title, self)
+        action.setObjectName(f"viewPage_{name}")
+        action.setShortcut(QKeySequence(f"Ctrl+{len(self._page_actions) + 1}"))
+        # Through the family presenter, which knows whether a teen is selected and wires a page
+        # that needs it on first showing.
+        action.triggered.connect(lambda _c=False, n=name: self.page_requested.emit(n))
+        self._page_actions[name] = action
+        self._rebuild_view_menu()
+
+    @property
+    def page_names(self) -> tuple[str, ...]:
+        return tuple(self._page_factories)
 
     def page(self, name: str, kind: type[P]) -> P:
         """The page registered as `name` (built now if it was not yet), checked to be a `kind`."""
@@ -253,7 +319,17 @@ class MainWindow(QMainWindow):
         return widget
 
     def show_page(self, name: str) -> None:
-        self.teen_pages.setCurrentWidget(self.page(name, QWidget))
+        """Show a page of the selected teen, with the keyboard focus on its first control."""
+        page = self.page(name, QWidget)
+        self.teen_pages.setCurrentWidget(page)
+        self._enable_page_actions()
+        focus = getattr(page, "focus_first", None)
+        if callable(focus):
+            focus()
+
+    def current_page(self) -> str:
+        current = self.teen_pages.currentWidget()
+        return next((name for name, page in self._pages.items() if page is current), "")
 
     @property
     def controls_page(self) -> ControlsPage | None:
@@ -264,6 +340,11 @@ class MainWindow(QMainWindow):
         from famguard.ui.controls_page import ControlsPage
 
         return self.page(CONTROLS_PAGE, ControlsPage)
+
+    def ensure_home_page(self) -> HomePage:
+        from famguard.ui.home import HomePage
+
+        return self.page(HOME_PAGE, HomePage)
 
     # --- screens built on first use ------------------------------------------------------------
 
@@ -339,15 +420,31 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentWidget(self.family)
 
     def show_teen_page(self) -> None:
-        """Show the selected teen's pages: the controls, unless one of the teen's pages is showing
-        already (a notice that reloads the controls must not pull the guardian off another page)."""
+        """A teen was selected: their home, unless one of their pages is showing already (a
+        notice that reloads the controls must not pull the guardian off another page)."""
         if self.teen_pages.currentWidget() is self.no_teen:
-            self.show_page(CONTROLS_PAGE)
+            self.show_page(HOME_PAGE)
 
     def show_no_teen(self, text: str) -> None:
         pages = self.teen_pages  # builds the family screen (and its no-teen page) when needed
         self.no_teen_label.setText(text)
         pages.setCurrentWidget(self.no_teen)
+        self._enable_page_actions()
+
+    def return_focus(self, widget: QWidget | None = None) -> None:
+        """After a dialog: the window is active again and the keyboard at `widget` (or the family's
+        list, or the screen's own first field) — never nowhere, even without a window manager."""
+        self.activateWindow()
+        self.raise_()
+        if widget is None and self._family is not None and self.screens.currentWidget() is self._family:
+            current = self._teen_pages.currentWidget()
+            focus = getattr(current, "focus_first", None)
+            if callable(focus) and current is not self.no_teen:
+                focus()
+                return
+            widget = self._teen_list.list
+        if widget is not None:
+            widget.setFocus()
 
     def current_screen(self) -> str:
         current = self.screens.currentWidget()
@@ -357,12 +454,24 @@ class MainWindow(QMainWindow):
         self.notice.show_text(text, dismissible=True, hide_after_ms=hide_after_ms)
 
     def _about(self) -> None:
-        from famguard.ui.dialogs import QMessageBox
+        from famguard.ui.help import show_about
 
-        QMessageBox.about(
-            self, "About FamGuard", f"FamGuard {__version__}\nSet your teen's safety controls and see them arrive."
-        )
+        show_about(self, __version__, self.server_url)
+
+    def _getting_started(self) -> None:
+        from famguard.ui.help import show_getting_started
+
+        show_getting_started(self)
+
+    def _shortcuts(self) -> None:
+        from famguard.ui.help import show_shortcuts
+
+        show_shortcuts(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.close_to_tray():
+            event.ignore()  # the tray icon stays: requests still reach the guardian
+            self.hide()
+            return
         self.closing.emit()
         super().closeEvent(event)

@@ -250,7 +250,10 @@ class PairingWizard(QDialog):
         )
         self.confirm_button.setFocus()
 
-    def show_active(self, teen_name: str) -> None:
+    def show_active(self, teen_name: str, *, already: bool = False) -> None:
+        if already:
+            self._end("active", f"ℹ You were already linked with {teen_name}; nothing changed.")
+            return
         self._end("active", f"✓ You are now linked with {teen_name}. You can set their controls.")
 
     def show_expired(self) -> None:

@@ -27,11 +27,18 @@ POLL_MS = 1500  # the events long-poll usually wakes us first; this is the safet
 
 class PairingPresenter(Presenter):
     def __init__(
-        self, window: MainWindow, tasks: TaskRunner, family: FamilyService, *, on_linked: Callable[[], None]
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        family: FamilyService,
+        *,
+        on_linked: Callable[[str, bool], None],
+        linked_ids: Callable[[], set[str]] = set,
     ) -> None:
         super().__init__(window, tasks)
         self.family = family
-        self.on_linked = on_linked
+        self.on_linked = on_linked  # (teen id, newly linked): the family refreshes
+        self.linked_ids = linked_ids  # the teens linked already (re-pairing one changes nothing)
         self.wizard: PairingWizard | None = None
         self.pairing: Pairing | None = None
         self._polling = False
@@ -130,13 +137,19 @@ class PairingPresenter(Presenter):
             return
         wizard = self.wizard
         wizard.confirm_button.setEnabled(False)
+        before = self.linked_ids()
 
         def linked(pairing: Pairing) -> None:
             wizard.confirm_button.setEnabled(True)
             self._timer.stop()
             self.pairing = pairing
-            wizard.show_active(pairing.teen.display_name if pairing.teen else "your teen")
-            self.on_linked()
+            teen_id = pairing.teen.id if pairing.teen else ""
+            name = pairing.teen.display_name if pairing.teen else "your teen"
+            if teen_id in before:
+                wizard.show_active(name, already=True)
+            else:
+                wizard.show_active(name)
+            self.on_linked(teen_id, teen_id not in before)
 
         def failed(exc: BaseException) -> None:
             wizard.confirm_button.setEnabled(True)
@@ -159,6 +172,7 @@ class PairingPresenter(Presenter):
     def _closed(self, _result: int) -> None:
         self._timer.stop()
         self.wizard = None
+        self.window.return_focus()
 
     def _failed(self, exc: BaseException) -> None:
         from famguard.api import errors as api_errors  # loaded by the services already; ~100 ms cold

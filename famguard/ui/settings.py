@@ -1,4 +1,5 @@
-"""The desktop app's few preferences (the server address and the last email used), each with its
+"""The desktop app's preferences — the service address, the last email used, which desktop
+notifications to show, and whether closing the window keeps FamGuard in the tray — each with its
 default declared once here. Kept with QSettings in an INI file inside the data directory, so
 FAMGUARD_DATA_DIR (tests, the demo) isolates it like everything else. Nothing secret goes here."""
 
@@ -16,6 +17,22 @@ DEFAULTS: dict[str, str] = {
     "server_url": "",  # no default service: the guardian types it once, or passes --server
     "last_email": "",
 }
+# Desktop notifications, each switchable (kind -> what Preferences calls it); all on by default.
+NOTIFY_KINDS: dict[str, str] = {
+    "request": "A teen asks for more time",
+    "unlinked": "A teen is no longer linked",
+    "changed": "Another guardian changed a teen's controls",
+    "near_limit": "A teen reaches 90 % of today's limit",
+}
+CLOSE_TO_TRAY_DEFAULT = False  # closing the window quits, as a desktop app usually does
+
+
+def _flag(value: object, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.lower() in ("true", "1", "yes")
+    return default
 
 
 @dataclass
@@ -23,6 +40,8 @@ class Settings:
     path: Path
     server_url: str = DEFAULTS["server_url"]
     last_email: str = DEFAULTS["last_email"]
+    notify: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(NOTIFY_KINDS, True))
+    close_to_tray: bool = CLOSE_TO_TRAY_DEFAULT
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -34,13 +53,28 @@ class Settings:
             path=path,
             server_url=str(store.value("server_url", DEFAULTS["server_url"])),
             last_email=str(store.value("last_email", DEFAULTS["last_email"])),
+            notify={kind: _flag(store.value(f"notify/{kind}", True), True) for kind in NOTIFY_KINDS},
+            close_to_tray=_flag(store.value("close_to_tray", CLOSE_TO_TRAY_DEFAULT), CLOSE_TO_TRAY_DEFAULT),
         )
+
+    def _write(self, values: dict[str, object]) -> None:
+        paths.ensure_private_dir(self.path.parent)
+        store = QSettings(str(self.path), QSettings.Format.IniFormat)
+        for key, value in values.items():
+            store.setValue(key, value)
+        store.sync()
 
     def remember(self, *, server_url: str, last_email: str) -> None:
         with self._lock:
             self.server_url, self.last_email = server_url, last_email
-            paths.ensure_private_dir(self.path.parent)
-            store = QSettings(str(self.path), QSettings.Format.IniFormat)
-            store.setValue("server_url", server_url)
-            store.setValue("last_email", last_email)
-            store.sync()
+            self._write({"server_url": server_url, "last_email": last_email})
+
+    def save_preferences(self, *, server_url: str, notify: dict[str, bool], close_to_tray: bool) -> None:
+        """What the Preferences dialog set (call from a worker)."""
+        with self._lock:
+            self.server_url = server_url
+            self.notify = {kind: bool(notify.get(kind, True)) for kind in NOTIFY_KINDS}
+            self.close_to_tray = close_to_tray
+            values: dict[str, object] = {"server_url": server_url, "close_to_tray": close_to_tray}
+            values.update({f"notify/{kind}": on for kind, on in self.notify.items()})
+            self._write(values)

@@ -1,5 +1,10 @@
 """The sign-in / create-account form. A pure view: it emits what the guardian asked for and shows
-the state it is given; the controller does the work."""
+the state it is given; the controller does the work.
+
+It helps rather than blocks: every field's problem is said at once, under its field, and the
+focus goes to the first one; the rules (8 characters for a new password) are shown before they
+can fail; an address without a scheme means https; "Keep me signed in" is disabled, with the
+reason, when this computer has no keyring."""
 
 from __future__ import annotations
 
@@ -20,6 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.ui.common import heading, named, wrapping_label
+
+MIN_PASSWORD = 8  # the service's rule for a new password
+
+
+def normalise_server(text: str) -> str:
+    """The service address as typed, with https:// assumed when no scheme was given."""
+    server = text.strip().rstrip("/")
+    if server and "://" not in server:
+        server = f"https://{server}"
+    return server
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,21 @@ class SignInView(QWidget):
         self.progress.setVisible(False)
         self.message = named(wrapping_label("", "signInMessage"), "signInMessage", "Sign-in message")
         self.message.setVisible(False)
+        self.keep_reason = named(wrapping_label("", "keepSignedInReason"), "keepSignedInReason", "Why not")
+        self.keep_reason.setVisible(False)
+        # One line under each field: its rule before it fails, its problem after.
+        self.field_notes: dict[QLineEdit, QLabel] = {}
+        for edit, hint in (
+            (self.server_edit, "e.g. famguard.example.org (https:// is assumed)"),
+            (self.name_edit, ""),
+            (self.email_edit, ""),
+            (self.password_edit, ""),
+        ):
+            note = named(wrapping_label(hint, f"{edit.objectName()}Note"), f"{edit.objectName()}Note", "")
+            note.setAccessibleName(f"{edit.accessibleName()}: note")
+            if not hint:
+                note.hide()  # (showing a label without a parent yet would open it as a window)
+            self.field_notes[edit] = note
         self.submit_button = named(QPushButton("&Sign in"), "signInSubmit", "Sign in")
         self.submit_button.setDefault(True)
         self.cancel_button = named(QPushButton("Cancel"), "signInCancel", "Cancel")
@@ -84,8 +114,8 @@ class SignInView(QWidget):
         ):
             label = QLabel(text)
             label.setBuddy(edit)
-            form.addRow(label, edit)
-        form.insertRow(1, self._name_label, self.name_edit)
+            form.addRow(label, self._with_note(edit))
+        form.insertRow(1, self._name_label, self._with_note(self.name_edit))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -95,6 +125,7 @@ class SignInView(QWidget):
         column.addWidget(self.title)
         column.addLayout(form)
         column.addWidget(self.keep_check)
+        column.addWidget(self.keep_reason)
         column.addWidget(self.progress)
         column.addWidget(self.message)
         column.addLayout(buttons)
@@ -118,8 +149,27 @@ class SignInView(QWidget):
             QWidget.setTabOrder(first, second)
         self.set_mode(create_account=False)
 
+    def _with_note(self, edit: QLineEdit) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(edit)
+        column.addWidget(self.field_notes[edit])
+        return holder
+
+    def set_keyring_available(self, available: bool, reason: str = "") -> None:
+        """Without a keyring nothing can be remembered: say so instead of a tick that does nothing."""
+        self.keep_check.setEnabled(available)
+        if not available:
+            self.keep_check.setChecked(False)
+        self.keep_reason.setText(f"⊘ {reason} You will be asked for your password next time." if reason else "")
+        self.keep_reason.setVisible(not available and bool(reason))
+        self.keep_check.setAccessibleDescription(reason if not available else self.keep_check.accessibleDescription())
+
     def set_mode(self, *, create_account: bool) -> None:
         self._creating = create_account
+        self._password_rule()
         self.title.setText("Create a guardian account" if create_account else "Sign in")
         self.submit_button.setText("&Create account" if create_account else "&Sign in")
         self.submit_button.setAccessibleName("Create account" if create_account else "Sign in")
@@ -144,10 +194,17 @@ class SignInView(QWidget):
                 return
         self.password_edit.setFocus()
 
+    def _password_rule(self) -> None:
+        note = self.field_notes[self.password_edit]
+        note.setText(f"At least {MIN_PASSWORD} characters." if self._creating else "")
+        note.setStyleSheet("")
+        note.setVisible(self._creating)
+
     def set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
-        for widget in (self.server_edit, self.name_edit, self.email_edit, self.password_edit, self.keep_check):
+        for widget in (self.server_edit, self.name_edit, self.email_edit, self.password_edit):
             widget.setEnabled(not busy)
+        self.keep_check.setEnabled(not busy and not self.keep_reason.isVisible())
         self.submit_button.setEnabled(not busy)
         if busy:
             self.show_message("Signing in…" if not self._creating else "Creating your account…")
@@ -165,13 +222,20 @@ class SignInView(QWidget):
     def _submit(self) -> None:
         if not self.submit_button.isEnabled():
             return
-        problem = self._problem()
-        if problem:
-            self.show_message(problem, error=True)
+        problems = self.problems()
+        self._show_problems(problems)
+        if problems:
+            count = len(problems)
+            fields = "the field" if count == 1 else f"the {count} fields"
+            self.show_message(f"Check {fields} marked below.", error=True)
+            next(iter(problems)).setFocus()
             return
+        self.show_message("")
+        server = normalise_server(self.server_edit.text())
+        self.server_edit.setText(server)
         self.submitted.emit(
             SignInRequest(
-                server=self.server_edit.text().strip().rstrip("/"),
+                server=server,
                 email=self.email_edit.text().strip(),
                 password=self.password_edit.text(),
                 keep_signed_in=self.keep_check.isChecked(),
@@ -180,16 +244,42 @@ class SignInView(QWidget):
             )
         )
 
-    def _problem(self) -> str | None:
-        server = self.server_edit.text().strip()
-        if not server.startswith(("http://", "https://")):
-            return "Enter the server address, starting with https:// (or http:// for a server on this computer)."
+    def problems(self) -> dict[QLineEdit, str]:
+        """Every field's problem, in the form's order (empty: nothing to fix)."""
+        problems: dict[QLineEdit, str] = {}
+        server = normalise_server(self.server_edit.text())
+        if not server:
+            problems[self.server_edit] = "Enter the service address, e.g. famguard.example.org."
+        elif not server.startswith(("http://", "https://")) or " " in server:
+            problems[self.server_edit] = "This is not a web address; use e.g. famguard.example.org."
         if self._creating and not self.name_edit.text().strip():
-            return "Enter your name, as your teen will see it."
-        if "@" not in self.email_edit.text():
-            return "Enter your email address."
+            problems[self.name_edit] = "Enter your name, as your teen will see it."
+        email = self.email_edit.text().strip()
+        if not email:
+            problems[self.email_edit] = "Enter your email address."
+        elif "@" not in email:
+            problems[self.email_edit] = "An email address has an @, e.g. sam@example.org."
         if not self.password_edit.text():
-            return "Enter your password."
-        if self._creating and len(self.password_edit.text()) < 8:
-            return "Choose a password of at least 8 characters."
-        return None
+            problems[self.password_edit] = "Enter your password."
+        elif self._creating and len(self.password_edit.text()) < MIN_PASSWORD:
+            length = len(self.password_edit.text())
+            problems[self.password_edit] = f"At least {MIN_PASSWORD} characters; this one has {length}."
+        return problems
+
+    def _show_problems(self, problems: dict[QLineEdit, str]) -> None:
+        for edit, note in self.field_notes.items():
+            problem = problems.get(edit)
+            if problem:
+                note.setText(f"✗ {problem}")
+                note.setStyleSheet("color: #a4000f;")
+                note.setVisible(True)
+                edit.setAccessibleDescription(problem)
+            else:
+                edit.setAccessibleDescription("")
+                note.setStyleSheet("")
+                if edit is self.password_edit:
+                    self._password_rule()
+                elif edit is self.server_edit:
+                    note.setText("e.g. famguard.example.org (https:// is assumed)")
+                else:
+                    note.setVisible(False)

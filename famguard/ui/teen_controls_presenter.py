@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from famguard.ui.main_window import MainWindow
 
 Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus"]
+_NOTHING = object()  # no value asked for here (None is a value: no limit, quiet hours off)
 
 
 class TeenControlsPresenter(Presenter):
@@ -71,6 +72,10 @@ class TeenControlsPresenter(Presenter):
         """The teen's controls or changes moved on (a notice): show them again if on screen."""
         if teen_id == self.teens.current:
             self.show(teen_id)
+
+    def asked(self, teen_id: str, field: str) -> object:
+        """The value this guardian last asked for (None: nothing asked here)."""
+        return self._requested.get((teen_id, field), _NOTHING)
 
     def set_offline(self, offline: bool) -> None:
         self.page.set_offline(offline)
@@ -143,6 +148,10 @@ class TeenControlsPresenter(Presenter):
             if message is None:
                 self.tasks.error_reporter(exc)
                 return
+            if kind_of(exc) is ErrorKind.REFUSED and teen_id == self.page.teen_id:
+                # A rule checked here, before anything was queued: nothing to retry or undo.
+                self.page.refuse_locally(field, message)
+                return
             self.page.set_field_state(field, SyncState.REJECTED, message)
             self.teens.select(teen_id)  # show the value that still applies
 
@@ -191,6 +200,8 @@ class TeenControlsPresenter(Presenter):
 
         def decided(_result: int) -> None:
             self._conflict_open = False
+            if field in self.page.rows:
+                self.window.return_focus(self.page.rows[field].editor)  # back at the setting it was about
             if dialog.choice is None:
                 self._asked_conflicts.discard(state.change_id)  # ask again on the next notice
                 self.page.set_field_state(field, SyncState.CONFLICT, state.reason)

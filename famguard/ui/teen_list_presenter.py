@@ -1,6 +1,7 @@
 """Drives the side list of linked teens: who is linked (cached first, then the server), each
-teen's use today against the limit, the one sync mark per teen, which teen is selected, and
-unlinking one."""
+teen's use today against today's limit and pending requests (worked out by the home presenter,
+`show_today`), the one sync mark per teen, which teen is selected, and unlinking one (the safe
+answer is the default; the focus returns to the list)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from famguard.domain.models import TeenSummary, UsageDay
 from famguard.domain.sync import SyncState
+from famguard.domain.today import TeenToday
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.viewstate import TeenRow, TeenSync
@@ -34,12 +36,15 @@ class TeenListPresenter(Presenter):
         sync: SyncEngine,
         *,
         on_select: Callable[[str], None],
+        on_gone: Callable[[str, str, bool], None] = lambda _id, _name, _by_me: None,
         on_failure: FailureHandler | None = None,
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
         self.family = family
         self.sync = sync
         self.on_select = on_select
+        self.on_gone = on_gone  # (teen id, name, unlinked here) of a teen no longer linked
+        self._unlinked_here: set[str] = set()
         self.rows: dict[str, TeenRow] = {}
         self.current: str | None = None
         self.online = True  # set by the family presenter from the sync status
@@ -72,8 +77,7 @@ class TeenListPresenter(Presenter):
             teens, usage = result
             before = set(self.rows)
             self._show(teens, fetch_usage=False)
-            for teen_id, days in usage.items():
-                self._show_usage(teen_id, days)
+            for teen_id in usage:
                 if fetch_new and teen_id not in before:
                     self.refresh_usage(teen_id)
 
@@ -92,6 +96,7 @@ class TeenListPresenter(Presenter):
         self.window.teen_list.set_teens(rows)
         for row in gone:
             self.window.show_notice(f"ℹ {row.name} is no longer linked to you, so their controls were removed here.")
+            self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)
         if not rows:
             self.current = None
             self.window.show_no_teen(NO_TEEN_TEXT)
@@ -100,36 +105,37 @@ class TeenListPresenter(Presenter):
                 self.refresh_usage(row.teen_id)
 
     def unlink(self, teen_id: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
+        from famguard.ui.dialogs import confirm_unlink
 
         row = self.rows.get(teen_id)
         if row is None:
             return
-        answer = QMessageBox.question(
-            self.window,
-            "FamGuard — Unlink",
-            f"Unlink {row.name}? You will no longer see or set their controls; {row.name} is told at once.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm_unlink(self.window, row.name):
+            self.window.return_focus(self.window.ensure_controls_page().unlink_button)
             return
-        self.run(partial(self.family.unlink, teen_id), lambda _r: self.reload(fetch_new=False), name="unlink")
+
+        self._unlinked_here.add(teen_id)
+
+        def unlinked(_result: None) -> None:
+            self.reload(fetch_new=False)
+            self.window.return_focus(self.window.teen_list.list)  # the page it was on is gone
+
+        self.run(partial(self.family.unlink, teen_id), unlinked, name="unlink")
 
     # --- use today -----------------------------------------------------------------------------
 
     def refresh_usage(self, teen_id: str) -> None:
-        self.run_once(
-            ("usage", teen_id), partial(self.family.refresh_usage, teen_id), partial(self._show_usage, teen_id)
-        )
+        # The fetched days go into the store; its notice makes the home presenter work out today
+        # from them, with the limit as it is now (not as the usage report saw it).
+        self.run_once(("usage", teen_id), partial(self.family.refresh_usage, teen_id), lambda _days: None)
 
-    def reload_usage(self, teen_id: str) -> None:
-        self.run(partial(self.family.cached_usage, teen_id), partial(self._show_usage, teen_id), name="cached usage")
-
-    def _show_usage(self, teen_id: str, days: list[UsageDay]) -> None:
+    def show_today(self, teen_id: str, today: TeenToday) -> None:
         row = self.rows.get(teen_id)
-        if row is None or not days:
+        if row is None:
             return
-        today = days[-1]  # the range ends at the teen's today
-        row = replace(row, used_minutes=today.minutes, limit_minutes=today.limit_minutes)
+        row = replace(
+            row, used_minutes=today.used_minutes, limit_minutes=today.limit_minutes, pending=len(today.pending)
+        )
         if row != self.rows[teen_id]:
             self.rows[teen_id] = row
             self.window.teen_list.update_teen(row)

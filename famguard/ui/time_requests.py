@@ -1,22 +1,32 @@
-"""The teen's requests for more time, above their controls: who asked, how much, why, and quick
-answers (15 min, 30 min, 1 h, what was asked, deny). Pure view: it emits the guardian's answer."""
+"""A teen's requests for more time, on their home: who asked, how much, why, and quick answers
+(+15 min, +30 min, +1 h, what was asked, the rest of the day, deny). Pure view: it emits the
+guardian's answer. After an answer the keyboard focus moves to the next request, or — when none is
+left — `emptied` lets the page put it somewhere sensible."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from famguard.domain.models import TimeRequest, TimeRequestStatus
 from famguard.domain.schedule import format_minutes
+from famguard.domain.today import rest_of_day_minutes
 from famguard.ui.common import named, wrapping_label
 
 QUICK_ANSWERS = (15, 30, 60)
+
+
+def when_text(at: datetime) -> str:
+    return at.astimezone().strftime("%H:%M") if at.tzinfo else at.strftime("%H:%M")
 
 
 class TimeRequestsBox(QGroupBox):
     """Pending requests of one teen; hidden when there are none."""
 
     decide_requested = Signal(object, bool, object)  # TimeRequest, approve, minutes (None: as asked)
+    emptied = Signal()  # the last request was answered while the focus was in this box
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Asking for more time", parent)
@@ -24,35 +34,48 @@ class TimeRequestsBox(QGroupBox):
         self.setAccessibleName("Requests for more time")
         self._layout = QVBoxLayout(self)
         self._rows: list[QWidget] = []
+        self._first_buttons: list[QPushButton] = []
         self.hide()
 
-    def show_requests(self, teen_name: str, requests: list[TimeRequest]) -> None:
+    def show_requests(self, teen_name: str, requests: list[TimeRequest], timezone: str = "UTC") -> None:
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and self.isAncestorOf(focus)
         for row in self._rows:
+            row.hide()
             row.deleteLater()
         self._rows = []
+        self._first_buttons = []
         pending = [r for r in requests if r.status == TimeRequestStatus.PENDING]
         for request in pending:
-            row = self._row(teen_name, request)
+            row = self._row(teen_name, request, timezone)
             self._layout.addWidget(row)
             self._rows.append(row)
         self.setVisible(bool(pending))
+        if had_focus:
+            if self._first_buttons:
+                self._first_buttons[0].setFocus()
+            else:
+                self.emptied.emit()
 
     def pending_count(self) -> int:
         return len(self._rows)
 
-    def _row(self, teen_name: str, request: TimeRequest) -> QWidget:
+    def _row(self, teen_name: str, request: TimeRequest, timezone: str) -> QWidget:
         row = QWidget()
         row.setObjectName(f"timeRequest_{request.id}")
         reason = f": “{request.reason}”" if request.reason else ""
         text = wrapping_label(
-            f"{teen_name} asks for {format_minutes(request.minutes)} more today{reason}", "timeRequestText"
+            f"{teen_name} asks for {format_minutes(request.minutes)} more today{reason} "
+            f"(asked at {when_text(request.created_at)})",
+            "timeRequestText",
         )
         buttons = QHBoxLayout()
+        answers: list[QPushButton] = []
         for minutes in QUICK_ANSWERS:
             label = f"+{format_minutes(minutes)}"
             button = named(QPushButton(label), f"approve_{minutes}", f"Allow {format_minutes(minutes)} more")
             button.clicked.connect(lambda _c=False, m=minutes: self.decide_requested.emit(request, True, m))
-            buttons.addWidget(button)
+            answers.append(button)
         if request.minutes not in QUICK_ANSWERS:
             asked = named(
                 QPushButton(f"+{format_minutes(request.minutes)}"),
@@ -60,11 +83,21 @@ class TimeRequestsBox(QGroupBox):
                 f"Allow the {format_minutes(request.minutes)} asked for",
             )
             asked.clicked.connect(lambda: self.decide_requested.emit(request, True, None))
-            buttons.addWidget(asked)
+            answers.append(asked)
+        rest = rest_of_day_minutes(timezone, datetime.now(UTC))
+        rest_button = named(
+            QPushButton("Rest of the day"), "approve_rest", f"Allow the rest of the day ({format_minutes(rest)})"
+        )
+        rest_button.setToolTip(f"Adds {format_minutes(rest)}: until midnight in {timezone}")
+        rest_button.clicked.connect(lambda: self.decide_requested.emit(request, True, rest))
+        answers.append(rest_button)
         deny = named(QPushButton("Deny"), "denyRequest", "Deny the request")
         deny.clicked.connect(lambda: self.decide_requested.emit(request, False, None))
-        buttons.addWidget(deny)
+        answers.append(deny)
+        for button in answers:
+            buttons.addWidget(button)
         buttons.addStretch(1)
+        self._first_buttons.append(answers[0])
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(text)

@@ -1,5 +1,7 @@
-"""Drives the selected teen's requests for more time (the box above their controls): shows the
-cached and then the server's requests, and sends the guardian's answer."""
+"""Drives the answers to requests for more time, wherever they are given (a teen's home, the
+inbox): asks the server for a teen's requests when that teen is selected (the store's notice then
+updates the home, the list and the inbox), and sends the guardian's answers — one, or several at
+once from the inbox."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from famguard.domain.errors import ErrorKind, kind_of
+from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import TimeRequest
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from famguard.ui.main_window import MainWindow
 
 ANSWERED_ELSEWHERE = "ℹ Another guardian answered this request first."
+Answer = tuple[TimeRequest, bool, "int | None"]  # the request, approve, minutes (None: as asked)
 
 
 class TimeRequestsPresenter(Presenter):
@@ -37,38 +40,56 @@ class TimeRequestsPresenter(Presenter):
         self.family = family
         self.teens = teens
         self.on_decided = on_decided
-        self.box = window.ensure_controls_page().requests
+        self.box = window.ensure_home_page().requests
         self.track(self.box.decide_requested, self.decide)
 
     def show(self, teen_id: str) -> None:
         """The guardian selected this teen: ask the server for their requests."""
-        self.run_once(
-            ("time_requests", teen_id),
-            partial(self.family.refresh_time_requests, teen_id),
-            partial(self._show, teen_id),
-        )
+        self.refresh(teen_id)
 
-    def reload(self, teen_id: str) -> None:
-        """The cache changed (a notice): show it again if this teen is the one shown."""
-        if teen_id == self.teens.current:
-            self.run(partial(self.family.cached_time_requests, teen_id), partial(self._show, teen_id))
-
-    def _show(self, teen_id: str, requests: list[TimeRequest]) -> None:
-        row = self.teens.row(teen_id)
-        if row is not None and teen_id == self.teens.current:
-            self.box.show_requests(row.name, requests)
+    def refresh(self, teen_id: str) -> None:
+        self.run_once(("time_requests", teen_id), partial(self.family.refresh_time_requests, teen_id), _stored)
 
     def decide(self, request: TimeRequest, approve: bool, minutes: int | None) -> None:
-        def failed(exc: BaseException) -> None:
-            if kind_of(exc) is ErrorKind.CONFLICT:  # another guardian decided it first
-                self.window.show_notice(ANSWERED_ELSEWHERE, hide_after_ms=15000)
-                self.show(request.teen_id)
-                return
-            self.failed(exc)
+        self.decide_many([(request, approve, minutes)])
 
-        self.run(
-            partial(self.family.decide_time_request, request, approve, minutes),
-            lambda _decided: self.on_decided(request.teen_id),  # the list itself came by notice
-            on_error=failed,
-            name="decide time request",
-        )
+    def decide_many(self, answers: list[Answer], on_done: Callable[[list[str]], None] | None = None) -> None:
+        """Send each answer in turn (on one worker); `on_done` gets what could not be answered,
+        in words. A request another guardian answered first is said, not treated as a failure."""
+        family = self.family
+
+        def send() -> list[tuple[TimeRequest, BaseException | None]]:
+            results: list[tuple[TimeRequest, BaseException | None]] = []
+            for request, approve, minutes in answers:
+                try:
+                    family.decide_time_request(request, approve, minutes)
+                    results.append((request, None))
+                except Exception as exc:  # each answer stands alone; the rest still go out
+                    if kind_of(exc) is ErrorKind.BUG:
+                        raise
+                    results.append((request, exc))
+            return results
+
+        def sent(results: list[tuple[TimeRequest, BaseException | None]]) -> None:
+            problems = []
+            for request, exc in results:
+                if exc is None:
+                    self.on_decided(request.teen_id)
+                elif kind_of(exc) is ErrorKind.CONFLICT:
+                    problems.append(ANSWERED_ELSEWHERE)
+                    self.refresh(request.teen_id)
+                elif kind_of(exc) is ErrorKind.OFFLINE:
+                    self.failed(exc)
+                    problems.append(f"✗ Not sent: {user_message(exc)}")
+                else:
+                    problems.append(f"✗ {user_message(exc)}")
+            for problem in dict.fromkeys(problems):
+                self.window.show_notice(problem, hide_after_ms=15000)
+            if on_done is not None:
+                on_done(problems)
+
+        self.run(send, sent, name="decide time requests")
+
+
+def _stored(_requests: list[TimeRequest]) -> None:
+    """The requests are in the store now; its notice updates every view of them."""

@@ -65,13 +65,21 @@ class TeenRow:
     used_minutes: int | None = None
     limit_minutes: int | None = None
     sync: TeenSync = TeenSync.UP_TO_DATE
+    pending: int = 0  # requests for more time waiting for an answer
 
     def usage_text(self) -> str:
         if self.used_minutes is None:
             return "No use reported today"
         if self.limit_minutes is None:
             return f"{format_minutes(self.used_minutes)} today, no limit"
-        return f"{format_minutes(self.used_minutes)} of {format_minutes(self.limit_minutes)} today"
+        over = " ⚠ limit reached" if self.used_minutes >= self.limit_minutes else ""
+        return f"{format_minutes(self.used_minutes)} of {format_minutes(self.limit_minutes)} today{over}"
+
+    def pending_text(self) -> str:
+        """The badge: "✉ 2 requests waiting" (empty when none)."""
+        if not self.pending:
+            return ""
+        return f"✉ {self.pending} request{'s' if self.pending > 1 else ''} waiting"
 
     def sync_text(self) -> str:
         symbol, words = TEEN_SYNC_TEXT[self.sync]

@@ -94,8 +94,9 @@ def test_a_registered_teen_page_is_built_once_on_first_use(qtbot, runner: TaskRu
         built.append(QLabel("A teen's history"))
         return built[-1]
 
-    window.register_page("history", build)
+    window.register_page("history", build, "&History")
     assert built == []  # nothing is built before it is wanted
+    assert "&History" in [a.text() for a in window.view_menu.actions()]  # the View menu lists it by itself
     window.show_family()
     window.show_page("history")
     assert built and window.teen_pages.currentWidget() is built[0] and built[0].isVisible()

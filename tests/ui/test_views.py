@@ -72,7 +72,11 @@ def test_missing_fields_are_named_and_nothing_is_sent(qtbot, sign_in: SignInView
     qtbot.keyClicks(find(sign_in, QLineEdit, "serverEdit"), "https://famguard.example.org")
     with qtbot.assertNotEmitted(sign_in.submitted):
         qtbot.mouseClick(find(sign_in, QPushButton, "signInSubmit"), Qt.MouseButton.LeftButton)
-    assert sign_in.message.text() == "✗ Enter your email address."
+    # every field's problem at once, under its field, and the focus on the first one
+    assert sign_in.message.text() == "✗ Check the 2 fields marked below."
+    assert find(sign_in, QLabel, "emailEditNote").text() == "✗ Enter your email address."
+    assert find(sign_in, QLabel, "passwordEditNote").text() == "✗ Enter your password."
+    assert sign_in.focusWidget() is find(sign_in, QLineEdit, "emailEdit")
 
 
 def test_busy_sign_in_shows_progress_and_blocks_a_second_submit(qtbot, sign_in: SignInView) -> None:
@@ -86,13 +90,14 @@ def test_create_account_asks_for_a_name_and_a_long_enough_password(qtbot, sign_i
     sign_in.set_mode(create_account=True)
     name = find(sign_in, QLineEdit, "displayNameEdit")
     assert name.isVisible()
+    assert find(sign_in, QLabel, "passwordEditNote").text() == "At least 8 characters."  # before it can fail
     qtbot.keyClicks(find(sign_in, QLineEdit, "serverEdit"), "http://127.0.0.1:9")
     qtbot.keyClicks(name, "Sam")
     qtbot.keyClicks(find(sign_in, QLineEdit, "emailEdit"), "sam@example.org")
     qtbot.keyClicks(find(sign_in, QLineEdit, "passwordEdit"), "short")
     with qtbot.assertNotEmitted(sign_in.submitted):
         qtbot.keyClick(find(sign_in, QLineEdit, "passwordEdit"), Qt.Key.Key_Return)
-    assert "at least 8 characters" in sign_in.message.text()
+    assert "At least 8 characters; this one has 5." in find(sign_in, QLabel, "passwordEditNote").text()
 
 
 # --- the controls page ---------------------------------------------------------------------------
@@ -125,7 +130,9 @@ def test_options_not_allowed_at_the_teens_age_are_disabled_with_the_reason(qtbot
 
 
 def test_every_declared_control_has_the_editor_its_spec_names_in_its_group(qtbot, page: ControlsPage) -> None:
-    assert list(page.rows) == [s.name for g in GROUPS for s in CONTROLS if s.group == g]
+    by_group = [s.name for g in GROUPS for s in CONTROLS if s.group == g]
+    assert sorted(page.rows) == sorted(by_group)
+    assert list(page.rows)[0] == "timezone"  # the zone the day and every schedule follow comes first
     for spec in CONTROLS:
         row = page.rows[spec.name]
         assert type(row.editor) is EDITORS[spec.editor], spec.name

@@ -1,0 +1,129 @@
+"""What a teen can do today, in the teen's time zone: minutes used against today's limit (the
+weekday's own value and the extra time approved today included), whether the app is locked (time
+away) or muted (quiet hours) right now and until when, the requests still waiting, and the rules
+in plain words — each worded from the control declarations (famguard.domain.controls), so a new
+control appears in the rules by itself. Pure: the caller passes the moment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from famguard.domain.controls import CONTROLS, GROUPS, Controls
+from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
+from famguard.domain.schedule import in_quiet_hours, in_time_away, limit_for_day, teen_today, weekday_key
+from famguard.domain.values import DAY_NAMES, WEEKDAYS, format_minutes
+
+NEAR_LIMIT = 0.9  # "at 90 % of today's limit": the guardian is told once a day
+GRANT_MIN, GRANT_MAX = 5, 240  # what the service accepts as extra minutes for one request
+
+
+@dataclass(frozen=True)
+class TeenToday:
+    """One teen's today, as the home and the teen list show it."""
+
+    day: date
+    timezone: str
+    used_minutes: int | None  # None: no use reported yet
+    base_limit: int | None  # this weekday's limit before extra time; None: no limit
+    extra_minutes: int  # approved today
+    locked_until: str | None  # "07:00" while time away locks the app
+    muted_until: str | None  # "08:00" while quiet hours mute notifications
+    pending: tuple[TimeRequest, ...]
+
+    @property
+    def limit_minutes(self) -> int | None:
+        return None if self.base_limit is None else self.base_limit + self.extra_minutes
+
+    @property
+    def near_limit(self) -> bool:
+        limit = self.limit_minutes
+        return bool(limit) and (self.used_minutes or 0) >= NEAR_LIMIT * (limit or 0)
+
+    def usage_words(self) -> str:
+        """ "35 min of 1 h 30 min today (1 h + 30 min extra) — 55 min left"."""
+        used = self.used_minutes
+        if used is None:
+            return "No use reported today"
+        limit = self.limit_minutes
+        if limit is None:
+            return f"{format_minutes(used)} today, no limit"
+        text = f"{format_minutes(used)} of {format_minutes(limit)} today"
+        if self.extra_minutes and self.base_limit is not None:
+            text += f" ({format_minutes(self.base_limit)} + {format_minutes(self.extra_minutes)} extra)"
+        left = limit - used
+        return f"{text} — {format_minutes(left)} left" if left > 0 else f"{text} — limit reached"
+
+    def now_words(self) -> str:
+        """Whether the app can be used right now, and until when it cannot."""
+        parts = []
+        if self.locked_until:
+            parts.append(f"⊘ Locked now (time away) until {self.locked_until}")
+        if self.muted_until:
+            parts.append(f"◐ Notifications muted (quiet hours) until {self.muted_until}")
+        return " · ".join(parts) or "✓ The app can be used now"
+
+
+def today_of(
+    controls: Controls, usage: Iterable[UsageDay], requests: Iterable[TimeRequest], now: datetime
+) -> TeenToday:
+    """The teen's today at the instant `now` (timezone-aware)."""
+    day = teen_today(controls.timezone, now)
+    used = next((u.minutes for u in usage if u.date == day), None)
+    requests = list(requests)
+    extra = sum(r.granted_minutes or 0 for r in requests if r.status == TimeRequestStatus.APPROVED and r.date == day)
+    local = now.astimezone(ZoneInfo(controls.timezone))
+    block = in_time_away(controls, local)
+    quiet = controls.quiet_hours if in_quiet_hours(controls, local) else None
+    pending = tuple(sorted((r for r in requests if r.status == TimeRequestStatus.PENDING), key=lambda r: r.created_at))
+    return TeenToday(
+        day=day,
+        timezone=controls.timezone,
+        used_minutes=used,
+        base_limit=limit_for_day(controls, day),
+        extra_minutes=extra,
+        locked_until=block.end if block else None,
+        muted_until=quiet.end if quiet else None,
+        pending=pending,
+    )
+
+
+def rest_of_day_minutes(timezone: str, now: datetime) -> int:
+    """Extra minutes that let the teen use the app until midnight in their time zone, within
+    what one answer may grant."""
+    local = now.astimezone(ZoneInfo(timezone))
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
+    left = int((midnight - local).total_seconds() // 60)
+    return max(GRANT_MIN, min(GRANT_MAX, left))
+
+
+def limit_words(controls: Controls) -> str:
+    """ "1 h a day, 2 h on Sat, Sun" — the daily limit with the weekdays that differ."""
+    daily = controls.daily_limit_minutes
+    text = "No daily limit" if daily is None else f"{format_minutes(daily)} a day"
+    by_value: dict[int, list[str]] = {}
+    for day in WEEKDAYS:
+        minutes = controls.daily_limit_overrides.get(day)
+        if minutes is not None and minutes != daily:
+            by_value.setdefault(minutes, []).append(DAY_NAMES[day])
+    for minutes, days in by_value.items():
+        text += f", {format_minutes(minutes)} on {', '.join(days)}"
+    return text
+
+
+def plain_rules(controls: Controls) -> list[tuple[str, str]]:
+    """(group, "Label: value · Label: value …") per group of controls, in the declared order and
+    words (each control's `label` and `describe`)."""
+    lines = []
+    for group in GROUPS:
+        words = [
+            f"{spec.label}: {spec.describe(getattr(controls, spec.name))}" for spec in CONTROLS if spec.group == group
+        ]
+        lines.append((group, " · ".join(words)))
+    return lines
+
+
+def weekday_name(day: date) -> str:
+    return DAY_NAMES[weekday_key(day)]

@@ -1,0 +1,133 @@
+"""What reaches the guardian outside the window: the system tray icon (where the desktop has one)
+with the number of requests waiting and a menu to open the app or the inbox, and desktop
+notifications for a new request, a teen unlinking, a change made elsewhere and a teen near today's
+limit — each switchable in Preferences (famguard.ui.settings). Without a tray the notification
+is said in the window's notice bar instead, so it is never lost. Every notification shown is kept
+in `shown` (what the guardian was told, for the tests and the log)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from famguard.ui.main_window import MainWindow
+from famguard.ui.settings import NOTIFY_KINDS, Settings
+
+log = logging.getLogger(__name__)
+# A symbol with the words of each notification in the window (fonts everywhere have these).
+SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": "⚠"}
+
+
+def badge_icon(count: int) -> QIcon:
+    """The app's mark (a shield-blue disc with "F") with the count of waiting requests."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#1e5aa8"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(4, 4, 56, 56)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(34)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(QRect(4, 4, 56, 56), Qt.AlignmentFlag.AlignCenter, "F")
+    if count:
+        painter.setBrush(QColor("#c62828"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(30, 0, 34, 34)
+        font.setPixelSize(22)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRect(30, 0, 34, 34), Qt.AlignmentFlag.AlignCenter, str(count) if count < 10 else "9+")
+    painter.end()
+    return QIcon(pixmap)
+
+
+class Alerts(QObject):
+    inbox_requested = Signal()
+
+    def __init__(self, window: MainWindow, settings: Callable[[], Settings | None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.pending = 0
+        self.shown: list[tuple[str, str, str]] = []  # (kind, title, text) the guardian was told
+        self.tray: QSystemTrayIcon | None = None
+        self.menu = QMenu(window)
+        self.menu.setObjectName("trayMenu")
+        self.open_action = QAction("&Open FamGuard", self.menu)
+        self.open_action.triggered.connect(self.open_window)
+        self.inbox_action = QAction("Requests &inbox", self.menu)
+        self.inbox_action.triggered.connect(self._open_inbox)
+        self.quit_action = QAction("&Quit FamGuard", self.menu)
+        self.quit_action.triggered.connect(self.quit)
+        for action in (self.open_action, self.inbox_action):
+            self.menu.addAction(action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.quit_action)
+        window.setWindowIcon(badge_icon(0))
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(badge_icon(0), self)
+            self.tray.setContextMenu(self.menu)
+            self.tray.activated.connect(self._activated)
+            self.tray.messageClicked.connect(self._open_inbox)
+            self.tray.show()
+        self.set_pending(0)
+
+    @property
+    def has_tray(self) -> bool:
+        return self.tray is not None
+
+    def close_to_tray(self) -> bool:
+        """Whether closing the window hides it (the tray keeps requests reachable)."""
+        settings = self.settings()
+        return self.tray is not None and settings is not None and settings.close_to_tray and not self._quitting
+
+    _quitting = False
+
+    def set_pending(self, count: int) -> None:
+        self.pending = count
+        words = "no requests waiting" if not count else f"{count} request{'s' if count > 1 else ''} waiting"
+        self.inbox_action.setText(f"Requests &inbox ({count})")
+        if self.tray is not None:
+            self.tray.setIcon(badge_icon(count))
+            self.tray.setToolTip(f"FamGuard — {words}")
+
+    def notify(self, kind: str, title: str, text: str) -> None:
+        settings = self.settings()
+        if settings is not None and not settings.notify.get(kind, True):
+            return
+        if kind not in NOTIFY_KINDS:
+            log.warning("Unknown notification kind %s", kind)
+        self.shown.append((kind, title, text))
+        if self.tray is not None and self.tray.supportsMessages():
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
+        else:
+            self.window.show_notice(f"{SYMBOLS.get(kind, 'ℹ')} {title}: {text}", hide_after_ms=20000)
+
+    def open_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def _open_inbox(self) -> None:
+        self.open_window()
+        self.inbox_requested.emit()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.open_window()
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.window.close()
+
+    def hide_tray(self) -> None:
+        if self.tray is not None:
+            self.tray.hide()

@@ -1,0 +1,137 @@
+"""What keeps an edit on the controls page deliberate, in one place: a radio group's choice made
+with the arrow keys is committed only once the guardian settles (`Settling`), minutes are typed
+freely and checked against the declared range on commit, with the range shown (`minutes_box`,
+`range_text`), and the mouse wheel scrolls the page instead of changing a box without keyboard
+focus, or any drop-down (`WheelGuard`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QScrollArea, QSpinBox, QWidget
+
+from famguard.domain.values import format_minutes
+from famguard.ui.common import named
+
+SETTLE_MS = 1200  # arrow keys through choices: commit once the guardian stops for this long
+_ARROWS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right)
+_COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class Settling(QObject):
+    """Commits a radio group's choice made with the arrow keys once the guardian settles: each
+    arrow step only moves the check mark (Qt clicks the next button), Space or Enter or leaving the
+    group commits at once, and a mouse click is not delayed at all."""
+
+    def __init__(
+        self,
+        editor: QWidget,
+        buttons: list[QAbstractButton],
+        commit: Callable[[Any], object],
+        say: Callable[[str], None],
+    ) -> None:
+        super().__init__(editor)
+        self._editor = editor
+        self._say = say
+        self._buttons = buttons
+        self._commit = commit
+        self._by_arrow = False
+        self._pending: tuple[Any] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self.flush)
+        for button in buttons:
+            button.installEventFilter(self)
+
+    @property
+    def pending(self) -> bool:
+        return self._pending is not None
+
+    @property
+    def by_arrow(self) -> bool:
+        """The click being handled is an arrow-key step."""
+        return self._by_arrow
+
+    def chosen(self, value: Any) -> None:
+        """A button of the group was clicked (by the mouse, Space, or an arrow step)."""
+        if self._by_arrow:
+            self._pending = (value,)
+            self._timer.start()
+            self._say("… applies when you stop, or press Enter")
+            return
+        self.cancel()
+        self._commit(value)
+
+    def flush(self) -> None:
+        if self._pending is not None:
+            (value,), self._pending = self._pending, None
+            self._timer.stop()
+            self._say("")
+            self._commit(value)
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        if self._pending is not None:
+            self._pending = None
+            self._say("")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in _ARROWS:
+                self._by_arrow = True  # the click Qt makes while handling this key is a step
+                QTimer.singleShot(0, self._arrow_done)
+            elif event.key() in _COMMIT_KEYS:
+                self.flush()
+        elif event.type() == QEvent.Type.FocusOut and self.pending:
+            QTimer.singleShot(0, self._left_group)
+        return False
+
+    def _arrow_done(self) -> None:
+        self._by_arrow = False
+
+    def _left_group(self) -> None:
+        focus = self._editor.focusWidget()
+        if focus is None or not focus.hasFocus() or focus not in self._buttons:
+            self.flush()
+
+
+def minutes_box(object_name: str, accessible: str, value: int) -> QSpinBox:
+    """Minutes typed freely: the box takes any whole number so that what was typed stays as typed
+    (900 is not clamped to 90, 5 not reverted), and the editor checks the declared range on commit."""
+    box = named(QSpinBox(), object_name, accessible)
+    box.setRange(0, 99999)
+    box.setSuffix(" min")
+    box.setValue(value)
+    return box
+
+
+def range_text(bounds: tuple[int, int]) -> str:
+    low, high = bounds
+    return f"{low}–{high} min ({format_minutes(high)})"
+
+
+class WheelGuard(QObject):
+    """A wheel turned over a spin box or time box that does not have keyboard focus, or over a
+    drop-down at all, scrolls the page (the parent meant to scroll) instead of changing the setting
+    under the pointer; such boxes take focus by click or Tab only."""
+
+    def __init__(self, scroll: QScrollArea) -> None:
+        super().__init__(scroll)
+        self._scroll = scroll
+
+    def guard(self, root: QWidget) -> None:
+        for widget in [*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)]:
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        # A drop-down changes (and commits) on the wheel even with focus: it never takes the wheel.
+        unfocused = isinstance(watched, QWidget) and not watched.hasFocus()
+        if event.type() == QEvent.Type.Wheel and (unfocused or isinstance(watched, QComboBox)):
+            QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
+            return True
+        return False

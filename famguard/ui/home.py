@@ -1,0 +1,210 @@
+"""The home of one teen, the page a teen opens on: "what can my teen do today?" — today's use
+against today's limit as a bar with the numbers in words, whether the app is locked or muted right
+now and until when, the requests waiting with their quick answers, and the rules in plain words;
+the controls page is one click away ("Change controls…").
+
+The page is a vertical stack of sections, each a widget with `show_facts(facts)`, built from
+`SECTIONS` in order. Another section is one line there: a class taking no arguments whose
+`show_facts` reads what it needs from `HomeFacts` (add a field to HomeFacts, filled by
+famguard.ui.home_presenter, when it needs more). Pure view: it emits what the guardian asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain.controls import Controls
+from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
+from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.time_requests import TimeRequestsBox
+
+
+def _show(label: QLabel, what: str, text: str) -> None:
+    """A label's words, which a screen reader reads as well: "<what>: <words>"."""
+    label.setText(text)
+    label.setAccessibleName(f"{what}: {text}")
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    """Everything the home's sections show about one teen."""
+
+    teen_id: str
+    name: str
+    age: int
+    controls: Controls
+    today: TeenToday
+
+
+class HomeSection(QGroupBox):
+    """A titled block of the home."""
+
+    def __init__(self, title: str, object_name: str) -> None:
+        super().__init__(title)
+        self.setObjectName(object_name)
+        self.setAccessibleName(title)
+
+    def show_facts(self, facts: HomeFacts) -> None:
+        raise NotImplementedError
+
+
+class TodaySection(HomeSection):
+    """Minutes used against today's limit, and whether the app is locked or muted now."""
+
+    def __init__(self) -> None:
+        super().__init__("Today", "homeToday")
+        self.bar = named(QProgressBar(), "homeUsageBar", "Use today")
+        self.bar.setTextVisible(False)  # the numbers are in words beside it, not only in the bar
+        self.bar.setMaximumHeight(14)
+        self.usage = named(wrapping_label("", "homeUsageText"), "homeUsageText", "Use today")
+        self.limit = named(wrapping_label("", "homeLimitText"), "homeLimitText", "Limit")
+        self.now = named(wrapping_label("", "homeNowText"), "homeNowText", "Right now")
+        font = self.usage.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.usage.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.usage)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.limit)
+        layout.addWidget(self.now)
+
+    def show_facts(self, facts: HomeFacts) -> None:
+        today = facts.today
+        words = today.usage_words()
+        _show(self.usage, "Use today", words)
+        self.bar.setAccessibleDescription(words)
+        limit = today.limit_minutes
+        used = today.used_minutes or 0
+        if limit is None:
+            self.bar.setRange(0, 1)
+            self.bar.setValue(0)
+        else:
+            self.bar.setRange(0, max(limit, 1))
+            self.bar.setValue(min(used, limit))
+        self.title_day = f"{weekday_name(today.day)} {today.day.day} {today.day:%b}"
+        self.setTitle(f"Today — {self.title_day} in {today.timezone}")
+        self.limit.setText(f"Limit: {limit_words(facts.controls)}")
+        self.limit.setAccessibleName(self.limit.text())
+        _show(self.now, "Right now", today.now_words())
+
+
+class RequestsSection(HomeSection):
+    """The teen's requests for more time, with quick answers; hidden when there are none."""
+
+    def __init__(self) -> None:
+        super().__init__("Requests", "homeRequests")
+        self.box = TimeRequestsBox()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.box)
+        self.setTitle("")
+        self.setStyleSheet("QGroupBox#homeRequests { border: 0; margin: 0; padding: 0; }")  # the box inside has one
+        self.hide()
+
+    def show_facts(self, facts: HomeFacts) -> None:
+        self.box.show_requests(facts.name, list(facts.today.pending), facts.controls.timezone)
+        self.setVisible(bool(facts.today.pending))
+
+
+class RulesSection(HomeSection):
+    """The rules in plain words, one line per group of controls, worded by their declarations."""
+
+    def __init__(self) -> None:
+        super().__init__("The rules now", "homeRules")
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._lines: dict[str, QLabel] = {}
+
+    def show_facts(self, facts: HomeFacts) -> None:
+        for group, words in plain_rules(facts.controls):
+            label = self._lines.get(group)
+            if label is None:
+                name = f"homeRules_{group.split()[0].lower()}"
+                label = self._lines[group] = named(wrapping_label("", name), name, group)
+                self.form.addRow(f"<b>{group}</b>", label)
+            _show(label, group, words)
+
+    def text(self) -> str:
+        return "\n".join(label.text() for label in self._lines.values())
+
+
+# The home's sections, top to bottom. A new section: its class above (or in its own module) and
+# one line here.
+SECTIONS: tuple[Callable[[], HomeSection], ...] = (
+    TodaySection,
+    RequestsSection,
+    RulesSection,
+)
+
+
+class HomePage(QWidget):
+    """One teen's home."""
+
+    controls_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("homePage")
+        self.teen_id = ""
+        self.title = heading("", "homeTitle", 1.5)
+        self.controls_button = named(
+            QPushButton("Change &controls…"), "homeControlsButton", "Change controls", "Every setting of this teen"
+        )
+        self.controls_button.clicked.connect(self.controls_requested)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.controls_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.sections = [make() for make in SECTIONS]
+        body = QWidget()
+        column = QVBoxLayout(body)
+        for section in self.sections:
+            column.addWidget(section)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("homeScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(scroll, 1)
+        requests = self.section(RequestsSection)
+        assert isinstance(requests, RequestsSection)
+        self.requests = requests.box
+        self.requests.emptied.connect(self.focus_first)
+
+    def section(self, kind: type[HomeSection]) -> HomeSection:
+        return next(s for s in self.sections if isinstance(s, kind))
+
+    def show_facts(self, facts: HomeFacts) -> None:
+        self.teen_id = facts.teen_id
+        self.title.setText(f"{facts.name}, {facts.age} · {facts.controls.timezone}")
+        self.title.setAccessibleName(f"Home of {facts.name}, {facts.age}, time zone {facts.controls.timezone}")
+        self.title.setToolTip(f"{facts.name}'s day follows the time zone {facts.controls.timezone}")
+        for section in self.sections:
+            section.show_facts(facts)
+
+    def focus_first(self) -> None:
+        """The first request's first answer when one waits, else "Change controls…"."""
+        buttons = [b for b in self.requests.findChildren(QPushButton) if b.isVisible()]
+        (buttons[0] if buttons else self.controls_button).setFocus()
+
+    def today_text(self) -> str:
+        today = self.section(TodaySection)
+        assert isinstance(today, TodaySection)
+        return f"{today.usage.text()}\n{today.limit.text()}\n{today.now.text()}"

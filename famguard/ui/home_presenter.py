@@ -1,0 +1,220 @@
+"""Drives what the family knows about today, for every linked teen: each teen's controls (with
+the guardian's unsent changes laid over them), use and requests are read from the local store
+whenever a notice says it changed (the events feed brings a change, a usage report or a decision
+within a second), and today is worked out here from them — so the home and the teen list never
+show a limit the service no longer has (the usage report's own limit is not used: a new limit
+would read stale until the next report).
+
+It shows the selected teen's home, gives each teen's row in the side list its use, limit and
+pending requests, and tells `on_news` about what a guardian should hear of (a new request, a teen
+near today's limit, a change made elsewhere) and `on_pending` about the requests of all teens
+(the inbox, the tray). A minute timer moves "locked until" and the day along."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+
+from famguard.domain.controls import CONTROLS, Controls
+from famguard.domain.models import TimeRequest, UsageDay
+from famguard.domain.sync import OPEN_STATES
+from famguard.domain.today import TeenToday, today_of
+from famguard.ui.home import HomeFacts
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.teen_list_presenter import TeenListPresenter
+
+if TYPE_CHECKING:
+    from famguard.services import FamilyService, SyncEngine
+    from famguard.ui.main_window import MainWindow
+
+TICK_MS = 30_000
+
+
+class News:
+    """What a guardian may be told about (each switchable in Preferences)."""
+
+    REQUEST = "request"
+    UNLINKED = "unlinked"
+    CHANGED = "changed"
+    NEAR_LIMIT = "near_limit"
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What today is worked out from (read from the store on a worker)."""
+
+    controls: Controls | None
+    usage: list[UsageDay]
+    requests: list[TimeRequest]
+    in_flight: frozenset[str]  # fields with a change of this guardian on its way
+
+
+class HomePresenter(Presenter):
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        sync: SyncEngine,
+        family: FamilyService,
+        teens: TeenListPresenter,
+        *,
+        on_news: Callable[[str, str, str], None],  # kind, title, text
+        on_pending: Callable[[], None],
+        asked: Callable[[str, str], object] = lambda _teen, _field: None,
+        on_failure: FailureHandler | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.sync = sync
+        self.family = family
+        self.teens = teens
+        self.on_news = on_news
+        self.on_pending = on_pending
+        self.asked = asked  # the value this guardian last asked for (teen, field), to tell theirs from mine
+        self.clock = clock
+        self.inputs: dict[str, _Inputs] = {}
+        self.today: dict[str, TeenToday] = {}
+        self._near_told: set[tuple[str, object]] = set()  # (teen, day) told "near the limit"
+        self._requests_seen: set[str] = set()
+        self._started: set[str] = set()  # teens read once: their first reading is not news
+        self.page = window.ensure_home_page()
+        self.track(self.page.controls_requested, self._open_controls)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def close(self) -> None:
+        self._timer.stop()
+        super().close()
+
+    # --- TeenScreen ----------------------------------------------------------------------------
+
+    def show(self, teen_id: str) -> None:
+        """The guardian selected this teen: their home from what is known now."""
+        if teen_id in self.today:
+            self._show_home(teen_id)
+        self.reload(teen_id)
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def reload(self, teen_id: str) -> None:
+        """The store changed for this teen (a notice): read it again and work out today."""
+        self.run(partial(self._read, teen_id), partial(self._update, teen_id), name="home facts")
+
+    def reload_all(self) -> None:
+        for teen_id in list(self.teens.rows):
+            self.reload(teen_id)
+
+    def _read(self, teen_id: str) -> _Inputs:
+        """On a worker. A teen never selected on this computer has no cached controls yet: they are
+        fetched once (today's limit is in them)."""
+        if self.sync.cached_controls(teen_id) is None:
+            self.sync.refresh_controls(teen_id)
+        states = self.sync.field_states(teen_id)
+        return _Inputs(
+            controls=self.sync.displayed_controls(teen_id),
+            usage=self.family.cached_usage(teen_id),
+            requests=self.family.cached_time_requests(teen_id),
+            in_flight=frozenset(f for f, s in states.items() if s.state in OPEN_STATES),
+        )
+
+    def _update(self, teen_id: str, inputs: _Inputs) -> None:
+        row = self.teens.row(teen_id)
+        if row is None:
+            return  # unlinked meanwhile
+        previous = self.inputs.get(teen_id)
+        self.inputs[teen_id] = inputs
+        first = teen_id not in self._started
+        self._started.add(teen_id)
+        if previous is not None and previous.controls is not None and inputs.controls is not None:
+            self._changed_elsewhere(teen_id, row.name, previous.controls, inputs.controls, inputs.in_flight)
+        self._new_requests(row.name, inputs.requests, tell=not first)
+        self._work_out(teen_id)
+
+    def _work_out(self, teen_id: str) -> None:
+        inputs = self.inputs.get(teen_id)
+        row = self.teens.row(teen_id)
+        if inputs is None or inputs.controls is None or row is None:
+            return
+        today = today_of(inputs.controls, inputs.usage, inputs.requests, self.clock())
+        before = self.today.get(teen_id)
+        self.today[teen_id] = today
+        self.teens.show_today(teen_id, today)
+        if teen_id == self.teens.current:
+            self._show_home(teen_id)
+        if today.near_limit and (teen_id, today.day) not in self._near_told:
+            self._near_told.add((teen_id, today.day))
+            self.on_news(
+                News.NEAR_LIMIT,
+                f"{row.name} is near today's limit",
+                f"{row.name} has used {today.usage_words()}.",
+            )
+        if before is None or before.pending != today.pending:
+            self.on_pending()
+
+    def _tick(self) -> None:
+        for teen_id in list(self.inputs):
+            self._work_out(teen_id)
+
+    def _show_home(self, teen_id: str) -> None:
+        inputs, today, row = self.inputs.get(teen_id), self.today.get(teen_id), self.teens.row(teen_id)
+        if inputs is None or inputs.controls is None or today is None or row is None:
+            return
+        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, inputs.controls, today))
+        self.window.show_teen_page()
+
+    # --- news ----------------------------------------------------------------------------------
+
+    def _new_requests(self, name: str, requests: list[TimeRequest], *, tell: bool) -> None:
+        for request in requests:
+            if request.id in self._requests_seen:
+                continue
+            self._requests_seen.add(request.id)
+            if tell and request.status.value == "pending":
+                reason = f": “{request.reason}”" if request.reason else ""
+                self.on_news(News.REQUEST, f"{name} asks for more time", f"{request.minutes} min more today{reason}")
+
+    def _changed_elsewhere(
+        self, teen_id: str, name: str, before: Controls, after: Controls, in_flight: frozenset[str]
+    ) -> None:
+        labels = [
+            spec.label
+            for spec in CONTROLS
+            if (new := getattr(after, spec.name)) != getattr(before, spec.name)
+            and spec.name not in in_flight
+            and self.asked(teen_id, spec.name) != new
+        ]
+        if labels:
+            self.on_news(News.CHANGED, f"{name}'s controls were changed elsewhere", ", ".join(labels))
+
+    def _open_controls(self) -> None:
+        from famguard.ui.main_window import CONTROLS_PAGE
+
+        self.window.show_page(CONTROLS_PAGE)
+
+    # --- for the inbox -------------------------------------------------------------------------
+
+    def pending(self) -> list[tuple[str, TimeRequest]]:
+        """Every teen's waiting requests, oldest first: (teen's name, request)."""
+        waiting: list[tuple[str, TimeRequest]] = []
+        for teen_id, today in self.today.items():
+            row = self.teens.row(teen_id)
+            if row is not None:
+                waiting.extend((row.name, request) for request in today.pending)
+        return sorted(waiting, key=lambda item: item[1].created_at)
+
+    def timezone(self, teen_id: str) -> str:
+        today = self.today.get(teen_id)
+        return today.timezone if today else "UTC"
+
+    def forget(self, teen_id: str) -> None:
+        self.inputs.pop(teen_id, None)
+        if self.today.pop(teen_id, None) is not None:
+            self.on_pending()

@@ -1,0 +1,131 @@
+"""The requests inbox: every teen's requests for more time in one window — who, how much, the
+reason, when — answered with quick answers (+15 min, +30 min, +1 h, the rest of the day, deny),
+one or several at once (select rows; Ctrl+A selects all). Pure view: it emits the answer for the
+selected requests; `famguard.ui.inbox_presenter` sends them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.domain.models import TimeRequest
+from famguard.domain.schedule import format_minutes
+from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.time_requests import QUICK_ANSWERS, when_text
+
+REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
+DENY = 0
+
+
+class InboxDialog(QDialog):
+    answer_requested = Signal(list, int)  # the selected requests, minutes (REST_OF_DAY, DENY)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inboxDialog")
+        self.setWindowTitle("FamGuard — Requests inbox")
+        self.setAccessibleName("Requests inbox")
+        self._requests: list[TimeRequest] = []
+        self.title = heading("Requests for more time", "inboxTitle", 1.3)
+        self.table = named(QTableWidget(0, 4), "inboxTable", "Requests of all your teens")
+        self.table.setHorizontalHeaderLabels(["Teen", "Asks for", "Reason", "Asked at"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.empty = named(wrapping_label("No requests waiting.", "inboxEmpty"), "inboxEmpty", "Inbox")
+        self.hint = wrapping_label(
+            "Select one or more requests (Ctrl+A for all), then answer them together.", "inboxHint"
+        )
+        self.status = named(wrapping_label("", "inboxStatus"), "inboxStatus", "Inbox status")
+        self.buttons: dict[int, QPushButton] = {}
+        row = QHBoxLayout()
+        labels = {15: "+1&5 min", 30: "+&30 min", 60: "+1 &h", REST_OF_DAY: "&Rest of the day", DENY: "&Deny"}
+        for minutes in (*QUICK_ANSWERS, REST_OF_DAY, DENY):
+            text = labels[minutes]
+            spoken = {REST_OF_DAY: "Allow the rest of the day", DENY: "Deny"}.get(
+                minutes, f"Allow {format_minutes(minutes)} more"
+            )
+            button = named(QPushButton(text), f"inboxAnswer_{minutes if minutes >= 0 else 'rest'}", spoken)
+            button.clicked.connect(lambda _c=False, m=minutes: self._answer(m))
+            self.buttons[minutes] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        self.close_button = named(QPushButton("&Close"), "inboxClose", "Close the inbox")
+        self.close_button.clicked.connect(self.close)
+        row.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.resize(720, 420)
+        self.show_requests([])
+
+    def show_requests(self, requests: list[tuple[str, TimeRequest]]) -> None:
+        """(teen's name, request) oldest first; the selection is kept for requests still there."""
+        selected = {r.id for r in self.selected()}
+        self._requests = [request for _name, request in requests]
+        self.table.setRowCount(len(requests))
+        for index, (name, request) in enumerate(requests):
+            cells = (name, f"+{format_minutes(request.minutes)}", request.reason or "—", when_text(request.created_at))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(index, column, item)
+        self.table.resizeRowsToContents()
+        self.table.clearSelection()
+        for index, request in enumerate(self._requests):
+            if request.id in selected:
+                self.table.selectRow(index)
+        if self._requests and not self.table.selectedItems():
+            self.table.setCurrentCell(0, 0)
+            self.table.selectRow(0)
+        self.table.setVisible(bool(requests))
+        self.empty.setVisible(not requests)
+        self._selection_changed()
+
+    def selected(self) -> list[TimeRequest]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self._requests[row] for row in rows if row < len(self._requests)]
+
+    def say(self, text: str) -> None:
+        self.status.setText(text)
+
+    def _selection_changed(self) -> None:
+        count = len(self.selected())
+        for button in self.buttons.values():
+            button.setEnabled(count > 0)
+        self.title.setText(
+            f"Requests for more time ({len(self._requests)})" if self._requests else "Requests for more time"
+        )
+
+    def _answer(self, minutes: int) -> None:
+        chosen = self.selected()
+        if chosen:
+            self.answer_requested.emit(chosen, minutes)
+
+    def focus_table(self) -> None:
+        (self.table if self._requests else self.close_button).setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return  # Enter never answers: the guardian picks an answer by its button
+        super().keyPressEvent(event)

@@ -1,0 +1,80 @@
+"""Drives the requests inbox: fills it with every teen's waiting requests (kept by the home
+presenter, fresh from the events feed), sends the chosen answer for the selected requests through
+the time-requests presenter, says what could not be answered, and puts the focus back on the list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from famguard.domain.today import rest_of_day_minutes
+from famguard.ui.home_presenter import HomePresenter
+from famguard.ui.inbox import DENY, REST_OF_DAY, InboxDialog
+from famguard.ui.presenter import Presenter
+from famguard.ui.tasks import TaskRunner
+from famguard.ui.time_requests_presenter import Answer, TimeRequestsPresenter
+
+if TYPE_CHECKING:
+    from famguard.domain.models import TimeRequest
+    from famguard.ui.main_window import MainWindow
+
+
+class InboxPresenter(Presenter):
+    def __init__(
+        self, window: MainWindow, tasks: TaskRunner, home: HomePresenter, requests: TimeRequestsPresenter
+    ) -> None:
+        super().__init__(window, tasks)
+        self.home = home
+        self.requests = requests
+        self.dialog: InboxDialog | None = None
+
+    def open(self) -> InboxDialog:
+        if self.dialog is None:
+            self.dialog = InboxDialog(self.window)
+            self.track(self.dialog.answer_requested, self.answer)
+            self.track(self.dialog.finished, lambda _r: self.window.return_focus())
+        self.refresh()
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        self.dialog.focus_table()
+        return self.dialog
+
+    def refresh(self) -> None:
+        """The waiting requests changed: show them again if the inbox is open."""
+        if self.dialog is not None:
+            self.dialog.show_requests(self.home.pending())
+
+    def answer(self, chosen: list[TimeRequest], minutes: int) -> None:
+        dialog = self.dialog
+        if dialog is None:
+            return
+        answers: list[Answer] = []
+        for request in chosen:
+            if minutes == DENY:
+                answers.append((request, False, None))
+            elif minutes == REST_OF_DAY:
+                answers.append((request, True, rest_of_day_minutes(self.home.timezone(request.teen_id), _now())))
+            else:
+                answers.append((request, True, minutes))
+        count = len(answers)
+        dialog.say(f"Sending {count} answer{'s' if count > 1 else ''}…")
+
+        def done(problems: list[str]) -> None:
+            if self.dialog is None:
+                return
+            self.dialog.say(" ".join(problems) if problems else f"✓ {count} answered.")
+            self.dialog.focus_table()
+
+        self.requests.decide_many(answers, done)
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        super().close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,90 @@
+"""The Preferences dialog: the service address to sign in to, which desktop notifications to show
+(each kind declared in famguard.ui.settings.NOTIFY_KINDS), and whether closing the window keeps
+FamGuard running in the tray. A pure view: `values()` is what the guardian set; the controller
+saves it on a worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from famguard.ui.common import named, wrapping_label
+from famguard.ui.settings import NOTIFY_KINDS, Settings
+from famguard.ui.signin import normalise_server
+
+
+@dataclass(frozen=True)
+class Preferences:
+    server_url: str
+    notify: dict[str, bool]
+    close_to_tray: bool
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, settings: Settings, *, has_tray: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preferencesDialog")
+        self.setWindowTitle("FamGuard — Preferences")
+        self.setAccessibleName("Preferences")
+        self.server_edit = named(QLineEdit(settings.server_url), "prefServerEdit", "Service address")
+        self.server_edit.setPlaceholderText("famguard.example.org")
+        server_label = QLabel("&Service address")
+        server_label.setBuddy(self.server_edit)
+        server_hint = wrapping_label("Used the next time you sign in; https:// is assumed.", "prefServerHint")
+        form = QFormLayout()
+        form.addRow(server_label, self.server_edit)
+        form.addRow("", server_hint)
+
+        notifications = QGroupBox("Desktop notifications")
+        notifications.setObjectName("prefNotifications")
+        column = QVBoxLayout(notifications)
+        self.notify_checks: dict[str, QCheckBox] = {}
+        mnemonics = {"request": "&asks", "unlinked": "&no longer", "changed": "&guardian", "near_limit": "&90"}
+        for kind, text in NOTIFY_KINDS.items():
+            marked = text.replace(mnemonics[kind].lstrip("&"), mnemonics[kind], 1)
+            check = named(QCheckBox(marked), f"prefNotify_{kind}", text)
+            check.setChecked(settings.notify.get(kind, True))
+            self.notify_checks[kind] = check
+            column.addWidget(check)
+
+        self.tray_check = named(
+            QCheckBox("&Keep running in the tray when the window is closed"), "prefCloseToTray", "Close to tray"
+        )
+        self.tray_check.setChecked(settings.close_to_tray and has_tray)
+        self.tray_check.setEnabled(has_tray)
+        self.tray_reason = wrapping_label(
+            "" if has_tray else "⊘ This desktop has no system tray, so closing the window quits FamGuard.",
+            "prefTrayReason",
+        )
+        self.tray_reason.setVisible(not has_tray)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        named(self.buttons.button(QDialogButtonBox.StandardButton.Save), "prefSave", "Save preferences")
+        named(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), "prefCancel", "Cancel")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(notifications)
+        layout.addWidget(self.tray_check)
+        layout.addWidget(self.tray_reason)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+
+    def values(self) -> Preferences:
+        return Preferences(
+            server_url=normalise_server(self.server_edit.text()),
+            notify={kind: check.isChecked() for kind, check in self.notify_checks.items()},
+            close_to_tray=self.tray_check.isChecked(),
+        )

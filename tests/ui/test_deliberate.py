@@ -1,0 +1,325 @@
+"""The family home and a controls page where no edit happens by accident, against the real
+reference server over loopback HTTP (through the fault proxy, whose log shows every request the
+app sent): the wheel, arrow keys, out-of-range minutes, an over-long keyword, the unlink question,
+a request from a teen who is not selected (badge, notification, inbox), and the home's "today"
+following another guardian's limit change and a usage report."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from famguard.domain.controls import controls_to_json
+from tests.support.accounts import member, pair
+
+from .test_flows import WAIT, find, sign_in, wait_home, wait_teen_page
+
+
+def patches(proxy) -> list[str]:
+    return [line for line in proxy.requests if line.startswith("PATCH")]
+
+
+def roll_wheel(widget: QWidget, notches: int = -3) -> None:
+    """A real wheel event over the middle of `widget`, as the mouse sends it."""
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def in_background(fn) -> threading.Thread:
+    thread = threading.Thread(target=fn, daemon=True)
+    thread.start()
+    return thread
+
+
+def maya_and_leo(url: str, guardian, maya):
+    """The guardian linked with Maya (14) and Leo (16); returns Leo and his id."""
+    pair(guardian.api, maya.api)
+    leo = member(url, "teen", "Leo", address="leo@example.org", age=16)
+    return leo, pair(guardian.api, leo.api)
+
+
+def _open_controls(qtbot, launch, proxy, guardian, teen):
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.wait(500)  # let the start-up requests settle
+    return controller, controller.window.ensure_controls_page()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_wheel_over_every_editable_control_changes_nothing_and_sends_nothing(
+    qtbot, launch, proxy, guardian, teen
+) -> None:
+    controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
+    teen_id = controller.family.current
+    before_server = controls_to_json(guardian.api.get_controls(teen_id).controls)
+    before_shown = {field: page.editor(field).value() for field in page.rows}
+    boxes = [*page.findChildren(QAbstractSpinBox), *page.findChildren(QComboBox)]
+    editable = [w for w in [*boxes, *page.findChildren(QAbstractButton)] if w.isEnabled()]
+    assert len(boxes) >= 12 and len(editable) > 40  # every spin box, time box, the zone list, every button
+    time_texts = {box.objectName(): box.text() for box in page.findChildren(QAbstractSpinBox)}
+    zone = find(page, QComboBox, "timezoneCombo").currentText()
+    scroll = page.findChild(QWidget, "controlsScroll").verticalScrollBar()
+    sent_before = len(patches(proxy))
+    scroll.setValue(scroll.maximum() // 2)
+    start = scroll.value()
+    for widget in editable:
+        if widget.isVisible():
+            widget.clearFocus()
+            roll_wheel(widget, -3)
+            roll_wheel(widget, +2)
+    combo = find(page, QComboBox, "timezoneCombo")
+    combo.setFocus()  # a drop-down never takes the wheel, focused or not: it would commit at once
+    roll_wheel(combo, -3)
+    qtbot.wait(1500)  # longer than any settle delay: anything queued would be on its way
+    assert {box.objectName(): box.text() for box in page.findChildren(QAbstractSpinBox)} == time_texts
+    assert find(page, QComboBox, "timezoneCombo").currentText() == zone
+    assert {field: page.editor(field).value() for field in page.rows} == before_shown
+    assert patches(proxy)[sent_before:] == []
+    assert controls_to_json(guardian.api.get_controls(teen_id).controls) == before_server
+    roll_wheel(find(page, QComboBox, "timezoneCombo"), -3)
+    assert scroll.value() != start or scroll.maximum() == 0  # the wheel scrolled the page instead
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_arrow_keys_through_the_daily_limit_send_one_change(qtbot, launch, proxy, guardian, teen) -> None:
+    controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
+    teen_id = controller.family.current
+    sixty = find(page, QRadioButton, "dailyLimit_60")
+    assert sixty.isChecked()
+    sixty.setFocus()
+    sent_before = len(patches(proxy))
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Left):  # 90, 120, none, 120
+        qtbot.keyClick(QApplication.focusWidget(), key)
+        qtbot.wait(150)
+    assert find(page, QRadioButton, "dailyLimit_120").isChecked()
+    assert patches(proxy)[sent_before:] == []  # nothing while moving, "No limit" never sent
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes") == "✓ saved", timeout=WAIT)
+    assert len(patches(proxy)[sent_before:]) == 1
+    assert guardian.api.get_controls(teen_id).controls.daily_limit_minutes == 120
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_out_of_range_minutes_and_a_long_keyword_are_refused_with_the_reason_and_nothing_is_sent(
+    qtbot, launch, proxy, guardian, teen
+) -> None:
+    controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
+    sent_before = len(patches(proxy))
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+    assert find(page, QWidget, "dailyLimitRange").text() == "10–720 min (12 h)"  # shown before typing
+    for typed in ("900", "5"):
+        spin.lineEdit().selectAll()
+        qtbot.keyClicks(spin.lineEdit(), typed)
+        qtbot.mouseClick(find(page, QPushButton, "dailyLimitCustomApply"), Qt.MouseButton.LeftButton)
+        message = find(page, QWidget, "message_daily_limit_minutes").text()
+        assert f"{typed} min is outside the allowed 10–720 min" in message
+        assert spin.lineEdit().text().startswith(typed)  # what was typed stays, not rewritten
+    keyword = find(page, QLineEdit, "keywordEdit")
+    qtbot.keyClicks(keyword, "x" * 60)
+    qtbot.keyClick(keyword, Qt.Key.Key_Return)
+    assert "at most 50 characters" in find(page, QWidget, "keywordMessage").text()
+    assert keyword.text() == "x" * 60  # kept, to be shortened
+    undo = find(page, QPushButton, "undoButton")
+    assert not undo.isEnabled()  # no change happened, so there is nothing to undo …
+    assert not find(page, QPushButton, "retry_keyword_filters").isVisible()  # … or retry
+    qtbot.wait(300)
+    assert patches(proxy)[sent_before:] == []
+    assert page.editor("daily_limit_minutes").value() == 60
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_undo_names_what_it_undoes_and_alt_u_works(qtbot, launch, proxy, guardian, teen) -> None:
+    controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
+    qtbot.mouseClick(find(page, QRadioButton, "comments_no_one"), Qt.MouseButton.LeftButton)
+    undo = find(page, QPushButton, "undoButton")
+    assert undo.text().replace("&", "") == "Undo “Comments on your teen's videos”  (Ctrl+Z)"
+    qtbot.waitUntil(lambda: page.field_status("comments") == "✓ saved", timeout=WAIT)
+    qtbot.keyClick(page, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: find(page, QRadioButton, "comments_friends").isChecked(), timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("comments") == "✓ saved", timeout=WAIT)
+    assert guardian.api.get_controls(controller.family.current).controls.comments.value == "friends"
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_enter_on_the_unlink_question_keeps_the_link(qtbot, launch, proxy, guardian, teen, monkeypatch) -> None:
+    controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
+    asked: list[str] = []
+    real_exec = QMessageBox.exec
+
+    def press_enter(box: QMessageBox) -> int:
+        asked.append(box.text())
+        QTimer.singleShot(0, lambda: qtbot.keyClick(box, Qt.Key.Key_Return))
+        return real_exec(box)
+
+    monkeypatch.setattr(QMessageBox, "exec", press_enter)
+    qtbot.mouseClick(find(page, QPushButton, "unlinkButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
+    qtbot.wait(500)
+    assert asked == ["Unlink Maya?"]
+    assert controller.window.teen_list.list.count() == 1
+    assert [g.display_name for g in teen.api.my_guardians()] == ["Sam Guardian"]
+    assert not [line for line in proxy.requests if line.startswith("DELETE")]
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_request_from_a_teen_not_selected_shows_a_badge_and_a_notification_and_is_answered_from_the_inbox(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    leo, leo_id = maya_and_leo(live_server, guardian, teen)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    window = controller.window
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    maya_id = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    window.teen_list.select(maya_id)
+    wait_home(qtbot, controller, "Maya")
+    qtbot.wait(500)  # the events long-poll is waiting now
+    in_background(lambda: leo.api.ask_for_time(45, "band practice video"))
+    qtbot.waitUntil(lambda: "✉ 1 request waiting" in window.teen_list.item_text(leo_id), timeout=WAIT)
+    assert controller.family.current == maya_id  # Leo was never selected
+    alerts = controller.alerts
+    assert ("request", "Leo asks for more time", "45 min more today: “band practice video”") in alerts.shown
+    assert "Requests inbox (1)" in window.teen_list.inbox_button.text().replace("&", "")
+
+    window.inbox_action.trigger()
+    inbox = controller.family.inbox.dialog
+    qtbot.waitUntil(lambda: inbox is not None and inbox.isVisible() and inbox.table.rowCount() == 1, timeout=WAIT)
+    assert [inbox.table.item(0, c).text() for c in range(3)] == ["Leo", "+45 min", "band practice video"]
+    qtbot.mouseClick(find(inbox, QPushButton, "inboxAnswer_30"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: inbox.table.rowCount() == 0 and not inbox.table.isVisible(), timeout=WAIT)
+    (request,) = leo.api.my_time_requests()
+    assert (request.status.value, request.granted_minutes) == ("approved", 30)
+    qtbot.waitUntil(lambda: "request" not in window.teen_list.item_text(leo_id), timeout=WAIT)
+    assert "of 1 h 30 min today" in window.teen_list.item_text(leo_id)  # 1 h + the 30 min approved
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_within_a_second(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    teen_id = pair(guardian.api, teen.api)
+    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+    pair(other.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_home(qtbot, controller, "Maya")
+    home = controller.window.ensure_home_page()
+    qtbot.waitUntil(lambda: "0 min of 1 h today" in home.today_text(), timeout=WAIT)
+    assert "Maya, 14 · UTC" == home.title.text()  # the time zone next to the name
+    qtbot.wait(500)  # the events long-poll is waiting now
+
+    def alex_sets_40() -> None:
+        current = other.api.get_controls(teen_id)
+        other.api.patch_controls(teen_id, {"daily_limit_minutes": 40}, if_match=current.etag)
+
+    in_background(alex_sets_40).join()
+    qtbot.waitUntil(lambda: "0 min of 40 min today" in home.today_text(), timeout=1000)
+    assert "of 40 min today" in controller.window.teen_list.item_text(teen_id)  # never the old "of 1 h"
+    assert "Limit: 40 min a day" in home.today_text()
+    assert any(kind == "changed" for kind, _t, _x in controller.alerts.shown)
+
+    today = datetime.now(UTC).date()  # the teen's day: their time zone is UTC
+    started = time.monotonic()
+    in_background(lambda: teen.api.report_usage(today, 37)).join()
+    qtbot.waitUntil(lambda: "37 min of 40 min today — 3 min left" in home.today_text(), timeout=1000)
+    print(f"usage report to home: {time.monotonic() - started:.2f} s")
+    assert any(kind == "near_limit" for kind, _t, _x in controller.alerts.shown)  # 37 of 40 is over 90 %
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_requests_waiting_at_sign_in_show_for_every_teen_not_only_the_selected_one(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    leo, leo_id = maya_and_leo(live_server, guardian, teen)
+    leo.api.ask_for_time(15, "one more level")  # before the guardian opens the app on this computer
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    window = controller.window
+    qtbot.waitUntil(lambda: "✉ 1 request waiting" in window.teen_list.item_text(leo_id), timeout=WAIT)
+    assert "Requests inbox (1)" in window.teen_list.inbox_button.text().replace("&", "")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("real_keyring")
+def test_usage_reported_just_after_the_service_is_back_reaches_the_home_within_seconds(
+    qtbot, launch, proxy, guardian, teen
+) -> None:
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_home(qtbot, controller, "Maya")
+    home = controller.window.ensure_home_page()
+    qtbot.waitUntil(lambda: "0 min of 1 h today" in home.today_text(), timeout=WAIT)
+    qtbot.wait(500)
+    proxy.set_offline(True)  # the service goes away (a restart, a long one) …
+    qtbot.wait(20000)  # … long enough for a doubling retry to be waiting 16 s more by now
+    proxy.set_offline(False)
+    in_background(lambda: teen.api.report_usage(datetime.now(UTC).date(), 12)).join()
+    qtbot.waitUntil(lambda: "12 min of 1 h today" in home.today_text(), timeout=7000)
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_without_a_keyring_keep_me_signed_in_is_off_and_says_why(qtbot, launch) -> None:
+    controller = launch()
+    qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
+    view = controller.window.sign_in
+    qtbot.waitUntil(lambda: not view.keep_check.isEnabled(), timeout=WAIT)
+    assert not view.keep_check.isChecked()
+    assert view.keep_reason.text().startswith("⊘ ") and "password next time" in view.keep_reason.text()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_new_teen_starts_in_the_guardians_time_zone_and_pairing_again_says_nothing_changed(
+    qtbot, launch, proxy, guardian, teen, monkeypatch
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/Paris")  # this computer's zone
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
+
+    def pair_in_the_wizard() -> str:
+        controller.window.add_teen_action.trigger()
+        pairing = controller.family.pairing
+        qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+        wizard = pairing.wizard
+        code = wizard.findChild(QWidget, "pairingCode").text()
+        in_background(lambda: teen.api.accept_pairing(teen.api.redeem_pairing(code).id))
+        qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+        qtbot.mouseClick(wizard.confirm_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+        text = wizard.findChild(QWidget, "pairingEnd").text()
+        wizard.accept()
+        return text
+
+    assert "You are now linked with Maya" in pair_in_the_wizard()
+    qtbot.waitUntil(lambda: teen.api.my_controls().controls.timezone == "Europe/Paris", timeout=WAIT)
+    home = controller.window.ensure_home_page()
+    qtbot.waitUntil(lambda: home.title.text() == "Maya, 14 · Europe/Paris", timeout=WAIT)
+    assert pair_in_the_wizard() == "ℹ You were already linked with Maya; nothing changed."

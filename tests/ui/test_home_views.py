@@ -1,0 +1,251 @@
+"""The home, the inbox, Preferences, Help and the family screen's keyboard access, on their own
+(views only, driven through their widgets): what they show, that mnemonics are unique on each
+screen and work, that a banner never moves the page, and that one teen's scroll position and
+opened details do not carry over to the next."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton, QScrollArea, QWidget
+
+from famguard import __version__
+from famguard.domain.controls import QuietHours, TimeAwayBlock, defaults_for_age
+from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
+from famguard.domain.today import today_of
+from famguard.ui.home import SECTIONS, HomeFacts
+from famguard.ui.inbox import DENY, InboxDialog
+from famguard.ui.main_window import MainWindow
+from famguard.ui.preferences import PreferencesDialog
+from famguard.ui.settings import NOTIFY_KINDS, Settings
+from famguard.ui.viewstate import TeenRow
+
+NOW = datetime.now(UTC)
+
+
+def facts(name: str = "Maya", *, pending: int = 1) -> HomeFacts:
+    controls = defaults_for_age(14, "Europe/London").replace(
+        time_away=(TimeAwayBlock(("sun", "mon", "tue", "wed", "thu"), "22:00", "07:00"),),
+        quiet_hours=QuietHours("21:00", "08:00"),
+        daily_limit_overrides={"sat": 120, "sun": 120},
+    )
+    today = today_of(controls, [], [], NOW)
+    requests = [
+        TimeRequest(f"r{i}", "t1", today.day, 30, "finishing my project", TimeRequestStatus.PENDING, NOW)
+        for i in range(pending)
+    ]
+    used = [UsageDay(today.day, 35, 60)]
+    return HomeFacts("t1", name, 14, controls, today_of(controls, used, requests, NOW))
+
+
+def mnemonics(root: QWidget) -> list[str]:
+    """The Alt+letter of every visible button and buddied label under `root` (lower case)."""
+    letters = []
+    widgets = [w for w in root.findChildren(QWidget) if w.isVisible() and w.window() is root.window()]
+    for widget in widgets:
+        text = ""
+        if isinstance(widget, QAbstractButton):
+            text = widget.text()
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            text = widget.text()
+        match = re.search(r"&([^&\s])", text.replace("&&", ""))
+        if match:
+            letters.append(match.group(1).lower())
+    return letters
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_account("Sam Guardian (sam@example.org)", "https://famguard.example.org")
+    window.show_family()
+    window.teen_list.set_teens([TeenRow("t1", "Maya", 14, 35, 60, pending=1), TeenRow("t2", "Leo", 16)])
+    window.ensure_home_page().show_facts(facts())
+    window.show_page("home")
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_the_home_answers_what_the_teen_can_do_today(window: MainWindow) -> None:
+    home = window.ensure_home_page()
+    assert [type(s) for s in home.sections] == list(SECTIONS)
+    assert home.title.text() == "Maya, 14 · Europe/London"
+    text = home.today_text()
+    assert "35 min of 1 h today — 25 min left" in text or "35 min of 2 h today" in text
+    assert "Limit: 1 h a day, 2 h on Sat, Sun" in text
+    bar = home.findChild(QWidget, "homeUsageBar")
+    assert bar.maximum() in (60, 120) and bar.value() == 35 and "35 min" in bar.accessibleDescription()
+    rules = home.findChild(QLabel, "homeRules_screen").text()
+    assert "Time away: Sun, Mon, Tue, Wed, Thu: 22:00–07:00" in rules and "Quiet hours: 21:00–08:00" in rules
+    assert "Comments on your teen's videos: Friends" in home.findChild(QLabel, "homeRules_privacy").text()
+    assert home.requests.pending_count() == 1
+    names = {b.objectName() for b in home.requests.findChildren(QPushButton)}
+    assert {"approve_15", "approve_30", "approve_60", "approve_rest", "denyRequest"} <= names
+    assert "✉ 1 request waiting" in window.teen_list.item_text("t1")
+
+
+def test_after_the_last_answer_the_focus_goes_to_change_controls(qtbot, window: MainWindow) -> None:
+    home = window.ensure_home_page()
+    first = home.findChild(QPushButton, "approve_15")
+    first.setFocus()
+    home.show_facts(facts(pending=0))
+    assert window.focusWidget() is home.controls_button
+
+
+def test_mnemonics_are_unique_on_the_home_and_on_the_controls_page_and_work(qtbot, window: MainWindow) -> None:
+    bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
+    home_letters = mnemonics(window) + bar
+    assert len(home_letters) == len(set(home_letters)), home_letters
+    with qtbot.waitSignal(window.ensure_home_page().controls_requested, timeout=1000):
+        qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # Change controls…
+    window.show_page("controls")  # (what the home presenter does on that signal)
+    page = window.ensure_controls_page()
+    page.show_teen("t1", "Maya", 14, facts().controls)
+    controls_letters = mnemonics(window) + bar
+    assert len(controls_letters) == len(set(controls_letters)), controls_letters
+    with qtbot.waitSignal(window.add_teen_requested, timeout=1000):  # Alt+A is "Add a teen", not a menu
+        qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(page.home_requested, timeout=1000):
+        qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # ← Home
+
+
+def test_the_view_menu_lists_the_registered_pages_and_the_inbox(qtbot, window: MainWindow) -> None:
+    texts = [a.text() for a in window.view_menu.actions() if not a.isSeparator()]
+    assert texts[:2] == ["&Home", "&Controls"] and any("inbox" in t for t in texts)
+    controls = next(a for a in window.view_menu.actions() if a.text() == "&Controls")
+    assert controls.shortcut().toString() == "Ctrl+2" and controls.isEnabled()
+    controls.trigger()
+    assert window.current_page() == "controls"
+
+
+def test_help_has_getting_started_shortcuts_and_about_with_the_version_and_service(qtbot, window) -> None:
+    texts = [a.text() for a in window.help_menu.actions()]
+    assert texts == ["&Getting started", "&Keyboard shortcuts", "&About FamGuard"]
+    for action in window.help_menu.actions():
+        action.trigger()
+    shown = {w.objectName(): w for w in QApplication.topLevelWidgets() if w.isVisible()}
+    assert "Add a teen" in shown["gettingStarted"].text()
+    assert "Ctrl+Z" in shown["keyboardShortcuts"].text()
+    about = shown["aboutFamGuard"].text()
+    assert __version__ in about and "https://famguard.example.org" in about
+    for name in ("gettingStarted", "keyboardShortcuts", "aboutFamGuard"):
+        shown[name].close()
+
+
+def test_a_banner_never_moves_the_page_under_the_pointer(qtbot, window: MainWindow) -> None:
+    button = window.ensure_home_page().controls_button
+    before = button.mapTo(window, button.rect().topLeft())
+    window.show_notice("ℹ Something to say")
+    window.offline_banner.set_offline(True, 2)
+    qtbot.wait(50)
+    assert window.notice.isVisible() and window.offline_banner.isVisible()
+    assert button.mapTo(window, button.rect().topLeft()) == before
+
+
+def test_scroll_position_and_opened_details_do_not_carry_over_to_the_next_teen(qtbot, window: MainWindow) -> None:
+    page = window.ensure_controls_page()
+    page.show_teen("t1", "Maya", 14, facts().controls)
+    window.show_page("controls")
+    page.resize(900, 500)
+    learn = page.findChild(QAbstractButton, "learnMore_comments")
+    learn.setChecked(True)
+    scroll = page.findChild(QScrollArea, "controlsScroll").verticalScrollBar()
+    scroll.setValue(scroll.maximum())
+    assert scroll.value() > 0
+    page.show_teen("t2", "Leo", 16, defaults_for_age(16, "Europe/Paris"))
+    assert scroll.value() == 0 and not learn.isChecked()
+    assert page.title.text() == "Leo, 16 · Europe/Paris"
+
+
+def test_a_long_name_wraps_with_a_tooltip_and_no_sideways_scrolling(qtbot, window: MainWindow) -> None:
+    long_name = "Maximiliana Alexandrina Featherstonehaugh-Cholmondeley"
+    window.teen_list.set_teens([TeenRow("t1", long_name, 15, 10, 60)])
+    item = window.teen_list.list.item(0)
+    assert item.toolTip().startswith(f"{long_name}, 15")
+    assert window.teen_list.list.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert window.teen_list.list.wordWrap()
+
+
+def test_the_inbox_answers_several_requests_at_once(qtbot) -> None:
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    requests = [
+        ("Maya", TimeRequest("r1", "t1", NOW.date(), 30, "project", TimeRequestStatus.PENDING, NOW)),
+        ("Leo", TimeRequest("r2", "t2", NOW.date(), 15, "", TimeRequestStatus.PENDING, NOW)),
+    ]
+    inbox.show_requests(requests)
+    inbox.show()
+    assert inbox.title.text() == "Requests for more time (2)"
+    assert [inbox.table.item(1, c).text() for c in range(3)] == ["Leo", "+15 min", "—"]
+    inbox.table.selectAll()
+    with qtbot.waitSignal(inbox.answer_requested, timeout=1000) as answered:
+        qtbot.mouseClick(inbox.buttons[DENY], Qt.MouseButton.LeftButton)
+    assert [r.id for r in answered.args[0]] == ["r1", "r2"] and answered.args[1] == DENY
+    inbox.show_requests([])
+    assert inbox.empty.isVisible() and not inbox.buttons[DENY].isEnabled()
+
+
+def test_preferences_hold_the_address_the_notifications_and_close_to_tray(qtbot, tmp_path) -> None:
+    settings = Settings(tmp_path / "settings.ini")
+    dialog = PreferencesDialog(settings, has_tray=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.server_edit.setText("family.example.org")
+    dialog.notify_checks["changed"].setChecked(False)
+    assert not dialog.tray_check.isEnabled() and "no system tray" in dialog.tray_reason.text()
+    chosen = dialog.values()
+    assert chosen.server_url == "https://family.example.org"  # https is assumed
+    settings.save_preferences(server_url=chosen.server_url, notify=chosen.notify, close_to_tray=True)
+    again = Settings.load(tmp_path / "settings.ini")
+    assert again.server_url == "https://family.example.org" and again.close_to_tray
+    assert again.notify == {kind: kind != "changed" for kind in NOTIFY_KINDS}
+
+
+def test_an_address_without_a_scheme_means_https_and_no_keyring_disables_keep_me_signed_in(qtbot) -> None:
+    from famguard.ui.signin import SignInView
+
+    view = SignInView()
+    qtbot.addWidget(view)
+    view.show()
+    view.set_keyring_available(False, "No system keyring was found.")
+    assert not view.keep_check.isEnabled() and not view.keep_check.isChecked()
+    assert "No system keyring was found." in view.keep_reason.text() and view.keep_reason.isVisible()
+    qtbot.keyClicks(view.server_edit, "famguard.example.org")
+    qtbot.keyClicks(view.email_edit, "sam@example.org")
+    qtbot.keyClicks(view.password_edit, "secret words")
+    with qtbot.waitSignal(view.submitted, timeout=1000) as signal:
+        qtbot.keyClick(view.password_edit, Qt.Key.Key_Return)
+    assert signal.args[0].server == "https://famguard.example.org" and signal.args[0].keep_signed_in is False
+
+
+def test_mnemonics_are_unique_on_the_welcome_and_sign_in_screens(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
+    for create in (None, False, True):
+        if create is not None:
+            window.show_sign_in(create_account=create)
+        letters = mnemonics(window) + bar
+        assert len(letters) == len(set(letters)), (create, letters)
+
+
+def test_closing_with_close_to_tray_hides_the_window_instead_of_quitting(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    closing: list[bool] = []
+    window.closing.connect(lambda: closing.append(True))
+    window.close_to_tray = lambda: True
+    window.close()
+    assert not window.isVisible() and closing == []  # still running: the tray icon reaches it
+    window.close_to_tray = lambda: False
+    window.show()
+    window.close()
+    assert closing == [True]
