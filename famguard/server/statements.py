@@ -27,7 +27,8 @@ _INSERT_EVENT = "INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type
 # PostgreSQL's lock on the events table), so max + 1 is the account's next number.
 _INSERT_RECIPIENT = (
     "INSERT INTO event_recipients (account_id, event_id, seq) "
-    "SELECT :account, :event, COALESCE(MAX(seq), 0) + 1 FROM event_recipients WHERE account_id = :account"
+    "SELECT CAST(:account AS VARCHAR), CAST(:event AS INTEGER), COALESCE(MAX(seq), 0) + 1 "
+    "FROM event_recipients WHERE account_id = CAST(:account AS VARCHAR)"
 )
 # Event ids are the poll cursor: taking this lock until commit makes ids become visible in id
 # order on PostgreSQL, so a poll can never step over an event committed late.

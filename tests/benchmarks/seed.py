@@ -141,8 +141,10 @@ def seed(database_url: str, *, guardians: int, teens: int, history: int = 0) -> 
             )
             put(
                 EventRecipient,
-                [{"account_id": tid, "event_id": eid} for eid, tid, _ in events]
-                + [{"account_id": guardian_ids[n % guardians], "event_id": eid} for eid, _, n in events],
+                _numbered(
+                    [{"account_id": tid, "event_id": eid} for eid, tid, _ in events]
+                    + [{"account_id": guardian_ids[n % guardians], "event_id": eid} for eid, _, n in events]
+                ),
             )
             if engine.dialect.name == "postgresql":  # explicit ids leave the id sequence behind
                 connection.execute(text("SELECT setval(pg_get_serial_sequence('events', 'id'), max(id)) FROM events"))
@@ -151,3 +153,11 @@ def seed(database_url: str, *, guardians: int, teens: int, history: int = 0) -> 
     for n, tid in enumerate(teen_ids):
         per_guardian[n % guardians].append(tid)
     return Seeded(tokens, per_guardian, guardian_ids)
+
+
+def _numbered(recipients: list[dict]) -> list[dict]:
+    """Each recipient's events numbered 1, 2, 3… in event order, as the server numbers them."""
+    counts: dict[str, int] = {}
+    for row in sorted(recipients, key=lambda r: r["event_id"]):
+        counts[row["account_id"]] = row["seq"] = counts.get(row["account_id"], 0) + 1
+    return recipients

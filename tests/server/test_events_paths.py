@@ -65,7 +65,8 @@ def _scenario(api: Api, clock: FakeClock) -> list[tuple[str, Answer]]:
         answers.append((label, _poll(api, token, "?after=0")))
     latest = api.call("GET", "/v1/events", alex.token).json()["cursor"]
     answers.append(("nothing new, short wait", _poll(api, alex.token, f"?after={latest}&wait=0.2")))
-    poll = BackgroundPoll(api, maya, latest)
+    mine = api.call("GET", "/v1/events", maya.token).json()["cursor"]  # each account numbers its own events
+    poll = BackgroundPoll(api, maya, mine)
     time.sleep(0.3)
     api.call("POST", "/v1/me/time-requests", maya.token, json={"minutes": 15, "reason": "Homework"})
     answers.append(("woken by a time request", (200, [e["type"] for e in poll.join()])))
