@@ -14,6 +14,7 @@ import gc
 import logging
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -34,7 +35,10 @@ from famguard.ui.teen_list_presenter import TeenListPresenter
 from famguard.ui.time_requests_presenter import TimeRequestsPresenter
 from famguard.ui.trust_presenter import PHONE_PAGE, TrustPresenter
 
-if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types only
+if TYPE_CHECKING:
+    from famguard.domain.age_transition import (
+        AgeTransition,  # the services pull in requests and sqlite3 (~100 ms): types only
+    )
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
     from famguard.ui.alerts import Alerts
     from famguard.ui.dialogs import ConflictDialog
@@ -230,6 +234,16 @@ class FamilyPresenter(Presenter):
                 self.window.show_page(HOME_PAGE)
         for screen in self.screens:
             screen.show(teen_id)
+        # A birthday that changes the rules (16, 18) is told on the home as well as in the history.
+        self.run(partial(self.session.insight.age_transition, teen_id), partial(self._birthday, teen_id))
+
+    def _birthday(self, teen_id: str, transition: AgeTransition | None) -> None:
+        from famguard.ui.home_trust import PhoneAndPlansSection
+
+        if teen_id == self.current:
+            section = self.window.ensure_home_page().section(PhoneAndPlansSection)
+            assert isinstance(section, PhoneAndPlansSection)
+            section.show_birthday(transition)
 
     def show_page(self, name: str) -> None:
         """A page of the selected teen (View menu); without a teen there is nothing to show."""

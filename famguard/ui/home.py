@@ -144,8 +144,15 @@ class RulesSection(HomeSection):
 
 # The home's sections, top to bottom. A new section: its class above (or in its own module) and
 # one line here.
+def _phone_and_plans() -> HomeSection:
+    from famguard.ui.home_trust import PhoneAndPlansSection  # it builds on this module's classes
+
+    return PhoneAndPlansSection()
+
+
 SECTIONS: tuple[Callable[[], HomeSection], ...] = (
     TodaySection,
+    _phone_and_plans,
     RequestsSection,
     RulesSection,
 )

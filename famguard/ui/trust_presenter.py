@@ -30,6 +30,7 @@ from famguard.ui.teen_list_presenter import TeenListPresenter
 if TYPE_CHECKING:
     from famguard.services import SyncEngine, TrustService
     from famguard.services.family import FamilyService
+    from famguard.ui.home_trust import PhoneAndPlansSection
     from famguard.ui.main_window import MainWindow
     from famguard.ui.temporary_rules import RuleDialog
     from famguard.ui.trust_page import TrustPage
@@ -71,6 +72,7 @@ class TrustPresenter(Presenter):
         self._timer.setInterval(REWORD_MS)
         self._timer.timeout.connect(self._render)
         self._timer.start()
+        self.track(self._home_section().plans_requested, self.plan)
 
     def close(self) -> None:
         self._timer.stop()
@@ -144,6 +146,9 @@ class TrustPresenter(Presenter):
         guardian_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=False) if ends else None
         if self._page is not None:
             self._render_page(self._page, cached, row.name, row.age, row.usage_text(), active, now)
+        home = self._home_section()
+        home.show_phone(row.name, cached.phone, now)
+        home.show_rule(teen_view.rule_in_words(active, today) if active is not None else None)
         if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
             self._told_link_end.add((cached.teen_id, ends))
             self.window.show_notice(f"ⓘ {guardian_notice}")
@@ -188,6 +193,13 @@ class TrustPresenter(Presenter):
         return teen_today(timezone, now)
 
     # --- planning and ending rules -------------------------------------------------------------
+
+    def _home_section(self) -> PhoneAndPlansSection:
+        from famguard.ui.home_trust import PhoneAndPlansSection
+
+        section = self.window.ensure_home_page().section(PhoneAndPlansSection)
+        assert isinstance(section, PhoneAndPlansSection)
+        return section
 
     def plan(self) -> None:
         cached = self.cached

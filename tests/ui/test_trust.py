@@ -53,6 +53,9 @@ def test_a_change_reaches_the_phone_which_reports_it_and_the_guardian_sees_it_wi
     )
     assert time.monotonic() - shown_on_phone < 1.0, "the receipt took more than a second to reach the guardian"
     qtbot.waitUntil(lambda: "✓ On Maya's phone since" in trust_page.phone.text(), timeout=WAIT)
+    # The home says it too, where the guardian looks first.
+    home_phone = find(window.ensure_home_page(), QWidget, "phoneStatus")
+    qtbot.waitUntil(lambda: "✓ On Maya's phone since" in home_phone.text(), timeout=WAIT)
 
 
 def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot, launch):
@@ -81,6 +84,8 @@ def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot
     qtbot.waitUntil(lambda: "Temporary rule: Exam weeks (set by Alex Morgan)" in panel.view.plain_text(), timeout=WAIT)
     assert "Daily screen-time limit: 30 min" in panel.view.plain_text()
     qtbot.waitUntil(lambda: "In force now: Exam weeks" in find(trust_page, QWidget, "activeRule").text(), timeout=WAIT)
+    home_rule = find(window.ensure_home_page(), QWidget, "homeRule")
+    qtbot.waitUntil(lambda: "◷ Exam weeks (set by Alex Morgan)" in home_rule.text(), timeout=WAIT)
     qtbot.waitUntil(lambda: "Daily screen-time limit: 30 min" in trust_page.preview.plain_text(), timeout=WAIT)
     assert "Alex Morgan planned “Exam weeks”" in panel.view.plain_text()
 
@@ -94,6 +99,21 @@ def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot
     qtbot.waitUntil(
         lambda: "No temporary rule is in force" in find(trust_page, QWidget, "activeRule").text(), timeout=WAIT
     )
+    qtbot.waitUntil(lambda: home_rule.text() == "No temporary rule in force.", timeout=WAIT)
+
+
+def test_the_home_plans_a_temporary_rule_in_one_click(qtbot, launch):
+    controller, window, _panel = _demo(qtbot, launch)
+    _select_maya(qtbot, controller)
+    home = window.ensure_home_page()
+    window.show_page("home")
+    qtbot.waitUntil(lambda: home.isVisible(), timeout=WAIT)
+    trust = controller.family.trust
+    qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
+    qtbot.mouseClick(find(home, QPushButton, "homePlansButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
+    assert trust.dialog.windowTitle() == "Plan a temporary rule for Maya"
+    trust.dialog.reject()
 
 
 def test_the_panel_pairs_unlinks_and_pairs_again(qtbot, launch):
@@ -159,7 +179,7 @@ def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, lau
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
     answer = find(panel, QWidget, "teenRequestAnswer")
     qtbot.waitUntil(lambda: answer.text().startswith("◷ Waiting for an answer: 30 min more"), timeout=WAIT)
-    requests = window.ensure_controls_page().requests
+    requests = window.ensure_home_page().requests  # the requests are on the home
     qtbot.waitUntil(lambda: requests.pending_count() == 1, timeout=WAIT)
     qtbot.mouseClick(find(requests, QPushButton, "approve_15"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: answer.text() == "✓ Alex Morgan gave you 15 min more today", timeout=WAIT)

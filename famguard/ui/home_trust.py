@@ -1,0 +1,60 @@
+"""The home's "phone and plans" section: whether the last change reached the teen's phone (the
+delivery receipt), the temporary rule in force, a birthday that will change the rules, and the
+way to the page where rules are planned. Its facts come from the trust presenter (the receipt and
+the rules, kept fresh by the events feed) and the insight service (the birthday), not from
+HomeFacts, so `show_facts` only clears what belonged to another teen. Pure view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QPushButton, QVBoxLayout
+
+from famguard.domain.age_transition import AgeTransition
+from famguard.domain.models import PhoneStatus
+from famguard.ui.age_transition import AgeTransitionPreview
+from famguard.ui.common import named, wrapping_label
+from famguard.ui.home import HomeFacts, HomeSection
+from famguard.ui.phone_status import PhoneStatusWidget
+
+
+class PhoneAndPlansSection(HomeSection):
+    plans_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("Phone and plans", "homePhoneSection")
+        self.teen_id = ""
+        self.phone = PhoneStatusWidget()
+        self.rule = named(wrapping_label("No temporary rule in force.", "homeRule"), "homeRule", "Temporary rule")
+        self.birthday = AgeTransitionPreview(object_name="homeAgeTransition")
+        self.plans_button = named(
+            QPushButton("Plan a &temporary rule…"),
+            "homePlansButton",
+            "Plan a temporary rule",
+            "Exam weeks, holidays: rules that start and end by themselves",
+        )
+        self.plans_button.clicked.connect(self.plans_requested)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.phone)
+        layout.addWidget(self.rule)
+        layout.addWidget(self.birthday)
+        layout.addWidget(self.plans_button)
+
+    def show_facts(self, facts: HomeFacts) -> None:
+        if facts.teen_id != self.teen_id:  # another teen: nothing of the last one may stay
+            self.teen_id = facts.teen_id
+            self.phone.label.setText("")
+            self.rule.setText("No temporary rule in force.")
+            self.birthday.set_transition(None)
+
+    def show_phone(self, name: str, status: PhoneStatus | None, now: datetime) -> None:
+        self.phone.show_status(name, status, now)
+
+    def show_rule(self, words: str | None) -> None:
+        text = f"◷ {words}" if words else "No temporary rule in force."
+        self.rule.setText(text)
+        self.rule.setAccessibleName(f"Temporary rule: {text}")
+
+    def show_birthday(self, transition: AgeTransition | None) -> None:
+        self.birthday.set_transition(transition)
