@@ -97,7 +97,6 @@ class TeenControlsPresenter(Presenter):
         previous = self.shown.get(teen_id)
         if self.page.teen_id != teen_id or previous is None:
             self.page.show_teen(teen_id, row.name, row.age, controls)
-            self.window.show_teen_page()  # a teen just selected; a later reload keeps the page shown
         else:
             in_flight = {f for f, s in states.items() if s.state in OPEN_STATES}
             elsewhere = tuple(

@@ -113,7 +113,9 @@ def test_first_run_sign_in_pair_change_and_restart_from_the_keyring(qtbot, launc
     assert "1 h 30 min" in home.today_text()  # today's limit, from the local store
     qtbot.mouseClick(home.controls_button, Qt.MouseButton.LeftButton)
     page = again.window.ensure_controls_page()
-    qtbot.waitUntil(lambda: page.isVisible() and page.isEnabled(), timeout=1000)
+    qtbot.waitUntil(
+        lambda: page.isVisible() and page.isEnabled() and page.title.text().startswith("Maya"), timeout=1000
+    )
     assert again.window.current_screen() == "familyView"
     assert again.window.teen_list.item_text(again.window.teen_list.current_teen_id()).startswith("Maya, 14")
     assert find(page, QRadioButton, "comments_no_one").isChecked()
