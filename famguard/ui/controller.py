@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 from famguard.domain.errors import ErrorKind, FamGuardError, kind_of, user_message
+from famguard.ui.collector import GuiThreadCollector
 from famguard.ui.dialogs import confirm_sign_out, show_error
 from famguard.ui.family_presenter import FamilyPresenter
 from famguard.ui.main_window import MainWindow
@@ -71,6 +72,8 @@ class AppController(QObject):
         self.demo_requested = demo
         self.server_override = server
         self.tasks = tasks or TaskRunner(self, error_reporter=self.report_error)
+        self.collector = GuiThreadCollector(self)  # Qt objects are freed on their own thread only
+        self.collector.start()
         self.settings = settings
         self.sessions: SessionService | None = None
         self.session: AccountSession | None = None
@@ -458,3 +461,4 @@ class AppController(QObject):
             self.demo_env.stop()
             self.demo_env = None
         self.tasks.wait_for_done(10000)
+        self.collector.stop()

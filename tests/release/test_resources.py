@@ -45,7 +45,7 @@ def test_a_missing_resource_is_a_clear_error_and_a_listed_problem(
     with pytest.raises(resources.ResourceMissing) as missing:
         resources.path(resources.ICON)
     assert "icons/famguard.svg" in missing.value.message and "Reinstall" in missing.value.message
-    assert resources.problems() == ["missing: icons/famguard.svg", "empty: styles/empty.qss"]
+    assert resources.problems() == ["missing: icons/famguard.svg", "missing: hotlines.json", "empty: styles/empty.qss"]
     monkeypatch.setattr(resources, "_candidates", lambda: (tmp_path / "nowhere", tmp_path / "neither"))
     assert "were not found" in resources.problems()[0]
 
