@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, ValueKind
 from famguard.domain.models import ActivityEntry, Role
 from famguard.domain.teen_view import activity_in_words
@@ -21,6 +22,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("link", "Links started or ended"),
     ("time_request", "Requests for more time"),
     ("temporary_rule", "Temporary rules"),
+    (AGE_KIND, "Birthdays that change the rules"),
 )
 ROLE_WORDS = {Role.GUARDIAN: "guardian", Role.TEEN: "teen"}
 
@@ -104,6 +106,8 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
         return f"{subject} changed {_lower_first(label)}", f"{before} → {after}"
     if entry.kind == "temporary_rule" or (entry.kind == "link" and entry.field == "ending"):
         return activity_in_words(entry), ""  # worded alike for the teen and the guardians
+    if entry.kind == AGE_KIND and entry.field == TURNED_16:
+        return turned_16_words(teen_name, entry.after), ""
     if entry.kind == "link":
         started, ended = _guardian_in(entry.after), _guardian_in(entry.before)
         if started:

@@ -6,13 +6,17 @@ the birth date, the teen's today and the current controls."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from famguard.domain.age import ADULT_AGE, OLDER_TEEN_AGE, date_of_age
-from famguard.domain.controls import CONTROLS, Controls
+from famguard.domain.controls import CONTROLS, SPECS, Controls
 
 PREVIEW_DAYS = 60  # how long before the birthday the preview shows
+AGE_KIND = "age"  # the history entry's kind and field when the teen turns 16
+TURNED_16 = "turned_16"
 
 
 @dataclass(frozen=True)
@@ -20,13 +24,11 @@ class AgeTransition:
     teen_name: str
     new_age: int
     on: date  # the birthday, in the teen's calendar
-    days_left: int  # 0 on the day itself
+    days_left: int  # 1 the day before; on the day itself it has happened (the history says so)
     changes: tuple[str, ...]  # one sentence per change
 
     def headline(self) -> str:
         when = f"{self.on.day} {self.on:%B}"
-        if self.days_left == 0:
-            return f"Today {self.teen_name} turns {self.new_age}"
         soon = "tomorrow" if self.days_left == 1 else f"in {self.days_left} days"
         return f"On {when} ({soon}) {self.teen_name} turns {self.new_age}"
 
@@ -61,15 +63,16 @@ def _at_18(name: str) -> tuple[str, ...]:
 def upcoming_transition(
     name: str, birth_date: date | None, today: date, controls: Controls | None = None, days: int = PREVIEW_DAYS
 ) -> AgeTransition | None:
-    """The next transition (16 or 18) if it falls within `days` of `today` (the day itself
-    included), else None; also None without a birth date."""
+    """The next transition (16 or 18) if it falls within `days` after `today`, else None; also
+    None without a birth date. On the birthday itself the transition has happened: the preview
+    gives way to the history entry the service writes that day."""
     if birth_date is None:
         return None
     for new_age in (OLDER_TEEN_AGE, ADULT_AGE):
         on = date_of_age(birth_date, new_age)
         left = (on - today).days
-        if left < 0:
-            continue  # already that age before today
+        if left <= 0:
+            continue  # that age already (since today or before)
         if left <= days:
             changes = _at_16(name, controls) if new_age == OLDER_TEEN_AGE else _at_18(name)
             if new_age == OLDER_TEEN_AGE:
@@ -77,3 +80,58 @@ def upcoming_transition(
             return AgeTransition(name, new_age, on, left, changes)
         return None  # the next birthday that matters is further away
     return None
+
+
+def opened_at_16() -> dict[str, list[str]]:
+    """What turning 16 opens, from the declarations' age rules: `available` the controls that
+    were not available at all, `widened` the others whose closed values open, with those values
+    (wire form). What the service records in the `turned_16` entry."""
+    available: list[str] = []
+    widened: list[str] = []
+    for spec in CONTROLS:
+        rule = spec.age_rule
+        if rule is None or rule.min_age != OLDER_TEEN_AGE:
+            continue
+        (available if rule.unavailable else widened).append(spec.name)
+    return {"available": available, "widened": widened}
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _control_names(fields: Any, owner: str) -> list[str]:  # noqa: ANN401 - a JSON list, normally
+    """The fields' declared labels, lower-cased and about `owner` ("downloads of Maya's videos");
+    fields this version does not know are left out."""
+    if not isinstance(fields, list):
+        return []
+    names = []
+    for field in fields:
+        spec = SPECS.get(field) if isinstance(field, str) else None
+        if spec is not None:
+            label = spec.label.replace("your teen's", owner)
+            keep = label.split()[0] in _FEATURE_NAMES
+            names.append(label if keep else label[:1].lower() + label[1:])
+    return names
+
+
+_FEATURE_NAMES = ("Duet",)  # the platform's own feature names keep their capital inside a sentence
+
+
+def turned_16_words(name: str, after: Any, *, for_teen: bool = False) -> str:  # noqa: ANN401 - the entry's JSON
+    """The `turned_16` history entry in words for a guardian ("Maya turned 16: direct messages,
+    … became available — they stay off until you change them") or, `for_teen`, for the teen."""
+    facts: Mapping[str, Any] = after if isinstance(after, Mapping) else {}
+    owner, subject, changer = ("your", "You", "a guardian changes") if for_teen else (f"{name}'s", name, "you change")
+    available = _control_names(facts.get("available"), owner)
+    parts = []
+    if available:
+        them = "they stay off until {} them" if len(available) > 1 else "it stays off until {} it"
+        parts.append(f"{_listed(available)} became available — {them.format(changer)}")
+    widened = [f for f in facts.get("widened") or [] if isinstance(f, str) and f in SPECS]
+    for field, words in zip(widened, _control_names(widened, owner), strict=True):
+        rule = SPECS[field].age_rule
+        opened = [text for value, text in SPECS[field].choices if rule is not None and value not in rule.allowed]
+        if opened:
+            parts.append(f"{words} can also be set to {_listed([f'“{o}”' for o in opened])}")
+    return f"{subject} turned 16" + (": " + "; ".join(parts) if parts else "")

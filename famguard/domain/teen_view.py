@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule
@@ -101,7 +102,12 @@ def activity_in_words(entry: ActivityEntry) -> str:
         if isinstance(entry.after, Mapping):
             return f"{entry.after.get('guardian') or 'A guardian'} started managing this account"
         if isinstance(entry.before, Mapping):
-            return f"{entry.before.get('guardian') or 'A guardian'} stopped managing this account"
+            guardian = entry.before.get("guardian") or "A guardian"
+            if entry.actor is None:  # only the 18th birthday ends a link by itself
+                return f"You turned 18: {guardian} no longer manages this account"
+            return f"{guardian} stopped managing this account"
+    if entry.kind == AGE_KIND and entry.field == TURNED_16:
+        return turned_16_words("", entry.after, for_teen=True)
     if entry.kind == "time_request":
         if entry.field == "requested":
             return f"{who} asked for {entry.after} more minutes"

@@ -3,7 +3,10 @@ and its ETag (the base ETag plus the rule, so it changes when a rule starts, end
 Also "settling" the rules: a rule's start and end happen by the calendar, not by a request, so
 whenever a teen's rules are looked at, a status the family has not been told of yet is recorded
 in the history and published once (`announced` remembers what was told). The same look tells the
-family, once, when the 30 days before the teen's 18th birthday begin (the link will end)."""
+family, once, when the 30 days before the teen's 18th birthday begin (the link will end), and
+on the 16th birthday (the teen's date) that the options kept closed under 16 are open. Each
+teen's settling is serialized (SQLite's single writer; an advisory lock per teen on PostgreSQL),
+so several server processes tell each thing once."""
 
 from __future__ import annotations
 
@@ -16,17 +19,21 @@ from fastapi import Request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from famguard.domain.age import ADULT_AGE, TEEN_MIN_AGE, date_of_age
+from famguard.domain.age import ADULT_AGE, OLDER_TEEN_AGE, TEEN_MIN_AGE, date_of_age
+from famguard.domain.age_transition import AGE_KIND, TURNED_16, opened_at_16
 from famguard.domain.controls import Controls, controls_from_json, controls_to_json
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import LINK_END_NOTICE_DAYS
 from famguard.domain.temporary import RuleStatus, rule_status, with_rule
 from famguard.server.access import timezone_of
-from famguard.server.models import Account, ActivityRow, ControlsRow, TemporaryRuleRow
+from famguard.server.models import Account, ActivityRow, ControlsRow, Link, TemporaryRuleRow
 from famguard.server.routes_controls import stored_controls
 from famguard.server.service import Principal, Service
 
 _RULE_TAG = 12  # characters of the rule id in an ETag
+# Turning 16 is told when first seen within this many days of the birthday; after that the
+# check (a look through the teen's history) is no longer made on every read.
+TURNED_16_WINDOW_DAYS = 30
 # "7", "7-u16", "7-r0123456789ab", "7-16-r0123456789ab": a base version, its age band, a rule.
 ETAG_PATTERN = re.compile(r'^"(\d{1,18})(?:-(u16|16))?(?:-r([0-9a-f]{12}))?"$')
 
@@ -121,31 +128,60 @@ def link_ends_on(service: Service, session: Session, teen_id: str, today: date |
     return eighteenth if 0 <= days <= LINK_END_NOTICE_DAYS else None
 
 
-def _link_end_told(session: Session, teen_id: str) -> bool:
-    return (
-        session.scalar(
-            select(ActivityRow.id).where(
-                ActivityRow.teen_id == teen_id, ActivityRow.kind == "link", ActivityRow.field == "ending"
-            )
-        )
-        is not None
+def _told(session: Session, teen_id: str, kind: str, field: str) -> bool:
+    found = select(ActivityRow.id).where(
+        ActivityRow.teen_id == teen_id, ActivityRow.kind == kind, ActivityRow.field == field
     )
+    return session.scalar(found) is not None
+
+
+def _link_end_told(session: Session, teen_id: str) -> bool:
+    return _told(session, teen_id, "link", "ending")
+
+
+def turned_16_on(service: Service, session: Session, teen_id: str, today: date | None = None) -> date | None:
+    """The 16th birthday, from that day on (the teen's date) for TURNED_16_WINDOW_DAYS, when the
+    teen turned 16 while a guardian was linked (a teen linked at 16 or older did not turn 16
+    under FamGuard); else None."""
+    birth = session.scalar(select(Account.birth_date).where(Account.id == teen_id))
+    if birth is None:
+        return None
+    sixteenth = date_of_age(birth, OLDER_TEEN_AGE)
+    days = (service.now().date() - sixteenth).days
+    if days < -1 or days > TURNED_16_WINDOW_DAYS + 1:  # the common case: far from that birthday
+        return None
+    days = ((today or teen_today_of(service, session, teen_id)) - sixteenth).days
+    if not 0 <= days <= TURNED_16_WINDOW_DAYS:
+        return None
+    first_link = session.scalar(
+        select(Link.linked_at).where(Link.teen_id == teen_id, Link.ended_at.is_(None)).order_by(Link.linked_at)
+    )
+    if first_link is None or teen_today(service.teen_timezone(session, teen_id), first_link) >= sixteenth:
+        return None  # linked on the birthday or later: the teen was 16 before FamGuard
+    return sixteenth
 
 
 def unsettled(service: Service, session: Session, teen_id: str, rules: list[TemporaryRuleRow] | None = None) -> bool:
-    """Whether a rule of the teen started or ended, or the 30 days before 18 began, without the
-    family being told yet (`rules`: the teen's live rules, if read already)."""
+    """Whether a rule of the teen started or ended, the 30 days before 18 began, or the teen
+    turned 16, without the family being told yet (`rules`: the teen's live rules, if read)."""
     today = teen_today_of(service, session, teen_id)
     rules = live_rules(session, teen_id) if rules is None else rules
     if any(rule_status(r.starts_on, r.ends_on, today).value != r.announced for r in rules):
         return True
-    return link_ends_on(service, session, teen_id, today) is not None and not _link_end_told(session, teen_id)
+    if link_ends_on(service, session, teen_id, today) is not None and not _link_end_told(session, teen_id):
+        return True
+    return turned_16_on(service, session, teen_id, today) is not None and not _told(
+        session, teen_id, AGE_KIND, TURNED_16
+    )
 
 
 def settle(service: Service, session: Session, teen_id: str) -> None:
     """Record and publish each start and end of the teen's rules not told yet (in a write
-    transaction). A rule that started and ended unseen is told both, in order."""
+    transaction), and the birthdays that change something. A rule that started and ended unseen
+    is told both, in order."""
+    service.lock_keys(session, f"settle:{teen_id}")  # then the checks below see the other's writes
     _tell_link_end(service, session, teen_id)
+    _tell_turned_16(service, session, teen_id)
     today = teen_today_of(service, session, teen_id)
     for rule in sorted(live_rules(session, teen_id), key=lambda r: r.starts_on):
         status = rule_status(rule.starts_on, rule.ends_on, today)
@@ -177,6 +213,17 @@ def _tell_link_end(service: Service, session: Session, teen_id: str) -> None:
         return
     service.record(session, None, teen_id, "link", "ending", None, {"on": ends.isoformat()})
     service.publish(session, "link_ending", teen_id, {"on": ends.isoformat()}, service.family_ids(session, teen_id))
+
+
+def _tell_turned_16(service: Service, session: Session, teen_id: str) -> None:
+    """The 16th birthday: the family is told, once, which options it opened (each setting keeps
+    its value: nothing changes by itself)."""
+    on = turned_16_on(service, session, teen_id)
+    if on is None or _told(session, teen_id, AGE_KIND, TURNED_16):
+        return
+    facts = {"age": OLDER_TEEN_AGE, "on": on.isoformat(), **opened_at_16()}
+    service.record(session, None, teen_id, AGE_KIND, TURNED_16, None, facts)
+    service.publish(session, "teen_turned_16", teen_id, {"on": on.isoformat()}, service.family_ids(session, teen_id))
 
 
 def settled_reader(service: Service, request: Request, teen_id: str | None = None) -> tuple[Principal, str]:

@@ -403,7 +403,7 @@ class ActorOut(BaseModel):
     role: Literal["guardian", "teen"]
 
 
-ActivityKind = Literal["controls", "link", "time_request", "temporary_rule"]  # the kinds of history entry
+ActivityKind = Literal["controls", "link", "time_request", "temporary_rule", "age"]  # the kinds of history entry
 
 
 class ActivityOut(BaseModel):

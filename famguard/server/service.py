@@ -158,8 +158,10 @@ class Service:
         return len(links)
 
     def retire_adult(self, teen_id: str) -> None:
-        """At 18 the links end (checked whenever the teen is reached)."""
+        """At 18 the links end (checked whenever the teen is reached), each told once: the lock
+        makes a second server process that saw the same birthday find the links ended already."""
         with self.db.write() as session:
+            self.lock_keys(session, f"settle:{teen_id}")
             teen = session.get(Account, teen_id)
             if teen is None:
                 return

@@ -60,6 +60,7 @@ HISTORY_EVENTS = frozenset(
         "pairing_confirmed",
         "link_ended",
         "link_ending",
+        "teen_turned_16",
         "temporary_rule_created",
         "temporary_rule_started",
         "temporary_rule_ended",
@@ -434,7 +435,7 @@ class SyncEngine:
             if cached is None or cached[1] != event.data.get("etag"):
                 self.refresh_controls(teen)
             self.trust.refresh_phone(teen)  # the phone has not applied the change yet
-        elif event.type in ("pairing_confirmed", "link_ended"):
+        elif event.type in ("pairing_confirmed", "link_ended", "teen_turned_16"):  # the teen's age is in the list
             self.store.replace_teens(self.api.teens())
             self.notifier.notify(NoticeKind.TEENS, teen)
         elif event.type.startswith("pairing_"):

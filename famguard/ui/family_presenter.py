@@ -234,6 +234,9 @@ class FamilyPresenter(Presenter):
                 self.window.show_page(HOME_PAGE)
         for screen in self.screens:
             screen.show(teen_id)
+        self._ask_birthday(teen_id)
+
+    def _ask_birthday(self, teen_id: str) -> None:
         # A birthday that changes the rules (16, 18) is told on the home as well as in the history.
         self.run(partial(self.session.insight.age_transition, teen_id), partial(self._birthday, teen_id))
 
@@ -254,6 +257,9 @@ class FamilyPresenter(Presenter):
 
     def _teens_changed(self) -> None:
         self.teen_list.reload(fetch_new=True)
+        if self.current:  # a birthday that happened (turned 16) leaves the previews
+            self._ask_birthday(self.current)
+            self.history.reload_controls(self.current)
         self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
 
     def _read_every_teen(self, teens: list[TeenSummary]) -> None:

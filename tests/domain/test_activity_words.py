@@ -88,3 +88,17 @@ def test_temporary_rules_and_the_coming_18th_birthday_read_as_sentences() -> Non
     )
     ending = describe(entry("link", "ending", None, {"on": "2027-03-03"}, None), "Maya").headline
     assert "2027-03-03" in ending and "unlinked" not in ending and "ended" not in ending
+
+
+def test_birthdays_in_the_history_for_the_guardians_and_for_the_teen() -> None:
+    from famguard.domain.age_transition import opened_at_16
+    from famguard.domain.teen_view import activity_in_words
+
+    sixteen = entry("age", "turned_16", None, {"age": 16, "on": "2026-12-03", **opened_at_16()}, None)
+    line = describe(sixteen, "Maya")
+    assert line.headline.startswith("Maya turned 16: direct messages, downloads of Maya's videos and Duet and")
+    assert (line.change, line.who) == ("", "FamGuard")
+    assert activity_in_words(sixteen).endswith("they stay off until a guardian changes them; comments on your "
+                                               "videos can also be set to “Everyone”")  # fmt: skip
+    adult = entry("link", None, {"guardian": "Jordan"}, None, None)
+    assert activity_in_words(adult) == "You turned 18: Jordan no longer manages this account"
