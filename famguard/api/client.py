@@ -354,6 +354,11 @@ class ApiClient:
     def teens(self) -> list[TeenSummary]:
         return p.listing(self._call("GET", "/v1/teens").json(), p.parse_teen, "teens")
 
+    def teen_guardians(self, teen_id: str) -> list[GuardianLink]:
+        """Every guardian linked with one of my teens (me included)."""
+        raw = self._call("GET", f"/v1/teens/{_seg(teen_id)}/guardians").json()
+        return p.listing(raw, p.parse_guardian_link, "guardians")
+
     def my_guardians(self) -> list[GuardianLink]:
         return p.listing(self._call("GET", "/v1/me/guardians").json(), p.parse_guardian_link, "guardians")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, ValueKind
-from famguard.domain.models import ActivityEntry, Role
+from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, GuardianLink, Role
 from famguard.domain.teen_view import activity_in_words
 from famguard.domain.values import FieldError, format_minutes
 
@@ -132,6 +132,13 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
 def describe(entry: ActivityEntry, teen_name: str, zone: tzinfo | None = None) -> HistoryLine:
     sentence, change = headline(entry, teen_name)
     return HistoryLine(entry.id, sentence, change, who(entry), when(entry, zone))
+
+
+def who_choices(teen_id: str, teen_name: str, guardians: list[GuardianLink]) -> list[tuple[str, str]]:
+    """(actor filter value, label) for the "Who" filter: every guardian linked with the teen, the
+    teen, and FamGuard for the entries the service wrote itself (worded as `who` words them)."""
+    people = [(g.id, f"{g.display_name} ({ROLE_WORDS[Role.GUARDIAN]})") for g in guardians]
+    return [*people, (teen_id, f"{teen_name} ({ROLE_WORDS[Role.TEEN]})"), (SYSTEM_ACTOR, "FamGuard")]
 
 
 def field_choices(teen_name: str) -> list[tuple[str, str]]:

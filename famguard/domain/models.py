@@ -101,6 +101,11 @@ class Actor:
     role: Role
 
 
+# The history's "actor" filter value for the entries FamGuard wrote itself (no actor: a rule that
+# started or ended, a birthday); account ids are 32 hex digits, so it names no account.
+SYSTEM_ACTOR = "famguard"
+
+
 @dataclass(frozen=True)
 class ActivityEntry:
     id: int

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import controls_from_json
+from famguard.domain.models import SYSTEM_ACTOR
 from famguard.domain.schedule import limit_for_day, teen_today
 from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
@@ -298,7 +299,9 @@ def activity_page(
         query = query.where(ActivityRow.kind == kind)
     if field is not None:
         query = query.where(ActivityRow.field == field)
-    if actor_id is not None:
+    if actor_id == SYSTEM_ACTOR:
+        query = query.where(ActivityRow.actor_id.is_(None))
+    elif actor_id is not None:
         query = query.where(ActivityRow.actor_id == actor_id)
     return [
         ActivityOut(

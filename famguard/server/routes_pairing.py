@@ -343,6 +343,23 @@ def my_guardians(request: Request) -> list[GuardianOut]:
     return [GuardianOut(id=g.id, display_name=g.display_name, linked_at=at) for g, at in rows]
 
 
+@router.get("/v1/teens/{teen_id}/guardians", response_model=list[GuardianOut], responses=errors())
+def teen_guardians(teen_id: str, request: Request) -> list[GuardianOut]:
+    """Every guardian linked with the teen now, and since when (a linked guardian asks: who else
+    may change the rules; the change history's "Who" filter lists them)."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        rows = session.execute(
+            select(Account, Link.linked_at)
+            .join(Link, Link.guardian_id == Account.id)
+            .where(Link.teen_id == teen_id, Link.ended_at.is_(None))
+            .order_by(Link.linked_at)
+        ).all()
+    return [GuardianOut(id=g.id, display_name=g.display_name, linked_at=at) for g, at in rows]
+
+
 @router.delete("/v1/teens/{teen_id}/link", status_code=204, responses=errors())
 def end_link(teen_id: str, request: Request) -> Response:
     """A guardian ends their own link; the teen (with its own id) ends every link."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from famguard.api import ApiClient
-from famguard.domain.activity_words import undo_blocker
+from famguard.domain.activity_words import undo_blocker, who_choices
 from famguard.domain.age_transition import AgeTransition, upcoming_transition
 from famguard.domain.controls import DEFAULT_TIMEZONE, controls_to_json
 from famguard.domain.errors import DomainValidationError, ErrorKind, FamGuardError
@@ -139,6 +139,19 @@ class InsightService:
             return self.cached_history(teen_id, query, before)
         self.store.add_activity(entries)
         return HistoryPage(teen_id, query, before, tuple(entries), len(entries) < query.page_size, from_cache=False)
+
+    def history_people(self, teen_id: str) -> list[tuple[str, str]]:
+        """(actor filter value, label) of everyone whose changes the history can show: the
+        guardians linked with the teen now (from the server), the teen and FamGuard. Offline,
+        the teen and FamGuard only (the page adds the people of the entries it shows)."""
+        teen = next((t for t in self.store.teens() if t.id == teen_id), None)
+        try:
+            guardians = self.api.teen_guardians(teen_id)
+        except FamGuardError as exc:
+            if exc.kind is not ErrorKind.OFFLINE:
+                raise
+            guardians = []
+        return who_choices(teen_id, teen.display_name if teen else "The teen", guardians)
 
     def current_controls(self, teen_id: str) -> dict[str, Any] | None:
         """The teen's controls as the guardian sees them (unsent edits included), in wire form:

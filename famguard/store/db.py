@@ -22,7 +22,7 @@ from typing import Any
 
 from famguard import paths
 from famguard.domain.errors import ErrorKind, FamGuardError
-from famguard.domain.models import ActivityEntry, TeenSummary, TimeRequest, UsageDay
+from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, TeenSummary, TimeRequest, UsageDay
 from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, SyncState
 from famguard.store import codec
 
@@ -288,11 +288,13 @@ class AccountStore:
             (" AND id < ?", before),
             (" AND json_extract(json, '$.kind') = ?", kind),
             (" AND json_extract(json, '$.field') = ?", field),
-            (" AND json_extract(json, '$.actor.id') = ?", actor),
+            (" AND json_extract(json, '$.actor.id') = ?", None if actor == SYSTEM_ACTOR else actor),
         ):
             if value is not None:
                 sql += clause
                 args.append(value)
+        if actor == SYSTEM_ACTOR:  # the entries FamGuard wrote itself
+            sql += " AND json_extract(json, '$.actor') IS NULL"
         rows = self._query(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
         return [codec.activity_from_json(r[0]) for r in rows]
 

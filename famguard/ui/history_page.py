@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.activity_words import KINDS, HistoryLine, describe, field_choices, undo_blocker
+from famguard.domain.activity_words import KINDS, HistoryLine, describe, field_choices, undo_blocker, who
 from famguard.domain.models import ActivityEntry
 from famguard.ui.age_transition import AgeTransitionPreview
 from famguard.ui.common import heading, named, wrapping_label
@@ -361,13 +361,31 @@ class ChangeHistoryPage(QWidget):
 
     # --- inside ------------------------------------------------------------------------------
 
+    def set_people(self, teen_id: str, people: list[tuple[str, str]]) -> None:
+        """The "Who" choices from the service (every guardian linked now, the teen, FamGuard),
+        ahead of anyone else the entries named (a guardian no longer linked); the choice made
+        stays chosen."""
+        if teen_id != self.teen_id:
+            return
+        chosen = self.who.currentData()
+        known = {value for value, _label in people}
+        others = [(self.who.itemData(i), self.who.itemText(i)) for i in range(1, self.who.count())]
+        self.who.blockSignals(True)
+        self.who.clear()
+        self.who.addItem("Everyone", None)
+        for value, label in [*people, *((v, t) for v, t in others if v not in known)]:
+            self.who.addItem(label, value)
+        self.who.setCurrentIndex(max(0, self.who.findData(chosen)))
+        self.who.blockSignals(False)
+
     def _note_people(self, entries: tuple[ActivityEntry, ...]) -> None:
-        """Everyone seen in the history so far becomes a choice of the "Who" filter."""
+        """Anyone an entry names and the "Who" filter lacks (a guardian no longer linked) becomes
+        a choice too."""
         known = {self.who.itemData(i) for i in range(self.who.count())}
         for entry in entries:
             if entry.actor is not None and entry.actor.id not in known:
                 known.add(entry.actor.id)
-                self.who.addItem(entry.actor.display_name, entry.actor.id)
+                self.who.addItem(who(entry), entry.actor.id)
 
     def _say_count(self, from_cache: bool) -> None:
         count = self.model.rowCount()

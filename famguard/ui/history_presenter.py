@@ -63,6 +63,8 @@ class HistoryPresenter(Presenter):
         self.page.show_teen(teen_id, row.name if row else "")
         self._load_first(teen_id)
         self.reload_controls(teen_id)
+        self.run(partial(self.insight.history_people, teen_id), partial(self.page.set_people, teen_id),
+                 name="history people")  # fmt: skip
 
     def _filters_changed(self) -> None:
         if self.page.teen_id:

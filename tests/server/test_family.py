@@ -228,3 +228,22 @@ def test_stopping_the_server_answers_waiting_polls_at_once(database_url: str, cl
     server.stop()
     assert poll.join() == []
     assert time.monotonic() - started < 1.5
+
+
+def test_a_guardian_reads_every_guardian_of_their_teen_and_nobody_else_s(api: Api, family: Family) -> None:
+    second = make_guardian(api, "Jordan")
+    link(api, second, family.teen)
+    listed = api.call("GET", f"/v1/teens/{family.teen.id}/guardians", second.token)
+    assert listed.status_code == 200, listed.text
+    assert [(g["id"], g["display_name"]) for g in listed.json()] == [
+        (family.guardian.id, "Alex"),
+        (second.id, "Jordan"),
+    ]
+    stranger, other_teen = make_guardian(api, "Kim"), make_teen(api, "Lou", 15)
+    link(api, stranger, other_teen)
+    assert_error(api.call("GET", f"/v1/teens/{family.teen.id}/guardians", stranger.token), 404, "not_found")
+    assert_error(api.call("GET", f"/v1/teens/{family.teen.id}/guardians", family.teen.token), 403, "forbidden")
+    api.call("DELETE", f"/v1/teens/{family.teen.id}/link", second.token)  # Jordan unlinks: no longer listed
+    after = api.call("GET", f"/v1/teens/{family.teen.id}/guardians", family.guardian.token).json()
+    assert [g["display_name"] for g in after] == ["Alex"]
+    assert_error(api.call("GET", f"/v1/teens/{family.teen.id}/guardians", second.token), 404, "not_found")

@@ -70,7 +70,7 @@ def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undon
 
     # Filters: only Alex's entries; only links.
     who = find(page, QComboBox, "historyWhoFilter")
-    who.setCurrentIndex(who.findText("Alex"))
+    who.setCurrentIndex(who.findText("Alex (guardian)"))
     qtbot.waitUntil(lambda: headlines(page) == ["Alex turned search off", "Alex linked with Maya"], timeout=WAIT)
     who.setCurrentIndex(0)
     kind = find(page, QComboBox, "historyKindFilter")
@@ -121,3 +121,35 @@ def test_offline_the_history_and_its_filters_come_from_this_computer(qtbot, laun
     assert headlines(page) == ["Sam Guardian changed daily screen-time limit"]
     assert page.status.text() == "Offline: showing the 1 entry this computer has."
     qtbot.waitUntil(controller.window.offline_banner.isVisible, timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_who_lists_every_guardian_the_teen_and_famguard_before_their_entries_are_loaded(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    from datetime import UTC, datetime
+
+    jordan = member(live_server, "guardian", "Jordan", address="jordan@example.org")
+    teen_id = pair(jordan.api, teen.api)  # Jordan's only entry: the oldest one
+    pair(guardian.api, teen.api)
+    today = datetime.now(UTC).date()  # the teen's day (a new teen's is UTC's)
+    guardian.api.create_temporary_rule(teen_id, "Exam week", today, today, {"search_enabled": False})
+    etag = guardian.api.get_controls(teen_id).etag
+    for minutes in range(30, 30 + 110):  # more than a page of Sam's changes on top
+        etag = guardian.api.patch_controls(teen_id, {"daily_limit_minutes": minutes}, if_match=etag).etag
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = open_history(qtbot, controller)
+    assert not any("Jordan" in line.headline for line in page.model.lines)  # not loaded yet
+    who = find(page, QComboBox, "historyWhoFilter")
+    expected = ["Everyone", "Jordan (guardian)", "Sam Guardian (guardian)", "Maya (teen)", "FamGuard"]
+    qtbot.waitUntil(lambda: [who.itemText(i) for i in range(who.count())] == expected, timeout=WAIT)
+
+    who.setCurrentIndex(who.findText("Jordan (guardian)"))
+    qtbot.waitUntil(lambda: headlines(page) == ["Jordan linked with Maya"], timeout=WAIT)
+    who.setCurrentIndex(who.findText("FamGuard"))
+    qtbot.waitUntil(lambda: headlines(page) == ["The temporary rule “Exam week” started"], timeout=WAIT)
+    assert page.model.lines[0].who == "FamGuard"
+    who.setCurrentIndex(who.findText("Maya (teen)"))
+    qtbot.waitUntil(lambda: page.status.text() == "No entries match these filters.", timeout=WAIT)
