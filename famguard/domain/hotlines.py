@@ -14,6 +14,10 @@ from urllib.parse import urlsplit
 from famguard.domain.errors import ErrorKind, FamGuardError
 
 
+# What the settings keep when the guardian chose "Another country" (the fallback has no code).
+OTHER_COUNTRY = "other"
+
+
 class HotlineTableError(FamGuardError):
     kind = ErrorKind.BUG  # the table ships with the app: a broken one is our mistake
     title = "The list of hotlines is damaged"
@@ -37,6 +41,10 @@ class HotlineTable:
         """The hotline of `country` (a two-letter code, any case), else INHOPE's list of members."""
         code = (country or "").upper()
         return next((h for h in self.hotlines if h.country == code), self.fallback)
+
+    def knows(self, choice: str) -> bool:
+        """Whether a remembered choice (a code, or OTHER_COUNTRY) is still in the table."""
+        return choice == OTHER_COUNTRY or any(h.country == choice.upper() for h in self.hotlines if choice)
 
     def countries(self) -> list[Hotline]:
         """One hotline per country, by country name, then the fallback ("Another country")."""

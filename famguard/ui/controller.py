@@ -88,7 +88,10 @@ class AppController(QObject):
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
         self._resume_timer.timeout.connect(self._try_resume)
-        self.safety_centre = SafetyCentrePresenter(window, self.tasks)
+        # The demo keeps its settings in its own data folder (no settings object of the user's).
+        self.safety_centre = SafetyCentrePresenter(
+            window, self.tasks, settings=lambda: None if self.demo_env else self.settings
+        )
         w = window
         w.welcome.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
         w.welcome.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))

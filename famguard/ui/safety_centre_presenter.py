@@ -1,19 +1,22 @@
 """Drives the Safety Centre window (Help > Safety Centre…, and "More in the Safety Centre" under
 each control's "Learn more"): built on first use, the hotline table read on a worker, the
-country preselected from the system locale, and addresses opened in the browser through
-QDesktopServices (tests intercept it with QDesktopServices.setUrlHandler)."""
+country the guardian chose last time (kept in the settings, read and written on workers) or else
+preselected from the system locale, and addresses opened in the browser through QDesktopServices
+(tests intercept it with QDesktopServices.setUrlHandler)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from famguard import resources
-from famguard.domain.hotlines import HotlineTable, country_of_locale, parse_hotlines
+from famguard.domain.hotlines import OTHER_COUNTRY, HotlineTable, country_of_locale, parse_hotlines
 from famguard.ui.presenter import Presenter
+from famguard.ui.settings import Settings
 from famguard.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -21,15 +24,28 @@ if TYPE_CHECKING:
     from famguard.ui.safety_centre import SafetyCentreWindow
 
 
-def _load_hotlines() -> HotlineTable:
-    return parse_hotlines(resources.text(resources.HOTLINES))
+def _load_hotlines(settings: Settings | None) -> tuple[HotlineTable, str]:
+    """On a worker: the table and the country chosen last time ("" when none was)."""
+    table = parse_hotlines(resources.text(resources.HOTLINES))
+    return table, (settings or Settings.load()).hotline_country
 
 
 class SafetyCentrePresenter(Presenter):
-    def __init__(self, window: MainWindow, tasks: TaskRunner, *, locale_name: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        *,
+        locale_name: Callable[[], str] | None = None,
+        settings: Callable[[], Settings | None] = lambda: None,
+    ) -> None:
+        """`settings`: the app's settings once loaded (None before, or in the demo: then the
+        settings file of the current data folder is read and written)."""
         super().__init__(window, tasks)
         self.locale_name = locale_name or (lambda: QLocale.system().name())
+        self.settings = settings
         self.dialog: SafetyCentreWindow | None = None
+        self._showing_table = False
         self.track(window.safety_centre_requested, self.open)
 
     def open(self, section: str = "") -> None:
@@ -39,16 +55,28 @@ class SafetyCentrePresenter(Presenter):
 
             self.dialog = SafetyCentreWindow(self.window)
             self.track(self.dialog.centre.open_url_requested, self.open_url)
-            self.run(_load_hotlines, self._loaded, owner=self.dialog, name="hotlines")
+            self.track(self.dialog.centre.country_chosen, self._chosen)
+            self.run(partial(_load_hotlines, self.settings()), self._loaded, owner=self.dialog, name="hotlines")
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
         if section:
             self.dialog.centre.show_section(section)
 
-    def _loaded(self, table: HotlineTable) -> None:
+    def _loaded(self, found: tuple[HotlineTable, str]) -> None:
+        table, remembered = found
         if self.dialog is not None:
-            self.dialog.centre.set_hotlines(table, country_of_locale(self.locale_name()))
+            country = remembered if table.knows(remembered) else country_of_locale(self.locale_name())
+            self._showing_table = True  # the preselection is not a choice to remember
+            try:
+                self.dialog.centre.set_hotlines(table, country)
+            finally:
+                self._showing_table = False
+
+    def _chosen(self, country: str) -> None:
+        if not self._showing_table:
+            settings, choice = self.settings(), country or OTHER_COUNTRY  # the fallback has no code
+            self.run(lambda: (settings or Settings.load()).remember_hotline_country(choice), name="hotline country")
 
     def open_url(self, url: str) -> None:
         if not QDesktopServices.openUrl(QUrl(url)):

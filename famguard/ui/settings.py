@@ -1,6 +1,6 @@
 """The desktop app's preferences — the service address, the last email used, which desktop
-notifications to show, and whether closing the window keeps FamGuard in the tray — each with its
-default declared once here. Kept with QSettings in an INI file inside the data directory, so
+notifications to show, whether closing the window keeps FamGuard in the tray, and the country
+whose hotline the Safety Centre shows — each with its default declared once here. Kept with QSettings in an INI file inside the data directory, so
 FAMGUARD_DATA_DIR (tests, the demo) isolates it like everything else. Nothing secret goes here."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from famguard import paths
 DEFAULTS: dict[str, str] = {
     "server_url": "",  # no default service: the guardian types it once, or passes --server
     "last_email": "",
+    "hotline_country": "",  # none chosen yet: the Safety Centre goes by the system locale
 }
 # Desktop notifications, each switchable (kind -> what Preferences calls it); all on by default.
 NOTIFY_KINDS: dict[str, str] = {
@@ -42,6 +43,7 @@ class Settings:
     last_email: str = DEFAULTS["last_email"]
     notify: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(NOTIFY_KINDS, True))
     close_to_tray: bool = CLOSE_TO_TRAY_DEFAULT
+    hotline_country: str = DEFAULTS["hotline_country"]
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -55,6 +57,7 @@ class Settings:
             last_email=str(store.value("last_email", DEFAULTS["last_email"])),
             notify={kind: _flag(store.value(f"notify/{kind}", True), True) for kind in NOTIFY_KINDS},
             close_to_tray=_flag(store.value("close_to_tray", CLOSE_TO_TRAY_DEFAULT), CLOSE_TO_TRAY_DEFAULT),
+            hotline_country=str(store.value("hotline_country", DEFAULTS["hotline_country"])),
         )
 
     def _write(self, values: dict[str, object]) -> None:
@@ -78,3 +81,9 @@ class Settings:
             values: dict[str, object] = {"server_url": server_url, "close_to_tray": close_to_tray}
             values.update({f"notify/{kind}": on for kind, on in self.notify.items()})
             self._write(values)
+
+    def remember_hotline_country(self, country: str) -> None:
+        """The country the guardian chose in the Safety Centre (call from a worker)."""
+        with self._lock:
+            self.hotline_country = country
+            self._write({"hotline_country": country})

@@ -65,6 +65,29 @@ def test_a_uk_locale_reports_to_the_iwf_and_the_country_can_be_changed(qtbot, la
     assert "Hotline.ie" in dialog.centre.text.toPlainText()  # the full table is in the guide too
 
 
+def test_the_chosen_country_is_still_chosen_after_a_restart(qtbot, launch, browser) -> None:
+    from famguard.ui.settings import Settings
+
+    from .conftest import stop_app
+
+    first = launch()
+    first.safety_centre.locale_name = lambda: "en_GB"
+    country = find(open_from_help(qtbot, first), QComboBox, "hotlineCountry")
+    assert country.currentText() == "United Kingdom"  # the first time: the locale's country
+    qtbot.wait(200)
+    assert Settings.load().hotline_country == ""  # preselected is not chosen
+    country.setCurrentIndex(country.findText("Ireland"))
+    qtbot.waitUntil(lambda: Settings.load().hotline_country == "IE", timeout=WAIT)  # written on a worker
+    stop_app(first)
+
+    again = launch()
+    again.safety_centre.locale_name = lambda: "en_GB"
+    dialog = open_from_help(qtbot, again)
+    assert find(dialog, QComboBox, "hotlineCountry").currentText() == "Ireland"
+    qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
+    assert browser.opened == ["https://report.hotline.ie/"]
+
+
 def test_an_unknown_locale_points_to_inhopes_list_of_hotlines(qtbot, launch, browser) -> None:
     controller = launch()
     controller.safety_centre.locale_name = lambda: "C"
