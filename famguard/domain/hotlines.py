@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from famguard.domain.errors import ErrorKind, FamGuardError
 
-
 # What the settings keep when the guardian chose "Another country" (the fallback has no code).
 OTHER_COUNTRY = "other"
 

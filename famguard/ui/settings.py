@@ -1,7 +1,8 @@
 """The desktop app's preferences — the service address, the last email used, which desktop
 notifications to show, whether closing the window keeps FamGuard in the tray, and the country
-whose hotline the Safety Centre shows — each with its default declared once here. Kept with QSettings in an INI file inside the data directory, so
-FAMGUARD_DATA_DIR (tests, the demo) isolates it like everything else. Nothing secret goes here."""
+whose hotline the Safety Centre shows — each with its default declared once here. Kept with
+QSettings in an INI file inside the data directory, so FAMGUARD_DATA_DIR (tests, the demo)
+isolates it like everything else. Nothing secret goes here."""
 
 from __future__ import annotations
 
