@@ -35,6 +35,8 @@ class HotlineTable:
     hotlines: tuple[Hotline, ...]
     fallback: Hotline
     about: str
+    source: str = ""  # where the entries were checked
+    checked: str = ""  # when (YYYY-MM-DD)
 
     def for_country(self, country: str | None) -> Hotline:
         """The hotline of `country` (a two-letter code, any case), else INHOPE's list of members."""
@@ -71,7 +73,8 @@ def _hotline(raw: Any, where: str) -> Hotline:  # noqa: ANN401 - JSON from the d
 
 
 def parse_hotlines(text: str) -> HotlineTable:
-    """The table from the data file's JSON; every address must be https."""
+    """The table from the data file's JSON; every address must be https. `source` and `checked`
+    (the list's provenance and the date it was last checked) are optional."""
     try:
         raw = json.loads(text)
     except ValueError as exc:
@@ -79,7 +82,11 @@ def parse_hotlines(text: str) -> HotlineTable:
     if not isinstance(raw, dict) or not isinstance(raw.get("hotlines"), list):
         raise HotlineTableError("No list of hotlines.")
     hotlines = tuple(_hotline(item, f"hotline {i + 1}") for i, item in enumerate(raw["hotlines"]))
-    return HotlineTable(hotlines, _hotline(raw.get("fallback"), "the fallback"), str(raw.get("about", "")))
+    checked = raw.get("checked", "")
+    if not isinstance(checked, str) or (checked and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked)):
+        raise HotlineTableError(f"checked: {checked!r} is not a date (YYYY-MM-DD).")
+    fallback = _hotline(raw.get("fallback"), "the fallback")
+    return HotlineTable(hotlines, fallback, str(raw.get("about", "")), str(raw.get("source", "")), checked)
 
 
 def country_of_locale(name: str) -> str | None:

@@ -66,10 +66,11 @@ def _hotline_table_html(table: HotlineTable) -> str:
         f'<td><a href="{escape(h.url, quote=True)}">{escape(h.url)}</a></td></tr>'
         for h in table.countries()
     )
+    checked = f"<p><i>List checked on {escape(table.checked)}.</i></p>" if table.checked else ""
     return (
         '<table border="1" cellpadding="4" cellspacing="0">'
         "<tr><th>Country</th><th>Organisation</th><th>Where to report</th></tr>"
-        f"{rows}</table>"
+        f"{rows}</table>{checked}"
     )
 
 

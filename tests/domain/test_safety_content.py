@@ -23,6 +23,9 @@ def test_the_shipped_table_names_the_iwf_for_the_uk_and_inhope_for_other_countri
     assert all(h.url.startswith("https://") for h in table.hotlines)
     names = [h.country_name for h in table.countries()]
     assert names[:-1] == sorted(names[:-1]) and names[-1] == "Another country"
+    assert len({h.country for h in table.hotlines}) == len(table.hotlines)  # one per country
+    assert table.checked == "2026-12-03" and "inhope.org" in table.source  # where and when it was checked
+    assert table.knows("IE") and table.knows("other") and not table.knows("XX") and not table.knows("")
 
 
 @pytest.mark.parametrize(
@@ -40,6 +43,9 @@ def test_a_damaged_table_is_refused_with_the_reason() -> None:
         parse_hotlines(json.dumps(good))
     with pytest.raises(HotlineTableError, match="Not JSON"):
         parse_hotlines("{")
+    undated = {**json.loads(resources.text(resources.HOTLINES)), "checked": "last week"}
+    with pytest.raises(HotlineTableError, match="not a date"):
+        parse_hotlines(json.dumps(undated))
 
 
 def test_recommendations_come_from_the_declarations() -> None:

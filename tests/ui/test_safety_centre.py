@@ -61,7 +61,7 @@ def test_a_uk_locale_reports_to_the_iwf_and_the_country_can_be_changed(qtbot, la
 
     country.setCurrentIndex(country.findText("Ireland"))
     qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
-    assert browser.opened[-1] == "https://report.hotline.ie/"
+    assert browser.opened[-1] == "https://hotline.ie/report"
     assert "Hotline.ie" in dialog.centre.text.toPlainText()  # the full table is in the guide too
 
 
@@ -85,7 +85,7 @@ def test_the_chosen_country_is_still_chosen_after_a_restart(qtbot, launch, brows
     dialog = open_from_help(qtbot, again)
     assert find(dialog, QComboBox, "hotlineCountry").currentText() == "Ireland"
     qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
-    assert browser.opened == ["https://report.hotline.ie/"]
+    assert browser.opened == ["https://hotline.ie/report"]
 
 
 def test_an_unknown_locale_points_to_inhopes_list_of_hotlines(qtbot, launch, browser) -> None:
