@@ -66,6 +66,13 @@ def build(screen: str, window: MainWindow) -> object:
         page.show_teen("t1", "Maya")
         entries = sample_history()
         page.show_page(entries, first=True, complete=False, from_cache=False)
+        from famguard.domain.activity_words import who_choices
+        from famguard.domain.models import GuardianLink
+
+        now = datetime.now(UTC)
+        page.set_people(
+            "t1", who_choices("t1", "Maya", [GuardianLink("g1", "Sam", now), GuardianLink("g2", "Jordan", now)])
+        )
         page.set_current_controls({"search_enabled": False, "daily_limit_minutes": 90})
         page.list.setCurrentIndex(page.model.index(0, 0))
         window.show_page("history")
@@ -77,9 +84,10 @@ def build(screen: str, window: MainWindow) -> object:
 
         dialog = SafetyCentreWindow(window)
         dialog.centre.set_hotlines(parse_hotlines(resources.text(resources.HOTLINES)), "GB")
+        window.hide()  # the Safety Centre is a window of its own: shoot it alone
         dialog.show()
-        dialog.move(120, 40)
-        dialog.centre.show_section("control:direct_messages")
+        dialog.move(0, 0)
+        dialog.centre.show_section("report-illegal")
         return dialog
     return None
 
