@@ -94,7 +94,7 @@ def wait_until(app: QApplication, condition, timeout: float = 60.0) -> float:  #
     started = time.perf_counter()
     while not condition():
         if time.perf_counter() - started > timeout:
-            raise SystemExit("timed out")
+            raise SystemExit(f"timed out after {timeout:.0f} s, waiting in line {sys._getframe(1).f_lineno}")
         turn(app)
     return time.perf_counter() - started
 
@@ -144,7 +144,9 @@ def main() -> int:
             family = FamilyPresenter(window, tasks, session, account_label="Sam")
             family.start()
             page_shown = window.ensure_controls_page()
-            wait_until(app, lambda: family.current == teen_id and page_shown.isVisible())
+            wait_until(app, lambda: family.current == teen_id)  # the teen's home opens first
+            family.show_page("controls")
+            wait_until(app, page_shown.isVisible)
             run_for(app, 1.0)  # settle: the controls page is built, the events long-poll waits
 
             assert page_rows(window) <= 200, "a hidden history must not fetch by itself"
