@@ -116,9 +116,16 @@ def rule_json(rule: TemporaryRuleRow) -> dict[str, object]:
     }
 
 
-def link_ends_on(service: Service, session: Session, teen_id: str, today: date | None = None) -> date | None:
-    """The 18th birthday, from 30 days before it (when the family is told the link will end)."""
-    birth = session.scalar(select(Account.birth_date).where(Account.id == teen_id))
+def _birth_date(session: Session, teen_id: str) -> date | None:
+    return session.scalar(select(Account.birth_date).where(Account.id == teen_id))
+
+
+def link_ends_on(
+    service: Service, session: Session, teen_id: str, today: date | None = None, birth: date | None = None
+) -> date | None:
+    """The 18th birthday, from 30 days before it (when the family is told the link will end);
+    `birth`: the teen's birth date when the caller has read it."""
+    birth = birth or _birth_date(session, teen_id)
     if birth is None:
         return None
     eighteenth = date_of_age(birth, ADULT_AGE)
@@ -139,11 +146,13 @@ def _link_end_told(session: Session, teen_id: str) -> bool:
     return _told(session, teen_id, "link", "ending")
 
 
-def turned_16_on(service: Service, session: Session, teen_id: str, today: date | None = None) -> date | None:
+def turned_16_on(
+    service: Service, session: Session, teen_id: str, today: date | None = None, birth: date | None = None
+) -> date | None:
     """The 16th birthday, from that day on (the teen's date) for TURNED_16_WINDOW_DAYS, when the
     teen turned 16 while a guardian was linked (a teen linked at 16 or older did not turn 16
-    under FamGuard); else None."""
-    birth = session.scalar(select(Account.birth_date).where(Account.id == teen_id))
+    under FamGuard); else None. `birth`: as for link_ends_on."""
+    birth = birth or _birth_date(session, teen_id)
     if birth is None:
         return None
     sixteenth = date_of_age(birth, OLDER_TEEN_AGE)
@@ -168,9 +177,10 @@ def unsettled(service: Service, session: Session, teen_id: str, rules: list[Temp
     rules = live_rules(session, teen_id) if rules is None else rules
     if any(rule_status(r.starts_on, r.ends_on, today).value != r.announced for r in rules):
         return True
-    if link_ends_on(service, session, teen_id, today) is not None and not _link_end_told(session, teen_id):
+    birth = _birth_date(session, teen_id)  # read once: this runs on every read of the phone
+    if link_ends_on(service, session, teen_id, today, birth) is not None and not _link_end_told(session, teen_id):
         return True
-    return turned_16_on(service, session, teen_id, today) is not None and not _told(
+    return turned_16_on(service, session, teen_id, today, birth) is not None and not _told(
         session, teen_id, AGE_KIND, TURNED_16
     )
 
