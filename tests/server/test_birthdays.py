@@ -2,7 +2,7 @@
 on the 16th (the teen's date, in the teen's time zone) the family is told once which options
 opened — a history entry and a `teen_turned_16` event, the options derived from the control
 declarations — and at 18 the links end with one history entry per link. Several looks, and
-(in test_workers_birthdays.py) two server processes on PostgreSQL, still tell each thing once."""
+(in test_workers.py) two server processes on PostgreSQL, still tell each thing once."""
 
 from __future__ import annotations
 

@@ -2,7 +2,11 @@
 holds across them because its state lives in the database — the sign-in throttle, idempotency
 keys, wrong pairing guesses, and events (a change made through one worker wakes a poll waiting
 in the other, through LISTEN/NOTIFY). Every request opens a new connection, so the kernel hands
-them to both workers; the test checks that both really served.
+them to both workers; the test checks that both really served. Also a birthday seen by many
+requests at once over both processes is told once — one `turned_16` entry and event at 16, one
+`link` entry per link at 18. The server runs on the real clock, so the passing of time is written
+into the database directly (the link made a month ago, the birth date moved), as a year of real
+life would have left it.
 
 Skipped only when PostgreSQL's server programs are absent and FAMGUARD_REQUIRE_POSTGRES is not
 set (CI sets it)."""
@@ -10,14 +14,18 @@ set (CI sets it)."""
 from __future__ import annotations
 
 import os
+import threading
 import time
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 
+from famguard.domain.age import birthday_in_year
 from tests.support.accounts import link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll, assert_error
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
@@ -99,3 +107,93 @@ def test_every_promise_holds_across_two_workers(two_workers: LocalServer) -> Non
     after = _workers_cpu(two_workers)
     busy = [pid for pid in after if after[pid] - before.get(pid, 0.0) > 0.05]
     assert len(busy) >= 2, f"only {len(busy)} worker process served: {before} -> {after}"
+
+
+AT_ONCE = 24  # requests released together, each on a connection of its own
+
+
+def _sql(url: str, statement: str, **params: Any) -> None:  # noqa: ANN401 - bound values
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(statement), params)
+    finally:
+        engine.dispose()
+
+
+def _all_at_once(url: str, calls: list[Callable[[Api], Any]]) -> list[int]:
+    """Each call on its own connection (Connection: close spreads them over both workers), all
+    released by one barrier; returns the status codes."""
+    barrier = threading.Barrier(len(calls))
+    statuses: list[int] = []
+
+    def run(call: Callable[[Api], Any]) -> None:
+        with requests.Session() as session:
+            session.headers["Connection"] = "close"
+            api = Api(session, url)
+            barrier.wait()
+            statuses.append(call(api).status_code)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return statuses
+
+
+def _today() -> Any:  # noqa: ANN401 - a date
+    return datetime.now(UTC).date()  # a new teen's day is UTC's until a guardian sets a zone
+
+
+def test_turning_16_is_told_once_across_two_workers(two_workers: LocalServer) -> None:
+    server, db_url = two_workers, two_workers.database_url
+    api = Api(requests.Session(), server.url)
+    guardian = make_guardian(api, "Alex")
+    teen = make_teen(api, "Maya", 15, _today(), days_since_birthday=200)
+    link(api, guardian, teen)
+    # A year on: today is the 16th birthday, and the link is older than that.
+    born = birthday_in_year(_today(), _today().year - 16)
+    _sql(db_url, "UPDATE accounts SET birth_date = :b WHERE id = :t", b=born, t=teen.id)
+    _sql(db_url, "UPDATE links SET linked_at = linked_at - interval '30 days' WHERE teen_id = :t", t=teen.id)
+    cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]
+
+    looks: list[Callable[[Api], Any]] = []
+    for n in range(AT_ONCE):
+        if n % 2:
+            looks.append(lambda a: a.call("GET", "/v1/me/controls", teen.token))
+        else:
+            looks.append(lambda a: a.call("GET", f"/v1/teens/{teen.id}/activity", guardian.token))
+    assert set(_all_at_once(server.url, looks)) == {200}
+
+    entries = api.call("GET", f"/v1/teens/{teen.id}/activity", guardian.token, params={"kind": "age"}).json()
+    assert [(e["field"], e["after"]["on"]) for e in entries] == [("turned_16", _today().isoformat())]
+    events = api.call("GET", "/v1/events", guardian.token, params={"after": cursor}).json()["events"]
+    assert [e["type"] for e in events].count("teen_turned_16") == 1
+
+
+def test_the_links_end_once_at_18_across_two_workers(two_workers: LocalServer) -> None:
+    server, db_url = two_workers, two_workers.database_url
+    api = Api(requests.Session(), server.url)
+    alex, jordan = make_guardian(api, "Alex"), make_guardian(api, "Jordan")
+    teen = make_teen(api, "Sam", 17, _today(), days_since_birthday=200)
+    link(api, alex, teen)
+    link(api, jordan, teen)
+    cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+    _sql(db_url, "UPDATE accounts SET birth_date = :b WHERE id = :t",
+         b=birthday_in_year(_today(), _today().year - 18), t=teen.id)  # fmt: skip
+
+    looks: list[Callable[[Api], Any]] = []
+    for n in range(AT_ONCE):
+        guardian = (alex, jordan)[n % 2]
+        if n % 3 == 0:
+            looks.append(lambda a, g=guardian: a.call("GET", "/v1/teens", g.token))
+        else:
+            looks.append(lambda a, g=guardian: a.call("GET", f"/v1/teens/{teen.id}/controls", g.token))
+    assert set(_all_at_once(server.url, looks)) <= {200, 404}
+
+    history = api.call("GET", "/v1/me/activity", teen.token).json()
+    ended = [e for e in history if e["kind"] == "link" and e["before"] and e["actor"] is None]
+    assert sorted(e["before"]["guardian"] for e in ended) == ["Alex", "Jordan"]
+    events = api.call("GET", "/v1/events", alex.token, params={"after": cursor}).json()["events"]
+    assert [e["type"] for e in events].count("link_ended") == 1
