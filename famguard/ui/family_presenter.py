@@ -34,12 +34,13 @@ from famguard.ui.time_requests_presenter import TimeRequestsPresenter
 from famguard.ui.trust_presenter import PHONE_PAGE, TrustPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.domain.age_transition import (
         AgeTransition,  # the services pull in requests and sqlite3 (~100 ms): types only
     )
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
     from famguard.ui.alerts import Alerts
-    from famguard.ui.controls_page import ControlsPage
     from famguard.ui.dialogs import ConflictDialog
     from famguard.ui.main_window import MainWindow
     from famguard.ui.viewstate import TeenRow
@@ -100,9 +101,7 @@ class FamilyPresenter(Presenter):
         self._bridge.notice.connect(self._on_notice)
         self._listener = self._bridge.notice.emit  # called on engine threads; emit is thread-safe
         session.sync.add_listener(self._listener)
-        from famguard.ui.controls_page import ControlsPage
-
-        self.when_built(CONTROLS_PAGE, ControlsPage, self._wire_controls_page)
+        self.when_built(CONTROLS_PAGE, self._wire_controls_page)
         self.track(window.offline_banner.retry_requested, self._retry_now)
         self.track(window.add_teen_requested, self.pairing.open)
         self.track(window.page_requested, self.show_page)
@@ -113,7 +112,10 @@ class FamilyPresenter(Presenter):
         window.set_account(account_label, session.server_url)
         window.show_family()
 
-    def _wire_controls_page(self, page: ControlsPage) -> None:
+    def _wire_controls_page(self, page: QWidget) -> None:
+        from famguard.ui.controls_page import ControlsPage
+
+        assert isinstance(page, ControlsPage)
         self.track(page.unlink_requested, self.teen_list.unlink)
         self.track(page.safety_centre_requested, self.window.safety_centre_requested.emit)
         self.track(page.home_requested, lambda: self.window.show_page(HOME_PAGE))

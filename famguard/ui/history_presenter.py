@@ -19,6 +19,8 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.services import HistoryPage, HistoryQuery, InsightService
     from famguard.ui.history_page import ChangeHistoryPage
     from famguard.ui.main_window import MainWindow
@@ -47,9 +49,7 @@ class HistoryPresenter(Presenter):
         self.teens = teens
         self.query: HistoryQuery | None = None
         self._page: ChangeHistoryPage | None = None  # built when first shown
-        from famguard.ui.history_page import ChangeHistoryPage
-
-        self.when_built(HISTORY_PAGE, ChangeHistoryPage, self._wire)
+        self.when_built(HISTORY_PAGE, self._wire)
 
     @property
     def page(self) -> ChangeHistoryPage:
@@ -60,7 +60,10 @@ class HistoryPresenter(Presenter):
             return self.window.page(HISTORY_PAGE, ChangeHistoryPage)  # wires it, through _wire
         return self._page
 
-    def _wire(self, page: ChangeHistoryPage) -> None:
+    def _wire(self, page: QWidget) -> None:
+        from famguard.ui.history_page import ChangeHistoryPage
+
+        assert isinstance(page, ChangeHistoryPage)
         self._page = page
         self.track(page.filters_changed, self._filters_changed)
         self.track(page.more_wanted, self.load_more)

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-P = TypeVar("P", bound=QWidget)
 FailureHandler = Callable[[BaseException], None]
 
 
@@ -61,17 +60,19 @@ class Presenter(QObject):
         signal.connect(slot)
         self._connections.append((signal, slot))
 
-    def when_built(self, name: str, kind: type[P], wire: Callable[[P], None]) -> None:
+    def when_built(self, name: str, wire: Callable[[QWidget], None]) -> None:
         """Call `wire(page)` once the window's page `name` exists: now if it was built already,
         else when it is first shown. A page is built on its first showing, not when the family
-        opens: building them all at once held the GUI thread for up to ~125 ms."""
-        if self.window.built_page(name) is not None:
-            wire(self.window.page(name, kind))
+        opens: building them all at once held the GUI thread for up to ~125 ms. (`wire` imports
+        the page's class itself: its module is loaded by then, and not before.)"""
+        page = self.window.built_page(name)
+        if page is not None:
+            wire(page)
             return
 
         def built(built_name: str) -> None:
             if built_name == name and not self.closed:
-                wire(self.window.page(name, kind))
+                wire(self.window.page(name, QWidget))
 
         self.track(self.window.page_built, built)
 

@@ -15,6 +15,8 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.services import InsightService, UsageWindow
     from famguard.ui.main_window import MainWindow
     from famguard.ui.screen_time_page import ScreenTimePage
@@ -36,11 +38,12 @@ class ScreenTimePresenter(Presenter):
         self.insight = insight
         self.teens = teens
         self.page: ScreenTimePage | None = None  # built when first shown
+        self.when_built(SCREEN_TIME_PAGE, self._wire)
+
+    def _wire(self, page: QWidget) -> None:
         from famguard.ui.screen_time_page import ScreenTimePage
 
-        self.when_built(SCREEN_TIME_PAGE, ScreenTimePage, self._wire)
-
-    def _wire(self, page: ScreenTimePage) -> None:
+        assert isinstance(page, ScreenTimePage)
         self.page = page
         self.track(page.period_changed, self._period_changed)
         self.track(page.export_requested, self.export)

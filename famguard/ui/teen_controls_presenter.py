@@ -24,6 +24,8 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.services import FieldState, SyncEngine, SyncStatus
     from famguard.services.family import FamilyService
     from famguard.ui.controls_page import ControlsPage
@@ -59,17 +61,19 @@ class TeenControlsPresenter(Presenter):
         self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
         self._offline = False
         self._page: ControlsPage | None = None
-        from famguard.ui.controls_page import ControlsPage
         from famguard.ui.main_window import CONTROLS_PAGE
 
-        self.when_built(CONTROLS_PAGE, ControlsPage, self._wire)
+        self.when_built(CONTROLS_PAGE, self._wire)
 
     @property
     def page(self) -> ControlsPage:
         """The page, built (and wired) now if it was not yet."""
         return self._page if self._page is not None else self.window.ensure_controls_page()
 
-    def _wire(self, page: ControlsPage) -> None:
+    def _wire(self, page: QWidget) -> None:
+        from famguard.ui.controls_page import ControlsPage
+
+        assert isinstance(page, ControlsPage)
         self._page = page
         self.track(page.change_requested, self.change)
         self.track(page.retry_requested, self.retry)
