@@ -11,7 +11,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from famguard import __version__
@@ -24,10 +24,12 @@ if TYPE_CHECKING:  # each is imported where it is used, on a worker after the fi
     from famguard.services import SessionService
     from famguard.services.demo import PhoneSnapshot
     from famguard.ui.controller import Backend
+    from famguard.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-# Set by the start-up benchmark: print the moment of the first paint and quit.
+# Set by the start-up benchmark: print the moment of the first paint and quit ("1"), or of the
+# first paint of a teen's home in the family screen, the cached family or the demo's ("family").
 EXIT_AFTER_FIRST_PAINT_ENV = "FAMGUARD_EXIT_AFTER_FIRST_PAINT"
 
 
@@ -205,7 +207,8 @@ class DemoEnvironment:
         self._dir = tempfile.mkdtemp(prefix="famguard-demo-")
         self._previous_data_dir = os.environ.get("FAMGUARD_DATA_DIR")
         os.environ["FAMGUARD_DATA_DIR"] = os.path.join(self._dir, "data")
-        self._server = ServerThread(f"sqlite:///{self._dir}/demo.sqlite3", demo=True)
+        # In this process, on loopback, deleted at stop: the made-up accounts' hashes are light.
+        self._server = ServerThread(f"sqlite:///{self._dir}/demo.sqlite3", demo=True, light_demo_hashes=True)
         try:
             self.base_url = self._server.start()
             assert self._server.app is not None  # started just above
@@ -232,10 +235,85 @@ class DemoEnvironment:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
+# Seconds a thread may hold Python's lock while another waits (Python's default is 0.005).
+GUI_SWITCH_INTERVAL = 0.001
+
+
+def settle_runtime() -> None:
+    """Tune the interpreter for a family on screen (called on the GUI thread each time one opens).
+
+    What exists by then (the modules, the Qt wrappers, the services) lives as long as the app:
+    `gc.freeze()` leaves it out of the garbage collector's full passes, which otherwise walk it
+    all and stalled the window 200-400 ms each (tests/benchmarks/bench_history.py); objects freed
+    later still go. Workers parse pages while the guardian scrolls: with a 1 ms switch interval
+    the GUI thread gets Python's lock back after 1 ms instead of 5 (the history benchmark's worst
+    gap fell from ~260 to ~100 ms on a loaded machine). Both are process-wide settings, so they
+    are made here, where the app is assembled, not in a presenter."""
+    import gc
+
+    gc.freeze()
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL)
+
+
 def build_backend() -> Backend:
     from famguard.ui.controller import Backend
 
-    return Backend(make_sessions=make_sessions, start_demo=DemoEnvironment)
+    return Backend(make_sessions=make_sessions, start_demo=DemoEnvironment, family_opened=settle_runtime)
+
+
+def _report_and_quit(app: QApplication) -> None:
+    """For the start-up benchmark: when (wall clock), peak RSS (KiB) and CPU time so far."""
+    import resource
+    import time
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"first-paint {time.time():.6f} {_peak_rss_kib(usage)} {usage.ru_utime + usage.ru_stime:.4f}", flush=True)
+    app.quit()
+
+
+def _peak_rss_kib(usage: object) -> int:
+    """This process's own peak RSS: Linux's VmHWM (ru_maxrss keeps the parent's peak across
+    fork and exec, so a benchmark started from a big process would read that one)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return int(getattr(usage, "ru_maxrss", 0))
+
+
+def _when_family_painted(window: MainWindow, then: Callable[[], None]) -> None:
+    """For the start-up benchmark: call `then` after the first paint of a teen's home showing its
+    teen (the family screen with its list), checked every 5 ms."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from famguard.ui.main_window import HOME_PAGE
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, then)  # after this paint has finished
+            return False
+
+    def check() -> None:
+        home = window.built_page(HOME_PAGE)
+        title = getattr(home, "title", None)
+        if (
+            home is not None
+            and window.current_screen() == "familyView"
+            and window.teen_list.list.count() > 0
+            and home.isVisible()
+            and title is not None
+            and title.text()
+        ):
+            timer.stop()
+            home.installEventFilter(Painted(window))
+            home.update()
+
+    timer = QTimer(window)
+    timer.setInterval(5)
+    timer.timeout.connect(check)
+    timer.start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -281,16 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return selftest.run(app, window, build_backend())
     assert instance is not None
 
-    if os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV):
-        import resource
-        import time
-
-        def report_and_quit() -> None:
-            usage = resource.getrusage(resource.RUSAGE_SELF)
-            print(f"first-paint {time.time():.6f} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime:.4f}", flush=True)
-            app.quit()
-
-        window.first_painted.connect(report_and_quit)
+    exit_after = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV)
+    if exit_after and exit_after != "family":
+        window.first_painted.connect(lambda: _report_and_quit(app))
         window.show()
         code = app.exec()
         instance.release()
@@ -311,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             links.open(args.link)
 
     window.first_painted.connect(start_controller)
+    if exit_after == "family":
+        window.first_painted.connect(lambda: _when_family_painted(window, lambda: _report_and_quit(app)))
     window.show()
     code = app.exec()
     controller = holder.get("controller")

@@ -54,13 +54,15 @@ def create_app(
     demo: bool = False,
     fast_path: bool | None = None,
     limits: Limits | None = None,
+    light_demo_hashes: bool = False,
 ) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
     empty database. `fast_path` answers GET controls, makes PATCH controls and takes long polls
     in front of FastAPI on SQLite (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI
     routes answer every request. `limits` bound what a client may send (famguard.server.limits;
-    the defaults unless given), on the fast paths as on the routes."""
+    the defaults unless given), on the fast paths as on the routes. `light_demo_hashes`: the demo
+    accounts' passwords are hashed at a light cost (only the desktop app's practice service)."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
     hub = EventHub(engine, listen=_pg_listener(engine) if engine.dialect.name == "postgresql" else None)
@@ -73,7 +75,7 @@ def create_app(
         if has_data:
             engine.dispose()
             raise RuntimeError("demo mode needs an empty database; give it a new file (it resets at every start)")
-        service.demo_family = seed_demo(engine, clock=service.clock)  # type: ignore[attr-defined]
+        service.demo_family = seed_demo(engine, clock=service.clock, light_hashes=light_demo_hashes)  # type: ignore[attr-defined]
 
     app = FastAPI(
         title="FamGuard API",

@@ -19,7 +19,7 @@ from famguard.domain.controls import Audience, controls_to_json, defaults_for_ag
 from famguard.domain.schedule import teen_today
 from famguard.server.db import upgrade_schema
 from famguard.server.models import Account, ActivityRow, ControlsRow, Link, TimeRequestRow, UsageRow
-from famguard.server.security import hash_password, new_id
+from famguard.server.security import hash_password, light_password_hash, new_id
 
 DEMO_TIMEZONE = "Europe/London"
 _WORDS = ("maple", "harbor", "violet", "comet", "pebble", "lantern", "meadow", "orbit", "willow", "ember")
@@ -54,22 +54,35 @@ def _born(today: date, age: int, days_since_birthday: int) -> date:
     return birthday_in_year(today, today.year - age) - timedelta(days=days_since_birthday)
 
 
-def seed_demo(target: Engine | Session, *, clock: Callable[[], datetime] | None = None) -> DemoFamily:
+def seed_demo(
+    target: Engine | Session, *, clock: Callable[[], datetime] | None = None, light_hashes: bool = False
+) -> DemoFamily:
     """Write the demo family into the database behind `target` (schema upgraded first when an
-    Engine is given) and return its sign-ins."""
+    Engine is given) and return its sign-ins. `light_hashes`: the desktop app's own practice
+    service (see famguard.server.security.light_password_hash)."""
+    hasher = light_password_hash if light_hashes else hash_password
     if isinstance(target, Session):
-        return _seed(target, clock)
+        return _seed(target, clock, hasher)
     upgrade_schema(target)
     with Session(target) as session, session.begin():
-        return _seed(session, clock)
+        return _seed(session, clock, hasher)
 
 
-def _account(session: Session, email: str, name: str, role: str, now: datetime, born: date | None = None) -> Account:
+def _account(
+    session: Session,
+    email: str,
+    name: str,
+    role: str,
+    now: datetime,
+    born: date | None = None,
+    *,
+    hasher: Callable[[str], str],
+) -> Account:
     password = _password()
     account = Account(
         id=new_id(),
         email=email,
-        password_hash=hash_password(password),
+        password_hash=hasher(password),
         display_name=name,
         role=role,
         birth_date=born,
@@ -80,13 +93,13 @@ def _account(session: Session, email: str, name: str, role: str, now: datetime, 
     return account
 
 
-def _seed(session: Session, clock: Callable[[], datetime] | None) -> DemoFamily:
+def _seed(session: Session, clock: Callable[[], datetime] | None, hasher: Callable[[str], str]) -> DemoFamily:
     now = (clock or (lambda: datetime.now(UTC)))().astimezone(UTC)
     today = teen_today(DEMO_TIMEZONE, now)
-    alex = _account(session, "demo@famguard.example", "Alex Morgan", "guardian", now)
-    jordan = _account(session, "jordan@famguard.example", "Jordan Morgan", "guardian", now)
-    maya = _account(session, "maya@famguard.example", "Maya", "teen", now, _born(today, 14, 120))
-    sam = _account(session, "sam@famguard.example", "Sam", "teen", now, _born(today, 16, 200))
+    alex = _account(session, "demo@famguard.example", "Alex Morgan", "guardian", now, hasher=hasher)
+    jordan = _account(session, "jordan@famguard.example", "Jordan Morgan", "guardian", now, hasher=hasher)
+    maya = _account(session, "maya@famguard.example", "Maya", "teen", now, _born(today, 14, 120), hasher=hasher)
+    sam = _account(session, "sam@famguard.example", "Sam", "teen", now, _born(today, 16, 200), hasher=hasher)
     session.flush()
 
     def history(

@@ -48,8 +48,10 @@ class ServerThread:
         clock: Callable[[], datetime] | None = None,
         fast_path: bool | None = None,
         limits: Limits | None = None,
+        light_demo_hashes: bool = False,
     ):
         self.database_url = database_url
+        self.light_demo_hashes = light_demo_hashes
         self.host = host
         self.port = port
         self.demo = demo
@@ -64,7 +66,12 @@ class ServerThread:
     def start(self, timeout: float = 30.0) -> str:
         install_log_redaction()
         self.app = app = create_app(
-            self.database_url, clock=self.clock, demo=self.demo, fast_path=self.fast_path, limits=self.limits
+            self.database_url,
+            clock=self.clock,
+            demo=self.demo,
+            fast_path=self.fast_path,
+            limits=self.limits,
+            light_demo_hashes=self.light_demo_hashes,
         )
         # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say so, and without
         # it every keep-alive response waits ~40 ms for a delayed ACK.

@@ -24,6 +24,13 @@ PAIRING_LOCATOR_LENGTH = 4
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
+# The desktop app's practice service (famguard.app.DemoEnvironment) runs inside the app, on
+# loopback, with a temporary database removed when it stops and made-up accounts whose random
+# passwords only the app itself uses: their hashes are argon2id at a light cost (1 MiB, one
+# pass), so that starting the demo does not spend ~0.4 s of a core and 64 MiB on each of its
+# four accounts, and again on each demo sign-in (argon2 verifies at the cost written in the
+# hash). Every other account — `famguard-server --demo`'s too — has the full cost above.
+_light_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 # Verifying against a dummy hash of the same cost when the email is unknown keeps sign-in timing
 # the same either way; made on first use (and again if the hasher is swapped, as tests do).
 _dummy: tuple[PasswordHasher, str] | None = None
@@ -45,6 +52,11 @@ _hash_pool = ThreadPoolExecutor(max_workers=HASH_WORKERS, thread_name_prefix="fa
 
 def hash_password(password: str) -> str:
     return _hash_pool.submit(_hash, password).result()
+
+
+def light_password_hash(password: str) -> str:
+    """The hash of a desktop demo account's password (see `_light_hasher`)."""
+    return _light_hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -42,10 +42,13 @@ RESUME_RETRY_MS = 5000
 @dataclass
 class Backend:
     """Blocking factories from the composition root; each is called on a worker thread:
-    the sign-in service using the system keyring, and a started demo environment."""
+    the sign-in service using the system keyring, and a started demo environment. And
+    `family_opened`, called on the GUI thread once a family is on screen (the composition root
+    tunes the runtime then)."""
 
     make_sessions: Callable[[], SessionService]
     start_demo: Callable[[], DemoEnvironment]
+    family_opened: Callable[[], None] = lambda: None
 
 
 # What the start-up work hands to the GUI thread: the sign-in service, the settings, the account
@@ -271,13 +274,12 @@ class AppController(QObject):
 
     def _open_session(self, session: AccountSession) -> None:
         self.session = session
-        page = self.window.ensure_controls_page()
-        page.setEnabled(True)
         label = f"{session.account.display_name} ({session.email})"
         self.family = FamilyPresenter(
             self.window, self.tasks, session, account_label=label, on_signed_out=self._sign_in_ended, alerts=self.alerts
         )
         self.family.start()
+        self.backend.family_opened()
         self.window.teen_list.list.setFocus()  # the keyboard starts at the family, not nowhere
 
     def _sign_in_ended(self) -> None:

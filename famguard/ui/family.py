@@ -1,17 +1,14 @@
 """The family at a glance: the side list of linked teens (name, age, today's use against today's
 limit, the requests waiting, a sync-state mark — each in words and a symbol, never colour alone;
-a long name wraps and the row's tooltip has it whole) with "Add a teen", and the banners below
-the page (offline with the count of queued changes; one-line notices such as "signed in for this
-session only")."""
+a long name wraps and the row's tooltip has it whole) with "Add a teen". (The banners below the
+page are in famguard.ui.banners: they are built before the first paint, this list after it.)"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -140,69 +137,3 @@ class TeenList(QWidget):
 
     def _refresh_empty(self) -> None:
         self.empty_label.setVisible(self.list.count() == 0)
-
-
-class Banner(QFrame):
-    """A one-line message above the page, with a symbol and words (not just a coloured strip)
-    and an optional action button."""
-
-    action_clicked = Signal()
-
-    def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(object_name)
-        self.setAccessibleName(accessible_name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = named(wrapping_label(""), f"{object_name}Text", accessible_name)
-        self.action = named(QPushButton(), f"{object_name}Action", accessible_name)
-        self.action.setVisible(False)
-        self.action.clicked.connect(self.action_clicked)
-        self.close_button = named(QPushButton("Dismiss"), f"{object_name}Dismiss", "Dismiss message")
-        self.close_button.setVisible(False)
-        self.close_button.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.action)
-        layout.addWidget(self.close_button)
-        self.setStyleSheet(f"#{object_name} {{ background: palette(alternate-base); }}")
-        self.hide()
-        self._hide_timer = QTimer(self)
-        self._hide_timer.setSingleShot(True)
-        self._hide_timer.timeout.connect(self.hide)
-
-    def show_text(self, text: str, *, action: str = "", dismissible: bool = False, hide_after_ms: int = 0) -> None:
-        self.label.setText(text)
-        self.action.setText(action)
-        self.action.setVisible(bool(action))
-        self.close_button.setVisible(dismissible)
-        self.show()
-        if hide_after_ms:
-            self._hide_timer.start(hide_after_ms)
-        else:
-            self._hide_timer.stop()
-
-    def text(self) -> str:
-        return self.label.text()
-
-
-class OfflineBanner(Banner):
-    """ "You are offline" with the number of changes waiting; hidden when online."""
-
-    retry_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("offlineBanner", "Offline", parent)
-        self.action_clicked.connect(self.retry_requested)
-
-    def set_offline(self, offline: bool, queued: int = 0) -> None:
-        if not offline:
-            self.hide()
-            return
-        if queued == 0:
-            waiting = "Changes you make are kept and sent when the connection is back."
-        elif queued == 1:
-            waiting = "1 change is waiting and will be sent when the connection is back."
-        else:
-            waiting = f"{queued} changes are waiting and will be sent when the connection is back."
-        self.show_text(f"⚠ You are offline. {waiting}", action="&Try again now")

@@ -10,9 +10,7 @@ their own initiative (start, selecting a teen, coming back online)."""
 
 from __future__ import annotations
 
-import gc
 import logging
-import sys
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -25,7 +23,7 @@ from famguard.ui.agreement_presenter import AgreementPresenter
 from famguard.ui.history_presenter import HistoryPresenter
 from famguard.ui.home_presenter import HomePresenter, News
 from famguard.ui.inbox_presenter import InboxPresenter
-from famguard.ui.main_window import HOME_PAGE
+from famguard.ui.main_window import CONTROLS_PAGE, HOME_PAGE
 from famguard.ui.pairing_presenter import PairingPresenter
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
 from famguard.ui.screen_time_presenter import ScreenTimePresenter
@@ -36,6 +34,8 @@ from famguard.ui.time_requests_presenter import TimeRequestsPresenter
 from famguard.ui.trust_presenter import PHONE_PAGE, TrustPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.domain.age_transition import (
         AgeTransition,  # the services pull in requests and sqlite3 (~100 ms): types only
     )
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from famguard.ui.viewstate import TeenRow
 
 log = logging.getLogger(__name__)
-GUI_SWITCH_INTERVAL = 0.001  # seconds a thread may hold Python's lock while another waits
 
 
 class _NoticeBridge(QObject):
@@ -102,9 +101,7 @@ class FamilyPresenter(Presenter):
         self._bridge.notice.connect(self._on_notice)
         self._listener = self._bridge.notice.emit  # called on engine threads; emit is thread-safe
         session.sync.add_listener(self._listener)
-        self.track(window.ensure_controls_page().unlink_requested, self.teen_list.unlink)
-        self.track(window.ensure_controls_page().safety_centre_requested, window.safety_centre_requested.emit)
-        self.track(window.ensure_controls_page().home_requested, lambda: window.show_page(HOME_PAGE))
+        self.when_built(CONTROLS_PAGE, self._wire_controls_page)
         self.track(window.offline_banner.retry_requested, self._retry_now)
         self.track(window.add_teen_requested, self.pairing.open)
         self.track(window.page_requested, self.show_page)
@@ -114,6 +111,14 @@ class FamilyPresenter(Presenter):
             self.track(alerts.inbox_requested, self.inbox.open)
         window.set_account(account_label, session.server_url)
         window.show_family()
+
+    def _wire_controls_page(self, page: QWidget) -> None:
+        from famguard.ui.controls_page import ControlsPage
+
+        assert isinstance(page, ControlsPage)
+        self.track(page.unlink_requested, self.teen_list.unlink)
+        self.track(page.safety_centre_requested, self.window.safety_centre_requested.emit)
+        self.track(page.home_requested, lambda: self.window.show_page(HOME_PAGE))
 
     def _notice_handlers(self) -> dict[NoticeKind, Callable[[str | None], None]]:
         """Which presenter re-reads what after each notice."""
@@ -174,14 +179,6 @@ class FamilyPresenter(Presenter):
         self.refresh_teens()
         self.run(self.session.sync.start, name="start sync")
         self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
-        # What exists now (modules, Qt wrappers, the services) lives as long as the app: leave it
-        # out of the garbage collector's full passes, which otherwise walk it all and stalled the
-        # window 200-400 ms each (tests/benchmarks/bench_history.py). Freed objects still go.
-        gc.freeze()
-        # Workers parse pages while the guardian scrolls: the GUI thread gets Python's lock back
-        # after 1 ms instead of 5 (the history benchmark's worst gap fell from ~260 to ~100 ms on
-        # a loaded machine).
-        sys.setswitchinterval(GUI_SWITCH_INTERVAL)
 
     def close(self) -> None:
         """Disconnect from the window and the engine (sign-out, reset, exit)."""

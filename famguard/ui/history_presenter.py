@@ -1,7 +1,8 @@
 """Drives the change history of the selected teen: the first page from the local copy at once,
 then the server's; older pages as the guardian scrolls; newer entries at the top when the sync
 engine says the history grew (an event, within a second); the filters; and "Undo this change",
-queued through the outbox like any other change (it then appears in the history itself)."""
+queued through the outbox like any other change (it then appears in the history itself). The page
+is built when first shown; until then nothing is loaded."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from famguard.domain.activity_words import HistoryLine, describe
 from famguard.domain.age_transition import AgeTransition
 from famguard.domain.errors import user_message
 from famguard.domain.models import ActivityEntry
-from famguard.ui.history_page import ChangeHistoryPage
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.services import HistoryPage, HistoryQuery, InsightService
+    from famguard.ui.history_page import ChangeHistoryPage
     from famguard.ui.main_window import MainWindow
 
 HISTORY_PAGE = "history"
@@ -44,11 +47,29 @@ class HistoryPresenter(Presenter):
         super().__init__(window, tasks, on_failure=on_failure)
         self.insight = insight
         self.teens = teens
-        self.page = window.page(HISTORY_PAGE, ChangeHistoryPage)
         self.query: HistoryQuery | None = None
-        self.track(self.page.filters_changed, self._filters_changed)
-        self.track(self.page.more_wanted, self.load_more)
-        self.track(self.page.undo_requested, self.undo)
+        self._page: ChangeHistoryPage | None = None  # built when first shown
+        self.when_built(HISTORY_PAGE, self._wire)
+
+    @property
+    def page(self) -> ChangeHistoryPage:
+        """The page, built (and wired) now if it was not yet."""
+        from famguard.ui.history_page import ChangeHistoryPage
+
+        if self._page is None:
+            return self.window.page(HISTORY_PAGE, ChangeHistoryPage)  # wires it, through _wire
+        return self._page
+
+    def _wire(self, page: QWidget) -> None:
+        from famguard.ui.history_page import ChangeHistoryPage
+
+        assert isinstance(page, ChangeHistoryPage)
+        self._page = page
+        self.track(page.filters_changed, self._filters_changed)
+        self.track(page.more_wanted, self.load_more)
+        self.track(page.undo_requested, self.undo)
+        if self.teens.current:
+            self.show(self.teens.current)
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -59,6 +80,8 @@ class HistoryPresenter(Presenter):
         return HistoryQuery(kind=filters["kind"], field=filters["field"], actor=filters["actor"])
 
     def show(self, teen_id: str) -> None:
+        if self._page is None:
+            return  # loaded when the page is first shown
         row = self.teens.row(teen_id)
         self.page.show_teen(teen_id, row.name if row else "")
         self._load_first(teen_id)
@@ -112,7 +135,7 @@ class HistoryPresenter(Presenter):
     def reload(self, teen_id: str) -> None:
         """The history grew (a notice after an event): new entries go to the top."""
         query = self.query
-        if query is None or teen_id != self.page.teen_id or teen_id != self.teens.current:
+        if query is None or self._page is None or teen_id != self.page.teen_id or teen_id != self.teens.current:
             return
 
         def show_newer(page: HistoryPage) -> None:
@@ -126,7 +149,7 @@ class HistoryPresenter(Presenter):
     def reload_controls(self, teen_id: str) -> None:
         """The teen's settings changed (or an edit was queued): what can be undone may have too,
         and what the age-transition preview says stays as it is."""
-        if teen_id == self.page.teen_id:
+        if self._page is not None and teen_id == self.page.teen_id:
             self.run(partial(self.insight.current_controls, teen_id), partial(self._controls, teen_id))
             self.run(partial(self.insight.age_transition, teen_id), partial(self._transition, teen_id))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from famguard.identity import URL_SCHEME
@@ -36,6 +36,8 @@ class LinkHandler(QObject):
         self._retries = 0
 
     def raise_window(self) -> None:
+        from PySide6.QtCore import Qt  # not at the top: on the path to the first paint (see ui.banners)
+
         w = self.window
         w.setWindowState((w.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
         w.show()

@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from famguard import __version__
+from famguard.ui.banners import Banner, OfflineBanner
 from famguard.ui.common import heading, named, wrapping_label
-from famguard.ui.family import Banner, OfflineBanner
 from famguard.ui.welcome import WelcomeView
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
     reset_demo_requested = Signal()
     add_teen_requested = Signal()
     page_requested = Signal(str)  # a page of the selected teen, by its registered name
+    page_built = Signal(str)  # a registered page was built (on its first showing): its presenter wires it
     safety_centre_requested = Signal(str)  # a section ("" for the start) of the Safety Centre
     agreement_requested = Signal()
     inbox_requested = Signal()
@@ -101,19 +102,12 @@ class MainWindow(QMainWindow):
         self.installEventFilter(_FirstPaint(self))
 
         self.welcome = WelcomeView()
-        self.starting = QWidget()
-        self.starting.setObjectName("startingView")
-        self.starting_label = named(wrapping_label("Opening FamGuard…", "startingLabel"), "startingLabel", "Progress")
-        self.starting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        starting_layout = QVBoxLayout(self.starting)
-        starting_layout.addStretch(1)
-        starting_layout.addWidget(self.starting_label)
-        starting_layout.addStretch(1)
         self.screens = QStackedWidget()
         self.screens.setObjectName("screens")
         self.screens.addWidget(self.welcome)
-        self.screens.addWidget(self.starting)
-        # The sign-in form and the family screen are built on first use, after the first paint.
+        # The starting screen, the sign-in form and the family screen are built on first use,
+        # after the first paint.
+        self._starting: QWidget | None = None
         self._sign_in: SignInView | None = None
         self._family: QSplitter | None = None
         self._page_factories: dict[str, Callable[[], QWidget]] = {}
@@ -143,6 +137,8 @@ class MainWindow(QMainWindow):
     # --- chrome ------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
+        # `setShortcuts`, never `setShortcut`: PySide resolves setShortcut's overloads by creating
+        # every enum of the `Qt` namespace (~30-50 ms of CPU before the first paint).
         bar = self.menuBar()
         # "Acc&ount": Alt+A belongs to "Add a teen" and Alt+C to "Change controls" on the family screen.
         self.account_menu = bar.addMenu("Acc&ount")
@@ -152,15 +148,15 @@ class MainWindow(QMainWindow):
         self.server_action = QAction("", self)
         self.server_action.setEnabled(False)
         self.add_teen_action = QAction("&Add a teen…", self)
-        self.add_teen_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_teen_action.setShortcuts(QKeySequence.StandardKey.New)
         self.add_teen_action.triggered.connect(self.add_teen_requested)
         self.sign_out_action = QAction("Sign &out…", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.preferences_action = QAction("&Preferences…", self)
-        self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.setShortcuts([QKeySequence("Ctrl+,")])
         self.preferences_action.triggered.connect(self.preferences_requested)
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         for action in (self.who_action, self.server_action):
             self.account_menu.addAction(action)
@@ -176,7 +172,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("viewMenu")
         self.inbox_action = QAction("&Requests inbox", self)
-        self.inbox_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.inbox_action.setShortcuts([QKeySequence("Ctrl+I")])
         self.inbox_action.triggered.connect(self.inbox_requested)
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.setObjectName("helpMenu")
@@ -191,7 +187,7 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot: Callable[[], object], keys: str = "") -> QAction:
         action = QAction(text, self)
         if keys:
-            action.setShortcut(QKeySequence(keys))
+            action.setShortcuts([QKeySequence(keys)])
         action.triggered.connect(slot)
         return action
 
@@ -235,7 +231,7 @@ class MainWindow(QMainWindow):
         self.demo_bar.addWidget(self.demo_badge)
         self.demo_bar.addWidget(self.demo_text)
         self.demo_bar.addWidget(self.reset_demo_button)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.demo_bar)
+        self.addToolBar(self.demo_bar)  # at the top
         self.demo_bar.setVisible(False)
 
     def set_demo(self, demo: bool) -> None:
@@ -254,6 +250,8 @@ class MainWindow(QMainWindow):
 
     def ensure_teen_phone(self) -> TeenPhonePanel:
         if self.teen_phone is None:
+            from PySide6.QtCore import Qt
+
             from famguard.ui.teen_panel import TeenPhonePanel
 
             self.teen_phone = TeenPhonePanel(self)
@@ -297,12 +295,16 @@ class MainWindow(QMainWindow):
         self._page_titles[name] = title
         action = QAction(title, self)
         action.setObjectName(f"viewPage_{name}")
-        action.setShortcut(QKeySequence(f"Ctrl+{len(self._page_actions) + 1}"))
+        action.setShortcuts([QKeySequence(f"Ctrl+{len(self._page_actions) + 1}")])
         # Through the family presenter, which knows whether a teen is selected and wires a page
         # that needs it on first showing.
         action.triggered.connect(lambda _c=False, n=name: self.page_requested.emit(n))
         self._page_actions[name] = action
         self._rebuild_view_menu()
+
+    def built_page(self, name: str) -> QWidget | None:
+        """The page registered as `name` if it was built already (None: nothing to update yet)."""
+        return self._pages.get(name)
 
     @property
     def page_names(self) -> tuple[str, ...]:
@@ -314,6 +316,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             widget = self._pages[name] = self._page_factories[name]()
             self.teen_pages.addWidget(widget)
+            self.page_built.emit(name)
         if not isinstance(widget, kind):
             raise TypeError(f"page {name!r} is a {type(widget).__name__}, not a {kind.__name__}")
         return widget
@@ -376,6 +379,8 @@ class MainWindow(QMainWindow):
 
     def _build_family(self) -> None:
         """Teens on the left, one teen's page on the right."""
+        from PySide6.QtCore import Qt
+
         from famguard.ui.family import TeenList
 
         family = QSplitter()
@@ -413,8 +418,20 @@ class MainWindow(QMainWindow):
         self.sign_in.focus_first_empty()
 
     def show_starting(self, text: str) -> None:
+        if self._starting is None:
+            from PySide6.QtCore import Qt
+
+            self._starting = QWidget()
+            self._starting.setObjectName("startingView")
+            self.starting_label = named(wrapping_label("", "startingLabel"), "startingLabel", "Progress")
+            self.starting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            starting_layout = QVBoxLayout(self._starting)
+            starting_layout.addStretch(1)
+            starting_layout.addWidget(self.starting_label)
+            starting_layout.addStretch(1)
+            self.screens.addWidget(self._starting)
         self.starting_label.setText(text)
-        self.screens.setCurrentWidget(self.starting)
+        self.screens.setCurrentWidget(self._starting)
 
     def show_family(self) -> None:
         self.screens.setCurrentWidget(self.family)

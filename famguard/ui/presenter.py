@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.ui.tasks import Task, TaskRunner
@@ -58,6 +59,22 @@ class Presenter(QObject):
         """Connect `slot` to `signal` until `close()` (`...`: a slot takes that signal's arguments)."""
         signal.connect(slot)
         self._connections.append((signal, slot))
+
+    def when_built(self, name: str, wire: Callable[[QWidget], None]) -> None:
+        """Call `wire(page)` once the window's page `name` exists: now if it was built already,
+        else when it is first shown. A page is built on its first showing, not when the family
+        opens: building them all at once held the GUI thread for up to ~125 ms. (`wire` imports
+        the page's class itself: its module is loaded by then, and not before.)"""
+        page = self.window.built_page(name)
+        if page is not None:
+            wire(page)
+            return
+
+        def built(built_name: str) -> None:
+            if built_name == name and not self.closed:
+                wire(self.window.page(name, QWidget))
+
+        self.track(self.window.page_built, built)
 
     def run(
         self,

@@ -1,7 +1,8 @@
 """Drives the Screen time page of the selected teen: shows the cached days at once, asks the
 server for the chosen period (7 or 28 days of the teen's calendar), re-reads the cache when the
 sync engine says usage changed (a report from the phone, an approved request), and exports the
-figures as CSV on a worker."""
+figures as CSV on a worker. The page is built when first shown; until then there is nothing to
+draw, and nothing is asked for."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from typing import TYPE_CHECKING
 
 from famguard.domain.usage_chart import build_chart
 from famguard.ui.presenter import FailureHandler, Presenter
-from famguard.ui.screen_time_page import ScreenTimePage
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.services import InsightService, UsageWindow
     from famguard.ui.main_window import MainWindow
+    from famguard.ui.screen_time_page import ScreenTimePage
 
 SCREEN_TIME_PAGE = "screen_time"
 
@@ -34,17 +37,30 @@ class ScreenTimePresenter(Presenter):
         super().__init__(window, tasks, on_failure=on_failure)
         self.insight = insight
         self.teens = teens
-        self.page = window.page(SCREEN_TIME_PAGE, ScreenTimePage)
-        self.track(self.page.period_changed, self._period_changed)
-        self.track(self.page.export_requested, self.export)
+        self.page: ScreenTimePage | None = None  # built when first shown
+        self.when_built(SCREEN_TIME_PAGE, self._wire)
+
+    def _wire(self, page: QWidget) -> None:
+        from famguard.ui.screen_time_page import ScreenTimePage
+
+        assert isinstance(page, ScreenTimePage)
+        self.page = page
+        self.track(page.period_changed, self._period_changed)
+        self.track(page.export_requested, self.export)
+        if self.teens.current:
+            self.show(self.teens.current)
 
     def show(self, teen_id: str) -> None:
+        if self.page is None:
+            return  # drawn when the page is first shown
         row = self.teens.row(teen_id)
         self.page.show_teen(teen_id, row.name if row else "")
         self.reload(teen_id)
         self.refresh(teen_id)
 
     def refresh(self, teen_id: str) -> None:
+        if self.page is None:
+            return
         # One request per teen and period: a 28-day request must not be dropped because the
         # 7-day one is still on its way.
         self.run_once(
@@ -55,11 +71,11 @@ class ScreenTimePresenter(Presenter):
 
     def reload(self, teen_id: str) -> None:
         """The cache changed (a notice): draw it again if this teen is the one shown."""
-        if teen_id == self.teens.current:
+        if self.page is not None and teen_id == self.teens.current:
             self.run(partial(self.insight.cached_usage, teen_id), self._show, name="cached usage window")
 
     def _show(self, window: UsageWindow) -> None:
-        if window.teen_id == self.teens.current:
+        if self.page is not None and window.teen_id == self.teens.current:
             self.page.show_chart(build_chart(window.days, window.today, self.page.period))
 
     def _period_changed(self, _period: int) -> None:
@@ -68,7 +84,7 @@ class ScreenTimePresenter(Presenter):
             self.refresh(self.teens.current)
 
     def export(self, path: str) -> None:
-        chart = self.page.chart.chart
+        chart = self.page.chart.chart if self.page is not None else None
         if chart is None:
             return
         self.run(

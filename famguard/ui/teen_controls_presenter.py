@@ -2,7 +2,9 @@
 changes laid over it), queues each change through the sync engine and shows its per-setting
 state, names who changed a setting elsewhere, sends a refused value again on Retry, and asks the
 guardian about each conflict, one at a time. The page's own Undo sends the previous value as one
-more change, so undo needs nothing here."""
+more change, so undo needs nothing here. The page is built when first shown (or row by row while
+the app is idle, see MainWindow.prebuild_controls_page); until then the controls are still read,
+so that a conflict is asked about and the sync status kept, but nothing is drawn."""
 
 from __future__ import annotations
 
@@ -22,8 +24,11 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.services import FieldState, SyncEngine, SyncStatus
     from famguard.services.family import FamilyService
+    from famguard.ui.controls_page import ControlsPage
     from famguard.ui.main_window import MainWindow
 
 Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus"]
@@ -54,12 +59,31 @@ class TeenControlsPresenter(Presenter):
         self._asked_conflicts: set[int] = set()
         self._conflict_open = False
         self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
-        self.page = window.ensure_controls_page()
-        self.track(self.page.change_requested, self.change)
-        self.track(self.page.retry_requested, self.retry)
+        self._offline = False
+        self._page: ControlsPage | None = None
+        from famguard.ui.main_window import CONTROLS_PAGE
+
+        self.when_built(CONTROLS_PAGE, self._wire)
+
+    @property
+    def page(self) -> ControlsPage:
+        """The page, built (and wired) now if it was not yet."""
+        return self._page if self._page is not None else self.window.ensure_controls_page()
+
+    def _wire(self, page: QWidget) -> None:
+        from famguard.ui.controls_page import ControlsPage
+
+        assert isinstance(page, ControlsPage)
+        self._page = page
+        self.track(page.change_requested, self.change)
+        self.track(page.retry_requested, self.retry)
+        page.set_offline(self._offline)
+        if self.teens.current:
+            self.show(self.teens.current)
 
     def close(self) -> None:
-        self.page.reset()
+        if self._page is not None:
+            self._page.reset()
         super().close()
 
     # --- showing -------------------------------------------------------------------------------
@@ -78,7 +102,9 @@ class TeenControlsPresenter(Presenter):
         return self._requested.get((teen_id, field), _NOTHING)
 
     def set_offline(self, offline: bool) -> None:
-        self.page.set_offline(offline)
+        self._offline = offline
+        if self._page is not None:
+            self._page.set_offline(offline)
 
     def _load(self, teen_id: str) -> Loaded:
         """On a worker: the cache at once, or the server when nothing is cached yet."""
@@ -94,18 +120,20 @@ class TeenControlsPresenter(Presenter):
         row = self.teens.row(teen_id)
         if row is None or teen_id != self.teens.current:
             return
-        previous = self.shown.get(teen_id)
-        if self.page.teen_id != teen_id or previous is None:
-            self.page.show_teen(teen_id, row.name, row.age, controls)
-        else:
-            in_flight = {f for f, s in states.items() if s.state in OPEN_STATES}
-            elsewhere = tuple(
-                f for f in CONTROL_INFO if getattr(previous, f) != getattr(controls, f) and f not in in_flight
-            )
-            self.page.update_controls(controls, elsewhere)
-            if elsewhere:
-                self._name_who_changed(teen_id, elsewhere)
-        self.shown[teen_id] = controls
+        page = self._page
+        if page is not None:
+            previous = self.shown.get(teen_id)
+            if page.teen_id != teen_id or previous is None:
+                page.show_teen(teen_id, row.name, row.age, controls)
+            else:
+                in_flight = {f for f, s in states.items() if s.state in OPEN_STATES}
+                elsewhere = tuple(
+                    f for f in CONTROL_INFO if getattr(previous, f) != getattr(controls, f) and f not in in_flight
+                )
+                page.update_controls(controls, elsewhere)
+                if elsewhere:
+                    self._name_who_changed(teen_id, elsewhere)
+            self.shown[teen_id] = controls
         self._show_states(teen_id, states)
         self.on_status(status)
 
@@ -129,7 +157,8 @@ class TeenControlsPresenter(Presenter):
     def _show_states(self, teen_id: str, states: dict[str, FieldState]) -> None:
         for field, state in states.items():
             message = state.reason if state.state in (SyncState.REJECTED, SyncState.CONFLICT) else None
-            self.page.set_field_state(field, state.state, message)
+            if self._page is not None:
+                self._page.set_field_state(field, state.state, message)
             if state.state == SyncState.CONFLICT and state.change_id not in self._asked_conflicts:
                 self._ask_conflict(teen_id, field, state)
 
@@ -199,11 +228,13 @@ class TeenControlsPresenter(Presenter):
 
         def decided(_result: int) -> None:
             self._conflict_open = False
-            if field in self.page.rows:
-                self.window.return_focus(self.page.rows[field].editor)  # back at the setting it was about
+            page = self._page
+            if page is not None and field in page.rows:
+                self.window.return_focus(page.rows[field].editor)  # back at the setting it was about
             if dialog.choice is None:
                 self._asked_conflicts.discard(state.change_id)  # ask again on the next notice
-                self.page.set_field_state(field, SyncState.CONFLICT, state.reason)
+                if page is not None:
+                    page.set_field_state(field, SyncState.CONFLICT, state.reason)
                 return
             keep_mine = dialog.choice != TAKE_THEIRS
             self.run(partial(self.sync.resolve_conflict, state.change_id, keep_mine), name="resolve conflict")

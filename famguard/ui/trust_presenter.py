@@ -22,6 +22,7 @@ from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.ui.main_window import CONTROLS_PAGE
 from famguard.ui.phone_status import receipt_words
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -73,10 +74,13 @@ class TrustPresenter(Presenter):
         self._timer.timeout.connect(self._render)
         self._timer.start()
         self.track(self._home_section().plans_requested, self.plan)
+        # The controls page says the receipt after each "saved": told when it is built, too.
+        self.track(window.page_built, lambda name: self._render() if name == CONTROLS_PAGE else None)
 
     def close(self) -> None:
         self._timer.stop()
-        self.window.ensure_controls_page().set_receipt("")
+        if (page := self.window.controls_page) is not None:
+            page.set_receipt("")
         super().close()
 
     @property
@@ -138,7 +142,8 @@ class TrustPresenter(Presenter):
             return
         now = datetime.now(UTC)
         today = self._today(cached, now)
-        self.window.ensure_controls_page().set_receipt(receipt_words(row.name, cached.phone, now).short)
+        if (controls_page := self.window.controls_page) is not None:
+            controls_page.set_receipt(receipt_words(row.name, cached.phone, now).short)
         active = next(
             (r for r in cached.rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None
         )

@@ -131,6 +131,7 @@ def main() -> int:
             pair(other.api, teen.api)
             seed_history(database, teen_id, [guardian.id, other.id], entries)
 
+            from famguard.app import settle_runtime
             from famguard.services.session import SessionService
             from famguard.ui.family_presenter import FamilyPresenter
             from famguard.ui.history_page import ChangeHistoryPage
@@ -143,6 +144,7 @@ def main() -> int:
             session = SessionService(None).sign_in(server.url, guardian.email, guardian.password, remember=False)
             family = FamilyPresenter(window, tasks, session, account_label="Sam")
             family.start()
+            settle_runtime()  # what the app's composition root does once a family is open
             page_shown = window.ensure_controls_page()
             wait_until(app, lambda: family.current == teen_id)  # the teen's home opens first
             family.show_page("controls")

@@ -3,11 +3,12 @@ run, printed as one table (figure, baseline, ratio or figure checked, target, me
 when a target is missed by a wide margin (further than common.WIDE_MARGIN from it), 0 otherwise.
 
     python -m tests.benchmarks.run            # the full run (~6 minutes on 2 cores)
-    python -m tests.benchmarks.run --quick    # the CI smoke check (~1 minute)
+    python -m tests.benchmarks.run --quick    # the CI smoke check (~1-2 minutes)
     python -m tests.benchmarks.run --only service,polls
 
-The quick run measures the service on a small database, 1,000 polls and the start-up (1 s per
-wrk run, 3 start-ups); it fails on a wide miss of a ratio or an error count, and prints the
+The quick run measures the service on a small database, 1,000 polls and the start-ups (1 s per
+wrk run, 3 rounds of the four start-ups: bare window, fresh, cached family, demo); it fails on a
+wide miss of a ratio or an error count, and prints the
 absolute p99 and delivery times without failing on them (on a shared CI machine they measure the
 machine). `--quick --only ...` picks other groups.
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from famguard.domain.loopback import is_loopback_host
-from famguard.server import cli
+from famguard.server import cli, security
 from famguard.server.app import create_app
 from famguard.server.db import make_engine
 from famguard.server.demo import seed_demo
@@ -104,6 +105,32 @@ def test_server_thread_demo_mode_for_the_desktop_app(database_url: str) -> None:
         api = Api(requests.Session(), base)
         token = sign_in(api, family.guardian_email, family.guardian_password)["access_token"]
         assert len(api.call("GET", "/v1/teens", token).json()) == 2
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("light", [False, True])
+def test_only_the_desktop_demo_hashes_its_made_up_accounts_lightly(
+    database_url: str, light: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desktop app's practice service (in the app, on loopback, deleted at stop) hashes its
+    accounts at a light argon2id cost, so the demo starts without ~2 s and 64 MiB per account;
+    `famguard-server --demo` and every real account keep the service's cost (here a stand-in of
+    2 MiB, told apart from the light 1 MiB; the tests' hasher is cheap). Both sign in alike."""
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=2048, parallelism=1))
+    server = ServerThread(database_url, demo=True, light_demo_hashes=light)
+    base = server.start()
+    try:
+        family = server.demo_family
+        assert family is not None
+        with make_engine(database_url).connect() as connection:
+            hashes = [row[0] for row in connection.exec_driver_sql("SELECT password_hash FROM accounts")]
+        assert len(hashes) == 4 and all(h.startswith("$argon2id$") for h in hashes)
+        assert all(("m=1024,t=1,p=1" in h) is light and ("m=2048,t=1,p=1" in h) is not light for h in hashes)
+        api = Api(requests.Session(), base)
+        assert sign_in(api, family.guardian_email, family.guardian_password)["access_token"]
+        refused = api.call("POST", "/v1/auth/token", json={"email": family.guardian_email, "password": "wrong"})
+        assert refused.status_code == 401
     finally:
         server.stop()
 

@@ -7,9 +7,6 @@ the proxy in front of it that can be slow or offline come from tests/conftest.py
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,37 +33,16 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def secret_service() -> Iterator[dict[str, str]]:
     """A private D-Bus session bus with an unlocked throw-away login keyring (TOOLING.md)."""
-    if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
-        if os.environ.get("FAMGUARD_REQUIRE_KEYRING") == "1":
-            pytest.fail("FAMGUARD_REQUIRE_KEYRING=1 but dbus-daemon or gnome-keyring-daemon is missing")
-        pytest.skip("needs dbus-daemon and gnome-keyring-daemon (apt: dbus gnome-keyring)")
-    home = tempfile.mkdtemp(prefix="famguard-keyring-")
-    bus = subprocess.run(
-        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=10,
-    )
-    address, pid = bus.stdout.split()[:2]
-    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home, "HOME": home}
-    keyring_daemon = subprocess.run(
-        ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
-        input="throwaway",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=10,
-    )
-    keyring_pids = [
-        line.split("=", 1)[1] for line in keyring_daemon.stdout.splitlines() if line.startswith("GNOME_KEYRING_PID=")
-    ]
+    from tests.support.secret_service import NoSecretService
+    from tests.support.secret_service import secret_service as private_keyring
+
     try:
-        yield {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home}
-    finally:
-        for process_id in [*keyring_pids, pid]:
-            subprocess.run(["kill", process_id], check=False)
-        shutil.rmtree(home, ignore_errors=True)
+        with private_keyring() as env:
+            yield env
+    except NoSecretService as exc:
+        if os.environ.get("FAMGUARD_REQUIRE_KEYRING") == "1":
+            pytest.fail(f"FAMGUARD_REQUIRE_KEYRING=1 but {exc}")
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

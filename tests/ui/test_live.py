@@ -92,10 +92,9 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
             timeout=3 * WAIT,
         )
     print(f"worst event-loop gap: {beat.worst_gap() * 1000:.0f} ms over {len(beat.ticks)} ticks")
-    # Every request takes 2 s: a GUI thread that waited on one would stall for 2 s. The bound is
-    # 200 ms because building the family's pages on the GUI thread (home, controls, screen time,
-    # history) now takes up to ~125 ms once; making those pages lazy is the way back to < 100 ms.
-    assert beat.worst_gap() < 0.2, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
+    # Every request takes 2 s: a GUI thread that waited on one would stall for 2 s. The pages of
+    # a teen other than the home are built when first shown, so opening the family stays short.
+    assert beat.worst_gap() < 0.1, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
 
 
 @pytest.mark.usefixtures("real_keyring")

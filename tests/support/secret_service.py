@@ -1,0 +1,51 @@
+"""A private D-Bus session bus with an unlocked throw-away login keyring (TOOLING.md): keyring's
+backend is then the real `SecretService.Keyring`, and nothing of the machine's own keyring is
+touched. Used by the desktop tests (tests/ui/conftest.py) and by the start-up benchmark of a
+returning guardian (tests/benchmarks/bench_startup.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class NoSecretService(RuntimeError):
+    """dbus-daemon or gnome-keyring-daemon is not installed (apt: dbus gnome-keyring)."""
+
+
+@contextmanager
+def secret_service() -> Iterator[dict[str, str]]:
+    """The environment (DBUS_SESSION_BUS_ADDRESS, XDG_DATA_HOME) that reaches the private keyring."""
+    if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
+        raise NoSecretService("needs dbus-daemon and gnome-keyring-daemon (apt: dbus gnome-keyring)")
+    home = tempfile.mkdtemp(prefix="famguard-keyring-")
+    bus = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    )
+    address, pid = bus.stdout.split()[:2]
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home, "HOME": home}
+    keyring_daemon = subprocess.run(
+        ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+        input="throwaway",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=10,
+    )
+    keyring_pids = [
+        line.split("=", 1)[1] for line in keyring_daemon.stdout.splitlines() if line.startswith("GNOME_KEYRING_PID=")
+    ]
+    try:
+        yield {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home}
+    finally:
+        for process_id in [*keyring_pids, pid]:
+            subprocess.run(["kill", process_id], check=False)
+        shutil.rmtree(home, ignore_errors=True)
