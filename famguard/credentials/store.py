@@ -1,11 +1,15 @@
 """CredentialStore: the one place FamGuard touches the system keyring.
 
 It keeps, per server and account, the server-issued refresh token and the display name — never
-the password. Every keyring failure (no backend, locked, refusing, hanging) becomes one
-CredentialError with a message a parent understands. There is no plain-text fallback: without a
-keyring the guardian signs in for this session only. `keyring` is imported lazily (it costs
-~150 ms at start-up) and each call runs on a helper thread bounded by a timeout, because a locked
-keyring may wait for an unlock prompt forever.
+the password — and, beside them, the device token the server issued to this computer (it lets a
+right password through the account's sign-in lock; famguard.server.devices). The device token
+outlives signing out: it says "this computer signed in here before", which stays true.
+
+Every keyring failure (no backend, locked, refusing, hanging) becomes one CredentialError with a
+message a parent understands. There is no plain-text fallback: without a keyring the guardian
+signs in for this session only. `keyring` is imported lazily (it costs ~150 ms at start-up) and
+each call runs on a helper thread bounded by a timeout, because a locked keyring may wait for an
+unlock prompt forever.
 
 Only the operating systems' own secret stores are used (`SECURE_BACKENDS`: Secret Service and
 libsecret, KWallet, the macOS Keychain, the Windows Credential Locker). Any other backend keyring
@@ -186,6 +190,27 @@ class CredentialStore:
 
             try:
                 k.delete_password(self._service(server_url), self._user(email))
+            except ke.PasswordDeleteError:
+                pass
+
+        self._call(remove)
+
+    def _device_user(self, email: str) -> str:
+        return f"device:{self._user(email)}"
+
+    def save_device(self, server_url: str, email: str, device_token: str) -> None:
+        """Keep the device token the server issued to this computer for this account."""
+        self._call(lambda k: k.set_password(self._service(server_url), self._device_user(email), device_token))
+
+    def load_device(self, server_url: str, email: str) -> str | None:
+        return self._call(lambda k: k.get_password(self._service(server_url), self._device_user(email)))
+
+    def delete_device(self, server_url: str, email: str) -> None:
+        def remove(k: Any) -> None:
+            import keyring.errors as ke
+
+            try:
+                k.delete_password(self._service(server_url), self._device_user(email))
             except ke.PasswordDeleteError:
                 pass
 
