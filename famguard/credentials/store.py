@@ -182,18 +182,22 @@ class CredentialStore:
         saved = self.load(server_url, email)
         self.save(server_url, email, refresh_token, saved.display_name if saved else "")
 
-    def delete(self, server_url: str, email: str) -> None:
-        """Forget the sign-in; forgetting one that is not there is not an error."""
+    def _remove(self, service: str, user: str) -> None:
+        """Delete one keyring entry; deleting one that is not there is not an error."""
 
         def remove(k: Any) -> None:
             import keyring.errors as ke
 
             try:
-                k.delete_password(self._service(server_url), self._user(email))
+                k.delete_password(service, user)
             except ke.PasswordDeleteError:
                 pass
 
         self._call(remove)
+
+    def delete(self, server_url: str, email: str) -> None:
+        """Forget the sign-in (the device token stays: this computer still signed in there)."""
+        self._remove(self._service(server_url), self._user(email))
 
     def _device_user(self, email: str) -> str:
         return f"device:{self._user(email)}"
@@ -206,15 +210,7 @@ class CredentialStore:
         return self._call(lambda k: k.get_password(self._service(server_url), self._device_user(email)))
 
     def delete_device(self, server_url: str, email: str) -> None:
-        def remove(k: Any) -> None:
-            import keyring.errors as ke
-
-            try:
-                k.delete_password(self._service(server_url), self._device_user(email))
-            except ke.PasswordDeleteError:
-                pass
-
-        self._call(remove)
+        self._remove(self._service(server_url), self._device_user(email))
 
     def save_last_account(self, server_url: str, email: str) -> None:
         """Which account to resume at the next start (not secret, but kept with the sign-in)."""
@@ -232,12 +228,4 @@ class CredentialStore:
             return None
 
     def forget_last_account(self) -> None:
-        def remove(k: Any) -> None:
-            import keyring.errors as ke
-
-            try:
-                k.delete_password(self.prefix, LAST_ACCOUNT)
-            except ke.PasswordDeleteError:
-                pass
-
-        self._call(remove)
+        self._remove(self.prefix, LAST_ACCOUNT)
