@@ -137,15 +137,14 @@ class SessionService:
         server_url = check_server_url(server_url)
         tokens = TokenManager()
         api = self._api(server_url, tokens)
-        device_token = self._device_token(server_url, email) if remember else None
+        device_token, problem = self._device_token(server_url, email) if remember else (None, None)
         new_device_token = api.sign_in(email, password, device_token)
         account = api.me()
         if account.role != Role.GUARDIAN:
             api.sign_out()
             raise e.Forbidden("This is a teen's account. Sign in with a guardian's account.")
-        problem = None
         remembered = False
-        if remember:
+        if remember and problem is None:  # a keyring that just failed (or hung) is not asked again
             if self.credentials is None:
                 problem = "No keyring is available, so FamGuard signs you in for this session only."
             else:
@@ -159,16 +158,16 @@ class SessionService:
                     problem = exc.message
         return self._open(server_url, email, account, api, tokens, remembered, problem)
 
-    def _device_token(self, server_url: str, email: str) -> str | None:
-        """This computer's device token for the account, or None (none kept, or no usable keyring:
-        then the sign-in goes ahead as a new device's)."""
+    def _device_token(self, server_url: str, email: str) -> tuple[str | None, str | None]:
+        """(this computer's device token for the account or None, the keyring's problem or None).
+        Without a usable keyring the sign-in goes ahead as a new device's, for this session only."""
         if self.credentials is None:
-            return None
+            return None, None
         try:
-            return self.credentials.load_device(server_url, email)
+            return self.credentials.load_device(server_url, email), None
         except CredentialError as exc:
             log.info("No device token from the keyring: %s", exc.title)
-            return None
+            return None, exc.message
 
     def remembered_account(self) -> tuple[str, str] | None:
         """(server URL, email) of the account to resume, or None. CredentialError if the keyring fails."""
