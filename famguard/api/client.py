@@ -314,11 +314,21 @@ class ApiClient:
         o = p.obj(reply.json(), "account")
         return p.parse_account({**o, "age": o.get("age")})
 
-    def sign_in(self, email: str, password: str) -> None:
-        """Exchange email and password for tokens, kept in (and persisted through) `tokens`."""
-        reply = self._call("POST", "/v1/auth/token", body={"email": email, "password": password}, auth=False)
+    def sign_in(self, email: str, password: str, device_token: str | None = None) -> str | None:
+        """Exchange email and password for tokens, kept in (and persisted through) `tokens`.
+
+        `device_token`: the one this device's last sign-in received, if any (in the body, never
+        the URL); with the right password it passes the account's lock after wrong passwords
+        from elsewhere. Returns the device's new token (the one sent stops working), or None
+        from a server that issues none."""
+        body = {"email": email, "password": password}
+        if device_token:
+            body["device_token"] = device_token
+        reply = self._call("POST", "/v1/auth/token", body=body, auth=False)
         access, refresh, _ = p.parse_token_pair(reply.json())
+        new_device_token = p.parse_device_token(reply.json())
         self.tokens.set(access, refresh)
+        return new_device_token
 
     def sign_out(self) -> None:
         """Revoke this sign-in on the server; the local tokens are cleared whatever happens."""

@@ -137,6 +137,14 @@ def parse_token_pair(raw: Any) -> tuple[str, str, int]:
     return access, refresh, expires
 
 
+def parse_device_token(raw: Any) -> str | None:
+    """The sign-in reply's device token, or None when the server sends none (an older server)."""
+    o = obj(raw, "token")
+    if "device_token" not in o:
+        return None
+    return text(o, "device_token", "token", optional=True) or None
+
+
 def parse_teen(raw: Any) -> TeenSummary:
     o = obj(raw, "teen")
     return TeenSummary(

@@ -1,11 +1,15 @@
 """CredentialStore: the one place FamGuard touches the system keyring.
 
 It keeps, per server and account, the server-issued refresh token and the display name — never
-the password. Every keyring failure (no backend, locked, refusing, hanging) becomes one
-CredentialError with a message a parent understands. There is no plain-text fallback: without a
-keyring the guardian signs in for this session only. `keyring` is imported lazily (it costs
-~150 ms at start-up) and each call runs on a helper thread bounded by a timeout, because a locked
-keyring may wait for an unlock prompt forever.
+the password — and, beside them, the device token the server issued to this computer (it lets a
+right password through the account's sign-in lock; famguard.server.devices). The device token
+outlives signing out: it says "this computer signed in here before", which stays true.
+
+Every keyring failure (no backend, locked, refusing, hanging) becomes one CredentialError with a
+message a parent understands. There is no plain-text fallback: without a keyring the guardian
+signs in for this session only. `keyring` is imported lazily (it costs ~150 ms at start-up) and
+each call runs on a helper thread bounded by a timeout, because a locked keyring may wait for an
+unlock prompt forever.
 
 Only the operating systems' own secret stores are used (`SECURE_BACKENDS`: Secret Service and
 libsecret, KWallet, the macOS Keychain, the Windows Credential Locker). Any other backend keyring
@@ -178,18 +182,35 @@ class CredentialStore:
         saved = self.load(server_url, email)
         self.save(server_url, email, refresh_token, saved.display_name if saved else "")
 
-    def delete(self, server_url: str, email: str) -> None:
-        """Forget the sign-in; forgetting one that is not there is not an error."""
+    def _remove(self, service: str, user: str) -> None:
+        """Delete one keyring entry; deleting one that is not there is not an error."""
 
         def remove(k: Any) -> None:
             import keyring.errors as ke
 
             try:
-                k.delete_password(self._service(server_url), self._user(email))
+                k.delete_password(service, user)
             except ke.PasswordDeleteError:
                 pass
 
         self._call(remove)
+
+    def delete(self, server_url: str, email: str) -> None:
+        """Forget the sign-in (the device token stays: this computer still signed in there)."""
+        self._remove(self._service(server_url), self._user(email))
+
+    def _device_user(self, email: str) -> str:
+        return f"device:{self._user(email)}"
+
+    def save_device(self, server_url: str, email: str, device_token: str) -> None:
+        """Keep the device token the server issued to this computer for this account."""
+        self._call(lambda k: k.set_password(self._service(server_url), self._device_user(email), device_token))
+
+    def load_device(self, server_url: str, email: str) -> str | None:
+        return self._call(lambda k: k.get_password(self._service(server_url), self._device_user(email)))
+
+    def delete_device(self, server_url: str, email: str) -> None:
+        self._remove(self._service(server_url), self._device_user(email))
 
     def save_last_account(self, server_url: str, email: str) -> None:
         """Which account to resume at the next start (not secret, but kept with the sign-in)."""
@@ -207,12 +228,4 @@ class CredentialStore:
             return None
 
     def forget_last_account(self) -> None:
-        def remove(k: Any) -> None:
-            import keyring.errors as ke
-
-            try:
-                k.delete_password(self.prefix, LAST_ACCOUNT)
-            except ke.PasswordDeleteError:
-                pass
-
-        self._call(remove)
+        self._remove(self.prefix, LAST_ACCOUNT)

@@ -88,6 +88,19 @@ class Attempt(Base):
     )
 
 
+class DeviceRow(Base):
+    """A device the account signed in from (famguard.server.devices): its token is known only by
+    an HMAC keyed with the server's secret; a right password with it passes the account lock."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class PairingRow(Base):
     __tablename__ = "pairings"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

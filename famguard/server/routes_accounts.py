@@ -1,6 +1,7 @@
 """Accounts and sessions: sign-up (throttled per address; it does not tell whether an email is
-taken), sign-in (throttled per account and address, per address, and per account from addresses
-it never signed in from), token refresh with rotation and reuse detection, logout, and who am I.
+taken), sign-in (throttled per account and address, per address, and per account; a right password
+from a known device passes the account's locks, famguard.server.devices), token refresh with
+rotation and reuse detection, logout, and who am I.
 
 Every throttled attempt is counted before its password hash, in the transaction that checked the
 limit (Service.lock_keys), so a burst of parallel requests cannot all pass the check."""
@@ -15,17 +16,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from famguard.domain.age import TEEN_MAX_AGE, TEEN_MIN_AGE, age_on
+from famguard.server.devices import DEVICE_FAILURE, find_device, may_pass_lock, remember_device
 from famguard.server.errors import ApiError
 from famguard.server.models import Account, Attempt, SignIn, Token
 from famguard.server.responses import errors
-from famguard.server.schemas import AccountCreate, AccountOut, MeOut, RefreshRequest, TokenPair, TokenRequest
+from famguard.server.schemas import (
+    AccountCreate,
+    AccountOut,
+    MeOut,
+    RefreshRequest,
+    SignInTokens,
+    TokenPair,
+    TokenRequest,
+)
 from famguard.server.security import hash_password, new_id, new_token, token_hash, verify_password
 from famguard.server.service import ACCESS_TTL, REFRESH_TTL, Service, client_address, require_bearer
 
 router = APIRouter(tags=["accounts"])
 
 # Wrong passwords in 15 minutes: for one account from one address; from one address for any
-# accounts; for one account from every address it never signed in from before.
+# accounts; for one account from everywhere. A known device passes the two account locks.
 ACCOUNT_FAILURE_LIMIT = 5
 ADDRESS_FAILURE_LIMIT = 20
 ACCOUNT_WIDE_FAILURE_LIMIT = 50
@@ -113,41 +123,49 @@ def _issue(service: Service, session: Session, signin_id: str) -> TokenPair:
     )
 
 
-@router.post("/v1/auth/token", response_model=TokenPair, responses=errors(401, 429, public=True))
-def sign_in(body: TokenRequest, request: Request) -> TokenPair:
-    """Sign in. Five wrong passwords for one account from one address, twenty from one address,
-    or fifty for one account from addresses it never signed in from, within 15 minutes, lock
-    further attempts from there (even right ones) until `Retry-After` has passed."""
+@router.post("/v1/auth/token", response_model=SignInTokens, responses=errors(401, 429, public=True))
+def sign_in(body: TokenRequest, request: Request) -> SignInTokens:
+    """Sign in. Five wrong passwords for one account from one address, or fifty for one account
+    from everywhere, within 15 minutes, lock the account there (even right passwords) until
+    `Retry-After` has passed, unless the right password comes with a valid `device_token` (one a
+    sign-in on that device received, at most five wrong passwords ago). Twenty wrong passwords from
+    one address lock that address out of every account, device token or not. The reply's
+    `device_token` replaces the one sent."""
     service = _service(request)
     email = normalize_email(body.email)
     address = client_address(request)
     with service.db.write() as session:
         service.lock_keys(session, f"signin:{email}", f"signin@{address}")
         service.prune(session)
-        _refuse_if_throttled(service, session, email, address)
-        attempt = service.add_failure(session, "signin", email, address)  # a failure until proven right
         account = session.scalar(select(Account).where(Account.email == email))
+        device = find_device(service, session, account, body.device_token)
+        _refuse_if_throttled(service, session, email, address, may_pass_lock(service, session, device))
+        # Failures until proven right; one sent with a device token counts against the device too.
+        attempt = service.add_failure(session, "signin", email, address)
+        device_id = device.id if device is not None else None
+        if device_id is not None:
+            service.add_failure(session, DEVICE_FAILURE, device_id, address)
     ok = verify_password(account.password_hash if account else None, body.password)
     if ok and account is not None:
         with service.db.write() as session:
             service.forget_attempt(session, attempt)
             service.clear_failures(session, "signin", email, address)
-            service.remember_address(session, email, address)
+            device_token = remember_device(service, session, account.id, device_id)
             signin = SignIn(id=new_id(), account_id=account.id, created_at=service.now())
             session.add(signin)
             session.flush()
-            return _issue(service, session, signin.id)
+            return SignInTokens(**_issue(service, session, signin.id).model_dump(), device_token=device_token)
     raise ApiError(401, "invalid_credentials", "The email or password is not right.")
 
 
-def _refuse_if_throttled(service: Service, session: Session, email: str, address: str) -> None:
-    here = service.failures(session, "signin", Attempt.account_key, email, address=address)
-    wait = service.retry_after(here, ACCOUNT_FAILURE_LIMIT)
-    if wait is None:
-        everywhere = service.failures(session, "signin", Attempt.account_key, email)
-        wait = service.retry_after(everywhere, ACCOUNT_WIDE_FAILURE_LIMIT)
-        if wait is not None and service.is_known_address(session, email, address):
-            wait = None
+def _refuse_if_throttled(service: Service, session: Session, email: str, address: str, known_device: bool) -> None:
+    wait = None
+    if not known_device:
+        here = service.failures(session, "signin", Attempt.account_key, email, address=address)
+        wait = service.retry_after(here, ACCOUNT_FAILURE_LIMIT)
+        if wait is None:
+            everywhere = service.failures(session, "signin", Attempt.account_key, email)
+            wait = service.retry_after(everywhere, ACCOUNT_WIDE_FAILURE_LIMIT)
     if wait is not None:
         minutes = max(1, round(wait / 60))
         raise ApiError(

@@ -125,6 +125,12 @@ class TokenRequest(BaseModel):
     model_config = _config({"email": "alex@example.com", "password": "correct horse battery"})
     email: str = Field(max_length=254)
     password: str = Field(max_length=1024)
+    device_token: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The `device_token` of this device's last sign-in, if it has one: with the "
+        "right password it passes the account's lock after many wrong passwords from elsewhere.",
+    )
 
 
 class RefreshRequest(BaseModel):
@@ -149,6 +155,22 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: Literal["Bearer"]
     expires_in: int
+
+
+class SignInTokens(TokenPair):
+    """A sign-in's tokens, and this device's new token: keep it in the keyring and send it as
+    `device_token` at the next sign-in (it replaces the one sent; 90 days, renewed each time)."""
+
+    model_config = _config(
+        {
+            "access_token": "YWNjZXNzLXRva2VuLWV4YW1wbGUtMzItYnl0ZXM",
+            "refresh_token": "cmVmcmVzaC10b2tlbi1leGFtcGxlLTMyLWJ5dGVz",
+            "token_type": "Bearer",
+            "expires_in": 900,
+            "device_token": "ZGV2aWNlLXRva2VuLWV4YW1wbGUtMzItYnl0ZXM",
+        }
+    )
+    device_token: str
 
 
 class GuardianName(BaseModel):

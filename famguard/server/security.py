@@ -106,3 +106,10 @@ def code_hash(secret: bytes, code: str) -> str:
 def locator_hash(secret: bytes, code: str) -> str:
     locator = code[:PAIRING_LOCATOR_LENGTH].encode("ascii")
     return hmac.new(secret, b"famguard-pairing-locator:" + locator, hashlib.sha256).hexdigest()
+
+
+def device_token_hash(secret: bytes, token: str) -> str:
+    """A device token as stored: keyed like the pairing codes, so a copy of the database alone
+    cannot be matched against tokens (from a keyring backup, say) without the server's secret."""
+    message = b"famguard-device-token:" + token.encode("utf-8", "surrogatepass")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()

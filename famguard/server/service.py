@@ -43,10 +43,6 @@ from famguard.server.statements import SessionStatements
 ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 THROTTLE_WINDOW = timedelta(minutes=15)
-# Addresses an account signed in from successfully (Attempt rows of this kind) pass the
-# account-wide lock, so a distributed attacker cannot lock the owner out of a known place.
-KNOWN = "known"
-KNOWN_ADDRESS_TTL = timedelta(days=30)
 _AUTH_QUERY = text(AUTH_SQL)
 
 
@@ -230,30 +226,10 @@ class Service:
             condition &= Attempt.address == address
         session.execute(Attempt.__table__.delete().where(condition))  # type: ignore[attr-defined]
 
-    def remember_address(self, session: Session, account_key: str, address: str) -> None:
-        """A successful sign-in from `address`: it stays known for KNOWN_ADDRESS_TTL."""
-        self.clear_failures(session, KNOWN, account_key, address)
-        self.add_failure(session, KNOWN, account_key, address)
-
-    def is_known_address(self, session: Session, account_key: str, address: str) -> bool:
-        since = self.now() - KNOWN_ADDRESS_TTL
-        return (
-            session.scalar(
-                select(Attempt.id).where(
-                    Attempt.kind == KNOWN,
-                    Attempt.account_key == account_key,
-                    Attempt.address == address,
-                    Attempt.at > since,
-                )
-            )
-            is not None
-        )
-
     def prune(self, session: Session) -> None:
         now = self.now()
         table = Attempt.__table__
-        session.execute(table.delete().where(Attempt.kind != KNOWN, Attempt.at < now - THROTTLE_WINDOW))  # type: ignore[attr-defined]
-        session.execute(table.delete().where(Attempt.kind == KNOWN, Attempt.at < now - KNOWN_ADDRESS_TTL))  # type: ignore[attr-defined]
+        session.execute(table.delete().where(Attempt.at < now - THROTTLE_WINDOW))  # type: ignore[attr-defined]
 
 
 def bearer_token(request: Request) -> str | None:

@@ -128,28 +128,46 @@ class SessionService:
     def sign_in(self, server_url: str, email: str, password: str, *, remember: bool) -> AccountSession:
         """Sign in with the password (never stored). With `remember`, the refresh token goes to the
         keyring; if the keyring fails the sign-in still works for this session and
-        `remember_problem` says why it is not remembered."""
+        `remember_problem` says why it is not remembered.
+
+        `remember` also makes this computer a known device: the device token from its last sign-in
+        is sent along (a right password with it gets through while strangers' wrong passwords keep
+        the account locked) and the new one is kept. Without `remember` the keyring is not touched
+        at all: "don't remember me" is what a guardian says on a computer that is not theirs."""
         server_url = check_server_url(server_url)
         tokens = TokenManager()
         api = self._api(server_url, tokens)
-        api.sign_in(email, password)
+        device_token, problem = self._device_token(server_url, email) if remember else (None, None)
+        new_device_token = api.sign_in(email, password, device_token)
         account = api.me()
         if account.role != Role.GUARDIAN:
             api.sign_out()
             raise e.Forbidden("This is a teen's account. Sign in with a guardian's account.")
-        problem = None
         remembered = False
-        if remember:
+        if remember and problem is None:  # a keyring that just failed (or hung) is not asked again
             if self.credentials is None:
                 problem = "No keyring is available, so FamGuard signs you in for this session only."
             else:
                 try:
+                    if new_device_token is not None:
+                        self.credentials.save_device(server_url, email, new_device_token)
                     self.credentials.save(server_url, email, tokens.refresh_token or "", account.display_name)
                     self.credentials.save_last_account(server_url, email)
                     remembered = True
                 except CredentialError as exc:
                     problem = exc.message
         return self._open(server_url, email, account, api, tokens, remembered, problem)
+
+    def _device_token(self, server_url: str, email: str) -> tuple[str | None, str | None]:
+        """(this computer's device token for the account or None, the keyring's problem or None).
+        Without a usable keyring the sign-in goes ahead as a new device's, for this session only."""
+        if self.credentials is None:
+            return None, None
+        try:
+            return self.credentials.load_device(server_url, email), None
+        except CredentialError as exc:
+            log.info("No device token from the keyring: %s", exc.title)
+            return None, exc.message
 
     def remembered_account(self) -> tuple[str, str] | None:
         """(server URL, email) of the account to resume, or None. CredentialError if the keyring fails."""

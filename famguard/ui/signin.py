@@ -37,6 +37,13 @@ def normalise_server(text: str) -> str:
     return server
 
 
+# What remembering does (famguard.services.session): the tick's tooltip and accessible description.
+_KEEP_DESCRIPTION = (
+    "Stores a sign-in token (never your password) in the system keyring, and makes this a known computer: "
+    "your password still works here while someone else's wrong guesses lock your account"
+)
+
+
 @dataclass(frozen=True)
 class SignInRequest:
     """What the guardian typed. The password lives only as long as the request does."""
@@ -71,8 +78,9 @@ class SignInView(QWidget):
             QCheckBox("&Keep me signed in on this computer"),
             "keepSignedInCheck",
             "Keep me signed in",
-            "Stores a sign-in token (never your password) in the system keyring",
+            _KEEP_DESCRIPTION,
         )
+        self.keep_check.setToolTip(_KEEP_DESCRIPTION)
         self.keep_check.setChecked(True)
         self.progress = named(QProgressBar(), "signInProgress", "Signing in")
         self.progress.setRange(0, 0)  # busy indicator: we cannot know how long the server takes
@@ -165,7 +173,8 @@ class SignInView(QWidget):
             self.keep_check.setChecked(False)
         self.keep_reason.setText(f"⊘ {reason} You will be asked for your password next time." if reason else "")
         self.keep_reason.setVisible(not available and bool(reason))
-        self.keep_check.setAccessibleDescription(reason if not available else self.keep_check.accessibleDescription())
+        self.keep_check.setAccessibleDescription(reason if not available else _KEEP_DESCRIPTION)
+        self.keep_check.setToolTip(reason if not available else _KEEP_DESCRIPTION)
 
     def set_mode(self, *, create_account: bool) -> None:
         self._creating = create_account

@@ -24,6 +24,10 @@ class RecordingStore(CredentialStore):
         self.written.add((server_url, email))
         super().save(server_url, email, refresh_token, display_name)
 
+    def save_device(self, server_url: str, email: str, device_token: str) -> None:
+        self.written.add((server_url, email))
+        super().save_device(server_url, email, device_token)
+
 
 def secret_service_available() -> bool:
     try:
@@ -57,6 +61,7 @@ def real_keyring() -> Iterator[RecordingStore]:
         finally:
             for server_url, email in store.written:
                 store.delete(server_url, email)
+                store.delete_device(server_url, email)
             store.forget_last_account()
     finally:
         keyring.set_keyring(original)

@@ -45,6 +45,9 @@ def test_no_secret_in_any_log_line(
     refreshed = live.call("POST", "/v1/auth/refresh", json={"refresh_token": guardian["refresh_token"]}).json()
     secrets += [guardian["access_token"], guardian["refresh_token"], teen["access_token"], teen["refresh_token"]]
     secrets += [refreshed["access_token"], refreshed["refresh_token"]]
+    known = {"email": guardian_email, "password": CANARY_PASSWORD, "device_token": guardian["device_token"]}
+    again = live.call("POST", "/v1/auth/token", json=known).json()
+    secrets += [guardian["device_token"], teen["device_token"], again["device_token"], again["access_token"]]
     token = refreshed["access_token"]
     pairing = live.call("POST", "/v1/pairings", token).json()
     code = pairing["code"]
@@ -53,7 +56,11 @@ def test_no_secret_in_any_log_line(
     live.call("POST", f"/v1/pairings/{pairing['id']}/accept", teen["access_token"])
     live.call("POST", f"/v1/pairings/{pairing['id']}/confirm", token)
     # a careless client puts secrets in the query string: the access log must not repeat them
-    requests.get(f"{live.base}/v1/me", params={"access_token": token, "code": code}, timeout=10)
+    requests.get(
+        f"{live.base}/v1/me",
+        params={"access_token": token, "code": code, "device_token": again["device_token"]},
+        timeout=10,
+    )
     live.call("POST", "/v1/auth/logout", token)
 
     access_lines = [r for r in caplog.records if r.name == "uvicorn.access"]

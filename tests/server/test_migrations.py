@@ -113,7 +113,7 @@ def test_restarting_on_an_existing_database_keeps_everything(
     second.state.service.db.dispose()
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
         assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
     engine.dispose()
 
@@ -154,6 +154,7 @@ def test_a_built_wheel_ships_the_migrations_and_runs_them(tmp_path: Path) -> Non
         "famguard/server/migrations/versions/0003_trust.py",
         "famguard/server/migrations/versions/0004_event_recipients_by_event.py",
         "famguard/server/migrations/versions/0005_event_numbers_per_account.py",
+        "famguard/server/migrations/versions/0006_devices.py",
         "famguard/server/openapi.json",
     ):
         assert shipped in names, f"{shipped} is missing from the wheel"

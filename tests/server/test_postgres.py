@@ -22,6 +22,7 @@ from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.limits import Limits
 from famguard.server.models import Base
 from famguard.server.secret import SECRET_FILE_ENV
+from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
 from tests.support.accounts import controls_of, link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
@@ -178,6 +179,28 @@ def test_parallel_wrong_passwords_through_two_server_processes_check_at_most_fiv
         statuses = all_at_once(burst)
     assert statuses.count(401) <= 5, statuses
     assert set(statuses) <= {401, 429}
+
+
+def test_the_owners_device_passes_the_account_lock_across_two_server_processes(pg_url: str) -> None:
+    """Known devices (famguard.server.devices) on PostgreSQL, one database, two processes: the lock
+    made through one process holds on the other for a new device and not for the owner's; a burst
+    of wrong passwords with a stolen device token through both checks at most five."""
+    with LocalServer(pg_url, own_process=True) as one, LocalServer(pg_url, own_process=True) as two:
+        with requests.Session() as session:
+            owner = make_guardian(Api(session, one.url))
+        device, stolen = owners_device(two.url, owner.email), owners_device(one.url, owner.email)
+        lock_from_everywhere(one.url, owner.email)
+        assert sign_in_from(two.url, owner.email, "127.0.2.1")[0] == 429
+        status, reply = sign_in_from(two.url, owner.email, "127.0.2.1", device=device)
+        assert status == 200, reply
+        burst = [
+            (lambda url=url, n=n: sign_in_from(url, owner.email, f"127.0.6.{n + 1}", f"guess {n}", stolen)[0])
+            for n, url in enumerate([one.url, two.url] * 20)
+        ]
+        statuses = all_at_once(burst)
+        assert statuses.count(401) <= 5, statuses
+        assert sign_in_from(one.url, owner.email, "127.0.2.2", device=stolen)[0] == 429
+        assert sign_in_from(one.url, owner.email, "127.0.2.2", device=reply["device_token"])[0] == 200
 
 
 def test_a_server_killed_twice_mid_sync_on_postgres_loses_nothing(pg_url: str) -> None:
