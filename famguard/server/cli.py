@@ -33,7 +33,22 @@ def worker_app() -> FastAPI:
     from famguard.server.app import create_app
 
     limits = Limits(**json.loads(os.environ[_WORKER_LIMITS_ENV]))
-    return create_app(os.environ[_WORKER_DATABASE_ENV], limits=limits)
+    app = create_app(os.environ[_WORKER_DATABASE_ENV], limits=limits)
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Moves every object alive once the app is built (modules, FastAPI's routes and models,
+    SQLAlchemy's metadata: ~125,000 objects) out of the collector's reach. A full collection
+    walked all of them: 80–140 ms in which no request of the process was answered, the largest
+    part of the p99 of every endpoint under load (measured with gc.callbacks). Only the server
+    process does this: the desktop app, which runs the server in a thread for its demo, manages
+    its own collections (famguard.ui)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _default_database_url() -> str:
@@ -179,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             # Each worker process runs a Server of this config (the limits travel with it).
             Multiprocess(config, sockets=[config.bind_socket()]).run()
         else:
+            config.load()  # the protocol classes and middleware, before their objects are frozen
+            freeze_startup_objects()
             uvicorn.Server(config).run()
         return 0
     finally:
