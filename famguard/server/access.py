@@ -27,6 +27,21 @@ AUTH_SQL = (
     f"SELECT {_CHECKED_COLUMNS}, s.id, a.id, a.role, a.display_name, a.birth_date {_SIGNIN_JOINS} "
     "WHERE t.token_hash = :h"
 )
+
+
+def tokens_check_sql(count: int) -> str:
+    """token_refusal's columns, then the token's hash, for `count` tokens (parameters :h0 …):
+    the delivery-time check of many long polls woken together, in one statement."""
+    marks = ", ".join(f":h{n}" for n in range(count))
+    return f"SELECT {_CHECKED_COLUMNS}, t.token_hash {_SIGNIN_JOINS} WHERE t.token_hash IN ({marks})"  # noqa: S608 - constants and marks
+
+
+# GET /v1/me: Service.authenticate's columns, then the account's email and, for a teen, the
+# teen's stored controls (the time zone the age is counted in). The SQLite fast path runs it.
+ME_SQL = (
+    f"SELECT {_CHECKED_COLUMNS}, s.id, a.id, a.role, a.display_name, a.birth_date, a.email, c.body "  # noqa: S608 - constants
+    f"{_SIGNIN_JOINS} LEFT JOIN controls c ON c.teen_id = a.id WHERE t.token_hash = :h"
+)
 # A controls read, in one indexed statement: then the role, the teen reached through a live link
 # of that account (NULL without one), the teen's birth date and the teen's controls.
 _CONTROLS_COLUMNS = f"{_CHECKED_COLUMNS}, a.role, l.teen_id, teen.birth_date, c.version, c.body"

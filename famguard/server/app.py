@@ -14,6 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
 from famguard import __version__
 from famguard.server import (
@@ -77,7 +78,7 @@ def create_app(
             raise RuntimeError("demo mode needs an empty database; give it a new file (it resets at every start)")
         service.demo_family = seed_demo(engine, clock=service.clock, light_hashes=light_demo_hashes)  # type: ignore[attr-defined]
 
-    app = FastAPI(
+    app = _FamGuardApi(
         title="FamGuard API",
         version=__version__,
         description=DESCRIPTION,
@@ -112,15 +113,33 @@ def create_app(
     ):
         app.include_router(module.router)
 
+    front: list[Callable[[ASGIApp], ASGIApp]] = []  # innermost first
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":
-        app.add_middleware(FastControlsRead, service=service)
-        app.add_middleware(FastControlsWrite, service=service)
-        app.add_middleware(FastEventsPoll, service=service)
-    # Outermost (added last): an oversized or endless body is refused before anything else,
-    # the fast paths included, looks at it.
-    app.add_middleware(BodyLimit, limits=limits)
+        front.append(lambda inner: FastControlsRead(inner, service=service))
+        front.append(lambda inner: FastControlsWrite(inner, service=service))
+        front.append(lambda inner: FastEventsPoll(inner, service=service))
+    # Outermost: an oversized or endless body is refused before anything else, the fast paths
+    # included, looks at it.
+    front.append(lambda inner: BodyLimit(inner, limits=limits))
+    app.front = front
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+class _FamGuardApi(FastAPI):
+    """FastAPI with what answers in front of it — the body limit, then the SQLite fast paths —
+    in front of FastAPI's own middleware too (error page, telemetry, its body limit): a fast
+    answer skips the routing, and so it skips those wrappers' coroutine layers and send
+    wrappers as well (ten thousand answers at once when an event wakes the long polls). An
+    error raised in front is answered 500 by uvicorn, as FastAPI's error middleware would."""
+
+    front: list[Callable[[ASGIApp], ASGIApp]] = []
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for wrap in self.front:
+            app = wrap(app)
+        return app
 
 
 def _pg_listener(engine: Engine) -> Callable[[], Any]:

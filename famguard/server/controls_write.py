@@ -85,11 +85,15 @@ def change_controls(
     teen_id: str,
     if_match: str | None,
     raw: Any,  # noqa: ANN401
+    *,
+    allowed: ControlsWrite | None = None,
 ) -> tuple[str, str, str]:
     """Applies the PATCH body `raw` in the caller's transaction; the new body, its ETag and the
     account id of the guardian who changed it. Raises ApiError (or TeenTurnedAdult) for every
-    refusal, having written nothing."""
-    allowed = authorize_change(statements, now, token, teen_id)
+    refusal, having written nothing. `allowed`: authorize_change's answer when the caller has
+    already asked it, in this transaction."""
+    if allowed is None:
+        allowed = authorize_change(statements, now, token, teen_id)
     header = require_if_match(if_match)
     read = allowed.found
     assert read.birth_date is not None  # controls_read gives it with every allowed read

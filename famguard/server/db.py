@@ -89,6 +89,9 @@ class Database:
         )
         self._after_commit = after_commit
         self._fast_writer: sqlite3.Connection | None = None
+        # inline_query's connections: one per thread that asks (the event loop's, in practice).
+        self._inline = threading.local()
+        self._inline_connections: list[sqlite3.Connection] = []
         self._checkpoints = threading.Event()
         if after_commit is not None:
             hook = after_commit
@@ -113,26 +116,53 @@ class Database:
 
     def inline_rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         """Every row of a small read-only statement on SQLite, as `inline_query` runs one."""
-        connection = self.engine.raw_connection()
+        connection = self._inline_connection()
+        if connection is None:
+            return self._pooled(sql, params, many=True)
+        cursor = connection.cursor()
         try:
-            cursor = connection.cursor()
-            try:
-                return list(cursor.execute(sql, params).fetchall())
-            finally:
-                cursor.close()
+            return list(cursor.execute(sql, params).fetchall())
         finally:
-            connection.close()  # back to the pool
+            cursor.close()
 
     def inline_query(self, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
         """One row of a read-only statement on SQLite, cheap enough to run on the event loop (a
-        point lookup takes tens of microseconds). The connection comes from the pool and goes
-        back at once; in autocommit mode the statement is its own read transaction. Values come
-        back raw: text for datetimes and dates."""
+        point lookup takes tens of microseconds). It runs on a connection of the calling thread's
+        own, in autocommit mode, so the statement is its own read transaction: the pool's
+        checkout and the rollback at its return cost five times the lookup (~75 us against
+        ~15 us). Values come back raw: text for datetimes and dates."""
+        connection = self._inline_connection()
+        if connection is None:
+            return self._pooled(sql, params, many=False)
+        cursor = connection.cursor()
+        try:
+            row: tuple[Any, ...] | None = cursor.execute(sql, params).fetchone()
+            return row
+        finally:
+            cursor.close()
+
+    def _inline_connection(self) -> sqlite3.Connection | None:
+        """The calling thread's read connection (None for an in-memory database, which only the
+        pool's connections share)."""
+        connection: sqlite3.Connection | None = getattr(self._inline, "connection", None)
+        if connection is None:
+            path = self.engine.url.database
+            if not path or path == ":memory:":
+                return None
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA busy_timeout=30000")  # as the pool's connections
+            self._inline.connection = connection
+            with _LOCKS_GUARD:
+                self._inline_connections.append(connection)
+        return connection
+
+    def _pooled(self, sql: str, params: dict[str, Any], *, many: bool) -> Any:  # noqa: ANN401 - rows or a row
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
             try:
-                return cursor.execute(sql, params).fetchone()
+                result = cursor.execute(sql, params)
+                return list(result.fetchall()) if many else result.fetchone()
             finally:
                 cursor.close()
         finally:
@@ -199,6 +229,11 @@ class Database:
             self._after_commit()
 
     def dispose(self) -> None:
+        with _LOCKS_GUARD:
+            inline, self._inline_connections = self._inline_connections, []
+        for connection in inline:
+            connection.close()
+        self._inline = threading.local()
         if self._fast_writer is not None:
             self._checkpoints.set()
             self._fast_writer.close()

@@ -7,17 +7,22 @@ thousand phones opening their polls at once then cost a few milliseconds each, n
 thread hops that holds up every other request, and a waiting poll holds no FastAPI request
 state. Whatever is unusual (no `after`, a parameter the route would refuse or that it does not
 expect, a refused token, any error) goes on to the FastAPI route, which answers it.
-create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out."""
+create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out.
+
+When one event wakes thousands of polls at once, what each costs decides how long the last one
+waits: the delivery-time sign-in check (a token revoked or expired meanwhile delivers nothing)
+of all the polls woken together is one statement (`SignInChecks`, the same rule, token_refusal,
+over the same joins), not a read per poll, and the answer is sent as two ASGI messages."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from urllib.parse import parse_qsl
 
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from famguard.server.access import AUTH_ACCOUNT_ID, AUTH_SQL, token_refusal
+from famguard.server.access import AUTH_ACCOUNT_ID, AUTH_SQL, token_refusal, tokens_check_sql
 from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, event_of
 from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
 from famguard.server.security import token_hash
@@ -31,6 +36,7 @@ class FastEventsPoll:
         self.app = app
         self.service = service
         self._bodies: dict[tuple[int, ...], bytes] = {}
+        self._signins = SignInChecks(service)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -41,7 +47,8 @@ class FastEventsPoll:
         ):
             query = _query(scope.get("query_string", b""))
             headers = dict(scope["headers"])
-            account_id = self._account(headers) if query is not None else None
+            signed_in = self._account(headers) if query is not None else None
+            account_id, hashed = signed_in or (None, "")
             if query is not None and account_id is not None and self._known_cursor(account_id, query[0]):
                 after, wait = query
                 db = self.service.db
@@ -50,12 +57,14 @@ class FastEventsPoll:
                     return [event_of(row) for row in db.inline_rows(MY_EVENTS_SQL, {"me": account_id, "after": after})]
 
                 async def still_signed_in() -> bool:
-                    return self._account(headers) == account_id
+                    return await self._signins.still_signed_in(hashed)
 
                 polled = await wait_for_events(self.service, account_id, after, wait, read, still_signed_in)
                 if polled is not None:
-                    response = Response(self._body(*polled), media_type="application/json")
-                    await response(scope, receive, send)
+                    # What starlette's Response(body, media_type="application/json") sends.
+                    body = self._body(*polled)
+                    await send({"type": "http.response.start", "status": 200, "headers": _headers(len(body))})
+                    await send({"type": "http.response.body", "body": body})
                     return
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
@@ -79,18 +88,65 @@ class FastEventsPoll:
             body = self._bodies[key] = events_out(found, cursor).model_dump_json().encode()
         return body
 
-    def _account(self, headers: dict[bytes, bytes]) -> str | None:
+    def _account(self, headers: dict[bytes, bytes]) -> tuple[str, str] | None:
+        """The signed-in account and its token's hash, or None (the route answers the refusal)."""
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
+        hashed = token_hash(token.strip())
         try:
-            row = self.service.db.inline_query(AUTH_SQL, {"h": token_hash(token.strip())})
+            row = self.service.db.inline_query(AUTH_SQL, {"h": hashed})
         except Exception:  # noqa: BLE001 - the route meets the same problem and reports it
             return None
         if token_refusal(row, self.service.now()) is not None:
             return None
         assert row is not None  # token_refusal refuses a missing row
-        return str(row[AUTH_ACCOUNT_ID])
+        return str(row[AUTH_ACCOUNT_ID]), hashed
+
+
+class SignInChecks:
+    """The delivery-time check of every poll woken by one hand-over, as one statement per 500
+    tokens: the polls resume one after another in one turn of the event loop, each asks here,
+    and the first schedules the check for the next turn, when all of them have asked."""
+
+    CHUNK = 500  # tokens per statement (SQLite allows 32,766 parameters; plans stay small)
+
+    def __init__(self, service: Service):
+        self.service = service
+        self._asked: dict[asyncio.AbstractEventLoop, dict[str, list[asyncio.Future[bool]]]] = {}
+
+    async def still_signed_in(self, hashed: str) -> bool:
+        loop = asyncio.get_running_loop()
+        asked = self._asked.get(loop)
+        if asked is None:
+            asked = self._asked[loop] = {}
+            loop.call_soon(self._check, loop)
+        answer: asyncio.Future[bool] = loop.create_future()
+        asked.setdefault(hashed, []).append(answer)
+        return await answer
+
+    def _check(self, loop: asyncio.AbstractEventLoop) -> None:
+        asked = self._asked.pop(loop)
+        hashes = list(asked)
+        valid: set[str] = set()
+        try:
+            now = self.service.now()
+            for start in range(0, len(hashes), self.CHUNK):
+                chunk = hashes[start : start + self.CHUNK]
+                params = {f"h{n}": hashed for n, hashed in enumerate(chunk)}
+                for row in self.service.db.inline_rows(tokens_check_sql(len(chunk)), params):
+                    if token_refusal(row, now) is None:
+                        valid.add(row[3])
+        except Exception:  # noqa: BLE001 - no verdict: those polls go to the route, which checks again
+            valid = set()
+        for hashed, answers in asked.items():
+            for answer in answers:
+                if not answer.done():
+                    answer.set_result(hashed in valid)
+
+
+def _headers(length: int) -> list[tuple[bytes, bytes]]:
+    return [(b"content-length", str(length).encode()), (b"content-type", b"application/json")]
 
 
 def _query(raw: bytes) -> tuple[int, float] | None:

@@ -1,19 +1,26 @@
-"""The hot write of the API, PATCH /v1/teens/{teen_id}/controls without an Idempotency-Key,
-made in front of FastAPI on SQLite when the database can be written at once: the change itself
-is controls_write.change_controls — the route's own rule, If-Match check, validation, update,
-history and event — run on the event loop on a raw sqlite3 connection (a worker-thread hop, an
-ORM session and the scramble of forty threads for one write lock took milliseconds). Changes
-that arrive together are made in one BEGIN IMMEDIATE transaction, each inside a savepoint of its
-own (so each is all or nothing), and answered after its commit: one commit instead of one per
-change (group commit; a commit writes every touched page to the WAL, the biggest single cost).
-The answer is the route's own (routes_controls.controls_response).
+"""The hot write of the API, PATCH /v1/teens/{teen_id}/controls, with or without an
+Idempotency-Key, made in front of FastAPI on SQLite: the change itself is
+controls_write.change_controls — the route's own rule, If-Match check, validation, update,
+history and event — and with a key idempotency.keyed_change (the route's key rules, checked and
+stored in the change's own transaction), run on the event loop on a raw sqlite3 connection (a
+worker-thread hop, an ORM session and the scramble of forty threads for one write lock took
+milliseconds). Changes that arrive together are made in one BEGIN IMMEDIATE transaction, each
+inside a savepoint of its own (so each is all or nothing), and answered after its commit: one
+commit instead of one per change (group commit; a commit writes every touched page to the WAL,
+the biggest single cost). The answers are the route's own (routes_controls.controls_response,
+errors.error_response for a refusal the rules raise as ApiError).
 
-Anything else goes on to the FastAPI route with the body it sent, untouched: every refusal
-(which the route answers with the same code), a request with an Idempotency-Key (its claim is a
-transaction of its own, see idempotency.py), a body that is not a JSON object of sensible size,
-and a database that is busy this instant (another writer of this process or of another one):
-the fast path never waits. create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves it out,
-so the tests run every change both ways."""
+When the database cannot be written this instant (a route's write in a worker thread of this
+process, or another process), the batch is tried again a moment later instead of going to the
+route: sending it there made the route's threads queue on the write lock, which made the next
+batch find it busy too, and the server stayed on the slow path. A change that has waited
+PATIENCE seconds goes to the route, which waits on the busy timeout in a thread.
+
+What goes on to the FastAPI route with the body it sent, untouched: a refusal that is not an
+ApiError (a teen who turned 18: the route ends the links), a key whose first request is still
+running (409) or was used for another body (422), a body that is not a JSON object of sensible
+size, repeated headers, anything unusual. create_app(fast_path=False) or FAMGUARD_FAST_PATH=0
+leaves the fast path out, so the tests run every change both ways."""
 
 from __future__ import annotations
 
@@ -23,10 +30,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from famguard.server.controls_write import change_controls
-from famguard.server.routes_controls import ETAG_HEADER_MAX, controls_response
+from famguard.server.errors import ApiError, error_response
+from famguard.server.idempotency import fingerprint, keyed_change
+from famguard.server.routes_controls import ETAG_HEADER_MAX, KEY_MAX, controls_response, replay_response
 from famguard.server.service import Service
 from famguard.server.statements import SqliteStatements
 
@@ -35,6 +45,10 @@ _PATH = re.compile(r"^/v1/teens/([0-9a-f]{32})/controls$")
 MAX_FAST_BODY = 16 * 1024
 # Changes per transaction: bounds how long one batch holds the event loop (~0.3 ms each).
 MAX_BATCH = 32
+RETRY_SECONDS = 0.002  # the database was busy: look again this soon
+PATIENCE = 1.0  # a change that waited this long for the database goes to the route
+# Headers the fast path reads; a request repeating one goes to the route (which reads the first).
+_READ_HEADERS = (b"authorization", b"if-match", b"idempotency-key", b"content-type")
 
 
 @dataclass
@@ -43,7 +57,18 @@ class _Change:
     token: str
     if_match: str
     raw: dict[str, Any]
-    answer: asyncio.Future[tuple[str, str] | None] = field(repr=False)
+    key: str | None  # the Idempotency-Key, and the fingerprint of this request for it
+    digest: str | None
+    queued_at: float
+    answer: asyncio.Future[Response | None] = field(repr=False)
+
+
+@dataclass
+class _Queue:
+    """The changes of one event loop waiting for the next batch (tests run several loops)."""
+
+    waiting: list[_Change] = field(default_factory=list)
+    scheduled: bool = False
 
 
 class FastControlsWrite:
@@ -52,8 +77,7 @@ class FastControlsWrite:
     def __init__(self, app: ASGIApp, service: Service):
         self.app = app
         self.service = service
-        # Changes waiting for the next batch, per event loop (tests run several loops at once).
-        self._waiting: dict[asyncio.AbstractEventLoop, list[_Change]] = {}
+        self._queues: dict[asyncio.AbstractEventLoop, _Queue] = {}
         database = service.db.engine.url.database
         self.enabled = service.db.is_sqlite and bool(database) and database != ":memory:"
 
@@ -61,16 +85,16 @@ class FastControlsWrite:
         if scope["type"] == "http" and scope["method"] == "PATCH" and self.enabled:
             match = _PATH.match(scope["path"])
             headers: dict[bytes, bytes] = dict(scope["headers"]) if match else {}
-            if match and not scope.get("query_string") and _candidate(headers):
+            if match and not scope.get("query_string") and _candidate(scope["headers"], headers):
                 body, complete = await _read_body(receive)
-                answer = await self._change(match.group(1), headers, body) if complete else None
+                answer = await self._change(scope["path"], match.group(1), headers, body) if complete else None
                 if answer is not None:
-                    await controls_response(*answer)(scope, receive, send)
+                    await answer(scope, receive, send)
                     return
                 receive = _replaying(body, complete, receive)
         await self.app(scope, receive, send)
 
-    async def _change(self, teen_id: str, headers: dict[bytes, bytes], body: bytes) -> tuple[str, str] | None:
+    async def _change(self, path: str, teen_id: str, headers: dict[bytes, bytes], body: bytes) -> Response | None:
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
@@ -80,56 +104,102 @@ class FastControlsWrite:
             return None
         if not isinstance(raw, dict):
             return None
+        key = headers[b"idempotency-key"].decode("latin-1") if b"idempotency-key" in headers else None
         loop = asyncio.get_running_loop()
-        change = _Change(teen_id, token.strip(), headers[b"if-match"].decode("latin-1"), raw, loop.create_future())
-        waiting = self._waiting.setdefault(loop, [])
-        waiting.append(change)
-        if len(waiting) == 1:  # the first of a batch: the others arriving now join it
+        change = _Change(
+            teen_id,
+            token.strip(),
+            headers[b"if-match"].decode("latin-1"),
+            raw,
+            key,
+            fingerprint("PATCH", path, raw) if key is not None else None,
+            loop.time(),
+            loop.create_future(),
+        )
+        queue = self._queues.setdefault(loop, _Queue())
+        queue.waiting.append(change)
+        if not queue.scheduled:  # the first of a batch: the others arriving now join it
+            queue.scheduled = True
             loop.call_soon(self._make_batch, loop)
         return await change.answer
 
     def _make_batch(self, loop: asyncio.AbstractEventLoop) -> None:
-        waiting = self._waiting.pop(loop, [])
-        batch, rest = waiting[:MAX_BATCH], waiting[MAX_BATCH:]
-        if rest:
-            self._waiting[loop] = rest
+        queue = self._queues[loop]
+        queue.scheduled = False
+        batch = queue.waiting[:MAX_BATCH]
+        del queue.waiting[:MAX_BATCH]
+        answers = self._write(batch)
+        if answers is None:  # the database is busy this instant
+            now = loop.time()
+            late = [change for change in batch if now - change.queued_at >= PATIENCE]
+            for change in late:
+                if not change.answer.done():
+                    change.answer.set_result(None)  # the route waits for it in a thread
+            queue.waiting[:0] = [change for change in batch if change not in late]
+            if queue.waiting:
+                queue.scheduled = True
+                loop.call_later(RETRY_SECONDS, self._make_batch, loop)
+            return
+        for change, answer in zip(batch, answers, strict=True):
+            if not change.answer.done():  # its client may have gone
+                change.answer.set_result(answer)
+        if queue.waiting and not queue.scheduled:
+            queue.scheduled = True
             loop.call_soon(self._make_batch, loop)
-        answers: list[tuple[str, str] | None] = [None] * len(batch)
+
+    def _write(self, batch: list[_Change]) -> list[Response | None] | None:
+        """Makes the changes in one transaction; each one's answer (None: the route's to
+        answer, having written nothing), or None when the database is busy."""
+        answers: list[Response | None] = [None] * len(batch)
         published = False
         db = self.service.db
         try:
             with db.try_write_now() as connection:
-                if connection is not None:
-                    statements = SqliteStatements(connection)
-                    now = self.service.now()
-                    for index, change in enumerate(batch):
-                        connection.execute("SAVEPOINT fast_change")
-                        try:
-                            body, etag, _actor = change_controls(
-                                statements, now, change.token, change.teen_id, change.if_match, change.raw
-                            )
-                            answers[index] = (body, etag)
-                        except Exception:  # noqa: BLE001 - undone; the route meets the same refusal and answers it
-                            connection.execute("ROLLBACK TO fast_change")
-                        connection.execute("RELEASE fast_change")
-                    published = statements.published
+                if connection is None:
+                    return None
+                statements = SqliteStatements(connection)
+                now = self.service.now()
+                for index, change in enumerate(batch):
+                    connection.execute("SAVEPOINT fast_change")
+                    try:
+                        answers[index] = _made(statements, now, change)
+                    except ApiError as refused:  # undone; answered as the route's handler does
+                        connection.execute("ROLLBACK TO fast_change")
+                        answers[index] = error_response(refused)
+                    except Exception:  # noqa: BLE001 - undone; the route meets the same case and answers it
+                        connection.execute("ROLLBACK TO fast_change")
+                    connection.execute("RELEASE fast_change")
+                published = statements.published
         except Exception:  # noqa: BLE001 - nothing was committed: every change goes to the route
             answers, published = [None] * len(batch), False
         if published:
             db.announce_events()
-        for change, answer in zip(batch, answers, strict=True):
-            if not change.answer.done():  # its client may have gone
-                change.answer.set_result(answer)
+        return answers
 
 
-def _candidate(headers: dict[bytes, bytes]) -> bool:
-    """What the fast path can take: JSON, an If-Match the route would accept, no key."""
+def _made(statements: SqliteStatements, now: Any, change: _Change) -> Response:  # noqa: ANN401 - a datetime
+    """One change in the batch's transaction, and its answer (raises what the rules raise)."""
+    if change.key is None:
+        body, etag, _actor = change_controls(statements, now, change.token, change.teen_id, change.if_match, change.raw)
+        return controls_response(body, etag)
+    assert change.digest is not None
+    replay = keyed_change(
+        statements, now, change.token, change.teen_id, change.if_match, change.raw, change.key, change.digest
+    )
+    return replay_response(replay)
+
+
+def _candidate(raw_headers: list[tuple[bytes, bytes]], headers: dict[bytes, bytes]) -> bool:
+    """What the fast path can take: JSON, an If-Match and a key the route would accept, and
+    none of the headers it reads given twice."""
     content_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
     if_match = headers.get(b"if-match", b"")
+    key = headers.get(b"idempotency-key")
     return (
         content_type == b"application/json"
-        and b"idempotency-key" not in headers
         and 0 < len(if_match) <= ETAG_HEADER_MAX
+        and (key is None or 0 < len(key) <= KEY_MAX)
+        and sum(1 for name, _ in raw_headers if name in _READ_HEADERS) == sum(1 for n in _READ_HEADERS if n in headers)
     )
 
 

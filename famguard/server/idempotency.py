@@ -1,22 +1,29 @@
 """Idempotency keys for PATCH controls, scoped per account: the first request with a key claims
 it; a replay gets the stored response; the same key with another body is refused (422); a
 duplicate that arrives while the first is still running is refused (409). Only a success is
-stored: after an error the key is released, so a corrected retry can use it again."""
+stored: after an error the key is released, so a corrected retry can use it again.
+
+The FastAPI route claims a key in a transaction of its own before the change (`claim`), so a
+duplicate arriving meanwhile sees the claim; the SQLite fast write path, which makes the whole
+change in one transaction with the database's write to itself, checks and stores the key inside
+that transaction (`keyed_change`). Both judge an existing key by `seen_before`."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from famguard.server.controls_write import authorize_change, change_controls, require_if_match
 from famguard.server.errors import ApiError
 from famguard.server.models import IdempotencyRow
 from famguard.server.service import Service
+from famguard.server.statements import Statements
 
 KEEP_FOR = timedelta(hours=24)
 # A claim this old belongs to a request that died (a crash); a new request may take it over.
@@ -33,6 +40,14 @@ class Replay:
 def fingerprint(method: str, path: str, body: Any) -> str:
     canonical = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def seen_before(stored_digest: str, state: str, replay: Replay, digest: str) -> Replay | None:
+    """The rule for a key this account has used already: another body is refused (422); a
+    finished change is replayed; None while the first request is still running."""
+    if stored_digest != digest:
+        raise ApiError(422, "idempotency_mismatch", "This Idempotency-Key was already used for a different change.")
+    return replay if state == "done" else None
 
 
 def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | None:
@@ -64,10 +79,10 @@ def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | 
             select(IdempotencyRow).where(IdempotencyRow.account_id == account_id, IdempotencyRow.key == key)
         )
         assert row is not None
-        if row.fingerprint != digest:
-            raise ApiError(422, "idempotency_mismatch", "This Idempotency-Key was already used for a different change.")
-        if row.state == "done":
-            return Replay(row.status_code or 200, row.body or "", row.etag)
+        stored = Replay(row.status_code or 200, row.body or "", row.etag)
+        replay = seen_before(row.fingerprint, row.state, stored, digest)
+        if replay is not None:
+            return replay
         taken = session.execute(  # type: ignore[attr-defined]
             update(IdempotencyRow)
             .where(
@@ -101,3 +116,50 @@ def release(service: Service, account_id: str, key: str) -> None:
                 IdempotencyRow.state == "in_progress",
             )
         )
+
+
+_DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE account_id = :account AND created_at < :before"
+_FIND = (
+    "SELECT fingerprint, state, status_code, body, etag FROM idempotency_keys "
+    "WHERE account_id = :account AND key = :key"
+)
+_INSERT_DONE = (
+    "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, status_code, body, etag, created_at) "
+    "VALUES (:account, :key, :digest, 'done', 200, :body, :etag, :at)"
+)
+
+
+class KeyBusy(Exception):
+    """The key's first request is still running (the route's claim): the route answers (409)."""
+
+
+def keyed_change(
+    statements: Statements,
+    now: datetime,
+    token: str,
+    teen_id: str,
+    if_match: str | None,
+    raw: Any,  # noqa: ANN401 - the PATCH body
+    key: str,
+    digest: str,
+) -> Replay:
+    """A change of controls with an Idempotency-Key in the caller's write transaction, by the
+    route's rules in the route's order: who may (401/403/404) and If-Match present (428) first;
+    then a key seen before is judged by `seen_before` (KeyBusy while it is in progress); a new
+    key makes the change (every refusal raised, nothing written) and stores its answer."""
+    allowed = authorize_change(statements, now, token, teen_id)
+    require_if_match(if_match)
+    account = allowed.actor_id
+    statements.run(_DELETE_EXPIRED, {"account": account, "before": statements.stamp(now - KEEP_FOR)})
+    row = statements.one(_FIND, {"account": account, "key": key})
+    if row is not None:
+        replay = seen_before(row[0], row[1], Replay(row[2] or 200, row[3] or "", row[4]), digest)
+        if replay is None:
+            raise KeyBusy(key)
+        return replay
+    body, etag, _actor = change_controls(statements, now, token, teen_id, if_match, raw, allowed=allowed)
+    statements.run(
+        _INSERT_DONE,
+        {"account": account, "key": key, "digest": digest, "body": body, "etag": etag, "at": statements.stamp(now)},
+    )
+    return Replay(200, body, etag)

@@ -9,6 +9,8 @@ limit (Service.lock_keys), so a burst of parallel requests cannot all pass the c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select, update
@@ -218,12 +220,33 @@ def logout(request: Request) -> Response:
 @router.get("/v1/me", response_model=MeOut, responses=errors(), dependencies=[Depends(require_bearer)])
 def me(request: Request) -> MeOut:
     """The signed-in account."""
+    # (On SQLite, fastpath.FastControlsRead answers it before it gets here, through me_out.)
     service = _service(request)
     with service.db.read() as session:
         principal = service.authenticate(session, request)
         account = session.get(Account, principal.account_id)
         assert account is not None
-        age = None
-        if account.role == "teen":
-            age = service.age_of(account.birth_date, service.teen_timezone(session, account.id))
-        return MeOut(id=account.id, email=account.email, display_name=account.display_name, role=account.role, age=age)  # type: ignore[arg-type]
+        return me_out(
+            service,
+            account.id,
+            account.email,
+            account.display_name,
+            account.role,
+            account.birth_date,
+            lambda: service.teen_timezone(session, account.id),
+        )
+
+
+def me_out(
+    service: Service,
+    account_id: str,
+    email: str,
+    display_name: str,
+    role: str,
+    birth_date: date | None,
+    timezone: Callable[[], str],
+) -> MeOut:
+    """The answer of GET /v1/me on both paths: a teen's age on the teen's today (in the time
+    zone `timezone()` gives), none for a guardian."""
+    age = service.age_of(birth_date, timezone()) if role == "teen" else None
+    return MeOut(id=account_id, email=email, display_name=display_name, role=role, age=age)  # type: ignore[arg-type]

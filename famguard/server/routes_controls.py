@@ -43,6 +43,7 @@ router = APIRouter(tags=["controls"], dependencies=[Depends(require_bearer)])
 _ETAG_HEADER = {"ETag": {"description": "The version of these controls", "schema": {"type": "string"}}}
 _CONTROLS_READ = text(CONTROLS_READ_SQL)
 ETAG_HEADER_MAX = 200  # longer If-Match / If-None-Match headers are refused (422)
+KEY_MAX = 100  # the longest Idempotency-Key
 _PATCH_BODY = {
     "requestBody": {
         "required": True,
@@ -69,6 +70,16 @@ def stored_controls(service: Service, session: Session, teen: Account, row: Cont
 def controls_response(body: str, etag: str, status_code: int = 200) -> Response:
     """A controls body with its ETag, as every path answers it."""
     return Response(content=body, status_code=status_code, media_type="application/json", headers={"ETag": etag})
+
+
+def replay_response(replay: idempotency.Replay) -> Response:
+    """The stored answer to a change made before with the same Idempotency-Key (both paths)."""
+    return Response(
+        content=replay.body,
+        status_code=replay.status_code,
+        media_type="application/json",
+        headers={"ETag": replay.etag} if replay.etag else None,
+    )
 
 
 @router.get(
@@ -117,11 +128,11 @@ def patch_controls(
     request: Request,
     patch: Annotated[dict[str, Any], Body()],
     if_match: Annotated[str | None, Header(max_length=ETAG_HEADER_MAX)] = None,
-    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=100)] = None,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=KEY_MAX)] = None,
 ) -> Response:
     """Change some controls. Send the ETag you read as If-Match; a stale one changes nothing."""
-    # On SQLite, fastpath_write.FastControlsWrite makes the common change without a key before
-    # it gets here; both run controls_write.change_controls.
+    # On SQLite, fastpath_write.FastControlsWrite makes the common change before it gets here
+    # (with a key through idempotency.keyed_change); both run controls_write.change_controls.
     service = _service(request)
     token = bearer_token(request)
     assert token is not None  # require_bearer refused the request otherwise
@@ -138,12 +149,7 @@ def patch_controls(
     digest = idempotency.fingerprint("PATCH", request.url.path, patch)
     replay = idempotency.claim(service, me, idempotency_key, digest)
     if replay is not None:
-        return Response(
-            content=replay.body,
-            status_code=replay.status_code,
-            media_type="application/json",
-            headers={"ETag": replay.etag} if replay.etag else None,
-        )
+        return replay_response(replay)
     service.hook("after_idempotency_claim")
     try:
         with service.db.write() as session:

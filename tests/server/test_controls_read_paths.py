@@ -7,6 +7,7 @@ status, body and ETag must be identical. And the fast path really answers when i
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,81 @@ def test_the_switch_decides_who_answers(tmp_path: Path, fast_path: bool) -> None
         with counting_calls(server.app.state.service.db, "read") as sessions:
             assert _read(api, maya, alex.token)[0] == 200
         assert len(sessions) == (0 if fast_path else 1)
+
+
+def _me(api: Api, token: str | None, query: str = "") -> Answer:
+    response = api.call("GET", f"/v1/me{query}", token)
+    return (
+        response.status_code,
+        response.text,
+        response.headers.get("Content-Length"),
+        response.headers.get("Content-Type"),
+        response.headers.get("WWW-Authenticate"),
+    )
+
+
+def _who_am_i(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], str]:
+    today = clock.now.date()
+    alex = make_guardian(api, "Alex")
+    maya = make_teen(api, "Maya", 14, today)
+    link(api, alex, maya)
+    kim = make_teen(api, "Kim", 16, today, days_since_birthday=-1)  # 16 tomorrow in UTC
+    link(api, alex, kim)
+    answers = [
+        ("guardian", _me(api, alex.token)),
+        ("teen", _me(api, maya.token)),
+        ("15, 16 tomorrow (UTC)", _me(api, kim.token)),
+    ]
+    etag = api.call("GET", f"/v1/teens/{kim.id}/controls", alex.token).headers["ETag"]
+    moved = api.call(
+        "PATCH",
+        f"/v1/teens/{kim.id}/controls",
+        alex.token,
+        json={"timezone": "Pacific/Auckland"},
+        headers={"If-Match": etag},
+    )
+    assert moved.status_code == 200
+    answers += [
+        ("16 today in the teen's time zone", _me(api, kim.token)),
+        ("a query string", _me(api, alex.token, "?x=1")),
+        ("no token", _me(api, None)),
+        ("not a token", _me(api, "not-a-token")),
+        ("refresh token", _me(api, alex.refresh_token)),
+    ]
+    assert api.call("POST", "/v1/auth/logout", maya.token).status_code == 204
+    answers.append(("revoked sign-in", _me(api, maya.token)))
+    clock.advance(minutes=16)
+    answers.append(("expired token", _me(api, alex.token)))
+    renew(api, alex)
+    answers.append(("refreshed token", _me(api, alex.token)))
+    return answers, alex.token
+
+
+def test_both_paths_answer_who_am_i_alike(tmp_path: Path) -> None:
+    """GET /v1/me, answered on the fast path and by the route: the same status, body and headers."""
+    runs = []
+    for fast_path in (True, False):
+        clock = FakeClock()
+        url = f"sqlite:///{tmp_path / f'{fast_path}.sqlite3'}"
+        with LocalServer(url, clock=clock, fast_path=fast_path) as server, requests.Session() as session:
+            api = Api(session, server.url)
+            answers, token = _who_am_i(api, clock)
+            with counting_calls(server.app.state.service.db, "read") as sessions:
+                assert _me(api, token)[0] == 200
+            runs.append((answers, sessions))
+    (fast, fast_sessions), (full, _) = runs
+    ids = {}
+    for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
+        body_fast, body_full = json.loads(with_fast_path[1]), json.loads(without[1])
+        if "id" in body_fast:  # account ids and emails are made afresh for each database
+            ids[label] = body_fast.pop("id"), body_full.pop("id"), body_fast.pop("email"), body_full.pop("email")
+        assert (with_fast_path[0], body_fast, *with_fast_path[3:]) == (without[0], body_full, *without[3:]), label
+        assert (with_fast_path[2] is None) == (without[2] is None), label
+    answers = dict(fast)
+    assert json.loads(answers["guardian"][1])["age"] is None and json.loads(answers["teen"][1])["age"] == 14
+    assert json.loads(answers["15, 16 tomorrow (UTC)"][1])["age"] == 15
+    assert json.loads(answers["16 today in the teen's time zone"][1])["age"] == 16
+    assert [answers[k][0] for k in ("no token", "not a token", "refresh token", "revoked sign-in")] == [401] * 4
+    assert '"token_expired"' in answers["expired token"][1] and answers["refreshed token"][0] == 200
+    assert all(email.startswith(("alex", "maya", "kim")) for (*_ids, email, _) in ids.values())
+    assert fast_sessions == []  # the fast path answered (no ORM session)

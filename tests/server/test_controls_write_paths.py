@@ -11,6 +11,8 @@ answers when it is on."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +94,15 @@ def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], lis
     keyed = {"Idempotency-Key": "parity-1"}
     answers.append(("with a key", _patch(api, maya, alex.token, {"daily_limit_minutes": 45}, '"4"', keyed)))
     answers.append(("the key replayed", _patch(api, maya, alex.token, {"daily_limit_minutes": 45}, '"4"', keyed)))
+    answers.append(("the key, another body", _patch(api, maya, alex.token, {"daily_limit_minutes": 50}, '"5"', keyed)))
+    answers.append(("the key, no if-match", _patch(api, maya, alex.token, {"daily_limit_minutes": 45}, None, keyed)))
+    answers.append(("the key, teen token", _patch(api, maya, maya.token, {"daily_limit_minutes": 45}, '"5"', keyed)))
+    retry = {"Idempotency-Key": "parity-2"}
+    answers.append(("a new key, stale", _patch(api, maya, alex.token, {"daily_limit_minutes": 40}, '"4"', retry)))
+    answers.append(("a new key, invalid", _patch(api, maya, alex.token, {"daily_limit_minutes": 1}, '"5"', retry)))
+    answers.append(("its corrected retry", _patch(api, maya, alex.token, {"daily_limit_minutes": 40}, '"5"', retry)))
+    too_long = {"Idempotency-Key": "k" * 101}
+    answers.append(("a key too long", _patch(api, maya, alex.token, {"daily_limit_minutes": 40}, '"6"', too_long)))
     assert api.call("DELETE", f"/v1/teens/{ann.id}/link", alex.token).status_code == 204
     answers.append(("unlinked teen", _patch(api, ann, alex.token, limit, '"1"')))
     answers.append(("17, 18 tomorrow (UTC)", _patch(api, kim, alex.token, {"timezone": "Pacific/Auckland"}, '"1"')))
@@ -102,9 +113,9 @@ def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], lis
     answers.append(("expired token", _patch(api, maya, alex.token, limit, '"5"')))
     renew(api, alex)
     renew(api, jordan)
-    answers.append(("refreshed token", _patch(api, maya, alex.token, limit, '"5"')))
+    answers.append(("refreshed token", _patch(api, maya, alex.token, limit, '"6"')))
     assert api.call("POST", "/v1/auth/logout", jordan.token).status_code == 204
-    answers.append(("revoked sign-in", _patch(api, maya, jordan.token, limit, '"6"')))
+    answers.append(("revoked sign-in", _patch(api, maya, jordan.token, limit, '"7"')))
 
     def named(value: Any) -> Any:  # noqa: ANN401 - JSON
         text = json.dumps(value)
@@ -156,6 +167,10 @@ def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
     for refused in ("another family's teen", "unknown teen", "a guardian id", "unlinked teen"):
         assert answers[refused][0] == 404, refused
     assert answers["with a key"][0] == 200 and answers["the key replayed"] == answers["with a key"]
+    assert answers["the key, another body"][0] == 422 and "idempotency_mismatch" in answers["the key, another body"][1]
+    assert answers["the key, no if-match"][0] == 428 and answers["the key, teen token"][0] == 403
+    assert [answers[k][0] for k in ("a new key, stale", "a new key, invalid", "its corrected retry")] == [412, 422, 200]
+    assert answers["a key too long"][0] == 422
     assert answers["17, 18 tomorrow (UTC)"][0] == 200
     assert answers["18 today in the teen's time zone"][0] == 404
     assert answers["after the links ended at 18"][0] == 404
@@ -166,13 +181,13 @@ def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
     # newest first: the first change is last; Jordan's is recorded as Jordan's
     assert changes[-1] == ("controls", "daily_limit_minutes", "Alex")
     assert ("controls", "search_enabled", "Jordan") in changes
-    assert [e["type"] for e in fast_events].count("controls_changed") == 6
+    assert [e["type"] for e in fast_events].count("controls_changed") == 7
 
 
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])
 def test_the_switch_decides_who_changes(tmp_path: Path, fast_path: bool) -> None:
-    """With the fast path on, a change without a key never opens an ORM session; off, it
-    always does; with a key it always does (the key's claim is a transaction of its own)."""
+    """With the fast path on, a change never opens an ORM session, with an Idempotency-Key (what
+    the app sends) or without; off, every change does."""
     clock = FakeClock()
     with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", clock=clock, fast_path=fast_path) as server:
         api = Api(requests.Session(), server.url)
@@ -185,7 +200,7 @@ def test_the_switch_decides_who_changes(tmp_path: Path, fast_path: bool) -> None
             keyed = {"Idempotency-Key": "k1"}
             assert _patch(api, maya, alex.token, {"daily_limit_minutes": 60}, '"2"', keyed)[0] == 200
         assert unkeyed == (0 if fast_path else 1)
-        assert len(sessions) > unkeyed
+        assert len(sessions) == (0 if fast_path else 3)  # the route: the change, the claim, the keyed change
 
 
 def test_changes_arriving_together_are_each_all_or_nothing(tmp_path: Path) -> None:
@@ -220,3 +235,41 @@ def test_changes_arriving_together_are_each_all_or_nothing(tmp_path: Path) -> No
             history = api.call("GET", f"/v1/teens/{teen.id}/activity", alex.token).json()
             assert [e["field"] for e in history if e["kind"] == "controls"] == ["daily_limit_minutes"]
             assert api.call("GET", f"/v1/teens/{teen.id}/controls", alex.token).headers["ETag"] == '"2"'
+
+
+def test_a_change_waits_for_a_busy_database_on_the_fast_path(tmp_path: Path) -> None:
+    """While a write of the FastAPI route holds the database, a change arriving on the fast path
+    waits for it there (it used to go to the route, whose threads then queued on the write lock
+    and kept the next changes off the fast path too) and is made once the write ends."""
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", clock=clock) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        maya = make_teen(api, "Maya", 14, clock.now.date())
+        link(api, alex, maya)
+        db = server.app.state.service.db
+        holding, release = threading.Event(), threading.Event()
+
+        def hold_the_database() -> None:
+            with db.write():
+                holding.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold_the_database)
+        holder.start()
+        assert holding.wait(10)
+        with counting_calls(db, "write") as sessions:
+            result: dict[str, Answer] = {}
+            change = threading.Thread(
+                target=lambda: result.setdefault(
+                    "answer", _patch(api, maya, alex.token, {"daily_limit_minutes": 90}, '"1"')
+                )
+            )
+            change.start()
+            time.sleep(0.3)
+            assert "answer" not in result  # still waiting for the database
+            release.set()
+            change.join(10)
+            holder.join(10)
+        assert result["answer"][0] == 200 and result["answer"][2] == '"2"'
+        assert sessions == []  # made on the fast path

@@ -172,3 +172,40 @@ def test_slow_clients_do_not_hold_a_request_in_progress(tmp_path: Path) -> None:
         finally:
             for sock in slow:
                 sock.close()
+
+
+def _read_until(sock: socket.socket, marker: bytes, limit: float = 10) -> bytes:
+    data = b""
+    deadline = time.monotonic() + limit
+    while marker not in data and time.monotonic() < deadline:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_answers_arrive_whole_on_a_kept_alive_connection(tmp_path: Path) -> None:
+    """Each answer's head and body leave in one write (limits._HeadWithBody): on one kept-alive
+    connection a GET, a HEAD (head only), a body sent after "100 Continue" (which must come
+    before the body is sent) and a GET again each get their complete answer, in order."""
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}") as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            first = _read_until(sock, b'"ok"}')
+            assert first.startswith(b"HTTP/1.1 200 ") and first.endswith(b'{"status":"ok"}')
+            sock.sendall(b"HEAD /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = _read_until(sock, b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 405 ") or head.startswith(b"HTTP/1.1 200 ")
+            assert head.endswith(b"\r\n\r\n")  # no body after the head of a HEAD
+            body = b'{"email": "a@example.com"}'
+            sock.sendall(
+                b"POST /v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Expect: 100-continue\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+            )
+            assert _read_until(sock, b"\r\n\r\n").startswith(b"HTTP/1.1 100 Continue")
+            sock.sendall(body)
+            refused = _read_until(sock, b"}}")
+            assert refused.startswith(b"HTTP/1.1 422 ") and b'"validation_failed"' in refused
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _read_until(sock, b'"ok"}').endswith(b'{"status":"ok"}')
