@@ -23,13 +23,17 @@ _WRITE_OPTION = "famguard_write"
 # under concurrent writes seconds long. Other processes still meet the busy timeout.
 _SQLITE_WRITE_LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
+POSTGRES_POOL_SIZE = 40
 
 
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(database_url)
-    return create_engine(database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # As many pooled connections as the worker threads that run requests (anyio's default of
+    # 40): with fewer, connections above the pool's size were closed on their way back and opened
+    # again for the next request — a new PostgreSQL backend process for many requests under load.
+    return create_engine(database_url, pool_size=POSTGRES_POOL_SIZE, max_overflow=10, pool_pre_ping=True)
 
 
 def _sqlite_engine(database_url: str) -> Engine:

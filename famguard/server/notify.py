@@ -1,18 +1,24 @@
 """Wake-ups for long-polling clients, at no cost while nothing happens: one `EventHub` per
 service (per process) is the only thing that looks for new events, never a waiting poll.
 
-Its thread runs one shared check — "is there an event newer than the last one I handed out?",
-an index lookup — and when there is, reads the new events with their recipients once and hands
-each waiting poll of a recipient its events directly, on that poll's event loop. What starts a
-check: a commit of this process that wrote events (`notify()`, in-process wake-up); on
-PostgreSQL a NOTIFY from any process (the commit of `Statements.publish` sends one; the hub
-LISTENs on a connection of its own); and on SQLite, for other processes' commits, a timer
-(RECHECK_SECONDS; on PostgreSQL the same timer is only a safety net for a lost connection).
+On SQLite its thread runs one shared check — "is there an event newer than the last one I
+handed out?", an index lookup — and when there is, reads the new events with their recipients
+once and hands each waiting poll of a recipient its events directly, on that poll's event loop.
+What starts a check: a commit of this process that wrote events (`notify()`, in-process
+wake-up), and for other processes' commits a timer (RECHECK_SECONDS). Ids become visible in id
+order there (one writer), so "newer than the last id" misses nothing.
 
-The database stays the only source of truth. A poll registers before it reads its events, and
-the hub hands out events in id order (ids become visible in id order: SQLite has one writer,
-PostgreSQL's publish locks the table until commit), so an event committed after the poll's read
-reaches it through the hub, and one committed before is in its read."""
+On PostgreSQL, where commits of different families run in parallel and ids may become visible
+out of order, the hub LISTENs on a connection of its own instead (`_run_listening`): every
+commit of `Statements.publish`, in any process, sends a NOTIFY naming its event, delivered after
+the commit in commit order, and the hub reads exactly the events named. An account's own numbers
+become visible in order (publish locks the recipients until commit), which is all a poll's cursor
+relies on. A poll's first registration waits until the hub listens; a listen connection that was
+lost wakes every waiting poll once it listens again, so they read what came meanwhile themselves.
+
+The database stays the only source of truth. A poll registers before it reads its events, so an
+event committed after the poll's read reaches it through the hub, and one committed before is in
+its read."""
 
 from __future__ import annotations
 
@@ -31,7 +37,8 @@ from famguard.server.access import utc
 from famguard.server.statements import NOTIFY_CHANNEL
 
 RECHECK_SECONDS = 0.25  # SQLite: how soon another process's event is seen
-LISTEN_SAFETY_SECONDS = 5.0  # PostgreSQL: a check even without NOTIFY (a lost listen connection)
+LISTEN_SAFETY_SECONDS = 5.0  # PostgreSQL: how often the listener looks up from its wait (closing)
+LISTEN_START_SECONDS = 5.0  # PostgreSQL: how long a poll's registration waits for the listener
 MAX_EVENTS = 100  # per answer; the client asks again with the new cursor
 _LATEST = "SELECT max(id) FROM events"
 # The columns both the poll's own read and the hub's read hand to `event_of`: an event's id as
@@ -40,6 +47,11 @@ EVENT_COLUMNS = "r.seq, e.type, e.teen_id, e.at, e.data"
 _NEW_EVENTS = (
     f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
     "WHERE e.id > :seen AND e.id <= :latest ORDER BY e.id"
+)
+# PostgreSQL: the events NOTIFY named, each account's in its own order.
+_EVENTS_NAMED = (
+    f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
+    "WHERE e.id = ANY(CAST(:ids AS BIGINT[])) ORDER BY r.account_id, r.seq"
 )
 # A poll's own read, on both paths (routes_family, fastpath_events).
 MY_EVENTS_SQL = (
@@ -109,6 +121,8 @@ class EventHub:
         self._closed = threading.Event()
         self._seen: int | None = None
         self._thread: threading.Thread | None = None
+        self._listening = threading.Event()  # PostgreSQL: LISTEN is in place
+        self._unheard = False  # PostgreSQL: a poll registered while nothing listened
         self.checks = 0  # how many shared checks ran (tests look at it)
 
     # --- the polls' side ------------------------------------------------------------------
@@ -117,9 +131,15 @@ class EventHub:
         with self._lock:
             self._waiters[waiter.account_id].add(waiter)
             if self._thread is None and not self._closed.is_set():
-                self._seen = self._latest()  # before the poll's own read: nothing falls between
+                if self._listen is None:
+                    self._seen = self._latest()  # before the poll's own read: nothing falls between
                 self._thread = threading.Thread(target=self._run, name="famguard-events", daemon=True)
                 self._thread.start()
+        if self._listen is not None and not self._listening.is_set():
+            # Before the poll's own read, so that nothing committed after it goes unheard (once per
+            # process: later registrations find the listener listening).
+            if not self._listening.wait(LISTEN_START_SECONDS):
+                self._unheard = True  # woken when the listener listens
 
     def unregister(self, waiter: Waiter) -> None:
         with self._lock:
@@ -143,6 +163,10 @@ class EventHub:
         """The server stops: every waiting poll answers now (with what it has)."""
         self._closed.set()
         self._poke.set()
+        self._wake_all()
+
+    def _wake_all(self) -> None:
+        """Every waiting poll answers now with what it has (and its client asks again)."""
         with self._lock:
             waiters = [w for group in self._waiters.values() for w in group]
         for waiter in waiters:
@@ -158,29 +182,57 @@ class EventHub:
             return int(connection.execute(text(_LATEST)).scalar() or 0)
 
     def _run(self) -> None:
-        listener = None
+        if self._listen is not None:
+            self._run_listening()
+            return
         while not self._closed.is_set():
             try:
-                if self._listen is not None and listener is None:
-                    listener = self._listen()
-                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                if listener is not None:
-                    # Wakes at the first NOTIFY (or the safety timeout); drains the burst.
-                    for _ in listener.notifies(timeout=LISTEN_SAFETY_SECONDS, stop_after=1):
-                        pass
-                else:
-                    self._poke.wait(RECHECK_SECONDS)
+                self._poke.wait(RECHECK_SECONDS)
                 self._poke.clear()
                 self._check()
-            except Exception:  # noqa: BLE001 - a database hiccup: reconnect, look again shortly
+            except Exception:  # noqa: BLE001 - a database hiccup: look again shortly
                 _log.warning("event check failed; trying again", exc_info=True)
+                self._closed.wait(RECHECK_SECONDS)
+
+    def _run_listening(self) -> None:
+        """PostgreSQL: hands out the events each NOTIFY names; no reads while nothing happens."""
+        assert self._listen is not None
+        listener = None
+        lost = False
+        while not self._closed.is_set():
+            try:
+                if listener is None:
+                    listener = self._listen()
+                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self._listening.set()
+                    if lost or self._unheard:  # notifications may have gone by unheard
+                        self._unheard = False
+                        self._wake_all()
+                # Wakes at the first NOTIFY (or the timeout, to see a close); then takes the burst.
+                names = [n.payload for n in listener.notifies(timeout=LISTEN_SAFETY_SECONDS, stop_after=1)]
+                if names:
+                    names += [n.payload for n in listener.notifies(timeout=0)]
+                    self._hand_out_named([int(name) for name in names if name.isdigit()])
+            except Exception:  # noqa: BLE001 - a database hiccup: reconnect, look again shortly
+                _log.warning("listening for events failed; trying again", exc_info=True)
+                self._listening.clear()
                 if listener is not None:
                     with contextlib.suppress(Exception):  # already broken
                         listener.close()
                     listener = None
+                lost = True
                 self._closed.wait(RECHECK_SECONDS)
         if listener is not None:
             listener.close()
+
+    def _hand_out_named(self, ids: list[int]) -> None:
+        self.checks += 1
+        with self._lock:
+            if not self._waiters:
+                return  # nobody waits: nothing to read
+        with self._engine.connect() as connection:
+            rows = connection.execute(text(_EVENTS_NAMED), {"ids": ids}).all()
+        self._hand_out(rows)
 
     def _check(self) -> None:
         self.checks += 1
@@ -191,6 +243,10 @@ class EventHub:
         with self._engine.connect() as connection:
             rows = connection.execute(text(_NEW_EVENTS), {"seen": seen, "latest": latest}).all()
         self._seen = latest
+        self._hand_out(rows)
+
+    def _hand_out(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Gives each waiting poll of a recipient its events (rows: EVENT_COLUMNS, account id)."""
         by_account: dict[str, list[Event]] = defaultdict(list)
         for row in rows:
             by_account[row[5]].append(event_of(row))

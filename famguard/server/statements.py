@@ -23,19 +23,37 @@ _INSERT_ACTIVITY = (
 )
 _INSERT_EVENT = "INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id"
 # Each recipient numbers its own events 1, 2, 3… (`seq`, its events cursor): a server-wide id would
-# show a family how busy every other family is. Publishing is serialised (SQLite's one writer,
-# PostgreSQL's lock on the events table), so max + 1 is the account's next number.
+# show a family how busy every other family is. Numbering is serialised per account (SQLite's one
+# writer; on PostgreSQL a lock per recipient, below), so max + 1 is the account's next number.
 _INSERT_RECIPIENT = (
     "INSERT INTO event_recipients (account_id, event_id, seq) "
     "SELECT CAST(:account AS VARCHAR), CAST(:event AS INTEGER), COALESCE(MAX(seq), 0) + 1 "
     "FROM event_recipients WHERE account_id = CAST(:account AS VARCHAR)"
 )
-# Event ids are the poll cursor: taking this lock until commit makes ids become visible in id
-# order on PostgreSQL, so a poll can never step over an event committed late.
-_LOCK_EVENTS = "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
-# Listeners of other processes learn of new events from this (PostgreSQL; see events.py).
+# Listeners (notify.EventHub, one per process) learn of new events from this channel (PostgreSQL);
+# each notification's payload is the id of a committed event.
 NOTIFY_CHANNEL = "famguard_events"
-_NOTIFY = f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')"
+# PostgreSQL: a transaction-long lock per recipient account, taken in one order (sorted) before
+# its number is read, so that two publishers for the same account take turns until commit — the
+# account's numbers become visible in order, and a poll can never step over one committed late —
+# while publishers for other families never wait for each other (a lock of the whole events
+# table serialised every change of the service through its commit). The two-key form keeps these
+# locks apart from the throttles' one-key ones (Service.lock_keys).
+EVENT_LOCK_CLASS = 0x4647  # "FG"
+_LOCK_RECIPIENTS = (
+    "SELECT count(pg_advisory_xact_lock(CAST(:cls AS INTEGER), hashtext(a))) "
+    "FROM (SELECT a FROM unnest(CAST(:accounts AS VARCHAR[])) AS a ORDER BY a) AS sorted"
+)
+# PostgreSQL: the event, its recipients with their next numbers and the notification in one round
+# trip (a statement of its own after the locks: its snapshot then sees every number committed
+# before them). The notification is delivered at commit, to every listening process.
+_PUBLISH_PG = (
+    "WITH ev AS (INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id), "
+    "rec AS (INSERT INTO event_recipients (account_id, event_id, seq) "
+    "SELECT a, ev.id, COALESCE((SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = a), 0) + 1 "
+    "FROM ev, unnest(CAST(:accounts AS VARCHAR[])) AS a) "
+    f"SELECT ev.id, pg_notify('{NOTIFY_CHANNEL}', CAST(ev.id AS TEXT)) FROM ev"
+)
 
 
 def sqlite_stamp(moment: datetime) -> str:
@@ -101,20 +119,26 @@ class Statements:
         self, now: datetime, event_type: str, teen_id: str | None, data: dict[str, Any], audience: Iterable[str]
     ) -> int:
         """Appends an event for `audience` (account ids); its id."""
+        event = {"at": self.stamp(now), "type": event_type, "teen": teen_id, "data": json.dumps(data)}
         if self.is_postgres:
-            self.run(_LOCK_EVENTS, {})
-        row = self.one(
-            _INSERT_EVENT, {"at": self.stamp(now), "type": event_type, "teen": teen_id, "data": json.dumps(data)}
-        )
-        assert row is not None
-        event_id = int(row[0])
-        recipients = [{"account": account_id, "event": event_id} for account_id in set(audience)]
-        if recipients:
-            self.many(_INSERT_RECIPIENT, recipients)
-        if self.is_postgres:
-            self.one(_NOTIFY, {})  # delivered at commit, to every listening process
+            event_id = self._publish_postgres(event, sorted(set(audience)))
+        else:
+            row = self.one(_INSERT_EVENT, event)
+            assert row is not None
+            event_id = int(row[0])
+            recipients = [{"account": account_id, "event": event_id} for account_id in set(audience)]
+            if recipients:
+                self.many(_INSERT_RECIPIENT, recipients)
         self.published = True
         return event_id
+
+    def _publish_postgres(self, event: Params, accounts: list[str]) -> int:
+        """Two round trips: the recipients' locks, then the event with its numbers and NOTIFY."""
+        if accounts:
+            self.one(_LOCK_RECIPIENTS, {"cls": EVENT_LOCK_CLASS, "accounts": accounts})
+        row = self.one(_PUBLISH_PG, {**event, "accounts": accounts})
+        assert row is not None
+        return int(row[0])
 
 
 class SessionStatements(Statements):
