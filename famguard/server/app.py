@@ -28,6 +28,7 @@ from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
 from famguard.server.fastpath_events import FastEventsPoll
+from famguard.server.fastpath_pg import FastControlsPostgres
 from famguard.server.fastpath_write import FastControlsWrite
 from famguard.server.limits import BodyLimit, Limits
 from famguard.server.notify import EventHub
@@ -58,7 +59,8 @@ def create_app(
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
     empty database. `fast_path` answers GET controls, makes PATCH controls and takes long polls
-    in front of FastAPI on SQLite (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI
+    in front of FastAPI on SQLite, and answers GET and PATCH controls in front of it on
+    PostgreSQL (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI
     routes answer every request. `limits` bound what a client may send (famguard.server.limits;
     the defaults unless given), on the fast paths as on the routes."""
     engine = make_engine(database_url)
@@ -114,6 +116,7 @@ def create_app(
         app.add_middleware(FastControlsRead, service=service)
         app.add_middleware(FastControlsWrite, service=service)
         app.add_middleware(FastEventsPoll, service=service)
+        app.add_middleware(FastControlsPostgres, service=service)
     # Outermost (added last): an oversized or endless body is refused before anything else,
     # the fast paths included, looks at it.
     app.add_middleware(BodyLimit, limits=limits)

@@ -5,17 +5,20 @@ instead of failing when a read transaction tries to become a write."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE_OPTION = "famguard_write"
 # SQLite allows one writer at a time. Writers of this process queue on a lock per database file
@@ -76,6 +79,59 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+class PostgresDirect:
+    """PostgreSQL connections of the fast paths (fastpath_pg.py): psycopg 3 connections in
+    autocommit mode, one per thread of a small executor of their own, so a point read is one round
+    trip (no BEGIN, no COMMIT, no ORM session, no pool check-out ping) and a change is BEGIN, its
+    statements and COMMIT. A few threads keep the database busy while the event loop goes on;
+    more would only contend for the GIL (each request's Python work is a fraction of its wait)."""
+
+    THREADS = 8
+
+    def __init__(self, engine: Engine):
+        self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._executor = ThreadPoolExecutor(self.THREADS, thread_name_prefix="famguard-pg")
+        self._local = threading.local()
+        self._open: list[Any] = []
+        self._guard = threading.Lock()
+        self._closed = False
+
+    def _connection(self) -> Any:  # noqa: ANN401 - psycopg.Connection, imported lazily
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:
+            import psycopg
+
+            connection = psycopg.connect(self._conninfo, autocommit=True)
+            with self._guard:
+                if self._closed:
+                    connection.close()
+                    raise RuntimeError("the database was disposed")
+                self._open.append(connection)
+            self._local.connection = connection
+        return connection
+
+    def _call(self, work: Callable[[Any], T]) -> T:
+        connection = self._connection()
+        try:
+            return work(connection)
+        except BaseException:
+            if connection.broken:  # a lost connection: the next call of this thread opens another
+                self._local.connection = None
+            raise
+
+    async def run(self, work: Callable[[Any], T]) -> T:
+        """`work(connection)` in one of the threads; its result (or its exception)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._call, work)
+
+    def dispose(self) -> None:
+        with self._guard:
+            self._closed = True
+            connections, self._open = self._open, []
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for connection in connections:
+            connection.close()
+
+
 class Database:
     """The engine and session factories of one running service."""
 
@@ -94,6 +150,7 @@ class Database:
         self._after_commit = after_commit
         self._fast_writer: sqlite3.Connection | None = None
         self._checkpoints = threading.Event()
+        self._direct: PostgresDirect | None = None
         if after_commit is not None:
             hook = after_commit
 
@@ -202,7 +259,18 @@ class Database:
         if self._after_commit is not None:
             self._after_commit()
 
+    @property
+    def direct(self) -> PostgresDirect:
+        """PostgreSQL only: the fast paths' connections (made on first use)."""
+        assert self.is_postgres, "only on PostgreSQL"
+        if self._direct is None:
+            self._direct = PostgresDirect(self.engine)
+        return self._direct
+
     def dispose(self) -> None:
+        if self._direct is not None:
+            self._direct.dispose()
+            self._direct = None
         if self._fast_writer is not None:
             self._checkpoints.set()
             self._fast_writer.close()

@@ -7,6 +7,7 @@ path, fastpath_write.py). What the history and the event feed get written is her
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -52,7 +53,7 @@ _PUBLISH_PG = (
     "rec AS (INSERT INTO event_recipients (account_id, event_id, seq) "
     "SELECT a, ev.id, COALESCE((SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = a), 0) + 1 "
     "FROM ev, unnest(CAST(:accounts AS VARCHAR[])) AS a) "
-    f"SELECT ev.id, pg_notify('{NOTIFY_CHANNEL}', CAST(ev.id AS TEXT)) FROM ev"
+    f"SELECT ev.id, pg_notify('{NOTIFY_CHANNEL}', CAST(ev.id AS TEXT)) FROM ev"  # noqa: S608 - constants
 )
 
 
@@ -208,3 +209,40 @@ class SqliteStatements(Statements):
 
     def many(self, sql: str, rows: Sequence[Params]) -> None:
         self.connection.executemany(sql, rows)
+
+
+class PsycopgStatements(Statements):
+    """On a psycopg 3 connection inside a transaction the caller began (the PostgreSQL fast
+    paths, fastpath_pg.py): the same statements, without an ORM session around them."""
+
+    is_postgres = True
+    _converted: dict[str, str] = {}
+
+    def __init__(self, connection: Any):  # noqa: ANN401 - psycopg.Connection, imported lazily
+        super().__init__()
+        self.connection = connection
+
+    @classmethod
+    def converted(cls, sql: str) -> str:
+        """`:name` parameters (SQLAlchemy's text) as psycopg's `%(name)s`."""
+        converted = cls._converted.get(sql)
+        if converted is None:
+            converted = cls._converted[sql] = _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+        return converted
+
+    def one(self, sql: str, params: Params) -> Sequence[Any] | None:
+        row: Sequence[Any] | None = self.connection.execute(self.converted(sql), params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Params) -> list[Sequence[Any]]:
+        return list(self.connection.execute(self.converted(sql), params).fetchall())
+
+    def run(self, sql: str, params: Params) -> int:
+        return int(self.connection.execute(self.converted(sql), params).rowcount)
+
+    def many(self, sql: str, rows: Sequence[Params]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.converted(sql), rows)
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
