@@ -49,11 +49,11 @@ _LOCK_RECIPIENTS = (
 # trip (a statement of its own after the locks: its snapshot then sees every number committed
 # before them). The notification is delivered at commit, to every listening process.
 _PUBLISH_PG = (
-    "WITH ev AS (INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id), "
+    "WITH ev AS (INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id), "  # noqa: S608 - constants
     "rec AS (INSERT INTO event_recipients (account_id, event_id, seq) "
     "SELECT a, ev.id, COALESCE((SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = a), 0) + 1 "
     "FROM ev, unnest(CAST(:accounts AS VARCHAR[])) AS a) "
-    f"SELECT ev.id, pg_notify('{NOTIFY_CHANNEL}', CAST(ev.id AS TEXT)) FROM ev"  # noqa: S608 - constants
+    f"SELECT ev.id, pg_notify('{NOTIFY_CHANNEL}', CAST(ev.id AS TEXT)) FROM ev"
 )
 
 
