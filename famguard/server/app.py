@@ -66,7 +66,8 @@ def create_app(
     engine = make_engine(database_url)
     upgrade_schema(engine)
     hub = EventHub(engine, listen=_pg_listener(engine) if engine.dialect.name == "postgresql" else None)
-    service = Service(Database(engine, after_commit=hub.notify), clock or _utc_now, hub, load_secret(database_url))
+    database = Database(engine, after_commit=hub.notify, announce=hub.announce if hub.listens else None)
+    service = Service(database, clock or _utc_now, hub, load_secret(database_url))
     if demo:
         from famguard.server.demo import seed_demo
 

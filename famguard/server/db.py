@@ -135,7 +135,14 @@ class PostgresDirect:
 class Database:
     """The engine and session factories of one running service."""
 
-    def __init__(self, engine: Engine, after_commit: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        after_commit: Callable[[], None] | None = None,
+        announce: Callable[[list[int]], None] | None = None,
+    ):
+        """`after_commit`: called after a write session's commit that wrote events; `announce`
+        (PostgreSQL): called with the ids of the events any session's commit wrote."""
         self.engine = engine
         self.is_postgres = engine.dialect.name == "postgresql"
         self.is_sqlite = engine.dialect.name == "sqlite"
@@ -159,6 +166,16 @@ class Database:
                     hook()
 
             event.listen(self._writes, "after_commit", _after_commit)
+        if announce is not None:
+            tell = announce
+
+            def _announce(session: Session) -> None:
+                ids = session.info.pop("event_ids", None)
+                if ids:
+                    tell(ids)
+
+            event.listen(self._writes, "after_commit", _announce)
+            event.listen(self._reads, "after_commit", _announce)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -78,26 +78,28 @@ class FastControlsPostgres:
             return None  # refused, or stored before a control existed: the route fills in its default
         return found
 
-    async def _change(self, teen_id: str, token: str, if_match: bytes, body: bytes) -> tuple[str, str] | None:
+    async def _change(self, teen_id: str, token: str, if_match: bytes, sent: bytes) -> tuple[str, str] | None:
         try:
-            raw: Any = json.loads(body)
+            raw: Any = json.loads(sent)
         except ValueError:
             return None
         if not isinstance(raw, dict):
             return None
         now = self.service.now()
 
-        def change(connection: Any) -> tuple[str, str]:  # noqa: ANN401 - psycopg.Connection
+        def change(connection: Any) -> tuple[str, str, list[int]]:  # noqa: ANN401 - psycopg.Connection
+            statements = PsycopgStatements(connection)
             with connection.transaction():  # rolled back by any refusal, which the route then answers
-                body, etag, _actor = change_controls(
-                    PsycopgStatements(connection), now, token, teen_id, if_match.decode("latin-1"), raw
-                )
-            return body, etag
+                body, etag, _actor = change_controls(statements, now, token, teen_id, if_match.decode("latin-1"), raw)
+            return body, etag, statements.event_ids
 
         try:
-            return await self.service.db.direct.run(change)
+            changed, etag, event_ids = await self.service.db.direct.run(change)
         except Exception:  # noqa: BLE001 - nothing was written: the route meets the same refusal and answers it
             return None
+        if event_ids:  # committed: tell every process's waiting polls
+            self.service.notifier.announce(event_ids)
+        return changed, etag
 
 
 def _bearer(headers: dict[bytes, bytes]) -> str | None:

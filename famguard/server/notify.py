@@ -9,12 +9,17 @@ wake-up), and for other processes' commits a timer (RECHECK_SECONDS). Ids become
 order there (one writer), so "newer than the last id" misses nothing.
 
 On PostgreSQL, where commits of different families run in parallel and ids may become visible
-out of order, the hub LISTENs on a connection of its own instead (`_run_listening`): every
-commit of `Statements.publish`, in any process, sends a NOTIFY naming its event, delivered after
-the commit in commit order, and the hub reads exactly the events named. An account's own numbers
-become visible in order (publish locks the recipients until commit), which is all a poll's cursor
-relies on. A poll's first registration waits until the hub listens; a listen connection that was
-lost wakes every waiting poll once it listens again, so they read what came meanwhile themselves.
+out of order, the hub LISTENs on a connection of its own instead (`_run_listening`), and reads
+exactly the events each notification names. After a commit that wrote events, the writer hands
+their ids to `announce()`; the hub's sender thread NOTIFYs them (a batch per statement, in a
+transaction of its own that need not wait for a WAL flush: the events are durable already) to
+every process, this one included. An account's own numbers become visible in order (publish
+locks the recipients until commit), but notifications from different processes may arrive in
+another order, so a poll takes only an unbroken run of numbers after its cursor and holds the rest
+until the gap fills (`Waiter.deliver_numbered`); should a process die between a commit and its
+announcement, the polls waiting for that event answer at their timeout and read it themselves.
+A poll's first registration waits until the hub listens; a listen connection that was lost
+wakes every waiting poll once it listens again, so they read what came meanwhile themselves.
 
 The database stays the only source of truth. A poll registers before it reads its events, so an
 event committed after the poll's read reaches it through the hub, and one committed before is in
@@ -48,7 +53,9 @@ _NEW_EVENTS = (
     f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
     "WHERE e.id > :seen AND e.id <= :latest ORDER BY e.id"
 )
-# PostgreSQL: the events NOTIFY named, each account's in its own order.
+# PostgreSQL: the sender's statement (psycopg parameters), and the events a NOTIFY named.
+NOTIFY_IDS = 500  # ids per notification (a payload is at most 8,000 bytes)
+_NOTIFY_MANY = f"SELECT pg_notify('{NOTIFY_CHANNEL}', p) FROM unnest(CAST(%(payloads)s AS TEXT[])) AS p"  # noqa: S608
 _EVENTS_NAMED = (
     f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
     "WHERE e.id = ANY(CAST(:ids AS BIGINT[])) ORDER BY r.account_id, r.seq"
@@ -81,6 +88,7 @@ class Waiter:
         self.after = after
         self.loop = asyncio.get_running_loop()
         self._events: list[Event] = []
+        self._held: dict[int, Event] = {}  # PostgreSQL: events that came before a gap filled
         self._ready = self.loop.create_future()
 
     def deliver(self, events: list[Event]) -> None:
@@ -88,6 +96,18 @@ class Waiter:
         fresh = [event for event in events if event["id"] > self.after]
         if fresh:
             self._events.extend(fresh)
+            self.wake()
+
+    def deliver_numbered(self, events: list[Event]) -> None:
+        """On the poll's loop, PostgreSQL: the hub's events for this account, in any order; only
+        an unbroken run of numbers after the last one taken counts (an account's numbers are
+        dense), so a number committed before a later one is never stepped over."""
+        last = self._events[-1]["id"] if self._events else self.after
+        self._held.update((event["id"], event) for event in events if event["id"] > last)
+        while last + 1 in self._held:
+            last += 1
+            self._events.append(self._held.pop(last))
+        if self._events:
             self.wake()
 
     def wake(self) -> None:
@@ -123,6 +143,9 @@ class EventHub:
         self._thread: threading.Thread | None = None
         self._listening = threading.Event()  # PostgreSQL: LISTEN is in place
         self._unheard = False  # PostgreSQL: a poll registered while nothing listened
+        self._outbox: list[int] = []  # PostgreSQL: committed event ids not yet announced
+        self._outbox_ready = threading.Event()
+        self._sender: threading.Thread | None = None
         self.checks = 0  # how many shared checks ran (tests look at it)
 
     # --- the polls' side ------------------------------------------------------------------
@@ -159,10 +182,25 @@ class EventHub:
         """A commit of this process wrote events: look now."""
         self._poke.set()
 
+    @property
+    def listens(self) -> bool:
+        """PostgreSQL: events reach the hub through LISTEN/NOTIFY (writers call `announce`)."""
+        return self._listen is not None
+
+    def announce(self, event_ids: list[int]) -> None:
+        """PostgreSQL: events this process has committed, to be NOTIFYed to every process."""
+        with self._lock:
+            self._outbox.extend(event_ids)
+            if self._sender is None and not self._closed.is_set():
+                self._sender = threading.Thread(target=self._run_sender, name="famguard-announce", daemon=True)
+                self._sender.start()
+        self._outbox_ready.set()
+
     def close(self) -> None:
         """The server stops: every waiting poll answers now (with what it has)."""
         self._closed.set()
         self._poke.set()
+        self._outbox_ready.set()
         self._wake_all()
 
     def _wake_all(self) -> None:
@@ -209,10 +247,11 @@ class EventHub:
                         self._unheard = False
                         self._wake_all()
                 # Wakes at the first NOTIFY (or the timeout, to see a close); then takes the burst.
-                names = [n.payload for n in listener.notifies(timeout=LISTEN_SAFETY_SECONDS, stop_after=1)]
-                if names:
-                    names += [n.payload for n in listener.notifies(timeout=0)]
-                    self._hand_out_named([int(name) for name in names if name.isdigit()])
+                payloads = [n.payload for n in listener.notifies(timeout=LISTEN_SAFETY_SECONDS, stop_after=1)]
+                if payloads:
+                    payloads += [n.payload for n in listener.notifies(timeout=0)]
+                    ids = [int(name) for payload in payloads for name in payload.split(",") if name.isdigit()]
+                    self._hand_out_named(ids)
             except Exception:  # noqa: BLE001 - a database hiccup: reconnect, look again shortly
                 _log.warning("listening for events failed; trying again", exc_info=True)
                 self._listening.clear()
@@ -226,13 +265,56 @@ class EventHub:
             listener.close()
 
     def _hand_out_named(self, ids: list[int]) -> None:
+        """PostgreSQL: reads the events named and gives each waiting poll of a recipient its own,
+        to take in number order (Waiter.deliver_numbered)."""
         self.checks += 1
         with self._lock:
             if not self._waiters:
                 return  # nobody waits: nothing to read
         with self._engine.connect() as connection:
             rows = connection.execute(text(_EVENTS_NAMED), {"ids": ids}).all()
-        self._hand_out(rows)
+        by_account: dict[str, list[Event]] = defaultdict(list)
+        for row in rows:
+            by_account[row[5]].append(event_of(row))
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Waiter, list[Event]]]] = defaultdict(list)
+        with self._lock:
+            for account_id, events in by_account.items():
+                for waiter in self._waiters.get(account_id, ()):
+                    by_loop[waiter.loop].append((waiter, events))
+        for loop, deliveries in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # that server's loop has closed
+                loop.call_soon_threadsafe(_deliver_numbered, deliveries)
+
+    def _run_sender(self) -> None:
+        """PostgreSQL: NOTIFYs the ids `announce` collected, a batch per statement, until closed."""
+        assert self._listen is not None
+        connection = None
+        while not self._closed.is_set():
+            self._outbox_ready.wait(LISTEN_SAFETY_SECONDS)
+            self._outbox_ready.clear()
+            with self._lock:
+                ids, self._outbox = self._outbox, []
+            if not ids:
+                continue
+            try:
+                if connection is None:
+                    connection = self._listen()
+                    # Only the notification is at stake (the events are committed and durable).
+                    connection.execute("SET synchronous_commit = off")
+                payloads = [",".join(map(str, ids[n : n + NOTIFY_IDS])) for n in range(0, len(ids), NOTIFY_IDS)]
+                connection.execute(_NOTIFY_MANY, {"payloads": payloads})
+            except Exception:  # noqa: BLE001 - a database hiccup: reconnect and send them again
+                _log.warning("announcing events failed; trying again", exc_info=True)
+                if connection is not None:
+                    with contextlib.suppress(Exception):  # already broken
+                        connection.close()
+                    connection = None
+                with self._lock:
+                    self._outbox[:0] = ids
+                self._outbox_ready.set()
+                self._closed.wait(RECHECK_SECONDS)
+        if connection is not None:
+            connection.close()
 
     def _check(self) -> None:
         self.checks += 1
@@ -265,3 +347,8 @@ class EventHub:
 def _deliver_all(deliveries: list[tuple[Waiter, list[Event]]]) -> None:
     for waiter, events in deliveries:
         waiter.deliver(events)
+
+
+def _deliver_numbered(deliveries: list[tuple[Waiter, list[Event]]]) -> None:
+    for waiter, events in deliveries:
+        waiter.deliver_numbered(events)

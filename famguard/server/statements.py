@@ -31,8 +31,10 @@ _INSERT_RECIPIENT = (
     "SELECT CAST(:account AS VARCHAR), CAST(:event AS INTEGER), COALESCE(MAX(seq), 0) + 1 "
     "FROM event_recipients WHERE account_id = CAST(:account AS VARCHAR)"
 )
-# Listeners (notify.EventHub, one per process) learn of new events from this channel (PostgreSQL);
-# each notification's payload is the id of a committed event.
+# Listeners (notify.EventHub, one per process) learn of new events from this channel (PostgreSQL):
+# each notification's payload lists ids of committed events. It is sent after the commit, not in
+# the transaction: a transaction that NOTIFYs takes PostgreSQL's one notification-queue lock and
+# holds it through its commit's WAL flush, so every change of the service waited for the one before.
 NOTIFY_CHANNEL = "famguard_events"
 # PostgreSQL: a transaction-long lock per recipient account, taken in one order (sorted) before
 # its number is read, so that two publishers for the same account take turns until commit — the
@@ -45,15 +47,14 @@ _LOCK_RECIPIENTS = (
     "SELECT count(pg_advisory_xact_lock(CAST(:cls AS INTEGER), hashtext(a))) "
     "FROM (SELECT a FROM unnest(CAST(:accounts AS VARCHAR[])) AS a ORDER BY a) AS sorted"
 )
-# PostgreSQL: the event, its recipients with their next numbers and the notification in one round
-# trip (a statement of its own after the locks: its snapshot then sees every number committed
-# before them). The notification is delivered at commit, to every listening process.
+# PostgreSQL: the event and its recipients with their next numbers in one round trip (a statement
+# of its own after the locks: its snapshot then sees every number committed before them).
 _PUBLISH_PG = (
     "WITH ev AS (INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id), "  # noqa: S608 - constants
     "rec AS (INSERT INTO event_recipients (account_id, event_id, seq) "
     "SELECT a, ev.id, COALESCE((SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = a), 0) + 1 "
     "FROM ev, unnest(CAST(:accounts AS VARCHAR[])) AS a) "
-    f"SELECT ev.id, pg_notify('{NOTIFY_CHANNEL}', CAST(ev.id AS TEXT)) FROM ev"
+    "SELECT ev.id FROM ev"
 )
 
 
@@ -71,6 +72,7 @@ class Statements:
 
     def __init__(self) -> None:
         self.published = False  # set by publish(): the caller wakes the long polls after commit
+        self.event_ids: list[int] = []  # what publish() wrote (PostgreSQL: announced after commit)
 
     def one(self, sql: str, params: Params) -> Sequence[Any] | None:
         raise NotImplementedError
@@ -131,6 +133,7 @@ class Statements:
             if recipients:
                 self.many(_INSERT_RECIPIENT, recipients)
         self.published = True
+        self.event_ids.append(event_id)
         return event_id
 
     def _publish_postgres(self, event: Params, accounts: list[str]) -> int:
@@ -180,6 +183,8 @@ class SessionStatements(Statements):
     ) -> int:
         event_id = super().publish(now, event_type, teen_id, data, audience)
         self.session.info["notify"] = True  # Database wakes this process's polls after commit
+        if self.is_postgres:  # and announces the events to every process (notify.EventHub.announce)
+            self.session.info.setdefault("event_ids", []).append(event_id)
         return event_id
 
 
