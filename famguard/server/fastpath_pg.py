@@ -88,8 +88,8 @@ class FastControlsPostgres:
         now = self.service.now()
 
         def change(connection: Any) -> tuple[str, str, list[int]]:  # noqa: ANN401 - psycopg.Connection
-            with connection.pipeline() as pipeline, connection.transaction():  # a refusal rolls back
-                statements = PsycopgStatements(connection, pipeline)
+            statements = PsycopgStatements(connection)
+            with connection.transaction():  # rolled back by any refusal, which the route then answers
                 body, etag, _actor = change_controls(statements, now, token, teen_id, if_match.decode("latin-1"), raw)
             return body, etag, statements.event_ids
 

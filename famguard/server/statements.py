@@ -87,10 +87,6 @@ class Statements:
     def many(self, sql: str, rows: Sequence[Params]) -> None:
         raise NotImplementedError
 
-    def send(self, sql: str, params: Params) -> None:
-        """Runs a statement whose result nobody needs (pipelined where the connection can)."""
-        self.run(sql, params)
-
     def stamp(self, moment: datetime) -> Any:  # noqa: ANN401 - what the driver stores
         """An aware datetime as models.UtcDateTime stores it (naive UTC)."""
         return moment.astimezone(UTC).replace(tzinfo=None)
@@ -143,7 +139,7 @@ class Statements:
     def _publish_postgres(self, event: Params, accounts: list[str]) -> int:
         """Two round trips: the recipients' locks, then the event with its numbers and NOTIFY."""
         if accounts:
-            self.send(_LOCK_RECIPIENTS, {"cls": EVENT_LOCK_CLASS, "accounts": accounts})
+            self.one(_LOCK_RECIPIENTS, {"cls": EVENT_LOCK_CLASS, "accounts": accounts})
         row = self.one(_PUBLISH_PG, {**event, "accounts": accounts})
         assert row is not None
         return int(row[0])
@@ -222,17 +218,14 @@ class SqliteStatements(Statements):
 
 class PsycopgStatements(Statements):
     """On a psycopg 3 connection inside a transaction the caller began (the PostgreSQL fast
-    paths, fastpath_pg.py): the same statements, without an ORM session around them. With the
-    connection's `pipeline`, statements whose results are not needed yet (the history rows, the
-    recipients' locks) travel with the next one that is: fewer round trips per change."""
+    paths, fastpath_pg.py): the same statements, without an ORM session around them."""
 
     is_postgres = True
     _converted: dict[str, str] = {}
 
-    def __init__(self, connection: Any, pipeline: Any = None):  # noqa: ANN401 - psycopg objects, imported lazily
+    def __init__(self, connection: Any):  # noqa: ANN401 - psycopg.Connection, imported lazily
         super().__init__()
         self.connection = connection
-        self.pipeline = pipeline
 
     @classmethod
     def converted(cls, sql: str) -> str:
@@ -250,17 +243,11 @@ class PsycopgStatements(Statements):
         return list(self.connection.execute(self.converted(sql), params).fetchall())
 
     def run(self, sql: str, params: Params) -> int:
-        cursor = self.connection.execute(self.converted(sql), params)
-        if self.pipeline is not None:
-            self.pipeline.sync()  # the row count is known once the statement has run
-        return int(cursor.rowcount)
+        return int(self.connection.execute(self.converted(sql), params).rowcount)
 
     def many(self, sql: str, rows: Sequence[Params]) -> None:
         with self.connection.cursor() as cursor:
             cursor.executemany(self.converted(sql), rows)
-
-    def send(self, sql: str, params: Params) -> None:
-        self.connection.execute(self.converted(sql), params)
 
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
