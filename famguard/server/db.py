@@ -1,7 +1,8 @@
 """The database connection: engine settings per backend (SQLite in WAL mode, PostgreSQL through
 psycopg 3), the Alembic upgrade run at start, and read/write transactions. SQLite write
 transactions start with BEGIN IMMEDIATE so that concurrent writers queue on the busy timeout
-instead of failing when a read transaction tries to become a write."""
+instead of failing when a read transaction tries to become a write. On PostgreSQL, also the
+plain psycopg connections of the fast paths (`PostgresDirect`)."""
 
 from __future__ import annotations
 
