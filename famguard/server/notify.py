@@ -71,6 +71,7 @@ LATEST_OF_ACCOUNT_SQL = "SELECT MAX(seq) FROM event_recipients WHERE account_id 
 _log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
+Deliveries = list[tuple["Waiter", list[Event]]]
 
 
 def event_of(row: Sequence[Any]) -> Event:
@@ -273,17 +274,7 @@ class EventHub:
                 return  # nobody waits: nothing to read
         with self._engine.connect() as connection:
             rows = connection.execute(text(_EVENTS_NAMED), {"ids": ids}).all()
-        by_account: dict[str, list[Event]] = defaultdict(list)
-        for row in rows:
-            by_account[row[5]].append(event_of(row))
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Waiter, list[Event]]]] = defaultdict(list)
-        with self._lock:
-            for account_id, events in by_account.items():
-                for waiter in self._waiters.get(account_id, ()):
-                    by_loop[waiter.loop].append((waiter, events))
-        for loop, deliveries in by_loop.items():
-            with contextlib.suppress(RuntimeError):  # that server's loop has closed
-                loop.call_soon_threadsafe(_deliver_numbered, deliveries)
+        self._hand_out(rows, _deliver_numbered)
 
     def _run_sender(self) -> None:
         """PostgreSQL: NOTIFYs the ids `announce` collected, a batch per statement, until closed."""
@@ -327,8 +318,9 @@ class EventHub:
         self._seen = latest
         self._hand_out(rows)
 
-    def _hand_out(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Gives each waiting poll of a recipient its events (rows: EVENT_COLUMNS, account id)."""
+    def _hand_out(self, rows: Sequence[Sequence[Any]], deliver: Callable[[Deliveries], None] | None = None) -> None:
+        """Gives each waiting poll of a recipient its events (rows: EVENT_COLUMNS, account id),
+        through `deliver` on the poll's loop (default: `_deliver_all`)."""
         by_account: dict[str, list[Event]] = defaultdict(list)
         for row in rows:
             by_account[row[5]].append(event_of(row))
@@ -339,16 +331,16 @@ class EventHub:
                     by_loop[waiter.loop].append((waiter, events))
         for loop, deliveries in by_loop.items():
             try:
-                loop.call_soon_threadsafe(_deliver_all, deliveries)
+                loop.call_soon_threadsafe(deliver or _deliver_all, deliveries)
             except RuntimeError:  # that server's loop has closed
                 pass
 
 
-def _deliver_all(deliveries: list[tuple[Waiter, list[Event]]]) -> None:
+def _deliver_all(deliveries: Deliveries) -> None:
     for waiter, events in deliveries:
         waiter.deliver(events)
 
 
-def _deliver_numbered(deliveries: list[tuple[Waiter, list[Event]]]) -> None:
+def _deliver_numbered(deliveries: Deliveries) -> None:
     for waiter, events in deliveries:
         waiter.deliver_numbered(events)

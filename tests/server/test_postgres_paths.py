@@ -7,57 +7,33 @@ many guardians changing their teens at once through two server processes (no tab
 more) leave every account numbers 1, 2, 3… without a gap or a repeat, and a poll waiting in one
 process gets the other process's change at once.
 
-Skipped only when PostgreSQL's server programs are absent and FAMGUARD_REQUIRE_POSTGRES is not
-set (CI sets it)."""
+Skipped (with test_postgres, whose cluster it uses) only when PostgreSQL's server programs are
+absent and FAMGUARD_REQUIRE_POSTGRES is not set (CI sets it)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import text
 
 from famguard.server.db import make_engine
-from famguard.server.secret import SECRET_FILE_ENV
 from tests.server import test_controls_read_paths as read_paths
 from tests.server import test_controls_write_paths as write_paths
+from tests.server.test_postgres import postgres_server  # noqa: F401 - the fixture (and its skip without PostgreSQL)
 from tests.support.accounts import link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll
-from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
+from tests.support.postgres import fresh_database
 from tests.support.servers import FakeClock, LocalServer, counting_calls
-
-if pg_bin() is None and not os.environ.get("FAMGUARD_REQUIRE_POSTGRES"):
-    pytest.skip(
-        "PostgreSQL's initdb/pg_ctl are not installed (set FAMGUARD_REQUIRE_POSTGRES=1 to fail instead)",
-        allow_module_level=True,
-    )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    with throwaway_cluster() as url, tempfile.TemporaryDirectory(prefix="famguard-secret-") as directory:
-        previous = os.environ.get(SECRET_FILE_ENV)
-        os.environ[SECRET_FILE_ENV] = str(Path(directory) / "server-secret")
-        try:
-            yield url
-        finally:
-            if previous is None:
-                os.environ.pop(SECRET_FILE_ENV, None)
-            else:
-                os.environ[SECRET_FILE_ENV] = previous
-
-
-def test_both_paths_answer_every_controls_read_alike_on_postgres(cluster: str) -> None:
-    fast = read_paths._run(fresh_database(cluster), fast_path=True)
-    full = read_paths._run(fresh_database(cluster), fast_path=False)
+def test_both_paths_answer_every_controls_read_alike_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
+    fast = read_paths._run(fresh_database(postgres_server), fast_path=True)
+    full = read_paths._run(fresh_database(postgres_server), fast_path=False)
     assert [label for label, _ in fast] == [label for label, _ in full]
     for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
         assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
@@ -67,9 +43,9 @@ def test_both_paths_answer_every_controls_read_alike_on_postgres(cluster: str) -
     assert answers["18 today in the teen's time zone"][0] == 404
 
 
-def test_both_paths_answer_every_controls_change_alike_on_postgres(cluster: str) -> None:
-    fast, fast_history, fast_events = write_paths._run(fresh_database(cluster), fast_path=True)
-    full, full_history, full_events = write_paths._run(fresh_database(cluster), fast_path=False)
+def test_both_paths_answer_every_controls_change_alike_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
+    fast, fast_history, fast_events = write_paths._run(fresh_database(postgres_server), fast_path=True)
+    full, full_history, full_events = write_paths._run(fresh_database(postgres_server), fast_path=False)
     assert [label for label, _ in fast] == [label for label, _ in full]
     for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
         assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
@@ -83,10 +59,10 @@ def test_both_paths_answer_every_controls_change_alike_on_postgres(cluster: str)
 
 
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])
-def test_the_switch_decides_who_answers_on_postgres(cluster: str, fast_path: bool) -> None:
+def test_the_switch_decides_who_answers_on_postgres(postgres_server: str, fast_path: bool) -> None:  # noqa: F811 - the fixture
     """With the fast path on, an allowed read and a change without a key open no ORM session."""
     clock = FakeClock()
-    with LocalServer(fresh_database(cluster), clock=clock, fast_path=fast_path) as server:
+    with LocalServer(fresh_database(postgres_server), clock=clock, fast_path=fast_path) as server:
         api = Api(requests.Session(), server.url)
         alex = make_guardian(api)
         maya = make_teen(api, "Maya", 14, clock.now.date())
@@ -99,8 +75,8 @@ def test_the_switch_decides_who_answers_on_postgres(cluster: str, fast_path: boo
         assert len(sessions) == (0 if fast_path else 2)
 
 
-def test_parallel_changes_through_two_processes_number_each_accounts_events_densely(cluster: str) -> None:
-    url = fresh_database(cluster)
+def test_parallel_changes_through_two_processes_number_each_accounts_events_densely(postgres_server: str) -> None:  # noqa: F811 - the fixture
+    url = fresh_database(postgres_server)
     with (
         LocalServer(url, own_process=True) as first,
         LocalServer(url, own_process=True) as second,
