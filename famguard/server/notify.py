@@ -159,7 +159,7 @@ class EventHub:
                     self._seen = self._latest()  # before the poll's own read: nothing falls between
                 self._thread = threading.Thread(target=self._run, name="famguard-events", daemon=True)
                 self._thread.start()
-        if self._listen is not None and not self._listening.is_set():
+        if self._listen is not None and not self._listening.is_set() and not self._closed.is_set():
             # Before the poll's own read, so that nothing committed after it goes unheard (once per
             # process: later registrations find the listener listening).
             if not self._listening.wait(LISTEN_START_SECONDS):
