@@ -29,6 +29,7 @@ from famguard.server.db import Database, make_engine, upgrade_schema
 from famguard.server.errors import error_body, install_error_handlers
 from famguard.server.fastpath import FAST_PATH_ENV, FastControlsRead
 from famguard.server.fastpath_events import FastEventsPoll
+from famguard.server.fastpath_pg import FastControlsPostgres
 from famguard.server.fastpath_write import FastControlsWrite
 from famguard.server.limits import BodyLimit, Limits
 from famguard.server.notify import EventHub
@@ -60,14 +61,16 @@ def create_app(
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
     empty database. `fast_path` answers GET controls, makes PATCH controls and takes long polls
-    in front of FastAPI on SQLite (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI
+    in front of FastAPI on SQLite, and answers GET and PATCH controls in front of it on
+    PostgreSQL (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI
     routes answer every request. `limits` bound what a client may send (famguard.server.limits;
     the defaults unless given), on the fast paths as on the routes. `light_demo_hashes`: the demo
     accounts' passwords are hashed at a light cost (only the desktop app's practice service)."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
     hub = EventHub(engine, listen=_pg_listener(engine) if engine.dialect.name == "postgresql" else None)
-    service = Service(Database(engine, after_commit=hub.notify), clock or _utc_now, hub, load_secret(database_url))
+    database = Database(engine, after_commit=hub.notify, announce=hub.announce if hub.listens else None)
+    service = Service(database, clock or _utc_now, hub, load_secret(database_url))
     if demo:
         from famguard.server.demo import seed_demo
 
@@ -118,6 +121,7 @@ def create_app(
         front.append(lambda inner: FastControlsRead(inner, service=service))
         front.append(lambda inner: FastControlsWrite(inner, service=service))
         front.append(lambda inner: FastEventsPoll(inner, service=service))
+        front.append(lambda inner: FastControlsPostgres(inner, service=service))
     # Outermost: an oversized or endless body is refused before anything else, the fast paths
     # included, looks at it.
     front.append(lambda inner: BodyLimit(inner, limits=limits))

@@ -1,21 +1,25 @@
 """The database connection: engine settings per backend (SQLite in WAL mode, PostgreSQL through
 psycopg 3), the Alembic upgrade run at start, and read/write transactions. SQLite write
 transactions start with BEGIN IMMEDIATE so that concurrent writers queue on the busy timeout
-instead of failing when a read transaction tries to become a write."""
+instead of failing when a read transaction tries to become a write. On PostgreSQL, also the
+plain psycopg connections of the fast paths (`PostgresDirect`)."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE_OPTION = "famguard_write"
 # SQLite allows one writer at a time. Writers of this process queue on a lock per database file
@@ -23,13 +27,17 @@ _WRITE_OPTION = "famguard_write"
 # under concurrent writes seconds long. Other processes still meet the busy timeout.
 _SQLITE_WRITE_LOCKS: dict[str, threading.RLock] = {}
 _LOCKS_GUARD = threading.Lock()
+POSTGRES_POOL_SIZE = 40
 
 
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(database_url)
-    return create_engine(database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # As many pooled connections as the worker threads that run requests (anyio's default of
+    # 40): with fewer, connections above the pool's size were closed on their way back and opened
+    # again for the next request — a new PostgreSQL backend process for many requests under load.
+    return create_engine(database_url, pool_size=POSTGRES_POOL_SIZE, max_overflow=10, pool_pre_ping=True)
 
 
 def _sqlite_engine(database_url: str) -> Engine:
@@ -72,10 +80,70 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+class PostgresDirect:
+    """PostgreSQL connections of the fast paths (fastpath_pg.py): psycopg 3 connections in
+    autocommit mode, one per thread of a small executor of their own, so a point read is one round
+    trip (no BEGIN, no COMMIT, no ORM session, no pool check-out ping) and a change is BEGIN, its
+    statements and COMMIT. A few threads keep the database busy while the event loop goes on;
+    more would only contend for the GIL (each request's Python work is a fraction of its wait)."""
+
+    THREADS = 8
+
+    def __init__(self, engine: Engine):
+        self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._executor = ThreadPoolExecutor(self.THREADS, thread_name_prefix="famguard-pg")
+        self._local = threading.local()
+        self._open: list[Any] = []
+        self._guard = threading.Lock()
+        self._closed = False
+
+    def _connection(self) -> Any:  # noqa: ANN401 - psycopg.Connection, imported lazily
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:
+            import psycopg
+
+            connection = psycopg.connect(self._conninfo, autocommit=True)
+            with self._guard:
+                if self._closed:
+                    connection.close()
+                    raise RuntimeError("the database was disposed")
+                self._open.append(connection)
+            self._local.connection = connection
+        return connection
+
+    def _call(self, work: Callable[[Any], T]) -> T:
+        connection = self._connection()
+        try:
+            return work(connection)
+        except BaseException:
+            if connection.broken:  # a lost connection: the next call of this thread opens another
+                self._local.connection = None
+            raise
+
+    async def run(self, work: Callable[[Any], T]) -> T:
+        """`work(connection)` in one of the threads; its result (or its exception)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._call, work)
+
+    def dispose(self) -> None:
+        with self._guard:
+            self._closed = True
+            connections, self._open = self._open, []
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for connection in connections:
+            connection.close()
+
+
 class Database:
     """The engine and session factories of one running service."""
 
-    def __init__(self, engine: Engine, after_commit: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        after_commit: Callable[[], None] | None = None,
+        announce: Callable[[list[int]], None] | None = None,
+    ):
+        """`after_commit`: called after a write session's commit that wrote events; `announce`
+        (PostgreSQL): called with the ids of the events any session's commit wrote."""
         self.engine = engine
         self.is_postgres = engine.dialect.name == "postgresql"
         self.is_sqlite = engine.dialect.name == "sqlite"
@@ -93,6 +161,7 @@ class Database:
         self._inline = threading.local()
         self._inline_connections: list[sqlite3.Connection] = []
         self._checkpoints = threading.Event()
+        self._direct: PostgresDirect | None = None
         if after_commit is not None:
             hook = after_commit
 
@@ -101,6 +170,16 @@ class Database:
                     hook()
 
             event.listen(self._writes, "after_commit", _after_commit)
+        if announce is not None:
+            tell = announce
+
+            def _announce(session: Session) -> None:
+                ids = session.info.pop("event_ids", None)
+                if ids:
+                    tell(ids)
+
+            event.listen(self._writes, "after_commit", _announce)
+            event.listen(self._reads, "after_commit", _announce)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -228,12 +307,23 @@ class Database:
         if self._after_commit is not None:
             self._after_commit()
 
+    @property
+    def direct(self) -> PostgresDirect:
+        """PostgreSQL only: the fast paths' connections (made on first use)."""
+        assert self.is_postgres, "only on PostgreSQL"
+        if self._direct is None:
+            self._direct = PostgresDirect(self.engine)
+        return self._direct
+
     def dispose(self) -> None:
         with _LOCKS_GUARD:
             inline, self._inline_connections = self._inline_connections, []
         for connection in inline:
             connection.close()
         self._inline = threading.local()
+        if self._direct is not None:
+            self._direct.dispose()
+            self._direct = None
         if self._fast_writer is not None:
             self._checkpoints.set()
             self._fast_writer.close()

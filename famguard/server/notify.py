@@ -1,18 +1,29 @@
 """Wake-ups for long-polling clients, at no cost while nothing happens: one `EventHub` per
 service (per process) is the only thing that looks for new events, never a waiting poll.
 
-Its thread runs one shared check — "is there an event newer than the last one I handed out?",
-an index lookup — and when there is, reads the new events with their recipients once and hands
-each waiting poll of a recipient its events directly, on that poll's event loop. What starts a
-check: a commit of this process that wrote events (`notify()`, in-process wake-up); on
-PostgreSQL a NOTIFY from any process (the commit of `Statements.publish` sends one; the hub
-LISTENs on a connection of its own); and on SQLite, for other processes' commits, a timer
-(RECHECK_SECONDS; on PostgreSQL the same timer is only a safety net for a lost connection).
+On SQLite its thread runs one shared check — "is there an event newer than the last one I
+handed out?", an index lookup — and when there is, reads the new events with their recipients
+once and hands each waiting poll of a recipient its events directly, on that poll's event loop.
+What starts a check: a commit of this process that wrote events (`notify()`, in-process
+wake-up), and for other processes' commits a timer (RECHECK_SECONDS). Ids become visible in id
+order there (one writer), so "newer than the last id" misses nothing.
 
-The database stays the only source of truth. A poll registers before it reads its events, and
-the hub hands out events in id order (ids become visible in id order: SQLite has one writer,
-PostgreSQL's publish locks the table until commit), so an event committed after the poll's read
-reaches it through the hub, and one committed before is in its read."""
+On PostgreSQL, where commits of different families run in parallel and ids may become visible
+out of order, the hub LISTENs on a connection of its own instead (`_run_listening`), and reads
+exactly the events each notification names. After a commit that wrote events, the writer hands
+their ids to `announce()`; the hub's sender thread NOTIFYs them (a batch per statement, in a
+transaction of its own that need not wait for a WAL flush: the events are durable already) to
+every process, this one included. An account's own numbers become visible in order (publish
+locks the recipients until commit), but notifications from different processes may arrive in
+another order, so a poll takes only an unbroken run of numbers after its cursor and holds the rest
+until the gap fills (`Waiter.deliver_numbered`); should a process die between a commit and its
+announcement, the polls waiting for that event answer at their timeout and read it themselves.
+A poll's first registration waits until the hub listens; a listen connection that was lost
+wakes every waiting poll once it listens again, so they read what came meanwhile themselves.
+
+The database stays the only source of truth. A poll registers before it reads its events, so an
+event committed after the poll's read reaches it through the hub, and one committed before is in
+its read."""
 
 from __future__ import annotations
 
@@ -31,7 +42,8 @@ from famguard.server.access import utc
 from famguard.server.statements import NOTIFY_CHANNEL
 
 RECHECK_SECONDS = 0.25  # SQLite: how soon another process's event is seen
-LISTEN_SAFETY_SECONDS = 5.0  # PostgreSQL: a check even without NOTIFY (a lost listen connection)
+LISTEN_SAFETY_SECONDS = 5.0  # PostgreSQL: how often the listener looks up from its wait (closing)
+LISTEN_START_SECONDS = 5.0  # PostgreSQL: how long a poll's registration waits for the listener
 MAX_EVENTS = 100  # per answer; the client asks again with the new cursor
 _LATEST = "SELECT max(id) FROM events"
 # The columns both the poll's own read and the hub's read hand to `event_of`: an event's id as
@@ -40,6 +52,13 @@ EVENT_COLUMNS = "r.seq, e.type, e.teen_id, e.at, e.data"
 _NEW_EVENTS = (
     f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
     "WHERE e.id > :seen AND e.id <= :latest ORDER BY e.id"
+)
+# PostgreSQL: the sender's statement (psycopg parameters), and the events a NOTIFY named.
+NOTIFY_IDS = 500  # ids per notification (a payload is at most 8,000 bytes)
+_NOTIFY_MANY = f"SELECT pg_notify('{NOTIFY_CHANNEL}', p) FROM unnest(CAST(%(payloads)s AS TEXT[])) AS p"  # noqa: S608
+_EVENTS_NAMED = (
+    f"SELECT {EVENT_COLUMNS}, r.account_id FROM events e JOIN event_recipients r ON r.event_id = e.id "  # noqa: S608 - constants
+    "WHERE e.id = ANY(CAST(:ids AS BIGINT[])) ORDER BY r.account_id, r.seq"
 )
 # A poll's own read, on both paths (routes_family, fastpath_events).
 MY_EVENTS_SQL = (
@@ -52,6 +71,7 @@ LATEST_OF_ACCOUNT_SQL = "SELECT MAX(seq) FROM event_recipients WHERE account_id 
 _log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
+Deliveries = list[tuple["Waiter", list[Event]]]
 
 
 def event_of(row: Sequence[Any]) -> Event:
@@ -69,6 +89,7 @@ class Waiter:
         self.after = after
         self.loop = asyncio.get_running_loop()
         self._events: list[Event] = []
+        self._held: dict[int, Event] = {}  # PostgreSQL: events that came before a gap filled
         self._ready = self.loop.create_future()
 
     def deliver(self, events: list[Event]) -> None:
@@ -76,6 +97,18 @@ class Waiter:
         fresh = [event for event in events if event["id"] > self.after]
         if fresh:
             self._events.extend(fresh)
+            self.wake()
+
+    def deliver_numbered(self, events: list[Event]) -> None:
+        """On the poll's loop, PostgreSQL: the hub's events for this account, in any order; only
+        an unbroken run of numbers after the last one taken counts (an account's numbers are
+        dense), so a number committed before a later one is never stepped over."""
+        last = self._events[-1]["id"] if self._events else self.after
+        self._held.update((event["id"], event) for event in events if event["id"] > last)
+        while last + 1 in self._held:
+            last += 1
+            self._events.append(self._held.pop(last))
+        if self._events:
             self.wake()
 
     def wake(self) -> None:
@@ -109,6 +142,11 @@ class EventHub:
         self._closed = threading.Event()
         self._seen: int | None = None
         self._thread: threading.Thread | None = None
+        self._listening = threading.Event()  # PostgreSQL: LISTEN is in place
+        self._unheard = False  # PostgreSQL: a poll registered while nothing listened
+        self._outbox: list[int] = []  # PostgreSQL: committed event ids not yet announced
+        self._outbox_ready = threading.Event()
+        self._sender: threading.Thread | None = None
         self.checks = 0  # how many shared checks ran (tests look at it)
 
     # --- the polls' side ------------------------------------------------------------------
@@ -117,9 +155,15 @@ class EventHub:
         with self._lock:
             self._waiters[waiter.account_id].add(waiter)
             if self._thread is None and not self._closed.is_set():
-                self._seen = self._latest()  # before the poll's own read: nothing falls between
+                if self._listen is None:
+                    self._seen = self._latest()  # before the poll's own read: nothing falls between
                 self._thread = threading.Thread(target=self._run, name="famguard-events", daemon=True)
                 self._thread.start()
+        if self._listen is not None and not self._listening.is_set() and not self._closed.is_set():
+            # Before the poll's own read, so that nothing committed after it goes unheard (once per
+            # process: later registrations find the listener listening).
+            if not self._listening.wait(LISTEN_START_SECONDS):
+                self._unheard = True  # woken when the listener listens
 
     def unregister(self, waiter: Waiter) -> None:
         with self._lock:
@@ -139,10 +183,29 @@ class EventHub:
         """A commit of this process wrote events: look now."""
         self._poke.set()
 
+    @property
+    def listens(self) -> bool:
+        """PostgreSQL: events reach the hub through LISTEN/NOTIFY (writers call `announce`)."""
+        return self._listen is not None
+
+    def announce(self, event_ids: list[int]) -> None:
+        """PostgreSQL: events this process has committed, to be NOTIFYed to every process."""
+        with self._lock:
+            self._outbox.extend(event_ids)
+            if self._sender is None and not self._closed.is_set():
+                self._sender = threading.Thread(target=self._run_sender, name="famguard-announce", daemon=True)
+                self._sender.start()
+        self._outbox_ready.set()
+
     def close(self) -> None:
         """The server stops: every waiting poll answers now (with what it has)."""
         self._closed.set()
         self._poke.set()
+        self._outbox_ready.set()
+        self._wake_all()
+
+    def _wake_all(self) -> None:
+        """Every waiting poll answers now with what it has (and its client asks again)."""
         with self._lock:
             waiters = [w for group in self._waiters.values() for w in group]
         for waiter in waiters:
@@ -158,29 +221,91 @@ class EventHub:
             return int(connection.execute(text(_LATEST)).scalar() or 0)
 
     def _run(self) -> None:
-        listener = None
+        if self._listen is not None:
+            self._run_listening()
+            return
         while not self._closed.is_set():
             try:
-                if self._listen is not None and listener is None:
-                    listener = self._listen()
-                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                if listener is not None:
-                    # Wakes at the first NOTIFY (or the safety timeout); drains the burst.
-                    for _ in listener.notifies(timeout=LISTEN_SAFETY_SECONDS, stop_after=1):
-                        pass
-                else:
-                    self._poke.wait(RECHECK_SECONDS)
+                self._poke.wait(RECHECK_SECONDS)
                 self._poke.clear()
                 self._check()
-            except Exception:  # noqa: BLE001 - a database hiccup: reconnect, look again shortly
+            except Exception:  # noqa: BLE001 - a database hiccup: look again shortly
                 _log.warning("event check failed; trying again", exc_info=True)
+                self._closed.wait(RECHECK_SECONDS)
+
+    def _run_listening(self) -> None:
+        """PostgreSQL: hands out the events each NOTIFY names; no reads while nothing happens."""
+        assert self._listen is not None
+        listener = None
+        lost = False
+        while not self._closed.is_set():
+            try:
+                if listener is None:
+                    listener = self._listen()
+                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self._listening.set()
+                    if lost or self._unheard:  # notifications may have gone by unheard
+                        self._unheard = False
+                        self._wake_all()
+                # Wakes at the first NOTIFY (or the timeout, to see a close); then takes the burst.
+                payloads = [n.payload for n in listener.notifies(timeout=LISTEN_SAFETY_SECONDS, stop_after=1)]
+                if payloads:
+                    payloads += [n.payload for n in listener.notifies(timeout=0)]
+                    ids = [int(name) for payload in payloads for name in payload.split(",") if name.isdigit()]
+                    self._hand_out_named(ids)
+            except Exception:  # noqa: BLE001 - a database hiccup: reconnect, look again shortly
+                _log.warning("listening for events failed; trying again", exc_info=True)
+                self._listening.clear()
                 if listener is not None:
                     with contextlib.suppress(Exception):  # already broken
                         listener.close()
                     listener = None
+                lost = True
                 self._closed.wait(RECHECK_SECONDS)
         if listener is not None:
             listener.close()
+
+    def _hand_out_named(self, ids: list[int]) -> None:
+        """PostgreSQL: reads the events named and gives each waiting poll of a recipient its own,
+        to take in number order (Waiter.deliver_numbered)."""
+        self.checks += 1
+        with self._lock:
+            if not self._waiters:
+                return  # nobody waits: nothing to read
+        with self._engine.connect() as connection:
+            rows = connection.execute(text(_EVENTS_NAMED), {"ids": ids}).all()
+        self._hand_out(rows, _deliver_numbered)
+
+    def _run_sender(self) -> None:
+        """PostgreSQL: NOTIFYs the ids `announce` collected, a batch per statement, until closed."""
+        assert self._listen is not None
+        connection = None
+        while not self._closed.is_set():
+            self._outbox_ready.wait(LISTEN_SAFETY_SECONDS)
+            self._outbox_ready.clear()
+            with self._lock:
+                ids, self._outbox = self._outbox, []
+            if not ids:
+                continue
+            try:
+                if connection is None:
+                    connection = self._listen()
+                    # Only the notification is at stake (the events are committed and durable).
+                    connection.execute("SET synchronous_commit = off")
+                payloads = [",".join(map(str, ids[n : n + NOTIFY_IDS])) for n in range(0, len(ids), NOTIFY_IDS)]
+                connection.execute(_NOTIFY_MANY, {"payloads": payloads})
+            except Exception:  # noqa: BLE001 - a database hiccup: reconnect and send them again
+                _log.warning("announcing events failed; trying again", exc_info=True)
+                if connection is not None:
+                    with contextlib.suppress(Exception):  # already broken
+                        connection.close()
+                    connection = None
+                with self._lock:
+                    self._outbox[:0] = ids
+                self._outbox_ready.set()
+                self._closed.wait(RECHECK_SECONDS)
+        if connection is not None:
+            connection.close()
 
     def _check(self) -> None:
         self.checks += 1
@@ -191,6 +316,11 @@ class EventHub:
         with self._engine.connect() as connection:
             rows = connection.execute(text(_NEW_EVENTS), {"seen": seen, "latest": latest}).all()
         self._seen = latest
+        self._hand_out(rows)
+
+    def _hand_out(self, rows: Sequence[Sequence[Any]], deliver: Callable[[Deliveries], None] | None = None) -> None:
+        """Gives each waiting poll of a recipient its events (rows: EVENT_COLUMNS, account id),
+        through `deliver` on the poll's loop (default: `_deliver_all`)."""
         by_account: dict[str, list[Event]] = defaultdict(list)
         for row in rows:
             by_account[row[5]].append(event_of(row))
@@ -201,11 +331,16 @@ class EventHub:
                     by_loop[waiter.loop].append((waiter, events))
         for loop, deliveries in by_loop.items():
             try:
-                loop.call_soon_threadsafe(_deliver_all, deliveries)
+                loop.call_soon_threadsafe(deliver or _deliver_all, deliveries)
             except RuntimeError:  # that server's loop has closed
                 pass
 
 
-def _deliver_all(deliveries: list[tuple[Waiter, list[Event]]]) -> None:
+def _deliver_all(deliveries: Deliveries) -> None:
     for waiter, events in deliveries:
         waiter.deliver(events)
+
+
+def _deliver_numbered(deliveries: Deliveries) -> None:
+    for waiter, events in deliveries:
+        waiter.deliver_numbered(events)

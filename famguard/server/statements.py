@@ -7,6 +7,7 @@ path, fastpath_write.py). What the history and the event feed get written is her
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -23,19 +24,38 @@ _INSERT_ACTIVITY = (
 )
 _INSERT_EVENT = "INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id"
 # Each recipient numbers its own events 1, 2, 3… (`seq`, its events cursor): a server-wide id would
-# show a family how busy every other family is. Publishing is serialised (SQLite's one writer,
-# PostgreSQL's lock on the events table), so max + 1 is the account's next number.
+# show a family how busy every other family is. Numbering is serialised per account (SQLite's one
+# writer; on PostgreSQL a lock per recipient, below), so max + 1 is the account's next number.
 _INSERT_RECIPIENT = (
     "INSERT INTO event_recipients (account_id, event_id, seq) "
     "SELECT CAST(:account AS VARCHAR), CAST(:event AS INTEGER), COALESCE(MAX(seq), 0) + 1 "
     "FROM event_recipients WHERE account_id = CAST(:account AS VARCHAR)"
 )
-# Event ids are the poll cursor: taking this lock until commit makes ids become visible in id
-# order on PostgreSQL, so a poll can never step over an event committed late.
-_LOCK_EVENTS = "LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"
-# Listeners of other processes learn of new events from this (PostgreSQL; see events.py).
+# Listeners (notify.EventHub, one per process) learn of new events from this channel (PostgreSQL):
+# each notification's payload lists ids of committed events. It is sent after the commit, not in
+# the transaction: a transaction that NOTIFYs takes PostgreSQL's one notification-queue lock and
+# holds it through its commit's WAL flush, so every change of the service waited for the one before.
 NOTIFY_CHANNEL = "famguard_events"
-_NOTIFY = f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')"
+# PostgreSQL: a transaction-long lock per recipient account, taken in one order (sorted) before
+# its number is read, so that two publishers for the same account take turns until commit — the
+# account's numbers become visible in order, and a poll can never step over one committed late —
+# while publishers for other families never wait for each other (a lock of the whole events
+# table serialised every change of the service through its commit). The two-key form keeps these
+# locks apart from the throttles' one-key ones (Service.lock_keys).
+EVENT_LOCK_CLASS = 0x4647  # "FG"
+_LOCK_RECIPIENTS = (
+    "SELECT count(pg_advisory_xact_lock(CAST(:cls AS INTEGER), hashtext(a))) "
+    "FROM (SELECT a FROM unnest(CAST(:accounts AS VARCHAR[])) AS a ORDER BY a) AS sorted"
+)
+# PostgreSQL: the event and its recipients with their next numbers in one round trip (a statement
+# of its own after the locks: its snapshot then sees every number committed before them).
+_PUBLISH_PG = (
+    "WITH ev AS (INSERT INTO events (at, type, teen_id, data) VALUES (:at, :type, :teen, :data) RETURNING id), "  # noqa: S608 - constants
+    "rec AS (INSERT INTO event_recipients (account_id, event_id, seq) "
+    "SELECT a, ev.id, COALESCE((SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = a), 0) + 1 "
+    "FROM ev, unnest(CAST(:accounts AS VARCHAR[])) AS a) "
+    "SELECT ev.id FROM ev"
+)
 
 
 def sqlite_stamp(moment: datetime) -> str:
@@ -52,6 +72,7 @@ class Statements:
 
     def __init__(self) -> None:
         self.published = False  # set by publish(): the caller wakes the long polls after commit
+        self.event_ids: list[int] = []  # what publish() wrote (PostgreSQL: announced after commit)
 
     def one(self, sql: str, params: Params) -> Sequence[Any] | None:
         raise NotImplementedError
@@ -101,20 +122,27 @@ class Statements:
         self, now: datetime, event_type: str, teen_id: str | None, data: dict[str, Any], audience: Iterable[str]
     ) -> int:
         """Appends an event for `audience` (account ids); its id."""
+        event = {"at": self.stamp(now), "type": event_type, "teen": teen_id, "data": json.dumps(data)}
         if self.is_postgres:
-            self.run(_LOCK_EVENTS, {})
-        row = self.one(
-            _INSERT_EVENT, {"at": self.stamp(now), "type": event_type, "teen": teen_id, "data": json.dumps(data)}
-        )
-        assert row is not None
-        event_id = int(row[0])
-        recipients = [{"account": account_id, "event": event_id} for account_id in set(audience)]
-        if recipients:
-            self.many(_INSERT_RECIPIENT, recipients)
-        if self.is_postgres:
-            self.one(_NOTIFY, {})  # delivered at commit, to every listening process
+            event_id = self._publish_postgres(event, sorted(set(audience)))
+        else:
+            row = self.one(_INSERT_EVENT, event)
+            assert row is not None
+            event_id = int(row[0])
+            recipients = [{"account": account_id, "event": event_id} for account_id in set(audience)]
+            if recipients:
+                self.many(_INSERT_RECIPIENT, recipients)
         self.published = True
+        self.event_ids.append(event_id)
         return event_id
+
+    def _publish_postgres(self, event: Params, accounts: list[str]) -> int:
+        """Two round trips: the recipients' locks, then the event with its numbers and NOTIFY."""
+        if accounts:
+            self.one(_LOCK_RECIPIENTS, {"cls": EVENT_LOCK_CLASS, "accounts": accounts})
+        row = self.one(_PUBLISH_PG, {**event, "accounts": accounts})
+        assert row is not None
+        return int(row[0])
 
 
 class SessionStatements(Statements):
@@ -155,6 +183,8 @@ class SessionStatements(Statements):
     ) -> int:
         event_id = super().publish(now, event_type, teen_id, data, audience)
         self.session.info["notify"] = True  # Database wakes this process's polls after commit
+        if self.is_postgres:  # and announces the events to every process (notify.EventHub.announce)
+            self.session.info.setdefault("event_ids", []).append(event_id)
         return event_id
 
 
@@ -184,3 +214,40 @@ class SqliteStatements(Statements):
 
     def many(self, sql: str, rows: Sequence[Params]) -> None:
         self.connection.executemany(sql, rows)
+
+
+class PsycopgStatements(Statements):
+    """On a psycopg 3 connection inside a transaction the caller began (the PostgreSQL fast
+    paths, fastpath_pg.py): the same statements, without an ORM session around them."""
+
+    is_postgres = True
+    _converted: dict[str, str] = {}
+
+    def __init__(self, connection: Any):  # noqa: ANN401 - psycopg.Connection, imported lazily
+        super().__init__()
+        self.connection = connection
+
+    @classmethod
+    def converted(cls, sql: str) -> str:
+        """`:name` parameters (SQLAlchemy's text) as psycopg's `%(name)s`."""
+        converted = cls._converted.get(sql)
+        if converted is None:
+            converted = cls._converted[sql] = _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+        return converted
+
+    def one(self, sql: str, params: Params) -> Sequence[Any] | None:
+        row: Sequence[Any] | None = self.connection.execute(self.converted(sql), params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Params) -> list[Sequence[Any]]:
+        return list(self.connection.execute(self.converted(sql), params).fetchall())
+
+    def run(self, sql: str, params: Params) -> int:
+        return int(self.connection.execute(self.converted(sql), params).rowcount)
+
+    def many(self, sql: str, rows: Sequence[Params]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.converted(sql), rows)
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")

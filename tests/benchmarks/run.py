@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         if pg_bin() is None:
             skipped.append("workers (PostgreSQL is not installed)")
         else:
-            from tests.benchmarks.service_rows import workers_rows
+            from tests.benchmarks.workers_rows import workers_rows
 
             with throwaway_cluster(max_connections=200) as cluster:
                 rows += workers_rows(cluster, connections, seconds, _log, rounds=1 if args.quick else 2)

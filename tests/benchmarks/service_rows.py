@@ -1,8 +1,8 @@
 """The service rows of the table, measured with wrk from outside the server process (one
 connection per wrk thread, loopback only, bounded in time): GET /v1/health as the baseline, GET
 controls and PATCH controls (a guardian and a teen per connection, If-Match), on a small
-database and on 10,000 and 100,000 teens with 1,000 guardians; and `--workers 2` against one
-worker on PostgreSQL. The health runs before and after the measured endpoints are averaged, so a
+database and on 10,000 and 100,000 teens with 1,000 guardians (`--workers 2` on PostgreSQL is
+in workers_rows.py). The health runs before and after the measured endpoints are averaged, so a
 busy moment of the machine weighs on baseline and figure alike."""
 
 from __future__ import annotations
@@ -98,40 +98,6 @@ def large_database_rows(
                 f"{before:.2f}x with {small:,} teens",
                 after / before,
                 Target(">=", 0.8, "x"),
-            )
-        )
-    return rows
-
-
-def workers_rows(
-    cluster_url: str, connections: int, seconds: float, log: Callable[[str], None], rounds: int = 2
-) -> list[Row]:
-    """GET and PATCH req/s with `--workers 2` against 1 worker, PostgreSQL."""
-    from tests.support.postgres import fresh_database
-
-    loads: dict[int, dict[str, Load]] = {}
-    for workers in (1, 2) * rounds:  # interleaved; the better of each is kept
-        url = fresh_database(cluster_url)  # each round from version 1 of every teen's controls
-        seeded = seed(url, guardians=connections, teens=connections)
-        plan = plan_of(seeded, connections)
-        with _server_on(url, workers=workers) as server:
-            got = {"get": wrk(server.url, "get", plan, connections, seconds)}
-            got["patch"] = wrk(server.url, "patch", plan, connections, seconds)
-        log(f"PostgreSQL, {workers} worker(s): {got}")
-        for key, load in got.items():
-            best = loads.setdefault(workers, {})
-            if key not in best or load.rps > best[key].rps:
-                best[key] = load
-    rows = []
-    for name, key in (("GET controls", "get"), ("PATCH controls", "patch")):
-        one, two = loads[1][key], loads[2][key]
-        rows.append(
-            Row(
-                f"{name}, PostgreSQL, --workers 2",
-                str(two),
-                f"1 worker {one.rps:,.0f} req/s",
-                two.rps / one.rps,
-                Target(">=", 1.6, "x"),
             )
         )
     return rows

@@ -197,3 +197,28 @@ def test_the_links_end_once_at_18_across_two_workers(two_workers: LocalServer) -
     assert sorted(e["before"]["guardian"] for e in ended) == ["Alex", "Jordan"]
     events = api.call("GET", "/v1/events", alex.token, params={"after": cursor}).json()["events"]
     assert [e["type"] for e in events].count("link_ended") == 1
+
+
+def test_logout_ends_a_poll_waiting_in_either_worker(two_workers: LocalServer) -> None:
+    """A poll opened before logout hands out nothing published after it, whichever worker it
+    waits in and whichever worker took the logout and the change (the sign-in is checked again
+    when the events are handed out)."""
+    api = _new_connection_each_time(two_workers.url)
+    alex = make_guardian(api, "Alex")
+    jordan = make_guardian(api, "Jordan")
+    maya = make_teen(api, "Maya", 14, date.today())
+    link(api, alex, maya)
+    link(api, jordan, maya)
+    for attempt in range(3):  # new connections each time: the workers share the requests
+        cursor = api.call("GET", "/v1/events", jordan.token).json()["cursor"]
+        poll = BackgroundPoll(_new_connection_each_time(two_workers.url), jordan, cursor, wait=10)
+        assert api.call("POST", "/v1/auth/logout", jordan.token).status_code == 204
+        path = f"/v1/teens/{maya.id}/controls"
+        etag = api.call("GET", path, alex.token).headers["ETag"]
+        limit = {"daily_limit_minutes": 40 + attempt}
+        assert api.call("PATCH", path, alex.token, json=limit, headers={"If-Match": etag}).status_code == 200
+        poll.thread.join(12)
+        assert not poll.thread.is_alive()
+        assert_error(poll.response, 401, "unauthorized")
+        renew_sign_in = {"email": jordan.email, "password": jordan.password}
+        jordan.token = api.call("POST", "/v1/auth/token", json=renew_sign_in).json()["access_token"]
