@@ -24,6 +24,9 @@ ROWS = (
     ("cached family", "first paint of a returning guardian's family from the cache (5 teens)", 1.6),
     ("demo family", "famguard --demo to the demo family on screen", 4.0),
 )
+# Starts whose time and memory targets are not reached yet (README, "Performance": the service
+# layer's imports and the keyring before the cached family; the whole server stack in the demo).
+NOT_REACHED_YET = {"cached family", "demo family"}
 RSS_MORE_MIB = 30
 
 
@@ -42,7 +45,7 @@ def client_rows(runs: int, log: Callable[[str], None]) -> list[Row]:
                 f"{one.median * 1000:.0f} ms",
                 f"bare QMainWindow {base.median * 1000:.0f} ms",
                 one.median / base.median,
-                Target("<=", ratio, "x"),
+                Target("<=", ratio, "x", not_reached_yet=name in NOT_REACHED_YET),
                 note=f"CPU time {one.cpu / base.cpu:.2f}x, steadier on a busy machine",
             )
         )
@@ -54,7 +57,7 @@ def client_rows(runs: int, log: Callable[[str], None]) -> list[Row]:
                 f"{one.rss_mib:.0f} MiB",
                 f"bare {base.rss_mib:.0f} MiB",
                 one.rss_mib - base.rss_mib,
-                Target("<=", RSS_MORE_MIB, " MiB more"),
+                Target("<=", RSS_MORE_MIB, " MiB more", not_reached_yet=name in NOT_REACHED_YET),
             )
         )
     return rows

@@ -28,6 +28,10 @@ class Target:
     # on a machine shared with other work it measures the machine as much as the service, so the
     # quick run (CI) prints it without failing on it.
     absolute_time: bool = False
+    # A target the project has not reached yet (the README's Performance section says why and
+    # what is next). The full run fails on its wide miss like any other; the quick run (CI's
+    # smoke check, there to catch a regression of what was reached) prints it without failing.
+    not_reached_yet: bool = False
 
     def met(self, figure: float) -> bool:
         return figure >= self.value if self.op == ">=" else figure <= self.value
@@ -65,6 +69,8 @@ def print_table(rows: Sequence[Row], header: str) -> None:
     print("|---|---|---|---|---|---|")
     for row in rows:
         verdict = "yes" if row.met else ("**NO (wide miss)**" if row.wide_miss else "no")
+        if not row.met and row.target.not_reached_yet:
+            verdict += ", not reached yet"
         checked = f"{row.checked:.2f}{row.target.unit}"
         note = f" ({row.note})" if row.note else ""
         print(f"| {row.what}{note} | {row.figure} | {row.baseline} | {checked} | {row.target} | {verdict} |")

@@ -93,8 +93,10 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
         )
     print(f"worst event-loop gap: {beat.worst_gap() * 1000:.0f} ms over {len(beat.ticks)} ticks")
     # Every request takes 2 s: a GUI thread that waited on one would stall for 2 s. The pages of
-    # a teen other than the home are built when first shown, so opening the family stays short.
-    assert beat.worst_gap() < 0.1, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
+    # a teen other than the home are built when first shown, so opening the family stays short;
+    # the longest gap left is the controls page's first show (Qt laying out ~25 rows and their
+    # editors: 100-125 ms on a quiet 2-core machine), hence 200 ms and not 100.
+    assert beat.worst_gap() < 0.2, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
 
 
 @pytest.mark.usefixtures("real_keyring")
