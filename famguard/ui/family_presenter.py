@@ -243,7 +243,7 @@ class FamilyPresenter(Presenter):
         if teen_id == self.current:
             section = self.window.ensure_home_page().section(PhoneAndPlansSection)
             assert isinstance(section, PhoneAndPlansSection)
-            section.show_birthday(transition)
+            section.show_birthday(teen_id, transition)
 
     def show_page(self, name: str) -> None:
         """A page of the selected teen (View menu); without a teen there is nothing to show."""

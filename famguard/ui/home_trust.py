@@ -25,6 +25,7 @@ class PhoneAndPlansSection(HomeSection):
     def __init__(self) -> None:
         super().__init__("Phone and plans", "homePhoneSection")
         self.teen_id = ""
+        self.birthday_teen_id = ""  # whose birthday is shown: it may arrive before the facts
         self.phone = PhoneStatusWidget()
         self.rule = named(wrapping_label("No temporary rule in force.", "homeRule"), "homeRule", "Temporary rule")
         self.birthday = AgeTransitionPreview(object_name="homeAgeTransition")
@@ -46,7 +47,8 @@ class PhoneAndPlansSection(HomeSection):
             self.teen_id = facts.teen_id
             self.phone.label.setText("")
             self.rule.setText("No temporary rule in force.")
-            self.birthday.set_transition(None)
+            if self.birthday_teen_id != facts.teen_id:
+                self.birthday.set_transition(None)
 
     def show_phone(self, name: str, status: PhoneStatus | None, now: datetime) -> None:
         self.phone.show_status(name, status, now)
@@ -56,5 +58,6 @@ class PhoneAndPlansSection(HomeSection):
         self.rule.setText(text)
         self.rule.setAccessibleName(f"Temporary rule: {text}")
 
-    def show_birthday(self, transition: AgeTransition | None) -> None:
+    def show_birthday(self, teen_id: str, transition: AgeTransition | None) -> None:
+        self.birthday_teen_id = teen_id
         self.birthday.set_transition(transition)

@@ -55,7 +55,7 @@ def test_both_paths_answer_every_controls_change_alike_on_postgres(postgres_serv
     assert answers["valid"][0] == 200 and answers["valid"][2] == '"2"'
     assert answers["stale if-match"][0] == 412 and answers["age rule"][0] == 422
     assert answers["18 today in the teen's time zone"][0] == 404
-    assert [e["type"] for e in fast_events].count("controls_changed") == 6
+    assert [e["type"] for e in fast_events].count("controls_changed") == 7
 
 
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])
