@@ -16,6 +16,8 @@ FAMGUARD_FAST_PATH=0 leaves this out, so the tests run every such read both ways
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Any
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -85,9 +87,18 @@ class FastControlsRead:
             return None
         try:
             row = self.service.db.inline_query(CONTROLS_READ_SQL, {"teen": teen_id, "h": token_hash(token.strip())})
-            found = controls_read(row, self.service.now())
         except Exception:  # noqa: BLE001 - the full path will meet the same problem and report it
             return None
-        if not isinstance(found, ControlsRead) or not is_complete_body(found.body):
-            return None  # refused, or stored before a control existed: the route fills in its default
-        return found
+        return answerable_read(row, self.service.now())
+
+
+def answerable_read(row: Any, now: datetime) -> ControlsRead | None:  # noqa: ANN401 - a DB row
+    """The controls read a fast path answers itself from CONTROLS_READ_SQL's row (on SQLite and
+    PostgreSQL alike); None leaves the request to the route."""
+    try:
+        found = controls_read(row, now)
+    except Exception:  # noqa: BLE001 - the full path will meet the same problem and report it
+        return None
+    if not isinstance(found, ControlsRead) or not is_complete_body(found.body):
+        return None  # refused, or stored before a control existed: the route fills in its default
+    return found

@@ -23,9 +23,9 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from famguard.domain.controls import is_complete_body
-from famguard.server.access import CONTROLS_READ_SQL, ControlsRead, controls_read
+from famguard.server.access import CONTROLS_READ_SQL, ControlsRead
 from famguard.server.controls_write import change_controls
+from famguard.server.fastpath import answerable_read
 from famguard.server.fastpath_write import _candidate, _read_body, _replaying
 from famguard.server.routes_controls import ETAG_HEADER_MAX, controls_read_response, controls_response
 from famguard.server.security import token_hash
@@ -73,12 +73,9 @@ class FastControlsPostgres:
         params = {"teen": teen_id, "h": token_hash(token)}
         try:
             row = await self.service.db.direct.run(lambda connection: connection.execute(sql, params).fetchone())
-            found = controls_read(row, self.service.now())
         except Exception:  # noqa: BLE001 - the full path will meet the same problem and report it
             return None
-        if not isinstance(found, ControlsRead) or not is_complete_body(found.body):
-            return None  # refused, or stored before a control existed: the route fills in its default
-        return found
+        return answerable_read(row, self.service.now())
 
     async def _change(self, teen_id: str, token: str, if_match: bytes, sent: bytes) -> tuple[str, str] | None:
         try:
