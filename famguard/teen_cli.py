@@ -15,9 +15,10 @@ and the change log.
 The password is never taken on the command line, where every local user can read it in the
 process list: it is asked for at a prompt, or read from the first line of standard input with
 --password-stdin, or from FAMGUARD_TEEN_PASSWORD (for scripts). The sign-in is remembered in the
-system keyring (refresh token only; never a plain file). Without a keyring, give --email (and the
-password as above) with every command. FAMGUARD_KEYRING_PREFIX changes the keyring namespace
-(tests use it)."""
+system keyring (the refresh token, and this phone's device token, with which the right password
+still gets in while strangers' wrong guesses lock the account; never a plain file). Without a
+keyring, give --email (and the password as above) with every command. FAMGUARD_KEYRING_PREFIX
+changes the keyring namespace (tests use it)."""
 
 from __future__ import annotations
 
@@ -43,11 +44,12 @@ def teen_client(server_url: str, tokens: TokenManager | None = None) -> ApiClien
     return ApiClient(server_url, make_session("FamGuard-teen"), tokens=tokens)
 
 
-def sign_up(api: ApiClient, email: str, password: str, name: str, birth_date: date) -> Account:
-    """Create a teen account and sign `api` in as it."""
+def sign_up(api: ApiClient, email: str, password: str, name: str, birth_date: date) -> tuple[Account, str | None]:
+    """Create a teen account and sign `api` in as it; returns the account and this device's token
+    (None from a server that issues none)."""
     api.create_account(email, password, name, Role.TEEN.value, birth_date)
-    api.sign_in(email, password)
-    return api.me()
+    device_token = api.sign_in(email, password)
+    return api.me(), device_token
 
 
 def redeem(api: ApiClient, code: str) -> Pairing:
@@ -123,11 +125,23 @@ def _credentials() -> CredentialStore:
     return CredentialStore(os.environ.get("FAMGUARD_KEYRING_PREFIX", "FamGuard-Teen"))
 
 
-def _remember(server: str, email: str, tokens: TokenManager, name: str) -> None:
+def _known_device(server: str, email: str) -> str | None:
+    """This phone's device token for the account, from its last sign-in here: with it a right
+    password passes the account lock a stranger's wrong guesses put on the account (API.md,
+    "Sign-in"). Without a usable keyring the sign-in goes ahead as a new device's."""
+    try:
+        return _credentials().load_device(server, email)
+    except CredentialError:
+        return None
+
+
+def _remember(server: str, email: str, tokens: TokenManager, name: str, device_token: str | None = None) -> None:
     store = _credentials()
     try:
         store.save(server, email, tokens.refresh_token or "", name)
         store.save_last_account(server, email)
+        if device_token is not None:  # the one sent (if any) no longer works: keep the new one
+            store.save_device(server, email, device_token)
         tokens.persist = lambda token: store.save(server, email, token, name)
     except CredentialError as exc:
         print(f"Note: {exc.message} Give --email and the password with each command.", file=sys.stderr)
@@ -157,8 +171,9 @@ def _signed_in(args: argparse.Namespace) -> ApiClient:
     tokens = TokenManager()
     api = teen_client(args.server, tokens)
     if email and password:
-        api.sign_in(email, password)
-        _remember(args.server, email, tokens, api.me().display_name)
+        device_token = _known_device(api.base_url, email)
+        new_device_token = api.sign_in(email, password, device_token)
+        _remember(api.base_url, email, tokens, api.me().display_name, new_device_token)
         return api
     store = _credentials()
     try:
@@ -180,8 +195,8 @@ def _cmd_signup(args: argparse.Namespace) -> int:
     password = _password(args)
     if password is None:
         raise SystemExit(_HOW_TO_GIVE_IT)
-    account = sign_up(api, args.email, password, args.name, args.birth_date)
-    _remember(args.server, args.email, tokens, account.display_name)
+    account, device_token = sign_up(api, args.email, password, args.name, args.birth_date)
+    _remember(api.base_url, args.email, tokens, account.display_name, device_token)
     print(f"Signed up and signed in as {account.display_name} (age {account.age}).")
     return 0
 

@@ -190,3 +190,32 @@ def test_a_password_on_the_command_line_is_refused_with_the_reason(live_server: 
     assert again.returncode == 0 and "Signed in as Sam" in again.stdout, again.stderr
     missing = run(live_server, "signup", "--email", email("t2"), "--name", "S", "--birth-date", BIRTH, password=None)
     assert missing.returncode != 0 and "FAMGUARD_TEEN_PASSWORD" in missing.stderr
+
+
+@pytest.mark.keyring
+def test_the_teens_phone_is_a_known_device_that_gets_in_while_strangers_lock_the_account(
+    live_server: str, real_keyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stranger's wrong guesses lock the teen's account for new devices; the phone that signed in
+    before keeps its device token in the keyring (never a file) and gets in with the password."""
+    from tests.server.test_devices import lock_from_everywhere
+
+    monkeypatch.setenv("FAMGUARD_KEYRING_PREFIX", real_keyring.prefix)
+    monkeypatch.setenv(teen_cli.PASSWORD_ENV, PASSWORD)
+    teen_email = email("teen")
+    base = ["--server", live_server]
+    assert teen_cli.main([*base, "signup", "--email", teen_email, "--name", "Sam", "--birth-date", BIRTH]) == 0
+    real_keyring.written.add((live_server, teen_email))
+    device = real_keyring.load_device(live_server, teen_email)
+    assert device, "the sign-up's device token is kept in the keyring"
+
+    lock_from_everywhere(live_server, teen_email)
+    monkeypatch.setenv("FAMGUARD_KEYRING_PREFIX", real_keyring.prefix + "-another-phone")
+    capsys.readouterr()
+    assert teen_cli.main([*base, "login", "--email", teen_email]) == 1, "another phone is kept out"
+    assert "Try again" in capsys.readouterr().err, "a locked account is explained, not a crash"
+
+    monkeypatch.setenv("FAMGUARD_KEYRING_PREFIX", real_keyring.prefix)
+    assert teen_cli.main([*base, "login", "--email", teen_email]) == 0, "the known phone gets in"
+    replaced = real_keyring.load_device(live_server, teen_email)
+    assert replaced and replaced != device, "the server replaced the token and the phone kept the new one"
