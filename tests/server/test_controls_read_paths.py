@@ -8,7 +8,9 @@ status, body and ETag must be identical. And the fast path really answers when i
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import requests
@@ -18,6 +20,7 @@ from tests.support.http import Api
 from tests.support.servers import FakeClock, LocalServer, counting_calls
 
 Answer = tuple[int, str, str | None, str | None, str | None]
+A = TypeVar("A")
 
 
 def _read(api: Api, teen: Person | str, token: str | None, headers: dict[str, str] | None = None) -> Answer:
@@ -101,13 +104,21 @@ def _run(database_url: str, fast_path: bool) -> list[tuple[str, Answer]]:
         return _scenario(Api(session, server.url), clock)
 
 
-def test_both_paths_answer_every_controls_read_alike(tmp_path: Path) -> None:
-    fast = _run(f"sqlite:///{tmp_path / 'fast.sqlite3'}", fast_path=True)
-    full = _run(f"sqlite:///{tmp_path / 'full.sqlite3'}", fast_path=False)
+def assert_answers_agree(fast: Sequence[tuple[str, A]], full: Sequence[tuple[str, A]]) -> dict[str, A]:
+    """The one parity check of a scenario run with the fast path and without (SQLite and
+    PostgreSQL, reads and changes): the same steps in the same order, and every answer identical.
+    Returns the answers by step."""
     assert [label for label, _ in fast] == [label for label, _ in full]
     for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
         assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
-    answers = dict(fast)
+    return dict(fast)
+
+
+def test_both_paths_answer_every_controls_read_alike(tmp_path: Path) -> None:
+    answers = assert_answers_agree(
+        _run(f"sqlite:///{tmp_path / 'fast.sqlite3'}", fast_path=True),
+        _run(f"sqlite:///{tmp_path / 'full.sqlite3'}", fast_path=False),
+    )
     # The scenario meant what it says (so that equal answers are not equally wrong ones).
     assert answers["valid"][0] == 200 and answers["valid"][2] == '"1"'
     assert answers["if-none-match current"][:3] == (304, "", '"1"')

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.server.test_controls_read_paths import assert_answers_agree
 from tests.support.accounts import Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api
 from tests.support.servers import FakeClock, LocalServer, counting_calls
@@ -143,16 +144,23 @@ def _run(database_url: str, fast_path: bool) -> tuple[list[tuple[str, Answer]], 
         return _scenario(Api(session, server.url), clock)
 
 
-def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
-    fast, fast_history, fast_events = _run(f"sqlite:///{tmp_path / 'fast.sqlite3'}", fast_path=True)
-    full, full_history, full_events = _run(f"sqlite:///{tmp_path / 'full.sqlite3'}", fast_path=False)
-    assert [label for label, _ in fast] == [label for label, _ in full]
-    for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
-        assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
+def assert_paths_agree(database_urls: tuple[str, str]) -> tuple[dict[str, Answer], list[Any], list[Any]]:
+    """The scenario run with the fast path on the first database and without it on the second
+    (SQLite or PostgreSQL): every answer identical, and the same history and event feed left.
+    Returns the answers by step, the history and the events."""
+    fast, fast_history, fast_events = _run(database_urls[0], fast_path=True)
+    full, full_history, full_events = _run(database_urls[1], fast_path=False)
+    answers = assert_answers_agree(fast, full)
     assert fast_history == full_history
     assert fast_events == full_events
+    return answers, fast_history, fast_events
+
+
+def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
+    answers, fast_history, fast_events = assert_paths_agree(
+        (f"sqlite:///{tmp_path / 'fast.sqlite3'}", f"sqlite:///{tmp_path / 'full.sqlite3'}")
+    )
     # The scenario meant what it says (so that equal answers are not equally wrong ones).
-    answers = dict(fast)
     assert answers["valid"][0] == 200 and answers["valid"][2] == '"2"'
     assert answers["nothing changes"][:1] == (200,) and answers["nothing changes"][2] == '"2"'
     assert answers["two fields"][2] == '"3"'

@@ -32,26 +32,19 @@ pytestmark = pytest.mark.slow
 
 
 def test_both_paths_answer_every_controls_read_alike_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
-    fast = read_paths._run(fresh_database(postgres_server), fast_path=True)
-    full = read_paths._run(fresh_database(postgres_server), fast_path=False)
-    assert [label for label, _ in fast] == [label for label, _ in full]
-    for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
-        assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
-    answers = dict(fast)
+    answers = read_paths.assert_answers_agree(
+        read_paths._run(fresh_database(postgres_server), fast_path=True),
+        read_paths._run(fresh_database(postgres_server), fast_path=False),
+    )
     assert answers["valid"][0] == 200 and answers["if-none-match current"][0] == 304
     assert answers["another family's teen"][0] == 404 and answers["revoked sign-in"][0] == 401
     assert answers["18 today in the teen's time zone"][0] == 404
 
 
 def test_both_paths_answer_every_controls_change_alike_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
-    fast, fast_history, fast_events = write_paths._run(fresh_database(postgres_server), fast_path=True)
-    full, full_history, full_events = write_paths._run(fresh_database(postgres_server), fast_path=False)
-    assert [label for label, _ in fast] == [label for label, _ in full]
-    for (label, with_fast_path), (_, without) in zip(fast, full, strict=True):
-        assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
-    assert fast_history == full_history
-    assert fast_events == full_events
-    answers = dict(fast)
+    answers, _, fast_events = write_paths.assert_paths_agree(
+        (fresh_database(postgres_server), fresh_database(postgres_server))
+    )
     assert answers["valid"][0] == 200 and answers["valid"][2] == '"2"'
     assert answers["stale if-match"][0] == 412 and answers["age rule"][0] == 422
     assert answers["18 today in the teen's time zone"][0] == 404
