@@ -35,9 +35,17 @@ class TimeRequestsBox(QGroupBox):
         self._layout = QVBoxLayout(self)
         self._rows: list[QWidget] = []
         self._first_buttons: list[QPushButton] = []
+        self._shown: tuple[object, ...] | None = None  # what the rows show now
         self.hide()
 
     def show_requests(self, teen_name: str, requests: list[TimeRequest], timezone: str = "UTC") -> None:
+        pending = [r for r in requests if r.status == TimeRequestStatus.PENDING]
+        # The home shows its facts again on every notice (usage, controls, a tick): rows that would
+        # read the same are kept, with the focus and hover on their buttons.
+        shown = (teen_name, timezone, rest_of_day_minutes(timezone, datetime.now(UTC)), pending)
+        if shown == self._shown:
+            return
+        self._shown = shown
         focus = QApplication.focusWidget()
         had_focus = focus is not None and self.isAncestorOf(focus)
         for row in self._rows:
@@ -45,12 +53,14 @@ class TimeRequestsBox(QGroupBox):
             row.deleteLater()
         self._rows = []
         self._first_buttons = []
-        pending = [r for r in requests if r.status == TimeRequestStatus.PENDING]
+        self.setVisible(bool(pending))
         for request in pending:
             row = self._row(teen_name, request, timezone)
             self._layout.addWidget(row)
+            # Shown now, not when the layout's queued show comes round: a shortcut pressed in
+            # between (Ctrl+1 puts the focus on the first answer) would find no visible button.
+            row.show()
             self._rows.append(row)
-        self.setVisible(bool(pending))
         if had_focus:
             if self._first_buttons:
                 self._first_buttons[0].setFocus()

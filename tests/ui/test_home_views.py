@@ -100,6 +100,19 @@ def test_after_the_last_answer_the_focus_goes_to_change_controls(qtbot, window: 
     assert window.focusWidget() is home.controls_button
 
 
+def test_the_first_answer_takes_the_focus_at_once_and_keeps_it_while_the_home_refreshes(
+    qtbot, window: MainWindow
+) -> None:
+    home = window.ensure_home_page()
+    home.show_facts(facts(pending=2))  # a request came in: new rows, and no event loop turn yet
+    home.focus_first()  # what Ctrl+1 does
+    first = window.focusWidget()
+    assert first is not None and first.objectName() == "approve_15", "the shortcut found no visible answer"
+    home.show_facts(facts(pending=2))  # the same requests again (a usage report, a tick)
+    assert window.focusWidget() is first and first.isVisible(), "a refresh took the focus off the answer"
+    assert home.requests.pending_count() == 2
+
+
 def test_mnemonics_are_unique_on_the_home_and_on_the_controls_page_and_work(qtbot, window: MainWindow) -> None:
     bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
     home_letters = mnemonics(window) + bar
