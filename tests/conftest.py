@@ -14,7 +14,9 @@ from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
 
+from famguard.server import security  # noqa: E402
 from famguard.server.limits import Limits  # noqa: E402
 from tests.support.proxy import FaultProxy  # noqa: E402
 from tests.support.servers import FakeClock, LocalServer  # noqa: E402
@@ -23,6 +25,18 @@ from tests.support.servers import FakeClock, LocalServer  # noqa: E402
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "fast_path" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_read_paths"):
         metafunc.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Servers started in this process hash passwords with argon2id at its lowest cost: the
+    production cost (64 MiB, ~0.1-0.4 s a hash, one hash at a time per process) spent on the
+    accounts every service, client and desktop test makes was several minutes of the suite.
+    Servers in their own process (`LocalServer(own_process=True)`, the soak, the benchmarks) and
+    tests marked `real_argon2` (the hashing pool, the throttles, the demo's costs) keep the real
+    cost; tests/server/test_accounts.py checks that a real account gets the real cost."""
+    if request.node.get_closest_marker("real_argon2") is None:
+        monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

@@ -8,28 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from famguard.server import security
 from famguard.server.app import create_app
 from famguard.server.limits import Limits
 from tests.support.accounts import Family, link, make_guardian, make_teen
 from tests.support.http import Api
 from tests.support.servers import FakeClock
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "real_argon2: use the production argon2id cost instead of the test cost")
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Still argon2id, at the lowest cost: the production cost (~0.2 s a hash) would make the
-    tests that create dozens of accounts take minutes. Tests marked real_argon2 keep it."""
-    if request.node.get_closest_marker("real_argon2") is None:
-        monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
