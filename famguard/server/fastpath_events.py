@@ -27,6 +27,7 @@ from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, 
 from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
 from famguard.server.security import token_hash
 from famguard.server.service import Service
+from famguard.server.whole_answers import answer_whole
 
 
 class FastEventsPoll:
@@ -61,10 +62,13 @@ class FastEventsPoll:
 
                 polled = await wait_for_events(self.service, account_id, after, wait, read, still_signed_in)
                 if polled is not None:
-                    # What starlette's Response(body, media_type="application/json") sends.
+                    # What starlette's Response(body, media_type="application/json") sends, in one
+                    # write when the connection allows it (whole_answers.py).
                     body = self._body(*polled)
-                    await send({"type": "http.response.start", "status": 200, "headers": _headers(len(body))})
-                    await send({"type": "http.response.body", "body": body})
+                    head = _headers(len(body))
+                    if not answer_whole(scope, 200, head, body):
+                        await send({"type": "http.response.start", "status": 200, "headers": head})
+                        await send({"type": "http.response.body", "body": body})
                     return
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
