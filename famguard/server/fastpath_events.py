@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from famguard.server.access import AUTH_ACCOUNT_ID, AUTH_SQL, token_refusal, tokens_check_sql
-from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, event_of
+from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, HandOver, event_of
 from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
 from famguard.server.security import token_hash
 from famguard.server.service import Service
@@ -38,6 +38,8 @@ class FastEventsPoll:
         self.service = service
         self._bodies: dict[tuple[int, ...], bytes] = {}
         self._signins = SignInChecks(service)
+        if service.db.is_sqlite:
+            service.notifier.check_tokens = self._signins.valid
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -60,7 +62,15 @@ class FastEventsPoll:
                 async def still_signed_in() -> bool:
                     return await self._signins.still_signed_in(hashed)
 
-                polled = await wait_for_events(self.service, account_id, after, wait, read, still_signed_in)
+                def answer(found: list[Event], cursor: int) -> bool:
+                    body = self._body(found, cursor)
+                    return answer_whole(scope, 200, _headers(len(body)), body)
+
+                # The hub checks the sign-in and answers at hand-over (notify.HandOver).
+                hand_over = HandOver(hashed, answer)
+                polled = await wait_for_events(self.service, account_id, after, wait, read, still_signed_in, hand_over)
+                if hand_over.answered:
+                    return
                 if polled is not None:
                     # What starlette's Response(body, media_type="application/json") sends, in one
                     # write when the connection allows it (whole_answers.py).
@@ -129,18 +139,23 @@ class SignInChecks:
         asked.setdefault(hashed, []).append(answer)
         return await answer
 
+    def valid(self, hashes: list[str]) -> set[str]:
+        """Which of these token hashes still sign someone in (any thread; the event hub asks
+        from its own, for the polls it is about to wake: notify.HandOver)."""
+        valid: set[str] = set()
+        now = self.service.now()
+        for start in range(0, len(hashes), self.CHUNK):
+            chunk = hashes[start : start + self.CHUNK]
+            params = {f"h{n}": hashed for n, hashed in enumerate(chunk)}
+            for row in self.service.db.inline_rows(tokens_check_sql(len(chunk)), params):
+                if token_refusal(row, now) is None:
+                    valid.add(row[3])
+        return valid
+
     def _check(self, loop: asyncio.AbstractEventLoop) -> None:
         asked = self._asked.pop(loop)
-        hashes = list(asked)
-        valid: set[str] = set()
         try:
-            now = self.service.now()
-            for start in range(0, len(hashes), self.CHUNK):
-                chunk = hashes[start : start + self.CHUNK]
-                params = {f"h{n}": hashed for n, hashed in enumerate(chunk)}
-                for row in self.service.db.inline_rows(tokens_check_sql(len(chunk)), params):
-                    if token_refusal(row, now) is None:
-                        valid.add(row[3])
+            valid = self.valid(list(asked))
         except Exception:  # noqa: BLE001 - no verdict: those polls go to the route, which checks again
             valid = set()
         for hashed, answers in asked.items():

@@ -63,7 +63,7 @@ async def _poll(
 
 
 async def _hold_polls(
-    port: int, tokens: list[str], cursor: str, count: int, during: Callable[[], float]
+    port: int, tokens: list[str], cursor: str, count: int, during: Callable[[], float], client_cpu: list[float]
 ) -> tuple[float, list[float], list[str], float]:
     """Open `count` polls, run `during()` (returns the moment of the change), collect answers."""
     answered: list[float] = []
@@ -80,7 +80,9 @@ async def _hold_polls(
     opened = time.perf_counter() - opened_at
     loop = asyncio.get_running_loop()
     changed_at = await loop.run_in_executor(None, during)
+    cpu_before = time.process_time()
     await asyncio.wait(tasks, timeout=WAIT_SECONDS + 5)
+    client_cpu.append(time.process_time() - cpu_before)
     return changed_at, answered, failures, opened
 
 
@@ -132,6 +134,7 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
                 etag = http.get(f"{base}/v1/teens/{shared_teen}/controls", headers=auth, timeout=10).headers["ETag"]
                 # The clock starts before the change is sent: its event is published at its commit,
                 # somewhere before its answer arrives, so this is an upper bound of each delay.
+                waiting["cpu"] = cpu_seconds(server.pid)
                 sent_at = time.perf_counter()
                 answer = http.patch(
                     f"{base}/v1/teens/{shared_teen}/controls",
@@ -142,6 +145,7 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
                 answer.raise_for_status()
                 return sent_at
 
+            client_cpu: list[float] = []
             runner = asyncio.run
             try:
                 import uvloop  # the client must not be the bottleneck of 10,000 answers
@@ -150,15 +154,20 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
             except ImportError:
                 pass
             changed_at, answered, failures, opened = runner(
-                _hold_polls(server.port, seeded.tokens, cursor, count, during)
+                _hold_polls(server.port, seeded.tokens, cursor, count, during, client_cpu)
             )
+            # The server's CPU from the change to the last answer: what the hand-out costs,
+            # whatever else the machine runs (the delays above also measure the machine).
+            hand_out_cpu = cpu_seconds(server.pid) - waiting["cpu"]
     delays = sorted(t - changed_at for t in answered) + [float("inf")] * (count - len(answered))
     p99 = delays[max(0, int(len(delays) * 0.99) - 1)]
     median = statistics.median(delays)
     log(
         f"{count} polls opened in {opened:.1f} s; RSS {idle_rss:.0f} -> {waiting['rss']:.0f} MiB; /v1/me p99 "
         f"{idle_me.p99_ms:.1f} -> {waiting['me_p99']:.1f} ms; {len(answered)} answered, median {median:.2f} s, "
-        f"p99 {p99:.2f} s; failures {len(failures)} {failures[:3]}"
+        f"p99 {p99:.2f} s; failures {len(failures)} {failures[:3]}; server CPU for the change and its "
+        f"hand-out {hand_out_cpu:.2f} s ({hand_out_cpu / count * 1e6:.0f} us per poll), this client's "
+        f"{client_cpu[0]:.2f} s; first answer after {delays[0]:.2f} s"
     )
     return [
         Row(
