@@ -1,18 +1,23 @@
 """The long poll, GET /v1/events?after=N[&wait=S], taken in front of FastAPI on SQLite: the
-route's own authentication rule (access.AUTH_SQL and access.token_refusal, as
-Service.authenticate runs them), the route's own read (notify.MY_EVENTS_SQL) and its own wait
+route's own authentication rule (access.AUTH_SQL's row, with the account's latest event number
+in the same read: access.POLL_AUTH_SQL, and access.token_refusal, as Service.authenticate runs
+them), the route's own read (notify.MY_EVENTS_SQL) and its own wait
 (routes_family.wait_for_events), with the reads inline on the event loop (an indexed read takes
 tens of microseconds, less than the two worker-thread hops and ORM sessions of the route). Ten
-thousand phones opening their polls at once then cost a few milliseconds each, not a queue of
-thread hops that holds up every other request, and a waiting poll holds no FastAPI request
-state. Whatever is unusual (no `after`, a parameter the route would refuse or that it does not
-expect, a refused token, any error) goes on to the FastAPI route, which answers it.
+thousand phones opening their polls at once then cost two reads each, not a queue of thread
+hops that holds up every other request, and a waiting poll holds no FastAPI request state.
+Whatever is unusual (no `after`, a parameter the route would refuse or that it does not expect,
+a refused token, any error) goes on to the FastAPI route, which answers it.
 create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out.
 
 When one event wakes thousands of polls at once, what each costs decides how long the last one
-waits: the delivery-time sign-in check (a token revoked or expired meanwhile delivers nothing)
-of all the polls woken together is one statement (`SignInChecks`, the same rule, token_refusal,
-over the same joins), not a read per poll, and the answer is sent as two ASGI messages."""
+waits. The polls register with a `HandOver` (notify.py): the event hub checks the sign-ins of
+all the polls it wakes in its own thread (a token revoked or expired meanwhile delivers
+nothing: `SignInChecks.valid`, the same rule, token_refusal, over the same joins, one statement
+per 500 tokens), and the loop writes each signed-in poll's answer at once, in one write
+(whole_answers.py); the answer's body is serialised once for all the polls woken together. If
+the hub could not check, the poll checks for itself (`SignInChecks.still_signed_in`, batched
+the same way) and answers as before."""
 
 from __future__ import annotations
 
@@ -22,8 +27,8 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from famguard.server.access import AUTH_ACCOUNT_ID, AUTH_SQL, token_refusal, tokens_check_sql
-from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, HandOver, event_of
+from famguard.server.access import AUTH_ACCOUNT_ID, POLL_AUTH_SQL, POLL_LATEST, token_refusal, tokens_check_sql
+from famguard.server.notify import MY_EVENTS_SQL, Event, HandOver, event_of
 from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
 from famguard.server.security import token_hash
 from famguard.server.service import Service
@@ -51,8 +56,9 @@ class FastEventsPoll:
             query = _query(scope.get("query_string", b""))
             headers = dict(scope["headers"])
             signed_in = self._account(headers) if query is not None else None
-            account_id, hashed = signed_in or (None, "")
-            if query is not None and account_id is not None and self._known_cursor(account_id, query[0]):
+            account_id, hashed, latest = signed_in or (None, "", 0)
+            # A cursor this account has had; the route answers any other (it restarts at now).
+            if query is not None and account_id is not None and query[0] <= latest:
                 after, wait = query
                 db = self.service.db
 
@@ -83,14 +89,6 @@ class FastEventsPoll:
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
 
-    def _known_cursor(self, account_id: str, after: int) -> bool:
-        """A cursor this account has had; the route answers any other (it restarts at now)."""
-        try:
-            latest = self.service.db.inline_query(LATEST_OF_ACCOUNT_SQL, {"me": account_id})
-        except Exception:  # noqa: BLE001 - the route meets the same problem and reports it
-            return False
-        return latest is not None and after <= int(latest[0] or 0)
-
     def _body(self, found: list[Event], cursor: int) -> bytes:
         """The route's answer (routes_family.events_out), serialised once for all the polls an
         event wakes together (events never change, so their ids and the cursor name it)."""
@@ -102,20 +100,21 @@ class FastEventsPoll:
             body = self._bodies[key] = events_out(found, cursor).model_dump_json().encode()
         return body
 
-    def _account(self, headers: dict[bytes, bytes]) -> tuple[str, str] | None:
-        """The signed-in account and its token's hash, or None (the route answers the refusal)."""
+    def _account(self, headers: dict[bytes, bytes]) -> tuple[str, str, int] | None:
+        """The signed-in account, its token's hash and its latest event number (one read), or
+        None (the route answers the refusal)."""
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         hashed = token_hash(token.strip())
         try:
-            row = self.service.db.inline_query(AUTH_SQL, {"h": hashed})
+            row = self.service.db.inline_query(POLL_AUTH_SQL, {"h": hashed})
         except Exception:  # noqa: BLE001 - the route meets the same problem and reports it
             return None
         if token_refusal(row, self.service.now()) is not None:
             return None
         assert row is not None  # token_refusal refuses a missing row
-        return str(row[AUTH_ACCOUNT_ID]), hashed
+        return str(row[AUTH_ACCOUNT_ID]), hashed, int(row[POLL_LATEST] or 0)
 
 
 class SignInChecks:

@@ -143,6 +143,7 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
                     timeout=10,
                 )
                 answer.raise_for_status()
+                waiting["patch_s"] = time.perf_counter() - sent_at
                 return sent_at
 
             client_cpu: list[float] = []
@@ -167,7 +168,8 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
         f"{idle_me.p99_ms:.1f} -> {waiting['me_p99']:.1f} ms; {len(answered)} answered, median {median:.2f} s, "
         f"p99 {p99:.2f} s; failures {len(failures)} {failures[:3]}; server CPU for the change and its "
         f"hand-out {hand_out_cpu:.2f} s ({hand_out_cpu / count * 1e6:.0f} us per poll), this client's "
-        f"{client_cpu[0]:.2f} s; first answer after {delays[0]:.2f} s"
+        f"{client_cpu[0]:.2f} s; the change answered after {waiting['patch_s']:.3f} s, the first poll after "
+        f"{delays[0]:.3f} s"
     )
     return [
         Row(
