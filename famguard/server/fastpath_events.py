@@ -60,21 +60,11 @@ class FastEventsPoll:
             # A cursor this account has had; the route answers any other (it restarts at now).
             if query is not None and account_id is not None and query[0] <= latest:
                 after, wait = query
-                db = self.service.db
-
-                async def read() -> list[Event]:
-                    return [event_of(row) for row in db.inline_rows(MY_EVENTS_SQL, {"me": account_id, "after": after})]
-
-                async def still_signed_in() -> bool:
-                    return await self._signins.still_signed_in(hashed)
-
-                def answer(found: list[Event], cursor: int) -> bool:
-                    body = self._body(found, cursor)
-                    return answer_whole(scope, 200, _headers(len(body)), body)
-
                 # The hub checks the sign-in and answers at hand-over (notify.HandOver).
-                hand_over = HandOver(hashed, answer)
-                polled = await wait_for_events(self.service, account_id, after, wait, read, still_signed_in, hand_over)
+                hand_over = _PollHandOver(hashed, self, scope, account_id, after)
+                polled = await wait_for_events(
+                    self.service, account_id, after, wait, hand_over.read, hand_over.still_signed_in, hand_over
+                )
                 if hand_over.answered:
                     return
                 if polled is not None:
@@ -115,6 +105,32 @@ class FastEventsPoll:
             return None
         assert row is not None  # token_refusal refuses a missing row
         return str(row[AUTH_ACCOUNT_ID]), hashed, int(row[POLL_LATEST] or 0)
+
+
+class _PollHandOver(HandOver):
+    """A fast-path poll: its own read, its own sign-in check if the hub made none, and its answer
+    at hand-over, written whole (whole_answers.py). One slotted object per waiting poll, not
+    a closure for each of those (ten thousand polls wait within an RSS budget)."""
+
+    __slots__ = ("account_id", "after", "owner", "scope")
+
+    def __init__(self, token_hash: str, owner: FastEventsPoll, scope: Scope, account_id: str, after: int):
+        super().__init__(token_hash)
+        self.owner = owner
+        self.scope = scope
+        self.account_id = account_id
+        self.after = after
+
+    async def read(self) -> list[Event]:
+        rows = self.owner.service.db.inline_rows(MY_EVENTS_SQL, {"me": self.account_id, "after": self.after})
+        return [event_of(row) for row in rows]
+
+    async def still_signed_in(self) -> bool:
+        return await self.owner._signins.still_signed_in(self.token_hash)
+
+    def answer(self, found: list[Event], cursor: int) -> bool:
+        body = self.owner._body(found, cursor)
+        return answer_whole(self.scope, 200, _headers(len(body)), body)
 
 
 class SignInChecks:

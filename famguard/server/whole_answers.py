@@ -32,7 +32,10 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE
 from uvicorn.protocols.utils import get_client_addr
 
-EXTENSION = "famguard.whole_answer"  # the scope["extensions"] key; its value: a weak reference
+# The scope's key of the connection's offer (a weak reference to uvicorn's request cycle). A key
+# of its own, not one in scope["extensions"]: that would be a dict more per request, and ten
+# thousand polls wait at once within an RSS budget.
+EXTENSION = "famguard.whole_answer"
 
 Key = tuple[str, str, str, int]  # method, path, HTTP version, status
 _pending: dict[asyncio.AbstractEventLoop, tuple[Any, Counter[Key], list[str]]] = {}
@@ -41,14 +44,14 @@ _pending: dict[asyncio.AbstractEventLoop, tuple[Any, Counter[Key], list[str]]] =
 def offer(cycle: Any) -> None:  # noqa: ANN401 - uvicorn's RequestResponseCycle
     """Lets the request's app answer it whole (a weak reference: no cycle of references per
     request for the garbage collector to find)."""
-    cycle.scope.setdefault("extensions", {})[EXTENSION] = weakref.ref(cycle)
+    cycle.scope[EXTENSION] = weakref.ref(cycle)
 
 
 def answer_whole(scope: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> bool:  # noqa: ANN401
     """Sends the whole answer in one write if the connection offers it, else returns False (the
     caller sends the ASGI messages). True also when the client has gone (nothing to send, as
     uvicorn's `send` does then)."""
-    ref = scope.get("extensions", {}).get(EXTENSION) if "extensions" in scope else None
+    ref = scope.get(EXTENSION)
     cycle = ref() if ref is not None else None
     line = STATUS_LINE.get(status)
     if cycle is None or line is None or cycle.response_started or cycle.flow.write_paused:

@@ -174,14 +174,18 @@ def test_hand_outs_in_quick_succession_reach_each_poll_in_order(
         answers: list[list[int]] = [[] for _ in range(20)]
         hand_overs = []
         waiters = []
-        for n in range(20):
 
-            def answer(found: list[Event], cursor: int, n: int = n) -> bool:
+        class Recorded(HandOver):
+            __slots__ = ("n",)
+
+            def answer(self, found: list[Event], cursor: int) -> bool:
                 assert cursor == found[-1]["id"]
-                answers[n] = [event["id"] for event in found]
+                answers[self.n] = [event["id"] for event in found]
                 return True
 
-            hand_overs.append(HandOver(f"token-{n}", answer))
+        for n in range(20):
+            hand_overs.append(Recorded(f"token-{n}"))
+            hand_overs[-1].n = n
             waiters.append(Waiter(hub, "account", 5, hand_overs[-1]))
             hub.register(waiters[-1])
 
@@ -219,7 +223,11 @@ def test_a_failed_sign_in_check_leaves_the_verdict_to_the_poll(tmp_path: Path) -
     hub.check_tokens = broken
 
     async def scenario() -> tuple[list[int], HandOver]:
-        hand_over = HandOver("token", lambda _found, _cursor: pytest.fail("answered without a verdict"))
+        class Unanswerable(HandOver):
+            def answer(self, found: list[Event], cursor: int) -> bool:
+                pytest.fail("answered without a verdict")
+
+        hand_over = Unanswerable("token")
         with Waiter(hub, "account", 5, hand_over) as waiter:
             await asyncio.to_thread(hub._hand_out, [_row(6, "account")])
             found = await waiter.wait(5)
