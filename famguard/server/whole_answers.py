@@ -38,7 +38,7 @@ from uvicorn.protocols.utils import get_client_addr
 EXTENSION = "famguard.whole_answer"
 
 Key = tuple[str, str, str, int]  # method, path, HTTP version, status
-_pending: dict[asyncio.AbstractEventLoop, tuple[Any, Counter[Key], list[str]]] = {}
+_pending: dict[asyncio.AbstractEventLoop, tuple[Any, Counter[Key], dict[Key, str]]] = {}
 
 
 def offer(cycle: Any) -> None:  # noqa: ANN401 - uvicorn's RequestResponseCycle
@@ -85,16 +85,17 @@ def _count(cycle: Any, scope: Any, status: int) -> None:  # noqa: ANN401 - uvico
     loop = asyncio.get_running_loop()
     pending = _pending.get(loop)
     if pending is None:
-        pending = _pending[loop] = (cycle.access_logger, Counter(), [])
+        pending = _pending[loop] = (cycle.access_logger, Counter(), {})
         loop.call_soon(_flush, loop)
     key = (scope["method"], scope["path"], scope["http_version"], status)
     pending[1][key] += 1
-    if len(pending[2]) < 1:
-        pending[2].append(get_client_addr(scope))
+    if key not in pending[2]:  # logged when it is the only answer of its kind
+        pending[2][key] = get_client_addr(scope)
 
 
 def _flush(loop: asyncio.AbstractEventLoop) -> None:
-    logger, counts, first_client = _pending.pop(loop)
-    for (method, path, version, status), count in counts.items():
-        client = first_client[0] if count == 1 and len(counts) == 1 else f"{count} clients"
+    logger, counts, first_clients = _pending.pop(loop)
+    for key, count in counts.items():
+        method, path, version, status = key
+        client = first_clients[key] if count == 1 else f"{count} clients"
         logger.info('%s - "%s %s HTTP/%s" %d', client, method, path, version, status)
