@@ -28,6 +28,15 @@ AUTH_SQL = (
     "WHERE t.token_hash = :h"
 )
 
+# A long poll's start on the SQLite fast path: AUTH_SQL's row and, after it, the account's
+# latest event number (notify.LATEST_OF_ACCOUNT_SQL's answer), in one read instead of two.
+POLL_AUTH_SQL = (
+    f"SELECT {_CHECKED_COLUMNS}, s.id, a.id, a.role, a.display_name, a.birth_date, "  # noqa: S608 - constants
+    f"(SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = a.id) {_SIGNIN_JOINS} "
+    "WHERE t.token_hash = :h"
+)
+POLL_LATEST = 8  # where POLL_AUTH_SQL's row has the account's latest event number
+
 
 def tokens_check_sql(count: int) -> str:
     """token_refusal's columns, then the token's hash, for `count` tokens (parameters :h0 …):

@@ -1,18 +1,23 @@
 """The long poll, GET /v1/events?after=N[&wait=S], taken in front of FastAPI on SQLite: the
-route's own authentication rule (access.AUTH_SQL and access.token_refusal, as
-Service.authenticate runs them), the route's own read (notify.MY_EVENTS_SQL) and its own wait
+route's own authentication rule (access.AUTH_SQL's row, with the account's latest event number
+in the same read: access.POLL_AUTH_SQL, and access.token_refusal, as Service.authenticate runs
+them), the route's own read (notify.MY_EVENTS_SQL) and its own wait
 (routes_family.wait_for_events), with the reads inline on the event loop (an indexed read takes
 tens of microseconds, less than the two worker-thread hops and ORM sessions of the route). Ten
-thousand phones opening their polls at once then cost a few milliseconds each, not a queue of
-thread hops that holds up every other request, and a waiting poll holds no FastAPI request
-state. Whatever is unusual (no `after`, a parameter the route would refuse or that it does not
-expect, a refused token, any error) goes on to the FastAPI route, which answers it.
+thousand phones opening their polls at once then cost two reads each, not a queue of thread
+hops that holds up every other request, and a waiting poll holds no FastAPI request state.
+Whatever is unusual (no `after`, a parameter the route would refuse or that it does not expect,
+a refused token, any error) goes on to the FastAPI route, which answers it.
 create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out.
 
 When one event wakes thousands of polls at once, what each costs decides how long the last one
-waits: the delivery-time sign-in check (a token revoked or expired meanwhile delivers nothing)
-of all the polls woken together is one statement (`SignInChecks`, the same rule, token_refusal,
-over the same joins), not a read per poll, and the answer is sent as two ASGI messages."""
+waits. The polls register with a `HandOver` (notify.py): the event hub checks the sign-ins of
+all the polls it wakes in its own thread (a token revoked or expired meanwhile delivers
+nothing: `SignInChecks.valid`, the same rule, token_refusal, over the same joins, one statement
+per 500 tokens), and the loop writes each signed-in poll's answer at once, in one write
+(whole_answers.py); the answer's body is serialised once for all the polls woken together. If
+the hub could not check, the poll checks for itself (`SignInChecks.still_signed_in`, batched
+the same way) and answers as before."""
 
 from __future__ import annotations
 
@@ -22,11 +27,12 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from famguard.server.access import AUTH_ACCOUNT_ID, AUTH_SQL, token_refusal, tokens_check_sql
-from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, event_of
+from famguard.server.access import AUTH_ACCOUNT_ID, POLL_AUTH_SQL, POLL_LATEST, token_refusal, tokens_check_sql
+from famguard.server.notify import MY_EVENTS_SQL, Event, HandOver, event_of
 from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
 from famguard.server.security import token_hash
 from famguard.server.service import Service
+from famguard.server.whole_answers import answer_whole
 
 
 class FastEventsPoll:
@@ -37,6 +43,8 @@ class FastEventsPoll:
         self.service = service
         self._bodies: dict[tuple[int, ...], bytes] = {}
         self._signins = SignInChecks(service)
+        if service.db.is_sqlite:
+            service.notifier.check_tokens = self._signins.valid
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -48,34 +56,28 @@ class FastEventsPoll:
             query = _query(scope.get("query_string", b""))
             headers = dict(scope["headers"])
             signed_in = self._account(headers) if query is not None else None
-            account_id, hashed = signed_in or (None, "")
-            if query is not None and account_id is not None and self._known_cursor(account_id, query[0]):
+            account_id, hashed, latest = signed_in or (None, "", 0)
+            # A cursor this account has had; the route answers any other (it restarts at now).
+            if query is not None and account_id is not None and query[0] <= latest:
                 after, wait = query
-                db = self.service.db
-
-                async def read() -> list[Event]:
-                    return [event_of(row) for row in db.inline_rows(MY_EVENTS_SQL, {"me": account_id, "after": after})]
-
-                async def still_signed_in() -> bool:
-                    return await self._signins.still_signed_in(hashed)
-
-                polled = await wait_for_events(self.service, account_id, after, wait, read, still_signed_in)
+                # The hub checks the sign-in and answers at hand-over (notify.HandOver).
+                hand_over = _PollHandOver(hashed, self, scope, account_id, after)
+                polled = await wait_for_events(
+                    self.service, account_id, after, wait, hand_over.read, hand_over.still_signed_in, hand_over
+                )
+                if hand_over.answered:
+                    return
                 if polled is not None:
-                    # What starlette's Response(body, media_type="application/json") sends.
+                    # What starlette's Response(body, media_type="application/json") sends, in one
+                    # write when the connection allows it (whole_answers.py).
                     body = self._body(*polled)
-                    await send({"type": "http.response.start", "status": 200, "headers": _headers(len(body))})
-                    await send({"type": "http.response.body", "body": body})
+                    head = _headers(len(body))
+                    if not answer_whole(scope, 200, head, body):
+                        await send({"type": "http.response.start", "status": 200, "headers": head})
+                        await send({"type": "http.response.body", "body": body})
                     return
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
-
-    def _known_cursor(self, account_id: str, after: int) -> bool:
-        """A cursor this account has had; the route answers any other (it restarts at now)."""
-        try:
-            latest = self.service.db.inline_query(LATEST_OF_ACCOUNT_SQL, {"me": account_id})
-        except Exception:  # noqa: BLE001 - the route meets the same problem and reports it
-            return False
-        return latest is not None and after <= int(latest[0] or 0)
 
     def _body(self, found: list[Event], cursor: int) -> bytes:
         """The route's answer (routes_family.events_out), serialised once for all the polls an
@@ -88,20 +90,47 @@ class FastEventsPoll:
             body = self._bodies[key] = events_out(found, cursor).model_dump_json().encode()
         return body
 
-    def _account(self, headers: dict[bytes, bytes]) -> tuple[str, str] | None:
-        """The signed-in account and its token's hash, or None (the route answers the refusal)."""
+    def _account(self, headers: dict[bytes, bytes]) -> tuple[str, str, int] | None:
+        """The signed-in account, its token's hash and its latest event number (one read), or
+        None (the route answers the refusal)."""
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
         hashed = token_hash(token.strip())
         try:
-            row = self.service.db.inline_query(AUTH_SQL, {"h": hashed})
+            row = self.service.db.inline_query(POLL_AUTH_SQL, {"h": hashed})
         except Exception:  # noqa: BLE001 - the route meets the same problem and reports it
             return None
         if token_refusal(row, self.service.now()) is not None:
             return None
         assert row is not None  # token_refusal refuses a missing row
-        return str(row[AUTH_ACCOUNT_ID]), hashed
+        return str(row[AUTH_ACCOUNT_ID]), hashed, int(row[POLL_LATEST] or 0)
+
+
+class _PollHandOver(HandOver):
+    """A fast-path poll: its own read, its own sign-in check if the hub made none, and its answer
+    at hand-over, written whole (whole_answers.py). One slotted object per waiting poll, not
+    a closure for each of those (ten thousand polls wait within an RSS budget)."""
+
+    __slots__ = ("account_id", "after", "owner", "scope")
+
+    def __init__(self, token_hash: str, owner: FastEventsPoll, scope: Scope, account_id: str, after: int):
+        super().__init__(token_hash)
+        self.owner = owner
+        self.scope = scope
+        self.account_id = account_id
+        self.after = after
+
+    async def read(self) -> list[Event]:
+        rows = self.owner.service.db.inline_rows(MY_EVENTS_SQL, {"me": self.account_id, "after": self.after})
+        return [event_of(row) for row in rows]
+
+    async def still_signed_in(self) -> bool:
+        return await self.owner._signins.still_signed_in(self.token_hash)
+
+    def answer(self, found: list[Event], cursor: int) -> bool:
+        body = self.owner._body(found, cursor)
+        return answer_whole(self.scope, 200, _headers(len(body)), body)
 
 
 class SignInChecks:
@@ -125,18 +154,23 @@ class SignInChecks:
         asked.setdefault(hashed, []).append(answer)
         return await answer
 
+    def valid(self, hashes: list[str]) -> set[str]:
+        """Which of these token hashes still sign someone in (any thread; the event hub asks
+        from its own, for the polls it is about to wake: notify.HandOver)."""
+        valid: set[str] = set()
+        now = self.service.now()
+        for start in range(0, len(hashes), self.CHUNK):
+            chunk = hashes[start : start + self.CHUNK]
+            params = {f"h{n}": hashed for n, hashed in enumerate(chunk)}
+            for row in self.service.db.inline_rows(tokens_check_sql(len(chunk)), params):
+                if token_refusal(row, now) is None:
+                    valid.add(row[3])
+        return valid
+
     def _check(self, loop: asyncio.AbstractEventLoop) -> None:
         asked = self._asked.pop(loop)
-        hashes = list(asked)
-        valid: set[str] = set()
         try:
-            now = self.service.now()
-            for start in range(0, len(hashes), self.CHUNK):
-                chunk = hashes[start : start + self.CHUNK]
-                params = {f"h{n}": hashed for n, hashed in enumerate(chunk)}
-                for row in self.service.db.inline_rows(tokens_check_sql(len(chunk)), params):
-                    if token_refusal(row, now) is None:
-                        valid.add(row[3])
+            valid = self.valid(list(asked))
         except Exception:  # noqa: BLE001 - no verdict: those polls go to the route, which checks again
             valid = set()
         for hashed, answers in asked.items():

@@ -31,6 +31,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from famguard.server import strict_json
+from famguard.server.whole_answers import offer
 
 try:
     import resource
@@ -209,6 +210,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         # (Not for HEAD: uvicorn writes no body for it, so nothing would send the held head.)
         if cycle is not None and cycle.scope["method"] != "HEAD" and not isinstance(cycle.transport, _HeadWithBody):
             cycle.transport = _HeadWithBody(cycle.transport)  # type: ignore[assignment]
+        if cycle is not None:
+            offer(cycle)  # the fast paths may write a whole answer at once (whole_answers.py)
 
     def on_response_complete(self) -> None:
         transport = self.cycle.transport if self.cycle is not None else None
@@ -272,6 +275,11 @@ class _HeadWithBody:
             return
         if self._head:
             data, self._head = self._head + data, b""
+        self._transport.write(data)
+
+    def write_whole(self, data: bytes) -> None:
+        """A whole answer, head and body (whole_answers.py): it goes at once."""
+        self._wrote = True
         self._transport.write(data)
 
     def flush(self) -> None:

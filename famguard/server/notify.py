@@ -23,7 +23,15 @@ wakes every waiting poll once it listens again, so they read what came meanwhile
 
 The database stays the only source of truth. A poll registers before it reads its events, so an
 event committed after the poll's read reaches it through the hub, and one committed before is in
-its read."""
+its read.
+
+A poll may come with a `HandOver` (the SQLite fast path's polls do): the hub then checks the
+sign-ins of all the polls it is about to wake in its own thread (one statement per 500 tokens,
+`check_tokens`), and the loop's delivery callback writes each signed-in poll's answer right
+away, a few hundred per turn of the loop so that other requests are served in between. When one
+event wakes ten thousand polls, their answers leave one after another in a tight loop, and only
+then does each poll's task resume to clean up; before, each task ran twice (woken, then
+checked) before its answer left. A check that fails leaves the verdict to the poll itself."""
 
 from __future__ import annotations
 
@@ -32,7 +40,7 @@ import contextlib
 import json
 import logging
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -70,8 +78,30 @@ MY_EVENTS_SQL = (
 LATEST_OF_ACCOUNT_SQL = "SELECT MAX(seq) FROM event_recipients WHERE account_id = :me"
 _log = logging.getLogger(__name__)
 
+HAND_OUT_SLICE = 500  # polls answered per turn of the event loop (other requests go in between)
+
 Event = dict[str, Any]
-Deliveries = list[tuple["Waiter", list[Event]]]
+# A waiting poll, its events, and its sign-in's verdict at hand-over (None: not checked).
+Deliveries = list[tuple["Waiter", list[Event], bool | None]]
+
+
+class HandOver:
+    """What the hub does for a poll as it hands it events: checks the sign-in of `token_hash`
+    (with all the others woken together) and, when it holds, answers the poll at once with
+    `answer(events, cursor)`, which the poll's owner provides by subclassing and which returns
+    False when it could not (the poll's task answers then). Slotted, and no closure per poll:
+    ten thousand of them wait at once, within the RSS budget of the idle polls."""
+
+    __slots__ = ("answered", "signed_in", "token_hash")
+
+    def __init__(self, token_hash: str):
+        self.token_hash = token_hash
+        self.signed_in: bool | None = None  # the verdict at hand-over; None: not checked, the poll checks
+        self.answered = False
+
+    def answer(self, found: list[Event], cursor: int) -> bool:
+        """Writes the poll's answer now; False: not possible here (the poll's task answers)."""
+        return False
 
 
 def event_of(row: Sequence[Any]) -> Event:
@@ -81,22 +111,40 @@ def event_of(row: Sequence[Any]) -> Event:
 
 class Waiter:
     """One waiting poll of `account_id`: `wait()` returns the events handed to it (those after
-    `after`), or [] after `timeout` seconds or when the hub closes."""
+    `after`), or [] after `timeout` seconds or when the hub closes. Slotted: ten thousand wait at
+    once, within the RSS budget of the idle polls."""
 
-    def __init__(self, hub: EventHub, account_id: str, after: int):
+    __slots__ = ("_events", "_held", "_ready", "account_id", "after", "hand_over", "hub", "loop")
+
+    def __init__(self, hub: EventHub, account_id: str, after: int, hand_over: HandOver | None = None):
         self.hub = hub
         self.account_id = account_id
         self.after = after
+        self.hand_over = hand_over
         self.loop = asyncio.get_running_loop()
         self._events: list[Event] = []
-        self._held: dict[int, Event] = {}  # PostgreSQL: events that came before a gap filled
+        self._held: dict[int, Event] | None = None  # PostgreSQL: events that came before a gap filled
         self._ready = self.loop.create_future()
 
-    def deliver(self, events: list[Event]) -> None:
-        """On the poll's loop: the hub's events for this account (some may be old to it)."""
+    def deliver(self, events: list[Event], signed_in: bool | None = None) -> None:
+        """On the poll's loop: the hub's events for this account (some may be old to it), and
+        the verdict on its sign-in if the hub checked it (HandOver)."""
+        hand_over = self.hand_over
+        if hand_over is not None and hand_over.answered:
+            return  # answered already; later events go to the client's next poll
         fresh = [event for event in events if event["id"] > self.after]
         if fresh:
             self._events.extend(fresh)
+            if hand_over is not None and signed_in is not None:
+                hand_over.signed_in = signed_in
+                if signed_in:
+                    found = self._events[:MAX_EVENTS]
+                    hand_over.answered = hand_over.answer(found, found[-1]["id"])
+                    if hand_over.answered:
+                        # Its task only cleans up now: it resumes after the other answers of
+                        # this hand-out have left, not in between them.
+                        self.hub.enqueue(self.loop, [(Waiter.wake, self)])
+                        return
             self.wake()
 
     def deliver_numbered(self, events: list[Event]) -> None:
@@ -104,6 +152,8 @@ class Waiter:
         an unbroken run of numbers after the last one taken counts (an account's numbers are
         dense), so a number committed before a later one is never stepped over."""
         last = self._events[-1]["id"] if self._events else self.after
+        if self._held is None:
+            self._held = {}
         self._held.update((event["id"], event) for event in events if event["id"] > last)
         while last + 1 in self._held:
             last += 1
@@ -133,7 +183,9 @@ class Waiter:
 
 class EventHub:
     def __init__(self, engine: Engine, listen: Callable[[], Any] | None = None):
-        """`listen`: on PostgreSQL, opens a psycopg connection for LISTEN (None: poll only)."""
+        """`listen`: on PostgreSQL, opens a psycopg connection for LISTEN (None: poll only).
+        `check_tokens` (set by whoever registers polls with a HandOver) returns which of the
+        given token hashes still sign someone in; it runs in the hub's thread."""
         self._engine = engine
         self._listen = listen
         self._lock = threading.Lock()
@@ -148,6 +200,9 @@ class EventHub:
         self._outbox_ready = threading.Event()
         self._sender: threading.Thread | None = None
         self.checks = 0  # how many shared checks ran (tests look at it)
+        self.check_tokens: Callable[[list[str]], set[str]] | None = None
+        # What each event loop has yet to do of the hand-outs, in order (enqueue, _drain).
+        self._queues: dict[asyncio.AbstractEventLoop, deque[tuple[Callable[[Any], None], Any]]] = {}
 
     # --- the polls' side ------------------------------------------------------------------
 
@@ -324,23 +379,70 @@ class EventHub:
         by_account: dict[str, list[Event]] = defaultdict(list)
         for row in rows:
             by_account[row[5]].append(event_of(row))
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Waiter, list[Event]]]] = defaultdict(list)
+        chosen: list[tuple[Waiter, list[Event]]] = []
         with self._lock:
             for account_id, events in by_account.items():
-                for waiter in self._waiters.get(account_id, ()):
-                    by_loop[waiter.loop].append((waiter, events))
+                chosen.extend((waiter, events) for waiter in self._waiters.get(account_id, ()))
+        valid = self._signed_in([w.hand_over.token_hash for w, _ in chosen if w.hand_over is not None])
+        by_loop: dict[asyncio.AbstractEventLoop, Deliveries] = defaultdict(list)
+        for waiter, events in chosen:
+            verdict = None if valid is None or waiter.hand_over is None else waiter.hand_over.token_hash in valid
+            by_loop[waiter.loop].append((waiter, events, verdict))
         for loop, deliveries in by_loop.items():
+            one = deliver or _deliver_all
+            self.enqueue(loop, [(one, [item]) for item in deliveries])
+
+    def enqueue(self, loop: asyncio.AbstractEventLoop, calls: list[tuple[Callable[[Any], None], Any]]) -> None:
+        """Queues calls (function, argument) for `loop`, which makes them in order,
+        HAND_OUT_SLICE per turn (one FIFO per loop: a later hand-out never overtakes the rest of
+        an earlier one). Any thread."""
+        with self._lock:
+            queue = self._queues.get(loop)
+            idle = queue is None
+            if queue is None:
+                queue = self._queues[loop] = deque()
+            queue.extend(calls)
+        if idle:
             try:
-                loop.call_soon_threadsafe(deliver or _deliver_all, deliveries)
+                loop.call_soon_threadsafe(self._drain, loop)
             except RuntimeError:  # that server's loop has closed
-                pass
+                with self._lock:
+                    self._queues.pop(loop, None)
+
+    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On `loop`: the next HAND_OUT_SLICE calls; the rest in the next turn, after the loop
+        has looked at its connections (other requests are served in between)."""
+        with self._lock:
+            queue = self._queues[loop]
+            taken = [queue.popleft() for _ in range(min(HAND_OUT_SLICE, len(queue)))]
+        for call, argument in taken:
+            try:
+                call(argument)
+            except Exception:  # noqa: BLE001 - one poll's failure must not stop the others' answers
+                _log.exception("handing events to a waiting poll failed")
+        with self._lock:  # the calls may have queued more (answered polls' late wake-ups)
+            more = bool(queue)
+            if not more:
+                del self._queues[loop]
+        if more:
+            loop.call_soon(self._drain, loop)
+
+    def _signed_in(self, hashes: list[str]) -> set[str] | None:
+        """Which of these sign-ins still hold (check_tokens), or None: no verdict, each poll checks."""
+        if not hashes or self.check_tokens is None:
+            return None
+        try:
+            return self.check_tokens(list(dict.fromkeys(hashes)))
+        except Exception:  # noqa: BLE001 - no verdict: the polls check for themselves, and meet it
+            _log.warning("checking the sign-ins of waiting polls failed", exc_info=True)
+            return None
 
 
 def _deliver_all(deliveries: Deliveries) -> None:
-    for waiter, events in deliveries:
-        waiter.deliver(events)
+    for waiter, events, signed_in in deliveries:
+        waiter.deliver(events, signed_in)
 
 
 def _deliver_numbered(deliveries: Deliveries) -> None:
-    for waiter, events in deliveries:
+    for waiter, events, _signed_in in deliveries:
         waiter.deliver_numbered(events)

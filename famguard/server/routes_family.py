@@ -27,7 +27,7 @@ from famguard.server.models import (
     TimeRequestRow,
     UsageRow,
 )
-from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, Waiter, event_of
+from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, HandOver, Waiter, event_of
 from famguard.server.responses import errors
 from famguard.server.schemas import (
     ActivityKind,
@@ -333,20 +333,24 @@ async def wait_for_events(
     wait: float,
     read: ReadEvents,
     still_signed_in: Callable[[], Awaitable[bool]],
+    hand_over: HandOver | None = None,
 ) -> tuple[list[Event], int] | None:
     """A poll, on either path: the account's events after `after`, else those the hub hands it
     within `wait` seconds (`read` runs the poll's own read: in a worker thread on the route,
     inline on the SQLite fast path); and the cursor to ask with next. None when the sign-in
-    ended while the poll waited (the caller answers 401)."""
+    ended while the poll waited (the caller answers 401). With a `hand_over` (the fast path),
+    the hub may have checked the sign-in and answered the poll already (notify.HandOver)."""
     # Register before the read: an event committed after it reaches us through the hub, which
     # alone looks for new events while we wait (notify.py).
-    with Waiter(service.notifier, account_id, after) as waiter:
+    with Waiter(service.notifier, account_id, after, hand_over) as waiter:
         found = await read()
         if not found and wait > 0 and not service.notifier.closed:
             found = await waiter.wait(wait)
             # Delivery-time check (keep it wherever events are handed out): a long poll opened
             # before logout, or before its token expired, must not deliver what was written after.
-            if found and not await still_signed_in():
+            # The hub's verdict at hand-over is that check; without one, the poll makes it.
+            verdict = hand_over.signed_in if hand_over is not None else None
+            if found and not (verdict if verdict is not None else await still_signed_in()):
                 return None
     return found, (found[-1]["id"] if found else after)
 

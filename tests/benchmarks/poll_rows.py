@@ -4,13 +4,20 @@ wait against the same without them, and the time from one published change (a PA
 reaches every poller: one teen with 100 guardians, the polls spread over those guardians) until
 each poll has its answer.
 
-The polls are held by an asyncio client on raw sockets in this process (cheap enough for 10,000
-connections); the server is a `famguard-server` process of its own."""
+The polls are held by an asyncio client on raw connections in this process (`_Poll`: cheap
+enough for 10,000 connections, and it notes each answer's moment before checking it); the
+server is a `famguard-server` process of its own. Besides the delays, the log shows the
+server's CPU for the change and its hand-out (and the kernel's share), this client's CPU, and
+when the change itself and the first poll were answered: on a busy machine the delays measure
+the machine, the CPU figures measure the server."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import os
+import re
 import secrets
 import statistics
 import tempfile
@@ -31,57 +38,114 @@ GUARDIANS = 100
 WAIT_SECONDS = 30
 
 
-async def _poll(
-    port: int, token: str, cursor: str, answered: list[float], failures: list[str], sent: list[int]
-) -> None:
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    except OSError as exc:
-        failures.append(f"connect: {exc}")
-        return
-    try:
-        writer.write(
-            f"GET /v1/events?after={cursor}&wait={WAIT_SECONDS} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Bearer {token}\r\n\r\n".encode()
-        )
-        await writer.drain()
-        sent.append(1)
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = 0
-        for line in head.decode("latin-1").split("\r\n"):
-            if line.lower().startswith("content-length:"):
-                length = int(line.split(":", 1)[1])
-        body = json.loads(await reader.readexactly(length))
-        if head.split(b" ", 2)[1] != b"200" or not body.get("events"):
-            failures.append(f"answered without the event: {head[:40]!r}")
+class _Poll(asyncio.Protocol):
+    """One long poll on a raw connection: the moment its whole answer has arrived is noted
+    before anything else is done with it (its JSON is checked after the run), so this client,
+    on the same two cores as the server, spends as little as it can per answer: asyncio's
+    streams and a JSON parse per answer cost it ~90 us each, taken from the server's CPU."""
+
+    def __init__(self, request: bytes, answers: list[tuple[float, bytes]], failures: list[str], sent: list[int]):
+        self.request = request
+        self.answers = answers
+        self.failures = failures
+        self.sent = sent
+        self.buffer = b""
+        self.length = -1
+        self.answered = False
+        self.done = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        transport.write(self.request)  # type: ignore[attr-defined]
+        self.sent.append(1)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if self.length < 0:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            found = re.search(rb"(?im)^content-length:\s*(\d+)", self.buffer[:end])
+            self.length = end + 4 + (int(found.group(1)) if found else 0)
+        if len(self.buffer) >= self.length:
+            self.answers.append((time.perf_counter(), self.buffer))
+            self.answered = True
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.answered:
+            self.failures.append(f"closed before the answer: {exc or self.buffer[:40]!r}")
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+def _checked(answers: list[tuple[float, bytes]], failures: list[str]) -> list[float]:
+    """The moments of the answers that carry the event (status 200, an event in the body)."""
+    moments = []
+    for moment, raw in answers:
+        head, _, body = raw.partition(b"\r\n\r\n")
+        try:
+            events = json.loads(body).get("events") if head.split(b" ", 2)[1] == b"200" else None
+        except ValueError:
+            events = None
+        if events:
+            moments.append(moment)
         else:
-            answered.append(time.perf_counter())
-    except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-        failures.append(f"{type(exc).__name__}: {exc}")
-    finally:
-        writer.close()
+            failures.append(f"answered without the event: {head[:40]!r}")
+    return moments
 
 
 async def _hold_polls(
-    port: int, tokens: list[str], cursor: str, count: int, during: Callable[[], float]
+    port: int, tokens: list[str], cursor: str, count: int, during: Callable[[], float], client_cpu: list[float]
 ) -> tuple[float, list[float], list[str], float]:
     """Open `count` polls, run `during()` (returns the moment of the change), collect answers."""
-    answered: list[float] = []
+    answers: list[tuple[float, bytes]] = []
     failures: list[str] = []
     sent: list[int] = []
     tasks = []
+    loop = asyncio.get_running_loop()
     opened_at = time.perf_counter()
+
+    async def poll(token: str) -> None:
+        request = (
+            f"GET /v1/events?after={cursor}&wait={WAIT_SECONDS} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\n\r\n"
+        ).encode()
+        try:
+            _transport, protocol = await loop.create_connection(
+                lambda: _Poll(request, answers, failures, sent), "127.0.0.1", port
+            )
+        except OSError as exc:
+            failures.append(f"connect: {exc}")
+            return
+        await protocol.done
+
     for n in range(count):
-        tasks.append(asyncio.create_task(_poll(port, tokens[n % len(tokens)], cursor, answered, failures, sent)))
+        tasks.append(asyncio.create_task(poll(tokens[n % len(tokens)])))
         if n % 100 == 99:
             await asyncio.sleep(0.05)  # ~2,000 new connections a second: stay under the listen backlog
     while len(sent) + len(failures) < count and time.perf_counter() - opened_at < WAIT_SECONDS / 2:
         await asyncio.sleep(0.05)
     opened = time.perf_counter() - opened_at
-    loop = asyncio.get_running_loop()
-    changed_at = await loop.run_in_executor(None, during)
-    await asyncio.wait(tasks, timeout=WAIT_SECONDS + 5)
-    return changed_at, answered, failures, opened
+    # This client's own collector stays out of the measured window: with 10,000 connections'
+    # objects alive, one of its collections paused it for longer than the server's hand-out
+    # (collected right after, as usual).
+    gc.collect()
+    gc.disable()
+    try:
+        changed_at = await loop.run_in_executor(None, during)
+        cpu_before = time.process_time()
+        await asyncio.wait(tasks, timeout=WAIT_SECONDS + 5)
+        client_cpu.append(time.process_time() - cpu_before)
+    finally:
+        gc.enable()
+    return changed_at, _checked(answers, failures), failures, opened
+
+
+def _system_seconds(pid: int) -> float:
+    """The kernel's share of cpu_seconds (loopback sends: the receiving side's work runs there too)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
@@ -132,6 +196,8 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
                 etag = http.get(f"{base}/v1/teens/{shared_teen}/controls", headers=auth, timeout=10).headers["ETag"]
                 # The clock starts before the change is sent: its event is published at its commit,
                 # somewhere before its answer arrives, so this is an upper bound of each delay.
+                waiting["cpu"] = cpu_seconds(server.pid)
+                waiting["sys"] = _system_seconds(server.pid)
                 sent_at = time.perf_counter()
                 answer = http.patch(
                     f"{base}/v1/teens/{shared_teen}/controls",
@@ -140,8 +206,10 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
                     timeout=10,
                 )
                 answer.raise_for_status()
+                waiting["patch_s"] = time.perf_counter() - sent_at
                 return sent_at
 
+            client_cpu: list[float] = []
             runner = asyncio.run
             try:
                 import uvloop  # the client must not be the bottleneck of 10,000 answers
@@ -150,15 +218,23 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
             except ImportError:
                 pass
             changed_at, answered, failures, opened = runner(
-                _hold_polls(server.port, seeded.tokens, cursor, count, during)
+                _hold_polls(server.port, seeded.tokens, cursor, count, during, client_cpu)
             )
+            # The server's CPU from the change to the last answer: what the hand-out costs,
+            # whatever else the machine runs (the delays above also measure the machine).
+            hand_out_cpu = cpu_seconds(server.pid) - waiting["cpu"]
+            hand_out_sys = _system_seconds(server.pid) - waiting["sys"]
     delays = sorted(t - changed_at for t in answered) + [float("inf")] * (count - len(answered))
     p99 = delays[max(0, int(len(delays) * 0.99) - 1)]
     median = statistics.median(delays)
     log(
         f"{count} polls opened in {opened:.1f} s; RSS {idle_rss:.0f} -> {waiting['rss']:.0f} MiB; /v1/me p99 "
         f"{idle_me.p99_ms:.1f} -> {waiting['me_p99']:.1f} ms; {len(answered)} answered, median {median:.2f} s, "
-        f"p99 {p99:.2f} s; failures {len(failures)} {failures[:3]}"
+        f"p99 {p99:.2f} s; failures {len(failures)} {failures[:3]}; server CPU for the change and its "
+        f"hand-out {hand_out_cpu:.2f} s ({hand_out_cpu / count * 1e6:.0f} us per poll, {hand_out_sys:.2f} s of it in "
+        f"the kernel), this client's "
+        f"{client_cpu[0]:.2f} s; the change answered after {waiting['patch_s']:.3f} s, the first poll after "
+        f"{delays[0]:.3f} s"
     )
     return [
         Row(

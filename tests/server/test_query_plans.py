@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from famguard.server.access import AUTH_SQL, CONTROLS_READ_SQL, CONTROLS_WRITE_SQL, ME_SQL, tokens_check_sql
+from famguard.server.access import (
+    AUTH_SQL,
+    CONTROLS_READ_SQL,
+    CONTROLS_WRITE_SQL,
+    ME_SQL,
+    POLL_AUTH_SQL,
+    tokens_check_sql,
+)
 from famguard.server.controls_write import _LIVE_GUARDIANS, _UPDATE
 from famguard.server.idempotency import _DELETE_EXPIRED, _FIND
 from famguard.server.notify import _LATEST, _NEW_EVENTS, MY_EVENTS_SQL
@@ -48,6 +55,7 @@ HOT = {
     "controls update": _UPDATE,
     "the family's guardians": _LIVE_GUARDIANS,
     "a poll's read": MY_EVENTS_SQL,
+    "a poll's start (token check and latest number)": POLL_AUTH_SQL,
     "the hub's check": _LATEST,
     "the hub's read of new events": _NEW_EVENTS,
     "who am I": ME_SQL,
