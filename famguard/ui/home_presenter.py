@@ -106,7 +106,9 @@ class HomePresenter(Presenter):
 
     def reload(self, teen_id: str) -> None:
         """The store changed for this teen (a notice): read it again and work out today."""
-        self.run(partial(self._read, teen_id), partial(self._update, teen_id), name="home facts")
+        self.run_latest(
+            ("home", teen_id), partial(self._read, teen_id), partial(self._update, teen_id), name="home facts"
+        )
 
     def reload_all(self) -> None:
         for teen_id in list(self.teens.rows):

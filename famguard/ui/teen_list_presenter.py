@@ -143,7 +143,8 @@ class TeenListPresenter(Presenter):
     # --- the one sync mark per teen ------------------------------------------------------------
 
     def update_sync(self, teen_id: str) -> None:
-        self.run(partial(self._teen_sync, teen_id), partial(self._show_sync, teen_id), name="teen sync")
+        self.run_latest(("sync", teen_id), partial(self._teen_sync, teen_id), partial(self._show_sync, teen_id),
+                        name="teen sync")  # fmt: skip
 
     def _teen_sync(self, teen_id: str) -> TeenSync:
         """On a worker: the mark summarising all of this teen's settings."""
