@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -158,6 +158,7 @@ class ControlsPage(QWidget):
 
         # Rows are built one at a time (see build_next) so a page never blocks the window long.
         self._rows: dict[str, ControlRow] = {}
+        self._to_warm: list[ControlRow] = []  # built, not drawn off screen yet (see _warm)
         self._group_layouts: dict[str, QVBoxLayout] = {}
         # In its group, the time zone comes first: the day and every schedule below follow it.
         self._to_build = [
@@ -197,26 +198,43 @@ class ControlsPage(QWidget):
         self._refresh_undo()
 
     def build_next(self) -> bool:
-        """Build the next control row; True while rows remain. The window calls this from the
-        event loop, a row per turn, so that building the page never freezes it."""
-        if self._to_build:
-            field = self._to_build.pop(0)
-            row = ControlRow(field)
-            row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
-            row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
-            row.safety_centre_clicked.connect(self.safety_centre_requested)
-            self._wheel_guard.guard(row)
-            self._rows[field] = row
-            self._group_layouts[SPECS[field].group].addWidget(row)
-            if not self._to_build:
-                # Into the scroll area only when complete: it sizes its widget when it gets it.
-                self._scroll.setWidget(self._body)
-        return bool(self._to_build)
+        """Build the next control row, or once all are built, draw the next one off screen; True
+        while either remains. The window calls this from the event loop, a step per turn, so that
+        building the page never freezes it."""
+        if not self._to_build:
+            if self._to_warm:
+                self._warm(self._to_warm.pop(0))
+            return bool(self._to_warm)
+        field = self._to_build.pop(0)
+        row = ControlRow(field)
+        row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
+        row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
+        row.safety_centre_clicked.connect(self.safety_centre_requested)
+        self._wheel_guard.guard(row)
+        self._rows[field] = row
+        self._to_warm.append(row)
+        self._group_layouts[SPECS[field].group].addWidget(row)
+        if not self._to_build:
+            # Into the scroll area only when complete: it sizes its widget when it gets it.
+            self._scroll.setWidget(self._body)
+        return True
+
+    def _warm(self, row: ControlRow) -> None:
+        """Lay the row out at about the page's width and draw it into a throw-away pixmap, while
+        the page is hidden: the first show then finds the row polished and the fonts' glyphs and
+        the style's pictures drawn already (the page's first show took 100-125 ms of the GUI
+        thread, most of it shaping and drawing text for the first time)."""
+        if self.isVisible():
+            return  # on screen already: Qt drew it
+        width = max(self.parentWidget().width() if self.parentWidget() else 0, self.width()) - 40
+        height = row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height()
+        row.resize(width, max(height, row.sizeHint().height()))
+        row.render(QPixmap(row.size()))
 
     @property
     def rows(self) -> dict[str, ControlRow]:
-        while self.build_next():
-            pass
+        while self._to_build:
+            self.build_next()
         return self._rows
 
     # --- what the controller tells the page --------------------------------------------------
