@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import draw_off_screen, heading, named, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
 from famguard.ui.viewstate import SyncState, state_text
@@ -220,16 +220,10 @@ class ControlsPage(QWidget):
         return True
 
     def _warm(self, row: ControlRow) -> None:
-        """Lay the row out at about the page's width and draw it into a throw-away pixmap, while
-        the page is hidden: the first show then finds the row polished and the fonts' glyphs and
-        the style's pictures drawn already (the page's first show took 100-125 ms of the GUI
-        thread, most of it shaping and drawing text for the first time)."""
-        if self.isVisible():
-            return  # on screen already: Qt drew it
-        width = max(self.parentWidget().width() if self.parentWidget() else 0, self.width()) - 40
-        height = row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height()
-        row.resize(width, max(height, row.sizeHint().height()))
-        row.render(QPixmap(row.size()))
+        """Draw a built row once off screen (see common.draw_off_screen) while the page is hidden."""
+        if not self.isVisible():
+            parent = self.parentWidget()
+            draw_off_screen(row, max(parent.width() if parent else 0, self.width()) - 40)
 
     @property
     def rows(self) -> dict[str, ControlRow]:
