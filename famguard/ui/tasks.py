@@ -121,6 +121,12 @@ class TaskRunner(QObject):
         self._ready: deque[Callable[[], None]] = deque()
         self._turn_open = False
         self._turn_ends = 0.0
+        # A zero-interval timer, not a posted call: Qt runs timers after the posted events of a
+        # loop iteration (paints, input), so the next portion waits for them and for due timers.
+        self._turn_timer = QTimer(self)
+        self._turn_timer.setSingleShot(True)
+        self._turn_timer.setInterval(0)
+        self._turn_timer.timeout.connect(self._next_turn)
         self._finished.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
 
     def run(
@@ -167,12 +173,11 @@ class TaskRunner(QObject):
         self._hand_out()
 
     def _hand_out(self) -> None:
-        """Run what is queued while this turn's budget lasts; the rest waits for the next turn
-        (a zero-delay call is queued behind the paints and input that are waiting by now)."""
+        """Run what is queued while this turn's budget lasts; the rest waits for the next turn."""
         if not self._turn_open:
             self._turn_open = True
             self._turn_ends = time.monotonic() + TURN_BUDGET_S
-            QTimer.singleShot(0, self, self._next_turn)
+            self._turn_timer.start()
         while self._ready and time.monotonic() < self._turn_ends:
             self._ready.popleft()()
 
@@ -181,7 +186,7 @@ class TaskRunner(QObject):
         if self._ready:
             self._turn_open = True
             self._turn_ends = time.monotonic() + TURN_BUDGET_S
-            QTimer.singleShot(0, self, self._next_turn)
+            self._turn_timer.start()
             self._ready.popleft()()  # at least one per turn, however long the last one took
             while self._ready and time.monotonic() < self._turn_ends:
                 self._ready.popleft()()
