@@ -123,30 +123,32 @@ class Presenter(QObject):
     def run_latest(
         self, key: tuple[str, str | None], fn: Callable[[], T], on_success: Callable[[T], object], *, name: str = ""
     ) -> None:
-        """Re-read `key` (what, which teen) from the cache, at most one such read at a time: one
-        asked for while another is on a worker runs once after it, and only that newer answer is
-        shown. A sync of 50 teens sends each teen's screens three or four notices in a second;
-        reading and showing each of them separately kept the workers and the window busy."""
+        """Re-read `key` (what, which teen) from the cache, at most one such read at a time: any
+        number asked for while one is on a worker make one more read after it (whose answer then
+        follows the first). A sync of 50 teens sends each teen's screens three or four notices in
+        a second; reading and showing each of them separately kept the workers and the window busy."""
         if key in self._reading:
             self._stale.add(key)
             return
         self._reading.add(key)
 
-        def again() -> bool:
+        def again() -> None:
             self._reading.discard(key)
-            if key not in self._stale:
-                return False
-            self._stale.discard(key)
-            self.run_latest(key, fn, on_success, name=name)
-            return True
+            if key in self._stale and not self.closed:
+                self._stale.discard(key)
+                self.run_latest(key, fn, on_success, name=name)
 
         def succeeded(value: T) -> None:
-            if not again():
-                on_success(value)
+            try:
+                on_success(value)  # shown at once: newer than what is on screen, if not the newest
+            finally:
+                again()
 
         def failed(exc: BaseException) -> None:
-            if not again():
+            try:
                 self.failed(exc)
+            finally:
+                again()
 
         self.run(fn, succeeded, on_error=failed, name=name)
 
