@@ -76,7 +76,7 @@ class _Job(QRunnable):
 
     def _hand_over(self, ok: bool, value: object) -> None:
         try:
-            self._runner._finished.emit((self._task.id, ok, value))
+            self._runner._finished.emit(self._task.id, ok, value)
         except RuntimeError:  # the runner was deleted (app closing): nobody is left to call back
             log.warning(
                 "Result of %s dropped at shutdown%s",
@@ -93,10 +93,7 @@ class TaskRunner(QObject):
     """Runs callables off the GUI thread. Create it on the GUI thread (it lives there, so the
     queued signal delivers results there)."""
 
-    # One tuple (task id, ok, value): PySide 6.12 drops a reference to True each time a queued
-    # signal declared with a `bool` argument carries it, and the interpreter aborted ("bool_dealloc")
-    # once a few hundred tasks had succeeded.
-    _finished = Signal(object)
+    _finished = Signal(int, bool, object)
     task_finished = Signal(int)  # for tests and busy indicators: a task's callbacks have run
 
     def __init__(
@@ -168,8 +165,8 @@ class TaskRunner(QObject):
             exc.__famguard_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.error_reporter(exc)
 
-    def _arrived(self, result: tuple[int, bool, object]) -> None:
-        self._ready.append(partial(self._deliver, *result))
+    def _arrived(self, task_id: int, ok: bool, value: object) -> None:
+        self._ready.append(partial(self._deliver, task_id, ok, value))
         self._hand_out()
 
     def _hand_out(self) -> None:
