@@ -43,3 +43,18 @@ def heading(text: str, object_name: str = "", size: float = 1.4) -> QLabel:
     if object_name:
         label.setObjectName(object_name)
     return label
+
+
+def draw_off_screen(widget: QWidget, width: int) -> None:
+    """Lay out a widget that is not shown yet at about `width` and draw it into a throw-away
+    pixmap, so that its first show finds it polished and the fonts' glyphs and the style's
+    pictures drawn already: a page's first show spent most of its time shaping and drawing text
+    for the first time (the controls page: 100-125 ms of the GUI thread). Nothing on screen changes."""
+    from PySide6.QtGui import QPixmap
+
+    if widget.isVisible() or width <= 0:
+        return  # on screen already: Qt drew it
+    hint = widget.sizeHint()
+    height = widget.heightForWidth(width) if widget.hasHeightForWidth() else hint.height()
+    widget.resize(width, max(height, hint.height(), 1))
+    widget.render(QPixmap(widget.size()))

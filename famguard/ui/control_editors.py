@@ -559,6 +559,10 @@ class TimezoneEditor(Editor):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.combo.setMinimumWidth(260)
+        # Sized for 30 characters rather than for its longest name: measuring ~400 names took the
+        # controls page's first layout 4-5 ms (the list itself is as wide as its names).
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(30)
         self.message.setObjectName("timezoneMessage")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import draw_off_screen, heading, named, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
 from famguard.ui.viewstate import SyncState, state_text
@@ -158,6 +158,7 @@ class ControlsPage(QWidget):
 
         # Rows are built one at a time (see build_next) so a page never blocks the window long.
         self._rows: dict[str, ControlRow] = {}
+        self._to_warm: list[ControlRow] = []  # built, not drawn off screen yet (see _warm)
         self._group_layouts: dict[str, QVBoxLayout] = {}
         # In its group, the time zone comes first: the day and every schedule below follow it.
         self._to_build = [
@@ -197,26 +198,37 @@ class ControlsPage(QWidget):
         self._refresh_undo()
 
     def build_next(self) -> bool:
-        """Build the next control row; True while rows remain. The window calls this from the
-        event loop, a row per turn, so that building the page never freezes it."""
-        if self._to_build:
-            field = self._to_build.pop(0)
-            row = ControlRow(field)
-            row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
-            row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
-            row.safety_centre_clicked.connect(self.safety_centre_requested)
-            self._wheel_guard.guard(row)
-            self._rows[field] = row
-            self._group_layouts[SPECS[field].group].addWidget(row)
-            if not self._to_build:
-                # Into the scroll area only when complete: it sizes its widget when it gets it.
-                self._scroll.setWidget(self._body)
-        return bool(self._to_build)
+        """Build the next control row, or once all are built, draw the next one off screen; True
+        while either remains. The window calls this from the event loop, a step per turn, so that
+        building the page never freezes it."""
+        if not self._to_build:
+            if self._to_warm:
+                self._warm(self._to_warm.pop(0))
+            return bool(self._to_warm)
+        field = self._to_build.pop(0)
+        row = ControlRow(field)
+        row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
+        row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
+        row.safety_centre_clicked.connect(self.safety_centre_requested)
+        self._wheel_guard.guard(row)
+        self._rows[field] = row
+        self._to_warm.append(row)
+        self._group_layouts[SPECS[field].group].addWidget(row)
+        if not self._to_build:
+            # Into the scroll area only when complete: it sizes its widget when it gets it.
+            self._scroll.setWidget(self._body)
+        return True
+
+    def _warm(self, row: ControlRow) -> None:
+        """Draw a built row once off screen (see common.draw_off_screen) while the page is hidden."""
+        if not self.isVisible():
+            parent = self.parentWidget()
+            draw_off_screen(row, max(parent.width() if parent else 0, self.width()) - 40)
 
     @property
     def rows(self) -> dict[str, ControlRow]:
-        while self.build_next():
-            pass
+        while self._to_build:
+            self.build_next()
         return self._rows
 
     # --- what the controller tells the page --------------------------------------------------

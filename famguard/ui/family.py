@@ -36,6 +36,7 @@ class TeenList(QWidget):
         super().__init__(parent)
         self.setObjectName("teenListPanel")
         self._rows: dict[str, TeenRow] = {}
+        self._items: dict[str, QListWidgetItem] = {}  # by teen id, in the list's order
         self.list = named(QListWidget(), "teenList", "Linked teens")
         self.list.setAlternatingRowColors(True)
         self.list.setSpacing(2)
@@ -71,16 +72,27 @@ class TeenList(QWidget):
         self._refresh_empty()
 
     def set_teens(self, rows: list[TeenRow]) -> None:
-        """Show exactly `rows`, keeping the selection when that teen is still there."""
+        """Show exactly `rows`, keeping the selection when that teen is still there. The same
+        teens in the same order (every refresh but a link or an unlink) only have their changed
+        rows rewritten: clearing and refilling 50 rows made the list lay out all of them again."""
         current = self.current_teen_id()
+        if rows and [row.teen_id for row in rows] == list(self._items):
+            changed = {row.teen_id for row in rows if self._rows.get(row.teen_id) != row}
+            for row in rows:
+                self.update_teen(row)
+            if current in changed:  # a new name or age: the selected teen's pages say it again
+                self.teen_selected.emit(current)
+            return
         self.list.blockSignals(True)
         self.list.clear()
         self._rows = {row.teen_id: row for row in rows}
+        self._items = {}
         for row in rows:
             item = QListWidgetItem()
             item.setData(_TEEN_ID_ROLE, row.teen_id)
             self._fill(item, row)
             self.list.addItem(item)
+            self._items[row.teen_id] = item
         self.list.blockSignals(False)
         self._refresh_empty()
         if current in self._rows:
@@ -95,7 +107,7 @@ class TeenList(QWidget):
 
     def update_teen(self, row: TeenRow) -> None:
         item = self._item(row.teen_id)
-        if item is None:
+        if item is None or self._rows.get(row.teen_id) == row:
             return
         self._rows[row.teen_id] = row
         self._fill(item, row)
@@ -120,11 +132,7 @@ class TeenList(QWidget):
         return "" if item is None else item.text()
 
     def _item(self, teen_id: str) -> QListWidgetItem | None:
-        for index in range(self.list.count()):
-            item = self.list.item(index)
-            if item.data(_TEEN_ID_ROLE) == teen_id:
-                return item
-        return None
+        return self._items.get(teen_id)
 
     @staticmethod
     def _text(row: TeenRow) -> str:

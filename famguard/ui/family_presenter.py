@@ -6,7 +6,9 @@ failure means for the family as a whole.
 The sync engine's notices arrive on its own threads; a queued Qt signal brings each to the GUI
 thread, where one table (`_handlers`) says which presenter re-reads what. A notice always means
 "the local store was updated": presenters re-read the cache then, and ask the server only on
-their own initiative (start, selecting a teen, coming back online)."""
+their own initiative (start, selecting a teen, coming back online). So a notice that is already
+waiting its turn (the TaskRunner hands GUI-thread work out a few milliseconds per event-loop
+turn) makes a second one like it redundant: a sync of 50 teens sends ~200, many of them twice."""
 
 from __future__ import annotations
 
@@ -98,7 +100,8 @@ class FamilyPresenter(Presenter):
                                                 self.history, self.trust)  # fmt: skip
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
-        self._bridge.notice.connect(self._on_notice)
+        self._bridge.notice.connect(self._queue_notice)
+        self._waiting: set[tuple[NoticeKind, str | None]] = set()  # notices queued, not handled yet
         self._listener = self._bridge.notice.emit  # called on engine threads; emit is thread-safe
         session.sync.add_listener(self._listener)
         self.when_built(CONTROLS_PAGE, self._wire_controls_page)
@@ -290,7 +293,14 @@ class FamilyPresenter(Presenter):
 
     # --- notices and status --------------------------------------------------------------------
 
+    def _queue_notice(self, notice: Notice) -> None:
+        key = (notice.kind, notice.teen_id)
+        if key not in self._waiting:
+            self._waiting.add(key)
+            self.tasks.soon(partial(self._on_notice, notice))
+
     def _on_notice(self, notice: Notice) -> None:
+        self._waiting.discard((notice.kind, notice.teen_id))
         if self.closed:
             return
         handler = self._handlers.get(notice.kind)

@@ -24,6 +24,7 @@ from famguard.domain.controls import CONTROLS, Controls
 from famguard.domain.models import TimeRequest, UsageDay
 from famguard.domain.sync import OPEN_STATES
 from famguard.domain.today import TeenToday, today_of
+from famguard.ui.common import draw_off_screen
 from famguard.ui.home import HomeFacts
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -85,6 +86,8 @@ class HomePresenter(Presenter):
         self._started: set[str] = set()  # teens read once: their first reading is not news
         self.page = window.ensure_home_page()
         self.track(self.page.controls_requested, self._open_controls)
+        # Drawn once off screen on a later turn, before the first teen's facts arrive to show it.
+        tasks.soon(self._draw_page_off_screen)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -93,6 +96,10 @@ class HomePresenter(Presenter):
     def close(self) -> None:
         self._timer.stop()
         super().close()
+
+    def _draw_page_off_screen(self) -> None:
+        if not self.closed:
+            draw_off_screen(self.page, self.window.teen_pages.width())
 
     # --- TeenScreen ----------------------------------------------------------------------------
 
@@ -106,7 +113,9 @@ class HomePresenter(Presenter):
 
     def reload(self, teen_id: str) -> None:
         """The store changed for this teen (a notice): read it again and work out today."""
-        self.run(partial(self._read, teen_id), partial(self._update, teen_id), name="home facts")
+        self.run_latest(
+            ("home", teen_id), partial(self._read, teen_id), partial(self._update, teen_id), name="home facts"
+        )
 
     def reload_all(self) -> None:
         for teen_id in list(self.teens.rows):

@@ -105,6 +105,8 @@ class TrustPresenter(Presenter):
 
     def show(self, teen_id: str) -> None:
         """The teen's cached receipt, rules and preview at once; then the server's."""
+        if self.cached is not None and self.cached.teen_id != teen_id:
+            self.cached = None  # another teen's: "Plan a temporary rule" must not open it for them
         self.reload(teen_id)
         # Each refresh notifies, and the notice re-reads the cache. A failure leaves the cached
         # words (an older service without these routes, a network hiccup): only a bug is reported.

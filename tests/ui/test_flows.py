@@ -23,6 +23,14 @@ def find(root: QWidget, kind: type, name: str):
 
 
 def sign_in(qtbot, controller, server: str, person: Member, *, keep: bool = True, password: str | None = None) -> None:
+    fill_sign_in(qtbot, controller, server, person, keep=keep, password=password)
+    qtbot.keyClick(find(controller.window, QLineEdit, "passwordEdit"), Qt.Key.Key_Return)
+
+
+def fill_sign_in(
+    qtbot, controller, server: str, person: Member, *, keep: bool = True, password: str | None = None
+) -> None:
+    """Type the sign-in form, without sending it."""
     window = controller.window
     qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
     qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
@@ -35,7 +43,6 @@ def sign_in(qtbot, controller, server: str, person: Member, *, keep: bool = True
     find(window, QCheckBox, "keepSignedInCheck").setChecked(keep)
     password_edit = find(window, QLineEdit, "passwordEdit")
     qtbot.keyClicks(password_edit, password if password is not None else person.password)
-    qtbot.keyClick(password_edit, Qt.Key.Key_Return)
 
 
 def wait_family(qtbot, controller) -> None:

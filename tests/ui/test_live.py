@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QR
 from tests.support.accounts import member, pair
 from tests.support.proxy import FaultProxy
 
-from .test_flows import WAIT, find, sign_in, wait_family, wait_status, wait_teen_page
+from .test_flows import WAIT, fill_sign_in, find, sign_in, wait_family, wait_status, wait_teen_page
 
 
 class Heartbeat:
@@ -24,21 +24,32 @@ class Heartbeat:
 
     def __init__(self) -> None:
         self.ticks: list[float] = []
+        self.cpu: list[float] = []  # the GUI thread's CPU time at each tick (for the message)
         self.timer = QTimer()
         self.timer.setInterval(10)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.ticks.append(time.monotonic())
+        self.cpu.append(time.thread_time())
 
     def __enter__(self) -> Heartbeat:
-        self.ticks.append(time.monotonic())
+        self._tick()
         self.timer.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.timer.stop()
-        self.ticks.append(time.monotonic())
+        self._tick()
 
     def worst_gap(self) -> float:
         return max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
+
+    def worst_gap_cpu(self) -> float:
+        """How much of the worst gap the GUI thread itself was working (the rest it waited)."""
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        worst = gaps.index(max(gaps))
+        return self.cpu[worst + 1] - self.cpu[worst]
 
 
 def in_background(fn: Callable[[], object]) -> threading.Thread:
@@ -63,8 +74,11 @@ def test_the_window_never_freezes_with_a_server_that_takes_2_s_per_request(qtbot
 
 def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
     controller = launch()
+    # The test types the form in one go, without an event-loop turn between its ~60 key presses:
+    # that is the test's own hold on the GUI thread, not the app's, so the heartbeat starts after.
+    fill_sign_in(qtbot, controller, proxy.url, guardian)
     with Heartbeat() as beat:
-        sign_in(qtbot, controller, proxy.url, guardian)
+        qtbot.keyClick(find(controller.window, QLineEdit, "passwordEdit"), Qt.Key.Key_Return)
         qtbot.wait(300)
         assert controller.window.sign_in.progress.isVisible()  # it says it is working
         wait_family(qtbot, controller)
@@ -93,10 +107,12 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
         )
     print(f"worst event-loop gap: {beat.worst_gap() * 1000:.0f} ms over {len(beat.ticks)} ticks")
     # Every request takes 2 s: a GUI thread that waited on one would stall for 2 s. The pages of
-    # a teen other than the home are built when first shown, so opening the family stays short;
-    # the longest gap left is the controls page's first show (Qt laying out ~25 rows and their
-    # editors: 100-125 ms on a quiet 2-core machine), hence 200 ms and not 100.
-    assert beat.worst_gap() < 0.2, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
+    # a teen other than the home are built when first shown, a row per event-loop turn, and each
+    # row drawn once off screen before the page is shown; the longest gap left is the controls
+    # page's first show and paint: 40-60 ms of the GUI thread's own CPU, 64-107 ms of wall clock
+    # on this shared 2-core machine at load 1-3 (100 ms held in 8 of 13 runs, 150 ms in 12).
+    gap, cpu = beat.worst_gap(), beat.worst_gap_cpu()
+    assert gap < 0.15, f"the GUI thread stalled for {gap * 1000:.0f} ms ({cpu * 1000:.0f} ms of it its own CPU)"
 
 
 @pytest.mark.usefixtures("real_keyring")

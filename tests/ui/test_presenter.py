@@ -103,3 +103,35 @@ def test_a_registered_teen_page_is_built_once_on_first_use(qtbot, runner: TaskRu
     assert window.page("history", QLabel) is built[0] and len(built) == 1
     with pytest.raises(TypeError):
         window.page("history", QTimer)  # type: ignore[type-var] - the wrong kind is refused
+
+
+def test_a_reread_asked_for_during_a_read_runs_once_after_it_and_only_the_newest_is_shown(
+    qtbot, runner: TaskRunner
+) -> None:
+    """A teen's home is re-read on every notice; five notices while one read is on a worker make
+    one more read, not five, whose answer (the newest) follows the first one's."""
+    window = runner.window  # type: ignore[attr-defined]
+    presenter = Presenter(window, runner)
+    release = threading.Event()
+    store = {"value": 0}  # what the cache holds
+    reads: list[int] = []
+    shown: list[int] = []
+
+    def read() -> int:
+        reads.append(store["value"])
+        if len(reads) == 1:
+            release.wait(5)  # the first read is slow: the notices arrive meanwhile
+        return store["value"] if len(reads) > 1 else 0
+
+    presenter.run_latest(("home", "t1"), read, shown.append)
+    for value in range(1, 6):
+        store["value"] = value
+        presenter.run_latest(("home", "t1"), read, shown.append)
+    release.set()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
+    qtbot.wait(100)  # nothing else is on its way
+    assert len(reads) == 2
+    assert shown == [0, 5]
+    presenter.run_latest(("home", "t1"), read, shown.append)  # idle again: a new read at once
+    qtbot.waitUntil(lambda: len(shown) == 3, timeout=5000)
+    assert shown == [0, 5, 5] and len(reads) == 3

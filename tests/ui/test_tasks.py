@@ -126,3 +126,56 @@ def test_many_tasks_run_at_once(qtbot, runner: TaskRunner) -> None:
         runner.run(lambda: 42, on_success=quick.append)
     assert quick == [42]
     release.set()
+
+
+def test_a_burst_of_results_is_handed_out_a_few_per_event_loop_turn_in_order(qtbot, runner: TaskRunner) -> None:
+    """Twenty results that arrive together (a sync of many teens) do not hold the window for all
+    their callbacks at once: the event loop turns between them (a zero-interval timer, which
+    fires once per turn, ticks in between), and they still run in the order they finished."""
+    from PySide6.QtCore import QTimer
+
+    turns = [0]
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
+    seen: list[tuple[int, int]] = []  # (task number, event-loop turns so far)
+
+    def slow_callback(number: int) -> None:
+        seen.append((number, turns[0]))
+        deadline = time.monotonic() + 0.002  # a callback that updates a few widgets
+        while time.monotonic() < deadline:
+            pass
+
+    go = threading.Event()  # every task waits for it: the twenty finish together
+
+    def work(number: int) -> int:
+        go.wait(5)
+        return number
+
+    for number in range(20):
+        runner.run(partial(work, number), on_success=slow_callback)
+    go.set()
+    assert runner.wait_for_done(3000)  # the GUI thread waits: all twenty results are queued for it now
+    timer.start()
+    qtbot.waitUntil(lambda: len(seen) == 20, timeout=3000)
+    timer.stop()
+    assert sorted(n for n, _ in seen) == list(range(20))
+    turns_seen = [t for _, t in seen]
+    assert turns_seen == sorted(turns_seen)
+    assert turns_seen[-1] - turns_seen[0] >= 4, turns_seen  # ~3 callbacks per turn, not 20 in one
+    assert runner.active_count == 0
+
+
+def test_soon_runs_after_what_was_queued_before_it_and_reports_a_bug(qtbot, runner: TaskRunner, reported) -> None:
+    order: list[str] = []
+    with qtbot.waitSignal(runner.task_finished, timeout=3000):
+        runner.run(lambda: "task", on_success=order.append)
+    runner.soon(lambda: order.append("soon"))
+
+    def broken() -> None:
+        raise KeyError("typo in a notice handler")
+
+    runner.soon(broken)
+    qtbot.waitUntil(lambda: len(reported) == 1, timeout=3000)
+    assert order == ["task", "soon"]
+    assert isinstance(reported[0], KeyError) and "broken" in reported[0].__famguard_traceback__
