@@ -150,12 +150,14 @@ class AppController(QObject):
         return settings, sessions, cached
 
     def _local_ready(self, result: LocalStart) -> None:
-        settings, self.sessions, cached = result
+        settings, sessions, cached = result
         self.settings = settings
-        if cached is None:
+        if cached is None:  # the sign-in service is handed over when the keyring has been asked
             self._prebuild_controls()
-            self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
+            startup = partial(self._startup, sessions)
+            self.tasks.run(startup, on_success=self._started, on_error=self._startup_failed, name="startup")
             return
+        self.sessions = sessions  # a sign-out from the family shown needs it
         # The family as this computer last saw it, at once; the keyring is asked after its first
         # paint (it and the network side cost ~400 ms of CPU that would otherwise come first).
         self._cached = cached
@@ -166,13 +168,13 @@ class AppController(QObject):
         self._prebuild_controls()
         self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
 
-    def _startup(self) -> Started:
+    def _startup(self, sessions: SessionService | None = None) -> Started:
         """On a worker: settings, the sign-in service and, for a returning guardian, the session
         itself, opened from the keyring and the local store without the network (or the error).
         The session already shown from the store (`_cached`) is the one resumed when the keyring
         remembers its account and still has its sign-in."""
         settings = self.settings or Settings.load()
-        sessions = self.sessions or self.backend.make_sessions()
+        sessions = sessions or self.sessions or self.backend.make_sessions()
         cached = self._cached
         keyring_problem = None
         try:
