@@ -142,7 +142,7 @@ class SessionService:
     def _api(self, server_url: str, tokens: TokenManager | None = None) -> ApiClient:
         from famguard.api import ApiClient, check_server_url, make_session  # requests: on a worker only
 
-        make_api = self._api_factory or ApiClient
+        make_api: Callable[..., ApiClient] = self._api_factory or ApiClient
         return make_api(check_server_url(server_url), (self._session_factory or make_session)(), tokens=tokens)
 
     def create_account(self, server_url: str, email: str, password: str, display_name: str) -> Account:
