@@ -1,7 +1,8 @@
 """The app's flow from start to sign-out: first run (welcome), sign-in and account creation,
 resuming a remembered sign-in (the family from the local store first, before the keyring, the
 service layer's network side and the sync come up; shown and editable at once, offline too), the
-server ending a sign-in, sign-out, and the demo (a practice service started in the background, reset on request).
+server ending a sign-in, sign-out, and the demo (a practice service started in the background,
+reset on request).
 
 The controller gets a `Backend` from the composition root (famguard.app): the only way it reaches
 the service layer, the keyring and the demo server, so that this package imports no I/O library.
@@ -88,6 +89,7 @@ class AppController(QObject):
         self.sessions: SessionService | None = None
         self.session: AccountSession | None = None
         self._cached: AccountSession | None = None  # shown from the local store, not confirmed by the keyring yet
+        self._closing = False  # shutdown() ran: a start-up answer arriving after it opens nothing
         self.family: FamilyPresenter | None = None
         self.demo_env: DemoEnvironment | None = None
         self._real_sessions: SessionService | None = None  # the keyring-backed sign-in service, kept during a demo
@@ -165,6 +167,8 @@ class AppController(QObject):
         when_family_painted(self.window, self._confirm_cached, give_up_ms=CACHED_FAMILY_PAINT_WAIT_MS)
 
     def _confirm_cached(self) -> None:
+        if self._cached is None:  # the app is closing
+            return
         self._prebuild_controls()
         self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
 
@@ -196,6 +200,8 @@ class AppController(QObject):
         return sessions, settings, remembered, keyring_problem, resumed
 
     def _started(self, result: Started) -> None:
+        if self._closing:
+            return
         self.sessions, settings, remembered, keyring_problem, resumed = result
         self.settings = settings
         cached, self._cached = self._cached, None
@@ -523,8 +529,10 @@ class AppController(QObject):
     def shutdown(self) -> None:
         """At exit: stop syncing, close the database, stop the demo server."""
         self._resume_timer.stop()
+        self._closing = True
         if self._cached is not None:  # never confirmed: its calls waiting for that give up now
             self._cached.stay_offline()
+            self._cached = None
         if self.alerts is not None:
             self.alerts.hide_tray()
         if self.family is not None:
