@@ -11,7 +11,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from famguard import __version__
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # each is imported where it is used, on a worker after the fi
     from famguard.services import SessionService
     from famguard.services.demo import PhoneSnapshot
     from famguard.ui.controller import Backend
-    from famguard.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -281,41 +280,6 @@ def _peak_rss_kib(usage: object) -> int:
         return int(getattr(usage, "ru_maxrss", 0))
 
 
-def _when_family_painted(window: MainWindow, then: Callable[[], None]) -> None:
-    """For the start-up benchmark: call `then` after the first paint of a teen's home showing its
-    teen (the family screen with its list), checked every 5 ms."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    from famguard.ui.main_window import HOME_PAGE
-
-    class Painted(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                QTimer.singleShot(0, then)  # after this paint has finished
-            return False
-
-    def check() -> None:
-        home = window.built_page(HOME_PAGE)
-        title = getattr(home, "title", None)
-        if (
-            home is not None
-            and window.current_screen() == "familyView"
-            and window.teen_list.list.count() > 0
-            and home.isVisible()
-            and title is not None
-            and title.text()
-        ):
-            timer.stop()
-            home.installEventFilter(Painted(window))
-            home.update()
-
-    timer = QTimer(window)
-    timer.setInterval(5)
-    timer.timeout.connect(check)
-    timer.start()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
@@ -383,7 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.first_painted.connect(start_controller)
     if exit_after == "family":
-        window.first_painted.connect(lambda: _when_family_painted(window, lambda: _report_and_quit(app)))
+        from famguard.ui.family_painted import when_family_painted
+
+        window.first_painted.connect(lambda: when_family_painted(window, lambda: _report_and_quit(app)))
     window.show()
     code = app.exec()
     controller = holder.get("controller")

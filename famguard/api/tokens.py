@@ -61,6 +61,13 @@ class TokenManager:
         with self._lock:
             self._access, self._refresh = access_token, refresh_token
 
+    def restore(self, refresh_token: str) -> None:
+        """The remembered refresh token, read from the keyring after the session was opened from
+        the local store (famguard.services.session.SessionService.open_cached)."""
+        with self._lock:
+            if self._refresh is None and self._access is None:
+                self._refresh = refresh_token
+
     def clear(self) -> None:
         with self._lock:
             self._access = self._refresh = None

@@ -7,11 +7,14 @@ Every method blocks; call from a worker thread."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from famguard.api import ApiClient
 from famguard.domain.models import ActivityEntry, Pairing, TeenSummary, TimeRequest, UsageDay
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
+
+if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
+    from famguard.api import ApiClient
 
 
 class FamilyService:

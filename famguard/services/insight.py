@@ -15,9 +15,8 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from famguard.api import ApiClient
 from famguard.domain.activity_words import undo_blocker, who_choices
 from famguard.domain.age_transition import AgeTransition, upcoming_transition
 from famguard.domain.controls import DEFAULT_TIMEZONE, controls_to_json
@@ -28,6 +27,9 @@ from famguard.domain.usage_chart import window_dates
 from famguard.services.events import NoticeKind, Notifier
 from famguard.services.sync import SyncEngine
 from famguard.store import AccountStore
+
+if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
+    from famguard.api import ApiClient
 
 
 class ExportFailed(FamGuardError):

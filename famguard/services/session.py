@@ -6,7 +6,12 @@ family service and the sync engine. Every method blocks; call from a worker thre
 A remembered guardian can also be resumed without the network (`resume(..., offline_ok=True)`):
 the session is built from the keyring's refresh token and the account as the local store last saw
 it, and the token is swapped for an access token on the first call that reaches the server. Edits
-made meanwhile wait in the outbox; a later definitive refusal of the token signs out as usual."""
+made meanwhile wait in the outbox; a later definitive refusal of the token signs out as usual.
+
+A returning guardian's family can be shown even before that (`open_cached`): the session is opened
+from the local store alone — no keyring, no network, no `requests` — and its API client is made,
+with the keyring's refresh token, by the first call that goes to the service (a worker). The app
+then checks with the keyring that this is still the remembered sign-in (`unlock_cached`)."""
 
 from __future__ import annotations
 
@@ -14,9 +19,11 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
-from famguard.api import ApiClient, TokenManager, check_server_url, make_session
 from famguard.api import errors as e
+from famguard.api.deferred import REFUSED_MESSAGE, DeferredApi
+from famguard.api.tokens import TokenManager
 from famguard.credentials import CredentialError, CredentialStore
 from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import Account, Role
@@ -27,9 +34,15 @@ from famguard.services.sync import SyncEngine
 from famguard.services.trust import TrustService
 from famguard.store import AccountStore
 
+if TYPE_CHECKING:  # the client imports requests (~100 ms): imported where a client is made
+    from famguard.api import ApiClient
+
 log = logging.getLogger(__name__)
 
 ACCOUNT_KEY = "account"  # the signed-in account as last confirmed by the server (local store meta)
+# "1" while this account's sign-in is remembered in the keyring (local store meta): only such an
+# account's family is shown from the store before the keyring is asked (open_cached).
+REMEMBERED_KEY = "remembered"
 
 
 def _account_to_json(account: Account) -> str:
@@ -95,10 +108,18 @@ class AccountSession:
         """Changes still pending, being sent or in conflict (what sign-out would lose)."""
         return self.store.unsent_count()
 
+    def stay_offline(self) -> None:
+        """A session opened from the local store (`SessionService.open_cached`) that will not be
+        confirmed: its calls to the service, waiting or later, fail as signed out. Non-blocking."""
+        api: object = self.api
+        if isinstance(api, DeferredApi):
+            api.refuse()
+
     def close(self) -> None:
         """Stop syncing and close the database; the sign-in itself stays (app exit)."""
         if not self._closed:
             self._closed = True
+            self.stay_offline()  # a call still waiting for confirmation would wait for ever
             self.sync.stop()
             self.store.close()
 
@@ -111,15 +132,18 @@ class SessionService:
         self,
         credentials: CredentialStore | None,
         *,
-        session_factory: Callable[[], object] = make_session,
-        api_factory: Callable[..., ApiClient] = ApiClient,
+        session_factory: Callable[[], object] | None = None,
+        api_factory: Callable[..., ApiClient] | None = None,
     ) -> None:
         self.credentials = credentials
-        self._session_factory = session_factory
-        self._api_factory = api_factory
+        self._session_factory = session_factory  # None: famguard.api.make_session
+        self._api_factory = api_factory  # None: famguard.api.ApiClient
 
     def _api(self, server_url: str, tokens: TokenManager | None = None) -> ApiClient:
-        return self._api_factory(check_server_url(server_url), self._session_factory(), tokens=tokens)
+        from famguard.api import ApiClient, check_server_url, make_session  # requests: on a worker only
+
+        make_api: Callable[..., ApiClient] = self._api_factory or ApiClient
+        return make_api(check_server_url(server_url), (self._session_factory or make_session)(), tokens=tokens)
 
     def create_account(self, server_url: str, email: str, password: str, display_name: str) -> Account:
         """A new guardian account (sign in afterwards). ValidationFailed / Conflict on bad input."""
@@ -134,6 +158,8 @@ class SessionService:
         is sent along (a right password with it gets through while strangers' wrong passwords keep
         the account locked) and the new one is kept. Without `remember` the keyring is not touched
         at all: "don't remember me" is what a guardian says on a computer that is not theirs."""
+        from famguard.api import check_server_url
+
         server_url = check_server_url(server_url)
         tokens = TokenManager()
         api = self._api(server_url, tokens)
@@ -181,6 +207,8 @@ class SessionService:
         With `offline_ok` and the account known to the local store, no request is made at all: the
         session works from the cache at once and the token is refreshed by the first call that
         reaches the server (a refusal then notifies "signed_out" and forgets the entry)."""
+        from famguard.api import check_server_url
+
         if self.credentials is None:
             return None
         server_url = check_server_url(server_url)
@@ -202,6 +230,56 @@ class SessionService:
             self._forget(server_url, email)
             raise
         return self._open(server_url, email, account, api, tokens, True, None)
+
+    def open_cached(self, server_url: str, email: str) -> AccountSession | None:
+        """The remembered guardian's session from the local store alone, or None (no store, not a
+        remembered guardian's, or unreadable): no keyring, no network, no `requests`, so that the
+        family is on screen at once. `server_url` is the one the settings remember (checked when it
+        was signed in to). Its calls to the service wait (on their workers) until the app has
+        asked `unlock_cached`, or fail as signed out after `stay_offline`."""
+        if self.credentials is None or not server_url or not email:
+            return None
+        store = AccountStore.open_existing(server_url, email)
+        if store is None:
+            return None
+        try:
+            account = _account_from_json(store.get_meta(ACCOUNT_KEY))
+            remembered = store.get_meta(REMEMBERED_KEY) == "1"
+        except FamGuardError:
+            store.close()
+            raise
+        if account is None or account.role != Role.GUARDIAN or not remembered:
+            store.close()
+            return None
+        tokens = TokenManager()
+        api = DeferredApi(lambda: self._unlock(server_url, email, tokens))
+        # DeferredApi stands in for the client it makes: the services only call its methods.
+        return self._open(server_url, email, account, cast("ApiClient", api), tokens, True, None, store=store)
+
+    def _unlock(self, server_url: str, email: str, tokens: TokenManager) -> ApiClient:
+        """The client of a session opened by `open_cached`, with the keyring's refresh token.
+        CredentialError when the keyring fails; SignedOut when it no longer remembers the sign-in."""
+        assert self.credentials is not None  # open_cached opens nothing without one
+        saved = self.credentials.load(server_url, email)
+        if saved is None:
+            raise e.SignedOut(REFUSED_MESSAGE)
+        tokens.restore(saved.refresh_token)
+        return self._api(server_url, tokens)
+
+    def unlock_cached(self, session: AccountSession, server_url: str, email: str) -> bool:
+        """Whether a session opened by `open_cached` is the sign-in the keyring remembers
+        (`server_url`, `email`: `remembered_account()`) and the keyring still holds its refresh
+        token; then its client is made with that token and it may go online. CredentialError when
+        the keyring fails."""
+        if server_url != session.server_url or email.casefold() != session.email.casefold():
+            return False
+        api: object = session.api
+        if isinstance(api, DeferredApi):
+            try:
+                api.open()
+            except e.SignedOut:
+                return False
+        return True
 
     def _wire_persistence(self, tokens: TokenManager, server_url: str, email: str, name: str) -> None:
         credentials = self.credentials
@@ -240,14 +318,23 @@ class SessionService:
             self._wire_persistence(tokens, server_url, email, account.display_name)
         notifier = Notifier()
 
-        def signed_out() -> None:
-            self._forget(server_url, email)  # a definitive 401: the stored token is worthless
-            notifier.notify(NoticeKind.SIGNED_OUT)
-
-        tokens.on_signed_out = signed_out
         if store is None:
             store = AccountStore.open_for(server_url, email)  # per account: another's outbox is never sent
             store.set_meta(ACCOUNT_KEY, _account_to_json(account))  # confirmed by the server just now
+            store.set_meta(REMEMBERED_KEY, "1" if remembered else None)
+        elif remembered and store.get_meta(REMEMBERED_KEY) != "1":  # resumed from the keyring: say so here too
+            store.set_meta(REMEMBERED_KEY, "1")
+        opened = store
+
+        def signed_out() -> None:
+            self._forget(server_url, email)  # a definitive 401: the stored token is worthless
+            try:
+                opened.set_meta(REMEMBERED_KEY, None)  # the next start does not show this family first
+            except FamGuardError as exc:  # closed meanwhile (sign-out, exit): then it is gone anyway
+                log.info("Could not mark the sign-in as forgotten locally: %s", exc.title)
+            notifier.notify(NoticeKind.SIGNED_OUT)
+
+        tokens.on_signed_out = signed_out
         sync = SyncEngine(api, store, notifier=notifier)
         return AccountSession(
             server_url=server_url,

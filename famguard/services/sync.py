@@ -21,9 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from famguard.api import ApiClient, Versioned
 from famguard.api import errors as e
 from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import (
@@ -67,6 +66,9 @@ HISTORY_EVENTS = frozenset(
         "temporary_rule_removed",
     }
 )  # the events whose change is also an entry of the teen's history
+
+if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
+    from famguard.api import ApiClient, Versioned
 HISTORY_FETCH = 50
 # At most this long between attempts to reach the events feed again: once the service is back
 # (a restart), a usage report or a request must not wait half a minute to be seen.

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from famguard.api import ApiClient
 from famguard.domain.models import PhoneStatus, TemporaryRule
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
 from famguard.store.codec import phone_from_json, phone_to_json, rules_from_json, rules_to_json
+
+if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
+    from famguard.api import ApiClient
 
 
 def _phone_key(teen_id: str) -> str:

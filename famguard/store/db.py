@@ -149,6 +149,12 @@ class AccountStore:
     def open_for(cls, server_url: str, email: str) -> AccountStore:
         return cls(database_path(server_url, email))
 
+    @classmethod
+    def open_existing(cls, server_url: str, email: str) -> AccountStore | None:
+        """This account's store if this computer has one (None: never signed in here, or signed out)."""
+        path = database_path(server_url, email)
+        return cls(path) if path.exists() else None
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

@@ -1,7 +1,8 @@
 """The app's flow from start to sign-out: first run (welcome), sign-in and account creation,
-resuming a remembered sign-in (from the keyring and the local store, without waiting for the
-network: the family is shown and editable at once, offline too), the server ending a sign-in,
-sign-out, and the demo (a practice service started in the background, reset on request).
+resuming a remembered sign-in (the family from the local store first, before the keyring, the
+service layer's network side and the sync come up; shown and editable at once, offline too), the
+server ending a sign-in, sign-out, and the demo (a practice service started in the background,
+reset on request).
 
 The controller gets a `Backend` from the composition root (famguard.app): the only way it reaches
 the service layer, the keyring and the demo server, so that this package imports no I/O library.
@@ -20,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer
 from famguard.domain.errors import ErrorKind, FamGuardError, kind_of, user_message
 from famguard.ui.collector import GuiThreadCollector
 from famguard.ui.dialogs import confirm_sign_out, show_error
+from famguard.ui.family_painted import when_family_painted
 from famguard.ui.family_presenter import FamilyPresenter
 from famguard.ui.main_window import MainWindow
 from famguard.ui.safety_centre_presenter import SafetyCentrePresenter
@@ -37,6 +39,9 @@ if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms
 log = logging.getLogger(__name__)
 
 RESUME_RETRY_MS = 5000
+# A family shown from the local store goes online after its first paint; at the latest after this
+# (no teen cached, or a minimised window that does not paint).
+CACHED_FAMILY_PAINT_WAIT_MS = 1500
 
 
 @dataclass
@@ -56,6 +61,9 @@ class Backend:
 Started = tuple[
     "SessionService", Settings, "tuple[str, str] | None", "str | None", "AccountSession | BaseException | None"
 ]
+# What the first, local part of the start-up hands over: the settings, the sign-in service and the
+# remembered guardian's session opened from the local store alone (None: nothing to show yet).
+LocalStart = tuple[Settings, "SessionService", "AccountSession | None"]
 
 
 class AppController(QObject):
@@ -80,6 +88,8 @@ class AppController(QObject):
         self.settings = settings
         self.sessions: SessionService | None = None
         self.session: AccountSession | None = None
+        self._cached: AccountSession | None = None  # shown from the local store, not confirmed by the keyring yet
+        self._closing = False  # shutdown() ran: a start-up answer arriving after it opens nothing
         self.family: FamilyPresenter | None = None
         self.demo_env: DemoEnvironment | None = None
         self._real_sessions: SessionService | None = None  # the keyring-backed sign-in service, kept during a demo
@@ -110,23 +120,66 @@ class AppController(QObject):
     def start(self) -> None:
         """Called after the first paint: everything slow happens from here, off the GUI thread."""
         from famguard.ui.alerts import Alerts
-        from famguard.ui.control_editors import timezone_names
 
         self.alerts = Alerts(self.window, lambda: self.settings)
         self.window.close_to_tray = self.alerts.close_to_tray
+        if self.demo_requested:
+            self._prebuild_controls()
+            self.start_demo()
+            return
+        self.tasks.run(self._startup_local, on_success=self._local_ready, on_error=self._startup_failed, name="startup")
+
+    def _prebuild_controls(self) -> None:
+        from famguard.ui.control_editors import timezone_names
+
         # The controls page is the one heavy view (~70 ms in all): build it a row at a time
         # while the guardian reads the first screen, once the zone list was read on a worker.
         self.tasks.run(timezone_names, on_success=lambda _z: self.window.prebuild_controls_page(), name="zones")
-        if self.demo_requested:
-            self.start_demo()
-            return
-        self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
 
-    def _startup(self) -> Started:
-        """On a worker: settings, the sign-in service and, for a returning guardian, the session
-        itself, opened from the keyring and the local store without the network (or the error)."""
+    def _startup_local(self) -> LocalStart:
+        """On a worker: the settings, the sign-in service, and the session of the guardian the
+        settings remember when this computer's store says their sign-in is remembered — opened
+        from the store alone (no keyring, no network, no `requests`: a few ms), so that their
+        family is on screen before the rest comes up. A store that cannot be read is left to the
+        usual resume, which reports it."""
         settings = self.settings or Settings.load()
         sessions = self.backend.make_sessions()
+        try:
+            cached = sessions.open_cached(settings.server_url, settings.last_email)
+        except FamGuardError as exc:
+            log.info("The family is not shown from the local store first: %s", exc.title)
+            cached = None
+        return settings, sessions, cached
+
+    def _local_ready(self, result: LocalStart) -> None:
+        settings, sessions, cached = result
+        self.settings = settings
+        if cached is None:  # the sign-in service is handed over when the keyring has been asked
+            self._prebuild_controls()
+            startup = partial(self._startup, sessions)
+            self.tasks.run(startup, on_success=self._started, on_error=self._startup_failed, name="startup")
+            return
+        self.sessions = sessions  # a sign-out from the family shown needs it
+        # The family as this computer last saw it, at once; the keyring is asked after its first
+        # paint (it and the network side cost ~400 ms of CPU that would otherwise come first).
+        self._cached = cached
+        self._open_session(cached, online=False)
+        when_family_painted(self.window, self._confirm_cached, give_up_ms=CACHED_FAMILY_PAINT_WAIT_MS)
+
+    def _confirm_cached(self) -> None:
+        if self._cached is None:  # the app is closing
+            return
+        self._prebuild_controls()
+        self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
+
+    def _startup(self, sessions: SessionService | None = None) -> Started:
+        """On a worker: settings, the sign-in service and, for a returning guardian, the session
+        itself, opened from the keyring and the local store without the network (or the error).
+        The session already shown from the store (`_cached`) is the one resumed when the keyring
+        remembers its account and still has its sign-in."""
+        settings = self.settings or Settings.load()
+        sessions = sessions or self.sessions or self.backend.make_sessions()
+        cached = self._cached
         keyring_problem = None
         try:
             remembered = sessions.remembered_account()
@@ -138,14 +191,31 @@ class AppController(QObject):
         resumed: AccountSession | BaseException | None = None
         if remembered is not None:
             try:
-                resumed = sessions.resume(*remembered, offline_ok=True)
+                if cached is not None and sessions.unlock_cached(cached, *remembered):
+                    resumed = cached
+                else:
+                    resumed = sessions.resume(*remembered, offline_ok=True)
             except Exception as exc:  # handled like a failed resume, on the GUI thread
                 resumed = exc
         return sessions, settings, remembered, keyring_problem, resumed
 
     def _started(self, result: Started) -> None:
+        if self._closing:
+            return
         self.sessions, settings, remembered, keyring_problem, resumed = result
         self.settings = settings
+        cached, self._cached = self._cached, None
+        left = cached is not None and self.session is not cached  # signed out of it meanwhile
+        if cached is not None and resumed is not cached:
+            cached.stay_offline()  # what it asked of the service (a sign-out, too) fails now
+        if cached is not None and not left and resumed is not cached:
+            # The keyring does not confirm the family shown from the store (locked, another
+            # account, forgotten): it is closed, and what follows is what a start without it does.
+            self._close_family()
+            self.session = None
+            self.window.set_account(None, None)
+            self.tasks.run(cached.close, name="close session", on_error=self._ignore)
+            self.window.show_starting("")
         server = self.server_override or settings.server_url
         if server:
             self.window.sign_in.set_server(server)
@@ -157,6 +227,13 @@ class AppController(QObject):
         if remembered is None:
             if self.window.current_screen() == "startingView":
                 self.window.show_welcome()
+            return
+        if left:
+            return
+        if resumed is not None and resumed is cached:
+            self.window.notice.hide()
+            assert self.family is not None  # shown by _local_ready
+            self.family.go_online()
             return
         self._resume = remembered
         if isinstance(resumed, BaseException):
@@ -272,13 +349,15 @@ class AppController(QObject):
             return
         self.window.show_welcome()
 
-    def _open_session(self, session: AccountSession) -> None:
+    def _open_session(self, session: AccountSession, *, online: bool = True) -> None:
+        """Show the session's family; `online=False`: from the local store only, until
+        `FamilyPresenter.go_online` (a family shown before the keyring confirmed it)."""
         self.session = session
         label = f"{session.account.display_name} ({session.email})"
         self.family = FamilyPresenter(
             self.window, self.tasks, session, account_label=label, on_signed_out=self._sign_in_ended, alerts=self.alerts
         )
-        self.family.start()
+        self.family.start(online=online)
         self.backend.family_opened()
         self.window.teen_list.list.setFocus()  # the keyboard starts at the family, not nowhere
 
@@ -450,6 +529,10 @@ class AppController(QObject):
     def shutdown(self) -> None:
         """At exit: stop syncing, close the database, stop the demo server."""
         self._resume_timer.stop()
+        self._closing = True
+        if self._cached is not None:  # never confirmed: its calls waiting for that give up now
+            self._cached.stay_offline()
+            self._cached = None
         if self.alerts is not None:
             self.alerts.hide_tray()
         if self.family is not None:

@@ -175,10 +175,16 @@ class FamilyPresenter(Presenter):
 
     # --- life cycle --------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, *, online: bool = True) -> None:
         """Show what is cached at once (all there is while offline), then ask the server and start
-        syncing."""
+        syncing — with `online=False` only when `go_online` is called (the app shows a returning
+        guardian's family from the store before the keyring and the network side come up)."""
         self.teen_list.reload(fetch_new=False)
+        if online:
+            self.go_online()
+
+    def go_online(self) -> None:
+        """Ask the server and start syncing."""
         self.refresh_teens()
         self.run(self.session.sync.start, name="start sync")
         self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")

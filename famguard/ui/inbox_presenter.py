@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from famguard.domain.today import rest_of_day_minutes
 from famguard.ui.home_presenter import HomePresenter
-from famguard.ui.inbox import DENY, REST_OF_DAY, InboxDialog
 from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.time_requests_presenter import Answer, TimeRequestsPresenter
 
 if TYPE_CHECKING:
     from famguard.domain.models import TimeRequest
+    from famguard.ui.inbox import InboxDialog  # the dialog's view: imported when first opened
     from famguard.ui.main_window import MainWindow
 
 
@@ -30,6 +30,8 @@ class InboxPresenter(Presenter):
 
     def open(self) -> InboxDialog:
         if self.dialog is None:
+            from famguard.ui.inbox import InboxDialog
+
             self.dialog = InboxDialog(self.window)
             self.track(self.dialog.answer_requested, self.answer)
             self.track(self.dialog.finished, lambda _r: self.window.return_focus())
@@ -49,6 +51,8 @@ class InboxPresenter(Presenter):
         dialog = self.dialog
         if dialog is None:
             return
+        from famguard.ui.inbox import DENY, REST_OF_DAY  # loaded with the dialog
+
         answers: list[Answer] = []
         for request in chosen:
             if minutes == DENY:

@@ -14,13 +14,13 @@ from PySide6.QtCore import QTimer
 
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import Pairing, PairingStatus
-from famguard.ui.pairing import PairingWizard, qr_matrix
 from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from famguard.services import FamilyService
     from famguard.ui.main_window import MainWindow
+    from famguard.ui.pairing import PairingWizard  # the wizard's view: imported when first opened
 
 POLL_MS = 1500  # the events long-poll usually wakes us first; this is the safety net
 
@@ -50,6 +50,8 @@ class PairingPresenter(Presenter):
         if self.wizard is not None and self.wizard.isVisible():
             self.wizard.raise_()
             return
+        from famguard.ui.pairing import PairingWizard
+
         wizard = PairingWizard(self.window)
         wizard.new_code_requested.connect(self.new_code)
         wizard.confirm_requested.connect(self.confirm)
@@ -80,6 +82,8 @@ class PairingPresenter(Presenter):
 
     def _start(self) -> tuple[Pairing, list[list[bool]]]:
         pairing = self.family.start_pairing()
+        from famguard.ui.pairing import qr_matrix
+
         return pairing, qr_matrix(pairing.pair_uri or "")
 
     def _started(self, result: tuple[Pairing, list[list[bool]]]) -> None:

@@ -4,7 +4,8 @@ interpreter, offscreen), runs interleaved so that a busy moment of the machine h
 - `famguard` with a fresh profile, to its first paint;
 - a returning guardian's `famguard`: the family (5 teens) from the local cache, to the first paint
   of the first teen's home — the keyring is a real Secret Service on a private D-Bus, the service
-  a `famguard-server` process of its own;
+  a `famguard-server` process of its own (the app asks both after that paint: what is measured is
+  the family read from the store, famguard.ui.family_painted says when it is on screen);
 - `famguard --demo`, to the first paint of the demo family's home;
 
 each with its peak RSS at that moment (the demo's service runs in the app's process: included).

@@ -1,0 +1,102 @@
+"""A returning guardian's start: the family is shown from the local store before the keyring, the
+network side and the sync come up (famguard.ui.controller, SessionService.open_cached), then the
+service's answers replace it; and when the keyring no longer remembers that sign-in, the family
+shown is closed and the start goes on as one without it. The real app against the real reference
+server behind the fault proxy, a real SQLite store and a real Secret Service keyring."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from famguard.credentials.store import LAST_ACCOUNT
+from famguard.store.db import database_path
+from tests.support.accounts import Member, pair
+
+from .conftest import stop_app
+from .test_flows import WAIT, sign_in, wait_family, wait_home
+
+
+def _set_limit(guardian: Member, teen_id: str, minutes: int) -> None:
+    current = guardian.api.get_controls(teen_id)
+    assert current is not None
+    guardian.api.patch_controls(teen_id, {"daily_limit_minutes": minutes}, if_match=current.etag)
+
+
+def _signed_in_once(qtbot, launch, proxy, guardian: Member, *, keep: bool = True):
+    """Sign in through the app, wait for the teen's home with a 90-minute limit, close the app."""
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian, keep=keep)
+    wait_family(qtbot, controller)
+    wait_home(qtbot, controller, "Maya")
+    home = controller.window.ensure_home_page()
+    qtbot.waitUntil(lambda: "1 h 30 min" in home.today_text(), timeout=WAIT)
+    stop_app(controller)
+
+
+@pytest.fixture
+def maya(guardian: Member, teen: Member) -> str:
+    teen_id = pair(guardian.api, teen.api)
+    _set_limit(guardian, teen_id, 90)
+    return teen_id
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_family_from_the_store_is_on_screen_before_the_service_answers_then_refreshed(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    _set_limit(guardian, maya, 120)  # changed on another computer while this app was closed
+    proxy.latency = 3.0  # every request is held 3 s: nothing the service says can arrive sooner
+
+    started = time.monotonic()
+    again = launch()
+    home = again.window.ensure_home_page()
+    qtbot.waitUntil(lambda: home.isVisible() and home.title.text().startswith("Maya"), timeout=2500)
+    assert time.monotonic() - started < 3.0
+    assert again.window.current_screen() == "familyView"
+    assert "Sam Guardian" in again.window.who_action.text()
+    assert "1 h 30 min" in home.today_text()  # what this computer last saw
+    assert again.window.teen_list.item_text(again.window.teen_list.current_teen_id()).startswith("Maya, 14")
+
+    # The keyring confirms the sign-in after that first paint; the service's answer then replaces
+    # the stored limit on the same screen, with the same family presenter.
+    shown = again.family
+    qtbot.waitUntil(lambda: "2 h" in home.today_text() and "1 h 30 min" not in home.today_text(), timeout=3 * WAIT)
+    assert again.family is shown and again.session is not None and again.session.remembered
+    assert again.window.current_screen() == "familyView"
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_family_the_keyring_no_longer_remembers_is_closed_and_never_reaches_the_service(
+    qtbot, launch, proxy, guardian, maya, real_keyring
+) -> None:
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    real_keyring.delete_password("FamGuard", LAST_ACCOUNT)  # forgotten outside the app
+    before = proxy.count("/v1/")
+
+    again = launch()
+    screens: list[str] = []
+    again.window.screens.currentChanged.connect(lambda _i: screens.append(again.window.current_screen()))
+    qtbot.waitUntil(lambda: again.window.current_screen() == "welcomeView", timeout=WAIT)
+    assert again.family is None and again.session is None
+    qtbot.wait(500)  # anything the closed family had asked for would have gone out by now
+    assert proxy.count("/v1/") == before  # the family shown first never spoke to the service
+    assert screens[-1] == "welcomeView"
+    assert database_path(proxy.url, guardian.email).exists()  # its store (and any unsent change) is kept
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_sign_in_not_remembered_never_shows_its_family_at_the_next_start(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    _signed_in_once(qtbot, launch, proxy, guardian, keep=False)
+
+    again = launch()
+    screens: list[str] = []
+    again.window.screens.currentChanged.connect(lambda _i: screens.append(again.window.current_screen()))
+    qtbot.waitUntil(lambda: again.window.current_screen() == "welcomeView", timeout=WAIT)
+    qtbot.wait(300)
+    assert "familyView" not in screens and again.family is None
+    assert again.window.teen_list.list.count() == 0
