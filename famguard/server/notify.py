@@ -220,6 +220,12 @@ class EventHub:
             if not self._listening.wait(LISTEN_START_SECONDS):
                 self._unheard = True  # woken when the listener listens
 
+    @property
+    def waiting(self) -> int:
+        """How many polls wait now (tests look at it)."""
+        with self._lock:
+            return sum(len(group) for group in self._waiters.values())
+
     def unregister(self, waiter: Waiter) -> None:
         with self._lock:
             waiters = self._waiters.get(waiter.account_id)
