@@ -29,7 +29,7 @@ import requests
 from famguard.server import notify
 from famguard.server.db import make_engine, upgrade_schema
 from famguard.server.notify import Event, EventHub, HandOver, Waiter
-from tests.support.accounts import link, make_guardian, make_teen
+from tests.support.accounts import change_controls, link, make_guardian, make_teen
 from tests.support.http import Api
 from tests.support.servers import FakeClock, LocalServer
 
@@ -65,15 +65,7 @@ def _woken_poll(database_url: str, fast_path: bool) -> list[tuple[bytes, dict[st
             )
             sock.sendall(request.format(cursor, 10).encode())
             time.sleep(0.3)  # waiting on the server
-            etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
-            changed = api.call(
-                "PATCH",
-                f"/v1/teens/{maya.id}/controls",
-                alex.token,
-                json={"daily_limit_minutes": 80},
-                headers={"If-Match": etag},
-            )
-            assert changed.status_code == 200
+            change_controls(api, alex, maya, {"daily_limit_minutes": 80})
             for after, wait in ((cursor, 10), (None, 0)):
                 if after is None:  # the same connection again: the cursor the first answer gave
                     sock.sendall(request.format(answers[0][2]["cursor"], wait).encode())

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support.accounts import link, make_guardian, make_teen
+from tests.support.accounts import change_controls, link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll
 from tests.support.servers import FakeClock, LocalServer, counting_calls
 
@@ -38,15 +38,7 @@ def _scenario(api: Api, clock: FakeClock) -> list[tuple[str, Answer]]:
     link(api, alex, maya)
     cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
     answers = [("no cursor", _poll(api, alex.token, ""))]
-    etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
-    changed = api.call(
-        "PATCH",
-        f"/v1/teens/{maya.id}/controls",
-        alex.token,
-        json={"daily_limit_minutes": 90},
-        headers={"If-Match": etag},
-    )
-    assert changed.status_code == 200
+    change_controls(api, alex, maya, {"daily_limit_minutes": 90})
     for label, query in [
         ("events after the cursor", f"?after={cursor}"),
         ("events, waiting allowed", f"?after={cursor}&wait=5"),
@@ -126,15 +118,7 @@ def test_waiting_polls_cost_no_reads(tmp_path: Path, fast_path: bool) -> None:
             time.sleep(2)
         assert reads == []
         assert 1 <= hub.checks - checks_before <= 2 / 0.25 + 1  # the one shared check
-        etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
-        changed = api.call(
-            "PATCH",
-            f"/v1/teens/{maya.id}/controls",
-            alex.token,
-            json={"search_enabled": False},
-            headers={"If-Match": etag},
-        )
-        assert changed.status_code == 200
+        change_controls(api, alex, maya, {"search_enabled": False})
         started = time.monotonic()
         for poll in polls:
             assert [e["type"] for e in poll.join()] == ["controls_changed"]

@@ -114,6 +114,16 @@ def controls_of(api: Api, guardian: Person, teen: Person) -> tuple[dict[str, Any
     return response.json(), response.headers["ETag"]
 
 
+def change_controls(api: Api, guardian: Person, teen: Person, fields: dict[str, Any]) -> Any:  # noqa: ANN401 - the response
+    """One change as the app makes it: the current ETag, then PATCH with If-Match; must succeed."""
+    _, etag = controls_of(api, guardian, teen)
+    response = api.call(
+        "PATCH", f"/v1/teens/{teen.id}/controls", guardian.token, json=fields, headers={"If-Match": etag}
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
 # --- with the client library --------------------------------------------------------------
 
 
