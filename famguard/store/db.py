@@ -8,7 +8,6 @@ serialised by a re-entrant lock (calls are short; the app calls from worker thre
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
@@ -113,9 +112,24 @@ class OutboxChange:
     updated_at: datetime
 
 
+def _sha256_hex(data: bytes) -> str:
+    """SHA-256 from Python's own built-in module where there is one: `hashlib` loads OpenSSL's
+    libcrypto (~3.7 MiB resident) only to name this file, on the path of a returning guardian's
+    first paint; the network side loads it later anyway. The same digest either way, so existing
+    stores keep their names (tests/client/test_store.py checks it against hashlib)."""
+    try:  # Python 3.12+ groups the SHA-2 family in _sha2; 3.11 has _sha256 (random does the same)
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:  # a Python built without them
+            from hashlib import sha256
+    return str(sha256(data).hexdigest())
+
+
 def database_path(server_url: str, email: str) -> Path:
     """Where the database of this account on this server lives (the name reveals neither)."""
-    digest = hashlib.sha256(f"{server_url.rstrip('/')}\n{email.strip().casefold()}".encode()).hexdigest()[:32]
+    digest = _sha256_hex(f"{server_url.rstrip('/')}\n{email.strip().casefold()}".encode())[:32]
     return paths.ensure_private_dir(paths.user_data_dir() / "accounts") / f"{digest}.sqlite3"
 
 

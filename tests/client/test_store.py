@@ -4,7 +4,10 @@ left 'sending', schema versioning, and the cache round trip."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,6 +43,28 @@ def test_each_account_on_each_server_has_its_own_file(data_dir: Path) -> None:
     assert a != database_path("https://other.example", "alex@example.com")
     assert a.parent == data_dir / "accounts" and "alex" not in a.name
     assert (a.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_a_store_named_by_earlier_versions_is_still_found(data_dir: Path) -> None:
+    """Earlier versions named the file with hashlib's SHA-256; the built-in module gives the same
+    name, so a returning guardian's cache and unsent changes are found after an update."""
+    import hashlib
+
+    earlier = hashlib.sha256(b"https://s.example\nalex@example.com").hexdigest()[:32]
+    assert database_path("https://s.example/", " Alex@Example.com ").name == f"{earlier}.sqlite3"
+
+
+def test_naming_the_store_does_not_load_openssl(data_dir: Path) -> None:
+    """OpenSSL's libcrypto (~3.7 MiB resident) stays out of a returning guardian's start until the
+    network side needs it: the store's name is worked out without it."""
+    code = (
+        "from famguard.store import database_path; database_path('https://s.example', 'a@example.com');"
+        "print(any('libcrypto' in line for line in open('/proc/self/maps')))"
+    )
+    env = {**os.environ, "FAMGUARD_DATA_DIR": str(data_dir)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_a_database_from_a_newer_famguard_is_refused_untouched(tmp_path: Path) -> None:
