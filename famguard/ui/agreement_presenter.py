@@ -38,8 +38,7 @@ class AgreementPresenter(Presenter):
         self.insight = insight
         self.teens = teens
         self.guardian_name = guardian_name
-        self.dialog: AgreementDialog | None = None
-        self.track(window.agreement_requested, self.open)
+        self.dialog: AgreementDialog | None = None  # Family > agreement opens it (FamilyPresenter)
 
     def open(self) -> None:
         teen_id = self.teens.current

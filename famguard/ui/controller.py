@@ -20,11 +20,9 @@ from PySide6.QtCore import QObject, QTimer
 
 from famguard.domain.errors import ErrorKind, FamGuardError, kind_of, user_message
 from famguard.ui.collector import GuiThreadCollector
-from famguard.ui.dialogs import confirm_sign_out, show_error
 from famguard.ui.family_painted import when_family_painted
 from famguard.ui.family_presenter import FamilyPresenter
 from famguard.ui.main_window import MainWindow
-from famguard.ui.safety_centre_presenter import SafetyCentrePresenter
 from famguard.ui.settings import Settings
 from famguard.ui.signin import SignInRequest
 from famguard.ui.tasks import Task, TaskRunner
@@ -34,6 +32,7 @@ if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms
     from famguard.services.demo import DemoEnvironment
     from famguard.ui.alerts import Alerts
     from famguard.ui.preferences import PreferencesDialog
+    from famguard.ui.safety_centre_presenter import SafetyCentrePresenter
     from famguard.ui.teen_presenter import TeenPhonePresenter
 
 log = logging.getLogger(__name__)
@@ -101,10 +100,7 @@ class AppController(QObject):
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
         self._resume_timer.timeout.connect(self._try_resume)
-        # The demo keeps its settings in its own data folder (no settings object of the user's).
-        self.safety_centre = SafetyCentrePresenter(
-            window, self.tasks, settings=lambda: None if self.demo_env else self.settings
-        )
+        self._safety_centre: SafetyCentrePresenter | None = None  # made when first opened
         w = window
         w.welcome.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
         w.welcome.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))
@@ -114,6 +110,18 @@ class AppController(QObject):
         w.sign_out_requested.connect(self.sign_out)
         w.reset_demo_requested.connect(self.reset_demo)
         w.preferences_requested.connect(self.edit_preferences)
+        w.safety_centre_requested.connect(lambda section: self.safety_centre.open(section))
+
+    @property
+    def safety_centre(self) -> SafetyCentrePresenter:
+        if self._safety_centre is None:
+            from famguard.ui.safety_centre_presenter import SafetyCentrePresenter
+
+            # The demo keeps its settings in its own data folder (no settings object of the user's).
+            self._safety_centre = SafetyCentrePresenter(
+                self.window, self.tasks, settings=lambda: None if self.demo_env else self.settings
+            )
+        return self._safety_centre
 
     # --- start -------------------------------------------------------------------------------
 
@@ -169,6 +177,8 @@ class AppController(QObject):
     def _confirm_cached(self) -> None:
         if self._cached is None:  # the app is closing
             return
+        if self.family is not None:
+            self.family.build_rest()
         self._prebuild_controls()
         self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
 
@@ -387,6 +397,8 @@ class AppController(QObject):
 
     def _confirm_sign_out(self, unsent: int) -> None:
         session = self.session
+        from famguard.ui.dialogs import confirm_sign_out
+
         if session is None or not confirm_sign_out(self.window, unsent):
             self.window.return_focus()
             return
@@ -516,6 +528,8 @@ class AppController(QObject):
 
     def report_error(self, exc: BaseException) -> None:
         """The last stop of an error nobody handled: logged with its traceback, and shown."""
+        from famguard.ui.dialogs import show_error
+
         details = getattr(exc, "__famguard_traceback__", "") or repr(exc)
         log.error("Unhandled error: %s", details)
         title = exc.title if isinstance(exc, FamGuardError) else "Something went wrong"

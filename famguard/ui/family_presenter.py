@@ -21,19 +21,13 @@ from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TeenSummary
-from famguard.ui.agreement_presenter import AgreementPresenter
-from famguard.ui.history_presenter import HistoryPresenter
 from famguard.ui.home_presenter import HomePresenter, News
-from famguard.ui.inbox_presenter import InboxPresenter
-from famguard.ui.main_window import CONTROLS_PAGE, HOME_PAGE
-from famguard.ui.pairing_presenter import PairingPresenter
+from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
-from famguard.ui.screen_time_presenter import ScreenTimePresenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_controls_presenter import TeenControlsPresenter
 from famguard.ui.teen_list_presenter import TeenListPresenter
 from famguard.ui.time_requests_presenter import TimeRequestsPresenter
-from famguard.ui.trust_presenter import PHONE_PAGE, TrustPresenter
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -42,9 +36,15 @@ if TYPE_CHECKING:
         AgeTransition,  # the services pull in requests and sqlite3 (~100 ms): types only
     )
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
+    from famguard.ui.agreement_presenter import AgreementPresenter
     from famguard.ui.alerts import Alerts
     from famguard.ui.dialogs import ConflictDialog
+    from famguard.ui.history_presenter import HistoryPresenter
+    from famguard.ui.inbox_presenter import InboxPresenter
     from famguard.ui.main_window import MainWindow
+    from famguard.ui.pairing_presenter import PairingPresenter
+    from famguard.ui.screen_time_presenter import ScreenTimePresenter
+    from famguard.ui.trust_presenter import TrustPresenter
     from famguard.ui.viewstate import TeenRow
 
 log = logging.getLogger(__name__)
@@ -84,20 +84,18 @@ class FamilyPresenter(Presenter):
         self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,
                                   on_pending=self._pending_changed, asked=self.controls.asked,
                                   on_failure=fail)  # fmt: skip
-        self.inbox = InboxPresenter(window, tasks, self.home, self.requests)
-        self.pairing = PairingPresenter(window, tasks, session.family, on_linked=self._linked,
-                                        linked_ids=lambda: set(self.teen_list.rows))  # fmt: skip
-        self.screen_time = ScreenTimePresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
-        self.history = HistoryPresenter(window, tasks, session.insight, self.teen_list, on_failure=fail)
-        self.agreement = AgreementPresenter(window, tasks, session.sync, session.insight, self.teen_list,
-                                            guardian_name=session.account.display_name, on_failure=fail)  # fmt: skip
-        self.trust = TrustPresenter(window, tasks, session.trust, session.sync, session.family, self.teen_list,
-                                    on_failure=fail)  # fmt: skip
-        # The screens of one teen, in the order they are shown when the guardian selects a teen. A
-        # new one: its view registered in MainWindow._register_pages, its presenter here (and in
-        # the notice table if a notice should make it re-read the cache).
-        self.screens: tuple[TeenScreen, ...] = (self.home, self.controls, self.requests, self.screen_time,
-                                                self.history, self.trust)  # fmt: skip
+        # What the guardian opens from here (a page, the pairing wizard, the inbox, the agreement)
+        # has its presenter made, and its module imported, on first use (the properties below); the
+        # phone receipts and plans of the home just after the family is on screen (`build_rest`).
+        # Importing and making them all first cost a returning guardian's start ~100 ms of CPU
+        # before the family showed. One made late shows the selected teen from the cache at once,
+        # so the notices that came before it change nothing it shows.
+        self._inbox: InboxPresenter | None = None
+        self._pairing: PairingPresenter | None = None
+        self._screen_time: ScreenTimePresenter | None = None
+        self._history: HistoryPresenter | None = None
+        self._agreement: AgreementPresenter | None = None
+        self._trust: TrustPresenter | None = None
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._queue_notice)
@@ -106,14 +104,97 @@ class FamilyPresenter(Presenter):
         session.sync.add_listener(self._listener)
         self.when_built(CONTROLS_PAGE, self._wire_controls_page)
         self.track(window.offline_banner.retry_requested, self._retry_now)
-        self.track(window.add_teen_requested, self.pairing.open)
+        self.track(window.add_teen_requested, lambda: self.pairing.open())
         self.track(window.page_requested, self.show_page)
-        self.track(window.inbox_requested, self.inbox.open)
-        self.track(window.teen_list.inbox_requested, self.inbox.open)
+        self.track(window.page_built, self._page_built)
+        self.track(window.agreement_requested, lambda: self.agreement.open())
+        self.track(window.inbox_requested, lambda: self.inbox.open())
+        self.track(window.teen_list.inbox_requested, lambda: self.inbox.open())
         if alerts is not None:
-            self.track(alerts.inbox_requested, self.inbox.open)
+            self.track(alerts.inbox_requested, lambda: self.inbox.open())
         window.set_account(account_label, session.server_url)
         window.show_family()
+
+    # --- presenters made on first use --------------------------------------------------------------
+
+    @property
+    def screens(self) -> tuple[TeenScreen, ...]:
+        """The screens of one teen made so far, in the order they are shown when the guardian
+        selects a teen. A new one: its view registered in MainWindow._register_pages, its presenter
+        here (and in the notice table if a notice should make it re-read the cache)."""
+        made = (self._screen_time, self._history, self._trust)
+        return (self.home, self.controls, self.requests, *(screen for screen in made if screen is not None))
+
+    def build_rest(self) -> None:
+        """Make what the home needs beyond the teen's today (called once the family is on screen)."""
+        self.trust  # noqa: B018 - makes it
+
+    def _page_built(self, name: str) -> None:
+        """A page shown for the first time: its presenter is made now, and wires and fills it."""
+        if name == SCREEN_TIME_PAGE:
+            self.screen_time  # noqa: B018
+        elif name == HISTORY_PAGE:
+            self.history  # noqa: B018
+        elif name == PHONE_PAGE:
+            self.trust  # noqa: B018
+
+    @property
+    def screen_time(self) -> ScreenTimePresenter:
+        if self._screen_time is None:
+            from famguard.ui.screen_time_presenter import ScreenTimePresenter
+
+            self._screen_time = ScreenTimePresenter(self.window, self.tasks, self.session.insight, self.teen_list,
+                                                    on_failure=self.failed)  # fmt: skip
+        return self._screen_time
+
+    @property
+    def history(self) -> HistoryPresenter:
+        if self._history is None:
+            from famguard.ui.history_presenter import HistoryPresenter
+
+            self._history = HistoryPresenter(self.window, self.tasks, self.session.insight, self.teen_list,
+                                             on_failure=self.failed)  # fmt: skip
+        return self._history
+
+    @property
+    def trust(self) -> TrustPresenter:
+        if self._trust is None:
+            from famguard.ui.trust_presenter import TrustPresenter
+
+            s = self.session
+            trust = self._trust = TrustPresenter(self.window, self.tasks, s.trust, s.sync, s.family, self.teen_list,
+                                                 on_failure=self.failed)  # fmt: skip
+            if self.current:
+                trust.show(self.current)
+        return self._trust
+
+    @property
+    def agreement(self) -> AgreementPresenter:
+        if self._agreement is None:
+            from famguard.ui.agreement_presenter import AgreementPresenter
+
+            s = self.session
+            self._agreement = AgreementPresenter(self.window, self.tasks, s.sync, s.insight, self.teen_list,
+                                                 guardian_name=s.account.display_name,
+                                                 on_failure=self.failed)  # fmt: skip
+        return self._agreement
+
+    @property
+    def pairing(self) -> PairingPresenter:
+        if self._pairing is None:
+            from famguard.ui.pairing_presenter import PairingPresenter
+
+            self._pairing = PairingPresenter(self.window, self.tasks, self.session.family, on_linked=self._linked,
+                                             linked_ids=lambda: set(self.teen_list.rows))  # fmt: skip
+        return self._pairing
+
+    @property
+    def inbox(self) -> InboxPresenter:
+        if self._inbox is None:
+            from famguard.ui.inbox_presenter import InboxPresenter
+
+            self._inbox = InboxPresenter(self.window, self.tasks, self.home, self.requests)
+        return self._inbox
 
     def _wire_controls_page(self, page: QWidget) -> None:
         from famguard.ui.controls_page import ControlsPage
@@ -130,20 +211,32 @@ class FamilyPresenter(Presenter):
         def for_teen(handler: Callable[[str], None]) -> Callable[[str | None], None]:
             return lambda teen_id: handler(teen_id) if teen_id else None
 
+        # A presenter not made yet is left alone: it reads the cache when it is made.
         def teen_changed(teen_id: str) -> None:
             self.controls.reload(teen_id)
             self.teen_list.update_sync(teen_id)
-            self.history.reload_controls(teen_id)
-            self.trust.reload(teen_id)
+            if self._history is not None:
+                self._history.reload_controls(teen_id)
+            trust_changed(teen_id)
             self.home.reload(teen_id)
 
         def usage_changed(teen_id: str) -> None:
             self.home.reload(teen_id)
-            self.screen_time.reload(teen_id)
+            if self._screen_time is not None:
+                self._screen_time.reload(teen_id)
 
         def activity_changed(teen_id: str) -> None:
-            self.history.reload(teen_id)
-            self.trust.reload(teen_id)  # what the teen sees includes the change log
+            if self._history is not None:
+                self._history.reload(teen_id)
+            trust_changed(teen_id)  # what the teen sees includes the change log
+
+        def trust_changed(teen_id: str) -> None:
+            if self._trust is not None:
+                self._trust.reload(teen_id)
+
+        def pairing_changed() -> None:
+            if self._pairing is not None:
+                self._pairing.poll_now()
 
         return {
             NoticeKind.OUTBOX: for_teen(teen_changed),
@@ -153,10 +246,10 @@ class FamilyPresenter(Presenter):
             NoticeKind.USAGE: for_teen(usage_changed),
             NoticeKind.ACTIVITY: for_teen(activity_changed),
             NoticeKind.TIME_REQUESTS: for_teen(self.home.reload),
-            NoticeKind.PAIRING: lambda _t: self.pairing.poll_now(),
+            NoticeKind.PAIRING: lambda _t: pairing_changed(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
-            NoticeKind.PHONE: for_teen(self.trust.reload),
-            NoticeKind.RULES: for_teen(self.trust.reload),
+            NoticeKind.PHONE: for_teen(trust_changed),
+            NoticeKind.RULES: for_teen(trust_changed),
         }
 
     # --- what tests and the controller look at -------------------------------------------------
@@ -185,6 +278,7 @@ class FamilyPresenter(Presenter):
 
     def go_online(self) -> None:
         """Ask the server and start syncing."""
+        self.build_rest()
         self.refresh_teens()
         self.run(self.session.sync.start, name="start sync")
         self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
@@ -192,9 +286,9 @@ class FamilyPresenter(Presenter):
     def close(self) -> None:
         """Disconnect from the window and the engine (sign-out, reset, exit)."""
         self.session.sync.remove_listener(self._listener)
-        self.pairing.close()
-        self.agreement.close()
-        self.inbox.close()
+        for made in (self._pairing, self._agreement, self._inbox):
+            if made is not None:
+                made.close()
         if self.alerts is not None:
             self.alerts.set_pending(0)
         for screen in self.screens:
@@ -265,7 +359,8 @@ class FamilyPresenter(Presenter):
         self.teen_list.reload(fetch_new=True)
         if self.current:  # a birthday that happened (turned 16) leaves the previews
             self._ask_birthday(self.current)
-            self.history.reload_controls(self.current)
+            if self._history is not None:
+                self._history.reload_controls(self.current)
         self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
 
     def _read_every_teen(self, teens: list[TeenSummary]) -> None:
@@ -289,7 +384,8 @@ class FamilyPresenter(Presenter):
         self.window.teen_list.set_inbox_count(len(pending))
         if self.alerts is not None:
             self.alerts.set_pending(len(pending))
-        self.inbox.refresh()
+        if self._inbox is not None:
+            self._inbox.refresh()
 
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
         self.home.forget(teen_id)

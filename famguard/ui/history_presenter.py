@@ -14,6 +14,7 @@ from famguard.domain.activity_words import HistoryLine, describe
 from famguard.domain.age_transition import AgeTransition
 from famguard.domain.errors import user_message
 from famguard.domain.models import ActivityEntry
+from famguard.ui.main_window import HISTORY_PAGE
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from famguard.services import HistoryPage, HistoryQuery, InsightService
     from famguard.ui.history_page import ChangeHistoryPage
     from famguard.ui.main_window import MainWindow
-
-HISTORY_PAGE = "history"
 
 
 def _described(fetch: Callable[[], HistoryPage], teen_name: str) -> tuple[HistoryPage, list[HistoryLine]]:

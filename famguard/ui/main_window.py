@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 WINDOW_TITLE = "FamGuard"
 HOME_PAGE = "home"
 CONTROLS_PAGE = "controls"
+SCREEN_TIME_PAGE = "screen_time"
+HISTORY_PAGE = "history"
+PHONE_PAGE = "phone"
 P = TypeVar("P", bound=QWidget)
 
 
@@ -282,10 +285,10 @@ class MainWindow(QMainWindow):
     def _register_pages(self) -> None:
         self.register_page(HOME_PAGE, _home_page, "&Home")  # first: what a teen opens on
         self.register_page(CONTROLS_PAGE, _controls_page, "&Controls")
-        self.register_page("screen_time", _lazy("famguard.ui.screen_time_page", "ScreenTimePage"), "Scree&n time")
-        self.register_page("history", _lazy("famguard.ui.history_page", "ChangeHistoryPage"), "Change hi&story")
+        self.register_page(SCREEN_TIME_PAGE, _lazy("famguard.ui.screen_time_page", "ScreenTimePage"), "Scree&n time")
+        self.register_page(HISTORY_PAGE, _lazy("famguard.ui.history_page", "ChangeHistoryPage"), "Change hi&story")
         # the phone's receipt, temporary rules, what the teen sees
-        self.register_page("phone", _lazy("famguard.ui.trust_page", "TrustPage"), "&Phone and temporary rules")
+        self.register_page(PHONE_PAGE, _lazy("famguard.ui.trust_page", "TrustPage"), "&Phone and temporary rules")
 
     def register_page(self, name: str, build: Callable[[], QWidget], title: str = "") -> None:
         """A page of one teen, built by `build()` the first time it is asked for, listed in the

@@ -45,8 +45,7 @@ class SafetyCentrePresenter(Presenter):
         self.locale_name = locale_name or (lambda: QLocale.system().name())
         self.settings = settings
         self.dialog: SafetyCentreWindow | None = None
-        self._showing_table = False
-        self.track(window.safety_centre_requested, self.open)
+        self._showing_table = False  # the window's Safety Centre requests reach open() (AppController)
 
     def open(self, section: str = "") -> None:
         """Show the window (built the first time), at `section` ("report-illegal", "control:comments")."""

@@ -10,6 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from famguard.domain.usage_chart import build_chart
+from famguard.ui.main_window import SCREEN_TIME_PAGE
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from famguard.services import InsightService, UsageWindow
     from famguard.ui.main_window import MainWindow
     from famguard.ui.screen_time_page import ScreenTimePage
-
-SCREEN_TIME_PAGE = "screen_time"
 
 
 class ScreenTimePresenter(Presenter):

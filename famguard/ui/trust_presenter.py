@@ -22,7 +22,7 @@ from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
-from famguard.ui.main_window import CONTROLS_PAGE
+from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
 from famguard.ui.phone_status import receipt_words
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from famguard.ui.temporary_rules import RuleDialog
     from famguard.ui.trust_page import TrustPage
 
-PHONE_PAGE = "phone"  # as registered in MainWindow._register_pages
 
 REWORD_MS = 30_000  # "since 14:02" and "has not checked in since" stay true as time passes
 
