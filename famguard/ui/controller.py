@@ -24,7 +24,6 @@ from famguard.ui.family_painted import when_family_painted
 from famguard.ui.family_presenter import FamilyPresenter
 from famguard.ui.main_window import MainWindow
 from famguard.ui.settings import Settings
-from famguard.ui.signin import SignInRequest
 from famguard.ui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms): types only
@@ -33,6 +32,7 @@ if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms
     from famguard.ui.alerts import Alerts
     from famguard.ui.preferences import PreferencesDialog
     from famguard.ui.safety_centre_presenter import SafetyCentrePresenter
+    from famguard.ui.signin import SignInRequest
     from famguard.ui.teen_presenter import TeenPhonePresenter
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,8 @@ class AppController(QObject):
         w.welcome.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
         w.welcome.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))
         w.welcome.demo_chosen.connect(self.start_demo)
-        w.sign_in.submitted.connect(self.sign_in)
-        w.sign_in.cancelled.connect(self._cancel_sign_in)
+        w.sign_in_submitted.connect(self.sign_in)
+        w.sign_in_cancelled.connect(self._cancel_sign_in)
         w.sign_out_requested.connect(self.sign_out)
         w.reset_demo_requested.connect(self.reset_demo)
         w.preferences_requested.connect(self.edit_preferences)

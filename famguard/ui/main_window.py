@@ -95,6 +95,10 @@ class MainWindow(QMainWindow):
     inbox_requested = Signal()
     preferences_requested = Signal()
     closing = Signal()
+    # The sign-in form's, passed on: the form is built when first shown (a returning guardian's
+    # family opens without it), the controller listens from the start.
+    sign_in_submitted = Signal(object)  # a SignInRequest
+    sign_in_cancelled = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -360,6 +364,8 @@ class MainWindow(QMainWindow):
             from famguard.ui.signin import SignInView
 
             self._sign_in = SignInView()
+            self._sign_in.submitted.connect(self.sign_in_submitted)
+            self._sign_in.cancelled.connect(self.sign_in_cancelled)
             self.screens.addWidget(self._sign_in)
         return self._sign_in
 
