@@ -24,11 +24,16 @@ ROWS = (
     ("cached family", "first paint of a returning guardian's family from the cache (5 teens)", 1.6),
     ("demo family", "famguard --demo to the demo family on screen", 4.0),
 )
-# Starts whose time and memory targets are not reached yet (README, "Performance": the cached
-# family no longer waits for requests, the keyring or the sync, but importing and building the
-# family screen's presenters and views after the first paint still costs ~250-370 ms of CPU, and
-# its RSS is +32 MiB; the demo imports and starts the whole server stack before its family).
+# Starts whose time target is not reached yet (README, "Performance"). The cached family no
+# longer waits for requests, the keyring, the sync or the presenters of what the guardian has not
+# opened, but from the first paint to the family on screen ~200 ms of CPU remain (the services and
+# the store ~40-60 ms, the family screen's own presenters, views and domain modules ~90 ms, PySide
+# creating the `Qt` namespace's enums ~20 ms, building and painting ~40 ms) against ~60 ms that
+# 1.6x of the bare window leaves after the fresh first paint. The demo imports and starts the whole
+# server stack before its family.
 NOT_REACHED_YET = {"cached family", "demo family"}
+# ... and whose peak RSS is not (the cached family's is: +27-28 MiB, guarded like any reached row).
+RSS_NOT_REACHED_YET = {"demo family"}
 RSS_MORE_MIB = 30
 
 
@@ -59,7 +64,7 @@ def client_rows(runs: int, log: Callable[[str], None]) -> list[Row]:
                 f"{one.rss_mib:.0f} MiB",
                 f"bare {base.rss_mib:.0f} MiB",
                 one.rss_mib - base.rss_mib,
-                Target("<=", RSS_MORE_MIB, " MiB more", not_reached_yet=name in NOT_REACHED_YET),
+                Target("<=", RSS_MORE_MIB, " MiB more", not_reached_yet=name in RSS_NOT_REACHED_YET),
             )
         )
     return rows
