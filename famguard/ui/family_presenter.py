@@ -87,8 +87,8 @@ class FamilyPresenter(Presenter):
         # What the guardian opens from here (a page, the pairing wizard, the inbox, the agreement)
         # has its presenter made, and its module imported, on first use (the properties below); the
         # phone receipts and plans of the home just after the family is on screen (`build_rest`).
-        # Importing and making them all first cost a returning guardian's start ~100 ms of CPU
-        # before the family showed. One made late shows the selected teen from the cache at once,
+        # Importing and making them all first cost a returning guardian's start ~30 ms of CPU
+        # before the family showed (tests/benchmarks/bench_startup.py). One made late shows the selected teen from the cache at once,
         # so the notices that came before it change nothing it shows.
         self._inbox: InboxPresenter | None = None
         self._pairing: PairingPresenter | None = None
