@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from famguard.ui.common import ALIGN_CENTER
 from famguard.ui.main_window import MainWindow
 from famguard.ui.settings import NOTIFY_KINDS, Settings
 
@@ -25,26 +26,26 @@ SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": 
 def badge_icon(count: int) -> QIcon:
     """The app's mark (a shield-blue disc with "F") with the count of waiting requests."""
     pixmap = QPixmap(64, 64)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap.fill(QColor(0, 0, 0, 0))  # no `Qt` enum: famguard.ui.common
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setBrush(QColor("#1e5aa8"))
-    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setPen(QColor(0, 0, 0, 0))
     painter.drawEllipse(4, 4, 56, 56)
     font = QFont()
     font.setBold(True)
     font.setPixelSize(34)
     painter.setFont(font)
     painter.setPen(QColor("white"))
-    painter.drawText(QRect(4, 4, 56, 56), Qt.AlignmentFlag.AlignCenter, "F")
+    painter.drawText(QRect(4, 4, 56, 56), ALIGN_CENTER, "F")
     if count:
         painter.setBrush(QColor("#c62828"))
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(QColor(0, 0, 0, 0))
         painter.drawEllipse(30, 0, 34, 34)
         font.setPixelSize(22)
         painter.setFont(font)
         painter.setPen(QColor("white"))
-        painter.drawText(QRect(30, 0, 34, 34), Qt.AlignmentFlag.AlignCenter, str(count) if count < 10 else "9+")
+        painter.drawText(QRect(30, 0, 34, 34), ALIGN_CENTER, str(count) if count < 10 else "9+")
     painter.end()
     return QIcon(pixmap)
 

@@ -10,6 +10,16 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
+# The few `Qt` namespace values the views on the way to a family on screen need, by number (each
+# checked against its enum in tests/ui/test_views.py): naming any `Qt.` enum makes PySide create
+# all ~90 of that namespace's enums at once, ~25 ms of CPU before a returning guardian's family
+# shows. Enum-typed settings go through Qt's property system (`setProperty`), which takes numbers.
+ALIGN_CENTER = 0x0084  # Qt.AlignmentFlag.AlignCenter
+SCROLL_BAR_ALWAYS_OFF = 1  # Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+ELIDE_RIGHT = 1  # Qt.TextElideMode.ElideRight
+ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole
+USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
+
 
 def named(widget: W, object_name: str, accessible_name: str, description: str = "") -> W:
     """Give `widget` its objectName (tests find it by this) and accessible name (what a screen

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -17,12 +17,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import (
+    ACCESSIBLE_TEXT_ROLE,
+    ELIDE_RIGHT,
+    SCROLL_BAR_ALWAYS_OFF,
+    USER_ROLE,
+    named,
+    wrapping_label,
+)
 
 if TYPE_CHECKING:  # the domain's import cost is kept off the path to the first paint
     from famguard.ui.viewstate import TeenRow
 
-_TEEN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_TEEN_ID_ROLE = USER_ROLE + 1
 
 
 class TeenList(QWidget):
@@ -42,8 +49,8 @@ class TeenList(QWidget):
         self.list.setSpacing(2)
         # A long name wraps (and its row has the whole text as a tooltip): no sideways scrolling.
         self.list.setWordWrap(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
+        self.list.setProperty("textElideMode", ELIDE_RIGHT)
         self.list.currentItemChanged.connect(self._current_changed)
         self.empty_label = wrapping_label(
             "No teen linked yet. Use “Add a teen” to link your teen's account.", "noTeens"
@@ -115,7 +122,7 @@ class TeenList(QWidget):
     def _fill(self, item: QListWidgetItem, row: TeenRow) -> None:
         text = self._text(row)
         item.setText(text)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ", "))
+        item.setData(ACCESSIBLE_TEXT_ROLE, text.replace("\n", ", "))
         item.setToolTip(text)  # the whole of it, should the panel be too narrow for a long name
 
     def select(self, teen_id: str) -> None:

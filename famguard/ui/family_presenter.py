@@ -70,7 +70,7 @@ class FamilyPresenter(Presenter):
         super().__init__(window, tasks)
         self.on_signed_out = on_signed_out  # the server ended the sign-in: the controller signs in again
         self.session = session
-        self.alerts = alerts
+        self.alerts: Alerts | None = None  # the tray, when there is one (attach_alerts)
         self._online = True
         self._selected: str | None = None
         self._read: set[str] = set()  # teens whose today and requests were read once
@@ -88,8 +88,9 @@ class FamilyPresenter(Presenter):
         # has its presenter made, and its module imported, on first use (the properties below); the
         # phone receipts and plans of the home just after the family is on screen (`build_rest`).
         # Importing and making them all first cost a returning guardian's start ~30 ms of CPU
-        # before the family showed (tests/benchmarks/bench_startup.py). One made late shows the selected teen from the cache at once,
-        # so the notices that came before it change nothing it shows.
+        # before the family showed (tests/benchmarks/bench_startup.py). One made late shows the
+        # selected teen from the cache at once, so the notices that came before it change nothing
+        # it shows.
         self._inbox: InboxPresenter | None = None
         self._pairing: PairingPresenter | None = None
         self._screen_time: ScreenTimePresenter | None = None
@@ -111,9 +112,15 @@ class FamilyPresenter(Presenter):
         self.track(window.inbox_requested, lambda: self.inbox.open())
         self.track(window.teen_list.inbox_requested, lambda: self.inbox.open())
         if alerts is not None:
-            self.track(alerts.inbox_requested, lambda: self.inbox.open())
+            self.attach_alerts(alerts)
         window.set_account(account_label, session.server_url)
         window.show_family()
+
+    def attach_alerts(self, alerts: Alerts) -> None:
+        """The tray and notifications (made after a family shown from the store is on screen)."""
+        self.alerts = alerts
+        self.track(alerts.inbox_requested, lambda: self.inbox.open())
+        alerts.set_pending(len(self.home.pending()))
 
     # --- presenters made on first use --------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.controls import Controls
 from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import SCROLL_BAR_ALWAYS_OFF, heading, named, wrapping_label
 from famguard.ui.time_requests import TimeRequestsBox
 
 
@@ -174,7 +174,10 @@ class HomePage(QWidget):
         self.controls_button.clicked.connect(self.controls_requested)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(self.controls_button, 0, Qt.AlignmentFlag.AlignTop)
+        button_column = QVBoxLayout()  # the button at the top when the title wraps
+        button_column.addWidget(self.controls_button)
+        button_column.addStretch(1)
+        header.addLayout(button_column)
         self.sections = [make() for make in SECTIONS]
         body = QWidget()
         column = QVBoxLayout(body)
@@ -185,7 +188,7 @@ class HomePage(QWidget):
         scroll.setObjectName("homeScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addLayout(header)

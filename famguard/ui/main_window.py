@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from famguard import __version__
 from famguard.ui.banners import Banner, OfflineBanner
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import ALIGN_CENTER, heading, named, wrapping_label
 from famguard.ui.welcome import WelcomeView
 
 if TYPE_CHECKING:
@@ -388,8 +388,6 @@ class MainWindow(QMainWindow):
 
     def _build_family(self) -> None:
         """Teens on the left, one teen's page on the right."""
-        from PySide6.QtCore import Qt
-
         from famguard.ui.family import TeenList
 
         family = QSplitter()
@@ -400,10 +398,12 @@ class MainWindow(QMainWindow):
         self._teen_pages.setObjectName("teenPages")
         self.no_teen = QWidget()
         self.no_teen_label = wrapping_label("", "noTeenLabel")
-        self.no_teen_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_teen_label.setProperty("alignment", ALIGN_CENTER)  # no `Qt` enum: famguard.ui.common
+        no_teen_title = heading("Your family", "noTeenTitle")
+        no_teen_title.setProperty("alignment", ALIGN_CENTER)
         no_teen_layout = QVBoxLayout(self.no_teen)
         no_teen_layout.addStretch(1)
-        no_teen_layout.addWidget(heading("Your family", "noTeenTitle"), 0, Qt.AlignmentFlag.AlignHCenter)
+        no_teen_layout.addWidget(no_teen_title)
         no_teen_layout.addWidget(self.no_teen_label)
         no_teen_layout.addStretch(1)
         self._teen_pages.addWidget(self.no_teen)

@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,9 @@ class TaskRunner(QObject):
         self._turn_timer.setSingleShot(True)
         self._turn_timer.setInterval(0)
         self._turn_timer.timeout.connect(self._next_turn)
-        self._finished.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
+        # Emitted on workers only, so Qt queues it to this object's thread, the GUI thread (naming
+        # Qt.ConnectionType.QueuedConnection would create every `Qt` enum: famguard.ui.common).
+        self._finished.connect(self._arrived)
 
     def run(
         self,

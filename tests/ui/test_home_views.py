@@ -266,3 +266,26 @@ def test_closing_with_close_to_tray_hides_the_window_instead_of_quitting(qtbot) 
     window.show()
     window.close()
     assert closing == [True]
+
+
+def test_everyone_waiting_for_the_family_on_screen_is_called_once_in_the_order_they_asked(qtbot) -> None:
+    """The start-up benchmark asks before the controller: its moment is the paint itself, never
+    after the controller's work that follows it (famguard.ui.family_painted). A caller that gives
+    up first is called then, and not again after the paint."""
+    from famguard.ui.family_painted import when_family_painted
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    calls: list[str] = []
+    when_family_painted(window, lambda: calls.append("benchmark"))
+    when_family_painted(window, lambda: calls.append("controller"), give_up_ms=5000)
+    when_family_painted(window, lambda: calls.append("impatient"), give_up_ms=1)
+    window.show()
+    qtbot.waitUntil(lambda: calls == ["impatient"], timeout=2000)  # no family on screen yet
+    window.show_family()
+    window.teen_list.set_teens([TeenRow("t1", "Maya", 14, 35, 60)])
+    window.ensure_home_page().show_facts(facts())
+    window.show_page("home")
+    qtbot.waitUntil(lambda: len(calls) == 3, timeout=2000)
+    qtbot.wait(50)
+    assert calls == ["impatient", "benchmark", "controller"]

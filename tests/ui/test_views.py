@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -442,3 +443,30 @@ def test_the_qr_code_is_crisp_at_any_screen_scale(qtbot, ratio: float) -> None:
         runs.append(length)
     module = min(runs)
     assert all(run % module == 0 for run in runs), sorted(set(runs))
+
+
+def test_the_qt_values_named_by_number_are_the_enums_they_stand_for(qtbot) -> None:
+    """famguard.ui.common names a few `Qt` enum values by number (naming the enums would create the
+    whole namespace before a returning guardian's family shows): each is the value it stands for,
+    and the widgets set through the property system read back the enum."""
+    from famguard.ui import common
+    from famguard.ui.family import TeenList
+    from famguard.ui.home import HomePage
+
+    assert common.ALIGN_CENTER == Qt.AlignmentFlag.AlignCenter.value
+    assert common.SCROLL_BAR_ALWAYS_OFF == Qt.ScrollBarPolicy.ScrollBarAlwaysOff.value
+    assert common.ELIDE_RIGHT == Qt.TextElideMode.ElideRight.value
+    assert common.ACCESSIBLE_TEXT_ROLE == Qt.ItemDataRole.AccessibleTextRole.value
+    assert common.USER_ROLE == Qt.ItemDataRole.UserRole.value
+    teens = TeenList()
+    qtbot.addWidget(teens)
+    assert teens.list.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert teens.list.textElideMode() == Qt.TextElideMode.ElideRight
+    home = HomePage()
+    qtbot.addWidget(home)
+    scroll = home.findChild(QScrollArea, "homeScroll")
+    assert scroll is not None and scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_no_teen("Connecting to the service…")
+    assert window.no_teen_label.alignment() == Qt.AlignmentFlag.AlignCenter
