@@ -25,14 +25,13 @@ ROWS = (
     ("demo family", "famguard --demo to the demo family on screen", 4.0),
 )
 # Starts whose time target is not reached yet (README, "Performance"). The cached family no
-# longer waits for requests, the keyring, the sync or the presenters of what the guardian has not
-# opened, but from the first paint to the family on screen ~200 ms of CPU remain (the services and
-# the store ~40-60 ms, the family screen's own presenters, views and domain modules ~90 ms, PySide
-# creating the `Qt` namespace's enums ~20 ms, building and painting ~40 ms) against ~60 ms that
-# 1.6x of the bare window leaves after the fresh first paint. The demo imports and starts the whole
-# server stack before its family.
+# longer waits for requests, the keyring, the sync, the tray or the presenters of what the guardian
+# has not opened, but from the first paint to the family on screen ~145 ms of CPU remain (the
+# family screen's own presenters, views and domain modules ~60-75 ms, the services and the store
+# ~35-45 ms, building and painting ~40-50 ms) against ~50 ms that 1.6x of the bare window leaves
+# after the fresh first paint. The demo imports and starts the whole server stack before its family.
 NOT_REACHED_YET = {"cached family", "demo family"}
-# ... and whose peak RSS is not (the cached family's is: +27-28 MiB, guarded like any reached row).
+# ... and whose peak RSS is not (the cached family's is: +26-27 MiB, guarded like any reached row).
 RSS_NOT_REACHED_YET = {"demo family"}
 RSS_MORE_MIB = 30
 
