@@ -15,6 +15,7 @@ from famguard.ui.trust_page import TrustPage
 from tests.support.accounts import pair
 
 from .test_flows import WAIT, sign_in, wait_home
+from .test_keyboard_walk import press
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -40,13 +41,6 @@ def test_pages_are_built_on_first_show_and_show_the_selected_teen(qtbot, launch,
     assert isinstance(screen_time, ScreenTimePage) and screen_time.isVisible()
     qtbot.waitUntil(lambda: screen_time.chart.chart is not None, timeout=WAIT)
     assert window.page("history", ChangeHistoryPage) is history  # built once
-
-
-def _press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    """A key as the keyboard sends it: to the widget with the focus (or the active window)."""
-    target = QApplication.focusWidget() or QApplication.activeWindow()
-    assert target is not None, "the focus went nowhere"
-    qtbot.keyClick(target, key, modifier)
 
 
 def _back_to(qtbot, window: MainWindow) -> None:
@@ -82,14 +76,14 @@ def test_pages_and_dialogs_made_on_first_use_work_the_first_time_by_keyboard_and
     window.teen_list.list.setFocus()
     ctrl = Qt.KeyboardModifier.ControlModifier
 
-    _press(qtbot, Qt.Key.Key_4, ctrl)  # View > Change history, by its shortcut
+    press(qtbot, Qt.Key.Key_4, ctrl)  # View > Change history, by its shortcut
     history = window.built_page("history")
     assert isinstance(history, ChangeHistoryPage)
     qtbot.waitUntil(lambda: history.isVisible() and history.teen_name == "Maya" and bool(history.model.lines),
                     timeout=WAIT)  # fmt: skip
     assert any("linked with Maya" in line.headline for line in history.model.lines)
 
-    _press(qtbot, Qt.Key.Key_3, ctrl)  # View > Screen time
+    press(qtbot, Qt.Key.Key_3, ctrl)  # View > Screen time
     screen_time = window.built_page("screen_time")
     assert isinstance(screen_time, ScreenTimePage)
     qtbot.waitUntil(lambda: screen_time.isVisible() and screen_time.chart.chart is not None, timeout=WAIT)
@@ -109,12 +103,12 @@ def test_pages_and_dialogs_made_on_first_use_work_the_first_time_by_keyboard_and
     controller.safety_centre.dialog.close()
 
     _back_to(qtbot, window)
-    _press(qtbot, Qt.Key.Key_I, ctrl)  # the requests inbox
+    press(qtbot, Qt.Key.Key_I, ctrl)  # the requests inbox
     qtbot.waitUntil(lambda: family.inbox.dialog is not None and family.inbox.dialog.isVisible(), timeout=WAIT)
     family.inbox.dialog.close()
 
     _back_to(qtbot, window)
-    _press(qtbot, Qt.Key.Key_N, ctrl)  # Account > Add a teen
+    press(qtbot, Qt.Key.Key_N, ctrl)  # Account > Add a teen
     qtbot.waitUntil(lambda: family.pairing.wizard is not None and family.pairing.wizard.isVisible(), timeout=WAIT)
     assert not controller.reported  # type: ignore[attr-defined]
 
@@ -138,7 +132,7 @@ def test_history_opened_after_a_change_landed_shows_it(qtbot, launch, proxy, gua
 
     window.activateWindow()
     window.teen_list.list.setFocus()
-    _press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     history = window.built_page("history")
     assert isinstance(history, ChangeHistoryPage)
     qtbot.waitUntil(lambda: history.isVisible() and bool(history.model.lines), timeout=WAIT)
