@@ -116,7 +116,7 @@ def create_head_schema(engine: Engine) -> bool:
             return stamped == [HEAD_REVISION]  # up to date already: nothing for Alembic to do
         if tables:
             return False
-        Base.metadata.create_all(connection)
+        Base.metadata.create_all(connection, checkfirst=False)  # empty: no need to ask table by table
         version = Table(
             "alembic_version",
             MetaData(),
