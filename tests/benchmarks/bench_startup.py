@@ -14,8 +14,8 @@ The package's bytecode is compiled first, as pip does when it installs the app (
 ships it): an editable checkout with PYTHONDONTWRITEBYTECODE set would otherwise compile every
 module from source on every start, which no user's start does.
 
-Run as a script: `python tests/benchmarks/bench_startup.py [N]`; its rows are also part of
-`python -m tests.benchmarks.run` (tests/benchmarks/client_rows.py)."""
+Run as a script: `python tests/benchmarks/bench_startup.py [N] [--demo-against OLD_TREE]`; its
+rows are also part of `python -m tests.benchmarks.run` (tests/benchmarks/client_rows.py)."""
 
 from __future__ import annotations
 
@@ -210,9 +210,25 @@ def starts(returning_env: Mapping[str, str] | None) -> dict[str, Start]:
     return chosen
 
 
+def demo_against(old_tree: str, runs: int) -> int:
+    """`--demo-against OLD_TREE`: the bare window, the demo of another checkout of the project
+    (first on PYTHONPATH) and this one's, in the same rounds — a before/after of the demo row."""
+    compileall.compile_dir(str(Path(old_tree) / "famguard"), quiet=1)
+    python = sys.executable
+    chosen = {
+        "bare QMainWindow": Start([python, "-c", BARE], {}),
+        f"demo of {old_tree}": Start([python, "-c", FAMGUARD_DEMO], {"PYTHONPATH": old_tree}, until="family"),
+        "demo of this checkout": Start([python, "-c", FAMGUARD_DEMO], {}, until="family"),
+    }
+    print_stats(run_interleaved(chosen, runs), "bare QMainWindow")
+    return 0
+
+
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     compile_bytecode()
+    if "--demo-against" in sys.argv:
+        return demo_against(sys.argv[sys.argv.index("--demo-against") + 1], runs)
     with returning_guardian() as env:
         results = run_interleaved(starts(env), runs)
     print_stats(results, "bare QMainWindow")

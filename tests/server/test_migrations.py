@@ -4,6 +4,7 @@ only from this source tree)."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -15,7 +16,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from famguard.server.app import create_app
-from famguard.server.db import make_engine, upgrade_schema
+from famguard.server.db import HEAD_REVISION, MIGRATIONS_DIR, make_engine, run_migrations, upgrade_schema
 from famguard.server.models import Base
 from famguard.server.security import hash_password
 from tests.support.accounts import PASSWORD, controls_of, link, make_guardian, make_teen, sign_in
@@ -27,11 +28,105 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_migrations_build_exactly_the_declared_schema(database_url: str) -> None:
     engine = make_engine(database_url)
-    upgrade_schema(engine)
+    run_migrations(engine)  # the migrations themselves, not the shortcut of an empty database
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == [], "models.py and migrations/versions disagree; add a migration"
+
+
+def _sqlite_schema(path: Path) -> dict[str, object]:
+    """Everything SQLite knows of a database's schema: each table's and index's definition (the
+    SQL with identifier quotes dropped: a table rebuilt by a batch migration is named in quotes),
+    each table's columns, indexes with their columns, and foreign keys, and the stamped revision."""
+    connection = sqlite3.connect(path)
+    try:
+        schema: dict[str, object] = {}
+        objects = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+        for kind, name, table, sql in objects:
+            schema[f"{kind} {name}"] = (table, _definition(sql or ""))
+            if kind == "table":
+                schema[f"columns {name}"] = connection.execute(f"PRAGMA table_xinfo('{name}')").fetchall()
+                schema[f"foreign keys {name}"] = sorted(
+                    row[1:] for row in connection.execute(f"PRAGMA foreign_key_list('{name}')")
+                )
+                # Without index_list's and foreign_key_list's first column: the order of creation.
+                indexes = sorted(row[1:] for row in connection.execute(f"PRAGMA index_list('{name}')"))
+                schema[f"indexes {name}"] = [
+                    (index, connection.execute(f"PRAGMA index_xinfo('{index[0]}')").fetchall()) for index in indexes
+                ]
+        schema["revision"] = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        return schema
+    finally:
+        connection.close()
+
+
+def _definition(sql: str) -> tuple[str, list[str]]:
+    """A CREATE statement as its head and its clauses (columns, keys, constraints) in sorted
+    order: a batch migration rebuilds a table with its foreign keys in an order that varies from
+    run to run, which means nothing to SQLite."""
+    flat = " ".join(sql.replace('"', "").split())
+    if "(" not in flat:
+        return flat, []
+    head, body = flat.split("(", 1)
+    body = body.rsplit(")", 1)[0]
+    clauses, depth, start = [], 0, 0
+    for index, char in enumerate(body):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            clauses.append(body[start:index].strip())
+            start = index + 1
+    clauses.append(body[start:].strip())
+    return head.strip(), sorted(clauses)
+
+
+def test_a_new_database_gets_exactly_the_schema_the_migrations_build(tmp_path: Path) -> None:
+    migrated, created = tmp_path / "migrated.sqlite3", tmp_path / "created.sqlite3"
+    for path, build in ((migrated, run_migrations), (created, upgrade_schema)):
+        engine = make_engine(f"sqlite:///{path}")
+        build(engine)
+        engine.dispose()
+    expected = _sqlite_schema(migrated)
+    assert expected["revision"] == [(HEAD_REVISION,)]
+    assert len([key for key in expected if key.startswith("table ")]) > 10  # the whole schema, not nothing
+    assert _sqlite_schema(created) == expected
+
+
+def test_the_head_revision_is_the_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == [HEAD_REVISION], (
+        "a new migration: set famguard.server.db.HEAD_REVISION to its revision"
+    )
+
+
+def test_a_new_service_starts_without_alembic(tmp_path: Path) -> None:
+    """A new database (the demo's, each test's) is created without importing Alembic or running
+    a migration; a restart on it finds it up to date the same way."""
+    database = tmp_path / "server.sqlite3"
+    script = f"""
+import sys
+from famguard.server.app import create_app
+for _ in range(2):
+    create_app({f"sqlite:///{database}"!r}, demo=False).state.service.db.dispose()
+print("alembic" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"
+
+
+def test_a_database_of_an_older_revision_still_migrates(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0005")
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD_REVISION
+        assert connection.execute(text("SELECT count(*) FROM devices")).scalar_one() == 0  # 0006's table
+    engine.dispose()
 
 
 def test_upgrade_from_the_first_revision_keeps_accounts(database_url: str, clock: FakeClock) -> None:

@@ -17,8 +17,9 @@ import pytest
 import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
-from famguard.server.db import make_engine, upgrade_schema
+from famguard.server.db import HEAD_REVISION, make_engine, run_migrations, upgrade_schema
 from famguard.server.limits import Limits
 from famguard.server.models import Base
 from famguard.server.secret import SECRET_FILE_ENV
@@ -69,11 +70,44 @@ def pg_live(pg_url: str, clock: FakeClock) -> Iterator[Api]:
 
 def test_migrations_build_the_declared_schema_on_postgres(pg_url: str) -> None:
     engine = make_engine(pg_url)
-    upgrade_schema(engine)
+    run_migrations(engine)  # the migrations themselves, not the shortcut of an empty database
     upgrade_schema(engine)  # a second start is a no-op
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     engine.dispose()
+
+
+_PG_SCHEMA = {
+    "columns": "SELECT table_name, column_name, ordinal_position, data_type, character_maximum_length, "
+    "is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public'",
+    "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    "constraints": "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE connamespace = 'public'::regnamespace",
+    "sequences": "SELECT sequence_name, data_type FROM information_schema.sequences WHERE sequence_schema = 'public'",
+    "revision": "SELECT version_num FROM alembic_version",
+}
+
+
+def _pg_schema(url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                name: sorted(tuple(row) for row in connection.execute(text(sql))) for name, sql in _PG_SCHEMA.items()
+            }
+    finally:
+        engine.dispose()
+
+
+def test_a_new_database_gets_exactly_the_migrated_schema_on_postgres(postgres_server: str) -> None:
+    migrated, created = fresh_database(postgres_server), fresh_database(postgres_server)
+    for url, build in ((migrated, run_migrations), (created, upgrade_schema)):
+        engine = make_engine(url)
+        build(engine)
+        engine.dispose()
+    expected = _pg_schema(migrated)
+    assert expected["revision"] == [(HEAD_REVISION,)] and len(expected["indexes"]) > 10
+    assert _pg_schema(created) == expected
 
 
 def test_core_flow_on_postgres(pg_live: Api, clock: FakeClock) -> None:
