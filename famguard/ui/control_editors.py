@@ -55,6 +55,7 @@ from famguard.domain.values import (
 )
 from famguard.ui.common import named, wrapping_label
 from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
+from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
 
@@ -223,8 +224,11 @@ class DailyLimitEditor(Editor):
         super().__init__(spec, parent)
         self.bounds = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
         self._group = QButtonGroup(self)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout()  # wraps in a narrow window instead of cutting "Set" off
+        layout.addLayout(row)
+        layout.addWidget(self.message)
         self._choices: list[int | None] = [*DAILY_LIMIT_PRESETS, None]
         self._buttons: dict[int | None, QRadioButton] = {}
         for index, minutes in enumerate(self._choices):
@@ -241,15 +245,7 @@ class DailyLimitEditor(Editor):
         self.range_label = named(QLabel(range_text(self.bounds)), "dailyLimitRange", "Allowed custom limits")
         self.custom_spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
         self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
-        row.addWidget(self.custom_radio)
-        row.addWidget(self.custom_spin)
-        row.addWidget(self.range_label)
-        row.addWidget(self.custom_apply)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.message)
+        row.addWidget(flow_cell(self.custom_radio, self.custom_spin, self.range_label, self.custom_apply))
         self._settling = Settling(self, [*self._buttons.values(), self.custom_radio], self._emit, self.say)
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
@@ -301,11 +297,13 @@ class OverridesEditor(Editor):
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.bounds = spec.bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        days = FlowLayout(balanced=True)  # seven day columns wrap in a narrow window instead of being cut off
+        layout.addLayout(days)
         self.day_checks: dict[str, QCheckBox] = {}
         self.day_spins: dict[str, QSpinBox] = {}
-        for column, day in enumerate(WEEKDAYS):
+        for day in WEEKDAYS:
             check = named(QCheckBox(DAY_NAMES[day]), f"override_{day}", f"Own limit on {DAY_NAMES[day]}")
             spin = minutes_box(
                 f"override_{day}_minutes", f"Limit on {DAY_NAMES[day]} in minutes", 120 if day in ("sat", "sun") else 60
@@ -314,14 +312,10 @@ class OverridesEditor(Editor):
             spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
             check.clicked.connect(self._changed)
             spin.editingFinished.connect(self._spin_done)
-            grid.addWidget(check, 0, column)
-            grid.addWidget(spin, 1, column)
+            days.addWidget(flow_cell(check, spin, vertical=True))
             self.day_checks[day] = check
             self.day_spins[day] = spin
         self.range_label = named(QLabel(f"Each day: {range_text(self.bounds)}"), "overridesRange", "Allowed limits")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(grid)
         layout.addWidget(self.range_label)
         layout.addWidget(self.message)
 
@@ -392,11 +386,10 @@ class TimeAwayEditor(Editor):
         existing_row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         new_label = QLabel("<b>New block:</b>")
         new_label.setObjectName("timeAwayNewLabel")
-        days_row = QHBoxLayout()
+        days_row = FlowLayout()  # wraps in a narrow window
         days_row.addWidget(new_label)
         for check in self.day_checks.values():
             days_row.addWidget(check)
-        days_row.addStretch(1)
         times_row = QHBoxLayout()
         for text, widget in (("from", self.start_edit), ("to", self.end_edit)):
             times_row.addWidget(QLabel(text))

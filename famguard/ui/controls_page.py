@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -123,6 +123,20 @@ class ControlRow(QFrame):
         self._highlight.start(HIGHLIGHT_MS)
 
 
+class _PageScroll(QScrollArea):
+    """The page's scroll area scrolls only up and down, so it asks the window for the width its rows
+    need at their narrowest (rows wrap down to that): a smaller screen or the demo's phone panel
+    then takes room from elsewhere instead of squeezing a row past its right edge."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        needed = body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        return QSize(max(hint.width(), needed), hint.height())
+
+
 class ControlsPage(QWidget):
     """Every control of one teen."""
 
@@ -176,7 +190,7 @@ class ControlsPage(QWidget):
             self._group_layouts[group] = QVBoxLayout(box)
             body_layout.addWidget(box)
         body_layout.addStretch(1)
-        scroll = self._scroll = QScrollArea()
+        scroll = self._scroll = _PageScroll()
         scroll.setObjectName("controlsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -217,6 +231,7 @@ class ControlsPage(QWidget):
         if not self._to_build:
             # Into the scroll area only when complete: it sizes its widget when it gets it.
             self._scroll.setWidget(self._body)
+            self._scroll.updateGeometry()  # its minimum width is now the rows'
         return True
 
     def _warm(self, row: ControlRow) -> None:

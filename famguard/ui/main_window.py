@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
         self.setAccessibleName("FamGuard")
-        self.resize(1100, 760)
+        self._resize_within_screen(1100, 760)
         self.installEventFilter(_FirstPaint(self))
 
         self.welcome = WelcomeView()
@@ -255,6 +255,14 @@ class MainWindow(QMainWindow):
         self.add_teen_action.setEnabled(signed_in)
         self.agreement_action.setEnabled(signed_in)
 
+    def _resize_within_screen(self, width: int, height: int) -> None:
+        """On a small screen (1024 × 700) a fixed size put the demo's phone panel off its edge."""
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
+
     def ensure_teen_phone(self) -> TeenPhonePanel:
         if self.teen_phone is None:
             from PySide6.QtCore import Qt
@@ -265,7 +273,7 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.teen_phone)
             self.resizeDocks([self.teen_phone], [340], Qt.Orientation.Horizontal)
             if self.width() < 1360:
-                self.resize(1360, self.height())  # room for both sides of the demo
+                self._resize_within_screen(1360, self.height())  # room for both sides of the demo
             toggle = self.teen_phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))

@@ -5,6 +5,8 @@ tests' low cost, wrapped to count how many run at once and to hold them until th
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +27,7 @@ class _CountingHasher:
         self.running = 0
         self.most = 0
         self.lock = threading.Lock()
+        self.niceness: list[int] = []  # of the threads that hashed
 
     def _counted(self, work: Any) -> Any:  # noqa: ANN401 - its result
         with self.lock:
@@ -38,6 +41,7 @@ class _CountingHasher:
                 self.running -= 1
 
     def hash(self, password: str) -> str:
+        self.niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         return self._counted(lambda: self.inner.hash(password))
 
     def verify(self, stored: str, password: str) -> bool:
@@ -74,3 +78,18 @@ def test_a_burst_of_sign_ins_hashes_in_the_bounded_pool_while_others_are_served(
         release.set()
         assert [a.result(30) for a in answers] == [200] * 12
     assert counting.most == security.HASH_WORKERS
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux gives a thread a priority of its own")
+def test_hashing_yields_the_cores_to_requests(live: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sign-up flood's hashes must not take the cores from other requests: the threads that hash
+    run HASH_NICENESS below the threads that answer (the soak measures what that does to the
+    honest users' p99), and the server's own priority is left as it was."""
+    release = threading.Event()
+    release.set()
+    counting = _CountingHasher(security._hasher, release)
+    monkeypatch.setattr(security, "_hasher", counting)
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    make_guardian(live, "Sam")  # a sign-up: one hash
+    assert counting.niceness == [min(19, before + security.HASH_NICENESS)]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before

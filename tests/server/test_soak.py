@@ -6,7 +6,7 @@ oversized bodies at both servers at the same time.
 
 At the end: every outbox is empty (or holds only explained rejections), the service's controls
 equal a model of the last change each guardian asked, every time request asked exists and every
-decision holds, no request got a 5xx, the honest teens' p99 stayed under 1 s, and neither server's
+decision holds, no request got a 5xx, the honest teens' p99 stayed under 1 s (asserted), and neither server's
 memory kept growing. FAMGUARD_SOAK_SECONDS sets the length (20 s by default, as CI runs it; signing
 in and pairing the 60 accounts takes some seconds more)."""
 
@@ -87,6 +87,7 @@ class Stats:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.latencies: list[float] = []
+        self.started: list[float] = []  # of each direct operation, beside its latency
         self.faulted: list[float] = []
         self.server_errors: list[str] = []
         self.operations = 0
@@ -105,8 +106,27 @@ class Stats:
         finally:
             with self.lock:
                 (self.faulted if faulted else self.latencies).append(time.monotonic() - started)
+                if not faulted:
+                    self.started.append(started)
 
                 self.operations += 1
+
+
+def _by_window(started: list[float], latencies: list[float], width: float = 5.0) -> str:
+    """Median and p99 of the direct operations per `width` seconds: a warm-up burst and a steady
+    queue give the same p99 overall and need different fixes."""
+    first = min(started)
+    windows: dict[int, list[float]] = {}
+    for at, latency in zip(started, latencies, strict=True):
+        windows.setdefault(int((at - first) // width), []).append(latency)
+    parts = []
+    for index, values in sorted(windows.items()):
+        values.sort()
+        parts.append(
+            f"{index * width:.0f}s: median {values[len(values) // 2] * 1000:.0f} ms, "
+            f"p99 {values[max(0, int(len(values) * 0.99) - 1)] * 1000:.0f} ms over {len(values)}"
+        )
+    return "soak by window: " + "; ".join(parts)
 
 
 @pytest.mark.slow
@@ -265,16 +285,12 @@ def _soak(one: LocalServer, two: LocalServer, proxies: list[FaultProxy]) -> None
         f"attacker {stats.attacks}, RSS MiB start {rss_start} mid {rss_mid} end {rss_end}, "
         f"5xx {len(stats.server_errors)}"
     )
+    print(_by_window(stats.started, stats.latencies))
     assert stats.server_errors == []
-    # The issue's target is p99 < 1 s: not met on this 2-core machine (README, "Reliability", has the
-    # measurements). On PostgreSQL every change that writes an event locks the events table until
-    # its commit (statements.py), so the two servers' changes run one at a time: 39-47 of the ~50
-    # busy backends waited on that lock, throughput stayed the same at half the offered load, and
-    # p99 was 1.3-2.9 s depending on the machine's other work. Without the lock (measured with the
-    # perfpg branch merged) the soak does 2.2 times the operations and the lock waits are gone, but
-    # the 2 cores are then saturated (servers, PostgreSQL, this process's 60 clients, other work)
-    # and p99 was still 1.2-2.1 s. The bound below catches a stall or a lock-up, not slowness.
-    assert p99 < 5.0, f"honest p99 {p99:.2f} s"
+    # The issue's target. What it took on two cores (README, "Reliability"): the events path
+    # without a table lock on PostgreSQL, and the attacker's argon2 hashes run below the requests'
+    # priority (famguard/server/security.py) — before that, they held p99 at 1.0-1.3 s.
+    assert p99 < 1.0, f"honest p99 {p99:.2f} s"
     assert sum(stats.attacks.get(s, 0) for s in (413, 429, -1)) > 0
     assert stats.attacks.get(201, 0) <= 2 * 20, "the sign-up flood was not throttled"
     for mid, end in zip(rss_mid, rss_end, strict=True):

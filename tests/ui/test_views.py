@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSpinBox,
     QWidget,
 )
 
@@ -284,6 +285,32 @@ def test_weekday_override_and_time_zone(qtbot, page: ControlsPage) -> None:
     with qtbot.assertNotEmitted(page.change_requested):
         qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
     assert "not a time zone" in find(page, QWidget, "timezoneMessage").text()
+
+
+@pytest.mark.parametrize("width", [900, 620, 480])
+def test_no_control_is_cut_off_in_a_narrow_window(qtbot, page: ControlsPage, width: int) -> None:
+    """The page scrolls only up and down: in a narrow window (the demo with the teen's phone docked
+    beside it, a small screen) rows wrap — "Set" after the custom minutes, the seven weekdays in
+    lines of 4 and 3 — instead of running past the right edge where nobody can reach them."""
+    page.resize(width, 700)
+    qtbot.waitUntil(lambda: page.width() == width, timeout=1000)
+    scroll = find(page, QScrollArea, "controlsScroll")
+    viewport = scroll.viewport()
+    qtbot.waitUntil(lambda: scroll.widget().width() <= viewport.width(), timeout=1000)
+    cut_off = []
+    for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit):
+        for widget in scroll.widget().findChildren(kind):
+            if widget.isVisibleTo(scroll.widget()):
+                right = widget.mapTo(viewport, widget.rect().topRight()).x()
+                if right >= viewport.width():
+                    cut_off.append(widget.objectName())
+    assert cut_off == []
+    mon, fri = (find(page, QSpinBox, f"override_{day}_minutes") for day in ("mon", "fri"))
+    if width < 700:  # two lines, in columns: Friday under Monday
+        assert fri.mapTo(viewport, fri.rect().topLeft()).x() == mon.mapTo(viewport, mon.rect().topLeft()).x()
+        assert fri.mapTo(viewport, fri.rect().topLeft()).y() > mon.mapTo(viewport, mon.rect().topLeft()).y()
+    else:  # room for the week on one line
+        assert fri.mapTo(viewport, fri.rect().topLeft()).y() == mon.mapTo(viewport, mon.rect().topLeft()).y()
 
 
 def test_a_change_from_elsewhere_is_shown_and_named(qtbot, page: ControlsPage) -> None:
