@@ -253,6 +253,40 @@ def test_the_background_threads_send_and_pull_by_themselves(live_server: str) ->
             s.close()
 
 
+def test_closing_while_a_change_is_in_flight_loses_nothing_and_applies_it_once(
+    live_server: str, proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app quits (the session closes its store) while the sender waits for a slow reply: the
+    sender ends quietly when the reply lands, and the next start confirms the change without the
+    service applying it a second time."""
+    import threading
+
+    crashes: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook_args: crashes.append(hook_args.exc_value))
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server))
+    session = sign_in(proxy.url, address)
+    proxy.latency = 2.0
+    session.sync.start()
+    sender = next(t for t in threading.enumerate() if t.name == "famguard-sync-send")
+    session.sync.queue_change(teen_id, search_enabled=False)
+    session.sync.wake()
+    deadline = time.monotonic() + 5
+    while proxy.count("PATCH /v1/teens") == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proxy.count("PATCH /v1/teens") == 1
+    session.close()  # waits 1 s for the sender, then closes the store under the send in flight
+    sender.join(10)
+    assert not sender.is_alive() and crashes == []
+    proxy.latency = 0
+
+    again = sign_in(proxy.url, address)
+    again.sync.send_pending()
+    assert all(c.state == SyncState.SAVED for c in again.store.changes(teen_id))
+    assert [a.field for a in g.activity(teen_id) if a.kind == "controls"] == ["search_enabled"]
+    again.close()
+
+
 def test_an_unchanged_teen_is_not_downloaded_again(live_server: str, proxy: FaultProxy) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server))
