@@ -150,5 +150,9 @@ class TeenList(QWidget):
         if current is not None:
             self.teen_selected.emit(current.data(_TEEN_ID_ROLE))
 
+    def set_empty_text(self, text: str) -> None:
+        """What the list says while it is empty (whether the service has said so yet)."""
+        self.empty_label.setText(text)
+
     def _refresh_empty(self) -> None:
         self.empty_label.setVisible(self.list.count() == 0)

@@ -103,7 +103,13 @@ class Presenter(QObject):
 
         return self.tasks.run(fn, on_success=succeeded, on_error=failed, owner=owner or self, name=name)
 
-    def run_once(self, key: tuple[str, str | None], fn: Callable[[], T], on_success: Callable[[T], object]) -> None:
+    def run_once(
+        self,
+        key: tuple[str, str | None],
+        fn: Callable[[], T],
+        on_success: Callable[[T], object],
+        on_error: FailureHandler | None = None,
+    ) -> None:
         """Ask the server for `key` (what, which teen) unless such a request is in flight already.
         (The notice the services send after a refresh only makes the cache be re-read.)"""
         if key in self._in_flight:
@@ -116,7 +122,7 @@ class Presenter(QObject):
 
         def failed(exc: BaseException) -> None:
             self._in_flight.discard(key)
-            self.failed(exc)
+            (on_error or self.failed)(exc)
 
         self.run(fn, succeeded, on_error=failed, name=f"refresh {key[0]}")
 

@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types 
     from famguard.ui.main_window import MainWindow
 
 NO_TEEN_TEXT = "No teen is linked yet. Choose “Add a teen” to link your teen's account."
+# Before the service has answered, an empty list means only that none is stored here yet.
+ASKING_TEXT = "Looking for your linked teens…"
+NOT_ASKED_TEXT = "No linked teen is stored on this computer yet. FamGuard looks again when the service answers."
 CachedFamily = tuple[list[TeenSummary], dict[str, list[UsageDay]]]
 
 
@@ -48,6 +51,9 @@ class TeenListPresenter(Presenter):
         self.rows: dict[str, TeenRow] = {}
         self.current: str | None = None
         self.online = True  # set by the family presenter from the sync status
+        # What the service said of who is linked: None while not asked or asking, True once it
+        # answered, False when asking failed. Until it answers, "no teen" is not said.
+        self._service_answered: bool | None = None
         self.track(window.teen_list.teen_selected, self.select)
 
     def row(self, teen_id: str) -> TeenRow | None:
@@ -62,7 +68,23 @@ class TeenListPresenter(Presenter):
 
     def refresh(self) -> None:
         """Ask the server who is linked (and then each teen's use today)."""
-        self.run_once(("teens", None), self.family.refresh_teens, self._show)
+        self.run_once(("teens", None), self.family.refresh_teens, self._answered, on_error=self._not_answered)
+
+    def _answered(self, teens: list[TeenSummary]) -> None:
+        self._service_answered = True
+        self._show(teens)
+
+    def _not_answered(self, exc: BaseException) -> None:
+        if not self._service_answered:
+            self._service_answered = False
+            if not self.rows:
+                self._show_empty()
+        self.failed(exc)
+
+    def _show_empty(self) -> None:
+        text = {True: NO_TEEN_TEXT, False: NOT_ASKED_TEXT, None: ASKING_TEXT}[self._service_answered]
+        self.window.show_no_teen(text)
+        self.window.teen_list.set_empty_text(text)
 
     def reload(self, *, fetch_new: bool) -> None:
         """Show the cached teens and their cached use today; with `fetch_new`, ask the server for
@@ -99,7 +121,7 @@ class TeenListPresenter(Presenter):
             self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)
         if not rows:
             self.current = None
-            self.window.show_no_teen(NO_TEEN_TEXT)
+            self._show_empty()
         if fetch_usage:
             for row in rows:  # each asked on a later turn: starting 50 tasks at once took ~10 ms
                 self.tasks.soon(partial(self._refresh_usage_if_open, row.teen_id))

@@ -296,6 +296,56 @@ def test_a_guardian_account_can_be_created_from_the_app(qtbot, launch, live_serv
     assert "No teen is linked yet" in window.no_teen_label.text() or window.teen_list.list.count() == 0
 
 
+def _create_robin(qtbot, controller) -> None:
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
+    qtbot.mouseClick(find(window, QPushButton, "createAccountChoice"), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(find(window, QLineEdit, "displayNameEdit"), "Robin")
+    qtbot.keyClicks(find(window, QLineEdit, "emailEdit"), "robin@example.org")
+    password = find(window, QLineEdit, "passwordEdit")
+    qtbot.keyClicks(password, PASSWORD)
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    wait_family(qtbot, controller)
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_no_teen_is_said_only_once_the_service_says_so(qtbot, launch, live_server) -> None:
+    """A new guardian's family opens before the service has answered who is linked (its reply
+    trickles in here): the screen says it is looking, not "No teen is linked yet", until then."""
+    from famguard.ui.teen_list_presenter import ASKING_TEXT, NO_TEEN_TEXT
+    from tests.support.proxy import Fault, FaultProxy
+
+    with FaultProxy(live_server) as proxy:
+        proxy.trickle_bytes, proxy.trickle_interval = 40, 0.3
+        proxy.fault(Fault.TRICKLE, "GET /v1/teens", times=1)
+        controller = launch(server=proxy.url)
+        window = controller.window
+        _create_robin(qtbot, controller)
+        qtbot.waitUntil(lambda: window.no_teen_label.text() == ASKING_TEXT, timeout=WAIT)  # the store read
+        qtbot.waitUntil(lambda: proxy.count("GET /v1/teens") == 1, timeout=WAIT)
+        assert window.no_teen_label.text() == ASKING_TEXT  # asked; the answer still on the way
+        assert window.teen_list.empty_label.text() == ASKING_TEXT
+        qtbot.waitUntil(lambda: window.no_teen_label.text() == NO_TEEN_TEXT, timeout=WAIT)
+        assert window.teen_list.empty_label.text() == NO_TEEN_TEXT
+        stop_app(controller)
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_when_the_service_cannot_say_who_is_linked_the_screen_says_so(qtbot, launch, live_server) -> None:
+    from famguard.ui.teen_list_presenter import NOT_ASKED_TEXT
+    from tests.support.proxy import Fault, FaultProxy
+
+    with FaultProxy(live_server) as proxy:
+        proxy.fault(Fault.RESET, "GET /v1/teens", times=50)  # every try of the list fails
+        controller = launch(server=proxy.url)
+        window = controller.window
+        _create_robin(qtbot, controller)
+        qtbot.waitUntil(lambda: window.no_teen_label.text() == NOT_ASKED_TEXT, timeout=WAIT)
+        assert window.teen_list.empty_label.text() == NOT_ASKED_TEXT
+        assert "No teen is linked yet" not in window.no_teen_label.text()
+        stop_app(controller)
+
+
 def test_the_sign_in_form_works_from_the_keyboard_alone(qtbot) -> None:
     from famguard.ui.signin import SignInView
 
