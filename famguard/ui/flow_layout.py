@@ -82,7 +82,7 @@ class FlowLayout(QLayout):
         area = rect.marginsRemoved(margins)
         x, y, line_height = area.x(), area.y(), 0
         across, down = self._spacing(horizontal=True), self._spacing(horizontal=False)
-        shown = [item for item in self._items if item.widget() is None or not item.widget().isHidden()]
+        shown = [item for item in self._items if (widget := item.widget()) is None or not widget.isHidden()]
         per_line, cell_width = len(shown), 0
         if self._balanced and shown:
             cell_width = max(item.sizeHint().width() for item in shown)
