@@ -7,7 +7,7 @@ oversized bodies at both servers at the same time.
 At the end: every outbox is empty (or holds only explained rejections), the service's controls
 equal a model of the last change each guardian asked, every time request asked exists and every
 decision holds, no request got a 5xx, the honest teens' p99 stayed under 1 s (asserted), and neither server's
-memory kept growing. FAMGUARD_SOAK_SECONDS sets the length (60 s by default, as CI runs it; signing
+memory kept growing. FAMGUARD_SOAK_SECONDS sets the length (120 s by default, as CI runs it; signing
 in and pairing the 60 accounts takes some seconds more)."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from tests.support.http import post_from
 from tests.support.proxy import Fault, FaultProxy
 from tests.support.servers import LocalServer
 
-SECONDS = float(os.environ.get("FAMGUARD_SOAK_SECONDS", "60"))
+SECONDS = float(os.environ.get("FAMGUARD_SOAK_SECONDS", "120"))
 # How long the honest users think between operations, as a multiple of the base pauses (teens
 # 0.1-0.5 s, guardians 0.05-0.3 s): it sets the offered load (see README, "Reliability").
 PACE = float(os.environ.get("FAMGUARD_SOAK_PACE", "1"))
