@@ -52,9 +52,9 @@ class TeenList(QWidget):
         self.list.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         self.list.setProperty("textElideMode", ELIDE_RIGHT)
         self.list.currentItemChanged.connect(self._current_changed)
-        self.empty_label = wrapping_label(
-            "No teen linked yet. Use “Add a teen” to link your teen's account.", "noTeens"
-        )
+        # Says nothing until the presenter knows what an empty list means (set_empty_text): before
+        # the store and the service have answered, "no teen linked" would be a guess.
+        self.empty_label = wrapping_label("", "noTeens")
         self.add_button = named(
             QPushButton("&Add a teen"), "addTeenButton", "Add a teen", "Link a teen's account with a pairing code"
         )

@@ -7,7 +7,7 @@ scrolls only vertically, so a row wider than the page would be clipped, not scro
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
 
 # Used when neither the layout nor its widget's style says how far apart items are.
 _FALLBACK_SPACING = 6
@@ -108,8 +108,6 @@ class FlowLayout(QLayout):
 def flow_cell(*widgets: QWidget, vertical: bool = False) -> QWidget:
     """Widgets that belong together (a label and its box) as one item of a FlowLayout, so that
     a line never breaks between them."""
-    from PySide6.QtWidgets import QBoxLayout
-
     cell = QWidget()
     direction = QBoxLayout.Direction.TopToBottom if vertical else QBoxLayout.Direction.LeftToRight
     layout = QBoxLayout(direction, cell)
