@@ -1,11 +1,18 @@
 """TrustService: for the guardian, the teen phone's delivery receipt ("on Maya's phone since
 14:02") and the teen's temporary rules. Like FamilyService, `cached_*` answers from the local
 store at once (offline too) and `refresh_*` asks the server, updates the cache, notifies and
-returns the fresh value. Every method blocks; call from a worker thread."""
+returns the fresh value. Every method blocks; call from a worker thread.
+
+The same question is often asked twice at once (the phone page opening asks for the receipt while
+the sync engine asks because the phone just reported), and the answers can come back in either
+order. The cache keeps the answer to the question asked last: it was asked after everything that
+made us ask, so an older answer arriving late never overwrites it (`_LastAskedWins`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+import threading
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +33,35 @@ def _rules_key(teen_id: str) -> str:
     return f"rules:{teen_id}"
 
 
+class _LastAskedWins:
+    """Numbers the questions as they are asked; an answer is stored only if no answer to a later
+    question about the same thing is stored already."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._numbers = itertools.count()
+        self._stored: dict[str, int] = {}
+
+    def ask(self) -> int:
+        with self._lock:
+            return next(self._numbers)
+
+    def store(self, key: str, asked: int, write: Callable[[], None]) -> bool:
+        """Write the answer to question `asked` unless a later one's is stored; True if written."""
+        with self._lock:
+            if asked < self._stored.get(key, -1):
+                return False
+            write()
+            self._stored[key] = asked
+            return True
+
+
 class TrustService:
     def __init__(self, api: ApiClient, store: AccountStore, notifier: Notifier) -> None:
         self.api = api
         self.store = store
         self.notifier = notifier
+        self._answers = _LastAskedWins()
 
     # --- the phone's receipt -----------------------------------------------------------------
 
@@ -39,8 +70,13 @@ class TrustService:
         return phone_from_json(text) if text else None
 
     def refresh_phone(self, teen_id: str) -> PhoneStatus:
+        """The phone's receipt from the server; if a later question's answer is already cached,
+        that newer one."""
+        asked = self._answers.ask()
         status = self.api.phone_status(teen_id)
-        self.store.set_meta(_phone_key(teen_id), phone_to_json(status))
+        key = _phone_key(teen_id)
+        if not self._answers.store(key, asked, lambda: self.store.set_meta(key, phone_to_json(status))):
+            return self.cached_phone(teen_id) or status
         self.notifier.notify(NoticeKind.PHONE, teen_id)
         return status
 
@@ -51,8 +87,13 @@ class TrustService:
         return rules_from_json(text) if text else []
 
     def refresh_rules(self, teen_id: str) -> list[TemporaryRule]:
+        """The teen's temporary rules from the server; if a later question's answer is already
+        cached, that newer one."""
+        asked = self._answers.ask()
         rules = self.api.temporary_rules(teen_id)
-        self.store.set_meta(_rules_key(teen_id), rules_to_json(rules))
+        key = _rules_key(teen_id)
+        if not self._answers.store(key, asked, lambda: self.store.set_meta(key, rules_to_json(rules))):
+            return self.cached_rules(teen_id)
         self.notifier.notify(NoticeKind.RULES, teen_id)
         return rules
 
