@@ -3,20 +3,17 @@
 store at once (offline too) and `refresh_*` asks the server, updates the cache, notifies and
 returns the fresh value. Every method blocks; call from a worker thread.
 
-The same question is often asked twice at once (the phone page opening asks for the receipt while
-the sync engine asks because the phone just reported), and the answers can come back in either
-order. The cache keeps the answer to the question asked last: it was asked after everything that
-made us ask, so an older answer arriving late never overwrites it (`_LastAskedWins`)."""
+The phone page opening and the sync engine often ask for the receipt at once; the cache keeps the
+answer to the question asked last (`LastAskedWins`)."""
 
 from __future__ import annotations
 
-import itertools
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from famguard.domain.models import PhoneStatus, TemporaryRule
+from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
 from famguard.store.codec import phone_from_json, phone_to_json, rules_from_json, rules_to_json
@@ -33,35 +30,12 @@ def _rules_key(teen_id: str) -> str:
     return f"rules:{teen_id}"
 
 
-class _LastAskedWins:
-    """Numbers the questions as they are asked; an answer is stored only if no answer to a later
-    question about the same thing is stored already."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._numbers = itertools.count()
-        self._stored: dict[str, int] = {}
-
-    def ask(self) -> int:
-        with self._lock:
-            return next(self._numbers)
-
-    def store(self, key: str, asked: int, write: Callable[[], None]) -> bool:
-        """Write the answer to question `asked` unless a later one's is stored; True if written."""
-        with self._lock:
-            if asked < self._stored.get(key, -1):
-                return False
-            write()
-            self._stored[key] = asked
-            return True
-
-
 class TrustService:
     def __init__(self, api: ApiClient, store: AccountStore, notifier: Notifier) -> None:
         self.api = api
         self.store = store
         self.notifier = notifier
-        self._answers = _LastAskedWins()
+        self._answers = LastAskedWins()
 
     # --- the phone's receipt -----------------------------------------------------------------
 
