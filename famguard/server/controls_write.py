@@ -4,7 +4,8 @@ domain's rules (422 naming each field), the conditional update, one history entr
 field and the `controls_changed` event for the family. The FastAPI route (routes_controls) and
 the SQLite fast write path (fastpath_write) both run `change_controls` inside their write
 transaction, through a `Statements` of their own; only the transport differs. Also the ETag
-helpers both use, and the completion of a body stored before a newer control existed."""
+helpers both use, the completion of a body stored before a newer control existed, and the parse
+of stored bodies kept by their text (parsed_body)."""
 
 from __future__ import annotations
 
