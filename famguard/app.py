@@ -202,6 +202,7 @@ class DemoEnvironment:
         import tempfile
 
         with self._long_lived():
+            from famguard import teen_cli  # noqa: F401 - the phone's client (requests), for DemoTeen
             from famguard.server.runner import ServerThread
             from famguard.services import SessionService
 
@@ -241,10 +242,39 @@ class DemoEnvironment:
         thresholds = gc.get_threshold()
         gc.set_threshold(*(max(1, t) * 1000 for t in thresholds))  # the collector compares counts to these
         try:
-            yield
+            with DemoEnvironment._unread_by_pyside():
+                yield
         finally:
             gc.freeze()
             gc.set_threshold(*thresholds)
+
+    @staticmethod
+    @contextmanager
+    def _unread_by_pyside() -> Iterator[None]:
+        """PySide's import hook reads the whole source of every module imported after Qt, to see
+        whether it says "PySide6" (for its `from __feature__ import` switches): ~15 % of the
+        server stack's import in a py-spy profile, and every source read stays in `linecache`.
+        The server layer imports no Qt (the layer rules of tests/test_code_rules.py) and this app
+        uses no `__feature__`, so what this thread imports meanwhile is recorded as not using
+        PySide without being read; imports on other threads (the GUI thread's) are checked as
+        before. With a PySide that has no such check, nothing changes."""
+        import threading
+
+        feature = sys.modules.get("PySide6.support.feature")
+        check = getattr(feature, "_mod_uses_pyside", None)
+        if feature is None or check is None:
+            yield
+            return
+        this_thread = threading.get_ident()
+
+        def uses_pyside(module: object) -> bool:
+            return False if threading.get_ident() == this_thread else bool(check(module))
+
+        setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 - a module of PySide's
+        try:
+            yield
+        finally:
+            setattr(feature, "_mod_uses_pyside", check)  # noqa: B010
 
     def stop(self) -> None:
         import shutil

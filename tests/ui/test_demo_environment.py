@@ -1,11 +1,13 @@
 """The demo's practice service as the app starts it (famguard.app.DemoEnvironment), on its own:
 what it made while starting is kept out of the garbage collector's passes, and the collector's
 thresholds are the app's again afterwards — also when the start fails — so the app never runs
-on without collections."""
+on without collections. PySide's check of what each import says, skipped for the demo's own
+imports on its thread, is PySide's own again afterwards."""
 
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,14 @@ from famguard.app import DemoEnvironment
 
 
 def test_the_demo_serves_its_family_and_leaves_the_collector_as_it_found_it(data_dir: Path) -> None:
+    import PySide6.QtCore  # noqa: F401 - the app has Qt imported when the demo starts
+
+    feature = sys.modules.get("PySide6.support.feature")
+    pyside_check = getattr(feature, "_mod_uses_pyside", None)
     thresholds = gc.get_threshold()
     frozen_before = gc.get_freeze_count()
     env = DemoEnvironment()
+    assert getattr(feature, "_mod_uses_pyside", None) is pyside_check
     try:
         assert gc.get_threshold() == thresholds
         assert gc.get_freeze_count() > frozen_before  # the server stack and the service: frozen
