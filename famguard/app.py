@@ -109,6 +109,10 @@ class DemoTeen:
     """The demo's teen phone (famguard.services.demo.TeenPhone): the demo family's youngest teen,
     signed in through the public API (the same calls as `famguard-teen`)."""
 
+    # Seconds each of the phone's long polls waits. Quitting and resetting stop the service
+    # first, which answers a waiting poll at once, so this need not be short for their sake.
+    events_wait_s = 3
+
     def __init__(self, base_url: str, email: str, password: str, name: str, age: int) -> None:
         from famguard.teen_cli import teen_client
 
@@ -187,7 +191,7 @@ class DemoTeen:
         return self.api.events()[1]
 
     def wait_for_events(self, cursor: str) -> tuple[list[str], str]:
-        events, cursor = self.api.events(after=cursor, wait=3)  # short: shutdown waits for it
+        events, cursor = self.api.events(after=cursor, wait=self.events_wait_s)
         return [event.type for event in events], cursor
 
 
@@ -276,10 +280,15 @@ class DemoEnvironment:
         finally:
             setattr(feature, "_mod_uses_pyside", check)  # noqa: B010
 
+    def stop_service(self) -> None:
+        """Stop the practice service (again is harmless): its waiting long polls, the phone's and
+        the guardian's, are answered at once, so quitting need not wait them out."""
+        self._server.stop()
+
     def stop(self) -> None:
         import shutil
 
-        self._server.stop()
+        self.stop_service()
         if self._previous_data_dir is None:
             os.environ.pop("FAMGUARD_DATA_DIR", None)
         else:

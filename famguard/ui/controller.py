@@ -568,6 +568,10 @@ class AppController(QObject):
         if self.teen_phone is not None:
             self.teen_phone.close()
             self.teen_phone = None
+        if self.demo_env is not None:
+            # Nothing of the demo is kept: its service stops first, so the phone's long poll in
+            # flight ends now instead of keeping the process up to 3 s after the window closed.
+            self.demo_env.stop_service()
         self.tasks.wait_for_done(10000)  # work in flight still uses the database: let it finish
         if self.session is not None:
             self.session.close()

@@ -208,3 +208,16 @@ def test_thirty_days_before_18_the_guardian_is_told_the_link_will_end(qtbot, lau
     assert "Maya turns 18 on" in window.notice.label.text()  # and a notice says it once
     assert "You turn 18 on" in trust_page.preview.plain_text()  # what Maya sees says it too
     assert any(e.type == "link_ending" for e in maya.api.events(after="0")[0])  # and Maya was told
+
+
+def test_quitting_the_demo_does_not_wait_out_the_phones_long_poll(qtbot, launch, monkeypatch):
+    from famguard.app import DemoTeen
+
+    monkeypatch.setattr(DemoTeen, "events_wait_s", 30)  # a poll the quit would have waited out
+    controller, _window, _panel = _demo(qtbot, launch)  # the phone now waits in its long poll
+    started = time.monotonic()
+    controller.shutdown()
+    # Before, the quit waited for the poll in flight (up to its wait; the task runner gives up
+    # after 10 s): the window was gone, the process was not.
+    assert time.monotonic() - started < 5, "quitting waited for the phone's long poll"
+    assert controller.tasks.wait_for_done(0)  # nothing left running
