@@ -100,3 +100,29 @@ def test_a_sign_in_not_remembered_never_shows_its_family_at_the_next_start(
     qtbot.wait(300)
     assert "familyView" not in screens and again.family is None
     assert again.window.teen_list.list.count() == 0
+
+
+def test_a_first_start_begins_with_the_settings_alone(data_dir) -> None:
+    """famguard begins its local start before building the window (famguard.app.LocalHeadStart);
+    on a computer that remembers no guardian it reads the settings and nothing else, so the welcome
+    screen's first paint does not share the processor with the services layer's imports. A fresh
+    interpreter, so that what is imported is what the app's own start imports."""
+    import os
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+from famguard.app import LocalHeadStart
+settings, sessions, cached = LocalHeadStart().result()
+print(settings.path.parent, sessions, cached, "famguard.services" in sys.modules, "famguard.store" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(data_dir), "None", "None", "False", "False"]
