@@ -126,3 +126,40 @@ print(settings.path.parent, sessions, cached, "famguard.services" in sys.modules
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(data_dir), "None", "None", "False", "False"]
+
+
+def test_the_collector_paused_for_the_start_runs_again_where_no_family_opens(data_dir) -> None:
+    """famguard pauses Python's garbage collector for its start (famguard.app.pause_collector)
+    until a family is on screen; on the welcome screen, where none opens, it runs again a few
+    seconds after the window's first paint (the pause shortened here), so a long session never
+    goes without it. The real main() in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+
+    probe = """
+import gc, sys
+import famguard.app as app
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app.COLLECTOR_PAUSE_MS = 200
+seen = []
+def look():
+    seen.append(gc.isenabled())
+    if len(seen) == 1:
+        QTimer.singleShot(1500, look)
+    else:
+        print(seen)
+        QApplication.instance().quit()
+QTimer.singleShot(0, look)
+sys.exit(app.main([]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[False,", "True]"]  # paused at the start, running afterwards
