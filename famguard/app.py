@@ -278,7 +278,8 @@ def settle_runtime() -> None:
 def open_local() -> EarlyStart:
     """The local part of a start (blocking): the settings and, when they remember a guardian, the
     sign-in service and that guardian's session opened from this computer's store alone (None when
-    the store does not say their sign-in is remembered; AppController._startup_local's rules)."""
+    the store does not say their sign-in is remembered, or cannot be read: the usual resume then
+    reports it)."""
     from famguard.ui.settings import Settings
 
     settings = Settings.load()
@@ -334,7 +335,7 @@ def build_backend(local_start: LocalHeadStart | None = None) -> Backend:
         make_sessions=make_sessions,
         start_demo=DemoEnvironment,
         family_opened=settle_runtime,
-        local_start=local_start.result if local_start is not None else None,
+        local_start=local_start.result if local_start is not None else open_local,
     )
 
 
