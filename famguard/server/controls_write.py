@@ -4,7 +4,8 @@ domain's rules (422 naming each field), the conditional update, one history entr
 field and the `controls_changed` event for the family. The FastAPI route (routes_controls) and
 the SQLite fast write path (fastpath_write) both run `change_controls` inside their write
 transaction, through a `Statements` of their own; only the transport differs. Also the ETag
-helpers both use, and the completion of a body stored before a newer control existed."""
+helpers both use, the completion of a body stored before a newer control existed, and the parse
+of stored bodies kept by their text (parsed_body)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from typing import Any
 
 from famguard.domain.age import is_under_16
 from famguard.domain.controls import (
+    SPECS,
+    Controls,
     apply_patch,
     controls_from_json,
     controls_to_json,
@@ -39,6 +42,9 @@ _UPDATE = (
     "UPDATE controls SET version = :next, body = :body, updated_at = :at WHERE teen_id = :teen AND version = :version"
 )
 _LIVE_GUARDIANS = "SELECT guardian_id FROM links WHERE teen_id = :teen AND ended_at IS NULL"
+# Stored bodies parsed lately (parsed_body): ~1,000 teens' worth, a few MiB at most.
+PARSED_BODIES_MAX = 1024
+_PARSED: dict[str, tuple[Controls, dict[str, Any]]] = {}
 
 
 def etag_of(version: int, band: str = "") -> str:
@@ -60,6 +66,29 @@ def complete_read(found: ControlsRead, age: int) -> ControlsRead:
     those defaults (no data migration, see famguard.domain.controls)."""
     body = dumps(controls_to_json(controls_from_json(json.loads(found.body), age)))
     return ControlsRead(found.version, body, band="u16" if is_under_16(age) else "16")
+
+
+def parsed_body(body: str) -> tuple[Controls, dict[str, Any]]:
+    """A complete stored body (complete_read's, or one is_complete_body accepts) as typed
+    controls and as controls_to_json gives them back. Parsing it was a third of a change's
+    Python (py-spy under load), and the body a change starts from is nearly always the one
+    the previous change of the teen wrote or read in this process, so the answers are kept
+    by the body's exact text, a bounded number of them. The values are shared: callers never
+    modify them (Controls is frozen; `replace` and new dicts make the changed copies)."""
+    found = _PARSED.get(body)
+    if found is None:
+        current = controls_from_json(json.loads(body))  # complete: no field takes an age's default
+        found = (current, controls_to_json(current))
+        _remember(body, *found)
+    return found
+
+
+def _remember(body: str, controls: Controls, wire: dict[str, Any]) -> None:
+    """Keeps `body`'s parse (controls_from_json of it is `controls`, the round trip the domain's
+    tests check); all of them are dropped when the bound is reached (cheap, and rare)."""
+    if len(_PARSED) >= PARSED_BODIES_MAX:
+        _PARSED.clear()
+    _PARSED[body] = (controls, wire)
 
 
 def require_if_match(if_match: str | None) -> str:
@@ -108,11 +137,13 @@ def change_controls(
             headers={"ETag": current_etag},
         )
     try:
-        current = controls_from_json(json.loads(stored.body), age)
-        updated = apply_patch(current, parse_controls_patch(raw), age)
+        current, before = parsed_body(stored.body)
+        patch = parse_controls_patch(raw)
+        updated = apply_patch(current, patch, age)
     except DomainValidationError as exc:
         raise ApiError(422, "validation_failed", "Some settings are not allowed.", fields=exc.fields) from None
-    before, after = controls_to_json(current), controls_to_json(updated)
+    # Only the patched fields can differ from `before` (controls_to_json dumps field by field).
+    after = {**before, **{name: SPECS[name].dump(getattr(updated, name)) for name in patch}}
     changed = [name for name in after if after[name] != before[name]]
     if not changed:
         return stored.body, current_etag, allowed.actor_id
@@ -126,6 +157,7 @@ def change_controls(
     etag = etag_of(read.version + 1)
     statements.record(now, allowed.actor_id, teen_id, "controls", [(n, before[n], after[n]) for n in changed])
     guardians = [str(row[0]) for row in statements.all(_LIVE_GUARDIANS, {"teen": teen_id})]
+    _remember(body, updated, after)  # the teen's next change starts from this body
     data = {"fields": changed, "etag": etag, "actor": allowed.actor_name}
     statements.publish(now, "controls_changed", teen_id, data, {teen_id, *guardians})
     return body, etag, allowed.actor_id

@@ -8,7 +8,9 @@ milliseconds). Changes that arrive together are made in one BEGIN IMMEDIATE tran
 inside a savepoint of its own (so each is all or nothing), and answered after its commit: one
 commit instead of one per change (group commit; a commit writes every touched page to the WAL,
 the biggest single cost). The answers are the route's own (routes_controls.controls_response,
-errors.error_response for a refusal the rules raise as ApiError).
+errors.error_response for a refusal the rules raise as ApiError), each written to its connection
+whole (whole_answers.answer_whole: one write, and the changes answered in one turn of the loop
+share the access log's work).
 
 When the database cannot be written this instant (a route's write in a worker thread of this
 process, or another process), the batch is tried again a moment later instead of going to the
@@ -39,6 +41,7 @@ from famguard.server.idempotency import fingerprint, keyed_change
 from famguard.server.routes_controls import ETAG_HEADER_MAX, KEY_MAX, controls_response, replay_response
 from famguard.server.service import Service
 from famguard.server.statements import SqliteStatements
+from famguard.server.whole_answers import answer_whole
 
 _PATH = re.compile(r"^/v1/teens/([0-9a-f]{32})/controls$")
 # A change of every control is well under 2 KiB; larger bodies are the route's to judge.
@@ -89,7 +92,10 @@ class FastControlsWrite:
                 body, complete = await _read_body(receive)
                 answer = await self._change(scope["path"], match.group(1), headers, body) if complete else None
                 if answer is not None:
-                    await answer(scope, receive, send)
+                    # The route's answer, in one write past uvicorn's per-message `send` when the
+                    # connection allows it (whole_answers.py); the same bytes either way.
+                    if not answer_whole(scope, answer.status_code, answer.raw_headers, bytes(answer.body)):
+                        await answer(scope, receive, send)
                     return
                 receive = _replaying(body, complete, receive)
         await self.app(scope, receive, send)

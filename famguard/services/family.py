@@ -1,7 +1,8 @@
 """FamilyService: the guardian's family — teens, pairing, usage, time requests, activity.
 
 Each read comes in two forms: `cached_*` answers at once from the local store (works offline),
-`refresh_*` asks the server, updates the cache and returns the fresh value (raises ApiError).
+`refresh_*` asks the server, updates the cache and returns the fresh value (raises ApiError);
+of two answers to the same question the cache keeps the one asked last (`LastAskedWins`).
 Every method blocks; call from a worker thread."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from famguard.domain.models import ActivityEntry, Pairing, TeenSummary, TimeRequest, UsageDay
+from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
 
@@ -22,6 +24,7 @@ class FamilyService:
         self.api = api
         self.store = store
         self.notifier = notifier or Notifier()
+        self._answers = LastAskedWins()
 
     # --- teens -----------------------------------------------------------------------------
 
@@ -29,8 +32,12 @@ class FamilyService:
         return self.store.teens()
 
     def refresh_teens(self) -> list[TeenSummary]:
+        """The linked teens from the server (a later question's answer if one is cached already:
+        a teen unlinked meanwhile must not come back from an older answer)."""
+        asked = self._answers.ask()
         teens = self.api.teens()
-        self.store.replace_teens(teens)
+        if not self._answers.store("teens", asked, lambda: self.store.replace_teens(teens)):
+            return self.store.teens()
         self.notifier.notify(NoticeKind.TEENS)
         return teens
 
@@ -65,17 +72,29 @@ class FamilyService:
         return self.store.usage(teen_id)
 
     def refresh_usage(self, teen_id: str, start: date | None = None, end: date | None = None) -> list[UsageDay]:
+        """The teen's use per day from the server (the last days by default); a day a later
+        question's answer has stored already keeps that newer figure."""
+        asked = self._answers.ask()
         days = self.api.usage(teen_id, start, end)
-        self.store.replace_usage(teen_id, days)
-        self.notifier.notify(NoticeKind.USAGE, teen_id)
+        keys = [f"usage:{teen_id}:{day.date.isoformat()}" for day in days]
+        fresh = self._answers.store_each(
+            keys, asked, lambda indexes: self.store.replace_usage(teen_id, [days[i] for i in indexes])
+        )
+        if fresh:
+            self.notifier.notify(NoticeKind.USAGE, teen_id)
         return days
 
     def cached_time_requests(self, teen_id: str) -> list[TimeRequest]:
         return self.store.time_requests(teen_id)
 
     def refresh_time_requests(self, teen_id: str) -> list[TimeRequest]:
+        """The teen's time requests (a later question's answer if one is cached already: a request
+        decided meanwhile must not show as waiting again)."""
+        asked = self._answers.ask()
         requests = self.api.time_requests(teen_id)
-        self.store.replace_time_requests(teen_id, requests)
+        key = f"time requests:{teen_id}"
+        if not self._answers.store(key, asked, lambda: self.store.replace_time_requests(teen_id, requests)):
+            return self.store.time_requests(teen_id)
         self.notifier.notify(NoticeKind.TIME_REQUESTS, teen_id)
         return requests
 

@@ -22,7 +22,7 @@ from famguard.domain.controls import DEFAULT_TIMEZONE, controls_to_json
 from famguard.domain.errors import DomainValidationError, ErrorKind, FamGuardError
 from famguard.domain.models import ActivityEntry, UsageDay
 from famguard.domain.schedule import teen_today
-from famguard.services.events import NoticeKind, Notifier
+from famguard.services.events import Notifier
 from famguard.services.sync import SyncEngine
 from famguard.store import AccountStore
 
@@ -101,9 +101,7 @@ class InsightService:
         from famguard.domain.usage_chart import window_dates  # this module's heavier imports load on use
 
         first, last = window_dates(today, period)
-        days = self.api.usage(teen_id, first, last)
-        self.store.replace_usage(teen_id, days)
-        self.notifier.notify(NoticeKind.USAGE, teen_id)
+        self.sync.family.refresh_usage(teen_id, first, last)  # the one place usage answers are ordered
         return UsageWindow(teen_id, today, timezone, tuple(self.store.usage(teen_id)))
 
     def export_csv(self, path: str, rows: list[tuple[str, ...]]) -> None:

@@ -342,7 +342,7 @@ class SessionService:
             account=account,
             api=api,
             store=store,
-            family=FamilyService(api, store, notifier),
+            family=sync.family,
             sync=sync,
             insight=InsightService(api, store, sync, notifier),
             notifier=notifier,

@@ -40,6 +40,7 @@ from famguard.domain.errors import DomainValidationError
 from famguard.domain.models import Event
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.services.events import Listener, NoticeKind, Notifier
+from famguard.services.family import FamilyService
 from famguard.services.trust import TrustService
 from famguard.store import AccountStore, OutboxChange
 
@@ -131,7 +132,10 @@ class SyncEngine:
         self.events_wait = events_wait
         self.store = store
         self.notifier = notifier or Notifier()
-        self.trust = TrustService(api, store, self.notifier)  # receipts and rules follow the events too
+        # The family's lists, receipts and rules follow the events too; one service each, so that
+        # the engine's answers and the screens' answers are ordered in one place (LastAskedWins).
+        self.family = FamilyService(api, store, self.notifier)
+        self.trust = TrustService(api, store, self.notifier)
         self._send_lock = threading.Lock()  # one sender at a time keeps each teen's order
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -438,16 +442,14 @@ class SyncEngine:
                 self.refresh_controls(teen)
             self.trust.refresh_phone(teen)  # the phone has not applied the change yet
         elif event.type in ("pairing_confirmed", "link_ended", "teen_turned_16"):  # the teen's age is in the list
-            self.store.replace_teens(self.api.teens())
-            self.notifier.notify(NoticeKind.TEENS, teen)
+            self.family.refresh_teens()
         elif event.type.startswith("pairing_"):
             self.notifier.notify(NoticeKind.PAIRING, teen)
         elif event.type.startswith("time_request") and teen:
-            self.store.replace_time_requests(teen, self.api.time_requests(teen))
-            self.notifier.notify(NoticeKind.TIME_REQUESTS, teen)
-            self._refresh_usage(teen)  # an approval raises that day's limit
+            self.family.refresh_time_requests(teen)
+            self.family.refresh_usage(teen)  # an approval raises that day's limit
         elif event.type == "usage_reported" and teen:
-            self._refresh_usage(teen)
+            self.family.refresh_usage(teen)
         elif event.type == "link_ending" and teen:
             self.trust.refresh_phone(teen)  # the receipt carries the date the link ends
         elif event.type == "controls_applied" and teen:
@@ -460,11 +462,6 @@ class SyncEngine:
             # The change history's newest entries, so an open history shows them within a second.
             self.store.add_activity(self.api.activity(teen, limit=HISTORY_FETCH))
             self.notifier.notify(NoticeKind.ACTIVITY, teen)
-
-    def _refresh_usage(self, teen_id: str) -> None:
-        # Refreshed here, before the notice: every notice means "the cache is fresh, re-read it".
-        self.store.replace_usage(teen_id, self.api.usage(teen_id))
-        self.notifier.notify(NoticeKind.USAGE, teen_id)
 
     def poll_controls(self) -> None:
         """The fallback without events: a conditional GET of every cached teen's controls."""

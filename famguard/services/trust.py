@@ -1,7 +1,10 @@
 """TrustService: for the guardian, the teen phone's delivery receipt ("on Maya's phone since
 14:02") and the teen's temporary rules. Like FamilyService, `cached_*` answers from the local
 store at once (offline too) and `refresh_*` asks the server, updates the cache, notifies and
-returns the fresh value. Every method blocks; call from a worker thread."""
+returns the fresh value. Every method blocks; call from a worker thread.
+
+The phone page opening and the sync engine often ask for the receipt at once; the cache keeps the
+answer to the question asked last (`LastAskedWins`)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from famguard.domain.models import PhoneStatus, TemporaryRule
+from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
 from famguard.store.codec import phone_from_json, phone_to_json, rules_from_json, rules_to_json
@@ -31,6 +35,7 @@ class TrustService:
         self.api = api
         self.store = store
         self.notifier = notifier
+        self._answers = LastAskedWins()
 
     # --- the phone's receipt -----------------------------------------------------------------
 
@@ -39,8 +44,13 @@ class TrustService:
         return phone_from_json(text) if text else None
 
     def refresh_phone(self, teen_id: str) -> PhoneStatus:
+        """The phone's receipt from the server; if a later question's answer is already cached,
+        that newer one."""
+        asked = self._answers.ask()
         status = self.api.phone_status(teen_id)
-        self.store.set_meta(_phone_key(teen_id), phone_to_json(status))
+        key = _phone_key(teen_id)
+        if not self._answers.store(key, asked, lambda: self.store.set_meta(key, phone_to_json(status))):
+            return self.cached_phone(teen_id) or status
         self.notifier.notify(NoticeKind.PHONE, teen_id)
         return status
 
@@ -51,8 +61,13 @@ class TrustService:
         return rules_from_json(text) if text else []
 
     def refresh_rules(self, teen_id: str) -> list[TemporaryRule]:
+        """The teen's temporary rules from the server; if a later question's answer is already
+        cached, that newer one."""
+        asked = self._answers.ask()
         rules = self.api.temporary_rules(teen_id)
-        self.store.set_meta(_rules_key(teen_id), rules_to_json(rules))
+        key = _rules_key(teen_id)
+        if not self._answers.store(key, asked, lambda: self.store.set_meta(key, rules_to_json(rules))):
+            return self.cached_rules(teen_id)
         self.notifier.notify(NoticeKind.RULES, teen_id)
         return rules
 

@@ -71,7 +71,8 @@ class ScreenTimePresenter(Presenter):
     def reload(self, teen_id: str) -> None:
         """The cache changed (a notice): draw it again if this teen is the one shown."""
         if self.page is not None and teen_id == self.teens.current:
-            self.run(partial(self.insight.cached_usage, teen_id), self._show, name="cached usage window")
+            read = partial(self.insight.cached_usage, teen_id)
+            self.run_latest(("usage window", teen_id), read, self._show, name="cached usage window")
 
     def _show(self, window: UsageWindow) -> None:
         if self.page is not None and window.teen_id == self.teens.current:

@@ -90,7 +90,9 @@ class TeenControlsPresenter(Presenter):
 
     def show(self, teen_id: str) -> None:
         """Load and show the teen's controls (from the cache; from the server when none is cached)."""
-        self.run(partial(self._load, teen_id), self._show, name="load controls")
+        # One read at a time per teen (and one more after it): reads finishing out of order
+        # would show an older state of a field ("saving…" after "saved").
+        self.run_latest(("controls", teen_id), partial(self._load, teen_id), self._show, name="load controls")
 
     def reload(self, teen_id: str) -> None:
         """The teen's controls or changes moved on (a notice): show them again if on screen."""

@@ -119,7 +119,11 @@ class TrustPresenter(Presenter):
     def reload(self, teen_id: str) -> None:
         """Something about the teen changed in the cache: re-read it if the teen is on screen."""
         if teen_id == self.teens.current:
-            self.run(partial(self._load, teen_id), self._loaded, name="load phone and rules")
+            # One read at a time per teen: two reads finishing in the other order would leave the
+            # older receipt on screen until the next notice.
+            self.run_latest(
+                ("phone page", teen_id), partial(self._load, teen_id), self._loaded, name="load phone and rules"
+            )
 
     def _load(self, teen_id: str) -> Cached:
         return Cached(

@@ -11,6 +11,7 @@ answers when it is on."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 import pytest
 import requests
 
+from famguard.domain.controls import controls_from_json, controls_to_json
+from famguard.server import controls_write
 from tests.server.test_controls_read_paths import assert_answers_agree
 from tests.support.accounts import Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api
@@ -281,3 +284,40 @@ def test_a_change_waits_for_a_busy_database_on_the_fast_path(tmp_path: Path) -> 
             holder.join(10)
         assert result["answer"][0] == 200 and result["answer"][2] == '"2"'
         assert sessions == []  # made on the fast path
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])
+def test_a_change_starts_from_what_the_stored_body_says(tmp_path: Path, fast_path: bool) -> None:
+    """controls_write keeps the parse of the bodies it wrote and read (by their text) instead of
+    parsing the body a change starts from again. Changes of every kind of value, one after the
+    other, must each leave exactly what was asked on top of the previous one, and what is kept
+    for each stored body must be what parsing that body gives."""
+    clock = FakeClock()
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    with LocalServer(url, clock=clock, fast_path=fast_path) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        maya = make_teen(api, "Maya", 15, clock.now.date())
+        link(api, alex, maya)
+        expected = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).json()
+        changes: list[dict[str, Any]] = [
+            {"daily_limit_minutes": 90},
+            {"keyword_filters": ["#diet", "#dare"], "comments": "no_one"},
+            {"quiet_hours": {"start": "22:00", "end": "07:00"}},
+            {"daily_limit_minutes": None, "keyword_filters": []},
+            {"quiet_hours": None, "search_enabled": not expected["search_enabled"]},
+            {"daily_limit_minutes": 90},  # a body this server has had before
+        ]
+        etag = '"1"'
+        for change in changes:
+            status, text, etag_after, _ = _patch(api, maya, alex.token, change, etag)
+            assert status == 200, text
+            assert etag_after is not None
+            etag = etag_after
+            expected.update(change)
+            assert json.loads(text) == expected
+            assert api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).json() == expected
+            with sqlite3.connect(tmp_path / "s.sqlite3") as db:
+                (stored,) = db.execute("SELECT body FROM controls WHERE teen_id = ?", (maya.id,)).fetchone()
+            fresh = controls_from_json(json.loads(stored))
+            assert controls_write.parsed_body(stored) == (fresh, controls_to_json(fresh))

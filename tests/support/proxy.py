@@ -61,6 +61,7 @@ class FaultProxy:
         self.trickle_bytes = 1
         self.trickle_interval = 0.05
         self.requests: list[str] = []  # request lines seen, e.g. "GET /v1/teens"
+        self.trickles_started = 0  # server replies (or parts) that reached the proxy and now trickle on
         self._rules: list[_Rule] = []
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
@@ -236,6 +237,8 @@ class FaultProxy:
             time.sleep(delay)
 
     def _trickle(self, client: socket.socket, data: bytes) -> None:
+        with self._lock:
+            self.trickles_started += 1
         for start in range(0, len(data), self.trickle_bytes):
             if self._stop.is_set():
                 return
