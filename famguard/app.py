@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # each is imported where it is used, on a worker after the fi
     from famguard.domain.models import Pairing, TimeRequest, UsageDay
     from famguard.services import SessionService
     from famguard.services.demo import PhoneSnapshot
-    from famguard.ui.controller import Backend
+    from famguard.ui.controller import Backend, EarlyStart
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +298,25 @@ class DemoEnvironment:
 
 # Seconds a thread may hold Python's lock while another waits (Python's default is 0.005).
 GUI_SWITCH_INTERVAL = 0.001
+# The garbage collector is off from the start until a family is on screen (settle_runtime), at the
+# latest this long after the window's first paint (the welcome or sign-in screen, where nothing
+# opens a family). What a start allocates — modules, classes, the window's wrappers — lives as long
+# as the app, so its ~45 young-generation passes found nothing to free and cost a returning
+# guardian's start ~8-15 ms of CPU before the family's paint (counted with gc.callbacks).
+COLLECTOR_PAUSE_MS = 3000
+
+
+def pause_collector() -> None:
+    """Called first thing in main(); `resume_collector` undoes it (see COLLECTOR_PAUSE_MS)."""
+    import gc
+
+    gc.disable()
+
+
+def resume_collector() -> None:
+    import gc
+
+    gc.enable()
 
 
 def settle_runtime() -> None:
@@ -309,17 +328,77 @@ def settle_runtime() -> None:
     later still go. Workers parse pages while the guardian scrolls: with a 1 ms switch interval
     the GUI thread gets Python's lock back after 1 ms instead of 5 (the history benchmark's worst
     gap fell from ~260 to ~100 ms on a loaded machine). Both are process-wide settings, so they
-    are made here, where the app is assembled, not in a presenter."""
+    are made here, where the app is assembled, not in a presenter. The collector, paused for the
+    start (`pause_collector`), runs again from here."""
     import gc
 
     gc.freeze()
+    resume_collector()
     sys.setswitchinterval(GUI_SWITCH_INTERVAL)
 
 
-def build_backend() -> Backend:
+def open_local() -> EarlyStart:
+    """The local part of a start (blocking): the settings and, when they remember a guardian, the
+    sign-in service and that guardian's session opened from this computer's store alone (None when
+    the store does not say their sign-in is remembered, or cannot be read: the usual resume then
+    reports it)."""
+    from famguard.ui.settings import Settings
+
+    settings = Settings.load()
+    if not settings.server_url or not settings.last_email:
+        return settings, None, None  # a first start: nothing cached to show, nothing to import yet
+    from famguard.domain.errors import FamGuardError
+
+    sessions = make_sessions()
+    try:
+        cached = sessions.open_cached(settings.server_url, settings.last_email)
+    except FamGuardError as exc:
+        log.info("The family is not shown from the local store first: %s", exc.title)
+        cached = None
+    return settings, sessions, cached
+
+
+class LocalHeadStart:
+    """`open_local` on a thread of its own, begun before the window is built: a returning
+    guardian's start spent ~75 ms after the window's first paint importing the services layer and
+    opening the store while the GUI thread had nothing to do but wait for it; begun first, most of
+    it runs while Qt builds and paints the window (tests/benchmarks/bench_startup.py). The
+    controller takes the result on a worker (`result`), never on the GUI thread."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._done = threading.Event()
+        self._result: EarlyStart | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, name="famguard-local-start", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._result = open_local()
+        except BaseException as exc:  # noqa: BLE001 - raised again by result(), on the worker that asks
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> EarlyStart:
+        """Wait for the local start (call it on a worker) and hand it over, or raise its error."""
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+def build_backend(local_start: LocalHeadStart | None = None) -> Backend:
     from famguard.ui.controller import Backend
 
-    return Backend(make_sessions=make_sessions, start_demo=DemoEnvironment, family_opened=settle_runtime)
+    return Backend(
+        make_sessions=make_sessions,
+        start_demo=DemoEnvironment,
+        family_opened=settle_runtime,
+        local_start=local_start.result if local_start is not None else open_local,
+    )
 
 
 def _report_and_quit(app: QApplication) -> None:
@@ -343,10 +422,12 @@ def _peak_rss_kib(usage: object) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    pause_collector()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from famguard.ui.link_handler import Application, LinkHandler
@@ -372,10 +453,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("FamGuard is already running: its window was brought to the front.")
                 return 0
 
+    exit_after = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV)
+    head_start = None
+    if not args.self_test and not args.demo and exit_after in (None, "", "family"):
+        head_start = LocalHeadStart()  # while the window is built and painted
+
     from famguard.ui.main_window import MainWindow
 
     window = MainWindow()
     window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
+    window.first_painted.connect(lambda: QTimer.singleShot(COLLECTOR_PAUSE_MS, resume_collector))
     links = LinkHandler(window)
     if isinstance(app, Application):  # connected before the event loop runs, which delivers macOS's links
         app.url_opened.connect(links.open)
@@ -385,7 +472,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return selftest.run(app, window, build_backend())
     assert instance is not None
 
-    exit_after = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV)
     if exit_after and exit_after != "family":
         window.first_painted.connect(lambda: _report_and_quit(app))
         window.show()
@@ -399,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Imported after the first paint; the slow parts are imported by the backend on workers.
         from famguard.ui.controller import AppController
 
-        controller = AppController(window, build_backend(), demo=args.demo, server=args.server)
+        controller = AppController(window, build_backend(head_start), demo=args.demo, server=args.server)
         holder["controller"] = controller
         controller.start()
         instance.message_received.connect(links.open)

@@ -4,13 +4,17 @@ The ui is typed against what this package exports: the services, their results (
 FieldState, AccountSession), the notices (Notice, NoticeKind), the demo (DemoEnvironment,
 TeenPhone Protocols) and the sync states (famguard.domain.sync.SyncState)."""
 
-from famguard.services.demo import DemoEnvironment, PhoneSnapshot, TeenPhone
+from typing import TYPE_CHECKING
+
 from famguard.services.events import Notice, NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.insight import HistoryPage, HistoryQuery, InsightService, UsageWindow
 from famguard.services.session import AccountSession, SessionService, UnsentChanges
 from famguard.services.sync import FieldState, SyncEngine, SyncStatus
 from famguard.services.trust import TrustService
+
+if TYPE_CHECKING:
+    from famguard.services.demo import DemoEnvironment, PhoneSnapshot, TeenPhone
 
 __all__ = [
     "AccountSession",
@@ -32,3 +36,16 @@ __all__ = [
     "UnsentChanges",
     "UsageWindow",
 ]
+
+
+_DEMO = frozenset({"DemoEnvironment", "PhoneSnapshot", "TeenPhone"})
+
+
+def __getattr__(name: str) -> object:
+    """The demo's names are loaded when first asked for: a returning guardian's start imports this
+    package before the family is on screen and never needs them (~3 ms)."""
+    if name in _DEMO:
+        from famguard.services import demo
+
+        return getattr(demo, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,25 +5,23 @@ transition (16 or 18).
 
 Like FamilyService, `cached_*` answers from the local store (works offline) and the other reads
 ask the server, update the store and return what it said (raising FamGuardError subclasses).
-Every method blocks; call from a worker thread."""
+Every method blocks; call from a worker thread. The history's words, the chart's dates and the CSV
+writer are imported by the methods that use them: a returning guardian's start makes this service
+before the family is on screen and needs none of them (~5 ms of imports)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from famguard.domain.activity_words import undo_blocker, who_choices
 from famguard.domain.age_transition import AgeTransition, upcoming_transition
 from famguard.domain.controls import DEFAULT_TIMEZONE, controls_to_json
 from famguard.domain.errors import DomainValidationError, ErrorKind, FamGuardError
 from famguard.domain.models import ActivityEntry, UsageDay
 from famguard.domain.schedule import teen_today
-from famguard.domain.usage_chart import window_dates
 from famguard.services.events import Notifier
 from famguard.services.sync import SyncEngine
 from famguard.store import AccountStore
@@ -100,12 +98,17 @@ class InsightService:
             self.sync.refresh_controls(teen_id)
         timezone = self._timezone(teen_id)
         today = teen_today(timezone, self.clock())
+        from famguard.domain.usage_chart import window_dates  # this module's heavier imports load on use
+
         first, last = window_dates(today, period)
         self.sync.family.refresh_usage(teen_id, first, last)  # the one place usage answers are ordered
         return UsageWindow(teen_id, today, timezone, tuple(self.store.usage(teen_id)))
 
     def export_csv(self, path: str, rows: list[tuple[str, ...]]) -> None:
         """Write `rows` as a CSV file (UTF-8, the header first)."""
+        import csv
+        import io
+
         text = io.StringIO()
         csv.writer(text).writerows(rows)
         self.save_file(path, text.getvalue().encode("utf-8"))
@@ -151,6 +154,8 @@ class InsightService:
             if exc.kind is not ErrorKind.OFFLINE:
                 raise
             guardians = []
+        from famguard.domain.activity_words import who_choices
+
         return who_choices(teen_id, teen.display_name if teen else "The teen", guardians)
 
     def current_controls(self, teen_id: str) -> dict[str, Any] | None:
@@ -163,6 +168,8 @@ class InsightService:
         """Queue the entry's `before` as a new change (through the outbox, so it is recorded in
         the history like any other); refused (DomainValidationError) when it no longer makes sense
         or breaks an age rule now."""
+        from famguard.domain.activity_words import undo_blocker
+
         blocker = undo_blocker(entry, self.current_controls(entry.teen_id))
         if blocker is not None:
             raise DomainValidationError({entry.field or "history": blocker})

@@ -43,18 +43,6 @@ RESUME_RETRY_MS = 5000
 CACHED_FAMILY_PAINT_WAIT_MS = 1500
 
 
-@dataclass
-class Backend:
-    """Blocking factories from the composition root; each is called on a worker thread:
-    the sign-in service using the system keyring, and a started demo environment. And
-    `family_opened`, called on the GUI thread once a family is on screen (the composition root
-    tunes the runtime then)."""
-
-    make_sessions: Callable[[], SessionService]
-    start_demo: Callable[[], DemoEnvironment]
-    family_opened: Callable[[], None] = lambda: None
-
-
 # What the start-up work hands to the GUI thread: the sign-in service, the settings, the account
 # to resume (server, email), a keyring problem to mention, and the resumed session (or why not).
 Started = tuple[
@@ -63,6 +51,24 @@ Started = tuple[
 # What the first, local part of the start-up hands over: the settings, the sign-in service and the
 # remembered guardian's session opened from the local store alone (None: nothing to show yet).
 LocalStart = tuple[Settings, "SessionService", "AccountSession | None"]
+# The same begun before the window was built; no sign-in service yet when no guardian is remembered.
+EarlyStart = tuple[Settings, "SessionService | None", "AccountSession | None"]
+
+
+@dataclass
+class Backend:
+    """Blocking factories from the composition root; each is called on a worker thread:
+    the sign-in service using the system keyring, and a started demo environment. And
+    `family_opened`, called on the GUI thread once a family is on screen (the composition root
+    tunes the runtime then). `local_start`: the local part of the start-up (famguard.app.open_local,
+    or the result of the same begun before the window was built, famguard.app.LocalHeadStart),
+    called once on a worker — the settings, the sign-in service (None: not made yet) and the
+    remembered guardian's session from the store (None: nothing to show first)."""
+
+    make_sessions: Callable[[], SessionService]
+    start_demo: Callable[[], DemoEnvironment]
+    local_start: Callable[[], EarlyStart]
+    family_opened: Callable[[], None] = lambda: None
 
 
 class AppController(QObject):
@@ -158,16 +164,11 @@ class AppController(QObject):
         """On a worker: the settings, the sign-in service, and the session of the guardian the
         settings remember when this computer's store says their sign-in is remembered — opened
         from the store alone (no keyring, no network, no `requests`: a few ms), so that their
-        family is on screen before the rest comes up. A store that cannot be read is left to the
-        usual resume, which reports it."""
-        settings = self.settings or Settings.load()
-        sessions = self.backend.make_sessions()
-        try:
-            cached = sessions.open_cached(settings.server_url, settings.last_email)
-        except FamGuardError as exc:
-            log.info("The family is not shown from the local store first: %s", exc.title)
-            cached = None
-        return settings, sessions, cached
+        family is on screen before the rest comes up (`Backend.local_start`, which the composition
+        root begins before building the window: this worker waits for it, the GUI thread never
+        does). Settings handed to the controller are the ones kept."""
+        settings, sessions, cached = self.backend.local_start()
+        return self.settings or settings, sessions or self.backend.make_sessions(), cached
 
     def _local_ready(self, result: LocalStart) -> None:
         settings, sessions, cached = result

@@ -18,7 +18,6 @@ from famguard.domain.controls import Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
 from famguard.domain.models import ActivityEntry
 from famguard.domain.sync import OPEN_STATES, SyncState
-from famguard.ui.dialogs import TAKE_THEIRS, ConflictDialog
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from famguard.services import FieldState, SyncEngine, SyncStatus
     from famguard.services.family import FamilyService
     from famguard.ui.controls_page import ControlsPage
+    from famguard.ui.dialogs import ConflictDialog
     from famguard.ui.main_window import MainWindow
 
 Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus"]
@@ -218,6 +218,8 @@ class TeenControlsPresenter(Presenter):
         self._asked_conflicts.add(state.change_id)
         self._conflict_open = True
         row = self.teens.row(teen_id)
+        from famguard.ui.dialogs import TAKE_THEIRS, ConflictDialog  # ~5 ms: not on a cached start's way
+
         dialog = ConflictDialog(
             field,
             _typed(field, state.mine),

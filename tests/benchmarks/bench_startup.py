@@ -14,7 +14,8 @@ The package's bytecode is compiled first, as pip does when it installs the app (
 ships it): an editable checkout with PYTHONDONTWRITEBYTECODE set would otherwise compile every
 module from source on every start, which no user's start does.
 
-Run as a script: `python tests/benchmarks/bench_startup.py [N] [--demo-against OLD_TREE]`; its
+Run as a script: `python tests/benchmarks/bench_startup.py [N] [--demo-against OLD_TREE | --cached-against
+OLD_TREE]`; its
 rows are also part of `python -m tests.benchmarks.run` (tests/benchmarks/client_rows.py)."""
 
 from __future__ import annotations
@@ -224,11 +225,30 @@ def demo_against(old_tree: str, runs: int) -> int:
     return 0
 
 
+def cached_against(old_tree: str, runs: int) -> int:
+    """`--cached-against OLD_TREE`: the bare window, the cached family of another checkout (first
+    on PYTHONPATH) and this one's, in the same rounds, with the same returning guardian — a
+    before/after of the cached-family row."""
+    compileall.compile_dir(str(Path(old_tree) / "famguard"), quiet=1)
+    python = sys.executable
+    with returning_guardian() as env:
+        chosen = {
+            "bare QMainWindow": Start([python, "-c", BARE], {}),
+            f"cached family of {old_tree}": Start([python, "-c", FAMGUARD], {**env, "PYTHONPATH": old_tree}, "family"),
+            "cached family of this checkout": Start([python, "-c", FAMGUARD], env, until="family"),
+        }
+        results = run_interleaved(chosen, runs)
+    print_stats(results, "bare QMainWindow")
+    return 0
+
+
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     compile_bytecode()
     if "--demo-against" in sys.argv:
         return demo_against(sys.argv[sys.argv.index("--demo-against") + 1], runs)
+    if "--cached-against" in sys.argv:
+        return cached_against(sys.argv[sys.argv.index("--cached-against") + 1], runs)
     with returning_guardian() as env:
         results = run_interleaved(starts(env), runs)
     print_stats(results, "bare QMainWindow")

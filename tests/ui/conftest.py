@@ -103,8 +103,9 @@ def teen(live_server: str) -> Member:
 
 @pytest.fixture
 def launch(qtbot) -> Iterator[Callable[..., object]]:
-    """Start the app like `famguard` does (window first, controller after), any number of times."""
-    from famguard.app import build_backend
+    """Start the app like `famguard` does (the local start begun first, on its own thread; the
+    window; the controller after it), any number of times."""
+    from famguard.app import LocalHeadStart, build_backend
     from famguard.ui.controller import AppController
     from famguard.ui.main_window import MainWindow
 
@@ -112,10 +113,11 @@ def launch(qtbot) -> Iterator[Callable[..., object]]:
     errors: list[BaseException] = []
 
     def start(*, demo: bool = False, server: str | None = None, backend=None) -> AppController:
+        head_start = None if demo or backend is not None else LocalHeadStart()
         window = MainWindow()
         qtbot.addWidget(window)
         window.show()
-        controller = AppController(window, backend or build_backend(), demo=demo, server=server)
+        controller = AppController(window, backend or build_backend(head_start), demo=demo, server=server)
         controller.reported = errors  # type: ignore[attr-defined]
         original = controller.report_error
 

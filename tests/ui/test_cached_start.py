@@ -100,3 +100,66 @@ def test_a_sign_in_not_remembered_never_shows_its_family_at_the_next_start(
     qtbot.wait(300)
     assert "familyView" not in screens and again.family is None
     assert again.window.teen_list.list.count() == 0
+
+
+def test_a_first_start_begins_with_the_settings_alone(data_dir) -> None:
+    """famguard begins its local start before building the window (famguard.app.LocalHeadStart);
+    on a computer that remembers no guardian it reads the settings and nothing else, so the welcome
+    screen's first paint does not share the processor with the services layer's imports. A fresh
+    interpreter, so that what is imported is what the app's own start imports."""
+    import os
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+from famguard.app import LocalHeadStart
+settings, sessions, cached = LocalHeadStart().result()
+print(settings.path.parent, sessions, cached, "famguard.services" in sys.modules, "famguard.store" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(data_dir), "None", "None", "False", "False"]
+
+
+def test_the_collector_paused_for_the_start_runs_again_where_no_family_opens(data_dir) -> None:
+    """famguard pauses Python's garbage collector for its start (famguard.app.pause_collector)
+    until a family is on screen; on the welcome screen, where none opens, it runs again a few
+    seconds after the window's first paint (the pause shortened here), so a long session never
+    goes without it. The real main() in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+
+    probe = """
+import gc, sys
+import famguard.app as app
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app.COLLECTOR_PAUSE_MS = 200
+seen = []
+def look():
+    seen.append(gc.isenabled())
+    if len(seen) == 1:
+        QTimer.singleShot(1500, look)
+    else:
+        print(seen)
+        QApplication.instance().quit()
+QTimer.singleShot(0, look)
+sys.exit(app.main([]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[False,", "True]"]  # paused at the start, running afterwards
