@@ -27,12 +27,7 @@ class LastAskedWins:
     def store(self, key: str, asked: int, write: Callable[[], None]) -> bool:
         """Write the answer to question `asked` (by calling `write`) unless a later question's
         answer about `key` is stored; True if it was written."""
-        with self._lock:
-            if asked < self._stored.get(key, -1):
-                return False
-            write()
-            self._stored[key] = asked
-            return True
+        return bool(self.store_each([key], asked, lambda _parts: write()))
 
     def store_each(self, keys: Sequence[str], asked: int, write: Callable[[list[int]], None]) -> list[int]:
         """For an answer of several parts (a usage window, a part per day): write the parts
