@@ -211,44 +211,30 @@ def starts(returning_env: Mapping[str, str] | None) -> dict[str, Start]:
     return chosen
 
 
-def demo_against(old_tree: str, runs: int) -> int:
-    """`--demo-against OLD_TREE`: the bare window, the demo of another checkout of the project
-    (first on PYTHONPATH) and this one's, in the same rounds — a before/after of the demo row."""
+def against(old_tree: str, runs: int, row: str, script: str, env: Mapping[str, str]) -> None:
+    """`--demo-against OLD_TREE` / `--cached-against OLD_TREE`: the bare window, the row's start of
+    another checkout of the project (first on PYTHONPATH) and this one's, in the same rounds (the
+    cached family with the same returning guardian) — a before/after of that row."""
     compileall.compile_dir(str(Path(old_tree) / "famguard"), quiet=1)
     python = sys.executable
     chosen = {
         "bare QMainWindow": Start([python, "-c", BARE], {}),
-        f"demo of {old_tree}": Start([python, "-c", FAMGUARD_DEMO], {"PYTHONPATH": old_tree}, until="family"),
-        "demo of this checkout": Start([python, "-c", FAMGUARD_DEMO], {}, until="family"),
+        f"{row} of {old_tree}": Start([python, "-c", script], {**env, "PYTHONPATH": old_tree}, until="family"),
+        f"{row} of this checkout": Start([python, "-c", script], dict(env), until="family"),
     }
     print_stats(run_interleaved(chosen, runs), "bare QMainWindow")
-    return 0
-
-
-def cached_against(old_tree: str, runs: int) -> int:
-    """`--cached-against OLD_TREE`: the bare window, the cached family of another checkout (first
-    on PYTHONPATH) and this one's, in the same rounds, with the same returning guardian — a
-    before/after of the cached-family row."""
-    compileall.compile_dir(str(Path(old_tree) / "famguard"), quiet=1)
-    python = sys.executable
-    with returning_guardian() as env:
-        chosen = {
-            "bare QMainWindow": Start([python, "-c", BARE], {}),
-            f"cached family of {old_tree}": Start([python, "-c", FAMGUARD], {**env, "PYTHONPATH": old_tree}, "family"),
-            "cached family of this checkout": Start([python, "-c", FAMGUARD], env, until="family"),
-        }
-        results = run_interleaved(chosen, runs)
-    print_stats(results, "bare QMainWindow")
-    return 0
 
 
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     compile_bytecode()
     if "--demo-against" in sys.argv:
-        return demo_against(sys.argv[sys.argv.index("--demo-against") + 1], runs)
+        against(sys.argv[sys.argv.index("--demo-against") + 1], runs, "demo", FAMGUARD_DEMO, {})
+        return 0
     if "--cached-against" in sys.argv:
-        return cached_against(sys.argv[sys.argv.index("--cached-against") + 1], runs)
+        with returning_guardian() as env:
+            against(sys.argv[sys.argv.index("--cached-against") + 1], runs, "cached family", FAMGUARD, env)
+        return 0
     with returning_guardian() as env:
         results = run_interleaved(starts(env), runs)
     print_stats(results, "bare QMainWindow")
