@@ -48,13 +48,19 @@ def test_the_plain_text_keyring_is_refused_with_its_name_and_nothing_is_written(
     ids=["null-drops-secrets", "chain-with-a-file"],
 )
 def test_other_backends_outside_the_allow_list_are_refused(
-    swapped_keyring, backend: object, monkeypatch: pytest.MonkeyPatch
+    swapped_keyring, backend: object, request: pytest.FixtureRequest
 ) -> None:
     # A chain that falls back to a file when the system store fails.
     from keyring.backends import SecretService
 
     members = property(lambda _self: [SecretService.Keyring(), PlaintextKeyring()])
-    monkeypatch.setattr(chainer.ChainerBackend, "backends", members)
+    # Replaced and put back by hand, not with monkeypatch.setattr: that reads the original first,
+    # and reading `backends` (a class property) asks every backend keyring remembers as viable for
+    # its priority. Keyring remembers from its first look, so after a test that had a D-Bus session
+    # the Secret Service is on that list and raises without one (the test failed after tests/ui).
+    original = vars(chainer.ChainerBackend)["backends"]
+    chainer.ChainerBackend.backends = members  # type: ignore[misc]
+    request.addfinalizer(lambda: setattr(chainer.ChainerBackend, "backends", original))
     swapped_keyring(backend)
     with pytest.raises(CredentialError) as caught:
         CredentialStore("FamGuard-test").save(SERVER, "a@example.com", TOKEN, "A")
