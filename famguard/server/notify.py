@@ -201,8 +201,6 @@ class EventHub:
         self._sender: threading.Thread | None = None
         self.checks = 0  # how many shared checks ran (tests look at it)
         self.check_tokens: Callable[[list[str]], set[str]] | None = None
-        # What each event loop has yet to do of the hand-outs, in order (enqueue, _drain).
-        self._queues: dict[asyncio.AbstractEventLoop, deque[tuple[Callable[[Any], None], Any]]] = {}
 
     # --- the polls' side ------------------------------------------------------------------
 
@@ -399,39 +397,8 @@ class EventHub:
             self.enqueue(loop, [(one, [item]) for item in deliveries])
 
     def enqueue(self, loop: asyncio.AbstractEventLoop, calls: list[tuple[Callable[[Any], None], Any]]) -> None:
-        """Queues calls (function, argument) for `loop`, which makes them in order,
-        HAND_OUT_SLICE per turn (one FIFO per loop: a later hand-out never overtakes the rest of
-        an earlier one). Any thread."""
-        with self._lock:
-            queue = self._queues.get(loop)
-            idle = queue is None
-            if queue is None:
-                queue = self._queues[loop] = deque()
-            queue.extend(calls)
-        if idle:
-            try:
-                loop.call_soon_threadsafe(self._drain, loop)
-            except RuntimeError:  # that server's loop has closed
-                with self._lock:
-                    self._queues.pop(loop, None)
-
-    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
-        """On `loop`: the next HAND_OUT_SLICE calls; the rest in the next turn, after the loop
-        has looked at its connections (other requests are served in between)."""
-        with self._lock:
-            queue = self._queues[loop]
-            taken = [queue.popleft() for _ in range(min(HAND_OUT_SLICE, len(queue)))]
-        for call, argument in taken:
-            try:
-                call(argument)
-            except Exception:  # noqa: BLE001 - one poll's failure must not stop the others' answers
-                _log.exception("handing events to a waiting poll failed")
-        with self._lock:  # the calls may have queued more (answered polls' late wake-ups)
-            more = bool(queue)
-            if not more:
-                del self._queues[loop]
-        if more:
-            loop.call_soon(self._drain, loop)
+        """Queues calls (function, argument) for `loop` (module-level `enqueue`). Any thread."""
+        enqueue(loop, calls)
 
     def _signed_in(self, hashes: list[str]) -> set[str] | None:
         """Which of these sign-ins still hold (check_tokens), or None: no verdict, each poll checks."""
@@ -452,3 +419,60 @@ def _deliver_all(deliveries: Deliveries) -> None:
 def _deliver_numbered(deliveries: Deliveries) -> None:
     for waiter, events, _signed_in in deliveries:
         waiter.deliver_numbered(events)
+
+
+# What each event loop has yet to do of the hand-outs, in order (enqueue, _drain): one FIFO per
+# loop, whichever hub filled it, so that a later hand-out never overtakes the rest of an earlier one.
+_Call = tuple[Callable[[Any], None], Any]
+_fifos: dict[asyncio.AbstractEventLoop, deque[_Call]] = {}
+_fifo_lock = threading.Lock()
+
+
+def enqueue(loop: asyncio.AbstractEventLoop, calls: list[_Call]) -> None:
+    """Queues calls (function, argument) for `loop`, which makes them in order, HAND_OUT_SLICE
+    per turn. Any thread."""
+    with _fifo_lock:
+        queue = _fifos.get(loop)
+        idle = queue is None
+        if queue is None:
+            queue = _fifos[loop] = deque()
+        queue.extend(calls)
+    if idle:
+        try:
+            loop.call_soon_threadsafe(_drain, loop)
+        except RuntimeError:  # that server's loop has closed
+            with _fifo_lock:
+                _fifos.pop(loop, None)
+
+
+def after_hand_out(loop: asyncio.AbstractEventLoop, call: Callable[[Any], None], argument: Any) -> bool:  # noqa: ANN401
+    """On `loop`: when a hand-out is under way there, queues `call(argument)` behind its answers
+    and returns True; else returns False (the caller does it now). For work that no answer
+    waits for — closing a connection its client has closed (limits.GuardedHttpProtocol) costs
+    the loop about as much as answering a poll, and when one event wakes ten thousand polls,
+    their clients' closes would otherwise be interleaved with the answers still to go out."""
+    with _fifo_lock:
+        queue = _fifos.get(loop)
+        if queue is None:
+            return False
+        queue.append((call, argument))
+        return True
+
+
+def _drain(loop: asyncio.AbstractEventLoop) -> None:
+    """On `loop`: the next HAND_OUT_SLICE calls; the rest in the next turn, after the loop has
+    looked at its connections (other requests are served in between)."""
+    with _fifo_lock:
+        queue = _fifos[loop]
+        taken = [queue.popleft() for _ in range(min(HAND_OUT_SLICE, len(queue)))]
+    for call, argument in taken:
+        try:
+            call(argument)
+        except Exception:  # noqa: BLE001 - one poll's failure must not stop the others' answers
+            _log.exception("handing events to a waiting poll failed")
+    with _fifo_lock:  # the calls may have queued more (answered polls' late wake-ups)
+        more = bool(queue)
+        if not more:
+            del _fifos[loop]
+    if more:
+        loop.call_soon(_drain, loop)

@@ -232,3 +232,53 @@ def test_a_failed_sign_in_check_leaves_the_verdict_to_the_poll(tmp_path: Path) -
         engine.dispose()
     assert found == [6]  # woken with its events; wait_for_events then asks still_signed_in
     assert hand_over.signed_in is None and not hand_over.answered
+
+
+def test_clients_that_close_after_their_answer_are_closed_after_the_hand_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forty polls woken by one event, answered three per turn of the loop; each client shuts its
+    side as soon as it has its answer (as the benchmark's clients close). Their closes wait
+    behind the answers still to go out (limits.GuardedHttpProtocol.eof_received): every poll
+    must still get its answer, and every connection must still be closed by the server once the
+    hand-out is over (not left half-open). A connection shut while no hand-out runs is closed at
+    once, as before."""
+    monkeypatch.setattr(notify, "HAND_OUT_SLICE", 3)
+    clock = FakeClock()
+    polls = 40
+    with LocalServer(f"sqlite:///{tmp_path / 'closes.sqlite3'}", clock=clock) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        maya = make_teen(api, "Maya", 14, clock.now.date())
+        link(api, alex, maya)
+        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        port = int(server.url.rsplit(":", 1)[1])
+        request = (
+            f"GET /v1/events?after={cursor}&wait=15 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
+        )
+        sockets = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(polls)]
+        results: list[tuple[bytes, int, bytes]] = []
+
+        def poll(sock: socket.socket) -> None:
+            sock.sendall(request.encode())
+            status, _headers, body = _read_answer(sock)
+            sock.shutdown(socket.SHUT_WR)  # the client is done: the server is to close
+            results.append((status, len(json.loads(body)["events"]), sock.recv(1)))
+
+        threads = [threading.Thread(target=poll, args=(sock,)) for sock in sockets]
+        try:
+            for thread in threads:
+                thread.start()
+            time.sleep(1.0)  # every poll waiting on the server
+            change_controls(api, alex, maya, {"daily_limit_minutes": 80})
+            for thread in threads:
+                thread.join(15)
+            # No hand-out under way: a client's shutdown closes its connection at once.
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as idle:
+                idle.shutdown(socket.SHUT_WR)
+                assert idle.recv(1) == b""
+        finally:
+            for sock in sockets:
+                sock.close()
+    # Each answer carried the event, and each connection was then closed by the server (b"").
+    assert sorted(results) == [(b"HTTP/1.1 200 OK", 1, b"")] * polls
