@@ -121,7 +121,8 @@ def create_app(
         front.append(lambda inner: FastControlsRead(inner, service=service))
         front.append(lambda inner: FastControlsWrite(inner, service=service))
         front.append(lambda inner: FastEventsPoll(inner, service=service))
-        front.append(lambda inner: FastControlsPostgres(inner, service=service))
+        if service.db.is_postgres:  # elsewhere a no-op layer, and one more frame each waiting poll holds
+            front.append(lambda inner: FastControlsPostgres(inner, service=service))
     # Outermost: an oversized or endless body is refused before anything else, the fast paths
     # included, looks at it.
     front.append(lambda inner: BodyLimit(inner, limits=limits))

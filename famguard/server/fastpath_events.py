@@ -54,8 +54,8 @@ class FastEventsPoll:
             and self.service.db.is_sqlite
         ):
             query = _query(scope.get("query_string", b""))
-            headers = dict(scope["headers"])
-            signed_in = self._account(headers) if query is not None else None
+            # (No dict of the headers in this frame: it would stay alive while the poll waits.)
+            signed_in = self._account(scope) if query is not None else None
             account_id, hashed, latest = signed_in or (None, "", 0)
             # A cursor this account has had; the route answers any other (it restarts at now).
             if query is not None and account_id is not None and query[0] <= latest:
@@ -90,9 +90,10 @@ class FastEventsPoll:
             body = self._bodies[key] = events_out(found, cursor).model_dump_json().encode()
         return body
 
-    def _account(self, headers: dict[bytes, bytes]) -> tuple[str, str, int] | None:
+    def _account(self, scope: Scope) -> tuple[str, str, int] | None:
         """The signed-in account, its token's hash and its latest event number (one read), or
         None (the route answers the refusal)."""
+        headers: dict[bytes, bytes] = dict(scope["headers"])
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None

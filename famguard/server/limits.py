@@ -165,21 +165,33 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - uvicorn's own signature
         super().__init__(*args, **kwargs)
-        self._limits: Limits = getattr(self.config, "famguard_limits", None) or Limits()
-        self._cap = self._limits.connection_cap()
-        # Connections waiting for (the rest of) a request head, oldest first; shared per server.
-        waiting = getattr(self.server_state, "famguard_waiting", None)
-        if waiting is None:
-            waiting = OrderedDict()
-            self.server_state.famguard_waiting = waiting  # type: ignore[attr-defined]
-        self._waiting: OrderedDict[GuardedHttpProtocol, None] = waiting
-        self._head_bytes = 0
+        # What every connection of this server shares lives on its server state, not in two more
+        # attributes each: past 30 attributes an instance's dict stops sharing its keys with the
+        # class's other instances and costs ~1.5 KiB more (ten thousand idle polls hold as many).
+        if getattr(self.server_state, "famguard_guard", None) is None:
+            self.server_state.famguard_guard = _Guard(getattr(self.config, "famguard_limits", None) or Limits())  # type: ignore[attr-defined]
         self._head_timer: asyncio.TimerHandle | None = None
+        self.pipeline = _Pipeline()  # type: ignore[assignment]
+
+    @property
+    def _guard(self) -> _Guard:
+        return self.server_state.famguard_guard  # type: ignore[attr-defined]
+
+    @property
+    def _limits(self) -> Limits:
+        return self._guard.limits
+
+    @property
+    def _waiting(self) -> OrderedDict[GuardedHttpProtocol, int]:
+        """Connections waiting for (the rest of) a request head, oldest first, with the bytes of
+        it each has sent (not an attribute each: see __init__); shared per server."""
+        return self._guard.waiting
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.flow._is_writable_event = _Flag(True)  # type: ignore[assignment]
         # Closing takes effect later (connection_lost), so count what is to be evicted once.
-        for _ in range(len(self.connections) - self._cap):
+        for _ in range(len(self.connections) - self._guard.cap):
             oldest = next(iter(self._waiting), None)
             if oldest is None:  # every other connection is busy with a request: refuse this one
                 transport.close()
@@ -205,8 +217,9 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if self._in_waiting():
             # Only the head counts: the same read may carry the start of the body.
             end = data.find(b"\r\n\r\n")
-            self._head_bytes += len(data) if end < 0 else end
-            if self._head_bytes > self._limits.max_header_bytes:
+            waiting = self._waiting
+            waiting[self] = head_bytes = waiting[self] + (len(data) if end < 0 else end)
+            if head_bytes > self._limits.max_header_bytes:
                 self._head_done()
                 self._reply_and_close(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
                 return
@@ -220,6 +233,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if cycle is not None and cycle.scope["method"] != "HEAD" and not isinstance(cycle.transport, _HeadWithBody):
             cycle.transport = _HeadWithBody(cycle.transport)  # type: ignore[assignment]
         if cycle is not None:
+            cycle.message_event = _Flag(False)  # type: ignore[assignment]
             offer(cycle)  # the fast paths may write a whole answer at once (whole_answers.py)
 
     def on_response_complete(self) -> None:
@@ -229,8 +243,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().on_response_complete()
         if not self.transport.is_closing():
             # Idle on keep-alive: uvicorn's keep-alive timer runs; evictable under pressure.
-            self._head_bytes = 0
-            self._waiting[self] = None
+            self._waiting[self] = 0
 
     # --- internals --------------------------------------------------------------------------
 
@@ -238,8 +251,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         return self in self._waiting
 
     def _await_head(self) -> None:
-        self._head_bytes = 0
-        self._waiting[self] = None
+        self._waiting[self] = 0
         self._arm_head_timer()
 
     def _arm_head_timer(self) -> None:
@@ -261,6 +273,67 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def _reply_and_close(self, status_line: bytes) -> None:
         self.transport.write(status_line + b"content-length: 0\r\nconnection: close\r\n\r\n")
         self.transport.close()
+
+
+class _Guard:
+    """What the connections of one server share: its limits, its connection cap and the
+    connections waiting for a request head (oldest first)."""
+
+    __slots__ = ("cap", "limits", "waiting")
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.cap = limits.connection_cap()
+        self.waiting: OrderedDict[GuardedHttpProtocol, int] = OrderedDict()
+
+
+class _Flag:
+    """asyncio.Event's behaviour (set, clear, is_set, wait) in a slotted object whose list of
+    waiters exists only while someone waits. uvicorn makes two events per connection (the
+    request's messages, the connection's writability) and a deque for pipelined requests; an
+    empty deque is ~0.7 KiB, so those three were ~2 KiB of every idle long poll."""
+
+    __slots__ = ("_value", "_waiters")
+
+    def __init__(self, value: bool):
+        self._value = value
+        self._waiters: list[asyncio.Future[bool]] | None = None
+
+    def is_set(self) -> bool:
+        return self._value
+
+    def set(self) -> None:
+        if not self._value:
+            self._value = True
+            for waiter in self._waiters or ():
+                if not waiter.done():
+                    waiter.set_result(True)
+
+    def clear(self) -> None:
+        self._value = False
+
+    async def wait(self) -> bool:
+        if self._value:
+            return True
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        try:
+            await waiter
+            return True
+        finally:
+            self._waiters.remove(waiter)
+
+
+class _Pipeline(list):
+    """uvicorn's queue of pipelined requests (it appends on the left and pops on the right), as
+    a list: pipelining is rare, and an empty deque costs ~0.7 KiB per connection."""
+
+    __slots__ = ()
+
+    def appendleft(self, item: Any) -> None:  # noqa: ANN401 - uvicorn's (cycle, app) pairs
+        self.insert(0, item)
 
 
 def _close_transport(transport: asyncio.BaseTransport) -> None:

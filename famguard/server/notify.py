@@ -39,6 +39,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
@@ -78,6 +79,7 @@ MY_EVENTS_SQL = (
 LATEST_OF_ACCOUNT_SQL = "SELECT MAX(seq) FROM event_recipients WHERE account_id = :me"
 _log = logging.getLogger(__name__)
 
+DEADLINE_GRAIN = 0.05  # seconds: a waiting poll's timeout is shared with those due in the same slot
 HAND_OUT_SLICE = 500  # polls answered per turn of the event loop (other requests go in between)
 
 Event = dict[str, Any]
@@ -166,11 +168,12 @@ class Waiter:
             self._ready.set_result(None)
 
     async def wait(self, timeout: float) -> list[Event]:
-        timer = self.loop.call_later(timeout, self.wake)
+        deadlines = self.hub.deadlines(self.loop)
+        due = deadlines.add(self, timeout)
         try:
             await self._ready
         finally:
-            timer.cancel()
+            deadlines.discard(self, due)
         return self._events[:MAX_EVENTS]
 
     def __enter__(self) -> Waiter:
@@ -179,6 +182,46 @@ class Waiter:
 
     def __exit__(self, *_exc: object) -> None:
         self.hub.unregister(self)
+
+
+class Deadlines:
+    """The timeouts of the polls waiting on one event loop, in shared buckets of DEADLINE_GRAIN
+    seconds (one timer per bucket) rather than a timer each: a timer handle is ~0.5 KiB, ten
+    thousand polls wait at once within an RSS budget, and a poll may answer its timeout that
+    much later. On the loop's thread only (the hub hands each loop its own)."""
+
+    __slots__ = ("_buckets", "_hub", "_loop", "_timers")
+
+    def __init__(self, hub: EventHub, loop: asyncio.AbstractEventLoop):
+        self._hub = hub
+        self._loop = loop
+        self._buckets: dict[int, set[Waiter]] = {}
+        self._timers: dict[int, asyncio.TimerHandle] = {}
+
+    def add(self, waiter: Waiter, timeout: float) -> int:
+        """Wakes `waiter` after `timeout` seconds (up to DEADLINE_GRAIN later); returns its bucket."""
+        due = math.ceil((self._loop.time() + timeout) / DEADLINE_GRAIN)
+        bucket = self._buckets.get(due)
+        if bucket is None:
+            bucket = self._buckets[due] = set()
+            self._timers[due] = self._loop.call_at(due * DEADLINE_GRAIN, self._expire, due)
+        bucket.add(waiter)
+        return due
+
+    def discard(self, waiter: Waiter, due: int) -> None:
+        bucket = self._buckets.get(due)
+        if bucket is not None:
+            bucket.discard(waiter)
+            if not bucket:
+                del self._buckets[due]
+                self._timers.pop(due).cancel()
+                self._hub.forget_deadlines(self._loop, self)
+
+    def _expire(self, due: int) -> None:
+        self._timers.pop(due, None)
+        for waiter in self._buckets.pop(due, ()):
+            waiter.wake()
+        self._hub.forget_deadlines(self._loop, self)
 
 
 class EventHub:
@@ -199,6 +242,7 @@ class EventHub:
         self._outbox: list[int] = []  # PostgreSQL: committed event ids not yet announced
         self._outbox_ready = threading.Event()
         self._sender: threading.Thread | None = None
+        self._deadlines: dict[asyncio.AbstractEventLoop, Deadlines] = {}  # per loop: its polls' timeouts
         self.checks = 0  # how many shared checks ran (tests look at it)
         self.check_tokens: Callable[[list[str]], set[str]] | None = None
 
@@ -217,6 +261,20 @@ class EventHub:
             # process: later registrations find the listener listening).
             if not self._listening.wait(LISTEN_START_SECONDS):
                 self._unheard = True  # woken when the listener listens
+
+    def deadlines(self, loop: asyncio.AbstractEventLoop) -> Deadlines:
+        """The shared timeouts of the polls waiting on `loop` (Deadlines)."""
+        with self._lock:
+            deadlines = self._deadlines.get(loop)
+            if deadlines is None:
+                deadlines = self._deadlines[loop] = Deadlines(self, loop)
+            return deadlines
+
+    def forget_deadlines(self, loop: asyncio.AbstractEventLoop, deadlines: Deadlines) -> None:
+        """No poll waits on `loop` any more: its Deadlines go (a loop that has ended is not kept)."""
+        with self._lock:
+            if not deadlines._buckets and self._deadlines.get(loop) is deadlines:
+                del self._deadlines[loop]
 
     @property
     def waiting(self) -> int:

@@ -1,0 +1,116 @@
+"""What each open connection and each waiting poll holds was cut down so that ten thousand idle
+long polls fit the RSS budget (limits.GuardedHttpProtocol: uvicorn's two events and its pipeline
+queue replaced by slotted equivalents, the per-server state shared; notify.Deadlines: one timer
+per slot of time instead of one per poll). What a client must not notice, over real sockets
+against a real server: pipelined requests are answered in order, a body that arrives in pieces
+still reaches the route, and each poll still answers at its own timeout — not before — and
+leaves nothing behind once answered."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from famguard.server import notify
+from tests.support.accounts import link, make_guardian, make_teen
+from tests.support.http import Api
+from tests.support.servers import FakeClock, LocalServer
+
+
+def _answers(sock: socket.socket, count: int) -> list[tuple[bytes, bytes]]:
+    """`count` whole answers (status line, body) read from the connection, in order."""
+    data = b""
+    answers = []
+    while len(answers) < count:
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = data[:head_end].decode("latin-1").split("\r\n")
+            length = next(int(line.split(":", 1)[1]) for line in head if line.lower().startswith("content-length:"))
+            if len(data) >= head_end + 4 + length:
+                answers.append((head[0].encode(), data[head_end + 4 : head_end + 4 + length]))
+                data = data[head_end + 4 + length :]
+                continue
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection"
+        data += chunk
+    return answers
+
+
+def test_pipelined_requests_are_answered_in_order(tmp_path: Path) -> None:
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 'pipe.sqlite3'}", clock=clock) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        requests_sent = (
+            "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+            f"GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
+            "GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+            "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(requests_sent.encode())  # all four in one write: three wait in the pipeline
+            answers = _answers(sock, 4)
+    assert [status for status, _ in answers] == [b"HTTP/1.1 200 OK"] * 2 + [
+        b"HTTP/1.1 404 Not Found",
+        b"HTTP/1.1 200 OK",
+    ]
+    assert json.loads(answers[0][1]) == {"status": "ok"}
+    assert json.loads(answers[1][1])["id"] == alex.id
+
+
+def test_a_body_that_arrives_in_pieces_reaches_the_route(tmp_path: Path) -> None:
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 'body.sqlite3'}", clock=clock, fast_path=False) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        maya = make_teen(api, "Maya", 14, clock.now.date())
+        link(api, alex, maya)
+        etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
+        body = json.dumps({"daily_limit_minutes": 95}).encode()
+        head = (
+            f"PATCH /v1/teens/{maya.id}/controls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n"
+            f"If-Match: {etag}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(head.encode() + body[:7])
+            time.sleep(0.3)  # the route waits for the rest of its body
+            sock.sendall(body[7:])
+            [(status, answer)] = _answers(sock, 1)
+        assert status == b"HTTP/1.1 200 OK", answer
+        assert api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).json()["daily_limit_minutes"] == 95
+
+
+def test_waiting_polls_answer_at_their_own_timeout_and_leave_no_timer_behind(tmp_path: Path) -> None:
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 'timeouts.sqlite3'}", clock=clock) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        took: dict[float, list[float]] = {0.4: [], 1.2: []}
+
+        def poll(wait: float) -> None:
+            with requests.Session() as session:
+                started = time.monotonic()
+                answer = Api(session, server.url).call(
+                    "GET", "/v1/events", alex.token, params={"after": cursor, "wait": wait}
+                )
+                assert answer.status_code == 200 and answer.json() == {"events": [], "cursor": cursor}
+                took[wait].append(time.monotonic() - started)
+
+        threads = [threading.Thread(target=poll, args=(wait,)) for wait in took for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(15)
+        hub = server.app.state.service.notifier
+        left = (hub.waiting, dict(hub._deadlines))
+    for wait, times in took.items():
+        assert len(times) == 5
+        # never before its own wait (the shared slots only ever round up), and not at the other's
+        assert all(wait <= t < wait + notify.DEADLINE_GRAIN + 0.6 for t in times), (wait, times)
+    assert left == (0, {})  # every poll unregistered, no slot or timer kept for a loop
