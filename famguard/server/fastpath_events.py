@@ -41,7 +41,7 @@ class FastEventsPoll:
     def __init__(self, app: ASGIApp, service: Service):
         self.app = app
         self.service = service
-        self._bodies: dict[tuple[int, ...], bytes] = {}
+        self._bodies: dict[tuple[int, ...], tuple[bytes, list[tuple[bytes, bytes]]]] = {}
         self._signins = SignInChecks(service)
         if service.db.is_sqlite:
             service.notifier.check_tokens = self._signins.valid
@@ -70,25 +70,26 @@ class FastEventsPoll:
                 if polled is not None:
                     # What starlette's Response(body, media_type="application/json") sends, in one
                     # write when the connection allows it (whole_answers.py).
-                    body = self._body(*polled)
-                    head = _headers(len(body))
-                    if not answer_whole(scope, 200, head, body):
+                    body, head = self._body(*polled)
+                    if not answer_whole(scope, 200, head, body, shared=True):
                         await send({"type": "http.response.start", "status": 200, "headers": head})
                         await send({"type": "http.response.body", "body": body})
                     return
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
 
-    def _body(self, found: list[Event], cursor: int) -> bytes:
-        """The route's answer (routes_family.events_out), serialised once for all the polls an
-        event wakes together (events never change, so their ids and the cursor name it)."""
+    def _body(self, found: list[Event], cursor: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+        """The route's answer (routes_family.events_out) and its headers, serialised once for all
+        the polls an event wakes together (events never change, so their ids and the cursor name
+        it; the same objects each time also let answer_whole reuse its bytes)."""
         key = (*(event["id"] for event in found), cursor)
-        body = self._bodies.get(key)
-        if body is None:
+        answer = self._bodies.get(key)
+        if answer is None:
             if len(self._bodies) >= 256:
                 self._bodies.clear()
-            body = self._bodies[key] = events_out(found, cursor).model_dump_json().encode()
-        return body
+            body = events_out(found, cursor).model_dump_json().encode()
+            answer = self._bodies[key] = (body, _headers(len(body)))
+        return answer
 
     def _account(self, scope: Scope) -> tuple[str, str, int] | None:
         """The signed-in account, its token's hash and its latest event number (one read), or
@@ -130,8 +131,8 @@ class _PollHandOver(HandOver):
         return await self.owner._signins.still_signed_in(self.token_hash)
 
     def answer(self, found: list[Event], cursor: int) -> bool:
-        body = self.owner._body(found, cursor)
-        return answer_whole(self.scope, 200, _headers(len(body)), body)
+        body, headers = self.owner._body(found, cursor)
+        return answer_whole(self.scope, 200, headers, body, shared=True)
 
 
 class SignInChecks:

@@ -81,10 +81,11 @@ _log = logging.getLogger(__name__)
 
 DEADLINE_GRAIN = 0.05  # seconds: a waiting poll's timeout is shared with those due in the same slot
 HAND_OUT_SLICE = 500  # polls answered per turn of the event loop (other requests go in between)
+HAND_OUT_CHECK = 500  # sign-ins checked (one statement), then queued, at a time by the hub's thread
 
 Event = dict[str, Any]
 # A waiting poll, its events, and its sign-in's verdict at hand-over (None: not checked).
-Deliveries = list[tuple["Waiter", list[Event], bool | None]]
+Delivery = tuple["Waiter", list[Event], bool | None]
 
 
 class HandOver:
@@ -435,9 +436,11 @@ class EventHub:
         self._seen = latest
         self._hand_out(rows)
 
-    def _hand_out(self, rows: Sequence[Sequence[Any]], deliver: Callable[[Deliveries], None] | None = None) -> None:
+    def _hand_out(self, rows: Sequence[Sequence[Any]], deliver: Callable[[Delivery], None] | None = None) -> None:
         """Gives each waiting poll of a recipient its events (rows: EVENT_COLUMNS, account id),
-        through `deliver` on the poll's loop (default: `_deliver_all`)."""
+        through `deliver` on the poll's loop (default: `_deliver_one`). The sign-ins are checked
+        HAND_OUT_CHECK at a time, and each batch is queued as soon as it is checked: the loop
+        answers the first polls while this thread checks the next ones."""
         by_account: dict[str, list[Event]] = defaultdict(list)
         for row in rows:
             by_account[row[5]].append(event_of(row))
@@ -445,14 +448,18 @@ class EventHub:
         with self._lock:
             for account_id, events in by_account.items():
                 chosen.extend((waiter, events) for waiter in self._waiters.get(account_id, ()))
-        valid = self._signed_in([w.hand_over.token_hash for w, _ in chosen if w.hand_over is not None])
-        by_loop: dict[asyncio.AbstractEventLoop, Deliveries] = defaultdict(list)
-        for waiter, events in chosen:
-            verdict = None if valid is None or waiter.hand_over is None else waiter.hand_over.token_hash in valid
-            by_loop[waiter.loop].append((waiter, events, verdict))
-        for loop, deliveries in by_loop.items():
-            one = deliver or _deliver_all
-            self.enqueue(loop, [(one, [item]) for item in deliveries])
+        one = deliver or _deliver_one
+        for start in range(0, len(chosen), HAND_OUT_CHECK):
+            batch = chosen[start : start + HAND_OUT_CHECK]
+            valid = self._signed_in([w.hand_over.token_hash for w, _ in batch if w.hand_over is not None])
+            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Callable[[Delivery], None], Delivery]]] = defaultdict(
+                list
+            )
+            for waiter, events in batch:
+                verdict = None if valid is None or waiter.hand_over is None else waiter.hand_over.token_hash in valid
+                by_loop[waiter.loop].append((one, (waiter, events, verdict)))
+            for loop, calls in by_loop.items():
+                self.enqueue(loop, calls)
 
     def enqueue(self, loop: asyncio.AbstractEventLoop, calls: list[tuple[Callable[[Any], None], Any]]) -> None:
         """Queues calls (function, argument) for `loop` (module-level `enqueue`). Any thread."""
@@ -469,14 +476,14 @@ class EventHub:
             return None
 
 
-def _deliver_all(deliveries: Deliveries) -> None:
-    for waiter, events, signed_in in deliveries:
-        waiter.deliver(events, signed_in)
+def _deliver_one(delivery: Delivery) -> None:
+    waiter, events, signed_in = delivery
+    waiter.deliver(events, signed_in)
 
 
-def _deliver_numbered(deliveries: Deliveries) -> None:
-    for waiter, events, _signed_in in deliveries:
-        waiter.deliver_numbered(events)
+def _deliver_numbered(delivery: Delivery) -> None:
+    waiter, events, _signed_in = delivery
+    waiter.deliver_numbered(events)
 
 
 # What each event loop has yet to do of the hand-outs, in order (enqueue, _drain): one FIFO per

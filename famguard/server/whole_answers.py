@@ -38,6 +38,9 @@ from uvicorn.protocols.utils import get_client_addr
 EXTENSION = "famguard.whole_answer"
 
 Key = tuple[str, str, str, int]  # method, path, HTTP version, status
+# Answers' bytes by the objects they were made of (see _bytes); any thread's loop, so a lock
+# is not needed: a race makes the same bytes twice.
+_made: dict[tuple[bytes, int, int, int, bool], tuple[Any, Any, bytes, bytes]] = {}
 _pending: dict[asyncio.AbstractEventLoop, tuple[Any, Counter[Key], dict[Key, str]]] = {}
 
 
@@ -47,10 +50,17 @@ def offer(cycle: Any) -> None:  # noqa: ANN401 - uvicorn's RequestResponseCycle
     cycle.scope[EXTENSION] = weakref.ref(cycle)
 
 
-def answer_whole(scope: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> bool:  # noqa: ANN401
+def answer_whole(
+    scope: Any,  # noqa: ANN401 - an ASGI scope
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    shared: bool = False,
+) -> bool:
     """Sends the whole answer in one write if the connection offers it, else returns False (the
     caller sends the ASGI messages). True also when the client has gone (nothing to send, as
-    uvicorn's `send` does then)."""
+    uvicorn's `send` does then). `shared`: these very `headers` and `body` objects answer many
+    requests (the polls one event wakes), so their bytes are worth keeping (_bytes)."""
     ref = scope.get(EXTENSION)
     cycle = ref() if ref is not None else None
     line = STATUS_LINE.get(status)
@@ -60,16 +70,11 @@ def answer_whole(scope: Any, status: int, headers: list[tuple[bytes, bytes]], bo
         return True
     cycle.response_started = True
     cycle.waiting_for_100_continue = False
-    content = [line]
-    for name, value in cycle.default_headers:
-        content += (name, b": ", value, b"\r\n")
-    for name, value in headers:
-        content += (name, b": ", value, b"\r\n")
-    if not cycle.keep_alive:
-        content.append(b"connection: close\r\n")
-    content += (b"\r\n", body)
     transport = cycle.transport
-    getattr(transport, "write_whole", transport.write)(b"".join(content))
+    made = _bytes if shared else _join
+    getattr(transport, "write_whole", transport.write)(
+        made(line, cycle.default_headers, headers, body, cycle.keep_alive)
+    )
     cycle.response_complete = True
     cycle.message_event.set()
     if not cycle.keep_alive:
@@ -78,6 +83,39 @@ def answer_whole(scope: Any, status: int, headers: list[tuple[bytes, bytes]], bo
         _count(cycle, scope, status)
     cycle.on_response()
     return True
+
+
+def _bytes(
+    line: bytes, defaults: list[tuple[bytes, bytes]], headers: list[tuple[bytes, bytes]], body: bytes, keep_alive: bool
+) -> bytes:
+    """The answer's bytes. When one event wakes many polls, they are answered with the same
+    body and header objects, and uvicorn's default headers (its `date`) are one list per second
+    of the polls' arrival: the bytes are joined once per such combination (_made), not per poll."""
+    key = (line, id(defaults), id(headers), id(body), keep_alive)
+    made = _made.get(key)
+    # The objects themselves are kept with the bytes, so an id reused by a new object never matches.
+    if made is not None and made[0] is defaults and made[1] is headers and made[2] is body:
+        return made[3]
+    whole = _join(line, defaults, headers, body, keep_alive)
+    if len(_made) >= 64:
+        _made.clear()
+    _made[key] = (defaults, headers, body, whole)
+    return whole
+
+
+def _join(
+    line: bytes, defaults: list[tuple[bytes, bytes]], headers: list[tuple[bytes, bytes]], body: bytes, keep_alive: bool
+) -> bytes:
+    """The bytes uvicorn's `send` writes for this answer."""
+    content = [line]
+    for name, value in defaults:
+        content += (name, b": ", value, b"\r\n")
+    for name, value in headers:
+        content += (name, b": ", value, b"\r\n")
+    if not keep_alive:
+        content.append(b"connection: close\r\n")
+    content += (b"\r\n", body)
+    return b"".join(content)
 
 
 def _count(cycle: Any, scope: Any, status: int) -> None:  # noqa: ANN401 - uvicorn's cycle and scope
