@@ -220,8 +220,18 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
             changed_at, answered, failures, opened = runner(
                 _hold_polls(server.port, seeded.tokens, cursor, count, during, client_cpu)
             )
-            # The server's CPU from the change to the last answer: what the hand-out costs,
-            # whatever else the machine runs (the delays above also measure the machine).
+            # The server's CPU from the change until it is idle again: what the hand-out costs,
+            # whatever else the machine runs (the delays above also measure the machine),
+            # including what it leaves for after the answers (the closes of the connections
+            # these clients close, which wait behind the answers still to go out).
+            to_last_answer = cpu_seconds(server.pid) - waiting["cpu"]
+            settled_at, last = time.monotonic(), cpu_seconds(server.pid)
+            while time.monotonic() - settled_at < 3:
+                time.sleep(0.2)
+                now = cpu_seconds(server.pid)
+                if now - last < 0.005:
+                    break
+                last = now
             hand_out_cpu = cpu_seconds(server.pid) - waiting["cpu"]
             hand_out_sys = _system_seconds(server.pid) - waiting["sys"]
     delays = sorted(t - changed_at for t in answered) + [float("inf")] * (count - len(answered))
@@ -232,7 +242,7 @@ def poll_rows(count: int, log: Callable[[str], None]) -> list[Row]:
         f"{idle_me.p99_ms:.1f} -> {waiting['me_p99']:.1f} ms; {len(answered)} answered, median {median:.2f} s, "
         f"p99 {p99:.2f} s; failures {len(failures)} {failures[:3]}; server CPU for the change and its "
         f"hand-out {hand_out_cpu:.2f} s ({hand_out_cpu / count * 1e6:.0f} us per poll, {hand_out_sys:.2f} s of it in "
-        f"the kernel), this client's "
+        f"the kernel; {to_last_answer / count * 1e6:.0f} us per poll by the last answer), this client's "
         f"{client_cpu[0]:.2f} s; the change answered after {waiting['patch_s']:.3f} s, the first poll after "
         f"{delays[0]:.3f} s"
     )
