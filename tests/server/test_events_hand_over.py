@@ -48,15 +48,20 @@ def _read_answer(sock: socket.socket) -> tuple[bytes, dict[str, str], bytes]:
     return status.encode(), headers, body
 
 
+def _family(server: LocalServer, clock: FakeClock) -> tuple[Api, Any, Any, str]:
+    """A guardian linked to a teen on `server`, and the guardian's current event cursor."""
+    api = Api(requests.Session(), server.url)
+    alex = make_guardian(api)
+    maya = make_teen(api, "Maya", 14, clock.now.date())
+    link(api, alex, maya)
+    return api, alex, maya, api.call("GET", "/v1/events", alex.token).json()["cursor"]
+
+
 def _woken_poll(database_url: str, fast_path: bool) -> list[tuple[bytes, dict[str, str], dict[str, Any]]]:
     """A raw-socket poll woken by a change, then a second request on the same connection."""
     clock = FakeClock()
     with LocalServer(database_url, clock=clock, fast_path=fast_path) as server:
-        api = Api(requests.Session(), server.url)
-        alex = make_guardian(api)
-        maya = make_teen(api, "Maya", 14, clock.now.date())
-        link(api, alex, maya)
-        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        api, alex, maya, cursor = _family(server, clock)
         port = int(server.url.rsplit(":", 1)[1])
         answers: list[tuple[bytes, dict[str, str], dict[str, Any]]] = []
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
@@ -99,11 +104,7 @@ def test_polls_answered_together_share_one_counted_access_log_line(
     clock = FakeClock()
     polls = 30
     with LocalServer(f"sqlite:///{tmp_path / 'log.sqlite3'}", clock=clock) as server:
-        api = Api(requests.Session(), server.url)
-        alex = make_guardian(api)
-        maya = make_teen(api, "Maya", 14, clock.now.date())
-        link(api, alex, maya)
-        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        api, alex, maya, cursor = _family(server, clock)
         answered: list[int] = []
 
         def poll() -> None:
@@ -247,11 +248,7 @@ def test_clients_that_close_after_their_answer_are_closed_after_the_hand_out(
     clock = FakeClock()
     polls = 40
     with LocalServer(f"sqlite:///{tmp_path / 'closes.sqlite3'}", clock=clock) as server:
-        api = Api(requests.Session(), server.url)
-        alex = make_guardian(api)
-        maya = make_teen(api, "Maya", 14, clock.now.date())
-        link(api, alex, maya)
-        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        api, alex, maya, cursor = _family(server, clock)
         port = int(server.url.rsplit(":", 1)[1])
         request = (
             f"GET /v1/events?after={cursor}&wait=15 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
