@@ -31,7 +31,12 @@ sign-ins of all the polls it is about to wake in its own thread (one statement p
 away, a few hundred per turn of the loop so that other requests are served in between. When one
 event wakes ten thousand polls, their answers leave one after another in a tight loop, and only
 then does each poll's task resume to clean up; before, each task ran twice (woken, then
-checked) before its answer left. A check that fails leaves the verdict to the poll itself."""
+checked) before its answer left. A check that fails leaves the verdict to the poll itself.
+
+The loop's hand-out queue (`enqueue`, one FIFO per loop) also takes work that no answer waits
+for and that would otherwise be interleaved with the answers (`after_hand_out`: the closes of
+connections whose clients have gone). A waiting poll's timeout is a place in a shared slot of
+`Deadlines`, not a timer of its own."""
 
 from __future__ import annotations
 
