@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
 
@@ -102,9 +101,8 @@ def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
                 "Usage can only be reported for recent days.",
                 fields={"date": f"Must be within the last {USAGE_PAST_DAYS} days."},
             )
-        dialect = postgresql if service.db.is_postgres else sqlite
         values = {"teen_id": me.account_id, "day": body.date, "minutes": body.minutes, "updated_at": service.now()}
-        statement = dialect.insert(UsageRow).values(**values)
+        statement = service.db.insert(UsageRow).values(**values)
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["teen_id", "day"], set_={"minutes": body.minutes, "updated_at": service.now()}
