@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +28,7 @@ from famguard.server.models import (
 )
 from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, HandOver, Waiter, event_of
 from famguard.server.responses import errors
+from famguard.server.route_table import RouteTable
 from famguard.server.schemas import (
     ActivityKind,
     ActivityOut,
@@ -45,7 +46,7 @@ from famguard.server.schemas import (
 from famguard.server.security import new_id
 from famguard.server.service import Principal, Service, require_bearer
 
-router = APIRouter(tags=["family"], dependencies=[Depends(require_bearer)])
+router = RouteTable(tags=["family"], dependencies=[Depends(require_bearer)])
 
 MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30
