@@ -114,7 +114,7 @@ def create_app(
         routes_phone,
         routes_temporary_rules,
     ):
-        app.include_router(module.router)
+        module.router.add_to(app)  # famguard.server.route_table: built once, here
 
     front: list[Callable[[ASGIApp], ASGIApp]] = []  # innermost first
     if fast_path if fast_path is not None else os.environ.get(FAST_PATH_ENV, "1") != "0":

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from famguard.server.controls_write import authorize_change, change_controls, require_if_match
 from famguard.server.errors import ApiError
@@ -53,7 +52,6 @@ def seen_before(stored_digest: str, state: str, replay: Replay, digest: str) -> 
 def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | None:
     """Claim `key` for this request (None), or the stored response to replay."""
     now = service.now()
-    dialect = postgresql if service.db.is_postgres else sqlite
     with service.db.write() as session:
         session.execute(
             delete(IdempotencyRow).where(
@@ -66,7 +64,7 @@ def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | 
         claimed_row = (
             session.connection()
             .execute(
-                dialect.insert(table)
+                service.db.insert(table)
                 .values(account_id=account_id, key=key, fingerprint=digest, state="in_progress", created_at=now)
                 .on_conflict_do_nothing()
                 .returning(table.c.key)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from famguard.server.devices import DEVICE_FAILURE, find_device, may_pass_lock, 
 from famguard.server.errors import ApiError
 from famguard.server.models import Account, Attempt, SignIn, Token
 from famguard.server.responses import errors
+from famguard.server.route_table import RouteTable
 from famguard.server.schemas import (
     AccountCreate,
     AccountOut,
@@ -34,7 +35,7 @@ from famguard.server.schemas import (
 from famguard.server.security import hash_password, new_id, new_token, token_hash, verify_password
 from famguard.server.service import ACCESS_TTL, REFRESH_TTL, Service, client_address, require_bearer
 
-router = APIRouter(tags=["accounts"])
+router = RouteTable(tags=["accounts"])
 
 # Wrong passwords in 15 minutes: for one account from one address; from one address for any
 # accounts; for one account from everywhere. A known device passes the two account locks.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Request, Response
+from fastapi import Body, Depends, Header, Request, Response
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -33,12 +33,13 @@ from famguard.server.controls_write import (
 from famguard.server.errors import ApiError
 from famguard.server.models import Account, ControlsRow
 from famguard.server.responses import errors
+from famguard.server.route_table import RouteTable
 from famguard.server.schemas import ControlsOut
 from famguard.server.security import token_hash
 from famguard.server.service import Service, TeenTurnedAdult, bearer_token, require_bearer
 from famguard.server.statements import SessionStatements
 
-router = APIRouter(tags=["controls"], dependencies=[Depends(require_bearer)])
+router = RouteTable(tags=["controls"], dependencies=[Depends(require_bearer)])
 
 _ETAG_HEADER = {"ETag": {"description": "The version of these controls", "schema": {"type": "string"}}}
 _CONTROLS_READ = text(CONTROLS_READ_SQL)

@@ -8,9 +8,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
 
@@ -29,6 +28,7 @@ from famguard.server.models import (
 )
 from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, HandOver, Waiter, event_of
 from famguard.server.responses import errors
+from famguard.server.route_table import RouteTable
 from famguard.server.schemas import (
     ActivityKind,
     ActivityOut,
@@ -46,7 +46,7 @@ from famguard.server.schemas import (
 from famguard.server.security import new_id
 from famguard.server.service import Principal, Service, require_bearer
 
-router = APIRouter(tags=["family"], dependencies=[Depends(require_bearer)])
+router = RouteTable(tags=["family"], dependencies=[Depends(require_bearer)])
 
 MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30
@@ -102,9 +102,8 @@ def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
                 "Usage can only be reported for recent days.",
                 fields={"date": f"Must be within the last {USAGE_PAST_DAYS} days."},
             )
-        dialect = postgresql if service.db.is_postgres else sqlite
         values = {"teen_id": me.account_id, "day": body.date, "minutes": body.minutes, "updated_at": service.now()}
-        statement = dialect.insert(UsageRow).values(**values)
+        statement = service.db.insert(UsageRow).values(**values)
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["teen_id", "day"], set_={"minutes": body.minutes, "updated_at": service.now()}

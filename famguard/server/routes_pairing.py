@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from famguard.domain.controls import controls_to_json, defaults_for_age
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, Attempt, ControlsRow, Link, PairingRow
 from famguard.server.responses import errors
+from famguard.server.route_table import RouteTable
 from famguard.server.schemas import (
     GuardianName,
     GuardianOut,
@@ -33,7 +34,7 @@ from famguard.server.schemas import (
 from famguard.server.security import code_hash, locator_hash, new_id, new_pairing_code, normalize_code
 from famguard.server.service import Principal, Service, client_address, require_bearer
 
-router = APIRouter(tags=["pairing"], dependencies=[Depends(require_bearer)])
+router = RouteTable(tags=["pairing"], dependencies=[Depends(require_bearer)])
 
 PAIRING_TTL = timedelta(minutes=10)
 WRONG_GUESSES_PER_CODE = 5

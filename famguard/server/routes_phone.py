@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,12 +24,13 @@ from famguard.server.effective import (
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, Link, PhoneStatusRow, UsageRow
 from famguard.server.responses import errors
+from famguard.server.route_table import RouteTable
 from famguard.server.routes_family import MAX_ID, _limits, _teen_today, activity_page
 from famguard.server.schemas import ActivityOut, ControlsOut, UsageDayOut
 from famguard.server.schemas_trust import AppliedReport, PhoneOut
 from famguard.server.service import Principal, Service, require_bearer
 
-router = APIRouter(tags=["phone"], dependencies=[Depends(require_bearer)])
+router = RouteTable(tags=["phone"], dependencies=[Depends(require_bearer)])
 
 _ETAG_HEADER = {"ETag": {"description": "The version of the effective controls", "schema": {"type": "string"}}}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from famguard.domain.controls import SPECS, controls_from_json
@@ -17,12 +17,13 @@ from famguard.server.effective import live_rules, rule_json, settle, settled_rea
 from famguard.server.errors import ApiError, not_found
 from famguard.server.models import Account, ControlsRow, TemporaryRuleRow
 from famguard.server.responses import errors
+from famguard.server.route_table import RouteTable
 from famguard.server.routes_controls import stored_controls
 from famguard.server.schemas_trust import CreatorOut, RuleCreate, RuleOut
 from famguard.server.security import new_id
 from famguard.server.service import Service, require_bearer
 
-router = APIRouter(tags=["temporary rules"], dependencies=[Depends(require_bearer)])
+router = RouteTable(tags=["temporary rules"], dependencies=[Depends(require_bearer)])
 MAX_LISTED = 200
 
 

@@ -53,6 +53,16 @@ class _PromptServer(uvicorn.Server):
         super().__init__(config)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_now: asyncio.Event | None = None
+        # Set when uvicorn's start-up has ended, listening or not: `ServerThread.start` waits on
+        # it instead of looking every 10 ms (~5 ms more per start, at each of the tests' servers
+        # and on the way to the demo family).
+        self.startup_over = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            self.startup_over.set()
 
     async def main_loop(self) -> None:
         self._loop, self._stop_now = asyncio.get_running_loop(), asyncio.Event()
@@ -149,12 +159,11 @@ class ServerThread:
         )
         self._thread.start()
         deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
+        while not self._server.startup_over.wait(0.05) or not self._server.started:
+            if self._server.startup_over.is_set() or not self._thread.is_alive() or time.monotonic() > deadline:
                 sock.close()
                 self.stop()
                 raise RuntimeError("the FamGuard server did not start")
-            time.sleep(0.01)
         self.base_url = f"http://{self.host}:{port}"
         return self.base_url
 

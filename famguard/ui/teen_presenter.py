@@ -59,9 +59,13 @@ class TeenPhonePresenter(Presenter):
         self.lock_timer.setInterval(LOCK_CHECK_MS)
         self.lock_timer.timeout.connect(self._show_lock)
 
-    def start(self) -> None:
+    def show_teen(self) -> None:
+        """Who is signed in on the phone, before anything is read (`start` reads)."""
         self.panel.set_teen(self.teen.name, self.teen.age)
         self.panel.set_pairing_state("idle", "Type the code the guardian's screen shows.")
+
+    def start(self) -> None:
+        """Read what the phone shows and follow its events (after `show_teen`)."""
         self.refresh()
         self.lock_timer.start()
         self.run(self.teen.cursor, self._follow, on_error=self._follow_failed, owner=self.panel)

@@ -4,8 +4,9 @@ the path, and each thread's CPU time at the end — the breakdown behind the "de
 bench_startup.py, which measures only the end.
 
 The steps are marked by wrapping the functions that begin and end them (nothing in the app is
-changed; the wrappers cost microseconds); the server stack is imported inside the demo's own
-start, on its worker, as without them. Each run is a fresh interpreter, offscreen, with a fresh
+changed; the wrappers cost microseconds; famguard.ui.family_painted's watcher marks the moment it
+sees the family on screen, before the paint it then waits for); the server stack is imported
+inside the demo's own start, on its worker, as without them. Each run is a fresh interpreter, offscreen, with a fresh
 data directory, after one unmeasured run; medians of N runs are printed.
 
 Run: `flock /work/bench.lock python tests/benchmarks/demo_phases.py [N]` (note `uptime`)."""
@@ -76,6 +77,15 @@ def env_init(self):
 app.DemoEnvironment.__init__ = env_init
 wrap(app.DemoTeen, "__init__", after="demo teen signed in (its phone)")
 wrap(controller.AppController, "_demo_ready", before="guardian signed in", after="family screen and phone panel built")
+import famguard.ui.family_painted as family_painted
+import famguard.ui.teen_list_presenter as teen_list
+wrap(teen_list.TeenListPresenter, "_answered", after="the family's list shown (the service answered)")
+real_check = family_painted._Watcher._check
+def check(self):
+    real_check(self)
+    if self._painting:
+        mark("family on screen, its paint asked for")
+family_painted._Watcher._check = check
 
 def report_and_exit(_qapp):
     mark("demo family painted")
