@@ -163,3 +163,61 @@ sys.exit(app.main([]))
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[False,", "True]"]  # paused at the start, running afterwards
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_what_waits_for_the_first_screen_comes_after_the_family_from_the_store(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """famguard.app hands the window's icon and the listener for other launches to
+    `AppController.when_started` (~45 ms of CPU the family's paint no longer waits for): for a
+    returning guardian they come just after the family from the store is painted — while the
+    service has not answered yet — and one asked for later runs at once."""
+    from famguard.ui.family_painted import family_on_screen
+
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    proxy.latency = 3.0
+    again = launch()
+    seen: list[bool] = []
+    again.when_started(lambda: seen.append(family_on_screen(again.window)))
+    qtbot.waitUntil(lambda: seen != [], timeout=2500)
+    assert seen == [True]
+    later: list[bool] = []
+    again.when_started(lambda: later.append(True))
+    assert later == [True]
+
+
+def test_a_first_start_sets_the_icon_and_listens_for_other_launches(data_dir) -> None:
+    """Where no family is shown first, the icon and the listener for other launches come as soon
+    as the welcome screen is there (tests/ui/test_single_instance.py hands links over to such a
+    start). The real main() in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+
+    probe = """
+import logging, sys, time
+import famguard.app as app
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+until = time.monotonic() + 30
+def look():
+    if QApplication.instance().windowIcon().isNull() and time.monotonic() < until:
+        QTimer.singleShot(50, look)
+        return
+    print("icon", not QApplication.instance().windowIcon().isNull(), flush=True)
+    QApplication.instance().quit()
+QTimer.singleShot(0, look)
+sys.exit(app.main([]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "icon True" in done.stdout
+    assert "Listening for other launches of FamGuard" in done.stdout
