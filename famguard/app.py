@@ -79,7 +79,8 @@ def set_identity(app: QApplication) -> None:
 
 
 def set_window_icon(app: QApplication) -> None:
-    """The icon of every window. Called after the first paint: loading Qt's SVG icon engine costs
+    """The icon of every window. Called after the first paint (with the controller, once its first
+    screen is up: a returning guardian's family first): loading Qt's SVG icon engine costs
     ~20 ms, and Qt updates a shown window's icon when the application's changes."""
     from PySide6.QtGui import QIcon
 
@@ -337,6 +338,32 @@ def settle_runtime() -> None:
     sys.setswitchinterval(GUI_SWITCH_INTERVAL)
 
 
+def cheaper_pyside_source_check() -> None:
+    """PySide's import hook asks of every module imported after it whether its source says
+    "PySide6" (to know which modules its `from __feature__ import` switches apply to), through
+    `inspect.getsource`: tokenizing each file into `linecache`, ~10 ms of CPU for the ~100 modules
+    a returning guardian's start imports before the family's paint (py-spy). The same question is
+    answered here from the file's bytes; a module without a source file goes to PySide's own
+    check. Called once, right after `import PySide6`; with a PySide that has no such hook,
+    nothing changes."""
+    feature = sys.modules.get("PySide6.support.feature")
+    check = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or check is None:
+        return
+
+    def uses_pyside(module: object) -> bool:
+        source = getattr(module, "__file__", None)
+        if isinstance(source, str) and source.endswith(".py"):
+            try:
+                with open(source, "rb") as file:
+                    return b"PySide6" in file.read()
+            except OSError:
+                pass
+        return bool(check(module))
+
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 - a module of PySide's
+
+
 def open_local() -> EarlyStart:
     """The local part of a start (blocking): the settings and, when they remember a guardian, the
     sign-in service and that guardian's session opened from this computer's store alone (None when
@@ -427,6 +454,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    import PySide6  # noqa: F401 - its import hook is installed here, before the rest of Qt and the app
+
+    cheaper_pyside_source_check()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -461,7 +491,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from famguard.ui.main_window import MainWindow
 
     window = MainWindow()
-    window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
+    if args.self_test or (exit_after and exit_after != "family"):  # no controller: the icon at once
+        window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
     window.first_painted.connect(lambda: QTimer.singleShot(COLLECTOR_PAUSE_MS, resume_collector))
     links = LinkHandler(window)
     if isinstance(app, Application):  # connected before the event loop runs, which delivers macOS's links
@@ -489,7 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         holder["controller"] = controller
         controller.start()
         instance.message_received.connect(links.open)
-        instance.listen()
+        # Neither is needed for the first screen, and a returning guardian's family is drawn
+        # first (~45 ms of CPU between them): the icon (Qt's SVG engine) shows up in the taskbar a
+        # moment later, and a later launch retries its hand-over for seconds (famguard.instance).
+        controller.when_started(lambda: set_window_icon(app))
+        controller.when_started(instance.listen)
         if args.link:
             links.open(args.link)
 

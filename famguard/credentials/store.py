@@ -88,6 +88,8 @@ class CredentialError(FamGuardError):
 
 @dataclass(frozen=True)
 class SavedSignIn:
+    """What the keyring keeps of a remembered sign-in."""
+
     refresh_token: str
     display_name: str
 

@@ -21,6 +21,8 @@ TURNED_16 = "turned_16"
 
 @dataclass(frozen=True)
 class AgeTransition:
+    """A teen's coming birthday that changes their controls, with what changes."""
+
     teen_name: str
     new_age: int
     on: date  # the birthday, in the teen's calendar

@@ -31,6 +31,8 @@ class TimeRequestStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Account:
+    """A FamGuard account as the service describes it (a guardian's or a teen's)."""
+
     id: str
     email: str
     display_name: str
@@ -40,6 +42,8 @@ class Account:
 
 @dataclass(frozen=True)
 class TeenSummary:
+    """A teen linked to the signed-in guardian, as the family list shows them."""
+
     id: str
     display_name: str
     age: int
@@ -49,6 +53,8 @@ class TeenSummary:
 
 @dataclass(frozen=True)
 class PairingTeen:
+    """The teen who redeemed a pairing code, as the guardian sees them before accepting."""
+
     id: str
     display_name: str
     age: int
@@ -56,6 +62,8 @@ class PairingTeen:
 
 @dataclass(frozen=True)
 class Pairing:
+    """A pairing of a guardian and a teen, from its code to its acceptance (or expiry)."""
+
     id: str
     status: PairingStatus
     code: str | None = None
@@ -67,6 +75,8 @@ class Pairing:
 
 @dataclass(frozen=True)
 class GuardianLink:
+    """A guardian linked to the signed-in teen (the teen's side of a link)."""
+
     id: str
     display_name: str
     linked_at: datetime
@@ -74,6 +84,8 @@ class GuardianLink:
 
 @dataclass(frozen=True)
 class UsageDay:
+    """One day of a teen's screen time, as the phone reported it."""
+
     date: date
     minutes: int
     limit_minutes: int | None  # that day's limit, approved extra time included; None: no limit
@@ -82,6 +94,8 @@ class UsageDay:
 
 @dataclass(frozen=True)
 class TimeRequest:
+    """A teen's request for more screen time on one day, and the guardian's answer."""
+
     id: str
     teen_id: str
     date: date
@@ -96,6 +110,8 @@ class TimeRequest:
 
 @dataclass(frozen=True)
 class Actor:
+    """Who made a change in the activity history."""
+
     id: str
     display_name: str
     role: Role
@@ -108,6 +124,8 @@ SYSTEM_ACTOR = "famguard"
 
 @dataclass(frozen=True)
 class ActivityEntry:
+    """One entry of a teen's history: who changed what, from what to what."""
+
     id: int
     at: datetime
     actor: Actor | None
@@ -120,6 +138,8 @@ class ActivityEntry:
 
 @dataclass(frozen=True)
 class Event:
+    """A change the service tells this app about (its long poll's events)."""
+
     id: int
     type: str
     teen_id: str | None

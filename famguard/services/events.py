@@ -33,6 +33,8 @@ class NoticeKind(StrEnum):
 
 @dataclass(frozen=True)
 class Notice:
+    """One notice to the listeners: what changed, and for which teen when it is about one."""
+
     kind: NoticeKind
     teen_id: str | None = None
 

@@ -109,6 +109,8 @@ class FieldState:
 
 @dataclass(frozen=True)
 class SyncStatus:
+    """The sync engine's state: online or not, changes not sent yet, a pause and the last error."""
+
     online: bool
     unsent: int
     paused_until: datetime | None

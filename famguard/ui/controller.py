@@ -109,6 +109,8 @@ class AppController(QObject):
         self._resume_timer.setSingleShot(True)
         self._resume_timer.timeout.connect(self._try_resume)
         self._safety_centre: SafetyCentrePresenter | None = None  # made when first opened
+        # What waits for the start's first screen (when_started); None once it is up.
+        self._after_start: list[Callable[[], None]] | None = []
         w = window
         w.welcome.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
         w.welcome.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))
@@ -133,12 +135,29 @@ class AppController(QObject):
 
     # --- start -------------------------------------------------------------------------------
 
+    def when_started(self, then: Callable[[], None]) -> None:
+        """Call `then` once, on the GUI thread, when the start has its first screen up: a family
+        shown from the local store after its first paint (or CACHED_FAMILY_PAINT_WAIT_MS), any
+        other start as soon as its local part is read. For work the first screen does not need
+        (the composition root's listener for other launches: QtNetwork and its enums, ~30 ms of
+        CPU that a returning guardian's family otherwise waited for)."""
+        if self._after_start is None:
+            then()
+        else:
+            self._after_start.append(then)
+
+    def _first_screen_up(self) -> None:
+        waiting, self._after_start = self._after_start, None
+        for then in waiting or []:
+            then()
+
     def start(self) -> None:
         """Called after the first paint: everything slow happens from here, off the GUI thread."""
         if self.demo_requested:
             self._make_alerts()
             self._prebuild_controls()
             self.start_demo()
+            self._first_screen_up()
             return
         self.tasks.run(self._startup_local, on_success=self._local_ready, on_error=self._startup_failed, name="startup")
 
@@ -180,6 +199,7 @@ class AppController(QObject):
             self._prebuild_controls()
             startup = partial(self._startup, sessions)
             self.tasks.run(startup, on_success=self._started, on_error=self._startup_failed, name="startup")
+            self._first_screen_up()
             return
         self.sessions = sessions  # a sign-out from the family shown needs it
         # The family as this computer last saw it, at once; the keyring is asked after its first
@@ -196,6 +216,7 @@ class AppController(QObject):
             self.family.build_rest()
         self._prebuild_controls()
         self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
+        self._first_screen_up()
 
     def _startup(self, sessions: SessionService | None = None) -> Started:
         """On a worker: settings, the sign-in service and, for a returning guardian, the session
@@ -270,6 +291,7 @@ class AppController(QObject):
         self._make_alerts()
         self.report_error(exc)
         self.window.show_welcome()
+        self._first_screen_up()
 
     def _try_resume(self) -> None:
         sessions = self.sessions

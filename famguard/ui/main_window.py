@@ -68,6 +68,15 @@ def _lazy(module: str, name: str) -> Callable[[], QWidget]:
     return lambda: cast("Callable[[], QWidget]", getattr(importlib.import_module(module), name))()
 
 
+def _text_action(text: str, parent: QObject) -> QAction:
+    """`QAction(text, parent)` without resolving its overloads, which made PySide create QIcon's
+    enums (its 151 theme icons: ~4 ms of CPU before the first paint) for a constructor taking an
+    icon. Qt's constructor only sets the text, as `setText` does."""
+    action = QAction(parent)
+    action.setText(text)
+    return action
+
+
 class _FirstPaint(QObject):
     """Notices the first Paint event of the window (what a person sees as 'it opened')."""
 
@@ -150,26 +159,26 @@ class MainWindow(QMainWindow):
         # "Acc&ount": Alt+A belongs to "Add a teen" and Alt+C to "Change controls" on the family screen.
         self.account_menu = bar.addMenu("Acc&ount")
         self.account_menu.setObjectName("accountMenu")
-        self.who_action = QAction("Not signed in", self)
+        self.who_action = _text_action("Not signed in", self)
         self.who_action.setEnabled(False)
-        self.server_action = QAction("", self)
+        self.server_action = _text_action("", self)
         self.server_action.setEnabled(False)
-        self.add_teen_action = QAction("&Add a teen…", self)
+        self.add_teen_action = _text_action("&Add a teen…", self)
         self.add_teen_action.setShortcuts(QKeySequence.StandardKey.New)
         self.add_teen_action.triggered.connect(self.add_teen_requested)
-        self.sign_out_action = QAction("Sign &out…", self)
+        self.sign_out_action = _text_action("Sign &out…", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
-        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action = _text_action("&Preferences…", self)
         self.preferences_action.setShortcuts([QKeySequence("Ctrl+,")])
         self.preferences_action.triggered.connect(self.preferences_requested)
-        self.quit_action = QAction("&Quit", self)
+        self.quit_action = _text_action("&Quit", self)
         self.quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         for action in (self.who_action, self.server_action):
             self.account_menu.addAction(action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.add_teen_action)
-        self.agreement_action = QAction("Family a&greement…", self)
+        self.agreement_action = _text_action("Family a&greement…", self)
         self.agreement_action.triggered.connect(self.agreement_requested)
         self.account_menu.addAction(self.agreement_action)
         self.account_menu.addAction(self.preferences_action)
@@ -178,7 +187,7 @@ class MainWindow(QMainWindow):
         self.account_menu.addAction(self.quit_action)
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("viewMenu")
-        self.inbox_action = QAction("&Requests inbox", self)
+        self.inbox_action = _text_action("&Requests inbox", self)
         self.inbox_action.setShortcuts([QKeySequence("Ctrl+I")])
         self.inbox_action.triggered.connect(self.inbox_requested)
         self.help_menu = bar.addMenu("&Help")
@@ -192,7 +201,7 @@ class MainWindow(QMainWindow):
         self.set_account(None, None)
 
     def _action(self, text: str, slot: Callable[[], object], keys: str = "") -> QAction:
-        action = QAction(text, self)
+        action = _text_action(text, self)
         if keys:
             action.setShortcuts([QKeySequence(keys)])
         action.triggered.connect(slot)
@@ -308,7 +317,7 @@ class MainWindow(QMainWindow):
         title = title or name.replace("_", " ").capitalize()
         self._page_factories[name] = build
         self._page_titles[name] = title
-        action = QAction(title, self)
+        action = _text_action(title, self)
         action.setObjectName(f"viewPage_{name}")
         action.setShortcuts([QKeySequence(f"Ctrl+{len(self._page_actions) + 1}")])
         # Through the family presenter, which knows whether a teen is selected and wires a page

@@ -20,6 +20,8 @@ STALE_AFTER = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class ReceiptWords:
+    """The words of the teen phone's receipt: next to a setting and on the phone-status line."""
+
     short: str  # after "saved — " next to a setting
     long: str  # the phone-status line
     up_to_date: bool

@@ -39,6 +39,8 @@ def _flag(value: object, default: bool) -> bool:
 
 @dataclass
 class Settings:
+    """This computer's settings of the app (the remembered guardian, notifications, the tray)."""
+
     path: Path
     server_url: str = DEFAULTS["server_url"]
     last_email: str = DEFAULTS["last_email"]

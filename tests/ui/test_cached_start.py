@@ -6,6 +6,9 @@ server behind the fault proxy, a real SQLite store and a real Secret Service key
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -107,10 +110,6 @@ def test_a_first_start_begins_with_the_settings_alone(data_dir) -> None:
     on a computer that remembers no guardian it reads the settings and nothing else, so the welcome
     screen's first paint does not share the processor with the services layer's imports. A fresh
     interpreter, so that what is imported is what the app's own start imports."""
-    import os
-    import subprocess
-    import sys
-
     probe = """
 import sys
 from famguard.app import LocalHeadStart
@@ -128,15 +127,25 @@ print(settings.path.parent, sessions, cached, "famguard.services" in sys.modules
     assert done.stdout.split() == [str(data_dir), "None", "None", "False", "False"]
 
 
+def _run_main(probe: str, data_dir) -> subprocess.CompletedProcess[str]:
+    """`probe` (a script ending in famguard.app.main()) in a fresh interpreter, offscreen, with the
+    test's data folder; it must exit 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_the_collector_paused_for_the_start_runs_again_where_no_family_opens(data_dir) -> None:
     """famguard pauses Python's garbage collector for its start (famguard.app.pause_collector)
     until a family is on screen; on the welcome screen, where none opens, it runs again a few
     seconds after the window's first paint (the pause shortened here), so a long session never
     goes without it. The real main() in a fresh interpreter."""
-    import os
-    import subprocess
-    import sys
-
     probe = """
 import gc, sys
 import famguard.app as app
@@ -154,12 +163,52 @@ def look():
 QTimer.singleShot(0, look)
 sys.exit(app.main([]))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_main(probe, data_dir)
     assert done.stdout.split() == ["[False,", "True]"]  # paused at the start, running afterwards
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_what_waits_for_the_first_screen_comes_after_the_family_from_the_store(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """famguard.app hands the window's icon and the listener for other launches to
+    `AppController.when_started` (~45 ms of CPU the family's paint no longer waits for): for a
+    returning guardian they come just after the family from the store is painted — while the
+    service has not answered yet — and one asked for later runs at once."""
+    from famguard.ui.family_painted import family_on_screen
+
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    proxy.latency = 3.0
+    again = launch()
+    seen: list[bool] = []
+    again.when_started(lambda: seen.append(family_on_screen(again.window)))
+    qtbot.waitUntil(lambda: seen != [], timeout=2500)
+    assert seen == [True]
+    later: list[bool] = []
+    again.when_started(lambda: later.append(True))
+    assert later == [True]
+
+
+def test_a_first_start_sets_the_icon_and_listens_for_other_launches(data_dir) -> None:
+    """Where no family is shown first, the icon and the listener for other launches come as soon
+    as the welcome screen is there (tests/ui/test_single_instance.py hands links over to such a
+    start). The real main() in a fresh interpreter."""
+    probe = """
+import logging, sys, time
+import famguard.app as app
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+until = time.monotonic() + 30
+def look():
+    if QApplication.instance().windowIcon().isNull() and time.monotonic() < until:
+        QTimer.singleShot(50, look)
+        return
+    print("icon", not QApplication.instance().windowIcon().isNull(), flush=True)
+    QApplication.instance().quit()
+QTimer.singleShot(0, look)
+sys.exit(app.main([]))
+"""
+    done = _run_main(probe, data_dir)
+    assert "icon True" in done.stdout
+    assert "Listening for other launches of FamGuard" in done.stdout
