@@ -267,8 +267,9 @@ def test_closing_while_a_change_is_in_flight_loses_nothing_and_applies_it_once(
     teen_id = pair(g, teen(live_server))
     session = sign_in(proxy.url, address)
     proxy.latency = 2.0
+    before = set(threading.enumerate())  # a sender of an earlier test may still be ending
     session.sync.start()
-    sender = next(t for t in threading.enumerate() if t.name == "famguard-sync-send")
+    sender = next(t for t in set(threading.enumerate()) - before if t.name == "famguard-sync-send")
     session.sync.queue_change(teen_id, search_enabled=False)
     session.sync.wake()
     deadline = time.monotonic() + 5
