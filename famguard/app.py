@@ -491,8 +491,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from famguard.ui.main_window import MainWindow
 
     window = MainWindow()
-    if args.self_test or (exit_after and exit_after != "family"):  # no controller: the icon at once
-        window.first_painted.connect(lambda: set_window_icon(app))  # first of its slots: before the self-test's
     window.first_painted.connect(lambda: QTimer.singleShot(COLLECTOR_PAUSE_MS, resume_collector))
     links = LinkHandler(window)
     if isinstance(app, Application):  # connected before the event loop runs, which delivers macOS's links
@@ -500,10 +498,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from famguard import selftest
 
+        # No controller: the icon at once, before the self-test's own slots (which check it).
+        window.first_painted.connect(lambda: set_window_icon(app))
         return selftest.run(app, window, build_backend())
     assert instance is not None
 
     if exit_after and exit_after != "family":
+        window.first_painted.connect(lambda: set_window_icon(app))  # no controller: at once
         window.first_painted.connect(lambda: _report_and_quit(app))
         window.show()
         code = app.exec()

@@ -151,7 +151,7 @@ class Waiter:
                     if hand_over.answered:
                         # Its task only cleans up now: it resumes after the other answers of
                         # this hand-out have left, not in between them.
-                        self.hub.enqueue(self.loop, [(Waiter.wake, self)])
+                        enqueue(self.loop, [(Waiter.wake, self)])
                         return
             self.wake()
 
@@ -464,11 +464,7 @@ class EventHub:
                 verdict = None if valid is None or waiter.hand_over is None else waiter.hand_over.token_hash in valid
                 by_loop[waiter.loop].append((one, (waiter, events, verdict)))
             for loop, calls in by_loop.items():
-                self.enqueue(loop, calls)
-
-    def enqueue(self, loop: asyncio.AbstractEventLoop, calls: list[tuple[Callable[[Any], None], Any]]) -> None:
-        """Queues calls (function, argument) for `loop` (module-level `enqueue`). Any thread."""
-        enqueue(loop, calls)
+                enqueue(loop, calls)
 
     def _signed_in(self, hashes: list[str]) -> set[str] | None:
         """Which of these sign-ins still hold (check_tokens), or None: no verdict, each poll checks."""
