@@ -163,6 +163,10 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol with a head size limit, a head timeout and eviction of slow
     connections near the descriptor limit. The limits come from `config.famguard_limits`."""
 
+    # Set on the instance only when a client half-closes with answers still to go (rare): a class
+    # default keeps it out of every connection's dict (see __init__).
+    _client_done = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - uvicorn's own signature
         super().__init__(*args, **kwargs)
         # What every connection of this server shares lives on its server state, not in two more
@@ -204,11 +208,19 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def eof_received(self) -> bool | None:  # type: ignore[override] # asyncio.Protocol allows True: keep it open
-        """The client has closed its side. Closing ours (the close itself and connection_lost)
-        costs the loop about as much as answering a long poll; while a hand-out of events is
-        under way on this loop, the close waits behind the answers still to go out (when ten
-        thousand woken clients close after their answers, half of the loop's time went to
-        those closes in between). Otherwise, or after, it closes as uvicorn's protocol does."""
+        """The client has closed its side. A client may do that right after its requests (a
+        half-close) and still read: whole requests it sent are answered, in order, and the
+        connection closes after the last answer. With nothing left to answer, or a request whose
+        body will now never come, it closes at once.
+
+        Closing (the close itself and connection_lost) costs the loop about as much as answering
+        a long poll; while a hand-out of events is under way on this loop, the close waits behind
+        the answers still to go out (when ten thousand woken clients close after their answers,
+        half of the loop's time went to those closes in between)."""
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and not cycle.more_body:
+            self._client_done = True
+            return True
         return True if after_hand_out(self.loop, _close_transport, self.transport) else None
 
     def data_received(self, data: bytes) -> None:
@@ -241,6 +253,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if isinstance(transport, _HeadWithBody):
             transport.flush()  # nothing should be held by now; never leave a head behind
         super().on_response_complete()
+        if self._client_done and not self.pipeline and self.cycle is not None and self.cycle.response_complete:
+            self._close()  # the last answer to a client that has closed its side
         if not self.transport.is_closing():
             # Idle on keep-alive: uvicorn's keep-alive timer runs; evictable under pressure.
             self._waiting[self] = 0
@@ -361,17 +375,24 @@ class _HeadWithBody:
             return
         if self._head:
             data, self._head = self._head + data, b""
-        self._transport.write(data)
+        self._send(data)
 
     def write_whole(self, data: bytes) -> None:
         """A whole answer, head and body (whole_answers.py): it goes at once."""
         self._wrote = True
-        self._transport.write(data)
+        self._send(data)
 
     def flush(self) -> None:
         if self._head:
             head, self._head = self._head, b""
-            self._transport.write(head)
+            self._send(head)
+
+    def _send(self, data: bytes) -> None:
+        # uvloop raises on a write to a closed transport, and a task may still be answering a
+        # request of a client that has gone (connection_lost, which marks the request, comes a
+        # loop turn after the close); the answer has nobody to go to.
+        if not self._transport.is_closing():
+            self._transport.write(data)
 
     def close(self) -> None:
         self.flush()

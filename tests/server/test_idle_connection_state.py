@@ -9,11 +9,14 @@ leaves nothing behind once answered."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
+import struct
 import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from famguard.server import notify
@@ -114,3 +117,66 @@ def test_waiting_polls_answer_at_their_own_timeout_and_leave_no_timer_behind(tmp
         # never before its own wait (the shared slots only ever round up), and not at the other's
         assert all(wait <= t < wait + notify.DEADLINE_GRAIN + 0.6 for t in times), (wait, times)
     assert left == (0, {})  # every poll unregistered, no slot or timer kept for a loop
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (a timeout fails the test)."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def test_a_client_that_half_closes_after_its_requests_gets_every_answer_then_the_close(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`printf 'GET …' | nc -N host port` and similar clients close their side once the request
+    is sent and then read. Found by sending from outside: one request got no answer at all, and
+    2,000 pipelined ones got none while the server logged "unable to perform operation on
+    <TCPTransport closed=True>" for each answer it still tried to write."""
+    caplog.set_level(logging.ERROR)
+    with LocalServer(f"sqlite:///{tmp_path / 'half.sqlite3'}", clock=FakeClock()) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        me = f"GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n".encode()
+        health = b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+        for pipelined in (health, health * 200 + me + b"GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+                sock.sendall(pipelined)
+                sock.shutdown(socket.SHUT_WR)
+                received = _read_until_closed(sock)
+            assert received.count(b"HTTP/1.1 ") == pipelined.count(b"HTTP/1.1\r\n")
+            assert received.startswith(b"HTTP/1.1 200 OK")
+        assert received.count(b"HTTP/1.1 200 OK") == 201
+        # In order: the 200 health answers, then /v1/me, then the 404 last.
+        assert (
+            received.index(b"HTTP/1.1 404 Not Found")
+            > received.index(alex.id.encode())
+            > received.rindex(b'{"status":"ok"}')
+        )
+        # A request whose body can no longer arrive is not waited for: the server closes at once.
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b'POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"em')
+            sock.shutdown(socket.SHUT_WR)
+            assert _read_until_closed(sock) == b""
+        assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+def test_a_client_that_resets_with_requests_still_pipelined_leaves_no_error_behind(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client gone (a reset) while its pipelined requests are being answered: the answers
+    have nobody to go to and are dropped, not written to the closed connection (which uvloop
+    refuses with an exception logged per request)."""
+    caplog.set_level(logging.ERROR)
+    with LocalServer(f"sqlite:///{tmp_path / 'reset.sqlite3'}", clock=FakeClock()) as server:
+        for _ in range(5):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n" * 2000)
+            time.sleep(0.005)  # the server is answering them
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        time.sleep(0.5)  # what the server still does for those requests
+        assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
