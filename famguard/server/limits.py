@@ -12,6 +12,12 @@ reverse proxy in front is welcome but not required):
   forever); and when open connections come near the process's descriptor limit, the oldest
   connection that is waiting for a head is closed to make room, so a crowd of slow clients cannot
   lock out new ones.
+- The same protocol answers at most `Limits.max_pipelined` requests sent ahead of their turn
+  (pipelined) on one connection, then closes it after those answers: uvicorn parses all that one
+  read holds (~7,000 tiny requests in 256 KiB) into a waiting request each, so fifty clients that
+  sent a megabyte of them without reading an answer took the server from 74 MiB to 2.4 GiB and
+  health answers 24 s late. A client's requests that were not answered before a close are for it
+  to send again (RFC 9112, 9.3.2); no real client pipelines this deep.
 - The same protocol hands each response a transport that holds the response's head until its
   body is written (`_HeadWithBody`), so a small answer leaves in one write instead of two: on
   loopback and LAN every write is a trip through the TCP stack, and with two per answer they
@@ -56,6 +62,8 @@ class Limits:
     max_connections: int | None = None
     # Sign-ups (each an argon2 hash of 64 MiB) per client address in the throttle window.
     signups_per_address: int = 20
+    # Requests a connection may have waiting behind the one being answered (HTTP pipelining).
+    max_pipelined: int = 32
 
     def connection_cap(self) -> int:
         if self.max_connections is not None:
@@ -163,9 +171,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol with a head size limit, a head timeout and eviction of slow
     connections near the descriptor limit. The limits come from `config.famguard_limits`."""
 
-    # Set on the instance only when a client half-closes with answers still to go (rare): a class
-    # default keeps it out of every connection's dict (see __init__).
+    # Set on the instance only when a client half-closes with answers still to go, or has sent more
+    # pipelined requests than it may (both rare): class defaults keep them out of every
+    # connection's dict (see __init__).
     _client_done = False
+    _overflowed = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - uvicorn's own signature
         super().__init__(*args, **kwargs)
@@ -224,6 +234,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         return True if after_hand_out(self.loop, _close_transport, self.transport) else None
 
     def data_received(self, data: bytes) -> None:
+        if self._overflowed:
+            return  # the connection closes after the answers it is owed (on_headers_complete)
         if self._head_timer is None and self._in_waiting():
             self._arm_head_timer()  # the first byte after a keep-alive pause starts the clock
         if self._in_waiting():
@@ -237,8 +249,37 @@ class GuardedHttpProtocol(HttpToolsProtocol):
                 return
         super().data_received(data)
 
+    # Once a connection has sent more pipelined requests than it may, the parser's callbacks for
+    # the rest of what it had sent do nothing: no request is made of them (and a body in them is
+    # not added to the last request taken).
+    def on_message_begin(self) -> None:
+        if not self._overflowed:
+            super().on_message_begin()
+
+    def on_url(self, url: bytes) -> None:
+        if not self._overflowed:
+            super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if not self._overflowed:
+            super().on_header(name, value)
+
+    def on_body(self, body: bytes) -> None:
+        if not self._overflowed:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._overflowed:
+            super().on_message_complete()
+
     def on_headers_complete(self) -> None:
         self._head_done()
+        if self._overflowed:
+            return
+        if len(self.pipeline) >= self._limits.max_pipelined:
+            # Those taken are answered in order, then the connection closes (on_response_complete).
+            self._overflowed = self._client_done = True
+            return
         super().on_headers_complete()
         cycle = self.cycle  # this request's, made by uvicorn just now; its task has not run yet
         # (Not for HEAD: uvicorn writes no body for it, so nothing would send the held head.)

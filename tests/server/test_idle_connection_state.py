@@ -140,14 +140,14 @@ def test_a_client_that_half_closes_after_its_requests_gets_every_answer_then_the
         alex = make_guardian(api)
         me = f"GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n".encode()
         health = b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
-        for pipelined in (health, health * 200 + me + b"GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n"):
+        for pipelined in (health, health * 20 + me + b"GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n"):
             with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
                 sock.sendall(pipelined)
                 sock.shutdown(socket.SHUT_WR)
                 received = _read_until_closed(sock)
             assert received.count(b"HTTP/1.1 ") == pipelined.count(b"HTTP/1.1\r\n")
             assert received.startswith(b"HTTP/1.1 200 OK")
-        assert received.count(b"HTTP/1.1 200 OK") == 201
+        assert received.count(b"HTTP/1.1 200 OK") == 21
         # In order: the 200 health answers, then /v1/me, then the 404 last.
         assert (
             received.index(b"HTTP/1.1 404 Not Found")

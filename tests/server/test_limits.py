@@ -209,3 +209,60 @@ def test_answers_arrive_whole_on_a_kept_alive_connection(tmp_path: Path) -> None
             assert refused.startswith(b"HTTP/1.1 422 ") and b'"validation_failed"' in refused
             sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
             assert _read_until(sock, b'"ok"}').endswith(b'{"status":"ok"}')
+
+
+def _answers_until_closed(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def test_a_connection_answers_its_allowed_pipelined_requests_in_order_then_closes(tmp_path: Path) -> None:
+    """Requests sent ahead of their answers (HTTP pipelining) are answered in order up to the
+    limit of waiting ones; then the connection closes and what it sent beyond is not taken (a
+    client sends such requests again on a new connection)."""
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", limits=Limits(max_pipelined=4)) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"".join(f"GET /v1/nowhere-{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for n in range(50)))
+            answered = _answers_until_closed(sock)  # a timeout here: the connection was kept open
+        # The one being answered and the 4 waiting behind it, each a 404 of its own, in order.
+        assert answered.count(b"HTTP/1.1 404 Not Found") == 5
+        # Within the limit, every request is answered and the connection stays open.
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n" * 5)
+            time.sleep(0.5)
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            received = b""
+            while received.count(b"HTTP/1.1 200 OK") < 6:
+                received += sock.recv(65536)
+
+
+def test_clients_that_pipeline_megabytes_without_reading_leave_the_server_small_and_answering(
+    own_server: LocalServer,
+) -> None:
+    """The probe: fifty connections each sent 1 MB of tiny pipelined requests and read nothing;
+    the server went from 74 MiB to 2.4 GiB and a health check waited 24 s (uvicorn made a waiting
+    request of every one it had read)."""
+    before = _rss_peak_mib(own_server.pid)
+    request = b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+    flood = request * (MiB // len(request))
+    floods = []
+    try:
+        for _ in range(50):
+            sock = socket.create_connection(("127.0.0.1", own_server.port), timeout=10)
+            sock.setblocking(False)
+            try:
+                sock.send(flood)
+            except BlockingIOError:
+                pass  # what the kernel would not take now: the server has plenty already
+            floods.append(sock)
+        time.sleep(2)  # the server reads and answers what it takes of them
+        started = time.monotonic()
+        assert requests.get(f"{own_server.url}/v1/health", timeout=30).status_code == 200
+        health_seconds = time.monotonic() - started
+    finally:
+        for sock in floods:
+            sock.close()
+    assert health_seconds < 1.0, f"health took {health_seconds:.2f} s during the flood"
+    assert _rss_peak_mib(own_server.pid) - before < 50
