@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from famguard.ui.main_window import MainWindow
 
 CHECK_EVERY_MS = 5
@@ -33,11 +35,16 @@ def family_on_screen(window: MainWindow) -> bool:
 
 
 class _Watcher(QObject):
-    """One per window: checks every few ms for the family on screen, then waits for its paint and
-    calls everyone waiting, in the order they asked. One watcher, not one each, so that the order
-    is fixed: the start-up benchmark (famguard.app) asks before the controller, and reports the
-    moment of that paint before the controller's own work after it runs (two watchers raced, and
-    the benchmark counted that work in some runs and not in others)."""
+    """One per window: watches the home page's paints from when it is built (checked every few ms),
+    so that the family's first paint is the one that counts, and calls everyone waiting just after
+    it, in the order they asked. When the family is seen on screen before a paint of it was (a
+    caller who asked after it was painted), it asks for one and waits for that. (It used to look
+    every 5 ms for the family on screen and then ask for a paint: the first paint, which usually
+    came before the look, was followed by a second one, ~3-6 ms later, and that one was reported.)
+    One watcher, not one each, so that the order is fixed: the start-up benchmark (famguard.app)
+    asks before the controller, and reports the moment of that paint before the controller's own
+    work after it runs (two watchers raced, and the benchmark counted that work in some runs and
+    not in others)."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -48,6 +55,7 @@ class _Watcher(QObject):
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self._check)
         self._painting = False  # a paint of the family's home is awaited
+        self._watched: QWidget | None = None  # the home page whose paints are watched
 
     def add(self, then: Callable[[], None]) -> None:
         self.waiting.append(then)
@@ -60,22 +68,34 @@ class _Watcher(QObject):
             self.waiting.remove(then)
             if not self.waiting:
                 self.timer.stop()
+                self._stop_watching()
             then()
+
+    def _stop_watching(self) -> None:
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+            self._watched = None
 
     def _check(self) -> None:
         from famguard.ui.main_window import HOME_PAGE
 
-        if family_on_screen(self.window):
-            self.timer.stop()
-            home = self.window.built_page(HOME_PAGE)
-            assert home is not None  # family_on_screen saw it
-            self._painting = True
+        home = self.window.built_page(HOME_PAGE)
+        if home is None:
+            return
+        if home is not self._watched:  # watched from before the family is on screen: its first paint counts
+            self._stop_watching()
+            self._watched = home
             home.installEventFilter(self)
+        if family_on_screen(self.window):  # on screen already, and that paint was missed or is to come
+            self.timer.stop()
+            self._painting = True
             home.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if self._painting and event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
+        if event.type() == QEvent.Type.Paint and (self._painting or family_on_screen(self.window)):
+            self.timer.stop()
+            self._painting = True
+            self._stop_watching()
             QTimer.singleShot(0, self, self._painted)  # after this paint has finished
         return False
 
@@ -90,7 +110,7 @@ class _Watcher(QObject):
 
 def when_family_painted(window: MainWindow, then: Callable[[], None], *, give_up_ms: int | None = None) -> None:
     """Call `then` once, on the GUI thread, just after the first paint of a teen's home showing
-    its teen (checked every few ms) — or after `give_up_ms` if that never comes (no teen cached, a
+    its teen — or after `give_up_ms` if that never comes (no teen cached, a
     minimised window that does not paint). Callers waiting for the same paint are called in the
     order they asked."""
     watcher = window.findChild(_Watcher, "familyPaintedWatcher")

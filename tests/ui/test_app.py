@@ -44,3 +44,49 @@ def test_a_server_address_without_a_scheme_is_refused_clearly(capsys: pytest.Cap
     assert exit_info.value.code == 2
     assert "--server must start with http:// or https://" in capsys.readouterr().err
     assert parse_args(["--demo", "--server", "http://127.0.0.1:8000"]).demo is True
+
+
+def test_no_arguments_mean_every_options_default() -> None:
+    """`famguard` alone starts as the parser would read it: the usual start skips building it."""
+    from famguard.app import build_parser
+
+    assert parse_args([]) == build_parser().parse_args([])
+    assert parse_args(["--demo"]).demo is True
+
+
+def test_pyside_still_tells_a_qt_module_from_the_layers_and_the_standard_library_without_qt() -> None:
+    """PySide's import hook decides from the answer which modules its `__feature__` switches apply
+    to: a module saying "PySide6" still counts as one using it; the layers the layer rules keep
+    free of Qt and Python's own modules are answered without reading their sources."""
+    code = """
+import builtins, json, sys
+import PySide6
+import famguard.app as app
+app.cheaper_pyside_source_check()
+feature = sys.modules["PySide6.support.feature"]
+opened = []
+real_open = builtins.open
+def counting_open(file, *args, **kwargs):
+    opened.append(str(file))
+    return real_open(file, *args, **kwargs)
+builtins.open = counting_open
+import famguard.ui.welcome as welcome, famguard.domain.models as models, famguard.store.db as db
+import json.decoder as decoder
+answers = {m.__name__: feature._mod_uses_pyside(m) for m in (welcome, models, db, decoder)}
+builtins.open = real_open
+free = [models.__file__, db.__file__, decoder.__file__, sys.modules["famguard.domain.errors"].__file__]
+print(json.dumps([answers, [f for f in opened if f in free]]))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    answers, read = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers == {
+        "famguard.ui.welcome": True,
+        "famguard.domain.models": False,
+        "famguard.store.db": False,
+        "json.decoder": False,
+    }
+    assert read == []  # the Qt-free ones were answered without reading them

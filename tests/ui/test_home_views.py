@@ -289,3 +289,38 @@ def test_everyone_waiting_for_the_family_on_screen_is_called_once_in_the_order_t
     qtbot.waitUntil(lambda: len(calls) == 3, timeout=2000)
     qtbot.wait(50)
     assert calls == ["impatient", "benchmark", "controller"]
+
+
+def test_the_family_is_reported_at_its_first_paint_not_at_a_repaint_asked_for_after_it(qtbot) -> None:
+    """The family's first paint is the moment the start-up benchmark reports and the controller
+    brings the keyring and the network up: a paint that comes before the watcher's next look counts,
+    the watcher does not ask for a second one and wait for that (famguard.ui.family_painted)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from famguard.ui.family_painted import CHECK_EVERY_MS, family_on_screen, when_family_painted
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    painted_on_screen: list[int] = []
+    reported_after: list[int] = []
+
+    class CountPaints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and family_on_screen(window):
+                painted_on_screen.append(1)
+            return False
+
+    when_family_painted(window, lambda: reported_after.append(len(painted_on_screen)))
+    window.show_family()
+    home = window.ensure_home_page()
+    counter = CountPaints(home)
+    home.installEventFilter(counter)
+    qtbot.wait(4 * CHECK_EVERY_MS)  # the home exists, without a teen yet: nothing to report
+    assert reported_after == []
+    window.teen_list.set_teens([TeenRow("t1", "Maya", 14, 35, 60)])
+    home.show_facts(facts())
+    window.show_page("home")
+    home.repaint()  # the family's first paint, before the watcher looks again
+    qtbot.waitUntil(lambda: reported_after != [], timeout=2000)
+    assert reported_after == [1]  # reported after that paint, with no repaint of its own
