@@ -318,9 +318,12 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().on_response_complete()
         if self._client_done and not self.pipeline and self.cycle is not None and self.cycle.response_complete:
             self._close()  # the last answer to a client that has closed its side
-        if not self.transport.is_closing():
-            # Idle on keep-alive: uvicorn's keep-alive timer runs; evictable under pressure. A
-            # head already begun behind the request just answered goes on counting from its size.
+        # Idle on keep-alive, unless uvicorn has just started a pipelined request (self.cycle is the
+        # last request parsed): uvicorn's keep-alive timer runs; evictable under pressure. A head
+        # already begun behind the request just answered goes on counting from its size. (Counted
+        # as waiting while a pipelined long poll ran, the next head's first bytes started the head
+        # timer, which closed the connection, poll and all.)
+        if not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete):
             self._waiting[self] = max(0, self._guard.pipelined_heads.pop(self, 0))
 
     # --- internals --------------------------------------------------------------------------

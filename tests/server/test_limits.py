@@ -325,3 +325,28 @@ def test_a_head_within_the_limit_sent_in_pieces_behind_a_running_request_is_answ
             answers = _read_until(sock, b'{"status":"ok"}')
         assert answers.startswith(b"HTTP/1.1 200 ") and b'"cursor"' in answers
         assert answers.endswith(b'{"status":"ok"}')
+
+
+def test_a_pipelined_long_poll_is_neither_cut_by_the_head_timeout_nor_evictable(tmp_path: Path) -> None:
+    """Found from outside: after answering a request, the server counted its connection as
+    waiting for a head even when the next pipelined request (a long poll here) had just started;
+    so the next head's first bytes started the head timer, which closed the connection, poll and
+    all, before the poll's answer (1 s into a 3 s poll here), and the connection could be chosen
+    for eviction near the descriptor limit. Now both answers arrive and the third head is read."""
+    from tests.support.accounts import make_guardian
+    from tests.support.http import Api
+
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", limits=Limits(header_timeout=1.0)) as server:
+        with requests.Session() as session:
+            person = make_guardian(Api(session, server.url))
+        poll = f"GET /v1/events?after=0&wait=3 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {person.token}\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n" + poll.encode())
+            time.sleep(0.3)
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")  # the next head, begun
+            started = time.monotonic()
+            answers = _read_until(sock, b'"cursor":"0"}')
+            assert answers.count(b"HTTP/1.1 200 OK") == 2, answers[-200:]
+            assert time.monotonic() - started > 2  # the poll's own wait, not a close
+            sock.sendall(b"\r\n")  # the third head, finished: answered too
+            assert _read_until(sock, b'{"status":"ok"}').endswith(b'{"status":"ok"}')
