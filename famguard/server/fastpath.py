@@ -42,6 +42,13 @@ FAST_PATH_ENV = "FAMGUARD_FAST_PATH"  # "0" turns the fast path off (see app.cre
 _PATH = re.compile(r"^/v1/teens/([0-9a-f]{32})/controls$")
 
 
+def first_values(headers: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+    """A request's headers by name, each with its first value: what the routes read (starlette's
+    `Headers.get`), so a repeated header means the same on every path (a junk token sent before a
+    valid one is refused on both, not answered by one)."""
+    return dict(reversed(headers))
+
+
 class FastControlsRead:
     """ASGI middleware; a no-op for every other request and for databases other than SQLite."""
 
@@ -53,7 +60,7 @@ class FastControlsRead:
         if scope["type"] == "http" and scope["method"] == "GET" and self.service.db.is_sqlite:
             match = _PATH.match(scope["path"])
             if match and not scope.get("query_string"):
-                headers: dict[bytes, bytes] = dict(scope["headers"])
+                headers = first_values(scope["headers"])
                 if_none_match = headers.get(b"if-none-match", b"").decode("latin-1") or None
                 found = self._allowed(match.group(1), headers)
                 if found is not None and len(if_none_match or "") <= ETAG_HEADER_MAX:
@@ -61,7 +68,7 @@ class FastControlsRead:
                     await response(scope, receive, send)
                     return
             elif scope["path"] == "/v1/me" and not scope.get("query_string"):
-                me = self._me(dict(scope["headers"]))
+                me = self._me(first_values(scope["headers"]))
                 if me is not None:
                     await me(scope, receive, send)
                     return

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from famguard.server.access import AUTH_ACCOUNT_ID, POLL_AUTH_SQL, POLL_LATEST, token_refusal, tokens_check_sql
+from famguard.server.fastpath import first_values
 from famguard.server.notify import MY_EVENTS_SQL, Event, HandOver, event_of
 from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
 from famguard.server.security import token_hash
@@ -94,7 +95,7 @@ class FastEventsPoll:
     def _account(self, scope: Scope) -> tuple[str, str, int] | None:
         """The signed-in account, its token's hash and its latest event number (one read), or
         None (the route answers the refusal)."""
-        headers: dict[bytes, bytes] = dict(scope["headers"])
+        headers = first_values(scope["headers"])
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from famguard.server.access import CONTROLS_READ_SQL, ControlsRead
 from famguard.server.controls_write import change_controls
-from famguard.server.fastpath import answerable_read
+from famguard.server.fastpath import answerable_read, first_values
 from famguard.server.fastpath_write import _candidate, _read_body, _replaying
 from famguard.server.routes_controls import ETAG_HEADER_MAX, controls_read_response, controls_response
 from famguard.server.security import token_hash
@@ -47,7 +47,7 @@ class FastControlsPostgres:
         if self.enabled and scope["type"] == "http" and scope["method"] in ("GET", "PATCH"):
             match = _PATH.match(scope["path"])
             if match and not scope.get("query_string"):
-                headers: dict[bytes, bytes] = dict(scope["headers"])
+                headers = first_values(scope["headers"])
                 token = _bearer(headers)
                 if scope["method"] == "GET":
                     if_none_match = headers.get(b"if-none-match", b"").decode("latin-1") or None

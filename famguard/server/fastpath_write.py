@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from famguard.server.controls_write import change_controls
 from famguard.server.errors import ApiError, error_response
+from famguard.server.fastpath import first_values
 from famguard.server.idempotency import fingerprint, keyed_change
 from famguard.server.routes_controls import ETAG_HEADER_MAX, KEY_MAX, controls_response, replay_response
 from famguard.server.service import Service
@@ -87,7 +88,7 @@ class FastControlsWrite:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "PATCH" and self.enabled:
             match = _PATH.match(scope["path"])
-            headers: dict[bytes, bytes] = dict(scope["headers"]) if match else {}
+            headers = first_values(scope["headers"]) if match else {}
             if match and not scope.get("query_string") and _candidate(scope["headers"], headers):
                 body, complete = await _read_body(receive)
                 answer = await self._change(scope["path"], match.group(1), headers, body) if complete else None

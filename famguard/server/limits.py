@@ -7,7 +7,9 @@ reverse proxy in front is welcome but not required):
   before any route parses JSON or checks a token, which is the point: parsing came first. A body
   that is not strict JSON text (famguard.server.strict_json) is refused here too, with 422.
 - `GuardedHttpProtocol`, uvicorn's httptools protocol with three more rules: a request head over
-  `Limits.max_header_bytes` gets 431; a connection that has not finished sending its head within
+  `Limits.max_header_bytes` gets 431 (the head of a request pipelined behind one still running
+  closes the connection instead: an answer to the earlier request is still owed, and a 431 now
+  would read as that answer); a connection that has not finished sending its head within
   `Limits.header_timeout` seconds is closed (a half-sent header used to hold a connection
   forever); and when open connections come near the process's descriptor limit, the oldest
   connection that is waiting for a head is closed to make room, so a crowd of slow clients cannot
@@ -248,13 +250,33 @@ class GuardedHttpProtocol(HttpToolsProtocol):
                 self._reply_and_close(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
                 return
         super().data_received(data)
+        pipelined = self._guard.pipelined_heads
+        if pipelined and self in pipelined:  # a pipelined head still unfinished after this read
+            self._count_pipelined_head(pipelined, len(data))
+
+    def _count_pipelined_head(self, pipelined: dict[GuardedHttpProtocol, int], size: int) -> None:
+        counted = pipelined[self]
+        # Begun in this read: counted from the next (one read's worth unmeasured, a bounded slack);
+        # begun earlier: this whole read was head.
+        pipelined[self] = counted = 0 if counted < 0 else counted + size
+        if counted > self._limits.max_header_bytes:
+            self._close()
 
     # Once a connection has sent more pipelined requests than it may, the parser's callbacks for
     # the rest of what it had sent do nothing: no request is made of them (and a body in them is
     # not added to the last request taken).
     def on_message_begin(self) -> None:
-        if not self._overflowed:
-            super().on_message_begin()
+        if self._overflowed:
+            return
+        super().on_message_begin()
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # The head of a request pipelined behind one still running: the connection is not
+            # waiting (nor evictable), but what the head holds is bounded all the same. uvicorn
+            # reads on while a request runs, and httptools keeps a header it has not finished in
+            # memory: unbounded, a head sent behind a long poll (or a sign-in whose hash runs)
+            # took hundreds of MiB. -1: it began in the read being parsed (counted from the next).
+            self._guard.pipelined_heads[self] = -1
 
     def on_url(self, url: bytes) -> None:
         if not self._overflowed:
@@ -296,9 +318,13 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().on_response_complete()
         if self._client_done and not self.pipeline and self.cycle is not None and self.cycle.response_complete:
             self._close()  # the last answer to a client that has closed its side
-        if not self.transport.is_closing():
-            # Idle on keep-alive: uvicorn's keep-alive timer runs; evictable under pressure.
-            self._waiting[self] = 0
+        # Idle on keep-alive, unless uvicorn has just started a pipelined request (self.cycle is the
+        # last request parsed): uvicorn's keep-alive timer runs; evictable under pressure. A head
+        # already begun behind the request just answered goes on counting from its size. (Counted
+        # as waiting while a pipelined long poll ran, the next head's first bytes started the head
+        # timer, which closed the connection, poll and all.)
+        if not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete):
+            self._waiting[self] = max(0, self._guard.pipelined_heads.pop(self, 0))
 
     # --- internals --------------------------------------------------------------------------
 
@@ -316,6 +342,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def _head_done(self) -> None:
         self._waiting.pop(self, None)
+        self._guard.pipelined_heads.pop(self, None)
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
@@ -331,15 +358,17 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
 
 class _Guard:
-    """What the connections of one server share: its limits, its connection cap and the
-    connections waiting for a request head (oldest first)."""
+    """What the connections of one server share: its limits, its connection cap, the
+    connections waiting for a request head (oldest first), and the bytes of each pipelined
+    request head still arriving behind a running request (see on_message_begin)."""
 
-    __slots__ = ("cap", "limits", "waiting")
+    __slots__ = ("cap", "limits", "pipelined_heads", "waiting")
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.cap = limits.connection_cap()
         self.waiting: OrderedDict[GuardedHttpProtocol, int] = OrderedDict()
+        self.pipelined_heads: dict[GuardedHttpProtocol, int] = {}
 
 
 class _Flag:

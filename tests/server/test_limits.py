@@ -266,3 +266,87 @@ def test_clients_that_pipeline_megabytes_without_reading_leave_the_server_small_
             sock.close()
     assert health_seconds < 1.0, f"health took {health_seconds:.2f} s during the flood"
     assert _rss_peak_mib(own_server.pid) - before < 50
+
+
+def test_a_request_head_sent_while_an_earlier_request_runs_is_bounded_too(own_server: LocalServer) -> None:
+    """Found from outside: the head limit counted only a connection's first head. The head of a
+    pipelined request, sent while the earlier one was still running (a long poll here; for a
+    stranger, a sign-in with a wrong password while its hash runs), was read without a limit:
+    300 MiB of header lines in half a second took the server's memory from 82 to 385 MiB. Now
+    the connection is closed once that head passes the limit."""
+    from tests.support.accounts import make_guardian
+    from tests.support.http import Api
+
+    with requests.Session() as session:
+        person = make_guardian(Api(session, own_server.url))
+    before = _rss_peak_mib(own_server.pid)
+    filler = (b"X-Filler: " + b"a" * 8000 + b"\r\n") * 128  # 1 MiB of header lines
+    sent = 0
+    with socket.create_connection(("127.0.0.1", own_server.port), timeout=10) as sock:
+        sock.sendall(
+            f"GET /v1/events?after=0&wait=3 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {person.token}\r\n\r\n"
+            "GET /v1/health HTTP/1.1\r\nHost: x\r\n".encode()
+        )
+        try:
+            while sent < 64 * MiB:
+                sock.sendall(filler)
+                sent += len(filler)
+        except OSError:  # the server closed the connection while we were still sending
+            pass
+        try:
+            rest = sock.recv(65536)
+        except ConnectionResetError:
+            rest = b""
+    assert rest == b"", f"the connection stayed open after {sent // MiB} MiB of one request head"
+    assert sent < 64 * MiB
+    assert _rss_peak_mib(own_server.pid) - before < 30
+    assert requests.get(f"{own_server.url}/v1/health", timeout=5).status_code == 200
+
+
+def test_a_head_within_the_limit_sent_in_pieces_behind_a_running_request_is_answered(tmp_path: Path) -> None:
+    """The other side of the bound above: a pipelined head under the limit (12 KiB of headers,
+    in 1 KiB pieces while a long poll runs) is read whole and answered after the poll."""
+    from tests.support.accounts import make_guardian
+    from tests.support.http import Api
+
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}") as server:
+        with requests.Session() as session:
+            person = make_guardian(Api(session, server.url))
+        head = b"GET /v1/health HTTP/1.1\r\nHost: x\r\n" + b"".join(
+            b"X-Part-%d: %s\r\n" % (n, b"a" * 1000) for n in range(12)
+        )
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            poll = f"GET /v1/events?after=0&wait=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {person.token}\r\n\r\n"
+            sock.sendall(poll.encode())
+            for start in range(0, len(head), 1024):
+                sock.sendall(head[start : start + 1024])
+                time.sleep(0.01)
+            sock.sendall(b"\r\n")
+            answers = _read_until(sock, b'{"status":"ok"}')
+        assert answers.startswith(b"HTTP/1.1 200 ") and b'"cursor"' in answers
+        assert answers.endswith(b'{"status":"ok"}')
+
+
+def test_a_pipelined_long_poll_is_neither_cut_by_the_head_timeout_nor_evictable(tmp_path: Path) -> None:
+    """Found from outside: after answering a request, the server counted its connection as
+    waiting for a head even when the next pipelined request (a long poll here) had just started;
+    so the next head's first bytes started the head timer, which closed the connection, poll and
+    all, before the poll's answer (1 s into a 3 s poll here), and the connection could be chosen
+    for eviction near the descriptor limit. Now both answers arrive and the third head is read."""
+    from tests.support.accounts import make_guardian
+    from tests.support.http import Api
+
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", limits=Limits(header_timeout=1.0)) as server:
+        with requests.Session() as session:
+            person = make_guardian(Api(session, server.url))
+        poll = f"GET /v1/events?after=0&wait=3 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {person.token}\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n" + poll.encode())
+            time.sleep(0.3)
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")  # the next head, begun
+            started = time.monotonic()
+            answers = _read_until(sock, b'"cursor":"0"}')
+            assert answers.count(b"HTTP/1.1 200 OK") == 2, answers[-200:]
+            assert time.monotonic() - started > 2  # the poll's own wait, not a close
+            sock.sendall(b"\r\n")  # the third head, finished: answered too
+            assert _read_until(sock, b'{"status":"ok"}').endswith(b'{"status":"ok"}')

@@ -1,8 +1,9 @@
 """The PostgreSQL fast paths of GET and PATCH controls (fastpath_pg.py) against the FastAPI
 routes, on a throw-away cluster: the read and change scenarios of test_controls_read_paths and
 test_controls_write_paths (every refusal, If-Match/If-None-Match, age rules, a teen turning 18,
-a key) give identical statuses, bodies and ETags, and leave the same history and events; the
-fast path really answers when it is on. And per-account event numbers under parallel changes:
+a key) give identical statuses, bodies and ETags, and leave the same history and events, and a
+repeated header means its first value on both (test_repeated_headers); the fast path really
+answers when it is on. And per-account event numbers under parallel changes:
 many guardians changing their teens at once through two server processes (no table lock any
 more) leave every account numbers 1, 2, 3… without a gap or a repeat, and a poll waiting in one
 process gets the other process's change at once.
@@ -22,6 +23,7 @@ from sqlalchemy import text
 from famguard.server.db import make_engine
 from tests.server import test_controls_read_paths as read_paths
 from tests.server import test_controls_write_paths as write_paths
+from tests.server import test_repeated_headers as repeated_headers
 from tests.server.test_postgres import postgres_server  # noqa: F401 - the fixture (and its skip without PostgreSQL)
 from tests.support.accounts import link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll
@@ -49,6 +51,16 @@ def test_both_paths_answer_every_controls_change_alike_on_postgres(postgres_serv
     assert answers["stale if-match"][0] == 412 and answers["age rule"][0] == 422
     assert answers["18 today in the teen's time zone"][0] == 404
     assert [e["type"] for e in fast_events].count("controls_changed") == 7
+
+
+def test_a_repeated_header_means_its_first_value_on_both_paths_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
+    answers = read_paths.assert_answers_agree(
+        repeated_headers._run(fresh_database(postgres_server), fast_path=True),
+        repeated_headers._run(fresh_database(postgres_server), fast_path=False),
+    )
+    assert answers["controls, junk token then valid"][0] == "HTTP/1.1 401 Unauthorized"
+    assert answers["controls, valid token then junk"][0] == "HTTP/1.1 200 OK"
+    assert answers["controls, current tag then stale"][0] == "HTTP/1.1 304 Not Modified"
 
 
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])
