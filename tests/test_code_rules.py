@@ -73,6 +73,15 @@ def test_layers_import_only_along_the_arrows() -> None:
     assert _violations() == []
 
 
+def test_the_app_skips_pyside_source_reads_only_for_layers_these_rules_keep_free_of_qt() -> None:
+    """famguard.app answers PySide's "does this module use PySide6?" without reading the file for
+    its LAYERS_WITHOUT_QT, on the strength of these rules: the two lists must name the same layers."""
+    from famguard.app import LAYERS_WITHOUT_QT
+
+    kept_free = {f"famguard.{layer}" for layer, banned in FORBIDDEN_THIRD_PARTY.items() if "PySide6" in banned}
+    assert set(LAYERS_WITHOUT_QT) == kept_free
+
+
 def test_the_layer_check_catches_a_forbidden_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake_package = tmp_path / "famguard"
     (fake_package / "domain").mkdir(parents=True)
