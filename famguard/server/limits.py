@@ -316,14 +316,17 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if isinstance(transport, _HeadWithBody):
             transport.flush()  # nothing should be held by now; never leave a head behind
         super().on_response_complete()
-        if self._client_done and not self.pipeline and self.cycle is not None and self.cycle.response_complete:
+        # Nothing left running unless uvicorn has just started a pipelined request (self.cycle is
+        # the last request parsed, so when it is answered no pipelined one is left either).
+        if self.cycle is not None and not self.cycle.response_complete:
+            return
+        if self._client_done:
             self._close()  # the last answer to a client that has closed its side
-        # Idle on keep-alive, unless uvicorn has just started a pipelined request (self.cycle is the
-        # last request parsed): uvicorn's keep-alive timer runs; evictable under pressure. A head
-        # already begun behind the request just answered goes on counting from its size. (Counted
-        # as waiting while a pipelined long poll ran, the next head's first bytes started the head
-        # timer, which closed the connection, poll and all.)
-        if not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete):
+        elif not self.transport.is_closing():
+            # Idle on keep-alive: uvicorn's keep-alive timer runs; evictable under pressure. A head
+            # already begun behind the request just answered goes on counting from its size. (Counted
+            # as waiting while a pipelined long poll ran, the next head's first bytes started the head
+            # timer, which closed the connection, poll and all.)
             self._waiting[self] = max(0, self._guard.pipelined_heads.pop(self, 0))
 
     # --- internals --------------------------------------------------------------------------
