@@ -21,7 +21,7 @@ import requests
 
 from famguard.server import notify
 from tests.support.accounts import link, make_guardian, make_teen
-from tests.support.http import Api
+from tests.support.http import Api, read_until_closed
 from tests.support.servers import FakeClock, LocalServer
 
 
@@ -119,14 +119,6 @@ def test_waiting_polls_answer_at_their_own_timeout_and_leave_no_timer_behind(tmp
     assert left == (0, {})  # every poll unregistered, no slot or timer kept for a loop
 
 
-def _read_until_closed(sock: socket.socket) -> bytes:
-    """Everything the server sends until it closes the connection (a timeout fails the test)."""
-    data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
-    return data
-
-
 def test_a_client_that_half_closes_after_its_requests_gets_every_answer_then_the_close(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -144,7 +136,7 @@ def test_a_client_that_half_closes_after_its_requests_gets_every_answer_then_the
             with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
                 sock.sendall(pipelined)
                 sock.shutdown(socket.SHUT_WR)
-                received = _read_until_closed(sock)
+                received = read_until_closed(sock)
             assert received.count(b"HTTP/1.1 ") == pipelined.count(b"HTTP/1.1\r\n")
             assert received.startswith(b"HTTP/1.1 200 OK")
         assert received.count(b"HTTP/1.1 200 OK") == 21
@@ -158,7 +150,7 @@ def test_a_client_that_half_closes_after_its_requests_gets_every_answer_then_the
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
             sock.sendall(b'POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"em')
             sock.shutdown(socket.SHUT_WR)
-            assert _read_until_closed(sock) == b""
+            assert read_until_closed(sock) == b""
         assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
 

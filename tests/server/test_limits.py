@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from famguard.server.limits import Limits
+from tests.support.http import read_until_closed
 from tests.support.servers import LocalServer
 
 MiB = 1024 * 1024
@@ -211,13 +212,6 @@ def test_answers_arrive_whole_on_a_kept_alive_connection(tmp_path: Path) -> None
             assert _read_until(sock, b'"ok"}').endswith(b'{"status":"ok"}')
 
 
-def _answers_until_closed(sock: socket.socket) -> bytes:
-    data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
-    return data
-
-
 def test_a_connection_answers_its_allowed_pipelined_requests_in_order_then_closes(tmp_path: Path) -> None:
     """Requests sent ahead of their answers (HTTP pipelining) are answered in order up to the
     limit of waiting ones; then the connection closes and what it sent beyond is not taken (a
@@ -225,7 +219,7 @@ def test_a_connection_answers_its_allowed_pipelined_requests_in_order_then_close
     with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", limits=Limits(max_pipelined=4)) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
             sock.sendall(b"".join(f"GET /v1/nowhere-{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for n in range(50)))
-            answered = _answers_until_closed(sock)  # a timeout here: the connection was kept open
+            answered = read_until_closed(sock)  # a timeout here: the connection was kept open
         # The one being answered and the 4 waiting behind it, each a 404 of its own, in order.
         assert answered.count(b"HTTP/1.1 404 Not Found") == 5
         # Within the limit, every request is answered and the connection stays open.

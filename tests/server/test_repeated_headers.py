@@ -15,7 +15,7 @@ import requests
 
 from tests.server.test_controls_read_paths import assert_answers_agree
 from tests.support.accounts import link, make_guardian, make_teen
-from tests.support.http import Api
+from tests.support.http import Api, read_until_closed
 from tests.support.servers import FakeClock, LocalServer
 
 Answer = tuple[str, str]  # status line, body
@@ -25,9 +25,7 @@ def _send(port: int, head: str) -> Answer:
     """One request (`head` without its final blank line) on a connection of its own."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(f"{head}Host: x\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
+        data = read_until_closed(sock)
     head_bytes, _, body = data.partition(b"\r\n\r\n")
     return head_bytes.split(b"\r\n", 1)[0].decode(), body.decode()
 

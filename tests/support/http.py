@@ -1,9 +1,11 @@
 """Talking HTTP to the service in tests: one small JSON client (`Api`) that works over real HTTP
 (requests) or in process (FastAPI's TestClient), the check of the uniform error body, and two
-concurrency tools (a long poll in the background; many redemptions at the same instant)."""
+concurrency tools (a long poll in the background; many redemptions at the same instant), and
+reading a raw socket until the server closes it."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from typing import Any
@@ -130,3 +132,12 @@ def all_at_once(calls: list[Any]) -> list[Any]:  # noqa: ANN401 - zero-argument 
     for thread in threads:
         thread.join()
     return results
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends on a raw connection until it closes it (the socket's timeout
+    fails the caller when it never does)."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
