@@ -4,6 +4,7 @@ described and exemplified."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
@@ -88,6 +89,7 @@ def create_app(
         # The server is an API, not a website: no interactive docs pages.
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served below from bytes made once
         # Valid UTF-8 out, whatever was stored before input became strict.
         default_response_class=SafeJSONResponse,
     )
@@ -100,6 +102,16 @@ def create_app(
         # The request's transaction has been rolled back; end the links in a fresh one.
         await run_in_threadpool(service.retire_adult, exc.teen_id)
         return SafeJSONResponse(error_body("not_found", "That teen was not found."), status_code=404)
+
+    document: list[bytes] = []
+
+    @app.api_route("/openapi.json", methods=["GET", "HEAD"], include_in_schema=False)
+    async def openapi_document() -> Response:
+        # Anyone may ask for it, so it is serialized once, not at every request as FastAPI's own
+        # route does (73 KB: ~1 ms of the event loop each, ~6x a health check's cost).
+        if not document:
+            document.append(json.dumps(app.openapi(), ensure_ascii=False, separators=(",", ":")).encode())
+        return Response(document[0], media_type="application/json")
 
     @app.get("/v1/health", response_model=Health, tags=["service"])
     async def health() -> dict[str, str]:
