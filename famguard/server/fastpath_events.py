@@ -64,7 +64,7 @@ class FastEventsPoll:
                 # The hub checks the sign-in and answers at hand-over (notify.HandOver).
                 hand_over = _PollHandOver(hashed, self, scope, account_id, after)
                 polled = await wait_for_events(
-                    self.service, account_id, after, wait, hand_over.read, hand_over.still_signed_in, hand_over
+                    self.service, account_id, after, wait, hand_over.read, hand_over.still_signed_in, scope, hand_over
                 )
                 if hand_over.answered:
                     return

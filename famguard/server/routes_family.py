@@ -4,9 +4,9 @@ long-poll event feed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from sqlalchemy import func, select, text, update
@@ -19,6 +19,7 @@ from famguard.domain.models import SYSTEM_ACTOR
 from famguard.domain.schedule import limit_for_day, teen_today
 from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
+from famguard.server.limits import until_client_leaves
 from famguard.server.models import (
     Account,
     ActivityRow,
@@ -332,16 +333,19 @@ async def wait_for_events(
     wait: float,
     read: ReadEvents,
     still_signed_in: Callable[[], Awaitable[bool]],
+    scope: MutableMapping[str, Any],
     hand_over: HandOver | None = None,
 ) -> tuple[list[Event], int] | None:
     """A poll, on either path: the account's events after `after`, else those the hub hands it
     within `wait` seconds (`read` runs the poll's own read: in a worker thread on the route,
     inline on the SQLite fast path); and the cursor to ask with next. None when the sign-in
     ended while the poll waited (the caller answers 401). With a `hand_over` (the fast path),
-    the hub may have checked the sign-in and answered the poll already (notify.HandOver)."""
+    the hub may have checked the sign-in and answered the poll already (notify.HandOver). A poll
+    whose client closes its side or goes answers at once with what it has (`scope`: the request's;
+    limits.until_client_leaves)."""
     # Register before the read: an event committed after it reaches us through the hub, which
     # alone looks for new events while we wait (notify.py).
-    with Waiter(service.notifier, account_id, after, hand_over) as waiter:
+    with Waiter(service.notifier, account_id, after, hand_over) as waiter, until_client_leaves(scope, waiter.wake):
         found = await read()
         if not found and wait > 0 and not service.notifier.closed:
             found = await waiter.wait(wait)
@@ -382,7 +386,13 @@ async def events(
     # (On SQLite, fastpath_events.FastEventsPoll takes the common poll before it gets here.)
     read = lambda: run_in_threadpool(_read_events, service, me, after)  # noqa: E731 - a one-line callback
     polled = await wait_for_events(
-        service, me.account_id, after, wait, read, lambda: run_in_threadpool(_authenticate_again, service, request)
+        service,
+        me.account_id,
+        after,
+        wait,
+        read,
+        lambda: run_in_threadpool(_authenticate_again, service, request),
+        request.scope,
     )
     assert polled is not None  # _authenticate_again raises the refusal (401) itself
     return events_out(*polled)

@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from famguard.server import notify
+from famguard.server.limits import Limits
 from tests.support.accounts import link, make_guardian, make_teen
 from tests.support.http import Api, read_until_closed
 from tests.support.servers import FakeClock, LocalServer
@@ -172,3 +173,57 @@ def test_a_client_that_resets_with_requests_still_pipelined_leaves_no_error_behi
         time.sleep(0.5)  # what the server still does for those requests
         assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast path", "route"])
+def test_a_poll_whose_client_closes_its_side_answers_at_once(tmp_path: Path, fast_path: bool) -> None:
+    """A long poll sent by a client that then closes its side (or its whole connection) cannot be
+    waited for by anyone: it answers at once with what there is, and the connection closes after
+    it, instead of holding a place under the connection cap for its whole wait."""
+    with LocalServer(f"sqlite:///{tmp_path / 'left.sqlite3'}", clock=FakeClock(), fast_path=fast_path) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        poll = (
+            f"GET /v1/events?after={cursor}&wait=25 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
+        )
+        for pause in (0.0, 0.3):  # the close in the request's read, and once the poll waits
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+                sock.sendall(poll.encode())
+                time.sleep(pause)
+                started = time.monotonic()
+                sock.shutdown(socket.SHUT_WR)
+                received = read_until_closed(sock)  # the socket's 10 s timeout fails a poll left waiting
+            assert time.monotonic() - started < 5
+            assert received.startswith(b"HTTP/1.1 200 OK")
+            assert received.endswith(json.dumps({"events": [], "cursor": cursor}, separators=(",", ":")).encode())
+        hub = server.app.state.service.notifier
+        deadline = time.monotonic() + 5
+        while hub.waiting and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert hub.waiting == 0
+
+
+def test_polls_left_by_their_client_do_not_lock_out_new_connections(tmp_path: Path) -> None:
+    """Found from outside: one signed-in client that opened long polls and closed each at once
+    kept every one of them waiting out its 30 s, each holding its connection: 20,000 took the
+    server from 73 to 291 MiB, and once they filled the connection cap every new client was
+    refused until they ran out."""
+    limits = Limits(max_connections=20)
+    with LocalServer(f"sqlite:///{tmp_path / 'cap.sqlite3'}", clock=FakeClock(), limits=limits) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        poll = (
+            f"GET /v1/events?after={cursor}&wait=30 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
+        )
+        for _ in range(60):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+                sock.sendall(poll.encode())
+        for _ in range(5):
+            assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
+        hub = server.app.state.service.notifier
+        deadline = time.monotonic() + 5
+        while hub.waiting and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert hub.waiting == 0
