@@ -12,8 +12,9 @@ reverse proxy in front is welcome but not required):
   would read as that answer); a connection that has not finished sending its head within
   `Limits.header_timeout` seconds is closed (a half-sent header used to hold a connection
   forever); and when open connections come near the process's descriptor limit, the oldest
-  connection that is waiting for a head is closed to make room, so a crowd of slow clients cannot
-  lock out new ones.
+  connection that is waiting for a head is closed to make room, or else the oldest long poll
+  answers at once and its connection closes after it, so neither a crowd of slow clients nor a
+  client holding many polls can lock out new ones.
 - The same protocol answers at most `Limits.max_pipelined` requests sent ahead of their turn
   (pipelined) on one connection, then closes it after those answers: uvicorn parses all that one
   read holds (~7,000 tiny requests in 256 KiB) into a waiting request each, so fifty clients that
@@ -21,9 +22,10 @@ reverse proxy in front is welcome but not required):
   health answers 24 s late. A client's requests that were not answered before a close are for it
   to send again (RFC 9112, 9.3.2); no real client pipelines this deep.
 - A long poll whose client closes its side, or its connection, answers at once with what there
-  is (`until_client_leaves`): nobody can be waiting for more, and left to wait out its wait it
+  is (`wake_when_client_leaves`): nobody can be waiting for more, and left to wait out its wait it
   held its connection and memory (20,000 polls opened and left by one signed-in client: 73 →
-  291 MiB, and every new connection refused once they filled the connection cap).
+  291 MiB, and every new connection refused once they filled the connection cap). A poll
+  answered early costs its client only its next poll.
 - The same protocol hands each response a transport that holds the response's head until its
   body is written (`_HeadWithBody`), so a small answer leaves in one write instead of two: on
   loopback and LAN every write is a trip through the TCP stack, and with two per answer they
@@ -36,8 +38,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, MutableMapping
-from contextlib import contextmanager
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,36 +55,34 @@ except ImportError:  # Windows: no descriptor limit to stay under
 
 # Descriptors kept free for the database, log files and the listening socket.
 _RESERVED_DESCRIPTORS = 64
-# The wake-up of the long poll each connection is waiting in, by the connection's transport (see
-# `until_client_leaves`). At most one per connection: uvicorn runs a connection's requests one at a time.
-_WAITING_POLLS: dict[object, Callable[[], None]] = {}
-# Connections whose client closed its side while a request ran (until the connection is gone):
-# the request and the close often arrive in one read, before the poll has begun to wait.
-_CLIENT_CLOSED: set[object] = set()
 
 
-@contextmanager
-def until_client_leaves(scope: MutableMapping[str, Any], wake: Callable[[], None]) -> Iterator[None]:
-    """While inside, `wake` (on the request's loop) when the request's client closes its side or
-    its connection goes: a long poll then answers at once with what it has. Its client cannot
-    be waiting for more, and a poll left to wait out its wait held its connection (and with it a
+def wake_when_client_leaves(scope: MutableMapping[str, Any], wake: Callable[[], None]) -> GuardedHttpProtocol | None:
+    """Until `forget_poll(connection)` of the connection returned, `wake` (on the request's loop)
+    when the request's client closes its side or its connection goes, or when the server needs
+    its connection for a new client (see GuardedHttpProtocol.connection_made): a long poll then
+    answers at once with what it has. A poll left to wait out its wait held its connection (a
     place under the connection cap) and its memory: 20,000 polls opened and left by one
-    signed-in client took the server from 73 to 291 MiB and refused every new connection."""
+    signed-in client took the server from 73 to 291 MiB and refused every new connection. (No
+    context manager: its generator would be ~0.5 KiB more of every waiting poll.)"""
     ref = scope.get(EXTENSION)
     cycle = ref() if ref is not None else None
-    if cycle is None:  # not behind GuardedHttpProtocol (a test client, another server)
-        yield
-        return
-    transport = getattr(cycle.transport, "raw", cycle.transport)
-    if cycle.disconnected or transport in _CLIENT_CLOSED:
+    transport = getattr(cycle.transport, "raw", cycle.transport) if cycle is not None else None
+    protocol = transport.get_protocol() if transport is not None else None
+    if cycle is None or not isinstance(protocol, GuardedHttpProtocol):  # a test client, another server
+        return None
+    # The request and the close often arrive in one read, before the poll has begun to wait.
+    if cycle.disconnected or protocol._client_done:
         wake()
-        yield
-        return
-    _WAITING_POLLS[transport] = wake
-    try:
-        yield
-    finally:
-        _WAITING_POLLS.pop(transport, None)
+        return None
+    protocol._guard.polls[protocol] = wake
+    return protocol
+
+
+def forget_poll(connection: GuardedHttpProtocol | None) -> None:
+    """The poll `wake_when_client_leaves` was given for `connection` is over."""
+    if connection is not None:
+        connection._guard.polls.pop(connection, None)
 
 
 @dataclass(frozen=True)
@@ -244,15 +243,23 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         # Closing takes effect later (connection_lost), so count what is to be evicted once.
         for _ in range(len(self.connections) - self._guard.cap):
             oldest = next(iter(self._waiting), None)
-            if oldest is None:  # every other connection is busy with a request: refuse this one
+            if oldest is not None:
+                oldest._close()
+                continue
+            # Else the oldest long poll answers now (its client asks again) and its connection
+            # closes after it: polls held open cannot lock new clients out (one signed-in client
+            # holding a connection cap's worth of them refused everyone else).
+            poll = next(iter(self._guard.polls), None)
+            if poll is None:  # every other connection is busy with a request: refuse this one
                 transport.close()
                 return
-            oldest._close()
+            poll._client_done = True
+            poll._wake_poll()
         self._await_head()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._head_done()
-        self._wake_poll(gone=True)
+        self._wake_poll()
         super().connection_lost(exc)
 
     def eof_received(self) -> bool | None:  # type: ignore[override] # asyncio.Protocol allows True: keep it open
@@ -272,12 +279,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             return True
         return True if after_hand_out(self.loop, _close_transport, self.transport) else None
 
-    def _wake_poll(self, *, gone: bool = False) -> None:
-        if gone:
-            _CLIENT_CLOSED.discard(self.transport)
-        else:
-            _CLIENT_CLOSED.add(self.transport)
-        wake = _WAITING_POLLS.pop(self.transport, None)
+    def _wake_poll(self) -> None:
+        wake = self._guard.polls.pop(self, None)
         if wake is not None:
             wake()
 
@@ -411,13 +414,16 @@ class _Guard:
     connections waiting for a request head (oldest first), and the bytes of each pipelined
     request head still arriving behind a running request (see on_message_begin)."""
 
-    __slots__ = ("cap", "limits", "pipelined_heads", "waiting")
+    __slots__ = ("cap", "limits", "pipelined_heads", "polls", "waiting")
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.cap = limits.connection_cap()
         self.waiting: OrderedDict[GuardedHttpProtocol, int] = OrderedDict()
         self.pipelined_heads: dict[GuardedHttpProtocol, int] = {}
+        # The wake-up of each connection's waiting long poll, oldest first (wake_when_client_leaves);
+        # at most one per connection: uvicorn runs a connection's requests one at a time.
+        self.polls: dict[GuardedHttpProtocol, Callable[[], None]] = {}
 
 
 class _Flag:

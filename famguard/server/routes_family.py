@@ -19,7 +19,7 @@ from famguard.domain.models import SYSTEM_ACTOR
 from famguard.domain.schedule import limit_for_day, teen_today
 from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
-from famguard.server.limits import until_client_leaves
+from famguard.server.limits import forget_poll, wake_when_client_leaves
 from famguard.server.models import (
     Account,
     ActivityRow,
@@ -342,19 +342,23 @@ async def wait_for_events(
     ended while the poll waited (the caller answers 401). With a `hand_over` (the fast path),
     the hub may have checked the sign-in and answered the poll already (notify.HandOver). A poll
     whose client closes its side or goes answers at once with what it has (`scope`: the request's;
-    limits.until_client_leaves)."""
+    limits.wake_when_client_leaves)."""
     # Register before the read: an event committed after it reaches us through the hub, which
     # alone looks for new events while we wait (notify.py).
-    with Waiter(service.notifier, account_id, after, hand_over) as waiter, until_client_leaves(scope, waiter.wake):
-        found = await read()
-        if not found and wait > 0 and not service.notifier.closed:
-            found = await waiter.wait(wait)
-            # Delivery-time check (keep it wherever events are handed out): a long poll opened
-            # before logout, or before its token expired, must not deliver what was written after.
-            # The hub's verdict at hand-over is that check; without one, the poll makes it.
-            verdict = hand_over.signed_in if hand_over is not None else None
-            if found and not (verdict if verdict is not None else await still_signed_in()):
-                return None
+    with Waiter(service.notifier, account_id, after, hand_over) as waiter:
+        connection = wake_when_client_leaves(scope, waiter.wake)
+        try:
+            found = await read()
+            if not found and wait > 0 and not service.notifier.closed:
+                found = await waiter.wait(wait)
+                # Delivery-time check (keep it wherever events are handed out): a long poll opened
+                # before logout, or before its token expired, must not deliver what was written
+                # after. The hub's verdict at hand-over is that check; without one, the poll makes it.
+                verdict = hand_over.signed_in if hand_over is not None else None
+                if found and not (verdict if verdict is not None else await still_signed_in()):
+                    return None
+        finally:
+            forget_poll(connection)
     return found, (found[-1]["id"] if found else after)
 
 

@@ -227,3 +227,33 @@ def test_polls_left_by_their_client_do_not_lock_out_new_connections(tmp_path: Pa
         while hub.waiting and time.monotonic() < deadline:
             time.sleep(0.05)
         assert hub.waiting == 0
+
+
+def test_polls_held_open_by_one_client_give_way_to_new_clients(tmp_path: Path) -> None:
+    """Found from outside: one signed-in client holding a connection cap's worth of long polls
+    (never leaving) refused every other client for as long as it liked. At the cap the oldest
+    poll now answers at once (its client asks again) and its connection closes after it."""
+    limits = Limits(max_connections=20)
+    with LocalServer(f"sqlite:///{tmp_path / 'held.sqlite3'}", clock=FakeClock(), limits=limits) as server:
+        api = Api(requests.Session(), server.url)
+        alex = make_guardian(api)
+        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        poll = (
+            f"GET /v1/events?after={cursor}&wait=30 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
+        )
+        held = []
+        try:
+            for _ in range(40):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+                sock.sendall(poll.encode())
+                held.append(sock)
+                time.sleep(0.01)  # each poll is waiting before the next connection comes
+            for _ in range(5):
+                assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
+            # The polls that gave way got a proper (empty) answer, then the close.
+            answered = [read_until_closed(sock) for sock in held[:10]]
+        finally:
+            for sock in held:
+                sock.close()
+    empty = json.dumps({"events": [], "cursor": cursor}, separators=(",", ":")).encode()
+    assert all(reply.startswith(b"HTTP/1.1 200 OK") and reply.endswith(empty) for reply in answered)
