@@ -9,7 +9,8 @@ minutes -> 429, even for a right code) and, when a wrong code shares its first f
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
 from fastapi import Depends, Request, Response
 from sqlalchemy import case, select, update
@@ -37,6 +38,8 @@ from famguard.server.service import Principal, Service, client_address, require_
 router = RouteTable(tags=["pairing"], dependencies=[Depends(require_bearer)])
 
 PAIRING_TTL = timedelta(minutes=10)
+PAIRINGS_PER_HOUR = 20
+PAIRINGS_WINDOW = timedelta(hours=1)
 WRONG_GUESSES_PER_CODE = 5
 WRONG_CODES_PER_WINDOW = 10
 _LIVE = ("waiting", "accepted")
@@ -68,13 +71,16 @@ def _pairing_out(service: Service, session: Session, row: PairingRow) -> Pairing
     )
 
 
-@router.post("/v1/pairings", status_code=201, response_model=PairingCreated, responses=errors())
+@router.post("/v1/pairings", status_code=201, response_model=PairingCreated, responses=errors(429))
 def create_pairing(request: Request) -> PairingCreated:
-    """Start linking a teen: a code (and QR link) that lives 10 minutes and works once."""
+    """Start linking a teen: a code (and QR link) that lives 10 minutes and works once. At most
+    `PAIRINGS_PER_HOUR` codes per guardian in any hour (429 with `Retry-After`)."""
     service = _service(request)
     with service.db.write() as session:
         me = service.authenticate(session, request, "guardian")
         now = service.now()
+        service.lock_keys(session, f"pairings:{me.account_id}")  # two at once count each other
+        _refuse_too_many_codes(session, me.account_id, now)
         while True:  # a fresh locator, so a wrong guess is never blamed on the wrong code
             code = new_pairing_code()
             clash = session.scalar(
@@ -100,6 +106,26 @@ def create_pairing(request: Request) -> PairingCreated:
     return PairingCreated(
         id=row.id, code=code, expires_at=row.expires_at, pair_uri=f"famguard://pair?code={code}", status="waiting"
     )
+
+
+def _refuse_too_many_codes(session: Session, guardian_id: str, now: datetime) -> None:
+    """Codes are kept (their rows say who paired when) and each costs a write: without a limit,
+    one signed-in guardian could make hundreds a second for as long as they liked, and fill the
+    code space and the disk. A family needs a handful; a typo or an expired code costs one more."""
+    made = session.scalars(
+        select(PairingRow.created_at)
+        .where(PairingRow.guardian_id == guardian_id, PairingRow.created_at > now - PAIRINGS_WINDOW)
+        .order_by(PairingRow.created_at)
+        .limit(PAIRINGS_PER_HOUR)
+    ).all()
+    if len(made) >= PAIRINGS_PER_HOUR:
+        wait = max(1, math.ceil((made[0] + PAIRINGS_WINDOW - now).total_seconds()))
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"You have made {PAIRINGS_PER_HOUR} pairing codes in the last hour. Use one of them, or make one later.",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 @router.post("/v1/pairings/redeem", response_model=PairingOut, responses=errors(409, 410, 429))

@@ -269,8 +269,8 @@ class PairingWizard(QDialog):
         minutes = max(1, math.ceil(retry_after_s / 60))
         self._end(
             "rate_limited",
-            f"⚠ Too many codes were tried. For safety, wait {minutes} minute{'s' if minutes > 1 else ''} "
-            "and then get a new code.",
+            f"⚠ You have asked for many codes in the last hour. For safety, wait {minutes} "
+            f"minute{'s' if minutes > 1 else ''} and then get a new code.",
         )
         self.new_code_button.setVisible(True)
 

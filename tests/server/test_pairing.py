@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from famguard.server.routes_pairing import PAIRINGS_PER_HOUR
 from famguard.server.security import PAIRING_ALPHABET
 from tests.support.accounts import Family, Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api, assert_error, redeem_all_at_once
@@ -40,8 +41,27 @@ def test_code_format_and_pair_uri(api: Api, clock: FakeClock) -> None:
     assert created["pair_uri"] == f"famguard://pair?code={created['code']}"
     assert created["status"] == "waiting"
     assert created["expires_at"] == (clock.now.replace(minute=10)).isoformat().replace("+00:00", "Z")
-    codes = {_code(api, guardian)["code"] for _ in range(20)}
-    assert len(codes) == 20  # random, not a sequence
+    codes = {_code(api, guardian)["code"] for _ in range(PAIRINGS_PER_HOUR - 1)}
+    assert len(codes) == PAIRINGS_PER_HOUR - 1  # random, not a sequence
+
+
+def test_a_guardian_makes_at_most_twenty_codes_an_hour(api: Api, clock: FakeClock) -> None:
+    """Found from outside: one signed-in guardian could make codes at hundreds a second without
+    end (each a kept row and a place in the code space)."""
+    alex, jordan = make_guardian(api, "Alex"), make_guardian(api, "Jordan")
+    _code(api, alex)
+    for _ in range(PAIRINGS_PER_HOUR - 1):
+        clock.advance(seconds=30)
+        _code(api, alex)
+    refused = api.call("POST", "/v1/pairings", alex.token)
+    assert_error(refused, 429, "rate_limited")
+    assert "20 pairing codes in the last hour" in refused.json()["error"]["message"]
+    assert refused.headers["Retry-After"] == str(60 * 60 - 19 * 30)  # when the first leaves the hour
+    assert _code(api, jordan)["status"] == "waiting"  # another guardian's count is their own
+    clock.advance(seconds=60 * 60 - 19 * 30)  # the first code's hour is over
+    renew(api, alex)
+    assert _code(api, alex)["status"] == "waiting"
+    assert_error(api.call("POST", "/v1/pairings", alex.token), 429, "rate_limited")
 
 
 def test_full_handshake_links_and_applies_age_defaults(api: Api, clock: FakeClock) -> None:

@@ -392,3 +392,20 @@ def test_a_locked_account_says_for_how_long(qtbot, launch, live_server, guardian
     qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
     assert "Try again in 15 minutes" in message.text(), message.text()
     assert find(controller.window, QPushButton, "signInSubmit").isEnabled()
+
+
+def test_a_guardian_past_the_hours_codes_is_told_when_to_get_a_new_one(qtbot, launch, live_server, guardian) -> None:
+    """The service makes at most 20 pairing codes an hour for one guardian (a stranger's account
+    could make them without end); the 21st asked from the app says so and when to try again."""
+    for _ in range(20):
+        guardian.api.start_pairing()
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "rate_limited", timeout=WAIT)
+    text = find(pairing.wizard, QWidget, "pairingEnd").text()
+    assert "many codes in the last hour" in text and "wait 60 minutes" in text, text
+    assert find(pairing.wizard, QPushButton, "newCodeButton").isVisible()
+    stop_app(controller)
