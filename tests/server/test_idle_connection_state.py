@@ -175,33 +175,46 @@ def test_a_client_that_resets_with_requests_still_pipelined_leaves_no_error_behi
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
+def _raw_poll(server: LocalServer, wait: int) -> tuple[bytes, str]:
+    """A new guardian's long poll as raw bytes (waiting `wait` s for events after now), and its cursor."""
+    api = Api(requests.Session(), server.url)
+    alex = make_guardian(api)
+    cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+    head = (
+        f"GET /v1/events?after={cursor}&wait={wait} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
+    )
+    return head.encode(), cursor
+
+
+def _empty_answer(cursor: str) -> bytes:
+    return json.dumps({"events": [], "cursor": cursor}, separators=(",", ":")).encode()
+
+
+def _no_poll_left_waiting(server: LocalServer) -> bool:
+    hub = server.app.state.service.notifier
+    deadline = time.monotonic() + 5
+    while hub.waiting and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return hub.waiting == 0
+
+
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast path", "route"])
 def test_a_poll_whose_client_closes_its_side_answers_at_once(tmp_path: Path, fast_path: bool) -> None:
     """A long poll sent by a client that then closes its side (or its whole connection) cannot be
     waited for by anyone: it answers at once with what there is, and the connection closes after
     it, instead of holding a place under the connection cap for its whole wait."""
     with LocalServer(f"sqlite:///{tmp_path / 'left.sqlite3'}", clock=FakeClock(), fast_path=fast_path) as server:
-        api = Api(requests.Session(), server.url)
-        alex = make_guardian(api)
-        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
-        poll = (
-            f"GET /v1/events?after={cursor}&wait=25 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
-        )
+        poll, cursor = _raw_poll(server, wait=25)
         for pause in (0.0, 0.3):  # the close in the request's read, and once the poll waits
             with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-                sock.sendall(poll.encode())
+                sock.sendall(poll)
                 time.sleep(pause)
                 started = time.monotonic()
                 sock.shutdown(socket.SHUT_WR)
                 received = read_until_closed(sock)  # the socket's 10 s timeout fails a poll left waiting
             assert time.monotonic() - started < 5
-            assert received.startswith(b"HTTP/1.1 200 OK")
-            assert received.endswith(json.dumps({"events": [], "cursor": cursor}, separators=(",", ":")).encode())
-        hub = server.app.state.service.notifier
-        deadline = time.monotonic() + 5
-        while hub.waiting and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert hub.waiting == 0
+            assert received.startswith(b"HTTP/1.1 200 OK") and received.endswith(_empty_answer(cursor))
+        assert _no_poll_left_waiting(server)
 
 
 def test_polls_left_by_their_client_do_not_lock_out_new_connections(tmp_path: Path) -> None:
@@ -211,22 +224,13 @@ def test_polls_left_by_their_client_do_not_lock_out_new_connections(tmp_path: Pa
     refused until they ran out."""
     limits = Limits(max_connections=20)
     with LocalServer(f"sqlite:///{tmp_path / 'cap.sqlite3'}", clock=FakeClock(), limits=limits) as server:
-        api = Api(requests.Session(), server.url)
-        alex = make_guardian(api)
-        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
-        poll = (
-            f"GET /v1/events?after={cursor}&wait=30 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
-        )
+        poll, _cursor = _raw_poll(server, wait=30)
         for _ in range(60):
             with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-                sock.sendall(poll.encode())
+                sock.sendall(poll)
         for _ in range(5):
             assert requests.get(f"{server.url}/v1/health", timeout=5).status_code == 200
-        hub = server.app.state.service.notifier
-        deadline = time.monotonic() + 5
-        while hub.waiting and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert hub.waiting == 0
+        assert _no_poll_left_waiting(server)
 
 
 def test_polls_held_open_by_one_client_give_way_to_new_clients(tmp_path: Path) -> None:
@@ -235,17 +239,12 @@ def test_polls_held_open_by_one_client_give_way_to_new_clients(tmp_path: Path) -
     poll now answers at once (its client asks again) and its connection closes after it."""
     limits = Limits(max_connections=20)
     with LocalServer(f"sqlite:///{tmp_path / 'held.sqlite3'}", clock=FakeClock(), limits=limits) as server:
-        api = Api(requests.Session(), server.url)
-        alex = make_guardian(api)
-        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
-        poll = (
-            f"GET /v1/events?after={cursor}&wait=30 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {alex.token}\r\n\r\n"
-        )
+        poll, cursor = _raw_poll(server, wait=30)
         held = []
         try:
             for _ in range(40):
                 sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-                sock.sendall(poll.encode())
+                sock.sendall(poll)
                 held.append(sock)
                 time.sleep(0.01)  # each poll is waiting before the next connection comes
             for _ in range(5):
@@ -255,5 +254,4 @@ def test_polls_held_open_by_one_client_give_way_to_new_clients(tmp_path: Path) -
         finally:
             for sock in held:
                 sock.close()
-    empty = json.dumps({"events": [], "cursor": cursor}, separators=(",", ":")).encode()
-    assert all(reply.startswith(b"HTTP/1.1 200 OK") and reply.endswith(empty) for reply in answered)
+    assert all(reply.startswith(b"HTTP/1.1 200 OK") and reply.endswith(_empty_answer(cursor)) for reply in answered)
