@@ -237,6 +237,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         it each has sent (not an attribute each: see __init__); shared per server."""
         return self._guard.waiting
 
+    def _unsupported_upgrade_warning(self) -> None:
+        """An `Upgrade` request (WebSocket, h2c) is answered as the plain HTTP request it also is.
+        uvicorn logged two warnings for each, one of them telling the operator to install a
+        WebSocket library this API has no use for: anyone could write two log lines per request."""
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.flow._is_writable_event = _Flag(True)  # type: ignore[assignment]
@@ -534,7 +539,9 @@ class _HeadWithBody:
 
 def uvicorn_options(limits: Limits) -> dict[str, Any]:
     """Keyword arguments for `uvicorn.Config`/`uvicorn.run`; call `attach(config, limits)` too."""
-    return {"http": GuardedHttpProtocol, "timeout_keep_alive": int(limits.keep_alive_timeout)}
+    # ws="none": the API has no WebSocket routes, and with a WebSocket library installed (uvicorn's
+    # "standard" extra) an Upgrade request would hand its connection to a protocol without these limits.
+    return {"http": GuardedHttpProtocol, "ws": "none", "timeout_keep_alive": int(limits.keep_alive_timeout)}
 
 
 def attach(config: Any, limits: Limits) -> None:  # noqa: ANN401 - a uvicorn.Config

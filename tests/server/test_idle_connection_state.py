@@ -255,3 +255,21 @@ def test_polls_held_open_by_one_client_give_way_to_new_clients(tmp_path: Path) -
             for sock in held:
                 sock.close()
     assert all(reply.startswith(b"HTTP/1.1 200 OK") and reply.endswith(_empty_answer(cursor)) for reply in answered)
+
+
+def test_an_upgrade_request_is_answered_as_plain_http_without_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The API has no WebSocket routes: an `Upgrade: websocket` request is answered as the plain
+    request it also is. uvicorn logged two warnings for each (one advising the operator to install
+    a WebSocket library), so anyone could write two log lines per request."""
+    caplog.set_level(logging.INFO)
+    with LocalServer(f"sqlite:///{tmp_path / 'upgrade.sqlite3'}", clock=FakeClock()) as server:
+        for upgrade in ("websocket", "h2c"):
+            answer = requests.get(
+                f"{server.url}/v1/health",
+                headers={"Connection": "Upgrade", "Upgrade": upgrade, "Sec-WebSocket-Version": "13"},
+                timeout=5,
+            )
+            assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
