@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,6 +131,10 @@ class CredentialStore:
 
     def _call(self, fn: Callable[[Any], T]) -> T:
         """Run fn(keyring) on a daemon thread; a hang past the timeout is abandoned, not waited for."""
+        # Imported here, not at the top: a returning guardian's start makes this store before the
+        # family from the local store is on screen, and asks the keyring only after (~2 ms of CPU).
+        import queue
+
         results: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
 
         def work() -> None:

@@ -1,13 +1,29 @@
 """The typed objects of the FamGuard API other than controls: accounts, teens, pairings, usage,
 time requests, activity, events, the phone's receipts and temporary rules. The REST client
-returns these; the UI shows them."""
+returns these; the UI shows them.
+
+The ones a family's first screen shows (the account, the teens, their usage and time requests)
+are made here; the others are defined in famguard.domain.later_models and made the first time one
+of them is asked for (through this module too): each frozen dataclass costs ~0.7 ms of CPU to make
+on Python 3.11, and a returning guardian's start made all twelve before the family from the local
+store was painted, where it needs four (tests/benchmarks/bench_startup.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from famguard.domain.later_models import ActivityEntry as ActivityEntry
+    from famguard.domain.later_models import Actor as Actor
+    from famguard.domain.later_models import Event as Event
+    from famguard.domain.later_models import GuardianLink as GuardianLink
+    from famguard.domain.later_models import Pairing as Pairing
+    from famguard.domain.later_models import PairingTeen as PairingTeen
+    from famguard.domain.later_models import PhoneStatus as PhoneStatus
+    from famguard.domain.later_models import TemporaryRule as TemporaryRule
 
 
 class Role(StrEnum):
@@ -52,37 +68,6 @@ class TeenSummary:
 
 
 @dataclass(frozen=True)
-class PairingTeen:
-    """The teen who redeemed a pairing code, as the guardian sees them before accepting."""
-
-    id: str
-    display_name: str
-    age: int
-
-
-@dataclass(frozen=True)
-class Pairing:
-    """A pairing of a guardian and a teen, from its code to its acceptance (or expiry)."""
-
-    id: str
-    status: PairingStatus
-    code: str | None = None
-    expires_at: datetime | None = None
-    pair_uri: str | None = None
-    guardian_name: str | None = None
-    teen: PairingTeen | None = None
-
-
-@dataclass(frozen=True)
-class GuardianLink:
-    """A guardian linked to the signed-in teen (the teen's side of a link)."""
-
-    id: str
-    display_name: str
-    linked_at: datetime
-
-
-@dataclass(frozen=True)
 class UsageDay:
     """One day of a teen's screen time, as the phone reported it."""
 
@@ -108,66 +93,20 @@ class TimeRequest:
     granted_minutes: int | None = None
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who made a change in the activity history."""
-
-    id: str
-    display_name: str
-    role: Role
-
-
 # The history's "actor" filter value for the entries FamGuard wrote itself (no actor: a rule that
 # started or ended, a birthday); account ids are 32 hex digits, so it names no account.
 SYSTEM_ACTOR = "famguard"
 
 
-@dataclass(frozen=True)
-class ActivityEntry:
-    """One entry of a teen's history: who changed what, from what to what."""
-
-    id: int
-    at: datetime
-    actor: Actor | None
-    teen_id: str
-    kind: str
-    field: str | None
-    before: Any
-    after: Any
+LATER_MODELS = frozenset(
+    {"PairingTeen", "Pairing", "GuardianLink", "Actor", "ActivityEntry", "Event", "PhoneStatus", "TemporaryRule"}
+)
 
 
-@dataclass(frozen=True)
-class Event:
-    """A change the service tells this app about (its long poll's events)."""
+def __getattr__(name: str) -> object:
+    """The models a family's first screen does not show, made when first asked for."""
+    if name in LATER_MODELS:
+        from famguard.domain import later_models
 
-    id: int
-    type: str
-    teen_id: str | None
-    at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PhoneStatus:
-    """What the teen's phone last reported (times None until it first reports)."""
-
-    last_seen_at: datetime | None
-    applied_etag: str | None
-    applied_at: datetime | None
-    current_etag: str
-    up_to_date: bool
-    link_ends_on: date | None = None  # the 18th birthday, from 30 days before it
-
-
-@dataclass(frozen=True)
-class TemporaryRule:
-    """A temporary rule: `controls` (wire form) on top of the teen's controls from `starts_on`
-    to `ends_on`, the teen's local dates, inclusive; `status` as the service saw it today."""
-
-    id: str
-    name: str
-    starts_on: date
-    ends_on: date
-    controls: dict[str, Any]
-    created_by: str
-    status: str
+        return getattr(later_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

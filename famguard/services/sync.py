@@ -37,7 +37,6 @@ from famguard.domain.controls import (
     time_away_block_to_json,
 )
 from famguard.domain.errors import DomainValidationError
-from famguard.domain.models import Event
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.services.events import Listener, NoticeKind, Notifier
 from famguard.services.family import FamilyService
@@ -70,6 +69,7 @@ HISTORY_EVENTS = frozenset(
 
 if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
     from famguard.api import ApiClient, Versioned
+    from famguard.domain.models import Event
 HISTORY_FETCH = 50
 # At most this long between attempts to reach the events feed again: once the service is back
 # (a restart), a usage report or a request must not wait half a minute to be seen.

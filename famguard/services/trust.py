@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from famguard.domain.models import PhoneStatus, TemporaryRule
 from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
@@ -20,6 +19,7 @@ from famguard.store.codec import phone_from_json, phone_to_json, rules_from_json
 
 if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
     from famguard.api import ApiClient
+    from famguard.domain.models import PhoneStatus, TemporaryRule
 
 
 def _phone_key(teen_id: str) -> str:

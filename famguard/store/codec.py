@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from famguard.domain.models import (
-    ActivityEntry,
-    Actor,
-    PhoneStatus,
-    Role,
-    TeenSummary,
-    TemporaryRule,
-    TimeRequest,
-    TimeRequestStatus,
-    UsageDay,
-)
+from famguard.domain.models import Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
+
+if TYPE_CHECKING:  # made when first read (famguard.domain.models says why)
+    from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -101,6 +94,8 @@ def activity_to_json(a: ActivityEntry) -> str:
 
 
 def activity_from_json(text: str) -> ActivityEntry:
+    from famguard.domain.models import ActivityEntry, Actor
+
     o = json.loads(text)
     actor = o["actor"]
     return ActivityEntry(
@@ -133,6 +128,8 @@ def phone_to_json(p: PhoneStatus) -> str:
 
 
 def phone_from_json(text: str) -> PhoneStatus:
+    from famguard.domain.models import PhoneStatus
+
     o = json.loads(text)
     ends = o.get("link_ends_on")
     return PhoneStatus(
@@ -163,6 +160,8 @@ def rules_to_json(rules: list[TemporaryRule]) -> str:
 
 
 def rules_from_json(text: str) -> list[TemporaryRule]:
+    from famguard.domain.models import TemporaryRule
+
     return [
         TemporaryRule(
             o["id"],

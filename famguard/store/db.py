@@ -16,13 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from famguard import paths
 from famguard.domain.errors import ErrorKind, FamGuardError
-from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, TeenSummary, TimeRequest, UsageDay
+from famguard.domain.models import SYSTEM_ACTOR, TeenSummary, TimeRequest, UsageDay
 from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, SyncState
 from famguard.store import codec
+
+if TYPE_CHECKING:
+    from famguard.domain.models import ActivityEntry
 
 MERGE_WINDOW = timedelta(seconds=3)  # "unsent": the guardian loses these on sign-out
 

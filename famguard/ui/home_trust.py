@@ -7,16 +7,19 @@ HomeFacts, so `show_facts` only clears what belonged to another teen. Pure view.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QVBoxLayout
 
 from famguard.domain.age_transition import AgeTransition
-from famguard.domain.models import PhoneStatus
 from famguard.ui.age_transition import AgeTransitionPreview
 from famguard.ui.common import named, wrapping_label
 from famguard.ui.home import HomeFacts, HomeSection
 from famguard.ui.phone_status import PhoneStatusWidget
+
+if TYPE_CHECKING:
+    from famguard.domain.models import PhoneStatus
 
 
 class PhoneAndPlansSection(HomeSection):

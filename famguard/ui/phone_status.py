@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from famguard.domain.models import PhoneStatus
 from famguard.ui.common import named, wrapping_label
+
+if TYPE_CHECKING:
+    from famguard.domain.models import PhoneStatus
 
 # A phone that reported within this time is "waiting" for a change; after it, "has not checked in".
 STALE_AFTER = timedelta(hours=1)

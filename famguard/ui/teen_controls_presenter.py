@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from famguard.domain.catalog import CONTROL_INFO
 from famguard.domain.controls import Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
-from famguard.domain.models import ActivityEntry
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -25,6 +24,7 @@ from famguard.ui.teen_list_presenter import TeenListPresenter
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from famguard.domain.models import ActivityEntry
     from famguard.services import FieldState, SyncEngine, SyncStatus
     from famguard.services.family import FamilyService
     from famguard.ui.controls_page import ControlsPage
