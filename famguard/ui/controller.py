@@ -447,12 +447,14 @@ class AppController(QObject):
             self.window.return_focus()
             return
         self._close_family()
-        self.session = None
         self.window.set_account(None, None)
         self.window.show_welcome()
         if self.demo_env is not None:
+            # _stop_demo takes the session and closes it: its calls still waiting for a practice
+            # service that was starting give up then, instead of holding their workers for ever.
             self._stop_demo()
             return
+        self.session = None
         self._discard(session)
 
     def _discard(self, session: AccountSession) -> None:
