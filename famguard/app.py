@@ -18,18 +18,23 @@ from typing import TYPE_CHECKING
 from famguard import __version__
 
 if TYPE_CHECKING:  # each is imported where it is used, on a worker after the first paint
+    import socket
+
     from PySide6.QtWidgets import QApplication
 
     from famguard.domain.controls import Controls
     from famguard.domain.models import Pairing, TimeRequest, UsageDay
-    from famguard.services import SessionService
+    from famguard.server.demo import DemoFamily
+    from famguard.server.runner import ServerThread
+    from famguard.services import AccountSession, SessionService
     from famguard.services.demo import PhoneSnapshot
     from famguard.ui.controller import Backend, EarlyStart
 
 log = logging.getLogger(__name__)
 
 # Set by the start-up benchmark: print the moment of the first paint and quit ("1"), or of the
-# first paint of a teen's home in the family screen, the cached family or the demo's ("family").
+# first paint of a teen's home in the family screen, the cached family or the demo's ("family"),
+# or of the demo family live: its practice service answered and the first sync done ("live").
 EXIT_AFTER_FIRST_PAINT_ENV = "FAMGUARD_EXIT_AFTER_FIRST_PAINT"
 
 
@@ -211,40 +216,90 @@ class DemoTeen:
 
 
 class DemoEnvironment:
-    """famguard.services.demo.DemoEnvironment: the practice service on a loopback port with a fresh
-    temporary database and the demo family. While it runs, FAMGUARD_DATA_DIR points into its
-    temporary directory, so the demo's local store and settings never touch the user's data; it
-    never uses the keyring."""
+    """famguard.services.demo.DemoEnvironment: the demo family in a temporary data folder, drawn
+    from the local store before its practice service exists, then the service itself.
+
+    Made in a few ms (stdlib and the store only, on a worker): the folder, one demo family
+    (famguard.domain.demo_family: its ids and passwords, made here once), a loopback socket bound
+    on a free port (so the service's address is known now), and `session()`: the demo guardian's
+    session opened from a store written with what the service will answer. After the family's
+    first paint, `start_service` imports the server stack (~1 s of CPU), seeds that same family
+    into a fresh database, serves on the bound socket and signs the guardian and the teen's phone
+    in. While it runs, FAMGUARD_DATA_DIR points into the temporary folder, so the demo's local
+    store and settings never touch the user's data; it never uses the keyring."""
 
     def __init__(self) -> None:
-        import shutil
         import tempfile
+        import threading
 
-        with self._long_lived():
-            from famguard import teen_cli  # noqa: F401 - the phone's client (requests), for DemoTeen
-            from famguard.server.runner import ServerThread
-            from famguard.services import SessionService
+        from famguard.domain.demo_family import make_demo_plan
+        from famguard.domain.loopback import bind_loopback
+        from famguard.services import SessionService
 
+        self.plan = make_demo_plan()
+        self.guardian_email = self.plan.guardian.email
+        self.guardian_password = self.plan.guardian.password
+        self.sessions = SessionService(None)  # credentials kept in memory only
+        self.teen: DemoTeen | None = None
+        self.family: DemoFamily | None = None  # the service's own account of its seeding, once it ran
+        self.live = False
+        self._server: ServerThread | None = None
+        self._start_lock = threading.Lock()  # a start in flight and a stop take turns
+        self._stopped = False
+        self._sock: socket.socket | None = bind_loopback()
+        host, port = self._sock.getsockname()[:2]
+        self.base_url = f"http://{host}:{port}"
         self._dir = tempfile.mkdtemp(prefix="famguard-demo-")
         self._previous_data_dir = os.environ.get("FAMGUARD_DATA_DIR")
         os.environ["FAMGUARD_DATA_DIR"] = os.path.join(self._dir, "data")
-        # In this process, on loopback, deleted at stop: the made-up accounts' hashes are light.
-        self._server = ServerThread(f"sqlite:///{self._dir}/demo.sqlite3", demo=True, light_demo_hashes=True)
+
+    def session(self) -> AccountSession:
+        """The demo guardian's session, from a store written with what the service will answer;
+        its calls to the service wait until `start_service` has signed in."""
+        from famguard.domain.models import Account, Role
+        from famguard.services.demo import write_demo_store
+
+        guardian = self.plan.guardian
+        account = Account(guardian.id, guardian.email, guardian.display_name, Role.GUARDIAN)
+        session = self.sessions.open_before_sign_in(self.base_url, guardian.email, guardian.password, account)
         try:
-            with self._long_lived():
-                self.base_url = self._server.start()
-            assert self._server.app is not None  # started just above
-            family = self._server.app.state.service.demo_family
-            self.guardian_email = family.guardian_email
-            self.guardian_password = family.guardian_password
-            self.family = family
-            self.sessions = SessionService(None)  # credentials kept in memory only
-            youngest = min(family.teens, key=lambda t: t.age)
-            self.teen = DemoTeen(self.base_url, youngest.email, youngest.password, youngest.display_name, youngest.age)
+            write_demo_store(session.store, self.plan)
         except BaseException:
-            self.stop()
-            shutil.rmtree(self._dir, ignore_errors=True)
+            session.close()
             raise
+        return session
+
+    def start_service(self, session: AccountSession) -> None:
+        """Start the practice service on the bound socket with this demo's family, then sign the
+        guardian's `session` and the teen's phone in (blocking: a worker). RuntimeError when
+        the demo was stopped meanwhile or the service did not start."""
+        with self._start_lock:
+            if self._stopped:
+                raise RuntimeError("the demo was stopped before its practice service started")
+            with self._long_lived():
+                from famguard import teen_cli  # noqa: F401 - the phone's client (requests), for DemoTeen
+                from famguard.server.runner import ServerThread
+
+            sock, self._sock = self._sock, None
+            # In this process, on loopback, deleted at stop: the made-up accounts' hashes are light.
+            server = ServerThread(
+                f"sqlite:///{self._dir}/demo.sqlite3",
+                demo=True,
+                light_demo_hashes=True,
+                demo_plan=self.plan,
+                sock=sock,
+            )
+            self._server = server
+            with self._long_lived():
+                server.start()
+            self.family = server.demo_family
+        if self._stopped:  # stopped while it started: stop_service has stopped it again by now
+            raise RuntimeError("the demo was stopped while its practice service started")
+        self.sessions.sign_in_deferred(session)
+        youngest = min(self.plan.teens, key=lambda t: t.age)
+        person = youngest.person
+        self.teen = DemoTeen(self.base_url, person.email, person.password, person.display_name, youngest.age)
+        self.live = True
 
     @staticmethod
     @contextmanager
@@ -297,8 +352,16 @@ class DemoEnvironment:
 
     def stop_service(self) -> None:
         """Stop the practice service (again is harmless): its waiting long polls, the phone's and
-        the guardian's, are answered at once, so quitting need not wait them out."""
-        self._server.stop()
+        the guardian's, are answered at once, so quitting need not wait them out. A start in
+        flight is not begun any more, or finishes first and is stopped then."""
+        self._stopped = True
+        with self._start_lock:
+            sock, self._sock = self._sock, None
+            if sock is not None:  # never served
+                sock.close()
+            server, self._server = self._server, None
+            if server is not None:
+                server.stop()
 
     def stop(self) -> None:
         import shutil
@@ -474,6 +537,25 @@ def _report_and_quit(app: QApplication) -> None:
     app.quit()
 
 
+def _report_when_demo_live(app: QApplication, holder: dict[str, object]) -> None:
+    """For the start-up benchmark's live row: report once the demo's practice service has
+    answered (the guardian signed in) and the family's first sync has asked it who is linked."""
+    from PySide6.QtCore import QTimer
+
+    from famguard.ui.controller import AppController
+
+    def look() -> None:
+        controller = holder.get("controller")
+        if isinstance(controller, AppController):
+            env, family = controller.demo_env, controller.family
+            if env is not None and env.live and family is not None and family.teen_list.service_answered:
+                _report_and_quit(app)
+                return
+        QTimer.singleShot(5, look)
+
+    look()
+
+
 def _peak_rss_kib(usage: object) -> int:
     """This process's own peak RSS: Linux's VmHWM (ru_maxrss keeps the parent's peak across
     fork and exec, so a benchmark started from a big process would read that one)."""
@@ -539,7 +621,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return selftest.run(app, window, build_backend())
     assert instance is not None
 
-    if exit_after and exit_after != "family":
+    if exit_after and exit_after not in ("family", "live"):
         window.first_painted.connect(lambda: set_window_icon(app))  # no controller: at once
         window.first_painted.connect(lambda: _report_and_quit(app))
         window.show()
@@ -570,6 +652,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from famguard.ui.family_painted import when_family_painted
 
         window.first_painted.connect(lambda: when_family_painted(window, lambda: _report_and_quit(app)))
+    elif exit_after == "live":
+        window.first_painted.connect(lambda: _report_when_demo_live(app, holder))
     window.show()
     code = app.exec()
     controller = holder.get("controller")

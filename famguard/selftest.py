@@ -136,13 +136,13 @@ class _Run:
         if box is not None:
             raise SelfTestFailed(f"{box.text()}: {box.informativeText()} {box.detailedText()}".strip())
         env, session = controller.demo_env, controller.session
-        if env is None or session is None:
+        if env is None or session is None or not env.live:  # the family is drawn before its service is up
             return False
         _say(f"ok   demo service at {env.base_url}; signed in as {session.email}")
         self.stage = "reading the demo family from the service"
         from famguard.app import DemoEnvironment  # the real one (the Protocol does not show its family)
 
-        if not isinstance(env, DemoEnvironment):
+        if not isinstance(env, DemoEnvironment) or env.family is None:
             raise SelfTestFailed(f"the demo is a {type(env).__name__}, not the app's own")
         expected = sorted((t.display_name, t.age) for t in env.family.teens)
 

@@ -426,3 +426,9 @@ def apply_patch(current: Controls, patch: Mapping[str, Any], age: int) -> Contro
     if problems:
         raise DomainValidationError(problems)
     return updated
+
+
+def etag_of(version: int, band: str = "") -> str:
+    """The ETag of a teen's controls at stored `version` (`band`: the age band whose defaults
+    completed an older body). The service gives it and the app expects it; one rule for both."""
+    return f'"{version}-{band}"' if band else f'"{version}"'

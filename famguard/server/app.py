@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
 from famguard import __version__
+from famguard.domain.demo_family import DemoPlan
 from famguard.server import (
     routes_accounts,
     routes_controls,
@@ -58,6 +59,7 @@ def create_app(
     fast_path: bool | None = None,
     limits: Limits | None = None,
     light_demo_hashes: bool = False,
+    demo_plan: DemoPlan | None = None,
 ) -> FastAPI:
     """The API v1 app on `database_url`; the schema is created or upgraded first. `clock`
     returns aware UTC datetimes (tests pass a fake one); `demo` seeds the demo family into an
@@ -66,7 +68,9 @@ def create_app(
     PostgreSQL (default: on, unless FAMGUARD_FAST_PATH=0); off, the FastAPI
     routes answer every request. `limits` bound what a client may send (famguard.server.limits;
     the defaults unless given), on the fast paths as on the routes. `light_demo_hashes`: the demo
-    accounts' passwords are hashed at a light cost (only the desktop app's practice service)."""
+    accounts' passwords are hashed at a light cost (only the desktop app's practice service);
+    `demo_plan`: the demo family to seed (the app's, made before the service started; default a
+    new one)."""
     engine = make_engine(database_url)
     upgrade_schema(engine)
     hub = EventHub(engine, listen=_pg_listener(engine) if engine.dialect.name == "postgresql" else None)
@@ -80,7 +84,7 @@ def create_app(
         if has_data:
             engine.dispose()
             raise RuntimeError("demo mode needs an empty database; give it a new file (it resets at every start)")
-        service.demo_family = seed_demo(engine, clock=service.clock, light_hashes=light_demo_hashes)  # type: ignore[attr-defined]
+        service.demo_family = seed_demo(engine, clock=service.clock, light_hashes=light_demo_hashes, plan=demo_plan)  # type: ignore[attr-defined]
 
     app = _FamGuardApi(
         title="FamGuard API",

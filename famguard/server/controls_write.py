@@ -4,8 +4,9 @@ domain's rules (422 naming each field), the conditional update, one history entr
 field and the `controls_changed` event for the family. The FastAPI route (routes_controls) and
 the SQLite fast write path (fastpath_write) both run `change_controls` inside their write
 transaction, through a `Statements` of their own; only the transport differs. Also the ETag
-helpers both use, the completion of a body stored before a newer control existed, and the parse
-of stored bodies kept by their text (parsed_body)."""
+matching both use (the ETag itself is famguard.domain.controls.etag_of, shared with the app),
+the completion of a body stored before a newer control existed, and the parse of stored bodies
+kept by their text (parsed_body)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from famguard.domain.controls import (
     apply_patch,
     controls_from_json,
     controls_to_json,
+    etag_of,
     is_complete_body,
     parse_controls_patch,
 )
@@ -45,10 +47,6 @@ _LIVE_GUARDIANS = "SELECT guardian_id FROM links WHERE teen_id = :teen AND ended
 # Stored bodies parsed lately (parsed_body): ~1,000 teens' worth, a few MiB at most.
 PARSED_BODIES_MAX = 1024
 _PARSED: dict[str, tuple[Controls, dict[str, Any]]] = {}
-
-
-def etag_of(version: int, band: str = "") -> str:
-    return f'"{version}-{band}"' if band else f'"{version}"'
 
 
 def etag_matches(header: str, etag: str) -> bool:

@@ -10,7 +10,7 @@ from fastapi import Body, Depends, Header, Request, Response
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from famguard.domain.controls import is_complete_body
+from famguard.domain.controls import etag_of, is_complete_body
 from famguard.domain.errors import DomainValidationError
 from famguard.server import idempotency
 from famguard.server.access import (
@@ -27,7 +27,6 @@ from famguard.server.controls_write import (
     change_controls,
     complete_read,
     etag_matches,
-    etag_of,
     require_if_match,
 )
 from famguard.server.errors import ApiError

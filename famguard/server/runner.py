@@ -1,6 +1,8 @@
 """Runs the service with uvicorn in a background thread of this process: the end-to-end tests'
 server and the desktop app's demo mode. `start()` binds (port 0 = any free port), waits until
-requests are served and returns the base URL; `stop()` shuts down and releases the database."""
+requests are served and returns the base URL; `stop()` shuts down and releases the database.
+A socket bound beforehand (famguard.domain.loopback.bind_loopback) can be handed over instead, so that the service's
+address is known before the service exists (the desktop app's demo draws its family first)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 import uvicorn
 from fastapi import FastAPI
 
+from famguard.domain.demo_family import DemoPlan
+from famguard.domain.loopback import bind_loopback
 from famguard.server.app import create_app
 from famguard.server.limits import Limits, attach, uvicorn_options
 
@@ -114,8 +118,15 @@ class ServerThread:
         fast_path: bool | None = None,
         limits: Limits | None = None,
         light_demo_hashes: bool = False,
+        demo_plan: DemoPlan | None = None,
+        sock: socket.socket | None = None,
     ):
+        """`demo_plan`: the demo family to seed (with demo=True; default a new one). `sock`: a
+        socket bound already (famguard.domain.loopback.bind_loopback), served instead of binding `host`/`port`; the
+        server owns it from here and closes it when it stops (or fails to start)."""
         self.database_url = database_url
+        self.demo_plan = demo_plan
+        self._sock = sock
         self.light_demo_hashes = light_demo_hashes
         self.host = host
         self.port = port
@@ -130,20 +141,25 @@ class ServerThread:
 
     def start(self, timeout: float = 30.0) -> str:
         install_log_redaction()
-        self.app = app = create_app(
-            self.database_url,
-            clock=self.clock,
-            demo=self.demo,
-            fast_path=self.fast_path,
-            limits=self.limits,
-            light_demo_hashes=self.light_demo_hashes,
-        )
-        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say so, and without
-        # it every keep-alive response waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        port = sock.getsockname()[1]
+        sock, self._sock = self._sock, None
+        try:
+            self.app = app = create_app(
+                self.database_url,
+                clock=self.clock,
+                demo=self.demo,
+                fast_path=self.fast_path,
+                limits=self.limits,
+                light_demo_hashes=self.light_demo_hashes,
+                demo_plan=self.demo_plan,
+            )
+        except BaseException:
+            if sock is not None:
+                sock.close()
+            raise
+        handed_over = sock is not None
+        sock = sock or bind_loopback(self.host, self.port)
+        bound_host, port = sock.getsockname()[:2]
+        host = bound_host if handed_over else self.host
         config = uvicorn.Config(
             app,
             log_config=None,  # the host process owns logging; records propagate to its handlers
@@ -164,7 +180,7 @@ class ServerThread:
                 sock.close()
                 self.stop()
                 raise RuntimeError("the FamGuard server did not start")
-        self.base_url = f"http://{self.host}:{port}"
+        self.base_url = f"http://{host}:{port}"
         return self.base_url
 
     @property

@@ -1,6 +1,8 @@
 """What the ui may rely on of the demo (started by the composition root, famguard.app): the
 practice service with its guardian's sign-in, and the demo teen's phone. Protocols, so the ui is
-typed against them without importing the server stack that implements them."""
+typed against them without importing the server stack that implements them. And the demo
+guardian's local store as the practice service will answer it (`write_demo_store`), written from
+the demo family's one definition (famguard.domain.demo_family) before the service is up."""
 
 from __future__ import annotations
 
@@ -8,11 +10,53 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from famguard.domain.controls import Controls
-from famguard.domain.models import ActivityEntry, GuardianLink, Pairing, TemporaryRule, TimeRequest, UsageDay
+from famguard.domain.controls import Controls, controls_to_json
+from famguard.domain.demo_family import DemoPlan
+from famguard.domain.models import (
+    ActivityEntry,
+    GuardianLink,
+    Pairing,
+    TeenSummary,
+    TemporaryRule,
+    TimeRequest,
+    UsageDay,
+)
 
 if TYPE_CHECKING:
-    from famguard.services.session import SessionService
+    from famguard.services.session import AccountSession, SessionService
+    from famguard.store import AccountStore
+
+
+def write_demo_store(store: AccountStore, plan: DemoPlan) -> None:
+    """What the practice service will answer the demo's guardian (`plan.guardian`) about their
+    family: the teens, their controls with the ETag, the week's usage and the time requests."""
+    guardian = plan.guardian
+    names = {person.id: person.display_name for person in plan.people}
+    teens = []
+    for teen in plan.teens:
+        link = next(link for link in plan.links if link.guardian_id == guardian.id and link.teen_id == teen.person.id)
+        teens.append(TeenSummary(teen.person.id, teen.person.display_name, teen.age, link.linked_at, teen.person.born))
+        store.save_controls(teen.person.id, controls_to_json(teen.controls), teen.etag)
+        store.replace_usage(teen.person.id, plan.usage_days(teen.person.id))
+        store.replace_time_requests(
+            teen.person.id,
+            [
+                TimeRequest(
+                    id=request.id,
+                    teen_id=request.teen_id,
+                    date=request.day,
+                    minutes=request.minutes,
+                    reason=request.reason,
+                    status=request.status,
+                    created_at=request.created_at,
+                    decided_at=request.decided_at,
+                    decided_by=names[request.decided_by_id] if request.decided_by_id else None,
+                    granted_minutes=request.granted_minutes,
+                )
+                for request in plan.requests_of(teen.person.id)
+            ],
+        )
+    store.replace_teens(teens)
 
 
 @dataclass(frozen=True)
@@ -73,10 +117,26 @@ class TeenPhone(Protocol):
 
 
 class DemoEnvironment(Protocol):
-    """A running practice service with the demo family. `stop()` ends it and removes its data."""
+    """The demo: its data folder and the demo guardian's session, opened from a store written
+    before the practice service runs (`session`, blocking: call from a worker), then the service
+    itself (`start_service`, blocking). `stop()` ends it and removes its data."""
 
     @property
     def base_url(self) -> str: ...
+
+    @property
+    def live(self) -> bool:
+        """The practice service has answered and the guardian is signed in."""
+        ...
+
+    def session(self) -> AccountSession:
+        """The demo guardian's session from the local store (its calls wait for the service)."""
+        ...
+
+    def start_service(self, session: AccountSession) -> None:
+        """Start the practice service, sign the guardian's `session` and the teen's phone in
+        (blocking)."""
+        ...
 
     @property
     def sessions(self) -> SessionService:

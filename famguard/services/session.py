@@ -256,6 +256,33 @@ class SessionService:
         # DeferredApi stands in for the client it makes: the services only call its methods.
         return self._open(server_url, email, account, cast("ApiClient", api), tokens, True, None, store=store)
 
+    def open_before_sign_in(self, server_url: str, email: str, password: str, account: Account) -> AccountSession:
+        """A session for `account` opened from the local store before its service answers (the
+        demo's: the store is written with what the practice service will answer, while it starts).
+        Nothing is remembered and no keyring is asked. Like `open_cached`'s, its calls to the service
+        wait on their workers until `sign_in_deferred` signs in with `password`, or fail as signed
+        out after `stay_offline`."""
+        from famguard.api import check_server_url
+
+        server_url = check_server_url(server_url)
+        tokens = TokenManager()
+
+        def signed_in_client() -> ApiClient:
+            api = self._api(server_url, tokens)
+            api.sign_in(email, password)
+            return api
+
+        api = DeferredApi(signed_in_client)
+        return self._open(server_url, email, account, cast("ApiClient", api), tokens, False, None)
+
+    @staticmethod
+    def sign_in_deferred(session: AccountSession) -> None:
+        """Sign in the session `open_before_sign_in` opened (its service is up now): its waiting
+        calls go out. Raises what the sign-in raises (the next call tries again)."""
+        api: object = session.api
+        if isinstance(api, DeferredApi):
+            api.open()
+
     def _unlock(self, server_url: str, email: str, tokens: TokenManager) -> ApiClient:
         """The client of a session opened by `open_cached`, with the keyring's refresh token.
         CredentialError when the keyring fails; SignedOut when it no longer remembers the sign-in."""

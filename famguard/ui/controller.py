@@ -1,8 +1,9 @@
 """The app's flow from start to sign-out: first run (welcome), sign-in and account creation,
 resuming a remembered sign-in (the family from the local store first, before the keyring, the
 service layer's network side and the sync come up; shown and editable at once, offline too), the
-server ending a sign-in, sign-out, and the demo (a practice service started in the background,
-reset on request).
+server ending a sign-in, sign-out, and the demo (its family drawn at once from a local store
+written with what its practice service will answer; the service started in the background after
+that first paint, the family going online then; reset on request).
 
 The controller gets a `Backend` from the composition root (famguard.app): the only way it reaches
 the service layer, the keyring and the demo server, so that this package imports no I/O library.
@@ -41,8 +42,13 @@ RESUME_RETRY_MS = 5000
 # A family shown from the local store goes online after its first paint; at the latest after this
 # (no teen cached, or a minimised window that does not paint).
 CACHED_FAMILY_PAINT_WAIT_MS = 1500
-# The demo's phone panel starts reading after the demo family's first paint; at the latest after this.
-DEMO_PHONE_WAIT_MS = 1500
+# The demo's practice service starts after the demo family's first paint; at the latest after this.
+DEMO_SERVICE_WAIT_MS = 1500
+# What the demo family's window says while its practice service starts.
+DEMO_STARTING_NOTICE = (
+    "ℹ Starting the practice service… The demo family is shown from this computer meanwhile; "
+    "changes you make are kept and sent once it is up."
+)
 
 
 # What the start-up work hands to the GUI thread: the sign-in service, the settings, the account
@@ -441,12 +447,14 @@ class AppController(QObject):
             self.window.return_focus()
             return
         self._close_family()
-        self.session = None
         self.window.set_account(None, None)
         self.window.show_welcome()
         if self.demo_env is not None:
+            # _stop_demo takes the session and closes it: its calls still waiting for a practice
+            # service that was starting give up then, instead of holding their workers for ever.
             self._stop_demo()
             return
+        self.session = None
         self._discard(session)
 
     def _discard(self, session: AccountSession) -> None:
@@ -473,9 +481,11 @@ class AppController(QObject):
         self.tasks.run(self._do_start_demo, on_success=self._demo_ready, on_error=self._demo_failed, name="demo")
 
     def _do_start_demo(self) -> tuple[DemoEnvironment, AccountSession]:
+        """On a worker, a few ms: the demo's folder and port, and its guardian's session from a
+        store written with what the practice service will answer (the service comes later)."""
         env = self.backend.start_demo()
         try:
-            session = env.sessions.sign_in(env.base_url, env.guardian_email, env.guardian_password, remember=False)
+            session = env.session()
         except BaseException:
             env.stop()
             raise
@@ -483,25 +493,58 @@ class AppController(QObject):
 
     def _demo_ready(self, result: tuple[DemoEnvironment, AccountSession]) -> None:
         env, session = result
+        if self._closing:  # quit before this answer came: nothing of it is kept
+            session.close()
+            env.stop()
+            return
         self.demo_env = env
         if self._real_sessions is None:
             self._real_sessions = self.sessions  # back to the keyring when the demo ends
         self.sessions = env.sessions
-        self._open_session(session)
+        # The family at once, from the store; its calls to the service wait for the service (and
+        # an edit waits in the outbox), which starts after this first paint: importing the server
+        # stack is ~1 s of CPU that would otherwise come first.
+        self._open_session(session, online=False)
+        self.window.show_notice(DEMO_STARTING_NOTICE)
+        when_family_painted(
+            self.window, partial(self._start_demo_service, env, session), give_up_ms=DEMO_SERVICE_WAIT_MS
+        )
+
+    def _start_demo_service(self, env: DemoEnvironment, session: AccountSession) -> None:
+        if self.demo_env is not env:  # reset, signed out or quit meanwhile
+            return
+        if self.family is not None:  # every teen's today and requests (Sam's waiting one), from the store too
+            self.family.home.reload_all()
+        self.tasks.run(
+            partial(env.start_service, session),
+            on_success=lambda _none: self._demo_live(env, session),
+            on_error=partial(self._demo_service_failed, env),
+            name="demo service",
+        )
+
+    def _demo_live(self, env: DemoEnvironment, session: AccountSession) -> None:
+        if self.demo_env is not env or self.session is not session or self.family is None:
+            return
+        self.window.notice.hide()
+        self.family.go_online()
         if env.teen is not None:
             from famguard.ui.teen_presenter import TeenPhonePresenter
 
+            # The phone's reads (~8, and its long poll) start now, after the family's first paint
+            # and the service's start: before it they shared the practice service's one thread and
+            # Python's lock with the family's own reads (tests/benchmarks/demo_phases.py).
             self.teen_phone = phone = TeenPhonePresenter(self.window, self.tasks, env.teen)
             phone.show_teen()
+            phone.start()
 
-            def start_phone() -> None:
-                if self.teen_phone is phone:  # not closed meanwhile (reset, sign-out, exit)
-                    phone.start()
-
-            # The phone's reads (~8, and its long poll) start after the family's first paint: before
-            # it they shared the practice service's one thread and Python's lock with the family's
-            # own reads and the window building the family (tests/benchmarks/demo_phases.py).
-            when_family_painted(self.window, start_phone, give_up_ms=DEMO_PHONE_WAIT_MS)
+    def _demo_service_failed(self, env: DemoEnvironment, exc: BaseException) -> None:
+        if self.demo_env is not env:  # stopped on purpose meanwhile (reset, sign-out, quit)
+            log.info("The practice service's start ended with the demo: %s", exc)
+            return
+        self._close_family()
+        self.window.set_account(None, None)
+        self._stop_demo()
+        self._demo_failed(exc)
 
     def _demo_failed(self, exc: BaseException) -> None:
         self.window.set_demo(False)
@@ -512,7 +555,8 @@ class AppController(QObject):
         if self.demo_env is None:
             return
         self._close_family()
-        self.session = None
+        # _stop_demo takes the session and closes it: its calls still waiting for a practice
+        # service that was starting give up then, instead of holding their workers for ever.
         self._stop_demo(then=self.start_demo)
 
     def _stop_demo(self, then: Callable[[], None] | None = None) -> None:
@@ -604,7 +648,10 @@ class AppController(QObject):
             self.teen_phone = None
         if self.demo_env is not None:
             # Nothing of the demo is kept: its service stops first, so the phone's long poll in
-            # flight ends now instead of keeping the process up to 3 s after the window closed.
+            # flight ends now instead of keeping the process up to 3 s after the window closed;
+            # and calls still waiting for a service that was starting give up now.
+            if self.session is not None:
+                self.session.stay_offline()
             self.demo_env.stop_service()
         self.tasks.wait_for_done(10000)  # work in flight still uses the database: let it finish
         if self.session is not None:

@@ -66,6 +66,11 @@ class TeenListPresenter(Presenter):
 
     # --- who is linked -----------------------------------------------------------------------
 
+    @property
+    def service_answered(self) -> bool:
+        """The service has answered who is linked (since this family was opened)."""
+        return self._service_answered is True
+
     def refresh(self) -> None:
         """Ask the server who is linked (and then each teen's use today)."""
         self.run_once(("teens", None), self.family.refresh_teens, self._answered, on_error=self._not_answered)

@@ -1,8 +1,9 @@
 """The desktop app's start-up rows: time to the first painted window of `famguard` (fresh
-profile), to a returning guardian's family from the cache (5 teens), and `famguard --demo` to the
-demo family on screen, each against a bare PySide6 QMainWindow started the same way and in the
-same rounds (bench_startup.py, which also runs on its own); and the peak RSS of each start against
-the bare window's."""
+profile), to a returning guardian's family from the cache (5 teens), `famguard --demo` to the
+demo family on screen and to the demo family live (its practice service answered), each against
+a bare PySide6 QMainWindow started the same way and in the same rounds (bench_startup.py, which
+also runs on its own); and the peak RSS of the fresh, cached and live demo starts against the
+bare window's."""
 
 from __future__ import annotations
 
@@ -23,7 +24,14 @@ ROWS = (
     ("famguard", "first paint of famguard (fresh profile)", 1.3),
     ("cached family", "first paint of a returning guardian's family from the cache (5 teens)", 1.6),
     ("demo family", "famguard --demo to the demo family on screen", 4.0),
+    # Not the same as the row above since the demo family is drawn from its local store first:
+    # this one waits for its practice service (imported, seeded, serving, the guardian signed in)
+    # and the family's first sync. Its target is the issue's 4x of the row above, kept for it.
+    ("demo live", "famguard --demo to the demo family live (practice service answered, first sync done)", 4.0),
 )
+# The starts whose peak RSS is a row: the demo's once it is live (its practice service's imports are
+# part of the demo), not at its first paint.
+RSS_ROWS = ("famguard", "cached family", "demo live")
 # Starts whose time target is not reached yet (README, "Performance"). The cached family no
 # longer waits for requests, the keyring, the sync, the tray or the presenters of what the guardian
 # has not opened; its local start runs beside the window's (famguard.app.LocalHeadStart) and the
@@ -37,9 +45,9 @@ ROWS = (
 # FastAPI with the routes' models, SQLAlchemy and uvicorn, ~1 s of CPU and ~70 MiB, is on the way to
 # the family, and a service process of its own would only move those figures into a process the row
 # must count too.
-NOT_REACHED_YET = {"cached family", "demo family"}
+NOT_REACHED_YET = {"cached family", "demo family", "demo live"}
 # ... and whose peak RSS is not (the cached family's is: +22-25 MiB, guarded like any reached row).
-RSS_NOT_REACHED_YET = {"demo family"}
+RSS_NOT_REACHED_YET = {"demo live"}
 RSS_MORE_MIB = 30
 
 
@@ -63,6 +71,8 @@ def client_rows(runs: int, log: Callable[[str], None]) -> list[Row]:
             )
         )
     for name, what, _ratio in ROWS:
+        if name not in RSS_ROWS:
+            continue
         one = stats[name]
         rows.append(
             Row(

@@ -68,16 +68,13 @@ import famguard.app as app
 import famguard.ui.controller as controller
 
 wrap(controller.AppController, "start_demo", before="first paint, demo asked for")
-real_env_init = app.DemoEnvironment.__init__
-def env_init(self):
-    mark("demo worker starts")
-    import famguard.server.runner as runner  # what the real start imports first
-    mark("server stack imported")
-    wrap(runner.ServerThread, "start", after="service listening (schema, demo family seeded)")
-    real_env_init(self)
-app.DemoEnvironment.__init__ = env_init
+wrap(app.DemoEnvironment, "__init__", before="demo worker starts", after="demo folder and port made")
+wrap(app.DemoEnvironment, "session", after="demo store written, session opened")
+wrap(app.DemoEnvironment, "start_service", before="practice service starting (after the first paint)",
+     after="service listening, guardian and phone signed in")
 wrap(app.DemoTeen, "__init__", after="demo teen signed in (its phone)")
-wrap(controller.AppController, "_demo_ready", before="guardian signed in", after="family screen and phone panel built")
+wrap(controller.AppController, "_demo_ready", after="family screen built from the store")
+wrap(controller.AppController, "_demo_live", after="family online, phone panel built")
 import famguard.ui.family_painted as family_painted
 import famguard.ui.teen_list_presenter as teen_list
 wrap(teen_list.TeenListPresenter, "_answered", after="the family's list shown (the service answered)")

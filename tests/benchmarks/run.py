@@ -7,7 +7,7 @@ when a target is missed by a wide margin (further than common.WIDE_MARGIN from i
     python -m tests.benchmarks.run --only service,polls
 
 The quick run measures the service on a small database, 1,000 polls and the start-ups (1 s per
-wrk run, 3 rounds of the four start-ups: bare window, fresh, cached family, demo); it fails on a
+wrk run, 3 rounds of the five start-ups: bare window, fresh, cached family, demo family, demo live); it fails on a
 wide miss of a ratio or an error count, and prints the
 absolute p99 and delivery times without failing on them (on a shared CI machine they measure the
 machine). `--quick --only ...` picks other groups.

@@ -24,8 +24,14 @@ def test_the_demo_serves_its_family_and_leaves_the_collector_as_it_found_it(data
     thresholds = gc.get_threshold()
     frozen_before = gc.get_freeze_count()
     env = DemoEnvironment()
-    assert getattr(feature, "_mod_uses_pyside", None) is pyside_check
     try:
+        drawn = env.session()  # from the store, before the service
+        try:
+            env.start_service(drawn)
+            assert env.live
+        finally:
+            drawn.close()
+        assert getattr(feature, "_mod_uses_pyside", None) is pyside_check
         assert gc.get_threshold() == thresholds
         assert gc.get_freeze_count() > frozen_before  # the server stack and the service: frozen
         assert requests.get(f"{env.base_url}/v1/health", timeout=10).json() == {"status": "ok"}
@@ -52,6 +58,46 @@ def test_a_failed_start_gives_the_collector_back_its_thresholds(
 
     monkeypatch.setattr(runner.ServerThread, "start", refuse)
     thresholds = gc.get_threshold()
-    with pytest.raises(RuntimeError, match="did not start"):
-        DemoEnvironment()
+    env = DemoEnvironment()
+    session = env.session()
+    try:
+        with pytest.raises(RuntimeError, match="did not start"):
+            env.start_service(session)
+    finally:
+        session.close()
+        env.stop()
     assert gc.get_threshold() == thresholds
+
+
+def test_the_demo_store_holds_what_the_practice_service_then_answers_for_every_teen(data_dir: Path) -> None:
+    """The app's store for the demo and the service's seeding come from the one definition
+    (famguard.domain.demo_family): what the family is drawn from before the service exists is
+    what the service answers once it does — teens, controls with their ETag, usage, requests."""
+    env = DemoEnvironment()
+    try:
+        drawn = env.session()
+        try:
+            store = drawn.store
+            teens = store.teens()
+            cached = {t.id: (store.controls(t.id), store.usage(t.id), store.time_requests(t.id)) for t in teens}
+            assert sorted(t.display_name for t in teens) == ["Maya", "Sam"]
+            env.start_service(drawn)
+        finally:
+            drawn.close()
+        # The service's own answers, to a separate sign-in of the same guardian.
+        live = env.sessions.sign_in(env.base_url, env.guardian_email, env.guardian_password, remember=False)
+        try:
+            assert live.family.refresh_teens() == teens
+            for teen in teens:
+                answered = live.api.get_controls(teen.id)
+                assert answered is not None
+                from famguard.domain.controls import controls_to_json
+
+                controls_json, etag = cached[teen.id][0] or ({}, "")
+                assert (controls_json, etag) == (controls_to_json(answered.controls), answered.etag)
+                assert live.api.usage(teen.id) == cached[teen.id][1]
+                assert live.api.time_requests(teen.id) == cached[teen.id][2]
+        finally:
+            live.close()
+    finally:
+        env.stop()

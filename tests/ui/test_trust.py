@@ -24,6 +24,8 @@ def _demo(qtbot, launch):
     window = controller.window
     wait_family(qtbot, controller)
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    # The phone panel comes with the practice service, after the family drawn from the store.
+    qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
     panel = window.teen_phone
     qtbot.waitUntil(lambda: "Comments on your videos" in panel.effective_text(), timeout=WAIT)
     return controller, window, panel

@@ -1,0 +1,189 @@
+"""`famguard --demo` draws the demo family from a local store written before its practice service
+exists, and starts the service after that first paint (famguard.app.DemoEnvironment,
+AppController's demo): the family is on screen while the service is held back, an edit made
+meanwhile reaches the service exactly once when it is up, and resetting or quitting during the
+start leaves nothing running. Real practice service over loopback HTTP, real SQLite stores."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QRadioButton, QWidget
+
+from famguard.api.errors import SignedOut
+from famguard.app import DemoEnvironment
+
+from .test_flows import WAIT, find, wait_family, wait_home, wait_teen_page
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def held_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The practice service's start waits (on its worker) until the event is set: the window is
+    what the guardian sees before the service answers, for as long as the test needs."""
+    release = threading.Event()
+    original = DemoEnvironment.start_service
+
+    def held(self: DemoEnvironment, session: object) -> None:
+        assert release.wait(30), "the test never let the practice service start"
+        original(self, session)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DemoEnvironment, "start_service", held)
+    yield release
+    release.set()  # a test that failed early leaves no worker waiting
+
+
+def _row(controller, name: str) -> str:
+    teen_id = next(t for t, r in controller.family.teens.items() if r.name == name)
+    return controller.window.teen_list.item_text(teen_id)
+
+
+def _family_as_shown(controller) -> dict[str, str]:
+    home = controller.window.ensure_home_page()
+    return {
+        "maya row": _row(controller, "Maya"),
+        "sam row": _row(controller, "Sam"),
+        "inbox": controller.window.inbox_action.text(),
+        "maya today": find(home, QWidget, "homeUsageText").text(),
+        "maya content rules": find(home, QWidget, "homeRules_content").text(),
+    }
+
+
+def _service_threads() -> list[threading.Thread]:
+    """The practice services running in this process (famguard.server.runner.ServerThread's)."""
+    return [t for t in threading.enumerate() if t.name.startswith("famguard-server-") and t.is_alive()]
+
+
+def _capture(call: Callable[[], object], into: list[BaseException]) -> None:
+    try:
+        call()
+    except BaseException as exc:  # noqa: BLE001 - what the call ended with is the test's question
+        into.append(exc)
+
+
+def _refuses_connections(base_url: str) -> bool:
+    host, port = base_url.removeprefix("http://").split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError:
+        return True
+    return False
+
+
+def test_the_demo_family_is_on_screen_before_its_service_answers_and_the_same_once_it_does(
+    qtbot, launch, held_service: threading.Event
+) -> None:
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    wait_home(qtbot, controller, "Maya")
+    # Sam's week and his waiting request come from the store too (read after the first paint).
+    qtbot.waitUntil(lambda: "1 request waiting" in _row(controller, "Sam"), timeout=WAIT)
+    env = controller.demo_env
+    assert env is not None and not env.live and _refuses_connections(env.base_url)  # nothing serves yet
+    before = _family_as_shown(controller)
+    assert before["maya row"].startswith("Maya, 14") and "20 min of 1 h today" in before["maya row"]
+    assert before["sam row"].startswith("Sam, 16") and "45 min of 1 h 30 min today" in before["sam row"]
+    assert "(1)" in before["inbox"]
+    assert "20 min of 1 h today" in before["maya today"]
+    assert "#diet, #prank" in before["maya content rules"] and "Restricted mode: On" in before["maya content rules"]
+    assert window.notice.isVisible() and "Starting the practice service" in window.notice.text()
+
+    held_service.set()
+    qtbot.waitUntil(lambda: env.live and window.teen_phone is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=WAIT)
+    # Online now: the service's answers (the first sync) replaced the store's, and nothing moved.
+    qtbot.waitUntil(lambda: controller.family._read == set(controller.family.teens), timeout=WAIT)
+    qtbot.wait(500)  # the first sync's answers are drawn
+    assert _family_as_shown(controller) == before
+
+
+def test_an_edit_made_before_the_service_is_up_reaches_it_exactly_once_without_a_conflict(
+    qtbot, launch, held_service: threading.Event
+) -> None:
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
+    session = controller.session
+    qtbot.waitUntil(lambda: session.unsent_changes() == 1, timeout=WAIT)  # in the outbox, waiting
+    env = controller.demo_env
+    assert not env.live
+
+    held_service.set()
+    qtbot.waitUntil(lambda: env.live, timeout=WAIT)
+    qtbot.waitUntil(lambda: session.unsent_changes() == 0, timeout=WAIT)
+    maya = next(t for t in env.plan.teens if t.person.display_name == "Maya").person
+    # As the service has it, read by the other guardian: applied once (one version up), one entry.
+    other = env.sessions.sign_in(
+        env.base_url, env.plan.second_guardian.email, env.plan.second_guardian.password, remember=False
+    )
+    try:
+        current = other.api.get_controls(maya.id)
+        assert current is not None and current.controls.daily_limit_minutes == 120
+        assert current.etag == '"4"'  # version 3 from the seeding, plus this one change
+        entries = [
+            a for a in other.api.activity(maya.id, limit=50) if a.field == "daily_limit_minutes" and a.after == 120
+        ]
+        assert len(entries) == 1 and entries[0].actor is not None and entries[0].actor.display_name == "Alex Morgan"
+    finally:
+        other.close()
+    states = [change.state.value for change in session.store.changes(maya.id)]
+    assert "conflict" not in states and "rejected" not in states
+
+
+def test_reset_during_the_start_gives_a_new_demo_and_the_old_service_never_serves(
+    qtbot, launch, held_service: threading.Event
+) -> None:
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    first = controller.demo_env
+    first_session = controller.session
+    assert first is not None and not first.live
+    window.reset_demo_requested.emit()
+    qtbot.waitUntil(lambda: controller.demo_env is not None and controller.demo_env is not first, timeout=WAIT)
+    second = controller.demo_env
+    held_service.set()  # both starts go on: the first finds its demo stopped
+    qtbot.waitUntil(lambda: second.live and window.teen_phone is not None, timeout=WAIT)
+    wait_family(qtbot, controller)
+    assert window.teen_list.list.count() == 2
+    assert not first.live and _refuses_connections(first.base_url)
+    assert len(_service_threads()) == 1  # the new demo's service alone: the first never started
+    assert not hasattr(controller, "last_error_box")  # nothing went wrong that the guardian hears of
+    # The first demo's session is closed: a call of it that waited for its service gives up
+    # (left open, such calls held their workers until the app quit, 10 s later).
+    outcome: list[BaseException] = []
+    waiting = threading.Thread(target=lambda: _capture(lambda: first_session.api.me(), outcome), daemon=True)
+    waiting.start()
+    waiting.join(5)
+    assert not waiting.is_alive() and outcome and isinstance(outcome[0], SignedOut)
+
+
+def test_quitting_during_the_start_stops_it_and_removes_the_demos_data(
+    qtbot, launch, held_service: threading.Event, data_dir
+) -> None:
+    import os
+
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    env = controller.demo_env
+    folder = os.environ["FAMGUARD_DATA_DIR"]
+    assert os.path.isdir(folder)
+    threading.Timer(0.3, held_service.set).start()  # the start goes on while the app quits
+    controller.shutdown()
+    assert not env.live and _refuses_connections(env.base_url) and _service_threads() == []
+    assert not os.path.exists(folder)
+    assert os.environ.get("FAMGUARD_DATA_DIR") != folder
+    assert not data_dir.exists(), "the demo wrote into the user's data directory"
