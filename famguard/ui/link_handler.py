@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# While the demo is still starting, its "Teen's phone" panel does not exist yet: look again.
+# While the demo's practice service is still starting, its "Teen's phone" panel does not exist yet: look again.
 RETRY_MS = 250
 RETRY_LIMIT = 240  # a minute
 
@@ -66,7 +66,8 @@ class LinkHandler(QObject):
 
         window = self.window
         panel = window.teen_phone
-        demo_starting = window.demo_bar.isVisibleTo(window) and window.current_screen() == "startingView"
+        # The demo's phone panel comes with its practice service, after the demo family is shown.
+        demo_starting = window.demo_bar.isVisibleTo(window)
         if panel is None and demo_starting and self._retries < RETRY_LIMIT:
             self._retries += 1
             QTimer.singleShot(RETRY_MS, self, self._deliver)
