@@ -75,13 +75,19 @@ def _refuses_connections(base_url: str) -> bool:
     return False
 
 
+def _demo_family_shown(qtbot, launch):
+    """`famguard --demo` started, its family of two teens on screen (the service may still be held)."""
+    controller = launch(demo=True)
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.window.teen_list.list.count() == 2, timeout=WAIT)
+    return controller
+
+
 def test_the_demo_family_is_on_screen_before_its_service_answers_and_the_same_once_it_does(
     qtbot, launch, held_service: threading.Event
 ) -> None:
-    controller = launch(demo=True)
+    controller = _demo_family_shown(qtbot, launch)
     window = controller.window
-    wait_family(qtbot, controller)
-    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
     wait_home(qtbot, controller, "Maya")
     # Sam's week and his waiting request come from the store too (read after the first paint).
     qtbot.waitUntil(lambda: "1 request waiting" in _row(controller, "Sam"), timeout=WAIT)
@@ -107,10 +113,8 @@ def test_the_demo_family_is_on_screen_before_its_service_answers_and_the_same_on
 def test_an_edit_made_before_the_service_is_up_reaches_it_exactly_once_without_a_conflict(
     qtbot, launch, held_service: threading.Event
 ) -> None:
-    controller = launch(demo=True)
+    controller = _demo_family_shown(qtbot, launch)
     window = controller.window
-    wait_family(qtbot, controller)
-    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
     wait_teen_page(qtbot, controller, "Maya")
     qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
     session = controller.session
@@ -143,10 +147,8 @@ def test_an_edit_made_before_the_service_is_up_reaches_it_exactly_once_without_a
 def test_reset_during_the_start_gives_a_new_demo_and_the_old_service_never_serves(
     qtbot, launch, held_service: threading.Event
 ) -> None:
-    controller = launch(demo=True)
+    controller = _demo_family_shown(qtbot, launch)
     window = controller.window
-    wait_family(qtbot, controller)
-    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
     first = controller.demo_env
     first_session = controller.session
     assert first is not None and not first.live
@@ -174,10 +176,7 @@ def test_quitting_during_the_start_stops_it_and_removes_the_demos_data(
 ) -> None:
     import os
 
-    controller = launch(demo=True)
-    window = controller.window
-    wait_family(qtbot, controller)
-    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    controller = _demo_family_shown(qtbot, launch)
     env = controller.demo_env
     folder = os.environ["FAMGUARD_DATA_DIR"]
     assert os.path.isdir(folder)
