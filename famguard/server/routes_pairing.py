@@ -9,7 +9,6 @@ minutes -> 429, even for a right code) and, when a wrong code shares its first f
 from __future__ import annotations
 
 import json
-import math
 from datetime import datetime, timedelta
 
 from fastapi import Depends, Request, Response
@@ -80,7 +79,7 @@ def create_pairing(request: Request) -> PairingCreated:
         me = service.authenticate(session, request, "guardian")
         now = service.now()
         service.lock_keys(session, f"pairings:{me.account_id}")  # two at once count each other
-        _refuse_too_many_codes(session, me.account_id, now)
+        _refuse_too_many_codes(service, session, me.account_id, now)
         while True:  # a fresh locator, so a wrong guess is never blamed on the wrong code
             code = new_pairing_code()
             clash = session.scalar(
@@ -108,7 +107,7 @@ def create_pairing(request: Request) -> PairingCreated:
     )
 
 
-def _refuse_too_many_codes(session: Session, guardian_id: str, now: datetime) -> None:
+def _refuse_too_many_codes(service: Service, session: Session, guardian_id: str, now: datetime) -> None:
     """Codes are kept (their rows say who paired when) and each costs a write: without a limit,
     one signed-in guardian could make hundreds a second for as long as they liked, and fill the
     code space and the disk. A family needs a handful; a typo or an expired code costs one more."""
@@ -118,8 +117,8 @@ def _refuse_too_many_codes(session: Session, guardian_id: str, now: datetime) ->
         .order_by(PairingRow.created_at)
         .limit(PAIRINGS_PER_HOUR)
     ).all()
-    if len(made) >= PAIRINGS_PER_HOUR:
-        wait = max(1, math.ceil((made[0] + PAIRINGS_WINDOW - now).total_seconds()))
+    wait = service.retry_after(list(made), PAIRINGS_PER_HOUR, PAIRINGS_WINDOW)
+    if wait is not None:
         raise ApiError(
             429,
             "rate_limited",

@@ -204,11 +204,12 @@ class Service:
             query = query.where(Attempt.address == address)
         return list(session.scalars(query.order_by(Attempt.at)))
 
-    def retry_after(self, times: list[datetime], limit: int) -> int | None:
-        """Seconds until fewer than `limit` failures remain in the window, or None if below it."""
+    def retry_after(self, times: list[datetime], limit: int, window: timedelta = THROTTLE_WINDOW) -> int | None:
+        """Seconds until fewer than `limit` of `times` (oldest first) remain in the `window`, or
+        None if below it."""
         if len(times) < limit:
             return None
-        freed_at = times[len(times) - limit] + THROTTLE_WINDOW
+        freed_at = times[len(times) - limit] + window
         return max(1, math.ceil((freed_at - self.now()).total_seconds()))
 
     def add_failure(self, session: Session, kind: str, account_key: str | None, address: str) -> int:
