@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -531,6 +531,18 @@ _BY_STATUS: dict[int, type[e.ApiError]] = {
 }
 
 
+def _local_time(when: datetime) -> str:
+    """`when` as the user reads it: the time alone today, with its day otherwise (a limit of a day
+    frees its first place at this time tomorrow)."""
+    local = when.astimezone()
+    today = datetime.now(local.tzinfo).date()
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    if local.date() == today + timedelta(days=1):
+        return f"{local:%H:%M} tomorrow"
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B}"
+
+
 def _raise_for(reply: Reply) -> None:
     """Raise the ApiError that `reply` (a non-success answer) means."""
     status = reply.status
@@ -558,7 +570,7 @@ def _raise_for(reply: Reply) -> None:
     if status == 429:
         wait = parse_retry_after(reply.headers.get("Retry-After"))
         when = retry_at(wait if wait is not None else 60)
-        raise e.RateLimited(f"{message} Try again after {when.astimezone():%H:%M}.", retry_at=when, code=code)
+        raise e.RateLimited(f"{message} Try again after {_local_time(when)}.", retry_at=when, code=code)
     kind = _BY_STATUS.get(status)
     if kind is None:
         raise e.ProtocolError(f"The service answered with an unexpected status ({status}).", code=code)

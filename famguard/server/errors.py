@@ -48,6 +48,11 @@ def not_found(what: str = "That") -> ApiError:
     return ApiError(404, "not_found", f"{what} was not found.")
 
 
+def rate_limited(message: str, wait_seconds: int) -> ApiError:
+    """429 `rate_limited`: `message` says what was refused; `Retry-After` says when to ask again."""
+    return ApiError(429, "rate_limited", message, headers={"Retry-After": str(wait_seconds)})
+
+
 def error_body(code: str, message: str, fields: Mapping[str, str] | None = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from famguard.domain.age import TEEN_MAX_AGE, TEEN_MIN_AGE, age_on
 from famguard.server.devices import DEVICE_FAILURE, find_device, may_pass_lock, remember_device
-from famguard.server.errors import ApiError
+from famguard.server.errors import ApiError, rate_limited
 from famguard.server.models import Account, Attempt, SignIn, Token
 from famguard.server.responses import errors
 from famguard.server.route_table import RouteTable
@@ -102,12 +102,7 @@ def _count_sign_up(service: Service, request: Request) -> None:
         service.prune(session)
         wait = service.retry_after(service.failures(session, "signup", Attempt.address, address), limit)
         if wait is not None:
-            raise ApiError(
-                429,
-                "rate_limited",
-                "Too many new accounts from this address. Please wait.",
-                headers={"Retry-After": str(wait)},
-            )
+            raise rate_limited("Too many new accounts from this address. Please wait.", wait)
         service.add_failure(session, "signup", None, address)
 
 
@@ -179,9 +174,7 @@ def _refuse_if_throttled(service: Service, session: Session, email: str, address
         )
     wait = service.retry_after(service.failures(session, "signin", Attempt.address, address), ADDRESS_FAILURE_LIMIT)
     if wait is not None:
-        raise ApiError(
-            429, "rate_limited", "Too many sign-in attempts. Please wait.", headers={"Retry-After": str(wait)}
-        )
+        raise rate_limited("Too many sign-in attempts. Please wait.", wait)
 
 
 _REFRESH_REFUSED = "Please sign in again."

@@ -18,7 +18,7 @@ from famguard.domain.controls import controls_from_json
 from famguard.domain.models import SYSTEM_ACTOR
 from famguard.domain.schedule import limit_for_day, teen_today
 from famguard.server.effective import live_rules, rules_on, settled_reader
-from famguard.server.errors import ApiError, not_found
+from famguard.server.errors import ApiError, not_found, rate_limited
 from famguard.server.limits import forget_poll, wake_when_client_leaves
 from famguard.server.models import (
     Account,
@@ -53,6 +53,10 @@ MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30
 USAGE_PAST_DAYS = 30
 MAX_ID = 2**63 - 1  # the largest integer every database here stores
+# Each request notifies every linked guardian (a desktop alert, a line in the inbox): a teen
+# needs a few a day; without a limit a script on the teen's account could flood them.
+TIME_REQUESTS_PER_DAY = 10
+TIME_REQUESTS_WINDOW = timedelta(hours=24)
 ReadEvents = Callable[[], Awaitable[list[Event]]]
 
 
@@ -175,15 +179,18 @@ def _request_out(session: Session, row: TimeRequestRow) -> TimeRequestOut:
     )
 
 
-@router.post("/v1/me/time-requests", status_code=201, response_model=TimeRequestOut, responses=errors())
+@router.post("/v1/me/time-requests", status_code=201, response_model=TimeRequestOut, responses=errors(429))
 def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
-    """The teen asks the linked guardians for extra minutes today."""
+    """The teen asks the linked guardians for extra minutes today. At most
+    `TIME_REQUESTS_PER_DAY` in any 24 hours (429 with `Retry-After`)."""
     service = _service(request)
     with service.db.write() as session:
         me = service.authenticate(session, request, "teen")
         guardians = service.active_guardian_ids(session, me.account_id)
         if not guardians:
             raise not_found("A linked guardian to ask")
+        service.lock_keys(session, f"time-requests:{me.account_id}")  # two at once count each other
+        _refuse_too_many_requests(service, session, me.account_id)
         row = TimeRequestRow(
             id=new_id(),
             teen_id=me.account_id,
@@ -198,6 +205,21 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
         data = {"request_id": row.id, "minutes": body.minutes, "reason": row.reason}
         service.publish(session, "time_requested", me.account_id, data, [me.account_id, *guardians])
         return _request_out(session, row)
+
+
+def _refuse_too_many_requests(service: Service, session: Session, teen_id: str) -> None:
+    asked = session.scalars(
+        select(TimeRequestRow.created_at)
+        .where(TimeRequestRow.teen_id == teen_id, TimeRequestRow.created_at > service.now() - TIME_REQUESTS_WINDOW)
+        .order_by(TimeRequestRow.created_at)
+    ).all()
+    wait = service.retry_after(list(asked), TIME_REQUESTS_PER_DAY, TIME_REQUESTS_WINDOW)
+    if wait is not None:
+        raise rate_limited(
+            f"You have asked for more time {TIME_REQUESTS_PER_DAY} times in the last 24 hours. "
+            "Your guardians can still answer the requests waiting.",
+            wait,
+        )
 
 
 def _list_requests(session: Session, teen_id: str) -> list[TimeRequestOut]:

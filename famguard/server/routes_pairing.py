@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from famguard.domain.age import ADULT_AGE
 from famguard.domain.controls import controls_to_json, defaults_for_age
-from famguard.server.errors import ApiError, not_found
+from famguard.server.errors import ApiError, not_found, rate_limited
 from famguard.server.models import Account, Attempt, ControlsRow, Link, PairingRow
 from famguard.server.responses import errors
 from famguard.server.route_table import RouteTable
@@ -119,11 +119,9 @@ def _refuse_too_many_codes(service: Service, session: Session, guardian_id: str,
     ).all()
     wait = service.retry_after(list(made), PAIRINGS_PER_HOUR, PAIRINGS_WINDOW)
     if wait is not None:
-        raise ApiError(
-            429,
-            "rate_limited",
+        raise rate_limited(
             f"You have made {PAIRINGS_PER_HOUR} pairing codes in the last hour. Use one of them, or make one later.",
-            headers={"Retry-After": str(wait)},
+            wait,
         )
 
 
@@ -141,12 +139,7 @@ def redeem(body: RedeemRequest, request: Request) -> PairingOut:
         ]
         wait = max((w for w in waits if w is not None), default=None)
         if wait is not None:
-            raise ApiError(
-                429,
-                "rate_limited",
-                "Too many wrong codes. Please wait before trying again.",
-                headers={"Retry-After": str(wait)},
-            )
+            raise rate_limited("Too many wrong codes. Please wait before trying again.", wait)
         code = normalize_code(body.code)
         row = (
             session.scalar(select(PairingRow).where(PairingRow.code_hash == code_hash(service.secret, code)))

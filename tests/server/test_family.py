@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from famguard.server.routes_family import TIME_REQUESTS_PER_DAY
 from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen, renew
 from tests.support.http import Api, BackgroundPoll, assert_error
 from tests.support.servers import FakeClock, LocalServer
@@ -104,6 +105,27 @@ def test_a_denied_request_changes_no_limit(api: Api, family: Family, clock: Fake
     )
     assert denied.json()["status"] == "denied" and denied.json()["granted_minutes"] is None
     assert _usage(api, family)[-1]["limit_minutes"] == 60
+
+
+def test_a_teen_asks_for_time_at_most_ten_times_a_day(api: Api, family: Family, clock: FakeClock) -> None:
+    """Each request alerts every linked guardian: a script on the teen's account could flood them."""
+    ask = {"minutes": 15, "reason": "again"}
+    for _ in range(TIME_REQUESTS_PER_DAY):
+        assert api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask).status_code == 201
+        clock.advance(seconds=60)
+    refused = api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask)
+    assert_error(refused, 429, "rate_limited")
+    assert "asked for more time 10 times in the last 24 hours" in refused.json()["error"]["message"]
+    assert refused.headers["Retry-After"] == str(24 * 60 * 60 - 10 * 60)  # when the first leaves the 24 hours
+    waiting = api.call("GET", f"/v1/teens/{family.teen.id}/time-requests", family.guardian.token).json()
+    assert len(waiting) == TIME_REQUESTS_PER_DAY  # the refused one reached no guardian
+    other = make_teen(api, "Sam", 15, clock.now.date())
+    link(api, family.guardian, other)
+    assert api.call("POST", "/v1/me/time-requests", other.token, json=ask).status_code == 201  # a count per teen
+    clock.advance(seconds=24 * 60 * 60 - 10 * 60)  # the first request's 24 hours are over
+    renew(api, family.teen)
+    assert api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask).status_code == 201
+    assert_error(api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask), 429, "rate_limited")
 
 
 def test_events_without_cursor_answer_at_once(api: Api, family: Family) -> None:

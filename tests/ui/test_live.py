@@ -383,3 +383,27 @@ def test_the_guardian_unlinks_a_teen_after_confirming(qtbot, launch, proxy, guar
     assert questions and "Unlink Maya?" in questions[0]
     assert "Maya is no longer linked" in controller.window.notice.text()
     assert teen.api.my_guardians() == []
+
+
+@pytest.mark.slow
+def test_the_teen_panel_says_when_the_days_requests_for_time_are_used_up(qtbot, launch) -> None:
+    """Ten requests for more time in 24 hours (each alerts every guardian); the eleventh gets a
+    message that says why and when, and reaches no guardian."""
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
+    panel = window.teen_phone
+    qtbot.waitUntil(lambda: panel.isVisible() and "Comments" in panel.effective_text(), timeout=WAIT)
+    message, ask = find(panel, QWidget, "teenUsageMessage"), find(panel, QPushButton, "teenMoreButton")
+    for _ in range(10):
+        message.setText("")
+        qtbot.mouseClick(ask, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    qtbot.mouseClick(ask, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    assert "asked for more time 10 times in the last 24 hours" in message.text()
+    assert "Try again after" in message.text() and "tomorrow" in message.text()
+    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    asked = controller.session.api.time_requests(maya)  # the practice service's own list
+    assert len(asked) == 10 + 1  # the ten of today and the one approved two days ago; not the eleventh
