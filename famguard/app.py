@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # each is imported where it is used, on a worker after the fi
     from famguard.server.demo import DemoFamily
     from famguard.server.runner import ServerThread
     from famguard.services import AccountSession, SessionService
-    from famguard.services.demo import PhoneSnapshot
+    from famguard.services.demo import DemoUnavailable, PhoneSnapshot
     from famguard.ui.controller import Backend, EarlyStart
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,19 @@ class DemoTeen:
         return [event.type for event in events], cursor
 
 
+def demo_unavailable(exc: BaseException) -> DemoUnavailable:
+    """What the guardian reads when the demo's folder or practice service cannot be made."""
+    import tempfile
+
+    from famguard.services.demo import DemoUnavailable
+
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+    return DemoUnavailable(
+        f"The practice service could not start ({reason}). It needs a little free space in this computer's "
+        f"temporary folder, {tempfile.gettempdir()}. Free some, then choose “Try the demo” again."
+    )
+
+
 class DemoEnvironment:
     """famguard.services.demo.DemoEnvironment: the demo family in a temporary data folder, drawn
     from the local store before its practice service exists, then the service itself.
@@ -249,7 +262,11 @@ class DemoEnvironment:
         self._sock: socket.socket | None = bind_loopback()
         host, port = self._sock.getsockname()[:2]
         self.base_url = f"http://{host}:{port}"
-        self._dir = tempfile.mkdtemp(prefix="famguard-demo-")
+        try:
+            self._dir = tempfile.mkdtemp(prefix="famguard-demo-")
+        except OSError as exc:
+            self._sock.close()
+            raise demo_unavailable(exc) from exc
         self._previous_data_dir = os.environ.get("FAMGUARD_DATA_DIR")
         os.environ["FAMGUARD_DATA_DIR"] = os.path.join(self._dir, "data")
 
@@ -290,8 +307,11 @@ class DemoEnvironment:
                 sock=sock,
             )
             self._server = server
-            with self._long_lived():
-                server.start()
+            try:
+                with self._long_lived():
+                    server.start()
+            except Exception as exc:  # its database in the temporary folder, its start: said in words
+                raise demo_unavailable(exc) from exc
             self.family = server.demo_family
         if self._stopped:  # stopped while it started: stop_service has stopped it again by now
             raise RuntimeError("the demo was stopped while its practice service started")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from famguard.domain.controls import Controls, controls_to_json
 from famguard.domain.demo_family import DemoPlan
+from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import (
     ActivityEntry,
     GuardianLink,
@@ -25,6 +26,13 @@ from famguard.domain.models import (
 if TYPE_CHECKING:
     from famguard.services.session import AccountSession, SessionService
     from famguard.store import AccountStore
+
+
+class DemoUnavailable(FamGuardError):
+    """The demo could not start on this computer: its temporary folder or its practice service."""
+
+    kind = ErrorKind.LOCAL
+    title = "The demo could not start"
 
 
 def write_demo_store(store: AccountStore, plan: DemoPlan) -> None:

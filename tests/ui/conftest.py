@@ -7,6 +7,7 @@ the proxy in front of it that can be slow or offline come from tests/conftest.py
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -142,3 +143,21 @@ def stop_app(controller) -> None:
     """Close one app as the user would (the window), releasing its database and sync threads."""
     controller.shutdown()
     controller.window.close()
+
+
+@pytest.fixture
+def held_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The practice service's start waits (on its worker) until the event is set: the window is
+    what the guardian sees before the service answers, for as long as the test needs."""
+    from famguard.app import DemoEnvironment
+
+    release = threading.Event()
+    original = DemoEnvironment.start_service
+
+    def held(self: object, session: object) -> None:
+        assert release.wait(30), "the test never let the practice service start"
+        original(self, session)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DemoEnvironment, "start_service", held)
+    yield release
+    release.set()  # a test that failed early leaves no worker waiting

@@ -8,34 +8,17 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QRadioButton, QWidget
 
 from famguard.api.errors import SignedOut
-from famguard.app import DemoEnvironment
 
 from .test_flows import WAIT, find, wait_family, wait_home, wait_teen_page
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def held_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The practice service's start waits (on its worker) until the event is set: the window is
-    what the guardian sees before the service answers, for as long as the test needs."""
-    release = threading.Event()
-    original = DemoEnvironment.start_service
-
-    def held(self: DemoEnvironment, session: object) -> None:
-        assert release.wait(30), "the test never let the practice service start"
-        original(self, session)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(DemoEnvironment, "start_service", held)
-    yield release
-    release.set()  # a test that failed early leaves no worker waiting
 
 
 def _row(controller, name: str) -> str:
