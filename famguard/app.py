@@ -622,8 +622,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert instance is not None
 
     if exit_after and exit_after not in ("family", "live"):
-        window.first_painted.connect(lambda: set_window_icon(app))  # no controller: at once
+        # The paint's moment first: a real start sets the icon (Qt's SVG engine, ~10-20 ms) after it
+        # too, with the controller once its first screen is up (start_controller below).
         window.first_painted.connect(lambda: _report_and_quit(app))
+        window.first_painted.connect(lambda: set_window_icon(app))  # no controller: at once
         window.show()
         code = app.exec()
         instance.release()
