@@ -43,11 +43,13 @@ NO_ARGUMENTS = {"demo": False, "server": None, "self_test": False, "link": None}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line. With none (the usual start), the defaults without building the parser: its
-    help formatter and gettext's look-up of message catalogues (which imports `locale`) cost ~5 ms
-    of the GUI thread's CPU before the first paint."""
+    """The command line. With none (the usual start) or `--demo` alone, what the parser would make
+    without building it: its help formatter and gettext's look-up of message catalogues (which
+    imports `locale`) cost ~5 ms of the GUI thread's CPU before the first paint."""
     if argv is not None and len(argv) == 0:
         return argparse.Namespace(**NO_ARGUMENTS)
+    if argv is not None and list(argv) == ["--demo"]:
+        return argparse.Namespace(**{**NO_ARGUMENTS, "demo": True})
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.server and not args.server.startswith(("http://", "https://")):
