@@ -53,7 +53,9 @@ RSS_ROWS = {
 # importing FastAPI with the routes' models, SQLAlchemy and uvicorn, ~1 s of CPU and ~70 MiB, is on
 # the way to the demo family live, and a service process of its own would only move those figures
 # into a process the row must count too.
-NOT_REACHED_YET = {"cached family", "demo family", "demo live"}
+# The demo family on screen is reached (1.7-2.0x since its paint waits for neither the HTTP stack nor
+# the tray, the icon and the listener): the quick run guards it like any reached row.
+NOT_REACHED_YET = {"cached family", "demo live"}
 # ... and whose peak RSS is not (the cached family's is: +22-25 MiB, guarded like any reached row).
 RSS_NOT_REACHED_YET = {"demo live"}
 RSS_MORE_MIB = 30
