@@ -445,12 +445,11 @@ class MainWindow(QMainWindow):
 
     def show_starting(self, text: str) -> None:
         if self._starting is None:
-            from PySide6.QtCore import Qt
-
             self._starting = QWidget()
             self._starting.setObjectName("startingView")
             self.starting_label = named(wrapping_label("", "startingLabel"), "startingLabel", "Progress")
-            self.starting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            # No `Qt` enum (famguard.ui.common): the demo shows this screen before its family's paint.
+            self.starting_label.setProperty("alignment", ALIGN_CENTER)
             starting_layout = QVBoxLayout(self._starting)
             starting_layout.addStretch(1)
             starting_layout.addWidget(self.starting_label)

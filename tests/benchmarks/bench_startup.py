@@ -19,7 +19,7 @@ ships it): an editable checkout with PYTHONDONTWRITEBYTECODE set would otherwise
 module from source on every start, which no user's start does.
 
 Run as a script: `python tests/benchmarks/bench_startup.py [N] [--demo-against OLD_TREE | --cached-against
-OLD_TREE]`; its
+OLD_TREE | --fresh-against OLD_TREE]`; its
 rows are also part of `python -m tests.benchmarks.run` (tests/benchmarks/client_rows.py)."""
 
 from __future__ import annotations
@@ -216,16 +216,17 @@ def starts(returning_env: Mapping[str, str] | None) -> dict[str, Start]:
     return chosen
 
 
-def against(old_tree: str, runs: int, row: str, script: str, env: Mapping[str, str]) -> None:
-    """`--demo-against OLD_TREE` / `--cached-against OLD_TREE`: the bare window, the row's start of
-    another checkout of the project (first on PYTHONPATH) and this one's, in the same rounds (the
-    cached family with the same returning guardian) — a before/after of that row."""
+def against(old_tree: str, runs: int, row: str, script: str, env: Mapping[str, str], until: str = "family") -> None:
+    """`--demo-against OLD_TREE` / `--cached-against OLD_TREE` / `--fresh-against OLD_TREE`: the bare
+    window, the row's start of another checkout of the project (first on PYTHONPATH) and this one's,
+    in the same rounds (the cached family with the same returning guardian) — a before/after of that
+    row."""
     compileall.compile_dir(str(Path(old_tree) / "famguard"), quiet=1)
     python = sys.executable
     chosen = {
         "bare QMainWindow": Start([python, "-c", BARE], {}),
-        f"{row} of {old_tree}": Start([python, "-c", script], {**env, "PYTHONPATH": old_tree}, until="family"),
-        f"{row} of this checkout": Start([python, "-c", script], dict(env), until="family"),
+        f"{row} of {old_tree}": Start([python, "-c", script], {**env, "PYTHONPATH": old_tree}, until=until),
+        f"{row} of this checkout": Start([python, "-c", script], dict(env), until=until),
     }
     if row == "demo" and (Path(old_tree) / "famguard" / "app.py").read_text().count('"live"') == 0:
         # A tree from before the demo was drawn from the store showed its family only once the
@@ -244,6 +245,9 @@ def main() -> int:
     compile_bytecode()
     if "--demo-against" in sys.argv:
         against(sys.argv[sys.argv.index("--demo-against") + 1], runs, "demo", FAMGUARD_DEMO, {})
+        return 0
+    if "--fresh-against" in sys.argv:
+        against(sys.argv[sys.argv.index("--fresh-against") + 1], runs, "famguard", FAMGUARD, {}, until="1")
         return 0
     if "--cached-against" in sys.argv:
         with returning_guardian() as env:

@@ -90,3 +90,12 @@ print(json.dumps([answers, [f for f in opened if f in free]]))
         "json.decoder": False,
     }
     assert read == []  # the Qt-free ones were answered without reading them
+
+
+@pytest.mark.parametrize("argv", [[], ["--demo"]])
+def test_the_usual_command_lines_mean_what_the_parser_says(argv: list[str]) -> None:
+    """`famguard` and `famguard --demo` skip building the parser (famguard.app.parse_args): the
+    answer is the parser's own."""
+    from famguard.app import build_parser
+
+    assert parse_args(argv) == build_parser().parse_args(argv)

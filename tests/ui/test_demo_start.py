@@ -6,7 +6,10 @@ start leaves nothing running. Real practice service over loopback HTTP, real SQL
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 
@@ -169,3 +172,115 @@ def test_quitting_during_the_start_stops_it_and_removes_the_demos_data(
     assert not os.path.exists(folder)
     assert os.environ.get("FAMGUARD_DATA_DIR") != folder
     assert not data_dir.exists(), "the demo wrote into the user's data directory"
+
+
+# What `requests` brings along (~90 modules, ~15 MiB): nothing of it can be used before the practice
+# service is up, which starts after the demo family's paint.
+HTTP_STACK = ("requests", "urllib3", "http.client", "ssl", "email", "charset_normalizer", "idna", "certifi")
+
+
+def test_the_demo_family_is_painted_before_the_http_stack_is_loaded_and_a_worker_loads_it(data_dir) -> None:
+    """The real main() with --demo in a fresh interpreter, to the first paint of the demo family's
+    home (famguard.ui.family_painted, what the start-up benchmark measures): Maya's home is there
+    and none of HTTP_STACK is imported yet, nor the window's icon set or other launches listened
+    for (AppController.when_started: they follow that paint). Once the practice service is up the
+    demo goes live through `requests` all the same, imported by a worker, never by the GUI thread;
+    the icon is set and other launches are listened for by then."""
+    probe = f"""
+import logging, sys, threading, time
+import famguard.app as app
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+importers = []
+
+class WhoImportsRequests:
+    def find_spec(self, name, path=None, target=None):
+        if name == "requests":
+            importers.append(threading.current_thread() is threading.main_thread())
+        return None
+
+sys.meta_path.insert(0, WhoImportsRequests())
+said = []
+logging.basicConfig(level=logging.INFO, handlers=[logging.StreamHandler(sys.stderr)])
+logging.getLogger("famguard.instance").addFilter(lambda record: said.append(record.getMessage()) or True)
+
+def at_paint(qapp):
+    window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
+    print("home", window.ensure_home_page().title.text().split(",")[0], window.current_screen(), flush=True)
+    print("starting", window.notice.isVisible(), flush=True)
+    print("icon", not qapp.windowIcon().isNull(), "listening", "Listening for other launches of FamGuard" in said)
+    print("loaded", *[name for name in {HTTP_STACK!r} if name in sys.modules], flush=True)
+    until = time.monotonic() + 30
+
+    def live():
+        if window.notice.isVisible() and time.monotonic() < until:  # "Starting the practice service…"
+            QTimer.singleShot(50, live)
+            return
+        print("live", not window.notice.isVisible(), "requests" in sys.modules, flush=True)
+        print("imported by the GUI thread", *importers, flush=True)
+        print("icon", not qapp.windowIcon().isNull(), "listening", "Listening for other launches of FamGuard" in said)
+        qapp.quit()
+
+    live()
+
+app._report_and_quit = at_paint
+sys.exit(app.main(["--demo"]))
+"""
+    env = {
+        **os.environ,
+        "FAMGUARD_DATA_DIR": str(data_dir),
+        "QT_QPA_PLATFORM": "offscreen",
+        "FAMGUARD_EXIT_AFTER_FIRST_PAINT": "family",
+    }
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr
+    assert [line.split() for line in done.stdout.splitlines()] == [
+        ["home", "Maya", "familyView"],
+        ["starting", "True"],
+        ["icon", "False", "listening", "False"],
+        ["loaded"],
+        ["live", "True", "True"],
+        ["imported", "by", "the", "GUI", "thread", "False"],
+        ["icon", "True", "listening", "True"],
+    ]
+
+
+def test_a_demo_that_fails_to_start_still_sets_the_icon_and_listens_for_other_launches(data_dir) -> None:
+    """`famguard --demo` whose demo cannot be made (its store cannot be written, as on a full disk):
+    the welcome screen comes back with the error, and what waits for the first screen (the icon, the
+    listener for other launches, which otherwise come after the demo family's paint) comes all the
+    same. The real main() in a fresh interpreter."""
+    probe = """
+import logging, sys, time
+import famguard.app as app
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+def no_store(self):
+    raise OSError(28, "No space left on device")
+
+app.DemoEnvironment.session = no_store
+said = []
+logging.basicConfig(level=logging.INFO, handlers=[logging.StreamHandler(sys.stderr)])
+logging.getLogger("famguard.instance").addFilter(lambda record: said.append(record.getMessage()) or True)
+until = time.monotonic() + 30
+
+def look():
+    qapp = QApplication.instance()
+    listening = "Listening for other launches of FamGuard" in said
+    if not (listening and not qapp.windowIcon().isNull()) and time.monotonic() < until:
+        QTimer.singleShot(50, look)
+        return
+    window = next(w for w in qapp.topLevelWidgets() if w.objectName() == "mainWindow")
+    print("screen", window.current_screen(), "icon", not qapp.windowIcon().isNull(), "listening", listening)
+    qapp.quit()
+
+QTimer.singleShot(0, look)
+sys.exit(app.main(["--demo"]))
+"""
+    env = {**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["screen", "welcomeView", "icon", "True", "listening", "True"]
+    assert "No space left on device" in done.stderr
