@@ -188,6 +188,7 @@ def test_the_demo_family_is_painted_before_the_http_stack_is_loaded_and_a_worker
     the icon is set and other launches are listened for by then."""
     probe = f"""
 import logging, sys, threading, time
+preloaded = set(sys.modules)  # what the interpreter's own start imported (a site .pth may import certifi)
 import famguard.app as app
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -210,7 +211,7 @@ def at_paint(qapp):
     print("home", window.ensure_home_page().title.text().split(",")[0], window.current_screen(), flush=True)
     print("starting", window.notice.isVisible(), flush=True)
     print("icon", not qapp.windowIcon().isNull(), "listening", "Listening for other launches of FamGuard" in said)
-    print("loaded", *[name for name in {HTTP_STACK!r} if name in sys.modules], flush=True)
+    print("loaded", *[name for name in {HTTP_STACK!r} if name in sys.modules and name not in preloaded], flush=True)
     until = time.monotonic() + 30
 
     def live():
