@@ -52,6 +52,7 @@ def test_a_failed_start_gives_the_collector_back_its_thresholds(
     # A start that fails cannot be made with the real server at will: its start is replaced by
     # one that raises, as a port that cannot be bound or a full disk would.
     from famguard.server import runner
+    from famguard.services.demo import DemoUnavailable
 
     def refuse(self: runner.ServerThread, timeout: float = 30.0) -> str:
         raise RuntimeError("the FamGuard server did not start")
@@ -61,7 +62,7 @@ def test_a_failed_start_gives_the_collector_back_its_thresholds(
     env = DemoEnvironment()
     session = env.session()
     try:
-        with pytest.raises(RuntimeError, match="did not start"):
+        with pytest.raises(DemoUnavailable, match=r"could not start \(the FamGuard server did not start\)"):
             env.start_service(session)
     finally:
         session.close()
