@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -154,6 +154,9 @@ class ControlsPage(QWidget):
         self.name = ""
         self._offline = False
         self._messages: dict[str, str | None] = {}
+        # What the page was told while rows were still to build: a row built later starts from it.
+        self._controls: Controls | None = None
+        self._receipt = ""
         self._undo: list[tuple[str, Any]] = []
         self.title = heading("", "controlsTitle", 1.5)
         self.subtitle = wrapping_label(
@@ -226,6 +229,7 @@ class ControlsPage(QWidget):
         row.safety_centre_clicked.connect(self.safety_centre_requested)
         self._wheel_guard.guard(row)
         self._rows[field] = row
+        self._catch_up(field, row)
         self._to_warm.append(row)
         self._group_layouts[SPECS[field].group].addWidget(row)
         if not self._to_build:
@@ -233,6 +237,16 @@ class ControlsPage(QWidget):
             self._scroll.setWidget(self._body)
             self._scroll.updateGeometry()  # its minimum width is now the rows'
         return True
+
+    def _catch_up(self, field: str, row: ControlRow) -> None:
+        """A row built after the page was shown a teen, told it is offline or given a receipt
+        shows all that as the rows built before it do."""
+        if self._controls is not None:
+            row.editor.set_age(self.age)
+            row.editor.set_value(getattr(self._controls, field))
+        row.receipt = self._receipt
+        if self._offline or self._receipt or self._messages.get(field):
+            row.set_state(row.state, offline=self._offline, message=self._messages.get(field))
 
     def _warm(self, row: ControlRow) -> None:
         """Draw a built row once off screen (see common.draw_off_screen) while the page is hidden."""
@@ -246,13 +260,17 @@ class ControlsPage(QWidget):
             self.build_next()
         return self._rows
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self.rows  # noqa: B018 - a page on screen has every row (those still to build, now)
+        super().showEvent(event)
+
     # --- what the controller tells the page --------------------------------------------------
 
     def show_teen(self, teen_id: str, name: str, age: int, controls: Controls) -> None:
         if teen_id != self.teen_id:
             self._undo.clear()
             self._refresh_undo()
-            for row in self.rows.values():
+            for row in self._rows.values():
                 row.note = ""
                 row.collapse()
                 row.set_state(SyncState.IDLE, offline=False, message=None)
@@ -260,8 +278,11 @@ class ControlsPage(QWidget):
         self.teen_id = teen_id
         self.age = age
         self.name = name
+        self._controls = controls
         self._show_title(controls.timezone)
-        for field, row in self.rows.items():
+        # The rows built so far; those still to build take these values when built (_catch_up):
+        # forcing them all here froze the window 30-45 ms right after the family's first paint.
+        for field, row in self._rows.items():
             row.editor.set_age(age)
             row.editor.set_value(getattr(controls, field))
 
@@ -273,18 +294,20 @@ class ControlsPage(QWidget):
     def reset(self) -> None:
         """Forget the teen shown (sign-out, demo reset): no undo reaches into another session."""
         self.teen_id = ""
+        self._controls = None
         self._undo.clear()
         self._refresh_undo()
 
     def update_controls(self, controls: Controls, changed_elsewhere: tuple[str, ...] = (), by: str = "") -> None:
         """New values from the server; settings changed by someone else are highlighted briefly."""
-        for field, row in self.rows.items():
+        self._controls = controls
+        for field, row in self._rows.items():
             row.editor.set_value(getattr(controls, field))
         if self.teen_id:
             self._show_title(controls.timezone)
         for field in changed_elsewhere:
-            if field in self.rows:
-                self.rows[field].flash(f"↻ changed by {by}" if by else "↻ changed on another device")
+            if field in self._rows:  # a row still to build is not on screen: nothing to point at
+                self._rows[field].flash(f"↻ changed by {by}" if by else "↻ changed on another device")
 
     def set_field_state(self, field: str, state: SyncState, message: str | None = None) -> None:
         self._messages[field] = message
@@ -292,13 +315,14 @@ class ControlsPage(QWidget):
 
     def set_receipt(self, words: str) -> None:
         """Where the teen's phone stands ("on Maya's phone 14:02"), said after each "saved"."""
+        self._receipt = words
         for field, row in self._rows.items():
             row.receipt = words
             row.set_state(row.state, offline=self._offline, message=self._messages.get(field))
 
     def set_offline(self, offline: bool) -> None:
         self._offline = offline
-        for field, row in self.rows.items():
+        for field, row in self._rows.items():
             row.set_state(row.state, offline=offline, message=self._messages.get(field))
 
     def focus_first(self) -> None:
