@@ -281,7 +281,6 @@ class FamilyPresenter(Presenter):
         guardian's family from the store before the keyring and the network side come up)."""
         self.teen_list.reload(fetch_new=False)
         if online:
-            self.home.draw_page_while_waiting()
             self.go_online()
 
     def go_online(self) -> None:

@@ -86,6 +86,8 @@ class HomePresenter(Presenter):
         self._started: set[str] = set()  # teens read once: their first reading is not news
         self.page = window.ensure_home_page()
         self.track(self.page.controls_requested, self._open_controls)
+        # Drawn once off screen on a later turn, before the first teen's facts arrive to show it.
+        tasks.soon(self._draw_page_off_screen)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -94,14 +96,6 @@ class HomePresenter(Presenter):
     def close(self) -> None:
         self._timer.stop()
         super().close()
-
-    def draw_page_while_waiting(self) -> None:
-        """Draw the page once off screen on a later turn, while the first teen's facts are on their
-        way from the service, so that its first show is quick. Not for a family shown from the
-        store first: its facts arrive within milliseconds, and the page's first paint does that
-        drawing itself (drawn off screen first, it was drawn twice: ~3 ms more of the GUI thread
-        before a returning guardian's family was on screen)."""
-        self.tasks.soon(self._draw_page_off_screen)
 
     def _draw_page_off_screen(self) -> None:
         if not self.closed:
