@@ -538,6 +538,19 @@ class LocalHeadStart:
         return self._result
 
 
+def has_settings_file() -> bool:
+    """Whether this computer has the app's settings file, which signing in writes: a returning
+    guardian's start then opens on the plain starting screen, not on the welcome screen, which it
+    otherwise showed for a moment before the family from the store (and built and painted, ~5 ms
+    of CPU before that family's paint). One stat of a known path, made before the event loop runs
+    (as Qt reads its own files there); the settings themselves are read on the head start's
+    thread. A guardian who signed out has the file too: the welcome screen follows as soon as the
+    local start has found no family to show (AppController._local_ready)."""
+    from famguard import paths
+
+    return paths.settings_file().exists()
+
+
 def build_backend(local_start: LocalHeadStart | None = None) -> Backend:
     from famguard.ui.controller import Backend
 
@@ -632,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from famguard.ui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(starting=head_start is not None and has_settings_file())
     window.first_painted.connect(lambda: QTimer.singleShot(COLLECTOR_PAUSE_MS, resume_collector))
     links = LinkHandler(window)
     if isinstance(app, Application):  # connected before the event loop runs, which delivers macOS's links

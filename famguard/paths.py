@@ -20,6 +20,11 @@ def user_data_dir() -> Path:
     return Path(appdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+def settings_file() -> Path:
+    """The app's preferences (famguard.ui.settings), which signing in writes."""
+    return user_data_dir() / "settings.ini"
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` readable by the owner only (it holds cached family data)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -24,10 +24,12 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from famguard.domain.errors import ErrorKind, FamGuardError
+
+if TYPE_CHECKING:
+    from famguard.credentials.saved import SavedSignIn
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -83,14 +85,6 @@ class CredentialError(FamGuardError):
 
     def __init__(self, message: str, title: str = "Can't use the keyring") -> None:
         super().__init__(message, title=title)
-
-
-@dataclass(frozen=True)
-class SavedSignIn:
-    """What the keyring keeps of a remembered sign-in."""
-
-    refresh_token: str
-    display_name: str
 
 
 class _Unsafe(Exception):
@@ -175,6 +169,8 @@ class CredentialStore:
         raw = self._call(lambda k: k.get_password(self._service(server_url), self._user(email)))
         if raw is None:
             return None
+        from famguard.credentials.saved import SavedSignIn  # on the keyring's worker, after the family's paint
+
         try:
             data = json.loads(raw)
             return SavedSignIn(str(data["refresh_token"]), str(data.get("display_name", "")))
@@ -226,6 +222,7 @@ class CredentialStore:
         raw = self._call(lambda k: k.get_password(self.prefix, LAST_ACCOUNT))
         if raw is None:
             return None
+
         try:
             data = json.loads(raw)
             return str(data["server_url"]), str(data["email"])

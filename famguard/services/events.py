@@ -6,8 +6,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from famguard.services.notice import Notice
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +34,9 @@ class NoticeKind(StrEnum):
     RULES = "rules"  # the teen's temporary rules changed (planned, removed, started, ended)
 
 
-@dataclass(frozen=True)
-class Notice:
-    """One notice to the listeners: what changed, and for which teen when it is about one."""
-
-    kind: NoticeKind
-    teen_id: str | None = None
-
-
-Listener = Callable[[Notice], None]
+# A listener is called with a Notice (famguard.services.notice: made with the first notice, after a
+# returning guardian's family from the store is painted).
+Listener = Callable[["Notice"], None]
 
 
 class Notifier:
@@ -60,6 +57,8 @@ class Notifier:
                 self._listeners.remove(callback)
 
     def notify(self, kind: NoticeKind, teen_id: str | None = None) -> None:
+        from famguard.services.notice import Notice
+
         notice = Notice(kind, teen_id)
         with self._lock:
             listeners = list(self._listeners)

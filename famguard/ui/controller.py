@@ -118,9 +118,9 @@ class AppController(QObject):
         # What waits for the start's first screen (when_started); None once it is up.
         self._after_start: list[Callable[[], None]] | None = []
         w = window
-        w.welcome.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
-        w.welcome.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))
-        w.welcome.demo_chosen.connect(self.start_demo)
+        w.sign_in_chosen.connect(lambda: self.show_sign_in(create_account=False))
+        w.create_account_chosen.connect(lambda: self.show_sign_in(create_account=True))
+        w.demo_chosen.connect(self.start_demo)
         w.sign_in_submitted.connect(self.sign_in)
         w.sign_in_cancelled.connect(self._cancel_sign_in)
         w.sign_out_requested.connect(self.sign_out)
@@ -198,6 +198,11 @@ class AppController(QObject):
         settings, sessions, cached = result
         self.settings = settings
         if cached is None:  # the sign-in service is handed over when the keyring has been asked
+            if self.window.current_screen() == "startingView":
+                # Opened on the starting screen for a family that the store does not give (signed
+                # out, or unreadable): the welcome screen while the keyring is asked, as in a start
+                # that opened on it.
+                self.window.show_welcome()
             self._make_alerts()
             self._prebuild_controls()
             startup = partial(self._startup, sessions)

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from famguard import __version__
 from famguard.ui.banners import Banner, OfflineBanner
 from famguard.ui.common import ALIGN_CENTER, heading, named, wrapping_label
-from famguard.ui.welcome import WelcomeView
 
 if TYPE_CHECKING:
     from famguard.ui.controls_page import ControlsPage
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from famguard.ui.home import HomePage
     from famguard.ui.signin import SignInView
     from famguard.ui.teen_panel import TeenPhonePanel
+    from famguard.ui.welcome import WelcomeView
 
 WINDOW_TITLE = "FamGuard"
 HOME_PAGE = "home"
@@ -108,8 +108,15 @@ class MainWindow(QMainWindow):
     # family opens without it), the controller listens from the start.
     sign_in_submitted = Signal(object)  # a SignInRequest
     sign_in_cancelled = Signal()
+    # The welcome screen's choices, passed on likewise (it is built when first shown).
+    sign_in_chosen = Signal()
+    create_account_chosen = Signal()
+    demo_chosen = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, starting: bool = False) -> None:
+        """`starting`: open on the plain starting screen instead of the welcome screen — a
+        returning guardian's start, whose family from the local store comes next (the welcome
+        screen is then built only if the start ends up needing it)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
@@ -117,12 +124,11 @@ class MainWindow(QMainWindow):
         self._resize_within_screen(1100, 760)
         self.installEventFilter(_FirstPaint(self))
 
-        self.welcome = WelcomeView()
         self.screens = QStackedWidget()
         self.screens.setObjectName("screens")
-        self.screens.addWidget(self.welcome)
-        # The starting screen, the sign-in form and the family screen are built on first use,
-        # after the first paint.
+        # Every screen is built on first use: the first screen before the first paint, the others
+        # after it.
+        self._welcome: WelcomeView | None = None
         self._starting: QWidget | None = None
         self._sign_in: SignInView | None = None
         self._family: QSplitter | None = None
@@ -148,7 +154,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._register_pages()
         self._build_demo_bar()
-        self.show_welcome()
+        if starting:
+            self.show_starting("")
+        else:
+            self.show_welcome()
 
     # --- chrome ------------------------------------------------------------------------------
 
@@ -374,6 +383,18 @@ class MainWindow(QMainWindow):
         return self.page(HOME_PAGE, HomePage)
 
     # --- screens built on first use ------------------------------------------------------------
+
+    @property
+    def welcome(self) -> WelcomeView:
+        if self._welcome is None:
+            from famguard.ui.welcome import WelcomeView
+
+            self._welcome = WelcomeView()
+            self._welcome.sign_in_chosen.connect(self.sign_in_chosen)
+            self._welcome.create_account_chosen.connect(self.create_account_chosen)
+            self._welcome.demo_chosen.connect(self.demo_chosen)
+            self.screens.addWidget(self._welcome)
+        return self._welcome
 
     @property
     def sign_in(self) -> SignInView:

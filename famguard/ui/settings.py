@@ -52,7 +52,7 @@ class Settings:
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         """Read the preferences (a small file: still called from a worker, like all disk access)."""
-        path = path or paths.user_data_dir() / "settings.ini"
+        path = path or paths.settings_file()
         store = QSettings(str(path), QSettings.Format.IniFormat)
         return cls(
             path=path,

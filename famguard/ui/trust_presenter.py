@@ -23,8 +23,8 @@ from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
 from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
-from famguard.ui.phone_status import receipt_words
 from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.receipt_words import receipt_words
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 

@@ -20,7 +20,8 @@ import requests
 from famguard.api import ApiClient
 from famguard.domain.sync import SyncState
 from famguard.services import SessionService
-from famguard.services.events import Notice, NoticeKind
+from famguard.services.events import NoticeKind
+from famguard.services.notice import Notice
 from tests.benchmarks.common import Row, Target
 from tests.support.accounts import FAST, PASSWORD, guardian, pair, teen
 from tests.support.servers import LocalServer

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 
 from famguard.api import ApiClient
-from famguard.services.events import Notice, NoticeKind, Notifier
+from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
+from famguard.services.notice import Notice
 from famguard.services.trust import TrustService
 from famguard.store import AccountStore
 from tests.support.accounts import guardian, pair, teen

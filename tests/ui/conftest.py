@@ -106,7 +106,7 @@ def teen(live_server: str) -> Member:
 def launch(qtbot) -> Iterator[Callable[..., object]]:
     """Start the app like `famguard` does (the local start begun first, on its own thread; the
     window; the controller after it), any number of times."""
-    from famguard.app import LocalHeadStart, build_backend
+    from famguard.app import LocalHeadStart, build_backend, has_settings_file
     from famguard.ui.controller import AppController
     from famguard.ui.main_window import MainWindow
 
@@ -115,7 +115,7 @@ def launch(qtbot) -> Iterator[Callable[..., object]]:
 
     def start(*, demo: bool = False, server: str | None = None, backend=None) -> AppController:
         head_start = None if demo or backend is not None else LocalHeadStart()
-        window = MainWindow()
+        window = MainWindow(starting=head_start is not None and has_settings_file())
         qtbot.addWidget(window)
         window.show()
         controller = AppController(window, backend or build_backend(head_start), demo=demo, server=server)

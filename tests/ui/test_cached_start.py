@@ -108,7 +108,17 @@ def test_a_sign_in_not_remembered_never_shows_its_family_at_the_next_start(
 # What a returning guardian's family from the store does not show, so its start does not make it
 # before that paint: the models of pairings, history, events, receipts and rules, the screen-time and
 # history pages' results, and the keyring call's queue (each dataclass ~0.7 ms of CPU on Python 3.11).
-NOT_BEFORE_THE_FAMILY = ("famguard.domain.later_models", "famguard.services.insight_results", "queue")
+# The welcome screen (a returning guardian's start opens on the plain starting screen), the
+# keyring's record, the services' notice and the receipt's words are not needed before it either.
+NOT_BEFORE_THE_FAMILY = (
+    "famguard.domain.later_models",
+    "famguard.services.insight_results",
+    "queue",
+    "famguard.ui.welcome",
+    "famguard.credentials.saved",
+    "famguard.services.notice",
+    "famguard.ui.receipt_words",
+)
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -146,6 +156,105 @@ sys.exit(app.main([]))
     assert done.returncode == 0, done.stderr
     lines = [line.split() for line in done.stdout.splitlines() if not line.startswith("first-paint")]
     assert lines == [["home", "Maya", "True", "familyView"], ["loaded"], ["later", "ActivityEntry", "100"]]
+
+
+# A probe's record of which screen is on show each time the window paints it (famguard.app.main in
+# a fresh interpreter, the screens as MainWindow.current_screen names them).
+SCREENS_PAINTED = """
+import sys
+import famguard.app as app
+import famguard.ui.controller as controller_module
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+SCREENS = ("welcomeView", "startingView", "signInView", "familyView")
+painted = []  # (screen, whether the keyring had answered by then)
+answered = []
+
+
+class Paints(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and watched.objectName() in SCREENS:
+            if not painted or painted[-1][0] != watched.objectName():
+                painted.append((watched.objectName(), bool(answered)))
+            if watched.objectName() == QUIT_AT:
+                QApplication.instance().quit()
+        return False
+
+
+paints = Paints()
+identity = app.set_identity
+
+
+def set_identity(qapp):
+    identity(qapp)
+    qapp.installEventFilter(paints)  # the QApplication exists now: every paint of a screen is seen
+
+
+app.set_identity = set_identity
+keyring_answer = controller_module.AppController._started
+
+
+def keyring_answered(self, result):  # the start's keyring-backed part has come back
+    answered.append(True)
+    keyring_answer(self, result)
+
+
+controller_module.AppController._started = keyring_answered
+code = app.main([])
+print(*[f"{screen}:{'after-keyring' if after else 'before-keyring'}" for screen, after in painted])
+sys.exit(code)
+"""
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_returning_guardian_never_sees_the_welcome_screen_before_the_family(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """The real main() in a fresh interpreter, to the family from the store: the window's first
+    screen is the plain starting screen and the next one painted is the family — the welcome
+    screen, which a returning guardian used to see flash before their family, is never painted."""
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    proxy.latency = 3.0  # nothing the service says can arrive before that paint
+    probe = SCREENS_PAINTED.replace("QUIT_AT", repr("familyView"))
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["startingView:before-keyring", "familyView:before-keyring"]
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_guardian_who_did_not_stay_signed_in_gets_the_welcome_screen_without_waiting_for_the_keyring(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """This computer's settings remember the guardian, but the store says their sign-in was not
+    kept: the start opens on the starting screen, and the welcome screen follows as soon as the
+    local start has found no family to show — before the keyring is asked, as in a start that
+    opened on the welcome screen. The real main() in a fresh interpreter."""
+    _signed_in_once(qtbot, launch, proxy, guardian, keep=False)
+    probe = SCREENS_PAINTED.replace("QUIT_AT", repr("welcomeView"))
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["startingView:before-keyring", "welcomeView:before-keyring"]
+
+
+def test_a_first_start_opens_on_the_welcome_screen(data_dir) -> None:
+    """A computer without FamGuard's settings (nobody ever signed in): the window's first screen is
+    the welcome screen, painted before anything else is. The real main() in a fresh interpreter."""
+    probe = SCREENS_PAINTED.replace("QUIT_AT", repr("welcomeView"))
+    done = _run_main(probe, data_dir)
+    assert done.stdout.split() == ["welcomeView:before-keyring"]
 
 
 def test_the_models_made_later_are_the_same_classes_under_their_usual_name() -> None:

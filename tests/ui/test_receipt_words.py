@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from famguard.domain.models import PhoneStatus
-from famguard.ui.phone_status import receipt_words
+from famguard.ui.receipt_words import receipt_words
 
 
 def test_the_receipt_in_words() -> None:
