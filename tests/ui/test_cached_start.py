@@ -209,51 +209,34 @@ sys.exit(code)
 
 @pytest.mark.usefixtures("real_keyring")
 def test_a_returning_guardian_never_sees_the_welcome_screen_before_the_family(
-    qtbot, launch, proxy, guardian, maya
+    qtbot, launch, proxy, guardian, maya, data_dir
 ) -> None:
     """The real main() in a fresh interpreter, to the family from the store: the window's first
     screen is the plain starting screen and the next one painted is the family — the welcome
     screen, which a returning guardian used to see flash before their family, is never painted."""
     _signed_in_once(qtbot, launch, proxy, guardian)
     proxy.latency = 3.0  # nothing the service says can arrive before that paint
-    probe = SCREENS_PAINTED.replace("QUIT_AT", repr("familyView"))
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_main(SCREENS_PAINTED.replace("QUIT_AT", repr("familyView")), data_dir)
     assert done.stdout.split() == ["startingView:before-keyring", "familyView:before-keyring"]
 
 
 @pytest.mark.usefixtures("real_keyring")
 def test_a_guardian_who_did_not_stay_signed_in_gets_the_welcome_screen_without_waiting_for_the_keyring(
-    qtbot, launch, proxy, guardian, maya
+    qtbot, launch, proxy, guardian, maya, data_dir
 ) -> None:
     """This computer's settings remember the guardian, but the store says their sign-in was not
     kept: the start opens on the starting screen, and the welcome screen follows as soon as the
     local start has found no family to show — before the keyring is asked, as in a start that
     opened on the welcome screen. The real main() in a fresh interpreter."""
     _signed_in_once(qtbot, launch, proxy, guardian, keep=False)
-    probe = SCREENS_PAINTED.replace("QUIT_AT", repr("welcomeView"))
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_main(SCREENS_PAINTED.replace("QUIT_AT", repr("welcomeView")), data_dir)
     assert done.stdout.split() == ["startingView:before-keyring", "welcomeView:before-keyring"]
 
 
 def test_a_first_start_opens_on_the_welcome_screen(data_dir) -> None:
     """A computer without FamGuard's settings (nobody ever signed in): the window's first screen is
     the welcome screen, painted before anything else is. The real main() in a fresh interpreter."""
-    probe = SCREENS_PAINTED.replace("QUIT_AT", repr("welcomeView"))
-    done = _run_main(probe, data_dir)
+    done = _run_main(SCREENS_PAINTED.replace("QUIT_AT", repr("welcomeView")), data_dir)
     assert done.stdout.split() == ["welcomeView:before-keyring"]
 
 
