@@ -638,14 +638,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     exit_after = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV)
     head_start = None
-    # Also when the start-up benchmark stops at the first paint ("1"): a real start runs it beside
-    # the window's build, so the fresh start's row counts it.
-    if not args.self_test and not args.demo:
+    # Only where there is something to read: a first start (no settings file) has no family to
+    # draw, and its local start (~4 ms of imports competing with the window's build for Python's
+    # lock) follows the welcome screen's paint on a worker. Also when the start-up benchmark
+    # stops at the first paint ("1"), as a real start does.
+    if not args.self_test and not args.demo and has_settings_file():
         head_start = LocalHeadStart()  # while the window is built and painted
 
     from famguard.ui.main_window import MainWindow
 
-    window = MainWindow(starting=head_start is not None and has_settings_file())
+    window = MainWindow(starting=head_start is not None)
     window.first_painted.connect(lambda: QTimer.singleShot(COLLECTOR_PAUSE_MS, resume_collector))
     links = LinkHandler(window)
     if isinstance(app, Application):  # connected before the event loop runs, which delivers macOS's links

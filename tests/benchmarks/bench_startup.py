@@ -117,12 +117,15 @@ def run_interleaved(
     starts: Mapping[str, Start], runs: int, log: Callable[[str], None] = print
 ) -> dict[str, list[Sample]]:
     """Each start `runs` times, in turns, after one unmeasured round (the page cache warmed as a
-    second start of the day would find it)."""
+    second start of the day would find it). Every other round runs the starts in reverse order: a
+    start measured right after another one is a few ms slower (in A/B runs whichever tree went
+    second lost ~5 ms), and that must not fall on the same start every round."""
     for start in starts.values():
         one_run(start)
     results: dict[str, list[Sample]] = {name: [] for name in starts}
     for index in range(runs):
-        for name, start in starts.items():
+        turn = list(starts.items())
+        for name, start in reversed(turn) if index % 2 else turn:
             results[name].append(one_run(start))
         log(f"start-up round {index + 1} of {runs} done")
     return results
