@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -425,9 +425,10 @@ class SyncEngine:
         if self._stop.is_set():
             return 0  # stopped during the long-poll: the store may be closed already
         self._set_online(True)
+        done: set[tuple[str, str | None]] = set()  # the refreshes this batch has made
         for event in events:
             try:
-                self._handle(event)
+                self._handle(event, done)
             except (e.NotFound, e.Forbidden, e.Gone):
                 # That teen was unlinked since (its own link_ended event is in this batch or the
                 # next): skip the event rather than stop here, or every later event would be lost.
@@ -435,35 +436,48 @@ class SyncEngine:
         self.store.set_meta(CURSOR_KEY, new_cursor)
         return len(events)
 
-    def _handle(self, event: Event) -> None:
-        """Bring the part of the cache an event is about up to date, then notify."""
+    def _handle(self, event: Event, done: set[tuple[str, str | None]]) -> None:
+        """Bring the part of the cache an event is about up to date, then notify. Each refresh
+        reads what the service has now, which already includes every later event of the batch:
+        it is made once per batch (`done`), so a burst of events (a phone's usage reports, a
+        guardian's many changes) costs one read per teen and kind, not one per event."""
         teen = event.teen_id
+        t = teen or ""  # for the refreshes below, each made only for an event about a teen
+
+        def once(kind: str, refresh: Callable[[], object], about: str | None = teen) -> None:
+            if (kind, about) not in done:
+                done.add((kind, about))
+                refresh()
+
         if event.type == "controls_changed" and teen:
             cached = self.store.controls(teen)
             if cached is None or cached[1] != event.data.get("etag"):
-                self.refresh_controls(teen)
-            self.trust.refresh_phone(teen)  # the phone has not applied the change yet
+                once("controls", lambda: self.refresh_controls(t))
+            once("phone", lambda: self.trust.refresh_phone(t))  # the phone has not applied the change yet
         elif event.type in ("pairing_confirmed", "link_ended", "teen_turned_16"):  # the teen's age is in the list
-            self.family.refresh_teens()
+            once("teens", self.family.refresh_teens, None)
         elif event.type.startswith("pairing_"):
             self.notifier.notify(NoticeKind.PAIRING, teen)
         elif event.type.startswith("time_request") and teen:
-            self.family.refresh_time_requests(teen)
-            self.family.refresh_usage(teen)  # an approval raises that day's limit
+            once("time_requests", lambda: self.family.refresh_time_requests(t))
+            once("usage", lambda: self.family.refresh_usage(t))  # an approval raises that day's limit
         elif event.type == "usage_reported" and teen:
-            self.family.refresh_usage(teen)
+            once("usage", lambda: self.family.refresh_usage(t))
         elif event.type == "link_ending" and teen:
-            self.trust.refresh_phone(teen)  # the receipt carries the date the link ends
+            once("phone", lambda: self.trust.refresh_phone(t))  # the receipt carries the date the link ends
         elif event.type == "controls_applied" and teen:
-            self.trust.refresh_phone(teen)  # the delivery receipt moved on
+            once("phone", lambda: self.trust.refresh_phone(t))  # the delivery receipt moved on
         elif event.type.startswith("temporary_rule_") and teen:
             # A rule changes what the phone must apply (its ETag): both the rules and the receipt.
-            self.trust.refresh_rules(teen)
-            self.trust.refresh_phone(teen)
+            once("rules", lambda: self.trust.refresh_rules(t))
+            once("phone", lambda: self.trust.refresh_phone(t))
         if teen and event.type in HISTORY_EVENTS:
             # The change history's newest entries, so an open history shows them within a second.
-            self.store.add_activity(self.api.activity(teen, limit=HISTORY_FETCH))
-            self.notifier.notify(NoticeKind.ACTIVITY, teen)
+            def history() -> None:
+                self.store.add_activity(self.api.activity(t, limit=HISTORY_FETCH))
+                self.notifier.notify(NoticeKind.ACTIVITY, t)
+
+            once("history", history)
 
     def poll_controls(self) -> None:
         """The fallback without events: a conditional GET of every cached teen's controls."""

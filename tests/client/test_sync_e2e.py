@@ -333,3 +333,23 @@ def test_events_keep_the_teen_list_and_time_requests_current(live_server: str) -
     assert [x.id for x in session.family.cached_teens()] == [teen_id]
     assert [r.reason for r in session.family.cached_time_requests(teen_id)] == ["school project"]
     session.close()
+
+
+def test_a_burst_of_a_phones_reports_costs_the_guardian_one_read_and_shows_the_last(
+    live_server: str, proxy: FaultProxy
+) -> None:
+    """A phone reports its minutes often (a script on the teen's account could report hundreds of
+    times a second); each report is an event for the guardians. One batch of events reads each
+    teen's usage once — what the service has now, the last report — not once per report."""
+    g, address = guardian(live_server)
+    t = teen(live_server)
+    teen_id = pair(g, t)
+    session = sign_in(proxy.url, address)
+    session.sync.pull_once()  # the cursor, now
+    for minutes in range(10, 40):
+        teen_cli.report_usage(t, minutes)
+    before = proxy.count(f"GET /v1/teens/{teen_id}/usage")
+    assert session.sync.pull_once() == 30  # thirty events in one batch
+    assert proxy.count(f"GET /v1/teens/{teen_id}/usage") == before + 1
+    assert session.family.cached_usage(teen_id)[-1].minutes == 39  # the last report
+    session.close()
