@@ -123,11 +123,12 @@ def test_after_four_failures_a_burst_checks_only_one_more_password(live: Api, ch
     for n in range(4):
         assert _signin(live.base, owner.email, f"wrong {n}")() == 401
     checks.calls = 0
-    burst = [_signin(live.base, owner.email, f"burst {n}") for n in range(59)]
-    burst.insert(30, _signin(live.base, owner.email, PASSWORD))
-    statuses = all_at_once(burst)
+    # Only wrong guesses: were the owner's right password the one let through, it would clear the
+    # failures and let five more be checked — right, but it made the count depend on the order.
+    statuses = all_at_once([_signin(live.base, owner.email, f"burst {n}") for n in range(60)])
     assert checks.calls <= 1, f"{checks.calls} passwords were checked after the 4th failure"
-    assert statuses.count(401) + statuses.count(200) <= 1
+    assert statuses.count(401) <= 1
+    assert set(statuses) <= {401, 429}
 
 
 def test_an_attacker_with_only_the_email_does_not_lock_the_owner_out(live: Api) -> None:
