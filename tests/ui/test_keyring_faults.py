@@ -58,9 +58,9 @@ def test_a_broken_keyring_never_stalls_the_window_and_keeps_nothing_on_disk(
         qtbot.waitUntil(notice.isVisible, timeout=WAIT)
     assert "session only" in notice.text() and broken_keyring in notice.text(), notice.text()
     print(f"worst event-loop gap: {beat.worst_gap() * 1000:.0f} ms over {len(beat.ticks)} ticks")
-    # A keyring call on the GUI thread would stall it for the store's 5 s timeout (or the full 60 s);
-    # 250 ms leaves room for building the family screen on a loaded 2-core machine.
-    assert beat.worst_gap() < 0.25, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
+    # A keyring call on the GUI thread would stall it for the store's 5 s timeout (or the full 60 s):
+    # a gap under 1 s proves there was none. How short the stalls are is the benchmarks' to measure.
+    assert beat.worst_gap() < 1.0, f"the GUI thread stalled for {beat.worst_gap() * 1000:.0f} ms"
     token = controller.session.api.tokens.refresh_token
     assert token
     assert _files_containing(tmp_path, token) == []  # the app's data directory is in tmp_path
