@@ -18,7 +18,7 @@ from famguard.domain.controls import controls_from_json
 from famguard.domain.models import SYSTEM_ACTOR
 from famguard.domain.schedule import limit_for_day, teen_today
 from famguard.server.effective import live_rules, rules_on, settled_reader
-from famguard.server.errors import ApiError, not_found, rate_limited
+from famguard.server.errors import ApiError, not_found
 from famguard.server.limits import forget_poll, wake_when_client_leaves
 from famguard.server.models import (
     Account,
@@ -190,7 +190,15 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
         if not guardians:
             raise not_found("A linked guardian to ask")
         service.lock_keys(session, f"time-requests:{me.account_id}")  # two at once count each other
-        _refuse_too_many_requests(service, session, me.account_id)
+        service.refuse_when_over(
+            session,
+            TimeRequestRow.created_at,
+            TimeRequestRow.teen_id == me.account_id,
+            limit=TIME_REQUESTS_PER_DAY,
+            window=TIME_REQUESTS_WINDOW,
+            message=f"You have asked for more time {TIME_REQUESTS_PER_DAY} times in the last 24 hours. "
+            "Your guardians can still answer the requests waiting.",
+        )
         row = TimeRequestRow(
             id=new_id(),
             teen_id=me.account_id,
@@ -205,21 +213,6 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
         data = {"request_id": row.id, "minutes": body.minutes, "reason": row.reason}
         service.publish(session, "time_requested", me.account_id, data, [me.account_id, *guardians])
         return _request_out(session, row)
-
-
-def _refuse_too_many_requests(service: Service, session: Session, teen_id: str) -> None:
-    asked = session.scalars(
-        select(TimeRequestRow.created_at)
-        .where(TimeRequestRow.teen_id == teen_id, TimeRequestRow.created_at > service.now() - TIME_REQUESTS_WINDOW)
-        .order_by(TimeRequestRow.created_at)
-    ).all()
-    wait = service.retry_after(list(asked), TIME_REQUESTS_PER_DAY, TIME_REQUESTS_WINDOW)
-    if wait is not None:
-        raise rate_limited(
-            f"You have asked for more time {TIME_REQUESTS_PER_DAY} times in the last 24 hours. "
-            "Your guardians can still answer the requests waiting.",
-            wait,
-        )
 
 
 def _list_requests(session: Session, teen_id: str) -> list[TimeRequestOut]:

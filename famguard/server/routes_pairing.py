@@ -9,7 +9,7 @@ minutes -> 429, even for a right code) and, when a wrong code shares its first f
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from fastapi import Depends, Request, Response
 from sqlalchemy import case, select, update
@@ -79,7 +79,18 @@ def create_pairing(request: Request) -> PairingCreated:
         me = service.authenticate(session, request, "guardian")
         now = service.now()
         service.lock_keys(session, f"pairings:{me.account_id}")  # two at once count each other
-        _refuse_too_many_codes(service, session, me.account_id, now)
+        # Codes are kept (their rows say who paired when) and each costs a write: without a limit,
+        # one signed-in guardian could make hundreds a second for as long as they liked, and fill
+        # the code space and the disk. A family needs a handful; a typo or an expired code costs one more.
+        service.refuse_when_over(
+            session,
+            PairingRow.created_at,
+            PairingRow.guardian_id == me.account_id,
+            limit=PAIRINGS_PER_HOUR,
+            window=PAIRINGS_WINDOW,
+            message=f"You have made {PAIRINGS_PER_HOUR} pairing codes in the last hour. "
+            "Use one of them, or make one later.",
+        )
         while True:  # a fresh locator, so a wrong guess is never blamed on the wrong code
             code = new_pairing_code()
             clash = session.scalar(
@@ -105,24 +116,6 @@ def create_pairing(request: Request) -> PairingCreated:
     return PairingCreated(
         id=row.id, code=code, expires_at=row.expires_at, pair_uri=f"famguard://pair?code={code}", status="waiting"
     )
-
-
-def _refuse_too_many_codes(service: Service, session: Session, guardian_id: str, now: datetime) -> None:
-    """Codes are kept (their rows say who paired when) and each costs a write: without a limit,
-    one signed-in guardian could make hundreds a second for as long as they liked, and fill the
-    code space and the disk. A family needs a handful; a typo or an expired code costs one more."""
-    made = session.scalars(
-        select(PairingRow.created_at)
-        .where(PairingRow.guardian_id == guardian_id, PairingRow.created_at > now - PAIRINGS_WINDOW)
-        .order_by(PairingRow.created_at)
-        .limit(PAIRINGS_PER_HOUR)
-    ).all()
-    wait = service.retry_after(list(made), PAIRINGS_PER_HOUR, PAIRINGS_WINDOW)
-    if wait is not None:
-        raise rate_limited(
-            f"You have made {PAIRINGS_PER_HOUR} pairing codes in the last hour. Use one of them, or make one later.",
-            wait,
-        )
 
 
 @router.post("/v1/pairings/redeem", response_model=PairingOut, responses=errors(409, 410, 429))

@@ -29,7 +29,7 @@ from famguard.server.access import (
     token_refusal,
 )
 from famguard.server.db import Database
-from famguard.server.errors import ApiError, not_found
+from famguard.server.errors import ApiError, not_found, rate_limited
 from famguard.server.models import (
     Account,
     Attempt,
@@ -211,6 +211,20 @@ class Service:
             return None
         freed_at = times[len(times) - limit] + window
         return max(1, math.ceil((freed_at - self.now()).total_seconds()))
+
+    def refuse_when_over(
+        self, session: Session, made_at: Any, owned_by: Any, *, limit: int, window: timedelta, message: str
+    ) -> None:
+        """429 `rate_limited` (with `Retry-After`) when `limit` rows `owned_by` (a condition) were
+        made (their `made_at` column) in the last `window`: the cap on what one signed-in account
+        may add — pairing codes, requests for time. Called under the account's `lock_keys`, so two
+        at once count each other."""
+        made = session.scalars(
+            select(made_at).where(owned_by, made_at > self.now() - window).order_by(made_at).limit(limit)
+        ).all()
+        wait = self.retry_after(list(made), limit, window)
+        if wait is not None:
+            raise rate_limited(message, wait)
 
     def add_failure(self, session: Session, kind: str, account_key: str | None, address: str) -> int:
         attempt = Attempt(kind=kind, account_key=account_key, address=address, at=self.now())
