@@ -76,6 +76,7 @@ def create_app(
     hub = EventHub(engine, listen=_pg_listener(engine) if engine.dialect.name == "postgresql" else None)
     database = Database(engine, after_commit=hub.notify, announce=hub.announce if hub.listens else None)
     service = Service(database, clock or _utc_now, hub, load_secret(database_url))
+    hub.after_events = service.retention.due  # old events deleted now and then (retention.py)
     if demo:
         from famguard.server.demo import seed_demo
 

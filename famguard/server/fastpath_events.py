@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from famguard.server.access import AUTH_ACCOUNT_ID, POLL_AUTH_SQL, POLL_LATEST, token_refusal, tokens_check_sql
 from famguard.server.fastpath import first_values
 from famguard.server.notify import MY_EVENTS_SQL, Event, HandOver, event_of
-from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, wait_for_events
+from famguard.server.routes_family import MAX_ID, MAX_WAIT_SECONDS, events_out, missed_before, wait_for_events
 from famguard.server.security import token_hash
 from famguard.server.service import Service
 from famguard.server.whole_answers import answer_whole
@@ -71,7 +71,7 @@ class FastEventsPoll:
                 if polled is not None:
                     # What starlette's Response(body, media_type="application/json") sends, in one
                     # write when the connection allows it (whole_answers.py).
-                    body, head = self._body(*polled)
+                    body, head = self._body(*polled, after)
                     if not answer_whole(scope, 200, head, body, shared=True):
                         await send({"type": "http.response.start", "status": 200, "headers": head})
                         await send({"type": "http.response.body", "body": body})
@@ -79,16 +79,17 @@ class FastEventsPoll:
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
 
-    def _body(self, found: list[Event], cursor: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    def _body(self, found: list[Event], cursor: int, after: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
         """The route's answer (routes_family.events_out) and its headers, serialised once for all
-        the polls an event wakes together (events never change, so their ids and the cursor name
-        it; the same objects each time also let answer_whole reuse its bytes)."""
-        key = (*(event["id"] for event in found), cursor)
+        the polls an event wakes together (events never change, so their ids, the cursor and
+        whether some before them were missed name it; the same objects each time also let
+        answer_whole reuse its bytes)."""
+        key = (*(event["id"] for event in found), cursor, missed_before(found, after))
         answer = self._bodies.get(key)
         if answer is None:
             if len(self._bodies) >= 256:
                 self._bodies.clear()
-            body = events_out(found, cursor).model_dump_json().encode()
+            body = events_out(found, cursor, after).model_dump_json().encode()
             answer = self._bodies[key] = (body, _headers(len(body)))
         return answer
 
@@ -132,7 +133,7 @@ class _PollHandOver(HandOver):
         return await self.owner._signins.still_signed_in(self.token_hash)
 
     def answer(self, found: list[Event], cursor: int) -> bool:
-        body, headers = self.owner._body(found, cursor)
+        body, headers = self.owner._body(found, cursor, self.after)
         return answer_whole(self.scope, 200, headers, body, shared=True)
 
 

@@ -251,6 +251,8 @@ class EventHub:
         self._deadlines: dict[asyncio.AbstractEventLoop, Deadlines] = {}  # per loop: its polls' timeouts
         self.checks = 0  # how many shared checks ran (tests look at it)
         self.check_tokens: Callable[[list[str]], set[str]] | None = None
+        # Called after each commit that wrote events, on the writer's thread (EventRetention.due).
+        self.after_events: Callable[[], None] | None = None
 
     # --- the polls' side ------------------------------------------------------------------
 
@@ -305,6 +307,8 @@ class EventHub:
     def notify(self) -> None:
         """A commit of this process wrote events: look now."""
         self._poke.set()
+        if self.after_events is not None:
+            self.after_events()
 
     @property
     def listens(self) -> bool:
@@ -319,6 +323,8 @@ class EventHub:
                 self._sender = threading.Thread(target=self._run_sender, name="famguard-announce", daemon=True)
                 self._sender.start()
         self._outbox_ready.set()
+        if self.after_events is not None:
+            self.after_events()
 
     def close(self) -> None:
         """The server stops: every waiting poll answers now (with what it has)."""

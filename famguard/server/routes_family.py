@@ -377,8 +377,17 @@ async def wait_for_events(
     return found, (found[-1]["id"] if found else after)
 
 
-def events_out(found: list[Event], cursor: int) -> EventsOut:
-    return EventsOut(events=[EventOut(**event) for event in found], cursor=str(cursor))
+def missed_before(found: list[Event], after: int) -> bool:
+    """Whether events between `after` and `found` were deleted. An account's events are numbered
+    1, 2, 3… and its newest is never deleted (famguard.server.retention): a first event numbered
+    past `after + 1` means those between are gone."""
+    return bool(found) and found[0]["id"] > after + 1
+
+
+def events_out(found: list[Event], cursor: int, after: int) -> EventsOut:
+    """The answer to a poll that asked for the events after `after`."""
+    events = [EventOut(**event) for event in found]
+    return EventsOut(events=events, cursor=str(cursor), missed=missed_before(found, after))
 
 
 def _authenticate_for_events(service: Service, request: Request) -> tuple[Principal, int]:
@@ -414,7 +423,7 @@ async def events(
         request.scope,
     )
     assert polled is not None  # _authenticate_again raises the refusal (401) itself
-    return events_out(*polled)
+    return events_out(*polled, after)
 
 
 def _authenticate_again(service: Service, request: Request) -> bool:

@@ -475,6 +475,11 @@ class EventOut(BaseModel):
 class EventsOut(BaseModel):
     """New events after the cursor, and the cursor to ask with next."""
 
-    model_config = _config({"events": [], "cursor": "42"})
+    model_config = _config({"events": [], "cursor": "42", "missed": False})
     events: list[EventOut]
     cursor: str
+    missed: bool = Field(
+        default=False,
+        description="True when events after the cursor sent were deleted (the service keeps them 30 days): "
+        "read everything shown again, then carry on with these events and this cursor.",
+    )

@@ -37,6 +37,7 @@ from famguard.server.models import (
     Link,
 )
 from famguard.server.notify import EventHub
+from famguard.server.retention import EventRetention
 from famguard.server.security import token_hash
 from famguard.server.statements import SessionStatements
 
@@ -65,6 +66,7 @@ class Service:
         self.clock = clock
         # The long polls' event hub; closed when the server stops, so they answer at once.
         self.notifier = notifier
+        self.retention = EventRetention(db, self.now)
         # Test seams: called at named points so a test can hold a request there deterministically.
         self.hooks: dict[str, Callable[[], None]] = {}
 

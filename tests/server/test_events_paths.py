@@ -28,6 +28,7 @@ def _poll(api: Api, token: str | None, query: str) -> Answer:
         body = {
             "cursor_moved": body["cursor"] != "0",
             "events": [(e["type"], e["at"], sorted(e["data"])) for e in body["events"]],
+            "missed": body["missed"],
         }
     return response.status_code, body
 
@@ -83,7 +84,7 @@ def test_both_paths_answer_every_poll_alike(tmp_path: Path) -> None:
     for refused in ("negative after", "after not a number", "after too large", "wait too long", "wait not a number"):
         assert answers[refused][0] == 400, refused
     assert [answers[k][0] for k in ("no token", "not a token", "refresh token", "expired token")] == [401] * 4
-    assert answers["nothing new, short wait"] == (200, {"cursor_moved": True, "events": []})
+    assert answers["nothing new, short wait"] == (200, {"cursor_moved": True, "events": [], "missed": False})
     assert answers["woken by a time request"] == (200, ["time_requested"])
 
 

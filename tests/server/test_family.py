@@ -158,7 +158,7 @@ def test_events_tell_each_side_what_happened(api: Api, clock: FakeClock) -> None
     assert api.call("GET", "/v1/events", stranger.token, params={"after": 0}).json()["events"] == []
     # the cursor moves on
     after = api.call("GET", "/v1/events", guardian.token, params={"after": seen["cursor"]}).json()
-    assert after == {"events": [], "cursor": seen["cursor"]}
+    assert after == {"events": [], "cursor": seen["cursor"], "missed": False}
 
 
 def test_a_change_by_guardian_b_reaches_guardian_a_waiting_poll_within_a_second(live: Api, clock: FakeClock) -> None:
@@ -189,7 +189,7 @@ def test_a_poll_with_nothing_new_returns_empty_after_wait(live: Api, clock: Fake
     cursor = live.call("GET", "/v1/events", guardian.token).json()["cursor"]
     started = time.monotonic()
     response = live.call("GET", "/v1/events", guardian.token, params={"after": cursor, "wait": 1.5})
-    assert response.json() == {"events": [], "cursor": cursor}
+    assert response.json() == {"events": [], "cursor": cursor, "missed": False}
     assert 1.4 <= time.monotonic() - started < 3
 
 

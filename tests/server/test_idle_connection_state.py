@@ -103,7 +103,7 @@ def test_waiting_polls_answer_at_their_own_timeout_and_leave_no_timer_behind(tmp
                 answer = Api(session, server.url).call(
                     "GET", "/v1/events", alex.token, params={"after": cursor, "wait": wait}
                 )
-                assert answer.status_code == 200 and answer.json() == {"events": [], "cursor": cursor}
+                assert answer.status_code == 200 and answer.json() == {"events": [], "cursor": cursor, "missed": False}
                 took[wait].append(time.monotonic() - started)
 
         threads = [threading.Thread(target=poll, args=(wait,)) for wait in took for _ in range(5)]
@@ -187,7 +187,7 @@ def _raw_poll(server: LocalServer, wait: int) -> tuple[bytes, str]:
 
 
 def _empty_answer(cursor: str) -> bytes:
-    return json.dumps({"events": [], "cursor": cursor}, separators=(",", ":")).encode()
+    return json.dumps({"events": [], "cursor": cursor, "missed": False}, separators=(",", ":")).encode()
 
 
 def _no_poll_left_waiting(server: LocalServer) -> bool:

@@ -24,6 +24,7 @@ from famguard.server.limits import Limits
 from famguard.server.models import Base
 from famguard.server.secret import SECRET_FILE_ENV
 from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
+from tests.server.test_event_retention import retention_scenario
 from tests.support.accounts import controls_of, link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
@@ -242,3 +243,7 @@ def test_a_server_killed_twice_mid_sync_on_postgres_loses_nothing(pg_url: str) -
     with server:
         figures = kill_and_restart_mid_sync(server)
     print(f"server killed mid-sync on PostgreSQL: {figures}")
+
+
+def test_old_events_go_and_a_cursor_behind_them_is_told_on_postgres(pg_url: str) -> None:
+    retention_scenario(pg_url)

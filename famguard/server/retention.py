@@ -1,0 +1,133 @@
+"""How long the service keeps events — the feed a client's long poll reads to learn that something
+changed (a change, a usage report, a request, a receipt: one row per event and one per recipient)
+— and their deletion. The change history (the activity table) is not touched: it is the family's
+record and is kept.
+
+Events older than `EVENT_RETENTION` are deleted, except each account's newest: an account numbers
+its events 1, 2, 3… from its newest (statements.py), so that one stays until a newer one comes. A
+client whose cursor is older than what is kept is told so (`missed` in the events answer,
+routes_family.missed_before) and reads everything again.
+
+Nothing runs on a clock: after a commit that wrote events, the event hub calls `due()`, which at
+most once an hour per process starts a short-lived thread that deletes in batches of
+`BATCH_EVENTS`, each its own transaction, so no writer waits long for it. Every process of a
+`--workers N` service does its own passes; the deletions are the same and harmless to repeat."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import text
+
+from famguard.server.db import Database
+from famguard.server.statements import SessionStatements
+
+EVENT_RETENTION = timedelta(days=30)
+PASS_EVERY_SECONDS = 3600.0
+BATCH_EVENTS = 2000  # events looked at per transaction
+
+_log = logging.getLogger(__name__)
+
+_FIRST_ID = "SELECT MIN(id) FROM events"
+_MAX_ID = "SELECT MAX(id) FROM events"
+# Whether the first event from an id on was written before the cutoff (None: no event from there).
+_OLDER_FROM = "SELECT CASE WHEN at < :cutoff THEN 1 ELSE 0 END FROM events WHERE id >= :id ORDER BY id LIMIT 1"
+_BATCH_END = "SELECT id FROM events WHERE id > :after AND id <= :last ORDER BY id LIMIT 1 OFFSET :skip"
+# Each recipient's rows of the batch's events, except the account's newest (its next number).
+_DELETE_RECIPIENTS = (
+    "DELETE FROM event_recipients WHERE event_id > :after AND event_id <= :upto "
+    "AND seq < (SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = event_recipients.account_id)"
+)
+_DELETE_EVENTS = (
+    "DELETE FROM events WHERE id > :after AND id <= :upto "
+    "AND NOT EXISTS (SELECT 1 FROM event_recipients r WHERE r.event_id = events.id)"
+)
+
+
+class EventRetention:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        keep: timedelta = EVENT_RETENTION,
+        every_seconds: float = PASS_EVERY_SECONDS,
+    ):
+        self._db = db
+        self._clock = clock
+        self.keep = keep
+        self._every = every_seconds
+        self._lock = threading.Lock()
+        self.next_pass = 0.0  # monotonic seconds: the first commit with events starts a pass
+        self._running = False
+        self.passes = 0  # finished passes (tests look at it)
+
+    def due(self) -> None:
+        """After a commit that wrote events (any thread; cheap when no pass is due)."""
+        if time.monotonic() < self.next_pass:
+            return
+        with self._lock:
+            if self._running or time.monotonic() < self.next_pass:
+                return
+            self._running = True
+            self.next_pass = time.monotonic() + self._every
+        threading.Thread(target=self._run, name="famguard-retention", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            deleted = self.delete_old()
+            if deleted:
+                _log.info("Deleted %d events older than %d days", deleted, self.keep.days)
+        except Exception:  # noqa: BLE001 - a database hiccup: the next pass tries again
+            _log.warning("deleting old events failed; the next pass tries again", exc_info=True)
+        finally:
+            with self._lock:
+                self._running = False
+                self.passes += 1
+
+    def delete_old(self) -> int:
+        """One pass: deletes the events older than `keep` (but each account's newest); how many."""
+        cutoff = self._clock() - self.keep
+        last = self._last_old_id(cutoff)
+        if last is None:
+            return 0
+        deleted = 0
+        after = self._scalar(_FIRST_ID, {}) - 1
+        while after < last:
+            with self._db.write() as session:
+                upto = session.execute(
+                    text(_BATCH_END), {"after": after, "last": last, "skip": BATCH_EVENTS - 1}
+                ).scalar()
+                upto = last if upto is None else int(upto)
+                session.execute(text(_DELETE_RECIPIENTS), {"after": after, "upto": upto})
+                deleted += int(session.execute(text(_DELETE_EVENTS), {"after": after, "upto": upto}).rowcount)  # type: ignore[attr-defined]
+            after = upto
+        return deleted
+
+    def _last_old_id(self, cutoff: datetime) -> int | None:
+        """The highest id up to which every event is older than `cutoff` (None: none is), found by
+        halving on the primary key: events are written in time order, and an index on their time
+        would cost every change a write."""
+        low, high = self._scalar(_FIRST_ID, {}), self._scalar(_MAX_ID, {})
+        if high == 0 or not self._older(low, cutoff):
+            return None
+        while low < high:  # low is old enough; is anything up to high?
+            middle = (low + high + 1) // 2
+            if self._older(middle, cutoff):
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def _older(self, at_or_after: int, cutoff: datetime) -> bool:
+        """Whether the first event from id `at_or_after` on was written before `cutoff`."""
+        with self._db.read() as session:
+            stamp = SessionStatements(session).stamp(cutoff)
+            return bool(session.execute(text(_OLDER_FROM), {"id": at_or_after, "cutoff": stamp}).scalar())
+
+    def _scalar(self, sql: str, params: dict[str, object]) -> int:
+        with self._db.read() as session:
+            return int(session.execute(text(sql), params).scalar() or 0)
