@@ -210,11 +210,12 @@ class DemoTeen:
         return teen_cli.ask_for_time(self.api, minutes, reason)
 
     def cursor(self) -> str:
-        return self.api.events()[1]
+        return self.api.events().cursor
 
     def wait_for_events(self, cursor: str) -> tuple[list[str], str]:
-        events, cursor = self.api.events(after=cursor, wait=self.events_wait_s)
-        return [event.type for event in events], cursor
+        # A `missed` page (events deleted after 30 days) has events, so the phone reads everything.
+        page = self.api.events(after=cursor, wait=self.events_wait_s)
+        return [event.type for event in page.events], page.cursor
 
 
 def demo_unavailable(exc: BaseException) -> DemoUnavailable:

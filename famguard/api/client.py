@@ -36,7 +36,6 @@ from famguard.domain.controls import Controls
 from famguard.domain.models import (
     Account,
     ActivityEntry,
-    Event,
     GuardianLink,
     Pairing,
     PhoneStatus,
@@ -489,8 +488,9 @@ class ApiClient:
         reply = self._call("GET", "/v1/me/activity", params={"limit": limit, "before": before})
         return p.listing(reply.json(), p.parse_activity, "activity")
 
-    def events(self, after: str | None = None, wait: int = 0) -> tuple[list[Event], str]:
-        """(events after `after`, new cursor). Blocks up to `wait` seconds (0–30) for one to come."""
+    def events(self, after: str | None = None, wait: int = 0) -> p.EventsPage:
+        """The events after `after`, the new cursor, and whether some before them were deleted on
+        the service (`missed`). Blocks up to `wait` seconds (0–30) for one to come."""
         wait = max(0, min(30, int(wait)))
         timeout = (self.timeout[0], wait + EVENTS_MARGIN)
         reply = self._call(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from famguard.api.errors import ProtocolError
 from famguard.domain.controls import Controls, controls_from_json
@@ -271,12 +271,23 @@ def parse_event(raw: Any) -> Event:
     )
 
 
-def parse_events(raw: Any) -> tuple[list[Event], str]:
-    """(events, cursor) of an events reply; the cursor is kept as the opaque string it is."""
+class EventsPage(NamedTuple):
+    """An events reply: the events, the cursor to ask with next (the opaque string it is), and
+    whether events before these were deleted on the service (kept 30 days) — then everything
+    shown must be read again."""
+
+    events: list[Event]
+    cursor: str
+    missed: bool
+
+
+def parse_events(raw: Any) -> EventsPage:
     o = obj(raw, "events")
     events = listing(o.get("events"), parse_event, "events")
     cursor = field(o, "cursor", (str, int), "events")
-    return events, str(cursor)
+    # A newer field: an older service, which never deleted events, does not send it.
+    missed = bool(field(o, "missed", bool, "events")) if "missed" in o else False
+    return EventsPage(events, str(cursor), missed)
 
 
 def parse_phone(raw: Any) -> PhoneStatus:

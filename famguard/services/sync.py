@@ -419,13 +419,15 @@ class SyncEngine:
         """One events call (blocking up to `wait` s); updates the cache; returns events handled."""
         cursor = self.store.get_meta(CURSOR_KEY)
         if cursor is None:
-            _, cursor = self.api.events()
+            cursor = self.api.events().cursor
             self.store.set_meta(CURSOR_KEY, cursor)
-        events, new_cursor = self.api.events(after=cursor, wait=wait)
+        events, new_cursor, missed = self.api.events(after=cursor, wait=wait)
         if self._stop.is_set():
             return 0  # stopped during the long-poll: the store may be closed already
         self._set_online(True)
         done: set[tuple[str, str | None]] = set()  # the refreshes this batch has made
+        if missed:
+            self._read_everything_again(done)
         for event in events:
             try:
                 self._handle(event, done)
@@ -435,6 +437,36 @@ class SyncEngine:
                 log.info("Skipped a %s event of a teen no longer linked", event.type)
         self.store.set_meta(CURSOR_KEY, new_cursor)
         return len(events)
+
+    def _read_everything_again(self, done: set[tuple[str, str | None]]) -> None:
+        """The service has deleted events after this cursor (it keeps them 30 days: an app that
+        was not running, or offline, for longer): what they said is read again — the teens, then
+        each teen's controls, usage, requests, phone, rules and history — as their events would
+        have had it, each once in this batch."""
+        log.info("Events after this computer's cursor were deleted on the service: reading everything again")
+        done.add(("teens", None))
+        teens = self.family.refresh_teens()
+        for teen in teens:
+            for kind, refresh in (
+                ("controls", self.refresh_controls),
+                ("usage", self.family.refresh_usage),
+                ("time_requests", self.family.refresh_time_requests),
+                ("rules", self.trust.refresh_rules),
+                ("phone", self.trust.refresh_phone),
+                ("history", self._refresh_history),
+            ):
+                if (kind, teen.id) not in done:
+                    done.add((kind, teen.id))
+                    try:
+                        refresh(teen.id)
+                    except (e.NotFound, e.Forbidden, e.Gone):
+                        log.info("Skipped a teen no longer linked while reading everything again")
+                        break
+
+    def _refresh_history(self, teen_id: str) -> None:
+        """The change history's newest entries (an open history shows them within a second)."""
+        self.store.add_activity(self.api.activity(teen_id, limit=HISTORY_FETCH))
+        self.notifier.notify(NoticeKind.ACTIVITY, teen_id)
 
     def _handle(self, event: Event, done: set[tuple[str, str | None]]) -> None:
         """Bring the part of the cache an event is about up to date, then notify. Each refresh
@@ -472,12 +504,7 @@ class SyncEngine:
             once("rules", lambda: self.trust.refresh_rules(t))
             once("phone", lambda: self.trust.refresh_phone(t))
         if teen and event.type in HISTORY_EVENTS:
-            # The change history's newest entries, so an open history shows them within a second.
-            def history() -> None:
-                self.store.add_activity(self.api.activity(t, limit=HISTORY_FETCH))
-                self.notifier.notify(NoticeKind.ACTIVITY, t)
-
-            once("history", history)
+            once("history", lambda: self._refresh_history(t))
 
     def poll_controls(self) -> None:
         """The fallback without events: a conditional GET of every cached teen's controls."""

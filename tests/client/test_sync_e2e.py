@@ -4,6 +4,7 @@ the teen, survives being offline, a lost reply, and another guardian editing at 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -15,6 +16,7 @@ from famguard.server.runner import ServerThread
 from famguard.services import AccountSession, SessionService
 from tests.support.accounts import FAST, PASSWORD, guardian, pair, teen
 from tests.support.proxy import FaultProxy
+from tests.support.servers import FakeClock, LocalServer
 
 
 def _api_factory(base_url, session, tokens=None):
@@ -353,3 +355,33 @@ def test_a_burst_of_a_phones_reports_costs_the_guardian_one_read_and_shows_the_l
     assert proxy.count(f"GET /v1/teens/{teen_id}/usage") == before + 1
     assert session.family.cached_usage(teen_id)[-1].minutes == 39  # the last report
     session.close()
+
+
+def test_a_cursor_behind_deleted_events_reads_everything_again(database_url: str) -> None:
+    """The service deletes events after 30 days; an app away longer is told it `missed` some and
+    reads everything again. Here the kept time is 5 minutes of the server's fake clock (the
+    retention itself is tests/server/test_event_retention.py), so the sign-ins stay valid: Robin's
+    app misses Alex's change (its event deleted) and sees only the teen's later request —
+    without reading everything again, the change would never reach Robin's screen."""
+    clock = FakeClock.real_now()
+    with LocalServer(database_url, clock=clock) as server:
+        first, _ = guardian(server.url, "Alex")
+        second, second_email = guardian(server.url, "Robin")
+        t = teen(server.url, age=16)
+        teen_id = pair(first, t)
+        assert pair(second, t) == teen_id
+        robin = sign_in(server.url, second_email)
+        robin.sync.pull_once()  # the cursor, now; then Robin's app is away
+        current = first.get_controls(teen_id)
+        assert current is not None
+        first.patch_controls(teen_id, {"private_account": False}, if_match=current.etag)
+        clock.advance(minutes=6)
+        teen_cli.ask_for_time(t, 15, "Homework")
+        retention = server.app.state.service.retention
+        retention.keep = timedelta(minutes=5)
+        assert retention.delete_old() >= 1
+
+        assert robin.sync.pull_once() == 1  # the request's event; Alex's change was deleted
+        assert robin.sync.cached_controls(teen_id)[0].private_account is False
+        assert [r.reason for r in robin.family.cached_time_requests(teen_id)] == ["Homework"]
+        robin.close()
