@@ -27,7 +27,7 @@ json_values = st.recursive(
 KEYS = ["id", "email", "display_name", "role", "age", "linked_at", "status", "events", "cursor", "days", "date",
         "minutes", "limit_minutes", "teen_id", "reason", "created_at", "decided_at", "decided_by",
         "granted_minutes", "at", "actor", "kind", "field", "before", "after", "type", "data", "access_token",
-        "refresh_token", "expires_in", "comments", "error", "code", "message", "fields"]  # fmt: skip
+        "refresh_token", "expires_in", "comments", "error", "code", "message", "fields", "missed"]  # fmt: skip
 near_miss = st.dictionaries(st.sampled_from(KEYS), json_values, max_size=len(KEYS))
 bodies = st.one_of(
     json_values.map(lambda v: json.dumps(v).encode()),
@@ -74,6 +74,28 @@ def test_any_reply_gives_an_api_error_never_a_crash(scripted, status, body, call
         assert exc.message
         if 200 <= status < 300:
             assert isinstance(exc, e.ProtocolError | e.SignedOut)
+
+
+@pytest.mark.parametrize(
+    ("body", "missed"),
+    [
+        ({"events": [], "cursor": "5"}, False),  # an older service, which never deleted events
+        ({"events": [], "cursor": "5", "missed": False}, False),
+        ({"events": [], "cursor": "5", "missed": True}, True),
+        ({"events": [], "cursor": "5", "missed": "yes"}, e.ProtocolError),
+        ({"events": [], "cursor": "5", "missed": 1}, e.ProtocolError),
+        ({"events": [], "cursor": "5", "missed": None}, e.ProtocolError),
+    ],
+)
+def test_an_events_reply_says_whether_events_were_missed_or_is_refused(scripted, body, missed) -> None:
+    server, state = scripted
+    state["reply"] = Scripted(200, {"Content-Type": "application/json"}, json.dumps(body).encode())
+    api = ApiClient(server.url, make_session(), tokens=TokenManager("r", "a"), retry=ONCE)
+    if isinstance(missed, bool):
+        assert api.events("4").missed is missed
+    else:
+        with pytest.raises(missed):
+            api.events("4")
 
 
 def test_an_html_error_page_is_a_protocol_error(scripted) -> None:
