@@ -44,9 +44,11 @@ _DELETE_RECIPIENTS = (
     "DELETE FROM event_recipients WHERE event_id > :after AND event_id <= :upto "
     "AND seq < (SELECT MAX(r.seq) FROM event_recipients r WHERE r.account_id = event_recipients.account_id)"
 )
+# The batch's events left without recipients. The recipients looked at are the batch's own (their
+# index's range): PostgreSQL answered NOT EXISTS with a hash of every recipient row of the table.
 _DELETE_EVENTS = (
-    "DELETE FROM events WHERE id > :after AND id <= :upto "
-    "AND NOT EXISTS (SELECT 1 FROM event_recipients r WHERE r.event_id = events.id)"
+    "DELETE FROM events WHERE id > :after AND id <= :upto AND id NOT IN "
+    "(SELECT r.event_id FROM event_recipients r WHERE r.event_id > :after AND r.event_id <= :upto)"
 )
 
 

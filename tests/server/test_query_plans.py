@@ -3,8 +3,9 @@ SQLite and EXPLAIN on PostgreSQL, over a database of 10,000 teens and 1,000 guar
 history (statistics gathered), for the statements every request of a busy service runs: the
 token check, who am I, the controls read and change (its rule, its update, the family's
 guardians, its idempotency key), a poll's own read, the event hub's check and the sign-in check
-of the polls an event wakes. A scan of any table would make these grow with the
-number of families (the benchmarks' 10,000 / 100,000 teens rows measure the rest)."""
+of the polls an event wakes — and the batches of the hourly deletion of old events. A scan of
+any table would make these grow with the number of families (the benchmarks' 10,000 / 100,000
+teens rows measure the rest)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from famguard.server.access import (
 from famguard.server.controls_write import _LIVE_GUARDIANS, _UPDATE
 from famguard.server.idempotency import _DELETE_EXPIRED, _FIND
 from famguard.server.notify import _LATEST, _NEW_EVENTS, MY_EVENTS_SQL
+from famguard.server.retention import _BATCH_END, _DELETE_EVENTS, _DELETE_RECIPIENTS, _FIRST_ID, _MAX_ID, _OLDER_FROM
 from tests.benchmarks.seed import Seeded, seed
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
 
@@ -46,6 +48,11 @@ PARAMS: dict[str, Any] = {
     "account": "0" * 32,
     "key": "k",
     "before": "2026-01-01 00:00:00.000000",
+    "id": 1,
+    "cutoff": "2026-01-01 00:00:00.000000",
+    "last": 500,
+    "skip": 499,
+    "upto": 500,
     **{f"h{n}": f"{n}" * 64 for n in range(3)},
 }
 HOT = {
@@ -60,6 +67,13 @@ HOT = {
     "the hub's read of new events": _NEW_EVENTS,
     "who am I": ME_SQL,
     "the sign-in check of polls woken together": tokens_check_sql(3),
+    # The hourly deletion of old events (retention.py): on SQLite each batch holds the writers back.
+    "the oldest event": _FIRST_ID,
+    "the newest event": _MAX_ID,
+    "whether the events from an id on are old": _OLDER_FROM,
+    "a batch of old events' end": _BATCH_END,
+    "deleting a batch's recipients but each account's newest": _DELETE_RECIPIENTS,
+    "deleting a batch's events": _DELETE_EVENTS,
 }
 # Statements only the SQLite fast write path runs (the seeded database has no idempotency keys,
 # on which PostgreSQL's planner rightly prefers reading the empty table).
