@@ -11,7 +11,7 @@ routes_family.missed_before) and reads everything again.
 Nothing runs on a clock: after a commit that wrote events, the event hub calls `due()`, which at
 most once an hour per process starts a short-lived thread that deletes in batches of
 `BATCH_EVENTS`, each its own transaction, so no writer waits long for it (on SQLite, 22 ms a
-batch, 43 ms at most: tests/benchmarks/bench_retention.py). Every process of a `--workers N`
+batch, ~50 ms at most: tests/benchmarks/bench_retention.py). Every process of a `--workers N`
 service makes its own passes; the deletions are the same, harmless to repeat."""
 
 from __future__ import annotations
