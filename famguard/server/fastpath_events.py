@@ -42,7 +42,7 @@ class FastEventsPoll:
     def __init__(self, app: ASGIApp, service: Service):
         self.app = app
         self.service = service
-        self._bodies: dict[tuple[int, ...], tuple[bytes, list[tuple[bytes, bytes]]]] = {}
+        self._bodies: dict[tuple[object, ...], tuple[bytes, list[tuple[bytes, bytes]]]] = {}
         self._signins = SignInChecks(service)
         if service.db.is_sqlite:
             service.notifier.check_tokens = self._signins.valid
@@ -71,7 +71,7 @@ class FastEventsPoll:
                 if polled is not None:
                     # What starlette's Response(body, media_type="application/json") sends, in one
                     # write when the connection allows it (whole_answers.py).
-                    body, head = self._body(*polled, after)
+                    body, head = self._body(account_id, *polled, after)
                     if not answer_whole(scope, 200, head, body, shared=True):
                         await send({"type": "http.response.start", "status": 200, "headers": head})
                         await send({"type": "http.response.body", "body": body})
@@ -79,12 +79,15 @@ class FastEventsPoll:
                 # The sign-in ended while the poll waited: the route answers that refusal (401).
         await self.app(scope, receive, send)
 
-    def _body(self, found: list[Event], cursor: int, after: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    def _body(
+        self, account_id: str, found: list[Event], cursor: int, after: int
+    ) -> tuple[bytes, list[tuple[bytes, bytes]]]:
         """The route's answer (routes_family.events_out) and its headers, serialised once for all
-        the polls an event wakes together (events never change, so their ids, the cursor and
-        whether some before them were missed name it; the same objects each time also let
-        answer_whole reuse its bytes)."""
-        key = (*(event["id"] for event in found), cursor, missed_before(found, after))
+        the polls of one account that an event wakes together (events never change, so the
+        account, their ids — the account's own numbers: another account has the same numbers for
+        other events —, the cursor and whether some before them were missed name it; the same
+        objects each time also let answer_whole reuse its bytes)."""
+        key = (account_id, *(event["id"] for event in found), cursor, missed_before(found, after))
         answer = self._bodies.get(key)
         if answer is None:
             if len(self._bodies) >= 256:
@@ -133,7 +136,7 @@ class _PollHandOver(HandOver):
         return await self.owner._signins.still_signed_in(self.token_hash)
 
     def answer(self, found: list[Event], cursor: int) -> bool:
-        body, headers = self.owner._body(found, cursor, self.after)
+        body, headers = self.owner._body(self.account_id, found, cursor, self.after)
         return answer_whole(self.scope, 200, headers, body, shared=True)
 
 

@@ -124,3 +124,31 @@ def test_waiting_polls_cost_no_reads(tmp_path: Path, fast_path: bool) -> None:
         for poll in polls:
             assert [e["type"] for e in poll.join()] == ["controls_changed"]
         assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])
+def test_two_families_at_the_same_numbers_each_get_their_own_events(tmp_path: Path, fast_path: bool) -> None:
+    """Each account numbers its own events, so two new families are at the same numbers: a poll
+    must answer with its own family's event, never another's with the same number (the fast path
+    once shared serialised answers between polls by their numbers alone). Both a poll that finds
+    the event at once and polls that wait for it."""
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{tmp_path / 'f.sqlite3'}", clock=clock, fast_path=fast_path) as server:
+        api = Api(requests.Session(), server.url)
+        alex, maya = make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date())
+        sam, noor = make_guardian(api, "Sam"), make_teen(api, "Noor", 13, clock.now.date())
+        link(api, alex, maya)
+        link(api, sam, noor)
+        cursors = [api.call("GET", "/v1/events", who.token).json()["cursor"] for who in (alex, sam)]
+        assert cursors[0] == cursors[1]  # the situation this is about
+
+        polls = [BackgroundPoll(Api(requests.Session(), server.url), who, cursors[0], wait=15) for who in (alex, sam)]
+        time.sleep(0.3)
+        change_controls(api, alex, maya, {"daily_limit_minutes": 70})
+        assert [e["teen_id"] for e in polls[0].join()] == [maya.id]
+        change_controls(api, sam, noor, {"search_enabled": False})
+        assert [e["teen_id"] for e in polls[1].join()] == [noor.id]
+
+        for who, teen in ((alex, maya), (sam, noor)):
+            found = api.call("GET", f"/v1/events?after={cursors[0]}", who.token).json()["events"]
+            assert [e["teen_id"] for e in found] == [teen.id], who.name
