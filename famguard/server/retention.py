@@ -10,9 +10,11 @@ routes_family.missed_before) and reads everything again.
 
 Nothing runs on a clock: after a commit that wrote events, the event hub calls `due()`, which at
 most once an hour per process starts a short-lived thread that deletes in batches of
-`BATCH_EVENTS`, each its own transaction, so no writer waits long for it (on SQLite, 22 ms a
-batch, ~50 ms at most: tests/benchmarks/bench_retention.py). Every process of a `--workers N`
-service makes its own passes; the deletions are the same, harmless to repeat."""
+`BATCH_EVENTS`, each its own transaction followed by a pause as long as it took, so writers are
+never held back long (on SQLite, ~25 ms a batch: tests/benchmarks/bench_retention.py). A pass
+starts where the process's last one ended, and once a day from the oldest. Every process of a
+`--workers N` service makes its own passes; the deletions are the same, harmless to repeat. The
+server's stop ends a pass after its batch (`close`)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ from famguard.server.statements import SessionStatements
 EVENT_RETENTION = timedelta(days=30)
 PASS_EVERY_SECONDS = 3600.0
 BATCH_EVENTS = 500  # events per transaction (2,000 held SQLite's other writers back ~80 ms a batch)
-BATCH_PAUSE_SECONDS = 0.005
+BATCH_PAUSE_SECONDS = 0.005  # at least, between two batches: as long as the last one took
+FULL_PASS_EVERY = 24  # passes: once a day, a pass looks again at the old events it kept
 
 _log = logging.getLogger(__name__)
 
@@ -66,19 +69,36 @@ class EventRetention:
         self._every = every_seconds
         self._lock = threading.Lock()
         self.next_pass = 0.0  # monotonic seconds: the first commit with events starts a pass
-        self._running = False
+        self._thread: threading.Thread | None = None  # the pass running now
+        self._closed = threading.Event()
         self.passes = 0  # finished passes (tests look at it)
+        self._scanned_upto = 0  # the id up to which this process's passes have looked
+        self._passes_from_oldest = 0  # delete_old calls, counted for FULL_PASS_EVERY
 
     def due(self) -> None:
-        """After a commit that wrote events (any thread; cheap when no pass is due)."""
-        if time.monotonic() < self.next_pass:
+        """After a commit that wrote events (any thread; cheap when no pass is due). Never raises:
+        it runs in a writer's after-commit hook, whose change is committed already."""
+        if time.monotonic() < self.next_pass or self._closed.is_set():
             return
         with self._lock:
-            if self._running or time.monotonic() < self.next_pass:
+            if self._thread is not None or time.monotonic() < self.next_pass or self._closed.is_set():
                 return
-            self._running = True
             self.next_pass = time.monotonic() + self._every
-        threading.Thread(target=self._run, name="famguard-retention", daemon=True).start()
+            thread = threading.Thread(target=self._run, name="famguard-retention", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to be had now: the next commit after the hour tries again
+                _log.warning("could not start deleting old events; trying again in an hour", exc_info=True)
+                return
+            self._thread = thread
+
+    def close(self) -> None:
+        """The server stops: a pass running ends after its batch (waited for); none starts."""
+        self._closed.set()
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
 
     def _run(self) -> None:
         try:
@@ -89,18 +109,26 @@ class EventRetention:
             _log.warning("deleting old events failed; the next pass tries again", exc_info=True)
         finally:
             with self._lock:
-                self._running = False
+                self._thread = None
                 self.passes += 1
 
     def delete_old(self) -> int:
-        """One pass: deletes the events older than `keep` (but each account's newest); how many."""
+        """One pass: deletes the events older than `keep` (but each account's newest); how many.
+        A pass starts where this process's last one ended: the old events left before that are
+        accounts' newest, one per quiet account, which every hourly pass would otherwise read
+        again. Each `FULL_PASS_EVERY`-th pass starts from the oldest: such an event can go once
+        its account has a newer one."""
         cutoff = self._clock() - self.keep
         last = self._last_old_id(cutoff)
         if last is None:
             return 0
         deleted = 0
         after = self._scalar(_FIRST_ID, {}) - 1
-        while after < last:
+        if self._passes_from_oldest % FULL_PASS_EVERY:
+            after = max(after, self._scanned_upto)
+        self._passes_from_oldest += 1
+        while after < last and not self._closed.is_set():
+            started = time.monotonic()
             with self._db.write() as session:
                 upto = session.execute(
                     text(_BATCH_END), {"after": after, "last": last, "skip": BATCH_EVENTS - 1}
@@ -109,7 +137,9 @@ class EventRetention:
                 session.execute(text(_DELETE_RECIPIENTS), {"after": after, "upto": upto})
                 deleted += int(session.execute(text(_DELETE_EVENTS), {"after": after, "upto": upto}).rowcount)  # type: ignore[attr-defined]
             after = upto
-            time.sleep(BATCH_PAUSE_SECONDS)  # the writers that waited for this batch go first
+            # The writers that waited for this batch go first: at least as long as it held them.
+            self._closed.wait(max(BATCH_PAUSE_SECONDS, time.monotonic() - started))
+            self._scanned_upto = after
         return deleted
 
     def _last_old_id(self, cutoff: datetime) -> int | None:

@@ -192,6 +192,7 @@ class ServerThread:
     def stop(self) -> None:
         if self.app is not None:
             self.app.state.service.notifier.close()  # waiting long polls answer now
+            self.app.state.service.retention.close()  # a deletion of old events ends after its batch
         if self._server is not None:
             self._server.stop_soon()
         if self._thread is not None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from famguard.server.retention import EVENT_RETENTION, EventRetention
+from famguard.server.retention import EVENT_RETENTION, FULL_PASS_EVERY, EventRetention
 from tests.support.accounts import Person, change_controls, link, make_guardian, make_teen, sign_in
 from tests.support.http import Api
 from tests.support.servers import FakeClock, LocalServer
@@ -73,6 +73,16 @@ def retention_scenario(database_url: str, fast_path: bool = True) -> None:
         assert nothing_missed["missed"] is False
         assert [e["id"] for e in nothing_missed["events"]] == [sam_latest + 1]
 
+        # Sam's kept event can go now that he has a newer one: the hourly passes start where the
+        # last one ended (a quiet account's newest is not read again every hour); the day's full
+        # pass, every FULL_PASS_EVERY-th, deletes it.
+        retention.delete_old()
+        assert _poll(api, sam, sam_latest - 1)["missed"] is False  # still there
+        for _ in range(FULL_PASS_EVERY - 1):
+            retention.delete_old()
+        gone = _poll(api, sam, sam_latest - 1)
+        assert gone["missed"] is True and [e["id"] for e in gone["events"]] == [sam_latest + 1]
+
         # The change history is the family's record: all five changes of Maya's are still there.
         history = api.call("GET", f"/v1/teens/{maya.id}/activity?limit=50", alex.token).json()
         limits = [entry["after"] for entry in history if entry["field"] == "daily_limit_minutes"]
@@ -106,6 +116,12 @@ def test_a_commit_with_events_starts_a_pass_at_most_once_an_hour(tmp_path: Path)
         after = _poll(api, alex, 0)
         assert after["missed"] is True
         assert [e["data"]["fields"] for e in after["events"]] == [["daily_limit_minutes"]] * 2
+
+        retention.close()  # as the server's stop does: no pass starts after it
+        retention.next_pass = 0.0
+        change_controls(api, alex, maya, {"daily_limit_minutes": 85})
+        time.sleep(0.3)
+        assert retention.passes == 2
 
 
 def _wait_for(condition: Any, timeout: float = 10.0) -> None:  # noqa: ANN401 - a zero-argument callable
