@@ -426,8 +426,8 @@ class SyncEngine:
             return 0  # stopped during the long-poll: the store may be closed already
         self._set_online(True)
         done: set[tuple[str, str | None]] = set()  # the refreshes this batch has made
-        if missed:
-            self._read_everything_again(done)
+        if missed and not self._read_everything_again(done):
+            return 0  # stopped part way: the cursor stays, and the next start reads everything again
         for event in events:
             try:
                 self._handle(event, done)
@@ -438,11 +438,12 @@ class SyncEngine:
         self.store.set_meta(CURSOR_KEY, new_cursor)
         return len(events)
 
-    def _read_everything_again(self, done: set[tuple[str, str | None]]) -> None:
+    def _read_everything_again(self, done: set[tuple[str, str | None]]) -> bool:
         """The service has deleted events after this cursor (it keeps them 30 days: an app that
         was not running, or offline, for longer): what they said is read again — the teens, then
         each teen's controls, usage, requests, phone, rules and history — as their events would
-        have had it, each once in this batch."""
+        have had it, each once in this batch. False when the engine was stopped part way (a
+        family of 50 teens is ~300 reads)."""
         log.info("Events after this computer's cursor were deleted on the service: reading everything again")
         done.add(("teens", None))
         teens = self.family.refresh_teens()
@@ -455,6 +456,8 @@ class SyncEngine:
                 ("phone", self.trust.refresh_phone),
                 ("history", self._refresh_history),
             ):
+                if self._stop.is_set():
+                    return False
                 if (kind, teen.id) not in done:
                     done.add((kind, teen.id))
                     try:
@@ -462,6 +465,7 @@ class SyncEngine:
                     except (e.NotFound, e.Forbidden, e.Gone):
                         log.info("Skipped a teen no longer linked while reading everything again")
                         break
+        return True
 
     def _refresh_history(self, teen_id: str) -> None:
         """The change history's newest entries (an open history shows them within a second)."""

@@ -4,6 +4,8 @@ the teen, survives being offline, a lost reply, and another guardian editing at 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -357,12 +359,12 @@ def test_a_burst_of_a_phones_reports_costs_the_guardian_one_read_and_shows_the_l
     session.close()
 
 
-def test_a_cursor_behind_deleted_events_reads_everything_again(database_url: str) -> None:
-    """The service deletes events after 30 days; an app away longer is told it `missed` some and
-    reads everything again. Here the kept time is 5 minutes of the server's fake clock (the
-    retention itself is tests/server/test_event_retention.py), so the sign-ins stay valid: Robin's
-    app misses Alex's change (its event deleted) and sees only the teen's later request —
-    without reading everything again, the change would never reach Robin's screen."""
+@contextmanager
+def _robin_behind_a_deleted_change(database_url: str) -> Iterator[tuple[AccountSession, str]]:
+    """Robin's app, away while Alex changed the teen's controls and, 6 minutes later, the teen asked
+    for time; the service keeps events 5 minutes of its fake clock here (the retention itself is
+    tests/server/test_event_retention.py; 30 days would outlive the sign-ins), so the change's event
+    is deleted and the request's is kept. (Robin's session, the teen's id.)"""
     clock = FakeClock.real_now()
     with LocalServer(database_url, clock=clock) as server:
         first, _ = guardian(server.url, "Alex")
@@ -380,8 +382,35 @@ def test_a_cursor_behind_deleted_events_reads_everything_again(database_url: str
         retention = server.app.state.service.retention
         retention.keep = timedelta(minutes=5)
         assert retention.delete_old() >= 1
+        try:
+            yield robin, teen_id
+        finally:
+            robin.close()
 
+
+def test_a_cursor_behind_deleted_events_reads_everything_again(database_url: str) -> None:
+    """The service deletes events after 30 days; an app away longer is told it `missed` some and
+    reads everything again: Robin's app misses Alex's change (its event deleted) and sees only the
+    teen's later request — without reading everything again, the change would never reach
+    Robin's screen."""
+    with _robin_behind_a_deleted_change(database_url) as (robin, teen_id):
         assert robin.sync.pull_once() == 1  # the request's event; Alex's change was deleted
         assert robin.sync.cached_controls(teen_id)[0].private_account is False
         assert [r.reason for r in robin.family.cached_time_requests(teen_id)] == ["Homework"]
-        robin.close()
+
+
+def test_an_app_stopped_while_reading_everything_again_keeps_its_cursor(database_url: str) -> None:
+    """Quitting part way through the re-read (a family of 50 teens is ~300 reads) ends it at once
+    and keeps the old cursor, so the next start is told `missed` again and reads everything."""
+    with _robin_behind_a_deleted_change(database_url) as (robin, teen_id):
+        cursor = robin.store.get_meta("event_cursor")
+        read_usage = robin.family.refresh_usage
+
+        def quit_while_reading(*args: object) -> object:
+            robin.sync.stop(timeout=0)  # the app quits meanwhile
+            return read_usage(*args)  # type: ignore[arg-type]
+
+        robin.family.refresh_usage = quit_while_reading  # type: ignore[method-assign]
+        assert robin.sync.pull_once() == 0
+        assert robin.store.get_meta("event_cursor") == cursor
+        assert [r.reason for r in robin.family.cached_time_requests(teen_id)] == []  # not read: stopped
