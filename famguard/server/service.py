@@ -221,10 +221,10 @@ class Service:
         made (their `made_at` column) in the last `window`: the cap on what one signed-in account
         may add — pairing codes, requests for time. Called under the account's `lock_keys`, so two
         at once count each other."""
-        made = session.scalars(
-            select(made_at).where(owned_by, made_at > self.now() - window).order_by(made_at).limit(limit)
+        newest = session.scalars(
+            select(made_at).where(owned_by, made_at > self.now() - window).order_by(made_at.desc()).limit(limit)
         ).all()
-        wait = self.retry_after(list(made), limit, window)
+        wait = self.retry_after(list(reversed(newest)), limit, window)  # the newest `limit`, oldest first
         if wait is not None:
             raise rate_limited(message, wait)
 
