@@ -50,6 +50,10 @@ beat.timeout.connect(lambda: (ticks.append(time.monotonic()), cpu.append(time.th
 state = {"phase": "start", "deadline": time.monotonic() + 90}
 SETTLE = int(os.environ["BENCH_SETTLE_MS"]) / 1000
 
+def wizard_in(wanted):
+    wizard = controller.family.pairing.wizard
+    return wizard is not None and wizard.state == wanted
+
 def step():
     if time.monotonic() > state["deadline"]:
         print("RESULT " + json.dumps({"error": "timed out in " + state["phase"]}), flush=True)
@@ -82,11 +86,11 @@ def step():
         if wizard is not None and wizard.state == "waiting":
             print("CODE " + wizard.findChild(QWidget, "pairingCode").text(), flush=True)
             state["phase"] = "waiting for the teen"
-    elif state["phase"] == "waiting for the teen" and controller.family.pairing.wizard.state == "accepted":
+    elif state["phase"] == "waiting for the teen" and wizard_in("accepted"):
         wizard = controller.family.pairing.wizard
         QTest.mouseClick(wizard.findChild(QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
         state["phase"] = "confirming"
-    elif state["phase"] == "confirming" and controller.family.pairing.wizard.state == "active":
+    elif state["phase"] == "confirming" and wizard_in("active"):
         controller.family.pairing.wizard.accept()
         state["phase"] = "paired"
         state["paired_at"] = time.monotonic()
@@ -120,6 +124,8 @@ def _run_app(env: dict[str, str], teen_accepts: Callable[[str], object]) -> tupl
     errors: list[str] = []
     reader = threading.Thread(target=lambda: errors.append(app.stderr.read() if app.stderr else ""), daemon=True)
     reader.start()
+    watchdog = threading.Timer(150, app.kill)  # a hung app ends the run (its script gives up at 90 s)
+    watchdog.start()
     lines: list[str] = []
     try:
         assert app.stdout is not None
@@ -129,6 +135,7 @@ def _run_app(env: dict[str, str], teen_accepts: Callable[[str], object]) -> tupl
                 teen_accepts(line.split(" ", 1)[1].strip())
         app.wait(timeout=150)
     finally:
+        watchdog.cancel()
         if app.poll() is None:
             app.kill()
             app.wait()
