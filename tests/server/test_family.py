@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from famguard.server import routes_family
 from famguard.server.routes_family import TIME_REQUESTS_PER_DAY
 from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen, renew
 from tests.support.http import Api, BackgroundPoll, assert_error
@@ -126,6 +127,23 @@ def test_a_teen_asks_for_time_at_most_ten_times_a_day(api: Api, family: Family, 
     renew(api, family.teen)
     assert api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask).status_code == 201
     assert_error(api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask), 429, "rate_limited")
+
+
+def test_a_lowered_cap_waits_for_the_newest_requests_to_age(
+    api: Api, family: Family, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service upgraded with a lower cap finds more requests in the window than the cap: the
+    teen may ask again when fewer than the cap are left in it, which the newest decide."""
+    ask = {"minutes": 15, "reason": "again"}
+    for _ in range(TIME_REQUESTS_PER_DAY):
+        assert api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask).status_code == 201
+        clock.advance(seconds=60)
+    monkeypatch.setattr(routes_family, "TIME_REQUESTS_PER_DAY", 4)
+    refused = api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask)
+    assert_error(refused, 429, "rate_limited")
+    # Ten asked a minute apart, now 10 minutes after the first: the 4th newest (the 7th) leaves
+    # the 24 hours first among the four that must go below the cap.
+    assert refused.headers["Retry-After"] == str(24 * 60 * 60 - 4 * 60)
 
 
 def test_events_without_cursor_answer_at_once(api: Api, family: Family) -> None:
