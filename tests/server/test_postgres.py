@@ -8,9 +8,12 @@ set (CI sets it, so there a missing PostgreSQL fails instead)."""
 from __future__ import annotations
 
 import os
+import random
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,10 +22,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from famguard.server.db import HEAD_REVISION, make_engine, run_migrations, upgrade_schema
+from famguard.server import retention
+from famguard.server.db import HEAD_REVISION, Database, make_engine, run_migrations, upgrade_schema
 from famguard.server.limits import Limits
-from famguard.server.models import Base
+from famguard.server.models import Account, Base
+from famguard.server.retention import EventRetention
 from famguard.server.secret import SECRET_FILE_ENV
+from famguard.server.statements import SessionStatements
 from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
 from tests.server.test_event_retention import retention_scenario
 from tests.support.accounts import controls_of, link, make_guardian, make_teen
@@ -247,3 +253,80 @@ def test_a_server_killed_twice_mid_sync_on_postgres_loses_nothing(pg_url: str) -
 
 def test_old_events_go_and_a_cursor_behind_them_is_told_on_postgres(pg_url: str) -> None:
     retention_scenario(pg_url)
+
+
+def test_processes_deleting_old_events_at_once_while_changes_come_keep_every_numbering(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--workers N`: every process makes its own passes of the deletion of old events, at the same
+    time as the changes of all of them. Three passes at once (each with its own connections, as
+    three processes have) while events are published: no error and no deadlock; every old event
+    goes but an account's newest (five quiet accounts get nothing new: their newest is old); each
+    account's numbers are unbroken from what is kept to the number of events it was sent (nothing
+    restarted, nothing skipped)."""
+    monkeypatch.setattr(retention, "BATCH_EVENTS", 40)  # many small batches, to interleave
+    monkeypatch.setattr(retention, "BATCH_PAUSE_SECONDS", 0)
+    now = datetime(2026, 12, 4, tzinfo=UTC)
+    accounts = [f"a{n:02d}" for n in range(30)]
+    sent = dict.fromkeys(accounts, 0)
+    chooser = random.Random(7)
+    databases = [Database(make_engine(pg_url)) for _ in range(4)]
+    upgrade_schema(databases[0].engine)
+    writer = databases[0]
+    with writer.write() as session:
+        session.add_all(
+            Account(id=a, email=f"{a}@example.org", password_hash="-", display_name=a, role="guardian", created_at=now)
+            for a in accounts
+        )
+    with writer.write() as session:
+        statements = SessionStatements(session)
+        for n in range(2000):
+            audience = chooser.sample(accounts, 2)
+            statements.publish(now - timedelta(days=40) + timedelta(seconds=n), "old", None, {}, audience)
+            for a in audience:
+                sent[a] += 1
+    errors: list[str] = []
+
+    def delete(database: Database) -> None:
+        try:
+            for _ in range(2):
+                EventRetention(database, lambda: now).delete_old()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(repr(exc))
+
+    def publish() -> None:
+        try:
+            for n in range(200):
+                audience = chooser.sample(accounts[5:], 3)  # the first five get nothing new: quiet
+                with writer.write() as session:
+                    SessionStatements(session).publish(now - timedelta(seconds=200 - n), "new", None, {}, audience)
+                for a in audience:
+                    sent[a] += 1
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=delete, args=(d,)) for d in databases[1:]] + [threading.Thread(target=publish)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    try:
+        assert not errors and not any(thread.is_alive() for thread in threads), errors
+        EventRetention(writer, lambda: now).delete_old()  # what a pass finds after the publishing
+        with writer.read() as session:
+            numbers = session.execute(
+                text("SELECT account_id, MIN(seq), MAX(seq), COUNT(*) FROM event_recipients GROUP BY account_id")
+            ).all()
+            old_rows = session.execute(
+                text("SELECT COUNT(*) FROM event_recipients r JOIN events e ON e.id = r.event_id WHERE e.type = 'old'")
+            ).scalar()
+        assert {a: (top, count, top - low + 1) for a, low, top, count in numbers} == {
+            a: (sent[a], count, count) for a, _, _, count in numbers
+        }
+        assert len(numbers) == len(accounts)
+        assert old_rows <= len(accounts)  # at most each account's newest, when nothing newer came to it
+        quiet = {a: (low, top) for a, low, top, _ in numbers if a in accounts[:5]}
+        assert quiet == {a: (sent[a], sent[a]) for a in accounts[:5]}  # only its newest, kept
+    finally:
+        for database in databases:
+            database.dispose()
