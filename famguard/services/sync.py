@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from famguard.api import errors as e
@@ -458,13 +459,11 @@ class SyncEngine:
             ):
                 if self._stop.is_set():
                     return False
-                if (kind, teen.id) not in done:
-                    done.add((kind, teen.id))
-                    try:
-                        refresh(teen.id)
-                    except (e.NotFound, e.Forbidden, e.Gone):
-                        log.info("Skipped a teen no longer linked while reading everything again")
-                        break
+                try:
+                    _once(done, kind, teen.id, partial(refresh, teen.id))
+                except (e.NotFound, e.Forbidden, e.Gone):
+                    log.info("Skipped a teen no longer linked while reading everything again")
+                    break
         return True
 
     def _refresh_history(self, teen_id: str) -> None:
@@ -481,9 +480,7 @@ class SyncEngine:
         t = teen or ""  # for the refreshes below, each made only for an event about a teen
 
         def once(kind: str, refresh: Callable[[], object], about: str | None = teen) -> None:
-            if (kind, about) not in done:
-                done.add((kind, about))
-                refresh()
+            _once(done, kind, about, refresh)
 
         if event.type == "controls_changed" and teen:
             cached = self.store.controls(teen)
@@ -601,3 +598,11 @@ def _to_wire(value: object) -> object:
     if isinstance(value, Mapping):
         return {key: _to_wire(item) for key, item in value.items()}
     return value
+
+
+def _once(done: set[tuple[str, str | None]], kind: str, about: str | None, refresh: Callable[[], object]) -> None:
+    """`refresh` (of `kind`, about a teen or None), unless this batch of events has made it: each
+    refresh reads what the service has now, so once per batch is enough (`done` holds the batch's)."""
+    if (kind, about) not in done:
+        done.add((kind, about))
+        refresh()
