@@ -119,11 +119,12 @@ class EventRetention:
         again. Each `FULL_PASS_EVERY`-th pass starts from the oldest: such an event can go once
         its account has a newer one."""
         cutoff = self._clock() - self.keep
-        last = self._last_old_id(cutoff)
+        first = self._scalar(_FIRST_ID, {})
+        last = self._last_old_id(first, cutoff)
         if last is None:
             return 0
         deleted = 0
-        after = self._scalar(_FIRST_ID, {}) - 1
+        after = first - 1
         if self._passes_from_oldest % FULL_PASS_EVERY:
             after = max(after, self._scanned_upto)
         self._passes_from_oldest += 1
@@ -142,11 +143,11 @@ class EventRetention:
             self._scanned_upto = after
         return deleted
 
-    def _last_old_id(self, cutoff: datetime) -> int | None:
-        """The highest id up to which every event is older than `cutoff` (None: none is), found by
-        halving on the primary key: events are written in time order, and an index on their time
-        would cost every change a write."""
-        low, high = self._scalar(_FIRST_ID, {}), self._scalar(_MAX_ID, {})
+    def _last_old_id(self, first: int, cutoff: datetime) -> int | None:
+        """The highest id from `first` (the oldest's) up to which every event is older than
+        `cutoff` (None: none is), found by halving on the primary key: events are written in time
+        order, and an index on their time would cost every change a write."""
+        low, high = first, self._scalar(_MAX_ID, {})
         if high == 0 or not self._older(low, cutoff):
             return None
         while low < high:  # low is old enough; is anything up to high?
