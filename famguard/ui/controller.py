@@ -203,11 +203,7 @@ class AppController(QObject):
                 # out, or unreadable): the welcome screen while the keyring is asked, as in a start
                 # that opened on it.
                 self.window.show_welcome()
-            self._make_alerts()
-            self._prebuild_controls()
-            startup = partial(self._startup, sessions)
-            self.tasks.run(startup, on_success=self._started, on_error=self._startup_failed, name="startup")
-            self._first_screen_up()
+            self._after_first_screen(partial(self._startup, sessions))
             return
         self.sessions = sessions  # a sign-out from the family shown needs it
         # The family as this computer last saw it, at once; the keyring is asked after its first
@@ -219,11 +215,18 @@ class AppController(QObject):
     def _confirm_cached(self) -> None:
         if self._cached is None:  # the app is closing
             return
-        self._make_alerts()
         if self.family is not None:
             self.family.build_rest()
+        self._after_first_screen(self._startup)
+
+    def _after_first_screen(self, startup: Callable[[], Started] | None) -> None:
+        """What comes once the first screen is painted, in every start (the welcome screen, a family
+        from the store, the demo family): the tray and notifications, the controls page's prebuild,
+        the `startup` (keyring and network) when given, then what waits for the first screen."""
+        self._make_alerts()
         self._prebuild_controls()
-        self.tasks.run(self._startup, on_success=self._started, on_error=self._startup_failed, name="startup")
+        if startup is not None:
+            self.tasks.run(startup, on_success=self._started, on_error=self._startup_failed, name="startup")
         self._first_screen_up()
 
     def _startup(self, sessions: SessionService | None = None) -> Started:
@@ -523,9 +526,7 @@ class AppController(QObject):
         first screen (the icon, the listener for other launches: ~45 ms) come after its paint."""
         if self._after_start is None or self._closing:  # a demo chosen or reset later, or quitting
             return
-        self._make_alerts()
-        self._prebuild_controls()
-        self._first_screen_up()
+        self._after_first_screen(None)
 
     def _start_demo_service(self, env: DemoEnvironment, session: AccountSession) -> None:
         if self.demo_env is not env:  # reset, signed out or quit meanwhile
