@@ -205,9 +205,12 @@ class ControlsPage(QWidget):
         titles = QVBoxLayout()
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
+        # Under the line that says changes apply at once, not beside the title: once it names the
+        # change ("Undo “Duet and Stitch with your teen's videos”"), the button beside the title
+        # took the header's width and squeezed the teen's name into a column a word wide.
+        titles.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignLeft)
         header.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(titles, 1)
-        header.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.unlink_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
