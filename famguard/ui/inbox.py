@@ -72,7 +72,9 @@ class InboxDialog(QDialog):
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty)
+        # The empty inbox's line takes the table's room, at its top: without it, the room was shared
+        # out between the heading and the lines, which floated apart across the window.
+        layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
         layout.addWidget(self.status)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -99,6 +101,7 @@ class InboxDialog(QDialog):
             self.table.setCurrentCell(0, 0)
             self.table.selectRow(0)
         self.table.setVisible(bool(requests))
+        self.hint.setVisible(bool(requests))  # nothing to select
         self.empty.setVisible(not requests)
         self._selection_changed()
 
