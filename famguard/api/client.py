@@ -523,6 +523,11 @@ def _error_code(reply: Reply) -> str | None:
         return None
 
 
+# Statuses that, without a FamGuard error body, say the address is something else: a path it
+# does not have (404), a method it does not take (405), a feature it lacks (501, 505). None of
+# them passes by itself, so "try again in a moment" would send the guardian waiting for nothing.
+_NOT_HERE = frozenset({404, 405, 501, 505})
+
 _BY_STATUS: dict[int, type[e.ApiError]] = {
     403: e.Forbidden,
     404: e.NotFound,
@@ -549,6 +554,10 @@ def _raise_for(reply: Reply) -> None:
     try:
         code, message, fields = p.parse_error_body(reply.json())
     except e.ProtocolError:
+        if status in _NOT_HERE:
+            raise e.ProtocolError(
+                f"The address answers, but not as a FamGuard service (status {status}). Check the service address."
+            ) from None
         if status >= 500:
             raise e.ServerError(f"The service had a problem (error {status}). Try again in a moment.") from None
         if status == 429:

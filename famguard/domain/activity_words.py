@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
+from famguard.domain.age_transition import AGE_KIND, FEATURE_NAMES, TURNED_16, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, ValueKind
 from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, GuardianLink, Role
 from famguard.domain.teen_view import activity_in_words
@@ -48,14 +48,21 @@ class HistoryLine:
         return " · ".join(p for p in parts if p)
 
 
-def control_label(field: str, teen_name: str) -> str:
-    """The control's declared label, about this teen ("Comments on Maya's videos")."""
+def control_label(field: str, teen_name: str, *, in_sentence: bool = False) -> str:
+    """The control's declared label, about this teen ("Comments on Maya's videos"); `in_sentence`
+    lower-cases its first word for the middle of a sentence ("changed comments on Maya's videos").
+    That is done before the teen's name goes in: "Your teen's time zone" must become "Maya's time
+    zone", never "maya's"."""
     spec = SPECS.get(field)
     label = spec.label if spec else field.replace("_", " ")
+    if in_sentence:
+        label = _lower_first(label)
     return label.replace("your teen's", f"{teen_name}'s").replace("Your teen's", f"{teen_name}'s")
 
 
 def _lower_first(text: str) -> str:
+    if text.split(" ", 1)[0] in FEATURE_NAMES:
+        return text
     return text[:1].lower() + text[1:]
 
 
@@ -104,13 +111,14 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
     actor = entry.actor.display_name if entry.actor else None
     if entry.kind == "controls" and entry.field:
         label = control_label(entry.field, teen_name)
+        in_sentence = control_label(entry.field, teen_name, in_sentence=True)
         spec = SPECS.get(entry.field)
         before, after = value_words(entry.field, entry.before), value_words(entry.field, entry.after)
         subject = actor or "FamGuard"
         if spec is not None and spec.kind is ValueKind.TOGGLE and isinstance(entry.after, bool):
-            name = _lower_first(label) if len(label.split()) <= 2 else f"“{label}”"
+            name = in_sentence if len(label.split()) <= 2 else f"“{label}”"
             return f"{subject} turned {name} {'on' if entry.after else 'off'}", f"{before} → {after}"
-        return f"{subject} changed {_lower_first(label)}", f"{before} → {after}"
+        return f"{subject} changed {in_sentence}", f"{before} → {after}"
     if entry.kind == "temporary_rule" or (entry.kind == "link" and entry.field == "ending"):
         return activity_in_words(entry), ""  # worded alike for the teen and the guardians
     if entry.kind == AGE_KIND and entry.field == TURNED_16:

@@ -112,12 +112,12 @@ def _control_names(fields: Any, owner: str) -> list[str]:  # noqa: ANN401 - a JS
         spec = SPECS.get(field) if isinstance(field, str) else None
         if spec is not None:
             label = spec.label.replace("your teen's", owner)
-            keep = label.split()[0] in _FEATURE_NAMES
+            keep = label.split()[0] in FEATURE_NAMES
             names.append(label if keep else label[:1].lower() + label[1:])
     return names
 
 
-_FEATURE_NAMES = ("Duet",)  # the platform's own feature names keep their capital inside a sentence
+FEATURE_NAMES = ("Duet",)  # the platform's own feature names keep their capital inside a sentence
 
 
 def turned_16_words(name: str, after: Any, *, for_teen: bool = False) -> str:  # noqa: ANN401 - the entry's JSON

@@ -1,13 +1,25 @@
 """The time zone of this computer as an IANA name (Europe/London), so that a newly linked teen's
 day starts in the guardian's zone rather than UTC: TZ, then /etc/timezone, then where
 /etc/localtime points. None when none of them names a zone FamGuard knows (then nothing is
-changed)."""
+changed). UTC under another name (Etc/UTC, the zone of most Linux images and containers; Zulu;
+GMT) is the service's own "UTC": the same day, so linking a teen there changes nothing, where it
+had written a "UTC → Etc/UTC" change into every history."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from famguard.domain.values import DEFAULT_TIMEZONE
+
+# Names of UTC itself (tzdata links to it) and of the GMT zone, which never differs from it.
+_UTC_NAMES = frozenset(
+    {
+        "UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu",
+        "GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "GMT+0", "Etc/GMT+0", "GMT-0", "Etc/GMT-0", "Greenwich", "Etc/Greenwich",
+    }
+)  # fmt: skip
 
 
 def _known(name: str) -> str | None:
@@ -18,7 +30,7 @@ def _known(name: str) -> str | None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-    return name
+    return DEFAULT_TIMEZONE if name in _UTC_NAMES else name  # the service's own name of UTC
 
 
 def local_timezone(etc: Path = Path("/etc")) -> str | None:

@@ -584,9 +584,14 @@ class TimezoneEditor(Editor):
         self.say("")
 
     def _show(self, value: Any) -> None:
-        if self.combo.findText(value) < 0:
+        index = self.combo.findText(value)
+        if index < 0:
             self.combo.addItem(value)
-        self.combo.setCurrentText(value)
+            index = self.combo.count() - 1
+        # The index, not only the text: the arrow keys and the open list step from the current
+        # index, which setCurrentText leaves on the first zone (one Down moved a London teen's day
+        # to Africa/Accra).
+        self.combo.setCurrentIndex(index)
 
     def _pick(self, text: str) -> None:
         if self.combo.findText(text) < 0:

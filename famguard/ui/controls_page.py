@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QToolButton,
@@ -39,6 +42,23 @@ HIGHLIGHT_MS = 2500
 def undo_keys() -> QKeySequence:
     """Ctrl+Z (Cmd+Z on macOS); made when asked: a key sequence needs the application first."""
     return QKeySequence(QKeySequence.StandardKey.Undo)
+
+
+class _UndoKeysToPage(QObject):
+    """Ctrl+Z from a box that has no typing of its own to undo (the time zone, a keyword, minutes,
+    a time) goes to the page's Undo, as its button says: the box took the keys for its own empty
+    typing history, and nothing happened. Typing in the box is still undone first."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+        ):
+            line = watched if isinstance(watched, QLineEdit) else watched.findChild(QLineEdit)
+            if line is not None and not line.isUndoAvailable():
+                return True  # left unaccepted: the shortcut map hands the keys to the page's Undo
+        return False
 
 
 class ControlRow(QFrame):
@@ -170,6 +190,7 @@ class ControlsPage(QWidget):
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo)
         self._undo_shortcut = QShortcut(undo_keys(), self, self.undo)
+        self._undo_keys_to_page = _UndoKeysToPage(self)
         self.unlink_button = named(QPushButton("Un&link…"), "unlinkButton", "Unlink this teen")
         self.unlink_button.clicked.connect(lambda: self.unlink_requested.emit(self.teen_id))
 
@@ -205,9 +226,12 @@ class ControlsPage(QWidget):
         titles = QVBoxLayout()
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
+        # Under the line that says changes apply at once, not beside the title: once it names the
+        # change ("Undo “Duet and Stitch with your teen's videos”"), the button beside the title
+        # took the header's width and squeezed the teen's name into a column a word wide.
+        titles.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignLeft)
         header.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(titles, 1)
-        header.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.unlink_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -228,6 +252,8 @@ class ControlsPage(QWidget):
         row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
         row.safety_centre_clicked.connect(self.safety_centre_requested)
         self._wheel_guard.guard(row)
+        for box in (*row.findChildren(QLineEdit), *row.findChildren(QAbstractSpinBox), *row.findChildren(QComboBox)):
+            box.installEventFilter(self._undo_keys_to_page)
         self._rows[field] = row
         self._catch_up(field, row)
         self._to_warm.append(row)

@@ -5,7 +5,7 @@ selected requests; `famguard.ui.inbox_presenter` sends them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -72,7 +72,9 @@ class InboxDialog(QDialog):
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty)
+        # The empty inbox's line takes the table's room, at its top: without it, the room was shared
+        # out between the heading and the lines, which floated apart across the window.
+        layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
         layout.addWidget(self.status)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -94,13 +96,23 @@ class InboxDialog(QDialog):
         self.table.clearSelection()
         for index, request in enumerate(self._requests):
             if request.id in selected:
-                self.table.selectRow(index)
+                self._select_row(index)
         if self._requests and not self.table.selectedItems():
-            self.table.setCurrentCell(0, 0)
-            self.table.selectRow(0)
+            self._select_row(0, current=True)
         self.table.setVisible(bool(requests))
+        self.hint.setVisible(bool(requests))  # nothing to select
         self.empty.setVisible(not requests)
         self._selection_changed()
+
+    def _select_row(self, row: int, *, current: bool = False) -> None:
+        """Select a row whatever keys are held. selectRow and setCurrentCell read the keyboard:
+        with Ctrl still down from Ctrl+I (the inbox's shortcut) they toggle, like Ctrl+click, and
+        the row the inbox opened with was unselected again — every answer greyed out."""
+        index = self.table.model().index(row, 0)
+        model = self.table.selectionModel()
+        if current:
+            model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        model.select(index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
 
     def selected(self) -> list[TimeRequest]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})

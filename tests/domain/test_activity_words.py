@@ -102,3 +102,16 @@ def test_birthdays_in_the_history_for_the_guardians_and_for_the_teen() -> None:
                                                "videos can also be set to “Everyone”")  # fmt: skip
     adult = entry("link", None, {"guardian": "Jordan"}, None, None)
     assert activity_in_words(adult) == "You turned 18: Jordan no longer manages this account"
+
+
+def test_a_label_that_starts_with_the_teen_keeps_the_teens_name_capitalised() -> None:
+    # "Your teen's time zone" names the teen first: the sentence lower-cases the label's first word,
+    # which had turned the teen's name into "maya's".
+    zone = describe(entry("controls", "timezone", "UTC", "Europe/London"), "Maya")
+    assert (zone.headline, zone.change) == ("Jordan changed Maya's time zone", "UTC → Europe/London")
+    assert describe(entry("controls", "timezone", "UTC", "Europe/London"), "élodie").headline == (
+        "Jordan changed élodie's time zone"
+    )
+    # The platform's own feature names keep their capital inside a sentence, as the birthday entry has them.
+    duet = describe(entry("controls", "duet_stitch", "friends", "no_one"), "Maya")
+    assert duet.headline == "Jordan changed Duet and Stitch with Maya's videos"

@@ -1,0 +1,39 @@
+"""The requests inbox once the last request is answered (or with none): the heading, "No requests
+waiting." and the answer's "✓ 1 answered." sit together at the top, under the heading, as in
+any list that ran empty — the space the table left had been shared out between the lines, which
+floated apart across the window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from famguard.domain.models import TimeRequest, TimeRequestStatus
+from famguard.ui.inbox import InboxDialog
+
+
+def request() -> TimeRequest:
+    now = datetime.now(UTC)
+    return TimeRequest("r1", "t1", now.date(), 30, "finishing a school project", TimeRequestStatus.PENDING, now)
+
+
+def gap(upper, lower) -> int:
+    return lower.geometry().top() - upper.geometry().bottom()
+
+
+def test_an_emptied_inbox_keeps_its_lines_together(qtbot) -> None:
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    inbox.resize(720, 420)
+    inbox.show()
+    inbox.show_requests([("Maya", request())])
+    qtbot.waitExposed(inbox)
+    inbox.show_requests([])  # the last one answered
+    inbox.say("✓ 1 answered.")
+    qtbot.wait(50)
+    line = inbox.title.fontMetrics().lineSpacing()
+    assert inbox.empty.isVisible() and not inbox.table.isVisible()
+    assert not inbox.hint.isVisible()  # nothing to select
+    assert gap(inbox.title, inbox.empty) < 2 * line, (gap(inbox.title, inbox.empty), line)
+    close = inbox.close_button
+    assert abs(gap(close, inbox.status)) < 2 * line, gap(close, inbox.status)
+    assert close.geometry().bottom() > inbox.height() - 4 * line  # the answers stay at the bottom

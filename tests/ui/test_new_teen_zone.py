@@ -1,0 +1,63 @@
+"""A newly linked teen's day starts in the guardian's time zone (the service starts every teen in
+UTC): the app, after the guardian confirms the pairing, sends the computer's zone as a change and
+says so. A computer whose zone is UTC under another name (Etc/UTC, the default of Linux images
+and containers) has nothing to change: no "UTC → Etc/UTC" entry in both guardians' and the
+teen's history. Real app, real server over loopback, the pairing wizard clicked like a guardian."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
+
+from .test_flows import WAIT, find, sign_in, wait_family, wait_status, wait_teen_page
+
+
+def link_from_the_wizard(qtbot, controller, teen) -> None:
+    qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    redeemed = teen.api.redeem_pairing(find(wizard, QWidget, "pairingCode").text())
+    teen.api.accept_pairing(redeemed.id)
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+
+
+def zone_entries(teen) -> list[tuple[object, object]]:
+    return [(e.before, e.after) for e in teen.api.my_activity() if e.kind == "controls" and e.field == "timezone"]
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_a_new_teens_day_follows_the_guardians_zone(qtbot, launch, live_server, guardian, teen, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/London")
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    link_from_the_wizard(qtbot, controller, teen)
+    notice = controller.window.notice
+    qtbot.waitUntil(lambda: "follows your time zone, Europe/London" in notice.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: teen.api.my_controls().controls.timezone == "Europe/London", timeout=WAIT)
+    assert zone_entries(teen) == [("UTC", "Europe/London")]
+
+
+@pytest.mark.parametrize("alias", ["Etc/UTC", "UTC", "Etc/Universal", "Zulu"])
+@pytest.mark.usefixtures("failing_keyring")
+def test_a_computer_in_utc_under_another_name_changes_nothing(
+    qtbot, launch, live_server, guardian, teen, monkeypatch, alias
+) -> None:
+    monkeypatch.setenv("TZ", alias)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    link_from_the_wizard(qtbot, controller, teen)
+    # A change of the guardian's own, made after the link: once it is saved, a time-zone change
+    # queued at the link (before it) has been sent too — the outbox goes out in order.
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.keyClick(find(controller.window, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+    wait_status(qtbot, controller, "search_enabled", "✓ saved")
+    assert teen.api.my_controls().controls.timezone == "UTC"
+    assert zone_entries(teen) == []
+    assert "time zone" not in controller.window.notice.text()
