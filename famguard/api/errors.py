@@ -118,3 +118,4 @@ class ProtocolError(ApiError):
     """The reply was not what the API contract promises (wrong shape, not JSON, truncated…)."""
 
     title = "Unexpected answer from the service"
+    answered_unlike_the_service = True

@@ -28,6 +28,9 @@ class FamGuardError(Exception):
 
     kind: ErrorKind = ErrorKind.BUG
     title: str = "Something went wrong"
+    # The address answered, but not as the service does: the address is what to check (as for
+    # an address that cannot be reached, which is OFFLINE) — see `about_the_address`.
+    answered_unlike_the_service: bool = False
 
     def __init__(self, message: str, *, title: str | None = None) -> None:
         super().__init__(message)
@@ -61,3 +64,9 @@ def kind_of(exc: BaseException) -> ErrorKind:
 def user_message(exc: BaseException) -> str | None:
     """The parent-facing message, or None for a bug (which must be reported, not worded)."""
     return exc.message if isinstance(exc, FamGuardError) and exc.kind is not ErrorKind.BUG else None
+
+
+def about_the_address(exc: BaseException) -> bool:
+    """Whether the service's address is what to check: it could not be reached, or what answered
+    there is not a FamGuard service."""
+    return kind_of(exc) is ErrorKind.OFFLINE or getattr(exc, "answered_unlike_the_service", False) is True

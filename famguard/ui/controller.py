@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from famguard.domain.errors import ErrorKind, FamGuardError, kind_of, user_message
+from famguard.domain.errors import ErrorKind, FamGuardError, about_the_address, kind_of, user_message
 from famguard.ui.collector import GuiThreadCollector
 from famguard.ui.family_painted import when_family_painted
 from famguard.ui.family_presenter import FamilyPresenter
@@ -394,8 +394,9 @@ class AppController(QObject):
             self.report_error(exc)
             message = "Something went wrong. The details were logged; please try again."
         view.show_message(message, error=True)
-        # The field the problem is about: the address when the service could not be reached.
-        field = view.server_edit if kind_of(exc) is ErrorKind.OFFLINE else view.password_edit
+        # The field the problem is about: the address when the service could not be reached or
+        # something else answered there.
+        field = view.server_edit if about_the_address(exc) else view.password_edit
         field.setFocus()
         field.selectAll()
 

@@ -32,6 +32,10 @@ def test_signing_in_to_a_web_server_says_it_is_not_famguard(qtbot, launch, guard
     assert "not as a FamGuard service" in message.text() and "Check the service address" in message.text()
     assert "Try again in a moment" not in message.text()
     assert find(controller.window, QPushButton, "signInSubmit").isEnabled()
+    # The keyboard is in the field to correct — the address, selected to type over — not the password.
+    server = find(controller.window, QLineEdit, "serverEdit")
+    qtbot.waitUntil(server.hasFocus, timeout=WAIT)
+    assert server.selectedText() == server.text()
 
 
 @pytest.mark.usefixtures("failing_keyring")
@@ -50,3 +54,4 @@ def test_creating_an_account_on_a_web_server_says_it_is_not_famguard(qtbot, laun
     qtbot.waitUntil(lambda: message.isVisible() and message.text().startswith("✗"), timeout=WAIT)
     assert "not as a FamGuard service" in message.text(), message.text()
     assert "Try again in a moment" not in message.text()
+    qtbot.waitUntil(find(window, QLineEdit, "serverEdit").hasFocus, timeout=WAIT)
