@@ -8,7 +8,7 @@ in `shown` (what the guardian was told, for the tests and the log)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
@@ -59,6 +59,9 @@ class Alerts(QObject):
         self.settings = settings
         self.pending = 0
         self.shown: list[tuple[str, str, str]] = []  # (kind, title, text) the guardian was told
+        # Without a tray: the notice bar's words about a request, and which request (hidden once
+        # it is answered, here or elsewhere).
+        self._request_notice: tuple[str, str] | None = None
         self.tray: QSystemTrayIcon | None = None
         self.menu = QMenu(window)
         self.menu.setObjectName("trayMenu")
@@ -79,7 +82,7 @@ class Alerts(QObject):
             self.tray.activated.connect(self._activated)
             self.tray.messageClicked.connect(self._open_inbox)
             self.tray.show()
-        self.set_pending(0)
+        self.set_pending(())
 
     @property
     def has_tray(self) -> bool:
@@ -92,15 +95,22 @@ class Alerts(QObject):
 
     _quitting = False
 
-    def set_pending(self, count: int) -> None:
-        self.pending = count
+    def set_pending(self, waiting: Collection[str]) -> None:
+        """The requests waiting (their ids), for the badge and the tray; a request's notice in the
+        window goes once that request is no longer waiting."""
+        count = self.pending = len(waiting)
+        if self._request_notice is not None and self._request_notice[0] not in waiting:
+            if self.window.notice.isVisible() and self.window.notice.text() == self._request_notice[1]:
+                self.window.notice.hide()
+            self._request_notice = None
         words = "no requests waiting" if not count else f"{count} request{'s' if count > 1 else ''} waiting"
         self.inbox_action.setText(f"Requests &inbox ({count})")
         if self.tray is not None:
             self.tray.setIcon(badge_icon(count))
             self.tray.setToolTip(f"FamGuard — {words}")
 
-    def notify(self, kind: str, title: str, text: str) -> None:
+    def notify(self, kind: str, title: str, text: str, about: str = "") -> None:
+        """Tell the guardian; `about`: the request a "request" notification is about."""
         settings = self.settings()
         if settings is not None and not settings.notify.get(kind, True):
             return
@@ -110,7 +120,9 @@ class Alerts(QObject):
         if self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
         else:
-            self.window.show_notice(f"{SYMBOLS.get(kind, 'ℹ')} {title}: {text}", hide_after_ms=20000)
+            words = f"{SYMBOLS.get(kind, 'ℹ')} {title}: {text}"
+            self.window.show_notice(words, hide_after_ms=20000)
+            self._request_notice = (about, words) if about else None
 
     def open_window(self) -> None:
         self.window.showNormal()

@@ -120,7 +120,7 @@ class FamilyPresenter(Presenter):
         """The tray and notifications (made after a family shown from the store is on screen)."""
         self.alerts = alerts
         self.track(alerts.inbox_requested, lambda: self.inbox.open())
-        alerts.set_pending(len(self.home.pending()))
+        alerts.set_pending([request.id for _name, request in self.home.pending()])
 
     # --- presenters made on first use --------------------------------------------------------------
 
@@ -297,7 +297,7 @@ class FamilyPresenter(Presenter):
             if made is not None:
                 made.close()
         if self.alerts is not None:
-            self.alerts.set_pending(0)
+            self.alerts.set_pending(())
         for screen in self.screens:
             screen.close()
         self.teen_list.close()
@@ -381,16 +381,16 @@ class FamilyPresenter(Presenter):
 
     # --- what the guardian hears of -----------------------------------------------------------
 
-    def _news(self, kind: str, title: str, text: str) -> None:
+    def _news(self, kind: str, title: str, text: str, about: str = "") -> None:
         if self.alerts is not None:
-            self.alerts.notify(kind, title, text)
+            self.alerts.notify(kind, title, text, about)
 
     def _pending_changed(self) -> None:
         pending = self.home.pending()
         self.window.inbox_action.setText(f"&Requests inbox ({len(pending)})")
         self.window.teen_list.set_inbox_count(len(pending))
         if self.alerts is not None:
-            self.alerts.set_pending(len(pending))
+            self.alerts.set_pending([request.id for _name, request in pending])
         if self._inbox is not None:
             self._inbox.refresh()
 

@@ -31,8 +31,16 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from famguard.services import FamilyService, SyncEngine
     from famguard.ui.main_window import MainWindow
+
+    class NewsSink(Protocol):
+        """Where news goes: its kind (`News`), title and words, and the request it is about."""
+
+        def __call__(self, kind: str, title: str, text: str, about: str = "") -> None: ...
+
 
 TICK_MS = 30_000
 
@@ -65,7 +73,7 @@ class HomePresenter(Presenter):
         family: FamilyService,
         teens: TeenListPresenter,
         *,
-        on_news: Callable[[str, str, str], None],  # kind, title, text
+        on_news: NewsSink,
         on_pending: Callable[[], None],
         asked: Callable[[str, str], object] = lambda _teen, _field: None,
         on_failure: FailureHandler | None = None,
@@ -188,7 +196,8 @@ class HomePresenter(Presenter):
             self._requests_seen.add(request.id)
             if tell and request.status.value == "pending":
                 reason = f": “{request.reason}”" if request.reason else ""
-                self.on_news(News.REQUEST, f"{name} asks for more time", f"{request.minutes} min more today{reason}")
+                words = f"{request.minutes} min more today{reason}"
+                self.on_news(News.REQUEST, f"{name} asks for more time", words, request.id)
 
     def _changed_elsewhere(
         self, teen_id: str, name: str, before: Controls, after: Controls, in_flight: frozenset[str]

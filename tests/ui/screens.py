@@ -70,7 +70,7 @@ def build(screen: str, window: MainWindow) -> object:
             from famguard.ui.alerts import Alerts
 
             alerts = Alerts(window, lambda: None)
-            alerts.set_pending(2)
+            alerts.set_pending(["maya-request", "sam-request"])
 
             def pop() -> None:
                 tray = alerts.tray

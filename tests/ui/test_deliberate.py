@@ -209,6 +209,9 @@ def test_a_request_from_a_teen_not_selected_shows_a_badge_and_a_notification_and
     alerts = controller.alerts
     assert ("request", "Leo asks for more time", "45 min more today: “band practice video”") in alerts.shown
     assert "Requests inbox (1)" in window.teen_list.inbox_button.text().replace("&", "")
+    # No tray here (offscreen): the window's notice bar says it.
+    assert alerts.tray is None
+    assert window.notice.isVisible() and window.notice.text().startswith("✉ Leo asks for more time: 45 min")
 
     window.inbox_action.trigger()
     inbox = controller.family.inbox.dialog
@@ -220,6 +223,7 @@ def test_a_request_from_a_teen_not_selected_shows_a_badge_and_a_notification_and
     assert (request.status.value, request.granted_minutes) == ("approved", 30)
     qtbot.waitUntil(lambda: "request" not in window.teen_list.item_text(leo_id), timeout=WAIT)
     assert "of 1 h 30 min today" in window.teen_list.item_text(leo_id)  # 1 h + the 30 min approved
+    assert not window.notice.isVisible()  # the request it told of is answered: the notice went with it
 
 
 @pytest.mark.usefixtures("real_keyring")
