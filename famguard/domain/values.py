@@ -216,7 +216,7 @@ def block_text(block: TimeAwayBlock) -> str:
 
 def describe_weekday_minutes(value: Mapping[str, int]) -> str:
     return ", ".join(f"{DAY_NAMES[d]} {format_minutes(m)}" for d, m in dump_weekday_minutes(value).items()) or (
-        "Same every day"
+        "None"
     )
 
 

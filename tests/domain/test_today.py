@@ -75,6 +75,12 @@ def test_rules_in_plain_words_come_from_every_declaration() -> None:
     assert limit_words(controls.replace(daily_limit_minutes=None, daily_limit_overrides={})) == "No daily limit"
 
 
+def test_no_days_of_their_own_reads_as_none_not_as_its_opposite() -> None:
+    # "Different limits on some days: Same every day" said yes and no in one line.
+    text = " ".join(words for _group, words in plain_rules(defaults_for_age(14, "UTC")))
+    assert "Different limits on some days: None" in text
+
+
 def test_the_rest_of_the_day_runs_to_the_teens_midnight_within_what_one_answer_may_grant() -> None:
     assert rest_of_day_minutes("Europe/London", SAT_NIGHT) == 90
     assert rest_of_day_minutes("Europe/London", datetime(2026, 12, 5, 8, 0, tzinfo=UTC)) == 240
