@@ -76,8 +76,9 @@ class UnsentChanges(FamGuardError):
     def __init__(self, count: int) -> None:
         self.count = count
         super().__init__(
-            f"{count} change{'s' if count != 1 else ''} have not reached the service yet. "
-            "If you sign out now they will be lost."
+            f"{count} change has not reached the service yet. If you sign out now it will be lost."
+            if count == 1
+            else f"{count} changes have not reached the service yet. If you sign out now they will be lost."
         )
 
 

@@ -113,7 +113,8 @@ def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
     if unsent:
         changes = "1 change has" if unsent == 1 else f"{unsent} changes have"
         box.setText(f"{changes} not reached the service yet.")
-        box.setInformativeText("If you sign out now they will be lost. Sign out anyway?")
+        lost = "it will be lost" if unsent == 1 else "they will be lost"
+        box.setInformativeText(f"If you sign out now {lost}. Sign out anyway?")
     else:
         box.setText("Sign out of FamGuard on this computer?")
     sign_out = box.addButton("Sign &out", QMessageBox.ButtonRole.DestructiveRole)
