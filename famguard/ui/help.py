@@ -30,6 +30,7 @@ SHORTCUTS = (
     ("Ctrl+N", "Add a teen"),
     ("Ctrl+Z", "Undo the last change on the controls page"),
     ("Ctrl+,", "Preferences"),
+    ("Ctrl+T", "In the demo: show or hide the teen's phone beside the family"),
     ("F1", "Getting started"),
     ("Alt + underlined letter", "The button, box or menu with that letter underlined"),
     ("Arrow keys in a list of choices", "Move the choice; it applies when you stop, or at once with Enter"),
