@@ -43,8 +43,9 @@ HUNG_MESSAGE = "Your system keyring did not answer. Unlock it if it asks you to,
 REFUSED_MESSAGE = "Your system keyring refused to save your sign-in. You can still sign in for this session only."
 BROKEN_MESSAGE = "FamGuard could not use your system keyring. You can still sign in for this session only."
 UNSAFE_MESSAGE = (
-    "FamGuard will not keep your sign-in in {name}: it is not your system's own secure keyring, and "
-    "it may store secrets in a file other programs can read. You can still sign in for this session only."
+    "FamGuard will not keep your sign-in in the keyring set up on this computer: it is not your system's "
+    "own secure keyring, and it may store secrets in a file other programs can read. You can still sign in "
+    "for this session only. (For whoever helps you: the keyring in use is {name}.)"
 )
 LAST_ACCOUNT = "last-account"
 # module.class of the keyring backends that keep secrets in the operating system's secret store.

@@ -36,6 +36,9 @@ def test_the_plain_text_keyring_is_refused_with_its_name_and_nothing_is_written(
         store.save(SERVER, "a@example.com", TOKEN, "A")
     assert "PlaintextKeyring" in caught.value.message
     assert "session only" in caught.value.message and "file" in caught.value.message
+    # Said in words first; the program's name last, for whoever helps the guardian.
+    first_sentence = caught.value.message.split(":")[0]
+    assert first_sentence == "FamGuard will not keep your sign-in in the keyring set up on this computer"
     assert TOKEN not in caught.value.message
     assert _files_containing(tmp_path, TOKEN) == []
     with pytest.raises(CredentialError):
