@@ -91,11 +91,15 @@ class UsageChart:
         span = "this week (the last 7 days)" if self.period == 7 else f"in the last {self.period} days"
         if not self.reported_days:
             return f"No screen-time figures for {teen_name} {span} yet."
-        over = len(self.over_days)
+        over, known = len(self.over_days), self.reported_days
+        # Counted over the days with figures: a day the phone never told of is neither.
+        counted = f"{len(known)} days" if len(known) == len(self.days) else f"the {len(known)} days with figures"
         if over:
-            over_text = f"over the limit on {over} of {len(self.days)} days."
-        elif any(d.limit is not None for d in self.days):
-            over_text = "within the limit every day."
+            over_text = f"over the limit on {over} of {counted}."
+        elif any(d.limit is not None for d in known):
+            over_text = (
+                "within the limit every day." if len(known) == len(self.days) else f"within the limit on {counted}."
+            )
         else:
             over_text = "no daily limit is set."
         return (

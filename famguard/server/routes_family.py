@@ -129,12 +129,15 @@ def get_usage(
     from_: Annotated[IsoDate | None, Query(alias="from")] = None,
     to: Annotated[IsoDate | None, Query()] = None,
 ) -> UsageOut:
-    """Minutes per day with that day's limit; default the last 7 days of the teen's today."""
+    """Minutes per day with that day's limit; default the last 7 days of the teen's today. Days
+    before the teen's account existed are left out unless the phone reported them: no limit
+    applied then and no figure is known, which a chart must not draw as a day within its limit."""
     service = _service(request)
     with service.db.read() as session:
         me = service.authenticate(session, request, "guardian")
-        service.linked_teen(session, me, teen_id)
-        last = to or _teen_today(service, session, teen_id)
+        teen = service.linked_teen(session, me, teen_id)
+        timezone = service.teen_timezone(session, teen_id)
+        last = to or teen_today(timezone, service.now())
         try:
             first = from_ or last - timedelta(days=6)
         except OverflowError:  # `to` in the first days of year 1
@@ -154,6 +157,8 @@ def get_usage(
                 )
             ).all()
         )
+        joined = teen_today(timezone, teen.created_at)
+        days = [d for d in days if d >= joined or d in used]
         limits = _limits(session, teen_id, days)
         return UsageOut(
             days=[

@@ -44,6 +44,10 @@ def test_a_day_without_figures_is_marked_never_a_confident_zero() -> None:
     assert chart.days[0].describe().endswith("no figures from the phone yet.")
     assert chart.table_rows()[0][1:] == ("—", "—", "No figures")
     assert chart.csv_rows()[1][2:] == ("", "", "", "")
+    # The words count the days with figures only: two days known are not "every day" or "of 7".
+    assert chart.summary("Maya").endswith("35 min a day on average; within the limit on the 2 days with figures.")
+    over = build_chart(week([90, 40], [60, 60]), TODAY, 7)
+    assert over.summary("Maya").endswith("over the limit on 1 of the 2 days with figures.")
 
 
 def test_twenty_eight_days_and_days_outside_the_window_are_ignored() -> None:

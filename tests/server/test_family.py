@@ -31,9 +31,28 @@ def test_usage_reports_per_date_last_one_wins(api: Api, family: Family, clock: F
         assert reported.status_code == 200
     assert reported.json() == {"date": str(today), "minutes": 35, "limit_minutes": 60, "extra_minutes": 0}
     days = _usage(api, family)
-    assert [d["date"] for d in days] == [str(today - timedelta(days=6 - i)) for i in range(7)]
-    assert days[-1] == {"date": str(today), "minutes": 35, "limit_minutes": 60, "extra_minutes": 0}
-    assert all(d["minutes"] == 0 for d in days[:-1])
+    assert days == [{"date": str(today), "minutes": 35, "limit_minutes": 60, "extra_minutes": 0}]
+
+
+def test_usage_leaves_out_days_before_the_teen_existed_unless_the_phone_reported_them(
+    api: Api, family: Family, clock: FakeClock
+) -> None:
+    # The teen's account was made today: a week's chart must not show six days "0 min, within the
+    # limit" from before then (a new parent read "within the limit every day" for a teen of a day).
+    made = clock.now.date()
+    late_report = {"date": str(made - timedelta(days=2)), "minutes": 50}  # the phone's figure for a day before
+    assert api.call("POST", "/v1/me/usage", family.teen.token, json=late_report).status_code == 200
+    clock.advance(days=3)
+    renew(api, family.guardian)
+    days = _usage(api, family)
+    assert [(d["date"], d["minutes"]) for d in days] == [
+        (str(made - timedelta(days=2)), 50),
+        (str(made), 0),  # from the day it was made on: every day, a day without a report is 0
+        (str(made + timedelta(days=1)), 0),
+        (str(made + timedelta(days=2)), 0),
+        (str(made + timedelta(days=3)), 0),
+    ]
+    assert all(d["limit_minutes"] == 60 for d in days)
 
 
 def test_usage_rejects_bad_reports_and_ranges(api: Api, family: Family, clock: FakeClock) -> None:

@@ -85,12 +85,16 @@ def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
     assert rows[-1][3:] == ["90", "30", "no"]
     qtbot.waitUntil(lambda: "Saved the screen-time figures" in controller.window.notice.text(), timeout=WAIT)
 
-    # 28 days: the earlier weeks have no figures, said as such.
+    # 28 days: the earlier weeks, before Maya's account was made, have no figures and are said as
+    # such — never as days within a limit that did not apply yet.
     find(page, QRadioButton, "period_28").click()
     qtbot.waitUntil(lambda: page.chart.chart is not None and len(page.chart.chart.days) == 28, timeout=WAIT)
-    qtbot.waitUntil(lambda: page.chart.chart.days[0].reported, timeout=WAIT)  # the server says 0 for those days
-    assert page.chart.chart.total == 376
-    assert "in the last 28 days" in page.summary.text()
+    qtbot.waitUntil(lambda: "in the last 28 days" in page.summary.text(), timeout=WAIT)
+    chart = page.chart.chart
+    assert [d.reported for d in chart.days] == [False] * 21 + [True] * 7
+    assert all(d.limit is None for d in chart.days[:21])  # no limit line drawn on them
+    assert chart.total == 376
+    assert page.summary.text().endswith("over the limit on 3 of the 7 days with figures.")
 
 
 @pytest.mark.usefixtures("real_keyring")
