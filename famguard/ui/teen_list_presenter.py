@@ -25,6 +25,8 @@ NO_TEEN_TEXT = "No teen is linked yet. Choose “Add a teen” to link your teen
 # Before the service has answered, an empty list means only that none is stored here yet.
 ASKING_TEXT = "Looking for your linked teens…"
 NOT_ASKED_TEXT = "No linked teen is stored on this computer yet. FamGuard looks again when the service answers."
+# Under the empty list, beside the page that says the above in full: a few words, not the same sentence twice.
+SHORT_EMPTY_TEXT = {True: "No teens linked yet.", False: "None stored here yet.", None: "Looking…"}
 CachedFamily = tuple[list[TeenSummary], dict[str, list[UsageDay]]]
 
 
@@ -89,7 +91,7 @@ class TeenListPresenter(Presenter):
     def _show_empty(self) -> None:
         text = {True: NO_TEEN_TEXT, False: NOT_ASKED_TEXT, None: ASKING_TEXT}[self._service_answered]
         self.window.show_no_teen(text)
-        self.window.teen_list.set_empty_text(text)
+        self.window.teen_list.set_empty_text(SHORT_EMPTY_TEXT[self._service_answered])
 
     def reload(self, *, fetch_new: bool) -> None:
         """Show the cached teens and their cached use today; with `fetch_new`, ask the server for
