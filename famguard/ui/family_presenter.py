@@ -310,6 +310,8 @@ class FamilyPresenter(Presenter):
     def _linked(self, teen_id: str, new: bool) -> None:
         """A pairing was confirmed: show the teen; a new teen's day starts in this computer's time
         zone (the service starts every teen in UTC), said in a notice and undoable like any change."""
+        if teen_id:
+            self.teen_list.select_when_listed(teen_id)
         self.refresh_teens()
         if not new or not teen_id:
             return

@@ -56,6 +56,7 @@ class TeenListPresenter(Presenter):
         # What the service said of who is linked: None while not asked or asking, True once it
         # answered, False when asking failed. Until it answers, "no teen" is not said.
         self._service_answered: bool | None = None
+        self._select_when_listed: str | None = None  # a teen just paired, selected once the list has them
         self.track(window.teen_list.teen_selected, self.select)
 
     def row(self, teen_id: str) -> TeenRow | None:
@@ -72,6 +73,17 @@ class TeenListPresenter(Presenter):
     def service_answered(self) -> bool:
         """The service has answered who is linked (since this family was opened)."""
         return self._service_answered is True
+
+    def select_when_listed(self, teen_id: str) -> None:
+        """Select this teen as soon as the list shows them (a teen just paired, on the next answer)."""
+        self._select_when_listed = teen_id
+        if teen_id in self.rows:
+            self._select_waiting()
+
+    def _select_waiting(self) -> None:
+        teen_id, self._select_when_listed = self._select_when_listed, None
+        if teen_id is not None and teen_id in self.rows:
+            self.window.teen_list.select(teen_id)
 
     def refresh(self) -> None:
         """Ask the server who is linked (and then each teen's use today)."""
@@ -123,6 +135,8 @@ class TeenListPresenter(Presenter):
             rows.append(row)
         self.rows = {row.teen_id: row for row in rows}
         self.window.teen_list.set_teens(rows)
+        if self._select_when_listed in self.rows:
+            self._select_waiting()
         for row in gone:
             self.window.show_notice(f"ℹ {row.name} is no longer linked to you, so their controls were removed here.")
             self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)
