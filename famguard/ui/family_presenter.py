@@ -317,7 +317,7 @@ class FamilyPresenter(Presenter):
             return
         sync = self.session.sync
 
-        def start_in_my_zone() -> str | None:
+        def my_zone_for_them() -> str | None:
             from famguard.domain.controls import DEFAULT_TIMEZONE
             from famguard.services.localzone import local_timezone
 
@@ -325,14 +325,21 @@ class FamilyPresenter(Presenter):
             controls = sync.refresh_controls(teen_id)
             if zone is None or zone == DEFAULT_TIMEZONE or controls.timezone != DEFAULT_TIMEZONE:
                 return None
-            sync.queue_change(teen_id, None, timezone=zone)
             return zone
 
-        def moved(zone: str | None) -> None:
-            if zone:
+        def move(zone: str | None) -> None:
+            if not zone:
+                return
+            # This guardian's own change (made for them), before it is queued: when it comes back
+            # from the service the home must not call it "changed elsewhere".
+            self.controls.asked_here(teen_id, "timezone", zone)
+
+            def moved(_change: object) -> None:
                 self.window.show_notice(f"ℹ The new teen's day follows your time zone, {zone}.", hide_after_ms=15000)
 
-        self.run(start_in_my_zone, moved, name="teen's time zone")
+            self.run(lambda: sync.queue_change(teen_id, None, timezone=zone), moved, name="teen's time zone")
+
+        self.run(my_zone_for_them, move, name="teen's time zone")
 
     def select(self, teen_id: str) -> None:
         """The guardian selected a teen: every screen of one teen follows; another teen opens on

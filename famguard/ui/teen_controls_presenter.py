@@ -103,6 +103,10 @@ class TeenControlsPresenter(Presenter):
         """The value this guardian last asked for (None: nothing asked here)."""
         return self._requested.get((teen_id, field), _NOTHING)
 
+    def asked_here(self, teen_id: str, field: str, value: object) -> None:
+        """A change the app makes for this guardian (not from the controls page) is theirs too."""
+        self._requested[(teen_id, field)] = value
+
     def set_offline(self, offline: bool) -> None:
         self._offline = offline
         if self._page is not None:
