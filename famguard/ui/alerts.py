@@ -139,7 +139,12 @@ class Alerts(QObject):
 
     def quit(self) -> None:
         self._quitting = True
-        self.window.close()
+        try:
+            self.window.close()
+        finally:
+            # A quit the guardian is asked about first (unsent changes) ends with the window's
+            # quit_now, or not at all: either way closing the window later hides it to the tray again.
+            self._quitting = False
 
     def hide_tray(self) -> None:
         if self.tray is not None:

@@ -127,6 +127,8 @@ class AppController(QObject):
         w.reset_demo_requested.connect(self.reset_demo)
         w.preferences_requested.connect(self.edit_preferences)
         w.safety_centre_requested.connect(lambda section: self.safety_centre.open(section))
+        w.may_quit = self._may_quit
+        self._quit_question: Task | None = None  # counting the unsent changes, then asking
 
     @property
     def safety_centre(self) -> SafetyCentrePresenter:
@@ -436,6 +438,40 @@ class AppController(QObject):
         self.window.sign_in.set_email(session.email)
         self.window.sign_in.set_server(session.server_url)
         self.window.sign_in.show_message("Your sign-in has ended. Please sign in again.", error=True)
+
+    # --- quitting ------------------------------------------------------------------------------
+
+    def _may_quit(self) -> bool:
+        """Whether quitting may go on at once: not while changes of the signed-in guardian have not
+        reached the service (the teen's phone keeps the old settings until FamGuard is open and
+        online again) — those are counted on a worker and asked about first (`_confirm_quit`).
+        The demo's changes go with its practice family, and nothing is asked of a closing app."""
+        session = self.session
+        if self._closing or session is None or self.demo_env is not None or self.family is None:
+            return True
+        if self._quit_question is None:
+            self._quit_question = self.tasks.run(
+                session.unsent_changes,
+                on_success=partial(self._confirm_quit, session),
+                on_error=partial(self._count_failed, session),
+                name="count unsent",
+            )
+        return False
+
+    def _count_failed(self, session: AccountSession, exc: BaseException) -> None:
+        log.warning("Quitting without counting the unsent changes: %s", exc)  # they stay in the outbox
+        self._confirm_quit(session, 0)
+
+    def _confirm_quit(self, session: AccountSession, unsent: int) -> None:
+        from famguard.ui.dialogs import confirm_quit
+
+        self._quit_question = None
+        if self._closing or session is not self.session:  # signed out or closed meanwhile
+            return
+        if unsent and not confirm_quit(self.window, unsent):
+            self.window.return_focus()
+            return
+        self.window.quit_now()
 
     # --- sign-out ----------------------------------------------------------------------------
 

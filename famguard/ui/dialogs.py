@@ -1,6 +1,7 @@
 """Dialogs that ask the guardian to decide: a conflict with the other guardian's edit (both
-values, who and when, keep mine / take theirs), signing out with unsent changes, unlinking a teen
-(each with the safe answer as the default), and showing an error that no screen handled."""
+values, who and when, keep mine / take theirs), signing out or quitting with unsent changes,
+unlinking a teen (each with the safe answer as the default), and showing an error that no screen
+handled."""
 
 from __future__ import annotations
 
@@ -102,6 +103,27 @@ class ConflictDialog(QDialog):
         """Esc decides nothing; the controller keeps asking until the guardian chooses."""
         self.choice = None
         super().reject()
+
+
+def confirm_quit(parent: QWidget, unsent: int) -> bool:
+    """Ask before quitting with changes that have not reached the service: they are kept, but the
+    teen's phone keeps the old settings until FamGuard is open and online again."""
+    box = QMessageBox(parent)
+    box.setObjectName("quitDialog")
+    box.setWindowTitle("FamGuard — Quit")
+    box.setIcon(QMessageBox.Icon.Warning)
+    changes = "1 change has" if unsent == 1 else f"{unsent} changes have"
+    box.setText(f"{changes} not reached the service yet.")
+    kept = "It is kept on this computer and sent" if unsent == 1 else "They are kept on this computer and sent"
+    box.setInformativeText(
+        f"{kept} the next time FamGuard is open and online; until then your teen's phone keeps the "
+        "settings it has. Quit anyway?"
+    )
+    quit_button = box.addButton("&Quit anyway", QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton("&Keep FamGuard open", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)
+    box.exec()
+    return box.clickedButton() is quit_button
 
 
 def confirm_sign_out(parent: QWidget, unsent: int) -> bool:

@@ -138,6 +138,10 @@ class MainWindow(QMainWindow):
         self._page_actions: dict[str, QAction] = {}
         self._extra_view_actions: list[QAction] = []
         self.close_to_tray: Callable[[], bool] = lambda: False  # the controller says when to hide instead
+        # Whether quitting may go on now; False: the controller asks first (unsent changes) and
+        # then quits with `quit_now`, or not at all.
+        self.may_quit: Callable[[], bool] = lambda: True
+        self._quit_decided = False
 
         self.offline_banner = OfflineBanner()
         self.notice = Banner("noticeBanner", "Notice")
@@ -532,9 +536,18 @@ class MainWindow(QMainWindow):
         show_shortcuts(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if self.close_to_tray():
-            event.ignore()  # the tray icon stays: requests still reach the guardian
-            self.hide()
-            return
+        if not self._quit_decided:
+            if self.close_to_tray():
+                event.ignore()  # the tray icon stays: requests still reach the guardian
+                self.hide()
+                return
+            if not self.may_quit():
+                event.ignore()  # asked first; `quit_now` follows if the guardian still wants to
+                return
         self.closing.emit()
         super().closeEvent(event)
+
+    def quit_now(self) -> None:
+        """Close the window and so the app, after the question `may_quit` asked was answered."""
+        self._quit_decided = True
+        self.close()

@@ -161,3 +161,28 @@ def held_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     monkeypatch.setattr(DemoEnvironment, "start_service", held)
     yield release
     release.set()  # a test that failed early leaves no worker waiting
+
+
+def answer_next_question(qtbot, button: str | None = None) -> list[tuple[str, str]]:
+    """When the next question box (QMessageBox) is up: note its text and informative text in the
+    returned list, then press Enter (`button` None: the default answer) or click the button whose
+    words are `button`."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    asked: list[tuple[str, str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        asked.append((box.text(), box.informativeText()))
+        if button is None:
+            qtbot.keyClick(box, Qt.Key.Key_Return)
+        else:
+            chosen = next(b for b in box.buttons() if b.text().replace("&", "") == button)
+            qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    return asked

@@ -4,28 +4,19 @@ the number of unsent changes and the words after it agree, and Enter keeps the g
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from famguard.ui.dialogs import confirm_sign_out
+
+from .conftest import answer_next_question
 
 
 def _ask(qtbot, unsent: int) -> tuple[str, str, bool]:
     parent = QWidget()
     qtbot.addWidget(parent)
-    seen: list[tuple[str, str]] = []
-
-    def read_and_press_enter() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(10, read_and_press_enter)
-            return
-        seen.append((box.text(), box.informativeText()))
-        qtbot.keyClick(box, Qt.Key.Key_Return)
-
-    QTimer.singleShot(0, read_and_press_enter)
+    asked = answer_next_question(qtbot)  # Enter
     signed_out = confirm_sign_out(parent, unsent)
-    (words,) = seen
+    (words,) = asked
     return *words, signed_out
 
 

@@ -1,0 +1,87 @@
+"""Quitting with a change that has not reached the service (the real server stopped, the real
+keyring): the app says the change is kept and when it goes, with "Keep FamGuard open" as the answer
+Enter gives; quitting anyway keeps the change, which the next start sends. With nothing unsent the
+app quits without a question."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
+
+from tests.support.accounts import member, pair
+from tests.support.servers import LocalServer
+
+from .conftest import answer_next_question, stop_app
+from .test_flows import WAIT, find, sign_in, wait_status, wait_teen_page
+
+
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[LocalServer]:
+    with LocalServer(f"sqlite:///{tmp_path / 'restartable.sqlite3'}") as server:
+        yield server
+
+
+def _offline_with_one_change(qtbot, launch, restartable):
+    """Sam signed in with Maya on screen; the service stops and Sam turns search off: one change
+    waits. Returns the app, Maya, and the list `closing` appends to when the window closes."""
+    guardian = member(restartable.url, "guardian", "Sam Guardian", address="sam@example.org")
+    teen = member(restartable.url, "teen", "Maya", address="maya@example.org", age=14)
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, restartable.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    closed: list[bool] = []
+    controller.window.closing.connect(lambda: closed.append(True))
+    restartable.stop()
+    qtbot.keyClick(find(controller.window.ensure_controls_page(), QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    return controller, teen, closed
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_quitting_with_an_unsent_change_asks_and_enter_keeps_the_app_open(qtbot, launch, restartable) -> None:
+    controller, teen, closed = _offline_with_one_change(qtbot, launch, restartable)
+    window = controller.window
+
+    asked = answer_next_question(qtbot)  # Enter
+    window.quit_action.trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
+    assert asked == [
+        (
+            "1 change has not reached the service yet.",
+            "It is kept on this computer and sent the next time FamGuard is open and online; until then your "
+            "teen's phone keeps the settings it has. Quit anyway?",
+        )
+    ]
+    qtbot.wait(200)
+    assert window.isVisible() and closed == []  # kept open: the change still waits here
+
+    # Back online, the change goes; quitting then asks nothing.
+    restartable.start()
+    qtbot.waitUntil(lambda: teen.api.my_controls().controls.search_enabled is False, timeout=WAIT)
+    qtbot.waitUntil(lambda: controller.session is not None and controller.session.unsent_changes() == 0,
+                    timeout=WAIT)  # fmt: skip
+    window.quit_action.trigger()
+    qtbot.waitUntil(lambda: closed == [True], timeout=WAIT)
+    assert len(asked) == 1
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_quitting_anyway_keeps_the_change_for_the_next_start(qtbot, launch, restartable) -> None:
+    controller, teen, closed = _offline_with_one_change(qtbot, launch, restartable)
+    window = controller.window
+
+    asked = answer_next_question(qtbot, "Quit anyway")
+    window.close()  # the window's close button quits as Ctrl+Q does (no tray here)
+    qtbot.waitUntil(lambda: closed == [True], timeout=WAIT)
+    assert asked[0][0] == "1 change has not reached the service yet."
+    stop_app(controller)
+
+    restartable.start()
+    again = launch()
+    wait_teen_page(qtbot, again, "Maya")
+    qtbot.waitUntil(lambda: teen.api.my_controls().controls.search_enabled is False, timeout=WAIT)
