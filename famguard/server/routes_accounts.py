@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import Depends, Request, Response
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,9 @@ router = RouteTable(tags=["accounts"])
 ACCOUNT_FAILURE_LIMIT = 5
 ADDRESS_FAILURE_LIMIT = 20
 ACCOUNT_WIDE_FAILURE_LIMIT = 50
+# A sign-in's refresh tokens in any hour (its first included): a client needs about 4 (ACCESS_TTL).
+REFRESHES_PER_HOUR = 60
+REFRESH_WINDOW = timedelta(hours=1)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -180,7 +183,7 @@ def _refuse_if_throttled(service: Service, session: Session, email: str, address
 _REFRESH_REFUSED = "Please sign in again."
 
 
-@router.post("/v1/auth/refresh", response_model=TokenPair, responses=errors(401, public=True))
+@router.post("/v1/auth/refresh", response_model=TokenPair, responses=errors(401, 429, public=True))
 def refresh(body: RefreshRequest, request: Request) -> TokenPair:
     """Trade a refresh token for a new pair. A refresh token works once: presenting a used one
     revokes every token of that sign-in, since someone else may hold a copy."""
@@ -196,9 +199,36 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
             update(Token).where(Token.token_hash == hashed, Token.used_at.is_(None)).values(used_at=now)
         ).rowcount
         if claimed == 1:
+            # Over the cap, the 429 rolls the claim back: the same refresh token works after Retry-After.
+            _refuse_refresh_burst(service, session, signin.id)
+            # This sign-in's client has just been given its new pair: its tokens that have
+            # expired answer nothing any more (an unknown refresh token gets the same 401), and
+            # kept they were rows for ever.
+            session.execute(delete(Token).where(Token.signin_id == signin.id, Token.expires_at <= now))
             return _issue(service, session, signin.id)
         signin.revoked_at = now  # reuse: end the whole sign-in, then refuse
     raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
+
+
+def _refuse_refresh_burst(service: Service, session: Session, signin_id: str) -> None:
+    """429 `rate_limited` once this sign-in has been given REFRESHES_PER_HOUR refresh tokens in
+    the last hour. A client refreshes every 15 minutes (ACCESS_TTL); a script refreshing in a
+    loop needed no password hash and added two token rows per refresh, ~650 a second from one
+    client, kept 30 days (its used refresh tokens are what reveals a stolen copy)."""
+    # A refresh token's issue is its expiry less REFRESH_TTL (no column of its own).
+    issued = session.scalars(
+        select(Token.expires_at)
+        .where(
+            Token.signin_id == signin_id,
+            Token.kind == "refresh",
+            Token.expires_at > service.now() - REFRESH_WINDOW + REFRESH_TTL,
+        )
+        .order_by(Token.expires_at.desc())
+        .limit(REFRESHES_PER_HOUR)
+    ).all()
+    wait = service.retry_after([at - REFRESH_TTL for at in reversed(issued)], REFRESHES_PER_HOUR, REFRESH_WINDOW)
+    if wait is not None:
+        raise rate_limited("This sign-in was renewed too often. Please wait.", wait)
 
 
 @router.post("/v1/auth/logout", status_code=204, responses=errors(), dependencies=[Depends(require_bearer)])
