@@ -169,3 +169,21 @@ def test_the_addresses_of_one_ipv6_network_share_the_per_address_limits(tmp_path
         # Wrong passwords: 20 from one address (any accounts), then 429 even for other accounts.
         statuses = [wrong_password(f"2001:db8:5:6::{n:x}") for n in range(1, routes_accounts.ADDRESS_FAILURE_LIMIT + 2)]
         assert statuses == [401] * routes_accounts.ADDRESS_FAILURE_LIMIT + [429]
+
+
+def test_an_account_signs_in_at_most_thirty_times_an_hour(live: Api, clock: FakeClock, checks: Counted) -> None:
+    """A script with the password signed in without end: each sign-in a password hash in the pool
+    every sign-in shares, and a sign-in with its tokens kept as rows."""
+    owner = make_guardian(live)  # its first sign-in
+    for _ in range(routes_accounts.SIGNINS_PER_HOUR - 1):
+        clock.advance(seconds=1)
+        sign_in(live, owner.email)
+    checks.calls = 0
+    clock.advance(seconds=1)
+    refused = live.call("POST", "/v1/auth/token", json={"email": owner.email, "password": PASSWORD})
+    assert_error(refused, 429, "rate_limited")
+    assert int(refused.headers["Retry-After"]) == 3600 - routes_accounts.SIGNINS_PER_HOUR
+    assert checks.calls == 0, "a refused sign-in must not cost a hash"
+    sign_in(live, make_guardian(live, "Kim").email)  # another account is not affected
+    clock.advance(seconds=int(refused.headers["Retry-After"]))
+    sign_in(live, owner.email)
