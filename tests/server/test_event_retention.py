@@ -20,6 +20,7 @@ import requests
 
 from famguard.server import retention as retention_module
 from famguard.server.retention import EVENT_RETENTION, FULL_PASS_EVERY, EventRetention
+from famguard.server.routes_pairing import MAX_GUARDIANS_PER_TEEN
 from tests.support.accounts import Person, change_controls, link, make_guardian, make_teen, sign_in
 from tests.support.http import Api
 from tests.support.servers import FakeClock, LocalServer
@@ -138,9 +139,9 @@ def _wait_for(condition: Any, timeout: float = 10.0) -> None:  # noqa: ANN401 - 
 def test_the_events_of_a_teen_with_many_guardians_go_in_small_batches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each event has a row per recipient, and nothing limits how many guardians a teen links
-    with: 500 usage reports of a teen with 200 guardians were 100,000 rows in one batch, a
-    transaction that held every other writer of the service back a second."""
+    """Each event has a row per recipient: 500 usage reports of a teen with 200 guardians (before
+    a teen had at most ten) were 100,000 rows in one batch, a transaction that held every other
+    writer of the service back a second. Batches now end at about BATCH_RECIPIENTS rows."""
     monkeypatch.setattr(retention_module, "BATCH_RECIPIENTS", 40)
     monkeypatch.setattr(retention_module, "BATCH_PAUSE_SECONDS", 0)
     database = tmp_path / "many.sqlite3"
@@ -148,10 +149,10 @@ def test_the_events_of_a_teen_with_many_guardians_go_in_small_batches(
     with LocalServer(f"sqlite:///{database}", clock=clock) as server, requests.Session() as session:
         api = Api(session, server.url)
         maya = make_teen(api, "Maya", 14, clock.now.date())
-        guardians = [make_guardian(api, f"Guardian {n}") for n in range(12)]
+        guardians = [make_guardian(api, f"Guardian {n}") for n in range(MAX_GUARDIANS_PER_TEEN)]
         for guardian in guardians:
             link(api, guardian, maya)
-        for minutes in range(20):  # each report: an event with a row for each of the 12 guardians
+        for minutes in range(20):  # each report: an event with a row for each of the 10 guardians
             assert api.call("POST", "/v1/me/usage", maya.token, json={"date": "2026-11-25", "minutes": minutes}).ok
         clock.advance(days=EVENT_RETENTION.days, minutes=1)
         for person in (maya, guardians[0]):
@@ -172,9 +173,9 @@ def test_the_events_of_a_teen_with_many_guardians_go_in_small_batches(
         server.app.state.service.retention.delete_old()
         monkeypatch.undo()
 
-        assert sum(deleted_per_batch) >= 20 * 12  # the old reports are gone...
+        assert sum(deleted_per_batch) >= 20 * MAX_GUARDIANS_PER_TEEN  # the old reports are gone...
         # ...at most about 40 rows at a time: the batch's 40th row and the rest of its event's.
-        assert max(deleted_per_batch) <= 40 + 12, deleted_per_batch
+        assert max(deleted_per_batch) <= 40 + MAX_GUARDIANS_PER_TEEN, deleted_per_batch
         told = _poll(api, guardians[0], 0)
         assert told["missed"] is True and [e["type"] for e in told["events"]] == ["usage_reported"]
 

@@ -171,7 +171,7 @@ def test_the_addresses_of_one_ipv6_network_share_the_per_address_limits(tmp_path
         assert statuses == [401] * routes_accounts.ADDRESS_FAILURE_LIMIT + [429]
 
 
-def test_an_account_signs_in_at_most_thirty_times_an_hour(live: Api, clock: FakeClock, checks: Counted) -> None:
+def test_an_account_signs_in_at_most_so_many_times_an_hour(live: Api, clock: FakeClock, checks: Counted) -> None:
     """A script with the password signed in without end: each sign-in a password hash in the pool
     every sign-in shares, and a sign-in with its tokens kept as rows."""
     owner = make_guardian(live)  # its first sign-in
