@@ -218,10 +218,11 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
         if claimed == 1:
             # Over the cap, the 429 rolls the claim back: the same refresh token works after Retry-After.
             _refuse_refresh_burst(service, session, signin.id)
-            # This sign-in's client has just been given its new pair: its tokens that have
-            # expired answer nothing any more (an unknown refresh token gets the same 401), and
-            # kept they were rows for ever.
-            session.execute(delete(Token).where(Token.signin_id == signin.id, Token.expires_at <= now))
+            # Kept, the sign-in's expired tokens were rows for ever. Gone once expired for an
+            # access token's lifetime: until then the client's calls still in flight with the old
+            # access token must hear `token_expired` (they wait for this refresh), not the
+            # `unauthorized` of an unknown token, which signs the client out.
+            session.execute(delete(Token).where(Token.signin_id == signin.id, Token.expires_at <= now - ACCESS_TTL))
             return _issue(service, session, signin.id)
         signin.revoked_at = now  # reuse: end the whole sign-in, then refuse
     raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
