@@ -212,6 +212,8 @@ def _query(raw: bytes) -> tuple[int, float] | None:
 
 
 def _plain_number(text: str) -> bool:
-    """Digits with at most one point (what every client sends); anything fancier the route judges."""
+    """ASCII digits with at most one point (what every client sends); anything fancier the route
+    judges. ASCII: float() and str.isdigit() also read other scripts' digits ("١", "𝟏"), which
+    the route's parameter refuses (400), so the fast path answered what the route refused."""
     whole, _, fraction = text.partition(".")
-    return whole.isdigit() and (fraction == "" or fraction.isdigit())
+    return text.isascii() and whole.isdigit() and (fraction == "" or fraction.isdigit())

@@ -9,12 +9,13 @@ client whose cursor is older than what is kept is told so (`missed` in the event
 routes_family.missed_before) and reads everything again.
 
 Nothing runs on a clock: after a commit that wrote events, the event hub calls `due()`, which at
-most once an hour per process starts a short-lived thread that deletes in batches of
-`BATCH_EVENTS`, each its own transaction followed by a pause as long as it took, so writers are
-never held back long (on SQLite, ~25 ms a batch: tests/benchmarks/bench_retention.py). A pass
-starts where the process's last one ended, and once a day from the oldest. Every process of a
-`--workers N` service makes its own passes; the deletions are the same, harmless to repeat. The
-server's stop ends a pass after its batch (`close`)."""
+most once an hour per process starts a short-lived thread that deletes in batches of `BATCH_EVENTS`
+(fewer when they have more than `BATCH_RECIPIENTS` recipient rows), each its own transaction
+followed by a pause as long as it took, so writers are never held back long (on SQLite, ~25 ms a
+batch: tests/benchmarks/bench_retention.py). A pass starts where the process's last one ended, and
+once a day from the oldest. Every process of a `--workers N` service makes its own passes; the
+deletions are the same, harmless to repeat. The server's stop ends a pass after its batch
+(`close`)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ from famguard.server.statements import SessionStatements
 EVENT_RETENTION = timedelta(days=30)
 PASS_EVERY_SECONDS = 3600.0
 BATCH_EVENTS = 500  # events per transaction (2,000 held SQLite's other writers back ~80 ms a batch)
+# ...and at most about this many recipient rows: an event has a row per recipient, and a teen may
+# be linked with many guardians (500 usage reports of a teen with 200 guardians were 100,000 rows
+# in one batch, which held every other writer of the service back a second).
+BATCH_RECIPIENTS = 1500
 BATCH_PAUSE_SECONDS = 0.005  # at least, between two batches: as long as the last one took
 FULL_PASS_EVERY = 24  # passes: once a day, a pass looks again at the old events it kept
 
@@ -42,6 +47,11 @@ _MAX_ID = "SELECT MAX(id) FROM events"
 # Whether the first event from an id on was written before the cutoff (None: no event from there).
 _OLDER_FROM = "SELECT CASE WHEN at < :cutoff THEN 1 ELSE 0 END FROM events WHERE id >= :id ORDER BY id LIMIT 1"
 _BATCH_END = "SELECT id FROM events WHERE id > :after AND id <= :last ORDER BY id LIMIT 1 OFFSET :skip"
+# The event of the batch's BATCH_RECIPIENTS-th recipient row (None: fewer), on the recipients' event index.
+_CROWDED_END = (
+    "SELECT event_id FROM event_recipients WHERE event_id > :after AND event_id <= :upto "
+    "ORDER BY event_id LIMIT 1 OFFSET :skip"
+)
 # Each recipient's rows of the batch's events, except the account's newest (its next number).
 _DELETE_RECIPIENTS = (
     "DELETE FROM event_recipients WHERE event_id > :after AND event_id <= :upto "
@@ -135,6 +145,12 @@ class EventRetention:
                     text(_BATCH_END), {"after": after, "last": last, "skip": BATCH_EVENTS - 1}
                 ).scalar()
                 upto = last if upto is None else int(upto)
+                # Fewer events when they have many recipients (an event's rows all go in one batch).
+                crowded = session.execute(
+                    text(_CROWDED_END), {"after": after, "upto": upto, "skip": BATCH_RECIPIENTS - 1}
+                ).scalar()
+                if crowded is not None:
+                    upto = int(crowded)
                 session.execute(text(_DELETE_RECIPIENTS), {"after": after, "upto": upto})
                 deleted += int(session.execute(text(_DELETE_EVENTS), {"after": after, "upto": upto}).rowcount)  # type: ignore[attr-defined]
             after = upto

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import Depends, Request, Response
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,16 @@ router = RouteTable(tags=["accounts"])
 ACCOUNT_FAILURE_LIMIT = 5
 ADDRESS_FAILURE_LIMIT = 20
 ACCOUNT_WIDE_FAILURE_LIMIT = 50
+# Sign-ins (right passwords) of one account in any hour. A person signs in a few times a day (the
+# crash test restarts an app that signs in 101 times in minutes); a script with the password
+# signed in without end, each time a password hash (most of a core
+# for ~0.1 s, in the pool every sign-in shares) and a sign-in with its two tokens, rows kept.
+SIGNINS_PER_HOUR = 120
+SIGNIN_WINDOW = timedelta(hours=1)
+# A sign-in's refresh tokens in any hour (its first included): a client needs about 4 (ACCESS_TTL),
+# and one more at each start of the app (its benchmarks start it dozens of times an hour).
+REFRESHES_PER_HOUR = 120
+REFRESH_WINDOW = timedelta(hours=1)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -138,6 +148,16 @@ def sign_in(body: TokenRequest, request: Request) -> SignInTokens:
         account = session.scalar(select(Account).where(Account.email == email))
         device = find_device(service, session, account, body.device_token)
         _refuse_if_throttled(service, session, email, address, may_pass_lock(service, session, device))
+        if account is not None:
+            # Only a right password makes a sign-in, so only someone who has it meets this cap.
+            service.refuse_when_over(
+                session,
+                SignIn.created_at,
+                SignIn.account_id == account.id,
+                limit=SIGNINS_PER_HOUR,
+                window=SIGNIN_WINDOW,
+                message="This account has signed in too often in the last hour. Please wait.",
+            )
         # Failures until proven right; one sent with a device token counts against the device too.
         attempt = service.add_failure(session, "signin", email, address)
         device_id = device.id if device is not None else None
@@ -180,7 +200,7 @@ def _refuse_if_throttled(service: Service, session: Session, email: str, address
 _REFRESH_REFUSED = "Please sign in again."
 
 
-@router.post("/v1/auth/refresh", response_model=TokenPair, responses=errors(401, public=True))
+@router.post("/v1/auth/refresh", response_model=TokenPair, responses=errors(401, 429, public=True))
 def refresh(body: RefreshRequest, request: Request) -> TokenPair:
     """Trade a refresh token for a new pair. A refresh token works once: presenting a used one
     revokes every token of that sign-in, since someone else may hold a copy."""
@@ -196,9 +216,37 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
             update(Token).where(Token.token_hash == hashed, Token.used_at.is_(None)).values(used_at=now)
         ).rowcount
         if claimed == 1:
+            # Over the cap, the 429 rolls the claim back: the same refresh token works after Retry-After.
+            _refuse_refresh_burst(service, session, signin.id)
+            # Kept, the sign-in's expired tokens were rows for ever. Gone once expired for an
+            # access token's lifetime: until then the client's calls still in flight with the old
+            # access token must hear `token_expired` (they wait for this refresh), not the
+            # `unauthorized` of an unknown token, which signs the client out.
+            session.execute(delete(Token).where(Token.signin_id == signin.id, Token.expires_at <= now - ACCESS_TTL))
             return _issue(service, session, signin.id)
         signin.revoked_at = now  # reuse: end the whole sign-in, then refuse
     raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
+
+
+def _refuse_refresh_burst(service: Service, session: Session, signin_id: str) -> None:
+    """429 `rate_limited` once this sign-in has been given REFRESHES_PER_HOUR refresh tokens in
+    the last hour. A client refreshes every 15 minutes (ACCESS_TTL); a script refreshing in a
+    loop needed no password hash and added two token rows per refresh, ~650 a second from one
+    client, kept 30 days (its used refresh tokens are what reveals a stolen copy)."""
+    # A refresh token's issue is its expiry less REFRESH_TTL (no column of its own).
+    issued = session.scalars(
+        select(Token.expires_at)
+        .where(
+            Token.signin_id == signin_id,
+            Token.kind == "refresh",
+            Token.expires_at > service.now() - REFRESH_WINDOW + REFRESH_TTL,
+        )
+        .order_by(Token.expires_at.desc())
+        .limit(REFRESHES_PER_HOUR)
+    ).all()
+    wait = service.retry_after([at - REFRESH_TTL for at in reversed(issued)], REFRESHES_PER_HOUR, REFRESH_WINDOW)
+    if wait is not None:
+        raise rate_limited("This sign-in was renewed too often. Please wait.", wait)
 
 
 @router.post("/v1/auth/logout", status_code=204, responses=errors(), dependencies=[Depends(require_bearer)])

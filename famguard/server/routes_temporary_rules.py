@@ -25,6 +25,10 @@ from famguard.server.service import Service, require_bearer
 
 router = RouteTable(tags=["temporary rules"], dependencies=[Depends(require_bearer)])
 MAX_LISTED = 200
+# Rules not yet over, per teen. Every read of the teen's rules (the phone's controls, a usage
+# report, the usage page, the phone status) loads them all: 3,000 one-day rules planned ahead
+# (nothing stopped a script) made each of those ~6x slower, and the usage report holds the writer.
+MAX_PLANNED_RULES = 30
 
 
 def _service(request: Request) -> Service:
@@ -55,6 +59,12 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
         today = teen_today_of(service, session, teen_id)
         others = [(r.starts_on, r.ends_on) for r in live_rules(session, teen_id)]
         problems = check_dates(body.name, body.starts_on, body.ends_on, today, others)
+        if sum(1 for _start, end in others if end >= today) >= MAX_PLANNED_RULES:
+            problems.setdefault(
+                "starts_on",
+                f"At most {MAX_PLANNED_RULES} temporary rules can be planned at once: "
+                "remove one, or wait until one has ended.",
+            )
         row = session.get(ControlsRow, teen_id)
         if row is None:
             raise not_found("The controls")

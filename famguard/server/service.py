@@ -4,6 +4,7 @@ the end of links at 18, throttling windows, and writing activity and events."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -261,4 +262,22 @@ async def require_bearer(request: Request) -> None:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The address the per-address throttles count (sign-ups, sign-ins, wrong pairing codes)."""
+    return throttled_address(request.client.host) if request.client else "unknown"
+
+
+def throttled_address(host: str) -> str:
+    """An IPv4 address as it is; an IPv6 address as its /64 network ("2001:db8:1:2::/64"). An
+    IPv6 subscriber is given at least a /64 (RFC 6177: a home a /56 or /48), 2^64 addresses it
+    may use as it likes: counted per address, a client that took a new one per request passed
+    every per-address limit (30 sign-ups in a row from one /64). An IPv4 address written in IPv6
+    (::ffff:203.0.113.7) is that IPv4 address."""
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])  # a zone index ("fe80::1%eth0") goes
+    except ValueError:
+        return host  # not an address (a test client's "testclient"): counted as given
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

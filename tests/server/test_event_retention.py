@@ -8,14 +8,19 @@ tests/server/test_postgres.py."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
+from famguard.server import retention as retention_module
 from famguard.server.retention import EVENT_RETENTION, FULL_PASS_EVERY, EventRetention
+from famguard.server.routes_pairing import MAX_GUARDIANS_PER_TEEN
 from tests.support.accounts import Person, change_controls, link, make_guardian, make_teen, sign_in
 from tests.support.http import Api
 from tests.support.servers import FakeClock, LocalServer
@@ -129,3 +134,52 @@ def _wait_for(condition: Any, timeout: float = 10.0) -> None:  # noqa: ANN401 - 
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_the_events_of_a_teen_with_many_guardians_go_in_small_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each event has a row per recipient: 500 usage reports of a teen with 200 guardians (before
+    a teen had at most ten) were 100,000 rows in one batch, a transaction that held every other
+    writer of the service back a second. Batches now end at about BATCH_RECIPIENTS rows."""
+    monkeypatch.setattr(retention_module, "BATCH_RECIPIENTS", 40)
+    monkeypatch.setattr(retention_module, "BATCH_PAUSE_SECONDS", 0)
+    database = tmp_path / "many.sqlite3"
+    clock = FakeClock()
+    with LocalServer(f"sqlite:///{database}", clock=clock) as server, requests.Session() as session:
+        api = Api(session, server.url)
+        maya = make_teen(api, "Maya", 14, clock.now.date())
+        guardians = [make_guardian(api, f"Guardian {n}") for n in range(MAX_GUARDIANS_PER_TEEN)]
+        for guardian in guardians:
+            link(api, guardian, maya)
+        for minutes in range(20):  # each report: an event with a row for each of the 10 guardians
+            assert api.call("POST", "/v1/me/usage", maya.token, json={"date": "2026-11-25", "minutes": minutes}).ok
+        clock.advance(days=EVENT_RETENTION.days, minutes=1)
+        for person in (maya, guardians[0]):
+            _sign_in_again(api, person)
+
+        db = server.app.state.service.db
+        deleted_per_batch: list[int] = []
+        write = db.write
+
+        @contextmanager
+        def counted_write() -> Iterator[Any]:
+            before = _recipient_rows(database)
+            with write() as transaction:
+                yield transaction
+            deleted_per_batch.append(before - _recipient_rows(database))
+
+        monkeypatch.setattr(db, "write", counted_write)
+        server.app.state.service.retention.delete_old()
+        monkeypatch.undo()
+
+        assert sum(deleted_per_batch) >= 20 * MAX_GUARDIANS_PER_TEEN  # the old reports are gone...
+        # ...at most about 40 rows at a time: the batch's 40th row and the rest of its event's.
+        assert max(deleted_per_batch) <= 40 + MAX_GUARDIANS_PER_TEEN, deleted_per_batch
+        told = _poll(api, guardians[0], 0)
+        assert told["missed"] is True and [e["type"] for e in told["events"]] == ["usage_reported"]
+
+
+def _recipient_rows(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return int(connection.execute("SELECT count(*) FROM event_recipients").fetchone()[0])

@@ -1,8 +1,9 @@
-"""One pass of the deletion of old events (famguard/server/retention.py), on random feeds: any
-number of events at any times (several at the same moment), each for any of four accounts or
-none, any cutoff, batches of any size. After the pass, exactly these are left: every event newer
-than the cutoff, and each account's newest row with its event — nothing else old, nothing new
-lost. On a real SQLite file through the service's own publishing (SessionStatements.publish)."""
+"""One pass of the deletion of old events (famguard/server/retention.py), on random feeds: any number
+of events at any times (several at the same moment), each for any of four accounts or none, any
+cutoff, batches of any size (in events and in recipient rows). After the pass, exactly these are
+left: every event newer than the cutoff, and each account's newest row with its event — nothing
+else old, nothing new lost. On a real SQLite file through the service's own publishing
+(SessionStatements.publish)."""
 
 from __future__ import annotations
 
@@ -31,12 +32,18 @@ feeds = st.lists(
 
 
 @settings(max_examples=40, deadline=None)
-@given(feed=feeds, cutoff_minute=st.integers(-5, 110), batch=st.sampled_from([1, 2, 3, 7, 500]))
+@given(
+    feed=feeds,
+    cutoff_minute=st.integers(-5, 110),
+    batch=st.sampled_from([1, 2, 3, 7, 500]),
+    batch_rows=st.sampled_from([1, 2, 5, 1500]),
+)
 def test_a_pass_leaves_exactly_the_new_events_and_each_accounts_newest(
-    feed: list[tuple[int, set[str]]], cutoff_minute: int, batch: int
+    feed: list[tuple[int, set[str]]], cutoff_minute: int, batch: int, batch_rows: int
 ) -> None:
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as directory:
         patch.setattr(retention, "BATCH_EVENTS", batch)
+        patch.setattr(retention, "BATCH_RECIPIENTS", batch_rows)
         patch.setattr(retention, "BATCH_PAUSE_SECONDS", 0)
         engine = make_engine(f"sqlite:///{Path(directory) / 'feed.sqlite3'}")
         upgrade_schema(engine)

@@ -52,6 +52,10 @@ def _scenario(api: Api, clock: FakeClock) -> list[tuple[str, Answer]]:
         ("wait as 1e1", f"?after={cursor}&wait=1e-2"),
         ("an unknown parameter", "?after=0&limit=5"),
         ("after twice", "?after=0&after=1"),
+        # Digits of other scripts: Python's float() reads them, the route's parameter does not.
+        ("wait in Arabic-Indic digits", f"?after={cursor}&wait=%D9%A1"),
+        ("wait in mathematical digits", f"?after={cursor}&wait=%F0%9D%9F%8F.%F0%9D%9F%8E"),
+        ("wait in full-width digits", f"?after={cursor}&wait=%EF%BC%92"),
     ]:
         answers.append((label, _poll(api, alex.token, query)))
     for label, token in [("no token", None), ("not a token", "nope"), ("refresh token", alex.refresh_token)]:
@@ -81,7 +85,16 @@ def test_both_paths_answer_every_poll_alike(tmp_path: Path) -> None:
         assert with_fast_path == without, f"{label}: fast path {with_fast_path} != route {without}"
     answers = dict(fast)
     assert answers["events after the cursor"][1]["events"][0][0] == "controls_changed"
-    for refused in ("negative after", "after not a number", "after too large", "wait too long", "wait not a number"):
+    for refused in (
+        "negative after",
+        "after not a number",
+        "after too large",
+        "wait too long",
+        "wait not a number",
+        "wait in Arabic-Indic digits",
+        "wait in mathematical digits",
+        "wait in full-width digits",
+    ):
         assert answers[refused][0] == 400, refused
     assert [answers[k][0] for k in ("no token", "not a token", "refresh token", "expired token")] == [401] * 4
     assert answers["nothing new, short wait"] == (200, {"cursor_moved": True, "events": [], "missed": False})

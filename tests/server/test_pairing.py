@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from famguard.server.routes_pairing import PAIRINGS_PER_HOUR
+from famguard.server.routes_pairing import MAX_GUARDIANS_PER_TEEN, PAIRINGS_PER_HOUR
 from famguard.server.security import PAIRING_ALPHABET
 from tests.support.accounts import Family, Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api, assert_error, redeem_all_at_once
@@ -228,3 +228,32 @@ def test_teens_of_every_allowed_age_can_pair(api: Api, clock: FakeClock, age: in
     teen = make_teen(api, "Kid", age, clock.now.date())
     link(api, guardian, teen)
     assert api.call("GET", "/v1/teens", guardian.token).json()[0]["age"] == age
+
+
+def test_a_teen_links_with_at_most_ten_guardians(live: Api, clock: FakeClock) -> None:
+    """Every event about a teen has a row per guardian and reaches each one's polls: a teen linked
+    with 300 guardians (each a sign-up) made every usage report hold the service's one SQLite
+    writer ~25 ms, and a loop of them held other families' changes back ~1 s each."""
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    guardians = [make_guardian(live, f"Guardian {n}") for n in range(MAX_GUARDIANS_PER_TEEN - 1)]
+    for guardian in guardians:
+        link(live, guardian, maya)
+    # Two more guardians at once: both codes redeemed and accepted while the teen has nine.
+    late = [make_guardian(live, name) for name in ("Kim", "Lee")]
+    pairings = [live.call("POST", "/v1/pairings", g.token).json() for g in late]
+    for pairing in pairings:
+        assert live.call("POST", "/v1/pairings/redeem", maya.token, json={"code": pairing["code"]}).status_code == 200
+        assert live.call("POST", f"/v1/pairings/{pairing['id']}/accept", maya.token).status_code == 200
+    assert live.call("POST", f"/v1/pairings/{pairings[0]['id']}/confirm", late[0].token).status_code == 200
+    refused = live.call("POST", f"/v1/pairings/{pairings[1]['id']}/confirm", late[1].token)
+    assert "10 guardians" in assert_error(refused, 409, "pairing_not_open")["message"]
+    assert live.call("GET", "/v1/teens", late[1].token).json() == []  # not linked
+    # With ten, a new code is refused at once, when the teen enters it.
+    code = live.call("POST", "/v1/pairings", late[1].token).json()["code"]
+    assert_error(live.call("POST", "/v1/pairings/redeem", maya.token, json={"code": code}), 409, "pairing_not_open")
+    # A linked guardian pairing again changes nothing and is not refused.
+    link(live, guardians[0], maya)
+    assert len(live.call("GET", "/v1/me/guardians", maya.token).json()) == MAX_GUARDIANS_PER_TEEN
+    # One ends their link: there is room again.
+    assert live.call("DELETE", f"/v1/teens/{maya.id}/link", guardians[1].token).status_code == 204
+    link(live, late[1], maya)

@@ -28,7 +28,15 @@ from famguard.server.access import (
 from famguard.server.controls_write import _LIVE_GUARDIANS, _UPDATE
 from famguard.server.idempotency import _DELETE_EXPIRED, _FIND
 from famguard.server.notify import _LATEST, _NEW_EVENTS, MY_EVENTS_SQL
-from famguard.server.retention import _BATCH_END, _DELETE_EVENTS, _DELETE_RECIPIENTS, _FIRST_ID, _MAX_ID, _OLDER_FROM
+from famguard.server.retention import (
+    _BATCH_END,
+    _CROWDED_END,
+    _DELETE_EVENTS,
+    _DELETE_RECIPIENTS,
+    _FIRST_ID,
+    _MAX_ID,
+    _OLDER_FROM,
+)
 from tests.benchmarks.seed import Seeded, seed
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
 
@@ -72,6 +80,7 @@ HOT = {
     "the newest event": _MAX_ID,
     "whether the events from an id on are old": _OLDER_FROM,
     "a batch of old events' end": _BATCH_END,
+    "a batch's end by its recipient rows": _CROWDED_END,
     "deleting a batch's recipients but each account's newest": _DELETE_RECIPIENTS,
     "deleting a batch's events": _DELETE_EVENTS,
 }

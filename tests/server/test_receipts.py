@@ -70,7 +70,20 @@ def test_an_etag_the_teen_never_had_is_refused_and_changes_nothing(live: Api, cl
     guardian, teen = _family(live, clock)
     etag = live.call("GET", "/v1/me/controls", teen.token).headers["ETag"]
     version = int(etag.strip('"').split("-")[0])
-    for wrong in (f'"{version + 1}"', '"0"', "7", '"1-r0123456789ab"', '"1-xyz"', ""):
+    # The current version in other scripts' digits: never an ETag of the service (Python's \d and
+    # int() read them as the version, and the guardian was told a phone applied "\u0661").
+    other_digits = [
+        str(version).translate({ord("0") + d: zero + d for d in range(10)}) for zero in (0x0660, 0x1D7CE, 0xFF10)
+    ]
+    for wrong in (
+        f'"{version + 1}"',
+        '"0"',
+        "7",
+        '"1-r0123456789ab"',
+        '"1-xyz"',
+        "",
+        *(f'"{d}"' for d in other_digits),
+    ):
         response = _applied(live, teen, wrong)
         assert response.status_code == 422, wrong
         if wrong:

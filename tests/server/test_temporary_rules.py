@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from famguard.server.routes_temporary_rules import MAX_PLANNED_RULES
 from tests.support.accounts import link, make_guardian, make_teen, renew
 from tests.support.http import Api, assert_error
 from tests.support.servers import FakeClock
@@ -214,3 +215,25 @@ def test_every_step_of_a_rule_is_history_and_news_for_the_whole_family(live: Api
     assert steps == [("removed", "Jordan"), ("started", None), ("created", "Alex")]
     assert history[0]["before"]["name"] == "Exam weeks"
     assert live.call("GET", "/v1/me/activity", teen.token).json() == history
+
+
+def test_at_most_thirty_rules_are_planned_at_once(live: Api, clock: FakeClock) -> None:
+    """Every read of the teen's rules loads them all: 3,000 one-day rules planned ahead by a script
+    made the phone's controls, usage reports and the phone status ~6x slower."""
+    guardian, teen = _family(live, clock)
+    day = clock.now.date()
+    for n in range(MAX_PLANNED_RULES):  # one-day rules from today on
+        on = (day + timedelta(days=n)).isoformat()
+        assert _create(live, guardian, teen, starts_on=on, ends_on=on).status_code == 201
+    on = (day + timedelta(days=MAX_PLANNED_RULES)).isoformat()
+    error = assert_error(_create(live, guardian, teen, starts_on=on, ends_on=on), 422, "validation_failed")
+    assert f"At most {MAX_PLANNED_RULES}" in error["fields"]["starts_on"]
+    # Today's rule ends at the teen's midnight: then there is room for one more.
+    clock.advance(days=1)
+    renew(live, guardian)
+    assert _create(live, guardian, teen, starts_on=on, ends_on=on).status_code == 201
+    assert_error(_create(live, guardian, teen, starts_on="2030-01-01", ends_on="2030-01-01"), 422, "validation_failed")
+    # A removed rule makes room too.
+    planned = live.call("GET", f"/v1/teens/{teen.id}/temporary-rules", guardian.token).json()
+    assert live.call("DELETE", f"/v1/teens/{teen.id}/temporary-rules/{planned[0]['id']}", guardian.token).ok
+    assert _create(live, guardian, teen, starts_on="2030-01-01", ends_on="2030-01-01").status_code == 201

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from famguard.server import routes_accounts
 from famguard.server.limits import Limits
 from tests.support.accounts import PASSWORD, email, make_guardian, sign_in
 from tests.support.http import Api, all_at_once, assert_error, post_from
-from tests.support.servers import FakeClock
+from tests.support.servers import FakeClock, LocalServer
 
 HASH_SECONDS = 0.05
 
@@ -140,3 +141,49 @@ def test_an_attacker_with_only_the_email_does_not_lock_the_owner_out(live: Api) 
     status, tokens = post_from(live.base, "/v1/auth/token", {"email": owner.email, "password": PASSWORD}, "127.0.0.2")
     assert status == 200, tokens
     assert tokens["access_token"]
+
+
+def test_the_addresses_of_one_ipv6_network_share_the_per_address_limits(tmp_path: Path) -> None:
+    """An IPv6 subscriber has a /64 (2^64 addresses) at least: counted per address, a client that
+    took a new one per request passed every per-address limit. Behind the proxy, which passes the
+    client's address in X-Forwarded-For, as a service reachable over IPv6 is run."""
+    database_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    args = ("--behind-proxy", "--signup-limit", "3")
+    with LocalServer(database_url, own_process=True, args=args) as server, requests.Session() as session:
+        api = Api(session, server.url)
+
+        def sign_up(client: str) -> int:
+            body = {"email": email("kim"), "password": PASSWORD, "display_name": "Kim", "role": "guardian"}
+            return int(api.call("POST", "/v1/accounts", json=body, headers={"X-Forwarded-For": client}).status_code)
+
+        def wrong_password(client: str) -> int:
+            body = {"email": email("nobody"), "password": "not the password"}
+            return int(api.call("POST", "/v1/auth/token", json=body, headers={"X-Forwarded-For": client}).status_code)
+
+        assert [sign_up(f"2001:db8:1:2::{n:x}") for n in range(1, 5)] == [201, 201, 201, 429]
+        assert sign_up("2001:db8:1:2:ffff:ffff:ffff:ffff") == 429  # the same /64
+        assert sign_up("2001:db8:1:3::1") == 201  # the next /64 is another subscriber
+        # An IPv4 address written in IPv6 is that IPv4 address.
+        assert [sign_up(a) for a in ("203.0.113.7", "::ffff:203.0.113.7", "203.0.113.7")] == [201, 201, 201]
+        assert sign_up("::ffff:203.0.113.7") == 429
+        # Wrong passwords: 20 from one address (any accounts), then 429 even for other accounts.
+        statuses = [wrong_password(f"2001:db8:5:6::{n:x}") for n in range(1, routes_accounts.ADDRESS_FAILURE_LIMIT + 2)]
+        assert statuses == [401] * routes_accounts.ADDRESS_FAILURE_LIMIT + [429]
+
+
+def test_an_account_signs_in_at_most_so_many_times_an_hour(live: Api, clock: FakeClock, checks: Counted) -> None:
+    """A script with the password signed in without end: each sign-in a password hash in the pool
+    every sign-in shares, and a sign-in with its tokens kept as rows."""
+    owner = make_guardian(live)  # its first sign-in
+    for _ in range(routes_accounts.SIGNINS_PER_HOUR - 1):
+        clock.advance(seconds=1)
+        sign_in(live, owner.email)
+    checks.calls = 0
+    clock.advance(seconds=1)
+    refused = live.call("POST", "/v1/auth/token", json={"email": owner.email, "password": PASSWORD})
+    assert_error(refused, 429, "rate_limited")
+    assert int(refused.headers["Retry-After"]) == 3600 - routes_accounts.SIGNINS_PER_HOUR
+    assert checks.calls == 0, "a refused sign-in must not cost a hash"
+    sign_in(live, make_guardian(live, "Kim").email)  # another account is not affected
+    clock.advance(seconds=int(refused.headers["Retry-After"]))
+    sign_in(live, owner.email)
