@@ -99,6 +99,8 @@ def test_approval_raises_the_limit_of_that_day_only(api: Api, family: Family, cl
         15,
         "Alex",
     )
+    yesterday = {"date": str(today - timedelta(days=1)), "minutes": 5}  # reported: before the teen's account
+    assert api.call("POST", "/v1/me/usage", family.teen.token, json=yesterday).status_code == 200
     days = {
         d["date"]: (d["limit_minutes"], d["extra_minutes"])
         for d in _usage(api, family, **{"from": str(today - timedelta(days=1)), "to": str(today + timedelta(days=1))})
