@@ -116,9 +116,14 @@ def launch(qtbot) -> Iterator[Callable[..., object]]:
     def start(*, demo: bool = False, server: str | None = None, backend=None) -> AppController:
         head_start = None if demo or backend is not None else LocalHeadStart()
         window = MainWindow(starting=head_start is not None and has_settings_file())
-        qtbot.addWidget(window)
+        made: list[AppController] = []
+        # pytest-qt closes the window when the test ends, before this fixture's own end: the app
+        # is shut down first, as at the end of a run (a signed-in window closed with a change unsent
+        # would ask whether to quit).
+        qtbot.addWidget(window, before_close_func=lambda _window: [c.shutdown() for c in made])
         window.show()
         controller = AppController(window, backend or build_backend(head_start), demo=demo, server=server)
+        made.append(controller)
         controller.reported = errors  # type: ignore[attr-defined]
         original = controller.report_error
 
