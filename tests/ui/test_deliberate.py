@@ -64,6 +64,23 @@ def maya_and_leo(url: str, guardian, maya):
     return leo, pair(guardian.api, leo.api)
 
 
+def pair_in_the_wizard(qtbot, controller, teen) -> str:
+    """Add a teen from the menu; `teen`'s phone redeems the code and accepts (from another thread, as
+    a phone would), the guardian confirms; the wizard's last words, then it closes."""
+    controller.window.add_teen_action.trigger()
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    code = wizard.findChild(QWidget, "pairingCode").text()
+    in_background(lambda: teen.api.accept_pairing(teen.api.redeem_pairing(code).id))
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    qtbot.mouseClick(wizard.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+    text = wizard.findChild(QWidget, "pairingEnd").text()
+    wizard.accept()
+    return text
+
+
 def _open_controls(qtbot, launch, proxy, guardian, teen):
     pair(guardian.api, teen.api)
     controller = launch()
@@ -310,21 +327,7 @@ def test_a_new_teen_starts_in_the_guardians_time_zone_and_pairing_again_says_not
     sign_in(qtbot, controller, proxy.url, guardian)
     qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
 
-    def pair_in_the_wizard() -> str:
-        controller.window.add_teen_action.trigger()
-        pairing = controller.family.pairing
-        qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
-        wizard = pairing.wizard
-        code = wizard.findChild(QWidget, "pairingCode").text()
-        in_background(lambda: teen.api.accept_pairing(teen.api.redeem_pairing(code).id))
-        qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
-        qtbot.mouseClick(wizard.confirm_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
-        text = wizard.findChild(QWidget, "pairingEnd").text()
-        wizard.accept()
-        return text
-
-    assert "You are now linked with Maya" in pair_in_the_wizard()
+    assert "You are now linked with Maya" in pair_in_the_wizard(qtbot, controller, teen)
     qtbot.waitUntil(lambda: teen.api.my_controls().controls.timezone == "Europe/Paris", timeout=WAIT)
     home = controller.window.ensure_home_page()
     qtbot.waitUntil(lambda: home.title.text() == "Maya, 14 · Europe/Paris", timeout=WAIT)
@@ -332,4 +335,4 @@ def test_a_new_teen_starts_in_the_guardians_time_zone_and_pairing_again_says_not
     assert controller.family.controls.asked(controller.family.current, "timezone") == "Europe/Paris"
     qtbot.wait(500)  # the change's event back from the service
     assert not [news for news in controller.alerts.shown if news[0] == "changed"]
-    assert pair_in_the_wizard() == "ℹ You were already linked with Maya; nothing changed."
+    assert pair_in_the_wizard(qtbot, controller, teen) == "ℹ You were already linked with Maya; nothing changed."

@@ -5,13 +5,11 @@ them in the list, with the first teen's home still open."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 
 from tests.support.accounts import member, pair
 
-from .test_deliberate import in_background
-from .test_flows import WAIT, sign_in, wait_home
+from .test_deliberate import pair_in_the_wizard
+from .test_flows import sign_in, wait_home
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -23,16 +21,7 @@ def test_the_teen_just_paired_is_selected_and_shown(qtbot, launch, live_server, 
     maya_id = controller.family.current
 
     leo = member(live_server, "teen", "Leo", address="leo@example.org", age=16)
-    controller.window.add_teen_action.trigger()
-    pairing = controller.family.pairing
-    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
-    wizard = pairing.wizard
-    code = wizard.findChild(QWidget, "pairingCode").text()
-    in_background(lambda: leo.api.accept_pairing(leo.api.redeem_pairing(code).id))
-    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
-    qtbot.mouseClick(wizard.confirm_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
-    wizard.accept()
+    assert "You are now linked with Leo" in pair_in_the_wizard(qtbot, controller, leo)
 
     wait_home(qtbot, controller, "Leo")
     leo_id = controller.family.current
