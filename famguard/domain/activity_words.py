@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from famguard.domain.age_transition import AGE_KIND, FEATURE_NAMES, TURNED_16, turned_16_words
+from famguard.domain.age_transition import AGE_KIND, TURNED_16, mid_sentence, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, ValueKind
 from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, GuardianLink, Role
 from famguard.domain.teen_view import activity_in_words
@@ -56,14 +56,8 @@ def control_label(field: str, teen_name: str, *, in_sentence: bool = False) -> s
     spec = SPECS.get(field)
     label = spec.label if spec else field.replace("_", " ")
     if in_sentence:
-        label = _lower_first(label)
+        label = mid_sentence(label)
     return label.replace("your teen's", f"{teen_name}'s").replace("Your teen's", f"{teen_name}'s")
-
-
-def _lower_first(text: str) -> str:
-    if text.split(" ", 1)[0] in FEATURE_NAMES:
-        return text
-    return text[:1].lower() + text[1:]
 
 
 def value_words(field: str, raw: Any) -> str:  # noqa: ANN401 - a control's wire value

@@ -111,13 +111,17 @@ def _control_names(fields: Any, owner: str) -> list[str]:  # noqa: ANN401 - a JS
     for field in fields:
         spec = SPECS.get(field) if isinstance(field, str) else None
         if spec is not None:
-            label = spec.label.replace("your teen's", owner)
-            keep = label.split()[0] in FEATURE_NAMES
-            names.append(label if keep else label[:1].lower() + label[1:])
+            names.append(mid_sentence(spec.label.replace("your teen's", owner)))
     return names
 
 
 FEATURE_NAMES = ("Duet",)  # the platform's own feature names keep their capital inside a sentence
+
+
+def mid_sentence(label: str) -> str:
+    """A label for the middle of a sentence: its first word lower-cased, unless it is one of the
+    platform's feature names ("Duet and Stitch…" keeps its capital)."""
+    return label if label.split(" ", 1)[0] in FEATURE_NAMES else label[:1].lower() + label[1:]
 
 
 def turned_16_words(name: str, after: Any, *, for_teen: bool = False) -> str:  # noqa: ANN401 - the entry's JSON
