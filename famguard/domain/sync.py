@@ -20,3 +20,10 @@ class SyncState(StrEnum):
 
 OPEN_STATES = (SyncState.PENDING, SyncState.SENDING, SyncState.CONFLICT)  # what sign-out would lose
 FINISHED_STATES = (SyncState.SAVED, SyncState.REJECTED)
+
+
+def not_reached_words(unsent: int) -> str:
+    """The changes that have not reached the service, counted in words ("1 change has not reached
+    the service yet."): the first line of the sign-out and quit questions."""
+    changes = "1 change has" if unsent == 1 else f"{unsent} changes have"
+    return f"{changes} not reached the service yet."

@@ -27,6 +27,7 @@ from famguard.api.tokens import TokenManager
 from famguard.credentials import CredentialError, CredentialStore
 from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import Account, Role
+from famguard.domain.sync import not_reached_words
 from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.insight import InsightService
@@ -75,11 +76,8 @@ class UnsentChanges(FamGuardError):
 
     def __init__(self, count: int) -> None:
         self.count = count
-        super().__init__(
-            f"{count} change has not reached the service yet. If you sign out now it will be lost."
-            if count == 1
-            else f"{count} changes have not reached the service yet. If you sign out now they will be lost."
-        )
+        lost = "it will be lost" if count == 1 else "they will be lost"
+        super().__init__(f"{not_reached_words(count)} If you sign out now {lost}.")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.controls import SPECS
+from famguard.domain.sync import not_reached_words
 from famguard.ui.common import heading, named, wrapping_label
 
 KEEP_MINE = "keep_mine"
@@ -112,8 +113,7 @@ def confirm_quit(parent: QWidget, unsent: int) -> bool:
     box.setObjectName("quitDialog")
     box.setWindowTitle("FamGuard — Quit")
     box.setIcon(QMessageBox.Icon.Warning)
-    changes = "1 change has" if unsent == 1 else f"{unsent} changes have"
-    box.setText(f"{changes} not reached the service yet.")
+    box.setText(not_reached_words(unsent))
     kept = "It is kept on this computer and sent" if unsent == 1 else "They are kept on this computer and sent"
     box.setInformativeText(
         f"{kept} the next time FamGuard is open and online; until then your teen's phone keeps the "
@@ -133,8 +133,7 @@ def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
     box.setWindowTitle("FamGuard — Sign out")
     box.setIcon(QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question)
     if unsent:
-        changes = "1 change has" if unsent == 1 else f"{unsent} changes have"
-        box.setText(f"{changes} not reached the service yet.")
+        box.setText(not_reached_words(unsent))
         lost = "it will be lost" if unsent == 1 else "they will be lost"
         box.setInformativeText(f"If you sign out now {lost}. Sign out anyway?")
     else:
