@@ -233,20 +233,15 @@ def _refuse_refresh_burst(service: Service, session: Session, signin_id: str) ->
     the last hour. A client refreshes every 15 minutes (ACCESS_TTL); a script refreshing in a
     loop needed no password hash and added two token rows per refresh, ~650 a second from one
     client, kept 30 days (its used refresh tokens are what reveals a stolen copy)."""
-    # A refresh token's issue is its expiry less REFRESH_TTL (no column of its own).
-    issued = session.scalars(
-        select(Token.expires_at)
-        .where(
-            Token.signin_id == signin_id,
-            Token.kind == "refresh",
-            Token.expires_at > service.now() - REFRESH_WINDOW + REFRESH_TTL,
-        )
-        .order_by(Token.expires_at.desc())
-        .limit(REFRESHES_PER_HOUR)
-    ).all()
-    wait = service.retry_after([at - REFRESH_TTL for at in reversed(issued)], REFRESHES_PER_HOUR, REFRESH_WINDOW)
-    if wait is not None:
-        raise rate_limited("This sign-in was renewed too often. Please wait.", wait)
+    service.refuse_when_over(  # a refresh token's issue is its expiry less REFRESH_TTL (no column of its own)
+        session,
+        Token.expires_at,
+        (Token.signin_id == signin_id) & (Token.kind == "refresh"),
+        limit=REFRESHES_PER_HOUR,
+        window=REFRESH_WINDOW,
+        message="This sign-in was renewed too often. Please wait.",
+        made_before=REFRESH_TTL,
+    )
 
 
 @router.post("/v1/auth/logout", status_code=204, responses=errors(), dependencies=[Depends(require_bearer)])

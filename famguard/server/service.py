@@ -216,16 +216,30 @@ class Service:
         return max(1, math.ceil((freed_at - self.now()).total_seconds()))
 
     def refuse_when_over(
-        self, session: Session, made_at: Any, owned_by: Any, *, limit: int, window: timedelta, message: str
+        self,
+        session: Session,
+        made_at: Any,
+        owned_by: Any,
+        *,
+        limit: int,
+        window: timedelta,
+        message: str,
+        made_before: timedelta = timedelta(0),
     ) -> None:
         """429 `rate_limited` (with `Retry-After`) when `limit` rows `owned_by` (a condition) were
         made (their `made_at` column) in the last `window`: the cap on what one signed-in account
-        may add — pairing codes, requests for time. Called under the account's `lock_keys`, so two
-        at once count each other."""
+        may add — pairing codes, requests for time, sign-ins, a sign-in's renewals. Called under the
+        account's `lock_keys` (or a claim of the row), so two at once count each other.
+        `made_before`: how long before its `made_at` a row was made, where the column holds a later
+        moment (a refresh token's expiry is its issue plus its lifetime)."""
         newest = session.scalars(
-            select(made_at).where(owned_by, made_at > self.now() - window).order_by(made_at.desc()).limit(limit)
+            select(made_at)
+            .where(owned_by, made_at > self.now() - window + made_before)
+            .order_by(made_at.desc())
+            .limit(limit)
         ).all()
-        wait = self.retry_after(list(reversed(newest)), limit, window)  # the newest `limit`, oldest first
+        made = [at - made_before for at in reversed(newest)]  # the newest `limit`, oldest first
+        wait = self.retry_after(made, limit, window)
         if wait is not None:
             raise rate_limited(message, wait)
 
