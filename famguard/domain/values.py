@@ -215,7 +215,7 @@ def block_text(block: TimeAwayBlock) -> str:
 
 
 def describe_weekday_minutes(value: Mapping[str, int]) -> str:
-    return ", ".join(f"{DAY_NAMES[d]} {format_minutes(m)}" for d, m in dump_weekday_minutes(value).items()) or ("None")
+    return ", ".join(f"{DAY_NAMES[d]} {format_minutes(m)}" for d, m in dump_weekday_minutes(value).items()) or "None"
 
 
 def describe_time_away(value: tuple[TimeAwayBlock, ...]) -> str:

@@ -77,12 +77,13 @@ class TeenListPresenter(Presenter):
     def select_when_listed(self, teen_id: str) -> None:
         """Select this teen as soon as the list shows them (a teen just paired, on the next answer)."""
         self._select_when_listed = teen_id
-        if teen_id in self.rows:
-            self._select_waiting()
+        self._select_waiting()
 
     def _select_waiting(self) -> None:
-        teen_id, self._select_when_listed = self._select_when_listed, None
+        """Select the teen waiting to be, once the list has them."""
+        teen_id = self._select_when_listed
         if teen_id is not None and teen_id in self.rows:
+            self._select_when_listed = None
             self.window.teen_list.select(teen_id)
 
     def refresh(self) -> None:
@@ -135,8 +136,7 @@ class TeenListPresenter(Presenter):
             rows.append(row)
         self.rows = {row.teen_id: row for row in rows}
         self.window.teen_list.set_teens(rows)
-        if self._select_when_listed in self.rows:
-            self._select_waiting()
+        self._select_waiting()
         for row in gone:
             self.window.show_notice(f"ℹ {row.name} is no longer linked to you, so their controls were removed here.")
             self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)
