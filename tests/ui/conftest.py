@@ -191,3 +191,18 @@ def answer_next_question(qtbot, button: str | None = None) -> list[tuple[str, st
 
     QTimer.singleShot(0, answer)
     return asked
+
+
+@pytest.fixture
+def page(qtbot):
+    """A controls page on its own, showing Maya (14, Europe/London), 900 x 700, its rows still to
+    be built (`build_next`)."""
+    from famguard.domain.controls import defaults_for_age
+    from famguard.ui.controls_page import ControlsPage
+
+    page = ControlsPage()
+    qtbot.addWidget(page)
+    page.show_teen("teen-1", "Maya", 14, defaults_for_age(14, "Europe/London"))
+    page.resize(900, 700)
+    page.show()
+    return page

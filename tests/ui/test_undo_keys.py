@@ -8,17 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QWidget
 
-from famguard.domain.controls import defaults_for_age
 from famguard.ui.controls_page import ControlsPage
 
 
 @pytest.fixture
-def page(qtbot) -> ControlsPage:
-    page = ControlsPage()
-    qtbot.addWidget(page)
-    page.show_teen("teen-1", "Maya", 14, defaults_for_age(14, "Europe/London"))
-    page.resize(900, 700)
-    page.show()
+def page(page: ControlsPage, qtbot) -> ControlsPage:
+    """The controls page of tests/ui/conftest.py, every row built and the window active."""
     while page.build_next():
         pass
     page.activateWindow()

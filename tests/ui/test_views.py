@@ -105,16 +105,6 @@ def test_create_account_asks_for_a_name_and_a_long_enough_password(qtbot, sign_i
 # --- the controls page ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def page(qtbot) -> ControlsPage:
-    page = ControlsPage()
-    qtbot.addWidget(page)
-    page.show_teen("teen-1", "Maya", 14, defaults_for_age(14, "Europe/London"))
-    page.resize(900, 700)
-    page.show()
-    return page
-
-
 def test_rows_built_after_the_teen_was_shown_show_that_teen_and_nothing_is_built_at_once(qtbot) -> None:
     """The window builds the page a row per event-loop turn while the guardian looks at the home.
     Showing it a teen meanwhile builds nothing more at once (building the rest in one go froze the
