@@ -206,3 +206,13 @@ def page(qtbot):
     page.resize(900, 700)
     page.show()
     return page
+
+
+@pytest.fixture
+def restartable(tmp_path):
+    """The reference server on one fixed port and one database file, stopped and started again
+    like a service that goes down and comes back."""
+    from tests.support.servers import LocalServer
+
+    with LocalServer(f"sqlite:///{tmp_path / 'restartable.sqlite3'}") as server:
+        yield server

@@ -8,27 +8,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 
 from tests.support.accounts import member, pair
-from tests.support.servers import LocalServer
 
 from .conftest import stop_app
 from .test_flows import WAIT, find, sign_in, wait_status, wait_teen_page
-
-
-@pytest.fixture
-def restartable(tmp_path: Path) -> Iterator[LocalServer]:
-    """The reference server on one fixed port and one database file, stopped and started again
-    like a service that goes down and comes back."""
-    with LocalServer(f"sqlite:///{tmp_path / 'restartable.sqlite3'}") as server:
-        yield server
 
 
 @pytest.mark.usefixtures("real_keyring")

@@ -5,24 +5,14 @@ app quits without a question."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
 from tests.support.accounts import member, pair
-from tests.support.servers import LocalServer
 
 from .conftest import answer_next_question, stop_app
 from .test_flows import WAIT, find, sign_in, wait_status, wait_teen_page
-
-
-@pytest.fixture
-def restartable(tmp_path: Path) -> Iterator[LocalServer]:
-    with LocalServer(f"sqlite:///{tmp_path / 'restartable.sqlite3'}") as server:
-        yield server
 
 
 def _offline_with_one_change(qtbot, launch, restartable):
