@@ -21,13 +21,16 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from famguard.server.write_turns import WriteTurns
+
 T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE_OPTION = "famguard_write"
-# SQLite allows one writer at a time. Writers of this process queue on a lock per database file
-# instead of polling SQLite's busy handler, which sleeps in growing steps and makes tail latency
-# under concurrent writes seconds long. Other processes still meet the busy timeout.
-_SQLITE_WRITE_LOCKS: dict[str, threading.RLock] = {}
+# SQLite allows one writer at a time. Writers of this process queue for it in the order they ask
+# (write_turns.py) instead of polling SQLite's busy handler, which sleeps in growing steps and
+# makes tail latency under concurrent writes seconds long. Other processes still meet the busy
+# timeout.
+_SQLITE_WRITE_LOCKS: dict[str, WriteTurns] = {}
 _LOCKS_GUARD = threading.Lock()
 POSTGRES_POOL_SIZE = 40
 
@@ -204,10 +207,10 @@ class Database:
         self.insert: Callable[..., Any] = importlib.import_module(
             "sqlalchemy.dialects.postgresql" if self.is_postgres else "sqlalchemy.dialects.sqlite"
         ).insert
-        self._write_lock: threading.RLock | None = None
+        self._write_lock: WriteTurns | None = None
         if self.is_sqlite:
             with _LOCKS_GUARD:
-                self._write_lock = _SQLITE_WRITE_LOCKS.setdefault(str(engine.url), threading.RLock())
+                self._write_lock = _SQLITE_WRITE_LOCKS.setdefault(str(engine.url), WriteTurns())
         self._reads = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         self._writes = sessionmaker(
             bind=engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False, autoflush=False
@@ -246,7 +249,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits when the block ends without an exception."""
-        lock: AbstractContextManager[object] = self._write_lock or nullcontext()
+        lock: AbstractContextManager[None] = self._write_lock or nullcontext()
         with lock, self._writes() as session, session.begin():
             yield session
 
@@ -304,32 +307,33 @@ class Database:
         finally:
             connection.close()  # back to the pool
 
+    @property
+    def write_turns(self) -> WriteTurns:
+        """SQLite only: this process's queue for the write lock, which the event loop's fast write
+        takes its turn in before `try_write_now`."""
+        assert self._write_lock is not None, "only on SQLite"
+        return self._write_lock
+
     @contextmanager
     def try_write_now(self) -> Iterator[sqlite3.Connection | None]:
-        """SQLite only: a raw connection inside BEGIN IMMEDIATE if the database can be written
-        this instant, else None — never a wait, so the event loop can run it (fastpath_write).
-        The block commits when it ends without an exception and rolls back otherwise; a commit
-        that wrote events must be followed by `announce_events()`."""
-        assert self._write_lock is not None, "only on SQLite"
-        if not self._write_lock.acquire(blocking=False):
-            yield None  # a writer of this process holds it: wait in a worker thread instead
+        """SQLite only, for the event loop holding this process's turn to write (`write_turns`;
+        the caller gives it back): a raw connection inside BEGIN IMMEDIATE if no other process is
+        writing this instant, else None — never a wait. The block commits when it ends without an
+        exception and rolls back otherwise; a commit that wrote events must be followed by
+        `announce_events()`."""
+        connection = self._fast_writer or self._open_fast_writer()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # another process is writing (busy_timeout 0)
+            yield None
             return
         try:
-            connection = self._fast_writer or self._open_fast_writer()
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError:  # another process is writing (busy_timeout 0)
-                yield None
-                return
-            try:
-                yield connection
-                connection.commit()
-            except BaseException:
-                if connection.in_transaction:  # never leave the connection inside a transaction
-                    connection.rollback()
-                raise
-        finally:
-            self._write_lock.release()
+            yield connection
+            connection.commit()
+        except BaseException:
+            if connection.in_transaction:  # never leave the connection inside a transaction
+                connection.rollback()
+            raise
 
     def _open_fast_writer(self) -> sqlite3.Connection:
         # One connection, used only under the write lock; configured like the pool's, except

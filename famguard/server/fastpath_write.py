@@ -12,11 +12,12 @@ errors.error_response for a refusal the rules raise as ApiError), each written t
 whole (whole_answers.answer_whole: one write, and the changes answered in one turn of the loop
 share the access log's work).
 
-When the database cannot be written this instant (a route's write in a worker thread of this
-process, or another process), the batch is tried again a moment later instead of going to the
-route: sending it there made the route's threads queue on the write lock, which made the next
-batch find it busy too, and the server stayed on the slow path. A change that has waited
-PATIENCE seconds goes to the route, which waits on the busy timeout in a thread.
+A batch waits for this process's turn to write (write_turns.py: first asked, first served,
+route threads and this path alike), so a flood of writes on the route delays it by the writes
+queued before it, no more. When another process is writing, the batch is tried again a moment
+later instead of going to the route: sending it there made the route's threads queue on the write
+lock, which made the next batch find it busy too, and the server stayed on the slow path. A change
+that has waited PATIENCE seconds goes to the route, which waits on the busy timeout in a thread.
 
 What goes on to the FastAPI route with the body it sent, untouched: a refusal that is not an
 ApiError (a teen who turned 18: the route ends the links), a key whose first request is still
@@ -30,6 +31,7 @@ import asyncio
 import json
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from starlette.responses import Response
@@ -131,12 +133,30 @@ class FastControlsWrite:
         return await change.answer
 
     def _make_batch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The next batch once this process's turn to write comes: at once when no route's
+        thread holds the write lock or waits for it, else after those who asked first (changes
+        arriving meanwhile join the batch)."""
+        turns = self.service.db.write_turns
+        holder = turns.take_now()
+        if holder is None:
+            turns.wait_turn(loop).add_done_callback(partial(self._batch_in_turn, loop))
+        else:
+            self._write_batch(loop, holder)
+
+    def _batch_in_turn(self, loop: asyncio.AbstractEventLoop, turn: asyncio.Future[object]) -> None:
+        if not turn.cancelled():  # only when its loop is going away
+            self._write_batch(loop, turn.result())
+
+    def _write_batch(self, loop: asyncio.AbstractEventLoop, holder: object) -> None:
         queue = self._queues[loop]
         queue.scheduled = False
         batch = queue.waiting[:MAX_BATCH]
         del queue.waiting[:MAX_BATCH]
-        answers = self._write(batch)
-        if answers is None:  # the database is busy this instant
+        try:
+            answers = self._write(batch)
+        finally:
+            self.service.db.write_turns.release(holder)
+        if answers is None:  # another process is writing this instant
             now = loop.time()
             late = [change for change in batch if now - change.queued_at >= PATIENCE]
             for change in late:
@@ -155,8 +175,9 @@ class FastControlsWrite:
             loop.call_soon(self._make_batch, loop)
 
     def _write(self, batch: list[_Change]) -> list[Response | None] | None:
-        """Makes the changes in one transaction; each one's answer (None: the route's to
-        answer, having written nothing), or None when the database is busy."""
+        """Makes the changes in one transaction, this process's turn to write held; each one's
+        answer (None: the route's to answer, having written nothing), or None when another
+        process is writing."""
         answers: list[Response | None] = [None] * len(batch)
         published = False
         db = self.service.db
