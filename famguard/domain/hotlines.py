@@ -83,7 +83,7 @@ def parse_hotlines(text: str) -> HotlineTable:
         raise HotlineTableError("No list of hotlines.")
     hotlines = tuple(_hotline(item, f"hotline {i + 1}") for i, item in enumerate(raw["hotlines"]))
     checked = raw.get("checked", "")
-    if not isinstance(checked, str) or (checked and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked)):
+    if not isinstance(checked, str) or (checked and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", checked)):
         raise HotlineTableError(f"checked: {checked!r} is not a date (YYYY-MM-DD).")
     fallback = _hotline(raw.get("fallback"), "the fallback")
     return HotlineTable(hotlines, fallback, str(raw.get("about", "")), str(raw.get("source", "")), checked)

@@ -20,7 +20,7 @@ MAX_KEYWORDS = 200
 MAX_KEYWORD_LENGTH = 50
 MAX_TIME_AWAY_BLOCKS = 14
 DEFAULT_TIMEZONE = "UTC"
-CLOCK_PATTERN = r"^([01]\d|2[0-3]):([0-5]\d)$"
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):([0-5][0-9])$"  # ASCII digits: \d takes any script's
 
 _CLOCK_RE = re.compile(CLOCK_PATTERN)
 

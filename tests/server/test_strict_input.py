@@ -101,10 +101,22 @@ def test_history_stored_before_the_check_is_still_served_as_valid_utf8(
     assert _strict_utf8_json(history)[0]["after"] == ["\ufffd"]  # type: ignore[index]
 
 
-@pytest.mark.parametrize("query", ["to=-1.7287798816346884e-121", "from=0", "to=20261125", "from=2026-11-25T00:00"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "to=-1.7287798816346884e-121",
+        "from=0",
+        "to=20261125",
+        "from=2026-11-25T00:00",
+        "from=%D9%A2%D9%A0%D9%A2%D9%A6-%D9%A1%D9%A1-%D9%A2%D9%A5",  # 2026-11-25 in Arabic-Indic digits
+        "to=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96-11-25",  # full-width digits in the year
+    ],
+)
 def test_a_date_must_be_written_as_a_date(live: Api, live_family: Family, query: str) -> None:
-    """Found by the stateful fuzzer: a number was read as a Unix time (1970-01-01) and answered."""
+    """Found by the stateful fuzzer: a number was read as a Unix time (1970-01-01) and answered.
+    Other scripts' digits passed the date's pattern (\\d) and met a later, vaguer refusal."""
     response = live.call("GET", f"/v1/teens/{live_family.teen.id}/usage?{query}", live_family.guardian.token)
-    assert_error(response, 400, "bad_request")
+    body = assert_error(response, 400, "bad_request")
+    assert list(body["fields"].values()) == ["Must be a date written YYYY-MM-DD."]
     sent = live.call("POST", "/v1/me/usage", live_family.teen.token, json={"date": 0, "minutes": 5})
     assert_error(sent, 422, "validation_failed")
