@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from fastapi import Depends, Request, Response
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,11 @@ SIGNIN_WINDOW = timedelta(hours=1)
 # and one more at each start of the app (its benchmarks start it dozens of times an hour).
 REFRESHES_PER_HOUR = 120
 REFRESH_WINDOW = timedelta(hours=1)
+# An ended sign-in (signed out, or every token expired) is deleted, with its tokens, at the
+# account's next sign-in once it ended this long ago: kept, they were rows for ever. Not at once:
+# the hourly sign-in cap counts the hour's sign-ins, signed out or not. At most this many a time.
+ENDED_SIGNIN_KEPT = timedelta(days=1)
+ENDED_SIGNINS_FORGOTTEN = 500
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -169,11 +174,34 @@ def sign_in(body: TokenRequest, request: Request) -> SignInTokens:
             service.forget_attempt(session, attempt)
             service.clear_failures(session, "signin", email, address)
             device_token = remember_device(service, session, account.id, device_id)
+            _forget_ended_signins(session, account.id, service.now() - ENDED_SIGNIN_KEPT)
             signin = SignIn(id=new_id(), account_id=account.id, created_at=service.now())
             session.add(signin)
             session.flush()
             return SignInTokens(**_issue(service, session, signin.id).model_dump(), device_token=device_token)
     raise ApiError(401, "invalid_credentials", "The email or password is not right.")
+
+
+def _forget_ended_signins(session: Session, account_id: str, ended_before: datetime) -> None:
+    """Deletes the account's sign-ins that ended before `ended_before` — signed out then, or with
+    no token valid after it (a refresh token outlives its access tokens, so that is the sign-in's
+    end) — and their tokens. A token of theirs is then unknown: refused as `unauthorized`, as a
+    signed-out or expired refresh token already was."""
+    live_token = select(Token.token_hash).where(Token.signin_id == SignIn.id, Token.expires_at > ended_before).exists()
+    ended = list(
+        session.scalars(
+            select(SignIn.id)
+            .where(
+                SignIn.account_id == account_id,
+                SignIn.created_at < ended_before,
+                or_(SignIn.revoked_at < ended_before, ~live_token),
+            )
+            .limit(ENDED_SIGNINS_FORGOTTEN)
+        )
+    )
+    if ended:
+        session.execute(delete(Token).where(Token.signin_id.in_(ended)))
+        session.execute(delete(SignIn).where(SignIn.id.in_(ended)))
 
 
 def _refuse_if_throttled(service: Service, session: Session, email: str, address: str, known_device: bool) -> None:

@@ -27,11 +27,12 @@ from famguard.server.db import HEAD_REVISION, Database, make_engine, run_migrati
 from famguard.server.limits import Limits
 from famguard.server.models import Account, Base
 from famguard.server.retention import EventRetention
+from famguard.server.routes_accounts import ENDED_SIGNIN_KEPT
 from famguard.server.secret import SECRET_FILE_ENV
 from famguard.server.statements import SessionStatements
 from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
 from tests.server.test_event_retention import retention_scenario
-from tests.support.accounts import controls_of, link, make_guardian, make_teen
+from tests.support.accounts import controls_of, link, make_guardian, make_teen, sign_in
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
 from tests.support.restart import kill_and_restart_mid_sync
@@ -161,6 +162,25 @@ def test_core_flow_on_postgres(pg_live: Api, clock: FakeClock) -> None:
     # another family's teen is out of reach
     other = make_guardian(api, "Other")
     assert_error(api.call("GET", f"/v1/teens/{maya.id}/controls", other.token), 404, "not_found")
+
+
+def test_a_signed_out_sign_in_is_forgotten_a_day_later_on_postgres(pg_live: Api, pg_url: str, clock: FakeClock) -> None:
+    """tests/server/test_ended_signins.py's rule through PostgreSQL's plan of its query."""
+    alex = make_guardian(pg_live, "Alex")
+    signed_out = alex.refresh_token
+    assert pg_live.call("POST", "/v1/auth/logout", alex.token).status_code == 204
+    clock.advance(seconds=ENDED_SIGNIN_KEPT.total_seconds() + 60)
+    sign_in(pg_live, alex.email)
+    engine = make_engine(pg_url)
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text("SELECT count(*) FROM signins s JOIN tokens t ON t.signin_id = s.id WHERE s.account_id = :a"),
+            {"a": alex.id},
+        ).scalar_one()
+    engine.dispose()
+    assert kept == 2, "only the new sign-in's two tokens"
+    refused = pg_live.call("POST", "/v1/auth/refresh", json={"refresh_token": signed_out})
+    assert_error(refused, 401, "unauthorized")
 
 
 def test_concurrent_redeems_and_a_woken_poll_on_postgres(pg_live: Api, clock: FakeClock) -> None:
