@@ -8,7 +8,11 @@ under a flood of route writes (a phone posting usage reports from four connectio
 found the lock taken at almost every look, and another family's change waited up to its patience
 (1 s) before going to the route (README, known limits). Here a released turn is handed to the
 writer that asked first, so a change on the fast path waits for the writes queued before it and no
-more. Other processes still meet SQLite's own lock (busy timeout, or the fast path's retry)."""
+more. Other processes still meet SQLite's own lock (busy timeout, or the fast path's retry).
+
+A turn handed to an event loop is taken on that loop; a loop that has stopped running (a server
+stopping) never takes it, so a thread that waits finds that out and passes it on rather than wait
+for ever (the database file may outlive the server: the tests and the demo start another one)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,9 @@ import asyncio
 import threading
 from collections import deque
 from dataclasses import dataclass
+
+# How often a waiting thread looks whether the turn went to an event loop that no longer runs.
+STUCK_CHECK_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,15 @@ class WriteTurns:
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._holder: object | None = None  # a thread's ident, or a loop turn's holder object
+        self._handed_to: _LoopTurn | None = None  # the loop turn that holds it, until that loop takes it
         self._depth = 0
         self._waiting: deque[tuple[int, threading.Event] | _LoopTurn] = deque()
+
+    @property
+    def waiting(self) -> int:
+        """How many writers wait for the lock now."""
+        with self._guard:
+            return len(self._waiting)
 
     def acquire(self) -> None:
         """Blocks until this thread holds the lock. Never on an event loop's thread: its turn
@@ -54,13 +68,8 @@ class WriteTurns:
             _refuse_on_a_loop()
             handed = threading.Event()
             self._waiting.append((me, handed))
-        handed.wait()  # release() made this thread the holder before setting it
-
-    @property
-    def waiting(self) -> int:
-        """How many writers wait for the lock now."""
-        with self._guard:
-            return len(self._waiting)
+        while not handed.wait(STUCK_CHECK_SECONDS):  # release() makes this thread the holder, then sets it
+            self._pass_on_if_stuck()
 
     def __enter__(self) -> None:
         self.acquire()
@@ -103,12 +112,13 @@ class WriteTurns:
 
     def _hand_on(self) -> None:
         """Under the guard: the lock to the first writer still waiting, or free."""
+        self._handed_to = None
         while self._waiting:
             waiter = self._waiting.popleft()
             if isinstance(waiter, _LoopTurn):
                 if waiter.future.done():  # cancelled while it waited
                     continue
-                self._holder, self._depth = waiter.holder, 1
+                self._holder, self._depth, self._handed_to = waiter.holder, 1, waiter
                 try:
                     waiter.loop.call_soon_threadsafe(self._deliver, waiter)
                 except RuntimeError:  # that loop has closed: nobody will take this turn
@@ -121,11 +131,29 @@ class WriteTurns:
         self._holder, self._depth = None, 0
 
     def _deliver(self, waiter: _LoopTurn) -> None:
-        """On the waiter's loop: its turn, or the lock given back if nobody waits for it now."""
+        """On the waiter's loop: its turn, or the lock given back if nobody waits for it now. If a
+        thread passed the turn on while this loop was not running, the waiter is first in line
+        again."""
+        with self._guard:
+            if self._holder is not waiter.holder:
+                if not waiter.future.done():
+                    self._waiting.appendleft(waiter)
+                    if self._holder is None:
+                        self._hand_on()
+                return
+            self._handed_to = None
         if waiter.future.done():
             self.release(waiter.holder)
         else:
             waiter.future.set_result(waiter.holder)
+
+    def _pass_on_if_stuck(self) -> None:
+        """A waiting thread's look: a turn handed to a loop that is not running (stopped, or
+        closed before it ran the hand-over) goes to the next writer."""
+        with self._guard:
+            stuck = self._handed_to
+            if stuck is not None and (stuck.loop.is_closed() or not stuck.loop.is_running()):
+                self._hand_on()
 
 
 def _refuse_on_a_loop() -> None:

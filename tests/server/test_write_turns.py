@@ -125,3 +125,29 @@ def test_a_turn_given_up_on_the_loop_goes_to_the_next_writer(gives_up: str) -> N
         assert turns.take_now() is not None, "the lock is free again"
     finally:
         loop.close()
+
+
+def test_a_turn_handed_to_a_loop_that_no_longer_runs_goes_to_the_next_writer() -> None:
+    """A server stopping: its loop was handed the turn but no longer runs to take it. A route's
+    write waiting behind it (another server on the same file, as the tests and the demo start)
+    must go ahead instead of waiting for ever; the loop, should it run again, waits its turn."""
+    turns = WriteTurns()
+    stopped = asyncio.new_event_loop()  # made, never running
+    try:
+        turns.acquire()
+        handed = turns.wait_turn(stopped)
+
+        def write() -> str:
+            with turns:
+                return "written"
+
+        writer, written = _in_background(write)
+        _until(lambda: turns.waiting == 2, "a route's write waits behind the loop's turn")
+        turns.release()  # handed to the loop, which does not run
+        writer.join(5)
+        assert written == ["written"]
+        stopped.run_until_complete(asyncio.wait_for(handed, 5))  # it runs again: its turn comes
+        turns.release(handed.result())
+        assert turns.take_now() is not None, "the lock is free again"
+    finally:
+        stopped.close()
