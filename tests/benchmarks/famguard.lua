@@ -1,6 +1,7 @@
 -- wrk script of the FamGuard benchmarks: one connection per thread (-t N -c N), each thread with
 -- its own line of the plan file FG_PLAN ("token teen_id etag"), so each connection is one
--- guardian working on one teen. FG_MODE: health | get | patch | me. A PATCH sends the ETag of
+-- guardian working on one teen. FG_MODE: health | get | patch | me | usage (a teen's phone posting
+-- usage reports: the plan's token is the teen's). A PATCH sends the ETag of
 -- its previous answer as If-Match and alternates the daily limit, so every PATCH really writes.
 -- done() prints one line "FGRESULT <json>" for the harness.
 local counter = 0
@@ -36,6 +37,11 @@ function request()
     return wrk.format("GET", "/v1/me", headers)
   end
   n = n + 1
+  if mode == "usage" then -- the plan's token is a teen's: its phone reports today's minutes
+    headers["Content-Type"] = "application/json"
+    local body = '{"date":"' .. os.date("!%Y-%m-%d") .. '","minutes":' .. (n % 1440) .. '}'
+    return wrk.format("POST", "/v1/me/usage", headers, body)
+  end
   headers["If-Match"] = etag
   headers["Content-Type"] = "application/json"
   local body = '{"daily_limit_minutes":' .. (60 + (n % 2) * 30) .. '}'

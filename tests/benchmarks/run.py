@@ -68,9 +68,10 @@ def main(argv: list[str] | None = None) -> int:
 
         rows += stall_rows(_log)
     if "service" in groups:
-        from tests.benchmarks.service_rows import small_database_rows
+        from tests.benchmarks.service_rows import flood_rows, small_database_rows
 
         rows += small_database_rows(connections, seconds, _log)
+        rows += flood_rows(seconds, _log)
     if "large" in groups:
         from tests.benchmarks.service_rows import large_database_rows
 

@@ -3,16 +3,22 @@ connection per wrk thread, loopback only, bounded in time): GET /v1/health as th
 controls and PATCH controls (a guardian and a teen per connection, If-Match), on a small
 database and on 10,000 and 100,000 teens with 1,000 guardians (`--workers 2` on PostgreSQL is
 in workers_rows.py). The health runs before and after the measured endpoints are averaged, so a
-busy moment of the machine weighs on baseline and figure alike."""
+busy moment of the machine weighs on baseline and figure alike. And another family's PATCH while
+one family's phone posts usage reports in a loop (the route's writes, from FLOOD_CONNECTIONS
+connections), against the same PATCH with nothing else running."""
 
 from __future__ import annotations
 
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import requests
+
 from tests.benchmarks.common import Load, Row, Target, wrk
-from tests.benchmarks.seed import Seeded, seed
+from tests.benchmarks.seed import PASSWORD, Seeded, seed
 from tests.support.servers import LocalServer
 
 
@@ -57,6 +63,51 @@ def small_database_rows(connections: int, seconds: float, log: Callable[[str], N
             loads = measure(server.url, plan_of(seeded, connections), connections, seconds, server.pid)
     log(f"small database: {loads}")
     return _endpoint_rows(loads, f"{connections} connections, SQLite, 1 worker")
+
+
+FLOOD_CONNECTIONS = 4
+
+
+def flood_rows(seconds: float, log: Callable[[str], None]) -> list[Row]:
+    """A guardian's PATCH on one connection, quiet and then while another family's phone posts
+    usage reports in a loop from FLOOD_CONNECTIONS connections (found from outside: the route's
+    writer threads took the write lock at every release, and a change on the fast path waited up
+    to a second — famguard/server/write_turns.py)."""
+    with tempfile.TemporaryDirectory(prefix="famguard-bench-") as directory:
+        url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        seeded = seed(url, guardians=2, teens=2)  # teen 0 is guardian 0's, teen 1 guardian 1's
+        with _server_on(url) as server:
+            signed_in = requests.post(
+                f"{server.url}/v1/auth/token", json={"email": "teen1@bench.example", "password": PASSWORD}, timeout=30
+            )
+            signed_in.raise_for_status()
+            phone = [f"{signed_in.json()['access_token']} - -"] * FLOOD_CONNECTIONS
+            measured = [f'{seeded.tokens[0]} {seeded.teens[0][0]} "1"']
+            quiet = wrk(server.url, "patch", measured, 1, seconds)
+            flood: list[Load] = []
+            flooding = threading.Thread(
+                target=lambda: flood.append(wrk(server.url, "usage", phone, FLOOD_CONNECTIONS, seconds + 2))
+            )
+            flooding.start()
+            time.sleep(1)  # the flood under way
+            current = requests.get(  # the ETag the quiet run left: a stale If-Match would be a 412
+                f"{server.url}/v1/teens/{seeded.teens[0][0]}/controls",
+                headers={"Authorization": f"Bearer {seeded.tokens[0]}"},
+                timeout=30,
+            ).headers["ETag"]
+            busy = wrk(server.url, "patch", [f"{seeded.tokens[0]} {seeded.teens[0][0]} {current}"], 1, seconds)
+            flooding.join()
+    log(f"a PATCH quiet: {quiet}; during the flood: {busy}; the flood: {flood[0]}")
+    return [
+        Row(
+            f"another family's PATCH while a phone posts usage reports ({FLOOD_CONNECTIONS} connections), p99",
+            f"{busy.p99_ms:.1f} ms (median {busy.p50_ms:.1f} ms, {busy.errors} errors; the flood {flood[0].rps:,.0f} "
+            "reports/s)",
+            f"quiet: p99 {quiet.p99_ms:.1f} ms, median {quiet.p50_ms:.1f} ms",
+            busy.p99_ms if busy.errors == 0 else float("inf"),
+            Target("<", 50, " ms", absolute_time=True),
+        )
+    ]
 
 
 def _endpoint_rows(loads: dict[str, Load], setting: str) -> list[Row]:
