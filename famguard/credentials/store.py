@@ -48,6 +48,8 @@ UNSAFE_MESSAGE = (
     "for this session only. (For whoever helps you: the keyring in use is {name}.)"
 )
 LAST_ACCOUNT = "last-account"
+# The entry written and removed again to learn whether the keyring can keep a secret right now.
+CAN_KEEP_PROBE = "can-keep-check"
 # module.class of the keyring backends that keep secrets in the operating system's secret store.
 SECURE_BACKENDS = frozenset(
     {
@@ -232,3 +234,19 @@ class CredentialStore:
 
     def forget_last_account(self) -> None:
         self._remove(self.prefix, LAST_ACCOUNT)
+
+    def check_can_keep(self) -> None:
+        """Whether a sign-in could be kept now: a throw-away entry is written and removed again.
+        Reading alone would not tell: a keyring may read but refuse to write. CredentialError (the
+        keyring's message) when it cannot — missing, locked, refusing, not answering or unsafe."""
+
+        def write_and_remove(k: Any) -> None:
+            import keyring.errors as ke
+
+            k.set_password(self.prefix, CAN_KEEP_PROBE, "FamGuard checks that it can keep a sign-in here")
+            try:
+                k.delete_password(self.prefix, CAN_KEEP_PROBE)
+            except ke.PasswordDeleteError:
+                pass  # gone already: what was asked (could it be written?) is answered
+
+        self._call(write_and_remove)
