@@ -176,7 +176,7 @@ def test_undo_names_what_it_undoes_and_alt_u_works(qtbot, launch, proxy, guardia
     controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
     qtbot.mouseClick(find(page, QRadioButton, "comments_no_one"), Qt.MouseButton.LeftButton)
     undo = find(page, QPushButton, "undoButton")
-    assert undo.text().replace("&", "") == "Undo “Comments on your teen's videos”  (Ctrl+Z)"
+    assert undo.text().replace("&", "") == "Undo “Comments on Maya's videos”  (Ctrl+Z)"
     qtbot.waitUntil(lambda: page.field_status("comments").startswith("✓ saved"), timeout=WAIT)
     qtbot.keyClick(page, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: find(page, QRadioButton, "comments_friends").isChecked(), timeout=WAIT)
