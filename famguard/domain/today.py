@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from famguard.domain.activity_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
 from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
 from famguard.domain.schedule import in_quiet_hours, in_time_away, limit_for_day, teen_today, weekday_key
@@ -113,13 +114,16 @@ def limit_words(controls: Controls) -> str:
     return text
 
 
-def plain_rules(controls: Controls) -> list[tuple[str, str]]:
+def plain_rules(controls: Controls, teen_name: str) -> list[tuple[str, str]]:
     """(group, "Label: value · Label: value …") per group of controls, in the declared order and
-    words (each control's `label` and `describe`)."""
+    words (each control's `describe`), labelled about the teen by name ("Maya's time zone", as the
+    history says it: famguard.domain.activity_words.control_label)."""
     lines = []
     for group in GROUPS:
         words = [
-            f"{spec.label}: {spec.describe(getattr(controls, spec.name))}" for spec in CONTROLS if spec.group == group
+            f"{control_label(spec.name, teen_name)}: {spec.describe(getattr(controls, spec.name))}"
+            for spec in CONTROLS
+            if spec.group == group
         ]
         lines.append((group, " · ".join(words)))
     return lines

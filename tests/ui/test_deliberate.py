@@ -208,6 +208,24 @@ def test_enter_on_the_unlink_question_keeps_the_link(qtbot, launch, proxy, guard
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, launch, live_server, guardian, teen):
+    """ "Maya's controls were changed elsewhere: Comments on Maya's videos" — not "…on your teen's
+    videos" in a sentence that names her."""
+    pair(guardian.api, teen.api)
+    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+    teen_id = pair(other.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    qtbot.wait(500)  # the events long-poll is waiting now
+    current = other.api.get_controls(teen_id)
+    in_background(lambda: other.api.patch_controls(teen_id, {"comments": "no_one"}, if_match=current.etag))
+    alerts = controller.alerts
+    qtbot.waitUntil(lambda: any(kind == "changed" for kind, *_ in alerts.shown), timeout=WAIT)
+    assert ("changed", "Maya's controls were changed elsewhere", "Comments on Maya's videos") in alerts.shown
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_a_request_from_a_teen_not_selected_shows_a_badge_and_a_notification_and_is_answered_from_the_inbox(
     qtbot, launch, live_server, proxy, guardian, teen
 ) -> None:
