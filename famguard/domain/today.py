@@ -43,6 +43,11 @@ class TeenToday:
         limit = self.limit_minutes
         return bool(limit) and (self.used_minutes or 0) >= NEAR_LIMIT * (limit or 0)
 
+    @property
+    def limit_reached(self) -> bool:
+        limit = self.limit_minutes
+        return limit is not None and (self.used_minutes or 0) >= limit
+
     def usage_words(self) -> str:
         """ "35 min of 1 h 30 min today (1 h + 30 min extra) — 55 min left"."""
         used = self.used_minutes
@@ -55,7 +60,7 @@ class TeenToday:
         if self.extra_minutes and self.base_limit is not None:
             text += f" ({format_minutes(self.base_limit)} + {format_minutes(self.extra_minutes)} extra)"
         left = limit - used
-        return f"{text} — {format_minutes(left)} left" if left > 0 else f"{text} — limit reached"
+        return f"{text} — limit reached" if self.limit_reached else f"{text} — {format_minutes(left)} left"
 
     def now_words(self) -> str:
         """Whether the app can be used right now, and until when it cannot."""

@@ -171,7 +171,7 @@ class HomePresenter(Presenter):
             self._near_told.add((teen_id, today.day))
             self.on_news(
                 News.NEAR_LIMIT,
-                f"{row.name} is near today's limit",
+                f"{row.name} has reached today's limit" if today.limit_reached else f"{row.name} is near today's limit",
                 f"{row.name} has used {today.usage_words()}.",
             )
         if before is None or before.pending != today.pending:

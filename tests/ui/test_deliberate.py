@@ -295,6 +295,24 @@ def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_a_limit_already_passed_is_told_as_reached_not_as_near(qtbot, launch, live_server, guardian, teen) -> None:
+    """The notice's title said "Maya is near today's limit" over "Maya has used 1 h 15 min of 1 h
+    today — limit reached" (a use report that passes the limit in one step, or a change of time zone
+    to a day with more use)."""
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    home = controller.window.ensure_home_page()
+    qtbot.wait(500)  # the events long-poll is waiting now
+    in_background(lambda: teen.api.report_usage(datetime.now(UTC).date(), 75)).join()  # the teen's day: UTC
+    qtbot.waitUntil(lambda: "limit reached" in home.today_text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: any(kind == "near_limit" for kind, *_ in controller.alerts.shown), timeout=WAIT)
+    told = [(title, text) for kind, title, text in controller.alerts.shown if kind == "near_limit"]
+    assert told == [("Maya has reached today's limit", "Maya has used 1 h 15 min of 1 h today — limit reached.")]
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_requests_waiting_at_sign_in_show_for_every_teen_not_only_the_selected_one(
     qtbot, launch, live_server, proxy, guardian, teen
 ) -> None:
