@@ -128,9 +128,11 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
             return f"{teen_name} unlinked from {guardian}", ""
         return f"{actor} unlinked from {teen_name}", ""
     if entry.kind == "time_request":
-        asked = _minutes(entry.before)
+        # The service records a request as nothing → the minutes asked, and an answer as the
+        # minutes asked → the minutes granted (famguard.server.routes_family).
         if entry.field == "requested":
-            return f"{teen_name} asked for {asked} more", ""
+            return f"{teen_name} asked for {_minutes(entry.after)} more", ""
+        asked = _minutes(entry.before)
         if entry.field == "approved":
             return f"{actor or 'A guardian'} approved {_minutes(entry.after)} more for {teen_name}", f"asked {asked}"
         if entry.field == "denied":
