@@ -355,6 +355,29 @@ def test_without_a_keyring_keep_me_signed_in_is_off_and_says_why(qtbot, launch) 
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_the_wizard_says_when_the_teen_has_entered_the_code(qtbot, launch, proxy, guardian, teen) -> None:
+    """Between the code and the teen's "Accept" the wizard said "Waiting for your teen to enter the
+    code…" after they had entered it: the guardian could not tell a code not typed from one waiting
+    for the tap."""
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
+    controller.window.add_teen_action.trigger()
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    status = wizard.findChild(QWidget, "pairingStatus")
+    assert "enter the code" in status.text()
+    code = wizard.findChild(QWidget, "pairingCode").text()
+    redeemed = []
+    in_background(lambda: redeemed.append(teen.api.redeem_pairing(code)))
+    qtbot.waitUntil(lambda: "entered the code" in status.text(), timeout=WAIT)
+    assert "tap “Accept”" in status.text() and wizard.state == "waiting"  # nothing to confirm yet
+    in_background(lambda: teen.api.accept_pairing(redeemed[0].id))
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_a_new_teen_starts_in_the_guardians_time_zone_and_pairing_again_says_nothing_changed(
     qtbot, launch, proxy, guardian, teen, monkeypatch
 ) -> None:
