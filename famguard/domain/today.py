@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from famguard.domain.activity_words import control_label
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
 from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
 from famguard.domain.schedule import in_quiet_hours, in_time_away, limit_for_day, teen_today, weekday_key
@@ -122,7 +122,7 @@ def limit_words(controls: Controls) -> str:
 def plain_rules(controls: Controls, teen_name: str) -> list[tuple[str, str]]:
     """(group, "Label: value · Label: value …") per group of controls, in the declared order and
     words (each control's `describe`), labelled about the teen by name ("Maya's time zone", as the
-    history says it: famguard.domain.activity_words.control_label)."""
+    history says it: famguard.domain.control_words.control_label)."""
     lines = []
     for group in GROUPS:
         words = [

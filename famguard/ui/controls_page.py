@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.activity_words import control_label
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import draw_off_screen, heading, named, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.activity_words import control_label
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import SPECS
 from famguard.domain.sync import not_reached_words
 from famguard.ui.common import heading, named, wrapping_label

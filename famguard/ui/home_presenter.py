@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from famguard.domain.activity_words import control_label
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, Controls
 from famguard.domain.models import TimeRequest, UsageDay
 from famguard.domain.sync import OPEN_STATES

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from famguard.domain.activity_words import control_label
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, QuietHours, TimeAwayBlock, defaults_for_age
 from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
 from famguard.domain.today import limit_words, plain_rules, rest_of_day_minutes, today_of

@@ -65,9 +65,9 @@ def _small_page(qtbot, name: str) -> ControlsPage:
 
 def test_every_undo_names_the_teen_whole_in_a_small_window(qtbot) -> None:
     """Undo says whose setting goes back ("Undo “James's time zone”"), as the history does
-    (famguard.domain.activity_words.control_label), for every control, whole on the button in the
+    (famguard.domain.control_words.control_label), for every control, whole on the button in the
     page's width of an 800x600 window, with a name that ends in s."""
-    from famguard.domain.activity_words import control_label
+    from famguard.domain.control_words import control_label
 
     page = _small_page(qtbot, "James")
     undo = page.findChild(QPushButton, "undoButton")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.activity_words import control_label
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, Audience, QuietHours, defaults_for_age
 from famguard.ui.control_editors import EDITORS
 from famguard.ui.controls_page import ControlsPage
