@@ -180,8 +180,8 @@ class SignInView(QWidget):
         self.keep_check.setEnabled(available and self.submit_button.isEnabled())
         self.keep_check.setChecked(available and self._keep_wanted)
         self.keep_reason.setText(
-            f"⊘ {self._cannot_keep} You will be asked for your password next time; "
-            "FamGuard asks the keyring again whenever this form opens."
+            f"⊘ {self._cannot_keep} You will be asked for your password next time, "
+            "and FamGuard will check the keyring again then."
             if self._cannot_keep
             else ""
         )

@@ -122,7 +122,7 @@ def test_a_keyring_that_refuses_to_write_is_said_before_signing_in(qtbot, form, 
     _wait_answer(qtbot, shown)
     assert not shown.box.isEnabled() and not shown.box.isChecked()
     reason = shown.view.keep_reason.text()
-    assert REFUSED_MESSAGE in reason and "FamGuard asks the keyring again" in reason, reason
+    assert REFUSED_MESSAGE in reason and "FamGuard will check the keyring again" in reason, reason
 
 
 def test_a_keyring_that_is_not_secure_is_named(qtbot, form, swapped, tmp_path) -> None:
