@@ -39,6 +39,10 @@ MISSING_MESSAGE = (
     "FamGuard can't find a system keyring on this computer, so it can't remember your sign-in. "
     "You can still sign in for this session only."
 )
+NO_LOGIN_KEYRING_MESSAGE = (
+    "Your system keyring has no login keyring to keep your sign-in in, and none could be made here. "
+    "Set one up in your system's passwords app, or sign in for this session only."
+)
 HUNG_MESSAGE = "Your system keyring did not answer. Unlock it if it asks you to, or sign in without remembering."
 REFUSED_MESSAGE = "Your system keyring refused to save your sign-in. You can still sign in for this session only."
 BROKEN_MESSAGE = "FamGuard could not use your system keyring. You can still sign in for this session only."
@@ -105,6 +109,10 @@ def _translate(exc: BaseException) -> CredentialError:
         return CredentialError(UNSAFE_MESSAGE.format(name=readable), "Keyring not secure")
     if isinstance(exc, ke.NoKeyringError):
         return CredentialError(MISSING_MESSAGE, "No keyring")
+    if isinstance(exc, ke.InitError) and "create the collection" in str(exc):
+        # The Secret Service has no login keyring and the prompt to make one was dismissed (or had
+        # no display to appear on): "unlock it" would send the guardian looking for a lock.
+        return CredentialError(NO_LOGIN_KEYRING_MESSAGE, "No login keyring")
     if isinstance(exc, ke.KeyringLocked | ke.InitError):
         return CredentialError(LOCKED_MESSAGE, "Keyring locked")
     if isinstance(exc, ke.PasswordSetError):

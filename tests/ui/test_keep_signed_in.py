@@ -19,7 +19,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QStackedWidget, QWidget
 
 from famguard.credentials import CredentialStore
-from famguard.credentials.store import CAN_KEEP_PROBE, HUNG_MESSAGE, MISSING_MESSAGE, REFUSED_MESSAGE
+from famguard.credentials.store import (
+    CAN_KEEP_PROBE,
+    HUNG_MESSAGE,
+    MISSING_MESSAGE,
+    NO_LOGIN_KEYRING_MESSAGE,
+    REFUSED_MESSAGE,
+)
 from famguard.services import SessionService
 from famguard.ui.signin import SignInView
 from famguard.ui.signin_presenter import KeepSignedInCheck
@@ -104,6 +110,33 @@ def test_a_working_keyring_leaves_the_box_enabled_and_keeps_no_trace(qtbot, form
     assert not shown.view.keep_reason.isVisible()
     # The check writes a throw-away entry and takes it away again.
     assert real_keyring.get_password("FamGuard", CAN_KEEP_PROBE) is None
+
+
+@pytest.fixture
+def keyring_without_login(monkeypatch: pytest.MonkeyPatch, swapped) -> Iterator[object]:
+    """A real Secret Service (gnome-keyring) with no login keyring, on its own private bus."""
+    from keyring.backends import SecretService
+
+    from tests.support.secret_service import NoSecretService, secret_service
+
+    try:
+        with secret_service(with_login_keyring=False) as env:
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+            backend = SecretService.Keyring()
+            swapped(backend)
+            yield backend
+    except NoSecretService as exc:
+        pytest.skip(str(exc))
+
+
+def test_a_secret_service_without_a_login_keyring_says_so_not_locked(qtbot, form, keyring_without_login) -> None:
+    shown = form()
+    shown.open()
+    _wait_answer(qtbot, shown)
+    assert not shown.box.isEnabled()
+    reason = shown.view.keep_reason.text()
+    assert NO_LOGIN_KEYRING_MESSAGE in reason and "locked" not in reason, reason
 
 
 def test_no_keyring_is_said_before_the_guardian_ticks_the_box(qtbot, form, failing_keyring) -> None:
