@@ -39,6 +39,10 @@ MISSING_MESSAGE = (
     "FamGuard can't find a system keyring on this computer, so it can't remember your sign-in. "
     "You can still sign in for this session only."
 )
+NO_LOGIN_KEYRING_MESSAGE = (
+    "Your system keyring has no login keyring to keep your sign-in in, and none could be made here. "
+    "Set one up in your system's passwords app, or sign in for this session only."
+)
 HUNG_MESSAGE = "Your system keyring did not answer. Unlock it if it asks you to, or sign in without remembering."
 REFUSED_MESSAGE = "Your system keyring refused to save your sign-in. You can still sign in for this session only."
 BROKEN_MESSAGE = "FamGuard could not use your system keyring. You can still sign in for this session only."
@@ -48,6 +52,8 @@ UNSAFE_MESSAGE = (
     "for this session only. (For whoever helps you: the keyring in use is {name}.)"
 )
 LAST_ACCOUNT = "last-account"
+# The entry written and removed again to learn whether the keyring can keep a secret right now.
+CAN_KEEP_PROBE = "can-keep-check"
 # module.class of the keyring backends that keep secrets in the operating system's secret store.
 SECURE_BACKENDS = frozenset(
     {
@@ -103,6 +109,10 @@ def _translate(exc: BaseException) -> CredentialError:
         return CredentialError(UNSAFE_MESSAGE.format(name=readable), "Keyring not secure")
     if isinstance(exc, ke.NoKeyringError):
         return CredentialError(MISSING_MESSAGE, "No keyring")
+    if isinstance(exc, ke.InitError) and "create the collection" in str(exc):
+        # The Secret Service has no login keyring and the prompt to make one was dismissed (or had
+        # no display to appear on): "unlock it" would send the guardian looking for a lock.
+        return CredentialError(NO_LOGIN_KEYRING_MESSAGE, "No login keyring")
     if isinstance(exc, ke.KeyringLocked | ke.InitError):
         return CredentialError(LOCKED_MESSAGE, "Keyring locked")
     if isinstance(exc, ke.PasswordSetError):
@@ -232,3 +242,19 @@ class CredentialStore:
 
     def forget_last_account(self) -> None:
         self._remove(self.prefix, LAST_ACCOUNT)
+
+    def check_can_keep(self) -> None:
+        """Whether a sign-in could be kept now: a throw-away entry is written and removed again.
+        Reading alone would not tell: a keyring may read but refuse to write. CredentialError (the
+        keyring's message) when it cannot — missing, locked, refusing, not answering or unsafe."""
+
+        def write_and_remove(k: Any) -> None:
+            import keyring.errors as ke
+
+            k.set_password(self.prefix, CAN_KEEP_PROBE, "FamGuard checks that it can keep a sign-in here")
+            try:
+                k.delete_password(self.prefix, CAN_KEEP_PROBE)
+            except ke.PasswordDeleteError:
+                pass  # gone already: what was asked (could it be written?) is answered
+
+        self._call(write_and_remove)

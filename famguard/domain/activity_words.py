@@ -2,8 +2,8 @@
 as a sentence a parent reads ("Jordan turned search off", "Alex approved 30 min more for Maya",
 "Maya unlinked"), its before → after, who (name and role) and when in the reader's local time;
 the filter choices; and whether "Undo this change" still makes sense for an entry. Every
-control's name and value words come from its declaration (famguard.domain.controls), never
-from text written here."""
+control's name and value words come from its declaration (famguard.domain.controls; its label
+about the teen from famguard.domain.control_words), never from text written here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from famguard.domain.age_transition import AGE_KIND, TURNED_16, mid_sentence, turned_16_words
+from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, SPECS, ValueKind
 from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, GuardianLink, Role
 from famguard.domain.teen_view import activity_in_words
@@ -46,18 +47,6 @@ class HistoryLine:
         """All of it in one line (screen readers, copying)."""
         parts = [self.headline, self.change, f"by {self.who}", self.when]
         return " · ".join(p for p in parts if p)
-
-
-def control_label(field: str, teen_name: str, *, in_sentence: bool = False) -> str:
-    """The control's declared label, about this teen ("Comments on Maya's videos"); `in_sentence`
-    lower-cases its first word for the middle of a sentence ("changed comments on Maya's videos").
-    That is done before the teen's name goes in: "Your teen's time zone" must become "Maya's time
-    zone", never "maya's"."""
-    spec = SPECS.get(field)
-    label = spec.label if spec else field.replace("_", " ")
-    if in_sentence:
-        label = mid_sentence(label)
-    return label.replace("your teen's", f"{teen_name}'s").replace("Your teen's", f"{teen_name}'s")
 
 
 def value_words(field: str, raw: Any) -> str:  # noqa: ANN401 - a control's wire value
@@ -128,9 +117,11 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
             return f"{teen_name} unlinked from {guardian}", ""
         return f"{actor} unlinked from {teen_name}", ""
     if entry.kind == "time_request":
-        asked = _minutes(entry.before)
+        # The service records a request as nothing → the minutes asked, and an answer as the
+        # minutes asked → the minutes granted (famguard.server.routes_family).
         if entry.field == "requested":
-            return f"{teen_name} asked for {asked} more", ""
+            return f"{teen_name} asked for {_minutes(entry.after)} more", ""
+        asked = _minutes(entry.before)
         if entry.field == "approved":
             return f"{actor or 'A guardian'} approved {_minutes(entry.after)} more for {teen_name}", f"asked {asked}"
         if entry.field == "denied":

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from famguard.domain.age import ADULT_AGE, OLDER_TEEN_AGE, date_of_age
+from famguard.domain.control_words import mid_sentence
 from famguard.domain.controls import CONTROLS, SPECS, Controls
 
 PREVIEW_DAYS = 60  # how long before the birthday the preview shows
@@ -113,15 +114,6 @@ def _control_names(fields: Any, owner: str) -> list[str]:  # noqa: ANN401 - a JS
         if spec is not None:
             names.append(mid_sentence(spec.label.replace("your teen's", owner)))
     return names
-
-
-FEATURE_NAMES = ("Duet",)  # the platform's own feature names keep their capital inside a sentence
-
-
-def mid_sentence(label: str) -> str:
-    """A label for the middle of a sentence: its first word lower-cased, unless it is one of the
-    platform's feature names ("Duet and Stitch…" keeps its capital)."""
-    return label if label.split(" ", 1)[0] in FEATURE_NAMES else label[:1].lower() + label[1:]
 
 
 def turned_16_words(name: str, after: Any, *, for_teen: bool = False) -> str:  # noqa: ANN401 - the entry's JSON

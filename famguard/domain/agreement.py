@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from famguard.domain.activity_words import control_label
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
 
 

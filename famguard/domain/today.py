@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
 from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
 from famguard.domain.schedule import in_quiet_hours, in_time_away, limit_for_day, teen_today, weekday_key
@@ -42,6 +43,11 @@ class TeenToday:
         limit = self.limit_minutes
         return bool(limit) and (self.used_minutes or 0) >= NEAR_LIMIT * (limit or 0)
 
+    @property
+    def limit_reached(self) -> bool:
+        limit = self.limit_minutes
+        return limit is not None and (self.used_minutes or 0) >= limit
+
     def usage_words(self) -> str:
         """ "35 min of 1 h 30 min today (1 h + 30 min extra) — 55 min left"."""
         used = self.used_minutes
@@ -54,7 +60,7 @@ class TeenToday:
         if self.extra_minutes and self.base_limit is not None:
             text += f" ({format_minutes(self.base_limit)} + {format_minutes(self.extra_minutes)} extra)"
         left = limit - used
-        return f"{text} — {format_minutes(left)} left" if left > 0 else f"{text} — limit reached"
+        return f"{text} — limit reached" if self.limit_reached else f"{text} — {format_minutes(left)} left"
 
     def now_words(self) -> str:
         """Whether the app can be used right now, and until when it cannot."""
@@ -113,13 +119,16 @@ def limit_words(controls: Controls) -> str:
     return text
 
 
-def plain_rules(controls: Controls) -> list[tuple[str, str]]:
+def plain_rules(controls: Controls, teen_name: str) -> list[tuple[str, str]]:
     """(group, "Label: value · Label: value …") per group of controls, in the declared order and
-    words (each control's `label` and `describe`)."""
+    words (each control's `describe`), labelled about the teen by name ("Maya's time zone", as the
+    history says it: famguard.domain.control_words.control_label)."""
     lines = []
     for group in GROUPS:
         words = [
-            f"{spec.label}: {spec.describe(getattr(controls, spec.name))}" for spec in CONTROLS if spec.group == group
+            f"{control_label(spec.name, teen_name)}: {spec.describe(getattr(controls, spec.name))}"
+            for spec in CONTROLS
+            if spec.group == group
         ]
         lines.append((group, " · ".join(words)))
     return lines

@@ -109,6 +109,17 @@ class FamilyService:
     def cached_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
         return self.store.activity(teen_id, limit)
 
+    def cached_links(self, teen_id: str, limit: int = 200) -> list[ActivityEntry]:
+        """The teen's link entries in the cached history, newest first: who manages them, however
+        many changes came after (the newest entries alone lose the links after a few dozen)."""
+        return self.store.activity_page(teen_id, kind="link", limit=limit)
+
+    def refresh_links(self, teen_id: str, limit: int = 200) -> list[ActivityEntry]:
+        entries = self.api.activity(teen_id, limit=limit, kind="link")
+        self.store.add_activity(entries)
+        self.notifier.notify(NoticeKind.ACTIVITY, teen_id)
+        return entries
+
     def refresh_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
         entries = self.api.activity(teen_id, limit=limit)
         self.store.add_activity(entries)

@@ -44,6 +44,8 @@ ACCOUNT_KEY = "account"  # the signed-in account as last confirmed by the server
 # "1" while this account's sign-in is remembered in the keyring (local store meta): only such an
 # account's family is shown from the store before the keyring is asked (open_cached).
 REMEMBERED_KEY = "remembered"
+# Why nothing is remembered by a sign-in service made without a keyring at all (the demo's).
+NO_KEYRING_MESSAGE = "No keyring is available, so FamGuard signs you in for this session only."
 
 
 def _account_to_json(account: Account) -> str:
@@ -171,7 +173,7 @@ class SessionService:
         remembered = False
         if remember and problem is None:  # a keyring that just failed (or hung) is not asked again
             if self.credentials is None:
-                problem = "No keyring is available, so FamGuard signs you in for this session only."
+                problem = NO_KEYRING_MESSAGE
             else:
                 try:
                     if new_device_token is not None:
@@ -193,6 +195,17 @@ class SessionService:
         except CredentialError as exc:
             log.info("No device token from the keyring: %s", exc.title)
             return None, exc.message
+
+    def keep_problem(self) -> str | None:
+        """Why a sign-in could not be kept on this computer right now (the keyring's message), or None
+        when it could. Blocks on the keyring for up to its timeout: call from a worker."""
+        if self.credentials is None:
+            return NO_KEYRING_MESSAGE
+        try:
+            self.credentials.check_can_keep()
+        except CredentialError as exc:
+            return exc.message
+        return None
 
     def remembered_account(self) -> tuple[str, str] | None:
         """(server URL, email) of the account to resume, or None. CredentialError if the keyring fails."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPaintEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -25,11 +25,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStylePainter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import draw_off_screen, heading, named, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor
@@ -143,6 +148,51 @@ class ControlRow(QFrame):
         self._highlight.start(HIGHLIGHT_MS)
 
 
+class _UndoButton(QPushButton):
+    """A button whose text names the change ("Undo “Duet and Stitch with Maximiliana's videos”  (Ctrl+Z)")
+    and never widens the page past a small window for it: short of room it leaves out its keys
+    (its tooltip says them), then shortens the name in the middle ("…"); its accessible name and
+    tooltip say the change whole."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        # A push button's width policy is Minimum (never narrower than its text): this one may be.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, self.sizePolicy().verticalPolicy())
+
+    def _advance(self, text: str) -> int:
+        return self.fontMetrics().horizontalAdvance(_without_mnemonic(text))
+
+    def _padding(self) -> int:
+        return super().sizeHint().width() - self._advance(self.text())
+
+    def _without_keys(self) -> str:
+        text = self.text()
+        return text[: text.rfind("”") + 1] if "”" in text else text
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self._padding() + self._advance("&Undo “…”")), hint.height())
+
+    def shown_text(self) -> str:
+        """The text as drawn in the button's present width."""
+        room = self.width() - self._padding()
+        if self._advance(self.text()) <= room:
+            return self.text()
+        return self.fontMetrics().elidedText(self._without_keys(), Qt.TextElideMode.ElideMiddle, room)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QStylePainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+
+
+def _without_mnemonic(text: str) -> str:
+    """A button's text as drawn: "&Undo" shows "Undo", "&&" shows "&"."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 class _PageScroll(QScrollArea):
     """The page's scroll area scrolls only up and down, so it asks the window for the width its rows
     need at their narrowest (rows wrap down to that): a smaller screen or the demo's phone panel
@@ -186,7 +236,7 @@ class ControlsPage(QWidget):
         self.home_button = named(QPushButton("← Ho&me"), "homeButton", "Back to the home of this teen")
         self.home_button.clicked.connect(self.home_requested)
         # The button keeps its mnemonic (Alt+U); Ctrl+Z is a shortcut of its own, shown on the button.
-        self.undo_button = named(QPushButton("&Undo"), "undoButton", "Undo")
+        self.undo_button = named(_UndoButton("&Undo"), "undoButton", "Undo")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo)
         self._undo_shortcut = QShortcut(undo_keys(), self, self.undo)
@@ -395,19 +445,24 @@ class ControlsPage(QWidget):
         self._refresh_undo()
         self.change_requested.emit(self.teen_id, field, value)
 
+    def _undo_label(self) -> str:
+        """The control Undo would put back, about this teen ("Maya's time zone"), as the history says it."""
+        field = self._undo[-1][0]
+        return control_label(field, self.name) if self.name else SPECS[field].label
+
     def undo_text(self) -> str:
         """What Undo would put back, e.g. "Undo “Daily screen-time limit” (Ctrl+Z)"."""
         if not self._undo:
             return ""
-        label = SPECS[self._undo[-1][0]].label
-        return f"Undo “{label}” ({undo_keys().toString(QKeySequence.SequenceFormat.NativeText)})"
+        return f"Undo “{self._undo_label()}” ({undo_keys().toString(QKeySequence.SequenceFormat.NativeText)})"
 
     def _refresh_undo(self) -> None:
         self.undo_button.setEnabled(bool(self._undo))
         keys = undo_keys().toString(QKeySequence.SequenceFormat.NativeText)
         if self._undo:
-            label = SPECS[self._undo[-1][0]].label
-            self.undo_button.setText(f"&Undo “{label}”  ({keys})")
+            label = self._undo_label()
+            # An "&" in a teen's name is a letter, not the button's shortcut key.
+            self.undo_button.setText(f"&Undo “{label.replace('&', '&&')}”  ({keys})")
             self.undo_button.setAccessibleName(f"Undo the change of {label}")
             self.undo_button.setToolTip(f"Put “{label}” back as it was ({keys})")
         else:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import SPECS
 from famguard.domain.sync import not_reached_words
 from famguard.ui.common import heading, named, wrapping_label
@@ -58,8 +59,10 @@ class ConflictDialog(QDialog):
         self.setWindowTitle("FamGuard — Which change should stay?")
         self.setAccessibleName("Conflicting change")
         self.choice: str | None = None
-        label = SPECS[field].label
-        whose = f"{teen_name}'s " if teen_name else ""
+        # The teen by name once: in the label when it is about them ("Comments on Maya's videos"),
+        # else before it ("Maya's “Search”").
+        label = control_label(field, teen_name) if teen_name else SPECS[field].label
+        whose = f"{teen_name}'s " if teen_name and label == SPECS[field].label else ""
         title = heading(f"⚠ {who} also changed {whose}“{label}”", "conflictTitle", 1.15)
         explanation = wrapping_label(
             f"{who} changed this setting on {describe_when(when)}, while your change was on its way. "

@@ -209,7 +209,7 @@ class ChangeHistoryPage(QWidget):
         self.setting = named(QComboBox(), "historySettingFilter", "Show changes of the setting")
         self.kind = named(QComboBox(), "historyKindFilter", "Show entries of the kind")
         filters = QFormLayout()
-        for label, combo in (("&Who:", self.who), ("&Setting:", self.setting), ("&Kind:", self.kind)):
+        for label, combo in (("&Who:", self.who), ("&Setting:", self.setting), ("Kin&d:", self.kind)):
             caption = QLabel(label)
             caption.setBuddy(combo)
             filters.addRow(caption, combo)

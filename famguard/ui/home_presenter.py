@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, Controls
 from famguard.domain.models import TimeRequest, UsageDay
 from famguard.domain.sync import OPEN_STATES
@@ -170,7 +171,7 @@ class HomePresenter(Presenter):
             self._near_told.add((teen_id, today.day))
             self.on_news(
                 News.NEAR_LIMIT,
-                f"{row.name} is near today's limit",
+                f"{row.name} has reached today's limit" if today.limit_reached else f"{row.name} is near today's limit",
                 f"{row.name} has used {today.usage_words()}.",
             )
         if before is None or before.pending != today.pending:
@@ -203,7 +204,7 @@ class HomePresenter(Presenter):
         self, teen_id: str, name: str, before: Controls, after: Controls, in_flight: frozenset[str]
     ) -> None:
         labels = [
-            spec.label
+            control_label(spec.name, name)  # "Comments on Maya's videos", in a notice that names her
             for spec in CONTROLS
             if (new := getattr(after, spec.name)) != getattr(before, spec.name)
             and spec.name not in in_flight

@@ -33,7 +33,7 @@ class PhoneAndPlansSection(HomeSection):
         self.rule = named(wrapping_label("No temporary rule in force.", "homeRule"), "homeRule", "Temporary rule")
         self.birthday = AgeTransitionPreview(object_name="homeAgeTransition")
         self.plans_button = named(
-            QPushButton("Plan a &temporary rule…"),
+            QPushButton("&Plan a temporary rule…"),
             "homePlansButton",
             "Plan a temporary rule",
             "Exam weeks, holidays: rules that start and end by themselves",

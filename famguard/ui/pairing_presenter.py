@@ -123,6 +123,8 @@ class PairingPresenter(Presenter):
         elif pairing.status == PairingStatus.ACTIVE:
             self._timer.stop()
             self.wizard.show_active(pairing.teen.display_name if pairing.teen else "your teen")
+        elif pairing.status == PairingStatus.WAITING and pairing.teen is not None:
+            self.wizard.show_redeemed()  # the code was entered; the teen's "Accept" is still to come
 
     def _poll_failed(self, exc: BaseException) -> None:
         from famguard.api import errors as api_errors  # loaded by the services already; ~100 ms cold

@@ -52,8 +52,10 @@ class ScreenTimePage(QWidget):
         self.periods = QButtonGroup(self)
         period_row = QHBoxLayout()
         for period in PERIODS:
+            # Alt + the number's last digit (Alt+7, Alt+8): "d&ays" took Alt+A from "Add a teen".
+            digits = str(period)
             button = named(
-                QRadioButton(f"Last &{period} days" if period == 7 else f"Last {period} d&ays"),
+                QRadioButton(f"Last {digits[:-1]}&{digits[-1]} days"),
                 f"period_{period}",
                 f"Show the last {period} days",
             )
@@ -61,7 +63,7 @@ class ScreenTimePage(QWidget):
             self.periods.addButton(button, period)
             period_row.addWidget(button)
         period_row.addStretch(1)
-        self.table_button = named(QPushButton("Show as &table"), "usageTableButton", "Show the figures as a table")
+        self.table_button = named(QPushButton("Show as ta&ble"), "usageTableButton", "Show the figures as a table")
         self.table_button.setCheckable(True)
         self.export_button = named(QPushButton("E&xport CSV…"), "exportCsvButton", "Export the figures as a CSV file")
         period_row.addWidget(self.table_button)
@@ -76,7 +78,7 @@ class ScreenTimePage(QWidget):
         self.table.setVisible(False)
         self.table_button.toggled.connect(self.table.setVisible)
         self.table_button.toggled.connect(
-            lambda on: self.table_button.setText("Hide the &table" if on else "Show as &table")
+            lambda on: self.table_button.setText("Hide the ta&ble" if on else "Show as ta&ble")
         )
         self.export_button.clicked.connect(self._ask_where)
         self.export_button.setEnabled(False)

@@ -4,14 +4,15 @@ the state it is given; the controller does the work.
 It helps rather than blocks: every field's problem is said at once, under its field, and the
 focus goes to the first one; the rules (8 characters for a new password) are shown before they
 can fail; an address without a scheme means https; "Keep me signed in" is disabled, with the
-reason, when this computer has no keyring."""
+reason, when the keyring cannot keep a sign-in (asked each time the form is shown, by
+famguard.ui.signin_presenter) and enabled again, as the guardian left it, once it can."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -61,11 +62,16 @@ class SignInView(QWidget):
 
     submitted = Signal(object)  # SignInRequest
     cancelled = Signal()
+    shown = Signal()  # the form came on screen: time to ask whether the keyring can keep a sign-in
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signInView")
         self._creating = False
+        # Why nothing can be kept on this computer ("": it can), and the guardian's own tick, given
+        # back when the keyring can keep a sign-in again.
+        self._cannot_keep = ""
+        self._keep_wanted = True
         self.title = heading("Sign in", "signInTitle", 1.6)
         self.server_edit = named(QLineEdit(), "serverEdit", "Server address", "The FamGuard service to sign in to")
         self.server_edit.setPlaceholderText("https://famguard.example.org")
@@ -82,6 +88,7 @@ class SignInView(QWidget):
         )
         self.keep_check.setToolTip(_KEEP_DESCRIPTION)
         self.keep_check.setChecked(True)
+        self.keep_check.clicked.connect(self._keep_chosen)
         self.progress = named(QProgressBar(), "signInProgress", "Signing in")
         self.progress.setRange(0, 0)  # busy indicator: we cannot know how long the server takes
         self.progress.setTextVisible(False)
@@ -167,14 +174,28 @@ class SignInView(QWidget):
         return holder
 
     def set_keyring_available(self, available: bool, reason: str = "") -> None:
-        """Without a keyring nothing can be remembered: say so instead of a tick that does nothing."""
-        self.keep_check.setEnabled(available)
-        if not available:
-            self.keep_check.setChecked(False)
-        self.keep_reason.setText(f"⊘ {reason} You will be asked for your password next time." if reason else "")
-        self.keep_reason.setVisible(not available and bool(reason))
-        self.keep_check.setAccessibleDescription(reason if not available else _KEEP_DESCRIPTION)
-        self.keep_check.setToolTip(reason if not available else _KEEP_DESCRIPTION)
+        """Without a keyring nothing can be remembered: say so instead of a tick that does nothing.
+        Available again (unlocked since): the tick is enabled and set as the guardian left it."""
+        self._cannot_keep = "" if available else (reason or "FamGuard can't use your system keyring.")
+        self.keep_check.setEnabled(available and self.submit_button.isEnabled())
+        self.keep_check.setChecked(available and self._keep_wanted)
+        self.keep_reason.setText(
+            f"⊘ {self._cannot_keep} You will be asked for your password next time, "
+            "and FamGuard will check the keyring again then."
+            if self._cannot_keep
+            else ""
+        )
+        self.keep_reason.setVisible(bool(self._cannot_keep))
+        self.keep_check.setAccessibleDescription(self._cannot_keep or _KEEP_DESCRIPTION)
+        self.keep_check.setToolTip(self._cannot_keep or _KEEP_DESCRIPTION)
+
+    def _keep_chosen(self, checked: bool) -> None:
+        self._keep_wanted = checked
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not event.spontaneous():  # not a window brought back from minimised
+            self.shown.emit()
 
     def set_mode(self, *, create_account: bool) -> None:
         self._creating = create_account
@@ -213,7 +234,8 @@ class SignInView(QWidget):
         self.progress.setVisible(busy)
         for widget in (self.server_edit, self.name_edit, self.email_edit, self.password_edit):
             widget.setEnabled(not busy)
-        self.keep_check.setEnabled(not busy and not self.keep_reason.isVisible())
+        # (Not the reason label's visibility: it reads False while this form is not on screen.)
+        self.keep_check.setEnabled(not busy and not self._cannot_keep)
         self.submit_button.setEnabled(not busy)
         if busy:
             self.show_message("Signing in…" if not self._creating else "Creating your account…")

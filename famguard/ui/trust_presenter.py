@@ -47,6 +47,7 @@ class Cached:
     rules: list[TemporaryRule]
     base: Controls | None
     activity: list[ActivityEntry]
+    links: list[ActivityEntry]  # who manages the teen (the newest activity may not reach back to the links)
 
 
 class TrustPresenter(Presenter):
@@ -109,7 +110,8 @@ class TrustPresenter(Presenter):
         self.reload(teen_id)
         # Each refresh notifies, and the notice re-reads the cache. A failure leaves the cached
         # words (an older service without these routes, a network hiccup): only a bug is reported.
-        for fn in (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_activity):
+        refreshes = (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_activity)
+        for fn in (*refreshes, self.family.refresh_links):
             self.run(partial(fn, teen_id), on_error=self._keep_cached, name="refresh phone page")
 
     def _keep_cached(self, exc: BaseException) -> None:
@@ -132,6 +134,7 @@ class TrustPresenter(Presenter):
             self.trust.cached_rules(teen_id),
             self.sync.displayed_controls(teen_id),
             self.family.cached_activity(teen_id, 20),
+            self.family.cached_links(teen_id),
         )
 
     def _loaded(self, cached: Cached) -> None:
@@ -190,7 +193,7 @@ class TrustPresenter(Presenter):
             effective = with_rule(cached.base, active.controls, age)
         ends = cached.phone.link_ends_on if cached.phone else None
         teen_notice = teen_view.link_end_notice(name, ends, today, for_teen=True) if ends else None
-        guardians = guardians_from_activity(cached.activity)
+        guardians = guardians_from_activity(cached.links)
         view = build_view(effective, guardians, cached.rules, cached.activity, today, status=usage,
                           notice=teen_notice or "")  # fmt: skip
         page.preview.show_view(view)

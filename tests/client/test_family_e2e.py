@@ -12,7 +12,7 @@ from famguard import teen_cli
 from famguard.api import errors as e
 from famguard.domain.controls import Audience
 from famguard.domain.models import PairingStatus, TimeRequestStatus
-from tests.support.accounts import guardian, teen
+from tests.support.accounts import guardian, pair, teen
 
 from .test_sync_e2e import sign_in
 
@@ -90,3 +90,25 @@ def test_usage_time_requests_and_activity_are_fetched_and_cached(live_server: st
     family.unlink(teen_id)
     assert family.cached_teens() == []
     session.close()
+
+
+def test_requests_for_more_time_read_in_the_history_with_their_minutes(live_server: str) -> None:
+    """The history as the service records it: "Sam asked for 30 min more" (it read "asked for None
+    more": the request's minutes are the entry's `after`, not its `before`)."""
+    from famguard.domain.activity_words import describe
+
+    parent, _email = guardian(live_server)
+    phone = teen(live_server)
+    teen_id = pair(parent, phone)
+    asked = phone.ask_for_time(30, "finishing a school project")
+    parent.decide_time_request(asked.id, True, 15)
+    denied = phone.ask_for_time(45, "one more video")
+    parent.decide_time_request(denied.id, False)
+    entries = [entry for entry in parent.activity(teen_id) if entry.kind == "time_request"]
+    headlines = [describe(entry, "Sam").headline for entry in entries]
+    assert headlines == [
+        "Alex denied Sam's request for 45 min more",
+        "Sam asked for 45 min more",
+        "Alex approved 15 min more for Sam",
+        "Sam asked for 30 min more",
+    ], headlines

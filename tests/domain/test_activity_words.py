@@ -40,7 +40,7 @@ def test_links_and_requests_for_more_time() -> None:
     assert describe(entry("link", None, {"guardian": "Jordan"}, None), "Maya").headline == "Jordan unlinked from Maya"
     adult = describe(entry("link", None, {"guardian": "Jordan"}, None, None), "Maya")
     assert adult.headline == "The link between Jordan and Maya ended: Maya turned 18" and adult.who == "FamGuard"
-    assert describe(entry("time_request", "requested", 30, None, MAYA), "Maya").headline == "Maya asked for 30 min more"
+    assert describe(entry("time_request", "requested", None, 30, MAYA), "Maya").headline == "Maya asked for 30 min more"
     approved = describe(entry("time_request", "approved", 45, 30), "Maya")
     assert (approved.headline, approved.change) == ("Jordan approved 30 min more for Maya", "asked 45 min")
     assert (

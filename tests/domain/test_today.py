@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, QuietHours, TimeAwayBlock, defaults_for_age
 from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
 from famguard.domain.today import limit_words, plain_rules, rest_of_day_minutes, today_of
@@ -66,18 +67,20 @@ def test_near_the_limit_at_90_percent_and_no_limit_is_never_near() -> None:
     assert not today_of(no_limit, [UsageDay(day, 900, None)], [], SAT_NIGHT).near_limit
 
 
-def test_rules_in_plain_words_come_from_every_declaration() -> None:
+def test_rules_in_plain_words_come_from_every_declaration_about_the_teen_by_name() -> None:
     controls = defaults_for_age(14, "Europe/London").replace(daily_limit_overrides={"sat": 120, "sun": 120})
-    text = " ".join(words for _group, words in plain_rules(controls))
+    text = " ".join(words for _group, words in plain_rules(controls, "James"))
     for spec in CONTROLS:
-        assert f"{spec.label}: {spec.describe(getattr(controls, spec.name))}" in text
+        assert f"{control_label(spec.name, 'James')}: {spec.describe(getattr(controls, spec.name))}" in text
+    # The home names the teen, as the history and Undo do: never "your teen's" beside "James, 14".
+    assert "James's time zone: Europe/London" in text and "your teen's" not in text.casefold(), text
     assert limit_words(controls) == "1 h a day, 2 h on Sat, Sun"
     assert limit_words(controls.replace(daily_limit_minutes=None, daily_limit_overrides={})) == "No daily limit"
 
 
 def test_no_days_of_their_own_reads_as_none_not_as_its_opposite() -> None:
     # "Different limits on some days: Same every day" said yes and no in one line.
-    text = " ".join(words for _group, words in plain_rules(defaults_for_age(14, "UTC")))
+    text = " ".join(words for _group, words in plain_rules(defaults_for_age(14, "UTC"), "Maya"))
     assert "Different limits on some days: None" in text
 
 

@@ -18,8 +18,10 @@ class NoSecretService(RuntimeError):
 
 
 @contextmanager
-def secret_service() -> Iterator[dict[str, str]]:
-    """The environment (DBUS_SESSION_BUS_ADDRESS, XDG_DATA_HOME) that reaches the private keyring."""
+def secret_service(*, with_login_keyring: bool = True) -> Iterator[dict[str, str]]:
+    """The environment (DBUS_SESSION_BUS_ADDRESS, XDG_DATA_HOME) that reaches the private keyring.
+    `with_login_keyring=False`: the daemon runs but has no login keyring, and the prompt that would
+    create one cannot be shown (no display on the bus), as on a desktop whose keyring was never set up."""
     if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
         raise NoSecretService("needs dbus-daemon and gnome-keyring-daemon (apt: dbus gnome-keyring)")
     home = tempfile.mkdtemp(prefix="famguard-keyring-")
@@ -33,8 +35,8 @@ def secret_service() -> Iterator[dict[str, str]]:
     address, pid = bus.stdout.split()[:2]
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home, "HOME": home}
     keyring_daemon = subprocess.run(
-        ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
-        input="throwaway",
+        ["gnome-keyring-daemon", "--unlock" if with_login_keyring else "--start", "--components=secrets"],
+        input="throwaway" if with_login_keyring else "",
         capture_output=True,
         text=True,
         env=env,

@@ -176,7 +176,7 @@ def test_undo_names_what_it_undoes_and_alt_u_works(qtbot, launch, proxy, guardia
     controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
     qtbot.mouseClick(find(page, QRadioButton, "comments_no_one"), Qt.MouseButton.LeftButton)
     undo = find(page, QPushButton, "undoButton")
-    assert undo.text().replace("&", "") == "Undo “Comments on your teen's videos”  (Ctrl+Z)"
+    assert undo.text().replace("&", "") == "Undo “Comments on Maya's videos”  (Ctrl+Z)"
     qtbot.waitUntil(lambda: page.field_status("comments").startswith("✓ saved"), timeout=WAIT)
     qtbot.keyClick(page, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: find(page, QRadioButton, "comments_friends").isChecked(), timeout=WAIT)
@@ -205,6 +205,24 @@ def test_enter_on_the_unlink_question_keeps_the_link(qtbot, launch, proxy, guard
     assert controller.window.teen_list.list.count() == 1
     assert [g.display_name for g in teen.api.my_guardians()] == ["Sam Guardian"]
     assert not [line for line in proxy.requests if line.startswith("DELETE")]
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, launch, live_server, guardian, teen):
+    """ "Maya's controls were changed elsewhere: Comments on Maya's videos" — not "…on your teen's
+    videos" in a sentence that names her."""
+    pair(guardian.api, teen.api)
+    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+    teen_id = pair(other.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    qtbot.wait(500)  # the events long-poll is waiting now
+    current = other.api.get_controls(teen_id)
+    in_background(lambda: other.api.patch_controls(teen_id, {"comments": "no_one"}, if_match=current.etag))
+    alerts = controller.alerts
+    qtbot.waitUntil(lambda: any(kind == "changed" for kind, *_ in alerts.shown), timeout=WAIT)
+    assert ("changed", "Maya's controls were changed elsewhere", "Comments on Maya's videos") in alerts.shown
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -277,6 +295,24 @@ def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_a_limit_already_passed_is_told_as_reached_not_as_near(qtbot, launch, live_server, guardian, teen) -> None:
+    """The notice's title said "Maya is near today's limit" over "Maya has used 1 h 15 min of 1 h
+    today — limit reached" (a use report that passes the limit in one step, or a change of time zone
+    to a day with more use)."""
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    home = controller.window.ensure_home_page()
+    qtbot.wait(500)  # the events long-poll is waiting now
+    in_background(lambda: teen.api.report_usage(datetime.now(UTC).date(), 75)).join()  # the teen's day: UTC
+    qtbot.waitUntil(lambda: "limit reached" in home.today_text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: any(kind == "near_limit" for kind, *_ in controller.alerts.shown), timeout=WAIT)
+    told = [(title, text) for kind, title, text in controller.alerts.shown if kind == "near_limit"]
+    assert told == [("Maya has reached today's limit", "Maya has used 1 h 15 min of 1 h today — limit reached.")]
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_requests_waiting_at_sign_in_show_for_every_teen_not_only_the_selected_one(
     qtbot, launch, live_server, proxy, guardian, teen
 ) -> None:
@@ -316,6 +352,29 @@ def test_without_a_keyring_keep_me_signed_in_is_off_and_says_why(qtbot, launch) 
     qtbot.waitUntil(lambda: not view.keep_check.isEnabled(), timeout=WAIT)
     assert not view.keep_check.isChecked()
     assert view.keep_reason.text().startswith("⊘ ") and "password next time" in view.keep_reason.text()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_wizard_says_when_the_teen_has_entered_the_code(qtbot, launch, proxy, guardian, teen) -> None:
+    """Between the code and the teen's "Accept" the wizard said "Waiting for your teen to enter the
+    code…" after they had entered it: the guardian could not tell a code not typed from one waiting
+    for the tap."""
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
+    controller.window.add_teen_action.trigger()
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    status = wizard.findChild(QWidget, "pairingStatus")
+    assert "enter the code" in status.text()
+    code = wizard.findChild(QWidget, "pairingCode").text()
+    redeemed = []
+    in_background(lambda: redeemed.append(teen.api.redeem_pairing(code)))
+    qtbot.waitUntil(lambda: "entered the code" in status.text(), timeout=WAIT)
+    assert "tap “Accept”" in status.text() and wizard.state == "waiting"  # nothing to confirm yet
+    in_background(lambda: teen.api.accept_pairing(redeemed[0].id))
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
 
 
 @pytest.mark.usefixtures("real_keyring")

@@ -85,7 +85,7 @@ def test_the_home_answers_what_the_teen_can_do_today(window: MainWindow) -> None
     assert bar.maximum() in (60, 120) and bar.value() == 35 and "35 min" in bar.accessibleDescription()
     rules = home.findChild(QLabel, "homeRules_screen").text()
     assert "Time away: Sun, Mon, Tue, Wed, Thu: 22:00–07:00" in rules and "Quiet hours: 21:00–08:00" in rules
-    assert "Comments on your teen's videos: Friends" in home.findChild(QLabel, "homeRules_privacy").text()
+    assert "Comments on Maya's videos: Friends" in home.findChild(QLabel, "homeRules_privacy").text()
     assert home.requests.pending_count() == 1
     names = {b.objectName() for b in home.requests.findChildren(QPushButton)}
     assert {"approve_15", "approve_30", "approve_60", "approve_rest", "denyRequest"} <= names
@@ -128,6 +128,26 @@ def test_mnemonics_are_unique_on_the_home_and_on_the_controls_page_and_work(qtbo
         qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     with qtbot.waitSignal(page.home_requested, timeout=1000):
         qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # ← Home
+
+
+def test_mnemonics_are_unique_on_every_page_beside_the_demos_teen_phone(qtbot, window: MainWindow) -> None:
+    """The demo's teen phone is docked in the same window: its Alt+letters work on every page, so
+    they must not be any page's. Alt+T on the phone-and-rules page (meant for "Plan a temporary
+    rule…") pressed the phone's "Use the app" and started counting the teen's minutes."""
+    from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
+
+    phone = window.ensure_teen_phone()
+    phone.show()
+    bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
+    for name in (HOME_PAGE, CONTROLS_PAGE, SCREEN_TIME_PAGE, HISTORY_PAGE, PHONE_PAGE):
+        window.show_page(name)
+        QApplication.processEvents()
+        letters = mnemonics(window) + bar
+        assert len(letters) == len(set(letters)), (name, sorted(letters))
+    phone.use_button.setChecked(True)  # the phone's button while the app is in use ("Stop using the app")
+    QApplication.processEvents()
+    letters = mnemonics(window) + bar
+    assert len(letters) == len(set(letters)), (PHONE_PAGE, sorted(letters))
 
 
 def test_the_view_menu_lists_the_registered_pages_and_the_inbox(qtbot, window: MainWindow) -> None:

@@ -223,3 +223,27 @@ def test_quitting_the_demo_does_not_wait_out_the_phones_long_poll(qtbot, launch,
     # after 10 s): the window was gone, the process was not.
     assert time.monotonic() - started < 5, "quitting waited for the phone's long poll"
     assert controller.tasks.wait_for_done(0)  # nothing left running
+
+
+def test_what_the_teen_sees_names_the_guardians_after_many_changes(qtbot, launch, live_server, guardian, teen):
+    """The preview found the guardians in the 20 newest history entries: after 20 changes their
+    links were out of it, and "What Maya sees" said "No guardian manages this account: no controls
+    apply" above the rules that apply."""
+    from tests.support.accounts import pair
+
+    from .test_flows import sign_in
+
+    teen_id = pair(guardian.api, teen.api)
+    for turn in range(25):
+        current = guardian.api.get_controls(teen_id)
+        guardian.api.patch_controls(teen_id, {"search_enabled": turn % 2 == 1}, if_match=current.etag)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.window.teen_list.list.count() == 1, timeout=WAIT)
+    _select_maya(qtbot, controller)
+    controller.window.show_page("phone")
+    preview = controller.family.trust.page.preview
+    qtbot.waitUntil(lambda: "Search" in preview.plain_text(), timeout=WAIT)  # the rules are there
+    qtbot.waitUntil(lambda: "Managed by Sam Guardian" in preview.plain_text(), timeout=WAIT)
+    assert "No guardian manages" not in preview.plain_text()

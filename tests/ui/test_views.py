@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Audience, QuietHours, defaults_for_age
+from famguard.domain.control_words import control_label
+from famguard.domain.controls import CONTROLS, GROUPS, Audience, QuietHours, defaults_for_age
 from famguard.ui.control_editors import EDITORS
 from famguard.ui.controls_page import ControlsPage
 from famguard.ui.dialogs import KEEP_MINE, TAKE_THEIRS, ConflictDialog
@@ -385,7 +386,8 @@ def test_conflict_dialog_shows_both_values_and_who(qtbot, button: str, choice: s
     dialog.show()
     assert find(dialog, QWidget, "conflictMine").text() == "No one"
     assert find(dialog, QWidget, "conflictTheirs").text() == "Friends"
-    assert SPECS["comments"].label in find(dialog, QWidget, "conflictTitle").text()
+    # The teen by name, once: "Alex also changed “Comments on Maya's videos”", not "Maya's “…your teen's…”".
+    assert find(dialog, QWidget, "conflictTitle").text() == "⚠ Alex also changed “Comments on Maya's videos”"
     assert "Alex" in find(dialog, QWidget, "conflictExplanation").text()
     qtbot.mouseClick(find(dialog, QPushButton, button), Qt.MouseButton.LeftButton)
     assert dialog.choice == choice
@@ -396,14 +398,17 @@ def test_conflict_dialog_shows_both_values_and_who(qtbot, button: str, choice: s
     [
         ("downloads", True, False, ("On", "Off")),
         ("duet_stitch", Audience.EVERYONE, Audience.NO_ONE, ("Everyone", "No one")),
+        ("search_enabled", True, False, ("On", "Off")),
     ],
 )
 def test_conflict_dialog_words_a_new_control_by_its_declaration(
     qtbot, field: str, mine: object, theirs: object, words: tuple[str, str]
 ) -> None:
-    dialog = ConflictDialog(field, mine, theirs, who="Jordan", when=None, teen_name="Sam")
+    """…about the teen by name, as the history says it."""
+    dialog = ConflictDialog(field, mine, theirs, who="Jordan", when=None, teen_name="James")
     qtbot.addWidget(dialog)
-    assert SPECS[field].label in find(dialog, QWidget, "conflictTitle").text()
+    assert control_label(field, "James") in find(dialog, QWidget, "conflictTitle").text()
+    assert "your teen" not in find(dialog, QWidget, "conflictTitle").text()
     assert (find(dialog, QWidget, "conflictMine").text(), find(dialog, QWidget, "conflictTheirs").text()) == words
 
 
