@@ -25,6 +25,7 @@ from famguard.ui.family_painted import when_family_painted
 from famguard.ui.family_presenter import FamilyPresenter
 from famguard.ui.main_window import MainWindow
 from famguard.ui.settings import Settings
+from famguard.ui.signin_presenter import KeepSignedInCheck
 from famguard.ui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms): types only
@@ -128,6 +129,10 @@ class AppController(QObject):
         w.preferences_requested.connect(self.edit_preferences)
         w.safety_centre_requested.connect(lambda section: self.safety_centre.open(section))
         w.may_quit = self._may_quit
+        # Whether "keep me signed in" can be honoured, asked each time the sign-in form is shown.
+        self.keep_signed_in_check = KeepSignedInCheck(w.sign_in, self.tasks, lambda: self.sessions)
+        self._keyring_notice: str | None = None  # the start's word on a keyring that failed, if any
+        w.sign_in.shown.connect(self._sign_in_shown)
         self._quit_question: Task | None = None  # counting the unsent changes, then asking
 
     @property
@@ -281,7 +286,8 @@ class AppController(QObject):
         if settings.last_email:
             self.window.sign_in.set_email(settings.last_email)
         if keyring_problem:
-            self.window.show_notice(f"ℹ {keyring_problem}")
+            self._keyring_notice = f"ℹ {keyring_problem}"
+            self.window.show_notice(self._keyring_notice)
             self.window.sign_in.set_keyring_available(False, keyring_problem)
         if remembered is None:
             if self.window.current_screen() == "startingView":
@@ -299,6 +305,11 @@ class AppController(QObject):
             self._resume_failed(resumed)
         else:
             self._resumed(resumed)
+
+    def _sign_in_shown(self) -> None:
+        # The form says the keyring's problem under its "keep me signed in" box: not twice on one screen.
+        if self._keyring_notice is not None and self.window.notice.text() == self._keyring_notice:
+            self.window.notice.hide()
 
     def _startup_failed(self, exc: BaseException) -> None:
         self._make_alerts()
@@ -643,6 +654,11 @@ class AppController(QObject):
         from famguard.ui.preferences import PreferencesDialog
 
         settings = self.settings
+        if settings is None and self.demo_requested:
+            # A start with --demo never reads this computer's settings (the demo family's are
+            # made up): read them now, on a worker, and open the dialog with them.
+            self.tasks.run(Settings.load, on_success=self._preferences_read, name="read preferences")
+            return
         if settings is None:
             self.window.show_notice("ℹ FamGuard is still starting; try again in a moment.", hide_after_ms=8000)
             return
@@ -665,6 +681,11 @@ class AppController(QObject):
 
         dialog.finished.connect(finished)
         dialog.open()
+
+    def _preferences_read(self, settings: Settings) -> None:
+        if self.settings is None:
+            self.settings = settings
+        self.edit_preferences()
 
     def _preferences_saved(self, server_url: str) -> None:
         if self.session is None and server_url:

@@ -289,3 +289,17 @@ sys.exit(app.main(["--demo"]))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["screen", "welcomeView", "icon", "True", "listening", "True"]
     assert "No space left on device" in done.stderr
+
+
+def test_preferences_open_in_the_demo(qtbot, launch) -> None:
+    """Found from outside: Account › Preferences… in `famguard --demo` said "FamGuard is still
+    starting; try again in a moment" for ever — a demo start never reads this computer's settings.
+    They are read when asked for, and the dialog opens with them."""
+    controller = _demo_family_shown(qtbot, launch)
+    controller.window.preferences_action.trigger()
+    qtbot.waitUntil(
+        lambda: controller.preferences_dialog is not None and controller.preferences_dialog.isVisible(), timeout=WAIT
+    )
+    assert "still starting" not in controller.window.notice.text()
+    controller.preferences_dialog.reject()
+    qtbot.waitUntil(lambda: controller.preferences_dialog is None, timeout=WAIT)

@@ -213,12 +213,52 @@ def test_a_hanging_keyring_never_stalls_the_form(qtbot, form, swapped, monkeypat
 
 def test_the_app_keeps_the_box_disabled_when_the_form_is_opened(qtbot, launch, failing_keyring) -> None:
     """The start finds no keyring; opening the form from the welcome screen must not enable the box
-    again (it did: showing the form ended its 'busy' state while the reason was not on screen)."""
+    again (it did: showing the form ended its 'busy' state while the reason was not on screen).
+    The welcome screen tells it in the notice bar; the form under its box, and not twice."""
     controller = launch()
     window = controller.window
     qtbot.waitUntil(lambda: controller.sessions is not None and window.current_screen() == "welcomeView", timeout=WAIT)
     qtbot.waitUntil(lambda: window.sign_in.keep_reason.text() != "", timeout=WAIT)
+    assert window.notice.isVisible() and MISSING_MESSAGE in window.notice.text()
     qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
     assert window.current_screen() == "signInView"
     assert not window.sign_in.keep_check.isEnabled()
     assert window.sign_in.keep_reason.isVisible() and MISSING_MESSAGE in window.sign_in.keep_reason.text()
+    assert not window.notice.isVisible(), "the same words once on the form, not again in the notice bar"
+
+
+def test_the_app_says_a_refusing_keyring_before_the_guardian_signs_in(
+    qtbot, launch, live_server, guardian, real_keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keyring reads (the start finds nothing remembered) but refuses to write: the form says so
+    when it opens, not after the sign-in."""
+    from keyring.backends import SecretService
+
+    from .test_flows import sign_in, wait_family
+
+    monkeypatch.setattr(SecretService.Keyring, "set_password", _refused_write)
+    controller = launch()
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.sessions is not None and window.current_screen() == "welcomeView", timeout=WAIT)
+    assert window.sign_in.keep_check.isEnabled()  # the start could read the keyring
+    qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.sign_in.keep_check.isEnabled(), timeout=WAIT)
+    assert REFUSED_MESSAGE in window.sign_in.keep_reason.text()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    assert not controller.session.remembered
+
+
+def test_the_app_leaves_the_box_enabled_with_a_working_keyring(qtbot, launch, live_server, guardian, real_keyring):
+    from .test_flows import sign_in, wait_family
+
+    controller = launch()
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.sessions is not None and window.current_screen() == "welcomeView", timeout=WAIT)
+    qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
+    check = controller.keep_signed_in_check
+    qtbot.waitUntil(lambda: check._asking is not None and check._asking.done, timeout=WAIT)
+    assert window.sign_in.keep_check.isEnabled() and window.sign_in.keep_check.isChecked()
+    sign_in(qtbot, controller, live_server, guardian, keep=True)
+    wait_family(qtbot, controller)
+    assert controller.session.remembered
