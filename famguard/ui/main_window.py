@@ -48,6 +48,8 @@ CONTROLS_PAGE = "controls"
 SCREEN_TIME_PAGE = "screen_time"
 HISTORY_PAGE = "history"
 PHONE_PAGE = "phone"
+# After the first paint (or a resize) of the window, when its frame is known: see _keep_frame_within_screen.
+FRAME_SETTLE_MS = 300
 P = TypeVar("P", bound=QWidget)
 
 
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("FamGuard")
         self._resize_within_screen(1100, 760)
         self.installEventFilter(_FirstPaint(self))
+        self.first_painted.connect(lambda: QTimer.singleShot(FRAME_SETTLE_MS, self._keep_frame_within_screen))
 
         self.screens = QStackedWidget()
         self.screens.setObjectName("screens")
@@ -284,6 +287,26 @@ class MainWindow(QMainWindow):
             room = screen.availableGeometry()
             width, height = min(width, room.width()), min(height, room.height())
         self.resize(width, height)
+        if self.isVisible():  # framed already: the frame is known once the resize is done
+            QTimer.singleShot(FRAME_SETTLE_MS, self._keep_frame_within_screen)
+
+    def _keep_frame_within_screen(self) -> None:
+        """The size above is the window's inside; the window manager's frame (title bar, borders)
+        comes on top, only known once it is on screen. On a small screen (800 × 600, a 1024 × 600
+        netbook) the frame took the bottom ~20 px off the screen, "Add a teen" among them: the
+        window gives up what its frame takes past the usable area, and moves back into it."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        room, frame = screen.availableGeometry(), self.frameGeometry()
+        over_width, over_height = frame.width() - room.width(), frame.height() - room.height()
+        if over_width > 0 or over_height > 0:
+            self.resize(self.width() - max(0, over_width), self.height() - max(0, over_height))
+            frame = self.frameGeometry()
+        left = max(room.left(), min(frame.left(), room.right() + 1 - frame.width()))
+        top = max(room.top(), min(frame.top(), room.bottom() + 1 - frame.height()))
+        if (left, top) != (frame.left(), frame.top()):
+            self.move(left, top)  # a window's position is its frame's
 
     def ensure_teen_phone(self) -> TeenPhonePanel:
         if self.teen_phone is None:

@@ -1,0 +1,119 @@
+"""The window, frame included, fits a small screen. Found from outside (Xvfb 800 × 600 with
+openbox): the window sized its inside to the screen and the window manager's title bar pushed its
+bottom ~20 px off the screen, "Add a teen" and the notice bar among them.
+
+A real X server (Xvfb) and a real window manager (openbox) — offscreen Qt has no frame to measure;
+the app is the installed `famguard` command with a fresh profile; the frame is read with xwininfo.
+The tools are installed by .ci/run (FAMGUARD_REQUIRE_DESKTOP_TOOLS=1 there: missing, they fail)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+SCREEN = (800, 600)
+TOOLS = {"Xvfb": "xvfb", "openbox": "openbox", "xdotool": "xdotool", "xwininfo": "x11-utils"}
+
+
+def _tools() -> None:
+    missing = [f"{name} (apt: {package})" for name, package in TOOLS.items() if shutil.which(name) is None]
+    if not missing:
+        return
+    if os.environ.get("FAMGUARD_REQUIRE_DESKTOP_TOOLS") == "1":
+        pytest.fail(f"FAMGUARD_REQUIRE_DESKTOP_TOOLS=1 but missing: {', '.join(missing)}")
+    pytest.skip(f"needs {', '.join(missing)}")
+
+
+@contextmanager
+def _desktop(width: int, height: int) -> Iterator[dict[str, str]]:
+    """An X server of that size with openbox on it; the environment to run a program there."""
+    for number in range(120, 160):  # a display number nobody uses
+        if not os.path.exists(f"/tmp/.X11-unix/X{number}") and not os.path.exists(f"/tmp/.X{number}-lock"):
+            break
+    display = f":{number}"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    home = tempfile.mkdtemp(prefix="famguard-frame-")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"},
+        "DISPLAY": display,
+        "HOME": home,
+        "XDG_CONFIG_HOME": f"{home}/config",
+        "XDG_DATA_HOME": f"{home}/data",
+        "XDG_CACHE_HOME": f"{home}/cache",
+    }
+    manager = None
+    try:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
+            assert time.monotonic() < deadline, "Xvfb did not start"
+            time.sleep(0.05)
+        manager = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)  # openbox takes the screen before the window maps
+        yield env
+    finally:
+        for process in (manager, server):
+            if process is not None:
+                process.terminate()
+                process.wait(10)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _frame(env: dict[str, str], window: str) -> tuple[int, int, int, int]:
+    """x, y, width, height of the window with its frame (title bar and borders)."""
+    info = subprocess.run(["xwininfo", "-frame", "-id", window], env=env, capture_output=True, text=True, check=True)
+
+    def value(label: str) -> int:
+        found = re.search(rf"{label}:\s+(-?\d+)", info.stdout)
+        assert found, info.stdout
+        return int(found.group(1))
+
+    return value("Absolute upper-left X"), value("Absolute upper-left Y"), value("Width"), value("Height")
+
+
+def test_the_framed_window_fits_a_small_screen() -> None:
+    _tools()
+    width, height = SCREEN
+    with _desktop(width, height) as env:
+        app = subprocess.Popen(
+            [sys.executable, "-c", "import famguard.app as app; raise SystemExit(app.main([]))"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            found = subprocess.run(
+                ["xdotool", "search", "--sync", "--onlyvisible", "--name", "FamGuard"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            window = found.stdout.split()[0]
+            deadline = time.monotonic() + 10
+            while True:
+                x, y, framed_width, framed_height = _frame(env, window)
+                inside = x >= 0 and y >= 0 and x + framed_width <= width and y + framed_height <= height
+                if inside or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            assert framed_height > height - 100, "the window uses the screen's height"
+            assert inside, (
+                f"the framed window ({framed_width}x{framed_height} at {x},{y}) leaves the {width}x{height} screen"
+            )
+        finally:
+            app.terminate()
+            app.wait(10)
