@@ -96,6 +96,7 @@ class _FirstPaint(QObject):
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
+    sign_in_built = Signal(object)  # the sign-in form, made the first time it is needed
     sign_out_requested = Signal()
     reset_demo_requested = Signal()
     add_teen_requested = Signal()
@@ -432,6 +433,12 @@ class MainWindow(QMainWindow):
             self._sign_in.submitted.connect(self.sign_in_submitted)
             self._sign_in.cancelled.connect(self.sign_in_cancelled)
             self.screens.addWidget(self._sign_in)
+            self.sign_in_built.emit(self._sign_in)
+        return self._sign_in
+
+    @property
+    def sign_in_if_built(self) -> SignInView | None:
+        """The sign-in form if it has been made (asking `sign_in` makes it)."""
         return self._sign_in
 
     @property

@@ -109,12 +109,15 @@ def test_a_sign_in_not_remembered_never_shows_its_family_at_the_next_start(
 # before that paint: the models of pairings, history, events, receipts and rules, the screen-time and
 # history pages' results, and the keyring call's queue (each dataclass ~0.7 ms of CPU on Python 3.11).
 # The welcome screen (a returning guardian's start opens on the plain starting screen), the
-# keyring's record, the services' notice and the receipt's words are not needed before it either.
+# sign-in form and its keyring check, the keyring's record, the services' notice and the receipt's
+# words are not needed before it either.
 NOT_BEFORE_THE_FAMILY = (
     "famguard.domain.later_models",
     "famguard.services.insight_results",
     "queue",
     "famguard.ui.welcome",
+    "famguard.ui.signin",
+    "famguard.ui.signin_presenter",
     "famguard.credentials.saved",
     "famguard.services.notice",
     "famguard.ui.receipt_words",
