@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QListWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QListWidget, QPushButton, QWidget
 
 from famguard.domain.plain_text import HIDDEN_TEXT_WORDS
 from famguard.store.db import database_path
@@ -19,7 +19,7 @@ from tests.support.accounts import pair
 
 from .conftest import stop_app
 from .test_cached_start import _set_limit, _signed_in_once
-from .test_flows import WAIT, find, sign_in, wait_home
+from .test_flows import WAIT, find, sign_in, wait_family, wait_home
 
 # What no text on screen holds (a line break is the app's own in a few rows: see the row's lines).
 HIDDEN = ("\r", "\t", "\u202e", "\u2066", "\u200b", "\x1b", "\u2028")
@@ -114,3 +114,26 @@ def test_the_keyword_box_says_the_rule_before_sending_and_keeps_the_word(qtbot, 
     with qtbot.waitSignal(page.change_requested, timeout=1000) as added:
         qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert added.args[1:] == ["keyword_filters", ("👨\u200d👩\u200d👧 #family",)]
+
+
+def test_the_teens_phone_says_the_rule_before_asking_and_keeps_the_reason(qtbot, launch) -> None:
+    """The demo's teen phone (what a phone sends): a reason with an override is said at once, kept
+    to be corrected, and never reaches the service; corrected, it is asked."""
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
+    panel = window.teen_phone
+    qtbot.waitUntil(lambda: panel.isVisible() and "Comments" in panel.effective_text(), timeout=WAIT)
+    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    before = len(controller.session.api.time_requests(maya))
+    message, reason = find(panel, QWidget, "teenUsageMessage"), find(panel, QLineEdit, "teenReasonEdit")
+    reason.setText("\u202enim 03 rof ksa")  # pasted
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    assert message.text().startswith("✗") and HIDDEN_TEXT_WORDS in message.text() and "U+202E" in message.text()
+    assert reason.text() == "\u202enim 03 rof ksa"
+    reason.setText("ask for 30 min")
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    reasons = [r.reason for r in controller.session.api.time_requests(maya)]
+    assert len(reasons) == before + 1 and "ask for 30 min" in reasons and "nim 03 rof ksa" not in reasons
