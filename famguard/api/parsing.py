@@ -1,7 +1,13 @@
 """Strict, pure parsing of API v1 replies into domain objects. Any deviation from the shapes in
 famguard/server/API.md raises ProtocolError; no KeyError, TypeError or ValueError escapes.
 Controls are read tolerantly: a control this version does not know (a newer service's) is
-ignored, and so never sent back; every control it knows must be there and valid."""
+ignored, and so never sent back; every control it knows must be there and valid.
+
+Text people typed for others to read (names, a request's reason, a rule's name, the values in a
+history entry) is made harmless here, as it enters the app (`said`, famguard.domain.plain_text
+.harmless): an older service stored line breaks and bidi overrides as sent, and every screen,
+notification and dialog shows these objects. The local store's codec does the same for what an
+older app cached. Keywords are not: they are sent back whole with a change and stay exact."""
 
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ from famguard.domain.models import (
     TimeRequestStatus,
     UsageDay,
 )
+from famguard.domain.plain_text import harmless, harmless_values
 
 T = TypeVar("T")
 
@@ -64,6 +71,11 @@ def text(raw: Mapping[str, Any], name: str, what: str, *, optional: Literal[Fals
 def text(raw: Mapping[str, Any], name: str, what: str, *, optional: bool) -> str | None: ...
 def text(raw: Mapping[str, Any], name: str, what: str, *, optional: bool = False) -> str | None:
     return field(raw, name, str, what, optional=optional)
+
+
+def said(raw: Mapping[str, Any], name: str, what: str) -> str:
+    """Text someone typed for others to read, as the app may show it (see the module docstring)."""
+    return harmless(text(raw, name, what))
 
 
 @overload
@@ -121,7 +133,7 @@ def parse_account(raw: Any) -> Account:
     return Account(
         id=text(o, "id", "account"),
         email=text(o, "email", "account"),
-        display_name=text(o, "display_name", "account"),
+        display_name=said(o, "display_name", "account"),
         role=enum(Role, o, "role", "account"),
         age=integer(o, "age", "account", optional=True) if "age" in o else None,
     )
@@ -149,7 +161,7 @@ def parse_teen(raw: Any) -> TeenSummary:
     o = obj(raw, "teen")
     return TeenSummary(
         id=text(o, "id", "teen"),
-        display_name=text(o, "display_name", "teen"),
+        display_name=said(o, "display_name", "teen"),
         age=integer(o, "age", "teen"),
         linked_at=timestamp(o, "linked_at", "teen"),
         birth_date=day(o, "birth_date", "teen") if o.get("birth_date") is not None else None,
@@ -160,7 +172,7 @@ def parse_guardian_link(raw: Any) -> GuardianLink:
     o = obj(raw, "guardian")
     return GuardianLink(
         id=text(o, "id", "guardian"),
-        display_name=text(o, "display_name", "guardian"),
+        display_name=said(o, "display_name", "guardian"),
         linked_at=timestamp(o, "linked_at", "guardian"),
     )
 
@@ -170,13 +182,13 @@ def parse_pairing(raw: Any) -> Pairing:
     guardian = o.get("guardian")
     guardian_name = None
     if guardian is not None:
-        guardian_name = text(obj(guardian, "pairing.guardian"), "display_name", "pairing.guardian")
+        guardian_name = said(obj(guardian, "pairing.guardian"), "display_name", "pairing.guardian")
     teen = None
     if o.get("teen") is not None:
         t = obj(o["teen"], "pairing.teen")
         teen = PairingTeen(
             id=text(t, "id", "pairing.teen"),
-            display_name=text(t, "display_name", "pairing.teen"),
+            display_name=said(t, "display_name", "pairing.teen"),
             age=integer(t, "age", "pairing.teen"),
         )
     return Pairing(
@@ -223,11 +235,11 @@ def parse_time_request(raw: Any) -> TimeRequest:
         teen_id=text(o, "teen_id", w),
         date=day(o, "date", w),
         minutes=integer(o, "minutes", w),
-        reason=text(o, "reason", w),
+        reason=said(o, "reason", w),
         status=enum(TimeRequestStatus, o, "status", w),
         created_at=timestamp(o, "created_at", w),
         decided_at=timestamp(o, "decided_at", w, optional=True),
-        decided_by=text(o, "decided_by", w, optional=True),
+        decided_by=None if o.get("decided_by") is None else said(o, "decided_by", w),
         granted_minutes=integer(o, "granted_minutes", w, optional=True),
     )
 
@@ -237,7 +249,7 @@ def parse_actor(raw: Any) -> Actor | None:
         return None
     o = obj(raw, "actor")
     return Actor(
-        id=text(o, "id", "actor"), display_name=text(o, "display_name", "actor"), role=enum(Role, o, "role", "actor")
+        id=text(o, "id", "actor"), display_name=said(o, "display_name", "actor"), role=enum(Role, o, "role", "actor")
     )
 
 
@@ -254,8 +266,8 @@ def parse_activity(raw: Any) -> ActivityEntry:
         teen_id=text(o, "teen_id", w),
         kind=text(o, "kind", w),
         field=text(o, "field", w, optional=True),
-        before=o["before"],
-        after=o["after"],
+        before=harmless_values(o["before"]),
+        after=harmless_values(o["after"]),
     )
 
 
@@ -308,11 +320,11 @@ def parse_rule(raw: Any) -> TemporaryRule:
     w = "temporary rule"
     return TemporaryRule(
         id=text(o, "id", w),
-        name=text(o, "name", w),
+        name=said(o, "name", w),
         starts_on=day(o, "starts_on", w),
         ends_on=day(o, "ends_on", w),
         controls=dict(field(o, "controls", dict, w)),
-        created_by=text(obj(o.get("created_by"), f"{w}.created_by"), "display_name", w),
+        created_by=said(obj(o.get("created_by"), f"{w}.created_by"), "display_name", w),
         status=text(o, "status", w),
     )
 

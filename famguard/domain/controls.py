@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from famguard.domain.control_spec import AgeRule, ControlSpec, EditorKind, ValueKind
 from famguard.domain.errors import DomainValidationError
+from famguard.domain.plain_text import plain_text_problem
 from famguard.domain.values import (
     CLOCK_PATTERN,
     DAILY_LIMIT_MAX,
@@ -83,6 +84,8 @@ __all__ = [
     "is_complete_body",
     "option_restriction",
     "parse_controls_patch",
+    "parse_sent_patch",
+    "sent_text_problems",
     "time_away_block_to_json",
 ]
 
@@ -414,6 +417,40 @@ def parse_controls_patch(raw: Any) -> dict[str, Any]:
             values[name] = spec.parse(value)
         except FieldError as exc:
             problems[name] = str(exc)
+    if problems:
+        raise DomainValidationError(problems)
+    return values
+
+
+def sent_text_problems(raw: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[str, str]:
+    """The keywords of a change someone sends that the plain-text rule refuses
+    (famguard.domain.plain_text), by field. `kept` is the controls' wire form now: a keyword it
+    already holds (stored by an older service) passes, so the guardian can still change the list
+    and remove that word; what parse_keywords reads (trimmed, inner spaces joined) is compared.
+    Only what is sent is checked: stored bodies and the service's replies are read as they are."""
+    problems: dict[str, str] = {}
+    for name, value in raw.items():
+        spec = SPECS.get(name)
+        if spec is None or spec.kind is not ValueKind.KEYWORDS or not isinstance(value, list):
+            continue
+        already = set(kept.get(name) or ())
+        for item in value:
+            if isinstance(item, str) and " ".join(item.split()) not in already:
+                problem = plain_text_problem(item)
+                if problem is not None:
+                    problems[name] = problem
+                    break
+    return problems
+
+
+def parse_sent_patch(raw: Any, kept: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ANN401 - JSON
+    """parse_controls_patch of a change someone sends (a PATCH, a temporary rule), with the
+    plain-text rule of its keywords (sent_text_problems): every problem named at once."""
+    problems = sent_text_problems(raw, kept) if isinstance(raw, Mapping) else {}
+    try:
+        values = parse_controls_patch(raw)
+    except DomainValidationError as exc:
+        raise DomainValidationError({**exc.fields, **problems}) from None
     if problems:
         raise DomainValidationError(problems)
     return values

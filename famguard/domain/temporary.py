@@ -16,8 +16,16 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from famguard.domain.controls import Controls, apply_patch, controls_from_json, controls_to_json, parse_controls_patch
+from famguard.domain.controls import (
+    Controls,
+    apply_patch,
+    controls_from_json,
+    controls_to_json,
+    parse_controls_patch,
+    parse_sent_patch,
+)
 from famguard.domain.errors import DomainValidationError
+from famguard.domain.plain_text import plain_text_problem
 
 MAX_RULE_DAYS = 92
 MAX_RULE_NAME = 80
@@ -75,6 +83,8 @@ def check_dates(
         problems["name"] = "Give the rule a name, for example “Exam weeks”."
     elif len(name.strip()) > MAX_RULE_NAME:
         problems["name"] = f"Use at most {MAX_RULE_NAME} characters."
+    elif (hidden := plain_text_problem(name)) is not None:
+        problems["name"] = hidden
     if ends_on < starts_on:
         problems["ends_on"] = "The last day comes before the first day."
     elif (ends_on - starts_on).days + 1 > MAX_RULE_DAYS:
@@ -97,7 +107,7 @@ def parse_rule_controls(raw: Any, base: Controls, age: int) -> dict[str, Any]:  
     if isinstance(raw, Mapping) and not raw:
         raise DomainValidationError({"controls": "Choose at least one setting for the rule to change."})
     try:
-        patch = parse_controls_patch(raw)
+        patch = parse_sent_patch(raw, controls_to_json(base))
         banned = {name: "A temporary rule cannot change this." for name in patch if name in NOT_IN_A_RULE}
         if banned:
             raise DomainValidationError(banned)

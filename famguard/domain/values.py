@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from famguard.domain.plain_text import harmless
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
 DAILY_LIMIT_MIN = 10
@@ -227,4 +229,5 @@ def describe_quiet_hours(value: QuietHours | None) -> str:
 
 
 def describe_keywords(value: tuple[str, ...]) -> str:
-    return ", ".join(value) or "None"
+    # A keyword stored by an older service may hold what the plain-text rule now refuses.
+    return ", ".join(harmless(word) for word in value) or "None"

@@ -23,7 +23,7 @@ from famguard.domain.controls import (
     controls_to_json,
     etag_of,
     is_complete_body,
-    parse_controls_patch,
+    parse_sent_patch,
 )
 from famguard.domain.errors import DomainValidationError
 from famguard.server.access import (
@@ -136,7 +136,7 @@ def change_controls(
         )
     try:
         current, before = parsed_body(stored.body)
-        patch = parse_controls_patch(raw)
+        patch = parse_sent_patch(raw, before)
         updated = apply_patch(current, patch, age)
     except DomainValidationError as exc:
         raise ApiError(422, "validation_failed", "Some settings are not allowed.", fields=exc.fields) from None

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, create_model
 
 from famguard.domain.control_spec import ControlSpec, ValueKind
 from famguard.domain.controls import (
@@ -24,6 +24,7 @@ from famguard.domain.controls import (
     controls_to_json,
     defaults_for_age,
 )
+from famguard.domain.plain_text import HIDDEN_TEXT_WORDS, require_plain_text
 from famguard.domain.values import dump_plain
 
 _T = "2026-11-25T13:00:00Z"
@@ -44,6 +45,13 @@ def _iso_date_only(value: Any) -> Any:  # noqa: ANN401 - whatever the client sen
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d takes any script's
 # The one date type of requests (bodies and query parameters).
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+
+# Text typed for others to read (a name, a reason): the plain-text rule of the domain, on every path.
+PlainText = Annotated[str, AfterValidator(require_plain_text)]
+_PLAIN = (
+    f"{HIDDEN_TEXT_WORDS} (Unicode categories Cc, Cf, Zl, Zp; a zero-width joiner inside an emoji or a word is fine)."
+)
 
 
 def _config(example: dict[str, Any]) -> ConfigDict:
@@ -95,7 +103,7 @@ class AccountCreate(BaseModel):
     )
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=8, max_length=1024)
-    display_name: str = Field(min_length=1, max_length=80)
+    display_name: PlainText = Field(min_length=1, max_length=80, description=_PLAIN)
     role: Literal["guardian", "teen"]
     birth_date: IsoDate | None = None
 
@@ -376,7 +384,7 @@ class TimeRequestCreate(BaseModel):
 
     model_config = _config({"minutes": 30, "reason": "Finishing a school project video"})
     minutes: int = Field(strict=True, ge=5, le=240)
-    reason: str = Field(default="", max_length=500)
+    reason: PlainText = Field(default="", max_length=500, description=_PLAIN)
 
 
 class TimeDecision(BaseModel):

@@ -58,7 +58,12 @@ class RuleCreate(BaseModel):
             "controls": {"daily_limit_minutes": 60},
         }
     )
-    name: str = Field(min_length=1, max_length=MAX_RULE_NAME)
+    name: str = Field(
+        min_length=1,
+        max_length=MAX_RULE_NAME,
+        description="Shown to the family: no line breaks, tabs or invisible formatting characters "
+        "(famguard.domain.plain_text, checked with the dates by famguard.domain.temporary.check_dates).",
+    )
     starts_on: IsoDate  # strict like every date of the API: YYYY-MM-DD, never a number
     ends_on: IsoDate
     controls: dict[str, Any]

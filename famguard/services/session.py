@@ -27,6 +27,7 @@ from famguard.api.tokens import TokenManager
 from famguard.credentials import CredentialError, CredentialStore
 from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import Account, Role
+from famguard.domain.plain_text import harmless
 from famguard.domain.sync import not_reached_words
 from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
@@ -62,7 +63,11 @@ def _account_from_json(text: str | None) -> Account | None:
     try:
         data = json.loads(text)
         return Account(
-            str(data["id"]), str(data["email"]), str(data["display_name"]), Role(data["role"]), data.get("age")
+            str(data["id"]),
+            str(data["email"]),
+            harmless(str(data["display_name"])),
+            Role(data["role"]),
+            data.get("age"),
         )
     except (ValueError, KeyError, TypeError):
         log.warning("The cached account could not be read; asking the service instead")

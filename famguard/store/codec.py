@@ -1,6 +1,7 @@
 """JSON form of the cached domain objects (teens, usage, time requests, activity, the phone's
 receipt, temporary rules), so the cache
-can hand back the same dataclasses the API client returned."""
+can hand back the same dataclasses the API client returned — text people typed made harmless as
+the API client makes it (famguard.api.parsing: an older app cached it as an older service sent it)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from famguard.domain.models import Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
+from famguard.domain.plain_text import harmless, harmless_values
 
 if TYPE_CHECKING:  # made when first read (famguard.domain.models says why)
     from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
@@ -28,7 +30,7 @@ def teen_to_json(t: TeenSummary) -> str:
 def teen_from_json(text: str) -> TeenSummary:
     o = json.loads(text)
     birth = date.fromisoformat(o["birth"]) if o.get("birth") else None
-    return TeenSummary(o["id"], o["display_name"], o["age"], datetime.fromisoformat(o["linked_at"]), birth)
+    return TeenSummary(o["id"], harmless(o["display_name"]), o["age"], datetime.fromisoformat(o["linked_at"]), birth)
 
 
 def usage_to_json(u: UsageDay) -> str:
@@ -66,11 +68,11 @@ def time_request_from_json(text: str) -> TimeRequest:
         teen_id=o["teen_id"],
         date=date.fromisoformat(o["date"]),
         minutes=o["minutes"],
-        reason=o["reason"],
+        reason=harmless(o["reason"]),
         status=TimeRequestStatus(o["status"]),
         created_at=datetime.fromisoformat(o["created_at"]),
         decided_at=_dt(o["decided_at"]),
-        decided_by=o["decided_by"],
+        decided_by=None if o["decided_by"] is None else harmless(o["decided_by"]),
         granted_minutes=o["granted_minutes"],
     )
 
@@ -101,12 +103,12 @@ def activity_from_json(text: str) -> ActivityEntry:
     return ActivityEntry(
         id=o["id"],
         at=datetime.fromisoformat(o["at"]),
-        actor=None if actor is None else Actor(actor["id"], actor["display_name"], Role(actor["role"])),
+        actor=None if actor is None else Actor(actor["id"], harmless(actor["display_name"]), Role(actor["role"])),
         teen_id=o["teen_id"],
         kind=o["kind"],
         field=o["field"],
-        before=o["before"],
-        after=o["after"],
+        before=harmless_values(o["before"]),
+        after=harmless_values(o["after"]),
     )
 
 
@@ -165,11 +167,11 @@ def rules_from_json(text: str) -> list[TemporaryRule]:
     return [
         TemporaryRule(
             o["id"],
-            o["name"],
+            harmless(o["name"]),
             date.fromisoformat(o["starts_on"]),
             date.fromisoformat(o["ends_on"]),
             o["controls"],
-            o["created_by"],
+            harmless(o["created_by"]),
             o["status"],
         )
         for o in json.loads(text)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.control_spec import ControlSpec, EditorKind
+from famguard.domain.plain_text import harmless, plain_text_problem
 from famguard.domain.values import (
     DAILY_LIMIT_MAX,
     DAILY_LIMIT_MIN,
@@ -506,7 +507,8 @@ class KeywordEditor(Editor):
 
     def _show(self, value: Any) -> None:
         self.list.clear()
-        self.list.addItems(list(value or ()))
+        # A word stored by an older service may hold what the rule now refuses: shown harmless.
+        self.list.addItems([harmless(word) for word in value or ()])
         self.list.setVisible(bool(value))
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setEnabled(bool(value))
@@ -516,6 +518,11 @@ class KeywordEditor(Editor):
     def _add(self) -> None:
         word = " ".join(self.edit.text().split())
         if not word:
+            return
+        hidden = plain_text_problem(self.edit.text())  # before the spaces are joined: the service's rule
+        if hidden is not None:
+            self.say(f"✗ {hidden}")
+            self.edit.setFocus()
             return
         current = tuple(self._value or ())
         if word.casefold() in {w.casefold() for w in current}:

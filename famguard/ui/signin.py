@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from famguard.domain.plain_text import plain_text_problem
 from famguard.ui.common import heading, named, wrapping_label
 
 MIN_PASSWORD = 8  # the service's rule for a new password
@@ -285,6 +286,8 @@ class SignInView(QWidget):
             problems[self.server_edit] = "This is not a web address; use e.g. famguard.example.org."
         if self._creating and not self.name_edit.text().strip():
             problems[self.name_edit] = "Enter your name, as your teen will see it."
+        elif self._creating and (hidden := plain_text_problem(self.name_edit.text())) is not None:
+            problems[self.name_edit] = hidden
         email = self.email_edit.text().strip()
         if not email:
             problems[self.email_edit] = "Enter your email address."

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QMessageBox
 from famguard.domain import teen_view
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import Pairing, TimeRequest, TimeRequestStatus, UsageDay
+from famguard.domain.plain_text import plain_text_problem
 from famguard.domain.schedule import format_minutes
 from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
@@ -261,6 +262,11 @@ class TeenPhonePresenter(Presenter):
         self.run(partial(self.teen.add_usage, minutes), reported, on_error=self._shown, owner=self.panel)
 
     def ask_for_time(self, minutes: int, reason: str) -> None:
+        hidden = plain_text_problem(reason)
+        if hidden is not None:  # the service's rule, said before asking it; the reason stays to be corrected
+            self.panel.show_usage_message(f"✗ {hidden}")
+            return
+
         def asked(request: TimeRequest) -> None:
             self.panel.show_usage_message(f"✓ Asked for {request.minutes} more minutes.")
             self.refresh()
