@@ -131,7 +131,7 @@ CONTROLS: tuple[ControlSpec, ...] = (
         details="Under 16 comments from everyone are never allowed; the platform limits them to friends or no one.",
         default=Audience.FRIENDS,
         choices=_AUDIENCE,
-        age_rule=AgeRule((Audience.FRIENDS, Audience.NO_ONE), "comments from everyone are off for younger teens."),
+        age_rule=AgeRule((Audience.FRIENDS, Audience.NO_ONE), "comments from everyone are off."),
     ),  # fmt: skip
     ControlSpec(
         "direct_messages",
@@ -143,7 +143,7 @@ CONTROLS: tuple[ControlSpec, ...] = (
         details="Direct messages are not available at all for teens under 16.",
         default=Audience.NO_ONE,
         choices=_AUDIENCE,
-        age_rule=AgeRule((Audience.NO_ONE,), "direct messages are turned off for younger teens."),
+        age_rule=AgeRule((Audience.NO_ONE,), "direct messages are turned off."),
     ),  # fmt: skip
     ControlSpec(
         "search_enabled",
@@ -281,7 +281,7 @@ CONTROLS: tuple[ControlSpec, ...] = (
         "For teens under 16 the platform never allows downloads.",
         default=False,
         toggle_text="Others may download",
-        age_rule=AgeRule((False,), "others cannot download a younger teen's videos."),
+        age_rule=AgeRule((False,), "others cannot download the teen's videos."),
     ),  # fmt: skip
     ControlSpec(
         "duet_stitch",
@@ -295,7 +295,7 @@ CONTROLS: tuple[ControlSpec, ...] = (
         default=Audience.FRIENDS,
         young_default=Audience.NO_ONE,
         choices=_AUDIENCE,
-        age_rule=AgeRule((Audience.NO_ONE,), "no one can Duet or Stitch with a younger teen's videos."),
+        age_rule=AgeRule((Audience.NO_ONE,), "no one can Duet or Stitch with the teen's videos."),
     ),  # fmt: skip
 )
 

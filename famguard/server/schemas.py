@@ -75,7 +75,7 @@ class ErrorBody(BaseModel):
             "error": {
                 "code": "validation_failed",
                 "message": "Some values are not valid.",
-                "fields": {"comments": "Not available under 16: comments from everyone are off for younger teens."},
+                "fields": {"comments": "Not available under 16: comments from everyone are off."},
             }
         }
     )

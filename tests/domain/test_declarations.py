@@ -98,7 +98,7 @@ def test_downloads_and_duet_stitch_defaults_follow_the_product_table(age: int, d
 
 def test_downloads_and_duet_stitch_are_not_available_under_16() -> None:
     assert option_restriction("downloads", True, 15) == (
-        "Not available under 16: others cannot download a younger teen's videos."
+        "Not available under 16: others cannot download the teen's videos."
     )
     assert option_restriction("downloads", False, 15) is None
     for value in (Audience.EVERYONE, Audience.FRIENDS):

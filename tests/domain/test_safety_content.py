@@ -53,7 +53,7 @@ def test_recommendations_come_from_the_declarations() -> None:
     assert set(recs) == {spec.name for spec in CONTROLS} - {"timezone"}
     dms = recs["direct_messages"]
     assert (dms.younger, dms.older) == ("No one", "No one")
-    assert dms.younger_rule == "Under 16, direct messages are turned off for younger teens."
+    assert dms.younger_rule == "Under 16, direct messages are turned off."
     duet = recs["duet_stitch"]
     assert (duet.younger, duet.older) == (SPECS["duet_stitch"].describe(Audience.NO_ONE), "Friends")
     assert recs["quiet_hours"].younger == "21:00–08:00" and recs["quiet_hours"].older == "22:00–08:00"

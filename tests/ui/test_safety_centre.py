@@ -118,4 +118,4 @@ def test_learn_more_leads_to_the_controls_recommendation(qtbot, launch) -> None:
     assert dialog.isVisible()
     assert dialog.centre.contents.currentItem().text() == "Each setting, what we recommend and why"
     text = dialog.centre.text.toPlainText()
-    assert "Direct messages" in text and "Under 16, direct messages are turned off for younger teens." in text
+    assert "Direct messages" in text and "Under 16, direct messages are turned off." in text
