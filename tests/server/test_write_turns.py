@@ -97,6 +97,19 @@ def test_a_change_is_not_overtaken_by_writes_asked_for_after_it(database_url: st
         ]
 
 
+def _route_write_queued_behind(turns: WriteTurns) -> tuple[threading.Thread, list[Any]]:
+    """A route's write (a worker thread) asking for the lock after the loop's turn; it says
+    "written" once it has had the lock."""
+
+    def write() -> str:
+        with turns:
+            return "written"
+
+    writer, written = _in_background(write)
+    _until(lambda: turns.waiting == 2, "a route's write waits behind the loop's turn")
+    return writer, written
+
+
 @pytest.mark.parametrize("gives_up", ["while it waits", "as its turn comes"])
 def test_a_turn_given_up_on_the_loop_goes_to_the_next_writer(gives_up: str) -> None:
     """A fast-path batch whose loop stopped waiting (its future cancelled, as when the server
@@ -107,13 +120,7 @@ def test_a_turn_given_up_on_the_loop_goes_to_the_next_writer(gives_up: str) -> N
     try:
         turns.acquire()
         given_up = turns.wait_turn(loop)
-
-        def write() -> str:
-            with turns:
-                return "written"
-
-        writer, written = _in_background(write)
-        _until(lambda: turns.waiting == 2, "a route's write waits behind the loop's turn")
+        writer, written = _route_write_queued_behind(turns)
         if gives_up == "while it waits":
             given_up.cancel()
         turns.release()
@@ -136,13 +143,7 @@ def test_a_turn_handed_to_a_loop_that_no_longer_runs_goes_to_the_next_writer() -
     try:
         turns.acquire()
         handed = turns.wait_turn(stopped)
-
-        def write() -> str:
-            with turns:
-                return "written"
-
-        writer, written = _in_background(write)
-        _until(lambda: turns.waiting == 2, "a route's write waits behind the loop's turn")
+        writer, written = _route_write_queued_behind(turns)
         turns.release()  # handed to the loop, which does not run
         writer.join(5)
         assert written == ["written"]

@@ -52,6 +52,19 @@ def wait_family(qtbot, controller) -> None:
     )
 
 
+def demo_with_phone(qtbot, launch):
+    """`famguard --demo` started, its family of two on screen and the teen's phone panel showing
+    the rules (the panel comes with the practice service, after the family drawn from the store)."""
+    controller = launch(demo=True)
+    window = controller.window
+    wait_family(qtbot, controller)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
+    panel = window.teen_phone
+    qtbot.waitUntil(lambda: panel.isVisible() and "Comments on your videos" in panel.effective_text(), timeout=WAIT)
+    return controller, window, panel
+
+
 def wait_home(qtbot, controller, name: str) -> None:
     """The teen's home is showing (what selecting a teen opens)."""
     home = controller.window.ensure_home_page()

@@ -19,7 +19,7 @@ from tests.support.accounts import pair
 
 from .conftest import stop_app
 from .test_cached_start import _set_limit, _signed_in_once
-from .test_flows import WAIT, find, sign_in, wait_family, wait_home
+from .test_flows import WAIT, demo_with_phone, find, sign_in, wait_home
 
 # What no text on screen holds (a line break is the app's own in a few rows: see the row's lines).
 HIDDEN = ("\r", "\t", "\u202e", "\u2066", "\u200b", "\x1b", "\u2028")
@@ -119,12 +119,7 @@ def test_the_keyword_box_says_the_rule_before_sending_and_keeps_the_word(qtbot, 
 def test_the_teens_phone_says_the_rule_before_asking_and_keeps_the_reason(qtbot, launch) -> None:
     """The demo's teen phone (what a phone sends): a reason with an override is said at once, kept
     to be corrected, and never reaches the service; corrected, it is asked."""
-    controller = launch(demo=True)
-    window = controller.window
-    wait_family(qtbot, controller)
-    qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
-    panel = window.teen_phone
-    qtbot.waitUntil(lambda: panel.isVisible() and "Comments" in panel.effective_text(), timeout=WAIT)
+    controller, window, panel = demo_with_phone(qtbot, launch)
     maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
     before = len(controller.session.api.time_requests(maya))
     message, reason = find(panel, QWidget, "teenUsageMessage"), find(panel, QLineEdit, "teenReasonEdit")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QR
 from tests.support.accounts import member, pair
 from tests.support.proxy import FaultProxy
 
-from .test_flows import WAIT, fill_sign_in, find, sign_in, wait_family, wait_status, wait_teen_page
+from .test_flows import WAIT, demo_with_phone, fill_sign_in, find, sign_in, wait_family, wait_status, wait_teen_page
 
 
 class Heartbeat:
@@ -389,12 +389,7 @@ def test_the_guardian_unlinks_a_teen_after_confirming(qtbot, launch, proxy, guar
 def test_the_teen_panel_says_when_the_days_requests_for_time_are_used_up(qtbot, launch) -> None:
     """Ten requests for more time in 24 hours (each alerts every guardian); the eleventh gets a
     message that says why and when, and reaches no guardian."""
-    controller = launch(demo=True)
-    window = controller.window
-    wait_family(qtbot, controller)
-    qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
-    panel = window.teen_phone
-    qtbot.waitUntil(lambda: panel.isVisible() and "Comments" in panel.effective_text(), timeout=WAIT)
+    controller, window, panel = demo_with_phone(qtbot, launch)
     message, ask = find(panel, QWidget, "teenUsageMessage"), find(panel, QPushButton, "teenMoreButton")
     for _ in range(10):
         message.setText("")

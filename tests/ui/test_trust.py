@@ -14,21 +14,9 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QRadioButton, QWidget
 
 from famguard.ui import teen_presenter
 
-from .test_flows import WAIT, find, wait_family, wait_teen_page
+from .test_flows import WAIT, demo_with_phone, find, wait_family, wait_teen_page
 
 pytestmark = pytest.mark.slow
-
-
-def _demo(qtbot, launch):
-    controller = launch(demo=True)
-    window = controller.window
-    wait_family(qtbot, controller)
-    qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
-    # The phone panel comes with the practice service, after the family drawn from the store.
-    qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
-    panel = window.teen_phone
-    qtbot.waitUntil(lambda: "Comments on your videos" in panel.effective_text(), timeout=WAIT)
-    return controller, window, panel
 
 
 def _select_maya(qtbot, controller) -> str:
@@ -39,7 +27,7 @@ def _select_maya(qtbot, controller) -> str:
 
 
 def test_a_change_reaches_the_phone_which_reports_it_and_the_guardian_sees_it_within_a_second(qtbot, launch):
-    controller, window, panel = _demo(qtbot, launch)
+    controller, window, panel = demo_with_phone(qtbot, launch)
     _select_maya(qtbot, controller)
     trust_page = controller.family.trust.page
     qtbot.waitUntil(lambda: "✓ On Maya's phone since" in trust_page.phone.text(), timeout=WAIT)
@@ -61,7 +49,7 @@ def test_a_change_reaches_the_phone_which_reports_it_and_the_guardian_sees_it_wi
 
 
 def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot, launch):
-    controller, window, panel = _demo(qtbot, launch)
+    controller, window, panel = demo_with_phone(qtbot, launch)
     _select_maya(qtbot, controller)
     trust = controller.family.trust
     next(a for a in window.view_menu.actions() if a.text() == "&Phone and temporary rules").trigger()
@@ -105,7 +93,7 @@ def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot
 
 
 def test_the_home_plans_a_temporary_rule_in_one_click(qtbot, launch):
-    controller, window, _panel = _demo(qtbot, launch)
+    controller, window, _panel = demo_with_phone(qtbot, launch)
     _select_maya(qtbot, controller)
     home = window.ensure_home_page()
     window.show_page("home")
@@ -119,7 +107,7 @@ def test_the_home_plans_a_temporary_rule_in_one_click(qtbot, launch):
 
 
 def test_the_panel_pairs_unlinks_and_pairs_again(qtbot, launch):
-    controller, window, panel = _demo(qtbot, launch)
+    controller, window, panel = demo_with_phone(qtbot, launch)
     phone = controller.teen_phone
     qtbot.waitUntil(lambda: panel.pairing_state == "linked", timeout=WAIT)
     assert "Managed by Alex Morgan, " in find(panel, QWidget, "teenPairingMessage").text()  # and Jordan
@@ -156,7 +144,7 @@ def test_the_panel_pairs_unlinks_and_pairs_again(qtbot, launch):
 
 def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, launch, monkeypatch):
     monkeypatch.setattr(teen_presenter, "USE_TICK_MS", 300)  # a minute of use every 0.3 s, for the test
-    controller, window, panel = _demo(qtbot, launch)
+    controller, window, panel = demo_with_phone(qtbot, launch)
     used = find(panel, QWidget, "teenUsed")
     lock = find(panel, QWidget, "teenLock")
     qtbot.waitUntil(lambda: used.text().startswith("20 min of 1 h used today"), timeout=WAIT)  # the service's
@@ -216,7 +204,7 @@ def test_quitting_the_demo_does_not_wait_out_the_phones_long_poll(qtbot, launch,
     from famguard.app import DemoTeen
 
     monkeypatch.setattr(DemoTeen, "events_wait_s", 30)  # a poll the quit would have waited out
-    controller, _window, _panel = _demo(qtbot, launch)  # the phone now waits in its long poll
+    controller, _window, _panel = demo_with_phone(qtbot, launch)  # the phone now waits in its long poll
     started = time.monotonic()
     controller.shutdown()
     # Before, the quit waited for the poll in flight (up to its wait; the task runner gives up
