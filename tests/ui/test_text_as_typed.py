@@ -147,3 +147,18 @@ def test_the_teens_phone_keeps_the_name_bold_and_as_typed(qtbot) -> None:
     assert shown(panel.who) == f"Signed in on the phone as {NAME}, 14"
     assert panel.who.textFormat() == Qt.TextFormat.RichText  # our own <b> around the name
     assert "<b>" in panel.who.text()
+
+
+def test_a_temporary_rule_shows_its_name_and_who_set_it_as_typed(qtbot) -> None:
+    from famguard.domain.later_models import TemporaryRule
+    from famguard.domain.teen_view import rule_in_words
+    from famguard.ui.home_trust import PhoneAndPlansSection
+
+    section = PhoneAndPlansSection()
+    qtbot.addWidget(section)
+    today = NOW.date()
+    rule = TemporaryRule("x1", "<i>Exam</i><br>weeks", today, today, {"daily_limit_minutes": 30}, GUARDIAN, "active")
+    section.show_rule(rule_in_words(rule, today))
+    label = section.findChild(QLabel, "homeRule")
+    assert label is not None
+    assert shown(label).startswith(f"◷ <i>Exam</i><br>weeks (set by {GUARDIAN}): ")
