@@ -1,5 +1,6 @@
 """Small helpers every view uses, so that each interactive widget is named the same way for
-screen readers and for tests (objectName + accessibleName). On the path to the first paint: no
+screen readers and for tests (objectName + accessibleName), and labels show text from others as
+the characters it is, never as markup. On the path to the first paint: no
 `Qt` namespace import at the top (PySide creates all of its ~90 enums on that import, ~28 ms)."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ SCROLL_BAR_ALWAYS_OFF = 1  # Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 ELIDE_RIGHT = 1  # Qt.TextElideMode.ElideRight
 ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole
 USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
+PLAIN_TEXT = 0  # Qt.TextFormat.PlainText
+RICH_TEXT = 1  # Qt.TextFormat.RichText
 
 
 def named(widget: W, object_name: str, accessible_name: str, description: str = "") -> W:
@@ -31,8 +34,51 @@ def named(widget: W, object_name: str, accessible_name: str, description: str = 
     return widget
 
 
-def wrapping_label(text: str = "", object_name: str = "", *, selectable: bool = False) -> QLabel:
-    label = QLabel(text)
+def shown_as_typed(widget: W) -> W:
+    """Make a QLabel or QMessageBox (text and informative text) show its text as plain text: see
+    `plain_label`. By number through the property system: no `Qt` namespace on the way to the
+    first paint."""
+    widget.setProperty("textFormat", PLAIN_TEXT)
+    return widget
+
+
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows its text as typed. QLabel's default (Qt.AutoText) renders a string with
+    something like a tag before its first line break as rich text, and names, reasons, keywords
+    and rule names come from other people: a teen named "Maya<br>● up to date" would get a fake
+    second line. Labels are plain unless a view asks for `rich=True` for markup of its own (and
+    escapes with `escaped` whatever text from others it puts into it)."""
+    label = shown_as_typed(QLabel())
+    label.setText(text)
+    return label
+
+
+def rich_label(markup: str = "") -> QLabel:
+    """A label whose text is our own markup; text from others in it goes through `escaped`."""
+    label = QLabel()
+    label.setProperty("textFormat", RICH_TEXT)
+    label.setText(markup)
+    return label
+
+
+def escaped(text: str) -> str:
+    """Text from others, to be put into our own markup: shown as typed ('<' is a legitimate
+    character: "I <3 this"), line breaks kept."""
+    import html  # not at the top: off the path to the first paint, where no text needs it
+
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` as typed. Tooltips have no text format to set: Qt renders one
+    that might be rich text as rich, so text with a '<' goes in escaped inside markup of ours;
+    other text stays as it is (a plain tooltip wraps and looks as before)."""
+    return f"<qt>{escaped(text)}</qt>" if "<" in text else text
+
+
+def wrapping_label(text: str = "", object_name: str = "", *, selectable: bool = False, rich: bool = False) -> QLabel:
+    """A word-wrapping label, plain text unless `rich` (see `plain_label`)."""
+    label = rich_label(text) if rich else plain_label(text)
     label.setWordWrap(True)
     if object_name:
         label.setObjectName(object_name)
@@ -44,7 +90,8 @@ def wrapping_label(text: str = "", object_name: str = "", *, selectable: bool = 
 
 
 def heading(text: str, object_name: str = "", size: float = 1.4) -> QLabel:
-    label = QLabel(text)
+    """A bold, larger, word-wrapping plain-text label (a teen's name is often in it)."""
+    label = plain_label(text)
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * size)
     font.setBold(True)

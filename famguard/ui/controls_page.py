@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
-from famguard.ui.common import draw_off_screen, heading, named, wrapping_label
+from famguard.ui.common import draw_off_screen, heading, named, plain_label, plain_tooltip, wrapping_label
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
 from famguard.ui.viewstate import SyncState, state_text
@@ -96,7 +96,7 @@ class ControlRow(QFrame):
         self.learn_more.toggled.connect(self.more_help.setVisible)
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
         self.editor = make_editor(info)
-        self.status = named(QLabel(""), f"status_{field}", f"{info.label}: status")
+        self.status = named(plain_label(""), f"status_{field}", f"{info.label}: status")
         # A server's reason can be a sentence: wrap it in the row's free width rather than widen the page.
         self.status.setWordWrap(True)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -137,7 +137,7 @@ class ControlRow(QFrame):
         if state == SyncState.SAVED and self.receipt:
             text = f"{text} — {self.receipt}"
         self.status.setText(text or self.note)
-        self.status.setToolTip(message or "")
+        self.status.setToolTip(plain_tooltip(message or ""))
         self.retry.setVisible(state == SyncState.REJECTED)
 
     def flash(self, note: str) -> None:
@@ -364,7 +364,7 @@ class ControlsPage(QWidget):
 
     def _show_title(self, timezone: str) -> None:
         self.title.setText(f"{self.name}, {self.age} · {timezone}")
-        self.title.setToolTip(f"{self.name}'s day follows the time zone {timezone}")
+        self.title.setToolTip(plain_tooltip(f"{self.name}'s day follows the time zone {timezone}"))
         self.title.setAccessibleName(f"Controls of {self.name}, {self.age}, time zone {timezone}")
 
     def reset(self) -> None:
@@ -464,7 +464,7 @@ class ControlsPage(QWidget):
             # An "&" in a teen's name is a letter, not the button's shortcut key.
             self.undo_button.setText(f"&Undo “{label.replace('&', '&&')}”  ({keys})")
             self.undo_button.setAccessibleName(f"Undo the change of {label}")
-            self.undo_button.setToolTip(f"Put “{label}” back as it was ({keys})")
+            self.undo_button.setToolTip(plain_tooltip(f"Put “{label}” back as it was ({keys})"))
         else:
             self.undo_button.setText(f"&Undo  ({keys})")
             self.undo_button.setAccessibleName("Undo: nothing to undo")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import SPECS
 from famguard.domain.sync import not_reached_words
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import heading, named, plain_label, shown_as_typed, wrapping_label
 
 KEEP_MINE = "keep_mine"
 TAKE_THEIRS = "take_theirs"
@@ -70,8 +70,8 @@ class ConflictDialog(QDialog):
             "conflictExplanation",
         )
         grid = QGridLayout()
-        self.mine_label = named(QLabel(describe_value(field, mine)), "conflictMine", "Your value")
-        self.theirs_label = named(QLabel(describe_value(field, theirs)), "conflictTheirs", f"{who}'s value")
+        self.mine_label = named(plain_label(describe_value(field, mine)), "conflictMine", "Your value")
+        self.theirs_label = named(plain_label(describe_value(field, theirs)), "conflictTheirs", f"{who}'s value")
         for widget in (self.mine_label, self.theirs_label):
             widget.setWordWrap(True)
             font = widget.font()
@@ -79,7 +79,7 @@ class ConflictDialog(QDialog):
             widget.setFont(font)
         grid.addWidget(QLabel("Your change:"), 0, 0)
         grid.addWidget(self.mine_label, 0, 1)
-        grid.addWidget(QLabel(f"{who}'s change:"), 1, 0)
+        grid.addWidget(plain_label(f"{who}'s change:"), 1, 0)
         grid.addWidget(self.theirs_label, 1, 1)
         grid.setColumnStretch(1, 1)
         self.keep_button = named(QPushButton("&Keep mine"), "keepMineButton", "Keep my value")
@@ -112,7 +112,7 @@ class ConflictDialog(QDialog):
 def confirm_quit(parent: QWidget, unsent: int) -> bool:
     """Ask before quitting with changes that have not reached the service: they are kept, but the
     teen's phone keeps the old settings until FamGuard is open and online again."""
-    box = QMessageBox(parent)
+    box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it
     box.setObjectName("quitDialog")
     box.setWindowTitle("FamGuard — Quit")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -131,7 +131,7 @@ def confirm_quit(parent: QWidget, unsent: int) -> bool:
 
 def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
     """Ask before signing out; warn when changes have not reached the service yet."""
-    box = QMessageBox(parent)
+    box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it
     box.setObjectName("signOutDialog")
     box.setWindowTitle("FamGuard — Sign out")
     box.setIcon(QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question)
@@ -150,7 +150,7 @@ def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
 
 def confirm_unlink(parent: QWidget, name: str) -> bool:
     """Ask before unlinking; Enter and Esc keep the link (the safe answer is the default)."""
-    box = QMessageBox(parent)
+    box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it
     box.setObjectName("unlinkDialog")
     box.setWindowTitle("FamGuard — Unlink")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -169,7 +169,7 @@ def confirm_unlink(parent: QWidget, name: str) -> bool:
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:
     """A non-modal error window (the app stays usable behind it)."""
-    box = QMessageBox(parent)
+    box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it
     box.setObjectName("errorDialog")
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(f"FamGuard — {title}")

@@ -23,6 +23,7 @@ from famguard.ui.common import (
     SCROLL_BAR_ALWAYS_OFF,
     USER_ROLE,
     named,
+    plain_tooltip,
     wrapping_label,
 )
 
@@ -123,7 +124,7 @@ class TeenList(QWidget):
         text = self._text(row)
         item.setText(text)
         item.setData(ACCESSIBLE_TEXT_ROLE, text.replace("\n", ", "))
-        item.setToolTip(text)  # the whole of it, should the panel be too narrow for a long name
+        item.setToolTip(plain_tooltip(text))  # the whole of it, should the panel be too narrow for a long name
 
     def select(self, teen_id: str) -> None:
         item = self._item(teen_id)

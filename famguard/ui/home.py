@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.controls import Controls
 from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
-from famguard.ui.common import SCROLL_BAR_ALWAYS_OFF, heading, named, wrapping_label
+from famguard.ui.common import SCROLL_BAR_ALWAYS_OFF, heading, named, plain_tooltip, wrapping_label
 from famguard.ui.time_requests import TimeRequestsBox
 
 
@@ -205,7 +205,7 @@ class HomePage(QWidget):
         self.teen_id = facts.teen_id
         self.title.setText(f"{facts.name}, {facts.age} · {facts.controls.timezone}")
         self.title.setAccessibleName(f"Home of {facts.name}, {facts.age}, time zone {facts.controls.timezone}")
-        self.title.setToolTip(f"{facts.name}'s day follows the time zone {facts.controls.timezone}")
+        self.title.setToolTip(plain_tooltip(f"{facts.name}'s day follows the time zone {facts.controls.timezone}"))
         for section in self.sections:
             section.show_facts(facts)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import heading, named, plain_tooltip, wrapping_label
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
@@ -90,7 +90,7 @@ class InboxDialog(QDialog):
             cells = (name, f"+{format_minutes(request.minutes)}", request.reason or "—", when_text(request.created_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(plain_tooltip(text))
                 self.table.setItem(index, column, item)
         self.table.resizeRowsToContents()
         self.table.clearSelection()

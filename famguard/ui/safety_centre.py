@@ -35,7 +35,7 @@ from famguard.domain.safety_guides import (
     Recommendation,
     recommendations,
 )
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import heading, named, plain_tooltip, wrapping_label
 
 
 def guides_html(hotlines: HotlineTable | None) -> str:
@@ -177,7 +177,7 @@ class SafetyCentre(QWidget):
     def _show_hotline(self, hotline: Hotline) -> None:
         self.hotline.setText(f"{hotline.organisation} — {hotline.url}")
         self.report_button.setEnabled(True)
-        self.report_button.setToolTip(f"Opens {hotline.url} in your browser")
+        self.report_button.setToolTip(plain_tooltip(f"Opens {hotline.url} in your browser"))
 
     def _report(self) -> None:
         hotline = self.current_hotline()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import escaped, named, wrapping_label
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
@@ -44,7 +44,7 @@ class TeenPhonePanel(QDockWidget):
         self.setAccessibleName("Teen's phone")
         self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         body = QWidget()
-        self.who = named(wrapping_label("", "teenWho"), "teenWho", "Signed in teen")
+        self.who = named(wrapping_label("", "teenWho", rich=True), "teenWho", "Signed in teen")
         self.pairing_state = "idle"
 
         pairing = QGroupBox("Guardians")
@@ -130,7 +130,7 @@ class TeenPhonePanel(QDockWidget):
         self.set_usage("", locked=None)
 
     def set_teen(self, name: str, age: int) -> None:
-        self.who.setText(f"Signed in on the phone as <b>{name}</b>, {age}")
+        self.who.setText(f"Signed in on the phone as <b>{escaped(name)}</b>, {age}")
 
     def set_pairing_state(self, state: str, message: str = "") -> None:
         """idle (enter a code) · busy · redeemed (accept or decline who asks) · waiting (for the

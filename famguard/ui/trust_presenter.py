@@ -22,6 +22,7 @@ from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.ui.common import shown_as_typed
 from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.receipt_words import receipt_words
@@ -270,7 +271,7 @@ class TrustPresenter(Presenter):
         row = self.teens.row(cached.teen_id) if cached else None
         if cached is None or row is None:
             return
-        box = QMessageBox(self.window)
+        box = shown_as_typed(QMessageBox(self.window))  # the rule's and the teen's names in it
         box.setObjectName("endRuleQuestion")
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("End the temporary rule?")

@@ -502,6 +502,8 @@ def test_the_qt_values_named_by_number_are_the_enums_they_stand_for(qtbot) -> No
     assert common.ELIDE_RIGHT == Qt.TextElideMode.ElideRight.value
     assert common.ACCESSIBLE_TEXT_ROLE == Qt.ItemDataRole.AccessibleTextRole.value
     assert common.USER_ROLE == Qt.ItemDataRole.UserRole.value
+    assert common.PLAIN_TEXT == Qt.TextFormat.PlainText.value
+    assert common.RICH_TEXT == Qt.TextFormat.RichText.value
     teens = TeenList()
     qtbot.addWidget(teens)
     assert teens.list.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
@@ -510,6 +512,8 @@ def test_the_qt_values_named_by_number_are_the_enums_they_stand_for(qtbot) -> No
     qtbot.addWidget(home)
     scroll = home.findChild(QScrollArea, "homeScroll")
     assert scroll is not None and scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert home.title.textFormat() == Qt.TextFormat.PlainText
+    assert common.wrapping_label("", rich=True).textFormat() == Qt.TextFormat.RichText
     window = MainWindow()
     qtbot.addWidget(window)
     window.show_no_teen("Connecting to the service…")
