@@ -83,7 +83,9 @@ class ConflictDialog(QDialog):
         grid.addWidget(self.theirs_label, 1, 1)
         grid.setColumnStretch(1, 1)
         self.keep_button = named(QPushButton("&Keep mine"), "keepMineButton", "Keep my value")
-        self.take_button = named(QPushButton(f"&Take {who}'s"), "takeTheirsButton", f"Take {who}'s value")
+        # An "&" in the name is a letter, not a second keyboard letter (Alt+J for "Anne & Jo").
+        take = f"&Take {who.replace('&', '&&')}'s"
+        self.take_button = named(QPushButton(take), "takeTheirsButton", f"Take {who}'s value")
         self.keep_button.clicked.connect(lambda: self._choose(KEEP_MINE))
         self.take_button.clicked.connect(lambda: self._choose(TAKE_THEIRS))
         self.take_button.setDefault(True)  # the safe default: nothing of the other guardian is lost

@@ -273,9 +273,10 @@ class MainWindow(QMainWindow):
 
     def set_account(self, who: str | None, server: str | None) -> None:
         signed_in = who is not None
-        self.who_action.setText(f"Signed in as {who}" if signed_in else "Not signed in")
+        # An "&" in a name or an address is a letter in the menu, not a keyboard letter.
+        self.who_action.setText(f"Signed in as {who.replace('&', '&&')}" if who is not None else "Not signed in")
         self.server_url = server or ""
-        self.server_action.setText(f"Server: {server}" if server else "")
+        self.server_action.setText(f"Server: {server.replace('&', '&&')}" if server else "")
         self.server_action.setVisible(bool(server))
         self.sign_out_action.setEnabled(signed_in)
         self.add_teen_action.setEnabled(signed_in)

@@ -393,6 +393,26 @@ def test_conflict_dialog_shows_both_values_and_who(qtbot, button: str, choice: s
     assert dialog.choice == choice
 
 
+def test_an_ampersand_in_the_other_guardians_name_is_a_letter_on_the_take_button(qtbot) -> None:
+    """ "&Take Anne & Jo's" showed "Take Anne  Jo's" with J underlined: Alt+J took their value too."""
+    from PySide6.QtGui import QKeySequence
+
+    when = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    dialog = ConflictDialog("comments", Audience.NO_ONE, Audience.FRIENDS, who="Anne & Jo", when=when, teen_name="Maya")
+    qtbot.addWidget(dialog)
+    take = find(dialog, QPushButton, "takeTheirsButton")
+    assert take.text().replace("&&", "\0").replace("&", "").replace("\0", "&") == "Take Anne & Jo's"
+    assert QKeySequence.mnemonic(take.text()).toString() == "Alt+T"
+
+
+def test_an_ampersand_in_the_guardians_name_is_a_letter_in_the_account_menu(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_account("Anne & Jo (anne@example.org)", "https://a.example.org/?x=1&y=2")
+    assert window.who_action.text() == "Signed in as Anne && Jo (anne@example.org)"  # shown "Anne & Jo"
+    assert window.server_action.text() == "Server: https://a.example.org/?x=1&&y=2"
+
+
 @pytest.mark.parametrize(
     ("field", "mine", "theirs", "words"),
     [
