@@ -69,6 +69,17 @@ def escaped(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
 
 
+def ampersands_as_letters(text: str) -> str:
+    """Text from others (a name, an address) put into a button's or menu item's text: an "&" in
+    it is shown as a letter, not taken as a keyboard letter ("Anne & Jo" would add Alt+J)."""
+    return text.replace("&", "&&")
+
+
+def without_mnemonic(text: str) -> str:
+    """A button's or menu item's text as drawn: "&Undo" shows "Undo", "&&" shows "&"."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` as typed. Tooltips have no text format to set: Qt renders one
     that might be rich text as rich, so text with a '<' goes in escaped inside markup of ours;

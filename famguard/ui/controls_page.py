@@ -36,7 +36,16 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
-from famguard.ui.common import draw_off_screen, heading, named, plain_label, plain_tooltip, wrapping_label
+from famguard.ui.common import (
+    ampersands_as_letters,
+    draw_off_screen,
+    heading,
+    named,
+    plain_label,
+    plain_tooltip,
+    without_mnemonic,
+    wrapping_label,
+)
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
 from famguard.ui.viewstate import SyncState, state_text
@@ -160,7 +169,7 @@ class _UndoButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, self.sizePolicy().verticalPolicy())
 
     def _advance(self, text: str) -> int:
-        return self.fontMetrics().horizontalAdvance(_without_mnemonic(text))
+        return self.fontMetrics().horizontalAdvance(without_mnemonic(text))
 
     def _padding(self) -> int:
         return super().sizeHint().width() - self._advance(self.text())
@@ -186,11 +195,6 @@ class _UndoButton(QPushButton):
         self.initStyleOption(option)
         option.text = self.shown_text()
         painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
-
-
-def _without_mnemonic(text: str) -> str:
-    """A button's text as drawn: "&Undo" shows "Undo", "&&" shows "&"."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 class _PageScroll(QScrollArea):
@@ -461,8 +465,7 @@ class ControlsPage(QWidget):
         keys = undo_keys().toString(QKeySequence.SequenceFormat.NativeText)
         if self._undo:
             label = self._undo_label()
-            # An "&" in a teen's name is a letter, not the button's shortcut key.
-            self.undo_button.setText(f"&Undo “{label.replace('&', '&&')}”  ({keys})")
+            self.undo_button.setText(f"&Undo “{ampersands_as_letters(label)}”  ({keys})")
             self.undo_button.setAccessibleName(f"Undo the change of {label}")
             self.undo_button.setToolTip(plain_tooltip(f"Put “{label}” back as it was ({keys})"))
         else:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import SPECS
 from famguard.domain.sync import not_reached_words
-from famguard.ui.common import heading, named, plain_label, shown_as_typed, wrapping_label
+from famguard.ui.common import ampersands_as_letters, heading, named, plain_label, shown_as_typed, wrapping_label
 
 KEEP_MINE = "keep_mine"
 TAKE_THEIRS = "take_theirs"
@@ -83,8 +83,7 @@ class ConflictDialog(QDialog):
         grid.addWidget(self.theirs_label, 1, 1)
         grid.setColumnStretch(1, 1)
         self.keep_button = named(QPushButton("&Keep mine"), "keepMineButton", "Keep my value")
-        # An "&" in the name is a letter, not a second keyboard letter (Alt+J for "Anne & Jo").
-        take = f"&Take {who.replace('&', '&&')}'s"
+        take = f"&Take {ampersands_as_letters(who)}'s"
         self.take_button = named(QPushButton(take), "takeTheirsButton", f"Take {who}'s value")
         self.keep_button.clicked.connect(lambda: self._choose(KEEP_MINE))
         self.take_button.clicked.connect(lambda: self._choose(TAKE_THEIRS))

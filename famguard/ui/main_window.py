@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from famguard import __version__
 from famguard.ui.banners import Banner, OfflineBanner
-from famguard.ui.common import ALIGN_CENTER, heading, named, wrapping_label
+from famguard.ui.common import ALIGN_CENTER, ampersands_as_letters, heading, named, wrapping_label
 
 if TYPE_CHECKING:
     from famguard.ui.controls_page import ControlsPage
@@ -273,10 +273,9 @@ class MainWindow(QMainWindow):
 
     def set_account(self, who: str | None, server: str | None) -> None:
         signed_in = who is not None
-        # An "&" in a name or an address is a letter in the menu, not a keyboard letter.
-        self.who_action.setText(f"Signed in as {who.replace('&', '&&')}" if who is not None else "Not signed in")
+        self.who_action.setText(f"Signed in as {ampersands_as_letters(who)}" if who is not None else "Not signed in")
         self.server_url = server or ""
-        self.server_action.setText(f"Server: {server.replace('&', '&&')}" if server else "")
+        self.server_action.setText(f"Server: {ampersands_as_letters(server)}" if server else "")
         self.server_action.setVisible(bool(server))
         self.sign_out_action.setEnabled(signed_in)
         self.add_teen_action.setEnabled(signed_in)

@@ -100,7 +100,7 @@ def test_an_ampersand_in_the_name_is_shown_and_alt_u_stays_undo(qtbot) -> None:
     page = _small_page(qtbot, "Anne & Jo")
     undo = page.findChild(QPushButton, "undoButton")
     next(_change_every_control(page))  # comments on Anne & Jo's videos
-    from famguard.ui.controls_page import _without_mnemonic  # what Qt draws of a button's text
+    from famguard.ui.common import without_mnemonic  # what Qt draws of a button's text
 
-    assert "Comments on Anne & Jo's videos" in _without_mnemonic(undo.shown_text())
+    assert "Comments on Anne & Jo's videos" in without_mnemonic(undo.shown_text())
     assert QKeySequence.mnemonic(undo.text()) == QKeySequence("Alt+U")
