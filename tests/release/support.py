@@ -23,12 +23,12 @@ def load(name: str) -> ModuleType:
     return module
 
 
-def tool(name: str, apt: str) -> str:
-    """The path of a command-line validator; a skip with its reason when it is missing, or a failure
-    when FAMGUARD_REQUIRE_PACKAGING_TOOLS=1 (as in .ci/run, which installs them)."""
+def tool(name: str, apt: str, *, required_by: str = "FAMGUARD_REQUIRE_PACKAGING_TOOLS") -> str:
+    """The path of a command-line tool a test runs; a skip with its reason when it is missing, or a
+    failure when the environment variable `required_by` is 1 (as in .ci/run, which installs them)."""
     found = shutil.which(name)
     if found:
         return found
-    if os.environ.get("FAMGUARD_REQUIRE_PACKAGING_TOOLS") == "1":
-        pytest.fail(f"FAMGUARD_REQUIRE_PACKAGING_TOOLS=1 but {name} is missing (apt: {apt})")
+    if os.environ.get(required_by) == "1":
+        pytest.fail(f"{required_by}=1 but {name} is missing (apt: {apt})")
     pytest.skip(f"needs {name} (apt: {apt})")

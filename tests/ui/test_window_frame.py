@@ -18,19 +18,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
+from tests.release.support import tool
 
 SCREEN = (800, 600)
 TOOLS = {"Xvfb": "xvfb", "openbox": "openbox", "xdotool": "xdotool", "xwininfo": "x11-utils"}
 
 
 def _tools() -> None:
-    missing = [f"{name} (apt: {package})" for name, package in TOOLS.items() if shutil.which(name) is None]
-    if not missing:
-        return
-    if os.environ.get("FAMGUARD_REQUIRE_DESKTOP_TOOLS") == "1":
-        pytest.fail(f"FAMGUARD_REQUIRE_DESKTOP_TOOLS=1 but missing: {', '.join(missing)}")
-    pytest.skip(f"needs {', '.join(missing)}")
+    for name, package in TOOLS.items():
+        tool(name, package, required_by="FAMGUARD_REQUIRE_DESKTOP_TOOLS")
 
 
 @contextmanager
