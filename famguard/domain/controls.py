@@ -46,6 +46,7 @@ from famguard.domain.values import (
     LikedVisibility,
     QuietHours,
     TimeAwayBlock,
+    kept_keyword,
     time_away_block_to_json,
 )
 from famguard.domain.zones import is_zone_name
@@ -426,7 +427,7 @@ def sent_text_problems(raw: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[
     """The keywords of a change someone sends that the plain-text rule refuses
     (famguard.domain.plain_text), by field. `kept` is the controls' wire form now: a keyword it
     already holds (stored by an older service) passes, so the guardian can still change the list
-    and remove that word; what parse_keywords reads (trimmed, inner spaces joined) is compared.
+    and remove that word; the word as kept (kept_keyword, what parse_keywords reads) is compared.
     Only what is sent is checked: stored bodies and the service's replies are read as they are."""
     problems: dict[str, str] = {}
     for name, value in raw.items():
@@ -435,7 +436,7 @@ def sent_text_problems(raw: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[
             continue
         already = set(kept.get(name) or ())
         for item in value:
-            if isinstance(item, str) and " ".join(item.split()) not in already:
+            if isinstance(item, str) and kept_keyword(item) not in already:
                 problem = plain_text_problem(item)
                 if problem is not None:
                     problems[name] = problem

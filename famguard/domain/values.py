@@ -148,6 +148,11 @@ def parse_quiet_hours(value: Any) -> QuietHours | None:
     return QuietHours(start, end)
 
 
+def kept_keyword(text: str) -> str:
+    """A keyword as the controls keep it: trimmed, its inner spaces (tabs, runs) one space each."""
+    return " ".join(text.split())
+
+
 def parse_keywords(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise FieldError("Must be a list of words or hashtags.")
@@ -156,7 +161,7 @@ def parse_keywords(value: Any) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str):
             raise FieldError("Each keyword must be text.")
-        word = " ".join(item.split())
+        word = kept_keyword(item)
         if not word:
             raise FieldError("A keyword cannot be empty.")
         if len(word) > MAX_KEYWORD_LENGTH:

@@ -53,6 +53,7 @@ from famguard.domain.values import (
     TimeAwayBlock,
     block_text,
     format_minutes,
+    kept_keyword,
 )
 from famguard.ui.common import named, wrapping_label
 from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
@@ -516,7 +517,7 @@ class KeywordEditor(Editor):
         self.say(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
 
     def _add(self) -> None:
-        word = " ".join(self.edit.text().split())
+        word = kept_keyword(self.edit.text())
         if not word:
             return
         hidden = plain_text_problem(self.edit.text())  # before the spaces are joined: the service's rule
