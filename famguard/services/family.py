@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker whe
     from famguard.domain.models import ActivityEntry, Pairing
 
 
+# Link entries read for "who manages the teen": every link a family could have had, and more.
+LINK_ENTRIES = 200
+
+
 class FamilyService:
     def __init__(self, api: ApiClient, store: AccountStore, notifier: Notifier | None = None) -> None:
         self.api = api
@@ -109,19 +113,18 @@ class FamilyService:
     def cached_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
         return self.store.activity(teen_id, limit)
 
-    def cached_links(self, teen_id: str, limit: int = 200) -> list[ActivityEntry]:
+    def cached_links(self, teen_id: str, limit: int = LINK_ENTRIES) -> list[ActivityEntry]:
         """The teen's link entries in the cached history, newest first: who manages them, however
         many changes came after (the newest entries alone lose the links after a few dozen)."""
         return self.store.activity_page(teen_id, kind="link", limit=limit)
 
-    def refresh_links(self, teen_id: str, limit: int = 200) -> list[ActivityEntry]:
-        entries = self.api.activity(teen_id, limit=limit, kind="link")
-        self.store.add_activity(entries)
-        self.notifier.notify(NoticeKind.ACTIVITY, teen_id)
-        return entries
+    def refresh_links(self, teen_id: str) -> list[ActivityEntry]:
+        """The teen's link entries from the service, into the cache (what cached_links reads)."""
+        return self.refresh_activity(teen_id, LINK_ENTRIES, kind="link")
 
-    def refresh_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
-        entries = self.api.activity(teen_id, limit=limit)
+    def refresh_activity(self, teen_id: str, limit: int = 100, *, kind: str | None = None) -> list[ActivityEntry]:
+        """The newest entries (of one `kind`, if given) from the service, into the cache."""
+        entries = self.api.activity(teen_id, limit=limit, kind=kind)
         self.store.add_activity(entries)
         self.notifier.notify(NoticeKind.ACTIVITY, teen_id)
         return entries
