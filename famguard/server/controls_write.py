@@ -26,6 +26,7 @@ from famguard.domain.controls import (
     parse_sent_patch,
 )
 from famguard.domain.errors import DomainValidationError
+from famguard.server import write_budget
 from famguard.server.access import (
     CONTROLS_WRITE_SQL,
     ControlsRead,
@@ -145,6 +146,7 @@ def change_controls(
     changed = [name for name in after if after[name] != before[name]]
     if not changed:
         return stored.body, current_etag, allowed.actor_id
+    write_budget.spend(statements, now, allowed.actor_id)
     body = dumps(after)
     moved = statements.run(
         _UPDATE,

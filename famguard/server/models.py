@@ -226,6 +226,15 @@ class IdempotencyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class WriteBudget(Base):
+    """An account's writes in its current minute (famguard.server.write_budget)."""
+
+    __tablename__ = "write_budgets"
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    spent: Mapped[int] = mapped_column(Integer)
+
+
 class PhoneStatusRow(Base):
     """What the teen's phone last said: the version of its effective controls it applied, when,
     and when it last checked in (a delivery receipt for the guardians)."""

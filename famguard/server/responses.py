@@ -17,7 +17,7 @@ _DESCRIPTIONS = {
     412: "`If-Match` does not match the current ETag; nothing changed.",
     422: "A body value or rule is broken; `fields` names each field and reason.",
     428: "`If-Match` is required.",
-    429: "Too many attempts; wait `Retry-After` seconds.",
+    429: "Too many attempts, or more writes than the account may make in a minute; wait `Retry-After` seconds.",
 }
 
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}

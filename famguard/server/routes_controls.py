@@ -120,7 +120,7 @@ def controls_read_response(found: ControlsRead, if_none_match: str | None) -> Re
 @router.patch(
     "/v1/teens/{teen_id}/controls",
     response_model=ControlsOut,
-    responses={200: {"headers": _ETAG_HEADER}, **errors(409, 412, 428)},
+    responses={200: {"headers": _ETAG_HEADER}, **errors(409, 412, 428, 429)},
     openapi_extra=_PATCH_BODY,
 )
 def patch_controls(

@@ -93,12 +93,12 @@ def _teen_today(service: Service, session: Session, teen_id: str) -> date:
     return teen_today(service.teen_timezone(session, teen_id), service.now())
 
 
-@router.post("/v1/me/usage", response_model=UsageDayOut, responses=errors())
+@router.post("/v1/me/usage", response_model=UsageDayOut, responses=errors(429))
 def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
     """The teen's device reports the minutes used on a local date; the last report wins."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "teen")
+        me = service.authenticate_write(session, request, "teen")
         today = _teen_today(service, session, me.account_id)
         if not today - timedelta(days=USAGE_PAST_DAYS) <= body.date <= today + timedelta(days=1):
             raise ApiError(
@@ -190,7 +190,7 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
     `TIME_REQUESTS_PER_DAY` in any 24 hours (429 with `Retry-After`)."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "teen")
+        me = service.authenticate_write(session, request, "teen")
         guardians = service.active_guardian_ids(session, me.account_id)
         if not guardians:
             raise not_found("A linked guardian to ask")
@@ -249,12 +249,12 @@ def my_time_requests(request: Request) -> list[TimeRequestOut]:
         return _list_requests(session, me.account_id)
 
 
-@router.post("/v1/time-requests/{request_id}/decision", response_model=TimeRequestOut, responses=errors(409))
+@router.post("/v1/time-requests/{request_id}/decision", response_model=TimeRequestOut, responses=errors(409, 429))
 def decide(request_id: str, body: TimeDecision, request: Request) -> TimeRequestOut:
     """Approve (raising the limit of the request's day only) or deny; once."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "guardian")
+        me = service.authenticate_write(session, request, "guardian")
         row = session.get(TimeRequestRow, request_id)
         if row is None:
             raise not_found("That request")

@@ -80,7 +80,7 @@ def create_pairing(request: Request) -> PairingCreated:
     `PAIRINGS_PER_HOUR` codes per guardian in any hour (429 with `Retry-After`)."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "guardian")
+        me = service.authenticate_write(session, request, "guardian")
         now = service.now()
         service.lock_keys(session, f"pairings:{me.account_id}")  # two at once count each other
         # Codes are kept (their rows say who paired when) and each costs a write: without a limit,
@@ -128,7 +128,7 @@ def redeem(body: RedeemRequest, request: Request) -> PairingOut:
     service = _service(request)
     address = client_address(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "teen")
+        me = service.authenticate_write(session, request, "teen")
         service.lock_keys(session, f"pair:{me.account_id}", f"pair@{address}")
         waits = [
             service.retry_after(service.failures(session, "pair", column, value), WRONG_CODES_PER_WINDOW)
@@ -223,25 +223,25 @@ def _advance(service: Service, session: Session, row: PairingRow, me: Principal,
     session.refresh(row)
 
 
-@router.post("/v1/pairings/{pairing_id}/accept", response_model=PairingOut, responses=errors(409, 410))
+@router.post("/v1/pairings/{pairing_id}/accept", response_model=PairingOut, responses=errors(409, 410, 429))
 def accept(pairing_id: str, request: Request) -> PairingOut:
     """The teen agrees to be linked with the guardian shown at redeem."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "teen")
+        me = service.authenticate_write(session, request, "teen")
         row = _reachable_pairing(service, session, me, pairing_id)
         _advance(service, session, row, me, "waiting", "accepted")
         service.publish(session, "pairing_accepted", me.account_id, {"pairing_id": row.id}, [row.guardian_id])
         return _pairing_out(service, session, row)
 
 
-@router.post("/v1/pairings/{pairing_id}/confirm", response_model=PairingOut, responses=errors(409, 410))
+@router.post("/v1/pairings/{pairing_id}/confirm", response_model=PairingOut, responses=errors(409, 410, 429))
 def confirm(pairing_id: str, request: Request) -> PairingOut:
     """The guardian, now seeing which teen accepted, confirms: the link starts and a teen
     without controls gets the defaults for their age."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "guardian")
+        me = service.authenticate_write(session, request, "guardian")
         row = _reachable_pairing(service, session, me, pairing_id)
         teen = session.get(Account, row.teen_id) if row.teen_id else None
         if teen is not None:
@@ -308,12 +308,12 @@ def get_pairing(pairing_id: str, request: Request) -> PairingOut:
         return _pairing_out(service, session, _reachable_pairing(service, session, me, pairing_id))
 
 
-@router.delete("/v1/pairings/{pairing_id}", status_code=204, responses=errors(409))
+@router.delete("/v1/pairings/{pairing_id}", status_code=204, responses=errors(409, 429))
 def cancel_pairing(pairing_id: str, request: Request) -> Response:
     """Either party calls the pairing off before it is confirmed."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request)
+        me = service.authenticate_write(session, request)
         row = _reachable_pairing(service, session, me, pairing_id)
         if row.status == "active":
             raise ApiError(409, "pairing_not_open", "This pairing is already confirmed; end the link instead.")
@@ -396,12 +396,12 @@ def teen_guardians(teen_id: str, request: Request) -> list[GuardianOut]:
     return [GuardianOut(id=g.id, display_name=g.display_name, linked_at=at) for g, at in rows]
 
 
-@router.delete("/v1/teens/{teen_id}/link", status_code=204, responses=errors())
+@router.delete("/v1/teens/{teen_id}/link", status_code=204, responses=errors(429))
 def end_link(teen_id: str, request: Request) -> Response:
     """A guardian ends their own link; the teen (with its own id) ends every link."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request)
+        me = service.authenticate_write(session, request)
         if me.role == "teen":
             if teen_id != me.account_id:
                 raise not_found("That teen")

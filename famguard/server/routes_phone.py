@@ -74,12 +74,12 @@ def my_controls(request: Request) -> Response:
     return Response(content=found.body, media_type="application/json", headers={"ETag": found.etag})
 
 
-@router.post("/v1/me/controls/applied", status_code=204, response_class=Response, responses=errors())
+@router.post("/v1/me/controls/applied", status_code=204, response_class=Response, responses=errors(429))
 def report_applied(body: AppliedReport, request: Request) -> Response:
     """The phone applied the effective controls of `etag`. An ETag this teen never had is 422."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "teen")
+        me = service.authenticate_write(session, request, "teen")
         _linked_teen_self(service, session, me)
         if not is_known_etag(session, me.account_id, body.etag):
             raise ApiError(

@@ -48,13 +48,13 @@ def _rule_out(session: Session, rule: TemporaryRuleRow, today_status: RuleStatus
     )
 
 
-@router.post("/v1/teens/{teen_id}/temporary-rules", status_code=201, response_model=RuleOut, responses=errors())
+@router.post("/v1/teens/{teen_id}/temporary-rules", status_code=201, response_model=RuleOut, responses=errors(429))
 def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
     """Plan a rule. 422 when the dates are wrong (at most 92 days, not over, no overlap) or a
     setting is not allowed at the teen's age (`controls.<field>`)."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "guardian")
+        me = service.authenticate_write(session, request, "guardian")
         teen = service.linked_teen(session, me, teen_id)
         today = teen_today_of(service, session, teen_id)
         others = [(r.starts_on, r.ends_on) for r in live_rules(session, teen_id)]
@@ -126,14 +126,17 @@ def _listed(service: Service, session: Session, teen_id: str) -> list[RuleOut]:
 
 
 @router.delete(
-    "/v1/teens/{teen_id}/temporary-rules/{rule_id}", status_code=204, response_class=Response, responses=errors(409)
+    "/v1/teens/{teen_id}/temporary-rules/{rule_id}",
+    status_code=204,
+    response_class=Response,
+    responses=errors(409, 429),
 )
 def remove_rule(teen_id: str, rule_id: str, request: Request) -> Response:
     """Remove a scheduled or active rule (an active one stops at once). An ended rule is history:
     409."""
     service = _service(request)
     with service.db.write() as session:
-        me = service.authenticate(session, request, "guardian")
+        me = service.authenticate_write(session, request, "guardian")
         service.linked_teen(session, me, teen_id)
         rule = session.get(TemporaryRuleRow, rule_id)
         if rule is None or rule.teen_id != teen_id or rule.removed_at is not None:

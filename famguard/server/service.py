@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from famguard.domain.age import ADULT_AGE, age_on
 from famguard.domain.controls import DEFAULT_TIMEZONE
 from famguard.domain.schedule import teen_today
+from famguard.server import write_budget
 from famguard.server.access import (
     AUTH_ACCOUNT_ID,
     AUTH_SQL,
@@ -93,6 +94,13 @@ class Service:
         principal = Principal(row[AUTH_ACCOUNT_ID], row[5], row[6], row[3], as_date(row[7]))
         if role is not None and principal.role != role:
             raise refusal_error(Refusal.WRONG_ROLE, role=role)
+        return principal
+
+    def authenticate_write(self, session: Session, request: Request, role: str | None = None) -> Principal:
+        """`authenticate` for a request that changes something: the account's write is counted
+        against its budget in this transaction (famguard.server.write_budget; 429 over it)."""
+        principal = self.authenticate(session, request, role)
+        write_budget.spend(SessionStatements(session), self.now(), principal.account_id)
         return principal
 
     # --- reaching a teen --------------------------------------------------------------------

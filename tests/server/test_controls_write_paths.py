@@ -22,6 +22,7 @@ import requests
 
 from famguard.domain.controls import controls_from_json, controls_to_json
 from famguard.server import controls_write
+from famguard.server.write_budget import WRITES_PER_MINUTE
 from tests.server.test_controls_read_paths import assert_answers_agree
 from tests.support.accounts import Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api
@@ -37,7 +38,9 @@ def _patch(
     body: Any,  # noqa: ANN401 - any JSON value, or raw bytes
     if_match: str | None,
     headers: dict[str, str] | None = None,
+    fourth: str = "WWW-Authenticate",
 ) -> Answer:
+    """Status, body, ETag and the header `fourth`."""
     teen_id = teen if isinstance(teen, str) else teen.id
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     if if_match is not None:
@@ -48,7 +51,7 @@ def _patch(
         response.status_code,
         response.text,
         response.headers.get("ETag"),
-        response.headers.get("WWW-Authenticate"),
+        response.headers.get(fourth),
     )
 
 
@@ -113,7 +116,20 @@ def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], lis
     # Kim lives in Auckland now: 12:00 UTC is already tomorrow there, the 18th birthday.
     answers.append(("18 today in the teen's time zone", _patch(api, kim, alex.token, limit, '"2"')))
     answers.append(("after the links ended at 18", _patch(api, kim, alex.token, limit, '"2"')))
-    clock.advance(minutes=16)
+    # The write budget (famguard.server.write_budget): Bea's changes of Tom in one minute go
+    # through up to the budget; the next is refused and saves nothing; a minute later it goes.
+    # (A minute first: linking Tom spent two of Bea's writes, the pairing code and its confirmation.)
+    clock.advance(minutes=1)
+    etag: str | None = '"1"'
+    for n in range(WRITES_PER_MINUTE):
+        status, _, etag, _ = _patch(api, tom, bea.token, {"daily_limit_minutes": 100 + n}, etag)
+        assert status == 200, n
+    over = _patch(api, tom, bea.token, {"daily_limit_minutes": 30}, etag, fourth="Retry-After")
+    answers.append(("over the write budget", over))
+    answers.append(("tom after the refusal", _got(api, f"/v1/teens/{tom.id}/controls", bea)))
+    clock.advance(minutes=1)
+    answers.append(("a minute later", _patch(api, tom, bea.token, {"daily_limit_minutes": 30}, etag)))
+    clock.advance(minutes=14)
     answers.append(("expired token", _patch(api, maya, alex.token, limit, '"5"')))
     renew(api, alex)
     renew(api, jordan)
@@ -133,6 +149,12 @@ def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], lis
     feed = _get(api, "/v1/events", alex, params={"after": cursor})["events"]
     events = named([{k: v for k, v in e.items() if k != "id"} for e in feed])
     return answers, history, events
+
+
+def _got(api: Api, path: str, person: Person) -> Answer:
+    """A GET's answer in the form of _patch's."""
+    response = api.call("GET", path, person.token)
+    return response.status_code, response.text, response.headers.get("ETag"), response.headers.get("Retry-After")
 
 
 def _get(api: Api, path: str, person: Person, params: dict[str, Any] | None = None) -> Any:  # noqa: ANN401 - JSON
@@ -182,6 +204,10 @@ def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
     assert answers["the key, no if-match"][0] == 428 and answers["the key, teen token"][0] == 403
     assert [answers[k][0] for k in ("a new key, stale", "a new key, invalid", "its corrected retry")] == [412, 422, 200]
     assert answers["a key too long"][0] == 422
+    over = answers["over the write budget"]
+    assert over[0] == 429 and '"rate_limited"' in over[1] and over[2] is None and over[3] == "60"
+    assert json.loads(answers["tom after the refusal"][1])["daily_limit_minutes"] == 100 + 119
+    assert answers["a minute later"][0] == 200
     assert answers["17, 18 tomorrow (UTC)"][0] == 200
     assert answers["18 today in the teen's time zone"][0] == 404
     assert answers["after the links ended at 18"][0] == 404

@@ -208,7 +208,7 @@ def test_restarting_on_an_existing_database_keeps_everything(
     second.state.service.db.dispose()
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD_REVISION
         assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
     engine.dispose()
 

@@ -1,0 +1,162 @@
+"""Each account's write budget (famguard/server/write_budget.py), over real HTTP against the real
+server. Found from outside before it: one account posting in a loop (a phone's usage reports from
+four connections, ~300 a second) grew the database by an event per guardian each time and shared
+the one writer with every family. Now an account's writes beyond WRITES_PER_MINUTE in its minute
+are refused with 429 and Retry-After, saving nothing; a minute later it may write again.
+
+The controls change (both paths, SQLite and PostgreSQL) is part of the parity scenario in
+test_controls_write_paths / test_postgres_paths. Here: a phone's usage reports, what does not
+count (refused and unchanged writes), every kind of write drawing on one budget per account, and
+the budget held across two server processes on one database (it lives in the database)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import requests
+
+from famguard.server.write_budget import WRITES_PER_MINUTE
+from tests.support.accounts import Person, link, make_guardian, make_teen
+from tests.support.http import Api, assert_error
+from tests.support.servers import FakeClock, LocalServer
+
+
+def _report(api: Api, teen: Person, minutes: int, day: date) -> requests.Response:
+    response: requests.Response = api.call(
+        "POST", "/v1/me/usage", teen.token, json={"date": day.isoformat(), "minutes": minutes}
+    )
+    return response
+
+
+def _change(api: Api, guardian: Person, teen: Person, minutes: int) -> requests.Response:
+    etag = api.call("GET", f"/v1/teens/{teen.id}/controls", guardian.token).headers["ETag"]
+    response: requests.Response = api.call(
+        "PATCH",
+        f"/v1/teens/{teen.id}/controls",
+        guardian.token,
+        json={"daily_limit_minutes": minutes},
+        headers={"If-Match": etag},
+    )
+    return response
+
+
+def _usage_events(api: Api, guardian: Person, teen: Person, cursor: str) -> list[dict[str, Any]]:
+    """The teen's usage reports in the guardian's event feed after `cursor`, page by page."""
+    found: list[dict[str, Any]] = []
+    while True:
+        page = api.call("GET", "/v1/events", guardian.token, params={"after": cursor}).json()
+        found += [e for e in page["events"] if e["type"] == "usage_reported" and e["teen_id"] == teen.id]
+        if not page["events"]:
+            return found
+        cursor = page["cursor"]
+
+
+def _refused_for_the_budget(response: requests.Response) -> int:
+    """The budget's refusal, and its Retry-After in seconds."""
+    message = assert_error(response, 429, "rate_limited")["message"]
+    assert "a minute at most" in message and "Nothing was saved" in message
+    wait = int(response.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    return wait
+
+
+def _family(api: Api) -> tuple[Person, Person, Person]:
+    """Alex, with Maya and Leo linked; then a minute passes, so the pairing's writes (the code,
+    the redeem, the accept, the confirmation) are in a window of their own."""
+    alex = make_guardian(api, "Alex")
+    maya, leo = make_teen(api, "Maya", 14), make_teen(api, "Leo", 15)
+    link(api, alex, maya)
+    link(api, alex, leo)
+    return alex, maya, leo
+
+
+def test_a_phone_posting_in_a_loop_is_refused_past_its_budget_and_saves_nothing(
+    clocked_server: str, clock: FakeClock
+) -> None:
+    with requests.Session() as session:
+        api = Api(session, clocked_server)
+        alex, maya, leo = _family(api)
+        clock.advance(minutes=1)
+        today = date.fromisoformat(api.call("GET", "/v1/me/usage", maya.token).json()["date"])
+        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        answers = [_report(api, maya, minutes, today).status_code for minutes in range(1, WRITES_PER_MINUTE + 1)]
+        assert answers == [200] * WRITES_PER_MINUTE
+        assert _refused_for_the_budget(_report(api, maya, 999, today)) == 60  # the server's clock stood still
+        kept = api.call("GET", f"/v1/teens/{maya.id}/usage", alex.token, params={"from": str(today), "to": str(today)})
+        assert kept.json()["days"][0]["minutes"] == WRITES_PER_MINUTE  # the last report saved, not 999
+        assert len(_usage_events(api, alex, maya, cursor)) == WRITES_PER_MINUTE  # and no event for the refused one
+        # Another account has its own budget: Leo's phone and Alex are not held back by Maya's.
+        assert _report(api, leo, 5, today).status_code == 200
+        assert _change(api, alex, maya, 45).status_code == 200
+        clock.advance(seconds=59)
+        _refused_for_the_budget(_report(api, maya, 999, today))
+        clock.advance(seconds=1)  # Maya's minute is over
+        assert _report(api, maya, 130, today).status_code == 200
+        assert len(_usage_events(api, alex, maya, cursor)) == WRITES_PER_MINUTE + 1
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"], indirect=True)
+def test_refused_and_unchanged_changes_spend_nothing(clocked_server: str, clock: FakeClock) -> None:
+    with requests.Session() as session:
+        api = Api(session, clocked_server)
+        alex, maya, _leo = _family(api)
+        clock.advance(minutes=1)
+        etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
+        path = f"/v1/teens/{maya.id}/controls"
+        for _ in range(WRITES_PER_MINUTE + 10):
+            stale = api.call("PATCH", path, alex.token, json={"daily_limit_minutes": 45}, headers={"If-Match": '"0"'})
+            assert stale.status_code == 412
+            invalid = api.call("PATCH", path, alex.token, json={"daily_limit_minutes": -1}, headers={"If-Match": etag})
+            assert invalid.status_code == 422
+            same = api.call("PATCH", path, alex.token, json={"daily_limit_minutes": 60}, headers={"If-Match": etag})
+            assert same.status_code == 200 and same.headers["ETag"] == etag  # the default: nothing changed
+        assert _change(api, alex, maya, 45).status_code == 200
+
+
+def test_every_kind_of_write_draws_on_the_one_budget_of_its_account(clocked_server: str, clock: FakeClock) -> None:
+    with requests.Session() as session:
+        api = Api(session, clocked_server)
+        alex, maya, leo = _family(api)
+        clock.advance(minutes=1)
+        rule = {"name": "Exams", "starts_on": str(clock.now.date()), "ends_on": str(clock.now.date()),
+                "controls": {"daily_limit_minutes": 30}}  # fmt: skip
+        made = api.call("POST", f"/v1/teens/{maya.id}/temporary-rules", alex.token, json=rule)
+        assert made.status_code == 201, made.text
+        removed = api.call("DELETE", f"/v1/teens/{maya.id}/temporary-rules/{made.json()['id']}", alex.token)
+        assert removed.status_code == 204
+        asked = api.call("POST", "/v1/me/time-requests", leo.token, json={"minutes": 15, "reason": "homework"})
+        assert asked.status_code == 201, asked.text
+        for minutes in range(WRITES_PER_MINUTE - 3):  # with the rule made and removed: one short
+            assert _change(api, alex, maya, 100 + minutes).status_code == 200
+        decided = api.call("POST", f"/v1/time-requests/{asked.json()['id']}/decision", alex.token,
+                           json={"approve": True})  # fmt: skip
+        assert decided.status_code == 200, decided.text  # the budget's last write
+        _refused_for_the_budget(api.call("POST", "/v1/pairings", alex.token))
+        _refused_for_the_budget(_change(api, alex, leo, 45))
+        rule_again = api.call("POST", f"/v1/teens/{maya.id}/temporary-rules", alex.token, json=rule)
+        _refused_for_the_budget(rule_again)
+        assert api.call("GET", f"/v1/teens/{maya.id}/temporary-rules", alex.token).json() == []
+        # Signing out is never refused: a guardian over the budget can still leave.
+        assert api.call("POST", "/v1/auth/logout", alex.token).status_code == 204
+
+
+def test_the_budget_holds_across_two_server_processes_on_one_database(database_url: str) -> None:
+    """One server in this process, one in its own: the count is in the database they share."""
+    with (
+        LocalServer(database_url) as here,
+        LocalServer(database_url, own_process=True) as there,
+        requests.Session() as session,
+    ):
+        near, far = Api(session, here.url), Api(session, there.url)
+        alex = make_guardian(near, "Alex")
+        maya = make_teen(near, "Maya", 14)
+        link(near, alex, maya)  # two of Alex's writes
+        today = date.fromisoformat(near.call("GET", "/v1/me/usage", maya.token).json()["date"])
+        answers = [_report(near if n % 2 else far, maya, n, today).status_code for n in range(WRITES_PER_MINUTE)]
+        # Maya's pairing spent two (the redeem, the accept) in the minute that began with it,
+        # half her reports went to each process, and the whole of it takes a few seconds.
+        assert answers == [200] * (WRITES_PER_MINUTE - 2) + [429, 429]
+        _refused_for_the_budget(_report(near, maya, 999, today))
+        _refused_for_the_budget(_report(far, maya, 999, today))
