@@ -94,8 +94,10 @@ class Load:
 def wrk(
     base_url: str, mode: str, plan: Sequence[str], connections: int, seconds: float, server_pid: int | None = None
 ) -> Load:
-    """wrk with one connection per thread; `plan` lines are "token teen_id etag" (one per
-    connection, reused round-robin). With `server_pid`, also the server's CPU per request."""
+    """wrk with one connection per thread; `plan` lines are "token teen_id etag": one per
+    connection (reused round-robin when fewer), or several (len(plan) // connections each, a
+    connection's lines together) that the connection takes in turns. With `server_pid`, also the
+    server's CPU per request."""
     cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
     with tempfile.NamedTemporaryFile("w", suffix=".plan", delete=False) as handle:
         handle.write("\n".join(plan) + "\n")
@@ -114,7 +116,12 @@ def wrk(
         ]
         result = subprocess.run(
             [*command, "-s", str(LUA), base_url],
-            env={**os.environ, "FG_PLAN": plan_path, "FG_MODE": mode},
+            env={
+                **os.environ,
+                "FG_PLAN": plan_path,
+                "FG_MODE": mode,
+                "FG_PAIRS": str(max(1, len(plan) // connections)),
+            },
             capture_output=True,
             text=True,
             timeout=seconds + 60,

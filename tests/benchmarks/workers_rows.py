@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from tests.benchmarks.common import Load, Row, Target, wrk
 from tests.benchmarks.seed import seed
-from tests.benchmarks.service_rows import plan_of
+from tests.benchmarks.service_rows import PAIRS_PER_CONNECTION, plan_of
 from tests.support.servers import LocalServer
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -84,7 +84,7 @@ def workers_rows(
     best: dict[int, dict[str, Split]] = {}
     for workers in (1, 2) * rounds:  # interleaved; the better of each is kept
         url = fresh_database(cluster_url)  # each round from version 1 of every teen's controls
-        seeded = seed(url, guardians=connections, teens=connections)
+        seeded = seed(url, guardians=connections * PAIRS_PER_CONNECTION, teens=connections * PAIRS_PER_CONNECTION)
         plan = plan_of(seeded, connections)
         pids = (0, _postmaster(url))
         with LocalServer(url, own_process=True, workers=workers) as server:
