@@ -1,5 +1,5 @@
 """`famguard-server --workers 2` on PostgreSQL: two processes serve one port, and every promise
-holds across them because its state lives in the database — the sign-in throttle, idempotency
+holds across them because its state lives in the database — the sign-in throttle, the write budget, idempotency
 keys, wrong pairing guesses, and events (a change made through one worker wakes a poll waiting
 in the other, through LISTEN/NOTIFY). Every request opens a new connection, so the kernel hands
 them to both workers; the test checks that both really served. Also a birthday seen by many
@@ -222,3 +222,32 @@ def test_logout_ends_a_poll_waiting_in_either_worker(two_workers: LocalServer) -
         assert_error(poll.response, 401, "unauthorized")
         renew_sign_in = {"email": jordan.email, "password": jordan.password}
         jordan.token = api.call("POST", "/v1/auth/token", json=renew_sign_in).json()["access_token"]
+
+
+def test_the_write_budget_holds_across_two_workers_under_parallel_writes(two_workers: LocalServer) -> None:
+    """A phone posting 150 usage reports at once, on 16 connections spread over both workers: the
+    budget's count is one row, updated in each write's transaction, so exactly WRITES_PER_MINUTE
+    are saved and the rest refused — not up to twice as many (one count per worker), and not
+    fewer (a lost update refusing too early)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from famguard.server.write_budget import WRITES_PER_MINUTE
+
+    api = _new_connection_each_time(two_workers.url)
+    teen = make_teen(api, "Zoe", 15)
+    today = api.call("GET", "/v1/me/usage", teen.token).json()["date"]
+
+    def report(minutes: int) -> int:
+        with requests.Session() as session:
+            session.headers["Connection"] = "close"
+            response = Api(session, two_workers.url).call(
+                "POST", "/v1/me/usage", teen.token, json={"date": today, "minutes": minutes}
+            )
+            return response.status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(report, range(WRITES_PER_MINUTE + 30)))
+    assert statuses.count(200) == WRITES_PER_MINUTE, statuses
+    assert statuses.count(429) == 30, statuses
+    refused = api.call("POST", "/v1/me/usage", teen.token, json={"date": today, "minutes": 1})
+    assert_error(refused, 429, "rate_limited")
