@@ -23,6 +23,17 @@ log = logging.getLogger(__name__)
 SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": "⚠"}
 
 
+def tags_disarmed(text: str) -> str:
+    """`text` for the desktop's notification server, with every "<" as "‹" (U+2039). The names and
+    reasons in a notification are chosen by others (a teen names herself), and Qt hands the words
+    to the server as they are: a server that reads markup in a body (the freedesktop "body-markup"
+    capability: GNOME's, KDE's, dunst's) made a name like `Maya<a href="…">approve</a>` a link in
+    a notification from FamGuard, or `<img …>` a picture. Without "<" no tag begins, whichever
+    server it is; escaping as `&lt;` instead would show the entity itself on servers that read no
+    markup, and the app cannot ask which kind it has without a D-Bus call."""
+    return text.replace("<", "\u2039")
+
+
 def badge_icon(count: int) -> QIcon:
     """The app's mark (a shield-blue disc with "F") with the count of waiting requests."""
     pixmap = QPixmap(64, 64)
@@ -118,7 +129,9 @@ class Alerts(QObject):
             log.warning("Unknown notification kind %s", kind)
         self.shown.append((kind, title, text))
         if self.tray is not None and self.tray.supportsMessages():
-            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
+            self.tray.showMessage(
+                tags_disarmed(title), tags_disarmed(text), QSystemTrayIcon.MessageIcon.Information, 10000
+            )
         else:
             words = f"{SYMBOLS.get(kind, 'ℹ')} {title}: {text}"
             self.window.show_notice(words, hide_after_ms=20000)

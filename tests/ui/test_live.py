@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QRadioButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QRadioButton, QSystemTrayIcon, QWidget
 
 from tests.support.accounts import member, pair
 from tests.support.proxy import FaultProxy
@@ -160,6 +160,46 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     )  # the desktop notification (said in the notice bar where there is no tray)
 
 
+class _RecordingTray(QSystemTrayIcon):
+    """A real tray icon that records the messages it is asked to show instead of sending them to
+    the desktop's notification server: under Xvfb (and offscreen) no tray host runs, so no message
+    could be shown or seen here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[tuple[str, str]] = []
+
+    def supportsMessages(self) -> bool:  # noqa: N802 - QSystemTrayIcon's name
+        return True
+
+    def showMessage(self, title: str, text: str, *_rest: object) -> None:  # type: ignore[override]  # noqa: N802
+        self.messages.append((title, text))
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_notification_carries_no_markup_from_a_name_someone_else_chose(qtbot, launch, proxy, guardian, live_server):
+    """A teen names herself with a link; her guardian's desktop notification must not become one
+    (notification servers with the body-markup capability read <a href>, <img>, <b>)."""
+    name = 'Maya<a href="https://evil.example/">Tap to approve</a>'
+    teen = member(live_server, "teen", name, address="maya@example.org", age=14)
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    qtbot.waitUntil(lambda: controller.family is not None and controller.family.current is not None, timeout=WAIT)
+    recorder = _RecordingTray()
+    controller.alerts.tray = recorder
+    teen_id = controller.family.current
+    qtbot.wait(300)  # the app's events long-poll under way
+    in_background(lambda: teen.api.unlink(teen_id))
+    qtbot.waitUntil(lambda: recorder.messages != [], timeout=WAIT)
+    title, text = recorder.messages[0]
+    assert "<" not in title + text
+    assert title == 'Maya\u2039a href="https://evil.example/">Tap to approve\u2039/a> is no longer linked'
+    assert ("unlinked", f"{name} is no longer linked", f"You can no longer see or set {name}'s controls.") in (
+        controller.alerts.shown
+    )  # what the guardian was told, as the name is
+
+
 @pytest.mark.usefixtures("real_keyring")
 def test_sign_out_warns_about_unsent_changes(qtbot, launch, proxy, guardian, teen, monkeypatch):
     pair(guardian.api, teen.api)
@@ -269,7 +309,7 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
     wizard.accept()
 
     # a change by the guardian shows on the teen's phone by itself
-    qtbot.waitUntil(lambda: controller.family.current is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: controller.family is not None and controller.family.current is not None, timeout=WAIT)
     controller.window.teen_list.select(next(t for t, r in controller.family.teens.items() if r.name == "Maya"))
     wait_teen_page(qtbot, controller, "Maya")
     qtbot.mouseClick(find(window, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
