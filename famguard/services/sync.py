@@ -165,7 +165,9 @@ class SyncEngine:
     def _set_online(self, online: bool, error: str | None = None) -> None:
         changed = online != self._online or error != self._last_error
         self._online, self._last_error = online, error
-        if online:
+        if online and self._paused_until is not None and self._paused_until <= datetime.now(self._paused_until.tzinfo):
+            # A pause the service asked for lasts its time, whatever else it answers meanwhile (the
+            # events poll coming back cleared it, and the sender asked again at once: 429 again).
             self._paused_until = None
         if changed:
             self.notifier.notify(NoticeKind.STATUS)
@@ -344,6 +346,7 @@ class SyncEngine:
                     self.notifier.notify(NoticeKind.CONTROLS, teen)
                     continue
                 self.store.mark_confirmed(change.id, teen, controls_to_json(result.controls), result.etag)
+                self._paused_until = None  # the service took a change: whatever pause it asked for is over
                 self._set_online(True)
                 self.notifier.notify(NoticeKind.OUTBOX, teen)
                 self.notifier.notify(NoticeKind.CONTROLS, teen)
@@ -360,7 +363,12 @@ class SyncEngine:
         except e.RateLimited as exc:
             self._paused_until = exc.retry_at
             if exc.retry_at is not None:
-                exc = e.RateLimited(f"Sync paused until {exc.retry_at.astimezone():%H:%M}.", exc.retry_at)
+                until = f"{exc.retry_at.astimezone():%H:%M}"
+                exc = e.RateLimited(
+                    f"Sync paused until {until}: the service asked FamGuard to wait. Your changes are kept "
+                    "and sent then.",
+                    exc.retry_at,
+                )
             return self._keep_pending(change, exc)
         except e.SignedOut:
             self._keep_pending(change, None)

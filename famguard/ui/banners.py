@@ -5,10 +5,15 @@ of CPU: PySide creates all of its enums at once)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from famguard.ui.common import named, wrapping_label
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class Banner(QFrame):
@@ -56,7 +61,10 @@ class Banner(QFrame):
 
 
 class OfflineBanner(Banner):
-    """ "You are offline" with the number of changes waiting; hidden when online."""
+    """ "You are offline" with the number of changes waiting, or "Sync paused until …" when the
+    service asked the app to wait (its write budget, famguard/server/write_budget.py: the app is
+    not offline then, and saying so sent a parent to check a connection that was fine), whether or
+    not the service answers other calls meanwhile; hidden when online and not paused."""
 
     retry_requested = Signal()
 
@@ -64,14 +72,22 @@ class OfflineBanner(Banner):
         super().__init__("offlineBanner", "Offline", parent)
         self.action_clicked.connect(self.retry_requested)
 
-    def set_offline(self, offline: bool, queued: int = 0) -> None:
-        if not offline:
+    def set_offline(self, offline: bool, queued: int = 0, paused_until: datetime | None = None) -> None:
+        if not offline and paused_until is None:
             self.hide()
             return
+        when = "then" if paused_until is not None else "when the connection is back"
         if queued == 0:
-            waiting = "Changes you make are kept and sent when the connection is back."
+            waiting = f"Changes you make are kept and sent {when}."
         elif queued == 1:
-            waiting = "1 change is waiting and will be sent when the connection is back."
+            waiting = f"1 change is waiting and will be sent {when}."
         else:
-            waiting = f"{queued} changes are waiting and will be sent when the connection is back."
-        self.show_text(f"⚠ You are offline. {waiting}", action="&Try again now")
+            waiting = f"{queued} changes are waiting and will be sent {when}."
+        if paused_until is not None:
+            self.setAccessibleName("Sync paused")
+            until = f"{paused_until.astimezone():%H:%M}"
+            self.show_text(f"⏸ Sync paused until {until}: the service asked FamGuard to wait. {waiting}",
+                           action="&Try again now")  # fmt: skip
+        else:
+            self.setAccessibleName("Offline")
+            self.show_text(f"⚠ You are offline. {waiting}", action="&Try again now")

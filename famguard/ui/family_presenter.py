@@ -436,7 +436,7 @@ class FamilyPresenter(Presenter):
     def _show_status(self, status: SyncStatus) -> None:
         was_online, self._online = self._online, status.online
         self.teen_list.online = status.online
-        self.window.offline_banner.set_offline(not status.online, status.unsent)
+        self.window.offline_banner.set_offline(not status.online, status.unsent, status.paused_until)
         self.controls.set_offline(not status.online)
         if not was_online and status.online:
             self.refresh_teens()  # what failed while offline (the whole family after an offline start)

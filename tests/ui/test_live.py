@@ -201,6 +201,47 @@ def test_a_notification_carries_no_markup_from_a_name_someone_else_chose(qtbot, 
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_a_guardian_past_the_write_budget_is_told_the_sync_waits_not_that_they_are_offline(qtbot, launch, database_url):
+    """The service's write budget (famguard/server/write_budget.py) spent — by a script here, as no
+    one clicks 120 changes a minute — the next change in the app waits in the outbox, and the
+    banner says the sync is paused until when and that the change is kept: not "offline"."""
+    from famguard.server.write_budget import WRITES_PER_MINUTE
+    from famguard.services.sync import CURSOR_KEY
+    from tests.support.servers import FakeClock, LocalServer
+
+    clock = FakeClock.real_now()
+    with LocalServer(database_url, clock=clock) as server:
+        guardian = member(server.url, "guardian", "Sam Guardian", address="sam@example.org")
+        teen = member(server.url, "teen", "Maya", address="maya@example.org", age=14)
+        teen_id = pair(guardian.api, teen.api)
+        controller = launch()
+        sign_in(qtbot, controller, server.url, guardian)
+        wait_teen_page(qtbot, controller, "Maya")
+        clock.advance(minutes=1)  # the pairing and the sign-in's reads behind; a minute of its own
+        for n in range(WRITES_PER_MINUTE):
+            current = guardian.api.get_controls(teen_id)
+            guardian.api.patch_controls(teen_id, {"daily_limit_minutes": 100 + n}, if_match=current.etag)
+        window = controller.window
+        qtbot.waitUntil(lambda: window.ensure_controls_page().isEnabled(), timeout=WAIT)
+        qtbot.keyClick(find(window, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+        banner = window.offline_banner
+        qtbot.waitUntil(lambda: banner.isVisible() and banner.text().startswith("⏸ Sync paused until "), timeout=WAIT)
+        assert "1 change is waiting and will be sent then." in banner.text() and "offline" not in banner.text()
+        assert banner.accessibleName() == "Sync paused"
+        # The service answers the app's other calls meanwhile (Maya's phone reports: an event the
+        # app's poll gets): the pause still holds, and so do its words (the poll's answer ended it,
+        # and the app asked again at once, to be refused again).
+        session = controller.family.session
+        cursor = session.store.get_meta(CURSOR_KEY)
+        teen.api.report_usage(teen.api.my_usage().date, 30)
+        qtbot.waitUntil(lambda: session.store.get_meta(CURSOR_KEY) != cursor, timeout=WAIT)  # the poll answered
+        qtbot.wait(500)
+        assert banner.isVisible() and banner.text().startswith("⏸ Sync paused until ")
+        assert teen.api.my_controls().controls.search_enabled is True  # not saved: it waits
+        assert controller.family.session.unsent_changes() == 1
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_sign_out_warns_about_unsent_changes(qtbot, launch, proxy, guardian, teen, monkeypatch):
     pair(guardian.api, teen.api)
     controller = launch()
