@@ -17,8 +17,8 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -315,16 +315,75 @@ class MainWindow(QMainWindow):
 
             from famguard.ui.teen_panel import TeenPhonePanel
 
-            self.teen_phone = TeenPhonePanel(self)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.teen_phone)
-            self.resizeDocks([self.teen_phone], [340], Qt.Orientation.Horizontal)
+            self.teen_phone = phone = TeenPhonePanel(self)
             if self.width() < 1360:
                 self._resize_within_screen(1360, self.height())  # room for both sides of the demo
-            toggle = self.teen_phone.toggleViewAction()
+            # Before the dock joins the layout: a readable phone beside the whole family is wider
+            # than an 800-pixel screen, and the window would grow past the screen's edge.
+            self._fit_family_beside_phone()
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, phone)
+            self.resizeDocks([phone], [340], Qt.Orientation.Horizontal)
+            phone.visibilityChanged.connect(self._fit_family_beside_phone)
+            phone.topLevelChanged.connect(self._fit_family_beside_phone)
+            toggle = phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))
+            toggle.setToolTip("Show or hide the teen's phone (Ctrl+T)")
             self.add_view_action(toggle)
+            # In the demo bar too: on a narrow screen, hiding the phone is the way back to the
+            # list of teens, and a person must see that way, not know a menu.
+            self.demo_bar.addAction(toggle)
+            named(self.demo_bar.widgetForAction(toggle), "teenPhoneToggle", "Teen's phone")
         return self.teen_phone
+
+    def _fit_family_beside_phone(self) -> None:
+        """The demo's phone keeps its readable width (TeenPhonePanel's minimum); when the window is
+        too narrow for it beside the whole family (an 800-pixel screen), the list of teens folds
+        away while the phone is docked, so the selected teen's page and the teen's phone sit side
+        by side — the two halves of a demo. Hiding or floating the phone (Ctrl+T, the demo bar's
+        "Teen's phone", View) or a wider window brings the list back."""
+        phone, family = self.teen_phone, self._family
+        if phone is None or family is None:
+            return
+        docked = not phone.isHidden() and not phone.isFloating()
+        self._teen_list.setHidden(docked and self._room_width() < self._width_for_family_and_phone(phone))
+
+    def _width_for_family_and_phone(self, phone: QWidget) -> int:
+        from PySide6.QtWidgets import QStyle
+
+        teen_list = max(self._teen_list.minimumWidth(), self._teen_list.minimumSizeHint().width())
+        separators = self._family.handleWidth() if self._family is not None else 0
+        separators += self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+        return teen_list + self._teen_pages.minimumSizeHint().width() + phone.minimumSizeHint().width() + separators
+
+    def _room_width(self) -> int:
+        """The window's inside width, at most what the screen leaves beside the window's frame."""
+        width = self.width()
+        screen = self.screen()
+        if screen is not None:
+            frame = self.frameGeometry().width() - self.geometry().width()
+            width = min(width, screen.availableGeometry().width() - frame)
+        return width
+
+    def room_beside_teen_phone(self) -> QRect | None:
+        """Where a dialog of the demo may sit without covering the docked Teen's phone: the
+        window's frame left of the phone, within the screen (global coordinates, frame included).
+        None without a docked, shown phone."""
+        phone = self.teen_phone
+        if phone is None or not phone.isVisible() or phone.isFloating():
+            return None
+        room = self.frameGeometry()
+        room.setRight(phone.mapToGlobal(phone.rect().topLeft()).x() - 1)
+        screen = self.screen()
+        return room.intersected(screen.availableGeometry()) if screen is not None else room
+
+    def frame_size(self) -> QSize:
+        """What the window manager's frame adds to a window's inside (none before it is framed)."""
+        return self.frameGeometry().size() - self.geometry().size()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_family_beside_phone()
 
     def prebuild_controls_page(self) -> None:
         """Build the controls page a row per event-loop turn while the guardian is busy elsewhere."""
@@ -377,6 +436,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             widget = self._pages[name] = self._page_factories[name]()
             self.teen_pages.addWidget(widget)
+            self._fit_family_beside_phone()  # a page's minimum width (the controls') may not fit beside the phone
             self.page_built.emit(name)
         if not isinstance(widget, kind):
             raise TypeError(f"page {name!r} is a {type(widget).__name__}, not a {kind.__name__}")
@@ -485,6 +545,7 @@ class MainWindow(QMainWindow):
         family.setSizes([270, 830])
         self._family = family
         self.screens.addWidget(family)
+        self._fit_family_beside_phone()
 
     # --- screens -----------------------------------------------------------------------------
 
