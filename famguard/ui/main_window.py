@@ -50,6 +50,7 @@ HISTORY_PAGE = "history"
 PHONE_PAGE = "phone"
 # After the first paint (or a resize) of the window, when its frame is known: see _keep_frame_within_screen.
 FRAME_SETTLE_MS = 300
+PHONE_DOCK_WIDTH = 340  # the demo's Teen's phone, where the window has room for it
 P = TypeVar("P", bound=QWidget)
 
 
@@ -91,6 +92,21 @@ class _FirstPaint(QObject):
             watched.removeEventFilter(self)
             # After this paint has finished, not in the middle of it.
             QTimer.singleShot(0, self._window.first_painted.emit)
+        return False
+
+
+class _OnLayoutRequest(QObject):
+    """Calls back when a widget's layout asks to be redone (a child's minimum size changed), before
+    the window lays itself out again with it."""
+
+    def __init__(self, watched: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self._callback = callback
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._callback()
         return False
 
 
@@ -322,9 +338,12 @@ class MainWindow(QMainWindow):
             # than an 800-pixel screen, and the window would grow past the screen's edge.
             self._fit_family_beside_phone()
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, phone)
-            self.resizeDocks([phone], [340], Qt.Orientation.Horizontal)
+            self.resizeDocks([phone], [PHONE_DOCK_WIDTH], Qt.Orientation.Horizontal)
             phone.visibilityChanged.connect(self._fit_family_beside_phone)
             phone.topLevelChanged.connect(self._fit_family_beside_phone)
+            # The controls page grows its minimum width row by row as it is built (after the
+            # first paint): each step may leave too little room for the list and the phone both.
+            _OnLayoutRequest(self.teen_pages, self._fit_family_beside_phone)
             toggle = phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))
@@ -346,7 +365,24 @@ class MainWindow(QMainWindow):
         if phone is None or family is None:
             return
         docked = not phone.isHidden() and not phone.isFloating()
-        self._teen_list.setHidden(docked and self._room_width() < self._width_for_family_and_phone(phone))
+        fold = docked and self._room_width() < self._width_for_family_and_phone(phone)
+        if fold != self._teen_list.isHidden():
+            self._teen_list.setHidden(fold)
+        if fold and phone.width() < PHONE_DOCK_WIDTH:
+            # The list's room goes to the phone (up to its usual width), not all to the page: the
+            # dock was squeezed to its minimum while the list still took its place.
+            QTimer.singleShot(0, self, self._widen_teen_phone)  # once the layout knows the list is gone
+
+    def _widen_teen_phone(self) -> None:
+        from PySide6.QtCore import Qt
+
+        phone, central = self.teen_phone, self.centralWidget()
+        if phone is None or not self._teen_list.isHidden() or phone.isFloating():
+            return
+        spare = central.width() - central.minimumSizeHint().width()
+        width = min(PHONE_DOCK_WIDTH, phone.width() + max(0, spare))
+        if width > phone.width():
+            self.resizeDocks([phone], [width], Qt.Orientation.Horizontal)
 
     def _width_for_family_and_phone(self, phone: QWidget) -> int:
         from PySide6.QtWidgets import QStyle

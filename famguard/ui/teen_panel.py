@@ -129,6 +129,10 @@ class TeenPhonePanel(QDockWidget):
         layout.addWidget(usage)
         layout.addWidget(effective)
         layout.addStretch(1)
+        # The first state before anything measures the body: its rows' sizes are cached then, and
+        # the three answer buttons side by side made it ~50 px wider than any state shows.
+        self.set_pairing_state("idle")
+        self.set_usage("", locked=None)
         scroll = QScrollArea()
         scroll.setObjectName("teenPhoneScroll")
         scroll.setWidgetResizable(True)
@@ -139,8 +143,6 @@ class TeenPhonePanel(QDockWidget):
         # room for it instead (MainWindow folds the list of teens away while the phone is docked).
         scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.setWidget(scroll)
-        self.set_pairing_state("idle")
-        self.set_usage("", locked=None)
 
     def set_teen(self, name: str, age: int) -> None:
         self.who.setText(f"Signed in on the phone as <b>{escaped(name)}</b>, {age}")
