@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
 
         phone, central = self.teen_phone, self.centralWidget()
-        if phone is None or not self._teen_list.isHidden() or phone.isFloating():
+        if phone is None or central is None or not self._teen_list.isHidden() or phone.isFloating():
             return
         spare = central.width() - central.minimumSizeHint().width()
         width = min(PHONE_DOCK_WIDTH, phone.width() + max(0, spare))
