@@ -341,9 +341,6 @@ class MainWindow(QMainWindow):
             self.resizeDocks([phone], [PHONE_DOCK_WIDTH], Qt.Orientation.Horizontal)
             phone.visibilityChanged.connect(self._fit_family_beside_phone)
             phone.topLevelChanged.connect(self._fit_family_beside_phone)
-            # The controls page grows its minimum width row by row as it is built (after the
-            # first paint): each step may leave too little room for the list and the phone both.
-            _OnLayoutRequest(self.teen_pages, self._fit_family_beside_phone)
             toggle = phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))
@@ -390,7 +387,11 @@ class MainWindow(QMainWindow):
         teen_list = max(self._teen_list.minimumWidth(), self._teen_list.minimumSizeHint().width())
         separators = self._family.handleWidth() if self._family is not None else 0
         separators += self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
-        return teen_list + self._teen_pages.minimumSizeHint().width() + phone.minimumSizeHint().width() + separators
+        # Each page's own minimum, not the page stack's: asked when a page's minimum has just grown,
+        # the stack's layout still has the old one (it is redone after this).
+        pages = [self._teen_pages.widget(i) for i in range(self._teen_pages.count())]
+        page = max((max(p.minimumWidth(), p.minimumSizeHint().width()) for p in pages if p is not None), default=0)
+        return teen_list + page + phone.minimumSizeHint().width() + separators
 
     def _room_width(self) -> int:
         """The window's inside width, at most what the screen leaves beside the window's frame."""
@@ -408,8 +409,15 @@ class MainWindow(QMainWindow):
         phone = self.teen_phone
         if phone is None or not phone.isVisible() or phone.isFloating():
             return None
-        room = self.frameGeometry()
-        room.setRight(phone.mapToGlobal(phone.rect().topLeft()).x() - 1)
+        frame = self.frameGeometry()
+        left, right = QRect(frame), QRect(frame)
+        # As wide as the phone may yet become by itself (_widen_teen_phone, while the controls
+        # page is still being built): a wizard placed now stays clear of it then.
+        phone_left = min(phone.mapToGlobal(phone.rect().topLeft()).x(), frame.right() - PHONE_DOCK_WIDTH)
+        phone_right = max(phone.mapToGlobal(phone.rect().topRight()).x(), frame.left() + PHONE_DOCK_WIDTH)
+        left.setRight(phone_left - 1)  # docked right, as it opens
+        right.setLeft(phone_right + 1)  # docked left by the person
+        room = left if left.width() >= right.width() else right
         screen = self.screen()
         return room.intersected(screen.availableGeometry()) if screen is not None else room
 
@@ -581,6 +589,9 @@ class MainWindow(QMainWindow):
         family.setSizes([270, 830])
         self._family = family
         self.screens.addWidget(family)
+        # The controls page grows its minimum width row by row as it is built (after the first
+        # paint): each step may leave too little room for the list and the demo's phone both.
+        _OnLayoutRequest(self._teen_pages, self._fit_family_beside_phone)
         self._fit_family_beside_phone()
 
     # --- screens -----------------------------------------------------------------------------

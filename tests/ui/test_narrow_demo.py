@@ -158,3 +158,16 @@ def test_a_short_sync_status_stays_beside_the_title_when_there_is_room(qtbot) ->
     row = page.rows["comments"]
     qtbot.waitUntil(lambda: row.status_beside_title(), timeout=WAIT)
     assert row.status.geometry().top() < row.summary.geometry().top()
+
+
+def test_the_room_for_the_wizard_is_beside_the_phone_on_whichever_side_it_is_docked(qtbot) -> None:
+    window = _demo_window(qtbot)
+    phone = window.teen_phone
+    assert phone is not None
+    for area in (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea):
+        window.addDockWidget(area, phone)
+        qtbot.waitUntil(lambda area=area: window.dockWidgetArea(phone) == area and _wholly_visible(phone.code_edit))
+        QApplication.processEvents()
+        room = window.room_beside_teen_phone()
+        assert room is not None and room.width() >= window.width() // 2, area
+        assert not room.intersects(_global_rect(phone)), area
