@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPaintEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -106,7 +106,8 @@ class ControlRow(QFrame):
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
         self.editor = make_editor(info)
         self.status = named(plain_label(""), f"status_{field}", f"{info.label}: status")
-        # A server's reason can be a sentence: wrap it in the row's free width rather than widen the page.
+        # A server's reason can be a sentence: it wraps rather than widen the page, on a line of its
+        # own when it does not fit beside the title (_place_status).
         self.status.setWordWrap(True)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.retry = named(QPushButton("Retry"), f"retry_{field}", f"Retry saving {info.label}")
@@ -116,12 +117,12 @@ class ControlRow(QFrame):
         self.note = ""  # "changed by …", kept after the highlight fades
         self.receipt = ""  # "on Maya's phone 14:02": said after "saved" (the delivery receipt)
 
-        top = QHBoxLayout()
+        self._top = top = QHBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.learn_more)
         top.addWidget(self.status, 1)
         top.addWidget(self.retry)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
         layout.addWidget(self.summary)
@@ -145,16 +146,53 @@ class ControlRow(QFrame):
         text = state_text(state, offline=offline, message=message)
         if state == SyncState.SAVED and self.receipt:
             text = f"{text} — {self.receipt}"
-        self.status.setText(text or self.note)
-        self.status.setToolTip(plain_tooltip(message or ""))
         self.retry.setVisible(state == SyncState.REJECTED)
+        self._say(text or self.note, tooltip=message or "")
 
     def flash(self, note: str) -> None:
         """Highlight briefly after a change made elsewhere; the words stay after the colour goes."""
         self.note = note
-        self.status.setText(note)
+        self._say(note)
         self.setStyleSheet(f"#row_{self.field} {{ background: #fff4c2; border-radius: 4px; }}")
         self._highlight.start(HIGHLIGHT_MS)
+
+    def _say(self, text: str, *, tooltip: str = "") -> None:
+        self.status.setText(text)
+        self.status.setToolTip(plain_tooltip(tooltip))
+        self.status.setAccessibleDescription(text)  # the name says whose status; this, what it is
+        self._place_status()
+
+    def status_beside_title(self) -> bool:
+        return self._top.indexOf(self.status) >= 0
+
+    def _place_status(self) -> None:
+        """Beside the title while the status fits there on one line ("✓ saved"); on a line of its
+        own under the title, the row's whole width, when it does not ("✗ not saved: <the
+        service's reason>", "↻ changed by <a long name>", any status in an 800-pixel window): beside
+        the title it wrapped into a column a word wide."""
+        spacing = max(0, self._top.spacing())
+        margins = self._layout.contentsMargins()
+        beside = [self.title, self.learn_more] + ([self.retry] if not self.retry.isHidden() else [])
+        room = self.width() - margins.left() - margins.right()
+        room -= sum(widget.sizeHint().width() + spacing for widget in beside)
+        needed = self.status.fontMetrics().horizontalAdvance(self.status.text()) + 2 * self.status.margin()
+        fits = needed <= room
+        if fits == self.status_beside_title():
+            return
+        if fits:
+            self._layout.removeWidget(self.status)
+            self._top.takeAt(2)  # the stretch that kept Retry its own size
+            self._top.insertWidget(2, self.status, 1)
+            self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        else:
+            self._top.removeWidget(self.status)
+            self._top.insertStretch(2, 1)
+            self._layout.insertWidget(1, self.status)
+            self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place_status()
 
 
 class _UndoButton(QPushButton):

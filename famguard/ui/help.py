@@ -31,6 +31,7 @@ SHORTCUTS = (
     ("Ctrl+Z", "Undo the last change on the controls page"),
     ("Ctrl+,", "Preferences"),
     ("Ctrl+T", "In the demo: show or hide the teen's phone beside the family"),
+    ("F6", "In the demo, while adding a teen: from the pairing window to the teen's phone and back"),
     ("F1", "Getting started"),
     ("Alt + underlined letter", "The button, box or menu with that letter underlined"),
     ("Arrow keys in a list of choices", "Move the choice; it applies when you stop, or at once with Enter"),

@@ -17,8 +17,8 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -50,6 +50,7 @@ HISTORY_PAGE = "history"
 PHONE_PAGE = "phone"
 # After the first paint (or a resize) of the window, when its frame is known: see _keep_frame_within_screen.
 FRAME_SETTLE_MS = 300
+PHONE_DOCK_WIDTH = 340  # the demo's Teen's phone, where the window has room for it
 P = TypeVar("P", bound=QWidget)
 
 
@@ -91,6 +92,21 @@ class _FirstPaint(QObject):
             watched.removeEventFilter(self)
             # After this paint has finished, not in the middle of it.
             QTimer.singleShot(0, self._window.first_painted.emit)
+        return False
+
+
+class _OnLayoutRequest(QObject):
+    """Calls back when a widget's layout asks to be redone (a child's minimum size changed), before
+    the window lays itself out again with it."""
+
+    def __init__(self, watched: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self._callback = callback
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._callback()
         return False
 
 
@@ -315,16 +331,103 @@ class MainWindow(QMainWindow):
 
             from famguard.ui.teen_panel import TeenPhonePanel
 
-            self.teen_phone = TeenPhonePanel(self)
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.teen_phone)
-            self.resizeDocks([self.teen_phone], [340], Qt.Orientation.Horizontal)
+            self.teen_phone = phone = TeenPhonePanel(self)
             if self.width() < 1360:
                 self._resize_within_screen(1360, self.height())  # room for both sides of the demo
-            toggle = self.teen_phone.toggleViewAction()
+            # Before the dock joins the layout: a readable phone beside the whole family is wider
+            # than an 800-pixel screen, and the window would grow past the screen's edge.
+            self._fit_family_beside_phone()
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, phone)
+            self.resizeDocks([phone], [PHONE_DOCK_WIDTH], Qt.Orientation.Horizontal)
+            phone.visibilityChanged.connect(self._fit_family_beside_phone)
+            phone.topLevelChanged.connect(self._fit_family_beside_phone)
+            toggle = phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))
+            toggle.setToolTip("Show or hide the teen's phone (Ctrl+T)")
             self.add_view_action(toggle)
+            # In the demo bar too: on a narrow screen, hiding the phone is the way back to the
+            # list of teens, and a person must see that way, not know a menu.
+            self.demo_bar.addAction(toggle)
+            named(self.demo_bar.widgetForAction(toggle), "teenPhoneToggle", "Teen's phone")
         return self.teen_phone
+
+    def _fit_family_beside_phone(self) -> None:
+        """The demo's phone keeps its readable width (TeenPhonePanel's minimum); when the window is
+        too narrow for it beside the whole family (an 800-pixel screen), the list of teens folds
+        away while the phone is docked, so the selected teen's page and the teen's phone sit side
+        by side — the two halves of a demo. Hiding or floating the phone (Ctrl+T, the demo bar's
+        "Teen's phone", View) or a wider window brings the list back."""
+        phone, family = self.teen_phone, self._family
+        if phone is None or family is None:
+            return
+        docked = not phone.isHidden() and not phone.isFloating()
+        fold = docked and self._room_width() < self._width_for_family_and_phone(phone)
+        if fold != self._teen_list.isHidden():
+            self._teen_list.setHidden(fold)
+        if fold and phone.width() < PHONE_DOCK_WIDTH:
+            # The list's room goes to the phone (up to its usual width), not all to the page: the
+            # dock was squeezed to its minimum while the list still took its place.
+            QTimer.singleShot(0, self, self._widen_teen_phone)  # once the layout knows the list is gone
+
+    def _widen_teen_phone(self) -> None:
+        from PySide6.QtCore import Qt
+
+        phone, central = self.teen_phone, self.centralWidget()
+        if phone is None or central is None or not self._teen_list.isHidden() or phone.isFloating():
+            return
+        spare = central.width() - central.minimumSizeHint().width()
+        width = min(PHONE_DOCK_WIDTH, phone.width() + max(0, spare))
+        if width > phone.width():
+            self.resizeDocks([phone], [width], Qt.Orientation.Horizontal)
+
+    def _width_for_family_and_phone(self, phone: QWidget) -> int:
+        from PySide6.QtWidgets import QStyle
+
+        teen_list = max(self._teen_list.minimumWidth(), self._teen_list.minimumSizeHint().width())
+        separators = self._family.handleWidth() if self._family is not None else 0
+        separators += self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+        # Each page's own minimum, not the page stack's: asked when a page's minimum has just grown,
+        # the stack's layout still has the old one (it is redone after this).
+        pages = [self._teen_pages.widget(i) for i in range(self._teen_pages.count())]
+        page = max((max(p.minimumWidth(), p.minimumSizeHint().width()) for p in pages if p is not None), default=0)
+        return teen_list + page + phone.minimumSizeHint().width() + separators
+
+    def _room_width(self) -> int:
+        """The window's inside width, at most what the screen leaves beside the window's frame."""
+        width = self.width()
+        screen = self.screen()
+        if screen is not None:
+            frame = self.frameGeometry().width() - self.geometry().width()
+            width = min(width, screen.availableGeometry().width() - frame)
+        return width
+
+    def room_beside_teen_phone(self) -> QRect | None:
+        """Where a dialog of the demo may sit without covering the docked Teen's phone: the
+        window's frame left of the phone, within the screen (global coordinates, frame included).
+        None without a docked, shown phone."""
+        phone = self.teen_phone
+        if phone is None or not phone.isVisible() or phone.isFloating():
+            return None
+        frame = self.frameGeometry()
+        left, right = QRect(frame), QRect(frame)
+        # As wide as the phone may yet become by itself (_widen_teen_phone, while the controls
+        # page is still being built): a wizard placed now stays clear of it then.
+        phone_left = min(phone.mapToGlobal(phone.rect().topLeft()).x(), frame.right() - PHONE_DOCK_WIDTH)
+        phone_right = max(phone.mapToGlobal(phone.rect().topRight()).x(), frame.left() + PHONE_DOCK_WIDTH)
+        left.setRight(phone_left - 1)  # docked right, as it opens
+        right.setLeft(phone_right + 1)  # docked left by the person
+        room = left if left.width() >= right.width() else right
+        screen = self.screen()
+        return room.intersected(screen.availableGeometry()) if screen is not None else room
+
+    def frame_size(self) -> QSize:
+        """What the window manager's frame adds to a window's inside (none before it is framed)."""
+        return self.frameGeometry().size() - self.geometry().size()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_family_beside_phone()
 
     def prebuild_controls_page(self) -> None:
         """Build the controls page a row per event-loop turn while the guardian is busy elsewhere."""
@@ -377,6 +480,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             widget = self._pages[name] = self._page_factories[name]()
             self.teen_pages.addWidget(widget)
+            self._fit_family_beside_phone()  # a page's minimum width (the controls') may not fit beside the phone
             self.page_built.emit(name)
         if not isinstance(widget, kind):
             raise TypeError(f"page {name!r} is a {type(widget).__name__}, not a {kind.__name__}")
@@ -485,6 +589,10 @@ class MainWindow(QMainWindow):
         family.setSizes([270, 830])
         self._family = family
         self.screens.addWidget(family)
+        # The controls page grows its minimum width row by row as it is built (after the first
+        # paint): each step may leave too little room for the list and the demo's phone both.
+        _OnLayoutRequest(self._teen_pages, self._fit_family_beside_phone)
+        self._fit_family_beside_phone()
 
     # --- screens -----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -116,6 +116,7 @@ class PairingWizard(QDialog):
     new_code_requested = Signal()
     confirm_requested = Signal()
     cancel_requested = Signal()
+    teen_phone_requested = Signal()  # the demo: to the Teen's phone, to type the code there
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,8 +191,17 @@ class PairingWizard(QDialog):
         self.confirm_button.clicked.connect(self.confirm_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.close_button.clicked.connect(self.accept)
+        self.phone_button = named(
+            QPushButton("&Teen's phone (F6)"),
+            "pairingTeenPhoneButton",
+            "Go to the teen's phone",
+            "The demo's teen's phone, where the code is typed; F6 comes back here",
+        )
+        self.phone_button.setVisible(False)
+        self.phone_button.clicked.connect(self.teen_phone_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_code_button)
+        buttons.addWidget(self.phone_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.confirm_button)
@@ -207,6 +217,32 @@ class PairingWizard(QDialog):
         self._tick.timeout.connect(self._update_countdown)
         self.resize(720, 480)
         self.show_busy("Asking the service for a pairing code…")
+
+    # --- beside the demo's phone -------------------------------------------------------------
+
+    def offer_teen_phone(self, offered: bool) -> None:
+        """The demo: a button (and F6, the presenter's) to the Teen's phone where the code is typed."""
+        self.phone_button.setVisible(offered)
+
+    def place_within(self, room: QRect, frame: QSize) -> None:
+        """Sit inside `room` (global coordinates, frame included) — beside the demo's phone, whose
+        code field the wizard covered at 800 × 600. `frame`: what the window manager's frame adds
+        to a window's inside (the main window's, known once it is on screen). Never smaller than
+        the wizard's own minimum: a room narrower than that keeps the wizard whole."""
+        minimum = self.minimumSizeHint()
+        width = max(minimum.width(), min(self.width(), room.width() - frame.width()))
+        height = max(minimum.height(), min(self.height(), room.height() - frame.height()))
+        self.resize(width, height)
+        left = room.left() + max(0, (room.width() - width - frame.width()) // 2)
+        top = room.top() + max(0, (room.height() - height - frame.height()) // 2)
+        self.move(left, top)  # a window's position is its frame's
+
+    def focus_next_step(self) -> None:
+        """Back from the teen's phone: the keyboard at what the guardian does next here."""
+        for button in (self.confirm_button, self.close_button, self.new_code_button, self.cancel_button):
+            if button.isVisibleTo(self) and button.isEnabled():
+                button.setFocus()
+                return
 
     # --- states ------------------------------------------------------------------------------
 

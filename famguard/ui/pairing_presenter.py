@@ -58,8 +58,55 @@ class PairingPresenter(Presenter):
         wizard.cancel_requested.connect(self.cancel)
         wizard.finished.connect(self._closed)
         self.wizard = wizard
+        self._beside_teen_phone(wizard)
         wizard.show()
         self.new_code()
+
+    def _beside_teen_phone(self, wizard: PairingWizard) -> None:
+        """The demo pairs on one screen: the code is read here and typed on the docked Teen's
+        phone, so the wizard sits beside the phone (not over its code field), and a button and F6
+        (from either window) go from one to the other."""
+        phone = self.window.teen_phone
+        if phone is None or phone.isHidden():
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        room = self.window.room_beside_teen_phone()
+        if room is not None:
+            wizard.place_within(room, self.window.frame_size())
+
+        def to_phone() -> None:
+            if self.wizard is not wizard:
+                return
+            phone.show()
+            self.window.activateWindow()
+            self.window.raise_()
+            phone.focus_pairing()
+
+        def to_wizard() -> None:
+            if self.wizard is not wizard:
+                return
+            wizard.activateWindow()
+            wizard.raise_()
+            wizard.focus_next_step()
+
+        wizard.offer_teen_phone(True)
+        wizard.teen_phone_requested.connect(to_phone)
+        phone.offer_pairing_window(True)
+        phone.pairing_window_requested.connect(to_wizard)
+        switch = QShortcut(QKeySequence("F6"), wizard)
+        switch.setContext(Qt.ShortcutContext.ApplicationShortcut)  # from the main window's phone too
+        switch.activated.connect(lambda: to_phone() if wizard.isActiveWindow() else to_wizard())
+
+        def closed() -> None:
+            if not switch.isEnabled():
+                return  # said already (a dialog can finish twice: Close, then the presenter's close)
+            switch.setEnabled(False)
+            phone.offer_pairing_window(False)
+            phone.pairing_window_requested.disconnect(to_wizard)
+
+        wizard.finished.connect(closed)
 
     def close(self) -> None:
         self._timer.stop()

@@ -37,6 +37,7 @@ class TeenPhonePanel(QDockWidget):
     use_toggled = Signal(bool)  # the "use the app" clock runs or stops
     add_minutes_requested = Signal(int)
     more_time_requested = Signal(int, str)  # minutes, reason
+    pairing_window_requested = Signal()  # back to the guardian's pairing wizard (the demo pairs on one screen)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Teen's phone", parent)
@@ -55,6 +56,13 @@ class TeenPhonePanel(QDockWidget):
         self.decline_button = named(QPushButton("Decline"), "teenDeclineButton", "Decline the guardian")
         self.unlink_button = named(QPushButton("U&nlink…"), "teenUnlinkButton", "Unlink from every guardian")
         self.pairing_message = named(wrapping_label("", "teenPairingMessage"), "teenPairingMessage", "Pairing")
+        self.pairing_window_button = named(
+            QPushButton("Back to “Add a teen” (F6)"),
+            "teenPairingWindowButton",
+            "Back to the guardian's pairing window",
+        )
+        self.pairing_window_button.setVisible(False)
+        self.pairing_window_button.clicked.connect(self.pairing_window_requested)
         self.redeem_button.clicked.connect(lambda: self.redeem_requested.emit(self.code_edit.text()))
         self.code_edit.returnPressed.connect(lambda: self.redeem_requested.emit(self.code_edit.text()))
         self.accept_button.clicked.connect(self.accept_requested)
@@ -72,6 +80,7 @@ class TeenPhonePanel(QDockWidget):
         pairing_layout.addLayout(code_row)
         pairing_layout.addWidget(self.pairing_message)
         pairing_layout.addLayout(answer_row)
+        pairing_layout.addWidget(self.pairing_window_button)
 
         usage = QGroupBox("The app")
         self.lock_label = named(wrapping_label("", "teenLock"), "teenLock", "Open or locked")
@@ -120,14 +129,20 @@ class TeenPhonePanel(QDockWidget):
         layout.addWidget(usage)
         layout.addWidget(effective)
         layout.addStretch(1)
+        # The first state before anything measures the body: its rows' sizes are cached then, and
+        # the three answer buttons side by side made it ~50 px wider than any state shows.
+        self.set_pairing_state("idle")
+        self.set_usage("", locked=None)
         scroll = QScrollArea()
         scroll.setObjectName("teenPhoneScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        # Never narrower than its own narrowest readable layout (the code field beside "Enter code",
+        # words wrapped): at 800 px the dock shrank to ~80 px of clipped text. The window makes
+        # room for it instead (MainWindow folds the list of teens away while the phone is docked).
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.setWidget(scroll)
-        self.set_pairing_state("idle")
-        self.set_usage("", locked=None)
 
     def set_teen(self, name: str, age: int) -> None:
         self.who.setText(f"Signed in on the phone as <b>{escaped(name)}</b>, {age}")
@@ -148,6 +163,18 @@ class TeenPhonePanel(QDockWidget):
             self.code_edit.clear()
         if state == "redeemed":
             self.accept_button.setFocus()  # the next thing to decide, not the usage controls
+
+    def offer_pairing_window(self, offered: bool) -> None:
+        """While the guardian's pairing wizard is open: a way back to it from here (and F6)."""
+        self.pairing_window_button.setVisible(offered)
+
+    def focus_pairing(self) -> None:
+        """From the pairing wizard: the keyboard at what the teen does next — type the code, or
+        accept who asks."""
+        for widget in (self.code_edit, self.accept_button, self.pairing_window_button):
+            if widget.isVisibleTo(self) and widget.isEnabled():
+                widget.setFocus()
+                return
 
     def set_usage(self, used: str, *, locked: str | None) -> None:
         """Today's use in words, and why the app is locked (None: open; "" unknown)."""

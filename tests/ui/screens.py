@@ -16,8 +16,11 @@ from famguard.ui.viewstate import SyncState, TeenRow, TeenSync
 
 SCREENS = (
     "welcome", "signin", "family", "home", "inbox", "preferences", "tray", "controls", "pairing", "accepted",
-    "conflict", "offline", "demo", "receipts", "trust",
+    "conflict", "offline", "demo", "receipts", "trust", "stress",
 )  # fmt: skip
+# The language-length stress case of the sync statuses: a long name, the service's longest words.
+LONG_NAME = "Maximiliana-Alexandrina Featherstonehaugh"
+UNREACHABLE = "FamGuard can't reach famguard.example.org. Check the internet connection."
 
 
 def build(screen: str, window: MainWindow) -> object:
@@ -122,6 +125,16 @@ def build(screen: str, window: MainWindow) -> object:
         panel.show_view(build_view(controls, [alex], [rule], [], today, status="Open now"))
     if screen in ("receipts", "trust"):
         return _trust_screen(screen, window, controls)
+    if screen == "stress":
+        window.set_demo(True)
+        window.ensure_teen_phone().set_teen(LONG_NAME, 14)
+        window.teen_list.set_teens([TeenRow("t1", LONG_NAME, 14, 35, 90, TeenSync.QUEUED, pending=2), rows[1]])
+        page.show_teen("t1", LONG_NAME, 14, controls)
+        page.set_receipt(f"on {LONG_NAME}'s phone 14:02")
+        page.set_field_state("comments", SyncState.SAVED)
+        page.set_field_state("daily_limit_minutes", SyncState.REJECTED, UNREACHABLE)
+        page.rows["search_enabled"].flash(f"↻ changed by {LONG_NAME}")
+        window.offline_banner.set_offline(True, 12)
     if screen in ("pairing", "accepted"):
         wizard = PairingWizard(window)
         wizard.show_waiting(

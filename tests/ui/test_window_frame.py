@@ -113,3 +113,90 @@ def test_the_framed_window_fits_a_small_screen() -> None:
         finally:
             app.terminate()
             app.wait(10)
+
+
+# The demo's window as screens.py builds it (family, controls page, Teen's phone), then the pairing
+# wizard placed beside the phone as the pairing presenter places it; what a person would see is
+# printed once the window manager has framed both (global coordinates, frames included).
+_DEMO_PROBE = """
+import json, sys
+from PySide6.QtCore import QPoint, QRect, QTimer
+from PySide6.QtWidgets import QApplication
+from famguard.ui.main_window import MainWindow
+from famguard.ui.pairing import PairingWizard
+from tests.ui import screens
+
+app = QApplication(sys.argv[:1])
+window = MainWindow()
+window.show()
+screens.build("demo", window)
+state = {}
+
+def rect(r):
+    return [r.x(), r.y(), r.width(), r.height()]
+
+def wizard():
+    state["wizard"] = PairingWizard(window)
+    room = window.room_beside_teen_phone()
+    state["wizard"].place_within(room, window.frame_size())
+    state["wizard"].show()
+    QTimer.singleShot(1500, report)
+
+def report():
+    phone = window.teen_phone
+    code = phone.code_edit
+    print(json.dumps({
+        "window": rect(window.frameGeometry()),
+        "list_shown": window.teen_list.isVisible(),
+        "phone_width": phone.width(),
+        "code": rect(QRect(code.mapToGlobal(QPoint(0, 0)), code.size())),
+        "code_whole": code.visibleRegion().boundingRect() == code.rect(),
+        "wizard": rect(state["wizard"].frameGeometry()),
+    }))
+    app.quit()
+
+QTimer.singleShot(1500, wizard)
+app.exec()
+"""
+
+
+def _probe_demo(width: int, height: int) -> dict[str, object]:
+    import json
+
+    from tests.release.support import ROOT
+
+    with _desktop(width, height) as env:
+        result = subprocess.run(
+            [sys.executable, "-c", _DEMO_PROBE], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _inside(inner: list[int], outer: tuple[int, int]) -> bool:
+    x, y, w, h = inner
+    return x >= 0 and y >= 0 and x + w <= outer[0] and y + h <= outer[1]
+
+
+def _overlap(a: list[int], b: list[int]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def test_the_demo_on_800x600_keeps_the_phone_readable_and_the_wizard_off_its_code_field() -> None:
+    """Under a real window manager, whose frames the placement must count: the phone's code field
+    whole beside the teen's page (the list of teens folded away), the wizard beside the phone."""
+    _tools()
+    seen = _probe_demo(*SCREEN)
+    assert _inside(seen["window"], SCREEN) and _inside(seen["wizard"], SCREEN), seen
+    assert seen["code_whole"] and seen["phone_width"] >= 240 and not seen["list_shown"], seen
+    assert not _overlap(seen["wizard"], seen["code"]), seen
+
+
+def test_the_demo_on_1280x800_is_as_before_and_the_wizard_leaves_the_code_field_in_view() -> None:
+    """With room for both: the list of teens, the page and the phone at its usual width, side by side."""
+    _tools()
+    size = (1280, 800)
+    seen = _probe_demo(*size)
+    assert _inside(seen["window"], size) and _inside(seen["wizard"], size), seen
+    assert seen["list_shown"] and seen["code_whole"] and seen["phone_width"] >= 320, seen
+    assert not _overlap(seen["wizard"], seen["code"]), seen

@@ -1,0 +1,173 @@
+"""The demo on an 800 × 600 screen (Qt's offscreen screen is that size), as a support person meets it
+on a school's projector: the Teen's phone stays readable beside the teen's page, the pairing wizard
+leaves the phone's code field in view and F6 goes between the two, and a setting's sync status
+reads whole — a long name, the service's longest words included."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
+
+from famguard.domain.controls import defaults_for_age
+from famguard.ui.main_window import MainWindow
+from famguard.ui.viewstate import SyncState, TeenRow
+
+from .screens import LONG_NAME, UNREACHABLE
+from .test_flows import WAIT, demo_with_phone
+
+SCREEN_WIDTH = 800
+
+
+def _wholly_visible(widget: QWidget) -> bool:
+    """On screen and not clipped by anything around it (a dock too narrow, a scroll area)."""
+    return widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
+
+
+def _global_rect(widget: QWidget) -> QRect:
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+def _demo_window(qtbot, name: str = "Maya") -> MainWindow:
+    """The demo's window: a family of two, the controls page (the widest page) of the first, and
+    the Teen's phone docked beside it."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_demo(True)
+    window.show_family()
+    window.teen_list.set_teens([TeenRow("t1", name, 14, 35, 90), TeenRow("t2", "Sam", 16, 45, 120)])
+    window.ensure_controls_page().show_teen("t1", name, 14, defaults_for_age(14, "Europe/London"))
+    window.show_page("controls")
+    phone = window.ensure_teen_phone()
+    phone.set_teen(name, 14)
+    phone.set_pairing_state("linked", "✓ Managed by Alex Morgan, Jordan Morgan.")
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.screen().availableGeometry().width() == SCREEN_WIDTH  # the small screen, or this proves nothing
+    return window
+
+
+def test_the_demos_phone_stays_readable_beside_the_teens_page_on_an_800_pixel_screen(qtbot) -> None:
+    window = _demo_window(qtbot)
+    phone = window.teen_phone
+    assert phone is not None
+    page = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: _wholly_visible(phone.redeem_button), timeout=WAIT)
+    # No minimum wider than the screen (the window gives its frame's width back once framed).
+    assert window.minimumSizeHint().width() <= SCREEN_WIDTH
+    qtbot.waitUntil(lambda: window.frameGeometry().width() <= SCREEN_WIDTH, timeout=WAIT)
+    assert _wholly_visible(phone.code_edit)  # was ~80 px of dock: the field and "Enter code" cut off
+    assert phone.width() >= phone.minimumSizeHint().width() > 200
+    assert page.width() >= page.minimumSizeHint().width()  # the teen's page is not squeezed either
+    assert window.teen_list.isHidden()  # folded away to make the room
+
+    # The way back to the list of teens is in sight: the demo bar's "Teen's phone" hides the phone.
+    toggle = window.demo_bar.findChild(QToolButton, "teenPhoneToggle")
+    assert toggle is not None and toggle.isVisible() and toggle.isChecked()
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _wholly_visible(window.teen_list.add_button), timeout=WAIT)
+    assert phone.isHidden() and window.frameGeometry().width() <= SCREEN_WIDTH
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _wholly_visible(phone.code_edit), timeout=WAIT)
+    assert window.teen_list.isHidden() and window.frameGeometry().width() <= SCREEN_WIDTH
+
+    # Floated, the phone takes no room beside the family: the list comes back.
+    phone.setFloating(True)
+    qtbot.waitUntil(lambda: window.teen_list.isVisible(), timeout=WAIT)
+
+
+def _focused() -> str:
+    widget = QApplication.focusWidget()
+    return widget.objectName() if widget is not None else ""
+
+
+def _press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    target = QApplication.focusWidget() or QApplication.activeWindow()
+    assert target is not None, "the focus went nowhere"
+    qtbot.keyClick(target, key, modifier)
+
+
+def test_the_demos_pairing_wizard_leaves_the_phones_code_field_in_view_and_f6_goes_between_them(qtbot, launch):
+    """Pairing the practice teen with the keyboard alone: Ctrl+N, F6 to the phone, type the code
+    the wizard shows, Enter, accept, F6 back to the wizard, confirm."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    qtbot.waitExposed(wizard)
+    assert not wizard.frameGeometry().intersects(_global_rect(panel.code_edit))
+    assert _wholly_visible(panel.code_edit) and _wholly_visible(wizard.code_label)
+    assert window.screen().availableGeometry().contains(wizard.frameGeometry())
+    code = wizard.code_label.text()
+
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard, timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: _focused() == "teenCodeEdit", timeout=WAIT)
+    qtbot.keyClicks(QApplication.focusWidget(), code)
+    _press(qtbot, Qt.Key.Key_Return)  # "Enter code"
+    qtbot.waitUntil(lambda: _focused() == "teenAcceptButton", timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_Space)  # the teen accepts
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: _focused() == "confirmPairingButton", timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+    assert "Maya" in wizard.end_label.text()
+
+    # The phone's way back is visible while the wizard is open, and gone with it.
+    assert panel.pairing_window_button.isVisible()
+    _press(qtbot, Qt.Key.Key_Return)  # Close
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)
+    assert not panel.pairing_window_button.isVisible()
+
+
+def test_a_long_sync_status_reads_whole_at_800_pixels_beside_the_demos_phone(qtbot) -> None:
+    window = _demo_window(qtbot, LONG_NAME)
+    page = window.ensure_controls_page()
+    page.set_receipt(f"on {LONG_NAME}'s phone 14:02")
+    page.set_field_state("comments", SyncState.SAVED)
+    page.set_field_state("daily_limit_minutes", SyncState.REJECTED, UNREACHABLE)
+    page.rows["search_enabled"].flash(f"↻ changed by {LONG_NAME}")
+    qtbot.waitUntil(lambda: page.rows["comments"].width() > 0, timeout=WAIT)
+    QApplication.processEvents()
+    for field, words in (
+        ("daily_limit_minutes", UNREACHABLE),
+        ("comments", f"{LONG_NAME}'s phone 14:02"),
+        ("search_enabled", LONG_NAME),
+    ):
+        row = page.rows[field]
+        status = row.status
+        assert words in status.text() and words in status.accessibleDescription()
+        assert status.geometry().left() >= 0 and status.geometry().right() < row.width(), field
+        # Every line shown (none cut off below), and a few lines across the row, not a column a
+        # word wide (it was eleven lines of one or two words beside the title).
+        assert status.height() >= status.heightForWidth(status.width()), field
+        assert status.height() <= 3 * status.fontMetrics().lineSpacing(), f"{field}: {status.height()} px high"
+
+
+def test_a_short_sync_status_stays_beside_the_title_when_there_is_room(qtbot) -> None:
+    """As before in a window with room: "✓ saved" on the title's line, at its right."""
+    window = _demo_window(qtbot)
+    assert window.teen_phone is not None
+    window.teen_phone.hide()  # the whole width for the family
+    page = window.ensure_controls_page()
+    page.set_field_state("comments", SyncState.SAVED)
+    row = page.rows["comments"]
+    qtbot.waitUntil(lambda: row.status_beside_title(), timeout=WAIT)
+    assert row.status.geometry().top() < row.summary.geometry().top()
+
+
+def test_the_room_for_the_wizard_is_beside_the_phone_on_whichever_side_it_is_docked(qtbot) -> None:
+    window = _demo_window(qtbot)
+    phone = window.teen_phone
+    assert phone is not None
+    for area in (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea):
+        window.addDockWidget(area, phone)
+        qtbot.waitUntil(lambda area=area: window.dockWidgetArea(phone) == area and _wholly_visible(phone.code_edit))
+        QApplication.processEvents()
+        room = window.room_beside_teen_phone()
+        assert room is not None and room.width() >= window.width() // 2, area
+        assert not room.intersects(_global_rect(phone)), area
