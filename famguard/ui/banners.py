@@ -86,7 +86,7 @@ class OfflineBanner(Banner):
         if paused_until is not None:
             self.setAccessibleName("Sync paused")
             until = f"{paused_until.astimezone():%H:%M}"
-            self.show_text(f"⏸ Sync paused until {until}: the service asked FamGuard to wait. {waiting}",
+            self.show_text(f"◷ Sync paused until {until}: the service asked FamGuard to wait. {waiting}",
                            action="&Try again now")  # fmt: skip
         else:
             self.setAccessibleName("Offline")

@@ -16,7 +16,7 @@ from famguard.ui.viewstate import SyncState, TeenRow, TeenSync
 
 SCREENS = (
     "welcome", "signin", "family", "home", "inbox", "preferences", "tray", "controls", "pairing", "accepted",
-    "conflict", "offline", "demo", "receipts", "trust", "stress",
+    "conflict", "offline", "paused", "demo", "receipts", "trust", "stress",
 )  # fmt: skip
 # The language-length stress case of the sync statuses: a long name, the service's longest words.
 LONG_NAME = "Maximiliana-Alexandrina Featherstonehaugh"
@@ -102,6 +102,9 @@ def build(screen: str, window: MainWindow) -> object:
     page.set_field_state(
         "daily_limit_minutes", SyncState.REJECTED, "A daily limit must be between 10 minutes and 12 hours."
     )
+    if screen == "paused":  # the service's write budget spent: it asked the app to wait
+        window.offline_banner.set_offline(True, 1, datetime.now(UTC) + timedelta(seconds=50))
+        page.set_field_state("search_enabled", SyncState.PENDING)
     if screen == "offline":
         window.offline_banner.set_offline(True, 2)
         page.set_offline(True)

@@ -225,7 +225,7 @@ def test_a_guardian_past_the_write_budget_is_told_the_sync_waits_not_that_they_a
         qtbot.waitUntil(lambda: window.ensure_controls_page().isEnabled(), timeout=WAIT)
         qtbot.keyClick(find(window, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
         banner = window.offline_banner
-        qtbot.waitUntil(lambda: banner.isVisible() and banner.text().startswith("⏸ Sync paused until "), timeout=WAIT)
+        qtbot.waitUntil(lambda: banner.isVisible() and banner.text().startswith("◷ Sync paused until "), timeout=WAIT)
         assert "1 change is waiting and will be sent then." in banner.text() and "offline" not in banner.text()
         assert banner.accessibleName() == "Sync paused"
         # The service answers the app's other calls meanwhile (Maya's phone reports: an event the
@@ -236,7 +236,7 @@ def test_a_guardian_past_the_write_budget_is_told_the_sync_waits_not_that_they_a
         teen.api.report_usage(teen.api.my_usage().date, 30)
         qtbot.waitUntil(lambda: session.store.get_meta(CURSOR_KEY) != cursor, timeout=WAIT)  # the poll answered
         qtbot.wait(500)
-        assert banner.isVisible() and banner.text().startswith("⏸ Sync paused until ")
+        assert banner.isVisible() and banner.text().startswith("◷ Sync paused until ")
         assert teen.api.my_controls().controls.search_enabled is True  # not saved: it waits
         assert controller.family.session.unsent_changes() == 1
 
