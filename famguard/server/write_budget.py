@@ -32,7 +32,8 @@ WINDOW = timedelta(minutes=1)
 
 # One round trip: a new window when the account's last one has ended (or it has none), else one
 # more in it; the count and the window's start come back. SQLite and PostgreSQL alike (both read
-# the old row in SET, and both number the spent writes in the row under the writer's lock).
+# the old row in SET, and the row is locked until the transaction ends: two writes of one account
+# at once are counted one after the other).
 _SPEND = (
     "INSERT INTO write_budgets (account_id, window_start, spent) VALUES (:account, :now, 1) "
     "ON CONFLICT (account_id) DO UPDATE SET "
