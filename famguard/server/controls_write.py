@@ -115,11 +115,15 @@ def change_controls(
     raw: Any,  # noqa: ANN401
     *,
     allowed: ControlsWrite | None = None,
+    keyed: bool = False,
 ) -> tuple[str, str, str]:
     """Applies the PATCH body `raw` in the caller's transaction; the new body, its ETag and the
     account id of the guardian who changed it. Raises ApiError (or TeenTurnedAdult) for every
     refusal, having written nothing. `allowed`: authorize_change's answer when the caller has
-    already asked it, in this transaction."""
+    already asked it, in this transaction. `keyed`: the caller keeps the answer under a new
+    Idempotency-Key (a row of its own for 24 hours), so even a change that changes nothing is a
+    write and spends from the budget — unspent, a guardian sending the same values with a new key
+    each time stored a row per request, hundreds a second, past the budget."""
     if allowed is None:
         allowed = authorize_change(statements, now, token, teen_id)
     header = require_if_match(if_match)
@@ -145,6 +149,8 @@ def change_controls(
     after = {**before, **{name: SPECS[name].dump(getattr(updated, name)) for name in patch}}
     changed = [name for name in after if after[name] != before[name]]
     if not changed:
+        if keyed:
+            write_budget.spend(statements, now, allowed.actor_id)
         return stored.body, current_etag, allowed.actor_id
     write_budget.spend(statements, now, allowed.actor_id)
     body = dumps(after)

@@ -155,7 +155,7 @@ def keyed_change(
         if replay is None:
             raise KeyBusy(key)
         return replay
-    body, etag, _actor = change_controls(statements, now, token, teen_id, if_match, raw, allowed=allowed)
+    body, etag, _actor = change_controls(statements, now, token, teen_id, if_match, raw, allowed=allowed, keyed=True)
     statements.run(
         _INSERT_DONE,
         {"account": account, "key": key, "digest": digest, "body": body, "etag": etag, "at": statements.stamp(now)},

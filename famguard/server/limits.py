@@ -5,7 +5,8 @@ reverse proxy in front is welcome but not required):
   it is read (by its Content-Length) or as soon as it grows past the limit (chunked), and a body
   that does not arrive within `Limits.body_timeout` seconds is refused with 408. Both happen
   before any route parses JSON or checks a token, which is the point: parsing came first. A body
-  that is not strict JSON text (famguard.server.strict_json) is refused here too, with 422.
+  that is not strict JSON text (famguard.server.strict_json) is refused here too, with 422; so is
+  a URL whose path or query holds a NUL character (strict_json.url_problem: 404 or 400).
 - `GuardedHttpProtocol`, uvicorn's httptools protocol with three more rules: a request head over
   `Limits.max_header_bytes` gets 431 (the head of a request pipelined behind one still running
   closes the connection instead: an answer to the earlier request is still owed, and a 431 now
@@ -112,8 +113,13 @@ class Limits:
         return max(16, soft - _RESERVED_DESCRIPTORS)
 
 
-def _error(status: int, code: str, message: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+def _error(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    body = json.dumps({"error": error}).encode()
     start = {
         "type": "http.response.start",
         "status": status,
@@ -127,9 +133,9 @@ def _error(status: int, code: str, message: str) -> tuple[dict[str, Any], dict[s
 
 
 class _Refused(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None):
         super().__init__(message)
-        self.reply = _error(status, code, message)
+        self.reply = _error(status, code, message, fields)
 
 
 class BodyLimit:
@@ -142,6 +148,10 @@ class BodyLimit:
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:  # noqa: ANN401
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        url_refused = strict_json.url_problem(scope)
+        if url_refused is not None:
+            await self._refuse(send, _Refused(*url_refused))
             return
         limit = self.limits.max_body_bytes
         for name, value in scope.get("headers", ()):

@@ -154,7 +154,7 @@ def patch_controls(
     try:
         with service.db.write() as session:
             body, etag, _actor = change_controls(
-                SessionStatements(session), service.now(), token, teen_id, if_match, patch
+                SessionStatements(session), service.now(), token, teen_id, if_match, patch, keyed=True
             )
             idempotency.store(session, me, idempotency_key, 200, body, etag)
     except (ApiError, TeenTurnedAdult, DomainValidationError):

@@ -9,6 +9,7 @@ Request values are strict: a JSON boolean for a toggle or an answer, a JSON inte
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -49,6 +50,17 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 # Text typed for others to read (a name, a reason): the plain-text rule of the domain, on every path.
 PlainText = Annotated[str, AfterValidator(require_plain_text)]
+
+
+def _no_control_characters(email: str) -> str:
+    """An email address holds no control character (RFC 5321); a NUL one, sent to sign up or
+    sign in, reached PostgreSQL, which cannot take it as text: a 500 for anyone who sent it."""
+    if any(unicodedata.category(character) == "Cc" for character in email):
+        raise ValueError("An email address cannot hold control characters.")
+    return email
+
+
+EmailText = Annotated[str, AfterValidator(_no_control_characters)]
 _PLAIN = (
     f"{HIDDEN_TEXT_WORDS} (Unicode categories Cc, Cf, Zl, Zp; a zero-width joiner inside an emoji or a word is fine)."
 )
@@ -101,7 +113,7 @@ class AccountCreate(BaseModel):
             "birth_date": None,
         }
     )
-    email: str = Field(min_length=3, max_length=254)
+    email: EmailText = Field(min_length=3, max_length=254)
     password: str = Field(min_length=8, max_length=1024)
     display_name: PlainText = Field(min_length=1, max_length=80, description=_PLAIN)
     role: Literal["guardian", "teen"]
@@ -131,7 +143,7 @@ class TokenRequest(BaseModel):
     """Sign in with email and password."""
 
     model_config = _config({"email": "alex@example.com", "password": "correct horse battery"})
-    email: str = Field(max_length=254)
+    email: EmailText = Field(max_length=254)
     password: str = Field(max_length=1024)
     device_token: str | None = Field(
         default=None,

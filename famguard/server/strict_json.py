@@ -5,13 +5,23 @@ character. Stored in a teen's history it made every later read of that history f
 (500 forever), and an unknown key made of one failed the error answer itself. `problem()` finds
 such text (and bodies that are not UTF-8) before any route sees the body.
 
+Also in: a NUL character (U+0000) in a URL's path or query. No id, date or filter value holds
+one, and PostgreSQL cannot take it as text: `GET /v1/teens/a%00b/controls`, or an `actor=a%00b`
+filter, reached the database as a parameter and failed there, a 500 and a traceback in the log
+for every such request from anyone (SQLite compared it and found nothing). `url_problem()` finds
+it before any route or fast path sees the request. (In bodies, the text fields people type refuse
+it with their own words, famguard.domain.plain_text; tokens and codes are hashed or normalized
+before any query; an email address refuses control characters, schemas.EmailText.)
+
 Out: `SafeJSONResponse` encodes whatever it is given as UTF-8, replacing anything that is not a
 character (data stored before this check existed) instead of failing the whole answer."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi.responses import JSONResponse
 
@@ -55,6 +65,26 @@ def problem(body: bytes) -> str | None:
     except RecursionError:
         return "The body is nested too deeply."
     return None
+
+
+NUL_IN_URL = "Cannot hold a NUL character."
+
+
+def url_problem(scope: Mapping[str, Any]) -> tuple[int, str, str, dict[str, str]] | None:
+    """Why the request's URL is refused — status, code, message and the parameters at fault — or
+    None. A path holding NUL names nothing: 404, as any other path that names nothing. A query
+    parameter holding it is malformed: 400 naming it (parsed as Starlette parses the query)."""
+    if "\x00" in scope.get("path", ""):
+        return 404, "not_found", "Not found.", {}
+    query = scope.get("query_string", b"")
+    if b"%00" not in query and b"\x00" not in query:
+        return None  # the common case: no parsing
+    fields = {
+        name.replace("\x00", "\ufffd"): NUL_IN_URL
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+        if "\x00" in name or "\x00" in value
+    }
+    return (400, "bad_request", "A parameter of the request is not valid.", fields) if fields else None
 
 
 class SafeJSONResponse(JSONResponse):

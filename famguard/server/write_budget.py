@@ -11,7 +11,8 @@ in the write's own transaction, on every path (the FastAPI routes through Servic
 and controls_write.change_controls; the SQLite and PostgreSQL fast paths through the same
 change_controls): over the budget it raises 429 `rate_limited` with Retry-After, the transaction
 rolls back — the refused write and its count with it — and nothing was written. A refused or
-unchanged write spends nothing: only committed writes count.
+unchanged write spends nothing: only committed writes count (an unchanged PATCH under a new
+Idempotency-Key commits its kept answer, so it spends: controls_write.change_controls `keyed`).
 
 The budget is far above what a person or a phone does (a guardian's click is one write; a phone
 reports about once a minute; an app back online sends what it kept in a burst): 120 a minute,

@@ -160,3 +160,36 @@ def test_the_budget_holds_across_two_server_processes_on_one_database(database_u
         assert answers == [200] * (WRITES_PER_MINUTE - 2) + [429, 429]
         _refused_for_the_budget(_report(near, maya, 999, today))
         _refused_for_the_budget(_report(far, maya, 999, today))
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"], indirect=True)
+def test_an_unchanged_change_under_a_new_idempotency_key_spends_as_its_kept_answer_is_a_write(
+    clocked_server: str, clock: FakeClock
+) -> None:
+    """Found from outside: the same values PATCHed with a new Idempotency-Key each time answered
+    200 without end, each storing its answer for 24 hours (300 keys from one guardian in a few
+    seconds, the budget untouched). A kept answer is a write: it spends like one; a replay of
+    a kept key writes nothing and is answered whatever the budget."""
+    with requests.Session() as session:
+        api = Api(session, clocked_server)
+        alex, maya, _leo = _family(api)
+        clock.advance(minutes=1)
+        path = f"/v1/teens/{maya.id}/controls"
+        etag = api.call("GET", path, alex.token).headers["ETag"]
+
+        def same_values(key: str | None) -> requests.Response:
+            headers = {"If-Match": etag} | ({"Idempotency-Key": key} if key else {})
+            response: requests.Response = api.call(
+                "PATCH", path, alex.token, json={"daily_limit_minutes": 60}, headers=headers
+            )
+            return response
+
+        for n in range(WRITES_PER_MINUTE):
+            kept = same_values(f"same-values-{n}")
+            assert kept.status_code == 200 and kept.headers["ETag"] == etag, kept.text  # the default: unchanged
+        _refused_for_the_budget(same_values("one-key-too-many"))
+        replayed = same_values("same-values-0")
+        assert replayed.status_code == 200 and replayed.headers["ETag"] == etag
+        assert same_values(None).status_code == 200  # no key, nothing kept: spends nothing, as before
+        clock.advance(minutes=1)
+        assert same_values("one-key-too-many").status_code == 200  # refused, so it was not kept
