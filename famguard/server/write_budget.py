@@ -10,9 +10,11 @@ was spent in it), so every process of a `--workers N` service shares it. `spend`
 in the write's own transaction, on every path (the FastAPI routes through Service.authenticate_write
 and controls_write.change_controls; the SQLite and PostgreSQL fast paths through the same
 change_controls): over the budget it raises 429 `rate_limited` with Retry-After, the transaction
-rolls back — the refused write and its count with it — and nothing was written. A refused or
-unchanged write spends nothing: only committed writes count (an unchanged PATCH under a new
-Idempotency-Key commits its kept answer, so it spends: controls_write.change_controls `keyed`).
+rolls back — the refused write and its count with it — and nothing was written. A refused write
+spends nothing (unless its refusal commits something, as a wrong pairing code's failure does), nor
+does a controls change that changes nothing (but one under a new Idempotency-Key commits its kept
+answer, so it spends: controls_write.change_controls `keyed`); every other accepted write spends,
+even one that repeats what is stored.
 
 The budget is far above what a person or a phone does (a guardian's click is one write; a phone
 reports about once a minute; an app back online sends what it kept in a burst): 120 a minute,
