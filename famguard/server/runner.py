@@ -24,16 +24,23 @@ from famguard.domain.loopback import bind_loopback
 from famguard.server.app import create_app
 from famguard.server.limits import Limits, attach, uvicorn_options
 
+# The longest path an access-log line shows whole (the API's longest is ~110 characters); a
+# stranger's request head may hold a 16 KiB path, and wrote all of it into the log each time.
+LOGGED_PATH_MAX = 200
+
 
 class RedactQueryStrings(logging.Filter):
     """Access-log lines show the path without its query string, so nothing a client puts in a
-    URL ever reaches a log file (the API keeps secrets out of URLs anyway)."""
+    URL ever reaches a log file (the API keeps secrets out of URLs anyway), and at most
+    LOGGED_PATH_MAX characters of it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            parts = urlsplit(args[2])
-            record.args = (*args[:2], urlunsplit(parts._replace(query="", fragment="")), *args[3:])
+            path = urlunsplit(urlsplit(args[2])._replace(query="", fragment=""))
+            if len(path) > LOGGED_PATH_MAX:
+                path = f"{path[:LOGGED_PATH_MAX]}…({len(path) - LOGGED_PATH_MAX} more characters)"
+            record.args = (*args[:2], path, *args[3:])
         return True
 
 

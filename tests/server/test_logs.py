@@ -75,3 +75,18 @@ def test_no_secret_in_any_log_line(
         leaks = [line for line in everything.splitlines() if secret in line]
         assert not leaks, f"a secret ({secret[:3]}…) appears in the logs: {leaks[0][:160]}"
     assert "/v1/me" in everything  # the request itself was logged, without its query string
+
+
+def test_a_stranger_s_long_path_is_logged_cut_short(live: Api, caplog: pytest.LogCaptureFixture) -> None:
+    """A request head may hold a path of up to 16 KiB, sent by anyone as often as they like: the
+    access log shows its first LOGGED_PATH_MAX characters and how many more there were."""
+    from famguard.server.runner import LOGGED_PATH_MAX
+
+    caplog.set_level(logging.INFO)
+    long_path = "/v1/" + "x" * 12_000
+    assert requests.get(f"{live.base}{long_path}", timeout=10).status_code == 404
+    assert requests.get(f"{live.base}/v1/health", timeout=10).status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "uvicorn.access"]
+    assert any("/v1/health" in line for line in lines), "the access log was not captured"
+    [cut] = [line for line in lines if "/v1/xxx" in line]
+    assert len(cut) < LOGGED_PATH_MAX + 200 and f"…({len(long_path) - LOGGED_PATH_MAX} more characters)" in cut
