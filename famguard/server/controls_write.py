@@ -148,11 +148,10 @@ def change_controls(
     # Only the patched fields can differ from `before` (controls_to_json dumps field by field).
     after = {**before, **{name: SPECS[name].dump(getattr(updated, name)) for name in patch}}
     changed = [name for name in after if after[name] != before[name]]
+    if changed or keyed:
+        write_budget.spend(statements, now, allowed.actor_id)
     if not changed:
-        if keyed:
-            write_budget.spend(statements, now, allowed.actor_id)
         return stored.body, current_etag, allowed.actor_id
-    write_budget.spend(statements, now, allowed.actor_id)
     body = dumps(after)
     moved = statements.run(
         _UPDATE,
