@@ -398,8 +398,7 @@ class MainWindow(QMainWindow):
         width = self.width()
         screen = self.screen()
         if screen is not None:
-            frame = self.frameGeometry().width() - self.geometry().width()
-            width = min(width, screen.availableGeometry().width() - frame)
+            width = min(width, screen.availableGeometry().width() - self.frame_size().width())
         return width
 
     def room_beside_teen_phone(self) -> QRect | None:
