@@ -5,6 +5,7 @@ the characters it is, never as markup. On the path to the first paint: no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar
 
 from PySide6.QtWidgets import QLabel, QWidget
@@ -78,6 +79,16 @@ def ampersands_as_letters(text: str) -> str:
 def without_mnemonic(text: str) -> str:
     """A button's or menu item's text as drawn: "&Undo" shows "Undo", "&&" shows "&"."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def focus_first_usable(container: QWidget, widgets: Iterable[QWidget]) -> bool:
+    """Puts the keyboard at the first of `widgets` that is shown in `container` and enabled;
+    whether there was one."""
+    for widget in widgets:
+        if widget.isVisibleTo(container) and widget.isEnabled():
+            widget.setFocus()
+            return True
+    return False
 
 
 def plain_tooltip(text: str) -> str:

@@ -39,6 +39,7 @@ from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKin
 from famguard.ui.common import (
     ampersands_as_letters,
     draw_off_screen,
+    focus_first_usable,
     heading,
     named,
     plain_label,
@@ -445,11 +446,8 @@ class ControlsPage(QWidget):
 
     def focus_first(self) -> None:
         """The page opened: the keyboard starts at its first setting."""
-        for row in self.rows.values():
-            for widget in row.editor.findChildren(QWidget):
-                if widget.isVisibleTo(self) and widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
-                    widget.setFocus()
-                    return
+        editors = (widget for row in self.rows.values() for widget in row.editor.findChildren(QWidget))
+        focus_first_usable(self, (widget for widget in editors if widget.focusPolicy() & Qt.FocusPolicy.TabFocus))
 
     def field_status(self, field: str) -> str:
         return self.rows[field].status.text()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import focus_first_usable, heading, named, wrapping_label
 
 QUIET_ZONE = 4  # modules of white around the symbol, as the QR standard asks
 
@@ -239,10 +239,7 @@ class PairingWizard(QDialog):
 
     def focus_next_step(self) -> None:
         """Back from the teen's phone: the keyboard at what the guardian does next here."""
-        for button in (self.confirm_button, self.close_button, self.new_code_button, self.cancel_button):
-            if button.isVisibleTo(self) and button.isEnabled():
-                button.setFocus()
-                return
+        focus_first_usable(self, (self.confirm_button, self.close_button, self.new_code_button, self.cancel_button))
 
     # --- states ------------------------------------------------------------------------------
 

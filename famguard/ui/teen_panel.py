@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import escaped, named, wrapping_label
+from famguard.ui.common import escaped, focus_first_usable, named, wrapping_label
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
@@ -171,10 +171,7 @@ class TeenPhonePanel(QDockWidget):
     def focus_pairing(self) -> None:
         """From the pairing wizard: the keyboard at what the teen does next — type the code, or
         accept who asks."""
-        for widget in (self.code_edit, self.accept_button, self.pairing_window_button):
-            if widget.isVisibleTo(self) and widget.isEnabled():
-                widget.setFocus()
-                return
+        focus_first_usable(self, (self.code_edit, self.accept_button, self.pairing_window_button))
 
     def set_usage(self, used: str, *, locked: str | None) -> None:
         """Today's use in words, and why the app is locked (None: open; "" unknown)."""
