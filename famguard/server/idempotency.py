@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from famguard.server.access import utc
 from famguard.server.controls_write import authorize_change, change_controls, require_if_match
 from famguard.server.errors import ApiError
 from famguard.server.models import IdempotencyRow
@@ -93,7 +94,11 @@ def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | 
         ).rowcount
         if taken == 1:
             return None
-    raise ApiError(409, "idempotency_in_progress", "This change is already being processed. Try again shortly.")
+    raise _in_progress()
+
+
+def _in_progress() -> ApiError:
+    return ApiError(409, "idempotency_in_progress", "This change is already being processed. Try again shortly.")
 
 
 def store(session: Any, account_id: str, key: str, status_code: int, body: str, etag: str | None) -> None:
@@ -120,6 +125,11 @@ _DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE account_id = :account AND 
 _FIND = (
     "SELECT fingerprint, state, status_code, body, etag FROM idempotency_keys "
     "WHERE account_id = :account AND key = :key"
+)
+# A key's row as `claim` would find it, in a read: one kept no longer than KEEP_FOR.
+_FIND_KEPT = (
+    "SELECT fingerprint, state, status_code, body, etag, created_at FROM idempotency_keys "
+    "WHERE account_id = :account AND key = :key AND created_at >= :since"
 )
 _INSERT_DONE = (
     "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, status_code, body, etag, created_at) "
@@ -161,3 +171,36 @@ def keyed_change(
         {"account": account, "key": key, "digest": digest, "body": body, "etag": etag, "at": statements.stamp(now)},
     )
     return Replay(200, body, etag)
+
+
+def spent_keyed_change(
+    statements: Statements,
+    now: datetime,
+    token: str,
+    teen_id: str,
+    if_match: str | None,
+    raw: Any,  # noqa: ANN401 - the PATCH body
+    key: str,
+    digest: str,
+    spent_until: datetime,
+) -> Replay:
+    """What the route answers a keyed change of an account whose write budget this process saw
+    spent until `spent_until` (write_budget.SpentBudgets), in the caller's READ transaction and in
+    the route's order, so that the answer is the write's: who may (401/403/404) and If-Match
+    (428); a kept key's replay (answered whatever the budget), another body (422) or a first
+    request still running (409), as `claim` judges them; else the change's own refusals (412,
+    422) and then the budget's 429 — a new key would spend, so it never goes through."""
+    allowed = authorize_change(statements, now, token, teen_id)
+    require_if_match(if_match)
+    params = {"account": allowed.actor_id, "key": key, "since": statements.stamp(now - KEEP_FOR)}
+    row = statements.one(_FIND_KEPT, params)
+    if row is not None:
+        replay = seen_before(row[0], row[1], Replay(row[2] or 200, row[3] or "", row[4]), digest)
+        if replay is not None:
+            return replay
+        if utc(row[5]) >= now - STALE_CLAIM:  # not a dead request's: `claim` would not take it over
+            raise _in_progress()
+    change_controls(
+        statements, now, token, teen_id, if_match, raw, allowed=allowed, keyed=True, spent_until=spent_until
+    )
+    raise AssertionError("a keyed change spends, so it was refused")  # pragma: no cover
