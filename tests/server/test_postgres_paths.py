@@ -45,11 +45,13 @@ def test_both_paths_answer_every_controls_read_alike_on_postgres(postgres_server
 
 def test_both_paths_answer_every_controls_change_alike_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
     answers, _, fast_events = write_paths.assert_paths_agree(
-        (fresh_database(postgres_server), fresh_database(postgres_server))
+        (fresh_database(postgres_server), fresh_database(postgres_server), fresh_database(postgres_server))
     )
     assert answers["valid"][0] == 200 and answers["valid"][2] == '"2"'
     assert answers["stale if-match"][0] == 412 and answers["age rule"][0] == 422
     assert answers["18 today in the teen's time zone"][0] == 404
+    assert answers["over the write budget"][3] == "60" and answers["over the budget, again"][3] == "50"
+    assert answers["over the budget, nothing changes"][0] == 200 and answers["over the budget, a new key"][0] == 429
     assert [e["type"] for e in fast_events].count("controls_changed") == 7
 
 
