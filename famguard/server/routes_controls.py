@@ -147,7 +147,7 @@ def patch_controls(
                 )
                 return controls_response(body, etag)  # it changed nothing, so spent nothing
             digest = idempotency.fingerprint("PATCH", request.url.path, patch)
-            kept = idempotency.spent_keyed_change(
+            kept = idempotency.keyed_change(
                 statements, now, token, teen_id, if_match, patch, idempotency_key, digest, spent_until
             )
             return replay_response(kept)

@@ -26,7 +26,7 @@ from tests.server import test_controls_read_paths as read_paths
 from tests.server import test_controls_write_paths as write_paths
 from tests.server import test_repeated_headers as repeated_headers
 from tests.server.test_postgres import postgres_server  # noqa: F401 - the fixture (and its skip without PostgreSQL)
-from tests.server.test_remembered_refusals import _spend_budgets
+from tests.server.test_remembered_refusals import spent_family
 from tests.support.accounts import link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll
 from tests.support.postgres import fresh_database
@@ -157,11 +157,7 @@ def test_a_remembered_refusal_is_answered_while_the_budget_rows_are_locked_on_po
     clock = FakeClock()
     with LocalServer(url, clock=clock) as server, requests.Session() as session:
         api = Api(session, server.url)
-        alex, maya = make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date())
-        link(api, alex, maya)
-        clock.advance(minutes=1)
-        today = date.fromisoformat(api.call("GET", "/v1/me/usage", maya.token).json()["date"])
-        _spend_budgets(api, alex, maya, today)
+        alex, maya, today = spent_family(api, clock)
         etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
         engine = make_engine(url)
         try:

@@ -64,6 +64,17 @@ def _spend_budgets(api: Api, alex: Person, maya: Person, today: date, alex_spent
         assert reported.status_code == (200 if n < WRITES_PER_MINUTE else 429), reported.text
 
 
+def spent_family(api: Api, clock: FakeClock) -> tuple[Person, Person, date]:
+    """Alex and Maya, linked; a minute later (the pairing's writes in a minute of their own) each
+    spends a whole minute and is refused once by the database. Alex, Maya and Maya's today."""
+    alex, maya = make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date())
+    link(api, alex, maya)
+    clock.advance(minutes=1)
+    today = date.fromisoformat(api.call("GET", "/v1/me/usage", maya.token).json()["date"])
+    _spend_budgets(api, alex, maya, today)
+    return alex, maya, today
+
+
 def _scenario(server: LocalServer, clock: FakeClock, hold_the_database: bool) -> list[tuple[str, Answer]]:
     """Alex and Maya spend their minute and are refused once; 15 s later every write route is
     asked by them (with `hold_the_database`, while another connection holds the SQLite file's
@@ -186,11 +197,7 @@ def test_a_new_minute_is_written_at_once(tmp_path: Path) -> None:
     clock = FakeClock()
     with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", clock=clock) as server, requests.Session() as session:
         api = Api(session, server.url)
-        alex, maya = make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date())
-        link(api, alex, maya)
-        clock.advance(minutes=1)
-        today = date.fromisoformat(api.call("GET", "/v1/me/usage", maya.token).json()["date"])
-        _spend_budgets(api, alex, maya, today)
+        alex, maya, today = spent_family(api, clock)
         assert len(server.app.state.service.spent) == 2
         clock.advance(seconds=59)
         etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
