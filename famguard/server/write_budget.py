@@ -88,8 +88,8 @@ def spend(statements: Statements, now: datetime, account_id: str) -> None:
 
 
 class SpentBudgets:
-    """The refusals this process has seen, by the hash of the bearer token refused: the account
-    and the end of its minute. True until that end (the count in the database only grows within
+    """The refusals this process has seen, by the hash of the bearer token refused: the end of
+    its account's minute. True until that end (the count in the database only grows within
     it), forgotten at it. Only a signed-in account's refusal is ever remembered (`remember` is
     given a BudgetSpent, which `spend` raises after authentication), and at most `limit` of them,
     so strangers' tokens cannot grow it. A normal write pays a length check while nothing is
