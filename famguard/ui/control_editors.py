@@ -252,6 +252,10 @@ class DailyLimitEditor(Editor):
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
         self.custom_spin.editingFinished.connect(self._custom_edited)
+        # Minutes the guardian typed (or stepped) in the box since it last said what is set.
+        self._custom_typed = False
+        self.custom_spin.lineEdit().textEdited.connect(self._custom_touched)
+        self.custom_spin.valueChanged.connect(self._custom_stepped)
 
     def button(self, minutes: int | None) -> QRadioButton:
         return self._buttons[minutes]
@@ -278,8 +282,18 @@ class DailyLimitEditor(Editor):
             self.custom_spin.setFocus()
             self.custom_spin.selectAll()
 
+    def _custom_touched(self) -> None:
+        self._custom_typed = True
+
+    def _custom_stepped(self, _minutes: int) -> None:
+        if self.custom_spin.hasFocus():  # the arrows or the wheel in the box, not a value shown
+            self._custom_touched()
+
     def _custom_edited(self) -> None:
-        if self.custom_radio.isChecked():
+        """The box was left (or Enter pressed): minutes typed there are set, even with a preset
+        chosen — left unset, they stayed in the box looking set while the old limit applied."""
+        typed, self._custom_typed = self._custom_typed, False
+        if self.custom_radio.isChecked() or typed:
             self._apply_custom()
 
     def _apply_custom(self) -> None:
