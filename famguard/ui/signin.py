@@ -259,7 +259,7 @@ class SignInView(QWidget):
         if problems:
             count = len(problems)
             fields = "the field" if count == 1 else f"the {count} fields"
-            self.show_message(f"Check {fields} marked below.", error=True)
+            self.show_message(f"Check {fields} marked above.", error=True)  # the summary is under the form
             next(iter(problems)).setFocus()
             return
         self.show_message("")
