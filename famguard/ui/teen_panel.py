@@ -47,6 +47,7 @@ class TeenPhonePanel(QDockWidget):
         body = QWidget()
         self.who = named(wrapping_label("", "teenWho", rich=True), "teenWho", "Signed in teen")
         self.pairing_state = "idle"
+        self._code_had_focus = False  # when a code was sent: whether the keyboard was in the field
 
         pairing = QGroupBox("Guardians")
         self.code_edit = named(QLineEdit(), "teenCodeEdit", "Pairing code from the guardian")
@@ -147,10 +148,14 @@ class TeenPhonePanel(QDockWidget):
     def set_teen(self, name: str, age: int) -> None:
         self.who.setText(f"Signed in on the phone as <b>{escaped(name)}</b>, {age}")
 
-    def set_pairing_state(self, state: str, message: str = "") -> None:
+    def set_pairing_state(self, state: str, message: str = "", *, keep_code: bool = False) -> None:
         """idle (enter a code) · busy · redeemed (accept or decline who asks) · waiting (for the
-        guardian to confirm) · linked (managed; unlink, or enter another guardian's code)."""
+        guardian to confirm) · linked (managed; unlink, or enter another guardian's code).
+        `keep_code`: the code was refused — it stays, selected, and the keyboard goes back to it
+        if it was there (disabling the field while busy had moved the focus on)."""
         assert state in PAIRING_STATES, state
+        if state == "busy":
+            self._code_had_focus = self.code_edit.hasFocus() or self.redeem_button.hasFocus()
         self.pairing_state = state
         can_enter = state in ("idle", "linked")
         self.code_edit.setEnabled(can_enter)
@@ -159,10 +164,13 @@ class TeenPhonePanel(QDockWidget):
         self.decline_button.setVisible(state == "redeemed")
         self.unlink_button.setVisible(state == "linked")
         self.pairing_message.setText(message)
-        if state in ("waiting", "linked"):
+        if state in ("waiting", "linked") and not keep_code:
             self.code_edit.clear()
         if state == "redeemed":
             self.accept_button.setFocus()  # the next thing to decide, not the usage controls
+        elif keep_code and can_enter and self._code_had_focus:
+            self.code_edit.setFocus()
+            self.code_edit.selectAll()
 
     def offer_pairing_window(self, offered: bool) -> None:
         """While the guardian's pairing wizard is open: a way back to it from here (and F6)."""

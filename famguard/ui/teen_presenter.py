@@ -209,7 +209,7 @@ class TeenPhonePresenter(Presenter):
             self.tasks.error_reporter(exc)
             message = "Something went wrong."
         self.pairing = None
-        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}")
+        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}", keep_code=True)
 
     def ask_unlink(self) -> None:
         box = QMessageBox(self.panel)
