@@ -108,6 +108,12 @@ STEPS = (
     "Your teen sees your name and taps “Accept”.",
     "Come back here: you will see your teen's name and age. Check it is them, then confirm.",
 )
+WAITING = "↻ Waiting for your teen to enter the code…"
+REDEEMED = "↻ Your teen entered the code; waiting for them to tap “Accept”…"
+OUT_OF_REACH = (
+    "⚠ FamGuard cannot reach the service right now, so your teen's phone cannot take the code yet. "
+    "This window goes on by itself when the connection is back."
+)
 
 
 class PairingWizard(QDialog):
@@ -258,7 +264,7 @@ class PairingWizard(QDialog):
         self.qr.set_data(pair_uri, matrix)
         self._set_state(
             "waiting",
-            "↻ Waiting for your teen to enter the code…",
+            WAITING,
             page="waiting",
             new_code=True,
             confirm=False,
@@ -268,7 +274,17 @@ class PairingWizard(QDialog):
         self._tick.start()
 
     def show_redeemed(self) -> None:
-        self.status.setText("↻ Your teen entered the code; waiting for them to tap “Accept”…")
+        self.status.setText(REDEEMED)
+
+    def show_reachable(self, reachable: bool) -> None:
+        """While the code waits for the teen: whether the service answers. Out of reach, the
+        teen's phone cannot take the code, and the status says so instead of "Waiting…"."""
+        if self.state != "waiting":
+            return
+        if not reachable:
+            self.status.setText(OUT_OF_REACH)
+        elif self.status.text() == OUT_OF_REACH:
+            self.status.setText(WAITING)
 
     def show_accepted(self, teen_name: str, age: int) -> None:
         self._tick.stop()
