@@ -531,19 +531,30 @@ class KeywordEditor(Editor):
         self.say(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
 
     def _add(self) -> None:
-        word = kept_keyword(self.edit.text())
-        if not word:
+        text = self.edit.text()
+        # A pasted list, one keyword a line, is that many keywords; a line break inside one is not.
+        lines = [line for line in text.splitlines() if kept_keyword(line)]
+        if not lines:
             return
-        hidden = plain_text_problem(self.edit.text())  # before the spaces are joined: the service's rule
-        if hidden is not None:
-            self.say(f"✗ {hidden}")
-            self.edit.setFocus()
-            return
+        for line in lines:
+            hidden = plain_text_problem(line)  # before the spaces are joined: the service's rule
+            if hidden is not None:
+                quoted = f"“{harmless(kept_keyword(line))}”: " if len(lines) > 1 else ""
+                self.say(f"✗ {quoted}{hidden}")
+                self.edit.setFocus()
+                return
         current = tuple(self._value or ())
-        if word.casefold() in {w.casefold() for w in current}:
-            self.say(f"✗ “{word}” is already in the list.")
+        known = {w.casefold() for w in current}
+        new: list[str] = []
+        for word in map(kept_keyword, lines):
+            if word.casefold() not in known:
+                known.add(word.casefold())
+                new.append(word)
+        if not new:
+            already = "“" + "”, “".join(map(kept_keyword, lines)) + "”"
+            self.say(f"✗ {already} {'is' if len(lines) == 1 else 'are'} already in the list.")
             return
-        if self._emit((*current, word)):
+        if self._emit((*current, *new)):
             self.edit.clear()  # only once asked for: a refused word stays to be corrected
         else:
             self.edit.setFocus()
