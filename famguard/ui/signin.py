@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.plain_text import plain_text_problem
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import heading, named, one_line, wrapping_label
 
 MIN_PASSWORD = 8  # the service's rule for a new password
 
@@ -74,10 +74,15 @@ class SignInView(QWidget):
         self._cannot_keep = ""
         self._keep_wanted = True
         self.title = heading("Sign in", "signInTitle", 1.6)
-        self.server_edit = named(QLineEdit(), "serverEdit", "Server address", "The FamGuard service to sign in to")
+        # One-line boxes: a pasted line break becomes the space they show (not the password's).
+        self.server_edit = one_line(
+            named(QLineEdit(), "serverEdit", "Server address", "The FamGuard service to sign in to")
+        )
         self.server_edit.setPlaceholderText("https://famguard.example.org")
-        self.name_edit = named(QLineEdit(), "displayNameEdit", "Your name", "How your teen and co-guardians see you")
-        self.email_edit = named(QLineEdit(), "emailEdit", "Email")
+        self.name_edit = one_line(
+            named(QLineEdit(), "displayNameEdit", "Your name", "How your teen and co-guardians see you")
+        )
+        self.email_edit = one_line(named(QLineEdit(), "emailEdit", "Email"))
         self.email_edit.setPlaceholderText("you@example.org")
         self.password_edit = named(QLineEdit(), "passwordEdit", "Password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import escaped, focus_first_usable, named, wrapping_label
+from famguard.ui.common import escaped, focus_first_usable, named, one_line, wrapping_label
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
@@ -50,7 +50,7 @@ class TeenPhonePanel(QDockWidget):
         self._code_had_focus = False  # when a code was sent: whether the keyboard was in the field
 
         pairing = QGroupBox("Guardians")
-        self.code_edit = named(QLineEdit(), "teenCodeEdit", "Pairing code from the guardian")
+        self.code_edit = one_line(named(QLineEdit(), "teenCodeEdit", "Pairing code from the guardian"))
         self.code_edit.setPlaceholderText("ABCD-EFGH")
         self.redeem_button = named(QPushButton("&Enter code"), "teenRedeemButton", "Enter pairing code")
         self.accept_button = named(QPushButton("Acce&pt"), "teenAcceptButton", "Accept the guardian")
@@ -95,7 +95,7 @@ class TeenPhonePanel(QDockWidget):
         self.more_spin.setRange(5, 240)
         self.more_spin.setValue(30)
         self.more_spin.setSuffix(" min")
-        self.reason_edit = named(QLineEdit(), "teenReasonEdit", "Reason")
+        self.reason_edit = one_line(named(QLineEdit(), "teenReasonEdit", "Reason"))
         self.reason_edit.setPlaceholderText("e.g. finishing a school project")
         self.more_button = named(QPushButton("As&k for more time"), "teenMoreButton", "Ask for more time")
         self.more_button.clicked.connect(

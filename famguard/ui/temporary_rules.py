@@ -32,7 +32,7 @@ from famguard.domain import teen_view
 from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
 from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import named, one_line, wrapping_label
 
 CUSTOM = "Custom"
 
@@ -103,7 +103,7 @@ class RuleDialog(QDialog):
         self.today = today
         self.kind = named(QComboBox(), "ruleKind", "Kind of rule")
         self.kind.addItems([p.name for p in PRESETS] + [CUSTOM])
-        self.name = named(QLineEdit(), "ruleName", "Name of the rule")
+        self.name = one_line(named(QLineEdit(), "ruleName", "Name of the rule"))
         self.name.setMaxLength(80)
         self.starts = named(QDateEdit(), "ruleStarts", "First day")
         self.ends = named(QDateEdit(), "ruleEnds", "Last day")
