@@ -200,6 +200,15 @@ class TeenPhonePanel(QDockWidget):
     def show_usage_message(self, text: str) -> None:
         self.usage_message.setText(text)
 
+    def set_asking(self, asking: bool, *, sent: bool = False) -> None:
+        """A request for more time is on its way (the button waits), or it ended; `sent`: it
+        was taken, so its reason is cleared for the next one."""
+        self.more_button.setEnabled(not asking)
+        if asking:
+            self.usage_message.setText("Asking…")
+        if sent:
+            self.reason_edit.clear()
+
     def show_answer(self, text: str) -> None:
         self.answer.setText(text)
 
