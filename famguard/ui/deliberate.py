@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QScrollArea, QSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QAbstractSpinBox, QComboBox, QSpinBox, QWidget
 
 from famguard.domain.values import format_minutes
 from famguard.ui.common import named
@@ -116,15 +116,21 @@ def range_text(bounds: tuple[int, int]) -> str:
 
 class WheelGuard(QObject):
     """A wheel turned over a spin box or time box that does not have keyboard focus, or over a
-    drop-down at all, scrolls the page (the parent meant to scroll) instead of changing the setting
-    under the pointer; such boxes take focus by click or Tab only."""
+    drop-down at all, scrolls `scroll` (what the guardian meant to scroll: the page, or the list
+    beside the choices) instead of changing the setting or choice under the pointer; such boxes
+    take focus by click or Tab only. Besides the controls page: the history's filters and the
+    Safety Centre's country (the hotline "Report" opens)."""
 
-    def __init__(self, scroll: QScrollArea) -> None:
+    def __init__(self, scroll: QAbstractScrollArea) -> None:
         super().__init__(scroll)
         self._scroll = scroll
 
     def guard(self, root: QWidget) -> None:
-        for widget in [*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)]:
+        """Every spin box and drop-down inside `root`, and `root` itself when it is one."""
+        boxes = [*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)]
+        if isinstance(root, QAbstractSpinBox | QComboBox):
+            boxes.append(root)
+        for widget in boxes:
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             widget.installEventFilter(self)
 

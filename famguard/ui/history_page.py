@@ -40,6 +40,7 @@ from famguard.domain.activity_words import KINDS, HistoryLine, describe, field_c
 from famguard.domain.models import ActivityEntry
 from famguard.ui.age_transition import AgeTransitionPreview
 from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.deliberate import WheelGuard
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -238,6 +239,10 @@ class ChangeHistoryPage(QWidget):
         # which a view also calls while hidden or before its first layout).
         self.list.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # The wheel over a filter scrolls the entries: it switched "Who" or "Setting" by accident.
+        self._wheel_guard = WheelGuard(self.list)
+        for combo in (self.who, self.setting, self.kind):
+            self._wheel_guard.guard(combo)
         self.list.selectionModel().currentChanged.connect(lambda _c, _p: self._update_undo())
         self.status = named(wrapping_label("", "historyStatus"), "historyStatus", "History status")
         self.undo_button = named(QPushButton("&Undo this change"), "undoHistoryButton", "Undo this change")
