@@ -100,6 +100,14 @@ class Editor(QWidget):
         finally:
             self.blockSignals(False)
 
+    def show_current(self) -> None:
+        """Show again the value that is set (a choice taken back before it was sent)."""
+        self.blockSignals(True)
+        try:
+            self._show(self._value)
+        finally:
+            self.blockSignals(False)
+
     def set_age(self, age: int) -> None:  # most editors have no age rule
         del age
 
@@ -158,7 +166,7 @@ class ChoiceEditor(Editor):
             layout.addWidget(reason, row, 1)
         layout.addWidget(self.message, len(self._options), 0, 1, 2)
         layout.setColumnStretch(1, 1)
-        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.say)
+        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.say, self.show_current)
         self._group.buttonClicked.connect(self._clicked)
 
     def cancel_pending(self) -> None:
@@ -248,7 +256,9 @@ class DailyLimitEditor(Editor):
         self.custom_spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
         self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
         row.addWidget(flow_cell(self.custom_radio, self.custom_spin, self.range_label, self.custom_apply))
-        self._settling = Settling(self, [*self._buttons.values(), self.custom_radio], self._emit, self.say)
+        self._settling = Settling(
+            self, [*self._buttons.values(), self.custom_radio], self._emit, self.say, self.show_current
+        )
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
         self.custom_spin.editingFinished.connect(self._custom_edited)

@@ -24,7 +24,8 @@ _COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class Settling(QObject):
     """Commits a radio group's choice made with the arrow keys once the guardian settles: each
     arrow step only moves the check mark (Qt clicks the next button), Space or Enter or leaving the
-    group commits at once, and a mouse click is not delayed at all."""
+    group commits at once, Escape takes the choice back (`restore` puts the check mark on what is
+    set), and a mouse click is not delayed at all."""
 
     def __init__(
         self,
@@ -32,10 +33,12 @@ class Settling(QObject):
         buttons: list[QAbstractButton],
         commit: Callable[[Any], object],
         say: Callable[[str], None],
+        restore: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(editor)
         self._editor = editor
         self._say = say
+        self._restore = restore
         self._buttons = buttons
         self._commit = commit
         self._by_arrow = False
@@ -86,6 +89,14 @@ class Settling(QObject):
                 QTimer.singleShot(0, self._arrow_done)
             elif event.key() in _COMMIT_KEYS:
                 self.flush()
+            elif event.key() == Qt.Key.Key_Escape and self.pending:
+                # Backing out: it was sent 1.2 s later with the check mark left on it.
+                self.cancel()
+                self._restore()
+                checked = next((b for b in self._buttons if b.isChecked()), None)
+                if checked is not None:
+                    checked.setFocus()  # the keyboard with the check mark, where the arrows began
+                return True
         elif event.type() == QEvent.Type.FocusOut and self.pending:
             QTimer.singleShot(0, self._left_group)
         return False
