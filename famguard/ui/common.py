@@ -112,6 +112,14 @@ def one_line(edit: QLineEdit) -> QLineEdit:
     return edit
 
 
+def show_words(label: QLabel, text: str, spoken: str | None = None) -> None:
+    """Put `text` in `label` and in its accessible description (`spoken`: the same words as plain
+    text, for a rich label): a label with an accessible name is read by that name, so without this
+    a screen reader said "Pairing" or "…: note", never the message itself."""
+    label.setText(text)
+    label.setAccessibleDescription(text if spoken is None else spoken)
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` as typed. Tooltips have no text format to set: Qt renders one
     that might be rich text as rich, so text with a '<' goes in escaped inside markup of ours;

@@ -55,7 +55,7 @@ from famguard.domain.values import (
     format_minutes,
     kept_keyword,
 )
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import named, show_words, wrapping_label
 from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
@@ -118,7 +118,7 @@ class Editor(QWidget):
         """Forget a choice still settling (another teen is shown now)."""
 
     def say(self, text: str) -> None:
-        self.message.setText(text)
+        show_words(self.message, text)
         self.message.setVisible(bool(text))
 
     def problem(self, value: Any) -> str | None:

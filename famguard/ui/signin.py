@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.plain_text import plain_text_problem
-from famguard.ui.common import heading, named, one_line, wrapping_label
+from famguard.ui.common import heading, named, one_line, show_words, wrapping_label
 
 MIN_PASSWORD = 8  # the service's rule for a new password
 
@@ -248,7 +248,7 @@ class SignInView(QWidget):
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """A precise sentence about what happened; errors start with a symbol, not only red."""
-        self.message.setText(f"✗ {text}" if error and text else text)
+        show_words(self.message, f"✗ {text}" if error and text else text)
         self.message.setProperty("error", error)
         self.message.setStyleSheet("color: #a4000f;" if error else "")
         self.message.setVisible(bool(text))

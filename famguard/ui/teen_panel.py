@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import escaped, focus_first_usable, named, one_line, wrapping_label
+from famguard.ui.common import escaped, focus_first_usable, named, one_line, show_words, wrapping_label
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
@@ -146,7 +146,8 @@ class TeenPhonePanel(QDockWidget):
         self.setWidget(scroll)
 
     def set_teen(self, name: str, age: int) -> None:
-        self.who.setText(f"Signed in on the phone as <b>{escaped(name)}</b>, {age}")
+        show_words(self.who, f"Signed in on the phone as <b>{escaped(name)}</b>, {age}",
+                   f"Signed in on the phone as {name}, {age}")  # fmt: skip
 
     def set_pairing_state(self, state: str, message: str = "", *, keep_code: bool = False) -> None:
         """idle (enter a code) · busy · redeemed (accept or decline who asks) · waiting (for the
@@ -163,7 +164,7 @@ class TeenPhonePanel(QDockWidget):
         self.accept_button.setVisible(state == "redeemed")
         self.decline_button.setVisible(state == "redeemed")
         self.unlink_button.setVisible(state == "linked")
-        self.pairing_message.setText(message)
+        show_words(self.pairing_message, message)
         if state in ("waiting", "linked") and not keep_code:
             self.code_edit.clear()
         if state == "redeemed":
@@ -183,11 +184,11 @@ class TeenPhonePanel(QDockWidget):
 
     def set_usage(self, used: str, *, locked: str | None) -> None:
         """Today's use in words, and why the app is locked (None: open; "" unknown)."""
-        self.used_label.setText(used)
+        show_words(self.used_label, used)
         if locked is None:
-            self.lock_label.setText("✓ Open")
+            show_words(self.lock_label, "✓ Open")
         else:
-            self.lock_label.setText(f"✗ Locked: {locked}" if locked else "")
+            show_words(self.lock_label, f"✗ Locked: {locked}" if locked else "")
             if locked and self.use_button.isChecked():
                 self.use_button.setChecked(False)  # a locked app cannot be used
         self.use_button.setEnabled(locked is None)
@@ -198,22 +199,22 @@ class TeenPhonePanel(QDockWidget):
         self.use_toggled.emit(on)
 
     def show_usage_message(self, text: str) -> None:
-        self.usage_message.setText(text)
+        show_words(self.usage_message, text)
 
     def set_asking(self, asking: bool, *, sent: bool = False) -> None:
         """A request for more time is on its way (the button waits), or it ended; `sent`: it
         was taken, so its reason is cleared for the next one."""
         self.more_button.setEnabled(not asking)
         if asking:
-            self.usage_message.setText("Asking…")
+            show_words(self.usage_message, "Asking…")
         if sent:
             self.reason_edit.clear()
 
     def show_answer(self, text: str) -> None:
-        self.answer.setText(text)
+        show_words(self.answer, text)
 
     def show_applied(self, text: str) -> None:
-        self.applied_label.setText(text)
+        show_words(self.applied_label, text)
 
     def show_view(self, data: TeenViewData) -> None:
         self.view.show_view(data)
@@ -222,7 +223,7 @@ class TeenPhonePanel(QDockWidget):
         """Forget what the last phone showed (the demo was reset or ended)."""
         self.view.show_view(TeenViewData("", []))
         for label in (self.applied_label, self.answer, self.usage_message):
-            label.setText("")
+            show_words(label, "")
         self.set_usage("", locked=None)
         self.set_pairing_state("idle")
 
