@@ -39,6 +39,27 @@ def normalise_server(text: str) -> str:
     return server
 
 
+NOT_AN_ADDRESS = "This is not a web address; use e.g. famguard.example.org."
+
+
+def server_problem(server: str) -> str | None:
+    """Why `server` (as normalise_server made it) is not a service address (None: it is one)."""
+    from urllib.parse import urlsplit
+
+    if not server.startswith(("http://", "https://")) or any(c.isspace() for c in server):
+        return NOT_AN_ADDRESS
+    try:
+        parts = urlsplit(server)
+        port = parts.port
+    except ValueError:
+        return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."
+    if not parts.hostname:
+        return NOT_AN_ADDRESS
+    if port == 0:
+        return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."
+    return None
+
+
 # What remembering does (famguard.services.session): the tick's tooltip and accessible description.
 _KEEP_DESCRIPTION = (
     "Stores a sign-in token (never your password) in the system keyring, and makes this a known computer: "
@@ -287,8 +308,8 @@ class SignInView(QWidget):
         server = normalise_server(self.server_edit.text())
         if not server:
             problems[self.server_edit] = "Enter the service address, e.g. famguard.example.org."
-        elif not server.startswith(("http://", "https://")) or " " in server:
-            problems[self.server_edit] = "This is not a web address; use e.g. famguard.example.org."
+        elif (wrong := server_problem(server)) is not None:
+            problems[self.server_edit] = wrong
         if self._creating and not self.name_edit.text().strip():
             problems[self.name_edit] = "Enter your name, as your teen will see it."
         elif self._creating and (hidden := plain_text_problem(self.name_edit.text())) is not None:
