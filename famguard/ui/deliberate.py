@@ -129,11 +129,12 @@ class WheelGuard(QObject):
     """A wheel turned over a spin box or time box that does not have keyboard focus, or over a
     drop-down at all, scrolls `scroll` (what the guardian meant to scroll: the page, or the list
     beside the choices) instead of changing the setting or choice under the pointer; such boxes
-    take focus by click or Tab only. Besides the controls page: the history's filters and the
-    Safety Centre's country (the hotline "Report" opens)."""
+    take focus by click or Tab only. Besides the controls page: the history's filters, the Safety
+    Centre's country (the hotline "Report" opens) and the temporary rule's form, which has nothing
+    to scroll (`scroll` None: the wheel there does nothing)."""
 
-    def __init__(self, scroll: QAbstractScrollArea) -> None:
-        super().__init__(scroll)
+    def __init__(self, scroll: QAbstractScrollArea | None, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else scroll)
         self._scroll = scroll
 
     def guard(self, root: QWidget) -> None:
@@ -149,6 +150,7 @@ class WheelGuard(QObject):
         # A drop-down changes (and commits) on the wheel even with focus: it never takes the wheel.
         unfocused = isinstance(watched, QWidget) and not watched.hasFocus()
         if event.type() == QEvent.Type.Wheel and (unfocused or isinstance(watched, QComboBox)):
-            QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
+            if self._scroll is not None:
+                QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
             return True
         return False

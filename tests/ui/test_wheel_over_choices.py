@@ -45,3 +45,21 @@ def test_the_wheel_over_the_hotline_country_does_not_change_it(qtbot, launch):
     roll_wheel(country, -3)
     assert country.currentText() == "United Kingdom"
     assert presenter.dialog.centre.hotline.text().startswith("Internet Watch Foundation")
+
+
+def test_the_wheel_in_the_rule_dialog_leaves_the_kind_and_the_numbers_alone(qtbot):
+    """One notch over "Kind" swapped "Exam weeks" for "Holiday" and rewrote the name, the limit and
+    the nights the guardian had set; over an unfocused date or minutes box it moved them too."""
+    from datetime import date
+
+    from famguard.ui.temporary_rules import RuleDialog
+
+    dialog = RuleDialog("Maya", date(2026, 12, 5))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("Mock exams")
+    dialog.name.setFocus()
+    before = (dialog.kind.currentText(), dialog.name.text(), dialog.limit.value(), dialog.ends.date())
+    for box in (dialog.kind, dialog.limit, dialog.ends):
+        roll_wheel(box, -1)
+    assert (dialog.kind.currentText(), dialog.name.text(), dialog.limit.value(), dialog.ends.date()) == before
