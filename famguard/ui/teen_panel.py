@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.ui.common import escaped, focus_first_usable, named, one_line, show_words, wrapping_label
+from famguard.ui.deliberate import WheelGuard
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
@@ -144,6 +145,9 @@ class TeenPhonePanel(QDockWidget):
         # room for it instead (MainWindow folds the list of teens away while the phone is docked).
         scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.setWidget(scroll)
+        # The wheel over "Extra time" scrolls the phone, as on the controls page (it changed the minutes).
+        self._wheel_guard = WheelGuard(scroll)
+        self._wheel_guard.guard(self.more_spin)
 
     def set_teen(self, name: str, age: int) -> None:
         show_words(self.who, f"Signed in on the phone as <b>{escaped(name)}</b>, {age}",

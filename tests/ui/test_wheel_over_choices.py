@@ -63,3 +63,16 @@ def test_the_wheel_in_the_rule_dialog_leaves_the_kind_and_the_numbers_alone(qtbo
     for box in (dialog.kind, dialog.limit, dialog.ends):
         roll_wheel(box, -1)
     assert (dialog.kind.currentText(), dialog.name.text(), dialog.limit.value(), dialog.ends.date()) == before
+
+
+def test_the_wheel_over_the_phones_extra_minutes_scrolls_the_phone(qtbot):
+    """Scrolling down the Teen's phone panel over "Extra time" changed the minutes to ask for."""
+    from famguard.ui.teen_panel import TeenPhonePanel
+
+    panel = TeenPhonePanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    spin = panel.more_spin
+    spin.clearFocus()
+    roll_wheel(spin, -3)
+    assert spin.value() == 30
