@@ -10,16 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QRadioButton
 
-from .test_flows import WAIT, demo_with_phone, find, wait_teen_page
+from .test_flows import WAIT, demo_at, find
 
 pytestmark = pytest.mark.slow
 
 
 def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, launch):
-    controller, window, panel = demo_with_phone(qtbot, launch)
-    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
-    window.teen_list.select(maya)
-    wait_teen_page(qtbot, controller, "Maya")
+    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
     page = window.ensure_controls_page()
     editor = page.editor("daily_limit_minutes")
     assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()

@@ -9,16 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
-from .test_flows import WAIT, demo_with_phone, find, wait_home
+from .test_flows import WAIT, demo_at, find
 
 pytestmark = pytest.mark.slow
 
 
 def test_enter_on_a_focused_button_of_the_window_and_of_the_phone_presses_it(qtbot, launch):
-    controller, window, panel = demo_with_phone(qtbot, launch)
-    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
-    window.teen_list.select(maya)
-    wait_home(qtbot, controller, "Maya")
+    _controller, window, panel = demo_at(qtbot, launch, "Maya")
     home = window.ensure_home_page()
 
     home.controls_button.setFocus()

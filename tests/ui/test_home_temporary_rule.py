@@ -11,16 +11,14 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from famguard.ui.home import RulesSection
 
-from .test_flows import WAIT, demo_with_phone, find, wait_home
+from .test_flows import WAIT, custom_rule, demo_at, find
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_home_and_the_teen_list_count_today_against_the_rule_in_force(qtbot, launch):
-    controller, window, panel = demo_with_phone(qtbot, launch)
-    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
-    window.teen_list.select(maya)
-    wait_home(qtbot, controller, "Maya")
+    controller, window, panel = demo_at(qtbot, launch, "Maya")
+    maya = controller.family.current
     home = window.ensure_home_page()
     assert "of 1 h today" in home.today_text() and "Limit: 1 h a day" in home.today_text()
 
@@ -29,10 +27,7 @@ def test_the_home_and_the_teen_list_count_today_against_the_rule_in_force(qtbot,
     qtbot.mouseClick(find(home, QPushButton, "homePlansButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
     dialog = trust.dialog
-    dialog.kind.setCurrentText("Custom")
-    qtbot.keyClicks(dialog.name, "Exam weeks")
-    dialog.limit_on.setChecked(True)
-    dialog.limit.setValue(30)
+    custom_rule(qtbot, dialog, "Exam weeks", 30)
     dialog.ends.setDate(dialog.starts.date().addDays(9))  # from today, the teen's day
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
