@@ -195,7 +195,9 @@ class PairingWizard(QDialog):
         self.close_button = named(QPushButton("C&lose"), "closePairingButton", "Close")
         self.new_code_button.clicked.connect(self.new_code_requested)
         self.confirm_button.clicked.connect(self.confirm_requested)
-        self.cancel_button.clicked.connect(self.cancel_requested)
+        # As Esc and the window's close button: cancel the code and close (it only cancelled the
+        # code, and the wizard stayed open counting down over a code the phone would refuse).
+        self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.phone_button = named(
             QPushButton("&Teen's phone (F6)"),
