@@ -129,7 +129,8 @@ class _EnterPresses(QObject):
             return False
         if watched.autoDefault() or isinstance(watched.window(), QDialog) or not watched.isEnabled():
             return False
-        watched.animateClick()
+        if not key_event.isAutoRepeat():  # Enter held down is one press, not a click per repeat
+            watched.animateClick()
         return True
 
 
