@@ -120,6 +120,28 @@ def show_words(label: QLabel, text: str, spoken: str | None = None) -> None:
     label.setAccessibleDescription(text if spoken is None else spoken)
 
 
+def without_symbol(text: str) -> str:
+    """`text` without the symbol it starts with ("✓ saved" → "saved"), for the words said aloud."""
+    return text.lstrip("✓✗↻⚠◷ℹ●✉ ")
+
+
+def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
+    """Have a screen reader say `text` now, wherever the keyboard is (Qt 6.8+: AT-SPI's
+    object:announcement, UIA's notification, VoiceOver's announcement request). A changed label
+    or description is read only when the guardian moves to it, and the focus is on the setting
+    being changed, not on its status; the leading symbol ("✓", "✗", "⚠") is left out: it is
+    read as "check mark", and the words say the same."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent  # the first announcement only
+
+    words = without_symbol(text)
+    if not words:
+        return
+    event = QAccessibleAnnouncementEvent(widget, words)
+    if assertive:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` as typed. Tooltips have no text format to set: Qt renders one
     that might be rich text as rich, so text with a '<' goes in escaped inside markup of ours;

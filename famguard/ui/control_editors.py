@@ -55,7 +55,7 @@ from famguard.domain.values import (
     format_minutes,
     kept_keyword,
 )
-from famguard.ui.common import named, show_words, wrapping_label
+from famguard.ui.common import announce, named, show_words, wrapping_label
 from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
@@ -120,6 +120,8 @@ class Editor(QWidget):
     def say(self, text: str) -> None:
         show_words(self.message, text)
         self.message.setVisible(bool(text))
+        if text.startswith("✗"):  # a refusal is said at once: the focus is on the box, not on this line
+            announce(self.message, text, assertive=True)
 
     def problem(self, value: Any) -> str | None:
         """Why the declaration refuses `value`, in its own words (None: it is allowed)."""

@@ -38,6 +38,7 @@ from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import (
     ampersands_as_letters,
+    announce,
     draw_off_screen,
     focus_first_usable,
     heading,
@@ -45,11 +46,14 @@ from famguard.ui.common import (
     plain_label,
     plain_tooltip,
     without_mnemonic,
+    without_symbol,
     wrapping_label,
 )
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
 from famguard.ui.viewstate import SyncState, state_text
+
+REFUSED_STATES = (SyncState.REJECTED, SyncState.CONFLICT)  # said at once, over what is being read
 
 HIGHLIGHT_MS = 2500
 
@@ -148,11 +152,19 @@ class ControlRow(QFrame):
         if state == SyncState.SAVED and self.receipt:
             text = f"{text} — {self.receipt}"
         self.retry.setVisible(state == SyncState.REJECTED)
+        # Said aloud when it changes: the focus is on the editor, so a screen reader never read
+        # the status label's new words ("saved", "not saved: …", "on Maya's phone since 14:02").
+        # Not "saving…": the guardian has just made the change, and the answer follows at once.
+        quiet = state == SyncState.IDLE or (state in (SyncState.PENDING, SyncState.SENDING) and not offline)
+        if not quiet and text and text != self.status.text():
+            label = SPECS[self.field].label
+            announce(self.status, f"{label}: {without_symbol(text)}", assertive=state in REFUSED_STATES)
         self._say(text or self.note, tooltip=message or "")
 
     def flash(self, note: str) -> None:
         """Highlight briefly after a change made elsewhere; the words stay after the colour goes."""
         self.note = note
+        announce(self.status, f"{SPECS[self.field].label}: {without_symbol(note)}")
         self._say(note)
         self.setStyleSheet(f"#row_{self.field} {{ background: #fff4c2; border-radius: 4px; }}")
         self._highlight.start(HIGHLIGHT_MS)

@@ -1,0 +1,75 @@
+"""What a screen reader says without the guardian moving to it: a setting's status after a change
+("saved", then that it reached the teen's phone, or why it was refused). The focus stays on the box
+the guardian changed, and a screen reader reads a label's new words only when the guardian goes to
+that label: with the AT-SPI tree of `famguard --demo` on a private X screen (pyatspi listening to
+focus, state, text, name and description events), changing "Search" said nothing after "check box
+not checked" — the "✓ saved — on Maya's phone since …" beside it was only visible.
+
+The app now sends Qt's announcement event (AT-SPI `object:announcement`, seen there with its words).
+These tests run offscreen, where Qt has no accessibility bridge and AT-SPI cannot be reached (it
+needs an X screen and a D-Bus session), so they record the events the app hands to
+`QAccessible.updateAccessibility` — what Qt passes on to the bridge on a real desktop."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QPushButton
+
+from famguard.ui.viewstate import SyncState
+
+from .test_flows import WAIT, demo_at, find
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Every announcement the app sends: (words, said at once over what is being read)."""
+    heard: list[tuple[str, bool]] = []
+    original = QAccessible.updateAccessibility
+
+    def spy(event) -> None:  # type: ignore[no-untyped-def]
+        if event.type() == QAccessible.Event.Announcement:
+            assertive = event.politeness() == QAccessible.AnnouncementPoliteness.Assertive
+            heard.append((event.message(), assertive))
+        original(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(spy))
+    return heard
+
+
+def test_a_change_is_said_saved_and_then_on_the_teens_phone(qtbot, launch, said) -> None:
+    controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    check = find(page, QCheckBox, "search_enabled_check")
+    check.setFocus()
+    said.clear()
+    qtbot.keyClick(check, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: page.field_status("search_enabled").startswith("✓ saved"), timeout=WAIT)
+    qtbot.waitUntil(lambda: any(words.startswith("Search: saved") for words, _ in said), timeout=WAIT)
+    qtbot.waitUntil(lambda: any("Maya's phone" in words for words, _ in said), timeout=WAIT)
+    assert check.hasFocus()  # said where the guardian is, not by moving the focus
+    assert not any(words.startswith(("✓", "↻")) for words, _ in said)  # no "check mark" read out
+    assert not any("saving" in words for words, _ in said)  # the answer follows at once: one thing to hear
+
+
+def test_a_refusal_is_said_at_once(qtbot, page, said) -> None:
+    page.set_field_state("search_enabled", SyncState.REJECTED, "Only a linked guardian can change this.")
+    assert ("Search: not saved: Only a linked guardian can change this.", True) in said
+
+
+def test_a_value_refused_on_this_computer_is_said_at_once(qtbot, page, said) -> None:
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "900")
+    qtbot.mouseClick(find(page, QPushButton, "dailyLimitCustomApply"), Qt.MouseButton.LeftButton)
+    assert any("900 min is outside the allowed 10–720 min" in words and at_once for words, at_once in said)
+
+
+def test_a_change_made_elsewhere_is_said(qtbot, page, said) -> None:
+    from famguard.domain.controls import defaults_for_age
+
+    controls = defaults_for_age(14, "Europe/London")
+    page.rows  # noqa: B018 - every row built, as on screen
+    page.update_controls(controls, changed_elsewhere=("search_enabled",), by="Jordan Morgan")
+    assert ("Search: changed by Jordan Morgan", False) in said
