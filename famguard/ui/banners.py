@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import announce, named, show_words, wrapping_label
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -46,7 +46,11 @@ class Banner(QFrame):
         self._hide_timer.timeout.connect(self.hide)
 
     def show_text(self, text: str, *, action: str = "", dismissible: bool = False, hide_after_ms: int = 0) -> None:
-        self.label.setText(text)
+        # Said when it appears or its words change: a screen reader heard nothing of a banner
+        # coming up, and read its label by the name alone ("Offline"), never the words.
+        if self.isHidden() or text != self.label.text():
+            announce(self, text)
+        show_words(self.label, text)
         self.action.setText(action)
         self.action.setVisible(bool(action))
         self.close_button.setVisible(dismissible)
@@ -74,6 +78,9 @@ class OfflineBanner(Banner):
 
     def set_offline(self, offline: bool, queued: int = 0, paused_until: datetime | None = None) -> None:
         if not offline and paused_until is None:
+            if not self.isHidden():
+                # its going away was only visible
+                announce(self, "Sync resumed." if self.accessibleName() == "Sync paused" else "Back online.")
             self.hide()
             return
         when = "then" if paused_until is not None else "when the connection is back"

@@ -73,3 +73,29 @@ def test_a_change_made_elsewhere_is_said(qtbot, page, said) -> None:
     page.rows  # noqa: B018 - every row built, as on screen
     page.update_controls(controls, changed_elsewhere=("search_enabled",), by="Jordan Morgan")
     assert ("Search: changed by Jordan Morgan", False) in said
+
+
+def test_the_offline_and_sync_paused_banners_are_said_when_they_come_and_go(qtbot, said) -> None:
+    """A banner came up below the page in silence, and its label was read by its name alone
+    ("Offline"): the count of changes waiting was only visible."""
+    from datetime import UTC, datetime
+
+    from famguard.ui.banners import OfflineBanner
+
+    banner = OfflineBanner()
+    qtbot.addWidget(banner)
+    banner.set_offline(True, 1)
+    waiting = "You are offline. 1 change is waiting and will be sent when the connection is back."
+    assert said == [(waiting, False)]
+    face = QAccessible.queryAccessibleInterface(banner.label)
+    assert face is not None and waiting in face.text(QAccessible.Text.Description)
+    banner.set_offline(True, 1)  # the same news again (each status tick): not said twice
+    assert len(said) == 1
+    banner.set_offline(False)
+    assert said[-1] == ("Back online.", False)
+
+    said.clear()
+    banner.set_offline(False, 2, paused_until=datetime(2026, 12, 5, 9, 40, tzinfo=UTC))
+    assert said and said[0][0].startswith("Sync paused until ")
+    banner.set_offline(False)
+    assert said[-1] == ("Sync resumed.", False)
