@@ -351,7 +351,10 @@ class FamilyPresenter(Presenter):
         if teen_id != self._selected:
             self._selected = teen_id
             if self.window.current_page():
-                self.window.show_page(HOME_PAGE)
+                # Arrowing through the teens keeps the keyboard in the list, so a screen reader
+                # says each row: the focus jumped to the home's first button after one arrow.
+                in_list = self.window.teen_list.list.hasFocus()
+                self.window.show_page(HOME_PAGE, focus_first=not in_list)
         for screen in self.screens:
             screen.show(teen_id)
         self._ask_birthday(teen_id)

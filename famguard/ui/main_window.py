@@ -512,13 +512,14 @@ class MainWindow(QMainWindow):
             raise TypeError(f"page {name!r} is a {type(widget).__name__}, not a {kind.__name__}")
         return widget
 
-    def show_page(self, name: str) -> None:
-        """Show a page of the selected teen, with the keyboard focus on its first control."""
+    def show_page(self, name: str, *, focus_first: bool = True) -> None:
+        """Show a page of the selected teen, with the keyboard focus on its first control (unless
+        not `focus_first`)."""
         page = self.page(name, QWidget)
         self.teen_pages.setCurrentWidget(page)
         self._enable_page_actions()
         focus = getattr(page, "focus_first", None)
-        if callable(focus):
+        if callable(focus) and focus_first:
             focus()
 
     def current_page(self) -> str:

@@ -99,3 +99,23 @@ def test_the_offline_and_sync_paused_banners_are_said_when_they_come_and_go(qtbo
     assert said and said[0][0].startswith("Sync paused until ")
     banner.set_offline(False)
     assert said[-1] == ("Sync resumed.", False)
+
+
+def test_arrowing_through_the_teens_stays_in_the_list(qtbot, launch) -> None:
+    """Down in the teen list selected Sam and moved the focus to his home's "Change controls"
+    (seen under AT-SPI: the reader said "Sam, 16, …" and at once "Change controls, push button"),
+    and Up then went to "Add a teen": no way to hear the teens one after another."""
+    from .test_flows import wait_home
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    teens = window.teen_list.list
+    window.activateWindow()
+    teens.setFocus()
+    qtbot.waitUntil(teens.hasFocus, timeout=WAIT)
+    qtbot.keyClick(teens, Qt.Key.Key_Down)
+    wait_home(qtbot, controller, "Sam")  # the home follows the selection
+    assert teens.hasFocus()
+    assert teens.currentItem().data(Qt.ItemDataRole.AccessibleTextRole).startswith("Sam, 16")
+    qtbot.keyClick(teens, Qt.Key.Key_Up)
+    wait_home(qtbot, controller, "Maya")
+    assert teens.hasFocus()
