@@ -44,6 +44,9 @@ class InboxDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        # Tab leaves the table for the answers (the arrows move in it): Tab went round its cells
+        # and never reached "+15 min", "Deny" or "Close" (Ctrl+Tab did, which nobody guesses).
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)

@@ -119,3 +119,30 @@ def test_arrowing_through_the_teens_stays_in_the_list(qtbot, launch) -> None:
     qtbot.keyClick(teens, Qt.Key.Key_Up)
     wait_home(qtbot, controller, "Maya")
     assert teens.hasFocus()
+
+
+def inbox_with_a_request(qtbot):
+    from datetime import UTC, datetime
+
+    from famguard.domain.models import TimeRequest, TimeRequestStatus
+    from famguard.ui.inbox import InboxDialog
+
+    now = datetime.now(UTC)
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    inbox.show()
+    qtbot.waitExposed(inbox)
+    inbox.activateWindow()
+    request = TimeRequest("r1", "t1", now.date(), 30, "match highlights", TimeRequestStatus.PENDING, now)
+    inbox.show_requests([("Sam", request)])
+    inbox.focus_table()
+    qtbot.waitUntil(inbox.table.hasFocus, timeout=WAIT)
+    return inbox
+
+
+def test_tab_leaves_the_inbox_table_for_the_answers(qtbot) -> None:
+    """Under AT-SPI, Tab in the inbox went Sam → +30 min → the reason → 09:12 → Sam: a guardian
+    without a mouse or the mnemonics never reached an answer."""
+    inbox = inbox_with_a_request(qtbot)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Tab)
+    assert inbox.focusWidget() is inbox.buttons[15]
