@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
-from famguard.ui.common import heading, named, plain_tooltip, show_words, wrapping_label
+from famguard.ui.common import announce, heading, named, plain_tooltip, show_words, wrapping_label
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
@@ -123,6 +123,8 @@ class InboxDialog(QDialog):
 
     def say(self, text: str) -> None:
         show_words(self.status, text)
+        if text and not text.endswith("…"):  # the outcome, said: the focus is back in the list
+            announce(self.status, text, assertive=not text.startswith("✓"))
 
     def _selection_changed(self) -> None:
         count = len(self.selected())

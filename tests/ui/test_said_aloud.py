@@ -146,3 +146,17 @@ def test_tab_leaves_the_inbox_table_for_the_answers(qtbot) -> None:
     inbox = inbox_with_a_request(qtbot)
     qtbot.keyClick(inbox.table, Qt.Key.Key_Tab)
     assert inbox.focusWidget() is inbox.buttons[15]
+
+
+def test_answering_in_the_inbox_is_said(qtbot, launch, said) -> None:
+    """The inbox said "✓ 1 answered." (or why not) under the answers while the focus went back to the
+    list: only a new description of a label the focus is not on, which a screen reader does not
+    read (as with the controls' status above)."""
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    window.inbox_action.trigger()
+    inbox = controller.family.inbox.dialog
+    qtbot.waitUntil(lambda: inbox is not None and inbox.isVisible() and inbox.buttons[15].isEnabled(), timeout=WAIT)
+    said.clear()
+    qtbot.mouseClick(inbox.buttons[15], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ("1 answered.", False) in said, timeout=WAIT)
+    assert not any("Sending" in words for words, _ in said)
