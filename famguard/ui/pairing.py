@@ -20,7 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import focus_first_usable, heading, named, wrapping_label
+from famguard.ui.common import (
+    announce,
+    focus_first_usable,
+    heading,
+    named,
+    show_words,
+    without_symbol,
+    wrapping_label,
+)
 
 QUIET_ZONE = 4  # modules of white around the symbol, as the QR standard asks
 
@@ -276,7 +284,8 @@ class PairingWizard(QDialog):
         self._tick.start()
 
     def show_redeemed(self) -> None:
-        self.status.setText(REDEEMED)
+        show_words(self.status, REDEEMED)
+        announce(self.status, REDEEMED)
 
     def show_reachable(self, reachable: bool) -> None:
         """While the code waits for the teen: whether the service answers. Out of reach, the
@@ -284,13 +293,21 @@ class PairingWizard(QDialog):
         if self.state != "waiting":
             return
         if not reachable:
-            self.status.setText(OUT_OF_REACH)
+            if self.status.text() != OUT_OF_REACH:
+                announce(self.status, OUT_OF_REACH, assertive=True)
+            show_words(self.status, OUT_OF_REACH)
         elif self.status.text() == OUT_OF_REACH:
-            self.status.setText(WAITING)
+            show_words(self.status, WAITING)
+            announce(self.status, WAITING)
 
     def show_accepted(self, teen_name: str, age: int) -> None:
         self._tick.stop()
-        self.teen_label.setText(f"{teen_name}, {age}")
+        show_words(self.teen_label, f"{teen_name}, {age}")
+        # Who accepted, said where the focus lands and at once: the labels were read by their
+        # names alone ("Teen who accepted"), and "Confirm pairing" was all a screen reader said.
+        asked = f"{teen_name}, {age}, accepted. Is this your teen?"
+        self.confirm_button.setAccessibleDescription(asked)
+        announce(self.confirm_button, asked)
         self._set_state(
             "accepted",
             f"✓ {teen_name} accepted. Is this your teen?",
@@ -338,14 +355,16 @@ class PairingWizard(QDialog):
 
     def _end(self, state: str, text: str) -> None:
         self._tick.stop()
-        self.end_label.setText(text)
+        show_words(self.end_label, text)
+        self.close_button.setAccessibleDescription(without_symbol(text))  # the focus goes there
+        announce(self.end_label, text, assertive=text.startswith(("✗", "⚠")))
         self._set_state(state, "", page="ended", new_code=False, confirm=False, cancel=False)
         self.close_button.setVisible(True)
         self.close_button.setFocus()
 
     def _set_state(self, state: str, text: str, *, page: str, new_code: bool, confirm: bool, cancel: bool) -> None:
         self.state = state
-        self.status.setText(text)
+        show_words(self.status, text)
         self.status.setVisible(bool(text))
         self.stack.setCurrentWidget(self._pages[page])
         self.new_code_button.setVisible(new_code)
@@ -360,7 +379,7 @@ class PairingWizard(QDialog):
             self.show_expired()
             return
         minutes, seconds = divmod(left, 60)
-        self.countdown.setText(f"Expires in {minutes}:{seconds:02d}")
+        show_words(self.countdown, f"Expires in {minutes}:{seconds:02d}")
 
     def reject(self) -> None:  # Esc or the window's close button
         if self.state in ("busy", "waiting", "accepted"):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QPushButton
 from famguard.ui.viewstate import SyncState
 
 from .test_flows import WAIT, demo_at, find
+from .test_screen_reader_messages import spoken
 
 
 @pytest.fixture
@@ -160,3 +161,31 @@ def test_answering_in_the_inbox_is_said(qtbot, launch, said) -> None:
     qtbot.mouseClick(inbox.buttons[15], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ("1 answered.", False) in said, timeout=WAIT)
     assert not any("Sending" in words for words, _ in said)
+
+
+def test_the_pairing_wizard_says_who_accepted_and_how_it_ended(qtbot, launch, live_server, guardian, teen, said):
+    """Under AT-SPI the wizard's lines were read by their names alone ("Pairing status", "Teen who
+    accepted", "Pairing result"), and when the teen accepted the focus went to a button heard as
+    "Confirm pairing": a guardian who cannot see confirmed without hearing who had accepted."""
+    from .test_deliberate import in_background
+    from .test_flows import sign_in, wait_family
+
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian, keep=False)
+    wait_family(qtbot, controller)
+    controller.window.add_teen_action.trigger()
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    assert "Waiting for your teen to enter the code" in spoken(wizard.status)
+    code = wizard.code_label.text()
+    in_background(lambda: teen.api.accept_pairing(teen.api.redeem_pairing(code).id))
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    assert wizard.focusWidget() is wizard.confirm_button
+    assert "Maya, 14, accepted. Is this your teen?" in spoken(wizard.confirm_button)
+    assert ("Maya, 14, accepted. Is this your teen?", False) in said
+    qtbot.mouseClick(wizard.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+    assert wizard.focusWidget() is wizard.close_button
+    assert "You are now linked with Maya" in spoken(wizard.close_button)
+    assert ("You are now linked with Maya. You can set their controls.", False) in said
