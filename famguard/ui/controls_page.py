@@ -110,6 +110,11 @@ class ControlRow(QFrame):
         self.learn_more.toggled.connect(self.more_help.setVisible)
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
         self.editor = make_editor(info)
+        # On Linux a combo box is named by its value ("Europe/London") and gets its label only
+        # through a buddy: a screen reader said the zone and never which setting it was.
+        combo = self.editor.findChild(QComboBox)
+        if combo is not None:
+            self.title.setBuddy(combo)
         self.status = named(plain_label(""), f"status_{field}", f"{info.label}: status")
         # A server's reason can be a sentence: it wraps rather than widen the page, on a line of its
         # own when it does not fit beside the title (_place_status).
