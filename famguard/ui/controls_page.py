@@ -326,6 +326,7 @@ class ControlsPage(QWidget):
         body_layout.addStretch(1)
         scroll = self._scroll = _PageScroll()
         scroll.setObjectName("controlsScroll")
+        scroll.setAccessibleName("All settings")  # a Tab stop: unnamed, read as "filler"
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         # Long words wrap inside the page's width; a sideways scrollbar would hide half of a row.

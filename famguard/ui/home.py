@@ -186,6 +186,7 @@ class HomePage(QWidget):
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("homeScroll")
+        scroll.setAccessibleName("Today, the phone and the rules")  # a Tab stop: unnamed, read as "filler"
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)

@@ -137,6 +137,7 @@ class TeenPhonePanel(QDockWidget):
         self.set_usage("", locked=None)
         scroll = QScrollArea()
         scroll.setObjectName("teenPhoneScroll")
+        scroll.setAccessibleName("Phone screen")  # a Tab stop: unnamed, read as "filler"
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)

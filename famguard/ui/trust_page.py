@@ -48,6 +48,7 @@ class TrustPage(QWidget):
         body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("trustScroll")
+        scroll.setAccessibleName("Phone and temporary rules")  # a Tab stop: unnamed, read as "filler"
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)

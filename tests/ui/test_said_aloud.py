@@ -201,3 +201,28 @@ def test_the_time_zone_box_is_read_with_its_setting(qtbot, page) -> None:
     assert face is not None
     labels = [label.text(QAccessible.Text.Name) for label, _ in face.relations(QAccessible.RelationFlag.Label)]
     assert labels == ["Your teen's time zone"]
+
+
+def unnamed_tab_stops(window) -> list[str]:  # type: ignore[no-untyped-def]
+    """The visible widgets Tab stops on whose accessible name is empty (what a screen reader says
+    for them: "filler", or nothing)."""
+    from PySide6.QtWidgets import QWidget
+
+    found, widget = [], window.nextInFocusChain()
+    while widget is not window:
+        if isinstance(widget, QWidget) and widget.isVisible() and widget.isEnabled():
+            takes_tab = widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None
+            face = QAccessible.queryAccessibleInterface(widget)
+            if takes_tab and face is not None and not face.text(QAccessible.Text.Name).strip():
+                found.append(f"{type(widget).__name__} {widget.objectName()!r}")
+        widget = widget.nextInFocusChain()
+    return found
+
+
+@pytest.mark.parametrize("where", ["home", "controls"])
+def test_every_tab_stop_of_the_demo_has_a_name(qtbot, launch, where) -> None:
+    """Under AT-SPI, Tab from "Change controls" landed on a nameless "filler" (the home's scroll
+    area), and again before the teen's phone (the phone's): a stop where a screen reader says
+    nothing the guardian can use."""
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=where == "controls")
+    assert unnamed_tab_stops(window) == []
