@@ -120,9 +120,20 @@ def show_words(label: QLabel, text: str, spoken: str | None = None) -> None:
     label.setAccessibleDescription(text if spoken is None else spoken)
 
 
+# The symbols beside the words of a state (never colour alone); the words say the same, and a
+# screen reader reads a symbol by its Unicode name ("black circle", "envelope").
+SYMBOLS = "✓✗↻⚠◷ℹ●◐○▲✉"
+
+
 def without_symbol(text: str) -> str:
     """`text` without the symbol it starts with ("✓ saved" → "saved"), for the words said aloud."""
-    return text.lstrip("✓✗↻⚠◷ℹ●✉ ")
+    return text.lstrip(SYMBOLS + " ")
+
+
+def without_symbols(text: str) -> str:
+    """`text` without any of the state symbols: "✉ 1 request waiting, ● up to date" → "1 request
+    waiting, up to date"."""
+    return " ".join(word for word in text.split(" ") if word not in SYMBOLS or not word)
 
 
 def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:

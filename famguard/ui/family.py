@@ -24,6 +24,7 @@ from famguard.ui.common import (
     USER_ROLE,
     named,
     plain_tooltip,
+    without_symbols,
     wrapping_label,
 )
 
@@ -123,7 +124,7 @@ class TeenList(QWidget):
     def _fill(self, item: QListWidgetItem, row: TeenRow) -> None:
         text = self._text(row)
         item.setText(text)
-        item.setData(ACCESSIBLE_TEXT_ROLE, text.replace("\n", ", "))
+        item.setData(ACCESSIBLE_TEXT_ROLE, without_symbols(text.replace("\n", ", ")))  # not "black circle"
         item.setToolTip(plain_tooltip(text))  # the whole of it, should the panel be too narrow for a long name
 
     def select(self, teen_id: str) -> None:

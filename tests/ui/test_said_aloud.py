@@ -226,3 +226,16 @@ def test_every_tab_stop_of_the_demo_has_a_name(qtbot, launch, where) -> None:
     nothing the guardian can use."""
     _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=where == "controls")
     assert unnamed_tab_stops(window) == []
+
+
+def test_a_teens_row_is_read_in_words_without_its_symbols(qtbot, launch) -> None:
+    """Under AT-SPI Sam's row was "Sam, 16, 45 min of 2 h today, ✉ 1 request waiting, ● up to
+    date": a screen reader reads the symbols by their names ("envelope", "black circle") in the
+    middle of the row. They stay on screen beside the words."""
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    sam = next(t for t, r in controller.family.teens.items() if r.name == "Sam")
+    assert "✉ 1 request waiting" in window.teen_list.item_text(sam)
+    teens = window.teen_list.list
+    item = next(teens.item(i) for i in range(teens.count()) if teens.item(i).text().startswith("Sam"))
+    words = item.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert words.startswith("Sam, 16, ") and words.endswith(", 1 request waiting, up to date"), words
