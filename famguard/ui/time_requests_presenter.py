@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import TimeRequest
+from famguard.domain.schedule import format_minutes
+from famguard.ui.common import announce
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
@@ -51,7 +53,14 @@ class TimeRequestsPresenter(Presenter):
         self.run_once(("time_requests", teen_id), partial(self.family.refresh_time_requests, teen_id), _stored)
 
     def decide(self, request: TimeRequest, approve: bool, minutes: int | None) -> None:
-        self.decide_many([(request, approve, minutes)])
+        def done(problems: list[str]) -> None:
+            # The row goes and the focus moves on: the answer was only visible by its absence (a
+            # problem is said by the notice bar).
+            if not problems:
+                given = format_minutes(request.minutes if minutes is None else minutes)
+                announce(self.box, f"Allowed {given} more." if approve else "Request denied.")
+
+        self.decide_many([(request, approve, minutes)], done)
 
     def decide_many(self, answers: list[Answer], on_done: Callable[[list[str]], None] | None = None) -> None:
         """Send each answer in turn (on one worker); `on_done` gets what could not be answered,

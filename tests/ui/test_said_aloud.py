@@ -239,3 +239,18 @@ def test_a_teens_row_is_read_in_words_without_its_symbols(qtbot, launch) -> None
     item = next(teens.item(i) for i in range(teens.count()) if teens.item(i).text().startswith("Sam"))
     words = item.data(Qt.ItemDataRole.AccessibleTextRole)
     assert words.startswith("Sam, 16, ") and words.endswith(", 1 request waiting, up to date"), words
+
+
+def test_answering_a_request_on_the_home_is_said(qtbot, launch, said) -> None:
+    """On Sam's home, "+15 min" sent the answer, the request's row went and the focus moved on:
+    nothing said the answer had gone through."""
+    from .test_flows import wait_home
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    window.teen_list.select(next(t for t, r in controller.family.teens.items() if r.name == "Sam"))
+    wait_home(qtbot, controller, "Sam")
+    home = window.ensure_home_page()
+    qtbot.waitUntil(lambda: home.requests.pending_count() == 1, timeout=WAIT)
+    said.clear()
+    qtbot.mouseClick(find(home, QPushButton, "approve_15"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ("Allowed 15 min more.", False) in said, timeout=WAIT)
