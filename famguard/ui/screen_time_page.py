@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.usage_chart import PERIODS, UsageChart
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import heading, named, show_words, wrapping_label
 from famguard.ui.usage_chart import UsageChartWidget
 
 LEGEND = (
@@ -46,7 +46,9 @@ class ScreenTimePage(QWidget):
         self.summary = named(wrapping_label("", "usageSummary"), "usageSummary", "Screen time in words")
         self.chart = UsageChartWidget()
         self.day_figures = named(wrapping_label("", "dayFigures"), "dayFigures", "Figures of the selected day")
-        self.chart.day_selected.connect(self.day_figures.setText)
+        # The words in the descriptions too: a label with a name is read by its name alone, and
+        # these are the chart's text equivalent ("Screen time in words" was all a reader said).
+        self.chart.day_selected.connect(lambda text: show_words(self.day_figures, text))
         self.legend = wrapping_label(LEGEND, "usageLegend")
 
         self.periods = QButtonGroup(self)
@@ -100,7 +102,7 @@ class ScreenTimePage(QWidget):
 
     def show_chart(self, chart: UsageChart) -> None:
         self.chart.set_chart(chart)
-        self.summary.setText(chart.summary(self.teen_name))
+        show_words(self.summary, chart.summary(self.teen_name))
         rows = chart.table_rows()
         self.table.setRowCount(len(rows))
         for row, cells in enumerate(rows):

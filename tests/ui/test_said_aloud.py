@@ -254,3 +254,17 @@ def test_answering_a_request_on_the_home_is_said(qtbot, launch, said) -> None:
     said.clear()
     qtbot.mouseClick(find(home, QPushButton, "approve_15"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ("Allowed 15 min more.", False) in said, timeout=WAIT)
+
+
+def test_the_screen_time_summary_is_read_in_words(qtbot, launch) -> None:
+    """The chart's text equivalent under AT-SPI: labels heard as "Screen time in words" and
+    "Figures of the selected day" — their names; the words themselves were only visible."""
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    window.show_page("screen_time")
+    page = window.teen_pages.currentWidget()
+    qtbot.waitUntil(lambda: bool(page.summary.text()), timeout=WAIT)
+    assert page.summary.text() in spoken(page.summary)
+    page.chart.setFocus()
+    qtbot.keyClick(page.chart, Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: bool(page.day_figures.text()), timeout=WAIT)
+    assert page.day_figures.text() in spoken(page.day_figures)
