@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.activity_words import KINDS, HistoryLine, describe, field_choices, undo_blocker, who
 from famguard.domain.models import ActivityEntry
 from famguard.ui.age_transition import AgeTransitionPreview
-from famguard.ui.common import heading, named, plain_tooltip, wrapping_label
+from famguard.ui.common import heading, named, plain_tooltip, show_words, wrapping_label
 from famguard.ui.deliberate import WheelGuard
 
 Index = QModelIndex | QPersistentModelIndex
@@ -345,7 +345,7 @@ class ChangeHistoryPage(QWidget):
 
     def start_loading(self) -> None:
         self.model.reset(self.teen_name)
-        self.status.setText("Loading the history…")
+        show_words(self.status, "Loading the history…")
         self._update_undo()
 
     def query_filters(self) -> dict[str, str | None]:
@@ -378,13 +378,13 @@ class ChangeHistoryPage(QWidget):
         self.model.append(entries, complete=True)
         self.model.loading = True  # no "more" from a cached page: the server's page replaces it
         self._note_people(entries)
-        self.status.setText("Checking with the service for the latest entries…")
+        show_words(self.status, "Checking with the service for the latest entries…")
         self._update_undo()
 
     def page_failed(self, message: str) -> None:
         self.model.loading = False
         self.model.complete = True
-        self.status.setText(f"✗ {message}")
+        show_words(self.status, f"✗ {message}")
 
     def add_newer(self, entries: tuple[ActivityEntry, ...]) -> int:
         added = self.model.prepend(entries)
@@ -445,17 +445,19 @@ class ChangeHistoryPage(QWidget):
             text = f"All {count} entries." if count != 1 else "1 entry."
         else:
             text = f"{count} entries so far; scroll down for older ones."
-        self.status.setText(text)
+        show_words(self.status, text)
 
     def _update_undo(self) -> None:
         entry = self.selected_entry()
         if entry is None:
             self.undo_button.setEnabled(False)
-            self.undo_reason.setText("Select a change to undo it.")
+            show_words(self.undo_reason, "Select a change to undo it.")
+            self.undo_button.setAccessibleDescription(self.undo_reason.text())  # why it is greyed out
             return
         blocker = undo_blocker(entry, self.current_controls)
         self.undo_button.setEnabled(blocker is None)
-        self.undo_reason.setText(blocker or "Sets it back to what it was before this change.")
+        show_words(self.undo_reason, blocker or "Sets it back to what it was before this change.")
+        self.undo_button.setAccessibleDescription(self.undo_reason.text())
 
     def _undo_clicked(self) -> None:
         entry = self.selected_entry()

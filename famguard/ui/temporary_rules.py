@@ -74,9 +74,9 @@ class TemporaryRulesBox(QGroupBox):
         active = by_status[RuleStatus.ACTIVE]
         self._active_rule = active[0] if active else None
         if self._active_rule is not None:
-            self.active.setText(f"◷ In force now: {teen_view.rule_in_words(self._active_rule, today)}")
+            show_words(self.active, f"◷ In force now: {teen_view.rule_in_words(self._active_rule, today)}")
         else:
-            self.active.setText("No temporary rule is in force: the usual rules apply.")
+            show_words(self.active, "No temporary rule is in force: the usual rules apply.")
         self.end_button.setVisible(self._active_rule is not None)
         planned = sorted(by_status[RuleStatus.SCHEDULED], key=lambda r: r.starts_on)
         self.planned.setText("\n".join(f"Planned: {teen_view.rule_in_words(r, today)}" for r in planned))

@@ -268,3 +268,23 @@ def test_the_screen_time_summary_is_read_in_words(qtbot, launch) -> None:
     qtbot.keyClick(page.chart, Qt.Key.Key_Left)
     qtbot.waitUntil(lambda: bool(page.day_figures.text()), timeout=WAIT)
     assert page.day_figures.text() in spoken(page.day_figures)
+
+
+def test_the_history_and_the_temporary_rule_are_read_in_words(qtbot, launch) -> None:
+    """Labels read by their names alone under AT-SPI: "History status" (not "All 6 entries." or
+    "No entries match these filters."), "Why undo is not offered" (not the reason) and, on the
+    phone page, "Temporary rule in force" — not which rule, if any, is in force."""
+    from PySide6.QtWidgets import QLabel
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    window.show_page("history")
+    history = window.teen_pages.currentWidget()
+    qtbot.waitUntil(lambda: history.status.text().startswith("All "), timeout=WAIT)
+    assert history.status.text() in spoken(history.status)
+    reason = history.undo_reason.text()
+    assert reason and reason in spoken(history.undo_reason) and reason in spoken(history.undo_button)
+    controller.family.show_page("phone")
+    qtbot.waitUntil(lambda: window.findChild(QLabel, "activeRule") is not None, timeout=WAIT)
+    active = window.findChild(QLabel, "activeRule")
+    qtbot.waitUntil(lambda: bool(active.text()), timeout=WAIT)
+    assert active.text() in spoken(active)
