@@ -50,7 +50,7 @@ class InboxDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
-        self.empty = named(wrapping_label("No requests waiting.", "inboxEmpty"), "inboxEmpty", "Inbox")
+        self.empty = named(wrapping_label("No requests waiting.", "inboxEmpty"), "inboxEmpty", "No requests waiting")
         self.hint = wrapping_label(
             "Select one or more requests (Ctrl+A for all), then answer them together.", "inboxHint"
         )

@@ -288,3 +288,14 @@ def test_the_history_and_the_temporary_rule_are_read_in_words(qtbot, launch) -> 
     active = window.findChild(QLabel, "activeRule")
     qtbot.waitUntil(lambda: bool(active.text()), timeout=WAIT)
     assert active.text() in spoken(active)
+
+
+def test_an_empty_inbox_says_so(qtbot) -> None:
+    """Its one line was read by its accessible name, "Inbox", not "No requests waiting."."""
+    from famguard.ui.inbox import InboxDialog
+
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    inbox.show()
+    assert inbox.empty.isVisible()
+    assert "No requests waiting" in spoken(inbox.empty)
