@@ -284,8 +284,9 @@ class PairingWizard(QDialog):
         self._tick.start()
 
     def show_redeemed(self) -> None:
+        if self.status.text() != REDEEMED:  # said once, not on each check of the pairing
+            announce(self.status, REDEEMED)
         show_words(self.status, REDEEMED)
-        announce(self.status, REDEEMED)
 
     def show_reachable(self, reachable: bool) -> None:
         """While the code waits for the teen: whether the service answers. Out of reach, the

@@ -299,3 +299,15 @@ def test_an_empty_inbox_says_so(qtbot) -> None:
     inbox.show()
     assert inbox.empty.isVisible()
     assert "No requests waiting" in spoken(inbox.empty)
+
+
+def test_the_teen_entering_the_code_is_said_once(qtbot, said) -> None:
+    """Under AT-SPI "Your teen entered the code; waiting for them to tap “Accept”…" was
+    announced three times: the wizard is told again on each check of the pairing."""
+    from famguard.ui.pairing import PairingWizard
+
+    wizard = PairingWizard()
+    qtbot.addWidget(wizard)
+    for _check in range(3):
+        wizard.show_redeemed()
+    assert [words for words, _ in said] == ["Your teen entered the code; waiting for them to tap “Accept”…"]
