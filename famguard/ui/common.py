@@ -142,8 +142,10 @@ def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
     or description is read only when the guardian moves to it, and the focus is on the setting
     being changed, not on its status; the leading symbol ("✓", "✗", "⚠") is left out: it is
     read as "check mark", and the words say the same."""
-    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent  # the first announcement only
-
+    try:  # imported at the first announcement only
+        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+    except ImportError:  # Qt before 6.8 (pyproject allows 6.6): the words stay in the descriptions
+        return
     words = without_symbol(text)
     if not words:
         return

@@ -311,3 +311,17 @@ def test_the_teen_entering_the_code_is_said_once(qtbot, said) -> None:
     for _check in range(3):
         wizard.show_redeemed()
     assert [words for words, _ in said] == ["Your teen entered the code; waiting for them to tap “Accept”…"]
+
+
+def test_before_qt_6_8_nothing_is_announced_and_nothing_breaks(qtbot, monkeypatch) -> None:
+    """pyproject.toml allows PySide6 6.6, and Qt's announcement event came with 6.8: unguarded,
+    its import fails there and the banner (or a setting's status) raises instead of showing."""
+    import PySide6.QtGui
+
+    from famguard.ui.banners import OfflineBanner
+
+    monkeypatch.delattr(PySide6.QtGui, "QAccessibleAnnouncementEvent")
+    banner = OfflineBanner()
+    qtbot.addWidget(banner)
+    banner.set_offline(True, 2)
+    assert "2 changes are waiting" in spoken(banner.label)
