@@ -160,7 +160,7 @@ class FamilyPresenter(Presenter):
             from famguard.ui.history_presenter import HistoryPresenter
 
             self._history = HistoryPresenter(self.window, self.tasks, self.session.insight, self.teen_list,
-                                             on_failure=self.failed)  # fmt: skip
+                                             me=self.session.account.id, on_failure=self.failed)  # fmt: skip
         return self._history
 
     @property
