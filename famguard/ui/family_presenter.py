@@ -257,6 +257,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
             NoticeKind.PHONE: for_teen(trust_changed),
             NoticeKind.RULES: for_teen(trust_changed),
+            NoticeKind.GUARDIAN_JOINED: lambda _t: self._guardians_joined(),
         }
 
     # --- what tests and the controller look at -------------------------------------------------
@@ -402,6 +403,22 @@ class FamilyPresenter(Presenter):
             self.alerts.set_pending([request.id for _name, request in pending])
         if self._inbox is not None:
             self._inbox.refresh()
+
+    def _guardians_joined(self) -> None:
+        """Another account became a guardian of a teen: it can change the rules and answer
+        requests, so every guardian hears of it. Said plainly when it carries this guardian's own
+        name (a teen's second account made to look like the guardian)."""
+        mine = self.session.account.display_name.casefold()
+        for teen_id, name in self.session.sync.take_joined():
+            row = self.teen_list.row(teen_id)
+            teen = row.name if row is not None else "your teen"
+            who = f"Another account named “{name}”, not yours," if name.casefold() == mine else f"“{name}”"
+            self._news(
+                News.JOINED,
+                f"{who} is now a guardian of {teen}",
+                f"It can change {teen}'s rules and answer {teen}'s requests. If you do not know who this is, "
+                f"ask {teen}; every change it makes is in the change history.",
+            )
 
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
         self.home.forget(teen_id)

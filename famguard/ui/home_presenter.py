@@ -53,6 +53,7 @@ class News:
     UNLINKED = "unlinked"
     CHANGED = "changed"
     NEAR_LIMIT = "near_limit"
+    JOINED = "guardian_joined"
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,34 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     )  # the desktop notification (said in the notice bar where there is no tray)
 
 
+@pytest.mark.usefixtures("real_keyring")
+def test_another_account_joining_as_a_guardian_is_told_even_with_the_guardians_name(
+    qtbot, launch, live_server, proxy, guardian, teen
+):
+    """The teen makes a guardian account named like her guardian and pairs it with herself: it can
+    change her rules from then on, so the guardian hears of it at once, not from the history."""
+    teen_id = pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.wait(300)  # the events long-poll is waiting
+    namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
+    in_background(lambda: pair(namesake.api, teen.api))
+    title = "Another account named “Sam Guardian”, not yours, is now a guardian of Maya"
+    qtbot.waitUntil(lambda: any(told[1] == title for told in controller.alerts.shown), timeout=WAIT)
+    assert controller.window.notice.isVisible() and title in controller.window.notice.text()
+    pair(guardian.api, teen.api)  # the guardian pairing again is no news
+    alex = member(live_server, "guardian", "Alex")
+    in_background(lambda: pair(alex.api, teen.api))
+    qtbot.waitUntil(lambda: any("“Alex” is now a guardian of Maya" == told[1] for told in controller.alerts.shown),
+                    timeout=WAIT)  # fmt: skip
+    assert [told[1] for told in controller.alerts.shown if told[0] == "guardian_joined"] == [
+        title,
+        "“Alex” is now a guardian of Maya",
+    ]
+    assert teen_id == controller.family.current
+
+
 class _RecordingTray(QSystemTrayIcon):
     """A real tray icon that records the messages it is asked to show instead of sending them to
     the desktop's notification server: under Xvfb (and offscreen) no tray host runs, so no message
