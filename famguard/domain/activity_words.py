@@ -79,6 +79,19 @@ def who(entry: ActivityEntry, me: str | None = None) -> str:
     return f"{entry.actor.display_name} ({ROLE_WORDS.get(entry.actor.role, entry.actor.role)})"
 
 
+def changed_by(entry: ActivityEntry, me: str | None, my_name: str = "") -> str:
+    """Who made an entry, after "changed by": "you" for the reader's account (`me`), and another
+    account carrying the reader's name (`my_name`) said to be another account."""
+    if entry.actor is None:
+        return "FamGuard"
+    if _mine(entry, me):
+        return "you"
+    name = entry.actor.display_name
+    if my_name and name.casefold() == my_name.casefold():
+        return f"another account named “{name}”"
+    return name
+
+
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -78,7 +78,8 @@ class FamilyPresenter(Presenter):
         self.teen_list = TeenListPresenter(window, tasks, session.family, session.sync, on_select=self.select,
                                            on_gone=self._gone, on_failure=fail)  # fmt: skip
         self.controls = TeenControlsPresenter(window, tasks, session.sync, session.family, self.teen_list,
-                                              on_status=self._show_status, on_failure=fail)  # fmt: skip
+                                              on_status=self._show_status, my_name=session.account.display_name,
+                                              on_failure=fail)  # fmt: skip
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
         self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,

@@ -144,6 +144,32 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, l
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_a_change_by_an_account_with_the_guardians_name_is_said_to_be_another_account(
+    qtbot, launch, live_server, proxy, guardian, teen
+):
+    """The teen's own guardian account, named like her guardian, switches restricted mode on: the
+    guardian must not read "changed by Sam Guardian", their own name, as if they had done it."""
+    teen_id = pair(guardian.api, teen.api)
+    namesake = member(live_server, "guardian", "Sam Guardian")
+    pair(namesake.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = controller.window.ensure_controls_page()
+    restricted = find(page, QCheckBox, "restricted_mode_check")
+    qtbot.wait(300)  # let the app's events long-poll start
+
+    def namesake_changes() -> None:
+        current = namesake.api.get_controls(teen_id)
+        namesake.api.patch_controls(teen_id, {"restricted_mode": True}, if_match=current.etag)
+
+    in_background(namesake_changes)
+    qtbot.waitUntil(restricted.isChecked, timeout=WAIT)
+    words = "↻ changed by another account named “Sam Guardian”"
+    qtbot.waitUntil(lambda: page.field_status("restricted_mode") == words, timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, launch, proxy, guardian, teen):
     pair(guardian.api, teen.api)
     controller = launch()
