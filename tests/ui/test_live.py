@@ -199,6 +199,35 @@ def test_another_account_joining_as_a_guardian_is_told_even_with_the_guardians_n
     assert teen_id == controller.family.current
 
 
+@pytest.mark.usefixtures("real_keyring")
+def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_meanwhile(
+    qtbot, launch, live_server, proxy, guardian, teen, monkeypatch
+):
+    """Another guardian account (a teen's own can be one) switching a setting over and over: each
+    change was a desktop notification, two a second within the write budget."""
+    monkeypatch.setattr("famguard.ui.home_presenter.CHANGED_QUIET_MS", 5000)
+    teen_id = pair(guardian.api, teen.api)
+    other = member(live_server, "guardian", "Alex")
+    pair(other.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    home = controller.family.home
+
+    def told() -> list[str]:
+        return [text for kind, _title, text in controller.alerts.shown if kind == "changed"]
+
+    etag = other.api.get_controls(teen_id).etag
+    for on in (False, True, False, True, False):  # each one seen by the app before the next
+        etag = other.api.patch_controls(teen_id, {"search_enabled": on}, if_match=etag).etag
+        qtbot.waitUntil(lambda on=on: home.inputs[teen_id].controls.search_enabled is on, timeout=WAIT)
+    other.api.patch_controls(teen_id, {"restricted_mode": True}, if_match=etag)
+    qtbot.waitUntil(lambda: home.inputs[teen_id].controls.restricted_mode, timeout=WAIT)
+    assert told() == ["Search"]  # at once, then nothing more within the quiet time
+    qtbot.waitUntil(lambda: len(told()) == 2, timeout=WAIT)
+    assert told() == ["Search", "Search, Restricted mode"]
+
+
 class _RecordingTray(QSystemTrayIcon):
     """A real tray icon that records the messages it is asked to show instead of sending them to
     the desktop's notification server: under Xvfb (and offscreen) no tray host runs, so no message
