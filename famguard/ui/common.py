@@ -131,6 +131,7 @@ def wrapping_label(text: str = "", object_name: str = "", *, selectable: bool = 
     """A word-wrapping label, plain text unless `rich` (see `plain_label`)."""
     label = rich_label(text) if rich else plain_label(text)
     label.setWordWrap(True)
+    label.setMinimumWidth(1)  # see `heading`: a long unbroken word is cut, never widens the window
     if object_name:
         label.setObjectName(object_name)
     if selectable:
@@ -148,6 +149,11 @@ def heading(text: str, object_name: str = "", size: float = 1.4) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setWordWrap(True)
+    # A word wraps only at spaces, so a label asks to be as wide as its longest word: a teen named
+    # with 80 letters and no space ("WWWW…", the service takes up to 80) pushed the guardian's
+    # window past the screen's edge, with "Change controls…" and a request's answers beyond it.
+    # An explicit minimum replaces that wish: the word is cut at the edge instead.
+    label.setMinimumWidth(1)
     if object_name:
         label.setObjectName(object_name)
     return label
