@@ -96,7 +96,8 @@ class TeenPhonePresenter(Presenter):
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
         if snap.etag is not None and snap.applied_at is not None:
             self.panel.show_applied(
-                f"✓ Rules version {snap.etag.strip(chr(34))} applied at {snap.applied_at.astimezone():%H:%M}; "
+                # Not the version tag ("5-rf158ebfe189d" with a rule in force): it means nothing to a teen.
+                f"✓ Rules applied at {snap.applied_at.astimezone():%H:%M}; "
                 "your guardians can see they reached this phone."
             )
         else:
