@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -89,6 +90,29 @@ def focus_first_usable(container: QWidget, widgets: Iterable[QWidget]) -> bool:
             widget.setFocus()
             return True
     return False
+
+
+_RETURN, _ENTER = 0x01000004, 0x01000005  # Qt.Key.Key_Return, Qt.Key.Key_Enter
+_KEYPAD = 0x20000000  # Qt.KeyboardModifier.KeypadModifier: Enter on the number pad
+
+
+def enter_presses_focused_button(window: QWidget, event: QKeyEvent) -> bool:
+    """Enter presses the focused button of `window`, as Space does (called from its
+    keyPressEvent; True when the key was the button's): Qt clicks a QPushButton on Enter only when it is a
+    dialog's (auto-default), so a keyboard user who tabbed to "Change controls…" or to the phone's
+    "Accept" pressed Enter and nothing happened. A button ignores the Enter it does not take, so
+    the key reaches its window's keyPressEvent — Python runs for that key only, not for every
+    event of the app, as an application-wide event filter did (~2,000 events before a returning
+    guardian's family was on screen, ~40 ms of its start). Enter held down is one press. Dialogs
+    keep Qt's own handling (Enter there is the default button's)."""
+    if event.key() not in (_RETURN, _ENTER) or event.modifiers().value & ~_KEYPAD:
+        return False
+    button = window.focusWidget()
+    if not isinstance(button, QPushButton) or button.autoDefault() or not button.isEnabled():
+        return False
+    if not event.isAutoRepeat():
+        button.animateClick()
+    return True
 
 
 def one_line(edit: QLineEdit) -> QLineEdit:

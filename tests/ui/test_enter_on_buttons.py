@@ -30,3 +30,17 @@ def test_enter_on_a_focused_button_of_the_window_and_of_the_phone_presses_it(qtb
     qtbot.keyClick(ask, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     said = [find(panel, QLabel, "teenUsageMessage"), find(panel, QLabel, "teenRequestAnswer")]
     qtbot.waitUntil(lambda: any("Asked for 30 more minutes" in label.text() for label in said), timeout=WAIT)
+
+
+def test_enter_on_a_button_of_the_floating_phone_presses_it(qtbot, launch):
+    """Floating, the phone panel is a window of its own: the Enter its button leaves goes to the
+    panel, not to the main window."""
+    _controller, _window, panel = demo_at(qtbot, launch, "Maya")
+    panel.setFloating(True)
+    qtbot.waitUntil(panel.isFloating, timeout=WAIT)
+    used = find(panel, QLabel, "teenUsageMessage")
+    before = used.text()
+    add = find(panel, QPushButton, "teenAdd5Button")
+    add.setFocus()
+    qtbot.keyClick(add, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: used.text() != before, timeout=WAIT)
