@@ -6,10 +6,12 @@ the characters it is, never as markup. On the path to the first paint: no
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import TypeVar, cast
 
+import shiboken6
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -92,27 +94,49 @@ def focus_first_usable(container: QWidget, widgets: Iterable[QWidget]) -> bool:
     return False
 
 
-_RETURN, _ENTER = 0x01000004, 0x01000005  # Qt.Key.Key_Return, Qt.Key.Key_Enter
-_KEYPAD = 0x20000000  # Qt.KeyboardModifier.KeypadModifier: Enter on the number pad
+class EnterPresses(QObject):
+    """Enter presses the focused button, as Space does: Qt clicks a QPushButton on Enter only when
+    it is a dialog's (auto-default), so a keyboard user who tabbed to "Change controls…" or to the
+    phone's "Accept" pressed Enter and nothing happened. Enter held down is one press; dialogs keep
+    Qt's own handling (Enter there is the default button's).
 
+    The key filter sits on the focused button alone, moved by the application's focusChanged
+    signal: an application-wide event filter ran Python for every event of the app (~2,000 before
+    a returning guardian's family was on screen, ~40 ms of its start), and a window's
+    keyPressEvent cannot tell a button's Enter from a line edit's whose returnPressed moved the
+    focus onto a button (that one would be pressed too). One per application (`install`)."""
 
-def enter_presses_focused_button(window: QWidget, event: QKeyEvent) -> bool:
-    """Enter presses the focused button of `window`, as Space does (called from its
-    keyPressEvent; True when the key was the button's): Qt clicks a QPushButton on Enter only when it is a
-    dialog's (auto-default), so a keyboard user who tabbed to "Change controls…" or to the phone's
-    "Accept" pressed Enter and nothing happened. A button ignores the Enter it does not take, so
-    the key reaches its window's keyPressEvent — Python runs for that key only, not for every
-    event of the app, as an application-wide event filter did (~2,000 events before a returning
-    guardian's family was on screen, ~40 ms of its start). Enter held down is one press. Dialogs
-    keep Qt's own handling (Enter there is the default button's)."""
-    if event.key() not in (_RETURN, _ENTER) or event.modifiers().value & ~_KEYPAD:
-        return False
-    button = window.focusWidget()
-    if not isinstance(button, QPushButton) or button.autoDefault() or not button.isEnabled():
-        return False
-    if not event.isAutoRepeat():
-        button.animateClick()
-    return True
+    RETURN, ENTER = 0x01000004, 0x01000005  # Qt.Key.Key_Return, Qt.Key.Key_Enter
+    KEYPAD = 0x20000000  # Qt.KeyboardModifier.KeypadModifier: Enter on the number pad
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._button: QPushButton | None = None
+        app.focusChanged.connect(self._focus_moved)
+
+    @classmethod
+    def install(cls, app: QApplication) -> None:
+        if app.findChild(cls) is None:
+            cls(app)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._button is not None and shiboken6.isValid(self._button):
+            self._button.removeEventFilter(self)
+        self._button = new if isinstance(new, QPushButton) and not new.autoDefault() else None
+        if self._button is not None:
+            self._button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
+            return False
+        key_event = cast(QKeyEvent, event)
+        if key_event.key() not in (self.RETURN, self.ENTER) or key_event.modifiers().value & ~self.KEYPAD:
+            return False
+        if watched.autoDefault() or not watched.isEnabled():
+            return False
+        if not key_event.isAutoRepeat():
+            watched.animateClick()
+        return True
 
 
 def one_line(edit: QLineEdit) -> QLineEdit:

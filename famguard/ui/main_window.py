@@ -18,8 +18,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -34,8 +35,8 @@ from famguard import __version__
 from famguard.ui.banners import Banner, OfflineBanner
 from famguard.ui.common import (
     ALIGN_CENTER,
+    EnterPresses,
     ampersands_as_letters,
-    enter_presses_focused_button,
     heading,
     named,
     wrapping_label,
@@ -149,6 +150,9 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("FamGuard")
         self._resize_within_screen(1100, 760)
         self.installEventFilter(_FirstPaint(self))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            EnterPresses.install(app)
         self.first_painted.connect(lambda: QTimer.singleShot(FRAME_SETTLE_MS, self._keep_frame_within_screen))
 
         self.screens = QStackedWidget()
@@ -430,12 +434,6 @@ class MainWindow(QMainWindow):
     def frame_size(self) -> QSize:
         """What the window manager's frame adds to a window's inside (none before it is framed)."""
         return self.frameGeometry().size() - self.geometry().size()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if enter_presses_focused_button(self, event):  # a key no widget of the window took
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

@@ -9,7 +9,6 @@ Pure view: it emits what the demonstrator asks and shows what it is told."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.ui.common import (
-    enter_presses_focused_button,
     escaped,
     focus_first_usable,
     named,
@@ -157,13 +155,6 @@ class TeenPhonePanel(QDockWidget):
         # The wheel over "Extra time" scrolls the phone, as on the controls page (it changed the minutes).
         self._wheel_guard = WheelGuard(scroll)
         self._wheel_guard.guard(self.more_spin)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        # Docked, the main window would take it next; floating, the panel is a window of its own.
-        if enter_presses_focused_button(self, event):
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def set_teen(self, name: str, age: int) -> None:
         show_words(self.who, f"Signed in on the phone as <b>{escaped(name)}</b>, {age}",
