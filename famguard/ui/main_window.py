@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         )
         self.demo_text = QLabel("  Practice family on this computer — nothing here is real or saved.  ")
         self.reset_demo_button = named(QPushButton("&Reset demo"), "resetDemoButton", "Reset demo")
-        self.reset_demo_button.clicked.connect(self.reset_demo_requested)
+        self.reset_demo_button.clicked.connect(self._ask_reset_demo)
         self.demo_bar.addWidget(self.demo_badge)
         self.demo_bar.addWidget(self.demo_text)
         self.demo_bar.addWidget(self.reset_demo_button)
@@ -434,6 +434,12 @@ class MainWindow(QMainWindow):
     def frame_size(self) -> QSize:
         """What the window manager's frame adds to a window's inside (none before it is framed)."""
         return self.frameGeometry().size() - self.geometry().size()
+
+    def _ask_reset_demo(self) -> None:
+        from famguard.ui.dialogs import confirm_reset_demo  # the dialogs, after the first paint
+
+        if confirm_reset_demo(self):
+            self.reset_demo_requested.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

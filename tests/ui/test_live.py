@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QR
 from tests.support.accounts import member, pair
 from tests.support.proxy import FaultProxy
 
+from .conftest import answer_next_question
 from .test_flows import WAIT, demo_with_phone, fill_sign_in, find, sign_in, wait_family, wait_status, wait_teen_page
 
 
@@ -440,7 +441,9 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
 
     # reset: back to the known family, on a fresh practice service
     first_url = controller.demo_env.base_url
+    asked = answer_next_question(qtbot, "Reset demo")
     qtbot.mouseClick(find(window, QPushButton, "resetDemoButton"), Qt.MouseButton.LeftButton)
+    assert asked == [("Reset the demo to the practice family as it started?", asked[0][1])]
     qtbot.waitUntil(lambda: controller.demo_env is not None and controller.demo_env.base_url != first_url, timeout=WAIT)
     wait_family(qtbot, controller)
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
