@@ -136,3 +136,14 @@ def plain_rules(controls: Controls, teen_name: str) -> list[tuple[str, str]]:
 
 def weekday_name(day: date) -> str:
     return DAY_NAMES[weekday_key(day)]
+
+
+def request_day_words(asked_for: date, today: date) -> str:
+    """ "today", or "on Friday 4 December (yesterday)": the teen's day a request for more time is
+    about. An approval raises that day's limit only (the service's rule), so a request still
+    waiting from an earlier day must not read as more time today."""
+    if asked_for == today:
+        return "today"
+    ago = (today - asked_for).days
+    when = "yesterday" if ago == 1 else f"{ago} days ago"
+    return f"on {asked_for:%A} {asked_for.day} {asked_for:%B} ({when})"
