@@ -139,6 +139,13 @@ def lock_reason(controls: Controls, local_now: datetime, used_minutes: int, limi
     return None
 
 
+def status_words(controls: Controls, local_now: datetime, used_minutes: int, limit_minutes: int | None) -> str:
+    """The phone's line about right now: "Locked now: Time away until 07:00", or "Open now — 20 min
+    of 30 min used today, 10 min left" (the guardian's preview says the same line)."""
+    reason = lock_reason(controls, local_now, used_minutes, limit_minutes)
+    return f"Locked now: {reason}" if reason else f"Open now — {time_left(used_minutes, limit_minutes)}"
+
+
 def time_left(used_minutes: int, limit_minutes: int | None) -> str:
     if limit_minutes is None:
         return f"{format_minutes(used_minutes)} used today, no daily limit"

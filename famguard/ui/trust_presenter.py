@@ -7,10 +7,11 @@ server on its own initiative (showing a teen), and re-reads after each notice.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
@@ -18,10 +19,11 @@ from PySide6.QtWidgets import QMessageBox
 from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
-from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
+from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule, TimeRequest, UsageDay
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.domain.today import today_of
 from famguard.ui.common import shown_as_typed
 from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
 from famguard.ui.presenter import FailureHandler, Presenter
@@ -49,6 +51,8 @@ class Cached:
     base: Controls | None
     activity: list[ActivityEntry]
     links: list[ActivityEntry]  # who manages the teen (the newest activity may not reach back to the links)
+    usage: list[UsageDay] = field(default_factory=list)  # today's use and extra time, for the phone's line
+    requests: list[TimeRequest] = field(default_factory=list)
 
 
 class TrustPresenter(Presenter):
@@ -136,6 +140,8 @@ class TrustPresenter(Presenter):
             self.sync.displayed_controls(teen_id),
             self.family.cached_activity(teen_id, 20),
             self.family.cached_links(teen_id),
+            self.family.cached_usage(teen_id),
+            self.family.cached_time_requests(teen_id),
         )
 
     def _loaded(self, cached: Cached) -> None:
@@ -192,6 +198,10 @@ class TrustPresenter(Presenter):
         effective = cached.base
         if cached.base is not None and active is not None:
             effective = with_rule(cached.base, active.controls, age)
+        if effective is not None:  # the phone's own line: locked now, or the time left (as the service counts)
+            day = today_of(effective, cached.usage, cached.requests, now)
+            local = now.astimezone(ZoneInfo(effective.timezone))
+            usage = teen_view.status_words(effective, local, day.used_minutes or 0, day.limit_minutes)
         ends = cached.phone.link_ends_on if cached.phone else None
         teen_notice = teen_view.link_end_notice(name, ends, today, for_teen=True) if ends else None
         guardians = guardians_from_activity(cached.links)

@@ -1,0 +1,69 @@
+"""The guardian's "What Maya sees" preview says what Maya's phone says: during time away (now
+inside a block that spans the teen's midnight) the phone says "Locked now: Time away until …", so
+the preview must too — not the teen list's "20 min of 1 h today" — and the change log's times
+are the teen's clock (Pacific/Auckland), not the guardian's (Europe/London)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from famguard.domain import teen_view
+from tests.support.accounts import member, pair
+
+from .test_flows import WAIT, sign_in, wait_home
+
+pytestmark = pytest.mark.slow
+TEEN_ZONE = "Pacific/Auckland"
+EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+@pytest.fixture
+def in_london() -> Iterator[None]:
+    """This computer's clock is in London (the guardian's), far from the teen's."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/London"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.usefixtures("real_keyring", "in_london")
+def test_the_preview_says_locked_and_the_teens_times_as_the_phone_does(qtbot, launch, live_server) -> None:
+    alex = member(live_server, "guardian", "Alex", address="alex@example.org")
+    maya = member(live_server, "teen", "Maya", address="maya@example.org", age=14)
+    teen_id = pair(alex.api, maya.api)
+    local = datetime.now(UTC).astimezone(ZoneInfo(TEEN_ZONE))
+    start, end = f"{local - timedelta(hours=1):%H:%M}", f"{local + timedelta(hours=1):%H:%M}"
+    etag = alex.api.get_controls(teen_id).etag  # type: ignore[union-attr]
+    block = {"days": EVERY_DAY, "start": start, "end": end}
+    alex.api.patch_controls(teen_id, {"timezone": TEEN_ZONE, "time_away": [block]}, if_match=etag)
+    maya.api.report_usage(local.date(), 20)
+
+    # What the phone says now (famguard-teen and the phone panel word it from the same functions).
+    phone = maya.api.my_controls().controls
+    reason = teen_view.lock_reason(phone, datetime.now(UTC).astimezone(ZoneInfo(TEEN_ZONE)), 20, 60)
+    assert reason == f"Time away until {end}"
+    newest = maya.api.my_activity(1)[0]
+    teen_time = f"{newest.at.astimezone(ZoneInfo(TEEN_ZONE)):%a %d %b %H:%M}"
+
+    controller = launch()
+    sign_in(qtbot, controller, live_server, alex)
+    wait_home(qtbot, controller, "Maya")
+    trust = controller.family.trust
+    trust.open_page()
+    preview = trust.page.preview
+    qtbot.waitUntil(lambda: "Daily screen-time limit: 1 h" in preview.plain_text(), timeout=WAIT)
+    locked = f"Locked now: Time away until {end}"
+    qtbot.waitUntil(lambda: locked in preview.plain_text().splitlines(), timeout=WAIT)
+    qtbot.waitUntil(lambda: bool(preview.data.log), timeout=WAIT)
+    assert preview.data.log[0].startswith(f"{teen_time}  "), (preview.data.log[0], teen_time)
