@@ -3,10 +3,12 @@ also given to the controls page for the line next to each saved setting; the tem
 (plan one with the domain's own checks first, end one after asking, a rule ending today
 announced once); and the "What Maya sees" preview, built from the guardian's cache (the base
 controls with the rule in force on top, the change log). Reads the cache at once, asks the
-server on its own initiative (showing a teen), and re-reads after each notice."""
+server on its own initiative (showing a teen, and when the teen's day turns: a rule starts or ends
+then), and re-reads after each notice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -74,6 +76,8 @@ class TrustPresenter(Presenter):
         self.dialog: RuleDialog | None = None  # the open one; tests reach it here
         self._announced: set[tuple[str, date]] = set()
         self._told_link_end: set[tuple[str, date | None]] = set()
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests move it
+        self._days: dict[str, date] = {}  # each teen's day when last worded
         self._timer = QTimer(self)
         self._timer.setInterval(REWORD_MS)
         self._timer.timeout.connect(self._render)
@@ -155,8 +159,14 @@ class TrustPresenter(Presenter):
         row = self.teens.row(cached.teen_id) if cached else None
         if cached is None or row is None or cached.teen_id != self.teens.current:
             return
-        now = datetime.now(UTC)
+        now = self.clock()
         today = self._today(cached, now)
+        if self._days.setdefault(cached.teen_id, today) != today:
+            # The teen's midnight: a rule may start or end, and with it what the phone must apply.
+            # The service tells that only when asked; the receipt said "on Maya's phone" till then.
+            self._days[cached.teen_id] = today
+            for fn in (self.trust.refresh_phone, self.trust.refresh_rules):
+                self.run(partial(fn, cached.teen_id), on_error=self._keep_cached, name="refresh at the teen's midnight")
         if (controls_page := self.window.controls_page) is not None:
             controls_page.set_receipt(receipt_words(row.name, cached.phone, now).short)
         active = next(
@@ -232,7 +242,7 @@ class TrustPresenter(Presenter):
             return
         from famguard.ui.temporary_rules import RuleDialog
 
-        dialog = RuleDialog(row.name, self._today(cached, datetime.now(UTC)), self.window)
+        dialog = RuleDialog(row.name, self._today(cached, self.clock()), self.window)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
@@ -243,7 +253,7 @@ class TrustPresenter(Presenter):
         if cached is None or row is None or cached.teen_id != teen_id:
             dialog.reject()
             return
-        today = self._today(cached, datetime.now(UTC))
+        today = self._today(cached, self.clock())
         others = [(r.starts_on, r.ends_on) for r in cached.rules]
         problems = check_dates(name, starts, ends, today, others)
         if cached.base is not None:  # the same checks the service makes, before asking it
