@@ -77,6 +77,13 @@ def rule_in_words(rule: TemporaryRule, today: date) -> str:
     return f"{rule.name} (set by {rule.created_by}): {rule_changes(rule.controls)} — {when}"
 
 
+def rules_ahead(rules: Iterable[TemporaryRule], today: date) -> list[str]:
+    """The temporary rules in force or planned on the teen's `today`, in words, first first."""
+    return [
+        rule_in_words(r, today) for r in sorted((r for r in rules if r.ends_on >= today), key=lambda r: r.starts_on)
+    ]
+
+
 def managed_by(guardians: Iterable[GuardianLink]) -> str:
     links = sorted(guardians, key=lambda g: g.linked_at)
     if not links:
