@@ -52,3 +52,31 @@ def test_a_rule_starting_at_the_teens_midnight_is_not_on_the_phone_yet(qtbot, la
     qtbot.waitUntil(lambda: "✓ On Maya's phone since" not in home_phone.text(), timeout=WAIT)
     assert "Maya's phone" in home_phone.text() and "latest rules" in home_phone.text()
     assert not alex.api.phone_status(teen_id).up_to_date  # the service: the phone must apply the rule
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_teen_turning_16_at_her_midnight_is_16_on_the_guardians_screen(qtbot, launch, clocked_server, clock) -> None:
+    """Auckland's midnight is 11:00 in London: from then the service counts Maya as 16 (direct
+    messages can be opened), and the guardian's home must say so, not "Maya, 15" until the
+    next time something else makes the app ask."""
+    local = datetime.now(UTC).astimezone(ZoneInfo(TEEN_ZONE))
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0, 0), local.tzinfo)
+    clock.now = (midnight - timedelta(minutes=5)).astimezone(UTC)
+    born = midnight.date().replace(year=midnight.year - 16)
+    alex = member(clocked_server, "guardian", "Alex", address="alex@example.org")
+    maya = member(clocked_server, "teen", "Maya", address="maya@example.org", birth_date=born)
+    teen_id = pair(alex.api, maya.api)
+    etag = alex.api.get_controls(teen_id).etag  # type: ignore[union-attr]
+    alex.api.patch_controls(teen_id, {"timezone": TEEN_ZONE}, if_match=etag)
+
+    controller = launch()
+    sign_in(qtbot, controller, clocked_server, alex)
+    wait_home(qtbot, controller, "Maya, 15")
+    trust = controller.family.trust
+    trust.clock = lambda: clock.now
+    qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
+
+    clock.advance(minutes=10)  # her 16th birthday has begun where she is
+    trust._timer.setInterval(50)  # the phone page is worded again as time passes (every 30 s)
+    wait_home(qtbot, controller, "Maya, 16")
+    assert [t.age for t in alex.api.teens()] == [16]  # the service says the same
