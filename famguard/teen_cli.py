@@ -91,11 +91,11 @@ def add_usage(api: ApiClient, minutes: int, day: date | None = None) -> UsageDay
 def overview(api: ApiClient) -> list[str]:
     """Who manages the account, the temporary rules and the rules in effect, in plain words;
     reports the version shown as applied."""
-    lines = [teen_view.managed_by(api.my_guardians())]
+    current = apply_controls(api)
+    lines = [teen_view.managed_by(api.my_guardians(), current.controls.timezone)]  # the teen's days
     today = api.my_usage().date
     rules = [r for r in api.my_temporary_rules() if r.status != "ended"]
     lines += [f"Temporary rule: {teen_view.rule_in_words(r, today)}" for r in rules]
-    current = apply_controls(api)
     lines += [f"{name}: {value}" for name, value in teen_view.rules_in_words(current.controls)]
     return lines
 

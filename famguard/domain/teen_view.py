@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, Controls, parse_controls_patch
@@ -84,11 +85,14 @@ def rules_ahead(rules: Iterable[TemporaryRule], today: date) -> list[str]:
     ]
 
 
-def managed_by(guardians: Iterable[GuardianLink]) -> str:
+def managed_by(guardians: Iterable[GuardianLink], timezone: str | None = None) -> str:
+    """Who manages the account and since which of the teen's days (`timezone`: the teen's; None:
+    the moment's own, UTC from the service)."""
     links = sorted(guardians, key=lambda g: g.linked_at)
     if not links:
         return "No guardian manages this account: no controls apply."
-    parts = [f"{g.display_name} (since {_day(g.linked_at.date())} {g.linked_at.year})" for g in links]
+    days = [g.linked_at.astimezone(ZoneInfo(timezone)) if timezone else g.linked_at for g in links]
+    parts = [f"{g.display_name} (since {_day(day.date())} {day.year})" for g, day in zip(links, days, strict=True)]
     return "Managed by " + ", ".join(parts) + ". They can see and change the settings below."
 
 

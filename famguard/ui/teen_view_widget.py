@@ -47,7 +47,7 @@ def build_view(
         return TeenViewData("No guardian manages this account: no controls apply.", [], status=status)
     zone = ZoneInfo(controls.timezone)
     return TeenViewData(
-        managed_by=teen_view.managed_by(guardians),
+        managed_by=teen_view.managed_by(guardians, controls.timezone),
         rules=teen_view.rules_in_words(controls),
         temporary=teen_view.rules_ahead(rules, today),
         # The teen's clock, as on the phone (the guardian's preview runs in the guardian's zone).

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from famguard import teen_cli
 from famguard.domain import teen_view
 from tests.support.accounts import member, pair
 
@@ -67,3 +68,28 @@ def test_the_preview_says_locked_and_the_teens_times_as_the_phone_does(qtbot, la
     qtbot.waitUntil(lambda: locked in preview.plain_text().splitlines(), timeout=WAIT)
     qtbot.waitUntil(lambda: bool(preview.data.log), timeout=WAIT)
     assert preview.data.log[0].startswith(f"{teen_time}  "), (preview.data.log[0], teen_time)
+
+
+@pytest.mark.usefixtures("real_keyring", "in_london")
+def test_managed_since_is_the_teens_date(qtbot, launch, clocked_server, clock) -> None:
+    """Linked at 20:00 in London is 09:00 the next morning in Auckland: "Managed by Alex (since …)"
+    names the teen's date, in the preview as on the phone (`famguard-teen controls`)."""
+    clock.now = datetime.combine(datetime.now(UTC).date(), datetime.min.time(), UTC) + timedelta(hours=20)
+    alex = member(clocked_server, "guardian", "Alex", address="alex@example.org")
+    maya = member(clocked_server, "teen", "Maya", address="maya@example.org", age=14)
+    teen_id = pair(alex.api, maya.api)
+    etag = alex.api.get_controls(teen_id).etag  # type: ignore[union-attr]
+    alex.api.patch_controls(teen_id, {"timezone": TEEN_ZONE}, if_match=etag)
+    linked = clock.now.astimezone(ZoneInfo(TEEN_ZONE)).date()
+    assert linked == clock.now.date() + timedelta(days=1)
+    since = f"Managed by Alex (since {linked:%A} {linked.day} {linked:%B} {linked.year})"
+    assert teen_cli.overview(maya.api)[0].startswith(since)  # the phone
+
+    controller = launch()
+    sign_in(qtbot, controller, clocked_server, alex)
+    wait_home(qtbot, controller, "Maya")
+    trust = controller.family.trust
+    trust.open_page()
+    preview = trust.page.preview
+    qtbot.waitUntil(lambda: "Managed by Alex" in preview.plain_text(), timeout=WAIT)
+    assert preview.plain_text().startswith(since)
