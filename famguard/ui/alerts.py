@@ -1,9 +1,10 @@
 """What reaches the guardian outside the window: the system tray icon (where the desktop has one)
 with the number of requests waiting and a menu to open the app or the inbox, and desktop
-notifications for a new request, a teen unlinking, a change made elsewhere and a teen near today's
-limit — each switchable in Preferences (famguard.ui.settings). Without a tray the notification
-is said in the window's notice bar instead, so it is never lost. Every notification shown is kept
-in `shown` (what the guardian was told, for the tests and the log)."""
+notifications for a new request, a teen unlinking, a change made elsewhere, a teen near today's
+limit and another guardian linked with a teen — each switchable in Preferences
+(famguard.ui.settings). Without a tray the notification is said in the window's notice bar
+instead, so it is never lost. Every notification shown is kept in `shown` (what the guardian was
+told, for the tests and the log)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from famguard.ui.settings import NOTIFY_KINDS, Settings
 
 log = logging.getLogger(__name__)
 # A symbol with the words of each notification in the window (fonts everywhere have these).
-SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": "⚠"}
+SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": "⚠", "guardian_joined": "⚠"}
 
 
 def tags_disarmed(text: str) -> str:

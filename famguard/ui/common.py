@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -91,6 +91,35 @@ def focus_first_usable(container: QWidget, widgets: Iterable[QWidget]) -> bool:
     return False
 
 
+def one_line(edit: QLineEdit) -> QLineEdit:
+    """A line break pasted into `edit` becomes a space as it arrives (at either end it goes): a
+    one-line box shows a line break as a space, so the guardian saw "Dana Smith" while the form
+    refused a line break they could not see or find. Only what the guardian types or pastes is
+    changed (textEdited), never a value the app sets; returns the box."""
+
+    def edited(text: str) -> None:
+        if not text or text.splitlines() == [text]:
+            return  # no line break (splitlines knows them all: \r\n, \u2028, \x85 …)
+        lines = text.splitlines()
+        while lines and not lines[0]:
+            lines.pop(0)
+        joined = " ".join(lines)
+        cursor = edit.cursorPosition() - (len(text) - len(joined))
+        edit.setText(joined)
+        edit.setCursorPosition(max(0, min(cursor, len(joined))))
+
+    edit.textEdited.connect(edited)
+    return edit
+
+
+def show_words(label: QLabel, text: str, spoken: str | None = None) -> None:
+    """Put `text` in `label` and in its accessible description (`spoken`: the same words as plain
+    text, for a rich label): a label with an accessible name is read by that name, so without this
+    a screen reader said "Pairing" or "…: note", never the message itself."""
+    label.setText(text)
+    label.setAccessibleDescription(text if spoken is None else spoken)
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` as typed. Tooltips have no text format to set: Qt renders one
     that might be rich text as rich, so text with a '<' goes in escaped inside markup of ours;
@@ -102,6 +131,7 @@ def wrapping_label(text: str = "", object_name: str = "", *, selectable: bool = 
     """A word-wrapping label, plain text unless `rich` (see `plain_label`)."""
     label = rich_label(text) if rich else plain_label(text)
     label.setWordWrap(True)
+    label.setMinimumWidth(1)  # see `heading`: a long unbroken word is cut, never widens the window
     if object_name:
         label.setObjectName(object_name)
     if selectable:
@@ -119,6 +149,11 @@ def heading(text: str, object_name: str = "", size: float = 1.4) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setWordWrap(True)
+    # A word wraps only at spaces, so a label asks to be as wide as its longest word: a teen named
+    # with 80 letters and no space ("WWWW…", the service takes up to 80) pushed the guardian's
+    # window past the screen's edge, with "Change controls…" and a request's answers beyond it.
+    # An explicit minimum replaces that wish: the word is cut at the edge instead.
+    label.setMinimumWidth(1)
     if object_name:
         label.setObjectName(object_name)
     return label

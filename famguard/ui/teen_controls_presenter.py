@@ -47,9 +47,11 @@ class TeenControlsPresenter(Presenter):
         teens: TeenListPresenter,
         *,
         on_status: Callable[[SyncStatus], None],
+        my_name: str = "",
         on_failure: FailureHandler | None = None,
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
+        self.my_name = my_name  # the guardian's own name: another account with it is said to be one
         self.sync = sync
         self.family = family
         self.teens = teens
@@ -147,12 +149,14 @@ class TeenControlsPresenter(Presenter):
         """Replace "changed on another device" by the name from the activity log, when it says."""
 
         def named(entries: list[ActivityEntry]) -> None:
+            from famguard.domain.activity_words import changed_by  # the history's words: not on the start's way
+
             if teen_id != self.teens.current or self.page.teen_id != teen_id:
                 return
             for field in fields:
                 entry = next((e for e in entries if e.kind == "controls" and e.field == field), None)
                 if entry is not None and entry.actor is not None and self.page.rows[field].note:
-                    self.page.rows[field].flash(f"↻ changed by {entry.actor.display_name}")
+                    self.page.rows[field].flash(f"↻ changed by {changed_by(entry, self.sync.me, self.my_name)}")
 
         def failed(exc: BaseException) -> None:
             if kind_of(exc) is ErrorKind.BUG:  # a network hiccup just keeps the words

@@ -116,9 +116,20 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
 
 
 @pytest.mark.usefixtures("real_keyring")
-def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, live_server, proxy, guardian, teen):
+@pytest.mark.parametrize(
+    ("name", "marked"),
+    [
+        ("Alex", "↻ changed by Alex"),
+        # The teen's own guardian account, named like her guardian: never "changed by" the
+        # guardian's own name, as if they had done it on another computer.
+        ("Sam Guardian", "↻ changed by another account named “Sam Guardian”"),
+    ],
+)
+def test_a_change_from_the_other_guardian_appears_and_is_marked(
+    qtbot, launch, live_server, proxy, guardian, teen, name, marked
+):
     pair(guardian.api, teen.api)
-    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+    other = member(live_server, "guardian", name)
     pair(other.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
@@ -139,7 +150,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, l
     qtbot.waitUntil(restricted.isChecked, timeout=WAIT)
     assert time.monotonic() - started < 3.0  # "within a second or two"
     assert page.field_status("restricted_mode").startswith("↻ changed")
-    qtbot.waitUntil(lambda: page.field_status("restricted_mode") == "↻ changed by Alex", timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("restricted_mode") == marked, timeout=WAIT)
     assert "background" in page.rows["restricted_mode"].styleSheet()
 
 
@@ -158,6 +169,63 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     assert ("unlinked", "Maya is no longer linked", "You can no longer see or set Maya's controls.") in (
         controller.alerts.shown
     )  # the desktop notification (said in the notice bar where there is no tray)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_another_account_joining_as_a_guardian_is_told_even_with_the_guardians_name(
+    qtbot, launch, live_server, proxy, guardian, teen
+):
+    """The teen makes a guardian account named like her guardian and pairs it with herself: it can
+    change her rules from then on, so the guardian hears of it at once, not from the history."""
+    teen_id = pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.wait(300)  # the events long-poll is waiting
+    namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
+    in_background(lambda: pair(namesake.api, teen.api))
+    title = "Another account named “Sam Guardian”, not yours, is now a guardian of Maya"
+    qtbot.waitUntil(lambda: any(told[1] == title for told in controller.alerts.shown), timeout=WAIT)
+    assert controller.window.notice.isVisible() and title in controller.window.notice.text()
+    pair(guardian.api, teen.api)  # the guardian pairing again is no news
+    alex = member(live_server, "guardian", "Alex")
+    in_background(lambda: pair(alex.api, teen.api))
+    qtbot.waitUntil(lambda: any("“Alex” is now a guardian of Maya" == told[1] for told in controller.alerts.shown),
+                    timeout=WAIT)  # fmt: skip
+    assert [told[1] for told in controller.alerts.shown if told[0] == "guardian_joined"] == [
+        title,
+        "“Alex” is now a guardian of Maya",
+    ]
+    assert teen_id == controller.family.current
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_meanwhile(
+    qtbot, launch, live_server, proxy, guardian, teen, monkeypatch
+):
+    """Another guardian account (a teen's own can be one) switching a setting over and over: each
+    change was a desktop notification, two a second within the write budget."""
+    monkeypatch.setattr("famguard.ui.home_presenter.CHANGED_QUIET_MS", 5000)
+    teen_id = pair(guardian.api, teen.api)
+    other = member(live_server, "guardian", "Alex")
+    pair(other.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    home = controller.family.home
+
+    def told() -> list[str]:
+        return [text for kind, _title, text in controller.alerts.shown if kind == "changed"]
+
+    etag = other.api.get_controls(teen_id).etag
+    for on in (False, True, False, True, False):  # each one seen by the app before the next
+        etag = other.api.patch_controls(teen_id, {"search_enabled": on}, if_match=etag).etag
+        qtbot.waitUntil(lambda on=on: home.inputs[teen_id].controls.search_enabled is on, timeout=WAIT)
+    other.api.patch_controls(teen_id, {"restricted_mode": True}, if_match=etag)
+    qtbot.waitUntil(lambda: home.inputs[teen_id].controls.restricted_mode, timeout=WAIT)
+    assert told() == ["Search"]  # at once, then nothing more within the quiet time
+    qtbot.waitUntil(lambda: len(told()) == 2, timeout=WAIT)
+    assert told() == ["Search", "Search, Restricted mode"]
 
 
 class _RecordingTray(QSystemTrayIcon):
