@@ -15,7 +15,8 @@ import pytest
 
 from famguard import teen_cli
 from famguard.domain import teen_view
-from tests.support.accounts import member, pair
+from famguard.ui.teen_view_widget import TeenViewWidget
+from tests.support.accounts import Member, member, pair
 
 from .test_flows import WAIT, sign_in, wait_home
 
@@ -38,6 +39,16 @@ def in_london() -> Iterator[None]:
     time.tzset()
 
 
+def open_preview(qtbot, launch, server: str, guardian: Member) -> TeenViewWidget:
+    """The guardian's app signed in, on Maya's phone page: its "What Maya sees"."""
+    controller = launch()
+    sign_in(qtbot, controller, server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    trust = controller.family.trust
+    trust.open_page()
+    return trust.page.preview
+
+
 @pytest.mark.usefixtures("real_keyring", "in_london")
 def test_the_preview_says_locked_and_the_teens_times_as_the_phone_does(qtbot, launch, live_server) -> None:
     alex = member(live_server, "guardian", "Alex", address="alex@example.org")
@@ -57,12 +68,7 @@ def test_the_preview_says_locked_and_the_teens_times_as_the_phone_does(qtbot, la
     newest = maya.api.my_activity(1)[0]
     teen_time = f"{newest.at.astimezone(ZoneInfo(TEEN_ZONE)):%a %d %b %H:%M}"
 
-    controller = launch()
-    sign_in(qtbot, controller, live_server, alex)
-    wait_home(qtbot, controller, "Maya")
-    trust = controller.family.trust
-    trust.open_page()
-    preview = trust.page.preview
+    preview = open_preview(qtbot, launch, live_server, alex)
     qtbot.waitUntil(lambda: "Daily screen-time limit: 1 h" in preview.plain_text(), timeout=WAIT)
     locked = f"Locked now: Time away until {end}"
     qtbot.waitUntil(lambda: locked in preview.plain_text().splitlines(), timeout=WAIT)
@@ -85,11 +91,6 @@ def test_managed_since_is_the_teens_date(qtbot, launch, clocked_server, clock) -
     since = f"Managed by Alex (since {linked:%A} {linked.day} {linked:%B} {linked.year})"
     assert teen_cli.overview(maya.api)[0].startswith(since)  # the phone
 
-    controller = launch()
-    sign_in(qtbot, controller, clocked_server, alex)
-    wait_home(qtbot, controller, "Maya")
-    trust = controller.family.trust
-    trust.open_page()
-    preview = trust.page.preview
+    preview = open_preview(qtbot, launch, clocked_server, alex)
     qtbot.waitUntil(lambda: "Managed by Alex" in preview.plain_text(), timeout=WAIT)
     assert preview.plain_text().startswith(since)
