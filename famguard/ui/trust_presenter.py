@@ -164,8 +164,9 @@ class TrustPresenter(Presenter):
         if self._days.setdefault(cached.teen_id, today) != today:
             # The teen's midnight: a rule may start or end, and with it what the phone must apply.
             # The service tells that only when asked; the receipt said "on Maya's phone" till then.
+            # The usage days too: the chart's "(today)" is the teen's new day.
             self._days[cached.teen_id] = today
-            for fn in (self.trust.refresh_phone, self.trust.refresh_rules):
+            for fn in (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_usage):
                 self.run(partial(fn, cached.teen_id), on_error=self._keep_cached, name="refresh at the teen's midnight")
         if (controls_page := self.window.controls_page) is not None:
             controls_page.set_receipt(receipt_words(row.name, cached.phone, now).short)
