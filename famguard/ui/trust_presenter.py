@@ -1,10 +1,10 @@
 """Drives the selected teen's phone page: the delivery receipt ("on Maya's phone since 14:02"),
 also given to the controls page for the line next to each saved setting; the temporary rules
 (plan one with the domain's own checks first, end one after asking, a rule ending today
-announced once); and the "What Maya sees" preview, built from the guardian's cache (the base
-controls with the rule in force on top, the change log). Reads the cache at once, asks the
-server on its own initiative (showing a teen, and when the teen's day turns: a rule starts or ends
-then), and re-reads after each notice."""
+announced once); and the "What Maya sees" preview, built from the guardian's cache (the service's
+controls, without edits still waiting to be sent, with the rule in force on top, the change log).
+Reads the cache at once, asks the server on its own initiative (showing a teen, and when the
+teen's day turns: a rule starts or ends then), and re-reads after each notice."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class Cached:
     teen_id: str
     phone: PhoneStatus | None
     rules: list[TemporaryRule]
-    base: Controls | None
+    base: Controls | None  # the service's (without unsent edits): what the phone applies
     activity: list[ActivityEntry]
     links: list[ActivityEntry]  # who manages the teen (the newest activity may not reach back to the links)
     usage: list[UsageDay] = field(default_factory=list)  # today's use and extra time, for the phone's line
@@ -137,11 +137,14 @@ class TrustPresenter(Presenter):
             )
 
     def _load(self, teen_id: str) -> Cached:
+        # The service's controls, not the guardian's edits still waiting to be sent: the phone
+        # has only what the service has (and a rule is checked against that).
+        server = self.sync.cached_controls(teen_id)
         return Cached(
             teen_id,
             self.trust.cached_phone(teen_id),
             self.trust.cached_rules(teen_id),
-            self.sync.displayed_controls(teen_id),
+            server[0] if server is not None else None,
             self.family.cached_activity(teen_id, 20),
             self.family.cached_links(teen_id),
             self.family.cached_usage(teen_id),

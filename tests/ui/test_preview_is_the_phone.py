@@ -12,13 +12,15 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
 
 from famguard import teen_cli
 from famguard.domain import teen_view
 from famguard.ui.teen_view_widget import TeenViewWidget
 from tests.support.accounts import Member, member, pair
 
-from .test_flows import WAIT, sign_in, wait_home
+from .test_flows import WAIT, find, sign_in, wait_home, wait_status, wait_teen_page
 
 pytestmark = pytest.mark.slow
 TEEN_ZONE = "Pacific/Auckland"
@@ -94,3 +96,28 @@ def test_managed_since_is_the_teens_date(qtbot, launch, clocked_server, clock) -
     preview = open_preview(qtbot, launch, clocked_server, alex)
     qtbot.waitUntil(lambda: "Managed by Alex" in preview.plain_text(), timeout=WAIT)
     assert preview.plain_text().startswith(since)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_an_edit_still_waiting_to_be_sent_is_not_on_the_teens_view(qtbot, launch, proxy, guardian, teen) -> None:
+    """Offline, switching search off waits to be sent: the phone still says "Search: On", so the
+    preview of what the teen sees must too (the controls page and the home show the edit)."""
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    trust = controller.family.trust
+    trust.open_page()
+    preview = trust.page.preview
+    qtbot.waitUntil(lambda: "Search: On" in preview.plain_text().splitlines(), timeout=WAIT)
+
+    proxy.set_offline(True)
+    page = controller.window.ensure_controls_page()
+    controller.window.show_teen_page()
+    qtbot.keyClick(find(page, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    assert teen.api.my_controls().controls.search_enabled  # the phone: still on
+    trust.reload(controller.family.current)  # (what an outbox notice does)
+    tasks = controller.family.tasks
+    qtbot.waitUntil(lambda: tasks.active_count == 0, timeout=WAIT)  # the page has read what there is
+    assert "Search: On" in preview.plain_text().splitlines()
