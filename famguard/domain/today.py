@@ -96,13 +96,17 @@ def today_of(
     )
 
 
-def rest_of_day_minutes(timezone: str, now: datetime) -> int:
-    """Extra minutes that let the teen use the app until midnight in their time zone, within
-    what one answer may grant."""
+def minutes_to_midnight(timezone: str, now: datetime) -> int:
+    """Whole minutes from `now` to midnight in the teen's time zone."""
     local = now.astimezone(ZoneInfo(timezone))
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
-    left = int((midnight - local).total_seconds() // 60)
-    return max(GRANT_MIN, min(GRANT_MAX, left))
+    return int((midnight - local).total_seconds() // 60)
+
+
+def rest_of_day_minutes(timezone: str, now: datetime) -> int:
+    """Extra minutes that let the teen use the app until midnight in their time zone, within
+    what one answer may grant (GRANT_MAX: in the teen's morning, less than the rest of the day)."""
+    return max(GRANT_MIN, min(GRANT_MAX, minutes_to_midnight(timezone, now)))
 
 
 def limit_words(controls: Controls) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QGroupBox, QHBoxLayout, QPushButton,
 
 from famguard.domain.models import TimeRequest, TimeRequestStatus
 from famguard.domain.schedule import format_minutes, teen_today
-from famguard.domain.today import request_day_words, rest_of_day_minutes
+from famguard.domain.today import minutes_to_midnight, request_day_words, rest_of_day_minutes
 from famguard.ui.common import named, wrapping_label
 
 QUICK_ANSWERS = (15, 30, 60)
@@ -105,6 +105,12 @@ class TimeRequestsBox(QGroupBox):
                 QPushButton("Rest of the day"), "approve_rest", f"Allow the rest of the day ({format_minutes(rest)})"
             )
             rest_button.setToolTip(f"Adds {format_minutes(rest)}: until midnight in {timezone}")
+            if minutes_to_midnight(timezone, datetime.now(UTC)) > rest:  # one answer gives at most GRANT_MAX
+                rest_button.setText(f"+{format_minutes(rest)} (most)")
+                rest_button.setAccessibleName(f"Allow {format_minutes(rest)} more, the most one answer gives")
+                rest_button.setToolTip(
+                    f"Adds {format_minutes(rest)}, the most one answer gives: not the rest of the day in {timezone}."
+                )
             rest_button.clicked.connect(lambda: self.decide_requested.emit(request, True, rest))
             answers.append(rest_button)
         deny = named(QPushButton("Deny"), "denyRequest", "Deny the request")
