@@ -499,6 +499,7 @@ class SyncEngine:
             if cached is None or cached[1] != event.data.get("etag"):
                 once("controls", lambda: self.refresh_controls(t))
             once("phone", lambda: self.trust.refresh_phone(t))  # the phone has not applied the change yet
+            once("usage", lambda: self.family.refresh_usage(t))  # each day's limit, as the chart draws it
         elif event.type in ("pairing_confirmed", "link_ended", "teen_turned_16"):  # the teen's age is in the list
             once("teens", self.family.refresh_teens, None)
             if event.type == "pairing_confirmed" and teen and self._joined_by_another(event.data):
@@ -520,6 +521,7 @@ class SyncEngine:
             # A rule changes what the phone must apply (its ETag): both the rules and the receipt.
             once("rules", lambda: self.trust.refresh_rules(t))
             once("phone", lambda: self.trust.refresh_phone(t))
+            once("usage", lambda: self.family.refresh_usage(t))  # a rule's limit replaces the usual one on its days
         if teen and event.type in HISTORY_EVENTS:
             once("history", lambda: self._refresh_history(t))
 

@@ -230,6 +230,7 @@ class FamilyPresenter(Presenter):
 
         def usage_changed(teen_id: str) -> None:
             self.home.reload(teen_id)
+            trust_changed(teen_id)  # "what Maya sees" says her time left
             if self._screen_time is not None:
                 self._screen_time.reload(teen_id)
 

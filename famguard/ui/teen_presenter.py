@@ -118,7 +118,7 @@ class TeenPhonePresenter(Presenter):
             local = datetime.now(UTC).astimezone(ZoneInfo(snap.controls.timezone))
             reason = teen_view.lock_reason(snap.controls, local, used, limit)
             self.panel.set_usage(teen_view.time_left(used, limit), locked=reason)
-            status = f"Locked now: {reason}" if reason else f"Open now — {teen_view.time_left(used, limit)}"
+            status = teen_view.status_words(snap.controls, local, used, limit)
         ends = teen_view.link_ends_on(snap.activity)
         notice = teen_view.link_end_notice(self.teen.name, ends, snap.usage.date, for_teen=True) if ends else None
         self.panel.show_view(
