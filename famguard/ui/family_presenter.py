@@ -245,6 +245,7 @@ class FamilyPresenter(Presenter):
 
         def rules_changed(teen_id: str) -> None:
             self.home.reload(teen_id)  # today's limit and "the rules now" follow the rule in force
+            self.controls.reload(teen_id)  # and the controls page's word on it
             trust_changed(teen_id)
 
         def pairing_changed() -> None:
