@@ -84,7 +84,8 @@ def build_agreement(
             spec.name,
             spec.group,
             control_label(spec.name, teen_name),
-            spec.describe(getattr(controls, spec.name)),
+            # The teen signs it too: "Only Maya", not the parents' "Only your teen".
+            spec.describe(getattr(controls, spec.name)).replace("your teen", teen_name),
             spec.summary.replace("your teen", teen_name).replace("Your teen", teen_name),
         )
         for spec in CONTROLS
