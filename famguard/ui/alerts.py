@@ -134,7 +134,10 @@ class Alerts(QObject):
                 tags_disarmed(title), tags_disarmed(text), QSystemTrayIcon.MessageIcon.Information, 10000
             )
         else:
-            words = f"{SYMBOLS.get(kind, 'ℹ')} {title}: {text}"
+            # A sentence follows the title as one ("Maya is no longer linked. You can…"); a figure
+            # as its detail ("Leo asks for more time: 45 min").
+            joint = ". " if text[:1].isupper() else ": "
+            words = f"{SYMBOLS.get(kind, 'ℹ')} {title}{joint}{text}"
             self.window.show_notice(words, hide_after_ms=20000)
             self._request_notice = (about, words) if about else None
 

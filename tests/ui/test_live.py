@@ -166,7 +166,7 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     in_background(lambda: teen.api.unlink(teen_id))
     window = controller.window
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
-    assert window.notice.isVisible() and "Maya is no longer linked" in window.notice.text()
+    assert window.notice.isVisible() and "Maya is no longer linked. You can no longer see" in window.notice.text()
     assert ("unlinked", "Maya is no longer linked", "You can no longer see or set Maya's controls.") in (
         controller.alerts.shown
     )  # the desktop notification (said in the notice bar where there is no tray)
