@@ -91,7 +91,10 @@ def add_usage(api: ApiClient, minutes: int, day: date | None = None) -> UsageDay
 def overview(api: ApiClient) -> list[str]:
     """Who manages the account, the temporary rules and the rules in effect, in plain words;
     reports the version shown as applied."""
-    lines = [teen_view.managed_by(api.my_guardians())]
+    links = api.my_guardians()
+    lines = [teen_view.managed_by(links)]
+    if not links:
+        return lines  # "No guardian manages this account: no controls apply." — nothing else to read
     today = api.my_usage().date
     rules = [r for r in api.my_temporary_rules() if r.status != "ended"]
     lines += [f"Temporary rule: {teen_view.rule_in_words(r, today)}" for r in rules]
@@ -251,7 +254,15 @@ def controls_listing(controls: Controls) -> list[str]:
 
 
 def _cmd_controls(args: argparse.Namespace) -> int:
-    current = apply_controls(_signed_in(args))
+    api = _signed_in(args)
+    try:
+        current = apply_controls(api)
+    except e.NotFound:
+        if api.my_guardians():
+            raise
+        # The service's 404 read "… so no controls was not found." once worded by main().
+        print(teen_view.managed_by([]), file=sys.stderr)
+        return 1
     for line in controls_listing(current.controls):
         print(line)
     print(f"(Reported to your guardians: version {current.etag} is applied on this phone.)")

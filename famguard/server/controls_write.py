@@ -116,6 +116,7 @@ def change_controls(
     *,
     allowed: ControlsWrite | None = None,
     keyed: bool = False,
+    spent_until: datetime | None = None,
 ) -> tuple[str, str, str]:
     """Applies the PATCH body `raw` in the caller's transaction; the new body, its ETag and the
     account id of the guardian who changed it. Raises ApiError (or TeenTurnedAdult) for every
@@ -123,7 +124,11 @@ def change_controls(
     already asked it, in this transaction. `keyed`: the caller keeps the answer under a new
     Idempotency-Key (a row of its own for 24 hours), so even a change that changes nothing is a
     write and spends from the budget — unspent, a guardian sending the same values with a new key
-    each time stored a row per request, hundreds a second, past the budget."""
+    each time stored a row per request, hundreds a second, past the budget. `spent_until`: this
+    process saw the token's account refused for its budget until then (write_budget.SpentBudgets),
+    so a change that would spend is refused at that point without counting — the caller runs
+    this in a read transaction, and every earlier refusal (401/403/404, 428, 412, 422) and an
+    unchanged change's answer come out as from the write."""
     if allowed is None:
         allowed = authorize_change(statements, now, token, teen_id)
     header = require_if_match(if_match)
@@ -148,6 +153,8 @@ def change_controls(
     # Only the patched fields can differ from `before` (controls_to_json dumps field by field).
     after = {**before, **{name: SPECS[name].dump(getattr(updated, name)) for name in patch}}
     changed = [name for name in after if after[name] != before[name]]
+    if (changed or keyed) and spent_until is not None:
+        raise write_budget.BudgetSpent(allowed.actor_id, spent_until, now)
     if changed or keyed:
         write_budget.spend(statements, now, allowed.actor_id)
     if not changed:

@@ -9,7 +9,9 @@ ping, no BEGIN/COMMIT around a read), and answer what the route answers
 route spent ~2.5 ms of CPU per GET and ~6 ms per PATCH in this process, most of it in the ORM and
 in forty request threads contending for the GIL.
 
-Whatever the rule refuses, a change that fails for any reason (rolled back, nothing written),
+Whatever the rule refuses, a change that fails for any reason (rolled back, nothing written; a
+refusal for the write budget is remembered, so the account's next changes in its minute go to
+the route at once, which refuses them from a read: write_budget.SpentBudgets),
 a body that is not a JSON object of sensible size, a key, and any error go on to the FastAPI
 route, which gives the answer (and ends the links of a teen who turned 18).
 create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out, so the tests run every
@@ -31,6 +33,7 @@ from famguard.server.routes_controls import ETAG_HEADER_MAX, controls_read_respo
 from famguard.server.security import token_hash
 from famguard.server.service import Service
 from famguard.server.statements import PsycopgStatements
+from famguard.server.write_budget import BudgetSpent
 
 _PATH = re.compile(r"^/v1/teens/([0-9a-f]{32})/controls$")
 
@@ -85,6 +88,8 @@ class FastControlsPostgres:
         if not isinstance(raw, dict):
             return None
         now = self.service.now()
+        if self.service.spent_until(token) is not None:
+            return None  # the route refuses it from a read, without a transaction on the budget's row
 
         def change(connection: Any) -> tuple[str, str, list[int]]:  # noqa: ANN401 - psycopg.Connection
             statements = PsycopgStatements(connection)
@@ -94,6 +99,9 @@ class FastControlsPostgres:
 
         try:
             changed, etag, event_ids = await self.service.db.direct.run(change)
+        except BudgetSpent as refused:  # the route answers it, and then the next ones from a read
+            self.service.spent.remember(token, refused, now)
+            return None
         except Exception:  # noqa: BLE001 - nothing was written: the route meets the same refusal and answers it
             return None
         if event_ids:  # committed: tell every process's waiting polls

@@ -19,11 +19,13 @@ later instead of going to the route: sending it there made the route's threads q
 lock, which made the next batch find it busy too, and the server stayed on the slow path. A change
 that has waited PATIENCE seconds goes to the route, which waits on the busy timeout in a thread.
 
-What goes on to the FastAPI route with the body it sent, untouched: a refusal that is not an
-ApiError (a teen who turned 18: the route ends the links), a key whose first request is still
-running (409) or was used for another body (422), a body that is not a JSON object of sensible
-size, repeated headers, anything unusual. create_app(fast_path=False) or FAMGUARD_FAST_PATH=0
-leaves the fast path out, so the tests run every change both ways."""
+What goes on to the FastAPI route with the body it sent, untouched: a change of an account this
+process saw refused for its write budget in a minute not yet over (write_budget.SpentBudgets; the
+route refuses it from a read, where a batch would wait for the writer's turn first), a refusal
+that is not an ApiError (a teen who turned 18: the route ends the links), a key whose first
+request is still running (409) or was used for another body (422), a body that is not a JSON
+object of sensible size, repeated headers, anything unusual. create_app(fast_path=False) or
+FAMGUARD_FAST_PATH=0 leaves the fast path out, so the tests run every change both ways."""
 
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ from famguard.server.routes_controls import ETAG_HEADER_MAX, KEY_MAX, controls_r
 from famguard.server.service import Service
 from famguard.server.statements import SqliteStatements
 from famguard.server.whole_answers import answer_whole
+from famguard.server.write_budget import BudgetSpent
 
 _PATH = re.compile(r"^/v1/teens/([0-9a-f]{32})/controls$")
 # A change of every control is well under 2 KiB; larger bodies are the route's to judge.
@@ -107,6 +110,8 @@ class FastControlsWrite:
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
+        if self.service.spent_until(token.strip()) is not None:
+            return None  # the route refuses it from a read, without waiting for the writer's turn
         try:
             raw: Any = json.loads(body)
         except ValueError:
@@ -194,6 +199,8 @@ class FastControlsWrite:
                     except ApiError as refused:  # undone; answered as the route's handler does
                         connection.execute("ROLLBACK TO fast_change")
                         answers[index] = error_response(refused)
+                        if isinstance(refused, BudgetSpent):  # the next ones are the route's, from a read
+                            self.service.spent.remember(change.token, refused, now)
                     except Exception:  # noqa: BLE001 - undone; the route meets the same case and answers it
                         connection.execute("ROLLBACK TO fast_change")
                     connection.execute("RELEASE fast_change")

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from famguard.server.access import utc
 from famguard.server.controls_write import authorize_change, change_controls, require_if_match
 from famguard.server.errors import ApiError
 from famguard.server.models import IdempotencyRow
@@ -93,7 +94,11 @@ def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | 
         ).rowcount
         if taken == 1:
             return None
-    raise ApiError(409, "idempotency_in_progress", "This change is already being processed. Try again shortly.")
+    raise _in_progress()
+
+
+def _in_progress() -> ApiError:
+    return ApiError(409, "idempotency_in_progress", "This change is already being processed. Try again shortly.")
 
 
 def store(session: Any, account_id: str, key: str, status_code: int, body: str, etag: str | None) -> None:
@@ -117,9 +122,11 @@ def release(service: Service, account_id: str, key: str) -> None:
 
 
 _DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE account_id = :account AND created_at < :before"
+# A key's row as `claim` finds it: one kept no longer than KEEP_FOR (the older are deleted first
+# in a write; a read, which deletes nothing, passes them over).
 _FIND = (
-    "SELECT fingerprint, state, status_code, body, etag FROM idempotency_keys "
-    "WHERE account_id = :account AND key = :key"
+    "SELECT fingerprint, state, status_code, body, etag, created_at FROM idempotency_keys "
+    "WHERE account_id = :account AND key = :key AND created_at >= :since"
 )
 _INSERT_DONE = (
     "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, status_code, body, etag, created_at) "
@@ -140,22 +147,36 @@ def keyed_change(
     raw: Any,  # noqa: ANN401 - the PATCH body
     key: str,
     digest: str,
+    spent_until: datetime | None = None,
 ) -> Replay:
     """A change of controls with an Idempotency-Key in the caller's write transaction, by the
     route's rules in the route's order: who may (401/403/404) and If-Match present (428) first;
     then a key seen before is judged by `seen_before` (KeyBusy while it is in progress); a new
-    key makes the change (every refusal raised, nothing written) and stores its answer."""
+    key makes the change (every refusal raised, nothing written) and stores its answer.
+
+    `spent_until`: this process saw the account refused for its write budget until then
+    (write_budget.SpentBudgets), and the caller's transaction is a READ: the route's answer, as
+    its claim and its write would give it — a kept key replayed whatever the budget, another body
+    422, a first request still running 409 (unless `claim` would take over its dead claim), else
+    the change's own refusals (412, 422) and then the budget's 429, as a new key spends."""
     allowed = authorize_change(statements, now, token, teen_id)
     require_if_match(if_match)
     account = allowed.actor_id
-    statements.run(_DELETE_EXPIRED, {"account": account, "before": statements.stamp(now - KEEP_FOR)})
-    row = statements.one(_FIND, {"account": account, "key": key})
+    since = statements.stamp(now - KEEP_FOR)
+    if spent_until is None:
+        statements.run(_DELETE_EXPIRED, {"account": account, "before": since})
+    row = statements.one(_FIND, {"account": account, "key": key, "since": since})
     if row is not None:
         replay = seen_before(row[0], row[1], Replay(row[2] or 200, row[3] or "", row[4]), digest)
-        if replay is None:
+        if replay is not None:
+            return replay
+        if spent_until is None:
             raise KeyBusy(key)
-        return replay
-    body, etag, _actor = change_controls(statements, now, token, teen_id, if_match, raw, allowed=allowed, keyed=True)
+        if utc(row[5]) >= now - STALE_CLAIM:  # not a dead request's, which `claim` would take over
+            raise _in_progress()
+    body, etag, _actor = change_controls(
+        statements, now, token, teen_id, if_match, raw, allowed=allowed, keyed=True, spent_until=spent_until
+    )
     statements.run(
         _INSERT_DONE,
         {"account": account, "key": key, "digest": digest, "body": body, "etag": etag, "at": statements.stamp(now)},

@@ -37,6 +37,7 @@ from famguard.server.schemas import ControlsOut
 from famguard.server.security import token_hash
 from famguard.server.service import Service, TeenTurnedAdult, bearer_token, require_bearer
 from famguard.server.statements import SessionStatements
+from famguard.server.write_budget import BudgetSpent
 
 router = RouteTable(tags=["controls"], dependencies=[Depends(require_bearer)])
 
@@ -136,6 +137,37 @@ def patch_controls(
     service = _service(request)
     token = bearer_token(request)
     assert token is not None  # require_bearer refused the request otherwise
+    spent_until = service.refused_for_budget(request)
+    if spent_until is not None:  # answered from a read: no writer's turn (write_budget.SpentBudgets)
+        with service.db.read() as session:
+            statements, now = SessionStatements(session), service.now()
+            if idempotency_key is None:
+                body, etag, _actor = change_controls(
+                    statements, now, token, teen_id, if_match, patch, spent_until=spent_until
+                )
+                return controls_response(body, etag)  # it changed nothing, so spent nothing
+            digest = idempotency.fingerprint("PATCH", request.url.path, patch)
+            kept = idempotency.keyed_change(
+                statements, now, token, teen_id, if_match, patch, idempotency_key, digest, spent_until
+            )
+            return replay_response(kept)
+    try:
+        return _change(service, request, token, teen_id, if_match, patch, idempotency_key)
+    except BudgetSpent as refused:
+        service.spent.remember(token, refused, service.now())
+        raise
+
+
+def _change(
+    service: Service,
+    request: Request,
+    token: str,
+    teen_id: str,
+    if_match: str | None,
+    patch: dict[str, Any],
+    idempotency_key: str | None,
+) -> Response:
+    """The change in a write transaction (with a key: claimed first, kept with it)."""
     if idempotency_key is None:
         with service.db.write() as session:
             body, etag, _actor = change_controls(

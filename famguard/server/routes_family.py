@@ -97,8 +97,7 @@ def _teen_today(service: Service, session: Session, teen_id: str) -> date:
 def report_usage(body: UsageReport, request: Request) -> UsageDayOut:
     """The teen's device reports the minutes used on a local date; the last report wins."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "teen")
+    with service.write_as(request, "teen") as (session, me):
         today = _teen_today(service, session, me.account_id)
         if not today - timedelta(days=USAGE_PAST_DAYS) <= body.date <= today + timedelta(days=1):
             raise ApiError(
@@ -189,8 +188,7 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
     """The teen asks the linked guardians for extra minutes today. At most
     `TIME_REQUESTS_PER_DAY` in any 24 hours (429 with `Retry-After`)."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "teen")
+    with service.write_as(request, "teen") as (session, me):
         guardians = service.active_guardian_ids(session, me.account_id)
         if not guardians:
             raise not_found("A linked guardian to ask")
@@ -253,8 +251,7 @@ def my_time_requests(request: Request) -> list[TimeRequestOut]:
 def decide(request_id: str, body: TimeDecision, request: Request) -> TimeRequestOut:
     """Approve (raising the limit of the request's day only) or deny; once."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "guardian")
+    with service.write_as(request, "guardian") as (session, me):
         row = session.get(TimeRequestRow, request_id)
         if row is None:
             raise not_found("That request")

@@ -79,8 +79,7 @@ def create_pairing(request: Request) -> PairingCreated:
     """Start linking a teen: a code (and QR link) that lives 10 minutes and works once. At most
     `PAIRINGS_PER_HOUR` codes per guardian in any hour (429 with `Retry-After`)."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "guardian")
+    with service.write_as(request, "guardian") as (session, me):
         now = service.now()
         service.lock_keys(session, f"pairings:{me.account_id}")  # two at once count each other
         # Codes are kept (their rows say who paired when) and each costs a write: without a limit,
@@ -127,8 +126,7 @@ def redeem(body: RedeemRequest, request: Request) -> PairingOut:
     """The teen enters the code and sees who is asking; nothing is linked yet."""
     service = _service(request)
     address = client_address(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "teen")
+    with service.write_as(request, "teen") as (session, me):
         service.lock_keys(session, f"pair:{me.account_id}", f"pair@{address}")
         waits = [
             service.retry_after(service.failures(session, "pair", column, value), WRONG_CODES_PER_WINDOW)
@@ -227,8 +225,7 @@ def _advance(service: Service, session: Session, row: PairingRow, me: Principal,
 def accept(pairing_id: str, request: Request) -> PairingOut:
     """The teen agrees to be linked with the guardian shown at redeem."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "teen")
+    with service.write_as(request, "teen") as (session, me):
         row = _reachable_pairing(service, session, me, pairing_id)
         _advance(service, session, row, me, "waiting", "accepted")
         service.publish(session, "pairing_accepted", me.account_id, {"pairing_id": row.id}, [row.guardian_id])
@@ -240,8 +237,7 @@ def confirm(pairing_id: str, request: Request) -> PairingOut:
     """The guardian, now seeing which teen accepted, confirms: the link starts and a teen
     without controls gets the defaults for their age."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "guardian")
+    with service.write_as(request, "guardian") as (session, me):
         row = _reachable_pairing(service, session, me, pairing_id)
         teen = session.get(Account, row.teen_id) if row.teen_id else None
         if teen is not None:
@@ -313,8 +309,7 @@ def get_pairing(pairing_id: str, request: Request) -> PairingOut:
 def cancel_pairing(pairing_id: str, request: Request) -> Response:
     """Either party calls the pairing off before it is confirmed."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request)
+    with service.write_as(request) as (session, me):
         row = _reachable_pairing(service, session, me, pairing_id)
         if row.status == "active":
             raise ApiError(409, "pairing_not_open", "This pairing is already confirmed; end the link instead.")
@@ -401,8 +396,7 @@ def teen_guardians(teen_id: str, request: Request) -> list[GuardianOut]:
 def end_link(teen_id: str, request: Request) -> Response:
     """A guardian ends their own link; the teen (with its own id) ends every link."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request)
+    with service.write_as(request) as (session, me):
         if me.role == "teen":
             if teen_id != me.account_id:
                 raise not_found("That teen")

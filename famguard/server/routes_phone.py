@@ -78,8 +78,7 @@ def my_controls(request: Request) -> Response:
 def report_applied(body: AppliedReport, request: Request) -> Response:
     """The phone applied the effective controls of `etag`. An ETag this teen never had is 422."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "teen")
+    with service.write_as(request, "teen") as (session, me):
         _linked_teen_self(service, session, me)
         if not is_known_etag(session, me.account_id, body.etag):
             raise ApiError(

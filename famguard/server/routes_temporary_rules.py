@@ -53,8 +53,7 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
     """Plan a rule. 422 when the dates are wrong (at most 92 days, not over, no overlap) or a
     setting is not allowed at the teen's age (`controls.<field>`)."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "guardian")
+    with service.write_as(request, "guardian") as (session, me):
         teen = service.linked_teen(session, me, teen_id)
         today = teen_today_of(service, session, teen_id)
         others = [(r.starts_on, r.ends_on) for r in live_rules(session, teen_id)]
@@ -135,8 +134,7 @@ def remove_rule(teen_id: str, rule_id: str, request: Request) -> Response:
     """Remove a scheduled or active rule (an active one stops at once). An ended rule is history:
     409."""
     service = _service(request)
-    with service.db.write() as session:
-        me = service.authenticate_write(session, request, "guardian")
+    with service.write_as(request, "guardian") as (session, me):
         service.linked_teen(session, me, teen_id)
         rule = session.get(TemporaryRuleRow, rule_id)
         if rule is None or rule.teen_id != teen_id or rule.removed_at is not None:

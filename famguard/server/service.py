@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -69,6 +70,9 @@ class Service:
         # The long polls' event hub; closed when the server stops, so they answer at once.
         self.notifier = notifier
         self.retention = EventRetention(db, self.now)
+        # The write budgets this process saw spent (write_budget.SpentBudgets): their later writes
+        # in the same minute are refused without a write transaction (write_as).
+        self.spent = write_budget.SpentBudgets()
         # Test seams: called at named points so a test can hold a request there deterministically.
         self.hooks: dict[str, Callable[[], None]] = {}
 
@@ -98,10 +102,44 @@ class Service:
 
     def authenticate_write(self, session: Session, request: Request, role: str | None = None) -> Principal:
         """`authenticate` for a request that changes something: the account's write is counted
-        against its budget in this transaction (famguard.server.write_budget; 429 over it)."""
+        against its budget in this transaction (famguard.server.write_budget; 429 over it, which
+        this process then remembers for the token: `write_as`)."""
         principal = self.authenticate(session, request, role)
-        write_budget.spend(SessionStatements(session), self.now(), principal.account_id)
+        now = self.now()
+        try:
+            write_budget.spend(SessionStatements(session), now, principal.account_id)
+        except write_budget.BudgetSpent as refused:
+            token = bearer_token(request)
+            assert token is not None  # authenticated
+            self.spent.remember(token, refused, now)
+            raise
         return principal
+
+    @contextmanager
+    def write_as(self, request: Request, role: str | None = None) -> Iterator[tuple[Session, Principal]]:
+        """A write transaction and its authenticated account (`authenticate_write`), unless this
+        process saw the token's account refused for its write budget in a minute not yet over:
+        then the token is authenticated in a read transaction (so a signed-out or expired token,
+        or the wrong role, is answered as ever) and the write refused with the database's answer
+        and the minute's Retry-After, without taking the writer's turn."""
+        refused = self.refused_for_budget(request)
+        if refused is not None:
+            with self.db.read() as session:
+                principal = self.authenticate(session, request, role)
+            raise write_budget.BudgetSpent(principal.account_id, refused, self.now())
+        with self.db.write() as session:
+            yield session, self.authenticate_write(session, request, role)
+
+    def refused_for_budget(self, request: Request) -> datetime | None:
+        """The end of the minute this request's token is remembered refused in (SpentBudgets)."""
+        if not self.spent:  # the common case: one length check
+            return None
+        token = bearer_token(request)
+        return None if token is None else self.spent_until(token)
+
+    def spent_until(self, token: str) -> datetime | None:
+        """The end of the minute `token` is remembered refused in (SpentBudgets), if not over."""
+        return self.spent.refused_until(token, self.now()) if self.spent else None
 
     # --- reaching a teen --------------------------------------------------------------------
 

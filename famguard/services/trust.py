@@ -58,7 +58,9 @@ class TrustService:
 
     def cached_rules(self, teen_id: str) -> list[TemporaryRule]:
         text = self.store.get_meta(_rules_key(teen_id))
-        return rules_from_json(text) if text else []
+        # No rule ("[]", the usual case) is answered without the rule model: the home reads the
+        # rules before a returning guardian's family is first painted, and that model is not needed then.
+        return rules_from_json(text) if text and text != "[]" else []
 
     def refresh_rules(self, teen_id: str) -> list[TemporaryRule]:
         """The teen's temporary rules from the server; if a later question's answer is already

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -89,6 +89,35 @@ def focus_first_usable(container: QWidget, widgets: Iterable[QWidget]) -> bool:
             widget.setFocus()
             return True
     return False
+
+
+def one_line(edit: QLineEdit) -> QLineEdit:
+    """A line break pasted into `edit` becomes a space as it arrives (at either end it goes): a
+    one-line box shows a line break as a space, so the guardian saw "Dana Smith" while the form
+    refused a line break they could not see or find. Only what the guardian types or pastes is
+    changed (textEdited), never a value the app sets; returns the box."""
+
+    def edited(text: str) -> None:
+        if not text or text.splitlines() == [text]:
+            return  # no line break (splitlines knows them all: \r\n, \u2028, \x85 …)
+        lines = text.splitlines()
+        while lines and not lines[0]:
+            lines.pop(0)
+        joined = " ".join(lines)
+        cursor = edit.cursorPosition() - (len(text) - len(joined))
+        edit.setText(joined)
+        edit.setCursorPosition(max(0, min(cursor, len(joined))))
+
+    edit.textEdited.connect(edited)
+    return edit
+
+
+def show_words(label: QLabel, text: str, spoken: str | None = None) -> None:
+    """Put `text` in `label` and in its accessible description (`spoken`: the same words as plain
+    text, for a rich label): a label with an accessible name is read by that name, so without this
+    a screen reader said "Pairing" or "…: note", never the message itself."""
+    label.setText(text)
+    label.setAccessibleDescription(text if spoken is None else spoken)
 
 
 def plain_tooltip(text: str) -> str:

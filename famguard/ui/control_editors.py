@@ -55,7 +55,7 @@ from famguard.domain.values import (
     format_minutes,
     kept_keyword,
 )
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import named, show_words, wrapping_label
 from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
@@ -100,6 +100,14 @@ class Editor(QWidget):
         finally:
             self.blockSignals(False)
 
+    def show_current(self) -> None:
+        """Show again the value that is set (a choice taken back before it was sent)."""
+        self.blockSignals(True)
+        try:
+            self._show(self._value)
+        finally:
+            self.blockSignals(False)
+
     def set_age(self, age: int) -> None:  # most editors have no age rule
         del age
 
@@ -110,7 +118,7 @@ class Editor(QWidget):
         """Forget a choice still settling (another teen is shown now)."""
 
     def say(self, text: str) -> None:
-        self.message.setText(text)
+        show_words(self.message, text)
         self.message.setVisible(bool(text))
 
     def problem(self, value: Any) -> str | None:
@@ -158,7 +166,7 @@ class ChoiceEditor(Editor):
             layout.addWidget(reason, row, 1)
         layout.addWidget(self.message, len(self._options), 0, 1, 2)
         layout.setColumnStretch(1, 1)
-        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.say)
+        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.say, self.show_current)
         self._group.buttonClicked.connect(self._clicked)
 
     def cancel_pending(self) -> None:
@@ -248,10 +256,16 @@ class DailyLimitEditor(Editor):
         self.custom_spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
         self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
         row.addWidget(flow_cell(self.custom_radio, self.custom_spin, self.range_label, self.custom_apply))
-        self._settling = Settling(self, [*self._buttons.values(), self.custom_radio], self._emit, self.say)
+        self._settling = Settling(
+            self, [*self._buttons.values(), self.custom_radio], self._emit, self.say, self.show_current
+        )
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
         self.custom_spin.editingFinished.connect(self._custom_edited)
+        # Minutes the guardian typed (or stepped) in the box since it last said what is set.
+        self._custom_typed = False
+        self.custom_spin.lineEdit().textEdited.connect(self._custom_touched)
+        self.custom_spin.valueChanged.connect(self._custom_stepped)
 
     def button(self, minutes: int | None) -> QRadioButton:
         return self._buttons[minutes]
@@ -278,8 +292,18 @@ class DailyLimitEditor(Editor):
             self.custom_spin.setFocus()
             self.custom_spin.selectAll()
 
+    def _custom_touched(self) -> None:
+        self._custom_typed = True
+
+    def _custom_stepped(self, _minutes: int) -> None:
+        if self.custom_spin.hasFocus():  # the arrows or the wheel in the box, not a value shown
+            self._custom_touched()
+
     def _custom_edited(self) -> None:
-        if self.custom_radio.isChecked():
+        """The box was left (or Enter pressed): minutes typed there are set, even with a preset
+        chosen — left unset, they stayed in the box looking set while the old limit applied."""
+        typed, self._custom_typed = self._custom_typed, False
+        if self.custom_radio.isChecked() or typed:
             self._apply_custom()
 
     def _apply_custom(self) -> None:
@@ -517,19 +541,30 @@ class KeywordEditor(Editor):
         self.say(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
 
     def _add(self) -> None:
-        word = kept_keyword(self.edit.text())
-        if not word:
+        text = self.edit.text()
+        # A pasted list, one keyword a line, is that many keywords; a line break inside one is not.
+        lines = [line for line in text.splitlines() if kept_keyword(line)]
+        if not lines:
             return
-        hidden = plain_text_problem(self.edit.text())  # before the spaces are joined: the service's rule
-        if hidden is not None:
-            self.say(f"✗ {hidden}")
-            self.edit.setFocus()
-            return
+        for line in lines:
+            hidden = plain_text_problem(line)  # before the spaces are joined: the service's rule
+            if hidden is not None:
+                quoted = f"“{harmless(kept_keyword(line))}”: " if len(lines) > 1 else ""
+                self.say(f"✗ {quoted}{hidden}")
+                self.edit.setFocus()
+                return
         current = tuple(self._value or ())
-        if word.casefold() in {w.casefold() for w in current}:
-            self.say(f"✗ “{word}” is already in the list.")
+        known = {w.casefold() for w in current}
+        new: list[str] = []
+        for word in map(kept_keyword, lines):
+            if word.casefold() not in known:
+                known.add(word.casefold())
+                new.append(word)
+        if not new:
+            already = "“" + "”, “".join(map(kept_keyword, lines)) + "”"
+            self.say(f"✗ {already} {'is' if len(lines) == 1 else 'are'} already in the list.")
             return
-        if self._emit((*current, word)):
+        if self._emit((*current, *new)):
             self.edit.clear()  # only once asked for: a refused word stays to be corrected
         else:
             self.edit.setFocus()

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QScrollArea, QSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QAbstractSpinBox, QComboBox, QSpinBox, QWidget
 
 from famguard.domain.values import format_minutes
 from famguard.ui.common import named
@@ -24,7 +24,8 @@ _COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class Settling(QObject):
     """Commits a radio group's choice made with the arrow keys once the guardian settles: each
     arrow step only moves the check mark (Qt clicks the next button), Space or Enter or leaving the
-    group commits at once, and a mouse click is not delayed at all."""
+    group commits at once, Escape takes the choice back (`restore` puts the check mark on what is
+    set), and a mouse click is not delayed at all."""
 
     def __init__(
         self,
@@ -32,10 +33,12 @@ class Settling(QObject):
         buttons: list[QAbstractButton],
         commit: Callable[[Any], object],
         say: Callable[[str], None],
+        restore: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(editor)
         self._editor = editor
         self._say = say
+        self._restore = restore
         self._buttons = buttons
         self._commit = commit
         self._by_arrow = False
@@ -86,6 +89,14 @@ class Settling(QObject):
                 QTimer.singleShot(0, self._arrow_done)
             elif event.key() in _COMMIT_KEYS:
                 self.flush()
+            elif event.key() == Qt.Key.Key_Escape and self.pending:
+                # Backing out: it was sent 1.2 s later with the check mark left on it.
+                self.cancel()
+                self._restore()
+                checked = next((b for b in self._buttons if b.isChecked()), None)
+                if checked is not None:
+                    checked.setFocus()  # the keyboard with the check mark, where the arrows began
+                return True
         elif event.type() == QEvent.Type.FocusOut and self.pending:
             QTimer.singleShot(0, self._left_group)
         return False
@@ -116,15 +127,22 @@ def range_text(bounds: tuple[int, int]) -> str:
 
 class WheelGuard(QObject):
     """A wheel turned over a spin box or time box that does not have keyboard focus, or over a
-    drop-down at all, scrolls the page (the parent meant to scroll) instead of changing the setting
-    under the pointer; such boxes take focus by click or Tab only."""
+    drop-down at all, scrolls `scroll` (what the guardian meant to scroll: the page, or the list
+    beside the choices) instead of changing the setting or choice under the pointer; such boxes
+    take focus by click or Tab only. Besides the controls page: the history's filters, the Safety
+    Centre's country (the hotline "Report" opens) and the temporary rule's form, which has nothing
+    to scroll (`scroll` None: the wheel there does nothing)."""
 
-    def __init__(self, scroll: QScrollArea) -> None:
-        super().__init__(scroll)
+    def __init__(self, scroll: QAbstractScrollArea | None, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else scroll)
         self._scroll = scroll
 
     def guard(self, root: QWidget) -> None:
-        for widget in [*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)]:
+        """Every spin box and drop-down inside `root`, and `root` itself when it is one."""
+        boxes = [*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)]
+        if isinstance(root, QAbstractSpinBox | QComboBox):
+            boxes.append(root)
+        for widget in boxes:
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             widget.installEventFilter(self)
 
@@ -132,6 +150,7 @@ class WheelGuard(QObject):
         # A drop-down changes (and commits) on the wheel even with focus: it never takes the wheel.
         unfocused = isinstance(watched, QWidget) and not watched.hasFocus()
         if event.type() == QEvent.Type.Wheel and (unfocused or isinstance(watched, QComboBox)):
-            QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
+            if self._scroll is not None:
+                QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
             return True
         return False

@@ -242,6 +242,10 @@ class FamilyPresenter(Presenter):
             if self._trust is not None:
                 self._trust.reload(teen_id)
 
+        def rules_changed(teen_id: str) -> None:
+            self.home.reload(teen_id)  # today's limit and "the rules now" follow the rule in force
+            trust_changed(teen_id)
+
         def pairing_changed() -> None:
             if self._pairing is not None:
                 self._pairing.poll_now()
@@ -257,7 +261,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.PAIRING: lambda _t: pairing_changed(),
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
             NoticeKind.PHONE: for_teen(trust_changed),
-            NoticeKind.RULES: for_teen(trust_changed),
+            NoticeKind.RULES: for_teen(rules_changed),
             NoticeKind.GUARDIAN_JOINED: lambda _t: self._guardians_joined(),
         }
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt,
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QHideEvent,
     QPainter,
     QPalette,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -39,7 +41,8 @@ from PySide6.QtWidgets import (
 from famguard.domain.activity_words import KINDS, HistoryLine, describe, field_choices, undo_blocker, who
 from famguard.domain.models import ActivityEntry
 from famguard.ui.age_transition import AgeTransitionPreview
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import heading, named, plain_tooltip, wrapping_label
+from famguard.ui.deliberate import WheelGuard
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -140,6 +143,8 @@ class HistoryDelegate(QStyledItemDelegate):
         self._font_key = ""
         self._bold = QFont()
         self._plain = QFont()
+        self._bold_metrics = QFontMetrics(self._bold)
+        self._plain_metrics = QFontMetrics(self._plain)
         self._second_line = 0
         self._height = 0
 
@@ -150,9 +155,43 @@ class HistoryDelegate(QStyledItemDelegate):
             self._plain = QFont(font)
             self._bold = QFont(font)
             self._bold.setBold(True)
-            first = QFontMetrics(self._bold).height()
+            self._bold_metrics = QFontMetrics(self._bold)
+            self._plain_metrics = QFontMetrics(self._plain)
+            first = self._bold_metrics.height()
             self._second_line = 7 + first
-            self._height = first + QFontMetrics(self._plain).height() + 14
+            self._height = first + self._plain_metrics.height() + 14
+
+    def texts(self, line: HistoryLine, font: QFont, width: int) -> tuple[str, str]:
+        """The entry's two lines as they fit `width` pixels: too long, they end in "…" rather than
+        being cut at the edge (a time lost its minutes in a narrow window); who and when stay
+        whole while there is room, before → after is shortened first."""
+        self._prepare(font)
+        bold, plain = self._bold_metrics, self._plain_metrics
+        headline = line.headline
+        if bold.horizontalAdvance(headline) > width:
+            headline = bold.elidedText(headline, _ELIDE_RIGHT, width)
+        detail = line.detail
+        if plain.horizontalAdvance(detail) > width:
+            tail = " · ".join(p for p in (line.who, line.when) if p)
+            room = width - plain.horizontalAdvance(f" · {tail}")
+            if line.change and room > plain.horizontalAdvance("…") * 3:
+                detail = f"{plain.elidedText(line.change, _ELIDE_RIGHT, room)} · {tail}"
+            else:
+                detail = plain.elidedText(detail, _ELIDE_RIGHT, width)
+        return headline, detail
+
+    def helpEvent(  # noqa: N802 - Qt's name
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: Index
+    ) -> bool:
+        """The whole entry as the row's tooltip when it does not fit."""
+        model = index.model()
+        line = model.line(index.row()) if isinstance(model, HistoryModel) else None
+        width = option.rect.width() - 16
+        if line is None or self.texts(line, option.font, width) == (line.headline, line.detail):
+            QToolTip.hideText()
+            return super().helpEvent(event, view, option, index)
+        QToolTip.showText(event.globalPos(), plain_tooltip(line.text()), view)
+        return True
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802 - Qt's name
         self._prepare(option.font)
@@ -175,15 +214,17 @@ class HistoryDelegate(QStyledItemDelegate):
         painter.setPen(ink)
         painter.setFont(self._bold)
         left, top, width = rect.left() + 8, rect.top(), rect.width() - 16
-        painter.drawText(left, top + 5, width, self._second_line, _TOP_LEFT, line.headline)
+        headline, detail = self.texts(line, option.font, width)
+        painter.drawText(left, top + 5, width, self._second_line, _TOP_LEFT, headline)
         painter.setFont(self._plain)
-        painter.drawText(left, top + self._second_line, width, self._height, _TOP_LEFT, line.detail)
+        painter.drawText(left, top + self._second_line, width, self._height, _TOP_LEFT, detail)
         if state & QStyle.StateFlag.State_HasFocus:
             painter.drawRect(rect.adjusted(1, 1, -2, -2))
         painter.restore()
 
 
 _TOP_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+_ELIDE_RIGHT = Qt.TextElideMode.ElideRight
 
 
 class ChangeHistoryPage(QWidget):
@@ -239,6 +280,10 @@ class ChangeHistoryPage(QWidget):
         # which a view also calls while hidden or before its first layout).
         self.list.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # The wheel over a filter scrolls the entries: it switched "Who" or "Setting" by accident.
+        self._wheel_guard = WheelGuard(self.list)
+        for combo in (self.who, self.setting, self.kind):
+            self._wheel_guard.guard(combo)
         self.list.selectionModel().currentChanged.connect(lambda _c, _p: self._update_undo())
         self.status = named(wrapping_label("", "historyStatus"), "historyStatus", "History status")
         self.undo_button = named(QPushButton("&Undo this change"), "undoHistoryButton", "Undo this change")

@@ -3,7 +3,9 @@ the guardian's unsent changes laid over them), use and requests are read from th
 whenever a notice says it changed (the events feed brings a change, a usage report or a decision
 within a second), and today is worked out here from them — so the home and the teen list never
 show a limit the service no longer has (the usage report's own limit is not used: a new limit
-would read stale until the next report).
+would read stale until the next report). A temporary rule in force on the teen's day is laid over
+the controls first, as the service does for the phone: during exam weeks the home counts against
+the rule's 30 minutes, not the usual hour underneath.
 
 It shows the selected teen's home, gives each teen's row in the side list its use, limit and
 pending requests, and tells `on_news` about what a guardian should hear of (a new request, a teen
@@ -23,7 +25,9 @@ from PySide6.QtCore import QTimer
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, Controls
 from famguard.domain.models import TimeRequest, UsageDay
+from famguard.domain.schedule import teen_today
 from famguard.domain.sync import OPEN_STATES
+from famguard.domain.temporary import RuleStatus, rule_status, with_rule
 from famguard.domain.today import TeenToday, today_of
 from famguard.ui.common import draw_off_screen
 from famguard.ui.home import HomeFacts
@@ -34,6 +38,7 @@ from famguard.ui.teen_list_presenter import TeenListPresenter
 if TYPE_CHECKING:
     from typing import Protocol
 
+    from famguard.domain.models import TemporaryRule
     from famguard.services import FamilyService, SyncEngine
     from famguard.ui.main_window import MainWindow
 
@@ -68,6 +73,7 @@ class _Inputs:
     usage: list[UsageDay]
     requests: list[TimeRequest]
     in_flight: frozenset[str]  # fields with a change of this guardian on its way
+    rules: tuple[TemporaryRule, ...] = ()  # the teen's temporary rules, as last cached
 
 
 class HomePresenter(Presenter):
@@ -148,6 +154,7 @@ class HomePresenter(Presenter):
             usage=self.family.cached_usage(teen_id),
             requests=self.family.cached_time_requests(teen_id),
             in_flight=frozenset(f for f, s in states.items() if s.state in OPEN_STATES),
+            rules=tuple(self.sync.trust.cached_rules(teen_id)),
         )
 
     def _update(self, teen_id: str, inputs: _Inputs) -> None:
@@ -168,7 +175,9 @@ class HomePresenter(Presenter):
         row = self.teens.row(teen_id)
         if inputs is None or inputs.controls is None or row is None:
             return
-        today = today_of(inputs.controls, inputs.usage, inputs.requests, self.clock())
+        now = self.clock()
+        in_force = self.in_force(teen_id, now)
+        today = today_of(in_force or inputs.controls, inputs.usage, inputs.requests, now)
         before = self.today.get(teen_id)
         self.today[teen_id] = today
         self.teens.show_today(teen_id, today)
@@ -184,6 +193,16 @@ class HomePresenter(Presenter):
         if before is None or before.pending != today.pending:
             self.on_pending()
 
+    def in_force(self, teen_id: str, now: datetime) -> Controls | None:
+        """The teen's controls with the temporary rule of the teen's day on top, or None when no
+        rule is in force (or nothing is known yet)."""
+        inputs, row = self.inputs.get(teen_id), self.teens.row(teen_id)
+        if inputs is None or inputs.controls is None or row is None:
+            return None
+        day = teen_today(inputs.controls.timezone, now)
+        active = next((r for r in inputs.rules if rule_status(r.starts_on, r.ends_on, day) is RuleStatus.ACTIVE), None)
+        return with_rule(inputs.controls, active.controls, row.age) if active is not None else None
+
     def _tick(self) -> None:
         for teen_id in list(self.inputs):
             self._work_out(teen_id)
@@ -192,7 +211,8 @@ class HomePresenter(Presenter):
         inputs, today, row = self.inputs.get(teen_id), self.today.get(teen_id), self.teens.row(teen_id)
         if inputs is None or inputs.controls is None or today is None or row is None:
             return
-        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, inputs.controls, today))
+        controls = self.in_force(teen_id, self.clock()) or inputs.controls  # "the rules now": what applies
+        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, controls, today))
         self.window.show_teen_page()
 
     # --- news ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
-from famguard.ui.common import heading, named, plain_tooltip, wrapping_label
+from famguard.ui.common import heading, named, plain_tooltip, show_words, wrapping_label
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
@@ -119,7 +119,7 @@ class InboxDialog(QDialog):
         return [self._requests[row] for row in rows if row < len(self._requests)]
 
     def say(self, text: str) -> None:
-        self.status.setText(text)
+        show_words(self.status, text)
 
     def _selection_changed(self) -> None:
         count = len(self.selected())

@@ -35,6 +35,8 @@ class InboxPresenter(Presenter):
             self.dialog = InboxDialog(self.window)
             self.track(self.dialog.answer_requested, self.answer)
             self.track(self.dialog.finished, lambda _r: self.window.return_focus())
+        elif not self.dialog.isVisible():
+            self.dialog.say("")  # "✓ 1 answered." of the last visit read as if the new request were
         self.refresh()
         self.dialog.show()
         self.dialog.raise_()

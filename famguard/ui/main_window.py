@@ -18,8 +18,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -110,6 +112,28 @@ class _OnLayoutRequest(QObject):
         return False
 
 
+class _EnterPresses(QObject):
+    """Enter presses the focused button in the main window and its docks too, as Space does: Qt
+    clicks a QPushButton on Enter only when it is a dialog's (auto-default), so a keyboard user
+    who tabbed to "Change controls…" or to the phone's "Accept" pressed Enter and nothing happened.
+    Dialogs keep Qt's own handling (Enter there is the default button's)."""
+
+    RETURN, ENTER = 0x01000004, 0x01000005  # Qt.Key.Key_Return, Qt.Key.Key_Enter
+    KEYPAD = 0x20000000  # Qt.KeyboardModifier.KeypadModifier: Enter on the number pad
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
+            return False
+        key_event = cast(QKeyEvent, event)
+        if key_event.key() not in (self.RETURN, self.ENTER) or key_event.modifiers().value & ~self.KEYPAD:
+            return False
+        if watched.autoDefault() or isinstance(watched.window(), QDialog) or not watched.isEnabled():
+            return False
+        if not key_event.isAutoRepeat():  # Enter held down is one press, not a click per repeat
+            watched.animateClick()
+        return True
+
+
 class MainWindow(QMainWindow):
     first_painted = Signal()
     sign_in_built = Signal(object)  # the sign-in form, made the first time it is needed
@@ -142,6 +166,9 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("FamGuard")
         self._resize_within_screen(1100, 760)
         self.installEventFilter(_FirstPaint(self))
+        app = QApplication.instance()
+        if app is not None:  # the filter goes with the window (Qt drops a deleted filter)
+            app.installEventFilter(_EnterPresses(self))
         self.first_painted.connect(lambda: QTimer.singleShot(FRAME_SETTLE_MS, self._keep_frame_within_screen))
 
         self.screens = QStackedWidget()

@@ -108,6 +108,12 @@ STEPS = (
     "Your teen sees your name and taps “Accept”.",
     "Come back here: you will see your teen's name and age. Check it is them, then confirm.",
 )
+WAITING = "↻ Waiting for your teen to enter the code…"
+REDEEMED = "↻ Your teen entered the code; waiting for them to tap “Accept”…"
+OUT_OF_REACH = (
+    "⚠ FamGuard cannot reach the service right now, so your teen's phone cannot take the code yet. "
+    "This window goes on by itself when the connection is back."
+)
 
 
 class PairingWizard(QDialog):
@@ -189,7 +195,9 @@ class PairingWizard(QDialog):
         self.close_button = named(QPushButton("C&lose"), "closePairingButton", "Close")
         self.new_code_button.clicked.connect(self.new_code_requested)
         self.confirm_button.clicked.connect(self.confirm_requested)
-        self.cancel_button.clicked.connect(self.cancel_requested)
+        # As Esc and the window's close button: cancel the code and close (it only cancelled the
+        # code, and the wizard stayed open counting down over a code the phone would refuse).
+        self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.phone_button = named(
             QPushButton("&Teen's phone (F6)"),
@@ -258,7 +266,7 @@ class PairingWizard(QDialog):
         self.qr.set_data(pair_uri, matrix)
         self._set_state(
             "waiting",
-            "↻ Waiting for your teen to enter the code…",
+            WAITING,
             page="waiting",
             new_code=True,
             confirm=False,
@@ -268,7 +276,17 @@ class PairingWizard(QDialog):
         self._tick.start()
 
     def show_redeemed(self) -> None:
-        self.status.setText("↻ Your teen entered the code; waiting for them to tap “Accept”…")
+        self.status.setText(REDEEMED)
+
+    def show_reachable(self, reachable: bool) -> None:
+        """While the code waits for the teen: whether the service answers. Out of reach, the
+        teen's phone cannot take the code, and the status says so instead of "Waiting…"."""
+        if self.state != "waiting":
+            return
+        if not reachable:
+            self.status.setText(OUT_OF_REACH)
+        elif self.status.text() == OUT_OF_REACH:
+            self.status.setText(WAITING)
 
     def show_accepted(self, teen_name: str, age: int) -> None:
         self._tick.stop()

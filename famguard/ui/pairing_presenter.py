@@ -158,6 +158,7 @@ class PairingPresenter(Presenter):
         if self.wizard is None or self.pairing is None or pairing.id != self.pairing.id:
             return
         self.pairing = pairing
+        self.wizard.show_reachable(True)
         if pairing.status == PairingStatus.ACCEPTED and pairing.teen is not None:
             if self.wizard.state != "accepted":
                 self.wizard.show_accepted(pairing.teen.display_name, pairing.teen.age)
@@ -183,7 +184,9 @@ class PairingPresenter(Presenter):
         if isinstance(exc, api_errors.Gone) and self.wizard is not None:
             self._timer.stop()
             self.wizard.show_expired()
-        # other trouble (offline for a moment): the next poll tries again
+        elif kind_of(exc) is ErrorKind.OFFLINE and self.wizard is not None:
+            self.wizard.show_reachable(False)  # said in the wizard: the offline banner is behind it
+        # the next poll tries again
 
     def confirm(self) -> None:
         if self.pairing is None or self.wizard is None:

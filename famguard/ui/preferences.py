@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import named, one_line, show_words, wrapping_label
 from famguard.ui.settings import NOTIFY_KINDS, Settings
-from famguard.ui.signin import normalise_server
+from famguard.ui.signin import normalise_server, server_problem
+
+SERVER_HINT = "Used the next time you sign in; https:// is assumed."
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,11 @@ class PreferencesDialog(QDialog):
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("FamGuard — Preferences")
         self.setAccessibleName("Preferences")
-        self.server_edit = named(QLineEdit(settings.server_url), "prefServerEdit", "Service address")
+        self.server_edit = one_line(named(QLineEdit(settings.server_url), "prefServerEdit", "Service address"))
         self.server_edit.setPlaceholderText("famguard.example.org")
         server_label = QLabel("&Service address")
         server_label.setBuddy(self.server_edit)
-        server_hint = wrapping_label("Used the next time you sign in; https:// is assumed.", "prefServerHint")
+        server_hint = self.server_hint = wrapping_label(SERVER_HINT, "prefServerHint")
         form = QFormLayout()
         form.addRow(server_label, self.server_edit)
         form.addRow("", server_hint)
@@ -82,6 +84,20 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.tray_reason)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
+
+    def accept(self) -> None:
+        """Save, unless the address is not one: then say why under it and keep the dialog open
+        (a broken address was saved and pre-filled the next sign-in)."""
+        server = normalise_server(self.server_edit.text())
+        problem = server_problem(server) if server else None
+        if problem is not None:
+            show_words(self.server_hint, f"✗ {problem}")
+            self.server_hint.setStyleSheet("color: #a4000f;")
+            self.server_edit.setFocus()
+            return
+        show_words(self.server_hint, SERVER_HINT)
+        self.server_hint.setStyleSheet("")
+        super().accept()
 
     def values(self) -> Preferences:
         return Preferences(

@@ -36,6 +36,7 @@ from famguard.domain.safety_guides import (
     recommendations,
 )
 from famguard.ui.common import heading, named, plain_tooltip, wrapping_label
+from famguard.ui.deliberate import WheelGuard
 
 
 def guides_html(hotlines: HotlineTable | None) -> str:
@@ -99,6 +100,9 @@ class SafetyCentre(QWidget):
 
         self.country = named(QComboBox(), "hotlineCountry", "Your country")
         self.country.currentIndexChanged.connect(self._country_changed)
+        # The wheel over the country scrolls the guide: it changed, and remembered, the hotline.
+        self._wheel_guard = WheelGuard(self.text)
+        self._wheel_guard.guard(self.country)
         country_label = QLabel("&Country:")
         country_label.setBuddy(self.country)
         self.hotline = named(wrapping_label("Loading the list of hotlines…", "hotlineName"), "hotlineName", "Hotline")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.plain_text import plain_text_problem
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import heading, named, one_line, show_words, wrapping_label
 
 MIN_PASSWORD = 8  # the service's rule for a new password
 
@@ -37,6 +37,27 @@ def normalise_server(text: str) -> str:
     if server and "://" not in server:
         server = f"https://{server}"
     return server
+
+
+NOT_AN_ADDRESS = "This is not a web address; use e.g. famguard.example.org."
+
+
+def server_problem(server: str) -> str | None:
+    """Why `server` (as normalise_server made it) is not a service address (None: it is one)."""
+    from urllib.parse import urlsplit
+
+    if not server.startswith(("http://", "https://")) or any(c.isspace() for c in server):
+        return NOT_AN_ADDRESS
+    try:
+        parts = urlsplit(server)
+        port = parts.port
+    except ValueError:
+        return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."
+    if not parts.hostname:
+        return NOT_AN_ADDRESS
+    if port == 0:
+        return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."
+    return None
 
 
 # What remembering does (famguard.services.session): the tick's tooltip and accessible description.
@@ -74,10 +95,15 @@ class SignInView(QWidget):
         self._cannot_keep = ""
         self._keep_wanted = True
         self.title = heading("Sign in", "signInTitle", 1.6)
-        self.server_edit = named(QLineEdit(), "serverEdit", "Server address", "The FamGuard service to sign in to")
+        # One-line boxes: a pasted line break becomes the space they show (not the password's).
+        self.server_edit = one_line(
+            named(QLineEdit(), "serverEdit", "Server address", "The FamGuard service to sign in to")
+        )
         self.server_edit.setPlaceholderText("https://famguard.example.org")
-        self.name_edit = named(QLineEdit(), "displayNameEdit", "Your name", "How your teen and co-guardians see you")
-        self.email_edit = named(QLineEdit(), "emailEdit", "Email")
+        self.name_edit = one_line(
+            named(QLineEdit(), "displayNameEdit", "Your name", "How your teen and co-guardians see you")
+        )
+        self.email_edit = one_line(named(QLineEdit(), "emailEdit", "Email"))
         self.email_edit.setPlaceholderText("you@example.org")
         self.password_edit = named(QLineEdit(), "passwordEdit", "Password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -243,7 +269,7 @@ class SignInView(QWidget):
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """A precise sentence about what happened; errors start with a symbol, not only red."""
-        self.message.setText(f"✗ {text}" if error and text else text)
+        show_words(self.message, f"✗ {text}" if error and text else text)
         self.message.setProperty("error", error)
         self.message.setStyleSheet("color: #a4000f;" if error else "")
         self.message.setVisible(bool(text))
@@ -259,7 +285,7 @@ class SignInView(QWidget):
         if problems:
             count = len(problems)
             fields = "the field" if count == 1 else f"the {count} fields"
-            self.show_message(f"Check {fields} marked below.", error=True)
+            self.show_message(f"Check {fields} marked above.", error=True)  # the summary is under the form
             next(iter(problems)).setFocus()
             return
         self.show_message("")
@@ -282,8 +308,8 @@ class SignInView(QWidget):
         server = normalise_server(self.server_edit.text())
         if not server:
             problems[self.server_edit] = "Enter the service address, e.g. famguard.example.org."
-        elif not server.startswith(("http://", "https://")) or " " in server:
-            problems[self.server_edit] = "This is not a web address; use e.g. famguard.example.org."
+        elif (wrong := server_problem(server)) is not None:
+            problems[self.server_edit] = wrong
         if self._creating and not self.name_edit.text().strip():
             problems[self.name_edit] = "Enter your name, as your teen will see it."
         elif self._creating and (hidden := plain_text_problem(self.name_edit.text())) is not None:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import escaped, focus_first_usable, named, wrapping_label
+from famguard.ui.common import escaped, focus_first_usable, named, one_line, show_words, wrapping_label
+from famguard.ui.deliberate import WheelGuard
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
@@ -47,9 +48,10 @@ class TeenPhonePanel(QDockWidget):
         body = QWidget()
         self.who = named(wrapping_label("", "teenWho", rich=True), "teenWho", "Signed in teen")
         self.pairing_state = "idle"
+        self._code_had_focus = False  # when a code was sent: whether the keyboard was in the field
 
         pairing = QGroupBox("Guardians")
-        self.code_edit = named(QLineEdit(), "teenCodeEdit", "Pairing code from the guardian")
+        self.code_edit = one_line(named(QLineEdit(), "teenCodeEdit", "Pairing code from the guardian"))
         self.code_edit.setPlaceholderText("ABCD-EFGH")
         self.redeem_button = named(QPushButton("&Enter code"), "teenRedeemButton", "Enter pairing code")
         self.accept_button = named(QPushButton("Acce&pt"), "teenAcceptButton", "Accept the guardian")
@@ -94,7 +96,7 @@ class TeenPhonePanel(QDockWidget):
         self.more_spin.setRange(5, 240)
         self.more_spin.setValue(30)
         self.more_spin.setSuffix(" min")
-        self.reason_edit = named(QLineEdit(), "teenReasonEdit", "Reason")
+        self.reason_edit = one_line(named(QLineEdit(), "teenReasonEdit", "Reason"))
         self.reason_edit.setPlaceholderText("e.g. finishing a school project")
         self.more_button = named(QPushButton("As&k for more time"), "teenMoreButton", "Ask for more time")
         self.more_button.clicked.connect(
@@ -143,14 +145,22 @@ class TeenPhonePanel(QDockWidget):
         # room for it instead (MainWindow folds the list of teens away while the phone is docked).
         scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.setWidget(scroll)
+        # The wheel over "Extra time" scrolls the phone, as on the controls page (it changed the minutes).
+        self._wheel_guard = WheelGuard(scroll)
+        self._wheel_guard.guard(self.more_spin)
 
     def set_teen(self, name: str, age: int) -> None:
-        self.who.setText(f"Signed in on the phone as <b>{escaped(name)}</b>, {age}")
+        show_words(self.who, f"Signed in on the phone as <b>{escaped(name)}</b>, {age}",
+                   f"Signed in on the phone as {name}, {age}")  # fmt: skip
 
-    def set_pairing_state(self, state: str, message: str = "") -> None:
+    def set_pairing_state(self, state: str, message: str = "", *, keep_code: bool = False) -> None:
         """idle (enter a code) · busy · redeemed (accept or decline who asks) · waiting (for the
-        guardian to confirm) · linked (managed; unlink, or enter another guardian's code)."""
+        guardian to confirm) · linked (managed; unlink, or enter another guardian's code).
+        `keep_code`: the code was refused — it stays, selected, and the keyboard goes back to it
+        if it was there (disabling the field while busy had moved the focus on)."""
         assert state in PAIRING_STATES, state
+        if state == "busy":
+            self._code_had_focus = self.code_edit.hasFocus() or self.redeem_button.hasFocus()
         self.pairing_state = state
         can_enter = state in ("idle", "linked")
         self.code_edit.setEnabled(can_enter)
@@ -158,11 +168,14 @@ class TeenPhonePanel(QDockWidget):
         self.accept_button.setVisible(state == "redeemed")
         self.decline_button.setVisible(state == "redeemed")
         self.unlink_button.setVisible(state == "linked")
-        self.pairing_message.setText(message)
-        if state in ("waiting", "linked"):
+        show_words(self.pairing_message, message)
+        if state in ("waiting", "linked") and not keep_code:
             self.code_edit.clear()
         if state == "redeemed":
             self.accept_button.setFocus()  # the next thing to decide, not the usage controls
+        elif keep_code and can_enter and self._code_had_focus:
+            self.code_edit.setFocus()
+            self.code_edit.selectAll()
 
     def offer_pairing_window(self, offered: bool) -> None:
         """While the guardian's pairing wizard is open: a way back to it from here (and F6)."""
@@ -175,11 +188,11 @@ class TeenPhonePanel(QDockWidget):
 
     def set_usage(self, used: str, *, locked: str | None) -> None:
         """Today's use in words, and why the app is locked (None: open; "" unknown)."""
-        self.used_label.setText(used)
+        show_words(self.used_label, used)
         if locked is None:
-            self.lock_label.setText("✓ Open")
+            show_words(self.lock_label, "✓ Open")
         else:
-            self.lock_label.setText(f"✗ Locked: {locked}" if locked else "")
+            show_words(self.lock_label, f"✗ Locked: {locked}" if locked else "")
             if locked and self.use_button.isChecked():
                 self.use_button.setChecked(False)  # a locked app cannot be used
         self.use_button.setEnabled(locked is None)
@@ -190,13 +203,22 @@ class TeenPhonePanel(QDockWidget):
         self.use_toggled.emit(on)
 
     def show_usage_message(self, text: str) -> None:
-        self.usage_message.setText(text)
+        show_words(self.usage_message, text)
+
+    def set_asking(self, asking: bool, *, sent: bool = False) -> None:
+        """A request for more time is on its way (the button waits), or it ended; `sent`: it
+        was taken, so its reason is cleared for the next one."""
+        self.more_button.setEnabled(not asking)
+        if asking:
+            show_words(self.usage_message, "Asking…")
+        if sent:
+            self.reason_edit.clear()
 
     def show_answer(self, text: str) -> None:
-        self.answer.setText(text)
+        show_words(self.answer, text)
 
     def show_applied(self, text: str) -> None:
-        self.applied_label.setText(text)
+        show_words(self.applied_label, text)
 
     def show_view(self, data: TeenViewData) -> None:
         self.view.show_view(data)
@@ -205,7 +227,7 @@ class TeenPhonePanel(QDockWidget):
         """Forget what the last phone showed (the demo was reset or ended)."""
         self.view.show_view(TeenViewData("", []))
         for label in (self.applied_label, self.answer, self.usage_message):
-            label.setText("")
+            show_words(label, "")
         self.set_usage("", locked=None)
         self.set_pairing_state("idle")
 

@@ -209,7 +209,7 @@ class TeenPhonePresenter(Presenter):
             self.tasks.error_reporter(exc)
             message = "Something went wrong."
         self.pairing = None
-        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}")
+        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}", keep_code=True)
 
     def ask_unlink(self) -> None:
         box = QMessageBox(self.panel)
@@ -267,11 +267,19 @@ class TeenPhonePresenter(Presenter):
             self.panel.show_usage_message(f"✗ {hidden}")
             return
 
+        # One request per ask: a double click sent two (the button waits while one is on its way).
+        self.panel.set_asking(True)
+
         def asked(request: TimeRequest) -> None:
+            self.panel.set_asking(False, sent=True)
             self.panel.show_usage_message(f"✓ Asked for {request.minutes} more minutes.")
             self.refresh()
 
-        self.run(partial(self.teen.ask_for_time, minutes, reason or "No reason given"), asked, on_error=self._shown,
+        def refused(exc: BaseException) -> None:
+            self.panel.set_asking(False)
+            self._shown(exc)
+
+        self.run(partial(self.teen.ask_for_time, minutes, reason or "No reason given"), asked, on_error=refused,
                  owner=self.panel)  # fmt: skip
 
     def _shown(self, exc: BaseException) -> None:

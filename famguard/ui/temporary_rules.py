@@ -32,7 +32,8 @@ from famguard.domain import teen_view
 from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
 from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import named, one_line, show_words, wrapping_label
+from famguard.ui.deliberate import WheelGuard
 
 CUSTOM = "Custom"
 
@@ -103,7 +104,7 @@ class RuleDialog(QDialog):
         self.today = today
         self.kind = named(QComboBox(), "ruleKind", "Kind of rule")
         self.kind.addItems([p.name for p in PRESETS] + [CUSTOM])
-        self.name = named(QLineEdit(), "ruleName", "Name of the rule")
+        self.name = one_line(named(QLineEdit(), "ruleName", "Name of the rule"))
         self.name.setMaxLength(80)
         self.starts = named(QDateEdit(), "ruleStarts", "First day")
         self.ends = named(QDateEdit(), "ruleEnds", "Last day")
@@ -158,6 +159,9 @@ class RuleDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
+        # A notch of the wheel over "Kind" swapped the preset, rewriting the name and the numbers.
+        self._wheel_guard = WheelGuard(None, self)
+        self._wheel_guard.guard(self)
         self._preset(self.kind.currentText())
         self.name.setFocus()
 
@@ -179,7 +183,7 @@ class RuleDialog(QDialog):
         self.night_start.setEnabled(bool(away))
         self.night_end.setEnabled(bool(away))
         self.search_off.setChecked(controls.get("search_enabled") is False)
-        self.problems.setText("")
+        show_words(self.problems, "")
 
     def controls(self) -> dict[str, Any]:
         """The rule's settings in wire form, from what is ticked."""
@@ -206,7 +210,7 @@ class RuleDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         self.save.setEnabled(not busy)
         if busy:
-            self.problems.setText("Saving…")
+            show_words(self.problems, "Saving…")
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """The reasons, each with the field it is about in words; focus goes to the first."""
@@ -216,7 +220,7 @@ class RuleDialog(QDialog):
             control = name.removeprefix("controls.")
             field = teen_view.label(control) if control != name and control in SPECS else words.get(name, name)
             lines.append(f"✗ {field}: {reason}" if field else f"✗ {reason}")
-        self.problems.setText("\n".join(lines))
+        show_words(self.problems, "\n".join(lines))
         first = next(iter(problems), "")
         target = {"name": self.name, "starts_on": self.starts, "ends_on": self.ends}.get(first, self.kind)
         target.setFocus()

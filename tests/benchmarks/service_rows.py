@@ -87,8 +87,9 @@ def flood_rows(seconds: float, log: Callable[[str], None]) -> list[Row]:
     writer threads took the write lock at every release, and a change on the fast path waited up
     to a second — famguard/server/write_turns.py). The phone meets its write budget (120 a
     minute, famguard/server/write_budget.py) within the first second: what it sends after that is
-    refused — but each refusal is still a request the server reads, authenticates and answers
-    in a write transaction, so the flood goes on loading the writer."""
+    refused from a read (the process remembers the refusal for the rest of the minute), without
+    the writer's turn — but each refusal is still a request the server reads, authenticates and
+    answers, so the flood goes on taking CPU from the other family."""
     pairs = FLOOD_MEASURED_PAIRS
     with tempfile.TemporaryDirectory(prefix="famguard-bench-") as directory:
         url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"

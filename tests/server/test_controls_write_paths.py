@@ -22,7 +22,7 @@ import requests
 
 from famguard.domain.controls import controls_from_json, controls_to_json
 from famguard.server import controls_write
-from famguard.server.write_budget import WRITES_PER_MINUTE
+from famguard.server.write_budget import WRITES_PER_MINUTE, SpentBudgets
 from tests.server.test_controls_read_paths import assert_answers_agree
 from tests.support.accounts import Person, link, make_guardian, make_teen, renew
 from tests.support.http import Api
@@ -121,11 +121,31 @@ def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], lis
     # (A minute first: linking Tom spent two of Bea's writes, the pairing code and its confirmation.)
     clock.advance(minutes=1)
     etag: str | None = '"1"'
+    kept = {"Idempotency-Key": "bea-1"}
     for n in range(WRITES_PER_MINUTE):
-        status, _, etag, _ = _patch(api, tom, bea.token, {"daily_limit_minutes": 100 + n}, etag)
+        status, _, etag, _ = _patch(
+            api, tom, bea.token, {"daily_limit_minutes": 100 + n}, etag, kept if n == 0 else None
+        )
         assert status == 200, n
     over = _patch(api, tom, bea.token, {"daily_limit_minutes": 30}, etag, fourth="Retry-After")
     answers.append(("over the write budget", over))
+    # The process remembers the refusal (write_budget.SpentBudgets) and answers Bea's next changes
+    # in that minute from a read: each as the database would, Retry-After counting down.
+    clock.advance(seconds=10)
+    spent: list[tuple[str, dict[str, Any], str | None, dict[str, str] | None]] = [
+        ("over the budget, again", {"daily_limit_minutes": 31}, etag, None),
+        ("over the budget, stale", {"daily_limit_minutes": 31}, '"1"', None),
+        ("over the budget, invalid", {"daily_limit_minutes": -5}, etag, None),
+        ("over the budget, nothing changes", {"daily_limit_minutes": 219}, etag, None),
+        ("over the budget, no if-match", {"daily_limit_minutes": 31}, None, None),
+        ("over the budget, a kept key replayed", {"daily_limit_minutes": 100}, '"1"', kept),
+        ("over the budget, the kept key, another body", {"daily_limit_minutes": 31}, etag, kept),
+        ("over the budget, a new key", {"daily_limit_minutes": 31}, etag, {"Idempotency-Key": "bea-2"}),
+        ("over the budget, a new key, stale", {"daily_limit_minutes": 31}, '"1"', {"Idempotency-Key": "bea-3"}),
+    ]
+    for label, body, if_match, headers in spent:
+        answers.append((label, _patch(api, tom, bea.token, body, if_match, headers, fourth="Retry-After")))
+    answers.append(("over the budget, another family's teen", _patch(api, maya, bea.token, limit, '"1"')))
     answers.append(("tom after the refusal", _got(api, f"/v1/teens/{tom.id}/controls", bea)))
     clock.advance(minutes=1)
     answers.append(("a minute later", _patch(api, tom, bea.token, {"daily_limit_minutes": 30}, etag)))
@@ -163,27 +183,36 @@ def _get(api: Api, path: str, person: Person, params: dict[str, Any] | None = No
     return response.json()
 
 
-def _run(database_url: str, fast_path: bool) -> tuple[list[tuple[str, Answer]], list[Any], list[Any]]:
-    clock = FakeClock()  # both runs start at the same moment
+def _run(
+    database_url: str, fast_path: bool, remembered: bool = True
+) -> tuple[list[tuple[str, Answer]], list[Any], list[Any]]:
+    """The scenario on a server of its own; `remembered=False`: one that remembers no refusal
+    of the write budget (write_budget.SpentBudgets), so the database refuses each one."""
+    clock = FakeClock()  # every run starts at the same moment
     with LocalServer(database_url, clock=clock, fast_path=fast_path) as server, requests.Session() as session:
+        if not remembered:
+            server.app.state.service.spent = SpentBudgets(limit=0)
         return _scenario(Api(session, server.url), clock)
 
 
-def assert_paths_agree(database_urls: tuple[str, str]) -> tuple[dict[str, Answer], list[Any], list[Any]]:
-    """The scenario run with the fast path on the first database and without it on the second
-    (SQLite or PostgreSQL): every answer identical, and the same history and event feed left.
-    Returns the answers by step, the history and the events."""
+def assert_paths_agree(database_urls: tuple[str, str, str]) -> tuple[dict[str, Answer], list[Any], list[Any]]:
+    """The scenario run with the fast path on the first database, without it on the second
+    (SQLite or PostgreSQL), and without it and without remembering the budget's refusals on the
+    third (each refused by the database): every answer identical, and the same history and event
+    feed left. Returns the answers by step, the history and the events."""
     fast, fast_history, fast_events = _run(database_urls[0], fast_path=True)
     full, full_history, full_events = _run(database_urls[1], fast_path=False)
+    by_database, database_history, database_events = _run(database_urls[2], fast_path=False, remembered=False)
     answers = assert_answers_agree(fast, full)
-    assert fast_history == full_history
-    assert fast_events == full_events
+    assert_answers_agree(fast, by_database)
+    assert fast_history == full_history == database_history
+    assert fast_events == full_events == database_events
     return answers, fast_history, fast_events
 
 
 def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
     answers, fast_history, fast_events = assert_paths_agree(
-        (f"sqlite:///{tmp_path / 'fast.sqlite3'}", f"sqlite:///{tmp_path / 'full.sqlite3'}")
+        tuple(f"sqlite:///{tmp_path / name}.sqlite3" for name in ("fast", "full", "unremembered"))  # type: ignore[arg-type]
     )
     # The scenario meant what it says (so that equal answers are not equally wrong ones).
     assert answers["valid"][0] == 200 and answers["valid"][2] == '"2"'
@@ -206,6 +235,17 @@ def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
     assert answers["a key too long"][0] == 422
     over = answers["over the write budget"]
     assert over[0] == 429 and '"rate_limited"' in over[1] and over[2] is None and over[3] == "60"
+    assert answers["over the budget, again"][0] == 429 and answers["over the budget, again"][3] == "50"
+    assert answers["over the budget, again"][1] == over[1]
+    assert [answers[f"over the budget, {k}"][0] for k in ("stale", "invalid", "nothing changes", "no if-match")] == [
+        412, 422, 200, 428
+    ]  # fmt: skip
+    replayed = answers["over the budget, a kept key replayed"]
+    assert replayed[0] == 200 and replayed[2] == '"2"' and json.loads(replayed[1])["daily_limit_minutes"] == 100
+    assert answers["over the budget, the kept key, another body"][0] == 422
+    assert answers["over the budget, a new key"][0] == 429 and answers["over the budget, a new key"][3] == "50"
+    assert answers["over the budget, a new key, stale"][0] == 412
+    assert answers["over the budget, another family's teen"][0] == 404
     assert json.loads(answers["tom after the refusal"][1])["daily_limit_minutes"] == 100 + 119
     assert answers["a minute later"][0] == 200
     assert answers["17, 18 tomorrow (UTC)"][0] == 200

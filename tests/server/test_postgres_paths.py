@@ -6,7 +6,8 @@ repeated header means its first value on both (test_repeated_headers); the fast 
 answers when it is on. And per-account event numbers under parallel changes:
 many guardians changing their teens at once through two server processes (no table lock any
 more) leave every account numbers 1, 2, 3… without a gap or a repeat, and a poll waiting in one
-process gets the other process's change at once.
+process gets the other process's change at once. And a remembered refusal of the write budget is
+answered while another connection holds the account's budget row.
 
 Skipped (with test_postgres, whose cluster it uses) only when PostgreSQL's server programs are
 absent and FAMGUARD_REQUIRE_POSTGRES is not set (CI sets it)."""
@@ -25,6 +26,7 @@ from tests.server import test_controls_read_paths as read_paths
 from tests.server import test_controls_write_paths as write_paths
 from tests.server import test_repeated_headers as repeated_headers
 from tests.server.test_postgres import postgres_server  # noqa: F401 - the fixture (and its skip without PostgreSQL)
+from tests.server.test_remembered_refusals import spent_family
 from tests.support.accounts import link, make_guardian, make_teen
 from tests.support.http import Api, BackgroundPoll
 from tests.support.postgres import fresh_database
@@ -45,11 +47,13 @@ def test_both_paths_answer_every_controls_read_alike_on_postgres(postgres_server
 
 def test_both_paths_answer_every_controls_change_alike_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
     answers, _, fast_events = write_paths.assert_paths_agree(
-        (fresh_database(postgres_server), fresh_database(postgres_server))
+        (fresh_database(postgres_server), fresh_database(postgres_server), fresh_database(postgres_server))
     )
     assert answers["valid"][0] == 200 and answers["valid"][2] == '"2"'
     assert answers["stale if-match"][0] == 412 and answers["age rule"][0] == 422
     assert answers["18 today in the teen's time zone"][0] == 404
+    assert answers["over the write budget"][3] == "60" and answers["over the budget, again"][3] == "50"
+    assert answers["over the budget, nothing changes"][0] == 200 and answers["over the budget, a new key"][0] == 429
     assert [e["type"] for e in fast_events].count("controls_changed") == 7
 
 
@@ -142,3 +146,45 @@ def test_parallel_changes_through_two_processes_number_each_accounts_events_dens
         assert seqs == list(range(1, len(seqs) + 1))
     counts = {account: len(seqs) for account, seqs in numbers}
     assert counts[shared.id] == int(cursor) + 1 + 6 * 8  # every change reached the shared guardian
+
+
+def test_a_remembered_refusal_is_answered_while_the_budget_rows_are_locked_on_postgres(postgres_server: str) -> None:  # noqa: F811 - the fixture
+    """On PostgreSQL a write's turn is a transaction holding its account's budget row: while
+    another connection holds Alex's and Maya's rows, their remembered refusals (write_budget.
+    SpentBudgets) are answered at once — a change on the fast path and a usage report on the
+    route — where a write counting in the database would wait for the row."""
+    url = fresh_database(postgres_server)
+    clock = FakeClock()
+    with LocalServer(url, clock=clock) as server, requests.Session() as session:
+        api = Api(session, server.url)
+        alex, maya, today = spent_family(api, clock)
+        etag = api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).headers["ETag"]
+        engine = make_engine(url)
+        try:
+            with engine.connect() as holder, holder.begin():
+                holder.execute(
+                    text("SELECT spent FROM write_budgets WHERE account_id IN (:a, :m) FOR UPDATE"),
+                    {"a": alex.id, "m": maya.id},
+                ).all()
+                with counting_calls(server.app.state.service.db, "write") as writes, ThreadPoolExecutor(1) as pool:
+                    asked = pool.submit(
+                        lambda: [
+                            api.call(
+                                "PATCH",
+                                f"/v1/teens/{maya.id}/controls",
+                                alex.token,
+                                json={"daily_limit_minutes": 31},
+                                headers={"If-Match": etag},
+                            ).status_code,
+                            api.call(
+                                "POST", "/v1/me/usage", maya.token, json={"date": str(today), "minutes": 5}
+                            ).status_code,
+                        ]  # fmt: skip
+                    )
+                    try:
+                        assert asked.result(timeout=20) == [429, 429]  # a write of the row waits for it
+                    finally:
+                        holder.rollback()
+                assert writes == []
+        finally:
+            engine.dispose()

@@ -65,6 +65,23 @@ def demo_with_phone(qtbot, launch):
     return controller, window, panel
 
 
+def demo_at(qtbot, launch, name: str = "Maya", *, controls: bool = False):
+    """`famguard --demo` with the phone (demo_with_phone) and `name` selected: their home, or
+    with `controls` their controls page; returns (controller, window, panel)."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    window.teen_list.select(next(t for t, r in controller.family.teens.items() if r.name == name))
+    (wait_teen_page if controls else wait_home)(qtbot, controller, name)
+    return controller, window, panel
+
+
+def custom_rule(qtbot, dialog, name: str, minutes: int) -> None:
+    """Fill the rule dialog (RuleDialog) as a custom rule called `name` with a daily limit."""
+    dialog.kind.setCurrentText("Custom")
+    qtbot.keyClicks(dialog.name, name)
+    dialog.limit_on.setChecked(True)
+    dialog.limit.setValue(minutes)
+
+
 def wait_home(qtbot, controller, name: str) -> None:
     """The teen's home is showing (what selecting a teen opens)."""
     home = controller.window.ensure_home_page()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QRadioButton, QWidget
 
 from famguard.ui import teen_presenter
 
-from .test_flows import WAIT, demo_with_phone, find, wait_family, wait_teen_page
+from .test_flows import WAIT, custom_rule, demo_with_phone, find, wait_family, wait_teen_page
 
 pytestmark = pytest.mark.slow
 
@@ -60,10 +60,7 @@ def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot
     qtbot.mouseClick(find(trust_page, QPushButton, "planRuleButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
     dialog = trust.dialog
-    dialog.kind.setCurrentText("Custom")
-    qtbot.keyClicks(dialog.name, "Exam weeks")
-    dialog.limit_on.setChecked(True)
-    dialog.limit.setValue(30)
+    custom_rule(qtbot, dialog, "Exam weeks", 30)
     dialog.ends.setDate(dialog.starts.date().addDays(100))  # a mistake the form catches before asking
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     assert "Last day: A temporary rule lasts at most 92 days." in dialog.problems.text() and dialog.isVisible()

@@ -7,7 +7,7 @@ import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -77,9 +77,13 @@ def test_missing_fields_are_named_and_nothing_is_sent(qtbot, sign_in: SignInView
     with qtbot.assertNotEmitted(sign_in.submitted):
         qtbot.mouseClick(find(sign_in, QPushButton, "signInSubmit"), Qt.MouseButton.LeftButton)
     # every field's problem at once, under its field, and the focus on the first one
-    assert sign_in.message.text() == "✗ Check the 2 fields marked below."
+    assert sign_in.message.text() == "✗ Check the 2 fields marked above."
     assert find(sign_in, QLabel, "emailEditNote").text() == "✗ Enter your email address."
     assert find(sign_in, QLabel, "passwordEditNote").text() == "✗ Enter your password."
+    # "above" is where they are: the summary sits under the form (it said "below")
+    summary_top = sign_in.message.mapTo(sign_in, QPoint(0, 0)).y()
+    for note in ("emailEditNote", "passwordEditNote"):
+        assert find(sign_in, QLabel, note).mapTo(sign_in, QPoint(0, 0)).y() < summary_top
     assert sign_in.focusWidget() is find(sign_in, QLineEdit, "emailEdit")
 
 

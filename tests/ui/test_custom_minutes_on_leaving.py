@@ -1,0 +1,37 @@
+"""Minutes typed into the custom daily limit are not lost when the guardian leaves the box: with a
+preset ("1 h") chosen, typing 95 and pressing Tab (or clicking elsewhere) left 95 in the box and
+the limit at 1 h, with no word that nothing was set — on a page that says "Changes apply as soon
+as you make them". Leaving the box now sets what was typed, as the time boxes do; passing through
+the box without typing changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QRadioButton
+
+from .test_flows import WAIT, demo_at, find
+
+pytestmark = pytest.mark.slow
+
+
+def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, launch):
+    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("daily_limit_minutes")
+    assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+
+    # Tabbing through the box without typing sends nothing.
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    qtbot.wait(200)
+    assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()
+
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "95")
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    assert editor.value() == 95 and find(page, QRadioButton, "dailyLimit_custom").isChecked()
+    qtbot.waitUntil(lambda: "<b>1 h 35 min</b>" in panel.effective_text(), timeout=WAIT)

@@ -1,0 +1,34 @@
+"""A change history entry too long for the list ends in "…" instead of being cut at the edge: on a
+1024-pixel screen beside the teen's phone, "None → #diet, #prank · Alex Morgan (guardian) · Tue 1
+Dec 2026, 09:15" lost the end of its time ("09:1"), and a long rule name its end, with nothing to
+say more was there. Who and when stay whole; before → after is shortened first; the whole entry is
+the row's tooltip."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontMetrics
+
+from famguard.domain.activity_words import HistoryLine
+from famguard.ui.history_page import HistoryDelegate
+
+
+def test_a_long_entry_keeps_who_and_when_and_ends_in_an_ellipsis(qtbot) -> None:
+    delegate = HistoryDelegate()
+    font = QFont()
+    line = HistoryLine(
+        1,
+        "Alex Morgan planned “Exam weeks Exam weeks Exam weeks Exam weeks Exam weeks Exam weeks Exa”",
+        "None → #diet, #prank, #vape, #energy drinks, #fasting",
+        "Alex Morgan (guardian)",
+        "Tue 1 Dec 2026, 09:15",
+    )
+    width = 420
+    headline, detail = delegate.texts(line, font, width)
+    bold = QFont(font)
+    bold.setBold(True)
+    assert QFontMetrics(bold).horizontalAdvance(headline) <= width and headline.endswith("…")
+    assert QFontMetrics(font).horizontalAdvance(detail) <= width
+    assert detail.endswith(" · Alex Morgan (guardian) · Tue 1 Dec 2026, 09:15")
+    assert detail.startswith("None → #diet") and "…" in detail
+    # Room enough: the words as they are.
+    assert delegate.texts(line, font, 2000) == (line.headline, line.detail)

@@ -1,0 +1,42 @@
+"""A list of keywords pasted into the keyword box, one a line (as a parent copies it from a note or
+a school's e-mail), adds each line as a keyword in one change: it was refused whole with "Names,
+reasons and keywords cannot hold line breaks … this holds a line break", while the box showed the
+words on one line with the breaks invisible. A line the rule refuses (an invisible character) still
+refuses the paste, naming it, and nothing is sent."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+
+from .test_flows import WAIT, demo_at, find
+
+pytestmark = pytest.mark.slow
+
+
+def test_pasted_lines_become_keywords_and_a_hidden_character_still_refuses(qtbot, launch):
+    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("keyword_filters")
+    assert editor.value() == ("#diet", "#prank")
+    edit = find(page, QLineEdit, "keywordEdit")
+    message = find(page, QLabel, "keywordMessage")
+
+    QApplication.clipboard().setText("vape\r\n#prank\n\n  energy drinks \n")
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    # One change: the new lines added, the one already there not twice, the empty lines dropped.
+    qtbot.waitUntil(lambda: page.field_status("keyword_filters").startswith("✓ saved"), timeout=WAIT)
+    assert editor.value() == ("#diet", "#prank", "vape", "energy drinks")
+    assert edit.text() == ""
+    qtbot.waitUntil(lambda: "energy drinks" in panel.effective_text(), timeout=WAIT)
+
+    QApplication.clipboard().setText("crash diet\nsk\u200bip")
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert "U+200B" in message.text() and "sk" in message.text()
+    assert editor.value() == ("#diet", "#prank", "vape", "energy drinks")
+    assert edit.text() == "crash diet\nsk\u200bip"  # kept, to be corrected

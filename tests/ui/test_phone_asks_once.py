@@ -1,0 +1,30 @@
+"""A double click on the phone panel's "Ask for more time" asks once: each click sent its own
+request, so the guardian's inbox and home listed the same "30 min more" two or three times (seen
+in the demo). While a request is on its way the button waits; once asked, the reason is cleared for
+the next request instead of being sent again with it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+
+from .test_flows import WAIT, demo_with_phone, find
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_double_click_asks_for_more_time_once(qtbot, launch):
+    controller, _window, panel = demo_with_phone(qtbot, launch)
+    sent: list[tuple[int, str]] = []
+    panel.more_time_requested.connect(lambda minutes, reason: sent.append((minutes, reason)))
+    qtbot.keyClicks(find(panel, QLineEdit, "teenReasonEdit"), "school project")
+    ask = find(panel, QPushButton, "teenMoreButton")
+    qtbot.mouseClick(ask, Qt.MouseButton.LeftButton)  # a double click is two clicks to a button
+    qtbot.mouseClick(ask, Qt.MouseButton.LeftButton)
+    assert sent == [(30, "school project")]
+    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in find(panel, QLabel, "teenUsageMessage").text(), timeout=WAIT)
+    assert ask.isEnabled() and find(panel, QLineEdit, "teenReasonEdit").text() == ""
+    home = controller.family.home
+    qtbot.waitUntil(lambda: any(r.reason == "school project" for _n, r in home.pending()), timeout=WAIT)
+    assert [r.reason for name, r in home.pending() if name == "Maya"] == ["school project"]

@@ -1,0 +1,48 @@
+"""Preferences refuse a service address that is not one, under the field, and stay open: "ht tp://bad
+host:99999" was saved ("✓ Preferences saved.") and pre-filled the next sign-in. An empty address
+(no default) and a good one are saved as before; the sign-in form uses the same check."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+
+from famguard.ui.preferences import PreferencesDialog
+from famguard.ui.settings import Settings
+from famguard.ui.signin import SignInView
+
+from .test_flows import find
+
+
+def test_a_broken_address_is_refused_under_the_field_and_a_good_one_saved(qtbot, tmp_path) -> None:
+    dialog = PreferencesDialog(Settings(tmp_path / "settings.ini"), has_tray=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    edit = find(dialog, QLineEdit, "prefServerEdit")
+    hint = find(dialog, QLabel, "prefServerHint")
+    for typed, words in (
+        ("ht tp://bad host", "This is not a web address"),
+        ("family.example.org:99999", "port"),
+        ("http://:8080", "This is not a web address"),
+    ):
+        edit.setText(typed)
+        with qtbot.assertNotEmitted(dialog.accepted):
+            qtbot.mouseClick(find(dialog, QPushButton, "prefSave"), Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and hint.text().startswith("✗") and words in hint.text(), typed
+        assert dialog.focusWidget() is edit and edit.text() == typed  # kept, to be corrected
+    edit.setText("family.example.org:8443")
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        qtbot.mouseClick(find(dialog, QPushButton, "prefSave"), Qt.MouseButton.LeftButton)
+    assert dialog.values().server_url == "https://family.example.org:8443"
+
+
+def test_sign_in_refuses_a_port_out_of_range_before_sending(qtbot) -> None:
+    view = SignInView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.keyClicks(find(view, QLineEdit, "serverEdit"), "family.example.org:99999")
+    qtbot.keyClicks(find(view, QLineEdit, "emailEdit"), "sam@example.org")
+    qtbot.keyClicks(find(view, QLineEdit, "passwordEdit"), "correct horse")
+    with qtbot.assertNotEmitted(view.submitted):
+        qtbot.keyClick(find(view, QLineEdit, "passwordEdit"), Qt.Key.Key_Return)
+    assert "port" in find(view, QLabel, "serverEditNote").text()
