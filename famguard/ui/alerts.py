@@ -74,6 +74,10 @@ class Alerts(QObject):
         # Without a tray: the notice bar's words about a request, and which request (hidden once
         # it is answered, here or elsewhere).
         self._request_notice: tuple[str, str] | None = None
+        # Without a tray: the words of an account that became a guardian, kept in the notice bar
+        # until dismissed. The teen's own guardian account changes her rules right after joining,
+        # and that notice replaced this one within a second.
+        self._joined_notice = ""
         self.tray: QSystemTrayIcon | None = None
         self.menu = QMenu(window)
         self.menu.setObjectName("trayMenu")
@@ -138,7 +142,13 @@ class Alerts(QObject):
             # as its detail ("Leo asks for more time: 45 min").
             joint = ". " if text[:1].isupper() else ": "
             words = f"{SYMBOLS.get(kind, 'ℹ')} {title}{joint}{text}"
-            self.window.show_notice(words, hide_after_ms=20000)
+            notice, joined = self.window.notice, self._joined_notice
+            keep = bool(joined) and notice.isVisible() and notice.text().startswith(joined)
+            if keep:
+                words = f"{joined}\n{words}"  # said under it, and kept until dismissed as well
+            elif kind == "guardian_joined":
+                self._joined_notice, keep = words, True
+            self.window.show_notice(words, hide_after_ms=0 if keep else 20000)
             self._request_notice = (about, words) if about else None
 
     def open_window(self) -> None:

@@ -188,6 +188,11 @@ def test_another_account_joining_as_a_guardian_is_told_even_with_the_guardians_n
     title = "Another account named “Sam Guardian”, not yours, is now a guardian of Maya"
     qtbot.waitUntil(lambda: any(told[1] == title for told in controller.alerts.shown), timeout=WAIT)
     assert controller.window.notice.isVisible() and title in controller.window.notice.text()
+    # Its first change right after: said under the news in the window's bar, never in its place.
+    etag = namesake.api.get_controls(teen_id).etag
+    in_background(lambda: namesake.api.patch_controls(teen_id, {"search_enabled": False}, if_match=etag))
+    qtbot.waitUntil(lambda: "changed elsewhere" in controller.window.notice.text(), timeout=WAIT)
+    assert controller.window.notice.text().startswith(f"⚠ {title}")
     pair(guardian.api, teen.api)  # the guardian pairing again is no news
     alex = member(live_server, "guardian", "Alex")
     in_background(lambda: pair(alex.api, teen.api))
