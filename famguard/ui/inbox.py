@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
-from famguard.domain.today import request_day_words
+from famguard.domain.today import GRANT_MAX, request_day_words
 from famguard.ui.common import heading, named, plain_tooltip, show_words, wrapping_label
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
@@ -66,6 +66,10 @@ class InboxDialog(QDialog):
             )
             button = named(QPushButton(text), f"inboxAnswer_{minutes if minutes >= 0 else 'rest'}", spoken)
             button.clicked.connect(lambda _c=False, m=minutes: self._answer(m))
+            if minutes == REST_OF_DAY:  # one answer grants at most GRANT_MAX: a morning's rest is more
+                most = format_minutes(GRANT_MAX)
+                button.setToolTip(plain_tooltip(f"Until midnight in each teen's time zone, {most} at most"))
+                button.setAccessibleDescription(f"Until midnight in each teen's time zone, {most} at most")
             self.buttons[minutes] = button
             row.addWidget(button)
         row.addStretch(1)
