@@ -274,7 +274,8 @@ class ControlsPage(QWidget):
         self._undo: list[tuple[str, Any]] = []
         self.title = heading("", "controlsTitle", 1.5)
         self.subtitle = wrapping_label(
-            "Changes apply as soon as you make them. The mouse wheel only scrolls: click a box and type, or use the arrow keys.",
+            "Changes apply as soon as you make them. The mouse wheel only scrolls: "
+            "click a box and type, or use the arrow keys.",
             "controlsSubtitle",
         )
         # A temporary rule in force: the phone follows it on top of the settings below, so a page

@@ -417,6 +417,8 @@ class FamilyPresenter(Presenter):
         name (a teen's second account made to look like the guardian)."""
         mine = self.session.account.display_name.casefold()
         for teen_id, name in self.session.sync.take_joined():
+            if self._trust is not None:
+                self._trust.refresh_guardians(teen_id)  # the home's "Guardians:" line
             row = self.teen_list.row(teen_id)
             teen = row.name if row is not None else "your teen"
             who = f"Another account named “{name}”, not yours," if name.casefold() == mine else f"“{name}”"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMessageBox
 from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
-from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule, TimeRequest, UsageDay
+from famguard.domain.models import ActivityEntry, GuardianLink, PhoneStatus, TemporaryRule, TimeRequest, UsageDay
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
@@ -55,6 +55,7 @@ class Cached:
     links: list[ActivityEntry]  # who manages the teen (the newest activity may not reach back to the links)
     usage: list[UsageDay] = field(default_factory=list)  # today's use and extra time, for the phone's line
     requests: list[TimeRequest] = field(default_factory=list)
+    guardians: list[GuardianLink] = field(default_factory=list)  # as the service last said, by account
 
 
 class TrustPresenter(Presenter):
@@ -120,7 +121,7 @@ class TrustPresenter(Presenter):
         # Each refresh notifies, and the notice re-reads the cache. A failure leaves the cached
         # words (an older service without these routes, a network hiccup): only a bug is reported.
         refreshes = (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_activity)
-        for fn in (*refreshes, self.family.refresh_links):
+        for fn in (*refreshes, self.family.refresh_links, self.family.refresh_guardians):
             self.run(partial(fn, teen_id), on_error=self._keep_cached, name="refresh phone page")
 
     def _keep_cached(self, exc: BaseException) -> None:
@@ -149,6 +150,7 @@ class TrustPresenter(Presenter):
             self.family.cached_links(teen_id),
             self.family.cached_usage(teen_id),
             self.family.cached_time_requests(teen_id),
+            self.family.cached_guardians(teen_id),
         )
 
     def _loaded(self, cached: Cached) -> None:
@@ -183,6 +185,7 @@ class TrustPresenter(Presenter):
         home = self._home_section()
         home.show_phone(row.name, cached.phone, now)
         home.show_rule(teen_view.rule_in_words(active, today) if active is not None else None)
+        home.show_guardians(guardians_words(cached.guardians, self.sync.me, cached.base, today))
         if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
             self._told_link_end.add((cached.teen_id, ends))
             self.window.show_notice(f"ⓘ {guardian_notice}")
@@ -224,6 +227,11 @@ class TrustPresenter(Presenter):
         page.preview.show_view(view)
         guardian_notice = teen_view.link_end_notice(name, ends, today, for_teen=False) if ends else None
         page.show_link_end(guardian_notice or "")
+
+    def refresh_guardians(self, teen_id: str) -> None:
+        """Another account became the teen's guardian (a notice): ask the service who manages them."""
+        if teen_id == self.teens.current:
+            self.run(partial(self.family.refresh_guardians, teen_id), on_error=self._keep_cached, name="guardians")
 
     @staticmethod
     def _today(cached: Cached, now: datetime) -> date:
@@ -313,3 +321,20 @@ class TrustPresenter(Presenter):
         box.finished.connect(answered)
         self.question = box
         box.open()
+
+
+def guardians_words(guardians: list[GuardianLink], me: str | None, controls: Controls | None, today: date) -> str:
+    """ "Guardians: you (since Saturday 14 November), Jordan Morgan (since today)" — by account,
+    so that another account with this guardian's name reads as the other account it is (a teen's
+    own second account can be made a guardian). Dates are the teen's days. Empty before the
+    service has said."""
+    if not guardians:
+        return ""
+    zone = ZoneInfo(controls.timezone) if controls is not None else UTC
+    parts = []
+    for guardian in guardians:
+        day = guardian.linked_at.astimezone(zone).date()
+        since = "today" if day == today else f"{day:%A} {day.day} {day:%B}"
+        who = "you" if guardian.id == me else guardian.display_name
+        parts.append(f"{who} (since {since})")
+    return "Guardians: " + ", ".join(parts)

@@ -559,3 +559,25 @@ def test_the_teen_panel_says_when_the_days_requests_for_time_are_used_up(qtbot, 
     maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
     asked = controller.session.api.time_requests(maya)  # the practice service's own list
     assert len(asked) == 10 + 1  # the ten of today and the one approved two days ago; not the eleventh
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_home_lists_who_manages_the_teen_by_account(qtbot, launch, live_server, proxy, guardian, teen):
+    """The home says who can change the rules: "you" by account, so the teen's second account made
+    a guardian with the guardian's own name reads as the other account it is — also on a computer
+    that was not running when it joined (no notification reached it)."""
+    teen_id = pair(guardian.api, teen.api)
+    namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
+    pair(namesake.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    line = find(controller.window.ensure_home_page(), QWidget, "homeGuardians")
+    qtbot.waitUntil(lambda: not line.isHidden() and line.text().startswith("Guardians: "), timeout=WAIT)
+    assert line.text() == "Guardians: you (since today), Sam Guardian (since today)"
+    assert line.accessibleDescription() == line.text()
+
+    alex = member(live_server, "guardian", "Alex")
+    in_background(lambda: pair(alex.api, teen.api))  # joins while the app is open
+    qtbot.waitUntil(lambda: line.text().endswith(", Alex (since today)"), timeout=WAIT)
+    assert teen_id == controller.family.current
