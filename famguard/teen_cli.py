@@ -92,13 +92,13 @@ def overview(api: ApiClient) -> list[str]:
     """Who manages the account, the temporary rules and the rules in effect, in plain words;
     reports the version shown as applied."""
     links = api.my_guardians()
-    lines = [teen_view.managed_by(links)]
     if not links:
-        return lines  # "No guardian manages this account: no controls apply." — nothing else to read
+        return [teen_view.managed_by(links)]  # "No guardian manages this account: no controls apply."
+    current = apply_controls(api)
+    lines = [teen_view.managed_by(links, current.controls.timezone)]  # since which of the teen's days
     today = api.my_usage().date
     rules = [r for r in api.my_temporary_rules() if r.status != "ended"]
     lines += [f"Temporary rule: {teen_view.rule_in_words(r, today)}" for r in rules]
-    current = apply_controls(api)
     lines += [f"{name}: {value}" for name, value in teen_view.rules_in_words(current.controls)]
     return lines
 

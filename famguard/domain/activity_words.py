@@ -1,6 +1,8 @@
 """The change history in plain words: one history entry (famguard.domain.models.ActivityEntry)
 as a sentence a parent reads ("Jordan turned search off", "Alex approved 30 min more for Maya",
 "Maya unlinked"), its before → after, who (name and role) and when in the reader's local time;
+the reader's own entries as "You" (told by account, never by name: another account may carry the
+reader's name, a teen's second account made to look like the guardian);
 the filter choices; and whether "Undo this change" still makes sense for an entry. Every
 control's name and value words come from its declaration (famguard.domain.controls; its label
 about the teen from famguard.domain.control_words), never from text written here."""
@@ -60,10 +62,34 @@ def value_words(field: str, raw: Any) -> str:  # noqa: ANN401 - a control's wire
         return str(raw)
 
 
-def who(entry: ActivityEntry) -> str:
+YOU = "You"
+
+
+def _mine(entry: ActivityEntry, me: str | None) -> bool:
+    return me is not None and entry.actor is not None and entry.actor.id == me
+
+
+def who(entry: ActivityEntry, me: str | None = None) -> str:
+    """Who made the entry; `me`: the reader's account id, whose entries are "You" — a name alone
+    cannot tell the reader from another account with the same name."""
     if entry.actor is None:
         return "FamGuard"
+    if _mine(entry, me):
+        return YOU
     return f"{entry.actor.display_name} ({ROLE_WORDS.get(entry.actor.role, entry.actor.role)})"
+
+
+def changed_by(entry: ActivityEntry, me: str | None, my_name: str = "") -> str:
+    """Who made an entry, after "changed by": "you" for the reader's account (`me`), and another
+    account carrying the reader's name (`my_name`) said to be another account."""
+    if entry.actor is None:
+        return "FamGuard"
+    if _mine(entry, me):
+        return "you"
+    name = entry.actor.display_name
+    if my_name and name.casefold() == my_name.casefold():
+        return f"another account named “{name}”"
+    return name
 
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -89,9 +115,10 @@ def _guardian_in(value: Any) -> str | None:  # noqa: ANN401 - the link entry's J
     return None
 
 
-def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
-    """(sentence, before → after) for one entry."""
-    actor = entry.actor.display_name if entry.actor else None
+def headline(entry: ActivityEntry, teen_name: str, me: str | None = None) -> tuple[str, str]:
+    """(sentence, before → after) for one entry; `me` as in `who`."""
+    mine = _mine(entry, me)
+    actor = YOU if mine else entry.actor.display_name if entry.actor else None
     if entry.kind == "controls" and entry.field:
         label = control_label(entry.field, teen_name)
         in_sentence = control_label(entry.field, teen_name, in_sentence=True)
@@ -103,13 +130,16 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
             return f"{subject} turned {name} {'on' if entry.after else 'off'}", f"{before} → {after}"
         return f"{subject} changed {in_sentence}", f"{before} → {after}"
     if entry.kind == "temporary_rule" or (entry.kind == "link" and entry.field == "ending"):
-        return activity_in_words(entry), ""  # worded alike for the teen and the guardians
+        sentence = activity_in_words(entry)  # worded alike for the teen and the guardians
+        if mine and entry.actor is not None and sentence.startswith(entry.actor.display_name):
+            sentence = YOU + sentence[len(entry.actor.display_name) :]
+        return sentence, ""
     if entry.kind == AGE_KIND and entry.field == TURNED_16:
         return turned_16_words(teen_name, entry.after), ""
     if entry.kind == "link":
         started, ended = _guardian_in(entry.after), _guardian_in(entry.before)
         if started:
-            return f"{started} linked with {teen_name}", ""
+            return f"{YOU if mine else started} linked with {teen_name}", ""
         guardian = ended or "a guardian"
         if entry.actor is None:
             return f"The link between {guardian} and {teen_name} ended: {teen_name} turned 18", ""
@@ -129,15 +159,18 @@ def headline(entry: ActivityEntry, teen_name: str) -> tuple[str, str]:
     return f"{actor or 'FamGuard'}: {entry.kind} {entry.field or ''}".strip(), ""
 
 
-def describe(entry: ActivityEntry, teen_name: str, zone: tzinfo | None = None) -> HistoryLine:
-    sentence, change = headline(entry, teen_name)
-    return HistoryLine(entry.id, sentence, change, who(entry), when(entry, zone))
+def describe(entry: ActivityEntry, teen_name: str, zone: tzinfo | None = None, me: str | None = None) -> HistoryLine:
+    sentence, change = headline(entry, teen_name, me)
+    return HistoryLine(entry.id, sentence, change, who(entry, me), when(entry, zone))
 
 
-def who_choices(teen_id: str, teen_name: str, guardians: list[GuardianLink]) -> list[tuple[str, str]]:
-    """(actor filter value, label) for the "Who" filter: every guardian linked with the teen, the
-    teen, and FamGuard for the entries the service wrote itself (worded as `who` words them)."""
-    people = [(g.id, f"{g.display_name} ({ROLE_WORDS[Role.GUARDIAN]})") for g in guardians]
+def who_choices(
+    teen_id: str, teen_name: str, guardians: list[GuardianLink], me: str | None = None
+) -> list[tuple[str, str]]:
+    """(actor filter value, label) for the "Who" filter: every guardian linked with the teen (the
+    reader, `me`, as "You"), the teen, and FamGuard for the entries the service wrote itself
+    (worded as `who` words them)."""
+    people = [(g.id, YOU if g.id == me else f"{g.display_name} ({ROLE_WORDS[Role.GUARDIAN]})") for g in guardians]
     return [*people, (teen_id, f"{teen_name} ({ROLE_WORDS[Role.TEEN]})"), (SYSTEM_ACTOR, "FamGuard")]
 
 

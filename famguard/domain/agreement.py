@@ -1,10 +1,12 @@
 """The family agreement: a one- or two-page document of the teen's current rules to talk through
 and sign together — each rule in plain words with why it is set (both from the control's
-declaration in famguard.domain.controls), room for what the teen asks in return, space for both
+declaration in famguard.domain.controls), the temporary rules in force or planned (exam weeks:
+the phone counts against those), room for what the teen asks in return, space for both
 to sign, and the date. Pure: it returns the content; the ui lays it out (HTML) and prints it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -28,6 +30,9 @@ class Agreement:
     guardian_name: str
     on: date
     rules: tuple[AgreementRule, ...]
+    # The temporary rules in force or planned, in words: during exam weeks the phone counts
+    # against the rule, and an agreement of the usual rules alone would say otherwise.
+    temporary: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -55,6 +60,9 @@ class Agreement:
                     f"<p><b>{escape(rule.label)}:</b> {escape(rule.value)}<br>"
                     f'<span style="color:#444444">{escape(rule.why)}</span></p>'
                 )
+        if self.temporary:
+            parts.append("<h2>For now: temporary rules</h2>")
+            parts.extend(f"<p>{escape(rule)}</p>" for rule in self.temporary)
         line = "_" * 72
         parts.append(f"<h2>What {escape(self.teen_name)} asks in return</h2>")
         parts.append("".join(f"<p>{line}</p>" for _ in range(4)))
@@ -68,15 +76,18 @@ class Agreement:
         return "\n".join(parts)
 
 
-def build_agreement(teen_name: str, guardian_name: str, controls: Controls, on: date) -> Agreement:
+def build_agreement(
+    teen_name: str, guardian_name: str, controls: Controls, on: date, temporary: Iterable[str] = ()
+) -> Agreement:
     rules = tuple(
         AgreementRule(
             spec.name,
             spec.group,
             control_label(spec.name, teen_name),
-            spec.describe(getattr(controls, spec.name)),
+            # The teen signs it too: "Only Maya", not the parents' "Only your teen".
+            spec.describe(getattr(controls, spec.name)).replace("your teen", teen_name),
             spec.summary.replace("your teen", teen_name).replace("Your teen", teen_name),
         )
         for spec in CONTROLS
     )
-    return Agreement(teen_name, guardian_name, on, rules)
+    return Agreement(teen_name, guardian_name, on, rules, tuple(temporary))

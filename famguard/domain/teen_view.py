@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, Controls, parse_controls_patch
@@ -77,11 +78,21 @@ def rule_in_words(rule: TemporaryRule, today: date) -> str:
     return f"{rule.name} (set by {rule.created_by}): {rule_changes(rule.controls)} — {when}"
 
 
-def managed_by(guardians: Iterable[GuardianLink]) -> str:
+def rules_ahead(rules: Iterable[TemporaryRule], today: date) -> list[str]:
+    """The temporary rules in force or planned on the teen's `today`, in words, first first."""
+    return [
+        rule_in_words(r, today) for r in sorted((r for r in rules if r.ends_on >= today), key=lambda r: r.starts_on)
+    ]
+
+
+def managed_by(guardians: Iterable[GuardianLink], timezone: str | None = None) -> str:
+    """Who manages the account and since which of the teen's days (`timezone`: the teen's; None:
+    the moment's own, UTC from the service)."""
     links = sorted(guardians, key=lambda g: g.linked_at)
     if not links:
         return "No guardian manages this account: no controls apply."
-    parts = [f"{g.display_name} (since {_day(g.linked_at.date())} {g.linked_at.year})" for g in links]
+    days = [g.linked_at.astimezone(ZoneInfo(timezone)) if timezone else g.linked_at for g in links]
+    parts = [f"{g.display_name} (since {_day(day.date())} {day.year})" for g, day in zip(links, days, strict=True)]
     return "Managed by " + ", ".join(parts) + ". They can see and change the settings below."
 
 
@@ -137,6 +148,13 @@ def lock_reason(controls: Controls, local_now: datetime, used_minutes: int, limi
     if limit_minutes is not None and used_minutes >= limit_minutes:
         return "Daily limit reached"
     return None
+
+
+def status_words(controls: Controls, local_now: datetime, used_minutes: int, limit_minutes: int | None) -> str:
+    """The phone's line about right now: "Locked now: Time away until 07:00", or "Open now — 20 min
+    of 30 min used today, 10 min left" (the guardian's preview says the same line)."""
+    reason = lock_reason(controls, local_now, used_minutes, limit_minutes)
+    return f"Locked now: {reason}" if reason else f"Open now — {time_left(used_minutes, limit_minutes)}"
 
 
 def time_left(used_minutes: int, limit_minutes: int | None) -> str:

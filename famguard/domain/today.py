@@ -96,13 +96,17 @@ def today_of(
     )
 
 
-def rest_of_day_minutes(timezone: str, now: datetime) -> int:
-    """Extra minutes that let the teen use the app until midnight in their time zone, within
-    what one answer may grant."""
+def minutes_to_midnight(timezone: str, now: datetime) -> int:
+    """Whole minutes from `now` to midnight in the teen's time zone."""
     local = now.astimezone(ZoneInfo(timezone))
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
-    left = int((midnight - local).total_seconds() // 60)
-    return max(GRANT_MIN, min(GRANT_MAX, left))
+    return int((midnight - local).total_seconds() // 60)
+
+
+def rest_of_day_minutes(timezone: str, now: datetime) -> int:
+    """Extra minutes that let the teen use the app until midnight in their time zone, within
+    what one answer may grant (GRANT_MAX: in the teen's morning, less than the rest of the day)."""
+    return max(GRANT_MIN, min(GRANT_MAX, minutes_to_midnight(timezone, now)))
 
 
 def limit_words(controls: Controls) -> str:
@@ -136,3 +140,14 @@ def plain_rules(controls: Controls, teen_name: str) -> list[tuple[str, str]]:
 
 def weekday_name(day: date) -> str:
     return DAY_NAMES[weekday_key(day)]
+
+
+def request_day_words(asked_for: date, today: date) -> str:
+    """ "today", or "on Friday 4 December (yesterday)": the teen's day a request for more time is
+    about. An approval raises that day's limit only (the service's rule), so a request still
+    waiting from an earlier day must not read as more time today."""
+    if asked_for == today:
+        return "today"
+    ago = (today - asked_for).days
+    when = "yesterday" if ago == 1 else f"{ago} days ago"
+    return f"on {asked_for:%A} {asked_for.day} {asked_for:%B} ({when})"

@@ -36,7 +36,8 @@ _RULE_TAG = 12  # characters of the rule id in an ETag
 TURNED_16_WINDOW_DAYS = 30
 # "7", "7-u16", "7-r0123456789ab", "7-16-r0123456789ab": a base version, its age band, a rule.
 # [0-9], not \d: \d also matches other scripts' digits ("\u0661"), which int() reads as the version.
-ETAG_PATTERN = re.compile(r'^"([0-9]{1,18})(?:-(u16|16))?(?:-r([0-9a-f]{12}))?"$')
+# No leading zero: '"01"' reads as version 1 but was never an ETag, and a receipt stores what it is sent.
+ETAG_PATTERN = re.compile(r'^"([1-9][0-9]{0,17})(?:-(u16|16))?(?:-r([0-9a-f]{12}))?"$')
 
 
 @dataclass(frozen=True)

@@ -290,9 +290,10 @@ def _link(service: Service, session: Session, me: Principal, teen: Account) -> N
         )
     if linked_now:  # re-pairing a linked pair changes nothing, so the history says nothing
         service.record(session, me.account_id, teen.id, "link", None, None, {"guardian": me.display_name})
-    service.publish(
-        session, "pairing_confirmed", teen.id, {"guardian": me.display_name}, service.family_ids(session, teen.id)
-    )
+    # The account, not only its name: a teen can pair a guardian account of her own named like her
+    # guardian, and the guardian's app must tell that account from its own.
+    data = {"guardian": me.display_name, "guardian_id": me.account_id, "new_link": linked_now}
+    service.publish(session, "pairing_confirmed", teen.id, data, service.family_ids(session, teen.id))
 
 
 @router.get("/v1/pairings/{pairing_id}", response_model=PairingOut, responses=errors())

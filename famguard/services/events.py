@@ -32,6 +32,7 @@ class NoticeKind(StrEnum):
     SIGNED_OUT = "signed_out"  # the server ended the sign-in (sign in again)
     PHONE = "phone"  # the teen's phone reported (the delivery receipt changed)
     RULES = "rules"  # the teen's temporary rules changed (planned, removed, started, ended)
+    GUARDIAN_JOINED = "guardian_joined"  # another account became a guardian of a teen (take_joined)
 
 
 # A listener is called with a Notice (famguard.services.notice: made with the first notice, after a

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from famguard.domain.models import TeenSummary, TimeRequest, UsageDay
+from famguard.domain.models import GuardianLink, TeenSummary, TimeRequest, UsageDay
 from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
@@ -112,6 +112,26 @@ class FamilyService:
 
     def cached_activity(self, teen_id: str, limit: int = 100) -> list[ActivityEntry]:
         return self.store.activity(teen_id, limit)
+
+    def cached_guardians(self, teen_id: str) -> list[GuardianLink]:
+        """Who manages the teen, as the service last said (oldest link first; [] before it said)."""
+        import json
+
+        from famguard.api.parsing import parse_guardian_link
+
+        text = self.store.get_meta(f"guardians:{teen_id}")
+        return [parse_guardian_link(raw) for raw in json.loads(text)] if text else []
+
+    def refresh_guardians(self, teen_id: str) -> list[GuardianLink]:
+        """The teen's guardians from the service, into the cache (what cached_guardians reads): a
+        teen's own second account made a guardian shows there beside the guardian, by its account."""
+        import json
+
+        guardians = sorted(self.api.teen_guardians(teen_id), key=lambda g: g.linked_at)
+        wire = [{"id": g.id, "display_name": g.display_name, "linked_at": g.linked_at.isoformat()} for g in guardians]
+        self.store.set_meta(f"guardians:{teen_id}", json.dumps(wire))
+        self.notifier.notify(NoticeKind.PHONE, teen_id)
+        return guardians
 
     def cached_links(self, teen_id: str, limit: int = LINK_ENTRIES) -> list[ActivityEntry]:
         """The teen's link entries in the cached history, newest first: who manages them, however

@@ -115,9 +115,10 @@ class InsightService:
         self.store.add_activity(entries)
         return HistoryPage(teen_id, query, before, tuple(entries), len(entries) < query.page_size, from_cache=False)
 
-    def history_people(self, teen_id: str) -> list[tuple[str, str]]:
+    def history_people(self, teen_id: str, me: str | None = None) -> list[tuple[str, str]]:
         """(actor filter value, label) of everyone whose changes the history can show: the
-        guardians linked with the teen now (from the server), the teen and FamGuard. Offline,
+        guardians linked with the teen now (from the server; `me`, the reader, as "You"), the teen
+        and FamGuard. Offline,
         the teen and FamGuard only (the page adds the people of the entries it shows)."""
         teen = next((t for t in self.store.teens() if t.id == teen_id), None)
         try:
@@ -128,7 +129,7 @@ class InsightService:
             guardians = []
         from famguard.domain.activity_words import who_choices
 
-        return who_choices(teen_id, teen.display_name if teen else "The teen", guardians)
+        return who_choices(teen_id, teen.display_name if teen else "The teen", guardians, me)
 
     def current_controls(self, teen_id: str) -> dict[str, Any] | None:
         """The teen's controls as the guardian sees them (unsent edits included), in wire form:

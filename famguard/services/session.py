@@ -379,7 +379,7 @@ class SessionService:
             notifier.notify(NoticeKind.SIGNED_OUT)
 
         tokens.on_signed_out = signed_out
-        sync = SyncEngine(api, store, notifier=notifier)
+        sync = SyncEngine(api, store, notifier=notifier, me=account.id)
         return AccountSession(
             server_url=server_url,
             email=email,

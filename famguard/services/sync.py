@@ -129,8 +129,12 @@ class SyncEngine:
         notifier: Notifier | None = None,
         poll_interval: float = POLL_INTERVAL,
         events_wait: int = EVENTS_WAIT,
+        me: str | None = None,
     ) -> None:
         self.api = api
+        self.me = me  # this guardian's account id: another account's link with a teen is news
+        self._joined: list[tuple[str, str]] = []  # (teen id, name) of guardians who joined, untold
+        self._joined_lock = threading.Lock()  # never held across I/O: the GUI thread takes the list
         self.poll_interval = poll_interval
         self.events_wait = events_wait
         self.store = store
@@ -495,8 +499,13 @@ class SyncEngine:
             if cached is None or cached[1] != event.data.get("etag"):
                 once("controls", lambda: self.refresh_controls(t))
             once("phone", lambda: self.trust.refresh_phone(t))  # the phone has not applied the change yet
+            once("usage", lambda: self.family.refresh_usage(t))  # each day's limit, as the chart draws it
         elif event.type in ("pairing_confirmed", "link_ended", "teen_turned_16"):  # the teen's age is in the list
             once("teens", self.family.refresh_teens, None)
+            if event.type == "pairing_confirmed" and teen and self._joined_by_another(event.data):
+                with self._joined_lock:
+                    self._joined.append((teen, str(event.data.get("guardian") or "")))
+                self.notifier.notify(NoticeKind.GUARDIAN_JOINED, teen)
         elif event.type.startswith("pairing_"):
             self.notifier.notify(NoticeKind.PAIRING, teen)
         elif event.type.startswith("time_request") and teen:
@@ -512,8 +521,22 @@ class SyncEngine:
             # A rule changes what the phone must apply (its ETag): both the rules and the receipt.
             once("rules", lambda: self.trust.refresh_rules(t))
             once("phone", lambda: self.trust.refresh_phone(t))
+            once("usage", lambda: self.family.refresh_usage(t))  # a rule's limit replaces the usual one on its days
         if teen and event.type in HISTORY_EVENTS:
             once("history", lambda: self._refresh_history(t))
+
+    def _joined_by_another(self, data: Mapping[str, object]) -> bool:
+        """Whether a confirmed pairing made another account a guardian of the teen (told by the
+        account: a teen's own guardian account may carry this guardian's name). A service that does
+        not name the account tells nothing here."""
+        joined = data.get("guardian_id")
+        return isinstance(joined, str) and self.me is not None and joined != self.me and data.get("new_link") is True
+
+    def take_joined(self) -> list[tuple[str, str]]:
+        """The guardians who joined a teen since the last call: (teen id, their name), oldest first."""
+        with self._joined_lock:
+            joined, self._joined = self._joined, []
+        return joined
 
     def poll_controls(self) -> None:
         """The fallback without events: a conditional GET of every cached teen's controls."""

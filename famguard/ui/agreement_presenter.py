@@ -1,14 +1,18 @@
 """Drives "Family agreement…" (Account menu): the selected teen's current rules (unsent edits
-included, as the guardian sees them) become the document; "Save as PDF…" writes it on a worker."""
+included, as the guardian sees them) and the temporary rules in force or planned become the
+document; "Save as PDF…" writes it on a worker."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
 from famguard.domain.agreement import build_agreement
 from famguard.domain.controls import Controls
+from famguard.domain.models import TemporaryRule
+from famguard.domain.schedule import teen_today
+from famguard.domain.teen_view import rules_ahead
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
@@ -46,9 +50,13 @@ class AgreementPresenter(Presenter):
         if teen_id is None or row is None:
             self.window.show_notice(NO_TEEN, hide_after_ms=8000)
             return
-        self.run(partial(self.sync.displayed_controls, teen_id), partial(self._show, row.name), name="agreement")
+        self.run(partial(self._read, teen_id), partial(self._show, row.name), name="agreement")
 
-    def _show(self, teen_name: str, controls: Controls | None) -> None:
+    def _read(self, teen_id: str) -> tuple[Controls | None, list[TemporaryRule]]:
+        return self.sync.displayed_controls(teen_id), self.sync.trust.cached_rules(teen_id)
+
+    def _show(self, teen_name: str, read: tuple[Controls | None, list[TemporaryRule]]) -> None:
+        controls, rules = read
         if controls is None:
             self.window.show_notice(
                 f"ℹ {teen_name}'s settings are still loading; try again in a moment.", hide_after_ms=8000
@@ -56,10 +64,13 @@ class AgreementPresenter(Presenter):
             return
         from famguard.ui.agreement import AgreementDialog  # QtPrintSupport: loaded on first use only
 
+        today = teen_today(controls.timezone, datetime.now(UTC))  # a rule's days are the teen's
+
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = AgreementDialog(
-            build_agreement(teen_name, self.guardian_name, controls, date.today()), self.window
+            build_agreement(teen_name, self.guardian_name, controls, date.today(), rules_ahead(rules, today)),
+            self.window,
         )
         self.track(self.dialog.save_requested, self.save)
         self.dialog.show()

@@ -1,9 +1,10 @@
 """What reaches the guardian outside the window: the system tray icon (where the desktop has one)
 with the number of requests waiting and a menu to open the app or the inbox, and desktop
-notifications for a new request, a teen unlinking, a change made elsewhere and a teen near today's
-limit — each switchable in Preferences (famguard.ui.settings). Without a tray the notification
-is said in the window's notice bar instead, so it is never lost. Every notification shown is kept
-in `shown` (what the guardian was told, for the tests and the log)."""
+notifications for a new request, a teen unlinking, a change made elsewhere, a teen near today's
+limit and another guardian linked with a teen — each switchable in Preferences
+(famguard.ui.settings). Without a tray the notification is said in the window's notice bar
+instead, so it is never lost. Every notification shown is kept in `shown` (what the guardian was
+told, for the tests and the log)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from famguard.ui.settings import NOTIFY_KINDS, Settings
 
 log = logging.getLogger(__name__)
 # A symbol with the words of each notification in the window (fonts everywhere have these).
-SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": "⚠"}
+SYMBOLS = {"request": "✉", "unlinked": "ℹ", "changed": "↻", "near_limit": "⚠", "guardian_joined": "⚠"}
 
 
 def tags_disarmed(text: str) -> str:
@@ -73,6 +74,10 @@ class Alerts(QObject):
         # Without a tray: the notice bar's words about a request, and which request (hidden once
         # it is answered, here or elsewhere).
         self._request_notice: tuple[str, str] | None = None
+        # Without a tray: the words of an account that became a guardian, kept in the notice bar
+        # until dismissed. The teen's own guardian account changes her rules right after joining,
+        # and that notice replaced this one within a second.
+        self._joined_notice = ""
         self.tray: QSystemTrayIcon | None = None
         self.menu = QMenu(window)
         self.menu.setObjectName("trayMenu")
@@ -133,8 +138,17 @@ class Alerts(QObject):
                 tags_disarmed(title), tags_disarmed(text), QSystemTrayIcon.MessageIcon.Information, 10000
             )
         else:
-            words = f"{SYMBOLS.get(kind, 'ℹ')} {title}: {text}"
-            self.window.show_notice(words, hide_after_ms=20000)
+            # A sentence follows the title as one ("Maya is no longer linked. You can…"); a figure
+            # as its detail ("Leo asks for more time: 45 min").
+            joint = ". " if text[:1].isupper() else ": "
+            words = f"{SYMBOLS.get(kind, 'ℹ')} {title}{joint}{text}"
+            notice, joined = self.window.notice, self._joined_notice
+            keep = bool(joined) and notice.isVisible() and notice.text().startswith(joined)
+            if keep:
+                words = f"{joined}\n{words}"  # said under it, and kept until dismissed as well
+            elif kind == "guardian_joined":
+                self._joined_notice, keep = words, True
+            self.window.show_notice(words, hide_after_ms=0 if keep else 20000)
             self._request_notice = (about, words) if about else None
 
     def open_window(self) -> None:

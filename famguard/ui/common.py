@@ -6,9 +6,12 @@ the characters it is, never as markup. On the path to the first paint: no
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+import shiboken6
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -91,6 +94,51 @@ def focus_first_usable(container: QWidget, widgets: Iterable[QWidget]) -> bool:
     return False
 
 
+class EnterPresses(QObject):
+    """Enter presses the focused button, as Space does: Qt clicks a QPushButton on Enter only when
+    it is a dialog's (auto-default), so a keyboard user who tabbed to "Change controls…" or to the
+    phone's "Accept" pressed Enter and nothing happened. Enter held down is one press; dialogs keep
+    Qt's own handling (Enter there is the default button's).
+
+    The key filter sits on the focused button alone, moved by the application's focusChanged
+    signal: an application-wide event filter ran Python for every event of the app (~2,000 before
+    a returning guardian's family was on screen, ~40 ms of its start), and a window's
+    keyPressEvent cannot tell a button's Enter from a line edit's whose returnPressed moved the
+    focus onto a button (that one would be pressed too). One per application (`install`)."""
+
+    RETURN, ENTER = 0x01000004, 0x01000005  # Qt.Key.Key_Return, Qt.Key.Key_Enter
+    KEYPAD = 0x20000000  # Qt.KeyboardModifier.KeypadModifier: Enter on the number pad
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._button: QPushButton | None = None
+        app.focusChanged.connect(self._focus_moved)
+
+    @classmethod
+    def install(cls, app: QApplication) -> None:
+        if app.findChild(cls) is None:
+            cls(app)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._button is not None and shiboken6.isValid(self._button):
+            self._button.removeEventFilter(self)
+        self._button = new if isinstance(new, QPushButton) and not new.autoDefault() else None
+        if self._button is not None:
+            self._button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
+            return False
+        key_event = cast(QKeyEvent, event)
+        if key_event.key() not in (self.RETURN, self.ENTER) or key_event.modifiers().value & ~self.KEYPAD:
+            return False
+        if watched.autoDefault() or not watched.isEnabled():
+            return False
+        if not key_event.isAutoRepeat():
+            watched.animateClick()
+        return True
+
+
 def one_line(edit: QLineEdit) -> QLineEdit:
     """A line break pasted into `edit` becomes a space as it arrives (at either end it goes): a
     one-line box shows a line break as a space, so the guardian saw "Dana Smith" while the form
@@ -166,6 +214,7 @@ def wrapping_label(text: str = "", object_name: str = "", *, selectable: bool = 
     """A word-wrapping label, plain text unless `rich` (see `plain_label`)."""
     label = rich_label(text) if rich else plain_label(text)
     label.setWordWrap(True)
+    label.setMinimumWidth(1)  # see `heading`: a long unbroken word is cut, never widens the window
     if object_name:
         label.setObjectName(object_name)
     if selectable:
@@ -183,6 +232,11 @@ def heading(text: str, object_name: str = "", size: float = 1.4) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setWordWrap(True)
+    # A word wraps only at spaces, so a label asks to be as wide as its longest word: a teen named
+    # with 80 letters and no space ("WWWW…", the service takes up to 80) pushed the guardian's
+    # window past the screen's edge, with "Change controls…" and a request's answers beyond it.
+    # An explicit minimum replaces that wish: the word is cut at the edge instead.
+    label.setMinimumWidth(1)
     if object_name:
         label.setObjectName(object_name)
     return label

@@ -45,6 +45,7 @@ from famguard.ui.common import (
     named,
     plain_label,
     plain_tooltip,
+    show_words,
     without_mnemonic,
     without_symbol,
     wrapping_label,
@@ -290,9 +291,14 @@ class ControlsPage(QWidget):
         self._undo: list[tuple[str, Any]] = []
         self.title = heading("", "controlsTitle", 1.5)
         self.subtitle = wrapping_label(
-            "Changes apply as soon as you make them. The mouse wheel only scrolls; click a box to change it.",
+            "Changes apply as soon as you make them. The mouse wheel only scrolls: "
+            "click a box and type, or use the arrow keys.",
             "controlsSubtitle",
         )
+        # A temporary rule in force: the phone follows it on top of the settings below, so a page
+        # saying "1 h" while the phone counts the rule's 30 min would not be the truth.
+        self.rule_notice = named(wrapping_label("", "controlsRuleNotice"), "controlsRuleNotice", "Temporary rule")
+        self.rule_notice.hide()
         self.home_button = named(QPushButton("← Ho&me"), "homeButton", "Back to the home of this teen")
         self.home_button.clicked.connect(self.home_requested)
         # The button keeps its mnemonic (Alt+U); Ctrl+Z is a shortcut of its own, shown on the button.
@@ -337,6 +343,7 @@ class ControlsPage(QWidget):
         titles = QVBoxLayout()
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
+        titles.addWidget(self.rule_notice)
         # Under the line that says changes apply at once, not beside the title: once it names the
         # change ("Undo “Duet and Stitch with your teen's videos”"), the button beside the title
         # took the header's width and squeezed the teen's name into a column a word wide.
@@ -422,6 +429,20 @@ class ControlsPage(QWidget):
         for field, row in self._rows.items():
             row.editor.set_age(age)
             row.editor.set_value(getattr(controls, field))
+
+    def show_rule(self, words: str | None) -> None:
+        """The temporary rule in force on the teen's day, in words (None: none is)."""
+        if not words:
+            self.rule_notice.hide()
+            self.rule_notice.clear()
+            return
+        name = self.name or "Your teen"
+        show_words(
+            self.rule_notice,
+            f"◷ In force now: {words}. {name}'s phone follows it on top of the settings below, "
+            "which apply again when it ends.",
+        )
+        self.rule_notice.show()
 
     def _show_title(self, timezone: str) -> None:
         self.title.setText(f"{self.name}, {self.age} · {timezone}")

@@ -1,8 +1,8 @@
 """What keeps an edit on the controls page deliberate, in one place: a radio group's choice made
 with the arrow keys is committed only once the guardian settles (`Settling`), minutes are typed
 freely and checked against the declared range on commit, with the range shown (`minutes_box`,
-`range_text`), and the mouse wheel scrolls the page instead of changing a box without keyboard
-focus, or any drop-down (`WheelGuard`)."""
+`range_text`), and the mouse wheel scrolls the page instead of changing a box or a drop-down,
+focused or not (`WheelGuard`)."""
 
 from __future__ import annotations
 
@@ -126,12 +126,14 @@ def range_text(bounds: tuple[int, int]) -> str:
 
 
 class WheelGuard(QObject):
-    """A wheel turned over a spin box or time box that does not have keyboard focus, or over a
-    drop-down at all, scrolls `scroll` (what the guardian meant to scroll: the page, or the list
-    beside the choices) instead of changing the setting or choice under the pointer; such boxes
-    take focus by click or Tab only. Besides the controls page: the history's filters, the Safety
-    Centre's country (the hotline "Report" opens) and the temporary rule's form, which has nothing
-    to scroll (`scroll` None: the wheel there does nothing)."""
+    """A wheel turned over a spin box, a time box or a drop-down scrolls `scroll` (what the
+    guardian meant to scroll: the page, or the list beside the choices) instead of changing the
+    setting or choice under the pointer — focused or not: a guardian who clicked into the quiet
+    hours' start and then scrolled the page moved 21:00 to 23:00, sent when they left the box.
+    Such boxes change by typing and the arrow keys; they take focus by click or Tab only. Besides
+    the controls page: the history's filters, the Safety Centre's country (the hotline "Report"
+    opens) and the temporary rule's form, which has nothing to scroll (`scroll` None: the wheel
+    there does nothing)."""
 
     def __init__(self, scroll: QAbstractScrollArea | None, parent: QObject | None = None) -> None:
         super().__init__(parent if parent is not None else scroll)
@@ -147,9 +149,7 @@ class WheelGuard(QObject):
             widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        # A drop-down changes (and commits) on the wheel even with focus: it never takes the wheel.
-        unfocused = isinstance(watched, QWidget) and not watched.hasFocus()
-        if event.type() == QEvent.Type.Wheel and (unfocused or isinstance(watched, QComboBox)):
+        if event.type() == QEvent.Type.Wheel:
             if self._scroll is not None:
                 QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
             return True

@@ -168,6 +168,26 @@ def confirm_unlink(parent: QWidget, name: str) -> bool:
     return box.clickedButton() is unlink
 
 
+def confirm_reset_demo(parent: QWidget) -> bool:
+    """Ask before resetting the demo: a support person mid-demo who pressed "Reset demo" (beside
+    "Teen's phone" on the demo bar) lost what they had shown — changes, requests, a pairing — at
+    once. Enter and Esc keep the demo (the safe answer is the default)."""
+    box = QMessageBox(parent)
+    box.setObjectName("resetDemoDialog")
+    box.setWindowTitle("FamGuard — Reset demo")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText("Reset the demo to the practice family as it started?")
+    box.setInformativeText(
+        "What was changed, asked for and paired in this demo is undone, and the teen's phone starts again."
+    )
+    reset = box.addButton("&Reset demo", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep this demo", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is reset
+
+
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:
     """A non-modal error window (the app stays usable behind it)."""
     box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it

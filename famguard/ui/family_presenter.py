@@ -78,7 +78,8 @@ class FamilyPresenter(Presenter):
         self.teen_list = TeenListPresenter(window, tasks, session.family, session.sync, on_select=self.select,
                                            on_gone=self._gone, on_failure=fail)  # fmt: skip
         self.controls = TeenControlsPresenter(window, tasks, session.sync, session.family, self.teen_list,
-                                              on_status=self._show_status, on_failure=fail)  # fmt: skip
+                                              on_status=self._show_status, my_name=session.account.display_name,
+                                              on_failure=fail)  # fmt: skip
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
         self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,
@@ -160,7 +161,7 @@ class FamilyPresenter(Presenter):
             from famguard.ui.history_presenter import HistoryPresenter
 
             self._history = HistoryPresenter(self.window, self.tasks, self.session.insight, self.teen_list,
-                                             on_failure=self.failed)  # fmt: skip
+                                             me=self.session.account.id, on_failure=self.failed)  # fmt: skip
         return self._history
 
     @property
@@ -229,6 +230,7 @@ class FamilyPresenter(Presenter):
 
         def usage_changed(teen_id: str) -> None:
             self.home.reload(teen_id)
+            trust_changed(teen_id)  # "what Maya sees" says her time left
             if self._screen_time is not None:
                 self._screen_time.reload(teen_id)
 
@@ -243,6 +245,7 @@ class FamilyPresenter(Presenter):
 
         def rules_changed(teen_id: str) -> None:
             self.home.reload(teen_id)  # today's limit and "the rules now" follow the rule in force
+            self.controls.reload(teen_id)  # and the controls page's word on it
             trust_changed(teen_id)
 
         def pairing_changed() -> None:
@@ -261,6 +264,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.SIGNED_OUT: lambda _t: self._signed_out(),
             NoticeKind.PHONE: for_teen(trust_changed),
             NoticeKind.RULES: for_teen(rules_changed),
+            NoticeKind.GUARDIAN_JOINED: lambda _t: self._guardians_joined(),
         }
 
     # --- what tests and the controller look at -------------------------------------------------
@@ -409,6 +413,24 @@ class FamilyPresenter(Presenter):
             self.alerts.set_pending([request.id for _name, request in pending])
         if self._inbox is not None:
             self._inbox.refresh()
+
+    def _guardians_joined(self) -> None:
+        """Another account became a guardian of a teen: it can change the rules and answer
+        requests, so every guardian hears of it. Said plainly when it carries this guardian's own
+        name (a teen's second account made to look like the guardian)."""
+        mine = self.session.account.display_name.casefold()
+        for teen_id, name in self.session.sync.take_joined():
+            if self._trust is not None:
+                self._trust.refresh_guardians(teen_id)  # the home's "Guardians:" line
+            row = self.teen_list.row(teen_id)
+            teen = row.name if row is not None else "your teen"
+            who = f"Another account named “{name}”, not yours," if name.casefold() == mine else f"“{name}”"
+            self._news(
+                News.JOINED,
+                f"{who} is now a guardian of {teen}",
+                f"It can change {teen}'s rules and answer {teen}'s requests. If you do not know who this is, "
+                f"ask {teen}; every change it makes is in the change history.",
+            )
 
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
         self.home.forget(teen_id)

@@ -62,6 +62,7 @@ class HistoryModel(QStandardItemModel):
         self.entries: list[ActivityEntry] = []
         self.lines: list[HistoryLine] = []
         self.teen_name = ""
+        self.me: str | None = None  # the signed-in guardian's account: their entries say "You"
         self.complete = True
         self.loading = False
         # Only while the page is on screen: a hidden view keeps asking for more until its (zero)
@@ -105,7 +106,7 @@ class HistoryModel(QStandardItemModel):
         words = dict(zip((e.id for e in entries), lines, strict=True)) if lines is not None else {}
         last = self.entries[-1].id if self.entries else None
         fresh = [e for e in entries if last is None or e.id < last]
-        new_lines = [words.get(e.id) or describe(e, self.teen_name) for e in fresh]
+        new_lines = [words.get(e.id) or describe(e, self.teen_name, me=self.me) for e in fresh]
         self.entries.extend(fresh)
         self.lines.extend(new_lines)
         if fresh:
@@ -116,7 +117,7 @@ class HistoryModel(QStandardItemModel):
         """Newer entries (from the events feed) at the top; returns how many were new."""
         top = self.entries[0].id if self.entries else None
         fresh = sorted((e for e in entries if top is None or e.id > top), key=lambda e: -e.id)
-        lines = [describe(e, self.teen_name) for e in fresh]
+        lines = [describe(e, self.teen_name, me=self.me) for e in fresh]
         self.entries[:0] = fresh
         self.lines[:0] = lines
         for row, line in enumerate(lines):
@@ -430,7 +431,7 @@ class ChangeHistoryPage(QWidget):
         for entry in entries:
             if entry.actor is not None and entry.actor.id not in known:
                 known.add(entry.actor.id)
-                self.who.addItem(who(entry), entry.actor.id)
+                self.who.addItem(who(entry, self.model.me), entry.actor.id)
 
     def _say_count(self, from_cache: bool) -> None:
         count = self.model.rowCount()

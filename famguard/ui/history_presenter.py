@@ -27,10 +27,12 @@ if TYPE_CHECKING:
     from famguard.ui.main_window import MainWindow
 
 
-def _described(fetch: Callable[[], HistoryPage], teen_name: str) -> tuple[HistoryPage, list[HistoryLine]]:
+def _described(
+    fetch: Callable[[], HistoryPage], teen_name: str, me: str | None = None
+) -> tuple[HistoryPage, list[HistoryLine]]:
     """On the worker: a page and its entries in words, so the GUI thread only shows them."""
     page = fetch()
-    return page, [describe(entry, teen_name) for entry in page.entries]
+    return page, [describe(entry, teen_name, me=me) for entry in page.entries]
 
 
 class HistoryPresenter(Presenter):
@@ -41,11 +43,13 @@ class HistoryPresenter(Presenter):
         insight: InsightService,
         teens: TeenListPresenter,
         *,
+        me: str | None = None,
         on_failure: FailureHandler | None = None,
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
         self.insight = insight
         self.teens = teens
+        self.me = me  # the signed-in guardian's account id: their own entries say "You"
         self.query: HistoryQuery | None = None
         self._page: ChangeHistoryPage | None = None  # built when first shown
         self.when_built(HISTORY_PAGE, self._wire)
@@ -64,6 +68,7 @@ class HistoryPresenter(Presenter):
 
         assert isinstance(page, ChangeHistoryPage)
         self._page = page
+        page.model.me = self.me
         self.track(page.filters_changed, self._filters_changed)
         self.track(page.more_wanted, self.load_more)
         self.track(page.undo_requested, self.undo)
@@ -85,7 +90,7 @@ class HistoryPresenter(Presenter):
         self.page.show_teen(teen_id, row.name if row else "")
         self._load_first(teen_id)
         self.reload_controls(teen_id)
-        self.run(partial(self.insight.history_people, teen_id), partial(self.page.set_people, teen_id),
+        self.run(partial(self.insight.history_people, teen_id, self.me), partial(self.page.set_people, teen_id),
                  name="history people")  # fmt: skip
 
     def _filters_changed(self) -> None:
@@ -97,7 +102,7 @@ class HistoryPresenter(Presenter):
         query = self.query = self._new_query()
         self.run(partial(self.insight.cached_history, teen_id, query), partial(self._cached_first, query))
         fetch = partial(self.insight.history, teen_id, query)
-        self.run(partial(_described, fetch, self.page.teen_name), partial(self._shown, query, True),
+        self.run(partial(_described, fetch, self.page.teen_name, self.me), partial(self._shown, query, True),
                  on_error=self._page_failed, name="history")  # fmt: skip
 
     def _cached_first(self, query: HistoryQuery, page: HistoryPage) -> None:
@@ -123,7 +128,7 @@ class HistoryPresenter(Presenter):
             self.page.model.loading = False
             return
         older = partial(self.insight.history, self.page.teen_id, query, entries[-1].id)
-        self.run(partial(_described, older, self.page.teen_name), partial(self._shown, query, False),
+        self.run(partial(_described, older, self.page.teen_name, self.me), partial(self._shown, query, False),
                  on_error=self._page_failed, name="older history")  # fmt: skip
 
     def _page_failed(self, exc: BaseException) -> None:
@@ -164,7 +169,7 @@ class HistoryPresenter(Presenter):
         row = self.teens.row(entry.teen_id)
         if row is None:
             return
-        what = describe(entry, row.name).headline
+        what = describe(entry, row.name, me=self.me).headline
         self.run(
             partial(self.insight.undo, entry, row.age),
             lambda _none: self.window.show_notice(

@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 
 
 TICK_MS = 30_000
+# A change made elsewhere is told at once, then at most once in this time per teen, with every
+# setting changed meanwhile: an account changing a setting twice a second (as much as the write
+# budget allows; a teen's own guardian account can) made two desktop notifications a second.
+CHANGED_QUIET_MS = 60_000
 
 
 class News:
@@ -58,6 +62,7 @@ class News:
     UNLINKED = "unlinked"
     CHANGED = "changed"
     NEAR_LIMIT = "near_limit"
+    JOINED = "guardian_joined"
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,8 @@ class HomePresenter(Presenter):
         self._near_told: set[tuple[str, object]] = set()  # (teen, day) told "near the limit"
         self._requests_seen: set[str] = set()
         self._started: set[str] = set()  # teens read once: their first reading is not news
+        self._changed_quiet: set[str] = set()  # teens told of a change elsewhere within CHANGED_QUIET_MS
+        self._changed_untold: dict[str, tuple[str, list[str]]] = {}  # teen -> (name, labels) for then
         self.page = window.ensure_home_page()
         self.track(self.page.controls_requested, self._open_controls)
         # Drawn once off screen on a later turn, before the first teen's facts arrive to show it.
@@ -231,7 +238,22 @@ class HomePresenter(Presenter):
             and self.asked(teen_id, spec.name) != new
         ]
         if labels:
-            self.on_news(News.CHANGED, f"{name}'s controls were changed elsewhere", ", ".join(labels))
+            self._tell_changed(teen_id, name, labels)
+
+    def _tell_changed(self, teen_id: str, name: str, labels: list[str]) -> None:
+        if teen_id in self._changed_quiet:
+            waiting = self._changed_untold.get(teen_id, (name, []))[1]
+            self._changed_untold[teen_id] = (name, waiting + [label for label in labels if label not in waiting])
+            return
+        self.on_news(News.CHANGED, f"{name}'s controls were changed elsewhere", ", ".join(labels))
+        self._changed_quiet.add(teen_id)
+        QTimer.singleShot(CHANGED_QUIET_MS, self, partial(self._quiet_over, teen_id))
+
+    def _quiet_over(self, teen_id: str) -> None:
+        self._changed_quiet.discard(teen_id)
+        untold = self._changed_untold.pop(teen_id, None)
+        if untold is not None and not self.closed:
+            self._tell_changed(teen_id, *untold)
 
     def _open_controls(self) -> None:
         from famguard.ui.main_window import CONTROLS_PAGE

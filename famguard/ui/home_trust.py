@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout
 
 from famguard.domain.age_transition import AgeTransition
 from famguard.ui.age_transition import AgeTransitionPreview
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import named, show_words, wrapping_label
 from famguard.ui.home import HomeFacts, HomeSection
 from famguard.ui.phone_status import PhoneStatusWidget
 
@@ -31,6 +31,10 @@ class PhoneAndPlansSection(HomeSection):
         self.birthday_teen_id = ""  # whose birthday is shown: it may arrive before the facts
         self.phone = PhoneStatusWidget()
         self.rule = named(wrapping_label("No temporary rule in force.", "homeRule"), "homeRule", "Temporary rule")
+        # Who can change the rules: a teen's own second account made a guardian shows here by its
+        # account, beside "you", even on a computer that was not running when it joined.
+        self.guardians = named(wrapping_label("", "homeGuardians"), "homeGuardians", "Guardians")
+        self.guardians.hide()
         self.birthday = AgeTransitionPreview(object_name="homeAgeTransition")
         self.plans_button = named(
             QPushButton("&Plan a temporary rule…"),
@@ -42,6 +46,7 @@ class PhoneAndPlansSection(HomeSection):
         layout = QVBoxLayout(self)
         layout.addWidget(self.phone)
         layout.addWidget(self.rule)
+        layout.addWidget(self.guardians)
         layout.addWidget(self.birthday)
         layout.addWidget(self.plans_button)
 
@@ -50,6 +55,7 @@ class PhoneAndPlansSection(HomeSection):
             self.teen_id = facts.teen_id
             self.phone.label.setText("")
             self.rule.setText("No temporary rule in force.")
+            self.show_guardians("")
             if self.birthday_teen_id != facts.teen_id:
                 self.birthday.set_transition(None)
 
@@ -60,6 +66,11 @@ class PhoneAndPlansSection(HomeSection):
         text = f"◷ {words}" if words else "No temporary rule in force."
         self.rule.setText(text)
         self.rule.setAccessibleName(f"Temporary rule: {text}")
+
+    def show_guardians(self, words: str) -> None:
+        """ "Guardians: you (since …), Jordan Morgan (since today)"; empty: not known yet."""
+        show_words(self.guardians, words)
+        self.guardians.setVisible(bool(words))
 
     def show_birthday(self, teen_id: str, transition: AgeTransition | None) -> None:
         self.birthday_teen_id = teen_id

@@ -5,6 +5,9 @@ selected requests; `famguard.ui.inbox_presenter` sends them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
+from famguard.domain.today import GRANT_MAX, request_day_words
 from famguard.ui.common import announce, heading, named, plain_tooltip, show_words, wrapping_label
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
@@ -65,6 +69,10 @@ class InboxDialog(QDialog):
             )
             button = named(QPushButton(text), f"inboxAnswer_{minutes if minutes >= 0 else 'rest'}", spoken)
             button.clicked.connect(lambda _c=False, m=minutes: self._answer(m))
+            if minutes == REST_OF_DAY:  # one answer grants at most GRANT_MAX: a morning's rest is more
+                most = format_minutes(GRANT_MAX)
+                button.setToolTip(plain_tooltip(f"Until midnight in each teen's time zone, {most} at most"))
+                button.setAccessibleDescription(f"Until midnight in each teen's time zone, {most} at most")
             self.buttons[minutes] = button
             row.addWidget(button)
         row.addStretch(1)
@@ -84,13 +92,18 @@ class InboxDialog(QDialog):
         self.resize(720, 420)
         self.show_requests([])
 
-    def show_requests(self, requests: list[tuple[str, TimeRequest]]) -> None:
-        """(teen's name, request) oldest first; the selection is kept for requests still there."""
+    def show_requests(self, requests: list[tuple[str, TimeRequest]], days: Mapping[str, date] | None = None) -> None:
+        """(teen's name, request) oldest first; the selection is kept for requests still there.
+        `days`: each teen's today (by teen id) — a request of an earlier day says which day it is for,
+        as an approval raises that day's limit only."""
         selected = {r.id for r in self.selected()}
         self._requests = [request for _name, request in requests]
         self.table.setRowCount(len(requests))
         for index, (name, request) in enumerate(requests):
-            cells = (name, f"+{format_minutes(request.minutes)}", request.reason or "—", when_text(request.created_at))
+            asks = f"+{format_minutes(request.minutes)}"
+            if days is not None and request.teen_id in days and request.date != days[request.teen_id]:
+                asks += f" {request_day_words(request.date, days[request.teen_id])}"
+            cells = (name, asks, request.reason or "—", when_text(request.created_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(plain_tooltip(text))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from famguard.domain.today import rest_of_day_minutes
+from famguard.domain.today import request_day_words, rest_of_day_minutes
 from famguard.ui.home_presenter import HomePresenter
 from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
@@ -47,7 +47,7 @@ class InboxPresenter(Presenter):
     def refresh(self) -> None:
         """The waiting requests changed: show them again if the inbox is open."""
         if self.dialog is not None:
-            self.dialog.show_requests(self.home.pending())
+            self.dialog.show_requests(self.home.pending(), {t: today.day for t, today in self.home.today.items()})
 
     def answer(self, chosen: list[TimeRequest], minutes: int) -> None:
         dialog = self.dialog
@@ -56,19 +56,29 @@ class InboxPresenter(Presenter):
         from famguard.ui.inbox import DENY, REST_OF_DAY  # loaded with the dialog
 
         answers: list[Answer] = []
+        earlier: list[TimeRequest] = []  # the rest of today is no answer to a request of a day gone by
         for request in chosen:
+            today = self.home.today.get(request.teen_id)
             if minutes == DENY:
                 answers.append((request, False, None))
+            elif minutes == REST_OF_DAY and today is not None and request.date != today.day:
+                earlier.append(request)
             elif minutes == REST_OF_DAY:
                 answers.append((request, True, rest_of_day_minutes(self.home.timezone(request.teen_id), _now())))
             else:
                 answers.append((request, True, minutes))
         count = len(answers)
         dialog.say(f"Sending {count} answer{'s' if count > 1 else ''}…")
+        skipped = [
+            f"✗ Not answered: the request {request_day_words(r.date, self.home.today[r.teen_id].day)} — “Rest of "
+            "the day” is today's, and an approval adds time only to the day asked for."
+            for r in earlier
+        ]
 
         def done(problems: list[str]) -> None:
             if self.dialog is None:
                 return
+            problems = skipped + problems
             self.dialog.say(" ".join(problems) if problems else f"✓ {count} answered.")
             self.dialog.focus_table()
 

@@ -18,10 +18,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -34,7 +33,14 @@ from PySide6.QtWidgets import (
 
 from famguard import __version__
 from famguard.ui.banners import Banner, OfflineBanner
-from famguard.ui.common import ALIGN_CENTER, ampersands_as_letters, heading, named, wrapping_label
+from famguard.ui.common import (
+    ALIGN_CENTER,
+    EnterPresses,
+    ampersands_as_letters,
+    heading,
+    named,
+    wrapping_label,
+)
 
 if TYPE_CHECKING:
     from famguard.ui.controls_page import ControlsPage
@@ -112,28 +118,6 @@ class _OnLayoutRequest(QObject):
         return False
 
 
-class _EnterPresses(QObject):
-    """Enter presses the focused button in the main window and its docks too, as Space does: Qt
-    clicks a QPushButton on Enter only when it is a dialog's (auto-default), so a keyboard user
-    who tabbed to "Change controls…" or to the phone's "Accept" pressed Enter and nothing happened.
-    Dialogs keep Qt's own handling (Enter there is the default button's)."""
-
-    RETURN, ENTER = 0x01000004, 0x01000005  # Qt.Key.Key_Return, Qt.Key.Key_Enter
-    KEYPAD = 0x20000000  # Qt.KeyboardModifier.KeypadModifier: Enter on the number pad
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QPushButton):
-            return False
-        key_event = cast(QKeyEvent, event)
-        if key_event.key() not in (self.RETURN, self.ENTER) or key_event.modifiers().value & ~self.KEYPAD:
-            return False
-        if watched.autoDefault() or isinstance(watched.window(), QDialog) or not watched.isEnabled():
-            return False
-        if not key_event.isAutoRepeat():  # Enter held down is one press, not a click per repeat
-            watched.animateClick()
-        return True
-
-
 class MainWindow(QMainWindow):
     first_painted = Signal()
     sign_in_built = Signal(object)  # the sign-in form, made the first time it is needed
@@ -167,8 +151,8 @@ class MainWindow(QMainWindow):
         self._resize_within_screen(1100, 760)
         self.installEventFilter(_FirstPaint(self))
         app = QApplication.instance()
-        if app is not None:  # the filter goes with the window (Qt drops a deleted filter)
-            app.installEventFilter(_EnterPresses(self))
+        if isinstance(app, QApplication):
+            EnterPresses.install(app)
         self.first_painted.connect(lambda: QTimer.singleShot(FRAME_SETTLE_MS, self._keep_frame_within_screen))
 
         self.screens = QStackedWidget()
@@ -303,7 +287,7 @@ class MainWindow(QMainWindow):
         )
         self.demo_text = QLabel("  Practice family on this computer — nothing here is real or saved.  ")
         self.reset_demo_button = named(QPushButton("&Reset demo"), "resetDemoButton", "Reset demo")
-        self.reset_demo_button.clicked.connect(self.reset_demo_requested)
+        self.reset_demo_button.clicked.connect(self._ask_reset_demo)
         self.demo_bar.addWidget(self.demo_badge)
         self.demo_bar.addWidget(self.demo_text)
         self.demo_bar.addWidget(self.reset_demo_button)
@@ -450,6 +434,12 @@ class MainWindow(QMainWindow):
     def frame_size(self) -> QSize:
         """What the window manager's frame adds to a window's inside (none before it is framed)."""
         return self.frameGeometry().size() - self.geometry().size()
+
+    def _ask_reset_demo(self) -> None:
+        from famguard.ui.dialogs import confirm_reset_demo  # the dialogs, after the first paint
+
+        if confirm_reset_demo(self):
+            self.reset_demo_requested.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

@@ -36,6 +36,7 @@ class PhoneStatusWidget(QWidget):
 
         self.words = receipt_words(name, status, now)
         self.label.setText(self.words.long)
+        self.label.setToolTip(self.words.basis)
         self.label.setAccessibleName(f"{name}'s phone")
         self.label.setAccessibleDescription(self.words.long)
         return self.words

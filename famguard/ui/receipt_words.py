@@ -24,6 +24,15 @@ class ReceiptWords:
     short: str  # after "saved — " next to a setting
     long: str  # the phone-status line
     up_to_date: bool
+    basis: str = ""  # what the receipt rests on (the phone-status line's tooltip)
+
+
+# A receipt is the phone's own word: a phone changed to lie (the teen holds it) can report a version
+# it never applied, and no service can look inside the phone. The guardian is told so, not "proof".
+_PHONES_WORD = (
+    "{name}'s phone reported at {when} that it applied the latest rules. FamGuard goes by the phone's "
+    "own report: it cannot check a phone that was changed to report falsely."
+)
 
 
 def _when(moment: datetime, now: datetime) -> str:
@@ -45,7 +54,12 @@ def receipt_words(name: str, status: PhoneStatus | None, now: datetime) -> Recei
         )
     if status.up_to_date and status.applied_at is not None:
         when = _when(status.applied_at, now)
-        return ReceiptWords(f"on {name}'s phone {when}", f"✓ On {name}'s phone since {when}", True)
+        return ReceiptWords(
+            f"on {name}'s phone {when}",
+            f"✓ On {name}'s phone since {when}, as the phone reports",
+            True,
+            _PHONES_WORD.format(name=name, when=when),
+        )
     seen = _when(status.last_seen_at, now)
     if now - status.last_seen_at > STALE_AFTER:
         return ReceiptWords(

@@ -1,5 +1,6 @@
 """Drives one teen's controls page: shows the controls (the cache with the guardian's unsent
-changes laid over it), queues each change through the sync engine and shows its per-setting
+changes laid over it) and the temporary rule in force on the teen's day, which the phone follows
+on top of them, queues each change through the sync engine and shows its per-setting
 state, names who changed a setting elsewhere, sends a refused value again on Retry, and asks the
 guardian about each conflict, one at a time. The page's own Undo sends the previous value as one
 more change, so undo needs nothing here. The page is built when first shown (or row by row while
@@ -9,7 +10,7 @@ so that a conflict is asked about and the sync status kept, but nothing is drawn
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from famguard.ui.dialogs import ConflictDialog
     from famguard.ui.main_window import MainWindow
 
-Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus"]
+Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus", "str | None"]  # ..., the rule in force in words
 _NOTHING = object()  # no value asked for here (None is a value: no limit, quiet hours off)
 
 
@@ -47,9 +48,13 @@ class TeenControlsPresenter(Presenter):
         teens: TeenListPresenter,
         *,
         on_status: Callable[[SyncStatus], None],
+        my_name: str = "",
         on_failure: FailureHandler | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
+        self.clock = clock
+        self.my_name = my_name  # the guardian's own name: another account with it is said to be one
         self.sync = sync
         self.family = family
         self.teens = teens
@@ -119,10 +124,24 @@ class TeenControlsPresenter(Presenter):
             sync.refresh_controls(teen_id)
         controls = sync.displayed_controls(teen_id)
         assert controls is not None  # cached just above
-        return teen_id, controls, sync.field_states(teen_id), sync.status()
+        return teen_id, controls, sync.field_states(teen_id), sync.status(), self._rule_in_force(teen_id, controls)
+
+    def _rule_in_force(self, teen_id: str, controls: Controls) -> str | None:
+        """The temporary rule in force on the teen's day, in words, from the cached rules (the
+        phone page and the home read them from the service)."""
+        from famguard.domain import teen_view
+        from famguard.domain.schedule import teen_today
+        from famguard.domain.temporary import RuleStatus, rule_status
+
+        rules = self.sync.trust.cached_rules(teen_id)
+        if not rules:
+            return None
+        today = teen_today(controls.timezone, self.clock())
+        active = next((r for r in rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None)
+        return teen_view.rule_in_words(active, today) if active is not None else None
 
     def _show(self, loaded: Loaded) -> None:
-        teen_id, controls, states, status = loaded
+        teen_id, controls, states, status, rule = loaded
         row = self.teens.row(teen_id)
         if row is None or teen_id != self.teens.current:
             return
@@ -140,6 +159,7 @@ class TeenControlsPresenter(Presenter):
                 if elsewhere:
                     self._name_who_changed(teen_id, elsewhere)
             self.shown[teen_id] = controls
+            page.show_rule(rule)
         self._show_states(teen_id, states)
         self.on_status(status)
 
@@ -147,12 +167,14 @@ class TeenControlsPresenter(Presenter):
         """Replace "changed on another device" by the name from the activity log, when it says."""
 
         def named(entries: list[ActivityEntry]) -> None:
+            from famguard.domain.activity_words import changed_by  # the history's words: not on the start's way
+
             if teen_id != self.teens.current or self.page.teen_id != teen_id:
                 return
             for field in fields:
                 entry = next((e for e in entries if e.kind == "controls" and e.field == field), None)
                 if entry is not None and entry.actor is not None and self.page.rows[field].note:
-                    self.page.rows[field].flash(f"↻ changed by {entry.actor.display_name}")
+                    self.page.rows[field].flash(f"↻ changed by {changed_by(entry, self.sync.me, self.my_name)}")
 
         def failed(exc: BaseException) -> None:
             if kind_of(exc) is ErrorKind.BUG:  # a network hiccup just keeps the words

@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.ui.common import escaped, focus_first_usable, named, one_line, show_words, wrapping_label
+from famguard.ui.common import (
+    escaped,
+    focus_first_usable,
+    named,
+    one_line,
+    show_words,
+    wrapping_label,
+)
 from famguard.ui.deliberate import WheelGuard
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 

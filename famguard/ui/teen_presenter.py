@@ -96,13 +96,15 @@ class TeenPhonePresenter(Presenter):
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
         if snap.etag is not None and snap.applied_at is not None:
             self.panel.show_applied(
-                f"✓ Rules version {snap.etag.strip(chr(34))} applied at {snap.applied_at.astimezone():%H:%M}; "
+                # Not the version tag ("5-rf158ebfe189d" with a rule in force): it means nothing to a teen.
+                f"✓ Rules applied at {snap.applied_at.astimezone():%H:%M}; "
                 "your guardians can see they reached this phone."
             )
         else:
             self.panel.show_applied("No rules to apply.")
         self._show_lock()
-        self._show_answer([r for r in snap.requests if r.date == snap.usage.date])  # today's only
+        today = [r for r in snap.requests if r.date == snap.usage.date]  # today's only
+        self._show_answer(today, linked=snap.controls is not None)
 
     def _show_lock(self) -> None:
         snap = self.snapshot
@@ -116,7 +118,7 @@ class TeenPhonePresenter(Presenter):
             local = datetime.now(UTC).astimezone(ZoneInfo(snap.controls.timezone))
             reason = teen_view.lock_reason(snap.controls, local, used, limit)
             self.panel.set_usage(teen_view.time_left(used, limit), locked=reason)
-            status = f"Locked now: {reason}" if reason else f"Open now — {teen_view.time_left(used, limit)}"
+            status = teen_view.status_words(snap.controls, local, used, limit)
         ends = teen_view.link_ends_on(snap.activity)
         notice = teen_view.link_end_notice(self.teen.name, ends, snap.usage.date, for_teen=True) if ends else None
         self.panel.show_view(
@@ -131,10 +133,16 @@ class TeenPhonePresenter(Presenter):
             )  # fmt: skip
         )
 
-    def _show_answer(self, requests: list[TimeRequest]) -> None:
+    def _show_answer(self, requests: list[TimeRequest], *, linked: bool = True) -> None:
         latest = requests[0] if requests else None
         if latest is None:
             self.panel.show_answer("")
+        elif latest.status == TimeRequestStatus.PENDING and not linked:
+            # Unlinked, nobody is about to answer ("Waiting for an answer" stayed on after unlinking).
+            self.panel.show_answer(
+                f"◷ Your request for {format_minutes(latest.minutes)} more waits until a guardian links with "
+                "you: no guardian manages this account now."
+            )
         elif latest.status == TimeRequestStatus.PENDING:
             self.panel.show_answer(f"◷ Waiting for an answer: {format_minutes(latest.minutes)} more")
         elif latest.status == TimeRequestStatus.APPROVED:

@@ -10,6 +10,7 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -44,12 +45,13 @@ def build_view(
 ) -> TeenViewData:
     if controls is None:
         return TeenViewData("No guardian manages this account: no controls apply.", [], status=status)
-    shown = [r for r in rules if r.ends_on >= today]
+    zone = ZoneInfo(controls.timezone)
     return TeenViewData(
-        managed_by=teen_view.managed_by(guardians),
+        managed_by=teen_view.managed_by(guardians, controls.timezone),
         rules=teen_view.rules_in_words(controls),
-        temporary=[teen_view.rule_in_words(r, today) for r in sorted(shown, key=lambda r: r.starts_on)],
-        log=[f"{e.at.astimezone():%a %d %b %H:%M}  {teen_view.activity_in_words(e)}" for e in activity][:LOG_LINES],
+        temporary=teen_view.rules_ahead(rules, today),
+        # The teen's clock, as on the phone (the guardian's preview runs in the guardian's zone).
+        log=[f"{e.at.astimezone(zone):%a %d %b %H:%M}  {teen_view.activity_in_words(e)}" for e in activity][:LOG_LINES],
         status=status,
         notice=notice,
     )

@@ -11,8 +11,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QApplication, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from famguard.domain.models import TimeRequest, TimeRequestStatus
-from famguard.domain.schedule import format_minutes
-from famguard.domain.today import rest_of_day_minutes
+from famguard.domain.schedule import format_minutes, teen_today
+from famguard.domain.today import minutes_to_midnight, request_day_words, rest_of_day_minutes
 from famguard.ui.common import named, wrapping_label
 
 QUICK_ANSWERS = (15, 30, 60)
@@ -74,9 +74,14 @@ class TimeRequestsBox(QGroupBox):
         row = QWidget()
         row.setObjectName(f"timeRequest_{request.id}")
         reason = f": “{request.reason}”" if request.reason else ""
+        today = teen_today(timezone, datetime.now(UTC))
+        is_today = request.date == today
+        # An approval raises the limit of the day asked for only: a day gone by gets no time today.
+        later = "" if is_today else " — allowing it adds time to that day, not today"
+        day = request_day_words(request.date, today)
         text = wrapping_label(
-            f"{teen_name} asks for {format_minutes(request.minutes)} more today{reason} "
-            f"(asked at {when_text(request.created_at)})",
+            f"{teen_name} asks for {format_minutes(request.minutes)} more {day}{reason} "
+            f"(asked at {when_text(request.created_at)}){later}",
             "timeRequestText",
         )
         buttons = QHBoxLayout()
@@ -94,13 +99,20 @@ class TimeRequestsBox(QGroupBox):
             )
             asked.clicked.connect(lambda: self.decide_requested.emit(request, True, None))
             answers.append(asked)
-        rest = rest_of_day_minutes(timezone, datetime.now(UTC))
-        rest_button = named(
-            QPushButton("Rest of the day"), "approve_rest", f"Allow the rest of the day ({format_minutes(rest)})"
-        )
-        rest_button.setToolTip(f"Adds {format_minutes(rest)}: until midnight in {timezone}")
-        rest_button.clicked.connect(lambda: self.decide_requested.emit(request, True, rest))
-        answers.append(rest_button)
+        if is_today:  # the rest of today, given to a day gone by, would be given to nothing
+            rest = rest_of_day_minutes(timezone, datetime.now(UTC))
+            rest_button = named(
+                QPushButton("Rest of the day"), "approve_rest", f"Allow the rest of the day ({format_minutes(rest)})"
+            )
+            rest_button.setToolTip(f"Adds {format_minutes(rest)}: until midnight in {timezone}")
+            if minutes_to_midnight(timezone, datetime.now(UTC)) > rest:  # one answer gives at most GRANT_MAX
+                rest_button.setText(f"+{format_minutes(rest)} (most)")
+                rest_button.setAccessibleName(f"Allow {format_minutes(rest)} more, the most one answer gives")
+                rest_button.setToolTip(
+                    f"Adds {format_minutes(rest)}, the most one answer gives: not the rest of the day in {timezone}."
+                )
+            rest_button.clicked.connect(lambda: self.decide_requested.emit(request, True, rest))
+            answers.append(rest_button)
         deny = named(QPushButton("Deny"), "denyRequest", "Deny the request")
         deny.clicked.connect(lambda: self.decide_requested.emit(request, False, None))
         answers.append(deny)

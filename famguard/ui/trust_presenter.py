@@ -1,16 +1,19 @@
 """Drives the selected teen's phone page: the delivery receipt ("on Maya's phone since 14:02"),
 also given to the controls page for the line next to each saved setting; the temporary rules
 (plan one with the domain's own checks first, end one after asking, a rule ending today
-announced once); and the "What Maya sees" preview, built from the guardian's cache (the base
-controls with the rule in force on top, the change log). Reads the cache at once, asks the
-server on its own initiative (showing a teen), and re-reads after each notice."""
+announced once); and the "What Maya sees" preview, built from the guardian's cache (the service's
+controls, without edits still waiting to be sent, with the rule in force on top, the change log).
+Reads the cache at once, asks the server on its own initiative (showing a teen, and when the
+teen's day turns: a rule starts or ends then), and re-reads after each notice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
@@ -18,10 +21,11 @@ from PySide6.QtWidgets import QMessageBox
 from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
-from famguard.domain.models import ActivityEntry, PhoneStatus, TemporaryRule
+from famguard.domain.models import ActivityEntry, GuardianLink, PhoneStatus, TemporaryRule, TimeRequest, UsageDay
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.domain.today import today_of
 from famguard.ui.common import shown_as_typed
 from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
 from famguard.ui.presenter import FailureHandler, Presenter
@@ -46,9 +50,12 @@ class Cached:
     teen_id: str
     phone: PhoneStatus | None
     rules: list[TemporaryRule]
-    base: Controls | None
+    base: Controls | None  # the service's (without unsent edits): what the phone applies
     activity: list[ActivityEntry]
     links: list[ActivityEntry]  # who manages the teen (the newest activity may not reach back to the links)
+    usage: list[UsageDay] = field(default_factory=list)  # today's use and extra time, for the phone's line
+    requests: list[TimeRequest] = field(default_factory=list)
+    guardians: list[GuardianLink] = field(default_factory=list)  # as the service last said, by account
 
 
 class TrustPresenter(Presenter):
@@ -70,6 +77,8 @@ class TrustPresenter(Presenter):
         self.dialog: RuleDialog | None = None  # the open one; tests reach it here
         self._announced: set[tuple[str, date]] = set()
         self._told_link_end: set[tuple[str, date | None]] = set()
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests move it
+        self._days: dict[str, date] = {}  # each teen's day when last worded
         self._timer = QTimer(self)
         self._timer.setInterval(REWORD_MS)
         self._timer.timeout.connect(self._render)
@@ -112,7 +121,7 @@ class TrustPresenter(Presenter):
         # Each refresh notifies, and the notice re-reads the cache. A failure leaves the cached
         # words (an older service without these routes, a network hiccup): only a bug is reported.
         refreshes = (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_activity)
-        for fn in (*refreshes, self.family.refresh_links):
+        for fn in (*refreshes, self.family.refresh_links, self.family.refresh_guardians):
             self.run(partial(fn, teen_id), on_error=self._keep_cached, name="refresh phone page")
 
     def _keep_cached(self, exc: BaseException) -> None:
@@ -129,13 +138,19 @@ class TrustPresenter(Presenter):
             )
 
     def _load(self, teen_id: str) -> Cached:
+        # The service's controls, not the guardian's edits still waiting to be sent: the phone
+        # has only what the service has (and a rule is checked against that).
+        server = self.sync.cached_controls(teen_id)
         return Cached(
             teen_id,
             self.trust.cached_phone(teen_id),
             self.trust.cached_rules(teen_id),
-            self.sync.displayed_controls(teen_id),
+            server[0] if server is not None else None,
             self.family.cached_activity(teen_id, 20),
             self.family.cached_links(teen_id),
+            self.family.cached_usage(teen_id),
+            self.family.cached_time_requests(teen_id),
+            self.family.cached_guardians(teen_id),
         )
 
     def _loaded(self, cached: Cached) -> None:
@@ -149,8 +164,15 @@ class TrustPresenter(Presenter):
         row = self.teens.row(cached.teen_id) if cached else None
         if cached is None or row is None or cached.teen_id != self.teens.current:
             return
-        now = datetime.now(UTC)
+        now = self.clock()
         today = self._today(cached, now)
+        if self._days.setdefault(cached.teen_id, today) != today:
+            # The teen's midnight: a rule may start or end, and with it what the phone must apply.
+            # The service tells that only when asked; the receipt said "on Maya's phone" till then.
+            # The usage days too: the chart's "(today)" is the teen's new day.
+            self._days[cached.teen_id] = today
+            for fn in (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_usage):
+                self.run(partial(fn, cached.teen_id), on_error=self._keep_cached, name="refresh at the teen's midnight")
         if (controls_page := self.window.controls_page) is not None:
             controls_page.set_receipt(receipt_words(row.name, cached.phone, now).short)
         active = next(
@@ -163,6 +185,7 @@ class TrustPresenter(Presenter):
         home = self._home_section()
         home.show_phone(row.name, cached.phone, now)
         home.show_rule(teen_view.rule_in_words(active, today) if active is not None else None)
+        home.show_guardians(guardians_words(cached.guardians, self.sync.me, cached.base, today))
         if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
             self._told_link_end.add((cached.teen_id, ends))
             self.window.show_notice(f"ⓘ {guardian_notice}")
@@ -192,6 +215,10 @@ class TrustPresenter(Presenter):
         effective = cached.base
         if cached.base is not None and active is not None:
             effective = with_rule(cached.base, active.controls, age)
+        if effective is not None:  # the phone's own line: locked now, or the time left (as the service counts)
+            day = today_of(effective, cached.usage, cached.requests, now)
+            local = now.astimezone(ZoneInfo(effective.timezone))
+            usage = teen_view.status_words(effective, local, day.used_minutes or 0, day.limit_minutes)
         ends = cached.phone.link_ends_on if cached.phone else None
         teen_notice = teen_view.link_end_notice(name, ends, today, for_teen=True) if ends else None
         guardians = guardians_from_activity(cached.links)
@@ -200,6 +227,11 @@ class TrustPresenter(Presenter):
         page.preview.show_view(view)
         guardian_notice = teen_view.link_end_notice(name, ends, today, for_teen=False) if ends else None
         page.show_link_end(guardian_notice or "")
+
+    def refresh_guardians(self, teen_id: str) -> None:
+        """Another account became the teen's guardian (a notice): ask the service who manages them."""
+        if teen_id == self.teens.current:
+            self.run(partial(self.family.refresh_guardians, teen_id), on_error=self._keep_cached, name="guardians")
 
     @staticmethod
     def _today(cached: Cached, now: datetime) -> date:
@@ -222,7 +254,7 @@ class TrustPresenter(Presenter):
             return
         from famguard.ui.temporary_rules import RuleDialog
 
-        dialog = RuleDialog(row.name, self._today(cached, datetime.now(UTC)), self.window)
+        dialog = RuleDialog(row.name, self._today(cached, self.clock()), self.window)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
@@ -233,7 +265,7 @@ class TrustPresenter(Presenter):
         if cached is None or row is None or cached.teen_id != teen_id:
             dialog.reject()
             return
-        today = self._today(cached, datetime.now(UTC))
+        today = self._today(cached, self.clock())
         others = [(r.starts_on, r.ends_on) for r in cached.rules]
         problems = check_dates(name, starts, ends, today, others)
         if cached.base is not None:  # the same checks the service makes, before asking it
@@ -289,3 +321,20 @@ class TrustPresenter(Presenter):
         box.finished.connect(answered)
         self.question = box
         box.open()
+
+
+def guardians_words(guardians: list[GuardianLink], me: str | None, controls: Controls | None, today: date) -> str:
+    """ "Guardians: you (since Saturday 14 November), Jordan Morgan (since today)" — by account,
+    so that another account with this guardian's name reads as the other account it is (a teen's
+    own second account can be made a guardian). Dates are the teen's days. Empty before the
+    service has said."""
+    if not guardians:
+        return ""
+    zone = ZoneInfo(controls.timezone) if controls is not None else UTC
+    parts = []
+    for guardian in guardians:
+        day = guardian.linked_at.astimezone(zone).date()
+        since = "today" if day == today else f"{day:%A} {day.day} {day:%B}"
+        who = "you" if guardian.id == me else guardian.display_name
+        parts.append(f"{who} (since {since})")
+    return "Guardians: " + ", ".join(parts)

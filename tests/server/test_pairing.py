@@ -257,3 +257,18 @@ def test_a_teen_links_with_at_most_ten_guardians(live: Api, clock: FakeClock) ->
     # One ends their link: there is room again.
     assert live.call("DELETE", f"/v1/teens/{maya.id}/link", guardians[1].token).status_code == 204
     link(live, late[1], maya)
+
+
+def test_the_other_guardians_are_told_which_account_joined_and_whether_it_is_new(api: Api, family: Family) -> None:
+    """A teen can make a guardian account with her guardian's own name and pair it with herself:
+    the guardian's app must tell that account from its own, which a name cannot do."""
+    start = api.call("GET", "/v1/events", family.guardian.token).json()["cursor"]
+    namesake = make_guardian(api, family.guardian.name)
+    link(api, namesake, family.teen)
+    link(api, namesake, family.teen)  # pairing again: nothing new
+    seen = api.call("GET", f"/v1/events?after={start}", family.guardian.token).json()["events"]
+    told = [e["data"] for e in seen if e["type"] == "pairing_confirmed"]
+    assert told == [
+        {"guardian": family.guardian.name, "guardian_id": namesake.id, "new_link": True},
+        {"guardian": family.guardian.name, "guardian_id": namesake.id, "new_link": False},
+    ]

@@ -77,6 +77,7 @@ def test_an_etag_the_teen_never_had_is_refused_and_changes_nothing(live: Api, cl
     ]
     for wrong in (
         f'"{version + 1}"',
+        f'"0{version}"',  # the current version with a leading zero: stored as sent, it was never one
         '"0"',
         "7",
         '"1-r0123456789ab"',

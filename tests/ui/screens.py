@@ -124,7 +124,7 @@ def build(screen: str, window: MainWindow) -> object:
         panel.set_pairing_state("linked", "✓ Managed by Alex. Another guardian's code adds them too.")
         panel.set_usage("25 min of 1 h used today, 35 min left", locked=None)
         panel.show_answer("✓ Alex gave you 30 min more today")
-        panel.show_applied("✓ Rules version 8-r3f2b8c1e9a4d applied at 14:02; your guardians can see it.")
+        panel.show_applied("✓ Rules applied at 14:02; your guardians can see they reached this phone.")
         panel.show_view(build_view(controls, [alex], [rule], [], today, status="Open now"))
     if screen in ("receipts", "trust"):
         return _trust_screen(screen, window, controls)
@@ -208,7 +208,7 @@ def _trust_screen(screen: str, window: MainWindow, controls: object) -> None:
     panel.set_teen("Maya", 14)
     panel.set_pairing_state("linked", "✓ Managed by Sam Guardian. Another guardian's code adds them too.")
     panel.set_usage("35 min of 1 h used today, 25 min left", locked=None)
-    panel.show_applied(f"✓ Rules version 8-r3f2b8c1e9a applied at {applied.astimezone():%H:%M}; "
+    panel.show_applied(f"✓ Rules applied at {applied.astimezone():%H:%M}; "
                        "your guardians can see they reached this phone.")  # fmt: skip
     panel.show_view(view)
     page = window.ensure_controls_page()

@@ -62,8 +62,10 @@ def test_the_agreement_pdf_contains_every_current_value(qtbot, launch, proxy, gu
     text = words(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
 
     for spec in CONTROLS:
-        value = words(spec.describe(getattr(controls, spec.name)))
+        # The teen signs it too: the parents' "your teen" is her name there ("Only Maya").
+        value = words(spec.describe(getattr(controls, spec.name)).replace("your teen", "Maya"))
         assert value in text, f"{spec.name}: {value!r} is not in the PDF"
+    assert "Who can see liked videos: Only Maya" in text and "your teen" not in text.lower()
     for expected in ("Our family agreement: Maya and Sam Guardian", "What Maya asks in return", "Signed"):
         assert expected in text
     today = date.today()

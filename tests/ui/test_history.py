@@ -39,7 +39,7 @@ def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undon
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
     page = open_history(qtbot, controller)
-    assert headlines(page) == ["Alex linked with Maya", "Sam Guardian linked with Maya"]
+    assert headlines(page) == ["Alex linked with Maya", "You linked with Maya"]
     qtbot.wait(300)  # the events long-poll is waiting
 
     def alex_turns_search_off() -> None:
@@ -62,7 +62,7 @@ def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undon
     listing.setCurrentIndex(page.model.index(0, 0))
     qtbot.waitUntil(undo.isEnabled, timeout=WAIT)
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: headlines(page)[0] == "Sam Guardian turned search on", timeout=WAIT)
+    qtbot.waitUntil(lambda: headlines(page)[0] == "You turned search on", timeout=WAIT)
     assert alex.api.get_controls(teen_id).controls.search_enabled is True  # it reached the server
     listing.setCurrentIndex(page.model.index(1, 0))  # Alex's change again: no longer undoable
     qtbot.waitUntil(lambda: not undo.isEnabled(), timeout=WAIT)
@@ -76,7 +76,7 @@ def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undon
     kind = find(page, QComboBox, "historyKindFilter")
     kind.setCurrentIndex(kind.findData("link"))
     qtbot.waitUntil(lambda: page.status.text() == "All 2 entries.", timeout=WAIT)
-    assert headlines(page) == ["Alex linked with Maya", "Sam Guardian linked with Maya"]
+    assert headlines(page) == ["Alex linked with Maya", "You linked with Maya"]
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -103,7 +103,7 @@ def test_older_entries_load_as_the_guardian_scrolls(qtbot, launch, proxy, guardi
         if page.model.rowCount() == 132:
             break
     qtbot.waitUntil(lambda: page.model.rowCount() == 132, timeout=WAIT)  # 130 changes and the two links
-    assert headlines(page)[-1] == "Sam Guardian linked with Maya"
+    assert headlines(page)[-1] == "You linked with Maya"
     assert page.status.text() == "All 132 entries."
     ids = [e.id for e in page.model.entries]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 132
@@ -123,7 +123,7 @@ def test_offline_the_history_and_its_filters_come_from_this_computer(qtbot, laun
     setting = find(page, QComboBox, "historySettingFilter")
     setting.setCurrentIndex(setting.findData("daily_limit_minutes"))
     qtbot.waitUntil(lambda: page.status.text().startswith("Offline:"), timeout=WAIT)
-    assert headlines(page) == ["Sam Guardian changed daily screen-time limit"]
+    assert headlines(page) == ["You changed daily screen-time limit"]
     assert page.status.text() == "Offline: showing the 1 entry this computer has."
     qtbot.waitUntil(controller.window.offline_banner.isVisible, timeout=WAIT)
 
@@ -148,7 +148,7 @@ def test_who_lists_every_guardian_the_teen_and_famguard_before_their_entries_are
     page = open_history(qtbot, controller)
     assert not any("Jordan" in line.headline for line in page.model.lines)  # not loaded yet
     who = find(page, QComboBox, "historyWhoFilter")
-    expected = ["Everyone", "Jordan (guardian)", "Sam Guardian (guardian)", "Maya (teen)", "FamGuard"]
+    expected = ["Everyone", "Jordan (guardian)", "You", "Maya (teen)", "FamGuard"]
     qtbot.waitUntil(lambda: [who.itemText(i) for i in range(who.count())] == expected, timeout=WAIT)
 
     who.setCurrentIndex(who.findText("Jordan (guardian)"))
@@ -158,3 +158,29 @@ def test_who_lists_every_guardian_the_teen_and_famguard_before_their_entries_are
     assert page.model.lines[0].who == "FamGuard"
     who.setCurrentIndex(who.findText("Maya (teen)"))
     qtbot.waitUntil(lambda: page.status.text() == "No entries match these filters.", timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_another_account_with_the_guardians_name_never_reads_as_the_guardian(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    """The teen makes a guardian account with the guardian's own name, pairs it with herself and
+    removes her daily limit: the guardian's history must not read as if the guardian did it."""
+    teen_id = pair(guardian.api, teen.api)
+    namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
+    pair(namesake.api, teen.api)
+    etag = namesake.api.get_controls(teen_id).etag
+    namesake.api.patch_controls(teen_id, {"daily_limit_minutes": None}, if_match=etag)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = open_history(qtbot, controller)
+    assert headlines(page) == [
+        "Sam Guardian changed daily screen-time limit",
+        "Sam Guardian linked with Maya",
+        "You linked with Maya",
+    ]
+    assert [line.who for line in page.model.lines] == ["Sam Guardian (guardian)", "Sam Guardian (guardian)", "You"]
+    who = find(page, QComboBox, "historyWhoFilter")
+    expected = ["Everyone", "You", "Sam Guardian (guardian)", "Maya (teen)", "FamGuard"]
+    qtbot.waitUntil(lambda: [who.itemText(i) for i in range(who.count())] == expected, timeout=WAIT)

@@ -37,3 +37,14 @@ def test_an_emptied_inbox_keeps_its_lines_together(qtbot) -> None:
     close = inbox.close_button
     assert abs(gap(close, inbox.status)) < 2 * line, gap(close, inbox.status)
     assert close.geometry().bottom() > inbox.height() - 4 * line  # the answers stay at the bottom
+
+
+def test_rest_of_the_day_says_it_grants_four_hours_at_most(qtbot) -> None:
+    """One answer grants at most 4 h (the service's cap): in a teen's morning "Rest of the day"
+    gives less than the rest of the day, and the button says so where it is pointed at and read."""
+    from famguard.ui.inbox import REST_OF_DAY
+
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    rest = inbox.buttons[REST_OF_DAY]
+    assert "4 h at most" in rest.toolTip() and "4 h at most" in rest.accessibleDescription()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QR
 from tests.support.accounts import member, pair
 from tests.support.proxy import FaultProxy
 
+from .conftest import answer_next_question
 from .test_flows import WAIT, demo_with_phone, fill_sign_in, find, sign_in, wait_family, wait_status, wait_teen_page
 
 
@@ -116,9 +117,20 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
 
 
 @pytest.mark.usefixtures("real_keyring")
-def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, live_server, proxy, guardian, teen):
+@pytest.mark.parametrize(
+    ("name", "marked"),
+    [
+        ("Alex", "↻ changed by Alex"),
+        # The teen's own guardian account, named like her guardian: never "changed by" the
+        # guardian's own name, as if they had done it on another computer.
+        ("Sam Guardian", "↻ changed by another account named “Sam Guardian”"),
+    ],
+)
+def test_a_change_from_the_other_guardian_appears_and_is_marked(
+    qtbot, launch, live_server, proxy, guardian, teen, name, marked
+):
     pair(guardian.api, teen.api)
-    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+    other = member(live_server, "guardian", name)
     pair(other.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
@@ -139,7 +151,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(qtbot, launch, l
     qtbot.waitUntil(restricted.isChecked, timeout=WAIT)
     assert time.monotonic() - started < 3.0  # "within a second or two"
     assert page.field_status("restricted_mode").startswith("↻ changed")
-    qtbot.waitUntil(lambda: page.field_status("restricted_mode") == "↻ changed by Alex", timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("restricted_mode") == marked, timeout=WAIT)
     assert "background" in page.rows["restricted_mode"].styleSheet()
 
 
@@ -154,10 +166,72 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     in_background(lambda: teen.api.unlink(teen_id))
     window = controller.window
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
-    assert window.notice.isVisible() and "Maya is no longer linked" in window.notice.text()
+    assert window.notice.isVisible() and "Maya is no longer linked. You can no longer see" in window.notice.text()
     assert ("unlinked", "Maya is no longer linked", "You can no longer see or set Maya's controls.") in (
         controller.alerts.shown
     )  # the desktop notification (said in the notice bar where there is no tray)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_another_account_joining_as_a_guardian_is_told_even_with_the_guardians_name(
+    qtbot, launch, live_server, proxy, guardian, teen
+):
+    """The teen makes a guardian account named like her guardian and pairs it with herself: it can
+    change her rules from then on, so the guardian hears of it at once, not from the history."""
+    teen_id = pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    qtbot.wait(300)  # the events long-poll is waiting
+    namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
+    in_background(lambda: pair(namesake.api, teen.api))
+    title = "Another account named “Sam Guardian”, not yours, is now a guardian of Maya"
+    qtbot.waitUntil(lambda: any(told[1] == title for told in controller.alerts.shown), timeout=WAIT)
+    assert controller.window.notice.isVisible() and title in controller.window.notice.text()
+    # Its first change right after: said under the news in the window's bar, never in its place.
+    etag = namesake.api.get_controls(teen_id).etag
+    in_background(lambda: namesake.api.patch_controls(teen_id, {"search_enabled": False}, if_match=etag))
+    qtbot.waitUntil(lambda: "changed elsewhere" in controller.window.notice.text(), timeout=WAIT)
+    assert controller.window.notice.text().startswith(f"⚠ {title}")
+    pair(guardian.api, teen.api)  # the guardian pairing again is no news
+    alex = member(live_server, "guardian", "Alex")
+    in_background(lambda: pair(alex.api, teen.api))
+    qtbot.waitUntil(lambda: any("“Alex” is now a guardian of Maya" == told[1] for told in controller.alerts.shown),
+                    timeout=WAIT)  # fmt: skip
+    assert [told[1] for told in controller.alerts.shown if told[0] == "guardian_joined"] == [
+        title,
+        "“Alex” is now a guardian of Maya",
+    ]
+    assert teen_id == controller.family.current
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_meanwhile(
+    qtbot, launch, live_server, proxy, guardian, teen, monkeypatch
+):
+    """Another guardian account (a teen's own can be one) switching a setting over and over: each
+    change was a desktop notification, two a second within the write budget."""
+    monkeypatch.setattr("famguard.ui.home_presenter.CHANGED_QUIET_MS", 5000)
+    teen_id = pair(guardian.api, teen.api)
+    other = member(live_server, "guardian", "Alex")
+    pair(other.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    home = controller.family.home
+
+    def told() -> list[str]:
+        return [text for kind, _title, text in controller.alerts.shown if kind == "changed"]
+
+    etag = other.api.get_controls(teen_id).etag
+    for on in (False, True, False, True, False):  # each one seen by the app before the next
+        etag = other.api.patch_controls(teen_id, {"search_enabled": on}, if_match=etag).etag
+        qtbot.waitUntil(lambda on=on: home.inputs[teen_id].controls.search_enabled is on, timeout=WAIT)
+    other.api.patch_controls(teen_id, {"restricted_mode": True}, if_match=etag)
+    qtbot.waitUntil(lambda: home.inputs[teen_id].controls.restricted_mode, timeout=WAIT)
+    assert told() == ["Search"]  # at once, then nothing more within the quiet time
+    qtbot.waitUntil(lambda: len(told()) == 2, timeout=WAIT)
+    assert told() == ["Search", "Search, Restricted mode"]
 
 
 class _RecordingTray(QSystemTrayIcon):
@@ -372,7 +446,9 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
 
     # reset: back to the known family, on a fresh practice service
     first_url = controller.demo_env.base_url
+    asked = answer_next_question(qtbot, "Reset demo")
     qtbot.mouseClick(find(window, QPushButton, "resetDemoButton"), Qt.MouseButton.LeftButton)
+    assert asked == [("Reset the demo to the practice family as it started?", asked[0][1])]
     qtbot.waitUntil(lambda: controller.demo_env is not None and controller.demo_env.base_url != first_url, timeout=WAIT)
     wait_family(qtbot, controller)
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
@@ -483,3 +559,25 @@ def test_the_teen_panel_says_when_the_days_requests_for_time_are_used_up(qtbot, 
     maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
     asked = controller.session.api.time_requests(maya)  # the practice service's own list
     assert len(asked) == 10 + 1  # the ten of today and the one approved two days ago; not the eleventh
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_home_lists_who_manages_the_teen_by_account(qtbot, launch, live_server, proxy, guardian, teen):
+    """The home says who can change the rules: "you" by account, so the teen's second account made
+    a guardian with the guardian's own name reads as the other account it is — also on a computer
+    that was not running when it joined (no notification reached it)."""
+    teen_id = pair(guardian.api, teen.api)
+    namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
+    pair(namesake.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    line = find(controller.window.ensure_home_page(), QWidget, "homeGuardians")
+    qtbot.waitUntil(lambda: not line.isHidden() and line.text().startswith("Guardians: "), timeout=WAIT)
+    assert line.text() == "Guardians: you (since today), Sam Guardian (since today)"
+    assert line.accessibleDescription() == line.text()
+
+    alex = member(live_server, "guardian", "Alex")
+    in_background(lambda: pair(alex.api, teen.api))  # joins while the app is open
+    qtbot.waitUntil(lambda: line.text().endswith(", Alex (since today)"), timeout=WAIT)
+    assert teen_id == controller.family.current

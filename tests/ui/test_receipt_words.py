@@ -14,7 +14,10 @@ def test_the_receipt_in_words() -> None:
     applied = now - timedelta(minutes=58)
     fresh = PhoneStatus(applied, '"7"', applied, '"7"', True)
     local = applied.astimezone()
-    assert receipt_words("Maya", fresh, now).long == f"✓ On Maya's phone since {local:%H:%M}"
+    words = receipt_words("Maya", fresh, now)
+    # The phone's own word, said as such: a phone changed to lie can report rules it never applied.
+    assert words.long == f"✓ On Maya's phone since {local:%H:%M}, as the phone reports"
+    assert "cannot check a phone that was changed to report falsely" in words.basis
     behind = PhoneStatus(now - timedelta(minutes=5), '"7"', applied, '"8"', False)
     assert receipt_words("Maya", behind, now).short == "waiting for Maya's phone"
     silent_since = now - timedelta(days=2)

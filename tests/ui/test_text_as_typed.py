@@ -162,3 +162,29 @@ def test_a_temporary_rule_shows_its_name_and_who_set_it_as_typed(qtbot) -> None:
     label = section.findChild(QLabel, "homeRule")
     assert label is not None
     assert shown(label).startswith(f"◷ <i>Exam</i><br>weeks (set by {GUARDIAN}): ")
+
+
+def test_a_name_of_eighty_letters_without_a_space_never_widens_the_window(qtbot) -> None:
+    """A teen may name herself with 80 letters and no space (the most the service takes): each
+    label asked to be as wide as that one word, and the window grew past the screen's edge with
+    "Change controls…" and the request's answers beyond it. The word is cut at the edge instead."""
+    long_name = "W" * 80
+    controls = defaults_for_age(14, "Europe/London")
+    asking = request("W" * 500)
+    facts = HomeFacts("t1", long_name, 14, controls, today_of(controls, [], [asking], NOW))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show_family()
+    home = window.ensure_home_page()
+    home.show_facts(facts)
+    window.show_page("home")
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_notice(f"⚠ {long_name} is near today's limit: {long_name} has used 55 min.")
+    QApplication.processEvents()  # the layout requests posted by the new texts
+    assert window.width() <= 1024
+    for widget in home.findChildren(QWidget):
+        if widget.isVisible() and widget.objectName():
+            right = widget.mapTo(window, widget.rect().topRight()).x()
+            assert right <= window.width(), f"{widget.objectName()} ends at {right}, past the window's {window.width()}"
