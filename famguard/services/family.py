@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from famguard.domain.models import GuardianLink, TeenSummary, TimeRequest, UsageDay
+from famguard.domain.models import TeenSummary, TimeRequest, UsageDay
 from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
 
 if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
     from famguard.api import ApiClient
-    from famguard.domain.models import ActivityEntry, Pairing
+    from famguard.domain.models import ActivityEntry, GuardianLink, Pairing
 
 
 # Link entries read for "who manages the teen": every link a family could have had, and more.

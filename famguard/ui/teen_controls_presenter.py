@@ -129,13 +129,13 @@ class TeenControlsPresenter(Presenter):
     def _rule_in_force(self, teen_id: str, controls: Controls) -> str | None:
         """The temporary rule in force on the teen's day, in words, from the cached rules (the
         phone page and the home read them from the service)."""
+        rules = self.sync.trust.cached_rules(teen_id)
+        if not rules:  # the usual case: nothing more to import before a returning guardian's family shows
+            return None
         from famguard.domain import teen_view
         from famguard.domain.schedule import teen_today
         from famguard.domain.temporary import RuleStatus, rule_status
 
-        rules = self.sync.trust.cached_rules(teen_id)
-        if not rules:
-            return None
         today = teen_today(controls.timezone, self.clock())
         active = next((r for r in rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None)
         return teen_view.rule_in_words(active, today) if active is not None else None
