@@ -153,6 +153,10 @@ class ControlRow(QFrame):
     def set_state(self, state: SyncState, *, offline: bool, message: str | None) -> None:
         if state != SyncState.IDLE:
             self.note = ""  # the guardian's own change is newer news than one from elsewhere
+        if state == SyncState.SAVED and self.state in (SyncState.PENDING, SyncState.SENDING):
+            # A new version: where the phone stood ("on Maya's phone 09:30") was about the last
+            # one, until the next receipt (set_receipt) says where it stands with this one.
+            self.receipt = ""
         self.state = state
         text = state_text(state, offline=offline, message=message)
         if state == SyncState.SAVED and self.receipt:

@@ -25,3 +25,20 @@ def test_the_receipt_in_words() -> None:
     words = receipt_words("Maya", silent, now)
     assert words.short == f"Maya's phone has not checked in since {silent_since.astimezone():%A %H:%M}"
     assert words.long.startswith("⚠ ") and not words.up_to_date
+
+
+def test_a_new_save_does_not_carry_the_last_versions_receipt(page) -> None:
+    """Where the phone stood was about the version before: a change just saved read "saved — on
+    Maya's phone 09:30" (and a screen reader said it) until the next receipt said "waiting"."""
+    from famguard.domain.sync import SyncState
+
+    while page.build_next():
+        pass
+    page.set_field_state("search_enabled", SyncState.SAVED)
+    page.set_receipt("on Maya's phone 09:30")
+    assert page.field_status("search_enabled") == "✓ saved — on Maya's phone 09:30"  # the version it has
+    page.set_field_state("search_enabled", SyncState.PENDING)
+    page.set_field_state("search_enabled", SyncState.SAVED)
+    assert "09:30" not in page.field_status("search_enabled")
+    page.set_receipt("waiting for Maya's phone")
+    assert page.field_status("search_enabled") == "✓ saved — waiting for Maya's phone"
