@@ -120,6 +120,7 @@ class _OnLayoutRequest(QObject):
 
 class MainWindow(QMainWindow):
     first_painted = Signal()
+    resized = Signal()  # after the window's size changed (the room beside the demo's phone with it)
     sign_in_built = Signal(object)  # the sign-in form, made the first time it is needed
     sign_out_requested = Signal()
     reset_demo_requested = Signal()
@@ -444,6 +445,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit_family_beside_phone()
+        self.resized.emit()
 
     def prebuild_controls_page(self) -> None:
         """Build the controls page a row per event-loop turn while the guardian is busy elsewhere."""

@@ -72,9 +72,16 @@ class PairingPresenter(Presenter):
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence, QShortcut
 
-        room = self.window.room_beside_teen_phone()
-        if room is not None:
-            wizard.place_within(room, self.window.frame_size())
+        def place() -> None:
+            room = self.window.room_beside_teen_phone()
+            if room is not None and self.wizard is wizard:
+                wizard.place_within(room, self.window.frame_size())
+
+        place()
+        # Again when the window's size changes meanwhile: a demo opened and the wizard asked for at
+        # once on an 800-pixel screen was placed beside the phone of a window still 1,100 pixels
+        # wide, which then shrank to the screen and left the wizard over the phone's code field.
+        self.window.resized.connect(place)
 
         def to_phone() -> None:
             if self.wizard is not wizard:
@@ -105,6 +112,7 @@ class PairingPresenter(Presenter):
             switch.setEnabled(False)
             phone.offer_pairing_window(False)
             phone.pairing_window_requested.disconnect(to_wizard)
+            self.window.resized.disconnect(place)
 
         wizard.finished.connect(closed)
 
