@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import random
 import re
-import select
+import selectors
 import socket
 import struct
 import threading
@@ -28,6 +28,17 @@ import time
 from dataclasses import dataclass
 
 _REQUEST_LINE = re.compile(rb"^(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS) (\S+) HTTP/1\.[01]\r\n")
+
+
+def _readable(socks: list[socket.socket], timeout: float) -> list[socket.socket]:
+    """The sockets with something to read within `timeout` seconds. epoll (selectors), not
+    select.select: select refuses descriptors numbered 1024 and above, which a long test run
+    reaches (the proxy then accepted nothing, and a test late in the run waited for a sign-in
+    that never came)."""
+    with selectors.DefaultSelector() as selector:
+        for sock in socks:
+            selector.register(sock, selectors.EVENT_READ)
+        return [key.fileobj for key, _events in selector.select(timeout)]  # type: ignore[misc]
 
 
 class Fault(enum.Enum):
@@ -149,7 +160,7 @@ class FaultProxy:
                 continue
             try:
                 # A timeout, not a blocking accept: closing a socket does not wake its accept().
-                ready, _, _ = select.select([listener], [], [], 0.1)
+                ready = _readable([listener], 0.1)
                 if not ready:
                     continue
                 client, _ = listener.accept()
@@ -184,7 +195,7 @@ class FaultProxy:
         reply = b""  # the reply so far, while a fault waits for the end of its head
         try:
             while not self._stop.is_set():
-                readable, _, _ = select.select([client, upstream], [], [], 0.2)
+                readable = _readable([client, upstream], 0.2)
                 for sock in readable:
                     data = sock.recv(65536)
                     if sock is client:
@@ -248,7 +259,7 @@ class FaultProxy:
     def _hold(self, client: socket.socket) -> None:
         """The server has answered and closed; the client waits on, hearing nothing."""
         while not self._stop.is_set():
-            readable, _, _ = select.select([client], [], [], 0.2)
+            readable = _readable([client], 0.2)
             if readable and not client.recv(65536):
                 return
 

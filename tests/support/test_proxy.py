@@ -174,3 +174,18 @@ def test_a_port_or_a_url_names_the_server(live_server: str) -> None:
     for target in (port, live_server, live_server + "/"):
         with FaultProxy(target) as proxy:
             assert requests.get(f"{proxy.url}/v1/health", timeout=5).json() == {"status": "ok"}
+
+
+def test_the_proxy_serves_when_the_process_holds_over_a_thousand_descriptors(live_server: str) -> None:
+    """A long test run holds many descriptors: select.select refuses any numbered 1024 or more, and
+    the proxy made late in such a run accepted nothing (the sign-in of a test at ~86 % of tests/ui
+    never came)."""
+    import os
+
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with FaultProxy(live_server) as late:
+            assert requests.get(f"{late.url}/v1/health", timeout=5).status_code == 200
+    finally:
+        for fd in held:
+            os.close(fd)
