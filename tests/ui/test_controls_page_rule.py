@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from .test_flows import WAIT, custom_rule, demo_at, find
+from .test_flows import WAIT, demo_at, end_rule_on_phone_page, find, plan_rule_from_home
 
 pytestmark = pytest.mark.slow
 
@@ -24,14 +24,7 @@ def test_the_controls_page_names_the_rule_in_force_until_it_is_ended(qtbot, laun
     qtbot.waitUntil(lambda: page.isVisible() and page.title.text().startswith("Maya"), timeout=WAIT)
     assert page.rule_notice.isHidden()  # no rule: the settings shown are what the phone follows
 
-    window.show_page("home")
-    qtbot.mouseClick(find(home, QPushButton, "homePlansButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
-    dialog = trust.dialog
-    custom_rule(qtbot, dialog, "Exam weeks", 30)
-    dialog.ends.setDate(dialog.starts.date().addDays(9))  # from today, the teen's day
-    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    plan_rule_from_home(qtbot, controller, "Exam weeks", 30)
 
     qtbot.mouseClick(find(home, QPushButton, "homeControlsButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.isVisible() and not page.rule_notice.isHidden(), timeout=WAIT)
@@ -41,10 +34,5 @@ def test_the_controls_page_names_the_rule_in_force_until_it_is_ended(qtbot, laun
     assert "Maya's phone follows it on top of the settings below" in words
     assert page.rule_notice.accessibleDescription() == words  # a screen reader reads the words
 
-    trust_page = trust.page
-    next(a for a in window.view_menu.actions() if a.text() == "&Phone and temporary rules").trigger()
-    qtbot.waitUntil(lambda: trust_page.isVisible(), timeout=WAIT)
-    qtbot.mouseClick(find(trust_page, QPushButton, "endRuleButton"), Qt.MouseButton.LeftButton)
-    question = trust.question
-    qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
+    end_rule_on_phone_page(qtbot, controller)
     qtbot.waitUntil(page.rule_notice.isHidden, timeout=WAIT)

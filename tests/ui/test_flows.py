@@ -82,6 +82,37 @@ def custom_rule(qtbot, dialog, name: str, minutes: int) -> None:
     dialog.limit.setValue(minutes)
 
 
+def plan_rule_from_home(qtbot, controller, name: str, minutes: int, days: int = 9) -> None:
+    """From the home's "Plan a temporary rule…": a custom rule called `name` with a daily limit of
+    `minutes`, from today (the teen's day) for `days` more days, saved."""
+    from PySide6.QtWidgets import QPushButton
+
+    trust = controller.family.trust
+    home = controller.window.ensure_home_page()
+    controller.window.show_page("home")
+    qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
+    qtbot.mouseClick(find(home, QPushButton, "homePlansButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
+    dialog = trust.dialog
+    custom_rule(qtbot, dialog, name, minutes)
+    dialog.ends.setDate(dialog.starts.date().addDays(days))
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+
+
+def end_rule_on_phone_page(qtbot, controller) -> None:
+    """View → Phone and temporary rules, "End…" on the rule in force, and "End the rule"."""
+    from PySide6.QtWidgets import QPushButton
+
+    trust, window = controller.family.trust, controller.window
+    page = trust.page
+    next(a for a in window.view_menu.actions() if a.text() == "&Phone and temporary rules").trigger()
+    qtbot.waitUntil(lambda: page.isVisible(), timeout=WAIT)
+    qtbot.mouseClick(find(page, QPushButton, "endRuleButton"), Qt.MouseButton.LeftButton)
+    question = trust.question
+    qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
+
+
 def wait_home(qtbot, controller, name: str) -> None:
     """The teen's home is showing (what selecting a teen opens)."""
     home = controller.window.ensure_home_page()

@@ -6,12 +6,11 @@ ending the rule brings the usual limit back on the home."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
 from famguard.ui.home import RulesSection
 
-from .test_flows import WAIT, custom_rule, demo_at, find
+from .test_flows import WAIT, demo_at, end_rule_on_phone_page, find, plan_rule_from_home
 
 pytestmark = pytest.mark.slow
 
@@ -22,15 +21,7 @@ def test_the_home_and_the_teen_list_count_today_against_the_rule_in_force(qtbot,
     home = window.ensure_home_page()
     assert "of 1 h today" in home.today_text() and "Limit: 1 h a day" in home.today_text()
 
-    trust = controller.family.trust
-    qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
-    qtbot.mouseClick(find(home, QPushButton, "homePlansButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
-    dialog = trust.dialog
-    custom_rule(qtbot, dialog, "Exam weeks", 30)
-    dialog.ends.setDate(dialog.starts.date().addDays(9))  # from today, the teen's day
-    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    plan_rule_from_home(qtbot, controller, "Exam weeks", 30)  # from today, the teen's day
 
     # The phone counts against 30 minutes; so must the guardian's home, its rules and the list.
     qtbot.waitUntil(lambda: "Open now — 20 min of 30 min used today" in panel.view.plain_text(), timeout=WAIT)
@@ -43,12 +34,7 @@ def test_the_home_and_the_teen_list_count_today_against_the_rule_in_force(qtbot,
     assert row.limit_minutes == 30
     assert "◷ Exam weeks" in find(home, QWidget, "homeRule").text()
 
-    trust_page = trust.page
-    next(a for a in window.view_menu.actions() if a.text() == "&Phone and temporary rules").trigger()
-    qtbot.waitUntil(lambda: trust_page.isVisible(), timeout=WAIT)
-    qtbot.mouseClick(find(trust_page, QPushButton, "endRuleButton"), Qt.MouseButton.LeftButton)
-    question = trust.question
-    qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
+    end_rule_on_phone_page(qtbot, controller)
     qtbot.waitUntil(lambda: "20 min of 1 h today — 40 min left" in home.today_text(), timeout=WAIT)
     assert "Daily screen-time limit: 1 h" in rules.text()
     assert controller.family.teens[maya].limit_minutes == 60
