@@ -109,6 +109,7 @@ def end_rule_on_phone_page(qtbot, controller) -> None:
     next(a for a in window.view_menu.actions() if a.text() == "&Phone and temporary rules").trigger()
     qtbot.waitUntil(lambda: page.isVisible(), timeout=WAIT)
     qtbot.mouseClick(find(page, QPushButton, "endRuleButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(trust, "question", None) is not None, timeout=WAIT)
     question = trust.question
     qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
 
