@@ -108,7 +108,11 @@ def end_rule_on_phone_page(qtbot, controller) -> None:
     page = trust.page
     next(a for a in window.view_menu.actions() if a.text() == "&Phone and temporary rules").trigger()
     qtbot.waitUntil(lambda: page.isVisible(), timeout=WAIT)
-    qtbot.mouseClick(find(page, QPushButton, "endRuleButton"), Qt.MouseButton.LeftButton)
+    # The page may open on the rules it read before the new one was saved; a guardian clicks
+    # "End now…" once the page shows the rule in force (the button is hidden until then).
+    end = find(page, QPushButton, "endRuleButton")
+    qtbot.waitUntil(lambda: end.isVisible() and "In force now" in page.rules.active.text(), timeout=WAIT)
+    qtbot.mouseClick(end, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: getattr(trust, "question", None) is not None, timeout=WAIT)
     question = trust.question
     qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
