@@ -55,7 +55,8 @@ def wire_in_words(field: str, wire: Any) -> str:  # noqa: ANN401 - a JSON value
         return str(wire)
 
 
-def _day(day: date) -> str:
+def day_in_words(day: date) -> str:
+    """ "Saturday 14 November": a day of the teen's, as every screen words it."""
     return f"{day:%A} {day.day} {day:%B}"
 
 
@@ -70,11 +71,11 @@ def rule_in_words(rule: TemporaryRule, today: date) -> str:
     """ "Exam weeks (set by Alex): Daily screen-time limit 30 min — until Sunday 6 December"."""
     status = rule_status(rule.starts_on, rule.ends_on, today)
     if status is RuleStatus.ACTIVE:
-        when = "ends today" if rule.ends_on == today else f"until {_day(rule.ends_on)}"
+        when = "ends today" if rule.ends_on == today else f"until {day_in_words(rule.ends_on)}"
     elif status is RuleStatus.SCHEDULED:
-        when = f"from {_day(rule.starts_on)} to {_day(rule.ends_on)}"
+        when = f"from {day_in_words(rule.starts_on)} to {day_in_words(rule.ends_on)}"
     else:
-        when = f"ended {_day(rule.ends_on)}"
+        when = f"ended {day_in_words(rule.ends_on)}"
     return f"{rule.name} (set by {rule.created_by}): {rule_changes(rule.controls)} — {when}"
 
 
@@ -92,7 +93,8 @@ def managed_by(guardians: Iterable[GuardianLink], timezone: str | None = None) -
     if not links:
         return "No guardian manages this account: no controls apply."
     days = [g.linked_at.astimezone(ZoneInfo(timezone)) if timezone else g.linked_at for g in links]
-    parts = [f"{g.display_name} (since {_day(day.date())} {day.year})" for g, day in zip(links, days, strict=True)]
+    since = [f"{day_in_words(day.date())} {day.year}" for day in days]
+    parts = [f"{g.display_name} (since {when})" for g, when in zip(links, since, strict=True)]
     return "Managed by " + ", ".join(parts) + ". They can see and change the settings below."
 
 
@@ -131,7 +133,8 @@ def activity_in_words(entry: ActivityEntry) -> str:
         name = rule.get("name", "A temporary rule") if isinstance(rule, Mapping) else "A temporary rule"
         if entry.field == "created" and isinstance(rule, Mapping):
             start, end = date.fromisoformat(rule["starts_on"]), date.fromisoformat(rule["ends_on"])
-            return f"{who} planned “{name}” from {_day(start)} to {_day(end)}: {rule_changes(rule['controls'])}"
+            changes = rule_changes(rule["controls"])
+            return f"{who} planned “{name}” from {day_in_words(start)} to {day_in_words(end)}: {changes}"
         if entry.field == "removed":
             return f"{who} removed the temporary rule “{name}”"
         if entry.field in ("started", "ended"):
@@ -169,7 +172,7 @@ def link_end_notice(name: str, eighteenth: date, today: date, *, for_teen: bool)
     days = (eighteenth - today).days
     if days > LINK_END_NOTICE_DAYS or days < 0:
         return None
-    when = "today" if days == 0 else f"on {_day(eighteenth)} ({days} day{'s' if days != 1 else ''} from now)"
+    when = "today" if days == 0 else f"on {day_in_words(eighteenth)} ({days} day{'s' if days != 1 else ''} from now)"
     if for_teen:
         return f"You turn 18 {when}: then your guardians' link ends and no controls apply any more."
     return f"{name} turns 18 {when}: then your link ends and FamGuard stops managing {name}'s account."

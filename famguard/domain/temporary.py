@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from famguard.domain.controls import (
     Controls,
@@ -46,6 +46,24 @@ def rule_status(starts_on: date, ends_on: date, today: date) -> RuleStatus:
     if today > ends_on:
         return RuleStatus.ENDED
     return RuleStatus.ACTIVE
+
+
+class Dated(Protocol):
+    """A rule as the service stores it or the app reads it: what `in_force` needs of it."""
+
+    @property
+    def starts_on(self) -> date: ...
+
+    @property
+    def ends_on(self) -> date: ...
+
+
+R = TypeVar("R", bound=Dated)
+
+
+def in_force(rules: Iterable[R], day: date) -> R | None:
+    """The rule in force on the teen's `day`, if any (rules do not overlap: at most one is)."""
+    return next((r for r in rules if rule_status(r.starts_on, r.ends_on, day) is RuleStatus.ACTIVE), None)
 
 
 @dataclass(frozen=True)

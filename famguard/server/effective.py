@@ -24,7 +24,7 @@ from famguard.domain.age_transition import AGE_KIND, TURNED_16, opened_at_16
 from famguard.domain.controls import Controls, controls_from_json, controls_to_json
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import LINK_END_NOTICE_DAYS
-from famguard.domain.temporary import RuleStatus, rule_status, with_rule
+from famguard.domain.temporary import RuleStatus, in_force, rule_status, with_rule
 from famguard.server.access import timezone_of
 from famguard.server.models import Account, ActivityRow, ControlsRow, Link, TemporaryRuleRow
 from famguard.server.routes_controls import stored_controls
@@ -63,7 +63,7 @@ def live_rules(session: Session, teen_id: str) -> list[TemporaryRuleRow]:
 
 
 def active_rule(rules: list[TemporaryRuleRow], today: date) -> TemporaryRuleRow | None:
-    return next((r for r in rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None)
+    return in_force(rules, today)
 
 
 def rules_on(base: Controls, rules: list[TemporaryRuleRow], day: date) -> Controls:

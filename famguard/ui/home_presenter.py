@@ -27,7 +27,7 @@ from famguard.domain.controls import CONTROLS, Controls
 from famguard.domain.models import TimeRequest, UsageDay
 from famguard.domain.schedule import teen_today
 from famguard.domain.sync import OPEN_STATES
-from famguard.domain.temporary import RuleStatus, rule_status, with_rule
+from famguard.domain.temporary import in_force, with_rule
 from famguard.domain.today import TeenToday, today_of
 from famguard.ui.common import draw_off_screen
 from famguard.ui.home import HomeFacts
@@ -200,7 +200,7 @@ class HomePresenter(Presenter):
         if inputs is None or inputs.controls is None or row is None:
             return None
         day = teen_today(inputs.controls.timezone, now)
-        active = next((r for r in inputs.rules if rule_status(r.starts_on, r.ends_on, day) is RuleStatus.ACTIVE), None)
+        active = in_force(inputs.rules, day)
         return with_rule(inputs.controls, active.controls, row.age) if active is not None else None
 
     def _tick(self) -> None:

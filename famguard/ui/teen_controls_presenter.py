@@ -134,10 +134,10 @@ class TeenControlsPresenter(Presenter):
             return None
         from famguard.domain import teen_view
         from famguard.domain.schedule import teen_today
-        from famguard.domain.temporary import RuleStatus, rule_status
+        from famguard.domain.temporary import in_force
 
         today = teen_today(controls.timezone, self.clock())
-        active = next((r for r in rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None)
+        active = in_force(rules, today)
         return teen_view.rule_in_words(active, today) if active is not None else None
 
     def _show(self, loaded: Loaded) -> None:

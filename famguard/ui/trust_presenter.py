@@ -24,7 +24,7 @@ from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, us
 from famguard.domain.models import ActivityEntry, GuardianLink, PhoneStatus, TemporaryRule, TimeRequest, UsageDay
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
-from famguard.domain.temporary import RuleStatus, check_dates, parse_rule_controls, rule_status, with_rule
+from famguard.domain.temporary import check_dates, in_force, parse_rule_controls, with_rule
 from famguard.domain.today import today_of
 from famguard.ui.common import shown_as_typed
 from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
@@ -175,9 +175,7 @@ class TrustPresenter(Presenter):
                 self.run(partial(fn, cached.teen_id), on_error=self._keep_cached, name="refresh at the teen's midnight")
         if (controls_page := self.window.controls_page) is not None:
             controls_page.set_receipt(receipt_words(row.name, cached.phone, now).short)
-        active = next(
-            (r for r in cached.rules if rule_status(r.starts_on, r.ends_on, today) is RuleStatus.ACTIVE), None
-        )
+        active = in_force(cached.rules, today)
         ends = cached.phone.link_ends_on if cached.phone else None
         guardian_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=False) if ends else None
         if self._page is not None:
@@ -334,7 +332,7 @@ def guardians_words(guardians: list[GuardianLink], me: str | None, controls: Con
     parts = []
     for guardian in guardians:
         day = guardian.linked_at.astimezone(zone).date()
-        since = "today" if day == today else f"{day:%A} {day.day} {day:%B}"
+        since = "today" if day == today else teen_view.day_in_words(day)
         who = "you" if guardian.id == me else guardian.display_name
         parts.append(f"{who} (since {since})")
     return "Guardians: " + ", ".join(parts)
