@@ -37,6 +37,7 @@ from famguard.domain.models import (
     Account,
     ActivityEntry,
     GuardianLink,
+    GuardianRequest,
     Pairing,
     PhoneStatus,
     TeenSummary,
@@ -353,6 +354,19 @@ class ApiClient:
 
     def confirm_pairing(self, pairing_id: str) -> Pairing:
         return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/confirm").json())
+
+    def approve_pairing(self, pairing_id: str) -> Pairing:
+        """One of the teen's guardians lets the guardian who asked in (the link starts)."""
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/approve").json())
+
+    def refuse_pairing(self, pairing_id: str) -> Pairing:
+        """One of the teen's guardians says no to the guardian who asked."""
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/refuse").json())
+
+    def guardian_requests(self, teen_id: str) -> list[GuardianRequest]:
+        """Accounts waiting for an answer to become guardians of one of my teens, oldest first."""
+        raw = self._call("GET", f"/v1/teens/{_seg(teen_id)}/guardian-requests").json()
+        return p.listing(raw, lambda item: p.parse_guardian_request(item, teen_id), "guardian requests")
 
     def get_pairing(self, pairing_id: str) -> Pairing:
         return p.parse_pairing(self._call("GET", f"/v1/pairings/{_seg(pairing_id)}").json())

@@ -24,6 +24,7 @@ from famguard.domain.models import (
     Actor,
     Event,
     GuardianLink,
+    GuardianRequest,
     Pairing,
     PairingStatus,
     PairingTeen,
@@ -174,6 +175,19 @@ def parse_guardian_link(raw: Any) -> GuardianLink:
         id=text(o, "id", "guardian"),
         display_name=said(o, "display_name", "guardian"),
         linked_at=timestamp(o, "linked_at", "guardian"),
+    )
+
+
+def parse_guardian_request(raw: Any, teen_id: str) -> GuardianRequest:
+    o = obj(raw, "guardian request")
+    guardian = obj(o.get("guardian"), "guardian request.guardian")
+    return GuardianRequest(
+        id=text(o, "id", "guardian request"),
+        teen_id=teen_id,
+        guardian_id=text(guardian, "id", "guardian request.guardian"),
+        guardian_name=said(guardian, "display_name", "guardian request.guardian"),
+        asked_at=timestamp(o, "asked_at", "guardian request"),
+        expires_at=timestamp(o, "expires_at", "guardian request"),
     )
 
 

@@ -43,6 +43,19 @@ class GuardianLink:
 
 
 @dataclass(frozen=True)
+class GuardianRequest:
+    """Another account asking to become a guardian of a teen: one of the teen's guardians
+    approves or refuses it before `expires_at`."""
+
+    id: str  # the pairing's
+    teen_id: str
+    guardian_id: str
+    guardian_name: str
+    asked_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class Actor:
     """Who made a change in the activity history."""
 

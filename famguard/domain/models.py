@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from famguard.domain.later_models import Actor as Actor
     from famguard.domain.later_models import Event as Event
     from famguard.domain.later_models import GuardianLink as GuardianLink
+    from famguard.domain.later_models import GuardianRequest as GuardianRequest
     from famguard.domain.later_models import Pairing as Pairing
     from famguard.domain.later_models import PairingTeen as PairingTeen
     from famguard.domain.later_models import PhoneStatus as PhoneStatus
@@ -34,7 +35,9 @@ class Role(StrEnum):
 class PairingStatus(StrEnum):
     WAITING = "waiting"
     ACCEPTED = "accepted"
+    APPROVAL = "approval"  # confirmed, waiting for one of the teen's guardians to approve
     ACTIVE = "active"
+    REFUSED = "refused"  # one of the teen's guardians said no
     EXPIRED = "expired"
     CANCELLED = "cancelled"
 
@@ -99,7 +102,17 @@ SYSTEM_ACTOR = "famguard"
 
 
 LATER_MODELS = frozenset(
-    {"PairingTeen", "Pairing", "GuardianLink", "Actor", "ActivityEntry", "Event", "PhoneStatus", "TemporaryRule"}
+    {
+        "PairingTeen",
+        "Pairing",
+        "GuardianLink",
+        "GuardianRequest",
+        "Actor",
+        "ActivityEntry",
+        "Event",
+        "PhoneStatus",
+        "TemporaryRule",
+    }
 )
 
 

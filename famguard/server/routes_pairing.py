@@ -1,5 +1,11 @@
 """Pairing and links: the guardian's code, the teen's redeem and accept, the guardian's confirm,
-the lists of linked teens and guardians, and ending a link from either side.
+a linked guardian's approval when the teen has a guardian already, the lists of linked teens and
+guardians, and ending a link from either side.
+
+A teen who has a guardian gets another only when one of her guardians approves: without it, a
+teen could make a guardian account of her own, pair it with herself and change her own rules
+(the guardians heard of it only afterwards). The first guardian of a teen needs no approval:
+nobody else is there to give it.
 
 Redeem, accept and confirm are single conditional UPDATEs, so concurrent attempts on one
 pairing cannot both succeed. Wrong codes are counted per account and per address (10 in 15
@@ -23,8 +29,10 @@ from famguard.server.models import Account, Attempt, ControlsRow, Link, PairingR
 from famguard.server.responses import errors
 from famguard.server.route_table import RouteTable
 from famguard.server.schemas import (
+    GuardianAccount,
     GuardianName,
     GuardianOut,
+    GuardianRequestOut,
     PairingCreated,
     PairingOut,
     PairingTeenOut,
@@ -42,6 +50,10 @@ PAIRINGS_WINDOW = timedelta(hours=1)
 WRONG_GUESSES_PER_CODE = 5
 WRONG_CODES_PER_WINDOW = 10
 _LIVE = ("waiting", "accepted")
+# How long a confirmed pairing waits for a linked guardian's answer, and how many may wait per
+# teen (a teen with several guardian accounts of her own must not bury her guardians in requests).
+APPROVAL_TTL = timedelta(days=3)
+MAX_WAITING_APPROVALS = 3
 # Linked guardians per teen. Every event about the teen has a row per guardian and reaches each
 # one's polls: a teen linked with 300 guardians (each a sign-up) made every usage report hold the
 # service's one SQLite writer ~25 ms, and a loop of them held other families' changes ~1 s each.
@@ -53,7 +65,7 @@ def _service(request: Request) -> Service:
 
 
 def _status(service: Service, row: PairingRow) -> str:
-    if row.status in _LIVE and row.expires_at <= service.now():
+    if row.status in (*_LIVE, "approval") and row.expires_at <= service.now():
         return "expired"
     return row.status
 
@@ -245,13 +257,142 @@ def confirm(pairing_id: str, request: Request) -> PairingOut:
             if age is not None and age >= ADULT_AGE:
                 raise ApiError(409, "pairing_not_open", f"{teen.display_name} is 18 or older and cannot be linked.")
             service.lock_keys(session, f"guardians:{teen.id}")  # two confirms at once count each other
-        _advance(service, session, row, me, "accepted", "active")
+        guardians = service.active_guardian_ids(session, teen.id) if teen is not None else []
+        needs_approval = bool(guardians) and me.account_id not in guardians
+        _advance(service, session, row, me, "accepted", "approval" if needs_approval else "active")
         assert teen is not None
         if _guardians_full(service, session, teen.id, me.account_id):
             raise _guardians_are_full()  # (the step just made is rolled back with it)
-        _link(service, session, me, teen)
+        if needs_approval:
+            _ask_guardians(service, session, row, me, guardians)
+        else:
+            _link(service, session, me.account_id, me.display_name, teen)
         out = _pairing_out(service, session, row)
     return out
+
+
+def _ask_guardians(service: Service, session: Session, row: PairingRow, me: Principal, guardians: list[str]) -> None:
+    """The teen has guardians: the pairing waits for one of them to approve (or refuse) it."""
+    now = service.now()
+    assert row.teen_id is not None
+    # A guardian asking again replaces their earlier question rather than adding to the pile.
+    session.execute(
+        update(PairingRow)
+        .where(
+            PairingRow.teen_id == row.teen_id,
+            PairingRow.guardian_id == me.account_id,
+            PairingRow.status == "approval",
+            PairingRow.id != row.id,
+        )
+        .values(status="cancelled")
+    )
+    waiting = session.scalars(
+        select(PairingRow.id).where(
+            PairingRow.teen_id == row.teen_id,
+            PairingRow.status == "approval",
+            PairingRow.expires_at > now,
+            PairingRow.id != row.id,
+        )
+    ).all()
+    if len(waiting) >= MAX_WAITING_APPROVALS:
+        raise ApiError(
+            409,
+            "pairing_not_open",
+            f"This teen's guardians have {MAX_WAITING_APPROVALS} requests like this to answer already. "
+            "Ask again once they have answered.",
+        )  # (the step just made is rolled back with it)
+    row.expires_at = now + APPROVAL_TTL
+    data = {"pairing_id": row.id, "guardian": me.display_name, "guardian_id": me.account_id}
+    service.publish(session, "pairing_approval_requested", row.teen_id, data, [*guardians, row.teen_id])
+
+
+def _request_for_me(service: Service, session: Session, me: Principal, pairing_id: str) -> tuple[PairingRow, Account]:
+    """A pairing waiting for approval, asked of a guardian linked with its teen; anything else is
+    "not found" (a stranger learns nothing of other families' pairings)."""
+    row = session.get(PairingRow, pairing_id)
+    if row is None or row.teen_id is None or row.guardian_id == me.account_id:
+        raise not_found("That request")
+    teen = service.linked_teen(session, me, row.teen_id)  # raises not found unless linked
+    if row.status not in ("approval", "active", "refused", "expired"):  # never asked, or called off
+        raise not_found("That request")
+    return row, teen
+
+
+def _answer(service: Service, session: Session, row: PairingRow, target: str) -> None:
+    """approval -> `target`, as one conditional UPDATE: two guardians answering at once cannot
+    both succeed."""
+    if _status(service, row) == "expired":
+        raise ApiError(410, "pairing_expired", "This request has expired. The guardian can ask again.")
+    moved = session.execute(  # type: ignore[attr-defined]
+        update(PairingRow)
+        .where(PairingRow.id == row.id, PairingRow.status == "approval", PairingRow.expires_at > service.now())
+        .values(status=target)
+    ).rowcount
+    if moved != 1:
+        said = {"active": "approved", "refused": "refused"}.get(row.status, row.status)
+        raise ApiError(409, "pairing_not_open", f"This request was {said} already.")
+    session.refresh(row)
+
+
+@router.get("/v1/teens/{teen_id}/guardian-requests", response_model=list[GuardianRequestOut], responses=errors())
+def guardian_requests(teen_id: str, request: Request) -> list[GuardianRequestOut]:
+    """Accounts asking to become guardians of a linked teen, waiting for an answer (oldest first)."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        service.linked_teen(session, me, teen_id)
+        rows = session.execute(
+            select(PairingRow, Account)
+            .join(Account, Account.id == PairingRow.guardian_id)
+            .where(
+                PairingRow.teen_id == teen_id,
+                PairingRow.status == "approval",
+                PairingRow.expires_at > service.now(),
+            )
+            .order_by(PairingRow.expires_at)
+        ).all()
+    return [
+        GuardianRequestOut(
+            id=row.id,
+            guardian=GuardianAccount(id=guardian.id, display_name=guardian.display_name),
+            asked_at=row.expires_at - APPROVAL_TTL,
+            expires_at=row.expires_at,
+        )
+        for row, guardian in rows
+    ]
+
+
+@router.post("/v1/pairings/{pairing_id}/approve", response_model=PairingOut, responses=errors(409, 410, 429))
+def approve(pairing_id: str, request: Request) -> PairingOut:
+    """A guardian linked with the teen lets the asking guardian in: the link starts."""
+    service = _service(request)
+    with service.write_as(request, "guardian") as (session, me):
+        row, teen = _request_for_me(service, session, me, pairing_id)
+        service.lock_keys(session, f"guardians:{teen.id}")
+        age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id))
+        if age is not None and age >= ADULT_AGE:
+            raise ApiError(409, "pairing_not_open", f"{teen.display_name} is 18 or older and cannot be linked.")
+        _answer(service, session, row, "active")
+        if _guardians_full(service, session, teen.id, row.guardian_id):
+            raise _guardians_are_full()
+        newcomer = session.get(Account, row.guardian_id)
+        assert newcomer is not None
+        _link(service, session, newcomer.id, newcomer.display_name, teen, approved_by=me)
+        return _pairing_out(service, session, row)
+
+
+@router.post("/v1/pairings/{pairing_id}/refuse", response_model=PairingOut, responses=errors(409, 410, 429))
+def refuse(pairing_id: str, request: Request) -> PairingOut:
+    """A guardian linked with the teen says no: nothing is linked, and the asking guardian, the
+    teen and the other guardians are told."""
+    service = _service(request)
+    with service.write_as(request, "guardian") as (session, me):
+        row, teen = _request_for_me(service, session, me, pairing_id)
+        _answer(service, session, row, "refused")
+        audience = {*service.family_ids(session, teen.id), row.guardian_id}
+        data = {"pairing_id": row.id, "refused_by": me.display_name, "guardian_id": row.guardian_id}
+        service.publish(session, "pairing_refused", teen.id, data, audience)
+        return _pairing_out(service, session, row)
 
 
 def _guardians_are_full() -> ApiError:
@@ -269,16 +410,23 @@ def _guardians_full(service: Service, session: Session, teen_id: str, guardian_i
     return len(others) >= MAX_GUARDIANS_PER_TEEN
 
 
-def _link(service: Service, session: Session, me: Principal, teen: Account) -> None:
+def _link(
+    service: Service,
+    session: Session,
+    guardian_id: str,
+    guardian_name: str,
+    teen: Account,
+    approved_by: Principal | None = None,
+) -> None:
     now = service.now()
     existing = session.scalar(
-        select(Link.id).where(Link.guardian_id == me.account_id, Link.teen_id == teen.id, Link.ended_at.is_(None))
+        select(Link.id).where(Link.guardian_id == guardian_id, Link.teen_id == teen.id, Link.ended_at.is_(None))
     )
     linked_now = False
     if existing is None:
         try:
             with session.begin_nested():
-                session.add(Link(id=new_id(), guardian_id=me.account_id, teen_id=teen.id, linked_at=now))
+                session.add(Link(id=new_id(), guardian_id=guardian_id, teen_id=teen.id, linked_at=now))
             linked_now = True
         except IntegrityError:
             pass  # a concurrent confirm linked the same pair: one link is what we want
@@ -288,11 +436,14 @@ def _link(service: Service, session: Session, me: Principal, teen: Account) -> N
         session.add(
             ControlsRow(teen_id=teen.id, version=1, body=json.dumps(body, separators=(",", ":")), updated_at=now)
         )
+    said: dict[str, str] = {"guardian": guardian_name}
+    if approved_by is not None:  # who let them in: part of "who changed what"
+        said["approved_by"] = approved_by.display_name
     if linked_now:  # re-pairing a linked pair changes nothing, so the history says nothing
-        service.record(session, me.account_id, teen.id, "link", None, None, {"guardian": me.display_name})
+        service.record(session, guardian_id, teen.id, "link", None, None, said)
     # The account, not only its name: a teen can pair a guardian account of her own named like her
     # guardian, and the guardian's app must tell that account from its own.
-    data = {"guardian": me.display_name, "guardian_id": me.account_id, "new_link": linked_now}
+    data: dict[str, object] = {**said, "guardian_id": guardian_id, "new_link": linked_now}
     service.publish(session, "pairing_confirmed", teen.id, data, service.family_ids(session, teen.id))
 
 
@@ -313,9 +464,11 @@ def cancel_pairing(pairing_id: str, request: Request) -> Response:
         row = _reachable_pairing(service, session, me, pairing_id)
         if row.status == "active":
             raise ApiError(409, "pairing_not_open", "This pairing is already confirmed; end the link instead.")
-        if row.status in _LIVE:
-            row.status = "cancelled"
+        if row.status in (*_LIVE, "approval"):
             others = [a for a in (row.guardian_id, row.teen_id) if a and a != me.account_id]
+            if row.status == "approval" and row.teen_id:  # the guardians asked need not answer now
+                others += service.active_guardian_ids(session, row.teen_id)
+            row.status = "cancelled"
             service.publish(session, "pairing_cancelled", row.teen_id, {"pairing_id": row.id}, others)
     return Response(status_code=204)
 

@@ -193,6 +193,14 @@ class SignInTokens(TokenPair):
     device_token: str
 
 
+class GuardianAccount(BaseModel):
+    """A guardian account by id and name: two accounts can carry one name."""
+
+    model_config = _config({"id": _ID, "display_name": "Jordan"})
+    id: str
+    display_name: str
+
+
 class GuardianName(BaseModel):
     """Who is asking to link, as the teen sees it."""
 
@@ -248,10 +256,25 @@ class PairingOut(BaseModel):
         }
     )
     id: str
-    status: Literal["waiting", "accepted", "active", "expired", "cancelled"]
+    # "approval": confirmed by its guardian, waiting for one of the teen's guardians to approve
+    # (a teen who has a guardian gets another only with that guardian's yes); "refused": they said no.
+    status: Literal["waiting", "accepted", "approval", "active", "refused", "expired", "cancelled"]
     expires_at: datetime
     guardian: GuardianName
     teen: PairingTeenOut | None
+
+
+class GuardianRequestOut(BaseModel):
+    """Another account asking to become a guardian of a teen, waiting for a linked guardian's
+    answer (approve or refuse) until `expires_at`."""
+
+    model_config = _config(
+        {"id": _ID, "guardian": {"id": _ID, "display_name": "Jordan"}, "asked_at": _T, "expires_at": _T}
+    )
+    id: str
+    guardian: GuardianAccount
+    asked_at: datetime
+    expires_at: datetime
 
 
 class TeenOut(BaseModel):

@@ -128,7 +128,7 @@ def main() -> int:
             other = member(server.url, "guardian", "Alex", address="alex@example.org")
             teen = member(server.url, "teen", "Maya", address="maya@example.org", age=14)
             teen_id = pair(guardian.api, teen.api)
-            pair(other.api, teen.api)
+            pair(other.api, teen.api, approver=guardian.api)
             seed_history(database, teen_id, [guardian.id, other.id], entries)
 
             from famguard.app import settle_runtime

@@ -42,7 +42,7 @@ def sync_rows(clicks: int, log: Callable[[str], None]) -> list[Row]:
             jordan_api, _ = guardian(url, "Jordan")
             maya = teen(url, "Maya", 14)
             teen_id = pair(alex_api, maya)
-            pair(jordan_api, maya)
+            pair(jordan_api, maya, approver=alex_api)
             session = SessionService(None, api_factory=_api_factory).sign_in(url, alex_email, PASSWORD, remember=False)
             try:
                 for listed in session.family.refresh_teens():

@@ -102,7 +102,7 @@ def test_signing_in_as_another_account_never_sends_the_first_accounts_changes(li
     second, second_email = guardian(live_server, "Robin")
     t = teen(live_server, age=16)
     teen_id = pair(first, t)
-    pair(second, t)
+    pair(second, t, approver=first)
     sessions = service(None)
     alex = sessions.sign_in(live_server, first_email, PASSWORD, remember=False)
     alex.family.refresh_teens()

@@ -174,7 +174,7 @@ def _two_guardians(url: str) -> tuple[AccountSession, AccountSession, str]:
     second, second_email = guardian(url, "Robin")
     t = teen(url, age=16)
     teen_id = pair(first, t)
-    assert pair(second, t) == teen_id
+    assert pair(second, t, approver=first) == teen_id
     return sign_in(url, first_email), sign_in(url, second_email), teen_id
 
 
@@ -371,7 +371,7 @@ def _robin_behind_a_deleted_change(database_url: str) -> Iterator[tuple[AccountS
         second, second_email = guardian(server.url, "Robin")
         t = teen(server.url, age=16)
         teen_id = pair(first, t)
-        assert pair(second, t) == teen_id
+        assert pair(second, t, approver=first) == teen_id
         robin = sign_in(server.url, second_email)
         robin.sync.pull_once()  # the cursor, now; then Robin's app is away
         current = first.get_controls(teen_id)

@@ -19,7 +19,7 @@ def test_filters_by_kind_field_and_guardian_and_pages_within_a_filter(live: Api,
     alex, jordan = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
     maya = make_teen(live, "Maya", 14, clock.now.date())
     link(live, alex, maya)
-    link(live, jordan, maya)
+    link(live, jordan, maya, approver=alex)
     for who, value in ((alex, 90), (jordan, 45), (alex, 120)):
         _controls, etag = controls_of(live, who, maya)
         body = {"daily_limit_minutes": value, "search_enabled": value != 45}

@@ -46,7 +46,7 @@ def test_on_the_16th_birthday_in_the_teen_s_zone_the_family_is_told_once_what_op
     guardian, second = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
     teen = make_teen(live, "Maya", 15, clock.now.date(), days_since_birthday=362)
     link(live, guardian, teen)
-    link(live, second, teen)
+    link(live, second, teen, approver=guardian)
     _set_zone(live, guardian, teen, LOS_ANGELES)
     people = (guardian, second, teen)
     cursors = {p.name: _cursor(live, p) for p in people}
@@ -114,7 +114,7 @@ def test_at_18_each_link_ends_once_with_an_entry_and_the_guardians_lose_the_teen
     guardian, second = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
     teen = make_teen(live, "Maya", 17, clock.now.date(), days_since_birthday=363)  # 18 in two days (UTC)
     link(live, guardian, teen)
-    link(live, second, teen)
+    link(live, second, teen, approver=guardian)
     cursor = _cursor(live, guardian)
     clock.advance(days=2)
     for person in (guardian, second, teen):

@@ -73,7 +73,7 @@ def test_patch_without_if_match_is_428_and_changes_nothing(api: Api, family: Fam
 
 def test_stale_if_match_is_412_and_changes_nothing(api: Api, family: Family) -> None:
     jordan = make_guardian(api, "Jordan")
-    link(api, jordan, family.teen)
+    link(api, jordan, family.teen, approver=family.guardian)
     _body, etag = controls_of(api, family.guardian, family.teen)
     assert _patch(api, family, {"daily_limit_minutes": 120}, etag, token=jordan.token).status_code == 200
     current = controls_of(api, family.guardian, family.teen)
@@ -141,7 +141,7 @@ def test_idempotency_key_with_another_body_is_422(api: Api, family: Family) -> N
 
 def test_idempotency_keys_are_scoped_per_account(api: Api, family: Family) -> None:
     jordan = make_guardian(api, "Jordan")
-    link(api, jordan, family.teen)
+    link(api, jordan, family.teen, approver=family.guardian)
     _before, etag = controls_of(api, family.guardian, family.teen)
     first = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="same-key")
     theirs = _patch(api, family, {"search_enabled": False}, first.headers["ETag"], key="same-key", token=jordan.token)

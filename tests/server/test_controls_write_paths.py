@@ -63,7 +63,7 @@ def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], lis
     jordan = make_guardian(api, "Jordan")
     maya = make_teen(api, "Maya", 14, today)
     link(api, alex, maya)
-    link(api, jordan, maya)
+    link(api, jordan, maya, approver=alex)
     bea = make_guardian(api, "Bea")
     tom = make_teen(api, "Tom", 15, today)
     link(api, bea, tom)

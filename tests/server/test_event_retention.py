@@ -151,7 +151,7 @@ def test_the_events_of_a_teen_with_many_guardians_go_in_small_batches(
         maya = make_teen(api, "Maya", 14, clock.now.date())
         guardians = [make_guardian(api, f"Guardian {n}") for n in range(MAX_GUARDIANS_PER_TEEN)]
         for guardian in guardians:
-            link(api, guardian, maya)
+            link(api, guardian, maya, approver=guardians[0])
         for minutes in range(20):  # each report: an event with a row for each of the 10 guardians
             assert api.call("POST", "/v1/me/usage", maya.token, json={"date": "2026-11-25", "minutes": minutes}).ok
         clock.advance(days=EVENT_RETENTION.days, minutes=1)

@@ -204,7 +204,7 @@ def test_a_change_by_guardian_b_reaches_guardian_a_waiting_poll_within_a_second(
     alex, jordan = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
     teen = make_teen(live, "Maya", 14, clock.now.date())
     link(live, alex, teen)
-    link(live, jordan, teen)
+    link(live, jordan, teen, approver=alex)
     cursor = live.call("GET", "/v1/events", alex.token).json()["cursor"]
     poll = BackgroundPoll(live, alex, cursor)
     _body, etag = controls_of(live, jordan, teen)
@@ -243,7 +243,7 @@ def test_a_commit_on_a_second_server_thread_wakes_the_poll(database_url: str, cl
         alex, jordan = make_guardian(a, "Alex"), make_guardian(b, "Jordan")
         teen = make_teen(a, "Maya", 14, clock.now.date())
         link(a, alex, teen)
-        link(b, jordan, teen)
+        link(b, jordan, teen, approver=alex)
         cursor = a.call("GET", "/v1/events", alex.token).json()["cursor"]
         poll = BackgroundPoll(a, alex, cursor)
         _body, etag = controls_of(b, jordan, teen)
@@ -293,7 +293,7 @@ def test_stopping_the_server_answers_waiting_polls_at_once(database_url: str, cl
 
 def test_a_guardian_reads_every_guardian_of_their_teen_and_nobody_else_s(api: Api, family: Family) -> None:
     second = make_guardian(api, "Jordan")
-    link(api, second, family.teen)
+    link(api, second, family.teen, approver=family.guardian)
     listed = api.call("GET", f"/v1/teens/{family.teen.id}/guardians", second.token)
     assert listed.status_code == 200, listed.text
     assert [(g["id"], g["display_name"]) for g in listed.json()] == [

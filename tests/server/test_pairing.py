@@ -192,7 +192,7 @@ def test_roles_are_enforced_in_pairing(api: Api, clock: FakeClock) -> None:
 
 def test_two_guardians_link_the_same_teen(api: Api, family: Family) -> None:
     jordan = make_guardian(api, "Jordan")
-    link(api, jordan, family.teen)
+    link(api, jordan, family.teen, approver=family.guardian)
     names = [g["display_name"] for g in api.call("GET", "/v1/me/guardians", family.teen.token).json()]
     assert sorted(names) == ["Alex", "Jordan"]
     for guardian in (family.guardian, jordan):
@@ -201,7 +201,7 @@ def test_two_guardians_link_the_same_teen(api: Api, family: Family) -> None:
 
 def test_a_guardian_ends_only_their_own_link(api: Api, family: Family) -> None:
     jordan = make_guardian(api, "Jordan")
-    link(api, jordan, family.teen)
+    link(api, jordan, family.teen, approver=family.guardian)
     assert api.call("DELETE", f"/v1/teens/{family.teen.id}/link", jordan.token).status_code == 204
     assert api.call("GET", "/v1/teens", jordan.token).json() == []
     assert_error(api.call("GET", f"/v1/teens/{family.teen.id}/controls", jordan.token), 404, "not_found")
@@ -237,15 +237,19 @@ def test_a_teen_links_with_at_most_ten_guardians(live: Api, clock: FakeClock) ->
     maya = make_teen(live, "Maya", 14, clock.now.date())
     guardians = [make_guardian(live, f"Guardian {n}") for n in range(MAX_GUARDIANS_PER_TEEN - 1)]
     for guardian in guardians:
-        link(live, guardian, maya)
-    # Two more guardians at once: both codes redeemed and accepted while the teen has nine.
+        link(live, guardian, maya, approver=guardians[0])
+    # Two more guardians at once: both codes redeemed, accepted and confirmed while the teen has
+    # nine; the guardians approve both, and the second approval would make an 11th link.
     late = [make_guardian(live, name) for name in ("Kim", "Lee")]
     pairings = [live.call("POST", "/v1/pairings", g.token).json() for g in late]
     for pairing in pairings:
         assert live.call("POST", "/v1/pairings/redeem", maya.token, json={"code": pairing["code"]}).status_code == 200
         assert live.call("POST", f"/v1/pairings/{pairing['id']}/accept", maya.token).status_code == 200
-    assert live.call("POST", f"/v1/pairings/{pairings[0]['id']}/confirm", late[0].token).status_code == 200
-    refused = live.call("POST", f"/v1/pairings/{pairings[1]['id']}/confirm", late[1].token)
+    for pairing, guardian in zip(pairings, late, strict=True):
+        confirmed = live.call("POST", f"/v1/pairings/{pairing['id']}/confirm", guardian.token)
+        assert confirmed.json()["status"] == "approval"
+    assert live.call("POST", f"/v1/pairings/{pairings[0]['id']}/approve", guardians[0].token).status_code == 200
+    refused = live.call("POST", f"/v1/pairings/{pairings[1]['id']}/approve", guardians[1].token)
     assert "10 guardians" in assert_error(refused, 409, "pairing_not_open")["message"]
     assert live.call("GET", "/v1/teens", late[1].token).json() == []  # not linked
     # With ten, a new code is refused at once, when the teen enters it.
@@ -256,7 +260,7 @@ def test_a_teen_links_with_at_most_ten_guardians(live: Api, clock: FakeClock) ->
     assert len(live.call("GET", "/v1/me/guardians", maya.token).json()) == MAX_GUARDIANS_PER_TEEN
     # One ends their link: there is room again.
     assert live.call("DELETE", f"/v1/teens/{maya.id}/link", guardians[1].token).status_code == 204
-    link(live, late[1], maya)
+    link(live, late[1], maya, approver=guardians[0])
 
 
 def test_the_other_guardians_are_told_which_account_joined_and_whether_it_is_new(api: Api, family: Family) -> None:
@@ -264,11 +268,16 @@ def test_the_other_guardians_are_told_which_account_joined_and_whether_it_is_new
     the guardian's app must tell that account from its own, which a name cannot do."""
     start = api.call("GET", "/v1/events", family.guardian.token).json()["cursor"]
     namesake = make_guardian(api, family.guardian.name)
-    link(api, namesake, family.teen)
-    link(api, namesake, family.teen)  # pairing again: nothing new
+    link(api, namesake, family.teen, approver=family.guardian)
+    link(api, namesake, family.teen)  # pairing again: nothing new, and nobody is asked
     seen = api.call("GET", f"/v1/events?after={start}", family.guardian.token).json()["events"]
     told = [e["data"] for e in seen if e["type"] == "pairing_confirmed"]
     assert told == [
-        {"guardian": family.guardian.name, "guardian_id": namesake.id, "new_link": True},
+        {
+            "guardian": family.guardian.name,
+            "approved_by": family.guardian.name,
+            "guardian_id": namesake.id,
+            "new_link": True,
+        },  # fmt: skip
         {"guardian": family.guardian.name, "guardian_id": namesake.id, "new_link": False},
     ]

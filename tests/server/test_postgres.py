@@ -123,7 +123,7 @@ def test_core_flow_on_postgres(pg_live: Api, clock: FakeClock) -> None:
     alex, jordan = make_guardian(api, "Alex"), make_guardian(api, "Jordan")
     maya = make_teen(api, "Maya", 14, clock.now.date())
     link(api, alex, maya)
-    link(api, jordan, maya)
+    link(api, jordan, maya, approver=alex)
     body, etag = controls_of(api, alex, maya)
     assert body["direct_messages"] == "no_one"
     refused = api.call(

@@ -98,7 +98,7 @@ def test_parallel_changes_through_two_processes_number_each_accounts_events_dens
             guardian = make_guardian(api, f"G{n}")
             teen = make_teen(api, f"T{n}", 14, date.today())
             link(api, guardian, teen)
-            link(api, shared, teen)
+            link(api, shared, teen, approver=guardian)
             families.append((guardian, teen))
         cursor = api.call("GET", "/v1/events", shared.token).json()["cursor"]
         # A poll waiting in the second process gets a change made through the first at once.

@@ -96,7 +96,7 @@ def test_an_etag_the_teen_never_had_is_refused_and_changes_nothing(live: Api, cl
 def test_a_controls_applied_event_reaches_every_guardian_but_not_a_stranger(live: Api, clock: FakeClock) -> None:
     guardian, teen = _family(live, clock)
     second = make_guardian(live, "Jordan")
-    pair(live, second, teen)
+    pair(live, second, teen, approver=guardian)
     stranger = make_guardian(live, "Stranger")
     etag = live.call("GET", "/v1/me/controls", teen.token).headers["ETag"]
     cursors = {p.name: live.call("GET", "/v1/events", p.token).json()["cursor"] for p in (second, stranger)}

@@ -197,7 +197,7 @@ def test_a_rule_starts_and_ends_at_the_teen_s_midnight_across_a_daylight_saving_
 def test_every_step_of_a_rule_is_history_and_news_for_the_whole_family(live: Api, clock: FakeClock) -> None:
     guardian, teen = _family(live, clock)
     second = make_guardian(live, "Jordan")
-    link(live, second, teen)
+    link(live, second, teen, approver=guardian)
     cursors = {p.name: live.call("GET", "/v1/events", p.token).json()["cursor"] for p in (guardian, second, teen)}
     rule = _create(live, guardian, teen).json()
     live.call("DELETE", f"/v1/teens/{teen.id}/temporary-rules/{rule['id']}", second.token)

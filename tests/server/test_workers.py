@@ -178,7 +178,7 @@ def test_the_links_end_once_at_18_across_two_workers(two_workers: LocalServer) -
     alex, jordan = make_guardian(api, "Alex"), make_guardian(api, "Jordan")
     teen = make_teen(api, "Sam", 17, _today(), days_since_birthday=200)
     link(api, alex, teen)
-    link(api, jordan, teen)
+    link(api, jordan, teen, approver=alex)
     cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
     _sql(db_url, "UPDATE accounts SET birth_date = :b WHERE id = :t",
          b=birthday_in_year(_today(), _today().year - 18), t=teen.id)  # fmt: skip
@@ -208,7 +208,7 @@ def test_logout_ends_a_poll_waiting_in_either_worker(two_workers: LocalServer) -
     jordan = make_guardian(api, "Jordan")
     maya = make_teen(api, "Maya", 14, date.today())
     link(api, alex, maya)
-    link(api, jordan, maya)
+    link(api, jordan, maya, approver=alex)
     for attempt in range(3):  # new connections each time: the workers share the requests
         cursor = api.call("GET", "/v1/events", jordan.token).json()["cursor"]
         poll = BackgroundPoll(_new_connection_each_time(two_workers.url), jordan, cursor, wait=10)

@@ -15,6 +15,7 @@ import requests
 
 from famguard.api import ApiClient, RetryPolicy, TokenManager, make_session
 from famguard.domain.age import birthday_in_year
+from famguard.domain.models import Pairing
 from tests.support.http import Api
 
 PASSWORD = "correct horse battery"
@@ -87,8 +88,9 @@ def make_teen(api: Api, name: str = "Maya", age: int = 14, today: date | None = 
     return make_person(api, "teen", name, birth_date=born_aged(age, today, days), **kw)
 
 
-def link(api: Api, guardian: Person, teen: Person) -> str:
-    """Pair through the public API: code, redeem, accept, confirm. Returns the pairing id."""
+def link(api: Api, guardian: Person, teen: Person, approver: Person | None = None) -> str:
+    """Pair through the public API: code, redeem, accept, confirm, and when the teen has a
+    guardian already, `approver` (one of them) approves. Returns the pairing id."""
     created = api.call("POST", "/v1/pairings", guardian.token)
     assert created.status_code == 201, created.text
     pairing = created.json()
@@ -98,6 +100,11 @@ def link(api: Api, guardian: Person, teen: Person) -> str:
     assert accepted.status_code == 200, accepted.text
     confirmed = api.call("POST", f"/v1/pairings/{pairing['id']}/confirm", guardian.token)
     assert confirmed.status_code == 200, confirmed.text
+    if confirmed.json()["status"] == "approval":
+        assert approver is not None, "the teen has a guardian already: pass one of them as approver"
+        confirmed = api.call("POST", f"/v1/pairings/{pairing['id']}/approve", approver.token)
+        assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "active", confirmed.text
     return pairing["id"]
 
 
@@ -169,10 +176,22 @@ def teen(url: str, name: str = "Sam", age: int = 14) -> ApiClient:
     return member(url, "teen", name, age=age).api
 
 
-def pair(guardian_api: ApiClient, teen_api: ApiClient) -> str:
-    """Pair through the client library (guardian code -> teen redeems and accepts -> guardian
-    confirms); returns the teen's id."""
+def ask_to_pair(guardian_api: ApiClient, teen_api: ApiClient) -> Pairing:
+    """As far as a guardian and the teen go alone: code, redeem, accept, confirm. The pairing is
+    then active, or — when the teen has a guardian already — waiting for one of them to approve."""
     pairing = guardian_api.start_pairing()
     redeemed = teen_api.redeem_pairing(pairing.code)
     teen_api.accept_pairing(redeemed.id)
-    return guardian_api.confirm_pairing(pairing.id).teen.id
+    return guardian_api.confirm_pairing(pairing.id)
+
+
+def pair(guardian_api: ApiClient, teen_api: ApiClient, approver: ApiClient | None = None) -> str:
+    """Pair through the client library (guardian code -> teen redeems and accepts -> guardian
+    confirms; when the teen has a guardian already, `approver`, one of them, approves); returns
+    the teen's id."""
+    confirmed = ask_to_pair(guardian_api, teen_api)
+    if confirmed.status.value == "approval":
+        assert approver is not None, "the teen has a guardian already: pass one of them as approver"
+        confirmed = approver.approve_pairing(confirmed.id)
+    assert confirmed.status.value == "active", confirmed.status
+    return confirmed.teen.id
