@@ -17,7 +17,7 @@ from famguard.store import AccountStore
 
 if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
     from famguard.api import ApiClient
-    from famguard.domain.models import ActivityEntry, GuardianLink, Pairing
+    from famguard.domain.models import ActivityEntry, GuardianLink, GuardianRequest, Pairing
 
 
 # Link entries read for "who manages the teen": every link a family could have had, and more.
@@ -70,6 +70,49 @@ class FamilyService:
     def cancel_pairing(self, pairing_id: str) -> None:
         self.api.cancel_pairing(pairing_id)
         self.notifier.notify(NoticeKind.PAIRING)
+
+    # --- other accounts asking to become guardians of a teen ---------------------------------
+
+    def cached_guardian_requests(self, teen_id: str) -> list[GuardianRequest]:
+        """Accounts waiting for this guardian's answer to join the teen, as the service last said."""
+        import json
+
+        from famguard.api.parsing import parse_guardian_request
+
+        text = self.store.get_meta(f"guardian requests:{teen_id}")
+        return [parse_guardian_request(raw, teen_id) for raw in json.loads(text)] if text else []
+
+    def refresh_guardian_requests(self, teen_id: str) -> list[GuardianRequest]:
+        """The teen's waiting guardian requests from the service, into the cache."""
+        import json
+
+        asked = self._answers.ask()
+        requests = self.api.guardian_requests(teen_id)
+        wire = [
+            {
+                "id": r.id,
+                "guardian": {"id": r.guardian_id, "display_name": r.guardian_name},
+                "asked_at": r.asked_at.isoformat(),
+                "expires_at": r.expires_at.isoformat(),
+            }
+            for r in requests
+        ]
+        key = f"guardian requests:{teen_id}"
+        if not self._answers.store(key, asked, lambda: self.store.set_meta(key, json.dumps(wire))):
+            return self.cached_guardian_requests(teen_id)
+        self.notifier.notify(NoticeKind.GUARDIAN_REQUESTS, teen_id)
+        return requests
+
+    def answer_guardian_request(self, request: GuardianRequest, approve: bool) -> Pairing:
+        """Let the account in (it becomes a guardian of the teen) or say no. Raises Conflict
+        ("pairing_not_open") when another guardian answered first, Gone when it expired; the
+        cached requests are read again either way."""
+        try:
+            if approve:
+                return self.api.approve_pairing(request.id)
+            return self.api.refuse_pairing(request.id)
+        finally:
+            self.refresh_guardian_requests(request.teen_id)
 
     # --- usage, time requests, activity ----------------------------------------------------
 

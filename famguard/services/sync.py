@@ -68,6 +68,11 @@ HISTORY_EVENTS = frozenset(
     }
 )  # the events whose change is also an entry of the teen's history
 
+# Events that change the accounts waiting for a guardian's answer to join a teen.
+GUARDIAN_REQUEST_EVENTS = frozenset(
+    {"pairing_approval_requested", "pairing_refused", "pairing_cancelled", "pairing_confirmed"}
+)
+
 if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
     from famguard.api import ApiClient, Versioned
     from famguard.domain.models import Event
@@ -507,7 +512,7 @@ class SyncEngine:
                     self._joined.append((teen, str(event.data.get("guardian") or "")))
                 self.notifier.notify(NoticeKind.GUARDIAN_JOINED, teen)
         elif event.type.startswith("pairing_"):
-            self.notifier.notify(NoticeKind.PAIRING, teen)
+            self.notifier.notify(NoticeKind.PAIRING, teen)  # this guardian's own pairing may have moved on
         elif event.type.startswith("time_request") and teen:
             once("time_requests", lambda: self.family.refresh_time_requests(t))
             once("usage", lambda: self.family.refresh_usage(t))  # an approval raises that day's limit
@@ -522,6 +527,10 @@ class SyncEngine:
             once("rules", lambda: self.trust.refresh_rules(t))
             once("phone", lambda: self.trust.refresh_phone(t))
             once("usage", lambda: self.family.refresh_usage(t))  # a rule's limit replaces the usual one on its days
+        if teen and event.type in GUARDIAN_REQUEST_EVENTS and any(t.id == teen for t in self.store.teens()):
+            # Asked of this guardian, or answered or called off: the teen's waiting requests (a
+            # guardian not linked with the teen — the one who asked — has none to read).
+            once("guardian requests", lambda: self.family.refresh_guardian_requests(t))
         if teen and event.type in HISTORY_EVENTS:
             once("history", lambda: self._refresh_history(t))
 

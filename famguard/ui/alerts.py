@@ -146,6 +146,8 @@ class Alerts(QObject):
             keep = bool(joined) and notice.isVisible() and notice.text().startswith(joined)
             if keep:
                 words = f"{joined}\n{words}"  # said under it, and kept until dismissed as well
+                if kind == "guardian_joined":  # news of the kind that stays: all of it stays
+                    self._joined_notice = words
             elif kind == "guardian_joined":
                 self._joined_notice, keep = words, True
             self.window.show_notice(words, hide_after_ms=0 if keep else 20000)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from famguard.ui.agreement_presenter import AgreementPresenter
     from famguard.ui.alerts import Alerts
     from famguard.ui.dialogs import ConflictDialog
+    from famguard.ui.guardian_requests_presenter import GuardianRequestsPresenter
     from famguard.ui.history_presenter import HistoryPresenter
     from famguard.ui.inbox_presenter import InboxPresenter
     from famguard.ui.main_window import MainWindow
@@ -98,6 +99,7 @@ class FamilyPresenter(Presenter):
         self._history: HistoryPresenter | None = None
         self._agreement: AgreementPresenter | None = None
         self._trust: TrustPresenter | None = None
+        self._guardian_requests: GuardianRequestsPresenter | None = None
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._queue_notice)
@@ -130,12 +132,13 @@ class FamilyPresenter(Presenter):
         """The screens of one teen made so far, in the order they are shown when the guardian
         selects a teen. A new one: its view registered in MainWindow._register_pages, its presenter
         here (and in the notice table if a notice should make it re-read the cache)."""
-        made = (self._screen_time, self._history, self._trust)
+        made = (self._screen_time, self._history, self._trust, self._guardian_requests)
         return (self.home, self.controls, self.requests, *(screen for screen in made if screen is not None))
 
     def build_rest(self) -> None:
         """Make what the home needs beyond the teen's today (called once the family is on screen)."""
         self.trust  # noqa: B018 - makes it
+        self.guardian_requests  # noqa: B018 - makes it
 
     def _page_built(self, name: str) -> None:
         """A page shown for the first time: its presenter is made now, and wires and fills it."""
@@ -175,6 +178,21 @@ class FamilyPresenter(Presenter):
             if self.current:
                 trust.show(self.current)
         return self._trust
+
+    @property
+    def guardian_requests(self) -> GuardianRequestsPresenter:
+        if self._guardian_requests is None:
+            from famguard.ui.guardian_requests_presenter import GuardianRequestsPresenter
+
+            s = self.session
+            made = self._guardian_requests = GuardianRequestsPresenter(
+                self.window, self.tasks, s.family, self.teen_list, my_name=s.account.display_name,
+                on_news=self._news, on_failure=self.failed)  # fmt: skip
+            for teen in self.teen_list.rows:  # a question waiting for any teen is told, not only the selected's
+                made.refresh(teen)
+            if self.current:
+                made.show(self.current)
+        return self._guardian_requests
 
     @property
     def agreement(self) -> AgreementPresenter:
@@ -248,6 +266,10 @@ class FamilyPresenter(Presenter):
             self.controls.reload(teen_id)  # and the controls page's word on it
             trust_changed(teen_id)
 
+        def guardian_requests_changed(teen_id: str) -> None:
+            if self._guardian_requests is not None:
+                self._guardian_requests.reload(teen_id)
+
         def pairing_changed() -> None:
             if self._pairing is not None:
                 self._pairing.poll_now()
@@ -265,6 +287,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.PHONE: for_teen(trust_changed),
             NoticeKind.RULES: for_teen(rules_changed),
             NoticeKind.GUARDIAN_JOINED: lambda _t: self._guardians_joined(),
+            NoticeKind.GUARDIAN_REQUESTS: for_teen(guardian_requests_changed),
         }
 
     # --- what tests and the controller look at -------------------------------------------------
@@ -398,6 +421,8 @@ class FamilyPresenter(Presenter):
                 self._read.add(teen.id)
                 self.home.reload(teen.id)
                 self.requests.refresh(teen.id)
+                if self._guardian_requests is not None:
+                    self._guardian_requests.refresh(teen.id)
 
     # --- what the guardian hears of -----------------------------------------------------------
 

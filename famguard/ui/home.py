@@ -150,7 +150,14 @@ def _phone_and_plans() -> HomeSection:
     return PhoneAndPlansSection()
 
 
+def _guardian_requests() -> HomeSection:
+    from famguard.ui.guardian_requests import GuardianRequestsSection  # it builds on this module's classes
+
+    return GuardianRequestsSection()
+
+
 SECTIONS: tuple[Callable[[], HomeSection], ...] = (
+    _guardian_requests,  # first: nothing else on the home matters as much while one waits
     TodaySection,
     _phone_and_plans,
     RequestsSection,

@@ -325,7 +325,23 @@ class PairingWizard(QDialog):
             return
         self._end("active", f"✓ You are now linked with {teen_name}. You can set their controls.")
 
+    def show_awaiting_approval(self, teen_name: str) -> None:
+        """Confirmed, but the teen has a guardian already: one of them must approve first."""
+        self._end(
+            "approval",
+            f"ℹ {teen_name} already has a guardian, and one of {teen_name}'s guardians must approve you "
+            f"before you can see or change anything. They have been asked. You can close this window: "
+            f"{teen_name} appears in your list once they approve (they have 3 days to answer).",
+        )
+
+    def show_refused(self, teen_name: str) -> None:
+        self._end("refused", f"✗ One of {teen_name}'s guardians refused: you are not linked with {teen_name}.")
+
     def show_expired(self) -> None:
+        if self.state == "approval":
+            self._end("expired", "⚠ Nobody answered within 3 days, so nothing was linked. Get a new code to ask again.")
+            self.new_code_button.setVisible(True)
+            return
         self._end("expired", "⚠ This code has expired (codes last 10 minutes). Get a new code to try again.")
         self.new_code_button.setVisible(True)
 

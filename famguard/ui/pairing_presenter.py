@@ -178,7 +178,16 @@ class PairingPresenter(Presenter):
             self.wizard.show_cancelled(by_teen=True)
         elif pairing.status == PairingStatus.ACTIVE:
             self._timer.stop()
+            approved = self.wizard.state == "approval"
             self.wizard.show_active(pairing.teen.display_name if pairing.teen else "your teen")
+            if approved and pairing.teen is not None:  # a guardian of the teen said yes meanwhile
+                self.on_linked(pairing.teen.id, True)
+        elif pairing.status == PairingStatus.APPROVAL:
+            if self.wizard.state != "approval":
+                self.wizard.show_awaiting_approval(pairing.teen.display_name if pairing.teen else "your teen")
+        elif pairing.status == PairingStatus.REFUSED:
+            self._timer.stop()
+            self.wizard.show_refused(pairing.teen.display_name if pairing.teen else "your teen")
         elif pairing.status == PairingStatus.WAITING and pairing.teen is not None:
             self.wizard.show_redeemed()  # the code was entered; the teen's "Accept" is still to come
 
@@ -209,6 +218,10 @@ class PairingPresenter(Presenter):
             self.pairing = pairing
             teen_id = pairing.teen.id if pairing.teen else ""
             name = pairing.teen.display_name if pairing.teen else "your teen"
+            if pairing.status == PairingStatus.APPROVAL:
+                wizard.show_awaiting_approval(name)
+                self._timer.start()  # the answer is followed while the window is open
+                return
             if teen_id in before:
                 wizard.show_active(name, already=True)
             else:

@@ -53,7 +53,7 @@ class PreferencesDialog(QDialog):
         column = QVBoxLayout(notifications)
         self.notify_checks: dict[str, QCheckBox] = {}
         mnemonics = {"request": "&asks", "unlinked": "&no longer", "changed": "&guardian", "near_limit": "&90",
-                     "guardian_joined": "&linked"}  # fmt: skip
+                     "guardian_joined": "&join"}  # fmt: skip
         for kind, text in NOTIFY_KINDS.items():
             marked = text.replace(mnemonics[kind].lstrip("&"), mnemonics[kind], 1)
             check = named(QCheckBox(marked), f"prefNotify_{kind}", text)

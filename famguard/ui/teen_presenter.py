@@ -41,6 +41,9 @@ class TeenPhonePresenter(Presenter):
         super().__init__(window, tasks)
         self.teen = teen
         self.panel = window.ensure_teen_phone()
+        # A guardian the teen accepted, when she has guardians already: "waiting" for their yes,
+        # or "refused"; "" when nothing is pending.
+        self.approval = ""
         self.panel.show()
         self.pairing: Pairing | None = None
         self.snapshot: PhoneSnapshot | None = None
@@ -91,7 +94,13 @@ class TeenPhonePresenter(Presenter):
         names = ", ".join(g.display_name for g in snap.guardians)
         state = self.panel.pairing_state
         if snap.controls is not None and state in ("idle", "waiting", "linked"):
-            self.panel.set_pairing_state("linked", f"✓ Managed by {names}. Another guardian's code adds them too.")
+            if self.approval == "waiting":
+                words = f"✓ Managed by {names}. ◷ The new guardian you accepted waits for {names} to approve them."
+            elif self.approval == "refused":
+                words = f"✓ Managed by {names}. ✗ The new guardian you accepted was refused and is not linked."
+            else:
+                words = f"✓ Managed by {names}. Another guardian's code adds them too, once {names} approve it."
+            self.panel.set_pairing_state("linked", words)
         elif snap.controls is None and state == "linked":
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
         if snap.etag is not None and snap.applied_at is not None:
@@ -160,6 +169,10 @@ class TeenPhonePresenter(Presenter):
         types, cursor = result
         if "pairing_cancelled" in types and self.panel.pairing_state == "waiting":
             self.panel.set_pairing_state("idle", "The guardian cancelled. Nothing was linked.")
+        said = {"pairing_approval_requested": "waiting", "pairing_refused": "refused", "pairing_confirmed": "",
+                "pairing_cancelled": ""}  # fmt: skip
+        for kind in types:  # oldest first: the last word stands
+            self.approval = said.get(kind, self.approval)
         if types:
             self.refresh()
         self._follow(cursor)

@@ -24,7 +24,7 @@ def test_the_chart_follows_the_other_guardians_limit_and_rule(qtbot, launch, liv
     sam = member(live_server, "guardian", "Sam", address="sam@example.org")
     maya = member(live_server, "teen", "Maya", address="maya@example.org", age=14)
     teen_id = pair(alex.api, maya.api)
-    pair(sam.api, maya.api)
+    pair(sam.api, maya.api, approver=alex.api)
     today = maya.api.report_usage(maya.api.my_usage().date, 20).date
 
     controller = launch()

@@ -217,7 +217,7 @@ def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, la
     videos" in a sentence that names her."""
     pair(guardian.api, teen.api)
     other = member(live_server, "guardian", "Alex", address="alex@example.org")
-    teen_id = pair(other.api, teen.api)
+    teen_id = pair(other.api, teen.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, live_server, guardian)
     wait_home(qtbot, controller, "Maya")
@@ -271,7 +271,7 @@ def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_
 ) -> None:
     teen_id = pair(guardian.api, teen.api)
     other = member(live_server, "guardian", "Alex", address="alex@example.org")
-    pair(other.api, teen.api)
+    pair(other.api, teen.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_home(qtbot, controller, "Maya")

@@ -314,7 +314,7 @@ def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, p
 @pytest.mark.usefixtures("real_keyring")
 def test_a_clash_with_the_other_guardian_asks_which_to_keep(qtbot, launch, live_server, proxy, guardian, linked):
     other = member(live_server, "guardian", "Alex", address="alex@example.org")
-    pair(other.api, linked.api)
+    pair(other.api, linked.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")

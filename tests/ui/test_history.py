@@ -34,7 +34,7 @@ def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undon
 ) -> None:
     teen_id = pair(guardian.api, teen.api)
     alex = member(live_server, "guardian", "Alex", address="alex@example.org")
-    pair(alex.api, teen.api)
+    pair(alex.api, teen.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -85,7 +85,7 @@ def test_older_entries_load_as_the_guardian_scrolls(qtbot, launch, proxy, guardi
     # 130 changes, more than one page of 100, by two guardians: one alone would meet the service's
     # write budget (120 a minute) within the few seconds this takes.
     alex = member(live_server, "guardian", "Alex", address="alex@example.org")
-    pair(alex.api, teen.api)
+    pair(alex.api, teen.api, approver=guardian.api)
     etag = guardian.api.get_controls(teen_id).etag
     for minutes in range(30, 30 + 130):
         by = guardian if minutes % 2 else alex
@@ -136,7 +136,7 @@ def test_who_lists_every_guardian_the_teen_and_famguard_before_their_entries_are
 
     jordan = member(live_server, "guardian", "Jordan", address="jordan@example.org")
     teen_id = pair(jordan.api, teen.api)  # Jordan's only entry: the oldest one
-    pair(guardian.api, teen.api)
+    pair(guardian.api, teen.api, approver=jordan.api)
     today = datetime.now(UTC).date()  # the teen's day (a new teen's is UTC's)
     guardian.api.create_temporary_rule(teen_id, "Exam week", today, today, {"search_enabled": False})
     etag = guardian.api.get_controls(teen_id).etag
@@ -168,7 +168,7 @@ def test_another_account_with_the_guardians_name_never_reads_as_the_guardian(
     removes her daily limit: the guardian's history must not read as if the guardian did it."""
     teen_id = pair(guardian.api, teen.api)
     namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
-    pair(namesake.api, teen.api)
+    pair(namesake.api, teen.api, approver=guardian.api)
     etag = namesake.api.get_controls(teen_id).etag
     namesake.api.patch_controls(teen_id, {"daily_limit_minutes": None}, if_match=etag)
     controller = launch()

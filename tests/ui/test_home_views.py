@@ -75,8 +75,9 @@ def test_the_home_answers_what_the_teen_can_do_today(window: MainWindow) -> None
     home = window.ensure_home_page()
     assert len(home.sections) == len(SECTIONS)
     assert [type(s).__name__ for s in home.sections] == [
-        "TodaySection", "PhoneAndPlansSection", "RequestsSection", "RulesSection",
+        "GuardianRequestsSection", "TodaySection", "PhoneAndPlansSection", "RequestsSection", "RulesSection",
     ]  # fmt: skip
+    assert home.sections[0].isHidden()  # nobody asks to become a guardian: nothing stands above today
     assert home.title.text() == "Maya, 14 · Europe/London"
     text = home.today_text()
     assert "35 min of 1 h today — 25 min left" in text or "35 min of 2 h today" in text

@@ -12,11 +12,23 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QRadioButton, QSystemTrayIcon, QWidget
 
-from tests.support.accounts import member, pair
+from famguard.api.errors import NotFound
+from famguard.ui.guardian_requests import GuardianRequestsSection
+from tests.support.accounts import ask_to_pair, member, pair
 from tests.support.proxy import FaultProxy
 
 from .conftest import answer_next_question
-from .test_flows import WAIT, demo_with_phone, fill_sign_in, find, sign_in, wait_family, wait_status, wait_teen_page
+from .test_flows import (
+    WAIT,
+    demo_with_phone,
+    fill_sign_in,
+    find,
+    sign_in,
+    wait_family,
+    wait_home,
+    wait_status,
+    wait_teen_page,
+)
 
 
 class Heartbeat:
@@ -131,7 +143,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(
 ):
     pair(guardian.api, teen.api)
     other = member(live_server, "guardian", name)
-    pair(other.api, teen.api)
+    pair(other.api, teen.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -173,34 +185,74 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
 
 
 @pytest.mark.usefixtures("real_keyring")
-def test_another_account_joining_as_a_guardian_is_told_even_with_the_guardians_name(
+def test_another_account_becomes_a_guardian_only_with_the_guardians_yes_even_with_the_guardians_name(
     qtbot, launch, live_server, proxy, guardian, teen
 ):
-    """The teen makes a guardian account named like her guardian and pairs it with herself: it can
-    change her rules from then on, so the guardian hears of it at once, not from the history."""
+    """The teen makes a guardian account named like her guardian and pairs it with herself. It
+    could change her rules at once; now it waits for the guardian's answer, which the guardian is
+    asked for at once, with the name's trick said, and gives from the teen's home."""
     teen_id = pair(guardian.api, teen.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
+    wait_home(qtbot, controller, "Maya")
+    window = controller.window
+    section = window.ensure_home_page().section(GuardianRequestsSection)
+    assert section.isHidden()  # nobody asks
     qtbot.wait(300)  # the events long-poll is waiting
     namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
-    in_background(lambda: pair(namesake.api, teen.api))
+    asked = []
+    in_background(lambda: asked.append(ask_to_pair(namesake.api, teen.api)))
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
+    assert asked[0].status.value == "approval"
+    asking = "“Sam Guardian” asks to become a guardian of Maya"
+    qtbot.waitUntil(lambda: any(told[1] == asking for told in controller.alerts.shown), timeout=WAIT)
+    qtbot.waitUntil(section.isVisible, timeout=WAIT)
+    assert "“Sam Guardian” asked today at" in section.text()
+    assert "This account carries your name, but it is not yours." in section.text()
+    with pytest.raises(NotFound):  # it can see nothing of Maya meanwhile
+        namesake.api.get_controls(teen_id)
+
+    # "Approve…" asks first, and Enter keeps things as they are (the safe answer).
+    qtbot.mouseClick(find(section, QPushButton, "approveGuardianButton"), Qt.MouseButton.LeftButton)
+    questions = controller.family.guardian_requests
+    qtbot.waitUntil(lambda: questions.question is not None and questions.question.isVisible(), timeout=WAIT)
+    question = questions.question
+    assert question.text() == "Let “Sam Guardian” become a guardian of Maya?"
+    assert question.defaultButton().text() == "&Not now"
+    qtbot.keyClick(question, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: questions.question is None, timeout=WAIT)
+    assert guardian.api.guardian_requests(teen_id)[0].guardian_id == namesake.id  # still only asked
+
+    qtbot.mouseClick(find(section, QPushButton, "approveGuardianButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: questions.question is not None and questions.question.isVisible(), timeout=WAIT)
+    approve = next(b for b in questions.question.buttons() if b.text() == "&Approve")
+    qtbot.mouseClick(approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "✓ “Sam Guardian” is now a guardian of Maya" in section.text(), timeout=WAIT)
     title = "Another account named “Sam Guardian”, not yours, is now a guardian of Maya"
     qtbot.waitUntil(lambda: any(told[1] == title for told in controller.alerts.shown), timeout=WAIT)
-    assert controller.window.notice.isVisible() and title in controller.window.notice.text()
+    assert window.notice.isVisible() and title in window.notice.text()
     # Its first change right after: said under the news in the window's bar, never in its place.
     etag = namesake.api.get_controls(teen_id).etag
     in_background(lambda: namesake.api.patch_controls(teen_id, {"search_enabled": False}, if_match=etag))
-    qtbot.waitUntil(lambda: "changed elsewhere" in controller.window.notice.text(), timeout=WAIT)
-    assert controller.window.notice.text().startswith(f"⚠ {title}")
-    pair(guardian.api, teen.api)  # the guardian pairing again is no news
+    qtbot.waitUntil(lambda: "changed elsewhere" in window.notice.text(), timeout=WAIT)
+    lines = window.notice.text().splitlines()  # the news so far, kept in the order it came
+    assert [line.split(". ")[0] for line in lines[:2]] == [f"⚠ {asking}", f"⚠ {title}"]
+    assert lines[2].startswith("↻ Maya's controls were changed elsewhere")
+    pair(guardian.api, teen.api)  # the guardian pairing again is no news, and asks nobody
+
+    # Another account asks; "Refuse" answers at once, and it is linked with nothing.
     alex = member(live_server, "guardian", "Alex")
-    in_background(lambda: pair(alex.api, teen.api))
-    qtbot.waitUntil(lambda: any("“Alex” is now a guardian of Maya" == told[1] for told in controller.alerts.shown),
-                    timeout=WAIT)  # fmt: skip
+    in_background(lambda: ask_to_pair(alex.api, teen.api))
+    refuse = "refuseGuardianButton"
+    shown = lambda: "“Alex” asked today" in section.text() and section.findChild(QPushButton, refuse) is not None  # noqa: E731
+    qtbot.waitUntil(shown, timeout=WAIT)
+    qtbot.mouseClick(find(section, QPushButton, refuse), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "✓ Refused: “Alex” is not a guardian of Maya" in section.text(), timeout=WAIT)
+    assert alex.api.teens() == []
     assert [told[1] for told in controller.alerts.shown if told[0] == "guardian_joined"] == [
+        asking,
         title,
-        "“Alex” is now a guardian of Maya",
+        "“Alex” asks to become a guardian of Maya",
     ]
     assert teen_id == controller.family.current
 
@@ -214,7 +266,7 @@ def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_mea
     monkeypatch.setattr("famguard.ui.home_presenter.CHANGED_QUIET_MS", 5000)
     teen_id = pair(guardian.api, teen.api)
     other = member(live_server, "guardian", "Alex")
-    pair(other.api, teen.api)
+    pair(other.api, teen.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -568,7 +620,7 @@ def test_the_home_lists_who_manages_the_teen_by_account(qtbot, launch, live_serv
     that was not running when it joined (no notification reached it)."""
     teen_id = pair(guardian.api, teen.api)
     namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
-    pair(namesake.api, teen.api)
+    pair(namesake.api, teen.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -578,6 +630,6 @@ def test_the_home_lists_who_manages_the_teen_by_account(qtbot, launch, live_serv
     assert line.accessibleDescription() == line.text()
 
     alex = member(live_server, "guardian", "Alex")
-    in_background(lambda: pair(alex.api, teen.api))  # joins while the app is open
+    in_background(lambda: pair(alex.api, teen.api, approver=guardian.api))  # joins while the app is open
     qtbot.waitUntil(lambda: line.text().endswith(", Alex (since today)"), timeout=WAIT)
     assert teen_id == controller.family.current

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
 from .test_flows import WAIT, find, sign_in, wait_family, wait_status, wait_teen_page
 
 
-def link_from_the_wizard(qtbot, controller, teen) -> None:
+def link_from_the_wizard(qtbot, controller, teen, *, ends: str = "active") -> QWidget:
+    """ "Add a teen", the teen enters and accepts the code (her phone, through the client library),
+    "Confirm"; the wizard once its state is `ends` ("active": then closed with the keyboard)."""
     qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
@@ -22,8 +24,10 @@ def link_from_the_wizard(qtbot, controller, teen) -> None:
     teen.api.accept_pairing(redeemed.id)
     qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
     qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
-    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: wizard.state == ends, timeout=WAIT)
+    if ends == "active":
+        qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    return wizard
 
 
 def zone_entries(teen) -> list[tuple[object, object]]:

@@ -1,0 +1,58 @@
+"""The new guardian's side of an approval: pairing with a teen who has a guardian already, the
+wizard says after "Confirm" that one of the teen's guardians must approve, and nothing of the teen
+shows; when the guardian approves the teen arrives by itself, and a refusal is said in words.
+Against the real service over loopback HTTP (the teen and her guardian act through the client
+library, as their own apps would)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from tests.support.accounts import member, pair
+
+from .test_flows import WAIT, find, sign_in, wait_family
+from .test_new_teen_zone import link_from_the_wizard
+
+
+def _asked(qtbot, launch, live_server, proxy, guardian, teen):
+    """Maya is linked with Alex; this guardian pairs with her in the wizard up to Alex's answer.
+    Returns (controller, wizard, Alex's client, Maya's id, the request Alex sees)."""
+    alex = member(live_server, "guardian", "Alex", address="alex@example.org")
+    teen_id = pair(alex.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_family(qtbot, controller)
+    wizard = link_from_the_wizard(qtbot, controller, teen, ends="approval")
+    (request,) = alex.api.guardian_requests(teen_id)
+    assert request.guardian_name == "Sam Guardian"
+    return controller, wizard, alex.api, teen_id, request
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_new_guardian_waits_for_the_guardians_yes_and_then_sees_the_teen(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    controller, wizard, alex, teen_id, request = _asked(qtbot, launch, live_server, proxy, guardian, teen)
+    words = find(wizard, QWidget, "pairingEnd").text()
+    assert "Maya already has a guardian, and one of Maya's guardians must approve you" in words
+    assert find(wizard, QPushButton, "closePairingButton").hasFocus()
+    qtbot.wait(500)
+    assert controller.window.teen_list.list.count() == 0  # nothing of Maya before the yes
+
+    alex.approve_pairing(request.id)
+    qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
+    assert "You are now linked with Maya" in find(wizard, QWidget, "pairingEnd").text()
+    qtbot.waitUntil(lambda: controller.window.teen_list.list.count() == 1, timeout=WAIT)
+    assert controller.family.current == teen_id  # the new teen is the one shown
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_refusal_is_said_and_links_nothing(qtbot, launch, live_server, proxy, guardian, teen) -> None:
+    controller, wizard, alex, _teen_id, request = _asked(qtbot, launch, live_server, proxy, guardian, teen)
+    alex.refuse_pairing(request.id)
+    qtbot.waitUntil(lambda: wizard.state == "refused", timeout=WAIT)
+    assert (
+        "One of Maya's guardians refused: you are not linked with Maya." in find(wizard, QWidget, "pairingEnd").text()
+    )
+    assert controller.window.teen_list.list.count() == 0
