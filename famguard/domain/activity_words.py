@@ -139,7 +139,9 @@ def headline(entry: ActivityEntry, teen_name: str, me: str | None = None) -> tup
     if entry.kind == "link":
         started, ended = _guardian_in(entry.after), _guardian_in(entry.before)
         if started:
-            return f"{YOU if mine else started} linked with {teen_name}", ""
+            approver = entry.after.get("approved_by") if isinstance(entry.after, dict) else None
+            approved = f"approved by {approver}" if isinstance(approver, str) and approver else ""
+            return f"{YOU if mine else started} linked with {teen_name}", approved
         guardian = ended or "a guardian"
         if entry.actor is None:
             return f"The link between {guardian} and {teen_name} ended: {teen_name} turned 18", ""

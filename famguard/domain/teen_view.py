@@ -113,7 +113,9 @@ def activity_in_words(entry: ActivityEntry) -> str:
         if entry.field == "ending" and isinstance(entry.after, Mapping):
             return f"FamGuard said the link ends on {entry.after.get('on')}, the 18th birthday"
         if isinstance(entry.after, Mapping):
-            return f"{entry.after.get('guardian') or 'A guardian'} started managing this account"
+            started = f"{entry.after.get('guardian') or 'A guardian'} started managing this account"
+            approver = entry.after.get("approved_by")
+            return f"{started}, approved by {approver}" if isinstance(approver, str) and approver else started
         if isinstance(entry.before, Mapping):
             guardian = entry.before.get("guardian") or "A guardian"
             if entry.actor is None:  # only the 18th birthday ends a link by itself

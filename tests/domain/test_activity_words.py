@@ -33,6 +33,8 @@ def test_settings_changes_read_as_sentences_with_the_declared_words() -> None:
 
 def test_links_and_requests_for_more_time() -> None:
     assert describe(entry("link", None, None, {"guardian": "Jordan"}), "Maya").headline == "Jordan linked with Maya"
+    approved = describe(entry("link", None, None, {"guardian": "Jordan", "approved_by": "Alex"}), "Maya")
+    assert (approved.headline, approved.change) == ("Jordan linked with Maya", "approved by Alex")  # who let them in
     assert (
         describe(entry("link", None, {"guardian": "Jordan"}, None, MAYA), "Maya").headline
         == "Maya unlinked from Jordan"

@@ -79,6 +79,10 @@ def test_the_change_log_in_words() -> None:
         == "Alex changed Comments on your videos from Friends to No one"
     )
     assert entry("link", None, None, {"guardian": "Alex"}) == "Alex started managing this account"
+    assert (
+        entry("link", None, None, {"guardian": "Jordan", "approved_by": "Alex"})
+        == "Jordan started managing this account, approved by Alex"
+    )
     rule = {
         "name": "Exams",
         "starts_on": "2026-06-01",
