@@ -111,6 +111,7 @@ class FieldState:
     theirs: JsonValue = None
     by: str | None = None
     at: str | None = None
+    by_id: str | None = None  # the account, when known: another account can carry this guardian's name
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ class SyncEngine:
                     c = change.conflict[name]
                     states[name] = FieldState(
                         change.state, change.id, change.last_error, c.get("mine"), c.get("theirs"), c.get("by"),
-                        c.get("at"),
+                        c.get("at"), c.get("by_id"),
                     )  # fmt: skip
                 else:
                     states[name] = FieldState(change.state, change.id, change.last_error)
@@ -402,16 +403,19 @@ class SyncEngine:
         return _Outcome.REJECTED
 
     def _mark_conflict(self, change: OutboxChange, current: Wire, overlap: Wire) -> None:
-        who: dict[str, tuple[str | None, str | None]] = {}
+        who: dict[str, tuple[str | None, str | None, str | None]] = {}
         try:
             for entry in self.api.activity(change.teen_id, limit=50):
                 if entry.kind == "controls" and entry.field in overlap and entry.field not in who:
-                    who[entry.field] = (entry.actor.display_name if entry.actor else None, entry.at.isoformat())
+                    actor = entry.actor
+                    who[entry.field] = (actor.display_name if actor else None, entry.at.isoformat(),
+                                        actor.id if actor else None)  # fmt: skip
         except e.ApiError:
             pass  # who and when are a courtesy; the conflict itself is what matters
+        unknown = (None, None, None)
         conflict = {
-            name: {"mine": mine, "theirs": current.get(name), "by": who.get(name, (None, None))[0],
-                   "at": who.get(name, (None, None))[1]}
+            name: {"mine": mine, "theirs": current.get(name), "by": who.get(name, unknown)[0],
+                   "at": who.get(name, unknown)[1], "by_id": who.get(name, unknown)[2]}
             for name, mine in overlap.items()
         }  # fmt: skip
         names = ", ".join(overlap)

@@ -50,6 +50,7 @@ class ConflictDialog(QDialog):
         theirs: Any,
         *,
         who: str,
+        owner: str = "",
         when: datetime | None,
         teen_name: str = "",
         parent: QWidget | None = None,
@@ -71,7 +72,8 @@ class ConflictDialog(QDialog):
         )
         grid = QGridLayout()
         self.mine_label = named(plain_label(describe_value(field, mine)), "conflictMine", "Your value")
-        self.theirs_label = named(plain_label(describe_value(field, theirs)), "conflictTheirs", f"{who}'s value")
+        owner = owner or f"{who}'s"  # whose the other value is: "Alex's"; "that account's" for a long `who`
+        self.theirs_label = named(plain_label(describe_value(field, theirs)), "conflictTheirs", f"{owner} value")
         for widget in (self.mine_label, self.theirs_label):
             widget.setWordWrap(True)
             font = widget.font()
@@ -79,12 +81,12 @@ class ConflictDialog(QDialog):
             widget.setFont(font)
         grid.addWidget(QLabel("Your change:"), 0, 0)
         grid.addWidget(self.mine_label, 0, 1)
-        grid.addWidget(plain_label(f"{who}'s change:"), 1, 0)
+        grid.addWidget(plain_label(f"{owner[:1].upper()}{owner[1:]} change:"), 1, 0)
         grid.addWidget(self.theirs_label, 1, 1)
         grid.setColumnStretch(1, 1)
         self.keep_button = named(QPushButton("&Keep mine"), "keepMineButton", "Keep my value")
-        take = f"&Take {ampersands_as_letters(who)}'s"
-        self.take_button = named(QPushButton(take), "takeTheirsButton", f"Take {who}'s value")
+        take = f"&Take {ampersands_as_letters(owner)}"
+        self.take_button = named(QPushButton(take), "takeTheirsButton", f"Take {owner} value")
         self.keep_button.clicked.connect(lambda: self._choose(KEEP_MINE))
         self.take_button.clicked.connect(lambda: self._choose(TAKE_THEIRS))
         self.take_button.setDefault(True)  # the safe default: nothing of the other guardian is lost

@@ -238,6 +238,17 @@ class TeenControlsPresenter(Presenter):
 
     # --- conflicts -----------------------------------------------------------------------------
 
+    def _conflict_who(self, state: FieldState) -> tuple[str, str]:
+        """Who else changed the setting, and whose the value is, by account: this guardian's own
+        account (on another computer), or another account that carries this guardian's name (a
+        teen's own can)."""
+        if state.by_id is not None and state.by_id == self.sync.me:
+            return "You, on another computer,", "the other computer's"
+        if state.by and self.my_name and state.by.casefold() == self.my_name.casefold():
+            return f"Another account named “{state.by}”", "that account's"
+        name = state.by or "Another guardian"
+        return name, f"{name}'s"
+
     def _ask_conflict(self, teen_id: str, field: str, state: FieldState) -> None:
         if self._conflict_open:
             return  # one question at a time; the next notice asks about the rest
@@ -246,11 +257,14 @@ class TeenControlsPresenter(Presenter):
         row = self.teens.row(teen_id)
         from famguard.ui.dialogs import TAKE_THEIRS, ConflictDialog  # ~5 ms: not on a cached start's way
 
+        who, owner = self._conflict_who(state)
+
         dialog = ConflictDialog(
             field,
             _typed(field, state.mine),
             _typed(field, state.theirs),
-            who=state.by or "Another guardian",
+            who=who,
+            owner=owner,
             when=_when(state.at),
             teen_name=row.name if row else "",
             parent=self.window,

@@ -312,8 +312,18 @@ def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, p
 
 
 @pytest.mark.usefixtures("real_keyring")
-def test_a_clash_with_the_other_guardian_asks_which_to_keep(qtbot, launch, live_server, proxy, guardian, linked):
-    other = member(live_server, "guardian", "Alex", address="alex@example.org")
+@pytest.mark.parametrize(
+    ("name", "who", "take"),
+    [
+        ("Alex", "Alex", "&Take Alex's"),
+        # A teen's own guardian account with the guardian's name: said to be another account.
+        ("Sam Guardian", "Another account named “Sam Guardian”", "&Take that account's"),
+    ],
+)
+def test_a_clash_with_the_other_guardian_asks_which_to_keep(
+    qtbot, launch, live_server, proxy, guardian, linked, name, who, take
+):
+    other = member(live_server, "guardian", name)
     pair(other.api, linked.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
@@ -335,7 +345,9 @@ def test_a_clash_with_the_other_guardian_asks_which_to_keep(qtbot, launch, live_
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
     assert find(dialog, QWidget, "conflictMine").text() == "Friends"
     assert find(dialog, QWidget, "conflictTheirs").text() == "Everyone"
-    assert "Alex" in find(dialog, QWidget, "conflictExplanation").text()
+    assert find(dialog, QWidget, "conflictExplanation").text().startswith(f"{who} changed this setting on ")
+    assert find(dialog, QWidget, "conflictTitle").text().startswith(f"⚠ {who} also changed")
+    assert find(dialog, QPushButton, "takeTheirsButton").text() == take
     assert page.field_status("liked_videos").startswith("⚠")
     qtbot.mouseClick(find(dialog, QPushButton, "keepMineButton"), Qt.MouseButton.LeftButton)
     wait_status(qtbot, controller, "liked_videos", "✓ saved")
