@@ -1,0 +1,93 @@
+"""The guardian-approval step attacked from outside, over real HTTP: what a teen with guardian
+accounts of her own, or a stranger, found.
+
+- A refused account was told which guardian refused it (`refused_by`, a guardian's name): an
+  account that is nobody's guardian learnt who looks after the teen.
+- approve/refuse answered a stranger "That teen was not found" for a pairing that exists and
+  "That request was not found" for one that does not: the answer told them apart.
+- (On PostgreSQL, test_guardian_approval_postgres: a call-off racing an answer.)
+- A teen with accounts of her own could ask, call off and ask again without end: every question
+  reaches each of her guardians."""
+
+from __future__ import annotations
+
+from famguard.server.routes_pairing import APPROVALS_PER_DAY, MAX_WAITING_APPROVALS
+from tests.support.accounts import Person, link, make_guardian, make_teen, renew
+from tests.support.http import Api, assert_error
+from tests.support.servers import FakeClock
+
+
+def _accepted(api: Api, newcomer: Person, teen: Person) -> str:
+    """The newcomer's code, redeemed and accepted by the teen; returns the pairing id."""
+    pairing = api.call("POST", "/v1/pairings", newcomer.token).json()
+    assert api.call("POST", "/v1/pairings/redeem", teen.token, json={"code": pairing["code"]}).status_code == 200
+    assert api.call("POST", f"/v1/pairings/{pairing['id']}/accept", teen.token).status_code == 200
+    return pairing["id"]
+
+
+def _ask(api: Api, newcomer: Person, teen: Person) -> str:
+    pairing_id = _accepted(api, newcomer, teen)
+    confirmed = api.call("POST", f"/v1/pairings/{pairing_id}/confirm", newcomer.token)
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "approval", confirmed.text
+    return pairing_id
+
+
+def test_a_refused_account_is_not_told_which_guardian_refused(live: Api, clock: FakeClock) -> None:
+    alex = make_guardian(live, "Alex Rivera")
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, alex, maya)
+    stranger = make_guardian(live, "Stranger")
+    pairing_id = _ask(live, stranger, maya)
+    start = live.call("GET", "/v1/events", stranger.token).json()["cursor"]
+    maya_start = live.call("GET", "/v1/events", maya.token).json()["cursor"]
+    assert live.call("POST", f"/v1/pairings/{pairing_id}/refuse", alex.token).status_code == 200
+
+    told = live.call("GET", "/v1/events", stranger.token, params={"after": start}).json()["events"]
+    refused = [e for e in told if e["type"] == "pairing_refused"]
+    assert [e["data"] for e in refused] == [{"pairing_id": pairing_id, "guardian_id": stranger.id}]
+    assert "Alex Rivera" not in str(told)
+    # The teen knows her guardians: she is still told who said no.
+    hers = live.call("GET", "/v1/events", maya.token, params={"after": maya_start}).json()["events"]
+    assert [e["data"]["refused_by"] for e in hers if e["type"] == "pairing_refused"] == ["Alex Rivera"]
+
+
+def test_a_stranger_cannot_tell_a_real_request_from_a_made_up_one(live: Api, clock: FakeClock) -> None:
+    alex = make_guardian(live, "Alex")
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, alex, maya)
+    pairing_id = _ask(live, make_guardian(live, "Jordan"), maya)
+    stranger = make_guardian(live, "Stranger")
+    made_up = "0" * len(pairing_id)
+    for verb in ("approve", "refuse"):
+        real = live.call("POST", f"/v1/pairings/{pairing_id}/{verb}", stranger.token)
+        fake = live.call("POST", f"/v1/pairings/{made_up}/{verb}", stranger.token)
+        assert_error(real, 404, "not_found")
+        assert real.json() == fake.json()
+    assert live.call("GET", f"/v1/pairings/{pairing_id}", alex.token).status_code == 404  # not Alex's own pairing
+
+
+def test_a_teen_cannot_ask_her_guardians_without_end(live: Api, clock: FakeClock) -> None:
+    """Asking, calling off and asking again: each question reaches every guardian, so a teen with
+    accounts of her own could keep them answering (or muting) all day."""
+    alex = make_guardian(live, "Alex")
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, alex, maya)
+    start = live.call("GET", "/v1/events", alex.token).json()["cursor"]
+    own, other = make_guardian(live, "Own"), make_guardian(live, "Other")
+    for n in range(APPROVALS_PER_DAY):  # two accounts of hers, taking turns
+        asker = (own, other)[n % 2]
+        pairing_id = _ask(live, asker, maya)
+        assert live.call("DELETE", f"/v1/pairings/{pairing_id}", asker.token).status_code == 204
+    one_more = _accepted(live, own, maya)
+    refused = live.call("POST", f"/v1/pairings/{one_more}/confirm", own.token)
+    assert f"{APPROVALS_PER_DAY} times" in assert_error(refused, 429, "rate_limited")["message"]
+    assert int(refused.headers["Retry-After"]) > 0
+    assert live.call("GET", f"/v1/pairings/{one_more}", own.token).json()["status"] == "accepted"
+    events = live.call("GET", "/v1/events", alex.token, params={"after": start}).json()["events"]
+    assert [e["type"] for e in events].count("pairing_approval_requested") == APPROVALS_PER_DAY
+    # A day after the first question, one may be asked again.
+    clock.advance(seconds=24 * 3600)
+    for person in (alex, own, maya):  # a day on: their sign-ins renew, as an app's do
+        renew(live, person)
+    _ask(live, own, maya)
+    assert MAX_WAITING_APPROVALS < APPROVALS_PER_DAY  # the daily count refused, not the waiting one
