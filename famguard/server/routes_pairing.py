@@ -462,7 +462,10 @@ def _link(
         )
     said: dict[str, str] = {"guardian": guardian_name}
     if approved_by is not None:  # who let them in: part of "who changed what"
+        # The account with its name: an account of the teen's own, named like her mother, read
+        # "approved by Mom" to the mother and to everyone else alike.
         said["approved_by"] = approved_by.display_name
+        said["approved_by_id"] = approved_by.account_id
     if linked_now:  # re-pairing a linked pair changes nothing, so the history says nothing
         service.record(session, guardian_id, teen.id, "link", None, None, said)
     # The account, not only its name: a teen can pair a guardian account of her own named like her

@@ -92,9 +92,17 @@ def test_an_approved_guardian_is_linked_and_the_history_says_who_let_them_in(api
     assert [t["id"] for t in api.call("GET", "/v1/teens", jordan.token).json()] == [maya.id]
     assert api.call("GET", f"/v1/teens/{maya.id}/controls", jordan.token).status_code == 200
     told = [e["data"] for e in _events(api, jordan, jordan_start) if e["type"] == "pairing_confirmed"]
-    assert told == [{"guardian": "Jordan", "approved_by": "Alex", "guardian_id": jordan.id, "new_link": True}]
+    assert told == [
+        {
+            "guardian": "Jordan",
+            "approved_by": "Alex",
+            "approved_by_id": alex.id,
+            "guardian_id": jordan.id,
+            "new_link": True,
+        }
+    ]
     links = api.call("GET", f"/v1/teens/{maya.id}/activity", alex.token, params={"kind": "link"}).json()
-    assert links[0]["after"] == {"guardian": "Jordan", "approved_by": "Alex"}
+    assert links[0]["after"] == {"guardian": "Jordan", "approved_by": "Alex", "approved_by_id": alex.id}
     assert links[0]["actor"]["id"] == jordan.id
     # Linked now: Jordan pairing again needs nobody's approval (it changes nothing).
     link(api, jordan, maya)

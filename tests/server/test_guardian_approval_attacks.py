@@ -91,3 +91,25 @@ def test_a_teen_cannot_ask_her_guardians_without_end(live: Api, clock: FakeClock
         renew(live, person)
     _ask(live, own, maya)
     assert MAX_WAITING_APPROVALS < APPROVALS_PER_DAY  # the daily count refused, not the waiting one
+
+
+def test_the_history_tells_which_account_approved_not_only_its_name(live: Api, clock: FakeClock) -> None:
+    """A teen with no guardian yet pairs an account of her own named like her mother; the real
+    mother then needs its approval, and so does the father: "approved by Mom" in the history and in
+    the event, by name alone, read the same to the real Mom and to the father whichever account
+    gave it. The approver's account id goes with the name, as the newcomer's does."""
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    fake = make_guardian(live, "Mom")
+    link(live, fake, maya)  # her first guardian: nobody was there to approve
+    mom = make_guardian(live, "Mom")
+    link(live, mom, maya, approver=fake)
+    dad = make_guardian(live, "Dad")
+    start = live.call("GET", "/v1/events", mom.token).json()["cursor"]
+    link(live, dad, maya, approver=fake)
+
+    told = live.call("GET", "/v1/events", mom.token, params={"after": start}).json()["events"]
+    confirmed = [e["data"] for e in told if e["type"] == "pairing_confirmed"]
+    assert [(d["approved_by"], d["approved_by_id"]) for d in confirmed] == [("Mom", fake.id)]
+    links = live.call("GET", f"/v1/teens/{maya.id}/activity", mom.token, params={"kind": "link"}).json()
+    dads = [e["after"] for e in links if e["actor"]["id"] == dad.id]
+    assert dads == [{"guardian": "Dad", "approved_by": "Mom", "approved_by_id": fake.id}]
