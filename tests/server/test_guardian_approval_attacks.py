@@ -113,3 +113,37 @@ def test_the_history_tells_which_account_approved_not_only_its_name(live: Api, c
     links = live.call("GET", f"/v1/teens/{maya.id}/activity", mom.token, params={"kind": "link"}).json()
     dads = [e["after"] for e in links if e["actor"]["id"] == dad.id]
     assert dads == [{"guardian": "Dad", "approved_by": "Mom", "approved_by_id": fake.id}]
+
+
+def test_a_question_ends_when_nobody_is_left_to_answer_it(live: Api, clock: FakeClock) -> None:
+    """The teen ended every link while an account waited for her guardians' answer: the question
+    stood 3 days with nobody to ask (the asking guardian's app still said it waited), and the next
+    guardian she paired found it on her home — asked of someone else — and could let it in."""
+    alex = make_guardian(live, "Alex")
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, alex, maya)
+    kim = make_guardian(live, "Kim")
+    pairing_id = _ask(live, kim, maya)
+    start = live.call("GET", "/v1/events", kim.token).json()["cursor"]
+    assert live.call("DELETE", f"/v1/teens/{maya.id}/link", maya.token).status_code == 204
+
+    assert live.call("GET", f"/v1/pairings/{pairing_id}", kim.token).json()["status"] == "cancelled"
+    told = live.call("GET", "/v1/events", kim.token, params={"after": start}).json()["events"]
+    assert [e["data"] for e in told if e["type"] == "pairing_cancelled"] == [{"pairing_id": pairing_id}]
+    newcomer = make_guardian(live, "Sam")
+    link(live, newcomer, maya)  # her first guardian again: nobody asked
+    assert live.call("GET", f"/v1/teens/{maya.id}/guardian-requests", newcomer.token).json() == []
+    assert_error(live.call("POST", f"/v1/pairings/{pairing_id}/approve", newcomer.token), 404, "not_found")
+    assert live.call("GET", "/v1/teens", kim.token).json() == []
+
+
+def test_a_guardian_leaving_while_others_stay_leaves_the_question_to_them(live: Api, clock: FakeClock) -> None:
+    alex, jordan = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, alex, maya)
+    link(live, jordan, maya, approver=alex)
+    kim = make_guardian(live, "Kim")
+    pairing_id = _ask(live, kim, maya)
+    assert live.call("DELETE", f"/v1/teens/{maya.id}/link", alex.token).status_code == 204
+    assert live.call("GET", f"/v1/pairings/{pairing_id}", kim.token).json()["status"] == "approval"
+    assert live.call("POST", f"/v1/pairings/{pairing_id}/approve", jordan.token).json()["status"] == "active"

@@ -76,3 +76,23 @@ def test_calling_a_pairing_off_while_it_is_answered_leaves_one_outcome_on_postgr
                             ("DELETE", f"/v1/pairings/{pairing_id}", zoe.token)])  # fmt: skip
         assert 500 not in codes, codes
         assert _state(api, pairing_id, sam) in (("active", [zoe.id]), ("cancelled", [])), codes
+
+
+def test_a_teen_ending_every_link_while_a_guardian_approves_keeps_nobody_on_postgres(
+    pg_api: Api, clock: FakeClock
+) -> None:
+    """The teen ends every link at the instant her guardian approves a newcomer: afterwards she has
+    no guardian, whichever came first (the newcomer's link ended with the others, or the question
+    was called off), and nothing answered 500."""
+    api = pg_api
+    for _ in range(12):
+        alex = make_guardian(api, "Alex")
+        maya = make_teen(api, "Maya", 14, clock.now.date())
+        link(api, alex, maya)
+        kim = make_guardian(api, "Kim")
+        pairing_id = _ask(api, kim, maya)
+        codes = _race(api, [("POST", f"/v1/pairings/{pairing_id}/approve", alex.token),
+                            ("DELETE", f"/v1/teens/{maya.id}/link", maya.token)])  # fmt: skip
+        assert 500 not in codes, codes
+        assert api.call("GET", "/v1/me/guardians", maya.token).json() == [], codes
+        assert _state(api, pairing_id, kim) in (("active", []), ("cancelled", [])), codes
