@@ -12,32 +12,14 @@ accounts of her own, or a stranger, found.
 from __future__ import annotations
 
 from famguard.server.routes_pairing import APPROVALS_PER_DAY, MAX_WAITING_APPROVALS
-from tests.support.accounts import Person, link, make_guardian, make_teen, renew
+from tests.server.test_guardian_approval import accepted, ask, asked_family
+from tests.support.accounts import link, make_guardian, make_teen, renew
 from tests.support.http import Api, assert_error
 from tests.support.servers import FakeClock
 
 
-def _accepted(api: Api, newcomer: Person, teen: Person) -> str:
-    """The newcomer's code, redeemed and accepted by the teen; returns the pairing id."""
-    pairing = api.call("POST", "/v1/pairings", newcomer.token).json()
-    assert api.call("POST", "/v1/pairings/redeem", teen.token, json={"code": pairing["code"]}).status_code == 200
-    assert api.call("POST", f"/v1/pairings/{pairing['id']}/accept", teen.token).status_code == 200
-    return pairing["id"]
-
-
-def _ask(api: Api, newcomer: Person, teen: Person) -> str:
-    pairing_id = _accepted(api, newcomer, teen)
-    confirmed = api.call("POST", f"/v1/pairings/{pairing_id}/confirm", newcomer.token)
-    assert confirmed.status_code == 200 and confirmed.json()["status"] == "approval", confirmed.text
-    return pairing_id
-
-
 def test_a_refused_account_is_not_told_which_guardian_refused(live: Api, clock: FakeClock) -> None:
-    alex = make_guardian(live, "Alex Rivera")
-    maya = make_teen(live, "Maya", 14, clock.now.date())
-    link(live, alex, maya)
-    stranger = make_guardian(live, "Stranger")
-    pairing_id = _ask(live, stranger, maya)
+    (alex,), maya, stranger, pairing_id = asked_family(live, clock, ("Alex Rivera",))
     start = live.call("GET", "/v1/events", stranger.token).json()["cursor"]
     maya_start = live.call("GET", "/v1/events", maya.token).json()["cursor"]
     assert live.call("POST", f"/v1/pairings/{pairing_id}/refuse", alex.token).status_code == 200
@@ -52,10 +34,7 @@ def test_a_refused_account_is_not_told_which_guardian_refused(live: Api, clock: 
 
 
 def test_a_stranger_cannot_tell_a_real_request_from_a_made_up_one(live: Api, clock: FakeClock) -> None:
-    alex = make_guardian(live, "Alex")
-    maya = make_teen(live, "Maya", 14, clock.now.date())
-    link(live, alex, maya)
-    pairing_id = _ask(live, make_guardian(live, "Jordan"), maya)
+    (alex,), _, _, pairing_id = asked_family(live, clock)
     stranger = make_guardian(live, "Stranger")
     made_up = "0" * len(pairing_id)
     for verb in ("approve", "refuse"):
@@ -76,9 +55,9 @@ def test_a_teen_cannot_ask_her_guardians_without_end(live: Api, clock: FakeClock
     own, other = make_guardian(live, "Own"), make_guardian(live, "Other")
     for n in range(APPROVALS_PER_DAY):  # two accounts of hers, taking turns
         asker = (own, other)[n % 2]
-        pairing_id = _ask(live, asker, maya)
+        pairing_id = ask(live, asker, maya)
         assert live.call("DELETE", f"/v1/pairings/{pairing_id}", asker.token).status_code == 204
-    one_more = _accepted(live, own, maya)
+    one_more = accepted(live, own, maya)
     refused = live.call("POST", f"/v1/pairings/{one_more}/confirm", own.token)
     assert f"{APPROVALS_PER_DAY} times" in assert_error(refused, 429, "rate_limited")["message"]
     assert int(refused.headers["Retry-After"]) > 0
@@ -89,7 +68,7 @@ def test_a_teen_cannot_ask_her_guardians_without_end(live: Api, clock: FakeClock
     clock.advance(seconds=24 * 3600)
     for person in (alex, own, maya):  # a day on: their sign-ins renew, as an app's do
         renew(live, person)
-    _ask(live, own, maya)
+    ask(live, own, maya)
     assert MAX_WAITING_APPROVALS < APPROVALS_PER_DAY  # the daily count refused, not the waiting one
 
 
@@ -119,11 +98,7 @@ def test_a_question_ends_when_nobody_is_left_to_answer_it(live: Api, clock: Fake
     """The teen ended every link while an account waited for her guardians' answer: the question
     stood 3 days with nobody to ask (the asking guardian's app still said it waited), and the next
     guardian she paired found it on her home — asked of someone else — and could let it in."""
-    alex = make_guardian(live, "Alex")
-    maya = make_teen(live, "Maya", 14, clock.now.date())
-    link(live, alex, maya)
-    kim = make_guardian(live, "Kim")
-    pairing_id = _ask(live, kim, maya)
+    _, maya, kim, pairing_id = asked_family(live, clock)
     start = live.call("GET", "/v1/events", kim.token).json()["cursor"]
     assert live.call("DELETE", f"/v1/teens/{maya.id}/link", maya.token).status_code == 204
 
@@ -138,12 +113,7 @@ def test_a_question_ends_when_nobody_is_left_to_answer_it(live: Api, clock: Fake
 
 
 def test_a_guardian_leaving_while_others_stay_leaves_the_question_to_them(live: Api, clock: FakeClock) -> None:
-    alex, jordan = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
-    maya = make_teen(live, "Maya", 14, clock.now.date())
-    link(live, alex, maya)
-    link(live, jordan, maya, approver=alex)
-    kim = make_guardian(live, "Kim")
-    pairing_id = _ask(live, kim, maya)
+    (alex, jordan), maya, kim, pairing_id = asked_family(live, clock, ("Alex", "Jordan"))
     assert live.call("DELETE", f"/v1/teens/{maya.id}/link", alex.token).status_code == 204
     assert live.call("GET", f"/v1/pairings/{pairing_id}", kim.token).json()["status"] == "approval"
     assert live.call("POST", f"/v1/pairings/{pairing_id}/approve", jordan.token).json()["status"] == "active"

@@ -15,9 +15,9 @@ import pytest
 import requests
 
 from famguard.server.limits import Limits
-from tests.server.test_guardian_approval_attacks import _accepted, _ask
+from tests.server.test_guardian_approval import accepted, asked_family
 from tests.server.test_postgres import postgres_server  # noqa: F401 - the fixture (and its skip without PostgreSQL)
-from tests.support.accounts import Person, link, make_guardian, make_teen
+from tests.support.accounts import Person, make_guardian, make_teen
 from tests.support.http import Api, all_at_once
 from tests.support.postgres import fresh_database
 from tests.support.servers import FakeClock, LocalServer
@@ -34,8 +34,9 @@ def pg_api(postgres_server: str, clock: FakeClock, server_limits: Limits) -> Ite
         yield Api(session, server.url)
 
 
-def _race(api: Api, calls: list[tuple[str, str, str]]) -> list[int]:
-    """Each (method, path, token) from its own connection, released together."""
+def _at_once(api: Api, *calls: tuple[str, str, str]) -> list[int]:
+    """Each (method, path, token) from its own connection, released together; none may answer
+    500 (a deadlock surfaced as one)."""
 
     def one(method: str, path: str, token: str) -> Callable[[], int]:
         def go() -> int:
@@ -44,12 +45,26 @@ def _race(api: Api, calls: list[tuple[str, str, str]]) -> list[int]:
 
         return go
 
-    return all_at_once([one(*call) for call in calls])
+    codes = all_at_once([one(*call) for call in calls])
+    assert 500 not in codes, codes
+    return codes
 
 
 def _state(api: Api, pairing_id: str, guardian: Person) -> tuple[str, list[Any]]:
     status = api.call("GET", f"/v1/pairings/{pairing_id}", guardian.token).json()["status"]
     return status, [t["id"] for t in api.call("GET", "/v1/teens", guardian.token).json()]
+
+
+def _approved_while(api: Api, clock: FakeClock, other: str) -> tuple[Person, Person, str, list[int]]:
+    """Alex approves Kim's question to Maya's guardians at the instant `other` is sent:
+    "cancel" (by Kim) or "unlink" (Maya ends every link). Returns Maya, Kim, the pairing, the codes."""
+    (alex,), maya, kim, pairing_id = asked_family(api, clock)
+    if other == "cancel":
+        second = ("DELETE", f"/v1/pairings/{pairing_id}", kim.token)
+    else:
+        second = ("DELETE", f"/v1/teens/{maya.id}/link", maya.token)
+    codes = _at_once(api, ("POST", f"/v1/pairings/{pairing_id}/approve", alex.token), second)
+    return maya, kim, pairing_id, codes
 
 
 def test_calling_a_pairing_off_while_it_is_answered_leaves_one_outcome_on_postgres(
@@ -59,22 +74,17 @@ def test_calling_a_pairing_off_while_it_is_answered_leaves_one_outcome_on_postgr
     the same instant: either the link and `active`, or no link and `cancelled`; never a 500."""
     api = pg_api
     for _ in range(12):
-        alex = make_guardian(api, "Alex")
-        maya = make_teen(api, "Maya", 14, clock.now.date())
-        link(api, alex, maya)
-        kim = make_guardian(api, "Kim")
-        pairing_id = _ask(api, kim, maya)
-        codes = _race(api, [("POST", f"/v1/pairings/{pairing_id}/approve", alex.token),
-                            ("DELETE", f"/v1/pairings/{pairing_id}", kim.token)])  # fmt: skip
-        assert 500 not in codes, codes
+        maya, kim, pairing_id, codes = _approved_while(api, clock, "cancel")
         assert _state(api, pairing_id, kim) in (("active", [maya.id]), ("cancelled", [])), codes
 
         zoe = make_teen(api, "Zoe", 14, clock.now.date())
         sam = make_guardian(api, "Sam")
-        pairing_id = _accepted(api, sam, zoe)
-        codes = _race(api, [("POST", f"/v1/pairings/{pairing_id}/confirm", sam.token),
-                            ("DELETE", f"/v1/pairings/{pairing_id}", zoe.token)])  # fmt: skip
-        assert 500 not in codes, codes
+        pairing_id = accepted(api, sam, zoe)
+        codes = _at_once(
+            api,
+            ("POST", f"/v1/pairings/{pairing_id}/confirm", sam.token),
+            ("DELETE", f"/v1/pairings/{pairing_id}", zoe.token),
+        )
         assert _state(api, pairing_id, sam) in (("active", [zoe.id]), ("cancelled", [])), codes
 
 
@@ -86,13 +96,6 @@ def test_a_teen_ending_every_link_while_a_guardian_approves_keeps_nobody_on_post
     was called off), and nothing answered 500."""
     api = pg_api
     for _ in range(12):
-        alex = make_guardian(api, "Alex")
-        maya = make_teen(api, "Maya", 14, clock.now.date())
-        link(api, alex, maya)
-        kim = make_guardian(api, "Kim")
-        pairing_id = _ask(api, kim, maya)
-        codes = _race(api, [("POST", f"/v1/pairings/{pairing_id}/approve", alex.token),
-                            ("DELETE", f"/v1/teens/{maya.id}/link", maya.token)])  # fmt: skip
-        assert 500 not in codes, codes
+        maya, kim, pairing_id, codes = _approved_while(api, clock, "unlink")
         assert api.call("GET", "/v1/me/guardians", maya.token).json() == [], codes
         assert _state(api, pairing_id, kim) in (("active", []), ("cancelled", [])), codes
