@@ -54,6 +54,12 @@ _LIVE = ("waiting", "accepted")
 # teen (a teen with several guardian accounts of her own must not bury her guardians in requests).
 APPROVAL_TTL = timedelta(days=3)
 MAX_WAITING_APPROVALS = 3
+# Questions per teen in any day that did not end in a link (waiting, called off, refused,
+# expired): asking, calling off and asking again reached every guardian each time, without end
+# (20 codes an hour per account, and a teen can make accounts). A family adding a guardian or
+# two needs a handful.
+APPROVALS_PER_DAY = 10
+APPROVALS_WINDOW = timedelta(days=1)
 # Linked guardians per teen. Every event about the teen has a row per guardian and reaches each
 # one's polls: a teen linked with 300 guardians (each a sign-up) made every usage report hold the
 # service's one SQLite writer ~25 ms, and a loop of them held other families' changes ~1 s each.
@@ -275,6 +281,17 @@ def _ask_guardians(service: Service, session: Session, row: PairingRow, me: Prin
     """The teen has guardians: the pairing waits for one of them to approve (or refuse) it."""
     now = service.now()
     assert row.teen_id is not None
+    # A question's row keeps `expires_at` = asked + APPROVAL_TTL whatever became of it; a pairing
+    # never asked expires 10 minutes after its code, so it is never counted here.
+    service.refuse_when_over(
+        session,
+        PairingRow.expires_at,
+        (PairingRow.teen_id == row.teen_id) & (PairingRow.status != "active"),  # a yes is no burden
+        limit=APPROVALS_PER_DAY,
+        window=APPROVALS_WINDOW,
+        made_before=APPROVAL_TTL,
+        message=f"This teen's guardians have been asked {APPROVALS_PER_DAY} times in the last day. Ask again later.",
+    )  # (under the teen's guardians lock of the confirm; the step just made is rolled back with it)
     # A guardian asking again replaces their earlier question rather than adding to the pile.
     session.execute(
         update(PairingRow)
@@ -312,7 +329,10 @@ def _request_for_me(service: Service, session: Session, me: Principal, pairing_i
     row = session.get(PairingRow, pairing_id)
     if row is None or row.teen_id is None or row.guardian_id == me.account_id:
         raise not_found("That request")
-    teen = service.linked_teen(session, me, row.teen_id)  # raises not found unless linked
+    try:
+        teen = service.linked_teen(session, me, row.teen_id)
+    except ApiError as error:  # "That teen was not found" would tell a real id from a made-up one
+        raise not_found("That request") from error
     if row.status not in ("approval", "active", "refused", "expired"):  # never asked, or called off
         raise not_found("That request")
     return row, teen
@@ -389,9 +409,13 @@ def refuse(pairing_id: str, request: Request) -> PairingOut:
     with service.write_as(request, "guardian") as (session, me):
         row, teen = _request_for_me(service, session, me, pairing_id)
         _answer(service, session, row, "refused")
-        audience = {*service.family_ids(session, teen.id), row.guardian_id}
-        data = {"pairing_id": row.id, "refused_by": me.display_name, "guardian_id": row.guardian_id}
-        service.publish(session, "pairing_refused", teen.id, data, audience)
+        data = {"pairing_id": row.id, "guardian_id": row.guardian_id}
+        family = service.family_ids(session, teen.id)
+        service.publish(session, "pairing_refused", teen.id, {**data, "refused_by": me.display_name}, family)
+        if row.guardian_id not in family:  # linked meanwhile, it knows the guardians' names anyway
+            # The asking account is nobody's guardian here: told no, not which guardian said it
+            # (a name it could not learn otherwise).
+            service.publish(session, "pairing_refused", teen.id, data, [row.guardian_id])
         return _pairing_out(service, session, row)
 
 
@@ -438,7 +462,10 @@ def _link(
         )
     said: dict[str, str] = {"guardian": guardian_name}
     if approved_by is not None:  # who let them in: part of "who changed what"
+        # The account with its name: an account of the teen's own, named like her mother, read
+        # "approved by Mom" to the mother and to everyone else alike.
         said["approved_by"] = approved_by.display_name
+        said["approved_by_id"] = approved_by.account_id
     if linked_now:  # re-pairing a linked pair changes nothing, so the history says nothing
         service.record(session, guardian_id, teen.id, "link", None, None, said)
     # The account, not only its name: a teen can pair a guardian account of her own named like her
@@ -462,13 +489,24 @@ def cancel_pairing(pairing_id: str, request: Request) -> Response:
     service = _service(request)
     with service.write_as(request) as (session, me):
         row = _reachable_pairing(service, session, me, pairing_id)
+        if row.teen_id:  # after a confirm or an answer in flight, in their order (PostgreSQL)
+            service.lock_keys(session, f"guardians:{row.teen_id}")
+            session.refresh(row)  # the status as of the lock
+        asked = row.status == "approval"
+        # One conditional UPDATE, as the steps it calls off: written over an approve or a confirm
+        # that had just committed, "cancelled" stood beside the link they made (PostgreSQL).
+        cancelled = session.execute(  # type: ignore[attr-defined]
+            update(PairingRow)
+            .where(PairingRow.id == row.id, PairingRow.status.in_((*_LIVE, "approval")))
+            .values(status="cancelled")
+        ).rowcount
+        session.refresh(row)
         if row.status == "active":
             raise ApiError(409, "pairing_not_open", "This pairing is already confirmed; end the link instead.")
-        if row.status in (*_LIVE, "approval"):
+        if cancelled == 1:
             others = [a for a in (row.guardian_id, row.teen_id) if a and a != me.account_id]
-            if row.status == "approval" and row.teen_id:  # the guardians asked need not answer now
+            if asked and row.teen_id:  # the guardians asked need not answer now
                 others += service.active_guardian_ids(session, row.teen_id)
-            row.status = "cancelled"
             service.publish(session, "pairing_cancelled", row.teen_id, {"pairing_id": row.id}, others)
     return Response(status_code=204)
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from famguard.domain.age import ADULT_AGE, age_on
@@ -38,6 +38,7 @@ from famguard.server.models import (
     Attempt,
     ControlsRow,
     Link,
+    PairingRow,
 )
 from famguard.server.notify import EventHub
 from famguard.server.retention import EventRetention
@@ -182,7 +183,11 @@ class Service:
         return {teen_id, *self.active_guardian_ids(session, teen_id)}
 
     def end_links(self, session: Session, teen_id: str, actor_id: str | None, guardian_id: str | None = None) -> int:
-        """End the teen's live links (one guardian's, or all); records history and tells everyone."""
+        """End the teen's live links (one guardian's, or all); records history and tells everyone.
+        When no guardian is left, the questions waiting for one's approval end too (`cancelled`,
+        the asking guardians told): nobody is left to answer them, and the next guardian the teen
+        pairs was never asked."""
+        self.lock_keys(session, f"guardians:{teen_id}")  # in order with confirms and approvals
         query = select(Link).where(Link.teen_id == teen_id, Link.ended_at.is_(None))
         if guardian_id is not None:
             query = query.where(Link.guardian_id == guardian_id)
@@ -200,7 +205,23 @@ class Service:
         session.flush()
         ended = [link.guardian_id for link in links]
         self.publish(session, "link_ended", teen_id, {"guardians": ended, "by": actor_id}, audience)
+        if not self.active_guardian_ids(session, teen_id):
+            self._end_questions(session, teen_id)
         return len(links)
+
+    def _end_questions(self, session: Session, teen_id: str) -> None:
+        asked = session.execute(
+            select(PairingRow.id, PairingRow.guardian_id).where(
+                PairingRow.teen_id == teen_id, PairingRow.status == "approval", PairingRow.expires_at > self.now()
+            )
+        ).all()
+        if not asked:
+            return
+        session.execute(
+            update(PairingRow).where(PairingRow.id.in_([row.id for row in asked])).values(status="cancelled")
+        )
+        for pairing_id, guardian_id in asked:
+            self.publish(session, "pairing_cancelled", teen_id, {"pairing_id": pairing_id}, [guardian_id, teen_id])
 
     def retire_adult(self, teen_id: str) -> None:
         """At 18 the links end (checked whenever the teen is reached), each told once: the lock

@@ -13,15 +13,34 @@ from tests.support.http import Api, assert_error
 from tests.support.servers import FakeClock
 
 
-def _ask(api: Api, newcomer: Person, teen: Person) -> str:
-    """The newcomer's code, redeemed and accepted by the teen, confirmed by the newcomer."""
+def accepted(api: Api, newcomer: Person, teen: Person) -> str:
+    """The newcomer's code, redeemed and accepted by the teen; returns the pairing id."""
     pairing = api.call("POST", "/v1/pairings", newcomer.token).json()
     assert api.call("POST", "/v1/pairings/redeem", teen.token, json={"code": pairing["code"]}).status_code == 200
     assert api.call("POST", f"/v1/pairings/{pairing['id']}/accept", teen.token).status_code == 200
-    confirmed = api.call("POST", f"/v1/pairings/{pairing['id']}/confirm", newcomer.token)
+    return pairing["id"]
+
+
+def ask(api: Api, newcomer: Person, teen: Person) -> str:
+    """The newcomer's code, redeemed and accepted by the teen, confirmed by the newcomer."""
+    pairing_id = accepted(api, newcomer, teen)
+    confirmed = api.call("POST", f"/v1/pairings/{pairing_id}/confirm", newcomer.token)
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["status"] == "approval"
-    return pairing["id"]
+    return pairing_id
+
+
+def asked_family(
+    api: Api, clock: FakeClock, guardians: tuple[str, ...] = ("Alex",)
+) -> tuple[list[Person], Person, Person, str]:
+    """Guardians linked with Maya (the first approves the others) and Kim's question waiting for
+    them: (guardians, Maya, Kim, the pairing id)."""
+    linked = [make_guardian(api, name) for name in guardians]
+    maya = make_teen(api, "Maya", 14, clock.now.date())
+    for guardian in linked:
+        link(api, guardian, maya, approver=linked[0])
+    kim = make_guardian(api, "Kim")
+    return linked, maya, kim, ask(api, kim, maya)
 
 
 def _events(api: Api, person: Person, after: int) -> list[dict]:
@@ -44,7 +63,7 @@ def test_the_teens_own_guardian_account_changes_nothing_until_her_guardian_appro
     alex, maya = family.guardian, family.teen
     start = _cursor(api, alex)
     own = make_guardian(api, "Alex")  # the teen's own account, named like her guardian
-    pairing_id = _ask(api, own, maya)
+    pairing_id = ask(api, own, maya)
 
     # Not linked: it sees no teen, reads and changes nothing, and the teen's guardians are Alex alone.
     assert api.call("GET", "/v1/teens", own.token).json() == []
@@ -85,16 +104,24 @@ def test_the_teens_own_guardian_account_changes_nothing_until_her_guardian_appro
 def test_an_approved_guardian_is_linked_and_the_history_says_who_let_them_in(api: Api, family: Family) -> None:
     alex, maya = family.guardian, family.teen
     jordan = make_guardian(api, "Jordan")
-    pairing_id = _ask(api, jordan, maya)
+    pairing_id = ask(api, jordan, maya)
     jordan_start = _cursor(api, jordan)
     approved = api.call("POST", f"/v1/pairings/{pairing_id}/approve", alex.token)
     assert approved.status_code == 200 and approved.json()["status"] == "active"
     assert [t["id"] for t in api.call("GET", "/v1/teens", jordan.token).json()] == [maya.id]
     assert api.call("GET", f"/v1/teens/{maya.id}/controls", jordan.token).status_code == 200
     told = [e["data"] for e in _events(api, jordan, jordan_start) if e["type"] == "pairing_confirmed"]
-    assert told == [{"guardian": "Jordan", "approved_by": "Alex", "guardian_id": jordan.id, "new_link": True}]
+    assert told == [
+        {
+            "guardian": "Jordan",
+            "approved_by": "Alex",
+            "approved_by_id": alex.id,
+            "guardian_id": jordan.id,
+            "new_link": True,
+        }
+    ]
     links = api.call("GET", f"/v1/teens/{maya.id}/activity", alex.token, params={"kind": "link"}).json()
-    assert links[0]["after"] == {"guardian": "Jordan", "approved_by": "Alex"}
+    assert links[0]["after"] == {"guardian": "Jordan", "approved_by": "Alex", "approved_by_id": alex.id}
     assert links[0]["actor"]["id"] == jordan.id
     # Linked now: Jordan pairing again needs nobody's approval (it changes nothing).
     link(api, jordan, maya)
@@ -103,12 +130,7 @@ def test_an_approved_guardian_is_linked_and_the_history_says_who_let_them_in(api
 
 
 def test_two_guardians_answering_at_once_give_one_answer(live: Api, clock: FakeClock) -> None:
-    alex, jordan = make_guardian(live, "Alex"), make_guardian(live, "Jordan")
-    maya = make_teen(live, "Maya", 14, clock.now.date())
-    link(live, alex, maya)
-    link(live, jordan, maya, approver=alex)
-    kim = make_guardian(live, "Kim")
-    pairing_id = _ask(live, kim, maya)
+    (alex, jordan), maya, kim, pairing_id = asked_family(live, clock, ("Alex", "Jordan"))
 
     def answer(pair: tuple[Person, str]) -> int:
         guardian, verb = pair
@@ -124,7 +146,7 @@ def test_two_guardians_answering_at_once_give_one_answer(live: Api, clock: FakeC
 
 def test_a_request_nobody_answers_expires_after_three_days(api: Api, family: Family, clock: FakeClock) -> None:
     jordan = make_guardian(api, "Jordan")
-    pairing_id = _ask(api, jordan, family.teen)
+    pairing_id = ask(api, jordan, family.teen)
     clock.advance(seconds=APPROVAL_TTL.total_seconds() - 1)
     for person in (family.guardian, jordan):  # three days on: their sign-ins renew, as an app's do
         renew(api, person)
@@ -142,8 +164,8 @@ def test_a_teen_cannot_bury_her_guardians_in_requests(api: Api, family: Family) 
     an account asking again replaces its own question."""
     askers = [make_guardian(api, f"Account {n}") for n in range(MAX_WAITING_APPROVALS)]
     for asker in askers:
-        _ask(api, asker, family.teen)
-    replaced = _ask(api, askers[0], family.teen)  # the same account again: still three
+        ask(api, asker, family.teen)
+    replaced = ask(api, askers[0], family.teen)  # the same account again: still three
     assert len(_requests(api, family.guardian, family.teen)) == MAX_WAITING_APPROVALS
     assert replaced in [r["id"] for r in _requests(api, family.guardian, family.teen)]
     one_more = make_guardian(api, "One more")
@@ -157,7 +179,7 @@ def test_a_teen_cannot_bury_her_guardians_in_requests(api: Api, family: Family) 
 
 def test_the_asking_guardian_calls_it_off_and_the_guardians_are_told(api: Api, family: Family) -> None:
     jordan = make_guardian(api, "Jordan")
-    pairing_id = _ask(api, jordan, family.teen)
+    pairing_id = ask(api, jordan, family.teen)
     start = _cursor(api, family.guardian)
     assert api.call("DELETE", f"/v1/pairings/{pairing_id}", jordan.token).status_code == 204
     assert "pairing_cancelled" in [e["type"] for e in _events(api, family.guardian, start)]

@@ -276,6 +276,7 @@ def test_the_other_guardians_are_told_which_account_joined_and_whether_it_is_new
         {
             "guardian": family.guardian.name,
             "approved_by": family.guardian.name,
+            "approved_by_id": family.guardian.id,
             "guardian_id": namesake.id,
             "new_link": True,
         },  # fmt: skip
