@@ -25,15 +25,21 @@ def secret_service(*, with_login_keyring: bool = True) -> Iterator[dict[str, str
     if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
         raise NoSecretService("needs dbus-daemon and gnome-keyring-daemon (apt: dbus gnome-keyring)")
     home = tempfile.mkdtemp(prefix="famguard-keyring-")
+    # Without a login keyring, no display for the bus and the daemon: with one (xvfb-run, a
+    # desktop) the "make a login keyring" prompt is shown there and waits for a person, and the
+    # keyring "did not answer" instead of "has none".
+    hidden = () if with_login_keyring else ("DISPLAY", "WAYLAND_DISPLAY")
+    base = {name: value for name, value in os.environ.items() if name not in hidden}
     bus = subprocess.run(
         ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
         capture_output=True,
         text=True,
         check=True,
         timeout=10,
+        env=base,
     )
     address, pid = bus.stdout.split()[:2]
-    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home, "HOME": home}
+    env = {**base, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home, "HOME": home}
     keyring_daemon = subprocess.run(
         ["gnome-keyring-daemon", "--unlock" if with_login_keyring else "--start", "--components=secrets"],
         input="throwaway" if with_login_keyring else "",
