@@ -139,8 +139,10 @@ def headline(entry: ActivityEntry, teen_name: str, me: str | None = None) -> tup
     if entry.kind == "link":
         started, ended = _guardian_in(entry.after), _guardian_in(entry.before)
         if started:
-            approver = entry.after.get("approved_by") if isinstance(entry.after, dict) else None
-            approved = f"approved by {approver}" if isinstance(approver, str) and approver else ""
+            link: dict[str, Any] = entry.after if isinstance(entry.after, dict) else {}
+            approver = link.get("approved_by")
+            by_me = me is not None and link.get("approved_by_id") == me  # by account: names can repeat
+            approved = "approved by you" if by_me else f"approved by {approver}" if isinstance(approver, str) else ""
             return f"{YOU if mine else started} linked with {teen_name}", approved
         guardian = ended or "a guardian"
         if entry.actor is None:

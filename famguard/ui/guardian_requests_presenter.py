@@ -82,9 +82,15 @@ class GuardianRequestsPresenter(Presenter):
         for request in requests:
             if request.id not in self._told:
                 self._told.add(request.id)
+                namesake = bool(self.my_name) and request.guardian_name.casefold() == self.my_name.casefold()
+                who = (
+                    f"Another account named “{request.guardian_name}”, not yours,"
+                    if namesake
+                    else f"“{request.guardian_name}”"
+                )
                 self.on_news(
                     News.JOINED,
-                    f"“{request.guardian_name}” asks to become a guardian of {row.name}",
+                    f"{who} asks to become a guardian of {row.name}",
                     f"Nothing changes unless you or another guardian of {row.name}'s approves. "
                     f"Answer on {row.name}'s home; if you do not know who this is, refuse, and ask {row.name}.",
                 )
@@ -146,6 +152,8 @@ class GuardianRequestsPresenter(Presenter):
                 section.say("✗ Something went wrong; your answer may not have been given. The details were logged.")
             elif isinstance(exc, api_errors.Gone):
                 section.say(f"✗ The question from {who} has expired: nothing changed. They can ask again.")
+            elif isinstance(exc, api_errors.NotFound):  # called off by its asker, or the teen unlinked
+                section.say(f"ℹ {who} no longer asks (the question was called off): there is nothing to answer.")
             elif kind_of(exc) is ErrorKind.CONFLICT:  # another guardian was first, or the teen is full or 18
                 section.say(f"ℹ Not answered: {user_message(exc)}")
             elif kind_of(exc) is ErrorKind.OFFLINE:

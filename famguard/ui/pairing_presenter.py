@@ -262,7 +262,11 @@ class PairingPresenter(Presenter):
             self.tasks.error_reporter(exc)
             wizard.show_error("Something went wrong. The details were logged.")
             return
-        if isinstance(exc, api_errors.RateLimited):
+        if isinstance(exc, api_errors.RateLimited) and wizard.state == "accepted":
+            # At "Confirm" it is the teen's guardians who were asked too often today, not this
+            # guardian's codes: the service's own words say which, and when to ask again.
+            wizard.show_error(message)
+        elif isinstance(exc, api_errors.RateLimited):
             seconds = (exc.retry_at - datetime.now(UTC)).total_seconds() if exc.retry_at else 60
             wizard.show_rate_limited(max(1, math.ceil(seconds)))
         elif isinstance(exc, api_errors.Gone):

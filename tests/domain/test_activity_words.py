@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from famguard.domain.activity_words import describe, field_choices, undo_blocker
+from famguard.domain.activity_words import describe, field_choices, headline, undo_blocker
 from famguard.domain.controls import CONTROLS
 from famguard.domain.models import ActivityEntry, Actor, Role
 
@@ -35,6 +35,9 @@ def test_links_and_requests_for_more_time() -> None:
     assert describe(entry("link", None, None, {"guardian": "Jordan"}), "Maya").headline == "Jordan linked with Maya"
     approved = describe(entry("link", None, None, {"guardian": "Jordan", "approved_by": "Alex"}), "Maya")
     assert (approved.headline, approved.change) == ("Jordan linked with Maya", "approved by Alex")  # who let them in
+    mine = entry("link", None, None, {"guardian": "Jordan", "approved_by": "Alex", "approved_by_id": "a1"})
+    assert headline(mine, "Maya", me="a1") == ("Jordan linked with Maya", "approved by you")
+    assert headline(mine, "Maya", me="someone else")[1] == "approved by Alex"  # another account named Alex
     assert (
         describe(entry("link", None, {"guardian": "Jordan"}, None, MAYA), "Maya").headline
         == "Maya unlinked from Jordan"

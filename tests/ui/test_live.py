@@ -204,7 +204,7 @@ def test_another_account_becomes_a_guardian_only_with_the_guardians_yes_even_wit
     in_background(lambda: asked.append(ask_to_pair(namesake.api, teen.api)))
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
     assert asked[0].status.value == "approval"
-    asking = "“Sam Guardian” asks to become a guardian of Maya"
+    asking = "Another account named “Sam Guardian”, not yours, asks to become a guardian of Maya"
     qtbot.waitUntil(lambda: any(told[1] == asking for told in controller.alerts.shown), timeout=WAIT)
     qtbot.waitUntil(section.isVisible, timeout=WAIT)
     assert "“Sam Guardian” asked today at" in section.text()

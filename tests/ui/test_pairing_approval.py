@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from tests.support.accounts import member, pair
+from famguard.server.routes_pairing import APPROVALS_PER_DAY
+from tests.support.accounts import ask_to_pair, member, pair
 
 from .test_flows import WAIT, find, sign_in, wait_family
 from .test_new_teen_zone import link_from_the_wizard
@@ -55,4 +56,26 @@ def test_a_refusal_is_said_and_links_nothing(qtbot, launch, live_server, proxy, 
     assert (
         "One of Maya's guardians refused: you are not linked with Maya." in find(wizard, QWidget, "pairingEnd").text()
     )
+    assert controller.window.teen_list.list.count() == 0
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_teen_whose_guardians_were_asked_too_often_today_is_said_so_at_confirm(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    """The service answers 429 at "Confirm" when the teen's guardians were asked 10 times in a day
+    (a teen could ask, call off and ask again without end): the wizard said "You have asked for
+    many codes in the last hour", which was not the reason, nor the wait."""
+    alex = member(live_server, "guardian", "Alex", address="alex@example.org")
+    pair(alex.api, teen.api)
+    other = member(live_server, "guardian", "Kim")
+    for _ in range(APPROVALS_PER_DAY):
+        asked = ask_to_pair(other.api, teen.api)
+        other.api.cancel_pairing(asked.id)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_family(qtbot, controller)
+    wizard = link_from_the_wizard(qtbot, controller, teen, ends="error")
+    words = find(wizard, QWidget, "pairingEnd").text()
+    assert f"asked {APPROVALS_PER_DAY} times in the last day" in words and "codes" not in words
     assert controller.window.teen_list.list.count() == 0
