@@ -16,7 +16,17 @@ from tests.support.accounts import member, pair
 from tests.support.proxy import FaultProxy
 
 from .conftest import answer_next_question
-from .test_flows import WAIT, demo_with_phone, fill_sign_in, find, sign_in, wait_family, wait_status, wait_teen_page
+from .test_flows import (
+    WAIT,
+    add_a_teen,
+    demo_with_phone,
+    fill_sign_in,
+    find,
+    sign_in,
+    wait_family,
+    wait_status,
+    wait_teen_page,
+)
 
 
 class Heartbeat:
@@ -407,7 +417,7 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
     qtbot.waitUntil(lambda: panel.isVisible() and "Comments" in panel.effective_text(), timeout=WAIT)
 
     # the guardian asks for a code; the teen's phone panel enters and accepts it
-    qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    add_a_teen(qtbot, window)
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
     wizard = pairing.wizard
