@@ -137,6 +137,19 @@ def end_rule_on_phone_page(qtbot, controller) -> None:
     click(qtbot, next(b for b in question.buttons() if b.text() == "&End the rule"))
 
 
+def wait_listening(qtbot, controller) -> None:
+    """The app has read what there is and has its place in the service's events: a change made
+    elsewhere from now on reaches it as news. A first sign-in takes that place (the service's
+    cursor) as its events long poll starts (famguard.services.sync.SyncEngine.pull_once), beside
+    the family's first reads: a change made before then is missed, or read as already there
+    (no notification). A pause of 300-500 ms stood for this and, on a loaded machine, was
+    sometimes shorter than the start of the sync."""
+    from famguard.services.sync import CURSOR_KEY
+
+    store, tasks = controller.session.store, controller.family.tasks
+    qtbot.waitUntil(lambda: store.get_meta(CURSOR_KEY) is not None and tasks.active_count == 0, timeout=WAIT)
+
+
 def wait_home(qtbot, controller, name: str) -> None:
     """The teen's home is showing (what selecting a teen opens)."""
     home = controller.window.ensure_home_page()

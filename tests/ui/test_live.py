@@ -24,6 +24,7 @@ from .test_flows import (
     find,
     sign_in,
     wait_family,
+    wait_listening,
     wait_status,
     wait_teen_page,
 )
@@ -148,7 +149,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(
     page = controller.window.ensure_controls_page()
     restricted = find(page, QCheckBox, "restricted_mode_check")
     assert not restricted.isChecked()
-    qtbot.wait(300)  # let the app's events long-poll start
+    wait_listening(qtbot, controller)
 
     teen_id = controller.family.current
 
@@ -172,7 +173,7 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
     teen_id = controller.family.current
-    qtbot.wait(300)
+    wait_listening(qtbot, controller)
     in_background(lambda: teen.api.unlink(teen_id))
     window = controller.window
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
@@ -192,7 +193,7 @@ def test_another_account_joining_as_a_guardian_is_told_even_with_the_guardians_n
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
-    qtbot.wait(300)  # the events long-poll is waiting
+    wait_listening(qtbot, controller)
     namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
     in_background(lambda: pair(namesake.api, teen.api))
     title = "Another account named “Sam Guardian”, not yours, is now a guardian of Maya"
@@ -228,6 +229,7 @@ def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_mea
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
+    wait_listening(qtbot, controller)  # the changes below must be news to it, not its first read
     home = controller.family.home
 
     def told() -> list[str]:
@@ -273,7 +275,7 @@ def test_a_notification_carries_no_markup_from_a_name_someone_else_chose(qtbot, 
     recorder = _RecordingTray()
     controller.alerts.tray = recorder
     teen_id = controller.family.current
-    qtbot.wait(300)  # the app's events long-poll under way
+    wait_listening(qtbot, controller)
     in_background(lambda: teen.api.unlink(teen_id))
     qtbot.waitUntil(lambda: recorder.messages != [], timeout=WAIT)
     title, text = recorder.messages[0]
@@ -514,7 +516,7 @@ def test_a_request_for_more_time_shows_up_and_can_be_approved(qtbot, launch, pro
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
-    qtbot.wait(300)
+    wait_listening(qtbot, controller)
     in_background(lambda: teen.api.ask_for_time(20, "finishing a school project"))
     box = controller.window.ensure_home_page().requests
     controller.window.show_page("home")
