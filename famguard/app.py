@@ -212,6 +212,11 @@ class DemoTeen:
     def cursor(self) -> str:
         return self.api.events().cursor
 
+    def hang_up(self) -> None:
+        """Closes the phone's pooled connections (the demo ends): nothing else would, once the
+        family on screen froze them out of the garbage collector's passes (settle_runtime)."""
+        self.api.session.close()
+
     def wait_for_events(self, cursor: str) -> tuple[list[str], str]:
         # A `missed` page (events deleted after 30 days) has events, so the phone reads everything.
         page = self.api.events(after=cursor, wait=self.events_wait_s)
@@ -390,6 +395,8 @@ class DemoEnvironment:
         import shutil
 
         self.stop_service()
+        if self.teen is not None:
+            self.teen.hang_up()
         if self._previous_data_dir is None:
             os.environ.pop("FAMGUARD_DATA_DIR", None)
         else:

@@ -46,6 +46,11 @@ class DeferredApi:
             self._refused = True
             self._decided.set()
 
+    def made(self) -> ApiClient | None:
+        """The real client if `open()` made one, else None; never waits (closing a session)."""
+        with self._lock:
+            return self._client
+
     def client(self) -> ApiClient:
         """The real client, once the session is confirmed (blocks until then: call from a worker)."""
         self._decided.wait()

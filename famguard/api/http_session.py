@@ -22,6 +22,20 @@ class StrictSession(requests.Session):
         ):
             del prepared_request.headers["Authorization"]
 
+    def close(self) -> None:
+        """Closes every pooled connection now. requests' own close only empties urllib3's pool
+        manager (urllib3 2.x): each pool's connections close when the pool is garbage-collected,
+        and the app freezes what exists once a family is on screen out of the collector's passes
+        (famguard.app.settle_runtime), so that never came: the sockets stayed open for the run."""
+        for adapter in self.adapters.values():
+            manager = getattr(adapter, "poolmanager", None)  # HTTPAdapter's urllib3 PoolManager
+            if manager is not None:
+                for key in manager.pools.keys():
+                    pool = manager.pools.get(key)
+                    if pool is not None:
+                        pool.close()
+        super().close()
+
 
 def make_session(user_agent: str = "FamGuard") -> StrictSession:
     session = StrictSession()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QPushButton
 from famguard.domain.controls import CONTROLS
 from tests.support.accounts import pair
 
-from .test_flows import WAIT, find, sign_in, wait_teen_page
+from .test_flows import WAIT, click, find, sign_in, wait_teen_page
 
 
 def words(text: str) -> str:
@@ -106,7 +106,8 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
     agreement = build_agreement("Maya", "Sam", defaults_for_age(14).replace(daily_limit_minutes=95), date.today())
     dialog = AgreementDialog(agreement)
     qtbot.addWidget(dialog)
-    qtbot.mouseClick(find(dialog, QPushButton, "printAgreementButton"), Qt.MouseButton.LeftButton)
+    dialog.show()  # a person clicks "Print…" on the dialog they see
+    click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
     assert shown == ["agreementPrintDialog"] and out.exists()
     text = words(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout)
     assert "Daily screen-time limit: 1 h 35 min" in text

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.controls import controls_to_json
 from tests.support.accounts import member, pair
 
-from .test_flows import WAIT, find, sign_in, wait_home, wait_teen_page
+from .test_flows import WAIT, find, sign_in, wait_home, wait_listening, wait_teen_page
 
 
 def patches(proxy) -> list[str]:
@@ -221,7 +221,7 @@ def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, la
     controller = launch()
     sign_in(qtbot, controller, live_server, guardian)
     wait_home(qtbot, controller, "Maya")
-    qtbot.wait(500)  # the events long-poll is waiting now
+    wait_listening(qtbot, controller)
     current = other.api.get_controls(teen_id)
     in_background(lambda: other.api.patch_controls(teen_id, {"comments": "no_one"}, if_match=current.etag))
     alerts = controller.alerts
@@ -241,7 +241,7 @@ def test_a_request_from_a_teen_not_selected_shows_a_badge_and_a_notification_and
     maya_id = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
     window.teen_list.select(maya_id)
     wait_home(qtbot, controller, "Maya")
-    qtbot.wait(500)  # the events long-poll is waiting now
+    wait_listening(qtbot, controller)
     in_background(lambda: leo.api.ask_for_time(45, "band practice video"))
     qtbot.waitUntil(lambda: "✉ 1 request waiting" in window.teen_list.item_text(leo_id), timeout=WAIT)
     assert controller.family.current == maya_id  # Leo was never selected
@@ -278,7 +278,7 @@ def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_
     home = controller.window.ensure_home_page()
     qtbot.waitUntil(lambda: "0 min of 1 h today" in home.today_text(), timeout=WAIT)
     assert "Maya, 14 · UTC" == home.title.text()  # the time zone next to the name
-    qtbot.wait(500)  # the events long-poll is waiting now
+    wait_listening(qtbot, controller)
 
     def alex_sets_40() -> None:
         current = other.api.get_controls(teen_id)
@@ -308,7 +308,7 @@ def test_a_limit_already_passed_is_told_as_reached_not_as_near(qtbot, launch, li
     sign_in(qtbot, controller, live_server, guardian)
     wait_home(qtbot, controller, "Maya")
     home = controller.window.ensure_home_page()
-    qtbot.wait(500)  # the events long-poll is waiting now
+    wait_listening(qtbot, controller)
     in_background(lambda: teen.api.report_usage(datetime.now(UTC).date(), 75)).join()  # the teen's day: UTC
     qtbot.waitUntil(lambda: "limit reached" in home.today_text(), timeout=WAIT)
     qtbot.waitUntil(lambda: any(kind == "near_limit" for kind, *_ in controller.alerts.shown), timeout=WAIT)

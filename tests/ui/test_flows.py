@@ -22,6 +22,26 @@ def find(root: QWidget, kind: type, name: str):
     return widget
 
 
+def click(qtbot, widget: QWidget, key: Qt.Key | None = None) -> None:
+    """Click `widget` (or press `key` on it) once a person could: when it is shown and enabled.
+    A click on a hidden or disabled widget is lost or lands where no one could click, and the
+    wait before it may have been for something else (the page, not the button that shows up on
+    it later): "End now…" was clicked while hidden and the question never came (a06eddc)."""
+    qtbot.waitUntil(lambda: widget.isVisible() and widget.isEnabled(), timeout=WAIT)
+    if key is None:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    else:
+        qtbot.keyClick(widget, key)
+
+
+def add_a_teen(qtbot, window) -> None:
+    """Account → "Add a teen…", as a person does in the demo: its list of teens, and the list's
+    "Add a teen" button with it, folds away beside the docked phone on a narrow screen
+    (MainWindow._fit_family_beside_phone), or not yet, depending on when the phone docked."""
+    qtbot.waitUntil(window.add_teen_action.isEnabled, timeout=WAIT)
+    window.add_teen_action.trigger()
+
+
 def sign_in(qtbot, controller, server: str, person: Member, *, keep: bool = True, password: str | None = None) -> None:
     fill_sign_in(qtbot, controller, server, person, keep=keep, password=password)
     qtbot.keyClick(find(controller.window, QLineEdit, "passwordEdit"), Qt.Key.Key_Return)
@@ -34,7 +54,7 @@ def fill_sign_in(
     window = controller.window
     qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
     if window.current_screen() != "signInView":  # the form asked for from the welcome screen
-        qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
+        click(qtbot, find(window, QPushButton, "signInChoice"))
     server_edit = find(window, QLineEdit, "serverEdit")
     server_edit.clear()
     qtbot.keyClicks(server_edit, server)
@@ -91,12 +111,12 @@ def plan_rule_from_home(qtbot, controller, name: str, minutes: int, days: int = 
     home = controller.window.ensure_home_page()
     controller.window.show_page("home")
     qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
-    qtbot.mouseClick(find(home, QPushButton, "homePlansButton"), Qt.MouseButton.LeftButton)
+    click(qtbot, find(home, QPushButton, "homePlansButton"))
     qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
     dialog = trust.dialog
     custom_rule(qtbot, dialog, name, minutes)
     dialog.ends.setDate(dialog.starts.date().addDays(days))
-    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
 
 
@@ -110,12 +130,24 @@ def end_rule_on_phone_page(qtbot, controller) -> None:
     qtbot.waitUntil(lambda: page.isVisible(), timeout=WAIT)
     # The page may open on the rules it read before the new one was saved; a guardian clicks
     # "End now…" once the page shows the rule in force (the button is hidden until then).
-    end = find(page, QPushButton, "endRuleButton")
-    qtbot.waitUntil(lambda: end.isVisible() and "In force now" in page.rules.active.text(), timeout=WAIT)
-    qtbot.mouseClick(end, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "In force now" in page.rules.active.text(), timeout=WAIT)
+    click(qtbot, find(page, QPushButton, "endRuleButton"))
     qtbot.waitUntil(lambda: getattr(trust, "question", None) is not None, timeout=WAIT)
     question = trust.question
-    qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
+    click(qtbot, next(b for b in question.buttons() if b.text() == "&End the rule"))
+
+
+def wait_listening(qtbot, controller) -> None:
+    """The app has read what there is and has its place in the service's events: a change made
+    elsewhere from now on reaches it as news. A first sign-in takes that place (the service's
+    cursor) as its events long poll starts (famguard.services.sync.SyncEngine.pull_once), beside
+    the family's first reads: a change made before then is missed, or read as already there
+    (no notification). A pause of 300-500 ms stood for this and, on a loaded machine, was
+    sometimes shorter than the start of the sync."""
+    from famguard.services.sync import CURSOR_KEY
+
+    store, tasks = controller.session.store, controller.family.tasks
+    qtbot.waitUntil(lambda: store.get_meta(CURSOR_KEY) is not None and tasks.active_count == 0, timeout=WAIT)
 
 
 def wait_home(qtbot, controller, name: str) -> None:
@@ -128,7 +160,7 @@ def wait_teen_page(qtbot, controller, name: str) -> None:
     """The teen's home, then their controls page, opened as a guardian does ("Change controls…")."""
     wait_home(qtbot, controller, name)
     home = controller.window.ensure_home_page()
-    qtbot.mouseClick(home.controls_button, Qt.MouseButton.LeftButton)
+    click(qtbot, home.controls_button)
     page = controller.window.ensure_controls_page()
     qtbot.waitUntil(lambda: page.isVisible() and page.title.text().startswith(name) and page.isEnabled(), timeout=WAIT)
 
@@ -149,7 +181,7 @@ def test_first_run_sign_in_pair_change_and_restart_from_the_keyring(qtbot, launc
     assert "Sam Guardian" in window.who_action.text() and proxy.url in window.server_action.text()
 
     # pair: the wizard shows a code, the teen enters and accepts it on their phone (the API)
-    qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    click(qtbot, find(window, QPushButton, "addTeenButton"))
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
     wizard = pairing.wizard
@@ -161,9 +193,9 @@ def test_first_run_sign_in_pair_change_and_restart_from_the_keyring(qtbot, launc
     teen.api.accept_pairing(redeemed.id)
     qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
     assert find(wizard, QWidget, "pairingTeen").text() == "Maya, 14"
-    qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
+    click(qtbot, find(wizard, QPushButton, "confirmPairingButton"))
     qtbot.waitUntil(lambda: wizard.state == "active", timeout=WAIT)
-    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    click(qtbot, find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
 
     # the teen is in the list; change comments, search and the daily limit
     wait_teen_page(qtbot, controller, "Maya")
@@ -185,7 +217,7 @@ def test_first_run_sign_in_pair_change_and_restart_from_the_keyring(qtbot, launc
     home = again.window.ensure_home_page()
     qtbot.waitUntil(lambda: again.family is not None and home.isVisible(), timeout=4000)
     assert "1 h 30 min" in home.today_text()  # today's limit, from the local store
-    qtbot.mouseClick(home.controls_button, Qt.MouseButton.LeftButton)
+    click(qtbot, home.controls_button)
     page = again.window.ensure_controls_page()
     qtbot.waitUntil(
         lambda: page.isVisible() and page.isEnabled() and page.title.text().startswith("Maya"), timeout=1000
@@ -303,7 +335,7 @@ def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, p
     qtbot.waitUntil(lambda: "2 changes are waiting" in banner.text(), timeout=WAIT)
     assert linked.api.my_controls().controls.search_enabled is True  # nothing reached the teen yet
     proxy.set_offline(False)
-    qtbot.mouseClick(find(banner, QPushButton, "offlineBannerAction"), Qt.MouseButton.LeftButton)
+    click(qtbot, find(banner, QPushButton, "offlineBannerAction"))
     wait_status(qtbot, controller, "search_enabled", "✓ saved")
     wait_status(qtbot, controller, "daily_limit_minutes", "✓ saved")
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=WAIT)
@@ -337,9 +369,7 @@ def test_a_clash_with_the_other_guardian_asks_which_to_keep(
     current = other.api.get_controls(teen_id)
     other.api.patch_controls(teen_id, {"liked_videos": "everyone", "search_enabled": False}, if_match=current.etag)
     proxy.set_offline(False)
-    qtbot.mouseClick(
-        find(controller.window.offline_banner, QPushButton, "offlineBannerAction"), Qt.MouseButton.LeftButton
-    )
+    click(qtbot, find(controller.window.offline_banner, QPushButton, "offlineBannerAction"))
     qtbot.waitUntil(lambda: controller.family.conflict_dialog is not None, timeout=WAIT)
     dialog = controller.family.conflict_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
@@ -372,7 +402,7 @@ def test_a_guardian_account_can_be_created_from_the_app(qtbot, launch, live_serv
 def _create_robin(qtbot, controller) -> None:
     window = controller.window
     qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
-    qtbot.mouseClick(find(window, QPushButton, "createAccountChoice"), Qt.MouseButton.LeftButton)
+    click(qtbot, find(window, QPushButton, "createAccountChoice"))
     qtbot.keyClicks(find(window, QLineEdit, "displayNameEdit"), "Robin")
     qtbot.keyClicks(find(window, QLineEdit, "emailEdit"), "robin@example.org")
     password = find(window, QLineEdit, "passwordEdit")
@@ -482,7 +512,7 @@ def test_a_guardian_past_the_hours_codes_is_told_when_to_get_a_new_one(qtbot, la
     controller = launch()
     sign_in(qtbot, controller, live_server, guardian, keep=False)
     wait_family(qtbot, controller)
-    qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    click(qtbot, find(controller.window, QPushButton, "addTeenButton"))
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "rate_limited", timeout=WAIT)
     text = find(pairing.wizard, QWidget, "pairingEnd").text()

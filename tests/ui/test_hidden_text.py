@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 
 import pytest
 from PySide6.QtCore import Qt
@@ -41,7 +42,8 @@ def test_a_name_and_a_reason_an_older_service_stored_are_shown_harmlessly(
     teen.api.ask_for_time(30, "finishing a school project")
     # Written into the service's database directly: this service refuses both at its door (422),
     # an older one stored them as the teen's phone sent them.
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+    # closing(): sqlite3's own `with` commits but leaves the file open (for the rest of the run).
+    with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db, db:
         db.execute("UPDATE accounts SET display_name = ? WHERE id = ?", ("Maya\n● up to date", teen_id))
         db.execute("UPDATE time_requests SET reason = ? WHERE teen_id = ?", ("\u202enim 03 rof ksa", teen_id))
 
@@ -71,7 +73,7 @@ def test_a_name_an_older_app_cached_is_shown_harmlessly(qtbot, launch, proxy, gu
     teen_id = pair(guardian.api, teen.api)
     _set_limit(guardian, teen_id, 90)  # what _signed_in_once waits for
     _signed_in_once(qtbot, launch, proxy, guardian)
-    with sqlite3.connect(database_path(proxy.url, guardian.email)) as db:
+    with closing(sqlite3.connect(database_path(proxy.url, guardian.email))) as db, db:
         (row,) = db.execute("SELECT json FROM teens WHERE id = ?", (teen_id,)).fetchone()
         db.execute("UPDATE teens SET json = ? WHERE id = ?", (json.dumps({**json.loads(row),
                    "display_name": "Maya\u2028\u202e● up to date"}), teen_id))  # fmt: skip

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QPushButton
 from famguard.ui.history_page import ChangeHistoryPage
 from tests.support.accounts import member, pair
 
-from .test_flows import WAIT, find, sign_in, wait_teen_page
+from .test_flows import WAIT, find, sign_in, wait_listening, wait_teen_page
 from .test_live import in_background
 
 
@@ -40,7 +40,7 @@ def test_a_change_by_the_other_guardian_appears_with_their_name_and_can_be_undon
     wait_teen_page(qtbot, controller, "Maya")
     page = open_history(qtbot, controller)
     assert headlines(page) == ["Alex linked with Maya", "You linked with Maya"]
-    qtbot.wait(300)  # the events long-poll is waiting
+    wait_listening(qtbot, controller)
 
     def alex_turns_search_off() -> None:
         current = alex.api.get_controls(teen_id)

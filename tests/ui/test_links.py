@@ -16,7 +16,7 @@ from famguard.links import LinkError, PairLink, parse_link
 from famguard.ui.link_handler import LinkHandler
 from famguard.ui.main_window import MainWindow
 
-from .test_flows import WAIT, find, wait_family
+from .test_flows import WAIT, add_a_teen, find, wait_family
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_in_the_demo_a_link_fills_the_teens_phone_and_pairs_for_real(qtbot, laun
 
     # A real code from the guardian's pairing, handed over as the QR's link.
     wait_family(qtbot, controller)
-    qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    add_a_teen(qtbot, window)
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
     code = find(pairing.wizard, QWidget, "pairingCode").text()

@@ -20,12 +20,14 @@ from tests.support.proxy import FaultProxy
 from .conftest import answer_next_question
 from .test_flows import (
     WAIT,
+    add_a_teen,
     demo_with_phone,
     fill_sign_in,
     find,
     sign_in,
     wait_family,
     wait_home,
+    wait_listening,
     wait_status,
     wait_teen_page,
 )
@@ -150,7 +152,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(
     page = controller.window.ensure_controls_page()
     restricted = find(page, QCheckBox, "restricted_mode_check")
     assert not restricted.isChecked()
-    qtbot.wait(300)  # let the app's events long-poll start
+    wait_listening(qtbot, controller)
 
     teen_id = controller.family.current
 
@@ -174,7 +176,7 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
     teen_id = controller.family.current
-    qtbot.wait(300)
+    wait_listening(qtbot, controller)
     in_background(lambda: teen.api.unlink(teen_id))
     window = controller.window
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
@@ -198,7 +200,7 @@ def test_another_account_becomes_a_guardian_only_with_the_guardians_yes_even_wit
     window = controller.window
     section = window.ensure_home_page().section(GuardianRequestsSection)
     assert section.isHidden()  # nobody asks
-    qtbot.wait(300)  # the events long-poll is waiting
+    wait_listening(qtbot, controller)
     namesake = member(live_server, "guardian", "Sam Guardian")  # the teen's second account
     asked = []
     in_background(lambda: asked.append(ask_to_pair(namesake.api, teen.api)))
@@ -270,6 +272,7 @@ def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_mea
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
+    wait_listening(qtbot, controller)  # the changes below must be news to it, not its first read
     home = controller.family.home
 
     def told() -> list[str]:
@@ -315,7 +318,7 @@ def test_a_notification_carries_no_markup_from_a_name_someone_else_chose(qtbot, 
     recorder = _RecordingTray()
     controller.alerts.tray = recorder
     teen_id = controller.family.current
-    qtbot.wait(300)  # the app's events long-poll under way
+    wait_listening(qtbot, controller)
     in_background(lambda: teen.api.unlink(teen_id))
     qtbot.waitUntil(lambda: recorder.messages != [], timeout=WAIT)
     title, text = recorder.messages[0]
@@ -459,7 +462,7 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
     qtbot.waitUntil(lambda: panel.isVisible() and "Comments" in panel.effective_text(), timeout=WAIT)
 
     # the guardian asks for a code; the teen's phone panel enters and accepts it
-    qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    add_a_teen(qtbot, window)
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
     wizard = pairing.wizard
@@ -556,7 +559,7 @@ def test_a_request_for_more_time_shows_up_and_can_be_approved(qtbot, launch, pro
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
-    qtbot.wait(300)
+    wait_listening(qtbot, controller)
     in_background(lambda: teen.api.ask_for_time(20, "finishing a school project"))
     box = controller.window.ensure_home_page().requests
     controller.window.show_page("home")

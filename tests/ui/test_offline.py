@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 from tests.support.accounts import member, pair
 
 from .conftest import stop_app
-from .test_flows import WAIT, find, sign_in, wait_status, wait_teen_page
+from .test_flows import WAIT, find, sign_in, wait_listening, wait_status, wait_teen_page
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -72,7 +72,7 @@ def test_the_teens_use_and_unlink_reach_the_guardians_view_within_two_seconds(
     teen_list = controller.window.teen_list
     teen_id = controller.family.current
     assert "35 min" not in teen_list.item_text(teen_id)
-    qtbot.wait(300)  # let the events long-poll start
+    wait_listening(qtbot, controller)
 
     started = time.monotonic()
     in_background(lambda: teen.api.report_usage(date.today(), 35))

@@ -20,7 +20,7 @@ from famguard.domain import teen_view
 from famguard.ui.teen_view_widget import TeenViewWidget
 from tests.support.accounts import Member, member, pair
 
-from .test_flows import WAIT, find, sign_in, wait_home, wait_status, wait_teen_page
+from .test_flows import WAIT, click, find, sign_in, wait_home, wait_status, wait_teen_page
 
 pytestmark = pytest.mark.slow
 TEEN_ZONE = "Pacific/Auckland"
@@ -113,8 +113,8 @@ def test_an_edit_still_waiting_to_be_sent_is_not_on_the_teens_view(qtbot, launch
 
     proxy.set_offline(True)
     page = controller.window.ensure_controls_page()
-    controller.window.show_teen_page()
-    qtbot.keyClick(find(page, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
+    controller.window.show_page("controls")  # back from the phone page (show_teen_page stays on it)
+    click(qtbot, find(page, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
     wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
     assert teen.api.my_controls().controls.search_enabled  # the phone: still on
     trust.reload(controller.family.current)  # (what an outbox notice does)

@@ -15,7 +15,7 @@ from famguard.domain.schedule import teen_today, weekday_key
 from famguard.ui.screen_time_page import ScreenTimePage
 from tests.support.accounts import pair
 
-from .test_flows import WAIT, find, sign_in, wait_teen_page
+from .test_flows import WAIT, find, sign_in, wait_listening, wait_teen_page
 
 MINUTES = [30, 0, 130, 45, 61, 90, 20]  # oldest first, today last
 
@@ -110,7 +110,7 @@ def test_a_report_from_the_phone_redraws_the_open_chart(qtbot, launch, proxy, gu
     page = controller.window.page("screen_time", ScreenTimePage)
     qtbot.waitUntil(lambda: page.chart.chart is not None and page.chart.chart.days[-1].reported, timeout=WAIT)
     assert page.chart.chart.total == 0
-    qtbot.wait(300)  # the events long-poll is waiting
+    wait_listening(qtbot, controller)
     teen.api.report_usage(today, 42)
     qtbot.waitUntil(lambda: page.chart.chart.days[-1].minutes == 42, timeout=WAIT)
     assert page.isVisible()  # the notice that reloaded the data did not switch pages

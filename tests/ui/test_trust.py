@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QRadioButton, QWidget
 
 from famguard.ui import teen_presenter
 
-from .test_flows import WAIT, custom_rule, demo_with_phone, find, wait_family, wait_teen_page
+from .test_flows import WAIT, add_a_teen, click, custom_rule, demo_with_phone, find, wait_family, wait_teen_page
 
 pytestmark = pytest.mark.slow
 
@@ -117,7 +117,7 @@ def test_the_panel_pairs_unlinks_and_pairs_again(qtbot, launch):
         qtbot.waitUntil(lambda: window.teen_list.list.count() == 1, timeout=WAIT)  # the guardian is told
         qtbot.waitUntil(lambda: "No guardian manages this account" in panel.view.plain_text(), timeout=WAIT)
 
-        qtbot.mouseClick(find(window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+        add_a_teen(qtbot, window)
         pairing = controller.family.pairing
         qtbot.waitUntil(lambda p=pairing: p.wizard is not None and p.wizard.state == "waiting", timeout=WAIT)
         wizard = pairing.wizard
@@ -166,9 +166,10 @@ def test_the_phone_counts_use_locks_at_the_limit_and_shows_the_answer(qtbot, lau
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
     answer = find(panel, QWidget, "teenRequestAnswer")
     qtbot.waitUntil(lambda: answer.text().startswith("◷ Waiting for an answer: 30 min more"), timeout=WAIT)
-    requests = window.ensure_home_page().requests  # the requests are on the home
+    requests = window.ensure_home_page().requests  # the requests are on the home, not the controls page
+    window.show_page("home")
     qtbot.waitUntil(lambda: requests.pending_count() == 1, timeout=WAIT)
-    qtbot.mouseClick(find(requests, QPushButton, "approve_15"), Qt.MouseButton.LeftButton)
+    click(qtbot, find(requests, QPushButton, "approve_15"))
     qtbot.waitUntil(lambda: answer.text() == "✓ Alex Morgan gave you 15 min more today", timeout=WAIT)
     qtbot.waitUntil(lambda: lock.text() == "✓ Open", timeout=WAIT)
     assert find(panel, QPushButton, "teenUseButton").isEnabled()
