@@ -376,6 +376,7 @@ class SessionService:
             self._wire_persistence(tokens, server_url, email, account.display_name)
         notifier = Notifier()
 
+        opened_before = store
         if store is None:
             store = AccountStore.open_for(server_url, email)  # per account: another's outbox is never sent
             store.set_meta(ACCOUNT_KEY, _account_to_json(account))  # confirmed by the server just now
@@ -394,6 +395,11 @@ class SessionService:
 
         tokens.on_signed_out = signed_out
         sync = SyncEngine(api, store, notifier=notifier, me=account.id)
+        if store is not opened_before:
+            try:
+                sync.take_cursor()  # before anything of the family is read (sign-in is on a worker)
+            except e.ApiError as exc:  # the first poll takes it then; sign-in itself went through
+                log.info("Could not take the events cursor at sign-in: %s", exc.message)
         return AccountSession(
             server_url=server_url,
             email=email,

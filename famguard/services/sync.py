@@ -437,6 +437,14 @@ class SyncEngine:
         self._wake.set()  # a waiting change may now be sendable, or a conflict
         return fresh.controls
 
+    def take_cursor(self) -> None:
+        """Where this computer starts following the events, if it has no place yet. Taken at
+        sign-in, before the family's first reads: taken by the first poll instead (which runs
+        beside those reads), a change made elsewhere between a read and that poll came before the
+        cursor, and its event was never handled."""
+        if self.store.get_meta(CURSOR_KEY) is None:
+            self.store.set_meta(CURSOR_KEY, self.api.events().cursor)
+
     def pull_once(self, wait: int = 0) -> int:
         """One events call (blocking up to `wait` s); updates the cache; returns events handled."""
         cursor = self.store.get_meta(CURSOR_KEY)

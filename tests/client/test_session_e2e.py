@@ -147,3 +147,25 @@ def test_sign_out_while_offline_still_forgets_everything_here(database_url: str,
     assert service(real_keyring).sign_out(session) is False  # the server could not be told
     assert real_keyring.load(url, address) is None
     assert not database_path(url, address).exists()
+
+
+def test_a_change_made_between_sign_in_and_the_first_long_poll_is_an_event_not_lost(live_server: str) -> None:
+    """The events cursor was taken by the sync engine's first poll, which runs beside the family's
+    first reads: a change made elsewhere between those reads and that poll came before the cursor,
+    so its event was never handled and the change never shown (until a later refresh). Sign-in
+    now takes the cursor before anything is read."""
+    g, address = guardian(live_server, "Alex")
+    other, _ = guardian(live_server, "Jordan")
+    t = teen(live_server)
+    teen_id = pair(g, t)
+    pair(other, t, approver=g)
+    session = service(fail.Keyring()).sign_in(live_server, address, PASSWORD, remember=False)
+    try:
+        session.family.refresh_teens()
+        assert session.sync.refresh_controls(teen_id).search_enabled is True  # the first reads
+        etag = other.get_controls(teen_id).etag
+        other.patch_controls(teen_id, {"search_enabled": False}, if_match=etag)  # before the first poll
+        assert session.sync.pull_once(wait=0) >= 1  # the engine's first poll: the change is an event
+        assert session.sync.cached_controls(teen_id)[0].search_enabled is False
+    finally:
+        session.close()
