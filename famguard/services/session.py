@@ -202,7 +202,7 @@ class SessionService:
                     remembered = True
                 except CredentialError as exc:
                     problem = exc.message
-        return self._open(server_url, email, account, api, tokens, remembered, problem)
+        return self._open(server_url, email, account, api, tokens, remembered, problem, follow_now=True)
 
     def _device_token(self, server_url: str, email: str) -> tuple[str | None, str | None]:
         """(this computer's device token for the account or None, the keyring's problem or None).
@@ -260,7 +260,7 @@ class SessionService:
         except e.SignedOut:
             self._forget(server_url, email)
             raise
-        return self._open(server_url, email, account, api, tokens, True, None)
+        return self._open(server_url, email, account, api, tokens, True, None, follow_now=True)
 
     def open_cached(self, server_url: str, email: str) -> AccountSession | None:
         """The remembered guardian's session from the local store alone, or None (no store, not a
@@ -371,12 +371,15 @@ class SessionService:
         problem: str | None,
         *,
         store: AccountStore | None = None,
+        follow_now: bool = False,
     ) -> AccountSession:
+        """`follow_now`: the service answered just now (a sign-in, a resume): the events cursor of
+        a store new here is taken at once. Not for a session whose calls wait for its service
+        (the demo's, opened before it runs): its first call would wait for the sign-in."""
         if remembered:
             self._wire_persistence(tokens, server_url, email, account.display_name)
         notifier = Notifier()
 
-        opened_before = store
         if store is None:
             store = AccountStore.open_for(server_url, email)  # per account: another's outbox is never sent
             store.set_meta(ACCOUNT_KEY, _account_to_json(account))  # confirmed by the server just now
@@ -395,7 +398,7 @@ class SessionService:
 
         tokens.on_signed_out = signed_out
         sync = SyncEngine(api, store, notifier=notifier, me=account.id)
-        if store is not opened_before:
+        if follow_now:
             try:
                 sync.take_cursor()  # before anything of the family is read (sign-in is on a worker)
             except e.ApiError as exc:  # the first poll takes it then; sign-in itself went through

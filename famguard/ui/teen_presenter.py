@@ -92,14 +92,15 @@ class TeenPhonePresenter(Presenter):
     def _show(self, snap: PhoneSnapshot) -> None:
         self.snapshot = snap
         names = ", ".join(g.display_name for g in snap.guardians)
+        approver = names if len(snap.guardians) == 1 else "one of them"
         state = self.panel.pairing_state
         if snap.controls is not None and state in ("idle", "waiting", "linked"):
             if self.approval == "waiting":
-                words = f"✓ Managed by {names}. ◷ The new guardian you accepted waits for {names} to approve them."
+                words = f"✓ Managed by {names}. ◷ The new guardian you accepted waits for {approver} to approve them."
             elif self.approval == "refused":
                 words = f"✓ Managed by {names}. ✗ The new guardian you accepted was refused and is not linked."
             else:
-                words = f"✓ Managed by {names}. Another guardian's code adds them too, once {names} approve it."
+                words = f"✓ Managed by {names}. Another guardian's code adds them too, once {approver} approves it."
             self.panel.set_pairing_state("linked", words)
         elif snap.controls is None and state == "linked":
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
