@@ -121,7 +121,8 @@ def build(screen: str, window: MainWindow) -> object:
         rule = TemporaryRule("r1", "Exam weeks", today, today + timedelta(days=9), {"daily_limit_minutes": 60},
                              "Alex", "active")  # fmt: skip
         alex = GuardianLink("g1", "Alex", datetime.now(UTC) - timedelta(days=40))
-        panel.set_pairing_state("linked", "✓ Managed by Alex. Another guardian's code adds them too, once Alex approves it.")
+        linked = "✓ Managed by Alex. Another guardian's code adds them too, once Alex approves it."
+        panel.set_pairing_state("linked", linked)
         panel.set_usage("25 min of 1 h used today, 35 min left", locked=None)
         panel.show_answer("✓ Alex gave you 30 min more today")
         panel.show_applied("✓ Rules applied at 14:02; your guardians can see they reached this phone.")
@@ -206,7 +207,9 @@ def _trust_screen(screen: str, window: MainWindow, controls: object) -> None:
     window.set_demo(True)
     panel = window.ensure_teen_phone()
     panel.set_teen("Maya", 14)
-    panel.set_pairing_state("linked", "✓ Managed by Sam Guardian. Another guardian's code adds them too, once Sam Guardian approves it.")
+    panel.set_pairing_state(
+        "linked", "✓ Managed by Sam Guardian. Another guardian's code adds them too, once Sam Guardian approves it."
+    )
     panel.set_usage("35 min of 1 h used today, 25 min left", locked=None)
     panel.show_applied(f"✓ Rules applied at {applied.astimezone():%H:%M}; "
                        "your guardians can see they reached this phone.")  # fmt: skip
