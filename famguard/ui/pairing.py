@@ -201,6 +201,12 @@ class PairingWizard(QDialog):
         self.confirm_button = named(QPushButton("&Confirm, it's my teen"), "confirmPairingButton", "Confirm pairing")
         self.cancel_button = named(QPushButton("Cancel"), "cancelPairingButton", "Cancel pairing")
         self.close_button = named(QPushButton("C&lose"), "closePairingButton", "Close")
+        # While the teen's guardians are asked: take the question back (Close leaves it standing).
+        self.call_off_button = named(
+            QPushButton("Call &off the request"), "callOffPairingButton", "Call off the request to the teen's guardians"
+        )
+        self.call_off_button.setVisible(False)
+        self.call_off_button.clicked.connect(self._call_off)
         self.new_code_button.clicked.connect(self.new_code_requested)
         self.confirm_button.clicked.connect(self.confirm_requested)
         # As Esc and the window's close button: cancel the code and close (it only cancelled the
@@ -220,6 +226,7 @@ class PairingWizard(QDialog):
         buttons.addWidget(self.phone_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.call_off_button)
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.close_button)
 
@@ -333,6 +340,7 @@ class PairingWizard(QDialog):
             f"before you can see or change anything. They have been asked. You can close this window: "
             f"{teen_name} appears in your list once they approve (they have 3 days to answer).",
         )
+        self.call_off_button.setVisible(True)
 
     def show_refused(self, teen_name: str) -> None:
         self._end("refused", f"✗ One of {teen_name}'s guardians refused: you are not linked with {teen_name}.")
@@ -385,6 +393,7 @@ class PairingWizard(QDialog):
         self.status.setVisible(bool(text))
         self.stack.setCurrentWidget(self._pages[page])
         self.new_code_button.setVisible(new_code)
+        self.call_off_button.setVisible(False)
         self.confirm_button.setVisible(confirm)
         self.confirm_button.setDefault(confirm)
         self.cancel_button.setVisible(cancel)
@@ -397,6 +406,11 @@ class PairingWizard(QDialog):
             return
         minutes, seconds = divmod(left, 60)
         show_words(self.countdown, f"Expires in {minutes}:{seconds:02d}")
+
+    def _call_off(self) -> None:
+        self.cancel_requested.emit()  # the presenter calls the question off on the service
+        self._tick.stop()
+        super().reject()
 
     def reject(self) -> None:  # Esc or the window's close button
         if self.state in ("busy", "waiting", "accepted"):

@@ -237,8 +237,10 @@ class PairingPresenter(Presenter):
     def cancel(self) -> None:
         self._timer.stop()
         pairing, self.pairing = self.pairing, None
-        if pairing is not None and pairing.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED):
-            # Best effort: an unreachable server lets the code expire by itself in 10 minutes.
+        if pairing is not None and pairing.status in (PairingStatus.WAITING, PairingStatus.ACCEPTED,
+                                                      PairingStatus.APPROVAL):  # fmt: skip
+            # Best effort: an unreachable server lets the code expire by itself in 10 minutes (a
+            # question to the teen's guardians in 3 days).
             self.run(partial(self.family.cancel_pairing, pairing.id), on_error=self._best_effort)
 
     def _best_effort(self, exc: BaseException) -> None:

@@ -7,6 +7,7 @@ library, as their own apps would)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from famguard.server.routes_pairing import APPROVALS_PER_DAY
@@ -78,4 +79,19 @@ def test_a_teen_whose_guardians_were_asked_too_often_today_is_said_so_at_confirm
     wizard = link_from_the_wizard(qtbot, controller, teen, ends="error")
     words = find(wizard, QWidget, "pairingEnd").text()
     assert f"asked {APPROVALS_PER_DAY} times in the last day" in words and "codes" not in words
+    assert controller.window.teen_list.list.count() == 0
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_new_guardian_calls_the_request_off_and_the_guardians_are_asked_nothing(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    """Close leaves the question standing (3 days); "Call off the request" takes it back."""
+    controller, wizard, alex, teen_id, request = _asked(qtbot, launch, live_server, proxy, guardian, teen)
+    call_off = find(wizard, QPushButton, "callOffPairingButton")
+    assert call_off.isVisible() and find(wizard, QPushButton, "closePairingButton").isVisible()
+    qtbot.mouseClick(call_off, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: alex.guardian_requests(teen_id) == [], timeout=WAIT)
+    assert controller.session.api.get_pairing(request.id).status.value == "cancelled"
     assert controller.window.teen_list.list.count() == 0
