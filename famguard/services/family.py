@@ -7,6 +7,7 @@ Every method blocks; call from a worker thread."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker whe
     from famguard.api import ApiClient
     from famguard.domain.models import ActivityEntry, GuardianLink, GuardianRequest, Pairing
 
+
+log = logging.getLogger(__name__)
 
 # Link entries read for "who manages the teen": every link a family could have had, and more.
 LINK_ENTRIES = 200
@@ -106,13 +109,19 @@ class FamilyService:
     def answer_guardian_request(self, request: GuardianRequest, approve: bool) -> Pairing:
         """Let the account in (it becomes a guardian of the teen) or say no. Raises Conflict
         ("pairing_not_open") when another guardian answered first, Gone when it expired; the
-        cached requests are read again either way."""
+        cached requests are read again either way — at best effort: a failed read must not turn an
+        answer the service took into "not sent" (the events bring the list soon after)."""
+        from famguard.api.errors import ApiError  # loaded with the client that made `api`
+
         try:
             if approve:
                 return self.api.approve_pairing(request.id)
             return self.api.refuse_pairing(request.id)
         finally:
-            self.refresh_guardian_requests(request.teen_id)
+            try:
+                self.refresh_guardian_requests(request.teen_id)
+            except ApiError as exc:
+                log.info("Could not read the guardian requests again after an answer: %s", exc.message)
 
     # --- usage, time requests, activity ----------------------------------------------------
 
