@@ -17,6 +17,7 @@ from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, SPECS, ValueKind
 from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, GuardianLink, Role
+from famguard.domain.plain_text import carries_my_name
 from famguard.domain.teen_view import activity_in_words
 from famguard.domain.values import FieldError, format_minutes
 
@@ -87,7 +88,7 @@ def changed_by(entry: ActivityEntry, me: str | None, my_name: str = "") -> str:
     if _mine(entry, me):
         return "you"
     name = entry.actor.display_name
-    if my_name and name.casefold() == my_name.casefold():
+    if carries_my_name(name, my_name):
         return f"another account named “{name}”"
     return name
 

@@ -152,3 +152,11 @@ def harmless_values(value: Any) -> Any:  # noqa: ANN401 - a history entry's JSON
     if isinstance(value, dict):
         return {key: harmless_values(item) for key, item in value.items()}
     return value
+
+
+def carries_my_name(name: str, my_name: str) -> bool:
+    """Whether another account's display name reads as the reader's own (`my_name`), case
+    aside: a teen's second account can carry her guardian's name, so every screen that names an
+    account which is not the reader's says so ("Another account named …") instead of a bare name
+    the reader would take for their own. An empty `my_name` (not known yet) matches nothing."""
+    return bool(my_name) and name.casefold() == my_name.casefold()

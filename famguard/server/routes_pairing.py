@@ -259,16 +259,13 @@ def confirm(pairing_id: str, request: Request) -> PairingOut:
         row = _reachable_pairing(service, session, me, pairing_id)
         teen = session.get(Account, row.teen_id) if row.teen_id else None
         if teen is not None:
-            age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id))
-            if age is not None and age >= ADULT_AGE:
-                raise ApiError(409, "pairing_not_open", f"{teen.display_name} is 18 or older and cannot be linked.")
+            _refuse_adult(service, session, teen)
             service.lock_keys(session, f"guardians:{teen.id}")  # two confirms at once count each other
         guardians = service.active_guardian_ids(session, teen.id) if teen is not None else []
         needs_approval = bool(guardians) and me.account_id not in guardians
         _advance(service, session, row, me, "accepted", "approval" if needs_approval else "active")
         assert teen is not None
-        if _guardians_full(service, session, teen.id, me.account_id):
-            raise _guardians_are_full()  # (the step just made is rolled back with it)
+        _require_room(service, session, teen.id, me.account_id)  # (the step just made is rolled back with it)
         if needs_approval:
             _ask_guardians(service, session, row, me, guardians)
         else:
@@ -389,12 +386,9 @@ def approve(pairing_id: str, request: Request) -> PairingOut:
     with service.write_as(request, "guardian") as (session, me):
         row, teen = _request_for_me(service, session, me, pairing_id)
         service.lock_keys(session, f"guardians:{teen.id}")
-        age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id))
-        if age is not None and age >= ADULT_AGE:
-            raise ApiError(409, "pairing_not_open", f"{teen.display_name} is 18 or older and cannot be linked.")
+        _refuse_adult(service, session, teen)
         _answer(service, session, row, "active")
-        if _guardians_full(service, session, teen.id, row.guardian_id):
-            raise _guardians_are_full()
+        _require_room(service, session, teen.id, row.guardian_id)
         newcomer = session.get(Account, row.guardian_id)
         assert newcomer is not None
         _link(service, session, newcomer.id, newcomer.display_name, teen, approved_by=me)
@@ -425,6 +419,19 @@ def _guardians_are_full() -> ApiError:
         "pairing_not_open",
         f"This teen already has {MAX_GUARDIANS_PER_TEEN} guardians. One of them must end their link first.",
     )
+
+
+def _require_room(service: Service, session: Session, teen_id: str, guardian_id: str) -> None:
+    """Refuse a link that would give the teen more than MAX_GUARDIANS_PER_TEEN guardians."""
+    if _guardians_full(service, session, teen_id, guardian_id):
+        raise _guardians_are_full()
+
+
+def _refuse_adult(service: Service, session: Session, teen: Account) -> None:
+    """Refuse linking a teen who is 18 or older on their own day: nobody is a guardian of an adult."""
+    age = service.age_of(teen.birth_date, service.teen_timezone(session, teen.id))
+    if age is not None and age >= ADULT_AGE:
+        raise ApiError(409, "pairing_not_open", f"{teen.display_name} is 18 or older and cannot be linked.")
 
 
 def _guardians_full(service: Service, session: Session, teen_id: str, guardian_id: str) -> bool:

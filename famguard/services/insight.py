@@ -120,7 +120,7 @@ class InsightService:
         guardians linked with the teen now (from the server; `me`, the reader, as "You"), the teen
         and FamGuard. Offline,
         the teen and FamGuard only (the page adds the people of the entries it shows)."""
-        teen = next((t for t in self.store.teens() if t.id == teen_id), None)
+        teen = self.store.teen(teen_id)
         try:
             guardians = self.api.teen_guardians(teen_id)
         except FamGuardError as exc:
@@ -154,7 +154,7 @@ class InsightService:
     def age_transition(self, teen_id: str) -> AgeTransition | None:
         """What changes when the teen turns 16 or 18, if that is within 60 days of their today
         (from the cached teen list and controls: works offline)."""
-        teen = next((t for t in self.store.teens() if t.id == teen_id), None)
+        teen = self.store.teen(teen_id)
         if teen is None:
             return None
         controls = self.sync.displayed_controls(teen_id)

@@ -193,7 +193,8 @@ class SyncEngine:
         wire, etag = cached
         if set(CONTROL_FIELDS) <= set(wire):
             return wire, etag, True
-        age = next((t.age for t in self.store.teens() if t.id == teen_id), TEEN_MIN_AGE)
+        cached_teen = self.store.teen(teen_id)
+        age = cached_teen.age if cached_teen is not None else TEEN_MIN_AGE
         return controls_to_json(controls_from_json(wire, age)), etag, False
 
     def cached_controls(self, teen_id: str) -> tuple[Controls, str] | None:
@@ -539,7 +540,7 @@ class SyncEngine:
             once("rules", lambda: self.trust.refresh_rules(t))
             once("phone", lambda: self.trust.refresh_phone(t))
             once("usage", lambda: self.family.refresh_usage(t))  # a rule's limit replaces the usual one on its days
-        if teen and event.type in GUARDIAN_REQUEST_EVENTS and any(t.id == teen for t in self.store.teens()):
+        if teen and event.type in GUARDIAN_REQUEST_EVENTS and self.store.teen(teen) is not None:
             # Asked of this guardian, or answered or called off: the teen's waiting requests (a
             # guardian not linked with the teen — the one who asked — has none to read).
             once("guardian requests", lambda: self.family.refresh_guardian_requests(t))

@@ -243,6 +243,11 @@ class AccountStore:
     def teens(self) -> list[TeenSummary]:
         return [codec.teen_from_json(row[0]) for row in self._query("SELECT json FROM teens ORDER BY position")]
 
+    def teen(self, teen_id: str) -> TeenSummary | None:
+        """One cached teen (None: not linked here as far as the cache knows)."""
+        rows = self._query("SELECT json FROM teens WHERE id = ?", (teen_id,))
+        return codec.teen_from_json(rows[0][0]) if rows else None
+
     def save_controls(self, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
         with self._tx() as conn:
             self._save_controls(conn, teen_id, controls_json, etag)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TeenSummary
+from famguard.domain.plain_text import carries_my_name
 from famguard.ui.home_presenter import HomePresenter, News
 from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
@@ -442,13 +443,13 @@ class FamilyPresenter(Presenter):
         """Another account became a guardian of a teen: it can change the rules and answer
         requests, so every guardian hears of it. Said plainly when it carries this guardian's own
         name (a teen's second account made to look like the guardian)."""
-        mine = self.session.account.display_name.casefold()
+        mine = self.session.account.display_name
         for teen_id, name in self.session.sync.take_joined():
             if self._trust is not None:
                 self._trust.refresh_guardians(teen_id)  # the home's "Guardians:" line
             row = self.teen_list.row(teen_id)
             teen = row.name if row is not None else "your teen"
-            who = f"Another account named “{name}”, not yours," if name.casefold() == mine else f"“{name}”"
+            who = f"Another account named “{name}”, not yours," if carries_my_name(name, mine) else f"“{name}”"
             self._news(
                 News.JOINED,
                 f"{who} is now a guardian of {teen}",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from famguard.domain.plain_text import carries_my_name
 from famguard.ui.common import announce, named, show_words, wrapping_label
 from famguard.ui.home import HomeFacts, HomeSection
 
@@ -86,7 +87,7 @@ class GuardianRequestsSection(HomeSection):
         row = QWidget()
         row.setObjectName(f"guardianRequest_{request.id}")
         words = asked_words(request, now)
-        if my_name and request.guardian_name.casefold() == my_name.casefold():
+        if carries_my_name(request.guardian_name, my_name):
             words += " This account carries your name, but it is not yours."
         label = named(wrapping_label(words, "guardianRequestWords"), "guardianRequestWords", "Request")
         approve = named(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import GuardianRequest, Pairing
+from famguard.domain.plain_text import carries_my_name
 from famguard.ui.common import shown_as_typed
 from famguard.ui.guardian_requests import GuardianRequestsSection
 from famguard.ui.home_presenter import News
@@ -82,7 +83,7 @@ class GuardianRequestsPresenter(Presenter):
         for request in requests:
             if request.id not in self._told:
                 self._told.add(request.id)
-                namesake = bool(self.my_name) and request.guardian_name.casefold() == self.my_name.casefold()
+                namesake = carries_my_name(request.guardian_name, self.my_name)
                 who = (
                     f"Another account named “{request.guardian_name}”, not yours,"
                     if namesake
@@ -163,7 +164,8 @@ class GuardianRequestsPresenter(Presenter):
                 )
             else:
                 section.say(f"✗ Not answered: {user_message(exc)}")
-            self.refresh(request.teen_id)
+            # The list itself: the service call read it again after the answer, and its notice
+            # shows what is still waiting.
 
         self.run(partial(self.family.answer_guardian_request, request, approve), done, on_error=failed,
                  name="answer a guardian request")  # fmt: skip

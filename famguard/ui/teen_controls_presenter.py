@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from famguard.domain.catalog import CONTROL_INFO
 from famguard.domain.controls import Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
+from famguard.domain.plain_text import carries_my_name
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -244,7 +245,7 @@ class TeenControlsPresenter(Presenter):
         teen's own can)."""
         if state.by_id is not None and state.by_id == self.sync.me:
             return "You, on another computer,", "the other computer's"
-        if state.by and self.my_name and state.by.casefold() == self.my_name.casefold():
+        if state.by and carries_my_name(state.by, self.my_name):
             return f"Another account named “{state.by}”", "that account's"
         name = state.by or "Another guardian"
         return name, f"{name}'s"

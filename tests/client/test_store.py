@@ -168,6 +168,8 @@ def test_the_cache_round_trips_every_kind_of_object(store: AccountStore) -> None
     teens = [TeenSummary("t2", "Sam", 14, now), TeenSummary("t1", "Kim", 16, now)]
     store.replace_teens(teens)
     assert store.teens() == teens
+    assert store.teen("t1") == teens[1]
+    assert store.teen("t3") is None  # not linked here
     days = [UsageDay(date(2026, 11, 24), 30, 60), UsageDay(date(2026, 11, 25), 10, None)]
     store.replace_usage("t1", days)
     assert store.usage("t1") == days
