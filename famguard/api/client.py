@@ -368,6 +368,10 @@ class ApiClient:
         raw = self._call("GET", f"/v1/teens/{_seg(teen_id)}/guardian-requests").json()
         return p.listing(raw, lambda item: p.parse_guardian_request(item, teen_id), "guardian requests")
 
+    def my_guardian_requests(self) -> list[Pairing]:
+        """My own questions to become a guardian of a teen, waiting for one of the teen's guardians."""
+        return p.listing(self._call("GET", "/v1/me/guardian-requests").json(), p.parse_pairing, "guardian requests")
+
     def get_pairing(self, pairing_id: str) -> Pairing:
         return p.parse_pairing(self._call("GET", f"/v1/pairings/{_seg(pairing_id)}").json())
 

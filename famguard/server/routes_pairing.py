@@ -379,6 +379,36 @@ def guardian_requests(teen_id: str, request: Request) -> list[GuardianRequestOut
     ]
 
 
+# A guardian's own questions listed at most: one per teen (asking again replaces it), each needing
+# a teen who accepted the code; a bound on the answer all the same.
+MY_REQUESTS_LISTED = 20
+
+
+@router.get("/v1/me/guardian-requests", response_model=list[PairingOut], responses=errors())
+def my_guardian_requests(request: Request) -> list[PairingOut]:
+    """This guardian's own questions waiting for a teen's guardian to approve them (status
+    `approval`, soonest to expire first): the app shows them after the pairing window was closed,
+    with a way to call each off."""
+    service = _service(request)
+    with service.db.read() as session:
+        me = service.authenticate(session, request, "guardian")
+        rows = (
+            session.execute(
+                select(PairingRow)
+                .where(
+                    PairingRow.guardian_id == me.account_id,
+                    PairingRow.status == "approval",
+                    PairingRow.expires_at > service.now(),
+                )
+                .order_by(PairingRow.expires_at)
+                .limit(MY_REQUESTS_LISTED)
+            )
+            .scalars()
+            .all()
+        )
+        return [_pairing_out(service, session, row) for row in rows]
+
+
 @router.post("/v1/pairings/{pairing_id}/approve", response_model=PairingOut, responses=errors(409, 410, 429))
 def approve(pairing_id: str, request: Request) -> PairingOut:
     """A guardian linked with the teen lets the asking guardian in: the link starts."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from famguard.domain.models import TeenSummary, TimeRequest, UsageDay
+from famguard.domain.models import PairingStatus, TeenSummary, TimeRequest, UsageDay
 from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
@@ -25,6 +25,27 @@ log = logging.getLogger(__name__)
 
 # Link entries read for "who manages the teen": every link a family could have had, and more.
 LINK_ENTRIES = 200
+ASKED_REQUESTS_KEY = "asked guardian requests"
+
+
+class AskedRequests(NamedTuple):
+    """This guardian's questions to join a teen's guardians: still `waiting`, and `ended` since
+    the last look (each as the service has it now)."""
+
+    waiting: list[Pairing]
+    ended: list[Pairing]
+
+
+def _pairing_wire(pairing: Pairing) -> dict[str, object]:
+    """A pairing as the service sends it (what the cache keeps of this guardian's questions)."""
+    teen = pairing.teen
+    return {
+        "id": pairing.id,
+        "status": pairing.status.value,
+        "expires_at": pairing.expires_at.isoformat() if pairing.expires_at else None,
+        "guardian": {"display_name": pairing.guardian_name or ""},
+        "teen": {"id": teen.id, "display_name": teen.display_name, "age": teen.age} if teen else None,
+    }
 
 
 class FamilyService:
@@ -65,14 +86,51 @@ class FamilyService:
         return self.api.get_pairing(pairing_id)
 
     def confirm_pairing(self, pairing_id: str) -> Pairing:
-        """The guardian checked the teen's name and age: link them; refreshes the teen list."""
+        """The guardian checked the teen's name and age: link them; refreshes the teen list (a
+        question to the teen's guardians instead: the list of this guardian's questions)."""
         pairing = self.api.confirm_pairing(pairing_id)
         self.refresh_teens()
+        if pairing.status is PairingStatus.APPROVAL:
+            self.notifier.notify(NoticeKind.PAIRING)
         return pairing
 
     def cancel_pairing(self, pairing_id: str) -> None:
         self.api.cancel_pairing(pairing_id)
         self.notifier.notify(NoticeKind.PAIRING)
+
+    # --- this guardian's own questions to join a teen's guardians -----------------------------
+
+    def cached_asked_requests(self) -> list[Pairing]:
+        """This guardian's questions to join a teen's guardians, as the service last listed them."""
+        import json
+
+        from famguard.api.parsing import parse_pairing
+
+        text = self.store.get_meta(ASKED_REQUESTS_KEY)
+        return [parse_pairing(raw) for raw in json.loads(text)] if text else []
+
+    def refresh_asked_requests(self) -> AskedRequests:
+        """This guardian's questions still waiting (from the service, into the cache), and what
+        became of each one listed last time and no longer waiting: approved (`active`), refused,
+        expired or called off — also when that happened while the app was closed. A failure
+        leaves the cache as it was, so an answer is told at the next look."""
+        import json
+
+        from famguard.api.errors import NotFound
+
+        before = self.cached_asked_requests()
+        waiting = self.api.my_guardian_requests()
+        still = {pairing.id for pairing in waiting}
+        ended = []
+        for pairing in before:
+            if pairing.id in still:
+                continue
+            try:
+                ended.append(self.api.get_pairing(pairing.id))
+            except NotFound:  # gone from the service altogether: nothing to tell
+                log.info("An earlier request to join a teen's guardians is no longer known to the service")
+        self.store.set_meta(ASKED_REQUESTS_KEY, json.dumps([_pairing_wire(p) for p in waiting]))
+        return AskedRequests(waiting, ended)
 
     # --- other accounts asking to become guardians of a teen ---------------------------------
 

@@ -11,7 +11,7 @@ from typing import TypeVar, cast
 import shiboken6
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLayout, QLineEdit, QPushButton, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -255,3 +255,39 @@ def draw_off_screen(widget: QWidget, width: int) -> None:
     height = widget.heightForWidth(width) if widget.hasHeightForWidth() else hint.height()
     widget.resize(width, max(height, hint.height(), 1))
     widget.render(QPixmap(widget.size()))
+
+
+# --- a list of questions with buttons (asked of this guardian, or asked by them) ---------------
+
+
+def clear_rows(rows: QLayout) -> None:
+    """Take every row widget out of `rows` at once: gone from findChildren now, not when the
+    event loop comes back to delete it."""
+    while rows.count():
+        item = rows.takeAt(0)
+        if item is not None and (widget := item.widget()) is not None:
+            widget.setParent(None)
+            widget.deleteLater()
+
+
+def set_row_busy(parent: QWidget, row_name: str, busy: bool) -> None:
+    """While an answer is on its way the buttons of its row wait (a second click would send it
+    twice)."""
+    row = parent.findChild(QWidget, row_name)
+    if row is not None:
+        for button in row.findChildren(QPushButton):
+            button.setEnabled(not busy)
+
+
+def say_outcome(outcome: QLabel, words: str) -> None:
+    """How the last answer went ("✓ …", "✗ …"), said to the screen reader too; empty: hidden."""
+    show_words(outcome, words)
+    outcome.setVisible(bool(words))
+    if words:
+        announce(outcome, words)
+
+
+def focus_first_button(parent: QWidget) -> None:
+    buttons = [b for b in parent.findChildren(QPushButton) if b.isVisible() and b.isEnabled()]
+    if buttons:
+        buttons[0].setFocus()

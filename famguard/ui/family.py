@@ -152,6 +152,12 @@ class TeenList(QWidget):
         if current is not None:
             self.teen_selected.emit(current.data(_TEEN_ID_ROLE))
 
+    def place_below_list(self, widget: QWidget) -> None:
+        """A panel of its own under the list (and its empty text), above the buttons."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.empty_label) + 1, widget)
+
     def set_empty_text(self, text: str) -> None:
         """What the list says while it is empty (whether the service has said so yet)."""
         self.empty_label.setText(text)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from famguard.services import AccountSession, Notice, NoticeKind, SyncStatus
     from famguard.ui.agreement_presenter import AgreementPresenter
     from famguard.ui.alerts import Alerts
+    from famguard.ui.asked_requests_presenter import AskedRequestsPresenter
     from famguard.ui.dialogs import ConflictDialog
     from famguard.ui.guardian_requests_presenter import GuardianRequestsPresenter
     from famguard.ui.history_presenter import HistoryPresenter
@@ -101,6 +102,7 @@ class FamilyPresenter(Presenter):
         self._agreement: AgreementPresenter | None = None
         self._trust: TrustPresenter | None = None
         self._guardian_requests: GuardianRequestsPresenter | None = None
+        self._asked: AskedRequestsPresenter | None = None  # this guardian's own questions to join a teen
         self._handlers = self._notice_handlers()
         self._bridge = _NoticeBridge(self)
         self._bridge.notice.connect(self._queue_notice)
@@ -140,6 +142,7 @@ class FamilyPresenter(Presenter):
         """Make what the home needs beyond the teen's today (called once the family is on screen)."""
         self.trust  # noqa: B018 - makes it
         self.guardian_requests  # noqa: B018 - makes it
+        self.asked_requests  # noqa: B018 - makes it
 
     def _page_built(self, name: str) -> None:
         """A page shown for the first time: its presenter is made now, and wires and fills it."""
@@ -195,6 +198,16 @@ class FamilyPresenter(Presenter):
             if self.current:
                 made.show(self.current)
         return self._guardian_requests
+
+    @property
+    def asked_requests(self) -> AskedRequestsPresenter:
+        if self._asked is None:
+            from famguard.ui.asked_requests_presenter import AskedRequestsPresenter
+
+            self._asked = AskedRequestsPresenter(self.window, self.tasks, self.session.family, on_news=self._news,
+                                                 on_failure=self.failed)  # fmt: skip
+            self._asked.start()
+        return self._asked
 
     @property
     def agreement(self) -> AgreementPresenter:
@@ -275,6 +288,8 @@ class FamilyPresenter(Presenter):
         def pairing_changed() -> None:
             if self._pairing is not None:
                 self._pairing.poll_now()
+            if self._asked is not None:  # one of this guardian's questions may have been answered
+                self._asked.refresh()
 
         return {
             NoticeKind.OUTBOX: for_teen(teen_changed),
@@ -320,13 +335,14 @@ class FamilyPresenter(Presenter):
         """Ask the server and start syncing."""
         self.build_rest()
         self.refresh_teens()
+        self.asked_requests.refresh_soon()
         self.run(self.session.sync.start, name="start sync")
         self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")
 
     def close(self) -> None:
         """Disconnect from the window and the engine (sign-out, reset, exit)."""
         self.session.sync.remove_listener(self._listener)
-        for made in (self._pairing, self._agreement, self._inbox):
+        for made in (self._pairing, self._agreement, self._inbox, self._asked):
             if made is not None:
                 made.close()
         if self.alerts is not None:
@@ -409,6 +425,8 @@ class FamilyPresenter(Presenter):
 
     def _teens_changed(self) -> None:
         self.teen_list.reload(fetch_new=True)
+        if self._asked is not None and self._asked.waiting:  # an approval links the teen
+            self._asked.refresh()
         if self.current:  # a birthday that happened (turned 16) leaves the previews
             self._ask_birthday(self.current)
             if self._history is not None:

@@ -14,7 +14,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from famguard.domain.plain_text import carries_my_name
-from famguard.ui.common import announce, named, show_words, wrapping_label
+from famguard.ui.common import (
+    clear_rows,
+    focus_first_button,
+    named,
+    say_outcome,
+    set_row_busy,
+    show_words,
+    wrapping_label,
+)
 from famguard.ui.home import HomeFacts, HomeSection
 
 if TYPE_CHECKING:  # the pairing models are made when first asked for, after the family is painted
@@ -64,11 +72,7 @@ class GuardianRequestsSection(HomeSection):
             return  # the same question again (each notice re-reads it): the focus stays where it is
         had_focus = self.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
         self.teen_id, self._shown = teen_id, list(requests)
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            if item is not None and (widget := item.widget()) is not None:
-                widget.setParent(None)  # gone from findChildren now, not when the loop comes back
-                widget.deleteLater()
+        clear_rows(self.rows)
         show_words(
             self.intro,
             f"{teen_name} accepted a pairing on the phone, but that alone does not make anyone a guardian: "
@@ -114,23 +118,15 @@ class GuardianRequestsSection(HomeSection):
 
     def set_busy(self, request: GuardianRequest, busy: bool) -> None:
         """While an answer is on its way its buttons wait (a second click would answer twice)."""
-        row = self.findChild(QWidget, f"guardianRequest_{request.id}")
-        if row is not None:
-            for button in row.findChildren(QPushButton):
-                button.setEnabled(not busy)
+        set_row_busy(self, f"guardianRequest_{request.id}", busy)
 
     def say(self, words: str) -> None:
         """How the last answer went ("✓ …", "✗ …"); empty: nothing to say."""
-        show_words(self.outcome, words)
-        self.outcome.setVisible(bool(words))
-        if words:
-            announce(self.outcome, words)
+        say_outcome(self.outcome, words)
         self.setVisible(bool(self._shown) or bool(words))
 
     def focus_first(self) -> None:
-        buttons = [b for b in self.findChildren(QPushButton) if b.isVisible() and b.isEnabled()]
-        if buttons:
-            buttons[0].setFocus()
+        focus_first_button(self)
 
     def text(self) -> str:
         """What the section says, as a person reads it (for tests and the screen reader check)."""

@@ -57,6 +57,12 @@ def _requests(api: Api, guardian: Person, teen: Person) -> list[dict]:
     return listed.json()
 
 
+def _mine(api: Api, guardian: Person) -> list[dict]:
+    listed = api.call("GET", "/v1/me/guardian-requests", guardian.token)
+    assert listed.status_code == 200, listed.text
+    return listed.json()
+
+
 def test_the_teens_own_guardian_account_changes_nothing_until_her_guardian_approves(
     api: Api, family: Family, clock: FakeClock
 ) -> None:
@@ -151,8 +157,10 @@ def test_a_request_nobody_answers_expires_after_three_days(api: Api, family: Fam
     for person in (family.guardian, jordan):  # three days on: their sign-ins renew, as an app's do
         renew(api, person)
     assert len(_requests(api, family.guardian, family.teen)) == 1
+    assert [p["id"] for p in _mine(api, jordan)] == [pairing_id]
     clock.advance(seconds=1)
     assert _requests(api, family.guardian, family.teen) == []
+    assert _mine(api, jordan) == []  # the asker's list ends with it
     late = api.call("POST", f"/v1/pairings/{pairing_id}/approve", family.guardian.token)
     assert_error(late, 410, "pairing_expired")
     assert api.call("GET", f"/v1/pairings/{pairing_id}", jordan.token).json()["status"] == "expired"
@@ -185,3 +193,20 @@ def test_the_asking_guardian_calls_it_off_and_the_guardians_are_told(api: Api, f
     assert "pairing_cancelled" in [e["type"] for e in _events(api, family.guardian, start)]
     assert _requests(api, family.guardian, family.teen) == []
     assert_error(api.call("POST", f"/v1/pairings/{pairing_id}/approve", family.guardian.token), 404, "not_found")
+
+
+def test_the_asking_guardian_sees_their_own_questions_until_they_are_answered(api: Api, family: Family) -> None:
+    """The question stands three days, so an app whose pairing window was closed reads it again
+    (to show it and to call it off): only the asker's own, each with the teen it is about."""
+    jordan = make_guardian(api, "Jordan")
+    pairing_id = ask(api, jordan, family.teen)
+    (mine,) = _mine(api, jordan)
+    assert mine["id"] == pairing_id and mine["status"] == "approval"
+    assert mine["teen"]["display_name"] == family.teen.name and mine["teen"]["id"] == family.teen.id
+    assert _mine(api, family.guardian) == []  # asked of Alex, not by him
+    by_teen = api.call("GET", "/v1/me/guardian-requests", family.teen.token)
+    assert by_teen.status_code == 403, by_teen.text  # a guardian's list
+    assert api.call("GET", "/v1/me/guardian-requests").status_code == 401
+    assert api.call("POST", f"/v1/pairings/{pairing_id}/approve", family.guardian.token).status_code == 200
+    assert _mine(api, jordan) == []
+    assert api.call("GET", f"/v1/pairings/{pairing_id}", jordan.token).json()["status"] == "active"

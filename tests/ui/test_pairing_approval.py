@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from famguard.server.routes_pairing import APPROVALS_PER_DAY
 from tests.support.accounts import ask_to_pair, member, pair
 
-from .test_flows import WAIT, find, sign_in, wait_family
+from .conftest import stop_app
+from .test_flows import WAIT, click, find, sign_in, wait_family
 from .test_new_teen_zone import link_from_the_wizard
 
 
@@ -95,3 +96,81 @@ def test_the_new_guardian_calls_the_request_off_and_the_guardians_are_asked_noth
     qtbot.waitUntil(lambda: alex.guardian_requests(teen_id) == [], timeout=WAIT)
     assert controller.session.api.get_pairing(request.id).status.value == "cancelled"
     assert controller.window.teen_list.list.count() == 0
+
+
+def _panel(controller):
+    return controller.family.asked_requests.panel
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_question_left_with_close_stays_under_the_teens_and_its_answer_is_told(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    """Close leaves the question standing three days: the family screen keeps it in "Waiting for
+    approval", and the guardian's yes, days later for all the app knows, is told there and as news."""
+    controller, wizard, alex, teen_id, request = _asked(qtbot, launch, live_server, proxy, guardian, teen)
+    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)
+    panel = _panel(controller)
+    qtbot.waitUntil(lambda: panel.isVisible() and "Maya: one of Maya's guardians must approve you" in panel.text(),
+                    timeout=WAIT)  # fmt: skip
+    assert find(panel, QPushButton, "callOffAskedButton").isVisible()
+
+    alex.approve_pairing(request.id)
+    qtbot.waitUntil(lambda: "✓ Approved: you are now a guardian of Maya." in panel.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: controller.window.teen_list.list.count() == 1, timeout=WAIT)
+    assert not panel.findChildren(QPushButton, "callOffAskedButton")  # nothing waits any more
+    told = [title for _kind, title, _text in controller.alerts.shown]
+    assert "You are now a guardian of Maya" in told
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_question_is_called_off_from_the_family_screen_and_enter_keeps_it(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    controller, wizard, alex, teen_id, request = _asked(qtbot, launch, live_server, proxy, guardian, teen)
+    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    panel = _panel(controller)
+    qtbot.waitUntil(lambda: bool(panel.findChildren(QPushButton, "callOffAskedButton")), timeout=WAIT)
+    asked = controller.family.asked_requests
+
+    click(qtbot, find(panel, QPushButton, "callOffAskedButton"))
+    qtbot.waitUntil(lambda: asked.question is not None and asked.question.isVisible(), timeout=WAIT)
+    qtbot.keyClick(asked.question, Qt.Key.Key_Return)  # the default keeps the question
+    qtbot.waitUntil(lambda: asked.question is None, timeout=WAIT)
+    qtbot.wait(300)
+    assert [r.id for r in alex.guardian_requests(teen_id)] == [request.id]
+
+    click(qtbot, find(panel, QPushButton, "callOffAskedButton"))
+    qtbot.waitUntil(lambda: asked.question is not None and asked.question.isVisible(), timeout=WAIT)
+    question = asked.question
+    (call_off,) = [b for b in question.buttons() if b.text() == "&Call off"]
+    qtbot.mouseClick(call_off, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "✓ Called off: Maya's guardians are no longer asked." in panel.text(), timeout=WAIT)
+    assert alex.guardian_requests(teen_id) == []
+    assert controller.session.api.get_pairing(request.id).status.value == "cancelled"
+    qtbot.waitUntil(lambda: not panel.findChildren(QPushButton, "callOffAskedButton"), timeout=WAIT)
+    assert controller.window.teen_list.list.count() == 0
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_refusal_given_while_the_app_was_closed_is_told_at_the_next_start(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    controller, wizard, alex, _teen_id, request = _asked(qtbot, launch, live_server, proxy, guardian, teen)
+    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: bool(_panel(controller).findChildren(QPushButton, "callOffAskedButton")), timeout=WAIT)
+    stop_app(controller)
+    alex.refuse_pairing(request.id)
+
+    again = launch()
+    wait_family(qtbot, again)
+    qtbot.waitUntil(lambda: again.family is not None and again.family._asked is not None, timeout=WAIT)
+    panel = _panel(again)
+    qtbot.waitUntil(
+        lambda: "✗ Refused: one of Maya's guardians said no, so you are not linked with Maya." in panel.text(),
+        timeout=WAIT,
+    )
+    told = [title for _kind, title, _text in again.alerts.shown]
+    assert "Your request to become a guardian of Maya was refused" in told
+    assert again.window.teen_list.list.count() == 0

@@ -1,0 +1,210 @@
+"""Drives "Waiting for approval": this guardian's own questions to become a guardian of a teen
+(asked at "Confirm" when the teen has guardians already). Read from the cache at once and from
+the service after the family is on screen, again whenever the events say a pairing moved or the
+teens changed, and when the soonest question runs out. A question that is no longer waiting is
+told in words — approved (the teen is in the list now), refused, expired, called off — in the
+panel and as news (the notice bar or a desktop notification), also when it was answered while
+the app was closed. "Call off…" asks first, with "Keep waiting" the default for Enter and Esc,
+and sends the call-off on a worker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from famguard.domain.errors import ErrorKind, kind_of, user_message
+from famguard.domain.models import PairingStatus
+from famguard.ui.asked_requests import AskedRequestsPanel, teen_name
+from famguard.ui.common import shown_as_typed
+from famguard.ui.home_presenter import News
+from famguard.ui.presenter import FailureHandler, Presenter
+from famguard.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from famguard.domain.models import Pairing
+    from famguard.services import FamilyService
+    from famguard.services.family import AskedRequests
+    from famguard.ui.home_presenter import NewsSink
+    from famguard.ui.main_window import MainWindow
+
+# The service's list is first read this long after the family is on screen: nothing about it is
+# urgent, and the first sync's reads (and a demo's practice service) come first.
+FIRST_READ_AFTER_MS = 2000
+# A timer for the soonest question's end: at most this far ahead (Qt's timers take an int of ms;
+# a later one is armed again when this one fires).
+LONGEST_WAIT_MS = 6 * 60 * 60 * 1000
+
+
+class AskedRequestsPresenter(Presenter):
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        family: FamilyService,
+        *,
+        on_news: NewsSink,
+        on_failure: FailureHandler | None = None,
+    ) -> None:
+        super().__init__(window, tasks, on_failure=on_failure)
+        self.family = family
+        self.on_news = on_news
+        self.question: QMessageBox | None = None  # "Call off …?" while it is asked
+        self.panel = AskedRequestsPanel()
+        window.teen_list.place_below_list(self.panel)
+        self.track(self.panel.call_off_requested, self.call_off)
+        self._asking = False
+        self._read_again = False
+        self._calling_off: set[str] = set()  # told by the call-off itself, not as news
+        self._runs_out = QTimer(self)
+        self._runs_out.setSingleShot(True)
+        self._runs_out.timeout.connect(self.refresh)
+
+    def start(self) -> None:
+        """The cached questions at once (the service's once online: refresh_soon)."""
+        self.run(self.family.cached_asked_requests, self._show, name="load my guardian requests")
+
+    def refresh_soon(self) -> None:
+        """The service's list a moment after going online (it also tells what became of any
+        question that stopped waiting while the app was closed)."""
+        QTimer.singleShot(FIRST_READ_AFTER_MS, self, self.refresh)
+
+    @property
+    def waiting(self) -> bool:
+        """Whether a question of this guardian's is shown as waiting."""
+        return bool(self.panel.shown)
+
+    def close(self) -> None:
+        self._runs_out.stop()
+        if self.question is not None:
+            self.question.close()
+        self.panel.setParent(None)
+        self.panel.deleteLater()
+        super().close()
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Ask the service; one read at a time, and one more after it when asked meanwhile (an
+        answer that came while a read was on its way must not wait for the next event)."""
+        if self.closed:
+            return
+        if self._asking:
+            self._read_again = True
+            return
+        self._asking = True
+        self.run(self.family.refresh_asked_requests, self._loaded, on_error=self._not_read,
+                 name="refresh my guardian requests")  # fmt: skip
+
+    def _read_done(self) -> None:
+        self._asking = False
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    def _not_read(self, exc: BaseException) -> None:
+        """What is shown stays (offline, or a service without the list); only a bug is reported."""
+        self._read_done()
+        if kind_of(exc) is ErrorKind.BUG:
+            self.tasks.error_reporter(exc)
+
+    def _loaded(self, asked: AskedRequests) -> None:
+        self._read_done()
+        self._show(asked.waiting)
+        for pairing in asked.ended:
+            self._tell(pairing)
+
+    def _show(self, waiting: list[Pairing]) -> None:
+        self.panel.show_requests(waiting)
+        ends = [p.expires_at for p in waiting if p.expires_at is not None]
+        if ends:
+            left_ms = int((min(ends) - datetime.now(UTC)).total_seconds() * 1000) + 1000
+            self._runs_out.start(max(1000, min(left_ms, LONGEST_WAIT_MS)))
+        else:
+            self._runs_out.stop()
+
+    def _tell(self, pairing: Pairing) -> None:
+        name = teen_name(pairing)
+        if pairing.id in self._calling_off and pairing.status is PairingStatus.CANCELLED:
+            return  # said by the call-off (an answer that came first is told below)
+        if pairing.status is PairingStatus.ACTIVE:
+            title = f"You are now a guardian of {name}"
+            text = f"One of {name}'s guardians approved your request. {name} is in your list of teens."
+            self.panel.say(f"✓ Approved: you are now a guardian of {name}.")
+        elif pairing.status is PairingStatus.REFUSED:
+            title = f"Your request to become a guardian of {name} was refused"
+            text = f"One of {name}'s guardians said no: you are not linked with {name}. Talk with them first."
+            self.panel.say(f"✗ Refused: one of {name}'s guardians said no, so you are not linked with {name}.")
+        elif pairing.status is PairingStatus.EXPIRED:
+            title = f"Your request to become a guardian of {name} ran out"
+            text = f"None of {name}'s guardians answered in 3 days. Pair again with a new code to ask once more."
+            self.panel.say(f"ℹ Ran out: none of {name}'s guardians answered in 3 days. Pair again to ask once more.")
+        elif pairing.status is PairingStatus.CANCELLED:
+            title = f"Your request to become a guardian of {name} was called off"
+            text = f"It was called off on {name}'s phone or on another computer of yours: nothing was linked."
+            self.panel.say(f"ℹ Called off: your request about {name} no longer stands; nothing was linked.")
+        else:
+            return  # still on its way somewhere (a confirm in flight): the next read says it
+        self.on_news(News.JOINED, title, text)
+
+    # --- calling off ---------------------------------------------------------------------------
+
+    def call_off(self, pairing: Pairing) -> None:
+        name = teen_name(pairing)
+        box = shown_as_typed(QMessageBox(self.window))  # the teen's name as it was typed
+        box.setObjectName("callOffAskedQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("FamGuard — Call off your request?")
+        box.setText(f"Call off your request to become a guardian of {name}?")
+        box.setInformativeText(
+            f"{name}'s guardians will no longer be asked. To ask again later, {name} must enter a new pairing "
+            "code on the phone."
+        )
+        call_off = box.addButton("&Call off", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep waiting", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter and Esc take nothing back
+        box.setEscapeButton(keep)
+
+        def answered(_result: int) -> None:
+            self.question = None
+            if box.clickedButton() is call_off:
+                self._send_call_off(pairing, name)
+            else:
+                self.panel.focus_first()
+
+        box.finished.connect(answered)
+        self.question = box
+        box.open()
+
+    def _send_call_off(self, pairing: Pairing, name: str) -> None:
+        panel = self.panel
+        panel.set_busy(pairing, True)
+        panel.say(f"Calling off your request about {name}…")
+        self._calling_off.add(pairing.id)
+
+        def done(_result: object) -> None:
+            panel.say(f"✓ Called off: {name}'s guardians are no longer asked. Nothing was linked.")
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._calling_off.discard(pairing.id)
+            panel.set_busy(pairing, False)
+            if kind_of(exc) is ErrorKind.BUG:
+                self.tasks.error_reporter(exc)
+                panel.say("✗ Something went wrong; the request may still stand. The details were logged.")
+            elif kind_of(exc) is ErrorKind.CONFLICT:  # approved meanwhile: ending the link is the way now
+                panel.say(f"ℹ Not called off: {user_message(exc)}")
+            elif kind_of(exc) is ErrorKind.OFFLINE:
+                panel.say(
+                    f"✗ Not sent: FamGuard cannot reach the service, so your request about {name} still stands. "
+                    "Call it off again when the connection is back."
+                )
+            else:
+                panel.say(f"✗ Not called off: {user_message(exc)}")
+            self.refresh()
+
+        self.run(partial(self.family.cancel_pairing, pairing.id), done, on_error=failed,
+                 name="call off my guardian request")  # fmt: skip
