@@ -329,6 +329,28 @@ class DemoEnvironment:
         self.teen = DemoTeen(self.base_url, person.email, person.password, person.display_name, youngest.age)
         self.live = True
 
+    def ask_to_join(self) -> Pairing:
+        """famguard.services.demo.DemoEnvironment.ask_to_join: the plan's newcomer signs in on the
+        practice service (its own connection, hung up after), starts a pairing, the teen's phone
+        enters and accepts the code, and the newcomer confirms — the same public calls a second
+        parent's app and a teen's phone make."""
+        from famguard.api import ApiClient
+        from famguard.api.http_session import make_session
+        from famguard.services.demo import DemoUnavailable
+
+        teen = self.teen
+        if not self.live or teen is None:
+            raise DemoUnavailable("The practice service is still starting. Try again in a moment.")
+        newcomer = self.plan.newcomer
+        api = ApiClient(self.base_url, make_session("FamGuard-demo"))
+        try:
+            api.sign_in(newcomer.email, newcomer.password)
+            pairing = api.start_pairing()
+            teen.accept(teen.redeem(pairing.code or ""))
+            return api.confirm_pairing(pairing.id)
+        finally:
+            api.session.close()
+
     @staticmethod
     @contextmanager
     def _long_lived() -> Iterator[None]:

@@ -92,13 +92,16 @@ class DemoPlan:
     guardian: DemoPerson
     second_guardian: DemoPerson
     teens: tuple[DemoTeenPlan, ...]
+    # A guardian account linked with nobody: it asks to join a teen's guardians when support staff
+    # practise an approval ("Someone asks to join" in the demo bar; famguard-server --demo prints it).
+    newcomer: DemoPerson
     links: tuple[DemoLink, ...]
     requests: tuple[DemoRequest, ...]
     history: tuple[DemoHistoryEntry, ...]
 
     @property
     def people(self) -> tuple[DemoPerson, ...]:
-        return (self.guardian, self.second_guardian, *(teen.person for teen in self.teens))
+        return (self.guardian, self.second_guardian, self.newcomer, *(teen.person for teen in self.teens))
 
     def teen(self, teen_id: str) -> DemoTeenPlan:
         return next(teen for teen in self.teens if teen.person.id == teen_id)
@@ -144,6 +147,7 @@ def make_demo_plan(
 
     alex = person("demo@famguard.example", "Alex Morgan", Role.GUARDIAN)
     jordan = person("jordan@famguard.example", "Jordan Morgan", Role.GUARDIAN)
+    robin = person("robin@famguard.example", "Robin Morgan", Role.GUARDIAN)
     maya = person("maya@famguard.example", "Maya", Role.TEEN, _born(today, 14, 120))
     sam = person("sam@famguard.example", "Sam", Role.TEEN, _born(today, 16, 200))
     links: list[DemoLink] = []
@@ -210,6 +214,7 @@ def make_demo_plan(
         guardian=alex,
         second_guardian=jordan,
         teens=tuple(teens),
+        newcomer=robin,
         links=tuple(links),
         requests=(approved, pending),
         history=tuple(history),

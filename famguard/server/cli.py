@@ -178,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             print(f"  second guardian: {family.second_guardian_email} / {family.second_guardian_password}")
+            print(
+                f"  {family.newcomer_name}, a guardian linked with nobody (pair with a teen to practise a "
+                f"guardian's approval): {family.newcomer_email} / {family.newcomer_password}"
+            )
             for teen in family.teens:
                 print(f"  teen {teen.display_name} ({teen.age}): {teen.email} / {teen.password}")
         log_config = copy.deepcopy(LOGGING_CONFIG)

@@ -38,6 +38,9 @@ class DemoFamily:
     second_guardian_email: str
     second_guardian_password: str
     second_guardian_name: str
+    newcomer_email: str  # a guardian linked with nobody: to practise a guardian's approval
+    newcomer_password: str
+    newcomer_name: str
     teens: tuple[DemoTeen, ...]
 
 
@@ -119,6 +122,9 @@ def _seed(session: Session, plan: DemoPlan, hasher: Callable[[str], str]) -> Dem
         second_guardian_email=second.email,
         second_guardian_password=second.password,
         second_guardian_name=second.display_name,
+        newcomer_email=plan.newcomer.email,
+        newcomer_password=plan.newcomer.password,
+        newcomer_name=plan.newcomer.display_name,
         teens=tuple(
             DemoTeen(teen.person.id, teen.person.display_name, teen.person.email, teen.person.password, teen.age)
             for teen in plan.teens

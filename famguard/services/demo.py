@@ -160,6 +160,13 @@ class DemoEnvironment(Protocol):
     @property
     def teen(self) -> TeenPhone | None: ...
 
+    def ask_to_join(self) -> Pairing:
+        """Practice: the demo's guardian account linked with nobody pairs with the teen on the
+        phone (its code entered and accepted there, then confirmed), so the demo guardian is asked
+        to approve or refuse it (blocking). The pairing, `approval` (or `active` when that account
+        is a guardian of the teen already); DemoUnavailable before the service is up."""
+        ...
+
     def stop_service(self) -> None:
         """Stop the practice service (again is harmless); its waiting long polls answer at once."""
         ...

@@ -85,7 +85,7 @@ class AskedRequestsPanel(QWidget):
         name = teen_name(pairing)
         words = named(wrapping_label(waiting_words(pairing), "askedRequestWords"), "askedRequestWords", "Request")
         call_off = named(
-            QPushButton("Call &off…"),
+            QPushButton("Ca&ll off…"),
             "callOffAskedButton",
             f"Call off your request to become a guardian of {name}",
             f"Take back the question to {name}'s guardians (pairing again needs a new code)",

@@ -28,6 +28,7 @@ from famguard.ui.settings import Settings
 from famguard.ui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms): types only
+    from famguard.domain.models import Pairing
     from famguard.services import AccountSession, SessionService
     from famguard.services.demo import DemoEnvironment
     from famguard.ui.alerts import Alerts
@@ -126,6 +127,7 @@ class AppController(QObject):
         w.sign_in_cancelled.connect(self._cancel_sign_in)
         w.sign_out_requested.connect(self.sign_out)
         w.reset_demo_requested.connect(self.reset_demo)
+        w.demo_ask_to_join_requested.connect(self.demo_ask_to_join)
         w.preferences_requested.connect(self.edit_preferences)
         w.safety_centre_requested.connect(lambda section: self.safety_centre.open(section))
         w.may_quit = self._may_quit
@@ -627,6 +629,40 @@ class AppController(QObject):
         self.window.show_welcome()
         self.report_error(exc)
         self._demo_first_screen_up()
+
+    def demo_ask_to_join(self) -> None:
+        """Practice for support staff: the demo's guardian account linked with nobody pairs with
+        the phone's teen, so the demo guardian is asked to approve it — the teen's home shows the
+        question (the events bring it, and its news). Said in words when it cannot be done."""
+        env = self.demo_env
+        if env is None:
+            return
+        button = self.window.ask_to_join_button
+        button.setEnabled(False)  # one pairing at a time
+
+        def asked(pairing: Pairing) -> None:
+            from famguard.domain.models import PairingStatus
+
+            button.setEnabled(True)
+            if self.demo_env is not env or self.family is None or pairing.teen is None:
+                return
+            teen, who = pairing.teen.display_name, pairing.guardian_name or "The practice account"
+            self.family.teen_list.select_when_listed(pairing.teen.id)
+            if pairing.status is not PairingStatus.APPROVAL:  # approved in an earlier practice run
+                self.window.show_notice(
+                    f"Practice: “{who}” is a guardian of {teen} already, so nobody is asked. "
+                    "Choose “Reset demo” to practise again.",
+                    hide_after_ms=20000,
+                )
+
+        def failed(exc: BaseException) -> None:
+            button.setEnabled(True)
+            if self.demo_env is env:
+                self.window.show_notice(f"✗ Practice not started: {user_message(exc) or exc}", hide_after_ms=20000)
+                if user_message(exc) is None:
+                    self.report_error(exc)
+
+        self.tasks.run(env.ask_to_join, on_success=asked, on_error=failed, name="demo: someone asks to join")
 
     def reset_demo(self) -> None:
         if self.demo_env is None:

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
     sign_in_built = Signal(object)  # the sign-in form, made the first time it is needed
     sign_out_requested = Signal()
     reset_demo_requested = Signal()
+    demo_ask_to_join_requested = Signal()  # practice: an account asks to join the teen's guardians
     add_teen_requested = Signal()
     page_requested = Signal(str)  # a page of the selected teen, by its registered name
     page_built = Signal(str)  # a registered page was built (on its first showing): its presenter wires it
@@ -286,11 +287,19 @@ class MainWindow(QMainWindow):
         self.demo_badge.setStyleSheet(
             "#demoBadge { background: #6a1b9a; color: white; font-weight: bold; border-radius: 3px; padding: 2px; }"
         )
-        self.demo_text = QLabel("  Practice family on this computer — nothing here is real or saved.  ")
+        self.demo_text = QLabel("  Practice family — nothing here is real or saved.  ")
         self.reset_demo_button = named(QPushButton("&Reset demo"), "resetDemoButton", "Reset demo")
         self.reset_demo_button.clicked.connect(self._ask_reset_demo)
+        self.ask_to_join_button = named(
+            QPushButton("Someone asks to &join"),
+            "demoAskToJoinButton",
+            "Practise: someone asks to join",
+            "A practice account pairs with the teen on the phone: you approve or refuse it, as a guardian must",
+        )
+        self.ask_to_join_button.clicked.connect(self.demo_ask_to_join_requested)
         self.demo_bar.addWidget(self.demo_badge)
         self.demo_bar.addWidget(self.demo_text)
+        self.demo_bar.addWidget(self.ask_to_join_button)
         self.demo_bar.addWidget(self.reset_demo_button)
         self.addToolBar(self.demo_bar)  # at the top
         self.demo_bar.setVisible(False)

@@ -125,10 +125,11 @@ def test_only_the_desktop_demo_hashes_its_made_up_accounts_lightly(
         assert family is not None
         with make_engine(database_url).connect() as connection:
             hashes = [row[0] for row in connection.exec_driver_sql("SELECT password_hash FROM accounts")]
-        assert len(hashes) == 4 and all(h.startswith("$argon2id$") for h in hashes)
+        assert len(hashes) == 5 and all(h.startswith("$argon2id$") for h in hashes)  # Robin's, unlinked, too
         assert all(("m=1024,t=1,p=1" in h) is light and ("m=2048,t=1,p=1" in h) is not light for h in hashes)
         api = Api(requests.Session(), base)
         assert sign_in(api, family.guardian_email, family.guardian_password)["access_token"]
+        assert sign_in(api, family.newcomer_email, family.newcomer_password)["access_token"]
         refused = api.call("POST", "/v1/auth/token", json={"email": family.guardian_email, "password": "wrong"})
         assert refused.status_code == 401
     finally:

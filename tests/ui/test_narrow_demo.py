@@ -63,6 +63,7 @@ def test_the_demos_phone_stays_readable_beside_the_teens_page_on_an_800_pixel_sc
     # The way back to the list of teens is in sight: the demo bar's "Teen's phone" hides the phone.
     toggle = window.demo_bar.findChild(QToolButton, "teenPhoneToggle")
     assert toggle is not None and toggle.isVisible() and toggle.isChecked()
+    assert window.ask_to_join_button.isVisible()  # the practice of an approval: not in the bar's overflow
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _wholly_visible(window.teen_list.add_button), timeout=WAIT)
     assert phone.isHidden() and window.frameGeometry().width() <= SCREEN_WIDTH
