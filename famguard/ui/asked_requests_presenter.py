@@ -39,6 +39,10 @@ FIRST_READ_AFTER_MS = 2000
 LONGEST_WAIT_MS = 6 * 60 * 60 * 1000
 
 
+def called_off_words(teen: str) -> str:
+    return f"✓ Called off: {teen}'s guardians are no longer asked. Nothing was linked."
+
+
 class AskedRequestsPresenter(Presenter):
     def __init__(
         self,
@@ -129,7 +133,11 @@ class AskedRequestsPresenter(Presenter):
     def _tell(self, pairing: Pairing) -> None:
         name = teen_name(pairing)
         if pairing.id in self._calling_off and pairing.status is PairingStatus.CANCELLED:
-            return  # said by the call-off (an answer that came first is told below)
+            # This guardian's own call-off, also one whose reply was lost on the way ("not sent"
+            # was said then): no news, the panel says it landed. An answer that came first is
+            # told below.
+            self.panel.say(called_off_words(name))
+            return
         if pairing.status is PairingStatus.ACTIVE:
             title = f"You are now a guardian of {name}"
             text = f"One of {name}'s guardians approved your request. {name} is in your list of teens."
@@ -186,11 +194,13 @@ class AskedRequestsPresenter(Presenter):
         self._calling_off.add(pairing.id)
 
         def done(_result: object) -> None:
-            panel.say(f"✓ Called off: {name}'s guardians are no longer asked. Nothing was linked.")
+            self._show([p for p in panel.shown if p.id != pairing.id])  # gone now, not at the next read
+            panel.say(called_off_words(name))
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            self._calling_off.discard(pairing.id)
+            # Still ours if the service shows it called off at the next read: an answer lost on
+            # the way can follow a call-off that landed.
             panel.set_busy(pairing, False)
             if kind_of(exc) is ErrorKind.BUG:
                 self.tasks.error_reporter(exc)

@@ -174,3 +174,41 @@ def test_a_refusal_given_while_the_app_was_closed_is_told_at_the_next_start(
     told = [title for _kind, title, _text in again.alerts.shown]
     assert "Your request to become a guardian of Maya was refused" in told
     assert again.window.teen_list.list.count() == 0
+
+
+def _call_off_from_the_panel(qtbot, controller) -> None:
+    """ "Call off…" under the list of teens, then "Call off" in its question."""
+    asked = controller.family.asked_requests
+    click(qtbot, find(asked.panel, QPushButton, "callOffAskedButton"))
+    qtbot.waitUntil(lambda: asked.question is not None and asked.question.isVisible(), timeout=WAIT)
+    (call_off,) = [b for b in asked.question.buttons() if b.text() == "&Call off"]
+    qtbot.mouseClick(call_off, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_call_off_offline_says_the_question_still_stands_and_a_lost_reply_is_set_right(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    """Offline nothing is taken back and the panel says so; a call-off that reached the service
+    but whose reply was lost on the way is said to have landed once the service is read again."""
+    controller, wizard, alex, teen_id, request = _asked(qtbot, launch, live_server, proxy, guardian, teen)
+    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    panel = _panel(controller)
+    qtbot.waitUntil(lambda: bool(panel.findChildren(QPushButton, "callOffAskedButton")), timeout=WAIT)
+
+    proxy.set_offline(True)
+    _call_off_from_the_panel(qtbot, controller)
+    qtbot.waitUntil(lambda: "✗ Not sent: FamGuard cannot reach the service" in panel.text(), timeout=WAIT)
+    assert "still stands" in panel.text()
+    assert [r.id for r in alex.guardian_requests(teen_id)] == [request.id]  # nothing taken back
+    assert find(panel, QPushButton, "callOffAskedButton").isEnabled()  # it can be asked again
+
+    proxy.set_offline(False)
+    proxy.drop_reply("DELETE /v1/pairings/", times=5)  # every reply to the call-off lost
+    _call_off_from_the_panel(qtbot, controller)
+    qtbot.waitUntil(lambda: alex.guardian_requests(teen_id) == [], timeout=WAIT)  # it landed
+    proxy.clear()  # the app reads its questions again after a failed call-off
+    qtbot.waitUntil(lambda: "✓ Called off: Maya's guardians are no longer asked." in panel.text(), timeout=WAIT)
+    assert not panel.findChildren(QPushButton, "callOffAskedButton")
+    told = [title for _kind, title, _text in controller.alerts.shown]
+    assert not any("called off" in title for title in told)  # its own call-off is no news
