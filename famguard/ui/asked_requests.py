@@ -85,7 +85,9 @@ class AskedRequestsPanel(QWidget):
         name = teen_name(pairing)
         words = named(wrapping_label(waiting_words(pairing), "askedRequestWords"), "askedRequestWords", "Request")
         call_off = named(
-            QPushButton("Ca&ll off…"),
+            # No Alt+letter: each of "Call off"'s is another button's on the family screen
+            # ("Change controls…", "Un&link…", "Acc&ount", "Re&fuse"); Tab reaches it.
+            QPushButton("Call off…"),
             "callOffAskedButton",
             f"Call off your request to become a guardian of {name}",
             f"Take back the question to {name}'s guardians (pairing again needs a new code)",

@@ -95,7 +95,10 @@ class GuardianRequestsSection(HomeSection):
             words += " This account carries your name, but it is not yours."
         label = named(wrapping_label(words, "guardianRequestWords"), "guardianRequestWords", "Request")
         approve = named(
-            QPushButton("&Approve…"),
+            # No Alt+letter: each of "Approve"'s is another button's on the family screen ("&Add a
+            # teen", "&Plan …", "&View", …), and a shared one only moves the focus between them.
+            # Tab reaches it after "Refuse", and it asks before anything is given.
+            QPushButton("Approve…"),
             "approveGuardianButton",
             f"Approve {request.guardian_name} as a guardian of {teen_name}",
         )

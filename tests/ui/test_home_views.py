@@ -114,7 +114,25 @@ def test_the_first_answer_takes_the_focus_at_once_and_keeps_it_while_the_home_re
     assert home.requests.pending_count() == 2
 
 
+def _both_kinds_of_guardian_question(window: MainWindow) -> None:
+    """An account asks this guardian to let it join Maya's guardians (the home's section), and
+    this guardian's own question to join Leo's waits (the panel under the teens)."""
+    from famguard.domain.models import GuardianRequest, Pairing, PairingStatus, PairingTeen
+    from famguard.ui.asked_requests import AskedRequestsPanel
+    from famguard.ui.guardian_requests import GuardianRequestsSection
+
+    section = window.ensure_home_page().section(GuardianRequestsSection)
+    asking = GuardianRequest("p1", "t1", "g9", "Jordan", NOW, NOW)
+    section.show_requests("t1", "Maya", [asking], "Sam Guardian", NOW)
+    panel = AskedRequestsPanel()
+    window.teen_list.place_below_list(panel)
+    panel.show_requests([Pairing("p2", PairingStatus.APPROVAL, expires_at=NOW, teen=PairingTeen("t7", "Leo", 16))])
+    QApplication.processEvents()
+    assert section.isVisible() and panel.isVisible()
+
+
 def test_mnemonics_are_unique_on_the_home_and_on_the_controls_page_and_work(qtbot, window: MainWindow) -> None:
+    _both_kinds_of_guardian_question(window)  # their buttons are on the family screen too
     bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
     home_letters = mnemonics(window) + bar
     assert len(home_letters) == len(set(home_letters)), home_letters
@@ -139,6 +157,8 @@ def test_mnemonics_are_unique_on_every_page_beside_the_demos_teen_phone(qtbot, w
 
     phone = window.ensure_teen_phone()
     phone.show()
+    window.set_demo(True)  # its bar: "Someone asks to join", "Reset demo"
+    _both_kinds_of_guardian_question(window)
     bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
     for name in (HOME_PAGE, CONTROLS_PAGE, SCREEN_TIME_PAGE, HISTORY_PAGE, PHONE_PAGE):
         window.show_page(name)
