@@ -114,10 +114,16 @@ class EnterPresses(QObject):
         self._button: QPushButton | None = None
         app.focusChanged.connect(self._focus_moved)
 
+    INSTALLED = "famguardEnterPresses"  # a dynamic property of the application once installed
+
     @classmethod
     def install(cls, app: QApplication) -> None:
-        if app.findChild(cls) is None:
+        # A property, not `app.findChild(cls)`: PySide fills findChild's default options argument
+        # from the `Qt` namespace and so made all its ~90 enums, ~8-12 ms of CPU before a returning
+        # guardian's family was on screen (cProfile of the cached start).
+        if not app.property(cls.INSTALLED):
             cls(app)
+            app.setProperty(cls.INSTALLED, True)
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         if self._button is not None and shiboken6.isValid(self._button):
