@@ -9,6 +9,7 @@ and sends the call-off on a worker."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -51,11 +52,13 @@ class AskedRequestsPresenter(Presenter):
         family: FamilyService,
         *,
         on_news: NewsSink,
+        on_waiting: Callable[[list[str]], None] = lambda _names: None,
         on_failure: FailureHandler | None = None,
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
         self.family = family
         self.on_news = on_news
+        self.on_waiting = on_waiting  # the names of the teens asked about, after each change
         self.question: QMessageBox | None = None  # "Call off …?" while it is asked
         self.panel = AskedRequestsPanel()
         window.teen_list.place_below_list(self.panel)
@@ -123,6 +126,7 @@ class AskedRequestsPresenter(Presenter):
 
     def _show(self, waiting: list[Pairing]) -> None:
         self.panel.show_requests(waiting)
+        self.on_waiting([teen_name(p) for p in waiting])
         ends = [p.expires_at for p in waiting if p.expires_at is not None]
         if ends:
             left_ms = int((min(ends) - datetime.now(UTC)).total_seconds() * 1000) + 1000

@@ -205,6 +205,7 @@ class FamilyPresenter(Presenter):
             from famguard.ui.asked_requests_presenter import AskedRequestsPresenter
 
             self._asked = AskedRequestsPresenter(self.window, self.tasks, self.session.family, on_news=self._news,
+                                                 on_waiting=self.teen_list.set_asked,
                                                  on_failure=self.failed)  # fmt: skip
             self._asked.start()
         return self._asked

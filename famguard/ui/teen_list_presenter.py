@@ -56,6 +56,7 @@ class TeenListPresenter(Presenter):
         # What the service said of who is linked: None while not asked or asking, True once it
         # answered, False when asking failed. Until it answers, "no teen" is not said.
         self._service_answered: bool | None = None
+        self._asked: list[str] = []  # teens this guardian asked to join, waiting for an answer
         self._select_when_listed: str | None = None  # a teen just paired, selected once the list has them
         self.track(window.teen_list.teen_selected, self.select)
 
@@ -101,8 +102,27 @@ class TeenListPresenter(Presenter):
                 self._show_empty()
         self.failed(exc)
 
+    def set_asked(self, teen_names: list[str]) -> None:
+        """The teens this guardian asked to join as a guardian, waiting for their guardians'
+        answer ("Waiting for approval"): an empty family says so, not only "Add a teen"."""
+        if teen_names != self._asked:
+            self._asked = list(teen_names)
+            if not self.rows and self._service_answered is not None:
+                self._show_empty()
+
     def _show_empty(self) -> None:
         text = {True: NO_TEEN_TEXT, False: NOT_ASKED_TEXT, None: ASKING_TEXT}[self._service_answered]
+        if self._asked:
+            one = len(self._asked) == 1
+            names = " and ".join(", ".join(self._asked).rsplit(", ", 1))
+            them, whose = (names, f"{names}'s") if one else ("them", "their")
+            if self._service_answered:  # not "Add a teen": a teen was added, and waits for a yes
+                text = "No teen is linked yet."
+            text += (
+                f" Your {'request' if one else 'requests'} to become a guardian of {names} "
+                f"{'waits' if one else 'wait'} for an answer (“Waiting for approval”, on the left): FamGuard "
+                f"shows {them} here once one of {whose} guardians approves."
+            )
         self.window.show_no_teen(text)
         self.window.teen_list.set_empty_text(SHORT_EMPTY_TEXT[self._service_answered])
 

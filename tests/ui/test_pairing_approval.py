@@ -115,6 +115,9 @@ def test_a_question_left_with_close_stays_under_the_teens_and_its_answer_is_told
     qtbot.waitUntil(lambda: panel.isVisible() and "Maya: one of Maya's guardians must approve you" in panel.text(),
                     timeout=WAIT)  # fmt: skip
     assert find(panel, QPushButton, "callOffAskedButton").isVisible()
+    page = controller.window.no_teen_label  # the family's page, while no teen is linked
+    qtbot.waitUntil(lambda: "Your request to become a guardian of Maya waits for an answer" in page.text(),
+                    timeout=WAIT)  # fmt: skip
 
     alex.approve_pairing(request.id)
     qtbot.waitUntil(lambda: "✓ Approved: you are now a guardian of Maya." in panel.text(), timeout=WAIT)
