@@ -140,6 +140,9 @@ class SyncEngine:
         self.api = api
         self.me = me  # this guardian's account id: another account's link with a teen is news
         self._joined: list[tuple[str, str]] = []  # (teen id, name) of guardians who joined, untold
+        # This computer began following the events at this sign-in: what was asked of the guardian
+        # before it (a question to join a teen's guardians) is not among the events to come.
+        self.first_follow = False
         self._joined_lock = threading.Lock()  # never held across I/O: the GUI thread takes the list
         self.poll_interval = poll_interval
         self.events_wait = events_wait
@@ -445,6 +448,7 @@ class SyncEngine:
         cursor, and its event was never handled."""
         if self.store.get_meta(CURSOR_KEY) is None:
             self.store.set_meta(CURSOR_KEY, self.api.events().cursor)
+            self.first_follow = True
 
     def pull_once(self, wait: int = 0) -> int:
         """One events call (blocking up to `wait` s); updates the cache; returns events handled."""

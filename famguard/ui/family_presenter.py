@@ -436,12 +436,16 @@ class FamilyPresenter(Presenter):
 
     def _read_every_teen(self, teens: list[TeenSummary]) -> None:
         """Each teen not read yet: their today from the store, and their requests from the server
-        (the inbox and the badges are about all teens, not only the selected one)."""
+        (the inbox and the badges are about all teens, not only the selected one). At the first
+        sign-in on this computer also who asks to join each teen's guardians: a question asked
+        before it comes with no event, and the selected teen's alone was asked for."""
         for teen in teens:
             if teen.id not in self._read:
                 self._read.add(teen.id)
                 self.home.reload(teen.id)
                 self.requests.refresh(teen.id)
+                if self.session.sync.first_follow and teen.id != self.current:
+                    self.guardian_requests.refresh(teen.id)
 
     # --- what the guardian hears of -----------------------------------------------------------
 

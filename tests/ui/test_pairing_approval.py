@@ -215,3 +215,24 @@ def test_a_call_off_offline_says_the_question_still_stands_and_a_lost_reply_is_s
     assert not panel.findChildren(QPushButton, "callOffAskedButton")
     told = [title for _kind, title, _text in controller.alerts.shown]
     assert not any("called off" in title for title in told)  # its own call-off is no news
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_at_the_first_sign_in_a_question_about_a_teen_not_shown_is_told_at_once(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    """A question asked before this computer followed the events comes with no event: at the first
+    sign-in every teen's questions are asked for, not only the selected teen's."""
+    pair(guardian.api, teen.api)  # Maya, shown first
+    leo = member(live_server, "teen", "Leo", age=15)
+    leo_id = pair(guardian.api, leo.api)
+    jordan = member(live_server, "guardian", "Jordan")
+    asked = ask_to_pair(jordan.api, leo.api)
+    assert asked.status.value == "approval"
+
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_family(qtbot, controller)
+    asking = "“Jordan” asks to become a guardian of Leo"
+    qtbot.waitUntil(lambda: any(told[1] == asking for told in controller.alerts.shown), timeout=WAIT)
+    assert controller.family.current != leo_id  # told without Leo being selected
