@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from famguard.server.routes_pairing import APPROVALS_PER_DAY
-from tests.support.accounts import ask_to_pair, member, pair
+from tests.support.accounts import Member, ask_to_pair, member, pair
 
 from .conftest import stop_app
 from .test_flows import WAIT, click, find, sign_in, wait_family
@@ -236,3 +236,34 @@ def test_at_the_first_sign_in_a_question_about_a_teen_not_shown_is_told_at_once(
     asking = "“Jordan” asks to become a guardian of Leo"
     qtbot.waitUntil(lambda: any(told[1] == asking for told in controller.alerts.shown), timeout=WAIT)
     assert controller.family.current != leo_id  # told without Leo being selected
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_question_nobody_answers_in_three_days_is_said_to_have_run_out(
+    qtbot, launch, clocked_server, clock, teen_on_clock
+) -> None:
+    """The service's clock moves three days on (the app's own sign-in renews itself, as it does
+    over days); the next read of the guardian's questions says the question ran out."""
+    alex = member(clocked_server, "guardian", "Alex", address="alex@example.org")
+    pair(alex.api, teen_on_clock.api)
+    newcomer = member(clocked_server, "guardian", "Sam Guardian", address="sam@example.org")
+    controller = launch()
+    sign_in(qtbot, controller, clocked_server, newcomer)
+    wait_family(qtbot, controller)
+    wizard = link_from_the_wizard(qtbot, controller, teen_on_clock, ends="approval")
+    qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
+    panel = _panel(controller)
+    qtbot.waitUntil(lambda: bool(panel.findChildren(QPushButton, "callOffAskedButton")), timeout=WAIT)
+
+    clock.advance(days=3, seconds=1)
+    controller.family.asked_requests.refresh()  # what the timer at the question's end does
+    qtbot.waitUntil(lambda: "ℹ Ran out: none of Maya's guardians answered in 3 days." in panel.text(), timeout=WAIT)
+    assert not panel.findChildren(QPushButton, "callOffAskedButton")
+    told = [title for _kind, title, _text in controller.alerts.shown]
+    assert "Your request to become a guardian of Maya ran out" in told
+    assert controller.window.teen_list.list.count() == 0
+
+
+@pytest.fixture
+def teen_on_clock(clocked_server: str) -> Member:
+    return member(clocked_server, "teen", "Maya", address="maya@example.org", age=14)
