@@ -38,6 +38,7 @@ FIRST_READ_AFTER_MS = 2000
 # A timer for the soonest question's end: at most this far ahead (Qt's timers take an int of ms;
 # a later one is armed again when this one fires).
 LONGEST_WAIT_MS = 6 * 60 * 60 * 1000
+SOONEST_READ_MS = 30_000
 
 
 def called_off_words(teen: str) -> str:
@@ -130,7 +131,9 @@ class AskedRequestsPresenter(Presenter):
         ends = [p.expires_at for p in waiting if p.expires_at is not None]
         if ends:
             left_ms = int((min(ends) - datetime.now(UTC)).total_seconds() * 1000) + 1000
-            self._runs_out.start(max(1000, min(left_ms, LONGEST_WAIT_MS)))
+            # At least SOONEST_READ_MS: a computer whose clock runs ahead of the service's would
+            # otherwise read the list again every second until the service's time caught up.
+            self._runs_out.start(min(max(left_ms, SOONEST_READ_MS), LONGEST_WAIT_MS))
         else:
             self._runs_out.stop()
 
