@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import PairingStatus
 from famguard.ui.asked_requests import AskedRequestsPanel, teen_name
-from famguard.ui.common import shown_as_typed
+from famguard.ui.dialogs import ask_without_blocking, safe_question
 from famguard.ui.home_presenter import News
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -169,30 +169,25 @@ class AskedRequestsPresenter(Presenter):
 
     def call_off(self, pairing: Pairing) -> None:
         name = teen_name(pairing)
-        box = shown_as_typed(QMessageBox(self.window))  # the teen's name as it was typed
-        box.setObjectName("callOffAskedQuestion")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("FamGuard — Call off your request?")
-        box.setText(f"Call off your request to become a guardian of {name}?")
-        box.setInformativeText(
+        box, call_off = safe_question(  # Enter and Esc take nothing back
+            self.window,
+            "callOffAskedQuestion",
+            "FamGuard — Call off your request?",
+            f"Call off your request to become a guardian of {name}?",
             f"{name}'s guardians will no longer be asked. To ask again later, {name} must enter a new pairing "
-            "code on the phone."
+            "code on the phone.",
+            "&Call off",
+            "&Keep waiting",
         )
-        call_off = box.addButton("&Call off", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep waiting", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)  # Enter and Esc take nothing back
-        box.setEscapeButton(keep)
 
-        def answered(_result: int) -> None:
+        def answered(acted: bool) -> None:
             self.question = None
-            if box.clickedButton() is call_off:
+            if acted:
                 self._send_call_off(pairing, name)
             else:
                 self.panel.focus_first()
 
-        box.finished.connect(answered)
-        self.question = box
-        box.open()
+        self.question = ask_without_blocking(box, call_off, answered)
 
     def _send_call_off(self, pairing: Pairing, name: str) -> None:
         panel = self.panel

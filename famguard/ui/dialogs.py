@@ -5,6 +5,7 @@ handled."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -112,60 +113,93 @@ class ConflictDialog(QDialog):
         super().reject()
 
 
+def safe_question(
+    parent: QWidget,
+    object_name: str,
+    title: str,
+    text: str,
+    informative: str,
+    act: str,
+    keep: str,
+    *,
+    icon: QMessageBox.Icon | None = None,
+    act_role: QMessageBox.ButtonRole | None = None,
+) -> tuple[QMessageBox, QPushButton]:
+    """A question whose safe answer (`keep`) is the default for Enter and Esc, its words shown as
+    typed (a name from others in them stays plain text). Returns the box and the button that acts
+    (`act`, a destructive one unless `act_role` says otherwise; the icon a question mark unless
+    `icon`): `exec()` the box and compare `clickedButton()` with it, or `ask_without_blocking`."""
+    box = shown_as_typed(QMessageBox(parent))
+    box.setObjectName(object_name)
+    box.setWindowTitle(title)
+    box.setIcon(icon or QMessageBox.Icon.Question)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    acting = box.addButton(act, act_role or QMessageBox.ButtonRole.DestructiveRole)
+    keeping = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keeping)
+    box.setEscapeButton(keeping)
+    return box, acting
+
+
+def ask_without_blocking(box: QMessageBox, acting: QPushButton, then: Callable[[bool], None]) -> QMessageBox:
+    """Show a `safe_question` without blocking the event loop; `then(acted)` once it is answered.
+    Returns the box (a presenter keeps it while it is asked)."""
+    box.finished.connect(lambda _result: then(box.clickedButton() is acting))
+    box.open()
+    return box
+
+
 def confirm_quit(parent: QWidget, unsent: int) -> bool:
     """Ask before quitting with changes that have not reached the service: they are kept, but the
     teen's phone keeps the old settings until FamGuard is open and online again."""
-    box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it
-    box.setObjectName("quitDialog")
-    box.setWindowTitle("FamGuard — Quit")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setText(not_reached_words(unsent))
     kept = "It is kept on this computer and sent" if unsent == 1 else "They are kept on this computer and sent"
-    box.setInformativeText(
+    box, quit_button = safe_question(
+        parent,
+        "quitDialog",
+        "FamGuard — Quit",
+        not_reached_words(unsent),
         f"{kept} the next time FamGuard is open and online; until then your teen's phone keeps the "
-        "settings it has. Quit anyway?"
+        "settings it has. Quit anyway?",
+        "&Quit anyway",
+        "&Keep FamGuard open",
+        icon=QMessageBox.Icon.Warning,
     )
-    quit_button = box.addButton("&Quit anyway", QMessageBox.ButtonRole.DestructiveRole)
-    stay = box.addButton("&Keep FamGuard open", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(stay)
     box.exec()
     return box.clickedButton() is quit_button
 
 
 def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
     """Ask before signing out; warn when changes have not reached the service yet."""
-    box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it
-    box.setObjectName("signOutDialog")
-    box.setWindowTitle("FamGuard — Sign out")
-    box.setIcon(QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question)
-    if unsent:
-        box.setText(not_reached_words(unsent))
-        lost = "it will be lost" if unsent == 1 else "they will be lost"
-        box.setInformativeText(f"If you sign out now {lost}. Sign out anyway?")
-    else:
-        box.setText("Sign out of FamGuard on this computer?")
-    sign_out = box.addButton("Sign &out", QMessageBox.ButtonRole.DestructiveRole)
-    stay = box.addButton("&Stay signed in", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(stay)
+    lost = "it will be lost" if unsent == 1 else "they will be lost"
+    box, sign_out = safe_question(
+        parent,
+        "signOutDialog",
+        "FamGuard — Sign out",
+        not_reached_words(unsent) if unsent else "Sign out of FamGuard on this computer?",
+        f"If you sign out now {lost}. Sign out anyway?" if unsent else "",
+        "Sign &out",
+        "&Stay signed in",
+        icon=QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question,
+    )
     box.exec()
     return box.clickedButton() is sign_out
 
 
 def confirm_unlink(parent: QWidget, name: str) -> bool:
     """Ask before unlinking; Enter and Esc keep the link (the safe answer is the default)."""
-    box = shown_as_typed(QMessageBox(parent))  # a name or a message from the service in it
-    box.setObjectName("unlinkDialog")
-    box.setWindowTitle("FamGuard — Unlink")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setText(f"Unlink {name}?")
-    box.setInformativeText(
+    box, unlink = safe_question(
+        parent,
+        "unlinkDialog",
+        "FamGuard — Unlink",
+        f"Unlink {name}?",
         f"You will no longer see or set {name}'s controls, and {name} is told at once. "
-        "Linking again needs a new pairing code on their phone."
+        "Linking again needs a new pairing code on their phone.",
+        f"&Unlink {name}",
+        "&Keep the link",
+        icon=QMessageBox.Icon.Warning,
     )
-    unlink = box.addButton(f"&Unlink {name}", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("&Keep the link", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
     box.exec()
     return box.clickedButton() is unlink
 
@@ -174,18 +208,15 @@ def confirm_reset_demo(parent: QWidget) -> bool:
     """Ask before resetting the demo: a support person mid-demo who pressed "Reset demo" (beside
     "Teen's phone" on the demo bar) lost what they had shown — changes, requests, a pairing — at
     once. Enter and Esc keep the demo (the safe answer is the default)."""
-    box = QMessageBox(parent)
-    box.setObjectName("resetDemoDialog")
-    box.setWindowTitle("FamGuard — Reset demo")
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setText("Reset the demo to the practice family as it started?")
-    box.setInformativeText(
-        "What was changed, asked for and paired in this demo is undone, and the teen's phone starts again."
+    box, reset = safe_question(
+        parent,
+        "resetDemoDialog",
+        "FamGuard — Reset demo",
+        "Reset the demo to the practice family as it started?",
+        "What was changed, asked for and paired in this demo is undone, and the teen's phone starts again.",
+        "&Reset demo",
+        "&Keep this demo",
     )
-    reset = box.addButton("&Reset demo", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("&Keep this demo", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
     box.exec()
     return box.clickedButton() is reset
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import GuardianRequest, Pairing
 from famguard.domain.plain_text import carries_my_name
-from famguard.ui.common import shown_as_typed
+from famguard.ui.dialogs import ask_without_blocking, safe_question
 from famguard.ui.guardian_requests import GuardianRequestsSection
 from famguard.ui.home_presenter import News
 from famguard.ui.presenter import FailureHandler, Presenter
@@ -106,30 +106,27 @@ class GuardianRequestsPresenter(Presenter):
         if not approve:
             self._send(request, False, teen)
             return
-        box = shown_as_typed(QMessageBox(self.window))  # the account's name as it was typed
-        box.setObjectName("approveGuardianQuestion")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("FamGuard — Approve a guardian?")
-        box.setText(f"Let “{request.guardian_name}” become a guardian of {teen}?")
-        box.setInformativeText(
+        box, approve_button = safe_question(  # Enter and Esc give nobody anything
+            self.window,
+            "approveGuardianQuestion",
+            "FamGuard — Approve a guardian?",
+            f"Let “{request.guardian_name}” become a guardian of {teen}?",
             f"They will see {teen}'s settings, history and use, change any rule and answer {teen}'s requests, "
-            f"until they or {teen} end the link. Only approve someone you know."
+            f"until they or {teen} end the link. Only approve someone you know.",
+            "&Approve",
+            "&Not now",
+            icon=QMessageBox.Icon.Warning,
+            act_role=QMessageBox.ButtonRole.AcceptRole,
         )
-        approve_button = box.addButton("&Approve", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("&Not now", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)  # Enter and Esc give nobody anything
-        box.setEscapeButton(keep)
 
-        def answered(_result: int) -> None:
+        def answered(acted: bool) -> None:
             self.question = None
-            if box.clickedButton() is approve_button:
+            if acted:
                 self._send(request, True, teen)
             else:
                 self.section.focus_first()
 
-        box.finished.connect(answered)
-        self.question = box
-        box.open()
+        self.question = ask_without_blocking(box, approve_button, answered)
 
     def _send(self, request: GuardianRequest, approve: bool, teen: str) -> None:
         section = self.section

@@ -24,6 +24,7 @@ from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import Pairing, TimeRequest, TimeRequestStatus, UsageDay
 from famguard.domain.plain_text import plain_text_problem
 from famguard.domain.schedule import format_minutes
+from famguard.ui.dialogs import ask_without_blocking, safe_question
 from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_view_widget import build_view
@@ -234,23 +235,16 @@ class TeenPhonePresenter(Presenter):
         self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}", keep_code=True)
 
     def ask_unlink(self) -> None:
-        box = QMessageBox(self.panel)
-        box.setObjectName("teenUnlinkQuestion")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Unlink?")
-        box.setText("End the link with every guardian?")
-        box.setInformativeText("They are told at once, and no controls apply until a guardian links again.")
-        unlink = box.addButton("&Unlink", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep the link", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)  # the safe answer
-
-        def answered(_result: int) -> None:
-            if box.clickedButton() is unlink:
-                self.unlink()
-
-        box.finished.connect(answered)
-        self.question = box
-        box.open()
+        box, unlink = safe_question(
+            self.panel,
+            "teenUnlinkQuestion",
+            "Unlink?",
+            "End the link with every guardian?",
+            "They are told at once, and no controls apply until a guardian links again.",
+            "&Unlink",
+            "&Keep the link",
+        )
+        self.question = ask_without_blocking(box, unlink, lambda acted: self.unlink() if acted else None)
 
     def unlink(self) -> None:
         self.panel.set_pairing_state("busy", "Unlinking…")

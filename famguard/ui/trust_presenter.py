@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox
 
 from famguard.domain import teen_view
 from famguard.domain.controls import Controls
@@ -26,7 +25,7 @@ from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import check_dates, in_force, parse_rule_controls, with_rule
 from famguard.domain.today import today_of
-from famguard.ui.common import shown_as_typed
+from famguard.ui.dialogs import ask_without_blocking, safe_question
 from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.receipt_words import receipt_words
@@ -301,24 +300,22 @@ class TrustPresenter(Presenter):
         row = self.teens.row(cached.teen_id) if cached else None
         if cached is None or row is None:
             return
-        box = shown_as_typed(QMessageBox(self.window))  # the rule's and the teen's names in it
-        box.setObjectName("endRuleQuestion")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("End the temporary rule?")
-        box.setText(f"End “{name}” for {row.name} now?")
-        box.setInformativeText("The usual rules apply again at once, and everyone in the family sees it.")
-        end = box.addButton("&End the rule", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep it", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)  # the safe answer
+        box, end = safe_question(
+            self.window,
+            "endRuleQuestion",
+            "End the temporary rule?",
+            f"End “{name}” for {row.name} now?",  # the rule's and the teen's names, as typed
+            "The usual rules apply again at once, and everyone in the family sees it.",
+            "&End the rule",
+            "&Keep it",
+        )
         teen_id = cached.teen_id
 
-        def answered(_result: int) -> None:
-            if box.clickedButton() is end:
+        def answered(acted: bool) -> None:
+            if acted:
                 self.run(partial(self.trust.remove_rule, teen_id, rule_id), name="end a rule")
 
-        box.finished.connect(answered)
-        self.question = box
-        box.open()
+        self.question = ask_without_blocking(box, end, answered)
 
 
 def guardians_words(guardians: list[GuardianLink], me: str | None, controls: Controls | None, today: date) -> str:
