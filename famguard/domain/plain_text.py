@@ -160,3 +160,9 @@ def carries_my_name(name: str, my_name: str) -> bool:
     account which is not the reader's says so ("Another account named …") instead of a bare name
     the reader would take for their own. An empty `my_name` (not known yet) matches nothing."""
     return bool(my_name) and name.casefold() == my_name.casefold()
+
+
+def account_in_news(name: str, my_name: str) -> str:
+    """How news names an account that asks to join, or joins, a teen's guardians: “Jordan”, or
+    "Another account named “Sam Guardian”, not yours," when it carries the reader's name."""
+    return f"Another account named “{name}”, not yours," if carries_my_name(name, my_name) else f"“{name}”"

@@ -407,21 +407,20 @@ class SyncEngine:
         return _Outcome.REJECTED
 
     def _mark_conflict(self, change: OutboxChange, current: Wire, overlap: Wire) -> None:
-        who: dict[str, tuple[str | None, str | None, str | None]] = {}
+        who: dict[str, dict[str, str | None]] = {}  # field -> its last change's by, at, by_id
         try:
             for entry in self.api.activity(change.teen_id, limit=50):
                 if entry.kind == "controls" and entry.field in overlap and entry.field not in who:
                     actor = entry.actor
-                    who[entry.field] = (actor.display_name if actor else None, entry.at.isoformat(),
-                                        actor.id if actor else None)  # fmt: skip
+                    who[entry.field] = {"by": actor.display_name if actor else None, "at": entry.at.isoformat(),
+                                        "by_id": actor.id if actor else None}  # fmt: skip
         except e.ApiError:
             pass  # who and when are a courtesy; the conflict itself is what matters
-        unknown = (None, None, None)
+        unknown = {"by": None, "at": None, "by_id": None}
         conflict = {
-            name: {"mine": mine, "theirs": current.get(name), "by": who.get(name, unknown)[0],
-                   "at": who.get(name, unknown)[1], "by_id": who.get(name, unknown)[2]}
+            name: {"mine": mine, "theirs": current.get(name), **who.get(name, unknown)}
             for name, mine in overlap.items()
-        }  # fmt: skip
+        }
         names = ", ".join(overlap)
         self.store.mark_conflict(change.id, conflict, f"Someone else changed {names} too. Choose which value to keep.")
         self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)

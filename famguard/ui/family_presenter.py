@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TeenSummary
-from famguard.domain.plain_text import carries_my_name
+from famguard.domain.plain_text import account_in_news
 from famguard.ui.home_presenter import HomePresenter, News
 from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
@@ -472,7 +472,7 @@ class FamilyPresenter(Presenter):
                 self._trust.refresh_guardians(teen_id)  # the home's "Guardians:" line
             row = self.teen_list.row(teen_id)
             teen = row.name if row is not None else "your teen"
-            who = f"Another account named “{name}”, not yours," if carries_my_name(name, mine) else f"“{name}”"
+            who = account_in_news(name, mine)
             self._news(
                 News.JOINED,
                 f"{who} is now a guardian of {teen}",

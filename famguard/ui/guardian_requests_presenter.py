@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import GuardianRequest, Pairing
-from famguard.domain.plain_text import carries_my_name
+from famguard.domain.plain_text import account_in_news
 from famguard.ui.dialogs import ask_without_blocking, safe_question
 from famguard.ui.guardian_requests import GuardianRequestsSection
 from famguard.ui.home_presenter import News
@@ -83,12 +83,7 @@ class GuardianRequestsPresenter(Presenter):
         for request in requests:
             if request.id not in self._told:
                 self._told.add(request.id)
-                namesake = carries_my_name(request.guardian_name, self.my_name)
-                who = (
-                    f"Another account named “{request.guardian_name}”, not yours,"
-                    if namesake
-                    else f"“{request.guardian_name}”"
-                )
+                who = account_in_news(request.guardian_name, self.my_name)
                 self.on_news(
                     News.JOINED,
                     f"{who} asks to become a guardian of {row.name}",
