@@ -470,3 +470,10 @@ def etag_of(version: int, band: str = "") -> str:
     """The ETag of a teen's controls at stored `version` (`band`: the age band whose defaults
     completed an older body). The service gives it and the app expects it; one rule for both."""
     return f'"{version}-{band}"' if band else f'"{version}"'
+
+
+def etag_version(etag: str) -> int | None:
+    """The stored version an ETag of `etag_of` (with or without a rule's suffix) names; None for
+    one that is not such an ETag."""
+    digits = etag[1:].split("-", 1)[0].rstrip('"') if etag.startswith('"') else ""
+    return int(digits) if digits.isascii() and digits.isdigit() else None

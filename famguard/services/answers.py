@@ -2,7 +2,8 @@
 once. Screens and the sync engine often ask together (a page opening asks for the phone's receipt
 while the engine asks because the phone just reported), and the answers can come back in either
 order. The answer to the question asked last wins: it was asked after everything that made us
-ask, so an older answer arriving late never overwrites it."""
+ask, so an older answer arriving late never overwrites it. (A teen's controls carry their version
+in the ETag: the store keeps the later version instead, AccountStore.save_answer.)"""
 
 from __future__ import annotations
 

@@ -210,14 +210,24 @@ class SyncEngine:
         wire = self._displayed_wire(teen_id)
         return None if wire is None else controls_from_json(wire)
 
+    def displayed_with_states(self, teen_id: str) -> tuple[Controls, dict[str, FieldState]] | None:
+        """`displayed_controls` and `field_states` as of one moment."""
+        with self.store.one_moment():
+            controls = self.displayed_controls(teen_id)
+            return None if controls is None else (controls, self.field_states(teen_id))
+
     def _displayed_wire(self, teen_id: str) -> Wire | None:
-        cached = self._cached(teen_id)
-        if cached is None:
-            return None
-        wire = dict(cached[0])
-        for change in self.store.changes(teen_id, OPEN_STATES):
-            wire.update(change.fields)
-        return wire
+        # The cache and the outbox as of one moment: read apart, a change confirmed in between
+        # was in neither (its value only in the newer cache, its row no longer open), and the
+        # controls page put the old daily limit back beside "✓ saved" (a CI run caught it).
+        with self.store.one_moment():
+            cached = self._cached(teen_id)
+            if cached is None:
+                return None
+            wire = dict(cached[0])
+            for change in self.store.changes(teen_id, OPEN_STATES):
+                wire.update(change.fields)
+            return wire
 
     def field_states(self, teen_id: str) -> dict[str, FieldState]:
         """Per control: the state of the latest change that touched it (fields never changed
@@ -322,7 +332,7 @@ class SyncEngine:
             return cached[0], cached[1]
         fresh = self._fetch(teen_id)
         current = (controls_to_json(fresh.controls), fresh.etag)
-        self.store.save_controls(teen_id, *current)
+        self.store.save_answer(teen_id, *current, asked_with=None)
         return current
 
     def _fetch(self, teen_id: str) -> Versioned:
@@ -356,10 +366,10 @@ class SyncEngine:
                     )
                 except e.PreconditionFailed:
                     fresh = self._fetch(teen)  # someone else changed it: look, then decide
-                    self.store.save_controls(teen, controls_to_json(fresh.controls), fresh.etag)
+                    self.store.save_answer(teen, controls_to_json(fresh.controls), fresh.etag, asked_with=etag)
                     self.notifier.notify(NoticeKind.CONTROLS, teen)
                     continue
-                self.store.mark_confirmed(change.id, teen, controls_to_json(result.controls), result.etag)
+                self.store.mark_confirmed(change.id, teen, controls_to_json(result.controls), result.etag, etag)
                 self._paused_until = None  # the service took a change: whatever pause it asked for is over
                 self._set_online(True)
                 self.notifier.notify(NoticeKind.OUTBOX, teen)
@@ -432,13 +442,17 @@ class SyncEngine:
         cached = self._cached(teen_id)
         # A cache from an older app lacks its newer controls: ask for the whole body again.
         fresh = self.api.get_controls(teen_id, if_none_match=cached[1] if cached and cached[2] else None)
-        if fresh is None and cached is not None:
-            return controls_from_json(cached[0])
-        assert fresh is not None  # no ETag sent means no 304
-        self.store.save_controls(teen_id, controls_to_json(fresh.controls), fresh.etag)
-        self.notifier.notify(NoticeKind.CONTROLS, teen_id)
-        self._wake.set()  # a waiting change may now be sendable, or a conflict
-        return fresh.controls
+        asked_with = cached[1] if cached else None
+        if fresh is not None and self.store.save_answer(
+            teen_id, controls_to_json(fresh.controls), fresh.etag, asked_with
+        ):
+            self.notifier.notify(NoticeKind.CONTROLS, teen_id)
+            self._wake.set()  # a waiting change may now be sendable, or a conflict
+            return fresh.controls
+        # Unchanged (304), or a later version was cached while this answer travelled.
+        now = self.cached_controls(teen_id)
+        assert now is not None  # no ETag sent means no 304
+        return now[0]
 
     def take_cursor(self) -> None:
         """Where this computer starts following the events, if it has no place yet. Taken at

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from famguard import paths
+from famguard.domain.controls import etag_version
 from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import SYSTEM_ACTOR, TeenSummary, TimeRequest, UsageDay
 from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, SyncState
@@ -27,6 +28,8 @@ from famguard.store import codec
 if TYPE_CHECKING:
     from famguard.domain.models import ActivityEntry
 
+# As If-Match "*": controls saved whatever the cache holds (never an ETag the service gives).
+_WHATEVER_CACHED = "*"
 MERGE_WINDOW = timedelta(seconds=3)  # "unsent": the guardian loses these on sign-out
 
 
@@ -182,6 +185,13 @@ class AccountStore:
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     @contextmanager
+    def one_moment(self) -> Iterator[None]:
+        """The reads made inside see the store as of one moment: no write of this app comes
+        between them (all go through this connection and lock)."""
+        with self._lock:
+            yield
+
+    @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             try:
@@ -249,15 +259,39 @@ class AccountStore:
         return codec.teen_from_json(rows[0][0]) if rows else None
 
     def save_controls(self, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
+        """Keep these controls whatever was cached (the demo's family written before it starts)."""
         with self._tx() as conn:
-            self._save_controls(conn, teen_id, controls_json, etag)
+            self._save_controls(conn, teen_id, controls_json, etag, _WHATEVER_CACHED)
+
+    def save_answer(self, teen_id: str, controls_json: Mapping[str, Any], etag: str, asked_with: str | None) -> bool:
+        """Keep the controls the service sent in answer to a request made when the cache held
+        `asked_with` (None: nothing cached). False, and the cache left, when it moved on while the
+        answer travelled to a later version than the answer's (see `_save_controls`)."""
+        with self._tx() as conn:
+            return self._save_controls(conn, teen_id, controls_json, etag, asked_with)
 
     @staticmethod
-    def _save_controls(conn: sqlite3.Connection, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
+    def _save_controls(
+        conn: sqlite3.Connection, teen_id: str, controls_json: Mapping[str, Any], etag: str, asked_with: str | None
+    ) -> bool:
+        # Answers arrive out of order: a read of the family sent before a change was saved came
+        # back after it and put the old limit back on screen (and in the cache) until the next
+        # event. An answer older than what was cached meanwhile is dropped. Versions are compared
+        # only then: a service restored from a backup counts from a lower version again.
+        row = (
+            None
+            if asked_with == _WHATEVER_CACHED
+            else conn.execute("SELECT etag FROM controls WHERE teen_id = ?", (teen_id,)).fetchone()
+        )
+        if row is not None and row[0] != asked_with:
+            cached, answered = etag_version(row[0]), etag_version(etag)
+            if cached is not None and answered is not None and answered < cached:
+                return False
         conn.execute(
             "INSERT OR REPLACE INTO controls (teen_id, json, etag, fetched_at) VALUES (?, ?, ?, ?)",
             (teen_id, json.dumps(dict(controls_json)), etag, _now()),
         )
+        return True
 
     def controls(self, teen_id: str) -> tuple[dict[str, Any], str] | None:
         """The last known controls of the teen (wire form) and their ETag."""
@@ -438,10 +472,13 @@ class AccountStore:
                 (SyncState.SENDING, _now(), change_id),
             )
 
-    def mark_confirmed(self, change_id: int, teen_id: str, controls_json: Mapping[str, Any], etag: str) -> None:
-        """The server applied the change: row confirmed and cache updated, in one transaction."""
+    def mark_confirmed(
+        self, change_id: int, teen_id: str, controls_json: Mapping[str, Any], etag: str, sent_with: str
+    ) -> None:
+        """The server applied the change (sent with If-Match `sent_with`): row confirmed and cache
+        updated, in one transaction."""
         with self._tx() as conn:
-            self._save_controls(conn, teen_id, controls_json, etag)
+            self._save_controls(conn, teen_id, controls_json, etag, sent_with)
             conn.execute(
                 "UPDATE outbox SET state = ?, last_error = NULL, conflict = NULL, updated_at = ? WHERE id = ?",
                 (SyncState.SAVED, _now(), change_id),

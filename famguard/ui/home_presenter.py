@@ -148,9 +148,10 @@ class HomePresenter(Presenter):
         fetched once (today's limit is in them)."""
         if self.sync.cached_controls(teen_id) is None:
             self.sync.refresh_controls(teen_id)
-        states = self.sync.field_states(teen_id)
+        shown = self.sync.displayed_with_states(teen_id)
+        controls, states = shown if shown is not None else (None, {})
         return _Inputs(
-            controls=self.sync.displayed_controls(teen_id),
+            controls=controls,
             usage=self.family.cached_usage(teen_id),
             requests=self.family.cached_time_requests(teen_id),
             in_flight=frozenset(f for f, s in states.items() if s.state in OPEN_STATES),

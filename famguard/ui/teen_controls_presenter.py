@@ -9,6 +9,7 @@ so that a conflict is asked about and the sync status kept, but nothing is drawn
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     from famguard.ui.dialogs import ConflictDialog
     from famguard.ui.main_window import MainWindow
 
-Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus", "str | None"]  # ..., the rule in force in words
+# teen, controls, states, status, the rule in force in words, how many of the page's changes the
+# outbox had taken when the read began
+Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus", "str | None", int]
 _NOTHING = object()  # no value asked for here (None is a value: no limit, quiet hours off)
 
 
@@ -67,6 +70,12 @@ class TeenControlsPresenter(Presenter):
         self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
         self._offline = False
         self._page: ControlsPage | None = None
+        # Per teen: the changes made on the page (counted here) and how many of them the outbox
+        # has taken or refused (counted by the workers that queue them). A read begun before the
+        # latest change was queued lacks it: shown, it put the old value back for a moment.
+        self._edits_made: dict[str, int] = {}
+        self._edits_queued: dict[str, int] = {}
+        self._queued_lock = threading.Lock()
         from famguard.ui.main_window import CONTROLS_PAGE
 
         self.when_built(CONTROLS_PAGE, self._wire)
@@ -120,12 +129,15 @@ class TeenControlsPresenter(Presenter):
 
     def _load(self, teen_id: str) -> Loaded:
         """On a worker: the cache at once, or the server when nothing is cached yet."""
+        with self._queued_lock:
+            queued = self._edits_queued.get(teen_id, 0)
         sync = self.sync
         if sync.cached_controls(teen_id) is None:
             sync.refresh_controls(teen_id)
-        controls = sync.displayed_controls(teen_id)
-        assert controls is not None  # cached just above
-        return teen_id, controls, sync.field_states(teen_id), sync.status(), self._rule_in_force(teen_id, controls)
+        shown = sync.displayed_with_states(teen_id)
+        assert shown is not None  # cached just above
+        controls, states = shown
+        return teen_id, controls, states, sync.status(), self._rule_in_force(teen_id, controls), queued
 
     def _rule_in_force(self, teen_id: str, controls: Controls) -> str | None:
         """The temporary rule in force on the teen's day, in words, from the cached rules (the
@@ -142,10 +154,12 @@ class TeenControlsPresenter(Presenter):
         return teen_view.rule_in_words(active, today) if active is not None else None
 
     def _show(self, loaded: Loaded) -> None:
-        teen_id, controls, states, status, rule = loaded
+        teen_id, controls, states, status, rule, queued = loaded
         row = self.teens.row(teen_id)
         if row is None or teen_id != self.teens.current:
             return
+        if queued < self._edits_made.get(teen_id, 0):
+            return  # older than a change on the page; the read once it is queued follows (_changed)
         page = self._page
         if page is not None:
             previous = self.shown.get(teen_id)
@@ -198,9 +212,18 @@ class TeenControlsPresenter(Presenter):
         if row is None:
             return
         self._requested[(teen_id, field)] = value
+        self._edits_made[teen_id] = self._edits_made.get(teen_id, 0) + 1
         self.page.set_field_state(field, SyncState.PENDING)
 
+        def queue() -> object:
+            try:
+                return self.sync.queue_change(teen_id, row.age, **{field: value})
+            finally:
+                with self._queued_lock:
+                    self._edits_queued[teen_id] = self._edits_queued.get(teen_id, 0) + 1
+
         def refused(exc: BaseException) -> None:
+            self.reload(teen_id)  # what a read skipped while this change was queued said about the rest
             message = user_message(exc)
             if message is None:
                 self.tasks.error_reporter(exc)
@@ -213,7 +236,7 @@ class TeenControlsPresenter(Presenter):
             self.teens.select(teen_id)  # show the value that still applies
 
         self.run(
-            lambda: self.sync.queue_change(teen_id, row.age, **{field: value}),
+            queue,
             lambda _change: self._changed(teen_id),
             on_error=refused,
             name=f"queue {field}",

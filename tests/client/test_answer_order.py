@@ -21,9 +21,11 @@ from typing import Any
 import pytest
 
 from famguard.api import ApiClient
+from famguard.domain.controls import controls_to_json
 from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.notice import Notice
+from famguard.services.sync import SyncEngine
 from famguard.services.trust import TrustService
 from famguard.store import AccountStore
 from tests.support.accounts import guardian, pair, teen
@@ -122,3 +124,34 @@ def test_a_late_answer_does_not_put_back_an_older_figure_for_a_day_of_use(family
     minutes = {day.date: day.minutes for day in service.cached_usage(family.teen_id)}
     assert minutes[today] == now, "an older answer put back 10 minutes for today"
     assert minutes[earlier] == 40  # the slow answer's other days are kept
+
+
+def test_a_late_read_of_the_controls_does_not_put_back_the_limit_saved_meanwhile(family: Family) -> None:
+    notices: list[Notice] = []
+    notifier = Notifier()
+    notifier.add_listener(notices.append)
+    engine = SyncEngine(family.alex, family.store, notifier=notifier)
+    teen_id = family.teen_id
+    cached = engine.refresh_controls(teen_id), engine.cached_controls(teen_id)[1]  # the family's first read
+    # Another of Alex's computers changes who may comment: the version this one caches is behind.
+    family.alex.patch_controls(teen_id, {"comments": "no_one"}, if_match=cached[1])
+
+    # The family's next read is answered with that version but reaches the guardian only after
+    # the limit set here (sent on the version cached, refused, read again and sent again) is saved.
+    first = SlowQuestion(family.proxy, "/controls", lambda: engine.refresh_controls(teen_id))
+    engine.queue_change(teen_id, daily_limit_minutes=95)
+    assert engine.send_pending() == 1
+    notices.clear()
+    late = first.arrived()
+    shown = engine.displayed_controls(teen_id)
+    assert shown is not None and shown.daily_limit_minutes == 95, "the older answer put the old limit back"
+    assert shown.comments.value == "no_one"
+    assert late.daily_limit_minutes == 95  # the late caller is told what is cached
+    assert notices == []  # no screen was told to show the older answer
+
+    # A service restored from a backup counts its versions from lower down again: with nothing
+    # else cached while it answered, its answer is taken although its version is lower.
+    family.store.save_controls(teen_id, {**controls_to_json(shown), "daily_limit_minutes": 30}, '"90"')
+    assert engine.refresh_controls(teen_id).daily_limit_minutes == 95
+    restored = engine.cached_controls(teen_id)
+    assert restored is not None and restored[0].daily_limit_minutes == 95

@@ -108,7 +108,7 @@ def test_outbox_row_walks_through_its_states(store: AccountStore) -> None:
     store.mark_pending(change.id, "offline")
     assert store.change(change.id).last_error == "offline"
     controls = controls_to_json(defaults_for_age(14))
-    store.mark_confirmed(change.id, "t1", {**controls, "search_enabled": False}, '"5"')
+    store.mark_confirmed(change.id, "t1", {**controls, "search_enabled": False}, '"5"', '"4"')
     assert store.change(change.id).state == SyncState.SAVED
     assert store.controls("t1") == ({**controls, "search_enabled": False}, '"5"')
     assert store.unsent_count() == 0
@@ -279,7 +279,70 @@ def test_thousands_of_saved_changes_are_pruned_and_every_setting_keeps_its_state
     # Each later confirmation prunes again, so the outbox stays small however long it is used.
     for minutes in range(61, 561):
         change = store.queue_change("t1", {"daily_limit_minutes": minutes}, {"daily_limit_minutes": 60}, '"e0"')
-        store.mark_confirmed(change.id, "t1", {"daily_limit_minutes": minutes}, '"e1"')
+        store.mark_confirmed(change.id, "t1", {"daily_limit_minutes": minutes}, '"e1"', '"e0"')
     assert len(store.changes("t1")) == 3
     assert engine.field_states("t1")["daily_limit_minutes"].state == SyncState.SAVED
     store.close()
+
+
+def test_what_the_guardian_sees_never_goes_back_while_changes_are_confirmed(
+    store: AccountStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The controls shown are the cache with the open changes laid over it. Read apart, a change
+    confirmed between the two reads was in neither, and the page put the old daily limit back
+    beside "✓ saved" (a CI run caught it); read as of one moment, what is shown only moves on."""
+    import threading
+    import time
+
+    from famguard.services import SyncEngine
+
+    engine = SyncEngine(api=None, store=store)  # type: ignore[arg-type] - no server call is made here
+    controls = controls_to_json(defaults_for_age(14))
+    store.save_controls("t1", {**controls, "daily_limit_minutes": 60}, '"1"')
+    # The one stand-in: the sender confirms each change just as the page, having read the cache,
+    # reads the outbox (the moment the CI run hit by chance, made to happen every time here).
+    queued, between, read = threading.Event(), threading.Event(), threading.Event()
+    read_outbox = store.changes
+
+    def outbox_read_late(*args: object, **kwargs: object) -> list:
+        if queued.is_set() and threading.current_thread() is threading.main_thread():
+            queued.clear()
+            between.set()
+            time.sleep(0.005)  # the sender's confirmation lands here, unless the store is held
+        return read_outbox(*args, **kwargs)
+
+    monkeypatch.setattr(store, "changes", outbox_read_late)
+    limits = [60]  # the latest limit the outbox holds, open or confirmed
+    done = threading.Event()
+
+    def guardian_and_sender() -> None:
+        try:
+            for version, minutes in enumerate(range(61, 111), start=2):
+                change = store.queue_change("t1", {"daily_limit_minutes": minutes}, {}, f'"{version - 1}"')
+                limits.append(minutes)
+                queued.set()
+                assert between.wait(10)
+                between.clear()
+                store.mark_confirmed(
+                    change.id, "t1", {**controls, "daily_limit_minutes": minutes}, f'"{version}"', f'"{version - 1}"'
+                )
+                assert read.wait(10)
+                read.clear()
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=guardian_and_sender)
+    writer.start()
+    went_back = []
+    while not done.is_set():
+        if not queued.wait(0.01):
+            continue
+        expected = limits[-1]
+        shown = engine.displayed_with_states("t1")
+        assert shown is not None
+        if shown[0].daily_limit_minutes < expected:
+            went_back.append((expected, shown[0].daily_limit_minutes))
+        read.set()
+    writer.join()
+    assert not went_back, f"the old limit was shown again {len(went_back)} times, e.g. {went_back[:3]}"
+    assert engine.displayed_controls("t1").daily_limit_minutes == 110

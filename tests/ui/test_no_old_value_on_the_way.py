@@ -1,0 +1,56 @@
+"""A setting just changed never shows its old value again on its way to "✓ saved". A CI run
+caught the daily limit flicking back to 1 h after 95 minutes were typed: a read of the page's
+controls begun before the change reached the outbox came back after the click and was shown
+(TeenControlsPresenter skips such a read; the one after the change is queued follows), and a read
+of the cache and the outbox made apart saw a change confirmed in between in neither
+(SyncEngine.displayed_with_states reads both as of one moment; tests/client/test_store.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtWidgets import QRadioButton
+
+from .test_flows import WAIT, click, demo_at, find
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_read_made_while_the_change_is_being_queued_does_not_put_the_old_limit_back(qtbot, launch, monkeypatch):
+    controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    presenter = controller.family.controls
+    sync = presenter.sync
+    page = window.ensure_controls_page()
+    one_hour, ninety = find(page, QRadioButton, "dailyLimit_60"), find(page, QRadioButton, "dailyLimit_90")
+    assert one_hour.isChecked()
+    back_to_one_hour: list[bool] = []
+    one_hour.toggled.connect(lambda on: on and back_to_one_hour.append(True))
+
+    # The one stand-in: the outbox's write is held back, as a slow disk would hold it, while the
+    # page's controls are read again (a notice from the events does that at any time).
+    queued, release = threading.Event(), threading.Event()
+    queue_change = sync.queue_change
+
+    def slow_queue(*args, **kwargs):
+        release.wait(30)
+        try:
+            return queue_change(*args, **kwargs)
+        finally:
+            queued.set()
+
+    monkeypatch.setattr(sync, "queue_change", slow_queue)
+    shown: list[object] = []
+    show = presenter._show
+    monkeypatch.setattr(presenter, "_show", lambda loaded: (show(loaded), shown.append(loaded)))
+
+    click(qtbot, ninety)
+    presenter.reload(page.teen_id)
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=WAIT)  # that read is back, the change not queued yet
+    assert ninety.isChecked() and not back_to_one_hour, "the old limit was shown again"
+
+    release.set()
+    qtbot.waitUntil(queued.is_set, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    assert ninety.isChecked() and not back_to_one_hour
+    assert page.editor("daily_limit_minutes").value() == 90
