@@ -316,7 +316,8 @@ class DailyLimitEditor(Editor):
             self.custom_spin.setFocus()
             return
         self.custom_radio.setChecked(True)
-        self._emit(minutes)
+        if not self._emit(minutes):
+            self.show_current()  # 60 typed with 1 h set: "1 h" stays the choice checked, nothing is sent
 
 
 class OverridesEditor(Editor):

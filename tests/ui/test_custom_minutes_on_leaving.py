@@ -28,6 +28,15 @@ def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, 
     qtbot.wait(200)
     assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()
 
+    # Typing the limit already set sends nothing and leaves its own choice checked, not "Custom:".
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "60")
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    qtbot.wait(200)
+    assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()
+    assert page.field_status("daily_limit_minutes") == ""  # nothing was sent
+
     spin.setFocus()
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin.lineEdit(), "95")
