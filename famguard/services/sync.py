@@ -210,11 +210,17 @@ class SyncEngine:
         wire = self._displayed_wire(teen_id)
         return None if wire is None else controls_from_json(wire)
 
-    def displayed_with_states(self, teen_id: str) -> tuple[Controls, dict[str, FieldState]] | None:
-        """`displayed_controls` and `field_states` as of one moment."""
+    def shown(self, teen_id: str) -> tuple[Controls, dict[str, FieldState]]:
+        """On a worker: `displayed_controls` and `field_states` as of one moment (one read of the
+        outbox serves both), the controls fetched first when none are cached yet."""
+        if self.store.controls(teen_id) is None:
+            self.refresh_controls(teen_id)
         with self.store.one_moment():
-            controls = self.displayed_controls(teen_id)
-            return None if controls is None else (controls, self.field_states(teen_id))
+            cached = self._cached(teen_id)
+            changes = self.store.changes(teen_id)
+        assert cached is not None  # fetched just above
+        opened = [change for change in changes if change.state in OPEN_STATES]
+        return controls_from_json(_laid_over(cached[0], opened)), _states_of(changes)
 
     def _displayed_wire(self, teen_id: str) -> Wire | None:
         # The cache and the outbox as of one moment: read apart, a change confirmed in between
@@ -224,27 +230,13 @@ class SyncEngine:
             cached = self._cached(teen_id)
             if cached is None:
                 return None
-            wire = dict(cached[0])
-            for change in self.store.changes(teen_id, OPEN_STATES):
-                wire.update(change.fields)
-            return wire
+            return _laid_over(cached[0], self.store.changes(teen_id, OPEN_STATES))
 
     def field_states(self, teen_id: str) -> dict[str, FieldState]:
         """Per control: the state of the latest change that touched it (fields never changed
         here are absent). Reads the teen's outbox rows, which pruning keeps to about one per
         setting plus the open ones."""
-        states: dict[str, FieldState] = {}
-        for change in self.store.changes(teen_id):
-            for name in change.fields:
-                if change.state == SyncState.CONFLICT and change.conflict and name in change.conflict:
-                    c = change.conflict[name]
-                    states[name] = FieldState(
-                        change.state, change.id, change.last_error, c.get("mine"), c.get("theirs"), c.get("by"),
-                        c.get("at"), c.get("by_id"),
-                    )  # fmt: skip
-                else:
-                    states[name] = FieldState(change.state, change.id, change.last_error)
-        return states
+        return _states_of(self.store.changes(teen_id))
 
     # --- the guardian's intents ----------------------------------------------------------------
 
@@ -676,3 +668,27 @@ def _once(done: set[tuple[str, str | None]], kind: str, about: str | None, refre
     if (kind, about) not in done:
         done.add((kind, about))
         refresh()
+
+
+def _laid_over(cached: Wire, opened: list[OutboxChange]) -> Wire:
+    """The cached wire form with the open changes laid over it, in the order they were made."""
+    wire = dict(cached)
+    for change in opened:
+        wire.update(change.fields)
+    return wire
+
+
+def _states_of(changes: list[OutboxChange]) -> dict[str, FieldState]:
+    """Per control, the state of the latest of `changes` (in queue order) that touched it."""
+    states: dict[str, FieldState] = {}
+    for change in changes:
+        for name in change.fields:
+            if change.state == SyncState.CONFLICT and change.conflict and name in change.conflict:
+                c = change.conflict[name]
+                states[name] = FieldState(
+                    change.state, change.id, change.last_error, c.get("mine"), c.get("theirs"), c.get("by"),
+                    c.get("at"), c.get("by_id"),
+                )  # fmt: skip
+            else:
+                states[name] = FieldState(change.state, change.id, change.last_error)
+    return states

@@ -69,7 +69,7 @@ class News:
 class _Inputs:
     """What today is worked out from (read from the store on a worker)."""
 
-    controls: Controls | None
+    controls: Controls
     usage: list[UsageDay]
     requests: list[TimeRequest]
     in_flight: frozenset[str]  # fields with a change of this guardian on its way
@@ -146,10 +146,7 @@ class HomePresenter(Presenter):
     def _read(self, teen_id: str) -> _Inputs:
         """On a worker. A teen never selected on this computer has no cached controls yet: they are
         fetched once (today's limit is in them)."""
-        if self.sync.cached_controls(teen_id) is None:
-            self.sync.refresh_controls(teen_id)
-        shown = self.sync.displayed_with_states(teen_id)
-        controls, states = shown if shown is not None else (None, {})
+        controls, states = self.sync.shown(teen_id)
         return _Inputs(
             controls=controls,
             usage=self.family.cached_usage(teen_id),
@@ -166,7 +163,7 @@ class HomePresenter(Presenter):
         self.inputs[teen_id] = inputs
         first = teen_id not in self._started
         self._started.add(teen_id)
-        if previous is not None and previous.controls is not None and inputs.controls is not None:
+        if previous is not None:
             self._changed_elsewhere(teen_id, row.name, previous.controls, inputs.controls, inputs.in_flight)
         self._new_requests(row.name, inputs.requests, tell=not first)
         self._work_out(teen_id)
@@ -174,7 +171,7 @@ class HomePresenter(Presenter):
     def _work_out(self, teen_id: str) -> None:
         inputs = self.inputs.get(teen_id)
         row = self.teens.row(teen_id)
-        if inputs is None or inputs.controls is None or row is None:
+        if inputs is None or row is None:
             return
         now = self.clock()
         in_force = self.in_force(teen_id, now)
@@ -198,7 +195,7 @@ class HomePresenter(Presenter):
         """The teen's controls with the temporary rule of the teen's day on top, or None when no
         rule is in force (or nothing is known yet)."""
         inputs, row = self.inputs.get(teen_id), self.teens.row(teen_id)
-        if inputs is None or inputs.controls is None or row is None:
+        if inputs is None or row is None:
             return None
         day = teen_today(inputs.controls.timezone, now)
         active = in_force(inputs.rules, day)
@@ -210,7 +207,7 @@ class HomePresenter(Presenter):
 
     def _show_home(self, teen_id: str) -> None:
         inputs, today, row = self.inputs.get(teen_id), self.today.get(teen_id), self.teens.row(teen_id)
-        if inputs is None or inputs.controls is None or today is None or row is None:
+        if inputs is None or today is None or row is None:
             return
         controls = self.in_force(teen_id, self.clock()) or inputs.controls  # "the rules now": what applies
         self.page.show_facts(HomeFacts(teen_id, row.name, row.age, controls, today))

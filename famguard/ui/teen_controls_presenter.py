@@ -131,13 +131,8 @@ class TeenControlsPresenter(Presenter):
         """On a worker: the cache at once, or the server when nothing is cached yet."""
         with self._queued_lock:
             queued = self._edits_queued.get(teen_id, 0)
-        sync = self.sync
-        if sync.cached_controls(teen_id) is None:
-            sync.refresh_controls(teen_id)
-        shown = sync.displayed_with_states(teen_id)
-        assert shown is not None  # cached just above
-        controls, states = shown
-        return teen_id, controls, states, sync.status(), self._rule_in_force(teen_id, controls), queued
+        controls, states = self.sync.shown(teen_id)
+        return teen_id, controls, states, self.sync.status(), self._rule_in_force(teen_id, controls), queued
 
     def _rule_in_force(self, teen_id: str, controls: Controls) -> str | None:
         """The temporary rule in force on the teen's day, in words, from the cached rules (the

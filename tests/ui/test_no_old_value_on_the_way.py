@@ -3,7 +3,7 @@ caught the daily limit flicking back to 1 h after 95 minutes were typed: a read 
 controls begun before the change reached the outbox came back after the click and was shown
 (TeenControlsPresenter skips such a read; the one after the change is queued follows), and a read
 of the cache and the outbox made apart saw a change confirmed in between in neither
-(SyncEngine.displayed_with_states reads both as of one moment; tests/client/test_store.py)."""
+(SyncEngine.shown reads both as of one moment; tests/client/test_store.py)."""
 
 from __future__ import annotations
 
