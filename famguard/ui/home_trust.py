@@ -2,7 +2,8 @@
 delivery receipt), the temporary rule in force, a birthday that will change the rules, and the
 way to the page where rules are planned. Its facts come from the trust presenter (the receipt and
 the rules, kept fresh by the events feed) and the insight service (the birthday), not from
-HomeFacts, so `show_facts` only clears what belonged to another teen. Pure view."""
+HomeFacts: each fact names its teen, and the first one of another teen clears the last one's. Pure
+view."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ class PhoneAndPlansSection(HomeSection):
     def __init__(self) -> None:
         super().__init__("Phone and plans", "homePhoneSection")
         self.teen_id = ""
-        self.birthday_teen_id = ""  # whose birthday is shown: it may arrive before the facts
         self.phone = PhoneStatusWidget()
         self.rule = named(wrapping_label("No temporary rule in force.", "homeRule"), "homeRule", "Temporary rule")
         # Who can change the rules: a teen's own second account made a guardian shows here by its
@@ -51,27 +51,36 @@ class PhoneAndPlansSection(HomeSection):
         layout.addWidget(self.plans_button)
 
     def show_facts(self, facts: HomeFacts) -> None:
-        if facts.teen_id != self.teen_id:  # another teen: nothing of the last one may stay
-            self.teen_id = facts.teen_id
-            self.phone.label.setText("")
-            self.rule.setText("No temporary rule in force.")
-            self.show_guardians("")
-            if self.birthday_teen_id != facts.teen_id:
-                self.birthday.set_transition(None)
+        self._about(facts.teen_id)
 
-    def show_phone(self, name: str, status: PhoneStatus | None, now: datetime) -> None:
+    def _about(self, teen_id: str) -> None:
+        """What follows is about `teen_id`: nothing of another teen may stay. Every fact says whose it
+        is, as the facts arrive in any order: the receipt and the guardians drawn before the home's
+        first facts of the teen were wiped by them, and stayed away till the next notice."""
+        if teen_id == self.teen_id:
+            return
+        self.teen_id = teen_id
+        self.phone.label.setText("")
+        self.show_rule(teen_id, None)
+        self.show_guardians(teen_id, "")
+        self.birthday.set_transition(None)
+
+    def show_phone(self, teen_id: str, name: str, status: PhoneStatus | None, now: datetime) -> None:
+        self._about(teen_id)
         self.phone.show_status(name, status, now)
 
-    def show_rule(self, words: str | None) -> None:
+    def show_rule(self, teen_id: str, words: str | None) -> None:
+        self._about(teen_id)
         text = f"◷ {words}" if words else "No temporary rule in force."
         self.rule.setText(text)
         self.rule.setAccessibleName(f"Temporary rule: {text}")
 
-    def show_guardians(self, words: str) -> None:
+    def show_guardians(self, teen_id: str, words: str) -> None:
         """ "Guardians: you (since …), Jordan Morgan (since today)"; empty: not known yet."""
+        self._about(teen_id)
         show_words(self.guardians, words)
         self.guardians.setVisible(bool(words))
 
     def show_birthday(self, teen_id: str, transition: AgeTransition | None) -> None:
-        self.birthday_teen_id = teen_id
+        self._about(teen_id)
         self.birthday.set_transition(transition)

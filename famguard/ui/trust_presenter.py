@@ -180,9 +180,9 @@ class TrustPresenter(Presenter):
         if self._page is not None:
             self._render_page(self._page, cached, row.name, row.age, row.usage_text(), active, now)
         home = self._home_section()
-        home.show_phone(row.name, cached.phone, now)
-        home.show_rule(teen_view.rule_in_words(active, today) if active is not None else None)
-        home.show_guardians(guardians_words(cached.guardians, self.sync.me, cached.base, today))
+        home.show_phone(cached.teen_id, row.name, cached.phone, now)
+        home.show_rule(cached.teen_id, teen_view.rule_in_words(active, today) if active is not None else None)
+        home.show_guardians(cached.teen_id, guardians_words(cached.guardians, self.sync.me, cached.base, today))
         if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
             self._told_link_end.add((cached.teen_id, ends))
             self.window.show_notice(f"ⓘ {guardian_notice}")

@@ -365,3 +365,33 @@ def test_the_family_is_reported_at_its_first_paint_not_at_a_repaint_asked_for_af
     home.repaint()  # the family's first paint, before the watcher looks again
     qtbot.waitUntil(lambda: reported_after != [], timeout=2000)
     assert reported_after == [1]  # reported after that paint, with no repaint of its own
+
+
+def test_the_phone_and_guardians_drawn_before_the_homes_first_facts_of_a_teen_stay(window: MainWindow) -> None:
+    """Each of the home's phone-and-plans facts comes from its own read and arrives in any order. A
+    CI run drew the guardians (and the phone's receipt) before the home's first facts of the teen,
+    which then wiped them as another teen's: the line stayed hidden till the next notice."""
+    from famguard.domain.age_transition import AgeTransition
+    from famguard.domain.later_models import PhoneStatus
+    from famguard.ui.home_trust import PhoneAndPlansSection
+
+    home = window.ensure_home_page()
+    section = home.section(PhoneAndPlansSection)
+    assert isinstance(section, PhoneAndPlansSection)
+    guardians = section.findChild(QLabel, "homeGuardians")
+    assert guardians is not None
+    phone = PhoneStatus(NOW, '"3"', NOW, '"3"', up_to_date=True)
+    birthday = AgeTransition("Leo", 18, NOW.date(), 5, ("the link with his guardians ends.",))
+    section.show_phone("t2", "Leo", phone, NOW)
+    section.show_guardians("t2", "Guardians: you (since today)")
+    section.show_birthday("t2", birthday)
+    receipt = section.phone.label.text()
+    assert receipt
+    leo = facts("Leo")
+    home.show_facts(HomeFacts("t2", "Leo", 17, leo.controls, leo.today))  # Leo's first facts, after his others
+    assert not guardians.isHidden() and guardians.text() == "Guardians: you (since today)"
+    assert section.phone.label.text() == receipt
+    assert not section.birthday.isHidden()
+
+    home.show_facts(facts())  # back to Maya (the window's first teen): none of Leo's stays
+    assert guardians.isHidden() and section.phone.label.text() == "" and section.birthday.isHidden()

@@ -158,7 +158,7 @@ def test_a_temporary_rule_shows_its_name_and_who_set_it_as_typed(qtbot) -> None:
     qtbot.addWidget(section)
     today = NOW.date()
     rule = TemporaryRule("x1", "<i>Exam</i><br>weeks", today, today, {"daily_limit_minutes": 30}, GUARDIAN, "active")
-    section.show_rule(rule_in_words(rule, today))
+    section.show_rule("t1", rule_in_words(rule, today))
     label = section.findChild(QLabel, "homeRule")
     assert label is not None
     assert shown(label).startswith(f"◷ <i>Exam</i><br>weeks (set by {GUARDIAN}): ")
