@@ -66,6 +66,7 @@ class AskedRequestsPresenter(Presenter):
         self.track(self.panel.call_off_requested, self.call_off)
         self._asking = False
         self._read_again = False
+        self._answered = False  # the service's list was shown
         self._calling_off: set[str] = set()  # told by the call-off itself, not as news
         self._runs_out = QTimer(self)
         self._runs_out.setSingleShot(True)
@@ -73,7 +74,11 @@ class AskedRequestsPresenter(Presenter):
 
     def start(self) -> None:
         """The cached questions at once (the service's once online: refresh_soon)."""
-        self.run(self.family.cached_asked_requests, self._show, name="load my guardian requests")
+        self.run(self.family.cached_asked_requests, self._show_cached, name="load my guardian requests")
+
+    def _show_cached(self, waiting: list[Pairing]) -> None:
+        if not self._answered:  # a read of the store later than the service's answer is older than it
+            self._show(waiting)
 
     def refresh_soon(self) -> None:
         """The service's list a moment after going online (it also tells what became of any
@@ -120,6 +125,7 @@ class AskedRequestsPresenter(Presenter):
             self.tasks.error_reporter(exc)
 
     def _loaded(self, asked: AskedRequests) -> None:
+        self._answered = True
         self._read_done()
         self._show(asked.waiting)
         for pairing in asked.ended:

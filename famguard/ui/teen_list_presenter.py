@@ -58,6 +58,8 @@ class TeenListPresenter(Presenter):
         self._service_answered: bool | None = None
         self._asked: list[str] = []  # teens this guardian asked to join, waiting for an answer
         self._select_when_listed: str | None = None  # a teen just paired, selected once the list has them
+        self._answers_shown = 0  # the service's answers shown: a read of the cache begun before one is older
+        self._fetch_new_usage = False  # a reload asked for the use of teens not shown before
         self.track(window.teen_list.teen_selected, self.select)
 
     def row(self, teen_id: str) -> TeenRow | None:
@@ -93,6 +95,7 @@ class TeenListPresenter(Presenter):
 
     def _answered(self, teens: list[TeenSummary]) -> None:
         self._service_answered = True
+        self._answers_shown += 1
         self._show(teens)
 
     def _not_answered(self, exc: BaseException) -> None:
@@ -130,20 +133,31 @@ class TeenListPresenter(Presenter):
         """Show the cached teens and their cached use today; with `fetch_new`, ask the server for
         the use of a teen not shown before (a teen just linked elsewhere)."""
         family = self.family
+        self._fetch_new_usage = self._fetch_new_usage or fetch_new
 
-        def cached() -> CachedFamily:
+        def cached() -> tuple[int, CachedFamily]:
+            answers = self._answers_shown  # before reading: an answer shown after this may be newer
             teens = family.cached_teens()
-            return teens, {t.id: family.cached_usage(t.id) for t in teens}
+            return answers, (teens, {t.id: family.cached_usage(t.id) for t in teens})
 
-        def shown(result: CachedFamily) -> None:
-            teens, usage = result
+        def shown(result: tuple[int, CachedFamily]) -> None:
+            answers, (teens, usage) = result
+            if answers != self._answers_shown:
+                # Begun before the service's answer now on screen, so maybe older than it: shown,
+                # the cache as it was before the first sign-in's answer unlinked the teen just
+                # listed ("Maya is no longer linked"). The cache is read again instead.
+                self.reload(fetch_new=False)
+                return
             before = set(self.rows)
+            fetch_new, self._fetch_new_usage = self._fetch_new_usage, False
             self._show(teens, fetch_usage=False)
             for teen_id in usage:
                 if fetch_new and teen_id not in before:
                     self.refresh_usage(teen_id)
 
-        self.run(cached, shown, name="cached teens")
+        # One read at a time (and one more after it): two finishing in the other order left the
+        # older list on screen.
+        self.run_latest(("cached teens", None), cached, shown, name="cached teens")
 
     def _show(self, teens: list[TeenSummary], *, fetch_usage: bool = True) -> None:
         gone = [row for teen_id, row in self.rows.items() if teen_id not in {t.id for t in teens}]
