@@ -243,18 +243,27 @@ def against(old_tree: str, runs: int, row: str, script: str, env: Mapping[str, s
     print_stats(run_interleaved(chosen, runs), "bare QMainWindow")
 
 
-def main() -> int:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("rounds", nargs="?", type=int, default=10, help="measured rounds (default 10)")
+    against_tree = parser.add_mutually_exclusive_group()
+    for row in ("demo", "cached", "fresh"):
+        help_text = f"the {row} start of this checkout against OLD_TREE's, in turns"
+        against_tree.add_argument(f"--{row}-against", metavar="OLD_TREE", help=help_text)
+    args = parser.parse_args(argv)
+    runs = args.rounds
     compile_bytecode()
-    if "--demo-against" in sys.argv:
-        against(sys.argv[sys.argv.index("--demo-against") + 1], runs, "demo", FAMGUARD_DEMO, {})
+    if args.demo_against:
+        against(args.demo_against, runs, "demo", FAMGUARD_DEMO, {})
         return 0
-    if "--fresh-against" in sys.argv:
-        against(sys.argv[sys.argv.index("--fresh-against") + 1], runs, "famguard", FAMGUARD, {}, until="1")
+    if args.fresh_against:
+        against(args.fresh_against, runs, "famguard", FAMGUARD, {}, until="1")
         return 0
-    if "--cached-against" in sys.argv:
+    if args.cached_against:
         with returning_guardian() as env:
-            against(sys.argv[sys.argv.index("--cached-against") + 1], runs, "cached family", FAMGUARD, env)
+            against(args.cached_against, runs, "cached family", FAMGUARD, env)
         return 0
     with returning_guardian() as env:
         results = run_interleaved(starts(env), runs)
