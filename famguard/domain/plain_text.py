@@ -26,6 +26,13 @@ Variation selectors (U+FE00–FE0F, the emoji/text presentation of "❤️") and
 marks and symbols, not format characters: they are allowed like every letter, digit, symbol and
 space of any script (accents, Arabic, Hebrew, CJK).
 
+Text that draws nothing at all is refused too, although each of its characters is allowed: a
+name of HANGUL FILLER (U+3164, a letter by category), BRAILLE PATTERN BLANK (U+2800, a symbol) or
+COMBINING GRAPHEME JOINER (U+034F, a mark) — the default-ignorable characters outside Cf, and the
+braille blank — reads as an empty name on the teen's consent screen and in every list, and such a
+keyword is one nobody can see to remove. Inside visible text they stay allowed (Korean writing
+uses the fillers; variation selectors are among them).
+
 Text is refused, never silently stripped: changing what someone typed would be its own
 surprise. Leading and trailing whitespace is what the service already trims, so the rule looks
 at the trimmed text (what is kept)."""
@@ -45,6 +52,15 @@ _VISIBLE_NEIGHBOUR = ("L", "M", "S", "N")  # the first letter of a category a jo
 _BREAK_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a line break", "\u2028": "a line break",
                 "\u2029": "a paragraph break", "\x85": "a line break", "\x0b": "a line break",
                 "\x0c": "a page break"}  # fmt: skip
+
+
+# Characters that draw nothing although the rule above lets them through one by one: Unicode's
+# default-ignorable code points outside Cf and Cc (DerivedCoreProperties.txt), and U+2800.
+_DRAWS_NOTHING = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
 
 
 def _tag_run_end(text: str, start: int) -> int:
@@ -103,9 +119,13 @@ def plain_text_problem(text: str) -> str | None:
     someone who pasted it can find it."""
     kept = text.strip()
     found = _hidden_at(kept)
-    if found is None:
-        return None
-    return f"{HIDDEN_TEXT_WORDS}; this holds {_character_words(kept[found[0]])}."
+    if found is not None:
+        return f"{HIDDEN_TEXT_WORDS}; this holds {_character_words(kept[found[0]])}."
+    if kept and all(char in _DRAWS_NOTHING or char.isspace() for char in kept):
+        blank = next(char for char in kept if not char.isspace())
+        code, name = f"U+{ord(blank):04X}", unicodedata.name(blank, "")
+        return f"{HIDDEN_TEXT_WORDS}; this holds nothing visible, only {code}{f' ({name})' if name else ''}."
+    return None
 
 
 def require_plain_text(text: str) -> str:

@@ -60,7 +60,18 @@ def _no_control_characters(email: str) -> str:
     return email
 
 
+def _no_hidden_characters(email: str) -> str:
+    """A new account's email address also holds no invisible formatting character (Unicode Cf,
+    Zl, Zp): "a\u200b@example.com" was an account of its own that reads exactly like
+    a@example.com's. Sign-in keeps taking any address an older service created an account with."""
+    _no_control_characters(email)
+    if any(unicodedata.category(character) in ("Cf", "Zl", "Zp") for character in email):
+        raise ValueError("An email address cannot hold invisible formatting characters.")
+    return email
+
+
 EmailText = Annotated[str, AfterValidator(_no_control_characters)]
+NewEmailText = Annotated[str, AfterValidator(_no_hidden_characters)]
 _PLAIN = (
     f"{HIDDEN_TEXT_WORDS} (Unicode categories Cc, Cf, Zl, Zp; a zero-width joiner inside an emoji or a word is fine)."
 )
@@ -113,7 +124,7 @@ class AccountCreate(BaseModel):
             "birth_date": None,
         }
     )
-    email: EmailText = Field(min_length=3, max_length=254)
+    email: NewEmailText = Field(min_length=3, max_length=254)
     password: str = Field(min_length=8, max_length=1024)
     display_name: PlainText = Field(min_length=1, max_length=80, description=_PLAIN)
     role: Literal["guardian", "teen"]

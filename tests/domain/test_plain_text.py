@@ -35,6 +35,27 @@ def test_the_rule_names_what_it_refuses(text: str, said: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("\u3164", "U+3164 (HANGUL FILLER)"),
+        (" \u2800 \u2800 ", "U+2800 (BRAILLE PATTERN BLANK)"),
+        ("\u034f", "U+034F (COMBINING GRAPHEME JOINER)"),
+        ("\ufe0f\ufe0f", "U+FE0F (VARIATION SELECTOR-16)"),
+        ("\u115f\u1160", "U+115F (HANGUL CHOSEONG FILLER)"),
+    ],
+)
+def test_text_that_draws_nothing_is_refused_and_named(text: str, said: str) -> None:
+    """A name of Hangul fillers or braille blanks passes every character class the rule refuses
+    one by one, and reads as an empty name on the teen's consent screen."""
+    assert plain_text_problem(text) == f"{HIDDEN_TEXT_WORDS}; this holds nothing visible, only {said}."
+
+
+@pytest.mark.parametrize("text", ["Mo\u3164m", "하\u3164늘", "\u2800\u2801", "❤\ufe0f", "e\u034f\u0301"])
+def test_those_characters_inside_visible_text_are_taken(text: str) -> None:
+    assert plain_text_problem(text) is None
+
+
+@pytest.mark.parametrize(
     "text",
     ["👨\u200d👩\u200d👧", "👩🏽\u200d💻", "❤️", "🏴\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",
      "דנה", "مريم", "می\u200cخواهم", "क्\u200dष", "Zoë"],

@@ -59,6 +59,14 @@ def check_no_nul_reaches_the_database(api: Api) -> None:
     for path, body in (("/v1/accounts", sign_up), ("/v1/auth/token", sign_in)):
         refused = api.call("POST", path, json=body)
         assert "control characters" in assert_error(refused, 422, "validation_failed")["fields"]["email"]
+    # A new account's address holds no invisible formatting character either: "a\u200b@…" was an
+    # account of its own that reads exactly like "a@…". Signing in with one is only a wrong address.
+    for hidden in ("\u200b", "\u202e", "\u2060"):
+        sneaky = {**sign_up, "email": alex.email[:1] + hidden + alex.email[1:]}
+        refused = api.call("POST", "/v1/accounts", json=sneaky)
+        assert "invisible formatting" in assert_error(refused, 422, "validation_failed")["fields"]["email"]
+        wrong = api.call("POST", "/v1/auth/token", json={"email": sneaky["email"], "password": PASSWORD})
+        assert_error(wrong, 401, "invalid_credentials")
     # The service answers as before: the family's own things, with nothing of the above saved.
     assert api.call("GET", f"/v1/teens/{maya.id}/activity", alex.token, params={"actor": alex.id}).status_code == 200
     assert api.call("GET", f"/v1/teens/{maya.id}/controls", alex.token).status_code == 200

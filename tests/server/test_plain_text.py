@@ -1,7 +1,8 @@
 """Text people send for others to read — a display name at sign-up, a teen's request reason, a
 keyword filter (in a change and in a temporary rule), a temporary rule's name — is refused at the
 service's door with a 422 naming the field when it holds a line break, a tab, a control character
-or an invisible formatting character (famguard.domain.plain_text), on both paths of a controls
+or an invisible formatting character, or draws nothing at all (a name of Hangul fillers:
+famguard.domain.plain_text), on both paths of a controls
 change, on SQLite here and on PostgreSQL in test_plain_text_postgres. What real people type —
 emoji joined with ZWJ, a flag, accents, Hebrew, Arabic, Persian with its non-joiner — is taken
 and read back exactly."""
@@ -39,6 +40,10 @@ HIDDEN = {
     "joiner at the end": "ab\u200d",
     "joiner next to a space": "a \u200db",
     "tag outside a flag": "a\U000e0041b",
+    # Text that draws nothing: each character allowed alone, the whole reads as an empty name.
+    "only a Hangul filler": "\u3164",
+    "only braille blanks": "\u2800 \u2800",
+    "only a grapheme joiner": "\u034f",
 }
 # What people type, taken as sent.
 REAL = [
