@@ -93,7 +93,10 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = list(exc.errors())
         fields: dict[str, str] = {}
         for error in errors:
-            fields.setdefault(_field_name(tuple(error.get("loc", ()))), _message(error))
+            # A body that is not JSON is the body's fault, not a field's: its loc ends in the
+            # character offset ("28"), which is no field name.
+            name = "body" if error.get("type") == "json_invalid" else _field_name(tuple(error.get("loc", ())))
+            fields.setdefault(name, _message(error))
         if errors and all(tuple(e.get("loc", ("",)))[0] in ("query", "path") for e in errors):
             return error_response(
                 ApiError(400, "bad_request", "A parameter of the request is not valid.", fields=fields)

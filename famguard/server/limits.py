@@ -119,7 +119,7 @@ def _error(
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
-    body = json.dumps({"error": error}).encode()
+    body = json.dumps({"error": error}, separators=(",", ":")).encode()  # as every other answer
     start = {
         "type": "http.response.start",
         "status": status,
@@ -170,7 +170,7 @@ class BodyLimit:
             return
         reason = strict_json.problem(body)
         if reason is not None:
-            await self._refuse(send, _Refused(422, "validation_failed", reason))
+            await self._refuse(send, _Refused(422, "validation_failed", reason, {"body": reason}))
             return
         replayed = False
 

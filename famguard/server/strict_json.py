@@ -26,6 +26,9 @@ from urllib.parse import parse_qsl
 from fastapi.responses import JSONResponse
 
 NOT_TEXT = "Text must be valid Unicode (UTF-8 without lone surrogates)."
+# An integer longer than Python converts (4,300 digits) stopped json.loads with a ValueError that
+# is not a decoding error, and FastAPI answered it 400 "could not be understood".
+TOO_MANY_DIGITS = "A number in the body has too many digits."
 
 
 def _has_lone_surrogate(text: str) -> bool:
@@ -51,7 +54,8 @@ def _check(value: Any) -> None:  # noqa: ANN401 - any JSON value
 
 def problem(body: bytes) -> str | None:
     """Why `body` is not acceptable JSON text, or None (also for bodies that are not JSON at all:
-    the route's own parsing reports those)."""
+    the route's own parsing reports those). The refusal names the field `body` (limits.BodyLimit),
+    as every 422 names its fields."""
     if not body:
         return None
     try:
@@ -60,8 +64,10 @@ def problem(body: bytes) -> str | None:
         return "The body is not valid UTF-8."
     try:
         _check(json.loads(text))
-    except ValueError as error:
-        return NOT_TEXT if str(error) == NOT_TEXT else None
+    except json.JSONDecodeError:
+        return None
+    except ValueError as error:  # json.loads' only other one is the integer's digits
+        return NOT_TEXT if str(error) == NOT_TEXT else TOO_MANY_DIGITS
     except RecursionError:
         return "The body is nested too deeply."
     return None

@@ -61,6 +61,32 @@ def test_bodies_that_are_not_unicode_text_are_422_not_500(live: Api, body: bytes
     _strict_utf8_json(response)
 
 
+@pytest.mark.both_read_paths
+def test_a_number_of_more_digits_than_python_reads_is_422_naming_the_body(live: Api, live_family: Family) -> None:
+    """Over 4,300 digits Python's json stops with an error FastAPI answered 400 ("could not be
+    understood"); it is a body's value the service does not take: 422 naming `body`, on a sign-up
+    and on a change (its fast path included), and nothing changes."""
+    guardian, teen = live_family.guardian, live_family.teen
+    before, etag = controls_of(live, guardian, teen)
+    huge = b"1" + b"0" * 5000
+    change = _raw(live, "PATCH", f"/v1/teens/{teen.id}/controls", guardian.token,
+                  b'{"daily_limit_minutes": ' + huge + b"}", etag)  # fmt: skip
+    sign_up = _raw(live, "POST", "/v1/accounts", "", b'{"email": "big@example.com", "password": ' + huge + b"}")
+    for response in (change, sign_up):
+        error = assert_error(response, 422, "validation_failed")
+        assert error["fields"] == {"body": "A number in the body has too many digits."}, error
+    assert controls_of(live, guardian, teen) == (before, etag)
+
+
+@pytest.mark.both_read_paths
+def test_a_body_that_is_not_json_names_the_body_not_a_character_offset(live: Api, live_family: Family) -> None:
+    guardian, teen = live_family.guardian, live_family.teen
+    _, etag = controls_of(live, guardian, teen)
+    for body in (b'{"daily_limit_minutes": 60} trailing', b'{"daily_limit_minutes": ', b"\xff\xfe"):
+        response = _raw(live, "PATCH", f"/v1/teens/{teen.id}/controls", guardian.token, body, etag)
+        assert list(assert_error(response, 422, "validation_failed")["fields"]) == ["body"], response.text
+
+
 def test_an_unknown_surrogate_key_on_a_signed_in_route_is_422(live: Api, live_family: Family) -> None:
     guardian, teen = live_family.guardian, live_family.teen
     _, etag = controls_of(live, guardian, teen)
