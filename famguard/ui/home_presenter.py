@@ -74,6 +74,7 @@ class _Inputs:
     requests: list[TimeRequest]
     in_flight: frozenset[str]  # fields with a change of this guardian on its way
     rules: tuple[TemporaryRule, ...] = ()  # the teen's temporary rules, as last cached
+    edits_queued: int = 0  # the controls page's changes of this teen in the outbox when it was read
 
 
 class HomePresenter(Presenter):
@@ -88,6 +89,8 @@ class HomePresenter(Presenter):
         on_news: NewsSink,
         on_pending: Callable[[], None],
         asked: Callable[[str, str], object] = lambda _teen, _field: None,
+        edits_made: Callable[[str], int] = lambda _teen: 0,
+        edits_queued: Callable[[str], int] = lambda _teen: 0,
         on_failure: FailureHandler | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -98,8 +101,12 @@ class HomePresenter(Presenter):
         self.on_news = on_news
         self.on_pending = on_pending
         self.asked = asked  # the value this guardian last asked for (teen, field), to tell theirs from mine
+        # The controls page's changes of a teen made (GUI thread) and in the outbox (any thread): a
+        # read made while a click had not reached the outbox cannot tell that click from another's.
+        self.edits_made, self.edits_queued = edits_made, edits_queued
         self.clock = clock
         self.inputs: dict[str, _Inputs] = {}
+        self._compared: dict[str, Controls] = {}  # the controls last looked at for changes made elsewhere
         self.today: dict[str, TeenToday] = {}
         self._near_told: set[tuple[str, object]] = set()  # (teen, day) told "near the limit"
         self._requests_seen: set[str] = set()
@@ -146,6 +153,7 @@ class HomePresenter(Presenter):
     def _read(self, teen_id: str) -> _Inputs:
         """On a worker. A teen never selected on this computer has no cached controls yet: they are
         fetched once (today's limit is in them)."""
+        queued = self.edits_queued(teen_id)  # before the store: a change queued after it is not in the read
         controls, states = self.sync.shown(teen_id)
         return _Inputs(
             controls=controls,
@@ -153,18 +161,26 @@ class HomePresenter(Presenter):
             requests=self.family.cached_time_requests(teen_id),
             in_flight=frozenset(f for f, s in states.items() if s.state in OPEN_STATES),
             rules=tuple(self.sync.trust.cached_rules(teen_id)),
+            edits_queued=queued,
         )
 
     def _update(self, teen_id: str, inputs: _Inputs) -> None:
         row = self.teens.row(teen_id)
         if row is None:
             return  # unlinked meanwhile
-        previous = self.inputs.get(teen_id)
         self.inputs[teen_id] = inputs
         first = teen_id not in self._started
         self._started.add(teen_id)
-        if previous is not None:
-            self._changed_elsewhere(teen_id, row.name, previous.controls, inputs.controls, inputs.in_flight)
+        if inputs.edits_queued >= self.edits_made(teen_id):
+            # Every click of the page is in this read (on its way, or landed as asked). A read made
+            # while one was not (the outbox's write on a worker) saw the guardian's previous change
+            # landed and nothing on its way — its own quick changes were told back to them as
+            # "changed elsewhere" — and is not compared: the next read compares against the last one
+            # compared, so another guardian's change in between is still told.
+            previous = self._compared.get(teen_id)
+            if previous is not None:
+                self._changed_elsewhere(teen_id, row.name, previous, inputs.controls, inputs.in_flight)
+            self._compared[teen_id] = inputs.controls
         self._new_requests(row.name, inputs.requests, tell=not first)
         self._work_out(teen_id)
 
@@ -275,5 +291,6 @@ class HomePresenter(Presenter):
 
     def forget(self, teen_id: str) -> None:
         self.inputs.pop(teen_id, None)
+        self._compared.pop(teen_id, None)
         if self.today.pop(teen_id, None) is not None:
             self.on_pending()

@@ -118,6 +118,16 @@ class TeenControlsPresenter(Presenter):
         """The value this guardian last asked for (None: nothing asked here)."""
         return self._requested.get((teen_id, field), _NOTHING)
 
+    def edits_made(self, teen_id: str) -> int:
+        """The page's changes of this teen so far (GUI thread)."""
+        return self._edits_made.get(teen_id, 0)
+
+    def edits_queued(self, teen_id: str) -> int:
+        """The page's changes of this teen that reached the outbox (any thread: a worker asks it
+        before reading the store; a read whose count is below `edits_made` is older than a click)."""
+        with self._queued_lock:
+            return self._edits_queued.get(teen_id, 0)
+
     def asked_here(self, teen_id: str, field: str, value: object) -> None:
         """A change the app makes for this guardian (not from the controls page) is theirs too."""
         self._requested[(teen_id, field)] = value
@@ -129,8 +139,7 @@ class TeenControlsPresenter(Presenter):
 
     def _load(self, teen_id: str) -> Loaded:
         """On a worker: the cache at once, or the server when nothing is cached yet."""
-        with self._queued_lock:
-            queued = self._edits_queued.get(teen_id, 0)
+        queued = self.edits_queued(teen_id)
         controls, states = self.sync.shown(teen_id)
         return teen_id, controls, states, self.sync.status(), self._rule_in_force(teen_id, controls), queued
 
@@ -153,7 +162,7 @@ class TeenControlsPresenter(Presenter):
         row = self.teens.row(teen_id)
         if row is None or teen_id != self.teens.current:
             return
-        if queued < self._edits_made.get(teen_id, 0):
+        if queued < self.edits_made(teen_id):
             return  # older than a change on the page; the read once it is queued follows (_changed)
         page = self._page
         if page is not None:
