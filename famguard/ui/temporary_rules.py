@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -33,7 +33,7 @@ from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
 from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
 from famguard.ui.common import named, one_line, show_words, wrapping_label
-from famguard.ui.deliberate import WheelGuard
+from famguard.ui.deliberate import WheelGuard, minutes_box, range_text
 
 CUSTOM = "Custom"
 
@@ -114,10 +114,13 @@ class RuleDialog(QDialog):
             edit.setMinimumDate(_qdate(today))
             edit.setMaximumDate(_qdate(today + timedelta(days=365)))
         self.limit_on = named(QCheckBox("&Daily screen-time limit"), "ruleLimitOn", "Change the daily limit")
-        self.limit = named(QSpinBox(), "ruleLimit", "Daily limit during the rule")
-        self.limit.setRange(DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        # Minutes typed stay as typed and are checked on Save: a box ranged 10-720 put the old value
+        # back on Enter, so "5" typed was saved, without a word, as the 60 it showed again.
+        self.limit_bounds = (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        self.limit = minutes_box("ruleLimit", "Daily limit during the rule", 60)
         self.limit.setSingleStep(10)
-        self.limit.setSuffix(" min")
+        self.limit.setAccessibleDescription(f"Allowed: {range_text(self.limit_bounds)}")
+        self.limit_range = named(QLabel(range_text(self.limit_bounds)), "ruleLimitRange", "Allowed limits")
         self.nights_on = named(QCheckBox("&Time away every night"), "ruleNightsOn", "Lock the app every night")
         self.night_start = named(QTimeEdit(), "ruleNightStart", "Time away starts")
         self.night_end = named(QTimeEdit(), "ruleNightEnd", "Time away ends")
@@ -140,7 +143,10 @@ class RuleDialog(QDialog):
         form.addRow("&Name", self.name)
         form.addRow("&First day", self.starts)
         form.addRow("&Last day", self.ends)
-        form.addRow(self.limit_on, self.limit)
+        limit = QHBoxLayout()
+        limit.addWidget(self.limit)
+        limit.addWidget(self.limit_range, 1)
+        form.addRow(self.limit_on, limit)
         nights = QHBoxLayout()
         nights.addWidget(self.night_start)
         nights.addWidget(wrapping_label("to"))
@@ -204,6 +210,13 @@ class RuleDialog(QDialog):
         return chosen
 
     def _submit(self) -> None:
+        low, high = self.limit_bounds
+        if self.limit_on.isChecked() and not low <= self.limit.value() <= high:
+            words = f"{self.limit.value()} min is outside the allowed {range_text(self.limit_bounds)}"
+            show_words(self.problems, f"✗ {teen_view.label('daily_limit_minutes')}: {words}. Nothing was saved.")
+            self.limit.setFocus()
+            self.limit.selectAll()
+            return
         self.submitted.emit(self.name.text().strip(), _pydate(self.starts.date()), _pydate(self.ends.date()),
                             self.controls())  # fmt: skip
 
