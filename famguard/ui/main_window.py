@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._register_pages()
         self._build_demo_bar()
+        self.screens.currentChanged.connect(lambda _index: self._enable_page_actions())
         if starting:
             self.show_starting("")
         else:
@@ -274,10 +275,13 @@ class MainWindow(QMainWindow):
         self._enable_page_actions()
 
     def _enable_page_actions(self) -> None:
-        """A teen's pages can be chosen while a teen is shown."""
-        teen_shown = self._family is not None and self._teen_pages.currentWidget() is not self.no_teen
+        """A teen's pages can be chosen while a teen is shown, the inbox while a family is (after a
+        sign-out they stayed enabled on the welcome screen, and did nothing)."""
+        on_family = self._family is not None and self.screens.currentWidget() is self._family
+        teen_shown = on_family and self._teen_pages.currentWidget() is not self.no_teen
         for action in self._page_actions.values():
             action.setEnabled(teen_shown)
+        self.inbox_action.setEnabled(on_family)
 
     def _build_demo_bar(self) -> None:
         self.demo_bar = QToolBar("Demo")

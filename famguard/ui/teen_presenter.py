@@ -42,6 +42,7 @@ class TeenPhonePresenter(Presenter):
         super().__init__(window, tasks)
         self.teen = teen
         self.panel = window.ensure_teen_phone()
+        self.panel.toggleViewAction().setEnabled(True)  # (again, after a demo that ended)
         # A guardian the teen accepted, when she has guardians already: "waiting" for their yes,
         # or "refused"; "" when nothing is pending.
         self.approval = ""
@@ -82,6 +83,9 @@ class TeenPhonePresenter(Presenter):
             self.panel.use_button.setChecked(False)
         self.panel.reset()
         self.panel.hide()
+        # No phone without its demo: after a sign-out Ctrl+T showed this one, its buttons enabled
+        # and answering nothing.
+        self.panel.toggleViewAction().setEnabled(False)
         super().close()
 
     # --- what the phone shows ------------------------------------------------------------------

@@ -541,10 +541,21 @@ def test_try_the_demo_from_the_welcome_screen_then_sign_out_returns_to_a_real_si
 
     real_exec = QMessageBox.exec
     monkeypatch.setattr(QMessageBox, "exec", sign_out_anyway)
+    qtbot.waitUntil(lambda: controller.teen_phone is not None, timeout=WAIT)  # the demo's phone is up
+    phone = window.teen_phone.toggleViewAction()
+    home = next(a for a in window.view_menu.actions() if a.objectName() == "viewPage_home")
+    qtbot.waitUntil(home.isEnabled, timeout=WAIT)
+    assert window.inbox_action.isEnabled() and phone.isEnabled()
     window.sign_out_action.trigger()
     qtbot.waitUntil(lambda: window.current_screen() == "welcomeView", timeout=WAIT)
     qtbot.waitUntil(lambda: controller.demo_env is None and controller.sessions is real_sessions, timeout=WAIT)
     assert not window.demo_badge.isVisible() and window.windowTitle() == "FamGuard"
+    # Nothing of the family or the demo's phone is left to open: the View menu's pages, the inbox
+    # and the phone (Ctrl+T showed it, its buttons answering nothing) are off.
+    assert not [a.text() for a in window.view_menu.actions() if a.isEnabled() and not a.isSeparator()]
+    phone.trigger()
+    qtbot.wait(100)
+    assert not window.teen_phone.isVisible()
 
 
 @pytest.mark.usefixtures("real_keyring")
