@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QPushButton, QWidget
 
 from famguard.ui.common import announce, named, show_words, wrapping_label
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from PySide6.QtGui import QHideEvent
 
 
 class Banner(QFrame):
@@ -21,6 +23,7 @@ class Banner(QFrame):
     and an optional action button."""
 
     action_clicked = Signal()
+    focus_left = Signal()  # hidden while it had the keyboard focus
 
     def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +65,15 @@ class Banner(QFrame):
 
     def text(self) -> str:
         return self.label.text()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        # Hidden with the keyboard on its Dismiss (clicked, or hidden by its timer): Qt passed the
+        # focus to the next widget in the chain, which could be a toolbar button a second Enter
+        # would press. The window puts it back where a person expects it (`focus_left`).
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            self.focus_left.emit()
+        super().hideEvent(event)
 
 
 class OfflineBanner(Banner):

@@ -456,6 +456,11 @@ class ChangeHistoryPage(QWidget):
             self.undo_button.setAccessibleDescription(self.undo_reason.text())  # why it is greyed out
             return
         blocker = undo_blocker(entry, self.current_controls)
+        if blocker is not None and self.undo_button.hasFocus():
+            # Undone just now (or changed since): the keyboard goes back to the entries. Greyed out
+            # with the focus, the button passed it to whatever came next — the notice's Dismiss,
+            # then the demo's toolbar once the notice hid itself.
+            self.list.setFocus()
         self.undo_button.setEnabled(blocker is None)
         show_words(self.undo_reason, blocker or "Sets it back to what it was before this change.")
         self.undo_button.setAccessibleDescription(self.undo_reason.text())

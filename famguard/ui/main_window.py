@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
 
         self.offline_banner = OfflineBanner()
         self.notice = Banner("noticeBanner", "Notice")
+        self.notice.focus_left.connect(lambda: self._focus_within())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -673,6 +674,11 @@ class MainWindow(QMainWindow):
         list, or the screen's own first field) — never nowhere, even without a window manager."""
         self.activateWindow()
         self.raise_()
+        self._focus_within(widget)
+
+    def _focus_within(self, widget: QWidget | None = None) -> None:
+        """The keyboard at `widget`, or the page's own first field, or the family's list; without
+        raising the window (a notice hiding itself must not pull it in front of another app)."""
         if widget is None and self._family is not None and self.screens.currentWidget() is self._family:
             current = self._teen_pages.currentWidget()
             focus = getattr(current, "focus_first", None)
