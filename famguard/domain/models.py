@@ -80,6 +80,9 @@ class UsageDay:
     extra_minutes: int = 0  # the extra time approved for that day (0 from a service that does not say)
 
 
+MAX_REQUEST_REASON = 500  # characters of a teen's reason for more time (the service refuses more)
+
+
 @dataclass(frozen=True)
 class TimeRequest:
     """A teen's request for more screen time on one day, and the guardian's answer."""

@@ -25,6 +25,7 @@ from famguard.domain.controls import (
     controls_to_json,
     defaults_for_age,
 )
+from famguard.domain.models import MAX_REQUEST_REASON
 from famguard.domain.plain_text import HIDDEN_TEXT_WORDS, require_plain_text
 from famguard.domain.values import dump_plain
 
@@ -430,7 +431,7 @@ class TimeRequestCreate(BaseModel):
 
     model_config = _config({"minutes": 30, "reason": "Finishing a school project video"})
     minutes: int = Field(strict=True, ge=5, le=240)
-    reason: PlainText = Field(default="", max_length=500, description=_PLAIN)
+    reason: PlainText = Field(default="", max_length=MAX_REQUEST_REASON, description=_PLAIN)
 
 
 class TimeDecision(BaseModel):

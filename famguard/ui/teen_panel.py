@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from famguard.domain.models import MAX_REQUEST_REASON
 from famguard.ui.common import (
     escaped,
     focus_first_usable,
@@ -105,6 +106,8 @@ class TeenPhonePanel(QDockWidget):
         self.more_spin.setSuffix(" min")
         self.reason_edit = one_line(named(QLineEdit(), "teenReasonEdit", "Reason"))
         self.reason_edit.setPlaceholderText("e.g. finishing a school project")
+        # What the service takes: a longer one pasted was answered "Some values are not valid."
+        self.reason_edit.setMaxLength(MAX_REQUEST_REASON)
         self.more_button = named(QPushButton("As&k for more time"), "teenMoreButton", "Ask for more time")
         self.more_button.clicked.connect(
             lambda: self.more_time_requested.emit(self.more_spin.value(), self.reason_edit.text().strip())

@@ -134,3 +134,21 @@ def test_the_teens_phone_says_the_rule_before_asking_and_keeps_the_reason(qtbot,
     qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
     reasons = [r.reason for r in controller.session.api.time_requests(maya)]
     assert len(reasons) == before + 1 and "ask for 30 min" in reasons and "nim 03 rof ksa" not in reasons
+
+
+def test_the_teens_phone_takes_a_reason_only_as_long_as_the_service_does(qtbot, launch) -> None:
+    """A 560-character reason pasted was sent whole and answered "✗ Some values are not valid.",
+    naming neither the field nor the limit (found trying the demo): the box now stops at the
+    service's 500 characters, and what it holds is asked."""
+    from PySide6.QtWidgets import QApplication
+
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    message, reason = find(panel, QWidget, "teenUsageMessage"), find(panel, QLineEdit, "teenReasonEdit")
+    QApplication.clipboard().setText("finishing the school project " * 20)  # 580 characters
+    reason.setFocus()
+    qtbot.keyClick(reason, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(reason.text()) == 500
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    assert any(len(r.reason) == 500 for r in controller.session.api.time_requests(maya))
