@@ -465,6 +465,12 @@ class ControlsPage(QWidget):
         self._controls = controls
         for field, row in self._rows.items():
             row.editor.set_value(getattr(controls, field))
+        # An Undo that would change nothing now goes (undone from the history, or set back by
+        # another guardian): it stayed offered, named, and did nothing visible when pressed.
+        live = [(field, previous) for field, previous in self._undo if getattr(controls, field) != previous]
+        if len(live) != len(self._undo):
+            self._undo = live
+            self._refresh_undo()
         if self.teen_id:
             self._show_title(controls.timezone)
         for field in changed_elsewhere:

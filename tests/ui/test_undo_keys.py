@@ -52,3 +52,22 @@ def test_typing_in_a_box_is_undone_before_the_last_change(qtbot, page: ControlsP
         qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert box.text() == ""  # the typing went, the change stays
     assert not page.findChild(QCheckBox, "search_enabled_check").isChecked()
+
+
+def test_an_undo_that_would_change_nothing_is_no_longer_offered(qtbot, page: ControlsPage) -> None:
+    """Undone from the history (or set back by another guardian), a change stayed offered as
+    "Undo 'Search'", and pressing it did nothing visible (found trying the demo)."""
+    from dataclasses import replace
+
+    from famguard.domain.controls import defaults_for_age
+
+    shown = defaults_for_age(14, "Europe/London")
+    qtbot.mouseClick(page.findChild(QCheckBox, "search_enabled_check"), Qt.MouseButton.LeftButton)
+    assert page.undo_button.isEnabled() and "Search" in page.undo_button.text()
+    # The change on its way, then landed: Undo still puts the old value back.
+    page.update_controls(replace(shown, search_enabled=not shown.search_enabled))
+    assert page.undo_button.isEnabled() and "Search" in page.undo_button.text()
+    # Set back to what Undo would give: nothing is left to undo.
+    page.update_controls(shown)
+    assert not page.undo_button.isEnabled()
+    assert page.undo_button.accessibleName() == "Undo: nothing to undo"
