@@ -49,6 +49,8 @@ class Settling(QObject):
         self._timer.timeout.connect(self.flush)
         for button in buttons:
             button.installEventFilter(self)
+            button.toggled.connect(self._one_tab_stop)
+        self._one_tab_stop()
 
     @property
     def pending(self) -> bool:
@@ -103,6 +105,16 @@ class Settling(QObject):
 
     def _arrow_done(self) -> None:
         self._by_arrow = False
+
+    def _one_tab_stop(self, _checked: bool = False) -> None:
+        """Tab reaches the group once, at its checked choice (the first usable one when none is),
+        as a screen reader expects; the arrows move within it. Qt left every choice a Tab stop and,
+        in some groups, Tab landed on an unchecked one — read out as the choice, and Space there
+        changed the setting."""
+        usable = [b for b in self._buttons if b.isEnabled()]
+        stop = next((b for b in usable if b.isChecked()), usable[0] if usable else None)
+        for button in self._buttons:
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus if button is stop else Qt.FocusPolicy.ClickFocus)
 
     def _left_group(self) -> None:
         focus = self._editor.focusWidget()

@@ -209,6 +209,16 @@ def page(qtbot):
 
 
 @pytest.fixture
+def built_page(page, qtbot):
+    """The controls page above with every row built and its window active (keyboard tests)."""
+    while page.build_next():
+        pass
+    page.activateWindow()
+    qtbot.waitActive(page)
+    return page
+
+
+@pytest.fixture
 def restartable(tmp_path):
     """The reference server on one fixed port and one database file, stopped and started again
     like a service that goes down and comes back."""

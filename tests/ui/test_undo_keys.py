@@ -12,13 +12,8 @@ from famguard.ui.controls_page import ControlsPage
 
 
 @pytest.fixture
-def page(page: ControlsPage, qtbot) -> ControlsPage:
-    """The controls page of tests/ui/conftest.py, every row built and the window active."""
-    while page.build_next():
-        pass
-    page.activateWindow()
-    qtbot.waitActive(page)
-    return page
+def page(built_page: ControlsPage) -> ControlsPage:
+    return built_page
 
 
 def focus_box(page: ControlsPage, name: str) -> QWidget:
