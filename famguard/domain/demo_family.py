@@ -184,6 +184,9 @@ def make_demo_plan(
         )
         teens.append(DemoTeenPlan(teen, age, controls, usage))
 
+    # Each request's history entry carries the request's own moments: the pending one read "asked
+    # at 22:19" on the home and 22:18 in the history (found trying the demo).
+    asked, decided = timedelta(days=2, hours=1), timedelta(days=2)
     approved = DemoRequest(
         id=new_id(),
         teen_id=maya.id,
@@ -191,13 +194,14 @@ def make_demo_plan(
         minutes=30,
         reason="Finishing the video for my science project",
         status=TimeRequestStatus.APPROVED,
-        created_at=now - timedelta(days=2, hours=1),
-        decided_at=now - timedelta(days=2),
+        created_at=now - asked,
+        decided_at=now - decided,
         decided_by_id=alex.id,
         granted_minutes=15,
     )
-    entry(2.04, maya, maya, "time_request", "requested", None, 30)
-    entry(2, alex, maya, "time_request", "approved", 30, 15)
+    entry(asked, maya, maya, "time_request", "requested", None, 30)
+    entry(decided, alex, maya, "time_request", "approved", 30, 15)
+    waiting = timedelta(minutes=20)
     pending = DemoRequest(
         id=new_id(),
         teen_id=sam.id,
@@ -205,9 +209,9 @@ def make_demo_plan(
         minutes=30,
         reason="Watching the match highlights with friends",
         status=TimeRequestStatus.PENDING,
-        created_at=now - timedelta(minutes=20),
+        created_at=now - waiting,
     )
-    entry(0.014, sam, sam, "time_request", "requested", None, 30)
+    entry(waiting, sam, sam, "time_request", "requested", None, 30)
     return DemoPlan(
         now=now,
         today=today,
