@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -626,6 +627,27 @@ class TimezoneEditor(Editor):
         line_edit = self.combo.lineEdit()
         assert line_edit is not None  # an editable combo box has one
         line_edit.editingFinished.connect(self._finished)
+        # Escape puts the zone that is set back (after "Mars/Olympus" it stayed, refused); typing
+        # again clears a refusal that was about the text before.
+        line_edit.installEventFilter(self)
+        line_edit.textEdited.connect(self._typing)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.combo.currentText() != self._value
+        ):
+            self._settle.stop()
+            self.say("")
+            self.show_current()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _typing(self, _text: str) -> None:
+        if self.message.text().startswith("✗"):
+            self.say("")
 
     def _stepped(self, _index: int) -> None:
         if self.combo.currentText() != self._value:
