@@ -137,6 +137,14 @@ class RuleDialog(QDialog):
         self.nights_on.toggled.connect(self.night_start.setEnabled)
         self.nights_on.toggled.connect(self.night_end.setEnabled)
         self.kind.currentTextChanged.connect(self._preset)
+        # A refusal is about what was there when Save was pressed: editing any field takes it away
+        # (it stayed, wrong, until the next Save).
+        self.name.textEdited.connect(self._edited)
+        self.limit.lineEdit().textEdited.connect(self._edited)
+        for changed in (self.starts.dateChanged, self.ends.dateChanged, self.night_start.timeChanged,
+                        self.night_end.timeChanged, self.limit_on.toggled, self.nights_on.toggled,
+                        self.search_off.toggled):  # fmt: skip
+            changed.connect(self._edited)
 
         form = QFormLayout()
         form.addRow("&Kind", self.kind)
@@ -170,6 +178,10 @@ class RuleDialog(QDialog):
         self._wheel_guard.guard(self)
         self._preset(self.kind.currentText())
         self.name.setFocus()
+
+    def _edited(self, *_changed: object) -> None:
+        if self.problems.text().startswith("✗"):
+            show_words(self.problems, "")
 
     def _preset(self, kind: str) -> None:
         preset = next((p for p in PRESETS if p.name == kind), None)

@@ -1,6 +1,7 @@
 """Minutes typed into a temporary rule's daily limit are taken as typed or refused in words, never
 swapped for another value. Found by trying the demo as a careless parent: "5" typed into the limit
-(allowed 10–720) and Enter saved the rule with the 60 minutes the box had quietly put back."""
+(allowed 10–720) and Enter saved the rule with the 60 minutes the box had quietly put back; and a
+refusal stayed on screen, wrong, while the field was mended."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def test_minutes_out_of_range_are_refused_in_words_and_typed_minutes_are_saved(q
     )
     assert dialog.limit.value() == 5 and dialog.limit.hasFocus()  # what was typed stays, to be mended
     assert list(trust.cached.rules) == rules_before
+    qtbot.keyClicks(dialog.limit, "0")  # mending it: the refusal was about "5"
+    assert dialog.problems.text() == ""
 
     _type_minutes(qtbot, dialog, "45")
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
