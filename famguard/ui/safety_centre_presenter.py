@@ -20,6 +20,8 @@ from famguard.ui.settings import Settings
 from famguard.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from famguard.ui.main_window import MainWindow
     from famguard.ui.safety_centre import SafetyCentreWindow
 
@@ -46,6 +48,7 @@ class SafetyCentrePresenter(Presenter):
         self.settings = settings
         self.dialog: SafetyCentreWindow | None = None
         self._showing_table = False  # the window's Safety Centre requests reach open() (AppController)
+        self.browser_problem: QMessageBox | None = None  # "No web browser could be opened", while shown
 
     def open(self, section: str = "") -> None:
         """Show the window (built the first time), at `section` ("report-illegal", "control:comments")."""
@@ -78,5 +81,17 @@ class SafetyCentrePresenter(Presenter):
             self.run(lambda: (settings or Settings.load()).remember_hotline_country(choice), name="hotline country")
 
     def open_url(self, url: str) -> None:
-        if not QDesktopServices.openUrl(QUrl(url)):
+        if QDesktopServices.openUrl(QUrl(url)):
+            return
+        if self.dialog is None:
             self.window.show_notice(f"✗ No web browser could be opened. The address is {url}", hide_after_ms=30000)
+            return
+        from famguard.ui.dialogs import show_error
+
+        # In front of the Safety Centre, where it was asked: in the main window's notice bar it sat
+        # behind this window, unseen by a parent about to report something illegal.
+        self.browser_problem = show_error(
+            self.dialog,
+            "No web browser could be opened",
+            f"Open this address in a web browser, on this computer or another device: {url}",
+        )

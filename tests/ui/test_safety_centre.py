@@ -119,3 +119,21 @@ def test_learn_more_leads_to_the_controls_recommendation(qtbot, launch) -> None:
     assert dialog.centre.contents.currentItem().text() == "Each setting, what we recommend and why"
     text = dialog.centre.text.toPlainText()
     assert "Direct messages" in text and "Under 16, direct messages are turned off." in text
+
+
+def test_without_a_web_browser_the_address_is_said_in_front_of_the_safety_centre(qtbot, launch, monkeypatch) -> None:
+    """Found trying the demo on a machine without a browser: "Report illegal content…" said so in
+    the main window's notice bar, behind the Safety Centre. The one stand-in: no browser opens
+    (QDesktopServices answers False, as it does where none is installed; CI machines may have one)."""
+    from famguard.ui import safety_centre_presenter
+
+    monkeypatch.setattr(safety_centre_presenter.QDesktopServices, "openUrl", lambda _url: False)
+    controller = launch()
+    controller.safety_centre.locale_name = lambda: "en_GB"
+    dialog = open_from_help(qtbot, controller)
+    qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
+    box = controller.safety_centre.browser_problem
+    assert box is not None and box.isVisible() and box.parent() is dialog
+    assert "https://report.iwf.org.uk/" in box.informativeText()
+    assert "No web browser" not in controller.window.notice.text()
+    assert dialog.isVisible()  # the parent can still read the guide and pick another country
