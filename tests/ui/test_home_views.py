@@ -6,6 +6,7 @@ opened details do not carry over to the next."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -24,6 +25,13 @@ from famguard.ui.settings import NOTIFY_KINDS, Settings
 from famguard.ui.viewstate import TeenRow
 
 NOW = datetime.now(UTC)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_the_tests_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is the moment the test runs, not when the module was collected: a CI run crossing
+    midnight showed the requests these tests made "today" as yesterday's, and failed."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", datetime.now(UTC))
 
 
 def facts(name: str = "Maya", *, pending: int = 1) -> HomeFacts:

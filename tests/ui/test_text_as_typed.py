@@ -6,8 +6,10 @@ named "Maya<br>● up to date" would get a fake second line under her name."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
+import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextDocument
@@ -28,6 +30,13 @@ REASON = "<b>big</b><br>fake line"
 GUARDIAN = "Alex<s>struck</s>"
 KEYWORD = "<span style='font-size:40px'>huge"
 NOW = datetime.now(UTC)
+
+
+@pytest.fixture(autouse=True)
+def _now_is_the_tests_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NOW is the moment the test runs, not when the module was collected: a CI run crossing
+    midnight showed the requests these tests made "today" as yesterday's, and failed."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", datetime.now(UTC))
 
 
 def on_screen(text: str, text_format: Qt.TextFormat = Qt.TextFormat.AutoText) -> str:
