@@ -58,7 +58,7 @@ from famguard.domain.values import (
     kept_keyword,
 )
 from famguard.ui.common import announce, named, show_words, wrapping_label
-from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, range_text
+from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, minutes_outside, range_text
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
@@ -322,9 +322,9 @@ class DailyLimitEditor(Editor):
 
     def _apply_custom(self) -> None:
         minutes = self.custom_spin.value()
-        low, high = self.bounds
-        if not low <= minutes <= high:
-            self.say(f"✗ {minutes} min is outside the allowed {range_text(self.bounds)}. Nothing was changed.")
+        outside = minutes_outside(minutes, self.bounds)
+        if outside is not None:
+            self.say(f"✗ {outside}. Nothing was changed.")
             self.custom_spin.setFocus()
             return
         self.custom_radio.setChecked(True)

@@ -137,6 +137,13 @@ def range_text(bounds: tuple[int, int]) -> str:
     return f"{low}–{high} min ({format_minutes(high)})"
 
 
+def minutes_outside(minutes: int, bounds: tuple[int, int]) -> str | None:
+    """Why typed `minutes` are refused ("5 min is outside the allowed 10–720 min (12 h)"), or None
+    when `bounds` take them: the words of every minutes box that checks its range on commit."""
+    low, high = bounds
+    return None if low <= minutes <= high else f"{minutes} min is outside the allowed {range_text(bounds)}"
+
+
 class WheelGuard(QObject):
     """A wheel turned over a spin box, a time box or a drop-down scrolls `scroll` (what the
     guardian meant to scroll: the page, or the list beside the choices) instead of changing the

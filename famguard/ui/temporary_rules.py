@@ -33,7 +33,7 @@ from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
 from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
 from famguard.ui.common import named, one_line, show_words, wrapping_label
-from famguard.ui.deliberate import WheelGuard, minutes_box, range_text
+from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_outside, range_text
 
 CUSTOM = "Custom"
 
@@ -116,7 +116,7 @@ class RuleDialog(QDialog):
         self.limit_on = named(QCheckBox("&Daily screen-time limit"), "ruleLimitOn", "Change the daily limit")
         # Minutes typed stay as typed and are checked on Save: a box ranged 10-720 put the old value
         # back on Enter, so "5" typed was saved, without a word, as the 60 it showed again.
-        self.limit_bounds = (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)
+        self.limit_bounds = SPECS["daily_limit_minutes"].bounds or (DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)  # as the page's
         self.limit = minutes_box("ruleLimit", "Daily limit during the rule", 60)
         self.limit.setSingleStep(10)
         self.limit.setAccessibleDescription(f"Allowed: {range_text(self.limit_bounds)}")
@@ -222,10 +222,9 @@ class RuleDialog(QDialog):
         return chosen
 
     def _submit(self) -> None:
-        low, high = self.limit_bounds
-        if self.limit_on.isChecked() and not low <= self.limit.value() <= high:
-            words = f"{self.limit.value()} min is outside the allowed {range_text(self.limit_bounds)}"
-            show_words(self.problems, f"✗ {teen_view.label('daily_limit_minutes')}: {words}. Nothing was saved.")
+        outside = minutes_outside(self.limit.value(), self.limit_bounds) if self.limit_on.isChecked() else None
+        if outside is not None:
+            show_words(self.problems, f"✗ {teen_view.label('daily_limit_minutes')}: {outside}. Nothing was saved.")
             self.limit.setFocus()
             self.limit.selectAll()
             return
