@@ -103,14 +103,18 @@ def _character_words(char: str) -> str:
     invisible U+202E (RIGHT-TO-LEFT OVERRIDE)"."""
     if char in _BREAK_NAMES:
         return _BREAK_NAMES[char]
-    code = f"U+{ord(char):04X}"
     category = unicodedata.category(char)
     if category == "Cc":
-        return f"a control character ({code})"
+        return f"a control character (U+{ord(char):04X})"
     if category == "Cs":
-        return f"a broken character ({code})"
+        return f"a broken character (U+{ord(char):04X})"
+    return f"an invisible {_code_and_name(char)}"
+
+
+def _code_and_name(char: str) -> str:
+    """ "U+202E (RIGHT-TO-LEFT OVERRIDE)", or the code alone for a character without a name."""
     name = unicodedata.name(char, "")
-    return f"an invisible {code} ({name})" if name else f"an invisible {code}"
+    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
 
 
 def plain_text_problem(text: str) -> str | None:
@@ -123,8 +127,7 @@ def plain_text_problem(text: str) -> str | None:
         return f"{HIDDEN_TEXT_WORDS}; this holds {_character_words(kept[found[0]])}."
     if kept and all(char in _DRAWS_NOTHING or char.isspace() for char in kept):
         blank = next(char for char in kept if not char.isspace())
-        code, name = f"U+{ord(blank):04X}", unicodedata.name(blank, "")
-        return f"{HIDDEN_TEXT_WORDS}; this holds nothing visible, only {code}{f' ({name})' if name else ''}."
+        return f"{HIDDEN_TEXT_WORDS}; this holds nothing visible, only {_code_and_name(blank)}."
     return None
 
 
