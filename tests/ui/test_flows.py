@@ -4,6 +4,8 @@ driven through its widgets with qtbot like a guardian would."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QRadioButton, QWidget
@@ -135,6 +137,23 @@ def end_rule_on_phone_page(qtbot, controller) -> None:
     qtbot.waitUntil(lambda: getattr(trust, "question", None) is not None, timeout=WAIT)
     question = trust.question
     click(qtbot, next(b for b in question.buttons() if b.text() == "&End the rule"))
+
+
+def hold_queue_change(monkeypatch, sync) -> tuple[threading.Event, threading.Event]:
+    """The one stand-in of the order tests: the outbox's write of a change is held back, as a slow
+    disk would hold it, until the first event returned is set; the second is set once it is written."""
+    release, queued = threading.Event(), threading.Event()
+    queue_change = sync.queue_change
+
+    def slow_queue(*args, **kwargs):
+        release.wait(30)
+        try:
+            return queue_change(*args, **kwargs)
+        finally:
+            queued.set()
+
+    monkeypatch.setattr(sync, "queue_change", slow_queue)
+    return release, queued
 
 
 def wait_listening(qtbot, controller) -> None:

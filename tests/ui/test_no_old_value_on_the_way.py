@@ -7,12 +7,10 @@ of the cache and the outbox made apart saw a change confirmed in between in neit
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from PySide6.QtWidgets import QRadioButton
 
-from .test_flows import WAIT, click, demo_at, find
+from .test_flows import WAIT, click, demo_at, find, hold_queue_change
 
 pytestmark = pytest.mark.slow
 
@@ -29,17 +27,7 @@ def test_a_read_made_while_the_change_is_being_queued_does_not_put_the_old_limit
 
     # The one stand-in: the outbox's write is held back, as a slow disk would hold it, while the
     # page's controls are read again (a notice from the events does that at any time).
-    queued, release = threading.Event(), threading.Event()
-    queue_change = sync.queue_change
-
-    def slow_queue(*args, **kwargs):
-        release.wait(30)
-        try:
-            return queue_change(*args, **kwargs)
-        finally:
-            queued.set()
-
-    monkeypatch.setattr(sync, "queue_change", slow_queue)
+    release, queued = hold_queue_change(monkeypatch, sync)
     # A read already on its way (the demo's events start them at any time) would be shown through
     # the unwrapped _show, and so would the one more it makes after it: the wrapper goes in only
     # once none is (a CI run waited for a read that way and never saw it).

@@ -14,7 +14,7 @@ import threading
 import pytest
 from PySide6.QtWidgets import QRadioButton
 
-from .test_flows import WAIT, click, demo_at, find
+from .test_flows import WAIT, click, demo_at, find, hold_queue_change
 
 pytestmark = pytest.mark.slow
 
@@ -32,22 +32,13 @@ def test_a_read_between_two_quick_changes_of_mine_does_not_call_them_changed_els
     # The stand-ins: the home's reads of the store wait (as a busy worker would make them), and so
     # does the outbox's write of the second change (a slow disk).
     qtbot.waitUntil(lambda: ("home", teen_id) not in home._reading, timeout=WAIT)
-    reads_go, second_goes, second_queued = threading.Event(), threading.Event(), threading.Event()
+    reads_go = threading.Event()
     read = home._read
     monkeypatch.setattr(home, "_read", lambda teen: (reads_go.wait(30), read(teen))[1])
 
     click(qtbot, ninety)  # lands; the home's read of it waits
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
-    queue_change = sync.queue_change
-
-    def slow_queue(*args, **kwargs):
-        second_goes.wait(30)
-        try:
-            return queue_change(*args, **kwargs)
-        finally:
-            second_queued.set()
-
-    monkeypatch.setattr(sync, "queue_change", slow_queue)
+    second_goes, second_queued = hold_queue_change(monkeypatch, sync)
     click(qtbot, two_hours)  # asked for; not in the outbox yet
     reads_go.set()  # the home reads: 90 minutes stored, nothing on its way, 2 h asked for
     qtbot.waitUntil(lambda: ("home", teen_id) not in home._reading, timeout=WAIT)
