@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -124,16 +123,6 @@ class Editor(QWidget):
         self.message.setVisible(bool(text))
         if text.startswith("✗"):  # a refusal is said at once: the focus is on the box, not on this line
             announce(self.message, text, assertive=True)
-            # And seen: under a tall editor (the keyword list) it was below the page's visible part,
-            # and Enter seemed to do nothing. Once laid out, the page scrolls to it.
-            QTimer.singleShot(0, self, self._bring_message_into_view)
-
-    def _bring_message_into_view(self) -> None:
-        area = self.parentWidget()
-        while area is not None and not isinstance(area, QScrollArea):
-            area = area.parentWidget()
-        if area is not None and self.message.isVisible():
-            area.ensureWidgetVisible(self.message, 0, 24)
 
     def problem(self, value: Any) -> str | None:
         """Why the declaration refuses `value`, in its own words (None: it is allowed)."""
