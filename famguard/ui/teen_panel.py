@@ -164,11 +164,16 @@ class TeenPhonePanel(QDockWidget):
         show_words(self.who, f"Signed in on the phone as <b>{escaped(name)}</b>, {age}",
                    f"Signed in on the phone as {name}, {age}")  # fmt: skip
 
-    def set_pairing_state(self, state: str, message: str = "", *, keep_code: bool = False) -> None:
+    def set_pairing_state(
+        self, state: str, message: str = "", *, code_used: bool = False, refused: bool = False
+    ) -> None:
         """idle (enter a code) · busy · redeemed (accept or decline who asks) · waiting (for the
         guardian to confirm) · linked (managed; unlink, or enter another guardian's code).
-        `keep_code`: the code was refused — it stays, selected, and the keyboard goes back to it
-        if it was there (disabling the field while busy had moved the focus on)."""
+        `code_used`: the code was accepted or declined, so the field empties. Nothing else empties
+        it: a read that finds the teen linked came while a code was being typed, or just after a
+        famguard:// link put one there. `refused`: the code was refused — it stays, selected, and
+        the keyboard goes back to it if it was there (disabling the field while busy had moved
+        the focus on)."""
         assert state in PAIRING_STATES, state
         if state == "busy":
             self._code_had_focus = self.code_edit.hasFocus() or self.redeem_button.hasFocus()
@@ -180,11 +185,11 @@ class TeenPhonePanel(QDockWidget):
         self.decline_button.setVisible(state == "redeemed")
         self.unlink_button.setVisible(state == "linked")
         show_words(self.pairing_message, message)
-        if state in ("waiting", "linked") and not keep_code:
+        if code_used:
             self.code_edit.clear()
         if state == "redeemed":
             self.accept_button.setFocus()  # the next thing to decide, not the usage controls
-        elif keep_code and can_enter and self._code_had_focus:
+        elif refused and can_enter and self._code_had_focus:
             self.code_edit.setFocus()
             self.code_edit.selectAll()
 
@@ -240,7 +245,7 @@ class TeenPhonePanel(QDockWidget):
         for label in (self.applied_label, self.answer, self.usage_message):
             show_words(label, "")
         self.set_usage("", locked=None)
-        self.set_pairing_state("idle")
+        self.set_pairing_state("idle", code_used=True)
 
     def effective_text(self) -> str:
         return self.view.text()

@@ -213,7 +213,9 @@ class TeenPhonePresenter(Presenter):
         self.panel.set_pairing_state("busy", "Accepting…")
         self.run(
             partial(self.teen.accept, pairing),
-            lambda _p: self.panel.set_pairing_state("waiting", f"✓ Accepted. Waiting for {who} to confirm…"),
+            lambda _p: self.panel.set_pairing_state(
+                "waiting", f"✓ Accepted. Waiting for {who} to confirm…", code_used=True
+            ),
             on_error=partial(self._pairing_failed, "idle"),
             owner=self.panel,
         )
@@ -225,7 +227,7 @@ class TeenPhonePresenter(Presenter):
         back = "linked" if self.snapshot is not None and self.snapshot.controls is not None else "idle"
         self.run(
             partial(self.teen.decline, pairing),
-            lambda _r: self.panel.set_pairing_state(back, "Declined. Nothing was linked."),
+            lambda _r: self.panel.set_pairing_state(back, "Declined. Nothing was linked.", code_used=True),
             on_error=partial(self._pairing_failed, back),
             owner=self.panel,
         )
@@ -236,7 +238,7 @@ class TeenPhonePresenter(Presenter):
             self.tasks.error_reporter(exc)
             message = "Something went wrong."
         self.pairing = None
-        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}", keep_code=True)
+        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}", refused=True)
 
     def ask_unlink(self) -> None:
         box, unlink = safe_question(

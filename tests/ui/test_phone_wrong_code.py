@@ -26,3 +26,21 @@ def test_a_wrong_code_is_kept_selected_with_the_focus_in_the_field(qtbot, launch
     assert code.text() == "WXYZ-WXYZ" and code.isEnabled()
     assert window.focusWidget() is code
     assert code.selectedText() == "WXYZ-WXYZ"  # typing again replaces it
+
+
+def test_a_code_being_typed_survives_the_phone_reading_its_rules_again(qtbot, launch):
+    """A linked teen typing a second guardian's code, or a code from a famguard:// link put in the
+    field while the phone's first read was on its way: the read's answer ("linked") emptied the
+    field (a clean-clone CI run lost the link's code so). Only a code that was used is cleared."""
+    controller, _window, panel = demo_with_phone(qtbot, launch)
+    code = find(panel, QLineEdit, "teenCodeEdit")
+    message = find(panel, QLabel, "teenPairingMessage")
+    qtbot.waitUntil(lambda: message.text().startswith("✓ Managed by"), timeout=WAIT)
+    code.setFocus()
+    qtbot.keyClicks(code, "K7MQ-2X")
+    phone = controller.teen_phone
+    read = phone.snapshot
+    phone.refresh()
+    qtbot.waitUntil(lambda: phone.snapshot is not read, timeout=WAIT)
+    assert message.text().startswith("✓ Managed by")
+    assert code.text() == "K7MQ-2X" and panel.window().focusWidget() is code
