@@ -10,8 +10,8 @@ from typing import TypeVar, cast
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLabel, QLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QPaintEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QLayout, QLineEdit, QPushButton, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -143,6 +143,60 @@ class EnterPresses(QObject):
         if not key_event.isAutoRepeat():
             watched.animateClick()
         return True
+
+
+class FocusRing(QObject):
+    """A ring drawn over a scroll area while the keyboard has it. A page's scroll area is a Tab
+    stop (arrows and Page Down scroll it), and without a frame nothing showed that the focus was
+    there: a keyboard user's Tab seemed to go nowhere (the home, the phone's screen). The ring is
+    a child on top that takes no clicks, so nothing moves when it comes and goes; it is not drawn
+    after a click, as Qt's own focus rectangles are not. Made at the first Tab into the area:
+    its widget attribute is a `Qt` enum (see ALIGN_CENTER)."""
+
+    KEYBOARD = (1, 2, 5)  # Qt.FocusReason: Tab, Backtab, Shortcut
+    FOR_A_WHILE = (3, 4)  # ActiveWindow, Popup: the focus comes back to where it was
+
+    def __init__(self, area: QAbstractScrollArea) -> None:
+        super().__init__(area)
+        self.area = area
+        self.ring: QWidget | None = None
+        self._by_keyboard = False
+        area.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn:
+            reason = cast(QFocusEvent, event).reason().value
+            if reason not in self.FOR_A_WHILE:
+                self._by_keyboard = reason in self.KEYBOARD
+            if self._by_keyboard:
+                ring = self.ring = self.ring or _Ring(self.area)
+                ring.setGeometry(self.area.rect())
+                ring.raise_()  # above the viewport and the scroll bars
+                ring.show()
+        elif kind == QEvent.Type.FocusOut and self.ring is not None:
+            self.ring.hide()
+        elif kind == QEvent.Type.Resize and self.ring is not None and self.ring.isVisible():
+            self.ring.setGeometry(self.area.rect())
+        return False
+
+
+class _Ring(QWidget):
+    def __init__(self, area: QWidget) -> None:
+        from PySide6.QtCore import Qt
+
+        super().__init__(area)
+        self.setObjectName(f"{area.objectName()}FocusRing")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        from PySide6.QtGui import QPainter, QPalette, QPen
+
+        painter = QPainter(self)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+        painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        painter.end()
 
 
 def one_line(edit: QLineEdit) -> QLineEdit:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import (
+    FocusRing,
     ampersands_as_letters,
     announce,
     draw_off_screen,
@@ -342,6 +343,7 @@ class ControlsPage(QWidget):
         # Long words wrap inside the page's width; a sideways scrollbar would hide half of a row.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._wheel_guard = WheelGuard(scroll)
+        FocusRing(scroll)
 
         header = QHBoxLayout()
         titles = QVBoxLayout()

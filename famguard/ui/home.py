@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.controls import Controls
 from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
-from famguard.ui.common import SCROLL_BAR_ALWAYS_OFF, heading, named, plain_tooltip, wrapping_label
+from famguard.ui.common import SCROLL_BAR_ALWAYS_OFF, FocusRing, heading, named, plain_tooltip, wrapping_label
 from famguard.ui.time_requests import TimeRequestsBox
 
 
@@ -198,6 +198,7 @@ class HomePage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         scroll.setWidget(body)
+        FocusRing(scroll)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(scroll, 1)

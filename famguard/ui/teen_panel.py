@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import MAX_REQUEST_REASON
 from famguard.ui.common import (
+    FocusRing,
     escaped,
     focus_first_usable,
     named,
@@ -151,6 +152,7 @@ class TeenPhonePanel(QDockWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        FocusRing(scroll)
         # Never narrower than its own narrowest readable layout (the code field beside "Enter code",
         # words wrapped): at 800 px the dock shrank to ~80 px of clipped text. The window makes
         # room for it instead (MainWindow folds the list of teens away while the phone is docked).

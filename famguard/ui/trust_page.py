@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from famguard.ui.common import heading, named, wrapping_label
+from famguard.ui.common import FocusRing, heading, named, wrapping_label
 from famguard.ui.phone_status import PhoneStatusWidget
 from famguard.ui.teen_view_widget import TeenViewWidget
 from famguard.ui.temporary_rules import TemporaryRulesBox
@@ -52,6 +52,7 @@ class TrustPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
+        FocusRing(scroll)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
