@@ -24,6 +24,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -61,6 +63,9 @@ from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, minutes_out
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
+# How many times a refusal's new lines may pass a LayoutRequest up before the page is measured
+# (Editor._bring_message_into_view): message, editor, row, group, page, scroll area, and spare.
+LAYOUT_LEVELS = 8
 
 
 def timezone_names() -> list[str]:
@@ -123,6 +128,24 @@ class Editor(QWidget):
         self.message.setVisible(bool(text))
         if text.startswith("✗"):  # a refusal is said at once: the focus is on the box, not on this line
             announce(self.message, text, assertive=True)
+            # And seen: under a tall editor (the keyword list) it was below the page's visible part,
+            # and Enter seemed to do nothing. Once laid out, the page scrolls to it.
+            QTimer.singleShot(0, self, self._bring_message_into_view)
+
+    def _bring_message_into_view(self) -> None:
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None or not self.message.isVisible():
+            return
+        # Measured on the page as it will be drawn: the message's new lines reach the page through
+        # a LayoutRequest per level (row, group, page, scroll area), each posted by the one below
+        # as it is handled. Scrolled on the old measure, a message that grew by a line ended just
+        # below the visible part (a CI run saw it so).
+        # (A level may leave the message where it was while the next has yet to grow, so all go.)
+        for _ in range(LAYOUT_LEVELS):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        area.ensureWidgetVisible(self.message, 0, 24)
 
     def problem(self, value: Any) -> str | None:
         """Why the declaration refuses `value`, in its own words (None: it is allowed)."""
