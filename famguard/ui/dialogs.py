@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
@@ -140,7 +142,27 @@ def safe_question(
     keeping = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keeping)
     box.setEscapeButton(keeping)
+    wide_enough_for_title(box)
     return box, acting
+
+
+# What a title bar holds besides the title: the window's icon and its buttons (close, and often
+# minimise and maximise), at the sizes common window managers draw them.
+TITLE_BAR_EXTRA = 160
+# A question's explanation on two or three comfortable lines, not a narrow column of four.
+QUESTION_MIN_WIDTH = 420
+
+
+def wide_enough_for_title(box: QMessageBox) -> None:
+    """A question is as wide as its words need, and a short one ("End “Exam weeks” for Maya now?")
+    was a narrow column, its title cut by the window manager ("End the tempo…"). A spacer across
+    the box's grid holds it wide enough for both: QMessageBox sets its own size and ignores a
+    minimum width."""
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        width = max(QUESTION_MIN_WIDTH, box.fontMetrics().horizontalAdvance(box.windowTitle()) + TITLE_BAR_EXTRA)
+        policy = QSizePolicy.Policy
+        layout.addItem(QSpacerItem(width, 0, policy.Minimum, policy.Expanding), layout.rowCount(), 0, 1, -1)
 
 
 def ask_without_blocking(box: QMessageBox, acting: QPushButton, then: Callable[[bool], None]) -> QMessageBox:

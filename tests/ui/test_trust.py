@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton, QRadioButton, QWidget
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QRadioButton, QWidget
 
 from famguard.ui import teen_presenter
 
@@ -79,6 +79,13 @@ def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot
     qtbot.mouseClick(find(trust_page, QPushButton, "endRuleButton"), Qt.MouseButton.LeftButton)
     question = trust.question
     assert question.defaultButton().text() == "&Keep it"
+    # Wide enough for its title in a title bar and for its explanation on two lines: a box as
+    # narrow as its short question had the title cut ("End the tempo…") and the words in a column.
+    assert question.width() >= question.fontMetrics().horizontalAdvance("End the temporary rule?") + 160
+    explanation = question.findChild(QLabel, "qt_msgbox_informativelabel")
+    metrics = explanation.fontMetrics()
+    wrapped = metrics.boundingRect(QRect(0, 0, explanation.width(), 1000), Qt.TextFlag.TextWordWrap, explanation.text())
+    assert wrapped.height() // metrics.lineSpacing() <= 2
     qtbot.mouseClick(next(b for b in question.buttons() if b.text() == "&End the rule"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Temporary rule:" not in panel.view.plain_text(), timeout=WAIT)
     assert "Daily screen-time limit: 1 h" in panel.view.plain_text()
