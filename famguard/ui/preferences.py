@@ -82,6 +82,7 @@ class PreferencesDialog(QDialog):
         layout.addWidget(notifications)
         layout.addWidget(self.tray_check)
         layout.addWidget(self.tray_reason)
+        layout.addStretch(1)  # a taller window: the room below the rows, not in bands between them
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
 

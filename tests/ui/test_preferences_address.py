@@ -4,8 +4,8 @@ host:99999" was saved ("✓ Preferences saved.") and pre-filled the next sign-in
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from famguard.ui.preferences import PreferencesDialog
 from famguard.ui.settings import Settings
@@ -46,3 +46,21 @@ def test_sign_in_refuses_a_port_out_of_range_before_sending(qtbot) -> None:
     with qtbot.assertNotEmitted(view.submitted):
         qtbot.keyClick(find(view, QLineEdit, "passwordEdit"), Qt.Key.Key_Return)
     assert "port" in find(view, QLabel, "serverEditNote").text()
+
+
+def test_a_taller_preferences_window_keeps_its_rows_together_and_its_buttons_at_the_foot(qtbot, tmp_path) -> None:
+    """Made taller (by a window manager, or a guardian dragging its edge), the dialog spread its
+    rows apart with wide empty bands between them: the room goes below the last row now."""
+    dialog = PreferencesDialog(Settings(tmp_path / "settings.ini"), has_tray=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    rows = [
+        find(dialog, QWidget, name)
+        for name in ("prefServerEdit", "prefServerHint", "prefNotifications", "prefCloseToTray")
+    ]
+    tops = [row.mapTo(dialog, QPoint(0, 0)).y() for row in rows]
+    dialog.resize(dialog.width(), dialog.height() + 300)
+    qtbot.waitUntil(lambda: dialog.height() >= dialog.sizeHint().height() + 300)
+    assert [row.mapTo(dialog, QPoint(0, 0)).y() for row in rows] == tops
+    save = find(dialog, QPushButton, "prefSave")
+    assert save.mapTo(dialog, QPoint(0, save.height())).y() > dialog.height() - 40
