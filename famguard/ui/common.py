@@ -199,6 +199,19 @@ class _Ring(QWidget):
         painter.end()
 
 
+# How many levels a size change may climb (a label, its editor, row, group, page, scroll area, the
+# window's stack and central widget…) before what depends on the new sizes is measured.
+LAYOUT_LEVELS = 10
+
+
+def settle_layouts() -> None:
+    """Lay out now what is waiting to be laid out: a widget shown, hidden or grown reaches its
+    window through a posted LayoutRequest per level, each posted as the one below is handled, so
+    a size measured (or a widget shown) before then meets the old layout."""
+    for _ in range(LAYOUT_LEVELS):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
 def one_line(edit: QLineEdit) -> QLineEdit:
     """A line break pasted into `edit` becomes a space as it arrives (at either end it goes): a
     one-line box shows a line break as a space, so the guardian saw "Dana Smith" while the form

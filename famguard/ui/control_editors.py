@@ -24,7 +24,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -58,14 +57,11 @@ from famguard.domain.values import (
     format_minutes,
     kept_keyword,
 )
-from famguard.ui.common import announce, named, show_words, wrapping_label
+from famguard.ui.common import announce, named, settle_layouts, show_words, wrapping_label
 from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, minutes_outside, range_text
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
-# How many times a refusal's new lines may pass a LayoutRequest up before the page is measured
-# (Editor._bring_message_into_view): message, editor, row, group, page, scroll area, and spare.
-LAYOUT_LEVELS = 8
 
 
 def timezone_names() -> list[str]:
@@ -138,13 +134,9 @@ class Editor(QWidget):
             area = area.parentWidget()
         if area is None or not self.message.isVisible():
             return
-        # Measured on the page as it will be drawn: the message's new lines reach the page through
-        # a LayoutRequest per level (row, group, page, scroll area), each posted by the one below
-        # as it is handled. Scrolled on the old measure, a message that grew by a line ended just
-        # below the visible part (a CI run saw it so).
-        # (A level may leave the message where it was while the next has yet to grow, so all go.)
-        for _ in range(LAYOUT_LEVELS):
-            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        # Measured on the page as it will be drawn: scrolled on the old layout, a message that grew
+        # by a line ended just below the visible part (a CI run saw it so).
+        settle_layouts()
         area.ensureWidgetVisible(self.message, 0, 24)
 
     def problem(self, value: Any) -> str | None:

@@ -39,6 +39,7 @@ from famguard.ui.common import (
     ampersands_as_letters,
     heading,
     named,
+    settle_layouts,
     wrapping_label,
 )
 
@@ -366,6 +367,7 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, phone)
             self.resizeDocks([phone], [PHONE_DOCK_WIDTH], Qt.Orientation.Horizontal)
             phone.visibilityChanged.connect(self._fit_family_beside_phone)
+            phone.about_to_show.connect(lambda: self._fit_family_beside_phone(showing=True))
             phone.topLevelChanged.connect(self._fit_family_beside_phone)
             toggle = phone.toggleViewAction()
             toggle.setText("&Teen's phone")
@@ -378,19 +380,25 @@ class MainWindow(QMainWindow):
             named(self.demo_bar.widgetForAction(toggle), "teenPhoneToggle", "Teen's phone")
         return self.teen_phone
 
-    def _fit_family_beside_phone(self) -> None:
+    def _fit_family_beside_phone(self, *, showing: bool = False) -> None:
         """The demo's phone keeps its readable width (TeenPhonePanel's minimum); when the window is
         too narrow for it beside the whole family (an 800-pixel screen), the list of teens folds
         away while the phone is docked, so the selected teen's page and the teen's phone sit side
         by side — the two halves of a demo. Hiding or floating the phone (Ctrl+T, the demo bar's
-        "Teen's phone", View) or a wider window brings the list back."""
+        "Teen's phone", View) or a wider window brings the list back. `showing`: the phone is
+        hidden and about to be shown."""
         phone, family = self.teen_phone, self._family
         if phone is None or family is None:
             return
-        docked = not phone.isHidden() and not phone.isFloating()
+        docked = (showing or not phone.isHidden()) and not phone.isFloating()
         fold = docked and self._room_width() < self._width_for_family_and_phone(phone)
         if fold != self._teen_list.isHidden():
             self._teen_list.setHidden(fold)
+            if fold:
+                # The family's smaller minimum reaches the window through posted layout requests; a
+                # phone shown, or a page grown, before they are handled was added to the old one,
+                # and the window grew past the screen's edge (957 px on an 800-px screen).
+                settle_layouts()
         if fold and phone.width() < PHONE_DOCK_WIDTH:
             # The list's room goes to the phone (up to its usual width), not all to the page: the
             # dock was squeezed to its minimum while the list still took its place.
@@ -459,7 +467,15 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit_family_beside_phone()
+        if event.size().width() > event.oldSize().width() > 0 and self._past_the_screen():
+            # Grown by its own layout (a page's minimum, the phone docked), not by the guardian:
+            # back within the screen once the layout has settled.
+            QTimer.singleShot(0, self, self._keep_frame_within_screen)
         self.resized.emit()
+
+    def _past_the_screen(self) -> bool:
+        screen = self.screen()
+        return screen is not None and self.frameGeometry().width() > screen.availableGeometry().width()
 
     def prebuild_controls_page(self) -> None:
         """Build the controls page a row per event-loop turn while the guardian is busy elsewhere."""

@@ -48,6 +48,10 @@ class TeenPhonePanel(QDockWidget):
     add_minutes_requested = Signal(int)
     more_time_requested = Signal(int, str)  # minutes, reason
     pairing_window_requested = Signal()  # back to the guardian's pairing wizard (the demo pairs on one screen)
+    # Before a hidden phone is shown (by its toggle, Ctrl+T, or the demo starting): the window makes
+    # room for it first (MainWindow._fit_family_beside_phone). After, the window had already grown
+    # to fit the phone beside the whole family, past an 800-pixel screen's edge.
+    about_to_show = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Teen's phone", parent)
@@ -161,6 +165,11 @@ class TeenPhonePanel(QDockWidget):
         # The wheel over "Extra time" scrolls the phone, as on the controls page (it changed the minutes).
         self._wheel_guard = WheelGuard(scroll)
         self._wheel_guard.guard(self.more_spin)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name; show() and the toggle come here
+        if visible and self.isHidden():
+            self.about_to_show.emit()
+        super().setVisible(visible)
 
     def set_teen(self, name: str, age: int) -> None:
         show_words(self.who, f"Signed in on the phone as <b>{escaped(name)}</b>, {age}",
