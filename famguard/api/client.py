@@ -88,12 +88,34 @@ def _unreachable(exc: requests.RequestException, url: str) -> str:
     while seen is not None and len(chain) < 10:
         chain.append(seen)
         nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
-        seen = getattr(seen, "reason", None) or nested or seen.__cause__ or seen.__context__
+        reason = getattr(seen, "reason", None)  # urllib3's wrapped error; an SSLError's is text
+        seen = (reason if isinstance(reason, BaseException) else None) or nested or seen.__cause__ or seen.__context__
     if any(isinstance(item, ConnectionRefusedError) for item in chain):
         return f"Nothing answers at {host} on port {port}. Check the port in the service address."
     if any(isinstance(item, socket.gaierror) or "NameResolution" in type(item).__name__ for item in chain):
         return f"FamGuard can't find {host}. Check the service address and the internet connection."
     return f"FamGuard can't reach {host}. Check the internet connection."
+
+
+def _not_secure(exc: requests.exceptions.SSLError, url: str) -> str:
+    """Why no secure connection was made, in words a guardian can act on: the address answers,
+    but not in HTTPS (a plain web server, often a port typed wrong), or its certificate is not
+    one this computer trusts (a home server's own certificate, an address that belongs to
+    someone else). FamGuard never connects without a trusted certificate."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    port = parts.port or 443
+    said = " ".join(str(arg) for arg in exc.args).lower()
+    if "wrong version number" in said or "record layer failure" in said or "unknown protocol" in said:
+        return (
+            f"{host} answers on port {port}, but not over a secure connection (https). Check the "
+            "port in the service address; a service on this computer may use http://."
+        )
+    return (
+        f"{host} could not prove it is the service you asked for: its certificate is not one this "
+        "computer trusts, so FamGuard did not connect. Check the service address; a service with "
+        "its own certificate needs one from a recognised authority."
+    )
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
@@ -201,6 +223,8 @@ class ApiClient:
                     self._sleep(self.retry.delay(attempt))
                     continue
                 raise e.ProtocolError("The answer from the service was cut off.") from None
+            except requests.exceptions.SSLError as exc:  # (a ConnectionError too: caught first)
+                raise e.NetworkUnreachable(_not_secure(exc, url)) from None
             except requests.ConnectionError as exc:
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
@@ -208,12 +232,7 @@ class ApiClient:
                 raise e.NetworkUnreachable(_unreachable(exc, url)) from None
             except requests.exceptions.InvalidURL:
                 raise e.InsecureServerUrl("The service address is not valid.") from None
-            except requests.RequestException as exc:  # SSL, content decoding, …: all protocol trouble
-                if isinstance(exc, requests.exceptions.SSLError):
-                    raise e.NetworkUnreachable(
-                        "The service's certificate could not be verified, so FamGuard did not connect. "
-                        "Check the address; a service on this computer uses http://."
-                    ) from None
+            except requests.RequestException:  # content decoding, …: all protocol trouble
                 raise e.ProtocolError("The connection to the service broke in an unexpected way.") from None
             if reply.status in RETRY_STATUSES and attempt < last and (retriable or reply.status == 429):
                 wait = parse_retry_after(reply.headers.get("Retry-After"))
