@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import ssl
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +22,7 @@ from cryptography.x509.oid import NameOID
 from famguard.api import ApiClient, RetryPolicy, TokenManager, make_session
 from famguard.api import errors as e
 from famguard.domain.errors import ErrorKind, kind_of
-from tests.support.web_server import plain_web_server
+from tests.support.web_server import plain_web_server, serving
 
 
 class _Answers(BaseHTTPRequestHandler):
@@ -65,14 +64,8 @@ def _tls_server(folder: Path) -> Iterator[str]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(*_self_signed(folder))
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(server) as port:
+        yield f"https://127.0.0.1:{port}"
 
 
 def _sign_in(url: str) -> e.ApiError:

@@ -21,11 +21,17 @@ class _Quiet(SimpleHTTPRequestHandler):
 def plain_web_server(folder: Path) -> Iterator[str]:
     """Serve `folder` (keep it empty) until the block ends; yields the http:// address."""
     folder.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def serving(server: ThreadingHTTPServer) -> Iterator[int]:
+    """Run `server` on a thread of its own until the block ends; yields its port."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield server.server_address[1]
     finally:
         server.shutdown()
         server.server_close()
