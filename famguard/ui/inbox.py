@@ -41,6 +41,7 @@ class InboxDialog(QDialog):
         self.setWindowTitle("FamGuard — Requests inbox")
         self.setAccessibleName("Requests inbox")
         self._requests: list[TimeRequest] = []
+        self._sending = False
         self.title = heading("Requests for more time", "inboxTitle", 1.3)
         self.table = named(QTableWidget(0, 4), "inboxTable", "Requests of all your teens")
         self.table.setHorizontalHeaderLabels(["Teen", "Asks for", "Reason", "Asked at"])
@@ -94,9 +95,12 @@ class InboxDialog(QDialog):
 
     def show_requests(self, requests: list[tuple[str, TimeRequest]], days: Mapping[str, date] | None = None) -> None:
         """(teen's name, request) oldest first; the selection is kept for requests still there.
-        `days`: each teen's today (by teen id) — a request of an earlier day says which day it is for,
-        as an approval raises that day's limit only."""
+        The first is selected when the inbox opens or its first request comes, never after an answer:
+        selected by itself once the chosen request was answered, the next one (another teen's) took
+        the second click of a double click on "+1 h". `days`: each teen's today (by teen id) — a request of an earlier
+        day says which day it is for, as an approval raises that day's limit only."""
         selected = {r.id for r in self.selected()}
+        first_to_see = not self.isVisible() or not self._requests
         self._requests = [request for _name, request in requests]
         self.table.setRowCount(len(requests))
         for index, (name, request) in enumerate(requests):
@@ -113,7 +117,7 @@ class InboxDialog(QDialog):
         for index, request in enumerate(self._requests):
             if request.id in selected:
                 self._select_row(index)
-        if self._requests and not self.table.selectedItems():
+        if self._requests and not self.table.selectedItems() and first_to_see:
             self._select_row(0, current=True)
         self.table.setVisible(bool(requests))
         self.hint.setVisible(bool(requests))  # nothing to select
@@ -139,10 +143,16 @@ class InboxDialog(QDialog):
         if text and not text.endswith("…"):  # the outcome, said: the focus is back in the list
             announce(self.status, text, assertive=not text.startswith("✓"))
 
+    def set_sending(self, sending: bool) -> None:
+        """While answers are on their way, no other answer: the second click of a double click
+        would answer the same requests again."""
+        self._sending = sending
+        self._selection_changed()
+
     def _selection_changed(self) -> None:
         count = len(self.selected())
         for button in self.buttons.values():
-            button.setEnabled(count > 0)
+            button.setEnabled(count > 0 and not self._sending)
         self.title.setText(
             f"Requests for more time ({len(self._requests)})" if self._requests else "Requests for more time"
         )

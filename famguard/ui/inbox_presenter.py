@@ -78,10 +78,12 @@ class InboxPresenter(Presenter):
         def done(problems: list[str]) -> None:
             if self.dialog is None:
                 return
+            self.dialog.set_sending(False)
             problems = skipped + problems
             self.dialog.say(" ".join(problems) if problems else f"✓ {count} answered.")
             self.dialog.focus_table()
 
+        dialog.set_sending(True)
         self.requests.decide_many(answers, done)
 
     def close(self) -> None:

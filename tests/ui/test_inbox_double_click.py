@@ -1,0 +1,44 @@
+"""A double click on an answer in the inbox answers the request that was chosen, once — never the
+next one. Found by trying the demo: Maya's request selected, "+1 h" double-clicked, and the
+second click approved Sam's request too (his limit went from 2 h to 3 h), because the inbox
+selected the next request by itself as soon as Maya's was answered; the status said "✓ 1
+answered.". Now nothing is selected for the guardian after an answer, and the answers wait
+while one is being sent."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+
+from famguard.ui.inbox import InboxDialog
+
+from .test_flows import WAIT, demo_with_phone, find
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_double_click_on_an_answer_answers_only_the_chosen_request(qtbot, launch):
+    controller, _window, panel = demo_with_phone(qtbot, launch)
+    home = controller.family.home
+    qtbot.keyClicks(find(panel, QLineEdit, "teenReasonEdit"), "one more level")
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(home.pending()) == 2, timeout=WAIT)  # Sam's, from the demo family, and Maya's
+    dialog: InboxDialog = controller.family.inbox.open()
+    status = find(dialog, QLabel, "inboxStatus")
+    maya_row = next(i for i, (name, _r) in enumerate(home.pending()) if name == "Maya")
+    sams = next(r for name, r in home.pending() if name == "Sam")
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=WAIT)
+    rect = dialog.table.visualRect(dialog.table.model().index(maya_row, 0))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert [r.reason for r in dialog.selected()] == ["one more level"]
+
+    answer = dialog.buttons[60]
+    qtbot.mouseClick(answer, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(answer, Qt.MouseButton.LeftButton)  # the double click's second press
+    qtbot.waitUntil(lambda: status.text() == "✓ 1 answered.", timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT)
+    qtbot.mouseClick(answer, Qt.MouseButton.LeftButton)  # a third, after the answer is told
+    assert [r.id for _n, r in home.pending()] == [sams.id]  # Sam's still waits for an answer
+    assert dialog.selected() == [] and not answer.isEnabled()
+    assert status.text() == "✓ 1 answered."
