@@ -115,6 +115,12 @@ class FamilyPresenter(Presenter):
         self.track(window.add_teen_requested, lambda: self.pairing.open())
         self.track(window.page_requested, self.show_page)
         self.track(window.page_built, self._page_built)
+        # A page built for an earlier family (the demo reset, a sign-out and in again) gets this
+        # family's presenter now: made only at a page's first building, it never was, and the page
+        # went on showing the old family, its filters and "Undo this change" wired to nothing.
+        for name in (SCREEN_TIME_PAGE, HISTORY_PAGE):
+            if window.built_page(name) is not None:
+                self._page_built(name)
         self.track(window.agreement_requested, lambda: self.agreement.open())
         self.track(window.inbox_requested, lambda: self.inbox.open())
         self.track(window.teen_list.inbox_requested, lambda: self.inbox.open())
