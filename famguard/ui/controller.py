@@ -734,7 +734,7 @@ class AppController(QObject):
         self.edit_preferences()
 
     def _preferences_saved(self, server_url: str) -> None:
-        if self.session is None and server_url:
+        if server_url:  # signed in too (the demo): the form is used at the next sign-in
             self.window.sign_in.set_server(server_url)
         self.window.show_notice("✓ Preferences saved.", hide_after_ms=5000)
 

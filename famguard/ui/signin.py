@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from famguard.domain.loopback import is_loopback_host
 from famguard.domain.plain_text import plain_text_problem
 from famguard.ui.common import heading, named, one_line, show_words, wrapping_label
 
@@ -57,6 +58,9 @@ def server_problem(server: str) -> str | None:
         return NOT_AN_ADDRESS
     if port == 0:
         return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        # What the client refuses at the first call (api.transport.check_server_url), said when typed.
+        return f"FamGuard only talks to {parts.hostname} over a secure connection. Use https:// instead of http://."
     return None
 
 

@@ -64,3 +64,34 @@ def test_a_taller_preferences_window_keeps_its_rows_together_and_its_buttons_at_
     assert [row.mapTo(dialog, QPoint(0, 0)).y() for row in rows] == tops
     save = find(dialog, QPushButton, "prefSave")
     assert save.mapTo(dialog, QPoint(0, save.height())).y() > dialog.height() - 40
+
+
+def test_an_address_saved_in_the_demo_is_the_one_the_next_sign_in_offers(qtbot, launch) -> None:
+    """Found by trying the demo: Preferences said "Used the next time you sign in", saved "✓
+    Preferences saved", and the sign-in after leaving the demo offered an empty address. An
+    http:// address to another computer, which the first call would refuse, is refused as typed."""
+    from .conftest import answer_next_question
+    from .test_flows import WAIT, wait_family
+
+    controller = launch()
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.sessions is not None, timeout=WAIT)
+    qtbot.mouseClick(find(window, QPushButton, "demoChoice"), Qt.MouseButton.LeftButton)
+    wait_family(qtbot, controller)
+    window.preferences_action.trigger()
+    qtbot.waitUntil(lambda: controller.preferences_dialog is not None, timeout=WAIT)
+    dialog = controller.preferences_dialog
+    edit = find(dialog, QLineEdit, "prefServerEdit")
+    edit.setText("http://family.example.org")
+    qtbot.mouseClick(find(dialog, QPushButton, "prefSave"), Qt.MouseButton.LeftButton)
+    assert "over a secure connection" in find(dialog, QLabel, "prefServerHint").text() and dialog.isVisible()
+    edit.setText("family.example.org:8443")
+    qtbot.mouseClick(find(dialog, QPushButton, "prefSave"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Preferences saved" in window.notice.text(), timeout=WAIT)
+
+    answer_next_question(qtbot, "Sign out")
+    window.sign_out_action.trigger()
+    qtbot.waitUntil(lambda: window.current_screen() == "welcomeView", timeout=WAIT)
+    qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_screen() == "signInView", timeout=WAIT)
+    assert find(window, QLineEdit, "serverEdit").text() == "https://family.example.org:8443"
