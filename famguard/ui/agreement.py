@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.agreement import Agreement
-from famguard.ui.common import named, wrapping_label
+from famguard.ui.common import named, resize_within_screen, wrapping_label
 
 
 def document(agreement: Agreement) -> QTextDocument:
@@ -60,7 +60,7 @@ class AgreementDialog(QDialog):
         self.setObjectName("agreementDialog")
         self.setWindowTitle(f"Family agreement — {agreement.teen_name}")
         self.setAccessibleName("Family agreement")
-        self.resize(760, 720)
+        resize_within_screen(self, 760, 720)
         intro = wrapping_label(
             "Talk these rules through with your teen, write down what they ask in return, and sign it "
             "together. Save it as a PDF or print it.",

@@ -199,6 +199,22 @@ class _Ring(QWidget):
         painter.end()
 
 
+# What a window manager's frame may add round a window's inside (title bar, borders), for a window
+# not shown yet, whose frame is not known.
+FRAME_ALLOWANCE_WIDTH, FRAME_ALLOWANCE_HEIGHT = 16, 48
+
+
+def resize_within_screen(window: QWidget, width: int, height: int) -> None:
+    """Size a window to `width` × `height`, or less where its screen is smaller: the Safety Centre
+    opened at 900 × 680 on an 800 × 600 screen, its country box and Close off the screen."""
+    screen = window.screen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, room.width() - FRAME_ALLOWANCE_WIDTH)
+        height = min(height, room.height() - FRAME_ALLOWANCE_HEIGHT)
+    window.resize(width, height)
+
+
 # How many levels a size change may climb (a label, its editor, row, group, page, scroll area, the
 # window's stack and central widget…) before what depends on the new sizes is measured.
 LAYOUT_LEVELS = 10

@@ -35,7 +35,7 @@ from famguard.domain.safety_guides import (
     Recommendation,
     recommendations,
 )
-from famguard.ui.common import heading, named, plain_tooltip, wrapping_label
+from famguard.ui.common import heading, named, plain_tooltip, resize_within_screen, wrapping_label
 from famguard.ui.deliberate import WheelGuard
 
 
@@ -204,7 +204,7 @@ class SafetyCentreWindow(QDialog):
         self.setWindowTitle("Safety Centre — FamGuard")
         self.setAccessibleName("Safety Centre")
         self.setModal(False)
-        self.resize(900, 680)
+        resize_within_screen(self, 900, 680)
         self.centre = SafetyCentre()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.setObjectName("safetyButtons")

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QPushButton, QWidget
 
 from famguard.domain.controls import defaults_for_age
 from famguard.ui.controls_page import ControlsPage
@@ -137,3 +137,15 @@ def test_without_a_web_browser_the_address_is_said_in_front_of_the_safety_centre
     assert "https://report.iwf.org.uk/" in box.informativeText()
     assert "No web browser" not in controller.window.notice.text()
     assert dialog.isVisible()  # the parent can still read the guide and pick another country
+
+
+def test_on_an_800_by_600_screen_the_safety_centre_fits_with_its_close_button(qtbot, launch) -> None:
+    """Found by trying the demo on an 800 × 600 screen (Qt's offscreen one is that size): the Safety
+    Centre opened at 900 × 680, its country box, "Report illegal content…" and Close off the screen."""
+    controller = launch()
+    dialog = open_from_help(qtbot, controller)
+    room = dialog.screen().availableGeometry()
+    assert room.width() == 800  # the small screen, or this proves nothing
+    for name in ("safetyCloseButton", "reportHotlineButton", "hotlineCountry"):
+        widget = find(dialog, QWidget, name)
+        assert room.contains(QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())), name
