@@ -355,6 +355,10 @@ class FamilyPresenter(Presenter):
                 made.close()
         if self.alerts is not None:
             self.alerts.set_pending(())
+        # No count of this family's requests left behind: after a sign-out View said
+        # "Requests inbox (1)" of a family no longer shown.
+        self.window.inbox_action.setText("&Requests inbox")
+        self.window.teen_list.set_inbox_count(0)
         for screen in self.screens:
             screen.close()
         self.teen_list.close()

@@ -553,6 +553,7 @@ def test_try_the_demo_from_the_welcome_screen_then_sign_out_returns_to_a_real_si
     # Nothing of the family or the demo's phone is left to open: the View menu's pages, the inbox
     # and the phone (Ctrl+T showed it, its buttons answering nothing) are off.
     assert not [a.text() for a in window.view_menu.actions() if a.isEnabled() and not a.isSeparator()]
+    assert window.inbox_action.text() == "&Requests inbox"  # not "(1)": Sam's request was the demo's
     phone.trigger()
     qtbot.wait(100)
     assert not window.teen_phone.isVisible()
