@@ -181,12 +181,13 @@ class MainWindow(QMainWindow):
         self.notice = Banner("noticeBanner", "Notice")
         self.notice.focus_left.connect(lambda: self._focus_within())
         central = QWidget()
-        layout = QVBoxLayout(central)
+        layout = self._banners_below_screens = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.screens, 1)
         layout.addWidget(self.offline_banner)
         layout.addWidget(self.notice)
+        self._banners_below_page: QVBoxLayout | None = None  # in the family view (_place_banners)
         self.setCentralWidget(central)
         self.teen_phone: TeenPhonePanel | None = None  # the demo's dock, built on demand
 
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
         self._register_pages()
         self._build_demo_bar()
         self.screens.currentChanged.connect(lambda _index: self._enable_page_actions())
+        self.screens.currentChanged.connect(lambda _index: self._place_banners())
         if starting:
             self.show_starting("")
         else:
@@ -633,7 +635,16 @@ class MainWindow(QMainWindow):
         no_teen_layout.addStretch(1)
         self._teen_pages.addWidget(self.no_teen)
         family.addWidget(self._teen_list)
-        family.addWidget(self._teen_pages)
+        # The banners go under the teen's page, not across the window: across, a notice coming
+        # moved the list's "Requests inbox" and "Add a teen" up by its height, and a click meant
+        # for one landed on the other (_place_banners).
+        page_column = QWidget()
+        page_column.setObjectName("pageColumn")
+        column = self._banners_below_page = QVBoxLayout(page_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._teen_pages, 1)
+        family.addWidget(page_column)
         family.setStretchFactor(1, 1)
         family.setSizes([270, 830])
         self._family = family
@@ -704,6 +715,22 @@ class MainWindow(QMainWindow):
             widget = self._teen_list.list
         if widget is not None:
             widget.setFocus()
+
+    def _place_banners(self) -> None:
+        """The offline banner and the notice under the teen's page in the family view, under the
+        whole screen elsewhere (welcome, sign-in); each keeps whether it is shown."""
+        below_page = self._banners_below_page
+        target = below_page if below_page is not None and self.screens.currentWidget() is self._family else None
+        target = target or self._banners_below_screens
+        for banner in (self.offline_banner, self.notice):
+            if target.indexOf(banner) >= 0:
+                continue
+            shown = not banner.isHidden()
+            source = self._banners_below_page if target is self._banners_below_screens else self._banners_below_screens
+            if source is not None:
+                source.removeWidget(banner)
+            target.addWidget(banner)
+            banner.setVisible(shown)
 
     def current_screen(self) -> str:
         current = self.screens.currentWidget()
