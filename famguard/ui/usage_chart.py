@@ -53,8 +53,14 @@ class UsageChartWidget(QWidget):
         return QSize(640, 300)
 
     def set_chart(self, chart: UsageChart) -> None:
+        """Show `chart`, the day chosen before still chosen: by its date, not its place — from 7
+        days to 28 the 7th bar was chosen, a day three weeks back the caption then described."""
+        chosen = self.selected_day()
         self.chart = chart
-        if self.selected is None or self.selected >= len(chart.days):
+        dates = [day.date for day in chart.days]
+        if chosen is not None and chosen.date in dates:
+            self.selected = dates.index(chosen.date)
+        else:
             self.selected = len(chart.days) - 1 if chart.days else None  # today
         self.hovered = None
         self._announce()
@@ -160,11 +166,16 @@ class UsageChartWidget(QWidget):
         self._paint_axis(painter, text)
         for index, day in enumerate(self.chart.days):
             self._paint_day(painter, index, day, palette)
-        if self.hasFocus() and self.selected is not None:
-            pen = QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DotLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(self._slot(self.selected).adjusted(1, -TOP_SPACE + 3, -1, BOTTOM_SPACE - 2))
+        if self.selected is not None:
+            # The day the caption describes is marked, with the focus or without (a line under
+            # its date); with the focus, framed.
+            slot = self._slot(self.selected)
+            highlight = palette.color(QPalette.ColorRole.Highlight)
+            painter.fillRect(QRectF(slot.left() + 2, slot.bottom() + BOTTOM_SPACE - 4, slot.width() - 4, 3), highlight)
+            if self.hasFocus():
+                painter.setPen(QPen(highlight, 2, Qt.PenStyle.DotLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(slot.adjusted(1, -TOP_SPACE + 3, -1, BOTTOM_SPACE - 2))
 
     def _paint_axis(self, painter: QPainter, text: QColor) -> None:
         assert self.chart is not None

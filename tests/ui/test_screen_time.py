@@ -95,6 +95,11 @@ def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
     assert all(d.limit is None for d in chart.days[:21])  # no limit line drawn on them
     assert chart.total == 376
     assert page.summary.text().endswith("over the limit on 3 of the 7 days with figures.")
+    # The day chosen with the arrow key (yesterday) is still the one described: by its place, the
+    # 6th of 28 bars, three weeks back, had been.
+    yesterday = today - timedelta(days=1)
+    assert page.day_figures.text().startswith(f"{yesterday:%A} {yesterday.day} {yesterday:%B}")
+    assert page.chart.selected_day() is not None and page.chart.selected_day().date == yesterday
 
 
 @pytest.mark.usefixtures("real_keyring")
