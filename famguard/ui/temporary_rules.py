@@ -49,7 +49,7 @@ class TemporaryRulesBox(QGroupBox):
         self.plan_button = named(QPushButton("&Plan a temporary rule…"), "planRuleButton", "Plan a temporary rule")
         self.plan_button.clicked.connect(self.plan_requested)
         self.active = named(wrapping_label("", "activeRule"), "activeRule", "Temporary rule in force")
-        self.end_button = named(QPushButton("E&nd now…"), "endRuleButton", "End the temporary rule now")
+        self.end_button = named(QPushButton("En&d now…"), "endRuleButton", "End the temporary rule now")
         self.end_button.clicked.connect(self._end_clicked)
         self.planned = named(wrapping_label("", "plannedRules"), "plannedRules", "Planned temporary rules")
         self.past = named(wrapping_label("", "pastRules"), "pastRules", "Past temporary rules")

@@ -163,16 +163,23 @@ def test_mnemonics_are_unique_on_every_page_beside_the_demos_teen_phone(qtbot, w
     rule…") pressed the phone's "Use the app" and started counting the teen's minutes."""
     from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
 
+    from famguard.domain.later_models import TemporaryRule
+    from famguard.ui.trust_page import TrustPage
+
     phone = window.ensure_teen_phone()
     phone.show()
+    phone.set_pairing_state("linked", "")  # its "Unlink…" shown (Alt+N was "End now…"'s too)
     window.set_demo(True)  # its bar: "Someone asks to join", "Reset demo"
     _both_kinds_of_guardian_question(window)
+    today = datetime.now(UTC).date()
+    in_force = TemporaryRule("r1", "Exams", today, today, {"daily_limit_minutes": 60}, "Alex", "active")
+    window.page(PHONE_PAGE, TrustPage).rules.show_rules([in_force], today)  # its "End now…" shown
     bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
     for name in (HOME_PAGE, CONTROLS_PAGE, SCREEN_TIME_PAGE, HISTORY_PAGE, PHONE_PAGE):
         window.show_page(name)
         QApplication.processEvents()
         letters = mnemonics(window) + bar
-        assert len(letters) == len(set(letters)), (name, sorted(letters))
+        assert len(letters) == len(set(letters)), (name, "".join(sorted(letters)))
     phone.use_button.setChecked(True)  # the phone's button while the app is in use ("Stop using the app")
     QApplication.processEvents()
     letters = mnemonics(window) + bar
