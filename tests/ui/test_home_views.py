@@ -161,9 +161,8 @@ def test_mnemonics_are_unique_on_every_page_beside_the_demos_teen_phone(qtbot, w
     """The demo's teen phone is docked in the same window: its Alt+letters work on every page, so
     they must not be any page's. Alt+T on the phone-and-rules page (meant for "Plan a temporary
     rule…") pressed the phone's "Use the app" and started counting the teen's minutes."""
-    from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
-
     from famguard.domain.later_models import TemporaryRule
+    from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
     from famguard.ui.trust_page import TrustPage
 
     phone = window.ensure_teen_phone()
