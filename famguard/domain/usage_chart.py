@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from famguard.domain.models import UsageDay
+from famguard.domain.teen_view import short_day
 from famguard.domain.values import format_minutes
 
 PERIODS: tuple[int, ...] = (7, 28)
@@ -42,7 +43,7 @@ class ChartDay:
 
     def label(self) -> str:
         """The day, short: "Tue 3 Mar"."""
-        return f"{self.date:%a} {self.date.day} {self.date:%b}"
+        return short_day(self.date)
 
     def describe(self) -> str:
         """The day's exact figures in one sentence (the focus/hover text and the table's words)."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import SPECS
 from famguard.domain.sync import not_reached_words
+from famguard.domain.teen_view import short_day
 from famguard.ui.common import ampersands_as_letters, heading, named, plain_label, shown_as_typed, wrapping_label
 
 KEEP_MINE = "keep_mine"
@@ -40,7 +41,8 @@ def describe_value(field: str, value: Any) -> str:
 def describe_when(at: datetime | None) -> str:
     if at is None:
         return "recently"
-    return at.astimezone().strftime("%a %d %b at %H:%M")
+    local = at.astimezone()
+    return f"{short_day(local.date())} at {local:%H:%M}"
 
 
 class ConflictDialog(QDialog):

@@ -201,7 +201,7 @@ class SafetyCentreWindow(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("safetyCentreWindow")
-        self.setWindowTitle("Safety Centre — FamGuard")
+        self.setWindowTitle("FamGuard — Safety Centre")
         self.setAccessibleName("Safety Centre")
         self.setModal(False)
         resize_within_screen(self, 900, 680)

@@ -51,7 +51,7 @@ def build_view(
         rules=teen_view.rules_in_words(controls),
         temporary=teen_view.rules_ahead(rules, today),
         # The teen's clock, as on the phone (the guardian's preview runs in the guardian's zone).
-        log=[f"{e.at.astimezone(zone):%a %d %b %H:%M}  {teen_view.activity_in_words(e)}" for e in activity][:LOG_LINES],
+        log=[_logged(e.at.astimezone(zone), teen_view.activity_in_words(e)) for e in activity][:LOG_LINES],
         status=status,
         notice=notice,
     )
@@ -115,3 +115,7 @@ class TeenViewWidget(QWidget):
 
     def text(self) -> str:
         return self.label.text()
+
+
+def _logged(at: datetime, words: str) -> str:
+    return f"{teen_view.short_day(at.date())} {at:%H:%M}  {words}"

@@ -68,7 +68,8 @@ def test_the_preview_says_locked_and_the_teens_times_as_the_phone_does(qtbot, la
     reason = teen_view.lock_reason(phone, datetime.now(UTC).astimezone(ZoneInfo(TEEN_ZONE)), 20, 60)
     assert reason == f"Time away until {end}"
     newest = maya.api.my_activity(1)[0]
-    teen_time = f"{newest.at.astimezone(ZoneInfo(TEEN_ZONE)):%a %d %b %H:%M}"
+    teen_clock = newest.at.astimezone(ZoneInfo(TEEN_ZONE))
+    teen_time = f"{teen_clock:%a} {teen_clock.day} {teen_clock:%b %H:%M}"  # "Sun 6 Dec", never "06"
 
     preview = open_preview(qtbot, launch, live_server, alex)
     qtbot.waitUntil(lambda: "Daily screen-time limit: 1 h" in preview.plain_text(), timeout=WAIT)

@@ -146,6 +146,7 @@ def test_on_an_800_by_600_screen_the_safety_centre_fits_with_its_close_button(qt
     dialog = open_from_help(qtbot, controller)
     room = dialog.screen().availableGeometry()
     assert room.width() == 800  # the small screen, or this proves nothing
+    assert dialog.windowTitle() == "FamGuard — Safety Centre"  # as every other window of the app
     for name in ("safetyCloseButton", "reportHotlineButton", "hotlineCountry"):
         widget = find(dialog, QWidget, name)
         assert room.contains(QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())), name

@@ -543,3 +543,23 @@ def test_the_qt_values_named_by_number_are_the_enums_they_stand_for(qtbot) -> No
     qtbot.addWidget(window)
     window.show_no_teen("Connecting to the service…")
     assert window.no_teen_label.alignment() == Qt.AlignmentFlag.AlignCenter
+
+
+def test_the_teens_phone_writes_a_change_of_the_6th_as_the_6th_not_06(qtbot) -> None:
+    """Found by trying the demo: the phone's log said "Sun 06 Dec" where every other screen says
+    "Sun 6 Dec"; so did the "changed elsewhere" question's time."""
+    from datetime import UTC, date, datetime
+
+    from famguard.domain.later_models import ActivityEntry, Actor
+    from famguard.domain.models import Role
+    from famguard.ui.dialogs import describe_when
+    from famguard.ui.teen_view_widget import build_view
+
+    controls = defaults_for_age(16, "UTC")
+    at = datetime(2026, 12, 6, 9, 5, tzinfo=UTC)
+    alex = Actor("g1", "Alex", Role.GUARDIAN)
+    change = ActivityEntry(1, at, alex, "t1", "controls", "search_enabled", True, False)
+    view = build_view(controls, [], [], [change], date(2026, 12, 6))
+    assert view.log[0].startswith("Sun 6 Dec 09:05  ")
+    assert describe_when(at).startswith(f"{at.astimezone():%a} {at.astimezone().day} {at.astimezone():%b} at ")
+    assert " 06 " not in describe_when(at)
