@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.agreement import Agreement
-from famguard.ui.common import named, resize_within_screen, wrapping_label
+from famguard.ui.common import in_documents, named, resize_within_screen, wrapping_label
 
 
 def document(agreement: Agreement) -> QTextDocument:
@@ -85,7 +85,9 @@ class AgreementDialog(QDialog):
 
     def _save(self) -> None:
         name = f"family-agreement-{self.agreement.teen_name}.pdf".replace(" ", "-").lower()
-        path, _filter = QFileDialog.getSaveFileName(self, "Save the family agreement", name, "PDF files (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save the family agreement", in_documents(name), "PDF files (*.pdf)"
+        )
         if path:
             if not path.lower().endswith(".pdf"):
                 path += ".pdf"

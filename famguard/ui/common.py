@@ -215,6 +215,18 @@ def resize_within_screen(window: QWidget, width: int, height: int) -> None:
     window.resize(width, height)
 
 
+def in_documents(file_name: str) -> str:
+    """Where a save dialog first offers to put `file_name`: the user's Documents folder (their
+    home if there is none). A bare name was put in the folder the app was started from — for
+    a desktop launch "/", for a terminal wherever it stood."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return str(Path(folder or Path.home()) / file_name)
+
+
 # How many levels a size change may climb (a label, its editor, row, group, page, scroll area, the
 # window's stack and central widget…) before what depends on the new sizes is measured.
 LAYOUT_LEVELS = 10

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.usage_chart import PERIODS, UsageChart
-from famguard.ui.common import heading, named, show_words, wrapping_label
+from famguard.ui.common import heading, in_documents, named, show_words, wrapping_label
 from famguard.ui.usage_chart import UsageChartWidget
 
 LEGEND = (
@@ -120,6 +120,8 @@ class ScreenTimePage(QWidget):
 
     def _ask_where(self) -> None:
         suggested = f"screen-time-{self.teen_name or 'teen'}-{self.period}-days.csv".replace(" ", "-").lower()
-        path, _filter = QFileDialog.getSaveFileName(self, "Export screen time", suggested, "CSV files (*.csv)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export screen time", in_documents(suggested), "CSV files (*.csv)"
+        )
         if path:
             self.export_requested.emit(path)

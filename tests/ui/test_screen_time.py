@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QPushButton, QRadioButton, QTableWidget
 
 from famguard.domain.schedule import teen_today, weekday_key
@@ -76,10 +77,19 @@ def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
 
     # Export CSV (the save dialog answered as the guardian would).
     target = tmp_path / "week.csv"
-    monkeypatch.setattr("famguard.ui.screen_time_page.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    offered: list[str] = []
+
+    def answer(_parent, _title, suggested, _filter):  # the save dialog, answered as the guardian would
+        offered.append(suggested)
+        return str(target), ""
+
+    monkeypatch.setattr("famguard.ui.screen_time_page.QFileDialog.getSaveFileName", answer)
     qtbot.mouseClick(find(page, QPushButton, "exportCsvButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(target.exists, timeout=WAIT)
     rows = list(csv.reader(target.open(encoding="utf-8")))
+    # Offered in the Documents folder, not wherever the app was started from.
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert offered == [str(Path(documents) / "screen-time-maya-7-days.csv")]
     assert rows[0][:4] == ["date", "weekday", "minutes_used", "limit_minutes"]
     assert [int(r[2]) for r in rows[1:]] == MINUTES
     assert rows[-1][3:] == ["90", "30", "no"]
