@@ -95,6 +95,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # served below from bytes made once
+        # A path with a trailing slash names nothing: 404 like any other. Starlette's default
+        # answered it with an unauthenticated 307 to the same path on whatever Host the request
+        # named (`Host: evil.example` got `Location: http://evil.example/...`).
+        redirect_slashes=False,
         # Valid UTF-8 out, whatever was stored before input became strict.
         default_response_class=SafeJSONResponse,
     )
