@@ -1,12 +1,14 @@
 """`famguard-server`: run the reference service with uvicorn. It binds loopback by default and
 refuses any other address unless it serves TLS itself (--tls-cert/--tls-key) or is told it sits
-behind a TLS-terminating proxy (--behind-proxy)."""
+behind a TLS-terminating proxy (--behind-proxy), whose address it must then be told
+(--proxy-address): only that peer's X-Forwarded-For names the client."""
 
 from __future__ import annotations
 
 import argparse
 import copy
 import dataclasses
+import ipaddress
 import json
 import os
 import shutil
@@ -25,6 +27,9 @@ from famguard.server.limits import Limits
 DEFAULT_PORT = 8080
 _WORKER_DATABASE_ENV = "FAMGUARD_WORKER_DATABASE_URL"
 _WORKER_LIMITS_ENV = "FAMGUARD_WORKER_LIMITS"  # the parent's Limits, as JSON
+PROXY_ADDRESS_ENV = "FAMGUARD_PROXY_ADDRESS"
+# The proxy of a server bound to loopback can only be on this machine (uvicorn's own default).
+_LOOPBACK_PROXY = "127.0.0.1,::1"
 
 
 def worker_app() -> FastAPI:
@@ -89,8 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--behind-proxy",
         action="store_true",
-        help="a TLS-terminating reverse proxy is in front: allow a non-loopback --host and trust its "
-        "X-Forwarded-* headers",
+        help="a TLS-terminating reverse proxy is in front: allow a non-loopback --host and trust the "
+        "X-Forwarded-* headers of --proxy-address",
+    )
+    parser.add_argument(
+        "--proxy-address",
+        metavar="IP[,IP...]",
+        help="with --behind-proxy: the proxy's addresses or networks (e.g. 10.0.0.5 or 10.0.0.0/24); only "
+        "their X-Forwarded-For names the client that the per-address limits count, any other peer counts "
+        f"as itself (default: ${PROXY_ADDRESS_ENV}, else {_LOOPBACK_PROXY} with a loopback --host; "
+        "required with any other --host)",
     )
     parser.add_argument(
         "--header-timeout",
@@ -124,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
     if args.workers > 1 and args.demo:
         parser.error("--demo runs one worker (its database is made afresh at every start)")
+    proxy_addresses = _proxy_addresses(parser, args)
     if not is_loopback_host(args.host) and not args.tls_cert and not args.behind_proxy:
         print(
             f"famguard-server: refusing to listen on {args.host} without TLS: passwords and tokens would "
@@ -169,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         scheme = "https" if args.tls_cert else "http"
         print(f"FamGuard server {__version__} on {scheme}://{args.host}:{args.port}", flush=True)
+        if proxy_addresses:
+            print(f"Client addresses from the X-Forwarded-For of {', '.join(proxy_addresses)}", flush=True)
         if args.demo:
             assert not isinstance(app, str)  # the demo runs one worker, in this process
             family = app.state.service.demo_family
@@ -196,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             log_config=log_config,
             proxy_headers=args.behind_proxy,
+            forwarded_allow_ips=proxy_addresses,
             workers=args.workers,
             factory=args.workers > 1,
             timeout_graceful_shutdown=5,  # long polls are cut short rather than awaited on Ctrl-C
@@ -216,6 +233,34 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _proxy_addresses(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str] | None:
+    """The peers whose X-Forwarded-For is trusted (None: no proxy). Left to uvicorn's default
+    (127.0.0.1), a proxy on another machine was not trusted, and every client counted as the
+    proxy: one per-address limit shared by all users. Never "*" (any client could then name its
+    own address and pass every per-address limit)."""
+    if not args.behind_proxy:
+        if args.proxy_address:
+            parser.error("--proxy-address goes with --behind-proxy")
+        return None
+    given = args.proxy_address or os.environ.get(PROXY_ADDRESS_ENV)
+    if not given:
+        if not is_loopback_host(args.host):
+            parser.error(
+                f"--behind-proxy with --host {args.host} needs --proxy-address (or ${PROXY_ADDRESS_ENV}): "
+                "the address of the proxy, whose X-Forwarded-For names each client"
+            )
+        given = _LOOPBACK_PROXY
+    addresses = [part.strip() for part in given.split(",") if part.strip()]
+    for address in addresses:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            parser.error(f"--proxy-address: {address!r} is not an IP address or network (such as 10.0.0.0/24)")
+    if not addresses:
+        parser.error("--proxy-address names no address")
+    return addresses
 
 
 if __name__ == "__main__":

@@ -35,6 +35,60 @@ def test_refuses_a_non_loopback_host_without_tls(host: str, capsys: pytest.Captu
     assert "--tls-cert" in message and "--behind-proxy" in message
 
 
+class _Started(Exception):
+    """Raised where uvicorn would start serving: the test has what it needs by then."""
+
+
+@pytest.fixture
+def started_with(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """`cli.main` stops where it would configure uvicorn (raising _Started; a real uvicorn.Config
+    would also take over this process's logging); the dict gets the X-Forwarded-For peers it
+    was to trust."""
+    import uvicorn
+
+    given: dict[str, object] = {}
+
+    def configure(_app: object, **options: object) -> None:
+        given["trusted"] = options.get("forwarded_allow_ips")
+        raise _Started
+
+    monkeypatch.setattr(uvicorn, "Config", configure)
+    return given
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["--host", "0.0.0.0", "--behind-proxy"], "needs --proxy-address"),
+        (["--host", "0.0.0.0", "--behind-proxy", "--proxy-address", "*"], "not an IP address or network"),
+        (["--behind-proxy", "--proxy-address", "proxy.internal"], "not an IP address or network"),
+        (["--proxy-address", "10.0.0.5"], "goes with --behind-proxy"),
+    ],
+)
+def test_behind_a_proxy_the_proxy_is_named_by_its_address(
+    argv: list[str], reason: str, capsys: pytest.CaptureFixture[str], started_with: dict[str, object], database_url: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([*argv, "--database-url", database_url])
+    assert exit_info.value.code == 2
+    assert reason in capsys.readouterr().err
+
+
+def test_the_proxy_address_comes_from_the_environment_too(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    started_with: dict[str, object],
+    database_url: str,
+) -> None:
+    """The environment names the proxy as --proxy-address would, and the server starts on an
+    exposed --host trusting those peers only."""
+    monkeypatch.setenv(cli.PROXY_ADDRESS_ENV, "10.0.0.5, 10.1.0.0/16")
+    with pytest.raises(_Started):
+        cli.main(["--host", "0.0.0.0", "--behind-proxy", "--database-url", database_url])
+    assert started_with["trusted"] == ["10.0.0.5", "10.1.0.0/16"]
+    assert "X-Forwarded-For of 10.0.0.5, 10.1.0.0/16" in capsys.readouterr().out
+
+
 def test_loopback_hosts_are_recognised() -> None:
     assert all(is_loopback_host(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "localhost"))
     assert not any(is_loopback_host(h) for h in ("0.0.0.0", "10.0.0.1", "::", "famguard.example"))

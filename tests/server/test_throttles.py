@@ -171,6 +171,25 @@ def test_the_addresses_of_one_ipv6_network_share_the_per_address_limits(tmp_path
         assert statuses == [401] * routes_accounts.ADDRESS_FAILURE_LIMIT + [429]
 
 
+def test_behind_a_proxy_at_another_address_each_client_has_its_own_limit(tmp_path: Path) -> None:
+    """Found from outside: --behind-proxy trusted X-Forwarded-For only from 127.0.0.1 (uvicorn's
+    default), so with the proxy anywhere else (the reason the option exists) every client counted
+    as the proxy: three sign-ups, then 429 for everyone. The proxy is named now (--proxy-address),
+    and a peer that is not the proxy cannot choose its address by sending the header itself."""
+    database_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    args = ("--behind-proxy", "--proxy-address", "127.0.0.5", "--signup-limit", "3")
+    with LocalServer(database_url, own_process=True, args=args) as server:
+
+        def sign_up(peer: str, client: str) -> int:
+            body = {"email": email("kim"), "password": PASSWORD, "display_name": "Kim", "role": "guardian"}
+            return post_from(server.url, "/v1/accounts", body, peer, headers={"X-Forwarded-For": client})[0]
+
+        assert [sign_up("127.0.0.5", f"198.51.100.{n}") for n in range(1, 6)] == [201] * 5
+        assert [sign_up("127.0.0.5", "198.51.100.9") for _ in range(4)] == [201, 201, 201, 429]
+        # Not the proxy: counted as itself, whatever it says it forwards.
+        assert [sign_up("127.0.0.9", f"203.0.113.{n}") for n in range(1, 5)] == [201, 201, 201, 429]
+
+
 def test_an_account_signs_in_at_most_so_many_times_an_hour(live: Api, clock: FakeClock, checks: Counted) -> None:
     """A script with the password signed in without end: each sign-in a password hash in the pool
     every sign-in shares, and a sign-in with its tokens kept as rows."""

@@ -99,16 +99,21 @@ class BackgroundPoll:
         return self.response.json()["events"]
 
 
-def post_from(base: str, path: str, body: dict[str, Any], source: str = "127.0.0.1") -> tuple[int, dict[str, Any]]:
+def post_from(
+    base: str, path: str, body: dict[str, Any], source: str = "127.0.0.1", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     """POST JSON from a chosen loopback address (every 127.x.y.z is this machine on Linux), so a
-    test can play clients at different addresses; returns (status, JSON body)."""
+    test can play clients at different addresses (or a proxy at one, with `headers`); returns
+    (status, JSON body)."""
     import http.client
     import json as json_module
 
     host, port = base.removeprefix("http://").rsplit(":", 1)
     connection = http.client.HTTPConnection(host, int(port), timeout=60, source_address=(source, 0))
     try:
-        connection.request("POST", path, json_module.dumps(body), {"Content-Type": "application/json"})
+        connection.request(
+            "POST", path, json_module.dumps(body), {"Content-Type": "application/json", **(headers or {})}
+        )
         reply = connection.getresponse()
         data = reply.read()
         return reply.status, json_module.loads(data) if data else {}
