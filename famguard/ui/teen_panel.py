@@ -232,6 +232,11 @@ class TeenPhonePanel(QDockWidget):
     def show_usage_message(self, text: str) -> None:
         show_words(self.usage_message, text)
 
+    def forget_usage_message(self, starting: str) -> None:
+        """Clear the usage line if it says something `starting` so (no longer true)."""
+        if self.usage_message.text().startswith(starting):
+            show_words(self.usage_message, "")
+
     def set_asking(self, asking: bool, *, sent: bool = False) -> None:
         """A request for more time is on its way (the button waits), or it ended; `sent`: it
         was taken, so its reason is cleared for the next one."""

@@ -37,6 +37,9 @@ USE_TICK_MS = 60_000  # the clock counts real minutes
 LOCK_CHECK_MS = 30_000
 
 
+ASKED_PREFIX = "✓ Asked for "  # the usage line after a request was sent (forgotten once it is answered)
+
+
 class TeenPhonePresenter(Presenter):
     def __init__(self, window: MainWindow, tasks: TaskRunner, teen: TeenPhone) -> None:
         super().__init__(window, tasks)
@@ -160,12 +163,16 @@ class TeenPhonePresenter(Presenter):
             )
         elif latest.status == TimeRequestStatus.PENDING:
             self.panel.show_answer(f"◷ Waiting for an answer: {format_minutes(latest.minutes)} more")
-        elif latest.status == TimeRequestStatus.APPROVED:
-            granted = format_minutes(latest.granted_minutes or latest.minutes)
-            self.panel.show_answer(f"✓ {latest.decided_by or 'Your guardian'} gave you {granted} more today")
         else:
-            asked = format_minutes(latest.minutes)
-            self.panel.show_answer(f"✗ {latest.decided_by or 'Your guardian'} said no to {asked} more")
+            # Answered: "✓ Asked for 30 more minutes." under the answer read as a question still open.
+            self.panel.forget_usage_message(ASKED_PREFIX)
+            who = latest.decided_by or "Your guardian"
+            if latest.status == TimeRequestStatus.APPROVED:
+                self.panel.show_answer(
+                    f"✓ {who} gave you {format_minutes(latest.granted_minutes or latest.minutes)} more today"
+                )
+            else:
+                self.panel.show_answer(f"✗ {who} said no to {format_minutes(latest.minutes)} more")
 
     def _follow(self, cursor: str) -> None:
         """One long-poll at a time for the teen's events; any news re-reads the phone."""
@@ -272,6 +279,8 @@ class TeenPhonePresenter(Presenter):
             self.use_timer.stop()
             if self.session_minutes:
                 self.panel.show_usage_message(f"Stopped after {format_minutes(self.session_minutes)}.")
+            else:  # "Using the app: every minute is counted…" stayed on after a stop within the minute
+                self.panel.show_usage_message("Stopped within the first minute: nothing was counted.")
 
     def add_minutes(self, minutes: int) -> None:
         def reported(day: UsageDay) -> None:
@@ -294,7 +303,7 @@ class TeenPhonePresenter(Presenter):
 
         def asked(request: TimeRequest) -> None:
             self.panel.set_asking(False, sent=True)
-            self.panel.show_usage_message(f"✓ Asked for {request.minutes} more minutes.")
+            self.panel.show_usage_message(f"{ASKED_PREFIX}{request.minutes} more minutes.")
             self.refresh()
 
         def refused(exc: BaseException) -> None:
