@@ -46,7 +46,6 @@ class PreferencesDialog(QDialog):
         server_hint = self.server_hint = wrapping_label(SERVER_HINT, "prefServerHint")
         form = QFormLayout()
         form.addRow(server_label, self.server_edit)
-        form.addRow("", server_hint)
 
         notifications = QGroupBox("Desktop notifications")
         notifications.setObjectName("prefNotifications")
@@ -79,6 +78,9 @@ class PreferencesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        # Under the form, not in it: in the form's field column the wrapped line was measured at a
+        # narrow width and took 140 px for one line, a band of nothing under the address.
+        layout.addWidget(server_hint)
         layout.addWidget(notifications)
         layout.addWidget(self.tray_check)
         layout.addWidget(self.tray_reason)

@@ -25,7 +25,7 @@ NOTIFY_KINDS: dict[str, str] = {
     "unlinked": "A teen is no longer linked",
     "changed": "Another guardian changed a teen's controls",
     "near_limit": "A teen reaches 90 % of today's limit",
-    "guardian_joined": "Someone asks to join, or joins, a teen's guardians; your own request to join is answered",
+    "guardian_joined": "Someone asks to join a teen's guardians, or answers your request",
 }
 CLOSE_TO_TRAY_DEFAULT = False  # closing the window quits, as a desktop app usually does
 

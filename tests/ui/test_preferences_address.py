@@ -5,7 +5,7 @@ host:99999" was saved ("✓ Preferences saved.") and pre-filled the next sign-in
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from famguard.ui.preferences import PreferencesDialog
 from famguard.ui.settings import Settings
@@ -95,3 +95,19 @@ def test_an_address_saved_in_the_demo_is_the_one_the_next_sign_in_offers(qtbot, 
     qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.current_screen() == "signInView", timeout=WAIT)
     assert find(window, QLineEdit, "serverEdit").text() == "https://family.example.org:8443"
+
+
+def test_the_address_hint_sits_under_the_field_and_every_choice_reads_whole(qtbot, tmp_path) -> None:
+    """Found by trying the demo: the one-line hint under the address took 140 px (a band of nothing
+    under the field), and on an 800-px screen the last notification choice was cut ("…your own
+    request to join is")."""
+    dialog = PreferencesDialog(Settings(tmp_path / "settings.ini"), has_tray=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    hint = find(dialog, QLabel, "prefServerHint")
+    assert hint.height() < 2 * hint.fontMetrics().lineSpacing() + 8  # one line, as it says
+    edit = find(dialog, QLineEdit, "prefServerEdit")
+    assert hint.mapTo(dialog, QPoint(0, 0)).y() - edit.mapTo(dialog, QPoint(0, edit.height())).y() < 16
+    for check in dialog.findChildren(QCheckBox):
+        assert check.width() >= check.sizeHint().width(), check.text()
