@@ -60,11 +60,6 @@ def day_in_words(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
-def short_day(day: date) -> str:
-    """ "Sat 14 Nov" (never "Sat 06 Dec"): a day where room is short, as every screen words it."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 def rule_changes(controls: Mapping[str, Any]) -> str:
     """A rule's settings in words: "Daily screen-time limit 30 min, Search Off". Empty per-weekday
     limits go with a rule's daily limit (so that it applies every day): not worth a word."""

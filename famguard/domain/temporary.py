@@ -26,6 +26,7 @@ from famguard.domain.controls import (
 )
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.plain_text import plain_text_problem
+from famguard.domain.values import short_day
 
 MAX_RULE_DAYS = 92
 MAX_RULE_NAME = 80
@@ -113,7 +114,8 @@ def check_dates(
         for start, end in others:
             if starts_on <= end and start <= ends_on:
                 problems["starts_on"] = (
-                    f"Another temporary rule runs from {start.isoformat()} to {end.isoformat()}; rules cannot overlap."
+                    f"Another temporary rule runs from {short_day(start)} to {short_day(end)} {end.year}; rules "
+                    "cannot overlap. Choose days outside it, or end that rule first."
                 )
                 break
     return problems

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from famguard.domain.models import UsageDay
-from famguard.domain.teen_view import short_day
-from famguard.domain.values import format_minutes
+from famguard.domain.values import format_minutes, short_day
 
 PERIODS: tuple[int, ...] = (7, 28)
 CSV_HEADER: tuple[str, ...] = ("date", "weekday", "minutes_used", "limit_minutes", "extra_minutes", "over_limit")

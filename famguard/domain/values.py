@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -213,6 +214,11 @@ def format_minutes(minutes: int | None) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h" if not rest else f"{hours} h {rest} min"
+
+
+def short_day(day: date) -> str:
+    """ "Sat 14 Nov" (never "Sat 06 Dec"): a day where room is short, as every screen words it."""
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def block_text(block: TimeAwayBlock) -> str:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import SPECS
 from famguard.domain.sync import not_reached_words
-from famguard.domain.teen_view import short_day
+from famguard.domain.values import short_day
 from famguard.ui.common import ampersands_as_letters, heading, named, plain_label, shown_as_typed, wrapping_label
 
 KEEP_MINE = "keep_mine"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule
+from famguard.domain.values import short_day
 from famguard.ui.common import named, wrapping_label
 
 LOG_LINES = 8
@@ -118,4 +119,4 @@ class TeenViewWidget(QWidget):
 
 
 def _logged(at: datetime, words: str) -> str:
-    return f"{teen_view.short_day(at.date())} {at:%H:%M}  {words}"
+    return f"{short_day(at.date())} {at:%H:%M}  {words}"

@@ -225,6 +225,7 @@ class RuleDialog(QDialog):
         outside = minutes_outside(self.limit.value(), self.limit_bounds) if self.limit_on.isChecked() else None
         if outside is not None:
             show_words(self.problems, f"✗ {teen_view.label('daily_limit_minutes')}: {outside}. Nothing was saved.")
+            self._room_for_problems()
             self.limit.setFocus()
             self.limit.selectAll()
             return
@@ -236,6 +237,18 @@ class RuleDialog(QDialog):
         if busy:
             show_words(self.problems, "Saving…")
 
+    def _room_for_problems(self) -> None:
+        """Taller when the problems said need it, never narrower: the dialog kept its size and the
+        form squeezed under three lines of refusal, its boxes cut."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(width, needed)
+
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """The reasons, each with the field it is about in words; focus goes to the first."""
         words = {"name": "Name", "starts_on": "First day", "ends_on": "Last day", "controls": "Settings"}
@@ -245,6 +258,7 @@ class RuleDialog(QDialog):
             field = teen_view.label(control) if control != name and control in SPECS else words.get(name, name)
             lines.append(f"✗ {field}: {reason}" if field else f"✗ {reason}")
         show_words(self.problems, "\n".join(lines))
+        self._room_for_problems()
         first = next(iter(problems), "")
         target = {"name": self.name, "starts_on": self.starts, "ends_on": self.ends}.get(first, self.kind)
         target.setFocus()

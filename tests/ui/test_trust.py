@@ -7,6 +7,7 @@ locks at the limit and shows the answer to a request for more time."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -240,3 +241,31 @@ def test_what_the_teen_sees_names_the_guardians_after_many_changes(qtbot, launch
     qtbot.waitUntil(lambda: "Search" in preview.plain_text(), timeout=WAIT)  # the rules are there
     qtbot.waitUntil(lambda: "Managed by Sam Guardian" in preview.plain_text(), timeout=WAIT)
     assert "No guardian manages" not in preview.plain_text()
+
+
+def test_an_overlapping_rule_is_refused_in_days_and_the_dialog_grows_to_show_why(qtbot, launch):
+    """Found by trying the demo: a second rule over the first was refused "from 2026-12-06 to
+    2026-12-14" (every other screen says "Sun 6 Dec"), and the dialog kept its size while three
+    lines of refusal squeezed its form."""
+    from .test_flows import custom_rule, plan_rule_from_home
+
+    controller, window, _panel = demo_with_phone(qtbot, launch)
+    _select_maya(qtbot, controller)
+    plan_rule_from_home(qtbot, controller, "Exam weeks", 60, days=8)
+    trust = controller.family.trust
+    qtbot.mouseClick(find(window.ensure_home_page(), QPushButton, "homePlansButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
+    dialog = trust.dialog
+    custom_rule(qtbot, dialog, "Holiday", 90)
+    before = dialog.height()
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "cannot overlap" in dialog.problems.text(), timeout=WAIT)
+    first = dialog.starts.date().toPython()
+    last = first + timedelta(days=8)
+    said = f"from {first:%a} {first.day} {first:%b} to {last:%a} {last.day} {last:%b} {last.year}"
+    assert said in dialog.problems.text() and "-" not in dialog.problems.text().split("from")[1][:14]
+    layout = dialog.layout()
+    assert dialog.height() >= layout.totalHeightForWidth(dialog.width()) > before
+    for box in (dialog.name, dialog.starts, dialog.ends, dialog.limit):
+        assert box.height() >= box.minimumSizeHint().height()  # none squeezed
+    dialog.reject()
