@@ -1,14 +1,22 @@
-"""Time in the teen's world: "today" in the teen's time zone, the limit that applies to a day,
-and whether a moment falls in time away or quiet hours (correct across daylight-saving changes,
-because every question is asked in the teen's local wall-clock time)."""
+"""Time in the teen's world: "today" in the teen's time zone, the limit that applies to a day
+(also a past day's: the limits in force then, from the recorded changes), and whether a moment
+falls in time away or quiet hours (correct across daylight-saving changes, because every question
+is asked in the teen's local wall-clock time)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from famguard.domain.controls import WEEKDAYS, Controls, TimeAwayBlock
+from famguard.domain.controls import SPECS, WEEKDAYS, Controls, TimeAwayBlock
+from famguard.domain.values import FieldError
 from famguard.domain.values import format_minutes as format_minutes  # moved; kept importable here
+
+# The controls that make a day's limit; a change of either is undone to find a past day's limit.
+LIMIT_FIELDS = ("daily_limit_minutes", "daily_limit_overrides")
 
 
 def teen_today(timezone: str, now: datetime) -> date:
@@ -29,6 +37,57 @@ def limit_for_day(controls: Controls, day: date, extra_minutes: int = 0) -> int 
     if base is None:
         return None
     return base + max(0, extra_minutes)
+
+
+@dataclass(frozen=True)
+class LimitChange:
+    """A recorded change of one of LIMIT_FIELDS: when it was made (aware), and the field's value
+    before it, in the wire form the history keeps (60, {"sat": 120})."""
+
+    at: datetime
+    field: str
+    before: Any
+
+
+def end_of_day(day: date, timezone: str) -> datetime:
+    """The instant `day` ends in `timezone`: the next day's local midnight (a change made at that
+    instant belongs to the next day). The calendar's last day has no next: it ends after every
+    moment there is."""
+    if day == date.max:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(timezone))
+
+
+def limits_in_force(
+    controls: Controls, changes: Sequence[LimitChange], days: Iterable[date], timezone: str
+) -> dict[date, Controls]:
+    """Each day's controls with the limits in force at the end of that day in the teen's time
+    zone: `controls` (the current ones) with the `changes` made after that moment undone, newest
+    first. The end of the day, because that is the limit the phone enforced last that day (a
+    limit raised at noon let the teen use the afternoon; one raised tomorrow did not).
+
+    `changes`: in the order they were made (the history's), at least every limit change after
+    the earliest day's end; changes of other fields are passed over. What is known goes back only
+    as far as they do: a day before the oldest change given gets the state before that change,
+    the oldest known (the controls as they were made, when the history is complete). A change
+    whose `before` this version cannot read ends the reconstruction there: the days before it
+    keep the state after it, rather than a guess."""
+    newest_first = [change for change in reversed(changes) if change.field in LIMIT_FIELDS]
+    undone = 0
+    state = controls
+    in_force: dict[date, Controls] = {}
+    for day in sorted(set(days), reverse=True):
+        ends = end_of_day(day, timezone)
+        while undone < len(newest_first) and newest_first[undone].at >= ends:
+            change = newest_first[undone]
+            try:
+                state = state.replace(**{change.field: SPECS[change.field].parse(change.before)})
+            except FieldError:
+                newest_first = newest_first[:undone]  # unreadable: nothing older is known either
+                break
+            undone += 1
+        in_force[day] = state
+    return in_force
 
 
 def parse_clock(text: str) -> time:
