@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from famguard.domain.age import birthday_in_year
 from famguard.domain.controls import Audience, Controls, defaults_for_age, etag_of
 from famguard.domain.models import Role, TimeRequestStatus, UsageDay
-from famguard.domain.schedule import limit_for_day, teen_today
+from famguard.domain.schedule import LimitChange, limit_for_day, limits_in_force, teen_today
 
 DEMO_TIMEZONE = "Europe/London"
 _WORDS = ("maple", "harbor", "violet", "comet", "pebble", "lantern", "meadow", "orbit", "willow", "ember")
@@ -109,16 +109,25 @@ class DemoPlan:
     def requests_of(self, teen_id: str) -> tuple[DemoRequest, ...]:
         return tuple(request for request in self.requests if request.teen_id == teen_id)
 
+    def limit_changes(self, teen_id: str) -> list[LimitChange]:
+        """The teen's recorded controls changes, in the order they were made, as the service's
+        reconstruction of a past day's limit reads them (schedule.limits_in_force)."""
+        entries = sorted((e for e in self.history if e.teen_id == teen_id and e.kind == "controls"), key=lambda e: e.at)
+        return [LimitChange(entry.at, entry.field, entry.before) for entry in entries if entry.field]
+
     def usage_days(self, teen_id: str) -> list[UsageDay]:
-        """The teen's week as the service answers it: minutes, that day's limit with the extra
-        time approved for it, and that extra time."""
+        """The teen's week as the service answers it: minutes, the limit in force at the end of
+        that day (the history's changes undone, as the service does) with the extra time approved
+        for it, and that extra time."""
         teen = self.teen(teen_id)
         extra: dict[date, int] = {}
         for request in self.requests_of(teen_id):
             if request.status is TimeRequestStatus.APPROVED and request.granted_minutes:
                 extra[request.day] = extra.get(request.day, 0) + request.granted_minutes
+        days = [day for day, _minutes in teen.usage]
+        in_force = limits_in_force(teen.controls, self.limit_changes(teen_id), days, DEMO_TIMEZONE)
         return [
-            UsageDay(day, minutes, limit_for_day(teen.controls, day, extra.get(day, 0)), extra.get(day, 0))
+            UsageDay(day, minutes, limit_for_day(in_force[day], day, extra.get(day, 0)), extra.get(day, 0))
             for day, minutes in teen.usage
         ]
 

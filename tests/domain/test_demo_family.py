@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from famguard.domain.demo_family import make_demo_plan
+from famguard.domain.controls import SPECS, defaults_for_age
+from famguard.domain.demo_family import DEMO_TIMEZONE, make_demo_plan
+from famguard.domain.schedule import end_of_day, limit_for_day
 
 
 @pytest.mark.parametrize(
@@ -24,3 +26,44 @@ def test_each_requests_history_entries_are_at_its_own_moments(now: datetime) -> 
             decided = [e.at for e in entries if e.teen_id == request.teen_id and e.field == request.status.value]
             assert decided == [request.decided_at]
     assert len(entries) == 3
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 5, 22, 19, 8, tzinfo=UTC),
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
+        # London's clocks went back on 25 Oct: Jordan's change "six days ago" is on Sunday 25 Oct
+        # at 00:30, so the Saturday before it is in the week's table.
+        datetime(2026, 10, 30, 23, 30, tzinfo=UTC),
+    ],
+)
+def test_the_usage_table_judges_each_day_by_the_limit_the_history_says_was_in_force(now: datetime) -> None:
+    """The tester read 1 h 30 / 2 h for Sam's days before Jordan raised his 1 h and added weekend
+    limits. Replaying each teen's history forward from the controls as they were made must reach
+    the controls the plan stores, and give each day of the usage table the limit it shows."""
+    plan = make_demo_plan(now)
+    for teen in plan.teens:
+        made = defaults_for_age(teen.age, DEMO_TIMEZONE)
+        changes = sorted(
+            (e for e in plan.history if e.teen_id == teen.person.id and e.kind == "controls"), key=lambda e: e.at
+        )
+        state, states = made, []
+        for change in changes:
+            assert change.field is not None
+            assert SPECS[change.field].dump(getattr(state, change.field)) == change.before, change
+            state = state.replace(**{change.field: SPECS[change.field].parse(change.after)})
+            states.append((change.at, state))
+        assert state == teen.controls
+        for day in plan.usage_days(teen.person.id):
+            in_force = made
+            for at, then in states:
+                if at < end_of_day(day.date, DEMO_TIMEZONE):
+                    in_force = then
+            assert day.limit_minutes == limit_for_day(in_force, day.date, day.extra_minutes), (
+                teen.person.display_name,
+                day,
+            )
+    sam = next(teen for teen in plan.teens if teen.person.display_name == "Sam")
+    if now.month == 10:  # Saturday 24 Oct, then Sunday 25 Oct with its new weekend limit
+        assert [day.limit_minutes for day in plan.usage_days(sam.person.id)][:2] == [60, 120]
