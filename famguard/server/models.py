@@ -178,7 +178,13 @@ class ActivityRow(Base):
     """The append-only history: the service only ever inserts here."""
 
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_teen", "teen_id", "id"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        Index("ix_activity_teen", "teen_id", "id"),
+        # By field and time: a usage answer undoes the limit changes made since its first day
+        # (routes_family.LIMIT_CHANGES_SQL) without reading the teen's whole history.
+        Index("ix_activity_teen_field", "teen_id", "field", "at"),
+        {"sqlite_autoincrement": True},
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     actor_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)

@@ -9,14 +9,15 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session, aliased
 from starlette.concurrency import run_in_threadpool
 
 from famguard.domain.age import TEEN_MIN_AGE
-from famguard.domain.controls import controls_from_json
+from famguard.domain.controls import Controls, controls_from_json
 from famguard.domain.models import SYSTEM_ACTOR
-from famguard.domain.schedule import limit_for_day, teen_today
+from famguard.domain.schedule import LIMIT_FIELDS, LimitChange, end_of_day, limit_for_day, limits_in_force, teen_today
+from famguard.server.access import timezone_of
 from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
 from famguard.server.limits import forget_poll, wake_when_client_leaves
@@ -26,6 +27,7 @@ from famguard.server.models import (
     ControlsRow,
     TimeRequestRow,
     UsageRow,
+    UtcDateTime,
 )
 from famguard.server.notify import LATEST_OF_ACCOUNT_SQL, MY_EVENTS_SQL, Event, HandOver, Waiter, event_of
 from famguard.server.responses import errors
@@ -58,6 +60,19 @@ MAX_ID = 2**63 - 1  # the largest integer every database here stores
 TIME_REQUESTS_PER_DAY = 10
 TIME_REQUESTS_WINDOW = timedelta(hours=24)
 ReadEvents = Callable[[], Awaitable[list[Event]]]
+# The teen's changes of the limits made from a moment on (a past day's limit is the current one
+# with these undone: schedule.limits_in_force), on the history's index by teen, field and time
+# (tests/server/test_query_plans.py); in the order they were made, their ids', sorted after.
+LIMIT_CHANGES_SQL = (
+    'SELECT id, at, field, "before" FROM activity WHERE teen_id = :teen AND field IN (:limit, :overrides) '
+    "AND at >= :since AND kind = 'controls'"
+)
+_LIMIT_FIELD_PARAMS = dict(zip(("limit", "overrides"), LIMIT_FIELDS, strict=True))
+_LIMIT_CHANGES = (
+    text(LIMIT_CHANGES_SQL)
+    .bindparams(bindparam("since", type_=UtcDateTime))
+    .columns(ActivityRow.id, ActivityRow.at, ActivityRow.field, ActivityRow.before)
+)
 
 
 def _service(request: Request) -> Service:
@@ -66,12 +81,14 @@ def _service(request: Request) -> Service:
 
 def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, tuple[int | None, int]]:
     """Each day's limit with that day's approved extra time (None: no limit or no controls), and
-    that extra time alone (so a chart can show how much of the limit was granted on the day)."""
+    that extra time alone (so a chart can show how much of the limit was granted on the day).
+    A day's limit is the one in force at its end (schedule.limits_in_force), not today's."""
     row = session.get(ControlsRow, teen_id)
     if row is None or not days:
         return dict.fromkeys(days, (None, 0))
     # Only the limits are read, and they have the same default at every age.
     controls = controls_from_json(json.loads(row.body), TEEN_MIN_AGE)
+    in_force = _limits_in_force(session, teen_id, controls, days, timezone_of(row.body))
     rules = live_rules(session, teen_id)  # a temporary rule's limit replaces it on its days
     extra = dict(
         session.execute(
@@ -86,7 +103,22 @@ def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, tupl
         ).all()
     )
     granted = {day: int(extra.get(day) or 0) for day in days}
-    return {day: (limit_for_day(rules_on(controls, rules, day), day, granted[day]), granted[day]) for day in days}
+    return {day: (limit_for_day(rules_on(in_force[day], rules, day), day, granted[day]), granted[day]) for day in days}
+
+
+def _limits_in_force(
+    session: Session, teen_id: str, controls: Controls, days: list[date], timezone: str
+) -> dict[date, Controls]:
+    """Each day's controls with the limits in force at its end, from one read of the history:
+    the limit changes made since the earliest day ended. The history is never deleted
+    (retention.py deletes events only), so it reaches back to the controls as they were made."""
+    since = end_of_day(min(days), timezone)
+    rows = session.execute(_LIMIT_CHANGES, {"teen": teen_id, "since": since, **_LIMIT_FIELD_PARAMS}).all()
+    changes = [
+        LimitChange(at, field, json.loads(before) if before else None)
+        for _id, at, field, before in sorted(rows, key=lambda row: row[0])
+    ]
+    return limits_in_force(controls, changes, days, timezone)
 
 
 def _teen_today(service: Service, session: Session, teen_id: str) -> date:

@@ -409,8 +409,9 @@ class UsageReport(BaseModel):
 
 
 class UsageDayOut(BaseModel):
-    """One day's use and that day's limit, including approved extra time (null: no limit);
-    `extra_minutes` is the extra time approved for that day alone (already in the limit)."""
+    """One day's use and that day's limit, including approved extra time (null: no limit); for a
+    past day, the limit in force at the end of that day in the teen's time zone. `extra_minutes`
+    is the extra time approved for that day alone (already in the limit)."""
 
     model_config = _config({"date": "2026-11-25", "minutes": 42, "limit_minutes": 75, "extra_minutes": 15})
     date: date

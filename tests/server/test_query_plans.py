@@ -2,10 +2,10 @@
 SQLite and EXPLAIN on PostgreSQL, over a database of 10,000 teens and 1,000 guardians with
 history (statistics gathered), for the statements every request of a busy service runs: the
 token check, who am I, the controls read and change (its rule, its update, the family's
-guardians, its idempotency key), a poll's own read, the event hub's check and the sign-in check
-of the polls an event wakes — and the batches of the hourly deletion of old events. A scan of
-any table would make these grow with the number of families (the benchmarks' 10,000 / 100,000
-teens rows measure the rest)."""
+guardians, its idempotency key), the limit changes a usage answer undoes, a poll's own read, the
+event hub's check and the sign-in check of the polls an event wakes — and the batches of the
+hourly deletion of old events. A scan of any table would make these grow with the number of
+families (the benchmarks' 10,000 / 100,000 teens rows measure the rest)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from famguard.server.retention import (
     _MAX_ID,
     _OLDER_FROM,
 )
+from famguard.server.routes_family import LIMIT_CHANGES_SQL
 from tests.benchmarks.seed import Seeded, seed
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
 
@@ -62,6 +63,8 @@ PARAMS: dict[str, Any] = {
     "last": 500,
     "skip": 499,
     "upto": 500,
+    "limit": "daily_limit_minutes",
+    "overrides": "daily_limit_overrides",
     **{f"h{n}": f"{n}" * 64 for n in range(3)},
 }
 HOT = {
@@ -76,6 +79,8 @@ HOT = {
     "the hub's read of new events": _NEW_EVENTS,
     "who am I": ME_SQL,
     "the sign-in check of polls woken together": tokens_check_sql(3),
+    # Every usage answer and report: a past day's limit undoes the limit changes made since.
+    "the teen's limit changes since a day": LIMIT_CHANGES_SQL,
     # The hourly deletion of old events (retention.py): on SQLite each batch holds the writers back.
     "the oldest event": _FIRST_ID,
     "the newest event": _MAX_ID,
