@@ -13,9 +13,15 @@ reverse proxy in front is welcome but not required):
   would read as that answer); a connection that has not finished sending its head within
   `Limits.header_timeout` seconds is closed (a half-sent header used to hold a connection
   forever); and when open connections come near the process's descriptor limit, the oldest
-  connection that is waiting for a head is closed to make room, or else the oldest long poll
-  answers at once and its connection closes after it, so neither a crowd of slow clients nor a
-  client holding many polls can lock out new ones.
+  connection that is waiting for a head is closed to make room, else the one whose request body
+  has been arriving the longest, or else the oldest long poll answers at once and its connection
+  closes after it, so neither a crowd of slow clients (sending heads or bodies) nor a client
+  holding many polls can lock out new ones. (Bodies trickled a byte every 5 s on a connection
+  cap's worth of connections kept every new client out: only heads and polls were evicted.)
+- The bodies still arriving hold together at most `Limits.max_arriving_body_bytes`; past that
+  the connection whose body has been arriving the longest is closed. Each body is held whole until
+  it has all come (bounded by `Limits.max_body_bytes`), so 2,000 clients that each held back the
+  last bytes of a 256 KiB body took the server from 81 to 627 MiB.
 - The same protocol answers at most `Limits.max_pipelined` requests sent ahead of their turn
   (pipelined) on one connection, then closes it after those answers: uvicorn parses all that one
   read holds (~7,000 tiny requests in 256 KiB) into a waiting request each, so fifty clients that
@@ -91,6 +97,8 @@ class Limits:
     """The server's limits; every field has the default a real deployment gets."""
 
     max_body_bytes: int = 256 * 1024  # the largest valid body (200 keywords, escaped) is ~70 KiB
+    # Every body still arriving, together: 128 of the largest allowed, ~450 of the largest valid.
+    max_arriving_body_bytes: int = 32 * 1024 * 1024
     body_timeout: float = 30.0
     max_header_bytes: int = 16 * 1024
     header_timeout: float = 10.0
@@ -258,6 +266,16 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         # Closing takes effect later (connection_lost), so count what is to be evicted once.
         for _ in range(len(self.connections) - self._guard.cap):
             oldest = next(iter(self._waiting), None)
+            if oldest is None:
+                # Else the body that has been arriving the longest. A client's body follows its head
+                # at once, so the oldest still arriving is the likeliest to be trickled on purpose,
+                # and it has used the most of its body timeout. Oldest rather than slowest: a trickler
+                # can send faster than a phone on a poor network, but to outlast a new client's body
+                # it must open a cap's worth of connections while that one body arrives (each it
+                # opens closes one of its own). Before the polls: their clients are signed in and
+                # would each come back for their next poll, closing another poll, while the
+                # tricklers stayed.
+                oldest = next(iter(self._guard.arriving), None)
             if oldest is not None:
                 oldest._close()
                 continue
@@ -274,6 +292,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._head_done()
+        self._body_done()
         self._wake_poll()
         super().connection_lost(exc)
 
@@ -351,10 +370,19 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             super().on_header(name, value)
 
     def on_body(self, body: bytes) -> None:
-        if not self._overflowed:
-            super().on_body(body)
+        if self._overflowed:
+            return
+        super().on_body(body)
+        guard = self._guard
+        if self in guard.arriving:
+            guard.arriving[self] += len(body)
+            guard.arriving_bytes += len(body)
+            # The oldest first, as for the connection cap (connection_made), this one perhaps.
+            while guard.arriving_bytes > guard.limits.max_arriving_body_bytes:
+                next(iter(guard.arriving))._close()
 
     def on_message_complete(self) -> None:
+        self._body_done()
         if not self._overflowed:
             super().on_message_complete()
 
@@ -366,8 +394,14 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             # Those taken are answered in order, then the connection closes (on_response_complete).
             self._overflowed = self._client_done = True
             return
+        running = self.cycle
         super().on_headers_complete()
         cycle = self.cycle  # this request's, made by uvicorn just now; its task has not run yet
+        if cycle is not running:
+            # Its body is arriving (without one, on_message_complete comes next, in this read).
+            # Also behind a request still running: a body trickled after a quick request pipelined
+            # ahead of it would otherwise hold its connection out of reach of eviction.
+            self._guard.arriving[self] = 0
         # (Not for HEAD: uvicorn writes no body for it, so nothing would send the held head.)
         if cycle is not None and cycle.scope["method"] != "HEAD" and not isinstance(cycle.transport, _HeadWithBody):
             cycle.transport = _HeadWithBody(cycle.transport)  # type: ignore[assignment]
@@ -414,8 +448,14 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self._head_timer.cancel()
             self._head_timer = None
 
+    def _body_done(self) -> None:
+        arriving = self._guard.arriving.pop(self, None)
+        if arriving is not None:
+            self._guard.arriving_bytes -= arriving
+
     def _close(self) -> None:
         self._head_done()
+        self._body_done()
         if not self.transport.is_closing():
             self.transport.close()
 
@@ -426,15 +466,18 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
 class _Guard:
     """What the connections of one server share: its limits, its connection cap, the
-    connections waiting for a request head (oldest first), and the bytes of each pipelined
+    connections waiting for a request head (oldest first), those whose request body is arriving
+    (oldest first, with its bytes so far, and their sum), and the bytes of each pipelined
     request head still arriving behind a running request (see on_message_begin)."""
 
-    __slots__ = ("cap", "limits", "pipelined_heads", "polls", "waiting")
+    __slots__ = ("arriving", "arriving_bytes", "cap", "limits", "pipelined_heads", "polls", "waiting")
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.cap = limits.connection_cap()
         self.waiting: OrderedDict[GuardedHttpProtocol, int] = OrderedDict()
+        self.arriving: OrderedDict[GuardedHttpProtocol, int] = OrderedDict()
+        self.arriving_bytes = 0
         self.pipelined_heads: dict[GuardedHttpProtocol, int] = {}
         # The wake-up of each connection's waiting long poll, oldest first (wake_when_client_leaves);
         # at most one per connection: uvicorn runs a connection's requests one at a time.

@@ -141,6 +141,55 @@ def test_many_slow_clients_near_the_descriptor_limit_do_not_lock_out_a_new_one(t
                 sock.close()
 
 
+_TRICKLED_HEAD = (
+    b"POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 262144\r\n\r\n"
+)
+
+
+def test_many_clients_trickling_bodies_near_the_descriptor_limit_do_not_lock_out_new_ones(tmp_path: Path) -> None:
+    """Found from outside: a connection that had sent its head and trickled its body (a byte
+    every 5 s) was never closed to make room, so 400 of them against a server allowed 400
+    descriptors refused every new client until their body timeout, and then they came back.
+    Now the body that has been arriving the longest is closed, as a half-sent head is."""
+    server = LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", own_process=True, nofile=256)
+    with server:
+        trickling: list[socket.socket] = []
+        try:
+            for _ in range(400):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+                sock.sendall(_TRICKLED_HEAD + b" ")
+                trickling.append(sock)
+            time.sleep(0.5)
+            assert requests.get(f"{server.url}/v1/health", timeout=10).status_code == 200
+            body = {"email": "kim@example.com", "password": "correct horse", "display_name": "Kim", "role": "guardian"}
+            assert requests.post(f"{server.url}/v1/accounts", json=body, timeout=10).status_code == 201
+        finally:
+            for sock in trickling:
+                sock.close()
+
+
+def test_bodies_held_back_just_before_their_end_leave_the_server_small_and_answering(own_server: LocalServer) -> None:
+    """Found from outside: each body is held whole until it has all arrived, so 2,000 clients
+    that sent all but the last bytes of a 256 KiB body took the server from 81 to 627 MiB. The
+    bodies still arriving now hold 32 MiB together at most: past that the oldest is closed."""
+    before = _rss_peak_mib(own_server.pid)
+    held: list[socket.socket] = []
+    try:
+        for _ in range(800):
+            sock = socket.create_connection(("127.0.0.1", own_server.port), timeout=10)
+            try:
+                sock.sendall(_TRICKLED_HEAD + b" " * 262_000)
+            except OSError:  # closed by the server while still sending: the point
+                pass
+            held.append(sock)
+        time.sleep(1)
+        assert requests.get(f"{own_server.url}/v1/health", timeout=10).status_code == 200
+    finally:
+        for sock in held:
+            sock.close()
+    assert _rss_peak_mib(own_server.pid) - before < 80  # before: +200 MiB
+
+
 def test_slow_clients_do_not_hold_a_request_in_progress(tmp_path: Path) -> None:
     """Eviction picks only connections still waiting for a head: a client in the middle of a
     request (here a 2 s long poll) keeps its answer while slow clients pile up."""
