@@ -17,7 +17,6 @@ from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import Controls, controls_from_json
 from famguard.domain.models import SYSTEM_ACTOR
 from famguard.domain.schedule import LIMIT_FIELDS, LimitChange, end_of_day, limit_for_day, limits_in_force, teen_today
-from famguard.server.access import timezone_of
 from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
 from famguard.server.limits import forget_poll, wake_when_client_leaves
@@ -88,7 +87,7 @@ def _limits(session: Session, teen_id: str, days: list[date]) -> dict[date, tupl
         return dict.fromkeys(days, (None, 0))
     # Only the limits are read, and they have the same default at every age.
     controls = controls_from_json(json.loads(row.body), TEEN_MIN_AGE)
-    in_force = _limits_in_force(session, teen_id, controls, days, timezone_of(row.body))
+    in_force = _limits_in_force(session, teen_id, controls, days, controls.timezone)
     rules = live_rules(session, teen_id)  # a temporary rule's limit replaces it on its days
     extra = dict(
         session.execute(
