@@ -95,10 +95,11 @@ class InboxDialog(QDialog):
 
     def show_requests(self, requests: list[tuple[str, TimeRequest]], days: Mapping[str, date] | None = None) -> None:
         """(teen's name, request) oldest first; the selection is kept for requests still there.
-        The first is selected when the inbox opens or its first request comes, never after an answer:
-        selected by itself once the chosen request was answered, the next one (another teen's) took
-        the second click of a double click on "+1 h". `days`: each teen's today (by teen id) — a request of an earlier
-        day says which day it is for, as an approval raises that day's limit only."""
+        The first is selected when the inbox opens or its first request comes, never after an
+        answer: selected by itself once the chosen request was answered, the next one (another
+        teen's) took the second click of a double click on "+1 h". `days`: each teen's today (by
+        teen id) — a request of an earlier day says which day it is for, as an approval raises
+        that day's limit only."""
         selected = {r.id for r in self.selected()}
         first_to_see = not self.isVisible() or not self._requests
         self._requests = [request for _name, request in requests]

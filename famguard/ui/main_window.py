@@ -719,14 +719,17 @@ class MainWindow(QMainWindow):
     def _place_banners(self) -> None:
         """The offline banner and the notice under the teen's page in the family view, under the
         whole screen elsewhere (welcome, sign-in); each keeps whether it is shown."""
-        below_page = self._banners_below_page
-        target = below_page if below_page is not None and self.screens.currentWidget() is self._family else None
-        target = target or self._banners_below_screens
+        below_page, below_screens = self._banners_below_page, self._banners_below_screens
+        target: QVBoxLayout
+        source: QVBoxLayout | None
+        if below_page is not None and self.screens.currentWidget() is self._family:
+            target, source = below_page, below_screens
+        else:
+            target, source = below_screens, below_page
         for banner in (self.offline_banner, self.notice):
             if target.indexOf(banner) >= 0:
                 continue
             shown = not banner.isHidden()
-            source = self._banners_below_page if target is self._banners_below_screens else self._banners_below_screens
             if source is not None:
                 source.removeWidget(banner)
             target.addWidget(banner)
