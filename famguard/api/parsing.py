@@ -332,14 +332,16 @@ def parse_phone(raw: Any) -> PhoneStatus:
 def parse_rule(raw: Any) -> TemporaryRule:
     o = obj(raw, "temporary rule")
     w = "temporary rule"
+    creator = obj(o.get("created_by"), f"{w}.created_by")
     return TemporaryRule(
         id=text(o, "id", w),
         name=said(o, "name", w),
         starts_on=day(o, "starts_on", w),
         ends_on=day(o, "ends_on", w),
         controls=dict(field(o, "controls", dict, w)),
-        created_by=said(obj(o.get("created_by"), f"{w}.created_by"), "display_name", w),
+        created_by=said(creator, "display_name", w),
         status=text(o, "status", w),
+        created_by_id=text(creator, "id", f"{w}.created_by", optional=True),  # newer field
     )
 
 

@@ -104,7 +104,9 @@ class PhoneStatus:
 @dataclass(frozen=True)
 class TemporaryRule:
     """A temporary rule: `controls` (wire form) on top of the teen's controls from `starts_on`
-    to `ends_on`, the teen's local dates, inclusive; `status` as the service saw it today."""
+    to `ends_on`, the teen's local dates, inclusive; `status` as the service saw it today.
+    `created_by` is the planner's name, `created_by_id` their account (None from a service or a
+    local store from before it was sent: the rule then says the name)."""
 
     id: str
     name: str
@@ -113,3 +115,4 @@ class TemporaryRule:
     controls: dict[str, Any]
     created_by: str
     status: str
+    created_by_id: str | None = None

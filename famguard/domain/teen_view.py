@@ -67,8 +67,10 @@ def rule_changes(controls: Mapping[str, Any]) -> str:
     return ", ".join(f"{label(f) if f in SPECS else f} {wire_in_words(f, v)}" for f, v in shown.items())
 
 
-def rule_in_words(rule: TemporaryRule, today: date) -> str:
-    """ "Exam weeks (set by Alex): Daily screen-time limit 30 min — until Sunday 6 December"."""
+def rule_in_words(rule: TemporaryRule, today: date, me: str | None = None) -> str:
+    """ "Exam weeks (set by Alex): Daily screen-time limit 30 min — until Sunday 6 December";
+    "(set by you)" for a rule of the reader's account, `me` (told by account, never by name, as
+    the history tells its entries: two guardians may share a name)."""
     status = rule_status(rule.starts_on, rule.ends_on, today)
     if status is RuleStatus.ACTIVE:
         when = "ends today" if rule.ends_on == today else f"until {day_in_words(rule.ends_on)}"
@@ -76,7 +78,8 @@ def rule_in_words(rule: TemporaryRule, today: date) -> str:
         when = f"from {day_in_words(rule.starts_on)} to {day_in_words(rule.ends_on)}"
     else:
         when = f"ended {day_in_words(rule.ends_on)}"
-    return f"{rule.name} (set by {rule.created_by}): {rule_changes(rule.controls)} — {when}"
+    who = "you" if me is not None and rule.created_by_id == me else rule.created_by
+    return f"{rule.name} (set by {who}): {rule_changes(rule.controls)} — {when}"
 
 
 def rules_ahead(rules: Iterable[TemporaryRule], today: date) -> list[str]:

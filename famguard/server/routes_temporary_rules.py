@@ -43,7 +43,9 @@ def _rule_out(session: Session, rule: TemporaryRuleRow, today_status: RuleStatus
         starts_on=rule.starts_on,
         ends_on=rule.ends_on,
         controls=json.loads(rule.controls),
-        created_by=CreatorOut(display_name=creator.display_name if creator else "A former guardian"),
+        created_by=CreatorOut(
+            id=rule.created_by_id, display_name=creator.display_name if creator else "A former guardian"
+        ),
         status=today_status.value,
     )
 

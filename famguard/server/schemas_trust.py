@@ -70,9 +70,11 @@ class RuleCreate(BaseModel):
 
 
 class CreatorOut(BaseModel):
-    """Who planned a rule."""
+    """Who planned a rule: their account (so that a reader can tell their own rules, as the
+    history tells its entries by account) and their name."""
 
-    model_config = _config({"display_name": "Alex"})
+    model_config = _config({"id": _ID, "display_name": "Alex"})
+    id: str
     display_name: str
 
 

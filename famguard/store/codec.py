@@ -154,6 +154,7 @@ def rules_to_json(rules: list[TemporaryRule]) -> str:
                 "ends_on": r.ends_on.isoformat(),
                 "controls": r.controls,
                 "created_by": r.created_by,
+                "created_by_id": r.created_by_id,
                 "status": r.status,
             }
             for r in rules
@@ -173,6 +174,7 @@ def rules_from_json(text: str) -> list[TemporaryRule]:
             o["controls"],
             harmless(o["created_by"]),
             o["status"],
+            o.get("created_by_id"),  # stores written before it was kept have none
         )
         for o in json.loads(text)
     ]

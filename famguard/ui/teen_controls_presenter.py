@@ -155,7 +155,7 @@ class TeenControlsPresenter(Presenter):
 
         today = teen_today(controls.timezone, self.clock())
         active = in_force(rules, today)
-        return teen_view.rule_in_words(active, today) if active is not None else None
+        return teen_view.rule_in_words(active, today, self.sync.me) if active is not None else None
 
     def _show(self, loaded: Loaded) -> None:
         teen_id, controls, states, status, rule, queued = loaded

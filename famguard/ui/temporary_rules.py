@@ -67,22 +67,24 @@ class TemporaryRulesBox(QGroupBox):
         self._active_rule: TemporaryRule | None = None
         self.show_rules([], date.today())
 
-    def show_rules(self, rules: list[TemporaryRule], today: date) -> None:
+    def show_rules(self, rules: list[TemporaryRule], today: date, me: str | None = None) -> None:
+        """The rules in force, planned and ended on the teen's `today`; `me`: the reader's
+        account, whose rules say "set by you"."""
         by_status: dict[RuleStatus, list[TemporaryRule]] = {status: [] for status in RuleStatus}
         for rule in rules:
             by_status[rule_status(rule.starts_on, rule.ends_on, today)].append(rule)
         active = by_status[RuleStatus.ACTIVE]
         self._active_rule = active[0] if active else None
         if self._active_rule is not None:
-            show_words(self.active, f"◷ In force now: {teen_view.rule_in_words(self._active_rule, today)}")
+            show_words(self.active, f"◷ In force now: {teen_view.rule_in_words(self._active_rule, today, me)}")
         else:
             show_words(self.active, "No temporary rule is in force: the usual rules apply.")
         self.end_button.setVisible(self._active_rule is not None)
         planned = sorted(by_status[RuleStatus.SCHEDULED], key=lambda r: r.starts_on)
-        self.planned.setText("\n".join(f"Planned: {teen_view.rule_in_words(r, today)}" for r in planned))
+        self.planned.setText("\n".join(f"Planned: {teen_view.rule_in_words(r, today, me)}" for r in planned))
         self.planned.setVisible(bool(planned))
         past = sorted(by_status[RuleStatus.ENDED], key=lambda r: r.ends_on, reverse=True)
-        self.past.setText("\n".join(f"Earlier: {teen_view.rule_in_words(r, today)}" for r in past))
+        self.past.setText("\n".join(f"Earlier: {teen_view.rule_in_words(r, today, me)}" for r in past))
         self.past.setVisible(bool(past))
 
     def _end_clicked(self) -> None:

@@ -181,7 +181,8 @@ class TrustPresenter(Presenter):
             self._render_page(self._page, cached, row.name, row.age, row.usage_text(), active, now)
         home = self._home_section()
         home.show_phone(cached.teen_id, row.name, cached.phone, now)
-        home.show_rule(cached.teen_id, teen_view.rule_in_words(active, today) if active is not None else None)
+        rule_words = teen_view.rule_in_words(active, today, self.sync.me) if active is not None else None
+        home.show_rule(cached.teen_id, rule_words)
         home.show_guardians(cached.teen_id, guardians_words(cached.guardians, self.sync.me, cached.base, today))
         if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
             self._told_link_end.add((cached.teen_id, ends))
@@ -208,7 +209,7 @@ class TrustPresenter(Presenter):
         today = self._today(cached, now)
         page.show_teen(cached.teen_id, name)
         page.phone.show_status(name, cached.phone, now)
-        page.rules.show_rules(cached.rules, today)
+        page.rules.show_rules(cached.rules, today, self.sync.me)
         effective = cached.base
         if cached.base is not None and active is not None:
             effective = with_rule(cached.base, active.controls, age)

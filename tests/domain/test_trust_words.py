@@ -103,6 +103,20 @@ def test_a_rule_in_words_says_when_it_ends() -> None:
     assert teen_view.rule_in_words(rule, date(2026, 5, 30)).endswith("— from Monday 1 June to Saturday 20 June")
 
 
+def test_a_rule_says_you_to_the_guardian_who_set_it_by_account_not_by_name() -> None:
+    rule = TemporaryRule(
+        "r", "Exams", date(2026, 6, 1), date(2026, 6, 20), {"daily_limit_minutes": 60}, "Alex", "", "acc-alex"
+    )
+    today = date(2026, 6, 3)
+    assert teen_view.rule_in_words(rule, today, me="acc-alex").startswith("Exams (set by you): ")
+    # Another guardian called Alex too reads the name: the account tells, not the name.
+    assert teen_view.rule_in_words(rule, today, me="acc-other-alex").startswith("Exams (set by Alex): ")
+    assert teen_view.rule_in_words(rule, today).startswith("Exams (set by Alex): ")  # the teen, the agreement
+    # A rule kept by an older store or sent by an older service has no account: the name it is.
+    older = TemporaryRule("r", "Exams", date(2026, 6, 1), date(2026, 6, 20), {"daily_limit_minutes": 60}, "Alex", "")
+    assert teen_view.rule_in_words(older, today, me="acc-alex").startswith("Exams (set by Alex): ")
+
+
 def test_the_lock_follows_the_teen_s_wall_clock_across_a_daylight_saving_change() -> None:
     controls = defaults_for_age(14, "Europe/London").replace(
         time_away=(TimeAwayBlock(("sat", "sun"), "22:00", "07:00"),)

@@ -60,7 +60,7 @@ def test_a_rule_starting_today_applies_to_the_teen_at_once_and_reverts_when_remo
         "starts_on": "2026-11-25",
         "ends_on": "2026-12-06",
         "controls": {"daily_limit_minutes": 30},
-        "created_by": {"display_name": "Alex"},
+        "created_by": {"id": guardian.id, "display_name": "Alex"},  # the app says "set by you" by this id
         "status": "active",
     }
     during, rule_etag = _teen_view(live, teen)

@@ -71,9 +71,11 @@ def test_a_temporary_rule_changes_the_phone_at_once_and_reverts_when_ended(qtbot
 
     qtbot.waitUntil(lambda: "Temporary rule: Exam weeks (set by Alex Morgan)" in panel.view.plain_text(), timeout=WAIT)
     assert "Daily screen-time limit: 30 min" in panel.view.plain_text()
-    qtbot.waitUntil(lambda: "In force now: Exam weeks" in find(trust_page, QWidget, "activeRule").text(), timeout=WAIT)
+    # The teen reads who set it; the guardian who set it reads "you" (told by account, not name).
+    active_rule = find(trust_page, QWidget, "activeRule")
+    qtbot.waitUntil(lambda: "In force now: Exam weeks (set by you)" in active_rule.text(), timeout=WAIT)
     home_rule = find(window.ensure_home_page(), QWidget, "homeRule")
-    qtbot.waitUntil(lambda: "◷ Exam weeks (set by Alex Morgan)" in home_rule.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "◷ Exam weeks (set by you)" in home_rule.text(), timeout=WAIT)
     qtbot.waitUntil(lambda: "Daily screen-time limit: 30 min" in trust_page.preview.plain_text(), timeout=WAIT)
     assert "Alex Morgan planned “Exam weeks”" in panel.view.plain_text()
 
