@@ -17,6 +17,27 @@ def test_health_answers_without_auth(api: Api) -> None:
     assert response.json() == {"status": "ok"}
 
 
+def test_health_answers_a_head_request_with_its_head_alone(live: Api) -> None:
+    # Uptime monitors and `curl -I` ask with HEAD; it was refused with 405.
+    import socket
+    from urllib.parse import urlsplit
+
+    response = live.call("HEAD", "/v1/health")
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["content-type"] == "application/json"
+    # On the wire: the head, and no body after it (the connection stays usable for the next request).
+    address = urlsplit(live.base)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as raw:
+        raw.sendall(b"HEAD /v1/health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while received.count(b"HTTP/1.1 200") < 2 or not received.endswith(b'{"status":"ok"}'):
+            chunk = raw.recv(4096)
+            assert chunk, f"the connection closed after {received!r}"
+            received += chunk
+    head, rest = received.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 200") and rest.startswith(b"HTTP/1.1 200"), "HEAD sent a body"
+
+
 def test_sign_up_sign_in_and_me(api: Api, clock: FakeClock) -> None:
     teen = make_teen(api, "Maya", 14, clock.now.date())
     me = api.call("GET", "/v1/me", teen.token)
