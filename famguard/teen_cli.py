@@ -32,7 +32,7 @@ from famguard.api import ApiClient, TokenManager, Versioned, check_server_url, m
 from famguard.api import errors as e
 from famguard.credentials import CredentialError, CredentialStore
 from famguard.domain import teen_view
-from famguard.domain.controls import CONTROLS, Controls
+from famguard.domain.controls import Controls
 from famguard.domain.models import Account, GuardianLink, Pairing, Role, TimeRequest, UsageDay
 
 MAX_DAY_MINUTES = 1440
@@ -99,8 +99,7 @@ def overview(api: ApiClient) -> list[str]:
     today = api.my_usage().date
     rules = [r for r in api.my_temporary_rules() if r.status != "ended"]
     lines += [f"Temporary rule: {teen_view.rule_in_words(r, today)}" for r in rules]
-    lines += [f"{name}: {value}" for name, value in teen_view.rules_in_words(current.controls)]
-    return lines
+    return lines + controls_listing(current.controls)
 
 
 def activity_lines(api: ApiClient, limit: int = 50) -> list[str]:
@@ -249,8 +248,9 @@ def _cmd_pair(args: argparse.Namespace) -> int:
 
 
 def controls_listing(controls: Controls) -> list[str]:
-    """One line per declared control, as the teen reads it ("Direct messages: No one")."""
-    return [f"{spec.label}: {spec.describe(getattr(controls, spec.name))}" for spec in CONTROLS]
+    """One line per declared control, as the teen reads it ("Comments on your videos: Friends"), in
+    the words `rules` uses: the guardian's labels say "your teen"."""
+    return [f"{name}: {value}" for name, value in teen_view.rules_in_words(controls)]
 
 
 def _cmd_controls(args: argparse.Namespace) -> int:

@@ -95,7 +95,7 @@ def test_the_whole_teen_side_with_a_remembered_sign_in(
     assert teen_cli.main([*base, "controls"]) == 0
     listed = capsys.readouterr().out
     assert "Daily screen-time limit: 1 h 15 min" in listed
-    assert "Duet and Stitch with your teen's videos: No one" in listed
+    assert "Duet and Stitch with your videos: No one" in listed
     assert teen_cli.main([*base, "usage", "add", "30"]) == 0
     assert "30 min used (limit 75 min)" in capsys.readouterr().out
     assert teen_cli.main([*base, "ask-time", "15", "--reason", "project"]) == 0
@@ -155,6 +155,34 @@ def test_the_teen_reads_the_rules_in_plain_words_and_every_change(
     assert "Alex changed Daily screen-time limit from 1 h to 1 h 15 min" in log
     assert "Alex planned “Exams”" in log and "The temporary rule “Exams” started" in log
     assert "Alex started managing this account" in log
+
+
+def test_the_controls_are_listed_in_the_teens_words_as_the_rules_list_them(
+    live_server: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`controls` read the guardian's labels to the teen ("Comments on your teen's videos", "Only
+    your teen", "Your teen's time zone"); it says them as `rules` and the README do."""
+    g, _ = guardian(live_server, "Alex")
+    monkeypatch.setenv(teen_cli.PASSWORD_ENV, PASSWORD)
+    base, creds = ["--server", live_server], ["--email", email("teen")]
+    assert teen_cli.main([*base, "signup", *creds, "--name", "Sam", "--birth-date", BIRTH]) == 0
+    pairing = g.start_pairing()
+    assert teen_cli.main([*base, "pair", pairing.code, "--yes", *creds]) == 0
+    g.confirm_pairing(pairing.id)
+    teen_id = g.teens()[0].id
+    g.patch_controls(teen_id, {"comments": "no_one"}, if_match=g.get_controls(teen_id).etag)
+
+    capsys.readouterr()
+    assert teen_cli.main([*base, "controls", *creds]) == 0
+    *listed, receipt = capsys.readouterr().out.splitlines()
+    assert "Comments on your videos: No one" in listed
+    assert "Who can see liked videos: Only you" in listed
+    assert "Your time zone: UTC" in listed
+    assert "Downloads of your videos: Off" in listed
+    assert not [line for line in listed if "your teen" in line.lower()]
+    assert receipt.startswith("(Reported to your guardians: version ")
+    assert teen_cli.main([*base, "rules", *creds]) == 0
+    assert capsys.readouterr().out.splitlines()[-len(listed) :] == listed
 
 
 def test_bad_dates_and_minutes_get_a_clear_message(live_server: str) -> None:

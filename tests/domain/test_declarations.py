@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from famguard.domain import teen_view
 from famguard.domain.control_spec import ValueKind
 from famguard.domain.controls import (
     CONTROL_FIELDS,
@@ -84,9 +85,9 @@ def test_every_control_has_its_texts_group_and_a_default_its_rule_allows() -> No
 def test_the_teen_cli_lists_every_control_in_words() -> None:
     controls = defaults_for_age(14, "Europe/London")
     lines = controls_listing(controls)
-    assert lines == [f"{s.label}: {s.describe(getattr(controls, s.name))}" for s in CONTROLS]
-    assert "Downloads of your teen's videos: Off" in lines
-    assert "Duet and Stitch with your teen's videos: No one" in lines
+    assert lines == [f"{name}: {value}" for name, value in teen_view.rules_in_words(controls)]
+    assert "Downloads of your videos: Off" in lines
+    assert "Duet and Stitch with your videos: No one" in lines
 
 
 @pytest.mark.parametrize(("age", "duet"), [(13, Audience.NO_ONE), (15, Audience.NO_ONE), (16, Audience.FRIENDS)])
