@@ -88,20 +88,25 @@ class UsageChart:
 
     def summary(self, teen_name: str) -> str:
         """The period in words, under the chart and for screen readers."""
-        span = "this week (the last 7 days)" if self.period == 7 else f"in the last {self.period} days"
+        spans = {1: "today", 7: "this week (the last 7 days)"}
+        span = spans.get(self.period, f"in the last {self.period} days")
         if not self.reported_days:
             return f"No screen-time figures for {teen_name} {span} yet."
         over, known = len(self.over_days), self.reported_days
+        every = len(known) == len(self.days)
         # Counted over the days with figures: a day the phone never told of is neither.
-        counted = f"{len(known)} days" if len(known) == len(self.days) else f"the {len(known)} days with figures"
-        if over:
-            over_text = f"over the limit on {over} of {counted}."
-        elif any(d.limit is not None for d in known):
-            over_text = (
-                "within the limit every day." if len(known) == len(self.days) else f"within the limit on {counted}."
-            )
-        else:
+        if not any(d.limit is not None for d in known):
             over_text = "no daily limit is set."
+        elif len(known) == 1:  # whether that one day went over, not "on 1 of the 1 days"
+            where = "" if every else " on the one day with figures"
+            over_text = f"{'over' if over else 'within'} the limit{where}."
+        elif over:
+            counted = f"{len(known)} days" if every else f"the {len(known)} days with figures"
+            over_text = f"over the limit on {over} of {counted}."
+        else:
+            over_text = (
+                "within the limit every day." if every else f"within the limit on the {len(known)} days with figures."
+            )
         return (
             f"{teen_name} used the app for {format_minutes(self.total)} {span}: "
             f"{format_minutes(self.average)} a day on average; {over_text}"

@@ -50,6 +50,23 @@ def test_a_day_without_figures_is_marked_never_a_confident_zero() -> None:
     assert over.summary("Maya").endswith("over the limit on 1 of the 2 days with figures.")
 
 
+def test_one_day_of_figures_is_one_day_in_the_words() -> None:
+    """The tester read "within the limit on the 1 days with figures"."""
+    within = build_chart(week([30], [60]), TODAY, 7)
+    assert within.summary("Maya").endswith("30 min a day on average; within the limit on the one day with figures.")
+    over = build_chart(week([90], [60]), TODAY, 28)
+    assert over.summary("Maya").endswith("over the limit on the one day with figures.")
+    today_only = build_chart(week([90], [60]), TODAY, 1)
+    assert (
+        today_only.summary("Maya")
+        == "Maya used the app for 1 h 30 min today: 1 h 30 min a day on average; over the limit."
+    )
+    assert build_chart(week([30], [60]), TODAY, 1).summary("Maya").endswith("; within the limit.")
+    assert build_chart([], TODAY, 1).summary("Maya") == "No screen-time figures for Maya today yet."
+    for chart in (within, over, today_only):
+        assert " 1 days" not in chart.summary("Maya")
+
+
 def test_twenty_eight_days_and_days_outside_the_window_are_ignored() -> None:
     days = week([10] * 40, [None] * 40)
     chart = build_chart(days, TODAY, 28)
