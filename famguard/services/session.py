@@ -177,10 +177,13 @@ class SessionService:
         `remember` also makes this computer a known device: the device token from its last sign-in
         is sent along (a right password with it gets through while strangers' wrong passwords keep
         the account locked) and the new one is kept. Without `remember` the keyring is not touched
-        at all: "don't remember me" is what a guardian says on a computer that is not theirs."""
+        at all: "don't remember me" is what a guardian says on a computer that is not theirs.
+
+        The session holds the address trimmed, as the service keeps it (and as the keyring entry and
+        the local store are found by it): it is what the app remembers and offers at the next sign-in."""
         from famguard.api import check_server_url
 
-        server_url = check_server_url(server_url)
+        server_url, email = check_server_url(server_url), email.strip()
         tokens = TokenManager()
         api = self._api(server_url, tokens)
         device_token, problem = self._device_token(server_url, email) if remember else (None, None)

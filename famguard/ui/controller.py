@@ -404,6 +404,8 @@ class AppController(QObject):
         self._sign_in_task = None
         self.window.sign_in.set_busy(False)
         self.window.sign_in.clear_password()
+        # The form offers the address signed in with (trimmed, as remembered), not the one typed.
+        self.window.sign_in.set_email(session.email)
         self._open_session(session)
         if session.remember_problem:
             self.window.show_notice(f"⚠ Signed in for this session only. {session.remember_problem}")

@@ -43,6 +43,20 @@ def test_a_remembered_sign_in_resumes_and_keeps_no_password(live_server: str, re
 
 
 @pytest.mark.keyring
+def test_a_sign_in_typed_with_spaces_is_held_and_remembered_trimmed(live_server: str, real_keyring) -> None:
+    """The service keeps the address trimmed; the session kept it as typed ("  alex@…"), and the
+    app remembered and offered that at the next sign-in. The keyring entry and the local store
+    are the ones the trimmed address has always found (an existing guardian's stay theirs)."""
+    _, address = guardian(live_server, "Alex")
+    session = service(real_keyring).sign_in(live_server, f"  {address} ", PASSWORD, remember=True)
+    assert session.email == address
+    assert real_keyring.last_account() == (live_server, address)
+    assert real_keyring.load(live_server, address).display_name == "Alex"
+    assert session.store.path == database_path(live_server, address)
+    session.close()
+
+
+@pytest.mark.keyring
 def test_sign_out_revokes_forgets_and_deletes_local_data(live_server: str, real_keyring) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server))
