@@ -49,7 +49,8 @@ def receipt_words(name: str, status: PhoneStatus | None, now: datetime) -> Recei
     if status is None or status.last_seen_at is None:
         return ReceiptWords(
             f"waiting for {name}'s phone",
-            f"◷ Waiting for {name}'s phone: it has not reported yet. Open FamGuard on the phone once.",
+            # The video app on the teen's phone reports, not FamGuard (API.md, "Delivery receipts").
+            f"◷ Waiting for {name}'s phone: it has not reported yet; it will when the video app is next opened on it.",
             False,
         )
     if status.up_to_date and status.applied_at is not None:

@@ -10,7 +10,12 @@ from famguard.ui.receipt_words import receipt_words
 
 def test_the_receipt_in_words() -> None:
     now = datetime(2026, 6, 3, 15, 0, tzinfo=UTC)
-    assert receipt_words("Maya", None, now).short == "waiting for Maya's phone"
+    never = receipt_words("Maya", None, now)
+    assert never.short == "waiting for Maya's phone"
+    # The video app on the phone reports, not FamGuard (a parent was told to open FamGuard there).
+    assert never.long == (
+        "◷ Waiting for Maya's phone: it has not reported yet; it will when the video app is next opened on it."
+    )
     applied = now - timedelta(minutes=58)
     fresh = PhoneStatus(applied, '"7"', applied, '"7"', True)
     local = applied.astimezone()
