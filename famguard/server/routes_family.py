@@ -53,7 +53,9 @@ router = RouteTable(tags=["family"], dependencies=[Depends(require_bearer)])
 MAX_USAGE_DAYS = 92
 MAX_WAIT_SECONDS = 30
 USAGE_PAST_DAYS = 30
-MAX_ID = 2**63 - 1  # the largest integer every database here stores
+# The largest row id every database here stores: history and event numbers are PostgreSQL
+# `integer`s (a `before=` of 2**31 there was a 500 with the SQL in the log, not a refusal).
+MAX_ID = 2**31 - 1
 # Each request notifies every linked guardian (a desktop alert, a line in the inbox): a teen
 # needs a few a day; without a limit a script on the teen's account could flood them.
 TIME_REQUESTS_PER_DAY = 10
