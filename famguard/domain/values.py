@@ -113,7 +113,9 @@ def parse_weekday_minutes(value: Any) -> dict[str, int]:
 
 
 def parse_clock(value: Any) -> str:
-    if not isinstance(value, str) or not _CLOCK_RE.match(value):
+    # fullmatch: `$` also matches before a final line break, and "07:00\n" (an end equal to its
+    # start once read, a line break kept in the controls) was taken.
+    if not isinstance(value, str) or not _CLOCK_RE.fullmatch(value):
         raise FieldError("Times are written as HH:MM on a 24-hour clock, for example 22:00.")
     return value
 

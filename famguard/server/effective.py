@@ -95,7 +95,7 @@ def rule_etag(base_etag: str, rule_id: str) -> str:
 def is_known_etag(session: Session, teen_id: str, etag: str) -> bool:
     """Whether `etag` is one this teen's effective controls have had: a version up to the
     current one, an age band, and a rule of this teen."""
-    match = ETAG_PATTERN.match(etag)
+    match = ETAG_PATTERN.fullmatch(etag)
     if match is None:
         return False
     version = session.scalar(select(ControlsRow.version).where(ControlsRow.teen_id == teen_id))

@@ -58,7 +58,7 @@ class FastControlsRead:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and self.service.db.is_sqlite:
-            match = _PATH.match(scope["path"])
+            match = _PATH.fullmatch(scope["path"])
             if match and not scope.get("query_string"):
                 headers = first_values(scope["headers"])
                 if_none_match = headers.get(b"if-none-match", b"").decode("latin-1") or None

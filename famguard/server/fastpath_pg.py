@@ -48,7 +48,7 @@ class FastControlsPostgres:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.enabled and scope["type"] == "http" and scope["method"] in ("GET", "PATCH"):
-            match = _PATH.match(scope["path"])
+            match = _PATH.fullmatch(scope["path"])
             if match and not scope.get("query_string"):
                 headers = first_values(scope["headers"])
                 token = _bearer(headers)

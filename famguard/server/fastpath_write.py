@@ -92,7 +92,7 @@ class FastControlsWrite:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "PATCH" and self.enabled:
-            match = _PATH.match(scope["path"])
+            match = _PATH.fullmatch(scope["path"])
             headers = first_values(scope["headers"]) if match else {}
             if match and not scope.get("query_string") and _candidate(scope["headers"], headers):
                 body, complete = await _read_body(receive)

@@ -74,7 +74,7 @@ def create_account(body: AccountCreate, request: Request) -> AccountOut:
     service = _service(request)
     email = normalize_email(body.email)
     problems: dict[str, str] = {}
-    if not _EMAIL.match(email):
+    if not _EMAIL.fullmatch(email):
         problems["email"] = "This does not look like an email address."
     if not body.display_name.strip():
         problems["display_name"] = "Please give a name."

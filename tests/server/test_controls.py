@@ -104,6 +104,26 @@ def test_ranges_and_unknown_controls_are_422(api: Api, family: Family) -> None:
     assert "10 minutes" in error["fields"]["daily_limit_minutes"]
 
 
+def test_a_time_with_a_line_break_after_it_is_refused_not_kept(api: Api, family: Family) -> None:
+    # "07:00\n" matched the clock's pattern (`$` matches before a final line break): an end equal
+    # to its start once read (a lockout all day, the rule refuses that) and a line break kept in the
+    # controls that stricter readers (the app's time editor) cannot read.
+    before, etag = controls_of(api, family.guardian, family.teen)
+    for body in (
+        {"time_away": [{"days": ["mon"], "start": "07:00", "end": "07:00\n"}]},
+        {"quiet_hours": {"start": "21:00\n", "end": "07:00"}},
+        {"quiet_hours": {"start": "21:00", "end": "\n07:00"}},
+    ):
+        field = next(iter(body))
+        error = assert_error(_patch(api, family, body, etag), 422, "validation_failed")
+        assert set(error["fields"]) == {field}, error
+    assert controls_of(api, family.guardian, family.teen) == (before, etag)
+    rule = {"name": "Exams", "starts_on": "2026-12-01", "ends_on": "2026-12-02",
+            "controls": {"quiet_hours": {"start": "21:00\n", "end": "07:00"}}}  # fmt: skip
+    refused = api.call("POST", f"/v1/teens/{family.teen.id}/temporary-rules", family.guardian.token, json=rule)
+    assert set(assert_error(refused, 422, "validation_failed")["fields"]) == {"controls.quiet_hours"}
+
+
 def test_older_teens_may_allow_direct_messages(api: Api, clock: FakeClock) -> None:
     guardian = make_guardian(api)
     sam = make_teen(api, "Sam", 16, clock.now.date())
