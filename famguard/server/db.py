@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from famguard.server.write_turns import WriteTurns
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE_OPTION = "famguard_write"
 # SQLite allows one writer at a time. Writers of this process queue for it in the order they ask
@@ -48,7 +50,27 @@ def make_engine(database_url: str) -> Engine:
     return create_engine(database_url, pool_size=POSTGRES_POOL_SIZE, max_overflow=10, pool_pre_ping=True)
 
 
+def _private_database_file(database_url: str) -> None:
+    """A new SQLite database is created readable by its owner only (its -wal and -shm files take
+    the database file's mode): it holds password hashes, emails and teens' birth dates, and under
+    the usual umask it was created readable by every user of the computer. An existing file keeps
+    the mode its owner gave it; one that others can read is said in the log at every start."""
+    import os
+
+    name = make_url(database_url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    try:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if os.stat(name).st_mode & 0o077:
+            log.warning("The database %s can be read by other users of this computer: chmod 600 it", name)
+    except OSError:
+        pass  # no such folder, no permission: SQLite says so in its own words at the first connection
+
+
 def _sqlite_engine(database_url: str) -> Engine:
+    _private_database_file(database_url)
     engine = create_engine(
         database_url,
         connect_args={"check_same_thread": False, "timeout": 30},
