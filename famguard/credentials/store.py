@@ -15,8 +15,9 @@ Only the operating systems' own secret stores are used (`SECURE_BACKENDS`: Secre
 libsecret, KWallet, the macOS Keychain, the Windows Credential Locker). Any other backend keyring
 might pick up from the environment — `keyrings.alt`'s plain-text or "encrypted" files, the null
 keyring that silently drops what it is given, a third-party plugin — is refused with its name and
-the reason, and the guardian signs in for this session only. A chain of backends is accepted only
-when every backend in it is on the list (a chain falls back to the next backend when one fails)."""
+the reason, and the guardian signs in for this session only. Of a chain of backends (keyring's
+choice when several are installed), the first one on the list is used alone: the chain would fall
+back to the next backend, a plain-text file among them, when that one fails."""
 
 from __future__ import annotations
 
@@ -73,16 +74,33 @@ def _qualified(backend: object) -> str:
     return f"{type(backend).__module__}.{type(backend).__qualname__}"
 
 
-def unsafe_backend(backend: object, allowed: frozenset[str] = SECURE_BACKENDS) -> str | None:
-    """The name of the first backend in use that is not on the allow-list, or None."""
+def _chain(backend: object) -> list[object] | None:
+    """The backends of keyring's chain, highest priority first; None for a single backend."""
     parts = getattr(backend, "backends", None)
     if _qualified(backend) == "keyring.backends.chainer.ChainerBackend" and parts is not None:
-        for part in parts:
-            refused = unsafe_backend(part, allowed)
-            if refused is not None:
-                return refused
+        return list(parts)
+    return None
+
+
+def secure_backend(backend: object, allowed: frozenset[str] = SECURE_BACKENDS) -> object | None:
+    """The backend FamGuard uses: `backend` when it is on the allow-list; in a chain, the chain's
+    first backend that is (used alone: a chain would fall back to its other backends, a file of
+    `keyrings.alt` among them, when that one fails — a locked Secret Service, say); else None.
+    A chain used to be refused whole when any backend in it was not on the list, so a computer with
+    a working Secret Service and Debian's python3-keyrings.alt kept no sign-in at all."""
+    parts = _chain(backend)
+    if parts is None:
+        return backend if _qualified(backend) in allowed else None
+    return next((part for part in parts if _qualified(part) in allowed), None)
+
+
+def unsafe_backend(backend: object, allowed: frozenset[str] = SECURE_BACKENDS) -> str | None:
+    """When FamGuard cannot use `backend` (`secure_backend` finds none in it): the name of the
+    backend keyring would have used (a chain's first), for the message; else None."""
+    if secure_backend(backend, allowed) is not None:
         return None
-    return None if _qualified(backend) in allowed else _qualified(backend)
+    parts = _chain(backend)
+    return _qualified(parts[0]) if parts else _qualified(backend)
 
 
 class CredentialError(FamGuardError):
@@ -146,11 +164,12 @@ class CredentialStore:
             try:
                 import keyring
 
-                refused = unsafe_backend(keyring.get_keyring(), self.allowed)
-                if refused is not None:
-                    results.put((False, _Unsafe(refused)))
+                in_use = keyring.get_keyring()
+                backend = secure_backend(in_use, self.allowed)
+                if backend is None:
+                    results.put((False, _Unsafe(unsafe_backend(in_use, self.allowed) or _qualified(in_use))))
                     return
-                results.put((True, fn(keyring)))
+                results.put((True, fn(backend)))
             except Exception as exc:  # noqa: BLE001 - every keyring failure is translated below
                 results.put((False, exc))
 

@@ -45,29 +45,62 @@ def test_the_plain_text_keyring_is_refused_with_its_name_and_nothing_is_written(
         store.load(SERVER, "a@example.com")
 
 
-@pytest.mark.parametrize(
-    "backend",
-    [null.Keyring(), chainer.ChainerBackend()],
-    ids=["null-drops-secrets", "chain-with-a-file"],
-)
-def test_other_backends_outside_the_allow_list_are_refused(
-    swapped_keyring, backend: object, request: pytest.FixtureRequest
-) -> None:
-    # A chain that falls back to a file when the system store fails.
-    from keyring.backends import SecretService
+def test_the_null_keyring_which_drops_secrets_is_refused(swapped_keyring) -> None:
+    swapped_keyring(null.Keyring())
+    with pytest.raises(CredentialError) as caught:
+        CredentialStore("FamGuard-test").save(SERVER, "a@example.com", TOKEN, "A")
+    assert caught.value.title == "Keyring not secure" and "null.Keyring" in caught.value.message
 
-    members = property(lambda _self: [SecretService.Keyring(), PlaintextKeyring()])
+
+def _chain_of(request: pytest.FixtureRequest, *members: object) -> chainer.ChainerBackend:
+    """keyring's chain of `members` (highest priority first), as keyring builds it when several
+    backends are installed (a Secret Service and Debian's python3-keyrings.alt)."""
     # Replaced and put back by hand, not with monkeypatch.setattr: that reads the original first,
     # and reading `backends` (a class property) asks every backend keyring remembers as viable for
     # its priority. Keyring remembers from its first look, so after a test that had a D-Bus session
     # the Secret Service is on that list and raises without one (the test failed after tests/ui).
     original = vars(chainer.ChainerBackend)["backends"]
-    chainer.ChainerBackend.backends = members  # type: ignore[misc]
+    chainer.ChainerBackend.backends = property(lambda _self: list(members))  # type: ignore[misc]
     request.addfinalizer(lambda: setattr(chainer.ChainerBackend, "backends", original))
-    swapped_keyring(backend)
+    return chainer.ChainerBackend()
+
+
+def test_a_chain_with_no_system_store_is_refused_naming_what_it_would_use(
+    swapped_keyring, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "keyring_pass.cfg")
+    swapped_keyring(_chain_of(request, plain, null.Keyring()))
     with pytest.raises(CredentialError) as caught:
         CredentialStore("FamGuard-test").save(SERVER, "a@example.com", TOKEN, "A")
-    assert caught.value.title == "Keyring not secure"
+    assert caught.value.title == "Keyring not secure" and "PlaintextKeyring" in caught.value.message
+    assert _files_containing(tmp_path, TOKEN) == []
+
+
+def test_a_chain_with_the_system_store_first_keeps_the_sign_in_there_and_never_in_its_file(
+    real_keyring, swapped_keyring, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A working Secret Service with keyrings.alt installed beside it: the sign-in used to be
+    refused ("the keyring in use is file.PlaintextKeyring"). The Secret Service is used alone, so
+    when it fails the chain's fallback to the plain-text file is not taken either."""
+    from keyring.backends import SecretService
+
+    plain = PlaintextKeyring()
+    plain.file_path = str(tmp_path / "keyring_pass.cfg")
+    swapped_keyring(_chain_of(request, SecretService.Keyring(), plain))
+    store = real_keyring  # the real Secret Service of the test session, in a namespace of its own
+    store.save(SERVER, "a@example.com", TOKEN, "A")
+    saved = store.load(SERVER, "a@example.com")
+    assert saved is not None and saved.refresh_token == TOKEN
+    store.check_can_keep()
+    assert _files_containing(tmp_path, TOKEN) == []
+
+    # The Secret Service unreachable: said as a keyring problem; the chain would have written the file.
+    with monkeypatch.context() as unreachable, pytest.raises(CredentialError):
+        unreachable.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
+        CredentialStore(store.prefix).save(SERVER, "b@example.com", TOKEN + "-b", "B")
+    assert _files_containing(tmp_path, TOKEN) == []
+    assert not (tmp_path / "keyring_pass.cfg").exists()
 
 
 def test_the_allow_list_names_the_system_stores() -> None:
