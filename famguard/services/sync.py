@@ -28,6 +28,7 @@ from famguard.api import errors as e
 from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import (
     CONTROL_FIELDS,
+    SPECS,
     Controls,
     QuietHours,
     TimeAwayBlock,
@@ -423,8 +424,10 @@ class SyncEngine:
             name: {"mine": mine, "theirs": current.get(name), **who.get(name, unknown)}
             for name, mine in overlap.items()
         }
-        names = ", ".join(overlap)
-        self.store.mark_conflict(change.id, conflict, f"Someone else changed {names} too. Choose which value to keep.")
+        # The settings as the guardian reads them ("daily_limit_minutes" was said); who changed
+        # them is the screens' to say, from `conflict` (by account: a name alone can mislead).
+        labels = ", ".join(f"“{SPECS[name].label}”" if name in SPECS else name for name in overlap)
+        self.store.mark_conflict(change.id, conflict, f"Also changed elsewhere: {labels}. Choose which value to keep.")
         self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
 
     # --- pulling -------------------------------------------------------------------------------

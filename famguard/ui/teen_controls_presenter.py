@@ -203,7 +203,7 @@ class TeenControlsPresenter(Presenter):
 
     def _show_states(self, teen_id: str, states: dict[str, FieldState]) -> None:
         for field, state in states.items():
-            message = state.reason if state.state in (SyncState.REJECTED, SyncState.CONFLICT) else None
+            message = self._state_message(state)
             if self._page is not None:
                 self._page.set_field_state(field, state.state, message)
             if state.state == SyncState.CONFLICT and state.change_id not in self._asked_conflicts:
@@ -277,6 +277,13 @@ class TeenControlsPresenter(Presenter):
         name = state.by or "Another guardian"
         return name, f"{name}'s"
 
+    def _state_message(self, state: FieldState) -> str | None:
+        """What the line under a setting adds to its state: why a change was refused, or who else
+        changed the setting ("Jordan also changed it", by account as the question says it)."""
+        if state.state == SyncState.CONFLICT:
+            return f"{self._conflict_who(state)[0]} also changed it"
+        return state.reason if state.state == SyncState.REJECTED else None
+
     def _ask_conflict(self, teen_id: str, field: str, state: FieldState) -> None:
         if self._conflict_open:
             return  # one question at a time; the next notice asks about the rest
@@ -306,7 +313,7 @@ class TeenControlsPresenter(Presenter):
             if dialog.choice is None:
                 self._asked_conflicts.discard(state.change_id)  # ask again on the next notice
                 if page is not None:
-                    page.set_field_state(field, SyncState.CONFLICT, state.reason)
+                    page.set_field_state(field, SyncState.CONFLICT, self._state_message(state))
                 return
             keep_mine = dialog.choice != TAKE_THEIRS
             self.run(partial(self.sync.resolve_conflict, state.change_id, keep_mine), name="resolve conflict")

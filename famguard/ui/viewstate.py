@@ -32,8 +32,10 @@ def state_text(state: SyncState, *, offline: bool = False, message: str | None =
         symbol, words = _STATE_TEXT[state]
     if not words:
         return ""
+    if message and state == SyncState.CONFLICT:  # who changed it: "⚠ Jordan also changed it — choose…"
+        return f"{symbol} {message} — choose which to keep"
     text = f"{symbol} {words}"
-    if message and state in (SyncState.REJECTED, SyncState.CONFLICT):
+    if message and state == SyncState.REJECTED:
         text = f"{text}: {message}"
     return text
 

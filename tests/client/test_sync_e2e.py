@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from famguard import teen_cli
-from famguard.domain.controls import Audience
+from famguard.domain.controls import SPECS, Audience
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.sync import SyncState
 from famguard.server.runner import ServerThread
@@ -200,6 +200,8 @@ def test_two_guardians_on_the_same_field_get_a_conflict_with_both_values(live_se
     assert change.state == SyncState.CONFLICT
     state = robin.sync.field_states(teen_id)["comments"]
     assert (state.state, state.mine, state.theirs, state.by) == (SyncState.CONFLICT, "everyone", "no_one", "Alex")
+    # The setting as the guardian reads it: "comments" (its wire name) was said.
+    assert change.last_error == f"Also changed elsewhere: “{SPECS['comments'].label}”. Choose which value to keep."
     assert alex.api.get_controls(teen_id).controls.comments == Audience.NO_ONE  # never a silent overwrite
 
     robin.sync.resolve_conflict(change.id, keep_mine=False)

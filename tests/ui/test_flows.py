@@ -397,7 +397,8 @@ def test_a_clash_with_the_other_guardian_asks_which_to_keep(
     assert find(dialog, QWidget, "conflictExplanation").text().startswith(f"{who} changed this setting on ")
     assert find(dialog, QWidget, "conflictTitle").text().startswith(f"⚠ {who} also changed")
     assert find(dialog, QPushButton, "takeTheirsButton").text() == take
-    assert page.field_status("liked_videos").startswith("⚠")
+    # The line under the setting names who too, never the setting's wire name or "someone else".
+    assert page.field_status("liked_videos") == f"⚠ {who} also changed it — choose which to keep"
     qtbot.mouseClick(find(dialog, QPushButton, "keepMineButton"), Qt.MouseButton.LeftButton)
     wait_status(qtbot, controller, "liked_videos", "✓ saved")
     effective = linked.api.my_controls().controls
