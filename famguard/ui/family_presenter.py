@@ -88,7 +88,7 @@ class FamilyPresenter(Presenter):
         self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,
                                   on_pending=self._pending_changed, asked=self.controls.asked,
                                   edits_made=self.controls.edits_made, edits_queued=self.controls.edits_queued,
-                                  on_failure=fail)  # fmt: skip
+                                  on_failure=fail, my_name=session.account.display_name)  # fmt: skip
         # What the guardian opens from here (a page, the pairing wizard, the inbox, the agreement)
         # has its presenter made, and its module imported, on first use (the properties below); the
         # phone receipts and plans of the home just after the family is on screen (`build_rest`).

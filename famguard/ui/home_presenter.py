@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 
 from famguard.domain.control_words import control_label
-from famguard.domain.controls import CONTROLS, Controls
+from famguard.domain.controls import CONTROLS, SPECS, Controls
+from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TimeRequest, UsageDay
 from famguard.domain.schedule import teen_today
 from famguard.domain.sync import OPEN_STATES
@@ -38,7 +39,7 @@ from famguard.ui.teen_list_presenter import TeenListPresenter
 if TYPE_CHECKING:
     from typing import Protocol
 
-    from famguard.domain.models import TemporaryRule
+    from famguard.domain.models import ActivityEntry, TemporaryRule
     from famguard.services import FamilyService, SyncEngine
     from famguard.ui.main_window import MainWindow
 
@@ -93,8 +94,10 @@ class HomePresenter(Presenter):
         edits_queued: Callable[[str], int] = lambda _teen: 0,
         on_failure: FailureHandler | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        my_name: str = "",
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
+        self.my_name = my_name  # the guardian's own name: another account with it is said to be one
         self.sync = sync
         self.family = family
         self.teens = teens
@@ -112,7 +115,7 @@ class HomePresenter(Presenter):
         self._requests_seen: set[str] = set()
         self._started: set[str] = set()  # teens read once: their first reading is not news
         self._changed_quiet: set[str] = set()  # teens told of a change elsewhere within CHANGED_QUIET_MS
-        self._changed_untold: dict[str, tuple[str, list[str]]] = {}  # teen -> (name, labels) for then
+        self._changed_untold: dict[str, tuple[str, list[str]]] = {}  # teen -> (name, fields) for then
         self.page = window.ensure_home_page()
         self.track(self.page.controls_requested, self._open_controls)
         # Drawn once off screen on a later turn, before the first teen's facts arrive to show it.
@@ -244,24 +247,64 @@ class HomePresenter(Presenter):
     def _changed_elsewhere(
         self, teen_id: str, name: str, before: Controls, after: Controls, in_flight: frozenset[str]
     ) -> None:
-        labels = [
-            control_label(spec.name, name)  # "Comments on Maya's videos", in a notice that names her
+        fields = [
+            spec.name
             for spec in CONTROLS
             if (new := getattr(after, spec.name)) != getattr(before, spec.name)
             and spec.name not in in_flight
             and self.asked(teen_id, spec.name) != new
         ]
-        if labels:
-            self._tell_changed(teen_id, name, labels)
+        if fields:
+            self._tell_changed(teen_id, name, fields)
 
-    def _tell_changed(self, teen_id: str, name: str, labels: list[str]) -> None:
+    def _tell_changed(self, teen_id: str, name: str, fields: list[str]) -> None:
         if teen_id in self._changed_quiet:
             waiting = self._changed_untold.get(teen_id, (name, []))[1]
-            self._changed_untold[teen_id] = (name, waiting + [label for label in labels if label not in waiting])
+            self._changed_untold[teen_id] = (name, waiting + [field for field in fields if field not in waiting])
             return
-        self.on_news(News.CHANGED, f"{name}'s controls were changed elsewhere", ", ".join(labels))
         self._changed_quiet.add(teen_id)
         QTimer.singleShot(CHANGED_QUIET_MS, self, partial(self._quiet_over, teen_id))
+
+        # Who made the change is in the teen's history (by account), asked for on a worker; the
+        # news waits for it, and says "elsewhere" when it cannot be told (offline, an old entry).
+        def failed(exc: BaseException) -> None:
+            if kind_of(exc) is ErrorKind.BUG:
+                self.tasks.error_reporter(exc)
+            self._say_changed(teen_id, name, fields, [])
+
+        self.run(
+            partial(self.family.refresh_activity, teen_id, 20),
+            lambda entries: self._say_changed(teen_id, name, fields, entries),
+            on_error=failed,
+            name="who changed",
+        )
+
+    def _say_changed(self, teen_id: str, name: str, fields: list[str], entries: list[ActivityEntry]) -> None:
+        """ "Jordan changed Maya's controls" — "Search: Off; Daily screen-time limit: 1 h 30 min":
+        who (by account, as the history says it) and each setting's value now."""
+        inputs = self.inputs.get(teen_id)
+        if inputs is None:  # the teen was unlinked meanwhile
+            return
+        from famguard.domain.activity_words import changed_by  # the history's words: not on the start's way
+
+        people: list[str] = []
+        for field in fields:
+            entry = next((e for e in entries if e.kind == "controls" and e.field == field), None)
+            if entry is not None and entry.actor is not None:
+                person = changed_by(entry, self.sync.me, self.my_name)
+                if person not in people:
+                    people.append(person)
+        if not people:
+            title = f"{name}'s controls were changed elsewhere"
+        elif people == ["you"]:
+            title = f"You changed {name}'s controls on another computer"
+        else:
+            everyone = " and ".join(people)
+            title = f"{everyone[:1].upper()}{everyone[1:]} changed {name}'s controls"
+        controls = inputs.controls
+        # "Comments on Maya's videos", in a notice that names her; the value as the controls say it.
+        now = "; ".join(f"{control_label(f, name)}: {SPECS[f].describe(getattr(controls, f))}" for f in fields)
+        self.on_news(News.CHANGED, title, now)
 
     def _quiet_over(self, teen_id: str) -> None:
         self._changed_quiet.discard(teen_id)

@@ -213,8 +213,9 @@ def test_enter_on_the_unlink_question_keeps_the_link(qtbot, launch, proxy, guard
 
 @pytest.mark.usefixtures("real_keyring")
 def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, launch, live_server, guardian, teen):
-    """ "Maya's controls were changed elsewhere: Comments on Maya's videos" — not "…on your teen's
-    videos" in a sentence that names her."""
+    """ "Alex changed Maya's controls": who (from the history, by account) and what, with the
+    value now: "Comments on Maya's videos: No one" — not "…on your teen's videos" in a sentence
+    that names her. It said "Maya's controls were changed elsewhere" and the setting alone."""
     pair(guardian.api, teen.api)
     other = member(live_server, "guardian", "Alex", address="alex@example.org")
     teen_id = pair(other.api, teen.api, approver=guardian.api)
@@ -226,7 +227,24 @@ def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, la
     in_background(lambda: other.api.patch_controls(teen_id, {"comments": "no_one"}, if_match=current.etag))
     alerts = controller.alerts
     qtbot.waitUntil(lambda: any(kind == "changed" for kind, *_ in alerts.shown), timeout=WAIT)
-    assert ("changed", "Maya's controls were changed elsewhere", "Comments on Maya's videos") in alerts.shown
+    assert ("changed", "Alex changed Maya's controls", "Comments on Maya's videos: No one") in alerts.shown
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_made_with_the_same_account_on_another_computer_is_told_as_yours(
+    qtbot, launch, live_server, guardian, teen
+):
+    """Told by account, as the history tells it: "You changed Maya's controls on another
+    computer", never this guardian's own name as if it were someone else's."""
+    teen_id = pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    wait_listening(qtbot, controller)
+    current = guardian.api.get_controls(teen_id)  # the same account, from another computer
+    in_background(lambda: guardian.api.patch_controls(teen_id, {"search_enabled": False}, if_match=current.etag))
+    told = ("changed", "You changed Maya's controls on another computer", "Search: Off")
+    qtbot.waitUntil(lambda: told in controller.alerts.shown, timeout=WAIT)
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -288,7 +306,9 @@ def test_the_home_follows_a_limit_change_by_another_guardian_and_a_usage_report_
     qtbot.waitUntil(lambda: "0 min of 40 min today" in home.today_text(), timeout=1000)
     assert "of 40 min today" in controller.window.teen_list.item_text(teen_id)  # never the old "of 1 h"
     assert "Limit: 40 min a day" in home.today_text()
-    assert any(kind == "changed" for kind, _t, _x in controller.alerts.shown)
+    # Who and what, once the history has said who (a read of its own, after the home moved).
+    told = ("changed", "Alex changed Maya's controls", "Daily screen-time limit: 40 min")
+    qtbot.waitUntil(lambda: told in controller.alerts.shown, timeout=WAIT)
 
     today = datetime.now(UTC).date()  # the teen's day: their time zone is UTC
     started = time.monotonic()

@@ -236,10 +236,10 @@ def test_another_account_becomes_a_guardian_only_with_the_guardians_yes_even_wit
     # Its first change right after: said under the news in the window's bar, never in its place.
     etag = namesake.api.get_controls(teen_id).etag
     in_background(lambda: namesake.api.patch_controls(teen_id, {"search_enabled": False}, if_match=etag))
-    qtbot.waitUntil(lambda: "changed elsewhere" in window.notice.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "changed Maya's controls" in window.notice.text(), timeout=WAIT)
     lines = window.notice.text().splitlines()  # the news so far, kept in the order it came
     assert [line.split(". ")[0] for line in lines[:2]] == [f"⚠ {asking}", f"⚠ {title}"]
-    assert lines[2].startswith("↻ Maya's controls were changed elsewhere")
+    assert lines[2] == "↻ Another account named “Sam Guardian” changed Maya's controls. Search: Off"
     pair(guardian.api, teen.api)  # the guardian pairing again is no news, and asks nobody
 
     # Another account asks; "Refuse" answers at once, and it is linked with nothing.
@@ -284,9 +284,10 @@ def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_mea
         qtbot.waitUntil(lambda on=on: home.inputs[teen_id].controls.search_enabled is on, timeout=WAIT)
     other.api.patch_controls(teen_id, {"restricted_mode": True}, if_match=etag)
     qtbot.waitUntil(lambda: home.inputs[teen_id].controls.restricted_mode, timeout=WAIT)
-    assert told() == ["Search"]  # at once, then nothing more within the quiet time
+    qtbot.waitUntil(lambda: len(told()) >= 1, timeout=WAIT)  # once the history said who
+    assert told() == ["Search: Off"]  # at once, then nothing more within the quiet time
     qtbot.waitUntil(lambda: len(told()) == 2, timeout=WAIT)
-    assert told() == ["Search", "Search, Restricted mode"]
+    assert told() == ["Search: Off", "Search: Off; Restricted mode: On"]  # each with its value by then
 
 
 class _RecordingTray(QSystemTrayIcon):
