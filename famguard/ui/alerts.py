@@ -74,10 +74,11 @@ class Alerts(QObject):
         # Without a tray: the notice bar's words about a request, and which request (hidden once
         # it is answered, here or elsewhere).
         self._request_notice: tuple[str, str] | None = None
-        # Without a tray: the words of an account that became a guardian, kept in the notice bar
-        # until dismissed. The teen's own guardian account changes her rules right after joining,
-        # and that notice replaced this one within a second.
-        self._joined_notice = ""
+        # Without a tray: news of accounts asking to become, or becoming, a guardian — (what it is
+        # about, words) — kept in the notice bar until dismissed. The teen's own guardian account
+        # changes her rules right after joining, and that notice replaced this one within a second.
+        # A question among them goes once it is answered (`settled`).
+        self._joined: list[tuple[str, str]] = []
         self.tray: QSystemTrayIcon | None = None
         self.menu = QMenu(window)
         self.menu.setObjectName("trayMenu")
@@ -142,16 +143,40 @@ class Alerts(QObject):
             # as its detail ("Leo asks for more time: 45 min").
             joint = ". " if text[:1].isupper() else ": "
             words = f"{SYMBOLS.get(kind, 'ℹ')} {title}{joint}{text}"
-            notice, joined = self.window.notice, self._joined_notice
+            notice, joined = self.window.notice, self._joined_words()
             keep = bool(joined) and notice.isVisible() and notice.text().startswith(joined)
-            if keep:
+            if not keep:
+                self._joined = []  # dismissed (or never shown): what stays starts again
+            if kind == "guardian_joined":  # news of the kind that stays: all of it stays
+                self._joined.append((about, words))
+                words, keep = self._joined_words(), True
+            elif keep:
                 words = f"{joined}\n{words}"  # said under it, and kept until dismissed as well
-                if kind == "guardian_joined":  # news of the kind that stays: all of it stays
-                    self._joined_notice = words
-            elif kind == "guardian_joined":
-                self._joined_notice, keep = words, True
             self.window.show_notice(words, hide_after_ms=0 if keep else 20000)
-            self._request_notice = (about, words) if about else None
+            self._request_notice = (about, words) if about and kind == "request" else None
+
+    def _joined_words(self) -> str:
+        return "\n".join(words for _about, words in self._joined)
+
+    def settled(self, about: str) -> None:
+        """The question `about` was answered (here, by another guardian) or withdrawn: its call to
+        act ("… asks to become a guardian of Maya. Answer on Maya's home…") leaves the notice bar,
+        the rest stays. It stayed there, above the news of its answer, until dismissed."""
+        joined = self._joined_words()
+        remaining = [(a, words) for a, words in self._joined if a != about]
+        if len(remaining) == len(self._joined):
+            return
+        notice = self.window.notice
+        shown = notice.isVisible() and notice.text().startswith(joined)
+        self._joined = remaining
+        if not shown:
+            return
+        rest = notice.text()[len(joined) :].lstrip("\n")
+        words = "\n".join([w for _a, w in remaining] + ([rest] if rest else []))
+        if words:
+            self.window.show_notice(words, hide_after_ms=0)
+        else:
+            notice.hide()
 
     def open_window(self) -> None:
         self.window.showNormal()

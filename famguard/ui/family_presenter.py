@@ -198,7 +198,7 @@ class FamilyPresenter(Presenter):
             s = self.session
             made = self._guardian_requests = GuardianRequestsPresenter(
                 self.window, self.tasks, s.family, self.teen_list, my_name=s.account.display_name,
-                on_news=self._news, on_failure=self.failed)  # fmt: skip
+                on_news=self._news, on_settled=self._settled, on_failure=self.failed)  # fmt: skip
             # The selected teen's questions are asked for now; another teen's when selected, or when
             # the events say one was asked (since this computer's cursor: also while it was off).
             # Asking for every teen at start cost the demo's first sync ~40 ms of CPU.
@@ -464,6 +464,10 @@ class FamilyPresenter(Presenter):
         if self.alerts is not None:
             self.alerts.notify(kind, title, text, about)
 
+    def _settled(self, about: str) -> None:
+        if self.alerts is not None:
+            self.alerts.settled(about)
+
     def _pending_changed(self) -> None:
         pending = self.home.pending()
         self.window.inbox_action.setText(f"&Requests inbox ({len(pending)})")
@@ -487,8 +491,8 @@ class FamilyPresenter(Presenter):
             self._news(
                 News.JOINED,
                 f"{who} is now a guardian of {teen}",
-                f"It can change {teen}'s rules and answer {teen}'s requests. If you do not know who this is, "
-                f"ask {teen}; every change it makes is in the change history.",
+                f"They can change {teen}'s rules and answer {teen}'s requests. If you do not know who this is, "
+                f"ask {teen}; every change they make is in the change history.",
             )
 
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:

@@ -7,6 +7,7 @@ or not sent because the service cannot be reached (nothing was given then; ask a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -39,15 +40,20 @@ class GuardianRequestsPresenter(Presenter):
         *,
         my_name: str,
         on_news: NewsSink,
+        on_settled: Callable[[str], None] = lambda _about: None,
         on_failure: FailureHandler | None = None,
     ) -> None:
+        """`on_settled(request id)`: a request told of is no longer waiting (answered here or by
+        another guardian, called off, run out): the news asking to answer it goes."""
         super().__init__(window, tasks, on_failure=on_failure)
         self.family = family
         self.teens = teens
         self.my_name = my_name
         self.on_news = on_news
+        self.on_settled = on_settled
         self.question: QMessageBox | None = None  # "Approve …?" while it is asked
         self._told: set[str] = set()  # the requests the guardian has been told of
+        self._waiting_told: dict[str, str] = {}  # request -> teen, told of and still waiting
         section = window.ensure_home_page().section(GuardianRequestsSection)
         assert isinstance(section, GuardianRequestsSection)
         self.section = section
@@ -80,15 +86,21 @@ class GuardianRequestsPresenter(Presenter):
         row = self.teens.row(teen_id)
         if row is None:
             return
+        waiting = {request.id for request in requests}
+        for settled in [r for r, teen in self._waiting_told.items() if teen == teen_id and r not in waiting]:
+            del self._waiting_told[settled]
+            self.on_settled(settled)
         for request in requests:
             if request.id not in self._told:
                 self._told.add(request.id)
+                self._waiting_told[request.id] = teen_id
                 who = account_in_news(request.guardian_name, self.my_name)
                 self.on_news(
                     News.JOINED,
                     f"{who} asks to become a guardian of {row.name}",
                     f"Nothing changes unless you or another guardian of {row.name}'s approves. "
                     f"Answer on {row.name}'s home; if you do not know who this is, refuse, and ask {row.name}.",
+                    request.id,
                 )
         if teen_id == self.teens.current:
             self.section.show_requests(teen_id, row.name, requests, self.my_name, datetime.now(UTC))

@@ -237,9 +237,15 @@ def test_another_account_becomes_a_guardian_only_with_the_guardians_yes_even_wit
     etag = namesake.api.get_controls(teen_id).etag
     in_background(lambda: namesake.api.patch_controls(teen_id, {"search_enabled": False}, if_match=etag))
     qtbot.waitUntil(lambda: "changed Maya's controls" in window.notice.text(), timeout=WAIT)
-    lines = window.notice.text().splitlines()  # the news so far, kept in the order it came
-    assert [line.split(". ")[0] for line in lines[:2]] == [f"⚠ {asking}", f"⚠ {title}"]
-    assert lines[2] == "↻ Another account named “Sam Guardian” changed Maya's controls. Search: Off"
+    # The news so far, kept in the order it came; the question, answered, is no longer asked there
+    # (its call to "Answer on Maya's home" stayed above its answer until dismissed).
+    lines = window.notice.text().splitlines()
+    assert [line.split(". ")[0] for line in lines] == [
+        f"⚠ {title}",
+        "↻ Another account named “Sam Guardian” changed Maya's controls",
+    ]
+    assert lines[0].endswith("every change they make is in the change history.")  # a person is "they"
+    assert lines[1].endswith(". Search: Off")
     pair(guardian.api, teen.api)  # the guardian pairing again is no news, and asks nobody
 
     # Another account asks; "Refuse" answers at once, and it is linked with nothing.
@@ -248,8 +254,10 @@ def test_another_account_becomes_a_guardian_only_with_the_guardians_yes_even_wit
     refuse = "refuseGuardianButton"
     shown = lambda: "“Alex” asked today" in section.text() and section.findChild(QPushButton, refuse) is not None  # noqa: E731
     qtbot.waitUntil(shown, timeout=WAIT)
+    qtbot.waitUntil(lambda: "“Alex” asks to become a guardian of Maya" in window.notice.text(), timeout=WAIT)
     qtbot.mouseClick(find(section, QPushButton, refuse), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "✓ Refused: “Alex” is not a guardian of Maya" in section.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "“Alex” asks" not in window.notice.text(), timeout=WAIT)  # answered: not asked there
     assert alex.api.teens() == []
     assert [told[1] for told in controller.alerts.shown if told[0] == "guardian_joined"] == [
         asking,
