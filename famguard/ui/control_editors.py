@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -598,6 +599,10 @@ class KeywordEditor(Editor):
         self._emit(tuple(words))
 
 
+ZONE_NAME_MAX = 64  # characters a zone name may be typed with (IANA's longest has 32)
+ZONE_SHOWN_MAX = 40  # characters of a refused name said back
+
+
 class TimezoneEditor(Editor):
     """An IANA time zone, picked from the list or typed (with completion). Stepping through the
     list with the arrow keys applies once the guardian settles (or at once on Enter or leaving the
@@ -618,10 +623,13 @@ class TimezoneEditor(Editor):
         # controls page's first layout 4-5 ms (the list itself is as wide as its names).
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(30)
+        # Its own width whatever is said beside it: it took the whole row while nothing was said,
+        # and jumped to a third of it under the pointer when a message came.
+        self.combo.setSizePolicy(QSizePolicy.Policy.Fixed, self.combo.sizePolicy().verticalPolicy())
         self.message.setObjectName("timezoneMessage")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.combo)
+        layout.addWidget(self.combo, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.message, 1)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
@@ -630,6 +638,9 @@ class TimezoneEditor(Editor):
         self.combo.activated.connect(self._stepped)
         line_edit = self.combo.lineEdit()
         assert line_edit is not None  # an editable combo box has one
+        # No zone name is longer (the longest is 32): a paste of thousands of characters went in
+        # whole, and its refusal repeated them all, squeezing the box beside it.
+        line_edit.setMaxLength(ZONE_NAME_MAX)
         line_edit.editingFinished.connect(self._finished)
         # Escape puts the zone that is set back (after "Mars/Olympus" it stayed, refused); typing
         # again clears a refusal that was about the text before.
@@ -678,7 +689,8 @@ class TimezoneEditor(Editor):
 
     def _pick(self, text: str) -> None:
         if self.combo.findText(text) < 0:
-            self.say(f"✗ “{text}” is not a time zone; pick one from the list, e.g. Europe/London.")
+            shown = text if len(text) <= ZONE_SHOWN_MAX else f"{text[: ZONE_SHOWN_MAX - 1]}…"
+            self.say(f"✗ “{shown}” is not a time zone; pick one from the list, e.g. Europe/London.")
             return
         self._emit(text)
 

@@ -30,3 +30,34 @@ def test_escape_puts_the_zone_that_is_set_back_and_typing_clears_the_refusal(qtb
     qtbot.keyClick(edit, Qt.Key.Key_Escape)
     assert combo.currentText() == "Europe/London" and message.text() == ""
     assert sent == []  # nothing was asked of the service
+
+
+def test_a_huge_paste_is_refused_in_a_short_message_and_escape_still_puts_the_zone_back(
+    qtbot, built_page: ControlsPage
+):
+    """Found by an outside tester: 5,000 characters pasted, then Enter, repeated all 5,000 in the
+    refusal (cut by the window's edge), squeezed the box to half its width, and Escape did not put
+    the zone back."""
+    from PySide6.QtWidgets import QApplication
+
+    page = built_page
+    page.resize(900, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    combo = page.findChild(QComboBox, "timezoneCombo")
+    message = page.findChild(QLabel, "timezoneMessage")
+    edit = combo.lineEdit()
+    width = combo.width()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=2000)
+    edit.selectAll()
+    QApplication.clipboard().setText("a" * 5000)
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert 0 < len(edit.text()) <= 64  # no zone name is longer: the rest never goes in
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert message.text().startswith("✗ “aaaa") and "is not a time zone" in message.text()
+    assert len(message.text()) < 140, message.text()
+    qtbot.wait(50)  # laid out again
+    assert combo.width() == width  # the box keeps its width beside what is said
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert combo.currentText() == "Europe/London" and message.text() == ""
