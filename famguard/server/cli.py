@@ -215,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             forwarded_allow_ips=proxy_addresses,
             workers=args.workers,
             factory=args.workers > 1,
-            timeout_graceful_shutdown=5,  # long polls are cut short rather than awaited on Ctrl-C
+            # Waiting long polls answer at once (limits.GuardedHttpProtocol.shutdown); other requests get 5 s.
+            timeout_graceful_shutdown=5,
             **uvicorn_options(limits),
             **uvicorn_kwargs,  # type: ignore[arg-type]
         )

@@ -32,7 +32,8 @@ reverse proxy in front is welcome but not required):
   is (`wake_when_client_leaves`): nobody can be waiting for more, and left to wait out its wait it
   held its connection and memory (20,000 polls opened and left by one signed-in client: 73 →
   291 MiB, and every new connection refused once they filled the connection cap). A poll
-  answered early costs its client only its next poll.
+  answered early costs its client only its next poll. So does every poll when the server begins
+  to stop, in each process (`GuardedHttpProtocol.shutdown`), rather than be cut off with a 500.
 - The same protocol hands each response a transport that holds the response's head until its
   body is written (`_HeadWithBody`), so a small answer leaves in one write instead of two: on
   loopback and LAN every write is a trip through the TCP stack, and with two per answer they
@@ -67,19 +68,21 @@ _RESERVED_DESCRIPTORS = 64
 def wake_when_client_leaves(scope: MutableMapping[str, Any], wake: Callable[[], None]) -> GuardedHttpProtocol | None:
     """Until `forget_poll(connection)` of the connection returned, `wake` (on the request's loop)
     when the request's client closes its side or its connection goes, or when the server needs
-    its connection for a new client (see GuardedHttpProtocol.connection_made): a long poll then
-    answers at once with what it has. A poll left to wait out its wait held its connection (a
-    place under the connection cap) and its memory: 20,000 polls opened and left by one
-    signed-in client took the server from 73 to 291 MiB and refused every new connection. (No
-    context manager: its generator would be ~0.5 KiB more of every waiting poll.)"""
+    its connection for a new client (see GuardedHttpProtocol.connection_made), or when the server
+    begins to stop (GuardedHttpProtocol.shutdown): a long poll then answers at once with what it
+    has. A poll left to wait out its wait held its connection (a place under the connection cap)
+    and its memory: 20,000 polls opened and left by one signed-in client took the server from 73
+    to 291 MiB and refused every new connection. (No context manager: its generator would be
+    ~0.5 KiB more of every waiting poll.)"""
     ref = scope.get(EXTENSION)
     cycle = ref() if ref is not None else None
     transport = getattr(cycle.transport, "raw", cycle.transport) if cycle is not None else None
     protocol = transport.get_protocol() if transport is not None else None
     if cycle is None or not isinstance(protocol, GuardedHttpProtocol):  # a test client, another server
         return None
-    # The request and the close often arrive in one read, before the poll has begun to wait.
-    if cycle.disconnected or protocol._client_done:
+    # The request and the close often arrive in one read, before the poll has begun to wait; and
+    # a poll that begins to wait after its server has begun to stop would be cut off (shutdown).
+    if cycle.disconnected or protocol._client_done or protocol._guard.stopping:
         wake()
         return None
     protocol._guard.polls[protocol] = wake
@@ -313,6 +316,18 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             return True
         return True if after_hand_out(self.loop, _close_transport, self.transport) else None
 
+    def shutdown(self) -> None:
+        """The server has begun to stop, however it was told to (uvicorn asks each of its
+        connections: `famguard-server` on SIGTERM or SIGINT, each worker of `--workers N` on its
+        own, ServerThread.stop): a long poll waiting here answers now with what it has, as at its
+        timeout, and so does one that begins to wait from now on (wake_when_client_leaves); the
+        connection closes after the answer. Left to wait, a poll was cancelled at the graceful
+        timeout: a 500 and a traceback in the log at every stop with an app connected, and the
+        stop took that long."""
+        super().shutdown()
+        self._guard.stopping = True
+        self._wake_poll()
+
     def _wake_poll(self) -> None:
         wake = self._guard.polls.pop(self, None)
         if wake is not None:
@@ -470,7 +485,7 @@ class _Guard:
     (oldest first, with its bytes so far, and their sum), and the bytes of each pipelined
     request head still arriving behind a running request (see on_message_begin)."""
 
-    __slots__ = ("arriving", "arriving_bytes", "cap", "limits", "pipelined_heads", "polls", "waiting")
+    __slots__ = ("arriving", "arriving_bytes", "cap", "limits", "pipelined_heads", "polls", "stopping", "waiting")
 
     def __init__(self, limits: Limits):
         self.limits = limits
@@ -482,6 +497,7 @@ class _Guard:
         # The wake-up of each connection's waiting long poll, oldest first (wake_when_client_leaves);
         # at most one per connection: uvicorn runs a connection's requests one at a time.
         self.polls: dict[GuardedHttpProtocol, Callable[[], None]] = {}
+        self.stopping = False  # the server has begun to stop: no poll waits (GuardedHttpProtocol.shutdown)
 
 
 class _Flag:

@@ -198,14 +198,16 @@ class ServerThread:
 
     def stop(self) -> None:
         if self.app is not None:
-            self.app.state.service.notifier.close()  # waiting long polls answer now
             self.app.state.service.retention.close()  # a deletion of old events ends after its batch
         if self._server is not None:
+            # Waiting long polls answer at once, as at their timeout: the shutdown asks each
+            # connection to close (limits.GuardedHttpProtocol.shutdown), as famguard-server's does.
             self._server.stop_soon()
         if self._thread is not None:
             self._thread.join(timeout=15)
             self._thread = None
         if self.app is not None:
+            self.app.state.service.notifier.close()  # its threads end: this process lives on
             self.app.state.service.db.dispose()
             self.app = None
         self._server = None

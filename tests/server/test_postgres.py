@@ -32,6 +32,7 @@ from famguard.server.secret import SECRET_FILE_ENV
 from famguard.server.statements import SessionStatements
 from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
 from tests.server.test_event_retention import retention_scenario
+from tests.server.test_server_stop import stop_while_polling
 from tests.support.accounts import controls_of, link, make_guardian, make_teen, sign_in
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
@@ -199,6 +200,14 @@ def test_concurrent_redeems_and_a_woken_poll_on_postgres(pg_live: Api, clock: Fa
     api.call("POST", "/v1/me/time-requests", teen.token, json={"minutes": 15, "reason": ""})
     assert [e["type"] for e in poll.join()] == ["time_requested"]
     assert poll.answered_at - started < 1.0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_signal_answers_waiting_polls_and_the_server_stops_cleanly_on_postgres(
+    pg_url: str, tmp_path: Path, workers: int
+) -> None:
+    """The poll waits on the event hub's LISTEN connection; SIGTERM answers it at once."""
+    stop_while_polling(LocalServer(pg_url, own_process=True, workers=workers, output=tmp_path / "log"))
 
 
 def test_receipts_and_temporary_rules_on_postgres(pg_live: Api, clock: FakeClock) -> None:

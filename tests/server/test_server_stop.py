@@ -1,12 +1,19 @@
-"""Stopping the in-process server (the demo's "Reset demo" and quit, every test's server): a long
-poll waiting at that moment is answered, not cut off, with the events it has; a kept-alive
-connection is closed; the port is free for the next start and the database file can go."""
+"""Stopping the server: a long poll waiting at that moment is answered at once, as at its
+timeout, not cut off. In this process (the demo's "Reset demo" and quit, every test's server) a
+kept-alive connection is closed, the port is free for the next start and the database file can
+go. `famguard-server` told to stop by SIGTERM, as `kill` or a service manager does, with one
+worker or several (each worker gets the signal), answered such a poll 500 after its 5 s grace,
+with a traceback in its log, at every stop while an app was connected (PostgreSQL's listener:
+tests/server/test_postgres.py)."""
 
 from __future__ import annotations
 
+import signal
 import socket
+import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.support.accounts import make_guardian
@@ -35,3 +42,37 @@ def test_stopping_answers_waiting_polls_and_frees_the_port(tmp_path: Path) -> No
             assert again.call("GET", "/v1/me", alex.token).json()["display_name"] == "Alex"
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_signal_answers_waiting_polls_and_the_server_stops_cleanly(tmp_path: Path, workers: int) -> None:
+    database = tmp_path / "server.sqlite3"
+    stop_while_polling(LocalServer(f"sqlite:///{database}", own_process=True, workers=workers, output=tmp_path / "log"))
+
+
+def stop_while_polling(server: LocalServer) -> None:
+    """Starts `server` (in its own process, with `output`), opens a long poll that would wait
+    30 s, and stops the server with SIGTERM: the poll is answered as at its timeout, the process
+    ends promptly as a signal's clean stop does, and nothing went wrong in its log."""
+    assert server.output is not None
+    with server, requests.Session() as session:
+        api = Api(session, server.url)
+        alex = make_guardian(api)
+        cursor = api.call("GET", "/v1/events", alex.token).json()["cursor"]
+        timed_out = api.call("GET", "/v1/events", alex.token, params={"after": cursor, "wait": 0.1}).json()
+        poll = BackgroundPoll(Api(requests.Session(), server.url), alex, cursor, wait=30)
+        signalled = time.monotonic()
+        server.stop()  # SIGTERM, and waits for the process
+        stopped = time.monotonic() - signalled
+        poll.thread.join(timeout=5)
+    assert poll.response is not None, "the poll was not answered"
+    assert poll.response.status_code == 200, poll.response.text
+    assert poll.response.json() == timed_out == {"events": [], "cursor": cursor, "missed": False}
+    assert poll.answered_at - signalled < 3
+    assert stopped < 3
+    # One worker re-raises the signal once it has stopped (uvicorn), a parent of workers returns 0.
+    assert server.exit_code in (0, -signal.SIGTERM)
+    log = server.output.read_text()
+    assert "Shutting down" in log  # the log is the server's (and it stopped by the signal)
+    assert "Traceback" not in log
+    assert " 500 " not in log

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from famguard.server.fastpath import FAST_PATH_ENV
@@ -79,10 +80,12 @@ class LocalServer:
         args: tuple[str, ...] = (),
         nofile: int | None = None,
         workers: int = 1,
+        output: Path | None = None,
     ) -> None:
         """`limits` for a server in this process; `args` (extra famguard-server options),
-        `nofile` (its descriptor limit) and `workers` (famguard-server --workers N) for one in its
-        own process."""
+        `nofile` (its descriptor limit), `workers` (famguard-server --workers N) and `output` (a
+        file that takes its stdout and stderr, appended to at each start) for one in its own
+        process, whose stop sends SIGTERM as `kill` does and keeps its exit status (`exit_code`)."""
         if workers != 1 and not own_process:
             raise ValueError("several workers need a server in its own process")
         if own_process and (clock is not None or demo):
@@ -97,6 +100,8 @@ class LocalServer:
         self.args = args
         self.nofile = nofile
         self.workers = workers
+        self.output = output
+        self.exit_code: int | None = None
         self.url = ""
         self._thread: ServerThread | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -146,10 +151,10 @@ class LocalServer:
         if self._process is not None:
             self._process.terminate()
             try:
-                self._process.wait(10)
+                self.exit_code = self._process.wait(10)
             except subprocess.TimeoutExpired:
                 self._process.kill()
-                self._process.wait(5)
+                self.exit_code = self._process.wait(5)
             self._process = None
 
     def kill(self) -> None:
@@ -185,13 +190,16 @@ class LocalServer:
 
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
+        output = self.output.open("ab") if self.output is not None else subprocess.DEVNULL
         process = subprocess.Popen(
             command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
             env=env,
             preexec_fn=_limit_descriptors if nofile is not None else None,  # noqa: PLW1509 - only setrlimit
         )
+        if not isinstance(output, int):
+            output.close()  # the process has its own copy
         self._process = process
         deadline = time.monotonic() + 30
         while True:
