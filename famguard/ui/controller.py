@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 from famguard.domain.errors import ErrorKind, FamGuardError, about_the_address, kind_of, user_message
+from famguard.domain.sync import not_reached_words
 from famguard.ui.collector import GuiThreadCollector
 from famguard.ui.family_painted import when_family_painted
 from famguard.ui.family_presenter import FamilyPresenter
@@ -55,8 +56,10 @@ DEMO_STARTING_NOTICE = (
 
 # What the start-up work hands to the GUI thread: the sign-in service, the settings, the account
 # to resume (server, email), a keyring problem to mention, and the resumed session (or why not).
+# ... and the changes of the family shown from the store still waiting to be sent, counted when
+# the keyring does not confirm it (they are sent once the guardian signs in again).
 Started = tuple[
-    "SessionService", Settings, "tuple[str, str] | None", "str | None", "AccountSession | BaseException | None"
+    "SessionService", Settings, "tuple[str, str] | None", "str | None", "AccountSession | BaseException | None", int
 ]
 # What the first, local part of the start-up hands over: the settings, the sign-in service and the
 # remembered guardian's session opened from the local store alone (None: nothing to show yet).
@@ -266,12 +269,18 @@ class AppController(QObject):
                     resumed = sessions.resume(*remembered, offline_ok=True)
             except Exception as exc:  # handled like a failed resume, on the GUI thread
                 resumed = exc
-        return sessions, settings, remembered, keyring_problem, resumed
+        waiting = 0
+        if cached is not None and resumed is not cached:
+            try:
+                waiting = cached.unsent_changes()
+            except Exception:  # noqa: BLE001 - a courtesy: the changes stay in the outbox either way
+                log.warning("Could not count the changes waiting in the local store")
+        return sessions, settings, remembered, keyring_problem, resumed, waiting
 
     def _started(self, result: Started) -> None:
         if self._closing:
             return
-        self.sessions, settings, remembered, keyring_problem, resumed = result
+        self.sessions, settings, remembered, keyring_problem, resumed, waiting = result
         self.settings = settings
         cached, self._cached = self._cached, None
         left = cached is not None and self.session is not cached  # signed out of it meanwhile
@@ -291,12 +300,21 @@ class AppController(QObject):
         if settings.last_email:
             self.window.sign_in.set_email(settings.last_email)
         if keyring_problem:
-            self._keyring_notice = f"ℹ {keyring_problem}"
+            # Changes made before, still in the outbox, wait for this account's next sign-in: said,
+            # since the quit question promised them "the next time FamGuard is open and online".
+            them = "it" if waiting == 1 else "them"
+            unsent = f" {not_reached_words(waiting)} Sign in to send {them}." if waiting else ""
+            self._keyring_notice = f"ℹ {keyring_problem}{unsent}"
             self.window.show_notice(self._keyring_notice)
             self.window.sign_in.set_keyring_available(False, keyring_problem)
         if remembered is None:
             if self.window.current_screen() == "startingView":
-                self.window.show_welcome()
+                # A returning guardian whose keyring cannot be read (locked, say) signs in again:
+                # the form with their address, not the first-run welcome ("Create an account").
+                if keyring_problem and settings.last_email:
+                    self.window.show_sign_in()
+                else:
+                    self.window.show_welcome()
             return
         if left:
             return

@@ -362,3 +362,51 @@ sys.exit(app.main([]))
     done = _run_main(probe, data_dir)
     assert "icon True" in done.stdout
     assert "Listening for other launches of FamGuard" in done.stdout
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_returning_guardian_whose_keyring_is_locked_gets_the_sign_in_form_told_of_the_waiting_change(
+    qtbot, launch, proxy, guardian, maya, monkeypatch
+) -> None:
+    """Found by an outside tester: a locked keyring at the next start showed the first-run welcome
+    ("Create an account", "Try the demo"), and nothing said that a change made before quitting was
+    still waiting — which the quit question had promised to send "the next time FamGuard is open
+    and online". It is sent once the guardian signs in again."""
+    from keyring.backends import SecretService
+    from keyring.errors import KeyringLocked
+    from PySide6.QtWidgets import QLineEdit, QRadioButton
+
+    from famguard.credentials.store import LOCKED_MESSAGE
+
+    from .test_flows import click, find, wait_status, wait_teen_page
+
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = controller.window.ensure_controls_page()
+    proxy.set_offline(True)
+    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
+    wait_status(qtbot, controller, "daily_limit_minutes", "◷")  # in the outbox, not sent
+    stop_app(controller)  # quit anyway
+    proxy.set_offline(False)
+
+    # The real Secret Service of the test session, locked: locking the session's keyring itself
+    # would lock every later test out of it, so its backend answers as a locked one does.
+    def locked(*_args: object) -> None:
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    with monkeypatch.context() as keyring_locked:
+        keyring_locked.setattr(SecretService.Keyring, "get_password", locked)
+        keyring_locked.setattr(SecretService.Keyring, "set_password", locked)
+        again = launch()
+        qtbot.waitUntil(lambda: again.window.current_screen() == "signInView", timeout=WAIT)
+        assert find(again.window, QLineEdit, "emailEdit").text() == guardian.email
+        notice = again.window.notice.text()
+        assert LOCKED_MESSAGE in notice
+        assert notice.endswith("1 change has not reached the service yet. Sign in to send it.")
+
+    # Unlocked: the guardian signs in, and the change goes, once.
+    sign_in(qtbot, again, proxy.url, guardian)
+    wait_home(qtbot, again, "Maya")
+    qtbot.waitUntil(lambda: guardian.api.get_controls(maya).controls.daily_limit_minutes == 120, timeout=WAIT)
+    assert [e.after for e in guardian.api.activity(maya) if e.field == "daily_limit_minutes"].count(120) == 1
