@@ -156,7 +156,9 @@ def change_controls(
     if (changed or keyed) and spent_until is not None:
         raise write_budget.BudgetSpent(allowed.actor_id, spent_until, now)
     if changed or keyed:
-        write_budget.spend(statements, now, allowed.actor_id)
+        # Weighed by what the history keeps of it (each changed value before and after).
+        kept = sum(len(dumps(before[name])) + len(dumps(after[name])) for name in changed)
+        write_budget.spend(statements, now, allowed.actor_id, write_budget.history_cost(kept))
     if not changed:
         return stored.body, current_etag, allowed.actor_id
     body = dumps(after)

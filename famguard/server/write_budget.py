@@ -18,7 +18,12 @@ even one that repeats what is stored.
 
 The budget is far above what a person or a phone does (a guardian's click is one write; a phone
 reports about once a minute; an app back online sends what it kept in a burst): 120 a minute,
-two a second sustained. An app that meets it keeps its changes and sends them after Retry-After
+two a second sustained. A controls change costs one more for each KiB its history entries hold
+past the first (`HISTORY_BYTES_PER_WRITE`): an entry keeps the values before and after, and a
+script swapping two keyword lists of 200 × 50 characters within the budget added ~2.5 MB of
+history a minute (~3.5 GB a day, from one self-made family); weighed, a minute's history holds
+~120 KiB at most whatever is changed, and a person's changes (a few bytes each, a keyword list of
+a few words) cost one each as before. An app that meets it keeps its changes and sends them after Retry-After
 (famguard.api.client; the sync says "Sync paused until …").
 
 A refusal takes no writer's turn the second time (`SpentBudgets`, each Service's): within an
@@ -42,6 +47,7 @@ from famguard.server.statements import Statements
 
 WRITES_PER_MINUTE = 120
 WINDOW = timedelta(minutes=1)
+HISTORY_BYTES_PER_WRITE = 1024  # a controls change's history past this many bytes costs more writes
 # Tokens whose refusal a process remembers (SpentBudgets): each entry is a refused signed-in
 # account's token, a few hundred bytes; past this many the expired and then the oldest go.
 SPENT_REMEMBERED_MAX = 4096
@@ -51,9 +57,9 @@ SPENT_REMEMBERED_MAX = 4096
 # the old row in SET, and the row is locked until the transaction ends: two writes of one account
 # at once are counted one after the other).
 _SPEND = (
-    "INSERT INTO write_budgets (account_id, window_start, spent) VALUES (:account, :now, 1) "
+    "INSERT INTO write_budgets (account_id, window_start, spent) VALUES (:account, :now, :cost) "
     "ON CONFLICT (account_id) DO UPDATE SET "
-    "spent = CASE WHEN write_budgets.window_start <= :ended THEN 1 ELSE write_budgets.spent + 1 END, "
+    "spent = CASE WHEN write_budgets.window_start <= :ended THEN :cost ELSE write_budgets.spent + :cost END, "
     "window_start = CASE WHEN write_budgets.window_start <= :ended THEN :now ELSE write_budgets.window_start END "
     "RETURNING spent, window_start"
 )
@@ -68,18 +74,30 @@ class BudgetSpent(ApiError):
         super().__init__(
             429,
             "rate_limited",
-            f"Too many changes from this account ({WRITES_PER_MINUTE} a minute at most). Nothing was saved.",
+            f"Too many changes from this account ({WRITES_PER_MINUTE} a minute at most; a change to a long list "
+            "counts as several). Nothing was saved.",
             headers={"Retry-After": str(wait)},
         )
         self.account_id = account_id
         self.until = until
 
 
-def spend(statements: Statements, now: datetime, account_id: str) -> None:
-    """Counts one write of `account_id` in the caller's transaction; BudgetSpent (raised, so the
-    caller's transaction rolls back and the count with it) when it would be more than
+def history_cost(history_bytes: int) -> int:
+    """The writes a change whose history entries hold `history_bytes` costs: one, and one more
+    for each further HISTORY_BYTES_PER_WRITE begun."""
+    return max(1, math.ceil(history_bytes / HISTORY_BYTES_PER_WRITE))
+
+
+def spend(statements: Statements, now: datetime, account_id: str, cost: int = 1) -> None:
+    """Counts `cost` writes of `account_id` in the caller's transaction; BudgetSpent (raised, so
+    the caller's transaction rolls back and the count with it) when that would be more than
     WRITES_PER_MINUTE in the account's current window."""
-    params = {"account": account_id, "now": statements.stamp(now), "ended": statements.stamp(now - WINDOW)}
+    params = {
+        "account": account_id,
+        "now": statements.stamp(now),
+        "ended": statements.stamp(now - WINDOW),
+        "cost": cost,
+    }
     row = statements.one(_SPEND, params)
     assert row is not None  # an upsert with RETURNING answers its row
     spent = int(row[0])

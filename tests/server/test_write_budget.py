@@ -193,3 +193,37 @@ def test_an_unchanged_change_under_a_new_idempotency_key_spends_as_its_kept_answ
         assert same_values(None).status_code == 200  # no key, nothing kept: spends nothing, as before
         clock.advance(minutes=1)
         assert same_values("one-key-too-many").status_code == 200  # refused, so it was not kept
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"], indirect=True)
+def test_a_change_to_a_long_list_costs_as_much_as_the_history_it_leaves(clocked_server: str, clock: FakeClock) -> None:
+    """Found by an attacker: a self-made family swapping two keyword lists of 200 × 50
+    characters within the budget added ~2.5 MB of history a minute (~3.5 GB a day), each entry
+    keeping both whole lists. A change now costs a write per KiB of history it leaves: the
+    history a minute can grow by is about the same whatever is changed, and a person's changes
+    (a few bytes) still cost one each."""
+    with requests.Session() as session:
+        api = Api(session, clocked_server)
+        alex, maya, _leo = _family(api)
+        clock.advance(minutes=1)
+        lists = [[f"{side}{n:03d}".ljust(50, "x") for n in range(200)] for side in ("a", "b")]
+        path = f"/v1/teens/{maya.id}/controls"
+        answers = []
+        for turn in range(40):
+            etag = api.call("GET", path, alex.token).headers["ETag"]
+            body = {"keyword_filters": lists[turn % 2]}
+            sent = api.call("PATCH", path, alex.token, json=body, headers={"If-Match": etag})
+            answers.append(sent.status_code)
+            if sent.status_code == 429:
+                _refused_for_the_budget(sent)
+                assert "long list" in sent.json()["error"]["message"]
+                break
+        accepted = answers.count(200)
+        assert answers == [200] * accepted + [429]
+        # The first swap sets one list (the default has none), each later one replaces it: ~21 KiB kept.
+        assert 4 <= accepted <= 8, answers
+        history = api.call("GET", f"/v1/teens/{maya.id}/activity", alex.token, params={"limit": 500}).json()
+        kept = sum(len(str(e["before"])) + len(str(e["after"])) for e in history if e["field"] == "keyword_filters")
+        assert kept <= (WRITES_PER_MINUTE + 30) * 1024, kept  # not the ~2.5 MB of before
+        clock.advance(minutes=1)  # a new minute: a person's small change goes at once
+        assert _change(api, alex, maya, 45).status_code == 200
