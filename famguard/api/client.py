@@ -1,7 +1,8 @@
 """ApiClient: one method per API v1 operation (famguard/server/API.md), returning domain objects.
 
 This is the only module that calls `requests`: every call passes a (connect, read) timeout,
-redirects are followed here (Authorization only to the same origin), transient failures are
+redirects are followed here (to the same origin only: another one is refused, as a 307 would
+re-send a password or a refresh token there), transient failures are
 retried with capped jittered backoff, an expired access token is refreshed once (single-flight)
 and every failure becomes an ApiError. All methods block; call them from a worker thread."""
 
@@ -29,6 +30,7 @@ from famguard.api.transport import (
     RetryPolicy,
     check_server_url,
     may_carry_authorization,
+    origin_words,
     parse_retry_after,
     retry_at,
 )
@@ -178,8 +180,15 @@ class ApiClient:
                         raise e.InsecureServerUrl(
                             "The service tried to send FamGuard to an address that is not secure; nothing was sent."
                         ) from None
-                    if not may_carry_authorization(url, target):
-                        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+                    if not may_carry_authorization(url, target):  # the same origin only
+                        # Not followed at all: a 307/308 re-sends the body, which holds the
+                        # password (sign-in) or the refresh token (renewal), to whoever it names;
+                        # and https to plain http on this machine is another origin too.
+                        raise e.ProtocolError(
+                            f"The service at {origin_words(url)} sent FamGuard to another address "
+                            f"({origin_words(target)}); nothing was sent there. If the service has "
+                            "moved, change its address in Preferences."
+                        )
                     if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
                         method, body = "GET", None
                         headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}

@@ -46,6 +46,14 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port or default
 
 
+def origin_words(url: str) -> str:
+    """ "https://famguard.example", "http://127.0.0.1:8000": where a request goes, for messages."""
+    scheme, host, port = origin(url)
+    default = {"http": 80, "https": 443}.get(scheme)
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" if port == default else f"{scheme}://{shown}:{port}"
+
+
 def may_carry_authorization(from_url: str, to_url: str) -> bool:
     """A redirect keeps the Authorization header only to exactly the same scheme, host and port."""
     return origin(from_url) == origin(to_url)

@@ -35,6 +35,7 @@ def test_https_and_loopback_http_are_accepted(url: str) -> None:
         "http://[::2]",
         "http://localhost.evil.example",
         "http://app.localhost",
+        "http://localhost.:8000",  # the hosts file names "localhost" only: this one goes to DNS
         "ftp://famguard.example",
         "famguard.example",
         "https://user:pw@famguard.example",
@@ -70,22 +71,43 @@ def test_authorization_only_to_exactly_the_same_origin() -> None:
     assert not may_carry_authorization("http://127.0.0.1:8000/x", "http://127.0.0.1:8001/x")
 
 
-def test_a_cross_host_redirect_never_carries_the_authorization_header() -> None:
-    # The target listens on 127.0.0.1 too; the redirect names it "localhost": another host name.
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_to_another_origin_is_refused_and_nothing_is_sent_there(status: int) -> None:
+    """Found by an attacker: a 307/308 to another host re-sent the request's body there — the
+    password at sign-in, the refresh token at a renewal — the Authorization header alone was
+    dropped. A redirect to another origin (another host name for this machine too: "localhost"
+    for 127.0.0.1) is not followed; it is said, with the address to change."""
+
     def target(seen):
-        return Scripted(200, {"Content-Type": "application/json"}, b'{"id": "a", "email": "g@x", '
-                        b'"display_name": "G", "role": "guardian", "age": null}')  # fmt: skip
+        return Scripted(200, {"Content-Type": "application/json"}, b'{"access_token": "a", "refresh_token": "r", '
+                        b'"token_type": "bearer", "expires_in": 900}')  # fmt: skip
 
     with script_server(target) as other:
 
         def redirector(seen):
-            return Scripted(307, {"Location": f"http://localhost:{other.port}/v1/me"})
+            return Scripted(status, {"Location": f"http://localhost:{other.port}/v1/auth/token"})
 
         with script_server(redirector) as first:
-            api = ApiClient(first.url, make_session(), tokens=TokenManager("r", "secret-access"), retry=NO_WAIT)
-            assert api.me().display_name == "G"
-            assert first.seen[0].headers.get("Authorization") == "Bearer secret-access"
-            assert other.seen and "Authorization" not in other.seen[0].headers
+            api = ApiClient(first.url, make_session(), tokens=TokenManager(), retry=NO_WAIT)
+            with pytest.raises(e.ProtocolError) as caught:
+                api.sign_in("g@example.org", "the-password")
+            assert f"sent FamGuard to another address (http://localhost:{other.port})" in caught.value.message
+            assert "change its address in Preferences" in caught.value.message
+            assert [seen.path for seen in first.seen] == ["/v1/auth/token"]
+            assert other.seen == []  # nothing reached the other address: not the password
+
+
+def test_a_redirect_on_the_same_origin_is_followed_with_the_authorization_header() -> None:
+    def server(seen):
+        if seen.path == "/v1/me":
+            return Scripted(307, {"Location": "/v1/me2"})
+        return Scripted(200, {"Content-Type": "application/json"}, b'{"id": "a", "email": "g@x", '
+                        b'"display_name": "G", "role": "guardian", "age": null}')  # fmt: skip
+
+    with script_server(server) as only:
+        api = ApiClient(only.url, make_session(), tokens=TokenManager("r", "secret-access"), retry=NO_WAIT)
+        assert api.me().display_name == "G"
+        assert [s.headers.get("Authorization") for s in only.seen] == ["Bearer secret-access"] * 2
 
 
 def test_requests_own_redirect_handling_is_strict_too() -> None:
