@@ -13,8 +13,11 @@ LOOPBACK_NAMES = {"localhost"}
 
 def is_loopback_host(host: str) -> bool:
     """127.0.0.0/8, ::1 and `localhost` (which only ever names this machine)."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host in LOOPBACK_NAMES:  # not "*.localhost": some resolvers send those to DNS
+    # Not "localhost." nor "*.localhost": the hosts file names "localhost" only, and with
+    # "hosts: files dns" the others go to DNS, whose answer anyone on the network can give (a
+    # café's resolver sent the password in plain text wherever it liked).
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
