@@ -132,10 +132,12 @@ class SingleInstance(QObject):
         line = bytes(socket.readLine(MAX_MESSAGE_BYTES).data())
         try:
             message = json.loads(line)
+            if not isinstance(message, dict):  # [], "str", null: a Python traceback each, unanswered
+                raise ValueError("not an object")
             link = message.get("link") or ""
             if not isinstance(link, str):
                 raise ValueError("link is not a string")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             log.warning("Ignored a malformed message from another launch of FamGuard")
             socket.abort()
             return

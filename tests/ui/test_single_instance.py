@@ -135,3 +135,28 @@ def test_a_lock_holder_that_never_answers_is_reported_with_its_process(
     again = SingleInstance.claim(name)
     assert again is not None
     again.release()
+
+
+def test_a_message_that_is_no_object_is_refused_quietly_and_the_app_answers_the_next(data_dir: Path) -> None:
+    """Found by an attacker on the single-instance channel: `[]`, `"str"`, `null` and thousands
+    of nested brackets each printed a Python traceback and left the sender waiting with no answer.
+    Each is refused (the connection closed at once) and said in one line; a real hand-over after
+    them is taken as before."""
+    import socket
+
+    from famguard.instance import _server_name
+
+    first = RunningApp()
+    try:
+        for junk in (b"[]", b'"str"', b"null", b"1e999999", b"[" * 3000):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as raw:
+                raw.settimeout(5)
+                raw.connect(_server_name(channel_name()))
+                raw.sendall(junk + b"\n")
+                assert raw.recv(16) == b"", f"{junk[:10]!r} was answered or left waiting"  # closed at once
+        hand_over("")
+    finally:
+        log = first.stop()
+    assert log.count("Ignored a malformed message from another launch of FamGuard") == 5, log
+    assert "Traceback" not in log
+    assert log.count("Another launch of FamGuard handed over") == 1
