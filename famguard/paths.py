@@ -26,6 +26,24 @@ def settings_file() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` readable by the owner only (it holds cached family data)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` readable by the owner only (it holds cached family data), and each folder
+    above it that has to be made with it: `mkdir(parents=True)` made those with the umask's mode,
+    so the data folder holding `accounts/` and the settings came out readable by every user."""
+    missing, folder = [], path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
     return path
+
+
+def private_file(path: Path) -> bool:
+    """Create `path`, empty, readable and writable by its owner only, unless it exists; whether it
+    was made. A SQLite database made so keeps that mode, and its -wal and -shm files take it. An
+    OSError (no such folder, no permission) is left to whoever opens the file next, in its words."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:  # FileExistsError among them
+        return False
+    return True

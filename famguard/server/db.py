@@ -57,16 +57,14 @@ def _private_database_file(database_url: str) -> None:
     the mode its owner gave it; one that others can read is said in the log at every start."""
     import os
 
+    from famguard.paths import private_file
+
     name = make_url(database_url).database
     if not name or name == ":memory:" or name.startswith("file:"):
         return
-    try:
-        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        if os.stat(name).st_mode & 0o077:
-            log.warning("The database %s can be read by other users of this computer: chmod 600 it", name)
-    except OSError:
-        pass  # no such folder, no permission: SQLite says so in its own words at the first connection
+    # Not made (no such folder, no permission): SQLite says so in its own words at its first connection.
+    if not private_file(Path(name)) and os.path.exists(name) and os.stat(name).st_mode & 0o077:
+        log.warning("The database %s can be read by other users of this computer: chmod 600 it", name)
 
 
 def _sqlite_engine(database_url: str) -> Engine:

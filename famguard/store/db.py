@@ -148,6 +148,7 @@ class AccountStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        paths.private_file(self.path)  # the family's data: its owner's only, with its -wal and -shm
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE … COMMIT) in _tx.
         try:
             self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)

@@ -6,6 +6,8 @@ isolates it like everything else. Nothing secret goes here."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +72,10 @@ class Settings:
         for key, value in values.items():
             store.setValue(key, value)
         store.sync()
+        # The remembered guardian's address and service: its owner's only (QSettings writes a new
+        # file each time, with the umask's mode).
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)
 
     def remember(self, *, server_url: str, last_email: str) -> None:
         with self._lock:
