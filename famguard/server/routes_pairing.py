@@ -196,6 +196,8 @@ def _claim(service: Service, session: Session, me: Principal, row: PairingRow) -
         return _pairing_out(service, session, row)  # the same teen again (e.g. a retry)
     if row.status == "expired" or (row.status in _LIVE and row.expires_at <= now):
         return ApiError(410, "pairing_expired", "This code has expired. Ask for a new one.")
+    if row.status == "cancelled":  # "already been used" sent a teen and a parent looking for who used it
+        return _cancelled()
     if _guardians_full(service, session, me.account_id, row.guardian_id):
         return _guardians_are_full()
     claimed = session.execute(  # type: ignore[attr-defined]
@@ -213,6 +215,12 @@ def _claim(service: Service, session: Session, me: Principal, row: PairingRow) -
     session.refresh(row)
     service.publish(session, "pairing_redeemed", me.account_id, {"pairing_id": row.id}, [row.guardian_id])
     return _pairing_out(service, session, row)
+
+
+def _cancelled() -> ApiError:
+    return ApiError(
+        409, "pairing_not_open", "The guardian cancelled this code; nothing was linked. Use the newest code they show."
+    )
 
 
 def _reachable_pairing(service: Service, session: Session, me: Principal, pairing_id: str) -> PairingRow:
@@ -235,6 +243,8 @@ def _advance(service: Service, session: Session, row: PairingRow, me: Principal,
         .values(status=target)
     ).rowcount
     if moved != 1:
+        if row.status == "cancelled":
+            raise _cancelled()
         raise ApiError(409, "pairing_not_open", "This pairing is not waiting for that step.")
     session.refresh(row)
 

@@ -180,7 +180,10 @@ class TeenPhonePresenter(Presenter):
 
     def _news(self, result: tuple[list[str], str]) -> None:
         types, cursor = result
-        if "pairing_cancelled" in types and self.panel.pairing_state == "waiting":
+        # Waiting for the guardian's confirmation, or asked "Accept?" (the code typed, not answered
+        # yet: the question stayed, and its Accept said "not waiting for that step").
+        if "pairing_cancelled" in types and self.panel.pairing_state in ("waiting", "redeemed"):
+            self.pairing = None
             self.panel.set_pairing_state("idle", "The guardian cancelled. Nothing was linked.")
         said = {"pairing_approval_requested": "waiting", "pairing_refused": "refused", "pairing_confirmed": "",
                 "pairing_cancelled": ""}  # fmt: skip

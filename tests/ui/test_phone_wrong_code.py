@@ -44,3 +44,31 @@ def test_a_code_being_typed_survives_the_phone_reading_its_rules_again(qtbot, la
     qtbot.waitUntil(lambda: phone.snapshot is not read, timeout=WAIT)
     assert message.text().startswith("✓ Managed by")
     assert code.text() == "K7MQ-2X" and panel.window().focusWidget() is code
+
+
+def test_the_phone_is_told_at_once_when_the_guardian_withdraws_the_code_it_was_asked_about(qtbot, launch):
+    """Found by an outside tester: the guardian pressed "New code" (or Cancel) while the phone was
+    asking "Alex Morgan wants to link with you. Accept?"; the question stayed, and Accept said
+    "This pairing is not waiting for that step." Typing the withdrawn code again said "This code
+    has already been used", which sent them looking for who had used it."""
+    from PySide6.QtWidgets import QPushButton
+
+    controller, _window, panel = demo_with_phone(qtbot, launch)
+    code = find(panel, QLineEdit, "teenCodeEdit")
+    message = find(panel, QLabel, "teenPairingMessage")
+    guardian = controller.session.api
+    pairing = guardian.start_pairing()
+    code.setFocus()
+    qtbot.keyClicks(code, pairing.code)
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "wants to link with you. Accept?" in message.text(), timeout=WAIT)
+    guardian.cancel_pairing(pairing.id)  # "New code" or Cancel in the guardian's wizard
+    qtbot.waitUntil(lambda: message.text() == "The guardian cancelled. Nothing was linked.", timeout=WAIT)
+    assert not any(b.isVisible() for b in panel.findChildren(QPushButton) if b.text().replace("&", "") == "Accept")
+
+    code.setFocus()
+    code.selectAll()
+    qtbot.keyClicks(code, pairing.code)
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    assert "cancelled this code" in message.text() and "already been used" not in message.text()
