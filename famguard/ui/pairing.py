@@ -5,11 +5,13 @@ accepted — confirm who it is —, active, expired, cancelled, rate-limited) ex
 from __future__ import annotations
 
 import math
+import time
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -213,6 +215,11 @@ class PairingWizard(QDialog):
         # code, and the wizard stayed open counting down over a code the phone would refuse).
         self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
+        # Close takes Confirm's place with the result: the second click of a double click on
+        # "Confirm, it's my teen" closed the wizard before "You are now linked…" could be read.
+        # The mouse's clicks on it are not taken for a double-click interval after (the keys are).
+        self._ended_at = 0.0  # when the result was shown (time.monotonic)
+        self.close_button.installEventFilter(self)
         self.phone_button = named(
             QPushButton("&Teen's phone (F6)"),
             "pairingTeenPhoneButton",
@@ -386,6 +393,14 @@ class PairingWizard(QDialog):
         self._set_state(state, "", page="ended", new_code=False, confirm=False, cancel=False)
         self.close_button.setVisible(True)
         self.close_button.setFocus()
+        self._ended_at = time.monotonic()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        clicks = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
+        if watched is self.close_button and event.type() in clicks:
+            if (time.monotonic() - self._ended_at) * 1000 < QApplication.doubleClickInterval():
+                return True  # the rest of a click meant for Confirm
+        return super().eventFilter(watched, event)
 
     def _set_state(self, state: str, text: str, *, page: str, new_code: bool, confirm: bool, cancel: bool) -> None:
         self.state = state

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
 
 from .test_flows import WAIT, find, sign_in, wait_family, wait_status, wait_teen_page
 
@@ -65,3 +65,33 @@ def test_a_computer_in_utc_under_another_name_changes_nothing(
     assert teen.api.my_controls().controls.timezone == "UTC"
     assert zone_entries(teen) == []
     assert "time zone" not in controller.window.notice.text()
+
+
+@pytest.mark.usefixtures("failing_keyring")
+def test_the_second_click_of_a_double_click_on_confirm_does_not_close_the_result(
+    qtbot, launch, live_server, guardian, teen
+) -> None:
+    """Found by an outside tester: Close takes Confirm's place with the result, so a double click
+    on "Confirm, it's my teen" closed the wizard before "You are now linked…" could be read."""
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_family(qtbot, controller)
+    wizard = link_from_the_wizard(qtbot, controller, teen, ends="active")  # closed with the keyboard
+    assert not wizard.isVisible()  # the keys are taken at once (a keyboard user reads first)
+
+    qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    redeemed = teen.api.redeem_pairing(find(wizard, QWidget, "pairingCode").text())
+    teen.api.accept_pairing(redeemed.id)
+    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    confirm = find(wizard, QPushButton, "confirmPairingButton")
+    close = find(wizard, QPushButton, "closePairingButton")
+    qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.state not in ("accepted", "busy"), timeout=WAIT)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)  # the double click's second click, where Confirm was
+    assert wizard.isVisible() and "already linked" in wizard.end_label.text()
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)  # read, then closed
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)
