@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
 from .test_flows import WAIT, find, sign_in, wait_family, wait_status, wait_teen_page
 
 
-def link_from_the_wizard(qtbot, controller, teen, *, ends: str = "active") -> QWidget:
-    """ "Add a teen", the teen enters and accepts the code (her phone, through the client library),
-    "Confirm"; the wizard once its state is `ends` ("active": then closed with the keyboard)."""
+def wizard_at_confirm(qtbot, controller, teen) -> QWidget:
+    """ "Add a teen", the teen enters and accepts the code (her phone, through the client library):
+    the wizard asking the guardian to confirm."""
     qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
@@ -23,6 +23,13 @@ def link_from_the_wizard(qtbot, controller, teen, *, ends: str = "active") -> QW
     redeemed = teen.api.redeem_pairing(find(wizard, QWidget, "pairingCode").text())
     teen.api.accept_pairing(redeemed.id)
     qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    return wizard
+
+
+def link_from_the_wizard(qtbot, controller, teen, *, ends: str = "active") -> QWidget:
+    """`wizard_at_confirm`, then "Confirm"; the wizard once its state is `ends` ("active": then
+    closed with the keyboard)."""
+    wizard = wizard_at_confirm(qtbot, controller, teen)
     qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.state == ends, timeout=WAIT)
     if ends == "active":
@@ -79,13 +86,7 @@ def test_the_second_click_of_a_double_click_on_confirm_does_not_close_the_result
     wizard = link_from_the_wizard(qtbot, controller, teen, ends="active")  # closed with the keyboard
     assert not wizard.isVisible()  # the keys are taken at once (a keyboard user reads first)
 
-    qtbot.mouseClick(find(controller.window, QPushButton, "addTeenButton"), Qt.MouseButton.LeftButton)
-    pairing = controller.family.pairing
-    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
-    wizard = pairing.wizard
-    redeemed = teen.api.redeem_pairing(find(wizard, QWidget, "pairingCode").text())
-    teen.api.accept_pairing(redeemed.id)
-    qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
+    wizard = wizard_at_confirm(qtbot, controller, teen)
     confirm = find(wizard, QPushButton, "confirmPairingButton")
     close = find(wizard, QPushButton, "closePairingButton")
     qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
