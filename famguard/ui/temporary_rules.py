@@ -113,7 +113,10 @@ class RuleDialog(QDialog):
         for edit in (self.starts, self.ends):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd d MMM yyyy")
-            edit.setMinimumDate(_qdate(today))
+            # No minimum of today: typing a day ("20") went through its first digit, a day before
+            # today, which the box refused, so only the second stayed ("0" → nothing, "18" → 8).
+            # A rule over before today is refused on Save, in words (temporary.check_dates).
+            edit.setMinimumDate(_qdate(today - timedelta(days=365)))
             edit.setMaximumDate(_qdate(today + timedelta(days=365)))
         self.limit_on = named(QCheckBox("&Daily screen-time limit"), "ruleLimitOn", "Change the daily limit")
         # Minutes typed stay as typed and are checked on Save: a box ranged 10-720 put the old value

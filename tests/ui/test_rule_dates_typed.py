@@ -1,0 +1,55 @@
+"""A temporary rule's days are typed with the keyboard: found by an outside tester using the
+keyboard alone, "20" typed in the first day's day left it on "Sun 6 Dec" and "18" in the last day
+made it "Tue 8 Dec" — each day's first digit named a day before today, which the box refused,
+and only the second digit stayed. A rule over before today is refused on Save instead, in words.
+The real dialog, typed into with real key events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDateTimeEdit, QPushButton
+
+from famguard.domain.temporary import check_dates
+from famguard.ui.temporary_rules import RuleDialog
+
+
+def _type_day(qtbot, box: QDateTimeEdit, digits: str) -> None:
+    """As a keyboard user does: into the box (its weekday), Tab to the day, type, Tab on."""
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert box.currentSection() == QDateTimeEdit.Section.DaySection
+    qtbot.keyClicks(box, digits)
+    qtbot.keyClick(box, Qt.Key.Key_Tab)  # on to the month: the day is taken
+
+
+def test_the_days_of_a_rule_are_typed_digit_by_digit(qtbot) -> None:
+    dialog = RuleDialog("Maya", date(2026, 12, 6))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    _type_day(qtbot, dialog.starts, "20")
+    _type_day(qtbot, dialog.ends, "28")
+    assert (dialog.starts.date().toPython(), dialog.ends.date().toPython()) == (date(2026, 12, 20), date(2026, 12, 28))
+
+
+def test_a_rule_over_before_today_is_refused_in_words_on_save(qtbot) -> None:
+    dialog = RuleDialog("Maya", date(2026, 12, 6))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    sent: list[object] = []
+    dialog.submitted.connect(lambda *args: sent.append(args))
+    dialog.name.setText("Exams")
+    _type_day(qtbot, dialog.starts, "1")
+    _type_day(qtbot, dialog.ends, "3")
+    assert dialog.ends.date().toPython() == date(2026, 12, 3)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "saveRuleButton"), Qt.MouseButton.LeftButton)
+    [(name, starts_on, ends_on, _controls)] = sent
+    assert (name, starts_on, ends_on) == ("Exams", date(2026, 12, 1), date(2026, 12, 3))
+    # What the phone page's presenter asks of every rule before sending it (famguard.ui.trust_presenter).
+    assert check_dates(name, starts_on, ends_on, date(2026, 12, 6)) == {
+        "ends_on": "This rule would already be over: choose a last day from today on."
+    }
