@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QColor,
     QFocusEvent,
     QFont,
+    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -164,8 +165,9 @@ class UsageChartWidget(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Loading screen time…")
             return
         self._paint_axis(painter, text)
+        labelled = set(self.labelled())
         for index, day in enumerate(self.chart.days):
-            self._paint_day(painter, index, day, palette)
+            self._paint_day(painter, index, day, palette, labelled=index in labelled)
         if self.selected is not None:
             # The day the caption describes is marked, with the focus or without (a line under
             # its date); with the focus, framed.
@@ -197,7 +199,7 @@ class UsageChartWidget(QWidget):
                 QRectF(0, y - 9, LEFT_AXIS - 6, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label
             )
 
-    def _paint_day(self, painter: QPainter, index: int, day: ChartDay, palette: QPalette) -> None:
+    def _paint_day(self, painter: QPainter, index: int, day: ChartDay, palette: QPalette, *, labelled: bool) -> None:
         slot = self._slot(index)
         plot = self._plot()
         text = palette.color(QPalette.ColorRole.Text)
@@ -238,15 +240,32 @@ class UsageChartWidget(QWidget):
                 painter.setPen(QPen(text, 1.5, Qt.PenStyle.DashLine))
                 base = self._y(day.limit - day.extra)
                 painter.drawLine(QPointF(mark_left, base), QPointF(mark_right, base))
-        self._paint_label(painter, slot, day, text)
+        if labelled:
+            self._paint_label(painter, slot, day, text)
 
-    def _paint_label(self, painter: QPainter, slot: QRectF, day: ChartDay, text: QColor) -> None:
+    def _label_font(self, day: ChartDay) -> QFont:
         assert self.chart is not None
         font = QFont(self.font())
         font.setBold(day.today)
         if self.chart.period > 7:
             font.setPointSizeF(font.pointSizeF() * 0.8)
-        painter.setFont(font)
+        return font
+
+    def labelled(self) -> list[int]:
+        """The days whose dates are written under their bars: every day when there is room, else
+        today and every 7th day back from it (the same weekday: one a week, evenly) — in a narrow
+        window 28 dates ran together ("9 101112131415…")."""
+        if self.chart is None or not self.chart.days:
+            return []
+        last = len(self.chart.days) - 1
+        room = QFontMetricsF(self._label_font(self.chart.days[last])).horizontalAdvance("30") + 4
+        if self._slot(0).width() >= room:
+            return list(range(last + 1))
+        return [index for index in range(last + 1) if (last - index) % 7 == 0]
+
+    def _paint_label(self, painter: QPainter, slot: QRectF, day: ChartDay, text: QColor) -> None:
+        assert self.chart is not None
+        painter.setFont(self._label_font(day))
         painter.setPen(text)
         plot = self._plot()
         area = QRectF(slot.left() - 4, plot.bottom() + 2, slot.width() + 8, BOTTOM_SPACE - 2)

@@ -1,0 +1,44 @@
+"""The dates under the screen-time chart never run together: found by an outside tester on an
+800 × 600 screen, 28 days read "9 101112131415161718…". Where there is room every day is dated;
+where there is not, today and every 7th day back (one a week, the same weekday), each clear of the
+next. The real chart widget at its narrowest and at a wide size."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtGui import QFontMetricsF
+
+from famguard.domain.models import UsageDay
+from famguard.domain.usage_chart import build_chart
+from famguard.ui.usage_chart import UsageChartWidget
+
+TODAY = date(2026, 12, 6)
+
+
+def _chart(qtbot, width: int, period: int) -> UsageChartWidget:
+    widget = UsageChartWidget()
+    qtbot.addWidget(widget)
+    days = [UsageDay(TODAY - timedelta(days=n), 30 + n, 60) for n in range(period)]
+    widget.set_chart(build_chart(days, TODAY, period))
+    widget.resize(width, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_at_its_narrowest_the_28_days_are_dated_once_a_week_clear_of_each_other(qtbot) -> None:
+    widget = _chart(qtbot, 0, 28)  # as narrow as it goes
+    assert widget.width() == widget.minimumWidth()
+    labelled = widget.labelled()
+    assert labelled == [6, 13, 20, 27]  # today (the last) and every 7th day back
+    days = widget.chart.days
+    assert {days[i].date.weekday() for i in labelled} == {TODAY.weekday()}  # the same weekday: Sundays
+    room = QFontMetricsF(widget._label_font(days[-1])).horizontalAdvance("30")
+    centres = [widget._slot(i).center().x() for i in labelled]
+    assert all(b - a > room for a, b in zip(centres, centres[1:], strict=False))
+
+
+def test_with_room_every_day_is_dated(qtbot) -> None:
+    assert _chart(qtbot, 1400, 28).labelled() == list(range(28))
+    assert _chart(qtbot, 500, 7).labelled() == list(range(7))
