@@ -24,6 +24,7 @@ from famguard.server.models import (
     Account,
     ActivityRow,
     ControlsRow,
+    Link,
     TimeRequestRow,
     UsageRow,
     UtcDateTime,
@@ -162,8 +163,9 @@ def get_usage(
     to: Annotated[IsoDate | None, Query()] = None,
 ) -> UsageOut:
     """Minutes per day with that day's limit; default the last 7 days of the teen's today. Days
-    before the teen's account existed are left out unless the phone reported them: no limit
-    applied then and no figure is known, which a chart must not draw as a day within its limit."""
+    before the teen was first linked with a guardian are left out unless the phone reported them:
+    no limit applied then and no figure is known, which a chart must not draw as a day within its
+    limit."""
     service = _service(request)
     with service.db.read() as session:
         me = service.authenticate(session, request, "guardian")
@@ -189,7 +191,10 @@ def get_usage(
                 )
             ).all()
         )
-        joined = teen_today(timezone, teen.created_at)
+        # Supervised from the teen's first link (an older account's days before it had no limit
+        # and no figure: they read "0 min, within the limit"); a day the phone reported stays.
+        first_link = session.scalar(select(func.min(Link.linked_at)).where(Link.teen_id == teen_id))
+        joined = teen_today(timezone, first_link if first_link is not None else teen.created_at)
         days = [d for d in days if d >= joined or d in used]
         limits = _limits(session, teen_id, days)
         return UsageOut(

@@ -308,3 +308,26 @@ def test_a_guardian_reads_every_guardian_of_their_teen_and_nobody_else_s(api: Ap
     after = api.call("GET", f"/v1/teens/{family.teen.id}/guardians", family.guardian.token).json()
     assert [g["display_name"] for g in after] == ["Alex"]
     assert_error(api.call("GET", f"/v1/teens/{family.teen.id}/guardians", second.token), 404, "not_found")
+
+
+def test_usage_leaves_out_days_before_the_teen_was_first_linked(api: Api, clock: FakeClock) -> None:
+    """Found by an outside tester: a teen whose account was older than the link showed the days
+    before it as "0 min · within the limit" in the chart, the table and the CSV, and in the
+    average — no limit applied then, and no figure is known."""
+    made = clock.now.date()
+    alex, maya = make_guardian(api, "Alex"), make_teen(api, "Maya", 14, made)
+    clock.advance(days=4)
+    renew(api, alex)
+    renew(api, maya)
+    link(api, alex, maya)
+    linked = clock.now.date()
+    days = api.call("GET", f"/v1/teens/{maya.id}/usage", alex.token, params={"from": str(made)}).json()["days"]
+    assert [d["date"] for d in days] == [str(linked)]
+    # A second guardian linked later sees the days the first one supervised.
+    clock.advance(days=2)
+    renew(api, alex)
+    renew(api, maya)
+    sam = make_guardian(api, "Sam")
+    link(api, sam, maya, approver=alex)
+    days = api.call("GET", f"/v1/teens/{maya.id}/usage", sam.token, params={"from": str(made)}).json()["days"]
+    assert [d["date"] for d in days] == [str(linked + timedelta(days=n)) for n in range(3)]
