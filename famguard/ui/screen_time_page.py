@@ -119,7 +119,10 @@ class ScreenTimePage(QWidget):
             self.period_changed.emit(period)
 
     def _ask_where(self) -> None:
-        suggested = f"screen-time-{self.teen_name or 'teen'}-{self.period}-days.csv".replace(" ", "-").lower()
+        # With the last day: next week's export was offered the same name, over this one.
+        shown = self.chart.chart
+        last = f"-to-{shown.days[-1].date.isoformat()}" if shown is not None and shown.days else ""
+        suggested = f"screen-time-{self.teen_name or 'teen'}-{self.period}-days{last}.csv".replace(" ", "-").lower()
         path, _filter = QFileDialog.getSaveFileName(
             self, "Export screen time", in_documents(suggested), "CSV files (*.csv)"
         )

@@ -91,7 +91,8 @@ def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
     rows = list(csv.reader(target.open(encoding="utf-8")))
     # Offered in the Documents folder, not wherever the app was started from.
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    assert offered == [str(Path(documents) / "screen-time-maya-7-days.csv")]
+    last = page.chart.chart.days[-1].date  # the teen's today: next week's export is another file
+    assert offered == [str(Path(documents) / f"screen-time-maya-7-days-to-{last.isoformat()}.csv")]
     assert rows[0][:4] == ["date", "weekday", "minutes_used", "limit_minutes"]
     assert [int(r[2]) for r in rows[1:]] == MINUTES
     assert rows[-1][3:] == ["90", "30", "no"]
