@@ -300,13 +300,17 @@ class AppController(QObject):
         if settings.last_email:
             self.window.sign_in.set_email(settings.last_email)
         if keyring_problem:
-            # Changes made before, still in the outbox, wait for this account's next sign-in: said,
-            # since the quit question promised them "the next time FamGuard is open and online".
-            them = "it" if waiting == 1 else "them"
-            unsent = f" {not_reached_words(waiting)} Sign in to send {them}." if waiting else ""
-            self._keyring_notice = f"ℹ {keyring_problem}{unsent}"
-            self.window.show_notice(self._keyring_notice)
+            self._keyring_notice = f"ℹ {keyring_problem}"
             self.window.sign_in.set_keyring_available(False, keyring_problem)
+            if waiting:
+                # Changes made before, still in the outbox, wait for this account's next sign-in:
+                # said, since the quit question promised them "the next time FamGuard is open and
+                # online" — in a notice of their own, which the sign-in form leaves up (it says the
+                # keyring's problem itself, and hides that notice).
+                them = "it" if waiting == 1 else "them"
+                self.window.show_notice(f"ℹ {not_reached_words(waiting)} Sign in to send {them}.")
+            else:
+                self.window.show_notice(self._keyring_notice)
         if remembered is None:
             if self.window.current_screen() == "startingView":
                 # A returning guardian whose keyring cannot be read (locked, say) signs in again:
