@@ -94,13 +94,16 @@ def secure_backend(backend: object, allowed: frozenset[str] = SECURE_BACKENDS) -
     return next((part for part in parts if _qualified(part) in allowed), None)
 
 
-def unsafe_backend(backend: object, allowed: frozenset[str] = SECURE_BACKENDS) -> str | None:
-    """When FamGuard cannot use `backend` (`secure_backend` finds none in it): the name of the
-    backend keyring would have used (a chain's first), for the message; else None."""
-    if secure_backend(backend, allowed) is not None:
-        return None
+def _would_use(backend: object) -> str:
+    """The name of the backend keyring would use (a chain's first), for a refusal's message."""
     parts = _chain(backend)
     return _qualified(parts[0]) if parts else _qualified(backend)
+
+
+def unsafe_backend(backend: object, allowed: frozenset[str] = SECURE_BACKENDS) -> str | None:
+    """When FamGuard cannot use `backend` (`secure_backend` finds none in it): the name of the
+    backend keyring would have used, for the message; else None."""
+    return None if secure_backend(backend, allowed) is not None else _would_use(backend)
 
 
 class CredentialError(FamGuardError):
@@ -167,7 +170,7 @@ class CredentialStore:
                 in_use = keyring.get_keyring()
                 backend = secure_backend(in_use, self.allowed)
                 if backend is None:
-                    results.put((False, _Unsafe(unsafe_backend(in_use, self.allowed) or _qualified(in_use))))
+                    results.put((False, _Unsafe(_would_use(in_use))))
                     return
                 results.put((True, fn(backend)))
             except Exception as exc:  # noqa: BLE001 - every keyring failure is translated below
