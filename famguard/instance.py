@@ -141,10 +141,12 @@ class SingleInstance(QObject):
             log.warning("Ignored a malformed message from another launch of FamGuard")
             socket.abort()
             return
+        # Said before the answer: once the other launch has its "ok" it exits, and whoever started
+        # it may end this one at once (the tests do), which would lose a line logged after.
+        log.info("Another launch of FamGuard handed over%s", " a link" if link else "")
         socket.write(b"ok\n")
         socket.flush()
         socket.disconnectFromServer()
-        log.info("Another launch of FamGuard handed over%s", " a link" if link else "")
         self.message_received.emit(link)
 
     def release(self) -> None:

@@ -40,7 +40,8 @@ class RunningApp:
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
+        self._pump_thread = threading.Thread(target=self._pump, daemon=True)
+        self._pump_thread.start()
         self.wait_for("Listening for other launches")
 
     def _pump(self) -> None:
@@ -61,7 +62,7 @@ class RunningApp:
     def stop(self, sig: int = signal.SIGTERM) -> str:
         self.process.send_signal(sig)
         self.process.wait(timeout=30)
-        time.sleep(0.2)  # the pump thread reads what was left
+        self._pump_thread.join(timeout=10)  # it ends at the end of the output: everything is read
         while not self.lines.empty():
             self.log.append(self.lines.get())
         return "".join(self.log)
