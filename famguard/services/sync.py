@@ -38,7 +38,7 @@ from famguard.domain.controls import (
     parse_controls_patch,
     time_away_block_to_json,
 )
-from famguard.domain.errors import DomainValidationError
+from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.services.events import Listener, NoticeKind, Notifier
 from famguard.services.family import FamilyService
@@ -123,6 +123,10 @@ class SyncStatus:
     unsent: int
     paused_until: datetime | None
     last_error: str | None
+    # Not online because the service answered with a failure or a reply FamGuard cannot read (a
+    # 500, a cut-off or malformed answer), not because it cannot be reached: telling the parent
+    # "You are offline" then sent them to check a connection that was fine.
+    service_problem: bool = False
 
 
 class SyncEngine:
@@ -160,6 +164,7 @@ class SyncEngine:
         self._online = True
         self._paused_until: datetime | None = None
         self._last_error: str | None = None
+        self._service_problem = False
         self.events_available = True
         self.store.recover_interrupted()  # a previous run died mid-send: those rows go out again
         self.store.prune_finished()  # a store of an older FamGuard may hold every change ever saved
@@ -174,11 +179,15 @@ class SyncEngine:
         self.notifier.remove_listener(callback)
 
     def status(self) -> SyncStatus:
-        return SyncStatus(self._online, self.store.unsent_count(), self._paused_until, self._last_error)
+        return SyncStatus(
+            self._online, self.store.unsent_count(), self._paused_until, self._last_error, self._service_problem
+        )
 
-    def _set_online(self, online: bool, error: str | None = None) -> None:
-        changed = online != self._online or error != self._last_error
-        self._online, self._last_error = online, error
+    def _set_online(self, online: bool, error: e.ApiError | None = None) -> None:
+        message = error.message if error is not None else None
+        service_problem = error is not None and kind_of(error) is not ErrorKind.OFFLINE
+        changed = online != self._online or message != self._last_error or service_problem != self._service_problem
+        self._online, self._last_error, self._service_problem = online, message, service_problem
         if online and self._paused_until is not None and self._paused_until <= datetime.now(self._paused_until.tzinfo):
             # A pause the service asked for lasts its time, whatever else it answers meanwhile (the
             # events poll coming back cleared it, and the sender asked again at once: 429 again).
@@ -372,8 +381,11 @@ class SyncEngine:
             self.notifier.notify(NoticeKind.OUTBOX, teen)
             return _Outcome.RETRY_LATER
         except e.Conflict as exc:
-            if exc.code == "idempotency_in_progress":  # our own earlier attempt is still running
-                return self._keep_pending(change, exc)
+            if exc.code == "idempotency_in_progress":
+                # Our own earlier attempt is still running on the service (or its process died
+                # holding the key, which the service frees after a while): the change is on its
+                # way, and neither the connection nor the service is at fault.
+                return self._keep_pending(change, None)
             return self._reject(change, exc)
         except (e.ValidationFailed, e.Forbidden, e.NotFound, e.Gone) as exc:
             return self._reject(change, exc)
@@ -397,7 +409,7 @@ class SyncEngine:
     def _keep_pending(self, change: OutboxChange, exc: e.ApiError | None) -> _Outcome:
         self.store.mark_pending(change.id, exc.message if exc else None)
         if exc is not None:
-            self._set_online(False, exc.message)
+            self._set_online(False, exc)
         self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
         return _Outcome.STOP
 
@@ -643,7 +655,7 @@ class SyncEngine:
                 return
             except e.ApiError as exc:
                 failures += 1
-                self._set_online(False, exc.message)
+                self._set_online(False, exc)
                 self._stop.wait(min(PULL_RETRY_MAX, 2.0**failures))
             except Exception:  # noqa: BLE001 - keep pulling
                 log.exception("Pulling changes failed")

@@ -80,7 +80,9 @@ class OfflineBanner(Banner):
     """ "You are offline" with the number of changes waiting, or "Sync paused until …" when the
     service asked the app to wait (its write budget, famguard/server/write_budget.py: the app is
     not offline then, and saying so sent a parent to check a connection that was fine), whether or
-    not the service answers other calls meanwhile; hidden when online and not paused."""
+    not the service answers other calls meanwhile, or the service's own failure in words when it
+    answers but fails (a 500, a cut-off or malformed answer: not offline either); hidden when
+    changes go through."""
 
     retry_requested = Signal()
 
@@ -88,14 +90,23 @@ class OfflineBanner(Banner):
         super().__init__("offlineBanner", "Offline", parent)
         self.action_clicked.connect(self.retry_requested)
 
-    def set_offline(self, offline: bool, queued: int = 0, paused_until: datetime | None = None) -> None:
+    def set_offline(
+        self, offline: bool, queued: int = 0, paused_until: datetime | None = None, problem: str | None = None
+    ) -> None:
+        """`problem`: the service's failure in words, when it answers but fails (not offline)."""
         if not offline and paused_until is None:
             if not self.isHidden():
                 # its going away was only visible
-                announce(self, "Sync resumed." if self.accessibleName() == "Sync paused" else "Back online.")
+                back = {"Sync paused": "Sync resumed.", "Service problem": "The service works again."}
+                announce(self, back.get(self.accessibleName(), "Back online."))
             self.hide()
             return
-        when = "then" if paused_until is not None else "when the connection is back"
+        if paused_until is not None:
+            when = "then"
+        elif problem:
+            when = "when the service works again"
+        else:
+            when = "when the connection is back"
         if queued == 0:
             waiting = f"Changes you make are kept and sent {when}."
         elif queued == 1:
@@ -107,6 +118,9 @@ class OfflineBanner(Banner):
             until = f"{paused_until.astimezone():%H:%M}"
             self.show_text(f"◷ Sync paused until {until}: the service asked FamGuard to wait. {waiting}",
                            action="&Try again now")  # fmt: skip
+        elif problem:
+            self.setAccessibleName("Service problem")
+            self.show_text(f"⚠ {problem} {waiting}", action="&Try again now")
         else:
             self.setAccessibleName("Offline")
             self.show_text(f"⚠ You are offline. {waiting}", action="&Try again now")

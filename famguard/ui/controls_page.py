@@ -53,7 +53,7 @@ from famguard.ui.common import (
 )
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
-from famguard.ui.viewstate import SyncState, state_text
+from famguard.ui.viewstate import Held, SyncState, state_text
 
 REFUSED_STATES = (SyncState.REJECTED, SyncState.CONFLICT)  # said at once, over what is being read
 
@@ -151,7 +151,7 @@ class ControlRow(QFrame):
         self.editor.cancel_pending()
         self.editor.say("")
 
-    def set_state(self, state: SyncState, *, offline: bool, message: str | None) -> None:
+    def set_state(self, state: SyncState, *, held: Held, message: str | None) -> None:
         if state != SyncState.IDLE:
             self.note = ""  # the guardian's own change is newer news than one from elsewhere
         if state == SyncState.SAVED and self.state in (SyncState.PENDING, SyncState.SENDING):
@@ -159,14 +159,14 @@ class ControlRow(QFrame):
             # one, until the next receipt (set_receipt) says where it stands with this one.
             self.receipt = ""
         self.state = state
-        text = state_text(state, offline=offline, message=message)
+        text = state_text(state, held=held, message=message)
         if state == SyncState.SAVED and self.receipt:
             text = f"{text} — {self.receipt}"
         self.retry.setVisible(state == SyncState.REJECTED)
         # Said aloud when it changes: the focus is on the editor, so a screen reader never read
         # the status label's new words ("saved", "not saved: …", "on Maya's phone since 14:02").
         # Not "saving…": the guardian has just made the change, and the answer follows at once.
-        quiet = state == SyncState.IDLE or (state in (SyncState.PENDING, SyncState.SENDING) and not offline)
+        quiet = state == SyncState.IDLE or (state in (SyncState.PENDING, SyncState.SENDING) and held is Held.NOT)
         if not quiet and text and text != self.status.text():
             label = SPECS[self.field].label
             announce(self.status, f"{label}: {without_symbol(text)}", assertive=state in REFUSED_STATES)
@@ -288,7 +288,7 @@ class ControlsPage(QWidget):
         self.teen_id = ""
         self.age = 0
         self.name = ""
-        self._offline = False
+        self._held = Held.NOT
         self._messages: dict[str, str | None] = {}
         # What the page was told while rows were still to build: a row built later starts from it.
         self._controls: Controls | None = None
@@ -395,8 +395,8 @@ class ControlsPage(QWidget):
             row.editor.set_age(self.age)
             row.editor.set_value(getattr(self._controls, field))
         row.receipt = self._receipt
-        if self._offline or self._receipt or self._messages.get(field):
-            row.set_state(row.state, offline=self._offline, message=self._messages.get(field))
+        if self._held is not Held.NOT or self._receipt or self._messages.get(field):
+            row.set_state(row.state, held=self._held, message=self._messages.get(field))
 
     def _warm(self, row: ControlRow) -> None:
         """Draw a built row once off screen (see common.draw_off_screen) while the page is hidden."""
@@ -423,7 +423,7 @@ class ControlsPage(QWidget):
             for row in self._rows.values():
                 row.note = ""
                 row.collapse()
-                row.set_state(SyncState.IDLE, offline=False, message=None)
+                row.set_state(SyncState.IDLE, held=Held.NOT, message=None)
             self._scroll.verticalScrollBar().setValue(0)  # each teen's page opens at its top
         self.teen_id = teen_id
         self.age = age
@@ -481,19 +481,20 @@ class ControlsPage(QWidget):
 
     def set_field_state(self, field: str, state: SyncState, message: str | None = None) -> None:
         self._messages[field] = message
-        self.rows[field].set_state(state, offline=self._offline, message=message)
+        self.rows[field].set_state(state, held=self._held, message=message)
 
     def set_receipt(self, words: str) -> None:
         """Where the teen's phone stands ("on Maya's phone 14:02"), said after each "saved"."""
         self._receipt = words
         for field, row in self._rows.items():
             row.receipt = words
-            row.set_state(row.state, offline=self._offline, message=self._messages.get(field))
+            row.set_state(row.state, held=self._held, message=self._messages.get(field))
 
-    def set_offline(self, offline: bool) -> None:
-        self._offline = offline
+    def set_offline(self, offline: bool, *, service_problem: bool = False) -> None:
+        """Changes are held: `service_problem` when the service answers, but with a failure."""
+        self._held = (Held.SERVICE if service_problem else Held.OFFLINE) if offline else Held.NOT
         for field, row in self._rows.items():
-            row.set_state(row.state, offline=offline, message=self._messages.get(field))
+            row.set_state(row.state, held=self._held, message=self._messages.get(field))
 
     def focus_first(self) -> None:
         """The page opened: the keyboard starts at its first setting."""
@@ -526,7 +527,7 @@ class ControlsPage(QWidget):
                 row.editor.set_value(previous)
                 break
         self._refresh_undo()
-        row.set_state(SyncState.IDLE, offline=self._offline, message=None)
+        row.set_state(SyncState.IDLE, held=self._held, message=None)
         row.editor.say(f"✗ {message}")
 
     def _edited(self, field: str, value: Any) -> None:

@@ -528,8 +528,9 @@ class FamilyPresenter(Presenter):
     def _show_status(self, status: SyncStatus) -> None:
         was_online, self._online = self._online, status.online
         self.teen_list.online = status.online
-        self.window.offline_banner.set_offline(not status.online, status.unsent, status.paused_until)
-        self.controls.set_offline(not status.online)
+        problem = status.last_error if status.service_problem else None
+        self.window.offline_banner.set_offline(not status.online, status.unsent, status.paused_until, problem)
+        self.controls.set_offline(not status.online, service_problem=status.service_problem)
         if not was_online and status.online:
             self.refresh_teens()  # what failed while offline (the whole family after an offline start)
             if self.current:

@@ -68,7 +68,7 @@ class TeenControlsPresenter(Presenter):
         self._asked_conflicts: set[int] = set()
         self._conflict_open = False
         self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
-        self._offline = False
+        self._offline = (False, False)  # offline, and whether because of the service
         self._page: ControlsPage | None = None
         # Per teen: the changes made on the page (counted here) and how many of them the outbox
         # has taken or refused (counted by the workers that queue them). A read begun before the
@@ -92,7 +92,7 @@ class TeenControlsPresenter(Presenter):
         self._page = page
         self.track(page.change_requested, self.change)
         self.track(page.retry_requested, self.retry)
-        page.set_offline(self._offline)
+        page.set_offline(self._offline[0], service_problem=self._offline[1])
         if self.teens.current:
             self.show(self.teens.current)
 
@@ -132,10 +132,10 @@ class TeenControlsPresenter(Presenter):
         """A change the app makes for this guardian (not from the controls page) is theirs too."""
         self._requested[(teen_id, field)] = value
 
-    def set_offline(self, offline: bool) -> None:
-        self._offline = offline
+    def set_offline(self, offline: bool, *, service_problem: bool = False) -> None:
+        self._offline = (offline, service_problem)
         if self._page is not None:
-            self._page.set_offline(offline)
+            self._page.set_offline(offline, service_problem=service_problem)
 
     def _load(self, teen_id: str) -> Loaded:
         """On a worker: the cache at once, or the server when nothing is cached yet."""

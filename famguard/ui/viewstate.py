@@ -9,7 +9,7 @@ from enum import StrEnum
 from famguard.domain.schedule import format_minutes
 from famguard.domain.sync import SyncState
 
-__all__ = ["SyncState", "TeenRow", "TeenSync", "state_text"]  # SyncState: the domain's, one vocabulary
+__all__ = ["Held", "SyncState", "TeenRow", "TeenSync", "state_text"]  # SyncState: the domain's, one vocabulary
 
 
 # symbol, words; the words are what a screen reader says and what a colour-blind parent reads.
@@ -21,13 +21,22 @@ _STATE_TEXT: dict[SyncState, tuple[str, str]] = {
     SyncState.CONFLICT: ("⚠", "changed by someone else — choose which to keep"),
     SyncState.REJECTED: ("✗", "not saved"),
 }
-_OFFLINE_TEXT = ("◷", "will be sent when online")
 
 
-def state_text(state: SyncState, *, offline: bool = False, message: str | None = None) -> str:
+class Held(StrEnum):
+    """Why changes are not going out now, in the words a waiting setting says: they are not held
+    (they go), the connection is down, or the service answers with a failure or a reply FamGuard
+    cannot read (a 500, a cut-off answer) — which is not the parent's connection."""
+
+    NOT = ""
+    OFFLINE = "will be sent when online"
+    SERVICE = "will be sent when the service works again"
+
+
+def state_text(state: SyncState, *, held: Held = Held.NOT, message: str | None = None) -> str:
     """The status line shown next to a setting, e.g. "✓ saved" or "✗ not saved: <reason>"."""
-    if offline and state in (SyncState.PENDING, SyncState.SENDING):
-        symbol, words = _OFFLINE_TEXT
+    if held is not Held.NOT and state in (SyncState.PENDING, SyncState.SENDING):
+        symbol, words = "◷", held.value
     else:
         symbol, words = _STATE_TEXT[state]
     if not words:

@@ -169,6 +169,52 @@ def test_a_reply_lost_on_every_try_stays_pending_then_goes_once(live_server: str
     session.close()
 
 
+def test_our_own_attempt_still_running_on_the_service_is_neither_offline_nor_lost(database_url: str) -> None:
+    """The service answers 409 "idempotency_in_progress" while an earlier attempt of the same
+    change (same key) is still being done there — or died holding the key, which PostgreSQL frees
+    after a minute. Neither the connection nor the service is at fault: the engine said "You are
+    offline" for that minute. It stays online, keeps the change waiting with no error, and sends
+    it once when the first attempt is done. The first attempt is held inside the real server (its
+    test hook after the claim), on the FastAPI route (fast path off), the one that claims first."""
+    import threading
+
+    with LocalServer(database_url, fast_path=False) as server:
+        g, address = guardian(server.url)
+        teen_id = pair(g, teen(server.url))
+        session = sign_in(server.url, address)
+        session.sync.queue_change(teen_id, search_enabled=False)
+        [change] = session.store.changes(teen_id)
+        claimed, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            claimed.set()
+            assert release.wait(10)
+
+        service = server.app.state.service
+        service.hooks["after_idempotency_claim"] = hold
+        earlier = threading.Thread(  # the same change, key and version: as a first try the app lost
+            target=lambda: g.patch_controls(
+                teen_id, {"search_enabled": False}, if_match=change.base_etag, idempotency_key=change.idempotency_key
+            )
+        )
+        earlier.start()
+        assert claimed.wait(10)
+        service.hooks.clear()
+        try:
+            assert session.sync.send_pending() == 0
+            status = session.sync.status()
+            assert status.online and not status.service_problem and status.unsent == 1
+            waiting = session.store.change(change.id)
+            assert waiting.state == SyncState.PENDING and waiting.last_error is None
+        finally:
+            release.set()
+            earlier.join(10)
+        assert session.sync.send_pending() == 1
+        assert session.store.change(change.id).state == SyncState.SAVED
+        assert [(a.before, a.after) for a in g.activity(teen_id) if a.field == "search_enabled"] == [(True, False)]
+        session.close()
+
+
 def _two_guardians(url: str) -> tuple[AccountSession, AccountSession, str]:
     first, first_email = guardian(url, "Alex")
     second, second_email = guardian(url, "Robin")

@@ -349,6 +349,8 @@ def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, p
     qtbot.keyClick(find(page, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
     banner = controller.window.offline_banner
     qtbot.waitUntil(lambda: banner.isVisible() and "1 change is waiting" in banner.text(), timeout=WAIT)
+    # the connection, not the service (test_service_problem.py has the other side)
+    assert banner.text().startswith("⚠ You are offline.") and "when the connection is back" in banner.text()
     wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
     qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_40"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2 changes are waiting" in banner.text(), timeout=WAIT)
