@@ -1,10 +1,11 @@
 """ApiClient: one method per API v1 operation (famguard/server/API.md), returning domain objects.
 
-This is the only module that calls `requests`: every call passes a (connect, read) timeout,
-redirects are followed here (to the same origin only: another one is refused, as a 307 would
-re-send a password or a refresh token there), transient failures are
-retried with capped jittered backoff, an expired access token is refreshed once (single-flight)
-and every failure becomes an ApiError. All methods block; call them from a worker thread."""
+This is the only module that calls `requests`: every call passes a (connect, read) timeout and
+has an overall deadline (a trickled answer cannot hold it: famguard.api.http_session), redirects
+are followed here (to the same origin only: another one is refused, as a 307 would re-send a
+password or a refresh token there), transient failures are retried with capped jittered backoff,
+an expired access token is refreshed once (single-flight) and every failure becomes an ApiError.
+All methods block; call them from a worker thread."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from requests.structures import CaseInsensitiveDict
 
 from famguard.api import errors as e
 from famguard.api import parsing as p
+from famguard.api.http_session import overall_deadline
 from famguard.api.tokens import TokenManager
 from famguard.api.transport import (
     RETRY_STATUSES,
@@ -50,6 +52,9 @@ from famguard.domain.models import (
 
 DEFAULT_TIMEOUT = (3.05, 10.0)
 EVENTS_MARGIN = 10.0  # seconds on top of a long-poll's `wait`, so a slow answer is not a timeout
+# The time an answer may take in all beyond its (connect, read) timeouts: a slow link's biggest
+# answer, far more than any of ours needs, and an end to one trickled a byte at a time.
+OVERALL_MARGIN = 30.0
 MAX_BODY_BYTES = 4 * 1024 * 1024  # no reply of the contract comes near this; a bigger one is not ours
 MAX_REDIRECTS = 5
 _IDEMPOTENT_METHODS = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
@@ -144,6 +149,7 @@ class ApiClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen dataclass, safe as a default
         sleep: Callable[[float], None] = time.sleep,
+        overall_margin: float = OVERALL_MARGIN,
     ) -> None:
         self.base_url = check_server_url(base_url)
         self.session = session
@@ -151,6 +157,7 @@ class ApiClient:
         self.tokens = tokens if tokens is not None else TokenManager()
         self.timeout = timeout
         self.retry = retry
+        self.overall_margin = overall_margin
         self._sleep = sleep
         self.refresh_count = 0  # refresh requests this client sent (tests and diagnostics)
         self._count_lock = threading.Lock()
@@ -158,6 +165,19 @@ class ApiClient:
     # --- transport -----------------------------------------------------------------------
 
     def _send_once(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        with overall_deadline(connect + read + self.overall_margin) as deadline:
+            try:
+                reply = self._follow(method, url, headers, body, timeout)
+            except requests.RequestException:
+                if deadline.expired:  # the watchdog ended it: a timeout, whatever the read met then
+                    raise requests.ReadTimeout("The answer took longer than its overall deadline.") from None
+                raise
+            if deadline.expired:  # an answer without a length ends quietly where the socket was shut
+                raise requests.ReadTimeout("The answer took longer than its overall deadline.")
+            return reply
+
+    def _follow(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:
         for _ in range(MAX_REDIRECTS + 1):
             response = self.session.request(
                 method,

@@ -81,6 +81,43 @@ def test_a_slow_network_is_only_slow(live_server: str, proxy: FaultProxy, condit
     session.close()
 
 
+def test_an_answer_trickled_past_its_deadline_ends_as_a_timeout_and_the_change_goes_once_later(
+    live_server: str, proxy: FaultProxy
+) -> None:
+    """Found from outside: requests' read timeout bounds each read, not the answer, so a service
+    that trickled its answer a byte at a time held the change "saving…" for as long as it liked
+    (here ~1 KB, head and body, at a byte every 0.25 s: four minutes a try, never the read
+    timeout of 1 s without a byte). Each try now ends at its overall deadline (connect + read +
+    margin: 2 s here) as a timeout; the change waits with that reason and goes once when the
+    answers come whole."""
+    import time
+
+    def deadline_factory(base_url, session, tokens=None):  # noqa: ANN001, ANN202 - SessionService's factory
+        return ApiClient(base_url, session, tokens=tokens, retry=FAST, timeout=(0.5, 1.0), overall_margin=0.5)
+
+    g, address = guardian(live_server)
+    teen_id = pair(g, teen(live_server))
+    session = SessionService(None, api_factory=deadline_factory).sign_in(proxy.url, address, PASSWORD, remember=False)
+    session.sync.refresh_controls(teen_id)
+    proxy.trickle_bytes, proxy.trickle_interval = 1, 0.25
+    proxy.fault(Fault.TRICKLE, "PATCH /v1/teens", times=FAST.attempts)
+    session.sync.queue_change(teen_id, daily_limit_minutes=75)
+    started = time.monotonic()
+    assert session.sync.send_pending() == 0
+    # Not a speed check: one trickled answer alone would take minutes, three tries far more.
+    assert time.monotonic() - started < 60
+    [change] = session.store.changes(teen_id)
+    assert change.state == SyncState.PENDING and "took too long" in (change.last_error or "")
+    assert proxy.count("PATCH /v1/teens") == FAST.attempts  # each try ended, and was tried again
+    assert _entries(g, teen_id, "daily_limit_minutes") == 1  # the service did it once, on the first
+
+    proxy.clear()
+    assert session.sync.send_pending() == 1  # the same key: answered from the first, not done again
+    assert session.store.change(change.id).state == SyncState.SAVED
+    assert _entries(g, teen_id, "daily_limit_minutes") == 1
+    session.close()
+
+
 @pytest.mark.parametrize("kind", [Fault.RESET, Fault.TRUNCATE, Fault.DROP], ids=["reset", "truncate", "drop"])
 def test_a_request_without_a_key_is_not_sent_twice(live_server: str, proxy: FaultProxy, kind: Fault) -> None:
     """Asking for more time is a POST without an Idempotency-Key: after a broken reply the client
