@@ -6,7 +6,7 @@ the birth date, the teen's today and the current controls."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from famguard.domain.age import ADULT_AGE, OLDER_TEEN_AGE, date_of_age
 from famguard.domain.control_words import mid_sentence
 from famguard.domain.controls import CONTROLS, SPECS, Controls
+from famguard.domain.plain_text import listed
 
 PREVIEW_DAYS = 60  # how long before the birthday the preview shows
 AGE_KIND = "age"  # the history entry's kind and field when the teen turns 16
@@ -99,10 +100,6 @@ def opened_at_16() -> dict[str, list[str]]:
     return {"available": available, "widened": widened}
 
 
-def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def _control_names(fields: Any, owner: str) -> list[str]:  # noqa: ANN401 - a JSON list, normally
     """The fields' declared labels, lower-cased and about `owner` ("downloads of Maya's videos");
     fields this version does not know are left out."""
@@ -125,11 +122,11 @@ def turned_16_words(name: str, after: Any, *, for_teen: bool = False) -> str:  #
     parts = []
     if available:
         them = "they stay off until {} them" if len(available) > 1 else "it stays off until {} it"
-        parts.append(f"{_listed(available)} became available — {them.format(changer)}")
+        parts.append(f"{listed(available)} became available — {them.format(changer)}")
     widened = [f for f in facts.get("widened") or [] if isinstance(f, str) and f in SPECS]
     for field, words in zip(widened, _control_names(widened, owner), strict=True):
         rule = SPECS[field].age_rule
         opened = [text for value, text in SPECS[field].choices if rule is not None and value not in rule.allowed]
         if opened:
-            parts.append(f"{words} can also be set to {_listed([f'“{o}”' for o in opened])}")
+            parts.append(f"{words} can also be set to {listed([f'“{o}”' for o in opened])}")
     return f"{subject} turned 16" + (": " + "; ".join(parts) if parts else "")

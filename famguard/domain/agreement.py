@@ -1,8 +1,8 @@
 """The family agreement: a one- or two-page document of the teen's current rules to talk through
 and sign together — each rule in plain words with why it is set (both from the control's
 declaration in famguard.domain.controls), the temporary rules in force or planned (exam weeks:
-the phone counts against those), room for what the teen asks in return, space for both
-to sign, and the date. Pure: it returns the content; the ui lays it out (HTML) and prints it."""
+the phone counts against those), room for what the teen asks in return, space for the teen and
+each of their guardians to sign, and the date. Pure: it returns the content; the ui lays it out (HTML) and prints it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from html import escape
 
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
+from famguard.domain.plain_text import listed
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ class AgreementRule:
 @dataclass(frozen=True)
 class Agreement:
     teen_name: str
-    guardian_name: str
+    # Every guardian of the teen signs (the one printing it first): the agreement is the family's,
+    # and one naming a single parent of two left the other out of the rules they also set.
+    guardian_names: tuple[str, ...]
     on: date
     rules: tuple[AgreementRule, ...]
     # The temporary rules in force or planned, in words: during exam weeks the phone counts
@@ -36,7 +39,7 @@ class Agreement:
 
     @property
     def title(self) -> str:
-        return f"Our family agreement: {self.teen_name} and {self.guardian_name}"
+        return f"Our family agreement: {listed([self.teen_name, *self.guardian_names])}"
 
     def intro(self) -> str:
         return (
@@ -67,17 +70,21 @@ class Agreement:
         parts.append(f"<h2>What {escape(self.teen_name)} asks in return</h2>")
         parts.append("".join(f"<p>{line}</p>" for _ in range(4)))
         parts.append("<h2>Signed</h2>")
+        signers = [self.teen_name, *self.guardian_names]
+        rows = (signers[i : i + 2] for i in range(0, len(signers), 2))  # two lines to sign on a row
         parts.append(
-            '<table width="100%" cellpadding="6" cellspacing="0" border="0"><tr>'
-            f"<td>{'_' * 30}<br>{escape(self.teen_name)}</td>"
-            f"<td>{'_' * 30}<br>{escape(self.guardian_name)}</td></tr></table>"
+            '<table width="100%" cellpadding="6" cellspacing="0" border="0">'
+            + "".join(
+                "<tr>" + "".join(f"<td>{'_' * 30}<br>{escape(name)}</td>" for name in row) + "</tr>" for row in rows
+            )
+            + "</table>"
         )
         parts.append(f"<p>Date: {self.on.day} {self.on:%B %Y}</p>")
         return "\n".join(parts)
 
 
 def build_agreement(
-    teen_name: str, guardian_name: str, controls: Controls, on: date, temporary: Iterable[str] = ()
+    teen_name: str, guardian_names: list[str], controls: Controls, on: date, temporary: Iterable[str] = ()
 ) -> Agreement:
     rules = tuple(
         AgreementRule(
@@ -90,4 +97,4 @@ def build_agreement(
         )
         for spec in CONTROLS
     )
-    return Agreement(teen_name, guardian_name, on, rules, tuple(temporary))
+    return Agreement(teen_name, tuple(guardian_names), on, rules, tuple(temporary))

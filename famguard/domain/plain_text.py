@@ -40,6 +40,7 @@ at the trimmed text (what is kept)."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 # The words of every refusal; a form says them before sending, the service in its 422.
@@ -189,3 +190,8 @@ def account_in_news(name: str, my_name: str) -> str:
     """How news names an account that asks to join, or joins, a teen's guardians: “Jordan”, or
     "Another account named “Sam Guardian”, not yours," when it carries the reader's name."""
     return f"Another account named “{name}”, not yours," if carries_my_name(name, my_name) else f"“{name}”"
+
+
+def listed(words: Sequence[str]) -> str:
+    """Names (or any words) in a sentence: "Maya", "Maya and Sam", "Maya, Sam and Alex"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -1,6 +1,6 @@
 """Drives "Family agreement…" (Account menu): the selected teen's current rules (unsent edits
 included, as the guardian sees them) and the temporary rules in force or planned become the
-document; "Save as PDF…" writes it on a worker."""
+document, signed by the teen and each of their guardians; "Save as PDF…" writes it on a worker."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class AgreementPresenter(Presenter):
         teens: TeenListPresenter,
         *,
         guardian_name: str,
+        me: str,
         on_failure: FailureHandler | None = None,
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
@@ -42,6 +43,7 @@ class AgreementPresenter(Presenter):
         self.insight = insight
         self.teens = teens
         self.guardian_name = guardian_name
+        self.me = me  # this guardian's account: first to sign, and not named twice
         self.dialog: AgreementDialog | None = None  # Family > agreement opens it (FamilyPresenter)
 
     def open(self) -> None:
@@ -52,11 +54,20 @@ class AgreementPresenter(Presenter):
             return
         self.run(partial(self._read, teen_id), partial(self._show, row.name), name="agreement")
 
-    def _read(self, teen_id: str) -> tuple[Controls | None, list[TemporaryRule]]:
-        return self.sync.displayed_controls(teen_id), self.sync.trust.cached_rules(teen_id)
+    def _read(self, teen_id: str) -> tuple[Controls | None, list[TemporaryRule], list[str]]:
+        """The rules as the guardian sees them, and who signs: this guardian, then the teen's
+        other guardians as the service says now (as last said when it cannot be asked)."""
+        from famguard.api.errors import ApiError  # loaded by the services already
 
-    def _show(self, teen_name: str, read: tuple[Controls | None, list[TemporaryRule]]) -> None:
-        controls, rules = read
+        try:
+            guardians = self.sync.family.refresh_guardians(teen_id)
+        except ApiError:
+            guardians = self.sync.family.cached_guardians(teen_id)
+        signers = [self.guardian_name, *(g.display_name for g in guardians if g.id != self.me)]
+        return self.sync.displayed_controls(teen_id), self.sync.trust.cached_rules(teen_id), signers
+
+    def _show(self, teen_name: str, read: tuple[Controls | None, list[TemporaryRule], list[str]]) -> None:
+        controls, rules, signers = read
         if controls is None:
             self.window.show_notice(
                 f"ℹ {teen_name}'s settings are still loading; try again in a moment.", hide_after_ms=8000
@@ -69,7 +80,7 @@ class AgreementPresenter(Presenter):
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = AgreementDialog(
-            build_agreement(teen_name, self.guardian_name, controls, date.today(), rules_ahead(rules, today)),
+            build_agreement(teen_name, signers, controls, date.today(), rules_ahead(rules, today)),
             self.window,
         )
         self.track(self.dialog.save_requested, self.save)

@@ -224,7 +224,7 @@ class FamilyPresenter(Presenter):
 
             s = self.session
             self._agreement = AgreementPresenter(self.window, self.tasks, s.sync, s.insight, self.teen_list,
-                                                 guardian_name=s.account.display_name,
+                                                 guardian_name=s.account.display_name, me=s.account.id,
                                                  on_failure=self.failed)  # fmt: skip
         return self._agreement
 

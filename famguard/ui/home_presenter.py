@@ -26,6 +26,7 @@ from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, SPECS, Controls
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TimeRequest, UsageDay
+from famguard.domain.plain_text import listed
 from famguard.domain.schedule import teen_today
 from famguard.domain.sync import OPEN_STATES
 from famguard.domain.temporary import in_force, with_rule
@@ -299,7 +300,7 @@ class HomePresenter(Presenter):
         elif people == ["you"]:
             title = f"You changed {name}'s controls on another computer"
         else:
-            everyone = " and ".join(people)
+            everyone = listed(people)
             title = f"{everyone[:1].upper()}{everyone[1:]} changed {name}'s controls"
         controls = inputs.controls
         # "Comments on Maya's videos", in a notice that names her; the value as the controls say it.

@@ -11,6 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from famguard.domain.models import TeenSummary, UsageDay
+from famguard.domain.plain_text import listed
 from famguard.domain.sync import SyncState
 from famguard.domain.today import TeenToday
 from famguard.ui.presenter import FailureHandler, Presenter
@@ -117,7 +118,7 @@ class TeenListPresenter(Presenter):
         text = {True: NO_TEEN_TEXT, False: NOT_ASKED_TEXT, None: ASKING_TEXT}[self._service_answered]
         if self._asked:
             one = len(self._asked) == 1
-            names = " and ".join(", ".join(self._asked).rsplit(", ", 1))
+            names = listed(self._asked)
             them, whose = (names, f"{names}'s") if one else ("them", "their")
             if self._service_answered:  # not "Add a teen": a teen was added, and waits for a yes
                 text = "No teen is linked yet."

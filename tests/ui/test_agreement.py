@@ -1,6 +1,7 @@
 """The family agreement against the real server: "Family agreement…" builds the document of the
 selected teen's current rules; the saved PDF (QPdfWriter), read back with pdftotext, contains
-every current value in the declaration's words, the teen's and guardian's names and the date."""
+every current value in the declaration's words, the names of the teen and each of her guardians
+(who sign it) and the date."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from famguard.domain.controls import CONTROLS
-from tests.support.accounts import pair
+from tests.support.accounts import member, pair
 
 from .test_flows import WAIT, click, find, sign_in, wait_teen_page
 
@@ -26,10 +27,16 @@ def words(text: str) -> str:
 
 
 @pytest.mark.usefixtures("real_keyring")
-def test_the_agreement_pdf_contains_every_current_value(qtbot, launch, proxy, guardian, teen, tmp_path, monkeypatch):
+def test_the_agreement_pdf_contains_every_current_value(
+    qtbot, launch, live_server, proxy, guardian, teen, tmp_path, monkeypatch
+):
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: apt-get install poppler-utils (.ci/run does)")
     teen_id = pair(guardian.api, teen.api)
+    # Found from outside: a teen's second guardian was left out of the agreement (its title and
+    # its signatures named the guardian printing it only), although they set the rules too.
+    alex = member(live_server, "guardian", "Alex Rivera")
+    pair(alex.api, teen.api, approver=guardian.api)
     etag = guardian.api.get_controls(teen_id).etag
     changes = {
         "daily_limit_minutes": 75,
@@ -66,12 +73,21 @@ def test_the_agreement_pdf_contains_every_current_value(qtbot, launch, proxy, gu
         value = words(spec.describe(getattr(controls, spec.name)).replace("your teen", "Maya"))
         assert value in text, f"{spec.name}: {value!r} is not in the PDF"
     assert "Who can see liked videos: Only Maya" in text and "your teen" not in text.lower()
-    for expected in ("Our family agreement: Maya and Sam Guardian", "What Maya asks in return", "Signed"):
+    for expected in ("Our family agreement: Maya, Sam Guardian and Alex Rivera", "What Maya asks in return"):
         assert expected in text
+    signed = text[text.index("Signed") :]
+    assert all(name in signed for name in ("Maya", "Sam Guardian", "Alex Rivera")), signed
     today = date.today()
     assert f"Date: {today.day} {today:%B %Y}" in text
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Pages:\s+[12]\n", pages), pages  # one or two pages
+
+    proxy.set_offline(True)  # the guardians as last said: the agreement still opens, signed by all
+    dialog.close()
+    controller.window.agreement_action.trigger()
+    qtbot.waitUntil(lambda: presenter.dialog is not dialog and presenter.dialog.isVisible(), timeout=WAIT)
+    assert "Our family agreement: Maya, Sam Guardian and Alex Rivera" in presenter.dialog.preview.toPlainText()
+    proxy.set_offline(False)
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -103,7 +119,7 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
         return 1  # Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", choose_pdf_printer)
-    agreement = build_agreement("Maya", "Sam", defaults_for_age(14).replace(daily_limit_minutes=95), date.today())
+    agreement = build_agreement("Maya", ["Sam"], defaults_for_age(14).replace(daily_limit_minutes=95), date.today())
     dialog = AgreementDialog(agreement)
     qtbot.addWidget(dialog)
     dialog.show()  # a person clicks "Print…" on the dialog they see
