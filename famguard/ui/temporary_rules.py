@@ -32,7 +32,8 @@ from famguard.domain import teen_view
 from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
 from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
-from famguard.ui.common import named, one_line, show_words, wrapping_label
+from famguard.domain.values import short_day
+from famguard.ui.common import named, one_line, plain_label, show_words, wrapping_label
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_outside, range_text
 
 CUSTOM = "Custom"
@@ -110,9 +111,14 @@ class RuleDialog(QDialog):
         self.name.setMaxLength(80)
         self.starts = named(QDateEdit(), "ruleStarts", "First day")
         self.ends = named(QDateEdit(), "ruleEnds", "Last day")
+        # The days run from the first to the last, with their weekdays (the boxes have none: a
+        # weekday section was a Tab stop of its own in each box, 4 instead of 3, and typing in it
+        # moved the date by whole days).
+        self.span = named(plain_label(""), "ruleSpan", "The rule's days")
         for edit in (self.starts, self.ends):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.dateChanged.connect(self._say_span)
             # No minimum of today: typing a day ("20") went through its first digit, a day before
             # today, which the box refused, so only the second stayed ("0" → nothing, "18" → 8).
             # A rule over before today is refused on Save, in words (temporary.check_dates).
@@ -156,6 +162,7 @@ class RuleDialog(QDialog):
         form.addRow("&Name", self.name)
         form.addRow("&First day", self.starts)
         form.addRow("&Last day", self.ends)
+        form.addRow("", self.span)
         limit = QHBoxLayout()
         limit.addWidget(self.limit)
         limit.addWidget(self.limit_range, 1)
@@ -183,6 +190,23 @@ class RuleDialog(QDialog):
         self._wheel_guard.guard(self)
         self._preset(self.kind.currentText())
         self.name.setFocus()
+
+    def _say_span(self, *_changed: object) -> None:
+        starts, ends = _pydate(self.starts.date()), _pydate(self.ends.date())
+        days = (ends - starts).days + 1
+
+        def day(when: date) -> str:  # "Mon 7 Dec", with the year when it is not this one
+            return short_day(when) + (f" {when.year}" if when.year != self.today.year else "")
+
+        if days < 1:
+            words = "The last day is before the first."
+        elif days == 1:
+            words = f"1 day: {day(starts)}"
+        else:
+            words = f"{days} days: {day(starts)} to {day(ends)}"
+        show_words(self.span, words)
+        for edit in (self.starts, self.ends):  # said with the box, as the keyboard moves through it
+            edit.setAccessibleDescription(words)
 
     def _edited(self, *_changed: object) -> None:
         if self.problems.text().startswith("✗"):

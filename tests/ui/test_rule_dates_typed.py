@@ -9,17 +9,16 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDateTimeEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QDateTimeEdit, QLabel, QPushButton
 
 from famguard.domain.temporary import check_dates
 from famguard.ui.temporary_rules import RuleDialog
 
 
 def _type_day(qtbot, box: QDateTimeEdit, digits: str) -> None:
-    """As a keyboard user does: into the box (its weekday), Tab to the day, type, Tab on."""
+    """As a keyboard user does: into the box (its day first), type, Tab on."""
     box.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(box.hasFocus, timeout=2000)
-    qtbot.keyClick(box, Qt.Key.Key_Tab)
     assert box.currentSection() == QDateTimeEdit.Section.DaySection
     qtbot.keyClicks(box, digits)
     qtbot.keyClick(box, Qt.Key.Key_Tab)  # on to the month: the day is taken
@@ -53,3 +52,35 @@ def test_a_rule_over_before_today_is_refused_in_words_on_save(qtbot) -> None:
     assert check_dates(name, starts_on, ends_on, date(2026, 12, 6)) == {
         "ends_on": "This rule would already be over: choose a last day from today on."
     }
+
+
+def test_each_date_box_is_three_tab_stops_and_the_days_are_said_with_their_weekdays(qtbot) -> None:
+    """Found by the same tester: each box began with a weekday section, a Tab stop of its own
+    (4 per box) where typing moved the date by whole days. The boxes hold the day, month and year;
+    the weekdays are said beside them, with the number of days."""
+    dialog = RuleDialog("Maya", date(2026, 12, 6))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    span = dialog.findChild(QLabel, "ruleSpan")
+    assert span.text() == "14 days: Sun 6 Dec to Sat 19 Dec"  # the first preset: two weeks
+    dialog.starts.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(dialog.starts.hasFocus, timeout=2000)
+    sections = []
+    while dialog.starts.hasFocus():
+        sections.append(dialog.starts.currentSection())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    day, month, year = (
+        QDateTimeEdit.Section.DaySection,
+        QDateTimeEdit.Section.MonthSection,
+        QDateTimeEdit.Section.YearSection,
+    )
+    assert sections == [day, month, year]
+    assert dialog.ends.hasFocus()  # the next Tab stop is the last day
+    qtbot.keyClicks(dialog.ends, "6")
+    qtbot.keyClick(dialog.ends, Qt.Key.Key_Tab)
+    assert span.text() == "1 day: Sun 6 Dec" == dialog.ends.accessibleDescription()  # read with the box
+    dialog.ends.setDate(dialog.ends.date().addDays(-2))
+    assert span.text() == "The last day is before the first."
+    dialog.ends.setDate(dialog.ends.date().addDays(40))
+    assert span.text() == "39 days: Sun 6 Dec to Wed 13 Jan 2027"
