@@ -632,6 +632,15 @@ def _peak_rss_kib(usage: object) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from famguard.identity import URL_SCHEME  # imported for the window's identity anyway
+
+    # First of all: a famguard:// link's pairing code must not stay in this process's command line
+    # (sys.argv's, whatever `argv` says), which every user of the computer can read, for as long as
+    # the app runs. A start without a link imports nothing for it.
+    if any(f"{URL_SCHEME}:" in argument.lower() for argument in sys.argv[1:]):
+        from famguard.cmdline import hide_links
+
+        hide_links()
     pause_collector()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:

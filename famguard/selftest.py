@@ -2,8 +2,9 @@
 missing hidden import or data file shows only at run time) can do what a parent's first launch
 does: it opens the main window offscreen, starts the demo service inside this process through
 the app's own controller, signs in to it, reads the demo family from the service, and checks the
-resources, the window icon and the keyring backend this platform needs. Prints one line per check
-and exits 0, or 1 with the reason of the first failure.
+resources, the window icon, the keyring backend this platform needs, and that a famguard:// link
+the app is started with can be hidden from other users. Prints one line per check and exits 0, or
+1 with the reason of the first failure.
 
 It never touches the user's data or keyring: the demo uses a temporary folder and keeps its
 sign-in in memory."""
@@ -76,6 +77,18 @@ def check_keyring() -> None:
     _say(f"ok   keyring backend modules {', '.join(modules) or '(none for this platform)'}; usable now: {names}")
 
 
+def check_command_line() -> None:
+    """That a famguard:// link the app is started with can be hidden from other users here
+    (famguard.cmdline): a one-file bundle, or a system that refuses the rewrite, fails."""
+    from famguard import cmdline
+
+    try:
+        said = cmdline.check_rewritable()
+    except (OSError, ValueError, IndexError) as exc:
+        raise SelfTestFailed(f"a famguard:// link would stay readable to other users: {exc}") from exc
+    _say(f"ok   {said}")
+
+
 class _Run:
     """Drives the app's own controller through the demo and waits, polling, for each stage."""
 
@@ -115,6 +128,7 @@ class _Run:
         check_resources()
         check_icon(self.app)
         check_keyring()
+        check_command_line()
         self.stage = "starting the demo service and signing in"
         self.controller = AppController(self.window, self.backend, demo=True)
         self.controller.start()

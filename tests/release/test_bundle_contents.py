@@ -1,12 +1,15 @@
 """What the built bundle (dist/famguard/, from `python packaging/build.py`) carries and leaves
-out. .ci/run builds it before the tests and sets FAMGUARD_REQUIRE_PACKAGING_TOOLS=1, so there a
-missing bundle fails; elsewhere these tests skip until the bundle is built."""
+out, and what only a bundle can show. .ci/run builds it before the tests and sets
+FAMGUARD_REQUIRE_PACKAGING_TOOLS=1, so there a missing bundle fails; elsewhere these tests skip
+until the bundle is built."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,34 @@ def test_the_bundle_has_the_desktop_integration_and_the_archive(bundle: Path) ->
         member = packed.getmember("famguard/famguard")
         assert member.isfile() and member.mode & 0o111
         assert "famguard/install.sh" in packed.getnames()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="other users read a command line through Linux's /proc")
+def test_the_bundle_keeps_a_link_it_was_started_with_out_of_its_command_line(
+    bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """famguard.cmdline in the bundle (tests/ui/test_link_hidden_from_others.py has the rest): the
+    process the desktop starts is the one that runs the app, and other users read nothing of the
+    link from it once it is up."""
+    from famguard.instance import _server_name, channel_name
+
+    monkeypatch.setenv("FAMGUARD_DATA_DIR", str(tmp_path / "data"))
+    program = str(bundle / "famguard")
+    app = subprocess.Popen(
+        [program, "famguard://pair?code=K7MQ-2XRT"],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        listening = Path(_server_name(channel_name()))  # after its first paint, when the link was opened
+        deadline = time.monotonic() + 60
+        while not listening.exists():
+            assert app.poll() is None, f"the bundle ended ({app.returncode})"
+            assert time.monotonic() < deadline, "the bundle did not start listening for other launches"
+            time.sleep(0.1)
+        arguments = [part for part in Path(f"/proc/{app.pid}/cmdline").read_bytes().split(b"\0") if part]
+        assert arguments == [os.fsencode(program), b"famguard://"]
+    finally:
+        app.terminate()
+        app.wait(timeout=30)

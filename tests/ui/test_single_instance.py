@@ -27,12 +27,13 @@ APP = (
 
 
 class RunningApp:
-    """The first FamGuard, started and waited for until it listens for other launches (before that,
-    on a loaded machine, a later launch could still win the race to be the first)."""
+    """The first FamGuard, started with `args` and waited for until it listens for other launches
+    (before that, on a loaded machine, a later launch could still win the race to be the first)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *args: str) -> None:
+        self.args = [sys.executable, "-c", APP, *args]
         self.process = subprocess.Popen(
-            [sys.executable, "-c", APP],
+            self.args,
             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
