@@ -171,14 +171,17 @@ def test_the_addresses_of_one_ipv6_network_share_the_per_address_limits(tmp_path
         assert statuses == [401] * routes_accounts.ADDRESS_FAILURE_LIMIT + [429]
 
 
-def test_behind_a_proxy_at_another_address_each_client_has_its_own_limit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_behind_a_proxy_at_another_address_each_client_has_its_own_limit(tmp_path: Path, workers: int) -> None:
     """Found from outside: --behind-proxy trusted X-Forwarded-For only from 127.0.0.1 (uvicorn's
     default), so with the proxy anywhere else (the reason the option exists) every client counted
     as the proxy: three sign-ups, then 429 for everyone. The proxy is named now (--proxy-address),
-    and a peer that is not the proxy cannot choose its address by sending the header itself."""
+    and a peer that is not the proxy cannot choose its address by sending the header itself. With
+    --workers 2 each process trusts the same proxy (each builds its own uvicorn config), and the
+    limits, kept in the database, hold across the two."""
     database_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
     args = ("--behind-proxy", "--proxy-address", "127.0.0.5", "--signup-limit", "3")
-    with LocalServer(database_url, own_process=True, args=args) as server:
+    with LocalServer(database_url, own_process=True, args=args, workers=workers) as server:
 
         def sign_up(peer: str, client: str) -> int:
             body = {"email": email("kim"), "password": PASSWORD, "display_name": "Kim", "role": "guardian"}
