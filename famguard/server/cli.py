@@ -118,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"account sign-ups allowed per client address in 15 minutes (default: {Limits.signups_per_address})",
     )
     parser.add_argument(
+        "--arriving-bodies-mib",
+        type=int,
+        default=Limits.max_arriving_body_bytes // 2**20,
+        metavar="MIB",
+        help="memory the request bodies still arriving may hold together; past it the one arriving the "
+        f"longest is closed (default: {Limits.max_arriving_body_bytes // 2**20}, room for "
+        f"{Limits.max_arriving_body_bytes // Limits.max_body_bytes} of the largest allowed)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -135,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tls-cert and --tls-key go together")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.arriving_bodies_mib * 2**20 < Limits.max_body_bytes:
+        parser.error(f"--arriving-bodies-mib must be at least 1 (one body may be {Limits.max_body_bytes // 1024} KiB)")
     if args.workers > 1 and args.demo:
         parser.error("--demo runs one worker (its database is made afresh at every start)")
     proxy_addresses = _proxy_addresses(parser, args)
@@ -159,7 +170,11 @@ def main(argv: list[str] | None = None) -> int:
             database_url = f"sqlite:///{Path(demo_dir) / 'demo.sqlite3'}"
         else:
             database_url = args.database_url or _default_database_url()
-        limits = Limits(header_timeout=args.header_timeout, signups_per_address=args.signup_limit)
+        limits = Limits(
+            header_timeout=args.header_timeout,
+            signups_per_address=args.signup_limit,
+            max_arriving_body_bytes=args.arriving_bodies_mib * 2**20,
+        )
         from famguard.server.secret import SecretError
 
         try:

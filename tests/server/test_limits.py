@@ -190,6 +190,37 @@ def test_bodies_held_back_just_before_their_end_leave_the_server_small_and_answe
     assert _rss_peak_mib(own_server.pid) - before < 80  # before: +200 MiB
 
 
+@pytest.mark.parametrize("cap_mib", [None, 1])
+def test_the_memory_of_arriving_bodies_is_set_on_the_command_line(tmp_path: Path, cap_mib: int | None) -> None:
+    """The 32 MiB the bodies still arriving may hold together had no option: a larger machine
+    could not give them more, nor a small one less. `--arriving-bodies-mib 1`: five bodies of
+    ~256 KiB held back just before their end are more than it, and the one arriving the longest
+    is closed; under the default all five wait."""
+    args = ("--arriving-bodies-mib", str(cap_mib)) if cap_mib else ()
+    with LocalServer(f"sqlite:///{tmp_path / 's.sqlite3'}", own_process=True, args=args) as server:
+        held: list[socket.socket] = []
+        try:
+            for _ in range(5):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+                sock.sendall(_TRICKLED_HEAD + b" " * 262_000)
+                held.append(sock)
+            time.sleep(0.5)
+
+            def closed(sock: socket.socket) -> bool:
+                sock.settimeout(0.2)
+                try:
+                    return sock.recv(1) == b""
+                except TimeoutError:
+                    return False  # still waiting for the rest of its body
+                except ConnectionResetError:
+                    return True
+
+            assert [closed(sock) for sock in held] == ([True, False, False, False, False] if cap_mib else [False] * 5)
+        finally:
+            for sock in held:
+                sock.close()
+
+
 def test_slow_clients_do_not_hold_a_request_in_progress(tmp_path: Path) -> None:
     """Eviction picks only connections still waiting for a head: a client in the middle of a
     request (here a 2 s long poll) keeps its answer while slow clients pile up."""
