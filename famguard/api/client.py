@@ -166,15 +166,21 @@ class ApiClient:
 
     def _send_once(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-        with overall_deadline(connect + read + self.overall_margin) as deadline:
+        seconds = connect + read + self.overall_margin
+        with overall_deadline(seconds) as deadline:
             try:
                 reply = self._follow(method, url, headers, body, timeout)
             except requests.RequestException:
-                if deadline.expired:  # the watchdog ended it: a timeout, whatever the read met then
-                    raise requests.ReadTimeout("The answer took longer than its overall deadline.") from None
-                raise
-            if deadline.expired:  # an answer without a length ends quietly where the socket was shut
-                raise requests.ReadTimeout("The answer took longer than its overall deadline.")
+                if not deadline.expired:
+                    raise
+                reply = None
+            if deadline.expired:  # the watchdog ended it, whatever the read met then (or a quiet end)
+                # Not tried again within this call: each try would take as long (four of them kept
+                # a change "saving…" for three minutes); the sync engine sends it again later.
+                raise e.AnswerTooSlow(
+                    f"The service's answer was still arriving after {seconds:.0f} s, so FamGuard stopped waiting."
+                )
+            assert reply is not None
             return reply
 
     def _follow(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:

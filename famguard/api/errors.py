@@ -38,6 +38,13 @@ class TimedOut(ApiError):
     title = "The service is not answering"
 
 
+class AnswerTooSlow(ApiError):
+    """The service was reached and its answer began, but it was still arriving at the call's
+    overall deadline (famguard.api.http_session): not the parent's connection, which carried it."""
+
+    title = "The service answers too slowly"
+
+
 class SignedOut(ApiError):
     """The sign-in is over (refresh token rejected, revoked or never there): sign in again."""
 

@@ -614,6 +614,19 @@ class SyncEngine:
         """Send now (for example after the network came back)."""
         self._wake.set()
 
+    def check_reachable(self) -> bool:
+        """Ask the service now whether it answers, and let the status follow (a screen's own call
+        just could not reach it, which the engine's threads may not have met: a one-off failure
+        kept "You are offline" up while every sync went through). Blocks: a worker's call."""
+        try:
+            self.api.health()
+        except e.ApiError as exc:
+            self._set_online(False, exc)
+            return False
+        self._set_online(True)
+        self.wake()  # what waited for the service goes now
+        return True
+
     def _sender_loop(self) -> None:
         delay = 1.0
         while not self._stop.is_set():

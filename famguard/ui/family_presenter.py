@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TeenSummary
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from famguard.ui.viewstate import TeenRow
 
 log = logging.getLogger(__name__)
+
+RECHECK_MS = 2000  # after a screen's call could not reach the service, ask it again this much later
 
 
 class _NoticeBridge(QObject):
@@ -549,8 +551,22 @@ class FamilyPresenter(Presenter):
         if kind_of(exc) is ErrorKind.OFFLINE:
             self._online = False
             self.teen_list.online = False
+            # The banner goes up at once; in a moment the service is asked, and the banner then
+            # says what sync knows (it stayed up after a one-off failure while all else worked).
+            QTimer.singleShot(RECHECK_MS, self._check_reachable)
         show_failure(self.window, self.tasks, exc)
+
+    def _check_reachable(self) -> None:
+        if not self.closed:
+            self.run(self.session.sync.check_reachable, self._reachable_checked, name="reachable")
+
+    def _reachable_checked(self, reached: bool) -> None:
+        # Only the banner and the marks follow: the screens already reloaded what they need, and a
+        # refresh from here would fail again, and ask again, for ever if one call alone fails.
+        self._online = reached
+        self._reload_status()
 
     def _retry_now(self) -> None:
         self.session.sync.wake()
         self.refresh_teens()
+        self._check_reachable()
