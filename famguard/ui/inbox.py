@@ -69,6 +69,10 @@ class InboxDialog(QDialog):
                 minutes, f"Allow {format_minutes(minutes)} more"
             )
             button = named(QPushButton(text), f"inboxAnswer_{minutes if minutes >= 0 else 'rest'}", spoken)
+            # Not the dialog's default (a QDialog makes its first button one, drawn framed as if
+            # Enter pressed it): Enter answers nothing here, and an outside tester took the framed
+            # "+15 min" for the answer Enter would give.
+            button.setAutoDefault(False)
             button.clicked.connect(lambda _c=False, m=minutes: self._answer(m))
             if minutes == REST_OF_DAY:  # one answer grants at most GRANT_MAX: a morning's rest is more
                 most = format_minutes(GRANT_MAX)
@@ -78,6 +82,7 @@ class InboxDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         self.close_button = named(QPushButton("&Close"), "inboxClose", "Close the inbox")
+        self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
         row.addWidget(self.close_button)
         layout = QVBoxLayout(self)

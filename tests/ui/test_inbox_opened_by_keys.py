@@ -34,3 +34,23 @@ def test_the_oldest_request_is_selected_while_ctrl_is_held(qtbot) -> None:
         assert [r.id for r in inbox.selected()] == ["r1"]  # kept through a refresh
     finally:
         qtbot.keyRelease(inbox.table, Qt.Key.Key_Control)
+
+
+def test_no_answer_is_drawn_as_the_one_enter_gives(qtbot) -> None:
+    """Found by an outside tester: the inbox opened with "+15 min" framed as the dialog's default
+    button (a QDialog makes its first button one), which reads as "Enter gives 15 min" — although
+    Enter answers nothing there (the guardian picks an answer by its button). No button is the
+    default now, and Enter on the selected request still answers nothing."""
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    inbox.show()
+    qtbot.waitExposed(inbox)
+    inbox.show_requests([("Sam", request("r1"))])
+    inbox.focus_table()
+    sent: list[object] = []
+    inbox.answer_requested.connect(lambda *args: sent.append(args))
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Return)
+    assert sent == []
+    assert not any(
+        button.isDefault() or button.autoDefault() for button in (*inbox.buttons.values(), inbox.close_button)
+    )
