@@ -47,14 +47,19 @@ def server_problem(server: str) -> str | None:
     """Why `server` (as normalise_server made it) is not a service address (None: it is one)."""
     from urllib.parse import urlsplit
 
-    if not server.startswith(("http://", "https://")) or any(c.isspace() for c in server):
+    if not server.startswith(("http://", "https://")) or any(c.isspace() for c in server) or len(server) > 2048:
         return NOT_AN_ADDRESS
     try:
         parts = urlsplit(server)
         port = parts.port
     except ValueError:
         return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."
-    if not parts.hostname:
+    host = parts.hostname
+    if not host:
+        return NOT_AN_ADDRESS
+    # A name is at most 253 characters in labels of 1-63 (RFC 1035): a paste of page text (an
+    # outside tester's 32,767 characters) was saved as the address and failed only at sign-in.
+    if ":" not in host and (len(host) > 253 or not all(0 < len(label) <= 63 for label in host.rstrip(".").split("."))):
         return NOT_AN_ADDRESS
     if port == 0:
         return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."

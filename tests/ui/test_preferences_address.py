@@ -24,6 +24,11 @@ def test_a_broken_address_is_refused_under_the_field_and_a_good_one_saved(qtbot,
         ("ht tp://bad host", "This is not a web address"),
         ("family.example.org:99999", "port"),
         ("http://:8080", "This is not a web address"),
+        # Found by an outside tester: a paste of 32,767 characters was saved, and refused only at
+        # the next sign-in. A name is at most 253 characters, each of its labels at most 63.
+        ("x" * 32_767, "This is not a web address"),
+        (f"{'a' * 64}.example.org", "This is not a web address"),
+        ("family..example.org", "This is not a web address"),
     ):
         edit.setText(typed)
         with qtbot.assertNotEmitted(dialog.accepted):
