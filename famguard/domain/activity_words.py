@@ -159,6 +159,8 @@ def headline(entry: ActivityEntry, teen_name: str, me: str | None = None) -> tup
         asked = _minutes(entry.before)
         if entry.field == "approved":
             return f"{actor or 'A guardian'} approved {_minutes(entry.after)} more for {teen_name}", f"asked {asked}"
+        if entry.field == "denied" and entry.actor is None:  # the service closed it with the last link
+            return f"{teen_name}'s request for {asked} more closed unanswered: no guardian was linked any more", ""
         if entry.field == "denied":
             return f"{actor or 'A guardian'} denied {teen_name}'s request for {asked} more", ""
     return f"{actor or 'FamGuard'}: {entry.kind} {entry.field or ''}".strip(), ""

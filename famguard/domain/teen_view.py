@@ -105,6 +105,14 @@ def _who(entry: ActivityEntry) -> str:
     return entry.actor.display_name if entry.actor is not None else "FamGuard"
 
 
+def _planned_end(rule: Mapping[str, Any]) -> str:
+    """ "Sunday 6 December": a rule's last day from a history entry, or "" when it does not say."""
+    try:
+        return day_in_words(date.fromisoformat(str(rule.get("ends_on"))))
+    except ValueError:
+        return ""
+
+
 def activity_in_words(entry: ActivityEntry) -> str:
     """One line of the change log, without the time (the view adds it in the teen's zone)."""
     who = _who(entry)
@@ -131,6 +139,11 @@ def activity_in_words(entry: ActivityEntry) -> str:
             return f"{who} asked for {entry.after} more minutes"
         if entry.field == "approved":
             return f"{who} gave {entry.after} more minutes"
+        if entry.field == "denied" and entry.actor is None:  # closed by the service with the last link
+            return (
+                f"Your request for {entry.before} more minutes closed unanswered: "
+                "no guardian managed this account any more"
+            )
         if entry.field == "denied":
             return f"{who} said no to {entry.before} more minutes"
     if entry.kind == "temporary_rule":
@@ -140,7 +153,11 @@ def activity_in_words(entry: ActivityEntry) -> str:
             start, end = date.fromisoformat(rule["starts_on"]), date.fromisoformat(rule["ends_on"])
             changes = rule_changes(rule["controls"])
             return f"{who} planned “{name}” from {day_in_words(start)} to {day_in_words(end)}: {changes}"
-        if entry.field == "removed":
+        if entry.field == "ended_early" and isinstance(rule, Mapping):
+            # A guardian stopped a rule in force ("removed" read as if it had never applied).
+            until = _planned_end(rule)
+            return f"{who} ended the temporary rule “{name}” early" + (f" (planned until {until})" if until else "")
+        if entry.field == "removed":  # before it began (older services also said this of a rule in force)
             return f"{who} removed the temporary rule “{name}”"
         if entry.field in ("started", "ended"):
             return f"The temporary rule “{name}” {entry.field}"

@@ -227,10 +227,12 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
     `TIME_REQUESTS_PER_DAY` in any 24 hours (429 with `Retry-After`)."""
     service = _service(request)
     with service.write_as(request, "teen") as (session, me):
+        # Two at once count each other; and the last link ending meanwhile either is seen below
+        # or closes this request with the others (Service.end_links takes the same lock).
+        service.lock_keys(session, f"time-requests:{me.account_id}")
         guardians = service.active_guardian_ids(session, me.account_id)
         if not guardians:
             raise not_found("A linked guardian to ask")
-        service.lock_keys(session, f"time-requests:{me.account_id}")  # two at once count each other
         service.refuse_when_over(
             session,
             TimeRequestRow.created_at,
@@ -406,11 +408,16 @@ async def wait_for_events(
             found = await read()
             if not found and wait > 0 and not service.notifier.closed:
                 found = await waiter.wait(wait)
-                # Delivery-time check (keep it wherever events are handed out): a long poll opened
+                # Answer-time check (keep it wherever a waiting poll answers): a long poll opened
                 # before logout, or before its token expired, must not deliver what was written
-                # after. The hub's verdict at hand-over is that check; without one, the poll makes it.
+                # after, nor end with an empty 200 when `wait` runs out (the client would poll
+                # again with a dead token, and learn it was signed out one timeout later each
+                # time): it ends as the token's refusal. The hub's verdict at hand-over is that
+                # check; without one, the poll makes it. A server that is stopping answers its
+                # polls at once with nothing and checks nothing.
                 verdict = hand_over.signed_in if hand_over is not None else None
-                if found and not (verdict if verdict is not None else await still_signed_in()):
+                answering = bool(found) or not service.notifier.closed
+                if answering and not (verdict if verdict is not None else await still_signed_in()):
                     return None
         finally:
             forget_poll(connection)
@@ -444,7 +451,8 @@ async def events(
     wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 0,
 ) -> EventsOut:
     """Changes for the signed-in account after `after`; waits up to `wait` seconds for one.
-    Without `after`, answers at once with the current cursor."""
+    Without `after`, answers at once with the current cursor. A sign-in that ends while the poll
+    waits (signed out, expired) gets its 401, at the latest when `wait` runs out."""
     service = _service(request)
     me, latest = await run_in_threadpool(_authenticate_for_events, service, request)
     if after is None or after > latest:

@@ -632,7 +632,8 @@ def teen_guardians(teen_id: str, request: Request) -> list[GuardianOut]:
 
 @router.delete("/v1/teens/{teen_id}/link", status_code=204, responses=errors(429))
 def end_link(teen_id: str, request: Request) -> Response:
-    """A guardian ends their own link; the teen (with its own id) ends every link."""
+    """A guardian ends their own link; the teen (with its own id) ends every link. When no
+    guardian is left, the questions and the requests for time still waiting for one close."""
     service = _service(request)
     with service.write_as(request) as (session, me):
         if me.role == "teen":

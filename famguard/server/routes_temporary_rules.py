@@ -133,19 +133,25 @@ def _listed(service: Service, session: Session, teen_id: str) -> list[RuleOut]:
     responses=errors(409, 429),
 )
 def remove_rule(teen_id: str, rule_id: str, request: Request) -> Response:
-    """Remove a scheduled or active rule (an active one stops at once). An ended rule is history:
-    409."""
+    """Remove a scheduled rule, or end an active one early (it stops at once). An ended rule is
+    history: 409. The history says which: `removed` (it never applied) or `ended_early`."""
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         service.linked_teen(session, me, teen_id)
         rule = session.get(TemporaryRuleRow, rule_id)
         if rule is None or rule.teen_id != teen_id or rule.removed_at is not None:
             raise not_found("That temporary rule")
+        # Its start is told first (if nobody looked since the teen's midnight), so the history
+        # reads "started", then "ended early".
+        settle(service, session, teen_id)
         today = teen_today_of(service, session, teen_id)
-        if rule_status(rule.starts_on, rule.ends_on, today) is RuleStatus.ENDED:
+        status = rule_status(rule.starts_on, rule.ends_on, today)
+        if status is RuleStatus.ENDED:
             raise ApiError(409, "rule_ended", "This rule has already ended; it stays in the history.")
         rule.removed_at = service.now()
-        service.record(session, me.account_id, teen_id, "temporary_rule", "removed", rule_json(rule), None)
+        # A rule in force is cut short, not taken back: "removed" read as if it had never applied.
+        field = "ended_early" if status is RuleStatus.ACTIVE else "removed"
+        service.record(session, me.account_id, teen_id, "temporary_rule", field, rule_json(rule), None)
         data = {"rule_id": rule.id, "name": rule.name, "actor": me.display_name}
         service.publish(session, "temporary_rule_removed", teen_id, data, service.family_ids(session, teen_id))
     return Response(status_code=204)

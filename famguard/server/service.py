@@ -39,6 +39,7 @@ from famguard.server.models import (
     ControlsRow,
     Link,
     PairingRow,
+    TimeRequestRow,
 )
 from famguard.server.notify import EventHub
 from famguard.server.retention import EventRetention
@@ -207,6 +208,7 @@ class Service:
         self.publish(session, "link_ended", teen_id, {"guardians": ended, "by": actor_id}, audience)
         if not self.active_guardian_ids(session, teen_id):
             self._end_questions(session, teen_id)
+            self._close_time_requests(session, teen_id)
         return len(links)
 
     def _end_questions(self, session: Session, teen_id: str) -> None:
@@ -222,6 +224,25 @@ class Service:
         )
         for pairing_id, guardian_id in asked:
             self.publish(session, "pairing_cancelled", teen_id, {"pairing_id": pairing_id}, [guardian_id, teen_id])
+
+    def _close_time_requests(self, session: Session, teen_id: str) -> None:
+        """The teen's requests for time still waiting are denied by the service (no decider): no
+        guardian is left to answer them, and a guardian who pairs with the teen later must not
+        find yesterday's question in the inbox. The teen is told (`time_request_decided`, no
+        actor) and the history says so (a `denied` entry without an actor)."""
+        # A request being asked at the same moment is either refused (no guardian) or closed here
+        # (routes_family.ask_for_time takes the same lock before it looks for a guardian).
+        self.lock_keys(session, f"time-requests:{teen_id}")
+        closed = session.execute(
+            update(TimeRequestRow)
+            .where(TimeRequestRow.teen_id == teen_id, TimeRequestRow.status == "pending")
+            .values(status="denied", decided_at=self.now(), decided_by_id=None, granted_minutes=None)
+            .returning(TimeRequestRow.created_at, TimeRequestRow.id, TimeRequestRow.minutes)
+        ).all()
+        for _asked_at, request_id, minutes in sorted(closed):  # in the order they were asked
+            self.record(session, None, teen_id, "time_request", "denied", minutes, 0)
+            data = {"request_id": request_id, "status": "denied", "granted_minutes": None, "actor": None}
+            self.publish(session, "time_request_decided", teen_id, data, [teen_id])
 
     def retire_adult(self, teen_id: str) -> None:
         """At 18 the links end (checked whenever the teen is reached), each told once: the lock

@@ -155,8 +155,18 @@ class TeenPhonePresenter(Presenter):
         latest = requests[0] if requests else None
         if latest is None:
             self.panel.show_answer("")
+        elif latest.status == TimeRequestStatus.DENIED and latest.decided_by is None:
+            # Closed by the service when the last link ended: no guardian said no.
+            self.panel.forget_usage_message(ASKED_PREFIX)
+            closed = f"✗ Your request for {format_minutes(latest.minutes)} more closed unanswered"
+            self.panel.show_answer(
+                f"{closed}: no guardian manages this account now. Ask again once a guardian links with you."
+                if not linked
+                else f"{closed} when no guardian was linked. Ask again if you still need it."
+            )
         elif latest.status == TimeRequestStatus.PENDING and not linked:
-            # Unlinked, nobody is about to answer ("Waiting for an answer" stayed on after unlinking).
+            # Unlinked, nobody is about to answer (a service from before requests closed with the
+            # last link kept them waiting for the next guardian).
             self.panel.show_answer(
                 f"◷ Your request for {format_minutes(latest.minutes)} more waits until a guardian links with "
                 "you: no guardian manages this account now."

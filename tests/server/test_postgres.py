@@ -235,7 +235,7 @@ def test_receipts_and_temporary_rules_on_postgres(pg_live: Api, clock: FakeClock
     api.call("DELETE", f"/v1/teens/{maya.id}/temporary-rules/{created.json()['id']}", alex.token)
     assert api.call("GET", f"/v1/teens/{maya.id}/phone", alex.token).json()["up_to_date"] is False
     steps = [e["field"] for e in api.call("GET", "/v1/me/activity", maya.token).json() if e["kind"] == "temporary_rule"]
-    assert steps == ["removed", "started", "created"]
+    assert steps == ["ended_early", "started", "created"]
 
 
 def test_parallel_wrong_passwords_through_two_server_processes_check_at_most_five(pg_url: str) -> None:

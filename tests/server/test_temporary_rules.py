@@ -212,7 +212,7 @@ def test_every_step_of_a_rule_is_history_and_news_for_the_whole_family(live: Api
     history = live.call("GET", f"/v1/teens/{teen.id}/activity", guardian.token).json()
     steps = [(e["field"], e["actor"]["display_name"] if e["actor"] else None) for e in history
              if e["kind"] == "temporary_rule"]  # fmt: skip
-    assert steps == [("removed", "Jordan"), ("started", None), ("created", "Alex")]
+    assert steps == [("ended_early", "Jordan"), ("started", None), ("created", "Alex")]
     assert history[0]["before"]["name"] == "Exam weeks"
     assert live.call("GET", "/v1/me/activity", teen.token).json() == history
 
