@@ -63,9 +63,9 @@ def server_problem(server: str) -> str | None:
         return NOT_AN_ADDRESS
     if port == 0:
         return "The port after the “:” is a number from 1 to 65535, e.g. famguard.example.org:8443."
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+    if parts.scheme == "http" and not is_loopback_host(host):
         # What the client refuses at the first call (api.transport.check_server_url), said when typed.
-        return f"FamGuard only talks to {parts.hostname} over a secure connection. Use https:// instead of http://."
+        return f"FamGuard only talks to {host} over a secure connection. Use https:// instead of http://."
     return None
 
 
