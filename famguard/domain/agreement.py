@@ -41,6 +41,11 @@ class Agreement:
     def title(self) -> str:
         return f"Our family agreement: {listed([self.teen_name, *self.guardian_names])}"
 
+    @property
+    def asks_heading(self) -> str:
+        """The heading that opens what is written in and signed, on a page of its own."""
+        return f"What {self.teen_name} asks in return"
+
     def intro(self) -> str:
         return (
             f"These are the rules for {self.teen_name}'s account, as set today. We talked them through "
@@ -67,15 +72,25 @@ class Agreement:
             parts.append("<h2>For now: temporary rules</h2>")
             parts.extend(f"<p>{escape(rule)}</p>" for rule in self.temporary)
         line = "_" * 72
-        parts.append(f"<h2>What {escape(self.teen_name)} asks in return</h2>")
+        # What is written in and signed starts a page of its own, so it is never cut across two
+        # (an outside tester's PDF had this heading as page 1's last line, its lines overleaf).
+        parts.append(f'<h2 style="page-break-before: always">{escape(self.asks_heading)}</h2>')
         parts.append("".join(f"<p>{line}</p>" for _ in range(4)))
         parts.append("<h2>Signed</h2>")
-        signers = [self.teen_name, *self.guardian_names]
+        # Room to sign above each line (an outside tester found 6 mm between them), and who signs
+        # where: the teen, then each guardian.
+        signers = [(self.teen_name, "teen"), *((name, "guardian") for name in self.guardian_names)]
         rows = (signers[i : i + 2] for i in range(0, len(signers), 2))  # two lines to sign on a row
         parts.append(
             '<table width="100%" cellpadding="6" cellspacing="0" border="0">'
             + "".join(
-                "<tr>" + "".join(f"<td>{'_' * 30}<br>{escape(name)}</td>" for name in row) + "</tr>" for row in rows
+                "<tr>"
+                + "".join(
+                    f'<td><br><br>{"_" * 30}<br>{escape(name)}<br><span style="color:#444444">{role}</span></td>'
+                    for name, role in row
+                )
+                + "</tr>"
+                for row in rows
             )
             + "</table>"
         )

@@ -55,9 +55,11 @@ def wire_in_words(field: str, wire: Any) -> str:  # noqa: ANN401 - a JSON value
         return str(wire)
 
 
-def day_in_words(day: date) -> str:
-    """ "Saturday 14 November": a day of the teen's, as every screen words it."""
-    return f"{day:%A} {day.day} {day:%B}"
+def day_in_words(day: date, today: date | None = None) -> str:
+    """ "Saturday 14 November": a day of the teen's, as every screen words it; with `today`, the
+    year too when it is another ("Tuesday 5 January 2027": a rule across the new year)."""
+    year = f" {day.year}" if today is not None and day.year != today.year else ""
+    return f"{day:%A} {day.day} {day:%B}{year}"
 
 
 def rule_changes(controls: Mapping[str, Any]) -> str:
@@ -73,11 +75,11 @@ def rule_in_words(rule: TemporaryRule, today: date, me: str | None = None) -> st
     the history tells its entries: two guardians may share a name)."""
     status = rule_status(rule.starts_on, rule.ends_on, today)
     if status is RuleStatus.ACTIVE:
-        when = "ends today" if rule.ends_on == today else f"until {day_in_words(rule.ends_on)}"
+        when = "ends today" if rule.ends_on == today else f"until {day_in_words(rule.ends_on, today)}"
     elif status is RuleStatus.SCHEDULED:
-        when = f"from {day_in_words(rule.starts_on)} to {day_in_words(rule.ends_on)}"
+        when = f"from {day_in_words(rule.starts_on, today)} to {day_in_words(rule.ends_on, today)}"
     else:
-        when = f"ended {day_in_words(rule.ends_on)}"
+        when = f"ended {day_in_words(rule.ends_on, today)}"
     who = "you" if me is not None and rule.created_by_id == me else rule.created_by
     return f"{rule.name} (set by {who}): {rule_changes(rule.controls)} — {when}"
 

@@ -28,6 +28,22 @@ def document(agreement: Agreement) -> QTextDocument:
     return doc
 
 
+def safe_file_name(words: str) -> str:
+    """`words` as a file name on every system: no path separators, no characters Windows refuses
+    (the print dialog's "Print to file" had offered "Our family agreement: Maya….pdf")."""
+    kept = "".join(c for c in words if c not in '\\/:*?"<>|' and c.isprintable())
+    return " ".join(kept.split()).strip(" .") or "family agreement"
+
+
+def _a4() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(15, 15, 15, 15),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
 def render_pdf(agreement: Agreement) -> bytes:
     """The agreement as a PDF (A4, 15 mm margins, 300 dpi), in memory."""
     data = QByteArray()
@@ -37,14 +53,7 @@ def render_pdf(agreement: Agreement) -> bytes:
     writer.setTitle(agreement.title)
     writer.setCreator("FamGuard")
     writer.setResolution(300)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 15, 15, 15),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer.setPageLayout(_a4())
     document(agreement).print_(writer)
     del writer  # finishes the file
     buffer.close()
@@ -53,6 +62,7 @@ def render_pdf(agreement: Agreement) -> bytes:
 
 class AgreementDialog(QDialog):
     save_requested = Signal(str, bytes)  # the path chosen and the PDF
+    printed = Signal(str, bool)  # where it went (the file's path, or the printer's name) and whether a file
 
     def __init__(self, agreement: Agreement, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +94,7 @@ class AgreementDialog(QDialog):
         layout.addWidget(buttons)
 
     def _save(self) -> None:
-        name = f"family-agreement-{self.agreement.teen_name}.pdf".replace(" ", "-").lower()
+        name = f"family-agreement-{safe_file_name(self.agreement.teen_name)}.pdf".replace(" ", "-").lower()
         path, _filter = QFileDialog.getSaveFileName(
             self, "Save the family agreement", in_documents(name), "PDF files (*.pdf)"
         )
@@ -95,8 +105,12 @@ class AgreementDialog(QDialog):
 
     def _print(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(self.agreement.title)
+        printer.setDocName(safe_file_name(f"Family agreement - {self.agreement.teen_name}"))
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("agreementPrintDialog")
         if dialog.exec() == QDialog.DialogCode.Accepted:
             document(self.agreement).print_(printer)
+            # Said, as Save as PDF says where it saved: "Print to file" wrote into the home folder
+            # without a word of where.
+            to_file = bool(printer.outputFileName())
+            self.printed.emit(printer.outputFileName() if to_file else printer.printerName(), to_file)

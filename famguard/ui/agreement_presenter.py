@@ -84,7 +84,16 @@ class AgreementPresenter(Presenter):
             self.window,
         )
         self.track(self.dialog.save_requested, self.save)
+        self.track(self.dialog.printed, self._printed)
         self.dialog.show()
+
+    def _printed(self, where: str, to_file: bool) -> None:
+        said = (
+            f"✓ Saved the family agreement to {where}"
+            if to_file
+            else f"✓ Sent the family agreement to {where or 'the printer'}"
+        )
+        self.window.show_notice(said, hide_after_ms=8000)
 
     def save(self, path: str, pdf: bytes) -> None:
         self.run(

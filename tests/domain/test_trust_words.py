@@ -101,6 +101,14 @@ def test_a_rule_in_words_says_when_it_ends() -> None:
     assert teen_view.rule_in_words(rule, date(2026, 6, 3)).endswith("— until Saturday 20 June")
     assert teen_view.rule_in_words(rule, date(2026, 6, 20)).endswith("— ends today")
     assert teen_view.rule_in_words(rule, date(2026, 5, 30)).endswith("— from Monday 1 June to Saturday 20 June")
+    # Found by an outside tester: a rule across the new year read "to Tuesday 5 January", which
+    # January? The year is said for a day in another year than today's.
+    winter = TemporaryRule("w", "Winter break", date(2026, 12, 28), date(2027, 1, 5), {}, "Alex", "")
+    assert teen_view.rule_in_words(winter, date(2026, 12, 6)).endswith(
+        "— from Monday 28 December to Tuesday 5 January 2027"
+    )
+    assert teen_view.rule_in_words(winter, date(2026, 12, 30)).endswith("— until Tuesday 5 January 2027")
+    assert teen_view.rule_in_words(winter, date(2027, 1, 2)).endswith("— until Tuesday 5 January")
 
 
 def test_a_rule_says_you_to_the_guardian_who_set_it_by_account_not_by_name() -> None:

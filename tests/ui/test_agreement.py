@@ -114,6 +114,9 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
 
     def choose_pdf_printer(dialog: QPrintDialog) -> int:
         shown.append(dialog.objectName())
+        # What "Print to file" offers as the file's name: no colon (an outside tester got
+        # "Our family agreement: Maya….pdf" in the home folder, a name Windows refuses).
+        shown.append(dialog.printer().docName())
         dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         dialog.printer().setOutputFileName(str(out))
         return 1  # Accepted
@@ -123,7 +126,41 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
     dialog = AgreementDialog(agreement)
     qtbot.addWidget(dialog)
     dialog.show()  # a person clicks "Print…" on the dialog they see
+    printed: list[tuple[str, bool]] = []
+    dialog.printed.connect(lambda where, to_file: printed.append((where, to_file)))
     click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
-    assert shown == ["agreementPrintDialog"] and out.exists()
+    assert shown == ["agreementPrintDialog", "Family agreement - Maya"] and out.exists()
+    assert printed == [(str(out), True)]  # said where it went (the presenter's notice)
     text = words(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout)
     assert "Daily screen-time limit: 1 h 35 min" in text
+
+
+def test_what_is_written_in_and_signed_stays_on_one_page_and_says_who_signs_where(tmp_path) -> None:
+    """Found by an outside tester: "What Sam asks in return" was page 1's last line and its lines
+    to write on were overleaf, and the lines to sign sat 6 mm apart with nobody named as teen or
+    guardian. However many temporary rules come before it (laid out as it came, it was cut across
+    two pages from 12 of them on), the heading, its lines, the signatures and the date are on one
+    page of their own; each line to sign has room above it and says who signs there."""
+    from famguard.domain.agreement import build_agreement
+    from famguard.domain.controls import defaults_for_age
+    from famguard.ui.agreement import render_pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: apt-get install poppler-utils (.ci/run does)")
+    pdf = tmp_path / "agreement.pdf"
+    for rules in range(0, 24, 3):
+        temporary = [
+            f"Rule {n} (set by Sam): Daily screen-time limit 30 min — until Friday 18 December" for n in range(rules)
+        ]
+        agreement = build_agreement(
+            "Maya", ["Sam Guardian", "Alex Rivera"], defaults_for_age(14), date.today(), temporary
+        )
+        pdf.write_bytes(render_pdf(agreement))
+        pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split(
+            "\f"
+        )
+        [page] = [words(p) for p in pages if "asks in return" in p]
+        assert page.startswith("What Maya asks in return"), (rules, page)  # a page of its own
+        assert page.count("_" * 20) >= 4 + 3 and "Date:" in page, (rules, page)
+        signed = page[page.index("Signed") :]
+        assert "Maya teen" in signed and "Sam Guardian guardian" in signed and "Alex Rivera guardian" in signed
