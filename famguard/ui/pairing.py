@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -141,6 +142,8 @@ class PairingWizard(QDialog):
         self.setAccessibleName("Add a teen")
         self.state = ""
         self._expires_at: datetime | None = None
+        self._accepted_name = ""
+        self.cancel_question: QMessageBox | None = None  # "Cancel pairing?" while it is asked
         self.title = heading("Link your teen's account", "pairingTitle", 1.5)
         self.status = named(wrapping_label("", "pairingStatus"), "pairingStatus", "Pairing status")
         self.stack = QStackedWidget()
@@ -213,7 +216,7 @@ class PairingWizard(QDialog):
         self.confirm_button.clicked.connect(self.confirm_requested)
         # As Esc and the window's close button: cancel the code and close (it only cancelled the
         # code, and the wizard stayed open counting down over a code the phone would refuse).
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(self._cancel)
         self.close_button.clicked.connect(self.accept)
         # Close takes Confirm's place with the result: the second click of a double click on
         # "Confirm, it's my teen" closed the wizard before "You are now linked…" could be read.
@@ -317,6 +320,7 @@ class PairingWizard(QDialog):
 
     def show_accepted(self, teen_name: str, age: int) -> None:
         self._tick.stop()
+        self._accepted_name = teen_name
         show_words(self.teen_label, f"{teen_name}, {age}")
         # Who accepted, said where the focus lands and at once: the labels were read by their
         # names alone ("Teen who accepted"), and "Confirm pairing" was all a screen reader said.
@@ -428,7 +432,47 @@ class PairingWizard(QDialog):
         super().reject()
 
     def reject(self) -> None:  # Esc or the window's close button
+        if self.state == "accepted":
+            # The teen has entered the code and waits for the answer: Esc (or closing the window)
+            # threw that away without a word, and the teen needed a new code (an outside tester).
+            self._ask_before_cancelling()
+            return
+        self._cancel()
+
+    def dismiss(self) -> None:
+        """Closed by the app (a sign-out, the family screen going): nothing asked, nothing told
+        to the service (close() would ask, at the accepted step, as Esc does)."""
+        self._tick.stop()
+        if self.cancel_question is not None:
+            self.cancel_question.done(0)
+        self.done(QDialog.DialogCode.Rejected)
+
+    def _cancel(self) -> None:  # "Cancel", or the answer to the question above
         if self.state in ("busy", "waiting", "accepted"):
             self.cancel_requested.emit()
         self._tick.stop()
         super().reject()
+
+    def _ask_before_cancelling(self) -> None:
+        if self.cancel_question is not None:
+            return  # asked already (a second Esc)
+        from famguard.ui.dialogs import ask_without_blocking, safe_question
+
+        teen = self._accepted_name
+        box, cancel = safe_question(
+            self,
+            "cancelAcceptedPairingQuestion",
+            "Cancel pairing?",
+            f"Cancel pairing with {teen}?",
+            f"{teen} has entered your code and is waiting for your answer. If you cancel, {teen} is not "
+            "linked and needs a new code. If this is your teen, go back and confirm.",
+            "&Cancel pairing",
+            "&Go back",
+        )
+
+        def answered(acted: bool) -> None:
+            self.cancel_question = None
+            if acted and self.state == "accepted":
+                self._cancel()
+
+        self.cancel_question = ask_without_blocking(box, cancel, answered)

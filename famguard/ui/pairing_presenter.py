@@ -120,7 +120,7 @@ class PairingPresenter(Presenter):
         self._timer.stop()
         if self.wizard is not None:
             self.wizard.cancel_requested.disconnect(self.cancel)
-            self.wizard.close()
+            self.wizard.dismiss()
             self.wizard = None
         super().close()
 
