@@ -10,6 +10,7 @@ All methods block; call them from a worker thread."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -651,6 +652,9 @@ def _raise_for(reply: Reply) -> None:
     if status == 429:
         wait = parse_retry_after(reply.headers.get("Retry-After"))
         when = retry_at(wait if wait is not None else 60)
+        # The service's own "Try again in 15 minutes." gives way to the moment: both read as
+        # "Try again in 15 minutes. Try again after 08:26." (an outside tester).
+        message = re.sub(r"\s*Try again\b[^.]*\.\s*$", "", message)
         raise e.RateLimited(f"{message} Try again after {_local_time(when)}.", retry_at=when, code=code)
     kind = _BY_STATUS.get(status)
     if kind is None:
