@@ -652,10 +652,10 @@ def _raise_for(reply: Reply) -> None:
     if status == 429:
         wait = parse_retry_after(reply.headers.get("Retry-After"))
         when = retry_at(wait if wait is not None else 60)
-        # The service's own "Try again in 15 minutes." gives way to the moment: both read as
-        # "Try again in 15 minutes. Try again after 08:26." (an outside tester).
-        message = re.sub(r"\s*Try again\b[^.]*\.\s*$", "", message)
-        raise e.RateLimited(f"{message} Try again after {_local_time(when)}.", retry_at=when, code=code)
+        # When the service says when itself ("Try again in 15 minutes."), that is said alone: with
+        # the app's moment after it, it read "…in 15 minutes. Try again after 08:26." (an outside tester).
+        said = message if re.search(r"\bTry again\b", message) else f"{message} Try again after {_local_time(when)}."
+        raise e.RateLimited(said, retry_at=when, code=code)
     kind = _BY_STATUS.get(status)
     if kind is None:
         raise e.ProtocolError(f"The service answered with an unexpected status ({status}).", code=code)
