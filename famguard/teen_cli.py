@@ -34,6 +34,7 @@ from famguard.credentials import CredentialError, CredentialStore
 from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.models import Account, GuardianLink, Pairing, Role, TimeRequest, UsageDay
+from famguard.domain.pairing_code import code_problem
 
 MAX_DAY_MINUTES = 1440
 
@@ -234,6 +235,10 @@ def _ask(question: str) -> bool:
 
 
 def _cmd_pair(args: argparse.Namespace) -> int:
+    problem = code_problem(args.code)
+    if problem is not None:  # said before signing in: nothing to ask the service
+        print(problem, file=sys.stderr)
+        return 2
     api = _signed_in(args)
     pairing = redeem(api, args.code)
     name = pairing.guardian_name or "a guardian"

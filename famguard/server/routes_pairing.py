@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from famguard.domain.age import ADULT_AGE
 from famguard.domain.controls import controls_to_json, defaults_for_age
+from famguard.domain.pairing_code import normalize_code
 from famguard.server.errors import ApiError, not_found, rate_limited
 from famguard.server.models import Account, Attempt, ControlsRow, Link, PairingRow
 from famguard.server.responses import errors
@@ -39,7 +40,7 @@ from famguard.server.schemas import (
     RedeemRequest,
     TeenOut,
 )
-from famguard.server.security import code_hash, locator_hash, new_id, new_pairing_code, normalize_code
+from famguard.server.security import code_hash, locator_hash, new_id, new_pairing_code
 from famguard.server.service import Principal, Service, client_address, require_bearer
 
 router = RouteTable(tags=["pairing"], dependencies=[Depends(require_bearer)])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 import secrets
 import sys
 import threading
@@ -18,12 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-PAIRING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-PAIRING_CODE_LENGTH = 8
+from famguard.domain.pairing_code import PAIRING_ALPHABET, PAIRING_CODE_LENGTH
+
 # The first characters of a code locate it, so that a wrong guess can be counted against the
 # live code it was aimed at (see API.md, "Pairing"), without telling the guesser anything.
 PAIRING_LOCATOR_LENGTH = 4
-_SEPARATORS = re.compile(r"[\s\-_.]+")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
 # The desktop app's practice service (famguard.app.DemoEnvironment) runs inside the app, on
@@ -113,14 +111,6 @@ def new_id() -> str:
 
 def new_pairing_code() -> str:
     return "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
-
-
-def normalize_code(typed: str) -> str | None:
-    """The code as stored, from what a teen typed ("k7mq-4xzp"), or None if it cannot be one."""
-    code = _SEPARATORS.sub("", typed).upper()
-    if len(code) != PAIRING_CODE_LENGTH or any(c not in PAIRING_ALPHABET for c in code):
-        return None
-    return code
 
 
 def code_hash(secret: bytes, code: str) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QMessageBox
 from famguard.domain import teen_view
 from famguard.domain.errors import ErrorKind, kind_of, user_message
 from famguard.domain.models import Pairing, TimeRequest, TimeRequestStatus, UsageDay
+from famguard.domain.pairing_code import code_problem
 from famguard.domain.plain_text import plain_text_problem
 from famguard.domain.schedule import format_minutes
 from famguard.ui.dialogs import ask_without_blocking, safe_question
@@ -211,8 +212,9 @@ class TeenPhonePresenter(Presenter):
     # --- pairing -------------------------------------------------------------------------------
 
     def redeem(self, code: str) -> None:
-        if not code.strip():
-            self.panel.set_pairing_state(self.panel.pairing_state, "✗ Type the code first.")
+        problem = code_problem(code)
+        if problem is not None:
+            self.panel.set_pairing_state(self.panel.pairing_state, f"✗ {problem}")
             return
         back = self.panel.pairing_state
         self.panel.set_pairing_state("busy", "Checking the code…")

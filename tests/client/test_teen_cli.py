@@ -67,6 +67,12 @@ def test_wrong_code_and_bad_input_give_a_clear_message(live_server: str) -> None
     run(live_server, "signup", "--email", teen_email, "--name", "Sam", "--birth-date", BIRTH)
     wrong = run(live_server, "pair", "ABCD-EFGH", "--yes", "--email", teen_email)
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr and wrong.stderr.strip()
+    # Found by an outside tester: an empty or seven-character code was sent, and answered "That
+    # pairing code was not found" (the teen looked for a code that had gone). Said what one is.
+    for typed in ("ABCD-EFG", " ", "ABCD-EF0O"):
+        short = run(live_server, "pair", typed, "--yes", "--email", teen_email)
+        assert short.returncode == 2 and "Traceback" not in short.stderr, short.stderr
+        assert "8 letters and digits, like ABCD-EFGH" in short.stderr or "Type the code" in short.stderr
     insecure = run("http://famguard.example", "controls", "--email", teen_email)
     assert insecure.returncode == 1 and "https://" in insecure.stderr
 

@@ -28,6 +28,21 @@ def test_a_wrong_code_is_kept_selected_with_the_focus_in_the_field(qtbot, launch
     assert code.selectedText() == "WXYZ-WXYZ"  # typing again replaces it
 
 
+def test_a_code_that_cannot_be_one_says_what_a_code_looks_like_without_asking(qtbot, launch):
+    """Found by an outside tester: a seven-character code was sent and answered "That pairing
+    code was not found", which sends a teen looking for a code that has gone. It is said at once
+    what a code looks like; the service is not asked (nor counts a wrong guess)."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    code = find(panel, QLineEdit, "teenCodeEdit")
+    message = find(panel, QLabel, "teenPairingMessage")
+    code.setFocus()
+    qtbot.keyClicks(code, "WXYZ-WXY")
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    assert "8 letters and digits, like ABCD-EFGH" in message.text() and "not found" not in message.text()
+    assert code.text() == "WXYZ-WXY" and code.isEnabled()
+
+
 def test_a_code_being_typed_survives_the_phone_reading_its_rules_again(qtbot, launch):
     """A linked teen typing a second guardian's code, or a code from a famguard:// link put in the
     field while the phone's first read was on its way: the read's answer ("linked") emptied the
