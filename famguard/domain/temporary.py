@@ -113,9 +113,16 @@ def check_dates(
     if not problems:
         for start, end in others:
             if starts_on <= end and start <= ends_on:
+                # Where the guardian can do what is asked: "end that rule first" pointed nowhere
+                # for a rule not started yet, which the app could not remove.
+                way = (
+                    "end that rule first (“End now…” on the Phone and temporary rules page)"
+                    if start <= today
+                    else "remove that rule first (“Remove…” on the Phone and temporary rules page)"
+                )
                 problems["starts_on"] = (
                     f"Another temporary rule runs from {short_day(start)} to {short_day(end)} {end.year}; rules "
-                    "cannot overlap. Choose days outside it, or end that rule first."
+                    f"cannot overlap. Choose days outside it, or {way}."
                 )
                 break
     return problems

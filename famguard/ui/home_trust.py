@@ -1,9 +1,9 @@
 """The home's "phone and plans" section: whether the last change reached the teen's phone (the
-delivery receipt), the temporary rule in force, a birthday that will change the rules, and the
-way to the page where rules are planned. Its facts come from the trust presenter (the receipt and
-the rules, kept fresh by the events feed) and the insight service (the birthday), not from
-HomeFacts: each fact names its teen, and the first one of another teen clears the last one's. Pure
-view."""
+delivery receipt), the temporary rule in force and the next one planned, a birthday that will
+change the rules, and the way to the page where rules are planned. Its facts come from the trust
+presenter (the receipt and the rules, kept fresh by the events feed) and the insight service (the
+birthday), not from HomeFacts: each fact names its teen, and the first one of another teen clears
+the last one's. Pure view."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ class PhoneAndPlansSection(HomeSection):
         self.teen_id = ""
         self.phone = PhoneStatusWidget()
         self.rule = named(wrapping_label("No temporary rule in force.", "homeRule"), "homeRule", "Temporary rule")
+        self.planned = named(wrapping_label("", "homePlannedRule"), "homePlannedRule", "Planned temporary rule")
+        self.planned.hide()
         # Who can change the rules: a teen's own second account made a guardian shows here by its
         # account, beside "you", even on a computer that was not running when it joined.
         self.guardians = named(wrapping_label("", "homeGuardians"), "homeGuardians", "Guardians")
@@ -46,6 +48,7 @@ class PhoneAndPlansSection(HomeSection):
         layout = QVBoxLayout(self)
         layout.addWidget(self.phone)
         layout.addWidget(self.rule)
+        layout.addWidget(self.planned)
         layout.addWidget(self.guardians)
         layout.addWidget(self.birthday)
         layout.addWidget(self.plans_button)
@@ -62,6 +65,7 @@ class PhoneAndPlansSection(HomeSection):
         self.teen_id = teen_id
         self.phone.label.setText("")
         self.show_rule(teen_id, None)
+        self.show_planned(teen_id, "")
         self.show_guardians(teen_id, "")
         self.birthday.set_transition(None)
 
@@ -74,6 +78,12 @@ class PhoneAndPlansSection(HomeSection):
         text = f"◷ {words}" if words else "No temporary rule in force."
         self.rule.setText(text)
         self.rule.setAccessibleName(f"Temporary rule: {text}")
+
+    def show_planned(self, teen_id: str, words: str) -> None:
+        """ "Planned: Winter break, Mon 28 Dec – Tue 5 Jan 2027 (set by you)"; empty: none planned."""
+        self._about(teen_id)
+        show_words(self.planned, words)
+        self.planned.setVisible(bool(words))
 
     def show_guardians(self, teen_id: str, words: str) -> None:
         """ "Guardians: you (since …), Jordan Morgan (since today)"; empty: not known yet."""

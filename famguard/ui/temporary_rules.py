@@ -1,9 +1,10 @@
 """Temporary rules of one teen, as a self-contained section to place on any page: "Plan a
 temporary rule…" (presets "Exam weeks", "Holiday", or custom), the rule in force with its end
-and "End now…", the planned ones and the past ones. `RuleDialog` plans one: name, first and last
-day (the teen's dates), and what changes; it pre-checks with the domain's own rules
-(famguard.domain.temporary) and shows the service's reasons next to the form. Pure views: they
-emit what the guardian asks and show what they are told."""
+and "End now…", the planned ones each with "Remove…", and the past ones. `RuleDialog` plans one:
+name, first and last day (the teen's dates, said with their weekdays and any problem with them
+at once), and what changes; it pre-checks with the domain's own rules (famguard.domain.temporary)
+and shows the service's reasons next to the form. Pure views: they emit what the guardian asks
+and show what they are told."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,11 +39,39 @@ from famguard.ui.common import named, one_line, plain_label, show_words, wrappin
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_outside, range_text
 
 CUSTOM = "Custom"
+DATE_REACH_DAYS = 365  # the date boxes reach this far either side of today
+
+
+class PlannedRuleRow(QWidget):
+    """One planned rule: its words and "Remove…" (named after the rule: a screen reader reaching
+    the second of two buttons must know which rule it removes)."""
+
+    remove_requested = Signal(str, str)  # rule id, name
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("plannedRule")
+        self.rule_id, self.rule_name = "", ""
+        self.label = wrapping_label("", "plannedRuleWords")
+        self.remove_button = QPushButton("Remove…")
+        self.remove_button.setObjectName("removePlannedRuleButton")
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.rule_id, self.rule_name))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    def show_rule(self, rule: TemporaryRule, words: str) -> None:
+        self.rule_id, self.rule_name = rule.id, rule.name
+        show_words(self.label, words)
+        self.remove_button.setAccessibleName(f"Remove the planned rule “{rule.name}”")
+        self.remove_button.setAccessibleDescription(words)
 
 
 class TemporaryRulesBox(QGroupBox):
     plan_requested = Signal()
-    remove_requested = Signal(str, str)  # rule id, name
+    remove_requested = Signal(str, str)  # the rule in force: rule id, name
+    remove_planned_requested = Signal(str, str)  # a rule not started yet: rule id, name
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Temporary rules", parent)
@@ -52,7 +82,12 @@ class TemporaryRulesBox(QGroupBox):
         self.active = named(wrapping_label("", "activeRule"), "activeRule", "Temporary rule in force")
         self.end_button = named(QPushButton("En&d now…"), "endRuleButton", "End the temporary rule now")
         self.end_button.clicked.connect(self._end_clicked)
-        self.planned = named(wrapping_label("", "plannedRules"), "plannedRules", "Planned temporary rules")
+        # A planned rule could only be read: nothing removed or changed it, and a rule planned
+        # over its days was refused "end that rule first" with no way to. Each has "Remove…".
+        self.planned = named(QWidget(), "plannedRules", "Planned temporary rules")
+        self._planned_layout = QVBoxLayout(self.planned)
+        self._planned_layout.setContentsMargins(0, 0, 0, 0)
+        self._planned_rows: dict[str, PlannedRuleRow] = {}
         self.past = named(wrapping_label("", "pastRules"), "pastRules", "Past temporary rules")
         active_row = QHBoxLayout()
         active_row.addWidget(self.active, 1)
@@ -82,11 +117,59 @@ class TemporaryRulesBox(QGroupBox):
             show_words(self.active, "No temporary rule is in force: the usual rules apply.")
         self.end_button.setVisible(self._active_rule is not None)
         planned = sorted(by_status[RuleStatus.SCHEDULED], key=lambda r: r.starts_on)
-        self.planned.setText("\n".join(f"Planned: {teen_view.rule_in_words(r, today, me)}" for r in planned))
-        self.planned.setVisible(bool(planned))
+        self._show_planned([(r, f"Planned: {teen_view.rule_in_words(r, today, me)}") for r in planned])
         past = sorted(by_status[RuleStatus.ENDED], key=lambda r: r.ends_on, reverse=True)
         self.past.setText("\n".join(f"Earlier: {teen_view.rule_in_words(r, today, me)}" for r in past))
         self.past.setVisible(bool(past))
+
+    def planned_text(self) -> str:
+        """The planned rules' words, one a line, as shown."""
+        return "\n".join(row.label.text() for row in self._rows_in_order())
+
+    def _rows_in_order(self) -> list[PlannedRuleRow]:
+        items = (self._planned_layout.itemAt(i) for i in range(self._planned_layout.count()))
+        return [w for item in items if item is not None and isinstance(w := item.widget(), PlannedRuleRow)]
+
+    def _show_planned(self, planned: list[tuple[TemporaryRule, str]]) -> None:
+        """The rows kept by rule (re-drawn every 30 s and after each notice: a row made anew each
+        time would take the keyboard's place away from its "Remove…")."""
+        before = self._rows_in_order()
+        # The window's own focus widget: it is the keyboard's place even while a question over
+        # the window (the one that removed the rule) has just closed and it is not active yet.
+        focus = self.window().focusWidget()
+        had_focus = next((i for i, row in enumerate(before) if focus is not None and row.isAncestorOf(focus)), None)
+        wanted = {rule.id for rule, _words in planned}
+        for rule_id in [rule_id for rule_id in self._planned_rows if rule_id not in wanted]:
+            gone = self._planned_rows.pop(rule_id)
+            self._planned_layout.removeWidget(gone)
+            gone.hide()
+            gone.deleteLater()
+        rows = []
+        for rule, words in planned:
+            row = self._planned_rows.get(rule.id)
+            if row is None:
+                row = self._planned_rows[rule.id] = PlannedRuleRow(self.planned)
+                row.remove_requested.connect(self.remove_planned_requested)
+            row.show_rule(rule, words)
+            rows.append(row)
+        if rows != self._rows_in_order():
+            for row in rows:
+                self._planned_layout.removeWidget(row)
+            for row in rows:
+                self._planned_layout.addWidget(row)
+                row.show()
+        # In the order they are read: a new row's button came last of the whole window (Qt's
+        # focus chain follows creation), after the page's other parts, not before "Plan…".
+        previous: QWidget = self.end_button
+        for row in rows:
+            QWidget.setTabOrder(previous, row.remove_button)
+            previous = row.remove_button
+        QWidget.setTabOrder(previous, self.plan_button)
+        self.planned.setVisible(bool(rows))
+        if had_focus is not None and focus is not None and not any(row.isAncestorOf(focus) for row in rows):
+            # The rule whose "Remove…" had the keyboard is gone: the next one, or "Plan…".
+            successor = rows[min(had_focus, len(rows) - 1)].remove_button if rows else self.plan_button
+            successor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _end_clicked(self) -> None:
         if self._active_rule is not None:
@@ -115,6 +198,11 @@ class RuleDialog(QDialog):
         # weekday section was a Tab stop of its own in each box, 4 instead of 3, and typing in it
         # moved the date by whole days).
         self.span = named(plain_label(""), "ruleSpan", "The rule's days")
+        # As wide as the most it can say, from the start: a line as wide as its words made the
+        # dialog grow as the dates were typed ("39 days: … 2027" is wider than "1 day: …").
+        self.span.ensurePolished()
+        self.span.setMinimumWidth(_widest_span(self.span.fontMetrics()))
+        self._refusal_about_dates = False  # Save's refusal says what is wrong with the dates
         for edit in (self.starts, self.ends):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
@@ -122,8 +210,8 @@ class RuleDialog(QDialog):
             # No minimum of today: typing a day ("20") went through its first digit, a day before
             # today, which the box refused, so only the second stayed ("0" → nothing, "18" → 8).
             # A rule over before today is refused on Save, in words (temporary.check_dates).
-            edit.setMinimumDate(_qdate(today - timedelta(days=365)))
-            edit.setMaximumDate(_qdate(today + timedelta(days=365)))
+            edit.setMinimumDate(_qdate(today - timedelta(days=DATE_REACH_DAYS)))
+            edit.setMaximumDate(_qdate(today + timedelta(days=DATE_REACH_DAYS)))
         self.limit_on = named(QCheckBox("&Daily screen-time limit"), "ruleLimitOn", "Change the daily limit")
         # Minutes typed stay as typed and are checked on Save: a box ranged 10-720 put the old value
         # back on Enter, so "5" typed was saved, without a word, as the 60 it showed again.
@@ -171,6 +259,7 @@ class RuleDialog(QDialog):
         nights.addWidget(self.night_start)
         nights.addWidget(wrapping_label("to"))
         nights.addWidget(self.night_end)
+        nights.addStretch(1)  # "22:00 to 07:00" together, not spread over the dialog's width
         form.addRow(self.nights_on, nights)
         form.addRow(self.search_off)
         buttons = QHBoxLayout()
@@ -192,18 +281,10 @@ class RuleDialog(QDialog):
         self.name.setFocus()
 
     def _say_span(self, *_changed: object) -> None:
-        starts, ends = _pydate(self.starts.date()), _pydate(self.ends.date())
-        days = (ends - starts).days + 1
-
-        def day(when: date) -> str:  # "Mon 7 Dec", with the year when it is not this one
-            return short_day(when) + (f" {when.year}" if when.year != self.today.year else "")
-
-        if days < 1:
-            words = "The last day is before the first."
-        elif days == 1:
-            words = f"1 day: {day(starts)}"
-        else:
-            words = f"{days} days: {day(starts)} to {day(ends)}"
+        """The days, and at once what is wrong with them (before, only Save said a span was over
+        the most) — unless Save's refusal says it already: one problem, one message."""
+        words = span_words(_pydate(self.starts.date()), _pydate(self.ends.date()), self.today,
+                           verdict=not self._refusal_about_dates)  # fmt: skip
         show_words(self.span, words)
         for edit in (self.starts, self.ends):  # said with the box, as the keyboard moves through it
             edit.setAccessibleDescription(words)
@@ -211,6 +292,9 @@ class RuleDialog(QDialog):
     def _edited(self, *_changed: object) -> None:
         if self.problems.text().startswith("✗"):
             show_words(self.problems, "")
+        if self._refusal_about_dates:  # the refusal is gone: the span line says it again
+            self._refusal_about_dates = False
+            self._say_span()
 
     def _preset(self, kind: str) -> None:
         preset = next((p for p in PRESETS if p.name == kind), None)
@@ -287,10 +371,39 @@ class RuleDialog(QDialog):
             field = teen_view.label(control) if control != name and control in SPECS else words.get(name, name)
             lines.append(f"✗ {field}: {reason}" if field else f"✗ {reason}")
         show_words(self.problems, "\n".join(lines))
+        self._refusal_about_dates = "starts_on" in problems or "ends_on" in problems
+        self._say_span()
         self._room_for_problems()
         first = next(iter(problems), "")
         target = {"name": self.name, "starts_on": self.starts, "ends_on": self.ends}.get(first, self.kind)
         target.setFocus()
+
+
+def span_words(starts: date, ends: date, today: date, *, verdict: bool = True) -> str:
+    """ "14 days: Sun 6 Dec to Sat 19 Dec" (the year when it is not `today`'s); with `verdict`,
+    a span the service would refuse says so: "✗ 343 days: … — at most 92", "✗ The last day is
+    before the first."; without it (a refusal says that), only the days, or nothing."""
+    days = (ends - starts).days + 1
+
+    def day(when: date) -> str:  # "Mon 7 Dec", with the year when it is not this one
+        return short_day(when) + (f" {when.year}" if when.year != today.year else "")
+
+    if days < 1:
+        return "✗ The last day is before the first." if verdict else ""
+    if days == 1:
+        return f"1 day: {day(starts)}"
+    words = f"{days} days: {day(starts)} to {day(ends)}"
+    return f"✗ {words} — at most {MAX_RULE_DAYS}" if days > MAX_RULE_DAYS and verdict else words
+
+
+def _widest_span(metrics: QFontMetrics) -> int:
+    """The width of the longest span line the dialog can show: from the first day its boxes reach
+    to the last, each with its year, in the widest weekday and month of the font."""
+    weekday = max((f"{date(2024, 1, d):%a}" for d in range(1, 8)), key=metrics.horizontalAdvance)
+    month = max((f"{date(2024, m, 1):%b}" for m in range(1, 13)), key=metrics.horizontalAdvance)
+    day = f"{weekday} 28 {month} 2027"
+    most = 2 * DATE_REACH_DAYS + 1
+    return metrics.horizontalAdvance(f"✗ {most} days: {day} to {day} — at most {MAX_RULE_DAYS}") + 2
 
 
 def _qdate(day: date) -> QDate:

@@ -1,8 +1,9 @@
 """Drives the selected teen's phone page: the delivery receipt ("on Maya's phone since 14:02"),
 also given to the controls page for the line next to each saved setting; the temporary rules
-(plan one with the domain's own checks first, end one after asking, a rule ending today
-announced once); and the "What Maya sees" preview, built from the guardian's cache (the service's
-controls, without edits still waiting to be sent, with the rule in force on top, the change log).
+(plan one with the domain's own checks first, end one or remove a planned one after asking, a
+rule ending today announced once; the next planned one on the home too); and the "What Maya
+sees" preview, built from the guardian's cache (the service's controls, without edits still
+waiting to be sent, with the rule in force on top, the change log).
 Reads the cache at once, asks the server on its own initiative (showing a teen, and when the
 teen's day turns: a rule starts or ends then), and re-reads after each notice."""
 
@@ -25,6 +26,7 @@ from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rule_changes
 from famguard.domain.temporary import check_dates, in_force, parse_rule_controls, with_rule
 from famguard.domain.today import today_of
+from famguard.domain.values import short_day
 from famguard.ui.dialogs import ask_without_blocking, safe_question
 from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
 from famguard.ui.presenter import FailureHandler, Presenter
@@ -101,6 +103,7 @@ class TrustPresenter(Presenter):
             page = self._page = self.window.page(PHONE_PAGE, TrustPage)
             self.track(page.rules.plan_requested, self.plan)
             self.track(page.rules.remove_requested, self.end_rule)
+            self.track(page.rules.remove_planned_requested, self.remove_planned_rule)
             self.track(page.controls_requested, self.window.show_teen_page)
             self._render()
         return self._page
@@ -183,6 +186,8 @@ class TrustPresenter(Presenter):
         home.show_phone(cached.teen_id, row.name, cached.phone, now)
         rule_words = teen_view.rule_in_words(active, today, self.sync.me) if active is not None else None
         home.show_rule(cached.teen_id, rule_words)
+        # "No temporary rule in force." was all the home said while one was planned.
+        home.show_planned(cached.teen_id, planned_words(cached.rules, today, self.sync.me))
         home.show_guardians(cached.teen_id, guardians_words(cached.guardians, self.sync.me, cached.base, today))
         if guardian_notice and (cached.teen_id, ends) not in self._told_link_end:
             self._told_link_end.add((cached.teen_id, ends))
@@ -317,6 +322,59 @@ class TrustPresenter(Presenter):
                 self.run(partial(self.trust.remove_rule, teen_id, rule_id), name="end a rule")
 
         self.question = ask_without_blocking(box, end, answered)
+
+    def remove_planned_rule(self, rule_id: str, name: str) -> None:
+        """ "Remove…" on a rule that has not started: asked first, "Keep it" the default."""
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None:
+            return
+        rule = next((r for r in cached.rules if r.id == rule_id), None)
+        if rule is not None and rule.starts_on <= self._today(cached, self.clock()):
+            self.end_rule(rule_id, name)  # it started since the page was drawn: it is ended, not removed
+            return
+        box, remove = safe_question(
+            self.window,
+            "removePlannedRuleQuestion",
+            "Remove the planned rule?",
+            f"Remove the planned rule “{name}” for {row.name}?",  # the rule's and the teen's names, as typed
+            "It will not start; everyone in the family sees that it was removed.",
+            "&Remove the rule",
+            "&Keep it",
+        )
+        teen_id, teen_name = cached.teen_id, row.name
+
+        def removed(_none: None) -> None:
+            self.window.show_notice(f"✓ “{name}” removed for {teen_name}: it will not start.", hide_after_ms=10000)
+
+        def answered(acted: bool) -> None:
+            if acted:
+                self.run(partial(self.trust.remove_rule, teen_id, rule_id), removed, name="remove a planned rule")
+
+        self.question = ask_without_blocking(box, remove, answered)
+
+
+def planned_words(rules: list[TemporaryRule], today: date, me: str | None) -> str:
+    """ "Planned: Winter break, Mon 28 Dec – Tue 5 Jan 2027 (set by you)": the next rule that has
+    not started on the teen's `today` (the year only when it is not this one), and how many more
+    follow it; empty when none is planned."""
+    planned = sorted((r for r in rules if r.starts_on > today), key=lambda r: r.starts_on)
+    if not planned:
+        return ""
+    rule = planned[0]
+    first, last = rule.starts_on, rule.ends_on
+
+    def day(when: date, with_year: bool) -> str:
+        return short_day(when) + (f" {when.year}" if with_year else "")
+
+    if first == last:
+        days = day(first, first.year != today.year)
+    else:  # one year for both days when they share it: "Mon 4 Jan – Tue 5 Jan 2027"
+        days = f"{day(first, first.year not in (today.year, last.year))} – {day(last, last.year != today.year)}"
+    who = "you" if me is not None and rule.created_by_id == me else rule.created_by
+    more = len(planned) - 1
+    after = f"; {more} more planned after it" if more else ""
+    return f"Planned: {rule.name}, {days} (set by {who}){after}"
 
 
 def guardians_words(guardians: list[GuardianLink], me: str | None, controls: Controls | None, today: date) -> str:

@@ -81,6 +81,6 @@ def test_each_date_box_is_three_tab_stops_and_the_days_are_said_with_their_weekd
     qtbot.keyClick(dialog.ends, Qt.Key.Key_Tab)
     assert span.text() == "1 day: Sun 6 Dec" == dialog.ends.accessibleDescription()  # read with the box
     dialog.ends.setDate(dialog.ends.date().addDays(-2))
-    assert span.text() == "The last day is before the first."
+    assert span.text() == "✗ The last day is before the first."  # at once (Save would say it too, instead)
     dialog.ends.setDate(dialog.ends.date().addDays(40))
     assert span.text() == "39 days: Sun 6 Dec to Wed 13 Jan 2027"

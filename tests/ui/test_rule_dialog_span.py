@@ -1,0 +1,96 @@
+"""The line under a temporary rule's dates ("14 days: Sun 6 Dec to Sat 19 Dec"). Found by an
+outside tester: reversed dates were said twice — "The last day is before the first." under the
+dates and, after Save, "✗ Last day: The last day comes before the first day." — while a span over
+the most (92 days) was said only on Save; and the dialog grew as the dates were typed (the line
+asked to be as wide as its words). Now the line says a problem at once, with ✗, and Save's
+refusal replaces it; the dialog keeps its size."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from famguard.ui.temporary_rules import RuleDialog
+
+from .test_flows import WAIT, click, demo_at
+from .test_planned_rule import open_rule_dialog
+
+TODAY = date(2026, 12, 6)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _texts(dialog: QWidget) -> list[str]:
+    return [label.text() for label in dialog.findChildren(QLabel) if label.isVisible() and label.text()]
+
+
+def test_the_dialog_keeps_its_size_while_the_name_and_the_dates_are_typed(qtbot) -> None:
+    dialog = RuleDialog("Maya", TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    size = dialog.size()
+    seen = []
+    dialog.kind.setCurrentText("Custom")
+    for letter in "Winter break at Grandma's":
+        qtbot.keyClicks(dialog.name, letter)
+        QApplication.processEvents()
+        seen.append((dialog.name.text(), dialog.size()))
+    for first, last in [
+        (TODAY, TODAY + timedelta(days=40)),  # "… to Fri 15 Jan 2027"
+        (TODAY, TODAY + timedelta(days=365)),  # the most the box takes, over the most a rule lasts
+        (TODAY - timedelta(days=365), TODAY + timedelta(days=365)),  # both days with their year
+        (TODAY + timedelta(days=3), TODAY),  # reversed
+    ]:
+        dialog.starts.setDate(_qdate(first))
+        dialog.ends.setDate(_qdate(last))
+        QApplication.processEvents()
+        seen.append((dialog.span.text(), dialog.size()))
+    assert [said for said, grown in seen if grown != size] == []
+    assert dialog.span.width() >= dialog.span.sizeHint().width()  # the longest line is not cut
+
+
+def test_a_span_over_the_most_is_said_at_once(qtbot) -> None:
+    dialog = RuleDialog("Maya", TODAY)
+    qtbot.addWidget(dialog)
+    dialog.ends.setDate(_qdate(TODAY + timedelta(days=342)))
+    assert dialog.span.text() == "✗ 343 days: Sun 6 Dec to Sat 13 Nov 2027 — at most 92"
+    assert dialog.ends.accessibleDescription() == dialog.span.text()  # read with the box
+    dialog.ends.setDate(_qdate(TODAY + timedelta(days=91)))
+    assert dialog.span.text() == "92 days: Sun 6 Dec to Sun 7 Mar 2027"
+
+
+@pytest.mark.slow
+def test_a_problem_with_the_dates_is_said_once(qtbot, launch) -> None:
+    controller, _window, _panel = demo_at(qtbot, launch, "Maya")
+    dialog = open_rule_dialog(qtbot, controller)
+    today = dialog.today
+    qtbot.keyClicks(dialog.name, "Exams")
+
+    dialog.ends.setDate(_qdate(today - timedelta(days=2)))
+    dialog.starts.setDate(_qdate(today))
+    assert dialog.span.text() == "✗ The last day is before the first."  # at once, before Save
+    click(qtbot, dialog.save)
+    qtbot.waitUntil(lambda: dialog.problems.text() != "", timeout=WAIT)
+    assert dialog.problems.text() == "✗ Last day: The last day comes before the first day."
+    assert [t for t in _texts(dialog) if "before the first" in t] == [dialog.problems.text()]
+    # A date changed: the refusal goes, the line says what is wrong now.
+    dialog.starts.setDate(_qdate(today - timedelta(days=1)))
+    assert dialog.problems.text() == ""
+    assert dialog.span.text() == "✗ The last day is before the first."
+
+    dialog.starts.setDate(_qdate(today))
+    dialog.ends.setDate(_qdate(today + timedelta(days=100)))
+    assert dialog.span.text().startswith("✗ 101 days: ") and dialog.span.text().endswith(" — at most 92")
+    click(qtbot, dialog.save)
+    qtbot.waitUntil(lambda: dialog.problems.text() != "", timeout=WAIT)
+    assert dialog.problems.text() == "✗ Last day: A temporary rule lasts at most 92 days."
+    assert dialog.span.text().startswith("101 days: ") and "at most" not in dialog.span.text()
+    assert dialog.isVisible()
+    dialog.reject()
