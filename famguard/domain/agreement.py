@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from famguard.domain.control_spec import ControlSpec
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
 from famguard.domain.plain_text import listed
@@ -99,15 +100,30 @@ class Agreement:
 
 
 def build_agreement(
-    teen_name: str, guardian_names: list[str], controls: Controls, on: date, temporary: Iterable[str] = ()
+    teen_name: str,
+    guardian_names: list[str],
+    controls: Controls,
+    on: date,
+    temporary: Iterable[str] = (),
+    age: int | None = None,
 ) -> Agreement:
+    """`age`: the teen's, so that a control the age keeps off says so ("No one (not available
+    under 16)"): "Direct messages: No one" read as the family's choice, to be argued over."""
+
+    def value(spec: ControlSpec) -> str:
+        # The teen signs it too: "Only Maya", not the parents' "Only your teen".
+        words = spec.describe(getattr(controls, spec.name)).replace("your teen", teen_name)
+        rule = spec.age_rule
+        if age is not None and rule is not None and rule.unavailable and age < rule.min_age:
+            words += f" (not available under {rule.min_age})"
+        return words
+
     rules = tuple(
         AgreementRule(
             spec.name,
             spec.group,
             control_label(spec.name, teen_name),
-            # The teen signs it too: "Only Maya", not the parents' "Only your teen".
-            spec.describe(getattr(controls, spec.name)).replace("your teen", teen_name),
+            value(spec),
             spec.summary.replace("your teen", teen_name).replace("Your teen", teen_name),
         )
         for spec in CONTROLS

@@ -52,7 +52,7 @@ class AgreementPresenter(Presenter):
         if teen_id is None or row is None:
             self.window.show_notice(NO_TEEN, hide_after_ms=8000)
             return
-        self.run(partial(self._read, teen_id), partial(self._show, row.name), name="agreement")
+        self.run(partial(self._read, teen_id), partial(self._show, row.name, row.age), name="agreement")
 
     def _read(self, teen_id: str) -> tuple[Controls | None, list[TemporaryRule], list[str]]:
         """The rules as the guardian sees them, and who signs: this guardian, then the teen's
@@ -66,7 +66,7 @@ class AgreementPresenter(Presenter):
         signers = [self.guardian_name, *(g.display_name for g in guardians if g.id != self.me)]
         return self.sync.displayed_controls(teen_id), self.sync.trust.cached_rules(teen_id), signers
 
-    def _show(self, teen_name: str, read: tuple[Controls | None, list[TemporaryRule], list[str]]) -> None:
+    def _show(self, teen_name: str, age: int, read: tuple[Controls | None, list[TemporaryRule], list[str]]) -> None:
         controls, rules, signers = read
         if controls is None:
             self.window.show_notice(
@@ -80,7 +80,7 @@ class AgreementPresenter(Presenter):
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = AgreementDialog(
-            build_agreement(teen_name, signers, controls, date.today(), rules_ahead(rules, today)),
+            build_agreement(teen_name, signers, controls, date.today(), rules_ahead(rules, today), age),
             self.window,
         )
         self.track(self.dialog.save_requested, self.save)

@@ -73,6 +73,10 @@ def test_the_agreement_pdf_contains_every_current_value(
         value = words(spec.describe(getattr(controls, spec.name)).replace("your teen", "Maya"))
         assert value in text, f"{spec.name}: {value!r} is not in the PDF"
     assert "Who can see liked videos: Only Maya" in text and "your teen" not in text.lower()
+    # Found by an outside tester: "Direct messages: No one" for a 14-year-old read as the family's
+    # choice, to be argued over; the age keeps it off, and the agreement says so.
+    assert "Direct messages: No one (not available under 16)" in text
+    assert "Comments on Maya's videos: Friends (" not in text  # a choice below 16 is not marked
     for expected in ("Our family agreement: Maya, Sam Guardian and Alex Rivera", "What Maya asks in return"):
         assert expected in text
     signed = text[text.index("Signed") :]
