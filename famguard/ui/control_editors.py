@@ -548,6 +548,7 @@ class KeywordEditor(Editor):
         layout.addWidget(self.message)
         self.add_button.clicked.connect(self._add)
         self.edit.returnPressed.connect(self._add)
+        self.edit.textChanged.connect(self._typed)
         self.remove_button.clicked.connect(self._remove)
 
     def _show(self, value: Any) -> None:
@@ -557,8 +558,21 @@ class KeywordEditor(Editor):
         self.list.setVisible(bool(value))
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setEnabled(bool(value))
-        count = len(value or ())
-        self.say(f"{count} of {self.spec.max_items} words." if count else "No keywords filtered.")
+        self.say(self._count_words())
+
+    def _count_words(self) -> str:
+        count = len(self._value or ())
+        return f"{count} of {self.spec.max_items} words." if count else "No keywords filtered."
+
+    def _typed(self, text: str) -> None:
+        """A refusal is about the text it was said of: it goes when the text changes (it stayed
+        under a corrected word). A pasted list, one keyword a line, shows on one line with its
+        breaks invisible ("alpha beta #gamma" read as one keyword): said how many it holds."""
+        lines = [line for line in text.splitlines() if kept_keyword(line)]
+        if len(lines) > 1:
+            self.say(f"{len(lines)} keywords, one a line: Add adds them all.")
+        elif self.message.text().startswith("✗") or "one a line" in self.message.text():
+            self.say(self._count_words())
 
     def _add(self) -> None:
         text = self.edit.text()
@@ -584,6 +598,14 @@ class KeywordEditor(Editor):
             already = "“" + "”, “".join(map(kept_keyword, lines)) + "”"
             self.say(f"✗ {already} {'is' if len(lines) == 1 else 'are'} already in the list.")
             return
+        if len(lines) > 1:  # a refused word of a pasted list is named (of 230 lines, which one?)
+            for word in new:
+                problem = self.problem((word,))
+                if problem is not None:
+                    shown = word if len(word) <= 24 else f"{word[:23]}…"
+                    self.say(f"✗ “{harmless(shown)}”: {problem}")
+                    self.edit.setFocus()
+                    return
         if self._emit((*current, *new)):
             self.edit.clear()  # only once asked for: a refused word stays to be corrected
         else:

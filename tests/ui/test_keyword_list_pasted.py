@@ -26,6 +26,9 @@ def test_pasted_lines_become_keywords_and_a_hidden_character_still_refuses(qtbot
     QApplication.clipboard().setText("vape\r\n#prank\n\n  energy drinks \n")
     edit.setFocus()
     qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    # The box shows the lines on one line (an outside tester read "vape #prank energy drinks" as
+    # one keyword): what it holds is said under it before Add.
+    assert message.text() == "3 keywords, one a line: Add adds them all."
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     # One change: the new lines added, the one already there not twice, the empty lines dropped.
     qtbot.waitUntil(lambda: page.field_status("keyword_filters").startswith("✓ saved"), timeout=WAIT)
@@ -40,3 +43,24 @@ def test_pasted_lines_become_keywords_and_a_hidden_character_still_refuses(qtbot
     assert "U+200B" in message.text() and "sk" in message.text()
     assert editor.value() == ("#diet", "#prank", "vape", "energy drinks")
     assert edit.text() == "crash diet\nsk\u200bip"  # kept, to be corrected
+
+
+def test_a_refused_line_of_a_pasted_list_is_named_and_the_refusal_goes_with_the_text(qtbot, launch):
+    """Found by an outside tester: a pasted list of 230 lines with one 60-character line got "✗ A
+    keyword can be at most 50 characters." — which of the 230? And the refusal stayed under the
+    box after its text was changed. The line is named, and the refusal goes when the text does."""
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("keyword_filters")
+    edit = find(page, QLineEdit, "keywordEdit")
+    message = find(page, QLabel, "keywordMessage")
+    long_word = "y" * 60
+    QApplication.clipboard().setText("\n".join([*(f"word{n}" for n in range(30)), long_word, "last"]))
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert message.text().startswith("✗ “yyyyyyyyyyyyyyyyyyyyyyy…”: ") and "at most 50 characters" in message.text()
+    assert editor.value() == ("#diet", "#prank")  # nothing sent
+    edit.clear()
+    qtbot.keyClicks(edit, "vape")
+    assert not message.text().startswith("✗")  # about a text that is not there any more
