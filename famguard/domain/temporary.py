@@ -101,7 +101,7 @@ def check_dates(
     if not name.strip():
         problems["name"] = "Give the rule a name, for example “Exam weeks”."
     elif len(name.strip()) > MAX_RULE_NAME:
-        problems["name"] = f"Use at most {MAX_RULE_NAME} characters."
+        problems["name"] = f"Use at most {MAX_RULE_NAME} characters (this name has {len(name.strip())})."
     elif (hidden := plain_text_problem(name)) is not None:
         problems["name"] = hidden
     if ends_on < starts_on:

@@ -191,7 +191,8 @@ class RuleDialog(QDialog):
         self.kind = named(QComboBox(), "ruleKind", "Kind of rule")
         self.kind.addItems([p.name for p in PRESETS] + [CUSTOM])
         self.name = one_line(named(QLineEdit(), "ruleName", "Name of the rule"))
-        self.name.setMaxLength(80)
+        # No cut at the service's 80 characters: a pasted name was cut there without a word (an
+        # outside tester); kept whole, it is refused on Save with its length (temporary.check_dates).
         self.starts = named(QDateEdit(), "ruleStarts", "First day")
         self.ends = named(QDateEdit(), "ruleEnds", "Last day")
         # The days run from the first to the last, with their weekdays (the boxes have none: a

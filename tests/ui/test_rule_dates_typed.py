@@ -84,3 +84,22 @@ def test_each_date_box_is_three_tab_stops_and_the_days_are_said_with_their_weekd
     assert span.text() == "✗ The last day is before the first."  # at once (Save would say it too, instead)
     dialog.ends.setDate(dialog.ends.date().addDays(40))
     assert span.text() == "39 days: Sun 6 Dec to Wed 13 Jan 2027"
+
+
+def test_a_pasted_name_longer_than_a_rule_may_have_is_kept_whole_and_refused_with_its_length(qtbot) -> None:
+    """Found by an outside tester: a pasted 130-character name was cut to its first 80 characters
+    without a word (the box's own limit), and saved so. It is kept whole in the box, and Save's
+    check (the one the service makes too) says how long it is."""
+    dialog = RuleDialog("Maya", date(2026, 12, 6))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    pasted = "Revision weeks before the mock exams, agreed with the school and with Maya at the kitchen table"
+    assert len(pasted) > 80
+    QApplication.clipboard().setText(pasted)
+    dialog.name.selectAll()
+    qtbot.keyClick(dialog.name, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.name.text() == pasted
+    assert check_dates(dialog.name.text(), date(2026, 12, 7), date(2026, 12, 9), date(2026, 12, 6)) == {
+        "name": f"Use at most 80 characters (this name has {len(pasted)})."
+    }
