@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.usage_chart import PERIODS, UsageChart
-from famguard.ui.common import heading, in_documents, named, show_words, wrapping_label
+from famguard.ui.common import FocusRing, heading, in_documents, named, show_words, wrapping_label
 from famguard.ui.usage_chart import UsageChartWidget
 
 LEGEND = (
@@ -85,14 +87,29 @@ class ScreenTimePage(QWidget):
         self.export_button.clicked.connect(self._ask_where)
         self.export_button.setEnabled(False)
 
+        # Below the title and the period, everything scrolls: in a short window (an outside tester's
+        # 392 px) the page was squeezed below the chart's minimum, and the day's figures and the
+        # legend were drawn over the chart's bars and dates.
+        body = QWidget()
+        body.setObjectName("screenTimeBody")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.summary)
+        body_layout.addWidget(self.chart, 3)
+        body_layout.addWidget(self.day_figures)
+        body_layout.addWidget(self.legend)
+        body_layout.addWidget(self.table, 2)
+        scroll = QScrollArea()
+        scroll.setObjectName("screenTimeScroll")
+        scroll.setAccessibleName("Screen time")  # a Tab stop: unnamed, read as "filler"
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        FocusRing(scroll)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(period_row)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.chart, 3)
-        layout.addWidget(self.day_figures)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(scroll, 1)
 
     def show_teen(self, teen_id: str, name: str) -> None:
         if teen_id != self.teen_id:

@@ -42,3 +42,27 @@ def test_at_its_narrowest_the_28_days_are_dated_once_a_week_clear_of_each_other(
 def test_with_room_every_day_is_dated(qtbot) -> None:
     assert _chart(qtbot, 1400, 28).labelled() == list(range(28))
     assert _chart(qtbot, 500, 7).labelled() == list(range(7))
+
+
+def test_in_a_short_window_the_page_scrolls_and_nothing_is_drawn_over_the_chart(qtbot) -> None:
+    """Found by an outside tester at the window's smallest (991 × 392): the page was squeezed
+    below the chart's minimum height, and the day's figures and the legend were drawn over its
+    bars and dates. Below the title and the period the page scrolls now, and the chart keeps its
+    height."""
+    from PySide6.QtCore import QPoint
+
+    from famguard.ui.screen_time_page import ScreenTimePage
+
+    page = ScreenTimePage()
+    qtbot.addWidget(page)
+    page.show_teen("t1", "Maya")
+    days = [UsageDay(TODAY - timedelta(days=n), 30 + n, 60) for n in range(7)]
+    page.show_chart(build_chart(days, TODAY, 7))
+    page.chart.selected = 5
+    page.resize(700, 300)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.chart.height() >= page.chart.minimumHeight(), timeout=2000)
+    chart_bottom = page.chart.mapTo(page, QPoint(0, page.chart.height())).y()
+    for below in (page.day_figures, page.legend):
+        assert below.mapTo(page, QPoint(0, 0)).y() >= chart_bottom, below.objectName()
