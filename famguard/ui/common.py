@@ -181,6 +181,22 @@ class FocusRing(QObject):
         return False
 
 
+def page_scroll(body: QWidget, object_name: str, accessible_name: str) -> QAbstractScrollArea:
+    """A page's scrolling part: frameless, `body` resized to its width, a named Tab stop (unnamed,
+    a screen reader read it as "filler") with a focus ring. Used by the pages that must scroll in a
+    short window rather than be squeezed (their words then drawn over each other)."""
+    from PySide6.QtWidgets import QFrame, QScrollArea  # not at the top: this module is on the way to the first paint
+
+    scroll = QScrollArea()
+    scroll.setObjectName(object_name)
+    scroll.setAccessibleName(accessible_name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(body)
+    FocusRing(scroll)
+    return scroll
+
+
 class _Ring(QWidget):
     def __init__(self, area: QWidget) -> None:
         from PySide6.QtCore import Qt

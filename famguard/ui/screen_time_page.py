@@ -10,12 +10,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.usage_chart import PERIODS, UsageChart
-from famguard.ui.common import FocusRing, heading, in_documents, named, show_words, wrapping_label
+from famguard.ui.common import heading, in_documents, named, page_scroll, show_words, wrapping_label
 from famguard.ui.usage_chart import UsageChartWidget
 
 LEGEND = (
@@ -99,13 +97,7 @@ class ScreenTimePage(QWidget):
         body_layout.addWidget(self.day_figures)
         body_layout.addWidget(self.legend)
         body_layout.addWidget(self.table, 2)
-        scroll = QScrollArea()
-        scroll.setObjectName("screenTimeScroll")
-        scroll.setAccessibleName("Screen time")  # a Tab stop: unnamed, read as "filler"
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        FocusRing(scroll)
+        scroll = page_scroll(body, "screenTimeScroll", "Screen time")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(period_row)

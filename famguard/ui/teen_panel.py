@@ -12,12 +12,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -25,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import MAX_REQUEST_REASON
 from famguard.ui.common import (
-    FocusRing,
     escaped,
     focus_first_usable,
     named,
     one_line,
+    page_scroll,
     show_words,
     wrapping_label,
 )
@@ -150,13 +148,7 @@ class TeenPhonePanel(QDockWidget):
         # the three answer buttons side by side made it ~50 px wider than any state shows.
         self.set_pairing_state("idle")
         self.set_usage("", locked=None)
-        scroll = QScrollArea()
-        scroll.setObjectName("teenPhoneScroll")
-        scroll.setAccessibleName("Phone screen")  # a Tab stop: unnamed, read as "filler"
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        FocusRing(scroll)
+        scroll = page_scroll(body, "teenPhoneScroll", "Phone screen")
         # Never narrower than its own narrowest readable layout (the code field beside "Enter code",
         # words wrapped): at 800 px the dock shrank to ~80 px of clipped text. The window makes
         # room for it instead (MainWindow folds the list of teens away while the phone is docked).

@@ -6,9 +6,9 @@ TemporaryRulesBox, TeenViewWidget) so another page can place it with one line.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from famguard.ui.common import FocusRing, heading, named, wrapping_label
+from famguard.ui.common import heading, named, page_scroll, wrapping_label
 from famguard.ui.phone_status import PhoneStatusWidget
 from famguard.ui.teen_view_widget import TeenViewWidget
 from famguard.ui.temporary_rules import TemporaryRulesBox
@@ -46,13 +46,7 @@ class TrustPage(QWidget):
         body_layout.addWidget(self.rules)
         body_layout.addWidget(self.preview_box)
         body_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("trustScroll")
-        scroll.setAccessibleName("Phone and temporary rules")  # a Tab stop: unnamed, read as "filler"
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        FocusRing(scroll)
+        scroll = page_scroll(body, "trustScroll", "Phone and temporary rules")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
