@@ -27,6 +27,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from famguard.api import ApiClient, TokenManager, Versioned, check_server_url, make_session
 from famguard.api import errors as e
@@ -35,6 +36,7 @@ from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.models import Account, GuardianLink, Pairing, Role, TimeRequest, UsageDay
 from famguard.domain.pairing_code import code_problem
+from famguard.domain.temporary import RuleStatus, rule_status
 
 MAX_DAY_MINUTES = 1440
 
@@ -98,14 +100,24 @@ def overview(api: ApiClient) -> list[str]:
     current = apply_controls(api)
     lines = [teen_view.managed_by(links, current.controls.timezone)]  # since which of the teen's days
     today = api.my_usage().date
-    rules = [r for r in api.my_temporary_rules() if r.status != "ended"]
-    lines += [f"Temporary rule: {teen_view.rule_in_words(r, today)}" for r in rules]
+    # The one in force first, then the planned ones by their first day, each said which it is:
+    # latest first, all "Temporary rule:", read as if the last one applied (an outside tester).
+    rules = sorted((r for r in api.my_temporary_rules() if r.status != "ended"), key=lambda r: r.starts_on)
+    for rule in rules:
+        kind = "in force" if rule_status(rule.starts_on, rule.ends_on, today) is RuleStatus.ACTIVE else "planned"
+        lines.append(f"Temporary rule, {kind}: {teen_view.rule_in_words(rule, today)}")
     return lines + controls_listing(current.controls)
 
 
 def activity_lines(api: ApiClient, limit: int = 50) -> list[str]:
-    """The change log, newest first, in the computer's local time."""
-    return [f"{e.at.astimezone():%a %d %b %H:%M}  {teen_view.activity_in_words(e)}" for e in api.my_activity(limit)]
+    """The change log, newest first, at the teen's clock (the time zone of their controls; the
+    computer's while no guardian manages the account), as the guardian's "What Maya sees" shows
+    it: the computer's clock could read an hour off."""
+    try:
+        zone: ZoneInfo | None = ZoneInfo(api.my_controls().controls.timezone)
+    except e.NotFound:  # no guardian, no controls: the computer's clock
+        zone = None
+    return [f"{e.at.astimezone(zone):%a %d %b %H:%M}  {teen_view.activity_in_words(e)}" for e in api.my_activity(limit)]
 
 
 def ask_for_time(api: ApiClient, minutes: int, reason: str) -> TimeRequest:

@@ -140,13 +140,19 @@ def test_the_teen_reads_the_rules_in_plain_words_and_every_change(
     g.patch_controls(teen_id, {"daily_limit_minutes": 75}, if_match=g.get_controls(teen_id).etag)
     today = datetime.now(UTC).date()  # the teen's time zone is UTC here
     g.create_temporary_rule(teen_id, "Exams", today, today + timedelta(days=3), {"daily_limit_minutes": 30})
+    # Planned after it, created last: said after the one in force, as planned (an outside tester
+    # saw the latest first, every one "Temporary rule:", the one in force last).
+    g.create_temporary_rule(
+        teen_id, "Holiday", today + timedelta(days=10), today + timedelta(days=12), {"search_enabled": False}
+    )
 
     capsys.readouterr()
     assert teen_cli.main([*base, "rules", *creds]) == 0
     shown = capsys.readouterr().out
     assert "Managed by Alex (since" in shown
-    assert "Temporary rule: Exams (set by Alex): Daily screen-time limit 30 min — until" in shown
+    assert "Temporary rule, in force: Exams (set by Alex): Daily screen-time limit 30 min — until" in shown
     assert "Daily screen-time limit: 30 min" in shown  # the rule on top, in words
+    assert shown.index("Temporary rule, in force: Exams") < shown.index("Temporary rule, planned: Holiday")
     assert "Comments on your videos: Friends" in shown and "friends" not in shown
     assert g.phone_status(teen_id).up_to_date  # showing them reported them applied
 
@@ -161,6 +167,17 @@ def test_the_teen_reads_the_rules_in_plain_words_and_every_change(
     assert "Alex changed Daily screen-time limit from 1 h to 1 h 15 min" in log
     assert "Alex planned “Exams”" in log and "The temporary rule “Exams” started" in log
     assert "Alex started managing this account" in log
+
+    # At the teen's clock, as "What Maya sees" shows it (an outside tester saw the computer's,
+    # an hour off the preview): the teen's time zone 14 hours ahead of this computer's UTC.
+    from zoneinfo import ZoneInfo
+
+    g.patch_controls(teen_id, {"timezone": "Pacific/Kiritimati"}, if_match=g.get_controls(teen_id).etag)
+    newest = g.activity(teen_id)[0]
+    capsys.readouterr()
+    assert teen_cli.main([*base, "activity", *creds]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{newest.at.astimezone(ZoneInfo('Pacific/Kiritimati')):%a %d %b %H:%M}  "), first
 
 
 def test_the_controls_are_listed_in_the_teens_words_as_the_rules_list_them(
