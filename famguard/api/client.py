@@ -9,6 +9,7 @@ All methods block; call them from a worker thread."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import socket
@@ -26,7 +27,7 @@ from requests.structures import CaseInsensitiveDict
 
 from famguard.api import errors as e
 from famguard.api import parsing as p
-from famguard.api.http_session import overall_deadline
+from famguard.api.http_session import answer_read, overall_deadline
 from famguard.api.tokens import TokenManager
 from famguard.api.transport import (
     RETRY_STATUSES,
@@ -84,13 +85,8 @@ class Versioned:
     etag: str
 
 
-def _unreachable(exc: requests.RequestException, url: str) -> str:
-    """Why the service could not be reached, told apart as far as the error says: nothing listens
-    on that port, the name is unknown, or no route. (Whether changes are kept is the caller's to
-    say: at sign-in there are none.)"""
-    parts = urlsplit(url)
-    host = parts.hostname or url
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what it wraps, outermost first (requests wraps urllib3's, which wraps the socket's)."""
     seen: BaseException | None = exc
     chain: list[BaseException] = []
     while seen is not None and len(chain) < 10:
@@ -98,6 +94,27 @@ def _unreachable(exc: requests.RequestException, url: str) -> str:
         nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
         reason = getattr(seen, "reason", None)  # urllib3's wrapped error; an SSLError's is text
         seen = (reason if isinstance(reason, BaseException) else None) or nested or seen.__cause__ or seen.__context__
+    return chain
+
+
+def _malformed_head(exc: requests.RequestException) -> bool:
+    """Whether the service answered with a head no HTTP client can read (more than 100 header
+    lines, a line of megabytes, no status line): the service's problem, not the connection's —
+    it was said "Can't reach the service" (an attacker's server). A connection closed before any
+    answer (RemoteDisconnected, which is also a BadStatusLine) is the connection's."""
+    return any(
+        isinstance(item, http.client.HTTPException) and not isinstance(item, ConnectionError) for item in _causes(exc)
+    )
+
+
+def _unreachable(exc: requests.RequestException, url: str) -> str:
+    """Why the service could not be reached, told apart as far as the error says: nothing listens
+    on that port, the name is unknown, or no route. (Whether changes are kept is the caller's to
+    say: at sign-in there are none.)"""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    chain = _causes(exc)
     if any(isinstance(item, ConnectionRefusedError) for item in chain):
         return f"Nothing answers at {host} on port {port}. Check the port in the service address."
     if any(isinstance(item, socket.gaierror) or "NameResolution" in type(item).__name__ for item in chain):
@@ -165,9 +182,17 @@ class ApiClient:
 
     # --- transport -----------------------------------------------------------------------
 
-    def _send_once(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:
+    def _overall(self, timeout) -> float:
+        """The seconds one call may take in all, every try of it included."""
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-        seconds = connect + read + self.overall_margin
+        return float(connect + read + self.overall_margin)
+
+    def _send_once(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout, ends_at: float
+    ) -> Reply:
+        seconds = ends_at - time.monotonic()
+        if seconds <= 0:
+            raise self._too_slow(timeout)
         with overall_deadline(seconds) as deadline:
             try:
                 reply = self._follow(method, url, headers, body, timeout)
@@ -178,11 +203,14 @@ class ApiClient:
             if deadline.expired:  # the watchdog ended it, whatever the read met then (or a quiet end)
                 # Not tried again within this call: each try would take as long (four of them kept
                 # a change "saving…" for three minutes); the sync engine sends it again later.
-                raise e.AnswerTooSlow(
-                    f"The service's answer was still arriving after {seconds:.0f} s, so FamGuard stopped waiting."
-                )
+                raise self._too_slow(timeout)
             assert reply is not None
             return reply
+
+    def _too_slow(self, timeout) -> e.AnswerTooSlow:
+        return e.AnswerTooSlow(
+            f"The service had not answered after {self._overall(timeout):.0f} s, so FamGuard stopped waiting."
+        )
 
     def _follow(self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeout) -> Reply:
         for _ in range(MAX_REDIRECTS + 1):
@@ -223,6 +251,7 @@ class ApiClient:
                     continue
                 return Reply(response.status_code, CaseInsensitiveDict(response.headers), self._read_body(response))
             finally:
+                answer_read()  # before the connection goes back to the pool, where another call takes it
                 response.close()
         raise e.ProtocolError("The service redirected FamGuard too many times.")
 
@@ -244,9 +273,13 @@ class ApiClient:
         request never left, and 429 (which the server answers before doing anything), are retried."""
         url = self.base_url + path
         last = self.retry.attempts - 1
+        # One deadline for the whole call, every try and the waits between them: an answer that
+        # stopped just short of it and then failed was tried again with a deadline of its own, and
+        # one call took 150 s (an attacker's server).
+        ends_at = time.monotonic() + self._overall(timeout)
         for attempt in range(self.retry.attempts):
             try:
-                reply = self._send_once(method, url, headers, body, timeout)
+                reply = self._send_once(method, url, headers, body, timeout, ends_at)
             except requests.Timeout as exc:
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
@@ -262,6 +295,8 @@ class ApiClient:
             except requests.exceptions.SSLError as exc:  # (a ConnectionError too: caught first)
                 raise e.NetworkUnreachable(_not_secure(exc, url)) from None
             except requests.ConnectionError as exc:
+                if _malformed_head(exc):
+                    raise e.ProtocolError("The service sent an answer FamGuard cannot read (a broken head).") from None
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
                     continue

@@ -42,6 +42,10 @@ class _Watchdog:
         self._changed = threading.Condition()
         self._live: set[Deadline] = set()
         self._thread: threading.Thread | None = None
+        # Which call reads each socket now: a pooled connection goes from call to call, and a
+        # deadline that passed just after its call gave the connection back shut the socket under
+        # the next call (an attacker's 20 threads on one session: 129 calls said "offline").
+        self._reader: dict[socket.socket, Deadline] = {}
 
     def add(self, deadline: Deadline) -> None:
         with self._changed:
@@ -54,10 +58,23 @@ class _Watchdog:
     def remove(self, deadline: Deadline) -> None:
         with self._changed:
             self._live.discard(deadline)
+            self._let_go(deadline)
+
+    def let_go(self, deadline: Deadline) -> None:
+        with self._changed:
+            self._let_go(deadline)
+
+    def _let_go(self, deadline: Deadline) -> None:
+        for sock in deadline.sockets:
+            if self._reader.get(sock) is deadline:
+                del self._reader[sock]
+        deadline.sockets.clear()
 
     def watch(self, deadline: Deadline, sock: socket.socket) -> None:
         with self._changed:
-            deadline.sockets.append(sock)
+            if self._reader.get(sock) is not deadline:
+                deadline.sockets.append(sock)
+                self._reader[sock] = deadline
             if deadline.expired:  # passed while the request was still being sent
                 _shut(sock)
 
@@ -69,7 +86,8 @@ class _Watchdog:
                     self._live.discard(deadline)
                     deadline.expired = True
                     for sock in deadline.sockets:
-                        _shut(sock)
+                        if self._reader.get(sock) is deadline:  # not handed on to another call
+                            _shut(sock)
                 earliest = min((d.at for d in self._live), default=None)
                 self._changed.wait(None if earliest is None else max(0.0, earliest - now))
 
@@ -101,6 +119,16 @@ def overall_deadline(seconds: float) -> Iterator[Deadline]:
         _WATCHDOG.remove(deadline)
 
 
+def answer_read() -> None:
+    """This thread's call has read its answer: its connection may go back to the pool, so its
+    deadline must no longer shut that socket (the next call from the pool reads it then). Called
+    before the response is closed; a deadline passing in between only leaves a closed connection
+    in the pool, which urllib3 sees as dropped and replaces."""
+    deadline: Deadline | None = getattr(_calls, "deadline", None)
+    if deadline is not None:
+        _WATCHDOG.let_go(deadline)
+
+
 def _watch_this_call(sock: socket.socket | None) -> None:
     deadline: Deadline | None = getattr(_calls, "deadline", None)
     if deadline is not None and sock is not None:
@@ -108,12 +136,20 @@ def _watch_this_call(sock: socket.socket | None) -> None:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - urllib3's own signature
+        _watch_this_call(self.sock)  # a pooled connection is this call's from its request on
+        super().request(*args, **kwargs)
+
     def getresponse(self) -> Any:  # noqa: ANN401 - urllib3's HTTPResponse
-        _watch_this_call(self.sock)  # the head and the body are read from here on
+        _watch_this_call(self.sock)  # the head and the body are read from here on (a new socket too)
         return super().getresponse()
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - urllib3's own signature
+        _watch_this_call(self.sock)
+        super().request(*args, **kwargs)
+
     def getresponse(self) -> Any:  # noqa: ANN401 - urllib3's HTTPResponse
         _watch_this_call(self.sock)
         return super().getresponse()

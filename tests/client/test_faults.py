@@ -109,7 +109,7 @@ def test_an_answer_trickled_past_its_deadline_is_the_services_problem_and_the_ch
     # Not a speed check: the trickled answer alone would take minutes.
     assert time.monotonic() - started < 60
     [change] = session.store.changes(teen_id)
-    assert change.state == SyncState.PENDING and "still arriving after 4 s" in (change.last_error or "")
+    assert change.state == SyncState.PENDING and "had not answered after 4 s" in (change.last_error or "")
     assert proxy.count("PATCH /v1/teens") == 1  # not tried again within the call
     status = session.sync.status()
     assert not status.online and status.service_problem  # "the service…", not "You are offline"
