@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from famguard import __version__
 
@@ -64,8 +64,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's, whose errors never repeat a famguard:// link: "unrecognized arguments:
+    famguard://pair?code=…" put the pairing code in the terminal and whatever keeps its output
+    (an attacker's two links; the code is never logged)."""
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        message = re.sub(r"(?i)famguard:\S*", "famguard://…", message)
+        super().error(re.sub(r"(?i)\S*code=\S*", "…code=…", message))  # spelt otherwise, still a code
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="famguard",
         description="Manage your teen's safety controls on the video app.",
     )
@@ -632,12 +644,10 @@ def _peak_rss_kib(usage: object) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from famguard.identity import URL_SCHEME  # imported for the window's identity anyway
-
     # First of all: a famguard:// link's pairing code must not stay in this process's command line
     # (sys.argv's, whatever `argv` says), which every user of the computer can read, for as long as
     # the app runs. A start without a link imports nothing for it.
-    if any(f"{URL_SCHEME}:" in argument.lower() for argument in sys.argv[1:]):
+    if any(":" in argument for argument in sys.argv[1:]):  # any that may be one (cmdline.looks_like_link)
         from famguard.cmdline import hide_links
 
         hide_links()

@@ -47,9 +47,11 @@ HIDDEN = f"{URL_SCHEME}://".encode()
 
 
 def looks_like_link(argument: str) -> bool:
-    """Whether famguard.app would take `argument` for a link: famguard.links.parse_link ignores
-    surrounding spaces and the case of the scheme."""
-    return argument.strip().lower().startswith(f"{URL_SCHEME}:")
+    """Whether `argument` may be a link: famguard.links.parse_link ignores surrounding spaces and
+    the case of the scheme (and refuses control characters, which urlsplit would drop: an
+    attacker's "fam\tguard://…" was taken and not hidden; hidden now too, whatever it holds)."""
+    kept = "".join(c for c in argument if ord(c) >= 0x20 and ord(c) != 0x7F)
+    return kept.strip().lower().startswith(f"{URL_SCHEME}:")
 
 
 def without_links(arguments: bytes) -> bytes:

@@ -50,6 +50,11 @@ def parse_link(text: str) -> PairLink:
     """The link `text` as a PairLink, or LinkError saying what is wrong with it."""
     if len(text) > MAX_LINK_LENGTH:
         raise LinkError(f"The link is {len(text)} characters long; a FamGuard link is much shorter.")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        # urlsplit drops tabs and line breaks anywhere and control characters in front, so
+        # "fam\tguard://pair?code=…" was taken — and, not spelled "famguard:", never hidden from
+        # the command line (famguard.cmdline). No link FamGuard makes holds one.
+        raise LinkError("The link holds invisible control characters; a FamGuard link has none.")
     parts = urlsplit(text.strip())
     if parts.scheme.lower() != URL_SCHEME:
         raise LinkError(f"Only {URL_SCHEME}:// links can be opened with FamGuard.")

@@ -101,7 +101,18 @@ def test_a_second_launch_waiting_to_hand_over_its_link_has_hidden_it(qapp, data_
 
 @pytest.mark.parametrize(
     "argument",
-    [LINK, "FAMGUARD://PAIR?code=k7mq-2xrt", "  famguard://pair?code=K7MQ2XRT", "famguard:x", "\u00a0famguard://pair"],
+    [
+        LINK,
+        "FAMGUARD://PAIR?code=k7mq-2xrt",
+        "  famguard://pair?code=K7MQ2XRT",
+        "famguard:x",
+        "\u00a0famguard://pair",
+        # An attacker's: urlsplit drops tabs and line breaks, and control characters in front, so
+        # these were opened — and left in the command line (the links refuse them now, too).
+        "fam\tguard://pair?code=K7MQ-2XRT",
+        "\x01famguard://pair?code=K7MQ-2XRT",
+        "famguard\n://pair?code=K7MQ-2XRT",
+    ],
 )
 def test_every_argument_the_app_takes_for_a_link_is_overwritten_in_place(argument: str) -> None:
     from famguard.cmdline import looks_like_link, without_links
@@ -121,3 +132,25 @@ def test_the_program_itself_and_other_arguments_are_left_alone() -> None:
 
     arguments = b"famguard://odd-program-name\0--demo\0https://famguard.example/famguard://\0"
     assert without_links(arguments) == arguments
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["fam\tguard://pair?code=K7MQ-2XRT"],  # refused now: no link FamGuard makes holds a tab
+        ["famguard://pair?code=K7MQ-2XRT", "famguard://pair?code=K7MQ-2XRT"],  # "unrecognized arguments: …"
+        ["--server=famguard://pair?code=K7MQ-2XRT"],  # "--server must start with http://…, not …"
+    ],
+)
+def test_a_refused_command_line_never_repeats_the_code(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by an attacker: argparse's own errors said the arguments back ("unrecognized
+    arguments: famguard://pair?code=…"), the code in the terminal and whatever keeps its output."""
+    from famguard.app import parse_args
+
+    with pytest.raises(SystemExit) as ended:
+        parse_args(arguments)
+    assert ended.value.code == 2
+    said = capsys.readouterr().err
+    assert "error:" in said and "K7MQ" not in said and "2XRT" not in said, said
