@@ -4,6 +4,8 @@ here; the presenter writes the bytes to disk on a worker. Pure view otherwise.""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -32,7 +34,13 @@ def safe_file_name(words: str) -> str:
     """`words` as a file name on every system: no path separators, no characters Windows refuses
     (the print dialog's "Print to file" had offered "Our family agreement: Maya….pdf")."""
     kept = "".join(c for c in words if c not in '\\/:*?"<>|' and c.isprintable())
-    return " ".join(kept.split()).strip(" .") or "family agreement"
+    name = " ".join(kept.split()).strip(" .") or "family agreement"
+    # At most 60 characters and 150 bytes: a name of 80 emoji made a 341-byte file name, which
+    # no file system takes (255 bytes), and the save failed (an attacker's display name).
+    name = name[:60]
+    while len(name.encode()) > 150:
+        name = name[:-1]
+    return name.rstrip(" .") or "family agreement"
 
 
 def _a4() -> QPageLayout:
@@ -63,6 +71,7 @@ def render_pdf(agreement: Agreement) -> bytes:
 class AgreementDialog(QDialog):
     save_requested = Signal(str, bytes)  # the path chosen and the PDF
     printed = Signal(str, bool)  # where it went (the file's path, or the printer's name) and whether a file
+    print_failed = Signal(str)  # the file "Print to file" could not write
 
     def __init__(self, agreement: Agreement, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,6 +120,10 @@ class AgreementDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             document(self.agreement).print_(printer)
             # Said, as Save as PDF says where it saved: "Print to file" wrote into the home folder
-            # without a word of where.
+            # without a word of where. And only when it did: a file Qt could not open was said
+            # "saved" (an attacker's name too long for a file).
             to_file = bool(printer.outputFileName())
+            if to_file and not os.path.exists(printer.outputFileName()):
+                self.print_failed.emit(printer.outputFileName())
+                return
             self.printed.emit(printer.outputFileName() if to_file else printer.printerName(), to_file)

@@ -85,6 +85,13 @@ class AgreementPresenter(Presenter):
         )
         self.track(self.dialog.save_requested, self.save)
         self.track(self.dialog.printed, self._printed)
+        self.track(
+            self.dialog.print_failed,
+            lambda path: self.window.show_notice(
+                f"✗ The family agreement could not be written to {path}. Choose another name or folder.",
+                hide_after_ms=15000,
+            ),
+        )
         self.dialog.show()
 
     def _printed(self, where: str, to_file: bool) -> None:

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -168,3 +169,50 @@ def test_what_is_written_in_and_signed_stays_on_one_page_and_says_who_signs_wher
         assert page.count("_" * 20) >= 4 + 3 and "Date:" in page, (rules, page)
         signed = page[page.index("Signed") :]
         assert "Maya teen" in signed and "Sam Guardian guardian" in signed and "Alex Rivera guardian" in signed
+
+
+def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is_not_called_saved(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """Found by an attacker: a display name of 80 emoji (allowed: 80 characters, nothing hidden)
+    made "Save as PDF" offer a 341-byte file name, which no file system takes; and "Print to
+    file" into a file Qt could not open was said "saved". The name is cut to what a disk takes,
+    and a print that wrote nothing is said as that."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    from famguard.domain.agreement import build_agreement
+    from famguard.domain.controls import defaults_for_age
+    from famguard.ui.agreement import AgreementDialog, safe_file_name
+
+    name = "🦄" * 80
+    assert len(safe_file_name(f"family-agreement-{name}").encode()) <= 150
+    agreement = build_agreement(name, ["Sam"], defaults_for_age(14), date.today())
+    dialog = AgreementDialog(agreement)
+    qtbot.addWidget(dialog)
+    offered: list[str] = []
+
+    def choose(_parent, _title, path, _filter):  # noqa: ANN001, ANN202 - QFileDialog's signature
+        offered.append(path)
+        return path, ""
+
+    monkeypatch.setattr("famguard.ui.agreement.QFileDialog.getSaveFileName", choose)
+    monkeypatch.setattr("famguard.ui.agreement.in_documents", lambda file: str(tmp_path / file))
+    saved: list[str] = []
+    dialog.save_requested.connect(lambda path, pdf: (Path(path).write_bytes(pdf), saved.append(path)))
+    dialog.show()
+    click(qtbot, find(dialog, QPushButton, "savePdfButton"))
+    assert saved and Path(saved[0]).exists()  # before: OSError, file name too long
+    assert len(Path(offered[0]).name.encode()) <= 255
+
+    def print_nowhere(print_dialog: QPrintDialog) -> int:
+        print_dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        print_dialog.printer().setOutputFileName(str(tmp_path / "no such folder" / "agreement.pdf"))
+        return 1  # Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", print_nowhere)
+    printed: list[object] = []
+    failed: list[str] = []
+    dialog.printed.connect(lambda *said: printed.append(said))
+    dialog.print_failed.connect(failed.append)
+    click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
+    assert printed == [] and failed == [str(tmp_path / "no such folder" / "agreement.pdf")]
