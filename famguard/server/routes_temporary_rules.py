@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from fastapi import Depends, Request, Response
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from famguard.domain.controls import SPECS, controls_from_json
@@ -57,6 +58,9 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         teen = service.linked_teen(session, me, teen_id)
+        # The teen's settling lock before anything is told (settle below takes it again): telling
+        # takes the family's event locks, and a reader settling the teen takes them after it.
+        service.lock_keys(session, f"settle:{teen_id}")
         today = teen_today_of(service, session, teen_id)
         others = [(r.starts_on, r.ends_on) for r in live_rules(session, teen_id)]
         problems = check_dates(body.name, body.starts_on, body.ends_on, today, others)
@@ -138,17 +142,25 @@ def remove_rule(teen_id: str, rule_id: str, request: Request) -> Response:
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         service.linked_teen(session, me, teen_id)
+        # Its start is told first (if nobody looked since the teen's midnight), so the history
+        # reads "started", then "ended early". And settling takes the teen's lock before the rule
+        # is read: two removals at once (PostgreSQL) each read it not removed yet, and both
+        # removed it — two 204s, "ended early" twice in the history, the family told twice.
+        settle(service, session, teen_id)
         rule = session.get(TemporaryRuleRow, rule_id)
         if rule is None or rule.teen_id != teen_id or rule.removed_at is not None:
             raise not_found("That temporary rule")
-        # Its start is told first (if nobody looked since the teen's midnight), so the history
-        # reads "started", then "ended early".
-        settle(service, session, teen_id)
         today = teen_today_of(service, session, teen_id)
         status = rule_status(rule.starts_on, rule.ends_on, today)
         if status is RuleStatus.ENDED:
             raise ApiError(409, "rule_ended", "This rule has already ended; it stays in the history.")
-        rule.removed_at = service.now()
+        removed = session.execute(  # and only while not removed: exactly one removal wins
+            update(TemporaryRuleRow)
+            .where(TemporaryRuleRow.id == rule.id, TemporaryRuleRow.removed_at.is_(None))
+            .values(removed_at=service.now())
+        ).rowcount  # type: ignore[attr-defined]
+        if removed != 1:
+            raise not_found("That temporary rule")
         # A rule in force is cut short, not taken back: "removed" read as if it had never applied.
         field = "ended_early" if status is RuleStatus.ACTIVE else "removed"
         service.record(session, me.account_id, teen_id, "temporary_rule", field, rule_json(rule), None)

@@ -188,7 +188,12 @@ class Service:
         When no guardian is left, the questions waiting for one's approval end too (`cancelled`,
         the asking guardians told): nobody is left to answer them, and the next guardian the teen
         pairs was never asked."""
-        self.lock_keys(session, f"guardians:{teen_id}")  # in order with confirms and approvals
+        # In order with confirms and approvals (`guardians:`), and with a request for time being
+        # asked (`time-requests:`, which _close_time_requests needs): both before anything is
+        # told, as asking takes its lock before it tells. Telling takes the event locks of the
+        # audience; taken first, they met an ask holding `time-requests:` and waiting for the
+        # teen's event lock — a deadlock, one of the two answered 500.
+        self.lock_keys(session, f"guardians:{teen_id}", f"time-requests:{teen_id}")
         query = select(Link).where(Link.teen_id == teen_id, Link.ended_at.is_(None))
         if guardian_id is not None:
             query = query.where(Link.guardian_id == guardian_id)
@@ -230,9 +235,9 @@ class Service:
         guardian is left to answer them, and a guardian who pairs with the teen later must not
         find yesterday's question in the inbox. The teen is told (`time_request_decided`, no
         actor) and the history says so (a `denied` entry without an actor)."""
-        # A request being asked at the same moment is either refused (no guardian) or closed here
-        # (routes_family.ask_for_time takes the same lock before it looks for a guardian).
-        self.lock_keys(session, f"time-requests:{teen_id}")
+        # A request being asked at the same moment is either refused (no guardian) or closed here:
+        # end_links took the teen's `time-requests:` lock before telling anything, and
+        # routes_family.ask_for_time takes it before it looks for a guardian.
         closed = session.execute(
             update(TimeRequestRow)
             .where(TimeRequestRow.teen_id == teen_id, TimeRequestRow.status == "pending")
