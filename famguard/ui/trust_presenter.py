@@ -302,56 +302,71 @@ class TrustPresenter(Presenter):
                  name="plan a rule")  # fmt: skip
 
     def end_rule(self, rule_id: str, name: str) -> None:
-        cached = self.cached
-        row = self.teens.row(cached.teen_id) if cached else None
-        if cached is None or row is None:
-            return
-        box, end = safe_question(
-            self.window,
+        self._remove_when_asked(
+            rule_id,
             "endRuleQuestion",
             "End the temporary rule?",
-            f"End “{name}” for {row.name} now?",  # the rule's and the teen's names, as typed
+            "End “{name}” for {teen} now?",
             "The usual rules apply again at once, and everyone in the family sees it.",
             "&End the rule",
-            "&Keep it",
+            name,
+            task="end a rule",
         )
-        teen_id = cached.teen_id
-
-        def answered(acted: bool) -> None:
-            if acted:
-                self.run(partial(self.trust.remove_rule, teen_id, rule_id), name="end a rule")
-
-        self.question = ask_without_blocking(box, end, answered)
 
     def remove_planned_rule(self, rule_id: str, name: str) -> None:
         """ "Remove…" on a rule that has not started: asked first, "Keep it" the default."""
         cached = self.cached
-        row = self.teens.row(cached.teen_id) if cached else None
-        if cached is None or row is None:
+        if cached is None:
             return
         rule = next((r for r in cached.rules if r.id == rule_id), None)
         if rule is not None and rule.starts_on <= self._today(cached, self.clock()):
             self.end_rule(rule_id, name)  # it started since the page was drawn: it is ended, not removed
             return
-        box, remove = safe_question(
-            self.window,
+        self._remove_when_asked(
+            rule_id,
             "removePlannedRuleQuestion",
             "Remove the planned rule?",
-            f"Remove the planned rule “{name}” for {row.name}?",  # the rule's and the teen's names, as typed
+            "Remove the planned rule “{name}” for {teen}?",
             "It will not start; everyone in the family sees that it was removed.",
             "&Remove the rule",
-            "&Keep it",
+            name,
+            task="remove a planned rule",
+            done="✓ “{name}” removed for {teen}: it will not start.",
         )
-        teen_id, teen_name = cached.teen_id, row.name
+
+    def _remove_when_asked(
+        self,
+        rule_id: str,
+        object_name: str,
+        title: str,
+        text: str,
+        informative: str,
+        act: str,
+        name: str,
+        *,
+        task: str,
+        done: str | None = None,
+    ) -> None:
+        """Ask (`text` and `done` name the rule and the teen, as typed; "Keep it" the default),
+        then remove the rule on the service — ended early or never started, its words say which."""
+        cached = self.cached
+        row = self.teens.row(cached.teen_id) if cached else None
+        if cached is None or row is None:
+            return
+        teen_id, teen = cached.teen_id, row.name
+        box, acting = safe_question(
+            self.window, object_name, title, text.format(name=name, teen=teen), informative, act, "&Keep it"
+        )
 
         def removed(_none: None) -> None:
-            self.window.show_notice(f"✓ “{name}” removed for {teen_name}: it will not start.", hide_after_ms=10000)
+            if done is not None:
+                self.window.show_notice(done.format(name=name, teen=teen), hide_after_ms=10000)
 
         def answered(acted: bool) -> None:
             if acted:
-                self.run(partial(self.trust.remove_rule, teen_id, rule_id), removed, name="remove a planned rule")
+                self.run(partial(self.trust.remove_rule, teen_id, rule_id), removed, name=task)
 
-        self.question = ask_without_blocking(box, remove, answered)
+        self.question = ask_without_blocking(box, acting, answered)
 
 
 def planned_words(rules: list[TemporaryRule], today: date, me: str | None) -> str:
