@@ -64,13 +64,18 @@ def maya_and_leo(url: str, guardian, maya):
     return leo, pair(guardian.api, leo.api)
 
 
-def pair_in_the_wizard(qtbot, controller, teen) -> str:
-    """Add a teen from the menu; `teen`'s phone redeems the code and accepts (from another thread, as
-    a phone would), the guardian confirms; the wizard's last words, then it closes."""
+def open_wizard(qtbot, controller):  # noqa: ANN201 - the PairingWizard
+    """ "Add a teen" from the menu, waited for until the wizard shows its code."""
     controller.window.add_teen_action.trigger()
     pairing = controller.family.pairing
     qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
-    wizard = pairing.wizard
+    return pairing.wizard
+
+
+def pair_in_the_wizard(qtbot, controller, teen) -> str:
+    """Add a teen from the menu; `teen`'s phone redeems the code and accepts (from another thread, as
+    a phone would), the guardian confirms; the wizard's last words, then it closes."""
+    wizard = open_wizard(qtbot, controller)
     code = wizard.findChild(QWidget, "pairingCode").text()
     in_background(lambda: teen.api.accept_pairing(teen.api.redeem_pairing(code).id))
     qtbot.waitUntil(lambda: wizard.state == "accepted", timeout=WAIT)
@@ -386,10 +391,7 @@ def test_the_wizard_says_when_the_teen_has_entered_the_code(qtbot, launch, proxy
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
-    controller.window.add_teen_action.trigger()
-    pairing = controller.family.pairing
-    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
-    wizard = pairing.wizard
+    wizard = open_wizard(qtbot, controller)
     status = wizard.findChild(QWidget, "pairingStatus")
     assert "enter the code" in status.text()
     code = wizard.findChild(QWidget, "pairingCode").text()

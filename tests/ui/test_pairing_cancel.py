@@ -36,16 +36,14 @@ def test_esc_when_the_teen_has_accepted_asks_first_and_go_back_keeps_it(qtbot, l
     Confirm, and "Cancel pairing" cancels it. The "Cancel" button itself still cancels at once."""
     from PySide6.QtWidgets import QMessageBox, QWidget
 
-    from .test_deliberate import in_background
+    from .test_deliberate import in_background, open_wizard
     from .test_flows import sign_in
 
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
-    controller.window.add_teen_action.trigger()
-    pairing = controller.family.pairing
-    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
-    wizard, asked = pairing.wizard, pairing.pairing
+    wizard = open_wizard(qtbot, controller)
+    asked = controller.family.pairing.pairing
     assert asked is not None
     code = wizard.findChild(QWidget, "pairingCode").text()
     in_background(lambda: teen.api.accept_pairing(teen.api.redeem_pairing(code).id))
