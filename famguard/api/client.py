@@ -193,18 +193,19 @@ class ApiClient:
         seconds = ends_at - time.monotonic()
         if seconds <= 0:
             raise self._too_slow(timeout)
+        # The watchdog ending the call, whatever the read met then (or a quiet end of an answer
+        # without a length), is the deadline's: not tried again within this call, as each try
+        # would take as long (four of them kept a change "saving…" for three minutes); the sync
+        # engine sends it again later.
         with overall_deadline(seconds) as deadline:
             try:
                 reply = self._follow(method, url, headers, body, timeout)
             except requests.RequestException:
-                if not deadline.expired:
-                    raise
-                reply = None
-            if deadline.expired:  # the watchdog ended it, whatever the read met then (or a quiet end)
-                # Not tried again within this call: each try would take as long (four of them kept
-                # a change "saving…" for three minutes); the sync engine sends it again later.
+                if deadline.expired:
+                    raise self._too_slow(timeout) from None
+                raise
+            if deadline.expired:
                 raise self._too_slow(timeout)
-            assert reply is not None
             return reply
 
     def _too_slow(self, timeout) -> e.AnswerTooSlow:
