@@ -218,9 +218,11 @@ def format_minutes(minutes: int | None) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest} min"
 
 
-def short_day(day: date) -> str:
-    """ "Sat 14 Nov" (never "Sat 06 Dec"): a day where room is short, as every screen words it."""
-    return f"{day:%a} {day.day} {day:%b}"
+def short_day(day: date, today: date | None = None) -> str:
+    """ "Sat 14 Nov" (never "Sat 06 Dec"): a day where room is short, as every screen words it;
+    with `today`, the year too when it is another ("Tue 5 Jan 2027")."""
+    year = f" {day.year}" if today is not None and day.year != today.year else ""
+    return f"{day:%a} {day.day} {day:%b}{year}"
 
 
 def block_text(block: TimeAwayBlock) -> str:

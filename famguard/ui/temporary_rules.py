@@ -385,15 +385,11 @@ def span_words(starts: date, ends: date, today: date, *, verdict: bool = True) -
     a span the service would refuse says so: "✗ 343 days: … — at most 92", "✗ The last day is
     before the first."; without it (a refusal says that), only the days, or nothing."""
     days = (ends - starts).days + 1
-
-    def day(when: date) -> str:  # "Mon 7 Dec", with the year when it is not this one
-        return short_day(when) + (f" {when.year}" if when.year != today.year else "")
-
     if days < 1:
         return "✗ The last day is before the first." if verdict else ""
     if days == 1:
-        return f"1 day: {day(starts)}"
-    words = f"{days} days: {day(starts)} to {day(ends)}"
+        return f"1 day: {short_day(starts, today)}"
+    words = f"{days} days: {short_day(starts, today)} to {short_day(ends, today)}"
     return f"✗ {words} — at most {MAX_RULE_DAYS}" if days > MAX_RULE_DAYS and verdict else words
 
 

@@ -378,14 +378,10 @@ def planned_words(rules: list[TemporaryRule], today: date, me: str | None) -> st
         return ""
     rule = planned[0]
     first, last = rule.starts_on, rule.ends_on
-
-    def day(when: date, with_year: bool) -> str:
-        return short_day(when) + (f" {when.year}" if with_year else "")
-
     if first == last:
-        days = day(first, first.year != today.year)
+        days = short_day(first, today)
     else:  # one year for both days when they share it: "Mon 4 Jan – Tue 5 Jan 2027"
-        days = f"{day(first, first.year not in (today.year, last.year))} – {day(last, last.year != today.year)}"
+        days = f"{short_day(first, today) if first.year != last.year else short_day(first)} – {short_day(last, today)}"
     who = "you" if me is not None and rule.created_by_id == me else rule.created_by
     more = len(planned) - 1
     after = f"; {more} more planned after it" if more else ""
