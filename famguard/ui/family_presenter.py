@@ -557,8 +557,9 @@ class FamilyPresenter(Presenter):
         show_failure(self.window, self.tasks, exc)
 
     def _check_reachable(self) -> None:
+        # One question at a time: several screens failing together each asked it again.
         if not self.closed:
-            self.run(self.session.sync.check_reachable, self._reachable_checked, name="reachable")
+            self.run_once(("reachable", None), self.session.sync.check_reachable, self._reachable_checked)
 
     def _reachable_checked(self, reached: bool) -> None:
         # Only the banner and the marks follow: the screens already reloaded what they need, and a
