@@ -53,6 +53,9 @@ class TeenPhonePresenter(Presenter):
         self.panel.show()
         self.pairing: Pairing | None = None
         self.snapshot: PhoneSnapshot | None = None
+        # "✓ Managed by …" as a read last put it: a read that finds the same again leaves the line
+        # alone, so a refused code or "The guardian cancelled" said since stays to be read.
+        self.managed_words: str | None = None
         self.session_minutes = 0
         self.question: QMessageBox | None = None
         self.track(self.panel.redeem_requested, self.redeem)
@@ -110,8 +113,13 @@ class TeenPhonePresenter(Presenter):
                 words = f"✓ Managed by {names}. ✗ The new guardian you accepted was refused and is not linked."
             else:
                 words = f"✓ Managed by {names}. Another guardian's code adds them too, once {approver} approves it."
-            self.panel.set_pairing_state("linked", words)
+            # A read started before a code was refused could land after it and say "Managed by"
+            # over the refusal (a clean-clone CI run saw the ✗ for a few milliseconds).
+            if state != "linked" or words != self.managed_words:
+                self.panel.set_pairing_state("linked", words)
+                self.managed_words = words
         elif snap.controls is None and state == "linked":
+            self.managed_words = None
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
         if snap.etag is not None and snap.applied_at is not None:
             self.panel.show_applied(
@@ -195,7 +203,8 @@ class TeenPhonePresenter(Presenter):
         # yet: the question stayed, and its Accept said "not waiting for that step").
         if "pairing_cancelled" in types and self.panel.pairing_state in ("waiting", "redeemed"):
             self.pairing = None
-            self.panel.set_pairing_state("idle", "The guardian cancelled. Nothing was linked.")
+            # A teen managed already stays so (the read that follows then keeps these words).
+            self.panel.set_pairing_state(self._at_rest(), "The guardian cancelled. Nothing was linked.")
         said = {"pairing_approval_requested": "waiting", "pairing_refused": "refused", "pairing_confirmed": "",
                 "pairing_cancelled": ""}  # fmt: skip
         for kind in types:  # oldest first: the last word stands
@@ -246,13 +255,17 @@ class TeenPhonePresenter(Presenter):
         if self.pairing is None:
             return
         pairing, self.pairing = self.pairing, None
-        back = "linked" if self.snapshot is not None and self.snapshot.controls is not None else "idle"
+        back = self._at_rest()
         self.run(
             partial(self.teen.decline, pairing),
             lambda _r: self.panel.set_pairing_state(back, "Declined. Nothing was linked.", code_used=True),
             on_error=partial(self._pairing_failed, back),
             owner=self.panel,
         )
+
+    def _at_rest(self) -> str:
+        """The pairing state with nothing under way: linked when the last read found a guardian."""
+        return "linked" if self.snapshot is not None and self.snapshot.controls is not None else "idle"
 
     def _pairing_failed(self, back: str, exc: BaseException) -> None:
         message = user_message(exc)

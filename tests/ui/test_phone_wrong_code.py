@@ -14,6 +14,16 @@ from .test_flows import WAIT, demo_with_phone, find
 pytestmark = pytest.mark.slow
 
 
+def managed_phone(qtbot, launch):
+    """The demo with its phone read as managed, the keyboard in the code field."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    code = find(panel, QLineEdit, "teenCodeEdit")
+    message = find(panel, QLabel, "teenPairingMessage")
+    qtbot.waitUntil(lambda: message.text().startswith("✓ Managed by"), timeout=WAIT)
+    code.setFocus()
+    return controller, window, panel, code, message
+
+
 def test_a_wrong_code_is_kept_selected_with_the_focus_in_the_field(qtbot, launch):
     _controller, window, panel = demo_with_phone(qtbot, launch)
     code = find(panel, QLineEdit, "teenCodeEdit")
@@ -47,11 +57,7 @@ def test_a_code_being_typed_survives_the_phone_reading_its_rules_again(qtbot, la
     """A linked teen typing a second guardian's code, or a code from a famguard:// link put in the
     field while the phone's first read was on its way: the read's answer ("linked") emptied the
     field (a clean-clone CI run lost the link's code so). Only a code that was used is cleared."""
-    controller, _window, panel = demo_with_phone(qtbot, launch)
-    code = find(panel, QLineEdit, "teenCodeEdit")
-    message = find(panel, QLabel, "teenPairingMessage")
-    qtbot.waitUntil(lambda: message.text().startswith("✓ Managed by"), timeout=WAIT)
-    code.setFocus()
+    controller, _window, panel, code, message = managed_phone(qtbot, launch)
     qtbot.keyClicks(code, "K7MQ-2X")
     phone = controller.teen_phone
     read = phone.snapshot
@@ -77,9 +83,15 @@ def test_the_phone_is_told_at_once_when_the_guardian_withdraws_the_code_it_was_a
     qtbot.keyClicks(code, pairing.code)
     qtbot.keyClick(code, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "wants to link with you. Accept?" in message.text(), timeout=WAIT)
+    phone = controller.teen_phone
+    read = phone.snapshot
     guardian.cancel_pairing(pairing.id)  # "New code" or Cancel in the guardian's wizard
     qtbot.waitUntil(lambda: message.text() == "The guardian cancelled. Nothing was linked.", timeout=WAIT)
     assert not any(b.isVisible() for b in panel.findChildren(QPushButton) if b.text().replace("&", "") == "Accept")
+    # The news is read again (the phone follows its events): it finds the teen managed as before,
+    # and the line stays to be read instead of turning into "Managed by" within milliseconds.
+    qtbot.waitUntil(lambda: phone.snapshot is not read, timeout=WAIT)
+    assert message.text() == "The guardian cancelled. Nothing was linked."
 
     code.setFocus()
     code.selectAll()
@@ -87,3 +99,19 @@ def test_the_phone_is_told_at_once_when_the_guardian_withdraws_the_code_it_was_a
     qtbot.keyClick(code, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
     assert "cancelled this code" in message.text() and "already been used" not in message.text()
+
+
+def test_a_refused_code_stays_said_when_a_read_lands_after_it(qtbot, launch):
+    """A clean-clone CI run: the phone's read of its rules, started just before the teen pressed
+    Enter, answered after the code was refused and put "✓ Managed by …" over the ✗, which was on
+    screen for a few milliseconds. A read that finds nothing new leaves the line alone."""
+    controller, window, _panel, code, message = managed_phone(qtbot, launch)
+    qtbot.keyClicks(code, "WXYZ-WXYZ")
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    phone = controller.teen_phone
+    read = phone.snapshot
+    phone.refresh()
+    qtbot.waitUntil(lambda: phone.snapshot is not read, timeout=WAIT)
+    assert message.text().startswith("✗") and "not found" in message.text()
+    assert code.text() == "WXYZ-WXYZ" and window.focusWidget() is code
