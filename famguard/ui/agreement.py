@@ -1,10 +1,13 @@
 """The family agreement window: a preview of the document (famguard.domain.agreement) and
-"Save as PDF…" (QPdfWriter, A4) and "Print…" (QPrintDialog). The PDF is rendered into memory
-here; the presenter writes the bytes to disk on a worker. Pure view otherwise."""
+"Save as PDF…" (QPdfWriter, A4) and "Print…" (QPrintDialog), and the two renderings they ask
+for (`render_pdf`, `print_document`), which the presenter runs on a worker: Qt paints a
+QTextDocument onto a QPdfWriter or a QPrinter outside the GUI thread, and a print waits on the
+disk ("Print to file") or the print system. Pure view otherwise."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Signal
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -20,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.agreement import Agreement
-from famguard.ui.common import in_documents, named, resize_within_screen, wrapping_label
+from famguard.ui.common import in_documents, named, resize_within_screen, show_words, wrapping_label
 
 
 def document(agreement: Agreement) -> QTextDocument:
@@ -41,6 +44,16 @@ def safe_file_name(words: str) -> str:
     while len(name.encode()) > 150:
         name = name[:-1]
     return name.rstrip(" .") or "family agreement"
+
+
+@dataclass(frozen=True)
+class Printed:
+    """Where a print went: the file "Print to file" wrote (`to_file`), or the printer's name;
+    `written` False when Qt could not open that file (it says nothing itself)."""
+
+    where: str
+    to_file: bool
+    written: bool = True
 
 
 def _a4() -> QPageLayout:
@@ -68,10 +81,20 @@ def render_pdf(agreement: Agreement) -> bytes:
     return bytes(data.data())
 
 
+def print_document(agreement: Agreement, printer: QPrinter) -> Printed:
+    """Print `agreement` on the printer the print dialog set up (blocking: on a worker)."""
+    document(agreement).print_(printer)
+    # "Print to file" wrote into the home folder without a word of where, and a file Qt could
+    # not open was said "saved" (an attacker's name too long for a file): both are said as they are.
+    path = printer.outputFileName()
+    if path:
+        return Printed(path, True, os.path.exists(path))
+    return Printed(printer.printerName(), False)
+
+
 class AgreementDialog(QDialog):
-    save_requested = Signal(str, bytes)  # the path chosen and the PDF
-    printed = Signal(str, bool)  # where it went (the file's path, or the printer's name) and whether a file
-    print_failed = Signal(str)  # the file "Print to file" could not write
+    save_requested = Signal(str)  # the path chosen for the PDF
+    print_requested = Signal(object)  # the QPrinter the print dialog set up
 
     def __init__(self, agreement: Agreement, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,10 +120,35 @@ class AgreementDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self._save)
         self.print_button.clicked.connect(self._print)
+        # What a save or a print is doing, then what it did: the window's notice is behind this one.
+        self.status = named(wrapping_label("", "agreementStatus"), "agreementStatus", "Saving and printing")
+        self.status.hide()
+        self._pressed: QWidget | None = None  # the button whose work runs, for the keyboard after
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+    def set_working(self, words: str) -> None:
+        """While a save or a print runs: said, and neither button starts a second one. The
+        keyboard waits on the preview meanwhile (a disabled button hands it to the next one,
+        Close, which a second Space would have pressed) and goes back to the button after."""
+        if words:
+            pressed = self.focusWidget()
+            self._pressed = pressed if pressed in (self.save_button, self.print_button) else None
+            if self._pressed is not None:
+                self.preview.setFocus()
+        self.save_button.setEnabled(not words)
+        self.print_button.setEnabled(not words)
+        if words:
+            self.show_status(words)
+        elif self._pressed is not None and self.preview.hasFocus():
+            self._pressed.setFocus()
+
+    def show_status(self, words: str) -> None:
+        show_words(self.status, words)
+        self.status.setVisible(bool(words))
 
     def _save(self) -> None:
         name = f"family-agreement-{safe_file_name(self.agreement.teen_name)}.pdf".replace(" ", "-").lower()
@@ -110,20 +158,14 @@ class AgreementDialog(QDialog):
         if path:
             if not path.lower().endswith(".pdf"):
                 path += ".pdf"
-            self.save_requested.emit(path, render_pdf(self.agreement))
+            self.save_requested.emit(path)
 
     def _print(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(safe_file_name(f"Family agreement - {self.agreement.teen_name}"))
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("agreementPrintDialog")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            document(self.agreement).print_(printer)
-            # Said, as Save as PDF says where it saved: "Print to file" wrote into the home folder
-            # without a word of where. And only when it did: a file Qt could not open was said
-            # "saved" (an attacker's name too long for a file).
-            to_file = bool(printer.outputFileName())
-            if to_file and not os.path.exists(printer.outputFileName()):
-                self.print_failed.emit(printer.outputFileName())
-                return
-            self.printed.emit(printer.outputFileName() if to_file else printer.printerName(), to_file)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()  # it points at `printer`, which goes with the print
+        if accepted:
+            self.print_requested.emit(printer)

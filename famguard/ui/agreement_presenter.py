@@ -1,15 +1,17 @@
 """Drives "Family agreement…" (Account menu): the selected teen's current rules (unsent edits
 included, as the guardian sees them) and the temporary rules in force or planned become the
-document, signed by the teen and each of their guardians; "Save as PDF…" writes it on a worker."""
+document, signed by the teen and each of their guardians; "Save as PDF…" and "Print…" render and
+write it on a worker, the dialog saying what runs and then what it did."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from famguard.domain.agreement import build_agreement
+from famguard.domain.agreement import Agreement, build_agreement
 from famguard.domain.controls import Controls
+from famguard.domain.errors import user_message
 from famguard.domain.models import TemporaryRule
 from famguard.domain.schedule import teen_today
 from famguard.domain.teen_view import rules_ahead
@@ -18,9 +20,15 @@ from famguard.ui.tasks import TaskRunner
 from famguard.ui.teen_list_presenter import TeenListPresenter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtPrintSupport import QPrinter
+
     from famguard.services import InsightService, SyncEngine
-    from famguard.ui.agreement import AgreementDialog
+    from famguard.ui.agreement import AgreementDialog, Printed
     from famguard.ui.main_window import MainWindow
+
+T = TypeVar("T")
 
 NO_TEEN = "ℹ Select a teen first: the agreement is about one teen's rules."
 
@@ -84,27 +92,58 @@ class AgreementPresenter(Presenter):
             self.window,
         )
         self.track(self.dialog.save_requested, self.save)
-        self.track(self.dialog.printed, self._printed)
-        self.track(
-            self.dialog.print_failed,
-            lambda path: self.window.show_notice(
-                f"✗ The family agreement could not be written to {path}. Choose another name or folder.",
-                hide_after_ms=15000,
-            ),
-        )
+        self.track(self.dialog.print_requested, self.print_agreement)
         self.dialog.show()
 
-    def _printed(self, where: str, to_file: bool) -> None:
-        said = (
-            f"✓ Saved the family agreement to {where}"
-            if to_file
-            else f"✓ Sent the family agreement to {where or 'the printer'}"
-        )
-        self.window.show_notice(said, hide_after_ms=8000)
+    def save(self, path: str) -> None:
+        """The PDF rendered and written on a worker (a 300 dpi rendering and the disk)."""
+        from famguard.ui.agreement import render_pdf
 
-    def save(self, path: str, pdf: bytes) -> None:
-        self.run(
-            partial(self.insight.save_file, path, pdf),
-            lambda _none: self.window.show_notice(f"✓ Saved the family agreement to {path}", hide_after_ms=8000),
-            name="save agreement",
+        self._in_background(
+            "Writing the PDF…",
+            lambda agreement: self.insight.save_file(path, render_pdf(agreement)),
+            lambda _none: f"✓ Saved the family agreement to {path}",
+            "save agreement",
         )
+
+    def print_agreement(self, printer: QPrinter) -> None:
+        """Printed on a worker: "Print to file" waits on the disk, a printer on the print system."""
+        from famguard.ui.agreement import print_document
+
+        self._in_background(
+            "Sending the family agreement to the printer…",
+            lambda agreement: print_document(agreement, printer),
+            _said_of_print,
+            "print agreement",
+        )
+
+    def _in_background(self, working: str, work: Callable[[Agreement], T], said: Callable[[T], str], name: str) -> None:
+        """`work` on the open dialog's agreement, on a worker: the dialog says `working` meanwhile
+        and then what came of it, as the window's notice does."""
+        dialog = self.dialog
+        if dialog is None:
+            return
+        agreement = dialog.agreement
+        dialog.set_working(working)
+
+        def done(result: T) -> None:
+            words = said(result)
+            dialog.set_working("")
+            dialog.show_status(words)
+            self.window.show_notice(words, hide_after_ms=15000 if words.startswith("✗") else 8000)
+
+        def failed(exc: BaseException) -> None:
+            dialog.set_working("")
+            message = user_message(exc)  # ExportFailed: which file, and why
+            dialog.show_status(f"✗ {message}" if message else "")
+            self.failed(exc)  # the window says it too (and a bug is reported)
+
+        self.run(lambda: work(agreement), done, on_error=failed, name=name)
+
+
+def _said_of_print(printed: Printed) -> str:
+    if not printed.written:
+        return f"✗ The family agreement could not be written to {printed.where}. Choose another name or folder."
+    if printed.to_file:
+        return f"✓ Saved the family agreement to {printed.where}"
+    return f"✓ Sent the family agreement to {printed.where or 'the printer'}"

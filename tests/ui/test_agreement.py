@@ -5,9 +5,12 @@ every current value in the declaration's words, the names of the teen and each o
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -51,13 +54,7 @@ def test_the_agreement_pdf_contains_every_current_value(
     guardian.api.patch_controls(teen_id, changes, if_match=etag)
     controls = guardian.api.get_controls(teen_id).controls
 
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    controller.window.agreement_action.trigger()
-    presenter = controller.family.agreement
-    qtbot.waitUntil(lambda: presenter.dialog is not None and presenter.dialog.isVisible(), timeout=WAIT)
-    dialog = presenter.dialog
+    controller, presenter, dialog = open_agreement(qtbot, launch, proxy, guardian)
     assert "1 h 15 min" in dialog.preview.toPlainText()
 
     target = tmp_path / "agreement"
@@ -66,6 +63,7 @@ def test_the_agreement_pdf_contains_every_current_value(
     pdf = tmp_path / "agreement.pdf"  # ".pdf" added when the name has none
     qtbot.waitUntil(pdf.exists, timeout=WAIT)
     qtbot.waitUntil(lambda: "Saved the family agreement" in controller.window.notice.text(), timeout=WAIT)
+    assert dialog.status.text() == f"✓ Saved the family agreement to {pdf}"  # on the dialog in front too
     assert pdf.read_bytes().startswith(b"%PDF")
     text = words(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
 
@@ -95,6 +93,85 @@ def test_the_agreement_pdf_contains_every_current_value(
     proxy.set_offline(False)
 
 
+def open_agreement(qtbot, launch, proxy, guardian):
+    """The app signed in as `guardian`, Maya's page shown, her agreement open."""
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    controller.window.agreement_action.trigger()
+    presenter = controller.family.agreement
+    qtbot.waitUntil(lambda: presenter.dialog is not None and presenter.dialog.isVisible(), timeout=WAIT)
+    return controller, presenter, presenter.dialog
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_print_that_waits_on_its_file_leaves_the_window_working_and_says_where_it_went(
+    qtbot, launch, proxy, guardian, teen, tmp_path, monkeypatch
+):
+    """Printing ran on the GUI thread: "Print to file" onto a disk that answers slowly (here a
+    named pipe nobody reads for 1.5 s; a network share, a sleeping USB disk) froze the whole
+    window until it was written. The print dialog is the one stand-in (no printer here)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    pair(guardian.api, teen.api)
+    controller, _presenter, dialog = open_agreement(qtbot, launch, proxy, guardian)
+    slow = tmp_path / "slow-disk.pdf"
+    os.mkfifo(slow)
+    target = [slow]
+
+    def print_to_file(print_dialog: QPrintDialog) -> int:
+        print_dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        print_dialog.printer().setOutputFileName(str(target[0]))
+        return 1  # Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", print_to_file)
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(time.monotonic()))
+    heartbeat.start(10)
+    read: list[bytes] = []
+
+    def reader() -> None:
+        time.sleep(1.5)
+        with open(slow, "rb") as pipe:
+            read.append(pipe.read())
+
+    threading.Thread(target=reader, daemon=True).start()
+    print_button = find(dialog, QPushButton, "printAgreementButton")
+    print_button.setFocus()
+    qtbot.keyClick(print_button, Qt.Key.Key_Space)
+    assert dialog.status.text() == "Sending the family agreement to the printer…"
+    assert not print_button.isEnabled() and not find(dialog, QPushButton, "savePdfButton").isEnabled()
+    assert dialog.isVisible()  # a second Space on the keyboard did not land on Close
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("✓"), timeout=WAIT)
+    heartbeat.stop()
+    assert dialog.status.text() == f"✓ Saved the family agreement to {slow}"
+    assert controller.window.notice.text() == f"✓ Saved the family agreement to {slow}"
+    assert read and read[0].startswith(b"%PDF")
+    # The old code: no tick at all while the print waited (the click returned after it).
+    assert len(ticks) > 20, f"the window stood still while the print waited ({len(ticks)} ticks in 1.5 s)"
+    longest = max(later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False))
+    assert longest < 0.5, f"the window stood still {longest:.2f} s while the print waited on its file"
+    assert print_button.isEnabled() and dialog.focusWidget() is print_button  # the keyboard back on Print
+
+    # A file that cannot be written (a folder that is not there) is said, not called saved.
+    target[0] = tmp_path / "no such folder" / "agreement.pdf"
+    click(qtbot, print_button)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("✗"), timeout=WAIT)
+    assert f"could not be written to {target[0]}" in dialog.status.text()
+    assert controller.window.notice.text() == dialog.status.text()
+
+    # So is a PDF that cannot be saved there, on the dialog in front of the window's notice.
+    nowhere = tmp_path / "no such folder" / "agreement.pdf"
+    monkeypatch.setattr("famguard.ui.agreement.QFileDialog.getSaveFileName", lambda *a, **k: (str(nowhere), ""))
+    click(qtbot, find(dialog, QPushButton, "savePdfButton"))
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("✗ Could not save agreement.pdf"), timeout=WAIT)
+    assert find(dialog, QPushButton, "savePdfButton").isEnabled() and not nowhere.parent.exists()
+
+
 @pytest.mark.usefixtures("real_keyring")
 def test_without_a_selected_teen_it_says_to_select_one(qtbot, launch, proxy, guardian) -> None:
     controller = launch()
@@ -112,7 +189,7 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
 
     from famguard.domain.agreement import build_agreement
     from famguard.domain.controls import defaults_for_age
-    from famguard.ui.agreement import AgreementDialog
+    from famguard.ui.agreement import AgreementDialog, Printed, print_document
 
     out = tmp_path / "printed.pdf"
     shown: list[str] = []
@@ -131,11 +208,12 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
     dialog = AgreementDialog(agreement)
     qtbot.addWidget(dialog)
     dialog.show()  # a person clicks "Print…" on the dialog they see
-    printed: list[tuple[str, bool]] = []
-    dialog.printed.connect(lambda where, to_file: printed.append((where, to_file)))
+    asked: list[QPrinter] = []
+    dialog.print_requested.connect(asked.append)
     click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
-    assert shown == ["agreementPrintDialog", "Family agreement - Maya"] and out.exists()
-    assert printed == [(str(out), True)]  # said where it went (the presenter's notice)
+    assert shown == ["agreementPrintDialog", "Family agreement - Maya"] and len(asked) == 1
+    # What the presenter runs on a worker with that printer (test_a_print_that_waits_on_its_file…)
+    assert print_document(agreement, asked[0]) == Printed(str(out), to_file=True, written=True)
     text = words(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout)
     assert "Daily screen-time limit: 1 h 35 min" in text
 
@@ -182,7 +260,7 @@ def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is
 
     from famguard.domain.agreement import build_agreement
     from famguard.domain.controls import defaults_for_age
-    from famguard.ui.agreement import AgreementDialog, safe_file_name
+    from famguard.ui.agreement import AgreementDialog, Printed, print_document, render_pdf, safe_file_name
 
     name = "🦄" * 80
     assert len(safe_file_name(f"family-agreement-{name}").encode()) <= 150
@@ -198,7 +276,7 @@ def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is
     monkeypatch.setattr("famguard.ui.agreement.QFileDialog.getSaveFileName", choose)
     monkeypatch.setattr("famguard.ui.agreement.in_documents", lambda file: str(tmp_path / file))
     saved: list[str] = []
-    dialog.save_requested.connect(lambda path, pdf: (Path(path).write_bytes(pdf), saved.append(path)))
+    dialog.save_requested.connect(lambda path: (Path(path).write_bytes(render_pdf(agreement)), saved.append(path)))
     dialog.show()
     click(qtbot, find(dialog, QPushButton, "savePdfButton"))
     assert saved and Path(saved[0]).exists()  # before: OSError, file name too long
@@ -210,9 +288,8 @@ def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is
         return 1  # Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", print_nowhere)
-    printed: list[object] = []
-    failed: list[str] = []
-    dialog.printed.connect(lambda *said: printed.append(said))
-    dialog.print_failed.connect(failed.append)
+    asked: list[QPrinter] = []
+    dialog.print_requested.connect(asked.append)
     click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
-    assert printed == [] and failed == [str(tmp_path / "no such folder" / "agreement.pdf")]
+    nowhere = str(tmp_path / "no such folder" / "agreement.pdf")
+    assert print_document(agreement, asked[0]) == Printed(nowhere, to_file=True, written=False)
