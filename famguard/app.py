@@ -754,4 +754,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m famguard.app`: this file runs as __main__, and the app's other modules import
+    # famguard.app, a second copy with classes of its own (the self-test then found "the demo is a
+    # DemoEnvironment, not the app's own"). The one copy everything else imports runs the app.
+    from famguard.app import main as app_main
+
+    raise SystemExit(app_main())
