@@ -325,9 +325,12 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         auth: bool = True,
         idempotency_key: str | None = None,
+        replayable: bool = False,
         timeout=None,
         ok: tuple[int, ...] = (200,),
     ) -> Reply:
+        """`replayable`: the service answers this request sent twice as it answered it once
+        (a POST whose repeat it recognizes), so a lost reply may be asked again."""
         if params:
             query = "&".join(f"{quote(str(k))}={quote(str(v))}" for k, v in params.items() if v is not None)
             path = f"{path}?{query}" if query else path
@@ -338,7 +341,7 @@ class ApiClient:
             sent_headers["Content-Type"] = "application/json"
         if idempotency_key:
             sent_headers["Idempotency-Key"] = idempotency_key
-        retriable = method in _IDEMPOTENT_METHODS or bool(idempotency_key)
+        retriable = method in _IDEMPOTENT_METHODS or bool(idempotency_key) or replayable
         timeout = timeout or self.timeout
         for refreshed in (False, True):
             access = None
@@ -572,7 +575,10 @@ class ApiClient:
         body: dict[str, Any] = {"approve": approve}
         if minutes is not None:
             body["minutes"] = minutes
-        reply = self._call("POST", f"/v1/time-requests/{_seg(request_id)}/decision", body=body)
+        # Replayable: the same answer again from this guardian is answered as the first. A reply
+        # lost on a connection a proxy had closed said "can't reach", and answering again then
+        # said "This request was already answered".
+        reply = self._call("POST", f"/v1/time-requests/{_seg(request_id)}/decision", body=body, replayable=True)
         return p.parse_time_request(reply.json())
 
     # --- activity and events -------------------------------------------------------------

@@ -289,7 +289,9 @@ def my_time_requests(request: Request) -> list[TimeRequestOut]:
 
 @router.post("/v1/time-requests/{request_id}/decision", response_model=TimeRequestOut, responses=errors(409, 429))
 def decide(request_id: str, body: TimeDecision, request: Request) -> TimeRequestOut:
-    """Approve (raising the limit of the request's day only) or deny; once."""
+    """Approve (raising the limit of the request's day only) or deny; once. The same answer again
+    from the guardian who gave it is answered as the first was (a retry whose reply was lost:
+    applied, recorded and told once); any other answer to a decided request is 409."""
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         row = session.get(TimeRequestRow, request_id)
@@ -304,6 +306,9 @@ def decide(request_id: str, body: TimeDecision, request: Request) -> TimeRequest
             .values(status=status, decided_at=service.now(), decided_by_id=me.account_id, granted_minutes=granted)
         ).rowcount
         if decided != 1:
+            session.refresh(row)
+            if (row.status, row.decided_by_id, row.granted_minutes) == (status, me.account_id, granted):
+                return _request_out(session, row)
             raise ApiError(409, "already_decided", "This request was already answered.")
         session.refresh(row)
         service.record(session, me.account_id, row.teen_id, "time_request", status, row.minutes, granted or 0)

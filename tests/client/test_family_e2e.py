@@ -112,3 +112,25 @@ def test_requests_for_more_time_read_in_the_history_with_their_minutes(live_serv
         "Alex approved 15 min more for Sam",
         "Sam asked for 30 min more",
     ], headlines
+
+
+def test_an_answer_whose_reply_was_lost_is_asked_again_and_applied_once(live_server: str) -> None:
+    """A proxy closed the connection the answer went out on after the service had applied it
+    (the reply lost): the app said "can't reach … check your connection", and answering again
+    said "This request was already answered". The answer is sent again and reads as given."""
+    from tests.support.proxy import FaultProxy
+
+    with FaultProxy(live_server) as proxy:
+        g, address = guardian(proxy.url, "Alex")
+        t = teen(live_server)
+        teen_id = pair(g, t)
+        session = sign_in(proxy.url, address)
+        request = teen_cli.ask_for_time(t, 20, "finish the video for school")
+        [pending] = session.family.refresh_time_requests(teen_id)
+        proxy.drop_reply("/decision")  # the service decides; its reply never arrives
+        decided = session.family.decide_time_request(pending, approve=True, minutes=15)
+        assert (decided.id, decided.status, decided.granted_minutes) == (request.id, TimeRequestStatus.APPROVED, 15)
+        assert proxy.count("/decision") == 2  # asked again once
+        today = decided.date
+        assert session.family.refresh_usage(teen_id, today, today)[0].limit_minutes == 75  # 60 + 15, once
+        session.close()

@@ -120,6 +120,37 @@ def test_approval_raises_the_limit_of_that_day_only(api: Api, family: Family, cl
     assert mine[0]["status"] == "approved"
 
 
+def test_the_same_answer_again_from_the_same_guardian_is_answered_as_the_first(
+    api: Api, family: Family, clock: FakeClock
+) -> None:
+    """A reply lost on its way (a proxy closed the connection under it) left the app able only
+    to say "can't reach", and answering again said "This request was already answered". The
+    same answer from the same guardian is now answered as the first was, applied once."""
+    today = clock.now.date()
+    request = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 30, "reason": ""}).json()
+    cursor = api.call("GET", "/v1/events", family.teen.token).json()["cursor"]
+    path = f"/v1/time-requests/{request['id']}/decision"
+    first = api.call("POST", path, family.guardian.token, json={"approve": True, "minutes": 15})
+    again = api.call("POST", path, family.guardian.token, json={"approve": True, "minutes": 15})
+    assert first.status_code == again.status_code == 200 and again.json() == first.json()
+    assert _usage(api, family, **{"from": str(today), "to": str(today)})[0]["limit_minutes"] == 75  # not 90
+    told = api.call("GET", "/v1/events", family.teen.token, params={"after": cursor}).json()["events"]
+    assert [e["type"] for e in told] == ["time_request_decided"]  # told once
+    history = api.call(
+        "GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token, params={"kind": "time_request"}
+    ).json()
+    assert [(a["field"], a["after"]) for a in history] == [("approved", 15), ("requested", 30)]  # answered once
+
+    # Any other answer is a conflict: another amount, a no, or the same answer from another guardian.
+    assert_error(
+        api.call("POST", path, family.guardian.token, json={"approve": True, "minutes": 30}), 409, "already_decided"
+    )
+    assert_error(api.call("POST", path, family.guardian.token, json={"approve": False}), 409, "already_decided")
+    other = make_guardian(api, "Sam")
+    link(api, other, family.teen, approver=family.guardian)
+    assert_error(api.call("POST", path, other.token, json={"approve": True, "minutes": 15}), 409, "already_decided")
+
+
 def test_a_denied_request_changes_no_limit(api: Api, family: Family, clock: FakeClock) -> None:
     asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 30, "reason": ""}).json()
     denied = api.call(
