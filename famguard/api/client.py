@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -67,6 +67,7 @@ class Reply:
     status: int
     headers: Mapping[str, str]
     body: bytes
+    tries: int = 1  # how many times the request was sent to get it
 
     def json(self) -> Any:
         if not self.body:
@@ -312,7 +313,7 @@ class ApiClient:
                     return reply  # too long to wait here: _raise_for turns it into RateLimited
                 self._sleep(min(wait, self.retry.max_retry_after) if wait is not None else self.retry.delay(attempt))
                 continue
-            return reply
+            return replace(reply, tries=attempt + 1) if attempt else reply
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _call(
@@ -326,11 +327,14 @@ class ApiClient:
         auth: bool = True,
         idempotency_key: str | None = None,
         replayable: bool = False,
+        gone_when_repeated: bool = False,
         timeout=None,
         ok: tuple[int, ...] = (200,),
     ) -> Reply:
         """`replayable`: the service answers this request sent twice as it answered it once
-        (a POST whose repeat it recognizes), so a lost reply may be asked again."""
+        (a POST whose repeat it recognizes), so a lost reply may be asked again.
+        `gone_when_repeated`: a DELETE whose 404 after a second try means done — the first
+        removed it and its reply was lost ("not found" for a rule just removed, before)."""
         if params:
             query = "&".join(f"{quote(str(k))}={quote(str(v))}" for k, v in params.items() if v is not None)
             path = f"{path}?{query}" if query else path
@@ -355,7 +359,7 @@ class ApiClient:
             if auth and not refreshed and reply.status == 401 and _error_code(reply) == "token_expired":
                 self._refresh(access)
                 continue
-            if reply.status in ok:
+            if reply.status in ok or (gone_when_repeated and reply.status == 404 and reply.tries > 1):
                 return reply
             _raise_for(reply)
         _raise_for(reply)
@@ -444,10 +448,10 @@ class ApiClient:
         return p.parse_pairing(self._call("POST", "/v1/pairings/redeem", body={"code": code}).json())
 
     def accept_pairing(self, pairing_id: str) -> Pairing:
-        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/accept").json())
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/accept", replayable=True).json())
 
     def confirm_pairing(self, pairing_id: str) -> Pairing:
-        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/confirm").json())
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/confirm", replayable=True).json())
 
     def approve_pairing(self, pairing_id: str) -> Pairing:
         """One of the teen's guardians lets the guardian who asked in (the link starts)."""
@@ -484,7 +488,7 @@ class ApiClient:
         return p.listing(self._call("GET", "/v1/me/guardians").json(), p.parse_guardian_link, "guardians")
 
     def unlink(self, teen_id: str) -> None:
-        self._call("DELETE", f"/v1/teens/{_seg(teen_id)}/link", ok=(204, 200))
+        self._call("DELETE", f"/v1/teens/{_seg(teen_id)}/link", ok=(204, 200), gone_when_repeated=True)
 
     # --- controls ------------------------------------------------------------------------
 
@@ -517,7 +521,7 @@ class ApiClient:
 
     def report_applied(self, etag: str) -> None:
         """The teen's phone applied the effective controls of `etag`."""
-        self._call("POST", "/v1/me/controls/applied", body={"etag": etag}, ok=(204,))
+        self._call("POST", "/v1/me/controls/applied", body={"etag": etag}, ok=(204,), replayable=True)
 
     def phone_status(self, teen_id: str) -> PhoneStatus:
         return p.parse_phone(self._call("GET", f"/v1/teens/{_seg(teen_id)}/phone").json())
@@ -539,16 +543,21 @@ class ApiClient:
             "ends_on": ends_on.isoformat(),
             "controls": dict(controls),
         }
-        reply = self._call("POST", f"/v1/teens/{_seg(teen_id)}/temporary-rules", body=body, ok=(201,))
+        # Replayable: the same rule again from this guardian is answered with the one made.
+        reply = self._call("POST", f"/v1/teens/{_seg(teen_id)}/temporary-rules", body=body, ok=(201,), replayable=True)
         return p.parse_rule(reply.json())
 
     def remove_temporary_rule(self, teen_id: str, rule_id: str) -> None:
-        self._call("DELETE", f"/v1/teens/{_seg(teen_id)}/temporary-rules/{_seg(rule_id)}", ok=(204,))
+        self._call(
+            "DELETE", f"/v1/teens/{_seg(teen_id)}/temporary-rules/{_seg(rule_id)}", ok=(204,), gone_when_repeated=True
+        )
 
     # --- usage and time requests ---------------------------------------------------------
 
     def report_usage(self, day: date, minutes: int) -> UsageDay:
-        reply = self._call("POST", "/v1/me/usage", body={"date": day.isoformat(), "minutes": minutes})
+        # Replayable: a day's report is its total (the last one wins).
+        body = {"date": day.isoformat(), "minutes": minutes}
+        reply = self._call("POST", "/v1/me/usage", body=body, replayable=True)
         return p.parse_usage_day(reply.json())
 
     def usage(self, teen_id: str, start: date | None = None, end: date | None = None) -> list[UsageDay]:
@@ -561,7 +570,9 @@ class ApiClient:
         return p.parse_usage_day(self._call("GET", "/v1/me/usage", params=params).json())
 
     def ask_for_time(self, minutes: int, reason: str) -> TimeRequest:
-        reply = self._call("POST", "/v1/me/time-requests", body={"minutes": minutes, "reason": reason}, ok=(201,))
+        # Replayable: the same question while it waits is answered with it, asked once.
+        body = {"minutes": minutes, "reason": reason}
+        reply = self._call("POST", "/v1/me/time-requests", body=body, ok=(201,), replayable=True)
         return p.parse_time_request(reply.json())
 
     def time_requests(self, teen_id: str) -> list[TimeRequest]:

@@ -224,7 +224,8 @@ def _request_out(session: Session, row: TimeRequestRow) -> TimeRequestOut:
 @router.post("/v1/me/time-requests", status_code=201, response_model=TimeRequestOut, responses=errors(429))
 def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
     """The teen asks the linked guardians for extra minutes today. At most
-    `TIME_REQUESTS_PER_DAY` in any 24 hours (429 with `Retry-After`)."""
+    `TIME_REQUESTS_PER_DAY` in any 24 hours (429 with `Retry-After`). The same question while
+    it waits for an answer today (a retry whose reply was lost) is answered with it, asked once."""
     service = _service(request)
     with service.write_as(request, "teen") as (session, me):
         # Two at once count each other; and the last link ending meanwhile either is seen below
@@ -233,6 +234,18 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
         guardians = service.active_guardian_ids(session, me.account_id)
         if not guardians:
             raise not_found("A linked guardian to ask")
+        today = _teen_today(service, session, me.account_id)
+        asked = session.scalars(  # the same question still open today: a retry whose reply was lost
+            select(TimeRequestRow).where(
+                TimeRequestRow.teen_id == me.account_id,
+                TimeRequestRow.day == today,
+                TimeRequestRow.status == "pending",
+                TimeRequestRow.minutes == body.minutes,
+                TimeRequestRow.reason == body.reason.strip(),
+            )
+        ).first()
+        if asked is not None:
+            return _request_out(session, asked)
         service.refuse_when_over(
             session,
             TimeRequestRow.created_at,
@@ -245,7 +258,7 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
         row = TimeRequestRow(
             id=new_id(),
             teen_id=me.account_id,
-            day=_teen_today(service, session, me.account_id),
+            day=today,
             minutes=body.minutes,
             reason=body.reason.strip(),
             status="pending",

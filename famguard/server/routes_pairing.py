@@ -231,7 +231,17 @@ def _reachable_pairing(service: Service, session: Session, me: Principal, pairin
     return row
 
 
-def _advance(service: Service, session: Session, row: PairingRow, me: Principal, source: str, target: str) -> None:
+# The states a step leaves a pairing in, and the later ones it may have reached since: the same
+# step again from the one who took it is answered as the first was (a retry whose reply was lost).
+_PAST = {"accepted": ("accepted", "approval", "active"), "approval": ("approval", "active"), "active": ("active",)}
+
+
+def _advance(service: Service, session: Session, row: PairingRow, me: Principal, source: str, target: str) -> bool:
+    """`source` -> `target` by its owner (the teen accepts, the guardian confirms), as one
+    conditional UPDATE. False when this step was taken already by `me` (nothing to do again)."""
+    owner_id = row.teen_id if target == "accepted" else row.guardian_id
+    if owner_id == me.account_id and row.status in _PAST[target]:
+        return False
     now = service.now()
     if _status(service, row) == "expired":
         raise ApiError(410, "pairing_expired", "This pairing has expired. Start again with a new code.")
@@ -243,28 +253,33 @@ def _advance(service: Service, session: Session, row: PairingRow, me: Principal,
         )
         .values(status=target)
     ).rowcount
+    session.refresh(row)
     if moved != 1:
+        if owner_id == me.account_id and row.status in _PAST[target]:
+            return False  # the first of the two was still running when this one looked
         if row.status == "cancelled":
             raise _cancelled()
         raise ApiError(409, "pairing_not_open", "This pairing is not waiting for that step.")
-    session.refresh(row)
+    return True
 
 
 @router.post("/v1/pairings/{pairing_id}/accept", response_model=PairingOut, responses=errors(409, 410, 429))
 def accept(pairing_id: str, request: Request) -> PairingOut:
-    """The teen agrees to be linked with the guardian shown at redeem."""
+    """The teen agrees to be linked with the guardian shown at redeem. Accepting again is
+    answered with the pairing as it is now (told once)."""
     service = _service(request)
     with service.write_as(request, "teen") as (session, me):
         row = _reachable_pairing(service, session, me, pairing_id)
-        _advance(service, session, row, me, "waiting", "accepted")
-        service.publish(session, "pairing_accepted", me.account_id, {"pairing_id": row.id}, [row.guardian_id])
+        if _advance(service, session, row, me, "waiting", "accepted"):
+            service.publish(session, "pairing_accepted", me.account_id, {"pairing_id": row.id}, [row.guardian_id])
         return _pairing_out(service, session, row)
 
 
 @router.post("/v1/pairings/{pairing_id}/confirm", response_model=PairingOut, responses=errors(409, 410, 429))
 def confirm(pairing_id: str, request: Request) -> PairingOut:
     """The guardian, now seeing which teen accepted, confirms: the link starts and a teen
-    without controls gets the defaults for their age."""
+    without controls gets the defaults for their age. Confirming again is answered with the
+    pairing as it is now (linked, or asked of the teen's guardians, once)."""
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         row = _reachable_pairing(service, session, me, pairing_id)
@@ -274,7 +289,8 @@ def confirm(pairing_id: str, request: Request) -> PairingOut:
             service.lock_keys(session, f"guardians:{teen.id}")  # two confirms at once count each other
         guardians = service.active_guardian_ids(session, teen.id) if teen is not None else []
         needs_approval = bool(guardians) and me.account_id not in guardians
-        _advance(service, session, row, me, "accepted", "approval" if needs_approval else "active")
+        if not _advance(service, session, row, me, "accepted", "approval" if needs_approval else "active"):
+            return _pairing_out(service, session, row)
         assert teen is not None
         _require_room(service, session, teen.id, me.account_id)  # (the step just made is rolled back with it)
         if needs_approval:

@@ -6,6 +6,7 @@ controls check is the PATCH's own parsing and age rules."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from fastapi import Depends, Request, Response
 from sqlalchemy import update
@@ -54,7 +55,8 @@ def _rule_out(session: Session, rule: TemporaryRuleRow, today_status: RuleStatus
 @router.post("/v1/teens/{teen_id}/temporary-rules", status_code=201, response_model=RuleOut, responses=errors(429))
 def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
     """Plan a rule. 422 when the dates are wrong (at most 92 days, not over, no overlap) or a
-    setting is not allowed at the teen's age (`controls.<field>`)."""
+    setting is not allowed at the teen's age (`controls.<field>`). The same rule again from the
+    guardian who planned it (a retry whose reply was lost) is answered with that rule, made once."""
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         teen = service.linked_teen(session, me, teen_id)
@@ -80,6 +82,10 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
         except DomainValidationError as exc:
             problems.update(exc.fields)
             typed = {}
+        dumped = json.dumps({name: SPECS[name].dump(value) for name, value in typed.items()}, separators=(",", ":"))
+        made = _made_already(session, teen_id, me.account_id, body, dumped, today) if typed else None
+        if made is not None:  # (its own dates are the overlap check_dates found)
+            return _rule_out(session, made, rule_status(made.starts_on, made.ends_on, today))
         if problems:
             raise ApiError(422, "validation_failed", "This temporary rule cannot be saved.", fields=problems)
         rule = TemporaryRuleRow(
@@ -88,9 +94,7 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
             name=body.name.strip(),
             starts_on=body.starts_on,
             ends_on=body.ends_on,
-            controls=json.dumps(
-                {name: SPECS[name].dump(value) for name, value in typed.items()}, separators=(",", ":")
-            ),
+            controls=dumped,
             created_by_id=me.account_id,
             created_at=service.now(),
             announced=RuleStatus.SCHEDULED.value,
@@ -103,6 +107,23 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
         service.publish(session, "temporary_rule_created", teen_id, data, service.family_ids(session, teen_id))
         settle(service, session, teen_id)  # one starting today starts now, and says so
         return _rule_out(session, rule, rule_status(rule.starts_on, rule.ends_on, today))
+
+
+def _made_already(
+    session: Session, teen_id: str, guardian_id: str, body: RuleCreate, controls: str, today: date
+) -> TemporaryRuleRow | None:
+    """The same rule, planned by the same guardian, not removed nor over: this request is a
+    retry whose reply was lost (rules cannot overlap, so it is no second rule) — answered with it."""
+    return next(
+        (
+            rule
+            for rule in live_rules(session, teen_id)
+            if rule.ends_on >= today
+            and (rule.created_by_id, rule.name, rule.starts_on, rule.ends_on, rule.controls)
+            == (guardian_id, body.name.strip(), body.starts_on, body.ends_on, controls)
+        ),
+        None,
+    )
 
 
 @router.get("/v1/teens/{teen_id}/temporary-rules", response_model=list[RuleOut], responses=errors())

@@ -13,7 +13,7 @@ from famguard.api import errors as e
 from famguard.domain.errors import ErrorKind
 from famguard.domain.sync import SyncState
 from famguard.services import AccountSession, SessionService
-from tests.support.accounts import FAST, PASSWORD, guardian, member, pair, teen
+from tests.support.accounts import FAST, PASSWORD, guardian, pair, teen
 from tests.support.proxy import Fault, FaultProxy
 
 # Short read timeout, so a hang is noticed in a test-sized time (the app's own is longer).
@@ -124,16 +124,15 @@ def test_an_answer_trickled_past_its_deadline_is_the_services_problem_and_the_ch
 
 @pytest.mark.parametrize("kind", [Fault.RESET, Fault.TRUNCATE, Fault.DROP], ids=["reset", "truncate", "drop"])
 def test_a_request_without_a_key_is_not_sent_twice(live_server: str, proxy: FaultProxy, kind: Fault) -> None:
-    """Asking for more time is a POST without an Idempotency-Key: after a broken reply the client
-    cannot know whether it arrived, so it says so instead of asking twice."""
+    """A new pairing code is a POST without an Idempotency-Key that the service cannot recognize
+    again (each makes a code): after a broken reply the client cannot know whether it arrived,
+    so it says so instead of asking twice. (A POST the service recognizes again is sent again:
+    tests/client/test_lost_replies.py.)"""
     g, _ = guardian(live_server)
-    t = member(live_server, "teen", "Maya", age=14)
-    pair(g, t.api)
-    through_proxy = ApiClient(proxy.url, t.api.session, tokens=t.api.tokens, retry=FAST, timeout=TIMEOUT)
-    proxy.fault(kind, "POST /v1/me/time-requests", times=1)
+    through_proxy = ApiClient(proxy.url, g.session, tokens=g.tokens, retry=FAST, timeout=TIMEOUT)
+    proxy.fault(kind, "POST /v1/pairings", times=1)
     with pytest.raises(e.ApiError) as caught:
-        through_proxy.ask_for_time(15, "homework")
+        through_proxy.start_pairing()
     assert caught.value.kind in (ErrorKind.OFFLINE, ErrorKind.REFUSED)
     assert caught.value.message
-    assert proxy.count("POST /v1/me/time-requests") == 1
-    assert len(t.api.my_time_requests()) <= 1
+    assert proxy.count("POST /v1/pairings") == 1

@@ -143,8 +143,17 @@ def test_a_post_without_idempotency_key_is_not_resent_after_a_502() -> None:
     with script_server(lambda s: Scripted(502, body=b"bad gateway")) as server:
         api = ApiClient(server.url, make_session(), tokens=TokenManager("r", "a"), retry=NO_WAIT)
         with pytest.raises(e.ServerError):
-            api.ask_for_time(10, "homework")
+            api.start_pairing()  # each makes a new code: the service cannot tell a repeat
         assert len(server.seen) == 1
+
+
+def test_a_post_the_service_recognizes_again_is_resent_after_a_502() -> None:
+    """Asking for more time: the same question while it waits is answered with that one."""
+    with script_server(lambda s: Scripted(502, body=b"bad gateway")) as server:
+        api = ApiClient(server.url, make_session(), tokens=TokenManager("r", "a"), retry=NO_WAIT)
+        with pytest.raises(e.ServerError):
+            api.ask_for_time(10, "homework")
+        assert [s.path for s in server.seen] == ["/v1/me/time-requests"] * NO_WAIT.attempts
 
 
 def test_a_patch_with_idempotency_key_is_resent_with_the_same_key() -> None:

@@ -151,6 +151,23 @@ def test_the_same_answer_again_from_the_same_guardian_is_answered_as_the_first(
     assert_error(api.call("POST", path, other.token, json={"approve": True, "minutes": 15}), 409, "already_decided")
 
 
+def test_the_same_question_while_it_waits_is_answered_with_it_and_asked_once(api: Api, family: Family) -> None:
+    """A retry whose reply was lost (the phone asks again) made a second request for the same
+    minutes, two questions in the guardians' inbox and two of the day's ten spent."""
+    ask = {"minutes": 30, "reason": "Project"}
+    first = api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask)
+    again = api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask)
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    listed = api.call("GET", f"/v1/teens/{family.teen.id}/time-requests", family.guardian.token).json()
+    assert [r["id"] for r in listed] == [first.json()["id"]]
+    other = api.call("POST", "/v1/me/time-requests", family.teen.token, json={**ask, "minutes": 15})
+    assert other.status_code == 201 and other.json()["id"] != first.json()["id"]  # another question
+    path = f"/v1/time-requests/{first.json()['id']}/decision"
+    assert api.call("POST", path, family.guardian.token, json={"approve": False}).status_code == 200
+    asked_after_no = api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask)
+    assert asked_after_no.status_code == 201 and asked_after_no.json()["id"] != first.json()["id"]  # asked anew
+
+
 def test_a_denied_request_changes_no_limit(api: Api, family: Family, clock: FakeClock) -> None:
     asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={"minutes": 30, "reason": ""}).json()
     denied = api.call(
@@ -161,12 +178,14 @@ def test_a_denied_request_changes_no_limit(api: Api, family: Family, clock: Fake
 
 
 def test_a_teen_asks_for_time_at_most_ten_times_a_day(api: Api, family: Family, clock: FakeClock) -> None:
-    """Each request alerts every linked guardian: a script on the teen's account could flood them."""
+    """Each request alerts every linked guardian: a script on the teen's account could flood them
+    (each question a different one: the same one again while it waits is that one)."""
     ask = {"minutes": 15, "reason": "again"}
-    for _ in range(TIME_REQUESTS_PER_DAY):
-        assert api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask).status_code == 201
+    for extra in range(TIME_REQUESTS_PER_DAY):
+        asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={**ask, "minutes": 15 + extra})
+        assert asked.status_code == 201
         clock.advance(seconds=60)
-    refused = api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask)
+    refused = api.call("POST", "/v1/me/time-requests", family.teen.token, json={**ask, "minutes": 100})
     assert_error(refused, 429, "rate_limited")
     assert "asked for more time 10 times in the last 24 hours" in refused.json()["error"]["message"]
     assert refused.headers["Retry-After"] == str(24 * 60 * 60 - 10 * 60)  # when the first leaves the 24 hours
@@ -177,8 +196,9 @@ def test_a_teen_asks_for_time_at_most_ten_times_a_day(api: Api, family: Family, 
     assert api.call("POST", "/v1/me/time-requests", other.token, json=ask).status_code == 201  # a count per teen
     clock.advance(seconds=24 * 60 * 60 - 10 * 60)  # the first request's 24 hours are over
     renew(api, family.teen)
-    assert api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask).status_code == 201
-    assert_error(api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask), 429, "rate_limited")
+    assert api.call("POST", "/v1/me/time-requests", family.teen.token, json={**ask, "minutes": 100}).status_code == 201
+    refused = api.call("POST", "/v1/me/time-requests", family.teen.token, json={**ask, "minutes": 101})
+    assert_error(refused, 429, "rate_limited")
 
 
 def test_a_lowered_cap_waits_for_the_newest_requests_to_age(
@@ -187,11 +207,12 @@ def test_a_lowered_cap_waits_for_the_newest_requests_to_age(
     """A service upgraded with a lower cap finds more requests in the window than the cap: the
     teen may ask again when fewer than the cap are left in it, which the newest decide."""
     ask = {"minutes": 15, "reason": "again"}
-    for _ in range(TIME_REQUESTS_PER_DAY):
-        assert api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask).status_code == 201
+    for extra in range(TIME_REQUESTS_PER_DAY):
+        asked = api.call("POST", "/v1/me/time-requests", family.teen.token, json={**ask, "minutes": 15 + extra})
+        assert asked.status_code == 201
         clock.advance(seconds=60)
     monkeypatch.setattr(routes_family, "TIME_REQUESTS_PER_DAY", 4)
-    refused = api.call("POST", "/v1/me/time-requests", family.teen.token, json=ask)
+    refused = api.call("POST", "/v1/me/time-requests", family.teen.token, json={**ask, "minutes": 100})
     assert_error(refused, 429, "rate_limited")
     # Ten asked a minute apart, now 10 minutes after the first: the 4th newest (the 7th) leaves
     # the 24 hours first among the four that must go below the cap.

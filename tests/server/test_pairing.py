@@ -90,6 +90,27 @@ def test_full_handshake_links_and_applies_age_defaults(api: Api, clock: FakeCloc
     assert controls["quiet_hours"] == {"start": "21:00", "end": "08:00"}
 
 
+def test_each_step_taken_again_by_its_owner_is_answered_as_it_stands_and_told_once(api: Api, clock: FakeClock) -> None:
+    """A retry whose reply was lost: accepting or confirming again said "This pairing is not
+    waiting for that step" for a step that had been taken. Its owner's repeat is answered with
+    the pairing as it is now; nobody else's."""
+    guardian = make_guardian(api, "Alex")
+    teen = make_teen(api, "Maya", 14, clock.now.date())
+    created = _code(api, guardian)
+    assert _redeem(api, teen, created["code"]).status_code == 200
+    cursor = api.call("GET", "/v1/events", guardian.token).json()["cursor"]
+    accept, confirm = (f"/v1/pairings/{created['id']}/{step}" for step in ("accept", "confirm"))
+    assert [api.call("POST", accept, teen.token).json()["status"] for _ in range(2)] == ["accepted", "accepted"]
+    assert [api.call("POST", confirm, guardian.token).json()["status"] for _ in range(2)] == ["active", "active"]
+    assert api.call("POST", accept, teen.token).json()["status"] == "active"  # later still: as it stands
+    told = api.call("GET", "/v1/events", guardian.token, params={"after": cursor}).json()["events"]
+    assert [e["type"] for e in told] == ["pairing_accepted", "pairing_confirmed"]  # once each
+    assert len(api.call("GET", "/v1/me/guardians", teen.token).json()) == 1
+    assert_error(api.call("POST", confirm, teen.token), 403, "forbidden")  # the guardian's step, not hers
+    stranger = make_teen(api, "Sam", 15, clock.now.date())
+    assert_error(api.call("POST", accept, stranger.token), 404, "not_found")
+
+
 def test_code_works_once(api: Api, clock: FakeClock) -> None:
     guardian = make_guardian(api)
     maya, sam = make_teen(api, "Maya", 14, clock.now.date()), make_teen(api, "Sam", 16, clock.now.date())

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,8 @@ def _soak(one: LocalServer, two: LocalServer, proxies: list[FaultProxy]) -> None
     assert all(len(ids) == TEENS_EACH for ids in teen_ids)
 
     model: dict[str, dict[str, Any]] = {}  # teen id -> field -> last value asked
-    asked: dict[str, int] = {}  # teen id -> time requests asked
+    asked: dict[str, set[str]] = {}  # teen id -> the time requests asked (the same question while it
+    # waits is answered with that one: a retry whose reply was lost asks nothing twice)
     refused: dict[str, int] = {}  # teen id -> time requests refused for the day's limit
     over_budget: list[str] = []  # usage reports refused by the write budget
     deadline = time.monotonic() + SECONDS
@@ -221,14 +223,15 @@ def _soak(one: LocalServer, two: LocalServer, proxies: list[FaultProxy]) -> None
                         over_budget.append(refusal.message)
             else:
                 try:
-                    answered = stats.timed(lambda: teen.ask_for_time(15, "soak"))
+                    minutes = local.randrange(5, 241)  # another question each time, mostly
+                    answered = stats.timed(partial(teen.ask_for_time, minutes, "soak"))
                 except e.RateLimited:  # ten in 24 hours (each alerts the guardians); the rest refused
                     with stats.lock:
                         refused[own_id] = refused.get(own_id, 0) + 1
                 else:
                     if answered is not None:
                         with stats.lock:
-                            asked[own_id] = asked.get(own_id, 0) + 1
+                            asked.setdefault(own_id, set()).add(answered.id)
             time.sleep(local.uniform(0.3, 0.9) * PACE)
         del teen_id
 
@@ -291,9 +294,9 @@ def _soak(one: LocalServer, two: LocalServer, proxies: list[FaultProxy]) -> None
     for mine in teens:
         for teen in mine:
             own_id = teen.me().id
-            assert len(teen.my_time_requests()) == asked.get(own_id, 0)
+            assert {r.id for r in teen.my_time_requests()} == asked.get(own_id, set())
             if refused.get(own_id):  # refused only once the limit was reached, and never past it
-                assert asked[own_id] == TIME_REQUESTS_PER_DAY, (own_id, asked[own_id], refused[own_id])
+                assert len(asked[own_id]) == TIME_REQUESTS_PER_DAY, (own_id, asked[own_id], refused[own_id])
     del checker
     latencies = sorted(stats.latencies)
     p99 = latencies[int(len(latencies) * 0.99) - 1]
@@ -302,7 +305,8 @@ def _soak(one: LocalServer, two: LocalServer, proxies: list[FaultProxy]) -> None
         f"soak {SECONDS:.0f} s at pace {PACE:g}: {stats.operations} honest operations, direct p99 {p99 * 1000:.0f} ms "
         f"over {len(latencies)}, through faults p50 {faulted[len(faulted) // 2] * 1000:.0f} ms, "
         f"attacker {stats.attacks}, RSS MiB start {rss_start} mid {rss_mid} end {rss_end}, "
-        f"5xx {len(stats.server_errors)}, time requests {sum(asked.values())} asked, {sum(refused.values())} refused"
+        f"5xx {len(stats.server_errors)}, time requests {sum(map(len, asked.values()))} asked, "
+        f"{sum(refused.values())} refused"
     )
     print(_by_window(stats.started, stats.latencies))
     assert stats.server_errors == []

@@ -120,6 +120,28 @@ def test_the_longest_rule_is_92_days_and_rules_cannot_overlap(api: Api, clock: F
     assert [(r["name"], r["status"]) for r in listed] == [("Holiday", "scheduled"), ("Exam weeks", "active")]
 
 
+def test_the_same_rule_again_from_its_guardian_is_answered_with_it_and_made_once(api: Api, clock: FakeClock) -> None:
+    """A retry whose reply was lost (the app asks again): the rule it made, not "overlaps
+    another rule". Another guardian's identical rule, or one that differs in anything, still
+    overlaps."""
+    guardian, teen = _family(api, clock)
+    first = _create(api, guardian, teen, starts_on="2026-12-10", ends_on="2026-12-12")
+    again = _create(api, guardian, teen, starts_on="2026-12-10", ends_on="2026-12-12")
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    listed = api.call("GET", f"/v1/teens/{teen.id}/temporary-rules", guardian.token).json()
+    assert [r["id"] for r in listed] == [first.json()["id"]]
+    history = api.call("GET", f"/v1/teens/{teen.id}/activity", guardian.token, params={"kind": "temporary_rule"}).json()
+    assert [a["field"] for a in history] == ["created"]
+    other_limit = _create(
+        api, guardian, teen, starts_on="2026-12-10", ends_on="2026-12-12", controls={"daily_limit_minutes": 45}
+    )
+    assert "starts_on" in assert_error(other_limit, 422, "validation_failed")["fields"]
+    sam = make_guardian(api, "Sam")
+    link(api, sam, teen, approver=guardian)
+    by_sam = _create(api, sam, teen, starts_on="2026-12-10", ends_on="2026-12-12")
+    assert "starts_on" in assert_error(by_sam, 422, "validation_failed")["fields"]
+
+
 def test_an_ended_rule_stays_in_the_history(api: Api, clock: FakeClock) -> None:
     guardian, teen = _family(api, clock)
     rule = _create(api, guardian, teen, ends_on="2026-11-26").json()
