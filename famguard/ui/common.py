@@ -181,6 +181,30 @@ class FocusRing(QObject):
         return False
 
 
+class KeysFollowTheView(QObject):
+    """When the page scrolls (the wheel, the scroll bar) so that the control holding the keyboard
+    is out of sight, the keyboard goes to the page itself: its arrows and Page Down then scroll,
+    as the guardian expects, where they had changed the hidden control — a quiet-hours time went
+    from 21:08 to 02:08 unseen, a time zone to the next in the list. Tab brings it back in."""
+
+    def __init__(self, area: QAbstractScrollArea) -> None:
+        super().__init__(area)
+        self.area = area
+        area.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+    def _scrolled(self, _value: int) -> None:
+        from PySide6.QtCore import QRect, Qt
+
+        focused = QApplication.focusWidget()
+        body = getattr(self.area, "widget", lambda: None)()
+        if focused is None or body is None or not body.isAncestorOf(focused):
+            return
+        viewport = self.area.viewport()
+        seen = QRect(focused.mapTo(viewport, focused.rect().topLeft()), focused.size())
+        if not viewport.rect().intersects(seen):
+            self.area.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
 def page_scroll(body: QWidget, object_name: str, accessible_name: str) -> QAbstractScrollArea:
     """A page's scrolling part: frameless, `body` resized to its width, a named Tab stop (unnamed,
     a screen reader read it as "filler") with a focus ring. Used by the pages that must scroll in a
@@ -194,6 +218,7 @@ def page_scroll(body: QWidget, object_name: str, accessible_name: str) -> QAbstr
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(body)
     FocusRing(scroll)
+    KeysFollowTheView(scroll)
     return scroll
 
 

@@ -38,10 +38,10 @@ from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKind
 from famguard.ui.common import (
     FocusRing,
+    KeysFollowTheView,
     ampersands_as_letters,
     announce,
     draw_off_screen,
-    focus_first_usable,
     heading,
     named,
     plain_label,
@@ -344,6 +344,7 @@ class ControlsPage(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._wheel_guard = WheelGuard(scroll)
         FocusRing(scroll)
+        KeysFollowTheView(scroll)
 
         header = QHBoxLayout()
         titles = QVBoxLayout()
@@ -497,9 +498,10 @@ class ControlsPage(QWidget):
             row.set_state(row.state, held=self._held, message=self._messages.get(field))
 
     def focus_first(self) -> None:
-        """The page opened: the keyboard starts at its first setting."""
-        editors = (widget for row in self.rows.values() for widget in row.editor.findChildren(QWidget))
-        focus_first_usable(self, (widget for widget in editors if widget.focusPolicy() & Qt.FocusPolicy.TabFocus))
+        """The page opened: the keyboard starts on the page, where the arrows and Page Down scroll
+        it, and Tab goes to the first setting. It started on that setting, the time zone, whose
+        drop-down the first Down (to scroll) moved to the next zone and sent (an outside tester)."""
+        self._scroll.setFocus(Qt.FocusReason.ShortcutFocusReason)  # the ring shows where it is
 
     def field_status(self, field: str) -> str:
         return self.rows[field].status.text()

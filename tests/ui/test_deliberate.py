@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QScrollArea,
+    QTimeEdit,
     QWidget,
 )
 
@@ -132,6 +134,44 @@ def test_the_wheel_over_every_editable_control_changes_nothing_and_sends_nothing
     assert controls_to_json(guardian.api.get_controls(teen_id).controls) == before_server
     roll_wheel(find(page, QComboBox, "timezoneCombo"), -3)
     assert scroll.value() != start or scroll.maximum() == 0  # the wheel scrolled the page instead
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_keys_after_the_page_scrolled_a_focused_box_away_scroll_and_change_nothing(
+    qtbot, launch, proxy, guardian, teen
+) -> None:
+    """Found by an outside tester: a click into the quiet hours' start (21:08), the page scrolled
+    away with the wheel, then Up and Page Down "to scroll": the hidden box went to 02:08 and was
+    sent when they clicked elsewhere. The keyboard goes to the page when the page scrolls its
+    focused control out of sight; its keys then scroll."""
+    controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
+    teen_id = controller.family.current
+    quiet = find(page, QTimeEdit, "quietHoursStart")
+    area = page.findChild(QScrollArea, "controlsScroll")
+    scroll = area.verticalScrollBar()
+    area.ensureWidgetVisible(quiet)
+    qtbot.mouseClick(quiet, Qt.MouseButton.LeftButton)
+    assert QApplication.focusWidget() is quiet
+    before, sent_before = quiet.text(), len(patches(proxy))
+    for _ in range(10):  # the wheel over the page, until the box is out of sight
+        roll_wheel(area.viewport(), -3 if scroll.value() < scroll.maximum() // 2 else +3)
+        if QApplication.focusWidget() is not quiet:
+            break
+    assert QApplication.focusWidget() is area  # the keyboard is on the page now
+    at = scroll.value()
+    for key in (Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageDown, Qt.Key.Key_Down):
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    assert scroll.value() != at  # the keys scrolled
+    qtbot.mouseClick(page.title, Qt.MouseButton.LeftButton)  # "click anywhere"
+    qtbot.wait(1500)  # longer than any settle delay
+    assert quiet.text() == before and patches(proxy)[sent_before:] == []
+    assert guardian.api.get_controls(teen_id).controls.quiet_hours.start == before
+
+    # In sight, the keys are the box's, as the page says ("or use the arrow keys").
+    area.ensureWidgetVisible(quiet)
+    qtbot.mouseClick(quiet, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(quiet, Qt.Key.Key_Up)
+    assert quiet.text() != before
 
 
 @pytest.mark.usefixtures("real_keyring")

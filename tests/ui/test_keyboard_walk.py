@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QWidget
 
 from .test_deliberate import in_background
 from .test_flows import WAIT, wait_family, wait_home
@@ -85,7 +85,17 @@ def test_first_run_sign_in_pair_answer_change_and_undo_with_the_keyboard_only(qt
     press(qtbot, Qt.Key.Key_C, ALT)
     page = window.ensure_controls_page()
     qtbot.waitUntil(lambda: page.isVisible() and page.title.text().startswith("Maya"), timeout=WAIT)
-    assert focused() == "timezoneCombo"  # the page's first setting
+    # On the page, where Down and Page Down scroll (on the time zone they had changed it); Tab
+    # goes into the first setting.
+    assert focused() == "controlsScroll"
+    scrolled = page.findChild(QScrollArea, "controlsScroll").verticalScrollBar()
+    zone = page.findChild(QComboBox, "timezoneCombo").currentText()
+    press(qtbot, Qt.Key.Key_PageDown)
+    assert scrolled.value() > 0 and page.findChild(QComboBox, "timezoneCombo").currentText() == zone
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() == "learnMore_timezone"  # the first row, in reading order
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() == "timezoneCombo"
     for _ in range(150):
         if focused() == "search_enabled_check":
             break
