@@ -82,16 +82,7 @@ class InsightService:
         self.save_file(path, text.getvalue().encode("utf-8"))
 
     def save_file(self, path: str, data: bytes) -> None:
-        """Write a file the guardian asked for (CSV, PDF) all at once: a folder that cannot be
-        written raises ExportFailed (kind local) naming the file, and no half-written file is left."""
-        target = Path(path)
-        partial = target.with_name(target.name + ".part")
-        try:
-            partial.write_bytes(data)
-            os.replace(partial, target)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise ExportFailed(f"Could not save {target.name}: {exc.strerror or exc}.") from exc
+        write_whole_file(path, data)
 
     # --- change history ------------------------------------------------------------------------
 
@@ -160,3 +151,17 @@ class InsightService:
         controls = self.sync.displayed_controls(teen_id)
         today = teen_today(controls.timezone if controls else DEFAULT_TIMEZONE, self.clock())
         return upcoming_transition(teen.display_name, teen.birth_date, today, controls)
+
+
+def write_whole_file(path: str, data: bytes) -> None:
+    """Write a file the guardian asked for (CSV, PDF) all at once: a folder that cannot be
+    written, or a disk that fills up, raises ExportFailed (kind local) naming the file, and no
+    half-written file is left."""
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ExportFailed(f"Could not save {target.name}: {exc.strerror or exc}.") from exc

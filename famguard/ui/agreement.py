@@ -7,6 +7,7 @@ disk ("Print to file") or the print system. Pure view otherwise."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Signal
@@ -65,8 +66,8 @@ def _a4() -> QPageLayout:
     )
 
 
-def render_pdf(agreement: Agreement) -> bytes:
-    """The agreement as a PDF (A4, 15 mm margins, 300 dpi), in memory."""
+def render_pdf(agreement: Agreement, layout: QPageLayout | None = None) -> bytes:
+    """The agreement as a PDF (A4 with 15 mm margins unless `layout` says, 300 dpi), in memory."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -74,19 +75,25 @@ def render_pdf(agreement: Agreement) -> bytes:
     writer.setTitle(agreement.title)
     writer.setCreator("FamGuard")
     writer.setResolution(300)
-    writer.setPageLayout(_a4())
+    writer.setPageLayout(layout or _a4())
     document(agreement).print_(writer)
     del writer  # finishes the file
     buffer.close()
     return bytes(data.data())
 
 
-def print_document(agreement: Agreement, printer: QPrinter) -> Printed:
-    """Print `agreement` on the printer the print dialog set up (blocking: on a worker)."""
+def print_document(agreement: Agreement, printer: QPrinter, save_file: Callable[[str, bytes], None]) -> Printed:
+    """Print `agreement` on the printer the print dialog set up (blocking: on a worker). "Print
+    to file" as a PDF is rendered in memory on the page the dialog set and written whole or not at
+    all by `save_file` (which raises what went wrong): Qt's own writer, on a full disk, left a PDF
+    cut off at what fitted and said nothing, and it was said "saved"."""
+    path = printer.outputFileName()
+    if path and printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+        save_file(path, render_pdf(agreement, printer.pageLayout()))
+        return Printed(path, True)
     document(agreement).print_(printer)
     # "Print to file" wrote into the home folder without a word of where, and a file Qt could
     # not open was said "saved" (an attacker's name too long for a file): both are said as they are.
-    path = printer.outputFileName()
     if path:
         return Printed(path, True, os.path.exists(path))
     return Printed(printer.printerName(), False)
@@ -150,10 +157,14 @@ class AgreementDialog(QDialog):
         show_words(self.status, words)
         self.status.setVisible(bool(words))
 
+    def _file_stem(self) -> str:
+        """What Save and "Print to file" both offer as the file's name (before: two different ones)."""
+        return f"family-agreement-{safe_file_name(self.agreement.teen_name)}".replace(" ", "-").lower()
+
     def _save(self) -> None:
-        name = f"family-agreement-{safe_file_name(self.agreement.teen_name)}.pdf".replace(" ", "-").lower()
+        self.show_status("")  # a result said before is not this one's (nor a cancelled one's)
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Save the family agreement", in_documents(name), "PDF files (*.pdf)"
+            self, "Save the family agreement", in_documents(f"{self._file_stem()}.pdf"), "PDF files (*.pdf)"
         )
         if path:
             if not path.lower().endswith(".pdf"):
@@ -161,8 +172,9 @@ class AgreementDialog(QDialog):
             self.save_requested.emit(path)
 
     def _print(self) -> None:
+        self.show_status("")
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(safe_file_name(f"Family agreement - {self.agreement.teen_name}"))
+        printer.setDocName(self._file_stem())
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("agreementPrintDialog")
         accepted = dialog.exec() == QDialog.DialogCode.Accepted

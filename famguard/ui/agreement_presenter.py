@@ -112,7 +112,7 @@ class AgreementPresenter(Presenter):
 
         self._in_background(
             "Sending the family agreement to the printer…",
-            lambda agreement: print_document(agreement, printer),
+            lambda agreement: print_document(agreement, printer, self.insight.save_file),
             _said_of_print,
             "print agreement",
         )

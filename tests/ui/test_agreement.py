@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import unicodedata
@@ -117,7 +118,9 @@ def test_a_print_that_waits_on_its_file_leaves_the_window_working_and_says_where
     pair(guardian.api, teen.api)
     controller, _presenter, dialog = open_agreement(qtbot, launch, proxy, guardian)
     slow = tmp_path / "slow-disk.pdf"
-    os.mkfifo(slow)
+    # The slow disk: the file is written whole beside its name first (".part", then renamed in
+    # one step), and that name is a named pipe here, which takes the PDF only once it is read.
+    os.mkfifo(tmp_path / "slow-disk.pdf.part")
     target = [slow]
 
     def print_to_file(print_dialog: QPrintDialog) -> int:
@@ -134,7 +137,7 @@ def test_a_print_that_waits_on_its_file_leaves_the_window_working_and_says_where
 
     def reader() -> None:
         time.sleep(1.5)
-        with open(slow, "rb") as pipe:
+        with open(tmp_path / "slow-disk.pdf.part", "rb") as pipe:
             read.append(pipe.read())
 
     threading.Thread(target=reader, daemon=True).start()
@@ -161,7 +164,7 @@ def test_a_print_that_waits_on_its_file_leaves_the_window_working_and_says_where
     target[0] = tmp_path / "no such folder" / "agreement.pdf"
     click(qtbot, print_button)
     qtbot.waitUntil(lambda: dialog.status.text().startswith("✗"), timeout=WAIT)
-    assert f"could not be written to {target[0]}" in dialog.status.text()
+    assert dialog.status.text() == "✗ Could not save agreement.pdf: No such file or directory."
     assert controller.window.notice.text() == dialog.status.text()
 
     # So is a PDF that cannot be saved there, on the dialog in front of the window's notice.
@@ -170,6 +173,9 @@ def test_a_print_that_waits_on_its_file_leaves_the_window_working_and_says_where
     click(qtbot, find(dialog, QPushButton, "savePdfButton"))
     qtbot.waitUntil(lambda: dialog.status.text().startswith("✗ Could not save agreement.pdf"), timeout=WAIT)
     assert find(dialog, QPushButton, "savePdfButton").isEnabled() and not nowhere.parent.exists()
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _dialog: 0)  # Print…, then Cancel
+    click(qtbot, print_button)
+    assert dialog.status.text() == "" and not dialog.status.isVisible()  # the old ✗ is not this one's
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -189,6 +195,7 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
 
     from famguard.domain.agreement import build_agreement
     from famguard.domain.controls import defaults_for_age
+    from famguard.services.insight import write_whole_file
     from famguard.ui.agreement import AgreementDialog, Printed, print_document
 
     out = tmp_path / "printed.pdf"
@@ -197,7 +204,8 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
     def choose_pdf_printer(dialog: QPrintDialog) -> int:
         shown.append(dialog.objectName())
         # What "Print to file" offers as the file's name: no colon (an outside tester got
-        # "Our family agreement: Maya….pdf" in the home folder, a name Windows refuses).
+        # "Our family agreement: Maya….pdf" in the home folder, a name Windows refuses), and the
+        # name Save as PDF offers (another tester got two different ones).
         shown.append(dialog.printer().docName())
         dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         dialog.printer().setOutputFileName(str(out))
@@ -211,11 +219,51 @@ def test_print_goes_through_the_print_dialog_to_the_chosen_printer(qtbot, tmp_pa
     asked: list[QPrinter] = []
     dialog.print_requested.connect(asked.append)
     click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
-    assert shown == ["agreementPrintDialog", "Family agreement - Maya"] and len(asked) == 1
+    assert shown == ["agreementPrintDialog", "family-agreement-maya"] and len(asked) == 1
     # What the presenter runs on a worker with that printer (test_a_print_that_waits_on_its_file…)
-    assert print_document(agreement, asked[0]) == Printed(str(out), to_file=True, written=True)
+    assert print_document(agreement, asked[0], write_whole_file) == Printed(str(out), to_file=True, written=True)
     text = words(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout)
     assert "Daily screen-time limit: 1 h 35 min" in text
+
+
+FULL_DISK_PRINT = """
+import resource, signal, sys
+from datetime import date
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from famguard.domain.agreement import build_agreement
+from famguard.domain.controls import defaults_for_age
+from famguard.domain.errors import user_message
+from famguard.services.insight import ExportFailed, write_whole_file
+from famguard.ui.agreement import print_document
+agreement = build_agreement("Maya", ["Sam"], defaults_for_age(14), date.today())
+printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+printer.setOutputFileName(sys.argv[1])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of ending the process
+resource.setrlimit(resource.RLIMIT_FSIZE, (8192, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+try:
+    print_document(agreement, printer, write_whole_file)
+except ExportFailed as exc:
+    print("refused:", user_message(exc))
+else:
+    print("printed")
+"""
+
+
+def test_print_to_file_on_a_disk_that_fills_up_is_said_and_leaves_no_broken_pdf(tmp_path) -> None:
+    """Found by an outside tester: "Print to file" onto a disk with 8 KB left wrote a PDF cut off
+    at 8 KB (pdfinfo: "Couldn't find trailer dictionary") and said "✓ Saved". A process whose
+    files may not grow past 8 KB (RLIMIT_FSIZE) stands in for that disk, in a process of its own."""
+    out = tmp_path / "agreement.pdf"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_PRINT, str(out)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "refused: Could not save agreement.pdf: File too large."
+    assert sorted(tmp_path.iterdir()) == []  # no cut-off PDF, no part of one
 
 
 def test_what_is_written_in_and_signed_stays_on_one_page_and_says_who_signs_where(tmp_path) -> None:
@@ -260,7 +308,8 @@ def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is
 
     from famguard.domain.agreement import build_agreement
     from famguard.domain.controls import defaults_for_age
-    from famguard.ui.agreement import AgreementDialog, Printed, print_document, render_pdf, safe_file_name
+    from famguard.services.insight import ExportFailed, write_whole_file
+    from famguard.ui.agreement import AgreementDialog, print_document, render_pdf, safe_file_name
 
     name = "🦄" * 80
     assert len(safe_file_name(f"family-agreement-{name}").encode()) <= 150
@@ -291,5 +340,5 @@ def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is
     asked: list[QPrinter] = []
     dialog.print_requested.connect(asked.append)
     click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
-    nowhere = str(tmp_path / "no such folder" / "agreement.pdf")
-    assert print_document(agreement, asked[0]) == Printed(nowhere, to_file=True, written=False)
+    with pytest.raises(ExportFailed, match="Could not save agreement.pdf: No such file or directory"):
+        print_document(agreement, asked[0], write_whole_file)
