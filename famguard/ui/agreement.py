@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.agreement import Agreement
-from famguard.ui.common import in_documents, named, resize_within_screen, show_words, wrapping_label
+from famguard.ui.common import (
+    KeyboardParking,
+    in_documents,
+    named,
+    resize_within_screen,
+    show_words,
+    wrapping_label,
+)
 
 
 def document(agreement: Agreement) -> QTextDocument:
@@ -130,7 +137,7 @@ class AgreementDialog(QDialog):
         # What a save or a print is doing, then what it did: the window's notice is behind this one.
         self.status = named(wrapping_label("", "agreementStatus"), "agreementStatus", "Saving and printing")
         self.status.hide()
-        self._pressed: QWidget | None = None  # the button whose work runs, for the keyboard after
+        self._parking = KeyboardParking((self.save_button, self.print_button), self.preview)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.preview, 1)
@@ -139,19 +146,15 @@ class AgreementDialog(QDialog):
 
     def set_working(self, words: str) -> None:
         """While a save or a print runs: said, and neither button starts a second one. The
-        keyboard waits on the preview meanwhile (a disabled button hands it to the next one,
-        Close, which a second Space would have pressed) and goes back to the button after."""
+        keyboard waits on the preview meanwhile (KeyboardParking) and goes back to the button."""
         if words:
-            pressed = self.focusWidget()
-            self._pressed = pressed if pressed in (self.save_button, self.print_button) else None
-            if self._pressed is not None:
-                self.preview.setFocus()
+            self._parking.busy()
         self.save_button.setEnabled(not words)
         self.print_button.setEnabled(not words)
         if words:
             self.show_status(words)
-        elif self._pressed is not None and self.preview.hasFocus():
-            self._pressed.setFocus()
+        else:
+            self._parking.done()
 
     def show_status(self, words: str) -> None:
         show_words(self.status, words)

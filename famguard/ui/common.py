@@ -205,6 +205,39 @@ class KeysFollowTheView(QObject):
             self.area.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
+class KeyboardParking:
+    """A button disabled while its work runs hands the keyboard to the next widget: Close in a
+    dialog (a second press of Space closed the inbox with requests waiting), or a box in another
+    window (the phone's "Ask for more time" sent it to the history's "Who"). Told `busy` before
+    the buttons are disabled, it puts the keyboard on `park` (a widget a stray key does nothing
+    harmful on) if one of `buttons` had it; `done` puts it back on that button when it is still
+    parked (`restore`), or leaves it on `park` (the inbox: the list is where an answer leads)."""
+
+    def __init__(self, buttons: Iterable[QWidget], park: QWidget, *, restore: bool = True) -> None:
+        self.buttons = list(buttons)
+        self.park = park
+        self.restore = restore
+        self._pressed: QWidget | None = None
+
+    def busy(self) -> None:
+        from PySide6.QtCore import Qt
+
+        focused = self.park.window().focusWidget()  # the window's, active or not
+        self._pressed = focused if focused in self.buttons else None
+        if self._pressed is not None:
+            self.park.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def done(self) -> None:
+        pressed, self._pressed = self._pressed, None
+        if (
+            self.restore
+            and pressed is not None
+            and pressed.isEnabled()
+            and self.park.window().focusWidget() is self.park
+        ):
+            pressed.setFocus()
+
+
 def page_scroll(body: QWidget, object_name: str, accessible_name: str) -> QAbstractScrollArea:
     """A page's scrolling part: frameless, `body` resized to its width, a named Tab stop (unnamed,
     a screen reader read it as "filler") with a focus ring. Used by the pages that must scroll in a

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
 from famguard.domain.today import GRANT_MAX, request_day_words
-from famguard.ui.common import announce, heading, named, plain_tooltip, show_words, wrapping_label
+from famguard.ui.common import KeyboardParking, announce, heading, named, plain_tooltip, show_words, wrapping_label
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
@@ -95,6 +95,7 @@ class InboxDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.status)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._parking = KeyboardParking(self.buttons.values(), self.table, restore=False)
         self.resize(720, 420)
         self.show_requests([])
 
@@ -151,7 +152,10 @@ class InboxDialog(QDialog):
 
     def set_sending(self, sending: bool) -> None:
         """While answers are on their way, no other answer: the second click of a double click
-        would answer the same requests again."""
+        would answer the same requests again. The keyboard waits on the list meanwhile: the
+        second press of a double Space on "+15 min" closed the inbox with requests waiting."""
+        if sending:
+            self._parking.busy()
         self._sending = sending
         self._selection_changed()
 

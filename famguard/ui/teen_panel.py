@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import MAX_REQUEST_REASON
 from famguard.ui.common import (
+    KeyboardParking,
     escaped,
     focus_first_usable,
     named,
@@ -154,6 +155,8 @@ class TeenPhonePanel(QDockWidget):
         # room for it instead (MainWindow folds the list of teens away while the phone is docked).
         scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.setWidget(scroll)
+        # "Ask for more time" waits while it asks: the keyboard waited on the guardian's window.
+        self._asking_parking = KeyboardParking((self.more_button,), scroll)
         # The wheel over "Extra time" scrolls the phone, as on the controls page (it changed the minutes).
         self._wheel_guard = WheelGuard(scroll)
         self._wheel_guard.guard(self.more_spin)
@@ -232,7 +235,11 @@ class TeenPhonePanel(QDockWidget):
     def set_asking(self, asking: bool, *, sent: bool = False) -> None:
         """A request for more time is on its way (the button waits), or it ended; `sent`: it
         was taken, so its reason is cleared for the next one."""
+        if asking:  # the keyboard stays on the phone (see KeyboardParking)
+            self._asking_parking.busy()
         self.more_button.setEnabled(not asking)
+        if not asking:
+            self._asking_parking.done()
         if asking:
             show_words(self.usage_message, "Asking…")
         if sent:

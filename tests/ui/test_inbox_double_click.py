@@ -42,3 +42,23 @@ def test_a_double_click_on_an_answer_answers_only_the_chosen_request(qtbot, laun
     assert [r.id for _n, r in home.pending()] == [sams.id]  # Sam's still waits for an answer
     assert dialog.selected() == [] and not answer.isEnabled()
     assert status.text() == "✓ 1 answered."
+
+
+def test_a_double_press_of_space_on_an_answer_answers_once_and_leaves_the_inbox_open(qtbot, launch):
+    """Found by an outside tester with the keyboard: Space twice on "+15 min". The first
+    answered; the answers waited (greyed out) and Qt handed the keyboard to "Close", which the
+    second press pressed: the inbox closed with Sam's request still waiting."""
+    controller, _window, panel = demo_with_phone(qtbot, launch)
+    home = controller.family.home
+    qtbot.keyClicks(find(panel, QLineEdit, "teenReasonEdit"), "one more level")
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(home.pending()) == 2, timeout=WAIT)
+    dialog: InboxDialog = controller.family.inbox.open()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2 and len(dialog.selected()) == 1, timeout=WAIT)
+    answer = dialog.buttons[15]
+    answer.setFocus()
+    qtbot.keyClick(answer, Qt.Key.Key_Space)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)  # the second press, where the keyboard is
+    qtbot.waitUntil(lambda: find(dialog, QLabel, "inboxStatus").text() == "✓ 1 answered.", timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT)  # the other one, still to answer
+    assert dialog.isVisible() and len(home.pending()) == 1 and dialog.focusWidget() is dialog.table

@@ -28,3 +28,17 @@ def test_a_double_click_asks_for_more_time_once(qtbot, launch):
     home = controller.family.home
     qtbot.waitUntil(lambda: any(r.reason == "school project" for _n, r in home.pending()), timeout=WAIT)
     assert [r.reason for name, r in home.pending() if name == "Maya"] == ["school project"]
+
+
+def test_asking_with_the_keyboard_keeps_the_keyboard_on_the_phone(qtbot, launch):
+    """Found by an outside tester: Space on "Ask for more time" sent the keyboard into the
+    guardian's window (the button waits while it asks, and Qt gave the keyboard to the next
+    widget: the history's "Who" box, whose list a second Space opened)."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    ask = find(panel, QPushButton, "teenMoreButton")
+    ask.setFocus()
+    qtbot.keyClick(ask, Qt.Key.Key_Space)
+    assert panel.isAncestorOf(window.focusWidget())  # not in the guardian's window
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Space)  # a second press changes nothing there
+    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in find(panel, QLabel, "teenUsageMessage").text(), timeout=WAIT)
+    assert window.focusWidget() is ask  # back on the button once it is usable again
