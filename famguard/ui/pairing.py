@@ -271,8 +271,12 @@ class PairingWizard(QDialog):
         self.move(left, top)  # a window's position is its frame's
 
     def focus_next_step(self) -> None:
-        """Back from the teen's phone: the keyboard at what the guardian does next here."""
-        focus_first_usable(self, (self.confirm_button, self.close_button, self.new_code_button, self.cancel_button))
+        """Back from the teen's phone: the keyboard at what the guardian does next here — and,
+        while the code still waits to be typed, on the way back to the phone: it was on "New
+        code", whose Enter replaced the code the teen was about to type (an outside tester)."""
+        focus_first_usable(
+            self, (self.confirm_button, self.close_button, self.phone_button, self.new_code_button, self.cancel_button)
+        )
 
     # --- states ------------------------------------------------------------------------------
 

@@ -107,6 +107,13 @@ def test_the_demos_pairing_wizard_leaves_the_phones_code_field_in_view_and_f6_go
     qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard, timeout=WAIT)
     _press(qtbot, Qt.Key.Key_F6)
     qtbot.waitUntil(lambda: _focused() == "teenCodeEdit", timeout=WAIT)
+    # F6 back before the code is typed: the keyboard on the way back to the phone. It was on "New
+    # code", whose Enter replaced the code the teen was about to type (an outside tester).
+    _press(qtbot, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: _focused() == "pairingTeenPhoneButton", timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _focused() == "teenCodeEdit", timeout=WAIT)
+    assert wizard.code_label.text() == code
     qtbot.keyClicks(QApplication.focusWidget(), code)
     _press(qtbot, Qt.Key.Key_Return)  # "Enter code"
     qtbot.waitUntil(lambda: _focused() == "teenAcceptButton", timeout=WAIT)
