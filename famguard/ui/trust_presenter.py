@@ -80,6 +80,9 @@ class TrustPresenter(Presenter):
         self._told_link_end: set[tuple[str, date | None]] = set()
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests move it
         self._days: dict[str, date] = {}  # each teen's day when last worded
+        # Rules asked about or on their way out: a second press of Remove (or End) on one asked a
+        # second time about a rule being removed already.
+        self._removing: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setInterval(REWORD_MS)
         self._timer.timeout.connect(self._render)
@@ -353,18 +356,28 @@ class TrustPresenter(Presenter):
         row = self.teens.row(cached.teen_id) if cached else None
         if cached is None or row is None:
             return
+        if rule_id in self._removing:
+            return
+        self._removing.add(rule_id)
         teen_id, teen = cached.teen_id, row.name
         box, acting = safe_question(
             self.window, object_name, title, text.format(name=name, teen=teen), informative, act, "&Keep it"
         )
 
         def removed(_none: None) -> None:
+            self._removing.discard(rule_id)
             if done is not None:
                 self.window.show_notice(done.format(name=name, teen=teen), hide_after_ms=10000)
 
+        def not_removed(exc: BaseException) -> None:
+            self._removing.discard(rule_id)
+            self.failed(exc)
+
         def answered(acted: bool) -> None:
             if acted:
-                self.run(partial(self.trust.remove_rule, teen_id, rule_id), removed, name=task)
+                self.run(partial(self.trust.remove_rule, teen_id, rule_id), removed, on_error=not_removed, name=task)
+            else:
+                self._removing.discard(rule_id)
 
         self.question = ask_without_blocking(box, acting, answered)
 
