@@ -40,6 +40,7 @@ PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
 
 class TeenPhonePanel(QDockWidget):
     redeem_requested = Signal(str)  # the code as typed
+    code_edited = Signal()  # the teen typed in (or cleared) the code field
     accept_requested = Signal()
     decline_requested = Signal()
     unlink_requested = Signal()
@@ -79,6 +80,7 @@ class TeenPhonePanel(QDockWidget):
         self.pairing_window_button.clicked.connect(self.pairing_window_requested)
         self.redeem_button.clicked.connect(lambda: self.redeem_requested.emit(self.code_edit.text()))
         self.code_edit.returnPressed.connect(lambda: self.redeem_requested.emit(self.code_edit.text()))
+        self.code_edit.textEdited.connect(lambda _text: self.code_edited.emit())
         self.accept_button.clicked.connect(self.accept_requested)
         self.decline_button.clicked.connect(self.decline_requested)
         self.unlink_button.clicked.connect(self.unlink_requested)

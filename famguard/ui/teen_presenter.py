@@ -38,6 +38,11 @@ USE_TICK_MS = 60_000  # the clock counts real minutes
 LOCK_CHECK_MS = 30_000
 
 
+# How long what became of a code (refused, cancelled, declined) stays on the pairing line before
+# the standing words come back ("✓ Managed by …", or how to link); typing in the field brings
+# them back at once. An outside tester found "The guardian cancelled" still there ten minutes on.
+OUTCOME_SHOWN_MS = 60_000
+TYPE_THE_CODE = "Type the code the guardian's screen shows."
 ASKED_PREFIX = "✓ Asked for "  # the usage line after a request was sent (forgotten once it is answered)
 
 
@@ -65,6 +70,12 @@ class TeenPhonePresenter(Presenter):
         self.track(self.panel.use_toggled, self.use_app)
         self.track(self.panel.add_minutes_requested, self.add_minutes)
         self.track(self.panel.more_time_requested, self.ask_for_time)
+        self.track(self.panel.code_edited, self._back_to_standing)
+        self.outcome_said = False  # the pairing line says what became of a code (see OUTCOME_SHOWN_MS)
+        self.outcome_timer = QTimer(self)
+        self.outcome_timer.setSingleShot(True)
+        self.outcome_timer.setInterval(OUTCOME_SHOWN_MS)
+        self.outcome_timer.timeout.connect(self._back_to_standing)
         self.use_timer = QTimer(self)
         self.use_timer.setInterval(USE_TICK_MS)
         self.use_timer.timeout.connect(lambda: self.add_minutes(1))
@@ -75,7 +86,7 @@ class TeenPhonePresenter(Presenter):
     def show_teen(self) -> None:
         """Who is signed in on the phone, before anything is read (`start` reads)."""
         self.panel.set_teen(self.teen.name, self.teen.age)
-        self.panel.set_pairing_state("idle", "Type the code the guardian's screen shows.")
+        self.panel.set_pairing_state("idle", TYPE_THE_CODE)
 
     def start(self) -> None:
         """Read what the phone shows and follow its events (after `show_teen`)."""
@@ -118,8 +129,10 @@ class TeenPhonePresenter(Presenter):
             if state != "linked" or words != self.managed_words:
                 self.panel.set_pairing_state("linked", words)
                 self.managed_words = words
+                self.outcome_said = False  # news said over it
         elif snap.controls is None and state == "linked":
             self.managed_words = None
+            self.outcome_said = False
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
         if snap.etag is not None and snap.applied_at is not None:
             self.panel.show_applied(
@@ -204,7 +217,7 @@ class TeenPhonePresenter(Presenter):
         if "pairing_cancelled" in types and self.panel.pairing_state in ("waiting", "redeemed"):
             self.pairing = None
             # A teen managed already stays so (the read that follows then keeps these words).
-            self.panel.set_pairing_state(self._at_rest(), "The guardian cancelled. Nothing was linked.")
+            self._say_outcome(self._at_rest(), "The guardian cancelled. Nothing was linked.")
         said = {"pairing_approval_requested": "waiting", "pairing_refused": "refused", "pairing_confirmed": "",
                 "pairing_cancelled": ""}  # fmt: skip
         for kind in types:  # oldest first: the last word stands
@@ -223,7 +236,7 @@ class TeenPhonePresenter(Presenter):
     def redeem(self, code: str) -> None:
         problem = code_problem(code)
         if problem is not None:
-            self.panel.set_pairing_state(self.panel.pairing_state, f"✗ {problem}")
+            self._say_outcome(self.panel.pairing_state, f"✗ {problem}")
             return
         back = self.panel.pairing_state
         self.panel.set_pairing_state("busy", "Checking the code…")
@@ -258,7 +271,7 @@ class TeenPhonePresenter(Presenter):
         back = self._at_rest()
         self.run(
             partial(self.teen.decline, pairing),
-            lambda _r: self.panel.set_pairing_state(back, "Declined. Nothing was linked.", code_used=True),
+            lambda _r: self._say_outcome(back, "Declined. Nothing was linked.", code_used=True),
             on_error=partial(self._pairing_failed, back),
             owner=self.panel,
         )
@@ -273,7 +286,23 @@ class TeenPhonePresenter(Presenter):
             self.tasks.error_reporter(exc)
             message = "Something went wrong."
         self.pairing = None
-        self.panel.set_pairing_state(back if back in ("idle", "linked") else "idle", f"✗ {message}", refused=True)
+        self._say_outcome(back if back in ("idle", "linked") else "idle", f"✗ {message}", refused=True)
+
+    def _say_outcome(self, state: str, words: str, *, code_used: bool = False, refused: bool = False) -> None:
+        """What became of a code, said until the teen types in the field or for a minute."""
+        self.panel.set_pairing_state(state, words, code_used=code_used, refused=refused)
+        self.outcome_said = True
+        self.outcome_timer.start()
+
+    def _back_to_standing(self) -> None:
+        if not self.outcome_said:
+            return
+        self.outcome_said = False
+        self.outcome_timer.stop()
+        state = self.panel.pairing_state
+        if state in ("idle", "linked"):  # (nothing under way: an answer being read says its own)
+            standing = self.managed_words if state == "linked" and self.managed_words else TYPE_THE_CODE
+            self.panel.set_pairing_state(state, standing)
 
     def ask_unlink(self) -> None:
         box, unlink = safe_question(

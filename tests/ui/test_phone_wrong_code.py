@@ -115,3 +115,28 @@ def test_a_refused_code_stays_said_when_a_read_lands_after_it(qtbot, launch):
     qtbot.waitUntil(lambda: phone.snapshot is not read, timeout=WAIT)
     assert message.text().startswith("✗") and "not found" in message.text()
     assert code.text() == "WXYZ-WXYZ" and window.focusWidget() is code
+
+
+def test_what_became_of_a_code_gives_way_to_the_standing_words(qtbot, launch, monkeypatch):
+    """Found by an outside tester: "✗ That pairing code was not found" stayed after the field was
+    cleared, and "The guardian cancelled. Nothing was linked." ten minutes later, "✓ Managed by"
+    hidden all the while. Typing in the field brings the standing words back, and so does a
+    minute (here a third of a second)."""
+    monkeypatch.setattr("famguard.ui.teen_presenter.OUTCOME_SHOWN_MS", 300, raising=False)
+    controller, _window, _panel, code, message = managed_phone(qtbot, launch)
+    managed = message.text()
+    qtbot.keyClicks(code, "WXYZ-WXYZ")
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    qtbot.keyClick(code, Qt.Key.Key_Backspace)  # the teen corrects the code
+    assert message.text() == managed
+
+    guardian = controller.session.api
+    pairing = guardian.start_pairing()
+    code.selectAll()
+    qtbot.keyClicks(code, pairing.code)
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "wants to link with you. Accept?" in message.text(), timeout=WAIT)
+    guardian.cancel_pairing(pairing.id)
+    qtbot.waitUntil(lambda: message.text() == "The guardian cancelled. Nothing was linked.", timeout=WAIT)
+    qtbot.waitUntil(lambda: message.text() == managed, timeout=WAIT)  # a while later, without a key
