@@ -24,6 +24,21 @@ def managed_phone(qtbot, launch):
     return controller, window, panel, code, message
 
 
+def withdrawn_while_asked(qtbot, controller, code, message):
+    """The guardian's new code typed on the phone, then withdrawn ("New code" or Cancel in the
+    guardian's wizard) while the phone asks "… wants to link with you. Accept?". Returns the
+    pairing and the phone's read from before the withdrawal."""
+    guardian = controller.session.api
+    pairing = guardian.start_pairing()
+    qtbot.keyClicks(code, pairing.code)
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "wants to link with you. Accept?" in message.text(), timeout=WAIT)
+    read = controller.teen_phone.snapshot
+    guardian.cancel_pairing(pairing.id)
+    qtbot.waitUntil(lambda: message.text() == "The guardian cancelled. Nothing was linked.", timeout=WAIT)
+    return pairing, read
+
+
 def test_a_wrong_code_is_kept_selected_with_the_focus_in_the_field(qtbot, launch):
     _controller, window, panel = demo_with_phone(qtbot, launch)
     code = find(panel, QLineEdit, "teenCodeEdit")
@@ -77,16 +92,9 @@ def test_the_phone_is_told_at_once_when_the_guardian_withdraws_the_code_it_was_a
     controller, _window, panel = demo_with_phone(qtbot, launch)
     code = find(panel, QLineEdit, "teenCodeEdit")
     message = find(panel, QLabel, "teenPairingMessage")
-    guardian = controller.session.api
-    pairing = guardian.start_pairing()
     code.setFocus()
-    qtbot.keyClicks(code, pairing.code)
-    qtbot.keyClick(code, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "wants to link with you. Accept?" in message.text(), timeout=WAIT)
     phone = controller.teen_phone
-    read = phone.snapshot
-    guardian.cancel_pairing(pairing.id)  # "New code" or Cancel in the guardian's wizard
-    qtbot.waitUntil(lambda: message.text() == "The guardian cancelled. Nothing was linked.", timeout=WAIT)
+    pairing, read = withdrawn_while_asked(qtbot, controller, code, message)
     assert not any(b.isVisible() for b in panel.findChildren(QPushButton) if b.text().replace("&", "") == "Accept")
     # The news is read again (the phone follows its events): it finds the teen managed as before,
     # and the line stays to be read instead of turning into "Managed by" within milliseconds.
@@ -131,12 +139,6 @@ def test_what_became_of_a_code_gives_way_to_the_standing_words(qtbot, launch, mo
     qtbot.keyClick(code, Qt.Key.Key_Backspace)  # the teen corrects the code
     assert message.text() == managed
 
-    guardian = controller.session.api
-    pairing = guardian.start_pairing()
     code.selectAll()
-    qtbot.keyClicks(code, pairing.code)
-    qtbot.keyClick(code, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "wants to link with you. Accept?" in message.text(), timeout=WAIT)
-    guardian.cancel_pairing(pairing.id)
-    qtbot.waitUntil(lambda: message.text() == "The guardian cancelled. Nothing was linked.", timeout=WAIT)
+    withdrawn_while_asked(qtbot, controller, code, message)
     qtbot.waitUntil(lambda: message.text() == managed, timeout=WAIT)  # a while later, without a key
