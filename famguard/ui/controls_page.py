@@ -149,6 +149,7 @@ class ControlRow(QFrame):
         """Back to the first look (another teen is shown)."""
         self.learn_more.setChecked(False)
         self.editor.cancel_pending()
+        self.editor.clear_drafts()
         self.editor.say("")
 
     def set_state(self, state: SyncState, *, held: Held, message: str | None) -> None:

@@ -112,7 +112,7 @@ class TeenList(QWidget):
     def set_inbox_count(self, count: int) -> None:
         """The inbox button says how many requests wait, in words (not a red dot alone)."""
         self.inbox_button.setText(f"✉ Requests &inbox ({count})" if count else "Requests &inbox")
-        self.inbox_button.setAccessibleName(f"Requests inbox, {count} waiting")
+        self.inbox_button.setAccessibleName(f"Requests inbox, {count or 'none'} waiting")
 
     def update_teen(self, row: TeenRow) -> None:
         item = self._item(row.teen_id)
