@@ -601,7 +601,17 @@ class KeywordEditor(Editor):
         breaks invisible ("alpha beta #gamma" read as one keyword): said how many it holds."""
         lines = [line for line in text.splitlines() if kept_keyword(line)]
         if len(lines) > 1:
-            self.say(f"{len(lines)} keywords, one a line: Add adds them all.")
+            # Counted as Add counts them: "4 keywords" of which Add then added 2 (an outside tester).
+            skipped = len(lines) - len(self._new_words(lines))
+            if not skipped:
+                self.say(f"{len(lines)} keywords, one a line: Add adds them all.")
+            elif skipped < len(lines):
+                self.say(
+                    f"{len(lines)} keywords, one a line, {skipped} of them repeated or in the list "
+                    f"already: Add adds the other {len(lines) - skipped}."
+                )
+            else:
+                self.say(f"{len(lines)} keywords, one a line, all of them in the list already.")
         elif self.message.text().startswith("✗") or "one a line" in self.message.text():
             self.say(self._count_words())
 
@@ -619,12 +629,7 @@ class KeywordEditor(Editor):
                 self.edit.setFocus()
                 return
         current = tuple(self._value or ())
-        known = {w.casefold() for w in current}
-        new: list[str] = []
-        for word in map(kept_keyword, lines):
-            if word.casefold() not in known:
-                known.add(word.casefold())
-                new.append(word)
+        new = self._new_words(lines)
         if not new:
             already = "“" + "”, “".join(map(kept_keyword, lines)) + "”"
             self.say(f"✗ {already} {'is' if len(lines) == 1 else 'are'} already in the list.")
@@ -641,6 +646,16 @@ class KeywordEditor(Editor):
             self.edit.clear()  # only once asked for: a refused word stays to be corrected
         else:
             self.edit.setFocus()
+
+    def _new_words(self, lines: list[str]) -> list[str]:
+        """The keywords of `lines` not in the list yet, each once (letter case aside)."""
+        known = {w.casefold() for w in self._value or ()}
+        new: list[str] = []
+        for word in map(kept_keyword, lines):
+            if word.casefold() not in known:
+                known.add(word.casefold())
+                new.append(word)
+        return new
 
     def _remove(self) -> None:
         row = self.list.currentRow()

@@ -23,12 +23,15 @@ def test_pasted_lines_become_keywords_and_a_hidden_character_still_refuses(qtbot
     edit = find(page, QLineEdit, "keywordEdit")
     message = find(page, QLabel, "keywordMessage")
 
-    QApplication.clipboard().setText("vape\r\n#prank\n\n  energy drinks \n")
+    QApplication.clipboard().setText("vape\r\n#prank\n\n  energy drinks \nVAPE\n")
     edit.setFocus()
     qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     # The box shows the lines on one line (an outside tester read "vape #prank energy drinks" as
-    # one keyword): what it holds is said under it before Add.
-    assert message.text() == "3 keywords, one a line: Add adds them all."
+    # one keyword): what it holds is said under it before Add — counted as Add counts (another
+    # said "4 keywords … Add adds them all", and Add added 2).
+    assert message.text() == (
+        "4 keywords, one a line, 2 of them repeated or in the list already: Add adds the other 2."
+    )
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     # One change: the new lines added, the one already there not twice, the empty lines dropped.
     qtbot.waitUntil(lambda: page.field_status("keyword_filters").startswith("✓ saved"), timeout=WAIT)
