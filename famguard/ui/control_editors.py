@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -418,8 +418,23 @@ NEW_BLOCK_DAYS = ("sun", "mon", "tue", "wed", "thu")
 NEW_BLOCK_TIMES = ("22:00", "07:00")
 
 
+class _TimeEdit(QTimeEdit):
+    """A time box the keyboard enters at its hours, whichever way it came (Shift+Tab put it on
+    the minutes, and "08:00" typed there gave 21:08), so typing a time types it whole. A click
+    still picks the part clicked."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusInEvent(event)
+        if event.reason() in (
+            Qt.FocusReason.TabFocusReason,
+            Qt.FocusReason.BacktabFocusReason,
+            Qt.FocusReason.ShortcutFocusReason,
+        ):
+            self.setSelectedSection(QTimeEdit.Section.HourSection)
+
+
 def _time_edit(object_name: str, accessible: str, text: str) -> QTimeEdit:
-    edit = named(QTimeEdit(), object_name, accessible)
+    edit = named(_TimeEdit(), object_name, accessible)
     edit.setDisplayFormat("HH:mm")
     edit.setTime(QTime.fromString(text, "HH:mm"))
     return edit
