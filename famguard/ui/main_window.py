@@ -697,10 +697,16 @@ class MainWindow(QMainWindow):
         self._enable_page_actions()
 
     def return_focus(self, widget: QWidget | None = None) -> None:
-        """After a dialog: the window is active again and the keyboard at `widget` (or the family's
-        list, or the screen's own first field) — never nowhere, even without a window manager."""
+        """After a dialog: the window is active again and the keyboard at `widget`, or where it
+        was when the dialog opened (the button that opened it: it went to the page's first
+        button, "Change controls…", after "Add a teen" was cancelled), or the screen's own first
+        field, or the family's list — never nowhere, even without a window manager."""
         self.activateWindow()
         self.raise_()
+        if widget is None:
+            before = self.focusWidget()  # this window's own, kept while another one had the keyboard
+            if before is not None and before.isVisible() and before.isEnabled():
+                widget = before
         self._focus_within(widget)
 
     def _focus_within(self, widget: QWidget | None = None) -> None:

@@ -67,3 +67,27 @@ def test_esc_when_the_teen_has_accepted_asks_first_and_go_back_keeps_it(qtbot, l
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)
     qtbot.waitUntil(lambda: api.get_pairing(asked.id).status == PairingStatus.CANCELLED, timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_cancelled_the_keyboard_is_back_on_add_a_teen(qtbot, launch, proxy, guardian) -> None:
+    """Found by an outside tester: after "Add a teen" and Cancel, the keyboard was on the page's
+    "Change controls…" instead of where it was."""
+    from .test_flows import sign_in
+
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    qtbot.waitUntil(lambda: controller.family is not None, timeout=WAIT)
+    window = controller.window
+    add_teen = find(window, QPushButton, "addTeenButton")
+    qtbot.waitUntil(add_teen.isVisible, timeout=WAIT)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    add_teen.setFocus()
+    qtbot.keyClick(add_teen, Qt.Key.Key_Space)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.state == "waiting", timeout=WAIT)
+    wizard = pairing.wizard
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=WAIT)
+    assert window.focusWidget() is add_teen
