@@ -71,6 +71,9 @@ class GuardianRequestsSection(HomeSection):
         if teen_id == self.teen_id and requests == self._shown and self.rows.count() == len(requests):
             return  # the same question again (each notice re-reads it): the focus stays where it is
         had_focus = self.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+        if teen_id == self.teen_id and {r.id for r in requests} - {r.id for r in self._shown}:
+            # A new question: "✓ Refused: Robin …" stayed under Robin asking again (an outside tester).
+            say_outcome(self.outcome, "")
         self.teen_id, self._shown = teen_id, list(requests)
         clear_rows(self.rows)
         show_words(

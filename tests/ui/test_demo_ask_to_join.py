@@ -38,3 +38,18 @@ def test_someone_asks_to_join_and_the_demo_guardian_answers_on_the_teens_home(qt
     click(qtbot, window.ask_to_join_button)
     qtbot.waitUntil(lambda: "“Robin Morgan” is a guardian of Maya already" in window.notice.text(), timeout=WAIT)
     assert window.ask_to_join_button.isEnabled()
+
+
+def test_a_new_question_after_a_refusal_stands_alone(qtbot, launch) -> None:
+    """Found by an outside tester: Robin refused, then asking again, and Maya's home showed the
+    new question under the old "✓ Refused: Robin Morgan …"."""
+    _controller, window, _phone = demo_at(qtbot, launch, "Maya")
+    section = window.ensure_home_page().section(GuardianRequestsSection)
+    click(qtbot, window.ask_to_join_button)
+    qtbot.waitUntil(lambda: section.isVisible() and "“Robin Morgan” asked today at" in section.text(), timeout=WAIT)
+    click(qtbot, find(section, QPushButton, "refuseGuardianButton"))
+    qtbot.waitUntil(lambda: "✓ Refused: “Robin Morgan”" in section.text(), timeout=WAIT)
+
+    click(qtbot, window.ask_to_join_button)
+    qtbot.waitUntil(lambda: section.findChild(QPushButton, "refuseGuardianButton") is not None, timeout=WAIT)
+    assert "“Robin Morgan” asked today at" in section.text() and "Refused" not in section.text()
