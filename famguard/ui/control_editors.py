@@ -724,6 +724,9 @@ class TimezoneEditor(Editor):
         # No zone name is longer (the longest is 32): a paste of thousands of characters went in
         # whole, and its refusal repeated them all, squeezing the box beside it.
         line_edit.setMaxLength(ZONE_NAME_MAX)
+        # The keyboard is in this box within the drop-down: unnamed, a screen reader said only the
+        # zone it held (and Qt names an editable drop-down by its text), never what it is for.
+        line_edit.setAccessibleName("Time zone")
         line_edit.editingFinished.connect(self._finished)
         # Escape puts the zone that is set back (after "Mars/Olympus" it stayed, refused); typing
         # again clears a refusal that was about the text before.

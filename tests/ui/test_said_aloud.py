@@ -206,6 +206,10 @@ def test_the_time_zone_box_is_read_with_its_setting(qtbot, page) -> None:
     assert face is not None
     labels = [label.text(QAccessible.Text.Name) for label, _ in face.relations(QAccessible.RelationFlag.Label)]
     assert labels == ["Your teen's time zone"]
+    # The keyboard is in the box inside it, which an outside tester heard only as the zone it held.
+    typed_in = QAccessible.queryAccessibleInterface(combo.lineEdit())
+    assert typed_in is not None and typed_in.text(QAccessible.Text.Name) == "Time zone"
+    assert typed_in.text(QAccessible.Text.Value) == combo.currentText()
 
 
 def unnamed_tab_stops(window) -> list[str]:  # type: ignore[no-untyped-def]
