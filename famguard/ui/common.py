@@ -202,7 +202,8 @@ class KeysFollowTheView(QObject):
         viewport = self.area.viewport()
         seen = QRect(focused.mapTo(viewport, focused.rect().topLeft()), focused.size())
         if not viewport.rect().intersects(seen):
-            self.area.setFocus(Qt.FocusReason.OtherFocusReason)
+            # As a keyboard's move: the ring shows that the page has the keyboard now.
+            self.area.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 class KeyboardParking:

@@ -11,7 +11,15 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QAbstractSpinBox, QComboBox, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QSpinBox,
+    QWidget,
+)
 
 from famguard.domain.values import format_minutes
 from famguard.ui.common import named
@@ -166,10 +174,28 @@ class WheelGuard(QObject):
         for widget in boxes:
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             widget.installEventFilter(self)
+            typed_in = widget.lineEdit() if isinstance(widget, QComboBox) else None
+            if typed_in is not None:  # an editable drop-down's keys arrive at its typing box
+                typed_in.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Wheel:
             if self._scroll is not None:
                 QCoreApplication.sendEvent(self._scroll.verticalScrollBar(), event)
+            return True
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and self._scroll is not None
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+        ):
+            # Page Up and Down scroll the page here too, as everywhere on it: on the time zone they
+            # jumped a screenful of zones and sent one (an outside tester), on a box by ten.
+            down = event.key() == Qt.Key.Key_PageDown
+            self._scroll.verticalScrollBar().triggerAction(
+                QAbstractSlider.SliderAction.SliderPageStepAdd
+                if down
+                else QAbstractSlider.SliderAction.SliderPageStepSub
+            )
             return True
         return False

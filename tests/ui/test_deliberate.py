@@ -157,7 +157,9 @@ def test_keys_after_the_page_scrolled_a_focused_box_away_scroll_and_change_nothi
         roll_wheel(area.viewport(), -3 if scroll.value() < scroll.maximum() // 2 else +3)
         if QApplication.focusWidget() is not quiet:
             break
-    assert QApplication.focusWidget() is area  # the keyboard is on the page now
+    assert QApplication.focusWidget() is area  # the keyboard is on the page now, and it shows
+    ring = area.findChild(QWidget, "controlsScrollFocusRing")
+    assert ring is not None and ring.isVisible()
     at = scroll.value()
     for key in (Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageDown, Qt.Key.Key_Down):
         qtbot.keyClick(QApplication.focusWidget(), key)
@@ -167,11 +169,26 @@ def test_keys_after_the_page_scrolled_a_focused_box_away_scroll_and_change_nothi
     assert quiet.text() == before and patches(proxy)[sent_before:] == []
     assert guardian.api.get_controls(teen_id).controls.quiet_hours.start == before
 
-    # In sight, the keys are the box's, as the page says ("or use the arrow keys").
+    # In sight, the arrows are the box's, as the page says ("or use the arrow keys"); Page Up and
+    # Down scroll the page, as everywhere on it (on the time zone they jumped a screenful of zones).
+    zone_box = find(page, QComboBox, "timezoneCombo")
+    zone = zone_box.currentText()
+    area.ensureWidgetVisible(zone_box)
+    qtbot.mouseClick(zone_box.lineEdit(), Qt.MouseButton.LeftButton)
+    at = scroll.value()
+    qtbot.keyClick(zone_box.lineEdit(), Qt.Key.Key_PageDown)
+    assert scroll.value() > at and zone_box.currentText() == zone
+    area.ensureWidgetVisible(quiet)
+    qtbot.mouseClick(quiet, Qt.MouseButton.LeftButton)
+    at = scroll.value()
+    qtbot.keyClick(quiet, Qt.Key.Key_PageUp)
+    assert quiet.text() == before and scroll.value() < at
     area.ensureWidgetVisible(quiet)
     qtbot.mouseClick(quiet, Qt.MouseButton.LeftButton)
     qtbot.keyClick(quiet, Qt.Key.Key_Up)
     assert quiet.text() != before
+    qtbot.wait(1500)  # sent as it settles
+    assert zone_box.currentText() == zone and guardian.api.get_controls(teen_id).controls.timezone == zone
 
 
 @pytest.mark.usefixtures("real_keyring")
