@@ -646,8 +646,11 @@ class KeywordEditor(Editor):
         current = tuple(self._value or ())
         new = self._new_words(lines)
         if not new:
-            already = "“" + "”, “".join(map(kept_keyword, lines)) + "”"
-            self.say(f"✗ {already} {'is' if len(lines) == 1 else 'are'} already in the list.")
+            said: dict[str, str] = {}  # each once, as first typed ("vape" and "Vape" were both said)
+            for word in map(kept_keyword, lines):
+                said.setdefault(word.casefold(), word)
+            already = "“" + "”, “".join(said.values()) + "”"
+            self.say(f"✗ {already} {'is' if len(said) == 1 else 'are'} already in the list.")
             return
         if len(lines) > 1:  # a refused word of a pasted list is named (of 230 lines, which one?)
             for word in new:

@@ -37,6 +37,11 @@ def test_pasted_lines_become_keywords_and_a_hidden_character_still_refuses(qtbot
     qtbot.waitUntil(lambda: page.field_status("keyword_filters").startswith("✓ saved"), timeout=WAIT)
     assert editor.value() == ("#diet", "#prank", "vape", "energy drinks")
     assert edit.text() == ""
+    QApplication.clipboard().setText("VAPE\nvape\n#prank\n#prank\n")  # all there already
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert message.text() == "✗ “VAPE”, “#prank” are already in the list."  # each once
+    edit.clear()
     qtbot.waitUntil(lambda: "energy drinks" in panel.effective_text(), timeout=WAIT)
 
     QApplication.clipboard().setText("crash diet\nsk\u200bip")
