@@ -169,10 +169,23 @@ class AgreementDialog(QDialog):
         path, _filter = QFileDialog.getSaveFileName(
             self, "Save the family agreement", in_documents(f"{self._file_stem()}.pdf"), "PDF files (*.pdf)"
         )
-        if path:
-            if not path.lower().endswith(".pdf"):
-                path += ".pdf"
-            self.save_requested.emit(path)
+        self._back_in_front()
+        if not path:
+            return
+        name = os.path.basename(path)
+        if not (name[:-4] if name.lower().endswith(".pdf") else name).strip(" ."):
+            # A second Space of a double press replaced the offered name, and " .pdf" was saved.
+            self.show_status("✗ That file name is blank. Choose Save as PDF… again and type a name.")
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self.save_requested.emit(path)
+
+    def _back_in_front(self) -> None:
+        """After the file or print dialog: this window is active again, with its keyboard (a
+        window manager left the keyboard on no window after a save into an existing file)."""
+        self.activateWindow()
+        self.raise_()
 
     def _print(self) -> None:
         self.show_status("")
@@ -182,5 +195,6 @@ class AgreementDialog(QDialog):
         dialog.setObjectName("agreementPrintDialog")
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()  # it points at `printer`, which goes with the print
+        self._back_in_front()
         if accepted:
             self.print_requested.emit(printer)

@@ -266,6 +266,29 @@ def test_print_to_file_on_a_disk_that_fills_up_is_said_and_leaves_no_broken_pdf(
     assert sorted(tmp_path.iterdir()) == []  # no cut-off PDF, no part of one
 
 
+def test_a_blank_file_name_is_refused_and_nothing_is_saved(qtbot, tmp_path, monkeypatch) -> None:
+    """Found by trying a double press of Space on "Save as PDF…": the second Space replaced the
+    offered name in the file dialog, Enter saved " .pdf" — a file without a name."""
+    from famguard.domain.agreement import build_agreement
+    from famguard.domain.controls import defaults_for_age
+    from famguard.ui.agreement import AgreementDialog
+
+    dialog = AgreementDialog(build_agreement("Maya", ["Sam"], defaults_for_age(14), date.today()))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked: list[str] = []
+    dialog.save_requested.connect(asked.append)
+    for typed in (" ", " .pdf", ".pdf"):
+        monkeypatch.setattr(
+            "famguard.ui.agreement.QFileDialog.getSaveFileName", lambda *a, t=typed, **k: (str(tmp_path / t), "")
+        )
+        click(qtbot, find(dialog, QPushButton, "savePdfButton"))
+        assert asked == [] and dialog.status.text() == (
+            "✗ That file name is blank. Choose Save as PDF… again and type a name."
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_what_is_written_in_and_signed_stays_on_one_page_and_says_who_signs_where(tmp_path) -> None:
     """Found by an outside tester: "What Sam asks in return" was page 1's last line and its lines
     to write on were overleaf, and the lines to sign sat 6 mm apart with nobody named as teen or
