@@ -419,9 +419,10 @@ NEW_BLOCK_TIMES = ("22:00", "07:00")
 
 
 class _TimeEdit(QTimeEdit):
-    """A time box the keyboard enters at its hours, whichever way it came (Shift+Tab put it on
-    the minutes, and "08:00" typed there gave 21:08), so typing a time types it whole. A click
-    still picks the part clicked."""
+    """A time box entered at its hours, whichever way it came, so typing a time types it whole:
+    Shift+Tab put the keyboard on the minutes and "08:00" typed there gave 21:08, and a click on
+    the minutes then "21:30" gave 23:30 (two outside testers). A click in a box that has the
+    keyboard already puts the cursor where it is clicked, as Qt does."""
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
         super().focusInEvent(event)
@@ -431,6 +432,9 @@ class _TimeEdit(QTimeEdit):
             Qt.FocusReason.ShortcutFocusReason,
         ):
             self.setSelectedSection(QTimeEdit.Section.HourSection)
+        elif event.reason() == Qt.FocusReason.MouseFocusReason:
+            # After the click's own placing of the cursor, which follows this event.
+            QTimer.singleShot(0, self, lambda: self.setSelectedSection(QTimeEdit.Section.HourSection))
 
 
 def _time_edit(object_name: str, accessible: str, text: str) -> QTimeEdit:

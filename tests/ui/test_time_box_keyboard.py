@@ -1,11 +1,12 @@
-"""A time box reached by the keyboard takes a time typed whole: Shift+Tab put the keyboard on
-its minutes, and "08:00" typed there gave 21:08 (an outside tester). Against the demo."""
+"""A time box takes a time typed whole, however it was entered: Shift+Tab put the keyboard on
+its minutes, and "08:00" typed there gave 21:08; a click on its minutes, then "21:30", gave
+23:30 (two outside testers). Against the demo."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTimeEdit
+from PySide6.QtWidgets import QScrollArea, QTimeEdit
 
 from .test_flows import WAIT, demo_at, find
 
@@ -26,3 +27,21 @@ def test_a_time_typed_after_tabbing_in_is_that_time(qtbot, launch, arrival) -> N
     qtbot.waitUntil(box.hasFocus, timeout=WAIT)
     qtbot.keyClicks(box, "09:30")
     assert box.time().toString("HH:mm") == "09:30"
+
+
+def test_a_time_typed_after_clicking_into_the_minutes_is_that_time(qtbot, launch) -> None:
+    from PySide6.QtCore import QPoint
+
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
+    box = find(page, QTimeEdit, "quietHoursStart")
+    page.findChild(QScrollArea, "controlsScroll").ensureWidgetVisible(box)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    minutes = QPoint(box.lineEdit().width() * 3 // 4, box.height() // 2)  # on the minutes
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=minutes)
+    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
+    qtbot.wait(20)  # the window handles what follows the click before a person's first key
+    qtbot.keyClicks(box, "19:45")
+    assert box.time().toString("HH:mm") == "19:45"
