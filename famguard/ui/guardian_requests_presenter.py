@@ -142,7 +142,8 @@ class GuardianRequestsPresenter(Presenter):
         who = f"“{request.guardian_name}”"
 
         def done(_pairing: Pairing) -> None:
-            section.set_busy(request, False)
+            # Answered: its buttons stay off until the list read again drops it (they came back,
+            # and a second click answered it again: "refused already").
             if approve:
                 section.say(f"✓ {who} is now a guardian of {teen}. Every change they make is in the history.")
             else:

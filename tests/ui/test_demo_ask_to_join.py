@@ -50,6 +50,10 @@ def test_a_new_question_after_a_refusal_stands_alone(qtbot, launch) -> None:
     click(qtbot, find(section, QPushButton, "refuseGuardianButton"))
     qtbot.waitUntil(lambda: "✓ Refused: “Robin Morgan”" in section.text(), timeout=WAIT)
 
+    answered = section.findChild(QPushButton, "refuseGuardianButton")
+    assert answered is None or not answered.isEnabled()  # answered: not to be answered again
     click(qtbot, window.ask_to_join_button)
-    qtbot.waitUntil(lambda: section.findChild(QPushButton, "refuseGuardianButton") is not None, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: any(b.isEnabled() for b in section.findChildren(QPushButton, "refuseGuardianButton")), timeout=WAIT
+    )
     assert "“Robin Morgan” asked today at" in section.text() and "Refused" not in section.text()
