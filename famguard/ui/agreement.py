@@ -147,14 +147,9 @@ class AgreementDialog(QDialog):
     def set_working(self, words: str) -> None:
         """While a save or a print runs: said, and neither button starts a second one. The
         keyboard waits on the preview meanwhile (KeyboardParking) and goes back to the button."""
-        if words:
-            self._parking.busy()
-        self.save_button.setEnabled(not words)
-        self.print_button.setEnabled(not words)
+        self._parking.waiting(bool(words))
         if words:
             self.show_status(words)
-        else:
-            self._parking.done()
 
     def show_status(self, words: str) -> None:
         show_words(self.status, words)

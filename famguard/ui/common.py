@@ -6,12 +6,15 @@ the characters it is, never as markup. On the path to the first paint: no
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QLayout, QLineEdit, QPushButton, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QScrollArea
 
 W = TypeVar("W", bound=QWidget)
 
@@ -187,7 +190,7 @@ class KeysFollowTheView(QObject):
     as the guardian expects, where they had changed the hidden control — a quiet-hours time went
     from 21:08 to 02:08 unseen, a time zone to the next in the list. Tab brings it back in."""
 
-    def __init__(self, area: QAbstractScrollArea) -> None:
+    def __init__(self, area: QScrollArea) -> None:
         super().__init__(area)
         self.area = area
         area.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -196,7 +199,7 @@ class KeysFollowTheView(QObject):
         from PySide6.QtCore import QRect, Qt
 
         focused = QApplication.focusWidget()
-        body = getattr(self.area, "widget", lambda: None)()
+        body = self.area.widget()
         if focused is None or body is None or not body.isAncestorOf(focused):
             return
         viewport = self.area.viewport()
@@ -227,6 +230,15 @@ class KeyboardParking:
         self._pressed = focused if focused in self.buttons else None
         if self._pressed is not None:
             self.park.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def waiting(self, on: bool) -> None:
+        """`buttons` off while their work runs (`on`), then on again, the keyboard parked meanwhile."""
+        if on:
+            self.busy()
+        for button in self.buttons:
+            button.setEnabled(not on)
+        if not on:
+            self.done()
 
     def done(self) -> None:
         pressed, self._pressed = self._pressed, None

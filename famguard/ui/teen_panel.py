@@ -237,11 +237,7 @@ class TeenPhonePanel(QDockWidget):
     def set_asking(self, asking: bool, *, sent: bool = False) -> None:
         """A request for more time is on its way (the button waits), or it ended; `sent`: it
         was taken, so its reason is cleared for the next one."""
-        if asking:  # the keyboard stays on the phone (see KeyboardParking)
-            self._asking_parking.busy()
-        self.more_button.setEnabled(not asking)
-        if not asking:
-            self._asking_parking.done()
+        self._asking_parking.waiting(asking)  # the keyboard stays on the phone meanwhile
         if asking:
             show_words(self.usage_message, "Asking…")
         if sent:
