@@ -70,8 +70,8 @@ class TeenPhonePresenter(Presenter):
         self.track(self.panel.use_toggled, self.use_app)
         self.track(self.panel.add_minutes_requested, self.add_minutes)
         self.track(self.panel.more_time_requested, self.ask_for_time)
-        self.track(self.panel.code_edited, self._back_to_standing)
-        self.outcome_said = False  # the pairing line says what became of a code (see OUTCOME_SHOWN_MS)
+        self.track(self.panel.code_edited, self._typed_over_outcome)
+        # Running while the pairing line says what became of a code (see OUTCOME_SHOWN_MS).
         self.outcome_timer = QTimer(self)
         self.outcome_timer.setSingleShot(True)
         self.outcome_timer.setInterval(OUTCOME_SHOWN_MS)
@@ -129,10 +129,10 @@ class TeenPhonePresenter(Presenter):
             if state != "linked" or words != self.managed_words:
                 self.panel.set_pairing_state("linked", words)
                 self.managed_words = words
-                self.outcome_said = False  # news said over it
+                self.outcome_timer.stop()  # news said over it
         elif snap.controls is None and state == "linked":
             self.managed_words = None
-            self.outcome_said = False
+            self.outcome_timer.stop()
             self.panel.set_pairing_state("idle", "Not linked: no guardian manages this account, no controls apply.")
         if snap.etag is not None and snap.applied_at is not None:
             self.panel.show_applied(
@@ -291,14 +291,14 @@ class TeenPhonePresenter(Presenter):
     def _say_outcome(self, state: str, words: str, *, code_used: bool = False, refused: bool = False) -> None:
         """What became of a code, said until the teen types in the field or for a minute."""
         self.panel.set_pairing_state(state, words, code_used=code_used, refused=refused)
-        self.outcome_said = True
         self.outcome_timer.start()
 
+    def _typed_over_outcome(self) -> None:
+        if self.outcome_timer.isActive():
+            self.outcome_timer.stop()
+            self._back_to_standing()
+
     def _back_to_standing(self) -> None:
-        if not self.outcome_said:
-            return
-        self.outcome_said = False
-        self.outcome_timer.stop()
         state = self.panel.pairing_state
         if state in ("idle", "linked"):  # (nothing under way: an answer being read says its own)
             standing = self.managed_words if state == "linked" and self.managed_words else TYPE_THE_CODE
