@@ -234,14 +234,14 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
         guardians = service.active_guardian_ids(session, me.account_id)
         if not guardians:
             raise not_found("A linked guardian to ask")
-        today = _teen_today(service, session, me.account_id)
+        today, reason = _teen_today(service, session, me.account_id), body.reason.strip()
         asked = session.scalars(  # the same question still open today: a retry whose reply was lost
             select(TimeRequestRow).where(
                 TimeRequestRow.teen_id == me.account_id,
                 TimeRequestRow.day == today,
                 TimeRequestRow.status == "pending",
                 TimeRequestRow.minutes == body.minutes,
-                TimeRequestRow.reason == body.reason.strip(),
+                TimeRequestRow.reason == reason,
             )
         ).first()
         if asked is not None:
@@ -260,7 +260,7 @@ def ask_for_time(body: TimeRequestCreate, request: Request) -> TimeRequestOut:
             teen_id=me.account_id,
             day=today,
             minutes=body.minutes,
-            reason=body.reason.strip(),
+            reason=reason,
             status="pending",
             created_at=service.now(),
         )
@@ -318,12 +318,11 @@ def decide(request_id: str, body: TimeDecision, request: Request) -> TimeRequest
             .where(TimeRequestRow.id == row.id, TimeRequestRow.status == "pending")
             .values(status=status, decided_at=service.now(), decided_by_id=me.account_id, granted_minutes=granted)
         ).rowcount
+        session.refresh(row)
         if decided != 1:
-            session.refresh(row)
             if (row.status, row.decided_by_id, row.granted_minutes) == (status, me.account_id, granted):
                 return _request_out(session, row)
             raise ApiError(409, "already_decided", "This request was already answered.")
-        session.refresh(row)
         service.record(session, me.account_id, row.teen_id, "time_request", status, row.minutes, granted or 0)
         data = {"request_id": row.id, "status": status, "granted_minutes": granted, "actor": me.display_name}
         service.publish(session, "time_request_decided", row.teen_id, data, service.family_ids(session, row.teen_id))
