@@ -104,9 +104,8 @@ def custom_rule(qtbot, dialog, name: str, minutes: int) -> None:
     dialog.limit.setValue(minutes)
 
 
-def plan_rule_from_home(qtbot, controller, name: str, minutes: int, days: int = 9) -> None:
-    """From the home's "Plan a temporary rule…": a custom rule called `name` with a daily limit of
-    `minutes`, from today (the teen's day) for `days` more days, saved."""
+def open_rule_dialog(qtbot, controller):
+    """The home's "Plan a temporary rule…", as a guardian clicks it; the dialog."""
     from PySide6.QtWidgets import QPushButton
 
     trust = controller.family.trust
@@ -115,7 +114,13 @@ def plan_rule_from_home(qtbot, controller, name: str, minutes: int, days: int = 
     qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
     click(qtbot, find(home, QPushButton, "homePlansButton"))
     qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
-    dialog = trust.dialog
+    return trust.dialog
+
+
+def plan_rule_from_home(qtbot, controller, name: str, minutes: int, days: int = 9) -> None:
+    """From the home's "Plan a temporary rule…": a custom rule called `name` with a daily limit of
+    `minutes`, from today (the teen's day) for `days` more days, saved."""
+    dialog = open_rule_dialog(qtbot, controller)
     custom_rule(qtbot, dialog, name, minutes)
     dialog.ends.setDate(dialog.starts.date().addDays(days))
     click(qtbot, dialog.save)

@@ -39,14 +39,20 @@ def withdrawn_while_asked(qtbot, controller, code, message):
     return pairing, read
 
 
-def test_a_wrong_code_is_kept_selected_with_the_focus_in_the_field(qtbot, launch):
+def refused_on_the_phone(qtbot, launch, typed: str):
+    """The demo's phone, `typed` entered in its code field and refused; (window, code, message)."""
     _controller, window, panel = demo_with_phone(qtbot, launch)
     code = find(panel, QLineEdit, "teenCodeEdit")
     message = find(panel, QLabel, "teenPairingMessage")
     code.setFocus()
-    qtbot.keyClicks(code, "WXYZ-WXYZ")
+    qtbot.keyClicks(code, typed)
     qtbot.keyClick(code, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    return window, code, message
+
+
+def test_a_wrong_code_is_kept_selected_with_the_focus_in_the_field(qtbot, launch):
+    window, code, message = refused_on_the_phone(qtbot, launch, "WXYZ-WXYZ")
     assert "not found" in message.text()
     assert code.text() == "WXYZ-WXYZ" and code.isEnabled()
     assert window.focusWidget() is code
@@ -57,13 +63,7 @@ def test_a_code_that_cannot_be_one_says_what_a_code_looks_like_without_asking(qt
     """Found by an outside tester: a seven-character code was sent and answered "That pairing
     code was not found", which sends a teen looking for a code that has gone. It is said at once
     what a code looks like; the service is not asked (nor counts a wrong guess)."""
-    controller, window, panel = demo_with_phone(qtbot, launch)
-    code = find(panel, QLineEdit, "teenCodeEdit")
-    message = find(panel, QLabel, "teenPairingMessage")
-    code.setFocus()
-    qtbot.keyClicks(code, "WXYZ-WXY")
-    qtbot.keyClick(code, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    _window, code, message = refused_on_the_phone(qtbot, launch, "WXYZ-WXY")
     assert "8 letters and digits, like ABCD-EFGH" in message.text() and "not found" not in message.text()
     assert code.text() == "WXYZ-WXY" and code.isEnabled()
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from famguard.domain.later_models import TemporaryRule
 
-from .test_flows import WAIT, click, custom_rule, demo_at, find, plan_rule_from_home
+from .test_flows import WAIT, click, custom_rule, demo_at, find, open_rule_dialog, plan_rule_from_home
 
 pytestmark = pytest.mark.slow
 REMOVE_WINTER_BREAK = "Remove the planned rule “Winter break”"
@@ -24,17 +24,6 @@ REMOVE_WINTER_BREAK = "Remove the planned rule “Winter break”"
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
-
-
-def open_rule_dialog(qtbot, controller):
-    """The home's "Plan a temporary rule…", as a guardian clicks it; the dialog."""
-    trust = controller.family.trust
-    home = controller.window.ensure_home_page()
-    controller.window.show_page("home")
-    qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
-    click(qtbot, find(home, QPushButton, "homePlansButton"))
-    qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
-    return trust.dialog
 
 
 def fill_later(qtbot, dialog, name: str, start_in: int, days: int) -> tuple[date, date]:

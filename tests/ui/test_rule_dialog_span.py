@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from famguard.ui.temporary_rules import RuleDialog
 
-from .test_flows import WAIT, click, demo_at
-from .test_planned_rule import open_rule_dialog
+from .test_flows import WAIT, click, demo_at, open_rule_dialog
 
 TODAY = date(2026, 12, 6)
 
