@@ -1,28 +1,24 @@
 """Idempotency keys for PATCH controls, scoped per account: the first request with a key claims
 it; a replay gets the stored response; the same key with another body is refused (422); a
-duplicate that arrives while the first is still running is refused (409). Only a success is
-stored: after an error the key is released, so a corrected retry can use it again.
+duplicate that arrives while the first is still running waits for it and gets its answer. Only
+a success is stored: after an error the key is free again, so a corrected retry can use it.
 
-The FastAPI route claims a key in a transaction of its own before the change (`claim`), so a
-duplicate arriving meanwhile sees the claim; the SQLite fast write path, which makes the whole
-change in one transaction with the database's write to itself, checks and stores the key inside
-that transaction (`keyed_change`). Both judge an existing key by `seen_before`."""
+Both write paths (the FastAPI route, the SQLite fast write) make a keyed change with
+`keyed_change`: the claim, the change and its stored answer in one transaction, so no claim
+outlives its request — a server killed mid-change leaves the key free, not held for a minute."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
-
 from famguard.server.access import utc
 from famguard.server.controls_write import authorize_change, change_controls, require_if_match
 from famguard.server.errors import ApiError
-from famguard.server.models import IdempotencyRow
-from famguard.server.service import Service
 from famguard.server.statements import Statements
 
 KEEP_FOR = timedelta(hours=24)
@@ -50,75 +46,8 @@ def seen_before(stored_digest: str, state: str, replay: Replay, digest: str) -> 
     return replay if state == "done" else None
 
 
-def claim(service: Service, account_id: str, key: str, digest: str) -> Replay | None:
-    """Claim `key` for this request (None), or the stored response to replay."""
-    now = service.now()
-    with service.db.write() as session:
-        session.execute(
-            delete(IdempotencyRow).where(
-                IdempotencyRow.account_id == account_id, IdempotencyRow.created_at < now - KEEP_FOR
-            )
-        )
-        # RETURNING says whether this request inserted the row (rowcount is not reliable for
-        # INSERT … ON CONFLICT DO NOTHING across drivers).
-        table = IdempotencyRow.__table__
-        claimed_row = (
-            session.connection()
-            .execute(
-                service.db.insert(table)
-                .values(account_id=account_id, key=key, fingerprint=digest, state="in_progress", created_at=now)
-                .on_conflict_do_nothing()
-                .returning(table.c.key)
-            )
-            .first()
-        )
-        if claimed_row is not None:
-            return None
-        row = session.scalar(
-            select(IdempotencyRow).where(IdempotencyRow.account_id == account_id, IdempotencyRow.key == key)
-        )
-        assert row is not None
-        stored = Replay(row.status_code or 200, row.body or "", row.etag)
-        replay = seen_before(row.fingerprint, row.state, stored, digest)
-        if replay is not None:
-            return replay
-        taken = session.execute(  # type: ignore[attr-defined]
-            update(IdempotencyRow)
-            .where(
-                IdempotencyRow.account_id == account_id,
-                IdempotencyRow.key == key,
-                IdempotencyRow.state == "in_progress",
-                IdempotencyRow.created_at < now - STALE_CLAIM,
-            )
-            .values(created_at=now)
-        ).rowcount
-        if taken == 1:
-            return None
-    raise _in_progress()
-
-
 def _in_progress() -> ApiError:
     return ApiError(409, "idempotency_in_progress", "This change is already being processed. Try again shortly.")
-
-
-def store(session: Any, account_id: str, key: str, status_code: int, body: str, etag: str | None) -> None:
-    """Record the response in the same transaction as the change it describes."""
-    session.execute(
-        update(IdempotencyRow)
-        .where(IdempotencyRow.account_id == account_id, IdempotencyRow.key == key)
-        .values(state="done", status_code=status_code, body=body, etag=etag)
-    )
-
-
-def release(service: Service, account_id: str, key: str) -> None:
-    with service.db.write() as session:
-        session.execute(
-            delete(IdempotencyRow).where(
-                IdempotencyRow.account_id == account_id,
-                IdempotencyRow.key == key,
-                IdempotencyRow.state == "in_progress",
-            )
-        )
 
 
 _DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE account_id = :account AND created_at < :before"
@@ -128,14 +57,18 @@ _FIND = (
     "SELECT fingerprint, state, status_code, body, etag, created_at FROM idempotency_keys "
     "WHERE account_id = :account AND key = :key AND created_at >= :since"
 )
-_INSERT_DONE = (
-    "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, status_code, body, etag, created_at) "
-    "VALUES (:account, :key, :digest, 'done', 200, :body, :etag, :at)"
+# The claim, first in the change's transaction. A duplicate's INSERT waits on PostgreSQL for the
+# first's transaction to end (SQLite's writers take turns): committed, it finds the answer; rolled
+# back — a refusal, or a process killed mid-change — the claim went with it, and the key is free.
+_CLAIM = (
+    "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, created_at) "
+    "VALUES (:account, :key, :digest, 'in_progress', :at) ON CONFLICT (account_id, key) DO NOTHING RETURNING key"
 )
-
-
-class KeyBusy(Exception):
-    """The key's first request is still running (the route's claim): the route answers (409)."""
+_TAKE_OVER = "UPDATE idempotency_keys SET created_at = :at WHERE account_id = :account AND key = :key"
+_STORE = (
+    "UPDATE idempotency_keys SET state = 'done', status_code = 200, body = :body, etag = :etag "
+    "WHERE account_id = :account AND key = :key"
+)
 
 
 def keyed_change(
@@ -148,37 +81,49 @@ def keyed_change(
     key: str,
     digest: str,
     spent_until: datetime | None = None,
+    claimed: Callable[[], None] | None = None,
 ) -> Replay:
     """A change of controls with an Idempotency-Key in the caller's write transaction, by the
-    route's rules in the route's order: who may (401/403/404) and If-Match present (428) first;
-    then a key seen before is judged by `seen_before` (KeyBusy while it is in progress); a new
-    key makes the change (every refusal raised, nothing written) and stores its answer.
+    route's rules in this order: who may (401/403/404) and If-Match present (428) first; then the
+    key is claimed (`claimed` is called after, a test's hook). A key seen before is judged by
+    `seen_before`: replayed, or 422 for another body. A new key makes the change (every refusal
+    raised, the claim rolled back with it) and stores its answer with the change.
+
+    A claim found committed and unanswered was left by a server before this one, which claimed in
+    a transaction of its own: fresh, its request may still be running (409); older than
+    STALE_CLAIM, its request died and this one takes it over.
 
     `spent_until`: this process saw the account refused for its write budget until then
-    (write_budget.SpentBudgets), and the caller's transaction is a READ: the route's answer, as
-    its claim and its write would give it — a kept key replayed whatever the budget, another body
-    422, a first request still running 409 (unless `claim` would take over its dead claim), else
-    the change's own refusals (412, 422) and then the budget's 429, as a new key spends."""
+    (write_budget.SpentBudgets), and the caller's transaction is a READ: the answer a write would
+    give — a kept key replayed whatever the budget, another body 422, else the change's own
+    refusals (412, 422) and then the budget's 429, as a new key spends."""
     allowed = authorize_change(statements, now, token, teen_id)
     require_if_match(if_match)
     account = allowed.actor_id
     since = statements.stamp(now - KEEP_FOR)
+    key_row = {"account": account, "key": key, "digest": digest, "at": statements.stamp(now)}
     if spent_until is None:
         statements.run(_DELETE_EXPIRED, {"account": account, "before": since})
-    row = statements.one(_FIND, {"account": account, "key": key, "since": since})
-    if row is not None:
-        replay = seen_before(row[0], row[1], Replay(row[2] or 200, row[3] or "", row[4]), digest)
-        if replay is not None:
-            return replay
-        if spent_until is None:
-            raise KeyBusy(key)
-        if utc(row[5]) >= now - STALE_CLAIM:  # not a dead request's, which `claim` would take over
+        mine = statements.one(_CLAIM, key_row) is not None
+    else:
+        mine = False
+    if not mine:
+        row = statements.one(_FIND, {"account": account, "key": key, "since": since})
+        if row is not None:
+            replay = seen_before(row[0], row[1], Replay(row[2] or 200, row[3] or "", row[4]), digest)
+            if replay is not None:
+                return replay
+            if utc(row[5]) >= now - STALE_CLAIM:
+                raise _in_progress()
+            if spent_until is None:
+                statements.run(_TAKE_OVER, {"account": account, "key": key, "at": key_row["at"]})
+        elif spent_until is None:  # claimed and gone between two statements: it expired meanwhile
             raise _in_progress()
+    if claimed is not None:
+        claimed()
     body, etag, _actor = change_controls(
         statements, now, token, teen_id, if_match, raw, allowed=allowed, keyed=True, spent_until=spent_until
     )
-    statements.run(
-        _INSERT_DONE,
-        {"account": account, "key": key, "digest": digest, "body": body, "etag": etag, "at": statements.stamp(now)},
-    )
+    if spent_until is None:  # a read that changed nothing (a no-op PATCH) keeps nothing either
+        statements.run(_STORE, {"account": account, "key": key, "body": body, "etag": etag})
     return Replay(200, body, etag)

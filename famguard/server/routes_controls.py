@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from famguard.domain.controls import etag_of, is_complete_body
-from famguard.domain.errors import DomainValidationError
 from famguard.server import idempotency
 from famguard.server.access import (
     CONTROLS_READ_SQL,
@@ -23,19 +22,16 @@ from famguard.server.access import (
     timezone_of,
 )
 from famguard.server.controls_write import (
-    authorize_change,
     change_controls,
     complete_read,
     etag_matches,
-    require_if_match,
 )
-from famguard.server.errors import ApiError
 from famguard.server.models import Account, ControlsRow
 from famguard.server.responses import errors
 from famguard.server.route_table import RouteTable
 from famguard.server.schemas import ControlsOut
 from famguard.server.security import token_hash
-from famguard.server.service import Service, TeenTurnedAdult, bearer_token, require_bearer
+from famguard.server.service import Service, bearer_token, require_bearer
 from famguard.server.statements import SessionStatements
 from famguard.server.write_budget import BudgetSpent
 
@@ -167,7 +163,7 @@ def _change(
     patch: dict[str, Any],
     idempotency_key: str | None,
 ) -> Response:
-    """The change in a write transaction (with a key: claimed first, kept with it)."""
+    """The change in a write transaction (with a key: claimed first, its answer kept with it)."""
     if idempotency_key is None:
         with service.db.write() as session:
             body, etag, _actor = change_controls(
@@ -175,24 +171,20 @@ def _change(
             )
         return controls_response(body, etag)
 
-    with service.db.read() as session:
-        me = authorize_change(SessionStatements(session), service.now(), token, teen_id).actor_id
-        require_if_match(if_match)
     digest = idempotency.fingerprint("PATCH", request.url.path, patch)
-    replay = idempotency.claim(service, me, idempotency_key, digest)
-    if replay is not None:
-        return replay_response(replay)
-    service.hook("after_idempotency_claim")
-    try:
-        with service.db.write() as session:
-            body, etag, _actor = change_controls(
-                SessionStatements(session), service.now(), token, teen_id, if_match, patch, keyed=True
-            )
-            idempotency.store(session, me, idempotency_key, 200, body, etag)
-    except (ApiError, TeenTurnedAdult, DomainValidationError):
-        idempotency.release(service, me, idempotency_key)
-        raise
-    return controls_response(body, etag)
+    with service.db.write() as session:
+        kept = idempotency.keyed_change(
+            SessionStatements(session),
+            service.now(),
+            token,
+            teen_id,
+            if_match,
+            patch,
+            idempotency_key,
+            digest,
+            claimed=lambda: service.hook("after_idempotency_claim"),
+        )
+    return replay_response(kept)
 
 
 # GET /v1/me/controls (the teen's effective controls, with any temporary rule) is in routes_phone.

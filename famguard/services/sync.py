@@ -382,9 +382,9 @@ class SyncEngine:
             return _Outcome.RETRY_LATER
         except e.Conflict as exc:
             if exc.code == "idempotency_in_progress":
-                # Our own earlier attempt is still running on the service (or its process died
-                # holding the key, which the service frees after a while): the change is on its
-                # way, and neither the connection nor the service is at fault.
+                # The key is held by a claim an older service left (its request died with its
+                # process; the service frees it after a minute): the change is on its way, and
+                # neither the connection nor the service is at fault.
                 return self._keep_pending(change, None)
             return self._reject(change, exc)
         except (e.ValidationFailed, e.Forbidden, e.NotFound, e.Gone) as exc:

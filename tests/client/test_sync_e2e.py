@@ -11,11 +11,13 @@ from datetime import timedelta
 import pytest
 
 from famguard import teen_cli
+from famguard.api import ApiClient
 from famguard.domain.controls import SPECS, Audience
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.sync import SyncState
 from famguard.server.runner import ServerThread
 from famguard.services import AccountSession, SessionService
+from famguard.store.db import OutboxChange
 from tests.support.accounts import FAST, PASSWORD, guardian, pair, teen
 from tests.support.proxy import FaultProxy
 from tests.support.servers import FakeClock, LocalServer
@@ -169,21 +171,25 @@ def test_a_reply_lost_on_every_try_stays_pending_then_goes_once(live_server: str
     session.close()
 
 
-def test_our_own_attempt_still_running_on_the_service_is_neither_offline_nor_lost(database_url: str) -> None:
-    """The service answers 409 "idempotency_in_progress" while an earlier attempt of the same
-    change (same key) is still being done there — or died holding the key, which PostgreSQL frees
-    after a minute. Neither the connection nor the service is at fault: the engine said "You are
-    offline" for that minute. It stays online, keeps the change waiting with no error, and sends
-    it once when the first attempt is done. The first attempt is held inside the real server (its
-    test hook after the claim), on the FastAPI route (fast path off), the one that claims first."""
+def _search_off_queued(url: str) -> tuple[ApiClient, AccountSession, str, OutboxChange]:
+    """A guardian paired with a teen, signed in with "search off" queued, not sent yet."""
+    g, address = guardian(url)
+    teen_id = pair(g, teen(url))
+    session = sign_in(url, address)
+    session.sync.queue_change(teen_id, search_enabled=False)
+    [change] = session.store.changes(teen_id)
+    return g, session, teen_id, change
+
+
+def test_a_change_sent_while_its_earlier_attempt_runs_on_the_service_is_saved_once(database_url: str) -> None:
+    """The app sends a change again (its first try's answer was lost) while that first try is
+    still being made on the service, held inside the real server by its test hook after the key's
+    claim, on the FastAPI route (fast path off). The second try waits for the first and is
+    answered with its result: saved once, one entry in the history, no error on the way."""
     import threading
 
     with LocalServer(database_url, fast_path=False) as server:
-        g, address = guardian(server.url)
-        teen_id = pair(g, teen(server.url))
-        session = sign_in(server.url, address)
-        session.sync.queue_change(teen_id, search_enabled=False)
-        [change] = session.store.changes(teen_id)
+        g, session, teen_id, change = _search_off_queued(server.url)
         claimed, release = threading.Event(), threading.Event()
 
         def hold() -> None:
@@ -200,15 +206,51 @@ def test_our_own_attempt_still_running_on_the_service_is_neither_offline_nor_los
         earlier.start()
         assert claimed.wait(10)
         service.hooks.clear()
-        try:
-            assert session.sync.send_pending() == 0
-            status = session.sync.status()
-            assert status.online and not status.service_problem and status.unsent == 1
-            waiting = session.store.change(change.id)
-            assert waiting.state == SyncState.PENDING and waiting.last_error is None
-        finally:
-            release.set()
-            earlier.join(10)
+        sent: list[int] = []
+        again = threading.Thread(target=lambda: sent.append(session.sync.send_pending()))
+        again.start()
+        again.join(0.5)
+        answered_early = not again.is_alive()
+        release.set()
+        earlier.join(10)
+        again.join(10)
+        assert not answered_early, "the second try was answered before the first was done"
+        assert sent == [1]
+        assert session.store.change(change.id).state == SyncState.SAVED
+        assert session.sync.status().online and not session.sync.status().service_problem
+        assert [(a.before, a.after) for a in g.activity(teen_id) if a.field == "search_enabled"] == [(True, False)]
+        session.close()
+
+
+def test_a_key_an_older_service_left_claimed_is_neither_offline_nor_lost(database_url: str) -> None:
+    """A service before this one could leave a key claimed by a request that died with its
+    process, and answered 409 "idempotency_in_progress" for a minute. Neither the connection nor
+    the service is at fault: the engine once said "You are offline" for that minute. It stays
+    online, keeps the change waiting with no error, and sends it once when the claim runs out.
+    The claim is written into the server's database as that server left it."""
+    from famguard.server.idempotency import fingerprint
+    from famguard.server.models import IdempotencyRow
+
+    clock = FakeClock.real_now()
+    with LocalServer(database_url, clock=clock) as server:
+        g, session, teen_id, change = _search_off_queued(server.url)
+        digest = fingerprint("PATCH", f"/v1/teens/{teen_id}/controls", {"search_enabled": False})
+        with server.app.state.service.db.write() as db:
+            db.add(
+                IdempotencyRow(
+                    account_id=g.me().id,
+                    key=change.idempotency_key,
+                    fingerprint=digest,
+                    state="in_progress",
+                    created_at=clock.now,
+                )
+            )
+        assert session.sync.send_pending() == 0
+        status = session.sync.status()
+        assert status.online and not status.service_problem and status.unsent == 1
+        waiting = session.store.change(change.id)
+        assert waiting.state == SyncState.PENDING and waiting.last_error is None
+        clock.advance(seconds=61)
         assert session.sync.send_pending() == 1
         assert session.store.change(change.id).state == SyncState.SAVED
         assert [(a.before, a.after) for a in g.activity(teen_id) if a.field == "search_enabled"] == [(True, False)]

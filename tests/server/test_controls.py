@@ -1,6 +1,7 @@
 """Controls: ETag and If-Match (428, 412 with nothing changed, 304), Idempotency-Key (replay,
-mismatch, concurrent duplicate), age rules in words a parent understands, the teen's read-only
-view, the history of changes, and the end of the link at 18."""
+mismatch, a duplicate waiting for the first, an older server's claim), age rules in words a
+parent understands, the teen's read-only view, the history of changes, and the end of the link
+at 18."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import requests
 from fastapi import FastAPI
 
 from famguard.domain.controls import CONTROL_FIELDS
-from famguard.server.models import ControlsRow
+from famguard.server.idempotency import fingerprint
+from famguard.server.models import ControlsRow, IdempotencyRow
+from famguard.server.service import Service
 from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen, renew, sign_in
 from tests.support.http import Api, assert_error
 from tests.support.servers import FakeClock
@@ -174,34 +177,78 @@ def test_a_failed_change_releases_its_key(api: Api, family: Family) -> None:
     assert _patch(api, family, {"daily_limit_minutes": 90}, etag, key="retry-me").status_code == 200
 
 
-def test_concurrent_duplicate_is_409(api: Api, app: FastAPI, family: Family) -> None:
-    _before, etag = controls_of(api, family.guardian, family.teen)
+def duplicate_while_the_first_runs(first_api: Api, second_api: Api, service: Service, family: Family) -> None:
+    """A duplicate (same key, same change) sent while the first request is inside its change,
+    held there by the test hook after its claim: it waits for the first and gets the first's
+    answer — no 409, no second change. The first takes the FastAPI route (a query string keeps it
+    off the fast path, where the hook is); the duplicate takes whichever path is on."""
+    _before, etag = controls_of(first_api, family.guardian, family.teen)
     claimed, release = threading.Event(), threading.Event()
 
-    def hold() -> None:  # the first request stops right after claiming its key
+    def hold() -> None:
         claimed.set()
         assert release.wait(10)
 
-    app.state.service.hooks["after_idempotency_claim"] = hold
-    results = {}
-    # The first request takes the FastAPI route (a query string keeps it off the fast path), the
-    # only one that claims a key before its change; the duplicate takes whichever path is on.
-    first = threading.Thread(
-        target=lambda: results.setdefault(
-            "first", _patch(api, family, {"daily_limit_minutes": 90}, etag, key="k", query="?via=route")
+    service.hooks["after_idempotency_claim"] = hold
+    answers: dict[str, requests.Response] = {}
+
+    def send(api: Api, name: str, query: str) -> threading.Thread:
+        thread = threading.Thread(
+            target=lambda: answers.setdefault(
+                name, _patch(api, family, {"daily_limit_minutes": 90}, etag, key="k", query=query)
+            )
         )
-    )
-    first.start()
+        thread.start()
+        return thread
+
+    first = send(first_api, "first", "?via=route")
     assert claimed.wait(10)
-    app.state.service.hooks.clear()
-    duplicate = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="k")
+    service.hooks.clear()
+    duplicate = send(second_api, "duplicate", "")
+    duplicate.join(0.5)
+    waited = duplicate.is_alive()
     release.set()
     first.join(10)
-    assert_error(duplicate, 409, "idempotency_in_progress")
-    assert results["first"].status_code == 200
-    # once the first finished, the duplicate's retry is a replay
-    retry = _patch(api, family, {"daily_limit_minutes": 90}, etag, key="k")
-    assert retry.status_code == 200 and retry.headers["ETag"] == results["first"].headers["ETag"]
+    duplicate.join(10)
+    assert waited, f"the duplicate was answered while the first was still running: {answers.get('duplicate')}"
+    assert answers["first"].status_code == answers["duplicate"].status_code == 200, answers["duplicate"].text
+    assert answers["duplicate"].headers["ETag"] == answers["first"].headers["ETag"]
+    assert answers["duplicate"].json() == answers["first"].json()
+    history = first_api.call("GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token).json()
+    assert [(e["before"], e["after"]) for e in history if e["field"] == "daily_limit_minutes"] == [(60, 90)]
+
+
+def test_a_duplicate_sent_while_the_first_runs_waits_and_gets_its_answer(
+    api: Api, app: FastAPI, family: Family
+) -> None:
+    duplicate_while_the_first_runs(api, api, app.state.service, family)
+
+
+def test_a_key_claimed_by_an_older_server_is_waited_for_then_taken_over(
+    api: Api, app: FastAPI, family: Family, clock: FakeClock
+) -> None:
+    """Servers before this one claimed a key in a transaction of its own, so one killed mid-change
+    left its claim behind. Found fresh, its request may still be running: 409, nothing changed.
+    A minute later that request is dead and the key is taken over: the change made once, kept."""
+    _before, etag = controls_of(api, family.guardian, family.teen)
+    change = {"daily_limit_minutes": 90}
+    digest = fingerprint("PATCH", f"/v1/teens/{family.teen.id}/controls", change)
+    with app.state.service.db.write() as session:
+        session.add(
+            IdempotencyRow(
+                account_id=family.guardian.id, key="left", fingerprint=digest, state="in_progress", created_at=clock.now
+            )
+        )
+    for query in ("", "?via=route"):
+        assert_error(_patch(api, family, change, etag, key="left", query=query), 409, "idempotency_in_progress")
+    assert controls_of(api, family.guardian, family.teen)[1] == etag
+    clock.advance(seconds=61)
+    taken = _patch(api, family, change, etag, key="left")
+    assert taken.status_code == 200 and taken.json()["daily_limit_minutes"] == 90
+    again = _patch(api, family, change, etag, key="left", query="?via=route")
+    assert again.status_code == 200 and again.headers["ETag"] == taken.headers["ETag"]
+    history = api.call("GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token).json()
+    assert [(e["before"], e["after"]) for e in history if e["field"] == "daily_limit_minutes"] == [(60, 90)]
 
 
 def test_teen_reads_its_controls_but_cannot_change_them(api: Api, family: Family) -> None:

@@ -277,7 +277,7 @@ def test_the_switch_decides_who_changes(tmp_path: Path, fast_path: bool) -> None
             keyed = {"Idempotency-Key": "k1"}
             assert _patch(api, maya, alex.token, {"daily_limit_minutes": 60}, '"2"', keyed)[0] == 200
         assert unkeyed == (0 if fast_path else 1)
-        assert len(sessions) == (0 if fast_path else 3)  # the route: the change, the claim, the keyed change
+        assert len(sessions) == (0 if fast_path else 2)  # the route: one each, the key claimed in its change's
 
 
 def test_changes_arriving_together_are_each_all_or_nothing(tmp_path: Path) -> None:

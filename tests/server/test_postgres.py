@@ -30,10 +30,11 @@ from famguard.server.retention import EventRetention
 from famguard.server.routes_accounts import ENDED_SIGNIN_KEPT
 from famguard.server.secret import SECRET_FILE_ENV
 from famguard.server.statements import SessionStatements
+from tests.server.test_controls import duplicate_while_the_first_runs
 from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
 from tests.server.test_event_retention import retention_scenario
 from tests.server.test_server_stop import stop_while_polling
-from tests.support.accounts import controls_of, link, make_guardian, make_teen, sign_in
+from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen, sign_in
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
 from tests.support.restart import kill_and_restart_mid_sync
@@ -273,11 +274,72 @@ def test_the_owners_device_passes_the_account_lock_across_two_server_processes(p
         assert sign_in_from(one.url, owner.email, "127.0.2.2", device=reply["device_token"])[0] == 200
 
 
+def test_a_duplicate_sent_while_the_first_runs_gets_its_answer_on_postgres(pg_url: str, clock: FakeClock) -> None:
+    """On PostgreSQL the duplicate's claim waits for the first's transaction (its INSERT of the
+    same key), then finds the answer it stored."""
+    roomy = Limits(signups_per_address=1000)
+    with LocalServer(pg_url, clock=clock, limits=roomy) as server, requests.Session() as a, requests.Session() as b:
+        first, second = Api(a, server.url), Api(b, server.url)
+        family = Family(make_guardian(first, "Alex"), make_teen(first, "Maya", 14, clock.now.date()))
+        link(first, family.guardian, family.teen)
+        duplicate_while_the_first_runs(first, second, server.app.state.service, family)
+
+
 def test_a_server_killed_twice_mid_sync_on_postgres_loses_nothing(pg_url: str) -> None:
     server = LocalServer(pg_url, own_process=True)
     with server:
         figures = kill_and_restart_mid_sync(server)
     print(f"server killed mid-sync on PostgreSQL: {figures}")
+
+
+def _send(url: str, token: str, headers: dict[str, str], outcome: list[object]) -> None:
+    try:
+        answer = requests.patch(
+            url, json={"daily_limit_minutes": 90}, headers={"Authorization": f"Bearer {token}", **headers}, timeout=30
+        )
+        outcome.append(answer.status_code)
+    except requests.ConnectionError as lost:
+        outcome.append(lost)
+
+
+def test_a_change_killed_with_its_server_is_made_at_once_when_sent_again_on_postgres(pg_url: str) -> None:
+    """A server killed in the middle of a keyed change holds no key after it: the app's retry of
+    the same change, sent to the restarted server, is made at once. (Servers before this one
+    claimed the key in a transaction of its own, which outlived the kill: the retry was refused as
+    "already being processed" for a minute, and the guardian saw "saving…" as long.) The kill lands
+    inside the change every time: the test holds the teen's controls row, so the server's change
+    waits on that lock, its key claimed, until the server is killed."""
+    server = LocalServer(pg_url, own_process=True)
+    with server, requests.Session() as http:
+        api = Api(http, server.url)
+        alex, maya = make_guardian(api, "Alex"), make_teen(api, "Maya", 14)
+        link(api, alex, maya)
+        _body, etag = controls_of(api, alex, maya)
+        path, headers = f"/v1/teens/{maya.id}/controls", {"If-Match": etag, "Idempotency-Key": "killed-with-it"}
+        engine = make_engine(pg_url)
+        try:
+            with engine.connect() as holder, engine.connect() as watcher:
+                holder.execute(text("SELECT 1 FROM controls WHERE teen_id = :teen FOR UPDATE"), {"teen": maya.id})
+                outcome: list[object] = []
+                first = threading.Thread(target=_send, args=(server.url + path, alex.token, headers, outcome))
+                first.start()
+                waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                deadline = time.monotonic() + 10
+                while watcher.execute(text(waiting)).scalar() == 0:
+                    assert time.monotonic() < deadline, "the server's change never reached the held row"
+                    time.sleep(0.02)
+                server.kill()
+                holder.rollback()
+        finally:
+            engine.dispose()
+            first.join(10)
+        assert len(outcome) == 1 and isinstance(outcome[0], requests.ConnectionError), outcome  # never answered
+        server.start()
+        again = api.call("PATCH", path, alex.token, json={"daily_limit_minutes": 90}, headers=headers)
+        assert again.status_code == 200, again.text
+        assert again.json()["daily_limit_minutes"] == 90
+        history = api.call("GET", f"/v1/teens/{maya.id}/activity", alex.token).json()
+        assert [(e["before"], e["after"]) for e in history if e["field"] == "daily_limit_minutes"] == [(60, 90)]
 
 
 def test_old_events_go_and_a_cursor_behind_them_is_told_on_postgres(pg_url: str) -> None:
