@@ -1,8 +1,9 @@
 """The hot read and write of the API on PostgreSQL, taken in front of FastAPI like the SQLite
 fast paths (fastpath.py, fastpath_write.py) and with the same rule code: GET
 /v1/teens/{teen_id}/controls is access.CONTROLS_READ_SQL and access.controls_read, in one round
-trip; PATCH without an Idempotency-Key is controls_write.change_controls — the route's own rule,
-If-Match check, validation, update, history and event — in one transaction. Both run on the
+trip; PATCH is controls_write.change_controls — the route's own rule, If-Match check, validation,
+update, history and event — in one transaction, with an Idempotency-Key (what the app sends)
+through idempotency.keyed_change, as the route makes it: claim, change and answer together. Both run on the
 psycopg connections of Database.direct (a few threads of their own: no ORM session, no pool
 ping, no BEGIN/COMMIT around a read), and answer what the route answers
 (routes_controls.controls_read_response / controls_response). Measured at 50 connections, the
@@ -12,7 +13,8 @@ in forty request threads contending for the GIL.
 Whatever the rule refuses, a change that fails for any reason (rolled back, nothing written; a
 refusal for the write budget is remembered, so the account's next changes in its minute go to
 the route at once, which refuses them from a read: write_budget.SpentBudgets),
-a body that is not a JSON object of sensible size, a key, and any error go on to the FastAPI
+a body that is not a JSON object of sensible size, another body under a key used before, and any
+error go on to the FastAPI
 route, which gives the answer (and ends the links of a teen who turned 18).
 create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out, so the tests run every
 controls read and change both ways on PostgreSQL too."""
@@ -29,7 +31,8 @@ from famguard.server.access import CONTROLS_READ_SQL, ControlsRead
 from famguard.server.controls_write import change_controls
 from famguard.server.fastpath import answerable_read, first_values
 from famguard.server.fastpath_write import _candidate, _read_body, _replaying
-from famguard.server.routes_controls import ETAG_HEADER_MAX, controls_read_response, controls_response
+from famguard.server.idempotency import Replay, fingerprint, keyed_change
+from famguard.server.routes_controls import ETAG_HEADER_MAX, controls_read_response, replay_response
 from famguard.server.security import token_hash
 from famguard.server.service import Service
 from famguard.server.statements import PsycopgStatements
@@ -58,15 +61,16 @@ class FastControlsPostgres:
                     if found is not None and len(if_none_match or "") <= ETAG_HEADER_MAX:
                         await controls_read_response(found, if_none_match)(scope, receive, send)
                         return
-                # A keyed change (what the app sends) still takes the route here: the key's claim
-                # and replay live in the route's transaction on PostgreSQL.
-                elif b"idempotency-key" not in headers and _candidate(scope["headers"], headers):
+                elif _candidate(scope["headers"], headers):
                     body, complete = await _read_body(receive)
                     answer = None
                     if complete and token:
-                        answer = await self._change(match.group(1), token, headers[b"if-match"], body)
+                        key = headers.get(b"idempotency-key")
+                        answer = await self._change(
+                            scope["path"], match.group(1), token, headers[b"if-match"], key, body
+                        )
                     if answer is not None:
-                        await controls_response(*answer)(scope, receive, send)
+                        await replay_response(answer)(scope, receive, send)
                         return
                     receive = _replaying(body, complete, receive)
         await self.app(scope, receive, send)
@@ -80,7 +84,9 @@ class FastControlsPostgres:
             return None
         return answerable_read(row, self.service.now())
 
-    async def _change(self, teen_id: str, token: str, if_match: bytes, sent: bytes) -> tuple[str, str] | None:
+    async def _change(
+        self, path: str, teen_id: str, token: str, if_match: bytes, key: bytes | None, sent: bytes
+    ) -> Replay | None:
         try:
             raw: Any = json.loads(sent)
         except ValueError:
@@ -91,14 +97,21 @@ class FastControlsPostgres:
         if self.service.spent_until(token) is not None:
             return None  # the route refuses it from a read, without a transaction on the budget's row
 
-        def change(connection: Any) -> tuple[str, str, list[int]]:  # noqa: ANN401 - psycopg.Connection
+        expected = if_match.decode("latin-1")
+
+        def change(connection: Any) -> tuple[Replay, list[int]]:  # noqa: ANN401 - psycopg.Connection
             statements = PsycopgStatements(connection)
             with connection.transaction():  # rolled back by any refusal, which the route then answers
-                body, etag, _actor = change_controls(statements, now, token, teen_id, if_match.decode("latin-1"), raw)
-            return body, etag, statements.event_ids
+                if key is None:
+                    body, etag, _actor = change_controls(statements, now, token, teen_id, expected, raw)
+                    answer = Replay(200, body, etag)
+                else:  # a duplicate waits here for the first's transaction, then replays its answer
+                    digest = fingerprint("PATCH", path, raw)
+                    answer = keyed_change(statements, now, token, teen_id, expected, raw, key.decode("latin-1"), digest)
+            return answer, statements.event_ids
 
         try:
-            changed, etag, event_ids = await self.service.db.direct.run(change)
+            answer, event_ids = await self.service.db.direct.run(change)
         except BudgetSpent as refused:  # the route answers it, and then the next ones from a read
             self.service.spent.remember(token, refused, now)
             return None
@@ -106,7 +119,7 @@ class FastControlsPostgres:
             return None
         if event_ids:  # committed: tell every process's waiting polls
             self.service.notifier.announce(event_ids)
-        return changed, etag
+        return answer
 
 
 def _bearer(headers: dict[bytes, bytes]) -> str | None:

@@ -60,10 +60,20 @@ _FIND = (
 # The claim, first in the change's transaction. A duplicate's INSERT waits on PostgreSQL for the
 # first's transaction to end (SQLite's writers take turns): committed, it finds the answer; rolled
 # back — a refusal, or a process killed mid-change — the claim went with it, and the key is free.
+# A row of the key older than KEEP_FOR is taken over as if it were not there.
 _CLAIM = (
     "INSERT INTO idempotency_keys (account_id, key, fingerprint, state, created_at) "
-    "VALUES (:account, :key, :digest, 'in_progress', :at) ON CONFLICT (account_id, key) DO NOTHING RETURNING key"
+    "VALUES (:account, :key, :digest, 'in_progress', :at) ON CONFLICT (account_id, key) DO UPDATE SET "
+    "fingerprint = excluded.fingerprint, state = 'in_progress', status_code = NULL, body = NULL, etag = NULL, "
+    "created_at = excluded.created_at WHERE idempotency_keys.created_at < :since RETURNING key"
 )
+# On PostgreSQL the account's other expired keys go in the claim's round trip (the key claimed is
+# left to the claim: one statement cannot both delete a row and take it over).
+_EXPIRED_OTHERS = (
+    "WITH expired AS (DELETE FROM idempotency_keys WHERE account_id = :account AND created_at < :since "
+    "AND key <> :key) "
+)
+_CLAIM_PG = _EXPIRED_OTHERS + _CLAIM
 _TAKE_OVER = "UPDATE idempotency_keys SET created_at = :at WHERE account_id = :account AND key = :key"
 _STORE = (
     "UPDATE idempotency_keys SET state = 'done', status_code = 200, body = :body, etag = :etag "
@@ -101,10 +111,11 @@ def keyed_change(
     require_if_match(if_match)
     account = allowed.actor_id
     since = statements.stamp(now - KEEP_FOR)
-    key_row = {"account": account, "key": key, "digest": digest, "at": statements.stamp(now)}
+    key_row = {"account": account, "key": key, "digest": digest, "at": statements.stamp(now), "since": since}
     if spent_until is None:
-        statements.run(_DELETE_EXPIRED, {"account": account, "before": since})
-        mine = statements.one(_CLAIM, key_row) is not None
+        if not statements.is_postgres:
+            statements.run(_DELETE_EXPIRED, {"account": account, "before": since})
+        mine = statements.one(_CLAIM_PG if statements.is_postgres else _CLAIM, key_row) is not None
     else:
         mine = False
     if not mine:

@@ -3,7 +3,8 @@
 -- (i+1)*FG_PAIRS and goes round them, one request each, so each request is a guardian working on
 -- their own teen, and enough pairs keep each account under the service's write budget (120 writes
 -- a minute, famguard/server/write_budget.py) in a run. FG_MODE: health | get | patch |
--- me | usage (a teen's phone posting usage reports: the plan's token is the teen's). A PATCH sends
+-- me | usage (a teen's phone posting usage reports: the plan's token is the teen's) | patch-keyed
+-- (a PATCH with an Idempotency-Key of its own, as the app sends every change). A PATCH sends
 -- the ETag of that pair's previous answer as If-Match and alternates the daily limit, so every PATCH
 -- really writes. done() prints one line "FGRESULT <json>" for the harness.
 local counter = 0
@@ -53,6 +54,9 @@ function request()
   end
   headers["If-Match"] = current.etag
   headers["Content-Type"] = "application/json"
+  if mode == "patch-keyed" then -- a key no other request of the run uses
+    headers["Idempotency-Key"] = "wrk-" .. id .. "-" .. n
+  end
   -- the pair's own turn decides the value (90, 60, 90…): it differs from the pair's last one
   local turn = math.floor((n - 1) / #pairs_of)
   local body = '{"daily_limit_minutes":' .. (60 + ((turn + 1) % 2) * 30) .. '}'

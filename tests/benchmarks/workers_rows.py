@@ -4,7 +4,11 @@ same run, interleaved. Besides req/s each run splits the CPU time spent per requ
 server's processes, PostgreSQL's (the cluster's postmaster and everything under it, background
 writers included) and wrk: the machine has 2 cores for all three, so two workers can serve at most
 2 s of CPU per second, and the note of each row gives that ceiling as a ratio to one worker —
-what bounds the figure when the target is out of reach."""
+what bounds the figure when the target is out of reach.
+
+And one row of one worker: PATCH with an Idempotency-Key (what the app sends: every change has
+one) against PATCH without, in the same rounds, each on a database seeded alike (a keyed run
+needs every teen at version 1 as much as the plain one)."""
 
 from __future__ import annotations
 
@@ -78,7 +82,8 @@ def _measured(url: str, mode: str, plan: list[str], connections: int, seconds: f
 def workers_rows(
     cluster_url: str, connections: int, seconds: float, log: Callable[[str], None], rounds: int = 2
 ) -> list[Row]:
-    """GET and PATCH req/s with `--workers 2` against 1 worker, PostgreSQL."""
+    """GET and PATCH req/s with `--workers 2` against 1 worker, and a keyed PATCH against a plain
+    one with 1 worker, PostgreSQL."""
     from tests.support.postgres import fresh_database
 
     best: dict[int, dict[str, Split]] = {}
@@ -89,7 +94,14 @@ def workers_rows(
         pids = (0, _postmaster(url))
         with LocalServer(url, own_process=True, workers=workers) as server:
             pids = (server.pid, pids[1])
-            got = {mode: _measured(server.url, mode, plan, connections, seconds, pids) for mode in ("get", "patch")}
+            rest = (connections, seconds)
+            got = {mode: _measured(server.url, mode, plan, *rest, pids) for mode in ("get", "patch")}
+        if workers == 1:
+            url = fresh_database(cluster_url)
+            seeded = seed(url, guardians=connections * PAIRS_PER_CONNECTION, teens=connections * PAIRS_PER_CONNECTION)
+            with LocalServer(url, own_process=True) as server:
+                pids = (server.pid, pids[1])
+                got["patch-keyed"] = _measured(server.url, "patch-keyed", plan_of(seeded, connections), *rest, pids)
         log(f"PostgreSQL, {workers} worker(s): " + "; ".join(f"{mode} {split}" for mode, split in got.items()))
         for mode, split in got.items():
             kept = best.setdefault(workers, {})
@@ -111,4 +123,14 @@ def workers_rows(
                 note=f"CPU ceiling on {cores} cores shared with PostgreSQL and wrk: {ceiling:.2f}x",
             )
         )
+    keyed, plain = best[1]["patch-keyed"], best[1]["patch"]
+    rows.append(
+        Row(
+            "PATCH controls with an Idempotency-Key (as the app sends), PostgreSQL, 1 worker",
+            str(keyed),
+            f"without a key {plain}",
+            keyed.load.rps / plain.load.rps,
+            Target(">=", 0.8, "x"),
+        )
+    )
     return rows

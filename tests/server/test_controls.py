@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from famguard.domain.controls import CONTROL_FIELDS
 from famguard.server.idempotency import fingerprint
@@ -249,6 +250,26 @@ def test_a_key_claimed_by_an_older_server_is_waited_for_then_taken_over(
     assert again.status_code == 200 and again.headers["ETag"] == taken.headers["ETag"]
     history = api.call("GET", f"/v1/teens/{family.teen.id}/activity", family.guardian.token).json()
     assert [(e["before"], e["after"]) for e in history if e["field"] == "daily_limit_minutes"] == [(60, 90)]
+
+
+def keys_kept_a_day(api: Api, service: Service, family: Family, clock: FakeClock) -> None:
+    """An account's keys are kept 24 hours: a keyed change a day later deletes the older ones (the
+    table does not grow with every change ever made), keeps its own, and may reuse an old key."""
+    etag = controls_of(api, family.guardian, family.teen)[1]
+    for minutes, key in ((70, "old-1"), (80, "old-2")):
+        changed = _patch(api, family, {"daily_limit_minutes": minutes}, etag, key=key)
+        assert changed.status_code == 200
+        etag = changed.headers["ETag"]
+    clock.advance(hours=25)
+    renew(api, family.guardian)
+    assert _patch(api, family, {"daily_limit_minutes": 90}, etag, key="old-1").status_code == 200
+    with service.db.read() as session:
+        kept = session.scalars(select(IdempotencyRow.key).where(IdempotencyRow.account_id == family.guardian.id))
+        assert sorted(kept) == ["old-1"]
+
+
+def test_keys_are_kept_a_day(api: Api, app: FastAPI, family: Family, clock: FakeClock) -> None:
+    keys_kept_a_day(api, app.state.service, family, clock)
 
 
 def test_teen_reads_its_controls_but_cannot_change_them(api: Api, family: Family) -> None:

@@ -156,6 +156,12 @@ def _scenario(api: Api, clock: FakeClock) -> tuple[list[tuple[str, Answer]], lis
     answers.append(("refreshed token", _patch(api, maya, alex.token, limit, '"6"')))
     assert api.call("POST", "/v1/auth/logout", jordan.token).status_code == 204
     answers.append(("revoked sign-in", _patch(api, maya, jordan.token, limit, '"7"')))
+    clock.advance(hours=25)  # a key is kept 24 hours: then it is free for another change
+    renew(api, alex)
+    current = _got(api, f"/v1/teens/{maya.id}/controls", alex)[2]
+    answers.append(
+        ("a key a day old, another body", _patch(api, maya, alex.token, {"daily_limit_minutes": 50}, current, keyed))
+    )
 
     def named(value: Any) -> Any:  # noqa: ANN401 - JSON
         text = json.dumps(value)
@@ -233,6 +239,7 @@ def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
     assert answers["the key, no if-match"][0] == 428 and answers["the key, teen token"][0] == 403
     assert [answers[k][0] for k in ("a new key, stale", "a new key, invalid", "its corrected retry")] == [412, 422, 200]
     assert answers["a key too long"][0] == 422
+    assert answers["a key a day old, another body"][0] == 200
     over = answers["over the write budget"]
     assert over[0] == 429 and '"rate_limited"' in over[1] and over[2] is None and over[3] == "60"
     assert answers["over the budget, again"][0] == 429 and answers["over the budget, again"][3] == "50"
@@ -258,7 +265,7 @@ def test_both_paths_answer_every_controls_change_alike(tmp_path: Path) -> None:
     # newest first: the first change is last; Jordan's is recorded as Jordan's
     assert changes[-1] == ("controls", "daily_limit_minutes", "Alex")
     assert ("controls", "search_enabled", "Jordan") in changes
-    assert [e["type"] for e in fast_events].count("controls_changed") == 7
+    assert [e["type"] for e in fast_events].count("controls_changed") == 8
 
 
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"])

@@ -30,7 +30,7 @@ from famguard.server.retention import EventRetention
 from famguard.server.routes_accounts import ENDED_SIGNIN_KEPT
 from famguard.server.secret import SECRET_FILE_ENV
 from famguard.server.statements import SessionStatements
-from tests.server.test_controls import duplicate_while_the_first_runs
+from tests.server.test_controls import duplicate_while_the_first_runs, keys_kept_a_day
 from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
 from tests.server.test_event_retention import retention_scenario
 from tests.server.test_server_stop import stop_while_polling
@@ -283,6 +283,15 @@ def test_a_duplicate_sent_while_the_first_runs_gets_its_answer_on_postgres(pg_ur
         family = Family(make_guardian(first, "Alex"), make_teen(first, "Maya", 14, clock.now.date()))
         link(first, family.guardian, family.teen)
         duplicate_while_the_first_runs(first, second, server.app.state.service, family)
+
+
+def test_keys_are_kept_a_day_on_postgres(pg_url: str, clock: FakeClock) -> None:
+    """On PostgreSQL the older keys go in the claim's own statement."""
+    with LocalServer(pg_url, clock=clock, limits=Limits(signups_per_address=1000)) as server, requests.Session() as s:
+        api = Api(s, server.url)
+        family = Family(make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date()))
+        link(api, family.guardian, family.teen)
+        keys_kept_a_day(api, server.app.state.service, family, clock)
 
 
 def test_a_server_killed_twice_mid_sync_on_postgres_loses_nothing(pg_url: str) -> None:
