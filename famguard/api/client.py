@@ -455,11 +455,11 @@ class ApiClient:
 
     def approve_pairing(self, pairing_id: str) -> Pairing:
         """One of the teen's guardians lets the guardian who asked in (the link starts)."""
-        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/approve").json())
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/approve", replayable=True).json())
 
     def refuse_pairing(self, pairing_id: str) -> Pairing:
         """One of the teen's guardians says no to the guardian who asked."""
-        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/refuse").json())
+        return p.parse_pairing(self._call("POST", f"/v1/pairings/{_seg(pairing_id)}/refuse", replayable=True).json())
 
     def guardian_requests(self, teen_id: str) -> list[GuardianRequest]:
         """Accounts waiting for an answer to become guardians of one of my teens, oldest first."""

@@ -115,6 +115,9 @@ class PairingRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     teen_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), nullable=True, index=True)
+    # The guardian who approved or refused it (a request to join a teen who has guardians); no
+    # foreign key: see its migration, 0009.
+    answered_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 LIVE_LINKS = "ended_at IS NULL"

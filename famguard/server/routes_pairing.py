@@ -362,20 +362,24 @@ def _request_for_me(service: Service, session: Session, me: Principal, pairing_i
     return row, teen
 
 
-def _answer(service: Service, session: Session, row: PairingRow, target: str) -> None:
+def _answer(service: Service, session: Session, row: PairingRow, target: str, me: Principal) -> bool:
     """approval -> `target`, as one conditional UPDATE: two guardians answering at once cannot
-    both succeed."""
+    both succeed. False: this guardian gave this answer already (the same request again, its
+    reply lost on the way), to be answered as it was, with nothing done twice."""
     if _status(service, row) == "expired":
         raise ApiError(410, "pairing_expired", "This request has expired. The guardian can ask again.")
     moved = session.execute(  # type: ignore[attr-defined]
         update(PairingRow)
         .where(PairingRow.id == row.id, PairingRow.status == "approval", PairingRow.expires_at > service.now())
-        .values(status=target)
+        .values(status=target, answered_by=me.account_id)
     ).rowcount
-    if moved != 1:
-        said = {"active": "approved", "refused": "refused"}.get(row.status, row.status)
-        raise ApiError(409, "pairing_not_open", f"This request was {said} already.")
     session.refresh(row)
+    if moved == 1:
+        return True
+    if row.status == target and row.answered_by == me.account_id:
+        return False
+    said = {"active": "approved", "refused": "refused"}.get(row.status, row.status)
+    raise ApiError(409, "pairing_not_open", f"This request was {said} already.")
 
 
 @router.get("/v1/teens/{teen_id}/guardian-requests", response_model=list[GuardianRequestOut], responses=errors())
@@ -438,13 +442,15 @@ def my_guardian_requests(request: Request) -> list[PairingOut]:
 
 @router.post("/v1/pairings/{pairing_id}/approve", response_model=PairingOut, responses=errors(409, 410, 429))
 def approve(pairing_id: str, request: Request) -> PairingOut:
-    """A guardian linked with the teen lets the asking guardian in: the link starts."""
+    """A guardian linked with the teen lets the asking guardian in: the link starts. The same
+    guardian's approval sent again (its reply lost) is answered as it was, nothing done twice."""
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         row, teen = _request_for_me(service, session, me, pairing_id)
         service.lock_keys(session, f"guardians:{teen.id}")
         _refuse_adult(service, session, teen)
-        _answer(service, session, row, "active")
+        if not _answer(service, session, row, "active", me):
+            return _pairing_out(service, session, row)
         _require_room(service, session, teen.id, row.guardian_id)
         newcomer = session.get(Account, row.guardian_id)
         assert newcomer is not None
@@ -455,11 +461,13 @@ def approve(pairing_id: str, request: Request) -> PairingOut:
 @router.post("/v1/pairings/{pairing_id}/refuse", response_model=PairingOut, responses=errors(409, 410, 429))
 def refuse(pairing_id: str, request: Request) -> PairingOut:
     """A guardian linked with the teen says no: nothing is linked, and the asking guardian, the
-    teen and the other guardians are told."""
+    teen and the other guardians are told. The same guardian's refusal sent again (its reply
+    lost) is answered as it was, told once."""
     service = _service(request)
     with service.write_as(request, "guardian") as (session, me):
         row, teen = _request_for_me(service, session, me, pairing_id)
-        _answer(service, session, row, "refused")
+        if not _answer(service, session, row, "refused", me):
+            return _pairing_out(service, session, row)
         data = {"pairing_id": row.id, "guardian_id": row.guardian_id}
         family = service.family_ids(session, teen.id)
         service.publish(session, "pairing_refused", teen.id, {**data, "refused_by": me.display_name}, family)

@@ -18,7 +18,7 @@ import pytest
 
 from famguard.api import ApiClient
 from famguard.domain.models import PairingStatus, TimeRequestStatus
-from tests.support.accounts import guardian, pair, teen
+from tests.support.accounts import ask_to_pair, guardian, pair, teen
 from tests.support.proxy import FaultProxy
 
 
@@ -87,6 +87,25 @@ def test_each_step_of_a_pairing_is_taken_once(family: Family) -> None:
     lose_the_next_reply(family, "DELETE /v1/teens/")
     family.guardian.unlink(linked.id)  # the second answer: no link left to end
     assert family.guardian.teens() == []
+
+
+def test_an_answer_to_a_guardian_s_request_is_given_once(family: Family) -> None:
+    """Alex approves Jordan's request and refuses Robin's; each reply is lost and asked again:
+    the answer stands as given (before: "This request was approved already" for Alex's own)."""
+    pair(family.guardian, family.teen)
+    jordan, _ = guardian(family.proxy.url, "Jordan")
+    asked = ask_to_pair(jordan, family.teen)
+    lose_the_next_reply(family, "/approve")
+    approved = family.guardian.approve_pairing(asked.id)
+    assert approved.status == PairingStatus.ACTIVE and sent(family, "/approve") == 2
+    assert [t.display_name for t in jordan.teens()] == ["Maya"]
+
+    robin, _ = guardian(family.proxy.url, "Robin")
+    asked = ask_to_pair(robin, family.teen)
+    lose_the_next_reply(family, "/refuse")
+    refused = family.guardian.refuse_pairing(asked.id)
+    assert refused.status == PairingStatus.REFUSED and sent(family, "/refuse") == 2
+    assert robin.teens() == []
 
 
 def test_a_pairing_called_off_is_called_off_once(family: Family) -> None:

@@ -150,6 +150,36 @@ def test_two_guardians_answering_at_once_give_one_answer(live: Api, clock: FakeC
     assert (status, linked) in (("active", [maya.id]), ("refused", []))
 
 
+def test_an_answer_sent_again_by_the_guardian_who_gave_it_is_answered_as_it_was(live: Api, clock: FakeClock) -> None:
+    """A guardian's approve or refuse whose reply was lost, sent again: 200 the pairing as it
+    stands, nothing linked, recorded or told twice. Before: 409 "approved already" for the
+    guardian's own answer. The other guardian answering afterwards still gets the 409."""
+    (alex, jordan), maya, kim, approved_id = asked_family(live, clock, ("Alex", "Jordan"))
+    start = _cursor(live, kim)
+    for _ in range(2):
+        approved = live.call("POST", f"/v1/pairings/{approved_id}/approve", alex.token)
+        assert approved.status_code == 200 and approved.json()["status"] == "active", approved.text
+    assert [t["id"] for t in live.call("GET", "/v1/teens", kim.token).json()] == [maya.id]
+    assert [e["type"] for e in _events(live, kim, start)].count("pairing_confirmed") == 1
+    links = live.call("GET", f"/v1/teens/{maya.id}/activity", alex.token, params={"kind": "link"}).json()
+    assert [e["actor"]["id"] for e in links].count(kim.id) == 1
+    late = live.call("POST", f"/v1/pairings/{approved_id}/approve", jordan.token)
+    assert "approved already" in assert_error(late, 409, "pairing_not_open")["message"]
+    changed_mind = live.call("POST", f"/v1/pairings/{approved_id}/refuse", alex.token)
+    assert "approved already" in assert_error(changed_mind, 409, "pairing_not_open")["message"]
+
+    robin = make_guardian(live, "Robin")
+    refused_id = ask(live, robin, maya)
+    start = _cursor(live, robin)
+    for _ in range(2):
+        refused = live.call("POST", f"/v1/pairings/{refused_id}/refuse", jordan.token)
+        assert refused.status_code == 200 and refused.json()["status"] == "refused", refused.text
+    assert [e["type"] for e in _events(live, robin, start)] == ["pairing_refused"]
+    assert live.call("GET", "/v1/teens", robin.token).json() == []
+    late = live.call("POST", f"/v1/pairings/{refused_id}/refuse", alex.token)
+    assert "refused already" in assert_error(late, 409, "pairing_not_open")["message"]
+
+
 def test_a_request_nobody_answers_expires_after_three_days(api: Api, family: Family, clock: FakeClock) -> None:
     jordan = make_guardian(api, "Jordan")
     pairing_id = ask(api, jordan, family.teen)
