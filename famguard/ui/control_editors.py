@@ -436,6 +436,14 @@ class _TimeEdit(QTimeEdit):
             # After the click's own placing of the cursor, which follows this event.
             QTimer.singleShot(0, self, lambda: self.setSelectedSection(QTimeEdit.Section.HourSection))
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # With the whole time selected (Ctrl+A, a double click) Qt ignored a typed time, or typed
+        # "8:30" into the minutes of 21:00 and gave 21:30: typing over everything starts at the hours.
+        line = self.lineEdit()
+        if event.text()[:1].isdigit() and line.hasSelectedText() and line.selectedText() == line.text():
+            self.setSelectedSection(QTimeEdit.Section.HourSection)
+        super().keyPressEvent(event)
+
 
 def _time_edit(object_name: str, accessible: str, text: str) -> QTimeEdit:
     edit = named(_TimeEdit(), object_name, accessible)

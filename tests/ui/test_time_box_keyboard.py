@@ -1,6 +1,7 @@
 """A time box takes a time typed whole, however it was entered: Shift+Tab put the keyboard on
 its minutes, and "08:00" typed there gave 21:08; a click on its minutes, then "21:30", gave
-23:30 (two outside testers). Against the demo."""
+23:30 (two outside testers); with the whole time selected (Ctrl+A), "08:00" was ignored and
+"8:30" gave 21:30. Against the demo."""
 
 from __future__ import annotations
 
@@ -45,3 +46,20 @@ def test_a_time_typed_after_clicking_into_the_minutes_is_that_time(qtbot, launch
     qtbot.wait(20)  # the window handles what follows the click before a person's first key
     qtbot.keyClicks(box, "19:45")
     assert box.time().toString("HH:mm") == "19:45"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("08:00", "08:00"), ("8:30", "08:30")])
+def test_a_time_typed_over_the_whole_time_selected_is_that_time(qtbot, launch, typed: str, meant: str) -> None:
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
+    box = find(page, QTimeEdit, "quietHoursStart")
+    assert box.time().toString("HH:mm") != meant
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert box.lineEdit().selectedText() == box.lineEdit().text()
+    qtbot.keyClicks(box, typed)
+    assert box.time().toString("HH:mm") == meant
