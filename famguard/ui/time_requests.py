@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QApplication, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QPushButton, QVBoxLayout, QWidget
 
 from famguard.domain.models import TimeRequest, TimeRequestStatus
 from famguard.domain.schedule import format_minutes, teen_today
 from famguard.domain.today import minutes_to_midnight, request_day_words, rest_of_day_minutes
 from famguard.ui.common import named, wrapping_label
+from famguard.ui.flow_layout import FlowLayout
 
 QUICK_ANSWERS = (15, 30, 60)
 
@@ -84,7 +85,9 @@ class TimeRequestsBox(QGroupBox):
             f"(asked at {when_text(request.created_at)}){later}",
             "timeRequestText",
         )
-        buttons = QHBoxLayout()
+        # Wrapping, as words do: on a small screen (1024 wide, the teen's phone docked) one line of
+        # six answers was wider than the home, and "Deny" was cut off at its edge (an outside tester).
+        buttons = FlowLayout()
         answers: list[QPushButton] = []
         for minutes in QUICK_ANSWERS:
             label = f"+{format_minutes(minutes)}"
@@ -118,7 +121,6 @@ class TimeRequestsBox(QGroupBox):
         answers.append(deny)
         for button in answers:
             buttons.addWidget(button)
-        buttons.addStretch(1)
         self._first_buttons.append(answers[0])
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)

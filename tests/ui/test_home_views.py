@@ -409,3 +409,29 @@ def test_the_phone_and_guardians_drawn_before_the_homes_first_facts_of_a_teen_st
 
     home.show_facts(facts())  # back to Maya (the window's first teen): none of Leo's stays
     assert guardians.isHidden() and section.phone.label.text() == "" and section.birthday.isHidden()
+
+
+def test_every_answer_to_a_request_fits_a_narrow_window(qtbot, window: MainWindow) -> None:
+    """On a small screen (the window at its narrowest, or 1024 wide with the teen's phone docked)
+    the six answers to a request of 45 min stood on one line wider than the home, and "Deny" was
+    cut off at its right edge, out of the mouse's reach (an outside tester). They wrap now."""
+    controls = facts().controls
+    asked = [
+        TimeRequest(
+            "r45", "t1", today_of(controls, [], [], NOW).day, 45, "a school project", TimeRequestStatus.PENDING, NOW
+        )
+    ]
+    home = window.ensure_home_page()
+    home.show_facts(HomeFacts("t1", "Maya", 14, controls, today_of(controls, [], asked, NOW)))
+    window.resize(709, 700)  # as narrow as a window manager lets it go (openbox, measured)
+    viewport = home.findChild(QScrollArea, "homeScroll").viewport()
+    row = home.requests.findChild(QWidget, "timeRequest_r45")
+    answers = row.findChildren(QPushButton)
+    assert {"approve_asked", "denyRequest"} <= {b.objectName() for b in answers}
+
+    def right_edge(button: QPushButton) -> int:
+        return button.mapTo(viewport, button.rect().topRight()).x()
+
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in answers), timeout=5000)
+    qtbot.wait(50)  # the layout settles after the resize
+    assert max(right_edge(b) for b in answers) < viewport.width(), [(b.text(), right_edge(b)) for b in answers]
