@@ -311,7 +311,12 @@ def in_documents(file_name: str) -> str:
     from PySide6.QtCore import QStandardPaths
 
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return str(Path(folder or Path.home()) / file_name)
+    # Qt names ~/Documents whether or not it is there, and a file dialog given a folder that is
+    # not there opens in the app's working folder (an outside tester). One stat, beside the
+    # dialog's own listing of the folder it opens.
+    if not folder or not Path(folder).is_dir():
+        folder = str(Path.home())
+    return str(Path(folder) / file_name)
 
 
 # How many levels a size change may climb (a label, its editor, row, group, page, scroll area, the

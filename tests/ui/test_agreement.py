@@ -365,3 +365,18 @@ def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is
     click(qtbot, find(dialog, QPushButton, "printAgreementButton"))
     with pytest.raises(ExportFailed, match="Could not save agreement.pdf: No such file or directory"):
         print_document(agreement, asked[0], write_whole_file)
+
+
+def test_the_file_is_offered_in_the_home_folder_when_there_is_no_documents_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp
+) -> None:
+    """Qt names ~/Documents whether or not it exists; a save dialog given a folder that is not
+    there opened in the folder the app was started from, and Print offered the home folder (an
+    outside tester, on a machine with no Documents folder). Both offer the home folder now, and
+    Documents when there is one."""
+    from famguard.ui.common import in_documents
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert in_documents("family-agreement-maya.pdf") == str(tmp_path / "family-agreement-maya.pdf")
+    (tmp_path / "Documents").mkdir()
+    assert in_documents("family-agreement-maya.pdf") == str(tmp_path / "Documents" / "family-agreement-maya.pdf")
