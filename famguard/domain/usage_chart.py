@@ -53,6 +53,8 @@ class ChartDay:
         if self.limit is None:
             return f"{when}: {used}, no limit."
         extra = f" including {format_minutes(self.extra)} extra time approved" if self.extra else ""
+        if not self.minutes:  # "not used of a 1 h limit" read oddly (an outside tester)
+            return f"{when}: not used; the limit was {format_minutes(self.limit)}{extra}."
         figures = f"{when}: {used} of a {format_minutes(self.limit)} limit{extra}"
         return f"{figures} — over by {format_minutes(self.over_by)}." if self.over else f"{figures}."
 

@@ -88,6 +88,12 @@ def test_exact_figures_table_and_csv_say_the_same_numbers() -> None:
     assert chart.csv_rows() == [CSV_HEADER, ("2026-03-04", "Wednesday", "95", "90", "30", "yes")]
 
 
+def test_a_day_not_used_reads_as_a_sentence() -> None:
+    """An outside tester read "Saturday 21 November: not used of a 1 h limit."."""
+    day = build_chart(week([0], [60]), TODAY, 1).days[0]
+    assert day.describe() == "Wednesday 4 March (today): not used; the limit was 1 h."
+
+
 def test_the_scale_covers_the_largest_bar_or_limit() -> None:
     assert build_chart(week([200], [60]), TODAY, 1).scale_max == 210
     assert build_chart(week([5], [40]), TODAY, 1).scale_max == 60
