@@ -61,3 +61,20 @@ def test_a_huge_paste_is_refused_in_a_short_message_and_escape_still_puts_the_zo
     assert combo.width() == width  # the box keeps its width beside what is said
     qtbot.keyClick(edit, Qt.Key.Key_Escape)
     assert combo.currentText() == "Europe/London" and message.text() == ""
+
+
+def test_escape_after_tabbing_in_and_a_space_puts_the_zone_back(qtbot, built_page: ControlsPage):
+    """Tab into the box selects its zone; a Space (which opens other drop-downs) typed over it
+    left a blank, and Escape — which the drop-down, holding the keyboard, answered itself — did
+    not bring the zone back (an outside tester)."""
+    page = built_page
+    combo = page.findChild(QComboBox, "timezoneCombo")
+    sent: list[object] = []
+    page.change_requested.connect(lambda *args: sent.append(args))
+    combo.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(combo.hasFocus, timeout=2000)
+    qtbot.keyClick(combo, Qt.Key.Key_Space)
+    assert combo.currentText().strip() == ""
+    qtbot.keyClick(combo, Qt.Key.Key_Escape)
+    assert combo.currentText() == "Europe/London"
+    assert sent == []
