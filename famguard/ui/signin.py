@@ -235,7 +235,9 @@ class SignInView(QWidget):
 
     def set_mode(self, *, create_account: bool) -> None:
         self._creating = create_account
-        self._password_rule()
+        # The other form's problems go with it: "Create an account" after an empty "Sign in"
+        # opened on "✗ Enter the service address" before anything was asked (an outside tester).
+        self._show_problems({})
         self.title.setText("Create a guardian account" if create_account else "Sign in")
         self.submit_button.setText("&Create account" if create_account else "&Sign in")
         self.submit_button.setAccessibleName("Create account" if create_account else "Sign in")

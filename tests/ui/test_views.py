@@ -32,7 +32,7 @@ from famguard.ui.controls_page import ControlsPage
 from famguard.ui.dialogs import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 from famguard.ui.main_window import MainWindow
 from famguard.ui.pairing import PairingWizard, format_code, spoken_code
-from famguard.ui.signin import SignInRequest, SignInView
+from famguard.ui.signin import MIN_PASSWORD, SignInRequest, SignInView
 from famguard.ui.teen_panel import TeenPhonePanel
 from famguard.ui.viewstate import SyncState, TeenRow, TeenSync
 
@@ -52,6 +52,16 @@ def sign_in(qtbot) -> SignInView:
     qtbot.addWidget(view)
     view.show()
     return view
+
+
+def test_the_other_form_opens_without_the_last_one_s_problems(qtbot, sign_in: SignInView) -> None:
+    """An empty "Sign in" marks its fields; "Create an account" then opened on "✗ Enter the
+    service address" and "✗ Enter your email" before anything was asked (an outside tester)."""
+    qtbot.mouseClick(sign_in.submit_button, Qt.MouseButton.LeftButton)
+    assert any(note.isVisible() and note.text().startswith("✗") for note in sign_in.field_notes.values())
+    sign_in.set_mode(create_account=True)
+    assert [n.text() for n in sign_in.field_notes.values() if n.isVisible() and n.text().startswith("✗")] == []
+    assert sign_in.field_notes[sign_in.password_edit].text() == f"At least {MIN_PASSWORD} characters."
 
 
 def test_enter_in_the_password_field_submits_what_was_typed(qtbot, sign_in: SignInView) -> None:
