@@ -5,7 +5,7 @@ emits the period chosen and where to export, and shows the chart it is given."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -98,6 +99,11 @@ class ScreenTimePage(QWidget):
         body_layout.addWidget(self.legend)
         body_layout.addWidget(self.table, 2)
         scroll = page_scroll(body, "screenTimeScroll", "Screen time")
+        # Shown in a short window, the table came below what the page showed, and "Show as table"
+        # seemed to do nothing (an outside tester): the page scrolls to it once it is laid out.
+        assert isinstance(scroll, QScrollArea)  # page_scroll's, typed as its base
+        self._scroll = scroll
+        self.table_button.toggled.connect(self._bring_table_into_view)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(period_row)
@@ -121,6 +127,10 @@ class ScreenTimePage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         self.export_button.setEnabled(bool(chart.reported_days))
+
+    def _bring_table_into_view(self, shown: bool) -> None:
+        if shown:
+            QTimer.singleShot(0, self, lambda: self._scroll.ensureWidgetVisible(self.table, 0, 0))
 
     def _period_toggled(self, period: int, checked: bool) -> None:
         if checked and period != self.period:
