@@ -34,7 +34,7 @@ from tests.server.test_controls import duplicate_while_the_first_runs, keys_kept
 from tests.server.test_devices import lock_from_everywhere, owners_device, sign_in_from
 from tests.server.test_event_retention import retention_scenario
 from tests.server.test_server_stop import stop_while_polling
-from tests.support.accounts import Family, controls_of, link, make_guardian, make_teen, sign_in
+from tests.support.accounts import Family, Person, controls_of, link, make_guardian, make_teen, renew, sign_in
 from tests.support.http import Api, BackgroundPoll, all_at_once, assert_error, post_from, redeem_all_at_once
 from tests.support.postgres import fresh_database, pg_bin, throwaway_cluster
 from tests.support.restart import kill_and_restart_mid_sync
@@ -292,6 +292,104 @@ def test_keys_are_kept_a_day_on_postgres(pg_url: str, clock: FakeClock) -> None:
         family = Family(make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date()))
         link(api, family.guardian, family.teen)
         keys_kept_a_day(api, server.app.state.service, family, clock)
+
+
+def test_changes_reusing_day_old_keys_wait_for_no_other_request_on_postgres(pg_url: str, clock: FakeClock) -> None:
+    """An account's keys older than a day are deleted by its later changes. Deleted in the claim's
+    statement, two changes reusing two day-old keys (one to Maya, one to Sam) each held its own
+    and waited for the other's: PostgreSQL broke the deadlock by failing one (500; an outside
+    tester). Now the old rows are deleted at the end, passing over any another request holds.
+    The test holds a third day-old key's row, as a third change of the account mid-statement
+    would: both changes are answered while it is held. The FastAPI route (fast path off)
+    answers what it meets; the fast path hands a failure on to it."""
+    roomy = Limits(signups_per_address=1000)
+    with LocalServer(pg_url, clock=clock, fast_path=False, limits=roomy) as server, requests.Session() as s:
+        api = Api(s, server.url)
+        alex = make_guardian(api, "Alex")
+        maya, sam = make_teen(api, "Maya", 14, clock.now.date()), make_teen(api, "Sam", 15, clock.now.date())
+        link(api, alex, maya)
+        link(api, alex, sam)
+        for teen, key in ((maya, "held"), (maya, "k1"), (sam, "k2")):
+            path = f"/v1/teens/{teen.id}/controls"
+            headers = {"If-Match": controls_of(api, alex, teen)[1], "Idempotency-Key": key}
+            assert api.call("PATCH", path, alex.token, json={"daily_limit_minutes": 70}, headers=headers).ok
+        clock.advance(hours=25)
+        renew(api, alex)
+        answers: dict[str, int] = {}
+
+        def change(teen: Person, key: str) -> None:
+            with requests.Session() as own:
+                mine = Api(own, server.url)
+                headers = {"If-Match": controls_of(mine, alex, teen)[1], "Idempotency-Key": key}
+                path, body = f"/v1/teens/{teen.id}/controls", {"daily_limit_minutes": 55}
+                answers[key] = mine.call("PATCH", path, alex.token, json=body, headers=headers).status_code
+
+        engine = make_engine(pg_url)
+        try:
+            with engine.connect() as holder:
+                holder.execute(
+                    text("SELECT 1 FROM idempotency_keys WHERE account_id = :a AND key = 'held' FOR UPDATE"),
+                    {"a": alex.id},
+                )
+                both = [threading.Thread(target=change, args=pair) for pair in ((maya, "k1"), (sam, "k2"))]
+                for thread in both:
+                    thread.start()
+                for thread in both:
+                    thread.join(10)
+                answered_while_held = dict(answers)
+                holder.rollback()
+        finally:
+            engine.dispose()
+        assert answered_while_held == {"k1": 200, "k2": 200}, answers
+        for teen in (maya, sam):
+            assert controls_of(api, alex, teen)[0]["daily_limit_minutes"] == 55
+
+
+def test_a_change_that_loses_a_race_is_told_the_version_that_won_on_postgres(pg_url: str, clock: FakeClock) -> None:
+    """Two guardians change Maya's controls from the same version at the same moment: one is
+    saved, the other refused (412) with the ETag of the version that won, as every 412 carries
+    (API.md) — a client reads that version and rebases. Before, a change that lost the race
+    between its read and its write got a 412 with no ETag (an outside tester: 56 of 95). The
+    test holds Maya's controls row until both changes have read it."""
+    roomy = Limits(signups_per_address=1000)
+    with LocalServer(pg_url, clock=clock, fast_path=False, limits=roomy) as server, requests.Session() as http:
+        first = Api(http, server.url)
+        alex, jordan = make_guardian(first, "Alex"), make_guardian(first, "Jordan")
+        maya = make_teen(first, "Maya", 14, clock.now.date())
+        link(first, alex, maya)
+        link(first, jordan, maya, approver=alex)
+        etag = controls_of(first, alex, maya)[1]
+        answers: list[requests.Response] = []
+
+        def change(guardian: Person, minutes: int) -> None:
+            with requests.Session() as own:
+                path, body = f"/v1/teens/{maya.id}/controls", {"daily_limit_minutes": minutes}
+                answers.append(
+                    Api(own, server.url).call("PATCH", path, guardian.token, json=body, headers={"If-Match": etag})
+                )
+
+        engine = make_engine(pg_url)
+        try:
+            with engine.connect() as holder, engine.connect() as watcher:
+                holder.execute(text("SELECT 1 FROM controls WHERE teen_id = :teen FOR UPDATE"), {"teen": maya.id})
+                both = [threading.Thread(target=change, args=pair) for pair in ((alex, 90), (jordan, 45))]
+                for thread in both:
+                    thread.start()
+                waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                deadline = time.monotonic() + 10
+                while watcher.execute(text(waiting)).scalar() < 2:
+                    assert time.monotonic() < deadline, "the two changes never both reached the held row"
+                    time.sleep(0.02)
+                holder.rollback()
+                for thread in both:
+                    thread.join(10)
+        finally:
+            engine.dispose()
+        [saved] = [a for a in answers if a.status_code == 200]
+        [refused] = [a for a in answers if a.status_code == 412]
+        assert refused.headers.get("ETag") == saved.headers["ETag"], refused.headers
+        assert "changed meanwhile" in refused.json()["error"]["message"]
+        assert controls_of(first, alex, maya)[1] == saved.headers["ETag"]
 
 
 def test_a_server_killed_twice_mid_sync_on_postgres_loses_nothing(pg_url: str) -> None:
