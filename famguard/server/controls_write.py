@@ -50,6 +50,23 @@ PARSED_BODIES_MAX = 1024
 _PARSED: dict[str, tuple[Controls, dict[str, Any]]] = {}
 
 
+def _as_stored(read: ControlsRead, now: datetime) -> tuple[int, ControlsRead]:
+    """The teen's age and the controls as a read answers them (completed if stored before a
+    control existed)."""
+    assert read.birth_date is not None  # controls_read gives it with every allowed read
+    age = teen_age(read.birth_date, now, lambda: timezone_of(read.body))
+    return age, read if is_complete_body(read.body) else complete_read(read, age)
+
+
+def _changed_meanwhile(current_etag: str) -> ApiError:
+    return ApiError(
+        412,
+        "precondition_failed",
+        "These settings were changed meanwhile (perhaps by another guardian). Nothing was saved.",
+        headers={"ETag": current_etag},
+    )
+
+
 def etag_matches(header: str, etag: str) -> bool:
     return any(tag.strip() == etag for tag in header.split(","))
 
@@ -133,17 +150,10 @@ def change_controls(
         allowed = authorize_change(statements, now, token, teen_id)
     header = require_if_match(if_match)
     read = allowed.found
-    assert read.birth_date is not None  # controls_read gives it with every allowed read
-    age = teen_age(read.birth_date, now, lambda: timezone_of(read.body))
-    stored = read if is_complete_body(read.body) else complete_read(read, age)
+    age, stored = _as_stored(read, now)
     current_etag = etag_of(stored.version, stored.band)
     if not etag_matches(header, current_etag):
-        raise ApiError(
-            412,
-            "precondition_failed",
-            "These settings were changed meanwhile (perhaps by another guardian). Nothing was saved.",
-            headers={"ETag": current_etag},
-        )
+        raise _changed_meanwhile(current_etag)
     try:
         current, before = parsed_body(stored.body)
         patch = parse_sent_patch(raw, before)
@@ -166,8 +176,10 @@ def change_controls(
         _UPDATE,
         {"next": read.version + 1, "body": body, "at": statements.stamp(now), "teen": teen_id, "version": read.version},
     )
-    if moved != 1:  # another change committed between our read and this write
-        raise ApiError(412, "precondition_failed", "These settings were changed meanwhile. Nothing was saved.")
+    if moved != 1:  # another change committed between our read and this write (PostgreSQL)
+        # Its version, as a 412 always carries (the read above is from before it committed).
+        _, now_stored = _as_stored(authorize_change(statements, now, token, teen_id).found, now)
+        raise _changed_meanwhile(etag_of(now_stored.version, now_stored.band))
     etag = etag_of(read.version + 1)
     statements.record(now, allowed.actor_id, teen_id, "controls", [(n, before[n], after[n]) for n in changed])
     guardians = [str(row[0]) for row in statements.all(_LIVE_GUARDIANS, {"teen": teen_id})]
