@@ -27,6 +27,7 @@ from famguard.server.limits import Limits
 DEFAULT_PORT = 8080
 _WORKER_DATABASE_ENV = "FAMGUARD_WORKER_DATABASE_URL"
 _WORKER_LIMITS_ENV = "FAMGUARD_WORKER_LIMITS"  # the parent's Limits, as JSON
+_WORKER_PARENT_ENV = "FAMGUARD_WORKER_PARENT"  # the parent's pid
 PROXY_ADDRESS_ENV = "FAMGUARD_PROXY_ADDRESS"
 # The proxy of a server bound to loopback can only be on this machine (uvicorn's own default).
 _LOOPBACK_PROXY = "127.0.0.1,::1"
@@ -37,10 +38,28 @@ def worker_app() -> FastAPI:
     the limits the parent was given."""
     from famguard.server.app import create_app
 
+    _end_with_the_parent(int(os.environ[_WORKER_PARENT_ENV]))
     limits = Limits(**json.loads(os.environ[_WORKER_LIMITS_ENV]))
     app = create_app(os.environ[_WORKER_DATABASE_ENV], limits=limits)
     tune_collector()
     return app
+
+
+def _end_with_the_parent(parent: int) -> None:
+    """A worker ends when the process that started it ends (Linux): a parent SIGKILLed — a
+    supervisor's last resort, the kernel's out-of-memory killer — left its workers serving on the
+    port, and a server started again shared the port with them (an outside tester). SIGTERM: a
+    worker's own stop, its requests answered first."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG, <linux/prctl.h>
+    if ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGTERM, 0, 0, 0) != 0:
+        return  # refused (not expected): a worker that outlives its parent, as before
+    if os.getppid() != parent:  # the parent ended before the call
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def tune_collector() -> None:
@@ -190,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                 engine.dispose()
                 os.environ[_WORKER_DATABASE_ENV] = database_url
                 os.environ[_WORKER_LIMITS_ENV] = json.dumps(dataclasses.asdict(limits))
+                os.environ[_WORKER_PARENT_ENV] = str(os.getpid())
                 app: FastAPI | str = "famguard.server.cli:worker_app"
             else:
                 app = create_app(database_url, demo=args.demo, limits=limits)

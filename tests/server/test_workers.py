@@ -251,3 +251,35 @@ def test_the_write_budget_holds_across_two_workers_under_parallel_writes(two_wor
     assert statuses.count(429) == 30, statuses
     refused = api.call("POST", "/v1/me/usage", teen.token, json={"date": today, "minutes": 1})
     assert_error(refused, 429, "rate_limited")
+
+
+def test_the_workers_end_with_their_parent(tmp_path: Path) -> None:
+    """The parent of `--workers 2` SIGKILLed (a supervisor's last resort, the out-of-memory
+    killer): its workers end too, and the port is free for the server started again. Before,
+    they went on serving on it beside the new one (an outside tester)."""
+    with throwaway_cluster() as cluster:
+        server = LocalServer(fresh_database(cluster), own_process=True, workers=2)
+        server.start()
+        try:
+            # The two workers, and multiprocessing's resource tracker (it ends when they have).
+            workers = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+            assert len(workers) >= 2
+            server.kill()
+            deadline = time.monotonic() + 15
+            while any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in workers):
+                assert time.monotonic() < deadline, "a worker outlived its parent"
+                time.sleep(0.05)
+            with pytest.raises(requests.ConnectionError):
+                requests.get(f"{server.url}/v1/health", timeout=5)
+        finally:
+            for pid in workers:  # whatever the outcome, nothing is left serving
+                if Path(f"/proc/{pid}").exists():
+                    os.kill(pid, 9)
+            server.stop()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
