@@ -3,9 +3,10 @@ it; a replay gets the stored response; the same key with another body is refused
 duplicate that arrives while the first is still running waits for it and gets its answer. Only
 a success is stored: after an error the key is free again, so a corrected retry can use it.
 
-Both write paths (the FastAPI route, the SQLite fast write) make a keyed change with
-`keyed_change`: the claim, the change and its stored answer in one transaction, so no claim
-outlives its request — a server killed mid-change leaves the key free, not held for a minute."""
+Every write path (the FastAPI route, the fast writes on SQLite and on PostgreSQL) makes a keyed
+change with `keyed_change`: the claim, the change and its stored answer in one transaction, so no
+claim outlives its request — a server killed mid-change leaves the key free, not held for a
+minute."""
 
 from __future__ import annotations
 
@@ -51,8 +52,8 @@ def _in_progress() -> ApiError:
 
 
 _DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE account_id = :account AND created_at < :before"
-# A key's row as `claim` finds it: one kept no longer than KEEP_FOR (the older are deleted first
-# in a write; a read, which deletes nothing, passes them over).
+# A key's row as a change finds it: one kept no longer than KEEP_FOR (older ones are deleted or
+# taken over in a write; a read, which deletes nothing, passes them over).
 _FIND = (
     "SELECT fingerprint, state, status_code, body, etag, created_at FROM idempotency_keys "
     "WHERE account_id = :account AND key = :key AND created_at >= :since"
