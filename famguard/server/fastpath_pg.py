@@ -2,20 +2,19 @@
 fast paths (fastpath.py, fastpath_write.py) and with the same rule code: GET
 /v1/teens/{teen_id}/controls is access.CONTROLS_READ_SQL and access.controls_read, in one round
 trip; PATCH is controls_write.change_controls — the route's own rule, If-Match check, validation,
-update, history and event — in one transaction, with an Idempotency-Key (what the app sends)
-through idempotency.keyed_change, as the route makes it: claim, change and answer together. Both run on the
-psycopg connections of Database.direct (a few threads of their own: no ORM session, no pool
-ping, no BEGIN/COMMIT around a read), and answer what the route answers
-(routes_controls.controls_read_response / controls_response). Measured at 50 connections, the
+update, history and event — in one transaction, and with an Idempotency-Key (every change the
+app sends) idempotency.keyed_change, as the route makes it: claim, change and answer together.
+Both run on the psycopg connections of Database.direct (a few threads of their own: no ORM
+session, no pool ping, no BEGIN/COMMIT around a read), and answer what the route answers
+(routes_controls.controls_read_response / replay_response). Measured at 50 connections, the
 route spent ~2.5 ms of CPU per GET and ~6 ms per PATCH in this process, most of it in the ORM and
 in forty request threads contending for the GIL.
 
 Whatever the rule refuses, a change that fails for any reason (rolled back, nothing written; a
 refusal for the write budget is remembered, so the account's next changes in its minute go to
-the route at once, which refuses them from a read: write_budget.SpentBudgets),
-a body that is not a JSON object of sensible size, another body under a key used before, and any
-error go on to the FastAPI
-route, which gives the answer (and ends the links of a teen who turned 18).
+the route at once, which refuses them from a read: write_budget.SpentBudgets), a body that is
+not a JSON object of sensible size, another body under a key used before, and any error go on
+to the FastAPI route, which gives the answer (and ends the links of a teen who turned 18).
 create_app(fast_path=False) or FAMGUARD_FAST_PATH=0 leaves this out, so the tests run every
 controls read and change both ways on PostgreSQL too."""
 
