@@ -87,7 +87,6 @@ class GuardianRequestsSection(HomeSection):
         for request in requests:
             self.rows.addWidget(self._row(request, teen_name, my_name, now))
         self.setVisible(bool(requests) or self.outcome.isVisible())
-        self.rows_changed.emit()
         if had_focus:
             self.focus_first()
 

@@ -15,13 +15,11 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -52,38 +50,8 @@ class HomeFacts:
     today: TeenToday
 
 
-def buttons_in_layout_order(root: QWidget) -> list[QWidget]:
-    """The buttons under `root` — the home's only Tab stops — in the order of their layouts (top
-    to bottom, left to right, as they are placed), whenever each was made. (Buttons, not "what
-    takes Tab": reading a focus policy makes PySide build all of Qt's namespace enums, ~25 ms
-    before a returning guardian's family shows.)"""
-    stops: list[QWidget] = []
-
-    def visit(widget: QWidget) -> None:
-        if widget is not root and isinstance(widget, QAbstractButton):
-            stops.append(widget)
-        layout = widget.layout()
-        if layout is not None:
-            visit_layout(layout)
-
-    def visit_layout(layout: QLayout) -> None:
-        for index in range(layout.count()):
-            item = layout.itemAt(index)
-            if item is None:
-                continue
-            if (child := item.widget()) is not None:
-                visit(child)
-            elif (inner := item.layout()) is not None:
-                visit_layout(inner)
-
-    visit(root)
-    return stops
-
-
 class HomeSection(QGroupBox):
     """A titled block of the home."""
-
-    rows_changed = Signal()  # widgets made again outside show_facts (the Tab order follows them)
 
     def __init__(self, title: str, object_name: str) -> None:
         super().__init__(title)
@@ -238,9 +206,6 @@ class HomePage(QWidget):
         assert isinstance(requests, RequestsSection)
         self.requests = requests.box
         self.requests.emptied.connect(self.focus_first)
-        self._scroll = scroll
-        for section in self.sections:
-            section.rows_changed.connect(self._follow_the_page)
 
     def section(self, kind: type[HomeSection]) -> HomeSection:
         return next(s for s in self.sections if isinstance(s, kind))
@@ -252,18 +217,6 @@ class HomePage(QWidget):
         self.title.setToolTip(plain_tooltip(f"{facts.name}'s day follows the time zone {facts.controls.timezone}"))
         for section in self.sections:
             section.show_facts(facts)
-        self._follow_the_page()
-
-    def _follow_the_page(self) -> None:
-        """Tab goes down the home as it is on screen. Qt's order is the order widgets were made,
-        and a section's rows are made again when what they show changes: a question to join,
-        made after the rest, was reached after the teen's phone and every other stop of the
-        window (an outside tester)."""
-        body = self._scroll.widget()
-        assert body is not None  # set in __init__
-        stops = [self.controls_button, self._scroll, *buttons_in_layout_order(body)]
-        for before, after in zip(stops, stops[1:], strict=False):
-            QWidget.setTabOrder(before, after)
 
     def focus_first(self) -> None:
         """The first request's first answer when one waits, else "Change controls…"."""

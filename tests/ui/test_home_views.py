@@ -435,32 +435,3 @@ def test_every_answer_to_a_request_fits_a_narrow_window(qtbot, window: MainWindo
     qtbot.waitUntil(lambda: all(b.isVisible() for b in answers), timeout=5000)
     qtbot.wait(50)  # the layout settles after the resize
     assert max(right_edge(b) for b in answers) < viewport.width(), [(b.text(), right_edge(b)) for b in answers]
-
-
-def test_tab_goes_down_the_home_as_it_is_on_screen(qtbot, window: MainWindow) -> None:
-    """A question to join, made after the home was built, was reached by Tab only after "Plan a
-    temporary rule…", the teen's phone and every other stop of the window, and its "Approve…"
-    before the "Refuse" beside it on the left (an outside tester, with the keyboard alone)."""
-    from famguard.domain.later_models import GuardianRequest
-    from famguard.ui.guardian_requests import GuardianRequestsSection
-
-    home = window.ensure_home_page()
-    asking = home.section(GuardianRequestsSection)
-    assert isinstance(asking, GuardianRequestsSection)
-    request = GuardianRequest("p1", "t1", "g2", "Robin Morgan", NOW, NOW)
-    asking.show_requests("t1", "Maya", [request], "Sam Guardian", NOW)
-    home.show_facts(facts())  # and a request for more time, its row made again
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    home.controls_button.setFocus(Qt.FocusReason.TabFocusReason)
-    reached: list[str] = []
-    for _ in range(40):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        name = QApplication.focusWidget().objectName()
-        if name == "homeControlsButton":
-            break
-        reached.append(name)
-    wanted = ["refuseGuardianButton", "approveGuardianButton", "homePlansButton", "approve_15", "denyRequest"]
-    assert all(name in reached for name in wanted), reached
-    assert [reached.index(name) for name in wanted] == sorted(reached.index(name) for name in wanted), reached
-    assert reached.index("refuseGuardianButton") <= 1, reached  # first, after the page itself
