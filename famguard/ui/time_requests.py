@@ -8,13 +8,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QApplication, QGroupBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from famguard.domain.models import TimeRequest, TimeRequestStatus
 from famguard.domain.schedule import format_minutes, teen_today
 from famguard.domain.today import minutes_to_midnight, request_day_words, rest_of_day_minutes
 from famguard.ui.common import named, wrapping_label
-from famguard.ui.flow_layout import FlowLayout
 
 QUICK_ANSWERS = (15, 30, 60)
 
@@ -85,9 +84,6 @@ class TimeRequestsBox(QGroupBox):
             f"(asked at {when_text(request.created_at)}){later}",
             "timeRequestText",
         )
-        # Wrapping, as words do: on a small screen (1024 wide, the teen's phone docked) one line of
-        # six answers was wider than the home, and "Deny" was cut off at its edge (an outside tester).
-        buttons = FlowLayout()
         answers: list[QPushButton] = []
         for minutes in QUICK_ANSWERS:
             label = f"+{format_minutes(minutes)}"
@@ -119,11 +115,19 @@ class TimeRequestsBox(QGroupBox):
         deny = named(QPushButton("Deny"), "denyRequest", "Deny the request")
         deny.clicked.connect(lambda: self.decide_requested.emit(request, False, None))
         answers.append(deny)
-        for button in answers:
-            buttons.addWidget(button)
         self._first_buttons.append(answers[0])
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(text)
-        layout.addLayout(buttons)
+        # Two lines — the amounts, then the rest of the day and Deny: on a small screen (1024
+        # wide, the teen's phone docked) one line of six answers was wider than the home, and Deny
+        # was cut off at its edge (an outside tester). Qt's own layouts in these rows, made and
+        # deleted on every request: not the Python FlowLayout, which only long-lived rows use.
+        amounts = [b for b in answers if b.objectName() not in ("approve_rest", "denyRequest")]
+        for line in (amounts, [b for b in answers if b not in amounts]):
+            buttons = QHBoxLayout()
+            for button in line:
+                buttons.addWidget(button)
+            buttons.addStretch(1)
+            layout.addLayout(buttons)
         return row
