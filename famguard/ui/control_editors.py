@@ -701,6 +701,22 @@ ZONE_NAME_MAX = 64  # characters a zone name may be typed with (IANA's longest h
 ZONE_SHOWN_MAX = 40  # characters of a refused name said back
 
 
+class _ZoneBox(QComboBox):
+    """The time zone's drop-down. After Tab it holds the keyboard and answers Escape itself, which
+    its typing box never saw: a Space over the selected zone left a blank that Escape did not undo
+    (an outside tester). `escape_pressed` is asked first (True: it put the zone back)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.escape_pressed: Callable[[], bool] = lambda: False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape and self.escape_pressed():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class TimezoneEditor(Editor):
     """An IANA time zone, picked from the list or typed (with completion). Stepping through the
     list with the arrow keys applies once the guardian settles (or at once on Enter or leaving the
@@ -708,7 +724,7 @@ class TimezoneEditor(Editor):
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.combo = named(QComboBox(), "timezoneCombo", "Time zone")
+        self.combo = named(_ZoneBox(), "timezoneCombo", "Time zone")
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.addItems(timezone_names())
@@ -744,25 +760,24 @@ class TimezoneEditor(Editor):
         line_edit.setAccessibleName("Time zone")
         line_edit.editingFinished.connect(self._finished)
         # Escape puts the zone that is set back (after "Mars/Olympus" it stayed, refused); typing
-        # again clears a refusal that was about the text before. On the drop-down too: it has the
-        # keyboard after Tab and answers Escape itself, which its typing box never saw (a Space
-        # over the selected zone left a blank that Escape did not undo; an outside tester).
+        # again clears a refusal that was about the text before.
         line_edit.installEventFilter(self)
-        self.combo.installEventFilter(self)
+        self.combo.escape_pressed = self._put_back
         line_edit.textEdited.connect(self._typing)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-            and self.combo.currentText() != self._value
-        ):
-            self._settle.stop()
-            self.say("")
-            self.show_current()
-            return True
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
+            return self._put_back()
         return super().eventFilter(watched, event)
+
+    def _put_back(self) -> bool:
+        """Escape: the zone that is set, back in the box (True: Escape was this box's)."""
+        if self.combo.currentText() == self._value:
+            return False
+        self._settle.stop()
+        self.say("")
+        self.show_current()
+        return True
 
     def _typing(self, _text: str) -> None:
         if self.message.text().startswith("✗"):
