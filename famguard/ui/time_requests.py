@@ -98,6 +98,7 @@ class TimeRequestsBox(QGroupBox):
             )
             asked.clicked.connect(lambda: self.decide_requested.emit(request, True, None))
             answers.append(asked)
+        amounts = len(answers)  # the first line's: the rest of the day and Deny go on the second
         if is_today:  # the rest of today, given to a day gone by, would be given to nothing
             rest = rest_of_day_minutes(timezone, datetime.now(UTC))
             rest_button = named(
@@ -123,8 +124,7 @@ class TimeRequestsBox(QGroupBox):
         # wide, the teen's phone docked) one line of six answers was wider than the home, and Deny
         # was cut off at its edge (an outside tester). Qt's own layouts in these rows, made and
         # deleted on every request: not the Python FlowLayout, which only long-lived rows use.
-        amounts = [b for b in answers if b.objectName() not in ("approve_rest", "denyRequest")]
-        for line in (amounts, [b for b in answers if b not in amounts]):
+        for line in (answers[:amounts], answers[amounts:]):
             buttons = QHBoxLayout()
             for button in line:
                 buttons.addWidget(button)
