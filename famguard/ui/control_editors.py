@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -759,16 +759,11 @@ class TimezoneEditor(Editor):
         # zone it held (and Qt names an editable drop-down by its text), never what it is for.
         line_edit.setAccessibleName("Time zone")
         line_edit.editingFinished.connect(self._finished)
-        # Escape puts the zone that is set back (after "Mars/Olympus" it stayed, refused); typing
-        # again clears a refusal that was about the text before.
-        line_edit.installEventFilter(self)
+        # Escape puts the zone that is set back (after "Mars/Olympus" it stayed, refused; the
+        # typing box leaves Escape to the drop-down); typing again clears a refusal that was about
+        # the text before.
         self.combo.escape_pressed = self._put_back
         line_edit.textEdited.connect(self._typing)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
-            return self._put_back()
-        return super().eventFilter(watched, event)
 
     def _put_back(self) -> bool:
         """Escape: the zone that is set, back in the box (True: Escape was this box's)."""
