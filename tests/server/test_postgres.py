@@ -70,11 +70,22 @@ def pg_url(postgres_server: str) -> str:
     return fresh_database(postgres_server)
 
 
+def clocked_server(pg_url: str, clock: FakeClock, *, fast_path: bool = True) -> LocalServer:
+    """The reference server in this process on `pg_url`, on the test's clock. These tests make
+    more accounts from one address than a real household would."""
+    return LocalServer(pg_url, clock=clock, fast_path=fast_path, limits=Limits(signups_per_address=1000))
+
+
+def alex_and_maya(api: Api, clock: FakeClock) -> Family:
+    """Alex, a guardian linked with Maya, 14."""
+    family = Family(make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date()))
+    link(api, family.guardian, family.teen)
+    return family
+
+
 @pytest.fixture
 def pg_live(pg_url: str, clock: FakeClock) -> Iterator[Api]:
-    # These tests make more accounts from one address than a real household would.
-    roomy = Limits(signups_per_address=1000)
-    with LocalServer(pg_url, clock=clock, limits=roomy) as server, requests.Session() as session:
+    with clocked_server(pg_url, clock) as server, requests.Session() as session:
         yield Api(session, server.url)
 
 
@@ -277,21 +288,16 @@ def test_the_owners_device_passes_the_account_lock_across_two_server_processes(p
 def test_a_duplicate_sent_while_the_first_runs_gets_its_answer_on_postgres(pg_url: str, clock: FakeClock) -> None:
     """On PostgreSQL the duplicate's claim waits for the first's transaction (its INSERT of the
     same key), then finds the answer it stored."""
-    roomy = Limits(signups_per_address=1000)
-    with LocalServer(pg_url, clock=clock, limits=roomy) as server, requests.Session() as a, requests.Session() as b:
+    with clocked_server(pg_url, clock) as server, requests.Session() as a, requests.Session() as b:
         first, second = Api(a, server.url), Api(b, server.url)
-        family = Family(make_guardian(first, "Alex"), make_teen(first, "Maya", 14, clock.now.date()))
-        link(first, family.guardian, family.teen)
-        duplicate_while_the_first_runs(first, second, server.app.state.service, family)
+        duplicate_while_the_first_runs(first, second, server.app.state.service, alex_and_maya(first, clock))
 
 
 def test_keys_are_kept_a_day_on_postgres(pg_url: str, clock: FakeClock) -> None:
-    """On PostgreSQL the older keys go in the claim's own statement."""
-    with LocalServer(pg_url, clock=clock, limits=Limits(signups_per_address=1000)) as server, requests.Session() as s:
+    """On PostgreSQL the older keys go in the statement that keeps the answer."""
+    with clocked_server(pg_url, clock) as server, requests.Session() as s:
         api = Api(s, server.url)
-        family = Family(make_guardian(api, "Alex"), make_teen(api, "Maya", 14, clock.now.date()))
-        link(api, family.guardian, family.teen)
-        keys_kept_a_day(api, server.app.state.service, family, clock)
+        keys_kept_a_day(api, server.app.state.service, alex_and_maya(api, clock), clock)
 
 
 def test_changes_reusing_day_old_keys_wait_for_no_other_request_on_postgres(pg_url: str, clock: FakeClock) -> None:
@@ -302,8 +308,7 @@ def test_changes_reusing_day_old_keys_wait_for_no_other_request_on_postgres(pg_u
     The test holds a third day-old key's row, as a third change of the account mid-statement
     would: both changes are answered while it is held. The FastAPI route (fast path off)
     answers what it meets; the fast path hands a failure on to it."""
-    roomy = Limits(signups_per_address=1000)
-    with LocalServer(pg_url, clock=clock, fast_path=False, limits=roomy) as server, requests.Session() as s:
+    with clocked_server(pg_url, clock, fast_path=False) as server, requests.Session() as s:
         api = Api(s, server.url)
         alex = make_guardian(api, "Alex")
         maya, sam = make_teen(api, "Maya", 14, clock.now.date()), make_teen(api, "Sam", 15, clock.now.date())
@@ -351,8 +356,7 @@ def test_a_change_that_loses_a_race_is_told_the_version_that_won_on_postgres(pg_
     (API.md) — a client reads that version and rebases. Before, a change that lost the race
     between its read and its write got a 412 with no ETag (an outside tester: 56 of 95). The
     test holds Maya's controls row until both changes have read it."""
-    roomy = Limits(signups_per_address=1000)
-    with LocalServer(pg_url, clock=clock, fast_path=False, limits=roomy) as server, requests.Session() as http:
+    with clocked_server(pg_url, clock, fast_path=False) as server, requests.Session() as http:
         first = Api(http, server.url)
         alex, jordan = make_guardian(first, "Alex"), make_guardian(first, "Jordan")
         maya = make_teen(first, "Maya", 14, clock.now.date())
