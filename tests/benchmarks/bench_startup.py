@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import compileall
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -100,6 +101,7 @@ def one_run(start: Start) -> Sample:
             "QT_QPA_PLATFORM": "offscreen",
             "FAMGUARD_EXIT_AFTER_FIRST_PAINT": start.until,
             "FAMGUARD_DATA_DIR": fresh,  # its own single-instance channel and a fresh profile
+            "PYTHONFAULTHANDLER": "1",  # a crash prints where each thread was, not only its exit status
             **start.env,
         }
         started = time.time()
@@ -107,10 +109,29 @@ def one_run(start: Start) -> Sample:
             list(start.command), env=env, capture_output=True, text=True, timeout=120, cwd=tempfile.gettempdir()
         )
     if result.returncode != 0:
-        raise SystemExit(f"{' '.join(start.command)[:80]} failed:\n{result.stderr[-3000:]}")
+        reported = "after" if "first-paint " in result.stdout else "before"
+        raise SystemExit(
+            f"{describe(start)} ended with {exit_status(result.returncode)}, {reported} it reported its"
+            f" paint:\n{result.stderr[-6000:]}"
+        )
     line = next(x for x in result.stdout.splitlines() if x.startswith("first-paint "))
     _, painted, rss_kib, cpu = line.split()
     return Sample(float(painted) - started, int(rss_kib), float(cpu))
+
+
+def exit_status(code: int) -> str:
+    """`-11` as "signal SIGSEGV (-11)": a crash, not an error the app reported."""
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name} ({code})"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit status {code}"
+
+
+def describe(start: Start) -> str:
+    """Which start it was: the commands of several differ only past the first 80 characters."""
+    return f"{' '.join(start.command)[-60:]!r} (until {start.until!r})"
 
 
 def run_interleaved(
