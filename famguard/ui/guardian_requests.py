@@ -87,6 +87,7 @@ class GuardianRequestsSection(HomeSection):
         for request in requests:
             self.rows.addWidget(self._row(request, teen_name, my_name, now))
         self.setVisible(bool(requests) or self.outcome.isVisible())
+        self.buttons_remade.emit()
         if had_focus:
             self.focus_first()
 

@@ -53,6 +53,10 @@ class HomeFacts:
 class HomeSection(QGroupBox):
     """A titled block of the home."""
 
+    # Its buttons were made again (a question to join, a request): the home puts them in its Tab
+    # order, which Qt otherwise gives by the order widgets were made — after the rest of the window.
+    buttons_remade = Signal()
+
     def __init__(self, title: str, object_name: str) -> None:
         super().__init__(title)
         self.setObjectName(object_name)
@@ -111,6 +115,7 @@ class RequestsSection(HomeSection):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.box)
+        self.box.rows_remade.connect(self.buttons_remade)
         self.setTitle("")
         self.setStyleSheet("QGroupBox#homeRequests { border: 0; margin: 0; padding: 0; }")  # the box inside has one
         self.hide()
@@ -206,6 +211,9 @@ class HomePage(QWidget):
         assert isinstance(requests, RequestsSection)
         self.requests = requests.box
         self.requests.emptied.connect(self.focus_first)
+        self.scroll_area = scroll
+        for section in self.sections:
+            section.buttons_remade.connect(self.order_tab_stops)
 
     def section(self, kind: type[HomeSection]) -> HomeSection:
         return next(s for s in self.sections if isinstance(s, kind))
@@ -217,6 +225,17 @@ class HomePage(QWidget):
         self.title.setToolTip(plain_tooltip(f"{facts.name}'s day follows the time zone {facts.controls.timezone}"))
         for section in self.sections:
             section.show_facts(facts)
+
+    def order_tab_stops(self) -> None:
+        """Tab goes through the home as it reads, top to bottom, after "Change controls…" and the
+        scroll area's own stop. Only buttons shown (a row on its way out is hidden until the event
+        loop deletes it, and is left alone) and made by this app (a wrapper of each exists)."""
+        previous: QWidget = self.scroll_area
+        for section in self.sections:
+            for button in section.findChildren(QPushButton):
+                if button.isVisibleTo(section):
+                    QWidget.setTabOrder(previous, button)
+                    previous = button
 
     def focus_first(self) -> None:
         """The first request's first answer when one waits, else "Change controls…"."""

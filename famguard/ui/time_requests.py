@@ -27,6 +27,7 @@ class TimeRequestsBox(QGroupBox):
 
     decide_requested = Signal(object, bool, object)  # TimeRequest, approve, minutes (None: as asked)
     emptied = Signal()  # the last request was answered while the focus was in this box
+    rows_remade = Signal()  # the requests' rows were made again (their buttons are new)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Asking for more time", parent)
@@ -61,6 +62,7 @@ class TimeRequestsBox(QGroupBox):
             # between (Ctrl+1 puts the focus on the first answer) would find no visible button.
             row.show()
             self._rows.append(row)
+        self.rows_remade.emit()
         if had_focus:
             if self._first_buttons:
                 self._first_buttons[0].setFocus()

@@ -435,3 +435,70 @@ def test_every_answer_to_a_request_fits_a_narrow_window(qtbot, window: MainWindo
     qtbot.waitUntil(lambda: all(b.isVisible() for b in answers), timeout=5000)
     qtbot.wait(50)  # the layout settles after the resize
     assert max(right_edge(b) for b in answers) < viewport.width(), [(b.text(), right_edge(b)) for b in answers]
+
+
+def _tab_stops_after(qtbot, window: MainWindow, start: QWidget, count: int) -> list[str]:
+    """The object names the focus passes through on `count` presses of Tab from `start`."""
+    start.setFocus()
+    names = []
+    for _ in range(count):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        names.append(window.focusWidget().objectName())
+    return names
+
+
+def test_tab_goes_down_the_home_as_it_reads_when_a_question_to_join_comes_after_it(qtbot, window: MainWindow) -> None:
+    """A question to join stands first on the home, but it comes after the home was made: Tab
+    reached its Refuse and Approve… only after the rest of the home, and on a full family screen
+    after the rest of the window too (an outside tester). A new request's answers likewise."""
+    from famguard.domain.models import GuardianRequest
+    from famguard.ui.guardian_requests import GuardianRequestsSection
+
+    home = window.ensure_home_page()
+    scroll = home.findChild(QScrollArea, "homeScroll")
+    section = home.section(GuardianRequestsSection)
+    assert isinstance(section, GuardianRequestsSection)
+    section.show_requests("t1", "Maya", [GuardianRequest("p1", "t1", "g9", "Jordan", NOW, NOW)], "Sam", NOW)
+    home.show_facts(facts(pending=2))  # a second request came in after it: both rows made again
+    QApplication.processEvents()
+    answers = ["approve_15", "approve_30", "approve_60", "approve_rest", "denyRequest"]
+    reading_order = ["refuseGuardianButton", "approveGuardianButton", "homePlansButton", *answers, *answers]
+    assert _tab_stops_after(qtbot, window, scroll, len(reading_order)) == reading_order
+
+    section.show_requests("t1", "Maya", [], "Sam", NOW)  # answered elsewhere: its buttons go
+    home.show_facts(facts(pending=1))
+    QApplication.processEvents()
+    assert _tab_stops_after(qtbot, window, scroll, 6) == ["homePlansButton", *answers]
+
+
+def test_the_home_survives_requests_and_questions_coming_and_going_while_its_tab_order_follows(
+    qtbot, window: MainWindow
+) -> None:
+    """Putting new rows in the Tab order must touch nothing on its way out: a first try that walked
+    the home's layouts crashed the process (PySide releasing a wrapper of a row Qt deleted later)
+    within seconds of this loop. Rows come and go, the focus sits on an answer every other turn,
+    deferred deletes and the garbage collector run in between; a crash here ends the test run."""
+    import gc
+
+    from PySide6.QtCore import QEvent
+
+    from famguard.domain.models import GuardianRequest
+    from famguard.ui.guardian_requests import GuardianRequestsSection
+
+    home = window.ensure_home_page()
+    section = home.section(GuardianRequestsSection)
+    assert isinstance(section, GuardianRequestsSection)
+    for turn in range(398):
+        asking = [GuardianRequest(f"p{turn}-{k}", "t1", "g9", f"Jordan {k}", NOW, NOW) for k in range(turn % 3)]
+        section.show_requests("t1", "Maya", asking, "Sam", NOW)
+        home.show_facts(facts(pending=turn % 4))
+        if turn % 2:
+            shown = [b for b in home.findChildren(QPushButton) if b.isVisible()]
+            shown[turn % len(shown)].setFocus()
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        if turn % 5 == 0:
+            gc.collect()
+    # the last turn (397): one question, one request
+    names = _tab_stops_after(qtbot, window, home.findChild(QScrollArea, "homeScroll"), 4)
+    assert names == ["refuseGuardianButton", "approveGuardianButton", "homePlansButton", "approve_15"]
