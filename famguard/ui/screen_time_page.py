@@ -78,6 +78,10 @@ class ScreenTimePage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A narrow window cut "1 h 30 min (incl. 30 min extra)" to "1 h 30 min (incl. 30 …": cells
+        # wrap, and their rows grow to hold them whenever the columns' widths change.
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().sectionResized.connect(self._fit_rows)
         self.table.setVisible(False)
         self.table_button.toggled.connect(self.table.setVisible)
         self.table_button.toggled.connect(
@@ -126,7 +130,11 @@ class ScreenTimePage(QWidget):
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
+        self._fit_rows()
         self.export_button.setEnabled(bool(chart.reported_days))
+
+    def _fit_rows(self, *_resized: int) -> None:
+        self.table.resizeRowsToContents()
 
     def _bring_table_into_view(self, shown: bool) -> None:
         if shown:

@@ -164,3 +164,43 @@ def test_the_table_is_brought_into_view_in_a_short_window(qtbot) -> None:
         return 0 <= table.mapTo(viewport, table.rect().topLeft()).y() < viewport.height()
 
     qtbot.waitUntil(top_in_view, timeout=2000)
+
+
+def test_every_cell_of_the_table_is_read_whole_in_a_narrow_window(qtbot) -> None:
+    """A day with extra time reads "1 h 30 min (incl. 30 min extra)": in a narrow window (709
+    wide, the teen's phone docked) the cell showed "1 h 30 min (incl. 30 …" (an outside tester).
+    Cells wrap onto a second line instead, and their rows grow to hold them."""
+    from datetime import date, timedelta
+
+    from PySide6.QtGui import QFontMetrics
+
+    from famguard.domain.models import UsageDay
+    from famguard.domain.usage_chart import build_chart
+
+    today = date.today()
+    days = [UsageDay(today - timedelta(days=n), 75 + n, 90, 30) for n in range(7)]
+    page = ScreenTimePage()
+    qtbot.addWidget(page)
+    page.show_teen("t1", "Maya")
+    page.show_chart(build_chart(days, today, 7))
+    page.resize(420, 700)  # the page's share of a 709-wide window with the teen list beside it
+    page.show()
+    qtbot.waitExposed(page)
+    table = find(page, QTableWidget, "usageTable")
+    qtbot.mouseClick(find(page, QPushButton, "usageTableButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(table.isVisible, timeout=2000)
+    qtbot.wait(50)  # the layout settles
+    metrics = QFontMetrics(table.font())
+    margin = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) + 4
+    cut = []
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            item = table.item(row, column)
+            cell = table.visualItemRect(item)
+            needed = metrics.boundingRect(
+                0, 0, cell.width() - margin, 10_000, int(Qt.TextFlag.TextWordWrap), item.text()
+            )
+            if needed.width() > cell.width() - margin + 1 or needed.height() > cell.height():
+                cut.append((item.text(), cell.width(), cell.height(), needed.width(), needed.height()))
+    assert "(incl. 30 min extra)" in table.item(0, 2).text()
+    assert not cut, cut
