@@ -11,12 +11,15 @@ and shows what it is told."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QFrame,
     QGroupBox,
@@ -464,8 +467,41 @@ class ControlsPage(QWidget):
         self._undo.clear()
         self._refresh_undo()
 
+    @contextmanager
+    def _holding_still(self) -> Iterator[None]:
+        """What is said inside may make rows taller or shorter (a status moving to a line of its
+        own under its title, or back): the page scrolls by as much, so the setting under the
+        pointer — or, with the pointer elsewhere, the one with the keyboard's focus — stays where
+        the guardian sees it. Rows below it moved under the pointer between two clicks, and the
+        second click could land on another choice than the one aimed at."""
+        if not self.isVisible():
+            yield
+            return
+        viewport = self._scroll.viewport()
+        under = viewport.childAt(viewport.mapFromGlobal(QCursor.pos()))
+        focus = self.window().focusWidget()  # the window's, active or not (a dialog may be over it)
+        anchor = under or (focus if focus is not None and self._body.isAncestorOf(focus) else None)
+        if anchor is None:
+            yield
+            return
+        before = anchor.mapTo(self, QPoint(0, 0)).y()
+        yield
+        # Laid out now, before anything is painted. Each pass lays out one level more: a row's
+        # new height reaches the scroll area in four (the row, its group, the page's body, the
+        # scroll area); twice that leaves room for a row's own nested layouts.
+        for _level in range(8):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        moved = anchor.mapTo(self, QPoint(0, 0)).y() - before
+        if moved:
+            bar = self._scroll.verticalScrollBar()
+            bar.setValue(bar.value() + moved)
+
     def update_controls(self, controls: Controls, changed_elsewhere: tuple[str, ...] = (), by: str = "") -> None:
         """New values from the server; settings changed by someone else are highlighted briefly."""
+        with self._holding_still():
+            self._update_controls(controls, changed_elsewhere, by)
+
+    def _update_controls(self, controls: Controls, changed_elsewhere: tuple[str, ...], by: str) -> None:
         self._controls = controls
         for field, row in self._rows.items():
             row.editor.set_value(getattr(controls, field))
@@ -483,20 +519,23 @@ class ControlsPage(QWidget):
 
     def set_field_state(self, field: str, state: SyncState, message: str | None = None) -> None:
         self._messages[field] = message
-        self.rows[field].set_state(state, held=self._held, message=message)
+        with self._holding_still():
+            self.rows[field].set_state(state, held=self._held, message=message)
 
     def set_receipt(self, words: str) -> None:
         """Where the teen's phone stands ("on Maya's phone 14:02"), said after each "saved"."""
         self._receipt = words
-        for field, row in self._rows.items():
-            row.receipt = words
-            row.set_state(row.state, held=self._held, message=self._messages.get(field))
+        with self._holding_still():
+            for field, row in self._rows.items():
+                row.receipt = words
+                row.set_state(row.state, held=self._held, message=self._messages.get(field))
 
     def set_offline(self, offline: bool, *, service_problem: bool = False) -> None:
         """Changes are held: `service_problem` when the service answers, but with a failure."""
         self._held = (Held.SERVICE if service_problem else Held.OFFLINE) if offline else Held.NOT
-        for field, row in self._rows.items():
-            row.set_state(row.state, held=self._held, message=self._messages.get(field))
+        with self._holding_still():
+            for field, row in self._rows.items():
+                row.set_state(row.state, held=self._held, message=self._messages.get(field))
 
     def focus_first(self) -> None:
         """The page opened: the keyboard starts on the page, where the arrows and Page Down scroll
