@@ -218,6 +218,30 @@ def format_minutes(minutes: int | None) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest} min"
 
 
+# Minutes as a box takes them ("90"), or hours and minutes as a parent writes them: "1:30", "1.30",
+# "1h30", "1 h 30 min", "2h". After ":" or "." the minutes are two digits (under 60): "1.5" could
+# be one and a half hours or 1 h 05, and is not guessed.
+_WHOLE_MINUTES = re.compile(r"(\d{1,5})(?:\s*min)?")
+_HOURS_AND_MINUTES = re.compile(r"(\d{1,2})\s*(?:[:.]\s*(\d{2})|h\s*(?:(\d{1,2})\s*(?:min)?)?)")
+# What a minutes box lets be typed (and keeps as typed, to be refused with words when unreadable):
+# digits, spaces and what hours and minutes are written with.
+MINUTES_TYPING = re.compile(r"[\d\s.,:hmin]*")
+
+
+def read_minutes(typed: str) -> int | None:
+    """The minutes `typed` says ("90", "1:30", "1.30", "1h30", "1 h 30 min", "2h"), or None when
+    it says no number of minutes for certain ("1.5", "1:75", "1,30", "h")."""
+    text = typed.strip()
+    whole = _WHOLE_MINUTES.fullmatch(text)
+    if whole:
+        return int(whole.group(1))
+    split = _HOURS_AND_MINUTES.fullmatch(text)
+    if split is None:
+        return None
+    hours, minutes = int(split.group(1)), int(split.group(2) or split.group(3) or 0)
+    return hours * 60 + minutes if minutes < 60 else None
+
+
 def short_day(day: date, today: date | None = None) -> str:
     """ "Sat 14 Nov" (never "Sat 06 Dec"): a day where room is short, as every screen words it;
     with `today`, the year too when it is another ("Tue 5 Jan 2027")."""

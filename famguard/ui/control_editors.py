@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -59,7 +58,7 @@ from famguard.domain.values import (
     kept_keyword,
 )
 from famguard.ui.common import announce, named, settle_layouts, show_words, wrapping_label
-from famguard.ui.deliberate import SETTLE_MS, Settling, minutes_box, minutes_outside, range_text
+from famguard.ui.deliberate import SETTLE_MS, MinutesBox, Settling, minutes_box, minutes_refused, range_text
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
@@ -340,9 +339,9 @@ class DailyLimitEditor(Editor):
 
     def _apply_custom(self) -> None:
         minutes = self.custom_spin.value()
-        outside = minutes_outside(minutes, self.bounds)
-        if outside is not None:
-            self.say(f"✗ {outside}. Nothing was changed.")
+        refused = minutes_refused(self.custom_spin, self.bounds)
+        if refused is not None:
+            self.say(f"✗ {refused}. Nothing was changed.")
             self.custom_spin.setFocus()
             return
         self.custom_radio.setChecked(True)
@@ -361,7 +360,7 @@ class OverridesEditor(Editor):
         days = FlowLayout(balanced=True)  # seven day columns wrap in a narrow window instead of being cut off
         layout.addLayout(days)
         self.day_checks: dict[str, QCheckBox] = {}
-        self.day_spins: dict[str, QSpinBox] = {}
+        self.day_spins: dict[str, MinutesBox] = {}
         for day in WEEKDAYS:
             check = named(QCheckBox(DAY_NAMES[day]), f"override_{day}", f"Own limit on {DAY_NAMES[day]}")
             spin = minutes_box(
@@ -389,7 +388,13 @@ class OverridesEditor(Editor):
     def _current(self) -> dict[str, int] | None:
         """The ticked days' limits, or None (and why, said) when one is out of range."""
         low, high = self.bounds
-        values = {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+        ticked = [day for day in WEEKDAYS if self.day_checks[day].isChecked()]
+        unread = [f"{DAY_NAMES[d]}: {minutes_refused(self.day_spins[d], self.bounds)}" for d in ticked
+                  if self.day_spins[d].unreadable() is not None]  # fmt: skip
+        if unread:
+            self.say(f"✗ {'; '.join(unread)}. Nothing was changed.")
+            return None
+        values = {day: self.day_spins[day].value() for day in ticked}
         wrong = [f"{DAY_NAMES[d]} {m} min" for d, m in values.items() if not low <= m <= high]
         if wrong:
             self.say(f"✗ {', '.join(wrong)}: outside the allowed {range_text(self.bounds)}. Nothing was changed.")

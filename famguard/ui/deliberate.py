@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from famguard.domain.values import format_minutes
+from famguard.domain.values import MINUTES_TYPING, format_minutes, read_minutes
 from famguard.ui.common import named
 
 SETTLE_MS = 1200  # arrow keys through choices: commit once the guardian stops for this long
@@ -130,10 +130,59 @@ class Settling(QObject):
             self.flush()
 
 
-def minutes_box(object_name: str, accessible: str, value: int) -> QSpinBox:
-    """Minutes typed freely: the box takes any whole number so that what was typed stays as typed
-    (900 is not clamped to 90, 5 not reverted), and the editor checks the declared range on commit."""
-    box = named(QSpinBox(), object_name, accessible)
+class MinutesBox(QSpinBox):
+    """Minutes typed freely: any whole number stays as typed (900 is not clamped to 90, 5 not
+    reverted) and the editor checks the declared range on commit. Hours and minutes as a parent
+    writes them are read too ("1:30", "1.30", "1h30", "2h": famguard.domain.values.read_minutes):
+    the box dropped the dot without a word, and "1.30" was saved as 130 min — an exam rule meant
+    to cut the day to 1 h 30 raised it to 2 h 10 (an outside tester). What says no number of
+    minutes for certain ("1.5", "1:75") is kept as typed and refused on commit (`unreadable`),
+    never reverted to the last number."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._unreadable = ""  # the text typed, when it says no number of minutes
+
+    def unreadable(self) -> str | None:
+        """What was typed, when it says no number of minutes ("1.5"); None when it does."""
+        return self._unreadable or None
+
+    def setValue(self, value: int) -> None:  # noqa: N802 - Qt's name
+        self._unreadable = ""  # a value shown (or set back) replaces what could not be read
+        super().setValue(value)
+        self.lineEdit().setText(self.textFromValue(self.value()) + self.suffix())
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
+        self._unreadable = ""
+        super().stepBy(steps)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        typed = self._typed(text)
+        if not typed.strip():
+            return QValidator.State.Intermediate, text, pos
+        if MINUTES_TYPING.fullmatch(typed) is None:
+            return QValidator.State.Invalid, text, pos
+        return QValidator.State.Acceptable, text, pos
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
+        typed = self._typed(text).strip()
+        minutes = read_minutes(typed)
+        if minutes is None or minutes > self.maximum():
+            self._unreadable = typed
+            return self.value()  # unchanged until it can be read; the text stays as typed
+        self._unreadable = ""
+        return minutes
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
+        return self._unreadable or str(value)
+
+    def _typed(self, text: str) -> str:
+        suffix = self.suffix()
+        return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
+
+
+def minutes_box(object_name: str, accessible: str, value: int) -> MinutesBox:
+    box = named(MinutesBox(), object_name, accessible)
     box.setRange(0, 99999)
     box.setSuffix(" min")
     box.setValue(value)
@@ -150,6 +199,15 @@ def minutes_outside(minutes: int, bounds: tuple[int, int]) -> str | None:
     when `bounds` take them: the words of every minutes box that checks its range on commit."""
     low, high = bounds
     return None if low <= minutes <= high else f"{minutes} min is outside the allowed {range_text(bounds)}"
+
+
+def minutes_refused(box: MinutesBox, bounds: tuple[int, int]) -> str | None:
+    """Why the minutes in `box` are refused — typed so that they say no number of minutes, or
+    outside `bounds` — or None when they are taken."""
+    typed = box.unreadable()
+    if typed is not None:
+        return f"“{typed}” is not a number of minutes: type minutes (90) or hours and minutes (1:30)"
+    return minutes_outside(box.value(), bounds)
 
 
 class WheelGuard(QObject):

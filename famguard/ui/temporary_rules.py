@@ -36,7 +36,7 @@ from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
 from famguard.domain.values import short_day
 from famguard.ui.common import named, one_line, plain_label, show_words, wrapping_label
-from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_outside, range_text
+from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
 
 CUSTOM = "Custom"
 DATE_REACH_DAYS = 365  # the date boxes reach this far either side of today
@@ -336,9 +336,9 @@ class RuleDialog(QDialog):
         return chosen
 
     def _submit(self) -> None:
-        outside = minutes_outside(self.limit.value(), self.limit_bounds) if self.limit_on.isChecked() else None
-        if outside is not None:
-            show_words(self.problems, f"✗ {teen_view.label('daily_limit_minutes')}: {outside}. Nothing was saved.")
+        refused = minutes_refused(self.limit, self.limit_bounds) if self.limit_on.isChecked() else None
+        if refused is not None:
+            show_words(self.problems, f"✗ {teen_view.label('daily_limit_minutes')}: {refused}. Nothing was saved.")
             self._room_for_problems()
             self.limit.setFocus()
             self.limit.selectAll()

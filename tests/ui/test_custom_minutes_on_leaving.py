@@ -46,3 +46,35 @@ def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, 
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
     assert find(page, QRadioButton, "dailyLimit_custom").isChecked()
     qtbot.waitUntil(lambda: "<b>1 h 35 min</b>" in panel.effective_text(), timeout=WAIT)
+
+
+def test_hours_and_minutes_typed_are_read_as_meant_and_a_guess_is_refused_in_words(qtbot, launch):
+    """ "1.30" typed in the custom limit was saved as 130 min ("2 h 10 min" on the teen's phone):
+    the box dropped the dot without a word (an outside tester). It is 1 h 30 now; "1.5" (an hour
+    and a half, or 1 h 05?) is refused beside the box, kept as typed, and nothing is sent."""
+    from PySide6.QtWidgets import QLabel
+
+    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("daily_limit_minutes")
+    assert editor.value() == 60
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "1.5")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    message = find(page, QLabel, "message_daily_limit_minutes")
+    qtbot.waitUntil(lambda: "“1.5” is not a number of minutes" in message.text(), timeout=WAIT)
+    assert "Nothing was changed" in message.text()
+    assert spin.text() == "1.5 min" and spin.hasFocus()  # kept as typed, to be mended
+    qtbot.wait(300)  # a change would be on its way by now
+    assert editor.value() == 60 and page.field_status("daily_limit_minutes") == ""
+
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "1.30")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.value() == 90, timeout=WAIT)
+    assert spin.text() == "90 min"
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    qtbot.waitUntil(lambda: "<b>1 h 30 min</b>" in panel.effective_text(), timeout=WAIT)

@@ -21,7 +21,9 @@ def _type_minutes(qtbot, dialog, text: str) -> None:
     qtbot.keyClick(dialog.limit, Qt.Key.Key_Return)  # Enter: the dialog's default button, Save
 
 
-def test_minutes_out_of_range_are_refused_in_words_and_typed_minutes_are_saved(qtbot, launch):
+def _custom_rule_with_a_limit(qtbot, launch, name: str):
+    """The demo's "Plan a temporary rule…" for Maya, a custom rule named `name` with a daily limit
+    ticked: (the family's trust presenter, the dialog, the rules before it)."""
     controller, window, _panel = demo_at(qtbot, launch, "Maya")
     trust = controller.family.trust
     qtbot.waitUntil(lambda: trust.cached is not None, timeout=WAIT)
@@ -29,10 +31,15 @@ def test_minutes_out_of_range_are_refused_in_words_and_typed_minutes_are_saved(q
     click(qtbot, find(window.ensure_home_page(), QPushButton, "homePlansButton"))
     qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
     dialog = trust.dialog
-    assert "10–720 min" in dialog.limit_range.text()
     dialog.kind.setCurrentText("Custom")
-    qtbot.keyClicks(dialog.name, "Revision week")
+    qtbot.keyClicks(dialog.name, name)
     dialog.limit_on.setChecked(True)
+    return trust, dialog, rules_before
+
+
+def test_minutes_out_of_range_are_refused_in_words_and_typed_minutes_are_saved(qtbot, launch):
+    trust, dialog, rules_before = _custom_rule_with_a_limit(qtbot, launch, "Revision week")
+    assert "10–720 min" in dialog.limit_range.text()
 
     _type_minutes(qtbot, dialog, "5")
     qtbot.wait(300)  # a save would be on its way by now
@@ -50,3 +57,27 @@ def test_minutes_out_of_range_are_refused_in_words_and_typed_minutes_are_saved(q
     qtbot.waitUntil(lambda: any(r.name == "Revision week" for r in trust.cached.rules), timeout=WAIT)
     rule = next(r for r in trust.cached.rules if r.name == "Revision week")
     assert rule.controls["daily_limit_minutes"] == 45
+
+
+def test_an_exam_rule_typed_as_1_30_limits_the_day_to_an_hour_and_a_half(qtbot, launch):
+    """ "1.30" typed into an exam rule's limit planned "Daily screen-time limit 2 h 10 min": the box
+    dropped the dot, and a rule meant to hold Maya to an hour and a half gave her more than two
+    (an outside tester). It is 1 h 30 now; "1.5" is refused in words, kept as typed, and nothing
+    is planned."""
+    trust, dialog, rules_before = _custom_rule_with_a_limit(qtbot, launch, "Mocks")
+
+    _type_minutes(qtbot, dialog, "1.5")
+    qtbot.wait(300)  # a save would be on its way by now
+    assert dialog.isVisible()
+    assert dialog.problems.text() == (
+        "✗ Daily screen-time limit: “1.5” is not a number of minutes: type minutes (90) or hours and "
+        "minutes (1:30). Nothing was saved."
+    )
+    assert dialog.limit.text() == "1.5 min" and dialog.limit.hasFocus()
+    assert list(trust.cached.rules) == rules_before
+
+    _type_minutes(qtbot, dialog, "1.30")
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: any(r.name == "Mocks" for r in trust.cached.rules), timeout=WAIT)
+    rule = next(r for r in trust.cached.rules if r.name == "Mocks")
+    assert rule.controls["daily_limit_minutes"] == 90
