@@ -423,11 +423,29 @@ NEW_BLOCK_DAYS = ("sun", "mon", "tue", "wed", "thu")
 NEW_BLOCK_TIMES = ("22:00", "07:00")
 
 
-class _TimeEdit(QTimeEdit):
+# What a time box says when a key typed was not part of a time (famguard.ui.control_editors.TimeBox).
+NOT_A_TIME = "is not a time: type hours 00–23 and minutes 00–59, as 21:30"
+
+
+class TimeBox(QTimeEdit):
     """A time box entered at its hours, whichever way it came, so typing a time types it whole:
     Shift+Tab put the keyboard on the minutes and "08:00" typed there gave 21:08, and a click on
     the minutes then "21:30" gave 23:30 (two outside testers). A click in a box that has the
-    keyboard already puts the cursor where it is clicked, as Qt does."""
+    keyboard already puts the cursor where it is clicked, as Qt does.
+
+    A key Qt's box refuses is not dropped without a word: "25:99" became 02:09 and "12:60" 12:06,
+    saved (an outside tester). When the box is left (Enter, Tab, a click elsewhere) after such a
+    key, it shows again the time it held before the typing, and `typing_refused` says what was
+    typed — before anyone connected to `editingFinished` reads the time."""
+
+    typing_refused = Signal(str)  # what was typed, e.g. "25:99"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._typed = ""  # the keys of the time being typed
+        self._before: QTime | None = None  # the time the box held when that typing began
+        self._refused = False
+        self.editingFinished.connect(self._typing_done)  # first: before the editors' own slots
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
         super().focusInEvent(event)
@@ -442,16 +460,42 @@ class _TimeEdit(QTimeEdit):
             QTimer.singleShot(0, self, lambda: self.setSelectedSection(QTimeEdit.Section.HourSection))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        # With the whole time selected (Ctrl+A, a double click) Qt ignored a typed time, or typed
-        # "8:30" into the minutes of 21:00 and gave 21:30: typing over everything starts at the hours.
         line = self.lineEdit()
-        if event.text()[:1].isdigit() and line.hasSelectedText() and line.selectedText() == line.text():
+        key = event.text()[:1]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._refused:
+            # Said here, and the key goes no further: in a dialog it also pressed Save, which saved
+            # the time the box had before.
+            self._typing_done()
+            event.accept()
+            return
+        if not key.isdigit() and key not in ":.":
+            super().keyPressEvent(event)
+            return
+        if self._before is None:
+            self._before = self.time()
+        if key.isdigit() and line.hasSelectedText() and line.selectedText() == line.text():
+            # With the whole time selected (Ctrl+A, a double click) Qt ignored a typed time, or
+            # typed "8:30" into the minutes of 21:00 and gave 21:30: typing over everything starts
+            # at the hours, and "9" typed so is 09:00, not 09 and the minutes there were.
+            self._typed, self._refused = "", False
+            self.setTime(QTime(0, 0))
             self.setSelectedSection(QTimeEdit.Section.HourSection)
+        text, cursor = line.text(), line.cursorPosition()
         super().keyPressEvent(event)
+        self._typed += key
+        if key.isdigit() and line.text() == text and line.cursorPosition() == cursor:
+            self._refused = True  # Qt's box dropped it: "5" after "2" in the hours
+
+    def _typing_done(self) -> None:
+        typed, before, refused = self._typed, self._before, self._refused
+        self._typed, self._before, self._refused = "", None, False
+        if refused and before is not None:
+            self.setTime(before)
+            self.typing_refused.emit(typed)
 
 
-def _time_edit(object_name: str, accessible: str, text: str) -> QTimeEdit:
-    edit = named(_TimeEdit(), object_name, accessible)
+def time_box(object_name: str, accessible: str, text: str) -> TimeBox:
+    edit = named(TimeBox(), object_name, accessible)
     edit.setDisplayFormat("HH:mm")
     edit.setTime(QTime.fromString(text, "HH:mm"))
     return edit
@@ -471,8 +515,8 @@ class TimeAwayEditor(Editor):
             day: named(QCheckBox(DAY_NAMES[day]), f"timeAway_{day}", f"New block: time away on {DAY_NAMES[day]}")
             for day in WEEKDAYS
         }
-        self.start_edit = _time_edit("timeAwayStart", "New block starts", NEW_BLOCK_TIMES[0])
-        self.end_edit = _time_edit("timeAwayEnd", "New block ends", NEW_BLOCK_TIMES[1])
+        self.start_edit = time_box("timeAwayStart", "New block starts", NEW_BLOCK_TIMES[0])
+        self.end_edit = time_box("timeAwayEnd", "New block ends", NEW_BLOCK_TIMES[1])
         self._new_block_as_first_offered()
         self.add_button = named(QPushButton("Add block"), "timeAwayAdd", "Add time away block")
         self.message.setObjectName("timeAwayMessage")  # a problem with the new block
@@ -500,6 +544,11 @@ class TimeAwayEditor(Editor):
         layout.addWidget(self.message)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
+        for box in (self.start_edit, self.end_edit):
+            box.typing_refused.connect(self._typing_refused)
+
+    def _typing_refused(self, typed: str) -> None:
+        self.say(f"✗ “{typed}” {NOT_A_TIME}.")
 
     def _new_block_as_first_offered(self) -> None:
         for day, check in self.day_checks.items():
@@ -552,8 +601,8 @@ class QuietHoursEditor(Editor):
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.enabled_check = named(QCheckBox("Mute notifications"), "quietHoursOn", "Quiet hours on")
-        self.start_edit = _time_edit("quietHoursStart", "Quiet hours start", "21:00")
-        self.end_edit = _time_edit("quietHoursEnd", "Quiet hours end", "08:00")
+        self.start_edit = time_box("quietHoursStart", "Quiet hours start", "21:00")
+        self.end_edit = time_box("quietHoursEnd", "Quiet hours end", "08:00")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.enabled_check)
@@ -564,8 +613,12 @@ class QuietHoursEditor(Editor):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.enabled_check.clicked.connect(self._changed)
-        self.start_edit.editingFinished.connect(self._changed)
-        self.end_edit.editingFinished.connect(self._changed)
+        for box in (self.start_edit, self.end_edit):
+            box.typing_refused.connect(self._typing_refused)
+            box.editingFinished.connect(self._changed)
+
+    def _typing_refused(self, typed: str) -> None:
+        self.say(f"✗ “{typed}” {NOT_A_TIME}. Nothing was changed.")
 
     def _show(self, value: Any) -> None:
         self.enabled_check.setChecked(value is not None)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
 from famguard.domain.values import short_day
 from famguard.ui.common import named, one_line, plain_label, show_words, wrapping_label
+from famguard.ui.control_editors import NOT_A_TIME, time_box
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
 
 CUSTOM = "Custom"
@@ -222,10 +222,10 @@ class RuleDialog(QDialog):
         self.limit.setAccessibleDescription(f"Allowed: {range_text(self.limit_bounds)}")
         self.limit_range = named(QLabel(range_text(self.limit_bounds)), "ruleLimitRange", "Allowed limits")
         self.nights_on = named(QCheckBox("&Time away every night"), "ruleNightsOn", "Lock the app every night")
-        self.night_start = named(QTimeEdit(), "ruleNightStart", "Time away starts")
-        self.night_end = named(QTimeEdit(), "ruleNightEnd", "Time away ends")
+        self.night_start = time_box("ruleNightStart", "Time away starts", "22:00")
+        self.night_end = time_box("ruleNightEnd", "Time away ends", "07:00")
         for clock in (self.night_start, self.night_end):
-            clock.setDisplayFormat("HH:mm")
+            clock.typing_refused.connect(self._time_refused)
         self.search_off = named(QCheckBox("Switch &search off"), "ruleSearchOff", "Switch search off")
         self.problems = named(wrapping_label("", "ruleProblems"), "ruleProblems", "Problems")
         self.save = named(QPushButton("Save &rule"), "saveRuleButton", "Save the rule")
@@ -334,6 +334,10 @@ class RuleDialog(QDialog):
         if self.search_off.isChecked():
             chosen["search_enabled"] = False
         return chosen
+
+    def _time_refused(self, typed: str) -> None:
+        show_words(self.problems, f"✗ Time away: “{typed}” {NOT_A_TIME}. It is as it was.")
+        self._room_for_problems()
 
     def _submit(self) -> None:
         refused = minutes_refused(self.limit, self.limit_bounds) if self.limit_on.isChecked() else None

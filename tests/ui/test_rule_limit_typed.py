@@ -81,3 +81,34 @@ def test_an_exam_rule_typed_as_1_30_limits_the_day_to_an_hour_and_a_half(qtbot, 
     qtbot.waitUntil(lambda: any(r.name == "Mocks" for r in trust.cached.rules), timeout=WAIT)
     rule = next(r for r in trust.cached.rules if r.name == "Mocks")
     assert rule.controls["daily_limit_minutes"] == 90
+
+
+def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, launch):
+    """ "24:00" typed into the rule's nightly time away became 02:00 without a word (Qt's box drops
+    the "4"), and Enter saved the rule so. The box shows its time again, the dialog says why, and
+    that Enter saves nothing; the next Enter, with a time, does."""
+    from PySide6.QtWidgets import QTimeEdit
+
+    trust, dialog, rules_before = _custom_rule_with_a_limit(qtbot, launch, "Late nights")
+    dialog.nights_on.setChecked(True)
+    box = find(dialog, QTimeEdit, "ruleNightStart")
+    assert box.time().toString("HH:mm") == "22:00"
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "24:00")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.wait(300)  # a save would be on its way by now
+    assert dialog.isVisible()
+    assert dialog.problems.text() == (
+        "✗ Time away: “24:00” is not a time: type hours 00–23 and minutes 00–59, as 21:30. It is as it was."
+    )
+    assert box.time().toString("HH:mm") == "22:00"
+    assert list(trust.cached.rules) == rules_before
+
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "23:30")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: any(r.name == "Late nights" for r in trust.cached.rules), timeout=WAIT)
+    rule = next(r for r in trust.cached.rules if r.name == "Late nights")
+    assert rule.controls["time_away"][0]["start"] == "23:30"

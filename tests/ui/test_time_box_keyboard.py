@@ -63,3 +63,38 @@ def test_a_time_typed_over_the_whole_time_selected_is_that_time(qtbot, launch, t
     assert box.lineEdit().selectedText() == box.lineEdit().text()
     qtbot.keyClicks(box, typed)
     assert box.time().toString("HH:mm") == meant
+
+
+@pytest.mark.parametrize("typed", ["25:99", "24:00", "12:60"])
+def test_a_time_that_is_not_one_is_refused_in_words_and_nothing_is_saved(qtbot, launch, typed: str) -> None:
+    """Qt's time box drops a key that cannot be part of a time without a word: "25:99" typed into
+    the quiet hours' start became 02:09 and was saved with "✓ saved" (an outside tester). The box
+    shows the time set again, says what was typed is not a time, and nothing is sent."""
+    from PySide6.QtWidgets import QLabel
+
+    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
+    box = find(page, QTimeEdit, "quietHoursStart")
+    set_before = box.time().toString("HH:mm")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, typed)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    message = find(page, QLabel, "message_quiet_hours")
+    assert message.text() == (
+        f"✗ “{typed}” is not a time: type hours 00–23 and minutes 00–59, as 21:30. Nothing was changed."
+    )
+    assert box.time().toString("HH:mm") == set_before
+    qtbot.wait(300)  # a change would be on its way by now
+    assert page.field_status("quiet_hours") == ""
+    assert page.editor("quiet_hours").value().start == set_before
+
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, "22:30")  # mended: taken as typed, and sent
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.editor("quiet_hours").value().start == "22:30", timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("quiet_hours").startswith("✓ saved"), timeout=WAIT)
