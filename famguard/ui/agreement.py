@@ -16,7 +16,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from famguard.domain.agreement import Agreement
 from famguard.ui.common import (
     KeyboardParking,
-    in_documents,
+    ask_where_to_save,
     named,
     resize_within_screen,
     show_words,
@@ -161,9 +160,7 @@ class AgreementDialog(QDialog):
 
     def _save(self) -> None:
         self.show_status("")  # a result said before is not this one's (nor a cancelled one's)
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Save the family agreement", in_documents(f"{self._file_stem()}.pdf"), "PDF files (*.pdf)"
-        )
+        path = ask_where_to_save(self, "Save the family agreement", f"{self._file_stem()}.pdf", "PDF files (*.pdf)")
         self._back_in_front()
         if not path:
             return

@@ -319,6 +319,39 @@ def in_documents(file_name: str) -> str:
     return str(Path(folder) / file_name)
 
 
+def ask_where_to_save(parent: QWidget, title: str, file_name: str, file_filter: str) -> str:
+    """The path the guardian chose for `file_name` (offered in Documents, `in_documents`), or ""
+    when they cancelled. Qt's own file dialog (where the desktop offers none) drew each file's
+    icon from its contents: typing "/proc/x.csv" made it read files there that never end, and
+    the whole app froze for good (an outside tester). Its icons here are a file's or a folder's,
+    known without opening anything."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QFileInfo
+    from PySide6.QtWidgets import QFileDialog, QFileIconProvider
+
+    class _IconsByKind(QFileIconProvider):
+        def icon(self, what: object) -> object:  # type: ignore[override]  # Qt's two overloads, in one
+            if isinstance(what, QFileInfo):
+                kind = QFileIconProvider.IconType.Folder if what.isDir() else QFileIconProvider.IconType.File
+                return super().icon(kind)
+            return super().icon(what)  # type: ignore[call-overload]
+
+        def type(self, info: QFileInfo) -> str:
+            return "Folder" if info.isDir() else "File"
+
+    offered = Path(in_documents(file_name))
+    dialog = QFileDialog(parent, title, str(offered.parent), file_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    icons = _IconsByKind()
+    dialog.setIconProvider(icons)
+    dialog.selectFile(offered.name)
+    try:
+        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else ""
+    finally:
+        dialog.deleteLater()
+
+
 # How many levels a size change may climb (a label, its editor, row, group, page, scroll area, the
 # window's stack and central widget…) before what depends on the new sizes is measured.
 LAYOUT_LEVELS = 10

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from famguard.domain.usage_chart import PERIODS, UsageChart
-from famguard.ui.common import heading, in_documents, named, page_scroll, show_words, wrapping_label
+from famguard.ui.common import ask_where_to_save, heading, named, page_scroll, show_words, wrapping_label
 from famguard.ui.usage_chart import UsageChartWidget
 
 LEGEND = (
@@ -150,8 +149,6 @@ class ScreenTimePage(QWidget):
         shown = self.chart.chart
         last = f"-to-{shown.days[-1].date.isoformat()}" if shown is not None and shown.days else ""
         suggested = f"screen-time-{self.teen_name or 'teen'}-{self.period}-days{last}.csv".replace(" ", "-").lower()
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Export screen time", in_documents(suggested), "CSV files (*.csv)"
-        )
+        path = ask_where_to_save(self, "Export screen time", suggested, "CSV files (*.csv)")
         if path:
             self.export_requested.emit(path)

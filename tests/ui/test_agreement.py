@@ -59,7 +59,7 @@ def test_the_agreement_pdf_contains_every_current_value(
     assert "1 h 15 min" in dialog.preview.toPlainText()
 
     target = tmp_path / "agreement"
-    monkeypatch.setattr("famguard.ui.agreement.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", lambda *a, **k: str(target))
     qtbot.mouseClick(find(dialog, QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
     pdf = tmp_path / "agreement.pdf"  # ".pdf" added when the name has none
     qtbot.waitUntil(pdf.exists, timeout=WAIT)
@@ -169,7 +169,7 @@ def test_a_print_that_waits_on_its_file_leaves_the_window_working_and_says_where
 
     # So is a PDF that cannot be saved there, on the dialog in front of the window's notice.
     nowhere = tmp_path / "no such folder" / "agreement.pdf"
-    monkeypatch.setattr("famguard.ui.agreement.QFileDialog.getSaveFileName", lambda *a, **k: (str(nowhere), ""))
+    monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", lambda *a, **k: str(nowhere))
     click(qtbot, find(dialog, QPushButton, "savePdfButton"))
     qtbot.waitUntil(lambda: dialog.status.text().startswith("✗ Could not save agreement.pdf"), timeout=WAIT)
     assert find(dialog, QPushButton, "savePdfButton").isEnabled() and not nowhere.parent.exists()
@@ -279,9 +279,7 @@ def test_a_blank_file_name_is_refused_and_nothing_is_saved(qtbot, tmp_path, monk
     asked: list[str] = []
     dialog.save_requested.connect(asked.append)
     for typed in (" ", " .pdf", ".pdf"):
-        monkeypatch.setattr(
-            "famguard.ui.agreement.QFileDialog.getSaveFileName", lambda *a, t=typed, **k: (str(tmp_path / t), "")
-        )
+        monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", lambda *a, t=typed, **k: str(tmp_path / t))
         click(qtbot, find(dialog, QPushButton, "savePdfButton"))
         assert asked == [] and dialog.status.text() == (
             "✗ That file name is blank. Choose Save as PDF… again and type a name."
@@ -341,12 +339,11 @@ def test_a_name_of_80_emoji_makes_a_file_name_a_disk_takes_and_a_failed_print_is
     qtbot.addWidget(dialog)
     offered: list[str] = []
 
-    def choose(_parent, _title, path, _filter):  # noqa: ANN001, ANN202 - QFileDialog's signature
-        offered.append(path)
-        return path, ""
+    def choose(_parent, _title, name, _filter):  # noqa: ANN001, ANN202 - ask_where_to_save's signature
+        offered.append(name)
+        return str(tmp_path / name)
 
-    monkeypatch.setattr("famguard.ui.agreement.QFileDialog.getSaveFileName", choose)
-    monkeypatch.setattr("famguard.ui.agreement.in_documents", lambda file: str(tmp_path / file))
+    monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", choose)
     saved: list[str] = []
     dialog.save_requested.connect(lambda path: (Path(path).write_bytes(render_pdf(agreement)), saved.append(path)))
     dialog.show()

@@ -47,7 +47,7 @@ def test_the_agreement_names_the_temporary_rule_in_force(
     assert words(said) in words(dialog.preview.toPlainText())
 
     target = tmp_path / "agreement.pdf"
-    monkeypatch.setattr("famguard.ui.agreement.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", lambda *a, **k: str(target))
     qtbot.mouseClick(find(dialog, QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Saved the family agreement" in controller.window.notice.text(), timeout=WAIT)
     text = words(subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout)

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QRadioButton, QTableWidget
 
 from famguard.domain.schedule import teen_today, weekday_key
@@ -81,20 +80,16 @@ def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
     target = tmp_path / "week.csv"
     offered: list[str] = []
 
-    def answer(_parent, _title, suggested, _filter):  # the save dialog, answered as the guardian would
+    def answer(_parent, _title, suggested, _filter):  # the save dialog (tests/ui/test_save_dialog.py), answered
         offered.append(suggested)
-        return str(target), ""
+        return str(target)
 
-    monkeypatch.setattr("famguard.ui.screen_time_page.QFileDialog.getSaveFileName", answer)
+    monkeypatch.setattr("famguard.ui.screen_time_page.ask_where_to_save", answer)
     qtbot.mouseClick(find(page, QPushButton, "exportCsvButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(target.exists, timeout=WAIT)
     rows = list(csv.reader(target.open(encoding="utf-8")))
-    # Offered in the Documents folder (the home folder when there is none), not wherever the app
-    # was started from.
-    documents = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
-    folder = documents if documents.is_dir() else Path.home()
     last = page.chart.chart.days[-1].date  # the teen's today: next week's export is another file
-    assert offered == [str(folder / f"screen-time-maya-7-days-to-{last.isoformat()}.csv")]
+    assert offered == [f"screen-time-maya-7-days-to-{last.isoformat()}.csv"]
     assert rows[0][:4] == ["date", "weekday", "minutes_used", "limit_minutes"]
     assert [int(r[2]) for r in rows[1:]] == MINUTES
     assert rows[-1][3:] == ["90", "30", "no"]
