@@ -278,6 +278,9 @@ class RuleDialog(QDialog):
         # A notch of the wheel over "Kind" swapped the preset, rewriting the name and the numbers.
         self._wheel_guard = WheelGuard(None, self)
         self._wheel_guard.guard(self)
+        self._guardians_own: set[str] = set()  # the parts the guardian set: "name", "dates", "limit", …
+        self._presetting = False
+        self._watch_what_the_guardian_sets()
         self._preset(self.kind.currentText())
         self.name.setFocus()
 
@@ -297,24 +300,53 @@ class RuleDialog(QDialog):
             self._refusal_about_dates = False
             self._say_span()
 
+    def _watch_what_the_guardian_sets(self) -> None:
+        """What the guardian types or ticks here stays when a kind is chosen after it: Down on
+        "Kind" (or another kind picked) replaced the name typed, the limit and the nights with the
+        kind's own (an outside tester). A kind fills in only what is still as it was offered."""
+        groups: dict[str, tuple[Any, ...]] = {
+            "name": (self.name.textEdited,),
+            "dates": (self.starts.dateChanged, self.ends.dateChanged),
+            "limit": (self.limit_on.toggled, self.limit.valueChanged, self.limit.lineEdit().textEdited),
+            "nights": (self.nights_on.toggled, self.night_start.timeChanged, self.night_end.timeChanged),
+            "search": (self.search_off.toggled,),
+        }
+        for group, changes in groups.items():
+            for changed in changes:
+                changed.connect(lambda *_args, g=group: self._set_by_guardian(g))
+
+    def _set_by_guardian(self, group: str) -> None:
+        if not self._presetting:
+            self._guardians_own.add(group)
+
     def _preset(self, kind: str) -> None:
         preset = next((p for p in PRESETS if p.name == kind), None)
         controls: Mapping[str, Any] = preset.controls if preset else {}
-        self.name.setText(preset.name if preset else "")
-        self.starts.setDate(_qdate(self.today))
-        self.ends.setDate(_qdate(self.today + timedelta(days=(preset.days if preset else 7) - 1)))
-        limit = controls.get("daily_limit_minutes")
-        self.limit_on.setChecked(limit is not None)
-        self.limit.setValue(int(limit) if limit is not None else 60)
-        self.limit.setEnabled(limit is not None)
-        away = controls.get("time_away") or []
-        self.nights_on.setChecked(bool(away))
-        start, end = (away[0]["start"], away[0]["end"]) if away else ("22:00", "07:00")
-        self.night_start.setTime(QTime.fromString(start, "HH:mm"))
-        self.night_end.setTime(QTime.fromString(end, "HH:mm"))
-        self.night_start.setEnabled(bool(away))
-        self.night_end.setEnabled(bool(away))
-        self.search_off.setChecked(controls.get("search_enabled") is False)
+        kept = self._guardians_own
+        self._presetting = True
+        try:
+            if "name" not in kept:
+                self.name.setText(preset.name if preset else "")
+            if "dates" not in kept:
+                self.starts.setDate(_qdate(self.today))
+                self.ends.setDate(_qdate(self.today + timedelta(days=(preset.days if preset else 7) - 1)))
+            if "limit" not in kept:
+                limit = controls.get("daily_limit_minutes")
+                self.limit_on.setChecked(limit is not None)
+                self.limit.setValue(int(limit) if limit is not None else 60)
+                self.limit.setEnabled(limit is not None)
+            if "nights" not in kept:
+                away = controls.get("time_away") or []
+                self.nights_on.setChecked(bool(away))
+                start, end = (away[0]["start"], away[0]["end"]) if away else ("22:00", "07:00")
+                self.night_start.setTime(QTime.fromString(start, "HH:mm"))
+                self.night_end.setTime(QTime.fromString(end, "HH:mm"))
+                self.night_start.setEnabled(bool(away))
+                self.night_end.setEnabled(bool(away))
+            if "search" not in kept:
+                self.search_off.setChecked(controls.get("search_enabled") is False)
+        finally:
+            self._presetting = False
         show_words(self.problems, "")
 
     def controls(self) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""Choosing a kind of rule fills in only what the guardian has not set: with "Mocks" typed as the
+name, Down on "Kind" made it "Holiday", raised the limit to 120 min and unticked the nights (an
+outside tester). Driven by keys, on the dialog itself."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from famguard.ui.temporary_rules import RuleDialog
+
+
+def test_a_kind_chosen_after_typing_keeps_what_was_typed_and_fills_in_the_rest(qtbot) -> None:
+    dialog = RuleDialog("Maya", date.today())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.kind.currentText() == "Exam weeks"
+    assert dialog.limit.value() == 60 and dialog.nights_on.isChecked()
+
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Mocks")
+    dialog.kind.setFocus()
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # "Holiday"
+    assert dialog.kind.currentText() == "Holiday"
+    assert dialog.name.text() == "Mocks"  # typed: kept
+    assert dialog.limit.value() == 120 and not dialog.nights_on.isChecked()  # as offered: the kind's
+
+    dialog.limit.setFocus()
+    dialog.limit.selectAll()
+    qtbot.keyClicks(dialog.limit, "45")
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_Up)  # back to "Exam weeks"
+    assert dialog.kind.currentText() == "Exam weeks"
+    assert dialog.name.text() == "Mocks" and dialog.limit.value() == 45 and dialog.limit_on.isChecked()
+    assert dialog.nights_on.isChecked()  # never set by the guardian: the kind's again
+    assert dialog.controls()["daily_limit_minutes"] == 45
