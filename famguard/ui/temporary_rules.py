@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,7 @@ from famguard.domain.values import short_day
 from famguard.ui.common import named, one_line, plain_label, show_words, wrapping_label
 from famguard.ui.control_editors import NOT_A_TIME, time_box
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
+from famguard.ui.dialogs import ask_without_blocking, safe_question
 
 CUSTOM = "Custom"
 DATE_REACH_DAYS = 365  # the date boxes reach this far either side of today
@@ -280,6 +282,7 @@ class RuleDialog(QDialog):
         self._wheel_guard.guard(self)
         self._guardians_own: set[str] = set()  # the parts the guardian set: "name", "dates", "limit", …
         self._presetting = False
+        self._question: QMessageBox | None = None  # "Give up this rule?", while it is asked
         self._watch_what_the_guardian_sets()
         self._preset(self.kind.currentText())
         self.name.setFocus()
@@ -314,6 +317,37 @@ class RuleDialog(QDialog):
         for group, changes in groups.items():
             for changed in changes:
                 changed.connect(lambda *_args, g=group: self._set_by_guardian(g))
+
+    def reject(self) -> None:
+        """Cancel, Escape or the window's close: a rule the guardian has begun to fill in goes only
+        when they say so — Escape half-way threw it all away without a word (an outside tester).
+        "Keep editing" is the answer Enter and Escape give."""
+        if not self._guardians_own:
+            self.give_up()
+            return
+        if self._question is not None:
+            return  # asked already
+        box, discard = safe_question(
+            self,
+            "discardRuleQuestion",
+            "Plan a temporary rule",
+            "Give up this rule?",
+            "What you have filled in here is not kept, and nothing is planned.",
+            "&Give it up",
+            "&Keep editing",
+        )
+        self._question = ask_without_blocking(box, discard, self._discard_answered)
+
+    def _discard_answered(self, discard: bool) -> None:
+        if self._question is not None:
+            self._question.deleteLater()  # asked again, it is a new question
+        self._question = None
+        if discard:
+            self.give_up()
+
+    def give_up(self) -> None:
+        """Close without planning anything, and without asking (the teen is gone, or nothing was set)."""
+        super().reject()
 
     def _set_by_guardian(self, group: str) -> None:
         if not self._presetting:

@@ -269,7 +269,7 @@ class TrustPresenter(Presenter):
     def _submitted(self, teen_id: str, dialog: RuleDialog, name: str, starts: date, ends: date, chosen: Any) -> None:  # noqa: ANN401 - the wire controls
         cached, row = self.cached, self.teens.row(teen_id)
         if cached is None or row is None or cached.teen_id != teen_id:
-            dialog.reject()
+            dialog.give_up()
             return
         today = self._today(cached, self.clock())
         others = [(r.starts_on, r.ends_on) for r in cached.rules]

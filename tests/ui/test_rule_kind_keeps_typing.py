@@ -35,3 +35,41 @@ def test_a_kind_chosen_after_typing_keeps_what_was_typed_and_fills_in_the_rest(q
     assert dialog.name.text() == "Mocks" and dialog.limit.value() == 45 and dialog.limit_on.isChecked()
     assert dialog.nights_on.isChecked()  # never set by the guardian: the kind's again
     assert dialog.controls()["daily_limit_minutes"] == 45
+
+
+def test_escape_half_way_asks_before_the_rule_is_given_up_and_keeping_it_is_the_default(qtbot) -> None:
+    """Escape half-way through a rule closed the dialog and threw away what was filled in, without
+    a word (an outside tester). Untouched, it still just closes."""
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    untouched = RuleDialog("Maya", date.today())
+    qtbot.addWidget(untouched)
+    untouched.show()
+    qtbot.waitExposed(untouched)
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)
+    assert not untouched.isVisible() and untouched.findChild(QMessageBox) is None
+
+    dialog = RuleDialog("Maya", date.today())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Mocks")
+
+    def question() -> QMessageBox | None:
+        box = dialog.findChild(QMessageBox, "discardRuleQuestion")
+        return box if box is not None and box.isVisible() else None
+
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: question() is not None, timeout=2000)
+    assert question().text() == "Give up this rule?"
+    qtbot.keyClick(question(), Qt.Key.Key_Return)  # the default answer: keep editing
+    qtbot.waitUntil(lambda: question() is None, timeout=2000)
+    assert dialog.isVisible() and dialog.name.text() == "Mocks"
+
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: question() is not None, timeout=2000)
+    give_up = next(b for b in question().findChildren(QPushButton) if b.text() == "&Give it up")
+    qtbot.mouseClick(give_up, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    assert dialog.result() == RuleDialog.DialogCode.Rejected
