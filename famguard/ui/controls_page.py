@@ -19,7 +19,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QFrame,
     QGroupBox,
@@ -49,6 +48,7 @@ from famguard.ui.common import (
     named,
     plain_label,
     plain_tooltip,
+    settle_layouts,
     show_words,
     without_mnemonic,
     without_symbol,
@@ -486,11 +486,7 @@ class ControlsPage(QWidget):
             return
         before = anchor.mapTo(self, QPoint(0, 0)).y()
         yield
-        # Laid out now, before anything is painted. Each pass lays out one level more: a row's
-        # new height reaches the scroll area in four (the row, its group, the page's body, the
-        # scroll area); twice that leaves room for a row's own nested layouts.
-        for _level in range(8):
-            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        settle_layouts()  # the rows' new heights, laid out now, before anything is painted
         moved = anchor.mapTo(self, QPoint(0, 0)).y() - before
         if moved:
             bar = self._scroll.verticalScrollBar()
