@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from famguard.domain.today import request_day_words, rest_of_day_minutes
+from famguard.domain.values import format_minutes
 from famguard.ui.home_presenter import HomePresenter
 from famguard.ui.presenter import Presenter
 from famguard.ui.tasks import TaskRunner
@@ -68,6 +69,7 @@ class InboxPresenter(Presenter):
             else:
                 answers.append((request, True, minutes))
         count = len(answers)
+        names = {request.id: name for name, request in self.home.pending()}
         dialog.say(f"Sending {count} answer{'s' if count > 1 else ''}…")
         skipped = [
             f"✗ Not answered: the request {request_day_words(r.date, self.home.today[r.teen_id].day)} — “Rest of "
@@ -80,7 +82,7 @@ class InboxPresenter(Presenter):
                 return
             self.dialog.set_sending(False)
             problems = skipped + problems
-            self.dialog.say(" ".join(problems) if problems else f"✓ {count} answered.")
+            self.dialog.say(" ".join(problems) if problems else answered_words(answers, names))
             self.dialog.focus_table()
 
         dialog.set_sending(True)
@@ -96,3 +98,18 @@ class InboxPresenter(Presenter):
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def answered_words(answers: list[Answer], names: dict[str, str]) -> str:
+    """What was done, by name: "✓ Allowed 30 min more for Sam." or "✓ Denied Sam's request for
+    30 min; Maya's request for 1 h 39 min." — "✓ 2 answered." said neither which nor how, after
+    a bulk answer that denied two teens at once (an outside tester)."""
+    allowed, denied = [], []
+    for request, approve, minutes in answers:
+        who = names.get(request.id, "your teen")
+        if approve:
+            allowed.append(f"{format_minutes(request.minutes if minutes is None else minutes)} more for {who}")
+        else:
+            denied.append(f"{who}'s request for {format_minutes(request.minutes)}")
+    parts = ([f"Allowed {'; '.join(allowed)}"] if allowed else []) + ([f"Denied {'; '.join(denied)}"] if denied else [])
+    return f"✓ {'. '.join(parts)}."

@@ -262,6 +262,20 @@ def test_the_inbox_answers_several_requests_at_once(qtbot) -> None:
     assert inbox.empty.isVisible() and not inbox.buttons[DENY].isEnabled()
 
 
+def test_the_inbox_says_what_it_did_by_name() -> None:
+    """Ctrl+A, Deny in the inbox denied both teens' requests and said "✓ 2 answered." — neither
+    which nor how (an outside tester)."""
+    from famguard.ui.inbox_presenter import answered_words
+
+    sam = TimeRequest("r1", "t1", NOW.date(), 30, "", TimeRequestStatus.PENDING, NOW)
+    maya = TimeRequest("r2", "t2", NOW.date(), 99, "", TimeRequestStatus.PENDING, NOW)
+    names = {"r1": "Sam", "r2": "Maya"}
+    denied = answered_words([(sam, False, None), (maya, False, None)], names)
+    assert denied == "✓ Denied Sam's request for 30 min; Maya's request for 1 h 39 min."
+    allowed = answered_words([(sam, True, 15), (maya, True, None)], names)
+    assert allowed == "✓ Allowed 15 min more for Sam; 1 h 39 min more for Maya."
+
+
 def test_preferences_hold_the_address_the_notifications_and_close_to_tray(qtbot, tmp_path) -> None:
     settings = Settings(tmp_path / "settings.ini")
     dialog = PreferencesDialog(settings, has_tray=False)

@@ -36,12 +36,12 @@ def test_a_double_click_on_an_answer_answers_only_the_chosen_request(qtbot, laun
     answer = dialog.buttons[60]
     qtbot.mouseClick(answer, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(answer, Qt.MouseButton.LeftButton)  # the double click's second press
-    qtbot.waitUntil(lambda: status.text() == "✓ 1 answered.", timeout=WAIT)
+    qtbot.waitUntil(lambda: status.text() == "✓ Allowed 1 h more for Maya.", timeout=WAIT)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT)
     qtbot.mouseClick(answer, Qt.MouseButton.LeftButton)  # a third, after the answer is told
     assert [r.id for _n, r in home.pending()] == [sams.id]  # Sam's still waits for an answer
     assert dialog.selected() == [] and not answer.isEnabled()
-    assert status.text() == "✓ 1 answered."
+    assert status.text() == "✓ Allowed 1 h more for Maya."
 
 
 def test_a_double_press_of_space_on_an_answer_answers_once_and_leaves_the_inbox_open(qtbot, launch):
@@ -59,6 +59,7 @@ def test_a_double_press_of_space_on_an_answer_answers_once_and_leaves_the_inbox_
     answer.setFocus()
     qtbot.keyClick(answer, Qt.Key.Key_Space)
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)  # the second press, where the keyboard is
-    qtbot.waitUntil(lambda: find(dialog, QLabel, "inboxStatus").text() == "✓ 1 answered.", timeout=WAIT)
+    status = find(dialog, QLabel, "inboxStatus")
+    qtbot.waitUntil(lambda: status.text() == "✓ Allowed 15 min more for Sam.", timeout=WAIT)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT)  # the other one, still to answer
     assert dialog.isVisible() and len(home.pending()) == 1 and dialog.focusWidget() is dialog.table

@@ -164,7 +164,7 @@ def test_answering_in_the_inbox_is_said(qtbot, launch, said) -> None:
     qtbot.waitUntil(lambda: inbox is not None and inbox.isVisible() and inbox.buttons[15].isEnabled(), timeout=WAIT)
     said.clear()
     qtbot.mouseClick(inbox.buttons[15], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: ("1 answered.", False) in said, timeout=WAIT)
+    qtbot.waitUntil(lambda: ("Allowed 15 min more for Sam.", False) in said, timeout=WAIT)
     assert not any("Sending" in words for words, _ in said)
 
 
