@@ -191,7 +191,22 @@ def wait_teen_page(qtbot, controller, name: str) -> None:
 
 def wait_status(qtbot, controller, field: str, text: str) -> None:
     page = controller.window.ensure_controls_page()
-    qtbot.waitUntil(lambda: page.field_status(field).startswith(text), timeout=WAIT)
+    seen: list[str] = []  # each status the setting showed while waited for, said when it never came
+
+    def shown() -> bool:
+        status = page.field_status(field)
+        if not seen or seen[-1] != status:
+            seen.append(status)
+        return status.startswith(text)
+
+    try:
+        qtbot.waitUntil(shown, timeout=WAIT)
+    except qtbot.TimeoutError:
+        banner = controller.window.offline_banner
+        raise AssertionError(
+            f"{field}: waited for {text!r}; it showed {seen}; offline banner "
+            f"{'shown: ' + banner.text() if banner.isVisible() else 'hidden'}"
+        ) from None
 
 
 @pytest.mark.usefixtures("real_keyring")
