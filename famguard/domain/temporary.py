@@ -10,6 +10,7 @@ daylight-saving change inside a rule moves nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,79 @@ MAX_RULE_DAYS = 92
 MAX_RULE_NAME = 80
 # A rule changes what the teen may do, not the calendar the rule itself is measured in.
 NOT_IN_A_RULE = frozenset({"timezone"})
+
+
+# A day as it is typed: "15 Mar 2027", "15/3/27", "15.03", "Mar 15", "2027-03-15", "15".
+# English, as every screen words a day; not the system's: Qt sets the C library's locale.
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")  # fmt: skip
+HOW_TO_TYPE_A_DAY = "type the day, month and year, as 15 Mar 2027"
+_DAY_PARTS = re.compile(r"[0-9]+|[A-Za-z]+")
+_DAY_SEPARATORS = re.compile(r"[\s/.,-]*")
+
+
+def day_text(day: date) -> str:
+    """ "15 Mar 2027": a day as a date box shows it, and as `read_day` reads it back."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"
+
+
+def read_day(typed: str, shown: date) -> date:
+    """The day `typed` names, as a guardian types one into a date box that showed `shown`: the day,
+    month and year in that order, the month in words or digits, any of " / . , -" between them
+    ("15 Mar 2027", "15/3/27", "15.03.2027"), or the year first ("2027-03-15"), or the month in
+    words first ("Mar 15"). What is left out is `shown`'s: "20" is the 20th of its month; a
+    day and month without a year are the one nearest to it ("5 Jan" typed over 20 Dec 2026 is
+    5 Jan 2027). Raises ValueError with the reason in words ("February 2027 has 28 days")."""
+    parts = _DAY_PARTS.findall(typed)
+    if not parts or "".join(parts) != _DAY_SEPARATORS.sub("", typed) or len(parts) > 3:
+        raise ValueError(HOW_TO_TYPE_A_DAY)
+    if parts[0].isalpha() and len(parts) >= 2:  # "Mar 15 [2027]"
+        parts[0], parts[1] = parts[1], parts[0]
+    elif len(parts[0]) == 4 and len(parts) == 3:  # "2027-03-15"
+        parts.reverse()
+    day_part, month_part, year_part = (parts + [None, None])[:3]
+    if not day_part or not day_part.isdigit() or len(day_part) > 2:
+        raise ValueError(HOW_TO_TYPE_A_DAY)
+    month = shown.month if month_part is None else _month(month_part)
+    if year_part is None:
+        year = shown.year if month_part is None else _nearest_year(int(day_part), month, shown)
+    elif year_part.isdigit() and len(year_part) in (2, 4):
+        year = int(year_part) + (2000 if len(year_part) == 2 else 0)
+    else:
+        raise ValueError(HOW_TO_TYPE_A_DAY)
+    if not 1900 <= year <= 2999:  # "0000" or "9999": a slip, and beyond what `date` can step over
+        raise ValueError(HOW_TO_TYPE_A_DAY)
+    day = int(day_part)
+    if day < 1:
+        raise ValueError(f"there is no day {day_part}: {HOW_TO_TYPE_A_DAY}")
+    if day > _days_in(year, month):
+        raise ValueError(f"{MONTH_NAMES[month - 1]} {year} has {_days_in(year, month)} days")
+    return date(year, month, day)
+
+
+def _days_in(year: int, month: int) -> int:
+    return (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+
+
+def _month(part: str) -> int:
+    if part.isdigit():
+        if 1 <= int(part) <= 12 and len(part) <= 2:
+            return int(part)
+        raise ValueError(f"there is no month {part}: {HOW_TO_TYPE_A_DAY}")
+    for number, name in enumerate(MONTH_NAMES, start=1):
+        if len(part) >= 3 and name.lower().startswith(part.lower()):
+            return number
+    raise ValueError(f"“{part}” is not a month: {HOW_TO_TYPE_A_DAY}")
+
+
+def _nearest_year(day: int, month: int, shown: date) -> int:
+    """Of the years before, of and after `shown`'s, the one whose `month` and `day` are nearest to it
+    (a day that is in none of them, 30 February, is left to be refused in words)."""
+    candidates = [year for year in (shown.year - 1, shown.year, shown.year + 1)
+                  if 1 <= day <= _days_in(year, month)]  # fmt: skip
+    if not candidates:
+        return shown.year
+    return min(candidates, key=lambda year: abs((date(year, month, day) - shown).days))
 
 
 class RuleStatus(StrEnum):

@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleS
 from famguard.domain.values import short_day
 from famguard.ui.common import named, one_line, plain_label, show_words, wrapping_label
 from famguard.ui.control_editors import NOT_A_TIME, time_box
+from famguard.ui.date_box import DateBox
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
 from famguard.ui.dialogs import ask_without_blocking, safe_question
 
@@ -195,26 +195,23 @@ class RuleDialog(QDialog):
         self.name = one_line(named(QLineEdit(), "ruleName", "Name of the rule"))
         # No cut at the service's 80 characters: a pasted name was cut there without a word (an
         # outside tester); kept whole, it is refused on Save with its length (temporary.check_dates).
-        self.starts = named(QDateEdit(), "ruleStarts", "First day")
-        self.ends = named(QDateEdit(), "ruleEnds", "Last day")
+        # Each day typed whole, as "15 Mar 2027" (famguard.ui.date_box): one Tab stop a day.
+        self.starts = named(DateBox(today), "ruleStarts", "First day")
+        self.ends = named(DateBox(today), "ruleEnds", "Last day")
         # The days run from the first to the last, with their weekdays (the boxes have none: a
-        # weekday section was a Tab stop of its own in each box, 4 instead of 3, and typing in it
-        # moved the date by whole days).
+        # weekday in the box was one more part to type past, and typing in it moved the date).
         self.span = named(plain_label(""), "ruleSpan", "The rule's days")
         # As wide as the most it can say, from the start: a line as wide as its words made the
         # dialog grow as the dates were typed ("39 days: … 2027" is wider than "1 day: …").
         self.span.ensurePolished()
         self.span.setMinimumWidth(_widest_span(self.span.fontMetrics()))
         self._refusal_about_dates = False  # Save's refusal says what is wrong with the dates
-        for edit in (self.starts, self.ends):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
-            edit.dateChanged.connect(self._say_span)
-            # No minimum of today: typing a day ("20") went through its first digit, a day before
-            # today, which the box refused, so only the second stayed ("0" → nothing, "18" → 8).
-            # A rule over before today is refused on Save, in words (temporary.check_dates).
-            edit.setMinimumDate(_qdate(today - timedelta(days=DATE_REACH_DAYS)))
-            edit.setMaximumDate(_qdate(today + timedelta(days=DATE_REACH_DAYS)))
+        for edit, field in ((self.starts, "First day"), (self.ends, "Last day")):
+            edit.day_changed.connect(self._say_span)
+            edit.typing_refused.connect(lambda words, field=field: self._day_refused(field, words))
+            # Days before today too: a rule over before today is refused on Save, in words
+            # (temporary.check_dates), not by a box that will not take the day typed.
+            edit.set_reach(today - timedelta(days=DATE_REACH_DAYS), today + timedelta(days=DATE_REACH_DAYS))
         self.limit_on = named(QCheckBox("&Daily screen-time limit"), "ruleLimitOn", "Change the daily limit")
         # Minutes typed stay as typed and are checked on Save: a box ranged 10-720 put the old value
         # back on Enter, so "5" typed was saved, without a word, as the 60 it showed again.
@@ -243,7 +240,7 @@ class RuleDialog(QDialog):
         # (it stayed, wrong, until the next Save).
         self.name.textEdited.connect(self._edited)
         self.limit.lineEdit().textEdited.connect(self._edited)
-        for changed in (self.starts.dateChanged, self.ends.dateChanged, self.night_start.timeChanged,
+        for changed in (self.starts.day_changed, self.ends.day_changed, self.night_start.timeChanged,
                         self.night_end.timeChanged, self.limit_on.toggled, self.nights_on.toggled,
                         self.search_off.toggled):  # fmt: skip
             changed.connect(self._edited)
@@ -290,7 +287,7 @@ class RuleDialog(QDialog):
     def _say_span(self, *_changed: object) -> None:
         """The days, and at once what is wrong with them (before, only Save said a span was over
         the most) — unless Save's refusal says it already: one problem, one message."""
-        words = span_words(_pydate(self.starts.date()), _pydate(self.ends.date()), self.today,
+        words = span_words(self.starts.day(), self.ends.day(), self.today,
                            verdict=not self._refusal_about_dates)  # fmt: skip
         show_words(self.span, words)
         for edit in (self.starts, self.ends):  # said with the box, as the keyboard moves through it
@@ -309,7 +306,7 @@ class RuleDialog(QDialog):
         kind's own (an outside tester). A kind fills in only what is still as it was offered."""
         groups: dict[str, tuple[Any, ...]] = {
             "name": (self.name.textEdited,),
-            "dates": (self.starts.dateChanged, self.ends.dateChanged),
+            "dates": (self.starts.day_changed, self.ends.day_changed, self.starts.textEdited, self.ends.textEdited),
             "limit": (self.limit_on.toggled, self.limit.valueChanged, self.limit.lineEdit().textEdited),
             "nights": (self.nights_on.toggled, self.night_start.timeChanged, self.night_end.timeChanged),
             "search": (self.search_off.toggled,),
@@ -362,8 +359,8 @@ class RuleDialog(QDialog):
             if "name" not in kept:
                 self.name.setText(preset.name if preset else "")
             if "dates" not in kept:
-                self.starts.setDate(_qdate(self.today))
-                self.ends.setDate(_qdate(self.today + timedelta(days=(preset.days if preset else 7) - 1)))
+                self.starts.set_day(self.today)
+                self.ends.set_day(self.today + timedelta(days=(preset.days if preset else 7) - 1))
             if "limit" not in kept:
                 limit = controls.get("daily_limit_minutes")
                 self.limit_on.setChecked(limit is not None)
@@ -401,6 +398,10 @@ class RuleDialog(QDialog):
             chosen["search_enabled"] = False
         return chosen
 
+    def _day_refused(self, field: str, words: str) -> None:
+        show_words(self.problems, f"✗ {field}: {words}. It is as it was.")
+        self._room_for_problems()
+
     def _time_refused(self, typed: str) -> None:
         show_words(self.problems, f"✗ Time away: “{typed}” {NOT_A_TIME}. It is as it was.")
         self._room_for_problems()
@@ -413,7 +414,7 @@ class RuleDialog(QDialog):
             self.limit.setFocus()
             self.limit.selectAll()
             return
-        self.submitted.emit(self.name.text().strip(), _pydate(self.starts.date()), _pydate(self.ends.date()),
+        self.submitted.emit(self.name.text().strip(), self.starts.day(), self.ends.day(),
                             self.controls())  # fmt: skip
 
     def set_busy(self, busy: bool) -> None:
@@ -471,11 +472,3 @@ def _widest_span(metrics: QFontMetrics) -> int:
     day = f"{weekday} 28 {month} 2027"
     most = 2 * DATE_REACH_DAYS + 1
     return metrics.horizontalAdvance(f"✗ {most} days: {day} to {day} — at most {MAX_RULE_DAYS}") + 2
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())

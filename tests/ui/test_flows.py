@@ -5,6 +5,7 @@ driven through its widgets with qtbot like a guardian would."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -122,7 +123,7 @@ def plan_rule_from_home(qtbot, controller, name: str, minutes: int, days: int = 
     `minutes`, from today (the teen's day) for `days` more days, saved."""
     dialog = open_rule_dialog(qtbot, controller)
     custom_rule(qtbot, dialog, name, minutes)
-    dialog.ends.setDate(dialog.starts.date().addDays(days))
+    dialog.ends.set_day(dialog.starts.day() + timedelta(days=days))
     click(qtbot, dialog.save)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
 

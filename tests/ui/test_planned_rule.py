@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from famguard.domain.later_models import TemporaryRule
@@ -22,18 +22,14 @@ pytestmark = pytest.mark.slow
 REMOVE_WINTER_BREAK = "Remove the planned rule “Winter break”"
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 def fill_later(qtbot, dialog, name: str, start_in: int, days: int) -> tuple[date, date]:
     """A custom rule called `name` (a limit of 90 min) from `start_in` days after the teen's today,
     for `days` days; its first and last day."""
     custom_rule(qtbot, dialog, name, 90)
     first = dialog.today + timedelta(days=start_in)
     last = first + timedelta(days=days - 1)
-    dialog.starts.setDate(_qdate(first))
-    dialog.ends.setDate(_qdate(last))
+    dialog.starts.set_day(first)
+    dialog.ends.set_day(last)
     return first, last
 
 

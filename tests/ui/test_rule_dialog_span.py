@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from famguard.ui.temporary_rules import RuleDialog
@@ -18,10 +17,6 @@ from famguard.ui.temporary_rules import RuleDialog
 from .test_flows import WAIT, click, demo_at, open_rule_dialog
 
 TODAY = date(2026, 12, 6)
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def _texts(dialog: QWidget) -> list[str]:
@@ -47,8 +42,8 @@ def test_the_dialog_keeps_its_size_while_the_name_and_the_dates_are_typed(qtbot)
         (TODAY - timedelta(days=365), TODAY + timedelta(days=365)),  # both days with their year
         (TODAY + timedelta(days=3), TODAY),  # reversed
     ]:
-        dialog.starts.setDate(_qdate(first))
-        dialog.ends.setDate(_qdate(last))
+        dialog.starts.set_day(first)
+        dialog.ends.set_day(last)
         QApplication.processEvents()
         seen.append((dialog.span.text(), dialog.size()))
     assert [said for said, grown in seen if grown != size] == []
@@ -58,10 +53,10 @@ def test_the_dialog_keeps_its_size_while_the_name_and_the_dates_are_typed(qtbot)
 def test_a_span_over_the_most_is_said_at_once(qtbot) -> None:
     dialog = RuleDialog("Maya", TODAY)
     qtbot.addWidget(dialog)
-    dialog.ends.setDate(_qdate(TODAY + timedelta(days=342)))
+    dialog.ends.set_day(TODAY + timedelta(days=342))
     assert dialog.span.text() == "✗ 343 days: Sun 6 Dec to Sat 13 Nov 2027 — at most 92"
     assert dialog.ends.accessibleDescription() == dialog.span.text()  # read with the box
-    dialog.ends.setDate(_qdate(TODAY + timedelta(days=91)))
+    dialog.ends.set_day(TODAY + timedelta(days=91))
     assert dialog.span.text() == "92 days: Sun 6 Dec to Sun 7 Mar 2027"
 
 
@@ -72,20 +67,20 @@ def test_a_problem_with_the_dates_is_said_once(qtbot, launch) -> None:
     today = dialog.today
     qtbot.keyClicks(dialog.name, "Exams")
 
-    dialog.ends.setDate(_qdate(today - timedelta(days=2)))
-    dialog.starts.setDate(_qdate(today))
+    dialog.ends.set_day(today - timedelta(days=2))
+    dialog.starts.set_day(today)
     assert dialog.span.text() == "✗ The last day is before the first."  # at once, before Save
     click(qtbot, dialog.save)
     qtbot.waitUntil(lambda: dialog.problems.text() != "", timeout=WAIT)
     assert dialog.problems.text() == "✗ Last day: The last day comes before the first day."
     assert [t for t in _texts(dialog) if "before the first" in t] == [dialog.problems.text()]
     # A date changed: the refusal goes, the line says what is wrong now.
-    dialog.starts.setDate(_qdate(today - timedelta(days=1)))
+    dialog.starts.set_day(today - timedelta(days=1))
     assert dialog.problems.text() == ""
     assert dialog.span.text() == "✗ The last day is before the first."
 
-    dialog.starts.setDate(_qdate(today))
-    dialog.ends.setDate(_qdate(today + timedelta(days=100)))
+    dialog.starts.set_day(today)
+    dialog.ends.set_day(today + timedelta(days=100))
     assert dialog.span.text().startswith("✗ 101 days: ") and dialog.span.text().endswith(" — at most 92")
     click(qtbot, dialog.save)
     qtbot.waitUntil(lambda: dialog.problems.text() != "", timeout=WAIT)
