@@ -6,7 +6,7 @@ fake a line of its own on a guardian's screen.
 What is refused, and why:
 - Unicode category Cc (C0 and C1 controls: NUL, tab, line feed, carriage return, ESC, DEL,
   U+0085 …), Zl and Zp (U+2028, U+2029): they break a line, move the cursor or vanish, so
-  "Maya, 14\\n● up to date" would read as a row of its own.
+  "Maya, 14\\n● all changes saved" would read as a row of its own.
 - Category Cf (format characters): bidi overrides, embeddings and isolates (U+202A–202E,
   U+2066–2069), direction marks (U+200E, U+200F, U+061C), zero-width space, word joiner and
   invisible operators (U+200B, U+2060–2064), the byte-order mark (U+FEFF), the soft hyphen

@@ -52,7 +52,7 @@ def shown_as_typed(widget: W) -> W:
 def plain_label(text: str = "") -> QLabel:
     """A label that shows its text as typed. QLabel's default (Qt.AutoText) renders a string with
     something like a tag before its first line break as rich text, and names, reasons, keywords
-    and rule names come from other people: a teen named "Maya<br>● up to date" would get a fake
+    and rule names come from other people: a teen named "Maya<br>● all changes saved" would get a fake
     second line. Labels are plain unless a view asks for `rich=True` for markup of its own (and
     escapes with `escaped` whatever text from others it puts into it)."""
     label = shown_as_typed(QLabel())
@@ -405,8 +405,8 @@ def without_symbol(text: str) -> str:
 
 
 def without_symbols(text: str) -> str:
-    """`text` without any of the state symbols: "✉ 1 request waiting, ● up to date" → "1 request
-    waiting, up to date"."""
+    """`text` without any of the state symbols: "✉ 1 request waiting, ● all changes saved" → "1 request
+    waiting, all changes saved"."""
     return " ".join(word for word in text.split(" ") if word not in SYMBOLS or not word)
 
 

@@ -59,8 +59,11 @@ class TeenSync(StrEnum):
 
 
 TEEN_SYNC_TEXT: dict[TeenSync, tuple[str, str]] = {
-    TeenSync.UP_TO_DATE: ("●", "up to date"),
-    TeenSync.SYNCING: ("◐", "syncing"),
+    # About this app's changes reaching the service, in words that say so: "● up to date" beside
+    # "Waiting for Sam's phone: it has not reported yet" on the home read as a contradiction (an
+    # outside tester). Whether the phone has the settings is the home's receipt, not this mark.
+    TeenSync.UP_TO_DATE: ("●", "all changes saved"),
+    TeenSync.SYNCING: ("◐", "saving changes"),
     TeenSync.QUEUED: ("○", "changes waiting to be sent"),
     TeenSync.ATTENTION: ("▲", "needs your attention"),
 }

@@ -18,7 +18,7 @@ BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        ("Maya, 14\n● up to date", "a line break"),
+        ("Maya, 14\n● all changes saved", "a line break"),
         ("a\tb", "a tab"),
         ("a\x1bb", "a control character (U+001B)"),
         ("a\x85b", "a line break"),
@@ -68,7 +68,7 @@ def test_what_people_type_is_taken_and_shown_unchanged(text: str) -> None:
 def test_harmless_keeps_the_words_in_their_order_and_on_one_line() -> None:
     assert plain_text_problem("  Maya \n") is None  # the service trims the edges, as before
     assert harmless("\u202enim 03 rof ksa") == "nim 03 rof ksa"
-    assert harmless("Maya, 14\n● up to date") == "Maya, 14 ● up to date"
+    assert harmless("Maya, 14\n● all changes saved") == "Maya, 14 ● all changes saved"
     assert harmless_values({"name": "Exams\u2066", "words": ["a\tb"], "n": 3}) == {
         "name": "Exams",
         "words": ["a b"],

@@ -23,7 +23,7 @@ from tests.support.servers import FakeClock
 
 # One of each class the rule refuses, inside the text (edges are trimmed as before).
 HIDDEN = {
-    "line feed": "Maya, 14\n● up to date",
+    "line feed": "Maya, 14\n● all changes saved",
     "carriage return": "a\rb",
     "tab": "a\tb",
     "NUL": "a\x00b",

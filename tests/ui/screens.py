@@ -56,7 +56,16 @@ def build(screen: str, window: MainWindow) -> object:
     approved = TimeRequest("r0", "t1", now.date(), 30, "", TimeRequestStatus.APPROVED, now, granted_minutes=30)
     leo = TimeRequest("r2", "t2", now.date(), 15, "Band practice video", TimeRequestStatus.PENDING, now)
     today = today_of(controls, [UsageDay(now.date(), 35, 60)], [request, approved], now)
-    window.ensure_home_page().show_facts(HomeFacts("t1", "Maya", 14, controls, today))
+    home = window.ensure_home_page()
+    home.show_facts(HomeFacts("t1", "Maya", 14, controls, today))
+    from famguard.domain.models import PhoneStatus
+    from famguard.ui.home_trust import PhoneAndPlansSection
+
+    applied = now - timedelta(minutes=12)
+    phone_and_plans = home.section(PhoneAndPlansSection)
+    assert isinstance(phone_and_plans, PhoneAndPlansSection)
+    phone_and_plans.show_phone("t1", "Maya", PhoneStatus(applied, '"8"', applied, '"8"', True), now)
+    phone_and_plans.show_guardians("t1", "Guardians: you (since Sunday 15 November), Jordan Morgan (since today)")
     window.show_page("home")
     if screen in ("home", "inbox", "tray"):
         if screen == "inbox":

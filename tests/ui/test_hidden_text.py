@@ -44,12 +44,12 @@ def test_a_name_and_a_reason_an_older_service_stored_are_shown_harmlessly(
     # an older one stored them as the teen's phone sent them.
     # closing(): sqlite3's own `with` commits but leaves the file open (for the rest of the run).
     with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db, db:
-        db.execute("UPDATE accounts SET display_name = ? WHERE id = ?", ("Maya\n● up to date", teen_id))
+        db.execute("UPDATE accounts SET display_name = ? WHERE id = ?", ("Maya\n● all changes saved", teen_id))
         db.execute("UPDATE time_requests SET reason = ? WHERE teen_id = ?", ("\u202enim 03 rof ksa", teen_id))
 
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian, keep=False)
-    wait_home(qtbot, controller, "Maya ● up to date")
+    wait_home(qtbot, controller, "Maya ● all changes saved")
     window = controller.window
     box = window.ensure_home_page().requests
     qtbot.waitUntil(lambda: box.isVisible() and box.pending_count() == 1, timeout=WAIT)
@@ -57,10 +57,10 @@ def test_a_name_and_a_reason_an_older_service_stored_are_shown_harmlessly(
     # The reason reads as the teen typed it, in that order; the name stays on its row's line.
     assert "nim 03 rof ksa" in find(box, QWidget, "timeRequestText").text()
     row = window.teen_list.item_text(teen_id).split("\n")
-    assert row[0] == "Maya ● up to date, 14" and len(row) == 4  # the name's line, use, requests, sync
-    assert window.ensure_home_page().title.text().startswith("Maya ● up to date")
+    assert row[0] == "Maya ● all changes saved, 14" and len(row) == 4  # the name's line, use, requests, sync
+    assert window.ensure_home_page().title.text().startswith("Maya ● all changes saved")
     texts = shown_texts(window)
-    assert any("Maya ● up to date" in t for t in texts)
+    assert any("Maya ● all changes saved" in t for t in texts)
     assert [t for t in texts if any(c in t for c in HIDDEN)] == []
 
 
@@ -76,12 +76,12 @@ def test_a_name_an_older_app_cached_is_shown_harmlessly(qtbot, launch, proxy, gu
     with closing(sqlite3.connect(database_path(proxy.url, guardian.email))) as db, db:
         (row,) = db.execute("SELECT json FROM teens WHERE id = ?", (teen_id,)).fetchone()
         db.execute("UPDATE teens SET json = ? WHERE id = ?", (json.dumps({**json.loads(row),
-                   "display_name": "Maya\u2028\u202e● up to date"}), teen_id))  # fmt: skip
+                   "display_name": "Maya\u2028\u202e● all changes saved"}), teen_id))  # fmt: skip
     proxy.latency = 3.0
     again = launch()
     home = again.window.ensure_home_page()
-    qtbot.waitUntil(lambda: home.isVisible() and home.title.text().startswith("Maya ● up to date"), timeout=2500)
-    assert again.window.teen_list.item_text(teen_id).split("\n")[0] == "Maya ● up to date, 14"
+    qtbot.waitUntil(lambda: home.isVisible() and home.title.text().startswith("Maya ● all changes saved"), timeout=2500)
+    assert again.window.teen_list.item_text(teen_id).split("\n")[0] == "Maya ● all changes saved, 14"
     assert [t for t in shown_texts(again.window) if any(c in t for c in HIDDEN)] == []
     proxy.latency = 0
     stop_app(again)

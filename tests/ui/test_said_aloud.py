@@ -247,7 +247,7 @@ def test_a_teens_row_is_read_in_words_without_its_symbols(qtbot, launch) -> None
     teens = window.teen_list.list
     item = next(teens.item(i) for i in range(teens.count()) if teens.item(i).text().startswith("Sam"))
     words = item.data(Qt.ItemDataRole.AccessibleTextRole)
-    assert words.startswith("Sam, 16, ") and words.endswith(", 1 request waiting, up to date"), words
+    assert words.startswith("Sam, 16, ") and words.endswith(", 1 request waiting, all changes saved"), words
 
 
 def test_answering_a_request_on_the_home_is_said(qtbot, launch, said) -> None:

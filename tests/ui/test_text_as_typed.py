@@ -2,7 +2,7 @@
 as the characters it is, never read as markup (famguard.ui.common: labels are plain text unless a
 view asks for markup of its own, and then escapes what it puts in). QLabel, QMessageBox and tooltips
 read a string with something like a tag before its first line break as rich text by default: a teen
-named "Maya<br>● up to date" would get a fake second line under her name."""
+named "Maya<br>● all changes saved" would get a fake second line under her name."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from famguard.ui.inbox import InboxDialog
 from famguard.ui.main_window import MainWindow
 from famguard.ui.teen_panel import TeenPhonePanel
 
-NAME = "Maya<br>● up to date"
+NAME = "Maya<br>● all changes saved"
 REASON = "<b>big</b><br>fake line"
 GUARDIAN = "Alex<s>struck</s>"
 KEYWORD = "<span style='font-size:40px'>huge"

@@ -454,7 +454,7 @@ def test_teen_list_says_use_limit_and_sync_state_in_words(qtbot) -> None:
     window.teen_list.set_teens(
         [TeenRow("t1", "Maya", 14, 35, 60), TeenRow("t2", "Leo", 16, None, None, TeenSync.QUEUED)]
     )
-    assert window.teen_list.item_text("t1") == "Maya, 14\n35 min of 1 h today\n● up to date"
+    assert window.teen_list.item_text("t1") == "Maya, 14\n35 min of 1 h today\n● all changes saved"
     assert window.teen_list.item_text("t2") == "Leo, 16\nNo use reported today\n○ changes waiting to be sent"
     assert window.teen_list.current_teen_id() == "t1"
     window.offline_banner.set_offline(True, 3)
