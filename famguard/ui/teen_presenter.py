@@ -367,7 +367,9 @@ class TeenPhonePresenter(Presenter):
             self.panel.set_asking(False)
             self._shown(exc)
 
-        self.run(partial(self.teen.ask_for_time, minutes, reason or "No reason given"), asked, on_error=refused,
+        # An empty reason is sent empty: words put in its place read, on the guardian's home, as
+        # the teen's own (“No reason given” in quotes); the home and inbox show that none was given.
+        self.run(partial(self.teen.ask_for_time, minutes, reason), asked, on_error=refused,
                  owner=self.panel)  # fmt: skip
 
     def _shown(self, exc: BaseException) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from .test_flows import WAIT, demo_with_phone, find
 
@@ -42,3 +42,19 @@ def test_asking_with_the_keyboard_keeps_the_keyboard_on_the_phone(qtbot, launch)
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Space)  # a second press changes nothing there
     qtbot.waitUntil(lambda: "Asked for 30 more minutes" in find(panel, QLabel, "teenUsageMessage").text(), timeout=WAIT)
     assert window.focusWidget() is ask  # back on the button once it is usable again
+
+
+def test_a_request_without_a_reason_is_not_given_words_the_teen_did_not_write(qtbot, launch):
+    """Found by an outside tester: asked with the reason left empty, the guardian's home quoted the
+    teen as writing “No reason given” — the phone had sent those words as the reason."""
+    controller, _window, panel = demo_with_phone(qtbot, launch)
+    home = controller.family.home
+    before = {r.id for _n, r in home.pending()}
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(r.id not in before for _n, r in home.pending()), timeout=WAIT)
+    [asked] = [r for name, r in home.pending() if r.id not in before and name == "Maya"]
+    assert asked.reason == ""
+    row = controller.window.findChild(QWidget, f"timeRequest_{asked.id}")
+    qtbot.waitUntil(lambda: row is not None and row.isVisible(), timeout=WAIT)
+    words = find(row, QLabel, "timeRequestText").text()
+    assert words.startswith("Maya asks for 30 min more today (asked at ") and "“" not in words, words
