@@ -443,7 +443,7 @@ class ChangeHistoryPage(QWidget):
         elif not count:
             text = "No entries match these filters." if any(self.query_filters().values()) else "No changes yet."
         elif self.model.complete:
-            text = f"All {count} entries." if count != 1 else "1 entry."
+            text = {1: "1 entry.", 2: "Both entries."}.get(count, f"All {count} entries.")  # not "All 2 entries."
         else:
             text = f"{count} entries so far; scroll down for older ones."
         show_words(self.status, text)
