@@ -84,9 +84,11 @@ class UsageChart:
 
     @property
     def scale_max(self) -> int:
-        """The top of the minutes axis: the largest bar or limit, rounded up to a whole half hour."""
+        """The top of the minutes axis: the largest bar or limit and a tenth more, rounded up to a
+        whole half hour. Without the tenth, a day used to a whole-hour limit (2 h of 2 h) filled the
+        chart to its top edge, its limit line on the edge: it looked cut off (an outside tester)."""
         top = max([60, *(d.minutes for d in self.days), *(d.limit or 0 for d in self.days)])
-        return -(-top // 30) * 30
+        return -(-(top * 11) // 300) * 30
 
     def summary(self, teen_name: str) -> str:
         """The period in words, under the chart and for screen readers."""

@@ -183,7 +183,7 @@ class UsageChartWidget(QWidget):
         assert self.chart is not None
         plot = self._plot()
         top = self.chart.scale_max
-        step = 30 if top <= 120 else 60 if top <= 360 else 120
+        step = 30 if top <= 180 else 60 if top <= 420 else 120  # the top has room above the bars: a tenth
         grid = QColor(text)
         grid.setAlpha(50)
         small = QFont(self.font())

@@ -94,8 +94,11 @@ def test_a_day_not_used_reads_as_a_sentence() -> None:
     assert day.describe() == "Wednesday 4 March (today): not used; the limit was 1 h."
 
 
-def test_the_scale_covers_the_largest_bar_or_limit() -> None:
-    assert build_chart(week([200], [60]), TODAY, 1).scale_max == 210
-    assert build_chart(week([5], [40]), TODAY, 1).scale_max == 60
+def test_the_scale_covers_the_largest_bar_or_limit_with_room_above() -> None:
+    assert build_chart(week([200], [60]), TODAY, 1).scale_max == 240
+    assert build_chart(week([5], [40]), TODAY, 1).scale_max == 90
+    # 2 h used of a 2 h limit: the bar and its limit line stop below the chart's top edge.
+    assert build_chart(week([120], [120]), TODAY, 1).scale_max == 150
+    assert build_chart(week([100], [90]), TODAY, 1).scale_max == 120
     with pytest.raises(ValueError):
         build_chart([], TODAY, 0)
