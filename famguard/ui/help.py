@@ -33,6 +33,7 @@ SHORTCUTS = (
     ("Ctrl+T", "In the demo: show or hide the teen's phone beside the family"),
     ("F6", "In the demo, while adding a teen: from the pairing window to the teen's phone and back"),
     ("F1", "Getting started"),
+    ("F10", "Open the menus (then the arrow keys, Enter, Escape)"),
     ("Alt + underlined letter", "The button, box or menu with that letter underlined"),
     ("Arrow keys in a list of choices", "Move the choice; it applies when you stop, or at once with Enter"),
     ("Ctrl+Q", "Quit"),

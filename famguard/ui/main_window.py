@@ -248,8 +248,16 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self._action("&Safety Centre…", lambda: self.safety_centre_requested.emit("")))
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._shortcuts))
         self.help_menu.addAction(self._action("&About FamGuard", self._about))
+        # F10 opens the menu bar at its first menu, as on most desktops: a keyboard user who did
+        # not know the Alt letters pressed it and nothing happened (an outside tester).
+        self.menu_key_action = self._action("Open the menus", self._open_menus, "F10")
+        self.addAction(self.menu_key_action)
         self.server_url = ""
         self.set_account(None, None)
+
+    def _open_menus(self) -> None:
+        bar = self.menuBar()
+        bar.setActiveAction(self.account_menu.menuAction())
 
     def _action(self, text: str, slot: Callable[[], object], keys: str = "") -> QAction:
         action = _text_action(text, self)

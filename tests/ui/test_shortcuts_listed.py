@@ -37,3 +37,25 @@ def test_every_menu_shortcut_is_in_the_list(qtbot) -> None:
     }
     assert {"Ctrl+T", "Ctrl+I", "Ctrl+1", "F1"} <= shortcuts  # what the walk must find, or it proves nothing
     assert sorted(keys for keys in shortcuts if not _listed(keys)) == []
+
+
+def test_f10_opens_the_menus_for_the_keyboard(qtbot) -> None:
+    """An outside tester pressed F10, as on most desktops, and nothing happened."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_F10)
+    qtbot.waitUntil(window.account_menu.isVisible, timeout=2000)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Right)  # on to the next menu
+    qtbot.waitUntil(window.view_menu.isVisible, timeout=2000)
+    assert not window.account_menu.isVisible()
+    popup = QApplication.activePopupWidget()
+    assert isinstance(popup, QMenu)
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=2000)
