@@ -117,8 +117,7 @@ class Alerts(QObject):
         window goes once that request is no longer waiting."""
         count = self.pending = len(waiting)
         if self._request_notice is not None and self._request_notice[0] not in waiting:
-            if self.window.notice.isVisible() and self.window.notice.text() == self._request_notice[1]:
-                self.window.notice.hide()
+            self.window.withdraw_notice(self._request_notice[1])
             self._request_notice = None
         words = "no requests waiting" if not count else f"{count} request{'s' if count > 1 else ''} waiting"
         self.inbox_action.setText(f"Requests &inbox ({count})")
@@ -143,8 +142,9 @@ class Alerts(QObject):
             # as its detail ("Leo asks for more time: 45 min").
             joint = ". " if text[:1].isupper() else ": "
             words = f"{SYMBOLS.get(kind, 'ℹ')} {title}{joint}{text}"
-            notice, joined = self.window.notice, self._joined_words()
-            keep = bool(joined) and notice.isVisible() and notice.text().startswith(joined)
+            # The news that stays, shown or under a passing notice (MainWindow.show_notice).
+            standing, joined = self.window.standing_notice() or "", self._joined_words()
+            keep = bool(joined) and standing.startswith(joined)
             if not keep:
                 self._joined = []  # dismissed (or never shown): what stays starts again
             if kind == "guardian_joined":  # news of the kind that stays: all of it stays
@@ -166,17 +166,16 @@ class Alerts(QObject):
         remaining = [(a, words) for a, words in self._joined if a != about]
         if len(remaining) == len(self._joined):
             return
-        notice = self.window.notice
-        shown = notice.isVisible() and notice.text().startswith(joined)
+        standing = self.window.standing_notice() or ""
         self._joined = remaining
-        if not shown:
+        if not joined or not standing.startswith(joined):
             return
-        rest = notice.text()[len(joined) :].lstrip("\n")
+        rest = standing[len(joined) :].lstrip("\n")
         words = "\n".join([w for _a, w in remaining] + ([rest] if rest else []))
         if words:
             self.window.show_notice(words, hide_after_ms=0)
         else:
-            notice.hide()
+            self.window.withdraw_notice(standing)
 
     def open_window(self) -> None:
         self.window.showNormal()

@@ -24,6 +24,7 @@ class Banner(QFrame):
 
     action_clicked = Signal()
     focus_left = Signal()  # hidden while it had the keyboard focus
+    gone = Signal(bool)  # hidden by its own timer (False) or by the guardian's Dismiss (True)
 
     def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +37,7 @@ class Banner(QFrame):
         self.action.clicked.connect(self.action_clicked)
         self.close_button = named(QPushButton("Dismiss"), f"{object_name}Dismiss", "Dismiss message")
         self.close_button.setVisible(False)
-        self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(lambda: self._go(dismissed=True))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.label, 1)
@@ -46,7 +47,7 @@ class Banner(QFrame):
         self.hide()
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
-        self._hide_timer.timeout.connect(self.hide)
+        self._hide_timer.timeout.connect(lambda: self._go(dismissed=False))
 
     def show_text(self, text: str, *, action: str = "", dismissible: bool = False, hide_after_ms: int = 0) -> None:
         # Said when it appears or its words change: a screen reader heard nothing of a banner
@@ -65,6 +66,11 @@ class Banner(QFrame):
 
     def text(self) -> str:
         return self.label.text()
+
+    def _go(self, *, dismissed: bool) -> None:
+        self._hide_timer.stop()
+        self.hide()
+        self.gone.emit(dismissed)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
         # Hidden with the keyboard on its Dismiss (clicked, or hidden by its timer): Qt passed the

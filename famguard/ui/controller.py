@@ -323,7 +323,7 @@ class AppController(QObject):
         if left:
             return
         if resumed is not None and resumed is cached:
-            self.window.notice.hide()
+            self.window.withdraw_notice()
             assert self.family is not None  # shown by _local_ready
             self.family.go_online()
             return
@@ -342,8 +342,8 @@ class AppController(QObject):
 
     def _sign_in_shown(self) -> None:
         # The form says the keyring's problem under its "keep me signed in" box: not twice on one screen.
-        if self._keyring_notice is not None and self.window.notice.text() == self._keyring_notice:
-            self.window.notice.hide()
+        if self._keyring_notice is not None:
+            self.window.withdraw_notice(self._keyring_notice)
 
     def _startup_failed(self, exc: BaseException) -> None:
         self._make_alerts()
@@ -365,7 +365,7 @@ class AppController(QObject):
 
     def _resumed(self, session: AccountSession | None) -> None:
         self._resume = None
-        self.window.notice.hide()
+        self.window.withdraw_notice()
         if session is None:  # nothing remembered after all
             self.show_sign_in(create_account=False)
             return
@@ -560,7 +560,7 @@ class AppController(QObject):
             self.family = None
         self.window.teen_list.set_teens([])
         self.window.offline_banner.set_offline(False)
-        self.window.notice.hide()
+        self.window.withdraw_notice()
 
     # --- demo --------------------------------------------------------------------------------
 
@@ -627,7 +627,7 @@ class AppController(QObject):
     def _demo_live(self, env: DemoEnvironment, session: AccountSession) -> None:
         if self.demo_env is not env or self.session is not session or self.family is None:
             return
-        self.window.notice.hide()
+        self.window.withdraw_notice()
         self.family.go_online()
         if env.teen is not None:
             from famguard.ui.teen_presenter import TeenPhonePresenter

@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
 
         self.offline_banner = OfflineBanner()
         self.notice = Banner("noticeBanner", "Notice")
+        self._standing_notice: str | None = None  # see show_notice
+        self.notice.gone.connect(lambda dismissed: self._notice_gone(dismissed=dismissed))
         self.notice.focus_left.connect(lambda: self._focus_within())
         central = QWidget()
         layout = self._banners_below_screens = QVBoxLayout(central)
@@ -754,7 +756,34 @@ class MainWindow(QMainWindow):
         return current.objectName() if current is not None else ""
 
     def show_notice(self, text: str, *, hide_after_ms: int = 0) -> None:
+        """A notice under the page. One that stays (no `hide_after_ms`: "Signed in for this session
+        only…") comes back when a passing one shown over it ("✓ Preferences saved") is over or
+        dismissed: the passing one hid it for good, and the warning was never seen again."""
+        if not hide_after_ms:
+            self._standing_notice = text
         self.notice.show_text(text, dismissible=True, hide_after_ms=hide_after_ms)
+
+    def standing_notice(self) -> str | None:
+        """The notice that stays until dismissed or withdrawn, shown or under a passing one."""
+        return self._standing_notice
+
+    def withdraw_notice(self, text: str | None = None) -> None:
+        """Take away the notice `text` (shown, or waiting under a passing one), or every notice."""
+        if text is None or text == self._standing_notice:
+            self._standing_notice = None
+        if text is None or self.notice.text() == text:
+            self._notice_gone(dismissed=False)
+
+    def _notice_gone(self, *, dismissed: bool) -> None:
+        """The notice shown went (its time was up, it was dismissed or withdrawn): the one that
+        stays comes back under the page unless it is the one that went."""
+        standing = self._standing_notice
+        if dismissed and self.notice.text() == standing:
+            self._standing_notice = standing = None
+        if standing is None:
+            self.notice.hide()
+        else:
+            self.notice.show_text(standing, dismissible=True)
 
     def _about(self) -> None:
         from famguard.ui.help import show_about

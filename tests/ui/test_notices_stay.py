@@ -1,0 +1,65 @@
+"""A notice that stays until dismissed ("Signed in for this session only…", a guardian's question
+to join) is not lost under a passing one ("✓ Preferences saved.", 8 s): the bar had room for one,
+the passing notice replaced it and then hid itself, and the warning was never seen again (an
+outside tester saw one banner replace another). The real window's notice bar, clicked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from famguard.ui.main_window import MainWindow
+
+STAYS = "⚠ Signed in for this session only. The keyring is locked: unlock it to stay signed in."
+
+
+def _window(qtbot) -> MainWindow:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _dismiss(qtbot, window: MainWindow) -> None:
+    qtbot.mouseClick(window.notice.findChild(QPushButton, "noticeBannerDismiss"), Qt.MouseButton.LeftButton)
+
+
+def test_a_notice_that_stays_comes_back_after_a_passing_one(qtbot) -> None:
+    window = _window(qtbot)
+    window.show_notice(STAYS)
+    window.show_notice("✓ Preferences saved.", hide_after_ms=200)
+    assert window.notice.text() == "✓ Preferences saved."
+    qtbot.waitUntil(lambda: window.notice.text() == STAYS, timeout=3000)
+    assert window.notice.isVisible()
+    qtbot.wait(300)
+    assert window.notice.isVisible() and window.notice.text() == STAYS  # it stays
+
+    window.show_notice("✓ Saved the family agreement.", hide_after_ms=60_000)
+    _dismiss(qtbot, window)  # the passing one dismissed: the one that stays is back at once
+    assert window.notice.isVisible() and window.notice.text() == STAYS
+
+    _dismiss(qtbot, window)  # dismissed itself: gone for good
+    assert not window.notice.isVisible()
+    window.show_notice("✓ Preferences saved.", hide_after_ms=200)
+    qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=3000)
+    qtbot.wait(100)
+    assert not window.notice.isVisible()
+
+
+def test_a_notice_withdrawn_under_a_passing_one_does_not_come_back(qtbot) -> None:
+    window = _window(qtbot)
+    window.show_notice(STAYS)
+    window.show_notice("✓ Preferences saved.", hide_after_ms=300)
+    window.withdraw_notice(STAYS)  # e.g. the sign-in form now says the keyring's problem itself
+    assert window.notice.text() == "✓ Preferences saved."  # the passing one is left alone
+    qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=3000)
+    qtbot.wait(100)
+    assert not window.notice.isVisible()
+
+    window.show_notice(STAYS)
+    window.show_notice("✓ Preferences saved.", hide_after_ms=60_000)
+    window.withdraw_notice("✓ Preferences saved.")  # the passing one taken away: the other is back
+    assert window.notice.isVisible() and window.notice.text() == STAYS
+    window.withdraw_notice()  # everything (signed out)
+    assert not window.notice.isVisible() and window.standing_notice() is None
