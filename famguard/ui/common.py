@@ -343,11 +343,12 @@ def ask_where_to_save(parent: QWidget, title: str, file_name: str, file_filter: 
     offered = Path(in_documents(file_name))
     dialog = QFileDialog(parent, title, str(offered.parent), file_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    icons = _IconsByKind()
+    icons = _IconsByKind()  # held here while the dialog runs: a dialog does not own its icon provider
     dialog.setIconProvider(icons)
     dialog.selectFile(offered.name)
     try:
-        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else ""
+        chosen = dialog.selectedFiles() if dialog.exec() else []
+        return chosen[0] if chosen else ""
     finally:
         dialog.deleteLater()
 

@@ -37,6 +37,13 @@ def _custom_rule_with_a_limit(qtbot, launch, name: str):
     return trust, dialog, rules_before
 
 
+def _planned(qtbot, trust, dialog, name: str):
+    """The rule `name` once the dialog has closed and the phone page's cache holds it."""
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: any(r.name == name for r in trust.cached.rules), timeout=WAIT)
+    return next(r for r in trust.cached.rules if r.name == name)
+
+
 def test_minutes_out_of_range_are_refused_in_words_and_typed_minutes_are_saved(qtbot, launch):
     trust, dialog, rules_before = _custom_rule_with_a_limit(qtbot, launch, "Revision week")
     assert "10–720 min" in dialog.limit_range.text()
@@ -53,9 +60,7 @@ def test_minutes_out_of_range_are_refused_in_words_and_typed_minutes_are_saved(q
     assert dialog.problems.text() == ""
 
     _type_minutes(qtbot, dialog, "45")
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
-    qtbot.waitUntil(lambda: any(r.name == "Revision week" for r in trust.cached.rules), timeout=WAIT)
-    rule = next(r for r in trust.cached.rules if r.name == "Revision week")
+    rule = _planned(qtbot, trust, dialog, "Revision week")
     assert rule.controls["daily_limit_minutes"] == 45
 
 
@@ -77,9 +82,7 @@ def test_an_exam_rule_typed_as_1_30_limits_the_day_to_an_hour_and_a_half(qtbot, 
     assert list(trust.cached.rules) == rules_before
 
     _type_minutes(qtbot, dialog, "1.30")
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
-    qtbot.waitUntil(lambda: any(r.name == "Mocks" for r in trust.cached.rules), timeout=WAIT)
-    rule = next(r for r in trust.cached.rules if r.name == "Mocks")
+    rule = _planned(qtbot, trust, dialog, "Mocks")
     assert rule.controls["daily_limit_minutes"] == 90
 
 
@@ -108,7 +111,5 @@ def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, 
     box.lineEdit().selectAll()
     qtbot.keyClicks(box, "23:30")
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
-    qtbot.waitUntil(lambda: any(r.name == "Late nights" for r in trust.cached.rules), timeout=WAIT)
-    rule = next(r for r in trust.cached.rules if r.name == "Late nights")
+    rule = _planned(qtbot, trust, dialog, "Late nights")
     assert rule.controls["time_away"][0]["start"] == "23:30"
