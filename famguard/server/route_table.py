@@ -42,6 +42,9 @@ class RouteTable:
     def patch(self, path: str, **options: Any) -> Callable[[Endpoint], Endpoint]:
         return self._route("PATCH", path, options)
 
+    def put(self, path: str, **options: Any) -> Callable[[Endpoint], Endpoint]:
+        return self._route("PUT", path, options)
+
     def delete(self, path: str, **options: Any) -> Callable[[Endpoint], Endpoint]:
         return self._route("DELETE", path, options)
 

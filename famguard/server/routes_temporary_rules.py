@@ -1,7 +1,7 @@
-"""Temporary rules of a teen ("Exam weeks" until 20 June): a linked guardian plans, lists and
-removes them; they start and end by themselves in the teen's time zone (effective.py settles
-and announces that). The dates and controls are checked by famguard.domain.temporary, whose
-controls check is the PATCH's own parsing and age rules."""
+"""Temporary rules of a teen ("Exam weeks" until 20 June): a linked guardian plans, lists,
+changes (before they begin) and removes them; they start and end by themselves in the teen's
+time zone (effective.py settles and announces that). The dates and controls are checked by
+famguard.domain.temporary, whose controls check is the PATCH's own parsing and age rules."""
 
 from __future__ import annotations
 
@@ -72,18 +72,8 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
                 f"At most {MAX_PLANNED_RULES} temporary rules can be planned at once: "
                 "remove one, or wait until one has ended.",
             )
-        row = session.get(ControlsRow, teen_id)
-        if row is None:
-            raise not_found("The controls")
-        age = service.check_not_adult(session, teen)
-        stored, _etag = stored_controls(service, session, teen, row)
-        try:
-            typed = parse_rule_controls(body.controls, controls_from_json(json.loads(stored), age), age)
-        except DomainValidationError as exc:
-            problems.update(exc.fields)
-            typed = {}
-        dumped = json.dumps({name: SPECS[name].dump(value) for name, value in typed.items()}, separators=(",", ":"))
-        made = _made_already(session, teen_id, me.account_id, body, dumped, today) if typed else None
+        dumped = _checked_controls(service, session, teen, body, problems)
+        made = _made_already(session, teen_id, me.account_id, body, dumped, today) if dumped else None
         if made is not None:  # (its own dates are the overlap check_dates found)
             return _rule_out(session, made, rule_status(made.starts_on, made.ends_on, today))
         if problems:
@@ -107,6 +97,75 @@ def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
         service.publish(session, "temporary_rule_created", teen_id, data, service.family_ids(session, teen_id))
         settle(service, session, teen_id)  # one starting today starts now, and says so
         return _rule_out(session, rule, rule_status(rule.starts_on, rule.ends_on, today))
+
+
+@router.put("/v1/teens/{teen_id}/temporary-rules/{rule_id}", response_model=RuleOut, responses=errors(409, 429))
+def change_rule(teen_id: str, rule_id: str, body: RuleCreate, request: Request) -> RuleOut:
+    """Change a rule that has not begun: its name, days and settings, checked as when it was
+    planned (422 naming each field; it may not overlap the teen's other rules). A rule that has
+    begun can only be ended early (DELETE): 409 `rule_started`; an ended one is history: 409
+    `rule_ended`. The rule as it stands again (a retry whose reply was lost) is answered with it,
+    recorded once."""
+    service = _service(request)
+    with service.write_as(request, "guardian") as (session, me):
+        teen = service.linked_teen(session, me, teen_id)
+        # Its start is told first (the teen's midnight may have passed unseen), under the teen's
+        # settling lock: two changes at once (PostgreSQL) take turns, each checking the other's.
+        rule, today, status = _settled_rule_not_ended(service, session, teen_id, rule_id)
+        if status is RuleStatus.ACTIVE:
+            raise ApiError(409, "rule_started", "This rule has begun: it can be ended early, and a new one planned.")
+        others = [(r.starts_on, r.ends_on) for r in live_rules(session, teen_id) if r.id != rule.id]
+        problems = check_dates(body.name, body.starts_on, body.ends_on, today, others)
+        dumped = _checked_controls(service, session, teen, body, problems)
+        if problems:
+            raise ApiError(422, "validation_failed", "This temporary rule cannot be saved.", fields=problems)
+        asked = (body.name.strip(), body.starts_on, body.ends_on, dumped)
+        if (rule.name, rule.starts_on, rule.ends_on, rule.controls) == asked:
+            return _rule_out(session, rule, status)  # as it stands: nothing to record
+        before = rule_json(rule)
+        rule.name, rule.starts_on, rule.ends_on, rule.controls = asked
+        session.flush()
+        service.record(session, me.account_id, teen_id, "temporary_rule", "changed", before, rule_json(rule))
+        data = {"rule_id": rule.id, "name": rule.name, "starts_on": rule.starts_on.isoformat(),
+                "ends_on": rule.ends_on.isoformat(), "actor": me.display_name}  # fmt: skip
+        service.publish(session, "temporary_rule_changed", teen_id, data, service.family_ids(session, teen_id))
+        settle(service, session, teen_id)  # moved to begin today: it begins now, and says so
+        return _rule_out(session, rule, rule_status(rule.starts_on, rule.ends_on, today))
+
+
+def _settled_rule_not_ended(
+    service: Service, session: Session, teen_id: str, rule_id: str
+) -> tuple[TemporaryRuleRow, date, RuleStatus]:
+    """The teen's rule `rule_id` once the teen's rules are settled (under the teen's settling
+    lock), with the teen's today and its status then; 404 when it is not the teen's or removed,
+    409 `rule_ended` when it is history."""
+    settle(service, session, teen_id)
+    rule = session.get(TemporaryRuleRow, rule_id)
+    if rule is None or rule.teen_id != teen_id or rule.removed_at is not None:
+        raise not_found("That temporary rule")
+    today = teen_today_of(service, session, teen_id)
+    status = rule_status(rule.starts_on, rule.ends_on, today)
+    if status is RuleStatus.ENDED:
+        raise ApiError(409, "rule_ended", "This rule has already ended; it stays in the history.")
+    return rule, today, status
+
+
+def _checked_controls(
+    service: Service, session: Session, teen: Account, body: RuleCreate, problems: dict[str, str]
+) -> str:
+    """The rule's settings as stored (JSON), checked by the PATCH's own parsing and age rules
+    against the teen's controls; what is wrong goes into `problems` (then "": nothing to store)."""
+    row = session.get(ControlsRow, teen.id)
+    if row is None:
+        raise not_found("The controls")
+    age = service.check_not_adult(session, teen)
+    stored, _etag = stored_controls(service, session, teen, row)
+    try:
+        typed = parse_rule_controls(body.controls, controls_from_json(json.loads(stored), age), age)
+    except DomainValidationError as exc:
+        problems.update(exc.fields)
+        return ""
+    return json.dumps({name: SPECS[name].dump(value) for name, value in typed.items()}, separators=(",", ":"))
 
 
 def _made_already(
@@ -167,14 +226,7 @@ def remove_rule(teen_id: str, rule_id: str, request: Request) -> Response:
         # reads "started", then "ended early". And settling takes the teen's lock before the rule
         # is read: two removals at once (PostgreSQL) each read it not removed yet, and both
         # removed it — two 204s, "ended early" twice in the history, the family told twice.
-        settle(service, session, teen_id)
-        rule = session.get(TemporaryRuleRow, rule_id)
-        if rule is None or rule.teen_id != teen_id or rule.removed_at is not None:
-            raise not_found("That temporary rule")
-        today = teen_today_of(service, session, teen_id)
-        status = rule_status(rule.starts_on, rule.ends_on, today)
-        if status is RuleStatus.ENDED:
-            raise ApiError(409, "rule_ended", "This rule has already ended; it stays in the history.")
+        rule, _today, status = _settled_rule_not_ended(service, session, teen_id, rule_id)
         removed = session.execute(  # and only while not removed: exactly one removal wins
             update(TemporaryRuleRow)
             .where(TemporaryRuleRow.id == rule.id, TemporaryRuleRow.removed_at.is_(None))

@@ -89,6 +89,12 @@ BODIES: dict[tuple[str, str], Any] = {
         "ends_on": "2026-12-31",
         "controls": {"daily_limit_minutes": 120},
     },
+    ("PUT", "/v1/teens/{teen_id}/temporary-rules/{rule_id}"): {
+        "name": "Holiday",
+        "starts_on": "2026-12-20",
+        "ends_on": "2026-12-31",
+        "controls": {"daily_limit_minutes": 120},
+    },
 }
 RULE = {"name": "Exams", "starts_on": "2026-11-25", "ends_on": "2026-11-30", "controls": {"daily_limit_minutes": 30}}
 
@@ -131,6 +137,7 @@ GUARDIAN_ONLY = [
     ("GET", "/v1/teens/{teen}/phone", None),
     ("GET", "/v1/teens/{teen}/temporary-rules", None),
     ("POST", "/v1/teens/{teen}/temporary-rules", RULE),
+    ("PUT", "/v1/teens/{teen}/temporary-rules/{rule}", {**RULE, "starts_on": "2026-12-20", "ends_on": "2026-12-31"}),
     ("DELETE", "/v1/teens/{teen}/temporary-rules/{rule}", None),
 ]
 TEEN_ONLY = [
