@@ -115,6 +115,23 @@ def _planned_end(rule: Mapping[str, Any]) -> str:
         return ""
 
 
+def _rule_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """ ": now called “Mocks”; now from Monday 14 December to Friday 18 December; now Daily
+    screen-time limit 45 min" — what a change to a planned rule changed, each part once."""
+    parts = []
+    if after.get("name") != before.get("name"):
+        parts.append(f"now called “{after.get('name')}”")
+    if (after.get("starts_on"), after.get("ends_on")) != (before.get("starts_on"), before.get("ends_on")):
+        try:
+            start, end = date.fromisoformat(str(after["starts_on"])), date.fromisoformat(str(after["ends_on"]))
+            parts.append(f"now from {day_in_words(start)} to {day_in_words(end)}")
+        except (KeyError, ValueError):
+            parts.append("new days")
+    if after.get("controls") != before.get("controls") and isinstance(after.get("controls"), Mapping):
+        parts.append(f"settings now {rule_changes(after['controls'])}")
+    return f": {'; '.join(parts)}" if parts else ""
+
+
 def activity_in_words(entry: ActivityEntry) -> str:
     """One line of the change log, without the time (the view adds it in the teen's zone)."""
     who = _who(entry)
@@ -155,6 +172,10 @@ def activity_in_words(entry: ActivityEntry) -> str:
             start, end = date.fromisoformat(rule["starts_on"]), date.fromisoformat(rule["ends_on"])
             changes = rule_changes(rule["controls"])
             return f"{who} planned “{name}” from {day_in_words(start)} to {day_in_words(end)}: {changes}"
+        if entry.field == "changed" and isinstance(entry.before, Mapping) and isinstance(entry.after, Mapping):
+            return f"{who} changed the temporary rule “{entry.before.get('name', name)}”" + _rule_changed(
+                entry.before, entry.after
+            )
         if entry.field == "ended_early" and isinstance(rule, Mapping):
             # A guardian stopped a rule in force ("removed" read as if it had never applied).
             until = _planned_end(rule)

@@ -63,6 +63,7 @@ HISTORY_EVENTS = frozenset(
         "link_ending",
         "teen_turned_16",
         "temporary_rule_created",
+        "temporary_rule_changed",
         "temporary_rule_started",
         "temporary_rule_ended",
         "temporary_rule_removed",

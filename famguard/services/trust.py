@@ -81,6 +81,15 @@ class TrustService:
         self.refresh_rules(teen_id)
         return rule
 
+    def change_rule(
+        self, teen_id: str, rule_id: str, name: str, starts_on: date, ends_on: date, controls: Mapping[str, Any]
+    ) -> TemporaryRule:
+        """Change a rule not begun yet (`controls` in wire form). Raises ValidationFailed naming
+        each field, or Conflict when it has begun or ended meanwhile."""
+        rule = self.api.change_temporary_rule(teen_id, rule_id, name, starts_on, ends_on, controls)
+        self.refresh_rules(teen_id)
+        return rule
+
     def remove_rule(self, teen_id: str, rule_id: str) -> None:
         self.api.remove_temporary_rule(teen_id, rule_id)
         self.refresh_rules(teen_id)

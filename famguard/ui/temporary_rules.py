@@ -45,9 +45,10 @@ DATE_REACH_DAYS = 365  # the date boxes reach this far either side of today
 
 
 class PlannedRuleRow(QWidget):
-    """One planned rule: its words and "Remove…" (named after the rule: a screen reader reaching
-    the second of two buttons must know which rule it removes)."""
+    """One planned rule: its words, "Change…" and "Remove…" (named after the rule: a screen reader
+    reaching the second of two rules' buttons must know which rule it changes or removes)."""
 
+    change_requested = Signal(str)  # rule id
     remove_requested = Signal(str, str)  # rule id, name
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -58,9 +59,13 @@ class PlannedRuleRow(QWidget):
         self.remove_button = QPushButton("Remove…")
         self.remove_button.setObjectName("removePlannedRuleButton")
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self.rule_id, self.rule_name))
+        self.change_button = QPushButton("Change…")
+        self.change_button.setObjectName("changePlannedRuleButton")
+        self.change_button.clicked.connect(lambda: self.change_requested.emit(self.rule_id))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label, 1)
+        row.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
 
     def show_rule(self, rule: TemporaryRule, words: str) -> None:
@@ -68,12 +73,15 @@ class PlannedRuleRow(QWidget):
         show_words(self.label, words)
         self.remove_button.setAccessibleName(f"Remove the planned rule “{rule.name}”")
         self.remove_button.setAccessibleDescription(words)
+        self.change_button.setAccessibleName(f"Change the planned rule “{rule.name}”")
+        self.change_button.setAccessibleDescription(words)
 
 
 class TemporaryRulesBox(QGroupBox):
     plan_requested = Signal()
     remove_requested = Signal(str, str)  # the rule in force: rule id, name
     remove_planned_requested = Signal(str, str)  # a rule not started yet: rule id, name
+    change_planned_requested = Signal(str)  # a rule not started yet: rule id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Temporary rules", parent)
@@ -152,6 +160,7 @@ class TemporaryRulesBox(QGroupBox):
             if row is None:
                 row = self._planned_rows[rule.id] = PlannedRuleRow(self.planned)
                 row.remove_requested.connect(self.remove_planned_requested)
+                row.change_requested.connect(self.change_planned_requested)
             row.show_rule(rule, words)
             rows.append(row)
         if rows != self._rows_in_order():
@@ -164,7 +173,8 @@ class TemporaryRulesBox(QGroupBox):
         # focus chain follows creation), after the page's other parts, not before "Plan…".
         previous: QWidget = self.end_button
         for row in rows:
-            QWidget.setTabOrder(previous, row.remove_button)
+            QWidget.setTabOrder(previous, row.change_button)
+            QWidget.setTabOrder(row.change_button, row.remove_button)
             previous = row.remove_button
         QWidget.setTabOrder(previous, self.plan_button)
         self.planned.setVisible(bool(rows))
@@ -179,8 +189,9 @@ class TemporaryRulesBox(QGroupBox):
 
 
 class RuleDialog(QDialog):
-    """Plan a temporary rule. `submitted(name, starts_on, ends_on, controls)`; the presenter
-    answers with `show_problems` (the dialog stays open) or closes it."""
+    """Plan a temporary rule, or change one not begun yet (`take_rule`). `submitted(name,
+    starts_on, ends_on, controls)`; the presenter answers with `show_problems` (the dialog stays
+    open) or closes it."""
 
     submitted = Signal(str, object, object, object)
 
@@ -190,6 +201,9 @@ class RuleDialog(QDialog):
         self.setWindowTitle(f"Plan a temporary rule for {teen_name}")
         self.setModal(True)
         self.today = today
+        self.teen_name = teen_name
+        self.changing: TemporaryRule | None = None  # the rule changed (take_rule), or None: a new one
+        self._kept_controls: dict[str, Any] = {}  # a changed rule's settings the form has no box for
         self.kind = named(QComboBox(), "ruleKind", "Kind of rule")
         self.kind.addItems([p.name for p in PRESETS] + [CUSTOM])
         self.name = one_line(named(QLineEdit(), "ruleName", "Name of the rule"))
@@ -227,6 +241,8 @@ class RuleDialog(QDialog):
             clock.typing_refused.connect(self._time_refused)
         self.search_off = named(QCheckBox("Switch &search off"), "ruleSearchOff", "Switch search off")
         self.problems = named(wrapping_label("", "ruleProblems"), "ruleProblems", "Problems")
+        self.kept = named(wrapping_label("", "ruleKept"), "ruleKept", "Other settings of the rule")
+        self.kept.hide()
         self.save = named(QPushButton("Save &rule"), "saveRuleButton", "Save the rule")
         self.save.setDefault(True)
         cancel = named(QPushButton("Cancel"), "cancelRuleButton", "Cancel")
@@ -245,7 +261,7 @@ class RuleDialog(QDialog):
                         self.search_off.toggled):  # fmt: skip
             changed.connect(self._edited)
 
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow("&Kind", self.kind)
         form.addRow("&Name", self.name)
         form.addRow("&First day", self.starts)
@@ -272,6 +288,7 @@ class RuleDialog(QDialog):
             f"midnight after the last (at most {MAX_RULE_DAYS} days). Settings you leave unticked stay as they are.",
             "ruleHelp"))  # fmt: skip
         layout.addLayout(form)
+        layout.addWidget(self.kept)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         # A notch of the wheel over "Kind" swapped the preset, rewriting the name and the numbers.
@@ -324,14 +341,13 @@ class RuleDialog(QDialog):
             return
         if self._question is not None:
             return  # asked already
+        words = (
+            ("Give up this rule?", "What you have filled in here is not kept, and nothing is planned.")
+            if self.changing is None
+            else ("Give up these changes?", f"“{self.changing.name}” stays as it was planned.")
+        )
         box, discard = safe_question(
-            self,
-            "discardRuleQuestion",
-            "Plan a temporary rule",
-            "Give up this rule?",
-            "What you have filled in here is not kept, and nothing is planned.",
-            "&Give it up",
-            "&Keep editing",
+            self, "discardRuleQuestion", self.windowTitle(), *words, "&Give it up", "&Keep editing"
         )
         self._question = ask_without_blocking(box, discard, self._discard_answered)
 
@@ -380,12 +396,58 @@ class RuleDialog(QDialog):
             self._presetting = False
         show_words(self.problems, "")
 
+    def take_rule(self, rule: TemporaryRule) -> None:
+        """Change `rule`, which has not begun: its name, days and settings in the form, "Save
+        changes". The kinds (a new rule's presets) are not offered. A setting the form has no box
+        for (a rule planned elsewhere, with comments or a weekday's limit) stays as planned and is
+        said under the form: changing the name alone must not drop it."""
+        self.changing = rule
+        self.setWindowTitle(f"Change the temporary rule “{rule.name}” for {self.teen_name}")
+        self.save.setText("Save &changes")
+        self.save.setAccessibleName("Save the changes to the rule")
+        self.form.setRowVisible(self.kind, False)
+        kept = dict(rule.controls)
+        limit = kept.pop("daily_limit_minutes", None)
+        if limit is not None and kept.get("daily_limit_overrides") == {}:
+            del kept["daily_limit_overrides"]  # a rule's limit applies every day: said with the limit
+        nightly = _every_night(kept.get("time_away"))
+        if nightly is not None:
+            del kept["time_away"]
+        search_off = kept.get("search_enabled") is False
+        if search_off:
+            del kept["search_enabled"]
+        self._presetting = True  # what the rule holds, not what the guardian set
+        try:
+            self.name.setText(rule.name)
+            self.starts.set_day(rule.starts_on)
+            self.ends.set_day(rule.ends_on)
+            self.limit_on.setChecked(limit is not None)
+            self.limit.setValue(int(limit) if isinstance(limit, int) else 60)
+            self.limit.setEnabled(limit is not None)
+            self.nights_on.setChecked(nightly is not None)
+            start, end = nightly or ("22:00", "07:00")
+            self.night_start.setTime(QTime.fromString(start, "HH:mm"))
+            self.night_end.setTime(QTime.fromString(end, "HH:mm"))
+            self.night_start.setEnabled(nightly is not None)
+            self.night_end.setEnabled(nightly is not None)
+            self.search_off.setChecked(search_off)
+        finally:
+            self._presetting = False
+        self._kept_controls = kept
+        if kept:
+            show_words(self.kept, f"Also in this rule, kept as planned: {teen_view.rule_changes(kept)}.")
+        self.kept.setVisible(bool(kept))
+        show_words(self.problems, "")
+        self.name.setFocus()
+        self.name.selectAll()
+
     def controls(self) -> dict[str, Any]:
-        """The rule's settings in wire form, from what is ticked."""
-        chosen: dict[str, Any] = {}
+        """The rule's settings in wire form, from what is ticked (and, for a rule changed, what
+        the form has no box for, as planned)."""
+        chosen: dict[str, Any] = dict(self._kept_controls)
         if self.limit_on.isChecked():
             chosen["daily_limit_minutes"] = self.limit.value()
-            chosen["daily_limit_overrides"] = {}
+            chosen.setdefault("daily_limit_overrides", {})
         if self.nights_on.isChecked():
             chosen["time_away"] = [
                 {
@@ -472,3 +534,15 @@ def _widest_span(metrics: QFontMetrics) -> int:
     day = f"{weekday} 28 {month} 2027"
     most = 2 * DATE_REACH_DAYS + 1
     return metrics.horizontalAdvance(f"✗ {most} days: {day} to {day} — at most {MAX_RULE_DAYS}") + 2
+
+
+def _every_night(away: object) -> tuple[str, str] | None:
+    """(start, end) of a rule's time away when it is one block every night, as this dialog plans
+    it; None for anything else (kept as it is)."""
+    if not isinstance(away, list) or len(away) != 1 or not isinstance(away[0], Mapping):
+        return None
+    block = away[0]
+    if sorted(block.get("days", [])) != sorted(EVERY_NIGHT):
+        return None
+    start, end = block.get("start"), block.get("end")
+    return (start, end) if isinstance(start, str) and isinstance(end, str) else None

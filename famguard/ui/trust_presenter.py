@@ -107,6 +107,7 @@ class TrustPresenter(Presenter):
             self.track(page.rules.plan_requested, self.plan)
             self.track(page.rules.remove_requested, self.end_rule)
             self.track(page.rules.remove_planned_requested, self.remove_planned_rule)
+            self.track(page.rules.change_planned_requested, self.change_planned_rule)
             self.track(page.controls_requested, self.window.show_teen_page)
             self._render()
         return self._page
@@ -254,13 +255,33 @@ class TrustPresenter(Presenter):
         return section
 
     def plan(self) -> None:
+        self._open_rule_dialog(None)
+
+    def change_planned_rule(self, rule_id: str) -> None:
+        """ "Change…" on a rule that has not begun: the form with the rule in it."""
+        cached = self.cached
+        rule = next((r for r in cached.rules if r.id == rule_id), None) if cached is not None else None
+        if cached is None or rule is None:
+            return
+        if rule.starts_on <= self._today(cached, self.clock()):
+            # It began since the page was drawn (the teen's midnight): the service would refuse.
+            self.window.show_notice(
+                f"ℹ “{rule.name}” has begun: it can be ended early (“End now…”), and a new rule planned.",
+                hide_after_ms=15000,
+            )
+            return
+        self._open_rule_dialog(rule)
+
+    def _open_rule_dialog(self, changing: TemporaryRule | None) -> None:
         cached = self.cached
         row = self.teens.row(cached.teen_id) if cached else None
-        if cached is None or row is None:
+        if cached is None or row is None or self.dialog is not None:
             return
         from famguard.ui.temporary_rules import RuleDialog
 
         dialog = RuleDialog(row.name, self._today(cached, self.clock()), self.window)
+        if changing is not None:
+            dialog.take_rule(changing)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
@@ -272,7 +293,8 @@ class TrustPresenter(Presenter):
             dialog.give_up()
             return
         today = self._today(cached, self.clock())
-        others = [(r.starts_on, r.ends_on) for r in cached.rules]
+        changing = dialog.changing
+        others = [(r.starts_on, r.ends_on) for r in cached.rules if changing is None or r.id != changing.id]
         problems = check_dates(name, starts, ends, today, others)
         if cached.base is not None:  # the same checks the service makes, before asking it
             try:
@@ -286,8 +308,9 @@ class TrustPresenter(Presenter):
 
         def planned(rule: TemporaryRule) -> None:
             dialog.accept()
+            done = "planned" if changing is None else "changed"
             self.window.show_notice(
-                f"✓ “{rule.name}” planned for {row.name}: {rule_changes(rule.controls)}.", hide_after_ms=10000
+                f"✓ “{rule.name}” {done} for {row.name}: {rule_changes(rule.controls)}.", hide_after_ms=10000
             )
 
         def refused(exc: BaseException) -> None:
@@ -301,8 +324,11 @@ class TrustPresenter(Presenter):
             else:
                 self.failed(exc)
 
-        self.run(partial(self.trust.create_rule, teen_id, name, starts, ends, chosen), planned, on_error=refused,
-                 name="plan a rule")  # fmt: skip
+        if changing is None:
+            asked = partial(self.trust.create_rule, teen_id, name, starts, ends, chosen)
+        else:
+            asked = partial(self.trust.change_rule, teen_id, changing.id, name, starts, ends, chosen)
+        self.run(asked, planned, on_error=refused, name="plan a rule" if changing is None else "change a rule")
 
     def end_rule(self, rule_id: str, name: str) -> None:
         self._remove_when_asked(

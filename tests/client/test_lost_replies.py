@@ -45,7 +45,7 @@ def sent(family: Family, request_line: str) -> int:
     return family.proxy.count(request_line)
 
 
-def test_a_temporary_rule_is_planned_once(family: Family) -> None:
+def test_a_temporary_rule_is_planned_changed_and_removed_once(family: Family) -> None:
     teen_id = pair(family.guardian, family.teen)
     start = date.today() + timedelta(days=3)
     lose_the_next_reply(family, "POST /v1/teens/")
@@ -56,6 +56,15 @@ def test_a_temporary_rule_is_planned_once(family: Family) -> None:
     assert [r.id for r in family.guardian.temporary_rules(teen_id)] == [rule.id]
     kinds = [a.field for a in family.guardian.activity(teen_id) if a.kind == "temporary_rule"]
     assert kinds == ["created"]
+
+    lose_the_next_reply(family, "PUT /v1/teens/")
+    changed = family.guardian.change_temporary_rule(
+        teen_id, rule.id, "Mock exams", start, start + timedelta(days=3), {"daily_limit_minutes": 45}
+    )
+    assert sent(family, "PUT /v1/teens/") == 2
+    assert (changed.id, changed.name, changed.controls["daily_limit_minutes"]) == (rule.id, "Mock exams", 45)
+    kinds = [a.field for a in family.guardian.activity(teen_id) if a.kind == "temporary_rule"]
+    assert kinds == ["changed", "created"]  # changed once
 
     lose_the_next_reply(family, "DELETE /v1/teens/")
     family.guardian.remove_temporary_rule(teen_id, rule.id)  # the second answer is 404: it is gone
