@@ -42,6 +42,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 HOW_TO_TYPE_A_DAY = "type the day, month and year, as 15 Mar 2027"
 _DAY_PARTS = re.compile(r"[0-9]+|[A-Za-z]+")
 _DAY_SEPARATORS = re.compile(r"[\s/.,-]*")
+_ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.IGNORECASE)  # "1st", "22nd"
 
 
 def day_text(day: date) -> str:
@@ -49,15 +50,18 @@ def day_text(day: date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"
 
 
-def read_day(typed: str, shown: date) -> date:
+def read_day(typed: str, shown: date, from_day: date | None = None) -> date:
     """The day `typed` names, as a guardian types one into a date box that showed `shown`: the day,
     month and year in that order, the month in words or digits, any of " / . , -" between them
     ("15 Mar 2027", "15/3/27", "15.03.2027"), or the year first ("2027-03-15"), or the month in
-    words first ("Mar 15"). What is left out is `shown`'s: "20" is the 20th of its month; a
-    day and month without a year are the one nearest to it ("5 Jan" typed over 20 Dec 2026 is
-    5 Jan 2027). Raises ValueError with the reason in words ("February 2027 has 28 days")."""
-    parts = _DAY_PARTS.findall(typed)
-    if not parts or "".join(parts) != _DAY_SEPARATORS.sub("", typed) or len(parts) > 3:
+    words first ("Mar 15"), a day written "1st". What is left out is `shown`'s: "20" is the 20th
+    of its month; a day and month without a year are the one nearest to it ("5 Jan" typed over
+    20 Dec 2026 is 5 Jan 2027) — from `from_day` on when one is given, for a day alone too (a
+    rule's days are today or later: "1/12" typed on 6 December 2026 is 1 December 2027, "3" is
+    3 January). Raises ValueError with the reason in words ("February 2027 has 28 days")."""
+    text = _ORDINAL.sub("", typed)
+    parts = _DAY_PARTS.findall(text)
+    if not parts or "".join(parts) != _DAY_SEPARATORS.sub("", text) or len(parts) > 3:
         raise ValueError(HOW_TO_TYPE_A_DAY)
     if parts[0].isalpha() and len(parts) >= 2:  # "Mar 15 [2027]"
         parts[0], parts[1] = parts[1], parts[0]
@@ -66,13 +70,16 @@ def read_day(typed: str, shown: date) -> date:
     day_part, month_part, year_part = (parts + [None, None])[:3]
     if not day_part or not day_part.isdigit() or len(day_part) > 2:
         raise ValueError(HOW_TO_TYPE_A_DAY)
-    month = shown.month if month_part is None else _month(month_part)
-    if year_part is None:
-        year = shown.year if month_part is None else _nearest_year(int(day_part), month, shown)
-    elif year_part.isdigit() and len(year_part) in (2, 4):
-        year = int(year_part) + (2000 if len(year_part) == 2 else 0)
+    if month_part is None:  # a day alone: of the month shown, or the nearest month from `from_day` on
+        year, month = _nearest_month(int(day_part), shown, from_day)
     else:
-        raise ValueError(HOW_TO_TYPE_A_DAY)
+        month = _month(month_part)
+        if year_part is None:
+            year = _nearest_year(int(day_part), month, shown, from_day)
+        elif year_part.isdigit() and len(year_part) in (2, 4):
+            year = int(year_part) + (2000 if len(year_part) == 2 else 0)
+        else:
+            raise ValueError(HOW_TO_TYPE_A_DAY)
     if not 1900 <= year <= 2999:  # "0000" or "9999": a slip, and beyond what `date` can step over
         raise ValueError(HOW_TO_TYPE_A_DAY)
     day = int(day_part)
@@ -98,13 +105,30 @@ def _month(part: str) -> int:
     raise ValueError(f"“{part}” is not a month: {HOW_TO_TYPE_A_DAY}")
 
 
-def _nearest_year(day: int, month: int, shown: date) -> int:
-    """Of the years before, of and after `shown`'s, the one whose `month` and `day` are nearest to it
-    (a day that is in none of them, 30 February, is left to be refused in words)."""
+def _nearest_month(day: int, shown: date, from_day: date | None) -> tuple[int, int]:
+    """(year, month) of a day typed alone: `shown`'s month; with `from_day`, of the months before,
+    of and after `shown`'s, the one whose `day` is nearest to `shown` from `from_day` on ("28" typed
+    into a last day showing 2 January, the first day being 20 December, is 28 December)."""
+    if from_day is None:
+        return shown.year, shown.month
+    months = [(shown.year + (shown.month - 1 + step) // 12, (shown.month - 1 + step) % 12 + 1) for step in (-1, 0, 1)]
+    to_come = [(year, month) for year, month in months
+               if 1 <= day <= _days_in(year, month) and date(year, month, day) >= from_day]  # fmt: skip
+    if not to_come:
+        return shown.year, shown.month
+    return min(to_come, key=lambda ym: abs((date(ym[0], ym[1], day) - shown).days))
+
+
+def _nearest_year(day: int, month: int, shown: date, from_day: date | None) -> int:
+    """Of the years before, of and after `shown`'s, the one whose `month` and `day` are nearest to it,
+    among those from `from_day` on when any is (a day that is in none of them, 30 February, is left
+    to be refused in words)."""
     candidates = [year for year in (shown.year - 1, shown.year, shown.year + 1)
                   if 1 <= day <= _days_in(year, month)]  # fmt: skip
     if not candidates:
         return shown.year
+    later = [year for year in candidates if from_day is None or date(year, month, day) >= from_day]
+    candidates = later or candidates
     return min(candidates, key=lambda year: abs((date(year, month, day) - shown).days))
 
 
@@ -184,6 +208,10 @@ def check_dates(
         problems["ends_on"] = f"A temporary rule lasts at most {MAX_RULE_DAYS} days."
     elif ends_on < today:
         problems["ends_on"] = "This rule would already be over: choose a last day from today on."
+    elif starts_on < today:
+        # A rule cannot have applied on days gone by: one begun "last Tuesday" was in force at once
+        # and the screen-time chart drew those days against its limit, over it (an outside tester).
+        problems["starts_on"] = "A rule cannot begin on a day gone by: choose today or a later first day."
     if not problems:
         for start, end in others:
             if starts_on <= end and start <= ends_on:

@@ -35,6 +35,8 @@ class DateBox(QLineEdit):
         self._day = day
         self._earliest, self._latest = date(1900, 1, 1), date(2999, 12, 31)
         self._calendar: QCalendarWidget | None = None
+        # A day and month typed without a year are the nearest from this day on, when set.
+        self.guess_from: date | None = None
         self.setMaxLength(MOST_TYPED)
         self.setToolTip("Type a day, as 15 Mar 2027 or 15/3, or press Alt+Down to pick it on a calendar")
         trailing = QLineEdit.ActionPosition.TrailingPosition
@@ -72,7 +74,7 @@ class DateBox(QLineEdit):
             self.setText(day_text(self._day))
             return True
         try:
-            day = read_day(typed, self._day)
+            day = read_day(typed, self._day, self.guess_from)
             if not self._earliest <= day <= self._latest:
                 raise ValueError(
                     f"it is too far from today: choose a day from {day_text(self._earliest)} to "

@@ -220,6 +220,12 @@ class RuleDialog(QDialog):
         self.span.ensurePolished()
         self.span.setMinimumWidth(_widest_span(self.span.fontMetrics()))
         self._refusal_about_dates = False  # Save's refusal says what is wrong with the dates
+        self._first_day = today
+        # Connected first: a first day moved past the last one takes the last one along.
+        self.starts.day_changed.connect(self._first_day_moved)
+        # A day typed without its month or year is one to come: from today for the first day
+        # ("1/12" typed in December is next December, not last week), from the first for the last.
+        self.starts.guess_from = self.ends.guess_from = today
         for edit, field in ((self.starts, "First day"), (self.ends, "Last day")):
             edit.day_changed.connect(self._say_span)
             edit.typing_refused.connect(lambda words, field=field: self._day_refused(field, words))
@@ -300,6 +306,15 @@ class RuleDialog(QDialog):
         self._watch_what_the_guardian_sets()
         self._preset(self.kind.currentText())
         self.name.setFocus()
+
+    def _first_day_moved(self, first: date) -> None:
+        """A first day moved past the last day takes it along, the rule as long as before: a first
+        day typed as 15 March left the last on 19 December ("✗ The last day is before the first"),
+        and "20" typed there then was 20 December, not 20 March (an outside tester)."""
+        moved, self._first_day = first - self._first_day, first
+        self.ends.guess_from = first
+        if first > self.ends.day():
+            self.ends.set_day(self.ends.day() + moved)
 
     def _say_span(self, *_changed: object) -> None:
         """The days, and at once what is wrong with them (before, only Save said a span was over

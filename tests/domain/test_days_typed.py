@@ -33,6 +33,9 @@ SHOWN = date(2027, 2, 10)
         ("29 Feb 2028", date(2028, 2, 29)),
         ("5 jan", date(2027, 1, 5)),
         ("15 Mar", date(2027, 3, 15)),
+        ("1st Mar", date(2027, 3, 1)),
+        ("22nd March 2027", date(2027, 3, 22)),
+        ("Mar 3rd", date(2027, 3, 3)),
     ],
 )
 def test_a_day_is_read_as_it_is_typed(typed: str, day: date) -> None:
@@ -43,6 +46,19 @@ def test_a_day_and_month_without_a_year_are_the_nearest_to_the_day_shown() -> No
     assert read_day("5 Jan", date(2026, 12, 20)) == date(2027, 1, 5)  # not last January
     assert read_day("20 Dec", date(2027, 1, 3)) == date(2026, 12, 20)
     assert read_day("1 Jul", date(2027, 6, 1)) == date(2027, 7, 1)
+
+
+def test_from_a_day_on_the_nearest_day_to_come_is_meant() -> None:
+    """A rule's days are today or later: "1/12" typed on 6 December 2026 into a box showing the
+    19th is 1 December 2027, not five days ago (an outside tester's rule began in the past)."""
+    today = date(2026, 12, 6)
+    assert read_day("1/12", date(2026, 12, 19), today) == date(2027, 12, 1)
+    assert read_day("20 Dec", date(2026, 12, 19), today) == date(2026, 12, 20)
+    assert read_day("5 Jan", date(2026, 12, 19), today) == date(2027, 1, 5)
+    assert read_day("3", date(2026, 12, 19), today) == date(2027, 1, 3)  # a day alone: the next 3rd
+    assert read_day("28", date(2027, 1, 2), date(2026, 12, 20)) == date(2026, 12, 28)  # nearest, from the 20th
+    assert read_day("20", date(2027, 3, 28), date(2027, 3, 15)) == date(2027, 3, 20)
+    assert read_day("3", date(2026, 12, 19)) == date(2026, 12, 3)  # without a day to come from: the month shown
 
 
 @pytest.mark.parametrize(

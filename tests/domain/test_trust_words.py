@@ -30,6 +30,10 @@ def test_the_date_rules_of_a_rule() -> None:
     assert check_dates("Exams", TODAY, TODAY + timedelta(days=91), TODAY) == {}
     assert "ends_on" in check_dates("Exams", TODAY, TODAY + timedelta(days=92), TODAY)
     assert "ends_on" in check_dates("Exams", TODAY - timedelta(days=5), TODAY - timedelta(days=1), TODAY)
+    # Begun on a day gone by: it would have applied to days already lived (the chart drew them over it).
+    assert check_dates("Exams", TODAY - timedelta(days=5), TODAY + timedelta(days=1), TODAY) == {
+        "starts_on": "A rule cannot begin on a day gone by: choose today or a later first day."
+    }
     assert "name" in check_dates(" ", TODAY, TODAY, TODAY)
     clash = check_dates("Holiday", TODAY + timedelta(days=3), TODAY + timedelta(days=9), TODAY,
                         [(TODAY, TODAY + timedelta(days=3))])  # fmt: skip

@@ -93,6 +93,7 @@ def test_a_rule_starting_today_applies_to_the_teen_at_once_and_reverts_when_remo
     [
         ({"ends_on": "2027-02-25"}, "ends_on"),  # 93 days
         ({"starts_on": "2026-11-20", "ends_on": "2026-11-24"}, "ends_on"),  # over already
+        ({"starts_on": "2026-11-20", "ends_on": "2026-11-30"}, "starts_on"),  # begun on a day gone by
         ({"starts_on": "2026-12-06", "ends_on": "2026-12-01"}, "ends_on"),  # ends before it starts
         ({"name": "   "}, "name"),
         ({"controls": {"comments": "everyone"}}, "controls.comments"),  # not under 16 (the PATCH rule)

@@ -55,7 +55,7 @@ def test_the_days_of_a_rule_are_typed_digit_by_digit(qtbot) -> None:
         ("15/3/27", date(2027, 3, 15)),
         ("15.03.2027", date(2027, 3, 15)),
         ("2027-03-15", date(2027, 3, 15)),
-        ("5 jan", date(2027, 1, 5)),  # the 5 January nearest to the day shown, not last January
+        ("5 may", date(2027, 5, 5)),
         ("Mar 15", date(2027, 3, 15)),
     ],
 )
@@ -153,13 +153,45 @@ def test_up_and_down_step_a_day_and_the_calendar_opens_and_picks_by_keyboard(qtb
     assert box.day() == picked
 
 
+def test_the_last_day_follows_a_first_day_moved_past_it_and_days_to_come_are_meant(qtbot) -> None:
+    """Found by an outside tester: "15 mar 2027" as the first day left the last on 19 Dec 2026,
+    and "20" typed there was 20 December 2026 ("✗ The last day is before the first"); and "1/12"
+    typed on 6 December was five days ago — a rule begun in the past."""
+    dialog = _dialog(qtbot)  # today: Sunday 6 December 2026; the first kind is two weeks
+    assert (dialog.starts.day(), dialog.ends.day()) == (date(2026, 12, 6), date(2026, 12, 19))
+    _type_day(qtbot, dialog.starts, "15 mar 2027")
+    assert dialog.ends.day() == date(2027, 3, 28)  # taken along: the rule as long as before
+    _type_day(qtbot, dialog.ends, "20")
+    assert dialog.span.text() == "6 days: Mon 15 Mar 2027 to Sat 20 Mar 2027"
+    _type_day(qtbot, dialog.starts, "1/12")
+    assert dialog.starts.day() == date(2027, 12, 1)  # next December: a rule's days are to come
+    assert dialog.ends.day() == date(2027, 12, 6)
+    _type_day(qtbot, dialog.starts, "1st Nov 2027")  # moved back: the last day stays where it is
+    assert (dialog.starts.day(), dialog.ends.day()) == (date(2027, 11, 1), date(2027, 12, 6))
+
+
+def test_a_rule_begun_on_a_day_gone_by_is_refused_on_save(qtbot) -> None:
+    dialog = _dialog(qtbot)
+    sent: list[object] = []
+    dialog.submitted.connect(lambda *args: sent.append(args))
+    _type_day(qtbot, dialog.starts, "1 Dec 2026")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "saveRuleButton"), Qt.MouseButton.LeftButton)
+    [(name, starts_on, ends_on, _controls)] = sent
+    # What the phone page's presenter asks of every rule before sending it (famguard.ui.trust_presenter).
+    assert check_dates(name, starts_on, ends_on, date(2026, 12, 6)) == {
+        "starts_on": "A rule cannot begin on a day gone by: choose today or a later first day."
+    }
+
+
 def test_a_rule_over_before_today_is_refused_in_words_on_save(qtbot) -> None:
     dialog = _dialog(qtbot)
     sent: list[object] = []
     dialog.submitted.connect(lambda *args: sent.append(args))
     dialog.name.setText("Exams")
     _type_day(qtbot, dialog.starts, "1")
-    _type_day(qtbot, dialog.ends, "3")
+    assert dialog.starts.day() == date(2027, 1, 1)  # a day alone is one to come: the 1st of next month
+    _type_day(qtbot, dialog.starts, "1 Dec 2026")  # written whole, a day gone by is taken as typed
+    _type_day(qtbot, dialog.ends, "3 Dec 2026")
     assert dialog.ends.day() == date(2026, 12, 3)
     qtbot.mouseClick(dialog.findChild(QPushButton, "saveRuleButton"), Qt.MouseButton.LeftButton)
     [(name, starts_on, ends_on, _controls)] = sent
