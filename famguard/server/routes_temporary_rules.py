@@ -54,7 +54,7 @@ def _rule_out(session: Session, rule: TemporaryRuleRow, today_status: RuleStatus
 
 @router.post("/v1/teens/{teen_id}/temporary-rules", status_code=201, response_model=RuleOut, responses=errors(429))
 def create_rule(teen_id: str, body: RuleCreate, request: Request) -> RuleOut:
-    """Plan a rule. 422 when the dates are wrong (at most 92 days, not over, no overlap) or a
+    """Plan a rule. 422 when the dates are wrong (at most 92 days, not begun before today, no overlap) or a
     setting is not allowed at the teen's age (`controls.<field>`). The same rule again from the
     guardian who planned it (a retry whose reply was lost) is answered with that rule, made once."""
     service = _service(request)
