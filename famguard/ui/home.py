@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -213,7 +213,7 @@ class HomePage(QWidget):
         self.requests.emptied.connect(self.focus_first)
         self.scroll_area = scroll
         for section in self.sections:
-            section.buttons_remade.connect(self.order_tab_stops)
+            section.buttons_remade.connect(self._order_tab_stops_soon)
 
     def section(self, kind: type[HomeSection]) -> HomeSection:
         return next(s for s in self.sections if isinstance(s, kind))
@@ -225,6 +225,12 @@ class HomePage(QWidget):
         self.title.setToolTip(plain_tooltip(f"{facts.name}'s day follows the time zone {facts.controls.timezone}"))
         for section in self.sections:
             section.show_facts(facts)
+
+    def _order_tab_stops_soon(self) -> None:
+        # Rows made while the home is on screen are shown by Qt a moment later (a queued call):
+        # ordered at once they were left out as not shown, and a question to join asked again
+        # was reached after the whole window (an outside tester).
+        QTimer.singleShot(0, self, self.order_tab_stops)
 
     def order_tab_stops(self) -> None:
         """Tab goes through the home as it reads, top to bottom, after "Change controls…" and the

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -483,6 +483,32 @@ def test_tab_goes_down_the_home_as_it_reads_when_a_question_to_join_comes_after_
     home.show_facts(facts(pending=1))
     QApplication.processEvents()
     assert _tab_stops_after(qtbot, window, scroll, 6) == ["homePlansButton", *answers]
+
+
+def test_tab_still_reaches_a_question_to_join_asked_again_while_the_home_shows(qtbot, window: MainWindow) -> None:
+    """Found by an outside tester: after a second "Someone asks to join", Tab went from the home
+    to "Plan a temporary rule…", and Refuse and Approve… came only after the phone panel. Rows
+    made while the home is on screen are shown a moment later by Qt, and were left out of the
+    order as not shown."""
+    from famguard.domain.models import GuardianRequest
+    from famguard.ui.guardian_requests import GuardianRequestsSection
+
+    window.show()
+    home = window.ensure_home_page()
+    window.show_page("home")
+    qtbot.waitUntil(home.isVisible, timeout=5000)
+    scroll = home.findChild(QScrollArea, "homeScroll")
+    section = home.section(GuardianRequestsSection)
+    assert isinstance(section, GuardianRequestsSection)
+    home.show_facts(facts(pending=0))
+    section.show_requests("t1", "Maya", [GuardianRequest("p1", "t1", "g9", "Robin", NOW, NOW)], "Sam", NOW)
+    QApplication.processEvents()
+    first = ["refuseGuardianButton", "approveGuardianButton", "homePlansButton"]
+    assert _tab_stops_after(qtbot, window, scroll, 3) == first
+    later = NOW + timedelta(minutes=3)  # asked again: a new question, its rows made on screen
+    section.show_requests("t1", "Maya", [GuardianRequest("p2", "t1", "g9", "Robin", later, later)], "Sam", NOW)
+    QApplication.processEvents()
+    assert _tab_stops_after(qtbot, window, scroll, 3) == first
 
 
 def test_the_home_survives_requests_and_questions_coming_and_going_while_its_tab_order_follows(
