@@ -107,15 +107,15 @@ def _who(entry: ActivityEntry) -> str:
     return entry.actor.display_name if entry.actor is not None else "FamGuard"
 
 
-def _planned_end(rule: Mapping[str, Any]) -> str:
+def _planned_end(rule: Mapping[str, Any], recorded: date) -> str:
     """ "Sunday 6 December": a rule's last day from a history entry, or "" when it does not say."""
     try:
-        return day_in_words(date.fromisoformat(str(rule.get("ends_on"))))
+        return day_in_words(date.fromisoformat(str(rule.get("ends_on"))), recorded)
     except ValueError:
         return ""
 
 
-def _rule_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+def _rule_changed(before: Mapping[str, Any], after: Mapping[str, Any], recorded: date) -> str:
     """ ": now called “Mocks”; now from Monday 14 December to Friday 18 December; now Daily
     screen-time limit 45 min" — what a change to a planned rule changed, each part once."""
     parts = []
@@ -124,7 +124,7 @@ def _rule_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     if (after.get("starts_on"), after.get("ends_on")) != (before.get("starts_on"), before.get("ends_on")):
         try:
             start, end = date.fromisoformat(str(after["starts_on"])), date.fromisoformat(str(after["ends_on"]))
-            parts.append(f"now from {day_in_words(start)} to {day_in_words(end)}")
+            parts.append(f"now from {day_in_words(start, recorded)} to {day_in_words(end, recorded)}")
         except (KeyError, ValueError):
             parts.append("new days")
     if after.get("controls") != before.get("controls") and isinstance(after.get("controls"), Mapping):
@@ -166,19 +166,22 @@ def activity_in_words(entry: ActivityEntry) -> str:
         if entry.field == "denied":
             return f"{who} said no to {entry.before} more minutes"
     if entry.kind == "temporary_rule":
+        recorded = entry.at.date()  # a day of another year than the entry's is said with its year
         rule = entry.after if isinstance(entry.after, Mapping) else entry.before
         name = rule.get("name", "A temporary rule") if isinstance(rule, Mapping) else "A temporary rule"
         if entry.field == "created" and isinstance(rule, Mapping):
             start, end = date.fromisoformat(rule["starts_on"]), date.fromisoformat(rule["ends_on"])
             changes = rule_changes(rule["controls"])
-            return f"{who} planned “{name}” from {day_in_words(start)} to {day_in_words(end)}: {changes}"
+            # With the year when it is not the entry's: "from Saturday 20 March 2027" (an outside tester).
+            days = f"from {day_in_words(start, recorded)} to {day_in_words(end, recorded)}"
+            return f"{who} planned “{name}” {days}: {changes}"
         if entry.field == "changed" and isinstance(entry.before, Mapping) and isinstance(entry.after, Mapping):
             return f"{who} changed the temporary rule “{entry.before.get('name', name)}”" + _rule_changed(
-                entry.before, entry.after
+                entry.before, entry.after, recorded
             )
         if entry.field == "ended_early" and isinstance(rule, Mapping):
             # A guardian stopped a rule in force ("removed" read as if it had never applied).
-            until = _planned_end(rule)
+            until = _planned_end(rule, recorded)
             return f"{who} ended the temporary rule “{name}” early" + (f" (planned until {until})" if until else "")
         if entry.field == "removed":  # before it began (older services also said this of a rule in force)
             return f"{who} removed the temporary rule “{name}”"

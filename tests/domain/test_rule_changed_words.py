@@ -39,3 +39,19 @@ def test_only_what_changed_is_said() -> None:
     assert teen_view.activity_in_words(changed({"name": "Mocks"})) == (
         "Jordan changed the temporary rule “Exams”: now called “Mocks”"
     )
+
+
+def test_a_day_of_another_year_than_the_entry_s_is_said_with_its_year() -> None:
+    """Found by an outside tester on 6 December 2026: "You planned “Exam weeks” from Saturday 20
+    March to Sunday 11 April" — of which year?"""
+    spring = {"name": "Exam weeks", "starts_on": "2027-03-20", "ends_on": "2027-04-11",
+              "controls": {"daily_limit_minutes": 60}}  # fmt: skip
+    planned = ActivityEntry(3, AT, JORDAN, "t1", "temporary_rule", "created", None, spring)
+    assert teen_view.activity_in_words(planned) == (
+        "Jordan planned “Exam weeks” from Saturday 20 March 2027 to Sunday 11 April 2027: Daily screen-time limit 1 h"
+    )
+    this_year = ActivityEntry(4, AT, JORDAN, "t1", "temporary_rule", "created", None, EXAMS)
+    assert "from Thursday 10 December to Sunday 20 December:" in teen_view.activity_in_words(this_year)
+    moved = ActivityEntry(5, AT, JORDAN, "t1", "temporary_rule", "changed", EXAMS,
+                          {**EXAMS, "ends_on": "2027-01-02"})  # fmt: skip
+    assert teen_view.activity_in_words(moved).endswith("now from Thursday 10 December to Saturday 2 January 2027")
