@@ -478,3 +478,26 @@ def test_a_new_teen_starts_in_the_guardians_time_zone_and_pairing_again_says_not
     qtbot.wait(500)  # the change's event back from the service
     assert not [news for news in controller.alerts.shown if news[0] == "changed"]
     assert pair_in_the_wizard(qtbot, controller, teen) == "ℹ You were already linked with Maya; nothing changed."
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_choice_made_with_the_arrows_is_not_lost_to_quitting_before_it_settles(
+    qtbot, launch, proxy, guardian, teen
+) -> None:
+    """Asked by an outside tester, who could not tell in the demo: Right on "1 h", then Ctrl+Q
+    within the second the choice waits for the guardian to stop. The focus leaving the choices as
+    the window closes sends it at once (Settling's leaving the group): by the time the window is
+    gone nothing waits, and the change reaches the service."""
+    controller, page = _open_controls(qtbot, launch, proxy, guardian, teen)
+    teen_id = controller.family.current
+    sixty = find(page, QRadioButton, "dailyLimit_60")
+    sixty.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # 90, waiting for the guardian to stop
+    assert find(page, QRadioButton, "dailyLimit_90").isChecked()
+    controller.window.close()  # Ctrl+Q's action
+    qtbot.waitUntil(lambda: not controller.window.isVisible(), timeout=WAIT)
+    # The app ends with its window: nothing may still be waiting for the guardian to stop then.
+    from famguard.ui.deliberate import Settling
+
+    assert [s for s in page.findChildren(Settling) if s.pending] == []
+    qtbot.waitUntil(lambda: guardian.api.get_controls(teen_id).controls.daily_limit_minutes == 90, timeout=WAIT)
