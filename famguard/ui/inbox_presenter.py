@@ -104,12 +104,22 @@ def answered_words(answers: list[Answer], names: dict[str, str]) -> str:
     """What was done, by name: "✓ Allowed 30 min more for Sam." or "✓ Denied Sam's request for
     30 min; Maya's request for 1 h 39 min." — "✓ 2 answered." said neither which nor how, after
     a bulk answer that denied two teens at once (an outside tester)."""
-    allowed, denied = [], []
+    # Alike answers are said once, counted: six of Maya's requests denied read "Maya's request for
+    # 30 min" six times over (an outside tester). Dicts keep the order they were answered in.
+    allowed: dict[tuple[str, str], int] = {}
+    denied: dict[tuple[str, str], int] = {}
     for request, approve, minutes in answers:
         who = names.get(request.id, "your teen")
         if approve:
-            allowed.append(f"{format_minutes(request.minutes if minutes is None else minutes)} more for {who}")
+            key = (format_minutes(request.minutes if minutes is None else minutes), who)
+            allowed[key] = allowed.get(key, 0) + 1
         else:
-            denied.append(f"{who}'s request for {format_minutes(request.minutes)}")
-    parts = ([f"Allowed {'; '.join(allowed)}"] if allowed else []) + ([f"Denied {'; '.join(denied)}"] if denied else [])
+            key = (format_minutes(request.minutes), who)
+            denied[key] = denied.get(key, 0) + 1
+    allowed_words = [f"{m} more for {who}" + (f", {n} times" if n > 1 else "") for (m, who), n in allowed.items()]
+    denied_words = [f"{who}'s request for {m}" if n == 1 else f"{who}'s {n} requests for {m}"
+                    for (m, who), n in denied.items()]  # fmt: skip
+    parts = ([f"Allowed {'; '.join(allowed_words)}"] if allowed else []) + (
+        [f"Denied {'; '.join(denied_words)}"] if denied else []
+    )
     return f"✓ {'. '.join(parts)}."

@@ -274,6 +274,13 @@ def test_the_inbox_says_what_it_did_by_name() -> None:
     assert denied == "✓ Denied Sam's request for 30 min; Maya's request for 1 h 39 min."
     allowed = answered_words([(sam, True, 15), (maya, True, None)], names)
     assert allowed == "✓ Allowed 15 min more for Sam; 1 h 39 min more for Maya."
+    # Six alike, answered together, are said once and counted (the same tester, later).
+    six = [TimeRequest(f"m{k}", "t2", NOW.date(), 30, "", TimeRequestStatus.PENDING, NOW) for k in range(6)]
+    mayas = {f"m{k}": "Maya" for k in range(6)}
+    assert answered_words([(r, False, None) for r in six], mayas) == "✓ Denied Maya's 6 requests for 30 min."
+    assert answered_words([(r, True, 15) for r in six[:2]] + [(sam, False, None)], {**mayas, **names}) == (
+        "✓ Allowed 15 min more for Maya, 2 times. Denied Sam's request for 30 min."
+    )
 
 
 def test_preferences_hold_the_address_the_notifications_and_close_to_tray(qtbot, tmp_path) -> None:
