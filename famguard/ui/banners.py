@@ -67,6 +67,10 @@ class Banner(QFrame):
     def text(self) -> str:
         return self.label.text()
 
+    def time_left_ms(self) -> int:
+        """How long it has still to be shown by its timer (0: it stays, or it is not shown)."""
+        return max(0, self._hide_timer.remainingTime()) if self._hide_timer.isActive() else 0
+
     def _go(self, *, dismissed: bool) -> None:
         self._hide_timer.stop()
         self.hide()

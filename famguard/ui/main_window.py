@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.offline_banner = OfflineBanner()
         self.notice = Banner("noticeBanner", "Notice")
         self._standing_notice: str | None = None  # see show_notice
+        self._covered_notice: tuple[str, int] | None = None  # a passing one under another: words, ms left
         self.notice.gone.connect(lambda dismissed: self._notice_gone(dismissed=dismissed))
         self.notice.focus_left.connect(lambda: self._focus_within())
         central = QWidget()
@@ -761,6 +762,14 @@ class MainWindow(QMainWindow):
         dismissed: the passing one hid it for good, and the warning was never seen again."""
         if not hide_after_ms:
             self._standing_notice = text
+            self._covered_notice = None
+        else:
+            # A passing notice over another with time left ("✉ Maya asks for more time…", 20 s):
+            # that one comes back for the rest of its time (it was lost under "Preferences saved").
+            left = self.notice.time_left_ms()
+            shown = self.notice.text()
+            if left > 0 and self.notice.isVisible() and shown not in (text, self._standing_notice):
+                self._covered_notice = (shown, left)
         self.notice.show_text(text, dismissible=True, hide_after_ms=hide_after_ms)
 
     def standing_notice(self) -> str | None:
@@ -771,16 +780,21 @@ class MainWindow(QMainWindow):
         """Take away the notice `text` (shown, or waiting under a passing one), or every notice."""
         if text is None or text == self._standing_notice:
             self._standing_notice = None
+        if text is None or (self._covered_notice is not None and self._covered_notice[0] == text):
+            self._covered_notice = None
         if text is None or self.notice.text() == text:
             self._notice_gone(dismissed=False)
 
     def _notice_gone(self, *, dismissed: bool) -> None:
         """The notice shown went (its time was up, it was dismissed or withdrawn): the one that
         stays comes back under the page unless it is the one that went."""
-        standing = self._standing_notice
+        standing, covered = self._standing_notice, self._covered_notice
+        self._covered_notice = None
         if dismissed and self.notice.text() == standing:
             self._standing_notice = standing = None
-        if standing is None:
+        if covered is not None and self.notice.text() != covered[0]:
+            self.notice.show_text(covered[0], dismissible=True, hide_after_ms=covered[1])
+        elif standing is None:
             self.notice.hide()
         else:
             self.notice.show_text(standing, dismissible=True)

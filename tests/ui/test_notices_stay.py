@@ -63,3 +63,26 @@ def test_a_notice_withdrawn_under_a_passing_one_does_not_come_back(qtbot) -> Non
     assert window.notice.isVisible() and window.notice.text() == STAYS
     window.withdraw_notice()  # everything (signed out)
     assert not window.notice.isVisible() and window.standing_notice() is None
+
+
+def test_a_passing_notice_covered_by_another_comes_back_for_the_rest_of_its_time(qtbot) -> None:
+    """Found by an outside tester: "✉ Maya asks for more time…" (shown 20 s) was replaced by
+    "✓ Preferences saved." and never came back."""
+    window = _window(qtbot)
+    window.show_notice(STAYS)
+    asks = "✉ Maya asks for more time: 30 min more today"
+    window.show_notice(asks, hide_after_ms=1500)
+    window.show_notice("✓ Preferences saved.", hide_after_ms=200)
+    qtbot.waitUntil(lambda: window.notice.text() == asks, timeout=3000)  # back, for the time it had left
+    assert window.notice.isVisible()
+    qtbot.waitUntil(lambda: window.notice.text() == STAYS, timeout=5000)  # then the one that stays
+    assert window.notice.isVisible()
+
+    window.show_notice(asks, hide_after_ms=60_000)
+    window.show_notice("✓ Preferences saved.", hide_after_ms=60_000)
+    _dismiss(qtbot, window)  # the top one dismissed: the one under it is back at once
+    assert window.notice.text() == asks
+    window.show_notice("✓ Preferences saved.", hide_after_ms=60_000)
+    window.withdraw_notice(asks)  # answered meanwhile: it does not come back
+    _dismiss(qtbot, window)
+    assert window.notice.text() == STAYS
