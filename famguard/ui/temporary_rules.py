@@ -245,11 +245,13 @@ class RuleDialog(QDialog):
         self.night_end = time_box("ruleNightEnd", "Time away ends", "07:00")
         for clock in (self.night_start, self.night_end):
             clock.typing_refused.connect(self._time_refused)
-        self.search_off = named(QCheckBox("Switch &search off"), "ruleSearchOff", "Switch search off")
+        # Alt+S is Save's, as in most forms: "Switch &search off" took it, and a guardian pressing
+        # Alt+S to save ticked it instead (an outside tester).
+        self.search_off = named(QCheckBox("Switch sea&rch off"), "ruleSearchOff", "Switch search off")
         self.problems = named(wrapping_label("", "ruleProblems"), "ruleProblems", "Problems")
         self.kept = named(wrapping_label("", "ruleKept"), "ruleKept", "Other settings of the rule")
         self.kept.hide()
-        self.save = named(QPushButton("Save &rule"), "saveRuleButton", "Save the rule")
+        self.save = named(QPushButton("&Save rule"), "saveRuleButton", "Save the rule")
         self.save.setDefault(True)
         cancel = named(QPushButton("Cancel"), "cancelRuleButton", "Cancel")
         self.save.clicked.connect(self._submit)

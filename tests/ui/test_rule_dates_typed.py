@@ -240,3 +240,14 @@ def test_a_pasted_name_longer_than_a_rule_may_have_is_kept_whole_and_refused_wit
     assert check_dates(dialog.name.text(), date(2026, 12, 7), date(2026, 12, 9), date(2026, 12, 6)) == {
         "name": f"Use at most 80 characters (this name has {len(pasted)})."
     }
+
+
+def test_alt_s_saves_the_rule_and_ticks_nothing(qtbot) -> None:
+    """Found by an outside tester: Alt+S, pressed to save, ticked "Switch search off"."""
+    dialog = _dialog(qtbot)
+    sent: list[object] = []
+    dialog.submitted.connect(lambda *args: sent.append(args))
+    dialog.name.setFocus()
+    qtbot.keyClick(dialog.name, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(sent) == 1, timeout=2000)
+    assert not dialog.search_off.isChecked()
