@@ -58,7 +58,15 @@ from famguard.domain.values import (
     kept_keyword,
 )
 from famguard.ui.common import announce, named, settle_layouts, show_words, wrapping_label
-from famguard.ui.deliberate import SETTLE_MS, MinutesBox, Settling, minutes_box, minutes_refused, range_text
+from famguard.ui.deliberate import (
+    CHOOSING,
+    SETTLE_MS,
+    MinutesBox,
+    Settling,
+    minutes_box,
+    minutes_refused,
+    range_text,
+)
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
@@ -77,6 +85,10 @@ def timezone_names() -> list[str]:
 
 class Editor(QWidget):
     value_changed = Signal(object)
+    # A choice made with the arrow keys that waits for the guardian to stop ("" once it is sent or
+    # taken back): said on the setting's status line, where "✓ saved — on Maya's phone" stood
+    # about the value before it while the new one was not sent yet (an outside tester).
+    choosing = Signal(str)
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,7 +202,7 @@ class ChoiceEditor(Editor):
             layout.addWidget(reason, row, 1)
         layout.addWidget(self.message, len(self._options), 0, 1, 2)
         layout.setColumnStretch(1, 1)
-        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.say, self.show_current)
+        self._settling = Settling(self, list(self._buttons.values()), self._emit, self.choosing.emit, self.show_current)
         self._group.buttonClicked.connect(self._clicked)
 
     def cancel_pending(self) -> None:
@@ -281,7 +293,7 @@ class DailyLimitEditor(Editor):
         self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
         row.addWidget(flow_cell(self.custom_radio, self.custom_spin, self.range_label, self.custom_apply))
         self._settling = Settling(
-            self, [*self._buttons.values(), self.custom_radio], self._emit, self.say, self.show_current
+            self, [*self._buttons.values(), self.custom_radio], self._emit, self.choosing.emit, self.show_current
         )
         self._group.buttonClicked.connect(self._clicked)
         self.custom_apply.clicked.connect(self._apply_custom)
@@ -806,7 +818,7 @@ class TimezoneEditor(Editor):
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
-        self._settle.timeout.connect(lambda: self._pick(self.combo.currentText()))
+        self._settle.timeout.connect(self._finished)
         self.combo.activated.connect(self._stepped)
         line_edit = self.combo.lineEdit()
         assert line_edit is not None  # an editable combo box has one
@@ -829,6 +841,7 @@ class TimezoneEditor(Editor):
             return False
         self._settle.stop()
         self.say("")
+        self.choosing.emit("")
         self.show_current()
         return True
 
@@ -839,15 +852,17 @@ class TimezoneEditor(Editor):
     def _stepped(self, _index: int) -> None:
         if self.combo.currentText() != self._value:
             self._settle.start()
-            self.say("… applies when you stop, or press Enter")
+            self.choosing.emit(CHOOSING)
 
     def _finished(self) -> None:
         self._settle.stop()
+        self.choosing.emit("")
         self._pick(self.combo.currentText())
 
     def cancel_pending(self) -> None:
         self._settle.stop()
         self.say("")
+        self.choosing.emit("")
 
     def _show(self, value: Any) -> None:
         index = self.combo.findText(value)

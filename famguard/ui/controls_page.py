@@ -115,6 +115,7 @@ class ControlRow(QFrame):
         self.learn_more.toggled.connect(self.more_help.setVisible)
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
         self.editor = make_editor(info)
+        self.editor.choosing.connect(self._choosing)
         # On Linux a combo box is named by its value ("Europe/London") and gets its label only
         # through a buddy: a screen reader said the zone and never which setting it was.
         combo = self.editor.findChild(QComboBox)
@@ -131,6 +132,9 @@ class ControlRow(QFrame):
         self.state = SyncState.IDLE
         self.note = ""  # "changed by …", kept after the highlight fades
         self.receipt = ""  # "on Maya's phone 14:02": said after "saved" (the delivery receipt)
+        self._held: Held = Held.NOT  # as the last state was said, to say it again
+        self._message: str | None = None
+        self._waiting_choice = ""  # a choice made with the arrow keys, waiting: what the status says
 
         self._top = top = QHBoxLayout()
         top.addWidget(self.title)
@@ -155,7 +159,16 @@ class ControlRow(QFrame):
         self.editor.clear_drafts()
         self.editor.say("")
 
+    def _choosing(self, words: str) -> None:
+        """A choice made with the arrow keys waits (`words`), or went or was taken back ("")."""
+        self._waiting_choice = words
+        if words:
+            self._say(words)
+        else:
+            self.set_state(self.state, held=self._held, message=self._message)
+
     def set_state(self, state: SyncState, *, held: Held, message: str | None) -> None:
+        self._held, self._message = held, message
         if state != SyncState.IDLE:
             self.note = ""  # the guardian's own change is newer news than one from elsewhere
         if state == SyncState.SAVED and self.state in (SyncState.PENDING, SyncState.SENDING):
@@ -174,6 +187,8 @@ class ControlRow(QFrame):
         if not quiet and text and text != self.status.text():
             label = SPECS[self.field].label
             announce(self.status, f"{label}: {without_symbol(text)}", assertive=state in REFUSED_STATES)
+        if self._waiting_choice and state in (SyncState.IDLE, SyncState.SAVED):
+            return  # a newer choice waits: what was set before is not news beside it
         self._say(text or self.note, tooltip=message or "")
 
     def flash(self, note: str) -> None:

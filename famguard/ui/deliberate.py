@@ -25,6 +25,8 @@ from famguard.domain.values import MINUTES_TYPING, format_minutes, read_minutes
 from famguard.ui.common import named
 
 SETTLE_MS = 1200  # arrow keys through choices: commit once the guardian stops for this long
+# What a setting says while a choice made with the arrow keys waits for the guardian to stop.
+CHOOSING = "◷ not sent yet: it applies when you stop, or press Enter"
 _ARROWS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right)
 _COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -74,7 +76,7 @@ class Settling(QObject):
         if self._by_arrow:
             self._pending = (value,)
             self._timer.start()
-            self._say("… applies when you stop, or press Enter")
+            self._say(CHOOSING)
             return
         self.cancel()
         self._commit(value)
