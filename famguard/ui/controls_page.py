@@ -132,6 +132,8 @@ class ControlRow(QFrame):
         self.state = SyncState.IDLE
         self.note = ""  # "changed by …", kept after the highlight fades
         self.receipt = ""  # "on Maya's phone 14:02": said after "saved" (the delivery receipt)
+        self.receipt_report = ""  # the phone's report that receipt rests on (ReceiptWords.report)
+        self.report_before_save = ""  # the report read before this setting's last save: not about it
         self._held: Held = Held.NOT  # as the last state was said, to say it again
         self._message: str | None = None
         self._waiting_choice = ""  # a choice made with the arrow keys, waiting: what the status says
@@ -175,6 +177,8 @@ class ControlRow(QFrame):
             # A new version: where the phone stood ("on Maya's phone 09:30") was about the last
             # one, until the next receipt (set_receipt) says where it stands with this one.
             self.receipt = ""
+            if self.receipt_report:
+                self.report_before_save = self.receipt_report
         self.state = state
         text = state_text(state, held=held, message=message)
         if state == SyncState.SAVED and self.receipt:
@@ -533,12 +537,20 @@ class ControlsPage(QWidget):
         with self._holding_still():
             self.rows[field].set_state(state, held=self._held, message=message)
 
-    def set_receipt(self, words: str) -> None:
-        """Where the teen's phone stands ("on Maya's phone 14:02"), said after each "saved"."""
+    def set_receipt(self, words: str, report: str = "") -> None:
+        """Where the teen's phone stands ("on Maya's phone 14:02"), said after each "saved";
+        `report`: which of the phone's reports says it is up to date ("" when none does)."""
         self._receipt = words
         with self._holding_still():
             for field, row in self._rows.items():
-                row.receipt = words
+                if report and report == row.report_before_save:
+                    # The phone page drew again from the report read before this setting's last
+                    # save: it is about the version before ("saved — on Maya's phone 19:25" for a
+                    # change made at 19:32, an outside tester), not this one.
+                    continue
+                if report:
+                    row.report_before_save = ""
+                row.receipt, row.receipt_report = words, report
                 row.set_state(row.state, held=self._held, message=self._messages.get(field))
 
     def set_offline(self, offline: bool, *, service_problem: bool = False) -> None:

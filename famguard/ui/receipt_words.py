@@ -25,6 +25,7 @@ class ReceiptWords:
     long: str  # the phone-status line
     up_to_date: bool
     basis: str = ""  # what the receipt rests on (the phone-status line's tooltip)
+    report: str = ""  # which report of the phone says it is up to date (its moment), "" when none does
 
 
 # A receipt is the phone's own word: a phone changed to lie (the teen holds it) can report a version
@@ -60,6 +61,7 @@ def receipt_words(name: str, status: PhoneStatus | None, now: datetime) -> Recei
             f"✓ On {name}'s phone since {when}, as the phone reports",
             True,
             _PHONES_WORD.format(name=name, when=when),
+            status.applied_at.isoformat(),
         )
     seen = _when(status.last_seen_at, now)
     if now - status.last_seen_at > STALE_AFTER:

@@ -180,7 +180,8 @@ class TrustPresenter(Presenter):
             for fn in (self.trust.refresh_phone, self.trust.refresh_rules, self.family.refresh_usage):
                 self.run(partial(fn, cached.teen_id), on_error=self._keep_cached, name="refresh at the teen's midnight")
         if (controls_page := self.window.controls_page) is not None:
-            controls_page.set_receipt(receipt_words(row.name, cached.phone, now).short)
+            receipt = receipt_words(row.name, cached.phone, now)
+            controls_page.set_receipt(receipt.short, receipt.report)
         active = in_force(cached.rules, today)
         ends = cached.phone.link_ends_on if cached.phone else None
         guardian_notice = teen_view.link_end_notice(row.name, ends, today, for_teen=False) if ends else None

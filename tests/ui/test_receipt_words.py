@@ -47,3 +47,28 @@ def test_a_new_save_does_not_carry_the_last_versions_receipt(page) -> None:
     assert "09:30" not in page.field_status("search_enabled")
     page.set_receipt("waiting for Maya's phone")
     assert page.field_status("search_enabled") == "✓ saved — waiting for Maya's phone"
+
+
+def test_the_last_versions_receipt_read_again_is_not_this_versions(page) -> None:
+    """Found by an outside tester: a change made at 19:32 read "✓ saved — on Maya's phone 19:25"
+    for a moment — the phone page drew again from the phone's report of 19:25, read before the
+    save, and the row took it for this version's. The same report again is still the last
+    version's; the next one is this version's."""
+    from famguard.domain.sync import SyncState
+
+    while page.build_next():
+        pass
+    page.set_field_state("daily_limit_minutes", SyncState.SAVED)
+    page.set_field_state("search_enabled", SyncState.SAVED)
+    page.set_receipt("on Maya's phone 19:25", "2026-12-06T19:25:04+00:00")
+    assert page.field_status("daily_limit_minutes") == "✓ saved — on Maya's phone 19:25"
+    page.set_field_state("daily_limit_minutes", SyncState.SENDING)
+    page.set_field_state("daily_limit_minutes", SyncState.SAVED)
+    page.set_receipt("on Maya's phone 19:25", "2026-12-06T19:25:04+00:00")  # drawn again from the old report
+    assert page.field_status("daily_limit_minutes") == "✓ saved"
+    # A setting not changed meanwhile: the report is about what it holds.
+    assert page.field_status("search_enabled") == "✓ saved — on Maya's phone 19:25"
+    page.set_receipt("waiting for Maya's phone")
+    assert page.field_status("daily_limit_minutes") == "✓ saved — waiting for Maya's phone"
+    page.set_receipt("on Maya's phone 19:32", "2026-12-06T19:32:40+00:00")  # the phone's next report
+    assert page.field_status("daily_limit_minutes") == "✓ saved — on Maya's phone 19:32"
