@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 
 from famguard.domain.temporary import day_text, read_day
@@ -37,6 +37,7 @@ class DateBox(QLineEdit):
         self._calendar: QCalendarWidget | None = None
         # A day and month typed without a year are the nearest from this day on, when set.
         self.guess_from: date | None = None
+        self._taken: list[tuple[date, date, str]] = []  # (first, last, whose): days shown taken
         self.setMaxLength(MOST_TYPED)
         self.setToolTip("Type a day, as 15 Mar 2027 or 15/3, or press Alt+Down to pick it on a calendar")
         trailing = QLineEdit.ActionPosition.TrailingPosition
@@ -63,6 +64,15 @@ class DateBox(QLineEdit):
         """The first and last day the box may hold; a day typed beyond them is refused in words."""
         self._earliest, self._latest = earliest, latest
         self.set_day(self._day)
+
+    def set_taken(self, spans: list[tuple[date, date, str]]) -> None:
+        """Days the calendar shows taken, each span with what takes it ("Exam weeks"): another
+        rule's days, which a rule may not overlap (an outside tester saw them alike, and learnt
+        of the overlap only from Save's refusal)."""
+        self._taken = list(spans)
+
+    def taken(self) -> list[tuple[date, date, str]]:
+        return list(self._taken)
 
     def read_typing(self) -> bool:
         """Take what was typed as the day, or refuse it in words and show the day held before.
@@ -125,6 +135,17 @@ class DateBox(QLineEdit):
             calendar.activated.connect(self._picked)  # Enter, or a double click
             calendar.clicked.connect(self._picked)
         calendar.setDateRange(_qdate(self._earliest), _qdate(self._latest))
+        calendar.setDateTextFormat(QDate(), QTextCharFormat())  # what another opening marked
+        taken = QTextCharFormat()
+        taken.setFontStrikeOut(True)
+        taken.setForeground(calendar.palette().color(QPalette.ColorRole.PlaceholderText))
+        for first, last, _whose in self._taken:
+            day = max(first, self._earliest)
+            while day <= min(last, self._latest):
+                calendar.setDateTextFormat(_qdate(day), taken)
+                day += timedelta(days=1)
+        said = "; ".join(f"{whose}: {day_text(first)} to {day_text(last)}" for first, last, whose in self._taken)
+        calendar.setAccessibleDescription(f"Days struck through are taken: {said}" if said else "")
         calendar.setSelectedDate(_qdate(self._day))
         calendar.adjustSize()
         calendar.move(self.mapToGlobal(QPoint(0, self.height())))

@@ -280,9 +280,15 @@ class TrustPresenter(Presenter):
             return
         from famguard.ui.temporary_rules import RuleDialog
 
-        dialog = RuleDialog(row.name, self._today(cached, self.clock()), self.window)
+        today = self._today(cached, self.clock())
+        dialog = RuleDialog(row.name, today, self.window)
         if changing is not None:
             dialog.take_rule(changing)
+        # The other rules' days, struck through on the calendars: a rule may not overlap them.
+        taken = [(r.starts_on, r.ends_on, r.name) for r in cached.rules
+                 if r.ends_on >= today and (changing is None or r.id != changing.id)]  # fmt: skip
+        for box in (dialog.starts, dialog.ends):
+            box.set_taken(taken)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog

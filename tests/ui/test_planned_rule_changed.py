@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from .test_flows import WAIT, click, demo_at
+from .test_flows import WAIT, click, demo_at, open_rule_dialog
 from .test_history import headlines, open_history
 from .test_planned_rule import plan_later
 
@@ -70,6 +70,10 @@ def test_a_planned_rule_is_changed_in_place_and_everyone_sees_it_as_it_is(qtbot,
     qtbot.waitUntil(lambda: "Planned: Winter holiday (set by you)" in page.rules.planned_text(), timeout=WAIT)
     assert "Winter break" not in page.rules.planned_text()
     qtbot.waitUntil(lambda: "Temporary rule: Winter holiday" in panel.view.plain_text(), timeout=WAIT)  # the phone
+    # A new rule's calendars strike through its days (and a changed rule's own days are not taken).
+    dialog = open_rule_dialog(qtbot, controller)
+    assert dialog.starts.taken() == dialog.ends.taken() == [(first, last - timedelta(days=1), "Winter holiday")]
+    dialog.give_up()
     history = open_history(qtbot, controller)
     qtbot.waitUntil(
         lambda: any(

@@ -251,3 +251,29 @@ def test_alt_s_saves_the_rule_and_ticks_nothing(qtbot) -> None:
     qtbot.keyClick(dialog.name, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: len(sent) == 1, timeout=2000)
     assert not dialog.search_off.isChecked()
+
+
+def test_the_calendar_strikes_through_the_days_another_rule_takes(qtbot) -> None:
+    """Found by an outside tester: with "Exam weeks" planned from 20 March to 11 April, April
+    was drawn all alike, and the overlap was learnt only from Save's refusal."""
+    from PySide6.QtCore import QDate
+
+    dialog = _dialog(qtbot)
+    exams = (date(2027, 3, 20), date(2027, 4, 11), "Exam weeks")
+    dialog.starts.set_taken([exams])
+    dialog.starts.set_day(date(2027, 4, 2))
+    dialog.starts.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(dialog.starts, Qt.Key.Key_F4)
+    calendar = dialog.starts.findChild(QCalendarWidget)
+    qtbot.waitUntil(lambda: calendar is not None and calendar.isVisible(), timeout=2000)
+    struck = [calendar.dateTextFormat(QDate(2027, 4, d)).fontStrikeOut() for d in (10, 11, 12)]
+    assert struck == [True, True, False]  # its last day taken, the next one free
+    assert calendar.dateTextFormat(QDate(2027, 3, 19)).fontStrikeOut() is False
+    assert calendar.accessibleDescription() == "Days struck through are taken: Exam weeks: 20 Mar 2027 to 11 Apr 2027"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not calendar.isVisible(), timeout=2000)
+    dialog.starts.set_taken([])  # that rule removed meanwhile: nothing struck through the next time
+    qtbot.keyClick(dialog.starts, Qt.Key.Key_F4)
+    qtbot.waitUntil(calendar.isVisible, timeout=2000)
+    assert calendar.dateTextFormat(QDate(2027, 4, 10)).fontStrikeOut() is False
+    assert calendar.accessibleDescription() == ""
