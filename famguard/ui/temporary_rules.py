@@ -228,7 +228,7 @@ class RuleDialog(QDialog):
         self.starts.guess_from = self.ends.guess_from = today
         for edit, field in ((self.starts, "First day"), (self.ends, "Last day")):
             edit.day_changed.connect(self._say_span)
-            edit.typing_refused.connect(lambda words, field=field: self._day_refused(field, words))
+            edit.typing_refused.connect(lambda words, field=field: self._typing_refused(field, words))
             # Days before today too: a rule over before today is refused on Save, in words
             # (temporary.check_dates), not by a box that will not take the day typed.
             edit.set_reach(today - timedelta(days=DATE_REACH_DAYS), today + timedelta(days=DATE_REACH_DAYS))
@@ -244,7 +244,7 @@ class RuleDialog(QDialog):
         self.night_start = time_box("ruleNightStart", "Time away starts", "22:00")
         self.night_end = time_box("ruleNightEnd", "Time away ends", "07:00")
         for clock in (self.night_start, self.night_end):
-            clock.typing_refused.connect(self._time_refused)
+            clock.typing_refused.connect(lambda typed: self._typing_refused("Time away", f"“{typed}” {NOT_A_TIME}"))
         # Alt+S is Save's, as in most forms: "Switch &search off" took it, and a guardian pressing
         # Alt+S to save ticked it instead (an outside tester).
         self.search_off = named(QCheckBox("Switch sea&rch off"), "ruleSearchOff", "Switch search off")
@@ -396,22 +396,30 @@ class RuleDialog(QDialog):
                 self.ends.set_day(self.today + timedelta(days=(preset.days if preset else 7) - 1))
             if "limit" not in kept:
                 limit = controls.get("daily_limit_minutes")
-                self.limit_on.setChecked(limit is not None)
-                self.limit.setValue(int(limit) if limit is not None else 60)
-                self.limit.setEnabled(limit is not None)
+                self._show_limit(int(limit) if limit is not None else None)
             if "nights" not in kept:
                 away = controls.get("time_away") or []
-                self.nights_on.setChecked(bool(away))
-                start, end = (away[0]["start"], away[0]["end"]) if away else ("22:00", "07:00")
-                self.night_start.setTime(QTime.fromString(start, "HH:mm"))
-                self.night_end.setTime(QTime.fromString(end, "HH:mm"))
-                self.night_start.setEnabled(bool(away))
-                self.night_end.setEnabled(bool(away))
+                self._show_nights((away[0]["start"], away[0]["end"]) if away else None)
             if "search" not in kept:
                 self.search_off.setChecked(controls.get("search_enabled") is False)
         finally:
             self._presetting = False
         show_words(self.problems, "")
+
+    def _show_limit(self, limit: int | None) -> None:
+        """The daily limit ticked with `limit`, or unticked (None: 60 min offered)."""
+        self.limit_on.setChecked(limit is not None)
+        self.limit.setValue(limit if limit is not None else 60)
+        self.limit.setEnabled(limit is not None)
+
+    def _show_nights(self, nights: tuple[str, str] | None) -> None:
+        """Time away every night ticked from `nights` (start, end), or unticked (22:00–07:00 offered)."""
+        start, end = nights or ("22:00", "07:00")
+        self.nights_on.setChecked(nights is not None)
+        self.night_start.setTime(QTime.fromString(start, "HH:mm"))
+        self.night_end.setTime(QTime.fromString(end, "HH:mm"))
+        self.night_start.setEnabled(nights is not None)
+        self.night_end.setEnabled(nights is not None)
 
     def take_rule(self, rule: TemporaryRule) -> None:
         """Change `rule`, which has not begun: its name, days and settings in the form, "Save
@@ -438,15 +446,8 @@ class RuleDialog(QDialog):
             self.name.setText(rule.name)
             self.starts.set_day(rule.starts_on)
             self.ends.set_day(rule.ends_on)
-            self.limit_on.setChecked(limit is not None)
-            self.limit.setValue(int(limit) if isinstance(limit, int) else 60)
-            self.limit.setEnabled(limit is not None)
-            self.nights_on.setChecked(nightly is not None)
-            start, end = nightly or ("22:00", "07:00")
-            self.night_start.setTime(QTime.fromString(start, "HH:mm"))
-            self.night_end.setTime(QTime.fromString(end, "HH:mm"))
-            self.night_start.setEnabled(nightly is not None)
-            self.night_end.setEnabled(nightly is not None)
+            self._show_limit(int(limit) if limit is not None else None)
+            self._show_nights(nightly)
             self.search_off.setChecked(search_off)
         finally:
             self._presetting = False
@@ -477,12 +478,9 @@ class RuleDialog(QDialog):
             chosen["search_enabled"] = False
         return chosen
 
-    def _day_refused(self, field: str, words: str) -> None:
+    def _typing_refused(self, field: str, words: str) -> None:
+        """A day or a time typed that is none: said under the form; the box shows its own again."""
         show_words(self.problems, f"✗ {field}: {words}. It is as it was.")
-        self._room_for_problems()
-
-    def _time_refused(self, typed: str) -> None:
-        show_words(self.problems, f"✗ Time away: “{typed}” {NOT_A_TIME}. It is as it was.")
         self._room_for_problems()
 
     def _submit(self) -> None:
