@@ -285,8 +285,7 @@ class TrustPresenter(Presenter):
         if changing is not None:
             dialog.take_rule(changing)
         # The other rules' days, struck through on the calendars: a rule may not overlap them.
-        taken = [(r.starts_on, r.ends_on, r.name) for r in cached.rules
-                 if r.ends_on >= today and (changing is None or r.id != changing.id)]  # fmt: skip
+        taken = [(r.starts_on, r.ends_on, r.name) for r in _other_rules(cached.rules, changing) if r.ends_on >= today]
         for box in (dialog.starts, dialog.ends):
             box.set_taken(taken)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
@@ -301,7 +300,7 @@ class TrustPresenter(Presenter):
             return
         today = self._today(cached, self.clock())
         changing = dialog.changing
-        others = [(r.starts_on, r.ends_on) for r in cached.rules if changing is None or r.id != changing.id]
+        others = [(r.starts_on, r.ends_on) for r in _other_rules(cached.rules, changing)]
         problems = check_dates(name, starts, ends, today, others)
         if cached.base is not None:  # the same checks the service makes, before asking it
             try:
@@ -413,6 +412,11 @@ class TrustPresenter(Presenter):
                 self._removing.discard(rule_id)
 
         self.question = ask_without_blocking(box, acting, answered)
+
+
+def _other_rules(rules: list[TemporaryRule], changing: TemporaryRule | None) -> list[TemporaryRule]:
+    """The teen's rules but the one being changed: those a rule planned or changed may not overlap."""
+    return [r for r in rules if changing is None or r.id != changing.id]
 
 
 def planned_words(rules: list[TemporaryRule], today: date, me: str | None) -> str:
