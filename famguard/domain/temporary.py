@@ -109,27 +109,31 @@ def _nearest_month(day: int, shown: date, from_day: date | None) -> tuple[int, i
     """(year, month) of a day typed alone: `shown`'s month; with `from_day`, of the months before,
     of and after `shown`'s, the one whose `day` is nearest to `shown` from `from_day` on ("28" typed
     into a last day showing 2 January, the first day being 20 December, is 28 December)."""
-    if from_day is None:
-        return shown.year, shown.month
     months = [(shown.year + (shown.month - 1 + step) // 12, (shown.month - 1 + step) % 12 + 1) for step in (-1, 0, 1)]
-    to_come = [(year, month) for year, month in months
-               if 1 <= day <= _days_in(year, month) and date(year, month, day) >= from_day]  # fmt: skip
-    if not to_come:
-        return shown.year, shown.month
-    return min(to_come, key=lambda ym: abs((date(ym[0], ym[1], day) - shown).days))
+    found = _nearest_to_come(day, months, shown, from_day) if from_day is not None else None
+    return found or (shown.year, shown.month)
 
 
 def _nearest_year(day: int, month: int, shown: date, from_day: date | None) -> int:
     """Of the years before, of and after `shown`'s, the one whose `month` and `day` are nearest to it,
     among those from `from_day` on when any is (a day that is in none of them, 30 February, is left
     to be refused in words)."""
-    candidates = [year for year in (shown.year - 1, shown.year, shown.year + 1)
-                  if 1 <= day <= _days_in(year, month)]  # fmt: skip
-    if not candidates:
-        return shown.year
-    later = [year for year in candidates if from_day is None or date(year, month, day) >= from_day]
-    candidates = later or candidates
-    return min(candidates, key=lambda year: abs((date(year, month, day) - shown).days))
+    months = [(year, month) for year in (shown.year - 1, shown.year, shown.year + 1)]
+    found = _nearest_to_come(day, months, shown, from_day) or _nearest_to_come(day, months, shown, None)
+    return found[0] if found else shown.year
+
+
+def _nearest_to_come(
+    day: int, months: list[tuple[int, int]], shown: date, from_day: date | None
+) -> tuple[int, int] | None:
+    """Of `months` (year, month) that have a `day`, the one whose `day` is nearest to `shown`,
+    among those on or after `from_day` (any, without it); None when none is."""
+    having = [
+        (year, month)
+        for year, month in months
+        if 1 <= day <= _days_in(year, month) and (from_day is None or date(year, month, day) >= from_day)
+    ]
+    return min(having, key=lambda ym: abs((date(ym[0], ym[1], day) - shown).days), default=None)
 
 
 class RuleStatus(StrEnum):
