@@ -115,16 +115,23 @@ def _planned_end(rule: Mapping[str, Any], recorded: date) -> str:
         return ""
 
 
+def _from_to(rule: Mapping[str, Any], recorded: date) -> str:
+    """ "from Thursday 10 December to Saturday 2 January 2027": a recorded rule's days, with the
+    year when it is not that of the entry, `recorded` ("from Saturday 20 March" left the year to
+    guess, an outside tester). Raises KeyError or ValueError for an entry without its days."""
+    start, end = date.fromisoformat(str(rule["starts_on"])), date.fromisoformat(str(rule["ends_on"]))
+    return f"from {day_in_words(start, recorded)} to {day_in_words(end, recorded)}"
+
+
 def _rule_changed(before: Mapping[str, Any], after: Mapping[str, Any], recorded: date) -> str:
-    """ ": now called “Mocks”; now from Monday 14 December to Friday 18 December; now Daily
-    screen-time limit 45 min" — what a change to a planned rule changed, each part once."""
+    """ ": now called “Mocks”; now from Monday 14 December to Friday 18 December; settings now
+    Daily screen-time limit 45 min" — what a change to a planned rule changed, each part once."""
     parts = []
     if after.get("name") != before.get("name"):
         parts.append(f"now called “{after.get('name')}”")
     if (after.get("starts_on"), after.get("ends_on")) != (before.get("starts_on"), before.get("ends_on")):
         try:
-            start, end = date.fromisoformat(str(after["starts_on"])), date.fromisoformat(str(after["ends_on"]))
-            parts.append(f"now from {day_in_words(start, recorded)} to {day_in_words(end, recorded)}")
+            parts.append(f"now {_from_to(after, recorded)}")
         except (KeyError, ValueError):
             parts.append("new days")
     if after.get("controls") != before.get("controls") and isinstance(after.get("controls"), Mapping):
@@ -170,11 +177,8 @@ def activity_in_words(entry: ActivityEntry) -> str:
         rule = entry.after if isinstance(entry.after, Mapping) else entry.before
         name = rule.get("name", "A temporary rule") if isinstance(rule, Mapping) else "A temporary rule"
         if entry.field == "created" and isinstance(rule, Mapping):
-            start, end = date.fromisoformat(rule["starts_on"]), date.fromisoformat(rule["ends_on"])
             changes = rule_changes(rule["controls"])
-            # With the year when it is not the entry's: "from Saturday 20 March 2027" (an outside tester).
-            days = f"from {day_in_words(start, recorded)} to {day_in_words(end, recorded)}"
-            return f"{who} planned “{name}” {days}: {changes}"
+            return f"{who} planned “{name}” {_from_to(rule, recorded)}: {changes}"
         if entry.field == "changed" and isinstance(entry.before, Mapping) and isinstance(entry.after, Mapping):
             return f"{who} changed the temporary rule “{entry.before.get('name', name)}”" + _rule_changed(
                 entry.before, entry.after, recorded
