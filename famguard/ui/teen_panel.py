@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFormLayout,
     QGroupBox,
@@ -162,6 +163,27 @@ class TeenPhonePanel(QDockWidget):
         # The wheel over "Extra time" scrolls the phone, as on the controls page (it changed the minutes).
         self._wheel_guard = WheelGuard(scroll)
         self._wheel_guard.guard(self.more_spin)
+        # Docked, the phone's buttons share the window's Alt letters: Alt+E on the guardian's
+        # screen-time page pressed the phone's "Enter code". Its letters act only while the
+        # keyboard is on the phone, as they would on a phone of its own.
+        self._letters = {button: button.text() for button in self.findChildren(QPushButton) if "&" in button.text()}
+        self._letters_on = True
+        self._letters_follow_focus(None, QApplication.focusWidget())
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._letters_follow_focus)
+
+    def _letters_follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        here = new is not None and (new is self or self.isAncestorOf(new))
+        if here != self._letters_on:
+            self._letters_on = here
+            for button, text in self._letters.items():
+                self._show_label(button, text)
+
+    def _show_label(self, button: QPushButton, text: str) -> None:
+        """The button's words, with its Alt letter only while the keyboard is on the phone."""
+        self._letters[button] = text
+        button.setText(text if self._letters_on else text.replace("&", ""))
 
     def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name; show() and the toggle come here
         if visible and self.isHidden():
@@ -223,7 +245,7 @@ class TeenPhonePanel(QDockWidget):
         self.add_button.setEnabled(locked is None)
 
     def _use_toggled(self, on: bool) -> None:
-        self.use_button.setText("■ Stop using &the app" if on else "▶ Use &the app")
+        self._show_label(self.use_button, "■ Stop using &the app" if on else "▶ Use &the app")
         self.use_toggled.emit(on)
 
     def show_usage_message(self, text: str) -> None:
