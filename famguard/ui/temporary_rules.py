@@ -8,7 +8,7 @@ and show what they are told."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -219,6 +219,7 @@ class RuleDialog(QDialog):
         # dialog grow as the dates were typed ("39 days: … 2027" is wider than "1 day: …").
         self.span.ensurePolished()
         self.span.setMinimumWidth(_widest_span(self.span.fontMetrics()))
+        self.span.setWordWrap(True)  # the overlapped rule's name is the guardian's, of any length
         self._refusal_about_dates = False  # Save's refusal says what is wrong with the dates
         self._first_day = today
         # Connected first: a first day moved past the last one takes the last one along.
@@ -305,6 +306,8 @@ class RuleDialog(QDialog):
         self._guardians_own: set[str] = set()  # the parts the guardian set: "name", "dates", "limit", …
         self._presetting = False
         self._question: QMessageBox | None = None  # "Give up this rule?", while it is asked
+        self._offered_days = 7  # the length of the kind chosen
+        self._grown: tuple[int, int] | None = None  # (height before, height now) while words made it taller
         self._watch_what_the_guardian_sets()
         self._preset(self.kind.currentText())
         self.name.setFocus()
@@ -322,14 +325,40 @@ class RuleDialog(QDialog):
         """The days, and at once what is wrong with them (before, only Save said a span was over
         the most) — unless Save's refusal says it already: one problem, one message."""
         words = span_words(self.starts.day(), self.ends.day(), self.today,
-                           verdict=not self._refusal_about_dates)  # fmt: skip
+                           verdict=not self._refusal_about_dates, taken=self.starts.taken())  # fmt: skip
         show_words(self.span, words)
         for edit in (self.starts, self.ends):  # said with the box, as the keyboard moves through it
             edit.setAccessibleDescription(words)
+        self._fit_to_words()  # an overlap with a long rule name takes a second line
+
+    def set_taken(self, spans: list[tuple[date, date, str]]) -> None:
+        """The other rules' days ("Exams" from … to …): struck through on both calendars, and the
+        span line says at once when the days chosen overlap them (an outside tester learnt of an
+        overlap only from Save's refusal)."""
+        for box in (self.starts, self.ends):
+            box.set_taken(spans)
+        if self.changing is None and "dates" not in self._guardians_own:
+            self._presetting = True
+            try:
+                self._offer_days()
+            finally:
+                self._presetting = False
+        self._say_span()
+
+    def _offer_days(self) -> None:
+        """The kind's length of days from the first day no other rule takes, today or later: with a
+        rule in force, the days offered were today's and the dialog opened on an overlap."""
+        length = timedelta(days=self._offered_days - 1)
+        first = self.today
+        for start, end, _name in sorted(self.starts.taken()):
+            if first <= end and start <= first + length:
+                first = end + timedelta(days=1)
+        self.starts.set_day(first)
+        self.ends.set_day(first + length)
 
     def _edited(self, *_changed: object) -> None:
         if self.problems.text().startswith("✗"):
-            show_words(self.problems, "")
+            self._say_problems("")
         if self._refusal_about_dates:  # the refusal is gone: the span line says it again
             self._refusal_about_dates = False
             self._say_span()
@@ -391,9 +420,9 @@ class RuleDialog(QDialog):
         try:
             if "name" not in kept:
                 self.name.setText(preset.name if preset else "")
+            self._offered_days = preset.days if preset else 7
             if "dates" not in kept:
-                self.starts.set_day(self.today)
-                self.ends.set_day(self.today + timedelta(days=(preset.days if preset else 7) - 1))
+                self._offer_days()
             if "limit" not in kept:
                 limit = controls.get("daily_limit_minutes")
                 self._show_limit(int(limit) if limit is not None else None)
@@ -404,7 +433,7 @@ class RuleDialog(QDialog):
                 self.search_off.setChecked(controls.get("search_enabled") is False)
         finally:
             self._presetting = False
-        show_words(self.problems, "")
+        self._say_problems("")
 
     def _show_limit(self, limit: int | None) -> None:
         """The daily limit ticked with `limit`, or unticked (None: 60 min offered)."""
@@ -455,7 +484,7 @@ class RuleDialog(QDialog):
         if kept:
             show_words(self.kept, f"Also in this rule, kept as planned: {teen_view.rule_changes(kept)}.")
         self.kept.setVisible(bool(kept))
-        show_words(self.problems, "")
+        self._say_problems("")
         self.name.setFocus()
         self.name.selectAll()
 
@@ -480,14 +509,12 @@ class RuleDialog(QDialog):
 
     def _typing_refused(self, field: str, words: str) -> None:
         """A day or a time typed that is none: said under the form; the box shows its own again."""
-        show_words(self.problems, f"✗ {field}: {words}. It is as it was.")
-        self._room_for_problems()
+        self._say_problems(f"✗ {field}: {words}. It is as it was.")
 
     def _submit(self) -> None:
         refused = minutes_refused(self.limit, self.limit_bounds) if self.limit_on.isChecked() else None
         if refused is not None:
-            show_words(self.problems, f"✗ {teen_view.label('daily_limit_minutes')}: {refused}. Nothing was saved.")
-            self._room_for_problems()
+            self._say_problems(f"✗ {teen_view.label('daily_limit_minutes')}: {refused}. Nothing was saved.")
             self.limit.setFocus()
             self.limit.selectAll()
             return
@@ -497,19 +524,33 @@ class RuleDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         self.save.setEnabled(not busy)
         if busy:
-            show_words(self.problems, "Saving…")
+            self._say_problems("Saving…")
 
-    def _room_for_problems(self) -> None:
-        """Taller when the problems said need it, never narrower: the dialog kept its size and the
-        form squeezed under three lines of refusal, its boxes cut."""
+    def _say_problems(self, words: str) -> None:
+        show_words(self.problems, words)
+        self._fit_to_words()
+
+    def _fit_to_words(self) -> None:
+        """Taller when what is said needs it, never narrower (the dialog kept its size and the form
+        squeezed under three lines of refusal, its boxes cut); back to its height before once the
+        words go — an empty band stayed under the form after a refusal cleared (a parent-tester) —
+        unless the guardian has sized the dialog since."""
         layout = self.layout()
-        if layout is None:
+        if layout is None or not self.isVisible():
             return
         layout.activate()
-        width = self.width()
+        width, height = self.width(), self.height()
         needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
-        if needed > self.height():
+        if self._grown is not None and abs(height - self._grown[1]) > 1:
+            self._grown = None  # sized by the guardian since: theirs to keep
+        if needed > height:
+            self._grown = (self._grown[0] if self._grown else height, needed)
             self.resize(width, needed)
+        elif self._grown is not None and needed < height:
+            before = self._grown[0]
+            target = max(needed, before)
+            self._grown = (before, target) if target > before else None
+            self.resize(width, target)
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """The reasons, each with the field it is about in words; focus goes to the first."""
@@ -519,26 +560,37 @@ class RuleDialog(QDialog):
             control = name.removeprefix("controls.")
             field = teen_view.label(control) if control != name and control in SPECS else words.get(name, name)
             lines.append(f"✗ {field}: {reason}" if field else f"✗ {reason}")
-        show_words(self.problems, "\n".join(lines))
         self._refusal_about_dates = "starts_on" in problems or "ends_on" in problems
         self._say_span()
-        self._room_for_problems()
+        self._say_problems("\n".join(lines))
         first = next(iter(problems), "")
         target = {"name": self.name, "starts_on": self.starts, "ends_on": self.ends}.get(first, self.kind)
         target.setFocus()
 
 
-def span_words(starts: date, ends: date, today: date, *, verdict: bool = True) -> str:
+def span_words(
+    starts: date, ends: date, today: date, *, verdict: bool = True, taken: Sequence[tuple[date, date, str]] = ()
+) -> str:
     """ "14 days: Sun 6 Dec to Sat 19 Dec" (the year when it is not `today`'s); with `verdict`,
     a span the service would refuse says so: "✗ 343 days: … — at most 92", "✗ The last day is
-    before the first."; without it (a refusal says that), only the days, or nothing."""
+    before the first.", "✗ 5 days: … — “Exams” has Tue 15 Dec to Sun 20 Dec" (`taken`: the other
+    rules' days); without it (a refusal says that), only the days, or nothing."""
     days = (ends - starts).days + 1
     if days < 1:
         return "✗ The last day is before the first." if verdict else ""
-    if days == 1:
-        return f"1 day: {short_day(starts, today)}"
-    words = f"{days} days: {short_day(starts, today)} to {short_day(ends, today)}"
-    return f"✗ {words} — at most {MAX_RULE_DAYS}" if days > MAX_RULE_DAYS and verdict else words
+    words = f"{days} day{'s' if days > 1 else ''}: {_days(starts, ends, today)}"
+    if not verdict:
+        return words
+    if days > MAX_RULE_DAYS:
+        return f"✗ {words} — at most {MAX_RULE_DAYS}"
+    for first, last, name in taken:
+        if starts <= last and first <= ends:
+            return f"✗ {words} — “{name}” has {_days(first, last, today)}"
+    return words
+
+
+def _days(first: date, last: date, today: date) -> str:
+    return short_day(first, today) if first == last else f"{short_day(first, today)} to {short_day(last, today)}"
 
 
 def _widest_span(metrics: QFontMetrics) -> int:

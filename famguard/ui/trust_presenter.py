@@ -286,8 +286,7 @@ class TrustPresenter(Presenter):
             dialog.take_rule(changing)
         # The other rules' days, struck through on the calendars: a rule may not overlap them.
         taken = [(r.starts_on, r.ends_on, r.name) for r in _other_rules(cached.rules, changing) if r.ends_on >= today]
-        for box in (dialog.starts, dialog.ends):
-            box.set_taken(taken)
+        dialog.set_taken(taken)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog

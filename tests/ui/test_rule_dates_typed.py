@@ -19,7 +19,7 @@ from famguard.ui.date_box import DateBox
 from famguard.ui.temporary_rules import RuleDialog
 
 
-def _dialog(qtbot, today: date = date(2026, 12, 6)) -> RuleDialog:
+def shown_rule_dialog(qtbot, today: date = date(2026, 12, 6)) -> RuleDialog:
     dialog = RuleDialog("Maya", today)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -29,7 +29,7 @@ def _dialog(qtbot, today: date = date(2026, 12, 6)) -> RuleDialog:
     return dialog
 
 
-def _type_day(qtbot, box: DateBox, typed: str) -> None:
+def type_day(qtbot, box: DateBox, typed: str) -> None:
     """As a keyboard user does: Tab into the box (all of it selected), type, Tab on."""
     box.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(box.hasFocus, timeout=2000)
@@ -39,9 +39,9 @@ def _type_day(qtbot, box: DateBox, typed: str) -> None:
 
 
 def test_the_days_of_a_rule_are_typed_digit_by_digit(qtbot) -> None:
-    dialog = _dialog(qtbot)
-    _type_day(qtbot, dialog.starts, "20")
-    _type_day(qtbot, dialog.ends, "28")
+    dialog = shown_rule_dialog(qtbot)
+    type_day(qtbot, dialog.starts, "20")
+    type_day(qtbot, dialog.ends, "28")
     assert (dialog.starts.day(), dialog.ends.day()) == (date(2026, 12, 20), date(2026, 12, 28))
     assert (dialog.starts.text(), dialog.ends.text()) == ("20 Dec 2026", "28 Dec 2026")
     assert dialog.span.text() == "9 days: Sun 20 Dec to Mon 28 Dec"
@@ -60,15 +60,15 @@ def test_the_days_of_a_rule_are_typed_digit_by_digit(qtbot) -> None:
     ],
 )
 def test_a_day_typed_whole_is_the_day_typed(qtbot, typed: str, first_day: date) -> None:
-    dialog = _dialog(qtbot, date(2027, 2, 10))
-    _type_day(qtbot, dialog.starts, typed)
+    dialog = shown_rule_dialog(qtbot, date(2027, 2, 10))
+    type_day(qtbot, dialog.starts, typed)
     assert dialog.starts.day() == first_day
     assert dialog.ends.hasFocus()  # one Tab stop a day
     assert dialog.problems.text() == ""
 
 
 def test_a_day_that_cannot_be_is_refused_in_words_and_enter_saves_nothing(qtbot) -> None:
-    dialog = _dialog(qtbot, date(2027, 2, 10))
+    dialog = shown_rule_dialog(qtbot, date(2027, 2, 10))
     sent: list[object] = []
     dialog.submitted.connect(lambda *args: sent.append(args))
     before = (dialog.starts.day(), dialog.ends.day(), dialog.span.text())
@@ -111,7 +111,7 @@ def test_a_day_that_cannot_be_is_refused_in_words_and_enter_saves_nothing(qtbot)
 
 def test_with_everything_selected_a_typed_day_replaces_it(qtbot) -> None:
     """Ctrl+A, then the day: Qt's box took none of the keys."""
-    dialog = _dialog(qtbot, date(2027, 2, 10))
+    dialog = shown_rule_dialog(qtbot, date(2027, 2, 10))
     dialog.ends.setFocus()
     dialog.ends.setCursorPosition(2)
     qtbot.keyClick(dialog.ends, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -122,7 +122,7 @@ def test_with_everything_selected_a_typed_day_replaces_it(qtbot) -> None:
 
 
 def test_up_and_down_step_a_day_and_the_calendar_opens_and_picks_by_keyboard(qtbot) -> None:
-    dialog = _dialog(qtbot, date(2027, 2, 10))
+    dialog = shown_rule_dialog(qtbot, date(2027, 2, 10))
     box = dialog.ends
     first_shown = box.day()
     box.setFocus(Qt.FocusReason.TabFocusReason)
@@ -157,24 +157,24 @@ def test_the_last_day_follows_a_first_day_moved_past_it_and_days_to_come_are_mea
     """Found by an outside tester: "15 mar 2027" as the first day left the last on 19 Dec 2026,
     and "20" typed there was 20 December 2026 ("✗ The last day is before the first"); and "1/12"
     typed on 6 December was five days ago — a rule begun in the past."""
-    dialog = _dialog(qtbot)  # today: Sunday 6 December 2026; the first kind is two weeks
+    dialog = shown_rule_dialog(qtbot)  # today: Sunday 6 December 2026; the first kind is two weeks
     assert (dialog.starts.day(), dialog.ends.day()) == (date(2026, 12, 6), date(2026, 12, 19))
-    _type_day(qtbot, dialog.starts, "15 mar 2027")
+    type_day(qtbot, dialog.starts, "15 mar 2027")
     assert dialog.ends.day() == date(2027, 3, 28)  # taken along: the rule as long as before
-    _type_day(qtbot, dialog.ends, "20")
+    type_day(qtbot, dialog.ends, "20")
     assert dialog.span.text() == "6 days: Mon 15 Mar 2027 to Sat 20 Mar 2027"
-    _type_day(qtbot, dialog.starts, "1/12")
+    type_day(qtbot, dialog.starts, "1/12")
     assert dialog.starts.day() == date(2027, 12, 1)  # next December: a rule's days are to come
     assert dialog.ends.day() == date(2027, 12, 6)
-    _type_day(qtbot, dialog.starts, "1st Nov 2027")  # moved back: the last day stays where it is
+    type_day(qtbot, dialog.starts, "1st Nov 2027")  # moved back: the last day stays where it is
     assert (dialog.starts.day(), dialog.ends.day()) == (date(2027, 11, 1), date(2027, 12, 6))
 
 
 def test_a_rule_begun_on_a_day_gone_by_is_refused_on_save(qtbot) -> None:
-    dialog = _dialog(qtbot)
+    dialog = shown_rule_dialog(qtbot)
     sent: list[object] = []
     dialog.submitted.connect(lambda *args: sent.append(args))
-    _type_day(qtbot, dialog.starts, "1 Dec 2026")
+    type_day(qtbot, dialog.starts, "1 Dec 2026")
     qtbot.mouseClick(dialog.findChild(QPushButton, "saveRuleButton"), Qt.MouseButton.LeftButton)
     [(name, starts_on, ends_on, _controls)] = sent
     # What the phone page's presenter asks of every rule before sending it (famguard.ui.trust_presenter).
@@ -184,14 +184,14 @@ def test_a_rule_begun_on_a_day_gone_by_is_refused_on_save(qtbot) -> None:
 
 
 def test_a_rule_over_before_today_is_refused_in_words_on_save(qtbot) -> None:
-    dialog = _dialog(qtbot)
+    dialog = shown_rule_dialog(qtbot)
     sent: list[object] = []
     dialog.submitted.connect(lambda *args: sent.append(args))
     dialog.name.setText("Exams")
-    _type_day(qtbot, dialog.starts, "1")
+    type_day(qtbot, dialog.starts, "1")
     assert dialog.starts.day() == date(2027, 1, 1)  # a day alone is one to come: the 1st of next month
-    _type_day(qtbot, dialog.starts, "1 Dec 2026")  # written whole, a day gone by is taken as typed
-    _type_day(qtbot, dialog.ends, "3 Dec 2026")
+    type_day(qtbot, dialog.starts, "1 Dec 2026")  # written whole, a day gone by is taken as typed
+    type_day(qtbot, dialog.ends, "3 Dec 2026")
     assert dialog.ends.day() == date(2026, 12, 3)
     qtbot.mouseClick(dialog.findChild(QPushButton, "saveRuleButton"), Qt.MouseButton.LeftButton)
     [(name, starts_on, ends_on, _controls)] = sent
@@ -206,7 +206,7 @@ def test_each_date_box_is_one_tab_stop_and_the_days_are_said_with_their_weekdays
     """Found by an outside tester: each box began with a weekday section, a Tab stop of its own
     where typing moved the date by whole days. A box holds one day, typed whole; the weekdays
     are said beside them, with the number of days, and read with the box."""
-    dialog = _dialog(qtbot)
+    dialog = shown_rule_dialog(qtbot)
     span = dialog.findChild(QLabel, "ruleSpan")
     assert span.text() == "14 days: Sun 6 Dec to Sat 19 Dec"  # the first preset: two weeks
     dialog.starts.setFocus(Qt.FocusReason.TabFocusReason)
@@ -244,7 +244,7 @@ def test_a_pasted_name_longer_than_a_rule_may_have_is_kept_whole_and_refused_wit
 
 def test_alt_s_saves_the_rule_and_ticks_nothing(qtbot) -> None:
     """Found by an outside tester: Alt+S, pressed to save, ticked "Switch search off"."""
-    dialog = _dialog(qtbot)
+    dialog = shown_rule_dialog(qtbot)
     sent: list[object] = []
     dialog.submitted.connect(lambda *args: sent.append(args))
     dialog.name.setFocus()
@@ -258,7 +258,7 @@ def test_the_calendar_strikes_through_the_days_another_rule_takes(qtbot) -> None
     was drawn all alike, and the overlap was learnt only from Save's refusal."""
     from PySide6.QtCore import QDate
 
-    dialog = _dialog(qtbot)
+    dialog = shown_rule_dialog(qtbot)
     exams = (date(2027, 3, 20), date(2027, 4, 11), "Exam weeks")
     dialog.starts.set_taken([exams])
     dialog.starts.set_day(date(2027, 4, 2))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from famguard.ui.temporary_rules import RuleDialog
 
 from .test_flows import WAIT, click, demo_at, open_rule_dialog
+from .test_rule_dates_typed import shown_rule_dialog, type_day
 
 TODAY = date(2026, 12, 6)
 
@@ -88,3 +89,61 @@ def test_a_problem_with_the_dates_is_said_once(qtbot, launch) -> None:
     assert dialog.span.text().startswith("101 days: ") and "at most" not in dialog.span.text()
     assert dialog.isVisible()
     dialog.give_up()  # closed without the question a filled-in rule asks
+
+
+EXAMS = (date(2026, 12, 15), date(2026, 12, 20), "Exams")
+
+
+def _shown(qtbot, dialog: RuleDialog) -> None:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+
+
+def test_days_over_another_rule_are_said_at_once_with_that_rules_name_and_days(qtbot) -> None:
+    """A parent-tester learnt of an overlap only from Save's refusal (stop 39)."""
+    dialog = shown_rule_dialog(qtbot)
+    dialog.set_taken([EXAMS])
+    dialog.kind.setCurrentText("Custom")
+    type_day(qtbot, dialog.starts, "14 Dec")
+    type_day(qtbot, dialog.ends, "16 Dec")
+    said = "✗ 3 days: Mon 14 Dec to Wed 16 Dec — “Exams” has Tue 15 Dec to Sun 20 Dec"
+    assert dialog.span.text() == said
+    assert dialog.ends.accessibleDescription() == said  # read with the box
+    assert dialog.span.height() <= dialog.span.heightForWidth(dialog.span.width()) + 1  # not cut
+    dialog.ends.set_day(date(2026, 12, 14))  # the day before the exams: free
+    assert dialog.span.text() == "1 day: Mon 14 Dec"
+
+
+def test_the_days_offered_begin_after_a_rule_in_force(qtbot) -> None:
+    """With a rule running, the dialog opened on today's days, over it."""
+    running = (TODAY - timedelta(days=2), TODAY + timedelta(days=4), "Holiday")  # to Thu 10 Dec
+    dialog = RuleDialog("Maya", TODAY)
+    dialog.set_taken([running, EXAMS])
+    _shown(qtbot, dialog)
+    assert dialog.kind.currentText() == "Exam weeks"  # 14 days: past the holiday, and past the exams
+    assert dialog.span.text() == "14 days: Mon 21 Dec to Sun 3 Jan 2027"
+    dialog.kind.setCurrentText("Custom")  # 7 days: between the holiday and the exams there are 4
+    assert dialog.span.text() == "7 days: Mon 21 Dec to Sun 27 Dec"
+    dialog.give_up()
+
+
+def test_the_dialog_is_its_own_height_again_once_a_refusal_goes(qtbot) -> None:
+    """An empty band stayed under the form after a refusal was cleared (a parent-tester)."""
+    dialog = RuleDialog("Maya", TODAY)
+    _shown(qtbot, dialog)
+    height = dialog.height()
+    dialog.show_problems({
+        "name": "Give the rule a name, for example “Exam weeks”.",
+        "starts_on": "Another temporary rule runs from Tue 15 Dec to Sun 20 Dec 2026; rules cannot overlap. "
+        "Choose days outside it, or remove that rule first (“Remove…” on the Phone and temporary rules page).",
+    })  # fmt: skip
+    QApplication.processEvents()
+    assert dialog.height() > height  # room for the refusal
+    assert dialog.problems.height() >= dialog.problems.heightForWidth(dialog.problems.width())
+    qtbot.keyClicks(dialog.name, "x")  # an edit takes the refusal away
+    QApplication.processEvents()
+    assert dialog.problems.text() == ""
+    assert dialog.height() == height
+    dialog.give_up()
