@@ -33,7 +33,7 @@ SHORTCUTS = (
     ("Ctrl+T", "In the demo: show or hide the teen's phone beside the family"),
     ("F6", "In the demo, while adding a teen: from the pairing window to the teen's phone and back"),
     ("F1", "Getting started"),
-    ("F10", "Open the menus (then the arrow keys, Enter, Escape)"),
+    ("F10", "Open the menus (then the arrow keys, Enter; Escape or F10 again closes them)"),
     ("Up, Down in a day's box", "A day later, a day earlier (a temporary rule's first and last day)"),
     ("Alt+Down or F4 in a day's box", "Pick the day on a calendar"),
     ("Alt + underlined letter", "The button, box or menu with that letter underlined"),

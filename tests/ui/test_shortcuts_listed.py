@@ -59,3 +59,13 @@ def test_f10_opens_the_menus_for_the_keyboard(qtbot) -> None:
     assert isinstance(popup, QMenu)
     qtbot.keyClick(popup, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=2000)
+    # F10 again, with a menu open, puts the menus away (the open menu took the key and kept open).
+    qtbot.keyClick(window, Qt.Key.Key_F10)
+    qtbot.waitUntil(window.account_menu.isVisible, timeout=2000)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=2000)
+    assert window.isActiveWindow() and window.menuBar().activeAction() is None  # no menu title left lit
+    qtbot.keyClick(window, Qt.Key.Key_F10)  # and F10 opens them once more
+    qtbot.waitUntil(window.account_menu.isVisible, timeout=2000)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=2000)
