@@ -67,7 +67,7 @@ class LinkHandler(QObject):
         window = self.window
         panel = window.teen_phone
         # The demo's phone panel comes with its practice service, after the demo family is shown.
-        demo_starting = window.demo_bar.isVisibleTo(window)
+        demo_starting = window.in_demo()
         if panel is None and demo_starting and self._retries < RETRY_LIMIT:
             self._retries += 1
             QTimer.singleShot(RETRY_MS, self, self._deliver)
