@@ -64,9 +64,19 @@ def day_in_words(day: date, today: date | None = None) -> str:
 
 def rule_changes(controls: Mapping[str, Any]) -> str:
     """A rule's settings in words: "Daily screen-time limit 30 min, Search Off". Empty per-weekday
-    limits go with a rule's daily limit (so that it applies every day): not worth a word."""
-    shown = {f: v for f, v in controls.items() if not (f == "daily_limit_overrides" and v == {})}
-    return ", ".join(f"{label(f) if f in SPECS else f} {wire_in_words(f, v)}" for f, v in shown.items())
+    limits go with a rule's daily limit (so that it applies every day): not worth a word; others
+    are said with it: "Daily screen-time limit 1 h (Sat 2 h, Sun 2 h)"."""
+    days = controls.get("daily_limit_overrides")
+    with_limit = "daily_limit_minutes" in controls and days is not None
+    words = []
+    for field, value in controls.items():
+        if field == "daily_limit_overrides" and (with_limit or value == {}):
+            continue
+        said = f"{label(field) if field in SPECS else field} {wire_in_words(field, value)}"
+        if field == "daily_limit_minutes" and with_limit and days:
+            said += f" ({wire_in_words('daily_limit_overrides', days)})"
+        words.append(said)
+    return ", ".join(words)
 
 
 def rule_in_words(rule: TemporaryRule, today: date, me: str | None = None) -> str:

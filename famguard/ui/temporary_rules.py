@@ -241,6 +241,13 @@ class RuleDialog(QDialog):
         self.limit.setSingleStep(10)
         self.limit.setAccessibleDescription(f"Allowed: {range_text(self.limit_bounds)}")
         self.limit_range = named(QLabel(range_text(self.limit_bounds)), "ruleLimitRange", "Allowed limits")
+        # "One hour a day on weekdays, two at the weekend" (the product's exam-weeks story): the
+        # weekend's own limit, Saturday and Sunday alike, during the rule.
+        self.weekend_on = named(QCheckBox("At the &weekend"), "ruleWeekendOn", "A different limit at the weekend")
+        self.weekend = minutes_box("ruleWeekendLimit", "Limit on Saturdays and Sundays during the rule", 120)
+        self.weekend.setSingleStep(10)
+        self.weekend.setAccessibleDescription(f"Allowed: {range_text(self.limit_bounds)}")
+        self.weekend_days = named(QLabel("Saturdays and Sundays"), "ruleWeekendDays", "Days of the weekend limit")
         self.nights_on = named(QCheckBox("&Time away every night"), "ruleNightsOn", "Lock the app every night")
         self.night_start = time_box("ruleNightStart", "Time away starts", "22:00")
         self.night_end = time_box("ruleNightEnd", "Time away ends", "07:00")
@@ -258,6 +265,8 @@ class RuleDialog(QDialog):
         self.save.clicked.connect(self._submit)
         cancel.clicked.connect(self.reject)
         self.limit_on.toggled.connect(self.limit.setEnabled)
+        self.limit_on.toggled.connect(self._weekend_enabled)
+        self.weekend_on.toggled.connect(self._weekend_enabled)
         self.nights_on.toggled.connect(self.night_start.setEnabled)
         self.nights_on.toggled.connect(self.night_end.setEnabled)
         self.kind.currentTextChanged.connect(self._preset)
@@ -265,9 +274,10 @@ class RuleDialog(QDialog):
         # (it stayed, wrong, until the next Save).
         self.name.textEdited.connect(self._edited)
         self.limit.lineEdit().textEdited.connect(self._edited)
+        self.weekend.lineEdit().textEdited.connect(self._edited)
         for changed in (self.starts.day_changed, self.ends.day_changed, self.night_start.timeChanged,
-                        self.night_end.timeChanged, self.limit_on.toggled, self.nights_on.toggled,
-                        self.search_off.toggled):  # fmt: skip
+                        self.night_end.timeChanged, self.limit_on.toggled, self.weekend_on.toggled,
+                        self.nights_on.toggled, self.search_off.toggled):  # fmt: skip
             changed.connect(self._edited)
 
         form = self.form = QFormLayout()
@@ -280,6 +290,14 @@ class RuleDialog(QDialog):
         limit.addWidget(self.limit)
         limit.addWidget(self.limit_range, 1)
         form.addRow(self.limit_on, limit)
+        weekend = QHBoxLayout()
+        weekend.addWidget(self.weekend)
+        weekend.addWidget(self.weekend_days, 1)
+        under_limit = QWidget()  # set in under the daily limit: it is one of its parts
+        indent = QHBoxLayout(under_limit)
+        indent.setContentsMargins(self.limit_on.sizeHint().height(), 0, 0, 0)
+        indent.addWidget(self.weekend_on)
+        form.addRow(under_limit, weekend)
         nights = QHBoxLayout()
         nights.addWidget(self.night_start)
         nights.addWidget(wrapping_label("to"))
@@ -370,7 +388,14 @@ class RuleDialog(QDialog):
         groups: dict[str, tuple[Any, ...]] = {
             "name": (self.name.textEdited,),
             "dates": (self.starts.day_changed, self.ends.day_changed, self.starts.textEdited, self.ends.textEdited),
-            "limit": (self.limit_on.toggled, self.limit.valueChanged, self.limit.lineEdit().textEdited),
+            "limit": (
+                self.limit_on.toggled,
+                self.limit.valueChanged,
+                self.limit.lineEdit().textEdited,
+                self.weekend_on.toggled,
+                self.weekend.valueChanged,
+                self.weekend.lineEdit().textEdited,
+            ),
             "nights": (self.nights_on.toggled, self.night_start.timeChanged, self.night_end.timeChanged),
             "search": (self.search_off.toggled,),
         }
@@ -425,7 +450,7 @@ class RuleDialog(QDialog):
                 self._offer_days()
             if "limit" not in kept:
                 limit = controls.get("daily_limit_minutes")
-                self._show_limit(int(limit) if limit is not None else None)
+                self._show_limit(int(limit) if limit is not None else None, _weekend(controls))
             if "nights" not in kept:
                 away = controls.get("time_away") or []
                 self._show_nights((away[0]["start"], away[0]["end"]) if away else None)
@@ -435,11 +460,20 @@ class RuleDialog(QDialog):
             self._presetting = False
         self._say_problems("")
 
-    def _show_limit(self, limit: int | None) -> None:
-        """The daily limit ticked with `limit`, or unticked (None: 60 min offered)."""
+    def _show_limit(self, limit: int | None, weekend: int | None = None) -> None:
+        """The daily limit ticked with `limit`, or unticked (None: 60 min offered); the weekend's
+        own ticked with `weekend`, or unticked (2 h offered)."""
         self.limit_on.setChecked(limit is not None)
         self.limit.setValue(limit if limit is not None else 60)
         self.limit.setEnabled(limit is not None)
+        self.weekend_on.setChecked(weekend is not None)
+        self.weekend.setValue(weekend if weekend is not None else 120)
+        self._weekend_enabled()
+
+    def _weekend_enabled(self, *_toggled: object) -> None:
+        """The weekend's limit is one of the daily limit's: only with it."""
+        self.weekend_on.setEnabled(self.limit_on.isChecked())
+        self.weekend.setEnabled(self.limit_on.isChecked() and self.weekend_on.isChecked())
 
     def _show_nights(self, nights: tuple[str, str] | None) -> None:
         """Time away every night ticked from `nights` (start, end), or unticked (22:00–07:00 offered)."""
@@ -462,8 +496,9 @@ class RuleDialog(QDialog):
         self.form.setRowVisible(self.kind, False)
         kept = dict(rule.controls)
         limit = kept.pop("daily_limit_minutes", None)
-        if limit is not None and kept.get("daily_limit_overrides") == {}:
-            del kept["daily_limit_overrides"]  # a rule's limit applies every day: said with the limit
+        weekend = _weekend(kept) if limit is not None else None
+        if limit is not None and (kept.get("daily_limit_overrides") == {} or weekend is not None):
+            del kept["daily_limit_overrides"]  # every day's limit, or the weekend's: in the boxes
         nightly = _every_night(kept.get("time_away"))
         if nightly is not None:
             del kept["time_away"]
@@ -475,7 +510,7 @@ class RuleDialog(QDialog):
             self.name.setText(rule.name)
             self.starts.set_day(rule.starts_on)
             self.ends.set_day(rule.ends_on)
-            self._show_limit(int(limit) if limit is not None else None)
+            self._show_limit(int(limit) if limit is not None else None, weekend)
             self._show_nights(nightly)
             self.search_off.setChecked(search_off)
         finally:
@@ -494,7 +529,10 @@ class RuleDialog(QDialog):
         chosen: dict[str, Any] = dict(self._kept_controls)
         if self.limit_on.isChecked():
             chosen["daily_limit_minutes"] = self.limit.value()
-            chosen.setdefault("daily_limit_overrides", {})
+            if self.weekend_on.isChecked():
+                chosen["daily_limit_overrides"] = {"sat": self.weekend.value(), "sun": self.weekend.value()}
+            else:  # a rule's limit applies every day: a weekday's own limit would beat it
+                chosen.setdefault("daily_limit_overrides", {})
         if self.nights_on.isChecked():
             chosen["time_away"] = [
                 {
@@ -512,12 +550,16 @@ class RuleDialog(QDialog):
         self._say_problems(f"✗ {field}: {words}. It is as it was.")
 
     def _submit(self) -> None:
-        refused = minutes_refused(self.limit, self.limit_bounds) if self.limit_on.isChecked() else None
-        if refused is not None:
-            self._say_problems(f"✗ {teen_view.label('daily_limit_minutes')}: {refused}. Nothing was saved.")
-            self.limit.setFocus()
-            self.limit.selectAll()
-            return
+        boxes = [(self.limit, teen_view.label("daily_limit_minutes"))] if self.limit_on.isChecked() else []
+        if self.limit_on.isChecked() and self.weekend_on.isChecked():
+            boxes.append((self.weekend, "At the weekend"))
+        for box, field in boxes:
+            refused = minutes_refused(box, self.limit_bounds)
+            if refused is not None:
+                self._say_problems(f"✗ {field}: {refused}. Nothing was saved.")
+                box.setFocus()
+                box.selectAll()
+                return
         self.submitted.emit(self.name.text().strip(), self.starts.day(), self.ends.day(),
                             self.controls())  # fmt: skip
 
@@ -601,6 +643,16 @@ def _widest_span(metrics: QFontMetrics) -> int:
     day = f"{weekday} 28 {month} 2027"
     most = 2 * DATE_REACH_DAYS + 1
     return metrics.horizontalAdvance(f"✗ {most} days: {day} to {day} — at most {MAX_RULE_DAYS}") + 2
+
+
+def _weekend(controls: Mapping[str, Any]) -> int | None:
+    """The weekend's own limit of a rule's settings, when its per-weekday limits are Saturday's
+    and Sunday's alike, as this dialog plans them; None for anything else."""
+    days = controls.get("daily_limit_overrides")
+    if not isinstance(days, Mapping) or set(days) != {"sat", "sun"} or days["sat"] != days["sun"]:
+        return None
+    minutes = days["sat"]
+    return minutes if isinstance(minutes, int) and not isinstance(minutes, bool) else None
 
 
 def _every_night(away: object) -> tuple[str, str] | None:
