@@ -1,7 +1,8 @@
-"""The demo's phone is docked in the guardian's window, so its buttons' Alt letters were the
-window's: Alt+E on the guardian's screen-time page pressed the phone's "Enter code" (a parent
-trying the demo, stop 39). The phone's letters act only while the keyboard is on the phone.
-Real widgets and real key events; nothing here needs the service."""
+"""The demo's phone panel as a person uses it, from its findings. Docked in the guardian's window,
+its buttons' Alt letters were the window's: Alt+E on the guardian's screen-time page pressed the
+phone's "Enter code" (a parent trying the demo, stop 39); the phone's letters act only while the
+keyboard is on the phone. A double click on "Ask for more time" asked twice. Real widgets and
+real key and mouse events; nothing here needs the service."""
 
 from __future__ import annotations
 
@@ -63,3 +64,29 @@ def test_the_phones_alt_letters_work_while_the_keyboard_is_on_the_phone(qtbot) -
     # The keyboard leaves the phone: the renamed button loses its letter as the others do.
     guardians_box.setFocus()
     qtbot.waitUntil(lambda: panel.use_button.text() == "▶ Use the app")
+
+
+def test_a_double_click_on_ask_for_more_time_asks_once(qtbot) -> None:
+    """A parent double-clicked "Ask for more time" in the demo: the first request was answered
+    before the second click, which asked again (without the reason, cleared once taken), and the
+    guardian's "+30 min" to both gave an hour. The service stands in for a fast one here: the
+    panel is told at once that the request was taken, as the demo's loopback service does."""
+    from PySide6.QtWidgets import QApplication
+
+    _window, _guardians_box, panel = _window_with_phone(qtbot)
+    asked: list[tuple[int, str]] = []
+
+    def taken_at_once(minutes: int, reason: str) -> None:
+        asked.append((minutes, reason))
+        panel.set_asking(True)
+        panel.set_asking(False, sent=True)
+
+    panel.more_time_requested.connect(taken_at_once)
+    panel.reason_edit.setText("finishing a school project")
+    qtbot.mouseClick(panel.more_button, Qt.MouseButton.LeftButton)
+    assert panel.more_button.isEnabled()  # ready again, as after a fast answer
+    qtbot.mouseClick(panel.more_button, Qt.MouseButton.LeftButton)  # a double click's second click
+    assert asked == [(30, "finishing a school project")]
+    qtbot.wait(QApplication.doubleClickInterval() + 100)
+    qtbot.mouseClick(panel.more_button, Qt.MouseButton.LeftButton)  # a moment later: asking again is asking
+    assert asked == [(30, "finishing a school project"), (30, "")]
