@@ -119,7 +119,7 @@ class TeenPhonePanel(QDockWidget):
         self.reason_edit.setMaxLength(MAX_REQUEST_REASON)
         self.more_button = named(QPushButton("As&k for more time"), "teenMoreButton", "Ask for more time")
         self.more_button.clicked.connect(self._ask_clicked)
-        self._asked_at = -1.0  # when "Ask for more time" last asked (time.monotonic)
+        self._asked_at, self._asked_minutes = -1.0, 0  # when "Ask for more time" last asked (monotonic), for how long
         self.usage_message = named(wrapping_label("", "teenUsageMessage"), "teenUsageMessage", "Use")
         self.answer = named(wrapping_label("", "teenRequestAnswer"), "teenRequestAnswer", "Answer to the request")
         use_row = QHBoxLayout()
@@ -246,15 +246,15 @@ class TeenPhonePanel(QDockWidget):
         self.add_button.setEnabled(locked is None)
 
     def _ask_clicked(self) -> None:
-        """Asks, unless it asked a double click's moment ago: a double click on "Ask for more
+        """Asks, unless it asked the same a double click's moment ago: a double click on "Ask for more
         time" asked twice — the first answered fast enough for the button to take the second
         click, asking again without the reason (cleared once taken), and the guardian's "+30 min"
         to both gave an hour (a parent trying the demo)."""
-        now = time.monotonic()
-        if now - self._asked_at < QApplication.doubleClickInterval() / 1000:
+        now, minutes = time.monotonic(), self.more_spin.value()
+        if minutes == self._asked_minutes and now - self._asked_at < QApplication.doubleClickInterval() / 1000:
             return
-        self._asked_at = now
-        self.more_time_requested.emit(self.more_spin.value(), self.reason_edit.text().strip())
+        self._asked_at, self._asked_minutes = now, minutes
+        self.more_time_requested.emit(minutes, self.reason_edit.text().strip())
 
     def _use_toggled(self, on: bool) -> None:
         self._show_label(self.use_button, "■ Stop using &the app" if on else "▶ Use &the app")
