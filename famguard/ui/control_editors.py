@@ -695,27 +695,29 @@ class KeywordEditor(Editor):
     def _typed(self, text: str) -> None:
         """A refusal is about the text it was said of: it goes when the text changes (it stayed
         under a corrected word). A pasted list, one keyword a line, shows on one line with its
-        breaks invisible ("alpha beta #gamma" read as one keyword): said how many it holds."""
-        lines = [line for line in text.splitlines() if kept_keyword(line)]
+        breaks invisible ("alpha beta #gamma" read as one keyword): said how many it holds, as for
+        words between commas."""
+        lines = _keywords_in(text)
         if len(lines) > 1:
             # Counted as Add counts them: "4 keywords" of which Add then added 2 (an outside tester).
             skipped = len(lines) - len(self._new_words(lines))
+            how = "one a line" if "," not in text else "between commas"
             if not skipped:
-                self.say(f"{len(lines)} keywords, one a line: Add adds them all.")
+                self.say(f"{len(lines)} keywords, {how}: Add adds them all.")
             elif skipped < len(lines):
                 self.say(
-                    f"{len(lines)} keywords, one a line, {skipped} of them repeated or in the list "
+                    f"{len(lines)} keywords, {how}, {skipped} of them repeated or in the list "
                     f"already: Add adds the other {len(lines) - skipped}."
                 )
             else:
-                self.say(f"{len(lines)} keywords, one a line, all of them in the list already.")
-        elif self.message.text().startswith("✗") or "one a line" in self.message.text():
+                self.say(f"{len(lines)} keywords, {how}, all of them in the list already.")
+        elif self.message.text().startswith("✗") or " keywords, " in self.message.text():  # said of other text
             self.say(self._count_words())
 
     def _add(self) -> None:
         text = self.edit.text()
         # A pasted list, one keyword a line, is that many keywords; a line break inside one is not.
-        lines = [line for line in text.splitlines() if kept_keyword(line)]
+        lines = _keywords_in(text)
         if not lines:
             return
         for line in lines:
@@ -765,6 +767,13 @@ class KeywordEditor(Editor):
             return
         del words[row]
         self._emit(tuple(words))
+
+
+def _keywords_in(text: str) -> list[str]:
+    """The keywords typed or pasted: one a line, or between commas — "vape, #skinnytok" was
+    added as the one keyword "vape, #skinnytok", which no post holds (a parent trying the demo,
+    who read the count going up as two words filtered)."""
+    return [piece for line in text.splitlines() for piece in line.split(",") if kept_keyword(piece)]
 
 
 ZONE_NAME_MAX = 64  # characters a zone name may be typed with (IANA's longest has 32)

@@ -119,7 +119,8 @@ class TeenPhonePanel(QDockWidget):
         self.reason_edit.setMaxLength(MAX_REQUEST_REASON)
         self.more_button = named(QPushButton("As&k for more time"), "teenMoreButton", "Ask for more time")
         self.more_button.clicked.connect(self._ask_clicked)
-        self._asked_at, self._asked_minutes = -1.0, 0  # when "Ask for more time" last asked (monotonic), for how long
+        # When a request was last taken (monotonic), and for how long; what is being asked.
+        self._asked_at, self._asked_minutes, self._asking_minutes = -1.0, 0, 0
         self.usage_message = named(wrapping_label("", "teenUsageMessage"), "teenUsageMessage", "Use")
         self.answer = named(wrapping_label("", "teenRequestAnswer"), "teenRequestAnswer", "Answer to the request")
         use_row = QHBoxLayout()
@@ -246,14 +247,15 @@ class TeenPhonePanel(QDockWidget):
         self.add_button.setEnabled(locked is None)
 
     def _ask_clicked(self) -> None:
-        """Asks, unless it asked the same a double click's moment ago: a double click on "Ask for more
-        time" asked twice — the first answered fast enough for the button to take the second
+        """Asks, unless the same was taken a double click's moment ago: a double click on "Ask for
+        more time" asked twice — the first answered fast enough for the button to take the second
         click, asking again without the reason (cleared once taken), and the guardian's "+30 min"
         to both gave an hour (a parent trying the demo)."""
-        now, minutes = time.monotonic(), self.more_spin.value()
-        if minutes == self._asked_minutes and now - self._asked_at < QApplication.doubleClickInterval() / 1000:
+        minutes = self.more_spin.value()
+        since = time.monotonic() - self._asked_at
+        if minutes == self._asked_minutes and since < QApplication.doubleClickInterval() / 1000:
             return
-        self._asked_at, self._asked_minutes = now, minutes
+        self._asking_minutes = minutes
         self.more_time_requested.emit(minutes, self.reason_edit.text().strip())
 
     def _use_toggled(self, on: bool) -> None:
@@ -276,6 +278,7 @@ class TeenPhonePanel(QDockWidget):
             show_words(self.usage_message, "Asking…")
         if sent:
             self.reason_edit.clear()
+            self._asked_at, self._asked_minutes = time.monotonic(), self._asking_minutes
 
     def show_answer(self, text: str) -> None:
         show_words(self.answer, text)

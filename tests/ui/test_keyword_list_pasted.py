@@ -72,3 +72,23 @@ def test_a_refused_line_of_a_pasted_list_is_named_and_the_refusal_goes_with_the_
     edit.clear()
     qtbot.keyClicks(edit, "vape")
     assert not message.text().startswith("✗")  # about a text that is not there any more
+
+
+def test_words_typed_between_commas_are_that_many_keywords(qtbot, launch):
+    """A parent typed "vape, #skinnytok, 🔪" and pressed Enter: one keyword, "vape, #skinnytok, 🔪",
+    which no post holds, while the count went up as if the words were filtered."""
+    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("keyword_filters")
+    edit = find(page, QLineEdit, "keywordEdit")
+    message = find(page, QLabel, "keywordMessage")
+    edit.setFocus()
+    qtbot.keyClicks(edit, "vape, #skinnytok,, #Diet , energy drinks")
+    assert (
+        message.text() == "4 keywords, between commas, 1 of them repeated or in the list already: Add adds the other 3."
+    )
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.field_status("keyword_filters").startswith("✓ saved"), timeout=WAIT)
+    assert editor.value() == ("#diet", "#prank", "vape", "#skinnytok", "energy drinks")
+    assert message.text() == "5 of 200 words."
+    qtbot.waitUntil(lambda: "#skinnytok" in panel.effective_text(), timeout=WAIT)  # on the phone
