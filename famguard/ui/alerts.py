@@ -73,7 +73,7 @@ class Alerts(QObject):
         self.shown: list[tuple[str, str, str]] = []  # (kind, title, text) the guardian was told
         # Without a tray: the notice bar's words about a request, and which request (hidden once
         # it is answered, here or elsewhere).
-        self._request_notice: tuple[str, str] | None = None
+        self._request_notices: dict[str, str] = {}  # the requests' notices shown (by request), shown or covered
         # Without a tray: news of accounts asking to become, or becoming, a guardian — (what it is
         # about, words) — kept in the notice bar until dismissed. The teen's own guardian account
         # changes her rules right after joining, and that notice replaced this one within a second.
@@ -116,9 +116,10 @@ class Alerts(QObject):
         """The requests waiting (their ids), for the badge and the tray; a request's notice in the
         window goes once that request is no longer waiting."""
         count = self.pending = len(waiting)
-        if self._request_notice is not None and self._request_notice[0] not in waiting:
-            self.window.withdraw_notice(self._request_notice[1])
-            self._request_notice = None
+        # Each: two requests' notices, one covering the other, and the covered one came back
+        # after both were answered (a parent trying the demo).
+        for about in [about for about in self._request_notices if about not in waiting]:
+            self.window.withdraw_notice(self._request_notices.pop(about))
         words = "no requests waiting" if not count else f"{count} request{'s' if count > 1 else ''} waiting"
         self.inbox_action.setText(f"Requests &inbox ({count})")
         if self.tray is not None:
@@ -153,7 +154,8 @@ class Alerts(QObject):
             elif keep:
                 words = f"{joined}\n{words}"  # said under it, and kept until dismissed as well
             self.window.show_notice(words, hide_after_ms=0 if keep else 20000)
-            self._request_notice = (about, words) if about and kind == "request" else None
+            if about and kind == "request":
+                self._request_notices[about] = words
 
     def _joined_words(self) -> str:
         return "\n".join(words for _about, words in self._joined)

@@ -804,9 +804,12 @@ class MainWindow(QMainWindow):
         else:
             # A passing notice over another with time left ("✉ Maya asks for more time…", 20 s):
             # that one comes back for the rest of its time (it was lost under "Preferences saved").
+            # Not a confirmation ("✓ “Exams” changed…"): what was done since says the news, and
+            # the older one coming back after it read as undone (a parent trying the demo).
             left = self.notice.time_left_ms()
             shown = self.notice.text()
-            if left > 0 and self.notice.isVisible() and shown not in (text, self._standing_notice):
+            news = not shown.startswith("✓")
+            if left > 0 and self.notice.isVisible() and news and shown not in (text, self._standing_notice):
                 self._covered_notice = (shown, left)
         self.notice.show_text(text, dismissible=True, hide_after_ms=hide_after_ms)
 

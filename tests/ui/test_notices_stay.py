@@ -86,3 +86,39 @@ def test_a_passing_notice_covered_by_another_comes_back_for_the_rest_of_its_time
     window.withdraw_notice(asks)  # answered meanwhile: it does not come back
     _dismiss(qtbot, window)
     assert window.notice.text() == STAYS
+
+
+def test_a_confirmation_covered_by_a_newer_one_does_not_come_back(qtbot) -> None:
+    """A parent trying the demo: "✓ “Exam weeks” changed for Maya…" came back after the newer
+    "✓ “Revision” removed for Maya…" had gone, as if it had happened again. News under a
+    confirmation still comes back after it."""
+    window = _window(qtbot)
+    window.show_notice("✓ “Exam weeks” changed for Maya: Daily screen-time limit 1 h.", hide_after_ms=60_000)
+    window.show_notice("✓ “Revision” removed for Maya.", hide_after_ms=300)
+    qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=3000)
+    qtbot.wait(100)
+    assert not window.notice.isVisible()
+
+    asks = "✉ Maya asks for more time: 30 min more today"
+    window.show_notice(asks, hide_after_ms=60_000)
+    window.show_notice("✓ “Revision” removed for Maya.", hide_after_ms=60_000)
+    window.show_notice("✓ Preferences saved.", hide_after_ms=60_000)  # a confirmation over a confirmation
+    _dismiss(qtbot, window)
+    assert window.notice.isVisible() and window.notice.text() == asks  # the news waited under both
+
+
+def test_the_notices_of_requests_answered_do_not_come_back(qtbot) -> None:
+    """A parent trying the demo: two requests for more time, the second's notice over the first's;
+    both answered in the inbox, the first's notice came back, asking for what was already given."""
+    from famguard.ui.alerts import Alerts
+
+    window = _window(qtbot)
+    alerts = Alerts(window, lambda: None)
+    assert alerts.tray is None  # the window's notice bar says it (a virtual screen has no tray)
+    alerts.notify("request", "Maya asks for more time", "30 min more today: “please”", about="r1")
+    alerts.notify("request", "Maya asks for more time", "30 min more today", about="r2")
+    alerts.set_pending(["r1", "r2"])
+    assert window.notice.text() == "✉ Maya asks for more time: 30 min more today"
+    alerts.set_pending([])  # both answered
+    qtbot.wait(100)
+    assert not window.notice.isVisible()
