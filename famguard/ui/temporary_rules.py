@@ -491,7 +491,7 @@ class RuleDialog(QDialog):
         said under the form: changing the name alone must not drop it."""
         self.changing = rule
         self.setWindowTitle(f"Change the temporary rule “{rule.name}” for {self.teen_name}")
-        self.save.setText("Save &changes")
+        self.save.setText("&Save changes")  # Alt+S, as a new rule's "Save rule" (Alt+C read as Cancel)
         self.save.setAccessibleName("Save the changes to the rule")
         self.form.setRowVisible(self.kind, False)
         kept = dict(rule.controls)
