@@ -38,6 +38,9 @@ class DateBox(QLineEdit):
         # A day and month typed without a year are the nearest from this day on, when set.
         self.guess_from: date | None = None
         self._taken: list[tuple[date, date, str]] = []  # (first, last, whose): days shown taken
+        # The first day the calendar offers and a refusal suggests, when set: days before it can
+        # still be typed (their form says why they will not do), but are not offered.
+        self.offered_from: date | None = None
         self.setMaxLength(MOST_TYPED)
         self.setToolTip("Type a day, as 15 Mar 2027 or 15/3, or press Alt+Down to pick it on a calendar")
         trailing = QLineEdit.ActionPosition.TrailingPosition
@@ -65,6 +68,11 @@ class DateBox(QLineEdit):
         self._earliest, self._latest = earliest, latest
         self.set_day(self._day)
 
+    def _first_offered(self) -> date:
+        """A rule's days offered from today: "choose a day from 6 Dec 2025" offered a year gone by,
+        and the calendar drew those days as any other (a parent trying the demo)."""
+        return max(self._earliest, self.offered_from or self._earliest)
+
     def set_taken(self, spans: list[tuple[date, date, str]]) -> None:
         """Days the calendar shows taken, each span with what takes it ("Exam weeks"): another
         rule's days, which a rule may not overlap (an outside tester saw them alike, and learnt
@@ -87,7 +95,7 @@ class DateBox(QLineEdit):
             day = read_day(typed, self._day, self.guess_from)
             if not self._earliest <= day <= self._latest:
                 raise ValueError(
-                    f"it is too far from today: choose a day from {day_text(self._earliest)} to "
+                    f"it is too far from today: choose a day from {day_text(self._first_offered())} to "
                     f"{day_text(self._latest)}"
                 )
         except ValueError as reason:
@@ -134,7 +142,7 @@ class DateBox(QLineEdit):
             calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
             calendar.activated.connect(self._picked)  # Enter, or a double click
             calendar.clicked.connect(self._picked)
-        calendar.setDateRange(_qdate(self._earliest), _qdate(self._latest))
+        calendar.setDateRange(_qdate(min(self._first_offered(), self._day)), _qdate(self._latest))
         calendar.setDateTextFormat(QDate(), QTextCharFormat())  # what another opening marked
         taken = QTextCharFormat()
         taken.setFontStrikeOut(True)

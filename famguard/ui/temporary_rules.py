@@ -227,6 +227,7 @@ class RuleDialog(QDialog):
         # A day typed without its month or year is one to come: from today for the first day
         # ("1/12" typed in December is next December, not last week), from the first for the last.
         self.starts.guess_from = self.ends.guess_from = today
+        self.starts.offered_from = self.ends.offered_from = today  # never a day gone by
         for edit, field in ((self.starts, "First day"), (self.ends, "Last day")):
             edit.day_changed.connect(self._say_span)
             edit.typing_refused.connect(lambda words, field=field: self._typing_refused(field, words))
@@ -615,8 +616,9 @@ def span_words(
 ) -> str:
     """ "14 days: Sun 6 Dec to Sat 19 Dec" (the year when it is not `today`'s); with `verdict`,
     a span the service would refuse says so: "✗ 343 days: … — at most 92", "✗ The last day is
-    before the first.", "✗ 5 days: … — “Exams” has Tue 15 Dec to Sun 20 Dec" (`taken`: the other
-    rules' days); without it (a refusal says that), only the days, or nothing."""
+    before the first.", "✗ 12 days: Sat 5 Dec to … — the first day has gone by", "✗ 5 days: … —
+    “Exams” has Tue 15 Dec to Sun 20 Dec" (`taken`: the other rules' days); without it (a refusal
+    says that), only the days, or nothing."""
     days = (ends - starts).days + 1
     if days < 1:
         return "✗ The last day is before the first." if verdict else ""
@@ -625,6 +627,8 @@ def span_words(
         return words
     if days > MAX_RULE_DAYS:
         return f"✗ {words} — at most {MAX_RULE_DAYS}"
+    if starts < today:  # said at once, as an overlap is (it was said only by Save's refusal)
+        return f"✗ {words} — {'the first day has' if ends >= today else 'these days have'} gone by"
     for first, last, name in taken:
         if starts <= last and first <= ends:
             return f"✗ {words} — “{name}” has {_days(first, last, today)}"

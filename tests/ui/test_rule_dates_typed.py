@@ -103,7 +103,8 @@ def test_a_day_that_cannot_be_is_refused_in_words_and_enter_saves_nothing(qtbot)
     qtbot.keyClicks(dialog.ends, "12/3/2029")  # beyond what a rule may reach (a year from today)
     qtbot.keyClick(dialog.ends, Qt.Key.Key_Tab)
     assert dialog.problems.text() == (
-        "✗ Last day: “12/3/2029” is not a day here: it is too far from today: choose a day from 10 Feb 2026"
+        # From today: "from 10 Feb 2026" offered a year gone by (a parent trying the demo).
+        "✗ Last day: “12/3/2029” is not a day here: it is too far from today: choose a day from 10 Feb 2027"
         " to 10 Feb 2028. It is as it was."
     )
     assert dialog.ends.day() == before[1]

@@ -147,3 +147,26 @@ def test_the_dialog_is_its_own_height_again_once_a_refusal_goes(qtbot) -> None:
     assert dialog.problems.text() == ""
     assert dialog.height() == height
     dialog.give_up()
+
+
+def test_a_first_day_gone_by_is_said_at_once_and_the_calendar_offers_none(qtbot) -> None:
+    """A parent picked yesterday on the calendar, which drew the days gone by as any other, and
+    the line under the days said nothing wrong; only Save refused it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QCalendarWidget
+
+    dialog = shown_rule_dialog(qtbot)
+    dialog.kind.setCurrentText("Custom")
+    type_day(qtbot, dialog.starts, "5 Dec 2026")  # yesterday: typed, it is held, and said at once
+    assert dialog.starts.day() == TODAY - timedelta(days=1)
+    assert dialog.span.text() == "✗ 8 days: Sat 5 Dec to Sat 12 Dec — the first day has gone by"
+    type_day(qtbot, dialog.starts, "7 Dec")
+    assert dialog.span.text() == "6 days: Mon 7 Dec to Sat 12 Dec"
+
+    dialog.starts.setFocus()
+    qtbot.keyClick(dialog.starts, Qt.Key.Key_F4)
+    calendar = dialog.starts.findChild(QCalendarWidget)
+    qtbot.waitUntil(lambda: calendar is not None and calendar.isVisible(), timeout=2000)
+    assert calendar.minimumDate().toPython() == TODAY  # the days gone by are not offered
+    qtbot.keyClick(calendar, Qt.Key.Key_Escape)
+    dialog.give_up()

@@ -261,11 +261,13 @@ def test_an_overlapping_rule_is_refused_in_days_and_the_dialog_grows_to_show_why
     qtbot.waitUntil(lambda: trust.dialog is not None and trust.dialog.isVisible(), timeout=WAIT)
     dialog = trust.dialog
     custom_rule(qtbot, dialog, "Holiday", 90)
+    first = dialog.today  # over the first rule (the days offered begin after it, once it is known here)
+    last = first + timedelta(days=8)
+    dialog.starts.set_day(first)
+    dialog.ends.set_day(last)
     before = dialog.height()
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "cannot overlap" in dialog.problems.text(), timeout=WAIT)
-    first = dialog.starts.day()
-    last = first + timedelta(days=8)
     said = f"from {first:%a} {first.day} {first:%b} to {last:%a} {last.day} {last:%b} {last.year}"
     assert said in dialog.problems.text() and "-" not in dialog.problems.text().split("from")[1][:14]
     layout = dialog.layout()
