@@ -152,3 +152,23 @@ def test_the_teens_phone_takes_a_reason_only_as_long_as_the_service_does(qtbot, 
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
     assert any(len(r.reason) == 500 for r in controller.session.api.time_requests(maya))
+
+
+def test_a_reason_with_emoji_reaches_the_guardian_as_the_teen_typed_it(qtbot, launch) -> None:
+    """A parent trying the demo read "please  I really…" where the teen's phone had "please 🙏🙏 I
+    really…" (typed with a tool that types emoji unreliably: the words are checked here as sent)."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    message, reason = find(panel, QWidget, "teenUsageMessage"), find(panel, QLineEdit, "teenReasonEdit")
+    said = "please 🙏🙏 I really need to finish this 👨\u200d👩\u200d👧"
+    reason.setText(said)
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    assert said in [r.reason for r in controller.session.api.time_requests(maya)]  # the service has it whole
+    window.teen_list.select(maya)
+    home = window.ensure_home_page()
+
+    def on_the_home() -> bool:
+        return any(said in label.text() for label in home.findChildren(QLabel, "timeRequestText"))
+
+    qtbot.waitUntil(on_the_home, timeout=WAIT)
