@@ -65,3 +65,26 @@ def test_a_status_moving_to_its_own_line_never_moves_the_setting_being_used(qtbo
     assert target.mapTo(window, QPoint(0, 0)) == before
     qtbot.wait(100)  # and after anything the event loop had still to lay out
     assert target.mapTo(window, QPoint(0, 0)) == before
+
+
+def test_a_choice_waiting_under_the_arrow_keys_is_said_beside_the_title(qtbot) -> None:
+    """As "✓ saved — on Maya's phone 19:34" is, in a row as wide as a laptop's window gives it: the
+    longer "◷ not sent yet: it applies when you stop, or press Enter" took a line of its own and
+    moved the choices down under the arrow keys (a parent trying the demo)."""
+    from famguard.ui.controls_page import ControlRow
+    from famguard.ui.deliberate import CHOOSING
+    from famguard.ui.viewstate import Held
+
+    row = ControlRow("daily_limit_minutes")
+    qtbot.addWidget(row)
+    row.resize(580, row.sizeHint().height())  # about its width in a 1280-pixel window beside the demo's phone
+    row.show()
+    qtbot.waitExposed(row)
+    row.receipt = "on Maya's phone 19:34"
+    row.set_state(SyncState.SAVED, held=Held.NOT, message=None)
+    QApplication.processEvents()
+    assert row.status.text() == "✓ saved — on Maya's phone 19:34" and row.status_beside_title()
+    row.editor.choosing.emit(CHOOSING)
+    QApplication.processEvents()
+    assert row.status.text() == CHOOSING
+    assert row.status_beside_title()
