@@ -82,6 +82,19 @@ class DateBox(QLineEdit):
     def taken(self) -> list[tuple[date, date, str]]:
         return list(self._taken)
 
+    def day_as_typed(self) -> date:
+        """The day the box would hold if what is typed were read now (its day while what is typed
+        is not one yet, as "15 M" half-way): the line under a rule's days follows the typing,
+        where it changed only once the box was left (a parent trying the demo)."""
+        typed = self.text().strip()
+        if not typed or self.text() == day_text(self._day):
+            return self._day
+        try:
+            day = read_day(typed, self._day, self.guess_from)
+        except ValueError:
+            return self._day
+        return day if self._earliest <= day <= self._latest else self._day
+
     def read_typing(self) -> bool:
         """Take what was typed as the day, or refuse it in words and show the day held before.
         True when the box holds what it shows (nothing typed counts: nothing to read)."""

@@ -224,12 +224,17 @@ class RuleDialog(QDialog):
         self._first_day = today
         # Connected first: a first day moved past the last one takes the last one along.
         self.starts.day_changed.connect(self._first_day_moved)
+        self.ends.day_changed.connect(self._last_day_moved)
+        self._moving_along = False
+        self._moved_along: date | None = None  # the last day, when the first took it along
+        self._presetting = False  # a kind fills the form in (not the guardian's own)
         # A day typed without its month or year is one to come: from today for the first day
         # ("1/12" typed in December is next December, not last week), from the first for the last.
         self.starts.guess_from = self.ends.guess_from = today
         self.starts.offered_from = self.ends.offered_from = today  # never a day gone by
         for edit, field in ((self.starts, "First day"), (self.ends, "Last day")):
             edit.day_changed.connect(self._say_span)
+            edit.textEdited.connect(self._say_span)  # as it is typed
             edit.typing_refused.connect(lambda words, field=field: self._typing_refused(field, words))
             # Days before today too: a rule over before today is refused on Save, in words
             # (temporary.check_dates), not by a box that will not take the day typed.
@@ -323,7 +328,6 @@ class RuleDialog(QDialog):
         self._wheel_guard = WheelGuard(None, self)
         self._wheel_guard.guard(self)
         self._guardians_own: set[str] = set()  # the parts the guardian set: "name", "dates", "limit", …
-        self._presetting = False
         self._question: QMessageBox | None = None  # "Give up this rule?", while it is asked
         self._offered_days = 7  # the length of the kind chosen
         self._grown: tuple[int, int] | None = None  # (height before, height now) while words made it taller
@@ -337,14 +341,28 @@ class RuleDialog(QDialog):
         and "20" typed there then was 20 December, not 20 March (an outside tester)."""
         moved, self._first_day = first - self._first_day, first
         self.ends.guess_from = first
+        self._moved_along = None
         if first > self.ends.day():
-            self.ends.set_day(self.ends.day() + moved)
+            self._moving_along = True
+            try:
+                self.ends.set_day(self.ends.day() + moved)
+            finally:
+                self._moving_along = False
+            # Said on the line under the days: the last day changed without a word, a year on
+            # when "1/12" typed in December was next December's (a parent trying the demo).
+            self._moved_along = None if self._presetting else self.ends.day()
+
+    def _last_day_moved(self, _last: date) -> None:
+        if not self._moving_along:
+            self._moved_along = None  # set on its own since: nothing to explain
 
     def _say_span(self, *_changed: object) -> None:
         """The days, and at once what is wrong with them (before, only Save said a span was over
         the most) — unless Save's refusal says it already: one problem, one message."""
-        words = span_words(self.starts.day(), self.ends.day(), self.today,
+        words = span_words(self.starts.day_as_typed(), self.ends.day_as_typed(), self.today,
                            verdict=not self._refusal_about_dates, taken=self.starts.taken())  # fmt: skip
+        if self._moved_along is not None and self._moved_along == self.ends.day() and not words.startswith("✗"):
+            words += " (the last day moved with the first)"
         show_words(self.span, words)
         for edit in (self.starts, self.ends):  # said with the box, as the keyboard moves through it
             edit.setAccessibleDescription(words)

@@ -114,6 +114,14 @@ def test_days_over_another_rule_are_said_at_once_with_that_rules_name_and_days(q
     assert dialog.span.height() <= dialog.span.heightForWidth(dialog.span.width()) + 1  # not cut
     dialog.ends.set_day(date(2026, 12, 14))  # the day before the exams: free
     assert dialog.span.text() == "1 day: Mon 14 Dec"
+    # And as it is typed, before the box is left (it changed only on Tab: a parent trying the demo).
+    dialog.ends.setFocus()
+    dialog.ends.selectAll()
+    qtbot.keyClicks(dialog.ends, "17 Dec")
+    assert dialog.ends.day() == date(2026, 12, 14)  # not taken yet: the box is still being typed in
+    assert dialog.span.text() == "✗ 4 days: Mon 14 Dec to Thu 17 Dec — “Exams” has Tue 15 Dec to Sun 20 Dec"
+    qtbot.keyClicks(dialog.ends, "x")  # no day at all: the line keeps to the day the box holds
+    assert dialog.span.text() == "1 day: Mon 14 Dec"
 
 
 def test_the_days_offered_begin_after_a_rule_in_force(qtbot) -> None:
@@ -169,4 +177,17 @@ def test_a_first_day_gone_by_is_said_at_once_and_the_calendar_offers_none(qtbot)
     qtbot.waitUntil(lambda: calendar is not None and calendar.isVisible(), timeout=2000)
     assert calendar.minimumDate().toPython() == TODAY  # the days gone by are not offered
     qtbot.keyClick(calendar, Qt.Key.Key_Escape)
+    dialog.give_up()
+
+
+def test_a_last_day_taken_along_by_the_first_is_said(qtbot) -> None:
+    """A parent typed "1/12" into the first day in December: next December's, and the last day
+    went along to the next year without a word."""
+    dialog = shown_rule_dialog(qtbot)
+    dialog.kind.setCurrentText("Custom")  # 6 to 12 December
+    type_day(qtbot, dialog.starts, "1/12")
+    assert (dialog.starts.day(), dialog.ends.day()) == (date(2027, 12, 1), date(2027, 12, 6))  # as far as it goes
+    assert dialog.span.text() == "6 days: Wed 1 Dec 2027 to Mon 6 Dec 2027 (the last day moved with the first)"
+    type_day(qtbot, dialog.ends, "4 Dec 2027")  # the guardian's own last day: nothing to explain
+    assert dialog.span.text() == "4 days: Wed 1 Dec 2027 to Sat 4 Dec 2027"
     dialog.give_up()
