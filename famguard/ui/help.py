@@ -34,6 +34,7 @@ SHORTCUTS = (
     ("F6", "In the demo, while adding a teen: from the pairing window to the teen's phone and back"),
     ("F1", "Getting started"),
     ("F10", "Open the menus (then the arrow keys, Enter; Escape or F10 again closes them)"),
+    ("Escape", "Dismiss the notice under the page (when nothing else is open to close)"),
     ("Up, Down in a day's box", "A day later, a day earlier (a temporary rule's first and last day)"),
     ("Alt+Down or F4 in a day's box", "Pick the day on a calendar"),
     ("Alt + underlined letter", "The button, box or menu with that letter underlined"),

@@ -855,6 +855,19 @@ class MainWindow(QMainWindow):
 
         show_shortcuts(self)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Escape that nothing on the page took dismisses the notice under it: the only way was
+        Tab, about eleven times, to its Dismiss (a parent trying the demo)."""
+        from PySide6.QtCore import Qt  # after the first paint: the namespace costs ~11 ms
+
+        escape = event.key() == Qt.Key.Key_Escape and not event.modifiers()
+        dismiss = self.notice.close_button
+        if escape and self.notice.isVisible() and dismiss.isVisible():
+            event.accept()
+            dismiss.click()
+            return
+        super().keyPressEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if not self._quit_decided:
             if self.close_to_tray():

@@ -122,3 +122,25 @@ def test_the_notices_of_requests_answered_do_not_come_back(qtbot) -> None:
     alerts.set_pending([])  # both answered
     qtbot.wait(100)
     assert not window.notice.isVisible()
+
+
+def test_escape_dismisses_the_notice_when_nothing_on_the_page_takes_it(qtbot) -> None:
+    """A parent trying the demo found no quick way to put a notice away by keyboard (Tab, about
+    eleven times, to its Dismiss); Escape did nothing."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    window = _window(qtbot)
+    box = QLineEdit()  # what the keyboard is on: Escape means nothing to it
+    window.centralWidget().layout().addWidget(box)
+    box.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    window.show_notice(STAYS)
+    window.show_notice("✓ Preferences saved.", hide_after_ms=60_000)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert window.notice.text() == STAYS  # the passing one dismissed; the one that stays is back
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert not window.notice.isVisible()
+    assert QApplication.focusWidget() is box  # the keyboard stays where it was
