@@ -569,6 +569,13 @@ class RuleDialog(QDialog):
         self._say_problems(f"✗ {field}: {words}. It is as it was.")
 
     def _submit(self) -> None:
+        # What is typed in a day's box is read first: Alt+S leaves the keyboard in the box, which
+        # had not read it yet, and the rule was saved with the day it held before — told "✓ …
+        # planned" under a line that said the day typed (a parent trying the demo).
+        for day_box in (self.starts, self.ends):
+            if not day_box.read_typing():
+                day_box.setFocus()
+                return  # refused in words (typing_refused): nothing is sent
         boxes = [(self.limit, teen_view.label("daily_limit_minutes"))] if self.limit_on.isChecked() else []
         if self.limit_on.isChecked() and self.weekend_on.isChecked():
             boxes.append((self.weekend, "At the weekend"))

@@ -278,3 +278,29 @@ def test_the_calendar_strikes_through_the_days_another_rule_takes(qtbot) -> None
     qtbot.waitUntil(calendar.isVisible, timeout=2000)
     assert calendar.dateTextFormat(QDate(2027, 4, 10)).fontStrikeOut() is False
     assert calendar.accessibleDescription() == ""
+
+
+def test_a_day_typed_and_saved_with_alt_s_at_once_is_the_day_saved(qtbot) -> None:
+    """A parent typed "5 Jan 2027" into the last day and pressed Alt+S without leaving the box:
+    the line under the days said 5 January, and the rule was saved with the day the box held
+    before (the default), told "✓ … planned" all the same. A day typed and refused (gone by)
+    then corrected and saved the same way was refused again for the day before the correction."""
+    dialog = shown_rule_dialog(qtbot, date(2026, 12, 6))
+    sent: list[tuple[object, ...]] = []
+    dialog.submitted.connect(lambda *args: sent.append(args))
+    dialog.kind.setCurrentText("Custom")
+    dialog.ends.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(dialog.ends.hasFocus, timeout=2000)
+    qtbot.keyClicks(dialog.ends, "5 Jan 2027")
+    assert dialog.span.text() == "31 days: Sun 6 Dec to Tue 5 Jan 2027"
+    qtbot.keyClick(dialog.ends, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: sent != [], timeout=2000)
+    assert sent[0][1:3] == (date(2026, 12, 6), date(2027, 1, 5))
+    # A day that is none, typed and saved at once, is refused in words and nothing is sent.
+    sent.clear()
+    dialog.starts.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(dialog.starts.hasFocus, timeout=2000)
+    qtbot.keyClicks(dialog.starts, "31 Feb 2027")
+    dialog.save.click()
+    assert sent == []
+    assert dialog.problems.text().startswith("✗ First day: “31 Feb 2027” is not a day here")
