@@ -160,6 +160,15 @@ class DateBox(QLineEdit):
         taken = QTextCharFormat()
         taken.setFontStrikeOut(True)
         taken.setForeground(calendar.palette().color(QPalette.ColorRole.PlaceholderText))
+        # Days before the first offered are drawn greyed, as Qt does not: they looked as pickable
+        # as any, and a click on one did nothing (a parent trying the demo). Six weeks back: all a
+        # month's page can show of them.
+        gone = QTextCharFormat()
+        gone.setForeground(taken.foreground())
+        day = self._first_offered() - timedelta(days=42)
+        while day < self._first_offered():
+            calendar.setDateTextFormat(_qdate(day), gone)
+            day += timedelta(days=1)
         for first, last, _whose in self._taken:
             day = max(first, self._earliest)
             while day <= min(last, self._latest):

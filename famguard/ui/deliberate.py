@@ -28,7 +28,7 @@ SETTLE_MS = 1200  # arrow keys through choices: commit once the guardian stops f
 # What a setting says while a choice made with the arrow keys waits for the guardian to stop.
 # Short enough to sit beside the setting's title, as "✓ saved — on Maya's phone 19:34" does: the longer
 # "… it applies when you stop, or press Enter" took a line of its own and moved the choices down.
-CHOOSING = "◷ not sent yet (Enter sends it)"
+CHOOSING = "◷ sent when you stop (or press Enter)"
 _ARROWS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right)
 _COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 

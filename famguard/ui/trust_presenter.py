@@ -345,6 +345,8 @@ class TrustPresenter(Presenter):
             "&End the rule",
             name,
             task="end a rule",
+            # As planning, changing and removing are told (ending was not: a parent trying the demo).
+            done="✓ “{name}” ended for {teen}: the usual rules apply again.",
         )
 
     def remove_planned_rule(self, rule_id: str, name: str) -> None:

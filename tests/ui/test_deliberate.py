@@ -205,7 +205,7 @@ def test_arrow_keys_through_the_daily_limit_send_one_change(qtbot, launch, proxy
     assert find(page, QRadioButton, "dailyLimit_120").isChecked()
     assert patches(proxy)[sent_before:] == []  # nothing while moving, "No limit" never sent
     # Said where "✓ saved — …" stood about the value before it (an outside tester read that as sent).
-    assert page.field_status("daily_limit_minutes") == "◷ not sent yet (Enter sends it)"
+    assert page.field_status("daily_limit_minutes") == "◷ sent when you stop (or press Enter)"
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
     assert len(patches(proxy)[sent_before:]) == 1
     assert guardian.api.get_controls(teen_id).controls.daily_limit_minutes == 120

@@ -35,6 +35,8 @@ def test_the_home_and_the_teen_list_count_today_against_the_rule_in_force(qtbot,
     assert "◷ Exam weeks" in find(home, QWidget, "homeRule").text()
 
     end_rule_on_phone_page(qtbot, controller)
+    # Told, as planning it was (it was not: a parent trying the demo).
+    qtbot.waitUntil(lambda: window.notice.text() == "✓ “Exam weeks” ended for Maya: the usual rules apply again.")
     qtbot.waitUntil(lambda: "20 min of 1 h today — 40 min left" in home.today_text(), timeout=WAIT)
     assert "Daily screen-time limit: 1 h" in rules.text()
     assert controller.family.teens[maya].limit_minutes == 60

@@ -160,7 +160,8 @@ def test_the_dialog_is_its_own_height_again_once_a_refusal_goes(qtbot) -> None:
 def test_a_first_day_gone_by_is_said_at_once_and_the_calendar_offers_none(qtbot) -> None:
     """A parent picked yesterday on the calendar, which drew the days gone by as any other, and
     the line under the days said nothing wrong; only Save refused it."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QDate, Qt
+    from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QCalendarWidget
 
     dialog = shown_rule_dialog(qtbot)
@@ -176,6 +177,9 @@ def test_a_first_day_gone_by_is_said_at_once_and_the_calendar_offers_none(qtbot)
     calendar = dialog.starts.findChild(QCalendarWidget)
     qtbot.waitUntil(lambda: calendar is not None and calendar.isVisible(), timeout=2000)
     assert calendar.minimumDate().toPython() == TODAY  # the days gone by are not offered
+    grey = calendar.dateTextFormat(QDate(2026, 12, 5)).foreground().color()  # and look it
+    assert grey == calendar.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert calendar.dateTextFormat(QDate(2026, 12, 7)).foreground().color() != grey
     qtbot.keyClick(calendar, Qt.Key.Key_Escape)
     dialog.give_up()
 
