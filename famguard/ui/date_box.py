@@ -86,39 +86,43 @@ class DateBox(QLineEdit):
         """The day the box would hold if what is typed were read now (its day while what is typed
         is not one yet, as "15 M" half-way): the line under a rule's days follows the typing,
         where it changed only once the box was left (a parent trying the demo)."""
-        typed = self.text().strip()
-        if not typed or self.text() == day_text(self._day):
-            return self._day
         try:
-            day = read_day(typed, self._day, self.guess_from)
+            return self._typed_day() or self._day
         except ValueError:
             return self._day
-        return day if self._earliest <= day <= self._latest else self._day
 
     def read_typing(self) -> bool:
         """Take what was typed as the day, or refuse it in words and show the day held before.
         True when the box holds what it shows (nothing typed counts: nothing to read)."""
         typed = self.text().strip()
-        if self.text() == day_text(self._day):
-            return True
-        if not typed:  # emptied and left: nothing was asked for, the day stays
-            self.setText(day_text(self._day))
-            return True
         try:
-            day = read_day(typed, self._day, self.guess_from)
-            if not self._earliest <= day <= self._latest:
-                raise ValueError(
-                    f"it is too far from today: choose a day from {day_text(self._first_offered())} to "
-                    f"{day_text(self._latest)}"
-                )
+            day = self._typed_day()
         except ValueError as reason:
             self.setText(day_text(self._day))
             if self.hasFocus():  # still here (Enter, an arrow): the next day typed replaces it
                 self.selectAll()
             self.typing_refused.emit(f"“{typed}” is not a day here: {reason}")
             return False
+        if day is None:  # the day shown, or emptied and left: nothing was asked for, the day stays
+            if self.text() != day_text(self._day):
+                self.setText(day_text(self._day))
+            return True
         self.set_day(day)
         return True
+
+    def _typed_day(self) -> date | None:
+        """The day typed, within the box's reach; None when nothing is typed or the box shows its
+        day. Raises ValueError with the reason in words."""
+        typed = self.text().strip()
+        if not typed or self.text() == day_text(self._day):
+            return None
+        day = read_day(typed, self._day, self.guess_from)
+        if not self._earliest <= day <= self._latest:
+            raise ValueError(
+                f"it is too far from today: choose a day from {day_text(self._first_offered())} to "
+                f"{day_text(self._latest)}"
+            )
+        return day
 
     # --- keys ----------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
