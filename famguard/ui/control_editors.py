@@ -848,9 +848,7 @@ class TimezoneEditor(Editor):
         """Escape: the zone that is set, back in the box (True: Escape was this box's)."""
         if self.combo.currentText() == self._value:
             return False
-        self._settle.stop()
-        self.say("")
-        self.choosing.emit("")
+        self.cancel_pending()
         self.show_current()
         return True
 
