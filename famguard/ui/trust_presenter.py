@@ -381,7 +381,7 @@ class TrustPresenter(Presenter):
         name: str,
         *,
         task: str,
-        done: str | None = None,
+        done: str,
     ) -> None:
         """Ask (`text` and `done` name the rule and the teen, as typed; "Keep it" the default),
         then remove the rule on the service — ended early or never started, its words say which."""
@@ -399,8 +399,7 @@ class TrustPresenter(Presenter):
 
         def removed(_none: None) -> None:
             self._removing.discard(rule_id)
-            if done is not None:
-                self.window.show_notice(done.format(name=name, teen=teen), hide_after_ms=10000)
+            self.window.show_notice(done.format(name=name, teen=teen), hide_after_ms=10000)
 
         def not_removed(exc: BaseException) -> None:
             self._removing.discard(rule_id)
