@@ -194,6 +194,12 @@ PRESETS: tuple[RulePreset, ...] = (
 )
 
 
+def overlaps(starts_on: date, ends_on: date, start: date, end: date) -> bool:
+    """Whether the days from `starts_on` to `ends_on` and from `start` to `end` (each inclusive)
+    share one: two rules of a teen may not."""
+    return starts_on <= end and start <= ends_on
+
+
 def check_dates(
     name: str, starts_on: date, ends_on: date, today: date, others: Iterable[tuple[date, date]] = ()
 ) -> dict[str, str]:
@@ -218,7 +224,7 @@ def check_dates(
         problems["starts_on"] = "A rule cannot begin on a day gone by: choose today or a later first day."
     if not problems:
         for start, end in others:
-            if starts_on <= end and start <= ends_on:
+            if overlaps(starts_on, ends_on, start, end):
                 # Where the guardian can do what is asked: "end that rule first" pointed nowhere
                 # for a rule not started yet, which the app could not remove.
                 way = (

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from famguard.domain import teen_view
 from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
 from famguard.domain.models import TemporaryRule
-from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, rule_status
+from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, overlaps, rule_status
 from famguard.domain.values import short_day
 from famguard.ui.common import named, one_line, plain_label, show_words, wrapping_label
 from famguard.ui.control_editors import NOT_A_TIME, time_box
@@ -388,7 +388,7 @@ class RuleDialog(QDialog):
         length = timedelta(days=self._offered_days - 1)
         first = self.today
         for start, end, _name in sorted(self.starts.taken()):
-            if first <= end and start <= first + length:
+            if overlaps(first, first + length, start, end):
                 first = end + timedelta(days=1)
         self.starts.set_day(first)
         self.ends.set_day(first + length)
@@ -655,7 +655,7 @@ def span_words(
     if starts < today:  # said at once, as an overlap is (it was said only by Save's refusal)
         return f"✗ {words} — {'the first day has' if ends >= today else 'these days have'} gone by"
     for first, last, name in taken:
-        if starts <= last and first <= ends:
+        if overlaps(starts, ends, first, last):
             return f"✗ {words} — “{name}” has {_days(first, last, today)}"
     return words
 
