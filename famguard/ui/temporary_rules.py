@@ -225,8 +225,7 @@ class RuleDialog(QDialog):
         # Connected first: a first day moved past the last one takes the last one along.
         self.starts.day_changed.connect(self._first_day_moved)
         self.ends.day_changed.connect(self._last_day_moved)
-        self._moving_along = False
-        self._moved_along: date | None = None  # the last day, when the first took it along
+        self._moved_along: date | None = None  # the last day while it is where the first took it
         self._presetting = False  # a kind fills the form in (not the guardian's own)
         # A day typed without its month or year is one to come: from today for the first day
         # ("1/12" typed in December is next December, not last week), from the first for the last.
@@ -343,17 +342,13 @@ class RuleDialog(QDialog):
         self.ends.guess_from = first
         self._moved_along = None
         if first > self.ends.day():
-            self._moving_along = True
-            try:
-                self.ends.set_day(self.ends.day() + moved)
-            finally:
-                self._moving_along = False
+            self.ends.set_day(self.ends.day() + moved)
             # Said on the line under the days: the last day changed without a word, a year on
             # when "1/12" typed in December was next December's (a parent trying the demo).
             self._moved_along = None if self._presetting else self.ends.day()
 
-    def _last_day_moved(self, _last: date) -> None:
-        if not self._moving_along:
+    def _last_day_moved(self, last: date) -> None:
+        if last != self._moved_along:
             self._moved_along = None  # set on its own since: nothing to explain
 
     def _say_span(self, *_changed: object) -> None:
@@ -361,7 +356,7 @@ class RuleDialog(QDialog):
         the most) — unless Save's refusal says it already: one problem, one message."""
         words = span_words(self.starts.day_as_typed(), self.ends.day_as_typed(), self.today,
                            verdict=not self._refusal_about_dates, taken=self.starts.taken())  # fmt: skip
-        if self._moved_along is not None and self._moved_along == self.ends.day() and not words.startswith("✗"):
+        if self._moved_along is not None and not words.startswith("✗"):
             words += " (the last day moved with the first)"
         show_words(self.span, words)
         for edit in (self.starts, self.ends):  # said with the box, as the keyboard moves through it
