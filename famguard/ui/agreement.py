@@ -143,6 +143,13 @@ class AgreementDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
 
+    def set_agreement(self, agreement: Agreement) -> None:
+        """The agreement as the teen's rules are now, where the reader had scrolled to."""
+        self.agreement = agreement
+        scrolled = self.preview.verticalScrollBar().value()
+        self.preview.setHtml(agreement.html())
+        self.preview.verticalScrollBar().setValue(scrolled)
+
     def set_working(self, words: str) -> None:
         """While a save or a print runs: said, and neither button starts a second one. The
         keyboard waits on the preview meanwhile (KeyboardParking) and goes back to the button."""

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QRadioButton
 
 from famguard.domain.controls import CONTROLS
 from tests.support.accounts import member, pair
 
-from .test_flows import WAIT, click, find, sign_in, wait_teen_page
+from .test_flows import WAIT, click, find, sign_in, wait_status, wait_teen_page
 
 
 def words(text: str) -> str:
@@ -377,3 +377,66 @@ def test_the_file_is_offered_in_the_home_folder_when_there_is_no_documents_folde
     assert in_documents("family-agreement-maya.pdf") == str(tmp_path / "family-agreement-maya.pdf")
     (tmp_path / "Documents").mkdir()
     assert in_documents("family-agreement-maya.pdf") == str(tmp_path / "Documents" / "family-agreement-maya.pdf")
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_an_open_agreement_follows_a_change_and_saves_the_rules_as_they_are_now(
+    qtbot, launch, proxy, guardian, teen, tmp_path, monkeypatch
+):
+    """Found by an outside tester: with the agreement open (it does not block the window), the
+    daily limit changed on the controls page; the agreement still said 45 min, and so did the PDF
+    saved from it."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: apt-get install poppler-utils (.ci/run does)")
+    teen_id = pair(guardian.api, teen.api)
+    guardian.api.patch_controls(teen_id, {"daily_limit_minutes": 45}, if_match=guardian.api.get_controls(teen_id).etag)
+    controller, presenter, dialog = open_agreement(qtbot, launch, proxy, guardian)
+    assert "Daily screen-time limit: 45 min" in words(dialog.preview.toPlainText())
+
+    controller.window.activateWindow()
+    controller.window.show_page("controls")
+    page = controller.window.ensure_controls_page()
+    qtbot.waitUntil(lambda: find(page, QRadioButton, "dailyLimit_90").isVisible(), timeout=WAIT)
+    qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_90"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "daily_limit_minutes", "✓ saved")
+
+    # The open agreement follows, and says why its page changed under the reader.
+    qtbot.waitUntil(lambda: "Daily screen-time limit: 1 h 30 min" in words(dialog.preview.toPlainText()), timeout=WAIT)
+    assert dialog.status.text() == "ℹ Brought up to date: Maya's settings changed while this was open."
+    assert presenter.dialog is dialog  # the same window, where the reader was
+
+    target = tmp_path / "agreement.pdf"
+    monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", lambda *a, **k: str(target))
+    qtbot.mouseClick(find(dialog, QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("✓ Saved"), timeout=WAIT)
+    text = words(subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout)
+    assert "Daily screen-time limit: 1 h 30 min" in text and "45 min" not in text
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_what_is_saved_is_built_from_the_rules_even_before_the_page_followed(
+    qtbot, launch, proxy, guardian, teen, tmp_path, monkeypatch
+):
+    """A change that reaches the store between the last refresh and the click on Save (here: made
+    by the app's own services directly, with no notice to the dialog) is in the PDF all the same,
+    and the dialog then shows what was written."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: apt-get install poppler-utils (.ci/run does)")
+    teen_id = pair(guardian.api, teen.api)
+    controller, presenter, dialog = open_agreement(qtbot, launch, proxy, guardian)
+    assert "Search: On" in words(dialog.preview.toPlainText())
+    presenter.refresh = lambda *_a, **_k: None  # the page does not follow: Save alone must
+    sync = controller.session.sync
+    done = threading.Event()
+    threading.Thread(target=lambda: (sync.queue_change(teen_id, search_enabled=False), done.set())).start()
+    qtbot.waitUntil(done.is_set, timeout=WAIT)
+    assert "Search: On" in words(dialog.preview.toPlainText())
+
+    target = tmp_path / "agreement.pdf"
+    monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", lambda *a, **k: str(target))
+    qtbot.mouseClick(find(dialog, QPushButton, "savePdfButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("✓ Saved"), timeout=WAIT)
+    text = words(subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout)
+    assert "Search: Off" in text
+    assert "Search: Off" in words(dialog.preview.toPlainText())
+    assert dialog.status.text().endswith("(The settings had changed: what was written is the agreement as it is now.)")
