@@ -79,6 +79,11 @@ class Alerts(QObject):
         # changes her rules right after joining, and that notice replaced this one within a second.
         # A question among them goes once it is answered (`settled`).
         self._joined: list[tuple[str, str]] = []
+        # Without a tray: other news about something that can stop being so ("Maya is near
+        # today's limit"), by what it is about: (the notice shown, its own words) — taken back
+        # once it is no longer so (`settled`). It stayed, and came back from under the news that
+        # followed it, after the limit was reached (an outside tester).
+        self._told: dict[str, tuple[str, str]] = {}
         self.tray: QSystemTrayIcon | None = None
         self.menu = QMenu(window)
         self.menu.setObjectName("trayMenu")
@@ -153,9 +158,12 @@ class Alerts(QObject):
                 words, keep = self._joined_words(), True
             elif keep:
                 words = f"{joined}\n{words}"  # said under it, and kept until dismissed as well
+            own = words.rsplit("\n", 1)[-1]
             self.window.show_notice(words, hide_after_ms=0 if keep else 20000)
             if about and kind == "request":
                 self._request_notices[about] = words
+            elif about and kind != "guardian_joined":
+                self._told[about] = (words, own)
 
     def _joined_words(self) -> str:
         return "\n".join(words for _about, words in self._joined)
@@ -163,7 +171,17 @@ class Alerts(QObject):
     def settled(self, about: str) -> None:
         """The question `about` was answered (here, by another guardian) or withdrawn: its call to
         act ("… asks to become a guardian of Maya. Answer on Maya's home…") leaves the notice bar,
-        the rest stays. It stayed there, above the news of its answer, until dismissed."""
+        the rest stays. It stayed there, above the news of its answer, until dismissed. So does
+        other news `about` something that is no longer so ("near today's limit")."""
+        told = self._told.pop(about, None)
+        if told is not None:
+            shown, own = told
+            joined = self._joined_words()
+            if joined and shown == f"{joined}\n{own}" and self.window.standing_notice() == shown:
+                self.window.show_notice(joined, hide_after_ms=0)  # said under news that stays: that stays
+            else:
+                self.window.withdraw_notice(shown)
+            return
         joined = self._joined_words()
         remaining = [(a, words) for a, words in self._joined if a != about]
         if len(remaining) == len(self._joined):

@@ -81,14 +81,15 @@ class FamilyPresenter(Presenter):
         self._read: set[str] = set()  # teens whose today and requests were read once
         fail = self.failed
         self.teen_list = TeenListPresenter(window, tasks, session.family, session.sync, on_select=self.select,
-                                           on_gone=self._gone, on_failure=fail)  # fmt: skip
+                                           on_gone=self._gone, on_back=self._back, on_failure=fail)  # fmt: skip
         self.controls = TeenControlsPresenter(window, tasks, session.sync, session.family, self.teen_list,
                                               on_status=self._show_status, my_name=session.account.display_name,
                                               on_failure=fail)  # fmt: skip
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
                                               on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
         self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,
-                                  on_pending=self._pending_changed, asked=self.controls.asked,
+                                  on_pending=self._pending_changed, on_settled=self._settled,
+                                  asked=self.controls.asked,
                                   edits_made=self.controls.edits_made, edits_queued=self.controls.edits_queued,
                                   on_failure=fail, my_name=session.account.display_name)  # fmt: skip
         # What the guardian opens from here (a page, the pairing wizard, the inbox, the agreement)
@@ -270,6 +271,7 @@ class FamilyPresenter(Presenter):
                 self._history.reload_controls(teen_id)
             trust_changed(teen_id)
             self.home.reload(teen_id)
+            agreement_changed(teen_id)
 
         def usage_changed(teen_id: str) -> None:
             self.home.reload(teen_id)
@@ -290,6 +292,11 @@ class FamilyPresenter(Presenter):
             self.home.reload(teen_id)  # today's limit and "the rules now" follow the rule in force
             self.controls.reload(teen_id)  # and the controls page's word on it
             trust_changed(teen_id)
+            agreement_changed(teen_id)
+
+        def agreement_changed(teen_id: str | None) -> None:
+            if self._agreement is not None:  # an open agreement follows the rules it lists
+                self._agreement.refresh(teen_id)
 
         def guardian_requests_changed(teen_id: str) -> None:
             if self._guardian_requests is not None:
@@ -487,6 +494,8 @@ class FamilyPresenter(Presenter):
         for teen_id, name in self.session.sync.take_joined():
             if self._trust is not None:
                 self._trust.refresh_guardians(teen_id)  # the home's "Guardians:" line
+            if self._agreement is not None:
+                self._agreement.refresh(teen_id)  # who signs it
             row = self.teen_list.row(teen_id)
             teen = row.name if row is not None else "your teen"
             who = account_in_news(name, mine)
@@ -497,11 +506,20 @@ class FamilyPresenter(Presenter):
                 f"ask {teen}; every change they make is in the change history.",
             )
 
+    def _back(self, teen_id: str) -> None:
+        """A teen no longer linked is linked again: the news that they were not goes."""
+        self._settled(f"linked:{teen_id}")
+
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
         self.home.forget(teen_id)
         self._read.discard(teen_id)
         if not by_me:
-            self._news(News.UNLINKED, f"{name} is no longer linked", f"You can no longer see or set {name}'s controls.")
+            self._news(
+                News.UNLINKED,
+                f"{name} is no longer linked",
+                f"You can no longer see or set {name}'s controls.",
+                f"linked:{teen_id}",  # goes when they are linked again
+            )
 
     # --- notices and status --------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ class HomePresenter(Presenter):
         *,
         on_news: NewsSink,
         on_pending: Callable[[], None],
+        on_settled: Callable[[str], None] = lambda _about: None,
         asked: Callable[[str, str], object] = lambda _teen, _field: None,
         edits_made: Callable[[str], int] = lambda _teen: 0,
         edits_queued: Callable[[str], int] = lambda _teen: 0,
@@ -104,6 +105,7 @@ class HomePresenter(Presenter):
         self.teens = teens
         self.on_news = on_news
         self.on_pending = on_pending
+        self.on_settled = on_settled  # news `about` something that is no longer so goes
         self.asked = asked  # the value this guardian last asked for (teen, field), to tell theirs from mine
         # The controls page's changes of a teen made (GUI thread) and in the outbox (any thread): a
         # read made while a click had not reached the outbox cannot tell that click from another's.
@@ -112,7 +114,8 @@ class HomePresenter(Presenter):
         self.inputs: dict[str, _Inputs] = {}
         self._compared: dict[str, Controls] = {}  # the controls last looked at for changes made elsewhere
         self.today: dict[str, TeenToday] = {}
-        self._near_told: set[tuple[str, object]] = set()  # (teen, day) told "near the limit"
+        self._near_told: set[tuple[str, object, str]] = set()  # (teen, day, "near"/"reached") told
+        self._limit_told: dict[str, tuple[object, str]] = {}  # teen -> (day, what) told and still so
         self._requests_seen: set[str] = set()
         self._started: set[str] = set()  # teens read once: their first reading is not news
         self._changed_quiet: set[str] = set()  # teens told of a change elsewhere within CHANGED_QUIET_MS
@@ -201,15 +204,31 @@ class HomePresenter(Presenter):
         self.teens.show_today(teen_id, today)
         if teen_id == self.teens.current:
             self._show_home(teen_id)
-        if today.near_limit and (teen_id, today.day) not in self._near_told:
-            self._near_told.add((teen_id, today.day))
-            self.on_news(
-                News.NEAR_LIMIT,
-                f"{row.name} has reached today's limit" if today.limit_reached else f"{row.name} is near today's limit",
-                f"{row.name} has used {today.usage_words()}.",
-            )
+        self._tell_limit(teen_id, row.name, today)
         if before is None or before.pending != today.pending:
             self.on_pending()
+
+    def _tell_limit(self, teen_id: str, name: str, today: TeenToday) -> None:
+        """Near today's limit, then reached: each told once a day. What was told goes once it is
+        no longer so (the limit reached after "near", more time given, a new day): "Maya is near
+        today's limit … 4 min left" stayed under the page while the app was locked."""
+        state = "reached" if today.limit_reached else "near" if today.near_limit else ""
+        told = self._limit_told.get(teen_id)
+        if told == (today.day, state):
+            return
+        about = f"limit:{teen_id}"
+        if told is not None:
+            del self._limit_told[teen_id]
+            self.on_settled(about)
+        if state and (teen_id, today.day, state) not in self._near_told:
+            self._near_told.add((teen_id, today.day, state))
+            self._limit_told[teen_id] = (today.day, state)
+            self.on_news(
+                News.NEAR_LIMIT,
+                f"{name} has reached today's limit" if state == "reached" else f"{name} is near today's limit",
+                f"{name} has used {today.usage_words()}.",
+                about,
+            )
 
     def in_force(self, teen_id: str, now: datetime) -> Controls | None:
         """The teen's controls with the temporary rule of the teen's day on top, or None when no

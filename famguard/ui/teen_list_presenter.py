@@ -43,6 +43,7 @@ class TeenListPresenter(Presenter):
         *,
         on_select: Callable[[str], None],
         on_gone: Callable[[str, str, bool], None] = lambda _id, _name, _by_me: None,
+        on_back: Callable[[str], None] = lambda _id: None,
         on_failure: FailureHandler | None = None,
     ) -> None:
         super().__init__(window, tasks, on_failure=on_failure)
@@ -50,7 +51,11 @@ class TeenListPresenter(Presenter):
         self.sync = sync
         self.on_select = on_select
         self.on_gone = on_gone  # (teen id, name, unlinked here) of a teen no longer linked
+        self.on_back = on_back  # (teen id) of such a teen linked again
         self._unlinked_here: set[str] = set()
+        # The notice that a teen is no longer linked, by teen: withdrawn when they are linked again
+        # (it stayed under the page while the teen was back in the list, linked).
+        self._gone_notices: dict[str, str] = {}
         self.rows: dict[str, TeenRow] = {}
         self.current: str | None = None
         self.online = True  # set by the family presenter from the sync status
@@ -172,8 +177,14 @@ class TeenListPresenter(Presenter):
         self.rows = {row.teen_id: row for row in rows}
         self.window.teen_list.set_teens(rows)
         self._select_waiting()
+        for teen in teens:  # linked again: that they were not is no longer so
+            if teen.id in self._gone_notices:
+                self.window.withdraw_notice(self._gone_notices.pop(teen.id))
+                self.on_back(teen.id)
         for row in gone:
-            self.window.show_notice(f"ℹ {row.name} is no longer linked to you, so their controls were removed here.")
+            words = f"ℹ {row.name} is no longer linked to you, so their controls were removed here."
+            self._gone_notices[row.teen_id] = words
+            self.window.show_notice(words)
             self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)
         if not rows:
             self.current = None

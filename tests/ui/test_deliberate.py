@@ -503,3 +503,36 @@ def test_a_choice_made_with_the_arrows_is_not_lost_to_quitting_before_it_settles
 
     assert [s for s in page.findChildren(Settling) if s.pending] == []
     qtbot.waitUntil(lambda: guardian.api.get_controls(teen_id).controls.daily_limit_minutes == 90, timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_near_the_limit_gives_way_to_reached_and_goes_when_no_longer_so(
+    qtbot, launch, live_server, guardian, teen
+) -> None:
+    """Found by an outside tester: "⚠ Maya is near today's limit … 4 min left" stayed under the
+    page while the phone was locked (the limit reached was never told; the near one came back from
+    under what followed). Now the reached one takes its place, and each goes when it is no longer so."""
+    teen_id = pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    window, home = controller.window, controller.window.ensure_home_page()
+    wait_listening(qtbot, controller)
+    today = datetime.now(UTC).date()  # the teen's day: UTC
+
+    in_background(lambda: teen.api.report_usage(today, 56)).join()
+    qtbot.waitUntil(lambda: "Maya is near today's limit" in window.notice.text(), timeout=WAIT)
+    in_background(lambda: teen.api.report_usage(today, 61)).join()
+    qtbot.waitUntil(lambda: "Maya has reached today's limit" in window.notice.text(), timeout=WAIT)
+    assert "near today's limit" not in window.notice.text()
+
+    # More time for today (a higher limit): "reached" is no longer so, and goes; "near" does not come back.
+    etag = guardian.api.get_controls(teen_id).etag
+    in_background(lambda: guardian.api.patch_controls(teen_id, {"daily_limit_minutes": 120}, if_match=etag)).join()
+    qtbot.waitUntil(lambda: "59 min left" in home.today_text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "today's limit" not in window.notice.text() or not window.notice.isVisible(), timeout=WAIT)
+    for _said in range(5):  # whatever else was said (the limit changed elsewhere), dismissed in turn
+        if not window.notice.isVisible():
+            break
+        assert "today's limit" not in window.notice.text()
+        qtbot.mouseClick(window.notice.findChild(QPushButton, "noticeBannerDismiss"), Qt.MouseButton.LeftButton)

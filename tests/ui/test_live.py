@@ -667,3 +667,31 @@ def test_the_home_lists_who_manages_the_teen_by_account(qtbot, launch, live_serv
     in_background(lambda: pair(alex.api, teen.api, approver=guardian.api))  # joins while the app is open
     qtbot.waitUntil(lambda: line.text().endswith(", Alex (since today)"), timeout=WAIT)
     assert teen_id == controller.family.current
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_linked_again_the_notice_that_the_teen_is_no_longer_linked_goes(qtbot, launch, proxy, guardian, teen):
+    """Found by an outside tester: "ℹ Maya is no longer linked to you, so their controls were
+    removed here." stayed under the page while Maya, paired again, was back in the list."""
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    teen_id = controller.family.current
+    wait_listening(qtbot, controller)
+    window = controller.window
+    in_background(lambda: teen.api.unlink(teen_id))
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
+    assert "Maya is no longer linked" in window.notice.text()
+
+    in_background(lambda: pair(guardian.api, teen.api))
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 1, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: "no longer linked" not in window.notice.text() or not window.notice.isVisible(), timeout=WAIT
+    )
+    assert "no longer linked" not in (window.standing_notice() or "")  # nor waiting to come back
+    for _said in range(5):  # what else was said meanwhile, dismissed in turn: never that she is not linked
+        if not window.notice.isVisible():
+            break
+        assert "no longer linked" not in window.notice.text()
+        qtbot.mouseClick(window.notice.findChild(QPushButton, "noticeBannerDismiss"), Qt.MouseButton.LeftButton)
