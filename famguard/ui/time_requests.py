@@ -5,6 +5,7 @@ left — `emptied` lets the page put it somewhere sensible."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
@@ -37,7 +38,18 @@ class TimeRequestsBox(QGroupBox):
         self._rows: list[QWidget] = []
         self._first_buttons: list[QPushButton] = []
         self._shown: tuple[object, ...] | None = None  # what the rows show now
+        self._answered_at = float("-inf")  # time.monotonic() of the last answer given here
         self.hide()
+
+    def _answer(self, request: TimeRequest, approve: bool, minutes: int | None) -> None:
+        """An answer, unless one was given within a double click's time: the second click of a
+        double click on "+15 min" landed on the next request, moved up under the mouse once the
+        first was answered, and answered it too (an outside tester; twice, with Deny as well)."""
+        now = time.monotonic()
+        if now - self._answered_at < QApplication.doubleClickInterval() / 1000:
+            return
+        self._answered_at = now
+        self.decide_requested.emit(request, approve, minutes)
 
     def show_requests(self, teen_name: str, requests: list[TimeRequest], timezone: str = "UTC") -> None:
         pending = [r for r in requests if r.status == TimeRequestStatus.PENDING]
@@ -90,7 +102,7 @@ class TimeRequestsBox(QGroupBox):
         for minutes in QUICK_ANSWERS:
             label = f"+{format_minutes(minutes)}"
             button = named(QPushButton(label), f"approve_{minutes}", f"Allow {format_minutes(minutes)} more")
-            button.clicked.connect(lambda _c=False, m=minutes: self.decide_requested.emit(request, True, m))
+            button.clicked.connect(lambda _c=False, m=minutes: self._answer(request, True, m))
             answers.append(button)
         if request.minutes not in QUICK_ANSWERS:
             asked = named(
@@ -98,7 +110,7 @@ class TimeRequestsBox(QGroupBox):
                 "approve_asked",
                 f"Allow the {format_minutes(request.minutes)} asked for",
             )
-            asked.clicked.connect(lambda: self.decide_requested.emit(request, True, None))
+            asked.clicked.connect(lambda: self._answer(request, True, None))
             answers.append(asked)
         amounts = len(answers)  # the first line's: the rest of the day and Deny go on the second
         if is_today:  # the rest of today, given to a day gone by, would be given to nothing
@@ -113,10 +125,10 @@ class TimeRequestsBox(QGroupBox):
                 rest_button.setToolTip(
                     f"Adds {format_minutes(rest)}, the most one answer gives: not the rest of the day in {timezone}."
                 )
-            rest_button.clicked.connect(lambda: self.decide_requested.emit(request, True, rest))
+            rest_button.clicked.connect(lambda: self._answer(request, True, rest))
             answers.append(rest_button)
         deny = named(QPushButton("Deny"), "denyRequest", "Deny the request")
-        deny.clicked.connect(lambda: self.decide_requested.emit(request, False, None))
+        deny.clicked.connect(lambda: self._answer(request, False, None))
         answers.append(deny)
         self._first_buttons.append(answers[0])
         layout = QVBoxLayout(row)

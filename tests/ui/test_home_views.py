@@ -549,3 +549,42 @@ def test_the_home_survives_requests_and_questions_coming_and_going_while_its_tab
     # the last turn (397): one question, one request
     names = _tab_stops_after(qtbot, window, home.findChild(QScrollArea, "homeScroll"), 4)
     assert names == ["refuseGuardianButton", "approveGuardianButton", "homePlansButton", "approve_15"]
+
+
+def test_a_double_click_on_an_answer_answers_one_request_not_the_next_moved_under_the_mouse(
+    qtbot, window: MainWindow
+) -> None:
+    """Found by an outside tester: a double click on "+15 min" answered the first request and then,
+    once it went and the next moved up under the mouse, that one too (and with Deny). The second
+    click of a double click answers nothing; a click after it does. (The double-click interval
+    is set long, then short, so that this does not depend on how fast the test runs.)"""
+    home = window.ensure_home_page()
+    answered: list[tuple[str, bool, object]] = []
+    home.requests.decide_requested.connect(
+        lambda request, approve, minutes: answered.append((request.id, approve, minutes))
+    )
+    home.show_facts(facts(pending=2))
+    interval = QApplication.doubleClickInterval()
+    QApplication.setDoubleClickInterval(10_000)
+    try:
+        qtbot.mouseClick(shown_button(home, "approve_15"), Qt.MouseButton.LeftButton)
+        assert answered == [("r0", True, 15)]
+        remaining = facts(pending=2)  # r0 answered: r1 is the first row now, under the mouse
+        today = remaining.today
+        home.show_facts(
+            HomeFacts("t1", "Maya", 14, remaining.controls, today_of(remaining.controls, [], [today.pending[1]], NOW))
+        )
+        qtbot.mouseClick(shown_button(home, "denyRequest"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(shown_button(home, "approve_15"), Qt.MouseButton.LeftButton)
+        assert answered == [("r0", True, 15)]  # neither click of the double click's second half
+        QApplication.setDoubleClickInterval(1)
+        qtbot.wait(20)
+        qtbot.mouseClick(shown_button(home, "denyRequest"), Qt.MouseButton.LeftButton)
+        assert answered == [("r0", True, 15), ("r1", False, None)]
+    finally:
+        QApplication.setDoubleClickInterval(interval)
+
+
+def shown_button(root: QWidget, name: str) -> QPushButton:
+    """The button `name` on screen (an answered request's row is hidden before it is deleted)."""
+    return next(b for b in root.findChildren(QPushButton, name) if b.isVisible())
