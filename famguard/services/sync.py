@@ -270,7 +270,35 @@ class SyncEngine:
                 raise DomainValidationError(problems)
         canonical = controls_to_json(merged)  # e.g. keywords de-duplicated, weekdays in order
         wire = {name: canonical[name] for name in typed}
-        return self._queue_wire(teen_id, wire, {name: displayed[name] for name in wire})
+        base = {name: displayed[name] for name in wire}
+        if self._settled_by(teen_id, wire, base):
+            wire = {name: value for name, value in wire.items() if base[name] != value}
+            if not wire:  # the other guardian's value chosen: nothing more to send
+                self.notifier.notify(NoticeKind.OUTBOX, teen_id)
+                self._wake.set()
+                return None
+        return self._queue_wire(teen_id, wire, base)
+
+    def _settled_by(self, teen_id: str, wire: Wire, base: dict[str, object]) -> bool:
+        """A new value for a setting in conflict is the guardian's choice between the two: the
+        conflicted change gives that setting up (its other settings go out, as after "Take
+        theirs"), and the new value is sent over the other guardian's, knowingly (`base` becomes
+        theirs). Before, it waited behind the conflict for good, "saving…", when the question
+        had been put away with Escape (an outside tester). A conflict of several settings that
+        the new value does not all settle keeps waiting for its question."""
+        settled = False
+        for change in self.store.changes(teen_id, (SyncState.CONFLICT,)):
+            conflict = change.conflict or {}
+            if not conflict or not set(conflict) <= set(wire):
+                continue
+            fields, kept = dict(change.fields), dict(change.base_values)
+            for name, both in conflict.items():
+                base[name] = both.get("theirs")
+                fields.pop(name, None)
+                kept.pop(name, None)
+            self.store.rebase_change(change.id, fields, kept)
+            settled = True
+        return settled
 
     def _queue_wire(self, teen_id: str, wire: Wire, base: Wire) -> OutboxChange | None:
         cached = self.store.controls(teen_id)

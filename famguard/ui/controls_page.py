@@ -86,9 +86,10 @@ class _UndoKeysToPage(QObject):
 
 
 class ControlRow(QFrame):
-    """One control: title, explanation, learn more, editor, status and retry."""
+    """One control: title, explanation, learn more, editor, status, and Retry or Choose…."""
 
     retry_clicked = Signal(str)
+    choose_clicked = Signal(str)  # the setting is in conflict: the question, again
     safety_centre_clicked = Signal(str)  # "control:<field>": this control in the Safety Centre
 
     def __init__(self, field: str, parent: QWidget | None = None) -> None:
@@ -129,6 +130,11 @@ class ControlRow(QFrame):
         self.retry = named(QPushButton("Retry"), f"retry_{field}", f"Retry saving {info.label}")
         self.retry.setVisible(False)
         self.retry.clicked.connect(lambda: self.retry_clicked.emit(self.field))
+        # In conflict: which value stays, asked again. The question put away with Escape left
+        # "choose which to keep" under the setting with nothing to choose with (an outside tester).
+        self.choose = named(QPushButton("Choose…"), f"choose_{field}", f"Choose which value of {info.label} to keep")
+        self.choose.setVisible(False)
+        self.choose.clicked.connect(lambda: self.choose_clicked.emit(self.field))
         self.state = SyncState.IDLE
         self.note = ""  # "changed by …", kept after the highlight fades
         self.receipt = ""  # "on Maya's phone 14:02": said after "saved" (the delivery receipt)
@@ -143,6 +149,7 @@ class ControlRow(QFrame):
         top.addWidget(self.learn_more)
         top.addWidget(self.status, 1)
         top.addWidget(self.retry)
+        top.addWidget(self.choose)
         self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
@@ -184,6 +191,7 @@ class ControlRow(QFrame):
         if state == SyncState.SAVED and self.receipt:
             text = f"{text} — {self.receipt}"
         self.retry.setVisible(state == SyncState.REJECTED)
+        self.choose.setVisible(state == SyncState.CONFLICT)
         # Said aloud when it changes: the focus is on the editor, so a screen reader never read
         # the status label's new words ("saved", "not saved: …", "on Maya's phone since 14:02").
         # Not "saving…": the guardian has just made the change, and the answer follows at once.
@@ -219,7 +227,7 @@ class ControlRow(QFrame):
         the title it wrapped into a column a word wide."""
         spacing = max(0, self._top.spacing())
         margins = self._layout.contentsMargins()
-        beside = [self.title, self.learn_more] + ([self.retry] if not self.retry.isHidden() else [])
+        beside = [self.title, self.learn_more] + [b for b in (self.retry, self.choose) if not b.isHidden()]
         room = self.width() - margins.left() - margins.right()
         room -= sum(widget.sizeHint().width() + spacing for widget in beside)
         needed = self.status.fontMetrics().horizontalAdvance(self.status.text()) + 2 * self.status.margin()
@@ -301,6 +309,7 @@ class ControlsPage(QWidget):
 
     change_requested = Signal(str, str, object)  # teen_id, field, typed value
     retry_requested = Signal(str, str)  # teen_id, field
+    choose_requested = Signal(str, str)  # teen_id, field in conflict
     unlink_requested = Signal(str)
     safety_centre_requested = Signal(str)  # a section of the Safety Centre
     home_requested = Signal()
@@ -398,6 +407,7 @@ class ControlsPage(QWidget):
         row = ControlRow(field)
         row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
         row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
+        row.choose_clicked.connect(lambda f: self.choose_requested.emit(self.teen_id, f))
         row.safety_centre_clicked.connect(self.safety_centre_requested)
         self._wheel_guard.guard(row)
         for box in (*row.findChildren(QLineEdit), *row.findChildren(QAbstractSpinBox), *row.findChildren(QComboBox)):

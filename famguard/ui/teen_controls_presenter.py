@@ -92,6 +92,7 @@ class TeenControlsPresenter(Presenter):
         self._page = page
         self.track(page.change_requested, self.change)
         self.track(page.retry_requested, self.retry)
+        self.track(page.choose_requested, self.choose)
         page.set_offline(self._offline[0], service_problem=self._offline[1])
         if self.teens.current:
             self.show(self.teens.current)
@@ -265,6 +266,22 @@ class TeenControlsPresenter(Presenter):
         self.run(partial(self.sync.field_states, teen_id), again)
 
     # --- conflicts -----------------------------------------------------------------------------
+
+    def choose(self, teen_id: str, field: str) -> None:
+        """The guardian asks to choose again ("Choose…" beside a setting in conflict)."""
+        dialog = self.conflict_dialog
+        if self._conflict_open and dialog is not None:
+            dialog.raise_()
+            dialog.activateWindow()
+            return
+
+        def ask(states: dict[str, FieldState]) -> None:
+            state = states.get(field)
+            if state is not None and state.state == SyncState.CONFLICT and teen_id == self.page.teen_id:
+                self._asked_conflicts.discard(state.change_id)
+                self._ask_conflict(teen_id, field, state)
+
+        self.run(partial(self.sync.field_states, teen_id), ask, name="choose again")
 
     def _conflict_who(self, state: FieldState) -> tuple[str, str]:
         """Who else changed the setting, and whose the value is, by account: this guardian's own

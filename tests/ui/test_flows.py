@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QRadioButton, QWidget
 
 from famguard.domain.controls import Audience
+from famguard.domain.sync import OPEN_STATES
 from tests.support.accounts import PASSWORD, Member, member, pair
 
 from .conftest import stop_app
@@ -562,3 +563,80 @@ def test_a_guardian_past_the_hours_codes_is_told_when_to_get_a_new_one(qtbot, la
     assert "many codes in the last hour" in text and "wait 60 minutes" in text, text
     assert find(pairing.wizard, QPushButton, "newCodeButton").isVisible()
     stop_app(controller)
+
+
+def _clash_on_liked_videos(qtbot, controller, proxy, other, linked):
+    """Liked videos set to Friends here while offline, to Everyone by `other` meanwhile: the
+    question is open when this returns."""
+    page = controller.window.ensure_controls_page()
+    proxy.set_offline(True)
+    qtbot.mouseClick(find(page, QRadioButton, "liked_videos_friends"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "liked_videos", "◷")
+    teen_id = controller.family.current
+    current = other.api.get_controls(teen_id)
+    other.api.patch_controls(teen_id, {"liked_videos": "everyone"}, if_match=current.etag)
+    proxy.set_offline(False)
+    click(qtbot, find(controller.window.offline_banner, QPushButton, "offlineBannerAction"))
+    qtbot.waitUntil(lambda: controller.family.conflict_dialog is not None, timeout=WAIT)
+    qtbot.waitUntil(controller.family.conflict_dialog.isVisible, timeout=WAIT)
+    return page, controller.family.conflict_dialog
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_clash_put_away_with_escape_can_be_chosen_again_and_a_new_value_settles_it(
+    qtbot, launch, live_server, proxy, guardian, linked
+):
+    """Found by an outside tester: Escape on the clash question left "choose which to keep" under
+    the setting with nothing to choose with, and the setting's next change stayed "saving…" for
+    good (it waited behind the clash). "Choose…" asks again; a new value is the choice."""
+    other = member(live_server, "guardian", "Alex")
+    pair(other.api, linked.api, approver=guardian.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page, dialog = _clash_on_liked_videos(qtbot, controller, proxy, other, linked)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    assert page.field_status("liked_videos") == "⚠ Alex also changed it — choose which to keep"
+
+    choose = find(page, QPushButton, "choose_liked_videos")
+    assert choose.isVisible() and choose.text() == "Choose…"
+    click(qtbot, choose, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: controller.family.conflict_dialog is not dialog, timeout=WAIT)
+    again = controller.family.conflict_dialog
+    qtbot.waitUntil(again.isVisible, timeout=WAIT)
+    assert find(again, QWidget, "conflictTheirs").text() == "Everyone"
+    qtbot.keyClick(again, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not again.isVisible(), timeout=WAIT)
+
+    # A third value, chosen on the page: it is the answer, sent over Alex's knowingly.
+    qtbot.mouseClick(find(page, QRadioButton, "liked_videos_only_me"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "liked_videos", "✓ saved")
+    assert linked.api.my_controls().controls.liked_videos.value == "only_me"
+    assert not find(page, QPushButton, "choose_liked_videos").isVisible()
+    assert controller.session.sync.store.changes(controller.family.current, OPEN_STATES) == []
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_choosing_the_other_guardians_value_on_the_page_settles_a_clash_with_nothing_sent(
+    qtbot, launch, live_server, proxy, guardian, linked
+):
+    other = member(live_server, "guardian", "Alex")
+    pair(other.api, linked.api, approver=guardian.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    page, dialog = _clash_on_liked_videos(qtbot, controller, proxy, other, linked)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    sent = sum(line.startswith("PATCH") for line in proxy.requests)
+    qtbot.mouseClick(find(page, QRadioButton, "liked_videos_everyone"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not find(page, QPushButton, "choose_liked_videos").isVisible(), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: not controller.session.sync.store.changes(controller.family.current, OPEN_STATES), timeout=WAIT
+    )
+    assert find(page, QRadioButton, "liked_videos_everyone").isChecked()
+    assert (
+        sum(line.startswith("PATCH") for line in proxy.requests) == sent
+    )  # Alex's value stays as it is: nothing to send
+    assert linked.api.my_controls().controls.liked_videos.value == "everyone"
