@@ -565,9 +565,14 @@ def test_a_guardian_past_the_hours_codes_is_told_when_to_get_a_new_one(qtbot, la
     stop_app(controller)
 
 
-def _clash_on_liked_videos(qtbot, controller, proxy, other, linked):
-    """Liked videos set to Friends here while offline, to Everyone by `other` meanwhile: the
-    question is open when this returns."""
+def _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked):
+    """Alex, a second guardian; liked videos set to Friends here while offline and to Everyone by
+    Alex meanwhile; the clash question put away with Escape. Returns (controller, page, dialog)."""
+    other = member(live_server, "guardian", "Alex")
+    pair(other.api, linked.api, approver=guardian.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
     page = controller.window.ensure_controls_page()
     proxy.set_offline(True)
     qtbot.mouseClick(find(page, QRadioButton, "liked_videos_friends"), Qt.MouseButton.LeftButton)
@@ -578,8 +583,11 @@ def _clash_on_liked_videos(qtbot, controller, proxy, other, linked):
     proxy.set_offline(False)
     click(qtbot, find(controller.window.offline_banner, QPushButton, "offlineBannerAction"))
     qtbot.waitUntil(lambda: controller.family.conflict_dialog is not None, timeout=WAIT)
-    qtbot.waitUntil(controller.family.conflict_dialog.isVisible, timeout=WAIT)
-    return page, controller.family.conflict_dialog
+    dialog = controller.family.conflict_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    return controller, page, dialog
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -589,16 +597,8 @@ def test_a_clash_put_away_with_escape_can_be_chosen_again_and_a_new_value_settle
     """Found by an outside tester: Escape on the clash question left "choose which to keep" under
     the setting with nothing to choose with, and the setting's next change stayed "saving…" for
     good (it waited behind the clash). "Choose…" asks again; a new value is the choice."""
-    other = member(live_server, "guardian", "Alex")
-    pair(other.api, linked.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    page, dialog = _clash_on_liked_videos(qtbot, controller, proxy, other, linked)
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    controller, page, dialog = _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked)
     assert page.field_status("liked_videos") == "⚠ Alex also changed it — choose which to keep"
-
     choose = find(page, QPushButton, "choose_liked_videos")
     assert choose.isVisible() and choose.text() == "Choose…"
     click(qtbot, choose, Qt.Key.Key_Space)
@@ -621,14 +621,7 @@ def test_a_clash_put_away_with_escape_can_be_chosen_again_and_a_new_value_settle
 def test_choosing_the_other_guardians_value_on_the_page_settles_a_clash_with_nothing_sent(
     qtbot, launch, live_server, proxy, guardian, linked
 ):
-    other = member(live_server, "guardian", "Alex")
-    pair(other.api, linked.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    page, dialog = _clash_on_liked_videos(qtbot, controller, proxy, other, linked)
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    controller, page, _dialog = _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked)
     sent = sum(line.startswith("PATCH") for line in proxy.requests)
     qtbot.mouseClick(find(page, QRadioButton, "liked_videos_everyone"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not find(page, QPushButton, "choose_liked_videos").isVisible(), timeout=WAIT)
