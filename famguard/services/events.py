@@ -33,6 +33,7 @@ class NoticeKind(StrEnum):
     PHONE = "phone"  # the teen's phone reported (the delivery receipt changed)
     RULES = "rules"  # the teen's temporary rules changed (planned, removed, started, ended)
     GUARDIAN_JOINED = "guardian_joined"  # another account became a guardian of a teen (take_joined)
+    GUARDIAN_LEFT = "guardian_left"  # another guardian of a teen is no longer linked (take_left)
     GUARDIAN_REQUESTS = "guardian_requests"  # accounts asking to become a teen's guardians changed
 
 

@@ -146,6 +146,7 @@ class SyncEngine:
         self.api = api
         self.me = me  # this guardian's account id: another account's link with a teen is news
         self._joined: list[tuple[str, str]] = []  # (teen id, name) of guardians who joined, untold
+        self._left: list[tuple[str, str]] = []  # (teen id, name) of other guardians no longer linked, untold
         # This computer began following the events at this sign-in: what was asked of the guardian
         # before it (a question to join a teen's guardians) is not among the events to come.
         self.first_follow = False
@@ -577,6 +578,8 @@ class SyncEngine:
                 with self._joined_lock:
                     self._joined.append((teen, str(event.data.get("guardian") or "")))
                 self.notifier.notify(NoticeKind.GUARDIAN_JOINED, teen)
+            if event.type == "link_ended" and teen:
+                self._another_left(teen, event.data, done)
         elif event.type.startswith("pairing_"):
             self.notifier.notify(NoticeKind.PAIRING, teen)  # this guardian's own pairing may have moved on
         elif event.type.startswith("time_request") and teen:
@@ -606,6 +609,28 @@ class SyncEngine:
         not name the account tells nothing here."""
         joined = data.get("guardian_id")
         return isinstance(joined, str) and self.me is not None and joined != self.me and data.get("new_link") is True
+
+    def _another_left(self, teen_id: str, data: Mapping[str, object], done: set[tuple[str, str | None]]) -> None:
+        """Another guardian's link with a teen still linked here ended: who manages the teen is
+        read again, and who left is told (`take_left`). The home's "Guardians:" line kept the
+        one who had left, until a restart, and nobody was told (an outside tester)."""
+        listed = data.get("guardians")
+        ended = [g for g in listed if isinstance(g, str)] if isinstance(listed, list) else []
+        others = [g for g in ended if g != self.me]
+        if not others or self.me in ended or self.store.teen(teen_id) is None:
+            return
+        names = {g.id: g.display_name for g in self.family.cached_guardians(teen_id)}
+        _once(done, "guardians", teen_id, partial(self.family.refresh_guardians, teen_id))
+        with self._joined_lock:
+            self._left.extend((teen_id, names.get(g, "")) for g in others)
+        self.notifier.notify(NoticeKind.GUARDIAN_LEFT, teen_id)
+
+    def take_left(self) -> list[tuple[str, str]]:
+        """The other guardians no longer linked with a teen since the last call: (teen id, their
+        name as last known here, "" when it was not), oldest first."""
+        with self._joined_lock:
+            left, self._left = self._left, []
+        return left
 
     def take_joined(self) -> list[tuple[str, str]]:
         """The guardians who joined a teen since the last call: (teen id, their name), oldest first."""

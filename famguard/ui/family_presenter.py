@@ -321,6 +321,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.PHONE: for_teen(trust_changed),
             NoticeKind.RULES: for_teen(rules_changed),
             NoticeKind.GUARDIAN_JOINED: lambda _t: self._guardians_joined(),
+            NoticeKind.GUARDIAN_LEFT: lambda _t: self._guardians_left(),
             NoticeKind.GUARDIAN_REQUESTS: for_teen(guardian_requests_changed),
         }
 
@@ -504,6 +505,21 @@ class FamilyPresenter(Presenter):
                 f"{who} is now a guardian of {teen}",
                 f"They can change {teen}'s rules and answer {teen}'s requests. If you do not know who this is, "
                 f"ask {teen}; every change they make is in the change history.",
+            )
+
+    def _guardians_left(self) -> None:
+        """Another guardian of a teen is no longer linked: they can no longer change the rules, and
+        every guardian left hears of it (the "Guardians:" line follows from the store)."""
+        for teen_id, name in self.session.sync.take_left():
+            if self._agreement is not None:
+                self._agreement.refresh(teen_id)  # who signs it
+            row = self.teen_list.row(teen_id)
+            teen = row.name if row is not None else "your teen"
+            who = account_in_news(name, self.session.account.display_name) if name else "Another guardian"
+            self._news(
+                News.UNLINKED,
+                f"{who} is no longer a guardian of {teen}",
+                f"They can no longer see or change {teen}'s rules. The change history keeps what they did.",
             )
 
     def _back(self, teen_id: str) -> None:

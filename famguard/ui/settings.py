@@ -24,7 +24,7 @@ DEFAULTS: dict[str, str] = {
 # Desktop notifications, each switchable (kind -> what Preferences calls it); all on by default.
 NOTIFY_KINDS: dict[str, str] = {
     "request": "A teen asks for more time",
-    "unlinked": "A teen is no longer linked",
+    "unlinked": "A teen, or another guardian, is no longer linked",
     "changed": "Another guardian changed a teen's controls",
     "near_limit": "A teen reaches 90 % of today's limit",
     "guardian_joined": "Someone asks to join a teen's guardians, or answers your request",

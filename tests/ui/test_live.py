@@ -695,3 +695,29 @@ def test_linked_again_the_notice_that_the_teen_is_no_longer_linked_goes(qtbot, l
             break
         assert "no longer linked" not in window.notice.text()
         qtbot.mouseClick(window.notice.findChild(QPushButton, "noticeBannerDismiss"), Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_when_another_guardian_leaves_the_home_and_the_guardian_are_told_at_once(
+    qtbot, launch, live_server, proxy, guardian, teen
+):
+    """Found by an outside tester: Alex unlinked from Maya; Sam's home kept "Guardians: you …,
+    Alex (since today)" until a restart, and nobody was told, while the history and "what Maya
+    sees" already said Alex had gone."""
+    teen_id = pair(guardian.api, teen.api)
+    alex = member(live_server, "guardian", "Alex")
+    pair(alex.api, teen.api, approver=guardian.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    wait_listening(qtbot, controller)
+    line = find(controller.window.ensure_home_page(), QWidget, "homeGuardians")
+    qtbot.waitUntil(lambda: line.text() == "Guardians: you (since today), Alex (since today)", timeout=WAIT)
+
+    in_background(lambda: alex.api.unlink(teen_id))
+    qtbot.waitUntil(lambda: line.text() == "Guardians: you (since today)", timeout=WAIT)
+    told = ("unlinked", "“Alex” is no longer a guardian of Maya",
+            "They can no longer see or change Maya's rules. The change history keeps what they did.")  # fmt: skip
+    qtbot.waitUntil(lambda: told in controller.alerts.shown, timeout=WAIT)
+    assert "“Alex” is no longer a guardian of Maya" in controller.window.notice.text()
+    assert controller.window.teen_list.list.count() == 1  # Maya is still this guardian's
