@@ -6,7 +6,7 @@ control appears in the rules by itself. Pure: the caller passes the moment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -123,14 +123,16 @@ def limit_words(controls: Controls) -> str:
     return text
 
 
-def plain_rules(controls: Controls, teen_name: str) -> list[tuple[str, str]]:
+def plain_rules(controls: Controls, teen_name: str, waiting: Collection[str] = ()) -> list[tuple[str, str]]:
     """(group, "Label: value · Label: value …") per group of controls, in the declared order and
     words (each control's `describe`), labelled about the teen by name ("Maya's time zone", as the
-    history says it: famguard.domain.control_words.control_label)."""
+    history says it: famguard.domain.control_words.control_label). A setting in `waiting` (changed,
+    not sent yet) says so after its value."""
     lines = []
     for group in GROUPS:
         words = [
             f"{control_label(spec.name, teen_name)}: {spec.describe(getattr(controls, spec.name))}"
+            + (" (not sent yet)" if spec.name in waiting else "")
             for spec in CONTROLS
             if spec.group == group
         ]

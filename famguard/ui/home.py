@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from famguard.domain.control_words import control_label
 from famguard.domain.controls import Controls
+from famguard.domain.plain_text import listed
 from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
 from famguard.ui.common import SCROLL_BAR_ALWAYS_OFF, FocusRing, heading, named, plain_tooltip, wrapping_label
 from famguard.ui.time_requests import TimeRequestsBox
@@ -48,6 +50,22 @@ class HomeFacts:
     age: int
     controls: Controls
     today: TeenToday
+    # Settings changed here whose change has not reached the service yet (offline, or a clash to
+    # choose): shown as set here, and said to be not sent. After an offline restart the home said
+    # "Limit: 2 h a day" and "Locked now (time away)" beside "✓ On Maya's phone", which had neither.
+    waiting: tuple[str, ...] = ()
+
+
+# What the "Right now" line is worked out from: a change of one of them not sent yet is said there.
+NOW_FIELDS = frozenset({"daily_limit_minutes", "daily_limit_overrides", "time_away", "quiet_hours"})
+
+
+def waiting_words(facts: HomeFacts) -> str:
+    """ "◷ Not sent yet: Daily screen-time limit and Time away. Maya's phone keeps …", or ""."""
+    if not facts.waiting:
+        return ""
+    labels = listed([control_label(field, facts.name) for field in facts.waiting])
+    return f"◷ Not sent yet: {labels}. {facts.name}'s phone keeps the rules it had until they are sent."
 
 
 class HomeSection(QGroupBox):
@@ -77,6 +95,8 @@ class TodaySection(HomeSection):
         self.usage = named(wrapping_label("", "homeUsageText"), "homeUsageText", "Use today")
         self.limit = named(wrapping_label("", "homeLimitText"), "homeLimitText", "Limit")
         self.now = named(wrapping_label("", "homeNowText"), "homeNowText", "Right now")
+        self.waiting = named(wrapping_label("", "homeWaitingText"), "homeWaitingText", "Not sent yet")
+        self.waiting.hide()
         font = self.usage.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.usage.setFont(font)
@@ -85,6 +105,7 @@ class TodaySection(HomeSection):
         layout.addWidget(self.bar)
         layout.addWidget(self.limit)
         layout.addWidget(self.now)
+        layout.addWidget(self.waiting)
 
     def show_facts(self, facts: HomeFacts) -> None:
         today = facts.today
@@ -101,9 +122,16 @@ class TodaySection(HomeSection):
             self.bar.setValue(min(used, limit))
         self.title_day = f"{weekday_name(today.day)} {today.day.day} {today.day:%b}"
         self.setTitle(f"Today — {self.title_day} in {today.timezone}")
-        self.limit.setText(f"Limit: {limit_words(facts.controls)}")
+        unsent = " (not sent yet)" if {"daily_limit_minutes", "daily_limit_overrides"} & set(facts.waiting) else ""
+        self.limit.setText(f"Limit: {limit_words(facts.controls)}{unsent}")
         self.limit.setAccessibleName(self.limit.text())
-        _show(self.now, "Right now", today.now_words())
+        # What the phone does now, as far as it is worked out from a change it does not have yet:
+        # said first, not after the words, which then read as a fact about the phone.
+        by_unsent = "With the changes not sent yet: " if NOW_FIELDS & set(facts.waiting) else ""
+        _show(self.now, "Right now", f"{by_unsent}{today.now_words()}")
+        waiting = waiting_words(facts)
+        _show(self.waiting, "Not sent yet", waiting)
+        self.waiting.setVisible(bool(waiting))
 
 
 class RequestsSection(HomeSection):
@@ -135,7 +163,7 @@ class RulesSection(HomeSection):
         self._lines: dict[str, QLabel] = {}
 
     def show_facts(self, facts: HomeFacts) -> None:
-        for group, words in plain_rules(facts.controls, facts.name):
+        for group, words in plain_rules(facts.controls, facts.name, facts.waiting):
             label = self._lines.get(group)
             if label is None:
                 name = f"homeRules_{group.split()[0].lower()}"

@@ -249,7 +249,8 @@ class HomePresenter(Presenter):
         if inputs is None or today is None or row is None:
             return
         controls = self.in_force(teen_id, self.clock()) or inputs.controls  # "the rules now": what applies
-        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, controls, today))
+        waiting = tuple(spec.name for spec in CONTROLS if spec.name in inputs.in_flight)
+        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, controls, today, waiting))
         self.window.show_teen_page()
 
     # --- news ----------------------------------------------------------------------------------

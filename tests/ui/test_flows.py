@@ -633,3 +633,37 @@ def test_choosing_the_other_guardians_value_on_the_page_settles_a_clash_with_not
         sum(line.startswith("PATCH") for line in proxy.requests) == sent
     )  # Alex's value stays as it is: nothing to send
     assert linked.api.my_controls().controls.liked_videos.value == "everyone"
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_home_says_which_rules_are_not_sent_yet(qtbot, launch, proxy, guardian, linked) -> None:
+    """Found by an outside tester: offline, the limit set to 2 h and a time away added; the home
+    said "Limit: 2 h a day" and "Locked now (time away)" beside "✓ On Maya's phone", which had
+    neither. What is set here shows, said to be not sent yet, until it is."""
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    window = controller.window
+    page = window.ensure_controls_page()
+    proxy.set_offline(True)
+    window.show_page("controls")
+    qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_90"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "daily_limit_minutes", "◷")
+    window.show_page("home")
+    home = window.ensure_home_page()
+    waiting = find(home, QWidget, "homeWaitingText")
+    qtbot.waitUntil(waiting.isVisible, timeout=WAIT)
+    assert waiting.text() == (
+        "◷ Not sent yet: Daily screen-time limit. Maya's phone keeps the rules it had until they are sent."
+    )
+    assert find(home, QWidget, "homeLimitText").text().endswith("(not sent yet)")
+    assert find(home, QWidget, "homeNowText").text().startswith("With the changes not sent yet: ")
+    assert "Daily screen-time limit: 1 h 30 min (not sent yet)" in home.findChild(QWidget, "homeRules").text()
+
+    proxy.set_offline(False)
+    click(qtbot, find(window.offline_banner, QPushButton, "offlineBannerAction"))
+    qtbot.waitUntil(lambda: not waiting.isVisible(), timeout=WAIT)
+    assert "not sent yet" not in find(home, QWidget, "homeLimitText").text()
+    assert "not sent yet" not in find(home, QWidget, "homeNowText").text()
+    assert "not sent yet" not in home.findChild(QWidget, "homeRules").text()
+    assert linked.api.my_controls().controls.daily_limit_minutes == 90
