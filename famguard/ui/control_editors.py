@@ -18,7 +18,7 @@ them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
+from typing import TYPE_CHECKING, Any  # Any: a control's value (each ControlSpec parses its own type)
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
@@ -58,6 +58,9 @@ from famguard.domain.values import (
     kept_keyword,
 )
 from famguard.ui.common import announce, named, settle_layouts, show_words, wrapping_label
+
+if TYPE_CHECKING:
+    from famguard.domain.controls import Controls
 from famguard.ui.deliberate import (
     CHOOSING,
     SETTLE_MS,
@@ -124,6 +127,10 @@ class Editor(QWidget):
 
     def set_age(self, age: int) -> None:  # most editors have no age rule
         del age
+
+    def follow(self, controls: Controls) -> None:
+        """The teen's other settings, for an editor whose offer depends on them (most do not)."""
+        del controls
 
     def _show(self, value: Any) -> None:
         raise NotImplementedError
@@ -396,6 +403,17 @@ class OverridesEditor(Editor):
             self.day_spins[day].setEnabled(day in overrides)
             if day in overrides:
                 self.day_spins[day].setValue(overrides[day])
+
+    def follow(self, controls: Controls) -> None:
+        """A day not ticked offers the daily limit: ticking it changes nothing until its number
+        is changed. It offered 60 (120 at the weekend) whatever the limit, applied at once on the
+        tick: 45 min a day became 1 h on Mondays, a value nobody chose (an outside tester)."""
+        usual = controls.daily_limit_minutes
+        if usual is None:
+            return
+        for day in WEEKDAYS:
+            if not self.day_checks[day].isChecked():
+                self.day_spins[day].setValue(usual)
 
     def _current(self) -> dict[str, int] | None:
         """The ticked days' limits, or None (and why, said) when one is out of range."""

@@ -428,6 +428,7 @@ class ControlsPage(QWidget):
         if self._controls is not None:
             row.editor.set_age(self.age)
             row.editor.set_value(getattr(self._controls, field))
+            row.editor.follow(self._controls)
         row.receipt = self._receipt
         if self._held is not Held.NOT or self._receipt or self._messages.get(field):
             row.set_state(row.state, held=self._held, message=self._messages.get(field))
@@ -469,6 +470,7 @@ class ControlsPage(QWidget):
         for field, row in self._rows.items():
             row.editor.set_age(age)
             row.editor.set_value(getattr(controls, field))
+            row.editor.follow(controls)
 
     def show_rule(self, words: str | None) -> None:
         """The temporary rule in force on the teen's day, in words (None: none is)."""
@@ -530,6 +532,7 @@ class ControlsPage(QWidget):
         self._controls = controls
         for field, row in self._rows.items():
             row.editor.set_value(getattr(controls, field))
+            row.editor.follow(controls)
         # An Undo that would change nothing now goes (undone from the history, or set back by
         # another guardian): it stayed offered, named, and did nothing visible when pressed.
         live = [(field, previous) for field, previous in self._undo if getattr(controls, field) != previous]

@@ -303,9 +303,20 @@ def test_time_away_says_none_is_set_and_labels_the_ticked_days_as_a_new_block(qt
 
 
 def test_weekday_override_and_time_zone(qtbot, page: ControlsPage) -> None:
+    # A day ticked offers the daily limit: ticking it changes nothing that applies until its number
+    # does. It offered 60 (120 at the weekend) whatever the limit, applied at once: with 45 min a
+    # day, ticking Monday made Monday's 1 h, a value nobody chose (an outside tester).
+    page.update_controls(defaults_for_age(14, "Europe/London").replace(daily_limit_minutes=45), (), by="")
     with qtbot.waitSignal(page.change_requested, timeout=1000) as override:
         qtbot.keyClick(find(page, QCheckBox, "override_sat"), Qt.Key.Key_Space)  # keyboard only
-    assert override.args[1:] == ["daily_limit_overrides", {"sat": 120}]
+    assert override.args[1:] == ["daily_limit_overrides", {"sat": 45}]
+    page.update_controls(
+        defaults_for_age(14, "Europe/London").replace(daily_limit_minutes=90, daily_limit_overrides={"sat": 45}),
+        (),
+        by="",
+    )
+    assert find(page, QSpinBox, "override_mon_minutes").value() == 90  # not ticked: the limit now
+    assert find(page, QSpinBox, "override_sat_minutes").value() == 45  # ticked: its own
     combo = find(page, QComboBox, "timezoneCombo")
     assert combo.currentText() == "Europe/London"
     combo.lineEdit().selectAll()
