@@ -528,6 +528,11 @@ class FamilyPresenter(Presenter):
 
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
         self.home.forget(teen_id)
+        page = self.window.controls_page
+        if page is not None and page.teen_id == teen_id:
+            # Its Undo was still offered after the link ended, and again once the teen was linked
+            # anew: a change of the earlier link, to be set over the new one (an outside tester).
+            page.reset()
         self._read.discard(teen_id)
         if not by_me:
             self._news(

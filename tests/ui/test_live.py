@@ -721,3 +721,30 @@ def test_when_another_guardian_leaves_the_home_and_the_guardian_are_told_at_once
     qtbot.waitUntil(lambda: told in controller.alerts.shown, timeout=WAIT)
     assert "“Alex” is no longer a guardian of Maya" in controller.window.notice.text()
     assert controller.window.teen_list.list.count() == 1  # Maya is still this guardian's
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_undo_does_not_outlive_the_link(qtbot, launch, proxy, guardian, teen):
+    """Found by an outside tester: after unlinking and linking again, "Undo “Keyword filters”"
+    was still offered, pointing at a change made under the link that had ended."""
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    teen_id = controller.family.current
+    wait_listening(qtbot, controller)
+    window = controller.window
+    window.show_page("controls")
+    page = window.ensure_controls_page()
+    qtbot.mouseClick(find(page, QRadioButton, "liked_videos_friends"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "liked_videos", "✓ saved")
+    assert page.undo_button.isEnabled()
+
+    in_background(lambda: teen.api.unlink(teen_id))
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
+    in_background(lambda: pair(guardian.api, teen.api))
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 1, timeout=WAIT)
+    window.teen_list.list.setCurrentRow(0)
+    window.show_page("controls")
+    qtbot.waitUntil(lambda: page.teen_id == teen_id, timeout=WAIT)
+    assert not page.undo_button.isEnabled()
