@@ -604,6 +604,44 @@ def build_backend(local_start: LocalHeadStart | None = None) -> Backend:
     )
 
 
+def quit_when_told_to(app: QApplication) -> None:
+    """SIGTERM, SIGINT and SIGHUP (a logout, `kill`, Ctrl+C in the terminal, the terminal closed)
+    quit as the Quit menu does: the controller shuts down after the event loop, and the demo's
+    folder goes. They killed the process where it stood, and every demo ended so left its folder
+    (and its service's database and secret) in the temporary folder (an outside tester).
+
+    Python runs a signal's handler only when it next runs Python code, which Qt's event loop may
+    not do for a long time: the signal's number is also written to a socket Qt watches
+    (`signal.set_wakeup_fd`), whose reading runs Python. Called after the first paint (`socket`
+    is not needed before). Not on Windows, which has no such signals for a windowed app."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    if os.name == "nt":
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        try:
+            reader.recv(512)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        signal.signal(getattr(signal, name), lambda _number, _frame: app.quit())
+    _SIGNAL_SOCKETS.append((reader, writer, notifier))
+
+
+_SIGNAL_SOCKETS: list[object] = []  # kept for the app's life: closed, the wake-ups would go nowhere
+
+
 def _report_and_quit(app: QApplication) -> None:
     """For the start-up benchmark: when (wall clock), peak RSS (KiB) and CPU time so far."""
     import resource
@@ -733,6 +771,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # first (~45 ms of CPU between them): the icon (Qt's SVG engine) shows up in the taskbar a
         # moment later, and a later launch retries its hand-over for seconds (famguard.instance).
         controller.when_started(lambda: set_window_icon(app))
+        controller.when_started(lambda: quit_when_told_to(app))
         controller.when_started(instance.listen)
         if args.link:
             links.open(args.link)

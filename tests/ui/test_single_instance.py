@@ -162,3 +162,22 @@ def test_a_message_that_is_no_object_is_refused_quietly_and_the_app_answers_the_
     assert log.count("Ignored a malformed message from another launch of FamGuard") == 5, log
     assert "Traceback" not in log
     assert log.count("Another launch of FamGuard handed over") == 1
+
+
+def test_sigterm_quits_the_demo_as_quit_does_and_its_folder_goes(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    """Found by an outside tester: `kill -TERM` (a logout does the same) ended the demo where it
+    stood, and its folder — the practice service's database and secret — stayed in /tmp (some 200
+    of them there). It quits as the Quit menu does now; Ctrl+C in the terminal too."""
+    for number, sig in enumerate((signal.SIGTERM, signal.SIGINT)):
+        temporary = tmp_path / f"tmp{number}"
+        temporary.mkdir()
+        monkeypatch.setenv("TMPDIR", str(temporary))
+        demo = RunningApp("--demo")
+        demo.wait_for("Listening for other launches")
+        deadline = time.monotonic() + 30
+        while not list(temporary.glob("famguard-demo-*/*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(temporary.glob("famguard-demo-*")), "the demo made no folder"
+        log = demo.stop(sig)
+        assert demo.process.returncode == 0, log
+        assert list(temporary.glob("famguard-demo-*")) == [], log
