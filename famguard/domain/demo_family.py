@@ -1,6 +1,7 @@
 """The demo family, defined once: guardian Alex Morgan (and a second guardian, Jordan), teens
-Maya (14) and Sam (16) linked to both, their controls, a week of usage, Maya's decided and Sam's
-pending extra-time request, and the history of how it came to be.
+Maya (14) and Sam (17, 18 in a few weeks: the home shows what changes then) linked to both, their
+controls, a week of usage, Maya's decided and Sam's pending extra-time request, and the history of
+how it came to be.
 
 `make_demo_plan` draws the ids and passwords once per demo start and fixes the moment the family
 is seeded at; the practice service's seeding (famguard.server.demo.seed_demo) writes exactly this
@@ -158,7 +159,10 @@ def make_demo_plan(
     jordan = person("jordan@famguard.example", "Jordan Morgan", Role.GUARDIAN)
     robin = person("robin@famguard.example", "Robin Morgan", Role.GUARDIAN)
     maya = person("maya@famguard.example", "Maya", Role.TEEN, _born(today, 14, 120))
-    sam = person("sam@famguard.example", "Sam", Role.TEEN, _born(today, 16, 200))
+    # 18 in about six weeks: within the home's look ahead (famguard.services.insight), so the demo
+    # shows what changes at 18. At 16 years and 200 days no demo teen ever showed it (an outside
+    # tester found that story a dead end in the demo).
+    sam = person("sam@famguard.example", "Sam", Role.TEEN, _born(today, 17, 323))
     links: list[DemoLink] = []
     history: list[DemoHistoryEntry] = []
 
@@ -168,7 +172,7 @@ def make_demo_plan(
         history.append(DemoHistoryEntry(at, actor.id if actor else None, teen.id, kind, field, before, after))
 
     teens: list[DemoTeenPlan] = []
-    for teen, age in ((maya, 14), (sam, 16)):
+    for teen, age in ((maya, 14), (sam, 17)):
         for guardian, days_ago in ((alex, 21), (jordan, 20)):
             # Sam an hour after Maya: the family lists its teens in the order they were linked.
             ago = timedelta(days=days_ago, hours=0 if teen is maya else -1)

@@ -129,13 +129,13 @@ def test_default_database_is_a_file_in_the_data_directory(monkeypatch: pytest.Mo
 def test_seed_demo_from_python(database_url: str, clock: FakeClock) -> None:
     family = seed_demo(make_engine(database_url), clock=clock)
     assert (family.guardian_name, family.guardian_email) == ("Alex Morgan", "demo@famguard.example")
-    assert [(t.display_name, t.age) for t in family.teens] == [("Maya", 14), ("Sam", 16)]
+    assert [(t.display_name, t.age) for t in family.teens] == [("Maya", 14), ("Sam", 17)]
     app = create_app(database_url, clock=clock)
     with TestClient(app) as client:
         api = Api(client)
         token = sign_in(api, family.guardian_email, family.guardian_password)["access_token"]
         teens = {t["display_name"]: t for t in api.call("GET", "/v1/teens", token).json()}
-        assert {name: t["age"] for name, t in teens.items()} == {"Maya": 14, "Sam": 16}
+        assert {name: t["age"] for name, t in teens.items()} == {"Maya": 14, "Sam": 17}
         maya, sam = teens["Maya"]["id"], teens["Sam"]["id"]
         usage = api.call("GET", f"/v1/teens/{maya}/usage", token).json()["days"]
         assert len(usage) == 7 and all(day["minutes"] > 0 for day in usage)

@@ -85,7 +85,7 @@ def test_the_demo_family_is_on_screen_before_its_service_answers_and_the_same_on
     # Sam's limit today is his weekday's (2 h at the weekend, 1 h 30 min otherwise), as the plan says.
     sam = next(t for t in env.plan.teens if t.person.display_name == "Sam")
     sams_limit = format_minutes(env.plan.usage_days(sam.person.id)[-1].limit_minutes)
-    assert before["sam row"].startswith("Sam, 16") and f"45 min of {sams_limit} today" in before["sam row"]
+    assert before["sam row"].startswith("Sam, 17") and f"45 min of {sams_limit} today" in before["sam row"]
     assert "(1)" in before["inbox"]
     assert "20 min of 1 h today" in before["maya today"]
     assert "#diet, #prank" in before["maya content rules"] and "Restricted mode: On" in before["maya content rules"]
@@ -303,3 +303,17 @@ def test_preferences_open_in_the_demo(qtbot, launch) -> None:
     assert "still starting" not in controller.window.notice.text()
     controller.preferences_dialog.reject()
     qtbot.waitUntil(lambda: controller.preferences_dialog is None, timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_demo_shows_what_changes_at_18_on_sams_home(qtbot, launch) -> None:
+    """Found by an outside tester: no demo teen was near a birthday that changes the rules, so the
+    age-transition preview (PRODUCT.md) could never be shown in a demo. Sam turns 18 in a few weeks."""
+    from .test_flows import demo_at
+
+    controller, window, _panel = demo_at(qtbot, launch, "Sam")
+    preview = find(window.ensure_home_page(), QWidget, "homeAgeTransition")
+    qtbot.waitUntil(preview.isVisible, timeout=WAIT)
+    title = find(preview, QWidget, "homeAgeTransitionTitle").text()
+    assert title.startswith("🎂 On ") and title.endswith(" Sam turns 18"), title
+    assert find(preview, QWidget, "homeAgeTransitionText").text()  # what changes, in words

@@ -471,7 +471,7 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
     assert window.demo_badge.isVisible() and window.windowTitle().startswith("FamGuard")
     names = sorted(window.teen_list.item_text(window.teen_list.list.item(i).data(Qt.ItemDataRole.UserRole + 1))
                    for i in range(2))  # fmt: skip
-    assert names[0].startswith("Maya, 14") and names[1].startswith("Sam, 16")
+    assert names[0].startswith("Maya, 14") and names[1].startswith("Sam, 17")
     # The phone panel comes with the practice service, after the family drawn from the store.
     qtbot.waitUntil(lambda: window.teen_phone is not None, timeout=WAIT)
     panel = window.teen_phone

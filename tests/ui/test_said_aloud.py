@@ -104,7 +104,7 @@ def test_the_offline_and_sync_paused_banners_are_said_when_they_come_and_go(qtbo
 
 def test_arrowing_through_the_teens_stays_in_the_list(qtbot, launch) -> None:
     """Down in the teen list selected Sam and moved the focus to his home's "Change controls"
-    (seen under AT-SPI: the reader said "Sam, 16, …" and at once "Change controls, push button"),
+    (seen under AT-SPI: the reader said "Sam, 17, …" and at once "Change controls, push button"),
     and Up then went to "Add a teen": no way to hear the teens one after another."""
     from .test_flows import wait_home
 
@@ -121,7 +121,7 @@ def test_arrowing_through_the_teens_stays_in_the_list(qtbot, launch) -> None:
     qtbot.keyClick(teens, Qt.Key.Key_Down)
     wait_home(qtbot, controller, "Sam")  # the home follows the selection
     assert teens.hasFocus()
-    assert teens.currentItem().data(Qt.ItemDataRole.AccessibleTextRole).startswith("Sam, 16")
+    assert teens.currentItem().data(Qt.ItemDataRole.AccessibleTextRole).startswith("Sam, 17")
     qtbot.keyClick(teens, Qt.Key.Key_Up)
     wait_home(qtbot, controller, "Maya")
     assert teens.hasFocus()
@@ -238,7 +238,7 @@ def test_every_tab_stop_of_the_demo_has_a_name(qtbot, launch, where) -> None:
 
 
 def test_a_teens_row_is_read_in_words_without_its_symbols(qtbot, launch) -> None:
-    """Under AT-SPI Sam's row was "Sam, 16, 45 min of 2 h today, ✉ 1 request waiting, ● up to
+    """Under AT-SPI Sam's row was "Sam, 17, 45 min of 2 h today, ✉ 1 request waiting, ● up to
     date": a screen reader reads the symbols by their names ("envelope", "black circle") in the
     middle of the row. They stay on screen beside the words."""
     controller, window, _panel = demo_at(qtbot, launch, "Maya")
@@ -247,7 +247,7 @@ def test_a_teens_row_is_read_in_words_without_its_symbols(qtbot, launch) -> None
     teens = window.teen_list.list
     item = next(teens.item(i) for i in range(teens.count()) if teens.item(i).text().startswith("Sam"))
     words = item.data(Qt.ItemDataRole.AccessibleTextRole)
-    assert words.startswith("Sam, 16, ") and words.endswith(", 1 request waiting, all changes saved"), words
+    assert words.startswith("Sam, 17, ") and words.endswith(", 1 request waiting, all changes saved"), words
 
 
 def test_answering_a_request_on_the_home_is_said(qtbot, launch, said) -> None:
