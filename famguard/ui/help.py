@@ -22,6 +22,9 @@ GETTING_STARTED = (
     ("Change a rule", "“Change controls” (Alt+C on the home) opens every setting with a short explanation. "
      "A change applies when you make it; Undo (Ctrl+Z) puts it back. The mouse wheel only scrolls."),
     ("Offline", "Changes made without a connection are kept on this computer and sent when it is back."),
+    ("Talk it through", "View › What the teen sees shows the rules as your teen sees them on their phone. "
+     "Account › Family agreement makes a page of the rules to print and sign together. Help › Safety "
+     "Centre has tips, tutorials and where to report illegal content."),
 )  # fmt: skip
 
 SHORTCUTS = (

@@ -218,6 +218,11 @@ class MainWindow(QMainWindow):
         self.teen_phone: TeenPhonePanel | None = None  # the demo's dock, built on demand
 
         self._build_menus()
+        # "What does my teen see?" (PRODUCT.md, story 13): at the foot of the phone page, which an
+        # outside tester did not find from the menus; this goes straight to it.
+        self.teen_view_action = _text_action("&What the teen sees", self)
+        self.teen_view_action.setObjectName("viewTeenSees")
+        self.teen_view_action.triggered.connect(self._show_teen_view)
         self._register_pages()
         # The demo's bar is made when a demo starts: adding a tool bar to the window cost every
         # start ~5 ms before its first paint, for a bar only the demo shows.
@@ -308,6 +313,7 @@ class MainWindow(QMainWindow):
         menu.clear()
         for action in self._page_actions.values():
             menu.addAction(action)
+        menu.addAction(self.teen_view_action)
         menu.addSeparator()
         menu.addAction(self.inbox_action)
         self._extra_view_actions = [a for a in self._extra_view_actions if shiboken6.isValid(a)]
@@ -320,7 +326,7 @@ class MainWindow(QMainWindow):
         sign-out they stayed enabled on the welcome screen, and did nothing)."""
         on_family = self._family is not None and self.screens.currentWidget() is self._family
         teen_shown = on_family and self._teen_pages.currentWidget() is not self.no_teen
-        for action in self._page_actions.values():
+        for action in (*self._page_actions.values(), self.teen_view_action):
             action.setEnabled(teen_shown)
         self.inbox_action.setEnabled(on_family)
 
@@ -564,6 +570,13 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _c=False, n=name: self.page_requested.emit(n))
         self._page_actions[name] = action
         self._rebuild_view_menu()
+
+    def _show_teen_view(self) -> None:
+        self.page_requested.emit(PHONE_PAGE)  # shown and wired by the family presenter
+        page = self._pages.get(PHONE_PAGE)
+        show_preview = getattr(page, "show_preview", None)
+        if page is not None and page is self.teen_pages.currentWidget() and callable(show_preview):
+            QTimer.singleShot(0, show_preview)  # once the page is laid out: where the preview is
 
     def built_page(self, name: str) -> QWidget | None:
         """The page registered as `name` if it was built already (None: nothing to update yet)."""

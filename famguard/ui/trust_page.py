@@ -46,7 +46,7 @@ class TrustPage(QWidget):
         body_layout.addWidget(self.rules)
         body_layout.addWidget(self.preview_box)
         body_layout.addStretch(1)
-        scroll = page_scroll(body, "trustScroll", "Phone and temporary rules")
+        scroll = self._scroll = page_scroll(body, "trustScroll", "Phone and temporary rules")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
@@ -59,6 +59,14 @@ class TrustPage(QWidget):
         self.title.setText(f"{name}'s phone and temporary rules")
         self.title.setAccessibleName(f"{name}'s phone and temporary rules")
         self.preview_box.setTitle(f"What {name} sees")
+
+    def show_preview(self) -> None:
+        """ "What Maya sees" scrolled into view, the keyboard on the page (View › What the teen sees)."""
+        from PySide6.QtWidgets import QScrollArea
+
+        if isinstance(self._scroll, QScrollArea):
+            self._scroll.ensureWidgetVisible(self.preview_box, 0, 0)
+        self._scroll.setFocus()
 
     def show_link_end(self, text: str) -> None:
         """The notice before the teen turns 18 (empty: none)."""

@@ -317,3 +317,31 @@ def test_the_demo_shows_what_changes_at_18_on_sams_home(qtbot, launch) -> None:
     title = find(preview, QWidget, "homeAgeTransitionTitle").text()
     assert title.startswith("🎂 On ") and title.endswith(" Sam turns 18"), title
     assert find(preview, QWidget, "homeAgeTransitionText").text()  # what changes, in words
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_view_what_the_teen_sees_goes_straight_to_the_teens_own_view(qtbot, launch) -> None:
+    """Found by an outside tester: "What does my teen see?" (PRODUCT.md, story 13) was at the foot
+    of View › Phone and temporary rules, found by nobody; the menu has it by its name now, and
+    Getting started says where it is."""
+    from PySide6.QtWidgets import QGroupBox
+
+    from famguard.ui.help import GETTING_STARTED
+
+    from .test_flows import demo_at
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    action = window.teen_view_action
+    assert action in window.view_menu.actions() and action.isEnabled()
+    action.trigger()
+    qtbot.waitUntil(lambda: window.current_page() == "phone", timeout=WAIT)
+    box = find(window.built_page("phone"), QGroupBox, "previewBox")
+    assert box.title() == "What Maya sees"
+    viewport = find(window.built_page("phone"), QWidget, "trustScroll").viewport()
+
+    def in_view() -> bool:
+        top = box.mapTo(viewport, box.rect().topLeft()).y()
+        return 0 <= top < viewport.height()
+
+    qtbot.waitUntil(in_view, timeout=WAIT)
+    assert any("What the teen sees" in words for _title, words in GETTING_STARTED)
