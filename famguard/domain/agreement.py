@@ -70,7 +70,8 @@ class Agreement:
                     f'<span style="color:#444444">{escape(rule.why)}</span></p>'
                 )
         if self.temporary:
-            parts.append("<h2>For now: temporary rules</h2>")
+            # Each says its own days: "For now" headed a rule that starts next week (an outside tester).
+            parts.append("<h2>Temporary rules, in force or planned</h2>")
             parts.extend(f"<p>{escape(rule)}</p>" for rule in self.temporary)
         line = "_" * 72
         # What is written in and signed starts a page of its own, so it is never cut across two

@@ -45,6 +45,8 @@ def test_the_agreement_names_the_temporary_rule_in_force(
     qtbot.waitUntil(lambda: presenter.dialog is not None and presenter.dialog.isVisible(), timeout=WAIT)
     dialog = presenter.dialog
     assert words(said) in words(dialog.preview.toPlainText())
+    # Its heading claims no more than its words: a rule planned for next week is not "for now".
+    assert "Temporary rules, in force or planned" in dialog.preview.toPlainText()
 
     target = tmp_path / "agreement.pdf"
     monkeypatch.setattr("famguard.ui.agreement.ask_where_to_save", lambda *a, **k: str(target))
