@@ -93,3 +93,15 @@ def country_of_locale(name: str) -> str | None:
     """The country part of a locale name: "en_GB" -> "GB", "de-AT.UTF-8" -> "AT", "C" -> None."""
     match = re.match(r"^[A-Za-z]{2,3}[_-]([A-Za-z]{2})\b", name)
     return match.group(1).upper() if match else None
+
+
+def country_of_zone(zone: str | None, zone_tab: str) -> str | None:
+    """The country of an IANA time zone by tzdata's `zone.tab` (its text): "Europe/London" ->
+    "GB"; None for a zone of no one country (UTC) or none at all."""
+    if not zone:
+        return None
+    for line in zone_tab.splitlines():
+        fields = line.split("\t")
+        if not line.startswith("#") and len(fields) >= 3 and fields[2] == zone:
+            return fields[0].upper()
+    return None

@@ -1,8 +1,8 @@
 """Drives the Safety Centre window (Help > Safety Centre…, and "More in the Safety Centre" under
 each control's "Learn more"): built on first use, the hotline table read on a worker, the
 country the guardian chose last time (kept in the settings, read and written on workers) or else
-preselected from the system locale, and addresses opened in the browser through QDesktopServices
-(tests intercept it with QDesktopServices.setUrlHandler)."""
+preselected from the system locale, or else from this computer's time zone, and addresses opened
+in the browser through QDesktopServices (tests intercept it with QDesktopServices.setUrlHandler)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from PySide6.QtCore import QLocale, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from famguard import resources
-from famguard.domain.hotlines import OTHER_COUNTRY, HotlineTable, country_of_locale, parse_hotlines
+from famguard.domain.hotlines import OTHER_COUNTRY, HotlineTable, country_of_locale, country_of_zone, parse_hotlines
 from famguard.ui.presenter import Presenter
 from famguard.ui.settings import Settings
 from famguard.ui.tasks import TaskRunner
@@ -26,10 +26,18 @@ if TYPE_CHECKING:
     from famguard.ui.safety_centre import SafetyCentreWindow
 
 
-def _load_hotlines(settings: Settings | None) -> tuple[HotlineTable, str]:
-    """On a worker: the table and the country chosen last time ("" when none was)."""
+def _load_hotlines(settings: Settings | None) -> tuple[HotlineTable, str, str | None]:
+    """On a worker: the table, the country chosen last time ("" when none was) and the country of
+    this computer's time zone (None when it names none). A system whose locale names no country
+    ("C", as many do) offered "Another country" to a family in London (an outside tester)."""
+    import pkgutil
+
+    from famguard.services.localzone import local_timezone
+
     table = parse_hotlines(resources.text(resources.HOTLINES))
-    return table, (settings or Settings.load()).hotline_country
+    zone_tab = pkgutil.get_data("tzdata", "zoneinfo/zone.tab") or b""
+    here = country_of_zone(local_timezone(), zone_tab.decode("utf-8", "replace"))
+    return table, (settings or Settings.load()).hotline_country, here
 
 
 class SafetyCentrePresenter(Presenter):
@@ -65,10 +73,16 @@ class SafetyCentrePresenter(Presenter):
         if section:
             self.dialog.centre.show_section(section)
 
-    def _loaded(self, found: tuple[HotlineTable, str]) -> None:
-        table, remembered = found
+    def _loaded(self, found: tuple[HotlineTable, str, str | None]) -> None:
+        table, remembered, of_zone = found
         if self.dialog is not None:
-            country = remembered if table.knows(remembered) else country_of_locale(self.locale_name())
+            of_locale = country_of_locale(self.locale_name())
+            if table.knows(remembered):
+                country: str | None = remembered
+            elif of_locale and table.knows(of_locale):
+                country = of_locale
+            else:
+                country = of_zone
             self._showing_table = True  # the preselection is not a choice to remember
             try:
                 self.dialog.centre.set_hotlines(table, country)

@@ -59,3 +59,15 @@ def test_recommendations_come_from_the_declarations() -> None:
     assert recs["quiet_hours"].younger == "21:00–08:00" and recs["quiet_hours"].older == "22:00–08:00"
     assert SPECS["comments"].details in recs["comments"].why
     assert {g.key for g in GUIDES} >= {"pairing", "controls", "talk", "report-platform", "report-illegal"}
+
+
+def test_a_time_zone_names_its_country_by_tzdatas_own_table() -> None:
+    import pkgutil
+
+    from famguard.domain.hotlines import country_of_zone
+
+    table = (pkgutil.get_data("tzdata", "zoneinfo/zone.tab") or b"").decode()
+    assert country_of_zone("Europe/London", table) == "GB"
+    assert country_of_zone("Europe/Dublin", table) == "IE"
+    assert country_of_zone("UTC", table) is None  # no one country's
+    assert country_of_zone(None, table) is None and country_of_zone("Mars/Olympus", table) is None

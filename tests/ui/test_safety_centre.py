@@ -88,7 +88,8 @@ def test_the_chosen_country_is_still_chosen_after_a_restart(qtbot, launch, brows
     assert browser.opened == ["https://hotline.ie/report"]
 
 
-def test_an_unknown_locale_points_to_inhopes_list_of_hotlines(qtbot, launch, browser) -> None:
+def test_an_unknown_locale_points_to_inhopes_list_of_hotlines(qtbot, launch, browser, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")  # nor a time zone of one country
     controller = launch()
     controller.safety_centre.locale_name = lambda: "C"
     dialog = open_from_help(qtbot, controller)
@@ -150,3 +151,15 @@ def test_on_an_800_by_600_screen_the_safety_centre_fits_with_its_close_button(qt
     for name in ("safetyCloseButton", "reportHotlineButton", "hotlineCountry"):
         widget = find(dialog, QWidget, name)
         assert room.contains(QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())), name
+
+
+def test_a_locale_of_no_country_takes_the_computers_time_zone(qtbot, launch, browser, monkeypatch) -> None:
+    """Found by an outside tester: with the locale "C" (many systems' own) a family in London was
+    offered "Another country", and had to find the UK's hotline by hand."""
+    monkeypatch.setenv("TZ", "Europe/London")
+    controller = launch()
+    controller.safety_centre.locale_name = lambda: "C"
+    dialog = open_from_help(qtbot, controller)
+    assert find(dialog, QComboBox, "hotlineCountry").currentText() == "United Kingdom"
+    qtbot.mouseClick(find(dialog, QPushButton, "reportHotlineButton"), Qt.MouseButton.LeftButton)
+    assert browser.opened == ["https://report.iwf.org.uk/"]
