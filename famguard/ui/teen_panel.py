@@ -115,8 +115,10 @@ class TeenPhonePanel(QDockWidget):
         self.more_spin.setSuffix(" min")
         self.reason_edit = one_line(named(QLineEdit(), "teenReasonEdit", "Reason"))
         self.reason_edit.setPlaceholderText("e.g. finishing a school project")
-        # What the service takes: a longer one pasted was answered "Some values are not valid."
-        self.reason_edit.setMaxLength(MAX_REQUEST_REASON)
+        # What the service takes: a longer one pasted was answered "Some values are not valid." Cut
+        # here by characters, and said: Qt's own maximum counts UTF-16 units, and cut a pasted
+        # emoji in half, left on screen as "�" (an outside tester).
+        self.reason_edit.textEdited.connect(self._reason_edited)
         self.more_button = named(QPushButton("As&k for more time"), "teenMoreButton", "Ask for more time")
         self.more_button.clicked.connect(self._ask_clicked)
         # When a request was last taken (monotonic), and for how long; what is being asked.
@@ -245,6 +247,15 @@ class TeenPhonePanel(QDockWidget):
                 self.use_button.setChecked(False)  # a locked app cannot be used
         self.use_button.setEnabled(locked is None)
         self.add_button.setEnabled(locked is None)
+
+    def _reason_edited(self, text: str) -> None:
+        if len(text) <= MAX_REQUEST_REASON:
+            return
+        cursor = min(self.reason_edit.cursorPosition(), MAX_REQUEST_REASON)
+        self.reason_edit.setText(text[:MAX_REQUEST_REASON])  # by characters: an emoji stays whole
+        self.reason_edit.setCursorPosition(cursor)
+        words = f"A reason can be at most {MAX_REQUEST_REASON} characters: the rest was left out."
+        show_words(self.usage_message, words)
 
     def _ask_clicked(self) -> None:
         """Asks, unless the same was taken a double click's moment ago: a double click on "Ask for

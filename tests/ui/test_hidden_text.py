@@ -149,9 +149,28 @@ def test_the_teens_phone_takes_a_reason_only_as_long_as_the_service_does(qtbot, 
     reason.setFocus()
     qtbot.keyClick(reason, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert len(reason.text()) == 500
+    assert message.text() == "A reason can be at most 500 characters: the rest was left out."
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
     assert any(len(r.reason) == 500 for r in controller.session.api.time_requests(maya))
+
+
+def test_a_long_reason_of_emoji_is_cut_between_characters_not_inside_one(qtbot, launch) -> None:
+    """Found by an outside tester: a long pasted reason with emoji ended in "�" — Qt's maximum
+    counts UTF-16 units and cut an emoji's two in half. Cut by characters, every one stays whole."""
+    from PySide6.QtWidgets import QApplication
+
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    message, reason = find(panel, QWidget, "teenUsageMessage"), find(panel, QLineEdit, "teenReasonEdit")
+    QApplication.clipboard().setText("a" + "🙏" * 600)  # the 500th character an emoji, its two units at 998-999
+    reason.setFocus()
+    qtbot.keyClick(reason, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert reason.text() == "a" + "🙏" * 499
+    assert not any(0xD800 <= ord(c) <= 0xDFFF or c == "\ufffd" for c in reason.text())
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    assert "a" + "🙏" * 499 in [r.reason for r in controller.session.api.time_requests(maya)]
 
 
 def test_a_reason_with_emoji_reaches_the_guardian_as_the_teen_typed_it(qtbot, launch) -> None:
