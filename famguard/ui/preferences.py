@@ -41,7 +41,7 @@ class PreferencesDialog(QDialog):
         self.setAccessibleName("Preferences")
         self.server_edit = one_line(named(QLineEdit(settings.server_url), "prefServerEdit", "Service address"))
         self.server_edit.setPlaceholderText("famguard.example.org")
-        server_label = QLabel("&Service address")
+        server_label = QLabel("Service a&ddress")  # Alt+S is Save's, as in every dialog that saves
         server_label.setBuddy(self.server_edit)
         server_hint = self.server_hint = wrapping_label(SERVER_HINT, "prefServerHint")
         form = QFormLayout()
@@ -72,7 +72,8 @@ class PreferencesDialog(QDialog):
         self.tray_reason.setVisible(not has_tray)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        named(self.buttons.button(QDialogButtonBox.StandardButton.Save), "prefSave", "Save preferences")
+        save = named(self.buttons.button(QDialogButtonBox.StandardButton.Save), "prefSave", "Save preferences")
+        save.setText("&Save")  # Qt's own had no Alt letter (an outside tester's Alt+S went to the address)
         named(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), "prefCancel", "Cancel")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

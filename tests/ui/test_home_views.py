@@ -11,7 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 
 from famguard import __version__
 from famguard.domain.controls import QuietHours, TimeAwayBlock, defaults_for_age
@@ -297,6 +305,11 @@ def test_preferences_hold_the_address_the_notifications_and_close_to_tray(qtbot,
     again = Settings.load(tmp_path / "settings.ini")
     assert again.server_url == "https://family.example.org" and again.close_to_tray
     assert again.notify == {kind: kind != "changed" for kind in NOTIFY_KINDS}
+    # Alt+S saves (it went to the address, and Save had no Alt letter: an outside tester), and
+    # every Alt letter of the dialog is its own.
+    letters = mnemonics(dialog)
+    assert "s" in letters and len(letters) == len(set(letters)), letters
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Save).text() == "&Save"
 
 
 def test_an_address_without_a_scheme_means_https_and_no_keyring_disables_keep_me_signed_in(qtbot) -> None:
