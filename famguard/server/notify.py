@@ -327,11 +327,16 @@ class EventHub:
             self.after_events()
 
     def close(self) -> None:
-        """The server stops: every waiting poll answers now (with what it has)."""
+        """The server stops: every waiting poll answers now (with what it has), and on SQLite the
+        check's thread has ended when this returns: it checked once more after the close, and the
+        demo's reset, deleting the database next, logged "disk I/O error" (an outside tester)."""
         self._closed.set()
         self._poke.set()
         self._outbox_ready.set()
         self._wake_all()
+        thread = self._thread
+        if self._listen is None and thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)  # a check in flight finishes first (one short read)
 
     def _wake_all(self) -> None:
         """Every waiting poll answers now with what it has (and its client asks again)."""
@@ -357,8 +362,12 @@ class EventHub:
             try:
                 self._poke.wait(RECHECK_SECONDS)
                 self._poke.clear()
+                if self._closed.is_set():
+                    break  # woken by close(): the database may be gone next (the demo's reset deletes it)
                 self._check()
             except Exception:  # noqa: BLE001 - a database hiccup: look again shortly
+                if self._closed.is_set():
+                    break  # closed meanwhile: not a hiccup worth a warning
                 _log.warning("event check failed; trying again", exc_info=True)
                 self._closed.wait(RECHECK_SECONDS)
 

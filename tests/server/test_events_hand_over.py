@@ -279,3 +279,37 @@ def test_clients_that_close_after_their_answer_are_closed_after_the_hand_out(
                 sock.close()
     # Each answer carried the event, and each connection was then closed by the server (b"").
     assert sorted(results) == [(b"HTTP/1.1 200 OK", 1, b"")] * polls
+
+
+def test_a_closed_hub_checks_no_more_and_its_thread_has_ended(tmp_path: Path) -> None:
+    """Found by an outside tester: the demo's reset logged "event check failed … disk I/O error":
+    woken by close(), the hub's thread checked the database once more, as the demo deleted it.
+    After close() no check begins, and the thread is gone when close() returns."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    upgrade_schema(engine)
+    hub = EventHub(engine)
+    after_close: list[bool] = []
+    check = hub._check
+
+    def recorded() -> None:
+        after_close.append(hub.closed)
+        check()
+
+    hub._check = recorded  # type: ignore[method-assign]
+
+    async def one_poll() -> None:
+        with Waiter(hub, "account", 0):  # the first waiting poll starts the hub's thread
+            hub.notify()
+            deadline = time.monotonic() + 5
+            while not after_close and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+
+    asyncio.run(one_poll())
+    thread = hub._thread
+    assert thread is not None and after_close == [False]  # it checks while open
+    hub.close()
+    try:
+        assert not thread.is_alive()
+        assert after_close.count(True) == 0
+    finally:
+        engine.dispose()
