@@ -270,3 +270,24 @@ def test_the_teens_phone_is_a_known_device_that_gets_in_while_strangers_lock_the
     assert teen_cli.main([*base, "login", "--email", teen_email]) == 0, "the known phone gets in"
     replaced = real_keyring.load_device(live_server, teen_email)
     assert replaced and replaced != device, "the server replaced the token and the phone kept the new one"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(live_server: str) -> None:
+    """Found by an outside tester: `famguard-teen activity | head` ended in a BrokenPipeError
+    traceback. The reader here is gone before anything is written."""
+    address = email("pipe")
+    assert run(live_server, "signup", "--email", address, "--name", "Kim", "--birth-date", BIRTH).returncode == 0
+    env = {**os.environ, teen_cli.PASSWORD_ENV: PASSWORD}
+    process = subprocess.Popen(
+        [*_cli(), "--server", live_server, "rules", "--email", address],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # as `head` does once it has its lines
+    _out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert process.returncode == 0
