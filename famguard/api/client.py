@@ -108,15 +108,19 @@ def _malformed_head(exc: requests.RequestException) -> bool:
     )
 
 
-def _unreachable(exc: requests.RequestException, url: str) -> str:
+def _unreachable(exc: requests.RequestException, url: str, *, answered_before: bool = False) -> str:
     """Why the service could not be reached, told apart as far as the error says: nothing listens
     on that port, the name is unknown, or no route. (Whether changes are kept is the caller's to
-    say: at sign-in there are none.)"""
+    say: at sign-in there are none.) A service that has answered this client before is not told
+    to check its port: it was right, and the service has stopped (an outside tester was told to
+    check the port of an address that had worked all along)."""
     parts = urlsplit(url)
     host = parts.hostname or url
     port = parts.port or (443 if parts.scheme == "https" else 80)
     chain = _causes(exc)
     if any(isinstance(item, ConnectionRefusedError) for item in chain):
+        if answered_before:
+            return f"Nothing answers at {host} on port {port} any more: the service has stopped or is restarting."
         return f"Nothing answers at {host} on port {port}. Check the port in the service address."
     if any(isinstance(item, socket.gaierror) or "NameResolution" in type(item).__name__ for item in chain):
         return f"FamGuard can't find {host}. Check the service address and the internet connection."
@@ -179,6 +183,7 @@ class ApiClient:
         self.overall_margin = overall_margin
         self._sleep = sleep
         self.refresh_count = 0  # refresh requests this client sent (tests and diagnostics)
+        self.answered = False  # the service has answered this client at least once
         self._count_lock = threading.Lock()
 
     # --- transport -----------------------------------------------------------------------
@@ -282,6 +287,7 @@ class ApiClient:
         for attempt in range(self.retry.attempts):
             try:
                 reply = self._send_once(method, url, headers, body, timeout, ends_at)
+                self.answered = True
             except requests.Timeout as exc:
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
@@ -302,7 +308,7 @@ class ApiClient:
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
                     continue
-                raise e.NetworkUnreachable(_unreachable(exc, url)) from None
+                raise e.NetworkUnreachable(_unreachable(exc, url, answered_before=self.answered)) from None
             except requests.exceptions.InvalidURL:
                 raise e.InsecureServerUrl("The service address is not valid.") from None
             except requests.RequestException:  # content decoding, …: all protocol trouble

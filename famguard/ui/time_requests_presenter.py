@@ -89,7 +89,8 @@ class TimeRequestsPresenter(Presenter):
                     self.refresh(request.teen_id)
                 elif kind_of(exc) is ErrorKind.OFFLINE:
                     self.failed(exc)
-                    problems.append(f"✗ Not sent: {user_message(exc)}")
+                    # Unlike a change of the controls, an answer is not kept to be sent later.
+                    problems.append(f"✗ Not sent: {user_message(exc)} Answer again once it is back.")
                 else:
                     problems.append(f"✗ {user_message(exc)}")
             for problem in dict.fromkeys(problems):

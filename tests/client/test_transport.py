@@ -186,6 +186,25 @@ def test_connection_refused_is_network_unreachable() -> None:
         ApiClient(url, make_session(), retry=NO_WAIT).health()
 
 
+def test_a_service_that_answered_before_is_said_to_have_stopped_not_to_have_a_wrong_port() -> None:
+    """Found by an outside tester: the service stopped, an answer to a request was refused "Check
+    the port in the service address" — an address that had worked all along. The advice stays for
+    an address that never answered (typed at sign-in)."""
+    ok = Scripted(200, {"Content-Type": "application/json"}, b'{"status": "ok"}')
+    with script_server(lambda s: ok) as server:
+        url = server.url
+        client = ApiClient(url, make_session(), retry=NO_WAIT)
+        assert client.health()
+    client.session.close()  # its kept-alive connection goes with the service (the script's outlives it)
+    with pytest.raises(e.NetworkUnreachable) as stopped:
+        client.health()
+    assert stopped.value.message.endswith("any more: the service has stopped or is restarting.")
+    assert "Check the port" not in stopped.value.message
+    with pytest.raises(e.NetworkUnreachable) as never:
+        ApiClient(url, make_session(), retry=NO_WAIT).health()
+    assert never.value.message.endswith("Check the port in the service address.")
+
+
 # --- code rules --------------------------------------------------------------------------------
 
 
