@@ -86,7 +86,8 @@ class FamilyPresenter(Presenter):
                                               on_status=self._show_status, my_name=session.account.display_name,
                                               on_failure=fail)  # fmt: skip
         self.requests = TimeRequestsPresenter(window, tasks, session.family, self.teen_list,
-                                              on_decided=self.teen_list.refresh_usage, on_failure=fail)  # fmt: skip
+                                              on_decided=self.teen_list.refresh_usage, on_failure=fail,
+                                              my_name=session.account.display_name)  # fmt: skip
         self.home = HomePresenter(window, tasks, session.sync, session.family, self.teen_list, on_news=self._news,
                                   on_pending=self._pending_changed, on_settled=self._settled,
                                   asked=self.controls.asked,

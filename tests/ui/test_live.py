@@ -748,3 +748,25 @@ def test_undo_does_not_outlive_the_link(qtbot, launch, proxy, guardian, teen):
     window.show_page("controls")
     qtbot.waitUntil(lambda: page.teen_id == teen_id, timeout=WAIT)
     assert not page.undo_button.isEnabled()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_request_answered_first_by_the_other_guardian_says_who_and_what(
+    qtbot, launch, live_server, proxy, guardian, teen
+):
+    """Found by an outside tester: losing the race to answer said only "Another guardian answered
+    this request first" — not who, nor what Maya got. (The answer is sent as the home's button
+    sends it, with the request as the home had it before Alex's answer reached this computer.)"""
+    teen_id = pair(guardian.api, teen.api)
+    alex = member(live_server, "guardian", "Alex")
+    pair(alex.api, teen.api, approver=guardian.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    asked = teen.api.ask_for_time(30, "one more level")
+    alex.api.decide_time_request(asked.id, True, 15)
+    controller.family.requests.decide(asked, True, 30)
+    window = controller.window
+    qtbot.waitUntil(lambda: "answered this request first" in window.notice.text(), timeout=WAIT)
+    assert window.notice.text() == "ℹ “Alex” answered this request first: 15 min more."
+    assert sum(r.granted_minutes or 0 for r in guardian.api.time_requests(teen_id) if r.id == asked.id) == 15
