@@ -274,13 +274,8 @@ def test_a_run_of_changes_elsewhere_is_told_once_then_once_with_what_changed_mea
     """Another guardian account (a teen's own can be one) switching a setting over and over: each
     change was a desktop notification, two a second within the write budget."""
     monkeypatch.setattr("famguard.ui.home_presenter.CHANGED_QUIET_MS", 5000)
-    teen_id = pair(guardian.api, teen.api)
-    other = member(live_server, "guardian", "Alex")
-    pair(other.api, teen.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    wait_listening(qtbot, controller)  # the changes below must be news to it, not its first read
+    # Following the events: the changes below must be news to it, not its first read.
+    controller, teen_id, other = _sam_and_alex(qtbot, launch, live_server, proxy, guardian, teen)
     home = controller.family.home
 
     def told() -> list[str]:
@@ -704,13 +699,7 @@ def test_when_another_guardian_leaves_the_home_and_the_guardian_are_told_at_once
     """Found by an outside tester: Alex unlinked from Maya; Sam's home kept "Guardians: you …,
     Alex (since today)" until a restart, and nobody was told, while the history and "what Maya
     sees" already said Alex had gone."""
-    teen_id = pair(guardian.api, teen.api)
-    alex = member(live_server, "guardian", "Alex")
-    pair(alex.api, teen.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    wait_listening(qtbot, controller)
+    controller, teen_id, alex = _sam_and_alex(qtbot, launch, live_server, proxy, guardian, teen)
     line = find(controller.window.ensure_home_page(), QWidget, "homeGuardians")
     qtbot.waitUntil(lambda: line.text() == "Guardians: you (since today), Alex (since today)", timeout=WAIT)
 
@@ -757,12 +746,7 @@ def test_a_request_answered_first_by_the_other_guardian_says_who_and_what(
     """Found by an outside tester: losing the race to answer said only "Another guardian answered
     this request first" — not who, nor what Maya got. (The answer is sent as the home's button
     sends it, with the request as the home had it before Alex's answer reached this computer.)"""
-    teen_id = pair(guardian.api, teen.api)
-    alex = member(live_server, "guardian", "Alex")
-    pair(alex.api, teen.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
+    controller, teen_id, alex = _sam_and_alex(qtbot, launch, live_server, proxy, guardian, teen)
     asked = teen.api.ask_for_time(30, "one more level")
     alex.api.decide_time_request(asked.id, True, 15)
     controller.family.requests.decide(asked, True, 30)
@@ -770,3 +754,16 @@ def test_a_request_answered_first_by_the_other_guardian_says_who_and_what(
     qtbot.waitUntil(lambda: "answered this request first" in window.notice.text(), timeout=WAIT)
     assert window.notice.text() == "ℹ “Alex” answered this request first: 15 min more."
     assert sum(r.granted_minutes or 0 for r in guardian.api.time_requests(teen_id) if r.id == asked.id) == 15
+
+
+def _sam_and_alex(qtbot, launch, live_server, proxy, guardian, teen):
+    """Maya (`teen`) linked with this app's guardian and with Alex, another guardian; the app signed
+    in on Maya's page, following the events. Returns (controller, Maya's id, Alex)."""
+    teen_id = pair(guardian.api, teen.api)
+    alex = member(live_server, "guardian", "Alex")
+    pair(alex.api, teen.api, approver=guardian.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    wait_listening(qtbot, controller)
+    return controller, teen_id, alex
