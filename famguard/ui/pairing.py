@@ -322,18 +322,21 @@ class PairingWizard(QDialog):
             show_words(self.status, WAITING)
             announce(self.status, WAITING)
 
-    def show_accepted(self, teen_name: str, age: int) -> None:
+    def show_accepted(self, teen_name: str, age: int, *, already: bool = False) -> None:
+        """`already`: the teen who accepted is linked with this guardian already (the demo's phone
+        is Maya, who is): said now, not only after Confirm ("already linked; nothing changed")."""
         self._tick.stop()
         self._accepted_name = teen_name
         show_words(self.teen_label, f"{teen_name}, {age}")
+        linked = f" {teen_name} is one of your teens already: confirming changes nothing." if already else ""
         # Who accepted, said where the focus lands and at once: the labels were read by their
         # names alone ("Teen who accepted"), and "Confirm pairing" was all a screen reader said.
-        asked = f"{teen_name}, {age}, accepted. Is this your teen?"
+        asked = f"{teen_name}, {age}, accepted. Is this your teen?{linked}"
         self.confirm_button.setAccessibleDescription(asked)
         announce(self.confirm_button, asked)
         self._set_state(
             "accepted",
-            f"✓ {teen_name} accepted. Is this your teen?",
+            f"✓ {teen_name} accepted. Is this your teen?{linked}",
             page="accepted",
             new_code=False,
             confirm=True,

@@ -169,7 +169,8 @@ class PairingPresenter(Presenter):
         self.wizard.show_reachable(True)
         if pairing.status == PairingStatus.ACCEPTED and pairing.teen is not None:
             if self.wizard.state != "accepted":
-                self.wizard.show_accepted(pairing.teen.display_name, pairing.teen.age)
+                already = pairing.teen.id in self.linked_ids()
+                self.wizard.show_accepted(pairing.teen.display_name, pairing.teen.age, already=already)
         elif pairing.status == PairingStatus.EXPIRED:
             self._timer.stop()
             self.wizard.show_expired()
