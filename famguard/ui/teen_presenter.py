@@ -113,8 +113,13 @@ class TeenPhonePresenter(Presenter):
         self.run(self.teen.snapshot, self._show, on_error=self._shown, owner=self.panel, name="phone snapshot")
 
     def _show(self, snap: PhoneSnapshot) -> None:
+        before = self.snapshot
         self.snapshot = snap
         names = ", ".join(g.display_name for g in snap.guardians)
+        # A guardian who stopped managing the account while others still do: said, not only at the
+        # foot of the change log (an outside tester saw "Managed by Jordan Morgan" change quietly).
+        kept = {g.id for g in snap.guardians}
+        gone = [g.display_name for g in (before.guardians if before else []) if g.id not in kept]
         approver = names if len(snap.guardians) == 1 else "one of them"
         state = self.panel.pairing_state
         if snap.controls is not None and state in ("idle", "waiting", "linked"):
@@ -130,6 +135,8 @@ class TeenPhonePresenter(Presenter):
                 self.panel.set_pairing_state("linked", words)
                 self.managed_words = words
                 self.outcome_timer.stop()  # news said over it
+            if gone and snap.guardians:
+                self._say_outcome("linked", f"ℹ {', '.join(gone)} no longer manages this account.")
         elif snap.controls is None and state == "linked":
             self.managed_words = None
             self.outcome_timer.stop()
@@ -289,7 +296,10 @@ class TeenPhonePresenter(Presenter):
         self._say_outcome(back if back in ("idle", "linked") else "idle", f"✗ {message}", refused=True)
 
     def _say_outcome(self, state: str, words: str, *, code_used: bool = False, refused: bool = False) -> None:
-        """What became of a code, said until the teen types in the field or for a minute."""
+        """What became of a code, said until the teen types in the field or for a minute; a linked
+        phone says who manages it after it ("Declined. Nothing was linked." alone hid it)."""
+        if state == "linked" and self.managed_words:
+            words = f"{words} {self.managed_words}"
         self.panel.set_pairing_state(state, words, code_used=code_used, refused=refused)
         self.outcome_timer.start()
 

@@ -35,7 +35,9 @@ def withdrawn_while_asked(qtbot, controller, code, message):
     qtbot.waitUntil(lambda: "wants to link with you. Accept?" in message.text(), timeout=WAIT)
     read = controller.teen_phone.snapshot
     guardian.cancel_pairing(pairing.id)
-    qtbot.waitUntil(lambda: message.text() == "The guardian cancelled. Nothing was linked.", timeout=WAIT)
+    # Said with who still manages the phone (an outside tester found that hidden by such words).
+    said = "The guardian cancelled. Nothing was linked. ✓ Managed by "
+    qtbot.waitUntil(lambda: message.text().startswith(said), timeout=WAIT)
     return pairing, read
 
 
@@ -99,7 +101,7 @@ def test_the_phone_is_told_at_once_when_the_guardian_withdraws_the_code_it_was_a
     # The news is read again (the phone follows its events): it finds the teen managed as before,
     # and the line stays to be read instead of turning into "Managed by" within milliseconds.
     qtbot.waitUntil(lambda: phone.snapshot is not read, timeout=WAIT)
-    assert message.text() == "The guardian cancelled. Nothing was linked."
+    assert message.text().startswith("The guardian cancelled. Nothing was linked. ✓ Managed by ")
 
     code.setFocus()
     code.selectAll()
@@ -142,3 +144,13 @@ def test_what_became_of_a_code_gives_way_to_the_standing_words(qtbot, launch, mo
     code.selectAll()
     withdrawn_while_asked(qtbot, controller, code, message)
     qtbot.waitUntil(lambda: message.text() == managed, timeout=WAIT)  # a while later, without a key
+
+
+def test_the_phone_says_a_guardian_has_stopped_managing_it(qtbot, launch):
+    """Found by an outside tester: the guardian unlinked Maya; her phone changed quietly to
+    "✓ Managed by Jordan Morgan", and only the foot of its change log said Alex had gone."""
+    controller, _window, _panel, _code, message = managed_phone(qtbot, launch)
+    maya = next(t for t, r in controller.family.teens.items() if r.name == "Maya")
+    controller.session.api.unlink(maya)  # Alex Morgan, this demo's guardian, ends his link
+    said = "ℹ Alex Morgan no longer manages this account. ✓ Managed by Jordan Morgan."
+    qtbot.waitUntil(lambda: message.text().startswith(said), timeout=WAIT)
