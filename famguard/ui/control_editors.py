@@ -307,7 +307,9 @@ class DailyLimitEditor(Editor):
         self.custom_spin.editingFinished.connect(self._custom_edited)
         # Minutes the guardian typed (or stepped) in the box since it last said what is set.
         self._custom_typed = False
+        self._custom_blank = False  # the box emptied by the guardian: nothing typed to set
         self.custom_spin.lineEdit().textEdited.connect(self._custom_touched)
+        self.custom_spin.lineEdit().textEdited.connect(self._custom_emptied)
         self.custom_spin.valueChanged.connect(self._custom_stepped)
 
     def button(self, minutes: int | None) -> QRadioButton:
@@ -349,9 +351,19 @@ class DailyLimitEditor(Editor):
         if self.custom_spin.hasFocus():  # the arrows or the wheel in the box, not a value shown
             self._custom_touched()
 
+    def _custom_emptied(self, text: str) -> None:
+        self._custom_blank = not text.removesuffix(self.custom_spin.suffix()).strip()
+
     def _custom_edited(self) -> None:
         """The box was left (or Enter pressed): minutes typed there are set, even with a preset
-        chosen — left unset, they stayed in the box looking set while the old limit applied."""
+        chosen — left unset, they stayed in the box looking set while the old limit applied. An
+        emptied box sets nothing and shows the limit set again: Qt put back the last number it
+        held, a refused "99999", and refused it again (an outside tester)."""
+        if self._custom_blank:
+            self._custom_blank = self._custom_typed = False
+            self.say("")
+            self.show_current()
+            return
         typed, self._custom_typed = self._custom_typed, False
         if self.custom_radio.isChecked() or typed:
             self._apply_custom()

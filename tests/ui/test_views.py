@@ -584,3 +584,24 @@ def test_the_teens_phone_writes_a_change_of_the_6th_as_the_6th_not_06(qtbot) -> 
     assert view.log[0].startswith("Sun 6 Dec 09:05  ")
     assert describe_when(at).startswith(f"{at.astimezone():%a} {at.astimezone().day} {at.astimezone():%b} at ")
     assert " 06 " not in describe_when(at)
+
+
+def test_an_emptied_custom_box_sets_nothing_and_shows_the_limit_set(qtbot, page: ControlsPage) -> None:
+    """Found by an outside tester: after "99999" was refused, the box emptied and Enter put
+    "99999" back and refused it again. An emptied box sets nothing: the refusal goes, and the box
+    shows the limit set."""
+    box = find(page, QSpinBox, "dailyLimitCustom")
+    message = page.rows["daily_limit_minutes"].editor.message
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "99999")
+    with qtbot.assertNotEmitted(page.change_requested):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert message.text().startswith("✗ 99999 min is outside the allowed")
+    box.selectAll()
+    qtbot.keyClick(box, Qt.Key.Key_Backspace)
+    with qtbot.assertNotEmitted(page.change_requested):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert message.isHidden() and message.text() == ""
+    assert box.value() == 60 and "99999" not in box.text()  # the limit set: 1 h
+    assert find(page, QRadioButton, "dailyLimit_60").isChecked()
