@@ -67,6 +67,7 @@ class AskedRequestsPresenter(Presenter):
         self._asking = False
         self._read_again = False
         self._answered = False  # the service's list was shown
+        self._approved_about = ""  # the teen an "Approved" on the panel is about (`gone`)
         self._calling_off: set[str] = set()  # told by the call-off itself, not as news
         self._runs_out = QTimer(self)
         self._runs_out.setSingleShot(True)
@@ -151,10 +152,13 @@ class AskedRequestsPresenter(Presenter):
             # told below.
             self.panel.say(called_off_words(name))
             return
+        about = ""
         if pairing.status is PairingStatus.ACTIVE:
             title = f"You are now a guardian of {name}"
             text = f"One of {name}'s guardians approved your request. {name} is in your list of teens."
             self.panel.say(f"✓ Approved: you are now a guardian of {name}.")
+            # Until the link ends (`gone`): it stayed above "No teens linked yet" once it had.
+            about = self._approved_about = f"guardian of:{pairing.teen.id}" if pairing.teen else ""
         elif pairing.status is PairingStatus.REFUSED:
             title = f"Your request to become a guardian of {name} was refused"
             text = f"One of {name}'s guardians said no: you are not linked with {name}. Talk with them first."
@@ -169,7 +173,18 @@ class AskedRequestsPresenter(Presenter):
             self.panel.say(f"ℹ Called off: your request about {name} no longer stands; nothing was linked.")
         else:
             return  # still on its way somewhere (a confirm in flight): the next read says it
-        self.on_news(News.JOINED, title, text)
+        self.on_news(News.JOINED, title, text, about)
+
+    def gone(self, teen_id: str) -> str:
+        """This guardian's link with the teen ended: "Approved: you are now a guardian of Maya" is
+        no longer so, and goes from the panel. Returns what the news said was about ("" when
+        none), for the notice bar to take it back too."""
+        about = f"guardian of:{teen_id}"
+        if self._approved_about != about:
+            return ""
+        self._approved_about = ""
+        self.panel.say("")
+        return about
 
     # --- calling off ---------------------------------------------------------------------------
 

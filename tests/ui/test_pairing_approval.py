@@ -125,6 +125,16 @@ def test_a_question_left_with_close_stays_under_the_teens_and_its_answer_is_told
     assert not panel.findChildren(QPushButton, "callOffAskedButton")  # nothing waits any more
     told = [title for _kind, title, _text in controller.alerts.shown]
     assert "You are now a guardian of Maya" in told
+    window = controller.window
+    qtbot.waitUntil(lambda: "You are now a guardian of Maya" in (window.standing_notice() or ""), timeout=WAIT)
+
+    # Found by an outside tester: once the link had ended, "✓ Approved: you are now a guardian of
+    # Maya." stayed above "No teens linked yet", and the news in the notice bar for minutes.
+    controller.session.api.unlink(teen_id)
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: "Approved" not in panel.text(), timeout=WAIT)
+    assert "You are now a guardian of Maya" not in (window.standing_notice() or "")
+    assert "You are now a guardian of Maya" not in window.notice.text()
 
 
 @pytest.mark.usefixtures("real_keyring")
