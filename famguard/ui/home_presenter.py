@@ -114,7 +114,7 @@ class HomePresenter(Presenter):
         self.inputs: dict[str, _Inputs] = {}
         self._compared: dict[str, Controls] = {}  # the controls last looked at for changes made elsewhere
         self.today: dict[str, TeenToday] = {}
-        self._near_told: set[tuple[str, object, str]] = set()  # (teen, day, "near"/"reached") told
+        self._near_told: set[tuple[str, object, str, int | None]] = set()  # (teen, day, "near"/"reached", limit)
         self._limit_told: dict[str, tuple[object, str]] = {}  # teen -> (day, what) told and still so
         self._requests_seen: set[str] = set()
         self._started: set[str] = set()  # teens read once: their first reading is not news
@@ -209,9 +209,11 @@ class HomePresenter(Presenter):
             self.on_pending()
 
     def _tell_limit(self, teen_id: str, name: str, today: TeenToday) -> None:
-        """Near today's limit, then reached: each told once a day. What was told goes once it is
-        no longer so (the limit reached after "near", more time given, a new day): "Maya is near
-        today's limit … 4 min left" stayed under the page while the app was locked."""
+        """Near today's limit, then reached: each told once a day and limit (more time given makes
+        a new limit, whose end is news again: the guardian who gave it heard nothing when it ran
+        out). What was told goes once it is no longer so (the limit reached after "near", more
+        time given, a new day): "Maya is near today's limit … 4 min left" stayed under the page
+        while the app was locked."""
         state = "reached" if today.limit_reached else "near" if today.near_limit else ""
         told = self._limit_told.get(teen_id)
         if told == (today.day, state):
@@ -220,8 +222,9 @@ class HomePresenter(Presenter):
         if told is not None:
             del self._limit_told[teen_id]
             self.on_settled(about)
-        if state and (teen_id, today.day, state) not in self._near_told:
-            self._near_told.add((teen_id, today.day, state))
+        key = (teen_id, today.day, state, today.limit_minutes)
+        if state and key not in self._near_told:
+            self._near_told.add(key)
             self._limit_told[teen_id] = (today.day, state)
             self.on_news(
                 News.NEAR_LIMIT,

@@ -107,8 +107,8 @@ class TimeRequestsPresenter(Presenter):
 
 
 def answered_first(family: FamilyService, request: TimeRequest, my_name: str) -> str:
-    """On a worker: who answered a request before this guardian, and what ("ℹ “Alex” answered this
-    request first: 15 min more."), read from the service; ANSWERED_ELSEWHERE when it cannot say.
+    """On a worker: who answered a request before this guardian, and what ("ℹ “Alex” answered the
+    request for 30 min first: 15 min more."), read from the service; ANSWERED_ELSEWHERE when it cannot say.
     It said only "Another guardian answered this request first" (an outside tester: who, and how
     much?). An account with this guardian's name is said to be another (account_in_news)."""
     from famguard.api.errors import ApiError  # loaded by the services already
@@ -123,7 +123,8 @@ def answered_first(family: FamilyService, request: TimeRequest, my_name: str) ->
         answer = f"{format_minutes(now.granted_minutes or now.minutes)} more"
     else:
         answer = "no"
-    return f"ℹ {account_in_news(now.decided_by, my_name)} answered this request first: {answer}."
+    asked = format_minutes(request.minutes)
+    return f"ℹ {account_in_news(now.decided_by, my_name)} answered the request for {asked} first: {answer}."
 
 
 def _stored(_requests: list[TimeRequest]) -> None:

@@ -547,3 +547,8 @@ def test_near_the_limit_gives_way_to_reached_and_goes_when_no_longer_so(
             break
         assert "today's limit" not in window.notice.text()
         qtbot.mouseClick(window.notice.findChild(QPushButton, "noticeBannerDismiss"), Qt.MouseButton.LeftButton)
+
+    # The new limit used up: news again (the re-tester heard nothing when the time given ran out).
+    in_background(lambda: teen.api.report_usage(today, 121)).join()
+    reached_again = "⚠ Maya has reached today's limit. Maya has used 2 h 1 min of 2 h today — limit reached."
+    qtbot.waitUntil(lambda: window.notice.isVisible() and window.notice.text() == reached_again, timeout=WAIT)

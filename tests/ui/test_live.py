@@ -751,8 +751,8 @@ def test_a_request_answered_first_by_the_other_guardian_says_who_and_what(
     alex.api.decide_time_request(asked.id, True, 15)
     controller.family.requests.decide(asked, True, 30)
     window = controller.window
-    qtbot.waitUntil(lambda: "answered this request first" in window.notice.text(), timeout=WAIT)
-    assert window.notice.text() == "ℹ “Alex” answered this request first: 15 min more."
+    qtbot.waitUntil(lambda: "answered the request for 30 min first" in window.notice.text(), timeout=WAIT)
+    assert window.notice.text() == "ℹ “Alex” answered the request for 30 min first: 15 min more."
     assert sum(r.granted_minutes or 0 for r in guardian.api.time_requests(teen_id) if r.id == asked.id) == 15
 
 
