@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 
 
 TICK_MS = 30_000
+# The most of a request's reason its news says: a reason of 500 emoji (the most the service takes)
+# made the notice bar 13 lines high, a fifth of the window (a re-tester).
+NEWS_REASON_CHARS = 140
 # A change made elsewhere is told at once, then at most once in this time per teen, with every
 # setting changed meanwhile: an account changing a setting twice a second (as much as the write
 # budget allows; a teen's own guardian account can) made two desktop notifications a second.
@@ -264,7 +267,10 @@ class HomePresenter(Presenter):
                 continue
             self._requests_seen.add(request.id)
             if tell and request.status.value == "pending":
-                reason = f": “{request.reason}”" if request.reason else ""
+                said = request.reason
+                if len(said) > NEWS_REASON_CHARS:  # whole on the home and in the inbox
+                    said = said[:NEWS_REASON_CHARS].rstrip() + "…"
+                reason = f": “{said}”" if said else ""
                 words = f"{request.minutes} min more today{reason}"
                 self.on_news(News.REQUEST, f"{name} asks for more time", words, request.id)
 

@@ -552,3 +552,21 @@ def test_near_the_limit_gives_way_to_reached_and_goes_when_no_longer_so(
     in_background(lambda: teen.api.report_usage(today, 121)).join()
     reached_again = "⚠ Maya has reached today's limit. Maya has used 2 h 1 min of 2 h today — limit reached."
     qtbot.waitUntil(lambda: window.notice.isVisible() and window.notice.text() == reached_again, timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_long_reason_is_cut_in_the_news_and_whole_on_the_home(qtbot, launch, live_server, guardian, teen) -> None:
+    """From a re-test: a reason of 500 emoji made the notice bar 13 lines high, a fifth of the
+    window. The news says its first 140 characters and "…"; the home has it whole."""
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, live_server, guardian)
+    wait_home(qtbot, controller, "Maya")
+    wait_listening(qtbot, controller)
+    reason = "🙏" * 300
+    in_background(lambda: teen.api.ask_for_time(30, reason)).join()
+    qtbot.waitUntil(lambda: any(kind == "request" for kind, *_ in controller.alerts.shown), timeout=WAIT)
+    (told,) = [text for kind, _title, text in controller.alerts.shown if kind == "request"]
+    assert told == f"30 min more today: “{'🙏' * 140}…”"
+    home = controller.window.ensure_home_page()
+    qtbot.waitUntil(lambda: reason in home.findChild(QWidget, "timeRequestText").text(), timeout=WAIT)
