@@ -6,6 +6,7 @@ behind a TLS-terminating proxy (--behind-proxy), whose address it must then be t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import dataclasses
 import ipaddress
@@ -14,8 +15,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from famguard import __version__
 
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 from famguard.domain.loopback import is_loopback_host
 from famguard.server.limits import Limits
+
+T = TypeVar("T")
 
 DEFAULT_PORT = 8080
 _WORKER_DATABASE_ENV = "FAMGUARD_WORKER_DATABASE_URL"
@@ -264,11 +268,32 @@ def main(argv: list[str] | None = None) -> int:
         else:
             config.load()  # the protocol classes and middleware, before their objects are frozen
             tune_collector()
-            uvicorn.Server(config).run()
+            _server_that_returns(uvicorn.Server)(config).run()
         return 0
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
+
+
+def _server_that_returns(server_class: type[T]) -> type[T]:
+    """uvicorn's Server, whose run returns after a SIGTERM or Ctrl+C has shut it down gracefully.
+    uvicorn raises the signal again once it has shut down, which ended the process there: the
+    `finally` that removes `--demo`'s folder never ran, and each demo stopped with `kill` left its
+    database and secret in the temporary folder (an outside tester; the app's own demo had the
+    same). Returning, the process exits 0 after its clean-up."""
+
+    class ReturningServer(server_class):  # type: ignore[valid-type,misc]
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    captured = getattr(self, "_captured_signals", None)
+                    if isinstance(captured, list):
+                        captured.clear()  # shut down already: nothing left for the signal to do
+
+    return ReturningServer
 
 
 def _proxy_addresses(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str] | None:
