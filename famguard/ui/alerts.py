@@ -80,10 +80,10 @@ class Alerts(QObject):
         # A question among them goes once it is answered (`settled`).
         self._joined: list[tuple[str, str]] = []
         # Without a tray: other news about something that can stop being so ("Maya is near
-        # today's limit"), by what it is about: (the notice shown, its own words) — taken back
-        # once it is no longer so (`settled`). It stayed, and came back from under the news that
-        # followed it, after the limit was reached (an outside tester).
-        self._told: dict[str, tuple[str, str]] = {}
+        # today's limit"), by what it is about: the notice shown — taken back once it is no
+        # longer so (`settled`). It stayed, and came back from under the news that followed it,
+        # after the limit was reached (an outside tester).
+        self._told: dict[str, str] = {}
         self.tray: QSystemTrayIcon | None = None
         self.menu = QMenu(window)
         self.menu.setObjectName("trayMenu")
@@ -158,12 +158,11 @@ class Alerts(QObject):
                 words, keep = self._joined_words(), True
             elif keep:
                 words = f"{joined}\n{words}"  # said under it, and kept until dismissed as well
-            own = words.rsplit("\n", 1)[-1]
             self.window.show_notice(words, hide_after_ms=0 if keep else 20000)
             if about and kind == "request":
                 self._request_notices[about] = words
             elif about and kind != "guardian_joined":
-                self._told[about] = (words, own)
+                self._told[about] = words
 
     def _joined_words(self) -> str:
         return "\n".join(words for _about, words in self._joined)
@@ -173,12 +172,12 @@ class Alerts(QObject):
         act ("… asks to become a guardian of Maya. Answer on Maya's home…") leaves the notice bar,
         the rest stays. It stayed there, above the news of its answer, until dismissed. So does
         other news `about` something that is no longer so ("near today's limit")."""
-        told = self._told.pop(about, None)
-        if told is not None:
-            shown, own = told
+        shown = self._told.pop(about, None)
+        if shown is not None:
             joined = self._joined_words()
-            if joined and shown == f"{joined}\n{own}" and self.window.standing_notice() == shown:
-                self.window.show_notice(joined, hide_after_ms=0)  # said under news that stays: that stays
+            # Said under news that stays (one line under it), and still so shown:
+            if joined and shown.rpartition("\n")[0] == joined and self.window.standing_notice() == shown:
+                self.window.show_notice(joined, hide_after_ms=0)  # what stays, stays
             else:
                 self.window.withdraw_notice(shown)
             return
