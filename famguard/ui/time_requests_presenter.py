@@ -70,28 +70,29 @@ class TimeRequestsPresenter(Presenter):
         in words. A request another guardian answered first is said, not treated as a failure."""
         family = self.family
 
-        def send() -> list[tuple[TimeRequest, BaseException | None, str]]:
-            results: list[tuple[TimeRequest, BaseException | None, str]] = []
+        def send() -> list[tuple[TimeRequest, BaseException | None, str | None]]:
+            results: list[tuple[TimeRequest, BaseException | None, str | None]] = []
             for request, approve, minutes in answers:
                 try:
                     family.decide_time_request(request, approve, minutes)
-                    results.append((request, None, ""))
+                    results.append((request, None, None))
                 except Exception as exc:  # each answer stands alone; the rest still go out
                     if kind_of(exc) is ErrorKind.BUG:
                         raise
                     conflict = kind_of(exc) is ErrorKind.CONFLICT
-                    first = answered_first(family, request, self.my_name) if conflict else ""
+                    first = answered_first(family, request, self.my_name) if conflict else None
                     results.append((request, exc, first))
             return results
 
-        def sent(results: list[tuple[TimeRequest, BaseException | None, str]]) -> None:
+        def sent(results: list[tuple[TimeRequest, BaseException | None, str | None]]) -> None:
             problems = []
             for request, exc, first in results:
                 if exc is None:
                     self.on_decided(request.teen_id)
                 elif kind_of(exc) is ErrorKind.CONFLICT:
-                    problems.append(first)
-                    self.refresh(request.teen_id)
+                    problems.append(first or ANSWERED_ELSEWHERE)
+                    if first is None:  # not read again on the worker (answered_first): now
+                        self.refresh(request.teen_id)
                 elif kind_of(exc) is ErrorKind.OFFLINE:
                     self.failed(exc)
                     # Unlike a change of the controls, an answer is not kept to be sent later.
@@ -106,17 +107,18 @@ class TimeRequestsPresenter(Presenter):
         self.run(send, sent, name="decide time requests")
 
 
-def answered_first(family: FamilyService, request: TimeRequest, my_name: str) -> str:
+def answered_first(family: FamilyService, request: TimeRequest, my_name: str) -> str | None:
     """On a worker: who answered a request before this guardian, and what ("ℹ “Alex” answered the
-    request for 30 min first: 15 min more."), read from the service; ANSWERED_ELSEWHERE when it cannot say.
-    It said only "Another guardian answered this request first" (an outside tester: who, and how
-    much?). An account with this guardian's name is said to be another (account_in_news)."""
+    request for 30 min first: 15 min more."), read from the service (which puts the teen's requests
+    in the store); ANSWERED_ELSEWHERE when the answer does not say; None when they could not be
+    read. It said only "Another guardian answered this request first" (an outside tester: who,
+    and how much?). An account with this guardian's name is said to be another (account_in_news)."""
     from famguard.api.errors import ApiError  # loaded by the services already
 
     try:
         now = next((r for r in family.refresh_time_requests(request.teen_id) if r.id == request.id), None)
     except ApiError:
-        return ANSWERED_ELSEWHERE
+        return None
     if now is None or not now.decided_by or now.status == TimeRequestStatus.PENDING:
         return ANSWERED_ELSEWHERE
     if now.status == TimeRequestStatus.APPROVED:
