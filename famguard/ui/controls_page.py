@@ -176,6 +176,12 @@ class ControlRow(QFrame):
         else:
             self.set_state(self.state, held=self._held, message=self._message)
 
+    def show_controls(self, controls: Controls) -> None:
+        """This setting's value in `controls`, and what its editor offers from the others (a
+        weekday limit offers the daily limit)."""
+        self.editor.set_value(getattr(controls, self.field))
+        self.editor.follow(controls)
+
     def set_state(self, state: SyncState, *, held: Held, message: str | None) -> None:
         self._held, self._message = held, message
         if state != SyncState.IDLE:
@@ -427,8 +433,7 @@ class ControlsPage(QWidget):
         shows all that as the rows built before it do."""
         if self._controls is not None:
             row.editor.set_age(self.age)
-            row.editor.set_value(getattr(self._controls, field))
-            row.editor.follow(self._controls)
+            row.show_controls(self._controls)
         row.receipt = self._receipt
         if self._held is not Held.NOT or self._receipt or self._messages.get(field):
             row.set_state(row.state, held=self._held, message=self._messages.get(field))
@@ -467,10 +472,9 @@ class ControlsPage(QWidget):
         self._show_title(controls.timezone)
         # The rows built so far; those still to build take these values when built (_catch_up):
         # forcing them all here froze the window 30-45 ms right after the family's first paint.
-        for field, row in self._rows.items():
+        for row in self._rows.values():
             row.editor.set_age(age)
-            row.editor.set_value(getattr(controls, field))
-            row.editor.follow(controls)
+            row.show_controls(controls)
 
     def show_rule(self, words: str | None) -> None:
         """The temporary rule in force on the teen's day, in words (None: none is)."""
@@ -530,9 +534,8 @@ class ControlsPage(QWidget):
 
     def _update_controls(self, controls: Controls, changed_elsewhere: tuple[str, ...], by: str) -> None:
         self._controls = controls
-        for field, row in self._rows.items():
-            row.editor.set_value(getattr(controls, field))
-            row.editor.follow(controls)
+        for row in self._rows.values():
+            row.show_controls(controls)
         # An Undo that would change nothing now goes (undone from the history, or set back by
         # another guardian): it stayed offered, named, and did nothing visible when pressed.
         live = [(field, previous) for field, previous in self._undo if getattr(controls, field) != previous]
