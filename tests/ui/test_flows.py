@@ -398,24 +398,8 @@ def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, p
 def test_a_clash_with_the_other_guardian_asks_which_to_keep(
     qtbot, launch, live_server, proxy, guardian, linked, name, who, take
 ):
-    other = member(live_server, "guardian", name)
-    pair(other.api, linked.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    page = controller.window.ensure_controls_page()
-    proxy.set_offline(True)
-    qtbot.mouseClick(find(page, QRadioButton, "liked_videos_friends"), Qt.MouseButton.LeftButton)
-    wait_status(qtbot, controller, "liked_videos", "◷")
-    # meanwhile Alex, on another computer, sets the same control to something else (and search off)
-    teen_id = controller.family.current
-    current = other.api.get_controls(teen_id)
-    other.api.patch_controls(teen_id, {"liked_videos": "everyone", "search_enabled": False}, if_match=current.etag)
-    proxy.set_offline(False)
-    click(qtbot, find(controller.window.offline_banner, QPushButton, "offlineBannerAction"))
-    qtbot.waitUntil(lambda: controller.family.conflict_dialog is not None, timeout=WAIT)
-    dialog = controller.family.conflict_dialog
-    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    # Meanwhile the other guardian, on another computer, also switches search off.
+    controller, page, dialog = _clash(qtbot, launch, live_server, proxy, guardian, linked, name, search_enabled=False)
     assert find(dialog, QWidget, "conflictMine").text() == "Friends"
     assert find(dialog, QWidget, "conflictTheirs").text() == "Everyone"
     assert find(dialog, QWidget, "conflictExplanation").text().startswith(f"{who} changed this setting on ")
@@ -565,10 +549,11 @@ def test_a_guardian_past_the_hours_codes_is_told_when_to_get_a_new_one(qtbot, la
     stop_app(controller)
 
 
-def _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked):
-    """Alex, a second guardian; liked videos set to Friends here while offline and to Everyone by
-    Alex meanwhile; the clash question put away with Escape. Returns (controller, page, dialog)."""
-    other = member(live_server, "guardian", "Alex")
+def _clash(qtbot, launch, live_server, proxy, guardian, linked, name="Alex", **also):
+    """`name`, a second guardian; liked videos set to Friends here while offline, and to Everyone
+    (with the controls `also`) by them meanwhile; the app back online, its clash question open.
+    Returns (controller, page, dialog)."""
+    other = member(live_server, "guardian", name)
     pair(other.api, linked.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
@@ -579,12 +564,18 @@ def _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked):
     wait_status(qtbot, controller, "liked_videos", "◷")
     teen_id = controller.family.current
     current = other.api.get_controls(teen_id)
-    other.api.patch_controls(teen_id, {"liked_videos": "everyone"}, if_match=current.etag)
+    other.api.patch_controls(teen_id, {"liked_videos": "everyone", **also}, if_match=current.etag)
     proxy.set_offline(False)
     click(qtbot, find(controller.window.offline_banner, QPushButton, "offlineBannerAction"))
     qtbot.waitUntil(lambda: controller.family.conflict_dialog is not None, timeout=WAIT)
     dialog = controller.family.conflict_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    return controller, page, dialog
+
+
+def _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked):
+    """A clash with Alex (`_clash`), its question put away with Escape. Returns (controller, page, dialog)."""
+    controller, page, dialog = _clash(qtbot, launch, live_server, proxy, guardian, linked)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     return controller, page, dialog

@@ -171,12 +171,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(
 
 @pytest.mark.usefixtures("real_keyring")
 def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, launch, proxy, guardian, teen):
-    pair(guardian.api, teen.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    teen_id = controller.family.current
-    wait_listening(qtbot, controller)
+    controller, teen_id = _with_maya(qtbot, launch, proxy, guardian, teen)
     in_background(lambda: teen.api.unlink(teen_id))
     window = controller.window
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
@@ -668,12 +663,7 @@ def test_the_home_lists_who_manages_the_teen_by_account(qtbot, launch, live_serv
 def test_linked_again_the_notice_that_the_teen_is_no_longer_linked_goes(qtbot, launch, proxy, guardian, teen):
     """Found by an outside tester: "ℹ Maya is no longer linked to you, so their controls were
     removed here." stayed under the page while Maya, paired again, was back in the list."""
-    pair(guardian.api, teen.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    teen_id = controller.family.current
-    wait_listening(qtbot, controller)
+    controller, teen_id = _with_maya(qtbot, launch, proxy, guardian, teen)
     window = controller.window
     in_background(lambda: teen.api.unlink(teen_id))
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
@@ -716,12 +706,7 @@ def test_when_another_guardian_leaves_the_home_and_the_guardian_are_told_at_once
 def test_undo_does_not_outlive_the_link(qtbot, launch, proxy, guardian, teen):
     """Found by an outside tester: after unlinking and linking again, "Undo “Keyword filters”"
     was still offered, pointing at a change made under the link that had ended."""
-    pair(guardian.api, teen.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    teen_id = controller.family.current
-    wait_listening(qtbot, controller)
+    controller, teen_id = _with_maya(qtbot, launch, proxy, guardian, teen)
     window = controller.window
     window.show_page("controls")
     page = window.ensure_controls_page()
@@ -759,11 +744,19 @@ def test_a_request_answered_first_by_the_other_guardian_says_who_and_what(
 def _sam_and_alex(qtbot, launch, live_server, proxy, guardian, teen):
     """Maya (`teen`) linked with this app's guardian and with Alex, another guardian; the app signed
     in on Maya's page, following the events. Returns (controller, Maya's id, Alex)."""
-    teen_id = pair(guardian.api, teen.api)
     alex = member(live_server, "guardian", "Alex")
-    pair(alex.api, teen.api, approver=guardian.api)
+    controller, teen_id = _with_maya(qtbot, launch, proxy, guardian, teen, alex)
+    return controller, teen_id, alex
+
+
+def _with_maya(qtbot, launch, proxy, guardian, teen, *other_guardians):
+    """Maya (`teen`) linked with this app's guardian (and each of `other_guardians`, approved by
+    it); the app signed in on Maya's page, following the events. Returns (controller, Maya's id)."""
+    teen_id = pair(guardian.api, teen.api)
+    for other in other_guardians:
+        pair(other.api, teen.api, approver=guardian.api)
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
     wait_listening(qtbot, controller)
-    return controller, teen_id, alex
+    return controller, teen_id
