@@ -153,7 +153,8 @@ def test_a_print_that_waits_on_its_file_leaves_the_window_working_and_says_where
     heartbeat.stop()
     assert dialog.status.text() == f"✓ Saved the family agreement to {slow}"
     assert controller.window.notice.text() == f"✓ Saved the family agreement to {slow}"
-    assert read and read[0].startswith(b"%PDF")
+    qtbot.waitUntil(lambda: bool(read), timeout=WAIT)  # the reader appends after the writer closed the pipe
+    assert read[0].startswith(b"%PDF")
     # The old code: no tick at all while the print waited (the click returned after it).
     assert len(ticks) > 20, f"the window stood still while the print waited ({len(ticks)} ticks in 1.5 s)"
     longest = max(later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False))
