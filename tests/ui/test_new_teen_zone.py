@@ -31,7 +31,23 @@ def link_from_the_wizard(qtbot, controller, teen, *, ends: str = "active") -> QW
     closed with the keyboard)."""
     wizard = wizard_at_confirm(qtbot, controller, teen)
     qtbot.mouseClick(find(wizard, QPushButton, "confirmPairingButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.state == ends, timeout=WAIT)
+    seen: list[str] = []  # each state the wizard went through, said when `ends` never came
+
+    def ended() -> bool:
+        if not seen or seen[-1] != wizard.state:
+            seen.append(wizard.state)
+        return wizard.state == ends
+
+    try:
+        qtbot.waitUntil(ended, timeout=WAIT)
+    except qtbot.TimeoutError:
+        modal = QApplication.activeModalWidget()
+        raise AssertionError(
+            f"waited for the wizard to end {ends!r}; it was {seen}, saying "
+            f"{find(wizard, QWidget, 'pairingEnd').text()!r} / {find(wizard, QWidget, 'pairingStatus').text()!r}; "
+            f"Confirm {'enabled' if find(wizard, QPushButton, 'confirmPairingButton').isEnabled() else 'disabled'}; "
+            f"modal window: {modal.windowTitle() if modal is not None and modal is not wizard else 'none other'}"
+        ) from None
     if ends == "active":
         qtbot.keyClick(find(wizard, QPushButton, "closePairingButton"), Qt.Key.Key_Space)
     return wizard
