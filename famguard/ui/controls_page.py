@@ -299,15 +299,38 @@ class _UndoButton(QPushButton):
 class _PageScroll(QScrollArea):
     """The page's scroll area scrolls only up and down, so it asks the window for the width its rows
     need at their narrowest (rows wrap down to that): a smaller screen or the demo's phone panel
-    then takes room from elsewhere instead of squeezing a row past its right edge."""
+    then takes room from elsewhere instead of squeezing a row past its right edge. Only where the
+    screen itself is narrower than that (`squeeze_to`: 150 % scale on 1024 × 768) does it ask for
+    less and scroll sideways too."""
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    def __init__(self) -> None:
+        super().__init__()
+        self._squeezed_to: int | None = None
+
+    def squeeze_to(self, width: int | None) -> None:
+        if width == self._squeezed_to:
+            return
+        self._squeezed_to = width
+        # Long words wrap inside the page's width; a sideways scrollbar would hide half of a row.
+        # Squeezed, the rows keep their narrowest layout and the page scrolls to their ends.
+        sideways = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if width is None else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.setHorizontalScrollBarPolicy(sideways)
+        self.updateGeometry()
+
+    def natural_minimum_width(self) -> int:
         hint = super().minimumSizeHint()
         body = self.widget()
         if body is None:
-            return hint
+            return hint.width()
         needed = body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
-        return QSize(max(hint.width(), needed), hint.height())
+        return max(hint.width(), needed)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        width = self.natural_minimum_width()
+        if self._squeezed_to is not None:
+            width = min(width, self._squeezed_to)
+        return QSize(width, hint.height())
 
 
 class ControlsPage(QWidget):
@@ -378,8 +401,7 @@ class ControlsPage(QWidget):
         scroll.setAccessibleName("All settings")  # a Tab stop: unnamed, read as "filler"
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # Long words wrap inside the page's width; a sideways scrollbar would hide half of a row.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # see _PageScroll.squeeze_to
         self._wheel_guard = WheelGuard(scroll)
         FocusRing(scroll)
         KeysFollowTheView(scroll)
@@ -396,10 +418,22 @@ class ControlsPage(QWidget):
         header.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(titles, 1)
         header.addWidget(self.unlink_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(scroll, 1)
         self._refresh_undo()
+
+    def squeeze_to(self, width: int | None) -> None:
+        """At most `width` wide, the rows scrolled sideways (None: as wide as the rows need), for a
+        screen narrower than the page beside the list of teens (MainWindow)."""
+        margins = self.contentsMargins() + self._layout.contentsMargins()
+        self._scroll.squeeze_to(None if width is None else width - margins.left() - margins.right())
+
+    def natural_minimum_width(self) -> int:
+        """The page's minimum as its rows need it, squeezed or not."""
+        scroll = self._scroll
+        hint = max(self.minimumWidth(), self.minimumSizeHint().width())
+        return hint + max(0, scroll.natural_minimum_width() - scroll.minimumSizeHint().width())
 
     def build_next(self) -> bool:
         """Build the next control row, or once all are built, draw the next one off screen; True

@@ -61,6 +61,7 @@ PHONE_PAGE = "phone"
 # After the first paint (or a resize) of the window, when its frame is known: see _keep_frame_within_screen.
 FRAME_SETTLE_MS = 300
 PHONE_DOCK_WIDTH = 340  # the demo's Teen's phone, where the window has room for it
+NARROWEST_PAGE = 200  # a teen's page squeezed to fit a small screen never gets less than this
 P = TypeVar("P", bound=QWidget)
 
 
@@ -103,6 +104,12 @@ class _FirstPaint(QObject):
             # After this paint has finished, not in the middle of it.
             QTimer.singleShot(0, self._window.first_painted.emit)
         return False
+
+
+def _natural_minimum_width(page: QWidget) -> int:
+    """A page's minimum width as its rows need it, not as squeezed to a small screen."""
+    natural = getattr(page, "natural_minimum_width", None)
+    return int(natural()) if callable(natural) else max(page.minimumWidth(), page.minimumSizeHint().width())
 
 
 class _OnLayoutRequest(QObject):
@@ -420,12 +427,12 @@ class MainWindow(QMainWindow):
                 self._resize_within_screen(1360, self.height())  # room for both sides of the demo
             # Before the dock joins the layout: a readable phone beside the whole family is wider
             # than an 800-pixel screen, and the window would grow past the screen's edge.
-            self._fit_family_beside_phone()
+            self._fit_family_within_screen()
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, phone)
             self.resizeDocks([phone], [PHONE_DOCK_WIDTH], Qt.Orientation.Horizontal)
-            phone.visibilityChanged.connect(self._fit_family_beside_phone)
-            phone.about_to_show.connect(lambda: self._fit_family_beside_phone(showing=True))
-            phone.topLevelChanged.connect(self._fit_family_beside_phone)
+            phone.visibilityChanged.connect(self._fit_family_within_screen)
+            phone.about_to_show.connect(lambda: self._fit_family_within_screen(showing=True))
+            phone.topLevelChanged.connect(self._fit_family_within_screen)
             toggle = phone.toggleViewAction()
             toggle.setText("&Teen's phone")
             toggle.setShortcut(QKeySequence("Ctrl+T"))
@@ -437,29 +444,75 @@ class MainWindow(QMainWindow):
             named(self.demo_bar.widgetForAction(toggle), "teenPhoneToggle", "Teen's phone")
         return self.teen_phone
 
-    def _fit_family_beside_phone(self, *, showing: bool = False) -> None:
+    def _fit_family_within_screen(self, *, showing: bool = False) -> None:
         """The demo's phone keeps its readable width (TeenPhonePanel's minimum); when the window is
         too narrow for it beside the whole family (an 800-pixel screen), the list of teens folds
         away while the phone is docked, so the selected teen's page and the teen's phone sit side
         by side — the two halves of a demo. Hiding or floating the phone (Ctrl+T, the demo bar's
         "Teen's phone", View) or a wider window brings the list back. `showing`: the phone is
-        hidden and about to be shown."""
+        hidden and about to be shown. Then, when the screen is still too narrow for the page's
+        minimum beside what else is shown (150 % scale on a 1024 × 768 screen), the page scrolls
+        sideways instead of running past the screen's edge (_SqueezablePages)."""
         phone, family = self.teen_phone, self._family
-        if phone is None or family is None:
+        if family is None:
             return
-        docked = (showing or not phone.isHidden()) and not phone.isFloating()
-        fold = docked and self._room_width() < self._width_for_family_and_phone(phone)
-        if fold != self._teen_list.isHidden():
-            self._teen_list.setHidden(fold)
-            if fold:
-                # The family's smaller minimum reaches the window through posted layout requests; a
-                # phone shown, or a page grown, before they are handled was added to the old one,
-                # and the window grew past the screen's edge (957 px on an 800-px screen).
-                settle_layouts()
-        if fold and phone.width() < PHONE_DOCK_WIDTH:
-            # The list's room goes to the phone (up to its usual width), not all to the page: the
-            # dock was squeezed to its minimum while the list still took its place.
-            QTimer.singleShot(0, self, self._widen_teen_phone)  # once the layout knows the list is gone
+        docked = phone is not None and (showing or not phone.isHidden()) and not phone.isFloating()
+        if phone is not None:
+            whole = self._width_beside_pages(phone, with_list=True) + self._widest_page_minimum()
+            fold = docked and self._room_width() < whole
+            if fold != self._teen_list.isHidden():
+                self._teen_list.setHidden(fold)
+                if fold:
+                    # The family's smaller minimum reaches the window through posted layout requests; a
+                    # phone shown, or a page grown, before they are handled was added to the old one,
+                    # and the window grew past the screen's edge (957 px on an 800-px screen).
+                    settle_layouts()
+            if fold and phone.width() < PHONE_DOCK_WIDTH:
+                # The list's room goes to the phone (up to its usual width), not all to the page: the
+                # dock was squeezed to its minimum while the list still took its place.
+                QTimer.singleShot(0, self, self._widen_teen_phone)  # once the layout knows the list is gone
+        self._squeeze_pages_to_screen(phone if docked else None)
+
+    def _squeeze_pages_to_screen(self, docked_phone: QWidget | None) -> None:
+        """How narrow the teen's pages may be: their own minimum, unless the screen (not the
+        window: a guardian narrowing the window meets the pages' minimum as before) cannot hold it
+        beside the list (when shown) and the docked phone — 150 % scale on a 1024 × 768 screen,
+        683 px wide to Qt, where the controls page's rows need ~465 px. A page that can scroll
+        sideways (`squeeze_to`: the controls page) then does, instead of the window running past
+        the screen's edge; one that fits is left alone."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry().width() - self.frame_size().width()
+        beside = self._width_beside_pages(docked_phone, with_list=not self._teen_list.isHidden())
+        allowed = max(NARROWEST_PAGE, room - beside)
+        for page in self._pages.values():
+            squeeze_to = getattr(page, "squeeze_to", None)
+            if callable(squeeze_to):
+                squeeze_to(allowed if _natural_minimum_width(page) > allowed else None)
+
+    def _width_beside_pages(self, docked_phone: QWidget | None, *, with_list: bool) -> int:
+        """What the window needs beside the teen's pages: its own margins, the list of teens when
+        shown, the demo's phone when docked, and the separators between them."""
+        from PySide6.QtWidgets import QStyle
+
+        central = self.centralWidget()
+        margins = central.contentsMargins() if central is not None else None
+        width = margins.left() + margins.right() if margins is not None else 0
+        if with_list:
+            width += max(self._teen_list.minimumWidth(), self._teen_list.minimumSizeHint().width())
+            width += self._family.handleWidth() if self._family is not None else 0
+        if docked_phone is not None:
+            width += docked_phone.minimumSizeHint().width()
+            width += self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
+        return width
+
+    def _widest_page_minimum(self) -> int:
+        """Each page's own minimum, not the page stack's: asked when a page's minimum has just grown,
+        the stack's layout still has the old one (it is redone after this). A page squeezed to the
+        screen counts at its own width, so whether the list folds does not follow the squeeze."""
+        pages = [self._teen_pages.widget(i) for i in range(self._teen_pages.count())]
+        return max((_natural_minimum_width(p) for p in pages if p is not None), default=0)
 
     def _widen_teen_phone(self) -> None:
         from PySide6.QtCore import Qt
@@ -471,18 +524,6 @@ class MainWindow(QMainWindow):
         width = min(PHONE_DOCK_WIDTH, phone.width() + max(0, spare))
         if width > phone.width():
             self.resizeDocks([phone], [width], Qt.Orientation.Horizontal)
-
-    def _width_for_family_and_phone(self, phone: QWidget) -> int:
-        from PySide6.QtWidgets import QStyle
-
-        teen_list = max(self._teen_list.minimumWidth(), self._teen_list.minimumSizeHint().width())
-        separators = self._family.handleWidth() if self._family is not None else 0
-        separators += self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
-        # Each page's own minimum, not the page stack's: asked when a page's minimum has just grown,
-        # the stack's layout still has the old one (it is redone after this).
-        pages = [self._teen_pages.widget(i) for i in range(self._teen_pages.count())]
-        page = max((max(p.minimumWidth(), p.minimumSizeHint().width()) for p in pages if p is not None), default=0)
-        return teen_list + page + phone.minimumSizeHint().width() + separators
 
     def _room_width(self) -> int:
         """The window's inside width, at most what the screen leaves beside the window's frame."""
@@ -523,7 +564,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._fit_family_beside_phone()
+        self._fit_family_within_screen()
         if event.size().width() > event.oldSize().width() > 0 and self._past_the_screen():
             # Grown by its own layout (a page's minimum, the phone docked), not by the guardian:
             # back within the screen once the layout has settled.
@@ -592,7 +633,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             widget = self._pages[name] = self._page_factories[name]()
             self.teen_pages.addWidget(widget)
-            self._fit_family_beside_phone()  # a page's minimum width (the controls') may not fit beside the phone
+            self._fit_family_within_screen()  # a page's minimum width (the controls') may not fit beside the phone
             self.page_built.emit(name)
         if not isinstance(widget, kind):
             raise TypeError(f"page {name!r} is a {type(widget).__name__}, not a {kind.__name__}")
@@ -713,8 +754,8 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(family)
         # The controls page grows its minimum width row by row as it is built (after the first
         # paint): each step may leave too little room for the list and the demo's phone both.
-        _OnLayoutRequest(self._teen_pages, self._fit_family_beside_phone)
-        self._fit_family_beside_phone()
+        _OnLayoutRequest(self._teen_pages, self._fit_family_within_screen)
+        self._fit_family_within_screen()
 
     # --- screens -----------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ class TeenPhonePanel(QDockWidget):
     more_time_requested = Signal(int, str)  # minutes, reason
     pairing_window_requested = Signal()  # back to the guardian's pairing wizard (the demo pairs on one screen)
     # Before a hidden phone is shown (by its toggle, Ctrl+T, or the demo starting): the window makes
-    # room for it first (MainWindow._fit_family_beside_phone). After, the window had already grown
+    # room for it first (MainWindow._fit_family_within_screen). After, the window had already grown
     # to fit the phone beside the whole family, past an 800-pixel screen's edge.
     about_to_show = Signal()
 

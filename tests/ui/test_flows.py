@@ -41,7 +41,7 @@ def click(qtbot, widget: QWidget, key: Qt.Key | None = None) -> None:
 def add_a_teen(qtbot, window) -> None:
     """Account → "Add a teen…", as a person does in the demo: its list of teens, and the list's
     "Add a teen" button with it, folds away beside the docked phone on a narrow screen
-    (MainWindow._fit_family_beside_phone), or not yet, depending on when the phone docked."""
+    (MainWindow._fit_family_within_screen), or not yet, depending on when the phone docked."""
     qtbot.waitUntil(window.add_teen_action.isEnabled, timeout=WAIT)
     window.add_teen_action.trigger()
 

@@ -1,0 +1,95 @@
+"""Run by tests/ui/test_scaled_screen.py in a process of its own: the family screen on a 1024 × 768
+screen at 150 % scale (683 × 512 to Qt), which a test process whose Qt already started at 100 %
+cannot be. Prints what a person would see as one JSON object.
+
+    python -m tests.ui.scaled_screen demo|guardian
+
+Qt's offscreen platform with a screen of that size (`offscreen:configfile=…`) and
+QT_SCALE_FACTOR=1.5 are set by the caller."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QWidget
+
+from famguard.domain.controls import defaults_for_age
+from famguard.ui.common import settle_layouts
+from famguard.ui.main_window import FRAME_SETTLE_MS, MainWindow
+from famguard.ui.viewstate import TeenRow
+
+
+def _settle(app: QApplication) -> None:
+    QTest.qWait(FRAME_SETTLE_MS + 100)  # the window keeps its frame within the screen after this
+    for _ in range(5):
+        settle_layouts()
+        app.processEvents()
+
+
+def _in_view(widget: QWidget, area: QWidget) -> bool:
+    """Shown whole across `area` (a scroll area's viewport, the window): not cut off at either side."""
+    left = widget.mapTo(area, widget.rect().topLeft()).x()
+    return widget.isVisible() and left >= 0 and left + widget.width() <= area.width()
+
+
+def _cut_at_the_right(widget: QWidget, viewport: QWidget) -> bool:
+    """A control a Tab reaches that runs past the right edge of a scroll area's viewport."""
+    if not widget.isVisible() or not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.objectName():
+        return False
+    return widget.mapTo(viewport, widget.rect().topRight()).x() >= viewport.width()
+
+
+def main(who: str) -> dict[str, object]:
+    app = QApplication(sys.argv[:1])
+    window = MainWindow()
+    window.set_demo(who == "demo")
+    window.show_family()
+    window.teen_list.set_teens([TeenRow("t1", "Maya", 14, 35, 90), TeenRow("t2", "Sam", 16, 45, 120)])
+    home = window.ensure_home_page()
+    controls = window.ensure_controls_page()
+    controls.show_teen("t1", "Maya", 14, defaults_for_age(14, "Europe/London"))
+    while controls.build_next():  # as the app does a row per turn after the first paint
+        pass
+    window.show_page("home")
+    if who == "demo":
+        window.ensure_teen_phone().set_teen("Maya", 14)
+    window.show()
+    _settle(app)
+    settings = controls.findChild(QScrollArea, "controlsScroll")
+    seen: dict[str, object] = {
+        "screen": window.screen().availableGeometry().width(),
+        "window": window.frameGeometry().width(),
+        "window_minimum": window.minimumSizeHint().width(),
+        "list_shown": window.teen_list.isVisible(),
+        "phone_shown": window.teen_phone is not None and window.teen_phone.isVisible(),
+        "home_button_whole": _in_view(home.findChild(QPushButton, "homeControlsButton"), window),
+    }
+    window.show_page("controls")
+    _settle(app)
+    viewport, bar, body = settings.viewport(), settings.horizontalScrollBar(), settings.widget()
+    seen["controls_window"] = window.frameGeometry().width()
+    seen["controls_page_whole"] = _in_view(controls, window)  # its header ("Unlink…") and scroll bar
+    seen["settings_scroll_sideways"] = bar.isVisible()
+    cut = [w for w in body.findChildren(QWidget) if _cut_at_the_right(w, viewport)]
+    seen["controls_cut_at_the_right"] = [w.objectName() for w in cut]
+    bar.setValue(bar.maximum())
+    _settle(app)
+    seen["rows_right_end_scrolled_into_view"] = body.mapTo(viewport, body.rect().topRight()).x() < viewport.width()
+    if cut:  # the keyboard brings a control cut off at the right into view: Tab from the one before it
+        cut[0].setFocus()
+        QTest.keyClick(cut[0], Qt.Key.Key_Backtab)
+        bar.setValue(0)
+        _settle(app)
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        _settle(app)
+        focused = QApplication.focusWidget()
+        seen["tab_reached"] = focused.objectName() if focused is not None else ""
+        seen["tab_target_whole"] = focused is not None and _in_view(focused, viewport)
+    return seen
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1])))
