@@ -423,12 +423,19 @@ def parse_controls_patch(raw: Any) -> dict[str, Any]:
     return values
 
 
+# The app reads a comma as the place between two keywords (a pasted "diet, prank" is two): one
+# keyword holding a comma, sent through the API, showed as "#diet, prank" — two words to a parent
+# who could not remove either alone.
+KEYWORD_COMMA_WORDS = "A keyword cannot hold a comma: send each word or hashtag as a keyword of its own."
+
+
 def sent_text_problems(raw: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[str, str]:
     """The keywords of a change someone sends that the plain-text rule refuses
-    (famguard.domain.plain_text), by field. `kept` is the controls' wire form now: a keyword it
-    already holds (stored by an older service) passes, so the guardian can still change the list
-    and remove that word; the word as kept (kept_keyword, what parse_keywords reads) is compared.
-    Only what is sent is checked: stored bodies and the service's replies are read as they are."""
+    (famguard.domain.plain_text), or that hold a comma (KEYWORD_COMMA_WORDS), by field. `kept`
+    is the controls' wire form now: a keyword it already holds (stored by an older service)
+    passes, so the guardian can still change the list and remove that word; the word as kept
+    (kept_keyword, what parse_keywords reads) is compared. Only what is sent is checked: stored
+    bodies and the service's replies are read as they are."""
     problems: dict[str, str] = {}
     for name, value in raw.items():
         spec = SPECS.get(name)
@@ -437,7 +444,7 @@ def sent_text_problems(raw: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[
         already = set(kept.get(name) or ())
         for item in value:
             if isinstance(item, str) and kept_keyword(item) not in already:
-                problem = plain_text_problem(item)
+                problem = plain_text_problem(item) or (KEYWORD_COMMA_WORDS if "," in item else None)
                 if problem is not None:
                     problems[name] = problem
                     break

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from famguard.domain.controls import KEYWORD_COMMA_WORDS
 from famguard.domain.plain_text import HIDDEN_TEXT_WORDS
 from tests.support.accounts import Person, controls_of, email, link, make_guardian, make_teen
 from tests.support.http import Api, assert_error
@@ -78,6 +79,17 @@ def _patch(api: Api, guardian: Person, teen: Person, fields: dict[str, Any]) -> 
     return api.call("PATCH", f"/v1/teens/{teen.id}/controls", guardian.token, json=fields, headers={"If-Match": etag})
 
 
+def _stored_by_an_older_service(database_url: str, teen: Person, keywords: list[str]) -> None:
+    """Keywords written into the teen's stored controls directly, as an older service kept them
+    (this service no longer takes them)."""
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        (body,) = db.execute("SELECT body FROM controls WHERE teen_id = ?", (teen.id,)).fetchone()
+        db.execute(
+            "UPDATE controls SET body = ? WHERE teen_id = ?",
+            (json.dumps({**json.loads(body), "keyword_filters": keywords}, separators=(",", ":")), teen.id),
+        )
+
+
 def _rule(api: Api, guardian: Person, teen: Person, name: str, controls: dict[str, Any], day: str) -> Any:  # noqa: ANN401
     body = {"name": name, "starts_on": day, "ends_on": day, "controls": controls}
     return api.call("POST", f"/v1/teens/{teen.id}/temporary-rules", guardian.token, json=body)
@@ -136,15 +148,34 @@ def test_a_keyword_an_older_service_stored_does_not_lock_the_list(
     link(live, alex, maya)
     assert _patch(live, alex, maya, {"keyword_filters": ["#diet"]}).status_code == 200
     old = "\u202eteid#"
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-        (body,) = db.execute("SELECT body FROM controls WHERE teen_id = ?", (maya.id,)).fetchone()
-        db.execute(
-            "UPDATE controls SET body = ? WHERE teen_id = ?",
-            (json.dumps({**json.loads(body), "keyword_filters": ["#diet", old]}, separators=(",", ":")), maya.id),
-        )
+    _stored_by_an_older_service(database_url, maya, ["#diet", old])
     kept = _patch(live, alex, maya, {"keyword_filters": ["#diet", old, "#fasting"]})
     assert kept.status_code == 200, kept.text
     assert kept.json()["keyword_filters"] == ["#diet", old, "#fasting"]
     _refused(_patch(live, alex, maya, {"keyword_filters": ["#diet", old, "a\u200bb"]}), "keyword_filters")
     removed = _patch(live, alex, maya, {"keyword_filters": ["#diet"]})
     assert removed.status_code == 200 and removed.json()["keyword_filters"] == ["#diet"]
+
+
+@pytest.mark.both_read_paths
+def test_a_keyword_with_a_comma_is_refused_and_one_stored_before_still_passes(
+    live: Api, clock: FakeClock, database_url: str
+) -> None:
+    """The app reads a comma as between two keywords; one keyword "diet, prank" sent through the
+    API showed as two words the guardian could not remove one by one. Refused in a change and in a
+    temporary rule; one an older service stored passes with the rest of the list, as above."""
+    alex = make_guardian(live, "Alex")
+    maya = make_teen(live, "Maya", 14, clock.now.date())
+    link(live, alex, maya)
+    refused = _patch(live, alex, maya, {"keyword_filters": ["#diet", "diet, prank"]})
+    reason = assert_error(refused, 422, "validation_failed")["fields"]["keyword_filters"]
+    assert reason == KEYWORD_COMMA_WORDS
+    day = clock.now.date().isoformat()
+    in_rule = _rule(live, alex, maya, "Exams", {"keyword_filters": ["a,b"]}, day)
+    assert "comma" in str(in_rule.json()), in_rule.text
+    assert in_rule.status_code == 422
+    assert _patch(live, alex, maya, {"keyword_filters": ["#diet", "#prank", "dièt ❤️"]}).status_code == 200
+    old = "diet, prank"
+    _stored_by_an_older_service(database_url, maya, ["#diet", old])
+    kept = _patch(live, alex, maya, {"keyword_filters": ["#diet", old, "#fasting"]})
+    assert kept.status_code == 200 and kept.json()["keyword_filters"] == ["#diet", old, "#fasting"], kept.text
