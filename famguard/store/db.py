@@ -244,7 +244,13 @@ class AccountStore:
     # --- cache -----------------------------------------------------------------------------
 
     def replace_teens(self, teens: Sequence[TeenSummary]) -> None:
+        """The linked teens, in order. A teen no longer among them takes its saved changes along:
+        linked again, their "✓ saved" still showed on the settings they once touched. Its open,
+        refused and clashing changes stay (what the guardian asked for is never dropped unseen)."""
         with self._tx() as conn:
+            staying = {t.id for t in teens}
+            gone = [(row[0], SyncState.SAVED) for row in conn.execute("SELECT id FROM teens") if row[0] not in staying]
+            conn.executemany("DELETE FROM outbox WHERE teen_id = ? AND state = ?", gone)
             conn.execute("DELETE FROM teens")
             conn.executemany(
                 "INSERT INTO teens (id, position, json) VALUES (?, ?, ?)",

@@ -60,6 +60,30 @@ def test_a_change_reaches_the_teen_and_shows_saved(live_server: str) -> None:
     session.close()
 
 
+def test_a_teen_unlinked_and_linked_again_shows_no_saved_mark_from_before(live_server: str) -> None:
+    """A re-tester unlinked Maya, paired her again, and her limit still read "✓ saved" from the
+    change made before the unlink (the saved outbox row outlived the link). A change still waiting
+    for a teen who is gone stays: nothing the guardian asked for is dropped unseen."""
+    g, address = guardian(live_server)
+    t = teen(live_server, age=14)
+    teen_id = pair(g, t)
+    session = sign_in(live_server, address)
+    session.sync.queue_change(teen_id, daily_limit_minutes=45)
+    assert session.sync.send_pending() == 1
+    assert session.sync.field_states(teen_id)["daily_limit_minutes"].state == SyncState.SAVED
+    session.sync.queue_change(teen_id, search_enabled=False)  # not sent before the unlink
+
+    session.family.unlink(teen_id)
+    assert session.family.cached_teens() == []
+    assert pair(g, t) == teen_id
+    session.family.refresh_teens()
+    session.sync.refresh_controls(teen_id)
+    states = session.sync.field_states(teen_id)
+    assert "daily_limit_minutes" not in states, states
+    assert states["search_enabled"].state == SyncState.PENDING
+    session.close()
+
+
 def test_age_rules_are_checked_before_anything_is_queued(live_server: str) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server, age=14))
