@@ -240,6 +240,7 @@ class HomePage(QWidget):
         self.requests = requests.box
         self.requests.emptied.connect(self.focus_first)
         self.scroll_area = scroll
+        self._ordering_soon = False
         for section in self.sections:
             section.buttons_remade.connect(self._order_tab_stops_soon)
 
@@ -257,13 +258,18 @@ class HomePage(QWidget):
     def _order_tab_stops_soon(self) -> None:
         # Rows made while the home is on screen are shown by Qt a moment later (a queued call):
         # ordered at once they were left out as not shown, and a question to join asked again
-        # was reached after the whole window (an outside tester).
-        QTimer.singleShot(0, self, self.order_tab_stops)
+        # was reached after the whole window (an outside tester). Once for the sections' rows
+        # remade in one turn (a family opened from the store remakes them ~10 times before its
+        # first paint).
+        if not self._ordering_soon:
+            self._ordering_soon = True
+            QTimer.singleShot(0, self, self.order_tab_stops)
 
     def order_tab_stops(self) -> None:
         """Tab goes through the home as it reads, top to bottom, after "Change controls…" and the
         scroll area's own stop. Only buttons shown (a row on its way out is hidden until the event
         loop deletes it, and is left alone) and made by this app (a wrapper of each exists)."""
+        self._ordering_soon = False
         previous: QWidget = self.scroll_area
         for section in self.sections:
             for button in section.findChildren(QPushButton):

@@ -291,7 +291,9 @@ class MainWindow(QMainWindow):
         # F10 opens the menu bar at its first menu, as on most desktops: a keyboard user who did
         # not know the Alt letters pressed it and nothing happened (an outside tester).
         self.menu_key_action = self._action("Open the menus", self._open_menus, "F10")
-        self.addAction(self.menu_key_action)
+        # `addActions`: resolving `addAction`'s overloads made PySide create four enums (~1 ms of
+        # CPU before a returning guardian's first paint).
+        self.addActions([self.menu_key_action])
         self._f10_closes = _F10ClosesMenus(self, (self.account_menu, self.view_menu, self.help_menu))
         self.server_url = ""
         self.set_account(None, None)
@@ -494,8 +496,6 @@ class MainWindow(QMainWindow):
     def _width_beside_pages(self, docked_phone: QWidget | None, *, with_list: bool) -> int:
         """What the window needs beside the teen's pages: its own margins, the list of teens when
         shown, the demo's phone when docked, and the separators between them."""
-        from PySide6.QtWidgets import QStyle
-
         central = self.centralWidget()
         margins = central.contentsMargins() if central is not None else None
         width = margins.left() + margins.right() if margins is not None else 0
@@ -503,6 +503,10 @@ class MainWindow(QMainWindow):
             width += max(self._teen_list.minimumWidth(), self._teen_list.minimumSizeHint().width())
             width += self._family.handleWidth() if self._family is not None else 0
         if docked_phone is not None:
+            # Imported here: touching QStyle makes PySide create its ~11 enums, on the way to a
+            # returning guardian's first paint, which has no phone.
+            from PySide6.QtWidgets import QStyle
+
             width += docked_phone.minimumSizeHint().width()
             width += self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent)
         return width
