@@ -272,7 +272,7 @@ class FamilyPresenter(Presenter):
                 self._history.reload_controls(teen_id)
             trust_changed(teen_id)
             self.home.reload(teen_id)
-            agreement_changed(teen_id)
+            self._agreement_follows(teen_id)
 
         def usage_changed(teen_id: str) -> None:
             self.home.reload(teen_id)
@@ -293,11 +293,7 @@ class FamilyPresenter(Presenter):
             self.home.reload(teen_id)  # today's limit and "the rules now" follow the rule in force
             self.controls.reload(teen_id)  # and the controls page's word on it
             trust_changed(teen_id)
-            agreement_changed(teen_id)
-
-        def agreement_changed(teen_id: str | None) -> None:
-            if self._agreement is not None:  # an open agreement follows the rules it lists
-                self._agreement.refresh(teen_id)
+            self._agreement_follows(teen_id)
 
         def guardian_requests_changed(teen_id: str) -> None:
             if self._guardian_requests is not None:
@@ -488,6 +484,12 @@ class FamilyPresenter(Presenter):
         if self._inbox is not None:
             self._inbox.refresh()
 
+    def _agreement_follows(self, teen_id: str | None) -> None:
+        """An open agreement follows the rules it lists and who signs it (one not made yet reads
+        the store when it is)."""
+        if self._agreement is not None:
+            self._agreement.refresh(teen_id)
+
     def _guardians_joined(self) -> None:
         """Another account became a guardian of a teen: it can change the rules and answer
         requests, so every guardian hears of it. Said plainly when it carries this guardian's own
@@ -496,8 +498,7 @@ class FamilyPresenter(Presenter):
         for teen_id, name in self.session.sync.take_joined():
             if self._trust is not None:
                 self._trust.refresh_guardians(teen_id)  # the home's "Guardians:" line
-            if self._agreement is not None:
-                self._agreement.refresh(teen_id)  # who signs it
+            self._agreement_follows(teen_id)  # who signs it
             row = self.teen_list.row(teen_id)
             teen = row.name if row is not None else "your teen"
             who = account_in_news(name, mine)
@@ -512,8 +513,7 @@ class FamilyPresenter(Presenter):
         """Another guardian of a teen is no longer linked: they can no longer change the rules, and
         every guardian left hears of it (the "Guardians:" line follows from the store)."""
         for teen_id, name in self.session.sync.take_left():
-            if self._agreement is not None:
-                self._agreement.refresh(teen_id)  # who signs it
+            self._agreement_follows(teen_id)  # who signs it
             row = self.teen_list.row(teen_id)
             teen = row.name if row is not None else "your teen"
             who = account_in_news(name, self.session.account.display_name) if name else "Another guardian"
