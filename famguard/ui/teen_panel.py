@@ -39,6 +39,7 @@ from famguard.ui.deliberate import WheelGuard
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
+MORE_TIME_ASKED = 30  # the phone's "Extra time" box, as it opens
 
 
 class TeenPhonePanel(QDockWidget):
@@ -111,7 +112,7 @@ class TeenPhonePanel(QDockWidget):
         self.add_button.clicked.connect(lambda: self.add_minutes_requested.emit(5))
         self.more_spin = named(QSpinBox(), "teenMoreSpin", "Extra minutes to ask for")
         self.more_spin.setRange(5, 240)
-        self.more_spin.setValue(30)
+        self.more_spin.setValue(MORE_TIME_ASKED)
         self.more_spin.setSuffix(" min")
         self.reason_edit = one_line(named(QLineEdit(), "teenReasonEdit", "Reason"))
         self.reason_edit.setPlaceholderText("e.g. finishing a school project")
@@ -301,10 +302,13 @@ class TeenPhonePanel(QDockWidget):
         self.view.show_view(data)
 
     def reset(self) -> None:
-        """Forget what the last phone showed (the demo was reset or ended)."""
+        """Forget what the last phone showed, and what was typed in it (the demo was reset or
+        ended: the minutes and reason of a request never sent stayed for the next family)."""
         self.view.show_view(TeenViewData("", []))
         for label in (self.applied_label, self.answer, self.usage_message):
             show_words(label, "")
+        self.more_spin.setValue(MORE_TIME_ASKED)
+        self.reason_edit.clear()
         self.set_usage("", locked=None)
         self.set_pairing_state("idle", code_used=True)
 

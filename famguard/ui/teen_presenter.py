@@ -202,6 +202,11 @@ class TeenPhonePresenter(Presenter):
             )
         elif latest.status == TimeRequestStatus.PENDING:
             self.panel.show_answer(f"◷ Waiting for an answer: {format_minutes(latest.minutes)} more")
+        elif not linked:
+            # Answered before the last link ended: "✓ Alex gave you 30 min more today" stayed on a
+            # phone that no limit applies to any more (the time left says so).
+            self.panel.forget_usage_message(ASKED_PREFIX)
+            self.panel.show_answer("")
         else:
             # Answered: "✓ Asked for 30 more minutes." under the answer read as a question still open.
             self.panel.forget_usage_message(ASKED_PREFIX)
