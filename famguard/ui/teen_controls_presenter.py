@@ -64,6 +64,9 @@ class TeenControlsPresenter(Presenter):
         self.teens = teens
         self.on_status = on_status
         self.shown: dict[str, Controls] = {}  # what the page shows per teen, to spot changes from elsewhere
+        # (teen, setting) -> this guardian's saved change whose value another guardian replaced
+        # since: its "✓ saved — on Maya's phone" would vouch for a value no longer in force.
+        self._replaced: dict[tuple[str, str], int] = {}
         self._requested: dict[tuple[str, str], object] = {}  # the guardian's latest value per field, for Retry
         self._asked_conflicts: set[int] = set()
         self._conflict_open = False
@@ -178,6 +181,12 @@ class TeenControlsPresenter(Presenter):
                 page.update_controls(controls, elsewhere)
                 if elsewhere:
                     self._name_who_changed(teen_id, elsewhere)
+                for field in elsewhere:
+                    state, asked = states.get(field), self._requested.get((teen_id, field), _NOTHING)
+                    # Not my own change landing between two reads: the value it asked for is gone.
+                    replaced = asked is not _NOTHING and asked != getattr(controls, field)
+                    if state is not None and state.state == SyncState.SAVED and replaced:
+                        self._replaced[(teen_id, field)] = state.change_id
             self.shown[teen_id] = controls
             page.show_rule(rule)
         self._show_states(teen_id, states)
@@ -204,6 +213,13 @@ class TeenControlsPresenter(Presenter):
 
     def _show_states(self, teen_id: str, states: dict[str, FieldState]) -> None:
         for field, state in states.items():
+            if state.state == SyncState.SAVED and self._replaced.get((teen_id, field)) == state.change_id:
+                # Another guardian's value replaced it: the row says who changed it (a clash kept
+                # by the other side read "✓ saved — on Maya's phone" over their value). Idle keeps
+                # that note, also when the phone's next receipt is shown.
+                if self._page is not None:
+                    self._page.set_field_state(field, SyncState.IDLE)
+                continue
             message = self._state_message(state)
             if self._page is not None:
                 self._page.set_field_state(field, state.state, message)

@@ -549,16 +549,23 @@ def test_a_guardian_past_the_hours_codes_is_told_when_to_get_a_new_one(qtbot, la
     stop_app(controller)
 
 
+def second_guardian_and_the_page(qtbot, launch, live_server, proxy, guardian, teen, name: str):
+    """Maya, linked with this guardian already, links with `name` too (their client library, this
+    guardian approving); the app signed in on Maya's controls page. Returns (controller, the page,
+    `name`'s member)."""
+    other = member(live_server, "guardian", name)
+    pair(other.api, teen.api, approver=guardian.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_teen_page(qtbot, controller, "Maya")
+    return controller, controller.window.ensure_controls_page(), other
+
+
 def _clash(qtbot, launch, live_server, proxy, guardian, linked, name="Alex", **also):
     """`name`, a second guardian; liked videos set to Friends here while offline, and to Everyone
     (with the controls `also`) by them meanwhile; the app back online, its clash question open.
     Returns (controller, page, dialog)."""
-    other = member(live_server, "guardian", name)
-    pair(other.api, linked.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    page = controller.window.ensure_controls_page()
+    controller, page, other = second_guardian_and_the_page(qtbot, launch, live_server, proxy, guardian, linked, name)
     proxy.set_offline(True)
     qtbot.mouseClick(find(page, QRadioButton, "liked_videos_friends"), Qt.MouseButton.LeftButton)
     wait_status(qtbot, controller, "liked_videos", "◷")

@@ -21,9 +21,11 @@ from .conftest import answer_next_question
 from .test_flows import (
     WAIT,
     add_a_teen,
+    click,
     demo_with_phone,
     fill_sign_in,
     find,
+    second_guardian_and_the_page,
     sign_in,
     wait_family,
     wait_home,
@@ -130,6 +132,14 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
     assert gap < 1.0, f"the GUI thread stalled for {gap * 1000:.0f} ms ({cpu * 1000:.0f} ms of it its own CPU)"
 
 
+def _with_a_second_guardian(qtbot, launch, live_server, proxy, guardian, teen, name: str):
+    """Maya linked with this guardian and `name`; the app on her controls page, listening."""
+    pair(guardian.api, teen.api)
+    controller, page, other = second_guardian_and_the_page(qtbot, launch, live_server, proxy, guardian, teen, name)
+    wait_listening(qtbot, controller)
+    return controller, page, other
+
+
 @pytest.mark.usefixtures("real_keyring")
 @pytest.mark.parametrize(
     ("name", "marked"),
@@ -143,17 +153,9 @@ def _sign_in_pair_and_sync(qtbot, launch, proxy, guardian, teen) -> None:
 def test_a_change_from_the_other_guardian_appears_and_is_marked(
     qtbot, launch, live_server, proxy, guardian, teen, name, marked
 ):
-    pair(guardian.api, teen.api)
-    other = member(live_server, "guardian", name)
-    pair(other.api, teen.api, approver=guardian.api)
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    page = controller.window.ensure_controls_page()
+    controller, page, other = _with_a_second_guardian(qtbot, launch, live_server, proxy, guardian, teen, name)
     restricted = find(page, QCheckBox, "restricted_mode_check")
     assert not restricted.isChecked()
-    wait_listening(qtbot, controller)
-
     teen_id = controller.family.current
 
     def alex_changes() -> None:
@@ -167,6 +169,32 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(
     assert page.field_status("restricted_mode").startswith("↻ changed")
     qtbot.waitUntil(lambda: page.field_status("restricted_mode") == marked, timeout=WAIT)
     assert "background" in page.rows["restricted_mode"].styleSheet()
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_my_saved_change_replaced_by_the_other_guardian_no_longer_reads_saved(
+    qtbot, launch, live_server, proxy, guardian, teen
+):
+    """Sam's "✓ saved — on Maya's phone" stayed on a setting Alex had changed since (an outside
+    tester, after a clash Alex kept): the row vouched for a value no longer in force. It says who
+    changed it, also after the page reads the teen again."""
+    controller, page, alex = _with_a_second_guardian(qtbot, launch, live_server, proxy, guardian, teen, "Alex")
+    restricted = find(page, QCheckBox, "restricted_mode_check")
+    teen_id = controller.family.current
+    click(qtbot, restricted)
+    qtbot.waitUntil(lambda: page.field_status("restricted_mode").startswith("✓ saved"), timeout=WAIT)
+
+    def alex_changes(fields: dict[str, object]) -> None:
+        current = alex.api.get_controls(teen_id)
+        alex.api.patch_controls(teen_id, fields, if_match=current.etag)
+
+    in_background(lambda: alex_changes({"restricted_mode": False}))
+    qtbot.waitUntil(lambda: not restricted.isChecked(), timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("restricted_mode") == "↻ changed by Alex", timeout=WAIT)
+    search = find(page, QCheckBox, "search_enabled_check")
+    in_background(lambda: alex_changes({"search_enabled": not search.isChecked()}))  # the page reads Maya again
+    qtbot.waitUntil(lambda: page.field_status("search_enabled") == "↻ changed by Alex", timeout=WAIT)
+    assert page.field_status("restricted_mode") == "↻ changed by Alex"
 
 
 @pytest.mark.usefixtures("real_keyring")
