@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
 from famguard.domain.today import GRANT_MAX, request_day_words
-from famguard.ui.common import KeyboardParking, announce, heading, named, plain_tooltip, show_words, wrapping_label
+from famguard.ui.common import (
+    KeyboardParking,
+    announce,
+    heading,
+    named,
+    plain_tooltip,
+    resize_within_screen,
+    show_words,
+    wrapping_label,
+)
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
@@ -96,7 +105,7 @@ class InboxDialog(QDialog):
         layout.addWidget(self.status)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self._parking = KeyboardParking(self.buttons.values(), self.table, restore=False)
-        self.resize(720, 420)
+        resize_within_screen(self, 720, 420)  # 683 px wide at 150 % on 1024 × 768: Close was cut off
         self.show_requests([])
 
     def show_requests(self, requests: list[tuple[str, TimeRequest]], days: Mapping[str, date] | None = None) -> None:

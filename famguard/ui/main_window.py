@@ -408,6 +408,10 @@ class MainWindow(QMainWindow):
         screen = self.screen()
         if screen is None or self.isMaximized() or self.isFullScreen():
             return
+        # How narrow the pages may be was worked out before the frame was known: the demo opened
+        # 2 px wider than a 683-px screen (150 % on 1024 × 768) and could not give them back.
+        self._fit_family_within_screen()
+        settle_layouts()
         room, frame = screen.availableGeometry(), self.frameGeometry()
         over_width, over_height = frame.width() - room.width(), frame.height() - room.height()
         if over_width > 0 or over_height > 0:
@@ -492,6 +496,9 @@ class MainWindow(QMainWindow):
             squeeze_to = getattr(page, "squeeze_to", None)
             if callable(squeeze_to):
                 squeeze_to(allowed if _natural_minimum_width(page) > allowed else None)
+        # The stack's minimum follows its pages' through a posted layout request, which the
+        # window's layout, asked before it is handled, did not wait for (it kept the old one).
+        self._teen_pages.updateGeometry()
 
     def _width_beside_pages(self, docked_phone: QWidget | None, *, with_list: bool) -> int:
         """What the window needs beside the teen's pages: its own margins, the list of teens when

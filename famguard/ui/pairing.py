@@ -28,6 +28,7 @@ from famguard.ui.common import (
     focus_first_usable,
     heading,
     named,
+    resize_within_screen,
     show_words,
     without_symbol,
     wrapping_label,
@@ -248,7 +249,7 @@ class PairingWizard(QDialog):
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_countdown)
-        self.resize(720, 480)
+        resize_within_screen(self, 720, 480)
         self.show_busy("Asking the service for a pairing code…")
 
     # --- beside the demo's phone -------------------------------------------------------------

@@ -88,7 +88,19 @@ def main(who: str) -> dict[str, object]:
         focused = QApplication.focusWidget()
         seen["tab_reached"] = focused.objectName() if focused is not None else ""
         seen["tab_target_whole"] = focused is not None and _in_view(focused, viewport)
+    for name, dialog in _dialogs(window):  # the wider dialogs, as they open
+        dialog.show()
+        _settle(app)
+        seen[f"{name}_width"] = dialog.frameGeometry().width()
+        dialog.close()
     return seen
+
+
+def _dialogs(window: MainWindow) -> list[tuple[str, QWidget]]:
+    from famguard.ui.inbox import InboxDialog
+    from famguard.ui.pairing import PairingWizard
+
+    return [("inbox", InboxDialog(window)), ("wizard", PairingWizard(window))]
 
 
 if __name__ == "__main__":

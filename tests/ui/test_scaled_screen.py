@@ -52,3 +52,5 @@ def test_the_window_fits_a_683_pixel_screen_and_only_the_controls_scroll_sideway
     if who == "demo":  # ~35 px short beside the phone: a row's last button runs past the edge
         assert seen["controls_cut_at_the_right"], seen
         assert seen["tab_reached"] == seen["controls_cut_at_the_right"][0] and seen["tab_target_whole"], seen
+    # The requests inbox opened 720 px wide, Close cut in half (an outside tester); the wizard too.
+    assert seen["inbox_width"] <= 683 and seen["wizard_width"] <= 683, seen
