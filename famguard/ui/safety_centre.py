@@ -111,6 +111,9 @@ class SafetyCentre(QWidget):
             "reportHotlineButton",
             "Open the national hotline's reporting page in your browser",
         )
+        # Not the window's default: Enter in the country box, or anywhere, opened the browser (an
+        # outside tester). Enter on the button itself still presses it (common.EnterPresses).
+        self.report_button.setAutoDefault(False)
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self._report)
         report = QGroupBox("Report child sexual abuse material or other illegal content")

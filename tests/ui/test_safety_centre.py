@@ -65,6 +65,26 @@ def test_a_uk_locale_reports_to_the_iwf_and_the_country_can_be_changed(qtbot, la
     assert "Hotline.ie" in dialog.centre.text.toPlainText()  # the full table is in the guide too
 
 
+def test_enter_outside_the_report_button_opens_no_browser_and_on_it_does(qtbot, launch, browser) -> None:
+    """Enter in the country box opened the hotline in the browser (the button was the window's
+    default, an outside tester at 150 % scale); Enter on the button, reached by Tab, still does."""
+    controller = launch()
+    controller.safety_centre.locale_name = lambda: "en_GB"
+    dialog = open_from_help(qtbot, controller)
+    country, report = find(dialog, QComboBox, "hotlineCountry"), find(dialog, QPushButton, "reportHotlineButton")
+    qtbot.waitUntil(report.isEnabled, timeout=WAIT)
+    dialog.activateWindow()
+    country.setFocus()
+    qtbot.waitUntil(country.hasFocus, timeout=WAIT)
+    qtbot.keyClick(country, Qt.Key.Key_Return)
+    qtbot.wait(300)
+    assert browser.opened == []
+    report.setFocus()
+    qtbot.waitUntil(report.hasFocus, timeout=WAIT)
+    qtbot.keyClick(report, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: browser.opened == ["https://report.iwf.org.uk/"], timeout=WAIT)
+
+
 def test_the_chosen_country_is_still_chosen_after_a_restart(qtbot, launch, browser) -> None:
     from famguard.ui.settings import Settings
 
