@@ -170,6 +170,11 @@ class RulesSection(HomeSection):
                 label = self._lines[group] = named(wrapping_label("", name), name, group)
                 self.form.addRow(f"<b>{group}</b>", label)
             _show(label, group, words)
+        # Laid out again whole: at 150 % on a 1024 × 768 screen, after a temporary rule made the
+        # screen-time line longer, the form kept its rows' old heights — that line and the next
+        # were cut off, the last had room to spare (an outside tester; seen under Xvfb, not in an
+        # offscreen test, which laid it out right before this too).
+        self.form.invalidate()
 
     def text(self) -> str:
         return "\n".join(label.text() for label in self._lines.values())
