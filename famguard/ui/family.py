@@ -132,6 +132,14 @@ class TeenList(QWidget):
         if item is not None:
             self.list.setCurrentItem(item)
 
+    def select_next(self, step: int) -> bool:
+        """The teen `step` rows below (above, when negative) the selected one, if there is one."""
+        row = self.list.currentRow() + step
+        if not 0 <= row < self.list.count() or step == 0:
+            return False
+        self.list.setCurrentRow(row)
+        return True
+
     def current_teen_id(self) -> str | None:
         item = self.list.currentItem()
         return None if item is None else item.data(_TEEN_ID_ROLE)

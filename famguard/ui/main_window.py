@@ -230,6 +230,16 @@ class MainWindow(QMainWindow):
         self.teen_view_action = _text_action("&What the teen sees", self)
         self.teen_view_action.setObjectName("viewTeenSees")
         self.teen_view_action.triggered.connect(self._show_teen_view)
+        # The way to another teen while the demo's phone has folded the list away (an 800-px or a
+        # 150 % screen): an outside tester found none but hiding the phone.
+        self.next_teen_action = _text_action("Ne&xt teen", self)
+        self.next_teen_action.setObjectName("viewNextTeen")
+        self.next_teen_action.setShortcuts([QKeySequence("Ctrl+PgDown")])
+        self.next_teen_action.triggered.connect(lambda: self.teen_list.select_next(1))
+        self.previous_teen_action = _text_action("Pre&vious teen", self)
+        self.previous_teen_action.setObjectName("viewPreviousTeen")
+        self.previous_teen_action.setShortcuts([QKeySequence("Ctrl+PgUp")])
+        self.previous_teen_action.triggered.connect(lambda: self.teen_list.select_next(-1))
         self._register_pages()
         # The demo's bar is made when a demo starts: adding a tool bar to the window cost every
         # start ~5 ms before its first paint, for a bar only the demo shows.
@@ -324,6 +334,9 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         menu.addAction(self.teen_view_action)
         menu.addSeparator()
+        menu.addAction(self.next_teen_action)
+        menu.addAction(self.previous_teen_action)
+        menu.addSeparator()
         menu.addAction(self.inbox_action)
         self._extra_view_actions = [a for a in self._extra_view_actions if shiboken6.isValid(a)]
         for action in self._extra_view_actions:
@@ -337,6 +350,8 @@ class MainWindow(QMainWindow):
         teen_shown = on_family and self._teen_pages.currentWidget() is not self.no_teen
         for action in (*self._page_actions.values(), self.teen_view_action):
             action.setEnabled(teen_shown)
+        for action in (self.next_teen_action, self.previous_teen_action):
+            action.setEnabled(on_family)
         self.inbox_action.setEnabled(on_family)
 
     @property

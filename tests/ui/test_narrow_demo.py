@@ -226,3 +226,29 @@ def test_a_window_grown_past_the_screen_by_its_own_layout_comes_back_within_it(q
     window.setMinimumWidth(0)
     qtbot.waitUntil(lambda: window.frameGeometry().width() <= room, timeout=WAIT)
     assert _wholly_visible(panel.redeem_button)
+
+
+def test_with_the_list_folded_for_the_phone_the_keyboard_and_the_view_menu_go_to_another_teen(qtbot, launch):
+    """The demo's phone folds the list of teens away on a narrow screen: an outside tester found no
+    way to Sam but hiding the phone. Ctrl+PgDown / Ctrl+PgUp (and View › Next teen, Previous
+    teen) go from teen to teen with the list folded."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    qtbot.waitUntil(lambda: window.teen_list.isHidden(), timeout=WAIT)
+    names = {teen_id: row.name for teen_id, row in controller.family.teens.items()}
+    first = window.teen_list.current_teen_id()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.teen_list.current_teen_id() not in (None, first), timeout=WAIT)
+    other = names[window.teen_list.current_teen_id()]
+    home = window.ensure_home_page()
+    qtbot.waitUntil(lambda: home.title.text().startswith(other), timeout=WAIT)
+    assert window.teen_list.isHidden() and panel.isVisible()  # the phone stays beside the page
+    _press(qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # the last teen: stays
+    qtbot.wait(200)
+    assert names[window.teen_list.current_teen_id()] == other
+    titles = [a.text() for a in window.view_menu.actions()]
+    assert "Ne&xt teen" in titles and "Pre&vious teen" in titles
+    window.previous_teen_action.trigger()
+    qtbot.waitUntil(lambda: window.teen_list.current_teen_id() == first, timeout=WAIT)
+    qtbot.waitUntil(lambda: home.title.text().startswith(names[first]), timeout=WAIT)
