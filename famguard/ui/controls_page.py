@@ -407,19 +407,20 @@ class ControlsPage(QWidget):
         KeysFollowTheView(scroll)
 
         header = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        titles.addWidget(self.rule_notice)
-        # Under the line that says changes apply at once, not beside the title: once it names the
-        # change ("Undo “Duet and Stitch with your teen's videos”"), the button beside the title
-        # took the header's width and squeezed the teen's name into a column a word wide.
-        titles.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignLeft)
         header.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(titles, 1)
+        header.addWidget(self.title, 1)
         header.addWidget(self.unlink_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = self._layout = QVBoxLayout(self)
         layout.addLayout(header)
+        # Across the page, not in a column between "← Home" and "Unlink…": in a narrow page (150 %
+        # scale on 1024 × 768) the line that changes apply at once and a rule in force wrapped
+        # there into ~470 of 650 px, leaving the settings three lines (an outside tester).
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.rule_notice)
+        # Under the line that says changes apply at once, not beside the title: once it names the
+        # change ("Undo “Duet and Stitch with your teen's videos”"), the button beside the title
+        # took the header's width and squeezed the teen's name into a column a word wide.
+        layout.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(scroll, 1)
         self._refresh_undo()
 

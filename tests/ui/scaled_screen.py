@@ -21,6 +21,8 @@ from famguard.ui.common import settle_layouts
 from famguard.ui.main_window import FRAME_SETTLE_MS, MainWindow
 from famguard.ui.viewstate import TeenRow
 
+RULE_IN_FORCE = "“Exam weeks” until Sunday 20 December: daily limit 30 min, time away every day 22:00–07:00"
+
 
 def _settle(app: QApplication) -> None:
     QTest.qWait(FRAME_SETTLE_MS + 100)  # the window keeps its frame within the screen after this
@@ -88,6 +90,10 @@ def main(who: str) -> dict[str, object]:
         focused = QApplication.focusWidget()
         seen["tab_reached"] = focused.objectName() if focused is not None else ""
         seen["tab_target_whole"] = focused is not None and _in_view(focused, viewport)
+    # A temporary rule in force, said above the settings: they keep most of the page's height.
+    controls.show_rule(RULE_IN_FORCE)
+    _settle(app)
+    seen["settings_share_of_the_page_with_a_rule"] = round(settings.height() / controls.height(), 2)
     for name, dialog in _dialogs(window):  # the wider dialogs, as they open
         dialog.show()
         _settle(app)

@@ -83,15 +83,17 @@ def test_every_undo_names_the_teen_whole_in_a_small_window(qtbot) -> None:
 def test_a_long_name_shortens_the_undo_instead_of_widening_the_page(qtbot) -> None:
     """A name too long for the button: the page keeps the window's width (the button had widened it
     by 100 px, past the window's edge), the button shows the change shortened with "…", and a screen
-    reader and the tooltip get it whole."""
-    page = _small_page(qtbot, "Maximiliana-Josephine")
+    reader and the tooltip get it whole. (The button has the page's width: a name of 21 letters fit
+    once the button no longer shared a column with "← Home" and "Unlink…".)"""
+    long_name = "Maximiliana-Josephine Alexandra-Wilhelmina"
+    page = _small_page(qtbot, long_name)
     undo = page.findChild(QPushButton, "undoButton")
     for _field in _change_every_control(page):
         assert page.width() <= PAGE_WIDTH and page.minimumSizeHint().width() <= PAGE_WIDTH
         assert undo.geometry().right() <= page.width()
     assert "…" in undo.shown_text() and undo.shown_text().endswith("videos”"), undo.shown_text()
-    assert undo.accessibleName() == "Undo the change of Duet and Stitch with Maximiliana-Josephine's videos"
-    assert "Maximiliana-Josephine's videos" in undo.toolTip()
+    assert undo.accessibleName() == f"Undo the change of Duet and Stitch with {long_name}'s videos"
+    assert f"{long_name}'s videos" in undo.toolTip()
 
 
 def test_an_ampersand_in_the_name_is_shown_and_alt_u_stays_undo(qtbot) -> None:

@@ -54,3 +54,7 @@ def test_the_window_fits_a_683_pixel_screen_and_only_the_controls_scroll_sideway
         assert seen["tab_reached"] == seen["controls_cut_at_the_right"][0] and seen["tab_target_whole"], seen
     # The requests inbox opened 720 px wide, Close cut in half (an outside tester); the wizard too.
     assert seen["inbox_width"] <= 683 and seen["wizard_width"] <= 683, seen
+    # A rule in force and the line that changes apply at once wrapped in a column between "← Home"
+    # and "Unlink…", and left the settings about half the page here (a quarter with a notice under
+    # it, an outside tester); across the page, they leave the settings ~two thirds.
+    assert seen["settings_share_of_the_page_with_a_rule"] >= 0.55, seen
