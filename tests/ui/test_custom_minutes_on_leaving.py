@@ -15,6 +15,14 @@ from .test_flows import WAIT, demo_at, find
 pytestmark = pytest.mark.slow
 
 
+def _type(qtbot, spin, text: str, key: Qt.Key) -> None:
+    """Over what the custom box holds, as a guardian types it, then Tab or Enter."""
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), text)
+    qtbot.keyClick(spin, key)
+
+
 def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, launch):
     _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
     page = window.ensure_controls_page()
@@ -29,18 +37,12 @@ def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, 
     assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()
 
     # Typing the limit already set sends nothing and leaves its own choice checked, not "Custom:".
-    spin.setFocus()
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), "60")
-    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    _type(qtbot, spin, "60", Qt.Key.Key_Tab)
     qtbot.wait(200)
     assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()
     assert page.field_status("daily_limit_minutes") == ""  # nothing was sent
 
-    spin.setFocus()
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), "95")
-    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    _type(qtbot, spin, "95", Qt.Key.Key_Tab)
     # The value first: "✓ saved" can still be the status of the 1 h set before.
     qtbot.waitUntil(lambda: editor.value() == 95, timeout=WAIT)
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
@@ -60,10 +62,7 @@ def test_hours_and_minutes_typed_are_read_as_meant_and_a_guess_is_refused_in_wor
     assert editor.value() == 60
     spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
 
-    spin.setFocus()
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), "1.5")
-    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    _type(qtbot, spin, "1.5", Qt.Key.Key_Return)
     message = find(page, QLabel, "message_daily_limit_minutes")
     qtbot.waitUntil(lambda: "“1.5” is not a number of minutes" in message.text(), timeout=WAIT)
     assert "Nothing was changed" in message.text()
@@ -71,10 +70,29 @@ def test_hours_and_minutes_typed_are_read_as_meant_and_a_guess_is_refused_in_wor
     qtbot.wait(300)  # a change would be on its way by now
     assert editor.value() == 60 and page.field_status("daily_limit_minutes") == ""
 
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), "1.30")
-    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    _type(qtbot, spin, "1.30", Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.value() == 90, timeout=WAIT)
     assert spin.text() == "90 min"
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
     qtbot.waitUntil(lambda: "<b>1 h 30 min</b>" in panel.effective_text(), timeout=WAIT)
+
+
+def test_undo_takes_away_the_refusal_of_a_value_it_did_not_keep(qtbot, launch):
+    """After "2 h", a custom 721 min refused beside the box, then Ctrl+Z (back to 1 h): the "✗ …
+    outside the allowed 10–720 min" stayed beside the 1 h put back (an outside tester)."""
+    from PySide6.QtWidgets import QLabel
+
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("daily_limit_minutes")
+    qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+    _type(qtbot, spin, "721", Qt.Key.Key_Return)
+    message = find(page, QLabel, "message_daily_limit_minutes")
+    qtbot.waitUntil(lambda: message.text().startswith("✗"), timeout=WAIT)
+    assert editor.value() == 120
+    qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: editor.value() == 60, timeout=WAIT)
+    assert not message.isVisible() and message.text() == ""
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
