@@ -307,15 +307,17 @@ class _PageScroll(QScrollArea):
         super().__init__()
         self._squeezed_to: int | None = None
 
-    def squeeze_to(self, width: int | None) -> None:
+    def squeeze_to(self, width: int | None) -> bool:
+        """True when this changed how narrow it may be."""
         if width == self._squeezed_to:
-            return
+            return False
         self._squeezed_to = width
         # Long words wrap inside the page's width; a sideways scrollbar would hide half of a row.
         # Squeezed, the rows keep their narrowest layout and the page scrolls to their ends.
         sideways = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if width is None else Qt.ScrollBarPolicy.ScrollBarAsNeeded
         self.setHorizontalScrollBarPolicy(sideways)
         self.updateGeometry()
+        return True
 
     def natural_minimum_width(self) -> int:
         hint = super().minimumSizeHint()
@@ -424,11 +426,11 @@ class ControlsPage(QWidget):
         layout.addWidget(scroll, 1)
         self._refresh_undo()
 
-    def squeeze_to(self, width: int | None) -> None:
+    def squeeze_to(self, width: int | None) -> bool:
         """At most `width` wide, the rows scrolled sideways (None: as wide as the rows need), for a
-        screen narrower than the page beside the list of teens (MainWindow)."""
+        screen narrower than the page beside the list of teens (MainWindow). True when that changed."""
         margins = self.contentsMargins() + self._layout.contentsMargins()
-        self._scroll.squeeze_to(None if width is None else width - margins.left() - margins.right())
+        return self._scroll.squeeze_to(None if width is None else width - margins.left() - margins.right())
 
     def natural_minimum_width(self) -> int:
         """The page's minimum as its rows need it, squeezed or not."""

@@ -473,14 +473,15 @@ class MainWindow(QMainWindow):
         "Teen's phone", View) or a wider window brings the list back. `showing`: the phone is
         hidden and about to be shown. Then, when the screen is still too narrow for the page's
         minimum beside what else is shown (150 % scale on a 1024 × 768 screen), the page scrolls
-        sideways instead of running past the screen's edge (_SqueezablePages)."""
+        sideways instead of running past the screen's edge (_squeeze_pages_to_screen)."""
         phone, family = self.teen_phone, self._family
         if family is None:
             return
         docked = phone is not None and (showing or not phone.isHidden()) and not phone.isFloating()
         if phone is not None:
-            whole = self._width_beside_pages(phone, with_list=True) + self._widest_page_minimum()
-            fold = docked and self._room_width() < whole
+            fold = docked and (
+                self._room_width() < self._width_beside_pages(phone, with_list=True) + self._widest_page_minimum()
+            )
             if fold != self._teen_list.isHidden():
                 self._teen_list.setHidden(fold)
                 if fold:
@@ -507,13 +508,16 @@ class MainWindow(QMainWindow):
         room = screen.availableGeometry().width() - self.frame_size().width()
         beside = self._width_beside_pages(docked_phone, with_list=not self._teen_list.isHidden())
         allowed = max(NARROWEST_PAGE, room - beside)
+        changed = False
         for page in self._pages.values():
             squeeze_to = getattr(page, "squeeze_to", None)
             if callable(squeeze_to):
-                squeeze_to(allowed if _natural_minimum_width(page) > allowed else None)
-        # The stack's minimum follows its pages' through a posted layout request, which the
-        # window's layout, asked before it is handled, did not wait for (it kept the old one).
-        self._teen_pages.updateGeometry()
+                changed |= bool(squeeze_to(allowed if _natural_minimum_width(page) > allowed else None))
+        if changed:
+            # The stack's minimum follows its pages' through a posted layout request, which the
+            # window's layout, asked before it is handled, did not wait for (it kept the old one).
+            # Only then: this runs at every resize and every layout request of the pages.
+            self._teen_pages.updateGeometry()
 
     def _width_beside_pages(self, docked_phone: QWidget | None, *, with_list: bool) -> int:
         """What the window needs beside the teen's pages: its own margins, the list of teens when
