@@ -18,7 +18,7 @@ GETTING_STARTED = (
      "today's limit, whether the app is locked or muted right now, their requests, and the rules in "
      "plain words."),
     ("Answer requests", "A request for more time shows on the home, in the inbox (Ctrl+I) for all your teens, "
-     "and as a notification. Answer with +15 min, +30 min, +1 h, the rest of the day, or deny."),
+     "and as a notification. Answer with +15 min, +30 min, +1 h, what was asked, the rest of the day, or deny."),
     ("Change a rule", "“Change controls” (Alt+C on the home) opens every setting with a short explanation. "
      "A change applies when you make it; Undo (Ctrl+Z) puts it back. The mouse wheel only scrolls."),
     ("Offline", "Changes made without a connection are kept on this computer and sent when it is back."),

@@ -1,5 +1,6 @@
 """The requests inbox: every teen's requests for more time in one window — who, how much, the
-reason, when — answered with quick answers (+15 min, +30 min, +1 h, the rest of the day, deny),
+reason, when — answered with quick answers (+15 min, +30 min, +1 h, what each asked for, the rest
+of the day, deny),
 one or several at once (select rows; Ctrl+A selects all). Pure view: it emits the answer for the
 selected requests; `famguard.ui.inbox_presenter` sends them."""
 
@@ -38,11 +39,12 @@ from famguard.ui.common import (
 from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
+AS_ASKED = -2  # the answer "what each request asked for" (45 min to a request for 45 min)
 DENY = 0
 
 
 class InboxDialog(QDialog):
-    answer_requested = Signal(list, int)  # the selected requests, minutes (REST_OF_DAY, DENY)
+    answer_requested = Signal(list, int)  # the selected requests, minutes (AS_ASKED, REST_OF_DAY, DENY)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,18 +73,27 @@ class InboxDialog(QDialog):
         self.status = named(wrapping_label("", "inboxStatus"), "inboxStatus", "Inbox status")
         self.buttons: dict[int, QPushButton] = {}
         row = QHBoxLayout()
-        labels = {15: "+1&5 min", 30: "+&30 min", 60: "+1 &h", REST_OF_DAY: "&Rest of the day", DENY: "&Deny"}
-        for minutes in (*QUICK_ANSWERS, REST_OF_DAY, DENY):
+        labels = {15: "+1&5 min", 30: "+&30 min", 60: "+1 &h", AS_ASKED: "&As asked", REST_OF_DAY: "&Rest of the day"}
+        labels[DENY] = "&Deny"
+        names = {AS_ASKED: "asked", REST_OF_DAY: "rest"}
+        # "As asked": a request for 45 min (or 2 h) could be answered on the teen's home only, where
+        # its own button is; here the quick answers gave 30 min or 1 h (an outside tester).
+        for minutes in (*QUICK_ANSWERS, AS_ASKED, REST_OF_DAY, DENY):
             text = labels[minutes]
-            spoken = {REST_OF_DAY: "Allow the rest of the day", DENY: "Deny"}.get(
-                minutes, f"Allow {format_minutes(minutes)} more"
-            )
-            button = named(QPushButton(text), f"inboxAnswer_{minutes if minutes >= 0 else 'rest'}", spoken)
+            spoken = {
+                AS_ASKED: "Allow what each request asked for",
+                REST_OF_DAY: "Allow the rest of the day",
+                DENY: "Deny",
+            }.get(minutes, f"Allow {format_minutes(minutes)} more")
+            button = named(QPushButton(text), f"inboxAnswer_{names.get(minutes, minutes)}", spoken)
             # Not the dialog's default (a QDialog makes its first button one, drawn framed as if
             # Enter pressed it): Enter answers nothing here, and an outside tester took the framed
             # "+15 min" for the answer Enter would give.
             button.setAutoDefault(False)
             button.clicked.connect(lambda _c=False, m=minutes: self._answer(m))
+            if minutes == AS_ASKED:
+                button.setToolTip(plain_tooltip("Each selected request gets the time it asked for"))
+                button.setAccessibleDescription("Each selected request gets the time it asked for")
             if minutes == REST_OF_DAY:  # one answer grants at most GRANT_MAX: a morning's rest is more
                 most = format_minutes(GRANT_MAX)
                 button.setToolTip(plain_tooltip(f"Until midnight in each teen's time zone, {most} at most"))

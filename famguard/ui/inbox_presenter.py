@@ -54,7 +54,7 @@ class InboxPresenter(Presenter):
         dialog = self.dialog
         if dialog is None:
             return
-        from famguard.ui.inbox import DENY, REST_OF_DAY  # loaded with the dialog
+        from famguard.ui.inbox import AS_ASKED, DENY, REST_OF_DAY  # loaded with the dialog
 
         answers: list[Answer] = []
         earlier: list[TimeRequest] = []  # the rest of today is no answer to a request of a day gone by
@@ -62,6 +62,8 @@ class InboxPresenter(Presenter):
             today = self.home.today.get(request.teen_id)
             if minutes == DENY:
                 answers.append((request, False, None))
+            elif minutes == AS_ASKED:
+                answers.append((request, True, None))
             elif minutes == REST_OF_DAY and today is not None and request.date != today.day:
                 earlier.append(request)
             elif minutes == REST_OF_DAY:
