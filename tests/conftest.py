@@ -22,6 +22,12 @@ from tests.support.proxy import FaultProxy  # noqa: E402
 from tests.support.servers import FakeClock, LocalServer  # noqa: E402
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `slow` first (in their order): the suite runs in two processes (`-n 2`,
+    pyproject.toml), and a two-minute test handed out last would keep one of them busy alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "fast_path" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_read_paths"):
         metafunc.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"], indirect=True)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -164,20 +167,23 @@ def test_a_message_that_is_no_object_is_refused_quietly_and_the_app_answers_the_
     assert log.count("Another launch of FamGuard handed over") == 1
 
 
-def test_sigterm_quits_the_demo_as_quit_does_and_its_folder_goes(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+def test_sigterm_quits_the_demo_as_quit_does_and_its_folder_goes(data_dir: Path, monkeypatch) -> None:
     """Found by an outside tester: `kill -TERM` (a logout does the same) ended the demo where it
     stood, and its folder — the practice service's database and secret — stayed in /tmp (some 200
     of them there). It quits as the Quit menu does now; Ctrl+C in the terminal too."""
-    for number, sig in enumerate((signal.SIGTERM, signal.SIGINT)):
-        temporary = tmp_path / f"tmp{number}"
-        temporary.mkdir()
-        monkeypatch.setenv("TMPDIR", str(temporary))
-        demo = RunningApp("--demo")
-        demo.wait_for("Listening for other launches")
-        deadline = time.monotonic() + 30
-        while not list(temporary.glob("famguard-demo-*/*")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert list(temporary.glob("famguard-demo-*")), "the demo made no folder"
-        log = demo.stop(sig)
-        assert demo.process.returncode == 0, log
-        assert list(temporary.glob("famguard-demo-*")) == [], log
+    with ExitStack() as cleanup:
+        for number, sig in enumerate((signal.SIGTERM, signal.SIGINT)):
+            # A short folder: without XDG_RUNTIME_DIR, Qt puts the app's socket under TMPDIR, and a
+            # Unix socket's path must fit in 107 bytes (a pytest-xdist worker's tmp_path does not).
+            temporary = Path(tempfile.mkdtemp(prefix=f"fg{number}-"))
+            cleanup.callback(shutil.rmtree, temporary, ignore_errors=True)
+            monkeypatch.setenv("TMPDIR", str(temporary))
+            demo = RunningApp("--demo")
+            demo.wait_for("Listening for other launches")
+            deadline = time.monotonic() + 30
+            while not list(temporary.glob("famguard-demo-*/*")) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert list(temporary.glob("famguard-demo-*")), "the demo made no folder"
+            log = demo.stop(sig)
+            assert demo.process.returncode == 0, log
+            assert list(temporary.glob("famguard-demo-*")) == [], log
