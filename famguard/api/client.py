@@ -108,6 +108,11 @@ def _malformed_head(exc: requests.RequestException) -> bool:
     )
 
 
+def _refused(exc: requests.RequestException) -> bool:
+    """Whether nothing listens at the service's address (the connection refused)."""
+    return any(isinstance(item, ConnectionRefusedError) for item in _causes(exc))
+
+
 def _unreachable(exc: requests.RequestException, url: str, *, answered_before: bool = False) -> str:
     """Why the service could not be reached, told apart as far as the error says: nothing listens
     on that port, the name is unknown, or no route. (Whether changes are kept is the caller's to
@@ -118,7 +123,7 @@ def _unreachable(exc: requests.RequestException, url: str, *, answered_before: b
     host = parts.hostname or url
     port = parts.port or (443 if parts.scheme == "https" else 80)
     chain = _causes(exc)
-    if any(isinstance(item, ConnectionRefusedError) for item in chain):
+    if _refused(exc):
         if answered_before:
             return f"Nothing answers at {host} on port {port} any more: the service has stopped or is restarting."
         return f"Nothing answers at {host} on port {port}. Check the port in the service address."
@@ -308,7 +313,10 @@ class ApiClient:
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
                     continue
-                raise e.NetworkUnreachable(_unreachable(exc, url, answered_before=self.answered)) from None
+                words = _unreachable(exc, url, answered_before=self.answered)
+                if self.answered and _refused(exc):
+                    raise e.ServiceStopped(words) from None
+                raise e.NetworkUnreachable(words) from None
             except requests.exceptions.InvalidURL:
                 raise e.InsecureServerUrl("The service address is not valid.") from None
             except requests.RequestException:  # content decoding, …: all protocol trouble

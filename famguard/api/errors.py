@@ -33,6 +33,14 @@ class NetworkUnreachable(ApiError):
     title = "Can't reach the service"
 
 
+class ServiceStopped(NetworkUnreachable):
+    """Nothing listens any more where the service answered this client before (connection
+    refused): the service has stopped or is restarting — the parent's connection is fine, and the
+    app says so rather than "You are offline". Retried as any unreachable service is."""
+
+    title = "The service has stopped"
+
+
 class TimedOut(ApiError):
     kind = ErrorKind.OFFLINE
     title = "The service is not answering"

@@ -125,8 +125,9 @@ class SyncStatus:
     paused_until: datetime | None
     last_error: str | None
     # Not online because the service answered with a failure or a reply FamGuard cannot read (a
-    # 500, a cut-off or malformed answer), not because it cannot be reached: telling the parent
-    # "You are offline" then sent them to check a connection that was fine.
+    # 500, a cut-off or malformed answer), or because nothing answers any more where it answered
+    # before (it has stopped or is restarting), not because the connection is down: telling the
+    # parent "You are offline" then sent them to check a connection that was fine.
     service_problem: bool = False
 
 
@@ -187,7 +188,9 @@ class SyncEngine:
 
     def _set_online(self, online: bool, error: e.ApiError | None = None) -> None:
         message = error.message if error is not None else None
-        service_problem = error is not None and kind_of(error) is not ErrorKind.OFFLINE
+        service_problem = error is not None and (
+            kind_of(error) is not ErrorKind.OFFLINE or isinstance(error, e.ServiceStopped)
+        )
         changed = online != self._online or message != self._last_error or service_problem != self._service_problem
         self._online, self._last_error, self._service_problem = online, message, service_problem
         if online and self._paused_until is not None and self._paused_until <= datetime.now(self._paused_until.tzinfo):

@@ -185,8 +185,13 @@ def show_failure(window: MainWindow, tasks: TaskRunner, exc: BaseException) -> N
     elif kind is ErrorKind.SIGNED_OUT:
         log.info("Sign-in ended: %s", exc)
     elif kind is ErrorKind.OFFLINE:
+        from famguard.api.errors import ServiceStopped  # loaded by the services already
+
         log.info("Offline: %s", exc)
-        window.offline_banner.set_offline(True, 0)
+        # Where the service answered before and nothing answers now, it has stopped: the parent's
+        # connection is fine, and "You are offline" sent them to check it (an outside tester).
+        stopped = user_message(exc) if isinstance(exc, ServiceStopped) else None
+        window.offline_banner.set_offline(True, 0, problem=stopped)
     else:
         log.info("Failed: %s", exc)
         window.show_notice(f"✗ {user_message(exc)}", hide_after_ms=15000)

@@ -200,9 +200,13 @@ def test_a_service_that_answered_before_is_said_to_have_stopped_not_to_have_a_wr
         client.health()
     assert stopped.value.message.endswith("any more: the service has stopped or is restarting.")
     assert "Check the port" not in stopped.value.message
+    # Its own kind, so the app says "the service has stopped", not "You are offline" (the banner
+    # said so beside these words, an outside tester): the connection to the address was fine.
+    assert isinstance(stopped.value, e.ServiceStopped)
     with pytest.raises(e.NetworkUnreachable) as never:
         ApiClient(url, make_session(), retry=NO_WAIT).health()
     assert never.value.message.endswith("Check the port in the service address.")
+    assert not isinstance(never.value, e.ServiceStopped)
 
 
 # --- code rules --------------------------------------------------------------------------------

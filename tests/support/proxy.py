@@ -3,7 +3,8 @@
 Bytes are forwarded unchanged unless a fault says otherwise. Network-wide conditions apply to
 every request: `latency` (seconds each request waits before it is forwarded), `jitter` (a random
 extra wait up to that many seconds) and `set_offline(True)` (the port refuses connections and
-open ones are cut, as when the Wi-Fi drops). Faults aimed at particular requests are armed with
+open ones are cut, as when the service stops: a client it answered before is told "Nothing
+answers … any more", one it never answered "You are offline"). Faults aimed at particular requests are armed with
 `fault(kind, match, times, after)` and hit the replies to requests whose request line ("GET
 /v1/me") contains `match`:
 

@@ -31,6 +31,13 @@ CASES: dict[str, tuple[Callable[[], BaseException], ErrorKind, str]] = {
         ErrorKind.OFFLINE,
         OFFLINE_WORDS,
     ),
+    "service stopped": (
+        lambda: api_errors.ServiceStopped(
+            "Nothing answers at 127.0.0.1 on port 8123 any more: the service has stopped or is restarting."
+        ),
+        ErrorKind.OFFLINE,
+        "⚠ Nothing answers at 127.0.0.1 on port 8123 any more: the service has stopped or is restarting.",
+    ),
     "refused": (
         lambda: api_errors.ServerError("The service had a problem (500). Try again in a moment.", code="internal"),
         ErrorKind.REFUSED,
@@ -95,7 +102,10 @@ def test_each_error_kind_tells_the_parent_the_right_thing(qtbot, family_shown, c
     controller.family.refresh_teens()
     if kind is ErrorKind.OFFLINE:
         qtbot.waitUntil(lambda: window.offline_banner.isVisible(), timeout=WAIT)
-        assert OFFLINE_WORDS in window.offline_banner.text()
+        assert told in window.offline_banner.text()
+        if case == "service stopped":  # the connection was fine: not "You are offline" (an outside tester)
+            assert OFFLINE_WORDS not in window.offline_banner.text()
+            assert "sent when the service works again" in window.offline_banner.text()
         assert not window.notice.isVisible()
         # Found from outside: one call that could not reach the service (here the only one: the
         # service is up) kept "You are offline" up for good while every sync went through. The

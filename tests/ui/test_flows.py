@@ -362,7 +362,9 @@ def test_a_change_the_server_refuses_shows_its_reason_and_retry(qtbot, launch, p
 
 
 @pytest.mark.usefixtures("real_keyring")
-def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, proxy, guardian, linked) -> None:
+def test_edits_wait_while_the_service_is_stopped_and_go_out_when_it_is_back(
+    qtbot, launch, proxy, guardian, linked
+) -> None:
     controller = launch()
     sign_in(qtbot, controller, proxy.url, guardian)
     wait_teen_page(qtbot, controller, "Maya")
@@ -371,9 +373,12 @@ def test_offline_edits_wait_and_go_out_when_the_network_returns(qtbot, launch, p
     qtbot.keyClick(find(page, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
     banner = controller.window.offline_banner
     qtbot.waitUntil(lambda: banner.isVisible() and "1 change is waiting" in banner.text(), timeout=WAIT)
-    # the connection, not the service (test_service_problem.py has the other side)
-    assert banner.text().startswith("⚠ You are offline.") and "when the connection is back" in banner.text()
-    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    # The port that answered refuses now: the service has stopped, the connection is fine (it said
+    # "You are offline", an outside tester). A connection that is down: test_error_kinds.py.
+    assert banner.text().startswith(f"⚠ Nothing answers at 127.0.0.1 on port {proxy.port} any more: the service has")
+    assert "1 change is waiting and will be sent when the service works again." in banner.text()
+    assert "offline" not in banner.text()
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when the service works again")
     qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_40"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2 changes are waiting" in banner.text(), timeout=WAIT)
     assert linked.api.my_controls().controls.search_enabled is True  # nothing reached the teen yet

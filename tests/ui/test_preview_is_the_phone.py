@@ -116,7 +116,7 @@ def test_an_edit_still_waiting_to_be_sent_is_not_on_the_teens_view(qtbot, launch
     page = controller.window.ensure_controls_page()
     controller.window.show_page("controls")  # back from the phone page (show_teen_page stays on it)
     click(qtbot, find(page, QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
-    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when the service works again")
     assert teen.api.my_controls().controls.search_enabled  # the phone: still on
     trust.reload(controller.family.current)  # (what an outbox notice does)
     tasks = controller.family.tasks

@@ -28,7 +28,7 @@ def _offline_with_one_change(qtbot, launch, restartable):
     controller.window.closing.connect(lambda: closed.append(True))
     restartable.stop()
     qtbot.keyClick(find(controller.window.ensure_controls_page(), QCheckBox, "search_enabled_check"), Qt.Key.Key_Space)
-    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when the service works again")
     return controller, teen, closed
 
 
