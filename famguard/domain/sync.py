@@ -4,6 +4,8 @@ It lives in the domain because the store, the services and the ui may all import
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -22,8 +24,44 @@ OPEN_STATES = (SyncState.PENDING, SyncState.SENDING, SyncState.CONFLICT)  # what
 FINISHED_STATES = (SyncState.SAVED, SyncState.REJECTED)
 
 
-def not_reached_words(unsent: int) -> str:
-    """The changes that have not reached the service, counted in words ("1 change has not reached
-    the service yet."): the first line of the sign-out and quit questions."""
-    changes = "1 change has" if unsent == 1 else f"{unsent} changes have"
-    return f"{changes} not reached the service yet."
+MOST_TEENS_NAMED = 3
+MOST_SETTINGS_NAMED = 4
+
+
+@dataclass(frozen=True)
+class UnsentSummary:
+    """The changes that have not reached the service: how many (outbox rows, as
+    `unsent_count`) and, by teen's name, the settings they change (field names, in the order
+    they were first changed)."""
+
+    count: int = 0
+    by_teen: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def not_reached_words(unsent: int | UnsentSummary) -> str:
+    """The changes that have not reached the service, counted and, when known, named ("1 change
+    has not reached the service yet: Maya's “Search”."): the first line of the sign-out and quit
+    questions and of the notice of a start whose keyring cannot be read. Only counted, a parent
+    could not tell which of their edits the phone does not have yet (an outside tester)."""
+    count = unsent.count if isinstance(unsent, UnsentSummary) else unsent
+    changes = "1 change has" if count == 1 else f"{count} changes have"
+    named = unsent.by_teen if isinstance(unsent, UnsentSummary) else ()
+    if not named:
+        return f"{changes} not reached the service yet."
+    return f"{changes} not reached the service yet: {_named(named)}."
+
+
+def _named(by_teen: Sequence[tuple[str, Sequence[str]]]) -> str:
+    from famguard.domain.controls import SPECS  # the labels; loaded long before anyone asks
+
+    def settings(fields: Sequence[str]) -> str:
+        labels = [f"“{SPECS[f].label if f in SPECS else f}”" for f in fields[:MOST_SETTINGS_NAMED]]
+        if len(fields) > MOST_SETTINGS_NAMED:
+            labels.append(f"{len(fields) - MOST_SETTINGS_NAMED} more")
+        return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+    teens = [f"{name}'s {settings(fields)}" for name, fields in by_teen[:MOST_TEENS_NAMED]]
+    if len(by_teen) > MOST_TEENS_NAMED:
+        others = len(by_teen) - MOST_TEENS_NAMED
+        teens.append(f"settings of {others} more teen{'s' if others > 1 else ''}")
+    return "; ".join(teens)

@@ -28,7 +28,7 @@ from famguard.credentials import CredentialError, CredentialStore
 from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import Account, Role
 from famguard.domain.plain_text import harmless
-from famguard.domain.sync import not_reached_words
+from famguard.domain.sync import UnsentSummary, not_reached_words
 from famguard.services.events import NoticeKind, Notifier
 from famguard.services.family import FamilyService
 from famguard.services.insight import InsightService
@@ -113,6 +113,10 @@ class AccountSession:
     def unsent_changes(self) -> int:
         """Changes still pending, being sent or in conflict (what sign-out would lose)."""
         return self.store.unsent_count()
+
+    def unsent_summary(self) -> UnsentSummary:
+        """The same changes, named: by teen, the settings they change (what the questions say)."""
+        return self.store.unsent_summary()
 
     def stay_offline(self) -> None:
         """A session opened from the local store (`SessionService.open_cached`) that will not be

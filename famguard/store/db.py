@@ -22,7 +22,7 @@ from famguard import paths
 from famguard.domain.controls import etag_version
 from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import SYSTEM_ACTOR, TeenSummary, TimeRequest, UsageDay
-from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, SyncState
+from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, SyncState, UnsentSummary
 from famguard.store import codec
 
 if TYPE_CHECKING:
@@ -455,6 +455,18 @@ class AccountStore:
             sql += f" AND state IN ({', '.join('?' * len(states))})"
             args.extend(states)
         return [self._from_row(r) for r in self._query(sql + " ORDER BY id", args)]
+
+    def unsent_summary(self) -> UnsentSummary:
+        """The changes `unsent_count` counts, named: by teen (their cached name), the settings."""
+        with self._lock:
+            changes = self.changes(states=OPEN_STATES)
+            names = {teen.id: teen.display_name for teen in self.teens()}
+        by_teen: dict[str, list[str]] = {}
+        for change in changes:
+            fields = by_teen.setdefault(change.teen_id, [])
+            fields.extend(field for field in change.fields if field not in fields)
+        named = tuple((names.get(teen_id, "a teen"), tuple(fields)) for teen_id, fields in by_teen.items())
+        return UnsentSummary(len(changes), named)
 
     def unsent_count(self) -> int:
         marks = ", ".join("?" * len(OPEN_STATES))

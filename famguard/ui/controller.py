@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 from famguard.domain.errors import ErrorKind, FamGuardError, about_the_address, kind_of, user_message
-from famguard.domain.sync import not_reached_words
+from famguard.domain.sync import UnsentSummary, not_reached_words
 from famguard.ui.collector import GuiThreadCollector
 from famguard.ui.family_painted import when_family_painted
 from famguard.ui.family_presenter import FamilyPresenter
@@ -56,10 +56,15 @@ DEMO_STARTING_NOTICE = (
 
 # What the start-up work hands to the GUI thread: the sign-in service, the settings, the account
 # to resume (server, email), a keyring problem to mention, and the resumed session (or why not).
-# ... and the changes of the family shown from the store still waiting to be sent, counted when
-# the keyring does not confirm it (they are sent once the guardian signs in again).
+# ... and the changes of the family shown from the store still waiting to be sent, counted and
+# named when the keyring does not confirm it (they are sent once the guardian signs in again).
 Started = tuple[
-    "SessionService", Settings, "tuple[str, str] | None", "str | None", "AccountSession | BaseException | None", int
+    "SessionService",
+    Settings,
+    "tuple[str, str] | None",
+    "str | None",
+    "AccountSession | BaseException | None",
+    UnsentSummary,
 ]
 # What the first, local part of the start-up hands over: the settings, the sign-in service and the
 # remembered guardian's session opened from the local store alone (None: nothing to show yet).
@@ -269,10 +274,10 @@ class AppController(QObject):
                     resumed = sessions.resume(*remembered, offline_ok=True)
             except Exception as exc:  # handled like a failed resume, on the GUI thread
                 resumed = exc
-        waiting = 0
+        waiting = UnsentSummary()
         if cached is not None and resumed is not cached:
             try:
-                waiting = cached.unsent_changes()
+                waiting = cached.unsent_summary()
             except Exception:  # noqa: BLE001 - a courtesy: the changes stay in the outbox either way
                 log.warning("Could not count the changes waiting in the local store")
         return sessions, settings, remembered, keyring_problem, resumed, waiting
@@ -302,12 +307,12 @@ class AppController(QObject):
         if keyring_problem:
             self._keyring_notice = f"ℹ {keyring_problem}"
             self.window.sign_in.set_keyring_available(False, keyring_problem)
-            if waiting:
+            if waiting.count:
                 # Changes made before, still in the outbox, wait for this account's next sign-in:
-                # said, since the quit question promised them "the next time FamGuard is open and
-                # online" — in a notice of their own, which the sign-in form leaves up (it says the
-                # keyring's problem itself, and hides that notice).
-                them = "it" if waiting == 1 else "them"
+                # said, and named, since the quit question promised them "the next time FamGuard is
+                # open and online" — in a notice of their own, which the sign-in form leaves up (it
+                # says the keyring's problem itself, and hides that notice).
+                them = "it" if waiting.count == 1 else "them"
                 self.window.show_notice(f"ℹ {not_reached_words(waiting)} Sign in to send {them}.")
             else:
                 self.window.show_notice(self._keyring_notice)
@@ -498,7 +503,7 @@ class AppController(QObject):
             return True
         if self._quit_question is None:
             self._quit_question = self.tasks.run(
-                session.unsent_changes,
+                session.unsent_summary,
                 on_success=partial(self._confirm_quit, session),
                 on_error=partial(self._count_failed, session),
                 name="count unsent",
@@ -507,15 +512,15 @@ class AppController(QObject):
 
     def _count_failed(self, session: AccountSession, exc: BaseException) -> None:
         log.warning("Quitting without counting the unsent changes: %s", exc)  # they stay in the outbox
-        self._confirm_quit(session, 0)
+        self._confirm_quit(session, UnsentSummary())
 
-    def _confirm_quit(self, session: AccountSession, unsent: int) -> None:
+    def _confirm_quit(self, session: AccountSession, unsent: UnsentSummary) -> None:
         from famguard.ui.dialogs import confirm_quit
 
         self._quit_question = None
         if self._closing or session is not self.session:  # signed out or closed meanwhile
             return
-        if unsent and not confirm_quit(self.window, unsent):
+        if unsent.count and not confirm_quit(self.window, unsent):
             self.window.return_focus()
             return
         self.window.quit_now()
@@ -526,9 +531,9 @@ class AppController(QObject):
         session = self.session
         if session is None:
             return
-        self.tasks.run(session.unsent_changes, on_success=self._confirm_sign_out, name="count unsent")
+        self.tasks.run(session.unsent_summary, on_success=self._confirm_sign_out, name="count unsent")
 
-    def _confirm_sign_out(self, unsent: int) -> None:
+    def _confirm_sign_out(self, unsent: UnsentSummary) -> None:
         session = self.session
         from famguard.ui.dialogs import confirm_sign_out
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.control_words import control_label
 from famguard.domain.controls import SPECS
-from famguard.domain.sync import not_reached_words
+from famguard.domain.sync import UnsentSummary, not_reached_words
 from famguard.domain.values import short_day
 from famguard.ui.common import ampersands_as_letters, heading, named, plain_label, shown_as_typed, wrapping_label
 
@@ -175,10 +175,10 @@ def ask_without_blocking(box: QMessageBox, acting: QPushButton, then: Callable[[
     return box
 
 
-def confirm_quit(parent: QWidget, unsent: int) -> bool:
+def confirm_quit(parent: QWidget, unsent: UnsentSummary) -> bool:
     """Ask before quitting with changes that have not reached the service: they are kept, but the
     teen's phone keeps the old settings until FamGuard is open and online again."""
-    kept = "It is kept on this computer and sent" if unsent == 1 else "They are kept on this computer and sent"
+    kept = "It is kept on this computer and sent" if unsent.count == 1 else "They are kept on this computer and sent"
     box, quit_button = safe_question(
         parent,
         "quitDialog",
@@ -194,18 +194,18 @@ def confirm_quit(parent: QWidget, unsent: int) -> bool:
     return box.clickedButton() is quit_button
 
 
-def confirm_sign_out(parent: QWidget, unsent: int) -> bool:
+def confirm_sign_out(parent: QWidget, unsent: UnsentSummary) -> bool:
     """Ask before signing out; warn when changes have not reached the service yet."""
-    lost = "it will be lost" if unsent == 1 else "they will be lost"
+    lost = "it will be lost" if unsent.count == 1 else "they will be lost"
     box, sign_out = safe_question(
         parent,
         "signOutDialog",
         "FamGuard — Sign out",
-        not_reached_words(unsent) if unsent else "Sign out of FamGuard on this computer?",
-        f"If you sign out now {lost}. Sign out anyway?" if unsent else "",
+        not_reached_words(unsent) if unsent.count else "Sign out of FamGuard on this computer?",
+        f"If you sign out now {lost}. Sign out anyway?" if unsent.count else "",
         "Sign &out",
         "&Stay signed in",
-        icon=QMessageBox.Icon.Warning if unsent else QMessageBox.Icon.Question,
+        icon=QMessageBox.Icon.Warning if unsent.count else QMessageBox.Icon.Question,
     )
     box.exec()
     return box.clickedButton() is sign_out

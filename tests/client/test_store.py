@@ -15,7 +15,7 @@ import pytest
 
 from famguard.domain.controls import controls_to_json, defaults_for_age
 from famguard.domain.models import ActivityEntry, Actor, Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
-from famguard.domain.sync import SyncState
+from famguard.domain.sync import SyncState, UnsentSummary, not_reached_words
 from famguard.store import AccountStore, StoreError, database_path
 from famguard.store import db as store_db
 
@@ -345,3 +345,33 @@ def test_what_the_guardian_sees_never_goes_back_while_changes_are_confirmed(
     writer.join()
     assert not went_back, f"the old limit was shown again {len(went_back)} times, e.g. {went_back[:3]}"
     assert engine.displayed_controls("t1").daily_limit_minutes == 110
+
+
+def test_the_changes_not_sent_are_named_by_teen_and_setting(store: AccountStore) -> None:
+    """What the quit and sign-out questions and a locked keyring's notice name: each teen's
+    settings in the order first changed, the finished ones left out, the count as `unsent_count`."""
+    linked = datetime(2026, 1, 1, tzinfo=UTC)
+    store.replace_teens([TeenSummary("t1", "Maya", 14, linked), TeenSummary("t2", "Leo", 16, linked)])
+    store.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, None)
+    store.queue_change("t2", {"time_away": []}, {"time_away": None}, None)
+    store.queue_change("t1", {"comments": "no_one", "search_enabled": True}, {"comments": "friends"}, None)
+    saved = store.queue_change("t2", {"downloads": False}, {"downloads": True}, None)
+    store.mark_rejected(saved.id, "Not available under 16")
+    summary = store.unsent_summary()
+    assert summary.count == store.unsent_count() == 3
+    assert summary.by_teen == (("Maya", ("search_enabled", "comments")), ("Leo", ("time_away",)))
+    assert not_reached_words(summary) == (
+        "3 changes have not reached the service yet: Maya's “Search” and “Comments on your teen's videos”; "
+        "Leo's “Time away”."
+    )
+
+
+def test_many_changes_are_named_up_to_a_few_and_counted_beyond() -> None:
+    fields = ("search_enabled", "comments", "time_away", "downloads", "quiet_hours", "private_account")
+    teens = tuple((name, fields[:1]) for name in ("Ana", "Ben", "Cleo", "Dev", "Eli"))
+    assert not_reached_words(UnsentSummary(9, (("Maya", fields), *teens))) == (
+        "9 changes have not reached the service yet: Maya's “Search”, “Comments on your teen's videos”, "
+        "“Time away”, “Downloads of your teen's videos” and 2 more; Ana's “Search”; Ben's “Search”; "
+        "settings of 3 more teens."
+    )
+    assert not_reached_words(2) == "2 changes have not reached the service yet."

@@ -411,7 +411,9 @@ def test_a_returning_guardian_whose_keyring_is_locked_gets_the_sign_in_form_told
         assert LOCKED_MESSAGE in find(again.window, QLabel, "keepSignedInReason").text()
         qtbot.wait(200)  # whatever the form does once shown
         assert again.window.notice.isVisible()
-        assert again.window.notice.text() == "ℹ 1 change has not reached the service yet. Sign in to send it."
+        assert again.window.notice.text() == (  # named: which edit the phone does not have yet
+            "ℹ 1 change has not reached the service yet: Maya's “Daily screen-time limit”. Sign in to send it."
+        )
 
     # Unlocked: the guardian signs in, and the change goes, once.
     sign_in(qtbot, again, proxy.url, guardian)

@@ -418,7 +418,7 @@ def test_sign_out_warns_about_unsent_changes(qtbot, launch, proxy, guardian, tee
     monkeypatch.setattr(QMessageBox, "exec", answer)
     controller.window.sign_out_action.trigger()
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
-    assert asked == ["1 change has not reached the service yet."]
+    assert asked == ["1 change has not reached the service yet: Maya's “Search”."]
     assert controller.session is not None and controller.window.current_screen() == "familyView"
 
 

@@ -42,7 +42,7 @@ def test_quitting_with_an_unsent_change_asks_and_enter_keeps_the_app_open(qtbot,
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
     assert asked == [
         (
-            "1 change has not reached the service yet.",
+            "1 change has not reached the service yet: Maya's “Search”.",
             "It is kept on this computer and sent the next time FamGuard is open and online; until then your "
             "teen's phone keeps the settings it has. Quit anyway?",
         )
@@ -68,7 +68,7 @@ def test_quitting_anyway_keeps_the_change_for_the_next_start(qtbot, launch, rest
     asked = answer_next_question(qtbot, "Quit anyway")
     window.close()  # the window's close button quits as Ctrl+Q does (no tray here)
     qtbot.waitUntil(lambda: closed == [True], timeout=WAIT)
-    assert asked[0][0] == "1 change has not reached the service yet."
+    assert asked[0][0] == "1 change has not reached the service yet: Maya's “Search”."
     stop_app(controller)
 
     restartable.start()

@@ -1,17 +1,19 @@
 """The sign-out question (famguard.ui.dialogs.confirm_sign_out) as the guardian reads and answers it:
-the number of unsent changes and the words after it agree, and Enter keeps the guardian signed in."""
+the number of unsent changes and the words after it agree, the changes are named by teen and
+setting, and Enter keeps the guardian signed in."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QWidget
 
+from famguard.domain.sync import UnsentSummary
 from famguard.ui.dialogs import confirm_sign_out
 
 from .conftest import answer_next_question
 
 
-def _ask(qtbot, unsent: int) -> tuple[str, str, bool]:
+def _ask(qtbot, unsent: UnsentSummary) -> tuple[str, str, bool]:
     parent = QWidget()
     qtbot.addWidget(parent)
     asked = answer_next_question(qtbot)  # Enter
@@ -23,9 +25,18 @@ def _ask(qtbot, unsent: int) -> tuple[str, str, bool]:
 @pytest.mark.parametrize(
     ("unsent", "text", "informative"),
     [
-        (1, "1 change has not reached the service yet.", "If you sign out now it will be lost. Sign out anyway?"),
-        (3, "3 changes have not reached the service yet.", "If you sign out now they will be lost. Sign out anyway?"),
-        (0, "Sign out of FamGuard on this computer?", ""),
+        (
+            UnsentSummary(1, (("Maya", ("search_enabled",)),)),
+            "1 change has not reached the service yet: Maya's “Search”.",
+            "If you sign out now it will be lost. Sign out anyway?",
+        ),
+        (
+            UnsentSummary(3, (("Maya", ("daily_limit_minutes", "comments")), ("Leo", ("time_away",)))),
+            "3 changes have not reached the service yet: Maya's “Daily screen-time limit” and “Comments on "
+            "your teen's videos”; Leo's “Time away”.",
+            "If you sign out now they will be lost. Sign out anyway?",
+        ),
+        (UnsentSummary(), "Sign out of FamGuard on this computer?", ""),
     ],
 )
 def test_the_question_agrees_with_its_count_and_enter_stays_signed_in(qtbot, unsent, text, informative) -> None:
