@@ -90,6 +90,16 @@ def main(who: str) -> dict[str, object]:
         focused = QApplication.focusWidget()
         seen["tab_reached"] = focused.objectName() if focused is not None else ""
         seen["tab_target_whole"] = focused is not None and _in_view(focused, viewport)
+    window.show_page("screen_time")  # a week of use: the chart, its summary and the day's figures
+    _settle(app)
+    _show_week(window)
+    _settle(app)
+    usage = window.findChild(QScrollArea, "screenTimeScroll")
+    seen["screen_time_scroll_sideways"] = usage.horizontalScrollBar().isVisible()
+    seen["screen_time_summary_whole"] = _in_view(usage.widget().findChild(QWidget, "usageSummary"), usage.viewport())
+    seen["screen_time_dates_under_bars"] = len(usage.widget().findChild(QWidget, "usageChart").labelled())
+    window.show_page("controls")
+    _settle(app)
     # A temporary rule in force, said above the settings: they keep most of the page's height.
     controls.show_rule(RULE_IN_FORCE)
     _settle(app)
@@ -100,6 +110,19 @@ def main(who: str) -> dict[str, object]:
         seen[f"{name}_width"] = dialog.frameGeometry().width()
         dialog.close()
     return seen
+
+
+def _show_week(window: MainWindow) -> None:
+    from datetime import date, timedelta
+
+    from famguard.domain.models import UsageDay
+    from famguard.domain.usage_chart import build_chart
+    from famguard.ui.screen_time_page import ScreenTimePage
+
+    today = date.today()
+    page = window.page("screen_time", ScreenTimePage)
+    page.show_teen("t1", "Maya")
+    page.show_chart(build_chart([UsageDay(today - timedelta(days=n), 45 + 9 * n, 60, 0) for n in range(7)], today, 7))
 
 
 def _dialogs(window: MainWindow) -> list[tuple[str, QWidget]]:
