@@ -484,6 +484,7 @@ class MainWindow(QMainWindow):
             )
             if fold != self._teen_list.isHidden():
                 self._teen_list.setHidden(fold)
+                self._list_keys_to_actions(fold)
                 if fold:
                     # The family's smaller minimum reaches the window through posted layout requests; a
                     # phone shown, or a page grown, before they are handled was added to the old one,
@@ -494,6 +495,15 @@ class MainWindow(QMainWindow):
                 # dock was squeezed to its minimum while the list still took its place.
                 QTimer.singleShot(0, self, self._widen_teen_phone)  # once the layout knows the list is gone
         self._squeeze_pages_to_screen(phone if docked else None)
+
+    def _list_keys_to_actions(self, folded: bool) -> None:
+        """The list's buttons answer Alt+A ("Add a teen") and Alt+I ("Requests inbox"). Folded
+        away, they did not, and the keys reached the box with the focus: Alt+A typed an "a" into
+        the phone's Reason field (the 150 % tester). While the list is folded, the menu's actions
+        take those keys; shown, its buttons have them again (both at once, neither would answer)."""
+        new = QKeySequence.keyBindings(QKeySequence.StandardKey.New)
+        self.add_teen_action.setShortcuts([*new, QKeySequence("Alt+A")] if folded else new)
+        self.inbox_action.setShortcuts([QKeySequence("Ctrl+I"), *([QKeySequence("Alt+I")] if folded else [])])
 
     def _squeeze_pages_to_screen(self, docked_phone: QWidget | None) -> None:
         """How narrow the teen's pages may be: their own minimum, unless the screen (not the

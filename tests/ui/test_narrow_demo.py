@@ -252,3 +252,37 @@ def test_with_the_list_folded_for_the_phone_the_keyboard_and_the_view_menu_go_to
     window.previous_teen_action.trigger()
     qtbot.waitUntil(lambda: window.teen_list.current_teen_id() == first, timeout=WAIT)
     qtbot.waitUntil(lambda: home.title.text().startswith(names[first]), timeout=WAIT)
+
+
+def test_with_the_list_folded_alt_a_and_alt_i_still_add_a_teen_and_open_the_inbox(qtbot, launch):
+    """Alt+A ("Add a teen") and Alt+I ("Requests inbox") are the list's buttons' keys. With the list
+    folded for the phone, they reached the box with the focus instead: Alt+A typed an "a" into the
+    phone's Reason field (the 150 % tester). They open the wizard and the inbox, and type nothing."""
+    controller, window, panel = demo_with_phone(qtbot, launch)
+    qtbot.waitUntil(lambda: window.teen_list.isHidden(), timeout=WAIT)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
+    panel.reason_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reason_edit, timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    inbox = controller.family.inbox
+    qtbot.waitUntil(lambda: inbox.dialog is not None and inbox.dialog.isVisible(), timeout=WAIT)
+    inbox.dialog.close()
+    window.activateWindow()
+    panel.reason_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.reason_edit, timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    pairing = controller.family.pairing
+    qtbot.waitUntil(lambda: pairing.wizard is not None and pairing.wizard.isVisible(), timeout=WAIT)
+    assert panel.reason_edit.text() == ""  # nothing typed by either
+
+    # With the list shown again (the phone hidden), its buttons answer those keys: one answer each.
+    pairing.wizard.close()
+    panel.toggleViewAction().trigger()  # "Teen's phone" in the demo bar (Ctrl+T): hidden
+    qtbot.waitUntil(lambda: not window.teen_list.isHidden(), timeout=WAIT)
+    clicked: list[bool] = []
+    window.teen_list.add_button.clicked.connect(lambda: clicked.append(True))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
+    _press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: clicked == [True], timeout=WAIT)
