@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from famguard.domain.models import MAX_REQUEST_REASON
+from famguard.domain.today import GRANT_MAX, GRANT_MIN
 from famguard.ui.common import (
     KeyboardParking,
     escaped,
@@ -32,10 +32,11 @@ from famguard.ui.common import (
     named,
     one_line,
     page_scroll,
+    plain_tooltip,
     show_words,
     wrapping_label,
 )
-from famguard.ui.deliberate import WheelGuard
+from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
 from famguard.ui.teen_view_widget import TeenViewData, TeenViewWidget
 
 PAIRING_STATES = ("idle", "busy", "redeemed", "waiting", "linked")
@@ -110,10 +111,10 @@ class TeenPhonePanel(QDockWidget):
         self.use_button.toggled.connect(self._use_toggled)
         self.add_button = named(QPushButton("+&5 min"), "teenAdd5Button", "Add 5 minutes of use")
         self.add_button.clicked.connect(lambda: self.add_minutes_requested.emit(5))
-        self.more_spin = named(QSpinBox(), "teenMoreSpin", "Extra minutes to ask for")
-        self.more_spin.setRange(5, 240)
-        self.more_spin.setValue(MORE_TIME_ASKED)
-        self.more_spin.setSuffix(" min")
+        # Typed freely and checked on asking, as every minutes box: a spin box held to 5–240 took
+        # "300" as "30" without a word (the 150 % tester).
+        self.more_spin = minutes_box("teenMoreSpin", "Extra minutes to ask for", MORE_TIME_ASKED)
+        self.more_spin.setToolTip(plain_tooltip(f"{range_text((GRANT_MIN, GRANT_MAX))}; or hours and minutes (1:30)"))
         self.reason_edit = one_line(named(QLineEdit(), "teenReasonEdit", "Reason"))
         self.reason_edit.setPlaceholderText("e.g. finishing a school project")
         # What the service takes: a longer one pasted was answered "Some values are not valid." Cut
@@ -263,6 +264,12 @@ class TeenPhonePanel(QDockWidget):
         more time" asked twice — the first answered fast enough for the button to take the second
         click, asking again without the reason (cleared once taken), and the guardian's "+30 min"
         to both gave an hour (a parent trying the demo)."""
+        refused = minutes_refused(self.more_spin, (GRANT_MIN, GRANT_MAX))
+        if refused is not None:
+            show_words(self.usage_message, f"✗ Extra time: {refused}. Nothing was asked.")
+            self.more_spin.setFocus()
+            self.more_spin.selectAll()
+            return
         minutes = self.more_spin.value()
         since = time.monotonic() - self._asked_at
         if minutes == self._asked_minutes and since < QApplication.doubleClickInterval() / 1000:
