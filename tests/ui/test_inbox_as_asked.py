@@ -41,6 +41,8 @@ def test_as_asked_gives_each_selected_request_its_own_minutes_from_the_keyboard(
     qtbot.keyClick(inbox.table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # its mnemonic
 
     qtbot.waitUntil(lambda: inbox.table.rowCount() == 0, timeout=WAIT)
+    # The answers' outcome follows both answers (the list may empty first, from the service's news).
+    qtbot.waitUntil(lambda: not inbox.status.text().startswith("Sending"), timeout=WAIT)
     status = inbox.status.text()
     assert status.startswith("✓ Allowed "), status
     assert "45 min more for Leo" in status and "1 h 40 min more for Maya" in status, status
