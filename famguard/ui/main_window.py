@@ -40,6 +40,7 @@ from famguard.ui.common import (
     ampersands_as_letters,
     heading,
     named,
+    plain_tooltip,
     settle_layouts,
     wrapping_label,
 )
@@ -56,6 +57,8 @@ WINDOW_TITLE = "FamGuard"
 HOME_PAGE = "home"
 CONTROLS_PAGE = "controls"
 SCREEN_TIME_PAGE = "screen_time"
+DEMO_WORDS = "Practice family — nothing here is real or saved."
+DEMO_WORDS_SHORT = "Practice family, not real."
 HISTORY_PAGE = "history"
 PHONE_PAGE = "phone"
 # After the first paint (or a resize) of the window, when its frame is known: see _keep_frame_within_screen.
@@ -372,7 +375,7 @@ class MainWindow(QMainWindow):
         self.demo_badge.setStyleSheet(
             "#demoBadge { background: #6a1b9a; color: white; font-weight: bold; border-radius: 3px; padding: 2px; }"
         )
-        self.demo_text = QLabel("  Practice family — nothing here is real or saved.  ")
+        self.demo_text = named(QLabel(f"  {DEMO_WORDS}  "), "demoText", DEMO_WORDS)
         self.reset_demo_button = named(QPushButton("&Reset demo"), "resetDemoButton", "Reset demo")
         self.reset_demo_button.clicked.connect(self._ask_reset_demo)
         self.ask_to_join_button = named(
@@ -393,7 +396,25 @@ class MainWindow(QMainWindow):
     def set_demo(self, demo: bool) -> None:
         if demo or self._demo_bar is not None:
             self.demo_bar.setVisible(demo)
+            self._fit_demo_bar()
         self.setWindowTitle(f"{WINDOW_TITLE} — Demo" if demo else WINDOW_TITLE)
+
+    def _fit_demo_bar(self) -> None:
+        """The demo bar's line in full where the bar has room for it, else in short: at 150 % on a
+        1024 × 768 screen the full line pushed "Teen's phone" into the bar's » overflow, out of
+        sight (the 150 % tester). The full words stay the line's accessible name."""
+        bar = self._demo_bar
+        if bar is None or not bar.isVisibleTo(self):
+            return
+        label = self.demo_text
+        shown = label.text()
+        frame = label.sizeHint().width() - label.fontMetrics().horizontalAdvance(shown)
+        others = bar.sizeHint().width() - label.sizeHint().width()
+        fits = others + frame + label.fontMetrics().horizontalAdvance(f"  {DEMO_WORDS}  ") <= self.width()
+        wanted = f"  {DEMO_WORDS if fits else DEMO_WORDS_SHORT}  "
+        if shown != wanted:
+            label.setText(wanted)
+            label.setToolTip("" if fits else plain_tooltip(DEMO_WORDS))
 
     def set_account(self, who: str | None, server: str | None) -> None:
         signed_in = who is not None
@@ -463,6 +484,7 @@ class MainWindow(QMainWindow):
             # list of teens, and a person must see that way, not know a menu.
             self.demo_bar.addAction(toggle)
             named(self.demo_bar.widgetForAction(toggle), "teenPhoneToggle", "Teen's phone")
+            self._fit_demo_bar()
         return self.teen_phone
 
     def _fit_family_within_screen(self, *, showing: bool = False) -> None:
@@ -605,6 +627,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit_family_within_screen()
+        self._fit_demo_bar()
         if event.size().width() > event.oldSize().width() > 0 and self._past_the_screen():
             # Grown by its own layout (a page's minimum, the phone docked), not by the guardian:
             # back within the screen once the layout has settled.

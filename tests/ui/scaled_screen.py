@@ -69,6 +69,10 @@ def main(who: str) -> dict[str, object]:
         "phone_shown": window.teen_phone is not None and window.teen_phone.isVisible(),
         "home_button_whole": _in_view(home.findChild(QPushButton, "homeControlsButton"), window),
     }
+    if who == "demo":  # the way back to the list, in sight: not in the bar's » overflow
+        toggle = window.demo_bar.findChild(QWidget, "teenPhoneToggle")
+        seen["phone_toggle_in_bar"] = toggle is not None and _in_view(toggle, window)
+        seen["demo_words"] = window.demo_text.text().strip()
     window.show_page("controls")
     _settle(app)
     viewport, bar, body = settings.viewport(), settings.horizontalScrollBar(), settings.widget()
