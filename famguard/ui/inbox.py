@@ -1,8 +1,7 @@
 """The requests inbox: every teen's requests for more time in one window — who, how much, the
 reason, when — answered with quick answers (+15 min, +30 min, +1 h, what each asked for, the rest
-of the day, deny),
-one or several at once (select rows; Ctrl+A selects all). Pure view: it emits the answer for the
-selected requests; `famguard.ui.inbox_presenter` sends them."""
+of the day, deny), one or several at once (select rows; Ctrl+A selects all). Pure view: it emits
+the answer for the selected requests; `famguard.ui.inbox_presenter` sends them."""
 
 from __future__ import annotations
 
@@ -73,8 +72,14 @@ class InboxDialog(QDialog):
         self.status = named(wrapping_label("", "inboxStatus"), "inboxStatus", "Inbox status")
         self.buttons: dict[int, QPushButton] = {}
         row = QHBoxLayout()
-        labels = {15: "+1&5 min", 30: "+&30 min", 60: "+1 &h", AS_ASKED: "&As asked", REST_OF_DAY: "&Rest of the day"}
-        labels[DENY] = "&Deny"
+        labels = {
+            15: "+1&5 min",
+            30: "+&30 min",
+            60: "+1 &h",
+            AS_ASKED: "&As asked",
+            REST_OF_DAY: "&Rest of the day",
+            DENY: "&Deny",
+        }
         names = {AS_ASKED: "asked", REST_OF_DAY: "rest"}
         # "As asked": a request for 45 min (or 2 h) could be answered on the teen's home only, where
         # its own button is; here the quick answers gave 30 min or 1 h (an outside tester).

@@ -57,10 +57,11 @@ WINDOW_TITLE = "FamGuard"
 HOME_PAGE = "home"
 CONTROLS_PAGE = "controls"
 SCREEN_TIME_PAGE = "screen_time"
-DEMO_WORDS = "Practice family — nothing here is real or saved."
-DEMO_WORDS_SHORT = "Practice family, not real."
 HISTORY_PAGE = "history"
 PHONE_PAGE = "phone"
+# The demo bar's line, and the one it says where the window is too narrow for it (_fit_demo_bar).
+DEMO_WORDS = "Practice family — nothing here is real or saved."
+DEMO_WORDS_SHORT = "Practice family, not real."
 # After the first paint (or a resize) of the window, when its frame is known: see _keep_frame_within_screen.
 FRAME_SETTLE_MS = 300
 PHONE_DOCK_WIDTH = 340  # the demo's Teen's phone, where the window has room for it
