@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from famguard.ui.common import (
     one_line,
     page_scroll,
     plain_tooltip,
+    settle_layouts,
     show_words,
     wrapping_label,
 )
@@ -159,6 +161,8 @@ class TeenPhonePanel(QDockWidget):
         self.set_pairing_state("idle")
         self.set_usage("", locked=None)
         scroll = page_scroll(body, "teenPhoneScroll", "Phone screen")
+        assert isinstance(scroll, QScrollArea)
+        self._scroll = scroll
         # Never narrower than its own narrowest readable layout (the code field beside "Enter code",
         # words wrapped): at 800 px the dock shrank to ~80 px of clipped text. The window makes
         # room for it instead (MainWindow folds the list of teens away while the phone is docked).
@@ -257,7 +261,7 @@ class TeenPhonePanel(QDockWidget):
         self.reason_edit.setText(text[:MAX_REQUEST_REASON])  # by characters: an emoji stays whole
         self.reason_edit.setCursorPosition(cursor)
         words = f"A reason can be at most {MAX_REQUEST_REASON} characters: the rest was left out."
-        show_words(self.usage_message, words)
+        self._say_use(words)
 
     def _ask_clicked(self) -> None:
         """Asks, unless the same was taken a double click's moment ago: a double click on "Ask for
@@ -266,7 +270,7 @@ class TeenPhonePanel(QDockWidget):
         to both gave an hour (a parent trying the demo)."""
         refused = minutes_refused(self.more_spin, (GRANT_MIN, GRANT_MAX))
         if refused is not None:
-            show_words(self.usage_message, f"✗ Extra time: {refused}. Nothing was asked.")
+            self._say_use(f"✗ Extra time: {refused}. Nothing was asked.")
             self.more_spin.setFocus()
             self.more_spin.selectAll()
             return
@@ -282,7 +286,19 @@ class TeenPhonePanel(QDockWidget):
         self.use_toggled.emit(on)
 
     def show_usage_message(self, text: str) -> None:
+        self._say_use(text)
+
+    def _say_use(self, text: str) -> None:
+        """The line under "Ask for more time", brought into view: it answers what the person just
+        did there, and at 150 % on a 1024 × 768 screen it lay below the phone's visible part — a
+        refused "300 min" changed nothing anyone could see (an outside tester)."""
         show_words(self.usage_message, text)
+        if text:
+            QTimer.singleShot(0, self, self._bring_use_into_view)
+
+    def _bring_use_into_view(self) -> None:
+        settle_layouts()  # the words' height first: measured before, a second line stayed cut off
+        self._scroll.ensureWidgetVisible(self.usage_message, 0, 8)
 
     def forget_usage_message(self, starting: str) -> None:
         """Clear the usage line if it says something `starting` so (no longer true)."""
@@ -294,7 +310,7 @@ class TeenPhonePanel(QDockWidget):
         was taken, so its reason is cleared for the next one."""
         self._asking_parking.waiting(asking)  # the keyboard stays on the phone meanwhile
         if asking:
-            show_words(self.usage_message, "Asking…")
+            self._say_use("Asking…")
         if sent:
             self.reason_edit.clear()
             self._asked_at, self._asked_minutes = time.monotonic(), self._asking_minutes

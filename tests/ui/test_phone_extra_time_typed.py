@@ -5,6 +5,7 @@ out for half an hour."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from famguard.ui.teen_panel import TeenPhonePanel
 
@@ -35,3 +36,25 @@ def test_minutes_past_what_can_be_asked_are_said_and_nothing_is_asked(qtbot) -> 
     _type_and_ask(qtbot, panel, "1:30")  # hours and minutes, as a parent writes them
     assert asked == [(90, "")]
     assert "4 h" in panel.more_spin.toolTip()  # the range, before anyone types past it
+
+
+def test_the_refusal_is_brought_into_view_on_a_short_screen(qtbot) -> None:
+    """At 150 % on a 1024 × 768 screen the words lay below the phone's visible part: a refused
+    "300" changed nothing anyone could see (an outside tester). They scroll into view."""
+    panel = TeenPhonePanel()
+    qtbot.addWidget(panel)
+    panel.resize(360, 260)  # a short phone: the line under "Ask for more time" is out of sight
+    panel.show()
+    qtbot.waitExposed(panel)
+    scroll = panel.findChild(QScrollArea, "teenPhoneScroll")
+    scroll.ensureWidgetVisible(panel.more_button, 0, 0)
+    qtbot.wait(50)
+
+    def in_view(widget) -> bool:
+        top = widget.mapTo(scroll.viewport(), widget.rect().topLeft()).y()
+        return widget.isVisible() and 0 <= top and top + widget.height() <= scroll.viewport().height()
+
+    panel.more_spin.lineEdit().setText("300")
+    panel.more_button.click()
+    assert panel.usage_message.text().startswith("✗ Extra time: 300 min is outside")
+    qtbot.waitUntil(lambda: in_view(panel.usage_message), timeout=2000)
