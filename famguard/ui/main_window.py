@@ -64,6 +64,7 @@ DEMO_WORDS = "Practice family — nothing here is real or saved."
 DEMO_WORDS_SHORT = "Practice family, not real."
 # After the first paint (or a resize) of the window, when its frame is known: see _keep_frame_within_screen.
 FRAME_SETTLE_MS = 300
+INBOX_KEYS = "Ctrl+I"  # the inbox's own shortcut (with Alt+I too while the list is folded)
 PHONE_DOCK_WIDTH = 340  # the demo's Teen's phone, where the window has room for it
 NARROWEST_PAGE = 200  # a teen's page squeezed to fit a small screen never gets less than this
 P = TypeVar("P", bound=QWidget)
@@ -293,7 +294,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("viewMenu")
         self.inbox_action = _text_action("&Requests inbox", self)
-        self.inbox_action.setShortcuts([QKeySequence("Ctrl+I")])
+        self.inbox_action.setShortcuts([QKeySequence(INBOX_KEYS)])
         self.inbox_action.triggered.connect(self.inbox_requested)
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.setObjectName("helpMenu")
@@ -526,7 +527,7 @@ class MainWindow(QMainWindow):
         take those keys; shown, its buttons have them again (both at once, neither would answer)."""
         new = QKeySequence.keyBindings(QKeySequence.StandardKey.New)
         self.add_teen_action.setShortcuts([*new, QKeySequence("Alt+A")] if folded else new)
-        self.inbox_action.setShortcuts([QKeySequence("Ctrl+I"), *([QKeySequence("Alt+I")] if folded else [])])
+        self.inbox_action.setShortcuts([QKeySequence(INBOX_KEYS), *([QKeySequence("Alt+I")] if folded else [])])
 
     def _squeeze_pages_to_screen(self, docked_phone: QWidget | None) -> None:
         """How narrow the teen's pages may be: their own minimum, unless the screen (not the

@@ -261,7 +261,7 @@ class TeenPhonePanel(QDockWidget):
         self.reason_edit.setText(text[:MAX_REQUEST_REASON])  # by characters: an emoji stays whole
         self.reason_edit.setCursorPosition(cursor)
         words = f"A reason can be at most {MAX_REQUEST_REASON} characters: the rest was left out."
-        self._say_use(words)
+        self.show_usage_message(words)
 
     def _ask_clicked(self) -> None:
         """Asks, unless the same was taken a double click's moment ago: a double click on "Ask for
@@ -270,7 +270,7 @@ class TeenPhonePanel(QDockWidget):
         to both gave an hour (a parent trying the demo)."""
         refused = minutes_refused(self.more_spin, (GRANT_MIN, GRANT_MAX))
         if refused is not None:
-            self._say_use(f"✗ Extra time: {refused}. Nothing was asked.")
+            self.show_usage_message(f"✗ Extra time: {refused}. Nothing was asked.")
             self.more_spin.setFocus()
             self.more_spin.selectAll()
             return
@@ -286,9 +286,6 @@ class TeenPhonePanel(QDockWidget):
         self.use_toggled.emit(on)
 
     def show_usage_message(self, text: str) -> None:
-        self._say_use(text)
-
-    def _say_use(self, text: str) -> None:
         """The line under "Ask for more time", brought into view: it answers what the person just
         did there, and at 150 % on a 1024 × 768 screen it lay below the phone's visible part — a
         refused "300 min" changed nothing anyone could see (an outside tester)."""
@@ -310,7 +307,7 @@ class TeenPhonePanel(QDockWidget):
         was taken, so its reason is cleared for the next one."""
         self._asking_parking.waiting(asking)  # the keyboard stays on the phone meanwhile
         if asking:
-            self._say_use("Asking…")
+            self.show_usage_message("Asking…")
         if sent:
             self.reason_edit.clear()
             self._asked_at, self._asked_minutes = time.monotonic(), self._asking_minutes
