@@ -221,11 +221,18 @@ def format_minutes(minutes: int | None) -> str:
 # Minutes as a box takes them ("90"), or hours and minutes as a parent writes them: "1:30", "1.30",
 # "1h30", "1 h 30 min", "2h". After ":" or "." the minutes are two digits (under 60): "1.5" could
 # be one and a half hours or 1 h 05, and is not guessed.
-_WHOLE_MINUTES = re.compile(r"(\d{1,5})(?:\s*min)?")
-_HOURS_AND_MINUTES = re.compile(r"(\d{1,2})\s*(?:[:.]\s*(\d{2})|h\s*(?:(\d{1,2})\s*(?:min)?)?)")
-# What a minutes box lets be typed (and keeps as typed, to be refused with words when unreadable):
-# digits, spaces and what hours and minutes are written with.
-MINUTES_TYPING = re.compile(r"[\d\s.,:hmin]*")
+# The words for minutes and hours as parents write them ("90 mins", "2 hours", "1 hr 30 m"): once a
+# box kept letters as typed, "90 minutes" would otherwise be refused as no number of minutes.
+_MINUTE_WORD = r"(?:m|mins?|minutes?)"
+_HOUR_WORD = r"(?:h|hrs?|hours?)"
+_WHOLE_MINUTES = re.compile(rf"(\d{{1,5}})(?:\s*{_MINUTE_WORD})?", re.IGNORECASE)
+_HOURS_AND_MINUTES = re.compile(
+    rf"(\d{{1,2}})\s*(?:[:.]\s*(\d{{2}})|{_HOUR_WORD}\s*(?:(\d{{1,2}})\s*{_MINUTE_WORD}?)?)", re.IGNORECASE
+)
+# What a minutes box lets be typed, and keeps as typed to be refused with words when it says no
+# minutes: any short printable text. Held to digits and what hours and minutes are written with, a
+# box dropped "-" and letters without a word — "-5" asked for 5 min (an outside tester).
+MINUTES_TYPING = re.compile(r"[^\x00-\x1f\x7f]{0,24}")
 
 
 def read_minutes(typed: str) -> int | None:

@@ -33,8 +33,19 @@ def test_minutes_past_what_can_be_asked_are_said_and_nothing_is_asked(qtbot) -> 
     assert said == "✗ Extra time: 300 min is outside the allowed 5–240 min (4 h). Nothing was asked.", said
     assert panel.window().focusWidget() is panel.more_spin  # where to mend it
 
+    # A minus and letters were dropped as they were typed: "-5" asked for 5 min, "abc" for the
+    # last number (an outside tester). Kept as typed, and refused in words.
+    for typed in ("-5", "abc", "12x"):
+        _type_and_ask(qtbot, panel, typed)
+        assert panel.more_spin.text() == f"{typed} min"
+        said = panel.usage_message.text()
+        assert said.startswith(f"✗ Extra time: “{typed}” is not a number of minutes"), said
+        assert said.endswith("Nothing was asked."), said
+    assert asked == []
+
     _type_and_ask(qtbot, panel, "1:30")  # hours and minutes, as a parent writes them
-    assert asked == [(90, "")]
+    _type_and_ask(qtbot, panel, "2 hours")  # and in words
+    assert asked == [(90, ""), (120, "")]
     assert "4 h" in panel.more_spin.toolTip()  # the range, before anyone types past it
 
 
