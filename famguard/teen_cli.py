@@ -37,6 +37,7 @@ from famguard.domain.controls import Controls
 from famguard.domain.models import Account, GuardianLink, Pairing, Role, TimeRequest, UsageDay
 from famguard.domain.pairing_code import code_problem
 from famguard.domain.temporary import RuleStatus, rule_status
+from famguard.domain.values import format_minutes
 
 MAX_DAY_MINUTES = 1440
 
@@ -311,7 +312,7 @@ def _cmd_usage(args: argparse.Namespace) -> int:
 
 def _cmd_ask_time(args: argparse.Namespace) -> int:
     request = ask_for_time(_signed_in(args), args.minutes, args.reason)
-    print(f"Asked for {request.minutes} more minutes on {request.date}; status {request.status.value}.")
+    print(f"Asked for {format_minutes(request.minutes)} more on {request.date}; status {request.status.value}.")
     return 0
 
 

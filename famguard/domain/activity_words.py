@@ -19,7 +19,7 @@ from famguard.domain.controls import CONTROLS, SPECS, ValueKind
 from famguard.domain.models import SYSTEM_ACTOR, ActivityEntry, GuardianLink, Role
 from famguard.domain.plain_text import carries_my_name
 from famguard.domain.teen_view import activity_in_words
-from famguard.domain.values import FieldError, format_minutes
+from famguard.domain.values import FieldError, recorded_minutes
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("controls", "Changes to settings"),
@@ -106,10 +106,6 @@ def when(entry: ActivityEntry, zone: tzinfo | None = None) -> str:
     return f"{day} {local.day} {month} {local.year}, {local.hour:02d}:{local.minute:02d}"
 
 
-def _minutes(value: Any) -> str:  # noqa: ANN401 - a JSON number, normally
-    return format_minutes(value) if isinstance(value, int) else str(value)
-
-
 def _guardian_in(value: Any) -> str | None:  # noqa: ANN401 - the link entry's JSON
     if isinstance(value, dict) and isinstance(value.get("guardian"), str):
         return value["guardian"]
@@ -155,10 +151,13 @@ def headline(entry: ActivityEntry, teen_name: str, me: str | None = None) -> tup
         # The service records a request as nothing → the minutes asked, and an answer as the
         # minutes asked → the minutes granted (famguard.server.routes_family).
         if entry.field == "requested":
-            return f"{teen_name} asked for {_minutes(entry.after)} more", ""
-        asked = _minutes(entry.before)
+            return f"{teen_name} asked for {recorded_minutes(entry.after)} more", ""
+        asked = recorded_minutes(entry.before)
         if entry.field == "approved":
-            return f"{actor or 'A guardian'} approved {_minutes(entry.after)} more for {teen_name}", f"asked {asked}"
+            return (
+                f"{actor or 'A guardian'} approved {recorded_minutes(entry.after)} more for {teen_name}",
+                f"asked {asked}",
+            )
         if entry.field == "denied" and entry.actor is None:  # the service closed it with the last link
             return f"{teen_name}'s request for {asked} more closed unanswered: no guardian was linked any more", ""
         if entry.field == "denied":

@@ -6,7 +6,7 @@ demo's Teen's phone panel and the guardian's "What Maya sees" preview, so all th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
 from famguard.domain.controls import CONTROLS, SPECS, Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError
-from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule
+from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule, TimeRequest, TimeRequestStatus
+from famguard.domain.plain_text import listed
 from famguard.domain.schedule import in_time_away
 from famguard.domain.temporary import RuleStatus, rule_status
-from famguard.domain.values import format_minutes
+from famguard.domain.values import format_minutes, recorded_minutes
 
 LINK_END_NOTICE_DAYS = 30
 
@@ -172,16 +173,16 @@ def activity_in_words(entry: ActivityEntry) -> str:
         return turned_16_words("", entry.after, for_teen=True)
     if entry.kind == "time_request":
         if entry.field == "requested":
-            return f"{who} asked for {entry.after} more minutes"
+            return f"{who} asked for {recorded_minutes(entry.after)} more"
         if entry.field == "approved":
-            return f"{who} gave {entry.after} more minutes"
+            return f"{who} gave {recorded_minutes(entry.after)} more"
         if entry.field == "denied" and entry.actor is None:  # closed by the service with the last link
             return (
-                f"Your request for {entry.before} more minutes closed unanswered: "
+                f"Your request for {recorded_minutes(entry.before)} more closed unanswered: "
                 "no guardian managed this account any more"
             )
         if entry.field == "denied":
-            return f"{who} said no to {entry.before} more minutes"
+            return f"{who} said no to {recorded_minutes(entry.before)} more"
     if entry.kind == "temporary_rule":
         recorded = entry.at.date()  # a day of another year than the entry's is said with its year
         rule = entry.after if isinstance(entry.after, Mapping) else entry.before
@@ -249,3 +250,70 @@ def link_ends_on(activity: Iterable[ActivityEntry]) -> date | None:
             except ValueError:
                 return None
     return None
+
+
+def requests_in_words(today: Sequence[TimeRequest], *, linked: bool) -> str:
+    """What became of the teen's requests for more time today (`today`, newest first), a line
+    each: the newest answer, everything given today added up, and what still waits. The phone
+    said only the newest request: after 45 and 1 h 40 min were given it said "gave you 1 h 40 min
+    more today", and one waiting request of three (an outside tester)."""
+    if not today:
+        return ""
+    latest = today[0]
+    waiting = [r for r in today if r.status == TimeRequestStatus.PENDING]
+    if not linked:
+        if latest.status == TimeRequestStatus.PENDING:
+            # A service from before requests closed with the last link kept them waiting.
+            asked = "Your request" if len(waiting) == 1 else "Your requests"
+            return (
+                f"◷ {asked} for {_minutes_listed(waiting)} more wait{'s' if len(waiting) == 1 else ''} until a "
+                "guardian links with you: no guardian manages this account now."
+            )
+        if _closed_unanswered(latest):
+            return (
+                f"✗ Your request for {format_minutes(latest.minutes)} more closed unanswered: no guardian manages "
+                "this account now. Ask again once a guardian links with you."
+            )
+        return ""  # what was given no longer counts: no limit applies (the time left says so)
+    lines = []
+    answered = next((r for r in today if r.status != TimeRequestStatus.PENDING), None)
+    if answered is not None and answered.status == TimeRequestStatus.DENIED:
+        lines.append(
+            f"✗ Your request for {format_minutes(answered.minutes)} more closed unanswered when no guardian was "
+            "linked. Ask again if you still need it."
+            if _closed_unanswered(answered)
+            else f"✗ {answered.decided_by} said no to {format_minutes(answered.minutes)} more"
+        )
+    given = [r for r in today if r.status == TimeRequestStatus.APPROVED]
+    if given:
+        lines.append(_given_words(given))
+    if waiting:
+        asked = f"{_minutes_listed(waiting)} more"
+        line = f"◷ Waiting for an answer: {asked}" if len(waiting) == 1 else f"◷ Waiting for answers: {asked}"
+        # The newest first: a request just made is the news, an answer to an older one below it.
+        lines.insert(0 if latest.status == TimeRequestStatus.PENDING else len(lines), line)
+    return "\n".join(lines)
+
+
+def _closed_unanswered(request: TimeRequest) -> bool:
+    """Closed by the service when the last link ended: no guardian said no."""
+    return request.status == TimeRequestStatus.DENIED and request.decided_by is None
+
+
+def _minutes_listed(requests: Sequence[TimeRequest]) -> str:
+    return listed([format_minutes(r.minutes) for r in reversed(requests)])  # in the order asked
+
+
+def _given_words(given: Sequence[TimeRequest]) -> str:
+    """ "✓ Alex gave you 30 min more today", or for several "✓ Alex gave you 2 h 25 min more today
+    (45 min and 1 h 40 min)" — with each one's giver when more than one guardian gave."""
+    amounts = [(r.granted_minutes or r.minutes, r.decided_by or "Your guardian") for r in reversed(given)]
+    total = format_minutes(sum(minutes for minutes, _ in amounts))
+    givers = {who for _, who in amounts}
+    if len(amounts) == 1:
+        return f"✓ {amounts[0][1]} gave you {total} more today"
+    if len(givers) == 1:
+        each = listed([format_minutes(minutes) for minutes, _ in amounts])
+        return f"✓ {amounts[0][1]} gave you {total} more today ({each})"
+    each = listed([f"{format_minutes(minutes)} from {who}" for minutes, who in amounts])
+    return f"✓ You were given {total} more today ({each})"

@@ -218,6 +218,11 @@ def format_minutes(minutes: int | None) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest} min"
 
 
+def recorded_minutes(value: Any) -> str:  # noqa: ANN401 - an activity entry's JSON number, normally
+    """Minutes as a history entry recorded them, said like any duration ("1 h 40 min")."""
+    return format_minutes(value) if isinstance(value, int) else str(value)
+
+
 # Minutes as a box takes them ("90"), or hours and minutes as a parent writes them: "1:30", "1.30",
 # "1h30", "1 h 30 min", "2h". After ":" or "." the minutes are two digits (under 60): "1.5" could
 # be one and a half hours or 1 h 05, and is not guessed.

@@ -31,6 +31,7 @@ from famguard.domain.schedule import teen_today
 from famguard.domain.sync import OPEN_STATES
 from famguard.domain.temporary import in_force, with_rule
 from famguard.domain.today import TeenToday, today_of
+from famguard.domain.values import format_minutes
 from famguard.ui.common import draw_off_screen
 from famguard.ui.home import HomeFacts
 from famguard.ui.presenter import FailureHandler, Presenter
@@ -271,7 +272,7 @@ class HomePresenter(Presenter):
                 if len(said) > NEWS_REASON_CHARS:  # whole on the home and in the inbox
                     said = said[:NEWS_REASON_CHARS].rstrip() + "…"
                 reason = f": “{said}”" if said else ""
-                words = f"{request.minutes} min more today{reason}"
+                words = f"{format_minutes(request.minutes)} more today{reason}"
                 self.on_news(News.REQUEST, f"{name} asks for more time", words, request.id)
 
     def _changed_elsewhere(

@@ -181,42 +181,10 @@ class TeenPhonePresenter(Presenter):
         )
 
     def _show_answer(self, requests: list[TimeRequest], *, linked: bool = True) -> None:
-        latest = requests[0] if requests else None
-        if latest is None:
-            self.panel.show_answer("")
-        elif latest.status == TimeRequestStatus.DENIED and latest.decided_by is None:
-            # Closed by the service when the last link ended: no guardian said no.
+        if requests and requests[0].status != TimeRequestStatus.PENDING:
+            # Answered: "✓ Asked for 30 min more." under the answer read as a question still open.
             self.panel.forget_usage_message(ASKED_PREFIX)
-            closed = f"✗ Your request for {format_minutes(latest.minutes)} more closed unanswered"
-            self.panel.show_answer(
-                f"{closed}: no guardian manages this account now. Ask again once a guardian links with you."
-                if not linked
-                else f"{closed} when no guardian was linked. Ask again if you still need it."
-            )
-        elif latest.status == TimeRequestStatus.PENDING and not linked:
-            # Unlinked, nobody is about to answer (a service from before requests closed with the
-            # last link kept them waiting for the next guardian).
-            self.panel.show_answer(
-                f"◷ Your request for {format_minutes(latest.minutes)} more waits until a guardian links with "
-                "you: no guardian manages this account now."
-            )
-        elif latest.status == TimeRequestStatus.PENDING:
-            self.panel.show_answer(f"◷ Waiting for an answer: {format_minutes(latest.minutes)} more")
-        elif not linked:
-            # Answered before the last link ended: "✓ Alex gave you 30 min more today" stayed on a
-            # phone that no limit applies to any more (the time left says so).
-            self.panel.forget_usage_message(ASKED_PREFIX)
-            self.panel.show_answer("")
-        else:
-            # Answered: "✓ Asked for 30 more minutes." under the answer read as a question still open.
-            self.panel.forget_usage_message(ASKED_PREFIX)
-            who = latest.decided_by or "Your guardian"
-            if latest.status == TimeRequestStatus.APPROVED:
-                self.panel.show_answer(
-                    f"✓ {who} gave you {format_minutes(latest.granted_minutes or latest.minutes)} more today"
-                )
-            else:
-                self.panel.show_answer(f"✗ {who} said no to {format_minutes(latest.minutes)} more")
+        self.panel.show_answer(teen_view.requests_in_words(requests, linked=linked))
 
     def _follow(self, cursor: str) -> None:
         """One long-poll at a time for the teen's events; any news re-reads the phone."""
@@ -375,7 +343,7 @@ class TeenPhonePresenter(Presenter):
 
         def asked(request: TimeRequest) -> None:
             self.panel.set_asking(False, sent=True)
-            self.panel.show_usage_message(f"{ASKED_PREFIX}{request.minutes} more minutes.")
+            self.panel.show_usage_message(f"{ASKED_PREFIX}{format_minutes(request.minutes)} more.")
             self.refresh()
 
         def refused(exc: BaseException) -> None:

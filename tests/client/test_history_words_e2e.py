@@ -39,7 +39,7 @@ def test_an_ended_rule_and_a_closed_request_read_as_what_happened(live_server: s
     sam.api.ask_for_time(30, "Homework")
     teen_cli.unlink_all(sam.api)  # the teen ends its only link
     log = [line.split("  ", 1)[1] for line in teen_cli.activity_lines(sam.api)]
-    assert "Your request for 30 more minutes closed unanswered: no guardian managed this account any more" in log
+    assert "Your request for 30 min more closed unanswered: no guardian managed this account any more" in log
     assert f"Alex ended the temporary rule “Exams” early (planned until {last_day})" in log
     assert "Alex removed the temporary rule “Holiday”" in log
     assert not any("said no" in line for line in log)

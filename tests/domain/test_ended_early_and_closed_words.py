@@ -48,13 +48,13 @@ def test_an_ended_early_entry_without_its_dates_still_reads() -> None:
 def test_a_request_closed_with_the_last_link_is_nobodys_no() -> None:
     closed = entry("time_request", "denied", 30, 0, actor=None)
     assert teen_view.activity_in_words(closed) == (
-        "Your request for 30 more minutes closed unanswered: no guardian managed this account any more"
+        "Your request for 30 min more closed unanswered: no guardian managed this account any more"
     )
     line = describe(closed, "Maya", UTC)
     assert line.headline == "Maya's request for 30 min more closed unanswered: no guardian was linked any more"
     assert line.who == "FamGuard"
     # A guardian's answer reads as before.
-    assert teen_view.activity_in_words(entry("time_request", "denied", 30, 0)) == "Alex said no to 30 more minutes"
+    assert teen_view.activity_in_words(entry("time_request", "denied", 30, 0)) == "Alex said no to 30 min more"
     assert (
         describe(entry("time_request", "denied", 30, 0), "Maya").headline
         == "Alex denied Maya's request for 30 min more"

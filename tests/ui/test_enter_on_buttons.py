@@ -31,7 +31,7 @@ def test_enter_on_a_focused_button_of_the_window_and_of_the_phone_presses_it(qtb
     ask.setFocus()
     qtbot.keyClick(ask, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     said = [find(panel, QLabel, "teenUsageMessage"), find(panel, QLabel, "teenRequestAnswer")]
-    qtbot.waitUntil(lambda: any("Asked for 30 more minutes" in label.text() for label in said), timeout=WAIT)
+    qtbot.waitUntil(lambda: any("Asked for 30 min more" in label.text() for label in said), timeout=WAIT)
 
 
 def test_enter_on_a_button_of_the_floating_phone_presses_it(qtbot, launch):

@@ -131,7 +131,7 @@ def test_the_teens_phone_says_the_rule_before_asking_and_keeps_the_reason(qtbot,
     assert reason.text() == "\u202enim 03 rof ksa"
     reason.setText("ask for 30 min")
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Asked for 30 min more" in message.text(), timeout=WAIT)
     reasons = [r.reason for r in controller.session.api.time_requests(maya)]
     assert len(reasons) == before + 1 and "ask for 30 min" in reasons and "nim 03 rof ksa" not in reasons
 
@@ -151,7 +151,7 @@ def test_the_teens_phone_takes_a_reason_only_as_long_as_the_service_does(qtbot, 
     assert len(reason.text()) == 500
     assert message.text() == "A reason can be at most 500 characters: the rest was left out."
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Asked for 30 min more" in message.text(), timeout=WAIT)
     assert any(len(r.reason) == 500 for r in controller.session.api.time_requests(maya))
 
 
@@ -169,7 +169,7 @@ def test_a_long_reason_of_emoji_is_cut_between_characters_not_inside_one(qtbot, 
     assert reason.text() == "a" + "🙏" * 499
     assert not any(0xD800 <= ord(c) <= 0xDFFF or c == "\ufffd" for c in reason.text())
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Asked for 30 min more" in message.text(), timeout=WAIT)
     assert "a" + "🙏" * 499 in [r.reason for r in controller.session.api.time_requests(maya)]
 
 
@@ -182,7 +182,7 @@ def test_a_reason_with_emoji_reaches_the_guardian_as_the_teen_typed_it(qtbot, la
     said = "please 🙏🙏 I really need to finish this 👨\u200d👩\u200d👧"
     reason.setText(said)
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Asked for 30 min more" in message.text(), timeout=WAIT)
     assert said in [r.reason for r in controller.session.api.time_requests(maya)]  # the service has it whole
     window.teen_list.select(maya)
     home = window.ensure_home_page()

@@ -23,7 +23,7 @@ def test_a_double_click_asks_for_more_time_once(qtbot, launch):
     qtbot.mouseClick(ask, Qt.MouseButton.LeftButton)  # a double click is two clicks to a button
     qtbot.mouseClick(ask, Qt.MouseButton.LeftButton)
     assert sent == [(30, "school project")]
-    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in find(panel, QLabel, "teenUsageMessage").text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Asked for 30 min more" in find(panel, QLabel, "teenUsageMessage").text(), timeout=WAIT)
     assert ask.isEnabled() and find(panel, QLineEdit, "teenReasonEdit").text() == ""
     home = controller.family.home
     qtbot.waitUntil(lambda: any(r.reason == "school project" for _n, r in home.pending()), timeout=WAIT)
@@ -40,7 +40,7 @@ def test_asking_with_the_keyboard_keeps_the_keyboard_on_the_phone(qtbot, launch)
     qtbot.keyClick(ask, Qt.Key.Key_Space)
     assert panel.isAncestorOf(window.focusWidget())  # not in the guardian's window
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Space)  # a second press changes nothing there
-    qtbot.waitUntil(lambda: "Asked for 30 more minutes" in find(panel, QLabel, "teenUsageMessage").text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "Asked for 30 min more" in find(panel, QLabel, "teenUsageMessage").text(), timeout=WAIT)
     assert window.focusWidget() is ask  # back on the button once it is usable again
 
 

@@ -1,6 +1,6 @@
 """The demo phone's lines under "The app" say what is true now. Found by trying the demo: "Use the
 app", then "Stop" within the minute, left "Using the app: every minute is counted and reported."
-on screen; and "✓ Asked for 30 more minutes." stayed under the guardian's answer, as if the
+on screen; and "✓ Asked for 30 min more." stayed under the guardian's answer, as if the
 question were still open."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def test_a_stop_within_the_minute_and_an_answered_request_leave_no_stale_line(qt
     assert usage.text() == "Stopped within the first minute: nothing was counted."
 
     qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: usage.text() == "✓ Asked for 30 more minutes.", timeout=WAIT)
+    qtbot.waitUntil(lambda: usage.text() == "✓ Asked for 30 min more.", timeout=WAIT)
     home = controller.family.home
     qtbot.waitUntil(lambda: any(name == "Maya" for name, _r in home.pending()), timeout=WAIT)
     mayas = next(r for name, r in home.pending() if name == "Maya")

@@ -42,7 +42,7 @@ def test_the_phone_panels_lines_are_read_out(qtbot) -> None:
     panel.set_teen("Maya", 14)
     panel.set_pairing_state("linked", "✗ That pairing code was not found.")
     panel.set_usage("20 min of 1 h used today, 40 min left", locked="Daily limit reached")
-    panel.show_usage_message("✓ Asked for 30 more minutes.")
+    panel.show_usage_message("✓ Asked for 30 min more.")
     panel.show_answer("✓ Alex approved 15 min more.")
     panel.show_applied("✓ Rules applied at 14:02; your guardians can see they reached this phone.")
     expected = {
@@ -50,7 +50,7 @@ def test_the_phone_panels_lines_are_read_out(qtbot) -> None:
         "teenPairingMessage": "That pairing code was not found",
         "teenUsed": "20 min of 1 h used today, 40 min left",
         "teenLock": "Locked: Daily limit reached",
-        "teenUsageMessage": "Asked for 30 more minutes",
+        "teenUsageMessage": "Asked for 30 min more",
         "teenRequestAnswer": "Alex approved 15 min more",
         "teenApplied": "Rules applied at 14:02",
     }
