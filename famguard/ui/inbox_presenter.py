@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from famguard.domain.plain_text import listed
 from famguard.domain.today import request_day_words, rest_of_day_minutes
 from famguard.domain.values import format_minutes
 from famguard.ui.home_presenter import HomePresenter
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from famguard.domain.models import TimeRequest
     from famguard.ui.inbox import InboxDialog  # the dialog's view: imported when first opened
     from famguard.ui.main_window import MainWindow
+
+MOST_AMOUNTS_LISTED = 4  # a teen's amounts said one by one in the status; the rest counted
 
 
 class InboxPresenter(Presenter):
@@ -106,22 +109,47 @@ def answered_words(answers: list[Answer], names: dict[str, str]) -> str:
     """What was done, by name: "✓ Allowed 30 min more for Sam." or "✓ Denied Sam's request for
     30 min; Maya's request for 1 h 39 min." — "✓ 2 answered." said neither which nor how, after
     a bulk answer that denied two teens at once (an outside tester)."""
-    # Alike answers are said once, counted: six of Maya's requests denied read "Maya's request for
-    # 30 min" six times over (an outside tester). Dicts keep the order they were answered in.
-    allowed: dict[tuple[str, str], int] = {}
-    denied: dict[tuple[str, str], int] = {}
+    # Said once per teen: six of Maya's requests denied read "Maya's request for 30 min" six times
+    # over, and a teen's two allowed "45 min more for Leo; 30 min more for Leo" (outside testers).
+    # Dicts keep the order they were answered in.
+    allowed: dict[str, list[int]] = {}
+    denied: dict[str, list[int]] = {}
     for request, approve, minutes in answers:
         who = names.get(request.id, "your teen")
         if approve:
-            key = (format_minutes(request.minutes if minutes is None else minutes), who)
-            allowed[key] = allowed.get(key, 0) + 1
+            allowed.setdefault(who, []).append(request.minutes if minutes is None else minutes)
         else:
-            key = (format_minutes(request.minutes), who)
-            denied[key] = denied.get(key, 0) + 1
-    allowed_words = [f"{m} more for {who}" + (f", {n} times" if n > 1 else "") for (m, who), n in allowed.items()]
-    denied_words = [f"{who}'s request for {m}" if n == 1 else f"{who}'s {n} requests for {m}"
-                    for (m, who), n in denied.items()]  # fmt: skip
+            denied.setdefault(who, []).append(request.minutes)
+    allowed_words = [_allowed_for(who, amounts) for who, amounts in allowed.items()]
+    denied_words = [_denied_for(who, amounts) for who, amounts in denied.items()]
     parts = ([f"Allowed {'; '.join(allowed_words)}"] if allowed else []) + (
         [f"Denied {'; '.join(denied_words)}"] if denied else []
     )
     return f"✓ {'. '.join(parts)}."
+
+
+def _allowed_for(who: str, amounts: list[int]) -> str:
+    """ "45 min more for Leo", "15 min more for Maya, 2 times", "1 h 15 min more for Leo (45 min and
+    30 min)"."""
+    if len(set(amounts)) == 1:
+        times = f", {len(amounts)} times" if len(amounts) > 1 else ""
+        return f"{format_minutes(amounts[0])} more for {who}{times}"
+    return f"{format_minutes(sum(amounts))} more for {who} ({_amounts_listed(amounts)})"
+
+
+def _denied_for(who: str, amounts: list[int]) -> str:
+    """ "Sam's request for 30 min", "Maya's 6 requests for 30 min", "Leo's requests for 45 min and
+    30 min"."""
+    if len(amounts) == 1:
+        return f"{who}'s request for {format_minutes(amounts[0])}"
+    if len(set(amounts)) == 1:
+        return f"{who}'s {len(amounts)} requests for {format_minutes(amounts[0])}"
+    return f"{who}'s requests for {_amounts_listed(amounts)}"
+
+
+def _amounts_listed(amounts: list[int]) -> str:
+    """Each amount, up to four; the rest counted ("30 min, 45 min, 1 h, 15 min and 2 more")."""
+    shown = [format_minutes(m) for m in amounts[:MOST_AMOUNTS_LISTED]]
+    if len(amounts) > MOST_AMOUNTS_LISTED:
+        shown.append(f"{len(amounts) - MOST_AMOUNTS_LISTED} more")
+    return listed(shown)

@@ -289,6 +289,20 @@ def test_the_inbox_says_what_it_did_by_name() -> None:
     assert answered_words([(r, True, 15) for r in six[:2]] + [(sam, False, None)], {**mayas, **names}) == (
         "✓ Allowed 15 min more for Maya, 2 times. Denied Sam's request for 30 min."
     )
+    # A teen's differing amounts are added up under their name once: "45 min more for Leo; 30 min
+    # more for Leo" read as two teens of one name (an outside tester).
+    leo = [
+        TimeRequest(f"l{k}", "t3", NOW.date(), m, "", TimeRequestStatus.PENDING, NOW) for k, m in enumerate((45, 30))
+    ]
+    leos = {"l0": "Leo", "l1": "Leo"}
+    answers = [(leo[0], True, None), (maya, True, None), (leo[1], True, None)]
+    assert answered_words(answers, {**leos, **names}) == (
+        "✓ Allowed 1 h 15 min more for Leo (45 min and 30 min); 1 h 39 min more for Maya."
+    )
+    assert answered_words([(r, False, None) for r in leo], leos) == "✓ Denied Leo's requests for 45 min and 30 min."
+    many = [TimeRequest(f"k{m}", "t3", NOW.date(), m, "", TimeRequestStatus.PENDING, NOW) for m in range(10, 70, 10)]
+    said = answered_words([(r, True, None) for r in many], {r.id: "Leo" for r in many})
+    assert said == "✓ Allowed 3 h 30 min more for Leo (10 min, 20 min, 30 min, 40 min and 2 more)."
 
 
 def test_preferences_hold_the_address_the_notifications_and_close_to_tray(qtbot, tmp_path) -> None:
