@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -185,6 +186,17 @@ class SyncEngine:
         return SyncStatus(
             self._online, self.store.unsent_count(), self._paused_until, self._last_error, self._service_problem
         )
+
+    def wait_sent(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds while changes are on their way to a service that answers.
+        Quitting and signing out count what has not reached it: a change made a moment before,
+        online, was counted and asked about milliseconds before it arrived. Returns at once when
+        offline, paused or when nothing is on its way (a conflict waits for the guardian)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self._online or self._paused_until is not None or self.store.on_its_way_count() == 0:
+                return
+            time.sleep(0.02)
 
     def _set_online(self, online: bool, error: e.ApiError | None = None) -> None:
         message = error.message if error is not None else None

@@ -472,6 +472,11 @@ class AccountStore:
         marks = ", ".join("?" * len(OPEN_STATES))
         return int(self._query(f"SELECT COUNT(*) FROM outbox WHERE state IN ({marks})", OPEN_STATES)[0][0])  # noqa: S608
 
+    def on_its_way_count(self) -> int:
+        """Changes the sender will send by itself (pending or being sent): not those in conflict."""
+        query = "SELECT COUNT(*) FROM outbox WHERE state IN (?, ?)"
+        return int(self._query(query, (SyncState.PENDING, SyncState.SENDING))[0][0])
+
     def claim(self, change_id: int) -> OutboxChange | None:
         """The sender takes a row: state 'sending' (so no later edit merges into it any more) and
         its content as of now, read in the same transaction. None if it is gone or finished."""

@@ -42,6 +42,9 @@ if TYPE_CHECKING:  # the services pull in requests, keyring and sqlite3 (~150 ms
 log = logging.getLogger(__name__)
 
 RESUME_RETRY_MS = 5000
+# Quitting or signing out, online: how long changes on their way may take to arrive before the
+# ones that have not are counted and asked about.
+SENDING_GRACE_S = 2.0
 # A family shown from the local store goes online after its first paint; at the latest after this
 # (no teen cached, or a minimised window that does not paint).
 CACHED_FAMILY_PAINT_WAIT_MS = 1500
@@ -503,7 +506,7 @@ class AppController(QObject):
             return True
         if self._quit_question is None:
             self._quit_question = self.tasks.run(
-                session.unsent_summary,
+                self._unsent_summary(session),
                 on_success=partial(self._confirm_quit, session),
                 on_error=partial(self._count_failed, session),
                 name="count unsent",
@@ -531,7 +534,20 @@ class AppController(QObject):
         session = self.session
         if session is None:
             return
-        self.tasks.run(session.unsent_summary, on_success=self._confirm_sign_out, name="count unsent")
+        self.window.settle_choices()
+        self.tasks.run(self._unsent_summary(session), on_success=self._confirm_sign_out, name="count unsent")
+
+    def _unsent_summary(self, session: AccountSession) -> Callable[[], UnsentSummary]:
+        """For a worker: the changes not sent, counted once the controls page's last ones are
+        queued (a click just before Ctrl+Q was queued by a task still running)."""
+        queued = self.family.controls.until_queued() if self.family is not None else lambda: None
+
+        def count() -> UnsentSummary:
+            queued()
+            session.sync.wait_sent(SENDING_GRACE_S)  # online, a change just made goes in milliseconds
+            return session.unsent_summary()
+
+        return count
 
     def _confirm_sign_out(self, unsent: UnsentSummary) -> None:
         session = self.session

@@ -987,7 +987,17 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
+    def settle_choices(self) -> None:
+        """Make now a choice made with the arrow keys that waits for the guardian to stop
+        (`Settling`): quitting or signing out counts the changes not sent, and a choice still
+        waiting was made only once the window had gone — not counted, not asked about."""
+        from famguard.ui.deliberate import Settling  # loaded with the controls page, long before
+
+        for settling in self.findChildren(Settling):
+            settling.flush()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.settle_choices()
         if not self._quit_decided:
             if self.close_to_tray():
                 event.ignore()  # the tray icon stays: requests still reach the guardian

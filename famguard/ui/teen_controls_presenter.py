@@ -10,6 +10,7 @@ so that a conflict is asked about and the sync status kept, but nothing is drawn
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 # teen, controls, states, status, the rule in force in words, how many of the page's changes the
 # outbox had taken when the read began
 Loaded = tuple[str, Controls, "dict[str, FieldState]", "SyncStatus", "str | None", int]
+# How long a count of the changes not sent waits for those still being queued (a SQLite write
+# each: milliseconds; a locked store gives up and is counted without them).
+QUEUED_WAIT_S = 3.0
 _NOTHING = object()  # no value asked for here (None is a value: no limit, quiet hours off)
 
 
@@ -131,6 +135,19 @@ class TeenControlsPresenter(Presenter):
         before reading the store; a read whose count is below `edits_made` is older than a click)."""
         with self._queued_lock:
             return self._edits_queued.get(teen_id, 0)
+
+    def until_queued(self) -> Callable[[], None]:
+        """For a worker about to read the outbox (the changes not sent, before quitting or signing
+        out): a wait until every change made so far on the page is in it. Each is queued by a
+        task of its own, which may still be running when the read starts."""
+        made = dict(self._edits_made)  # on the GUI thread, where changes are made
+
+        def wait() -> None:
+            deadline = time.monotonic() + QUEUED_WAIT_S
+            while any(self.edits_queued(t) < n for t, n in made.items()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+        return wait
 
     def asked_here(self, teen_id: str, field: str, value: object) -> None:
         """A change the app makes for this guardian (not from the controls page) is theirs too."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QRadioButton
 
 from tests.support.accounts import member, pair
 
@@ -75,3 +75,27 @@ def test_quitting_anyway_keeps_the_change_for_the_next_start(qtbot, launch, rest
     again = launch()
     wait_teen_page(qtbot, again, "Maya")
     qtbot.waitUntil(lambda: teen.api.my_controls().controls.search_enabled is False, timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_choice_made_with_the_arrows_just_before_quitting_is_counted_and_asked_about(
+    qtbot, launch, restartable
+) -> None:
+    """Right on the daily limit, then Ctrl+Q within the second the choice waits for the guardian
+    to stop, the service stopped: the count of changes not sent ran before the choice was made (it
+    was made only as the window went), so the app quit without a word, the phone keeping the old
+    limit until the next start."""
+    controller, _teen, closed = _offline_with_one_change(qtbot, launch, restartable)
+    window = controller.window
+    page = window.ensure_controls_page()
+    sixty = find(page, QRadioButton, "dailyLimit_60")
+    assert sixty.isChecked()
+    sixty.setFocus()
+    qtbot.keyClick(sixty, Qt.Key.Key_Right)  # 90, waiting for the guardian to stop
+    assert find(page, QRadioButton, "dailyLimit_90").isChecked()
+
+    asked = answer_next_question(qtbot)  # Enter: keep FamGuard open
+    window.quit_action.trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
+    assert asked[0][0] == ("2 changes have not reached the service yet: Maya's “Search” and “Daily screen-time limit”.")
+    assert window.isVisible() and closed == []
