@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from famguard.domain.errors import ErrorKind, FamGuardError
+from famguard.domain.errors import ErrorKind, FamGuardError, kind_of
 
 
 class ApiError(FamGuardError):
@@ -134,3 +134,16 @@ class ProtocolError(ApiError):
 
     title = "Unexpected answer from the service"
     answered_unlike_the_service = True
+
+
+def service_problem(exc: BaseException) -> bool:
+    """Whether a failure is the service's, not the parent's connection: it answered and failed,
+    or it answered before and nothing listens now (stopped or restarting). The one rule for the
+    sync status, the banner and the replies that say when to try again."""
+    return kind_of(exc) is not ErrorKind.OFFLINE or isinstance(exc, ServiceStopped)
+
+
+def try_again_when(exc: BaseException) -> str:
+    """When something not sent can go: "when the service works again" for a stopped service (the
+    connection is fine), "when the connection is back" for an unreachable one."""
+    return "when the service works again" if service_problem(exc) else "when the connection is back"

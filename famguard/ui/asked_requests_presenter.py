@@ -231,9 +231,11 @@ class AskedRequestsPresenter(Presenter):
             elif kind_of(exc) is ErrorKind.CONFLICT:  # approved meanwhile: ending the link is the way now
                 panel.say(f"ℹ Not called off: {user_message(exc)}")
             elif kind_of(exc) is ErrorKind.OFFLINE:
+                from famguard.api.errors import try_again_when  # loaded by the services already
+
                 panel.say(
                     f"✗ Not sent: FamGuard cannot reach the service, so your request about {name} still stands. "
-                    "Call it off again when the connection is back."
+                    f"Call it off again {try_again_when(exc)}."
                 )
             else:
                 panel.say(f"✗ Not called off: {user_message(exc)}")

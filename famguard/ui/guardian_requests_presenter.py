@@ -165,7 +165,7 @@ class GuardianRequestsPresenter(Presenter):
             elif kind_of(exc) is ErrorKind.OFFLINE:
                 section.say(
                     f"✗ Not sent: FamGuard cannot reach the service, so {who} was neither approved nor "
-                    "refused. Answer again when the connection is back."
+                    f"refused. Answer again {api_errors.try_again_when(exc)}."
                 )
             else:
                 section.say(f"✗ Not answered: {user_message(exc)}")

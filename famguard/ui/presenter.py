@@ -185,12 +185,12 @@ def show_failure(window: MainWindow, tasks: TaskRunner, exc: BaseException) -> N
     elif kind is ErrorKind.SIGNED_OUT:
         log.info("Sign-in ended: %s", exc)
     elif kind is ErrorKind.OFFLINE:
-        from famguard.api.errors import ServiceStopped  # loaded by the services already
+        from famguard.api.errors import service_problem  # loaded by the services already
 
         log.info("Offline: %s", exc)
         # Where the service answered before and nothing answers now, it has stopped: the parent's
         # connection is fine, and "You are offline" sent them to check it (an outside tester).
-        stopped = user_message(exc) if isinstance(exc, ServiceStopped) else None
+        stopped = user_message(exc) if service_problem(exc) else None
         window.offline_banner.set_offline(True, 0, problem=stopped)
     else:
         log.info("Failed: %s", exc)

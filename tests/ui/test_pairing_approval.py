@@ -213,6 +213,8 @@ def test_a_call_off_offline_says_the_question_still_stands_and_a_lost_reply_is_s
     _call_off_from_the_panel(qtbot, controller)
     qtbot.waitUntil(lambda: "✗ Not sent: FamGuard cannot reach the service" in panel.text(), timeout=WAIT)
     assert "still stands" in panel.text()
+    # The service answered before and refuses now: stopped, not the parent's connection.
+    assert "Call it off again when the service works again." in panel.text()
     assert [r.id for r in alex.guardian_requests(teen_id)] == [request.id]  # nothing taken back
     assert find(panel, QPushButton, "callOffAskedButton").isEnabled()  # it can be asked again
 
