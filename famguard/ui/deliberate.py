@@ -140,31 +140,31 @@ class MinutesBox(QSpinBox):
     writes them are read too ("1:30", "1.30", "1h30", "2h": famguard.domain.values.read_minutes):
     the box dropped the dot without a word, and "1.30" was saved as 130 min — an exam rule meant
     to cut the day to 1 h 30 raised it to 2 h 10 (an outside tester). What says no number of
-    minutes for certain ("1.5", "1:75") is kept as typed and refused on commit (`unreadable`),
-    never reverted to the last number."""
+    minutes for certain ("1.5", "1:75", "-5", an emptied box) is kept as typed and refused on
+    commit (`unreadable`), never reverted to the last number: an emptied box took its last number
+    back as the focus left it for "Ask for more time", which asked for that (an outside tester).
+    The arrow keys do not step from such text to a number never shown."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._unreadable = ""  # the text typed, when it says no number of minutes
+        self._unreadable: str | None = None  # the text typed, when it says no number of minutes
 
     def unreadable(self) -> str | None:
-        """What was typed, when it says no number of minutes ("1.5"); None when it does."""
-        return self._unreadable or None
+        """What was typed, when it says no number of minutes ("1.5", ""); None when it does."""
+        return self._unreadable
 
     def setValue(self, value: int) -> None:  # noqa: N802 - Qt's name
-        self._unreadable = ""  # a value shown (or set back) replaces what could not be read
+        self._unreadable = None  # a value shown (or set back) replaces what could not be read
         super().setValue(value)
         self.lineEdit().setText(self.textFromValue(self.value()) + self.suffix())
 
-    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
-        self._unreadable = ""
-        super().stepBy(steps)
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 - Qt's name
+        if self._unreadable is not None:  # "-5" and Down gave the last number less a step
+            return QAbstractSpinBox.StepEnabledFlag.StepNone
+        return super().stepEnabled()
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        typed = self._typed(text)
-        if not typed.strip():
-            return QValidator.State.Intermediate, text, pos
-        if MINUTES_TYPING.fullmatch(typed) is None:
+        if MINUTES_TYPING.fullmatch(self._typed(text)) is None:
             return QValidator.State.Invalid, text, pos
         return QValidator.State.Acceptable, text, pos
 
@@ -174,11 +174,11 @@ class MinutesBox(QSpinBox):
         if minutes is None or minutes > self.maximum():
             self._unreadable = typed
             return self.value()  # unchanged until it can be read; the text stays as typed
-        self._unreadable = ""
+        self._unreadable = None
         return minutes
 
     def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
-        return self._unreadable or str(value)
+        return self._unreadable if self._unreadable is not None else str(value)
 
     def _typed(self, text: str) -> str:
         suffix = self.suffix()
@@ -209,6 +209,8 @@ def minutes_refused(box: MinutesBox, bounds: tuple[int, int]) -> str | None:
     """Why the minutes in `box` are refused — typed so that they say no number of minutes, or
     outside `bounds` — or None when they are taken."""
     typed = box.unreadable()
+    if typed == "":
+        return "the box is empty; type minutes (90) or hours and minutes (1:30)"
     if typed is not None:
         return f"“{typed}” is not a number of minutes: type minutes (90) or hours and minutes (1:30)"
     return minutes_outside(box.value(), bounds)

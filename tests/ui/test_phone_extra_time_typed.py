@@ -14,6 +14,7 @@ def _type_and_ask(qtbot, panel: TeenPhonePanel, typed: str) -> None:
     box = panel.more_spin
     box.setFocus()
     box.lineEdit().selectAll()
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Backspace)
     qtbot.keyClicks(box.lineEdit(), typed)
     qtbot.mouseClick(panel.more_button, Qt.MouseButton.LeftButton)
 
@@ -41,6 +42,17 @@ def test_minutes_past_what_can_be_asked_are_said_and_nothing_is_asked(qtbot) -> 
         said = panel.usage_message.text()
         assert said.startswith(f"✗ Extra time: “{typed}” is not a number of minutes"), said
         assert said.endswith("Nothing was asked."), said
+    assert asked == []
+    # The arrows step from no number never shown: "-5" and Down asked for the last number less 1.
+    _type_and_ask(qtbot, panel, "-5")
+    qtbot.keyClick(panel.more_spin, Qt.Key.Key_Down)
+    assert panel.more_spin.text() == "-5 min"
+    # Emptied, then the button clicked: the box took its last number back as the focus left it, and
+    # that was asked for without a word (an outside tester).
+    _type_and_ask(qtbot, panel, "")
+    said = panel.usage_message.text()
+    assert said == "✗ Extra time: the box is empty; type minutes (90) or hours and minutes (1:30). Nothing was asked."
+    assert panel.more_spin.text() == " min"
     assert asked == []
 
     _type_and_ask(qtbot, panel, "1:30")  # hours and minutes, as a parent writes them

@@ -81,6 +81,18 @@ def test_an_exam_rule_typed_as_1_30_limits_the_day_to_an_hour_and_a_half(qtbot, 
     assert dialog.limit.text() == "1.5 min" and dialog.limit.hasFocus()
     assert list(trust.cached.rules) == rules_before
 
+    # Emptied, then "Save rule" clicked: the focus leaving the box put its last number back, and
+    # the rule was saved with it without a word (an outside tester).
+    dialog.limit.selectAll()
+    qtbot.keyClick(dialog.limit.lineEdit(), Qt.Key.Key_Backspace)
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)  # a save would be on its way by now
+    assert dialog.isVisible()
+    assert dialog.problems.text() == (
+        "✗ Daily screen-time limit: the box is empty; type minutes (90) or hours and minutes (1:30). Nothing was saved."
+    )
+    assert list(trust.cached.rules) == rules_before
+
     _type_minutes(qtbot, dialog, "1.30")
     rule = _planned(qtbot, trust, dialog, "Mocks")
     assert rule.controls["daily_limit_minutes"] == 90
