@@ -253,10 +253,12 @@ def link_ends_on(activity: Iterable[ActivityEntry]) -> date | None:
 
 
 def requests_in_words(today: Sequence[TimeRequest], *, linked: bool) -> str:
-    """What became of the teen's requests for more time today (`today`, newest first), a line
-    each: the newest answer, everything given today added up, and what still waits. The phone
-    said only the newest request: after 45 and 1 h 40 min were given it said "gave you 1 h 40 min
-    more today", and one waiting request of three (an outside tester)."""
+    """What became of each of the teen's requests for more time today (`today`, newest first), a
+    line for each kind, the newest news first: what still waits, what was given (added up, with
+    who gave it), what was refused (by whom) and what closed unanswered. The phone said only the
+    newest request: after 45 and 1 h 40 min were given it said "gave you 1 h 40 min more today",
+    one waiting request of three, and a refusal went as soon as another was answered (outside
+    testers)."""
     if not today:
         return ""
     latest = today[0]
@@ -275,24 +277,42 @@ def requests_in_words(today: Sequence[TimeRequest], *, linked: bool) -> str:
                 "this account now. Ask again once a guardian links with you."
             )
         return ""  # what was given no longer counts: no limit applies (the time left says so)
-    lines = []
-    answered = next((r for r in today if r.status != TimeRequestStatus.PENDING), None)
-    if answered is not None and answered.status == TimeRequestStatus.DENIED:
-        lines.append(
-            f"✗ Your request for {format_minutes(answered.minutes)} more closed unanswered when no guardian was "
-            "linked. Ask again if you still need it."
-            if _closed_unanswered(answered)
-            else f"✗ {answered.decided_by} said no to {format_minutes(answered.minutes)} more"
-        )
-    given = [r for r in today if r.status == TimeRequestStatus.APPROVED]
-    if given:
-        lines.append(_given_words(given))
+    lines: list[tuple[datetime, str]] = []  # (when its newest news came, the line)
     if waiting:
         asked = f"{_minutes_listed(waiting)} more"
         line = f"◷ Waiting for an answer: {asked}" if len(waiting) == 1 else f"◷ Waiting for answers: {asked}"
-        # The newest first: a request just made is the news, an answer to an older one below it.
-        lines.insert(0 if latest.status == TimeRequestStatus.PENDING else len(lines), line)
-    return "\n".join(lines)
+        lines.append((max(r.created_at for r in waiting), line))
+    given = [r for r in today if r.status == TimeRequestStatus.APPROVED]
+    if given:
+        lines.append((_newest_answer(given), _given_words(given)))
+    refused = [r for r in today if r.status == TimeRequestStatus.DENIED and not _closed_unanswered(r)]
+    if refused:
+        lines.append((_newest_answer(refused), _refused_words(refused)))
+    closed = [r for r in today if _closed_unanswered(r)]
+    if closed:
+        requests = "Your request" if len(closed) == 1 else "Your requests"
+        words = (f"✗ {requests} for {_minutes_listed(closed)} more closed unanswered when no guardian was "
+                 "linked. Ask again if you still need it.")  # fmt: skip
+        lines.append((_newest_answer(closed), words))
+    lines.sort(key=lambda line: line[0], reverse=True)  # stable: alike times keep the order above
+    return "\n".join(words for _when, words in lines)
+
+
+def _newest_answer(requests: Sequence[TimeRequest]) -> datetime:
+    return max(r.decided_at or r.created_at for r in requests)
+
+
+def _refused_words(refused: Sequence[TimeRequest]) -> str:
+    """ "✗ Alex said no to 20 min more", "✗ Alex said no to 10 min and 15 min more; Sam to 1 h
+    more" — each guardian once, the amounts in the order asked."""
+    by_guardian: dict[str, list[TimeRequest]] = {}
+    for request in reversed(refused):
+        by_guardian.setdefault(request.decided_by or "Your guardian", []).append(request)
+    said = [f"{who} said no to" if not k else f"{who} to" for k, who in enumerate(by_guardian)]
+    return "✗ " + "; ".join(
+        f"{words} {listed([format_minutes(r.minutes) for r in requests])} more"
+        for words, requests in zip(said, by_guardian.values(), strict=True)
+    )
 
 
 def _closed_unanswered(request: TimeRequest) -> bool:

@@ -297,8 +297,8 @@ class TeenPhonePanel(QDockWidget):
         settle_layouts()  # the words' height first: measured before, a second line stayed cut off
         self._scroll.ensureWidgetVisible(self.usage_message, 0, 8)
 
-    def forget_usage_message(self, starting: str) -> None:
-        """Clear the usage line if it says something `starting` so (no longer true)."""
+    def forget_usage_message(self, starting: str | tuple[str, ...]) -> None:
+        """Clear the usage line if it says something `starting` so (or any of them): no longer true."""
         if self.usage_message.text().startswith(starting):
             show_words(self.usage_message, "")
 

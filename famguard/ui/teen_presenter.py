@@ -44,6 +44,7 @@ LOCK_CHECK_MS = 30_000
 OUTCOME_SHOWN_MS = 60_000
 TYPE_THE_CODE = "Type the code the guardian's screen shows."
 ASKED_PREFIX = "✓ Asked for "  # the usage line after a request was sent (forgotten once it is answered)
+ALREADY_ASKED_PREFIX = "ℹ Already asked for "  # … after the same question again, while it waits
 
 
 class TeenPhonePresenter(Presenter):
@@ -183,7 +184,7 @@ class TeenPhonePresenter(Presenter):
     def _show_answer(self, requests: list[TimeRequest], *, linked: bool = True) -> None:
         if requests and requests[0].status != TimeRequestStatus.PENDING:
             # Answered: "✓ Asked for 30 min more." under the answer read as a question still open.
-            self.panel.forget_usage_message(ASKED_PREFIX)
+            self.panel.forget_usage_message((ASKED_PREFIX, ALREADY_ASKED_PREFIX))
         self.panel.show_answer(teen_view.requests_in_words(requests, linked=linked))
 
     def _follow(self, cursor: str) -> None:
@@ -343,7 +344,14 @@ class TeenPhonePresenter(Presenter):
 
         def asked(request: TimeRequest) -> None:
             self.panel.set_asking(False, sent=True)
-            self.panel.show_usage_message(f"{ASKED_PREFIX}{format_minutes(request.minutes)} more.")
+            amount = f"{format_minutes(request.minutes)} more"
+            waiting = self.snapshot.requests if self.snapshot is not None else []
+            if any(r.id == request.id for r in waiting):
+                # The same question again while it waits is that question (the service's rule):
+                # "✓ Asked for…" said a second request had gone that no guardian ever saw.
+                self.panel.show_usage_message(f"{ALREADY_ASKED_PREFIX}{amount}: it still waits for an answer.")
+            else:
+                self.panel.show_usage_message(f"{ASKED_PREFIX}{amount}.")
             self.refresh()
 
         def refused(exc: BaseException) -> None:
