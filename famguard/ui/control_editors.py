@@ -73,6 +73,8 @@ from famguard.ui.deliberate import (
 from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
+# The daily limit's row while minutes typed in its custom box differ from the limit set.
+CUSTOM_NOT_SET = "◷ not set yet: press Set or Enter, or leave the box"
 
 
 def timezone_names() -> list[str]:
@@ -321,6 +323,7 @@ class DailyLimitEditor(Editor):
     def clear_drafts(self) -> None:
         super().clear_drafts()
         self._custom_typed = False
+        self.choosing.emit("")
 
     def _show(self, value: Any) -> None:
         button = self._buttons.get(value)
@@ -346,6 +349,10 @@ class DailyLimitEditor(Editor):
 
     def _custom_touched(self) -> None:
         self._custom_typed = True
+        # Minutes typed or stepped wait for Set, Enter or leaving the box: the row went on saying
+        # "✓ saved — on Maya's phone" over minutes not set (an outside tester).
+        waiting = self.custom_spin.unreadable() is not None or self.custom_spin.value() != self._value
+        self.choosing.emit(CUSTOM_NOT_SET if waiting else "")
 
     def _custom_stepped(self, _minutes: int) -> None:
         if self.custom_spin.hasFocus():  # the arrows or the wheel in the box, not a value shown
@@ -359,6 +366,7 @@ class DailyLimitEditor(Editor):
         chosen — left unset, they stayed in the box looking set while the old limit applied. An
         emptied box sets nothing and shows the limit set again: Qt put back the last number it
         held, a refused "99999", and refused it again (an outside tester)."""
+        self.choosing.emit("")  # set, refused or shown again below: no longer waiting
         if self._custom_blank:
             self._custom_blank = self._custom_typed = False
             self.say("")
@@ -369,6 +377,7 @@ class DailyLimitEditor(Editor):
             self._apply_custom()
 
     def _apply_custom(self) -> None:
+        self.choosing.emit("")
         minutes = self.custom_spin.value()
         refused = minutes_refused(self.custom_spin, self.bounds)
         if refused is not None:

@@ -96,3 +96,26 @@ def test_undo_takes_away_the_refusal_of_a_value_it_did_not_keep(qtbot, launch):
     qtbot.waitUntil(lambda: editor.value() == 60, timeout=WAIT)
     assert not message.isVisible() and message.text() == ""
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+
+
+def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch):
+    """Up in the custom box: nothing was set for as long as the focus stayed, and the row went on
+    saying "✓ saved — on Maya's phone" over the new minutes (an outside tester). The row says they
+    wait, stepping back to the limit set says nothing waits, and Enter sets them."""
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("daily_limit_minutes")
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+    _type(qtbot, spin, "80", Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+
+    qtbot.keyClick(spin, Qt.Key.Key_Up)  # 85
+    assert page.field_status("daily_limit_minutes") == "◷ not set yet: press Set or Enter, or leave the box"
+    qtbot.wait(300)
+    assert editor.value() == 80  # nothing sent meanwhile
+    qtbot.keyClick(spin, Qt.Key.Key_Down)  # back to the limit set: nothing waits
+    assert page.field_status("daily_limit_minutes").startswith("✓ saved")
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.value() == 85, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
