@@ -75,6 +75,7 @@ from famguard.ui.flow_layout import FlowLayout, flow_cell
 _ZONES: list[str] = []
 # The daily limit's row while minutes typed in its custom box differ from the limit set.
 CUSTOM_NOT_SET = "◷ not set yet: press Set or Enter, or leave the box"
+DAY_NOT_SET = "◷ not set yet: press Enter or leave the box"  # … in a weekday's own limit
 
 
 def timezone_names() -> list[str]:
@@ -410,6 +411,8 @@ class OverridesEditor(Editor):
             spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
             check.clicked.connect(self._changed)
             spin.editingFinished.connect(self._spin_done)
+            spin.lineEdit().textEdited.connect(self._typing)
+            spin.valueChanged.connect(self._typing)
             days.addWidget(flow_cell(check, spin, vertical=True))
             self.day_checks[day] = check
             self.day_spins[day] = spin
@@ -459,7 +462,20 @@ class OverridesEditor(Editor):
         if values is not None:
             self._emit(values)
 
+    def cancel_pending(self) -> None:
+        self.choosing.emit("")  # another teen is shown: what was typed here goes (clear_drafts)
+
+    def _typing(self) -> None:
+        """Minutes typed or stepped in a day's box wait for Enter or leaving it (as the custom
+        limit's do): said on the row, where "✓ saved" stood over them."""
+        if not any(spin.hasFocus() for spin in self.day_spins.values()):
+            return  # a value shown, not typed
+        typed = {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+        unread = any(self.day_spins[d].unreadable() is not None for d in typed)
+        self.choosing.emit(DAY_NOT_SET if unread or typed != dict(self._value or {}) else "")
+
     def _spin_done(self) -> None:
+        self.choosing.emit("")
         values = self._current()
         if values is not None:
             self._emit(values)

@@ -119,3 +119,22 @@ def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch)
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.value() == 85, timeout=WAIT)
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+
+
+def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
+    """The same for a weekday's own limit: "✓ saved" stood over minutes typed in Monday's box."""
+    from PySide6.QtWidgets import QCheckBox
+
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    editor = page.editor("daily_limit_overrides")
+    qtbot.mouseClick(find(page, QCheckBox, "override_mon"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_overrides").startswith("✓ saved"), timeout=WAIT)
+    monday = find(page, QAbstractSpinBox, "override_mon_minutes")
+    monday.setFocus()
+    monday.lineEdit().selectAll()
+    qtbot.keyClicks(monday.lineEdit(), "90")
+    assert page.field_status("daily_limit_overrides") == "◷ not set yet: press Enter or leave the box"
+    qtbot.keyClick(monday, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: (editor.value() or {}).get("mon") == 90, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_overrides").startswith("✓ saved"), timeout=WAIT)
