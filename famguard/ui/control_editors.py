@@ -74,8 +74,12 @@ from famguard.ui.flow_layout import FlowLayout, flow_cell
 
 _ZONES: list[str] = []
 # The daily limit's row while minutes typed in its custom box differ from the limit set.
-CUSTOM_NOT_SET = "◷ not set yet: press Set or Enter, or leave the box"
-DAY_NOT_SET = "◷ not set yet: press Enter or leave the box"  # … in a weekday's own limit
+# Short: a status that does not fit beside the title takes a line of its own (setting Set or
+# Enter, and leaving the box, sets them).
+CUSTOM_NOT_SET = "◷ not set yet: Set or Enter"
+DAY_NOT_SET = "◷ not set yet: press Enter"  # … in a weekday's own limit
+# A tick while a ticked day's box says no minutes: nothing is set until it is mended.
+DAYS_NOT_SET = "◷ not set yet: mend the day's minutes"
 
 
 def timezone_names() -> list[str]:
@@ -179,6 +183,8 @@ class Editor(QWidget):
         """Ask for `value` unless it is the current one or the declaration refuses it (then say
         why, and send nothing). True when the value was asked for."""
         if value == self._value:
+            if self.message.text().startswith("✗"):
+                self.say("")  # mended back to what is set: the refusal is no longer so
             return False
         problem = self.problem(value)
         if problem is not None:
@@ -352,8 +358,7 @@ class DailyLimitEditor(Editor):
         self._custom_typed = True
         # Minutes typed or stepped wait for Set, Enter or leaving the box: the row went on saying
         # "✓ saved — on Maya's phone" over minutes not set (an outside tester).
-        waiting = self.custom_spin.unreadable() is not None or self.custom_spin.value() != self._value
-        self.choosing.emit(CUSTOM_NOT_SET if waiting else "")
+        self.choosing.emit(CUSTOM_NOT_SET if self.custom_spin.typed_minutes() != self._value else "")
 
     def _custom_stepped(self, _minutes: int) -> None:
         if self.custom_spin.hasFocus():  # the arrows or the wheel in the box, not a value shown
@@ -460,7 +465,10 @@ class OverridesEditor(Editor):
             self.day_spins[day].setEnabled(self.day_checks[day].isChecked())
         values = self._current()
         if values is not None:
+            self.choosing.emit("")
             self._emit(values)
+        else:  # a tick refused with the rest: the row said "✓ saved" over it (an outside tester)
+            self.choosing.emit(DAYS_NOT_SET)
 
     def cancel_pending(self) -> None:
         self.choosing.emit("")  # another teen is shown: what was typed here goes (clear_drafts)
@@ -470,13 +478,12 @@ class OverridesEditor(Editor):
         limit's do): said on the row, where "✓ saved" stood over them."""
         if not any(spin.hasFocus() for spin in self.day_spins.values()):
             return  # a value shown, not typed
-        typed = {day: self.day_spins[day].value() for day in WEEKDAYS if self.day_checks[day].isChecked()}
-        unread = any(self.day_spins[d].unreadable() is not None for d in typed)
-        self.choosing.emit(DAY_NOT_SET if unread or typed != dict(self._value or {}) else "")
+        typed = {day: self.day_spins[day].typed_minutes() for day in WEEKDAYS if self.day_checks[day].isChecked()}
+        self.choosing.emit(DAY_NOT_SET if typed != dict(self._value or {}) else "")
 
     def _spin_done(self) -> None:
-        self.choosing.emit("")
         values = self._current()
+        self.choosing.emit("" if values is not None else DAYS_NOT_SET)
         if values is not None:
             self._emit(values)
 

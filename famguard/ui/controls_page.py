@@ -11,8 +11,8 @@ and shows what it is told."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any  # a control's value: each ControlSpec parses its own type (str, int, tuple, …)
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
@@ -117,6 +117,8 @@ class ControlRow(QFrame):
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
         self.editor = make_editor(info)
         self.editor.choosing.connect(self._choosing)
+        # What the page does around words that may move the rows (ControlsPage._holding_still).
+        self.hold_still: Callable[[], AbstractContextManager[None]] = nullcontext
         # On Linux a combo box is named by its value ("Europe/London") and gets its label only
         # through a buddy: a screen reader said the zone and never which setting it was.
         combo = self.editor.findChild(QComboBox)
@@ -169,12 +171,15 @@ class ControlRow(QFrame):
         self.editor.say("")
 
     def _choosing(self, words: str) -> None:
-        """A choice made with the arrow keys waits (`words`), or went or was taken back ("")."""
+        """A choice made with the arrow keys waits (`words`), or went or was taken back ("").
+        Held still: the words going to a line of their own moved the box being typed in down by
+        a line, and back (an outside tester, at 150 %)."""
         self._waiting_choice = words
-        if words:
-            self._say(words)
-        else:
-            self.set_state(self.state, held=self._held, message=self._message)
+        with self.hold_still():
+            if words:
+                self._say(words)
+            else:
+                self.set_state(self.state, held=self._held, message=self._message)
 
     def show_controls(self, controls: Controls) -> None:
         """This setting's value in `controls`, and what its editor offers from the others (a
@@ -448,6 +453,7 @@ class ControlsPage(QWidget):
             return bool(self._to_warm)
         field = self._to_build.pop(0)
         row = ControlRow(field)
+        row.hold_still = self._holding_still
         row.editor.value_changed.connect(lambda value, f=field: self._edited(f, value))
         row.retry_clicked.connect(lambda f: self.retry_requested.emit(self.teen_id, f))
         row.choose_clicked.connect(lambda f: self.choose_requested.emit(self.teen_id, f))

@@ -153,6 +153,12 @@ class MinutesBox(QSpinBox):
         """What was typed, when it says no number of minutes ("1.5", ""); None when it does."""
         return self._unreadable
 
+    def typed_minutes(self) -> int | None:
+        """The minutes the box's text says now (None: it says none), read from the text itself:
+        a slot of `textEdited` runs before the box has read a keystroke that emptied it."""
+        minutes = read_minutes(self._typed(self.lineEdit().text()).strip())
+        return minutes if minutes is not None and minutes <= self.maximum() else None
+
     def setValue(self, value: int) -> None:  # noqa: N802 - Qt's name
         self._unreadable = None  # a value shown (or set back) replaces what could not be read
         super().setValue(value)

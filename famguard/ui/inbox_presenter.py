@@ -129,12 +129,12 @@ def answered_words(answers: list[Answer], names: dict[str, str]) -> str:
 
 
 def _allowed_for(who: str, amounts: list[int]) -> str:
-    """ "45 min more for Leo", "15 min more for Maya, 2 times", "1 h 15 min more for Leo (45 min and
-    30 min)"."""
-    if len(set(amounts)) == 1:
-        times = f", {len(amounts)} times" if len(amounts) > 1 else ""
-        return f"{format_minutes(amounts[0])} more for {who}{times}"
-    return f"{format_minutes(sum(amounts))} more for {who} ({_amounts_listed(amounts)})"
+    """ "45 min more for Leo", "30 min more for Maya (15 min, 2 times)", "1 h 15 min more for Leo
+    (45 min and 30 min)": what each teen got in all, first, as the teen's phone says it."""
+    if len(amounts) == 1:
+        return f"{format_minutes(amounts[0])} more for {who}"
+    each = f"{format_minutes(amounts[0])}, {len(amounts)} times" if len(set(amounts)) == 1 else _amounts_listed(amounts)
+    return f"{format_minutes(sum(amounts))} more for {who} ({each})"
 
 
 def _denied_for(who: str, amounts: list[int]) -> str:

@@ -110,7 +110,7 @@ def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch)
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
 
     qtbot.keyClick(spin, Qt.Key.Key_Up)  # 85
-    assert page.field_status("daily_limit_minutes") == "◷ not set yet: press Set or Enter, or leave the box"
+    assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set or Enter"
     qtbot.wait(300)
     assert editor.value() == 80  # nothing sent meanwhile
     qtbot.keyClick(spin, Qt.Key.Key_Down)  # back to the limit set: nothing waits
@@ -123,7 +123,7 @@ def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch)
 
 def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     """The same for a weekday's own limit: "✓ saved" stood over minutes typed in Monday's box."""
-    from PySide6.QtWidgets import QCheckBox
+    from PySide6.QtWidgets import QCheckBox, QLabel
 
     _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
     page = window.ensure_controls_page()
@@ -134,7 +134,26 @@ def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     monday.setFocus()
     monday.lineEdit().selectAll()
     qtbot.keyClicks(monday.lineEdit(), "90")
-    assert page.field_status("daily_limit_overrides") == "◷ not set yet: press Enter or leave the box"
+    assert page.field_status("daily_limit_overrides") == "◷ not set yet: press Enter"
     qtbot.keyClick(monday, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: (editor.value() or {}).get("mon") == 90, timeout=WAIT)
     qtbot.waitUntil(lambda: page.field_status("daily_limit_overrides").startswith("✓ saved"), timeout=WAIT)
+
+    # Emptied with one keystroke: "✓ saved" stayed (the box had not read it yet), as did the
+    # refusal once the minutes set were typed back, and a tick refused with the rest (an outside
+    # tester).
+    monday.lineEdit().selectAll()
+    qtbot.keyClick(monday.lineEdit(), Qt.Key.Key_Backspace)
+    assert page.field_status("daily_limit_overrides") == "◷ not set yet: press Enter"
+    qtbot.keyClick(monday, Qt.Key.Key_Return)
+    message = find(page, QLabel, "message_daily_limit_overrides")
+    assert message.text().startswith("✗ Mon: the box is empty")
+    qtbot.mouseClick(find(page, QCheckBox, "override_tue"), Qt.MouseButton.LeftButton)
+    assert page.field_status("daily_limit_overrides") == "◷ not set yet: mend the day's minutes"
+    qtbot.mouseClick(find(page, QCheckBox, "override_tue"), Qt.MouseButton.LeftButton)  # untick it again
+    monday.setFocus()
+    qtbot.keyClicks(monday.lineEdit(), "90")  # what is set
+    qtbot.keyClick(monday, Qt.Key.Key_Return)
+    assert message.text() == "" and not message.isVisible()
+    assert page.field_status("daily_limit_overrides").startswith("✓ saved")
+    assert editor.value() == {"mon": 90}

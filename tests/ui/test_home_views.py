@@ -287,7 +287,7 @@ def test_the_inbox_says_what_it_did_by_name() -> None:
     mayas = {f"m{k}": "Maya" for k in range(6)}
     assert answered_words([(r, False, None) for r in six], mayas) == "✓ Denied Maya's 6 requests for 30 min."
     assert answered_words([(r, True, 15) for r in six[:2]] + [(sam, False, None)], {**mayas, **names}) == (
-        "✓ Allowed 15 min more for Maya, 2 times. Denied Sam's request for 30 min."
+        "✓ Allowed 30 min more for Maya (15 min, 2 times). Denied Sam's request for 30 min."
     )
     # A teen's differing amounts are added up under their name once: "45 min more for Leo; 30 min
     # more for Leo" read as two teens of one name (an outside tester).

@@ -88,3 +88,39 @@ def test_a_choice_waiting_under_the_arrow_keys_is_said_beside_the_title(qtbot) -
     QApplication.processEvents()
     assert row.status.text() == CHOOSING
     assert row.status_beside_title()
+
+
+def test_minutes_waiting_in_the_custom_box_never_move_the_box(qtbot) -> None:
+    """Up in the custom daily limit: "◷ not set yet" went to a line of its own and the box being
+    typed in moved down a line, and back once set (an outside tester, at 150 %)."""
+    from famguard.ui.control_editors import CUSTOM_NOT_SET
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_family()
+    window.teen_list.set_teens([TeenRow("t1", LONG_NAME, 14, 35, 90)])
+    page = window.ensure_controls_page()
+    page.show_teen("t1", LONG_NAME, 14, defaults_for_age(14, "Europe/London"))
+    window.show_page("controls")
+    window.resize(640, 560)
+    window.show()
+    qtbot.waitExposed(window)
+    area = page.findChild(QScrollArea, "controlsScroll")
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0, timeout=5000)
+    row = page.rows["daily_limit_minutes"]
+    box = row.editor.custom_spin
+    area.ensureWidgetVisible(box, 0, area.viewport().height() // 2)
+    QCursor.setPos(window.mapToGlobal(QPoint(2, 2)))  # over the window's edge: the keyboard is used
+    box.setFocus()
+    QApplication.processEvents()
+    before = box.mapTo(window, QPoint(0, 0))
+
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    QApplication.processEvents()
+    assert row.status.text() == CUSTOM_NOT_SET
+    assert not row.status_beside_title(), "nothing moved: this test proves nothing"
+    assert box.mapTo(window, QPoint(0, 0)) == before
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # back to the limit set: the words go
+    QApplication.processEvents()
+    assert row.status.text() == ""
+    assert box.mapTo(window, QPoint(0, 0)) == before
