@@ -307,7 +307,10 @@ class DailyLimitEditor(Editor):
         self.range_label = named(QLabel(range_text(self.bounds)), "dailyLimitRange", "Allowed custom limits")
         self.custom_spin.setAccessibleDescription(f"Allowed: {range_text(self.bounds)}")
         self.custom_apply = named(QPushButton("Set"), "dailyLimitCustomApply", "Set custom daily limit")
-        row.addWidget(flow_cell(self.custom_radio, self.custom_spin, self.range_label, self.custom_apply))
+        # Two cells: in a narrow page (150 % beside the demo's phone) the range and Set go to the
+        # next line instead of past the page's right edge.
+        row.addWidget(flow_cell(self.custom_radio, self.custom_spin))
+        row.addWidget(flow_cell(self.range_label, self.custom_apply))
         self._settling = Settling(
             self, [*self._buttons.values(), self.custom_radio], self._emit, self.choosing.emit, self.show_current
         )

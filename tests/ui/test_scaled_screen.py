@@ -2,9 +2,10 @@
 showed the demo on a laptop with large text: the window's minimum was 713 px, so its right edge —
 the phone's "Enter code", every setting's end — ran off the screen, and a guardian without the
 demo met the same with the list of teens beside the controls. Now the window fits, and the
-controls page, whose rows need ~465 px, scrolls sideways there; Tab brings a control cut off at
-the right into view. In a process of its own (tests/ui/scaled_screen.py): Qt's scale is set
-when it starts, and this process's Qt started at 100 % on an 800 × 600 screen."""
+controls page, whose rows need a little more, scrolls sideways there; no control is cut off at its
+right edge (the custom limit's "Set" was, beside the demo's phone). In a process of its own
+(tests/ui/scaled_screen.py): Qt's scale is set when it starts, and this process's Qt started at
+100 % on an 800 × 600 screen."""
 
 from __future__ import annotations
 
@@ -50,10 +51,12 @@ def test_the_window_fits_a_683_pixel_screen_and_only_the_controls_scroll_sideway
         assert seen["list_shown"], seen  # a guardian's teens stay in sight
     assert seen["home_button_whole"], seen
     assert seen["controls_window"] <= 683 and seen["controls_page_whole"], seen  # "Unlink…" and all
+    # The rows need a little more than there is (a long title, "Duet and Stitch with your teen's
+    # videos"): the page scrolls sideways to their ends, but no control a Tab reaches is cut off
+    # at the right — the custom limit's range and "Set" go to the next line (an outside tester
+    # found "Set" cut beside the demo's phone).
     assert seen["settings_scroll_sideways"] and seen["rows_right_end_scrolled_into_view"], seen
-    if who == "demo":  # ~35 px short beside the phone: a row's last button runs past the edge
-        assert seen["controls_cut_at_the_right"], seen
-        assert seen["tab_reached"] == seen["controls_cut_at_the_right"][0] and seen["tab_target_whole"], seen
+    assert seen["controls_cut_at_the_right"] == [], seen
     # Beside the demo's phone the screen-time page scrolled sideways, its summary cut at the right
     # (an outside tester): the chart asked for 420 px of ~400. A week's dates all stay under the bars.
     assert not seen["screen_time_scroll_sideways"] and seen["screen_time_summary_whole"], seen
