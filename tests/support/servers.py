@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -101,6 +102,7 @@ class LocalServer:
         self.nofile = nofile
         self.workers = workers
         self.output = output
+        self._workers_log: Path | None = None  # where several workers say they started, without `output`
         self.exit_code: int | None = None
         self.url = ""
         self._thread: ServerThread | None = None
@@ -144,6 +146,14 @@ class LocalServer:
         self.port = int(self.url.rsplit(":", 1)[1])
         return self.url
 
+    def _workers_started(self, log: Path | None, offset: int) -> bool:
+        """Every worker has started (one worker: the health check said so)."""
+        if self.workers == 1 or log is None:
+            return True
+        with log.open("rb") as output:
+            output.seek(offset)
+            return output.read().count(b"Application startup complete.") >= self.workers
+
     def stop(self) -> None:
         if self._thread is not None:
             self._thread.stop()
@@ -156,6 +166,9 @@ class LocalServer:
                 self._process.kill()
                 self.exit_code = self._process.wait(5)
             self._process = None
+        if self._workers_log is not None:
+            self._workers_log.unlink(missing_ok=True)
+            self._workers_log = None
 
     def kill(self) -> None:
         """SIGKILL the server's process (own_process only): a crash, with no chance to clean up."""
@@ -190,7 +203,16 @@ class LocalServer:
 
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
-        output = self.output.open("ab") if self.output is not None else subprocess.DEVNULL
+        # Several workers: the health check is answered by the first one up, and a benchmark
+        # started then met the others still starting (GET p99 ~2 s with --workers 2 on a slow
+        # machine). Their start is read from the output: each logs "Application startup complete."
+        log = self.output
+        if log is None and self.workers > 1:
+            handle, name = tempfile.mkstemp(prefix="famguard-workers-", suffix=".log")
+            os.close(handle)
+            log = self._workers_log = Path(name)
+        started_at = log.stat().st_size if log is not None and log.exists() else 0
+        output = log.open("ab") if log is not None else subprocess.DEVNULL
         process = subprocess.Popen(
             command,
             stdout=output,
@@ -205,7 +227,7 @@ class LocalServer:
         while True:
             try:
                 with urllib.request.urlopen(f"{self.url}/v1/health", timeout=1) as reply:  # noqa: S310 - loopback
-                    if reply.status == 200:
+                    if reply.status == 200 and self._workers_started(log, started_at):
                         return
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
