@@ -125,6 +125,14 @@ def ask_for_time(api: ApiClient, minutes: int, reason: str) -> TimeRequest:
     return api.ask_for_time(minutes, reason)
 
 
+def requests_today(api: ApiClient) -> str:
+    """What became of today's requests for more time (the teen's day), a line each, as the phone
+    says it: what waits, what was given and by whom, what was refused."""
+    today = api.my_usage().date
+    mine = sorted((r for r in api.my_time_requests() if r.date == today), key=lambda r: r.created_at, reverse=True)
+    return teen_view.requests_in_words(mine, linked=bool(api.my_guardians()))
+
+
 def guardians(api: ApiClient) -> list[GuardianLink]:
     return api.my_guardians()
 
@@ -316,6 +324,11 @@ def _cmd_ask_time(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_requests(args: argparse.Namespace) -> int:
+    print(requests_today(_signed_in(args)) or "No requests for more time today.")
+    return 0
+
+
 def _cmd_guardians(args: argparse.Namespace) -> int:
     links = guardians(_signed_in(args))
     for link in links:
@@ -400,6 +413,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = command("ask-time", _cmd_ask_time, "ask for more time today")
     ask.add_argument("minutes", type=int)
     ask.add_argument("--reason", required=True)
+    command("requests", _cmd_requests, "what became of today's requests for more time")
     command("guardians", _cmd_guardians, "list linked guardians")
     command("unlink", _cmd_unlink, "end every guardian link")
     return parser

@@ -104,8 +104,20 @@ def test_the_whole_teen_side_with_a_remembered_sign_in(
     assert "Duet and Stitch with your videos: No one" in listed
     assert teen_cli.main([*base, "usage", "add", "30"]) == 0
     assert "30 min used (limit 75 min)" in capsys.readouterr().out
+    assert teen_cli.main([*base, "requests"]) == 0
+    assert capsys.readouterr().out == "No requests for more time today.\n"
     assert teen_cli.main([*base, "ask-time", "15", "--reason", "project"]) == 0
     assert [r.reason for r in g.time_requests(teen_id)] == ["project"]
+    assert teen_cli.main([*base, "ask-time", "100", "--reason", "film club"]) == 0
+    assert "Asked for 1 h 40 min more" in capsys.readouterr().out  # minutes as everywhere
+    (project,) = [r for r in g.time_requests(teen_id) if r.reason == "project"]
+    g.decide_time_request(project.id, True)
+    # What became of each, as the phone says it (famguard.domain.teen_view.requests_in_words).
+    assert teen_cli.main([*base, "requests"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "✓ Alex gave you 15 min more today",
+        "◷ Waiting for an answer: 1 h 40 min more",
+    ]
     assert teen_cli.main([*base, "guardians"]) == 0
     assert "Alex" in capsys.readouterr().out
     assert teen_cli.main([*base, "unlink"]) == 0
