@@ -391,6 +391,7 @@ class DailyLimitEditor(Editor):
         refused = minutes_refused(self.custom_spin, self.bounds)
         if refused is not None:
             self.say(f"✗ {refused}. Nothing was changed.")
+            self.choosing.emit(CUSTOM_NOT_SET)  # "✓ saved" stood beside "-5" refused (an outside tester)
             self.custom_spin.setFocus()
             return
         self.custom_radio.setChecked(True)
@@ -483,6 +484,8 @@ class OverridesEditor(Editor):
             return  # a value shown, not typed
         typed = {day: self.day_spins[day].typed_minutes() for day in WEEKDAYS if self.day_checks[day].isChecked()}
         self.choosing.emit(DAY_NOT_SET if typed != dict(self._value or {}) else "")
+        if None not in typed.values() and self.message.text().startswith("✗"):
+            self.say("")  # minutes typed back where the box was refused: the refusal is no longer so
 
     def _spin_done(self) -> None:
         values = self._current()

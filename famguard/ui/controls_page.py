@@ -170,6 +170,10 @@ class ControlRow(QFrame):
         self.editor.clear_drafts()
         self.editor.say("")
 
+    def nothing_waits(self) -> None:
+        """What the editor held back is gone (put back by Undo): the status says what is set."""
+        self._choosing("")
+
     def _choosing(self, words: str) -> None:
         """A choice made with the arrow keys waits (`words`), or went or was taken back ("").
         Held still: the words going to a line of their own moved the box being typed in down by
@@ -643,6 +647,7 @@ class ControlsPage(QWidget):
             # A value refused before the Undo (721 min typed and Set) is not what the box holds
             # now: its "✗ … outside the allowed …" stayed beside the 1 h put back (an outside tester).
             editor.say("")
+            self.rows[field].nothing_waits()  # nor its "◷ not set yet"
         self.change_requested.emit(self.teen_id, field, previous)
         self._refresh_undo()
 

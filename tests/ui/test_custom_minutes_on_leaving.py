@@ -68,7 +68,7 @@ def test_hours_and_minutes_typed_are_read_as_meant_and_a_guess_is_refused_in_wor
     assert "Nothing was changed" in message.text()
     assert spin.text() == "1.5 min" and spin.hasFocus()  # kept as typed, to be mended
     qtbot.wait(300)  # a change would be on its way by now
-    assert editor.value() == 60 and page.field_status("daily_limit_minutes") == ""
+    assert editor.value() == 60 and page.field_status("daily_limit_minutes") == "◷ not set yet: Set or Enter"
 
     _type(qtbot, spin, "1.30", Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.value() == 90, timeout=WAIT)
@@ -115,6 +115,11 @@ def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch)
     assert editor.value() == 80  # nothing sent meanwhile
     qtbot.keyClick(spin, Qt.Key.Key_Down)  # back to the limit set: nothing waits
     assert page.field_status("daily_limit_minutes").startswith("✓ saved")
+    # Refused, the minutes are still not set: "✓ saved" stood beside "-5" (an outside tester).
+    _type(qtbot, spin, "-5", Qt.Key.Key_Return)
+    assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set or Enter"
+    _type(qtbot, spin, "80", Qt.Key.Key_Return)  # what is set
+    assert page.field_status("daily_limit_minutes").startswith("✓ saved")
     qtbot.keyClick(spin, Qt.Key.Key_Up)
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.value() == 85, timeout=WAIT)
@@ -152,7 +157,8 @@ def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     assert page.field_status("daily_limit_overrides") == "◷ not set yet: mend the day's minutes"
     qtbot.mouseClick(find(page, QCheckBox, "override_tue"), Qt.MouseButton.LeftButton)  # untick it again
     monday.setFocus()
-    qtbot.keyClicks(monday.lineEdit(), "90")  # what is set
+    qtbot.keyClicks(monday.lineEdit(), "90")  # what is set: the refusal goes as it is typed
+    assert message.text() == "" and not message.isVisible()
     qtbot.keyClick(monday, Qt.Key.Key_Return)
     assert message.text() == "" and not message.isVisible()
     assert page.field_status("daily_limit_overrides").startswith("✓ saved")
