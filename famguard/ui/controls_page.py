@@ -61,6 +61,7 @@ from famguard.ui.viewstate import Held, SyncState, state_text
 REFUSED_STATES = (SyncState.REJECTED, SyncState.CONFLICT)  # said at once, over what is being read
 
 HIGHLIGHT_MS = 2500
+HIGHLIGHT_COLOUR, HIGHLIGHT_TEXT = "#fff4c2", "#1a1a1a"  # a pale yellow, and text dark on it in a dark theme too
 
 
 def undo_keys() -> QKeySequence:
@@ -161,7 +162,7 @@ class ControlRow(QFrame):
         layout.addWidget(self.editor)
         self._highlight = QTimer(self)
         self._highlight.setSingleShot(True)
-        self._highlight.timeout.connect(lambda: self.setStyleSheet(""))
+        self._highlight.timeout.connect(lambda: self._set_highlight(False))
 
     def collapse(self) -> None:
         """Back to the first look (another teen is shown)."""
@@ -223,8 +224,25 @@ class ControlRow(QFrame):
         self.note = note
         announce(self.status, f"{SPECS[self.field].label}: {without_symbol(note)}")
         self._say(note)
-        self.setStyleSheet(f"#row_{self.field} {{ background: #fff4c2; border-radius: 4px; }}")
+        self._set_highlight(True)
         self._highlight.start(HIGHLIGHT_MS)
+
+    def highlighted(self) -> bool:
+        return self.autoFillBackground()
+
+    def _set_highlight(self, on: bool) -> None:
+        """A colour behind the row, with dark text on it, and not a style sheet: one restyled the
+        row's spin boxes ~17 px wider while it showed — the box just typed in jumped (an outside
+        tester)."""
+        from PySide6.QtGui import QColor, QPalette  # when first shown: no enums made at start-up
+
+        palette = QPalette()  # the application's, inherited again
+        if on:
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Window, QColor(HIGHLIGHT_COLOUR))
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(HIGHLIGHT_TEXT))
+        self.setPalette(palette)
+        self.setAutoFillBackground(on)
 
     def _say(self, text: str, *, tooltip: str = "") -> None:
         self.status.setText(text)

@@ -168,7 +168,7 @@ def test_a_change_from_the_other_guardian_appears_and_is_marked(
     qtbot.waitUntil(restricted.isChecked, timeout=WAIT)
     assert page.field_status("restricted_mode").startswith("↻ changed")
     qtbot.waitUntil(lambda: page.field_status("restricted_mode") == marked, timeout=WAIT)
-    assert "background" in page.rows["restricted_mode"].styleSheet()
+    assert page.rows["restricted_mode"].highlighted()
 
 
 @pytest.mark.usefixtures("real_keyring")

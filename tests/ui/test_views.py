@@ -357,7 +357,13 @@ def test_a_change_from_elsewhere_is_shown_and_named(qtbot, page: ControlsPage) -
     page.update_controls(changed, ("search_enabled",), by="Alex")
     assert not find(page, QCheckBox, "search_enabled_check").isChecked()
     assert page.field_status("search_enabled") == "↻ changed by Alex"
-    assert "background" in page.rows["search_enabled"].styleSheet()
+    assert page.rows["search_enabled"].highlighted()
+    # The highlight restyled nothing: as a style sheet it made the row's spin boxes ~17 px wider
+    # while it showed, the box just typed in jumping (an outside tester).
+    box = page.rows["daily_limit_minutes"].editor.custom_spin
+    width = box.sizeHint().width()
+    page.update_controls(changed.replace(daily_limit_minutes=90), ("daily_limit_minutes",), by="Alex")
+    assert page.rows["daily_limit_minutes"].highlighted() and box.sizeHint().width() == width
 
 
 # --- pairing, conflict, family -----------------------------------------------------------------
