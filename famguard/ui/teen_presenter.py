@@ -341,12 +341,16 @@ class TeenPhonePresenter(Presenter):
 
         # One request per ask: a double click sent two (the button waits while one is on its way).
         self.panel.set_asking(True)
+        # What waited before asking: the phone's own events can re-read it with the new request
+        # before the answer to the ask is handed out, and a new request read "Already asked".
+        waiting = (
+            {r.id for r in self.snapshot.requests if r.status == TimeRequestStatus.PENDING} if self.snapshot else set()
+        )
 
         def asked(request: TimeRequest) -> None:
             self.panel.set_asking(False, sent=True)
             amount = f"{format_minutes(request.minutes)} more"
-            waiting = self.snapshot.requests if self.snapshot is not None else []
-            if any(r.id == request.id for r in waiting):
+            if request.id in waiting:
                 # The same question again while it waits is that question (the service's rule):
                 # "✓ Asked for…" said a second request had gone that no guardian ever saw.
                 self.panel.show_usage_message(f"{ALREADY_ASKED_PREFIX}{amount}: it still waits for an answer.")

@@ -58,3 +58,31 @@ def test_a_request_without_a_reason_is_not_given_words_the_teen_did_not_write(qt
     qtbot.waitUntil(lambda: row is not None and row.isVisible(), timeout=WAIT)
     words = find(row, QLabel, "timeRequestText").text()
     assert words.startswith("Maya asks for 30 min more today (asked at ") and "“" not in words, words
+
+
+def test_a_new_request_read_back_before_its_answer_is_not_said_to_be_asked_already(qtbot, launch) -> None:
+    """The phone's own events can re-read it, the new request included, before the answer to the
+    ask is handed out: a new request then read "ℹ Already asked for …" (a CI run under load). Here
+    the ask's answer waits until the phone has read the request back."""
+    import time
+
+    controller, _window, panel = demo_with_phone(qtbot, launch)
+    presenter = controller.teen_phone
+    real_ask = presenter.teen.ask_for_time
+
+    def ask_then_wait_for_the_read(minutes: int, reason: str):
+        request = real_ask(minutes, reason)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # on the worker: the GUI thread reads the phone meanwhile
+            snapshot = presenter.snapshot
+            if snapshot is not None and any(r.id == request.id for r in snapshot.requests):
+                break
+            time.sleep(0.02)
+        return request
+
+    presenter.teen.ask_for_time = ask_then_wait_for_the_read
+    panel.more_spin.setValue(25)
+    qtbot.mouseClick(find(panel, QPushButton, "teenMoreButton"), Qt.MouseButton.LeftButton)
+    message = find(panel, QLabel, "teenUsageMessage")
+    qtbot.waitUntil(lambda: message.text() not in ("", "Asking…"), timeout=WAIT)
+    assert message.text() == "✓ Asked for 25 min more."
