@@ -192,6 +192,9 @@ def account_in_news(name: str, my_name: str) -> str:
     return f"Another account named “{name}”, not yours," if carries_my_name(name, my_name) else f"“{name}”"
 
 
-def listed(words: Sequence[str]) -> str:
-    """Names (or any words) in a sentence: "Maya", "Maya and Sam", "Maya, Sam and Alex"."""
+def listed(words: Sequence[str], most: int | None = None) -> str:
+    """Names (or any words) in a sentence: "Maya", "Maya and Sam", "Maya, Sam and Alex"; with
+    `most`, those past it counted ("30 min, 45 min, 1 h, 15 min and 2 more")."""
+    if most is not None and len(words) > most:
+        words = [*words[:most], f"{len(words) - most} more"]
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

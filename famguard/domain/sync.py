@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from famguard.domain.plain_text import listed
+
 
 class SyncState(StrEnum):
     """Where a change of a setting is. The store keeps the values in its outbox rows as they are."""
@@ -55,10 +57,7 @@ def _named(by_teen: Sequence[tuple[str, Sequence[str]]]) -> str:
     from famguard.domain.controls import SPECS  # the labels; loaded long before anyone asks
 
     def settings(fields: Sequence[str]) -> str:
-        labels = [f"“{SPECS[f].label if f in SPECS else f}”" for f in fields[:MOST_SETTINGS_NAMED]]
-        if len(fields) > MOST_SETTINGS_NAMED:
-            labels.append(f"{len(fields) - MOST_SETTINGS_NAMED} more")
-        return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+        return listed([f"“{SPECS[f].label if f in SPECS else f}”" for f in fields], most=MOST_SETTINGS_NAMED)
 
     teens = [f"{name}'s {settings(fields)}" for name, fields in by_teen[:MOST_TEENS_NAMED]]
     if len(by_teen) > MOST_TEENS_NAMED:

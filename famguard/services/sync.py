@@ -200,7 +200,7 @@ class SyncEngine:
 
     def _set_online(self, online: bool, error: e.ApiError | None = None) -> None:
         message = error.message if error is not None else None
-        service_problem = error is not None and (e.service_problem(error))
+        service_problem = error is not None and e.service_problem(error)
         changed = online != self._online or message != self._last_error or service_problem != self._service_problem
         self._online, self._last_error, self._service_problem = online, message, service_problem
         if online and self._paused_until is not None and self._paused_until <= datetime.now(self._paused_until.tzinfo):

@@ -375,23 +375,25 @@ class DailyLimitEditor(Editor):
         chosen — left unset, they stayed in the box looking set while the old limit applied. An
         emptied box sets nothing and shows the limit set again: Qt put back the last number it
         held, a refused "99999", and refused it again (an outside tester)."""
-        self.choosing.emit("")  # set, refused or shown again below: no longer waiting
         if self._custom_blank:
             self._custom_blank = self._custom_typed = False
+            self.choosing.emit("")  # shown again: nothing waits
             self.say("")
             self.show_current()
             return
         typed, self._custom_typed = self._custom_typed, False
         if self.custom_radio.isChecked() or typed:
-            self._apply_custom()
+            self._apply_custom()  # set or refused: it says which
+        else:
+            self.choosing.emit("")
 
     def _apply_custom(self) -> None:
-        self.choosing.emit("")
         minutes = self.custom_spin.value()
         refused = minutes_refused(self.custom_spin, self.bounds)
+        # Refused, the minutes are still not set: "✓ saved" stood beside "-5" (an outside tester).
+        self.choosing.emit(CUSTOM_NOT_SET if refused is not None else "")
         if refused is not None:
             self.say(f"✗ {refused}. Nothing was changed.")
-            self.choosing.emit(CUSTOM_NOT_SET)  # "✓ saved" stood beside "-5" refused (an outside tester)
             self.custom_spin.setFocus()
             return
         self.custom_radio.setChecked(True)

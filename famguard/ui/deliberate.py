@@ -156,8 +156,7 @@ class MinutesBox(QSpinBox):
     def typed_minutes(self) -> int | None:
         """The minutes the box's text says now (None: it says none), read from the text itself:
         a slot of `textEdited` runs before the box has read a keystroke that emptied it."""
-        minutes = read_minutes(self._typed(self.lineEdit().text()).strip())
-        return minutes if minutes is not None and minutes <= self.maximum() else None
+        return self._minutes_in(self._typed(self.lineEdit().text()).strip())
 
     def setValue(self, value: int) -> None:  # noqa: N802 - Qt's name
         self._unreadable = None  # a value shown (or set back) replaces what could not be read
@@ -176,8 +175,8 @@ class MinutesBox(QSpinBox):
 
     def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
         typed = self._typed(text).strip()
-        minutes = read_minutes(typed)
-        if minutes is None or minutes > self.maximum():
+        minutes = self._minutes_in(typed)
+        if minutes is None:
             self._unreadable = typed
             return self.value()  # unchanged until it can be read; the text stays as typed
         self._unreadable = None
@@ -185,6 +184,11 @@ class MinutesBox(QSpinBox):
 
     def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
         return self._unreadable if self._unreadable is not None else str(value)
+
+    def _minutes_in(self, typed: str) -> int | None:
+        """The minutes `typed` says, when the box can hold them; None when it says none."""
+        minutes = read_minutes(typed)
+        return minutes if minutes is not None and minutes <= self.maximum() else None
 
     def _typed(self, text: str) -> str:
         suffix = self.suffix()

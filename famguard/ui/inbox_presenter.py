@@ -148,8 +148,4 @@ def _denied_for(who: str, amounts: list[int]) -> str:
 
 
 def _amounts_listed(amounts: list[int]) -> str:
-    """Each amount, up to four; the rest counted ("30 min, 45 min, 1 h, 15 min and 2 more")."""
-    shown = [format_minutes(m) for m in amounts[:MOST_AMOUNTS_LISTED]]
-    if len(amounts) > MOST_AMOUNTS_LISTED:
-        shown.append(f"{len(amounts) - MOST_AMOUNTS_LISTED} more")
-    return listed(shown)
+    return listed([format_minutes(m) for m in amounts], most=MOST_AMOUNTS_LISTED)
