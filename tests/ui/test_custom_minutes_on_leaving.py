@@ -23,10 +23,19 @@ def _type(qtbot, spin, text: str, key: Qt.Key) -> None:
     qtbot.keyClick(spin, key)
 
 
-def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, launch):
+def _maya_controls(qtbot, launch, field: str):
+    """The demo with Maya's controls page shown: (the page, the editor of `field`, the phone)."""
     _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
     page = window.ensure_controls_page()
-    editor = page.editor("daily_limit_minutes")
+    return page, page.editor(field), panel
+
+
+def _wait_saved(qtbot, page, field: str) -> None:
+    qtbot.waitUntil(lambda: page.field_status(field).startswith("✓ saved"), timeout=WAIT)
+
+
+def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, launch):
+    page, editor, panel = _maya_controls(qtbot, launch, "daily_limit_minutes")
     assert editor.value() == 60 and find(page, QRadioButton, "dailyLimit_60").isChecked()
     spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
 
@@ -45,7 +54,7 @@ def test_minutes_typed_then_left_are_set_and_a_pass_through_sets_nothing(qtbot, 
     _type(qtbot, spin, "95", Qt.Key.Key_Tab)
     # The value first: "✓ saved" can still be the status of the 1 h set before.
     qtbot.waitUntil(lambda: editor.value() == 95, timeout=WAIT)
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_minutes")
     assert find(page, QRadioButton, "dailyLimit_custom").isChecked()
     qtbot.waitUntil(lambda: "<b>1 h 35 min</b>" in panel.effective_text(), timeout=WAIT)
 
@@ -56,9 +65,7 @@ def test_hours_and_minutes_typed_are_read_as_meant_and_a_guess_is_refused_in_wor
     and a half, or 1 h 05?) is refused beside the box, kept as typed, and nothing is sent."""
     from PySide6.QtWidgets import QLabel
 
-    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    editor = page.editor("daily_limit_minutes")
+    page, editor, panel = _maya_controls(qtbot, launch, "daily_limit_minutes")
     assert editor.value() == 60
     spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
 
@@ -73,7 +80,7 @@ def test_hours_and_minutes_typed_are_read_as_meant_and_a_guess_is_refused_in_wor
     _type(qtbot, spin, "1.30", Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.value() == 90, timeout=WAIT)
     assert spin.text() == "90 min"
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_minutes")
     qtbot.waitUntil(lambda: "<b>1 h 30 min</b>" in panel.effective_text(), timeout=WAIT)
 
 
@@ -82,11 +89,9 @@ def test_undo_takes_away_the_refusal_of_a_value_it_did_not_keep(qtbot, launch):
     outside the allowed 10–720 min" stayed beside the 1 h put back (an outside tester)."""
     from PySide6.QtWidgets import QLabel
 
-    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    editor = page.editor("daily_limit_minutes")
+    page, editor, _panel = _maya_controls(qtbot, launch, "daily_limit_minutes")
     qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_minutes")
     spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
     _type(qtbot, spin, "721", Qt.Key.Key_Return)
     message = find(page, QLabel, "message_daily_limit_minutes")
@@ -95,19 +100,17 @@ def test_undo_takes_away_the_refusal_of_a_value_it_did_not_keep(qtbot, launch):
     qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: editor.value() == 60, timeout=WAIT)
     assert not message.isVisible() and message.text() == ""
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_minutes")
 
 
 def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch):
     """Up in the custom box: nothing was set for as long as the focus stayed, and the row went on
     saying "✓ saved — on Maya's phone" over the new minutes (an outside tester). The row says they
     wait, stepping back to the limit set says nothing waits, and Enter sets them."""
-    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    editor = page.editor("daily_limit_minutes")
+    page, editor, _panel = _maya_controls(qtbot, launch, "daily_limit_minutes")
     spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
     _type(qtbot, spin, "80", Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_minutes")
 
     qtbot.keyClick(spin, Qt.Key.Key_Up)  # 85
     assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set or Enter"
@@ -123,18 +126,16 @@ def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch)
     qtbot.keyClick(spin, Qt.Key.Key_Up)
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.value() == 85, timeout=WAIT)
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_minutes")
 
 
 def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     """The same for a weekday's own limit: "✓ saved" stood over minutes typed in Monday's box."""
     from PySide6.QtWidgets import QCheckBox, QLabel
 
-    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    editor = page.editor("daily_limit_overrides")
+    page, editor, _panel = _maya_controls(qtbot, launch, "daily_limit_overrides")
     qtbot.mouseClick(find(page, QCheckBox, "override_mon"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_overrides").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_overrides")
     monday = find(page, QAbstractSpinBox, "override_mon_minutes")
     monday.setFocus()
     monday.lineEdit().selectAll()
@@ -142,7 +143,7 @@ def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     assert page.field_status("daily_limit_overrides") == "◷ not set yet: press Enter"
     qtbot.keyClick(monday, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: (editor.value() or {}).get("mon") == 90, timeout=WAIT)
-    qtbot.waitUntil(lambda: page.field_status("daily_limit_overrides").startswith("✓ saved"), timeout=WAIT)
+    _wait_saved(qtbot, page, "daily_limit_overrides")
 
     # Emptied with one keystroke: "✓ saved" stayed (the box had not read it yet), as did the
     # refusal once the minutes set were typed back, and a tick refused with the rest (an outside
