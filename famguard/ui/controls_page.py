@@ -146,6 +146,9 @@ class ControlRow(QFrame):
         self._held: Held = Held.NOT  # as the last state was said, to say it again
         self._message: str | None = None
         self._waiting_choice = ""  # a choice made with the arrow keys, waiting: what the status says
+        # The state's words last shown or said: the same state shown again (a typed value taken
+        # back, "◷ not set yet" gone) is not said again — "saved" was heard twice for one save.
+        self._stated = ""
 
         self._top = top = QHBoxLayout()
         top.addWidget(self.title)
@@ -212,7 +215,8 @@ class ControlRow(QFrame):
         # the status label's new words ("saved", "not saved: …", "on Maya's phone since 14:02").
         # Not "saving…": the guardian has just made the change, and the answer follows at once.
         quiet = state == SyncState.IDLE or (state in (SyncState.PENDING, SyncState.SENDING) and held is Held.NOT)
-        if not quiet and text and text != self.status.text():
+        news, self._stated = text != self._stated, text
+        if not quiet and text and news:
             label = SPECS[self.field].label
             announce(self.status, f"{label}: {without_symbol(text)}", assertive=state in REFUSED_STATES)
         if self._waiting_choice and state in (SyncState.IDLE, SyncState.SAVED):

@@ -169,8 +169,13 @@ class MinutesBox(QSpinBox):
         return super().stepEnabled()
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        if MINUTES_TYPING.fullmatch(self._typed(text)) is None:
+        typed = self._typed(text)
+        if MINUTES_TYPING.fullmatch(typed) is None:
             return QValidator.State.Invalid, text, pos
+        if typed[-1:].isalpha():
+            # Words of its own ("90 mins", "2 hours"): Qt put the box's " min" after them again
+            # at each key, and the box read "90 mins min" while it was typed (an outside tester).
+            return QValidator.State.Acceptable, typed, min(pos, len(typed))
         return QValidator.State.Acceptable, text, pos
 
     def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name

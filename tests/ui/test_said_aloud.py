@@ -67,6 +67,27 @@ def test_a_value_refused_on_this_computer_is_said_at_once(qtbot, page, said) -> 
     assert any("900 min is outside the allowed 10–720 min" in words and at_once for words, at_once in said)
 
 
+def test_a_status_that_comes_back_is_not_said_again(qtbot, page, said) -> None:
+    """Typing in the custom box showed "◷ not set yet"; typing the limit set back (nothing waits
+    any more) showed "✓ saved" again — and the screen reader said "Daily screen-time limit: saved" again,
+    though nothing was saved (an outside tester, listening under AT-SPI)."""
+    page.set_field_state("daily_limit_minutes", SyncState.SAVED, None)
+    assert said == [("Daily screen-time limit: saved", False)]
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+    spin.setFocus()
+    set_before = spin.lineEdit().text()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "95")
+    assert page.field_status("daily_limit_minutes").startswith("◷ not set yet")
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), set_before)
+    assert page.field_status("daily_limit_minutes") == "✓ saved"
+    assert said == [("Daily screen-time limit: saved", False)]  # once, when it was saved
+    page.set_field_state("daily_limit_minutes", SyncState.PENDING, None)
+    page.set_field_state("daily_limit_minutes", SyncState.SAVED, None)
+    assert said[-1] == ("Daily screen-time limit: saved", False) and len(said) == 2  # saved again: said again
+
+
 def test_a_change_made_elsewhere_is_said(qtbot, page, said) -> None:
     from famguard.domain.controls import defaults_for_age
 
