@@ -56,6 +56,7 @@ from famguard.ui.common import (
 )
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
+from famguard.ui.flow_layout import FlowLayout
 from famguard.ui.viewstate import Held, SyncState, state_text
 
 REFUSED_STATES = (SyncState.REJECTED, SyncState.CONFLICT)  # said at once, over what is being read
@@ -150,9 +151,16 @@ class ControlRow(QFrame):
         # back, "◷ not set yet" gone) is not said again — "saved" was heard twice for one save.
         self._stated = ""
 
+        # "Learn more" goes under the title when the two do not fit side by side: at 150 % beside
+        # the demo's phone, "Duet and Stitch with your teen's videos" and its "Learn more" made
+        # the whole page scroll sideways (an outside tester).
+        heading = QWidget()
+        heading_flow = FlowLayout(heading)
+        heading_flow.setContentsMargins(0, 0, 0, 0)
+        heading_flow.addWidget(self.title)
+        heading_flow.addWidget(self.learn_more)
         self._top = top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addWidget(self.learn_more)
+        top.addWidget(heading)
         top.addWidget(self.status, 1)
         top.addWidget(self.retry)
         top.addWidget(self.choose)
@@ -264,21 +272,25 @@ class ControlRow(QFrame):
         the title it wrapped into a column a word wide."""
         spacing = max(0, self._top.spacing())
         margins = self._layout.contentsMargins()
-        beside = [self.title, self.learn_more] + [b for b in (self.retry, self.choose) if not b.isHidden()]
+        buttons = [b for b in (self.retry, self.choose) if not b.isHidden()]
         room = self.width() - margins.left() - margins.right()
-        room -= sum(widget.sizeHint().width() + spacing for widget in beside)
+        room -= sum(button.sizeHint().width() + spacing for button in buttons)
+        title, learn_more = self.title.sizeHint().width(), self.learn_more.sizeHint().width()
+        one_line = title + spacing + learn_more
+        # The title and "Learn more" on one line when they fit there, else one above the other.
+        room -= (one_line if one_line <= room else max(title, learn_more)) + spacing
         needed = self.status.fontMetrics().horizontalAdvance(self.status.text()) + 2 * self.status.margin()
         fits = needed <= room
         if fits == self.status_beside_title():
             return
         if fits:
             self._layout.removeWidget(self.status)
-            self._top.takeAt(2)  # the stretch that kept Retry its own size
-            self._top.insertWidget(2, self.status, 1)
+            self._top.takeAt(1)  # the stretch that kept Retry its own size
+            self._top.insertWidget(1, self.status, 1)
             self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         else:
             self._top.removeWidget(self.status)
-            self._top.insertStretch(2, 1)
+            self._top.insertStretch(1, 1)
             self._layout.insertWidget(1, self.status)
             self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 

@@ -80,15 +80,16 @@ class FlowLayout(QLayout):
         """Place the items in `rect` (only measure when not `move`); the height they need."""
         margins: QMargins = self.contentsMargins()
         area = rect.marginsRemoved(margins)
-        x, y, line_height = area.x(), area.y(), 0
+        x, y = area.x(), area.y()
         across, down = self._spacing(horizontal=True), self._spacing(horizontal=False)
         shown = [item for item in self._items if (widget := item.widget()) is None or not widget.isHidden()]
         per_line, cell_width = len(shown), 0
         if self._balanced and shown:
             cell_width = max(item.sizeHint().width() for item in shown)
             fits = max(1, (area.width() + across) // (cell_width + across))
-            lines = -(-len(shown) // fits)
-            per_line = -(-len(shown) // lines)
+            line_count = -(-len(shown) // fits)
+            per_line = -(-len(shown) // line_count)
+        lines: list[list[tuple[QLayoutItem, int]]] = []  # each line's items and their x
         for index, item in enumerate(shown):
             hint = item.sizeHint()
             width = cell_width or hint.width()
@@ -96,13 +97,20 @@ class FlowLayout(QLayout):
                 new_line = index > 0 and index % per_line == 0
             else:
                 new_line = x > area.x() and x + width > area.right() + 1  # does not fit
-            if new_line:
-                x, y, line_height = area.x(), y + line_height + down, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            if new_line or not lines:
+                x = area.x()
+                lines.append([])
+            lines[-1].append((item, x))
             x += width + across
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+        for number, line in enumerate(lines):
+            y += down if number else 0
+            line_height = max(item.sizeHint().height() for item, _x in line)
+            if move:  # centred in their line: a title beside a taller button, a label beside its box
+                for item, left in line:
+                    hint = item.sizeHint()
+                    item.setGeometry(QRect(QPoint(left, y + (line_height - hint.height()) // 2), hint))
+            y += line_height
+        return y - rect.y() + margins.bottom()
 
 
 def flow_cell(*widgets: QWidget, vertical: bool = False) -> QWidget:
