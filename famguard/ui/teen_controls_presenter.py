@@ -72,6 +72,10 @@ class TeenControlsPresenter(Presenter):
         # since: its "✓ saved — on Maya's phone" would vouch for a value no longer in force.
         self._replaced: dict[tuple[str, str], int] = {}
         self._requested: dict[tuple[str, str], object] = {}  # the guardian's latest value per field, for Retry
+        # (teen, setting) -> this guardian's saved change last seen landed in a read shown: a read
+        # taken while it was on its way can be replaced by the next (one read in flight per teen),
+        # and the first read shown then has it saved — a change of this guardian's own, not news.
+        self._landed: dict[tuple[str, str], int] = {}
         self._asked_conflicts: set[int] = set()
         self._conflict_open = False
         self.conflict_dialog: ConflictDialog | None = None  # the open one; tests reach it here
@@ -192,8 +196,11 @@ class TeenControlsPresenter(Presenter):
                 page.show_teen(teen_id, row.name, row.age, controls)
             else:
                 in_flight = {f for f, s in states.items() if s.state in OPEN_STATES}
+                mine = {f for f in CONTROL_INFO if self._landing(teen_id, f, states.get(f), getattr(controls, f))}
                 elsewhere = tuple(
-                    f for f in CONTROL_INFO if getattr(previous, f) != getattr(controls, f) and f not in in_flight
+                    f
+                    for f in CONTROL_INFO
+                    if getattr(previous, f) != getattr(controls, f) and f not in in_flight and f not in mine
                 )
                 page.update_controls(controls, elsewhere)
                 if elsewhere:
@@ -208,6 +215,15 @@ class TeenControlsPresenter(Presenter):
             page.show_rule(rule)
         self._show_states(teen_id, states)
         self.on_status(status)
+
+    def _landing(self, teen_id: str, field: str, state: FieldState | None, value: object) -> bool:
+        """Whether `value` is this guardian's own change, saved and shown landed for the first time
+        ("↻ changed on another device" was said of the guardian's own change, under load)."""
+        if state is None or state.state != SyncState.SAVED:
+            return False
+        first = self._landed.get((teen_id, field)) != state.change_id
+        self._landed[(teen_id, field)] = state.change_id
+        return first and self._requested.get((teen_id, field), _NOTHING) == value
 
     def _name_who_changed(self, teen_id: str, fields: tuple[str, ...]) -> None:
         """Replace "changed on another device" by the name from the activity log, when it says."""

@@ -47,3 +47,43 @@ def test_a_read_made_while_the_change_is_being_queued_does_not_put_the_old_limit
     qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
     assert ninety.isChecked() and not back_to_one_hour
     assert page.editor("daily_limit_minutes").value() == 90
+
+
+def test_my_own_change_shown_only_once_saved_is_not_said_changed_elsewhere(qtbot, launch, monkeypatch):
+    """Under load the reads made while the change was on its way were replaced by later ones (one
+    read per teen in flight), and the first read shown had it saved: the guardian's own change to
+    Search was highlighted and said as "↻ changed on another device" (seen in a test run at load
+    ~4, two busy processes beside it)."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from famguard.domain.sync import SyncState
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    presenter = controller.family.controls
+    page = window.ensure_controls_page()
+    teen_id = page.teen_id
+    check = find(page, QCheckBox, "search_enabled_check")
+    was = check.isChecked()
+    qtbot.waitUntil(lambda: ("controls", teen_id) not in presenter._reading, timeout=WAIT)
+    # The one stand-in: the reads between the click and the save are not shown, as when each is
+    # replaced by the next before its turn comes.
+    held = [True]
+    show = presenter._show
+    monkeypatch.setattr(presenter, "_show", lambda loaded: None if held[0] else show(loaded))
+    flashed: list[str] = []
+    flash = page.rows["search_enabled"].flash
+    monkeypatch.setattr(page.rows["search_enabled"], "flash", lambda note: (flashed.append(note), flash(note)))
+
+    click(qtbot, check)
+
+    def saved() -> bool:
+        _controls, states = presenter.sync.shown(teen_id)
+        state = states.get("search_enabled")
+        return state is not None and state.state == SyncState.SAVED
+
+    qtbot.waitUntil(saved, timeout=WAIT)
+    held[0] = False
+    presenter.reload(teen_id)
+    qtbot.waitUntil(lambda: page.field_status("search_enabled").startswith("✓ saved"), timeout=WAIT)
+    assert check.isChecked() is not was
+    assert flashed == [], "the guardian's own change was said to come from elsewhere"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QPushButton, QScrollArea, QWidget
 
 from famguard.ui.viewstate import SyncState
 
@@ -43,6 +43,9 @@ def test_a_change_is_said_saved_and_then_on_the_teens_phone(qtbot, launch, said)
     controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
     page = window.ensure_controls_page()
     check = find(page, QCheckBox, "search_enabled_check")
+    # In sight, as the Tab that reaches it brings it: focused 1,300 px below the page's view, the
+    # page's keyboard rule took the focus back at the first scroll (KeysFollowTheView).
+    page.findChild(QScrollArea, "controlsScroll").ensureWidgetVisible(check)
     check.setFocus()
     said.clear()
     qtbot.keyClick(check, Qt.Key.Key_Space)
