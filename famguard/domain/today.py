@@ -67,6 +67,8 @@ class TeenToday:
         parts = []
         if self.locked_until:
             parts.append(f"⊘ Locked now (time away) until {self.locked_until}")
+        elif self.limit_reached:  # "✓ The app can be used now" stood under "limit reached" (a tester)
+            parts.append("⊘ Locked now: today's limit is reached — until midnight, unless you allow more time")
         if self.muted_until:
             parts.append(f"◐ Notifications muted (quiet hours) until {self.muted_until}")
         return " · ".join(parts) or "✓ The app can be used now"

@@ -56,6 +56,16 @@ def test_locked_and_muted_now_say_until_when() -> None:
     )
     free = today_of(controls.replace(time_away=(), quiet_hours=None), [], [], SAT_NIGHT)
     assert free.now_words() == "✓ The app can be used now"
+    # Today's limit used up locks the app as time away does: "✓ The app can be used now" stood
+    # under "20 min of 15 min today — limit reached" (an outside tester).
+    used_up = today_of(
+        controls.replace(time_away=(), quiet_hours=None), [UsageDay(SAT_NIGHT.date(), 60, 60)], [], SAT_NIGHT
+    )
+    assert used_up.limit_reached
+    assert used_up.now_words() == "⊘ Locked now: today's limit is reached — until midnight, unless you allow more time"
+    # Time away says until when first; the limit is said on its own line of the home.
+    both = today_of(controls.replace(quiet_hours=None), [UsageDay(SAT_NIGHT.date(), 60, 60)], [], SAT_NIGHT)
+    assert both.now_words() == "⊘ Locked now (time away) until 07:00"
 
 
 def test_near_the_limit_at_90_percent_and_no_limit_is_never_near() -> None:
