@@ -514,6 +514,17 @@ def say_outcome(outcome: QLabel, words: str) -> None:
         announce(outcome, words)
 
 
+def focus_with_ring(widget: QWidget) -> None:
+    """The keyboard to `widget`, with Qt's focus ring drawn on it: a focus the app moves itself
+    is otherwise drawn only after the next Tab, and a Return then acted on a button no ring
+    marked (an outside tester, keyboard only)."""
+    from PySide6.QtCore import Qt  # here: the namespace's enums are not made before the first paint
+
+    widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    widget.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)  # also when it had the focus
+    widget.update()
+
+
 def focus_first_button(parent: QWidget) -> None:
     buttons = [b for b in parent.findChildren(QPushButton) if b.isVisible() and b.isEnabled()]
     if buttons:

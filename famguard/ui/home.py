@@ -31,7 +31,15 @@ from famguard.domain.control_words import control_label
 from famguard.domain.controls import Controls
 from famguard.domain.plain_text import listed
 from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
-from famguard.ui.common import SCROLL_BAR_ALWAYS_OFF, FocusRing, heading, named, plain_tooltip, wrapping_label
+from famguard.ui.common import (
+    SCROLL_BAR_ALWAYS_OFF,
+    FocusRing,
+    focus_with_ring,
+    heading,
+    named,
+    plain_tooltip,
+    wrapping_label,
+)
 from famguard.ui.time_requests import TimeRequestsBox
 
 
@@ -283,9 +291,11 @@ class HomePage(QWidget):
                     previous = button
 
     def focus_first(self) -> None:
-        """The first request's first answer when one waits, else "Change controls…"."""
-        buttons = [b for b in self.requests.findChildren(QPushButton) if b.isVisible()]
-        (buttons[0] if buttons else self.controls_button).setFocus()
+        """ "Change controls…", with the ring that shows where the keyboard is. Not the first
+        request's first answer: coming back to the home (Alt+M, Ctrl+1, another teen), a Return
+        meant for something else gave Sam 15 minutes, on a button with no ring drawn (an outside
+        tester, keyboard only). A Tab further, the answers follow in reading order."""
+        focus_with_ring(self.controls_button)
 
     def today_text(self) -> str:
         today = self.section(TodaySection)

@@ -38,6 +38,7 @@ from famguard.ui.common import (
     ALIGN_CENTER,
     EnterPresses,
     ampersands_as_letters,
+    focus_with_ring,
     heading,
     named,
     plain_tooltip,
@@ -888,7 +889,7 @@ class MainWindow(QMainWindow):
                 return
             widget = self._teen_list.list
         if widget is not None:
-            widget.setFocus()
+            focus_with_ring(widget)  # moved by the app: the ring says where the keyboard went
 
     def _place_banners(self) -> None:
         """The offline banner and the notice under the teen's page in the family view, under the

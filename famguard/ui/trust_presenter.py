@@ -288,9 +288,17 @@ class TrustPresenter(Presenter):
         taken = [(r.starts_on, r.ends_on, r.name) for r in _other_rules(cached.rules, changing) if r.ends_on >= today]
         dialog.set_taken(taken)
         dialog.submitted.connect(partial(self._submitted, cached.teen_id, dialog))
-        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dialog.finished.connect(self._rule_dialog_closed)
         self.dialog = dialog
         dialog.open()
+
+    def _rule_dialog_closed(self, _result: int) -> None:
+        """The window has the keyboard again, where it was (the button that opened the dialog):
+        given up through "Give up this rule?", the question and the dialog closed together and,
+        now and then, no window was active — Tab and every shortcut did nothing (an outside
+        tester, keyboard only, with a window manager)."""
+        self.dialog = None
+        self.window.return_focus()
 
     def _submitted(self, teen_id: str, dialog: RuleDialog, name: str, starts: date, ends: date, chosen: Any) -> None:  # noqa: ANN401 - the wire controls
         cached, row = self.cached, self.teens.row(teen_id)

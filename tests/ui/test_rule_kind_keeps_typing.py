@@ -73,3 +73,36 @@ def test_escape_half_way_asks_before_the_rule_is_given_up_and_keeping_it_is_the_
     qtbot.mouseClick(give_up, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
     assert dialog.result() == RuleDialog.DialogCode.Rejected
+
+
+def test_a_rule_given_up_leaves_the_keyboard_on_the_button_that_opened_it(qtbot, launch) -> None:
+    """Given up through "Give up this rule?", the question and the dialog closed together and, two
+    times in six, no window was active: Tab and every shortcut did nothing until Alt+Tab (an
+    outside tester, keyboard only, under a window manager). The window takes the keyboard back,
+    at "Plan a temporary rule…"."""
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+
+    from .test_flows import WAIT, demo_at, find, open_rule_dialog
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    plans = find(window.ensure_home_page(), QPushButton, "homePlansButton")
+    dialog = open_rule_dialog(qtbot, controller)
+    qtbot.keyClicks(dialog.name, "Mocks")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Escape)
+
+    def question() -> QMessageBox | None:
+        box = dialog.findChild(QMessageBox, "discardRuleQuestion")
+        return box if box is not None and box.isVisible() else None
+
+    qtbot.waitUntil(lambda: question() is not None, timeout=WAIT)
+    # What a window manager can leave as both close: another window active, not FamGuard's.
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+    elsewhere.show()
+    elsewhere.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is elsewhere, timeout=WAIT)
+    give_up = next(b for b in question().findChildren(QPushButton) if b.text() == "&Give it up")
+    qtbot.mouseClick(give_up, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.focusWidget() is plans, timeout=WAIT)
