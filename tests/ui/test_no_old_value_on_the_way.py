@@ -87,3 +87,25 @@ def test_my_own_change_shown_only_once_saved_is_not_said_changed_elsewhere(qtbot
     qtbot.waitUntil(lambda: page.field_status("search_enabled").startswith("✓ saved"), timeout=WAIT)
     assert check.isChecked() is not was
     assert flashed == [], "the guardian's own change was said to come from elsewhere"
+
+
+def test_a_time_away_block_added_here_is_not_said_changed_elsewhere(qtbot, launch, monkeypatch):
+    """Every block added or removed was said "Time away: changed on another device", then "saved"
+    (an outside tester with a screen reader, 4 times in 4): the read shown first had it saved."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton, QScrollArea
+
+    controller, window, _panel = demo_at(qtbot, launch, "Sam", controls=True)
+    page = window.ensure_controls_page()
+    row = page.rows["time_away"]
+    flashed: list[str] = []
+    flash = row.flash
+    monkeypatch.setattr(row, "flash", lambda note: (flashed.append(note), flash(note)))
+    add = find(page, QPushButton, "timeAwayAdd")
+    page.findChild(QScrollArea, "controlsScroll").ensureWidgetVisible(add)
+    add.setFocus()
+    qtbot.keyClick(add, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: page.field_status("time_away").startswith("✓ saved"), timeout=WAIT)
+    qtbot.wait(500)  # the reads that follow the save
+    assert flashed == [], "the guardian's own block was said to come from elsewhere"
+    assert page.field_status("time_away").startswith("✓ saved")
