@@ -80,6 +80,7 @@ CUSTOM_NOT_SET = "◷ not set yet: Set or Enter"
 DAY_NOT_SET = "◷ not set yet: press Enter"  # … in a weekday's own limit
 # A tick while a ticked day's box says no minutes: nothing is set until it is mended.
 DAYS_NOT_SET = "◷ not set yet: mend the day's minutes"
+TIMES_NOT_SET = "◷ not set yet: mend the times"  # … quiet hours that start and end at one time
 
 
 def timezone_names() -> list[str]:
@@ -716,7 +717,14 @@ class QuietHoursEditor(Editor):
         self.end_edit.setEnabled(on)
         start, end = _clock(self.start_edit), _clock(self.end_edit)
         if on and start == end:
-            return  # the domain refuses it; wait until the guardian finishes editing
+            # Said, and the row says the times shown are not set: left at 21:00 to 21:00 without a
+            # word, the boxes went on showing a time never sent, and a later change of the start
+            # sent that end with it (an outside tester). The times stay as typed: moving both
+            # (21:00–08:00 to 08:00–…) passes through one time for a moment.
+            self.say(f"✗ {self.problem(QuietHours(start, end))} Nothing was changed.")
+            self.choosing.emit(TIMES_NOT_SET)
+            return
+        self.choosing.emit("")
         self._emit(QuietHours(start, end) if on else None)
 
 

@@ -98,3 +98,32 @@ def test_a_time_that_is_not_one_is_refused_in_words_and_nothing_is_saved(qtbot, 
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.editor("quiet_hours").value().start == "22:30", timeout=WAIT)
     qtbot.waitUntil(lambda: page.field_status("quiet_hours").startswith("✓ saved"), timeout=WAIT)
+
+
+def test_quiet_hours_ending_when_they_start_are_refused_in_words_and_not_set(qtbot, launch) -> None:
+    """ "2100" typed as the end of 21:00–08:00, then Tab: nothing said, the box went on showing
+    21:00 as if set, and a later change of the start sent that end with it (an outside tester)."""
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
+    start, end = find(page, QTimeEdit, "quietHoursStart"), find(page, QTimeEdit, "quietHoursEnd")
+    assert (start.time().toString("HH:mm"), end.time().toString("HH:mm")) == ("21:00", "08:00")
+    page.findChild(QScrollArea, "controlsScroll").ensureWidgetVisible(end)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    end.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(end, "21:00")
+    qtbot.keyClick(end, Qt.Key.Key_Return)
+    message = page.editor("quiet_hours").message
+    assert message.isVisible() and message.text() == (
+        "✗ Quiet hours must end at a different time than they start. Nothing was changed."
+    )
+    assert page.field_status("quiet_hours") == "◷ not set yet: mend the times"
+    assert page.editor("quiet_hours").value().end == "08:00"  # nothing sent
+
+    end.selectAll()
+    qtbot.keyClicks(end, "07:30")
+    qtbot.keyClick(end, Qt.Key.Key_Return)  # mended: sent, and the words go
+    qtbot.waitUntil(lambda: page.field_status("quiet_hours").startswith("✓ saved"), timeout=WAIT)
+    assert not message.isVisible()
+    assert (page.editor("quiet_hours").value().start, page.editor("quiet_hours").value().end) == ("21:00", "07:30")
