@@ -70,10 +70,27 @@ def undo_keys() -> QKeySequence:
     return QKeySequence(QKeySequence.StandardKey.Undo)
 
 
+TYPING_TO_UNDO = "typingToUndo"  # a box's property: typed in since its last Enter or leaving it
+
+
 class _UndoKeysToPage(QObject):
     """Ctrl+Z from a box that has no typing of its own to undo (the time zone, a keyword, minutes,
     a time) goes to the page's Undo, as its button says: the box took the keys for its own empty
-    typing history, and nothing happened. Typing in the box is still undone first."""
+    typing history, and nothing happened. Typing not yet set is still undone first; typing set
+    (Enter, or the box left) is the page's to undo — the box's own history put 21:00 back in a
+    quiet-hours box while 21:30 stayed set, and sent 21:00 as a new change when it was left, and a
+    keyword just added came back into its box while it stayed in the list (outside testers)."""
+
+    def watch(self, box: QWidget) -> None:
+        box.installEventFilter(self)
+        line = box if isinstance(box, QLineEdit) else box.findChild(QLineEdit)
+        if line is None:
+            return
+        line.textEdited.connect(lambda _text: line.setProperty(TYPING_TO_UNDO, True))
+        set_by = box if isinstance(box, QAbstractSpinBox) else line
+        set_by.editingFinished.connect(lambda: line.setProperty(TYPING_TO_UNDO, False))
+        if isinstance(box, QLineEdit):
+            box.returnPressed.connect(lambda: line.setProperty(TYPING_TO_UNDO, False))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (
@@ -82,7 +99,7 @@ class _UndoKeysToPage(QObject):
             and event.matches(QKeySequence.StandardKey.Undo)
         ):
             line = watched if isinstance(watched, QLineEdit) else watched.findChild(QLineEdit)
-            if line is not None and not line.isUndoAvailable():
+            if line is not None and not (line.property(TYPING_TO_UNDO) and line.isUndoAvailable()):
                 return True  # left unaccepted: the shortcut map hands the keys to the page's Undo
         return False
 
@@ -497,8 +514,10 @@ class ControlsPage(QWidget):
         row.choose_clicked.connect(lambda f: self.choose_requested.emit(self.teen_id, f))
         row.safety_centre_clicked.connect(self.safety_centre_requested)
         self._wheel_guard.guard(row)
-        for box in (*row.findChildren(QLineEdit), *row.findChildren(QAbstractSpinBox), *row.findChildren(QComboBox)):
-            box.installEventFilter(self._undo_keys_to_page)
+        inner = {id(spin.lineEdit()) for spin in row.findChildren(QAbstractSpinBox)}
+        lines = [line for line in row.findChildren(QLineEdit) if id(line) not in inner]
+        for box in (*lines, *row.findChildren(QAbstractSpinBox), *row.findChildren(QComboBox)):
+            self._undo_keys_to_page.watch(box)
         self._rows[field] = row
         self._catch_up(field, row)
         self._to_warm.append(row)

@@ -16,6 +16,12 @@ def page(built_page: ControlsPage) -> ControlsPage:
     return built_page
 
 
+def shown():  # what the page fixture shows
+    from famguard.domain.controls import defaults_for_age
+
+    return defaults_for_age(14, "Europe/London")
+
+
 def focus_box(page: ControlsPage, name: str) -> QWidget:
     if name == "timezoneCombo":
         box: QWidget = page.findChild(QComboBox, name).lineEdit()
@@ -66,3 +72,37 @@ def test_an_undo_that_would_change_nothing_is_no_longer_offered(qtbot, page: Con
     page.update_controls(shown)
     assert not page.undo_button.isEnabled()
     assert page.undo_button.accessibleName() == "Undo: nothing to undo"
+
+
+def test_ctrl_z_after_a_keyword_is_added_takes_the_keyword_away(qtbot, page: ControlsPage) -> None:
+    """ "vape" added with Enter, then Ctrl+Z: "vape" came back into the box (its own typing
+    history) and stayed in the list (an outside tester). Set, it is the page's to undo."""
+    box = focus_box(page, "keywordEdit")
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as added:
+        qtbot.keyClicks(box, "vape")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert "vape" in added.args[2]
+    page.update_controls(shown().replace(keyword_filters=tuple(added.args[2])))  # landed
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as undone:
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "vape" not in undone.args[2]
+    assert box.text() == ""
+
+
+def test_ctrl_z_after_a_time_is_set_puts_the_setting_back_not_the_box_alone(qtbot, page: ControlsPage) -> None:
+    """21:30 typed in quiet hours and set with Enter, then Ctrl+Z: the box showed 21:00 again while
+    21:30 stayed set, and leaving the box sent 21:00 as a new change (an outside tester)."""
+    from PySide6.QtWidgets import QTimeEdit
+
+    box = page.findChild(QTimeEdit, "quietHoursStart")
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as set_:
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box, "21:30")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert set_.args[2].start == "21:30"
+    page.update_controls(shown().replace(quiet_hours=set_.args[2]))  # landed
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as undone:
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert undone.args[1] == "quiet_hours" and undone.args[2].start == "21:00"  # the page's Undo
