@@ -167,6 +167,10 @@ class ControlRow(QFrame):
         # The state's words last shown or said: the same state shown again (a typed value taken
         # back, "◷ not set yet" gone) is not said again — "saved" was heard twice for one save.
         self._stated = ""
+        # This guardian changed the setting while it is shown: what becomes of it is news to say
+        # ("saved", "on Maya's phone"). Not so a teen shown anew with states of its own: switching
+        # to Maya said "Search: saved — on Maya's phone 12:26" of a change made for Sam (a tester).
+        self._news_expected = False
 
         # "Learn more" goes under the title when the two do not fit side by side: at 150 % beside
         # the demo's phone, "Duet and Stitch with your teen's videos" and its "Learn more" made
@@ -194,6 +198,7 @@ class ControlRow(QFrame):
 
     def collapse(self) -> None:
         """Back to the first look (another teen is shown)."""
+        self._news_expected = False
         self.learn_more.setChecked(False)
         self.editor.cancel_pending()
         self.editor.clear_drafts()
@@ -239,9 +244,14 @@ class ControlRow(QFrame):
         # Said aloud when it changes: the focus is on the editor, so a screen reader never read
         # the status label's new words ("saved", "not saved: …", "on Maya's phone since 14:02").
         # Not "saving…": the guardian has just made the change, and the answer follows at once.
+        if state in (SyncState.PENDING, SyncState.SENDING):
+            self._news_expected = True
         quiet = state == SyncState.IDLE or (state in (SyncState.PENDING, SyncState.SENDING) and held is Held.NOT)
+        # "waiting for Maya's phone" straight after "saved" is not news; the phone's taking it is.
+        quiet = quiet or (state == SyncState.SAVED and self.receipt.startswith("waiting"))
+        expected = self._news_expected or state in REFUSED_STATES
         news, self._stated = text != self._stated, text
-        if not quiet and text and news:
+        if not quiet and text and news and expected:
             label = SPECS[self.field].label
             announce(self.status, f"{label}: {without_symbol(text)}", assertive=state in REFUSED_STATES)
         if self._waiting_choice and state in (SyncState.IDLE, SyncState.SAVED):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -28,6 +29,7 @@ from famguard.domain.models import MAX_REQUEST_REASON
 from famguard.domain.today import GRANT_MAX, GRANT_MIN
 from famguard.ui.common import (
     KeyboardParking,
+    announce,
     escaped,
     focus_first_usable,
     named,
@@ -36,6 +38,7 @@ from famguard.ui.common import (
     plain_tooltip,
     settle_layouts,
     show_words,
+    without_symbols,
     wrapping_label,
 )
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
@@ -125,6 +128,10 @@ class TeenPhonePanel(QDockWidget):
         self.reason_edit.textEdited.connect(self._reason_edited)
         self.more_button = named(QPushButton("As&k for more time"), "teenMoreButton", "Ask for more time")
         self.more_button.clicked.connect(self._ask_clicked)
+        # Return in the reason asks, as Return in the code enters it: it did nothing, and a teen who
+        # typed why had to find the button. click() does nothing while the button waits for the
+        # request on its way, and _ask_clicked drops a second press within a double click's time.
+        self.reason_edit.returnPressed.connect(self.more_button.click)
         # When a request was last taken (monotonic), and for how long; what is being asked.
         self._asked_at, self._asked_minutes, self._asking_minutes = -1.0, 0, 0
         self.usage_message = named(wrapping_label("", "teenUsageMessage"), "teenUsageMessage", "Use")
@@ -205,7 +212,14 @@ class TeenPhonePanel(QDockWidget):
                    f"Signed in on the phone as {name}, {age}")  # fmt: skip
 
     def set_pairing_state(
-        self, state: str, message: str = "", *, code_used: bool = False, refused: bool = False
+        self,
+        state: str,
+        message: str = "",
+        *,
+        code_used: bool = False,
+        refused: bool = False,
+        said: bool = True,
+        spoken: str | None = None,
     ) -> None:
         """idle (enter a code) · busy · redeemed (accept or decline who asks) · waiting (for the
         guardian to confirm) · linked (managed; unlink, or enter another guardian's code).
@@ -213,7 +227,9 @@ class TeenPhonePanel(QDockWidget):
         it: a read that finds the teen linked came while a code was being typed, or just after a
         famguard:// link put one there. `refused`: the code was refused — it stays, selected, and
         the keyboard goes back to it if it was there (disabling the field while busy had moved
-        the focus on)."""
+        the focus on). `said`: new words are news, said aloud (see `_tell`) — `spoken` of them
+        when given (an outcome, without who manages the phone after it); a "busy" state's
+        ("Checking the code…") never are: what it becomes follows at once."""
         assert state in PAIRING_STATES, state
         if state == "busy":
             self._code_had_focus = self.code_edit.hasFocus() or self.redeem_button.hasFocus()
@@ -224,7 +240,7 @@ class TeenPhonePanel(QDockWidget):
         self.accept_button.setVisible(state == "redeemed")
         self.decline_button.setVisible(state == "redeemed")
         self.unlink_button.setVisible(state == "linked")
-        show_words(self.pairing_message, message)
+        self._tell(self.pairing_message, message, said=said and state != "busy", spoken=spoken)
         if code_used:
             self.code_edit.clear()
         if state == "redeemed":
@@ -285,11 +301,24 @@ class TeenPhonePanel(QDockWidget):
         self._show_label(self.use_button, "■ Stop using &the app" if on else "▶ Use &the app")
         self.use_toggled.emit(on)
 
-    def show_usage_message(self, text: str) -> None:
+    def _tell(self, label: QLabel, text: str, *, said: bool = True, spoken: str | None = None) -> None:
+        """Put `text` in `label`, and have a screen reader say it if it is new (`said`): the phone's
+        lines answered the teen only on screen — a screen reader reads a label's new words only
+        when the keyboard goes to it, and it is on the field or button just used ("✗ Type the code
+        your guardian shows first." and "✓ Asked for 20 min more." went unheard). The same words
+        again are not said again; a refusal ("✗", "⚠") is said at once. `spoken`: the part of
+        `text` to say, when not all of it is news."""
+        news = said and bool(text) and text != label.text()
+        show_words(label, text)
+        if news:
+            announce(label, without_symbols(spoken or text), assertive=text.startswith(("✗", "⚠")))
+
+    def show_usage_message(self, text: str, *, said: bool = True) -> None:
         """The line under "Ask for more time", brought into view: it answers what the person just
         did there, and at 150 % on a 1024 × 768 screen it lay below the phone's visible part — a
-        refused "300 min" changed nothing anyone could see (an outside tester)."""
-        show_words(self.usage_message, text)
+        refused "300 min" changed nothing anyone could see (an outside tester). Said aloud when
+        new (`_tell`)."""
+        self._tell(self.usage_message, text, said=said)
         if text:
             QTimer.singleShot(0, self, self._bring_use_into_view)
 
@@ -307,13 +336,19 @@ class TeenPhonePanel(QDockWidget):
         was taken, so its reason is cleared for the next one."""
         self._asking_parking.waiting(asking)  # the keyboard stays on the phone meanwhile
         if asking:
-            self.show_usage_message("Asking…")
+            self.show_usage_message("Asking…", said=False)  # the outcome follows at once, and is said
         if sent:
             self.reason_edit.clear()
             self._asked_at, self._asked_minutes = time.monotonic(), self._asking_minutes
 
-    def show_answer(self, text: str) -> None:
+    def show_answer(self, text: str, *, said: bool = True) -> None:
+        """What became of today's requests, newest news first. Its newest line is said when it
+        changes (`said`): an answer comes while the teen is anywhere on the phone, and "✗ Alex
+        Morgan said no…" was only visible. "◷ Waiting…" is not news: the ask itself was said."""
+        newest, before = text.split("\n", 1)[0], self.answer.text().split("\n", 1)[0]
         show_words(self.answer, text)
+        if said and newest and newest != before and not newest.startswith("◷"):
+            announce(self.answer, without_symbols(newest), assertive=newest.startswith("✗"))
 
     def show_applied(self, text: str) -> None:
         show_words(self.applied_label, text)

@@ -87,7 +87,7 @@ class TeenPhonePresenter(Presenter):
     def show_teen(self) -> None:
         """Who is signed in on the phone, before anything is read (`start` reads)."""
         self.panel.set_teen(self.teen.name, self.teen.age)
-        self.panel.set_pairing_state("idle", TYPE_THE_CODE)
+        self.panel.set_pairing_state("idle", TYPE_THE_CODE, said=False)  # how the phone starts, not news
 
     def start(self) -> None:
         """Read what the phone shows and follow its events (after `show_teen`)."""
@@ -133,7 +133,8 @@ class TeenPhonePresenter(Presenter):
             # A read started before a code was refused could land after it and say "Managed by"
             # over the refusal (a clean-clone CI run saw the ✗ for a few milliseconds).
             if state != "linked" or words != self.managed_words:
-                self.panel.set_pairing_state("linked", words)
+                # Said aloud when it changes, not as the phone's first read finds it.
+                self.panel.set_pairing_state("linked", words, said=before is not None)
                 self.managed_words = words
                 self.outcome_timer.stop()  # news said over it
             if gone and snap.guardians:
@@ -152,7 +153,7 @@ class TeenPhonePresenter(Presenter):
             self.panel.show_applied("No rules to apply.")
         self._show_lock()
         today = [r for r in snap.requests if r.date == snap.usage.date]  # today's only
-        self._show_answer(today, linked=snap.controls is not None)
+        self._show_answer(today, linked=snap.controls is not None, said=before is not None)
 
     def _show_lock(self) -> None:
         snap = self.snapshot
@@ -181,11 +182,11 @@ class TeenPhonePresenter(Presenter):
             )  # fmt: skip
         )
 
-    def _show_answer(self, requests: list[TimeRequest], *, linked: bool = True) -> None:
+    def _show_answer(self, requests: list[TimeRequest], *, linked: bool = True, said: bool = True) -> None:
         if requests and requests[0].status != TimeRequestStatus.PENDING:
             # Answered: "✓ Asked for 30 min more." under the answer read as a question still open.
             self.panel.forget_usage_message((ASKED_PREFIX, ALREADY_ASKED_PREFIX))
-        self.panel.show_answer(teen_view.requests_in_words(requests, linked=linked))
+        self.panel.show_answer(teen_view.requests_in_words(requests, linked=linked), said=said)
 
     def _follow(self, cursor: str) -> None:
         """One long-poll at a time for the teen's events; any news re-reads the phone."""
@@ -271,10 +272,12 @@ class TeenPhonePresenter(Presenter):
 
     def _say_outcome(self, state: str, words: str, *, code_used: bool = False, refused: bool = False) -> None:
         """What became of a code, said until the teen types in the field or for a minute; a linked
-        phone says who manages it after it ("Declined. Nothing was linked." alone hid it)."""
+        phone says who manages it after it ("Declined. Nothing was linked." alone hid it) — on
+        screen: said aloud, the outcome is the news."""
+        outcome = words
         if state == "linked" and self.managed_words:
             words = f"{words} {self.managed_words}"
-        self.panel.set_pairing_state(state, words, code_used=code_used, refused=refused)
+        self.panel.set_pairing_state(state, words, code_used=code_used, refused=refused, spoken=outcome)
         self.outcome_timer.start()
 
     def _typed_over_outcome(self) -> None:
@@ -286,7 +289,7 @@ class TeenPhonePresenter(Presenter):
         state = self.panel.pairing_state
         if state in ("idle", "linked"):  # (nothing under way: an answer being read says its own)
             standing = self.managed_words if state == "linked" and self.managed_words else TYPE_THE_CODE
-            self.panel.set_pairing_state(state, standing)
+            self.panel.set_pairing_state(state, standing, said=False)  # the standing words again: no news
 
     def ask_unlink(self) -> None:
         box, unlink = safe_question(

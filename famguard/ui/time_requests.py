@@ -98,36 +98,46 @@ class TimeRequestsBox(QGroupBox):
             f"(asked at {when_text(request.created_at)}){later}",
             "timeRequestText",
         )
+        # Named with the teen's: "Allow 15 min more" did not say to whom, where the inbox says "for Sam".
         answers: list[QPushButton] = []
         for minutes in QUICK_ANSWERS:
             label = f"+{format_minutes(minutes)}"
-            button = named(QPushButton(label), f"approve_{minutes}", f"Allow {format_minutes(minutes)} more")
+            button = named(
+                QPushButton(label), f"approve_{minutes}", f"Allow {teen_name} {format_minutes(minutes)} more"
+            )
             button.clicked.connect(lambda _c=False, m=minutes: self._answer(request, True, m))
             answers.append(button)
-        if request.minutes not in QUICK_ANSWERS:
+        # The rest of today, given to a day gone by, would be given to nothing.
+        rest = rest_of_day_minutes(timezone, datetime.now(UTC)) if is_today else None
+        # What the rest of the day gives when that is what was asked (4 h in the teen's morning): one
+        # button, not "+4 h" beside "+4 h (most)", two buttons doing the same (an outside tester).
+        if request.minutes not in QUICK_ANSWERS and request.minutes != rest:
             asked = named(
                 QPushButton(f"+{format_minutes(request.minutes)}"),
                 "approve_asked",
-                f"Allow the {format_minutes(request.minutes)} asked for",
+                f"Allow {teen_name} the {format_minutes(request.minutes)} asked for",
             )
             asked.clicked.connect(lambda: self._answer(request, True, None))
             answers.append(asked)
         amounts = len(answers)  # the first line's: the rest of the day and Deny go on the second
-        if is_today:  # the rest of today, given to a day gone by, would be given to nothing
-            rest = rest_of_day_minutes(timezone, datetime.now(UTC))
+        if rest is not None:
             rest_button = named(
-                QPushButton("Rest of the day"), "approve_rest", f"Allow the rest of the day ({format_minutes(rest)})"
+                QPushButton("Rest of the day"),
+                "approve_rest",
+                f"Allow {teen_name} the rest of the day ({format_minutes(rest)})",
             )
             rest_button.setToolTip(f"Adds {format_minutes(rest)}: until midnight in {timezone}")
             if minutes_to_midnight(timezone, datetime.now(UTC)) > rest:  # one answer gives at most GRANT_MAX
                 rest_button.setText(f"+{format_minutes(rest)} (most)")
-                rest_button.setAccessibleName(f"Allow {format_minutes(rest)} more, the most one answer gives")
+                rest_button.setAccessibleName(
+                    f"Allow {teen_name} {format_minutes(rest)} more, the most one answer gives"
+                )
                 rest_button.setToolTip(
                     f"Adds {format_minutes(rest)}, the most one answer gives: not the rest of the day in {timezone}."
                 )
             rest_button.clicked.connect(lambda: self._answer(request, True, rest))
             answers.append(rest_button)
-        deny = named(QPushButton("Deny"), "denyRequest", "Deny the request")
+        deny = named(QPushButton("Deny"), "denyRequest", f"Deny {teen_name}'s request")
         deny.clicked.connect(lambda: self._answer(request, False, None))
         answers.append(deny)
         self._first_buttons.append(answers[0])

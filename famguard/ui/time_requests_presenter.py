@@ -56,12 +56,19 @@ class TimeRequestsPresenter(Presenter):
         self.run_once(("time_requests", teen_id), partial(self.family.refresh_time_requests, teen_id), _stored)
 
     def decide(self, request: TimeRequest, approve: bool, minutes: int | None) -> None:
+        row = self.teens.row(request.teen_id)
+        given = format_minutes(request.minutes if minutes is None else minutes)
+        # Said with whose it was, as the inbox says it: "Allowed 15 min more." did not say to whom.
+        if row is None:
+            words = f"Allowed your teen {given} more." if approve else "Your teen's request denied."
+        else:
+            words = f"Allowed {row.name} {given} more." if approve else f"{row.name}'s request denied."
+
         def done(problems: list[str]) -> None:
             # The row goes and the focus moves on: the answer was only visible by its absence (a
             # problem is said by the notice bar).
             if not problems:
-                given = format_minutes(request.minutes if minutes is None else minutes)
-                announce(self.box, f"Allowed {given} more." if approve else "Request denied.")
+                announce(self.box, words)
 
         self.decide_many([(request, approve, minutes)], done)
 

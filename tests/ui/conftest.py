@@ -226,3 +226,22 @@ def restartable(tmp_path):
 
     with LocalServer(f"sqlite:///{tmp_path / 'restartable.sqlite3'}") as server:
         yield server
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Every announcement the app sends: (words, said at once over what is being read). Recorded
+    as the app hands them to `QAccessible.updateAccessibility` — what Qt passes on to AT-SPI on a
+    real desktop (offscreen, Qt has no accessibility bridge to reach)."""
+    from PySide6.QtGui import QAccessible
+
+    heard: list[tuple[str, bool]] = []
+    original = QAccessible.updateAccessibility
+
+    def spy(event) -> None:  # type: ignore[no-untyped-def]
+        if event.type() == QAccessible.Event.Announcement:
+            heard.append((event.message(), event.politeness() == QAccessible.AnnouncementPoliteness.Assertive))
+        original(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(spy))
+    return heard

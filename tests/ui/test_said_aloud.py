@@ -23,22 +23,6 @@ from .test_flows import WAIT, click, demo_at, find
 from .test_screen_reader_messages import spoken
 
 
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
-    """Every announcement the app sends: (words, said at once over what is being read)."""
-    heard: list[tuple[str, bool]] = []
-    original = QAccessible.updateAccessibility
-
-    def spy(event) -> None:  # type: ignore[no-untyped-def]
-        if event.type() == QAccessible.Event.Announcement:
-            assertive = event.politeness() == QAccessible.AnnouncementPoliteness.Assertive
-            heard.append((event.message(), assertive))
-        original(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(spy))
-    return heard
-
-
 def test_a_change_is_said_saved_and_then_on_the_teens_phone(qtbot, launch, said) -> None:
     controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
     page = window.ensure_controls_page()
@@ -74,6 +58,7 @@ def test_a_status_that_comes_back_is_not_said_again(qtbot, page, said) -> None:
     """Typing in the custom box showed "◷ not set yet"; typing the limit set back (nothing waits
     any more) showed "✓ saved" again — and the screen reader said "Daily screen-time limit: saved" again,
     though nothing was saved (an outside tester, listening under AT-SPI)."""
+    page.set_field_state("daily_limit_minutes", SyncState.PENDING, None)
     page.set_field_state("daily_limit_minutes", SyncState.SAVED, None)
     assert said == [("Daily screen-time limit: saved", False)]
     spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
@@ -89,6 +74,28 @@ def test_a_status_that_comes_back_is_not_said_again(qtbot, page, said) -> None:
     page.set_field_state("daily_limit_minutes", SyncState.PENDING, None)
     page.set_field_state("daily_limit_minutes", SyncState.SAVED, None)
     assert said[-1] == ("Daily screen-time limit: saved", False) and len(said) == 2  # saved again: said again
+
+
+def test_only_the_guardians_own_change_here_is_news(qtbot, page, said) -> None:
+    """Switching from Sam to Maya said "Search: saved — on Maya's phone 12:26" of a change made for
+    Sam, and one change was said three times ("saved", "saved — waiting for Maya's phone", "saved
+    — on Maya's phone 12:27"; an outside tester listening under AT-SPI). A change of this
+    guardian's is said saved, then when it is on the phone; a teen shown anew is not news."""
+    from famguard.domain.controls import defaults_for_age
+
+    page.set_field_state("search_enabled", SyncState.PENDING)
+    page.set_field_state("search_enabled", SyncState.SAVED)
+    page.set_receipt("waiting for Maya's phone")
+    page.set_receipt("on Maya's phone 12:27")
+    assert [words for words, _ in said] == ["Search: saved", "Search: saved — on Maya's phone 12:27"]
+
+    said.clear()
+    page.show_teen("teen-2", "Sam", 17, defaults_for_age(17, "Europe/London"))
+    page.set_field_state("search_enabled", SyncState.SAVED)  # Sam's own, from before
+    page.set_receipt("on Sam's phone 12:26")
+    assert said == []
+    page.set_field_state("comments", SyncState.REJECTED, "Only a linked guardian can change this.")
+    assert said == [("Comments on your teen's videos: not saved: Only a linked guardian can change this.", True)]
 
 
 def test_a_change_made_elsewhere_is_said(qtbot, page, said) -> None:
@@ -286,7 +293,7 @@ def test_answering_a_request_on_the_home_is_said(qtbot, launch, said) -> None:
     qtbot.waitUntil(lambda: home.requests.pending_count() == 1, timeout=WAIT)
     said.clear()
     qtbot.mouseClick(find(home, QPushButton, "approve_15"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: ("Allowed 15 min more.", False) in said, timeout=WAIT)
+    qtbot.waitUntil(lambda: ("Allowed Sam 15 min more.", False) in said, timeout=WAIT)
 
 
 def test_the_screen_time_summary_is_read_in_words(qtbot, launch) -> None:
