@@ -1,14 +1,16 @@
 """The requests inbox: every teen's requests for more time in one window — who, how much, the
 reason, when — answered with quick answers (+15 min, +30 min, +1 h, what each asked for, the rest
-of the day, deny), one or several at once (select rows; Ctrl+A selects all). Pure view: it emits
-the answer for the selected requests; `famguard.ui.inbox_presenter` sends them."""
+of the day, deny), one or several at once (select rows; Ctrl+A selects all). "Rest of the day" says
+what it gives the selected requests' teens now, as the home's button does: one answer gives at most
+4 h, so in a teen's morning it is "+4 h (the most one answer gives)". Pure view: it emits the answer
+for the selected requests; `famguard.ui.inbox_presenter` sends them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.models import TimeRequest
 from famguard.domain.schedule import format_minutes
-from famguard.domain.today import GRANT_MAX, request_day_words
+from famguard.domain.today import GRANT_MAX, minutes_to_midnight, request_day_words, rest_of_day_minutes
 from famguard.ui.common import (
     KeyboardParking,
     announce,
@@ -40,6 +42,7 @@ from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
 AS_ASKED = -2  # the answer "what each request asked for" (45 min to a request for 45 min)
 DENY = 0
+REST_SHOWN_AGAIN_MS = 30_000  # "Rest of the day (2 h 26 min)" follows the clock while the inbox is open
 
 
 class InboxDialog(QDialog):
@@ -51,6 +54,8 @@ class InboxDialog(QDialog):
         self.setWindowTitle("FamGuard — Requests inbox")
         self.setAccessibleName("Requests inbox")
         self._requests: list[TimeRequest] = []
+        self._days: Mapping[str, date] = {}  # each teen's today (by teen id), when known
+        self._zones: Mapping[str, str] = {}  # each teen's time zone (by teen id), when known
         self._sending = False
         self.title = heading("Requests for more time", "inboxTitle", 1.3)
         self.table = named(QTableWidget(0, 4), "inboxTable", "Requests of all your teens")
@@ -71,7 +76,10 @@ class InboxDialog(QDialog):
         )
         self.status = named(wrapping_label("", "inboxStatus"), "inboxStatus", "Inbox status")
         self.buttons: dict[int, QPushButton] = {}
-        row = QHBoxLayout()
+        # Two lines, as on the teen's home — the amounts, then the rest of the day, Deny and Close:
+        # "+4 h (the most one answer gives)" made one line wider than the inbox at 150 % on a
+        # 1024 × 768 screen (683 px), and Close was cut off.
+        amounts, others = QHBoxLayout(), QHBoxLayout()
         labels = {
             15: "+1&5 min",
             30: "+&30 min",
@@ -99,17 +107,14 @@ class InboxDialog(QDialog):
             if minutes == AS_ASKED:
                 button.setToolTip(plain_tooltip("Each selected request gets the time it asked for"))
                 button.setAccessibleDescription("Each selected request gets the time it asked for")
-            if minutes == REST_OF_DAY:  # one answer grants at most GRANT_MAX: a morning's rest is more
-                most = format_minutes(GRANT_MAX)
-                button.setToolTip(plain_tooltip(f"Until midnight in each teen's time zone, {most} at most"))
-                button.setAccessibleDescription(f"Until midnight in each teen's time zone, {most} at most")
             self.buttons[minutes] = button
-            row.addWidget(button)
-        row.addStretch(1)
+            (amounts if minutes in (*QUICK_ANSWERS, AS_ASKED) else others).addWidget(button)
+        amounts.addStretch(1)
+        others.addStretch(1)
         self.close_button = named(QPushButton("&Close"), "inboxClose", "Close the inbox")
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
-        row.addWidget(self.close_button)
+        others.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
@@ -117,23 +122,35 @@ class InboxDialog(QDialog):
         # The empty inbox's line takes the table's room, at its top: without it, the room was shared
         # out between the heading and the lines, which floated apart across the window.
         layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(row)
+        layout.addLayout(amounts)
+        layout.addLayout(others)
         layout.addWidget(self.status)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self._parking = KeyboardParking(self.buttons.values(), self.table, restore=False)
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setInterval(REST_SHOWN_AGAIN_MS)
+        self._rest_timer.timeout.connect(self._show_rest)
+        self._rest_timer.start()
         resize_within_screen(self, 720, 420)  # 683 px wide at 150 % on 1024 × 768: Close was cut off
         self.show_requests([])
 
-    def show_requests(self, requests: list[tuple[str, TimeRequest]], days: Mapping[str, date] | None = None) -> None:
+    def show_requests(
+        self,
+        requests: list[tuple[str, TimeRequest]],
+        days: Mapping[str, date] | None = None,
+        zones: Mapping[str, str] | None = None,
+    ) -> None:
         """(teen's name, request) oldest first; the selection is kept for requests still there.
         The first is selected when the inbox opens or its first request comes, never after an
         answer: selected by itself once the chosen request was answered, the next one (another
         teen's) took the second click of a double click on "+1 h". `days`: each teen's today (by
         teen id) — a request of an earlier day says which day it is for, as an approval raises
-        that day's limit only."""
+        that day's limit only. `zones`: each teen's time zone (by teen id), for what "Rest of the
+        day" gives them."""
         selected = {r.id for r in self.selected()}
         first_to_see = not self.isVisible() or not self._requests
         self._requests = [request for _name, request in requests]
+        self._days, self._zones = days or {}, zones or {}
         self.table.setRowCount(len(requests))
         for index, (name, request) in enumerate(requests):
             asks = f"+{format_minutes(request.minutes)}"
@@ -191,6 +208,41 @@ class InboxDialog(QDialog):
         self.title.setText(
             f"Requests for more time ({len(self._requests)})" if self._requests else "Requests for more time"
         )
+        self._show_rest()
+
+    def _show_rest(self) -> None:
+        """ "Rest of the day" as what it gives the selected requests (all when none is selected) now.
+        It said "Rest of the day" where one answer gives at most 4 h: at 12:34 it gave "✓ Allowed
+        4 h more" and the teen was locked again long before midnight (an outside tester). As the
+        home's button says it: "+4 h (the most one answer gives)" then, else "Rest of the day (2 h
+        26 min)"; teens whose rests differ: "Rest of the day, up to 4 h". Its Alt+R stays."""
+        now = datetime.now(UTC)
+        gives = {
+            (rest_of_day_minutes(zone, now), minutes_to_midnight(zone, now) > GRANT_MAX)
+            for request in (self.selected() or self._requests)
+            if (zone := self._zones.get(request.teen_id)) is not None
+            and request.date == self._days.get(request.teen_id, request.date)  # (none for a day gone by)
+        }
+        most = format_minutes(GRANT_MAX)
+        each = f"Until midnight in each teen's time zone, {most} at most"
+        if len(gives) == 1:
+            [(rest, capped)] = gives
+            if capped:
+                text = f"+{format_minutes(rest)} (the most one answe&r gives)"
+                spoken = f"Allow {format_minutes(rest)} more, the most one answer gives"
+                tip = f"Adds {format_minutes(rest)}, the most one answer gives: the teen's day ends later."
+            else:
+                text = f"&Rest of the day ({format_minutes(rest)})"
+                spoken = f"Allow the rest of the day ({format_minutes(rest)})"
+                tip = f"Adds {format_minutes(rest)}: until midnight in the teen's time zone ({most} at most)."
+        else:  # none known yet, or teens whose days end at different times
+            text = f"&Rest of the day, up to {most}" if gives else "&Rest of the day"
+            spoken, tip = f"Allow the rest of the day, {most} at most", each
+        button = self.buttons[REST_OF_DAY]
+        button.setText(text)
+        button.setAccessibleName(spoken)
+        button.setToolTip(plain_tooltip(tip))
+        button.setAccessibleDescription(tip)
 
     def _answer(self, minutes: int) -> None:
         chosen = self.selected()

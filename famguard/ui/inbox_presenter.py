@@ -51,7 +51,10 @@ class InboxPresenter(Presenter):
     def refresh(self) -> None:
         """The waiting requests changed: show them again if the inbox is open."""
         if self.dialog is not None:
-            self.dialog.show_requests(self.home.pending(), {t: today.day for t, today in self.home.today.items()})
+            today = self.home.today.items()
+            self.dialog.show_requests(
+                self.home.pending(), {t: day.day for t, day in today}, {t: day.timezone for t, day in today}
+            )
 
     def answer(self, chosen: list[TimeRequest], minutes: int) -> None:
         dialog = self.dialog
