@@ -17,6 +17,7 @@ from famguard.domain.plain_text import carries_my_name
 from famguard.ui.common import (
     clear_rows,
     focus_first_button,
+    focus_with_ring,
     named,
     say_outcome,
     set_row_busy,
@@ -134,6 +135,18 @@ class GuardianRequestsSection(HomeSection):
 
     def focus_first(self) -> None:
         focus_first_button(self)
+
+    def focus_approve(self, request: GuardianRequest) -> None:
+        """The keyboard back on `request`'s "Approve…", which asked the question just left
+        unanswered ("Not now", Escape): it went to the section's first button, "Refuse", and the
+        next Return refused the person at once (an outside tester, keyboard only). The first
+        usable button when that one is gone or waits."""
+        row = self.findChild(QWidget, f"guardianRequest_{request.id}")
+        approve = row.findChild(QPushButton, "approveGuardianButton") if row is not None else None
+        if approve is not None and approve.isVisible() and approve.isEnabled():
+            focus_with_ring(approve)
+        else:
+            self.focus_first()
 
     def text(self) -> str:
         """What the section says, as a person reads it (for tests and the screen reader check)."""

@@ -131,7 +131,7 @@ class GuardianRequestsPresenter(Presenter):
             if acted:
                 self._send(request, True, teen)
             else:
-                self.section.focus_first()
+                self.section.focus_approve(request)
 
         self.question = ask_without_blocking(box, approve_button, answered)
 
