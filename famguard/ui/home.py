@@ -157,7 +157,7 @@ class RequestsSection(HomeSection):
         self.hide()
 
     def show_facts(self, facts: HomeFacts) -> None:
-        self.box.show_requests(facts.name, list(facts.today.pending), facts.controls.timezone)
+        self.box.show_requests(facts.name, list(facts.today.pending), facts.controls.timezone, facts.today.locked_until)
         self.setVisible(bool(facts.today.pending))
 
 

@@ -51,11 +51,14 @@ class TimeRequestsBox(QGroupBox):
         self._answered_at = now
         self.decide_requested.emit(request, approve, minutes)
 
-    def show_requests(self, teen_name: str, requests: list[TimeRequest], timezone: str = "UTC") -> None:
+    def show_requests(
+        self, teen_name: str, requests: list[TimeRequest], timezone: str = "UTC", locked_until: str | None = None
+    ) -> None:
+        """`locked_until`: time away locks the teen's app now, until then ("13:00")."""
         pending = [r for r in requests if r.status == TimeRequestStatus.PENDING]
         # The home shows its facts again on every notice (usage, controls, a tick): rows that would
         # read the same are kept, with the focus and hover on their buttons.
-        shown = (teen_name, timezone, rest_of_day_minutes(timezone, datetime.now(UTC)), pending)
+        shown = (teen_name, timezone, rest_of_day_minutes(timezone, datetime.now(UTC)), pending, locked_until)
         if shown == self._shown:
             return
         self._shown = shown
@@ -68,7 +71,7 @@ class TimeRequestsBox(QGroupBox):
         self._first_buttons = []
         self.setVisible(bool(pending))
         for request in pending:
-            row = self._row(teen_name, request, timezone)
+            row = self._row(teen_name, request, timezone, locked_until)
             self._layout.addWidget(row)
             # Shown now, not when the layout's queued show comes round: a shortcut pressed in
             # between (Ctrl+1 puts the focus on the first answer) would find no visible button.
@@ -84,7 +87,7 @@ class TimeRequestsBox(QGroupBox):
     def pending_count(self) -> int:
         return len(self._rows)
 
-    def _row(self, teen_name: str, request: TimeRequest, timezone: str) -> QWidget:
+    def _row(self, teen_name: str, request: TimeRequest, timezone: str, locked_until: str | None) -> QWidget:
         row = QWidget()
         row.setObjectName(f"timeRequest_{request.id}")
         reason = f": “{request.reason}”" if request.reason else ""
@@ -92,6 +95,13 @@ class TimeRequestsBox(QGroupBox):
         is_today = request.date == today
         # An approval raises the limit of the day asked for only: a day gone by gets no time today.
         later = "" if is_today else " — allowing it adds time to that day, not today"
+        if is_today and locked_until:
+            # Allowed during time away, the time was given and nothing changed on the phone, and
+            # nobody said why (an outside tester): extra time raises today's limit only.
+            later = (
+                f" — time away locks the app until {locked_until}: extra time adds to today's limit "
+                "and does not lift it"
+            )
         day = request_day_words(request.date, today)
         text = wrapping_label(
             f"{teen_name} asks for {format_minutes(request.minutes)} more {day}{reason} "

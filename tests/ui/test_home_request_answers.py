@@ -65,6 +65,23 @@ def test_the_answers_are_named_with_the_teens_name(qtbot) -> None:
     assert find(box, QPushButton, "approve_15").text() == "+15 min"  # the visible words stay short
 
 
+def test_a_request_during_time_away_says_extra_time_does_not_lift_it(qtbot) -> None:
+    """Allowed while time away locked the app, the time was given, the phone stayed locked, and
+    nothing said why (an outside tester): extra time raises today's limit only."""
+    from PySide6.QtWidgets import QLabel
+
+    now = datetime.now(UTC)
+    zone = morning_zone(now)
+    box, request = box_with(qtbot, 30, zone)
+    words = find(box, QLabel, "timeRequestText")
+    assert "time away" not in words.text()
+    box.show_requests("Sam", [request], zone, locked_until="13:00")
+    words = next(w for w in box.findChildren(QLabel, "timeRequestText") if w.isVisible())
+    assert words.text().endswith(
+        " — time away locks the app until 13:00: extra time adds to today's limit and does not lift it"
+    ), words.text()
+
+
 @pytest.mark.slow
 def test_an_answer_on_the_home_is_said_with_the_teens_name(qtbot, launch, said) -> None:
     controller, window, panel = demo_at(qtbot, launch, "Maya")
