@@ -269,6 +269,20 @@ class SessionService:
             raise
         return self._open(server_url, email, account, api, tokens, True, None, follow_now=True)
 
+    def waiting_in_store(self, server_url: str, email: str) -> UnsentSummary:
+        """The changes this computer's store of that account still holds unsent, when no session
+        opens from it (a sign-in for this session only, or no keyring): what the next sign-in
+        sends. Nothing when there is no store. Reads the disk: a worker's call."""
+        if not server_url or not email:
+            return UnsentSummary()
+        store = AccountStore.open_existing(server_url, email)
+        if store is None:
+            return UnsentSummary()
+        try:
+            return store.unsent_summary()
+        finally:
+            store.close()
+
     def open_cached(self, server_url: str, email: str) -> AccountSession | None:
         """The remembered guardian's session from the local store alone, or None (no store, not a
         remembered guardian's, or unreadable): no keyring, no network, no `requests`, so that the

@@ -278,9 +278,16 @@ class AppController(QObject):
             except Exception as exc:  # handled like a failed resume, on the GUI thread
                 resumed = exc
         waiting = UnsentSummary()
-        if cached is not None and resumed is not cached:
+        if cached is None or resumed is not cached:
             try:
-                waiting = cached.unsent_summary()
+                if cached is not None:
+                    waiting = cached.unsent_summary()
+                elif remembered is None:
+                    # Signed in for that session only (or with no keyring): nothing opens from the
+                    # store, and its changes kept on "Quit anyway" went unmentioned at the next
+                    # start, which showed the first-run welcome (an outside tester).
+                    server = self.server_override or settings.server_url
+                    waiting = sessions.waiting_in_store(server, settings.last_email)
             except Exception:  # noqa: BLE001 - a courtesy: the changes stay in the outbox either way
                 log.warning("Could not count the changes waiting in the local store")
         return sessions, settings, remembered, keyring_problem, resumed, waiting
@@ -310,20 +317,23 @@ class AppController(QObject):
         if keyring_problem:
             self._keyring_notice = f"ℹ {keyring_problem}"
             self.window.sign_in.set_keyring_available(False, keyring_problem)
-            if waiting.count:
-                # Changes made before, still in the outbox, wait for this account's next sign-in:
-                # said, and named, since the quit question promised them "the next time FamGuard is
-                # open and online" — in a notice of their own, which the sign-in form leaves up (it
-                # says the keyring's problem itself, and hides that notice).
-                them = "it" if waiting.count == 1 else "them"
-                self.window.show_notice(f"ℹ {not_reached_words(waiting)} Sign in to send {them}.")
-            else:
-                self.window.show_notice(self._keyring_notice)
+        if waiting.count:
+            # Changes made before, still in the outbox, wait for this account's next sign-in:
+            # said, and named, since the quit question promised them "the next time FamGuard is
+            # open and online" — in a notice of their own, which the sign-in form leaves up (it
+            # says the keyring's problem itself, and hides that notice).
+            them = "it" if waiting.count == 1 else "them"
+            self.window.show_notice(f"ℹ {not_reached_words(waiting)} Sign in to send {them}.")
+        elif keyring_problem:
+            self.window.show_notice(f"ℹ {keyring_problem}")
         if remembered is None:
-            if self.window.current_screen() == "startingView":
-                # A returning guardian whose keyring cannot be read (locked, say) signs in again:
-                # the form with their address, not the first-run welcome ("Create an account").
-                if keyring_problem and settings.last_email:
+            # A returning guardian whose keyring cannot be read (locked, say), or whose changes
+            # wait, signs in again: the form with their address, not the first-run welcome.
+            again = bool((keyring_problem or waiting.count) and settings.last_email)
+            if self.window.current_screen() == "startingView" or (
+                again and self.window.current_screen() == "welcomeView"
+            ):
+                if again:
                     self.window.show_sign_in()
                 else:
                     self.window.show_welcome()

@@ -420,3 +420,37 @@ def test_a_returning_guardian_whose_keyring_is_locked_gets_the_sign_in_form_told
     wait_home(qtbot, again, "Maya")
     qtbot.waitUntil(lambda: guardian.api.get_controls(maya).controls.daily_limit_minutes == 120, timeout=WAIT)
     assert [e.after for e in guardian.api.activity(maya) if e.field == "daily_limit_minutes"].count(120) == 1
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_kept_after_a_session_only_sign_in_is_told_at_the_next_start(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """Signed in for this session only, a change made offline, "Quit anyway": the next start showed
+    the first-run welcome and nothing said that the change was still waiting (an outside tester,
+    on a computer without a keyring). The sign-in form with the address, and the change named."""
+    from PySide6.QtWidgets import QLineEdit, QRadioButton
+
+    from .test_flows import click, find, wait_status, wait_teen_page
+
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian, keep=False)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = controller.window.ensure_controls_page()
+    proxy.set_offline(True)
+    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
+    wait_status(qtbot, controller, "daily_limit_minutes", "◷")  # in the outbox, not sent
+    stop_app(controller)  # quit anyway
+    proxy.set_offline(False)
+
+    again = launch()
+    qtbot.waitUntil(lambda: again.window.current_screen() == "signInView", timeout=WAIT)
+    assert find(again.window, QLineEdit, "emailEdit").text() == guardian.email
+    qtbot.waitUntil(again.window.notice.isVisible, timeout=WAIT)
+    assert again.window.notice.text() == (
+        "ℹ 1 change has not reached the service yet: Maya's “Daily screen-time limit”. Sign in to send it."
+    )
+    sign_in(qtbot, again, proxy.url, guardian, keep=False)
+    wait_home(qtbot, again, "Maya")
+    qtbot.waitUntil(lambda: guardian.api.get_controls(maya).controls.daily_limit_minutes == 120, timeout=WAIT)
+    assert [e.after for e in guardian.api.activity(maya) if e.field == "daily_limit_minutes"].count(120) == 1
