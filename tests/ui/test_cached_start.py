@@ -370,6 +370,24 @@ sys.exit(app.main([]))
     assert "Listening for other launches of FamGuard" in done.stdout
 
 
+def _quit_with_a_change_waiting(qtbot, launch, proxy, guardian: Member, *, keep: bool) -> None:
+    """Signed in (`keep`: "keep me signed in"), Maya's limit changed to 2 h while the service cannot
+    be reached, and "Quit anyway": the change stays in this computer's outbox."""
+    from PySide6.QtWidgets import QRadioButton
+
+    from .test_flows import click, find, wait_status, wait_teen_page
+
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian, keep=keep)
+    wait_teen_page(qtbot, controller, "Maya")
+    page = controller.window.ensure_controls_page()
+    proxy.set_offline(True)
+    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
+    wait_status(qtbot, controller, "daily_limit_minutes", "◷")  # in the outbox, not sent
+    stop_app(controller)  # quit anyway
+    proxy.set_offline(False)
+
+
 @pytest.mark.usefixtures("real_keyring")
 def test_a_returning_guardian_whose_keyring_is_locked_gets_the_sign_in_form_told_of_the_waiting_change(
     qtbot, launch, proxy, guardian, maya, monkeypatch
@@ -380,21 +398,13 @@ def test_a_returning_guardian_whose_keyring_is_locked_gets_the_sign_in_form_told
     and online". It is sent once the guardian signs in again."""
     from keyring.backends import SecretService
     from keyring.errors import KeyringLocked
-    from PySide6.QtWidgets import QLabel, QLineEdit, QRadioButton
+    from PySide6.QtWidgets import QLabel, QLineEdit
 
     from famguard.credentials.store import LOCKED_MESSAGE
 
-    from .test_flows import click, find, wait_status, wait_teen_page
+    from .test_flows import find
 
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian)
-    wait_teen_page(qtbot, controller, "Maya")
-    page = controller.window.ensure_controls_page()
-    proxy.set_offline(True)
-    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
-    wait_status(qtbot, controller, "daily_limit_minutes", "◷")  # in the outbox, not sent
-    stop_app(controller)  # quit anyway
-    proxy.set_offline(False)
+    _quit_with_a_change_waiting(qtbot, launch, proxy, guardian, keep=True)
 
     # The real Secret Service of the test session, locked: locking the session's keyring itself
     # would lock every later test out of it, so its backend answers as a locked one does.
@@ -429,19 +439,11 @@ def test_a_change_kept_after_a_session_only_sign_in_is_told_at_the_next_start(
     """Signed in for this session only, a change made offline, "Quit anyway": the next start showed
     the first-run welcome and nothing said that the change was still waiting (an outside tester,
     on a computer without a keyring). The sign-in form with the address, and the change named."""
-    from PySide6.QtWidgets import QLineEdit, QRadioButton
+    from PySide6.QtWidgets import QLineEdit
 
-    from .test_flows import click, find, wait_status, wait_teen_page
+    from .test_flows import find
 
-    controller = launch()
-    sign_in(qtbot, controller, proxy.url, guardian, keep=False)
-    wait_teen_page(qtbot, controller, "Maya")
-    page = controller.window.ensure_controls_page()
-    proxy.set_offline(True)
-    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
-    wait_status(qtbot, controller, "daily_limit_minutes", "◷")  # in the outbox, not sent
-    stop_app(controller)  # quit anyway
-    proxy.set_offline(False)
+    _quit_with_a_change_waiting(qtbot, launch, proxy, guardian, keep=False)
 
     again = launch()
     qtbot.waitUntil(lambda: again.window.current_screen() == "signInView", timeout=WAIT)
