@@ -360,6 +360,9 @@ class DailyLimitEditor(Editor):
 
     def _custom_touched(self) -> None:
         self._custom_typed = True
+        if self.message.text().startswith("✗"):
+            # About minutes no longer in the box: "5 min is outside…" stood beside "abc" (a tester).
+            self.say("")
         # Minutes typed or stepped wait for Set, Enter or leaving the box: the row went on saying
         # "✓ saved — on Maya's phone" over minutes not set (an outside tester).
         self.choosing.emit(CUSTOM_NOT_SET if self.custom_spin.typed_minutes() != self._value else "")
@@ -803,7 +806,7 @@ class KeywordEditor(Editor):
             if hidden is not None:
                 quoted = f"“{harmless(kept_keyword(line))}”: " if len(lines) > 1 else ""
                 self.say(f"✗ {quoted}{hidden}")
-                self.edit.setFocus()
+                self._refused_typing()
                 return
         current = tuple(self._value or ())
         new = self._new_words(lines)
@@ -813,6 +816,7 @@ class KeywordEditor(Editor):
                 said.setdefault(word.casefold(), word)
             already = "“" + "”, “".join(said.values()) + "”"
             self.say(f"✗ {already} {'is' if len(said) == 1 else 'are'} already in the list.")
+            self._refused_typing()
             return
         if len(lines) > 1:  # a refused word of a pasted list is named (of 230 lines, which one?)
             for word in new:
@@ -820,12 +824,18 @@ class KeywordEditor(Editor):
                 if problem is not None:
                     shown = word if len(word) <= 24 else f"{word[:23]}…"
                     self.say(f"✗ “{harmless(shown)}”: {problem}")
-                    self.edit.setFocus()
+                    self._refused_typing()
                     return
         if self._emit((*current, *new)):
             self.edit.clear()  # only once asked for: a refused word stays to be corrected
         else:
-            self.edit.setFocus()
+            self._refused_typing()
+
+    def _refused_typing(self) -> None:
+        """A refused word stays in the box, selected: what is typed next replaces it. Left with the
+        cursor after it, "vape" typed after a refused "#DIET" added "#DIETvape" (an outside tester)."""
+        self.edit.setFocus()
+        self.edit.selectAll()
 
     def _new_words(self, lines: list[str]) -> list[str]:
         """The keywords of `lines` not in the list yet, each once (letter case aside)."""

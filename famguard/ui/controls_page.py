@@ -705,8 +705,9 @@ class ControlsPage(QWidget):
             return
         field, previous = self._undo.pop()
         editor = self.rows[field].editor
+        refused = editor.message.text().startswith("✗")  # (the box put back may say nothing more)
         editor.set_value(previous)
-        if editor.message.text().startswith("✗"):
+        if refused:
             # A value refused before the Undo (721 min typed and Set) is not what the box holds
             # now: its "✗ … outside the allowed …" stayed beside the 1 h put back (an outside tester).
             editor.say("")

@@ -164,3 +164,20 @@ def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     assert message.text() == "" and not message.isVisible()
     assert page.field_status("daily_limit_overrides").startswith("✓ saved")
     assert editor.value() == {"mon": 90}
+
+
+def test_typing_again_takes_away_the_refusal_of_the_minutes_typed_before(qtbot, launch):
+    """ "5" and Enter was refused beside the box; then "abc" typed: "5 min is outside the allowed…"
+    stayed beside "abc" (an outside tester). What is typed next is said of when it is set."""
+    from PySide6.QtWidgets import QLabel
+
+    page, _editor, _panel = _maya_controls(qtbot, launch, "daily_limit_minutes")
+    spin = find(page, QAbstractSpinBox, "dailyLimitCustom")
+    _type(qtbot, spin, "5", Qt.Key.Key_Return)
+    message = find(page, QLabel, "message_daily_limit_minutes")
+    assert message.text().startswith("✗ 5 min is outside the allowed")
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "abc")
+    assert not message.isVisible() and message.text() == ""
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert message.text().startswith("✗ “abc” is not a number of minutes")

@@ -92,3 +92,18 @@ def test_words_typed_between_commas_are_that_many_keywords(qtbot, launch):
     assert editor.value() == ("#diet", "#prank", "vape", "#skinnytok", "energy drinks")
     assert message.text() == "5 of 200 words."
     qtbot.waitUntil(lambda: "#skinnytok" in panel.effective_text(), timeout=WAIT)  # on the phone
+
+
+def test_a_keyword_refused_as_in_the_list_already_is_replaced_by_what_is_typed_next(qtbot, launch):
+    """ "#DIET" refused (in the list already), then "vape" typed: the box read "#DIETvape", and that
+    was added (an outside tester). The refused word stays selected: the next word replaces it."""
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page = window.ensure_controls_page()
+    edit = find(page, QLineEdit, "keywordEdit")
+    message = find(page, QLabel, "keywordMessage")
+    edit.setFocus()
+    qtbot.keyClicks(edit, "#DIET")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert message.text() == "✗ “#DIET” is already in the list."
+    qtbot.keyClicks(edit, "vape")
+    assert edit.text() == "vape"
