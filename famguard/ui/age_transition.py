@@ -33,7 +33,7 @@ class AgeTransitionPreview(QFrame):
         if transition is None:
             self.hide()
             return
-        self.title.setText(f"🎂 {transition.headline()}")
+        self.title.setText(f"ℹ {transition.headline()}")  # not 🎂: no glyph without an emoji font (a tester saw a box)
         body = " ".join(transition.changes)
         self.body.setText(body[:1].upper() + body[1:])
         self.setAccessibleDescription(transition.text())

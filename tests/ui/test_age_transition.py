@@ -40,7 +40,7 @@ def test_a_teen_turning_16_soon_gets_the_preview(qtbot, launch, live_server, pro
     preview = page.age_preview
     qtbot.waitUntil(preview.isVisible, timeout=WAIT)
     birthday = date_of_age(born, 16)
-    assert preview.title.text() == f"🎂 On {birthday.day} {birthday:%B} (in 20 days) Leo turns 16"
+    assert preview.title.text() == f"ℹ On {birthday.day} {birthday:%B} (in 20 days) Leo turns 16"
     expected = "Direct messages become available (it stays “No one” until you change it)."
     qtbot.waitUntil(lambda: expected in preview.body.text(), timeout=WAIT)  # once the controls are in
     assert preview.accessibleDescription().startswith(f"On {birthday.day} {birthday:%B}")
