@@ -209,7 +209,9 @@ class ChoiceEditor(Editor):
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for row, (value, label) in enumerate(self._options):
-            button = named(QRadioButton(label), f"{field}_{value}", label)
+            # Named with the setting: "No one, radio button, checked" was all a screen reader said
+            # of Direct messages and of Duet and Stitch alike (an outside tester, under AT-SPI).
+            button = named(QRadioButton(label), f"{field}_{value}", f"{spec.label}: {label}")
             reason = named(wrapping_label("", f"{field}_{value}_reason"), f"{field}_{value}_reason", f"{label}: reason")
             reason.setVisible(False)
             self._group.addButton(button, row)
@@ -686,7 +688,8 @@ class QuietHoursEditor(Editor):
 
     def __init__(self, spec: ControlSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.enabled_check = named(QCheckBox("Mute notifications"), "quietHoursOn", "Quiet hours on")
+        # Named as it reads ("Quiet hours on" was not what the screen showed: an outside tester).
+        self.enabled_check = named(QCheckBox("Mute notifications"), "quietHoursOn", "Quiet hours: mute notifications")
         self.start_edit = time_box("quietHoursStart", "Quiet hours start", "21:00")
         self.end_edit = time_box("quietHoursEnd", "Quiet hours end", "08:00")
         layout = QHBoxLayout(self)

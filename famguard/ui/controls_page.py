@@ -134,6 +134,12 @@ class ControlRow(QFrame):
         self.more_help.clicked.connect(lambda: self.safety_centre_clicked.emit(f"control:{field}"))
         self.learn_more.toggled.connect(self.more_help.setVisible)
         self.learn_more.toggled.connect(lambda on: self.learn_more.setText("Hide details" if on else "Learn more"))
+        # Its name follows its words: it was still "Learn more about …" while it read "Hide details".
+        self.learn_more.toggled.connect(
+            lambda on: self.learn_more.setAccessibleName(
+                f"{'Hide details of' if on else 'Learn more about'} {info.label}"
+            )
+        )
         self.editor = make_editor(info)
         self.editor.choosing.connect(self._choosing)
         # What the page does around words that may move the rows (ControlsPage._holding_still).

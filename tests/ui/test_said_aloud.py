@@ -365,3 +365,22 @@ def test_before_qt_6_8_nothing_is_announced_and_nothing_breaks(qtbot, monkeypatc
     qtbot.addWidget(banner)
     banner.set_offline(True, 2)
     assert "2 changes are waiting" in spoken(banner.label)
+
+
+def test_choices_and_boxes_are_named_with_their_setting_and_as_they_read(qtbot, built_page) -> None:
+    """Under AT-SPI, Direct messages' and Duet and Stitch's choices were both read "No one, radio
+    button, checked"; the box showing "Mute notifications" was named "Quiet hours on"; "Hide
+    details" kept the name "Learn more about …" (an outside tester with a screen reader)."""
+    from PySide6.QtWidgets import QRadioButton, QToolButton
+
+    page = built_page
+    assert find(page, QRadioButton, "direct_messages_no_one").accessibleName() == "Direct messages: No one"
+    duet = find(page, QRadioButton, "duet_stitch_no_one").accessibleName()
+    assert duet == "Duet and Stitch with your teen's videos: No one"
+    assert find(page, QCheckBox, "quietHoursOn").accessibleName() == "Quiet hours: mute notifications"
+    more = find(page, QToolButton, "learnMore_search_enabled")
+    assert more.accessibleName() == "Learn more about Search"
+    more.setChecked(True)
+    assert more.text() == "Hide details" and more.accessibleName() == "Hide details of Search"
+    more.setChecked(False)
+    assert more.accessibleName() == "Learn more about Search"
