@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, Qt, QTime, Signal
+from PySide6.QtGui import QCursor, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -330,6 +330,7 @@ class RuleDialog(QDialog):
         self._question: QMessageBox | None = None  # "Give up this rule?", while it is asked
         self._offered_days = 7  # the length of the kind chosen
         self._grown: tuple[int, int] | None = None  # (height before, height now) while words made it taller
+        self._shrink_when_left = False  # words went while the pointer was over the dialog
         self._watch_what_the_guardian_sets()
         self._preset(self.kind.currentText())
         self.name.setFocus()
@@ -610,10 +611,22 @@ class RuleDialog(QDialog):
             self._grown = (self._grown[0] if self._grown else height, needed)
             self.resize(width, needed)
         elif self._grown is not None and needed < height:
+            if self.rect().contains(self.mapFromGlobal(QCursor.pos())):
+                # Not under the pointer: shrunk as a refusal went, the dialog moved "Save rule" from
+                # under a click on its way to it, which landed on nothing (an outside tester). It
+                # shrinks when the pointer leaves.
+                self._shrink_when_left = True
+                return
             before = self._grown[0]
             target = max(needed, before)
             self._grown = (before, target) if target > before else None
             self.resize(width, target)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().leaveEvent(event)
+        if self._shrink_when_left:
+            self._shrink_when_left = False
+            self._fit_to_words()
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
         """The reasons, each with the field it is about in words; focus goes to the first."""

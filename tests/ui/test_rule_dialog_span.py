@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from famguard.ui.temporary_rules import RuleDialog
@@ -137,23 +139,52 @@ def test_the_days_offered_begin_after_a_rule_in_force(qtbot) -> None:
     dialog.give_up()
 
 
+TWO_PROBLEMS = {  # three lines of refusal: the dialog grows for them
+    "name": "Give the rule a name, for example “Exam weeks”.",
+    "starts_on": "Another temporary rule runs from Tue 15 Dec to Sun 20 Dec 2026; rules cannot overlap. "
+    "Choose days outside it, or remove that rule first (“Remove…” on the Phone and temporary rules page).",
+}
+
+
 def test_the_dialog_is_its_own_height_again_once_a_refusal_goes(qtbot) -> None:
     """An empty band stayed under the form after a refusal was cleared (a parent-tester)."""
     dialog = RuleDialog("Maya", TODAY)
     _shown(qtbot, dialog)
     height = dialog.height()
-    dialog.show_problems({
-        "name": "Give the rule a name, for example “Exam weeks”.",
-        "starts_on": "Another temporary rule runs from Tue 15 Dec to Sun 20 Dec 2026; rules cannot overlap. "
-        "Choose days outside it, or remove that rule first (“Remove…” on the Phone and temporary rules page).",
-    })  # fmt: skip
+    dialog.show_problems(TWO_PROBLEMS)
     QApplication.processEvents()
     assert dialog.height() > height  # room for the refusal
     assert dialog.problems.height() >= dialog.problems.heightForWidth(dialog.problems.width())
+    QCursor.setPos(dialog.mapToGlobal(QPoint(-50, -50)))  # the pointer elsewhere: the keyboard is used
     qtbot.keyClicks(dialog.name, "x")  # an edit takes the refusal away
     QApplication.processEvents()
     assert dialog.problems.text() == ""
     assert dialog.height() == height
+    dialog.give_up()
+
+
+def test_the_dialog_waits_for_the_pointer_to_leave_before_it_shrinks(qtbot) -> None:
+    """Shrunk as a refusal went (the field mended, the pointer on its way to "Save rule"), the
+    dialog moved the button from under the click, which landed on nothing (an outside tester)."""
+    from PySide6.QtCore import QEvent
+
+    dialog = RuleDialog("Maya", TODAY)
+    _shown(qtbot, dialog)
+    height = dialog.height()
+    dialog.show_problems(TWO_PROBLEMS)
+    QApplication.processEvents()
+    grown = dialog.height()
+    assert grown > height
+    save_at = dialog.save.mapTo(dialog, QPoint(0, 0))
+    QCursor.setPos(dialog.save.mapToGlobal(dialog.save.rect().center()))  # on its way to Save
+    qtbot.keyClicks(dialog.name, "x")
+    QApplication.processEvents()
+    assert dialog.problems.text() == ""
+    assert dialog.height() == grown and dialog.save.mapTo(dialog, QPoint(0, 0)) == save_at  # still there
+    QCursor.setPos(dialog.mapToGlobal(QPoint(-50, -50)))
+    QApplication.sendEvent(dialog, QEvent(QEvent.Type.Leave))
+    QApplication.processEvents()
+    assert dialog.height() == height  # no band left under the form
     dialog.give_up()
 
 
