@@ -464,6 +464,7 @@ class MainWindow(QMainWindow):
     def ensure_teen_phone(self) -> TeenPhonePanel:
         if self.teen_phone is None:
             from PySide6.QtCore import Qt
+            from PySide6.QtWidgets import QToolButton
 
             from famguard.ui.teen_panel import TeenPhonePanel
 
@@ -486,7 +487,12 @@ class MainWindow(QMainWindow):
             # In the demo bar too: on a narrow screen, hiding the phone is the way back to the
             # list of teens, and a person must see that way, not know a menu.
             self.demo_bar.addAction(toggle)
-            named(self.demo_bar.widgetForAction(toggle), "teenPhoneToggle", "Teen's phone")
+            button = named(self.demo_bar.widgetForAction(toggle), "teenPhoneToggle", "Teen's phone")
+            if isinstance(button, QToolButton):
+                # A button among buttons, reached by Tab: flat, it read as plain text when the
+                # phone was hidden, and Tab passed it by (two outside testers).
+                button.setAutoRaise(False)
+                button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self._fit_demo_bar()
         return self.teen_phone
 

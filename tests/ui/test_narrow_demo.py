@@ -64,6 +64,9 @@ def test_the_demos_phone_stays_readable_beside_the_teens_page_on_an_800_pixel_sc
     toggle = window.demo_bar.findChild(QToolButton, "teenPhoneToggle")
     assert toggle is not None and toggle.isVisible() and toggle.isChecked()
     assert window.ask_to_join_button.isVisible()  # the practice of an approval: not in the bar's overflow
+    # A button that looks like one, and Tab reaches it (flat, it read as plain text with the phone
+    # hidden, and Tab passed it by: two outside testers).
+    assert not toggle.autoRaise() and toggle.focusPolicy() & Qt.FocusPolicy.TabFocus
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _wholly_visible(window.teen_list.add_button), timeout=WAIT)
     assert phone.isHidden() and window.frameGeometry().width() <= SCREEN_WIDTH
