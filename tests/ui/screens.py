@@ -72,7 +72,8 @@ def build(screen: str, window: MainWindow) -> object:
             from famguard.ui.inbox import InboxDialog
 
             inbox = InboxDialog(window)
-            inbox.show_requests([("Maya", request), ("Leo", leo)])
+            zones = {"t1": "Europe/London", "t2": "Europe/London"}  # "Rest of the day" says what it gives
+            inbox.show_requests([("Maya", request), ("Leo", leo)], {"t1": now.date(), "t2": now.date()}, zones)
             inbox.table.selectAll()
             inbox.show()
             return inbox
