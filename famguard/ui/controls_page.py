@@ -433,6 +433,9 @@ class ControlsPage(QWidget):
         self._controls: Controls | None = None
         self._receipt = ""
         self._undo: list[tuple[str, Any]] = []
+        # Each other teen's Undo, kept while another teen is shown: a look at Sam took away
+        # Maya's 'Undo "Daily screen-time limit"' (an outside tester).
+        self._undo_of: dict[str, list[tuple[str, Any]]] = {}
         self.title = heading("", "controlsTitle", 1.5)
         self.subtitle = wrapping_label(
             "Changes apply as soon as you make them. The mouse wheel only scrolls: "
@@ -574,7 +577,9 @@ class ControlsPage(QWidget):
 
     def show_teen(self, teen_id: str, name: str, age: int, controls: Controls) -> None:
         if teen_id != self.teen_id:
-            self._undo.clear()
+            if self.teen_id:
+                self._undo_of[self.teen_id] = self._undo
+            self._undo = self._undo_of.pop(teen_id, [])
             self._refresh_undo()
             for row in self._rows.values():
                 row.note = ""
@@ -586,6 +591,7 @@ class ControlsPage(QWidget):
         self.name = name
         self._controls = controls
         self._show_title(controls.timezone)
+        self._drop_undo_of_nothing(controls)  # kept from before, changed since
         # The rows built so far; those still to build take these values when built (_catch_up):
         # forcing them all here froze the window 30-45 ms right after the family's first paint.
         for row in self._rows.values():
@@ -616,6 +622,7 @@ class ControlsPage(QWidget):
         self.teen_id = ""
         self._controls = None
         self._undo.clear()
+        self._undo_of.clear()
         self._refresh_undo()
 
     @contextmanager
@@ -652,17 +659,20 @@ class ControlsPage(QWidget):
         self._controls = controls
         for row in self._rows.values():
             row.show_controls(controls)
-        # An Undo that would change nothing now goes (undone from the history, or set back by
-        # another guardian): it stayed offered, named, and did nothing visible when pressed.
-        live = [(field, previous) for field, previous in self._undo if getattr(controls, field) != previous]
-        if len(live) != len(self._undo):
-            self._undo = live
-            self._refresh_undo()
+        self._drop_undo_of_nothing(controls)
         if self.teen_id:
             self._show_title(controls.timezone)
         for field in changed_elsewhere:
             if field in self._rows:  # a row still to build is not on screen: nothing to point at
                 self._rows[field].flash(f"↻ changed by {by}" if by else "↻ changed on another device")
+
+    def _drop_undo_of_nothing(self, controls: Controls) -> None:
+        """An Undo that would change nothing now goes (undone from the history, or set back by
+        another guardian): it stayed offered, named, and did nothing visible when pressed."""
+        live = [(field, previous) for field, previous in self._undo if getattr(controls, field) != previous]
+        if len(live) != len(self._undo):
+            self._undo = live
+            self._refresh_undo()
 
     def set_field_state(self, field: str, state: SyncState, message: str | None = None) -> None:
         self._messages[field] = message

@@ -106,3 +106,28 @@ def test_ctrl_z_after_a_time_is_set_puts_the_setting_back_not_the_box_alone(qtbo
     with qtbot.waitSignal(page.change_requested, timeout=2000) as undone:
         qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert undone.args[1] == "quiet_hours" and undone.args[2].start == "21:00"  # the page's Undo
+
+
+def test_each_teens_undo_is_kept_while_another_teen_is_shown(qtbot, page: ControlsPage) -> None:
+    """Maya's limit changed to 2 h, a look at Sam, back to Maya: her 'Undo "Daily screen-time
+    limit"' was gone (an outside tester). It is kept, unless it would change nothing by then."""
+    from PySide6.QtWidgets import QRadioButton
+
+    from famguard.domain.controls import defaults_for_age
+
+    qtbot.mouseClick(page.findChild(QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
+    assert "Daily screen-time limit" in page.undo_button.text()
+    maya_now = shown().replace(daily_limit_minutes=120)
+    page.show_teen("teen-2", "Sam", 17, defaults_for_age(17, "Europe/London"))
+    assert not page.undo_button.isEnabled()  # nothing of Sam's to undo
+    page.show_teen("teen-1", "Maya", 14, maya_now)
+    assert page.undo_button.isEnabled() and "Daily screen-time limit" in page.undo_button.text()
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as undone:
+        qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    assert undone.args == ["teen-1", "daily_limit_minutes", 60]
+
+    # Changed back meanwhile (another guardian, the history): nothing left to undo.
+    qtbot.mouseClick(page.findChild(QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
+    page.show_teen("teen-2", "Sam", 17, defaults_for_age(17, "Europe/London"))
+    page.show_teen("teen-1", "Maya", 14, shown())  # 60 min again
+    assert not page.undo_button.isEnabled()
