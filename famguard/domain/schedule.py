@@ -17,6 +17,7 @@ from famguard.domain.values import format_minutes as format_minutes  # moved; ke
 
 # The controls that make a day's limit; a change of either is undone to find a past day's limit.
 LIMIT_FIELDS = ("daily_limit_minutes", "daily_limit_overrides")
+DAY_MINUTES = 24 * 60
 
 
 def teen_today(timezone: str, now: datetime) -> date:
@@ -119,6 +120,29 @@ def in_time_away(controls: Controls, local: datetime) -> TimeAwayBlock | None:
         if (tonight and today in block.days) or (carried and yesterday in block.days):
             return block
     return None
+
+
+def _week_minutes(block: TimeAwayBlock) -> list[tuple[int, int]]:
+    """The stretches of the week (minutes from Monday 00:00, a week being 7 × 1440) that `block`
+    locks; one that crosses midnight runs into the next day (Sunday's into Monday's)."""
+    start = _minute_of_day(parse_clock(block.start))
+    end = _minute_of_day(parse_clock(block.end))
+    length = end - start if start < end else DAY_MINUTES - start + end
+    week = 7 * DAY_MINUTES
+    stretches = []
+    for day in block.days:
+        begin = WEEKDAYS.index(day) * DAY_MINUTES + start
+        if begin + length <= week:
+            stretches.append((begin, begin + length))
+        else:  # Sunday night into Monday morning
+            stretches += [(begin, week), (0, begin + length - week)]
+    return stretches
+
+
+def blocks_overlapping(block: TimeAwayBlock, others: Iterable[TimeAwayBlock]) -> list[TimeAwayBlock]:
+    """The blocks of `others` that lock some of the same minutes as `block`."""
+    mine = _week_minutes(block)
+    return [other for other in others if any(a < d and c < b for a, b in mine for c, d in _week_minutes(other))]
 
 
 def in_quiet_hours(controls: Controls, local: datetime) -> bool:

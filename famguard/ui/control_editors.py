@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.control_spec import ControlSpec, EditorKind
 from famguard.domain.plain_text import harmless, plain_text_problem
+from famguard.domain.schedule import blocks_overlapping
 from famguard.domain.values import (
     DAILY_LIMIT_MAX,
     DAILY_LIMIT_MIN,
@@ -671,7 +672,12 @@ class TimeAwayEditor(Editor):
         if block in tuple(self._value or ()):
             self.say(f"✗ {block_text(block)} is set already.")
             return
-        self._emit((*tuple(self._value or ()), block))
+        overlapping = blocks_overlapping(block, tuple(self._value or ()))
+        if self._emit((*tuple(self._value or ()), block)) and overlapping:
+            # Both lock: added over "22:00–07:00", a "21:00–07:00" meant to replace it stood beside
+            # it without a word (an outside tester).
+            them = "; ".join(block_text(other) for other in overlapping)
+            self.say(f"ℹ It overlaps {them}: both lock the app. Remove the one it replaces, if it does.")
 
     def _remove(self) -> None:
         row = self.list.currentRow()

@@ -71,3 +71,15 @@ def test_ages_and_birthdays() -> None:
 
 def test_durations_read_like_a_parent_says_them() -> None:
     assert [format_minutes(m) for m in (None, 45, 60, 90)] == ["No limit", "45 min", "1 h", "1 h 30 min"]
+
+
+def test_blocks_overlap_when_they_lock_a_minute_in_common_also_across_sunday_night() -> None:
+    from famguard.domain.schedule import blocks_overlapping
+
+    school_nights = TimeAwayBlock(("sun", "mon", "tue", "wed", "thu"), "22:00", "07:00")
+    assert blocks_overlapping(TimeAwayBlock(("mon",), "21:00", "07:00"), [school_nights]) == [school_nights]
+    assert blocks_overlapping(TimeAwayBlock(("mon",), "06:00", "08:00"), [school_nights])  # Sunday's night
+    assert blocks_overlapping(TimeAwayBlock(("fri",), "06:59", "08:00"), [school_nights])  # Thursday's
+    assert not blocks_overlapping(TimeAwayBlock(("mon",), "07:00", "08:00"), [school_nights])  # ends at 07:00
+    assert not blocks_overlapping(TimeAwayBlock(("sat",), "06:00", "08:00"), [school_nights])  # Friday is free
+    assert not blocks_overlapping(TimeAwayBlock(("sat",), "12:00", "13:00"), [school_nights])

@@ -7,7 +7,7 @@ import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -281,6 +281,37 @@ def test_time_away_blocks_and_quiet_hours(qtbot, page: ControlsPage) -> None:
     with qtbot.waitSignal(page.change_requested, timeout=1000) as quiet_on:
         qtbot.mouseClick(find(page, QCheckBox, "quietHoursOn"), Qt.MouseButton.LeftButton)
     assert quiet_on.args[1:] == ["quiet_hours", QuietHours("21:00", "08:00")]
+
+
+def test_a_time_away_block_over_another_is_added_and_said_to_overlap_it(qtbot, page: ControlsPage) -> None:
+    """ "21:00–07:00" added over "22:00–07:00" (meant to replace it) stood beside it without a word
+    (an outside tester). Both lock, so it is added, and the overlap is said."""
+    from PySide6.QtWidgets import QTimeEdit
+
+    from famguard.domain.controls import TimeAwayBlock
+
+    school_nights = TimeAwayBlock(("mon", "tue", "wed", "thu", "sun"), "22:00", "07:00")
+    page.update_controls(defaults_for_age(14, "Europe/London").replace(time_away=(school_nights,)))
+    find(page, QTimeEdit, "timeAwayStart").setTime(QTime(21, 0))
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as added:
+        qtbot.mouseClick(find(page, QPushButton, "timeAwayAdd"), Qt.MouseButton.LeftButton)
+    assert len(added.args[2]) == 2
+    message = page.editor("time_away").message
+    assert message.isVisible() and message.text().startswith(
+        "ℹ It overlaps Mon, Tue, Wed, Thu, Sun: 22:00–07:00 (into the next morning)"
+    )
+    assert message.text().endswith(": both lock the app. Remove the one it replaces, if it does.")
+    page.update_controls(defaults_for_age(14, "Europe/London").replace(time_away=tuple(added.args[2])))
+
+    # One on no minute of another: nothing to say.
+    for day in ("mon", "tue", "wed", "thu", "sun"):
+        find(page, QCheckBox, f"timeAway_{day}").setChecked(False)
+    find(page, QCheckBox, "timeAway_sat").setChecked(True)
+    find(page, QTimeEdit, "timeAwayStart").setTime(QTime(12, 0))
+    find(page, QTimeEdit, "timeAwayEnd").setTime(QTime(13, 0))
+    with qtbot.waitSignal(page.change_requested, timeout=1000):
+        qtbot.mouseClick(find(page, QPushButton, "timeAwayAdd"), Qt.MouseButton.LeftButton)
+    assert not message.isVisible()
 
 
 def test_time_away_says_none_is_set_and_labels_the_ticked_days_as_a_new_block(qtbot, page: ControlsPage) -> None:
