@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any  # Any: a control's value (each ControlSpec parses its own type)
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
 from famguard.ui.deliberate import (
     CHOOSING,
     SETTLE_MS,
+    STEP_KEYS,
     MinutesBox,
     Settling,
     minutes_box,
@@ -548,16 +549,38 @@ class TimeBox(QTimeEdit):
             # After the click's own placing of the cursor, which follows this event.
             QTimer.singleShot(0, self, lambda: self.setSelectedSection(QTimeEdit.Section.HourSection))
 
+    def typing_to_undo(self) -> bool:
+        """A time typed or stepped here and not set yet (Enter, or the box left, sets it)."""
+        return self._before is not None
+
+    def undo_typing(self) -> None:
+        """Ctrl+Z or Escape over a time not set yet: the time the box held before it, whole. Qt's
+        own history gave 06:00, then 00:00, for "06:30" typed over 08:00 — and leaving the box
+        saved that (an outside tester)."""
+        if self._before is not None:
+            before = self._before
+            self._typed, self._before, self._refused = "", None, False
+            self.setTime(before)
+            self.setSelectedSection(QTimeEdit.Section.HourSection)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         line = self.lineEdit()
         key = event.text()[:1]
+        if self._before is not None and (
+            event.matches(QKeySequence.StandardKey.Undo) or event.key() == Qt.Key.Key_Escape
+        ):
+            self.undo_typing()
+            event.accept()
+            return
+        if self._before is None and event.key() in STEP_KEYS:
+            self._before = self.time()  # stepped with the arrows: not set until left, as typed
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._refused:
             # Said here, and the key goes no further: in a dialog it also pressed Save, which saved
             # the time the box had before.
             self._typing_done()
             event.accept()
             return
-        if not key.isdigit() and key not in ":.":
+        if not key or (not key.isdigit() and key not in ":."):  # ("" is in every string)
             super().keyPressEvent(event)
             return
         if self._before is None:

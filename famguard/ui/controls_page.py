@@ -70,27 +70,37 @@ def undo_keys() -> QKeySequence:
     return QKeySequence(QKeySequence.StandardKey.Undo)
 
 
-TYPING_TO_UNDO = "typingToUndo"  # a box's property: typed in since its last Enter or leaving it
+TYPING_TO_UNDO = "typingToUndo"  # a time zone's property: typed in since it was last chosen or left
 
 
 class _UndoKeysToPage(QObject):
-    """Ctrl+Z from a box that has no typing of its own to undo (the time zone, a keyword, minutes,
-    a time) goes to the page's Undo, as its button says: the box took the keys for its own empty
-    typing history, and nothing happened. Typing not yet set is still undone first; typing set
-    (Enter, or the box left) is the page's to undo — the box's own history put 21:00 back in a
-    quiet-hours box while 21:30 stayed set, and sent 21:00 as a new change when it was left, and a
-    keyword just added came back into its box while it stayed in the list (outside testers)."""
+    """Ctrl+Z from a box that has no typing of its own to undo goes to the page's Undo, as its
+    button says: the box took the keys for its own empty typing history, and nothing happened.
+    Typing not yet set is undone first: a time or minutes box puts back, whole, what it showed
+    before the typing (Qt's own history turned "06:30" typed over 08:00 into 06:00, then 00:00,
+    which leaving the box saved, and a third Ctrl+Z undid another setting); the keyword box
+    undoes its typing while it holds any (a refused "#DIET" stayed while two quiet-hours changes
+    were undone, off screen — outside testers). Typing set (Enter, or the box left) is the page's
+    to undo: the box's history put 21:00 back in the box while 21:30 stayed set."""
 
     def watch(self, box: QWidget) -> None:
         box.installEventFilter(self)
-        line = box if isinstance(box, QLineEdit) else box.findChild(QLineEdit)
-        if line is None:
-            return
-        line.textEdited.connect(lambda _text: line.setProperty(TYPING_TO_UNDO, True))
-        set_by = box if isinstance(box, QAbstractSpinBox) else line
-        set_by.editingFinished.connect(lambda: line.setProperty(TYPING_TO_UNDO, False))
-        if isinstance(box, QLineEdit):
-            box.returnPressed.connect(lambda: line.setProperty(TYPING_TO_UNDO, False))
+        if isinstance(box, QComboBox) and (line := box.lineEdit()) is not None:
+            line.textEdited.connect(lambda _text: line.setProperty(TYPING_TO_UNDO, True))
+            line.editingFinished.connect(lambda: line.setProperty(TYPING_TO_UNDO, False))
+
+    def _typing(self, watched: QObject) -> bool:
+        undo_typing = getattr(watched, "typing_to_undo", None)
+        if callable(undo_typing):  # a time or minutes box (TimeBox, MinutesBox)
+            return bool(undo_typing())
+        if isinstance(watched, QComboBox):
+            line = watched.lineEdit()
+            return line is not None and bool(line.property(TYPING_TO_UNDO)) and line.isUndoAvailable()
+        if isinstance(watched, QLineEdit):
+            if isinstance(watched.parentWidget(), QComboBox):
+                return bool(watched.property(TYPING_TO_UNDO)) and watched.isUndoAvailable()
+            return bool(watched.text()) and watched.isUndoAvailable()
+        return False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (
@@ -98,9 +108,11 @@ class _UndoKeysToPage(QObject):
             and isinstance(event, QKeyEvent)
             and event.matches(QKeySequence.StandardKey.Undo)
         ):
-            line = watched if isinstance(watched, QLineEdit) else watched.findChild(QLineEdit)
-            if line is not None and not (line.property(TYPING_TO_UNDO) and line.isUndoAvailable()):
+            if not self._typing(watched):
                 return True  # left unaccepted: the shortcut map hands the keys to the page's Undo
+            if callable(getattr(watched, "typing_to_undo", None)):
+                event.accept()  # the box's own: the key comes to it, which puts its time back
+                return True
         return False
 
 
@@ -730,6 +742,9 @@ class ControlsPage(QWidget):
             self.rows[field].nothing_waits()  # nor its "◷ not set yet"
         self.change_requested.emit(self.teen_id, field, previous)
         self._refresh_undo()
+        # Seen: undone from another setting's box (Ctrl+Z is the page's), quiet hours changed off
+        # screen without a sign (an outside tester). The focus stays, while it is in sight.
+        self._scroll.ensureWidgetVisible(self.rows[field].title, 0, 24)
 
     def refuse_locally(self, field: str, message: str) -> None:
         """This computer refused the value (a rule of the declaration): say so beside the editor,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QValidator
+from PySide6.QtGui import QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -30,6 +30,7 @@ SETTLE_MS = 1200  # arrow keys through choices: commit once the guardian stops f
 # "… it applies when you stop, or press Enter" took a line of its own and moved the choices down.
 CHOOSING = "◷ sent when you stop (or press Enter)"
 _ARROWS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right)
+STEP_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)  # a spin box's steps
 _COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -148,6 +149,44 @@ class MinutesBox(QSpinBox):
     def __init__(self) -> None:
         super().__init__()
         self._unreadable: str | None = None  # the text typed, when it says no number of minutes
+        # The minutes shown when typing or stepping began, until minutes are shown here again
+        # (set, or put back): a refused "900" left with Enter is still typing not set.
+        self._before: int | None = None
+
+    def typing_to_undo(self) -> bool:
+        """Minutes typed or stepped here and not set yet (Enter, or the box left, sets them)."""
+        return self._before is not None
+
+    def undo_typing(self) -> None:
+        """Ctrl+Z or Escape over minutes not set yet: the minutes shown before them, whole (Qt's
+        own history undid a key at a time, and the box left then set what remained)."""
+        if self._before is not None:
+            before, self._before = self._before, None
+            self.setValue(before)
+            self.lineEdit().selectAll()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if self._before is not None and (
+            event.matches(QKeySequence.StandardKey.Undo) or event.key() == Qt.Key.Key_Escape
+        ):
+            self.undo_typing()
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            # Qt selects between the box's prefix and suffix: words typed without " min" after them
+            # ("xyz") gave it a negative length, nothing was selected, and "30" typed next made
+            # "3xyz0" (an outside tester).
+            self.lineEdit().selectAll()
+            event.accept()
+            return
+        editing = bool(event.text()[:1].isprintable() and event.text()) or event.key() in (
+            Qt.Key.Key_Backspace,
+            Qt.Key.Key_Delete,
+            *STEP_KEYS,
+        )
+        if editing and self._before is None:
+            self._before = self.value()
+        super().keyPressEvent(event)
 
     def unreadable(self) -> str | None:
         """What was typed, when it says no number of minutes ("1.5", ""); None when it does."""
@@ -160,6 +199,7 @@ class MinutesBox(QSpinBox):
 
     def setValue(self, value: int) -> None:  # noqa: N802 - Qt's name
         self._unreadable = None  # a value shown (or set back) replaces what could not be read
+        self._before = None
         super().setValue(value)
         self.lineEdit().setText(self.textFromValue(self.value()) + self.suffix())
 

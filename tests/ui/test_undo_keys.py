@@ -131,3 +131,60 @@ def test_each_teens_undo_is_kept_while_another_teen_is_shown(qtbot, page: Contro
     page.show_teen("teen-2", "Sam", 17, defaults_for_age(17, "Europe/London"))
     page.show_teen("teen-1", "Maya", 14, shown())  # 60 min again
     assert not page.undo_button.isEnabled()
+
+
+def test_ctrl_z_or_escape_over_a_time_not_set_puts_back_the_time_set_whole(qtbot, page: ControlsPage) -> None:
+    """ "06:30" typed over a saved 08:00, no Enter, then Ctrl+Z: the box showed 06:00, then 00:00,
+    a third Ctrl+Z undid another setting, and leaving the box saved 21:00–00:00 (an outside tester).
+    The time set comes back whole, nothing is sent, and only then is Ctrl+Z the page's."""
+    from PySide6.QtWidgets import QRadioButton, QTimeEdit
+
+    qtbot.mouseClick(page.findChild(QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)  # to undo
+    box = page.findChild(QTimeEdit, "quietHoursEnd")
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    for undo_key in ((Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier), (Qt.Key.Key_Escape,)):
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box, "06:30")
+        assert box.time().toString("HH:mm") == "06:30"
+        with qtbot.assertNotEmitted(page.change_requested, wait=100):
+            qtbot.keyClick(box, *undo_key)
+        assert box.time().toString("HH:mm") == "08:00"
+    with qtbot.assertNotEmitted(page.change_requested, wait=100):
+        page.findChild(QCheckBox, "search_enabled_check").setFocus()  # left: nothing to set
+    box.setFocus()
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as undone:
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # now the page's
+    assert undone.args[1:] == ["daily_limit_minutes", 60]
+
+
+def test_ctrl_z_after_a_refused_keyword_undoes_the_typing_not_a_setting(qtbot, page: ControlsPage) -> None:
+    """ "#DIET" refused (in the list already) and Ctrl+Z twice: "#DIET" stayed and two quiet-hours
+    changes were undone off screen (an outside tester). The box's typing goes first."""
+    box = focus_box(page, "keywordEdit")
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as added:
+        qtbot.keyClicks(box, "#diet")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    page.update_controls(shown().replace(keyword_filters=tuple(added.args[2])))  # landed
+    qtbot.keyClicks(box, "#DIET")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert page.editor("keyword_filters").message.text() == "✗ “#DIET” is already in the list."
+    with qtbot.assertNotEmitted(page.change_requested, wait=100):
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert box.text() == ""
+    with qtbot.waitSignal(page.change_requested, timeout=2000) as undone:
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert undone.args[1:] == ["keyword_filters", ()]  # then the page's: the word added goes
+
+
+def test_minutes_refused_as_words_are_selected_by_ctrl_a_and_replaced(qtbot, page: ControlsPage) -> None:
+    """ "xyz" refused in the custom box, then Ctrl+A and "30": the box read "3xyz0" — Ctrl+A selected
+    nothing (an outside tester)."""
+    spin = focus_box(page, "dailyLimitCustom")
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "xyz")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert page.editor("daily_limit_minutes").message.text().startswith("✗ “xyz”")
+    qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(spin.lineEdit(), "30")
+    assert spin.lineEdit().text().removesuffix(" min") == "30"
