@@ -33,6 +33,9 @@ class TeenToday:
     locked_until: str | None  # "07:00" while time away locks the app
     muted_until: str | None  # "08:00" while quiet hours mute notifications
     pending: tuple[TimeRequest, ...]
+    # Time away ends before midnight (13:00–15:00 at 14:00), so today's limit still counts after
+    # it; not so for a night's block ending tomorrow morning, when a new day's limit begins.
+    unlocked_today: bool = False
 
     @property
     def limit_minutes(self) -> int | None:
@@ -65,7 +68,13 @@ class TeenToday:
     def now_words(self) -> str:
         """Whether the app can be used right now, and until when it cannot."""
         parts = []
-        if self.locked_until:
+        if self.locked_until and self.limit_reached and self.unlocked_today:
+            # Not "until 15:00" alone: the limit keeps it locked after time away ends (a tester).
+            parts.append(
+                f"⊘ Locked now (time away) until {self.locked_until}, then by today's limit — until "
+                "midnight, unless you allow more time"
+            )
+        elif self.locked_until:
             parts.append(f"⊘ Locked now (time away) until {self.locked_until}")
         elif self.limit_reached:  # "✓ The app can be used now" stood under "limit reached" (a tester)
             parts.append("⊘ Locked now: today's limit is reached — until midnight, unless you allow more time")
@@ -95,6 +104,7 @@ def today_of(
         locked_until=block.end if block else None,
         muted_until=quiet.end if quiet else None,
         pending=pending,
+        unlocked_today=block is not None and block.end > f"{local:%H:%M}",
     )
 
 

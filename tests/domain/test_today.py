@@ -63,9 +63,16 @@ def test_locked_and_muted_now_say_until_when() -> None:
     )
     assert used_up.limit_reached
     assert used_up.now_words() == "⊘ Locked now: today's limit is reached — until midnight, unless you allow more time"
-    # Time away says until when first; the limit is said on its own line of the home.
-    both = today_of(controls.replace(quiet_hours=None), [UsageDay(SAT_NIGHT.date(), 60, 60)], [], SAT_NIGHT)
-    assert both.now_words() == "⊘ Locked now (time away) until 07:00"
+    # Time away ending tomorrow morning: a new day's limit begins then.
+    night = today_of(controls.replace(quiet_hours=None), [UsageDay(SAT_NIGHT.date(), 60, 60)], [], SAT_NIGHT)
+    assert night.now_words() == "⊘ Locked now (time away) until 07:00"
+    # Ending this afternoon, with the limit used up: its end is not when the app opens (an outside
+    # tester read "until 15:00" so).
+    afternoon = controls.replace(time_away=(TimeAwayBlock(("sat",), "22:00", "23:00"),), quiet_hours=None)
+    both = today_of(afternoon, [UsageDay(SAT_NIGHT.date(), 60, 60)], [], SAT_NIGHT)  # 22:30 in London
+    assert both.now_words() == (
+        "⊘ Locked now (time away) until 23:00, then by today's limit — until midnight, unless you allow more time"
+    )
 
 
 def test_near_the_limit_at_90_percent_and_no_limit_is_never_near() -> None:
