@@ -119,6 +119,8 @@ def test_quiet_hours_ending_when_they_start_are_refused_in_words_and_not_set(qtb
         "✗ Quiet hours must end at a different time than they start. Nothing was changed."
     )
     assert page.field_status("quiet_hours") == "◷ not set yet: mend the times"
+    # Under the times, across the row: beside them it was a column a few words wide (a tester).
+    assert message.width() > page.rows["quiet_hours"].width() // 2
     assert page.editor("quiet_hours").value().end == "08:00"  # nothing sent
 
     end.selectAll()
