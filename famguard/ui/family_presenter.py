@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TeenSummary
-from famguard.domain.plain_text import account_in_news
+from famguard.domain.plain_text import account_in_news, listed
 from famguard.ui.home_presenter import HomePresenter, News
 from famguard.ui.main_window import CONTROLS_PAGE, HISTORY_PAGE, HOME_PAGE, PHONE_PAGE, SCREEN_TIME_PAGE
 from famguard.ui.presenter import Presenter, TeenScreen, show_failure
@@ -79,6 +79,7 @@ class FamilyPresenter(Presenter):
         self._online = True
         self._selected: str | None = None
         self._read: set[str] = set()  # teens whose today and requests were read once
+        self._gone_untold: list[tuple[str, str]] = []  # (teen id, name) no longer linked, to tell at once
         fail = self.failed
         self.teen_list = TeenListPresenter(window, tasks, session.family, session.sync, on_select=self.select,
                                            on_gone=self._gone, on_back=self._back, on_failure=fail)  # fmt: skip
@@ -538,12 +539,24 @@ class FamilyPresenter(Presenter):
             page.reset()
         self._read.discard(teen_id)
         if not by_me:
-            self._news(
-                News.UNLINKED,
-                f"{name} is no longer linked",
-                f"You can no longer see or set {name}'s controls.",
-                f"linked:{teen_id}",  # goes when they are linked again
-            )
+            # Told once for all who went in one read: told each, the last hid the others (two
+            # teens gone together read "Sam is no longer linked" alone: an outside tester).
+            self._gone_untold.append((teen_id, name))
+            if len(self._gone_untold) == 1:  # on the next turn, after the others of this read
+                QTimer.singleShot(0, self._tell_gone)
+
+    def _tell_gone(self) -> None:
+        gone, self._gone_untold = self._gone_untold, []
+        if self.closed or not gone:
+            return
+        first_id, first_name = gone[0]
+        whose = f"{first_name}'s" if len(gone) == 1 else "their"
+        self._news(
+            News.UNLINKED,
+            f"{listed([name for _id, name in gone])} {'is' if len(gone) == 1 else 'are'} no longer linked",
+            f"You can no longer see or set {whose} controls.",
+            f"linked:{first_id}",  # goes when they are linked again
+        )
 
     # --- notices and status --------------------------------------------------------------------
 

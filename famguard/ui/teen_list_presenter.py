@@ -181,11 +181,16 @@ class TeenListPresenter(Presenter):
             if teen.id in self._gone_notices:
                 self.window.withdraw_notice(self._gone_notices.pop(teen.id))
                 self.on_back(teen.id)
-        for row in gone:
-            words = f"ℹ {row.name} is no longer linked to you, so their controls were removed here."
-            self._gone_notices[row.teen_id] = words
+        if gone:
+            # One notice for all who went together: one each, the last hid the others (two teens
+            # unlinked at once read "Sam is no longer linked" alone: an outside tester).
+            names = listed([row.name for row in gone])
+            linked = "is" if len(gone) == 1 else "are"
+            words = f"ℹ {names} {linked} no longer linked to you, so their controls were removed here."
             self.window.show_notice(words)
-            self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)
+            for row in gone:
+                self._gone_notices[row.teen_id] = words
+                self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)
         if not rows:
             self.current = None
             self._show_empty()

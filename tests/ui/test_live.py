@@ -786,3 +786,20 @@ def _with_maya(qtbot, launch, proxy, guardian, teen, *other_guardians):
     wait_teen_page(qtbot, controller, "Maya")
     wait_listening(qtbot, controller)
     return controller, teen_id
+
+
+def test_teens_gone_together_are_named_together(qtbot, launch) -> None:
+    """Two teens no longer linked in one read (a change kept while the app was closed, the service
+    started anew): the notice named Sam alone — each teen's notice hid the one before (an outside
+    tester). The stand-in: the cached family read back without them, as the app reads it."""
+    from .test_flows import WAIT, demo_at
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    alerts = controller.family.alerts
+    told = len(alerts.shown)
+    controller.family.teen_list._show([])
+    qtbot.waitUntil(lambda: len(alerts.shown) > told, timeout=WAIT)
+    qtbot.wait(100)  # anything told after it
+    assert alerts.shown[told:] == [
+        ("unlinked", "Maya and Sam are no longer linked", "You can no longer see or set their controls.")
+    ]
