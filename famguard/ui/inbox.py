@@ -42,7 +42,14 @@ from famguard.ui.time_requests import QUICK_ANSWERS, when_text
 REST_OF_DAY = -1  # the answer "the rest of the day" (worked out per teen's time zone)
 AS_ASKED = -2  # the answer "what each request asked for" (45 min to a request for 45 min)
 DENY = 0
-REST_SHOWN_AGAIN_MS = 30_000  # "Rest of the day (2 h 26 min)" follows the clock while the inbox is open
+MINUTE_MS = 60_000
+
+
+def ms_to_next_minute(now: datetime) -> int:
+    """Until the clock's next whole minute (and a little past it): "Rest of the day (1 h 46 min)",
+    shown again every 30 s, gave 1 h 45 min when clicked in the half minute after the minute
+    turned (an outside tester). Shown again as each minute turns, it gives what it says."""
+    return MINUTE_MS - (now.second * 1000 + now.microsecond // 1000) + 50
 
 
 class InboxDialog(QDialog):
@@ -128,9 +135,8 @@ class InboxDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self._parking = KeyboardParking(self.buttons.values(), self.table, restore=False)
         self._rest_timer = QTimer(self)
-        self._rest_timer.setInterval(REST_SHOWN_AGAIN_MS)
+        self._rest_timer.setSingleShot(True)
         self._rest_timer.timeout.connect(self._show_rest)
-        self._rest_timer.start()
         resize_within_screen(self, 720, 420)  # 683 px wide at 150 % on 1024 × 768: Close was cut off
         self.show_requests([])
 
@@ -217,6 +223,7 @@ class InboxDialog(QDialog):
         home's button says it: "+4 h (the most one answer gives)" then, else "Rest of the day (2 h
         26 min)"; teens whose rests differ: "Rest of the day, up to 4 h". Its Alt+R stays."""
         now = datetime.now(UTC)
+        self._rest_timer.start(ms_to_next_minute(now))  # again as the minute turns
         gives = {
             (rest_of_day_minutes(zone, now), minutes_to_midnight(zone, now) > GRANT_MAX)
             for request in (self.selected() or self._requests)

@@ -322,6 +322,8 @@ class TrustPresenter(Presenter):
         def planned(rule: TemporaryRule) -> None:
             dialog.accept()
             done = "planned" if changing is None else "changed"
+            if rule.starts_on <= today <= rule.ends_on:
+                done += ", in force now,"  # "planned" read as later for a rule that starts today (a tester)
             self.window.show_notice(
                 f"✓ “{rule.name}” {done} for {row.name}: {rule_changes(rule.controls)}.", hide_after_ms=10000
             )

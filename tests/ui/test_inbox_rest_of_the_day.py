@@ -101,3 +101,14 @@ def test_the_demo_inbox_gives_what_its_rest_of_the_day_says(qtbot, launch) -> No
     # What it said, or a minute less when the teen's clock turned a minute in between.
     given = [format_minutes(minutes_in(amount.group(0)) - late) for late in (0, 1)]
     assert inbox.status.text() in [f"✓ Allowed {words} more for {name}." for words in given], inbox.status.text()
+
+
+def test_the_rest_of_the_day_is_shown_again_as_each_minute_turns() -> None:
+    """ "Rest of the day (1 h 46 min)", shown again every 30 s, gave 1 h 45 min when clicked in the
+    half minute after the minute turned (an outside tester): it is shown again as the minute turns."""
+    from datetime import UTC, datetime
+
+    from famguard.ui.inbox import ms_to_next_minute
+
+    assert ms_to_next_minute(datetime(2026, 12, 7, 13, 34, 59, 900_000, tzinfo=UTC)) == 150
+    assert ms_to_next_minute(datetime(2026, 12, 7, 13, 35, 0, tzinfo=UTC)) == 60_050

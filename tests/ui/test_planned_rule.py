@@ -160,6 +160,8 @@ def test_the_home_names_the_next_planned_rule(qtbot, launch):
     qtbot.waitUntil(lambda: planned.text() == f"{expected}; 1 more planned after it", timeout=WAIT)
 
     plan_rule_from_home(qtbot, controller, "Exam weeks", 60, days=3)  # in force from today
+    # Not "planned" alone, which read as later for a rule in force at once (an outside tester).
+    assert controller.window.notice.text().startswith("✓ “Exam weeks” planned, in force now, for ")
     qtbot.waitUntil(lambda: "◷ Exam weeks (set by you)" in home_rule.text(), timeout=WAIT)
     assert planned.text() == f"{expected}; 1 more planned after it"
 
