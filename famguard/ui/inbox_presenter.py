@@ -85,12 +85,25 @@ class InboxPresenter(Presenter):
             for r in earlier
         ]
 
+        # Given while time away locks the app, extra time changes nothing until it ends: said, as
+        # the home says it beside the request (the inbox said only "✓ Allowed 15 min more for
+        # Maya" while Maya stayed locked: an outside tester).
+        locked = {}
+        for request, approve, _minutes in answers:
+            today = self.home.today.get(request.teen_id)
+            if approve and today is not None and today.locked_until and request.date == today.day:
+                locked[names.get(request.id, "")] = today.locked_until
+        away = [
+            f"ℹ {name}'s time away locks the app until {until}: extra time adds to today's limit and does not lift it."
+            for name, until in locked.items()
+        ]
+
         def done(problems: list[str]) -> None:
             if self.dialog is None:
                 return
             self.dialog.set_sending(False)
             problems = skipped + problems
-            self.dialog.say(" ".join(problems) if problems else answered_words(answers, names))
+            self.dialog.say(" ".join(problems) if problems else " ".join([answered_words(answers, names), *away]))
             self.dialog.focus_table()
 
         dialog.set_sending(True)

@@ -112,3 +112,24 @@ def test_the_rest_of_the_day_is_shown_again_as_each_minute_turns() -> None:
 
     assert ms_to_next_minute(datetime(2026, 12, 7, 13, 34, 59, 900_000, tzinfo=UTC)) == 150
     assert ms_to_next_minute(datetime(2026, 12, 7, 13, 35, 0, tzinfo=UTC)) == 60_050
+
+
+def test_an_answer_during_time_away_says_extra_time_does_not_lift_it(qtbot, launch) -> None:
+    """While time away locked Maya's app, the inbox said "✓ Allowed 15 min more for Maya" and
+    nothing more, and she stayed locked (an outside tester; the home said why, the inbox did not).
+    The stand-in: the home's today of that teen, locked by time away until 23:59."""
+    from dataclasses import replace
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    window.inbox_action.trigger()
+    inbox = controller.family.inbox.dialog
+    qtbot.waitUntil(lambda: inbox is not None and inbox.isVisible() and inbox.buttons[15].isEnabled(), timeout=WAIT)
+    [(name, request)] = controller.family.home.pending()
+    today = controller.family.home.today
+    today[request.teen_id] = replace(today[request.teen_id], locked_until="23:59")
+    qtbot.mouseClick(inbox.buttons[15], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: inbox.status.text().startswith("✓"), timeout=WAIT)
+    assert inbox.status.text() == (
+        f"✓ Allowed 15 min more for {name}. ℹ {name}'s time away locks the app until 23:59: extra time "
+        "adds to today's limit and does not lift it."
+    )
