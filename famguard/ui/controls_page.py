@@ -272,6 +272,11 @@ class ControlRow(QFrame):
         if not quiet and text and news and expected:
             label = SPECS[self.field].label
             announce(self.status, f"{label}: {without_symbol(text)}", assertive=state in REFUSED_STATES)
+            if state == SyncState.SAVED and self.receipt:
+                # On the phone: this change's news is told. The next receipt, of another setting's
+                # change, said "Quiet hours: saved — on Maya's phone" again with each setting
+                # changed after it (an outside tester heard 7 for one Space).
+                self._news_expected = False
         if self._waiting_choice and state in (SyncState.IDLE, SyncState.SAVED):
             return  # a newer choice waits: what was set before is not news beside it
         self._say(text or self.note, tooltip=message or "")

@@ -88,6 +88,13 @@ def test_only_the_guardians_own_change_here_is_news(qtbot, page, said) -> None:
     page.set_receipt("waiting for Maya's phone")
     page.set_receipt("on Maya's phone 12:27")
     assert [words for words, _ in said] == ["Search: saved", "Search: saved — on Maya's phone 12:27"]
+    # Another setting changed after it: its news alone, not Search's again (7 for one Space).
+    said.clear()
+    page.set_field_state("restricted_mode", SyncState.PENDING)
+    page.set_field_state("restricted_mode", SyncState.SAVED)
+    page.set_receipt("waiting for Maya's phone")
+    page.set_receipt("on Maya's phone 12:31")
+    assert [words for words, _ in said] == ["Restricted mode: saved", "Restricted mode: saved — on Maya's phone 12:31"]
 
     said.clear()
     page.show_teen("teen-2", "Sam", 17, defaults_for_age(17, "Europe/London"))
