@@ -514,14 +514,26 @@ def say_outcome(outcome: QLabel, words: str) -> None:
         announce(outcome, words)
 
 
-def focus_with_ring(widget: QWidget) -> None:
+RING_TRIES, RING_TRY_MS = 20, 25  # a window made active again, by its window manager, within ~0.5 s
+
+
+def focus_with_ring(widget: QWidget, tries: int = RING_TRIES) -> None:
     """The keyboard to `widget`, with Qt's focus ring drawn on it: a focus the app moves itself
     is otherwise drawn only after the next Tab, and a Return then acted on a button no ring
-    marked (an outside tester, keyboard only)."""
-    from PySide6.QtCore import Qt  # here: the namespace's enums are not made before the first paint
+    marked (an outside tester, keyboard only). After a dialog its window is made active again by
+    the window manager, a moment later: the ring is set once it is (it was not drawn after any
+    dialog closed — an outside tester)."""
+    from PySide6.QtCore import Qt, QTimer  # here: the namespace's enums are not made before the first paint
 
+    if not shiboken6.isValid(widget):
+        return
+    window = widget.window()
+    if tries < RING_TRIES and window.focusWidget() is not widget:
+        return  # the keyboard went elsewhere meanwhile: it stays there
+    if not window.isActiveWindow() and tries > 0:
+        QTimer.singleShot(RING_TRY_MS, widget, lambda: focus_with_ring(widget, tries - 1))
     widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
-    widget.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)  # also when it had the focus
+    window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)  # also when it had the focus
     widget.update()
 
 

@@ -48,3 +48,46 @@ def test_tab_onto_the_homes_and_the_phones_screens_draws_a_ring_that_goes_with_t
     qtbot.mouseClick(home.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, home.viewport().height() - 5))
     assert QApplication.focusWidget() is home
     assert not ring_drawn(home) and not ring_drawn(phone)
+
+
+def test_the_teen_list_draws_a_ring_when_the_keyboard_is_there(qtbot, launch):
+    """The selected teen is drawn alike with the keyboard in the list or not: after "Reset demo"
+    (which leaves the keyboard there) an outside tester could not see where it was."""
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    window.activateWindow()
+    teens = window.teen_list.list
+    if not teens.isVisible():  # folded away beside the docked phone on a narrow screen
+        window.teen_phone.hide()
+        qtbot.waitUntil(teens.isVisible, timeout=5000)
+    assert not ring_drawn(teens)
+    tab_until(qtbot, window, teens)
+    assert ring_drawn(teens)
+
+
+def test_a_focus_given_while_another_window_is_active_is_set_once_its_window_is(qtbot, launch):
+    """After a dialog, the window manager makes the main window active a moment later: the ring
+    set before that was not drawn (an outside tester). It is set again once the window is active,
+    unless the keyboard went elsewhere meanwhile."""
+    from famguard.ui.common import focus_with_ring
+
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    home = window.ensure_home_page()
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+    elsewhere.show()
+    elsewhere.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is elsewhere, timeout=5000)
+    focus_with_ring(home.controls_button)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is home.controls_button, timeout=5000)
+    # Qt clears the window's "keyboard focus change" (which draws the ring) as it becomes active.
+    qtbot.waitUntil(lambda: window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange), timeout=5000)
+
+    elsewhere.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is elsewhere, timeout=5000)
+    focus_with_ring(home.controls_button)
+    home.title.setFocus()  # the keyboard taken elsewhere in the window before it is active again
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.wait(100)
+    assert QApplication.focusWidget() is not home.controls_button
