@@ -78,8 +78,10 @@ _ZONES: list[str] = []
 # The daily limit's row while minutes typed in its custom box differ from the limit set.
 # Short: a status that does not fit beside the title takes a line of its own (setting Set or
 # Enter, and leaving the box, sets them).
-CUSTOM_NOT_SET = "◷ not set yet: Set or Enter"
-DAY_NOT_SET = "◷ not set yet: press Enter"  # … in a weekday's own limit
+# Leaving the box sets them too: "Set or Enter" alone read as if Tab would not (an outside tester,
+# whose Up and Tab then saved 1 h 5 min).
+CUSTOM_NOT_SET = "◷ not set yet: Set, Enter or leaving the box sets it"
+DAY_NOT_SET = "◷ not set yet: Enter or leaving the box sets it"  # … in a weekday's own limit
 # A tick while a ticked day's box says no minutes: nothing is set until it is mended.
 DAYS_NOT_SET = "◷ not set yet: mend the day's minutes"
 TIMES_NOT_SET = "◷ not set yet: mend the times"  # … quiet hours that start and end at one time

@@ -230,6 +230,10 @@ class ControlRow(QFrame):
         """A choice made with the arrow keys waits (`words`), or went or was taken back ("").
         Held still: the words going to a line of their own moved the box being typed in down by
         a line, and back (an outside tester, at 150 %)."""
+        if words and words != self._waiting_choice:
+            # Said once as it comes: heard nowhere, a Right arrow to hear the next choice saved it
+            # 1.2 s later, and Up then Tab set minutes "not set yet" (an outside tester, by ear).
+            announce(self.status, f"{SPECS[self.field].label}: {without_symbol(words)}")
         self._waiting_choice = words
         with self.hold_still():
             if words:

@@ -75,7 +75,8 @@ def test_hours_and_minutes_typed_are_read_as_meant_and_a_guess_is_refused_in_wor
     assert "Nothing was changed" in message.text()
     assert spin.text() == "1.5 min" and spin.hasFocus()  # kept as typed, to be mended
     qtbot.wait(300)  # a change would be on its way by now
-    assert editor.value() == 60 and page.field_status("daily_limit_minutes") == "◷ not set yet: Set or Enter"
+    assert editor.value() == 60
+    assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set, Enter or leaving the box sets it"
 
     _type(qtbot, spin, "1.30", Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.value() == 90, timeout=WAIT)
@@ -113,14 +114,14 @@ def test_minutes_stepped_with_the_arrows_say_they_are_not_set_yet(qtbot, launch)
     _wait_saved(qtbot, page, "daily_limit_minutes")
 
     qtbot.keyClick(spin, Qt.Key.Key_Up)  # 85
-    assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set or Enter"
+    assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set, Enter or leaving the box sets it"
     qtbot.wait(300)
     assert editor.value() == 80  # nothing sent meanwhile
     qtbot.keyClick(spin, Qt.Key.Key_Down)  # back to the limit set: nothing waits
     assert page.field_status("daily_limit_minutes").startswith("✓ saved")
     # Refused, the minutes are still not set: "✓ saved" stood beside "-5" (an outside tester).
     _type(qtbot, spin, "-5", Qt.Key.Key_Return)
-    assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set or Enter"
+    assert page.field_status("daily_limit_minutes") == "◷ not set yet: Set, Enter or leaving the box sets it"
     _type(qtbot, spin, "80", Qt.Key.Key_Return)  # what is set
     assert page.field_status("daily_limit_minutes").startswith("✓ saved")
     qtbot.keyClick(spin, Qt.Key.Key_Up)
@@ -140,7 +141,7 @@ def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     monday.setFocus()
     monday.lineEdit().selectAll()
     qtbot.keyClicks(monday.lineEdit(), "90")
-    assert page.field_status("daily_limit_overrides") == "◷ not set yet: press Enter"
+    assert page.field_status("daily_limit_overrides") == "◷ not set yet: Enter or leaving the box sets it"
     qtbot.keyClick(monday, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: (editor.value() or {}).get("mon") == 90, timeout=WAIT)
     _wait_saved(qtbot, page, "daily_limit_overrides")
@@ -150,7 +151,7 @@ def test_a_days_own_limit_typed_says_it_is_not_set_until_enter(qtbot, launch):
     # tester).
     monday.lineEdit().selectAll()
     qtbot.keyClick(monday.lineEdit(), Qt.Key.Key_Backspace)
-    assert page.field_status("daily_limit_overrides") == "◷ not set yet: press Enter"
+    assert page.field_status("daily_limit_overrides") == "◷ not set yet: Enter or leaving the box sets it"
     qtbot.keyClick(monday, Qt.Key.Key_Return)
     message = find(page, QLabel, "message_daily_limit_overrides")
     assert message.text().startswith("✗ Mon: the box is empty")
