@@ -420,6 +420,13 @@ class FamilyPresenter(Presenter):
                 # says each row: the focus jumped to the home's first button after one arrow.
                 in_list = self.window.teen_list.list.hasFocus()
                 self.window.show_page(HOME_PAGE, focus_first=not in_list)
+                row = self.teen_list.row(teen_id)
+                if not in_list and row is not None:
+                    # Ctrl+PgDown from a page said nothing of whose page it now was: a screen reader
+                    # user could change the wrong teen's settings (an outside tester).
+                    from famguard.ui.common import announce
+
+                    announce(self.window.teen_list.list, f"{row.name}, {row.age}: home")
         for screen in self.screens:
             screen.show(teen_id)
         self._ask_birthday(teen_id)

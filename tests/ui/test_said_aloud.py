@@ -404,3 +404,14 @@ def test_a_choice_waiting_is_said_once_as_it_comes(qtbot, built_page, said) -> N
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin.lineEdit(), "95")  # two keys, one news
     assert said == [("Daily screen-time limit: not set yet: Set, Enter or leaving the box sets it", False)]
+
+
+def test_another_teen_chosen_from_a_page_is_said(qtbot, launch, said) -> None:
+    """Ctrl+PgDown from Maya's home said nothing of whose page it now was (the keyboard stays on
+    the page): a screen reader user could change the wrong teen's settings (an outside tester)."""
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    home = window.ensure_home_page()
+    home.focus_first()
+    said.clear()
+    qtbot.keyClick(home.controls_button, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ("Sam, 17: home", False) in said, timeout=WAIT)
