@@ -303,7 +303,7 @@ class DailyLimitEditor(Editor):
         for index, minutes in enumerate(self._choices):
             text = format_minutes(minutes)
             key = "none" if minutes is None else str(minutes)
-            button = named(QRadioButton(text), f"dailyLimit_{key}", f"Daily limit {text}")
+            button = named(QRadioButton(text), f"dailyLimit_{key}", f"Daily limit: {text}")
             self._group.addButton(button, index)
             self._buttons[minutes] = button
             row.addWidget(button)

@@ -384,6 +384,7 @@ def test_choices_and_boxes_are_named_with_their_setting_and_as_they_read(qtbot, 
 
     page = built_page
     assert find(page, QRadioButton, "direct_messages_no_one").accessibleName() == "Direct messages: No one"
+    assert find(page, QRadioButton, "dailyLimit_none").accessibleName() == "Daily limit: No limit"
     duet = find(page, QRadioButton, "duet_stitch_no_one").accessibleName()
     assert duet == "Duet and Stitch with your teen's videos: No one"
     assert find(page, QCheckBox, "quietHoursOn").accessibleName() == "Quiet hours: mute notifications"
