@@ -708,7 +708,7 @@ class TimeAwayEditor(Editor):
         row = self.list.currentRow()
         blocks = list(self._value or ())
         if not 0 <= row < len(blocks):
-            self.say("Select a block to remove first.")
+            self.say("✗ Select a block to remove first.")  # said aloud, as a refusal is
             return
         del blocks[row]
         self._emit(tuple(blocks))
@@ -889,7 +889,7 @@ class KeywordEditor(Editor):
         row = self.list.currentRow()
         words = list(self._value or ())
         if not 0 <= row < len(words):
-            self.say("Select a keyword to remove first.")
+            self.say("✗ Select a keyword to remove first.")  # said aloud, as a refusal is
             return
         del words[row]
         self._emit(tuple(words))

@@ -416,3 +416,16 @@ def test_another_teen_chosen_from_a_page_is_said(qtbot, launch, said) -> None:
     said.clear()
     qtbot.keyClick(home.controls_button, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: ("Sam, 17: home", False) in said, timeout=WAIT)
+
+
+def test_remove_with_nothing_selected_is_said(qtbot, built_page, said) -> None:
+    """ "Select a keyword to remove first." was only visible (an outside tester, by ear)."""
+    from PySide6.QtWidgets import QListWidget, QPushButton
+
+    from famguard.domain.controls import defaults_for_age
+
+    built_page.update_controls(defaults_for_age(14, "Europe/London").replace(keyword_filters=("#dare",)))
+    find(built_page, QListWidget, "keywordList").setCurrentRow(-1)
+    said.clear()
+    qtbot.mouseClick(find(built_page, QPushButton, "keywordRemove"), Qt.MouseButton.LeftButton)
+    assert said == [("Select a keyword to remove first.", True)]
