@@ -45,6 +45,7 @@ class Banner(QFrame):
         layout.addWidget(self.close_button)
         self.setStyleSheet(f"#{object_name} {{ background: palette(alternate-base); }}")
         self.hide()
+        self._words = ""  # what the label shows, as given (show_words may write it otherwise)
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
         self._hide_timer.timeout.connect(lambda: self._go(dismissed=False))
@@ -52,8 +53,17 @@ class Banner(QFrame):
     def show_text(self, text: str, *, action: str = "", dismissible: bool = False, hide_after_ms: int = 0) -> None:
         # Said when it appears or its words change: a screen reader heard nothing of a banner
         # coming up, and read its label by the name alone ("Offline"), never the words.
-        if self.isHidden() or text != self.label.text():
+        if self.isHidden():
             announce(self, text)
+        elif text != self._words:
+            # Only the lines that are new: news joined under what was shown re-read the old lines
+            # ("… asks to become a guardian …" again with "… is now a guardian"), and a line taken
+            # away said again what stayed (an outside tester, by ear).
+            before = set(self._words.split("\n"))
+            new = [line for line in text.split("\n") if line not in before]
+            if new:
+                announce(self, "\n".join(new))
+        self._words = text
         show_words(self.label, text)
         self.action.setText(action)
         self.action.setVisible(bool(action))

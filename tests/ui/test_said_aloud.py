@@ -429,3 +429,19 @@ def test_remove_with_nothing_selected_is_said(qtbot, built_page, said) -> None:
     said.clear()
     qtbot.mouseClick(find(built_page, QPushButton, "keywordRemove"), Qt.MouseButton.LeftButton)
     assert said == [("Select a keyword to remove first.", True)]
+
+
+def test_news_joined_under_a_notice_is_said_alone(qtbot, said) -> None:
+    """ "… asks to become a guardian …" was read again with "… is now a guardian" joined under it,
+    and a line taken away said again what stayed (an outside tester, by ear)."""
+    from famguard.ui.banners import Banner
+
+    banner = Banner("noticeBanner", "Notice")
+    qtbot.addWidget(banner)
+    banner.show_text("ℹ “Robin Morgan” asks to become a guardian of Maya.")
+    banner.show_text("ℹ “Robin Morgan” asks to become a guardian of Maya.\n⚠ “Robin Morgan” is now a guardian.")
+    banner.show_text("⚠ “Robin Morgan” is now a guardian.")
+    assert [words for words, _ in said] == [  # (said without their symbols)
+        "“Robin Morgan” asks to become a guardian of Maya.",
+        "“Robin Morgan” is now a guardian.",
+    ]
