@@ -658,7 +658,14 @@ class AppController(QObject):
     def _demo_live(self, env: DemoEnvironment, session: AccountSession) -> None:
         if self.demo_env is not env or self.session is not session or self.family is None:
             return
+        was_said = self.window.notice.isVisible() and self.window.notice.text() == DEMO_STARTING_NOTICE
         self.window.withdraw_notice()
+        if was_said:
+            # Its start was said aloud, and its end only taken off the screen (an outside tester,
+            # by ear, after "Reset demo").
+            from famguard.ui.common import announce
+
+            announce(self.window, "The practice service is up: changes are sent to it now.")
         self.family.go_online()
         if env.teen is not None:
             from famguard.ui.teen_presenter import TeenPhonePresenter

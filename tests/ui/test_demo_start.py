@@ -71,7 +71,7 @@ def _demo_family_shown(qtbot, launch):
 
 
 def test_the_demo_family_is_on_screen_before_its_service_answers_and_the_same_once_it_does(
-    qtbot, launch, held_service: threading.Event
+    qtbot, launch, held_service: threading.Event, said
 ) -> None:
     controller = _demo_family_shown(qtbot, launch)
     window = controller.window
@@ -94,6 +94,8 @@ def test_the_demo_family_is_on_screen_before_its_service_answers_and_the_same_on
     held_service.set()
     qtbot.waitUntil(lambda: env.live and window.teen_phone is not None, timeout=WAIT)
     qtbot.waitUntil(lambda: not window.notice.isVisible(), timeout=WAIT)
+    # Its start was said aloud; so is its end, not only taken off the screen (a tester, by ear).
+    assert ("The practice service is up: changes are sent to it now.", False) in said
     # Online now: the service's answers (the first sync) replaced the store's, and nothing moved.
     qtbot.waitUntil(lambda: controller.family._read == set(controller.family.teens), timeout=WAIT)
     qtbot.wait(500)  # the first sync's answers are drawn
