@@ -59,6 +59,7 @@ from famguard.ui.deliberate import WheelGuard
 from famguard.ui.flow_layout import FlowLayout
 from famguard.ui.viewstate import Held, SyncState, state_text
 
+VALUE_SAID_MAX = 60  # a value said with "saved" when no longer than this (not 200 keywords)
 REFUSED_STATES = (SyncState.REJECTED, SyncState.CONFLICT)  # said at once, over what is being read
 
 HIGHLIGHT_MS = 2500
@@ -275,7 +276,14 @@ class ControlRow(QFrame):
         news, self._stated = text != self._stated, text
         if not quiet and text and news and expected:
             label = SPECS[self.field].label
-            announce(self.status, f"{label}: {without_symbol(text)}", assertive=state in REFUSED_STATES)
+            words = f"{label}: {without_symbol(text)}"
+            if state == SyncState.SAVED and not self.receipt:
+                # What was saved, which an Undo does not say otherwise (an outside tester, by ear):
+                # "Comments on your teen's videos: saved, Friends" — unless it is long (keywords).
+                value = SPECS[self.field].describe(self.editor.value())
+                if len(value) <= VALUE_SAID_MAX:
+                    words = f"{words}, {value}"
+            announce(self.status, words, assertive=state in REFUSED_STATES)
             if state == SyncState.SAVED and self.receipt:
                 # On the phone: this change's news is told. The next receipt, of another setting's
                 # change, said "Quiet hours: saved — on Maya's phone" again with each setting
