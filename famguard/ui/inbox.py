@@ -163,9 +163,14 @@ class InboxDialog(QDialog):
             if days is not None and request.teen_id in days and request.date != days[request.teen_id]:
                 asks += f" {request_day_words(request.date, days[request.teen_id])}"
             cells = (name, asks, request.reason or "—", when_text(request.created_at))
+            reason = f": “{request.reason}”" if request.reason else ", no reason given"
+            # The whole request in each cell's words for a screen reader: the focused row read
+            # "Maya" alone (an outside tester, by ear).
+            whole = f"{name} asks for {asks.removeprefix('+')} more{reason}, asked at {cells[3]}"
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(plain_tooltip(text))
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, whole if column == 0 else f"{text} — {whole}")
                 self.table.setItem(index, column, item)
         self.table.resizeRowsToContents()
         self.table.clearSelection()

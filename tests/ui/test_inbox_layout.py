@@ -48,3 +48,18 @@ def test_rest_of_the_day_says_it_grants_four_hours_at_most(qtbot) -> None:
     qtbot.addWidget(inbox)
     rest = inbox.buttons[REST_OF_DAY]
     assert "4 h at most" in rest.toolTip() and "4 h at most" in rest.accessibleDescription()
+
+
+def test_a_request_is_read_whole_from_any_of_its_cells(qtbot) -> None:
+    """The focused row read "Maya" alone: how much, why and when were not said (an outside
+    tester, by ear)."""
+    from PySide6.QtCore import Qt
+
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    asked = request()
+    inbox.show_requests([("Maya", asked)])
+    when = inbox.table.item(0, 3).text()
+    whole = f"Maya asks for 30 min more: “finishing a school project”, asked at {when}"
+    assert inbox.table.item(0, 0).data(Qt.ItemDataRole.AccessibleTextRole) == whole
+    assert inbox.table.item(0, 2).data(Qt.ItemDataRole.AccessibleTextRole) == f"finishing a school project — {whole}"
