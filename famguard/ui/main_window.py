@@ -493,6 +493,8 @@ class MainWindow(QMainWindow):
                 # phone was hidden, and Tab passed it by (two outside testers).
                 button.setAutoRaise(False)
                 button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+                # In the bar's order, after "Reset demo": made later, Tab reached it first (a tester).
+                QWidget.setTabOrder(self.reset_demo_button, button)
             self._fit_demo_bar()
         return self.teen_phone
 

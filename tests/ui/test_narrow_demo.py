@@ -67,6 +67,7 @@ def test_the_demos_phone_stays_readable_beside_the_teens_page_on_an_800_pixel_sc
     # A button that looks like one, and Tab reaches it (flat, it read as plain text with the phone
     # hidden, and Tab passed it by: two outside testers).
     assert not toggle.autoRaise() and toggle.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert window.reset_demo_button.nextInFocusChain() is toggle  # Tab goes along the bar as it reads
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _wholly_visible(window.teen_list.add_button), timeout=WAIT)
     assert phone.isHidden() and window.frameGeometry().width() <= SCREEN_WIDTH
