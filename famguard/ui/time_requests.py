@@ -150,6 +150,8 @@ class TimeRequestsBox(QGroupBox):
         deny = named(QPushButton("Deny"), "denyRequest", f"Deny {teen_name}'s request")
         deny.clicked.connect(lambda: self._answer(request, False, None))
         answers.append(deny)
+        for button in answers:  # what it answers, for a screen reader on the button (the line above is not a stop)
+            button.setAccessibleDescription(text.text())
         self._first_buttons.append(answers[0])
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -62,6 +62,9 @@ def test_the_answers_are_named_with_the_teens_name(qtbot) -> None:
     assert names["approve_asked"] == "Allow Sam the 45 min asked for"
     assert names["approve_rest"] == "Allow Sam 4 h more, the most one answer gives"
     assert names["denyRequest"] == "Deny Sam's request"
+    # And what each answers, which the line above them says but a Tab never reaches (a tester, by ear).
+    described = {b.accessibleDescription() for b in box.findChildren(QPushButton) if b.isVisible()}
+    assert len(described) == 1 and described.pop().startswith("Sam asks for 45 min more today: “film night”")
     assert find(box, QPushButton, "approve_15").text() == "+15 min"  # the visible words stay short
 
 
