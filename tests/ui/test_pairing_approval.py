@@ -279,3 +279,23 @@ def test_a_question_nobody_answers_in_three_days_is_said_to_have_run_out(
 @pytest.fixture
 def teen_on_clock(clocked_server: str) -> Member:
     return member(clocked_server, "teen", "Maya", address="maya@example.org", age=14)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_poll_that_comes_back_after_confirm_was_refused_leaves_the_refusal(
+    qtbot, launch, live_server, proxy, guardian, teen
+) -> None:
+    """A poll under way when "Confirm" was refused (429) answered "accepted" after the refusal: the
+    wizard asked "Is this your teen?" again with the refusal's words still under it (a CI run)."""
+    from .test_new_teen_zone import wizard_at_confirm
+
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_family(qtbot, controller)
+    wizard = wizard_at_confirm(qtbot, controller, teen)
+    presenter = controller.family.pairing
+    accepted = presenter.pairing  # what the poll under way will answer
+    wizard.show_error("This teen's guardians have been asked 10 times in the last day. Ask again later.")
+    presenter._polled(accepted)  # the stand-in: that poll's answer, come back after the refusal
+    assert wizard.state == "error"
+    assert not find(wizard, QPushButton, "confirmPairingButton").isVisible()
