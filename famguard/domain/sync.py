@@ -31,6 +31,42 @@ MOST_SETTINGS_NAMED = 4
 
 
 @dataclass(frozen=True)
+class NotApplied:
+    """A change set aside because its teen is no longer linked here: the teen's id and name as
+    last listed, and the fields it would have set (wire values)."""
+
+    teen_id: str
+    name: str
+    fields: dict[str, object]
+
+
+def not_applied_words(changes: Sequence[NotApplied]) -> tuple[str, str]:
+    """The title and text that tell a guardian which of their changes were not applied because
+    the teen is no longer linked ("Your change to Maya's controls was not applied", "Maya is no
+    longer linked to you, so FamGuard could not set daily screen-time limit to 1 h 30 min."). Each
+    setting once, with the last value asked for. Found by an outside tester: such changes were
+    refused by the service and vanished with the teen, the notice saying only that it had gone."""
+    from famguard.domain.activity_words import value_words  # told rarely: loaded when it is
+    from famguard.domain.control_words import control_label
+
+    by_teen: dict[str, tuple[str, dict[str, object]]] = {}
+    for change in changes:
+        by_teen.setdefault(change.teen_id, (change.name, {}))[1].update(change.fields)
+    names = [name for name, _fields in by_teen.values()]
+    one = sum(len(fields) for _name, fields in by_teen.values()) == 1
+    whose = listed([f"{name}'s" for name in names])
+    title = f"Your {'change' if one else 'changes'} to {whose} controls {'was' if one else 'were'} not applied"
+    sentences = []
+    for name, fields in by_teen.values():
+        settings = [f"{control_label(f, name, in_sentence=True)} to {value_words(f, v)}" for f, v in fields.items()]
+        sentences.append(
+            f"{name} is no longer linked to you, so FamGuard could not set "
+            f"{listed(settings, most=MOST_SETTINGS_NAMED)}."
+        )
+    return title, " ".join(sentences)
+
+
+@dataclass(frozen=True)
 class UnsentSummary:
     """The changes that have not reached the service: how many (outbox rows, as
     `unsent_count`) and, by teen's name, the settings they change (field names, in the order

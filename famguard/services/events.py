@@ -35,6 +35,7 @@ class NoticeKind(StrEnum):
     GUARDIAN_JOINED = "guardian_joined"  # another account became a guardian of a teen (take_joined)
     GUARDIAN_LEFT = "guardian_left"  # another guardian of a teen is no longer linked (take_left)
     GUARDIAN_REQUESTS = "guardian_requests"  # accounts asking to become a teen's guardians changed
+    NOT_APPLIED = "not_applied"  # changes of a teen no longer linked were set aside (take_not_applied)
 
 
 # A listener is called with a Notice (famguard.services.notice: made with the first notice, after a

@@ -19,6 +19,7 @@ from famguard.store import AccountStore
 if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
     from famguard.api import ApiClient
     from famguard.domain.models import ActivityEntry, GuardianLink, GuardianRequest, Pairing
+    from famguard.domain.sync import NotApplied
 
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,18 @@ class FamilyService:
         a teen unlinked meanwhile must not come back from an older answer)."""
         asked = self._answers.ask()
         teens = self.api.teens()
-        if not self._answers.store("teens", asked, lambda: self.store.replace_teens(teens)):
+        set_aside: list[int] = []
+        if not self._answers.store("teens", asked, lambda: set_aside.append(self.store.replace_teens(teens))):
             return self.store.teens()
         self.notifier.notify(NoticeKind.TEENS)
+        if any(set_aside):
+            self.notifier.notify(NoticeKind.NOT_APPLIED)
         return teens
+
+    def take_not_applied(self) -> list[NotApplied]:
+        """This guardian's changes that were set aside because their teen is no longer linked,
+        each given once (told, they are gone from the store)."""
+        return self.store.take_not_applied()
 
     def unlink(self, teen_id: str) -> None:
         """End this guardian's link with the teen (the teen keeps their other guardians)."""

@@ -462,6 +462,9 @@ class SyncEngine:
             reason = " ".join(exc.fields.values())
         self.store.mark_rejected(change.id, reason)
         self.notifier.notify(NoticeKind.OUTBOX, change.teen_id)
+        if isinstance(exc, e.NotFound | e.Forbidden | e.Gone) and self.store.set_aside_unlinked():
+            # Its teen went from the list while it was on its way: told with the others.
+            self.notifier.notify(NoticeKind.NOT_APPLIED)
         return _Outcome.REJECTED
 
     def _mark_conflict(self, change: OutboxChange, current: Wire, overlap: Wire) -> None:

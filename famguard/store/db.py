@@ -22,7 +22,7 @@ from famguard import paths
 from famguard.domain.controls import etag_version
 from famguard.domain.errors import ErrorKind, FamGuardError
 from famguard.domain.models import SYSTEM_ACTOR, TeenSummary, TimeRequest, UsageDay
-from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, SyncState, UnsentSummary
+from famguard.domain.sync import FINISHED_STATES, OPEN_STATES, NotApplied, SyncState, UnsentSummary
 from famguard.store import codec
 
 if TYPE_CHECKING:
@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 # As If-Match "*": controls saved whatever the cache holds (never an ETag the service gives).
 _WHATEVER_CACHED = "*"
 MERGE_WINDOW = timedelta(seconds=3)  # "unsent": the guardian loses these on sign-out
+# Meta keys: the names of teens no longer linked (a change refused after its teen went is told by
+# name), and the changes set aside with them, to be told.
+GONE_NAMES_KEY = "names of teens gone"
+NOT_APPLIED_KEY = "changes not applied"
+MOST_GONE_NAMES = 50
+MOST_NOT_APPLIED = 200
 
 
 def _outbox_table(name: str, saved: str) -> str:
@@ -243,19 +249,72 @@ class AccountStore:
 
     # --- cache -----------------------------------------------------------------------------
 
-    def replace_teens(self, teens: Sequence[TeenSummary]) -> None:
+    def replace_teens(self, teens: Sequence[TeenSummary]) -> int:
         """The linked teens, in order. A teen no longer among them takes its saved changes along:
-        linked again, their "✓ saved" still showed on the settings they once touched. Its open,
-        refused and clashing changes stay (what the guardian asked for is never dropped unseen)."""
+        linked again, their "✓ saved" still showed on the settings they once touched. Its waiting,
+        refused and clashing changes can no longer be applied (the service refuses them, and a
+        link made again is a new consent they were not asked under): they are set aside to be
+        told (`take_not_applied`), never dropped unseen. Returns how many were set aside."""
         with self._tx() as conn:
             staying = {t.id for t in teens}
-            gone = [(row[0], SyncState.SAVED) for row in conn.execute("SELECT id FROM teens") if row[0] not in staying]
-            conn.executemany("DELETE FROM outbox WHERE teen_id = ? AND state = ?", gone)
+            gone = {
+                row[0]: codec.teen_from_json(row[1]).display_name
+                for row in conn.execute("SELECT id, json FROM teens")
+                if row[0] not in staying
+            }
+            conn.executemany("DELETE FROM outbox WHERE teen_id = ? AND state = ?", [(t, SyncState.SAVED) for t in gone])
             conn.execute("DELETE FROM teens")
             conn.executemany(
                 "INSERT INTO teens (id, position, json) VALUES (?, ?, ?)",
                 [(t.id, i, codec.teen_to_json(t)) for i, t in enumerate(teens)],
             )
+            names = self._gone_names(conn)
+            names = {k: v for k, v in {**names, **gone}.items() if k not in staying}
+            self._put_meta(conn, GONE_NAMES_KEY, json.dumps(dict(list(names.items())[-MOST_GONE_NAMES:])))
+            return self._set_aside_unlinked(conn)
+
+    def set_aside_unlinked(self) -> int:
+        """Set aside the changes of teens no longer linked here (see `replace_teens`): one refused
+        after its teen went while it was being sent. Returns how many."""
+        with self._tx() as conn:
+            return self._set_aside_unlinked(conn)
+
+    def take_not_applied(self) -> list[NotApplied]:
+        """The changes set aside because their teen is no longer linked, oldest first; taken, so
+        each is told once."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (NOT_APPLIED_KEY,)).fetchone()
+            conn.execute("DELETE FROM meta WHERE key = ?", (NOT_APPLIED_KEY,))
+        return [NotApplied(item["teen_id"], item["name"], item["fields"]) for item in json.loads(row[0])] if row else []
+
+    @staticmethod
+    def _gone_names(conn: sqlite3.Connection) -> dict[str, str]:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (GONE_NAMES_KEY,)).fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    @staticmethod
+    def _put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _set_aside_unlinked(self, conn: sqlite3.Connection) -> int:
+        # One being sent stays: its answer decides (saved, or refused and then set aside here).
+        states = (SyncState.PENDING, SyncState.CONFLICT, SyncState.REJECTED)
+        rows = conn.execute(
+            f"SELECT {self._COLUMNS} FROM outbox WHERE state IN (?, ?, ?)"  # noqa: S608 - constant columns
+            " AND teen_id NOT IN (SELECT id FROM teens) ORDER BY id",
+            states,
+        ).fetchall()
+        if not rows:
+            return 0
+        names = self._gone_names(conn)
+        told_row = conn.execute("SELECT value FROM meta WHERE key = ?", (NOT_APPLIED_KEY,)).fetchone()
+        untold: list[dict[str, Any]] = json.loads(told_row[0]) if told_row else []
+        for change in map(self._from_row, rows):
+            name = names.get(change.teen_id, "A teen")
+            untold.append({"teen_id": change.teen_id, "name": name, "fields": change.fields})
+        self._put_meta(conn, NOT_APPLIED_KEY, json.dumps(untold[-MOST_NOT_APPLIED:]))
+        conn.executemany("DELETE FROM outbox WHERE id = ?", [(row[0],) for row in rows])
+        return len(rows)
 
     def teens(self) -> list[TeenSummary]:
         return [codec.teen_from_json(row[0]) for row in self._query("SELECT json FROM teens ORDER BY position")]

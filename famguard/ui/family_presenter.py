@@ -321,6 +321,7 @@ class FamilyPresenter(Presenter):
             NoticeKind.GUARDIAN_JOINED: lambda _t: self._guardians_joined(),
             NoticeKind.GUARDIAN_LEFT: lambda _t: self._guardians_left(),
             NoticeKind.GUARDIAN_REQUESTS: for_teen(guardian_requests_changed),
+            NoticeKind.NOT_APPLIED: lambda _t: self.teen_list.tell_not_applied(),
         }
 
     # --- what tests and the controller look at -------------------------------------------------
@@ -351,6 +352,7 @@ class FamilyPresenter(Presenter):
         """Ask the server and start syncing."""
         self.build_rest()
         self.refresh_teens()
+        self.teen_list.tell_not_applied()  # set aside but not told yet (the app ended before)
         self.asked_requests.refresh_soon()
         self.run(self.session.sync.start, name="start sync")
         self.run(self.session.family.cached_teens, self._read_every_teen, name="every teen's today")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from famguard.domain.models import TeenSummary, UsageDay
 from famguard.domain.plain_text import listed
-from famguard.domain.sync import SyncState
+from famguard.domain.sync import NotApplied, SyncState, not_applied_words
 from famguard.domain.today import TeenToday
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -56,6 +56,9 @@ class TeenListPresenter(Presenter):
         # The notice that a teen is no longer linked, by teen: withdrawn when they are linked again
         # (it stayed under the page while the teen was back in the list, linked).
         self._gone_notices: dict[str, str] = {}
+        # Changes not applied because their teen went, told under that notice ("✗ Your change to
+        # Maya's controls was not applied…"): kept while the notice bar still shows them.
+        self._not_applied_lines: list[str] = []
         self.rows: dict[str, TeenRow] = {}
         self.current: str | None = None
         self.online = True  # set by the family presenter from the sync status
@@ -165,6 +168,42 @@ class TeenListPresenter(Presenter):
         # older list on screen.
         self.run_latest(("cached teens", None), cached, shown, name="cached teens")
 
+    # --- changes not applied because their teen went -----------------------------------------
+
+    def tell_not_applied(self) -> None:
+        """Tell the guardian's changes set aside because their teen is no longer linked (each
+        once: taking them empties the store's list)."""
+        self.run_latest(("not applied", None), self.family.take_not_applied, self._told_not_applied, name="not applied")
+
+    def _told_not_applied(self, changes: list[NotApplied]) -> None:
+        if not changes:
+            return
+        title, text = not_applied_words(changes)
+        standing = self.window.standing_notice() or ""
+        gone = next((words for words in self._gone_notices.values() if standing.startswith(words)), None)
+        self._show_with_not_applied(gone, f"✗ {title}. {text}")
+
+    def _show_with_not_applied(self, gone_words: str | None, new_line: str | None = None) -> None:
+        """The notice bar with a teen's going (if any) and, under it, the changes not applied
+        still shown: one did not hide the other, whichever came first."""
+        standing = self.window.standing_notice() or ""
+        self._not_applied_lines = [line for line in self._not_applied_lines if line in standing]
+        if new_line is not None:
+            self._not_applied_lines.append(new_line)
+        lines = [gone_words, *self._not_applied_lines] if gone_words else self._not_applied_lines
+        self.window.show_notice("\n".join(lines))
+
+    def _withdraw_gone(self, words: str) -> None:
+        """The notice that a teen went is withdrawn (linked again); what was not applied stays."""
+        standing = self.window.standing_notice()
+        if standing is None or not standing.startswith(words):
+            return
+        rest = standing[len(words) :].lstrip("\n")
+        if rest:
+            self.window.show_notice(rest)
+        else:
+            self.window.withdraw_notice(words)
+
     def _show(self, teens: list[TeenSummary], *, fetch_usage: bool = True) -> None:
         gone = [row for teen_id, row in self.rows.items() if teen_id not in {t.id for t in teens}]
         rows = []
@@ -179,7 +218,7 @@ class TeenListPresenter(Presenter):
         self._select_waiting()
         for teen in teens:  # linked again: that they were not is no longer so
             if teen.id in self._gone_notices:
-                self.window.withdraw_notice(self._gone_notices.pop(teen.id))
+                self._withdraw_gone(self._gone_notices.pop(teen.id))
                 self.on_back(teen.id)
         if gone:
             # One notice for all who went together: one each, the last hid the others (two teens
@@ -187,7 +226,7 @@ class TeenListPresenter(Presenter):
             names = listed([row.name for row in gone])
             linked = "is" if len(gone) == 1 else "are"
             words = f"ℹ {names} {linked} no longer linked to you, so their controls were removed here."
-            self.window.show_notice(words)
+            self._show_with_not_applied(words)
             for row in gone:
                 self._gone_notices[row.teen_id] = words
                 self.on_gone(row.teen_id, row.name, row.teen_id in self._unlinked_here)

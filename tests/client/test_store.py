@@ -15,7 +15,7 @@ import pytest
 
 from famguard.domain.controls import controls_to_json, defaults_for_age
 from famguard.domain.models import ActivityEntry, Actor, Role, TeenSummary, TimeRequest, TimeRequestStatus, UsageDay
-from famguard.domain.sync import SyncState, UnsentSummary, not_reached_words
+from famguard.domain.sync import NotApplied, SyncState, UnsentSummary, not_applied_words, not_reached_words
 from famguard.store import AccountStore, StoreError, database_path
 from famguard.store import db as store_db
 
@@ -364,6 +364,57 @@ def test_the_changes_not_sent_are_named_by_teen_and_setting(store: AccountStore)
         "3 changes have not reached the service yet: Maya's “Search” and “Comments on your teen's videos”; "
         "Leo's “Time away”."
     )
+
+
+def test_changes_of_a_teen_no_longer_linked_are_set_aside_to_be_told_once(store: AccountStore) -> None:
+    """A teen gone from the list: their saved changes go, the waiting, clashing and refused ones
+    are set aside by the teen's name (the service would refuse them; a link made again is a new
+    consent), to be told once; one on its way stays until its answer, and refused then it is set
+    aside with the name the teen had. Nothing is left counted as waiting."""
+    linked = datetime(2026, 1, 1, tzinfo=UTC)
+    maya, leo = TeenSummary("t1", "Maya", 14, linked), TeenSummary("t2", "Leo", 16, linked)
+    store.replace_teens([maya, leo])
+    waiting = store.queue_change("t1", {"search_enabled": False}, {"search_enabled": True}, None)
+    clash = store.queue_change("t1", {"comments": "no_one"}, {"comments": "friends"}, None)
+    store.mark_conflict(clash.id, {"comments": {"mine": "no_one", "theirs": "everyone"}}, "Someone else changed it")
+    saved = store.queue_change("t1", {"downloads": False}, {"downloads": True}, None)
+    store.mark_confirmed(saved.id, "t1", controls_to_json(defaults_for_age(14)), '"2"', '"1"')
+    on_its_way = store.queue_change("t1", {"daily_limit_minutes": 90}, {"daily_limit_minutes": 120}, None)
+    assert store.claim(on_its_way.id) is not None
+    leos = store.queue_change("t2", {"search_enabled": False}, {"search_enabled": True}, None)
+
+    assert store.replace_teens([leo]) == 2  # Maya unlinked
+    assert [c.id for c in store.changes()] == [on_its_way.id, leos.id]
+    assert store.unsent_count() == 2 and waiting.id not in {c.id for c in store.changes()}
+    assert store.take_not_applied() == [
+        NotApplied("t1", "Maya", {"search_enabled": False}),
+        NotApplied("t1", "Maya", {"comments": "no_one"}),
+    ]
+    assert store.take_not_applied() == []  # told once
+
+    store.mark_rejected(on_its_way.id, "Teen not found")  # its answer came after the teen went
+    assert store.set_aside_unlinked() == 1 and store.set_aside_unlinked() == 0
+    assert store.take_not_applied() == [NotApplied("t1", "Maya", {"daily_limit_minutes": 90})]
+    assert store.unsent_count() == 1  # Leo's, still linked
+
+    store.replace_teens([maya, leo])  # linked again: a change made now is kept as any
+    store.queue_change("t1", {"search_enabled": True}, {"search_enabled": False}, None)
+    assert store.replace_teens([maya, leo]) == 0 and store.unsent_count() == 2
+
+
+def test_what_was_not_applied_is_said_by_setting_with_the_last_value_asked_for() -> None:
+    changes = [
+        NotApplied("t1", "Maya", {"daily_limit_minutes": 60}),
+        NotApplied("t1", "Maya", {"daily_limit_minutes": 90, "comments": "friends"}),
+    ]
+    assert not_applied_words(changes) == (
+        "Your changes to Maya's controls were not applied",
+        "Maya is no longer linked to you, so FamGuard could not set daily screen-time limit to 1 h 30 min and "
+        "comments on Maya's videos to Friends.",
+    )
+    one = not_applied_words([NotApplied("t2", "Leo", {"search_enabled": False})])
+    assert one == ("Your change to Leo's controls was not applied",
+                   "Leo is no longer linked to you, so FamGuard could not set search to Off.")  # fmt: skip
 
 
 def test_many_changes_are_named_up_to_a_few_and_counted_beyond() -> None:

@@ -14,7 +14,7 @@ from famguard import teen_cli
 from famguard.api import ApiClient
 from famguard.domain.controls import SPECS, Audience
 from famguard.domain.errors import DomainValidationError
-from famguard.domain.sync import SyncState
+from famguard.domain.sync import NotApplied, SyncState
 from famguard.server.runner import ServerThread
 from famguard.services import AccountSession, SessionService
 from famguard.store.db import OutboxChange
@@ -63,7 +63,8 @@ def test_a_change_reaches_the_teen_and_shows_saved(live_server: str) -> None:
 def test_a_teen_unlinked_and_linked_again_shows_no_saved_mark_from_before(live_server: str) -> None:
     """A re-tester unlinked Maya, paired her again, and her limit still read "✓ saved" from the
     change made before the unlink (the saved outbox row outlived the link). A change still waiting
-    for a teen who is gone stays: nothing the guardian asked for is dropped unseen."""
+    for a teen who is gone is not set over the new link (made under another consent) but told as
+    not applied: nothing the guardian asked for is dropped unseen."""
     g, address = guardian(live_server)
     t = teen(live_server, age=14)
     teen_id = pair(g, t)
@@ -79,8 +80,9 @@ def test_a_teen_unlinked_and_linked_again_shows_no_saved_mark_from_before(live_s
     session.family.refresh_teens()
     session.sync.refresh_controls(teen_id)
     states = session.sync.field_states(teen_id)
-    assert "daily_limit_minutes" not in states, states
-    assert states["search_enabled"].state == SyncState.PENDING
+    assert "daily_limit_minutes" not in states and "search_enabled" not in states, states
+    assert session.family.take_not_applied() == [NotApplied(teen_id, "Sam", {"search_enabled": False})]
+    assert session.sync.send_pending() == 0 and t.my_controls().controls.search_enabled is True
     session.close()
 
 

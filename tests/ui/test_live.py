@@ -203,10 +203,42 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     in_background(lambda: teen.api.unlink(teen_id))
     window = controller.window
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
-    assert window.notice.isVisible() and "Maya is no longer linked. You can no longer see" in window.notice.text()
+    # The news follows on the next turn (told at once for all who went in one read).
+    qtbot.waitUntil(lambda: "Maya is no longer linked. You can no longer see" in window.notice.text(), timeout=WAIT)
+    assert window.notice.isVisible()
     assert ("unlinked", "Maya is no longer linked", "You can no longer see or set Maya's controls.") in (
         controller.alerts.shown
     )  # the desktop notification (said in the notice bar where there is no tray)
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_changes_waiting_for_a_teen_who_unlinks_meanwhile_are_said_not_applied(qtbot, launch, proxy, guardian, teen):
+    """Found by an outside tester: changes made offline for a teen who unlinked meanwhile were
+    refused by the service once it was reached, and vanished with the teen; the notice said only
+    that the teen was no longer linked. It says which settings were not set, and nothing is left
+    waiting to be sent."""
+    controller, teen_id = _with_maya(qtbot, launch, proxy, guardian, teen)
+    window = controller.window
+    page = window.ensure_controls_page()
+    proxy.set_offline(True)  # the guardian's connection only: Maya's phone reaches the service
+    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
+    wait_status(qtbot, controller, "daily_limit_minutes", "◷")
+    click(qtbot, find(page, QCheckBox, "search_enabled_check"))
+    wait_status(qtbot, controller, "search_enabled", "◷")
+    in_background(lambda: teen.api.unlink(teen_id)).join()
+    proxy.set_offline(False)
+
+    qtbot.waitUntil(lambda: window.teen_list.list.count() == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: "not applied" in window.notice.text(), timeout=WAIT)
+    notice = window.notice.text()
+    assert "Maya is no longer linked to you, so their controls were removed here." in notice  # both said
+    assert (
+        "✗ Your changes to Maya's controls were not applied. Maya is no longer linked to you, so FamGuard "
+        "could not set daily screen-time limit to 2 h and search to Off." in notice
+    )
+    assert controller.session.unsent_changes() == 0  # nothing left "waiting" that can never be sent
+    qtbot.waitUntil(lambda: not window.offline_banner.isVisible(), timeout=WAIT)
+    assert controller.session.family.take_not_applied() == []  # told once
 
 
 @pytest.mark.usefixtures("real_keyring")
