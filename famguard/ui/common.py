@@ -148,6 +148,49 @@ class EnterPresses(QObject):
         return True
 
 
+class SecondClickGuard(QObject):
+    """A button that opens a page, and a button that must not take the second half of a double
+    click on it: double-clicking "Change controls…" opened the controls page, and the second
+    click pressed "Unlink…", which sits where "Change controls…" was (a support agent's demo:
+    "Unlink Maya?" out of nowhere). Within the double-click interval after a page-opening button
+    is released, the protected buttons ignore the mouse. One per application (`of_app`)."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._released_at = -1.0e9  # time.monotonic() of the last page-opening release
+        self._openers: set[QObject] = set()
+
+    @classmethod
+    def of_app(cls) -> SecondClickGuard:
+        app = cast(QApplication, QApplication.instance())
+        guard = getattr(app, "_famguard_second_click_guard", None)
+        if guard is None:
+            guard = cls(app)
+            app._famguard_second_click_guard = guard  # type: ignore[attr-defined]
+        return cast(SecondClickGuard, guard)
+
+    def opens_page(self, button: QPushButton) -> None:
+        self._openers.add(button)
+        button.installEventFilter(self)
+        button.destroyed.connect(lambda: self._openers.discard(button))
+
+    def protect(self, button: QPushButton) -> None:
+        button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        import time
+
+        kind = event.type()
+        mouse = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease)
+        if kind not in mouse:
+            return False
+        if watched in self._openers:
+            if kind == QEvent.Type.MouseButtonRelease:
+                self._released_at = time.monotonic()
+            return False
+        return (time.monotonic() - self._released_at) * 1000 < QApplication.doubleClickInterval()
+
+
 class FocusRing(QObject):
     """A ring drawn over a scroll area while the keyboard has it. A page's scroll area is a Tab
     stop (arrows and Page Down scroll it), and without a frame nothing showed that the focus was

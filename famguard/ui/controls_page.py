@@ -41,6 +41,7 @@ from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKin
 from famguard.ui.common import (
     FocusRing,
     KeysFollowTheView,
+    SecondClickGuard,
     ampersands_as_letters,
     announce,
     draw_off_screen,
@@ -485,6 +486,7 @@ class ControlsPage(QWidget):
         self._undo_keys_to_page = _UndoKeysToPage(self)
         self.unlink_button = named(QPushButton("Un&link…"), "unlinkButton", "Unlink this teen")
         self.unlink_button.clicked.connect(lambda: self.unlink_requested.emit(self.teen_id))
+        SecondClickGuard.of_app().protect(self.unlink_button)
 
         # Rows are built one at a time (see build_next) so a page never blocks the window long.
         self._rows: dict[str, ControlRow] = {}

@@ -279,6 +279,38 @@ def test_enter_on_the_unlink_question_keeps_the_link(qtbot, launch, proxy, guard
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_a_double_click_on_change_controls_does_not_press_unlink(qtbot, launch, proxy, guardian, teen, monkeypatch):
+    """Found by a support agent demoing: double-clicking "Change controls…" opened the controls
+    page, and the second click pressed "Unlink…", which sits where "Change controls…" was —
+    "Unlink Maya?" out of nowhere. The second click is ignored; a click after it asks as before."""
+    pair(guardian.api, teen.api)
+    controller = launch()
+    sign_in(qtbot, controller, proxy.url, guardian)
+    wait_home(qtbot, controller, "Maya")
+    asked: list[str] = []
+    real_exec = QMessageBox.exec
+
+    def keep_the_link(box: QMessageBox) -> int:
+        asked.append(box.text())
+        QTimer.singleShot(0, lambda: qtbot.keyClick(box, Qt.Key.Key_Escape))
+        return real_exec(box)
+
+    monkeypatch.setattr(QMessageBox, "exec", keep_the_link)
+    home = controller.window.ensure_home_page()
+    qtbot.mouseClick(home.controls_button, Qt.MouseButton.LeftButton)  # the first click of two
+    page = controller.window.ensure_controls_page()
+    assert page.isVisible()
+    unlink = find(page, QPushButton, "unlinkButton")
+    qtbot.mousePress(unlink, Qt.MouseButton.LeftButton)  # the second, on what is there now
+    qtbot.mouseRelease(unlink, Qt.MouseButton.LeftButton)
+    qtbot.wait(QApplication.doubleClickInterval() + 100)
+    assert asked == [] and controller.window.teen_list.list.count() == 1
+
+    qtbot.mouseClick(unlink, Qt.MouseButton.LeftButton)  # meant
+    qtbot.waitUntil(lambda: asked == ["Unlink Maya?"], timeout=WAIT)
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, launch, live_server, guardian, teen):
     """ "Alex changed Maya's controls": who (from the history, by account) and what, with the
     value now: "Comments on Maya's videos: No one" — not "…on your teen's videos" in a sentence

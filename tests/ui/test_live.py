@@ -10,7 +10,16 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton, QRadioButton, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSystemTrayIcon,
+    QWidget,
+)
 
 from famguard.api.errors import NotFound
 from famguard.ui.guardian_requests import GuardianRequestsSection
@@ -666,6 +675,8 @@ def test_the_guardian_unlinks_a_teen_after_confirming(qtbot, launch, proxy, guar
         return real_exec(box)
 
     monkeypatch.setattr(QMessageBox, "exec", unlink)
+    # Not the second half of a double click (test_deliberate); Qt's timers may end a wait ~5 % early.
+    qtbot.wait(QApplication.doubleClickInterval() + 100)
     qtbot.mouseClick(find(controller.window, QPushButton, "unlinkButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.window.teen_list.list.count() == 0, timeout=WAIT)
     assert questions and "Unlink Maya?" in questions[0]
