@@ -516,7 +516,7 @@ NEW_BLOCK_TIMES = ("22:00", "07:00")
 
 
 # What a time box says when a key typed was not part of a time (famguard.ui.control_editors.TimeBox).
-NOT_A_TIME = "is not a time: type hours 00–23 and minutes 00–59, as 21:30"
+NOT_A_TIME = "is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)"
 
 
 class TimeBox(QTimeEdit):
@@ -582,6 +582,10 @@ class TimeBox(QTimeEdit):
             self._typing_done()
             event.accept()
             return
+        if key and key.isalpha() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            self._letter(key.lower())
+            event.accept()
+            return
         if not key or (not key.isdigit() and key not in ":."):  # ("" is in every string)
             super().keyPressEvent(event)
             return
@@ -599,6 +603,30 @@ class TimeBox(QTimeEdit):
         self._typed += key
         if key.isdigit() and line.text() == text and line.cursorPosition() == cursor:
             self._refused = True  # Qt's box dropped it: "5" after "2" in the hours
+
+    def _letter(self, letter: str) -> None:
+        """ "7pm" as a parent writes it is 19:00, "12am" 00:00; any other letter is refused when
+        the box is left. Qt's box dropped letters without a word: "7pm" was saved as 07:00 and
+        "10pm" became 10:00 (an outside tester)."""
+        if self._before is None:
+            self._before = self.time()
+        after = self._typed[-1:]
+        if letter in "ap" and after.isdigit() and not self._refused:
+            time = self.time()
+            if not any(mark in self._typed for mark in ":."):  # "7pm": the hour alone, at :00
+                time = QTime(time.hour(), 0)
+            hour = time.hour()
+            if hour > 12:
+                self._refused = True  # "19pm", "14am"
+            elif letter == "p" and hour < 12:
+                self.setTime(time.addSecs(12 * 3600))
+            elif letter == "a" and hour == 12:
+                self.setTime(time.addSecs(-12 * 3600))
+            else:
+                self.setTime(time)
+        elif not (letter == "m" and after in ("a", "p")):
+            self._refused = True
+        self._typed += letter
 
     def _typing_done(self) -> None:
         typed, before, refused = self._typed, self._before, self._refused
@@ -737,12 +765,28 @@ class QuietHoursEditor(Editor):
         layout.addLayout(times)
         layout.addWidget(self.message)
         self.enabled_check.clicked.connect(self._changed)
+        self._just_refused = False  # a box's typing was refused as it was left: nothing to send
         for box in (self.start_edit, self.end_edit):
             box.typing_refused.connect(self._typing_refused)
-            box.editingFinished.connect(self._changed)
+            box.editingFinished.connect(self._left)
 
     def _typing_refused(self, typed: str) -> None:
+        # For the rest of this leaving only (Enter refuses without leaving, and sends nothing on).
+        self._just_refused = True
+        QTimer.singleShot(0, self, self._refusal_said)
         self.say(f"✗ “{typed}” {NOT_A_TIME}. Nothing was changed.")
+
+    def _refusal_said(self) -> None:
+        self._just_refused = False
+
+    def _left(self) -> None:
+        # Left by a click elsewhere, a refused time was said and then taken back at once by the
+        # check of the times as they are (the old ones): "put back without a word" (a support
+        # agent). Its time is the one before, so there is nothing to check or send.
+        if self._just_refused:
+            self._just_refused = False
+            return
+        self._changed()
 
     def _show(self, value: Any) -> None:
         self.enabled_check.setChecked(value is not None)
