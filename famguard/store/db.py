@@ -250,8 +250,9 @@ class AccountStore:
     # --- cache -----------------------------------------------------------------------------
 
     def replace_teens(self, teens: Sequence[TeenSummary]) -> int:
-        """The linked teens, in order. A teen no longer among them takes its saved changes along:
-        linked again, their "✓ saved" still showed on the settings they once touched. Its waiting,
+        """The linked teens, in order. A teen no longer among them takes its saved changes along
+        (linked again, their "✓ saved" still showed on the settings they once touched), and its
+        cached controls, phone and rules (read anew if linked again). Its waiting,
         refused and clashing changes can no longer be applied (the service refuses them, and a
         link made again is a new consent they were not asked under): they are set aside to be
         told (`take_not_applied`), never dropped unseen. Returns how many were set aside."""
@@ -263,6 +264,11 @@ class AccountStore:
                 if row[0] not in staying
             }
             conn.executemany("DELETE FROM outbox WHERE teen_id = ? AND state = ?", [(t, SyncState.SAVED) for t in gone])
+            # Their controls, and what their phone and rules were, as of the link that ended: linked
+            # again, a guardian saw the old limit with "✓ On Maya's phone" while the service had a
+            # newer one, until an edit of theirs clashed with it (an outside tester). Read anew.
+            conn.executemany("DELETE FROM controls WHERE teen_id = ?", [(t,) for t in gone])
+            conn.executemany("DELETE FROM meta WHERE key IN (?, ?)", [(f"phone:{t}", f"rules:{t}") for t in gone])
             conn.execute("DELETE FROM teens")
             conn.executemany(
                 "INSERT INTO teens (id, position, json) VALUES (?, ?, ?)",

@@ -86,6 +86,27 @@ def test_a_teen_unlinked_and_linked_again_shows_no_saved_mark_from_before(live_s
     session.close()
 
 
+def test_a_teen_linked_again_shows_the_controls_of_now_not_those_cached_before(live_server: str) -> None:
+    """Found by an outside tester: a guardian linked again saw the limit cached before the link
+    ended ("1 h", with "✓ On Maya's phone") while the service had 2 h, set by another guardian
+    meanwhile, until an edit of theirs clashed with it."""
+    g, address = guardian(live_server)
+    t = teen(live_server, age=14)
+    teen_id = pair(g, t)
+    session = sign_in(live_server, address)
+    assert session.sync.cached_controls(teen_id) is not None
+    t.unlink(teen_id)
+    session.family.refresh_teens()
+    assert pair(g, t) == teen_id
+    current = g.get_controls(teen_id)
+    g.patch_controls(teen_id, {"daily_limit_minutes": 120}, if_match=current.etag)  # from another computer
+    session.family.refresh_teens()
+    assert session.sync.cached_controls(teen_id) is None  # not the old link's
+    shown, _states = session.sync.shown(teen_id)
+    assert shown.daily_limit_minutes == 120
+    session.close()
+
+
 def test_age_rules_are_checked_before_anything_is_queued(live_server: str) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server, age=14))
