@@ -38,6 +38,18 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--demo" in help_text and "--server URL" in help_text
 
 
+def test_python_dash_m_famguard_is_the_famguard_command() -> None:
+    """Testers and support staff typed `python -m famguard --demo`: "No module named
+    famguard.__main__". A real process, as they ran it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "famguard", "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"FamGuard {__version__}"), done.stderr
+
+
 def test_a_server_address_without_a_scheme_is_refused_clearly(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         parse_args(["--server", "famguard.example.org"])
