@@ -462,10 +462,11 @@ class ControlsPage(QWidget):
         # What the page was told while rows were still to build: a row built later starts from it.
         self._controls: Controls | None = None
         self._receipt = ""
-        self._undo: list[tuple[str, Any]] = []
+        # (field, the value before, the value this guardian set): newest last.
+        self._undo: list[tuple[str, Any, Any]] = []
         # Each other teen's Undo, kept while another teen is shown: a look at Sam took away
         # Maya's 'Undo "Daily screen-time limit"' (an outside tester).
-        self._undo_of: dict[str, list[tuple[str, Any]]] = {}
+        self._undo_of: dict[str, list[tuple[str, Any, Any]]] = {}
         self.title = heading("", "controlsTitle", 1.5)
         self.subtitle = wrapping_label(
             "Changes apply as soon as you make them. The mouse wheel only scrolls: "
@@ -698,9 +699,13 @@ class ControlsPage(QWidget):
                 self._rows[field].flash(f"↻ changed by {by}" if by else "↻ changed on another device")
 
     def _drop_undo_of_nothing(self, controls: Controls) -> None:
-        """An Undo that would change nothing now goes (undone from the history, or set back by
-        another guardian): it stayed offered, named, and did nothing visible when pressed."""
-        live = [(field, previous) for field, previous in self._undo if getattr(controls, field) != previous]
+        """A setting no longer at the value this guardian last set loses its Undo: undone from
+        the history, or set back by another guardian, it stayed offered and did nothing visible
+        when pressed; changed by another guardian since (a clash they kept, or "Take theirs"),
+        it put back this guardian's older value over theirs without a clash (an outside tester)."""
+        newest: dict[str, Any] = {field: set_to for field, _previous, set_to in self._undo}
+        stale = {field for field, set_to in newest.items() if getattr(controls, field) != set_to}
+        live = [entry for entry in self._undo if entry[0] not in stale]
         if len(live) != len(self._undo):
             self._undo = live
             self._refresh_undo()
@@ -750,7 +755,7 @@ class ControlsPage(QWidget):
     def undo(self) -> None:
         if not self._undo:
             return
-        field, previous = self._undo.pop()
+        field, previous, _set_to = self._undo.pop()
         editor = self.rows[field].editor
         refused = editor.message.text().startswith("✗")  # (the box put back may say nothing more)
         editor.set_value(previous)
@@ -771,7 +776,7 @@ class ControlsPage(QWidget):
         row = self.rows[field]
         for index in range(len(self._undo) - 1, -1, -1):
             if self._undo[index][0] == field:
-                _, previous = self._undo.pop(index)
+                _, previous, _set_to = self._undo.pop(index)
                 row.editor.set_value(previous)
                 break
         self._refresh_undo()
@@ -780,7 +785,7 @@ class ControlsPage(QWidget):
 
     def _edited(self, field: str, value: Any) -> None:
         row = self.rows[field]
-        self._undo.append((field, row.editor.value()))
+        self._undo.append((field, row.editor.value(), value))
         row.editor.set_value(value)
         self._refresh_undo()
         self.change_requested.emit(self.teen_id, field, value)

@@ -207,6 +207,31 @@ def test_my_saved_change_replaced_by_the_other_guardian_no_longer_reads_saved(
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_undo_is_not_offered_over_the_other_guardians_later_change(qtbot, launch, live_server, proxy, guardian, teen):
+    """Found by an outside tester: after Alex changed the limit Sam had set, Sam's 'Undo "Daily
+    screen-time limit"' was still offered, and put Sam's older value back over Alex's without a
+    clash. Undo goes from a setting another guardian changed since; the others' stays."""
+    controller, page, alex = _with_a_second_guardian(qtbot, launch, live_server, proxy, guardian, teen, "Alex")
+    teen_id = controller.family.current
+    restricted = find(page, QCheckBox, "restricted_mode_check")
+    was = restricted.isChecked()
+    click(qtbot, restricted)
+    qtbot.waitUntil(lambda: page.field_status("restricted_mode").startswith("✓ saved"), timeout=WAIT)
+    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✓ saved"), timeout=WAIT)
+    assert "Daily screen-time limit" in page.undo_text()
+
+    current = alex.api.get_controls(teen_id)
+    in_background(lambda: alex.api.patch_controls(teen_id, {"daily_limit_minutes": 45}, if_match=current.etag))
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes") == "↻ changed by Alex", timeout=WAIT)
+    assert "Restricted mode" in page.undo_text()  # Sam's own, still in force: still undoable
+    page.undo()
+    qtbot.waitUntil(lambda: guardian.api.get_controls(teen_id).controls.restricted_mode is was, timeout=WAIT)
+    assert page.undo_text() == ""  # nothing left that would set Sam's limit over Alex's
+    assert guardian.api.get_controls(teen_id).controls.daily_limit_minutes == 45
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, launch, proxy, guardian, teen):
     controller, teen_id = _with_maya(qtbot, launch, proxy, guardian, teen)
     in_background(lambda: teen.api.unlink(teen_id))
