@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from famguard.domain.usage_chart import PERIODS, UsageChart
 from famguard.ui.common import ask_where_to_save, heading, named, page_scroll, show_words, wrapping_label
+from famguard.ui.flow_layout import FlowLayout
 from famguard.ui.usage_chart import UsageChartWidget
 
 LEGEND = (
@@ -52,7 +53,10 @@ class ScreenTimePage(QWidget):
         self.legend = wrapping_label(LEGEND, "usageLegend")
 
         self.periods = QButtonGroup(self)
-        period_row = QHBoxLayout()
+        periods = QWidget()
+        periods.setObjectName("usagePeriods")
+        period_buttons = QHBoxLayout(periods)
+        period_buttons.setContentsMargins(0, 0, 0, 0)
         for period in PERIODS:
             # Alt + the number's last digit (Alt+7, Alt+8): "d&ays" took Alt+A from "Add a teen".
             digits = str(period)
@@ -63,13 +67,22 @@ class ScreenTimePage(QWidget):
             )
             button.setChecked(period == self.period)
             self.periods.addButton(button, period)
-            period_row.addWidget(button)
-        period_row.addStretch(1)
+            period_buttons.addWidget(button)
         self.table_button = named(QPushButton("Show as ta&ble"), "usageTableButton", "Show the figures as a table")
         self.table_button.setCheckable(True)
         self.export_button = named(QPushButton("E&xport CSV…"), "exportCsvButton", "Export the figures as a CSV file")
-        period_row.addWidget(self.table_button)
-        period_row.addWidget(self.export_button)
+        actions = QWidget()
+        actions.setObjectName("usageActions")
+        action_buttons = QHBoxLayout(actions)
+        action_buttons.setContentsMargins(0, 0, 0, 0)
+        action_buttons.addWidget(self.table_button)
+        action_buttons.addWidget(self.export_button)
+        # The periods, then the buttons, on one line when it holds them, else two: in one row
+        # they made the page ~560 px wide at least, which at 150 % on a 1366 × 860 screen folded
+        # the list of teens away beside the demo's phone for every page after (a support agent).
+        period_row = FlowLayout()
+        period_row.addWidget(periods)
+        period_row.addWidget(actions)
         self.periods.idToggled.connect(self._period_toggled)
 
         self.table = named(QTableWidget(0, 4), "usageTable", "Screen time per day")

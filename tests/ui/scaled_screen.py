@@ -102,6 +102,7 @@ def main(who: str) -> dict[str, object]:
     seen["screen_time_scroll_sideways"] = usage.horizontalScrollBar().isVisible()
     seen["screen_time_summary_whole"] = _in_view(usage.widget().findChild(QWidget, "usageSummary"), usage.viewport())
     seen["screen_time_dates_under_bars"] = len(usage.widget().findChild(QWidget, "usageChart").labelled())
+    seen["list_shown_on_screen_time"] = window.teen_list.isVisible()
     window.show_page("controls")
     _settle(app)
     # A temporary rule in force, said above the settings: they keep most of the page's height.

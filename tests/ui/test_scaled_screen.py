@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREEN = {"name": "laptop", "x": 0, "y": 0, "width": 1024, "height": 768, "logicalDpi": 96, "logicalBaseDpi": 96}
 
 
-def _seen(who: str, tmp_path: Path) -> dict[str, object]:
+def _seen(who: str, tmp_path: Path, screen: dict[str, object] = SCREEN) -> dict[str, object]:
     config = tmp_path / "screen.json"
-    config.write_text(json.dumps({"screens": [SCREEN | {"dpr": 1}]}))
+    config.write_text(json.dumps({"screens": [screen | {"dpr": 1}]}))
     env = os.environ | {"QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": "1.5"}
     done = subprocess.run(
         [sys.executable, "-m", "tests.ui.scaled_screen", who],
@@ -68,3 +68,13 @@ def test_the_window_and_its_pages_fit_a_683_pixel_screen(who, tmp_path) -> None:
     # and "Unlink…", and left the settings about half the page here (a quarter with a notice under
     # it, an outside tester); across the page, they leave the settings ~two thirds.
     assert seen["settings_share_of_the_page_with_a_rule"] >= 0.55, seen
+
+
+def test_on_a_wider_screen_at_150_percent_the_list_stays_beside_the_demos_phone_on_every_page(tmp_path) -> None:
+    """Found by a support agent at a projector (1366 × 860 at 150 %, 911 px to Qt): opening Screen
+    time folded the list of teens away for every page after, "Requests inbox" and "Add a teen"
+    with it — its period choices and buttons in one row made the page ~560 px wide at least."""
+    seen = _seen("demo", tmp_path, SCREEN | {"width": 1366, "height": 860})
+    assert seen["screen"] == 911, seen
+    assert seen["phone_shown"] and seen["list_shown"], seen
+    assert seen["list_shown_on_screen_time"] and not seen["screen_time_scroll_sideways"], seen
