@@ -595,6 +595,10 @@ class ControlsPage(QWidget):
             parent = self.parentWidget()
             draw_off_screen(row, max(parent.width() if parent else 0, self.width()) - 40)
 
+    def built_rows(self) -> dict[str, ControlRow]:
+        """The rows built so far (`rows` builds the rest first)."""
+        return self._rows
+
     @property
     def rows(self) -> dict[str, ControlRow]:
         while self._to_build:

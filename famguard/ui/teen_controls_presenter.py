@@ -245,6 +245,13 @@ class TeenControlsPresenter(Presenter):
         self.run(partial(self.family.refresh_activity, teen_id, 20), named, on_error=failed, name="who changed")
 
     def _show_states(self, teen_id: str, states: dict[str, FieldState]) -> None:
+        page = self._page
+        if page is not None and page.teen_id == teen_id:
+            for field, row in page.built_rows().items():
+                if row.state == SyncState.CONFLICT and field not in states:
+                    # "Take theirs" leaves no change of this setting: its "⚠ Alex also changed it —
+                    # choose…" stayed for minutes, with a "Choose…" that did nothing (an outside tester).
+                    page.set_field_state(field, SyncState.IDLE)
         for field, state in states.items():
             if state.state == SyncState.SAVED and self._replaced.get((teen_id, field)) == state.change_id:
                 # Another guardian's value replaced it: the row says who changed it (a clash kept

@@ -421,6 +421,20 @@ def test_a_clash_with_the_other_guardian_asks_which_to_keep(
     qtbot.waitUntil(lambda: not find(page, QCheckBox, "search_enabled_check").isChecked(), timeout=WAIT)
 
 
+@pytest.mark.usefixtures("real_keyring")
+def test_taking_the_other_guardians_value_leaves_no_clash_on_the_setting(
+    qtbot, launch, live_server, proxy, guardian, linked
+):
+    """Found by an outside tester: after "Take Alex's", the setting went on saying "⚠ Alex also
+    changed it — choose which to keep" for minutes, and its "Choose…" did nothing."""
+    controller, page, dialog = _clash(qtbot, launch, live_server, proxy, guardian, linked, "Alex", search_enabled=False)
+    qtbot.mouseClick(find(dialog, QPushButton, "takeTheirsButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: find(page, QRadioButton, "liked_videos_everyone").isChecked(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not page.field_status("liked_videos").startswith("⚠"), timeout=WAIT)
+    assert page.undo_text() == ""  # nor an Undo that would set Sam's older value over Alex's
+    assert linked.api.my_controls().controls.liked_videos.value == "everyone"
+
+
 @pytest.mark.usefixtures("failing_keyring")
 def test_a_guardian_account_can_be_created_from_the_app(qtbot, launch, live_server) -> None:
     controller = launch(server=live_server)
