@@ -191,6 +191,39 @@ class SecondClickGuard(QObject):
         return (time.monotonic() - self._released_at) * 1000 < QApplication.doubleClickInterval()
 
 
+class RestOfAQuickPress(QObject):
+    """A button the keyboard focus or a page's layout moves onto right after an action must not
+    take the rest of that action's double press: two quick Spaces on the inbox's "+30 min" gave
+    the answer, then pressed "Close", which had taken the keyboard as the list emptied (a support
+    agent; a third Space then asked for time on the teen's phone). Within the double-click
+    interval after `armed()`, the button ignores the mouse and Space, Enter and Return."""
+
+    KEYS = (0x20, 0x01000004, 0x01000005)  # Qt.Key.Key_Space, Key_Return, Key_Enter
+
+    def __init__(self, button: QPushButton) -> None:
+        super().__init__(button)
+        self._armed_at = -1.0e9  # time.monotonic()
+        button.installEventFilter(self)
+
+    def armed(self) -> None:
+        import time
+
+        self._armed_at = time.monotonic()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        import time
+
+        kind = event.type()
+        mouse = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease)
+        keys = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+        if kind in keys:
+            if cast(QKeyEvent, event).key() not in self.KEYS:
+                return False
+        elif kind not in mouse:
+            return False
+        return (time.monotonic() - self._armed_at) * 1000 < QApplication.doubleClickInterval()
+
+
 class FocusRing(QObject):
     """A ring drawn over a scroll area while the keyboard has it. A page's scroll area is a Tab
     stop (arrows and Page Down scroll it), and without a frame nothing showed that the focus was

@@ -29,6 +29,7 @@ from famguard.domain.schedule import format_minutes
 from famguard.domain.today import GRANT_MAX, minutes_to_midnight, request_day_words, rest_of_day_minutes
 from famguard.ui.common import (
     KeyboardParking,
+    RestOfAQuickPress,
     announce,
     heading,
     named,
@@ -121,6 +122,7 @@ class InboxDialog(QDialog):
         self.close_button = named(QPushButton("&Close"), "inboxClose", "Close the inbox")
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.close)
+        self._close_after_answer = RestOfAQuickPress(self.close_button)  # it takes the keys as the list empties
         others.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -259,6 +261,7 @@ class InboxDialog(QDialog):
     def _answer(self, minutes: int) -> None:
         chosen = self.selected()
         if chosen:
+            self._close_after_answer.armed()
             self.answer_requested.emit(chosen, minutes)
 
     def focus_table(self) -> None:

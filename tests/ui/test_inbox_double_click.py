@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
 from famguard.ui.inbox import InboxDialog
 
@@ -63,3 +63,26 @@ def test_a_double_press_of_space_on_an_answer_answers_once_and_leaves_the_inbox_
     qtbot.waitUntil(lambda: status.text() == "✓ Allowed 15 min more for Sam.", timeout=WAIT)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT)  # the other one, still to answer
     assert dialog.isVisible() and len(home.pending()) == 1 and dialog.focusWidget() is dialog.table
+
+
+def test_a_double_press_of_space_on_the_last_request_leaves_the_inbox_open_with_its_answer(qtbot, launch):
+    """Found by a support agent: Space twice on "+30 min" for the one request waiting. The first
+    answered and the list emptied, which gave the keyboard to "Close": the second press closed the
+    inbox before "✓ Allowed…" could be read, and the keyboard landed on the teen's phone's "Ask
+    for more time", where a third would have asked again."""
+    controller, _window, _panel = demo_with_phone(qtbot, launch)
+    home = controller.family.home
+    qtbot.waitUntil(lambda: len(home.pending()) == 1, timeout=WAIT)  # Sam's, from the demo family
+    dialog: InboxDialog = controller.family.inbox.open()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1 and len(dialog.selected()) == 1, timeout=WAIT)
+    answer = dialog.buttons[30]
+    answer.setFocus()
+    qtbot.keyClick(answer, Qt.Key.Key_Space)
+    status = find(dialog, QLabel, "inboxStatus")
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.close_button, timeout=WAIT)  # as the list empties
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)  # the second press, where the keyboard is
+    qtbot.waitUntil(lambda: status.text() == "✓ Allowed 30 min more for Sam.", timeout=WAIT)
+    assert dialog.isVisible() and home.pending() == []
+    qtbot.wait(QApplication.doubleClickInterval() + 100)  # later, Space is a press of Close as any
+    qtbot.keyClick(dialog.close_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
