@@ -391,12 +391,14 @@ class ApiClient:
                 raise e.SignedOut("You're signed out. Please sign in again.")
             with self._count_lock:
                 self.refresh_count += 1
-            # Never retried once sent: a refresh token works once, and a second use ends the sign-in.
+            # Never retried within this call: a refresh token works once. A later call's try with
+            # the same token carries the same retry key, which the service answers again if the
+            # first try's answer was lost (rather than end the sign-in as for a stolen copy).
             reply = self._send(
                 "POST",
                 "/v1/auth/refresh",
                 {"Accept": "application/json", "Content-Type": "application/json"},
-                json.dumps({"refresh_token": refresh_token}).encode(),
+                json.dumps({"refresh_token": refresh_token, "retry_key": self.tokens.retry_key}).encode(),
                 self.timeout,
                 retriable=False,
             )

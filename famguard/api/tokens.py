@@ -33,6 +33,7 @@ class TokenManager:
         self.refresh_lock = threading.Lock()
         self._access = access_token
         self._refresh = refresh_token
+        self._retry_key: str | None = None  # of this refresh token: see `retry_key`
         self.persist = persist
         self.on_signed_out = on_signed_out
 
@@ -45,6 +46,19 @@ class TokenManager:
     def refresh_token(self) -> str | None:
         with self._lock:
             return self._refresh
+
+    @property
+    def retry_key(self) -> str:
+        """A random key of the current refresh token, made once and sent with every try to use it
+        (in memory only, never persisted): a try whose answer was lost (a service that hung with
+        the tries in its queue) is answered again by the service, not taken for the reuse of a
+        stolen copy, which ends the sign-in."""
+        with self._lock:
+            if self._retry_key is None:
+                import secrets
+
+                self._retry_key = secrets.token_urlsafe(24)
+            return self._retry_key
 
     @property
     def signed_in(self) -> bool:
@@ -60,14 +74,15 @@ class TokenManager:
                 log.warning("Could not save the new sign-in token; it lasts for this session only", exc_info=True)
         with self._lock:
             self._access, self._refresh = access_token, refresh_token
+            self._retry_key = None
 
     def restore(self, refresh_token: str) -> None:
         """The remembered refresh token, read from the keyring after the session was opened from
         the local store (famguard.services.session.SessionService.open_cached)."""
         with self._lock:
             if self._refresh is None and self._access is None:
-                self._refresh = refresh_token
+                self._refresh, self._retry_key = refresh_token, None
 
     def clear(self) -> None:
         with self._lock:
-            self._access = self._refresh = None
+            self._access = self._refresh = self._retry_key = None

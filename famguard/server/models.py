@@ -74,6 +74,8 @@ class Token(Base):
     kind: Mapped[str] = mapped_column(String(10))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # A refresh token's: the SHA-256 of the retry key it was used with (routes_accounts.refresh).
+    used_with: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Attempt(Base):

@@ -51,6 +51,9 @@ SIGNIN_WINDOW = timedelta(hours=1)
 # A sign-in's refresh tokens in any hour (its first included): a client needs about 4 (ACCESS_TTL),
 # and one more at each start of the app (its benchmarks start it dozens of times an hour).
 REFRESHES_PER_HOUR = 120
+# How long after a refresh token's use a try again with its retry key is still taken as the same
+# client's (its answer lost on the way): a hung service answers its queue when it is back.
+RETRY_WINDOW = timedelta(minutes=10)
 REFRESH_WINDOW = timedelta(hours=1)
 # An ended sign-in (signed out, or every token expired) is deleted, with its tokens, at the
 # account's next sign-in once it ended this long ago: kept, they were rows for ever. Not at once:
@@ -234,6 +237,7 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
     revokes every token of that sign-in, since someone else may hold a copy."""
     service = _service(request)
     hashed = token_hash(body.refresh_token)
+    retry = token_hash(body.retry_key) if body.retry_key else None
     now = service.now()
     with service.db.write() as session:
         token = session.get(Token, hashed)
@@ -241,8 +245,15 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
         if token is None or signin is None or signin.revoked_at is not None or token.expires_at <= now:
             raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
         claimed = session.execute(  # type: ignore[attr-defined]
-            update(Token).where(Token.token_hash == hashed, Token.used_at.is_(None)).values(used_at=now)
+            update(Token)
+            .where(Token.token_hash == hashed, Token.used_at.is_(None))
+            .values(used_at=now, used_with=retry)
         ).rowcount
+        if claimed == 0 and retry is not None and _answer_lost(session, token, retry, now):
+            # The same client's try again: the pair its first try was given never reached it
+            # (unused, and now taken back); it gets a new one instead of losing its sign-in.
+            _refuse_refresh_burst(service, session, signin.id)
+            return _issue(service, session, signin.id)
         if claimed == 1:
             # Over the cap, the 429 rolls the claim back: the same refresh token works after Retry-After.
             _refuse_refresh_burst(service, session, signin.id)
@@ -254,6 +265,30 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
             return _issue(service, session, signin.id)
         signin.revoked_at = now  # reuse: end the whole sign-in, then refuse
     raise ApiError(401, "unauthorized", _REFRESH_REFUSED)
+
+
+def _answer_lost(session: Session, token: Token, retry: str, now: datetime) -> bool:
+    """A used refresh token presented again with the retry key it was used with, within
+    RETRY_WINDOW, while nothing issued since has been used: the answer to its first use was lost
+    (a service that hung with the client's tries in its queue answered the first and refused the
+    rest as reuse, which signed the guardian out: an outside tester). The pair issued then is
+    deleted. Anything used since (the new refresh token), another key or none: reuse as before."""
+    used_at = token.used_at
+    if token.used_with != retry or used_at is None or used_at <= now - RETRY_WINDOW:
+        return False
+    issued_since = (
+        (Token.signin_id == token.signin_id)
+        & (Token.kind == "refresh")
+        & (Token.expires_at >= used_at + REFRESH_TTL)
+        & (Token.token_hash != token.token_hash)  # issued in the same instant (a clock's tick)
+    )
+    if session.scalar(select(Token.token_hash).where(issued_since, Token.used_at.is_not(None)).limit(1)):
+        return False
+    access_since = (
+        (Token.signin_id == token.signin_id) & (Token.kind == "access") & (Token.expires_at >= used_at + ACCESS_TTL)
+    )
+    session.execute(delete(Token).where(issued_since | access_since))
+    return True
 
 
 def _refuse_refresh_burst(service: Service, session: Session, signin_id: str) -> None:

@@ -168,8 +168,14 @@ class TokenRequest(BaseModel):
 class RefreshRequest(BaseModel):
     """Trade a refresh token (once) for a new token pair."""
 
-    model_config = _config({"refresh_token": "c2VjcmV0LXJlZnJlc2gtdG9rZW4tZXhhbXBsZQ"})
+    model_config = _config(
+        {"refresh_token": "c2VjcmV0LXJlZnJlc2gtdG9rZW4tZXhhbXBsZQ", "retry_key": "n3Yx8QpL0aZr5TbW2cVdKe"}
+    )
     refresh_token: str = Field(max_length=200)
+    # The client's own random key for this refresh token, the same on every try: a try whose
+    # answer was lost is answered again (within RETRY_WINDOW, while the pair it was given is
+    # unused) instead of ending the sign-in as the reuse of a stolen copy would.
+    retry_key: str | None = Field(default=None, min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class TokenPair(BaseModel):

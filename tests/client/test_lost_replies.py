@@ -133,3 +133,23 @@ def test_the_phone_s_reports_arrive(family: Family) -> None:
     lose_the_next_reply(family, "POST /v1/me/controls/applied")
     family.teen.report_applied(etag)
     assert sent(family, "POST /v1/me/controls/applied") == 2
+
+
+def test_a_lost_refresh_answer_does_not_sign_the_guardian_out(family: Family) -> None:
+    """Found by an outside tester: the app started while the service hung; its tries to renew the
+    sign-in waited in the service's queue, which answered the first and took the others for the
+    reuse of a stolen copy — signed out once the service was back. Here the first renewal's answer
+    is lost: the next call renews with the same refresh token and retry key, and works on."""
+    from famguard.api import errors as e
+
+    client = family.guardian
+    remembered = client.tokens.refresh_token
+    assert remembered is not None
+    client.tokens.clear()
+    client.tokens.restore(remembered)  # as at a start: the keyring's refresh token, no access token
+    lose_the_next_reply(family, "POST /v1/auth/refresh")
+    with pytest.raises(e.ApiError) as lost:
+        client.me()  # its renewal's answer never arrives
+    assert not isinstance(lost.value, e.SignedOut)
+    assert client.me().display_name == "Alex"  # renewed again: the same sign-in, not ended
+    assert sent(family, "POST /v1/auth/refresh") == 2

@@ -160,6 +160,70 @@ def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_sign_in(api: Api
     assert api.call("GET", "/v1/me", sign_in(api, guardian.email)["access_token"]).status_code == 200
 
 
+KEY = "a-retry-key-of-the-client-0123"
+
+
+def test_a_refresh_tried_again_with_its_retry_key_is_answered_again_not_taken_for_reuse(api: Api) -> None:
+    """Found by an outside tester: a service that hung with a client's tries to refresh in its
+    queue answered the first and refused the rest as the reuse of a stolen copy, so the guardian
+    was signed out once it was back. The same key again, its answer lost: a new pair, the one
+    issued before is deleted, and the sign-in lives."""
+    guardian = make_guardian(api)
+    body = {"refresh_token": guardian.refresh_token, "retry_key": KEY}
+    lost = api.call("POST", "/v1/auth/refresh", json=body)
+    assert lost.status_code == 200
+    again = api.call("POST", "/v1/auth/refresh", json=body)
+    assert again.status_code == 200
+    pair = again.json()
+    assert pair["refresh_token"] != lost.json()["refresh_token"]
+    assert_error(api.call("GET", "/v1/me", lost.json()["access_token"]), 401, "unauthorized")  # deleted
+    assert api.call("GET", "/v1/me", pair["access_token"]).status_code == 200
+    renewed = api.call("POST", "/v1/auth/refresh", json={"refresh_token": pair["refresh_token"], "retry_key": KEY})
+    assert renewed.status_code == 200
+    assert api.call("GET", "/v1/me", renewed.json()["access_token"]).status_code == 200
+
+
+@pytest.mark.parametrize("second_key", [None, "another-key-of-someone-else-42"])
+def test_a_used_refresh_token_without_its_retry_key_still_ends_the_sign_in(api: Api, second_key: str | None) -> None:
+    guardian = make_guardian(api)
+    first = api.call("POST", "/v1/auth/refresh", json={"refresh_token": guardian.refresh_token, "retry_key": KEY})
+    replay = api.call(
+        "POST",
+        "/v1/auth/refresh",
+        json={"refresh_token": guardian.refresh_token} | ({"retry_key": second_key} if second_key else {}),
+    )
+    assert_error(replay, 401, "unauthorized")
+    assert_error(api.call("GET", "/v1/me", first.json()["access_token"]), 401, "unauthorized")
+
+
+def test_a_retry_key_does_not_reopen_a_refresh_whose_answer_was_used_or_is_old(api: Api, clock: FakeClock) -> None:
+    """The answer arrived when the refresh token it gave was used since; and after 10 minutes a
+    try again is no longer taken for a lost answer: both are reuse, which ends the sign-in."""
+    guardian = make_guardian(api)
+    body = {"refresh_token": guardian.refresh_token, "retry_key": KEY}
+    pair = api.call("POST", "/v1/auth/refresh", json=body).json()
+    newer = api.call("POST", "/v1/auth/refresh", json={"refresh_token": pair["refresh_token"], "retry_key": "k" * 16})
+    assert newer.status_code == 200
+    assert_error(api.call("POST", "/v1/auth/refresh", json=body), 401, "unauthorized")
+    assert_error(api.call("GET", "/v1/me", newer.json()["access_token"]), 401, "unauthorized")
+
+    other = make_guardian(api)
+    body = {"refresh_token": other.refresh_token, "retry_key": KEY}
+    first = api.call("POST", "/v1/auth/refresh", json=body)
+    clock.advance(minutes=10, seconds=1)
+    assert_error(api.call("POST", "/v1/auth/refresh", json=body), 401, "unauthorized")
+    assert_error(api.call("GET", "/v1/me", first.json()["access_token"]), 401, "unauthorized")
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 65, "has space in it 123", "ünïcödé-ünïcödé-1"])
+def test_a_retry_key_out_of_shape_is_refused(api: Api, key: str) -> None:
+    guardian = make_guardian(api)
+    refused = api.call("POST", "/v1/auth/refresh", json={"refresh_token": guardian.refresh_token, "retry_key": key})
+    assert_error(refused, 422, "validation_failed")
+    renewed = api.call("POST", "/v1/auth/refresh", json={"refresh_token": guardian.refresh_token})
+    assert renewed.status_code == 200  # the refresh token was not used up
+
+
 def test_logout_revokes_access_and_refresh_tokens(api: Api) -> None:
     guardian = make_guardian(api)
     assert api.call("POST", "/v1/auth/logout", guardian.token).status_code == 204
