@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from famguard.domain.control_spec import ControlSpec
-from famguard.domain.control_words import control_label
+from famguard.domain.control_words import control_label, kept_off_by_age
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
 from famguard.domain.plain_text import listed
 
@@ -114,10 +114,7 @@ def build_agreement(
     def value(spec: ControlSpec) -> str:
         # The teen signs it too: "Only Maya", not the parents' "Only your teen".
         words = spec.describe(getattr(controls, spec.name)).replace("your teen", teen_name)
-        rule = spec.age_rule
-        if age is not None and rule is not None and rule.unavailable and age < rule.min_age:
-            words += f" (not available under {rule.min_age})"
-        return words
+        return words + kept_off_by_age(spec.name, age)
 
     rules = tuple(
         AgreementRule(

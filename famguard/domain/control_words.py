@@ -26,3 +26,14 @@ def control_label(field: str, teen_name: str, *, in_sentence: bool = False) -> s
     if in_sentence:
         label = mid_sentence(label)
     return label.replace("your teen's", f"{teen_name}'s").replace("Your teen's", f"{teen_name}'s")
+
+
+def kept_off_by_age(field: str, age: int | None) -> str:
+    """ " (not available under 16)" after the value of a control the teen's age keeps off, else "":
+    "Direct messages: No one" for a 14-year-old read as the family's choice, to be argued over (the
+    agreement, the home, the teen's own view)."""
+    spec = SPECS.get(field)
+    rule = spec.age_rule if spec else None
+    if age is not None and rule is not None and rule.unavailable and age < rule.min_age:
+        return f" (not available under {rule.min_age})"
+    return ""

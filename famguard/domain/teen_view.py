@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from famguard.domain.age_transition import AGE_KIND, TURNED_16, turned_16_words
+from famguard.domain.control_words import kept_off_by_age
 from famguard.domain.controls import CONTROLS, SPECS, Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError
 from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule, TimeRequest, TimeRequestStatus
@@ -41,9 +42,13 @@ def value_words(field: str, value: Any) -> str:  # noqa: ANN401 - a control's ty
     return _for_teen(SPECS[field].describe(value))
 
 
-def rules_in_words(controls: Controls) -> list[tuple[str, str]]:
-    """(setting, value) for every control, in the teen's words."""
-    return [(label(spec.name), value_words(spec.name, getattr(controls, spec.name))) for spec in CONTROLS]
+def rules_in_words(controls: Controls, age: int | None = None) -> list[tuple[str, str]]:
+    """(setting, value) for every control, in the teen's words; one the teen's `age` keeps off
+    says so ("No one (not available under 16)")."""
+    return [
+        (label(spec.name), value_words(spec.name, getattr(controls, spec.name)) + kept_off_by_age(spec.name, age))
+        for spec in CONTROLS
+    ]
 
 
 def wire_in_words(field: str, wire: Any) -> str:  # noqa: ANN401 - a JSON value

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from famguard.domain.control_words import control_label
+from famguard.domain.control_words import control_label, kept_off_by_age
 from famguard.domain.controls import CONTROLS, GROUPS, Controls
 from famguard.domain.models import TimeRequest, TimeRequestStatus, UsageDay
 from famguard.domain.schedule import in_quiet_hours, in_time_away, limit_for_day, teen_today, weekday_key
@@ -135,15 +135,18 @@ def limit_words(controls: Controls) -> str:
     return text
 
 
-def plain_rules(controls: Controls, teen_name: str, waiting: Collection[str] = ()) -> list[tuple[str, str]]:
+def plain_rules(
+    controls: Controls, teen_name: str, waiting: Collection[str] = (), age: int | None = None
+) -> list[tuple[str, str]]:
     """(group, "Label: value · Label: value …") per group of controls, in the declared order and
     words (each control's `describe`), labelled about the teen by name ("Maya's time zone", as the
     history says it: famguard.domain.control_words.control_label). A setting in `waiting` (changed,
-    not sent yet) says so after its value."""
+    not sent yet) says so after its value; one the teen's `age` keeps off, that."""
     lines = []
     for group in GROUPS:
         words = [
             f"{control_label(spec.name, teen_name)}: {spec.describe(getattr(controls, spec.name))}"
+            + kept_off_by_age(spec.name, age)
             + (" (not sent yet)" if spec.name in waiting else "")
             for spec in CONTROLS
             if spec.group == group

@@ -172,7 +172,7 @@ class RulesSection(HomeSection):
         self._lines: dict[str, QLabel] = {}
 
     def show_facts(self, facts: HomeFacts) -> None:
-        for group, words in plain_rules(facts.controls, facts.name, facts.waiting):
+        for group, words in plain_rules(facts.controls, facts.name, facts.waiting, facts.age):
             label = self._lines.get(group)
             if label is None:
                 name = f"homeRules_{group.split()[0].lower()}"

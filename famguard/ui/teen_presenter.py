@@ -179,6 +179,7 @@ class TeenPhonePresenter(Presenter):
                 snap.usage.date,
                 status=status,
                 notice=notice or "",
+                age=self.teen.age,
             )  # fmt: skip
         )
 

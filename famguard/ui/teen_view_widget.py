@@ -22,6 +22,7 @@ from famguard.domain.values import short_day
 from famguard.ui.common import named, wrapping_label
 
 LOG_LINES = 8
+EARLIER_COUNTED = 12  # the views are given at most 20 entries: past that, "or more"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class TeenViewData:
     log: list[str] = field(default_factory=list)
     status: str = ""  # "Open — 25 min of 1 h used today" or "Locked: Daily limit reached"
     notice: str = ""  # the link ends at 18
+    earlier: int = 0  # changes before those in `log`, not shown here (at least: those fetched)
 
 
 def build_view(
@@ -43,18 +45,21 @@ def build_view(
     *,
     status: str = "",
     notice: str = "",
+    age: int | None = None,
 ) -> TeenViewData:
     if controls is None:
         return TeenViewData("No guardian manages this account: no controls apply.", [], status=status)
     zone = ZoneInfo(controls.timezone)
+    entries = list(activity)
     return TeenViewData(
         managed_by=teen_view.managed_by(guardians, controls.timezone),
-        rules=teen_view.rules_in_words(controls),
+        rules=teen_view.rules_in_words(controls, age),
         temporary=teen_view.rules_ahead(rules, today),
         # The teen's clock, as on the phone (the guardian's preview runs in the guardian's zone).
-        log=[_logged(e.at.astimezone(zone), teen_view.activity_in_words(e)) for e in activity][:LOG_LINES],
+        log=[_logged(e.at.astimezone(zone), teen_view.activity_in_words(e)) for e in entries[:LOG_LINES]],
         status=status,
         notice=notice,
+        earlier=max(0, len(entries) - LOG_LINES),
     )
 
 
@@ -101,7 +106,12 @@ class TeenViewWidget(QWidget):
             parts.append(f"<p><b>The rules now</b></p><table cellspacing='3'>{rows}</table>")
         if data.log:
             items = "".join(f"<li>{e(line)}</li>" for line in data.log)
-            parts.append(f"<p><b>Changes</b></p><ul style='margin-left:-20px'>{items}</ul>")
+            # Not "every change" when only the latest are listed: the change that turned Search off
+            # was missing while the rules said "Search: Off" (a support agent).
+            heading = f"The latest {len(data.log)} changes" if data.earlier else "Changes"
+            parts.append(f"<p><b>{heading}</b></p><ul style='margin-left:-20px'>{items}</ul>")
+            if data.earlier:
+                parts.append(f"<p>{e(earlier_words(data.earlier))}</p>")
         self.label.setText("".join(parts))
         self.label.setAccessibleDescription(self.plain_text())
 
@@ -112,10 +122,16 @@ class TeenViewWidget(QWidget):
             return ""
         lines = [data.notice, data.managed_by, data.status, *(f"Temporary rule: {t}" for t in data.temporary)]
         lines += [f"{name}: {value}" for name, value in data.rules] + data.log
+        if data.earlier:
+            lines.append(earlier_words(data.earlier))
         return "\n".join(line for line in lines if line)
 
     def text(self) -> str:
         return self.label.text()
+
+
+def earlier_words(earlier: int) -> str:
+    return f"Older changes: {earlier}{' or more' if earlier >= EARLIER_COUNTED else ''}, in the change history."
 
 
 def _logged(at: datetime, words: str) -> str:

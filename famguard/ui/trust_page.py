@@ -36,7 +36,7 @@ class TrustPage(QWidget):
         preview_layout = QVBoxLayout(self.preview_box)
         preview_layout.addWidget(wrapping_label(
             "This is the teen's own view of the rules on their phone: who manages the account, the rules "
-            "in plain words and every change. FamGuard never hides that it is on.", "previewIntro"))  # fmt: skip
+            "in plain words and its latest changes. FamGuard never hides that it is on.", "previewIntro"))  # fmt: skip
         preview_layout.addWidget(self.preview)
 
         body = QWidget()

@@ -231,7 +231,7 @@ class TrustPresenter(Presenter):
         teen_notice = teen_view.link_end_notice(name, ends, today, for_teen=True) if ends else None
         guardians = guardians_from_activity(cached.links)
         view = build_view(effective, guardians, cached.rules, cached.activity, today, status=usage,
-                          notice=teen_notice or "")  # fmt: skip
+                          notice=teen_notice or "", age=age)  # fmt: skip
         page.preview.show_view(view)
         guardian_notice = teen_view.link_end_notice(name, ends, today, for_teen=False) if ends else None
         page.show_link_end(guardian_notice or "")

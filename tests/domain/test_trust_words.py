@@ -70,6 +70,21 @@ def test_the_teen_reads_the_rules_in_its_own_words() -> None:
     assert not any("your teen" in f"{k} {v}" for k, v in words.items())
 
 
+def test_a_control_the_age_keeps_off_says_so_where_the_age_is_known() -> None:
+    """Found by a support agent: for Maya (14) the home and the phone said "Direct messages: No
+    one" as if the family had chosen it; the agreement said "(not available under 16)"."""
+    from famguard.domain.today import plain_rules
+
+    words = dict(teen_view.rules_in_words(defaults_for_age(14), 14))
+    assert words["Direct messages"] == "No one (not available under 16)"
+    assert words["Downloads of your videos"] == "Off (not available under 16)"
+    assert words["Comments on your videos"] == "Friends"  # allowed at 14: a choice
+    assert dict(teen_view.rules_in_words(defaults_for_age(16), 16))["Direct messages"] == "No one"
+    lines = " · ".join(words for _group, words in plain_rules(defaults_for_age(14), "Maya", age=14))
+    assert "Direct messages: No one (not available under 16)" in lines
+    assert "(not available" not in " ".join(w for _g, w in plain_rules(defaults_for_age(17), "Sam", age=17))
+
+
 def test_the_change_log_in_words() -> None:
     alex = Actor("g1", "Alex", Role.GUARDIAN)
     at = datetime(2026, 6, 1, 13, 2, tzinfo=UTC)

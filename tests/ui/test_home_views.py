@@ -103,6 +103,8 @@ def test_the_home_answers_what_the_teen_can_do_today(window: MainWindow) -> None
     rules = home.findChild(QLabel, "homeRules_screen").text()
     assert "Time away: Sun, Mon, Tue, Wed, Thu: 22:00–07:00" in rules and "Quiet hours: 21:00–08:00" in rules
     assert "Comments on Maya's videos: Friends" in home.findChild(QLabel, "homeRules_privacy").text()
+    # A control Maya's age keeps off says so: not a choice of the family's to argue over.
+    assert "Direct messages: No one (not available under 16)" in home.findChild(QLabel, "homeRules_privacy").text()
     assert home.requests.pending_count() == 1
     names = {b.objectName() for b in home.requests.findChildren(QPushButton)}
     assert {"approve_15", "approve_30", "approve_60", "approve_rest", "denyRequest"} <= names

@@ -198,6 +198,8 @@ def test_the_teens_phone_lists_every_control_as_declared_in_the_teen_s_words(qtb
     controls = defaults_for_age(16)
     panel.show_view(build_view(controls, [], [], [], date(2026, 11, 25)))
     text = panel.effective_text()
+    panel.show_view(build_view(defaults_for_age(14), [], [], [], date(2026, 11, 25), age=14))
+    assert "<b>No one (not available under 16)</b>" in panel.effective_text()  # the age keeps it off
     for spec in CONTROLS:
         value = teen_view.value_words(spec.name, getattr(controls, spec.name))
         assert html.escape(teen_view.label(spec.name)) in text and html.escape(value) in text
@@ -621,6 +623,35 @@ def test_the_teens_phone_writes_a_change_of_the_6th_as_the_6th_not_06(qtbot) -> 
     assert view.log[0].startswith("Sun 6 Dec 09:05  ")
     assert describe_when(at).startswith(f"{at.astimezone():%a} {at.astimezone().day} {at.astimezone():%b} at ")
     assert " 06 " not in describe_when(at)
+
+
+@pytest.mark.parametrize(("entries", "heading", "older"), [
+    (8, "Changes", None),
+    (10, "The latest 8 changes", "Older changes: 2, in the change history."),
+    (20, "The latest 8 changes", "Older changes: 12 or more, in the change history."),
+])  # fmt: skip
+def test_the_teens_view_says_when_it_lists_only_the_latest_changes(qtbot, entries, heading, older) -> None:
+    """Found by a support agent: the teen's view listed the last 8 changes under "Changes" while
+    its page said it shows "every change"; the one that turned Search off was missing, though the
+    rules said "Search: Off"."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from famguard.domain.later_models import ActivityEntry, Actor
+    from famguard.domain.models import Role
+    from famguard.ui.teen_view_widget import TeenViewWidget, build_view
+
+    alex = Actor("g1", "Alex", Role.GUARDIAN)
+    at = datetime(2026, 12, 6, 9, 5, tzinfo=UTC)
+    log = [ActivityEntry(n, at - timedelta(minutes=n), alex, "t1", "controls", "search_enabled", True, False)
+           for n in range(entries)]  # fmt: skip
+    widget = TeenViewWidget("view")
+    qtbot.addWidget(widget)
+    widget.show_view(build_view(defaults_for_age(16, "UTC"), [], [], log, date(2026, 12, 6)))
+    assert f"<b>{heading}</b>" in widget.text() and len(widget.data.log) == min(entries, 8)
+    if older is None:
+        assert "Older changes" not in widget.plain_text()
+    else:
+        assert widget.plain_text().endswith(older) and older in widget.text()
 
 
 def test_an_emptied_custom_box_sets_nothing_and_shows_the_limit_set(qtbot, page: ControlsPage) -> None:
