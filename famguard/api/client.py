@@ -297,8 +297,12 @@ class ApiClient:
                 if attempt < last and (retriable or _never_sent(exc)):
                     self._sleep(self.retry.delay(attempt))
                     continue
-                raise e.TimedOut(
-                    "The service took too long to answer. Your change is kept and will be sent again."
+                if isinstance(exc, requests.ConnectTimeout):
+                    raise e.TimedOut(
+                        "FamGuard could not connect to the service in time. Check the internet connection."
+                    ) from None
+                raise e.NotAnswering(
+                    "The service got FamGuard's request but has not answered: it may be stuck or overloaded."
                 ) from None
             except requests.exceptions.ChunkedEncodingError:
                 if attempt < last and retriable:

@@ -46,6 +46,13 @@ class TimedOut(ApiError):
     title = "The service is not answering"
 
 
+class NotAnswering(TimedOut):
+    """The service took the connection and the request, then did not answer in time (it hung, or
+    is overwhelmed): the parent's connection carried the request, and the app says so rather than
+    "You are offline" (an outside tester stopped the service: "You are offline" for a minute).
+    Retried as any timeout is."""
+
+
 class AnswerTooSlow(ApiError):
     """The service was reached and its answer began, but it was still arriving at the call's
     overall deadline (famguard.api.http_session): not the parent's connection, which carried it."""
@@ -140,7 +147,7 @@ def service_problem(exc: BaseException) -> bool:
     """Whether a failure is the service's, not the parent's connection: it answered and failed,
     or it answered before and nothing listens now (stopped or restarting). The one rule for the
     sync status, the banner and the replies that say when to try again."""
-    return kind_of(exc) is not ErrorKind.OFFLINE or isinstance(exc, ServiceStopped)
+    return kind_of(exc) is not ErrorKind.OFFLINE or isinstance(exc, ServiceStopped | NotAnswering)
 
 
 def try_again_when(exc: BaseException) -> str:

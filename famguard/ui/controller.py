@@ -403,7 +403,11 @@ class AppController(QObject):
             self.window.set_account(email, server)
             self.window.show_family()
             self.window.show_no_teen("Connecting to the service…")
-            self.window.offline_banner.show_text(f"⚠ You are offline: {message} FamGuard keeps trying.")
+            from famguard.api.errors import service_problem
+
+            # Not "offline" when the service is at fault (hung, stopped): the connection is fine.
+            offline = "" if service_problem(exc) else "You are offline: "
+            self.window.offline_banner.show_text(f"⚠ {offline}{message} FamGuard keeps trying.")
             self._resume_timer.start(RESUME_RETRY_MS)
             return
         self._resume = None

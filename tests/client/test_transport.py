@@ -209,6 +209,25 @@ def test_a_service_that_answered_before_is_said_to_have_stopped_not_to_have_a_wr
     assert not isinstance(never.value, e.ServiceStopped)
 
 
+def test_a_service_that_takes_the_request_and_never_answers_is_not_the_parents_connection() -> None:
+    """Found by an outside tester: with the service stopped (kill -STOP; its queue still takes
+    connections), the app said "You are offline". The request went out on a connection the
+    service's host accepted: the service is at fault, and said to be."""
+    import socket
+
+    from famguard.api.errors import service_problem
+
+    with socket.socket() as hung:  # listens, never accepts nor answers: a stopped process's queue
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        client = ApiClient(f"http://127.0.0.1:{hung.getsockname()[1]}", make_session(), retry=NO_WAIT,
+                           timeout=(2.0, 0.5))  # fmt: skip
+        with pytest.raises(e.TimedOut) as waited:
+            client.health()
+    assert isinstance(waited.value, e.NotAnswering) and service_problem(waited.value)
+    assert "has not answered" in waited.value.message and "offline" not in waited.value.message.lower()
+
+
 # --- code rules --------------------------------------------------------------------------------
 
 

@@ -38,6 +38,13 @@ CASES: dict[str, tuple[Callable[[], BaseException], ErrorKind, str]] = {
         ErrorKind.OFFLINE,
         "⚠ Nothing answers at 127.0.0.1 on port 8123 any more: the service has stopped or is restarting.",
     ),
+    "service not answering": (
+        lambda: api_errors.NotAnswering(
+            "The service got FamGuard's request but has not answered: it may be stuck or overloaded."
+        ),
+        ErrorKind.OFFLINE,
+        "⚠ The service got FamGuard's request but has not answered: it may be stuck or overloaded.",
+    ),
     "refused": (
         lambda: api_errors.ServerError("The service had a problem (500). Try again in a moment.", code="internal"),
         ErrorKind.REFUSED,
@@ -103,7 +110,7 @@ def test_each_error_kind_tells_the_parent_the_right_thing(qtbot, family_shown, c
     if kind is ErrorKind.OFFLINE:
         qtbot.waitUntil(lambda: window.offline_banner.isVisible(), timeout=WAIT)
         assert told in window.offline_banner.text()
-        if case == "service stopped":  # the connection was fine: not "You are offline" (an outside tester)
+        if case in ("service stopped", "service not answering"):  # not "You are offline" (outside testers)
             assert OFFLINE_WORDS not in window.offline_banner.text()
             assert "sent when the service works again" in window.offline_banner.text()
         assert not window.notice.isVisible()
