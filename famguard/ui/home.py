@@ -63,6 +63,9 @@ class HomeFacts:
     # choose): shown as set here, and said to be not sent. After an offline restart the home said
     # "Limit: 2 h a day" and "Locked now (time away)" beside "✓ On Maya's phone", which had neither.
     waiting: tuple[str, ...] = ()
+    # Settings whose change waits for the guardian's choice (another guardian changed them too):
+    # shown with the service's value, which the phone keeps until then.
+    clashing: tuple[str, ...] = ()
 
 
 # What the "Right now" line is worked out from: a change of one of them not sent yet is said there.
@@ -70,11 +73,21 @@ NOW_FIELDS = frozenset({"daily_limit_minutes", "daily_limit_overrides", "time_aw
 
 
 def waiting_words(facts: HomeFacts) -> str:
-    """ "◷ Not sent yet: Daily screen-time limit and Time away. Maya's phone keeps …", or ""."""
-    if not facts.waiting:
-        return ""
-    labels = listed([control_label(field, facts.name) for field in facts.waiting])
-    return f"◷ Not sent yet: {labels}. {facts.name}'s phone keeps the rules it had until they are sent."
+    """ "◷ Not sent yet: Daily screen-time limit and Time away. Maya's phone keeps …", and "⚠ Your
+    choice is needed: …" for a clash, or "". A clash is not "until they are sent": nothing goes
+    until the guardian chooses, which "Not sent yet" did not say (an outside tester)."""
+    parts = []
+    if facts.clashing:
+        labels = listed([control_label(field, facts.name, in_sentence=True) for field in facts.clashing])
+        one = "the one" if len(facts.clashing) == 1 else "the ones"
+        parts.append(
+            f"⚠ Your choice is needed: another guardian changed {labels} too. Choose which to keep on the "
+            f"controls page (“Change controls…”). Until then {facts.name}'s phone keeps {one} shown here."
+        )
+    if facts.waiting:
+        labels = listed([control_label(field, facts.name) for field in facts.waiting])
+        parts.append(f"◷ Not sent yet: {labels}. {facts.name}'s phone keeps the rules it had until they are sent.")
+    return "\n".join(parts)
 
 
 class HomeSection(QGroupBox):

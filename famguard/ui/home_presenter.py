@@ -15,7 +15,7 @@ near today's limit, a change made elsewhere) and `on_pending` about the requests
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -28,7 +28,7 @@ from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TimeRequest, UsageDay
 from famguard.domain.plain_text import listed
 from famguard.domain.schedule import teen_today
-from famguard.domain.sync import OPEN_STATES
+from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.domain.temporary import in_force, with_rule
 from famguard.domain.today import TeenToday, today_of
 from famguard.domain.values import format_minutes
@@ -81,6 +81,9 @@ class _Inputs:
     in_flight: frozenset[str]  # fields with a change of this guardian on its way
     rules: tuple[TemporaryRule, ...] = ()  # the teen's temporary rules, as last cached
     edits_queued: int = 0  # the controls page's changes of this teen in the outbox when it was read
+    # Fields whose change waits for the guardian's choice (another guardian changed them too):
+    # `controls` holds the service's value of these, which the phone keeps until the choice.
+    clashing: frozenset[str] = frozenset()
 
 
 class HomePresenter(Presenter):
@@ -166,13 +169,21 @@ class HomePresenter(Presenter):
         fetched once (today's limit is in them)."""
         queued = self.edits_queued(teen_id)  # before the store: a change queued after it is not in the read
         controls, states = self.sync.shown(teen_id)
+        clashing = frozenset(f for f, s in states.items() if s.state == SyncState.CONFLICT)
+        cached = self.sync.cached_controls(teen_id) if clashing else None
+        if cached is not None:
+            # What applies until the guardian chooses is the service's value, not theirs: the home
+            # said "0 min of 3 h today — 3 h left" from a clashing 2 h while the phone kept 1 h
+            # (an outside tester).
+            controls = replace(controls, **{f: getattr(cached[0], f) for f in clashing})
         return _Inputs(
             controls=controls,
             usage=self.family.cached_usage(teen_id),
             requests=self.family.cached_time_requests(teen_id),
-            in_flight=frozenset(f for f, s in states.items() if s.state in OPEN_STATES),
+            in_flight=frozenset(f for f, s in states.items() if s.state in OPEN_STATES and f not in clashing),
             rules=tuple(self.sync.trust.cached_rules(teen_id)),
             edits_queued=queued,
+            clashing=clashing,
         )
 
     def _update(self, teen_id: str, inputs: _Inputs) -> None:
@@ -257,7 +268,8 @@ class HomePresenter(Presenter):
             return
         controls = self.in_force(teen_id, self.clock()) or inputs.controls  # "the rules now": what applies
         waiting = tuple(spec.name for spec in CONTROLS if spec.name in inputs.in_flight)
-        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, controls, today, waiting))
+        clashing = tuple(spec.name for spec in CONTROLS if spec.name in inputs.clashing)
+        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, controls, today, waiting, clashing))
         self.window.show_teen_page()
 
     # --- news ----------------------------------------------------------------------------------

@@ -608,6 +608,25 @@ def _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked):
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_the_home_shows_what_applies_during_a_clash_and_that_a_choice_is_needed(
+    qtbot, launch, live_server, proxy, guardian, linked
+):
+    """Found by an outside tester: during a clash the home said the guardian's unsent value as
+    today's truth ("0 min of 3 h today — 3 h left" while the phone kept 2 h), and "Not sent yet
+    … until they are sent", as if it would go by itself. It shows the service's value, which the
+    phone keeps, and says a choice is needed."""
+    controller, _page, _dialog = _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked)
+    home = controller.window.ensure_home_page()
+    controller.window.show_page("home")
+    waiting = find(home, QWidget, "homeWaitingText")
+    qtbot.waitUntil(lambda: waiting.text().startswith("⚠ Your choice is needed"), timeout=WAIT)
+    assert "another guardian changed who can see liked videos too. Choose which to keep" in waiting.text()
+    assert "Not sent yet" not in waiting.text()
+    rules = find(home, QWidget, "homeRules_privacy").text()
+    assert "liked videos: Everyone" in rules and "(not sent yet)" not in rules  # Alex's, which applies
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_a_clash_put_away_with_escape_can_be_chosen_again_and_a_new_value_settles_it(
     qtbot, launch, live_server, proxy, guardian, linked
 ):
