@@ -933,10 +933,17 @@ class KeywordEditor(Editor):
         row = self.list.currentRow()
         words = list(self._value or ())
         if not 0 <= row < len(words):
-            self.say("✗ Select a keyword to remove first.")  # said aloud, as a refusal is
+            # The word typed in the box, when it is in the list: "#diet" typed and Remove said
+            # "Select a keyword to remove first" (a support agent demoing).
+            typed = kept_keyword(self.edit.text()).casefold()
+            row = next((i for i, word in enumerate(words) if typed and word.casefold() == typed), -1)
+        if not 0 <= row < len(words):
+            self.say("✗ Select a keyword, or type one in the list, to remove it.")  # said aloud, as a refusal is
             return
+        typed_removed = not 0 <= self.list.currentRow() < len(words)
         del words[row]
-        self._emit(tuple(words))
+        if self._emit(tuple(words)) and typed_removed:
+            self.edit.clear()
 
 
 def _keywords_in(text: str) -> list[str]:

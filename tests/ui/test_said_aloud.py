@@ -423,7 +423,7 @@ def test_another_teen_chosen_from_a_page_is_said(qtbot, launch, said) -> None:
 
 
 def test_remove_with_nothing_selected_is_said(qtbot, built_page, said) -> None:
-    """ "Select a keyword to remove first." was only visible (an outside tester, by ear)."""
+    """ "Select a keyword…" was only visible (an outside tester, by ear)."""
     from PySide6.QtWidgets import QListWidget, QPushButton
 
     from famguard.domain.controls import defaults_for_age
@@ -432,7 +432,7 @@ def test_remove_with_nothing_selected_is_said(qtbot, built_page, said) -> None:
     find(built_page, QListWidget, "keywordList").setCurrentRow(-1)
     said.clear()
     qtbot.mouseClick(find(built_page, QPushButton, "keywordRemove"), Qt.MouseButton.LeftButton)
-    assert said == [("Select a keyword to remove first.", True)]
+    assert said == [("Select a keyword, or type one in the list, to remove it.", True)]
 
 
 def test_news_joined_under_a_notice_is_said_alone(qtbot, said) -> None:

@@ -271,6 +271,25 @@ def test_keywords_are_added_from_the_keyboard_and_removed(qtbot, page: ControlsP
     assert removed.args[1:] == ["keyword_filters", ()]
 
 
+def test_a_keyword_typed_is_removed_with_nothing_selected(qtbot, page: ControlsPage) -> None:
+    """Found by a support agent: "#diet" typed (already in the list) and Remove said "Select a
+    keyword to remove first"."""
+    from famguard.domain.controls import defaults_for_age
+
+    page.update_controls(defaults_for_age(14, "Europe/London").replace(keyword_filters=("#diet", "vape")))
+    find(page, QListWidget, "keywordList").setCurrentRow(-1)
+    edit = find(page, QLineEdit, "keywordEdit")
+    qtbot.keyClicks(edit, " #DIET ")
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as removed:
+        qtbot.mouseClick(find(page, QPushButton, "keywordRemove"), Qt.MouseButton.LeftButton)
+    assert removed.args[1:] == ["keyword_filters", ("vape",)]
+    assert edit.text() == ""  # done with
+    qtbot.keyClicks(edit, "tiktok")  # not in the list: nothing removed, and said
+    with qtbot.assertNotEmitted(page.change_requested):
+        qtbot.mouseClick(find(page, QPushButton, "keywordRemove"), Qt.MouseButton.LeftButton)
+    assert page.editor("keyword_filters").message.text().startswith("✗ Select a keyword, or type one")
+
+
 def test_time_away_blocks_and_quiet_hours(qtbot, page: ControlsPage) -> None:
     with qtbot.waitSignal(page.change_requested, timeout=1000) as added:
         qtbot.mouseClick(find(page, QPushButton, "timeAwayAdd"), Qt.MouseButton.LeftButton)
