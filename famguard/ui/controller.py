@@ -567,7 +567,7 @@ class AppController(QObject):
         session = self.session
         from famguard.ui.dialogs import confirm_sign_out
 
-        if session is None or not confirm_sign_out(self.window, unsent):
+        if session is None or not confirm_sign_out(self.window, unsent, demo=self.demo_env is not None):
             self.window.return_focus()
             return
         self._close_family()

@@ -194,9 +194,24 @@ def confirm_quit(parent: QWidget, unsent: UnsentSummary) -> bool:
     return box.clickedButton() is quit_button
 
 
-def confirm_sign_out(parent: QWidget, unsent: UnsentSummary) -> bool:
-    """Ask before signing out; warn when changes have not reached the service yet."""
+def confirm_sign_out(parent: QWidget, unsent: UnsentSummary, *, demo: bool = False) -> bool:
+    """Ask before signing out; warn when changes have not reached the service yet. In the demo,
+    signing out ends it, and says so: it quietly closed the practice family (a support agent)."""
     lost = "it will be lost" if unsent.count == 1 else "they will be lost"
+    if demo:
+        box, sign_out = safe_question(
+            parent,
+            "signOutDialog",
+            "FamGuard — End the demo",
+            "Sign out and end the demo?",
+            "The practice family and everything done with it go. “Try the demo” on the welcome screen "
+            "starts it again as it began.",
+            "&End the demo",
+            "&Stay in the demo",
+            icon=QMessageBox.Icon.Question,
+        )
+        box.exec()
+        return box.clickedButton() is sign_out
     box, sign_out = safe_question(
         parent,
         "signOutDialog",

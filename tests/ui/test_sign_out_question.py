@@ -41,3 +41,15 @@ def _ask(qtbot, unsent: UnsentSummary) -> tuple[str, str, bool]:
 )
 def test_the_question_agrees_with_its_count_and_enter_stays_signed_in(qtbot, unsent, text, informative) -> None:
     assert _ask(qtbot, unsent) == (text, informative, False)
+
+
+def test_in_the_demo_the_question_says_signing_out_ends_the_demo(qtbot) -> None:
+    """Found by a support agent: "Sign out of FamGuard on this computer?" and the practice family
+    was gone, the welcome screen in its place."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    asked = answer_next_question(qtbot)  # Enter
+    assert confirm_sign_out(parent, UnsentSummary(), demo=True) is False  # Enter stays in the demo
+    ((text, informative),) = asked
+    assert text == "Sign out and end the demo?"
+    assert informative.startswith("The practice family and everything done with it go.")
