@@ -92,7 +92,7 @@ class UsageChart:
 
     def summary(self, teen_name: str) -> str:
         """The period in words, under the chart and for screen readers."""
-        spans = {1: "today", 7: "this week (the last 7 days)"}
+        spans = {1: "today"}  # "this week (the last 7 days)" said it twice (a support agent)
         span = spans.get(self.period, f"in the last {self.period} days")
         if not self.reported_days:
             return f"No screen-time figures for {teen_name} {span} yet."

@@ -244,7 +244,8 @@ class HomePresenter(Presenter):
             self.on_news(
                 News.NEAR_LIMIT,
                 f"{name} has reached today's limit" if state == "reached" else f"{name} is near today's limit",
-                f"{name} has used {today.usage_words()}.",
+                # Not "…limit reached" again after a title that says so (a support agent).
+                f"{name} has used {today.usage_words().removesuffix(' — limit reached')}.",
                 about,
             )
 

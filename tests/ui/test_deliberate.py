@@ -433,7 +433,7 @@ def test_a_limit_already_passed_is_told_as_reached_not_as_near(qtbot, launch, li
     qtbot.waitUntil(lambda: "limit reached" in home.today_text(), timeout=WAIT)
     qtbot.waitUntil(lambda: any(kind == "near_limit" for kind, *_ in controller.alerts.shown), timeout=WAIT)
     told = [(title, text) for kind, title, text in controller.alerts.shown if kind == "near_limit"]
-    assert told == [("Maya has reached today's limit", "Maya has used 1 h 15 min of 1 h today — limit reached.")]
+    assert told == [("Maya has reached today's limit", "Maya has used 1 h 15 min of 1 h today.")]
 
 
 @pytest.mark.usefixtures("real_keyring")
@@ -597,7 +597,7 @@ def test_near_the_limit_gives_way_to_reached_and_goes_when_no_longer_so(
 
     # The new limit used up: news again (the re-tester heard nothing when the time given ran out).
     in_background(lambda: teen.api.report_usage(today, 121)).join()
-    reached_again = "⚠ Maya has reached today's limit. Maya has used 2 h 1 min of 2 h today — limit reached."
+    reached_again = "⚠ Maya has reached today's limit. Maya has used 2 h 1 min of 2 h today."
     qtbot.waitUntil(lambda: window.notice.isVisible() and window.notice.text() == reached_again, timeout=WAIT)
 
 
