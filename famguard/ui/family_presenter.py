@@ -539,6 +539,8 @@ class FamilyPresenter(Presenter):
 
     def _gone(self, teen_id: str, name: str, by_me: bool) -> None:
         self.home.forget(teen_id)
+        if self._guardian_requests is not None:
+            self._guardian_requests.section.forget(teen_id)
         if self._asked is not None and (about := self._asked.gone(teen_id)):
             self._settled(about)  # "You are now a guardian of Maya", kept in the notice bar: no longer so
         page = self.window.controls_page

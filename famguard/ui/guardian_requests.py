@@ -64,6 +64,14 @@ class GuardianRequestsSection(HomeSection):
             self.show_requests(facts.teen_id, facts.name, [], "", datetime.now().astimezone())
             self.say("")
 
+    def forget(self, teen_id: str) -> None:
+        """The teen is no longer linked: how the last answer about them went is no longer so. Linked
+        again, the home still said "✓ “Jordan” is now a guardian of Maya" beside "Guardians: you"
+        (an outside tester)."""
+        if teen_id == self.teen_id:
+            self.show_requests("", "", [], "", datetime.now().astimezone())
+            self.say("")
+
     def show_requests(
         self, teen_id: str, teen_name: str, requests: list[GuardianRequest], my_name: str, now: datetime
     ) -> None:

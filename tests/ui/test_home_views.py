@@ -156,6 +156,23 @@ def _both_kinds_of_guardian_question(window: MainWindow) -> None:
     assert section.isVisible() and panel.isVisible()
 
 
+def test_how_an_answer_went_goes_when_the_teen_is_no_longer_linked(window: MainWindow) -> None:
+    """Found by an outside tester: linked again, Maya's home still said "✓ “Jordan” is now a
+    guardian of Maya" beside "Guardians: you" (Jordan had gone with the link that ended)."""
+    from famguard.ui.guardian_requests import GuardianRequestsSection
+
+    section = window.ensure_home_page().section(GuardianRequestsSection)
+    section.show_requests("t1", "Maya", [], "Sam Guardian", NOW)
+    section.say("✓ “Jordan” is now a guardian of Maya. Every change they make is in the history.")
+    QApplication.processEvents()
+    assert section.isVisible()
+    section.forget("t2")  # another teen: nothing to do with Maya's
+    assert section.isVisible() and "Jordan" in section.text()
+    section.forget("t1")
+    QApplication.processEvents()
+    assert not section.isVisible() and "Jordan" not in section.text()
+
+
 def test_mnemonics_are_unique_on_the_home_and_on_the_controls_page_and_work(qtbot, window: MainWindow) -> None:
     _both_kinds_of_guardian_question(window)  # their buttons are on the family screen too
     bar = [re.search(r"&(.)", a.text()).group(1).lower() for a in window.menuBar().actions()]
