@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import shiboken6
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QPaintEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QScrollArea
@@ -270,6 +279,50 @@ class KeysFollowTheView(QObject):
         super().__init__(area)
         self.area = area
         area.verticalScrollBar().valueChanged.connect(self._scrolled)
+        area.installEventFilter(self)
+
+    TAB, BACKTAB = 0x01000001, 0x01000002  # Qt.Key.Key_Tab, Key_Backtab
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Tab from the page itself goes to the first control in sight (Shift+Tab: the last), not
+        to the first of the page: Page Down to "Comments", then Tab, went back to the top's "Learn
+        more" (a support agent)."""
+        if watched is not self.area or event.type() != QEvent.Type.KeyPress:
+            return False
+        key = cast(QKeyEvent, event).key()
+        if key not in (self.TAB, self.BACKTAB) or not self.area.hasFocus():
+            return False
+        in_sight = self._in_sight()
+        if not in_sight:
+            return False
+        from PySide6.QtCore import Qt
+
+        target = in_sight[0] if key == self.TAB else in_sight[-1]
+        group = target.group() if isinstance(target, QAbstractButton) else None
+        checked = group.checkedButton() if group is not None else None
+        if checked is not None:
+            target = checked  # a group of choices is one Tab stop, at the one set
+        target.setFocus(Qt.FocusReason.TabFocusReason if key == self.TAB else Qt.FocusReason.BacktabFocusReason)
+        return True
+
+    def _in_sight(self) -> list[QWidget]:
+        """The page's controls Tab reaches, in their Tab order, that are in sight now."""
+        from PySide6.QtCore import QRect
+
+        body, viewport = self.area.widget(), self.area.viewport()
+        found: list[QWidget] = []
+        if body is None:
+            return found
+        tab_focus = 0x1  # Qt.FocusPolicy.TabFocus
+        widget = self.area.nextInFocusChain()
+        while widget is not None and widget is not self.area and len(found) < 500:
+            if body.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled():
+                if widget.focusPolicy().value & tab_focus:
+                    seen = QRect(widget.mapTo(viewport, widget.rect().topLeft()), widget.size())
+                    if viewport.rect().intersects(seen):
+                        found.append(widget)
+            widget = widget.nextInFocusChain()
+        return found
 
     def _scrolled(self, _value: int) -> None:
         from PySide6.QtCore import QRect, Qt

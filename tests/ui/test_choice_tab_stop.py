@@ -46,3 +46,32 @@ def test_after_a_choice_is_made_tab_lands_on_it(qtbot, built_page: ControlsPage)
     qtbot.waitUntil(before.hasFocus, timeout=2000)
     qtbot.keyClick(before, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is two_hours
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Tab, Qt.Key.Key_Backtab])
+def test_tab_after_the_page_scrolled_goes_to_a_control_in_sight(qtbot, built_page: ControlsPage, key) -> None:
+    """Found by a support agent: Page Down to "Comments", then Tab, went back to the top of the
+    page ("Learn more" of the time zone) and scrolled there. From the page itself (where the
+    keyboard goes when the view scrolls away from the focused control) Tab goes to the first
+    control in sight, Shift+Tab to the last; a group of choices at the one set."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QScrollArea
+
+    page = built_page
+    scroll = page.findChild(QScrollArea, "controlsScroll")
+    page.resize(900, 500)
+    comments = page.findChild(QWidget, "comments_friends")
+    scroll.ensureWidgetVisible(page.findChild(QWidget, "learnMore_comments"), 0, 0)
+    scroll.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    qtbot.waitUntil(scroll.hasFocus, timeout=2000)
+    top = scroll.verticalScrollBar().value()
+    assert top > 0 and comments is not None
+    qtbot.keyClick(scroll, key)
+    focus = QApplication.focusWidget()
+    viewport = scroll.viewport()
+    assert focus is not None and scroll.widget().isAncestorOf(focus)
+    seen = QRect(focus.mapTo(viewport, focus.rect().topLeft()), focus.size())
+    assert viewport.rect().intersects(seen), focus.objectName()
+    assert scroll.verticalScrollBar().value() >= top - 40  # the view stays about where it was
+    if isinstance(focus, QRadioButton):
+        assert focus.isChecked()  # a group of choices: at the one set
