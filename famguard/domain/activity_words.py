@@ -48,7 +48,7 @@ class HistoryLine:
 
     def text(self) -> str:
         """All of it in one line (screen readers, copying)."""
-        parts = [self.headline, self.change, f"by {self.who}", self.when]
+        parts = [self.headline, self.change, f"by {'you' if self.who == YOU else self.who}", self.when]
         return " · ".join(p for p in parts if p)
 
 

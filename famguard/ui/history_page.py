@@ -175,10 +175,25 @@ class HistoryDelegate(QStyledItemDelegate):
             tail = " · ".join(p for p in (line.who, line.when) if p)
             room = width - plain.horizontalAdvance(f" · {tail}")
             if line.change and room > plain.horizontalAdvance("…") * 3:
-                detail = f"{plain.elidedText(line.change, _ELIDE_RIGHT, room)} · {tail}"
+                detail = f"{self._change_fitted(line.change, plain, room)} · {tail}"
             else:
                 detail = plain.elidedText(detail, _ELIDE_RIGHT, width)
         return headline, detail
+
+    @staticmethod
+    def _change_fitted(change: str, plain: QFontMetrics, room: int) -> str:
+        """Before → after in `room` pixels: the value before is shortened first, the value now
+        kept whole while it fits — "… → Mon, Tue, Wed, T…" cut off the new block, the part the
+        parent looks for (a support agent)."""
+        before, arrow, after = change.partition(" → ")
+        if not arrow or plain.horizontalAdvance(change) <= room:
+            return plain.elidedText(change, _ELIDE_RIGHT, room)
+        left = room - plain.horizontalAdvance(f" → {after}")
+        if left >= plain.horizontalAdvance("…") * 4:
+            return f"{plain.elidedText(before, _ELIDE_RIGHT, left)} → {after}"
+        # The value now does not fit whole: a short value before stays ("None → #diet, …").
+        before = before if plain.horizontalAdvance(before) <= room // 3 else "…"
+        return f"{before} → " + plain.elidedText(after, _ELIDE_RIGHT, room - plain.horizontalAdvance(f"{before} → "))
 
     def helpEvent(  # noqa: N802 - Qt's name
         self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: Index

@@ -32,3 +32,19 @@ def test_a_long_entry_keeps_who_and_when_and_ends_in_an_ellipsis(qtbot) -> None:
     assert detail.startswith("None → #diet") and "…" in detail
     # Room enough: the words as they are.
     assert delegate.texts(line, font, 2000) == (line.headline, line.detail)
+
+
+def test_the_value_now_is_kept_whole_before_the_value_before(qtbot) -> None:
+    """Found by a support agent: a second time-away block read "Mon, Tue, Wed, Thu, Sun: 22:00–07:00
+    (into the next morning) → Mon, Tue, Wed, T…": the new block, what the parent looks for, was
+    cut off. The value before is shortened first."""
+    delegate = HistoryDelegate()
+    font = QFont()
+    before = "Mon, Tue, Wed, Thu, Sun: 22:00–07:00 (into the next morning)"
+    after = f"{before}; Sat: 10:00–12:00"
+    line = HistoryLine(2, "You changed time away", f"{before} → {after}", "You", "Mon 7 Dec 2026, 15:20")
+    width = QFontMetrics(font).horizontalAdvance(f"Mon, Tue, W… → {after} · You · Mon 7 Dec 2026, 15:20") + 4
+    _headline, detail = delegate.texts(line, font, width)
+    assert QFontMetrics(font).horizontalAdvance(detail) <= width
+    assert detail.endswith(f" → {after} · You · Mon 7 Dec 2026, 15:20") and detail.startswith("Mon, Tue")
+    assert "by you" in line.text() and "by You" not in line.text()  # the tooltip's words
