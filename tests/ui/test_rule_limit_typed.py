@@ -115,7 +115,7 @@ def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, 
     qtbot.wait(300)  # a save would be on its way by now
     assert dialog.isVisible()
     assert dialog.problems.text() == (
-        "✗ Time away: “24:00” is not a time: type hours 00–23 and minutes 00–59, as 21:30. It is as it was."
+        "✗ Time away: “24:00” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm). It is as it was."
     )
     assert box.time().toString("HH:mm") == "22:00"
     assert list(trust.cached.rules) == rules_before
