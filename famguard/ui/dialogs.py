@@ -71,7 +71,9 @@ class ConflictDialog(QDialog):
         whose = f"{teen_name}'s " if teen_name and label == SPECS[field].label else ""
         title = heading(f"⚠ {who} also changed {whose}“{label}”", "conflictTitle", 1.15)
         explanation = wrapping_label(
-            f"{who} changed this setting on {describe_when(when)}, while your change was on its way. "
+            # Not "while your change was on its way": a change made offline before theirs was not
+            # on its way then, nor one made while this guardian was not linked (an outside tester).
+            f"{who} changed this setting on {describe_when(when)}, before your change reached the service. "
             "Nothing has been overwritten. Choose which value should apply.",
             "conflictExplanation",
         )

@@ -473,6 +473,8 @@ def test_conflict_dialog_shows_both_values_and_who(qtbot, button: str, choice: s
     # The teen by name, once: "Alex also changed “Comments on Maya's videos”", not "Maya's “…your teen's…”".
     assert find(dialog, QWidget, "conflictTitle").text() == "⚠ Alex also changed “Comments on Maya's videos”"
     assert "Alex" in find(dialog, QWidget, "conflictExplanation").text()
+    # Not "while your change was on its way": one made offline, before theirs, was not (an outside tester).
+    assert "before your change reached the service" in find(dialog, QWidget, "conflictExplanation").text()
     qtbot.mouseClick(find(dialog, QPushButton, button), Qt.MouseButton.LeftButton)
     assert dialog.choice == choice
 
