@@ -108,7 +108,9 @@ class TrustPresenter(Presenter):
             self.track(page.rules.remove_requested, self.end_rule)
             self.track(page.rules.remove_planned_requested, self.remove_planned_rule)
             self.track(page.rules.change_planned_requested, self.change_planned_rule)
-            self.track(page.controls_requested, self.window.show_teen_page)
+            # The controls page itself: show_teen_page keeps whichever page is showing, so the
+            # button did nothing (a support agent).
+            self.track(page.controls_requested, lambda: self.window.show_page(CONTROLS_PAGE))
             self._render()
         return self._page
 

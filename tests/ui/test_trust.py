@@ -297,3 +297,19 @@ def test_an_overlapping_rule_is_refused_in_days_and_the_dialog_grows_to_show_why
     for box in (dialog.name, dialog.starts, dialog.ends, dialog.limit):
         assert box.height() >= box.minimumSizeHint().height()  # none squeezed
     dialog.reject()
+
+
+def test_show_the_controls_on_the_phone_page_opens_the_controls(qtbot, launch):
+    """Found by a support agent: "Show the controls" on the phone and rules page (Ctrl+5) did
+    nothing, by click, double click or Alt+C."""
+    from famguard.ui.main_window import CONTROLS_PAGE, PHONE_PAGE
+
+    controller, window, _panel = demo_with_phone(qtbot, launch)
+    _select_maya(qtbot, controller)
+    trust_page = controller.family.trust.page
+    window.show_page(PHONE_PAGE)
+    qtbot.waitUntil(lambda: trust_page.isVisible() and window.current_page() == PHONE_PAGE, timeout=WAIT)
+    qtbot.mouseClick(find(trust_page, QPushButton, "showControlsButton"), Qt.MouseButton.LeftButton)
+    controls = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: controls.isVisible() and window.current_page() == CONTROLS_PAGE, timeout=WAIT)
+    assert controls.title.text().startswith("Maya")
