@@ -715,6 +715,11 @@ class ControlsPage(QWidget):
             self._refresh_undo()
 
     def set_field_state(self, field: str, state: SyncState, message: str | None = None) -> None:
+        if state == SyncState.CONFLICT and any(entry[0] == field for entry in self._undo):
+            # A clash is chosen in its question ("Choose…"), not undone: Undo during it sent the
+            # older value over the other guardian's, unasked, and the clash was gone (an outside tester).
+            self._undo = [entry for entry in self._undo if entry[0] != field]
+            self._refresh_undo()
         self._messages[field] = message
         with self._holding_still():
             self.rows[field].set_state(state, held=self._held, message=message)

@@ -627,6 +627,20 @@ def test_the_home_shows_what_applies_during_a_clash_and_that_a_choice_is_needed(
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_undo_is_not_offered_for_a_setting_in_a_clash(qtbot, launch, live_server, proxy, guardian, linked):
+    """Found by an outside tester: with the clash question put away, Undo was still offered and
+    pressed, it set the guardian's older value over the other's, unasked — the clash gone, the row
+    "✓ saved"."""
+    controller, page, _dialog = _clash_put_away(qtbot, launch, live_server, proxy, guardian, linked)
+    assert page.field_status("liked_videos").startswith("⚠ Alex also changed it")
+    assert "liked videos" not in page.undo_text().lower()
+    page.undo()  # Ctrl+Z: nothing of this setting to undo
+    qtbot.wait(500)
+    assert linked.api.my_controls().controls.liked_videos.value == "everyone"  # Alex's, as it was
+    assert page.field_status("liked_videos").startswith("⚠ Alex also changed it")
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_a_clash_put_away_with_escape_can_be_chosen_again_and_a_new_value_settles_it(
     qtbot, launch, live_server, proxy, guardian, linked
 ):
