@@ -612,18 +612,12 @@ class TimeBox(QTimeEdit):
             self._before = self.time()
         after = self._typed[-1:]
         if letter in "ap" and after.isdigit() and not self._refused:
-            time = self.time()
-            if not any(mark in self._typed for mark in ":."):  # "7pm": the hour alone, at :00
-                time = QTime(time.hour(), 0)
-            hour = time.hour()
-            if hour > 12:
-                self._refused = True  # "19pm", "14am"
-            elif letter == "p" and hour < 12:
-                self.setTime(time.addSecs(12 * 3600))
-            elif letter == "a" and hour == 12:
-                self.setTime(time.addSecs(-12 * 3600))
+            clock = _twelve_hour_clock(self._typed)
+            if clock is None:
+                self._refused = True  # "19pm", "14am", "7:75pm"
             else:
-                self.setTime(time)
+                hour, minute = clock
+                self.setTime(QTime(hour % 12 + (12 if letter == "p" else 0), minute))
         elif not (letter == "m" and after in ("a", "p")):
             self._refused = True
         self._typed += letter
@@ -634,6 +628,20 @@ class TimeBox(QTimeEdit):
         if refused and before is not None:
             self.setTime(before)
             self.typing_refused.emit(typed)
+
+
+def _twelve_hour_clock(typed: str) -> tuple[int, int] | None:
+    """The hour (1-12) and minutes of a time typed before "am"/"pm", as a parent writes it: "7",
+    "930", "1030", "9:30", "9.30", "7:5" (7:05). None when it is not one. Read from what was typed,
+    not from Qt's box: "930pm" was saved as 21:00 and "7:5pm" as 19:00 (an outside tester)."""
+    hours, mark, minutes = typed.replace(".", ":").partition(":")
+    if not mark:
+        digits = hours
+        hours, minutes = (digits, "") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    if not hours.isdigit() or (minutes and not minutes.isdigit()) or len(hours) > 2 or len(minutes) > 2:
+        return None
+    hour, minute = int(hours), int(minutes or 0)
+    return (hour, minute) if 1 <= hour <= 12 and minute < 60 else None
 
 
 def time_box(object_name: str, accessible: str, text: str) -> TimeBox:
