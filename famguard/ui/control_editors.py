@@ -694,11 +694,23 @@ class TimeAwayEditor(Editor):
         layout.addWidget(self.message)
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
+        # A refused time and then "Add block" at once added a block with the time put back, and
+        # the refusal went unseen (a support agent): the click that left the box adds nothing.
+        self._refusal_pending = False  # said, not yet followed by a time taken
+        self._refused_now = False  # said by the box being left now (its editingFinished follows)
         for box in (self.start_edit, self.end_edit):
             box.typing_refused.connect(self._typing_refused)
+            box.editingFinished.connect(self._box_left)
 
     def _typing_refused(self, typed: str) -> None:
+        self._refusal_pending = self._refused_now = True
         self.say(f"✗ “{typed}” {NOT_A_TIME}.")
+
+    def _box_left(self) -> None:
+        if self._refused_now:
+            self._refused_now = False
+        else:
+            self._refusal_pending = False  # a time taken since
 
     def _new_block_as_first_offered(self) -> None:
         for day, check in self.day_checks.items():
@@ -721,6 +733,9 @@ class TimeAwayEditor(Editor):
         self.say("")
 
     def _add(self) -> None:
+        if self._refusal_pending:
+            self._refusal_pending = False  # the refusal stays said; a second click adds what is shown
+            return
         days = tuple(d for d in WEEKDAYS if self.day_checks[d].isChecked())
         start, end = _clock(self.start_edit), _clock(self.end_edit)
         if not days:

@@ -179,3 +179,27 @@ def test_quiet_hours_ending_when_they_start_are_refused_in_words_and_not_set(qtb
     qtbot.waitUntil(lambda: page.field_status("quiet_hours").startswith("✓ saved"), timeout=WAIT)
     assert not message.isVisible()
     assert (page.editor("quiet_hours").value().start, page.editor("quiet_hours").value().end) == ("21:00", "07:30")
+
+
+def test_add_block_right_after_a_refused_time_adds_nothing_and_the_refusal_stays(qtbot, built_page) -> None:
+    """Found by a support agent: "25:99" typed in the new block's "to", then a click on "Add block":
+    the box took its old time back and a block was added with it, unsaid. The click that leaves
+    the box adds nothing; the refusal stays said."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    page = built_page
+    end = find(page, QTimeEdit, "timeAwayEnd")
+    page.findChild(QScrollArea, "controlsScroll").ensureWidgetVisible(end)
+    end.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(end.hasFocus, timeout=WAIT)
+    qtbot.keyClick(end, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(end, "25:99")
+    add = find(page, QPushButton, "timeAwayAdd")
+    with qtbot.assertNotEmitted(page.change_requested):
+        qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+        qtbot.wait(100)
+    assert not end.hasFocus()
+    assert find(page, QLabel, "timeAwayMessage").text().startswith("✗ “25:99” is not a time")
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as added:  # a second click: the time shown
+        qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert added.args[1] == "time_away"
