@@ -590,6 +590,13 @@ class SyncEngine:
             once("usage", lambda: self.family.refresh_usage(t))  # each day's limit, as the chart draws it
         elif event.type in ("pairing_confirmed", "link_ended", "teen_turned_16"):  # the teen's age is in the list
             once("teens", self.family.refresh_teens, None)
+            if event.type != "teen_turned_16" and teen and self.store.teen(teen) is not None:
+                # A link ended and made again while the app was closed (both in this batch): the teen
+                # never left the list, so the controls, phone and rules cached under the old link
+                # stayed ("Limit: 40 min", "✓ On Maya's phone" while the service had 2 h: a re-tester).
+                once("controls", lambda: self.refresh_controls(t))
+                once("phone", lambda: self.trust.refresh_phone(t))
+                once("rules", lambda: self.trust.refresh_rules(t))
             if event.type == "pairing_confirmed" and teen and self._joined_by_another(event.data):
                 with self._joined_lock:
                     self._joined.append((teen, str(event.data.get("guardian") or "")))

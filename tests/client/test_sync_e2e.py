@@ -107,6 +107,33 @@ def test_a_teen_linked_again_shows_the_controls_of_now_not_those_cached_before(l
     session.close()
 
 
+def test_a_teen_unlinked_and_linked_again_while_the_app_was_closed_shows_the_controls_of_now(
+    live_server: str,
+) -> None:
+    """Found by a re-tester: the app closed, Maya unlinked and paired again, and the limit changed
+    meanwhile. At the next start the events said both (the link ended, the link made): the list
+    read again still had Maya, so nothing cached under the old link was read again — "Limit: 40
+    min" and "✓ On Maya's phone" while the service had 2 h."""
+    g, address = guardian(live_server)
+    t = teen(live_server, age=14)
+    teen_id = pair(g, t)
+    session = sign_in(live_server, address)
+    session.sync.pull_once()  # the cursor, as a running app keeps it
+    before = session.sync.cached_controls(teen_id)
+    assert before is not None and before[0].daily_limit_minutes != 120
+    t.unlink(teen_id)  # while the app is closed (nothing pulled)
+    alex, _ = guardian(live_server, "Alex")
+    assert pair(alex, t) == teen_id  # Alex first, and changes the limit while Sam is not linked
+    current = alex.get_controls(teen_id)
+    alex.patch_controls(teen_id, {"daily_limit_minutes": 120}, if_match=current.etag)
+    assert pair(g, t, approver=alex) == teen_id
+    while session.sync.pull_once():  # the next start's events
+        pass
+    cached = session.sync.cached_controls(teen_id)
+    assert cached is not None and cached[0].daily_limit_minutes == 120
+    session.close()
+
+
 def test_age_rules_are_checked_before_anything_is_queued(live_server: str) -> None:
     g, address = guardian(live_server)
     teen_id = pair(g, teen(live_server, age=14))
