@@ -953,17 +953,21 @@ class KeywordEditor(Editor):
         return new
 
     def _remove(self) -> None:
-        row = self.list.currentRow()
         words = list(self._value or ())
+        # The word typed in the box, when it is in the list, before the one selected: "#diet" typed
+        # and Remove said "Select a keyword to remove first", or removed the "#prank" selected
+        # earlier (a support agent demoing, then a re-tester).
+        typed = kept_keyword(self.edit.text()).casefold()
+        row = next((i for i, word in enumerate(words) if typed and word.casefold() == typed), -1)
+        typed_removed = row >= 0
+        if not typed_removed:
+            row = self.list.currentRow()
         if not 0 <= row < len(words):
-            # The word typed in the box, when it is in the list: "#diet" typed and Remove said
-            # "Select a keyword to remove first" (a support agent demoing).
-            typed = kept_keyword(self.edit.text()).casefold()
-            row = next((i for i, word in enumerate(words) if typed and word.casefold() == typed), -1)
-        if not 0 <= row < len(words):
-            self.say("✗ Select a keyword, or type one in the list, to remove it.")  # said aloud, as a refusal is
+            if typed:
+                self.say(f"✗ “{harmless(kept_keyword(self.edit.text()))}” is not in the list, so nothing was removed.")
+            else:
+                self.say("✗ Select a keyword, or type one in the list, to remove it.")  # said aloud, as a refusal is
             return
-        typed_removed = not 0 <= self.list.currentRow() < len(words)
         del words[row]
         if self._emit(tuple(words)) and typed_removed:
             self.edit.clear()

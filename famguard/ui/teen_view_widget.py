@@ -131,7 +131,11 @@ class TeenViewWidget(QWidget):
 
 
 def earlier_words(earlier: int) -> str:
-    return f"Older changes: {earlier}{' or more' if earlier >= EARLIER_COUNTED else ''}, in the change history."
+    """After the latest changes: how many older ones, exactly while all were given ("12 or more"
+    was vague, and "in the change history" was addressed to a teen who has none: a re-tester)."""
+    if earlier >= EARLIER_COUNTED:
+        return "And older changes, not listed here."
+    return f"And {earlier} older change{'s' if earlier > 1 else ''}, not listed here."
 
 
 def _logged(at: datetime, words: str) -> str:
