@@ -94,7 +94,7 @@ def test_an_address_saved_in_the_demo_is_the_one_the_next_sign_in_offers(qtbot, 
     qtbot.mouseClick(find(dialog, QPushButton, "prefSave"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Preferences saved" in window.notice.text(), timeout=WAIT)
 
-    answer_next_question(qtbot, "Sign out")
+    answer_next_question(qtbot, "End the demo")  # signing out ends the demo, and says so
     window.sign_out_action.trigger()
     qtbot.waitUntil(lambda: window.current_screen() == "welcomeView", timeout=WAIT)
     qtbot.mouseClick(find(window, QPushButton, "signInChoice"), Qt.MouseButton.LeftButton)
