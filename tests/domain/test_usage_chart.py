@@ -31,8 +31,7 @@ def test_seven_days_end_on_the_teens_today_with_each_days_limit_and_the_days_ove
     assert chart.days[5].extra == 30 and chart.days[5].limit == 90
     assert chart.total == 376 and chart.average == 54
     assert chart.summary("Maya") == (
-        "Maya used the app for 6 h 16 min in the last 7 days: 54 min a day on average; "
-        "over the limit on 2 of 7 days."
+        "Maya used the app for 6 h 16 min in the last 7 days: 54 min a day on average; over the limit on 2 of 7 days."
     )
 
 

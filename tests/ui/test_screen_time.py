@@ -54,8 +54,7 @@ def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
     assert chart.days[-1].today and chart.days[-1].extra == 30
     assert [d.over for d in chart.days] == [False, False, True, False, True, True, False]
     assert page.summary.text() == (
-        "Maya used the app for 6 h 16 min in the last 7 days: 54 min a day on average; "
-        "over the limit on 3 of 7 days."
+        "Maya used the app for 6 h 16 min in the last 7 days: 54 min a day on average; over the limit on 3 of 7 days."
     )
 
     # The keyboard reads each day's exact figures (today is selected first).
