@@ -54,6 +54,9 @@ REFRESHES_PER_HOUR = 120
 # How long after a refresh token's use a try again with its retry key is still taken as the same
 # client's (its answer lost on the way): a hung service answers its queue when it is back.
 RETRY_WINDOW = timedelta(minutes=10)
+# A refresh token's `used_with` once the pair it belongs to was withdrawn by a try again (never a
+# SHA-256 in hex, which the keys' are): presenting it is reuse.
+WITHDRAWN = "withdrawn"
 REFRESH_WINDOW = timedelta(hours=1)
 # An ended sign-in (signed out, or every token expired) is deleted, with its tokens, at the
 # account's next sign-in once it ended this long ago: kept, they were rows for ever. Not at once:
@@ -248,7 +251,13 @@ def refresh(body: RefreshRequest, request: Request) -> TokenPair:
             update(Token)
             .where(Token.token_hash == hashed, Token.used_at.is_(None))
             .values(used_at=now, used_with=retry)
+            # Not written into `token` as if it had matched: on PostgreSQL a try that waited for
+            # another's commit matches nothing, and the key it carried then read as the winner's,
+            # so tries with different keys all won (an attacker: one sign-in split into chains).
+            .execution_options(synchronize_session=False)
         ).rowcount
+        if claimed == 0:
+            session.refresh(token)  # as committed by the try that used it
         if claimed == 0 and retry is not None and _answer_lost(session, token, retry, now):
             # The same client's try again: the pair its first try was given never reached it
             # (unused, and now taken back); it gets a new one instead of losing its sign-in.
@@ -271,8 +280,15 @@ def _answer_lost(session: Session, token: Token, retry: str, now: datetime) -> b
     """A used refresh token presented again with the retry key it was used with, within
     RETRY_WINDOW, while nothing issued since has been used: the answer to its first use was lost
     (a service that hung with the client's tries in its queue answered the first and refused the
-    rest as reuse, which signed the guardian out: an outside tester). The pair issued then is
-    deleted. Anything used since (the new refresh token), another key or none: reuse as before."""
+    rest as reuse, which signed the guardian out: an outside tester). Anything used since (the
+    new refresh token), another key or none: reuse as before.
+
+    The pair issued then is withdrawn, not deleted: its refresh token counts as used (WITHDRAWN),
+    so presenting it later is reuse and ends the sign-in, and its access token as expired, so a
+    client holding it renews and so presents that refresh token. Deleted, a thief replaying a
+    captured request {token, key} took the sign-in over and the client's next renewal was an
+    unknown token, no alarm (an attacker); kept, the pairs also count towards the sign-in's
+    renewals an hour (retries went past the cap)."""
     used_at = token.used_at
     if token.used_with != retry or used_at is None or used_at <= now - RETRY_WINDOW:
         return False
@@ -282,12 +298,18 @@ def _answer_lost(session: Session, token: Token, retry: str, now: datetime) -> b
         & (Token.expires_at >= used_at + REFRESH_TTL)
         & (Token.token_hash != token.token_hash)  # issued in the same instant (a clock's tick)
     )
-    if session.scalar(select(Token.token_hash).where(issued_since, Token.used_at.is_not(None)).limit(1)):
+    used_since = Token.used_at.is_not(None) & or_(Token.used_with.is_(None), Token.used_with != WITHDRAWN)
+    if session.scalar(select(Token.token_hash).where(issued_since, used_since).limit(1)):
         return False
     access_since = (
         (Token.signin_id == token.signin_id) & (Token.kind == "access") & (Token.expires_at >= used_at + ACCESS_TTL)
     )
-    session.execute(delete(Token).where(issued_since | access_since))
+    withdraw = {"synchronize_session": False}
+    session.execute(
+        update(Token).where(issued_since, Token.used_at.is_(None)).values(used_at=now, used_with=WITHDRAWN),
+        execution_options=withdraw,
+    )
+    session.execute(update(Token).where(access_since).values(expires_at=now), execution_options=withdraw)
     return True
 
 

@@ -176,7 +176,8 @@ def test_a_refresh_tried_again_with_its_retry_key_is_answered_again_not_taken_fo
     assert again.status_code == 200
     pair = again.json()
     assert pair["refresh_token"] != lost.json()["refresh_token"]
-    assert_error(api.call("GET", "/v1/me", lost.json()["access_token"]), 401, "unauthorized")  # deleted
+    # Withdrawn: a client holding it would renew (and so present its refresh token: see below).
+    assert_error(api.call("GET", "/v1/me", lost.json()["access_token"]), 401, "token_expired")
     assert api.call("GET", "/v1/me", pair["access_token"]).status_code == 200
     renewed = api.call("POST", "/v1/auth/refresh", json={"refresh_token": pair["refresh_token"], "retry_key": KEY})
     assert renewed.status_code == 200
@@ -213,6 +214,36 @@ def test_a_retry_key_does_not_reopen_a_refresh_whose_answer_was_used_or_is_old(a
     clock.advance(minutes=10, seconds=1)
     assert_error(api.call("POST", "/v1/auth/refresh", json=body), 401, "unauthorized")
     assert_error(api.call("GET", "/v1/me", first.json()["access_token"]), 401, "unauthorized")
+
+
+def test_a_captured_renewal_replayed_is_found_out_when_the_client_renews_next(api: Api) -> None:
+    """Found by an attacker: a thief with one renewal's request (the refresh token and its key,
+    e.g. from a logging proxy) replayed it within 10 minutes and got a pair; the pair taken back
+    was deleted, so the client's next renewal was an unknown token (401) and nothing was found
+    out. The pair taken back is withdrawn: the client's access token expires, its renewal presents
+    a withdrawn refresh token, and that is reuse: the whole sign-in ends, the thief's pair too."""
+    guardian = make_guardian(api)
+    body = {"refresh_token": guardian.refresh_token, "retry_key": KEY}
+    client = api.call("POST", "/v1/auth/refresh", json=body).json()
+    assert api.call("GET", "/v1/me", client["access_token"]).status_code == 200
+    thief = api.call("POST", "/v1/auth/refresh", json=body).json()  # the captured request, replayed
+    assert api.call("GET", "/v1/me", thief["access_token"]).status_code == 200
+    assert_error(api.call("GET", "/v1/me", client["access_token"]), 401, "token_expired")  # so it renews
+    renewal = {"refresh_token": client["refresh_token"], "retry_key": "the-clients-next-key-0001"}
+    assert_error(api.call("POST", "/v1/auth/refresh", json=renewal), 401, "unauthorized")
+    assert_error(api.call("GET", "/v1/me", thief["access_token"]), 401, "unauthorized")  # found out: ended
+    assert_error(
+        api.call("POST", "/v1/auth/refresh", json={"refresh_token": thief["refresh_token"]}), 401, "unauthorized"
+    )
+
+
+def test_tries_again_count_towards_the_renewals_an_hour(api: Api) -> None:
+    """Found by an attacker: 400 tries again of one used refresh token, each a new pair, in 2 s —
+    the cap of 120 renewals an hour never counted them."""
+    guardian = make_guardian(api)
+    body = {"refresh_token": guardian.refresh_token, "retry_key": KEY}
+    statuses = [api.call("POST", "/v1/auth/refresh", json=body).status_code for _ in range(125)]
+    assert statuses[:119] == [200] * 119 and statuses[-1] == 429, statuses
 
 
 @pytest.mark.parametrize("key", ["short", "x" * 65, "has space in it 123", "ünïcödé-ünïcödé-1"])

@@ -1,0 +1,61 @@
+"""A refresh token presented several times at once, over real HTTP, on both databases. Found by an
+attacker on PostgreSQL: tries of one refresh token with different retry keys at the same instant
+all won (4 of 4, 100 of 100 runs of two), each its own chain of renewals never found out — the
+try that waited for another's commit read its own key as the one the token was used with. SQLite's
+writers take turns, and must answer the same: one try wins, the others are reuse and end the
+sign-in, the winner's pair with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from famguard.server.limits import Limits
+from tests.server.test_postgres import postgres_server  # noqa: F401 - the fixture (and its skip without PostgreSQL)
+from tests.support.accounts import make_guardian
+from tests.support.http import Api, all_at_once
+from tests.support.postgres import fresh_database
+from tests.support.servers import LocalServer
+
+TRIES_AT_ONCE = 4
+ROUNDS = 5
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def server_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:  # noqa: ANN401 - a generator of the URL
+    if request.param == "postgres":
+        database = fresh_database(request.getfixturevalue("postgres_server"))
+    else:
+        database = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    with LocalServer(database, limits=Limits(signups_per_address=1000)) as server:
+        yield server.url
+
+
+def _refresh(base: str, body: dict[str, str]) -> Any:  # noqa: ANN401 - the response
+    with requests.Session() as session:  # a connection of its own: the tries really run at once
+        return Api(session, base).call("POST", "/v1/auth/refresh", json=body)
+
+
+def _me(base: str, access: str) -> int:
+    with requests.Session() as session:
+        return int(Api(session, base).call("GET", "/v1/me", access).status_code)
+
+
+def test_tries_with_different_keys_at_once_win_once_and_end_the_sign_in(server_url: str) -> None:
+    with requests.Session() as session:
+        api = Api(session, server_url)
+        people = [make_guardian(api, f"Alex {n}") for n in range(ROUNDS)]
+    for person in people:
+        tries = [
+            {"refresh_token": person.refresh_token, "retry_key": f"key-of-try-number-{n}-{person.id[:8]}"}
+            for n in range(TRIES_AT_ONCE)
+        ]
+        answers = all_at_once([lambda body=body: _refresh(server_url, body) for body in tries])
+        won = [a for a in answers if a.status_code == 200]
+        assert len(won) <= 1 and all(a.status_code in (200, 401) for a in answers), [a.status_code for a in answers]
+        # Every pair given is dead: the others were reuse, which ends the whole sign-in.
+        assert [_me(server_url, a.json()["access_token"]) for a in won] == [401] * len(won)
+        assert _me(server_url, person.token) == 401
