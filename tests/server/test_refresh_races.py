@@ -7,31 +7,17 @@ sign-in, the winner's pair with it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
-from famguard.server.limits import Limits
+from tests.server.test_lock_order_races import server_url  # noqa: F401 - the fixture: SQLite, then PostgreSQL
 from tests.server.test_postgres import postgres_server  # noqa: F401 - the fixture (and its skip without PostgreSQL)
 from tests.support.accounts import make_guardian
 from tests.support.http import Api, all_at_once
-from tests.support.postgres import fresh_database
-from tests.support.servers import LocalServer
 
 TRIES_AT_ONCE = 4
 ROUNDS = 5
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def server_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:  # noqa: ANN401 - a generator of the URL
-    if request.param == "postgres":
-        database = fresh_database(request.getfixturevalue("postgres_server"))
-    else:
-        database = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    with LocalServer(database, limits=Limits(signups_per_address=1000)) as server:
-        yield server.url
 
 
 def _refresh(base: str, body: dict[str, str]) -> Any:  # noqa: ANN401 - the response
@@ -44,7 +30,7 @@ def _me(base: str, access: str) -> int:
         return int(Api(session, base).call("GET", "/v1/me", access).status_code)
 
 
-def test_tries_with_different_keys_at_once_win_once_and_end_the_sign_in(server_url: str) -> None:
+def test_tries_with_different_keys_at_once_win_once_and_end_the_sign_in(server_url: str) -> None:  # noqa: F811
     with requests.Session() as session:
         api = Api(session, server_url)
         people = [make_guardian(api, f"Alex {n}") for n in range(ROUNDS)]
