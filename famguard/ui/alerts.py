@@ -131,8 +131,10 @@ class Alerts(QObject):
             self.tray.setIcon(badge_icon(count))
             self.tray.setToolTip(f"FamGuard — {words}")
 
-    def notify(self, kind: str, title: str, text: str, about: str = "") -> None:
-        """Tell the guardian; `about`: the request a "request" notification is about."""
+    def notify(self, kind: str, title: str, text: str, about: str = "", *, symbol: str = "") -> None:
+        """Tell the guardian; `about`: the request a "request" notification is about; `symbol`: the
+        news's own, where its kind's would mislead ("⚠ You are now a guardian…" read as a warning
+        about good news: an outside tester)."""
         settings = self.settings()
         if settings is not None and not settings.notify.get(kind, True):
             return
@@ -147,7 +149,7 @@ class Alerts(QObject):
             # A sentence follows the title as one ("Maya is no longer linked. You can…"); a figure
             # as its detail ("Leo asks for more time: 45 min").
             joint = ". " if text[:1].isupper() else ": "
-            words = f"{SYMBOLS.get(kind, 'ℹ')} {title}{joint}{text}"
+            words = f"{symbol or SYMBOLS.get(kind, 'ℹ')} {title}{joint}{text}"
             # The news that stays, shown or under a passing notice (MainWindow.show_notice).
             standing, joined = self.window.standing_notice() or "", self._joined_words()
             keep = bool(joined) and standing.startswith(joined)

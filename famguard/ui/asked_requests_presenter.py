@@ -152,8 +152,9 @@ class AskedRequestsPresenter(Presenter):
             # told below.
             self.panel.say(called_off_words(name))
             return
-        about = ""
+        about, symbol = "", ""
         if pairing.status is PairingStatus.ACTIVE:
+            symbol = "✓"
             title = f"You are now a guardian of {name}"
             text = f"One of {name}'s guardians approved your request. {name} is in your list of teens."
             self.panel.say(f"✓ Approved: you are now a guardian of {name}.")
@@ -173,7 +174,7 @@ class AskedRequestsPresenter(Presenter):
             self.panel.say(f"ℹ Called off: your request about {name} no longer stands; nothing was linked.")
         else:
             return  # still on its way somewhere (a confirm in flight): the next read says it
-        self.on_news(News.JOINED, title, text, about)
+        self.on_news(News.JOINED, title, text, about, symbol)
 
     def gone(self, teen_id: str) -> str:
         """This guardian's link with the teen ended: "Approved: you are now a guardian of Maya" is

@@ -477,9 +477,9 @@ class FamilyPresenter(Presenter):
 
     # --- what the guardian hears of -----------------------------------------------------------
 
-    def _news(self, kind: str, title: str, text: str, about: str = "") -> None:
+    def _news(self, kind: str, title: str, text: str, about: str = "", symbol: str = "") -> None:
         if self.alerts is not None:
-            self.alerts.notify(kind, title, text, about)
+            self.alerts.notify(kind, title, text, about, symbol=symbol)
 
     def _settled(self, about: str) -> None:
         if self.alerts is not None:

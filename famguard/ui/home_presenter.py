@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     class NewsSink(Protocol):
         """Where news goes: its kind (`News`), title and words, and the request it is about."""
 
-        def __call__(self, kind: str, title: str, text: str, about: str = "") -> None: ...
+        def __call__(self, kind: str, title: str, text: str, about: str = "", symbol: str = "") -> None: ...
 
 
 TICK_MS = 30_000

@@ -127,6 +127,8 @@ def test_a_question_left_with_close_stays_under_the_teens_and_its_answer_is_told
     assert "You are now a guardian of Maya" in told
     window = controller.window
     qtbot.waitUntil(lambda: "You are now a guardian of Maya" in (window.standing_notice() or ""), timeout=WAIT)
+    # Good news reads as such: it was "⚠ You are now a guardian of Maya" (an outside tester).
+    assert "✓ You are now a guardian of Maya" in (window.standing_notice() or "")
 
     # Found by an outside tester: once the link had ended, "✓ Approved: you are now a guardian of
     # Maya." stayed above "No teens linked yet", and the news in the notice bar for minutes.
