@@ -192,6 +192,19 @@ def account_in_news(name: str, my_name: str) -> str:
     return f"Another account named “{name}”, not yours," if carries_my_name(name, my_name) else f"“{name}”"
 
 
+def clash_who(by: str | None, by_id: str | None, me: str | None, my_name: str) -> tuple[str, str]:
+    """Who else changed a setting this guardian changed too, and whose the value is, by account:
+    this guardian's own account (on another computer), another account that carries this
+    guardian's name (a teen's own can), or the other guardian by name — the one wording of the
+    clash's row, its question and the home."""
+    if by_id is not None and by_id == me:
+        return "You, on another computer,", "the other computer's"
+    if by and carries_my_name(by, my_name):
+        return f"Another account named “{by}”", "that account's"
+    name = by or "Another guardian"
+    return name, f"{name}'s"
+
+
 def listed(words: Sequence[str], most: int | None = None) -> str:
     """Names (or any words) in a sentence: "Maya", "Maya and Sam", "Maya, Sam and Alex"; with
     `most`, those past it counted ("30 min, 45 min, 1 h, 15 min and 2 more")."""

@@ -66,6 +66,7 @@ class HomeFacts:
     # Settings whose change waits for the guardian's choice (another guardian changed them too):
     # shown with the service's value, which the phone keeps until then.
     clashing: tuple[str, ...] = ()
+    clashing_with: str = "Another guardian"  # who changed them too ("Alex")
 
 
 # What the "Right now" line is worked out from: a change of one of them not sent yet is said there.
@@ -81,7 +82,7 @@ def waiting_words(facts: HomeFacts) -> str:
         labels = listed([control_label(field, facts.name, in_sentence=True) for field in facts.clashing])
         one = "the one" if len(facts.clashing) == 1 else "the ones"
         parts.append(
-            f"⚠ Your choice is needed: another guardian changed {labels} too. Choose which to keep on the "
+            f"⚠ Your choice is needed: {facts.clashing_with} changed {labels} too. Choose which to keep on the "
             f"controls page (“Change controls…”). Until then {facts.name}'s phone keeps {one} shown here."
         )
     if facts.waiting:

@@ -26,7 +26,7 @@ from famguard.domain.control_words import control_label
 from famguard.domain.controls import CONTROLS, SPECS, Controls
 from famguard.domain.errors import ErrorKind, kind_of
 from famguard.domain.models import TimeRequest, UsageDay
-from famguard.domain.plain_text import listed
+from famguard.domain.plain_text import clash_who, listed
 from famguard.domain.schedule import teen_today
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.domain.temporary import in_force, with_rule
@@ -84,6 +84,7 @@ class _Inputs:
     # Fields whose change waits for the guardian's choice (another guardian changed them too):
     # `controls` holds the service's value of these, which the phone keeps until the choice.
     clashing: frozenset[str] = frozenset()
+    clashing_with: str = ""  # who changed them too, as the clash's question says it ("Alex")
 
 
 class HomePresenter(Presenter):
@@ -170,6 +171,8 @@ class HomePresenter(Presenter):
         queued = self.edits_queued(teen_id)  # before the store: a change queued after it is not in the read
         controls, states = self.sync.shown(teen_id)
         clashing = frozenset(f for f, s in states.items() if s.state == SyncState.CONFLICT)
+        who = {clash_who(s.by, s.by_id, self.sync.me, self.my_name)[0] for s in states.values()
+               if s.state == SyncState.CONFLICT}  # fmt: skip
         cached = self.sync.cached_controls(teen_id) if clashing else None
         if cached is not None:
             # What applies until the guardian chooses is the service's value, not theirs: the home
@@ -184,6 +187,7 @@ class HomePresenter(Presenter):
             rules=tuple(self.sync.trust.cached_rules(teen_id)),
             edits_queued=queued,
             clashing=clashing,
+            clashing_with=who.pop() if len(who) == 1 else "Other guardians",
         )
 
     def _update(self, teen_id: str, inputs: _Inputs) -> None:
@@ -270,7 +274,8 @@ class HomePresenter(Presenter):
         controls = self.in_force(teen_id, self.clock()) or inputs.controls  # "the rules now": what applies
         waiting = tuple(spec.name for spec in CONTROLS if spec.name in inputs.in_flight)
         clashing = tuple(spec.name for spec in CONTROLS if spec.name in inputs.clashing)
-        self.page.show_facts(HomeFacts(teen_id, row.name, row.age, controls, today, waiting, clashing))
+        facts = HomeFacts(teen_id, row.name, row.age, controls, today, waiting, clashing, inputs.clashing_with)
+        self.page.show_facts(facts)
         self.window.show_teen_page()
 
     # --- news ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from famguard.domain.catalog import CONTROL_INFO
 from famguard.domain.controls import Controls, parse_controls_patch
 from famguard.domain.errors import DomainValidationError, ErrorKind, kind_of, user_message
-from famguard.domain.plain_text import carries_my_name
+from famguard.domain.plain_text import clash_who
 from famguard.domain.sync import OPEN_STATES, SyncState
 from famguard.ui.presenter import FailureHandler, Presenter
 from famguard.ui.tasks import TaskRunner
@@ -343,12 +343,7 @@ class TeenControlsPresenter(Presenter):
         """Who else changed the setting, and whose the value is, by account: this guardian's own
         account (on another computer), or another account that carries this guardian's name (a
         teen's own can)."""
-        if state.by_id is not None and state.by_id == self.sync.me:
-            return "You, on another computer,", "the other computer's"
-        if state.by and carries_my_name(state.by, self.my_name):
-            return f"Another account named “{state.by}”", "that account's"
-        name = state.by or "Another guardian"
-        return name, f"{name}'s"
+        return clash_who(state.by, state.by_id, self.sync.me, self.my_name)
 
     def _state_message(self, state: FieldState) -> str | None:
         """What the line under a setting adds to its state: why a change was refused, or who else

@@ -620,7 +620,7 @@ def test_the_home_shows_what_applies_during_a_clash_and_that_a_choice_is_needed(
     controller.window.show_page("home")
     waiting = find(home, QWidget, "homeWaitingText")
     qtbot.waitUntil(lambda: waiting.text().startswith("⚠ Your choice is needed"), timeout=WAIT)
-    assert "another guardian changed who can see liked videos too. Choose which to keep" in waiting.text()
+    assert "Alex changed who can see liked videos too. Choose which to keep" in waiting.text()  # by name
     assert "Not sent yet" not in waiting.text()
     rules = find(home, QWidget, "homeRules_privacy").text()
     assert "liked videos: Everyone" in rules and "(not sent yet)" not in rules  # Alex's, which applies
