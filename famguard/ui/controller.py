@@ -734,6 +734,9 @@ class AppController(QObject):
         if self.demo_env is None:
             return
         self._close_family()
+        # Not the old family's page meanwhile: its values, "✓ On Maya's phone since …" and all, stood
+        # for ~1.5 s beside an empty list, as if the reset had kept them (a support agent).
+        self.window.show_no_teen("Starting the practice family again…")
         # _stop_demo takes the session and closes it: its calls still waiting for a practice
         # service that was starting give up then, instead of holding their workers for ever.
         self._stop_demo(then=self.start_demo)

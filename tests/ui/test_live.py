@@ -602,6 +602,9 @@ def test_demo_starts_pairs_from_the_teen_panel_and_resets_without_the_users_keyr
     asked = answer_next_question(qtbot, "Reset demo")
     qtbot.mouseClick(find(window, QPushButton, "resetDemoButton"), Qt.MouseButton.LeftButton)
     assert asked == [("Reset the demo to the practice family as it started?", asked[0][1])]
+    # Meanwhile not the old family's values (they stood ~1.5 s beside an empty list: a support agent).
+    assert window.teen_pages.currentWidget() is window.no_teen
+    assert window.no_teen_label.text() == "Starting the practice family again…"
     qtbot.waitUntil(lambda: controller.demo_env is not None and controller.demo_env.base_url != first_url, timeout=WAIT)
     wait_family(qtbot, controller)
     qtbot.waitUntil(lambda: window.teen_list.list.count() == 2, timeout=WAIT)
