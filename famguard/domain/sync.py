@@ -56,9 +56,15 @@ def not_applied_words(changes: Sequence[NotApplied]) -> tuple[str, str]:
     one = sum(len(fields) for _name, fields in by_teen.values()) == 1
     whose = listed([f"{name}'s" for name in names])
     title = f"Your {'change' if one else 'changes'} to {whose} controls {'was' if one else 'were'} not applied"
+    from famguard.domain.controls import CONTROLS, GROUPS
+
+    # As the controls page lists them (by group), whichever change was set aside first.
+    order = {spec.name: (GROUPS.index(spec.group), i) for i, spec in enumerate(CONTROLS)}
+    last = (len(GROUPS), len(CONTROLS))
     sentences = []
     for name, fields in by_teen.values():
-        settings = [f"{control_label(f, name, in_sentence=True)} to {value_words(f, v)}" for f, v in fields.items()]
+        ordered = sorted(fields.items(), key=lambda item: order.get(item[0], last))
+        settings = [f"{control_label(f, name, in_sentence=True)} to {value_words(f, v)}" for f, v in ordered]
         sentences.append(
             f"{name} is no longer linked to you, so FamGuard could not set "
             f"{listed(settings, most=MOST_SETTINGS_NAMED)}."

@@ -412,6 +412,12 @@ def test_what_was_not_applied_is_said_by_setting_with_the_last_value_asked_for()
         "Maya is no longer linked to you, so FamGuard could not set daily screen-time limit to 1 h 30 min and "
         "comments on Maya's videos to Friends.",
     )
+    # In the page's order, whichever was set aside first (one refused while on its way comes later).
+    later_first = [
+        NotApplied("t1", "Maya", {"comments": "friends"}),
+        NotApplied("t1", "Maya", {"daily_limit_minutes": 90}),
+    ]
+    assert not_applied_words(later_first) == not_applied_words(changes)
     one = not_applied_words([NotApplied("t2", "Leo", {"search_enabled": False})])
     assert one == ("Your change to Leo's controls was not applied",
                    "Leo is no longer linked to you, so FamGuard could not set search to Off.")  # fmt: skip
