@@ -307,9 +307,7 @@ class KeysFollowTheView(QObject):
 
     def _in_sight(self) -> list[QWidget]:
         """The page's controls Tab reaches, in their Tab order, that are in sight now."""
-        from PySide6.QtCore import QRect
-
-        body, viewport = self.area.widget(), self.area.viewport()
+        body = self.area.widget()
         found: list[QWidget] = []
         if body is None:
             return found
@@ -317,25 +315,32 @@ class KeysFollowTheView(QObject):
         widget = self.area.nextInFocusChain()
         while widget is not None and widget is not self.area and len(found) < 500:
             if body.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled():
-                if widget.focusPolicy().value & tab_focus:
-                    seen = QRect(widget.mapTo(viewport, widget.rect().topLeft()), widget.size())
-                    if viewport.rect().intersects(seen):
-                        found.append(widget)
+                if widget.focusPolicy().value & tab_focus and self._in_view(widget):
+                    found.append(widget)
             widget = widget.nextInFocusChain()
         return found
 
     def _scrolled(self, _value: int) -> None:
-        from PySide6.QtCore import QRect, Qt
+        from PySide6.QtCore import Qt
 
         focused = QApplication.focusWidget()
         body = self.area.widget()
         if focused is None or body is None or not body.isAncestorOf(focused):
             return
-        viewport = self.area.viewport()
-        seen = QRect(focused.mapTo(viewport, focused.rect().topLeft()), focused.size())
-        if not viewport.rect().intersects(seen):
+        if not self._in_view(focused):
             # As a keyboard's move: the ring shows that the page has the keyboard now.
             self.area.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _in_view(self, widget: QWidget) -> bool:
+        """Whether `widget` is in sight: all of it, or nearly (a widget taller than the view, as
+        much of it as the view holds). A time box a pixel or two in sight at the view's edge kept
+        the keyboard, and Down changed a time nobody could read (a re-tester)."""
+        from PySide6.QtCore import QRect
+
+        viewport = self.area.viewport()
+        seen = QRect(widget.mapTo(viewport, widget.rect().topLeft()), widget.size())
+        shown = viewport.rect().intersected(seen)
+        return shown.height() >= 0.9 * min(seen.height(), viewport.height()) and shown.width() > 0
 
 
 class KeyboardParking:

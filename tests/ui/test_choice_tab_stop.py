@@ -75,3 +75,26 @@ def test_tab_after_the_page_scrolled_goes_to_a_control_in_sight(qtbot, built_pag
     assert scroll.verticalScrollBar().value() >= top - 40  # the view stays about where it was
     if isinstance(focus, QRadioButton):
         assert focus.isChecked()  # a group of choices: at the one set
+
+
+def test_a_time_box_scrolled_to_the_views_edge_hands_the_keyboard_to_the_page(qtbot, built_page: ControlsPage) -> None:
+    """Found by a re-tester with the keyboard: Page Up from the quiet hours' end scrolled the page so
+    that the box sat at the view's bottom edge, a few pixels in sight; it kept the keyboard, and
+    Down changed the time unseen (saved). Mostly out of sight is out of sight."""
+    from PySide6.QtWidgets import QScrollArea, QTimeEdit
+
+    page = built_page
+    page.resize(900, 500)
+    scroll = page.findChild(QScrollArea, "controlsScroll")
+    box = page.findChild(QTimeEdit, "quietHoursEnd")
+    scroll.ensureWidgetVisible(box)
+    box.setFocus(Qt.FocusReason.BacktabFocusReason)
+    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    viewport, bar = scroll.viewport(), scroll.verticalScrollBar()
+    top_in_view = box.mapTo(viewport, box.rect().topLeft()).y()
+    bar.setValue(bar.value() + top_in_view - (viewport.height() - 4))  # 4 px of it in sight
+    assert 0 < viewport.height() - box.mapTo(viewport, box.rect().topLeft()).y() <= 5
+    assert QApplication.focusWidget() is scroll
+    time = box.time()
+    qtbot.keyClick(scroll, Qt.Key.Key_Down)
+    assert box.time() == time
