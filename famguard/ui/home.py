@@ -34,6 +34,7 @@ from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_n
 from famguard.ui.common import (
     SCROLL_BAR_ALWAYS_OFF,
     FocusRing,
+    RestOfAQuickPress,
     SecondClickGuard,
     focus_with_ring,
     heading,
@@ -268,6 +269,10 @@ class HomePage(QWidget):
         assert isinstance(requests, RequestsSection)
         self.requests = requests.box
         self.requests.emptied.connect(self.focus_first)
+        # The keyboard lands on "Change controls…" as the last request is answered: the second
+        # Space of a quick double press opened the controls page over the answer (a re-tester).
+        self._controls_after_answer = RestOfAQuickPress(self.controls_button)
+        self.requests.decide_requested.connect(lambda *_answer: self._controls_after_answer.armed())
         self.scroll_area = scroll
         self._ordering_soon = False
         for section in self.sections:

@@ -86,3 +86,26 @@ def test_a_double_press_of_space_on_the_last_request_leaves_the_inbox_open_with_
     qtbot.wait(QApplication.doubleClickInterval() + 100)  # later, Space is a press of Close as any
     qtbot.keyClick(dialog.close_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+
+
+def test_a_double_press_of_space_on_the_homes_last_answer_does_not_open_the_controls(qtbot, launch):
+    """Found by a re-tester with the keyboard: a quick double Space on Sam's "+15 min" on his home
+    answered once, the keyboard went to "Change controls…" as the request left, and the second
+    Space opened the controls page over the answer."""
+    from famguard.ui.main_window import HOME_PAGE
+
+    controller, window, _panel = demo_with_phone(qtbot, launch)
+    home = controller.family.home
+    qtbot.waitUntil(lambda: len(home.pending()) == 1, timeout=WAIT)  # Sam's, from the demo family
+    sam = next(t for t, r in controller.family.teens.items() if r.name == "Sam")
+    window.teen_list.select(sam)
+    page = window.ensure_home_page()
+    qtbot.waitUntil(lambda: page.isVisible() and page.title.text().startswith("Sam"), timeout=WAIT)
+    answer = find(page, QPushButton, "approve_15")
+    qtbot.waitUntil(answer.isVisible, timeout=WAIT)
+    answer.setFocus()
+    qtbot.keyClick(answer, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.controls_button, timeout=WAIT)  # as the request leaves
+    qtbot.keyClick(page.controls_button, Qt.Key.Key_Space)  # the second press, where the keyboard is
+    qtbot.wait(100)
+    assert window.current_page() == HOME_PAGE and home.pending() == []
