@@ -34,7 +34,7 @@ from famguard.domain.controls import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, SPECS
 from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, overlaps, rule_status
 from famguard.domain.values import short_day
-from famguard.ui.common import named, one_line, plain_label, show_words, wrapping_label
+from famguard.ui.common import announce, named, one_line, plain_label, show_words, wrapping_label
 from famguard.ui.control_editors import NOT_A_TIME, time_box
 from famguard.ui.date_box import DateBox
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
@@ -592,6 +592,10 @@ class RuleDialog(QDialog):
 
     def _say_problems(self, words: str) -> None:
         show_words(self.problems, words)
+        if words.startswith("✗"):
+            # Said aloud, as the controls page's refusals are: here only the label's description
+            # changed, which a screen reader does not read (a re-tester with a screen reader).
+            announce(self.problems, words, assertive=True)
         self._fit_to_words()
 
     def _fit_to_words(self) -> None:

@@ -98,7 +98,7 @@ def test_an_exam_rule_typed_as_1_30_limits_the_day_to_an_hour_and_a_half(qtbot, 
     assert rule.controls["daily_limit_minutes"] == 90
 
 
-def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, launch):
+def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, launch, said):
     """ "24:00" typed into the rule's nightly time away became 02:00 without a word (Qt's box drops
     the "4"), and Enter saved the rule so. The box shows its time again, the dialog says why, and
     that Enter saves nothing; the next Enter, with a time, does."""
@@ -117,6 +117,8 @@ def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, 
     assert dialog.problems.text() == (
         "✗ Time away: “24:00” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm). It is as it was."
     )
+    # Said aloud too: only the label's description changed, which a screen reader does not read (a re-tester).
+    assert (dialog.problems.text().removeprefix("✗ "), True) in said
     assert box.time().toString("HH:mm") == "22:00"
     assert list(trust.cached.rules) == rules_before
 
