@@ -969,6 +969,10 @@ class KeywordEditor(Editor):
                 self.say("✗ Select a keyword, or type one in the list, to remove it.")  # said aloud, as a refusal is
             return
         del words[row]
+        if not words and self.remove_button.hasFocus():
+            # Remove turns off with the last word: Qt handed the keyboard to the next widget in
+            # the window, the teen's phone panel (a re-tester with the keyboard). The word box.
+            self.edit.setFocus()
         if self._emit(tuple(words)) and typed_removed:
             self.edit.clear()
 

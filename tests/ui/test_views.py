@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -296,6 +297,23 @@ def test_a_keyword_typed_is_removed_with_nothing_selected(qtbot, page: ControlsP
     with qtbot.waitSignal(page.change_requested, timeout=1000) as typed:
         qtbot.mouseClick(find(page, QPushButton, "keywordRemove"), Qt.MouseButton.LeftButton)
     assert typed.args[1:] == ["keyword_filters", ("#prank",)]
+
+
+def test_removing_the_last_keyword_leaves_the_keyboard_in_the_word_box(qtbot, built_page: ControlsPage) -> None:
+    """Found by a re-tester with the keyboard: Space on Remove took the last keyword, Remove turned
+    off, and the keyboard went on to the teen's phone panel."""
+    from famguard.domain.controls import defaults_for_age
+
+    page = built_page
+    page.update_controls(defaults_for_age(14, "Europe/London").replace(keyword_filters=("#diet",)))
+    find(page, QListWidget, "keywordList").setCurrentRow(0)
+    remove = find(page, QPushButton, "keywordRemove")
+    remove.setFocus()
+    qtbot.waitUntil(remove.hasFocus, timeout=1000)
+    with qtbot.waitSignal(page.change_requested, timeout=1000) as removed:
+        qtbot.keyClick(remove, Qt.Key.Key_Space)
+    assert removed.args[1:] == ["keyword_filters", ()]
+    assert not remove.isEnabled() and QApplication.focusWidget() is find(page, QLineEdit, "keywordEdit")
 
 
 def test_time_away_blocks_and_quiet_hours(qtbot, page: ControlsPage) -> None:
