@@ -845,7 +845,8 @@ class KeywordEditor(Editor):
         self.edit = named(QLineEdit(), "keywordEdit", "New keyword")
         self.edit.setPlaceholderText("a word or #hashtag")
         self.add_button = named(QPushButton("Add"), "keywordAdd", "Add keyword")
-        self.remove_button = named(QPushButton("Remove"), "keywordRemove", "Remove selected keyword")
+        removes = "The keyword typed in the box, or else the one selected"
+        self.remove_button = named(QPushButton("Remove"), "keywordRemove", "Remove keyword", removes)
         self.message.setObjectName("keywordMessage")
         row = QHBoxLayout()
         row.addWidget(self.edit, 1)
