@@ -5,6 +5,7 @@ the characters it is, never as markup. On the path to the first paint: no
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -157,55 +158,14 @@ class EnterPresses(QObject):
         return True
 
 
-class SecondClickGuard(QObject):
-    """A button that opens a page, and a button that must not take the second half of a double
-    click on it: double-clicking "Change controls…" opened the controls page, and the second
-    click pressed "Unlink…", which sits where "Change controls…" was (a support agent's demo:
-    "Unlink Maya?" out of nowhere). Within the double-click interval after a page-opening button
-    is released, the protected buttons ignore the mouse. One per application (`of_app`)."""
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
-        self._released_at = -1.0e9  # time.monotonic() of the last page-opening release
-        self._openers: set[QObject] = set()
-
-    @classmethod
-    def of_app(cls) -> SecondClickGuard:
-        app = cast(QApplication, QApplication.instance())
-        guard = getattr(app, "_famguard_second_click_guard", None)
-        if guard is None:
-            guard = cls(app)
-            app._famguard_second_click_guard = guard  # type: ignore[attr-defined]
-        return cast(SecondClickGuard, guard)
-
-    def opens_page(self, button: QPushButton) -> None:
-        self._openers.add(button)
-        button.installEventFilter(self)
-        button.destroyed.connect(lambda: self._openers.discard(button))
-
-    def protect(self, button: QPushButton) -> None:
-        button.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        import time
-
-        kind = event.type()
-        mouse = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease)
-        if kind not in mouse:
-            return False
-        if watched in self._openers:
-            if kind == QEvent.Type.MouseButtonRelease:
-                self._released_at = time.monotonic()
-            return False
-        return (time.monotonic() - self._released_at) * 1000 < QApplication.doubleClickInterval()
-
-
 class RestOfAQuickPress(QObject):
     """A button the keyboard focus or a page's layout moves onto right after an action must not
     take the rest of that action's double press: two quick Spaces on the inbox's "+30 min" gave
     the answer, then pressed "Close", which had taken the keyboard as the list emptied (a support
-    agent; a third Space then asked for time on the teen's phone). Within the double-click
-    interval after `armed()`, the button ignores the mouse and Space, Enter and Return."""
+    agent; a third Space then asked for time on the teen's phone); double-clicking "Change
+    controls…" opened the controls page, and the second click pressed the "Unlink…" that sits
+    where it was. Within the double-click interval after `armed()`, the button ignores the mouse
+    and Space, Enter and Return."""
 
     KEYS = (0x20, 0x01000004, 0x01000005)  # Qt.Key.Key_Space, Key_Return, Key_Enter
 
@@ -215,13 +175,9 @@ class RestOfAQuickPress(QObject):
         button.installEventFilter(self)
 
     def armed(self) -> None:
-        import time
-
         self._armed_at = time.monotonic()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        import time
-
         kind = event.type()
         mouse = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease)
         keys = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)

@@ -41,7 +41,7 @@ from famguard.domain.controls import CONTROLS, GROUPS, SPECS, Controls, ValueKin
 from famguard.ui.common import (
     FocusRing,
     KeysFollowTheView,
-    SecondClickGuard,
+    RestOfAQuickPress,
     ampersands_as_letters,
     announce,
     draw_off_screen,
@@ -487,7 +487,9 @@ class ControlsPage(QWidget):
         self._undo_keys_to_page = _UndoKeysToPage(self)
         self.unlink_button = named(QPushButton("Un&link…"), "unlinkButton", "Unlink this teen")
         self.unlink_button.clicked.connect(lambda: self.unlink_requested.emit(self.teen_id))
-        SecondClickGuard.of_app().protect(self.unlink_button)
+        # Not the second click of a double click on "Change controls…", which opened this page
+        # and sat where "Unlink…" is now ("Unlink Maya?" out of nowhere: a support agent's demo).
+        self._unlink_after_showing = RestOfAQuickPress(self.unlink_button)
 
         # Rows are built one at a time (see build_next) so a page never blocks the window long.
         self._rows: dict[str, ControlRow] = {}
@@ -607,6 +609,7 @@ class ControlsPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         self.rows  # noqa: B018 - a page on screen has every row (those still to build, now)
+        self._unlink_after_showing.armed()
         super().showEvent(event)
 
     # --- what the controller tells the page --------------------------------------------------

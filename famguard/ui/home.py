@@ -35,7 +35,6 @@ from famguard.ui.common import (
     SCROLL_BAR_ALWAYS_OFF,
     FocusRing,
     RestOfAQuickPress,
-    SecondClickGuard,
     focus_with_ring,
     heading,
     named,
@@ -241,7 +240,6 @@ class HomePage(QWidget):
             QPushButton("Change &controls…"), "homeControlsButton", "Change controls", "Every setting of this teen"
         )
         self.controls_button.clicked.connect(self.controls_requested)
-        SecondClickGuard.of_app().opens_page(self.controls_button)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         button_column = QVBoxLayout()  # the button at the top when the title wraps
