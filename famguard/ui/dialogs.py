@@ -201,28 +201,27 @@ def confirm_sign_out(parent: QWidget, unsent: UnsentSummary, *, demo: bool = Fal
     signing out ends it, and says so: it quietly closed the practice family (a support agent)."""
     lost = "it will be lost" if unsent.count == 1 else "they will be lost"
     if demo:
-        box, sign_out = safe_question(
-            parent,
-            "signOutDialog",
+        title, text, informative = (
             "FamGuard — End the demo",
             "Sign out and end the demo?",
             "The practice family and everything done with it go. “Try the demo” on the welcome screen "
             "starts it again as it began.",
-            "&End the demo",
-            "&Stay in the demo",
-            icon=QMessageBox.Icon.Question,
         )
-        box.exec()
-        return box.clickedButton() is sign_out
+        go, stay, warn = "&End the demo", "&Stay in the demo", False
+    else:
+        title = "FamGuard — Sign out"
+        text = not_reached_words(unsent) if unsent.count else "Sign out of FamGuard on this computer?"
+        informative = f"If you sign out now {lost}. Sign out anyway?" if unsent.count else ""
+        go, stay, warn = "Sign &out", "&Stay signed in", bool(unsent.count)
     box, sign_out = safe_question(
         parent,
         "signOutDialog",
-        "FamGuard — Sign out",
-        not_reached_words(unsent) if unsent.count else "Sign out of FamGuard on this computer?",
-        f"If you sign out now {lost}. Sign out anyway?" if unsent.count else "",
-        "Sign &out",
-        "&Stay signed in",
-        icon=QMessageBox.Icon.Warning if unsent.count else QMessageBox.Icon.Question,
+        title,
+        text,
+        informative,
+        go,
+        stay,
+        icon=QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Question,
     )
     box.exec()
     return box.clickedButton() is sign_out
