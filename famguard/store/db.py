@@ -245,7 +245,7 @@ class AccountStore:
             if value is None:
                 conn.execute("DELETE FROM meta WHERE key = ?", (key,))
             else:
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+                self._put_meta(conn, key, value)
 
     # --- cache -----------------------------------------------------------------------------
 
@@ -274,9 +274,11 @@ class AccountStore:
                 "INSERT INTO teens (id, position, json) VALUES (?, ?, ?)",
                 [(t.id, i, codec.teen_to_json(t)) for i, t in enumerate(teens)],
             )
-            names = self._gone_names(conn)
-            names = {k: v for k, v in {**names, **gone}.items() if k not in staying}
-            self._put_meta(conn, GONE_NAMES_KEY, json.dumps(dict(list(names.items())[-MOST_GONE_NAMES:])))
+            known: dict[str, str] = self._meta_json(conn, GONE_NAMES_KEY) or {}
+            names = {k: v for k, v in {**known, **gone}.items() if k not in staying}
+            names = dict(list(names.items())[-MOST_GONE_NAMES:])
+            if names != known:  # written when a teen went or came back, not on every read of the list
+                self._put_meta(conn, GONE_NAMES_KEY, json.dumps(names))
             return self._set_aside_unlinked(conn)
 
     def set_aside_unlinked(self) -> int:
@@ -289,14 +291,15 @@ class AccountStore:
         """The changes set aside because their teen is no longer linked, oldest first; taken, so
         each is told once."""
         with self._tx() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (NOT_APPLIED_KEY,)).fetchone()
+            untold = self._meta_json(conn, NOT_APPLIED_KEY) or []
             conn.execute("DELETE FROM meta WHERE key = ?", (NOT_APPLIED_KEY,))
-        return [NotApplied(item["teen_id"], item["name"], item["fields"]) for item in json.loads(row[0])] if row else []
+        return [NotApplied(item["teen_id"], item["name"], item["fields"]) for item in untold]
 
     @staticmethod
-    def _gone_names(conn: sqlite3.Connection) -> dict[str, str]:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (GONE_NAMES_KEY,)).fetchone()
-        return dict(json.loads(row[0])) if row else {}
+    def _meta_json(conn: sqlite3.Connection, key: str) -> Any:  # noqa: ANN401 - the JSON kept under `key`
+        """A meta value kept as JSON, read in the transaction `conn` is in (None: not kept)."""
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     @staticmethod
     def _put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
@@ -312,9 +315,8 @@ class AccountStore:
         ).fetchall()
         if not rows:
             return 0
-        names = self._gone_names(conn)
-        told_row = conn.execute("SELECT value FROM meta WHERE key = ?", (NOT_APPLIED_KEY,)).fetchone()
-        untold: list[dict[str, Any]] = json.loads(told_row[0]) if told_row else []
+        names: dict[str, str] = self._meta_json(conn, GONE_NAMES_KEY) or {}
+        untold: list[dict[str, Any]] = self._meta_json(conn, NOT_APPLIED_KEY) or []
         for change in map(self._from_row, rows):
             name = names.get(change.teen_id, "A teen")
             untold.append({"teen_id": change.teen_id, "name": name, "fields": change.fields})
