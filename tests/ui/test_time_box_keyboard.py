@@ -65,6 +65,22 @@ def test_a_time_typed_over_the_whole_time_selected_is_that_time(qtbot, launch, t
     assert box.time().toString("HH:mm") == meant
 
 
+def _typed_over_the_quiet_hours_start(qtbot, window, typed: str):
+    """The demo's controls page with `typed` typed over the whole of the quiet hours' start, as a
+    keyboard user does (Tab in, Ctrl+A); returns (page, box, the time it held before)."""
+    page = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
+    box = find(page, QTimeEdit, "quietHoursStart")
+    before = box.time().toString("HH:mm")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, typed)
+    return page, box, before
+
+
 @pytest.mark.parametrize("typed", ["25:99", "24:00", "12:60"])
 def test_a_time_that_is_not_one_is_refused_in_words_and_nothing_is_saved(qtbot, launch, typed: str) -> None:
     """Qt's time box drops a key that cannot be part of a time without a word: "25:99" typed into
@@ -72,17 +88,8 @@ def test_a_time_that_is_not_one_is_refused_in_words_and_nothing_is_saved(qtbot, 
     shows the time set again, says what was typed is not a time, and nothing is sent."""
     from PySide6.QtWidgets import QLabel
 
-    _controller, window, panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
-    box = find(page, QTimeEdit, "quietHoursStart")
-    set_before = box.time().toString("HH:mm")
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
-    box.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
-    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(box, typed)
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page, box, set_before = _typed_over_the_quiet_hours_start(qtbot, window, typed)
     qtbot.keyClick(box, Qt.Key.Key_Return)
     message = find(page, QLabel, "message_quiet_hours")
     assert message.text() == (
@@ -110,15 +117,7 @@ def test_a_time_written_with_am_or_pm_is_that_time(qtbot, launch, typed: str, me
     became 10:00: Qt's box dropped the letters without a word (an outside tester); then "930pm" was
     saved as 21:00 and "7:5pm" as 19:00 (a re-tester)."""
     _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
-    box = find(page, QTimeEdit, "quietHoursStart")
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
-    box.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
-    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(box, typed)
+    page, box, _before = _typed_over_the_quiet_hours_start(qtbot, window, typed)
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.editor("quiet_hours").value().start == meant, timeout=WAIT)
     assert box.time().toString("HH:mm") == meant
@@ -131,16 +130,7 @@ def test_a_time_with_other_letters_is_refused_also_when_the_box_is_left_by_a_cli
     from PySide6.QtWidgets import QLabel
 
     _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
-    box = find(page, QTimeEdit, "quietHoursStart")
-    set_before = box.time().toString("HH:mm")
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
-    box.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(box.hasFocus, timeout=WAIT)
-    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(box, typed)
+    page, box, set_before = _typed_over_the_quiet_hours_start(qtbot, window, typed)
     find(page, QTimeEdit, "quietHoursEnd").setFocus(Qt.FocusReason.MouseFocusReason)  # a click on the end
     qtbot.waitUntil(lambda: not box.hasFocus(), timeout=WAIT)
     message = find(page, QLabel, "message_quiet_hours")
