@@ -16,18 +16,11 @@ from famguard.services.answers import LastAskedWins
 from famguard.services.events import NoticeKind, Notifier
 from famguard.store import AccountStore
 from famguard.store.codec import phone_from_json, phone_to_json, rules_from_json, rules_to_json
+from famguard.store.db import phone_key, rules_key
 
 if TYPE_CHECKING:  # the client imports requests (~100 ms): made on a worker when first needed
     from famguard.api import ApiClient
     from famguard.domain.models import PhoneStatus, TemporaryRule
-
-
-def _phone_key(teen_id: str) -> str:
-    return f"phone:{teen_id}"
-
-
-def _rules_key(teen_id: str) -> str:
-    return f"rules:{teen_id}"
 
 
 class TrustService:
@@ -40,7 +33,7 @@ class TrustService:
     # --- the phone's receipt -----------------------------------------------------------------
 
     def cached_phone(self, teen_id: str) -> PhoneStatus | None:
-        text = self.store.get_meta(_phone_key(teen_id))
+        text = self.store.get_meta(phone_key(teen_id))
         return phone_from_json(text) if text else None
 
     def refresh_phone(self, teen_id: str) -> PhoneStatus:
@@ -48,7 +41,7 @@ class TrustService:
         that newer one."""
         asked = self._answers.ask()
         status = self.api.phone_status(teen_id)
-        key = _phone_key(teen_id)
+        key = phone_key(teen_id)
         if not self._answers.store(key, asked, lambda: self.store.set_meta(key, phone_to_json(status))):
             return self.cached_phone(teen_id) or status
         self.notifier.notify(NoticeKind.PHONE, teen_id)
@@ -57,7 +50,7 @@ class TrustService:
     # --- temporary rules ---------------------------------------------------------------------
 
     def cached_rules(self, teen_id: str) -> list[TemporaryRule]:
-        text = self.store.get_meta(_rules_key(teen_id))
+        text = self.store.get_meta(rules_key(teen_id))
         # No rule ("[]", the usual case) is answered without the rule model: the home reads the
         # rules before a returning guardian's family is first painted, and that model is not needed then.
         return rules_from_json(text) if text and text != "[]" else []
@@ -67,7 +60,7 @@ class TrustService:
         cached, that newer one."""
         asked = self._answers.ask()
         rules = self.api.temporary_rules(teen_id)
-        key = _rules_key(teen_id)
+        key = rules_key(teen_id)
         if not self._answers.store(key, asked, lambda: self.store.set_meta(key, rules_to_json(rules))):
             return self.cached_rules(teen_id)
         self.notifier.notify(NoticeKind.RULES, teen_id)

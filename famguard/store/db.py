@@ -39,6 +39,16 @@ MOST_GONE_NAMES = 50
 MOST_NOT_APPLIED = 200
 
 
+def phone_key(teen_id: str) -> str:
+    """The meta key of a teen's phone receipt as last read (famguard.services.trust)."""
+    return f"phone:{teen_id}"
+
+
+def rules_key(teen_id: str) -> str:
+    """The meta key of a teen's temporary rules as last read (famguard.services.trust)."""
+    return f"rules:{teen_id}"
+
+
 def _outbox_table(name: str, saved: str) -> str:
     """The outbox's CREATE TABLE; versions differ only in the word for a saved change."""
     return f"""
@@ -268,7 +278,7 @@ class AccountStore:
             # again, a guardian saw the old limit with "✓ On Maya's phone" while the service had a
             # newer one, until an edit of theirs clashed with it (an outside tester). Read anew.
             conn.executemany("DELETE FROM controls WHERE teen_id = ?", [(t,) for t in gone])
-            conn.executemany("DELETE FROM meta WHERE key IN (?, ?)", [(f"phone:{t}", f"rules:{t}") for t in gone])
+            conn.executemany("DELETE FROM meta WHERE key IN (?, ?)", [(phone_key(t), rules_key(t)) for t in gone])
             conn.execute("DELETE FROM teens")
             conn.executemany(
                 "INSERT INTO teens (id, position, json) VALUES (?, ?, ?)",

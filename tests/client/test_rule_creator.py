@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from famguard.services.events import Notifier
-from famguard.services.trust import TrustService, _rules_key
+from famguard.services.trust import TrustService
 from famguard.store import AccountStore
+from famguard.store.db import rules_key
 from tests.support.accounts import guardian, pair, teen
 
 
@@ -43,7 +44,7 @@ def test_rules_kept_by_an_older_version_still_read_with_the_planners_name(live_s
     store = AccountStore(tmp_path / "alex.sqlite3")
     trust = TrustService(alex, store, Notifier())
     trust.refresh_rules(teen_id)
-    key = _rules_key(teen_id)
+    key = rules_key(teen_id)
     kept = json.loads(store.get_meta(key) or "[]")
     assert [r["created_by_id"] for r in kept] == [alex.me().id]
     for rule in kept:
