@@ -185,6 +185,7 @@ class DemoTeen:
         from famguard import teen_cli
         from famguard.api import errors
         from famguard.services.demo import PhoneSnapshot
+        from famguard.ui.teen_view_widget import VIEW_ENTRIES
 
         try:
             applied = teen_cli.apply_controls(self.api)  # the phone applies what it got, and says so
@@ -195,7 +196,7 @@ class DemoTeen:
             etag=applied.etag if applied else None,
             guardians=self.api.my_guardians(),
             rules=self.api.my_temporary_rules(),
-            activity=self.api.my_activity(limit=20),
+            activity=self.api.my_activity(limit=VIEW_ENTRIES),
             usage=self.api.my_usage(),
             requests=self.api.my_time_requests(),
             applied_at=datetime.now(UTC) if applied else None,

@@ -22,7 +22,8 @@ from famguard.domain.values import short_day
 from famguard.ui.common import named, wrapping_label
 
 LOG_LINES = 8
-EARLIER_COUNTED = 12  # the views are given at most 20 entries: past that, "or more"
+VIEW_ENTRIES = 20  # the history entries a view is given (the phone's and the guardian's preview read so many)
+EARLIER_COUNTED = VIEW_ENTRIES - LOG_LINES  # older ones past the listed: as many or more
 
 
 @dataclass(frozen=True)

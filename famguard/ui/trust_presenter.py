@@ -146,6 +146,8 @@ class TrustPresenter(Presenter):
             )
 
     def _load(self, teen_id: str) -> Cached:
+        from famguard.ui.teen_view_widget import VIEW_ENTRIES  # as build_view, when first drawn
+
         # The service's controls, not the guardian's edits still waiting to be sent: the phone
         # has only what the service has (and a rule is checked against that).
         server = self.sync.cached_controls(teen_id)
@@ -154,7 +156,7 @@ class TrustPresenter(Presenter):
             self.trust.cached_phone(teen_id),
             self.trust.cached_rules(teen_id),
             server[0] if server is not None else None,
-            self.family.cached_activity(teen_id, 20),
+            self.family.cached_activity(teen_id, VIEW_ENTRIES),
             self.family.cached_links(teen_id),
             self.family.cached_usage(teen_id),
             self.family.cached_time_requests(teen_id),
