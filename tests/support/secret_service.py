@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -52,8 +54,38 @@ def secret_service(*, with_login_keyring: bool = True) -> Iterator[dict[str, str
         line.split("=", 1)[1] for line in keyring_daemon.stdout.splitlines() if line.startswith("GNOME_KEYRING_PID=")
     ]
     try:
+        if with_login_keyring:
+            _first_use_alone(env)
         yield {"DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home}
     finally:
         for process_id in [*keyring_pids, pid]:
             subprocess.run(["kill", process_id], check=False)
         shutil.rmtree(home, ignore_errors=True)
+
+
+# One entry written and removed through keyring's own Secret Service backend, in a process of its own
+# (the caller's environment still reaches another bus).
+_WRITE_AND_REMOVE = """
+from keyring.backends import SecretService
+backend = SecretService.Keyring()
+backend.set_password("FamGuard-first-use", "probe", "x")
+backend.delete_password("FamGuard-first-use", "probe")
+"""
+
+
+def _first_use_alone(env: dict[str, str]) -> None:
+    """The keyring's first use by one client alone, before the tests' own. A fresh gnome-keyring
+    loads its login keyring after it answers on the bus; calls at once in that moment found no
+    default collection ("Failed to create the collection: Prompt dismissed") or ended the daemon
+    ("recipient disconnected"), and the daemon D-Bus started in its place had the login keyring
+    locked: every later keyring test of that pytest worker failed (a CI run of stop 46, 8 tests)."""
+    deadline = time.monotonic() + 15
+    while True:
+        probe = subprocess.run(
+            [sys.executable, "-c", _WRITE_AND_REMOVE], capture_output=True, text=True, env=env, timeout=15
+        )
+        if probe.returncode == 0:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the private keyring never took an entry: {probe.stderr[-500:]}")
+        time.sleep(0.2)
