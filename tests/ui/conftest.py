@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -31,29 +33,81 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+class PrivateKeyring:
+    """The worker's private keyring (a D-Bus session bus and an unlocked throw-away gnome-keyring on
+    it), started again when it stopped working between two tests."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self.env: dict[str, str] = {}
+        self.restarts = 0
+
+    def start(self) -> None:
+        from tests.support.secret_service import secret_service as private_keyring
+
+        self._stack.close()
+        self._stack = ExitStack()
+        self.env = self._stack.enter_context(private_keyring())
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def reach(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Point this process's environment at the keyring, started again if it stopped working."""
+        for name, value in self.env.items():
+            monkeypatch.setenv(name, value)
+        if self.usable():
+            return
+        self.restarts += 1
+        warnings.warn(f"the private keyring stopped working; started again ({self.restarts})", stacklevel=1)
+        self.start()
+        for name, value in self.env.items():
+            monkeypatch.setenv(name, value)
+        assert self.usable(), "the private keyring does not work even when started anew"
+
+    def usable(self) -> bool:
+        """An entry can be written and removed (the environment must reach this bus already)."""
+        import keyring.errors
+        from keyring.backends import SecretService
+
+        backend = SecretService.Keyring()
+        try:
+            backend.set_password("FamGuard-check", "probe", "x")
+            backend.delete_password("FamGuard-check", "probe")
+        except keyring.errors.KeyringError:
+            return False
+        return True
+
+
 @pytest.fixture(scope="session")
-def secret_service() -> Iterator[dict[str, str]]:
+def secret_service() -> Iterator[PrivateKeyring]:
     """A private D-Bus session bus with an unlocked throw-away login keyring (TOOLING.md)."""
     from tests.support.secret_service import NoSecretService
-    from tests.support.secret_service import secret_service as private_keyring
 
+    private = PrivateKeyring()
     try:
-        with private_keyring() as env:
-            yield env
+        private.start()
     except NoSecretService as exc:
         if os.environ.get("FAMGUARD_REQUIRE_KEYRING") == "1":
             pytest.fail(f"FAMGUARD_REQUIRE_KEYRING=1 but {exc}")
         pytest.skip(str(exc))
+    try:
+        yield private
+    finally:
+        private.close()
 
 
 @pytest.fixture
-def real_keyring(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """The real Secret Service backend of `keyring`, on the private bus."""
+def real_keyring(secret_service: PrivateKeyring, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """The real Secret Service backend of `keyring`, on the private bus.
+
+    The keyring is checked before each test. A gnome-keyring daemon that ended (it happened once
+    in CI, cause unknown) is started again by D-Bus with its login keyring locked, and every later
+    test of the worker failed on it: the test where it ended shows it; the next ones get a new one."""
     import keyring
     from keyring.backends import SecretService
 
-    for name, value in secret_service.items():
-        monkeypatch.setenv(name, value)
+    secret_service.reach(monkeypatch)
     previous = keyring.get_keyring()
     backend = SecretService.Keyring()
     keyring.set_keyring(backend)
@@ -62,9 +116,10 @@ def real_keyring(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch
     finally:
         # The bus lives for the whole session: forget which account to resume, so the next test
         # starts as a first run (the per-server entries differ anyway: each test has its own port).
+        # A keyring that stopped working is started again before the next test.
         try:
             backend.delete_password("FamGuard", "last-account")
-        except keyring.errors.PasswordDeleteError:
+        except keyring.errors.KeyringError:  # none to forget, or a keyring that stopped working
             pass
         keyring.set_keyring(previous)
 
