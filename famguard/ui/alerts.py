@@ -131,10 +131,13 @@ class Alerts(QObject):
             self.tray.setIcon(badge_icon(count))
             self.tray.setToolTip(f"FamGuard — {words}")
 
-    def notify(self, kind: str, title: str, text: str, about: str = "", *, symbol: str = "") -> None:
+    def notify(
+        self, kind: str, title: str, text: str, about: str = "", *, symbol: str = "", in_window: bool = True
+    ) -> None:
         """Tell the guardian; `about`: the request a "request" notification is about; `symbol`: the
         news's own, where its kind's would mislead ("⚠ You are now a guardian…" read as a warning
-        about good news: an outside tester)."""
+        about good news: an outside tester). `in_window=False`: news the window's notice bar says
+        already; where there is no tray to show it, nothing more is shown."""
         settings = self.settings()
         if settings is not None and not settings.notify.get(kind, True):
             return
@@ -145,7 +148,7 @@ class Alerts(QObject):
             self.tray.showMessage(
                 tags_disarmed(title), tags_disarmed(text), QSystemTrayIcon.MessageIcon.Information, 10000
             )
-        else:
+        elif in_window:
             # A sentence follows the title as one ("Maya is no longer linked. You can…"); a figure
             # as its detail ("Leo asks for more time: 45 min").
             joint = ". " if text[:1].isupper() else ": "

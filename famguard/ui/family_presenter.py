@@ -477,9 +477,11 @@ class FamilyPresenter(Presenter):
 
     # --- what the guardian hears of -----------------------------------------------------------
 
-    def _news(self, kind: str, title: str, text: str, about: str = "", symbol: str = "") -> None:
+    def _news(
+        self, kind: str, title: str, text: str, about: str = "", symbol: str = "", *, in_window: bool = True
+    ) -> None:
         if self.alerts is not None:
-            self.alerts.notify(kind, title, text, about, symbol=symbol)
+            self.alerts.notify(kind, title, text, about, symbol=symbol, in_window=in_window)
 
     def _settled(self, about: str) -> None:
         if self.alerts is not None:
@@ -567,6 +569,10 @@ class FamilyPresenter(Presenter):
             f"{listed([name for _id, name in gone])} {'is' if len(gone) == 1 else 'are'} no longer linked",
             f"You can no longer see or set {whose} controls.",
             f"linked:{first_id}",  # goes when they are linked again
+            # The notice bar says it already ("… no longer linked to you, so their controls were
+            # removed here", with the changes not applied under it): shown there too, this news
+            # covered that notice for its 20 s, the changes not applied with it.
+            in_window=False,
         )
 
     # --- notices and status --------------------------------------------------------------------
