@@ -1,7 +1,7 @@
 """The demo family, defined once: guardian Alex Morgan (and a second guardian, Jordan), teens
 Maya (14) and Sam (17, 18 in a few weeks: the home shows what changes then) linked to both, their
-controls, a week of usage, Maya's decided and Sam's pending extra-time request, and the history of
-how it came to be.
+controls, their usage every day since they were linked three weeks ago, Maya's decided and Sam's
+pending extra-time request, and the history of how it came to be.
 
 `make_demo_plan` draws the ids and passwords once per demo start and fixes the moment the family
 is seeded at; the practice service's seeding (famguard.server.demo.seed_demo) writes exactly this
@@ -43,7 +43,7 @@ class DemoTeenPlan:
     person: DemoPerson
     age: int
     controls: Controls
-    usage: tuple[tuple[date, int], ...]  # (day, minutes) for the week ending on the teen's today
+    usage: tuple[tuple[date, int], ...]  # (day, minutes) for each day from the link to the teen's today
 
     @property
     def etag(self) -> str:
@@ -141,6 +141,11 @@ def _new_id() -> str:
     return secrets.token_hex(16)  # the service's own id form (32 hex digits)
 
 
+# The demo teens' minutes on the two weeks before this one (the first on the day after they were linked).
+_MAYA_EARLIER = (42, 55, 38, 60, 50, 47, 30, 58, 45, 33, 40, 52, 49, 36)
+_SAM_EARLIER = (55, 60, 60, 48, 60, 52, 60, 60, 41, 60, 57, 60, 60, 50)
+
+
 def _born(today: date, age: int, days_since_birthday: int) -> date:
     return birthday_in_year(today, today.year - age) - timedelta(days=days_since_birthday)
 
@@ -190,10 +195,15 @@ def make_demo_plan(
             controls = controls.replace(keyword_filters=("#diet", "#prank"), restricted_mode=True)
             entry(4, alex, maya, "controls", "restricted_mode", False, True)
             entry(4, alex, maya, "controls", "keyword_filters", [], ["#diet", "#prank"])
-        pattern = (35, 52, 61, 48, 75, 90, 20) if teen is maya else (80, 95, 70, 110, 88, 120, 45)
+        # Every day since the link (the 28-day chart showed two weeks of 0 min before this week's:
+        # a family that did not use the app at all, read as a broken chart at a demo). Before this
+        # week, Sam at his 1 h limit most days: why Jordan raised it to 1 h 30 min six days ago.
+        earlier = _MAYA_EARLIER if teen is maya else _SAM_EARLIER
+        week = (35, 52, 61, 48, 75, 90, 20) if teen is maya else (80, 95, 70, 110, 88, 120, 45)
+        pattern = earlier + week
         usage = tuple(
             (today - timedelta(days=days_ago), minutes)
-            for days_ago, minutes in zip(range(6, -1, -1), pattern, strict=True)
+            for days_ago, minutes in zip(range(len(pattern) - 1, -1, -1), pattern, strict=True)
         )
         teens.append(DemoTeenPlan(teen, age, controls, usage))
 

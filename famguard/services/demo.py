@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from famguard.services.session import AccountSession, SessionService
     from famguard.store import AccountStore
 
+DEMO_STORED_DAYS = 7  # the days of usage the service's usage read answers when asked for no dates
+
 
 class DemoUnavailable(FamGuardError):
     """The demo could not start on this computer: its temporary folder or its practice service."""
@@ -45,7 +47,9 @@ def write_demo_store(store: AccountStore, plan: DemoPlan) -> None:
         link = next(link for link in plan.links if link.guardian_id == guardian.id and link.teen_id == teen.person.id)
         teens.append(TeenSummary(teen.person.id, teen.person.display_name, teen.age, link.linked_at, teen.person.born))
         store.save_controls(teen.person.id, controls_to_json(teen.controls), teen.etag)
-        store.replace_usage(teen.person.id, plan.usage_days(teen.person.id))
+        # The week, as the service's usage read answers by default (the home's); the chart asks the
+        # service for its 28 days.
+        store.replace_usage(teen.person.id, plan.usage_days(teen.person.id)[-DEMO_STORED_DAYS:])
         store.replace_time_requests(
             teen.person.id,
             [

@@ -4,13 +4,14 @@ and 22:18 in the history (found trying the demo as a new parent)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from famguard.domain.controls import SPECS, defaults_for_age
 from famguard.domain.demo_family import DEMO_TIMEZONE, make_demo_plan
-from famguard.domain.schedule import end_of_day, limit_for_day
+from famguard.domain.schedule import end_of_day, limit_for_day, teen_today
 
 
 @pytest.mark.parametrize(
@@ -66,4 +67,23 @@ def test_the_usage_table_judges_each_day_by_the_limit_the_history_says_was_in_fo
             )
     sam = next(teen for teen in plan.teens if teen.person.display_name == "Sam")
     if now.month == 10:  # Saturday 24 Oct, then Sunday 25 Oct with its new weekend limit
-        assert [day.limit_minutes for day in plan.usage_days(sam.person.id)][:2] == [60, 120]
+        limits = {day.date: day.limit_minutes for day in plan.usage_days(sam.person.id)}
+        assert [limits[date(2026, 10, 24)], limits[date(2026, 10, 25)]] == [60, 120]
+
+
+@pytest.mark.parametrize(
+    "now", [datetime(2026, 12, 5, 22, 19, 8, tzinfo=UTC), datetime(2026, 3, 29, 0, 30, tzinfo=UTC)]
+)
+def test_the_demo_teens_used_the_app_every_day_since_they_were_linked(now: datetime) -> None:
+    """The 28-day chart of the demo showed two weeks of 0 min before the week's figures: a family
+    that never opened the app, read as a broken chart at a demo (a support agent at a projector).
+    Each teen has minutes on every day from the day after their first link to their today."""
+    plan = make_demo_plan(now)
+    today = teen_today(DEMO_TIMEZONE, now)
+    for teen in plan.teens:
+        linked = min(link.linked_at for link in plan.links if link.teen_id == teen.person.id)
+        first = linked.astimezone(ZoneInfo(DEMO_TIMEZONE)).date() + timedelta(days=1)
+        used = {day.date: day.minutes for day in plan.usage_days(teen.person.id)}
+        every_day = [first + timedelta(days=n) for n in range((today - first).days + 1)]
+        assert len(every_day) >= 14, "linked long enough ago for the 28-day chart to show weeks of figures"
+        assert [day for day in every_day if not used.get(day)] == [], teen.person.display_name
