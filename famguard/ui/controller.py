@@ -490,7 +490,7 @@ class AppController(QObject):
         )
         self.family.start(online=online)
         self.backend.family_opened()
-        self.window.teen_list.list.setFocus()  # the keyboard starts at the family, not nowhere
+        self.window.teen_list.list_ring.focus_quietly()  # the keyboard starts at the family, not nowhere
 
     def _sign_in_ended(self) -> None:
         """The server refused the sign-in (revoked, or expired while away): the keyring entry is

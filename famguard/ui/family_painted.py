@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from famguard.ui.main_window import MainWindow
 
 CHECK_EVERY_MS = 5
+# A property of the window, true while callers wait for the family's paint (a start showing the
+# family from the store): famguard.ui.home draws its focus ring after that paint.
+FAMILY_PAINT_AWAITED = "famguardFamilyPaintAwaited"
 
 
 def family_on_screen(window: MainWindow) -> bool:
@@ -59,6 +62,7 @@ class _Watcher(QObject):
 
     def add(self, then: Callable[[], None]) -> None:
         self.waiting.append(then)
+        self.window.setProperty(FAMILY_PAINT_AWAITED, True)
         if not self._painting and not self.timer.isActive():
             self.timer.start()
 
@@ -69,6 +73,7 @@ class _Watcher(QObject):
             if not self.waiting:
                 self.timer.stop()
                 self._stop_watching()
+                self.window.setProperty(FAMILY_PAINT_AWAITED, False)
             then()
 
     def _stop_watching(self) -> None:
@@ -102,6 +107,7 @@ class _Watcher(QObject):
     def _painted(self) -> None:
         self._painting = False
         called, self.waiting = self.waiting, []
+        self.window.setProperty(FAMILY_PAINT_AWAITED, False)
         for then in called:
             then()
         if self.waiting:  # asked for meanwhile: the next time the family is on screen

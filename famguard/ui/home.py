@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ from famguard.domain.controls import Controls
 from famguard.domain.plain_text import listed
 from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
 from famguard.ui.common import (
+    RING_TRIES,
     SCROLL_BAR_ALWAYS_OFF,
     FocusRing,
     RestOfAQuickPress,
@@ -41,7 +43,11 @@ from famguard.ui.common import (
     plain_tooltip,
     wrapping_label,
 )
+from famguard.ui.family_painted import FAMILY_PAINT_AWAITED, when_family_painted
 from famguard.ui.time_requests import TimeRequestsBox
+
+if TYPE_CHECKING:
+    from famguard.ui.main_window import MainWindow
 
 
 def _show(label: QLabel, what: str, text: str) -> None:
@@ -313,8 +319,18 @@ class HomePage(QWidget):
         """ "Change controls…", with the ring that shows where the keyboard is. Not the first
         request's first answer: coming back to the home (Alt+M, Ctrl+1, another teen), a Return
         meant for something else gave Sam 15 minutes, on a button with no ring drawn (an outside
-        tester, keyboard only). A Tab further, the answers follow in reading order."""
-        focus_with_ring(self.controls_button)
+        tester, keyboard only). A Tab further, the answers follow in reading order.
+
+        While a start waits for the family's paint the keyboard goes there at once and the ring
+        just after that paint: the ring's focus reason and window attribute are `Qt` enums, and
+        naming them made PySide create all ~90 of that namespace's as a returning guardian's
+        family was shown (~15-25 ms of CPU before its first paint; see ALIGN_CENTER)."""
+        window, button = self.window(), self.controls_button
+        if not window.property(FAMILY_PAINT_AWAITED):
+            focus_with_ring(button)
+            return
+        button.setFocus()
+        when_family_painted(cast("MainWindow", window), lambda: focus_with_ring(button, RING_TRIES - 1))
 
     def today_text(self) -> str:
         today = self.section(TodaySection)

@@ -135,7 +135,19 @@ def test_a_returning_guardians_family_is_painted_before_what_it_does_not_show_is
     _signed_in_once(qtbot, launch, proxy, guardian)
     proxy.latency = 3.0  # nothing the service says can arrive before that paint
     probe = f"""
+import enum
 import sys
+
+made = []  # the names of the enum classes Python made (PySide makes its enums so, when first named)
+make = enum.EnumType._create_
+
+
+def recorded(cls, class_name, *args, **kwargs):
+    made.append(class_name)
+    return make(cls, class_name, *args, **kwargs)
+
+
+enum.EnumType._create_ = recorded
 import famguard.app as app
 from PySide6.QtWidgets import QApplication, QToolBar
 
@@ -147,6 +159,10 @@ def at_paint(qapp):
     print("home", home.title.text().split(",")[0], "1 h 30 min" in home.today_text(), window.current_screen())
     print("loaded", *[name for name in {NOT_BEFORE_THE_FAMILY!r} if name in sys.modules])
     print("demo-bar", window.findChild(QToolBar, "demoBar") is not None)  # ~5 ms of the paint's, for nothing
+    # The `Qt` namespace's ~90 enums, made all at once when one is first named (~15-25 ms of CPU):
+    # a focus's reason asked by the teen list's ring, and the ring of the home's first button, made
+    # them before the family showed.
+    print("qt-enums", "FocusReason" in made)
     from famguard.domain.models import ActivityEntry
     from famguard.services import HistoryQuery
     print("later", ActivityEntry.__name__, HistoryQuery().page_size)
@@ -163,8 +179,27 @@ sys.exit(app.main([]))
         ["home", "Maya", "True", "familyView"],
         ["loaded"],
         ["demo-bar", "False"],
+        ["qt-enums", "False"],
         ["later", "ActivityEntry", "100"],
     ]
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_returning_guardians_start_puts_the_keyboard_on_change_controls_with_its_ring(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """The home opens on "Change controls…" with the ring that shows where the keyboard is; at a
+    returning guardian's start the ring is drawn just after the family's first paint (before it,
+    drawing it made PySide create the `Qt` namespace's enums)."""
+    from PySide6.QtCore import Qt
+
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    again = launch()
+    home = again.window.ensure_home_page()
+    qtbot.waitUntil(lambda: home.isVisible() and home.title.text().startswith("Maya"), timeout=WAIT)
+    window = again.window
+    qtbot.waitUntil(lambda: window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange), timeout=WAIT)
+    assert window.focusWidget() is home.controls_button
 
 
 # A probe's record of which screen is on show each time the window paints it (famguard.app.main in
