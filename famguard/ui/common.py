@@ -39,6 +39,9 @@ ACCESSIBLE_TEXT_ROLE = 11  # Qt.ItemDataRole.AccessibleTextRole
 USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
 PLAIN_TEXT = 0  # Qt.TextFormat.PlainText
 RICH_TEXT = 1  # Qt.TextFormat.RichText
+# A property of the window, true while a start waits for its family's first paint (set by
+# famguard.ui.family_painted): what is done for the keyboard meanwhile names no `Qt` enum.
+FAMILY_PAINT_AWAITED = "famguardFamilyPaintAwaited"
 
 
 def named(widget: W, object_name: str, accessible_name: str, description: str = "") -> W:
@@ -205,26 +208,15 @@ class FocusRing(QObject):
         self.area = area
         self.ring: QWidget | None = None
         self._by_keyboard = False
-        self._by_the_app = False  # the focus is being set by the app itself (focus_quietly)
         area.installEventFilter(self)
-
-    def focus_quietly(self) -> None:
-        """The keyboard to the area, put there by the app (not a key): no ring, and the focus's
-        reason is not asked. It is a `Qt` enum, and asking it made PySide create all ~90 of that
-        namespace's (see ALIGN_CENTER) as a returning guardian's family was shown, ~15-25 ms of
-        CPU before its first paint (cProfile of the cached start)."""
-        self._by_the_app = True
-        try:
-            self.area.setFocus()
-        finally:
-            self._by_the_app = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
-        if kind == QEvent.Type.FocusIn and self._by_the_app:
+        if kind == QEvent.Type.FocusIn and self.area.window().property(FAMILY_PAINT_AWAITED):
+            # The focus the family's building sets, at a start, not a key's: its reason is a `Qt`
+            # enum, and asking it made PySide create all ~90 of that namespace's (see ALIGN_CENTER)
+            # before a returning guardian's family or the demo's showed (~15-25 ms of CPU).
             self._by_keyboard = False
-            if self.ring is not None:
-                self.ring.hide()
         elif kind == QEvent.Type.FocusIn:
             reason = cast(QFocusEvent, event).reason().value
             if reason not in self.FOR_A_WHILE:

@@ -232,8 +232,10 @@ class AppController(QObject):
         # The family as this computer last saw it, at once; the keyring is asked after its first
         # paint (it and the network side cost ~400 ms of CPU that would otherwise come first).
         self._cached = cached
-        self._open_session(cached, online=False)
+        # Asked for first: while the family's paint is awaited, what the family's building does
+        # for the keyboard waits for it too (famguard.ui.common.FocusRing, the home's first button).
         when_family_painted(self.window, self._confirm_cached, give_up_ms=CACHED_FAMILY_PAINT_WAIT_MS)
+        self._open_session(cached, online=False)
 
     def _confirm_cached(self) -> None:
         if self._cached is None:  # the app is closing
@@ -490,7 +492,7 @@ class AppController(QObject):
         )
         self.family.start(online=online)
         self.backend.family_opened()
-        self.window.teen_list.list_ring.focus_quietly()  # the keyboard starts at the family, not nowhere
+        self.window.teen_list.list.setFocus()  # the keyboard starts at the family, not nowhere
 
     def _sign_in_ended(self) -> None:
         """The server refused the sign-in (revoked, or expired while away): the keyring entry is
@@ -628,11 +630,11 @@ class AppController(QObject):
         # The family at once, from the store; its calls to the service wait for the service (and
         # an edit waits in the outbox), which starts after this first paint: importing the server
         # stack is ~1 s of CPU that would otherwise come first.
-        self._open_session(session, online=False)
-        self.window.show_notice(DEMO_STARTING_NOTICE)
-        when_family_painted(
+        when_family_painted(  # asked for first, as a returning guardian's start does (_local_ready)
             self.window, partial(self._demo_family_painted, env, session), give_up_ms=DEMO_SERVICE_WAIT_MS
         )
+        self._open_session(session, online=False)
+        self.window.show_notice(DEMO_STARTING_NOTICE)
 
     def _demo_family_painted(self, env: DemoEnvironment, session: AccountSession) -> None:
         self._start_demo_service(env, session)

@@ -57,7 +57,7 @@ class TeenList(QWidget):
         self.list.currentItemChanged.connect(self._current_changed)
         # The selected row is drawn alike with the keyboard there or not: a ring says it is (an
         # outside tester could not see where the keyboard was after "Reset demo").
-        self.list_ring = FocusRing(self.list)
+        FocusRing(self.list)
         # Says nothing until the presenter knows what an empty list means (set_empty_text): before
         # the store and the service have answered, "no teen linked" would be a guess.
         self.empty_label = wrapping_label("", "noTeens")

@@ -10,15 +10,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from famguard.ui.common import FAMILY_PAINT_AWAITED
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from famguard.ui.main_window import MainWindow
 
 CHECK_EVERY_MS = 5
-# A property of the window, true while callers wait for the family's paint (a start showing the
-# family from the store): famguard.ui.home draws its focus ring after that paint.
-FAMILY_PAINT_AWAITED = "famguardFamilyPaintAwaited"
 
 
 def family_on_screen(window: MainWindow) -> bool:

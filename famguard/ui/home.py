@@ -33,6 +33,7 @@ from famguard.domain.controls import Controls
 from famguard.domain.plain_text import listed
 from famguard.domain.today import TeenToday, limit_words, plain_rules, weekday_name
 from famguard.ui.common import (
+    FAMILY_PAINT_AWAITED,
     RING_TRIES,
     SCROLL_BAR_ALWAYS_OFF,
     FocusRing,
@@ -43,7 +44,7 @@ from famguard.ui.common import (
     plain_tooltip,
     wrapping_label,
 )
-from famguard.ui.family_painted import FAMILY_PAINT_AWAITED, when_family_painted
+from famguard.ui.family_painted import when_family_painted
 from famguard.ui.time_requests import TimeRequestsBox
 
 if TYPE_CHECKING:
