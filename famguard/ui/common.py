@@ -441,6 +441,9 @@ def ask_where_to_save(parent: QWidget, title: str, file_name: str, file_filter: 
     offered = Path(in_documents(file_name))
     dialog = QFileDialog(parent, title, str(offered.parent), file_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    # "my report" typed is saved as "my report.csv": without its ending a spreadsheet would not open
+    # it with a double click (an outside tester). A name typed with an ending of its own keeps it.
+    dialog.setDefaultSuffix(offered.suffix.lstrip("."))
     icons = _IconsByKind()  # held here while the dialog runs: a dialog does not own its icon provider
     dialog.setIconProvider(icons)
     dialog.selectFile(offered.name)

@@ -53,6 +53,33 @@ def test_the_name_is_offered_in_documents_and_the_path_typed_is_the_answer(qtbot
     assert ask_where_to_save(parent, "Export screen time", "screen-time-maya.csv", "CSV files (*.csv)") == ""
 
 
+def test_a_name_typed_without_its_ending_gets_the_files_ending(qtbot, tmp_path: Path) -> None:
+    """ "my report" was saved as a file without an ending, which a spreadsheet does not open with a
+    double click (an outside tester): it is "my report.csv"; a name typed with an ending keeps it."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def typed(name: str) -> Callable[[QFileDialog], None]:
+        def choose(dialog: QFileDialog) -> None:
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(tmp_path / name))
+            dialog.accept()
+
+        return choose
+
+    _when_the_dialog_is_up(typed("my report"))
+    assert ask_where_to_save(parent, "Export screen time", "screen-time.csv", "CSV files (*.csv)") == str(
+        tmp_path / "my report.csv"
+    )
+    _when_the_dialog_is_up(typed("figures.txt"))
+    assert ask_where_to_save(parent, "Export screen time", "screen-time.csv", "CSV files (*.csv)") == str(
+        tmp_path / "figures.txt"
+    )
+    _when_the_dialog_is_up(typed("agreement"))
+    assert ask_where_to_save(parent, "Save the family agreement", "agreement.pdf", "PDF files (*.pdf)") == str(
+        tmp_path / "agreement.pdf"
+    )
+
+
 def test_a_folder_of_files_that_never_end_typed_in_the_dialog_never_freezes_the_app(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
