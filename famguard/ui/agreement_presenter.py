@@ -57,6 +57,7 @@ class AgreementPresenter(Presenter):
         self.me = me  # this guardian's account: first to sign, and not named twice
         self.dialog: AgreementDialog | None = None  # Family > agreement opens it (FamilyPresenter)
         self._about: _About | None = None  # the teen of the open dialog
+        self._failure = ""  # what the notice bar said of the last save or print that failed
 
     def open(self) -> None:
         teen_id = self.teens.current
@@ -168,13 +169,16 @@ class AgreementPresenter(Presenter):
                 if words.startswith("✓"):
                     words = f"{words} {WRITTEN_UP_TO_DATE}"
             dialog.show_status(words)
+            self.take_back(self._failure)
+            self._failure = words if words.startswith("✗") else ""
             self.window.show_notice(words, hide_after_ms=15000 if words.startswith("✗") else 8000)
 
         def failed(exc: BaseException) -> None:
             dialog.set_working("")
             message = user_message(exc)  # ExportFailed: which file, and why
             dialog.show_status(f"✗ {message}" if message else "")
-            self.failed(exc)  # the window says it too (and a bug is reported)
+            self.take_back(self._failure)
+            self._failure = self.failed_and_said(exc)  # the window says it too (and a bug is reported)
 
         self.run(build_and_work, done, on_error=failed, name=name)
 

@@ -165,6 +165,20 @@ class Presenter(QObject):
             return
         show_failure(self.window, self.tasks, exc)
 
+    def failed_and_said(self, exc: BaseException) -> str:
+        """`failed`, and the words the window's notice bar says of it ("": it says nothing). A
+        later success of the same work takes them back (`take_back`): shown under its
+        confirmation, they came back when that was dismissed ("✗ Could not save a.csv" after the
+        file was saved elsewhere: an outside tester)."""
+        self.failed(exc)
+        notice = self.window.notice
+        return notice.text() if notice.isVisible() else ""
+
+    def take_back(self, failure_said: str) -> None:
+        """A failure's words (`failed_and_said`) leave the notice bar, shown or covered."""
+        if failure_said:
+            self.window.withdraw_notice(failure_said)
+
     def close(self) -> None:
         """Drop every tracked connection; callbacks of work still running are ignored."""
         self.closed = True

@@ -44,6 +44,7 @@ class ScreenTimePresenter(Presenter):
 
         assert isinstance(page, ScreenTimePage)
         self.page = page
+        self._export_failure = ""  # what the notice bar said of the last export that failed
         self.track(page.period_changed, self._period_changed)
         self.track(page.export_requested, self.export)
         if self.teens.current:
@@ -87,8 +88,15 @@ class ScreenTimePresenter(Presenter):
         chart = self.page.chart.chart if self.page is not None else None
         if chart is None:
             return
+
+        def saved(_none: None) -> None:
+            self.take_back(self._export_failure)
+            self._export_failure = ""
+            self.window.show_notice(f"✓ Saved the screen-time figures to {path}", hide_after_ms=8000)
+
+        def failed(exc: BaseException) -> None:
+            self._export_failure = self.failed_and_said(exc)
+
         self.run(
-            partial(self.insight.export_csv, path, chart.csv_rows()),
-            lambda _none: self.window.show_notice(f"✓ Saved the screen-time figures to {path}", hide_after_ms=8000),
-            name="export usage CSV",
+            partial(self.insight.export_csv, path, chart.csv_rows()), saved, on_error=failed, name="export usage CSV"
         )
