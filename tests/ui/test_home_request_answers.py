@@ -94,7 +94,10 @@ def test_an_answer_on_the_home_is_said_with_the_teens_name(qtbot, launch, said) 
     qtbot.waitUntil(lambda: home.requests.pending_count() == 1, timeout=WAIT)
     said.clear()
     click(qtbot, find(home, QPushButton, "approve_15"))
-    qtbot.waitUntil(lambda: ("Allowed Sam 15 min more.", False) in said, timeout=WAIT)
+    # Seen in the notice bar, and said aloud with it: the row only went away.
+    qtbot.waitUntil(lambda: window.notice.text() == "✓ Allowed Sam 15 min more.", timeout=WAIT)
+    assert window.notice.isVisible()
+    assert ("Allowed Sam 15 min more.", False) in said  # the symbol is not read out
 
     # Maya asks on the phone, and is refused on her home.
     window.teen_list.select(next(t for t, r in controller.family.teens.items() if r.name == "Maya"))
@@ -104,4 +107,5 @@ def test_an_answer_on_the_home_is_said_with_the_teens_name(qtbot, launch, said) 
     qtbot.wait(QApplication.doubleClickInterval() + 50)  # an answer of its own, not a double click's second
     deny = next(b for b in home.requests.findChildren(QPushButton, "denyRequest") if b.isVisible())
     click(qtbot, deny)
-    qtbot.waitUntil(lambda: ("Maya's request denied.", False) in said, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.notice.text() == "✓ Maya's request denied.", timeout=WAIT)
+    assert ("Maya's request denied.", False) in said
