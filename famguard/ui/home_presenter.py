@@ -85,6 +85,8 @@ class _Inputs:
     # `controls` holds the service's value of these, which the phone keeps until the choice.
     clashing: frozenset[str] = frozenset()
     clashing_with: str = ""  # who changed them too, as the clash's question says it ("Alex")
+    # Fields whose change of this guardian the service refused: shown at the service's value again.
+    refused: frozenset[str] = frozenset()
 
 
 class HomePresenter(Presenter):
@@ -188,12 +190,14 @@ class HomePresenter(Presenter):
             edits_queued=queued,
             clashing=clashing,
             clashing_with=who.pop() if len(who) == 1 else "Other guardians",
+            refused=frozenset(f for f, s in states.items() if s.state == SyncState.REJECTED),
         )
 
     def _update(self, teen_id: str, inputs: _Inputs) -> None:
         row = self.teens.row(teen_id)
         if row is None:
             return  # unlinked meanwhile
+        before = self.inputs.get(teen_id)
         self.inputs[teen_id] = inputs
         first = teen_id not in self._started
         self._started.add(teen_id)
@@ -205,7 +209,11 @@ class HomePresenter(Presenter):
             # compared, so another guardian's change in between is still told.
             previous = self._compared.get(teen_id)
             if previous is not None:
-                self._changed_elsewhere(teen_id, row.name, previous, inputs.controls, inputs.in_flight)
+                # A change of this guardian's refused since (its row says so) is back at the
+                # service's value: not a change made elsewhere ("Maya's controls were changed
+                # elsewhere" after Maya unlinked and the guardian's offline change was refused).
+                refused_now = inputs.refused - (before.refused if before is not None else frozenset())
+                self._changed_elsewhere(teen_id, row.name, previous, inputs.controls, inputs.in_flight | refused_now)
             self._compared[teen_id] = inputs.controls
         self._new_requests(row.name, inputs.requests, tell=not first)
         self._work_out(teen_id)
@@ -332,7 +340,7 @@ class HomePresenter(Presenter):
         """ "Jordan changed Maya's controls" — "Search: Off; Daily screen-time limit: 1 h 30 min":
         who (by account, as the history says it) and each setting's value now."""
         inputs = self.inputs.get(teen_id)
-        if inputs is None:  # the teen was unlinked meanwhile
+        if inputs is None or self.teens.row(teen_id) is None:  # the teen was unlinked meanwhile
             return
         from famguard.domain.activity_words import changed_by  # the history's words: not on the start's way
 

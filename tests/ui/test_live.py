@@ -855,6 +855,41 @@ def _sam_and_alex(qtbot, launch, live_server, proxy, guardian, teen):
     return controller, teen_id, alex
 
 
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_of_mine_the_service_refused_is_not_told_as_a_change_made_elsewhere(
+    qtbot, launch, proxy, guardian, teen, monkeypatch
+):
+    """Maya unlinked while the guardian's change was on its way: the service refused it (404), its
+    row said so, and the home told the setting's return to the service's value as "↻ Maya's
+    controls were changed elsewhere" — a change nobody made, shown over the notice of the changes
+    not applied (a CI run waited for that notice in vain). The list's read of the teens is held
+    here so that the refusal comes first, as it did there."""
+    from famguard.ui.home_presenter import News
+
+    controller, teen_id = _with_maya(qtbot, launch, proxy, guardian, teen)
+    window, family = controller.window, controller.family
+    told: list[tuple[str, str]] = []
+    news = family.home.on_news
+    monkeypatch.setattr(
+        family.home, "on_news", lambda kind, title, *rest: (told.append((kind, title)), news(kind, title, *rest))
+    )
+    teens_read = threading.Event()
+    refresh_teens = controller.session.family.refresh_teens
+    monkeypatch.setattr(controller.session.family, "refresh_teens", lambda: (teens_read.wait(30), refresh_teens())[1])
+    in_background(lambda: teen.api.unlink(teen_id)).join()
+
+    page = window.ensure_controls_page()
+    click(qtbot, find(page, QRadioButton, "dailyLimit_120"))
+    qtbot.waitUntil(lambda: page.field_status("daily_limit_minutes").startswith("✗"), timeout=WAIT)
+    qtbot.waitUntil(lambda: ("home", teen_id) not in family.home._reading, timeout=WAIT)
+    qtbot.wait(300)  # the news of a change elsewhere waits for the history's answer
+    assert not [title for kind, title in told if kind == News.CHANGED], told
+
+    teens_read.set()
+    qtbot.waitUntil(lambda: "not applied" in window.notice.text(), timeout=WAIT)
+    assert not [title for kind, title in told if kind == News.CHANGED], told
+
+
 def _with_maya(qtbot, launch, proxy, guardian, teen, *other_guardians):
     """Maya (`teen`) linked with this app's guardian (and each of `other_guardians`, approved by
     it); the app signed in on Maya's page, following the events. Returns (controller, Maya's id)."""
