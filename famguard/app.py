@@ -184,8 +184,8 @@ class DemoTeen:
 
         from famguard import teen_cli
         from famguard.api import errors
+        from famguard.domain.teen_view import VIEW_ENTRIES  # on a worker: no Qt module (trust_presenter)
         from famguard.services.demo import PhoneSnapshot
-        from famguard.ui.teen_view_widget import VIEW_ENTRIES
 
         try:
             applied = teen_cli.apply_controls(self.api)  # the phone applies what it got, and says so
@@ -559,6 +559,13 @@ class LocalHeadStart:
     def __init__(self) -> None:
         import threading
 
+        from PySide6.QtCore import QSettings
+
+        # PySide makes a class's enums the first time one is named, and the thread reads the
+        # settings through QSettings.Format: made there, they were made while the GUI thread built
+        # the window — the app crashed when a worker made the `Qt` namespace's so (an outside
+        # tester). Named here, on the GUI thread, first (three small enums, well under 1 ms).
+        _made_here = QSettings.Format
         self._done = threading.Event()
         self._result: EarlyStart | None = None
         self._error: BaseException | None = None

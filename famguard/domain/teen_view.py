@@ -22,6 +22,11 @@ from famguard.domain.temporary import RuleStatus, rule_status
 from famguard.domain.values import format_minutes, recorded_minutes
 
 LINK_END_NOTICE_DAYS = 30
+LOG_LINES = 8  # the change log's entries a view lists
+# The history entries a view is given (the phone's and the guardian's preview read so many; their
+# readers run on workers, which must not import a Qt module: famguard.ui.trust_presenter).
+VIEW_ENTRIES = 20
+EARLIER_COUNTED = VIEW_ENTRIES - LOG_LINES  # older ones past the listed: as many or more
 
 
 def _for_teen(text: str) -> str:

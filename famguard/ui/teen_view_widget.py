@@ -18,12 +18,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from famguard.domain import teen_view
 from famguard.domain.controls import Controls
 from famguard.domain.models import ActivityEntry, GuardianLink, TemporaryRule
+from famguard.domain.teen_view import EARLIER_COUNTED, LOG_LINES
 from famguard.domain.values import short_day
 from famguard.ui.common import named, wrapping_label
-
-LOG_LINES = 8
-VIEW_ENTRIES = 20  # the history entries a view is given (the phone's and the guardian's preview read so many)
-EARLIER_COUNTED = VIEW_ENTRIES - LOG_LINES  # older ones past the listed: as many or more
 
 
 @dataclass(frozen=True)

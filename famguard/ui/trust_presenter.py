@@ -146,7 +146,10 @@ class TrustPresenter(Presenter):
             )
 
     def _load(self, teen_id: str) -> Cached:
-        from famguard.ui.teen_view_widget import VIEW_ENTRIES  # as build_view, when first drawn
+        # On a worker: the count from the domain, never from a Qt module (importing teen_view_widget
+        # here made PySide create the `Qt` namespace's enums on this thread while the GUI thread
+        # painted, and the app crashed at start: an outside tester, 2 starts in 5).
+        from famguard.domain.teen_view import VIEW_ENTRIES
 
         # The service's controls, not the guardian's edits still waiting to be sent: the phone
         # has only what the service has (and a rule is checked against that).

@@ -185,6 +185,56 @@ sys.exit(app.main([]))
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_no_worker_makes_a_qt_enum_while_a_returning_guardians_family_comes_up(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """The app crashed at start (a segfault, 2 starts in 5: an outside tester): a worker reading
+    the teen's phone and rules imported a widget module for a number, and its `from PySide6.QtCore
+    import Qt` made PySide create that namespace's enums on the worker while the GUI thread
+    painted. The real main() in a fresh interpreter, through the family's paint and the service's
+    first answers: every enum PySide makes is made on the GUI thread."""
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    probe = """
+import enum
+import sys
+import threading
+
+on_workers = []  # the enum classes made on another thread than the GUI thread's
+make = enum.EnumType._create_
+
+
+def recorded(cls, class_name, *args, **kwargs):
+    if threading.current_thread() is not threading.main_thread():
+        on_workers.append(class_name)
+    return make(cls, class_name, *args, **kwargs)
+
+
+enum.EnumType._create_ = recorded
+import famguard.app as app
+from PySide6.QtCore import QTimer
+
+report = app._report_and_quit
+
+
+def at_paint(qapp):
+    def later():
+        print("made-on-workers", *on_workers, flush=True)
+        report(qapp)
+
+    QTimer.singleShot(3000, later)  # the service's first answers and what they start on workers
+
+
+app._report_and_quit = at_paint
+sys.exit(app.main([]))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FAMGUARD_EXIT_AFTER_FIRST_PAINT": "family"}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stdout.splitlines() if line.startswith("made-on-workers")]
+    assert said == ["made-on-workers"], said
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_a_returning_guardians_start_puts_the_keyboard_on_change_controls_with_its_ring(
     qtbot, launch, proxy, guardian, maya
 ) -> None:

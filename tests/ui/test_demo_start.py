@@ -198,8 +198,12 @@ preloaded = set(sys.modules)  # what the interpreter's own start imported (a sit
 made = []  # the enum classes Python made (PySide makes its enums so, when one is first named)
 make = enum.EnumType._create_
 
+on_workers = []  # ...and those made on another thread than the GUI thread's (it crashed the app)
+
 def recorded(cls, class_name, *args, **kwargs):
     made.append(class_name)
+    if threading.current_thread() is not threading.main_thread():
+        on_workers.append(class_name)
     return make(cls, class_name, *args, **kwargs)
 
 enum.EnumType._create_ = recorded
@@ -237,6 +241,7 @@ def at_paint(qapp):
             return
         print("live", not window.notice.isVisible(), "requests" in sys.modules, flush=True)
         print("imported by the GUI thread", *importers, flush=True)
+        print("enums made on workers", *on_workers, flush=True)
         from PySide6.QtCore import Qt  # the keyboard on the home's first button, its ring drawn
 
         ring = window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
@@ -265,6 +270,7 @@ sys.exit(app.main(["--demo"]))
         ["qt-enums", "False"],
         ["live", "True", "True"],
         ["imported", "by", "the", "GUI", "thread", "False"],
+        ["enums", "made", "on", "workers"],
         ["keyboard", "homeControlsButton", "True"],
         ["icon", "True", "listening", "True"],
     ]
