@@ -10,12 +10,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QPushButton, QWidget
 
-from famguard.ui.common import announce, named, show_words, wrapping_label
+from famguard.ui.common import RestOfAQuickPress, announce, named, show_words, wrapping_label
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from PySide6.QtGui import QHideEvent
+    from PySide6.QtGui import QHideEvent, QMoveEvent
+
+
+# How long a banner's buttons take no press after it appeared, changed its words or moved: longer
+# than a double click, for the pointer was on its way to what was there before.
+BANNER_SETTLE_MS = 700
 
 
 class Banner(QFrame):
@@ -38,6 +43,11 @@ class Banner(QFrame):
         self.close_button = named(QPushButton("Dismiss"), f"{object_name}Dismiss", "Dismiss message")
         self.close_button.setVisible(False)
         self.close_button.clicked.connect(lambda: self._go(dismissed=True))
+        # A banner's buttons take no press just after it appeared, changed its words or moved: a
+        # click meant for "Try again now" dismissed, unread, the notice that took its place as the
+        # offline banner went ("… were not applied": an outside tester); one meant for the words
+        # before dismissed the words that replaced them.
+        self._settling = [RestOfAQuickPress(button, ms=BANNER_SETTLE_MS) for button in (self.action, self.close_button)]
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.label, 1)
@@ -63,6 +73,8 @@ class Banner(QFrame):
             new = [line for line in text.split("\n") if line not in before]
             if new:
                 announce(self, "\n".join(new))
+        if self.isHidden() or text != self._words:
+            self._settle()
         self._words = text
         show_words(self.label, text)
         self.action.setText(action)
@@ -76,6 +88,15 @@ class Banner(QFrame):
 
     def text(self) -> str:
         return self.label.text()
+
+    def _settle(self) -> None:
+        for guard in self._settling:
+            guard.armed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 - Qt's name
+        if self.isVisible():
+            self._settle()  # moved under the pointer (a banner above it went or came)
+        super().moveEvent(event)
 
     def time_left_ms(self) -> int:
         """How long it has still to be shown by its timer (0: it stays, or it is not shown)."""

@@ -167,14 +167,15 @@ class RestOfAQuickPress(QObject):
     the answer, then pressed "Close", which had taken the keyboard as the list emptied (a support
     agent; a third Space then asked for time on the teen's phone); double-clicking "Change
     controls…" opened the controls page, and the second click pressed the "Unlink…" that sits
-    where it was. Within the double-click interval after `armed()`, the button ignores the mouse
-    and Space, Enter and Return."""
+    where it was. Within the double-click interval (or `ms`) after `armed()`, the button ignores
+    the mouse and Space, Enter and Return."""
 
     KEYS = (0x20, 0x01000004, 0x01000005)  # Qt.Key.Key_Space, Key_Return, Key_Enter
 
-    def __init__(self, button: QPushButton) -> None:
+    def __init__(self, button: QPushButton, *, ms: int | None = None) -> None:
         super().__init__(button)
         self._armed_at = -1.0e9  # time.monotonic()
+        self._ms = ms
         button.installEventFilter(self)
 
     def armed(self) -> None:
@@ -189,7 +190,8 @@ class RestOfAQuickPress(QObject):
                 return False
         elif kind not in mouse:
             return False
-        return (time.monotonic() - self._armed_at) * 1000 < QApplication.doubleClickInterval()
+        interval = self._ms if self._ms is not None else QApplication.doubleClickInterval()
+        return (time.monotonic() - self._armed_at) * 1000 < interval
 
 
 class FocusRing(QObject):

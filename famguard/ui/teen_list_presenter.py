@@ -58,7 +58,7 @@ class TeenListPresenter(Presenter):
         self._gone_notices: dict[str, str] = {}
         # Changes not applied because their teen went, told under that notice ("✗ Your change to
         # Maya's controls was not applied…"): kept while the notice bar still shows them.
-        self._not_applied_lines: list[str] = []
+        self._not_applied_told: list[tuple[str, list[NotApplied]]] = []  # (line, its changes)
         self.rows: dict[str, TeenRow] = {}
         self.current: str | None = None
         self.online = True  # set by the family presenter from the sync status
@@ -178,20 +178,23 @@ class TeenListPresenter(Presenter):
     def _told_not_applied(self, changes: list[NotApplied]) -> None:
         if not changes:
             return
-        title, text = not_applied_words(changes)
         standing = self.window.standing_notice() or ""
         gone = next((words for words in self._gone_notices.values() if standing.startswith(words)), None)
-        self._show_with_not_applied(gone, f"✗ {title}. {text}")
+        self._show_with_not_applied(gone, changes)
 
-    def _show_with_not_applied(self, gone_words: str | None, new_line: str | None = None) -> None:
+    def _show_with_not_applied(self, gone_words: str | None, changes: list[NotApplied] | None = None) -> None:
         """The notice bar with a teen's going (if any) and, under it, the changes not applied
-        still shown: one did not hide the other, whichever came first."""
+        still shown: one did not hide the other, whichever came first. Changes told later join
+        those still shown, in one line: a change on its way as the teen went, told after its
+        refusal, made a second "Your change to Maya's controls was not applied" under the first."""
         standing = self.window.standing_notice() or ""
-        self._not_applied_lines = [line for line in self._not_applied_lines if line in standing]
-        if new_line is not None:
-            self._not_applied_lines.append(new_line)
-        lines = [gone_words, *self._not_applied_lines] if gone_words else self._not_applied_lines
-        self.window.show_notice("\n".join(lines))
+        self._not_applied_told = [(line, told) for line, told in self._not_applied_told if line in standing]
+        if changes:
+            joined = [change for _line, told in self._not_applied_told for change in told] + changes
+            title, text = not_applied_words(joined)
+            self._not_applied_told = [(f"✗ {title}. {text}", joined)]
+        lines = [line for line, _told in self._not_applied_told]
+        self.window.show_notice("\n".join([gone_words, *lines] if gone_words else lines))
 
     def _withdraw_gone(self, words: str) -> None:
         """The notice that a teen went is withdrawn (linked again); what was not applied stays."""

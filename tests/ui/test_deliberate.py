@@ -31,7 +31,7 @@ from famguard.domain.controls import controls_to_json
 from tests.support.accounts import member, pair
 
 from .conftest import answer_next_question
-from .test_flows import WAIT, find, sign_in, wait_home, wait_listening, wait_teen_page
+from .test_flows import WAIT, dismiss_notice, find, sign_in, wait_home, wait_listening, wait_teen_page
 
 
 def patches(proxy) -> list[str]:
@@ -587,7 +587,7 @@ def test_near_the_limit_gives_way_to_reached_and_goes_when_no_longer_so(
         if not window.notice.isVisible():
             break
         assert "today's limit" not in window.notice.text()
-        qtbot.mouseClick(window.notice.findChild(QPushButton, "noticeBannerDismiss"), Qt.MouseButton.LeftButton)
+        dismiss_notice(qtbot, window)
 
     # The new limit used up: news again (the re-tester heard nothing when the time given ran out).
     in_background(lambda: teen.api.report_usage(today, 121)).join()

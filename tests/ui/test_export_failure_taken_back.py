@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton
 
 from famguard.ui.screen_time_page import ScreenTimePage
 
-from .test_flows import WAIT, demo_at, find
+from .test_flows import WAIT, demo_at, dismiss_notice, find
 
 
 def test_a_failed_export_is_not_said_again_after_one_that_worked(qtbot, launch, monkeypatch, tmp_path: Path) -> None:
@@ -30,6 +30,6 @@ def test_a_failed_export_is_not_said_again_after_one_that_worked(qtbot, launch, 
     qtbot.waitUntil(lambda: "✓ Saved the screen-time figures to" in window.notice.text(), timeout=WAIT)
     assert (tmp_path / "ok.csv").exists()
 
-    qtbot.mouseClick(window.notice.close_button, Qt.MouseButton.LeftButton)
+    dismiss_notice(qtbot, window)
     qtbot.wait(100)
     assert not window.notice.isVisible(), window.notice.text()

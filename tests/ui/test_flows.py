@@ -26,6 +26,15 @@ def find(root: QWidget, kind: type, name: str):
     return widget
 
 
+def dismiss_notice(qtbot, window) -> None:
+    """The notice bar's Dismiss, clicked once a person could: its buttons take no press for a
+    moment after the notice appeared, changed or moved (famguard.ui.banners.BANNER_SETTLE_MS)."""
+    from famguard.ui.banners import BANNER_SETTLE_MS
+
+    qtbot.wait(BANNER_SETTLE_MS + 50)
+    qtbot.mouseClick(window.notice.close_button, Qt.MouseButton.LeftButton)
+
+
 def click(qtbot, widget: QWidget, key: Qt.Key | None = None) -> None:
     """Click `widget` (or press `key` on it) once a person could: when it is shown and enabled.
     A click on a hidden or disabled widget is lost or lands where no one could click, and the

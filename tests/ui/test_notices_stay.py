@@ -6,9 +6,10 @@ outside tester saw one banner replace another). The real window's notice bar, cl
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 
 from famguard.ui.main_window import MainWindow
+
+from .test_flows import dismiss_notice
 
 STAYS = "⚠ Signed in for this session only. The keyring is locked: unlock it to stay signed in."
 
@@ -22,7 +23,7 @@ def _window(qtbot) -> MainWindow:
 
 
 def _dismiss(qtbot, window: MainWindow) -> None:
-    qtbot.mouseClick(window.notice.findChild(QPushButton, "noticeBannerDismiss"), Qt.MouseButton.LeftButton)
+    dismiss_notice(qtbot, window)
 
 
 def test_a_notice_that_stays_comes_back_after_a_passing_one(qtbot) -> None:
@@ -144,3 +145,21 @@ def test_escape_dismisses_the_notice_when_nothing_on_the_page_takes_it(qtbot) ->
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert not window.notice.isVisible()
     assert QApplication.focusWidget() is box  # the keyboard stays where it was
+
+
+def test_a_notice_takes_no_press_just_after_it_came_under_the_pointer(qtbot) -> None:
+    """A click meant for the offline banner's "Try again now" dismissed, unread, the notice that
+    took its place as the banner went ("… were not applied": an outside tester). The notice bar's
+    buttons take no press for a moment after it appeared, changed its words or moved."""
+    from famguard.ui.banners import BANNER_SETTLE_MS
+
+    window = _window(qtbot)
+    window.show_notice(STAYS)
+    qtbot.mouseClick(window.notice.close_button, Qt.MouseButton.LeftButton)  # at once: the pointer's earlier aim
+    assert window.notice.isVisible() and window.notice.text() == STAYS
+    qtbot.wait(BANNER_SETTLE_MS + 50)
+    window.show_notice("✓ Preferences saved", hide_after_ms=8000)  # new words in the same place
+    qtbot.keyClick(window.notice.close_button, Qt.Key.Key_Space)
+    assert window.notice.text() == "✓ Preferences saved"
+    _dismiss(qtbot, window)  # once it has stood still: dismissed
+    assert window.notice.text() == STAYS  # the one that stays is back, as before
