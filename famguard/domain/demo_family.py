@@ -44,6 +44,10 @@ class DemoTeenPlan:
     age: int
     controls: Controls
     usage: tuple[tuple[date, int], ...]  # (day, minutes) for each day from the link to the teen's today
+    # (applied, last seen): the last report of a phone the demo does not play (Sam's; the Teen's
+    # phone panel is Maya's and reports itself). Without it, Sam's home said "Waiting for Sam's
+    # phone: it has not reported yet" beside his figures and his request (support agents, twice).
+    phone_report: tuple[datetime, datetime] | None = None
 
     @property
     def etag(self) -> str:
@@ -205,7 +209,10 @@ def make_demo_plan(
             (today - timedelta(days=days_ago), minutes)
             for days_ago, minutes in zip(range(len(pattern) - 1, -1, -1), pattern, strict=True)
         )
-        teens.append(DemoTeenPlan(teen, age, controls, usage))
+        # Sam's phone applied his rules a few minutes after their last change (five days ago) and
+        # checked in a quarter of an hour ago.
+        report = (now - timedelta(days=5) + timedelta(minutes=4), now - timedelta(minutes=15)) if teen is sam else None
+        teens.append(DemoTeenPlan(teen, age, controls, usage, report))
 
     # Each request's history entry carries the request's own moments: the pending one read "asked
     # at 22:19" on the home and 22:18 in the history (found trying the demo).

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from famguard.domain.controls import controls_to_json
 from famguard.domain.demo_family import DEMO_CONTROLS_VERSION, DemoPlan, make_demo_plan
 from famguard.server.db import upgrade_schema
-from famguard.server.models import Account, ActivityRow, ControlsRow, Link, TimeRequestRow, UsageRow
+from famguard.server.models import (
+    Account,
+    ActivityRow,
+    ControlsRow,
+    Link,
+    PhoneStatusRow,
+    TimeRequestRow,
+    UsageRow,
+)
 from famguard.server.security import hash_password, light_password_hash
 
 
@@ -85,6 +93,13 @@ def _seed(session: Session, plan: DemoPlan, hasher: Callable[[str], str]) -> Dem
         session.add(ControlsRow(teen_id=teen.person.id, version=DEMO_CONTROLS_VERSION, body=body, updated_at=plan.now))
         for day, minutes in teen.usage:
             session.add(UsageRow(teen_id=teen.person.id, day=day, minutes=minutes, updated_at=plan.now))
+        if teen.phone_report is not None:
+            applied_at, seen_at = teen.phone_report
+            session.add(
+                PhoneStatusRow(
+                    teen_id=teen.person.id, last_seen_at=seen_at, applied_etag=teen.etag, applied_at=applied_at
+                )
+            )
     for request in plan.requests:
         session.add(
             TimeRequestRow(
