@@ -301,8 +301,11 @@ class ApiClient:
                     raise e.TimedOut(
                         "FamGuard could not connect to the service in time. Check the internet connection."
                     ) from None
+                # A read timeout: the request went out, but whether the service got it cannot be
+                # known (a proxy that holds requests looks the same): said so (an outside tester).
                 raise e.NotAnswering(
-                    "The service got FamGuard's request but has not answered: it may be stuck or overloaded."
+                    "FamGuard sent its request, but no answer came back: the service may be stuck or "
+                    "overloaded, or something on the way (a proxy, the network) may be holding it."
                 ) from None
             except requests.exceptions.ChunkedEncodingError:
                 if attempt < last and retriable:

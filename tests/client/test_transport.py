@@ -225,7 +225,7 @@ def test_a_service_that_takes_the_request_and_never_answers_is_not_the_parents_c
         with pytest.raises(e.TimedOut) as waited:
             client.health()
     assert isinstance(waited.value, e.NotAnswering) and service_problem(waited.value)
-    assert "has not answered" in waited.value.message and "offline" not in waited.value.message.lower()
+    assert "no answer came back" in waited.value.message and "offline" not in waited.value.message.lower()
 
 
 # --- code rules --------------------------------------------------------------------------------

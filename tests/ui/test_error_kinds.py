@@ -40,10 +40,12 @@ CASES: dict[str, tuple[Callable[[], BaseException], ErrorKind, str]] = {
     ),
     "service not answering": (
         lambda: api_errors.NotAnswering(
-            "The service got FamGuard's request but has not answered: it may be stuck or overloaded."
+            "FamGuard sent its request, but no answer came back: the service may be stuck or overloaded, or "
+            "something on the way (a proxy, the network) may be holding it."
         ),
         ErrorKind.OFFLINE,
-        "⚠ The service got FamGuard's request but has not answered: it may be stuck or overloaded.",
+        "⚠ FamGuard sent its request, but no answer came back: the service may be stuck or overloaded, or "
+        "something on the way (a proxy, the network) may be holding it.",
     ),
     "refused": (
         lambda: api_errors.ServerError("The service had a problem (500). Try again in a moment.", code="internal"),
