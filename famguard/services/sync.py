@@ -243,7 +243,11 @@ class SyncEngine:
         with self.store.one_moment():
             cached = self._cached(teen_id)
             changes = self.store.changes(teen_id)
-        assert cached is not None  # fetched just above
+        if cached is None:
+            # Fetched just above, and dropped since with the teen, no longer linked (the list's
+            # read, `AccountStore.replace_teens`): told as the service tells it. It was an
+            # `assert`, and a teen unlinking as the page read it reported a bug (a CI run).
+            raise e.NotFound("That teen is no longer linked to you.", code="not_found")
         opened = [change for change in changes if change.state in OPEN_STATES]
         return controls_from_json(_laid_over(cached[0], opened)), _states_of(changes)
 

@@ -86,6 +86,33 @@ def test_a_teen_unlinked_and_linked_again_shows_no_saved_mark_from_before(live_s
     session.close()
 
 
+def test_a_teen_unlinked_as_the_page_reads_the_controls_is_told_not_found(live_server: str, monkeypatch) -> None:
+    """The controls page read a teen's controls (fetched, then read from the cache) while the
+    family's read of the teens dropped that teen's cache: an `assert` failed on the worker and a
+    bug was reported (a CI run). It is the service's "not found", which the screens know."""
+    from famguard.api import errors
+
+    g, address = guardian(live_server)
+    t = teen(live_server, age=14)
+    teen_id = pair(g, t)
+    session = sign_in(live_server, address)
+    teens = session.family.refresh_teens()
+    session.store.replace_teens([])  # nothing of hers cached: shown() fetches her controls first
+    session.store.replace_teens(teens)
+    assert session.sync.cached_controls(teen_id) is None
+    refresh_controls = session.sync.refresh_controls
+
+    def fetched_then_dropped(teen_id: str) -> None:  # she unlinks, and the list's read lands, just after
+        refresh_controls(teen_id)
+        t.unlink(teen_id)
+        session.family.refresh_teens()
+
+    monkeypatch.setattr(session.sync, "refresh_controls", fetched_then_dropped)
+    with pytest.raises(errors.NotFound):
+        session.sync.shown(teen_id)
+    session.close()
+
+
 def test_a_teen_linked_again_shows_the_controls_of_now_not_those_cached_before(live_server: str) -> None:
     """Found by an outside tester: a guardian linked again saw the limit cached before the link
     ended ("1 h", with "✓ On Maya's phone") while the service had 2 h, set by another guardian
