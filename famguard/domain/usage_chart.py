@@ -14,6 +14,7 @@ from famguard.domain.models import UsageDay
 from famguard.domain.values import format_minutes, short_day
 
 PERIODS: tuple[int, ...] = (7, 28)
+DEFAULT_USAGE_DAYS = 7  # the days the service's usage read answers when asked for no dates (the week)
 CSV_HEADER: tuple[str, ...] = ("date", "weekday", "minutes_used", "limit_minutes", "extra_minutes", "over_limit")
 
 

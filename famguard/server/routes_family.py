@@ -17,6 +17,7 @@ from famguard.domain.age import TEEN_MIN_AGE
 from famguard.domain.controls import Controls, controls_from_json
 from famguard.domain.models import SYSTEM_ACTOR
 from famguard.domain.schedule import LIMIT_FIELDS, LimitChange, end_of_day, limit_for_day, limits_in_force, teen_today
+from famguard.domain.usage_chart import DEFAULT_USAGE_DAYS
 from famguard.server.effective import live_rules, rules_on, settled_reader
 from famguard.server.errors import ApiError, not_found
 from famguard.server.limits import forget_poll, wake_when_client_leaves
@@ -173,7 +174,7 @@ def get_usage(
         timezone = service.teen_timezone(session, teen_id)
         last = to or teen_today(timezone, service.now())
         try:
-            first = from_ or last - timedelta(days=6)
+            first = from_ or last - timedelta(days=DEFAULT_USAGE_DAYS - 1)
         except OverflowError:  # `to` in the first days of year 1
             first = last + timedelta(days=1)  # refused just below
         if first > last or (last - first).days >= MAX_USAGE_DAYS:

@@ -22,12 +22,11 @@ from famguard.domain.models import (
     TimeRequest,
     UsageDay,
 )
+from famguard.domain.usage_chart import DEFAULT_USAGE_DAYS
 
 if TYPE_CHECKING:
     from famguard.services.session import AccountSession, SessionService
     from famguard.store import AccountStore
-
-DEMO_STORED_DAYS = 7  # the days of usage the service's usage read answers when asked for no dates
 
 
 class DemoUnavailable(FamGuardError):
@@ -49,7 +48,7 @@ def write_demo_store(store: AccountStore, plan: DemoPlan) -> None:
         store.save_controls(teen.person.id, controls_to_json(teen.controls), teen.etag)
         # The week, as the service's usage read answers by default (the home's); the chart asks the
         # service for its 28 days.
-        store.replace_usage(teen.person.id, plan.usage_days(teen.person.id)[-DEMO_STORED_DAYS:])
+        store.replace_usage(teen.person.id, plan.usage_days(teen.person.id)[-DEFAULT_USAGE_DAYS:])
         store.replace_time_requests(
             teen.person.id,
             [
