@@ -519,6 +519,12 @@ NEW_BLOCK_TIMES = ("22:00", "07:00")
 NOT_A_TIME = "is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)"
 
 
+def refusing_words(typed: str, before: str) -> str:
+    """What is said under a time box while a time it refuses is typed in it (`TimeBox.refusing`):
+    "" once Esc has put the earlier time back."""
+    return f"✗ “{typed}” {NOT_A_TIME}. Esc, or leaving the box, puts back {before}." if typed else ""
+
+
 class TimeBox(QTimeEdit):
     """A time box entered at its hours, whichever way it came, so typing a time types it whole:
     Shift+Tab put the keyboard on the minutes and "08:00" typed there gave 21:08, and a click on
@@ -528,9 +534,14 @@ class TimeBox(QTimeEdit):
     A key Qt's box refuses is not dropped without a word: "25:99" became 02:09 and "12:60" 12:06,
     saved (an outside tester). When the box is left (Enter, Tab, a click elsewhere) after such a
     key, it shows again the time it held before the typing, and `typing_refused` says what was
-    typed — before anyone connected to `editingFinished` reads the time."""
+    typed — before anyone connected to `editingFinished` reads the time. While the box still has
+    the keyboard, `refusing` says it at the first key refused (once: a screen reader reads each
+    refusal aloud): letters typed into it showed nothing, and "abc" was refused only once the box
+    was left (an outside tester)."""
 
     typing_refused = Signal(str)  # what was typed, e.g. "25:99"
+    # What is typed so far and the time ("HH:mm") the box will show again; "" typed once Esc has.
+    refusing = Signal(str, str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -555,15 +566,22 @@ class TimeBox(QTimeEdit):
         """A time typed or stepped here and not set yet (Enter, or the box left, sets it)."""
         return self._before is not None
 
+    def refusing_now(self) -> bool:
+        """A key typed in the time being typed was refused (said by `refusing`; left, the box shows
+        its time before again)."""
+        return self._refused
+
     def undo_typing(self) -> None:
         """Ctrl+Z or Escape over a time not set yet: the time the box held before it, whole. Qt's
         own history gave 06:00, then 00:00, for "06:30" typed over 08:00 — and leaving the box
         saved that (an outside tester)."""
         if self._before is not None:
-            before = self._before
+            before, refused = self._before, self._refused
             self._typed, self._before, self._refused = "", None, False
             self.setTime(before)
             self.setSelectedSection(QTimeEdit.Section.HourSection)
+            if refused:
+                self.refusing.emit("", before.toString("HH:mm"))  # the refusal said is over
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         line = self.lineEdit()
@@ -598,11 +616,16 @@ class TimeBox(QTimeEdit):
             self._typed, self._refused = "", False
             self.setTime(QTime(0, 0))
             self.setSelectedSection(QTimeEdit.Section.HourSection)
-        text, cursor = line.text(), line.cursorPosition()
+        text, cursor, refused_before = line.text(), line.cursorPosition(), self._refused
         super().keyPressEvent(event)
         self._typed += key
         if key.isdigit() and line.text() == text and line.cursorPosition() == cursor:
             self._refused = True  # Qt's box dropped it: "5" after "2" in the hours
+        self._tell_if_refused_now(refused_before)
+
+    def _tell_if_refused_now(self, refused_before: bool) -> None:
+        if self._refused and not refused_before and self._before is not None:
+            self.refusing.emit(self._typed, self._before.toString("HH:mm"))
 
     def _letter(self, letter: str) -> None:
         """ "7pm" as a parent writes it is 19:00, "12am" 00:00; any other letter is refused when
@@ -610,7 +633,7 @@ class TimeBox(QTimeEdit):
         "10pm" became 10:00 (an outside tester)."""
         if self._before is None:
             self._before = self.time()
-        after = self._typed[-1:]
+        after, refused_before = self._typed[-1:], self._refused
         if letter in "ap" and after.isdigit() and not self._refused:
             clock = _twelve_hour_clock(self._typed)
             if clock is None:
@@ -621,6 +644,7 @@ class TimeBox(QTimeEdit):
         elif not (letter == "m" and after in ("a", "p")):
             self._refused = True
         self._typed += letter
+        self._tell_if_refused_now(refused_before)
 
     def _typing_done(self) -> None:
         typed, before, refused = self._typed, self._before, self._refused
@@ -700,6 +724,7 @@ class TimeAwayEditor(Editor):
         self._refused_now = False  # said by the box being left now (its editingFinished follows)
         for box in (self.start_edit, self.end_edit):
             box.typing_refused.connect(self._typing_refused)
+            box.refusing.connect(lambda typed, before: self.say(refusing_words(typed, before)))
             box.editingFinished.connect(self._box_left)
 
     def _typing_refused(self, typed: str) -> None:
@@ -791,6 +816,7 @@ class QuietHoursEditor(Editor):
         self._just_refused = False  # a box's typing was refused as it was left: nothing to send
         for box in (self.start_edit, self.end_edit):
             box.typing_refused.connect(self._typing_refused)
+            box.refusing.connect(lambda typed, before: self.say(refusing_words(typed, before)))
             box.editingFinished.connect(self._left)
 
     def _typing_refused(self, typed: str) -> None:

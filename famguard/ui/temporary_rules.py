@@ -35,7 +35,7 @@ from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, overlaps, rule_status
 from famguard.domain.values import short_day
 from famguard.ui.common import announce, named, one_line, plain_label, show_words, wrapping_label
-from famguard.ui.control_editors import NOT_A_TIME, time_box
+from famguard.ui.control_editors import NOT_A_TIME, refusing_words, time_box
 from famguard.ui.date_box import DateBox
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
 from famguard.ui.dialogs import ask_without_blocking, safe_question
@@ -258,6 +258,7 @@ class RuleDialog(QDialog):
         self.night_end = time_box("ruleNightEnd", "Time away ends", "07:00")
         for clock in (self.night_start, self.night_end):
             clock.typing_refused.connect(lambda typed: self._typing_refused("Time away", f"“{typed}” {NOT_A_TIME}"))
+            clock.refusing.connect(self._time_refusing)
         # Alt+S is Save's, as in most forms: "Switch &search off" took it, and a guardian pressing
         # Alt+S to save ticked it instead (an outside tester).
         self.search_off = named(QCheckBox("Switch sea&rch off"), "ruleSearchOff", "Switch search off")
@@ -390,7 +391,10 @@ class RuleDialog(QDialog):
         self.ends.set_day(first + length)
 
     def _edited(self, *_changed: object) -> None:
-        if self.problems.text().startswith("✗"):
+        # Not a time box's refusal of the time still being typed in it: Qt's box changes its time
+        # as the keys after the refused one go in, and the words went at once.
+        refusing = self.night_start.refusing_now() or self.night_end.refusing_now()
+        if self.problems.text().startswith("✗") and not refusing:
             self._say_problems("")
         if self._refusal_about_dates:  # the refusal is gone: the span line says it again
             self._refusal_about_dates = False
@@ -563,6 +567,11 @@ class RuleDialog(QDialog):
     def _typing_refused(self, field: str, words: str) -> None:
         """A day or a time typed that is none: said under the form; the box shows its own again."""
         self._say_problems(f"✗ {field}: {words}. It is as it was.")
+
+    def _time_refusing(self, typed: str, before: str) -> None:
+        """A time being typed that is none, said as it is typed (`TimeBox.refusing`)."""
+        words = refusing_words(typed, before)
+        self._say_problems(words.replace("✗ ", "✗ Time away: ", 1))
 
     def _submit(self) -> None:
         # What is typed in a day's box is read first: Alt+S leaves the keyboard in the box, which

@@ -111,6 +111,10 @@ def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, 
     box.setFocus()
     box.lineEdit().selectAll()
     qtbot.keyClicks(box, "24:00")
+    assert dialog.problems.text() == (  # said at the key refused, not only once the box is left (a tester)
+        "✗ Time away: “24” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
+        " Esc, or leaving the box, puts back 22:00."
+    )
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.wait(300)  # a save would be on its way by now
     assert dialog.isVisible()

@@ -140,6 +140,34 @@ def test_a_time_with_other_letters_is_refused_also_when_the_box_is_left_by_a_cli
     assert page.field_status("quiet_hours") == ""
 
 
+@pytest.mark.parametrize(("typed", "said_after"), [("abc", "a"), ("25:99", "25")])
+def test_a_time_refused_is_said_while_it_is_typed_and_esc_puts_the_time_back(
+    qtbot, launch, typed: str, said_after: str
+) -> None:
+    """ "abc" typed in a time box showed nothing, and was refused only once the box was left (an
+    outside tester): the refusal is said at the first key refused, with the time the box will show
+    again; Esc puts that time back and the words go; nothing is sent."""
+    from PySide6.QtWidgets import QLabel
+
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page, box, set_before = _typed_over_the_quiet_hours_start(qtbot, window, said_after)
+    message = find(page, QLabel, "message_quiet_hours")
+    assert box.hasFocus()  # not left: said as it is typed
+    assert message.isVisible()
+    assert message.text() == (
+        f"✗ “{said_after}” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
+        f" Esc, or leaving the box, puts back {set_before}."
+    )
+    qtbot.keyClicks(box, typed[len(said_after) :])
+    assert message.text().startswith(f"✗ “{said_after}” is not a time")  # said once, not at every key
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.time().toString("HH:mm") == set_before
+    assert not message.isVisible()
+    qtbot.keyClick(box, Qt.Key.Key_Tab)  # left with the time as it was: nothing to send
+    qtbot.wait(300)  # a change would be on its way by now
+    assert page.field_status("quiet_hours") == ""
+
+
 def test_quiet_hours_ending_when_they_start_are_refused_in_words_and_not_set(qtbot, launch) -> None:
     """ "2100" typed as the end of 21:00–08:00, then Tab: nothing said, the box went on showing
     21:00 as if set, and a later change of the start sent that end with it (an outside tester)."""
@@ -184,6 +212,10 @@ def test_add_block_right_after_a_refused_time_adds_nothing_and_the_refusal_stays
     qtbot.waitUntil(end.hasFocus, timeout=WAIT)
     qtbot.keyClick(end, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(end, "25:99")
+    assert find(page, QLabel, "timeAwayMessage").text() == (  # said as it was typed, before it is left
+        "✗ “25” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
+        " Esc, or leaving the box, puts back 07:00."
+    )
     add = find(page, QPushButton, "timeAwayAdd")
     with qtbot.assertNotEmitted(page.change_requested):
         qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
