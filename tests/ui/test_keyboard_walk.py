@@ -119,3 +119,20 @@ def test_first_run_sign_in_pair_answer_change_and_undo_with_the_keyboard_only(qt
     assert "Search" in page.undo_button.text()
     press(qtbot, Qt.Key.Key_U, ALT)
     qtbot.waitUntil(lambda: teen.api.my_controls().controls.search_enabled is True, timeout=WAIT)
+
+
+def test_alt_y_takes_the_keyboard_to_the_list_of_teens_from_the_page(qtbot, launch) -> None:
+    """In the demo, Tab from the teen's page reached the list of teens only after the teen's phone
+    and the demo's bar, a dozen stops on (an outside tester). Alt+Y, the underlined letter of "Your
+    teens", takes the keyboard there; Down then chooses the next teen."""
+    from .test_flows import demo_at
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    window.teen_phone.toggleViewAction().trigger()  # hidden: the list is beside the page on this small screen
+    qtbot.waitUntil(window.teen_list.list.isVisible, timeout=WAIT)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: focused() == "homeControlsButton", timeout=WAIT)
+    press(qtbot, Qt.Key.Key_Y, ALT)
+    qtbot.waitUntil(lambda: focused() == "teenList", timeout=WAIT)
+    press(qtbot, Qt.Key.Key_Down)
+    wait_home(qtbot, controller, "Sam")
