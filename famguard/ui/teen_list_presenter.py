@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # the services pull in requests and sqlite3 (~100 ms): types 
     from famguard.ui.main_window import MainWindow
 
 NO_TEEN_TEXT = "No teen is linked yet. Choose “Add a teen” to link your teen's account."
+# After the last teen shown here went: "yet" read as if there had never been one (an outside tester).
+NO_TEEN_NOW_TEXT = "No teen is linked to you now. Choose “Add a teen” to link a teen's account."
 # Before the service has answered, an empty list means only that none is stored here yet.
 ASKING_TEXT = "Looking for your linked teens…"
 NOT_ASKED_TEXT = "No linked teen is stored on this computer yet. FamGuard looks again when the service answers."
@@ -124,19 +126,23 @@ class TeenListPresenter(Presenter):
 
     def _show_empty(self) -> None:
         text = {True: NO_TEEN_TEXT, False: NOT_ASKED_TEXT, None: ASKING_TEXT}[self._service_answered]
+        short = SHORT_EMPTY_TEXT[self._service_answered]
+        gone_now = bool(self._gone_notices) and bool(self._service_answered)  # teens shown here went
+        if gone_now:
+            text, short = NO_TEEN_NOW_TEXT, "No teens linked now."
         if self._asked:
             one = len(self._asked) == 1
             names = listed(self._asked)
             them, whose = (names, f"{names}'s") if one else ("them", "their")
             if self._service_answered:  # not "Add a teen": a teen was added, and waits for a yes
-                text = "No teen is linked yet."
+                text = "No teen is linked to you now." if gone_now else "No teen is linked yet."
             text += (
                 f" Your {'request' if one else 'requests'} to become a guardian of {names} "
                 f"{'waits' if one else 'wait'} for an answer (“Waiting for approval”, on the left): FamGuard "
                 f"shows {them} here once one of {whose} guardians approves."
             )
         self.window.show_no_teen(text)
-        self.window.teen_list.set_empty_text(SHORT_EMPTY_TEXT[self._service_answered])
+        self.window.teen_list.set_empty_text(short)
 
     def reload(self, *, fetch_new: bool) -> None:
         """Show the cached teens and their cached use today; with `fetch_new`, ask the server for

@@ -252,6 +252,11 @@ def test_when_the_teen_unlinks_the_teen_leaves_the_list_with_a_notice(qtbot, lau
     assert window.notice.isVisible()
     assert window.notice.text() == "ℹ Maya is no longer linked to you, so their controls were removed here."
     assert window.standing_notice() == window.notice.text()
+    # Not "No teen is linked yet", as if there had never been one (an outside tester).
+    assert window.no_teen_label.text() == (
+        "No teen is linked to you now. Choose “Add a teen” to link a teen's account."
+    )
+    assert window.teen_list.empty_label.text() == "No teens linked now."
 
 
 @pytest.mark.usefixtures("real_keyring")
