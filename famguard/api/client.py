@@ -188,7 +188,7 @@ class ApiClient:
         self.overall_margin = overall_margin
         self._sleep = sleep
         self.refresh_count = 0  # refresh requests this client sent (tests and diagnostics)
-        self.answered = False  # the service has answered this client at least once
+        self.answered = False  # the service has answered this client (a remembered sign-in: its account) before
         self._count_lock = threading.Lock()
 
     # --- transport -----------------------------------------------------------------------

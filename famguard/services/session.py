@@ -163,11 +163,18 @@ class SessionService:
         self._session_factory = session_factory  # None: famguard.api.make_session
         self._api_factory = api_factory  # None: famguard.api.ApiClient
 
-    def _api(self, server_url: str, tokens: TokenManager | None = None) -> ApiClient:
+    def _api(self, server_url: str, tokens: TokenManager | None = None, *, answered_before: bool = False) -> ApiClient:
+        """`answered_before`: a remembered sign-in's client — the service issued its token, so a
+        port that refuses now is a service stopped or restarting, as when it stops while the app
+        runs ("Nothing answers … any more"), not "You are offline" or "Check the port" of an
+        address that has answered this guardian all along (an outside tester)."""
         from famguard.api import ApiClient, check_server_url, make_session  # requests: on a worker only
 
         make_api: Callable[..., ApiClient] = self._api_factory or ApiClient
-        return make_api(check_server_url(server_url), (self._session_factory or make_session)(), tokens=tokens)
+        api = make_api(check_server_url(server_url), (self._session_factory or make_session)(), tokens=tokens)
+        if answered_before:
+            api.answered = True
+        return api
 
     def create_account(self, server_url: str, email: str, password: str, display_name: str) -> Account:
         """A new guardian account (sign in afterwards). ValidationFailed / Conflict on bad input."""
@@ -254,7 +261,7 @@ class SessionService:
         if saved is None:
             return None
         tokens = TokenManager(refresh_token=saved.refresh_token)
-        api = self._api(server_url, tokens)
+        api = self._api(server_url, tokens, answered_before=True)
         self._wire_persistence(tokens, server_url, email, saved.display_name)
         if offline_ok:
             store = AccountStore.open_for(server_url, email)
@@ -343,7 +350,7 @@ class SessionService:
         if saved is None:
             raise e.SignedOut(REFUSED_MESSAGE)
         tokens.restore(saved.refresh_token)
-        return self._api(server_url, tokens)
+        return self._api(server_url, tokens, answered_before=True)
 
     def unlock_cached(self, session: AccountSession, server_url: str, email: str) -> bool:
         """Whether a session opened by `open_cached` is the sign-in the keyring remembers

@@ -72,6 +72,31 @@ def test_the_family_from_the_store_is_on_screen_before_the_service_answers_then_
 
 
 @pytest.mark.usefixtures("real_keyring")
+def test_a_returning_guardian_whose_service_has_stopped_is_told_so_not_that_they_are_offline(
+    qtbot, launch, proxy, guardian, maya
+) -> None:
+    """The service stopped (its port refuses): running, the app says "Nothing answers at … any
+    more: the service has stopped or is restarting"; started so, it said "You are offline", and at
+    a sign-in's resume "Check the port", of an address that had answered this guardian all along
+    (an outside tester). A remembered sign-in is one the service answered: told as when running."""
+    from urllib.parse import urlsplit
+
+    _signed_in_once(qtbot, launch, proxy, guardian)
+    proxy.set_offline(True)
+    again = launch()
+    home = again.window.ensure_home_page()
+    qtbot.waitUntil(lambda: home.isVisible() and home.title.text().startswith("Maya"), timeout=WAIT)
+    banner = again.window.offline_banner
+    qtbot.waitUntil(banner.isVisible, timeout=3 * WAIT)
+    port = urlsplit(proxy.url).port
+    assert banner.text().startswith(
+        f"⚠ Nothing answers at 127.0.0.1 on port {port} any more: the service has stopped or is restarting."
+    )
+    assert "You are offline" not in banner.text() and "Check the port" not in banner.text()
+    assert "sent when the service works again" in banner.text()
+
+
+@pytest.mark.usefixtures("real_keyring")
 def test_a_family_the_keyring_no_longer_remembers_is_closed_and_never_reaches_the_service(
     qtbot, launch, proxy, guardian, maya, real_keyring
 ) -> None:

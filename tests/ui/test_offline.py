@@ -32,7 +32,9 @@ def test_a_cold_start_offline_is_editable_and_the_edit_reaches_the_teen_when_the
     wait_teen_page(qtbot, first, "Maya")
     stop_app(first)
 
-    restartable.stop()  # on the train
+    # Stopped: its port refuses, which a remembered sign-in is told as the service's stop (the
+    # service answered this guardian before), as when it stops while the app runs.
+    restartable.stop()
     controller = launch()
     window = controller.window
     wait_teen_page(qtbot, controller, "Maya")  # shown and enabled: the session opened from cache
@@ -41,13 +43,13 @@ def test_a_cold_start_offline_is_editable_and_the_edit_reaches_the_teen_when_the
     search = find(page, QCheckBox, "search_enabled_check")
     assert search.isChecked()
     qtbot.keyClick(search, Qt.Key.Key_Space)
-    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when online")
+    wait_status(qtbot, controller, "search_enabled", "◷ will be sent when the service works again")
     banner = window.offline_banner
     qtbot.waitUntil(lambda: banner.isVisible() and "1 change is waiting" in banner.text(), timeout=WAIT)
     assert not search.isChecked()  # the guardian's value stays on the page
 
     offline_since = time.monotonic()
-    restartable.start()  # the network is back; nobody clicks anything
+    restartable.start()  # the service is back; nobody clicks anything
     qtbot.waitUntil(lambda: page.field_status("search_enabled").startswith("✓ saved"), timeout=40000)
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=WAIT)
     print(f"sent {time.monotonic() - offline_since:.1f} s after the server came back")
