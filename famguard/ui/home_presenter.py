@@ -130,6 +130,10 @@ class HomePresenter(Presenter):
         self._started: set[str] = set()  # teens read once: their first reading is not news
         self._changed_quiet: set[str] = set()  # teens told of a change elsewhere within CHANGED_QUIET_MS
         self._changed_untold: dict[str, tuple[str, list[str]]] = {}  # teen -> (name, fields) for then
+        # The values a "… changed Maya's controls" told, by teen: once one is no longer so (the
+        # guardian kept their own value in a clash), the news goes — "Alex changed … 40 min" stayed
+        # under the page while the limit was the 2 h the guardian kept (an outside tester).
+        self._changed_told: dict[str, dict[str, object]] = {}
         self.page = window.ensure_home_page()
         self.track(self.page.controls_requested, self._open_controls)
         # Drawn once off screen on a later turn, before the first teen's facts arrive to show it.
@@ -215,6 +219,7 @@ class HomePresenter(Presenter):
                 refused_now = inputs.refused - (before.refused if before is not None else frozenset())
                 self._changed_elsewhere(teen_id, row.name, previous, inputs.controls, inputs.in_flight | refused_now)
             self._compared[teen_id] = inputs.controls
+        self._withdraw_changed_if_no_longer_so(teen_id, inputs.controls)
         self._new_requests(row.name, inputs.requests, tell=not first)
         self._work_out(teen_id)
 
@@ -361,7 +366,14 @@ class HomePresenter(Presenter):
         controls = inputs.controls
         # "Comments on Maya's videos", in a notice that names her; the value as the controls say it.
         now = "; ".join(f"{control_label(f, name)}: {SPECS[f].describe(getattr(controls, f))}" for f in fields)
-        self.on_news(News.CHANGED, title, now)
+        self._changed_told[teen_id] = {field: getattr(controls, field) for field in fields}
+        self.on_news(News.CHANGED, title, now, f"changed:{teen_id}")
+
+    def _withdraw_changed_if_no_longer_so(self, teen_id: str, controls: Controls) -> None:
+        told = self._changed_told.get(teen_id)
+        if told is not None and any(getattr(controls, field) != value for field, value in told.items()):
+            del self._changed_told[teen_id]
+            self.on_settled(f"changed:{teen_id}")
 
     def _quiet_over(self, teen_id: str) -> None:
         self._changed_quiet.discard(teen_id)

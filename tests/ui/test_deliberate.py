@@ -304,11 +304,9 @@ def test_a_double_click_on_change_controls_does_not_press_unlink(qtbot, launch, 
     assert controller.window.teen_list.list.count() == 1  # the link kept
 
 
-@pytest.mark.usefixtures("real_keyring")
-def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, launch, live_server, guardian, teen):
-    """ "Alex changed Maya's controls": who (from the history, by account) and what, with the
-    value now: "Comments on Maya's videos: No one" — not "…on your teen's videos" in a sentence
-    that names her. It said "Maya's controls were changed elsewhere" and the setting alone."""
+def _with_alex_on_maya_s_home(qtbot, launch, live_server, guardian, teen):
+    """Maya with a second guardian, Alex; the app signed in on her home, listening for news.
+    Returns (controller, Alex, Maya's id)."""
     pair(guardian.api, teen.api)
     other = member(live_server, "guardian", "Alex", address="alex@example.org")
     teen_id = pair(other.api, teen.api, approver=guardian.api)
@@ -316,11 +314,43 @@ def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, la
     sign_in(qtbot, controller, live_server, guardian)
     wait_home(qtbot, controller, "Maya")
     wait_listening(qtbot, controller)
+    return controller, other, teen_id
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_a_change_by_the_other_guardian_is_told_about_the_teen_by_name(qtbot, launch, live_server, guardian, teen):
+    """ "Alex changed Maya's controls": who (from the history, by account) and what, with the
+    value now: "Comments on Maya's videos: No one" — not "…on your teen's videos" in a sentence
+    that names her. It said "Maya's controls were changed elsewhere" and the setting alone."""
+    controller, other, teen_id = _with_alex_on_maya_s_home(qtbot, launch, live_server, guardian, teen)
     current = other.api.get_controls(teen_id)
     in_background(lambda: other.api.patch_controls(teen_id, {"comments": "no_one"}, if_match=current.etag))
     alerts = controller.alerts
     qtbot.waitUntil(lambda: any(kind == "changed" for kind, *_ in alerts.shown), timeout=WAIT)
     assert ("changed", "Alex changed Maya's controls", "Comments on Maya's videos: No one") in alerts.shown
+
+
+@pytest.mark.usefixtures("real_keyring")
+def test_the_news_of_the_other_guardians_change_goes_once_the_guardian_sets_another_value(
+    qtbot, launch, live_server, guardian, teen
+):
+    """ "↻ Alex changed Maya's controls. Daily screen-time limit: 40 min" stayed under the page
+    after the guardian kept their own 2 h (an outside tester): news that is no longer so goes."""
+    from .test_flows import wait_status
+
+    controller, other, teen_id = _with_alex_on_maya_s_home(qtbot, launch, live_server, guardian, teen)
+    current = other.api.get_controls(teen_id)
+    in_background(lambda: other.api.patch_controls(teen_id, {"daily_limit_minutes": 40}, if_match=current.etag))
+    window = controller.window
+    told = "↻ Alex changed Maya's controls. Daily screen-time limit: 40 min"
+    qtbot.waitUntil(lambda: window.notice.isVisible() and window.notice.text() == told, timeout=WAIT)
+
+    page = window.ensure_controls_page()
+    window.show_page("controls")
+    qtbot.waitUntil(lambda: "daily_limit_minutes" in page.rows, timeout=WAIT)
+    qtbot.mouseClick(find(page, QRadioButton, "dailyLimit_120"), Qt.MouseButton.LeftButton)
+    wait_status(qtbot, controller, "daily_limit_minutes", "✓ saved")
+    qtbot.waitUntil(lambda: told not in window.notice.text() or not window.notice.isVisible(), timeout=WAIT)
 
 
 @pytest.mark.usefixtures("real_keyring")
