@@ -54,6 +54,7 @@ from famguard.ui.common import (
     without_mnemonic,
     without_symbol,
     wrapping_label,
+    zone_unbroken,
 )
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
@@ -652,7 +653,7 @@ class ControlsPage(QWidget):
         self.rule_notice.show()
 
     def _show_title(self, timezone: str) -> None:
-        self.title.setText(f"{self.name}, {self.age} · {timezone}")
+        self.title.setText(f"{self.name}, {self.age} · {zone_unbroken(timezone)}")
         self.title.setToolTip(plain_tooltip(f"{self.name}'s day follows the time zone {timezone}"))
         self.title.setAccessibleName(f"Controls of {self.name}, {self.age}, time zone {timezone}")
 

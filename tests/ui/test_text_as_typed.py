@@ -73,7 +73,7 @@ def test_the_home_shows_a_name_and_a_reason_as_typed(qtbot) -> None:
     window.show_page("home")
     window.show()
     qtbot.waitExposed(window)
-    assert shown(home.title) == f"{NAME}, 14 · Europe/London"
+    assert shown(home.title) == f"{NAME}, 14 · Europe/\u2060London"
     assert home.title.textFormat() == Qt.TextFormat.PlainText
     assert on_screen(home.title.toolTip()) == f"{NAME}'s day follows the time zone Europe/London"
     request_text = home.findChild(QLabel, "timeRequestText")
@@ -101,7 +101,7 @@ def test_the_controls_page_title_and_a_change_from_elsewhere_show_names_as_typed
     page.show_teen("t1", NAME, 14, controls)
     page.resize(900, 700)
     page.show()
-    assert shown(page.title) == f"{NAME}, 14 · Europe/London"
+    assert shown(page.title) == f"{NAME}, 14 · Europe/\u2060London"
     assert on_screen(page.title.toolTip()) == f"{NAME}'s day follows the time zone Europe/London"
     page.update_controls(controls.replace(search_enabled=False), ("search_enabled",), by=GUARDIAN)
     status = page.findChild(QLabel, "status_search_enabled")
