@@ -102,6 +102,20 @@ class UsageChartWidget(QWidget):
         width = plot.width() / len(self.chart.days)
         return QRectF(plot.left() + index * width, plot.top(), width, plot.height())
 
+    def _bar_span(self, index: int) -> tuple[float, float]:
+        """A day's bar: its left edge and width, centred in its slot."""
+        slot = self._slot(index)
+        width = max(4.0, min(48.0, slot.width() * 0.6))
+        return slot.center().x() - width / 2, width
+
+    def _limit_mark_span(self, index: int) -> tuple[float, float]:
+        """A day's limit mark, from left to right: wider than its bar by up to 6 px a side, never
+        into the gap's other half — with 28 narrow days (at 150 %) it ran over the next day's bar
+        and read as that day's limit (an outside tester)."""
+        left, width = self._bar_span(index)
+        overhang = max(0.0, min(6.0, (self._slot(index).width() - width) / 2 - 1))
+        return left - overhang, left + width + overhang
+
     def _y(self, minutes: int) -> float:
         plot = self._plot()
         assert self.chart is not None
@@ -212,8 +226,7 @@ class UsageChartWidget(QWidget):
             painter.fillRect(
                 QRectF(slot.left(), plot.top() - TOP_SPACE, slot.width(), slot.height() + TOP_SPACE), shade
             )
-        bar_width = max(4.0, min(48.0, slot.width() * 0.6))
-        left = slot.center().x() - bar_width / 2
+        left, bar_width = self._bar_span(index)
         if not day.reported:
             painter.setPen(QPen(text, 1, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -236,7 +249,7 @@ class UsageChartWidget(QWidget):
                     QRectF(left - 10, bar.top() - 18, bar_width + 20, 16), Qt.AlignmentFlag.AlignCenter, "!"
                 )
         if day.limit is not None:
-            mark_left, mark_right = left - 6, left + bar_width + 6
+            mark_left, mark_right = self._limit_mark_span(index)
             painter.setPen(QPen(text, 2.5))
             painter.drawLine(QPointF(mark_left, self._y(day.limit)), QPointF(mark_right, self._y(day.limit)))
             if day.extra:

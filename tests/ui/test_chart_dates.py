@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtGui import QFontMetricsF
 
 from famguard.domain.models import UsageDay
@@ -37,6 +38,26 @@ def test_at_its_narrowest_the_28_days_are_dated_once_a_week_clear_of_each_other(
     room = QFontMetricsF(widget._label_font(days[-1])).horizontalAdvance("30")
     centres = [widget._slot(i).center().x() for i in labelled]
     assert all(b - a > room for a, b in zip(centres, centres[1:], strict=False))
+
+
+@pytest.mark.parametrize("width", [0, 1400], ids=["narrowest", "wide"])
+def test_a_days_limit_mark_never_reaches_the_next_days_bar(qtbot, width: int) -> None:
+    """At 150 % the 28 days' limit marks ran over the bars beside them (an outside tester), and
+    read as those days' limits. Each mark stays clear of its neighbours' bars; with room it is
+    wider than its own bar, to be seen."""
+    widget = _chart(qtbot, width, 28)
+    for index in range(27):
+        mark_left, mark_right = widget._limit_mark_span(index)
+        next_left, _next_width = widget._bar_span(index + 1)
+        assert mark_right < next_left
+        bar_left, bar_width = widget._bar_span(index)
+        assert mark_left <= bar_left and mark_right >= bar_left + bar_width
+        if index:
+            before_left, before_width = widget._bar_span(index - 1)
+            assert mark_left > before_left + before_width
+    if width:
+        bar_left, bar_width = widget._bar_span(0)
+        assert widget._limit_mark_span(0) == (bar_left - 6, bar_left + bar_width + 6)
 
 
 def test_with_room_every_day_is_dated(qtbot) -> None:
