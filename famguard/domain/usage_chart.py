@@ -15,7 +15,11 @@ from famguard.domain.values import format_minutes, short_day
 
 PERIODS: tuple[int, ...] = (7, 28)
 DEFAULT_USAGE_DAYS = 7  # the days the service's usage read answers when asked for no dates (the week)
-CSV_HEADER: tuple[str, ...] = ("date", "weekday", "minutes_used", "limit_minutes", "extra_minutes", "over_limit")
+# "complete_day" is "no" for today, whose minutes are so far: a spreadsheet's average of the file
+# counted today's morning as a whole day (an outside tester).
+CSV_HEADER: tuple[str, ...] = (
+    "date", "weekday", "minutes_used", "limit_minutes", "extra_minutes", "over_limit", "complete_day",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -137,13 +141,13 @@ class UsageChart:
         have empty cells rather than a made-up zero."""
         rows: list[tuple[str, ...]] = [CSV_HEADER]
         for d in self.days:
+            complete = "no" if d.today else "yes"
             if not d.reported:
-                rows.append((d.date.isoformat(), d.weekday(), "", "", "", ""))
+                rows.append((d.date.isoformat(), d.weekday(), "", "", "", "", complete))
                 continue
             limit = "" if d.limit is None else str(d.limit)
-            rows.append(
-                (d.date.isoformat(), d.weekday(), str(d.minutes), limit, str(d.extra), "yes" if d.over else "no")
-            )
+            over = "yes" if d.over else "no"
+            rows.append((d.date.isoformat(), d.weekday(), str(d.minutes), limit, str(d.extra), over, complete))
         return rows
 
 

@@ -42,7 +42,7 @@ def test_a_day_without_figures_is_marked_never_a_confident_zero() -> None:
     assert chart.average == 35  # over the days with figures only
     assert chart.days[0].describe().endswith("no figures from the phone yet.")
     assert chart.table_rows()[0][1:] == ("—", "—", "No figures")
-    assert chart.csv_rows()[1][2:] == ("", "", "", "")
+    assert chart.csv_rows()[1][2:] == ("", "", "", "", "yes")
     # The words count the days with figures only: two days known are not "every day" or "of 7".
     assert chart.summary("Maya").endswith("35 min a day on average; within the limit on the 2 days with figures.")
     over = build_chart(week([90, 40], [60, 60]), TODAY, 7)
@@ -84,7 +84,10 @@ def test_exact_figures_table_and_csv_say_the_same_numbers() -> None:
     assert chart.table_rows() == [
         ("Wed 4 Mar (today)", "1 h 35 min", "1 h 30 min (incl. 30 min extra)", "Over by 5 min")
     ]
-    assert chart.csv_rows() == [CSV_HEADER, ("2026-03-04", "Wednesday", "95", "90", "30", "yes")]
+    # Today's minutes are so far: a spreadsheet must not count it as a whole day (an outside tester).
+    assert chart.csv_rows() == [CSV_HEADER, ("2026-03-04", "Wednesday", "95", "90", "30", "yes", "no")]
+    yesterday = build_chart(week([40, 95], [90, 90]), TODAY, 2).csv_rows()[1]
+    assert yesterday == ("2026-03-03", "Tuesday", "40", "90", "0", "no", "yes")
 
 
 def test_a_day_not_used_reads_as_a_sentence() -> None:

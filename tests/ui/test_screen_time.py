@@ -91,7 +91,8 @@ def test_a_week_reported_by_the_phone_gives_the_right_bars_limits_and_totals(
     assert offered == [f"screen-time-maya-7-days-to-{last.isoformat()}.csv"]
     assert rows[0][:4] == ["date", "weekday", "minutes_used", "limit_minutes"]
     assert [int(r[2]) for r in rows[1:]] == MINUTES
-    assert rows[-1][3:] == ["90", "30", "no"]
+    assert rows[-1][3:] == ["90", "30", "no", "no"]  # today: not a complete day
+    assert rows[-2][-1] == "yes"
     qtbot.waitUntil(lambda: "Saved the screen-time figures" in controller.window.notice.text(), timeout=WAIT)
 
     # 28 days: the earlier weeks, before Maya's account was made, have no figures and are said as
