@@ -300,6 +300,12 @@ class ChangeHistoryPage(QWidget):
         for combo in (self.who, self.setting, self.kind):
             self._wheel_guard.guard(combo)
         self.list.selectionModel().currentChanged.connect(lambda _c, _p: self._update_undo())
+        # The selected entry whole, under the list: a long one ends in "…" in its row, and only the
+        # mouse's tooltip said the rest (an outside tester).
+        self.whole = named(wrapping_label("", "historyWhole", selectable=True), "historyWhole", "The selected entry")
+        self.whole.hide()
+        self.list.selectionModel().currentChanged.connect(lambda _c, _p: self._show_whole())
+        self.model.modelReset.connect(self._show_whole)  # another teen, other filters: none selected
         self.status = named(wrapping_label("", "historyStatus"), "historyStatus", "History status")
         self.undo_button = named(QPushButton("&Undo this change"), "undoHistoryButton", "Undo this change")
         self.undo_button.setEnabled(False)
@@ -315,6 +321,7 @@ class ChangeHistoryPage(QWidget):
         layout.addWidget(self.intro)
         layout.addLayout(filters)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.whole)
         layout.addWidget(self.status)
         layout.addLayout(undo_row)
 
@@ -462,6 +469,12 @@ class ChangeHistoryPage(QWidget):
         else:
             text = f"{count} entries so far; scroll down for older ones."
         show_words(self.status, text)
+
+    def _show_whole(self) -> None:
+        index = self.list.currentIndex()
+        line = self.model.line(index.row()) if index.isValid() else None
+        show_words(self.whole, f"{line.headline}\n{line.detail}" if line is not None else "")
+        self.whole.setVisible(line is not None)
 
     def _update_undo(self) -> None:
         entry = self.selected_entry()

@@ -48,3 +48,44 @@ def test_the_value_now_is_kept_whole_before_the_value_before(qtbot) -> None:
     assert QFontMetrics(font).horizontalAdvance(detail) <= width
     assert detail.endswith(f" → {after} · You · Mon 7 Dec 2026, 15:20") and detail.startswith("Mon, Tue")
     assert "by you" in line.text() and "by You" not in line.text()  # the tooltip's words
+
+
+def test_the_selected_entry_is_shown_whole_under_the_list(qtbot) -> None:
+    """A long entry ends in "…" in its row, and only the mouse's tooltip said the rest (an outside
+    tester): the entry chosen, by the keyboard or the mouse, is written whole under the list; none
+    chosen (another teen, other filters), nothing is."""
+    from PySide6.QtCore import Qt
+
+    from famguard.ui.history_page import ChangeHistoryPage
+
+    page = ChangeHistoryPage()
+    qtbot.addWidget(page)
+    page.resize(420, 500)
+    page.show_teen("t1", "Maya")
+    page.show()
+    qtbot.waitExposed(page)
+    long_line = HistoryLine(
+        1,
+        "Alex Morgan planned “Exam weeks Exam weeks Exam weeks Exam weeks Exam weeks Exam weeks Exa”",
+        "None → #diet, #prank, #vape, #energy drinks, #fasting",
+        "Alex Morgan (guardian)",
+        "Tue 1 Dec 2026, 09:15",
+    )
+    page.show_page((_entry(1),), first=True, complete=True, from_cache=False, lines=[long_line])
+    assert not page.whole.isVisible()
+    page.list.setFocus()
+    qtbot.keyClick(page.list, Qt.Key.Key_Down)  # the first entry, by the keyboard
+    assert page.whole.isVisible()
+    assert page.whole.text() == f"{long_line.headline}\n{long_line.detail}"
+    assert page.whole.accessibleDescription() == page.whole.text()
+    page.show_page((_entry(2),), first=True, complete=True, from_cache=False)  # other filters' first page
+    assert not page.whole.isVisible()
+
+
+def _entry(entry_id: int):
+    from datetime import UTC, datetime
+
+    from famguard.domain.later_models import ActivityEntry
+
+    at = datetime(2026, 12, 1, 9, 15, tzinfo=UTC)
+    return ActivityEntry(entry_id, at, None, "t1", "controls", "search_enabled", True, False)
