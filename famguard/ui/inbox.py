@@ -78,6 +78,13 @@ class InboxDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
+        # Each row as tall as its reason at the reason's width now: measured when the requests came
+        # (before the inbox had its width), a long reason ended in "…" after three lines, and only
+        # its tooltip said the rest (an outside tester).
+        self._fit_rows = QTimer(self)  # once the resize is over: during it the rows measured the old width
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda column, _old, _new: column == 2 and self._fit_rows.start(0))
         self.empty = named(wrapping_label("No requests waiting.", "inboxEmpty"), "inboxEmpty", "No requests waiting")
         self.hint = wrapping_label(
             "Select one or more requests (Ctrl+A for all), then answer them together.", "inboxHint"

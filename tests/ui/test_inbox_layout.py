@@ -63,3 +63,33 @@ def test_a_request_is_read_whole_from_any_of_its_cells(qtbot) -> None:
     whole = f"Maya asks for 30 min more: “finishing a school project”, asked at {when}"
     assert inbox.table.item(0, 0).data(Qt.ItemDataRole.AccessibleTextRole) == whole
     assert inbox.table.item(0, 2).data(Qt.ItemDataRole.AccessibleTextRole) == f"finishing a school project — {whole}"
+
+
+def test_a_long_reason_is_shown_whole_in_its_row_at_the_inbox_s_width(qtbot) -> None:
+    """A long reason ended in "…" after three lines, and only its tooltip said the rest (an
+    outside tester): its row was measured when the requests came, before the inbox had its width.
+    Each row is as tall as its reason at the width it is shown at, and follows a resize."""
+    from PySide6.QtCore import QRect, Qt
+
+    inbox = InboxDialog()
+    qtbot.addWidget(inbox)
+    inbox.resize(560, 420)
+    now = datetime.now(UTC)
+    reason = (
+        "I need to finish recording the science project video with my group tonight because it is due"
+        " tomorrow morning and Leo is sick"
+    )
+    inbox.show_requests([("Maya", TimeRequest("r1", "t1", now.date(), 30, reason, TimeRequestStatus.PENDING, now))])
+    inbox.show()
+    qtbot.waitExposed(inbox)
+
+    def whole_reason_fits() -> bool:
+        cell = inbox.table.visualItemRect(inbox.table.item(0, 2))
+        needed = inbox.table.fontMetrics().boundingRect(
+            QRect(0, 0, cell.width() - 8, 10_000), int(Qt.TextFlag.TextWordWrap), reason
+        )
+        return cell.height() >= needed.height()
+
+    qtbot.waitUntil(whole_reason_fits, timeout=2000)
+    inbox.resize(460, 420)  # narrower: more lines
+    qtbot.waitUntil(whole_reason_fits, timeout=2000)
