@@ -17,7 +17,9 @@ them."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any  # Any: a control's value (each ControlSpec parses its own type)
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
@@ -515,39 +517,45 @@ NEW_BLOCK_DAYS = ("sun", "mon", "tue", "wed", "thu")
 NEW_BLOCK_TIMES = ("22:00", "07:00")
 
 
+# Keys typed this soon after a refused one (and after each other) finish the time refused: a
+# person who reads the refusal and types again pauses longer (famguard.ui.control_editors.TimeBox).
+REFUSED_BURST_S = 0.5
+
 # What a time box says when a key typed was not part of a time (famguard.ui.control_editors.TimeBox).
 NOT_A_TIME = "is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)"
 
 
-def refusing_words(typed: str, before: str) -> str:
-    """What is said under a time box while a time it refuses is typed in it (`TimeBox.refusing`):
-    "" once Esc has put the earlier time back."""
-    return f"✗ “{typed}” {NOT_A_TIME}. Esc, or leaving the box, puts back {before}." if typed else ""
+def refused_words(typed: str, shown: str) -> str:
+    """What is said under a time box of a time it refused (`TimeBox.typing_refused`), with the
+    time it shows again; "" once Esc has taken the refusal back."""
+    return f"✗ “{typed}” {NOT_A_TIME}. The box shows {shown} again." if typed else ""
 
 
 class TimeBox(QTimeEdit):
     """A time box entered at its hours, whichever way it came, so typing a time types it whole:
     Shift+Tab put the keyboard on the minutes and "08:00" typed there gave 21:08, and a click on
     the minutes then "21:30" gave 23:30 (two outside testers). A click in a box that has the
-    keyboard already puts the cursor where it is clicked, as Qt does.
+    keyboard already puts the cursor where it is clicked, as Qt does. Tab leaves the box (Qt's
+    went to the minutes first: two stops a box, which a keyboard user did not expect); ":" or
+    the Right key goes to the minutes.
 
-    A key Qt's box refuses is not dropped without a word: "25:99" became 02:09 and "12:60" 12:06,
-    saved (an outside tester). When the box is left (Enter, Tab, a click elsewhere) after such a
-    key, it shows again the time it held before the typing, and `typing_refused` says what was
-    typed — before anyone connected to `editingFinished` reads the time. While the box still has
-    the keyboard, `refusing` says it at the first key refused (once: a screen reader reads each
-    refusal aloud): letters typed into it showed nothing, and "abc" was refused only once the box
-    was left (an outside tester)."""
+    A key that cannot be part of a time is not dropped without a word: "25:99" became 02:09 and
+    "12:60" 12:06, saved, and letters typed showed nothing (outside testers). At that key the box
+    shows again the time it held before the typing, ready for a new one, and `typing_refused`
+    says what was typed and that time — as typed, not once the box is left: the box showed 02:09
+    while the words said "25" was refused (a tester). The refusal stands (`refusal_standing`)
+    until a key of a new time is taken, Esc, or an editor that acted on it clears it; Enter right
+    after it goes no further (in a dialog it pressed Save with the time put back, unseen)."""
 
-    typing_refused = Signal(str)  # what was typed, e.g. "25:99"
-    # What is typed so far and the time ("HH:mm") the box will show again; "" typed once Esc has.
-    refusing = Signal(str, str)
+    typing_refused = Signal(str, str)  # what was typed, e.g. "25"; the time ("HH:mm") shown again
 
     def __init__(self) -> None:
         super().__init__()
         self._typed = ""  # the keys of the time being typed
         self._before: QTime | None = None  # the time the box held when that typing began
-        self._refused = False
+        self.refusal_standing = False  # a refusal said, and no key of a new time taken since
+        self._quoted = ""  # what was typed, up to the refusal and the keys of its burst
+        self._burst_until = 0.0  # time.monotonic(): keys before it finish the refused time
         self.editingFinished.connect(self._typing_done)  # first: before the editors' own slots
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
@@ -562,30 +570,34 @@ class TimeBox(QTimeEdit):
             # After the click's own placing of the cursor, which follows this event.
             QTimer.singleShot(0, self, lambda: self.setSelectedSection(QTimeEdit.Section.HourSection))
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
+        return QWidget.focusNextPrevChild(self, next)  # the next widget, not the minutes
+
     def typing_to_undo(self) -> bool:
         """A time typed or stepped here and not set yet (Enter, or the box left, sets it)."""
         return self._before is not None
-
-    def refusing_now(self) -> bool:
-        """A key typed in the time being typed was refused (said by `refusing`; left, the box shows
-        its time before again)."""
-        return self._refused
 
     def undo_typing(self) -> None:
         """Ctrl+Z or Escape over a time not set yet: the time the box held before it, whole. Qt's
         own history gave 06:00, then 00:00, for "06:30" typed over 08:00 — and leaving the box
         saved that (an outside tester)."""
         if self._before is not None:
-            before, refused = self._before, self._refused
-            self._typed, self._before, self._refused = "", None, False
+            before = self._before
+            self._typed, self._before = "", None
             self.setTime(before)
             self.setSelectedSection(QTimeEdit.Section.HourSection)
-            if refused:
-                self.refusing.emit("", before.toString("HH:mm"))  # the refusal said is over
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         line = self.lineEdit()
         key = event.text()[:1]
+        text_key = bool(key) and (key.isalnum() or key in ":.")
+        if not text_key or event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            self._burst_until = 0.0  # Esc, Enter, Backspace, Ctrl+A…: a key of its own, not the burst's
+        if event.key() == Qt.Key.Key_Escape and self.refusal_standing and self._before is None:
+            self.refusal_standing, self._quoted = False, ""  # the time shown is the one before: the words may go
+            self.typing_refused.emit("", self.time().toString("HH:mm"))
+            event.accept()
+            return
         if self._before is not None and (
             event.matches(QKeySequence.StandardKey.Undo) or event.key() == Qt.Key.Key_Escape
         ):
@@ -594,18 +606,27 @@ class TimeBox(QTimeEdit):
             return
         if self._before is None and event.key() in STEP_KEYS:
             self._before = self.time()  # stepped with the arrows: not set until left, as typed
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._refused:
-            # Said here, and the key goes no further: in a dialog it also pressed Save, which saved
-            # the time the box had before.
-            self._typing_done()
-            event.accept()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.refusal_standing and self._before is None:
+            event.accept()  # the refusal is on screen; the next Enter sets the time shown
+            self.refusal_standing = False
             return
-        if key and key.isalpha() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
-            self._letter(key.lower())
-            event.accept()
-            return
-        if not key or (not key.isdigit() and key not in ":."):  # ("" is in every string)
+        if not key or (not key.isalnum() and key not in ":."):  # ("" is in every string)
             super().keyPressEvent(event)
+            return
+        if time.monotonic() < self._burst_until and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            # The rest of the refused time, typed in one go ("25:99": ":99" after the "5"): part
+            # of what is refused, not the start of a new time — applied, it made 09:09.
+            self._burst_until = time.monotonic() + REFUSED_BURST_S
+            self._quoted += key
+            self.typing_refused.emit(self._quoted, self.time().toString("HH:mm"))
+            event.accept()
+            return
+        if key.isalpha():
+            if not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+                self._letter(key.lower())
+                event.accept()
+            else:
+                super().keyPressEvent(event)  # Alt+S and the like: the window's
             return
         if self._before is None:
             self._before = self.time()
@@ -613,45 +634,51 @@ class TimeBox(QTimeEdit):
             # With the whole time selected (Ctrl+A, a double click) Qt ignored a typed time, or
             # typed "8:30" into the minutes of 21:00 and gave 21:30: typing over everything starts
             # at the hours, and "9" typed so is 09:00, not 09 and the minutes there were.
-            self._typed, self._refused = "", False
+            self._typed = self._quoted = ""
             self.setTime(QTime(0, 0))
             self.setSelectedSection(QTimeEdit.Section.HourSection)
-        text, cursor, refused_before = line.text(), line.cursorPosition(), self._refused
+        text, cursor = line.text(), line.cursorPosition()
         super().keyPressEvent(event)
         self._typed += key
         if key.isdigit() and line.text() == text and line.cursorPosition() == cursor:
-            self._refused = True  # Qt's box dropped it: "5" after "2" in the hours
-        self._tell_if_refused_now(refused_before)
-
-    def _tell_if_refused_now(self, refused_before: bool) -> None:
-        if self._refused and not refused_before and self._before is not None:
-            self.refusing.emit(self._typed, self._before.toString("HH:mm"))
+            self._refuse()  # Qt's box dropped it: "5" after "2" in the hours
+        else:
+            self.refusal_standing, self._quoted = False, ""  # a key of a new time taken
 
     def _letter(self, letter: str) -> None:
-        """ "7pm" as a parent writes it is 19:00, "12am" 00:00; any other letter is refused when
-        the box is left. Qt's box dropped letters without a word: "7pm" was saved as 07:00 and
-        "10pm" became 10:00 (an outside tester)."""
+        """ "7pm" as a parent writes it is 19:00, "12am" 00:00; any other letter is refused. Qt's
+        box dropped letters without a word: "7pm" was saved as 07:00 and "10pm" became 10:00 (an
+        outside tester)."""
         if self._before is None:
             self._before = self.time()
-        after, refused_before = self._typed[-1:], self._refused
-        if letter in "ap" and after.isdigit() and not self._refused:
-            clock = _twelve_hour_clock(self._typed)
-            if clock is None:
-                self._refused = True  # "19pm", "14am", "7:75pm"
-            else:
-                hour, minute = clock
-                self.setTime(QTime(hour % 12 + (12 if letter == "p" else 0), minute))
-        elif not (letter == "m" and after in ("a", "p")):
-            self._refused = True
+        after = self._typed[-1:]
         self._typed += letter
-        self._tell_if_refused_now(refused_before)
+        if letter in "ap" and after.isdigit():
+            clock = _twelve_hour_clock(self._typed[:-1])
+            if clock is None:
+                self._refuse()  # "19pm", "14am", "7:75pm"
+                return
+            hour, minute = clock
+            self.setTime(QTime(hour % 12 + (12 if letter == "p" else 0), minute))
+        elif not (letter == "m" and after in ("a", "p")):
+            self._refuse()
+            return
+        self.refusal_standing, self._quoted = False, ""
+
+    def _refuse(self) -> None:
+        # Quoted with what was refused before it in this stay: after "25" the ":99" of "25:99" is
+        # refused too, and the words say "25:99", as typed.
+        self._quoted += self._typed
+        typed, before = self._quoted, self._before or self.time()
+        self._typed, self._before = "", None
+        self.setTime(before)
+        self.setSelectedSection(QTimeEdit.Section.HourSection)
+        self.refusal_standing = True
+        self._burst_until = time.monotonic() + REFUSED_BURST_S
+        self.typing_refused.emit(typed, before.toString("HH:mm"))
 
     def _typing_done(self) -> None:
-        typed, before, refused = self._typed, self._before, self._refused
-        self._typed, self._before, self._refused = "", None, False
-        if refused and before is not None:
-            self.setTime(before)
-            self.typing_refused.emit(typed)
+        self._typed, self._before, self._quoted, self._burst_until = "", None, "", 0.0
 
 
 def _twelve_hour_clock(typed: str) -> tuple[int, int] | None:
@@ -670,6 +697,8 @@ def _twelve_hour_clock(typed: str) -> tuple[int, int] | None:
 
 def time_box(object_name: str, accessible: str, text: str) -> TimeBox:
     edit = named(TimeBox(), object_name, accessible)
+    # Said with the box's name, as the minute boxes' "Allowed: …" is (a tester with a screen reader).
+    edit.setAccessibleDescription("Type a time as 21:30, or as 9:30pm")
     edit.setDisplayFormat("HH:mm")
     edit.setTime(QTime.fromString(text, "HH:mm"))
     return edit
@@ -719,23 +748,24 @@ class TimeAwayEditor(Editor):
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(self._remove)
         # A refused time and then "Add block" at once added a block with the time put back, and
-        # the refusal went unseen (a support agent): the click that left the box adds nothing.
-        self._refusal_pending = False  # said, not yet followed by a time taken
-        self._refused_now = False  # said by the box being left now (its editingFinished follows)
+        # the refusal went unseen (a support agent): while it stands, a click adds nothing, and
+        # says so. The refusal's words go once a time is taken: they stayed for good (a tester).
+        self._refusal_said = ""  # the words of a time box's refusal, while they are on screen
         for box in (self.start_edit, self.end_edit):
             box.typing_refused.connect(self._typing_refused)
-            box.refusing.connect(lambda typed, before: self.say(refusing_words(typed, before)))
-            box.editingFinished.connect(self._box_left)
+            box.editingFinished.connect(partial(self._box_left, box))
 
-    def _typing_refused(self, typed: str) -> None:
-        self._refusal_pending = self._refused_now = True
-        self.say(f"✗ “{typed}” {NOT_A_TIME}.")
+    def _typing_refused(self, typed: str, shown: str) -> None:
+        self._refusal_said = refused_words(typed, shown)
+        self.say(self._refusal_said)
 
-    def _box_left(self) -> None:
-        if self._refused_now:
-            self._refused_now = False
-        else:
-            self._refusal_pending = False  # a time taken since
+    def _box_left(self, box: TimeBox) -> None:
+        if self._refusal_said and not box.refusal_standing and not self._refusals_standing():
+            self._refusal_said = ""  # a time taken since: the words no longer say what is shown
+            self.say("")
+
+    def _refusals_standing(self) -> list[TimeBox]:
+        return [box for box in (self.start_edit, self.end_edit) if box.refusal_standing]
 
     def _new_block_as_first_offered(self) -> None:
         for day, check in self.day_checks.items():
@@ -755,11 +785,16 @@ class TimeAwayEditor(Editor):
         self.list.setFixedHeight(min(90, 8 + 22 * len(value or ())))
         self.remove_button.setVisible(bool(value))
         self.empty_label.setVisible(not value)
+        self._refusal_said = ""
         self.say("")
 
     def _add(self) -> None:
-        if self._refusal_pending:
-            self._refusal_pending = False  # the refusal stays said; a second click adds what is shown
+        standing = self._refusals_standing()
+        if standing:
+            for box in standing:
+                box.refusal_standing = False  # said now: a second click adds what is shown
+            said = self._refusal_said or f"✗ {NOT_A_TIME[:1].upper()}{NOT_A_TIME[1:]}."
+            self.say(f"{said} Nothing was added: choose “Add block” again to add it with the times shown.")
             return
         days = tuple(d for d in WEEKDAYS if self.day_checks[d].isChecked())
         start, end = _clock(self.start_edit), _clock(self.end_edit)
@@ -813,29 +848,19 @@ class QuietHoursEditor(Editor):
         layout.addLayout(times)
         layout.addWidget(self.message)
         self.enabled_check.clicked.connect(self._changed)
-        self._just_refused = False  # a box's typing was refused as it was left: nothing to send
         for box in (self.start_edit, self.end_edit):
             box.typing_refused.connect(self._typing_refused)
-            box.refusing.connect(lambda typed, before: self.say(refusing_words(typed, before)))
-            box.editingFinished.connect(self._left)
+            box.editingFinished.connect(partial(self._left, box))
 
-    def _typing_refused(self, typed: str) -> None:
-        # For the rest of this leaving only (Enter refuses without leaving, and sends nothing on).
-        self._just_refused = True
-        QTimer.singleShot(0, self, self._refusal_said)
-        self.say(f"✗ “{typed}” {NOT_A_TIME}. Nothing was changed.")
+    def _typing_refused(self, typed: str, shown: str) -> None:
+        self.say(f"{refused_words(typed, shown)} Nothing was changed." if typed else "")
 
-    def _refusal_said(self) -> None:
-        self._just_refused = False
-
-    def _left(self) -> None:
+    def _left(self, box: TimeBox) -> None:
         # Left by a click elsewhere, a refused time was said and then taken back at once by the
         # check of the times as they are (the old ones): "put back without a word" (a support
         # agent). Its time is the one before, so there is nothing to check or send.
-        if self._just_refused:
-            self._just_refused = False
-            return
-        self._changed()
+        if not box.refusal_standing:
+            self._changed()
 
     def _show(self, value: Any) -> None:
         self.enabled_check.setChecked(value is not None)

@@ -35,7 +35,7 @@ from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, overlaps, rule_status
 from famguard.domain.values import short_day
 from famguard.ui.common import announce, named, one_line, plain_label, show_words, wrapping_label
-from famguard.ui.control_editors import NOT_A_TIME, refusing_words, time_box
+from famguard.ui.control_editors import refused_words, time_box
 from famguard.ui.date_box import DateBox
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
 from famguard.ui.dialogs import ask_without_blocking, safe_question
@@ -257,8 +257,7 @@ class RuleDialog(QDialog):
         self.night_start = time_box("ruleNightStart", "Time away starts", "22:00")
         self.night_end = time_box("ruleNightEnd", "Time away ends", "07:00")
         for clock in (self.night_start, self.night_end):
-            clock.typing_refused.connect(lambda typed: self._typing_refused("Time away", f"“{typed}” {NOT_A_TIME}"))
-            clock.refusing.connect(self._time_refusing)
+            clock.typing_refused.connect(self._time_refused)
         # Alt+S is Save's, as in most forms: "Switch &search off" took it, and a guardian pressing
         # Alt+S to save ticked it instead (an outside tester).
         self.search_off = named(QCheckBox("Switch sea&rch off"), "ruleSearchOff", "Switch search off")
@@ -393,7 +392,7 @@ class RuleDialog(QDialog):
     def _edited(self, *_changed: object) -> None:
         # Not a time box's refusal of the time still being typed in it: Qt's box changes its time
         # as the keys after the refused one go in, and the words went at once.
-        refusing = self.night_start.refusing_now() or self.night_end.refusing_now()
+        refusing = self.night_start.refusal_standing or self.night_end.refusal_standing
         if self.problems.text().startswith("✗") and not refusing:
             self._say_problems("")
         if self._refusal_about_dates:  # the refusal is gone: the span line says it again
@@ -568,10 +567,9 @@ class RuleDialog(QDialog):
         """A day or a time typed that is none: said under the form; the box shows its own again."""
         self._say_problems(f"✗ {field}: {words}. It is as it was.")
 
-    def _time_refusing(self, typed: str, before: str) -> None:
-        """A time being typed that is none, said as it is typed (`TimeBox.refusing`)."""
-        words = refusing_words(typed, before)
-        self._say_problems(words.replace("✗ ", "✗ Time away: ", 1))
+    def _time_refused(self, typed: str, shown: str) -> None:
+        """A time typed that is none, said at the key (`TimeBox.typing_refused`)."""
+        self._say_problems(refused_words(typed, shown).replace("✗ ", "✗ Time away: ", 1))
 
     def _submit(self) -> None:
         # What is typed in a day's box is read first: Alt+S leaves the keyboard in the box, which
@@ -581,6 +579,16 @@ class RuleDialog(QDialog):
             if not day_box.read_typing():
                 day_box.setFocus()
                 return  # refused in words (typing_refused): nothing is sent
+        standing = [clock for clock in (self.night_start, self.night_end) if clock.refusal_standing]
+        if standing and self.nights_on.isChecked():
+            # Saved with the time put back, the dialog closed over the refusal: unseen (a tester).
+            for clock in standing:
+                clock.refusal_standing = False  # said now: Save again saves the times shown
+            said = self.problems.text() if self.problems.text().startswith("✗ Time away") else ""
+            self._say_problems(f"{said or '✗ Time away: a time typed was refused.'} Nothing was saved: "
+                               "Save again to save the rule with the times shown.")  # fmt: skip
+            standing[0].setFocus()
+            return
         boxes = [(self.limit, teen_view.label("daily_limit_minutes"))] if self.limit_on.isChecked() else []
         if self.limit_on.isChecked() and self.weekend_on.isChecked():
             boxes.append((self.weekend, "At the weekend"))

@@ -111,16 +111,15 @@ def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, 
     box.setFocus()
     box.lineEdit().selectAll()
     qtbot.keyClicks(box, "24:00")
-    assert dialog.problems.text() == (  # said at the key refused, not only once the box is left (a tester)
-        "✗ Time away: “24” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
-        " Esc, or leaving the box, puts back 22:00."
+    refused = (  # at the key refused, not only once the box is left (a tester)
+        "✗ Time away: “24:00” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
+        " The box shows 22:00 again."
     )
+    assert dialog.problems.text() == refused
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.wait(300)  # a save would be on its way by now
     assert dialog.isVisible()
-    assert dialog.problems.text() == (
-        "✗ Time away: “24:00” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm). It is as it was."
-    )
+    assert dialog.problems.text() == refused
     # Said aloud too: only the label's description changed, which a screen reader does not read (a re-tester).
     assert (dialog.problems.text().removeprefix("✗ "), True) in said
     assert box.time().toString("HH:mm") == "22:00"
@@ -131,3 +130,27 @@ def test_a_night_time_that_is_not_one_is_refused_and_enter_saves_nothing(qtbot, 
     qtbot.keyClick(box, Qt.Key.Key_Return)
     rule = _planned(qtbot, trust, dialog, "Late nights")
     assert rule.controls["time_away"][0]["start"] == "23:30"
+
+
+def test_save_right_after_a_refused_night_time_saves_nothing_and_says_so(qtbot, launch) -> None:
+    """ "25:99" typed in the rule's nightly time away, then a click on "Save rule": the rule was
+    saved with the time put back, and the dialog closed over the refusal, unseen (a tester). That
+    click saves nothing and says why; the next one saves the times shown."""
+    from PySide6.QtWidgets import QTimeEdit
+
+    trust, dialog, rules_before = _custom_rule_with_a_limit(qtbot, launch, "Late nights")
+    dialog.nights_on.setChecked(True)
+    box = find(dialog, QTimeEdit, "ruleNightStart")
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "25:99")
+    click(qtbot, dialog.save)
+    qtbot.wait(300)  # a save would be on its way by now
+    assert dialog.isVisible() and list(trust.cached.rules) == rules_before
+    assert dialog.problems.text() == (
+        "✗ Time away: “25:99” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
+        " The box shows 22:00 again. Nothing was saved: Save again to save the rule with the times shown."
+    )
+    click(qtbot, dialog.save)
+    rule = _planned(qtbot, trust, dialog, "Late nights")
+    assert rule.controls["time_away"][0]["start"] == "22:00"

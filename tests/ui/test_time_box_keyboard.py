@@ -30,16 +30,23 @@ def test_a_time_typed_after_tabbing_in_is_that_time(qtbot, launch, arrival) -> N
     assert box.time().toString("HH:mm") == "09:30"
 
 
+def _time_box_in_sight(qtbot, window, setting: str, box_name: str):
+    """The demo's controls page scrolled to `setting`'s time box `box_name`, the window active:
+    (page, box)."""
+    page = window.ensure_controls_page()
+    qtbot.waitUntil(lambda: setting in page.rows, timeout=WAIT)
+    box = find(page, QTimeEdit, box_name)
+    page.findChild(QScrollArea, "controlsScroll").ensureWidgetVisible(box)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    return page, box
+
+
 def test_a_time_typed_after_clicking_into_the_minutes_is_that_time(qtbot, launch) -> None:
     from PySide6.QtCore import QPoint
 
     _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page = window.ensure_controls_page()
-    qtbot.waitUntil(lambda: "quiet_hours" in page.rows, timeout=WAIT)
-    box = find(page, QTimeEdit, "quietHoursStart")
-    page.findChild(QScrollArea, "controlsScroll").ensureWidgetVisible(box)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT)
+    page, box = _time_box_in_sight(qtbot, window, "quiet_hours", "quietHoursStart")
     minutes = QPoint(box.lineEdit().width() * 3 // 4, box.height() // 2)  # on the minutes
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=minutes)
     qtbot.waitUntil(box.hasFocus, timeout=WAIT)
@@ -85,16 +92,22 @@ def _typed_over_the_quiet_hours_start(qtbot, window, typed: str):
 def test_a_time_that_is_not_one_is_refused_in_words_and_nothing_is_saved(qtbot, launch, typed: str) -> None:
     """Qt's time box drops a key that cannot be part of a time without a word: "25:99" typed into
     the quiet hours' start became 02:09 and was saved with "✓ saved" (an outside tester). The box
-    shows the time set again, says what was typed is not a time, and nothing is sent."""
+    shows the time set again, says what was typed is not a time, and nothing is sent — at the key
+    refused, the rest of the time typed in one go with it (":99" after "25" made 09:09)."""
     from PySide6.QtWidgets import QLabel
 
     _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
     page, box, set_before = _typed_over_the_quiet_hours_start(qtbot, window, typed)
-    qtbot.keyClick(box, Qt.Key.Key_Return)
     message = find(page, QLabel, "message_quiet_hours")
-    assert message.text() == (
-        f"✗ “{typed}” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm). Nothing was changed."
+    said = (
+        f"✗ “{typed}” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
+        f" The box shows {set_before} again. Nothing was changed."
     )
+    assert box.hasFocus() and message.text() == said  # said as typed, before Enter or leaving
+    assert box.accessibleDescription() == "Type a time as 21:30, or as 9:30pm"  # what it takes, said with it
+    assert box.time().toString("HH:mm") == set_before
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # right after the refusal: goes no further
+    assert message.text() == said
     assert box.time().toString("HH:mm") == set_before
     qtbot.wait(300)  # a change would be on its way by now
     assert page.field_status("quiet_hours") == ""
@@ -140,32 +153,48 @@ def test_a_time_with_other_letters_is_refused_also_when_the_box_is_left_by_a_cli
     assert page.field_status("quiet_hours") == ""
 
 
-@pytest.mark.parametrize(("typed", "said_after"), [("abc", "a"), ("25:99", "25")])
-def test_a_time_refused_is_said_while_it_is_typed_and_esc_puts_the_time_back(
-    qtbot, launch, typed: str, said_after: str
-) -> None:
+@pytest.mark.parametrize("typed", ["abc", "25:99"])
+def test_a_time_refused_is_said_as_it_is_typed_and_esc_takes_the_words_back(qtbot, launch, typed: str) -> None:
     """ "abc" typed in a time box showed nothing, and was refused only once the box was left (an
-    outside tester): the refusal is said at the first key refused, with the time the box will show
-    again; Esc puts that time back and the words go; nothing is sent."""
+    outside tester); then the box showed 02:09 while the words said "25" was refused (a tester).
+    At the refused key the box shows its time again and the words say so, quoting what was typed;
+    Esc takes the words back; nothing is sent; a time typed after a pause is taken."""
     from PySide6.QtWidgets import QLabel
 
     _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
-    page, box, set_before = _typed_over_the_quiet_hours_start(qtbot, window, said_after)
+    page, box, set_before = _typed_over_the_quiet_hours_start(qtbot, window, typed)
     message = find(page, QLabel, "message_quiet_hours")
     assert box.hasFocus()  # not left: said as it is typed
     assert message.isVisible()
-    assert message.text() == (
-        f"✗ “{said_after}” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
-        f" Esc, or leaving the box, puts back {set_before}."
-    )
-    qtbot.keyClicks(box, typed[len(said_after) :])
-    assert message.text().startswith(f"✗ “{said_after}” is not a time")  # said once, not at every key
+    assert message.text().startswith(f"✗ “{typed}” is not a time")
+    assert f"The box shows {set_before} again." in message.text()
+    assert box.time().toString("HH:mm") == set_before
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert box.time().toString("HH:mm") == set_before
     assert not message.isVisible()
     qtbot.keyClick(box, Qt.Key.Key_Tab)  # left with the time as it was: nothing to send
     qtbot.wait(300)  # a change would be on its way by now
     assert page.field_status("quiet_hours") == ""
+
+
+def test_a_time_typed_after_a_refusal_and_a_pause_is_taken_and_the_words_go(qtbot, launch) -> None:
+    """The refusal's words stayed under the new block's times for good, whatever was typed after
+    (an outside tester). A time typed after a pause (a person reading the words) is a new time;
+    leaving the box with it takes the words away."""
+    from PySide6.QtWidgets import QLabel
+
+    _controller, window, _panel = demo_at(qtbot, launch, "Maya", controls=True)
+    page, start = _time_box_in_sight(qtbot, window, "time_away", "timeAwayStart")
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(start, "25")
+    message = find(page, QLabel, "timeAwayMessage")
+    assert message.text().startswith("✗ “25” is not a time")
+    qtbot.wait(600)  # read
+    qtbot.keyClicks(start, "2130")
+    assert start.time().toString("HH:mm") == "21:30"
+    qtbot.keyClick(start, Qt.Key.Key_Tab)  # one stop: Tab leaves the box, not for its minutes
+    assert not start.hasFocus()
+    assert not message.isVisible()
 
 
 def test_quiet_hours_ending_when_they_start_are_refused_in_words_and_not_set(qtbot, launch) -> None:
@@ -212,16 +241,19 @@ def test_add_block_right_after_a_refused_time_adds_nothing_and_the_refusal_stays
     qtbot.waitUntil(end.hasFocus, timeout=WAIT)
     qtbot.keyClick(end, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(end, "25:99")
-    assert find(page, QLabel, "timeAwayMessage").text() == (  # said as it was typed, before it is left
-        "✗ “25” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)."
-        " Esc, or leaving the box, puts back 07:00."
+    refused = (
+        "✗ “25:99” is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm). The box shows 07:00 again."
     )
+    assert find(page, QLabel, "timeAwayMessage").text() == refused  # said as typed, before it is left
     add = find(page, QPushButton, "timeAwayAdd")
     with qtbot.assertNotEmitted(page.change_requested):
         qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
         qtbot.wait(100)
     assert not end.hasFocus()
-    assert find(page, QLabel, "timeAwayMessage").text().startswith("✗ “25:99” is not a time")
+    # The click is told it added nothing (it said nothing: a tester).
+    assert find(page, QLabel, "timeAwayMessage").text() == (
+        f"{refused} Nothing was added: choose “Add block” again to add it with the times shown."
+    )
     with qtbot.waitSignal(page.change_requested, timeout=1000) as added:  # a second click: the time shown
         qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
     assert added.args[1] == "time_away"
