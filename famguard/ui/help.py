@@ -29,7 +29,11 @@ GETTING_STARTED = (
 
 SHORTCUTS = (
     ("Ctrl+1, Ctrl+2, …", "The pages of the selected teen (Home, Controls, …), as listed in the View menu"),
-    ("Alt+Y", "The list of your teens (then Up and Down choose a teen)"),
+    (
+        "Alt+Y",
+        "The list of your teens (then Up and Down choose a teen); in the demo, where the phone "
+        "hides the list, the phone is hidden to show it",
+    ),
     ("Ctrl+PgDown, Ctrl+PgUp", "The next teen, the previous teen (also while the demo's phone hides the list)"),
     ("Ctrl+I", "The requests inbox of all your teens"),
     ("Ctrl+N", "Add a teen"),

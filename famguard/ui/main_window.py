@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         # The demo's bar is made when a demo starts: adding a tool bar to the window cost every
         # start ~5 ms before its first paint, for a bar only the demo shows.
         self._demo_bar: QToolBar | None = None
+        self._your_teens_action: QAction | None = None  # Alt+Y while the demo's phone folds the list away
         self.screens.currentChanged.connect(lambda _index: self._enable_page_actions())
         self.screens.currentChanged.connect(lambda _index: self._place_banners())
         if starting:
@@ -537,6 +538,20 @@ class MainWindow(QMainWindow):
         new = QKeySequence.keyBindings(QKeySequence.StandardKey.New)
         self.add_teen_action.setShortcuts([*new, QKeySequence("Alt+A")] if folded else new)
         self.inbox_action.setShortcuts([QKeySequence(INBOX_KEYS), *([QKeySequence("Alt+I")] if folded else [])])
+        # Alt+Y, "Your teens", brings the list back (the phone hidden) and puts the keyboard on it:
+        # it did nothing while the list was folded away (the 150 % tester). Made the first time.
+        if folded and self._your_teens_action is None:
+            self._your_teens_action = _text_action("Your teens", self)
+            self._your_teens_action.triggered.connect(self._bring_back_teen_list)
+            self.addActions([self._your_teens_action])
+        if self._your_teens_action is not None:
+            self._your_teens_action.setShortcuts([QKeySequence("Alt+Y")] if folded else [])
+
+    def _bring_back_teen_list(self) -> None:
+        phone = self.teen_phone
+        if phone is not None and self._teen_list.isHidden() and not phone.isHidden():
+            phone.toggleViewAction().trigger()  # hidden: the list comes back (_fit_family_within_screen)
+        QTimer.singleShot(0, self, lambda: focus_with_ring(self._teen_list.list))
 
     def _squeeze_pages_to_screen(self, docked_phone: QWidget | None) -> None:
         """How narrow the teen's pages may be: their own minimum, unless the screen (not the

@@ -136,3 +136,24 @@ def test_alt_y_takes_the_keyboard_to_the_list_of_teens_from_the_page(qtbot, laun
     qtbot.waitUntil(lambda: focused() == "teenList", timeout=WAIT)
     press(qtbot, Qt.Key.Key_Down)
     wait_home(qtbot, controller, "Sam")
+
+
+def test_alt_y_brings_back_the_list_the_demo_s_phone_folded_away(qtbot, launch) -> None:
+    """On a narrow screen (800 px here; 150 % on 1024 × 768 for the tester) the demo's phone folds
+    the list of teens away, and Alt+Y did nothing visible: Sam and his request were nowhere on
+    screen. Alt+Y hides the phone, the list comes back, and the keyboard is on it."""
+    from .test_flows import demo_at
+
+    controller, window, _panel = demo_at(qtbot, launch, "Maya")
+    assert not window.teen_list.list.isVisible()  # folded beside the phone on this small screen
+    window.activateWindow()
+    qtbot.waitUntil(lambda: focused() == "homeControlsButton", timeout=WAIT)
+    press(qtbot, Qt.Key.Key_Y, ALT)
+    qtbot.waitUntil(lambda: focused() == "teenList", timeout=WAIT)
+    assert window.teen_list.list.isVisible() and not window.teen_phone.isVisible()
+    press(qtbot, Qt.Key.Key_Down)
+    wait_home(qtbot, controller, "Sam")
+    window.teen_phone.toggleViewAction().trigger()  # the phone again: the list folds, Alt+Y is the action's again
+    qtbot.waitUntil(lambda: not window.teen_list.list.isVisible(), timeout=WAIT)
+    press(qtbot, Qt.Key.Key_Y, ALT)
+    qtbot.waitUntil(lambda: focused() == "teenList", timeout=WAIT)
