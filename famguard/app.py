@@ -731,6 +731,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("FamGuard is already running: its window was brought to the front.")
                 return 0
 
+    from famguard import crash_log
+
+    # Only once this process is the app: a second launch, which hands over and exits, emptied
+    # the running app's record.
+    crashed_before = crash_log.arm() if instance is not None else None
     exit_after = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV)
     head_start = None
     # Only where there is something to read: a first start (no settings file) has no family to
@@ -763,6 +768,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.show()
         code = app.exec()
         instance.release()
+        crash_log.disarm()
         return code
 
     holder: dict[str, object] = {}
@@ -781,6 +787,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         controller.when_started(lambda: set_window_icon(app))
         controller.when_started(lambda: quit_when_told_to(app))
         controller.when_started(instance.listen)
+        if crashed_before is not None:
+            from famguard.ui.dialogs import show_crash_record
+
+            words, record = crash_log.crash_words(crashed_before), crashed_before.text
+            controller.when_started(lambda: holder.update(crash_window=show_crash_record(window, words, record)))
         if args.link:
             links.open(args.link)
 
@@ -797,6 +808,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if controller is not None:
         controller.shutdown()  # type: ignore[attr-defined]
     instance.release()
+    crash_log.disarm()
     return code
 
 

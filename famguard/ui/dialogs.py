@@ -274,3 +274,13 @@ def show_error(parent: QWidget | None, title: str, message: str, details: str = 
     box.setModal(False)
     box.show()
     return box
+
+
+def show_crash_record(parent: QWidget, words: str, record_text: str) -> QMessageBox:
+    """The start after a crash says so in a window of its own (famguard.crash_log): in the notice
+    bar, the next notice of the start (a keyring's) took its place unseen. Non-modal; the record
+    itself under "Show Details…", to copy."""
+    box = show_error(parent, "FamGuard closed unexpectedly", words, record_text)
+    box.setObjectName("crashDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    return box

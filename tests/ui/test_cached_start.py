@@ -382,27 +382,26 @@ from famguard.app import LocalHeadStart
 settings, sessions, cached = LocalHeadStart().result()
 print(settings.path.parent, sessions, cached, "famguard.services" in sys.modules, "famguard.store" in sys.modules)
 """
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir)},
+    done = run_script(probe, data_dir)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(data_dir), "None", "None", "False", "False"]
+
+
+def run_script(script: str, data_dir, **env: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a fresh interpreter with the test's data folder (and `env`)."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [str(data_dir), "None", "None", "False", "False"]
 
 
 def _run_main(probe: str, data_dir) -> subprocess.CompletedProcess[str]:
     """`probe` (a script ending in famguard.app.main()) in a fresh interpreter, offscreen, with the
     test's data folder; it must exit 0."""
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        env={**os.environ, "FAMGUARD_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_script(probe, data_dir, QT_QPA_PLATFORM="offscreen")
     assert done.returncode == 0, done.stderr
     return done
 
