@@ -23,8 +23,11 @@ past the first (`HISTORY_BYTES_PER_WRITE`): an entry keeps the values before and
 script swapping two keyword lists of 200 × 50 characters within the budget added ~2.5 MB of
 history a minute (~3.5 GB a day, from one self-made family); weighed, a minute's history holds
 ~120 KiB at most whatever is changed, and a person's changes (a few bytes each, a keyword list of
-a few words) cost one each as before. An app that meets it keeps its changes and sends them after Retry-After
-(famguard.api.client; the sync says "Sync paused until …").
+a few words) cost one each as before. The same weight is paid for a temporary rule's history
+(Service.record: a rule's entry keeps the whole rule before and after, and 240 KB entries went in at
+120 a minute, for good: an attacker) and for the answer a new Idempotency-Key keeps. An app that
+meets it keeps its changes and sends them after Retry-After (famguard.api.client; the sync says
+"Sync paused until …").
 
 A refusal takes no writer's turn the second time (`SpentBudgets`, each Service's): within an
 account's minute the count only grows, so once this process has seen a token's account refused,
@@ -83,9 +86,10 @@ class BudgetSpent(ApiError):
 
 
 def history_cost(history_bytes: int) -> int:
-    """The writes a change whose history entries hold `history_bytes` costs: one, and one more
-    for each further HISTORY_BYTES_PER_WRITE begun."""
-    return max(1, math.ceil(history_bytes / HISTORY_BYTES_PER_WRITE))
+    """The writes a change whose history entries (and kept answer) hold `history_bytes` costs:
+    one, and one more for each further HISTORY_BYTES_PER_WRITE begun — at most a whole minute's
+    budget, so that the largest change allowed can still be made, once a minute."""
+    return min(WRITES_PER_MINUTE, max(1, math.ceil(history_bytes / HISTORY_BYTES_PER_WRITE)))
 
 
 def spend(statements: Statements, now: datetime, account_id: str, cost: int = 1) -> None:

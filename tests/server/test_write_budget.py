@@ -227,3 +227,67 @@ def test_a_change_to_a_long_list_costs_as_much_as_the_history_it_leaves(clocked_
         assert kept <= (WRITES_PER_MINUTE + 30) * 1024, kept  # not the ~2.5 MB of before
         clock.advance(minutes=1)  # a new minute: a person's small change goes at once
         assert _change(api, alex, maya, 45).status_code == 200
+
+
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "full-route"], indirect=True)
+def test_an_unchanged_long_list_under_new_keys_costs_as_much_as_the_answers_it_keeps(
+    clocked_server: str, clock: FakeClock
+) -> None:
+    """Found by an attacker: the same 200-keyword list PATCHed again under a new Idempotency-Key
+    each time cost one write apiece while each key kept its 121 KB answer for 24 hours (~21 GB a
+    day from one account). A kept answer costs what a history entry of its size would."""
+    with requests.Session() as session:
+        api = Api(session, clocked_server)
+        alex, maya, _leo = _family(api)
+        clock.advance(minutes=1)
+        path = f"/v1/teens/{maya.id}/controls"
+        long_list = [f"k{n:03d}".ljust(50, "x") for n in range(200)]
+        etag = api.call("GET", path, alex.token).headers["ETag"]
+        assert api.call("PATCH", path, alex.token, json={"keyword_filters": long_list},
+                        headers={"If-Match": etag}).status_code == 200  # fmt: skip
+        clock.advance(minutes=1)
+        etag = api.call("GET", path, alex.token).headers["ETag"]
+        answers = []
+        for n in range(40):
+            sent = api.call("PATCH", path, alex.token, json={"keyword_filters": long_list},
+                            headers={"If-Match": etag, "Idempotency-Key": f"again-{n}"})  # fmt: skip
+            answers.append(sent.status_code)
+            if sent.status_code == 429:
+                _refused_for_the_budget(sent)
+                break
+        accepted = answers.count(200)
+        assert answers == [200] * accepted + [429]
+        assert 4 <= accepted <= 12, answers  # ~11 KiB kept each: ~11 writes apiece (before: 120 a minute)
+
+
+def test_a_temporary_rule_with_a_long_list_costs_as_much_as_the_history_it_leaves(
+    clocked_server: str, clock: FakeClock
+) -> None:
+    """Found by an attacker: a rule planned ten days ahead changed back and forth between two
+    lists of 200 long keywords went in at 120 changes a minute, each history entry keeping the
+    whole rule before and after (240 KB with emoji) for good — ~40 GB a day, and a read of the
+    history then held gigabytes. A rule's change costs what a controls change of that history
+    costs; the largest allowed still goes, once a minute."""
+    from datetime import timedelta
+
+    with requests.Session() as session:
+        api = Api(session, clocked_server)
+        alex, maya, _leo = _family(api)
+        clock.advance(minutes=1)
+        day = date.fromisoformat(api.call("GET", "/v1/me/usage", maya.token).json()["date"]) + timedelta(days=10)
+        lists = [[f"{side}{n:03d}".ljust(50, "\U0001f600") for n in range(200)] for side in ("a", "b")]
+        rules = f"/v1/teens/{maya.id}/temporary-rules"
+
+        def rule(turn: int) -> dict[str, Any]:
+            return {"name": "r", "starts_on": day.isoformat(), "ends_on": day.isoformat(),
+                    "controls": {"keyword_filters": lists[turn % 2]}}  # fmt: skip
+
+        made = api.call("POST", rules, alex.token, json=rule(0))
+        assert made.status_code == 201, made.text
+        clock.advance(minutes=1)
+        answers = [api.call("PUT", f"{rules}/{made.json()['id']}", alex.token, json=rule(turn)).status_code
+                   for turn in range(1, 5)]  # fmt: skip
+        assert answers == [200, 429, 429, 429]  # the largest change allowed: a minute's budget
+        _refused_for_the_budget(api.call("PUT", f"{rules}/{made.json()['id']}", alex.token, json=rule(2)))
+        clock.advance(minutes=1)
+        assert _change(api, alex, maya, 45).status_code == 200  # a new minute: a person's small change goes
