@@ -263,7 +263,10 @@ def short_day(day: date, today: date | None = None) -> str:
 
 def block_text(block: TimeAwayBlock) -> str:
     days = ", ".join(DAY_NAMES[d] for d in block.days)
-    overnight = " (into the next morning)" if block.end <= block.start else ""
+    overnight = ""
+    if block.end <= block.start:
+        # 21:30–19:00 ends in the next day's evening: "into the next morning" said otherwise (a tester).
+        overnight = " (into the next morning)" if block.end <= "12:00" else " (into the next day)"
     return f"{days}: {block.start}–{block.end}{overnight}"
 
 

@@ -83,3 +83,13 @@ def test_blocks_overlap_when_they_lock_a_minute_in_common_also_across_sunday_nig
     assert not blocks_overlapping(TimeAwayBlock(("mon",), "07:00", "08:00"), [school_nights])  # ends at 07:00
     assert not blocks_overlapping(TimeAwayBlock(("sat",), "06:00", "08:00"), [school_nights])  # Friday is free
     assert not blocks_overlapping(TimeAwayBlock(("sat",), "12:00", "13:00"), [school_nights])
+
+
+def test_a_block_past_midnight_says_whether_it_ends_in_the_morning_or_later() -> None:
+    """ "Mon, Tue, Wed, Thu, Sun: 21:30–19:00 (into the next morning)": 19:00 is the next day's
+    evening (an outside tester added it by mistake and the words did not show it)."""
+    from famguard.domain.values import TimeAwayBlock, block_text
+
+    assert block_text(TimeAwayBlock(("mon",), "22:00", "07:00")) == "Mon: 22:00–07:00 (into the next morning)"
+    assert block_text(TimeAwayBlock(("mon",), "21:30", "19:00")) == "Mon: 21:30–19:00 (into the next day)"
+    assert block_text(TimeAwayBlock(("mon",), "10:00", "12:00")) == "Mon: 10:00–12:00"
