@@ -464,6 +464,10 @@ class ChangeHistoryPage(QWidget):
             )
         elif not count:
             text = "No entries match these filters." if any(self.query_filters().values()) else "No changes yet."
+        elif any(self.query_filters().values()):
+            # Not "All 3 entries." of a history of ten, three of which match (an outside tester).
+            matching = f"{count} {'entry matches' if count == 1 else 'entries match'} these filters"
+            text = f"{matching}." if self.model.complete else f"{matching} so far; scroll down for older ones."
         elif self.model.complete:
             text = {1: "1 entry.", 2: "Both entries."}.get(count, f"All {count} entries.")  # not "All 2 entries."
         else:
