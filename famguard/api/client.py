@@ -621,6 +621,13 @@ class ApiClient:
     # --- activity and events -------------------------------------------------------------
 
     def activity(
+        self, teen_id: str, limit: int = 100, before: int | None = None, **filters: str | None
+    ) -> list[ActivityEntry]:
+        """Newest first; `before` the last id of the previous page; the filters (`kind`, `field`,
+        `actor`) are combinable."""
+        return self.activity_page(teen_id, limit, before, **filters)[0]
+
+    def activity_page(
         self,
         teen_id: str,
         limit: int = 100,
@@ -629,11 +636,14 @@ class ApiClient:
         kind: str | None = None,
         field: str | None = None,
         actor: str | None = None,
-    ) -> list[ActivityEntry]:
-        """Newest first; `before` the last id of the previous page; filters are combinable."""
+    ) -> tuple[list[ActivityEntry], bool]:
+        """`activity`, and whether older entries follow although the page holds fewer than
+        `limit`: the service cuts a page of very large entries short (its `Link: …; rel="next"`),
+        and a short page read as the history's end."""
         params = {"limit": limit, "before": before, "kind": kind, "field": field, "actor": actor}
         reply = self._call("GET", f"/v1/teens/{_seg(teen_id)}/activity", params=params)
-        return p.listing(reply.json(), p.parse_activity, "activity")
+        more = 'rel="next"' in reply.headers.get("Link", "")
+        return p.listing(reply.json(), p.parse_activity, "activity"), more
 
     def my_activity(self, limit: int = 100, before: int | None = None) -> list[ActivityEntry]:
         """The teen's own history (the same entries as its guardians see)."""

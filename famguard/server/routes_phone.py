@@ -131,14 +131,16 @@ def phone_status(teen_id: str, request: Request) -> PhoneOut:
 @router.get("/v1/me/activity", response_model=list[ActivityOut], responses=errors(400))
 def my_activity(
     request: Request,
+    response: Response,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[ActivityOut]:
-    """The teen's own history, the same entries as the guardians see: who changed what, when."""
+    """The teen's own history, the same entries as the guardians see: who changed what, when
+    (pages cut short as the guardians' are, with a `Link` header)."""
     service = _service(request)
     _me, teen_id = settled_reader(service, request)
     with service.db.read() as session:
-        return activity_page(session, teen_id, limit, before)
+        return activity_page(session, teen_id, limit, before, response=response)
 
 
 @router.get("/v1/me/usage", response_model=UsageDayOut, responses=errors(400))

@@ -98,13 +98,14 @@ class InsightService:
         from famguard.services.insight_results import HistoryPage
 
         try:
-            entries = self.api.activity(teen_id, query.page_size, before, **query.filters())
+            entries, more = self.api.activity_page(teen_id, query.page_size, before, **query.filters())
         except FamGuardError as exc:
             if exc.kind is not ErrorKind.OFFLINE:
                 raise
             return self.cached_history(teen_id, query, before)
         self.store.add_activity(entries)
-        return HistoryPage(teen_id, query, before, tuple(entries), len(entries) < query.page_size, from_cache=False)
+        complete = len(entries) < query.page_size and not more  # a page cut short is not the end
+        return HistoryPage(teen_id, query, before, tuple(entries), complete, from_cache=False)
 
     def history_people(self, teen_id: str, me: str | None = None) -> list[tuple[str, str]]:
         """(actor filter value, label) of everyone whose changes the history can show: the

@@ -11,7 +11,8 @@ the budget held across two server processes on one database (it lives in the dat
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -60,6 +61,19 @@ def _refused_for_the_budget(response: requests.Response) -> int:
     wait = int(response.headers["Retry-After"])
     assert 1 <= wait <= 60
     return wait
+
+
+def long_rule(api: Api, teen: Person) -> Callable[[int], dict[str, Any]]:
+    """The body of a one-day temporary rule ten days ahead for `teen`, by turn: its keywords one
+    of two lists of 200 × 50 characters, emoji (escaped in JSON: ~112 KB a list)."""
+    day = date.fromisoformat(api.call("GET", "/v1/me/usage", teen.token).json()["date"]) + timedelta(days=10)
+    lists = [[f"{side}{n:03d}".ljust(50, "\U0001f600") for n in range(200)] for side in ("a", "b")]
+
+    def rule(turn: int) -> dict[str, Any]:
+        return {"name": "r", "starts_on": day.isoformat(), "ends_on": day.isoformat(),
+                "controls": {"keyword_filters": lists[turn % 2]}}  # fmt: skip
+
+    return rule
 
 
 def _family(api: Api) -> tuple[Person, Person, Person]:
@@ -268,20 +282,12 @@ def test_a_temporary_rule_with_a_long_list_costs_as_much_as_the_history_it_leave
     whole rule before and after (240 KB with emoji) for good — ~40 GB a day, and a read of the
     history then held gigabytes. A rule's change costs what a controls change of that history
     costs; the largest allowed still goes, once a minute."""
-    from datetime import timedelta
-
     with requests.Session() as session:
         api = Api(session, clocked_server)
         alex, maya, _leo = _family(api)
         clock.advance(minutes=1)
-        day = date.fromisoformat(api.call("GET", "/v1/me/usage", maya.token).json()["date"]) + timedelta(days=10)
-        lists = [[f"{side}{n:03d}".ljust(50, "\U0001f600") for n in range(200)] for side in ("a", "b")]
+        rule = long_rule(api, maya)
         rules = f"/v1/teens/{maya.id}/temporary-rules"
-
-        def rule(turn: int) -> dict[str, Any]:
-            return {"name": "r", "starts_on": day.isoformat(), "ends_on": day.isoformat(),
-                    "controls": {"keyword_filters": lists[turn % 2]}}  # fmt: skip
-
         made = api.call("POST", rules, alex.token, json=rule(0))
         assert made.status_code == 201, made.text
         clock.advance(minutes=1)
