@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from famguard.paths import ensure_private_dir, private_file, user_data_dir
 
@@ -27,8 +26,7 @@ MAX_SHOWN_CHARS = 100_000  # of a record, in its window's details (a record is a
 _armed: TextIO | None = None  # open for the fault handler for as long as the app runs
 
 
-@dataclass(frozen=True)
-class CrashRecord:
+class CrashRecord(NamedTuple):  # not a frozen dataclass: made at every start (~0.6 ms of CPU there)
     """The record of a run that crashed, as kept."""
 
     path: Path
