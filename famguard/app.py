@@ -765,6 +765,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # too, with the controller once its first screen is up (start_controller below).
         window.first_painted.connect(lambda: _report_and_quit(app))
         window.first_painted.connect(lambda: set_window_icon(app))  # no controller: at once
+        window.first_painted.connect(crash_log.record_from_now)
         window.show()
         code = app.exec()
         instance.release()
@@ -787,6 +788,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         controller.when_started(lambda: set_window_icon(app))
         controller.when_started(lambda: quit_when_told_to(app))
         controller.when_started(instance.listen)
+        controller.when_started(crash_log.record_from_now)
         if crashed_before is not None:
             from famguard.ui.dialogs import show_crash_record
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from famguard.paths import ensure_private_dir, private_file, user_data_dir
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 log = logging.getLogger(__name__)
 
@@ -26,20 +28,25 @@ MAX_SHOWN_CHARS = 100_000  # of a record, in its window's details (a record is a
 _armed: TextIO | None = None  # open for the fault handler for as long as the app runs
 
 
-class CrashRecord(NamedTuple):  # not a frozen dataclass: made at every start (~0.6 ms of CPU there)
-    """The record of a run that crashed, as kept."""
+class CrashRecord:
+    """The record of a run that crashed, as kept. A plain class: this module is imported at every
+    start, where a NamedTuple's or a frozen dataclass's making costs ~0.3-0.6 ms of CPU."""
 
-    path: Path
-    text: str  # every thread's stack at the crash
-    at: datetime  # when it was written (the crash)
+    __slots__ = ("at", "path", "text")
+
+    def __init__(self, path: Path, text: str, at: datetime) -> None:
+        self.path = path
+        self.text = text  # every thread's stack at the crash
+        self.at = at  # when it was written (the crash)
 
 
 def arm() -> CrashRecord | None:
-    """Record this run's crash, if it has one; the record of the run before, when that one
+    """Make this run's record ready, and give the record of the run before when that one
     crashed (kept as crash-YYYY-MM-DD-HHMMSS.log), else None. Once per process, before the event
     loop runs (a stat, and a read after a crash only), after it has claimed the app's single
     instance: a second launch, which hands over and exits, must not empty the running app's
-    record. A folder that cannot be written leaves the app unrecorded."""
+    record. A folder that cannot be written leaves the app unrecorded. The record is written from
+    `record_from_now` on."""
     global _armed
     try:
         folder = ensure_private_dir(user_data_dir())
@@ -50,8 +57,15 @@ def arm() -> CrashRecord | None:
     except OSError as exc:
         log.warning("No crash record for this run: %s", exc)
         return None
-    faulthandler.enable(file=_armed, all_threads=True)
     return previous
+
+
+def record_from_now() -> None:
+    """A crash from now on is recorded (after `arm`). Called once the first screen is up: enabled
+    before it, the fault handler cost a returning guardian's start ~10-17 ms of CPU to the family's
+    paint (tests/benchmarks/bench_startup.py, A/B), for a crash in the first quarter second."""
+    if _armed is not None and not faulthandler.is_enabled():
+        faulthandler.enable(file=_armed, all_threads=True)
 
 
 def _keep_record(current: Path) -> CrashRecord | None:
@@ -61,6 +75,8 @@ def _keep_record(current: Path) -> CrashRecord | None:
         return None
     if stat.st_size == 0:
         return None
+    from datetime import datetime  # after a crash only: not on every start's way
+
     at = datetime.fromtimestamp(stat.st_mtime)
     text = current.read_text(encoding="utf-8", errors="replace")[:MAX_SHOWN_CHARS]
     kept = current.with_name(f"crash-{at:%Y-%m-%d-%H%M%S}.log")

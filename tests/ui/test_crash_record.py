@@ -15,13 +15,14 @@ CRASHES = """
 import ctypes
 from famguard import crash_log
 crash_log.arm()
+crash_log.record_from_now()  # as the app does once its first screen is up
 def reading_what_is_not_there():
     ctypes.string_at(0)  # a segfault, as in Qt's binding
 reading_what_is_not_there()
 """
 
 LOOKS_FOR_THE_WINDOW = """
-import sys, time
+import faulthandler, sys, time
 import famguard.app as app
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -33,6 +34,7 @@ def look():
         return
     for box in found:
         print("window", box.windowTitle(), "|", box.informativeText(), "|", box.detailedText().splitlines()[0])
+    print("recording", faulthandler.is_enabled())
     QApplication.instance().quit()
 QTimer.singleShot(0, look)
 sys.exit(app.main([]))
@@ -61,4 +63,5 @@ def test_a_crash_is_recorded_and_the_next_start_says_where(data_dir) -> None:
     assert (data_dir / CRASH_FILE).read_text(encoding="utf-8") == ""
     again = _run_main(LOOKS_FOR_THE_WINDOW.replace("SECONDS", "3"), data_dir)
     assert "window " not in again.stdout
+    assert "recording True" in again.stdout  # from the first screen on (not before: ~10 ms of the start)
     assert len(sorted(data_dir.glob("crash-*.log"))) == 1
