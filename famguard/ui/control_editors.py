@@ -525,6 +525,19 @@ REFUSED_BURST_S = 0.5
 NOT_A_TIME = "is not a time: type hours 00–23 and minutes 00–59, as 21:30 (or 9:30pm)"
 
 
+# Said when "Add block" acts on a refusal whose own words are no longer on screen.
+A_TIME_REFUSED = "✗ A time typed was refused."
+
+
+def acknowledge_refusals(*boxes: TimeBox) -> list[TimeBox]:
+    """The boxes of `boxes` where a refusal stands (an Add or a Save right after it then does
+    nothing and says so), each taken as said: the next Add or Save acts on the times shown."""
+    standing = [box for box in boxes if box.refusal_standing]
+    for box in standing:
+        box.refusal_standing = False
+    return standing
+
+
 def refused_words(typed: str, shown: str) -> str:
     """What is said under a time box of a time it refused (`TimeBox.typing_refused`), with the
     time it shows again; "" once Esc has taken the refusal back."""
@@ -591,7 +604,8 @@ class TimeBox(QTimeEdit):
         line = self.lineEdit()
         key = event.text()[:1]
         text_key = bool(key) and (key.isalnum() or key in ":.")
-        if not text_key or event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier  # no Ctrl, Alt, …
+        if not text_key or not plain:
             self._burst_until = 0.0  # Esc, Enter, Backspace, Ctrl+A…: a key of its own, not the burst's
         if event.key() == Qt.Key.Key_Escape and self.refusal_standing and self._before is None:
             self.refusal_standing, self._quoted = False, ""  # the time shown is the one before: the words may go
@@ -610,10 +624,10 @@ class TimeBox(QTimeEdit):
             event.accept()  # the refusal is on screen; the next Enter sets the time shown
             self.refusal_standing = False
             return
-        if not key or (not key.isalnum() and key not in ":."):  # ("" is in every string)
+        if not text_key:
             super().keyPressEvent(event)
             return
-        if time.monotonic() < self._burst_until and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+        if time.monotonic() < self._burst_until and plain:
             # The rest of the refused time, typed in one go ("25:99": ":99" after the "5"): part
             # of what is refused, not the start of a new time — applied, it made 09:09.
             self._burst_until = time.monotonic() + REFUSED_BURST_S
@@ -622,7 +636,7 @@ class TimeBox(QTimeEdit):
             event.accept()
             return
         if key.isalpha():
-            if not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            if plain:
                 self._letter(key.lower())
                 event.accept()
             else:
@@ -753,19 +767,17 @@ class TimeAwayEditor(Editor):
         self._refusal_said = ""  # the words of a time box's refusal, while they are on screen
         for box in (self.start_edit, self.end_edit):
             box.typing_refused.connect(self._typing_refused)
-            box.editingFinished.connect(partial(self._box_left, box))
+            box.editingFinished.connect(self._box_left)
 
     def _typing_refused(self, typed: str, shown: str) -> None:
         self._refusal_said = refused_words(typed, shown)
         self.say(self._refusal_said)
 
-    def _box_left(self, box: TimeBox) -> None:
-        if self._refusal_said and not box.refusal_standing and not self._refusals_standing():
+    def _box_left(self) -> None:
+        standing = self.start_edit.refusal_standing or self.end_edit.refusal_standing
+        if self._refusal_said and not standing:
             self._refusal_said = ""  # a time taken since: the words no longer say what is shown
             self.say("")
-
-    def _refusals_standing(self) -> list[TimeBox]:
-        return [box for box in (self.start_edit, self.end_edit) if box.refusal_standing]
 
     def _new_block_as_first_offered(self) -> None:
         for day, check in self.day_checks.items():
@@ -789,11 +801,8 @@ class TimeAwayEditor(Editor):
         self.say("")
 
     def _add(self) -> None:
-        standing = self._refusals_standing()
-        if standing:
-            for box in standing:
-                box.refusal_standing = False  # said now: a second click adds what is shown
-            said = self._refusal_said or f"✗ {NOT_A_TIME[:1].upper()}{NOT_A_TIME[1:]}."
+        if acknowledge_refusals(self.start_edit, self.end_edit):
+            said = self._refusal_said or A_TIME_REFUSED
             self.say(f"{said} Nothing was added: choose “Add block” again to add it with the times shown.")
             return
         days = tuple(d for d in WEEKDAYS if self.day_checks[d].isChecked())

@@ -35,7 +35,7 @@ from famguard.domain.models import TemporaryRule
 from famguard.domain.temporary import EVERY_NIGHT, MAX_RULE_DAYS, PRESETS, RuleStatus, overlaps, rule_status
 from famguard.domain.values import short_day
 from famguard.ui.common import announce, named, one_line, plain_label, show_words, wrapping_label
-from famguard.ui.control_editors import refused_words, time_box
+from famguard.ui.control_editors import acknowledge_refusals, refused_words, time_box
 from famguard.ui.date_box import DateBox
 from famguard.ui.deliberate import WheelGuard, minutes_box, minutes_refused, range_text
 from famguard.ui.dialogs import ask_without_blocking, safe_question
@@ -390,8 +390,8 @@ class RuleDialog(QDialog):
         self.ends.set_day(first + length)
 
     def _edited(self, *_changed: object) -> None:
-        # Not a time box's refusal of the time still being typed in it: Qt's box changes its time
-        # as the keys after the refused one go in, and the words went at once.
+        # Not while a time box's refusal stands (TimeBox.refusal_standing): an arrow key's step
+        # changes the time it shows back, and the words went before any new time was typed.
         refusing = self.night_start.refusal_standing or self.night_end.refusal_standing
         if self.problems.text().startswith("✗") and not refusing:
             self._say_problems("")
@@ -579,15 +579,13 @@ class RuleDialog(QDialog):
             if not day_box.read_typing():
                 day_box.setFocus()
                 return  # refused in words (typing_refused): nothing is sent
-        standing = [clock for clock in (self.night_start, self.night_end) if clock.refusal_standing]
-        if standing and self.nights_on.isChecked():
+        clocks = acknowledge_refusals(self.night_start, self.night_end) if self.nights_on.isChecked() else []
+        if clocks:
             # Saved with the time put back, the dialog closed over the refusal: unseen (a tester).
-            for clock in standing:
-                clock.refusal_standing = False  # said now: Save again saves the times shown
             said = self.problems.text() if self.problems.text().startswith("✗ Time away") else ""
             self._say_problems(f"{said or '✗ Time away: a time typed was refused.'} Nothing was saved: "
                                "Save again to save the rule with the times shown.")  # fmt: skip
-            standing[0].setFocus()
+            clocks[0].setFocus()
             return
         boxes = [(self.limit, teen_view.label("daily_limit_minutes"))] if self.limit_on.isChecked() else []
         if self.limit_on.isChecked() and self.weekend_on.isChecked():
