@@ -58,6 +58,8 @@ USAGE_PAST_DAYS = 30
 # The largest row id every database here stores: history and event numbers are PostgreSQL
 # `integer`s (a `before=` of 2**31 there was a 500 with the SQL in the log, not a refusal).
 MAX_ID = 2**31 - 1
+ACTIVITY_PAGE_BYTES = 1 << 20  # of stored values (before and after) in one page of history
+ACTIVITY_ROWS_PER_FETCH = 20  # rows read at a time while a page is filled
 # Each request notifies every linked guardian (a desktop alert, a line in the inbox): a teen
 # needs a few a day; without a limit a script on the teen's account could flood them.
 TIME_REQUESTS_PER_DAY = 10
@@ -414,9 +416,6 @@ def activity_page(
         result.close()
     return page
 
-
-ACTIVITY_PAGE_BYTES = 1 << 20  # of stored values (before and after) in one page of history
-ACTIVITY_ROWS_PER_FETCH = 20  # rows read at a time while a page is filled
 
 _MY_EVENTS = text(MY_EVENTS_SQL)
 

@@ -533,11 +533,13 @@ def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
     QAccessible.updateAccessibility(event)
 
 
-def zone_unbroken(zone: str) -> str:
-    """A time zone's name that a wrapping line never breaks inside: "Europe/London" broke at its
-    slash in a teen's page title at 150 % (an outside tester). A word joiner after each slash; the
-    label's accessible name says the zone without it."""
-    return zone.replace("/", "/\u2060")
+def teen_title(name: str, age: int, zone: str) -> str:
+    """A teen's page title, "Maya, 14 · Europe/London" (the home's and the controls page's). Never
+    broken inside the time zone's name: "Europe/London" broke at its slash at 150 % (an outside
+    tester); a word joiner follows each slash, and the label's accessible name says the zone
+    without it."""
+    unbroken = zone.replace("/", "/\u2060")
+    return f"{name}, {age} · {unbroken}"
 
 
 def plain_tooltip(text: str) -> str:

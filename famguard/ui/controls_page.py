@@ -51,10 +51,10 @@ from famguard.ui.common import (
     plain_tooltip,
     settle_layouts,
     show_words,
+    teen_title,
     without_mnemonic,
     without_symbol,
     wrapping_label,
-    zone_unbroken,
 )
 from famguard.ui.control_editors import Editor, make_editor
 from famguard.ui.deliberate import WheelGuard
@@ -653,7 +653,7 @@ class ControlsPage(QWidget):
         self.rule_notice.show()
 
     def _show_title(self, timezone: str) -> None:
-        self.title.setText(f"{self.name}, {self.age} · {zone_unbroken(timezone)}")
+        self.title.setText(teen_title(self.name, self.age, timezone))
         self.title.setToolTip(plain_tooltip(f"{self.name}'s day follows the time zone {timezone}"))
         self.title.setAccessibleName(f"Controls of {self.name}, {self.age}, time zone {timezone}")
 

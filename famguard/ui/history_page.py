@@ -456,15 +456,15 @@ class ChangeHistoryPage(QWidget):
                 self.who.addItem(who(entry, self.model.me), entry.actor.id)
 
     def _say_count(self, from_cache: bool) -> None:
-        count = self.model.rowCount()
+        count, filtered = self.model.rowCount(), any(self.query_filters().values())
         if from_cache:
             noun = "entry" if count == 1 else "entries"
             text = (
                 f"Offline: showing the {count} {noun} this computer has." if count else "Offline: no entries here yet."
             )
         elif not count:
-            text = "No entries match these filters." if any(self.query_filters().values()) else "No changes yet."
-        elif any(self.query_filters().values()):
+            text = "No entries match these filters." if filtered else "No changes yet."
+        elif filtered:
             # Not "All 3 entries." of a history of ten, three of which match (an outside tester).
             matching = f"{count} {'entry matches' if count == 1 else 'entries match'} these filters"
             text = f"{matching}." if self.model.complete else f"{matching} so far; scroll down for older ones."

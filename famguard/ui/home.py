@@ -42,8 +42,8 @@ from famguard.ui.common import (
     heading,
     named,
     plain_tooltip,
+    teen_title,
     wrapping_label,
-    zone_unbroken,
 )
 from famguard.ui.family_painted import when_family_painted
 from famguard.ui.time_requests import TimeRequestsBox
@@ -289,7 +289,7 @@ class HomePage(QWidget):
 
     def show_facts(self, facts: HomeFacts) -> None:
         self.teen_id = facts.teen_id
-        self.title.setText(f"{facts.name}, {facts.age} · {zone_unbroken(facts.controls.timezone)}")
+        self.title.setText(teen_title(facts.name, facts.age, facts.controls.timezone))
         self.title.setAccessibleName(f"Home of {facts.name}, {facts.age}, time zone {facts.controls.timezone}")
         self.title.setToolTip(plain_tooltip(f"{facts.name}'s day follows the time zone {facts.controls.timezone}"))
         for section in self.sections:
